@@ -1,0 +1,111 @@
+// Python's notion of whitespace, word characters and line breaks. The packaging reference
+// implementation is Python, and its `\s`, `\w`, `str.strip()` and `str.splitlines()` differ from
+// JavaScript's: `\x1c`-`\x1f` and `\x85` are whitespace in Python, `\ufeff` is not.
+
+const PY_WHITESPACE = new Set([
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002,
+  0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+]);
+
+export function isPyWhitespace(code: number): boolean {
+  return code === 0x20 || (code < 0x85 ? code >= 0x09 && PY_WHITESPACE.has(code) : PY_WHITESPACE.has(code));
+}
+
+export function pyStrip(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isPyWhitespace(text.charCodeAt(start))) start++;
+  while (end > start && isPyWhitespace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+export function pyRstrip(text: string): string {
+  let end = text.length;
+  while (end > 0 && isPyWhitespace(text.charCodeAt(end - 1))) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+export function pyLstrip(text: string): string {
+  let start = 0;
+  while (start < text.length && isPyWhitespace(text.charCodeAt(start))) start++;
+  return start === 0 ? text : text.slice(start);
+}
+
+/** Python's `str.split()` with no argument: runs of whitespace separate, no empty items. */
+export function pySplitWhitespace(text: string): string[] {
+  const parts: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const isSpace = i === text.length || isPyWhitespace(text.charCodeAt(i));
+    if (isSpace) {
+      if (start >= 0) parts.push(text.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  return parts;
+}
+
+const WORD_CHAR = /[\p{L}\p{Nd}\p{Nl}\p{No}_]/u;
+
+/** Python's `\w` for str patterns (Unicode letters, digits, numerics and underscore). */
+export function isWordChar(char: string | undefined): boolean {
+  if (char === undefined || char === "") return false;
+  const code = char.charCodeAt(0);
+  if (code < 0x80) {
+    return (
+      (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f
+    );
+  }
+  return WORD_CHAR.test(char);
+}
+
+/** The code point (as a string) ending at index `end` (exclusive), surrogate-aware. */
+export function charBefore(text: string, end: number): string | undefined {
+  if (end <= 0) return undefined;
+  const low = text.charCodeAt(end - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && end >= 2) {
+    const high = text.charCodeAt(end - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return text.slice(end - 2, end);
+  }
+  return text[end - 1];
+}
+
+/** The code point (as a string) starting at index `start`, surrogate-aware. */
+export function charAt(text: string, start: number): string | undefined {
+  if (start >= text.length) return undefined;
+  const cp = text.codePointAt(start)!;
+  return String.fromCodePoint(cp);
+}
+
+/** A `\b` word boundary at `index`, with Python's Unicode `\w`. */
+export function isWordBoundary(text: string, index: number): boolean {
+  return isWordChar(charBefore(text, index)) !== isWordChar(charAt(text, index));
+}
+
+const LINE_BREAKS = new Set([0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029]);
+
+/** Python's `str.splitlines()` (without keepends). */
+export function pySplitLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (LINE_BREAKS.has(code)) {
+      lines.push(text.slice(start, i));
+      i += code === 0x0d && text.charCodeAt(i + 1) === 0x0a ? 2 : 1;
+      start = i;
+    } else i++;
+  }
+  if (start < text.length) lines.push(text.slice(start));
+  return lines;
+}
+
+export function isAsciiDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** Python's `str.isdigit()` restricted to what our parsers meet (ASCII and Unicode decimal digits). */
+export function isPyDigits(text: string): boolean {
+  return text.length > 0 && /^\p{Nd}+$/u.test(text);
+}

@@ -1,0 +1,653 @@
+// PEP 440 version specifiers with packaging 26's semantics: the operator rules, the pre-release
+// rules ("pre-releases only when nothing else matches", decided per filter call), and
+// `isUnsatisfiable` by intersecting version ranges.
+
+import { pyStrip } from "./python-string.ts";
+import { canonicalizeVersion, compareVersions, parseVersion, tryParseVersion, type Version, type VersionNumber } from "./version.ts";
+
+export class InvalidSpecifier extends Error {
+  override name = "InvalidSpecifier";
+}
+
+/** Python's `\s` as a regex character class body. */
+export const PY_WS_CLASS = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const WS = `[${PY_WS_CLASS}]`;
+
+const PRE = "(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?[0-9]*)?";
+const POST = "(?:(?:-[0-9]+)|(?:[-_.]?(?:post|rev|r)[-_.]?[0-9]*))?";
+const DEV = "(?:[-_.]?dev[-_.]?[0-9]*)?";
+const LOCAL = "(?:\\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?";
+
+/** packaging's specifier grammar (one specifier, no surrounding whitespace). */
+export const SPECIFIER_PATTERN =
+  `(?:(?:===${WS}*[^${PY_WS_CLASS};)]*)` +
+  `|(?:(?:==|!=)${WS}*v?(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)*(?:\\.\\*|${PRE}${POST}${DEV}${LOCAL})?)` +
+  `|(?:~=${WS}*v?(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)+${PRE}${POST}${DEV})` +
+  `|(?:(?:<=|>=|<|>)${WS}*v?(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)*${PRE}${POST}${DEV}))`;
+
+// Without the `u` flag, `i` folds ASCII letters only, which is what the `(?a:...)` groups ask for.
+const SPECIFIER_FULL = new RegExp(`^${WS}*${SPECIFIER_PATTERN}${WS}*$`, "i");
+
+export type Operator = "~=" | "==" | "!=" | "<=" | ">=" | "<" | ">" | "===";
+
+type VersionItem = string | Version;
+
+const MIN_VERSION = parseVersion("0.dev0");
+
+function coerce(item: VersionItem): Version | null {
+  return typeof item === "string" ? tryParseVersion(item) : item;
+}
+
+function itemText(item: VersionItem): string {
+  return typeof item === "string" ? item : item.toString();
+}
+
+function publicVersion(version: Version): Version {
+  return version.withoutLocal();
+}
+
+function add(value: VersionNumber, amount: number): VersionNumber {
+  if (typeof value === "bigint") return value + BigInt(amount);
+  const sum = value + amount;
+  return Number.isSafeInteger(sum) ? sum : BigInt(value) + BigInt(amount);
+}
+
+export class Specifier {
+  private parsedVersion: Version | null | undefined;
+  private wildcardSplit: [string[], number] | undefined;
+  private ranges: VersionRange[] | undefined;
+
+  constructor(
+    readonly operator: Operator,
+    /** The version as written (stripped), `1.0.*` for prefix matches. */
+    readonly version: string,
+    readonly explicitPrereleases: boolean | null = null,
+  ) {}
+
+  toString(): string {
+    return `${this.operator}${this.version}`;
+  }
+
+  /** Identity for equality: the operator and the normalized version (`==1.0` equals `==1.0.0`). */
+  get canonicalKey(): string {
+    if (this.operator === "===" || this.version.endsWith(".*")) return `${this.operator}${this.version}`;
+    return `${this.operator}${canonicalizeVersion(this.requireVersion(), this.operator !== "~=")}`;
+  }
+
+  /** The spec's version, or null for an `===` string that is not a version. */
+  get specVersion(): Version | null {
+    if (this.parsedVersion === undefined) this.parsedVersion = tryParseVersion(this.version);
+    return this.parsedVersion;
+  }
+
+  private requireVersion(): Version {
+    const version = this.specVersion;
+    if (version === null) throw new InvalidSpecifier(`Invalid specifier version: '${this.version}'`);
+    return version;
+  }
+
+  get prereleases(): boolean | null {
+    if (this.explicitPrereleases !== null) return this.explicitPrereleases;
+    if (this.operator === "!=") return false;
+    if (this.operator === "==" && this.version.endsWith(".*")) return false;
+    const version = this.specVersion;
+    if (version === null) return null;
+    return version.isPrerelease;
+  }
+
+  /** Whether `prospective` satisfies the operator, ignoring pre-release policy. */
+  matchesOperator(prospective: Version, item: VersionItem = prospective): boolean {
+    switch (this.operator) {
+      case "===":
+        return itemText(item).toLowerCase() === this.version.toLowerCase();
+      case "==":
+        return this.compareEqual(prospective, this.version);
+      case "!=":
+        return !this.compareEqual(prospective, this.version);
+      case "~=":
+        return this.compareCompatible(prospective);
+      case "<=":
+        return compareVersions(publicVersion(prospective), this.requireVersion()) <= 0;
+      case ">=":
+        return compareVersions(publicVersion(prospective), this.requireVersion()) >= 0;
+      case "<":
+        return this.compareLessThan(prospective);
+      case ">":
+        return this.compareGreaterThan(prospective);
+    }
+  }
+
+  private compareCompatible(prospective: Version): boolean {
+    // ~=2.2 means >=2.2, ==2.*: everything but the last release part, ignoring suffixes.
+    const parts = splitVersion(this.version);
+    const kept: string[] = [];
+    for (const part of parts) {
+      if (!isNotSuffix(part)) break;
+      kept.push(part);
+    }
+    kept.pop();
+    const prefix = `${joinVersion(kept)}.*`;
+    return (
+      compareVersions(publicVersion(prospective), this.requireVersion()) >= 0 &&
+      this.compareEqual(prospective, prefix)
+    );
+  }
+
+  private compareEqual(prospective: Version, spec: string): boolean {
+    if (spec.endsWith(".*")) {
+      let split: [string[], number];
+      if (spec === this.version && this.wildcardSplit !== undefined) split = this.wildcardSplit;
+      else {
+        const normalized = canonicalNoStrip(spec.slice(0, -2));
+        const parts = splitVersion(normalized);
+        split = [parts, numericPrefixLength(parts)];
+        if (spec === this.version) this.wildcardSplit = split;
+      }
+      const [specParts, specNumericLength] = split;
+      const prospectiveParts = leftPad(
+        splitVersion(publicVersion(prospective).toString()),
+        specNumericLength,
+      ).slice(0, specParts.length);
+      if (prospectiveParts.length !== specParts.length) return false;
+      for (let i = 0; i < specParts.length; i++) if (prospectiveParts[i] !== specParts[i]) return false;
+      return true;
+    }
+    const specVersion = parseVersion(spec);
+    const candidate = specVersion.local === null ? publicVersion(prospective) : prospective;
+    return compareVersions(candidate, specVersion) === 0;
+  }
+
+  private compareLessThan(prospective: Version): boolean {
+    const spec = this.requireVersion();
+    if (!(compareVersions(prospective, spec) < 0)) return false;
+    // PEP 440: <V must not allow a pre-release of V unless V itself is one.
+    if (
+      !spec.isPrerelease &&
+      prospective.isPrerelease &&
+      compareVersions(prospective, spec.with({ dev: 0, local: null })) >= 0
+    ) {
+      return false;
+    }
+    return true;
+  }
+
+  private compareGreaterThan(prospective: Version): boolean {
+    const spec = this.requireVersion();
+    if (!(compareVersions(prospective, spec) > 0)) return false;
+    // PEP 440: >V must not allow a post-release of V unless V itself is one.
+    if (
+      !spec.isPostrelease &&
+      prospective.isPostrelease &&
+      compareVersions(prospective.with({ post: null, dev: null, local: null }), spec) === 0
+    ) {
+      return false;
+    }
+    // Nor a local version of V.
+    if (prospective.local !== null && compareVersions(publicVersion(prospective), spec) === 0) return false;
+    return true;
+  }
+
+  /** packaging's `Specifier.filter`. */
+  filter<T extends VersionItem>(items: Iterable<T>, prereleases: boolean | null = null): T[] {
+    const result: T[] = [];
+    const held: T[] = [];
+    let foundNonPrerelease = false;
+    const includePrereleases = prereleases ?? this.prereleases;
+    for (const item of items) {
+      const parsed = coerce(item);
+      if (parsed === null) {
+        if (this.operator === "===" && itemText(item).toLowerCase() === this.version.toLowerCase()) {
+          result.push(item);
+        }
+        continue;
+      }
+      if (!this.matchesOperator(parsed, item)) continue;
+      if (!parsed.isPrerelease || includePrereleases) {
+        foundNonPrerelease = true;
+        result.push(item);
+      } else if (prereleases === null && this.explicitPrereleases !== false) {
+        held.push(item);
+      }
+    }
+    if (!foundNonPrerelease && prereleases === null && this.explicitPrereleases !== false) {
+      result.push(...held);
+    }
+    return result;
+  }
+
+  contains(item: VersionItem, prereleases: boolean | null = null): boolean {
+    return this.filter([item], prereleases).length > 0;
+  }
+
+  /** This specifier as sorted, non-overlapping version ranges (`===` is the full range). */
+  toRanges(): VersionRange[] {
+    if (this.ranges === undefined) this.ranges = specifierRanges(this);
+    return this.ranges;
+  }
+}
+
+/** Splits one specifier string (`>=1.0`) into a Specifier, or throws InvalidSpecifier. */
+export function parseSpecifier(text: string, prereleases: boolean | null = null): Specifier {
+  if (!SPECIFIER_FULL.test(text)) throw new InvalidSpecifier(`Invalid specifier: '${text}'`);
+  const spec = pyStrip(text);
+  let operator: string;
+  let version: string;
+  if (spec.startsWith("===")) {
+    operator = "===";
+    version = pyStrip(spec.slice(3));
+  } else if (/^(~=|==|!=|<=|>=)/.test(spec)) {
+    operator = spec.slice(0, 2);
+    version = pyStrip(spec.slice(2));
+  } else {
+    operator = spec.slice(0, 1);
+    version = pyStrip(spec.slice(1));
+  }
+  return new Specifier(operator as Operator, version, prereleases);
+}
+
+export class SpecifierSet {
+  private canonical: Specifier[] | undefined;
+  private unsatisfiable: boolean | undefined;
+
+  constructor(
+    /** In input order, duplicates kept. */
+    readonly specs: readonly Specifier[],
+    readonly explicitPrereleases: boolean | null = null,
+    readonly hasArbitrary: boolean = specs.some((spec) => spec.operator === "==="),
+  ) {}
+
+  get isEmpty(): boolean {
+    return this.specs.length === 0;
+  }
+
+  /** Sorted by text, duplicates removed: what `str()` prints. */
+  canonicalSpecs(): Specifier[] {
+    if (this.canonical === undefined) {
+      const byKey = new Map<string, Specifier>();
+      for (const spec of [...this.specs].sort((a, b) => compareStrings(a.toString(), b.toString()))) {
+        const key = spec.canonicalKey;
+        if (!byKey.has(key)) byKey.set(key, spec);
+      }
+      this.canonical = [...byKey.values()];
+    }
+    return this.canonical;
+  }
+
+  toString(): string {
+    return this.canonicalSpecs().join(",");
+  }
+
+  get prereleases(): boolean | null {
+    if (this.explicitPrereleases !== null) return this.explicitPrereleases;
+    if (this.specs.length === 0) return null;
+    return this.specs.some((spec) => spec.prereleases) ? true : null;
+  }
+
+  withPrereleases(prereleases: boolean | null): SpecifierSet {
+    return new SpecifierSet(this.specs, prereleases, this.hasArbitrary);
+  }
+
+  /** packaging's `SpecifierSet.contains`. */
+  contains(item: VersionItem, prereleases: boolean | null = null, installed = false): boolean {
+    const version = coerce(item);
+    if (version !== null && installed && version.isPrerelease) prereleases = true;
+    // With `===` in play a string is compared as written, not normalized.
+    const checkItem: VersionItem = version === null || (this.hasArbitrary && typeof item === "string") ? item : version;
+    return this.filter([checkItem], prereleases).length > 0;
+  }
+
+  /** Fast path for the resolver: does this set accept the parsed version (pre-releases allowed)? */
+  allows(version: Version): boolean {
+    for (const spec of this.specs) if (!spec.matchesOperator(version)) return false;
+    return true;
+  }
+
+  /** packaging's `SpecifierSet.filter`. */
+  filter<T extends VersionItem>(items: Iterable<T>, prereleases: boolean | null = null): T[] {
+    if (prereleases === null && this.prereleases !== null) prereleases = this.prereleases;
+    if (this.specs.length > 0) {
+      const allowPre = prereleases ?? true;
+      const filtered =
+        this.specs.length === 1 ? this.specs[0].filter(items, allowPre) : this.filterAll(items, allowPre);
+      return prereleases !== null ? filtered : finalsUnlessNone(filtered);
+    }
+    if (prereleases === true) return [...items];
+    if (prereleases === false) {
+      return [...items].filter((item) => {
+        const version = coerce(item);
+        return version === null || !version.isPrerelease;
+      });
+    }
+    return finalsUnlessNone(items);
+  }
+
+  private filterAll<T extends VersionItem>(items: Iterable<T>, prereleases: boolean): T[] {
+    const result: T[] = [];
+    for (const item of items) {
+      const parsed = coerce(item);
+      if (parsed === null) {
+        const text = itemText(item).toLowerCase();
+        if (this.specs.every((spec) => spec.operator === "===" && text === spec.version.toLowerCase())) {
+          result.push(item);
+        }
+      } else if (!prereleases && parsed.isPrerelease) {
+        // excluded
+      } else if (this.specs.every((spec) => spec.matchesOperator(parsed, item))) {
+        result.push(item);
+      }
+    }
+    return result;
+  }
+
+  isUnsatisfiable(): boolean {
+    if (this.unsatisfiable === undefined) this.unsatisfiable = this.computeUnsatisfiable();
+    return this.unsatisfiable;
+  }
+
+  private computeUnsatisfiable(): boolean {
+    if (this.specs.length === 0) return false;
+    const ranges = this.ranges();
+    if (ranges.length === 0) return true;
+    if (this.arbitraryUnsatisfiable()) return true;
+    if (this.prereleases === false) return onlyPrereleasesIn(ranges);
+    return false;
+  }
+
+  /** The intersection of every specifier's ranges. */
+  ranges(): VersionRange[] {
+    let result: VersionRange[] | null = null;
+    for (const spec of this.specs) {
+      result = result === null ? spec.toRanges() : intersectRanges(result, spec.toRanges());
+      if (result.length === 0) break;
+    }
+    return result ?? [FULL_RANGE];
+  }
+
+  private arbitraryUnsatisfiable(): boolean {
+    const arbitrary = this.specs.filter((spec) => spec.operator === "===");
+    if (arbitrary.length === 0) return false;
+    const first = arbitrary[0].version.toLowerCase();
+    if (arbitrary.some((spec) => spec.version.toLowerCase() !== first)) return true;
+    const candidate = tryParseVersion(arbitrary[0].version);
+    if (this.prereleases === false && candidate !== null && candidate.isPrerelease) return true;
+    const standard = this.specs.filter((spec) => spec.operator !== "===");
+    if (standard.length === 0) return false;
+    if (candidate === null) return true;
+    return !standard.every((spec) => spec.contains(candidate));
+  }
+}
+
+/** Parses a comma-separated specifier set (`>=1.0, !=1.5`), or throws InvalidSpecifier. */
+export function parseSpecifierSet(text: string, prereleases: boolean | null = null): SpecifierSet {
+  const specs: Specifier[] = [];
+  for (const piece of text.split(",")) {
+    const stripped = pyStrip(piece);
+    if (stripped !== "") specs.push(parseSpecifier(stripped));
+  }
+  return new SpecifierSet(specs, prereleases, text.includes("==="));
+}
+
+export const EMPTY_SPECIFIER_SET = new SpecifierSet([]);
+
+/** PEP 440's default: drop pre-releases unless nothing else is left. */
+function finalsUnlessNone<T extends VersionItem>(items: Iterable<T>): T[] {
+  const finals: T[] = [];
+  const all: T[] = [];
+  let foundFinal = false;
+  for (const item of items) {
+    const parsed = coerce(item);
+    if (parsed === null || !parsed.isPrerelease) {
+      if (parsed !== null) foundFinal = true;
+      finals.push(item);
+    }
+    all.push(item);
+  }
+  return foundFinal ? finals : all;
+}
+
+function compareStrings(a: string, b: string): number {
+  // Python compares str by code point; JS `<` compares UTF-16 units, which differs only for
+  // astral characters against U+E000..U+FFFF.
+  if (a === b) return 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
+// --- version splitting for prefix matches (packaging's _version_split) -------------------------
+
+const PREFIX_PART = /^([0-9]+)((?:a|b|c|rc)[0-9]+)$/;
+
+function splitVersion(version: string): string[] {
+  const bang = version.lastIndexOf("!");
+  const epoch = bang < 0 ? "" : version.slice(0, bang);
+  const rest = bang < 0 ? version : version.slice(bang + 1);
+  const result = [epoch || "0"];
+  for (const item of rest.split(".")) {
+    const match = PREFIX_PART.exec(item);
+    if (match) result.push(match[1], match[2]);
+    else result.push(item);
+  }
+  return result;
+}
+
+function joinVersion(parts: string[]): string {
+  const [epoch, ...rest] = parts;
+  return `${epoch}!${rest.join(".")}`;
+}
+
+function isNotSuffix(segment: string): boolean {
+  return !["dev", "a", "b", "rc", "post"].some((prefix) => segment.startsWith(prefix));
+}
+
+function isDigits(text: string): boolean {
+  return /^[0-9]+$/.test(text);
+}
+
+function numericPrefixLength(parts: string[]): number {
+  let count = 0;
+  for (const part of parts) {
+    if (!isDigits(part)) break;
+    count++;
+  }
+  return count;
+}
+
+function leftPad(parts: string[], target: number): string[] {
+  const numeric = numericPrefixLength(parts);
+  const missing = target - numeric;
+  if (missing <= 0) return parts;
+  return [...parts.slice(0, numeric), ...new Array<string>(missing).fill("0"), ...parts.slice(numeric)];
+}
+
+function canonicalNoStrip(text: string): string {
+  const version = tryParseVersion(text);
+  return version === null ? text : version.toString();
+}
+
+// --- version ranges --------------------------------------------------------------------------
+
+/** Points between real versions: after every V+local (before V.post0), or after every V.postN. */
+export const Boundary = { None: 0, AfterLocals: 1, AfterPosts: 2 } as const;
+export type Boundary = (typeof Boundary)[keyof typeof Boundary];
+
+export interface RangePoint {
+  readonly version: Version;
+  readonly boundary: Boundary;
+}
+/** `point === null` is -infinity for a lower bound and +infinity for an upper bound. */
+export interface Bound {
+  readonly point: RangePoint | null;
+  readonly inclusive: boolean;
+}
+export type VersionRange = readonly [lower: Bound, upper: Bound];
+
+const NEG_INF: Bound = { point: null, inclusive: false };
+const POS_INF: Bound = { point: null, inclusive: false };
+const FULL_RANGE: VersionRange = [NEG_INF, POS_INF];
+
+function point(version: Version, boundary: Boundary = Boundary.None): RangePoint {
+  return { version, boundary };
+}
+
+function sameRelease(a: readonly VersionNumber[], b: readonly VersionNumber[]): boolean {
+  let endA = a.length;
+  while (endA > 1 && a[endA - 1] === 0) endA--;
+  let endB = b.length;
+  while (endB > 1 && b[endB - 1] === 0) endB--;
+  if (endA !== endB) return false;
+  for (let i = 0; i < endA; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function samePre(a: Version["pre"], b: Version["pre"]): boolean {
+  if (a === null || b === null) return a === b;
+  return a[0] === b[0] && a[1] === b[1];
+}
+
+/** Does the boundary sort above `other` because `other` belongs to its family? */
+function isFamily(boundary: RangePoint, other: Version): boolean {
+  const v = boundary.version;
+  if (!(other.epoch === v.epoch && sameRelease(other.release, v.release) && samePre(other.pre, v.pre))) {
+    return false;
+  }
+  if (boundary.boundary === Boundary.AfterLocals) return other.post === v.post && other.dev === v.dev;
+  return other.dev === v.dev || other.post !== null;
+}
+
+/** Total order of range points; a boundary never equals a real version. */
+export function comparePoints(a: RangePoint, b: RangePoint): number {
+  if (a.boundary === Boundary.None && b.boundary === Boundary.None) return compareVersions(a.version, b.version);
+  if (a.boundary !== Boundary.None && b.boundary !== Boundary.None) {
+    const byVersion = compareVersions(a.version, b.version);
+    return byVersion !== 0 ? byVersion : a.boundary - b.boundary;
+  }
+  if (a.boundary !== Boundary.None) return boundaryBelow(a, b.version) ? -1 : 1;
+  return boundaryBelow(b, a.version) ? 1 : -1;
+}
+
+function boundaryBelow(boundary: RangePoint, version: Version): boolean {
+  return !isFamily(boundary, version) && compareVersions(boundary.version, version) < 0;
+}
+
+function lowerLess(a: Bound, b: Bound): boolean {
+  if (a.point === null) return b.point !== null;
+  if (b.point === null) return false;
+  const order = comparePoints(a.point, b.point);
+  if (order !== 0) return order < 0;
+  return a.inclusive && !b.inclusive;
+}
+
+function upperLess(a: Bound, b: Bound): boolean {
+  if (a.point === null) return false;
+  if (b.point === null) return true;
+  const order = comparePoints(a.point, b.point);
+  if (order !== 0) return order < 0;
+  return !a.inclusive && b.inclusive;
+}
+
+function rangeIsEmpty(lower: Bound, upper: Bound): boolean {
+  if (lower.point === null || upper.point === null) return false;
+  const order = comparePoints(lower.point, upper.point);
+  if (order === 0) return !(lower.inclusive && upper.inclusive);
+  return order > 0;
+}
+
+export function intersectRanges(left: readonly VersionRange[], right: readonly VersionRange[]): VersionRange[] {
+  const result: VersionRange[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    const [leftLower, leftUpper] = left[i];
+    const [rightLower, rightUpper] = right[j];
+    const lower = lowerLess(leftLower, rightLower) ? rightLower : leftLower;
+    const upper = upperLess(rightUpper, leftUpper) ? rightUpper : leftUpper;
+    if (!rangeIsEmpty(lower, upper)) result.push([lower, upper]);
+    if (upperLess(leftUpper, rightUpper)) i++;
+    else j++;
+  }
+  return result;
+}
+
+function nextPrefixDev0(version: Version): Version {
+  const release = [...version.release];
+  release[release.length - 1] = add(release[release.length - 1], 1);
+  return version.with({ release, pre: null, post: null, dev: 0, local: null });
+}
+
+function specifierRanges(spec: Specifier): VersionRange[] {
+  const op = spec.operator;
+  if (op === "===") return [FULL_RANGE];
+  if (spec.version.endsWith(".*")) {
+    const base = parseVersion(spec.version.slice(0, -2));
+    const lower = base.with({ pre: null, post: null, dev: 0, local: null });
+    const upper = nextPrefixDev0(base);
+    if (op === "==") return [[{ point: point(lower), inclusive: true }, { point: point(upper), inclusive: false }]];
+    return [
+      [NEG_INF, { point: point(lower), inclusive: false }],
+      [{ point: point(upper), inclusive: true }, POS_INF],
+    ];
+  }
+  const v = parseVersion(spec.version);
+  switch (op) {
+    case ">=":
+      return [[{ point: point(v), inclusive: true }, POS_INF]];
+    case "<=":
+      return [[NEG_INF, { point: point(v, Boundary.AfterLocals), inclusive: true }]];
+    case ">":
+      if (v.dev !== null) {
+        return [[{ point: point(v.with({ dev: add(v.dev, 1), local: null })), inclusive: true }, POS_INF]];
+      }
+      if (v.post !== null) {
+        return [[{ point: point(v.with({ post: add(v.post, 1), dev: 0, local: null })), inclusive: true }, POS_INF]];
+      }
+      return [[{ point: point(v, Boundary.AfterPosts), inclusive: false }, POS_INF]];
+    case "<": {
+      const bound = v.isPrerelease ? v : v.with({ dev: 0, local: null });
+      if (compareVersions(bound, MIN_VERSION) <= 0) return [];
+      return [[NEG_INF, { point: point(bound), inclusive: false }]];
+    }
+    case "==":
+    case "!=": {
+      const hasLocal = spec.version.includes("+");
+      const upper = hasLocal ? point(v) : point(v, Boundary.AfterLocals);
+      if (op === "==") return [[{ point: point(v), inclusive: true }, { point: upper, inclusive: true }]];
+      return [
+        [NEG_INF, { point: point(v), inclusive: false }],
+        [{ point: upper, inclusive: false }, POS_INF],
+      ];
+    }
+    case "~=": {
+      const prefix = v.with({ release: v.release.slice(0, -1) });
+      return [[{ point: point(v), inclusive: true }, { point: point(nextPrefixDev0(prefix)), inclusive: false }]];
+    }
+  }
+}
+
+function nearestNonPrerelease(at: RangePoint | null): Version | null {
+  if (at === null) return null;
+  const inner = at.version;
+  if (at.boundary !== Boundary.None) {
+    if (inner.isPrerelease) return inner.with({ pre: null, dev: null, local: null });
+    return inner.with({ post: inner.post !== null ? add(inner.post, 1) : 0, local: null });
+  }
+  if (!inner.isPrerelease) return inner;
+  return inner.with({ pre: null, dev: null, local: null });
+}
+
+function onlyPrereleasesIn(ranges: readonly VersionRange[]): boolean {
+  for (const [lower, upper] of ranges) {
+    const nearest = nearestNonPrerelease(lower.point);
+    if (nearest === null) return false;
+    if (upper.point === null) return false;
+    const order = comparePoints(point(nearest), upper.point);
+    if (order < 0) return false;
+    if (order === 0 && upper.inclusive) return false;
+  }
+  return true;
+}

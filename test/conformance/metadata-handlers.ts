@@ -1,0 +1,2 @@
+import type { Handler } from "./handlers.ts";
+export const METADATA_HANDLERS: Record<string, Handler> = {};

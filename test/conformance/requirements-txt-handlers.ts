@@ -1,0 +1,2 @@
+import type { Handler } from "./handlers.ts";
+export const REQUIREMENTS_TXT_HANDLERS: Record<string, Handler> = {};

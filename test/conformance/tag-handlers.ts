@@ -1,0 +1,2 @@
+import type { Handler } from "./handlers.ts";
+export const TAG_HANDLERS: Record<string, Handler> = {};
