@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { HANDLERS, type Case } from "../test/conformance/handlers.ts";
+import { type Case, HANDLERS } from "../test/conformance/handlers.ts";
 
 interface Deviation {
   id: string;
@@ -52,14 +52,16 @@ function main(): number {
       }
       fileFailed++;
       if (!deviations.has(testCase.id)) unexpected++;
-      if (fileFailed <= 25) reports.push(`  FAIL ${testCase.id} (${testCase.kind}): ${problem.slice(0, 800)}`);
+      if (fileFailed <= 25)
+        reports.push(`  FAIL ${testCase.id} (${testCase.kind}): ${problem.slice(0, 800)}`);
     }
     passed += filePassed;
     failed += fileFailed;
     console.log(`${file}: ${filePassed} passed, ${fileFailed} failed`);
   }
   for (const report of reports) console.log(report);
-  if (reports.length < failed) console.log(`  ... and ${failed - reports.length} more failures (25 shown per file)`);
+  if (reports.length < failed)
+    console.log(`  ... and ${failed - reports.length} more failures (25 shown per file)`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`conformance: ${directory} in ${seconds}s (${deviations.size} reviewed deviations)`);
   console.log(`${passed} passed, ${failed} failed`);

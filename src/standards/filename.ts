@@ -40,7 +40,8 @@ export function parseWheelFilename(filename: string, validateOrder = false): Whe
     throw new InvalidWheelFilename(`Invalid project name: '${filename}'`);
   }
   const version = tryParseVersion(parts[1]);
-  if (version === null) throw new InvalidWheelFilename(`Invalid wheel filename (invalid version): '${filename}'`);
+  if (version === null)
+    throw new InvalidWheelFilename(`Invalid wheel filename (invalid version): '${filename}'`);
   let build: WheelFilename["build"] = [];
   if (dashes === 5) {
     const match = /^([0-9]+)([^\n]*)/.exec(parts[2]);
@@ -82,10 +83,14 @@ export function parseSdistFilename(filename: string): SdistFilename {
   let stem: string;
   if (filename.endsWith(".tar.gz")) stem = filename.slice(0, -7);
   else if (filename.endsWith(".zip")) stem = filename.slice(0, -4);
-  else throw new InvalidSdistFilename(`Invalid sdist filename (extension must be '.tar.gz' or '.zip'): '${filename}'`);
+  else
+    throw new InvalidSdistFilename(
+      `Invalid sdist filename (extension must be '.tar.gz' or '.zip'): '${filename}'`,
+    );
   const dash = stem.lastIndexOf("-");
   if (dash < 0) throw new InvalidSdistFilename(`Invalid sdist filename: '${filename}'`);
   const version = tryParseVersion(stem.slice(dash + 1));
-  if (version === null) throw new InvalidSdistFilename(`Invalid sdist filename (invalid version): '${filename}'`);
+  if (version === null)
+    throw new InvalidSdistFilename(`Invalid sdist filename (invalid version): '${filename}'`);
   return { filename, name: canonicalizeName(stem.slice(0, dash)), version };
 }

@@ -208,7 +208,8 @@ function checkUrl(url: string): void {
   const netloc = rest.startsWith("//") ? rest.slice(2).split(/[/?#]/)[0] : "";
   if (scheme === "file") {
     // urlunparse(urlparse(url)) must give the URL back, which holds only for `file://...` as written.
-    if (!url.startsWith("file://") || /[?#]$/.test(url)) throw new LegacyInvalidRequirement("Invalid URL given");
+    if (!url.startsWith("file://") || /[?#]$/.test(url))
+      throw new LegacyInvalidRequirement("Invalid URL given");
     return;
   }
   if (!scheme || !netloc) throw new LegacyInvalidRequirement(`Invalid URL: ${url}`);
@@ -264,7 +265,11 @@ function parseOperand(text: string, pos: number): { operand: LegacyOperand; end:
     if (text[end] !== quote) return null;
     let value = text.slice(start + 1, end);
     if (value.includes("\\")) {
-      value = value.replaceAll("\\t", "\t").replaceAll("\\n", "\n").replaceAll("\\f", "\f").replaceAll("\\r", "\r");
+      value = value
+        .replaceAll("\\t", "\t")
+        .replaceAll("\\n", "\n")
+        .replaceAll("\\f", "\f")
+        .replaceAll("\\r", "\r");
     }
     return { operand: { value }, end: end + 1 };
   }

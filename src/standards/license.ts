@@ -27,7 +27,8 @@ export function canonicalizeLicenseExpression(raw: string): string {
   const padded = raw.replaceAll("(", " ( ").replaceAll(")", " ) ");
   const licenseRefs = new Map<string, string>();
   for (const ref of pySplitWhitespace(padded)) {
-    if (ref.toLowerCase().startsWith("licenseref-")) licenseRefs.set(ref.toLowerCase(), `LicenseRef-${ref.slice(11)}`);
+    if (ref.toLowerCase().startsWith("licenseref-"))
+      licenseRefs.set(ref.toLowerCase(), `LicenseRef-${ref.slice(11)}`);
   }
   const tokens = pySplitWhitespace(padded.toLowerCase());
   // The grammar: operands joined by and/or/with, in balanced parentheses.
@@ -52,7 +53,8 @@ export function canonicalizeLicenseExpression(raw: string): string {
     }
     if (normalized.length > 0 && normalized[normalized.length - 1] === "WITH") {
       const exception = exceptions.get(token);
-      if (exception === undefined) throw new InvalidLicenseExpression(`Unknown license exception: '${token}'`);
+      if (exception === undefined)
+        throw new InvalidLicenseExpression(`Unknown license exception: '${token}'`);
       normalized.push(exception);
       continue;
     }

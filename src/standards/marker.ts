@@ -33,7 +33,9 @@ export type MarkerVariableName =
   | "extras"
   | "dependency_groups";
 
-export type MarkerOperand = { readonly kind: "variable"; readonly name: string } | { readonly kind: "value"; readonly value: string };
+export type MarkerOperand =
+  | { readonly kind: "variable"; readonly name: string }
+  | { readonly kind: "value"; readonly value: string };
 
 export interface MarkerItem {
   readonly kind: "item";
@@ -48,7 +50,12 @@ export type MarkerList = ReadonlyArray<MarkerList | MarkerItem | "and" | "or">;
 export type MarkerEnvironment = Record<string, string | ReadonlySet<string> | readonly string[]>;
 export type MarkerContext = "metadata" | "lock_file" | "requirement";
 
-const VERSION_VARIABLES = new Set(["implementation_version", "platform_release", "python_full_version", "python_version"]);
+const VERSION_VARIABLES = new Set([
+  "implementation_version",
+  "platform_release",
+  "python_full_version",
+  "python_version",
+]);
 const SET_VARIABLES = new Set(["extras", "dependency_groups"]);
 
 export class Marker {
@@ -133,7 +140,8 @@ function parseMarkerOperand(tokenizer: Tokenizer): MarkerOperand {
   if (tokenizer.check("QUOTED_STRING")) {
     const token = tokenizer.read();
     const value = evaluateStringLiteral(token.text);
-    if (value === null) tokenizer.raiseSyntaxError("Invalid string literal", token.position, tokenizer.position);
+    if (value === null)
+      tokenizer.raiseSyntaxError("Invalid string literal", token.position, tokenizer.position);
     return { kind: "value", value };
   }
   return tokenizer.raiseSyntaxError("Expected a marker variable or quoted string");
@@ -289,13 +297,18 @@ function evaluateMarker(marker: Marker, environment: MarkerEnvironment, context:
     env.extra = extra ? canonicalizeName(extra) : "";
   }
   const fullVersion = env.python_full_version;
-  if (typeof fullVersion === "string" && fullVersion.endsWith("+")) env.python_full_version = `${fullVersion}local`;
+  if (typeof fullVersion === "string" && fullVersion.endsWith("+"))
+    env.python_full_version = `${fullVersion}local`;
   return evaluateList(marker.markers, env);
 }
 
-function lookup(env: Record<string, string | ReadonlySet<string>>, key: string): string | ReadonlySet<string> {
+function lookup(
+  env: Record<string, string | ReadonlySet<string>>,
+  key: string,
+): string | ReadonlySet<string> {
   const value = env[key];
-  if (value === undefined) throw new UndefinedEnvironmentName(`'${key}' does not exist in evaluation environment.`);
+  if (value === undefined)
+    throw new UndefinedEnvironmentName(`'${key}' does not exist in evaluation environment.`);
   return value;
 }
 
@@ -310,7 +323,9 @@ function evaluateList(markers: MarkerList, env: Record<string, string | Readonly
     } else if (entry === "and") {
       // nothing to do
     } else {
-      const value = Array.isArray(entry) ? evaluateList(entry as MarkerList, env) : evaluateItem(entry as MarkerItem, env);
+      const value = Array.isArray(entry)
+        ? evaluateList(entry as MarkerList, env)
+        : evaluateItem(entry as MarkerItem, env);
       groupResult &&= value;
     }
   }
@@ -333,7 +348,10 @@ function evaluateItem(item: MarkerItem, env: Record<string, string | ReadonlySet
   if (typeof lhs !== "string") throw new UndefinedComparison(`Cannot compare the set '${key}' on the left`);
   if (SET_VARIABLES.has(key)) {
     lhs = canonicalizeName(lhs);
-    rhs = typeof rhs === "string" ? canonicalizeName(rhs) : new Set([...rhs].map((value) => canonicalizeName(value)));
+    rhs =
+      typeof rhs === "string"
+        ? canonicalizeName(rhs)
+        : new Set([...rhs].map((value) => canonicalizeName(value)));
   }
   return evaluateOp(lhs, item.op, rhs, key);
 }
@@ -363,7 +381,9 @@ function evaluateOp(lhs: string, op: string, rhs: string | ReadonlySet<string>, 
     case "!=":
       return lhs !== rhs;
     default:
-      throw new UndefinedComparison(`Undefined ${op} on '${lhs}' and '${typeof rhs === "string" ? rhs : [...rhs].join(",")}'.`);
+      throw new UndefinedComparison(
+        `Undefined ${op} on '${lhs}' and '${typeof rhs === "string" ? rhs : [...rhs].join(",")}'.`,
+      );
   }
 }
 
@@ -399,8 +419,10 @@ function simplifyList(list: MarkerList): MarkerList {
     else if (Array.isArray(entry)) {
       const inner = simplifyList(entry as MarkerList);
       const innerIsAndOnly = !inner.includes("or");
-      if (innerIsAndOnly) for (const term of inner) if (term !== "and") groups[groups.length - 1].push(term as MarkerItem);
-      else groups[groups.length - 1].push(inner);
+      if (innerIsAndOnly)
+        for (const term of inner)
+          if (term !== "and") groups[groups.length - 1].push(term as MarkerItem);
+          else groups[groups.length - 1].push(inner);
     } else groups[groups.length - 1].push(entry as MarkerItem);
   }
   const seenGroups = new Set<string>();

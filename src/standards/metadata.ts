@@ -257,10 +257,20 @@ function parseProjectUrls(values: readonly string[]): Record<string, string> | n
 // --- field validation --------------------------------------------------------------------------
 
 /** A field in its enriched form, or the raw value where no conversion applies. */
-export type FieldValue = string | string[] | Record<string, string> | Version | SpecifierSet | Requirement[] | null;
+export type FieldValue =
+  | string
+  | string[]
+  | Record<string, string>
+  | Version
+  | SpecifierSet
+  | Requirement[]
+  | null;
 
 function invalid(rawName: string, message: string): InvalidMetadata {
-  return new InvalidMetadata(RAW_TO_EMAIL[rawName] ?? rawName, message.replaceAll("{field}", `'${RAW_TO_EMAIL[rawName] ?? rawName}'`));
+  return new InvalidMetadata(
+    RAW_TO_EMAIL[rawName] ?? rawName,
+    message.replaceAll("{field}", `'${RAW_TO_EMAIL[rawName] ?? rawName}'`),
+  );
 }
 
 const PYTHON_KEYWORDS = new Set(
@@ -375,19 +385,26 @@ function checkContentType(value: string): void {
     throw new InvalidMetadata(field, `'${field}' must be one of ${CONTENT_TYPES.join(", ")}, not '${value}'`);
   }
   const charset = params.get("charset") ?? "UTF-8";
-  if (charset !== "UTF-8") throw new InvalidMetadata(field, `'${field}' can only specify the UTF-8 charset, not '${charset}'`);
+  if (charset !== "UTF-8")
+    throw new InvalidMetadata(field, `'${field}' can only specify the UTF-8 charset, not '${charset}'`);
   const variant = params.get("variant") ?? "GFM";
   if (contentType === "text/markdown" && variant !== "GFM" && variant !== "CommonMark") {
-    throw new InvalidMetadata(field, `valid Markdown variants for '${field}' are GFM, CommonMark, not '${variant}'`);
+    throw new InvalidMetadata(
+      field,
+      `valid Markdown variants for '${field}' are GFM, CommonMark, not '${variant}'`,
+    );
   }
 }
 
 function checkLicenseFile(rawName: string, path: string): void {
-  if (path.includes("..")) throw invalid(rawName, `'${path}' is invalid for {field}, parent directory indicators are not allowed`);
+  if (path.includes(".."))
+    throw invalid(rawName, `'${path}' is invalid for {field}, parent directory indicators are not allowed`);
   if (path.includes("*")) throw invalid(rawName, `'${path}' is invalid for {field}, paths must be resolved`);
   const isWindowsAbsolute = /^[A-Za-z]:[\\/]/.test(path) || /^[\\/]{2}[^\\/]+[\\/]+[^\\/]/.test(path);
-  if (path.startsWith("/") || isWindowsAbsolute) throw invalid(rawName, `'${path}' is invalid for {field}, paths must be relative`);
-  if (windowsAsPosix(path) !== path) throw invalid(rawName, `'${path}' is invalid for {field}, paths must use '/' delimiter`);
+  if (path.startsWith("/") || isWindowsAbsolute)
+    throw invalid(rawName, `'${path}' is invalid for {field}, paths must be relative`);
+  if (windowsAsPosix(path) !== path)
+    throw invalid(rawName, `'${path}' is invalid for {field}, paths must use '/' delimiter`);
 }
 
 /** `pathlib.PureWindowsPath(path).as_posix()` for the relative paths that reach this check. */
@@ -412,7 +429,8 @@ function checkImportName(rawName: string, importName: string): void {
     if (!IDENTIFIER.test(identifier)) {
       throw invalid(rawName, `'${name}' is invalid for {field}; '${identifier}' is not a valid identifier`);
     }
-    if (PYTHON_KEYWORDS.has(identifier)) throw invalid(rawName, `'${name}' is invalid for {field}; '${identifier}' is a keyword`);
+    if (PYTHON_KEYWORDS.has(identifier))
+      throw invalid(rawName, `'${name}' is invalid for {field}; '${identifier}' is a keyword`);
   }
   if (semicolon >= 0 && importName.slice(semicolon + 1).replace(/^\s+/u, "") !== "private") {
     throw invalid(rawName, `'${importName}' is invalid for {field}; the only valid option is 'private'`);
@@ -439,7 +457,11 @@ export function validateMetadata(raw: RawMetadata, unparsed: UnparsedMetadata): 
     }
   }
   const unparsedErrors = Object.keys(unparsed).map(
-    (key) => new InvalidMetadata(key, key in EMAIL_TO_RAW ? `'${key}' has invalid data` : `unrecognized field: '${key}'`),
+    (key) =>
+      new InvalidMetadata(
+        key,
+        key in EMAIL_TO_RAW ? `'${key}' has invalid data` : `unrecognized field: '${key}'`,
+      ),
   );
   if (unparsedErrors.length > 0) return { errorGroup: "unparsed", errors: unparsedErrors, fields };
 
@@ -453,7 +475,12 @@ export function validateMetadata(raw: RawMetadata, unparsed: UnparsedMetadata): 
       const added = FIELD_ADDED[rawName];
       if (METADATA_VERSIONS.indexOf(added as never) > METADATA_VERSIONS.indexOf(metadataVersion as never)) {
         const field = RAW_TO_EMAIL[rawName];
-        errors.push(new InvalidMetadata(field, `${field} introduced in metadata version ${added}, not ${metadataVersion}`));
+        errors.push(
+          new InvalidMetadata(
+            field,
+            `${field} introduced in metadata version ${added}, not ${metadataVersion}`,
+          ),
+        );
         continue;
       }
     }
@@ -505,7 +532,9 @@ export function readCoreMetadata(text: string): CoreMetadata {
     version,
     requiresDist,
     requiresPython: lenient<SpecifierSet | null>("requires_python", null),
-    providesExtra: ((raw.provides_extra as string[] | undefined) ?? []).map((extra) => canonicalizeName(extra)),
+    providesExtra: ((raw.provides_extra as string[] | undefined) ?? []).map((extra) =>
+      canonicalizeName(extra),
+    ),
     summary: typeof raw.summary === "string" ? raw.summary : null,
     dynamic: lenient<string[]>("dynamic", []),
     raw,

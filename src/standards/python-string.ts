@@ -53,7 +53,10 @@ export function isWordChar(char: string | undefined): boolean {
   const code = char.charCodeAt(0);
   if (code < 0x80) {
     return (
-      (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f
+      (code >= 0x30 && code <= 0x39) ||
+      (code >= 0x41 && code <= 0x5a) ||
+      (code >= 0x61 && code <= 0x7a) ||
+      code === 0x5f
     );
   }
   return WORD_CHAR.test(char);

@@ -1,7 +1,13 @@
 // PEP 508 dependency specifiers, parsed as packaging 26 parses them (its tokenizer's quirks
 // included), printed back canonically.
 
-import { type Marker, Marker as MarkerClass, normalizeExtraValues, parseMarkerExpression, type MarkerList } from "./marker.ts";
+import {
+  type Marker,
+  Marker as MarkerClass,
+  type MarkerList,
+  normalizeExtraValues,
+  parseMarkerExpression,
+} from "./marker.ts";
 import { canonicalizeName } from "./name.ts";
 import { parseSpecifierSet, type SpecifierSet } from "./specifier.ts";
 import { ParserSyntaxError, Tokenizer } from "./tokenizer.ts";
@@ -81,7 +87,11 @@ function parseRequirementTokens(tokenizer: Tokenizer) {
   return { name, url, extras, specifier, marker };
 }
 
-function parseRequirementDetails(tokenizer: Tokenizer): { url: string; specifier: string; marker: MarkerList | null } {
+function parseRequirementDetails(tokenizer: Tokenizer): {
+  url: string;
+  specifier: string;
+  marker: MarkerList | null;
+} {
   let specifier = "";
   let url = "";
   let marker: MarkerList | null = null;

@@ -5,7 +5,12 @@
 // (name, specifier, link, markers) with pip's own errors. File access goes through a host
 // interface, so this module stays free of I/O.
 
-import { LegacyInvalidMarker, LegacyInvalidRequirement, legacyMarkerString, parseLegacyRequirement } from "./legacy-requirement.ts";
+import {
+  LegacyInvalidMarker,
+  LegacyInvalidRequirement,
+  legacyMarkerString,
+  parseLegacyRequirement,
+} from "./legacy-requirement.ts";
 import { canonicalizeName } from "./name.ts";
 import { pySplitLines, pyStrip } from "./python-string.ts";
 
@@ -154,7 +159,11 @@ function* parseAndRecurse(
   depth: number,
 ): Generator<ParsedRequirementLine> {
   if (depth > MAX_NESTING) {
-    throw new RequirementsFileError("file", "RecursionError", `${filename}: requirements files include each other too deeply`);
+    throw new RequirementsFileError(
+      "file",
+      "RecursionError",
+      `${filename}: requirements files include each other too deeply`,
+    );
   }
   for (const { lineNumber, args, opts } of parseFile(filename, host, finder)) {
     const isRequirement = args !== "" || opts.editables.length > 0;
@@ -191,7 +200,12 @@ function* parseFile(filename: string, host: RequirementsFileHost, finder: Finder
   try {
     bytes = host.readFile(filename);
   } catch (error) {
-    throw new RequirementsFileError("file", "InstallationError", `Could not open requirements file: ${(error as Error).message}`, filename);
+    throw new RequirementsFileError(
+      "file",
+      "InstallationError",
+      `Could not open requirements file: ${(error as Error).message}`,
+      filename,
+    );
   }
   const content = decodeRequirementsFile(bytes, filename);
   for (const [lineNumber, line] of preprocess(content, host.env)) {
@@ -202,7 +216,13 @@ function* parseFile(filename: string, host: RequirementsFileHost, finder: Finder
       opts = parseLineOptions(words, finder);
     } catch (error) {
       if (error instanceof OptionError) {
-        throw new RequirementsFileError("file", "RequirementsFileParseError", `Invalid requirement: ${line}\n${error.message}`, filename, lineNumber);
+        throw new RequirementsFileError(
+          "file",
+          "RequirementsFileParseError",
+          `Invalid requirement: ${line}\n${error.message}`,
+          filename,
+          lineNumber,
+        );
       }
       throw error;
     }
@@ -217,7 +237,12 @@ export function decodeRequirementsFile(bytes: Uint8Array, filename = "requiremen
     try {
       return decodeBytes(bytes.subarray(offset), encoding);
     } catch (error) {
-      throw new RequirementsFileError("file", "UnicodeDecodeError", `${filename}: cannot decode as ${encoding}: ${(error as Error).message}`, filename);
+      throw new RequirementsFileError(
+        "file",
+        "UnicodeDecodeError",
+        `${filename}: cannot decode as ${encoding}: ${(error as Error).message}`,
+        filename,
+      );
     }
   };
   if (startsWith([0xef, 0xbb, 0xbf])) return decode("utf-8", 3);
@@ -261,7 +286,8 @@ function decodeBytes(bytes: Uint8Array, encoding: string): string {
 }
 
 // A comment starts at the line start or after whitespace (Python's `\s`).
-const COMMENT = /(^|[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+)#.*$/;
+const COMMENT =
+  /(^|[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+)#.*$/;
 const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
 
 function isCommentLine(line: string): boolean {
@@ -270,7 +296,10 @@ function isCommentLine(line: string): boolean {
 }
 
 /** Line splitting, continuation joining, comment stripping and `${VAR}` expansion, as pip does. */
-export function preprocess(content: string, env: Readonly<Record<string, string | undefined>>): Array<[number, string]> {
+export function preprocess(
+  content: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Array<[number, string]> {
   const joined: Array<[number, string]> = [];
   let pending: string[] = [];
   let pendingLine = 0;
@@ -415,8 +444,16 @@ const OPTIONS: OptionSpec[] = [
   { names: ["-r", "--requirement"], takesValue: true, apply: (o, v) => void o.requirements.push(v) },
   { names: ["-e", "--editable"], takesValue: true, apply: (o, v) => void o.editables.push(v) },
   { names: ["-f", "--find-links"], takesValue: true, apply: (o, v) => void o.find_links.push(v) },
-  { names: ["--no-binary"], takesValue: true, apply: (_o, v, _n, f) => handleBinary(v, f.noBinary, f.onlyBinary) },
-  { names: ["--only-binary"], takesValue: true, apply: (_o, v, _n, f) => handleBinary(v, f.onlyBinary, f.noBinary) },
+  {
+    names: ["--no-binary"],
+    takesValue: true,
+    apply: (_o, v, _n, f) => handleBinary(v, f.noBinary, f.onlyBinary),
+  },
+  {
+    names: ["--only-binary"],
+    takesValue: true,
+    apply: (_o, v, _n, f) => handleBinary(v, f.onlyBinary, f.noBinary),
+  },
   { names: ["--prefer-binary"], takesValue: false, apply: (o) => void (o.prefer_binary = true) },
   { names: ["--require-hashes"], takesValue: false, apply: (o) => void (o.require_hashes = true) },
   { names: ["--pre"], takesValue: false, apply: (o) => void (o.pre = true) },
@@ -426,7 +463,9 @@ const OPTIONS: OptionSpec[] = [
     takesValue: true,
     apply: (o, v, name) => {
       if (!FEATURES.includes(v)) {
-        throw new OptionError(`option ${name}: invalid choice: '${v}' (choose from ${FEATURES.map((f) => `'${f}'`).join(", ")})`);
+        throw new OptionError(
+          `option ${name}: invalid choice: '${v}' (choose from ${FEATURES.map((f) => `'${f}'`).join(", ")})`,
+        );
       }
       o.features_enabled.push(v);
     },
@@ -438,7 +477,9 @@ const OPTIONS: OptionSpec[] = [
     apply: (o, v, name) => {
       const colon = v.indexOf(":");
       if (colon < 0) {
-        throw new OptionError(`Arguments to ${name} must be a hash name followed by a value, like --hash=sha256:abcde...`);
+        throw new OptionError(
+          `Arguments to ${name} must be a hash name followed by a value, like --hash=sha256:abcde...`,
+        );
       }
       const algorithm = v.slice(0, colon);
       if (!STRONG_HASHES.includes(algorithm)) {
@@ -542,9 +583,15 @@ function parseLineOptions(words: string[], finder: FinderOptions): LineOptions {
   return opts;
 }
 
-function applyOptionLine(opts: LineOptions, filename: string, host: RequirementsFileHost, finder: FinderOptions): void {
+function applyOptionLine(
+  opts: LineOptions,
+  filename: string,
+  host: RequirementsFileHost,
+  finder: FinderOptions,
+): void {
   if (opts.require_hashes) finder.requireHashes = true;
-  for (const feature of opts.features_enabled) if (!finder.featuresEnabled.includes(feature)) finder.featuresEnabled.push(feature);
+  for (const feature of opts.features_enabled)
+    if (!finder.featuresEnabled.includes(feature)) finder.featuresEnabled.push(feature);
   if (opts.no_index) {
     finder.noIndex = true;
     finder.indexUrls = [];
@@ -559,7 +606,8 @@ function applyOptionLine(opts: LineOptions, filename: string, host: Requirements
   }
   if (opts.pre) finder.pre = true;
   if (opts.prefer_binary) finder.preferBinary = true;
-  for (const trusted of opts.trusted_hosts) if (!finder.trustedHosts.includes(trusted)) finder.trustedHosts.push(trusted);
+  for (const trusted of opts.trusted_hosts)
+    if (!finder.trustedHosts.includes(trusted)) finder.trustedHosts.push(trusted);
 }
 
 // --- from a line to what pip installs ---------------------------------------------------------
@@ -571,7 +619,20 @@ const VCS_BACKENDS: Array<[string, string[]]> = [
   ["svn", ["svn+ssh", "svn+http", "svn+https", "svn+svn", "svn+file"]],
 ];
 export const VCS_SCHEMES = VCS_BACKENDS.flatMap(([, schemes]) => schemes);
-const ARCHIVE_EXTENSIONS = [".zip", ".whl", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma", ".tar.gz", ".tgz", ".tar"];
+const ARCHIVE_EXTENSIONS = [
+  ".zip",
+  ".whl",
+  ".tar.bz2",
+  ".tbz",
+  ".tar.xz",
+  ".txz",
+  ".tlz",
+  ".tar.lz",
+  ".tar.lzma",
+  ".tar.gz",
+  ".tgz",
+  ".tar",
+];
 
 function urlScheme(url: string): string | null {
   const colon = url.indexOf(":");
@@ -613,7 +674,10 @@ function unquote(text: string): string {
 function splitExtension(path: string): [string, string] {
   const base = path.slice(path.lastIndexOf("/") + 1);
   const dot = base.lastIndexOf(".");
-  let stem = dot <= 0 || /^\.+$/.test(base.slice(0, dot + 1)) ? path : path.slice(0, path.length - (base.length - dot));
+  let stem =
+    dot <= 0 || /^\.+$/.test(base.slice(0, dot + 1))
+      ? path
+      : path.slice(0, path.length - (base.length - dot));
   let extension = stem === path ? "" : path.slice(stem.length);
   if (stem.toLowerCase().endsWith(".tar")) {
     extension = stem.slice(-4) + extension;
@@ -679,13 +743,18 @@ function installationError(message: string): RequirementsFileError {
 }
 
 /** pip's `install_req_from_parsed_requirement`. */
-export function toInstallRequirement(parsed: ParsedRequirementLine, host: RequirementsFileHost): InstallRequirement {
+export function toInstallRequirement(
+  parsed: ParsedRequirementLine,
+  host: RequirementsFileHost,
+): InstallRequirement {
   try {
     return parsed.editable ? fromEditable(parsed, host) : fromLine(parsed, host);
   } catch (error) {
     if (error instanceof RequirementsFileError) throw error;
-    if (error instanceof LegacyInvalidMarker) throw new RequirementsFileError("requirement", "InvalidMarker", error.message);
-    if (error instanceof LegacyInvalidRequirement) throw new RequirementsFileError("requirement", "InvalidRequirement", error.message);
+    if (error instanceof LegacyInvalidMarker)
+      throw new RequirementsFileError("requirement", "InvalidMarker", error.message);
+    if (error instanceof LegacyInvalidRequirement)
+      throw new RequirementsFileError("requirement", "InvalidRequirement", error.message);
     throw error;
   }
 }
@@ -717,7 +786,9 @@ function fromEditable(parsed: ParsedRequirementLine, host: RequirementsFileHost)
     }
     name = eggFragment(url);
     if (!name) {
-      throw installationError(`Could not detect requirement name for '${text}', please specify one with #egg=your_package_name`);
+      throw installationError(
+        `Could not detect requirement name for '${text}', please specify one with #egg=your_package_name`,
+      );
     }
   }
   let requirement: ReturnType<typeof parseLegacyRequirement> | null = null;
@@ -785,7 +856,10 @@ function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): In
     } catch {
       let hint = "";
       if (requirementText.includes("/")) hint = "It looks like a path.";
-      else if (requirementText.includes("=") && !["~=", "==", "!=", "<=", ">=", "<", ">", "==="].some((op) => requirementText!.includes(op))) {
+      else if (
+        requirementText.includes("=") &&
+        !["~=", "==", "!=", "<=", ">=", "<", ">", "==="].some((op) => requirementText!.includes(op))
+      ) {
         hint = "= is not a valid operator. Did you mean == ?";
       }
       let message = `Invalid requirement: '${requirementText}' (from line ${parsed.line} of ${parsed.file})`;
@@ -800,7 +874,9 @@ function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): In
   return {
     name: requirement?.name ?? null,
     specifier: requirement?.specifier ?? "",
-    extras: [...new Set(pathExtras.length > 0 ? pathExtras : (requirement?.extras ?? []).map(safeExtra))].sort(),
+    extras: [
+      ...new Set(pathExtras.length > 0 ? pathExtras : (requirement?.extras ?? []).map(safeExtra)),
+    ].sort(),
     url: requirement?.url ?? null,
     link,
     markers: markers ?? requirement?.marker ?? null,
@@ -817,7 +893,9 @@ function urlFromPath(path: string, name: string, host: RequirementsFileHost): st
     if (host.isFile(joinPath(path, "pyproject.toml")) || host.isFile(joinPath(path, "setup.py"))) {
       return pathToUrl(path, host.cwd);
     }
-    throw installationError(`Directory '${name}' is not installable. Neither 'setup.py' nor 'pyproject.toml' found.`);
+    throw installationError(
+      `Directory '${name}' is not installable. Neither 'setup.py' nor 'pyproject.toml' found.`,
+    );
   }
   if (!isArchiveFile(path)) return null;
   if (host.isFile(path)) return pathToUrl(path, host.cwd);
@@ -833,7 +911,11 @@ function pipWheelName(filename: string): { name: string; version: string } {
       filename,
     );
   if (match === null || match.groups === undefined) {
-    throw new RequirementsFileError("requirement", "InvalidWheelFilename", `${filename} is not a valid wheel filename.`);
+    throw new RequirementsFileError(
+      "requirement",
+      "InvalidWheelFilename",
+      `${filename} is not a valid wheel filename.`,
+    );
   }
   return { name: match.groups.name.replaceAll("_", "-"), version: match.groups.ver.replaceAll("_", "-") };
 }
@@ -846,7 +928,11 @@ export function normalizePath(path: string): string {
   const parts: string[] = [];
   for (const part of path.split("/")) {
     if (part === "" || part === ".") continue;
-    if (part !== ".." || (initialSlashes === 0 && parts.length === 0) || (parts.length > 0 && parts[parts.length - 1] === "..")) {
+    if (
+      part !== ".." ||
+      (initialSlashes === 0 && parts.length === 0) ||
+      (parts.length > 0 && parts[parts.length - 1] === "..")
+    ) {
       parts.push(part);
     } else if (parts.length > 0) parts.pop();
   }

@@ -3,14 +3,22 @@
 // `isUnsatisfiable` by intersecting version ranges.
 
 import { pyStrip } from "./python-string.ts";
-import { canonicalizeVersion, compareVersions, parseVersion, tryParseVersion, type Version, type VersionNumber } from "./version.ts";
+import {
+  canonicalizeVersion,
+  compareVersions,
+  parseVersion,
+  tryParseVersion,
+  type Version,
+  type VersionNumber,
+} from "./version.ts";
 
 export class InvalidSpecifier extends Error {
   override name = "InvalidSpecifier";
 }
 
 /** Python's `\s` as a regex character class body. */
-export const PY_WS_CLASS = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+export const PY_WS_CLASS =
+  "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const WS = `[${PY_WS_CLASS}]`;
 
 const PRE = "(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?[0-9]*)?";
@@ -292,7 +300,8 @@ export class SpecifierSet {
     const version = coerce(item);
     if (version !== null && installed && version.isPrerelease) prereleases = true;
     // With `===` in play a string is compared as written, not normalized.
-    const checkItem: VersionItem = version === null || (this.hasArbitrary && typeof item === "string") ? item : version;
+    const checkItem: VersionItem =
+      version === null || (this.hasArbitrary && typeof item === "string") ? item : version;
     return this.filter([checkItem], prereleases).length > 0;
   }
 
@@ -522,7 +531,8 @@ function isFamily(boundary: RangePoint, other: Version): boolean {
 
 /** Total order of range points; a boundary never equals a real version. */
 export function comparePoints(a: RangePoint, b: RangePoint): number {
-  if (a.boundary === Boundary.None && b.boundary === Boundary.None) return compareVersions(a.version, b.version);
+  if (a.boundary === Boundary.None && b.boundary === Boundary.None)
+    return compareVersions(a.version, b.version);
   if (a.boundary !== Boundary.None && b.boundary !== Boundary.None) {
     const byVersion = compareVersions(a.version, b.version);
     return byVersion !== 0 ? byVersion : a.boundary - b.boundary;
@@ -558,7 +568,10 @@ function rangeIsEmpty(lower: Bound, upper: Bound): boolean {
   return order > 0;
 }
 
-export function intersectRanges(left: readonly VersionRange[], right: readonly VersionRange[]): VersionRange[] {
+export function intersectRanges(
+  left: readonly VersionRange[],
+  right: readonly VersionRange[],
+): VersionRange[] {
   const result: VersionRange[] = [];
   let i = 0;
   let j = 0;
@@ -587,7 +600,13 @@ function specifierRanges(spec: Specifier): VersionRange[] {
     const base = parseVersion(spec.version.slice(0, -2));
     const lower = base.with({ pre: null, post: null, dev: 0, local: null });
     const upper = nextPrefixDev0(base);
-    if (op === "==") return [[{ point: point(lower), inclusive: true }, { point: point(upper), inclusive: false }]];
+    if (op === "==")
+      return [
+        [
+          { point: point(lower), inclusive: true },
+          { point: point(upper), inclusive: false },
+        ],
+      ];
     return [
       [NEG_INF, { point: point(lower), inclusive: false }],
       [{ point: point(upper), inclusive: true }, POS_INF],
@@ -604,7 +623,9 @@ function specifierRanges(spec: Specifier): VersionRange[] {
         return [[{ point: point(v.with({ dev: add(v.dev, 1), local: null })), inclusive: true }, POS_INF]];
       }
       if (v.post !== null) {
-        return [[{ point: point(v.with({ post: add(v.post, 1), dev: 0, local: null })), inclusive: true }, POS_INF]];
+        return [
+          [{ point: point(v.with({ post: add(v.post, 1), dev: 0, local: null })), inclusive: true }, POS_INF],
+        ];
       }
       return [[{ point: point(v, Boundary.AfterPosts), inclusive: false }, POS_INF]];
     case "<": {
@@ -616,7 +637,13 @@ function specifierRanges(spec: Specifier): VersionRange[] {
     case "!=": {
       const hasLocal = spec.version.includes("+");
       const upper = hasLocal ? point(v) : point(v, Boundary.AfterLocals);
-      if (op === "==") return [[{ point: point(v), inclusive: true }, { point: upper, inclusive: true }]];
+      if (op === "==")
+        return [
+          [
+            { point: point(v), inclusive: true },
+            { point: upper, inclusive: true },
+          ],
+        ];
       return [
         [NEG_INF, { point: point(v), inclusive: false }],
         [{ point: upper, inclusive: false }, POS_INF],
@@ -624,7 +651,12 @@ function specifierRanges(spec: Specifier): VersionRange[] {
     }
     case "~=": {
       const prefix = v.with({ release: v.release.slice(0, -1) });
-      return [[{ point: point(v), inclusive: true }, { point: point(nextPrefixDev0(prefix)), inclusive: false }]];
+      return [
+        [
+          { point: point(v), inclusive: true },
+          { point: point(nextPrefixDev0(prefix)), inclusive: false },
+        ],
+      ];
     }
   }
 }

@@ -53,14 +53,18 @@ function versionNodot(version: PythonVersion): string {
 function isThreadedCpython(abis: readonly string[]): boolean {
   if (abis.length === 0) return false;
   const match = /^cp\d+(.*)/s.exec(abis[0]);
-  return match !== null && match[1].includes("t");
+  return match?.[1].includes("t") ?? false;
 }
 
 function atLeast(version: PythonVersion, major: number, minor: number): boolean {
   return version[0] > major || (version[0] === major && (version[1] ?? -1) >= minor);
 }
 
-export function cpythonTags(pythonVersion: PythonVersion, abiList: readonly string[], platforms: readonly string[]): Tag[] {
+export function cpythonTags(
+  pythonVersion: PythonVersion,
+  abiList: readonly string[],
+  platforms: readonly string[],
+): Tag[] {
   const interpreter = `cp${versionNodot(pythonVersion.slice(0, 2))}`;
   // packaging removes the first "abi3" and "none" only: they are emitted in their own place below.
   const effective = [...abiList];
@@ -69,7 +73,8 @@ export function cpythonTags(pythonVersion: PythonVersion, abiList: readonly stri
     if (index >= 0) effective.splice(index, 1);
   }
   const tags: Tag[] = [];
-  for (const abi of effective) for (const platform of platforms) tags.push(makeTag(interpreter, abi, platform));
+  for (const abi of effective)
+    for (const platform of platforms) tags.push(makeTag(interpreter, abi, platform));
   const threading = isThreadedCpython(effective);
   const hasMinor = pythonVersion.length > 1;
   const useAbi3 = hasMinor && atLeast(pythonVersion, 3, 2) && !threading;
@@ -89,7 +94,11 @@ export function cpythonTags(pythonVersion: PythonVersion, abiList: readonly stri
   return tags;
 }
 
-export function genericTags(interpreter: string, abiList: readonly string[], platforms: readonly string[]): Tag[] {
+export function genericTags(
+  interpreter: string,
+  abiList: readonly string[],
+  platforms: readonly string[],
+): Tag[] {
   const abis = [...abiList];
   if (!abis.includes("none")) abis.push("none");
   const tags: Tag[] = [];
@@ -100,7 +109,8 @@ export function genericTags(interpreter: string, abiList: readonly string[], pla
 function* pyInterpreterRange(version: PythonVersion): Generator<string> {
   if (version.length > 1) yield `py${versionNodot(version.slice(0, 2))}`;
   yield `py${version[0]}`;
-  if (version.length > 1) for (let minor = version[1] - 1; minor >= 0; minor--) yield `py${versionNodot([version[0], minor])}`;
+  if (version.length > 1)
+    for (let minor = version[1] - 1; minor >= 0; minor--) yield `py${versionNodot([version[0], minor])}`;
 }
 
 export function compatibleTags(
@@ -147,7 +157,8 @@ export function macPlatforms(version: readonly [number, number], arch: string): 
   const platforms: string[] = [];
   if (compareAppleVersion(version, [10, 0]) >= 0 && compareAppleVersion(version, [11, 0]) < 0) {
     for (let minor = version[1]; minor >= 0; minor--) {
-      for (const format of macBinaryFormats([10, minor], arch)) platforms.push(`macosx_10_${minor}_${format}`);
+      for (const format of macBinaryFormats([10, minor], arch))
+        platforms.push(`macosx_10_${minor}_${format}`);
     }
   }
   if (compareAppleVersion(version, [11, 0]) >= 0) {
@@ -156,7 +167,8 @@ export function macPlatforms(version: readonly [number, number], arch: string): 
     }
     for (let minor = 16; minor > 3; minor--) {
       if (arch === "x86_64") {
-        for (const format of macBinaryFormats([10, minor], arch)) platforms.push(`macosx_10_${minor}_${format}`);
+        for (const format of macBinaryFormats([10, minor], arch))
+          platforms.push(`macosx_10_${minor}_${format}`);
       } else {
         platforms.push(`macosx_10_${minor}_universal2`);
       }
@@ -188,7 +200,11 @@ export function androidPlatforms(apiLevel: number, abi: string): string[] {
 }
 
 const MANYLINUX_ARCHS = new Set(["x86_64", "aarch64", "ppc64", "ppc64le", "s390x", "loongarch64", "riscv64"]);
-const LEGACY_MANYLINUX: Record<string, string> = { "2_17": "manylinux2014", "2_12": "manylinux2010", "2_5": "manylinux1" };
+const LEGACY_MANYLINUX: Record<string, string> = {
+  "2_17": "manylinux2014",
+  "2_12": "manylinux2010",
+  "2_5": "manylinux1",
+};
 // glibc has had one major version; packaging assumes 50 minors for any earlier major.
 const LAST_GLIBC_MINOR = 50;
 
@@ -206,7 +222,9 @@ export function manylinuxPlatforms(
   } else if (!archs.some((arch) => MANYLINUX_ARCHS.has(arch))) {
     return [];
   }
-  const tooOld: [number, number] = archs.some((arch) => arch === "x86_64" || arch === "i686") ? [2, 4] : [2, 16];
+  const tooOld: [number, number] = archs.some((arch) => arch === "x86_64" || arch === "i686")
+    ? [2, 4]
+    : [2, 16];
   const maxima: Array<[number, number]> = [[glibc[0], glibc[1]]];
   for (let major = glibc[0] - 1; major > 1; major--) maxima.push([major, LAST_GLIBC_MINOR]);
   const platforms: string[] = [];
@@ -225,7 +243,8 @@ export function manylinuxPlatforms(
 
 export function musllinuxPlatforms(musl: readonly [number, number], archs: readonly string[]): string[] {
   const platforms: string[] = [];
-  for (const arch of archs) for (let minor = musl[1]; minor >= 0; minor--) platforms.push(`musllinux_${musl[0]}_${minor}_${arch}`);
+  for (const arch of archs)
+    for (let minor = musl[1]; minor >= 0; minor--) platforms.push(`musllinux_${musl[0]}_${minor}_${arch}`);
   return platforms;
 }
 
@@ -258,7 +277,13 @@ export interface TagFacts {
   macArch?: string | null;
 }
 
-const SHORT_NAMES: Record<string, string> = { python: "py", cpython: "cp", pypy: "pp", ironpython: "ip", jython: "jy" };
+const SHORT_NAMES: Record<string, string> = {
+  python: "py",
+  cpython: "cp",
+  pypy: "pp",
+  ironpython: "ip",
+  jython: "jy",
+};
 
 export function interpreterShortName(implementationName: string): string {
   return SHORT_NAMES[implementationName] ?? implementationName;

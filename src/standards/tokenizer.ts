@@ -107,7 +107,8 @@ function isIdentifierChar(code: number): boolean {
 /** `\b[a-zA-Z0-9][a-zA-Z0-9._-]*\b`, backtracking to the longest prefix that ends on a boundary. */
 const identifier: Rule = (source, pos) => {
   const first = source.charCodeAt(pos);
-  const isAlnum = (first >= 0x30 && first <= 0x39) || (first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a);
+  const isAlnum =
+    (first >= 0x30 && first <= 0x39) || (first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a);
   if (!isAlnum || !isWordBoundary(source, pos)) return -1;
   let end = pos + 1;
   while (end < source.length && isIdentifierChar(source.charCodeAt(end))) end++;
@@ -136,7 +137,8 @@ const RULES: Record<TokenName, Rule> = {
   VERSION_LOCAL_LABEL_TRAIL: sticky("\\+[a-z0-9]+(?:[-_.][a-z0-9]+)*"),
   WS: sticky("[ \\t]+"),
   // Python's `$` also matches before a newline that ends the string.
-  END: (source, pos) => (pos === source.length || (pos === source.length - 1 && source[pos] === "\n") ? 0 : -1),
+  END: (source, pos) =>
+    pos === source.length || (pos === source.length - 1 && source[pos] === "\n") ? 0 : -1,
 };
 
 export interface Token {
@@ -160,7 +162,12 @@ export class Tokenizer {
   check(name: TokenName, peek = false): boolean {
     const length = RULES[name](this.source, this.position);
     if (length < 0) return false;
-    if (!peek) this.nextToken = { name, text: this.source.slice(this.position, this.position + length), position: this.position };
+    if (!peek)
+      this.nextToken = {
+        name,
+        text: this.source.slice(this.position, this.position + length),
+        position: this.position,
+      };
     return true;
   }
 

@@ -134,7 +134,7 @@ export function compareVersions(a: Version, b: Version): number {
   if (a === b) return 0;
   const ka = a.key;
   const kb = b.key;
-  const length = ka.length < kb.length ? ka.length : kb.length;
+  const length = Math.min(ka.length, kb.length);
   for (let i = 0; i < length; i++) {
     const x = ka[i];
     const y = kb[i];
@@ -264,29 +264,48 @@ function digitsEnd(text: string, pos: number): number {
   return pos;
 }
 
-function scanVersion(input: string): Version | null {
+// Set by readNumber: where the digits ended.
+let numberEnd = 0;
+
+/** Reads a run of ASCII digits at `pos` (setting numberEnd), or returns -1 when there is none. */
+function readNumber(text: string, pos: number): VersionNumber {
+  let value = 0;
+  let end = pos;
+  for (; end < text.length; end++) {
+    const code = text.charCodeAt(end);
+    if (code < 0x30 || code > 0x39) break;
+    value = value * 10 + (code - 0x30);
+  }
+  numberEnd = end;
+  if (end === pos) return -1;
+  // Up to 15 digits always fit a double exactly; longer runs go through BigInt.
+  return end - pos <= 15 ? value : parseNumber(text.slice(pos, end));
+}
+
+export function scanVersion(input: string): Version | null {
   const text = pyStrip(input);
   const length = text.length;
   let pos = 0;
   if (pos < length && lowerAscii(text.charCodeAt(pos)) === 0x76) pos++; // v
 
   // Epoch and release.
-  let end = digitsEnd(text, pos);
-  if (end === pos) return null;
+  let first = readNumber(text, pos);
+  if (first === -1) return null;
+  pos = numberEnd;
   let epoch: VersionNumber = 0;
-  if (text.charCodeAt(end) === 0x21) {
-    epoch = parseNumber(text.slice(pos, end));
-    pos = end + 1;
-    end = digitsEnd(text, pos);
-    if (end === pos) return null;
+  if (text.charCodeAt(pos) === 0x21) {
+    epoch = first;
+    first = readNumber(text, pos + 1);
+    if (first === -1) return null;
+    pos = numberEnd;
   }
-  const release: VersionNumber[] = [parseNumber(text.slice(pos, end))];
-  pos = end;
+  const release: VersionNumber[] = [first];
   while (text.charCodeAt(pos) === 0x2e && isDigit(text.charCodeAt(pos + 1))) {
-    end = digitsEnd(text, pos + 1);
-    release.push(parseNumber(text.slice(pos + 1, end)));
-    pos = end;
+    release.push(readNumber(text, pos + 1));
+    pos = numberEnd;
   }
+  // Most versions are a bare release: skip the optional parts.
+  if (pos === length) return new Version(epoch, release, null, null, null, null);
 
   // Pre-release: [._-]? (alpha|a|beta|b|preview|pre|c|rc) [._-]? [0-9]*
   let pre: [PreLabel, VersionNumber] | null = null;
@@ -368,4 +387,9 @@ function localSegment(text: string): LocalSegment {
     if (!isDigit(text.charCodeAt(i))) return text.toLowerCase();
   }
   return parseNumber(text);
+}
+
+/** Empties the intern table (benchmarks measure cold parsing with it). */
+export function clearVersionCache(): void {
+  internTable = new Map();
 }

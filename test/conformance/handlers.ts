@@ -1,11 +1,16 @@
 // One handler per (vector file, kind): builds spice's answer in the vectors' `expected` shape and
 // returns null when it matches, or a short description of the difference.
 
-import { parseMarker, type MarkerEnvironment, type MarkerContext } from "../../src/standards/marker.ts";
+import { type MarkerContext, type MarkerEnvironment, parseMarker } from "../../src/standards/marker.ts";
 import { canonicalizeName, isNormalizedName, isValidName } from "../../src/standards/name.ts";
 import { parseRequirement } from "../../src/standards/requirement.ts";
 import { parseSpecifierSet } from "../../src/standards/specifier.ts";
-import { canonicalizeVersion, compareVersions, parseVersion, type VersionNumber } from "../../src/standards/version.ts";
+import {
+  canonicalizeVersion,
+  compareVersions,
+  parseVersion,
+  type VersionNumber,
+} from "../../src/standards/version.ts";
 import { METADATA_HANDLERS } from "./metadata-handlers.ts";
 import { REQUIREMENTS_TXT_HANDLERS } from "./requirements-txt-handlers.ts";
 import { TAG_HANDLERS } from "./tag-handlers.ts";
@@ -43,7 +48,13 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 /** A short diff: the keys whose values differ. */
 export function compare(actual: unknown, expected: unknown): string | null {
   if (deepEqual(actual, expected)) return null;
-  if (actual && expected && typeof actual === "object" && typeof expected === "object" && !Array.isArray(expected)) {
+  if (
+    actual &&
+    expected &&
+    typeof actual === "object" &&
+    typeof expected === "object" &&
+    !Array.isArray(expected)
+  ) {
     const parts: string[] = [];
     const left = actual as Record<string, unknown>;
     const right = expected as Record<string, unknown>;
@@ -111,7 +122,11 @@ function specifierParse(testCase: Case): string | null {
     return {
       valid: true,
       str: set.toString(),
-      specs: set.specs.map((spec) => ({ operator: spec.operator, version: spec.version, prereleases: spec.prereleases })),
+      specs: set.specs.map((spec) => ({
+        operator: spec.operator,
+        version: spec.version,
+        prereleases: spec.prereleases,
+      })),
       prereleases: set.prereleases,
       is_unsatisfiable: set.isUnsatisfiable(),
     };
@@ -140,7 +155,10 @@ function specifierFilter(testCase: Case): string | null {
 }
 
 function markerParse(testCase: Case): string | null {
-  return expectOutcome(testCase, () => ({ valid: true, str: parseMarker(testCase.input.marker as string).toString() }));
+  return expectOutcome(testCase, () => ({
+    valid: true,
+    str: parseMarker(testCase.input.marker as string).toString(),
+  }));
 }
 
 function markerEvaluate(testCase: Case): string | null {

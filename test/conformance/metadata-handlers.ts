@@ -1,4 +1,9 @@
-import { type FieldValue, InvalidMetadata, parseMetadataEmail, validateMetadata } from "../../src/standards/metadata.ts";
+import {
+  type FieldValue,
+  InvalidMetadata,
+  parseMetadataEmail,
+  validateMetadata,
+} from "../../src/standards/metadata.ts";
 import { Requirement } from "../../src/standards/requirement.ts";
 import { SpecifierSet } from "../../src/standards/specifier.ts";
 import { Version } from "../../src/standards/version.ts";
@@ -6,7 +11,8 @@ import { type Case, compare, type Handler } from "./handlers.ts";
 
 function enriched(value: FieldValue): unknown {
   if (value instanceof Version || value instanceof SpecifierSet) return value.toString();
-  if (Array.isArray(value)) return value.map((item) => (item instanceof Requirement ? item.toString() : item));
+  if (Array.isArray(value))
+    return value.map((item) => (item instanceof Requirement ? item.toString() : item));
   return value;
 }
 
@@ -25,13 +31,16 @@ function parse(testCase: Case): string | null {
   if (unparsedProblem) problems.push(`unparsed: ${unparsedProblem}`);
   const valid = validation.errorGroup === null;
   if (valid !== expected.valid) {
-    problems.push(`valid: got ${valid}, want ${expected.valid} (${validation.errors.map((e) => `${e.field}: ${e.message}`).join("; ")})`);
+    problems.push(
+      `valid: got ${valid}, want ${expected.valid} (${validation.errors.map((e) => `${e.field}: ${e.message}`).join("; ")})`,
+    );
     return problems.join(" | ");
   }
   if (valid) {
     const metadata: Record<string, unknown> = {};
     for (const [name, value] of validation.fields) {
-      if (name !== "description" && value !== null && !(value instanceof InvalidMetadata)) metadata[name] = enriched(value);
+      if (name !== "description" && value !== null && !(value instanceof InvalidMetadata))
+        metadata[name] = enriched(value);
     }
     const metadataProblem = compare(metadata, expected.metadata);
     if (metadataProblem) problems.push(`metadata: ${metadataProblem}`);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseLegacyRequirement } from "../../src/standards/legacy-requirement.ts";
 import { parseRequirement } from "../../src/standards/requirement.ts";
-import { readRequirementsFile, type RequirementsFileHost } from "../../src/standards/requirements-txt.ts";
+import { type RequirementsFileHost, readRequirementsFile } from "../../src/standards/requirements-txt.ts";
 import { type Case, compare, type Handler } from "./handlers.ts";
 
 function hostFor(root: string, env: Record<string, string>): RequirementsFileHost {
@@ -19,7 +19,8 @@ function hostFor(root: string, env: Record<string, string>): RequirementsFileHos
     cwd: root,
     env,
     readFile: (path) => {
-      if (/^[a-z]+:\/\//i.test(path)) throw new Error(`${path}: network access is not available in conformance runs`);
+      if (/^[a-z]+:\/\//i.test(path))
+        throw new Error(`${path}: network access is not available in conformance runs`);
       return readFileSync(at(path));
     },
     isDirectory: (path) => stat(path)?.isDirectory() ?? false,
@@ -28,7 +29,19 @@ function hostFor(root: string, env: Record<string, string>): RequirementsFileHos
   };
 }
 
-function pep508(text: string) {
+type Pep508 =
+  | {
+      valid: true;
+      name: string;
+      extras: string[];
+      specifier: string;
+      url: string | null;
+      marker: string | null;
+      str: string;
+    }
+  | { valid: false; error: string };
+
+function pep508(text: string): Pep508 {
   try {
     const requirement = parseRequirement(text);
     return {
@@ -45,7 +58,7 @@ function pep508(text: string) {
   }
 }
 
-function disagreements(text: string, modern: ReturnType<typeof pep508>): string[] {
+function disagreements(text: string, modern: Pep508): string[] {
   let legacy: ReturnType<typeof parseLegacyRequirement>;
   try {
     legacy = parseLegacyRequirement(text);
@@ -54,7 +67,7 @@ function disagreements(text: string, modern: ReturnType<typeof pep508>): string[
   }
   if (!modern.valid) return ["valid"];
   const fields: string[] = [];
-  const m = modern as Extract<ReturnType<typeof pep508>, { valid: true }>;
+  const m = modern;
   if (legacy.name !== m.name) fields.push("name");
   if (compare([...new Set(legacy.extras)].sort(), m.extras) !== null) fields.push("extras");
   if (legacy.specifier !== m.specifier) fields.push("specifier");
@@ -64,7 +77,12 @@ function disagreements(text: string, modern: ReturnType<typeof pep508>): string[
 }
 
 function parse(testCase: Case): string | null {
-  const input = testCase.input as { files: Record<string, string | { base64: string }>; entry: string; constraint?: boolean; env: Record<string, string> };
+  const input = testCase.input as {
+    files: Record<string, string | { base64: string }>;
+    entry: string;
+    constraint?: boolean;
+    env: Record<string, string>;
+  };
   const root = mkdtempSync(join(tmpdir(), "spice-reqtxt-"));
   try {
     for (const [path, content] of Object.entries(input.files)) {
@@ -100,7 +118,8 @@ function parse(testCase: Case): string | null {
                 global_options: entry.installRequirement.globalOptions,
                 config_settings: null,
               },
-        install_req_error: entry.error === null ? null : { type: entry.error.type, message: want.install_req_error?.message },
+        install_req_error:
+          entry.error === null ? null : { type: entry.error.type, message: want.install_req_error?.message },
       };
       if ("pep508" in want) {
         const modern = pep508(entry.parsed.requirement);
@@ -131,14 +150,22 @@ function parse(testCase: Case): string | null {
     const wantFeatures = expected.options?.features_enabled as string[] | undefined;
     if (options !== null && wantFeatures !== undefined) {
       const own = options.features_enabled;
-      const ownInOrder = own.every((feature, index) => wantFeatures.indexOf(feature) >= (index === 0 ? 0 : wantFeatures.indexOf(own[index - 1])));
-      const extrasAreFeatures = wantFeatures.every((feature) => own.includes(feature) || ["fast-deps", "truststore"].includes(feature));
+      const ownInOrder = own.every(
+        (feature, index) =>
+          wantFeatures.indexOf(feature) >= (index === 0 ? 0 : wantFeatures.indexOf(own[index - 1])),
+      );
+      const extrasAreFeatures = wantFeatures.every(
+        (feature) => own.includes(feature) || ["fast-deps", "truststore"].includes(feature),
+      );
       if (ownInOrder && own.every((feature) => wantFeatures.includes(feature)) && extrasAreFeatures) {
         options.features_enabled = wantFeatures;
       }
     }
     // Messages are informative only: the stage and the class are compared.
-    const error = result.error === null ? null : { stage: result.error.stage, type: result.error.type, message: expected.error?.message };
+    const error =
+      result.error === null
+        ? null
+        : { stage: result.error.stage, type: result.error.type, message: expected.error?.message };
     return compare(replaceRoot({ error, requirements, options }), expected);
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -1,4 +1,8 @@
-import { parseSdistFilename, parseWheelFilename, tryParseWheelFilename } from "../../src/standards/filename.ts";
+import {
+  parseSdistFilename,
+  parseWheelFilename,
+  tryParseWheelFilename,
+} from "../../src/standards/filename.ts";
 import {
   androidPlatforms,
   bestRank,
@@ -43,7 +47,10 @@ function factsFromVector(interpreter: Input): TagFacts {
 export const TAG_HANDLERS: Record<string, Handler> = {
   wheel_filename: (c: Case) =>
     expectOutcome(c, () => {
-      const wheel = parseWheelFilename(c.input.filename as string, (c.input.validate_order as boolean) ?? false);
+      const wheel = parseWheelFilename(
+        c.input.filename as string,
+        (c.input.validate_order as boolean) ?? false,
+      );
       return {
         valid: true,
         name: wheel.name,

@@ -1,0 +1,95 @@
+// A small argument parser: long options (`--name value`, `--name=value`), short aliases,
+// flags, repeatable options and positionals. Unknown options are usage errors (exit 2).
+
+import { UsageError } from "../util/error.ts";
+
+export interface OptionSpec {
+  /** Long name without dashes: "python". */
+  name: string;
+  short?: string;
+  /** Takes a value (otherwise a flag). */
+  value?: string;
+  multiple?: boolean;
+  help: string;
+}
+
+export interface ParsedArgs {
+  options: Map<string, string[] | true>;
+  positionals: string[];
+}
+
+export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
+  const byLong = new Map(specs.map((spec) => [spec.name, spec]));
+  const byShort = new Map(specs.filter((spec) => spec.short).map((spec) => [spec.short!, spec]));
+  const options = new Map<string, string[] | true>();
+  const positionals: string[] = [];
+  const set = (spec: OptionSpec, value: string | null) => {
+    if (spec.value === undefined) {
+      options.set(spec.name, true);
+      return;
+    }
+    const values = spec.multiple ? ((options.get(spec.name) as string[] | undefined) ?? []) : [];
+    values.push(value!);
+    options.set(spec.name, values);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith("--")) {
+      const equals = arg.indexOf("=");
+      const name = arg.slice(2, equals < 0 ? undefined : equals);
+      const spec = byLong.get(name);
+      if (spec === undefined)
+        throw new UsageError(`unexpected option '--${name}'`, "Run with --help to see the options");
+      if (spec.value === undefined) {
+        if (equals >= 0) throw new UsageError(`option '--${name}' takes no value`);
+        set(spec, null);
+      } else {
+        const value = equals >= 0 ? arg.slice(equals + 1) : argv[++i];
+        if (value === undefined) throw new UsageError(`option '--${name}' needs a value (${spec.value})`);
+        set(spec, value);
+      }
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      const spec = byShort.get(arg[1]);
+      if (spec === undefined)
+        throw new UsageError(`unexpected option '${arg}'`, "Run with --help to see the options");
+      if (spec.value === undefined) {
+        if (arg.length > 2) throw new UsageError(`option '-${arg[1]}' takes no value`);
+        set(spec, null);
+      } else {
+        const value = arg.length > 2 ? arg.slice(2) : argv[++i];
+        if (value === undefined) throw new UsageError(`option '-${arg[1]}' needs a value (${spec.value})`);
+        set(spec, value);
+      }
+    } else {
+      positionals.push(arg);
+    }
+  }
+  return { options, positionals };
+}
+
+export function flag(args: ParsedArgs, name: string): boolean {
+  return args.options.get(name) === true;
+}
+
+export function value(args: ParsedArgs, name: string): string | undefined {
+  const values = args.options.get(name);
+  return Array.isArray(values) ? values[values.length - 1] : undefined;
+}
+
+export function values(args: ParsedArgs, name: string): string[] {
+  const found = args.options.get(name);
+  return Array.isArray(found) ? found : [];
+}
+
+export function formatOptions(specs: readonly OptionSpec[]): string {
+  const rows = specs.map((spec) => {
+    const names = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${spec.value ? ` <${spec.value}>` : ""}`;
+    return [names, spec.help] as const;
+  });
+  const width = Math.max(...rows.map(([names]) => names.length));
+  return rows.map(([names, help]) => `  ${names.padEnd(width)}  ${help}`).join("\n");
+}

@@ -1,0 +1,105 @@
+// `spice python list` and `spice python find`: which interpreters exist, and which one a request
+// selects.
+
+import { type DiscoveredInterpreter, discoverInterpreters } from "../../python/discovery.ts";
+import { architecture, isVirtualEnvironment } from "../../python/interpreter.ts";
+import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
+import { compareVersions, parseVersion } from "../../standards/version.ts";
+import { UsageError } from "../../util/error.ts";
+import { type ParsedArgs, value } from "../args.ts";
+import type { CommandContext, CommandModule } from "../main.ts";
+
+function sortKey(interpreter: DiscoveredInterpreter) {
+  return parseVersion(interpreter.facts.python_full_version.replace(/\+$/, ""));
+}
+
+function platformName(interpreter: DiscoveredInterpreter): string {
+  return interpreter.facts.sysconfig_platform.split("-")[0];
+}
+
+function list(args: ParsedArgs, context: CommandContext): number {
+  const format = value(args, "format") ?? "text";
+  if (format !== "text" && format !== "json")
+    throw new UsageError(`--format takes text or json, not '${format}'`);
+  const { interpreters, skipped, defaultPython3 } = discoverInterpreters(
+    { env: context.env, cwd: context.cwd },
+    { cacheDir: context.cacheDir },
+  );
+  for (const { candidate, reason } of skipped) context.output.verbose(`skipped ${candidate.path}: ${reason}`);
+  const sorted = [...interpreters].sort(
+    (a, b) =>
+      a.facts.implementation_name.localeCompare(b.facts.implementation_name) ||
+      compareVersions(sortKey(b), sortKey(a)),
+  );
+  if (format === "json") {
+    const rows = sorted.map((interpreter) => ({
+      implementation: interpreter.facts.implementation_name,
+      version: interpreter.facts.python_full_version,
+      version_info: interpreter.facts.version_info,
+      architecture: architecture(interpreter),
+      os: platformName(interpreter),
+      path: interpreter.path,
+      real_path: interpreter.realPath,
+      prefix: interpreter.facts.prefix,
+      base_prefix: interpreter.facts.base_prefix,
+      virtual_environment: isVirtualEnvironment(interpreter),
+      externally_managed: interpreter.facts.externally_managed,
+      sources: interpreter.sources,
+      default_python3: interpreter === defaultPython3,
+    }));
+    context.output.data(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  const names = sorted.map(
+    (interpreter) =>
+      `${interpreter.facts.implementation_name}-${interpreter.facts.python_full_version}-${platformName(interpreter)}-${architecture(interpreter)}`,
+  );
+  const width = Math.max(0, ...names.map((name) => name.length));
+  const lines = sorted.map((interpreter, index) => {
+    const notes: string[] = [];
+    if (interpreter === defaultPython3) notes.push("python3 on PATH");
+    if (isVirtualEnvironment(interpreter)) notes.push("virtual environment");
+    if (interpreter.facts.externally_managed) notes.push("externally managed");
+    const suffix = notes.length > 0 ? context.output.dim(`  (${notes.join(", ")})`) : "";
+    return `${names[index].padEnd(width)}  ${interpreter.path}${suffix}`;
+  });
+  if (lines.length === 0) context.output.info("No Python interpreters found");
+  else context.output.data(lines.join("\n"));
+  return 0;
+}
+
+function find(args: ParsedArgs, context: CommandContext): number {
+  if (args.positionals.length > 2) throw new UsageError("spice python find takes at most one request");
+  const request = parsePythonRequest(args.positionals[1]);
+  const interpreter = findInterpreter(
+    request,
+    { env: context.env, cwd: context.cwd },
+    { cacheDir: context.cacheDir },
+  );
+  context.output.data(interpreter.path);
+  context.output.verbose(
+    `${interpreter.facts.implementation_name} ${interpreter.facts.python_full_version} (${interpreter.realPath})`,
+  );
+  return 0;
+}
+
+export const command: CommandModule = {
+  usage: "spice python list [--format text|json]\n       spice python find [REQUEST]",
+  options: [{ name: "format", value: "text|json", help: "Output format of `list` (json for other tools)" }],
+  details: [
+    "REQUEST is a version (3.12, 3.11.7), a specifier (>=3.10,<3.13), an implementation",
+    "(cpython@3.12, pypy, cp312) or a path to an interpreter or environment.",
+    "Interpreters are inspected once and the facts cached (see --no-cache).",
+  ].join("\n"),
+  run(args, context) {
+    const sub = args.positionals[0];
+    if (sub === "list") return list(args, context);
+    if (sub === "find") return find(args, context);
+    throw new UsageError(
+      sub === undefined
+        ? "spice python needs a subcommand: list or find"
+        : `unknown subcommand 'python ${sub}'`,
+      "Run `spice python --help`",
+    );
+  },
+};

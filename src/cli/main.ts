@@ -1,0 +1,213 @@
+// spice's entry point: global options, then the command, whose module is loaded only when it
+// runs (start-up cost is paid per command, not for all of them).
+
+import { UsageError } from "../util/error.ts";
+import { formatOptions, type OptionSpec, type ParsedArgs, parseArgs, value } from "./args.ts";
+import { type ColorChoice, Output } from "./output.ts";
+
+declare const SPICE_VERSION: string | undefined;
+export const VERSION = typeof SPICE_VERSION !== "undefined" ? SPICE_VERSION : "0.0.0-dev";
+
+export interface CommandContext {
+  output: Output;
+  /** Null with --no-cache. */
+  cacheDir: string | null;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export interface CommandModule {
+  options: OptionSpec[];
+  usage: string;
+  /** Extra help text after the options. */
+  details?: string;
+  run(args: ParsedArgs, context: CommandContext): Promise<number> | number;
+}
+
+interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: "python",
+    summary: "Find and list the Python interpreters on this machine",
+    load: async () => (await import("./commands/python.ts")).command,
+  },
+  {
+    name: "debug",
+    summary: "Show how spice reads requirements files, versions and specifiers",
+    load: async () => (await import("./commands/debug.ts")).command,
+  },
+  { name: "help", summary: "Show help for spice or one of its commands", load: async () => helpCommand },
+];
+
+export const GLOBAL_OPTIONS: OptionSpec[] = [
+  { name: "quiet", short: "q", help: "Print only data and errors" },
+  {
+    name: "verbose",
+    short: "v",
+    help: "Explain decisions (where settings came from, what was chosen and why)",
+  },
+  { name: "color", value: "auto|always|never", help: "When to use colour (NO_COLOR also turns it off)" },
+  { name: "no-cache", help: "Neither read nor write spice's cache" },
+  {
+    name: "cache-dir",
+    value: "dir",
+    help: "The cache directory (default: $SPICE_CACHE_DIR, $XDG_CACHE_HOME/spice or ~/.cache/spice)",
+  },
+  { name: "help", short: "h", help: "Show help" },
+];
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    `spice ${VERSION}: a fast, correct Python package and project manager`,
+    "",
+    "Usage: spice [options] <command> [args]",
+    "",
+    "Commands:",
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    "",
+    "Options:",
+    formatOptions([...GLOBAL_OPTIONS, { name: "version", short: "V", help: "Print spice's version" }]),
+    "",
+    "Run `spice help <command>` or `spice <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+function commandHelp(entry: CommandEntry, module: CommandModule): string {
+  return [
+    `${entry.summary}`,
+    "",
+    `Usage: ${module.usage}`,
+    "",
+    "Options:",
+    formatOptions(module.options),
+    "",
+    "Global options:",
+    formatOptions(GLOBAL_OPTIONS),
+    ...(module.details ? ["", module.details] : []),
+  ].join("\n");
+}
+
+const helpCommand: CommandModule = {
+  options: [],
+  usage: "spice help [command]",
+  async run(args, context) {
+    const name = args.positionals[0];
+    if (name === undefined) {
+      context.output.data(mainHelp());
+      return 0;
+    }
+    const entry = COMMANDS.find((command) => command.name === name);
+    if (entry === undefined) {
+      context.output.error(
+        new UsageError(`unknown command '${name}'`, "Run `spice help` to list the commands"),
+      );
+      return 2;
+    }
+    context.output.data(commandHelp(entry, await entry.load()));
+    return 0;
+  },
+};
+
+async function cacheDirFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<string | null> {
+  if (args.options.get("no-cache") === true) return null;
+  const { cacheRoot } = await import("../util/cache-dir.ts");
+  return cacheRoot(value(args, "cache-dir"), env);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  // Fast path: nothing to load for the version.
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    process.stdout.write(`spice ${VERSION}\n`);
+    return 0;
+  }
+  const commandIndex = findCommandIndex(argv);
+  const leading = commandIndex < 0 ? argv : argv.slice(0, commandIndex);
+  const settings = { quiet: false, verbose: false, color: "auto" as ColorChoice };
+  let output = new Output(settings);
+  try {
+    const globalArgs = parseArgs(leading, [...GLOBAL_OPTIONS, { name: "version", short: "V", help: "" }]);
+    applyGlobal(globalArgs, settings);
+    output = new Output(settings);
+    if (globalArgs.options.get("version") === true) {
+      output.data(`spice ${VERSION}`);
+      return 0;
+    }
+    if (commandIndex < 0) {
+      if (globalArgs.options.get("help") === true || argv.length === 0) {
+        output.data(mainHelp());
+        return argv.length === 0 ? 2 : 0;
+      }
+      output.data(mainHelp());
+      return 2;
+    }
+    const name = argv[commandIndex];
+    const entry = COMMANDS.find((command) => command.name === name);
+    if (entry === undefined) {
+      throw new UsageError(`unknown command '${name}'`, "Run `spice help` to list the commands");
+    }
+    const module = await entry.load();
+    const rest = argv.slice(commandIndex + 1);
+    const args = parseArgs([...leading, ...rest], [...GLOBAL_OPTIONS, ...module.options]);
+    applyGlobal(args, settings);
+    output = new Output(settings);
+    if (args.options.get("help") === true) {
+      output.data(commandHelp(entry, module));
+      return 0;
+    }
+    const context: CommandContext = {
+      output,
+      cacheDir: await cacheDirFor(args, process.env),
+      env: process.env,
+      cwd: process.cwd(),
+    };
+    return await module.run(args, context);
+  } catch (error) {
+    output.error(error);
+    if (error instanceof UsageError) return 2;
+    return 1;
+  }
+}
+
+/** The first word that is neither a global option nor the value of one. */
+function findCommandIndex(argv: readonly string[]): number {
+  const takesValue = new Set(GLOBAL_OPTIONS.filter((spec) => spec.value).map((spec) => `--${spec.name}`));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("-")) return i;
+    if (takesValue.has(arg)) i++;
+  }
+  return -1;
+}
+
+function applyGlobal(
+  args: ParsedArgs,
+  settings: { quiet: boolean; verbose: boolean; color: ColorChoice },
+): void {
+  if (args.options.get("quiet") === true) settings.quiet = true;
+  if (args.options.get("verbose") === true) settings.verbose = true;
+  const color = value(args, "color");
+  if (color !== undefined) {
+    if (color !== "auto" && color !== "always" && color !== "never") {
+      throw new UsageError(`--color takes auto, always or never, not '${color}'`);
+    }
+    settings.color = color;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

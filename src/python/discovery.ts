@@ -1,0 +1,207 @@
+// Finding the Python interpreters a machine has: the active virtual or conda environment, PATH
+// (pyenv shims resolved the way pyenv resolves them, without running pyenv), pyenv's versions,
+// and /usr/bin and /usr/local/bin. Each is inspected (cached) and duplicates are merged.
+
+import {
+  accessSync,
+  constants,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { SpiceError } from "../util/error.ts";
+import { type InspectOptions, type Interpreter, inspectInterpreter } from "./interpreter.ts";
+
+export type InterpreterSource = "VIRTUAL_ENV" | "CONDA_PREFIX" | "PATH" | "pyenv" | "system" | "explicit";
+
+export interface Candidate {
+  path: string;
+  source: InterpreterSource;
+}
+
+export interface DiscoveredInterpreter extends Interpreter {
+  sources: InterpreterSource[];
+}
+
+export interface DiscoveryContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const PYTHON_NAME = /^python(\d+(\.\d+)?)?$/;
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function pyenvRoot(env: NodeJS.ProcessEnv): string {
+  return env.PYENV_ROOT || join(homedir(), ".pyenv");
+}
+
+function pathDirectories(env: NodeJS.ProcessEnv): string[] {
+  return (env.PATH ?? "").split(delimiter).filter((entry) => entry !== "");
+}
+
+function isPyenvShimDirectory(directory: string, env: NodeJS.ProcessEnv): boolean {
+  const root = pyenvRoot(env);
+  return directory.startsWith(`${root}/`) && directory.endsWith("/shims");
+}
+
+/** The pyenv version names in effect: PYENV_VERSION, a .python-version file, or the global one. */
+export function pyenvVersions(context: DiscoveryContext): string[] {
+  const { env, cwd } = context;
+  const split = (text: string) =>
+    text
+      .split(/[\s:]+/)
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== "" && !entry.startsWith("#"));
+  if (env.PYENV_VERSION) return split(env.PYENV_VERSION);
+  for (let directory = resolve(cwd); ; directory = dirname(directory)) {
+    const file = join(directory, ".python-version");
+    if (existsSync(file)) return split(readFileSync(file, "utf8"));
+    if (dirname(directory) === directory) break;
+  }
+  const global = join(pyenvRoot(env), "version");
+  return existsSync(global) ? split(readFileSync(global, "utf8")) : ["system"];
+}
+
+/** Where a pyenv shim named `name` leads, or null when it leads nowhere. */
+export function resolvePyenvShim(name: string, context: DiscoveryContext): string | null {
+  for (const version of pyenvVersions(context)) {
+    if (version === "system") {
+      for (const directory of pathDirectories(context.env)) {
+        if (isPyenvShimDirectory(directory, context.env)) continue;
+        const candidate = join(directory, name);
+        if (isExecutableFile(candidate)) return candidate;
+      }
+      continue;
+    }
+    const candidate = join(pyenvRoot(context.env), "versions", version, "bin", name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** The first executable `name` on PATH, with a pyenv shim resolved to its target. */
+export function whichOnPath(name: string, context: DiscoveryContext): string | null {
+  for (const directory of pathDirectories(context.env)) {
+    const candidate = join(directory, name);
+    if (!isExecutableFile(candidate)) continue;
+    return isPyenvShimDirectory(directory, context.env) ? resolvePyenvShim(name, context) : candidate;
+  }
+  return null;
+}
+
+function listPythons(directory: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => PYTHON_NAME.test(name))
+    .sort()
+    .map((name) => join(directory, name))
+    .filter(isExecutableFile);
+}
+
+/** Every place an interpreter may be, in order of preference, before inspection. */
+export function candidates(context: DiscoveryContext): Candidate[] {
+  const { env } = context;
+  const found: Candidate[] = [];
+  if (env.VIRTUAL_ENV) found.push({ path: join(env.VIRTUAL_ENV, "bin", "python"), source: "VIRTUAL_ENV" });
+  if (env.CONDA_PREFIX) found.push({ path: join(env.CONDA_PREFIX, "bin", "python"), source: "CONDA_PREFIX" });
+  for (const directory of pathDirectories(env)) {
+    if (isPyenvShimDirectory(directory, env)) {
+      for (const shim of listPythons(directory)) {
+        const target = resolvePyenvShim(shim.slice(directory.length + 1), context);
+        if (target !== null) found.push({ path: target, source: "PATH" });
+      }
+    } else {
+      for (const path of listPythons(directory)) found.push({ path, source: "PATH" });
+    }
+  }
+  const versions = join(pyenvRoot(env), "versions");
+  let names: string[] = [];
+  try {
+    names = readdirSync(versions).sort();
+  } catch {
+    // no pyenv
+  }
+  for (const name of names) {
+    const bin = join(versions, name, "bin");
+    const path = ["python3", "python"].map((entry) => join(bin, entry)).find(isExecutableFile);
+    if (path) found.push({ path, source: "pyenv" });
+  }
+  for (const directory of ["/usr/local/bin", "/usr/bin"]) {
+    for (const path of listPythons(directory)) found.push({ path, source: "system" });
+  }
+  return found.filter((candidate) => existsSync(candidate.path));
+}
+
+/** Identity of an environment: the real interpreter binary plus the prefix (venvs share binaries). */
+function identity(interpreter: Interpreter): string {
+  return `${realPathOf(interpreter.facts.executable || interpreter.realPath)}\u0000${interpreter.facts.prefix}`;
+}
+
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+export interface DiscoveryResult {
+  interpreters: DiscoveredInterpreter[];
+  /** Candidates that could not be inspected, with the reason. */
+  skipped: Array<{ candidate: Candidate; reason: string }>;
+  /** The interpreter `python3` on PATH runs, if any. */
+  defaultPython3: DiscoveredInterpreter | null;
+}
+
+/** Inspects every candidate and merges those that are the same environment. */
+export function discoverInterpreters(context: DiscoveryContext, options: InspectOptions): DiscoveryResult {
+  const byIdentity = new Map<string, DiscoveredInterpreter>();
+  const byPath = new Map<string, DiscoveredInterpreter>();
+  const skipped: DiscoveryResult["skipped"] = [];
+  for (const candidate of candidates(context)) {
+    const known = byPath.get(realPathOf(candidate.path));
+    if (known !== undefined) {
+      if (!known.sources.includes(candidate.source)) known.sources.push(candidate.source);
+      continue;
+    }
+    let interpreter: Interpreter;
+    try {
+      interpreter = inspectInterpreter(candidate.path, options);
+    } catch (error) {
+      if (!(error instanceof SpiceError)) throw error;
+      skipped.push({ candidate, reason: error.details.cause ?? error.message });
+      continue;
+    }
+    const key = identity(interpreter);
+    const existing = byIdentity.get(key);
+    if (existing !== undefined) {
+      if (!existing.sources.includes(candidate.source)) existing.sources.push(candidate.source);
+      byPath.set(interpreter.realPath, existing);
+      continue;
+    }
+    const discovered: DiscoveredInterpreter = { ...interpreter, sources: [candidate.source] };
+    byIdentity.set(key, discovered);
+    byPath.set(interpreter.realPath, discovered);
+  }
+  const python3 = whichOnPath("python3", context);
+  const defaultPython3 = python3 === null ? null : (byPath.get(realPathOf(python3)) ?? null);
+  return { interpreters: [...byIdentity.values()], skipped, defaultPython3 };
+}

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { SpiceError } from "../util/error.ts";
+import { inspectInterpreter, isVirtualEnvironment, supportedTags } from "./interpreter.ts";
+
+const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
+const work = mkdtempSync(join(tmpdir(), "spice-interp-"));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function script(name: string, body: string): string {
+  const path = join(work, name);
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+const python311 = join(PYENV, "3.11.7", "bin", "python3");
+
+describe("interpreter inspection", () => {
+  it("reports version, prefixes and scheme paths of a real interpreter, and caches them", {
+    skip: !existsSync(python311) && "CPython 3.11.7 is not under pyenv here",
+  }, () => {
+    const cacheDir = join(work, "cache-real");
+    const first = inspectInterpreter(python311, { cacheDir });
+    assert.equal(first.facts.python_full_version, "3.11.7");
+    assert.equal(first.facts.implementation_name, "cpython");
+    assert.equal(isVirtualEnvironment(first), false);
+    assert.match(first.facts.paths.purelib, /site-packages$/);
+    const files = readdirSync(join(cacheDir, "interpreters"));
+    assert.equal(files.length, 1);
+    // The second inspection comes from the cache: poison the entry's facts and see them returned.
+    const entryPath = join(cacheDir, "interpreters", files[0]);
+    const entry = JSON.parse(readFileSync(entryPath, "utf8"));
+    entry.facts.python_full_version = "9.9.9-from-cache";
+    writeFileSync(entryPath, JSON.stringify(entry));
+    assert.equal(inspectInterpreter(python311, { cacheDir }).facts.python_full_version, "9.9.9-from-cache");
+    // --no-cache bypasses it.
+    assert.equal(inspectInterpreter(python311, { cacheDir: null }).facts.python_full_version, "3.11.7");
+  });
+
+  it("inspects Python 2.7 too", {
+    skip: !existsSync(join(PYENV, "2.7.18", "bin", "python")) && "no Python 2.7 here",
+  }, () => {
+    const facts = inspectInterpreter(join(PYENV, "2.7.18", "bin", "python"), { cacheDir: null }).facts;
+    assert.equal(facts.python_full_version, "2.7.18");
+  });
+
+  it("computes the same tags as packaging's sys_tags for every interpreter here", () => {
+    const vectors = fileURLToPath(new URL("../../../shared/conformance/tags.json", import.meta.url));
+    assert.ok(existsSync(vectors), `the conformance vectors are expected at ${vectors}`);
+    const cases = (
+      JSON.parse(readFileSync(vectors, "utf8")) as Array<{ kind: string; input: any; expected: any }>
+    ).filter((c) => c.kind === "sys_tags" && !c.input.interpreter.emulated);
+    let compared = 0;
+    for (const c of cases) {
+      const executable = c.input.interpreter.executable.replace(/^~/, homedir());
+      if (!existsSync(executable)) continue;
+      const tags = supportedTags(inspectInterpreter(executable, { cacheDir: null }));
+      assert.deepEqual(tags, c.expected.tags, executable);
+      compared++;
+    }
+    assert.ok(
+      compared > 0 || cases.length === 0,
+      "no sys_tags interpreter of the vectors exists on this machine",
+    );
+  });
+
+  it("fails clearly, and caches nothing, for things that are not working Pythons", () => {
+    const cacheDir = join(work, "cache-bad");
+    const cases: Array<[string, RegExp]> = [
+      [join(work, "missing-python"), /No Python interpreter at/],
+      [script("garbage", "echo hello"), /not spice's inspection output/],
+      [script("failing", "echo boom >&2; exit 3"), /exited with status 3: boom/],
+      [script("hanging", "sleep 30"), /did not answer within 1 seconds/],
+    ];
+    const data = join(work, "not-executable");
+    writeFileSync(data, "data");
+    cases.push([data, /not executable/]);
+    for (const [path, pattern] of cases) {
+      assert.throws(
+        () => inspectInterpreter(path, { cacheDir, timeoutMs: 1000 }),
+        (error: unknown) => {
+          assert.ok(error instanceof SpiceError);
+          assert.match(`${error.message} ${error.details.cause ?? ""}`, pattern);
+          assert.ok(error.details.hint);
+          return true;
+        },
+        path,
+      );
+    }
+    assert.equal(existsSync(join(cacheDir, "interpreters")), false);
+  });
+});

@@ -1,0 +1,216 @@
+// Facts about one Python interpreter, gathered by running it once with a small script and cached
+// on disk keyed by the interpreter's real path, size and mtime, so that later runs spawn nothing.
+
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { MarkerEnvironment } from "../standards/marker.ts";
+import { sysTags, type Tag, type TagFacts } from "../standards/tags.ts";
+import { SpiceError } from "../util/error.ts";
+import { writeFileAtomic } from "../util/fs.ts";
+import { INSPECT_SCRIPT } from "./inspect-script.ts";
+
+/** The JSON the inspection script prints. */
+export interface InterpreterFacts {
+  executable: string;
+  version_info: [number, number, number, string, number];
+  python_full_version: string;
+  implementation_name: string;
+  implementation_version: string;
+  prefix: string;
+  base_prefix: string;
+  exec_prefix: string;
+  base_exec_prefix: string;
+  sys_path: string[];
+  stdlib: string;
+  paths: Record<string, string>;
+  scheme_posix_prefix: Record<string, string> | null;
+  scheme_venv: Record<string, string> | null;
+  scheme_placeholder: string;
+  externally_managed: boolean;
+  user_site: string | null;
+  user_site_enabled: boolean | null;
+  markers: Record<string, string>;
+  config_vars: TagFacts["configVars"] & {
+    MULTIARCH?: string | null;
+    LIBDIR?: string | null;
+    platlibdir?: string | null;
+  };
+  has_gettotalrefcount: boolean;
+  extension_suffixes: string[];
+  maxunicode: number;
+  sysconfig_platform: string;
+  platform_system: string;
+  platform_machine: string;
+  pointer_bits: number;
+  glibc_version: [number, number] | null;
+  mac_version: [number, number] | null;
+}
+
+export interface Interpreter {
+  /** The path it was found at (a symlink, a venv's bin/python, ...). */
+  path: string;
+  /** That path with symlinks resolved. */
+  realPath: string;
+  facts: InterpreterFacts;
+}
+
+const CACHE_FORMAT = 1;
+const MARKER = "SPICE-INSPECT:";
+
+export interface InspectOptions {
+  /** Directory holding the interpreter cache; null disables caching. */
+  cacheDir: string | null;
+  timeoutMs?: number;
+}
+
+interface CacheEntry {
+  format: number;
+  realPath: string;
+  size: number;
+  mtimeMs: number;
+  facts: InterpreterFacts;
+}
+
+function cacheFile(cacheDir: string, realPath: string): string {
+  const digest = createHash("sha256").update(realPath).digest("hex").slice(0, 32);
+  return join(cacheDir, "interpreters", `${digest}.json`);
+}
+
+/** Runs (or reads from cache) the inspection of the interpreter at `path`. */
+export function inspectInterpreter(path: string, options: InspectOptions): Interpreter {
+  let realPath: string;
+  let size: number;
+  let mtimeMs: number;
+  try {
+    realPath = realpathSync(path);
+    const stat = statSync(realPath);
+    if (!stat.isFile()) throw new Error("not a file");
+    size = stat.size;
+    mtimeMs = stat.mtimeMs;
+  } catch (error) {
+    throw new SpiceError("E_INTERPRETER_NOT_FOUND", `No Python interpreter at ${path}`, {
+      cause:
+        (error as NodeJS.ErrnoException).code === "ENOENT"
+          ? "the file does not exist"
+          : (error as Error).message,
+      hint: "Run `spice python list` to see the interpreters spice can find",
+    });
+  }
+  if (options.cacheDir !== null) {
+    try {
+      const entry = JSON.parse(readFileSync(cacheFile(options.cacheDir, realPath), "utf8")) as CacheEntry;
+      if (
+        entry.format === CACHE_FORMAT &&
+        entry.realPath === realPath &&
+        entry.size === size &&
+        entry.mtimeMs === mtimeMs
+      ) {
+        return { path, realPath, facts: entry.facts };
+      }
+    } catch {
+      // no usable cache entry: inspect
+    }
+  }
+  const facts = runInspection(path, options.timeoutMs ?? 10_000);
+  if (options.cacheDir !== null) {
+    const entry: CacheEntry = { format: CACHE_FORMAT, realPath, size, mtimeMs, facts };
+    try {
+      writeFileAtomic(cacheFile(options.cacheDir, realPath), JSON.stringify(entry));
+    } catch {
+      // a read-only cache only costs speed
+    }
+  }
+  return { path, realPath, facts };
+}
+
+function runInspection(path: string, timeoutMs: number): InterpreterFacts {
+  // -E: ignore PYTHON* variables, so that PYTHONPATH and friends cannot change the answer.
+  const result = spawnSync(path, ["-E", "-c", INSPECT_SCRIPT], {
+    encoding: "utf8",
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const failure = (cause: string) =>
+    new SpiceError("E_INTERPRETER_BROKEN", `Could not inspect the Python interpreter at ${path}`, {
+      cause,
+      hint: "Check that it is a working Python (2.7 or 3.x), or pick another with `spice python list`",
+    });
+  if (result.error) {
+    const code = (result.error as NodeJS.ErrnoException).code;
+    if (code === "ETIMEDOUT")
+      throw failure(`it did not answer within ${Math.round(timeoutMs / 1000)} seconds`);
+    if (code === "EACCES") throw failure("it is not executable");
+    if (code === "ENOEXEC") throw failure("it is not a program this system can run");
+    throw failure(result.error.message);
+  }
+  if (result.status !== 0) {
+    const stderr = result.stderr.trim().split("\n").slice(-3).join(" / ");
+    throw failure(`it exited with status ${result.status ?? result.signal}${stderr ? `: ${stderr}` : ""}`);
+  }
+  const line = result.stdout.split("\n").find((text) => text.startsWith(MARKER));
+  if (line === undefined) throw failure("it printed something that is not spice's inspection output");
+  let facts: InterpreterFacts;
+  try {
+    facts = JSON.parse(line.slice(MARKER.length)) as InterpreterFacts;
+  } catch {
+    throw failure("its inspection output is not valid JSON");
+  }
+  if (!Array.isArray(facts.version_info) || typeof facts.executable !== "string") {
+    throw failure("its inspection output is missing the version or executable");
+  }
+  return facts;
+}
+
+// --- derived facts -----------------------------------------------------------------------------
+
+export function pythonVersion(interpreter: Interpreter): string {
+  return interpreter.facts.python_full_version;
+}
+
+export function majorMinor(interpreter: Interpreter): [number, number] {
+  return [interpreter.facts.version_info[0], interpreter.facts.version_info[1]];
+}
+
+export function isVirtualEnvironment(interpreter: Interpreter): boolean {
+  return interpreter.facts.prefix !== interpreter.facts.base_prefix;
+}
+
+export function implementationName(interpreter: Interpreter): string {
+  return interpreter.facts.implementation_name;
+}
+
+/** `x86_64`, `aarch64`, ... as the interpreter's platform reports it. */
+export function architecture(interpreter: Interpreter): string {
+  return interpreter.facts.platform_machine;
+}
+
+export function markerEnvironment(interpreter: Interpreter): MarkerEnvironment {
+  return { ...interpreter.facts.markers };
+}
+
+export function tagFacts(interpreter: Interpreter): TagFacts {
+  const facts = interpreter.facts;
+  return {
+    implementationName: facts.implementation_name,
+    pythonVersion: [facts.version_info[0], facts.version_info[1]],
+    configVars: facts.config_vars,
+    hasGettotalrefcount: facts.has_gettotalrefcount,
+    extensionSuffixes: facts.extension_suffixes,
+    maxunicode: facts.maxunicode,
+    sysconfigPlatform: facts.sysconfig_platform,
+    platformSystem: facts.platform_system,
+    pointerBits: facts.pointer_bits,
+    glibcVersion: facts.glibc_version,
+    muslVersion: null,
+    macVersion: facts.mac_version,
+  };
+}
+
+/** The interpreter's supported wheel tags, best first (packaging's `sys_tags()`). */
+export function supportedTags(interpreter: Interpreter): Tag[] {
+  return sysTags(tagFacts(interpreter));
+}

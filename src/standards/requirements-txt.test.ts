@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  normalizePath,
+  preprocess,
+  type RequirementsFileHost,
+  readRequirementsFile,
+  shlexSplit,
+} from "./requirements-txt.ts";
+
+function memoryHost(files: Record<string, string>, env: Record<string, string> = {}): RequirementsFileHost {
+  const encoder = new TextEncoder();
+  const normalize = (path: string) => normalizePath(path.startsWith("/root/") ? path.slice(6) : path);
+  return {
+    cwd: "/root",
+    env,
+    readFile(path) {
+      const content = files[normalize(path)];
+      if (content === undefined) throw new Error(`[Errno 2] No such file or directory: '${path}'`);
+      return encoder.encode(content);
+    },
+    isDirectory: () => false,
+    isFile: (path) => normalize(path) in files,
+    exists: (path) => normalize(path) in files,
+  };
+}
+
+describe("requirements.txt as pip reads it", () => {
+  it("joins continuations, strips comments and expands variables", () => {
+    const lines = preprocess("a \\\n  b # c\n#x \\\nd\n${PKG}\n${MISSING}\n", { PKG: "requests" });
+    assert.deepEqual(lines, [
+      [1, "a   b"],
+      [4, "d"],
+      [5, "requests"],
+      [6, "${MISSING}"],
+    ]);
+  });
+
+  it("splits options like shlex", () => {
+    assert.deepEqual(shlexSplit(`--hash=sha256:'a b' -e "x\\"y"`), ["--hash=sha256:a b", "-e", 'x"y']);
+    assert.throws(() => shlexSplit("--x 'open"));
+  });
+
+  it("reads requirements, nested files, options and per-line hashes", () => {
+    const host = memoryHost({
+      "requirements.txt":
+        "--index-url https://a.example/simple\n-r sub/more.txt\nrequests>=2 --hash=sha256:abc\n--pre\n",
+      "sub/more.txt": "-c ../constraints.txt\nflask[async]==3.0 ; python_version >= '3.8'\n",
+      "constraints.txt": "werkzeug<4\n",
+    });
+    const result = readRequirementsFile("requirements.txt", host);
+    assert.equal(result.error, null);
+    assert.deepEqual(
+      result.entries.map((entry) => [
+        entry.parsed.file,
+        entry.parsed.line,
+        entry.installRequirement?.name,
+        entry.parsed.constraint,
+      ]),
+      [
+        ["sub/../constraints.txt", 1, "werkzeug", true],
+        ["sub/more.txt", 2, "flask", false],
+        ["requirements.txt", 3, "requests", false],
+      ],
+    );
+    assert.deepEqual(result.entries[2].installRequirement?.hashOptions, { sha256: ["abc"] });
+    assert.equal(result.entries[1].installRequirement?.markers, 'python_version >= "3.8"');
+    assert.deepEqual(result.options?.indexUrls, ["https://a.example/simple"]);
+    assert.equal(result.options?.pre, true);
+  });
+
+  it("accepts abbreviated long options and reports the first error with its stage", () => {
+    const abbreviated = readRequirementsFile(
+      "r.txt",
+      memoryHost({ "r.txt": "--extra-ind https://x.example\n" }),
+    );
+    assert.deepEqual(abbreviated.options?.indexUrls, ["https://x.example"]);
+    const badOption = readRequirementsFile("r.txt", memoryHost({ "r.txt": "ok\n--nope\n" }));
+    assert.equal(badOption.error?.stage, "file");
+    assert.equal(badOption.error?.type, "RequirementsFileParseError");
+    const missing = readRequirementsFile("r.txt", memoryHost({ "r.txt": "-r missing.txt\n" }));
+    assert.equal(missing.error?.type, "InstallationError");
+    const badRequirement = readRequirementsFile(
+      "r.txt",
+      memoryHost({ "r.txt": "good\nthis is not valid\n" }),
+    );
+    assert.equal(badRequirement.error?.stage, "requirement");
+    assert.equal(badRequirement.entries.length, 2);
+    const loop = readRequirementsFile("r.txt", memoryHost({ "r.txt": "-r r.txt\n" }));
+    assert.equal(loop.error?.type, "RecursionError");
+  });
+});

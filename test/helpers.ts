@@ -1,0 +1,37 @@
+// Helpers for integration tests: run the built CLI as a user would, each test in its own temp
+// dir with its own cache, pip's machine configuration isolated.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const SPICE = fileURLToPath(new URL("../dist/spice.mjs", import.meta.url));
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function temporaryDirectory(prefix = "spice-test-"): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export function runSpice(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string } = {},
+): RunResult {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PIP_CONFIG_FILE: "/dev/null",
+    NO_COLOR: "1",
+    ...options.env,
+  };
+  for (const key of Object.keys(env))
+    if (key.startsWith("PIP_") && key !== "PIP_CONFIG_FILE") delete env[key];
+  if (options.cacheDir) env.SPICE_CACHE_DIR = options.cacheDir;
+  const result = spawnSync(process.execPath, [SPICE, ...args], { cwd: options.cwd, env, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
