@@ -312,24 +312,27 @@ function lookup(
   return value;
 }
 
-function evaluateList(markers: MarkerList, env: Record<string, string | ReadonlySet<string>>): boolean {
-  // "and" binds tighter than "or": collect and-groups, the result is any group being all true.
-  let groupResult = true;
+/**
+ * "and" binds tighter than "or": the result is whether any and-group is all true. Every item is
+ * evaluated, as packaging does, so an undefined comparison fails even after a true group.
+ */
+function foldMarker(markers: MarkerList, leaf: (item: MarkerItem) => boolean): boolean {
+  let group = true;
   let anyGroup = false;
   for (const entry of markers) {
     if (entry === "or") {
-      anyGroup ||= groupResult;
-      groupResult = true;
-    } else if (entry === "and") {
-      // nothing to do
-    } else {
-      const value = Array.isArray(entry)
-        ? evaluateList(entry as MarkerList, env)
-        : evaluateItem(entry as MarkerItem, env);
-      groupResult &&= value;
+      anyGroup ||= group;
+      group = true;
+    } else if (entry !== "and") {
+      const value = Array.isArray(entry) ? foldMarker(entry as MarkerList, leaf) : leaf(entry as MarkerItem);
+      group &&= value;
     }
   }
-  return anyGroup || groupResult;
+  return anyGroup || group;
+}
+
+function evaluateList(markers: MarkerList, env: Record<string, string | ReadonlySet<string>>): boolean {
+  return foldMarker(markers, (item) => evaluateItem(item, env));
 }
 
 function evaluateItem(item: MarkerItem, env: Record<string, string | ReadonlySet<string>>): boolean {
@@ -469,20 +472,7 @@ export function isPossiblyTrueForPython(marker: Marker, minimum: Version): boole
 }
 
 function possiblyTrue(list: MarkerList, minimum: Version): boolean {
-  let group = true;
-  let any = false;
-  for (const entry of list) {
-    if (entry === "or") {
-      any ||= group;
-      group = true;
-    } else if (entry !== "and") {
-      const value = Array.isArray(entry)
-        ? possiblyTrue(entry as MarkerList, minimum)
-        : itemPossiblyTrue(entry as MarkerItem, minimum);
-      group &&= value;
-    }
-  }
-  return any || group;
+  return foldMarker(list, (item) => itemPossiblyTrue(item, minimum));
 }
 
 function itemPossiblyTrue(item: MarkerItem, minimum: Version): boolean {

@@ -112,3 +112,16 @@ export function isAsciiDigit(code: number): boolean {
 export function isPyDigits(text: string): boolean {
   return text.length > 0 && /^\p{Nd}+$/u.test(text);
 }
+
+/** Python's `str` ordering: by code point (JS `<` compares UTF-16 units, which differs for astral characters). */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}

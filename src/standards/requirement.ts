@@ -9,6 +9,7 @@ import {
   parseMarkerExpression,
 } from "./marker.ts";
 import { canonicalizeName } from "./name.ts";
+import { compareCodePoints } from "./python-string.ts";
 import { parseSpecifierSet, type SpecifierSet } from "./specifier.ts";
 import { ParserSyntaxError, Tokenizer } from "./tokenizer.ts";
 
@@ -44,18 +45,6 @@ export class Requirement {
     if (this.marker) text += `; ${this.marker}`;
     return text;
   }
-}
-
-export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;
 }
 
 export function parseRequirement(text: string): Requirement {

@@ -2,7 +2,7 @@
 // rules ("pre-releases only when nothing else matches", decided per filter call), and
 // `isUnsatisfiable` by intersecting version ranges.
 
-import { pyStrip } from "./python-string.ts";
+import { compareCodePoints, pyStrip } from "./python-string.ts";
 import {
   canonicalizeVersion,
   compareVersions,
@@ -272,7 +272,7 @@ export class SpecifierSet {
   canonicalSpecs(): Specifier[] {
     if (this.canonical === undefined) {
       const byKey = new Map<string, Specifier>();
-      for (const spec of [...this.specs].sort((a, b) => compareStrings(a.toString(), b.toString()))) {
+      for (const spec of [...this.specs].sort((a, b) => compareCodePoints(a.toString(), b.toString()))) {
         const key = spec.canonicalKey;
         if (!byKey.has(key)) byKey.set(key, spec);
       }
@@ -412,20 +412,6 @@ function finalsUnlessNone<T extends VersionItem>(items: Iterable<T>): T[] {
     all.push(item);
   }
   return foundFinal ? finals : all;
-}
-
-function compareStrings(a: string, b: string): number {
-  // Python compares str by code point; JS `<` compares UTF-16 units, which differs only for
-  // astral characters against U+E000..U+FFFF.
-  if (a === b) return 0;
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 
 // --- version splitting for prefix matches (packaging's _version_split) -------------------------

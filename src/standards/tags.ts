@@ -2,6 +2,8 @@
 // macOS, iOS and Android rules): parsing tags and generating an interpreter's supported tags in
 // priority order, from facts about the interpreter (no Python is run here).
 
+import { compareCodePoints } from "./python-string.ts";
+
 export class UnsortedTags extends Error {
   override name = "UnsortedTagsError";
 }
@@ -21,7 +23,7 @@ export function parseTag(tag: string, validateOrder = false): Set<Tag> {
   if (validateOrder) {
     for (const component of components) {
       const parts = component.split(".");
-      const sorted = [...parts].sort(compareCodeUnits);
+      const sorted = [...parts].sort(compareCodePoints);
       if (parts.some((part, index) => part !== sorted[index])) {
         throw new UnsortedTags(`Tag component '${component}' is not in sorted order per PEP 425`);
       }
@@ -34,13 +36,6 @@ export function parseTag(tag: string, validateOrder = false): Set<Tag> {
     }
   }
   return tags;
-}
-
-function compareCodeUnits(a: string, b: string): number {
-  const x = [...a].map((c) => c.codePointAt(0)!);
-  const y = [...b].map((c) => c.codePointAt(0)!);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return x.length - y.length;
 }
 
 export type PythonVersion = readonly number[];

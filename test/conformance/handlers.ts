@@ -3,7 +3,7 @@
 
 import { type MarkerContext, type MarkerEnvironment, parseMarker } from "../../src/standards/marker.ts";
 import { canonicalizeName, isNormalizedName, isValidName } from "../../src/standards/name.ts";
-import { parseRequirement } from "../../src/standards/requirement.ts";
+import { parseRequirement, type Requirement } from "../../src/standards/requirement.ts";
 import { parseSpecifierSet } from "../../src/standards/specifier.ts";
 import {
   canonicalizeVersion,
@@ -177,19 +177,23 @@ function markerEvaluate(testCase: Case): string | null {
   return compare({ result }, testCase.expected);
 }
 
+/** A requirement in the shape of requirements.json's `expected`. */
+export function requirementShape(requirement: Requirement) {
+  return {
+    valid: true as const,
+    name: requirement.name,
+    extras: [...requirement.extras].sort(),
+    specifier: requirement.specifier.toString(),
+    url: requirement.url,
+    marker: requirement.marker === null ? null : requirement.marker.toString(),
+    str: requirement.toString(),
+  };
+}
+
 function requirementParse(testCase: Case): string | null {
-  return expectOutcome(testCase, () => {
-    const requirement = parseRequirement(testCase.input.requirement as string);
-    return {
-      valid: true,
-      name: requirement.name,
-      extras: [...requirement.extras].sort(),
-      specifier: requirement.specifier.toString(),
-      url: requirement.url,
-      marker: requirement.marker === null ? null : requirement.marker.toString(),
-      str: requirement.toString(),
-    };
-  });
+  return expectOutcome(testCase, () =>
+    requirementShape(parseRequirement(testCase.input.requirement as string)),
+  );
 }
 
 function nameCanonicalize(testCase: Case): string | null {

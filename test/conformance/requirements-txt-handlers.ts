@@ -1,33 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { parseLegacyRequirement } from "../../src/standards/legacy-requirement.ts";
 import { parseRequirement } from "../../src/standards/requirement.ts";
-import { type RequirementsFileHost, readRequirementsFile } from "../../src/standards/requirements-txt.ts";
-import { type Case, compare, type Handler } from "./handlers.ts";
-
-function hostFor(root: string, env: Record<string, string>): RequirementsFileHost {
-  const at = (path: string) => resolve(root, path);
-  const stat = (path: string) => {
-    try {
-      return statSync(at(path));
-    } catch {
-      return null;
-    }
-  };
-  return {
-    cwd: root,
-    env,
-    readFile: (path) => {
-      if (/^[a-z]+:\/\//i.test(path))
-        throw new Error(`${path}: network access is not available in conformance runs`);
-      return readFileSync(at(path));
-    },
-    isDirectory: (path) => stat(path)?.isDirectory() ?? false,
-    isFile: (path) => stat(path)?.isFile() ?? false,
-    exists: (path) => existsSync(at(path)),
-  };
-}
+import { readRequirementsFile } from "../../src/standards/requirements-txt.ts";
+import { localFileHost } from "../../src/util/file-host.ts";
+import { type Case, compare, type Handler, requirementShape } from "./handlers.ts";
 
 type Pep508 =
   | {
@@ -43,16 +21,7 @@ type Pep508 =
 
 function pep508(text: string): Pep508 {
   try {
-    const requirement = parseRequirement(text);
-    return {
-      valid: true,
-      name: requirement.name,
-      extras: [...requirement.extras].sort(),
-      specifier: requirement.specifier.toString(),
-      url: requirement.url,
-      marker: requirement.marker === null ? null : requirement.marker.toString(),
-      str: requirement.toString(),
-    };
+    return requirementShape(parseRequirement(text));
   } catch {
     return { valid: false, error: "InvalidRequirement" };
   }
@@ -90,7 +59,11 @@ function parse(testCase: Case): string | null {
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, typeof content === "string" ? content : Buffer.from(content.base64, "base64"));
     }
-    const result = readRequirementsFile(input.entry, hostFor(root, input.env), input.constraint ?? false);
+    const result = readRequirementsFile(
+      input.entry,
+      localFileHost(root, input.env),
+      input.constraint ?? false,
+    );
     const expected = testCase.expected as Record<string, any>;
     const replaceRoot = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll(root, "{ROOT}"));
     const requirements = result.entries.map((entry, index) => {
