@@ -381,3 +381,22 @@ export function bestRank(tags: Iterable<Tag>, ranks: ReadonlyMap<Tag, number>): 
   }
   return best;
 }
+
+/**
+ * Orders items by how well their tags suit an interpreter (best first, ties in input order) and
+ * drops those with no supported tag.
+ */
+export function selectByTags<T>(
+  items: Iterable<T>,
+  tagsOf: (item: T) => Iterable<Tag> | null,
+  ranks: ReadonlyMap<Tag, number>,
+): T[] {
+  const ranked: Array<[T, number]> = [];
+  for (const item of items) {
+    const tags = tagsOf(item);
+    if (tags === null) continue;
+    const rank = bestRank(tags, ranks);
+    if (rank >= 0) ranked.push([item, rank]);
+  }
+  return ranked.sort((a, b) => a[1] - b[1]).map(([item]) => item);
+}

@@ -5,7 +5,6 @@ import {
 } from "../../src/standards/filename.ts";
 import {
   androidPlatforms,
-  bestRank,
   compatibleTags,
   cpythonTags,
   genericTags,
@@ -14,6 +13,7 @@ import {
   manylinuxPlatforms,
   musllinuxPlatforms,
   parseTag,
+  selectByTags,
   sysTags,
   type TagFacts,
   tagRanks,
@@ -108,16 +108,12 @@ export const TAG_HANDLERS: Record<string, Handler> = {
       ...cpythonTags(version, i.abis, i.platforms),
       ...compatibleTags(version, `cp${version[0]}${version[1]}`, i.platforms),
     ];
-    const ranks = tagRanks(supported);
-    const ranked: Array<[string, number]> = [];
-    for (const filename of i.filenames as string[]) {
-      const wheel = tryParseWheelFilename(filename);
-      if (wheel === null) continue;
-      const rank = bestRank(wheel.tags, ranks);
-      if (rank >= 0) ranked.push([filename, rank]);
-    }
-    ranked.sort((a, b) => a[1] - b[1]);
-    return compare({ selected: ranked.map(([filename]) => filename) }, c.expected);
+    const selected = selectByTags(
+      i.filenames as string[],
+      (filename) => tryParseWheelFilename(filename)?.tags ?? null,
+      tagRanks(supported),
+    );
+    return compare({ selected }, c.expected);
   },
   sys_tags: (c) => compare({ tags: sysTags(factsFromVector((c.input as Input).interpreter)) }, c.expected),
 };
