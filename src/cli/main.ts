@@ -18,6 +18,8 @@ export interface CommandContext {
 
 export interface CommandModule {
   options: OptionSpec[];
+  /** Options of each subcommand, when they differ (chosen by the first word after the command). */
+  subcommandOptions?: Record<string, OptionSpec[]>;
   usage: string;
   /** Extra help text after the options. */
   details?: string;
@@ -35,6 +37,16 @@ export const COMMANDS: CommandEntry[] = [
     name: "python",
     summary: "Find and list the Python interpreters on this machine",
     load: async () => (await import("./commands/python.ts")).command,
+  },
+  {
+    name: "venv",
+    summary: "Create a virtual environment",
+    load: async () => (await import("./commands/venv.ts")).command,
+  },
+  {
+    name: "pip",
+    summary: "Install, remove and inspect packages with pip's interface",
+    load: async () => (await import("./commands/pip.ts")).command,
   },
   {
     name: "debug",
@@ -78,14 +90,17 @@ function mainHelp(): string {
   ].join("\n");
 }
 
-function commandHelp(entry: CommandEntry, module: CommandModule): string {
+function commandHelp(entry: CommandEntry, module: CommandModule, subcommand?: string): string {
+  const specs = (subcommand !== undefined && module.subcommandOptions?.[subcommand]) || module.options;
   return [
     `${entry.summary}`,
     "",
     `Usage: ${module.usage}`,
     "",
-    "Options:",
-    formatOptions(module.options),
+    subcommand !== undefined && module.subcommandOptions?.[subcommand]
+      ? `Options of ${entry.name} ${subcommand}:`
+      : "Options:",
+    formatOptions(specs),
     "",
     "Global options:",
     formatOptions(GLOBAL_OPTIONS),
@@ -153,11 +168,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const module = await entry.load();
     const rest = argv.slice(commandIndex + 1);
-    const args = parseArgs([...leading, ...rest], [...GLOBAL_OPTIONS, ...module.options]);
+    const subcommand = rest.find((arg) => !arg.startsWith("-"));
+    const specs = (subcommand !== undefined && module.subcommandOptions?.[subcommand]) || module.options;
+    const args = parseArgs([...leading, ...rest], [...GLOBAL_OPTIONS, ...specs]);
     applyGlobal(args, settings);
     output = new Output(settings);
     if (args.options.get("help") === true) {
-      output.data(commandHelp(entry, module));
+      output.data(commandHelp(entry, module, args.positionals[0]));
       return 0;
     }
     const context: CommandContext = {

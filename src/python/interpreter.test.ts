@@ -38,10 +38,10 @@ describe("interpreter inspection", () => {
     assert.equal(first.facts.implementation_name, "cpython");
     assert.equal(isVirtualEnvironment(first), false);
     assert.match(first.facts.paths.purelib, /site-packages$/);
-    const files = readdirSync(join(cacheDir, "interpreters"));
+    const files = readdirSync(join(cacheDir, "interpreters-v1"));
     assert.equal(files.length, 1);
     // The second inspection comes from the cache: poison the entry's facts and see them returned.
-    const entryPath = join(cacheDir, "interpreters", files[0]);
+    const entryPath = join(cacheDir, "interpreters-v1", files[0]);
     const entry = JSON.parse(readFileSync(entryPath, "utf8"));
     entry.facts.python_full_version = "9.9.9-from-cache";
     writeFileSync(entryPath, JSON.stringify(entry));
@@ -100,6 +100,6 @@ describe("interpreter inspection", () => {
         path,
       );
     }
-    assert.equal(existsSync(join(cacheDir, "interpreters")), false);
+    assert.equal(existsSync(join(cacheDir, "interpreters-v1")), false);
   });
 });

@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, realpathSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { MarkerEnvironment } from "../standards/marker.ts";
 import { sysTags, type Tag, type TagFacts } from "../standards/tags.ts";
 import { SpiceError } from "../util/error.ts";
@@ -67,19 +67,36 @@ export interface InspectOptions {
 
 interface CacheEntry {
   format: number;
+  path: string;
   realPath: string;
   size: number;
   mtimeMs: number;
+  /** mtime of the pyvenv.cfg that makes the path a virtual environment, or null. */
+  venvConfigMtimeMs: number | null;
   facts: InterpreterFacts;
 }
 
-function cacheFile(cacheDir: string, realPath: string): string {
-  const digest = createHash("sha256").update(realPath).digest("hex").slice(0, 32);
-  return join(cacheDir, "interpreters", `${digest}.json`);
+// Keyed by the path as invoked, not its real path: a venv's bin/python is a link to its base
+// interpreter, yet Python behaves differently through it (it finds pyvenv.cfg beside the link).
+function cacheFile(cacheDir: string, path: string): string {
+  const digest = createHash("sha256").update(path).digest("hex").slice(0, 32);
+  return join(cacheDir, "interpreters-v1", `${digest}.json`);
+}
+
+function venvConfigMtime(path: string): number | null {
+  for (const candidate of [join(dirname(path), "pyvenv.cfg"), join(dirname(dirname(path)), "pyvenv.cfg")]) {
+    try {
+      return statSync(candidate).mtimeMs;
+    } catch {
+      // not here
+    }
+  }
+  return null;
 }
 
 /** Runs (or reads from cache) the inspection of the interpreter at `path`. */
-export function inspectInterpreter(path: string, options: InspectOptions): Interpreter {
+export function inspectInterpreter(givenPath: string, options: InspectOptions): Interpreter {
+  const path = resolve(givenPath);
   let realPath: string;
   let size: number;
   let mtimeMs: number;
@@ -98,14 +115,16 @@ export function inspectInterpreter(path: string, options: InspectOptions): Inter
       hint: "Run `spice python list` to see the interpreters spice can find",
     });
   }
+  const venvConfigMtimeMs = venvConfigMtime(path);
   if (options.cacheDir !== null) {
     try {
-      const entry = JSON.parse(readFileSync(cacheFile(options.cacheDir, realPath), "utf8")) as CacheEntry;
+      const entry = JSON.parse(readFileSync(cacheFile(options.cacheDir, path), "utf8")) as CacheEntry;
       if (
         entry.format === CACHE_FORMAT &&
         entry.realPath === realPath &&
         entry.size === size &&
-        entry.mtimeMs === mtimeMs
+        entry.mtimeMs === mtimeMs &&
+        entry.venvConfigMtimeMs === venvConfigMtimeMs
       ) {
         return { path, realPath, facts: entry.facts };
       }
@@ -115,9 +134,17 @@ export function inspectInterpreter(path: string, options: InspectOptions): Inter
   }
   const facts = runInspection(path, options.timeoutMs ?? 10_000);
   if (options.cacheDir !== null) {
-    const entry: CacheEntry = { format: CACHE_FORMAT, realPath, size, mtimeMs, facts };
+    const entry: CacheEntry = {
+      format: CACHE_FORMAT,
+      path,
+      realPath,
+      size,
+      mtimeMs,
+      venvConfigMtimeMs,
+      facts,
+    };
     try {
-      writeFileAtomic(cacheFile(options.cacheDir, realPath), JSON.stringify(entry));
+      writeFileAtomic(cacheFile(options.cacheDir, path), JSON.stringify(entry));
     } catch {
       // a read-only cache only costs speed
     }

@@ -1,0 +1,152 @@
+// spice pip list | freeze | show | check | tree: read from dist-info directories, no Python run.
+
+import { installedDistributions, searchPath } from "../../install/installed.ts";
+import { markerEnvironment } from "../../python/interpreter.ts";
+import { canonicalizeName } from "../../standards/name.ts";
+import { UsageError } from "../../util/error.ts";
+import { flag, type ParsedArgs, value, values } from "../args.ts";
+import { selectFromArgs } from "../environment-options.ts";
+import type { CommandContext } from "../main.ts";
+import {
+  activeRequirements,
+  checkDistributions,
+  freezeLines,
+  listColumns,
+  listFreezeFormat,
+  listJson,
+  showBlock,
+} from "../pip-format.ts";
+
+// pip never lists these: they are part of Python itself.
+const STDLIB_PACKAGES = new Set(["python", "wsgiref", "argparse"]);
+
+function load(args: ParsedArgs, context: CommandContext) {
+  const { environment } = selectFromArgs(args, context, false);
+  const distributions = installedDistributions(searchPath(environment.sitePackages));
+  return { environment, distributions, markers: markerEnvironment(environment.interpreter) };
+}
+
+export function list(args: ParsedArgs, context: CommandContext): number {
+  const format = value(args, "format") ?? "columns";
+  if (!["columns", "freeze", "json"].includes(format))
+    throw new UsageError(`--format takes columns, freeze or json, not '${format}'`);
+  const { distributions, markers } = load(args, context);
+  const skip = new Set([
+    ...STDLIB_PACKAGES,
+    ...values(args, "exclude").map((name) => canonicalizeName(name)),
+  ]);
+  let shown = distributions.filter((dist) => !skip.has(dist.canonicalName));
+  if (flag(args, "editable")) shown = shown.filter((dist) => dist.editableLocation !== null);
+  if (flag(args, "exclude-editable")) shown = shown.filter((dist) => dist.editableLocation === null);
+  if (flag(args, "not-required")) {
+    const required = new Set(
+      shown.flatMap((dist) =>
+        activeRequirements(dist, markers).map((requirement) => requirement.canonicalName),
+      ),
+    );
+    shown = shown.filter((dist) => !required.has(dist.canonicalName));
+  }
+  const verbose = context.output.settings.verbose;
+  if (format === "json") context.output.data(listJson(shown, verbose));
+  else {
+    const lines = format === "freeze" ? listFreezeFormat(shown, verbose) : listColumns(shown, verbose);
+    if (lines.length > 0) context.output.data(lines.join("\n"));
+  }
+  return 0;
+}
+
+export function freeze(args: ParsedArgs, context: CommandContext): number {
+  const { environment, distributions } = load(args, context);
+  const skip = new Set(values(args, "exclude").map((name) => canonicalizeName(name)));
+  if (!flag(args, "all")) {
+    skip.add("pip");
+    // pip 23.2 hides the build backends on Pythons before 3.12 only.
+    const [major, minor] = environment.interpreter.facts.version_info;
+    if (major === 3 && minor < 12) for (const name of ["setuptools", "distribute", "wheel"]) skip.add(name);
+  }
+  let shown = distributions;
+  if (flag(args, "exclude-editable")) shown = shown.filter((dist) => dist.editableLocation === null);
+  const lines = freezeLines(shown, skip);
+  if (lines.length > 0) context.output.data(lines.join("\n"));
+  return 0;
+}
+
+export function show(args: ParsedArgs, context: CommandContext): number {
+  if (args.positionals.length === 0)
+    throw new UsageError("spice pip show needs at least one name", "spice pip show requests");
+  const { distributions, markers } = load(args, context);
+  const byName = new Map(distributions.map((dist) => [dist.canonicalName, dist]));
+  const missing = args.positionals.filter((name) => !byName.has(canonicalizeName(name))).sort();
+  if (missing.length > 0) context.output.warn(`Package(s) not found: ${missing.join(", ")}`);
+  const blocks: string[] = [];
+  for (const name of args.positionals) {
+    const dist = byName.get(canonicalizeName(name));
+    if (dist)
+      blocks.push(
+        showBlock(dist, distributions, markers, flag(args, "files"), context.output.settings.verbose).join(
+          "\n",
+        ),
+      );
+  }
+  if (blocks.length > 0) context.output.data(blocks.join("\n---\n"));
+  return blocks.length > 0 ? 0 : 1;
+}
+
+export function check(args: ParsedArgs, context: CommandContext): number {
+  const { distributions, markers } = load(args, context);
+  const result = checkDistributions(distributions, markers);
+  if (result.lines.length > 0) context.output.data(result.lines.join("\n"));
+  if (!result.broken) context.output.data("No broken requirements found.");
+  return result.broken ? 1 : 0;
+}
+
+export function tree(args: ParsedArgs, context: CommandContext): number {
+  const { distributions, markers } = load(args, context);
+  const byName = new Map(distributions.map((dist) => [dist.canonicalName, dist]));
+  const depthText = value(args, "depth");
+  const maxDepth = depthText === undefined ? Number.POSITIVE_INFINITY : Number(depthText);
+  const reverse = flag(args, "reverse");
+  const edges = new Map<string, Array<{ name: string; spec: string }>>();
+  for (const dist of distributions) {
+    for (const requirement of activeRequirements(dist, markers)) {
+      const from = reverse ? requirement.canonicalName : dist.canonicalName;
+      const to = reverse ? dist.canonicalName : requirement.canonicalName;
+      const list = edges.get(from) ?? [];
+      list.push({ name: to, spec: requirement.specifier.toString() || "*" });
+      edges.set(from, list);
+    }
+  }
+  const label = (name: string) => {
+    const dist = byName.get(name);
+    return dist ? `${dist.name} v${dist.displayVersion}` : `${name} (missing)`;
+  };
+  const lines: string[] = [];
+  const walk = (name: string, prefix: string, depth: number, seen: Set<string>) => {
+    const children = [...(edges.get(name) ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (depth >= maxDepth) return;
+    children.forEach((child, index) => {
+      const last = index === children.length - 1;
+      const cycle = seen.has(child.name);
+      const requirement = reverse ? "" : ` [required: ${child.spec}]`;
+      lines.push(
+        `${prefix}${last ? "└── " : "├── "}${label(child.name)}${requirement}${cycle ? " (*)" : ""}`,
+      );
+      if (!cycle)
+        walk(child.name, `${prefix}${last ? "    " : "│   "}`, depth + 1, new Set([...seen, child.name]));
+    });
+  };
+  const requiredByOthers = new Set([...edges.values()].flat().map((edge) => edge.name));
+  const roots =
+    args.positionals.length > 0
+      ? args.positionals.map((name) => canonicalizeName(name))
+      : distributions
+          .map((dist) => dist.canonicalName)
+          .filter((name) => reverse || !requiredByOthers.has(name))
+          .sort();
+  for (const root of roots) {
+    lines.push(label(root));
+    walk(root, "", 0, new Set([root]));
+  }
+  if (lines.length > 0) context.output.data(lines.join("\n"));
+  return 0;
+}

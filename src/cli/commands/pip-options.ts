@@ -1,0 +1,61 @@
+import type { OptionSpec } from "../args.ts";
+import { ENVIRONMENT_OPTIONS, LOCATION_OPTIONS } from "../environment-options.ts";
+
+const requirementFile: OptionSpec = {
+  name: "requirement",
+  short: "r",
+  value: "file",
+  multiple: true,
+  help: "Use what a requirements file names",
+};
+const exclude: OptionSpec = { name: "exclude", value: "name", multiple: true, help: "Leave out NAME" };
+const excludeEditable: OptionSpec = { name: "exclude-editable", help: "Leave out editable installs" };
+
+/** Options per `spice pip` subcommand: pip's own flags, so `-f` can mean --find-links or --files. */
+export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
+  install: [
+    ...ENVIRONMENT_OPTIONS,
+    ...LOCATION_OPTIONS,
+    requirementFile,
+    { name: "find-links", short: "f", value: "dir", multiple: true, help: "Look for wheels in DIR" },
+    { name: "no-index", help: "Use no package index (spice reads only local files in this version)" },
+    { name: "no-deps", help: "Install only what is named, not its dependencies" },
+    { name: "upgrade", short: "U", help: "Take newer files over installed versions of what is named" },
+    { name: "force-reinstall", help: "Reinstall even when the same version is installed" },
+    { name: "reinstall", help: "Same as --force-reinstall" },
+    { name: "ignore-tags", help: "Install wheels whose platform tags this interpreter does not support" },
+    {
+      name: "link-mode",
+      value: "clone|hardlink|symlink|copy",
+      help: "How files come from the cache (default: clone, else hardlink, else copy)",
+    },
+    { name: "compile", help: "Byte-compile installed modules (default: off, as uv)" },
+    { name: "no-compile", help: "Do not byte-compile (the default)" },
+  ],
+  uninstall: [
+    ...ENVIRONMENT_OPTIONS,
+    requirementFile,
+    { name: "yes", short: "y", help: "Do not ask for confirmation (spice never asks)" },
+  ],
+  list: [
+    ...ENVIRONMENT_OPTIONS,
+    { name: "format", value: "columns|freeze|json", help: "Output format (default: columns)" },
+    { name: "editable", short: "e", help: "Only editable installs" },
+    excludeEditable,
+    { name: "not-required", help: "Only distributions no other installed one requires" },
+    exclude,
+  ],
+  freeze: [
+    ...ENVIRONMENT_OPTIONS,
+    { name: "all", help: "Include pip, setuptools, wheel and distribute" },
+    exclude,
+    excludeEditable,
+  ],
+  show: [...ENVIRONMENT_OPTIONS, { name: "files", short: "f", help: "List the installed files" }],
+  check: [...ENVIRONMENT_OPTIONS],
+  tree: [
+    ...ENVIRONMENT_OPTIONS,
+    { name: "reverse", help: "Show what requires each distribution" },
+    { name: "depth", short: "d", value: "n", help: "How deep to show dependencies (default: unlimited)" },
+  ],
+};

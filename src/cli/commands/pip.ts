@@ -1,0 +1,49 @@
+// `spice pip ...`: pip's interface over spice's installer and dist-info reader.
+
+import { UsageError } from "../../util/error.ts";
+import type { ParsedArgs } from "../args.ts";
+import type { CommandContext, CommandModule } from "../main.ts";
+import { PIP_SUBCOMMAND_OPTIONS } from "./pip-options.ts";
+
+const SUBCOMMANDS: Record<
+  string,
+  () => Promise<(args: ParsedArgs, context: CommandContext) => number | Promise<number>>
+> = {
+  install: async () => (await import("./pip-install.ts")).install,
+  uninstall: async () => (await import("./pip-install.ts")).uninstall,
+  list: async () => (await import("./pip-inspect.ts")).list,
+  freeze: async () => (await import("./pip-inspect.ts")).freeze,
+  show: async () => (await import("./pip-inspect.ts")).show,
+  check: async () => (await import("./pip-inspect.ts")).check,
+  tree: async () => (await import("./pip-inspect.ts")).tree,
+};
+
+export const command: CommandModule = {
+  usage: [
+    "spice pip install [WHEEL...] [-r FILE] [-f DIR] [--no-deps] [options]",
+    "       spice pip uninstall [-y] [-r FILE] NAME...",
+    "       spice pip list [--format columns|freeze|json] [--editable|--exclude-editable] [--not-required]",
+    "       spice pip freeze [--all] [--exclude NAME]",
+    "       spice pip show [-f] NAME...",
+    "       spice pip check",
+    "       spice pip tree [--reverse] [NAME...]",
+  ].join("\n"),
+  options: PIP_SUBCOMMAND_OPTIONS.install,
+  subcommandOptions: PIP_SUBCOMMAND_OPTIONS,
+  details: [
+    "Environment: --python, else VIRTUAL_ENV, else CONDA_PREFIX, else the nearest .venv; never a Python on PATH",
+    "unless --system. Output of list, freeze, show and check matches pip 23.2; where spice differs on purpose:",
+    "install does not byte-compile unless --compile (as uv), and prints what changed (+ added, - removed).",
+  ].join("\n"),
+  async run(args, context) {
+    const sub = args.positionals[0];
+    const load = sub === undefined ? undefined : SUBCOMMANDS[sub];
+    if (load === undefined) {
+      throw new UsageError(
+        sub === undefined ? "spice pip needs a subcommand" : `unknown subcommand 'pip ${sub}'`,
+        `Subcommands: ${Object.keys(SUBCOMMANDS).join(", ")}`,
+      );
+    }
+    return (await load())({ ...args, positionals: args.positionals.slice(1) }, context);
+  },
+};

@@ -1,0 +1,133 @@
+// spice venv: create a virtual environment, without running Python when the base interpreter's
+// inspection is cached.
+
+import { readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Cache } from "../../cache/store.ts";
+import { installWheels, type LinkMode } from "../../install/installer.ts";
+import { unpackedWheel } from "../../install/wheel-cache.ts";
+import { whichOnPath } from "../../python/discovery.ts";
+import { openVirtualEnvironment } from "../../python/environment.ts";
+import { type Interpreter, inspectInterpreter, isVirtualEnvironment } from "../../python/interpreter.ts";
+import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
+import { createVirtualEnvironment } from "../../python/venv.ts";
+import { SpiceError, UsageError } from "../../util/error.ts";
+import { flag, type ParsedArgs, value } from "../args.ts";
+import { elapsed } from "../environment-options.ts";
+import { type CommandContext, type CommandModule, VERSION } from "../main.ts";
+
+function baseInterpreter(args: ParsedArgs, context: CommandContext): Interpreter {
+  const inspect = { cacheDir: context.cacheDir };
+  const request = value(args, "python");
+  let interpreter: Interpreter;
+  if (request !== undefined)
+    interpreter = findInterpreter(
+      parsePythonRequest(request),
+      { env: context.env, cwd: context.cwd },
+      inspect,
+    );
+  else {
+    const python3 = whichOnPath("python3", { env: context.env, cwd: context.cwd });
+    if (python3 === null)
+      throw new SpiceError("E_NO_PYTHON", "No python3 on PATH to create the environment with", {
+        hint: "Pass --python with a version or a path",
+      });
+    interpreter = inspectInterpreter(python3, inspect);
+  }
+  // A venv's interpreter stands for its base interpreter.
+  return isVirtualEnvironment(interpreter) ? inspectInterpreter(interpreter.realPath, inspect) : interpreter;
+}
+
+/** The pip wheel an interpreter bundles for ensurepip. */
+function bundledPip(interpreter: Interpreter): string {
+  const directory = join(interpreter.facts.stdlib, "ensurepip", "_bundled");
+  let names: string[] = [];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    // none
+  }
+  const wheel = names.find((name) => name.startsWith("pip-") && name.endsWith(".whl"));
+  if (wheel === undefined) {
+    throw new SpiceError("E_NO_BUNDLED_PIP", `${interpreter.path} has no bundled pip wheel to seed with`, {
+      cause: `${directory} holds no pip-*.whl (some system Pythons remove ensurepip)`,
+      hint: "Create the environment without --seed, then install pip from a wheel",
+    });
+  }
+  return join(directory, wheel);
+}
+
+export const command: CommandModule = {
+  usage:
+    "spice venv [PATH] [--python REQUEST] [--seed] [--prompt NAME] [--clear] [--allow-existing] [--relocatable]",
+  options: [
+    {
+      name: "python",
+      short: "p",
+      value: "request",
+      help: "The interpreter to base it on: a version (3.12), specifier, implementation or path",
+    },
+    {
+      name: "prompt",
+      value: "name",
+      help: "The prompt prefix the activation scripts show (default: the directory name)",
+    },
+    { name: "system-site-packages", help: "Let the environment see the base interpreter's site-packages" },
+    { name: "seed", help: "Also install pip, from the interpreter's own ensurepip wheel" },
+    { name: "clear", help: "Delete whatever is at PATH first" },
+    { name: "allow-existing", help: "Write into an existing directory, keeping its contents" },
+    {
+      name: "relocatable",
+      help: "Activation scripts and script shebangs that work after the environment moves",
+    },
+    { name: "link-mode", value: "mode", help: "With --seed: how files come from the cache" },
+  ],
+  details:
+    "The default PATH is .venv. An existing virtual environment at PATH is replaced; any other non-empty directory is left alone unless --clear or --allow-existing.",
+  run(args, context) {
+    if (args.positionals.length > 1) throw new UsageError("spice venv takes one path");
+    const started = performance.now();
+    const path = args.positionals[0] ?? ".venv";
+    const base = baseInterpreter(args, context);
+    const facts = base.facts;
+    context.output.info(
+      `Using ${facts.implementation_name === "cpython" ? "CPython" : facts.implementation_name} ${facts.python_full_version} interpreter at ${base.path}`,
+    );
+    const created = createVirtualEnvironment({
+      path: join(context.cwd, path).startsWith("/")
+        ? path.startsWith("/")
+          ? path
+          : join(context.cwd, path)
+        : path,
+      base,
+      prompt: value(args, "prompt"),
+      systemSitePackages: flag(args, "system-site-packages"),
+      clear: flag(args, "clear"),
+      allowExisting: flag(args, "allow-existing"),
+      relocatable: flag(args, "relocatable"),
+      command: `spice venv ${process.argv.slice(3).join(" ")}`.trim(),
+      spiceVersion: VERSION,
+    });
+    const shown = relative(context.cwd, created.root) || ".";
+    context.output.info(
+      `${created.replaced ? "Replaced" : "Created"} virtual environment at ${shown.startsWith("..") ? created.root : shown}`,
+    );
+    if (flag(args, "seed")) {
+      const environment = openVirtualEnvironment(created.root, { cacheDir: context.cacheDir });
+      const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
+      const wheel = unpackedWheel(bundledPip(base), cache, join(created.root, ".spice-unpack"));
+      const result = installWheels([{ wheel, requested: true }], {
+        environment,
+        linkMode: (value(args, "link-mode") as LinkMode | undefined) ?? null,
+        compile: false,
+        relocatableScripts: flag(args, "relocatable"),
+      });
+      for (const dist of result.installed) context.output.info(` + ${dist.name}==${dist.version}`);
+    }
+    context.output.verbose(`done in ${elapsed(started)}`);
+    context.output.info(
+      `Activate with: source ${shown.startsWith("..") ? created.root : shown}/bin/activate`,
+    );
+    return 0;
+  },
+};

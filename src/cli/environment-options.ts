@@ -1,0 +1,79 @@
+// The options that choose an environment, shared by every command that acts on one, and the
+// "Using ... environment at ..." line every changing command prints first.
+
+import { relative } from "node:path";
+import type { Environment } from "../python/environment.ts";
+import { type Selection, type SelectOptions, selectEnvironment } from "../python/select.ts";
+import { flag, type OptionSpec, type ParsedArgs, value } from "./args.ts";
+import type { CommandContext } from "./main.ts";
+
+export const ENVIRONMENT_OPTIONS: OptionSpec[] = [
+  {
+    name: "python",
+    short: "p",
+    value: "python",
+    help: "The environment's interpreter or directory, or a version request (3.12)",
+  },
+  {
+    name: "system",
+    help: "Use the python3 on PATH itself, not a virtual environment (PEP 668 still applies)",
+  },
+  { name: "break-system-packages", help: "Allow changing an externally managed Python (PEP 668)" },
+];
+
+export const LOCATION_OPTIONS: OptionSpec[] = [
+  {
+    name: "target",
+    value: "dir",
+    help: "Install into DIR (importable when DIR is on sys.path), as pip's --target",
+  },
+  {
+    name: "prefix",
+    value: "dir",
+    help: "Install under the prefix DIR with the interpreter's layout, as pip's --prefix",
+  },
+  { name: "user", help: "Install into the user site (~/.local), as pip's --user; refused inside a venv" },
+];
+
+export function selectFromArgs(args: ParsedArgs, context: CommandContext, modifies: boolean): Selection {
+  const options: SelectOptions = {
+    python: value(args, "python"),
+    system: flag(args, "system"),
+    target: value(args, "target"),
+    prefix: value(args, "prefix"),
+    user: flag(args, "user"),
+    breakSystemPackages: flag(args, "break-system-packages") || context.env.PIP_BREAK_SYSTEM_PACKAGES === "1",
+    modifies,
+  };
+  const selection = selectEnvironment(
+    options,
+    { env: context.env, cwd: context.cwd },
+    { cacheDir: context.cacheDir },
+  );
+  context.output.verbose(`environment: ${selection.environment.root} (chosen by ${selection.reason})`);
+  return selection;
+}
+
+function displayPath(path: string, cwd: string): string {
+  const relativePath = relative(cwd, path);
+  return relativePath !== "" && !relativePath.startsWith("..") ? relativePath : path;
+}
+
+export function announceEnvironment(environment: Environment, context: CommandContext): void {
+  const facts = environment.interpreter.facts;
+  const what = {
+    venv: "environment",
+    system: "system environment",
+    target: "target directory",
+    prefix: "prefix",
+    user: "user site",
+  }[environment.kind];
+  context.output.info(
+    `Using Python ${facts.python_full_version} ${what} at ${displayPath(environment.root, context.cwd)}`,
+  );
+}
+
+export function elapsed(started: number): string {
+  const milliseconds = performance.now() - started;
+  return milliseconds < 1000 ? `${Math.round(milliseconds)}ms` : `${(milliseconds / 1000).toFixed(2)}s`;
+}

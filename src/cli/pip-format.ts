@@ -1,0 +1,225 @@
+// pip 23.2's output formats for list, freeze, show and check, reproduced exactly because other
+// tools parse them. Everything here is computed from dist-info directories, no Python run.
+
+import type { InstalledDistribution } from "../install/installed.ts";
+import type { MarkerEnvironment } from "../standards/marker.ts";
+import { canonicalizeName } from "../standards/name.ts";
+import { pySplitLines } from "../standards/python-string.ts";
+import type { Requirement } from "../standards/requirement.ts";
+
+/** pip's `tabulate`: columns left-justified to their widest cell, joined by one space, rstripped. */
+export function tabulate(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows)
+    row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
+  return rows.map((row) =>
+    widths
+      .map((width, index) => (row[index] ?? "").padEnd(width))
+      .join(" ")
+      .trimEnd(),
+  );
+}
+
+function byCanonicalName(a: InstalledDistribution, b: InstalledDistribution): number {
+  return a.canonicalName < b.canonicalName ? -1 : a.canonicalName > b.canonicalName ? 1 : 0;
+}
+
+export function listColumns(distributions: InstalledDistribution[], verbose: boolean): string[] {
+  const sorted = [...distributions].sort(byCanonicalName);
+  if (sorted.length === 0) return [];
+  const hasEditables = sorted.some((dist) => dist.editableLocation !== null);
+  const header = ["Package", "Version"];
+  if (hasEditables) header.push("Editable project location");
+  if (verbose) header.push("Location", "Installer");
+  const rows = [header];
+  for (const dist of sorted) {
+    const row = [dist.name, dist.displayVersion];
+    if (hasEditables) row.push(dist.editableLocation ?? "");
+    if (verbose) row.push(dist.location, dist.installer);
+    rows.push(row);
+  }
+  const lines = tabulate(rows);
+  const widths = header.map((_, index) => Math.max(...rows.map((row) => (row[index] ?? "").length)));
+  lines.splice(1, 0, widths.map((width) => "-".repeat(width)).join(" "));
+  return lines;
+}
+
+export function listFreezeFormat(distributions: InstalledDistribution[], verbose: boolean): string[] {
+  return [...distributions]
+    .sort(byCanonicalName)
+    .map((dist) =>
+      verbose
+        ? `${dist.name}==${dist.displayVersion} (${dist.location})`
+        : `${dist.name}==${dist.displayVersion}`,
+    );
+}
+
+/** `json.dumps` spacing: `", "` and `": "`. */
+export function listJson(distributions: InstalledDistribution[], verbose: boolean): string {
+  const items = [...distributions].sort(byCanonicalName).map((dist) => {
+    const fields: Array<[string, string]> = [
+      ["name", dist.name],
+      ["version", dist.displayVersion],
+    ];
+    if (verbose) fields.push(["location", dist.location], ["installer", dist.installer]);
+    if (dist.editableLocation) fields.push(["editable_project_location", dist.editableLocation]);
+    return `{${fields.map(([key, value]) => `${pythonJsonString(key)}: ${pythonJsonString(value)}`).join(", ")}}`;
+  });
+  return `[${items.join(", ")}]`;
+}
+
+/** A string as Python's json.dumps writes it (ASCII only, \uXXXX escapes). */
+export function pythonJsonString(text: string): string {
+  return JSON.stringify(text).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** The line `pip freeze` writes for a distribution. */
+export function freezeLine(dist: InstalledDistribution): string {
+  const direct = dist.directUrl;
+  if (direct && !direct.dir_info?.editable) {
+    let requirement = `${dist.name} @ `;
+    const fragments: string[] = [];
+    if (direct.vcs_info) requirement += `${direct.vcs_info.vcs}+${direct.url}@${direct.vcs_info.commit_id}`;
+    else {
+      requirement += direct.url;
+      if (direct.archive_info?.hash) fragments.push(direct.archive_info.hash);
+    }
+    if (direct.subdirectory) fragments.push(`subdirectory=${direct.subdirectory}`);
+    if (fragments.length > 0) requirement += `#${fragments.join("&")}`;
+    return requirement;
+  }
+  if (dist.editableLocation) return `-e ${dist.editableLocation}`;
+  return dist.version ? `${dist.name}==${dist.displayVersion}` : `${dist.name}===${dist.rawVersion}`;
+}
+
+export function freezeLines(distributions: InstalledDistribution[], skip: ReadonlySet<string>): string[] {
+  return [...distributions]
+    .filter((dist) => !skip.has(dist.canonicalName))
+    .sort((a, b) => {
+      const x = a.name.toLowerCase();
+      const y = b.name.toLowerCase();
+      return x < y ? -1 : x > y ? 1 : 0;
+    })
+    .map(freezeLine);
+}
+
+/** The dependencies pip counts for a distribution: Requires-Dist whose marker holds with no extra. */
+export function activeRequirements(dist: InstalledDistribution, markers: MarkerEnvironment): Requirement[] {
+  return dist
+    .requirements()
+    .filter(
+      (requirement) => requirement.marker === null || requirement.marker.evaluate({ ...markers, extra: "" }),
+    );
+}
+
+function sortCaseless(names: string[]): string[] {
+  return [...names].sort((a, b) => {
+    const x = a.toLowerCase();
+    const y = b.toLowerCase();
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
+export function showBlock(
+  dist: InstalledDistribution,
+  all: InstalledDistribution[],
+  markers: MarkerEnvironment,
+  listFiles: boolean,
+  verbose: boolean,
+): string[] {
+  const header = (name: string) => dist.header(name) ?? "";
+  const requires = sortCaseless(activeRequirements(dist, markers).map((requirement) => requirement.name));
+  const requiredBy = sortCaseless(
+    all
+      .filter((other) =>
+        activeRequirements(other, markers).some(
+          (requirement) => requirement.canonicalName === dist.canonicalName,
+        ),
+      )
+      .map((other) => other.name || "UNKNOWN"),
+  );
+  const lines = [
+    `Name: ${dist.name}`,
+    `Version: ${dist.displayVersion}`,
+    `Summary: ${header("summary")}`,
+    `Home-page: ${header("home_page")}`,
+    `Author: ${header("author")}`,
+    `Author-email: ${header("author_email")}`,
+    `License: ${header("license")}`,
+    `Location: ${dist.location}`,
+  ];
+  if (dist.editableLocation !== null) lines.push(`Editable project location: ${dist.editableLocation}`);
+  lines.push(`Requires: ${requires.join(", ")}`, `Required-by: ${requiredBy.join(", ")}`);
+  if (verbose) {
+    lines.push(
+      `Metadata-Version: ${header("metadata_version")}`,
+      `Installer: ${dist.installer}`,
+      "Classifiers:",
+    );
+    for (const classifier of (dist.metadata.raw.classifiers as string[] | undefined) ?? [])
+      lines.push(`  ${classifier}`);
+    lines.push("Entry-points:");
+    for (const line of pySplitLines(dist.readFile("entry_points.txt") ?? "")) lines.push(`  ${line.trim()}`);
+    lines.push("Project-URLs:");
+    const urls = dist.metadata.raw.project_urls as Record<string, string> | undefined;
+    for (const [label, url] of Object.entries(urls ?? {})) lines.push(`  ${label}, ${url}`);
+  }
+  if (listFiles) {
+    lines.push("Files:");
+    const files = dist.declaredFiles;
+    if (files === null) lines.push("Cannot locate RECORD or installed-files.txt");
+    else for (const file of [...files].sort()) lines.push(`  ${file.trim()}`);
+  }
+  return lines;
+}
+
+export interface CheckProblems {
+  lines: string[];
+  broken: boolean;
+}
+
+/** `pip check`: missing and conflicting requirements among installed distributions. */
+export function checkDistributions(all: InstalledDistribution[], markers: MarkerEnvironment): CheckProblems {
+  const byName = new Map(all.map((dist) => [dist.canonicalName, dist]));
+  const missingLines: string[] = [];
+  const conflictLines: string[] = [];
+  let parseProblems = false;
+  for (const dist of [...all].sort(byCanonicalName)) {
+    const problems: string[] = [];
+    const requirements = dist
+      .requirements(problems)
+      .filter(
+        (requirement) =>
+          requirement.marker === null || requirement.marker.evaluate({ ...markers, extra: "" }),
+      );
+    if (problems.length > 0) parseProblems = true;
+    const missing: Array<[string, Requirement]> = [];
+    const conflicting: Array<[string, string, Requirement]> = [];
+    for (const requirement of requirements) {
+      const name = canonicalizeName(requirement.name);
+      const installed = byName.get(name);
+      if (installed === undefined) {
+        missing.push([name, requirement]);
+        continue;
+      }
+      const version = installed.version;
+      if (version === null || !requirement.specifier.contains(version, true))
+        conflicting.push([name, installed.displayVersion, requirement]);
+    }
+    for (const [name] of missing.sort((a, b) => (`${a[0]}${a[1]}` < `${b[0]}${b[1]}` ? -1 : 1))) {
+      missingLines.push(
+        `${dist.canonicalName} ${dist.displayVersion} requires ${name}, which is not installed.`,
+      );
+    }
+    for (const [name, version, requirement] of conflicting) {
+      conflictLines.push(
+        `${dist.canonicalName} ${dist.displayVersion} has requirement ${requirement}, but you have ${name} ${version}.`,
+      );
+    }
+  }
+  const lines = [...missingLines, ...conflictLines];
+  return { lines, broken: lines.length > 0 || parseProblems };
+}

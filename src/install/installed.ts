@@ -1,0 +1,279 @@
+// The distributions installed in an environment, read straight from their .dist-info (or legacy
+// .egg-info) directories: no Python is run. This is what list, freeze, show, check, uninstall and
+// doctor work from.
+
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
+import { canonicalizeName } from "../standards/name.ts";
+import { parseRequirement, type Requirement } from "../standards/requirement.ts";
+import { tryParseVersion, type Version } from "../standards/version.ts";
+import { parseRecord } from "./wheel-file.ts";
+
+export interface DirectUrl {
+  url: string;
+  archive_info?: { hash?: string; hashes?: Record<string, string> };
+  dir_info?: { editable?: boolean };
+  vcs_info?: { vcs: string; commit_id: string; requested_revision?: string };
+  subdirectory?: string;
+}
+
+export class InstalledDistribution {
+  private metadataCache: { raw: RawMetadata; unparsed: Record<string, string[]> } | undefined;
+
+  constructor(
+    /** The site directory holding it. */
+    readonly location: string,
+    /** Absolute path of the .dist-info / .egg-info directory (or .egg-info file). */
+    readonly path: string,
+    readonly format: "dist-info" | "egg-info",
+    private readonly metadataText: string,
+  ) {}
+
+  get metadata(): { raw: RawMetadata; unparsed: Record<string, string[]> } {
+    this.metadataCache ??= parseMetadataEmail(this.metadataText);
+    return this.metadataCache;
+  }
+
+  /** `Name` as written in METADATA. */
+  get name(): string {
+    const name = this.metadata.raw.name;
+    return typeof name === "string" ? name : "";
+  }
+
+  get canonicalName(): string {
+    return canonicalizeName(this.name);
+  }
+
+  /** `Version` as written. */
+  get rawVersion(): string {
+    const version = this.metadata.raw.version;
+    return typeof version === "string" ? version : "";
+  }
+
+  get version(): Version | null {
+    return tryParseVersion(this.rawVersion);
+  }
+
+  /** The version as pip prints it: normalized when valid. */
+  get displayVersion(): string {
+    return this.version?.toString() ?? this.rawVersion;
+  }
+
+  header(name: string): string | null {
+    const value = this.metadata.raw[name];
+    if (typeof value === "string") return value;
+    const unparsed = this.metadata.unparsed[name.replaceAll("_", "-")];
+    return unparsed?.[0] ?? null;
+  }
+
+  get requiresDistText(): string[] {
+    const value = this.metadata.raw.requires_dist;
+    return Array.isArray(value) ? value : [];
+  }
+
+  /** Requires-Dist entries that parse; `problems` receives the ones that do not. */
+  requirements(problems?: string[]): Requirement[] {
+    const result: Requirement[] = [];
+    for (const text of this.requiresDistText) {
+      try {
+        result.push(parseRequirement(text));
+      } catch {
+        problems?.push(text);
+      }
+    }
+    return result;
+  }
+
+  readFile(name: string): string | null {
+    if (this.format === "egg-info" && !statSync(this.path).isDirectory()) return null;
+    try {
+      return readFileSync(join(this.path, name), "utf8");
+    } catch {
+      return null;
+    }
+  }
+
+  get installer(): string {
+    return (this.readFile("INSTALLER") ?? "").trim();
+  }
+
+  get directUrl(): DirectUrl | null {
+    const text = this.readFile("direct_url.json");
+    if (text === null) return null;
+    try {
+      return JSON.parse(text) as DirectUrl;
+    } catch {
+      return null;
+    }
+  }
+
+  get editableLocation(): string | null {
+    const direct = this.directUrl;
+    if (direct?.dir_info?.editable && direct.url.startsWith("file:")) {
+      try {
+        return fileURLToPath(direct.url);
+      } catch {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** RECORD rows, or null when the distribution has none (installed by a tool that keeps none). */
+  get record(): Array<[string, string, string]> | null {
+    const text = this.readFile("RECORD");
+    return text === null ? null : parseRecord(text);
+  }
+
+  /** Files as `pip show -f` lists them (RECORD paths, or installed-files.txt for eggs). */
+  get declaredFiles(): string[] | null {
+    const record = this.record;
+    if (record !== null) return record.map(([path]) => path);
+    const installed = this.readFile("installed-files.txt");
+    if (installed === null) return null;
+    return installed.split(/\r?\n/).filter((line) => line !== "");
+  }
+}
+
+function readDistribution(location: string, entry: string): InstalledDistribution | null {
+  const path = join(location, entry);
+  try {
+    if (entry.endsWith(".dist-info")) {
+      return new InstalledDistribution(
+        location,
+        path,
+        "dist-info",
+        readFileSync(join(path, "METADATA"), "utf8"),
+      );
+    }
+    if (entry.endsWith(".egg-info")) {
+      const isDirectory = statSync(path).isDirectory();
+      return new InstalledDistribution(
+        location,
+        path,
+        "egg-info",
+        readFileSync(isDirectory ? join(path, "PKG-INFO") : path, "utf8"),
+      );
+    }
+  } catch {
+    return null; // no metadata: not a distribution importlib.metadata would report
+  }
+  return null;
+}
+
+/** Every distribution in one directory, broken ones (no valid Name) included. */
+export function distributionsIn(location: string): InstalledDistribution[] {
+  let names: string[];
+  try {
+    names = readdirSync(location).sort();
+  } catch {
+    return [];
+  }
+  const found: InstalledDistribution[] = [];
+  for (const name of names) {
+    if (!name.endsWith(".dist-info") && !name.endsWith(".egg-info")) continue;
+    const distribution = readDistribution(location, name);
+    if (distribution !== null) found.push(distribution);
+  }
+  return found;
+}
+
+/**
+ * The distributions visible from `locations` in order, one per project: like importlib.metadata,
+ * the first found wins and later duplicates are shadowed. Entries without a name are skipped.
+ */
+export function installedDistributions(locations: readonly string[]): InstalledDistribution[] {
+  const seen = new Set<string>();
+  const result: InstalledDistribution[] = [];
+  for (const location of locations) {
+    for (const distribution of distributionsIn(location)) {
+      if (!distribution.name) continue;
+      const key = distribution.canonicalName;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      result.push(distribution);
+    }
+  }
+  return result;
+}
+
+/** Directories that .pth files in `site` add to sys.path (what site.py would add). */
+export function pthDirectories(site: string): string[] {
+  const directories: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(site)
+      .filter((name) => name.endsWith(".pth"))
+      .sort();
+  } catch {
+    return [];
+  }
+  for (const name of names) {
+    let text: string;
+    try {
+      text = readFileSync(join(site, name), "utf8");
+    } catch {
+      continue;
+    }
+    for (const raw of text.split(/\r?\n/)) {
+      const line = raw.trimEnd();
+      if (line === "" || line.startsWith("#") || /^import[ \t]/.test(line)) continue;
+      const directory = resolve(site, line);
+      if (existsSync(directory) && !directories.includes(directory)) directories.push(directory);
+    }
+  }
+  return directories;
+}
+
+/** The environment's site directories plus what their .pth files add, in sys.path order. */
+export function searchPath(sitePackages: readonly string[]): string[] {
+  const path: string[] = [];
+  for (const site of sitePackages) {
+    if (!path.includes(site)) path.push(site);
+    for (const extra of pthDirectories(site)) if (!path.includes(extra)) path.push(extra);
+  }
+  return path;
+}
+
+/** The paths that removing a distribution deletes: RECORD, with compiled files and scripts. */
+export function distributionFiles(
+  distribution: InstalledDistribution,
+  scriptsDirectory: string,
+): string[] | null {
+  const record = distribution.record;
+  if (record === null) return null;
+  const root = dirname(distribution.path);
+  const files = new Set<string>();
+  for (const [relativePath] of record) {
+    if (relativePath === "") continue;
+    const absolute = resolve(root, relativePath);
+    files.add(absolute);
+    if (absolute.endsWith(".py")) {
+      // pip removes what byte-compilation made beside each module too.
+      const directory = dirname(absolute);
+      const stem = absolute.slice(directory.length + 1, -3);
+      const cache = join(directory, "__pycache__");
+      try {
+        for (const name of readdirSync(cache))
+          if (name.startsWith(`${stem}.`) && name.endsWith(".pyc")) files.add(join(cache, name));
+      } catch {
+        // no __pycache__
+      }
+    }
+  }
+  const entryPoints = distribution.readFile("entry_points.txt");
+  if (entryPoints !== null) {
+    for (const match of entryPoints.matchAll(/^\[(console_scripts|gui_scripts)\]([^[]*)/gm)) {
+      for (const line of match[2].split(/\r?\n/)) {
+        const name = line.split("=")[0]?.trim();
+        if (name && !name.includes("/")) {
+          const script = join(scriptsDirectory, name);
+          if (existsSync(script)) files.add(script);
+        }
+      }
+    }
+  }
+  return [...files];
+}

@@ -1,0 +1,433 @@
+// Installing unpacked wheels into an environment: map every file to its scheme directory, link
+// it from the cache (clone, hard link, symlink or copy), write fresh the files an installer must
+// generate (rewritten scripts, console scripts, INSTALLER, REQUESTED, direct_url.json, RECORD),
+// remove what replaced versions left behind, all inside one Transaction.
+
+import { spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import type { Environment } from "../python/environment.ts";
+import { canonicalizeName } from "../standards/name.ts";
+import { SpiceError } from "../util/error.ts";
+import { recordHash } from "../util/hash.ts";
+import { consoleScript, parseEntryPoints, RELOCATABLE_SHEBANG, shebang } from "./entry-points.ts";
+import { distributionFiles, type InstalledDistribution, installedDistributions } from "./installed.ts";
+import { pruneEmptyDirectories, Transaction } from "./transaction.ts";
+import type { UnpackedWheel } from "./wheel-cache.ts";
+import { isSafeRelativePath } from "./wheel-file.ts";
+
+export type LinkMode = "clone" | "hardlink" | "symlink" | "copy";
+
+export interface InstallItem {
+  wheel: UnpackedWheel;
+  /** Asked for by the user (writes REQUESTED), not pulled in as a dependency. */
+  requested: boolean;
+  /** PEP 610 direct_url.json content for path and URL installs. */
+  directUrl?: object | null;
+}
+
+export interface InstallOptions {
+  environment: Environment;
+  /** null: pick the best the filesystem allows. */
+  linkMode: LinkMode | null;
+  compile: boolean;
+  /** Write scripts whose shebang finds python beside them (relocatable environments). */
+  relocatableScripts?: boolean;
+  /** Called with the reason when the link mode falls back. */
+  onLinkModeFallback?: (message: string) => void;
+}
+
+export interface InstallResult {
+  installed: Array<{ name: string; version: string }>;
+  removed: Array<{ name: string; version: string }>;
+  linkMode: LinkMode;
+  recovered: boolean;
+}
+
+interface PlannedFile {
+  destination: string;
+  /** Cached file to link from, or content to write. */
+  source?: string;
+  content?: Buffer | string;
+  executable?: boolean;
+  /** Known RECORD hash and size (linked files); computed for written ones. */
+  hash?: string;
+  size?: number;
+}
+
+interface DistributionPlan {
+  name: string;
+  version: string;
+  canonicalName: string;
+  distInfo: string;
+  /** Where the .dist-info goes: paths in RECORD are relative to it. */
+  libDirectory: string;
+  files: PlannedFile[];
+  record: string;
+}
+
+function invalidWheel(item: InstallItem, cause: string): SpiceError {
+  return new SpiceError("E_INVALID_WHEEL", `${item.wheel.manifest.filename} is not a valid wheel`, { cause });
+}
+
+function scriptHeader(environment: Environment, options: InstallOptions): string {
+  return options.relocatableScripts ? RELOCATABLE_SHEBANG : shebang(environment.python);
+}
+
+function planDistribution(item: InstallItem, options: InstallOptions): DistributionPlan {
+  const { environment } = options;
+  const { manifest, root } = item.wheel;
+  const scheme = environment.scheme;
+  const libDirectory = manifest.rootIsPurelib ? scheme.purelib : scheme.platlib;
+  const dataDirectory = `${manifest.distInfo.slice(0, -".dist-info".length)}.data/`;
+  const stem = manifest.distInfo.slice(0, -".dist-info".length);
+  const distName = stem.slice(0, stem.lastIndexOf("-"));
+  const files: PlannedFile[] = [];
+  for (const file of manifest.files) {
+    const source = join(root, file.path);
+    if (file.path.startsWith(dataDirectory)) {
+      const rest = file.path.slice(dataDirectory.length);
+      const slash = rest.indexOf("/");
+      const key = rest.slice(0, slash);
+      const inner = rest.slice(slash + 1);
+      const base =
+        key === "headers"
+          ? join(scheme.headers, distName)
+          : (scheme as unknown as Record<string, string>)[key];
+      if (base === undefined || slash < 0)
+        throw invalidWheel(item, `'${file.path}' is not in a known .data directory`);
+      const destination = join(base, inner);
+      if (key === "scripts") {
+        // Scripts are always written fresh: their shebang may be rewritten, and they need +x.
+        let content = readFileSync(source);
+        const firstLine = content
+          .subarray(0, content.indexOf(10) < 0 ? content.length : content.indexOf(10))
+          .toString("latin1");
+        const match = /^#!python(w?)(.*)$/.exec(firstLine);
+        if (match) {
+          const rest = content.subarray(firstLine.length + 1);
+          const header = options.relocatableScripts
+            ? RELOCATABLE_SHEBANG
+            : shebang(`${environment.python}${match[1]}`).replace(/\n$/, `${match[2]}\n`);
+          content = Buffer.concat([Buffer.from(header, "latin1"), rest]);
+        }
+        files.push({ destination, content, executable: true });
+      } else {
+        files.push({ destination, source, hash: file.hash, size: file.size, executable: file.executable });
+      }
+    } else {
+      files.push({
+        destination: join(libDirectory, file.path),
+        source,
+        hash: file.hash,
+        size: file.size,
+        executable: file.executable,
+      });
+    }
+  }
+  // Console and GUI scripts from entry_points.txt.
+  const entryPointsPath = join(root, manifest.distInfo, "entry_points.txt");
+  if (existsSync(entryPointsPath)) {
+    const header = scriptHeader(environment, options);
+    for (const entry of parseEntryPoints(readFileSync(entryPointsPath, "utf8"))) {
+      if (entry.group !== "console_scripts" && entry.group !== "gui_scripts") continue;
+      if (
+        !isSafeRelativePath(entry.name) ||
+        entry.name.includes("/") ||
+        entry.name === "." ||
+        entry.name === ".."
+      ) {
+        throw invalidWheel(
+          item,
+          `entry point name '${entry.name}' would write a script outside the scripts directory`,
+        );
+      }
+      const content = consoleScript(entry, header);
+      if (content === null)
+        throw invalidWheel(item, `entry point '${entry.name} = ${entry.value}' is not module:attribute`);
+      files.push({ destination: join(scheme.scripts, entry.name), content, executable: true });
+    }
+  }
+  const distInfo = join(libDirectory, manifest.distInfo);
+  files.push({ destination: join(distInfo, "INSTALLER"), content: "spice\n" });
+  if (item.requested) files.push({ destination: join(distInfo, "REQUESTED"), content: "" });
+  if (item.directUrl)
+    files.push({ destination: join(distInfo, "direct_url.json"), content: JSON.stringify(item.directUrl) });
+  // Everything must stay inside the environment's directories.
+  const roots = [scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers].map((path) =>
+    resolve(path),
+  );
+  for (const file of files) {
+    const destination = resolve(file.destination);
+    if (!roots.some((directory) => destination === directory || destination.startsWith(`${directory}/`))) {
+      throw invalidWheel(
+        item,
+        `'${relative(libDirectory, destination)}' would be written outside the environment`,
+      );
+    }
+  }
+  return {
+    name: distName,
+    version: manifest.version,
+    canonicalName: canonicalizeName(manifest.name),
+    distInfo,
+    libDirectory,
+    files,
+    record: join(distInfo, "RECORD"),
+  };
+}
+
+/** Places one file with the chosen mode; reports the mode that worked (falling back as needed). */
+class Linker {
+  mode: LinkMode;
+  private decided: boolean;
+
+  constructor(
+    requested: LinkMode | null,
+    private readonly onFallback?: (message: string) => void,
+  ) {
+    this.mode = requested ?? "clone";
+    this.decided = requested !== null;
+  }
+
+  place(source: string, destination: string): void {
+    for (;;) {
+      try {
+        switch (this.mode) {
+          case "clone":
+            copyFileSync(source, destination, constants.COPYFILE_FICLONE_FORCE);
+            break;
+          case "hardlink":
+            linkSync(source, destination);
+            break;
+          case "symlink":
+            symlinkSync(source, destination);
+            break;
+          case "copy":
+            copyFileSync(source, destination);
+            break;
+        }
+        this.decided = true;
+        return;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? "";
+        const unsupported = [
+          "ENOTSUP",
+          "EOPNOTSUPP",
+          "EXDEV",
+          "EINVAL",
+          "ENOSYS",
+          "EPERM",
+          "EMLINK",
+        ].includes(code);
+        if (this.decided || !unsupported || this.mode === "copy") throw error;
+        const next: LinkMode = this.mode === "clone" ? "hardlink" : "copy";
+        this.onFallback?.(`link mode ${this.mode} is not available here (${code}); using ${next}`);
+        this.mode = next;
+      }
+    }
+  }
+}
+
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** RECORD as pip writes it: sorted rows, CRLF line ends, RECORD itself without hash. */
+export function formatRecord(rows: Array<[string, string, string]>): string {
+  return rows
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+    .map((row) => `${row.map(csvField).join(",")}\r\n`)
+    .join("");
+}
+
+function cacheTag(environment: Environment): string {
+  const facts = environment.interpreter.facts;
+  return `${facts.implementation_name}-${facts.version_info[0]}${facts.version_info[1]}`;
+}
+
+function compiledPath(source: string, tag: string): string {
+  const directory = dirname(source);
+  const name = source.slice(directory.length + 1, -3);
+  return join(directory, "__pycache__", `${name}.${tag}.pyc`);
+}
+
+const COMPILE_SCRIPT = `
+import py_compile, sys
+failed = 0
+for line in sys.stdin.read().splitlines():
+    source, target = line.split("\\0")
+    try:
+        py_compile.compile(source, cfile=target, doraise=True)
+    except Exception as error:
+        failed += 1
+        sys.stderr.write("cannot compile %s: %s\\n" % (source, error))
+`;
+
+/** The environment directory holding `path` (empty parents are pruned up to it, not past). */
+function siteRootOf(environment: Environment, path: string): string {
+  const { scheme } = environment;
+  const roots = [...environment.sitePackages, scheme.purelib, scheme.platlib, scheme.scripts, scheme.data]
+    .filter((root) => path.startsWith(`${root}/`))
+    .sort((a, b) => b.length - a.length);
+  return roots[0] ?? dirname(path);
+}
+
+/** Installs the items into the environment in one transaction. */
+export function installWheels(items: readonly InstallItem[], options: InstallOptions): InstallResult {
+  const { environment } = options;
+  const plans = items.map((item) => planDistribution(item, options));
+  const stateDirectory = environment.scheme.purelib;
+  const transaction = new Transaction(stateDirectory, `The environment at ${environment.root}`);
+  const linker = new Linker(options.linkMode, options.onLinkModeFallback);
+  try {
+    const existing = new Map(
+      installedDistributions(environment.sitePackages).map((dist) => [dist.canonicalName, dist]),
+    );
+    const replaced: InstalledDistribution[] = [];
+    const newPaths = new Set<string>();
+    const created: string[] = [];
+    const directories = new Set<string>();
+    const tag = cacheTag(environment);
+    const compileTargets: Array<[string, string]> = [];
+    for (const plan of plans) {
+      for (const file of plan.files) {
+        newPaths.add(file.destination);
+        directories.add(dirname(file.destination));
+        if (
+          options.compile &&
+          file.destination.endsWith(".py") &&
+          !file.destination.startsWith(`${environment.scheme.scripts}/`)
+        ) {
+          const target = compiledPath(file.destination, tag);
+          compileTargets.push([file.destination, target]);
+          newPaths.add(target);
+          directories.add(dirname(target));
+        }
+      }
+      newPaths.add(plan.record);
+      const old = existing.get(plan.canonicalName);
+      if (old) replaced.push(old);
+    }
+    // Back up whatever the change overwrites or removes.
+    const removals: string[] = [];
+    for (const old of replaced) {
+      for (const path of distributionFiles(old, environment.scheme.scripts) ?? []) {
+        if (!newPaths.has(path)) removals.push(path);
+      }
+    }
+    const overwritten = new Set<string>();
+    for (const path of newPaths) {
+      if (existsSync(path)) {
+        transaction.backUp(path);
+        overwritten.add(path);
+      }
+      created.push(path);
+    }
+    for (const path of removals) transaction.backUp(path);
+    transaction.begin(created, [...directories]);
+
+    // From here on, an interruption is rolled back by the next spice run.
+    for (const directory of [...directories].sort()) mkdirSync(directory, { recursive: true });
+    for (const path of removals) transaction.remove(path);
+    for (const path of removals) pruneEmptyDirectories(dirname(path), siteRootOf(environment, path));
+    const hashes = new Map<string, [string, number]>();
+    for (const plan of plans) {
+      for (const file of plan.files) {
+        if (overwritten.has(file.destination)) transaction.remove(file.destination);
+        if (file.source !== undefined) {
+          linker.place(file.source, file.destination);
+        } else {
+          const content = file.content ?? "";
+          writeFileSync(file.destination, content);
+          if (file.executable) chmodSync(file.destination, 0o755);
+          const bytes = typeof content === "string" ? Buffer.from(content) : content;
+          hashes.set(file.destination, [recordHash(bytes), bytes.length]);
+        }
+      }
+    }
+    if (compileTargets.length > 0) {
+      const result = spawnSync(environment.python, ["-E", "-c", COMPILE_SCRIPT], {
+        input: compileTargets.map(([source, target]) => `${source}\0${target}`).join("\n"),
+        encoding: "utf8",
+      });
+      if (result.error) throw result.error;
+    }
+    for (const plan of plans) {
+      const rows: Array<[string, string, string]> = [];
+      const recordPath = (path: string) => relative(plan.libDirectory, path);
+      for (const file of plan.files) {
+        const [hash, size] =
+          file.hash !== undefined ? [file.hash, file.size ?? 0] : (hashes.get(file.destination) ?? ["", 0]);
+        rows.push([recordPath(file.destination), hash, String(size)]);
+      }
+      for (const [source, target] of compileTargets) {
+        if (!plan.files.some((file) => file.destination === source) || !existsSync(target)) continue;
+        const bytes = readFileSync(target);
+        rows.push([recordPath(target), recordHash(bytes), String(bytes.length)]);
+      }
+      rows.push([recordPath(plan.record), "", ""]);
+      writeFileSync(plan.record, formatRecord(rows));
+    }
+    transaction.commit();
+    return {
+      installed: plans.map((plan) => ({ name: plan.name, version: plan.version })),
+      removed: replaced.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
+      linkMode: linker.mode,
+      recovered: transaction.recovered,
+    };
+  } catch (error) {
+    transaction.abort();
+    throw error;
+  }
+}
+
+/** Uninstalls distributions (RECORD-driven) in one transaction. */
+export function uninstallDistributions(
+  environment: Environment,
+  distributions: readonly InstalledDistribution[],
+): Array<{ name: string; version: string }> {
+  const transaction = new Transaction(environment.scheme.purelib, `The environment at ${environment.root}`);
+  try {
+    const removals: Array<[InstalledDistribution, string[]]> = [];
+    for (const distribution of distributions) {
+      const files = distributionFiles(distribution, environment.scheme.scripts);
+      if (files === null) {
+        throw new SpiceError(
+          "E_NO_RECORD",
+          `Cannot uninstall ${distribution.name} ${distribution.displayVersion}: it has no RECORD file`,
+          {
+            cause: `${distribution.path} does not list the files it installed`,
+            hint: `It was installed by a tool that keeps no record (${distribution.installer || "unknown installer"}); remove its files by hand, or reinstall it with spice to take it over`,
+          },
+        );
+      }
+      removals.push([distribution, files]);
+    }
+    for (const [, files] of removals) for (const path of files) transaction.backUp(path);
+    transaction.begin([], []);
+    for (const [distribution, files] of removals) {
+      for (const path of files) transaction.remove(path);
+      for (const path of files) pruneEmptyDirectories(dirname(path), distribution.location);
+      pruneEmptyDirectories(distribution.path, distribution.location);
+    }
+    transaction.commit();
+    return removals.map(([distribution]) => ({
+      name: distribution.name,
+      version: distribution.displayVersion,
+    }));
+  } catch (error) {
+    transaction.abort();
+    throw error;
+  }
+}

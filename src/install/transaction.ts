@@ -1,0 +1,157 @@
+// Changing an environment all-or-nothing. Before anything is modified, a journal listing every
+// path to be created is written, and every existing file to be replaced or removed is hard-linked
+// into a backup directory. The journal's deletion is the commit point. A spice killed at any
+// moment leaves a journal behind; the next spice run in that environment rolls it back, so each
+// distribution ends up wholly installed or wholly absent. One environment lock serializes writers.
+
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../util/fs.ts";
+import { acquireLock, type Lock } from "../util/lock.ts";
+
+interface Journal {
+  created: string[];
+  directories: string[];
+  backups: Array<[original: string, backup: string]>;
+}
+
+const JOURNAL = ".spice-journal.json";
+const BACKUP = ".spice-backup";
+const LOCK = ".spice.lock";
+
+/** Removes `directory` and its empty parents up to (not including) `stop`. */
+export function pruneEmptyDirectories(directory: string, stop: string): void {
+  let current = directory;
+  while (current.startsWith(`${stop}/`) && current !== stop) {
+    try {
+      rmdirSync(current);
+    } catch {
+      return; // not empty (or gone): stop here
+    }
+    current = dirname(current);
+  }
+}
+
+function rollBack(stateDirectory: string, journal: Journal): void {
+  for (const path of journal.created) rmSync(path, { force: true });
+  for (const [original, backup] of journal.backups) {
+    if (!existsSync(backup)) continue;
+    mkdirSync(dirname(original), { recursive: true });
+    renameSync(backup, original);
+  }
+  for (const directory of [...journal.directories].sort((a, b) => b.length - a.length)) {
+    pruneEmptyDirectories(directory, stateDirectory);
+  }
+}
+
+/** Rolls back an interrupted change, if one was left behind. Returns whether it did. */
+export function recoverInterrupted(stateDirectory: string): boolean {
+  const journalPath = join(stateDirectory, JOURNAL);
+  let rolledBack = false;
+  if (existsSync(journalPath)) {
+    let journal: Journal | null = null;
+    try {
+      journal = JSON.parse(readFileSync(journalPath, "utf8")) as Journal;
+    } catch {
+      journal = null; // torn write of the journal itself: nothing was modified yet
+    }
+    if (journal !== null) rollBack(stateDirectory, journal);
+    rmSync(journalPath, { force: true });
+    rolledBack = journal !== null;
+  }
+  rmSync(join(stateDirectory, BACKUP), { recursive: true, force: true });
+  return rolledBack;
+}
+
+export class Transaction {
+  private readonly lock: Lock;
+  private readonly backups: Array<[string, string]> = [];
+  private backupCount = 0;
+  private committed = false;
+  /** Whether an interrupted earlier change was rolled back when this one began. */
+  readonly recovered: boolean;
+
+  constructor(
+    readonly stateDirectory: string,
+    what: string,
+  ) {
+    mkdirSync(stateDirectory, { recursive: true });
+    this.lock = acquireLock(join(stateDirectory, LOCK), what);
+    try {
+      this.recovered = recoverInterrupted(stateDirectory);
+    } catch (error) {
+      this.lock.release();
+      throw error;
+    }
+  }
+
+  /** Keeps a copy of an existing file (a hard link) so the change can be undone. */
+  backUp(path: string): void {
+    const backupDirectory = join(this.stateDirectory, BACKUP);
+    if (this.backupCount === 0) mkdirSync(backupDirectory, { recursive: true });
+    const backup = join(backupDirectory, String(this.backupCount++));
+    try {
+      linkSync(path, backup);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    this.backups.push([path, backup]);
+  }
+
+  /** Records what is about to be created; after this, the environment may be modified. */
+  begin(created: readonly string[], directories: readonly string[]): void {
+    const journal: Journal = { created: [...created], directories: [...directories], backups: this.backups };
+    writeFileAtomic(join(this.stateDirectory, JOURNAL), JSON.stringify(journal));
+  }
+
+  /** Removes a file that is being replaced or uninstalled (it was backed up). */
+  remove(path: string): void {
+    try {
+      unlinkSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+
+  commit(): void {
+    rmSync(join(this.stateDirectory, JOURNAL), { force: true });
+    this.committed = true;
+    rmSync(join(this.stateDirectory, BACKUP), { recursive: true, force: true });
+    this.lock.release();
+  }
+
+  /** Undoes everything since begin() (or nothing, before it). */
+  abort(): void {
+    if (this.committed) return;
+    try {
+      recoverInterrupted(this.stateDirectory);
+    } finally {
+      this.lock.release();
+    }
+  }
+}
+
+/** Files in a directory tree, for pruning checks and tests. */
+export function listTree(directory: string): string[] {
+  const out: string[] = [];
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else out.push(path);
+    }
+  };
+  walk(directory);
+  return out;
+}

@@ -1,0 +1,137 @@
+// Wheels unpacked once into the content-addressed cache (keyed by the wheel's sha256), checked
+// on the way in (openWheel) and on the way out (each file's size and mtime against the entry's
+// manifest, so a cached file that was edited through a hard link is noticed and the entry rebuilt).
+
+import { chmodSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { BUCKETS, type Cache } from "../cache/store.ts";
+import { sha256Hex } from "../util/hash.ts";
+import { type OpenedWheel, openWheel } from "./wheel-file.ts";
+
+export interface CachedFile {
+  /** Path inside the wheel. */
+  path: string;
+  /** RECORD form: `sha256=...` (recomputed when the wheel used another algorithm). */
+  hash: string;
+  size: number;
+  executable: boolean;
+  mtimeMs: number;
+}
+
+export interface WheelManifest {
+  format: 1;
+  filename: string;
+  sha256: string;
+  distInfo: string;
+  rootIsPurelib: boolean;
+  name: string;
+  version: string;
+  tags: string[];
+  files: CachedFile[];
+}
+
+export interface UnpackedWheel {
+  /** Directory holding the wheel's files. */
+  root: string;
+  manifest: WheelManifest;
+  /** Where the wheel came from (for direct_url.json and messages). */
+  source: string;
+}
+
+const MANIFEST = "manifest.json";
+
+function recordHashOf(hash: string, data: Buffer): string {
+  return hash.startsWith("sha256=")
+    ? hash
+    : `sha256=${Buffer.from(sha256Hex(data), "hex").toString("base64url")}`;
+}
+
+/** Writes an opened wheel's files and manifest into `directory`. */
+export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifest {
+  const files: CachedFile[] = [];
+  const made = new Set<string>();
+  for (const member of wheel.members) {
+    const target = join(directory, "files", member.path);
+    const parent = dirname(target);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    writeFileSync(target, member.data);
+    if (member.executable) chmodSync(target, 0o755);
+    files.push({
+      path: member.path,
+      hash: recordHashOf(wheel.recordHashes.get(member.path) ?? "", member.data),
+      size: member.data.length,
+      executable: member.executable,
+      mtimeMs: lstatSync(target).mtimeMs,
+    });
+  }
+  const manifest: WheelManifest = {
+    format: 1,
+    filename: wheel.filename.filename,
+    sha256: wheel.sha256,
+    distInfo: wheel.distInfo,
+    rootIsPurelib: wheel.rootIsPurelib,
+    name: wheel.filename.name,
+    version: wheel.filename.version.toString(),
+    tags: [...wheel.filename.tags],
+    files,
+  };
+  writeFileSync(join(directory, MANIFEST), JSON.stringify(manifest));
+  return manifest;
+}
+
+function readManifest(directory: string): WheelManifest | null {
+  try {
+    const manifest = JSON.parse(readFileSync(join(directory, MANIFEST), "utf8")) as WheelManifest;
+    return manifest.format === 1 ? manifest : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Does every cached file still have the size and mtime it was written with? */
+export function isIntact(directory: string, manifest: WheelManifest): boolean {
+  for (const file of manifest.files) {
+    try {
+      const stat = lstatSync(join(directory, "files", file.path));
+      if (stat.size !== file.size || stat.mtimeMs !== file.mtimeMs) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The wheel at `path`, unpacked: from the cache when an intact entry exists, else opened,
+ * checked and unpacked into it. Without a cache, into `scratch` (a directory the caller removes).
+ */
+export function unpackedWheel(path: string, cache: Cache | null, scratch: string): UnpackedWheel {
+  const bytes = readFileSync(path);
+  const key = sha256Hex(bytes);
+  if (cache === null) {
+    const directory = join(scratch, key);
+    const wheel = openWheel(path, bytes);
+    return { root: join(directory, "files"), manifest: unpackWheel(wheel, directory), source: path };
+  }
+  let manifest: WheelManifest | null = null;
+  const directory = cache.entry(
+    BUCKETS.wheels,
+    key,
+    (staging) => {
+      const wheel = openWheel(path, bytes);
+      manifest = unpackWheel(wheel, staging);
+    },
+    (existing) => {
+      const found = readManifest(existing);
+      if (found === null || !isIntact(existing, found)) return false;
+      manifest = found;
+      return true;
+    },
+  );
+  manifest ??= readManifest(directory);
+  if (manifest === null) throw new Error(`cache entry ${directory} has no manifest`);
+  return { root: join(directory, "files"), manifest, source: path };
+}

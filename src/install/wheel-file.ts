@@ -1,0 +1,224 @@
+// A wheel file, opened and checked before anything is installed from it: its name, its one
+// .dist-info directory, WHEEL's version, every member's hash against RECORD, and every path for
+// escapes (absolute paths, `..`, backslashes, symlinks). A wheel that fails here installs nothing.
+
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { parseWheelFilename, type WheelFilename } from "../standards/filename.ts";
+import { canonicalizeName } from "../standards/name.ts";
+import { compareVersions, tryParseVersion } from "../standards/version.ts";
+import { SpiceError } from "../util/error.ts";
+import { digestHex, parseRecordHash, sha256Hex } from "../util/hash.ts";
+import { ZipArchive, ZipError } from "../util/zip.ts";
+
+export interface WheelMember {
+  /** Path inside the wheel, `/`-separated. */
+  path: string;
+  data: Buffer;
+  /** Executable bit from the archive. */
+  executable: boolean;
+}
+
+export interface OpenedWheel {
+  path: string;
+  filename: WheelFilename;
+  sha256: string;
+  /** `name-1.0.dist-info` as it appears in the archive. */
+  distInfo: string;
+  rootIsPurelib: boolean;
+  wheelVersion: [number, number];
+  metadataText: string;
+  /** Every file except RECORD (and its signatures), hashes checked. */
+  members: WheelMember[];
+  /** RECORD's hash of each member (`sha256=...`). */
+  recordHashes: Map<string, string>;
+}
+
+export const SUPPORTED_WHEEL_MAJOR = 1;
+const DATA_KEYS = new Set(["purelib", "platlib", "headers", "scripts", "data"]);
+
+function invalid(path: string, cause: string, hint?: string): SpiceError {
+  return new SpiceError("E_INVALID_WHEEL", `${basename(path)} is not a valid wheel`, {
+    cause,
+    hint: hint ?? "Rebuild the wheel, or report it to the project that publishes it",
+  });
+}
+
+/** Is `path` a relative, forward-slash path that stays inside its root? */
+export function isSafeRelativePath(path: string): boolean {
+  if (
+    path === "" ||
+    path.startsWith("/") ||
+    path.includes("\\") ||
+    path.includes("\0") ||
+    /^[A-Za-z]:/.test(path)
+  ) {
+    return false;
+  }
+  return !path.split("/").some((part) => part === "..");
+}
+
+function parseKeyValues(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (colon > 0) values.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return values;
+}
+
+/** RECORD rows: path, hash, size (the CSV dialect pip and wheel write). */
+export function parseRecord(text: string): Array<[string, string, string]> {
+  const rows: Array<[string, string, string]> = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === "") continue;
+    const fields: string[] = [];
+    let field = "";
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const char = line[i];
+      if (quoted) {
+        if (char === '"' && line[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else if (char === '"') quoted = false;
+        else field += char;
+      } else if (char === '"') quoted = true;
+      else if (char === ",") {
+        fields.push(field);
+        field = "";
+      } else field += char;
+    }
+    fields.push(field);
+    rows.push([fields[0] ?? "", fields[1] ?? "", fields[2] ?? ""]);
+  }
+  return rows;
+}
+
+/** Opens and fully checks a wheel. `data` may be passed when the bytes are already in memory. */
+export function openWheel(path: string, data?: Buffer): OpenedWheel {
+  let filename: WheelFilename;
+  try {
+    filename = parseWheelFilename(basename(path));
+  } catch (error) {
+    throw invalid(path, (error as Error).message, "Wheel file names look like name-1.0-py3-none-any.whl");
+  }
+  let bytes: Buffer;
+  try {
+    bytes = data ?? readFileSync(path);
+  } catch (error) {
+    throw new SpiceError("E_WHEEL_UNREADABLE", `Cannot read ${path}`, { cause: (error as Error).message });
+  }
+  let archive: ZipArchive;
+  try {
+    archive = new ZipArchive(bytes);
+  } catch (error) {
+    throw invalid(path, `it is not a readable zip archive: ${(error as Error).message}`);
+  }
+
+  for (const entry of archive.entries) {
+    if (!isSafeRelativePath(entry.name.replace(/\/$/, "")))
+      throw invalid(path, `member '${entry.name}' would be written outside the install directory`);
+    if (entry.unixMode !== null && (entry.unixMode & 0o170000) === 0o120000) {
+      throw invalid(path, `member '${entry.name}' is a symbolic link, which wheels may not contain`);
+    }
+  }
+  const topLevel = new Set(archive.entries.map((entry) => entry.name.split("/")[0]));
+  const distInfos = [...topLevel].filter((name) => name.endsWith(".dist-info"));
+  if (distInfos.length === 0) throw invalid(path, "it has no .dist-info directory");
+  if (distInfos.length > 1)
+    throw invalid(path, `it has several .dist-info directories: ${distInfos.sort().join(", ")}`);
+  const distInfo = distInfos[0];
+  const stem = distInfo.slice(0, -".dist-info".length);
+  const dash = stem.lastIndexOf("-");
+  const infoName = dash < 0 ? stem : stem.slice(0, dash);
+  const infoVersion = dash < 0 ? null : tryParseVersion(stem.slice(dash + 1));
+  if (canonicalizeName(infoName) !== filename.name) {
+    throw invalid(
+      path,
+      `its .dist-info directory '${distInfo}' names a different project than the file name ('${filename.name}')`,
+    );
+  }
+  if (infoVersion === null || compareVersions(infoVersion, filename.version) !== 0) {
+    throw invalid(
+      path,
+      `its .dist-info directory '${distInfo}' has a different version than the file name (${filename.version})`,
+    );
+  }
+
+  const readText = (name: string): string => {
+    const entry = archive.get(`${distInfo}/${name}`);
+    if (entry === undefined) throw invalid(path, `${distInfo}/${name} is missing`);
+    try {
+      return archive.read(entry).toString("utf8");
+    } catch (error) {
+      throw invalid(path, (error as Error).message);
+    }
+  };
+  const wheelInfo = parseKeyValues(readText("WHEEL"));
+  const versionText = wheelInfo.get("wheel-version") ?? "";
+  const versionMatch = /^(\d+)\.(\d+)/.exec(versionText);
+  if (versionMatch === null) throw invalid(path, `WHEEL has no valid Wheel-Version ('${versionText}')`);
+  const wheelVersion: [number, number] = [Number(versionMatch[1]), Number(versionMatch[2])];
+  if (wheelVersion[0] > SUPPORTED_WHEEL_MAJOR) {
+    throw invalid(
+      path,
+      `it is Wheel-Version ${versionText}; spice installs version 1 wheels`,
+      "Upgrade spice, or use an older build of the wheel",
+    );
+  }
+  const rootIsPurelib = (wheelInfo.get("root-is-purelib") ?? "").toLowerCase() === "true";
+  const metadataText = readText("METADATA");
+
+  const recordPath = `${distInfo}/RECORD`;
+  const record = new Map<string, { hash: string; size: string }>();
+  for (const [file, hash, size] of parseRecord(readText("RECORD"))) {
+    if (!isSafeRelativePath(file))
+      throw invalid(path, `RECORD names '${file}', a path outside the install directory`);
+    record.set(file, { hash, size });
+  }
+
+  const members: WheelMember[] = [];
+  for (const entry of archive.entries) {
+    if (entry.isDirectory) continue;
+    const name = entry.name;
+    if (name === recordPath || name === `${recordPath}.jws` || name === `${recordPath}.p7s`) continue;
+    const parts = name.split("/");
+    if (parts[0].endsWith(".data") && parts.length > 2 && !DATA_KEYS.has(parts[1])) {
+      throw invalid(path, `member '${name}' is in an unknown .data directory '${parts[1]}'`);
+    }
+    const expected = record.get(name);
+    if (expected === undefined || expected.hash === "")
+      throw invalid(path, `member '${name}' is not listed with a hash in RECORD`);
+    let content: Buffer;
+    try {
+      content = archive.read(entry);
+    } catch (error) {
+      throw invalid(path, error instanceof ZipError ? error.message : String(error));
+    }
+    const parsed = parseRecordHash(expected.hash);
+    const actual = parsed === null ? null : digestHex(parsed[0], content);
+    if (parsed === null || actual === null)
+      throw invalid(path, `RECORD has an unusable hash for '${name}': ${expected.hash}`);
+    if (actual !== parsed[1]) throw invalid(path, `member '${name}' does not match its hash in RECORD`);
+    if (expected.size !== "" && Number(expected.size) !== content.length) {
+      throw invalid(path, `member '${name}' is ${content.length} bytes, RECORD says ${expected.size}`);
+    }
+    members.push({
+      path: name,
+      data: content,
+      executable: entry.unixMode !== null && (entry.unixMode & 0o111) !== 0,
+    });
+  }
+  return {
+    path,
+    filename,
+    sha256: sha256Hex(bytes),
+    distInfo,
+    rootIsPurelib,
+    wheelVersion,
+    metadataText,
+    members,
+    recordHashes: new Map([...record].map(([file, { hash }]) => [file, hash])),
+  };
+}

@@ -1,0 +1,264 @@
+// A Python environment spice installs into: a virtual environment, an interpreter's own
+// site-packages (`--system`), or a `--target` / `--prefix` / `--user` directory. A virtual
+// environment's facts are derived from its base interpreter's cached inspection and pyvenv.cfg,
+// so that working with it runs no Python at all.
+
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { SpiceError } from "../util/error.ts";
+import {
+  type InspectOptions,
+  type Interpreter,
+  type InterpreterFacts,
+  inspectInterpreter,
+} from "./interpreter.ts";
+
+export interface InstallScheme {
+  purelib: string;
+  platlib: string;
+  scripts: string;
+  /** Header files go to `<headers>/<distribution name>`. */
+  headers: string;
+  data: string;
+}
+
+export type EnvironmentKind = "venv" | "system" | "target" | "prefix" | "user";
+
+export interface Environment {
+  kind: EnvironmentKind;
+  /** The directory named to the user (`Using ... environment at <root>`). */
+  root: string;
+  /** The interpreter whose facts apply (for a venv: facts as seen from inside it). */
+  interpreter: Interpreter;
+  /** The interpreter path scripts and shebangs should name. */
+  python: string;
+  scheme: InstallScheme;
+  /** Directories whose distributions belong to this environment, in sys.path order. */
+  sitePackages: string[];
+}
+
+export function readPyvenvCfg(prefix: string): Map<string, string> | null {
+  const path = join(prefix, "pyvenv.cfg");
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+  const values = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const equals = line.indexOf("=");
+    if (equals > 0) values.set(line.slice(0, equals).trim().toLowerCase(), line.slice(equals + 1).trim());
+  }
+  return values;
+}
+
+export function isVirtualEnvironmentDirectory(prefix: string): boolean {
+  return existsSync(join(prefix, "pyvenv.cfg"));
+}
+
+/** The base interpreter's install paths, re-rooted at `base` (what a venv or --prefix gets). */
+export function schemeFor(
+  facts: InterpreterFacts,
+  base: string,
+  preferVenvScheme: boolean,
+): Record<string, string> {
+  const template = (preferVenvScheme ? facts.scheme_venv : null) ?? facts.scheme_posix_prefix;
+  if (template === null) {
+    const short = `${facts.version_info[0]}.${facts.version_info[1]}`;
+    const lib = join(base, "lib", `python${short}`, "site-packages");
+    return {
+      purelib: lib,
+      platlib: lib,
+      scripts: join(base, "bin"),
+      data: base,
+      include: join(base, "include", `python${short}`),
+    };
+  }
+  const placeholder = facts.scheme_placeholder;
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(template)) result[key] = value.split(placeholder).join(base);
+  return result;
+}
+
+function versionShort(facts: InterpreterFacts): string {
+  return `${facts.version_info[0]}.${facts.version_info[1]}`;
+}
+
+function toScheme(
+  paths: Record<string, string>,
+  headersBase: string,
+  facts: InterpreterFacts,
+): InstallScheme {
+  return {
+    purelib: paths.purelib,
+    platlib: paths.platlib,
+    scripts: paths.scripts,
+    data: paths.data,
+    // pip puts headers under include/site/pythonX.Y/<name> in a venv, as distutils did.
+    headers: join(headersBase, "include", "site", `python${versionShort(facts)}`),
+  };
+}
+
+function unique(paths: string[]): string[] {
+  return [...new Set(paths)];
+}
+
+/** The facts of a venv's interpreter, derived from its base interpreter without running it. */
+export function deriveVenvFacts(
+  base: InterpreterFacts,
+  prefix: string,
+  systemSitePackages: boolean,
+): InterpreterFacts {
+  const paths = schemeFor(base, prefix, true);
+  const baseSite = new Set([base.paths.purelib, base.paths.platlib]);
+  const sysPath = base.sys_path.filter(
+    (entry) => entry !== "" && !baseSite.has(entry) && entry !== base.user_site,
+  );
+  sysPath.push(...unique([paths.purelib, paths.platlib]));
+  if (systemSitePackages) sysPath.push(...unique([base.paths.purelib, base.paths.platlib]));
+  return {
+    ...base,
+    executable: join(prefix, "bin", "python"),
+    prefix,
+    exec_prefix: prefix,
+    paths,
+    sys_path: sysPath,
+    user_site_enabled: false,
+    externally_managed: false,
+  };
+}
+
+/** Opens the virtual environment at `prefix` from pyvenv.cfg and its (cached) base interpreter. */
+export function openVirtualEnvironment(prefix: string, options: InspectOptions): Environment {
+  const root = resolve(prefix);
+  const config = readPyvenvCfg(root);
+  if (config === null) {
+    throw new SpiceError("E_NOT_A_VENV", `${root} is not a virtual environment (it has no pyvenv.cfg)`, {
+      hint: `Create one with \`spice venv ${root}\``,
+    });
+  }
+  const home = config.get("home");
+  const candidates = [
+    config.get("executable"),
+    ...(home
+      ? [
+          `python${config.get("version_info")?.split(".").slice(0, 2).join(".") ?? ""}`,
+          "python3",
+          "python",
+        ].map((name) => join(home, name))
+      : []),
+  ].filter(
+    (candidate): candidate is string => candidate !== undefined && candidate !== "" && existsSync(candidate),
+  );
+  const python = join(root, "bin", "python");
+  let interpreter: Interpreter;
+  if (candidates.length > 0) {
+    const base = inspectInterpreter(candidates[0], options);
+    const systemSite = (config.get("include-system-site-packages") ?? "false").toLowerCase() === "true";
+    interpreter = {
+      path: python,
+      realPath: base.realPath,
+      facts: deriveVenvFacts(base.facts, root, systemSite),
+    };
+  } else if (existsSync(python)) {
+    // pyvenv.cfg does not lead to the base interpreter (a moved or hand-made venv): ask it.
+    interpreter = inspectInterpreter(python, options);
+  } else {
+    throw new SpiceError("E_BROKEN_VENV", `The virtual environment at ${root} has no working interpreter`, {
+      cause: `pyvenv.cfg names home = ${home ?? "(nothing)"}, which holds no Python, and bin/python is missing`,
+      hint: `Recreate it with \`spice venv --clear ${root}\``,
+    });
+  }
+  const facts = interpreter.facts;
+  return {
+    kind: "venv",
+    root,
+    interpreter,
+    python,
+    scheme: toScheme(facts.paths, root, facts),
+    sitePackages: unique([
+      facts.paths.purelib,
+      facts.paths.platlib,
+      ...facts.sys_path.filter((entry) => entry.includes("-packages")),
+    ]),
+  };
+}
+
+/** The interpreter's own environment (`--system`). */
+export function systemEnvironment(interpreter: Interpreter): Environment {
+  const facts = interpreter.facts;
+  const sitePackages = facts.sys_path.filter((entry) => /[/\\](site|dist)-packages$/.test(entry));
+  return {
+    kind: "system",
+    root: facts.prefix,
+    interpreter,
+    python: interpreter.path,
+    scheme: toScheme(facts.paths, facts.prefix, facts),
+    sitePackages: unique([facts.paths.purelib, facts.paths.platlib, ...sitePackages]),
+  };
+}
+
+/** `--target DIR`: everything importable lands in DIR itself, scripts in DIR/bin. */
+export function targetEnvironment(interpreter: Interpreter, directory: string): Environment {
+  const root = resolve(directory);
+  return {
+    kind: "target",
+    root,
+    interpreter,
+    python: interpreter.facts.executable,
+    scheme: {
+      purelib: root,
+      platlib: root,
+      scripts: join(root, "bin"),
+      data: root,
+      headers: join(root, "include"),
+    },
+    sitePackages: [root],
+  };
+}
+
+/** `--prefix DIR`: the interpreter's own layout, re-rooted at DIR. */
+export function prefixEnvironment(interpreter: Interpreter, directory: string): Environment {
+  const root = resolve(directory);
+  const paths = schemeFor(interpreter.facts, root, false);
+  return {
+    kind: "prefix",
+    root,
+    interpreter,
+    python: interpreter.facts.executable,
+    scheme: toScheme(paths, root, interpreter.facts),
+    sitePackages: unique([paths.purelib, paths.platlib]),
+  };
+}
+
+/** `--user`: the user site (~/.local on Linux). */
+export function userEnvironment(interpreter: Interpreter, env: NodeJS.ProcessEnv = process.env): Environment {
+  const facts = interpreter.facts;
+  const base = env.PYTHONUSERBASE || join(homedir(), ".local");
+  const site = facts.user_site ?? join(base, "lib", `python${versionShort(facts)}`, "site-packages");
+  return {
+    kind: "user",
+    root: base,
+    interpreter,
+    python: interpreter.facts.executable,
+    scheme: {
+      purelib: site,
+      platlib: site,
+      scripts: join(base, "bin"),
+      data: base,
+      headers: join(base, "include", `python${versionShort(facts)}`),
+    },
+    sitePackages: [site],
+  };
+}
+
+/** Where a virtual environment lives: the nearest `.venv` in `cwd` or a parent, or null. */
+export function findProjectVenv(cwd: string): string | null {
+  for (let directory = resolve(cwd); ; directory = dirname(directory)) {
+    const candidate = join(directory, ".venv");
+    if (isVirtualEnvironmentDirectory(candidate)) return candidate;
+    if (dirname(directory) === directory) return null;
+  }
+}

@@ -1,0 +1,148 @@
+// Which environment a `spice pip` command acts on: `--python`, else the active VIRTUAL_ENV, else
+// CONDA_PREFIX, else a `.venv` here or above; an interpreter found on PATH only with `--system`.
+// The incident spice exists for is a command that touched the wrong Python; so this never guesses.
+
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { SpiceError } from "../util/error.ts";
+import { type DiscoveryContext, whichOnPath } from "./discovery.ts";
+import {
+  type Environment,
+  findProjectVenv,
+  isVirtualEnvironmentDirectory,
+  openVirtualEnvironment,
+  prefixEnvironment,
+  systemEnvironment,
+  targetEnvironment,
+  userEnvironment,
+} from "./environment.ts";
+import {
+  type InspectOptions,
+  type Interpreter,
+  inspectInterpreter,
+  isVirtualEnvironment,
+} from "./interpreter.ts";
+import { findInterpreter, parsePythonRequest } from "./request.ts";
+
+export interface SelectOptions {
+  python?: string;
+  system?: boolean;
+  target?: string;
+  prefix?: string;
+  user?: boolean;
+  breakSystemPackages?: boolean;
+  /** The command will change the environment (PEP 668 applies). */
+  modifies: boolean;
+}
+
+export interface Selection {
+  environment: Environment;
+  /** Why this environment: shown with --verbose. */
+  reason: string;
+}
+
+function venvOf(interpreter: Interpreter, inspect: InspectOptions): Environment | null {
+  if (!isVirtualEnvironment(interpreter)) return null;
+  return openVirtualEnvironment(interpreter.facts.prefix, inspect);
+}
+
+function fromPython(request: string, context: DiscoveryContext, inspect: InspectOptions): Environment {
+  const parsed = parsePythonRequest(request);
+  if (parsed.kind === "path") {
+    if (isVirtualEnvironmentDirectory(parsed.path)) return openVirtualEnvironment(parsed.path, inspect);
+    const venvRoot = dirname(dirname(parsed.path));
+    if (existsSync(parsed.path) && isVirtualEnvironmentDirectory(venvRoot))
+      return openVirtualEnvironment(venvRoot, inspect);
+  }
+  const interpreter = findInterpreter(parsed, context, inspect);
+  return venvOf(interpreter, inspect) ?? systemEnvironment(interpreter);
+}
+
+function checkExternallyManaged(environment: Environment, options: SelectOptions): void {
+  if (!options.modifies || environment.kind !== "system" || options.breakSystemPackages) return;
+  if (!environment.interpreter.facts.externally_managed) return;
+  throw new SpiceError(
+    "E_EXTERNALLY_MANAGED",
+    `The Python at ${environment.interpreter.path} is managed by your system (PEP 668)`,
+    {
+      cause: "its EXTERNALLY-MANAGED marker says packages belong to the system package manager",
+      hint: "Create a virtual environment with `spice venv` and install there, or pass --break-system-packages if you really mean it",
+    },
+  );
+}
+
+export function selectEnvironment(
+  options: SelectOptions,
+  context: DiscoveryContext,
+  inspect: InspectOptions,
+): Selection {
+  const { env, cwd } = context;
+  let base: Selection | null = null;
+  if (options.python)
+    base = {
+      environment: fromPython(options.python, context, inspect),
+      reason: `--python ${options.python}`,
+    };
+  else if (env.VIRTUAL_ENV && isVirtualEnvironmentDirectory(env.VIRTUAL_ENV)) {
+    base = {
+      environment: openVirtualEnvironment(env.VIRTUAL_ENV, inspect),
+      reason: "the active VIRTUAL_ENV",
+    };
+  } else if (env.CONDA_PREFIX && existsSync(join(env.CONDA_PREFIX, "bin", "python"))) {
+    base = {
+      environment: systemEnvironment(inspectInterpreter(join(env.CONDA_PREFIX, "bin", "python"), inspect)),
+      reason: "the active CONDA_PREFIX",
+    };
+  } else {
+    const project = findProjectVenv(cwd);
+    if (project !== null)
+      base = {
+        environment: openVirtualEnvironment(project, inspect),
+        reason: `${project} (the nearest .venv)`,
+      };
+  }
+  const needsInterpreterOnly = options.target !== undefined || options.prefix !== undefined;
+  if (base === null && (options.system || needsInterpreterOnly)) {
+    const python3 = whichOnPath("python3", context) ?? whichOnPath("python", context);
+    if (python3 === null) {
+      throw new SpiceError("E_NO_PYTHON", "No python3 on PATH", {
+        hint: "Install Python, or pass --python with a path",
+      });
+    }
+    const interpreter = inspectInterpreter(python3, inspect);
+    base = {
+      environment: venvOf(interpreter, inspect) ?? systemEnvironment(interpreter),
+      reason: `${python3} on PATH (--system)`,
+    };
+  }
+  if (base === null) {
+    throw new SpiceError("E_NO_ENVIRONMENT", `No virtual environment found in ${cwd} or its parents`, {
+      cause:
+        "spice acts on an activated environment (VIRTUAL_ENV), --python, or a .venv; never on a Python it merely finds on PATH",
+      hint: "Create one with `spice venv`, or pass --system to use the python3 on PATH itself",
+    });
+  }
+  const interpreter = base.environment.interpreter;
+  if (options.target !== undefined)
+    return {
+      environment: targetEnvironment(interpreter, options.target),
+      reason: `--target ${options.target}`,
+    };
+  if (options.prefix !== undefined)
+    return {
+      environment: prefixEnvironment(interpreter, options.prefix),
+      reason: `--prefix ${options.prefix}`,
+    };
+  if (options.user) {
+    if (base.environment.kind === "venv") {
+      throw new SpiceError("E_USER_IN_VENV", "Cannot install with --user into a virtual environment", {
+        cause: "user site-packages are not visible inside virtual environments",
+        hint: "Drop --user to install into the environment itself",
+      });
+    }
+    checkExternallyManaged(base.environment, options);
+    return { environment: userEnvironment(interpreter, env), reason: "--user" };
+  }
+  checkExternallyManaged(base.environment, options);
+  return base;
+}

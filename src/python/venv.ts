@@ -1,0 +1,131 @@
+// Creating a PEP 405 virtual environment without running Python: the base interpreter's cached
+// facts give everything needed (its executable, version and install scheme).
+
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { SpiceError } from "../util/error.ts";
+import { activationScripts } from "./activation.ts";
+import { readPyvenvCfg, schemeFor } from "./environment.ts";
+import { type Interpreter, isVirtualEnvironment } from "./interpreter.ts";
+
+export interface CreateVenvOptions {
+  path: string;
+  /** The base interpreter (not itself a venv). */
+  base: Interpreter;
+  prompt?: string;
+  systemSitePackages?: boolean;
+  /** Remove whatever is at the path first. */
+  clear?: boolean;
+  /** Write into an existing directory, keeping its contents. */
+  allowExisting?: boolean;
+  relocatable?: boolean;
+  /** The command line recorded in pyvenv.cfg. */
+  command?: string;
+  spiceVersion: string;
+}
+
+export interface CreatedVenv {
+  root: string;
+  /** bin/python */
+  python: string;
+  replaced: boolean;
+}
+
+function isEmptyDirectory(path: string): boolean {
+  return readdirSync(path).length === 0;
+}
+
+export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVenv {
+  const root = resolve(options.path);
+  const facts = options.base.facts;
+  if (facts.version_info[0] < 3) {
+    throw new SpiceError(
+      "E_PYTHON2",
+      `Python ${facts.python_full_version} cannot create virtual environments with spice`,
+      {
+        cause: "PEP 405 virtual environments need Python 3.3 or newer",
+        hint: "Pick a Python 3 interpreter with --python (see `spice python list`)",
+      },
+    );
+  }
+  if (isVirtualEnvironment(options.base)) {
+    throw new SpiceError(
+      "E_VENV_BASE",
+      `${options.base.path} is itself a virtual environment's interpreter`,
+      {
+        hint: `Pass its base interpreter instead: --python ${options.base.realPath}`,
+      },
+    );
+  }
+
+  let replaced = false;
+  if (existsSync(root)) {
+    if (!statSync(root).isDirectory()) {
+      throw new SpiceError("E_VENV_EXISTS", `${root} exists and is not a directory`, {
+        hint: "Choose another path",
+      });
+    }
+    const isVenv = readPyvenvCfg(root) !== null;
+    if (options.clear) {
+      rmSync(root, { recursive: true, force: true });
+      replaced = true;
+    } else if (!options.allowExisting && !isEmptyDirectory(root)) {
+      if (isVenv) {
+        // Replacing an existing virtual environment is what `spice venv` is for (as uv does).
+        rmSync(root, { recursive: true, force: true });
+        replaced = true;
+      } else {
+        throw new SpiceError(
+          "E_VENV_EXISTS",
+          `${root} exists, is not empty, and is not a virtual environment`,
+          {
+            hint: "Pass --clear to delete its contents, --allow-existing to write into it, or choose another path",
+          },
+        );
+      }
+    }
+  }
+
+  const paths = schemeFor(facts, root, true);
+  const bin = join(root, "bin");
+  mkdirSync(bin, { recursive: true });
+  mkdirSync(paths.purelib, { recursive: true });
+  mkdirSync(paths.platlib, { recursive: true });
+  // CPython adds lib64 -> lib on 64-bit POSIX systems other than macOS.
+  if (facts.pointer_bits === 64 && facts.platform_system !== "Darwin" && !existsSync(join(root, "lib64"))) {
+    symlinkSync("lib", join(root, "lib64"));
+  }
+
+  const short = `${facts.version_info[0]}.${facts.version_info[1]}`;
+  const baseExecutable = facts.executable || options.base.path;
+  const link = (name: string, target: string) => {
+    const path = join(bin, name);
+    rmSync(path, { force: true });
+    symlinkSync(target, path);
+  };
+  link("python", baseExecutable);
+  link(`python${facts.version_info[0]}`, "python");
+  link(`python${short}`, "python");
+
+  const prompt = options.prompt ?? basename(root);
+  const config = [
+    `home = ${join(baseExecutable, "..")}`,
+    `implementation = ${facts.implementation_name === "cpython" ? "CPython" : facts.implementation_name}`,
+    `version_info = ${facts.python_full_version}`,
+    `include-system-site-packages = ${options.systemSitePackages ? "true" : "false"}`,
+    `version = ${facts.python_full_version}`,
+    `executable = ${options.base.realPath}`,
+    `command = ${options.command ?? `spice venv ${root}`}`,
+    ...(options.prompt !== undefined ? [`prompt = ${options.prompt}`] : []),
+    ...(options.relocatable ? ["relocatable = true"] : []),
+    `spice = ${options.spiceVersion}`,
+  ];
+  writeFileSync(join(root, "pyvenv.cfg"), `${config.join("\n")}\n`);
+  for (const [name, content] of Object.entries(
+    activationScripts({ prefix: root, prompt, relocatable: options.relocatable ?? false }),
+  )) {
+    writeFileSync(join(bin, name), content);
+  }
+  writeFileSync(join(root, ".gitignore"), "*\n");
+  return { root, python: join(bin, "python"), replaced };
+}

@@ -1,0 +1,27 @@
+import { createHash } from "node:crypto";
+
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** RECORD's hash form (PEP 376/627): `sha256=` and the urlsafe base64 digest without padding. */
+export function recordHash(data: Uint8Array | string): string {
+  return `sha256=${createHash("sha256").update(data).digest("base64url")}`;
+}
+
+/** Parses `algorithm=urlsafe-b64` from RECORD into [algorithm, hex]. */
+export function parseRecordHash(text: string): [string, string] | null {
+  const equals = text.indexOf("=");
+  if (equals <= 0) return null;
+  const algorithm = text.slice(0, equals);
+  const digest = Buffer.from(text.slice(equals + 1), "base64url");
+  return [algorithm, digest.toString("hex")];
+}
+
+export function digestHex(algorithm: string, data: Uint8Array): string | null {
+  try {
+    return createHash(algorithm).update(data).digest("hex");
+  } catch {
+    return null;
+  }
+}

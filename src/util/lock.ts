@@ -1,0 +1,60 @@
+// An exclusive lock held by one process at a time, as a file created with O_EXCL holding the
+// owner's PID. A lock whose owner no longer runs (killed, crashed) is taken over.
+
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { SpiceError } from "./error.ts";
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function sleep(milliseconds: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
+}
+
+export interface Lock {
+  release(): void;
+}
+
+/** Waits (up to `timeoutMs`) for the lock at `path`, describing `what` it protects in errors. */
+export function acquireLock(path: string, what: string, timeoutMs = 120_000): Lock {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(path, "wx");
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      let released = false;
+      return {
+        release() {
+          if (released) return;
+          released = true;
+          rmSync(path, { force: true });
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    let owner = Number.NaN;
+    try {
+      owner = Number.parseInt(readFileSync(path, "utf8"), 10);
+    } catch {
+      continue; // released meanwhile
+    }
+    if (Number.isNaN(owner) ? attempt > 20 : !isRunning(owner)) {
+      rmSync(path, { force: true }); // its owner died: take it over
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new SpiceError("E_LOCKED", `${what} is locked by another spice process (pid ${owner})`, {
+        hint: `Wait for it to finish, or remove ${path} if no spice process is running`,
+      });
+    }
+    sleep(Math.min(50 + attempt * 10, 250));
+  }
+}
