@@ -1,6 +1,6 @@
 // spice pip install (local wheels and --find-links directories in this version) and uninstall.
 
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Cache } from "../../cache/store.ts";
@@ -140,6 +140,8 @@ export function install(args: ParsedArgs, context: CommandContext): number {
     return 0;
   }
   const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
+  // Unpacking without a cache happens beside the environment (same filesystem, so links work).
+  mkdirSync(environment.scheme.purelib, { recursive: true });
   const scratch = mkdtempSync(join(environment.scheme.purelib, "..", ".spice-unpack-"));
   try {
     const items: InstallItem[] = toInstall.map((selection) => {
@@ -170,7 +172,8 @@ export function install(args: ParsedArgs, context: CommandContext): number {
         (dist) =>
           [canonicalizeName(dist.name), ` + ${canonicalizeName(dist.name)}==${dist.version}`] as const,
       ),
-    ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+      // By name; a removed version before the one replacing it.
+    ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1].startsWith(" -") ? -1 : 1));
     for (const [, line] of changes) context.output.info(line);
     return 0;
   } finally {

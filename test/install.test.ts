@@ -1,0 +1,360 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, relative } from "node:path";
+import { after, describe, it } from "node:test";
+import { runSpice, temporaryDirectory } from "./helpers.ts";
+import { buildWheel, simplePackage } from "./wheel-builder.ts";
+
+const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
+const PYTHON = join(PYENV, "3.11.7", "bin", "python3");
+const work = temporaryDirectory("spice-install-");
+after(() => work.remove());
+const cacheDir = join(work.path, "cache");
+const wheels = join(work.path, "wheels");
+mkdirSync(wheels);
+
+function spice(args: string[], cwd = work.path, env: NodeJS.ProcessEnv = {}) {
+  return runSpice(args, { cwd, cacheDir, env: { VIRTUAL_ENV: "", CONDA_PREFIX: "", ...env } });
+}
+
+function venv(name: string, python = "3.11"): string {
+  const path = join(work.path, name);
+  const result = spice(["venv", path, "--python", python]);
+  assert.equal(result.status, 0, result.stderr);
+  return path;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const clean: NodeJS.ProcessEnv = {
+    ...process.env,
+    PIP_CONFIG_FILE: "/dev/null",
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    ...env,
+  };
+  for (const key of Object.keys(clean))
+    if (key.startsWith("PIP_") && !["PIP_CONFIG_FILE", "PIP_DISABLE_PIP_VERSION_CHECK"].includes(key))
+      delete clean[key];
+  return spawnSync(command, args, { encoding: "utf8", env: clean });
+}
+
+/** Every file under `root` with its content hash: a byte-for-byte picture of a tree. */
+function snapshot(root: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const walk = (directory: string) => {
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else
+        result[relative(root, path)] = entry.isSymbolicLink()
+          ? "link"
+          : createHash("sha256").update(readFileSync(path)).digest("hex");
+    }
+  };
+  walk(root);
+  return result;
+}
+
+const alpha1 = buildWheel(wheels, simplePackage("alpha", "1.0", { requires: ["beta>=1.0"] }));
+const beta = buildWheel(wheels, simplePackage("beta", "1.2"));
+mkdirSync(join(wheels, "v2"));
+const alpha2 = buildWheel(join(wheels, "v2"), {
+  ...simplePackage("alpha", "2.0", { requires: ["beta>=1.0"] }),
+  files: { "alpha/__init__.py": "VERSION = '2.0'\ndef main():\n    print('alpha 2.0 says hello')\n" },
+});
+
+describe("spice venv", () => {
+  it("creates environments that behave like python -m venv's for every CPython 3.8-3.13 here", () => {
+    for (const version of ["3.8.18", "3.9.18", "3.10.13", "3.11.7", "3.12.1", "3.13.0"]) {
+      if (!existsSync(join(PYENV, version))) continue;
+      const path = venv(`venv-${version}`, join(PYENV, version, "bin", "python3"));
+      const probe = run(join(path, "bin", "python"), [
+        "-c",
+        "import sys, site, json; print(json.dumps([sys.prefix, sys.base_prefix, site.ENABLE_USER_SITE, [p for p in sys.path if p.endswith('site-packages')]]))",
+      ]);
+      assert.equal(probe.status, 0, probe.stderr);
+      const [prefix, basePrefix, userSite, sites] = JSON.parse(probe.stdout);
+      assert.equal(prefix, path);
+      assert.notEqual(basePrefix, prefix);
+      assert.equal(userSite, false);
+      assert.equal(sites.length, 1);
+      assert.ok(sites[0].startsWith(path));
+      for (const script of ["activate", "activate.fish", "activate.csh", "Activate.ps1", "activate.nu"])
+        assert.ok(existsSync(join(path, "bin", script)));
+      assert.equal(readFileSync(join(path, ".gitignore"), "utf8"), "*\n");
+      assert.match(
+        readFileSync(join(path, "pyvenv.cfg"), "utf8"),
+        new RegExp(`version = ${version.replaceAll(".", "\\.")}`),
+      );
+    }
+  });
+
+  it("supports ensurepip and activation", () => {
+    const path = venv("venv-ensurepip", "3.12");
+    const ensurepip = run(join(path, "bin", "python"), ["-m", "ensurepip"]);
+    assert.equal(ensurepip.status, 0, ensurepip.stderr);
+    const activated = spawnSync(
+      "bash",
+      [
+        "-c",
+        `source ${path}/bin/activate && echo "$VIRTUAL_ENV" && command -v python && deactivate && echo "\${VIRTUAL_ENV:-none}"`,
+      ],
+      { encoding: "utf8" },
+    );
+    assert.deepEqual(activated.stdout.trim().split("\n"), [path, join(path, "bin", "python"), "none"]);
+  });
+
+  it("refuses Python 2 and directories that are not environments", () => {
+    const py2 = spice(["venv", join(work.path, "py2"), "--python", "2.7"]);
+    assert.equal(py2.status, 1);
+    assert.match(py2.stderr, /Python 2\.7\.18 cannot create virtual environments/);
+    const occupied = join(work.path, "occupied");
+    mkdirSync(occupied);
+    writeFileSync(join(occupied, "keep.txt"), "mine");
+    const refused = spice(["venv", occupied, "--python", "3.11"]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /is not empty, and is not a virtual environment\nhint: Pass --clear/);
+    assert.equal(readFileSync(join(occupied, "keep.txt"), "utf8"), "mine");
+    assert.equal(spice(["venv", occupied, "--python", "3.11", "--clear"]).status, 0);
+    assert.equal(existsSync(join(occupied, "keep.txt")), false);
+  });
+
+  it("seeds pip from the interpreter's bundled wheel, usable by pip itself", () => {
+    const path = join(work.path, "seeded");
+    assert.equal(spice(["venv", path, "--python", "3.11", "--seed"]).status, 0);
+    const version = run(join(path, "bin", "pip"), ["--version"]);
+    assert.match(version.stdout, /^pip 23\.2\.1 from /);
+  });
+});
+
+describe("spice pip install and uninstall", () => {
+  it("installs local wheels with dependencies from --find-links, scripts and a complete RECORD", () => {
+    const path = venv("env-install");
+    const python = join(path, "bin", "python");
+    const result = spice(["pip", "install", "--python", python, "alpha", "--find-links", wheels]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /^Using Python 3\.11\.7 environment at /);
+    assert.match(result.stderr, /Installed 2 packages in \d+(ms|\.\d+s)\n \+ alpha==1\.0\n \+ beta==1\.2\n/);
+    const site = join(path, "lib", "python3.11", "site-packages");
+    const hello = run(join(path, "bin", "alpha-hello"), []);
+    assert.equal(hello.stdout, "alpha 1.0 says hello\n");
+    assert.match(readFileSync(join(path, "bin", "alpha-tool"), "utf8"), new RegExp(`^#!${python}\n`));
+    assert.equal(statSync(join(path, "bin", "alpha-tool")).mode & 0o111, 0o111);
+    const distInfo = join(site, "alpha-1.0.dist-info");
+    assert.equal(readFileSync(join(distInfo, "INSTALLER"), "utf8"), "spice\n");
+    assert.ok(existsSync(join(distInfo, "REQUESTED")));
+    assert.ok(!existsSync(join(site, "beta-1.2.dist-info", "REQUESTED")));
+    const record = readFileSync(join(distInfo, "RECORD"), "utf8").trim().split("\r\n");
+    for (const row of record) {
+      const [file, hash, size] = row.split(",");
+      const absolute = join(site, file);
+      assert.ok(existsSync(absolute), file);
+      if (file.endsWith("RECORD")) continue;
+      const content = readFileSync(absolute);
+      assert.equal(hash, `sha256=${createHash("sha256").update(content).digest("base64url")}`, file);
+      assert.equal(Number(size), content.length, file);
+    }
+    assert.ok(record.some((row) => row.startsWith("../../../bin/alpha-hello,")));
+  });
+
+  it("matches pip's list, freeze, show and check output, and pip can manage what spice installed", () => {
+    const path = venv("env-pip");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["venv", path, "--python", "3.11", "--seed"]).status, 0);
+    assert.equal(spice(["pip", "install", "--python", python, alpha1, beta]).status, 0);
+    const pip = join(path, "bin", "pip");
+    const compare = (pipArgs: string[], spiceArgs: string[]) => {
+      const expected = run(pip, pipArgs);
+      const actual = spice(["pip", ...spiceArgs, "--python", python]);
+      assert.equal(actual.stdout, expected.stdout, `pip ${pipArgs.join(" ")}`);
+    };
+    compare(["list"], ["list"]);
+    compare(["list", "--format", "json"], ["list", "--format", "json"]);
+    compare(["list", "--format", "freeze"], ["list", "--format", "freeze"]);
+    compare(["list", "--not-required"], ["list", "--not-required"]);
+    compare(["freeze"], ["freeze"]);
+    compare(["freeze", "--all"], ["freeze", "--all"]);
+    compare(["show", "alpha", "beta"], ["show", "alpha", "beta"]);
+    compare(["show", "-f", "alpha"], ["show", "-f", "alpha"]);
+    compare(["check"], ["check"]);
+    // Break a dependency: both report it the same way.
+    assert.equal(run(pip, ["uninstall", "-y", "beta"]).status, 0);
+    compare(["check"], ["check"]);
+    // pip installs, spice uninstalls.
+    assert.equal(run(pip, ["install", "--no-index", "--no-deps", beta]).status, 0);
+    compare(["list"], ["list"]);
+    const removed = spice(["pip", "uninstall", "-y", "beta", "--python", python]);
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.match(removed.stderr, / - beta==1\.2/);
+    assert.ok(
+      !readdirSync(join(path, "lib", "python3.11", "site-packages")).some((name) => name.startsWith("beta")),
+    );
+  });
+
+  it("upgrades in place, removing files the old version had", () => {
+    const path = venv("env-upgrade");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, alpha1, beta]).status, 0);
+    const site = join(path, "lib", "python3.11", "site-packages");
+    assert.ok(existsSync(join(site, "alpha", "data.txt")));
+    const upgraded = spice(["pip", "install", "--python", python, alpha2]);
+    assert.equal(upgraded.status, 0, upgraded.stderr);
+    assert.match(upgraded.stderr, / - alpha==1\.0\n \+ alpha==2\.0/);
+    assert.ok(!existsSync(join(site, "alpha", "data.txt")));
+    assert.ok(!existsSync(join(site, "alpha-1.0.dist-info")));
+    assert.equal(run(join(path, "bin", "alpha-hello"), []).stdout, "alpha 2.0 says hello\n");
+  });
+
+  it("lists missing dependencies unless --no-deps", () => {
+    const path = venv("env-deps");
+    const python = join(path, "bin", "python");
+    const missing = spice(["pip", "install", "--python", python, alpha1]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /No wheel among the given files satisfies beta>=1\.0/);
+    assert.equal(readdirSync(join(path, "lib", "python3.11", "site-packages")).length, 0);
+    assert.equal(spice(["pip", "install", "--python", python, alpha1, "--no-deps"]).status, 0);
+  });
+});
+
+describe("malformed and malicious wheels", () => {
+  const cases: Array<[string, Parameters<typeof buildWheel>[1], RegExp]> = [
+    [
+      "path traversal",
+      { name: "evil", version: "1.0", files: { "../../../escape.txt": "x" } },
+      /outside the install directory/,
+    ],
+    [
+      "absolute path",
+      { name: "evil", version: "1.0", files: { "/tmp/escape.txt": "x" } },
+      /outside the install directory/,
+    ],
+    [
+      "backslash",
+      { name: "evil", version: "1.0", files: { "evil\\..\\x.py": "x" } },
+      /outside the install directory/,
+    ],
+    [
+      "hash mismatch",
+      {
+        name: "evil",
+        version: "1.0",
+        files: { "evil/__init__.py": "good" },
+        tamper: (m) => m.map((x) => (x.name === "evil/__init__.py" ? { ...x, data: "evil" } : x)),
+      },
+      /does not match its hash in RECORD/,
+    ],
+    [
+      "unlisted file",
+      {
+        name: "evil",
+        version: "1.0",
+        files: { "evil/__init__.py": "" },
+        tamper: (m) => [...m, { name: "evil/extra.py", data: "x" }],
+      },
+      /not listed with a hash in RECORD/,
+    ],
+    [
+      "symlink",
+      {
+        name: "evil",
+        version: "1.0",
+        tamper: (m) => [...m, { name: "evil/link", data: "/etc/passwd", mode: 0o120777 }],
+      },
+      /symbolic link/,
+    ],
+    [
+      "wrong dist-info",
+      { name: "evil", version: "1.0", distInfoName: "other-1.0.dist-info" },
+      /names a different project/,
+    ],
+    ["future wheel version", { name: "evil", version: "1.0", wheelVersion: "2.0" }, /Wheel-Version 2\.0/],
+    [
+      "script escape",
+      { name: "evil", version: "1.0", consoleScripts: { "../../evil": "os:getcwd" } },
+      /outside the scripts directory/,
+    ],
+    [
+      "RECORD escape",
+      {
+        name: "evil",
+        version: "1.0",
+        tamper: (m) => m.map((x) => (x.name.endsWith("RECORD") ? { ...x, data: `${x.data}../../x,,\n` } : x)),
+      },
+      /outside the install directory/,
+    ],
+    [
+      "incompatible tag",
+      { name: "evil", version: "1.0", tag: "cp311-cp311-win_amd64" },
+      /is not compatible with cpython 3\.11\.7/,
+    ],
+    ["not a zip", { name: "evil", version: "1.0", tamper: () => [] }, /not a valid wheel|not a readable zip/],
+  ];
+
+  it("are refused, leaving the environment byte-for-byte unchanged", () => {
+    const path = venv("env-evil");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, beta]).status, 0);
+    const before = snapshot(path);
+    const directory = join(work.path, "evil");
+    mkdirSync(directory);
+    for (const [label, spec, pattern] of cases) {
+      const wheelDirectory = join(directory, label.replaceAll(" ", "-"));
+      mkdirSync(wheelDirectory);
+      const wheel = buildWheel(wheelDirectory, spec);
+      if (label === "not a zip") writeFileSync(wheel, "this is not a zip archive");
+      const result = spice(["pip", "install", "--python", python, wheel]);
+      assert.equal(result.status, 1, `${label}: ${result.stderr}`);
+      assert.match(result.stderr, pattern, label);
+      assert.doesNotMatch(result.stderr, /internal error/, label);
+      assert.deepEqual(snapshot(path), before, label);
+    }
+    assert.equal(existsSync(join(work.path, "escape.txt")), false);
+  });
+});
+
+describe("which environment", () => {
+  it("refuses to guess, and finds .venv in a parent directory or VIRTUAL_ENV", () => {
+    const empty = join(work.path, "no-env");
+    mkdirSync(empty);
+    const none = spice(["pip", "list"], empty);
+    assert.equal(none.status, 1);
+    assert.match(
+      none.stderr,
+      /No virtual environment found in .*\n {2}caused by: .*\nhint: Create one with `spice venv`, or pass --system/,
+    );
+    const project = join(work.path, "project");
+    mkdirSync(join(project, "src", "deep"), { recursive: true });
+    assert.equal(spice(["venv", join(project, ".venv"), "--python", "3.11"]).status, 0);
+    const found = spice(["pip", "install", beta], join(project, "src", "deep"));
+    assert.equal(found.status, 0, found.stderr);
+    assert.match(found.stderr, /environment at .*project\/\.venv/);
+    const viaEnv = spice(["pip", "freeze"], empty, { VIRTUAL_ENV: join(project, ".venv") });
+    // Installed from a file: freeze names the file, as pip does (PEP 610 direct_url.json).
+    assert.match(viaEnv.stdout, /^beta @ file:\/\/\/.*beta-1\.2-py3-none-any\.whl#sha256=[0-9a-f]{64}\n$/);
+  });
+
+  it("honours PEP 668 for --system unless --break-system-packages", () => {
+    if (!existsSync("/usr/bin/python3")) return;
+    const managed = run("/usr/bin/python3", [
+      "-c",
+      "import sysconfig, os; print(os.path.exists(os.path.join(sysconfig.get_path('stdlib'), 'EXTERNALLY-MANAGED')))",
+    ]);
+    if (managed.stdout.trim() !== "True") return;
+    const refused = spice(["pip", "install", beta, "--system", "--python", "/usr/bin/python3"]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /managed by your system \(PEP 668\)/);
+  });
+
+  it("installs into --target and --prefix directories", () => {
+    const target = join(work.path, "target-dir");
+    const result = spice(["pip", "install", beta, "--target", target, "--python", PYTHON]);
+    assert.equal(result.status, 0, result.stderr + result.stdout);
+    assert.ok(existsSync(join(target, "beta", "__init__.py")));
+    assert.ok(existsSync(join(target, "bin", "beta-hello")));
+    const prefix = join(work.path, "prefix-dir");
+    assert.equal(spice(["pip", "install", beta, "--prefix", prefix, "--python", PYTHON]).status, 0);
+    assert.ok(existsSync(join(prefix, "lib", "python3.11", "site-packages", "beta", "__init__.py")));
+  });
+});

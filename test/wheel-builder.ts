@@ -1,0 +1,86 @@
+// Builds real wheel files for tests, from a name, a version, files and dependencies, with knobs
+// for the malformed and malicious wheels the installer must refuse.
+
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { recordHash } from "../src/util/hash.ts";
+import { createZip, type ZipInput } from "../src/util/zip.ts";
+
+export interface WheelSpec {
+  name: string;
+  version: string;
+  /** Files relative to the wheel root (package code, .data entries). */
+  files?: Record<string, string>;
+  requires?: string[];
+  extras?: Record<string, string[]>;
+  consoleScripts?: Record<string, string>;
+  tag?: string;
+  rootIsPurelib?: boolean;
+  summary?: string;
+  wheelVersion?: string;
+  /** Change the archive after RECORD is computed, for malformed wheels. */
+  tamper?: (members: ZipInput[]) => ZipInput[];
+  /** Name of the .dist-info directory (defaults to the right one). */
+  distInfoName?: string;
+  filename?: string;
+}
+
+export function distInfoDirectory(name: string, version: string): string {
+  return `${name.replace(/[-_.]+/g, "_")}-${version}.dist-info`;
+}
+
+export function buildWheel(directory: string, spec: WheelSpec): string {
+  const distInfo = spec.distInfoName ?? distInfoDirectory(spec.name, spec.version);
+  const metadata = [
+    "Metadata-Version: 2.1",
+    `Name: ${spec.name}`,
+    `Version: ${spec.version}`,
+    `Summary: ${spec.summary ?? `The ${spec.name} test package`}`,
+    "Home-page: https://example.invalid/",
+    "Author: Spice Tests",
+    "Author-email: tests@example.invalid",
+    "License: MIT",
+    ...(spec.requires ?? []).map((requirement) => `Requires-Dist: ${requirement}`),
+    ...Object.entries(spec.extras ?? {}).flatMap(([extra, requirements]) => [
+      `Provides-Extra: ${extra}`,
+      ...requirements.map((requirement) => `Requires-Dist: ${requirement}; extra == "${extra}"`),
+    ]),
+    "",
+    "",
+  ].join("\n");
+  const tag = spec.tag ?? "py3-none-any";
+  const wheel = `Wheel-Version: ${spec.wheelVersion ?? "1.0"}\nGenerator: spice-tests\nRoot-Is-Purelib: ${spec.rootIsPurelib ?? true}\nTag: ${tag}\n\n`;
+  const members: ZipInput[] = Object.entries(spec.files ?? {}).map(([name, data]) => ({ name, data }));
+  members.push({ name: `${distInfo}/METADATA`, data: metadata }, { name: `${distInfo}/WHEEL`, data: wheel });
+  if (spec.consoleScripts) {
+    const lines = Object.entries(spec.consoleScripts).map(([name, target]) => `${name} = ${target}`);
+    members.push({ name: `${distInfo}/entry_points.txt`, data: `[console_scripts]\n${lines.join("\n")}\n` });
+  }
+  const record = members.map(
+    (member) => `${member.name},${recordHash(member.data)},${Buffer.byteLength(member.data)}`,
+  );
+  record.push(`${distInfo}/RECORD,,`);
+  members.push({ name: `${distInfo}/RECORD`, data: `${record.join("\n")}\n` });
+  const final = spec.tamper ? spec.tamper(members) : members;
+  const filename = spec.filename ?? `${spec.name.replace(/[-_.]+/g, "_")}-${spec.version}-${tag}.whl`;
+  const path = join(directory, filename);
+  writeFileSync(path, createZip(final));
+  return path;
+}
+
+/** A pure-Python package `name` with a module, a console script and a data script. */
+export function simplePackage(name: string, version: string, extra: Partial<WheelSpec> = {}): WheelSpec {
+  const module = name.replace(/[-.]/g, "_");
+  return {
+    name,
+    version,
+    files: {
+      [`${module}/__init__.py`]: `VERSION = "${version}"\n\ndef main():\n    print("${name} ${version} says hello")\n`,
+      [`${module}/data.txt`]: "some data\n",
+      [`${module}-${version}.data/scripts/${module}-tool`]:
+        "#!python\nimport sys\nprint('tool', sys.executable)\n",
+    },
+    consoleScripts: { [`${name}-hello`]: `${module}:main` },
+    ...extra,
+  };
+}
