@@ -155,3 +155,11 @@ export function listTree(directory: string): string[] {
   walk(directory);
   return out;
 }
+
+/** Finishes (rolls back) an interrupted change in the environment whose state lives in `stateDirectory`. */
+export function recoverIfInterrupted(stateDirectory: string, what: string): boolean {
+  if (!existsSync(join(stateDirectory, JOURNAL)) && !existsSync(join(stateDirectory, BACKUP))) return false;
+  const transaction = new Transaction(stateDirectory, what);
+  transaction.commit();
+  return transaction.recovered;
+}

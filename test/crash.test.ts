@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { runSpice, SPICE, temporaryDirectory } from "./helpers.ts";
+import { buildWheel } from "./wheel-builder.ts";
+
+const work = temporaryDirectory("spice-crash-");
+after(() => work.remove());
+const cacheDir = join(work.path, "cache");
+
+function bigPackage(version: string, files: number) {
+  const contents: Record<string, string> = {};
+  for (let i = 0; i < files; i++) contents[`big/mod${version.replace(".", "_")}_${i}.py`] = `VALUE = ${i}\n`;
+  contents["big/__init__.py"] = `VERSION = "${version}"\n`;
+  return { name: "big", version, files: contents };
+}
+
+/** The installed version, after checking every file its RECORD lists exists and nothing else is in big/. */
+function installedState(site: string): string | null {
+  const infos = readdirSync(site).filter((name) => name.startsWith("big-") && name.endsWith(".dist-info"));
+  if (infos.length === 0) {
+    assert.ok(
+      !existsSync(join(site, "big")) || readdirSync(join(site, "big")).length === 0,
+      "files left without a dist-info",
+    );
+    return null;
+  }
+  assert.equal(infos.length, 1, `several versions: ${infos}`);
+  const record = readFileSync(join(site, infos[0], "RECORD"), "utf8")
+    .trim()
+    .split("\r\n")
+    .map((row) => row.split(",")[0]);
+  for (const file of record) assert.ok(existsSync(join(site, file)), `RECORD lists a missing file ${file}`);
+  const listed = new Set(record.filter((file) => file.startsWith("big/")).map((file) => file.slice(4)));
+  for (const name of readdirSync(join(site, "big"))) assert.ok(listed.has(name), `stray file big/${name}`);
+  return infos[0].slice(4, -".dist-info".length);
+}
+
+function killedInstall(args: string[], delayMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [SPICE, ...args], {
+      env: { ...process.env, SPICE_CACHE_DIR: cacheDir, VIRTUAL_ENV: "", NO_COLOR: "1" },
+      stdio: "ignore",
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), delayMs);
+    child.on("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+describe("crash safety", () => {
+  it("leaves each distribution wholly installed or wholly absent when spice is killed at any point", async () => {
+    const wheels = join(work.path, "wheels");
+    mkdirSync(join(wheels, "one"), { recursive: true });
+    mkdirSync(join(wheels, "two"), { recursive: true });
+    const v1 = buildWheel(join(wheels, "one"), bigPackage("1.0", 1500));
+    const v2 = buildWheel(join(wheels, "two"), bigPackage("2.0", 1800));
+    const env = join(work.path, "env");
+    assert.equal(runSpice(["venv", env, "--python", "3.11"], { cacheDir }).status, 0);
+    const python = join(env, "bin", "python");
+    const site = join(env, "lib", "python3.11", "site-packages");
+    // Warm the cache for one of them so that kills land in both unpacking and linking.
+    assert.equal(runSpice(["pip", "install", "--python", python, v1], { cacheDir }).status, 0);
+    const seen = new Set<string | null>();
+    for (let round = 0; round < 12; round++) {
+      const wheel = round % 2 === 0 ? v2 : v1;
+      if (round === 6) rmSync(join(cacheDir, "wheels-v1"), { recursive: true, force: true });
+      await killedInstall(
+        ["pip", "install", "--python", python, wheel],
+        40 + Math.floor(Math.random() * 400),
+      );
+      const listed = runSpice(["pip", "list", "--format", "json", "--python", python], { cacheDir });
+      assert.equal(listed.status, 0, listed.stderr);
+      const state = installedState(site);
+      seen.add(state);
+      const versions = (JSON.parse(listed.stdout) as Array<{ name: string; version: string }>)
+        .filter((row) => row.name === "big")
+        .map((row) => row.version);
+      assert.deepEqual(versions, state === null ? [] : [state]);
+      assert.equal(existsSync(join(site, ".spice-journal.json")), false);
+    }
+    // Whatever happened, the next install completes.
+    const final = runSpice(["pip", "install", "--python", python, v2], { cacheDir });
+    assert.equal(final.status, 0, final.stderr);
+    assert.equal(installedState(site), "2.0");
+  });
+
+  it("serializes two installs into one environment and shares one cache safely", async () => {
+    const wheels = join(work.path, "wheels-concurrent");
+    mkdirSync(wheels);
+    const a = buildWheel(wheels, { name: "left", version: "1.0", files: { "left/__init__.py": "" } });
+    const b = buildWheel(wheels, { name: "right", version: "1.0", files: { "right/__init__.py": "" } });
+    const env = join(work.path, "env-concurrent");
+    assert.equal(runSpice(["venv", env, "--python", "3.11"], { cacheDir }).status, 0);
+    const python = join(env, "bin", "python");
+    const run = (wheel: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [SPICE, "pip", "install", "--python", python, wheel], {
+          env: { ...process.env, SPICE_CACHE_DIR: cacheDir, VIRTUAL_ENV: "" },
+          stdio: "ignore",
+        });
+        child.on("exit", resolve);
+      });
+    const codes = await Promise.all([run(a), run(b), run(a)]);
+    assert.deepEqual(codes, [0, 0, 0]);
+    const freeze = runSpice(["pip", "list", "--format", "freeze", "--python", python], { cacheDir });
+    assert.equal(freeze.stdout, "left==1.0\nright==1.0\n");
+  });
+
+  it("notices a cache entry whose files changed and rebuilds it", () => {
+    const wheels = join(work.path, "wheels-cache");
+    mkdirSync(wheels);
+    const wheel = buildWheel(wheels, {
+      name: "cached",
+      version: "1.0",
+      files: { "cached/__init__.py": "ORIGINAL = True\n" },
+    });
+    const env = join(work.path, "env-cache");
+    assert.equal(runSpice(["venv", env, "--python", "3.11"], { cacheDir }).status, 0);
+    const python = join(env, "bin", "python");
+    assert.equal(runSpice(["pip", "install", "--python", python, wheel], { cacheDir }).status, 0);
+    const installed = join(env, "lib", "python3.11", "site-packages", "cached", "__init__.py");
+    // Editing the installed file edits the cache through the hard link.
+    writeFileSync(installed, "TAMPERED = True\n");
+    assert.equal(
+      runSpice(["pip", "install", "--python", python, wheel, "--force-reinstall"], { cacheDir }).status,
+      0,
+    );
+    assert.equal(readFileSync(installed, "utf8"), "ORIGINAL = True\n");
+  });
+});
