@@ -2,7 +2,6 @@
 // "Using ... environment at ..." line every changing command prints first.
 
 import { relative } from "node:path";
-import { recoverIfInterrupted } from "../install/transaction.ts";
 import type { Environment } from "../python/environment.ts";
 import { type Selection, type SelectOptions, selectEnvironment } from "../python/select.ts";
 import { flag, type OptionSpec, type ParsedArgs, value } from "./args.ts";

@@ -10,8 +10,9 @@ import type { Requirement } from "../standards/requirement.ts";
 /** pip's `tabulate`: columns left-justified to their widest cell, joined by one space, rstripped. */
 export function tabulate(rows: string[][]): string[] {
   const widths: number[] = [];
-  for (const row of rows)
-    row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
+  for (const row of rows) {
+    for (let index = 0; index < row.length; index++) widths[index] = Math.max(widths[index] ?? 0, row[index].length);
+  }
   return rows.map((row) =>
     widths
       .map((width, index) => (row[index] ?? "").padEnd(width))
