@@ -11,7 +11,8 @@ import type { Requirement } from "../standards/requirement.ts";
 export function tabulate(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) {
-    for (let index = 0; index < row.length; index++) widths[index] = Math.max(widths[index] ?? 0, row[index].length);
+    for (let index = 0; index < row.length; index++)
+      widths[index] = Math.max(widths[index] ?? 0, row[index].length);
   }
   return rows.map((row) =>
     widths
