@@ -1,6 +1,7 @@
 // Benchmarks, each side by side with a peer in the same run, reported as ratios.
 //   npm run bench -- versions   spice's PEP 440 vs @renovatebot/pep440: parse + sort, specifier contains
 //   npm run bench -- startup    `spice --version` vs `node -e 0`
+//   npm run bench -- install [SET...] [--runs N]   pip vs spice installing corpus sets (bench/install.ts)
 // Timings are medians of several rounds; only ratios taken in one run are comparable.
 
 import { spawnSync } from "node:child_process";
@@ -15,6 +16,7 @@ import {
   parseVersion,
   tryParseVersion,
 } from "../src/standards/version.ts";
+import { benchInstall } from "./install.ts";
 
 const CONFORMANCE = fileURLToPath(new URL("../../shared/conformance/", import.meta.url));
 
@@ -161,7 +163,15 @@ function benchStartup(): void {
 const which = process.argv[2] ?? "all";
 if (which === "versions" || which === "all") benchVersions();
 if (which === "startup" || which === "all") benchStartup();
-if (!["versions", "startup", "all"].includes(which)) {
-  console.error(`unknown benchmark '${which}' (versions, startup)`);
+if (which === "install" || which === "all") {
+  const runsIndex = process.argv.indexOf("--runs");
+  const runs = runsIndex > 0 ? Number(process.argv[runsIndex + 1]) : 3;
+  const sets = process.argv
+    .slice(3)
+    .filter((arg, index, all) => !arg.startsWith("--") && all[index - 1] !== "--runs");
+  benchInstall(sets.length > 0 ? sets : ["small", "trio", "jupyter"], runs);
+}
+if (!["versions", "startup", "install", "all"].includes(which)) {
+  console.error(`unknown benchmark '${which}' (versions, startup, install)`);
   process.exitCode = 2;
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 
 export const BUCKETS = {
   wheels: "wheels-v1",
+  localArchives: "local-archives-v1",
   interpreters: "interpreters-v1",
 } as const;
 

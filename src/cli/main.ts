@@ -49,6 +49,16 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./commands/pip.ts")).command,
   },
   {
+    name: "cache",
+    summary: "Show, clean or prune spice's cache",
+    load: async () => (await import("./commands/cache.ts")).command,
+  },
+  {
+    name: "doctor",
+    summary: "Explain which Python and packages an environment really uses, and what is wrong",
+    load: async () => (await import("./commands/doctor.ts")).command,
+  },
+  {
     name: "debug",
     summary: "Show how spice reads requirements files, versions and specifiers",
     load: async () => (await import("./commands/debug.ts")).command,

@@ -56,6 +56,8 @@ export interface InstallResult {
 
 interface PlannedFile {
   destination: string;
+  /** The path RECORD names it by, when it is the wheel's own path (saves a path.relative). */
+  recordPath?: string;
   /** Cached file to link from, or content to write. */
   source?: string;
   content?: Buffer | string;
@@ -274,6 +276,34 @@ for line in sys.stdin.read().splitlines():
         sys.stderr.write("cannot compile %s: %s\\n" % (source, error))
 `;
 
+/** The directories (and missing parents) that do not exist yet. */
+function directoriesToMake(directories: Iterable<string>, known: Map<string, boolean>): Set<string> {
+  const wanted = new Set<string>();
+  for (const directory of directories) {
+    for (let current = directory; !wanted.has(current); current = dirname(current)) {
+      let exists = known.get(current);
+      if (exists === undefined) {
+        exists = existsSync(current);
+        known.set(current, exists);
+      }
+      if (exists) break;
+      wanted.add(current);
+    }
+  }
+  return wanted;
+}
+
+/** Creates directories parents first, one mkdir each (recursive mkdir costs more system calls). */
+function makeDirectories(wanted: ReadonlySet<string>): void {
+  for (const directory of [...wanted].sort()) {
+    try {
+      mkdirSync(directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+}
+
 /** The environment directory holding `path` (empty parents are pruned up to it, not past). */
 function siteRootOf(environment: Environment, path: string): string {
   const { scheme } = environment;
@@ -326,19 +356,37 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
         if (!newPaths.has(path)) removals.push(path);
       }
     }
+    // A file can only be overwritten where its directory already exists: check existence per
+    // directory first, then per file only inside existing ones (a fresh venv needs almost none).
     const overwritten = new Set<string>();
-    for (const path of newPaths) {
-      if (existsSync(path)) {
-        transaction.backUp(path);
-        overwritten.add(path);
+    const existingDirectories = new Map<string, boolean>();
+    const directoryExists = (directory: string): boolean => {
+      let known = existingDirectories.get(directory);
+      if (known === undefined) {
+        known = existsSync(directory);
+        existingDirectories.set(directory, known);
       }
-      created.push(path);
+      return known;
+    };
+    const newDirectories = directoriesToMake(directories, existingDirectories);
+    for (const path of newPaths) {
+      if (directoryExists(dirname(path))) {
+        if (existsSync(path)) {
+          transaction.backUp(path);
+          overwritten.add(path);
+        }
+        created.push(path);
+      }
     }
+    // A directory the change creates is recorded once instead of every file in it: rolling back
+    // removes it whole (it held nothing before). This keeps the journal small for large installs.
+    for (const directory of newDirectories)
+      if (!newDirectories.has(dirname(directory))) created.push(directory);
     for (const path of removals) transaction.backUp(path);
     transaction.begin(created, [...directories]);
 
     // From here on, an interruption is rolled back by the next spice run.
-    for (const directory of [...directories].sort()) mkdirSync(directory, { recursive: true });
+    makeDirectories(newDirectories);
     for (const path of removals) transaction.remove(path);
     for (const path of removals) pruneEmptyDirectories(dirname(path), siteRootOf(environment, path));
     const hashes = new Map<string, [string, number]>();
@@ -369,7 +417,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       for (const file of plan.files) {
         const [hash, size] =
           file.hash !== undefined ? [file.hash, file.size ?? 0] : (hashes.get(file.destination) ?? ["", 0]);
-        rows.push([recordPath(file.destination), hash, String(size)]);
+        rows.push([file.recordPath ?? recordPath(file.destination), hash, String(size)]);
       }
       for (const [source, target] of compileTargets) {
         if (!plan.files.some((file) => file.destination === source) || !existsSync(target)) continue;

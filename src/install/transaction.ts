@@ -43,7 +43,8 @@ export function pruneEmptyDirectories(directory: string, stop: string): void {
 }
 
 function rollBack(stateDirectory: string, journal: Journal): void {
-  for (const path of journal.created) rmSync(path, { force: true });
+  // Created entries are files, or directories that did not exist before (removed whole).
+  for (const path of journal.created) rmSync(path, { recursive: true, force: true });
   for (const [original, backup] of journal.backups) {
     if (!existsSync(backup)) continue;
     mkdirSync(dirname(original), { recursive: true });

@@ -2,9 +2,10 @@
 // on the way in (openWheel) and on the way out (each file's size and mtime against the entry's
 // manifest, so a cached file that was edited through a hard link is noticed and the entry rebuilt).
 
-import { chmodSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { chmodSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { type OpenedWheel, openWheel } from "./wheel-file.ts";
 
@@ -105,24 +106,59 @@ export function isIntact(directory: string, manifest: WheelManifest): boolean {
 }
 
 /**
+ * The sha256 of a local wheel, remembered by path, size, mtime and inode so that a warm install
+ * reads no archive at all.
+ */
+function localArchiveDigest(path: string, cache: Cache): string {
+  const stat = statSync(path);
+  const indexFile = join(
+    cache.bucket(BUCKETS.localArchives),
+    `${sha256Hex(resolve(path)).slice(0, 32)}.json`,
+  );
+  try {
+    const known = JSON.parse(readFileSync(indexFile, "utf8")) as {
+      size: number;
+      mtimeMs: number;
+      ino: number;
+      sha256: string;
+    };
+    if (known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino)
+      return known.sha256;
+  } catch {
+    // not indexed yet
+  }
+  const sha256 = sha256Hex(readFileSync(path));
+  try {
+    writeFileAtomic(
+      indexFile,
+      JSON.stringify({ size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, sha256 }),
+    );
+  } catch {
+    // an unwritable cache only costs speed
+  }
+  return sha256;
+}
+
+/**
  * The wheel at `path`, unpacked: from the cache when an intact entry exists, else opened,
  * checked and unpacked into it. Without a cache, into `scratch` (a directory the caller removes).
  */
 export function unpackedWheel(path: string, cache: Cache | null, scratch: string): UnpackedWheel {
-  const bytes = readFileSync(path);
-  const key = sha256Hex(bytes);
   if (cache === null) {
-    const directory = join(scratch, key);
+    const bytes = readFileSync(path);
+    const directory = join(scratch, sha256Hex(bytes));
     const wheel = openWheel(path, bytes);
     return { root: join(directory, "files"), manifest: unpackWheel(wheel, directory), source: path };
   }
+  const key = localArchiveDigest(path, cache);
   let manifest: WheelManifest | null = null;
   const directory = cache.entry(
     BUCKETS.wheels,
     key,
     (staging) => {
-      const wheel = openWheel(path, bytes);
-      manifest = unpackWheel(wheel, staging);
+      const bytes = readFileSync(path);
+      if (sha256Hex(bytes) !== key) throw new Error(`${path} changed while spice was reading it`);
+      manifest = unpackWheel(openWheel(path, bytes), staging);
     },
     (existing) => {
       const found = readManifest(existing);

@@ -1,0 +1,245 @@
+// Installing a corpus set's pinned wheels from the offline mirror into a fresh venv, pip 23.2.1
+// and spice side by side in one run:
+//   npm run bench -- install [SET...] [--runs N]
+// pip runs with its defaults (it byte-compiles) and with --no-compile; spice cold (empty cache)
+// and warm (cache filled). Also venv creation, list, freeze and uninstall, and the `cp -al` floor.
+// Prints "skipped" when this machine has no mirror.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+const CORPUS = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));
+const SPICE = fileURLToPath(new URL("../dist/spice.mjs", import.meta.url));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(PIP_|SPICE_|UV_|VIRTUAL_ENV|CONDA_PREFIX)/.test(key)) env[key] = value;
+  }
+  return {
+    ...env,
+    PIP_CONFIG_FILE: "/dev/null",
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    PIP_NO_INPUT: "1",
+    ...extra,
+  };
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
+  const result = spawnSync(command, args, { env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
+}
+
+function time(runs: number, prepare: () => void, action: () => void): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    prepare();
+    const start = performance.now();
+    action();
+    samples.push(performance.now() - start);
+  }
+  return median(samples) / 1000;
+}
+
+function mirrorRoot(): string | null {
+  const result = spawnSync(join(CORPUS, "mirror.sh"), { encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim() : null;
+}
+
+export function benchInstall(sets: string[], runs: number): void {
+  const mirror = mirrorRoot();
+  if (mirror === null) {
+    console.log("install: skipped: no offline PyPI mirror on this machine");
+    return;
+  }
+  if (!existsSync(SPICE)) throw new Error("dist/spice.mjs is missing: run `npm run build` first");
+  const python = spawnSync("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"], {
+    encoding: "utf8",
+  }).stdout.trim();
+  const files = join(mirror, "files");
+  console.log(
+    `install benchmarks: pip 23.2.1 vs spice, ${python}, median of ${runs} runs, seconds (pip / spice = ratio)`,
+  );
+  const rows: string[][] = [];
+  for (const set of sets) {
+    const lock = join(CORPUS, "sets", `${set}.lock.txt`);
+    const wheelCount = readFileSync(join(CORPUS, "sets", `${set}.files.txt`), "utf8")
+      .trim()
+      .split("\n").length;
+    const work = mkdtempSync(join(tmpdir(), `spice-bench-${set}-`));
+    const venv = join(work, "venv");
+    const venvPython = join(venv, "bin", "python");
+    const spiceCache = join(work, "spice-cache");
+    const pipCache = join(work, "pip-cache");
+    const env = cleanEnv({ PIP_CACHE_DIR: pipCache, SPICE_CACHE_DIR: spiceCache });
+    const freshVenv = () => {
+      rmSync(venv, { recursive: true, force: true });
+      run(python, ["-m", "venv", "--without-pip", venv], env);
+    };
+    const pipInstall = (extra: string[]) => () =>
+      run(
+        python,
+        [
+          "-m",
+          "pip",
+          "--python",
+          venvPython,
+          "install",
+          "--no-deps",
+          "--no-index",
+          "--find-links",
+          files,
+          "-r",
+          lock,
+          ...extra,
+        ],
+        env,
+      );
+    const spiceInstall = () =>
+      run(
+        process.execPath,
+        [
+          SPICE,
+          "pip",
+          "install",
+          "--no-deps",
+          "--no-index",
+          "--find-links",
+          files,
+          "-r",
+          lock,
+          "--python",
+          venvPython,
+        ],
+        env,
+      );
+    try {
+      const pipDefault = time(runs, freshVenv, pipInstall([]));
+      const pipNoCompile = time(runs, freshVenv, pipInstall(["--no-compile"]));
+      const spiceCold = time(
+        runs,
+        () => {
+          freshVenv();
+          rmSync(spiceCache, { recursive: true, force: true });
+        },
+        spiceInstall,
+      );
+      const spiceWarm = time(runs, freshVenv, spiceInstall);
+      freshVenv();
+      spiceInstall();
+      const site = join(
+        venv,
+        "lib",
+        spawnSync(
+          venvPython,
+          ["-c", "import sys; print(f'python{sys.version_info[0]}.{sys.version_info[1]}')"],
+          { encoding: "utf8" },
+        ).stdout.trim(),
+        "site-packages",
+      );
+      const copy = join(work, "copy");
+      const cpAl = time(
+        runs,
+        () => rmSync(copy, { recursive: true, force: true }),
+        () => run("cp", ["-al", site, copy], env),
+      );
+      const pipList = time(
+        runs,
+        () => {},
+        () => run(python, ["-m", "pip", "--python", venvPython, "list", "--format", "json"], env),
+      );
+      const spiceList = time(
+        runs,
+        () => {},
+        () => run(process.execPath, [SPICE, "pip", "list", "--format", "json", "--python", venvPython], env),
+      );
+      const pipFreeze = time(
+        runs,
+        () => {},
+        () => run(python, ["-m", "pip", "--python", venvPython, "freeze"], env),
+      );
+      const spiceFreeze = time(
+        runs,
+        () => {},
+        () => run(process.execPath, [SPICE, "pip", "freeze", "--python", venvPython], env),
+      );
+      const reinstall = () => {
+        freshVenv();
+        spiceInstall();
+      };
+      const pipUninstall = time(runs, reinstall, () =>
+        run(python, ["-m", "pip", "--python", venvPython, "uninstall", "-y", "-r", lock], env),
+      );
+      const spiceUninstall = time(runs, reinstall, () =>
+        run(process.execPath, [SPICE, "pip", "uninstall", "-y", "-r", lock, "--python", venvPython], env),
+      );
+      const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+      const fmt = (seconds: number) => seconds.toFixed(3);
+      rows.push(
+        [
+          `${set} (${wheelCount} wheels)`,
+          "install cold",
+          fmt(pipDefault),
+          fmt(spiceCold),
+          ratio(pipDefault, spiceCold),
+        ],
+        [
+          "",
+          "install cold vs pip --no-compile",
+          fmt(pipNoCompile),
+          fmt(spiceCold),
+          ratio(pipNoCompile, spiceCold),
+        ],
+        ["", "install warm", fmt(pipDefault), fmt(spiceWarm), ratio(pipDefault, spiceWarm)],
+        [
+          "",
+          "install warm vs pip --no-compile",
+          fmt(pipNoCompile),
+          fmt(spiceWarm),
+          ratio(pipNoCompile, spiceWarm),
+        ],
+        ["", "floor: cp -al site-packages", "", fmt(cpAl), ""],
+        ["", "list --format json", fmt(pipList), fmt(spiceList), ratio(pipList, spiceList)],
+        ["", "freeze", fmt(pipFreeze), fmt(spiceFreeze), ratio(pipFreeze, spiceFreeze)],
+        ["", "uninstall all", fmt(pipUninstall), fmt(spiceUninstall), ratio(pipUninstall, spiceUninstall)],
+      );
+      for (const row of rows.slice(-8))
+        console.log(row.map((cell, index) => cell.padEnd([24, 34, 9, 9, 8][index])).join(" "));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  // venv creation, once.
+  const work = mkdtempSync(join(tmpdir(), "spice-bench-venv-"));
+  try {
+    const target = join(work, "v");
+    const env = cleanEnv({ SPICE_CACHE_DIR: join(work, "cache") });
+    run(process.execPath, [SPICE, "venv", join(work, "warmup"), "--python", python], env);
+    const clear = () => rmSync(target, { recursive: true, force: true });
+    const withPip = time(runs, clear, () => run(python, ["-m", "venv", target], env));
+    const withoutPip = time(runs, clear, () => run(python, ["-m", "venv", "--without-pip", target], env));
+    const spice = time(Math.max(runs, 5), clear, () =>
+      run(process.execPath, [SPICE, "venv", target, "--python", python], env),
+    );
+    const node = time(
+      Math.max(runs, 5),
+      () => {},
+      () => run(process.execPath, ["-e", "0"], env),
+    );
+    console.log(
+      `venv: python -m venv ${withPip.toFixed(3)}s, --without-pip ${withoutPip.toFixed(3)}s, spice venv ${spice.toFixed(3)}s (${(withoutPip / spice).toFixed(1)}x vs --without-pip), node -e 0 ${node.toFixed(3)}s; spice - node = ${((spice - node) * 1000).toFixed(0)}ms (goal <= 25ms)`,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

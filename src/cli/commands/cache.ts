@@ -1,0 +1,145 @@
+// spice cache dir | info | clean [PACKAGE...] | prune
+
+import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { BUCKETS, Cache } from "../../cache/store.ts";
+import { canonicalizeName } from "../../standards/name.ts";
+import { SpiceError, UsageError } from "../../util/error.ts";
+import type { ParsedArgs } from "../args.ts";
+import type { CommandContext, CommandModule } from "../main.ts";
+
+function requireCache(context: CommandContext): Cache {
+  if (context.cacheDir === null) throw new SpiceError("E_NO_CACHE", "--no-cache leaves no cache to act on");
+  return new Cache(context.cacheDir);
+}
+
+function sizeOf(path: string): { bytes: number; files: number } {
+  let bytes = 0;
+  let files = 0;
+  const walk = (current: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const child = join(current, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else {
+        files++;
+        bytes += lstatSync(child).size;
+      }
+    }
+  };
+  walk(path);
+  return { bytes, files };
+}
+
+function human(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** Wheel entries: [entry directory, manifest name]. */
+function wheelEntries(cache: Cache): Array<[string, string | null]> {
+  const bucket = cache.bucket(BUCKETS.wheels);
+  const entries: Array<[string, string | null]> = [];
+  for (const shard of existsSync(bucket) ? readdirSync(bucket) : []) {
+    if (shard.startsWith(".tmp-")) continue;
+    for (const key of readdirSync(join(bucket, shard))) {
+      const directory = join(bucket, shard, key);
+      let name: string | null = null;
+      try {
+        name = (JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")) as { name: string }).name;
+      } catch {
+        name = null;
+      }
+      entries.push([directory, name]);
+    }
+  }
+  return entries;
+}
+
+function run(args: ParsedArgs, context: CommandContext): number {
+  const sub = args.positionals[0];
+  if (sub === "dir") {
+    if (context.cacheDir === null) throw new SpiceError("E_NO_CACHE", "--no-cache leaves no cache directory");
+    context.output.data(context.cacheDir);
+    return 0;
+  }
+  const cache = requireCache(context);
+  if (sub === "info") {
+    context.output.data(`Cache directory: ${cache.root}`);
+    for (const bucket of Object.values(BUCKETS)) {
+      const { bytes, files } = sizeOf(cache.bucket(bucket));
+      context.output.data(`${bucket.padEnd(20)} ${human(bytes).padStart(10)}  ${files} files`);
+    }
+    context.output.data(`wheels: ${wheelEntries(cache).length} unpacked`);
+    return 0;
+  }
+  if (sub === "clean") {
+    const packages = args.positionals.slice(1).map((name) => canonicalizeName(name));
+    if (packages.length === 0) {
+      const { bytes, files } = sizeOf(cache.root);
+      rmSync(cache.root, { recursive: true, force: true });
+      context.output.info(`Removed ${files} files (${human(bytes)}) from ${cache.root}`);
+      return 0;
+    }
+    let removed = 0;
+    for (const [directory, name] of wheelEntries(cache)) {
+      if (name !== null && packages.includes(canonicalizeName(name))) {
+        rmSync(directory, { recursive: true, force: true });
+        removed++;
+      }
+    }
+    context.output.info(
+      `Removed ${removed} cache entr${removed === 1 ? "y" : "ies"} for ${packages.join(", ")}`,
+    );
+    return 0;
+  }
+  if (sub === "prune") {
+    let removed = 0;
+    for (const bucket of Object.values(BUCKETS)) removed += cache.removeStaging(bucket, 0);
+    for (const [directory, name] of wheelEntries(cache)) {
+      if (name === null) {
+        rmSync(directory, { recursive: true, force: true });
+        removed++;
+      }
+    }
+    const archives = cache.bucket(BUCKETS.localArchives);
+    for (const file of existsSync(archives) ? readdirSync(archives) : []) {
+      const path = join(archives, file);
+      try {
+        const known = JSON.parse(readFileSync(path, "utf8")) as { sha256: string };
+        if (!existsSync(cache.entryPath(BUCKETS.wheels, known.sha256))) {
+          rmSync(path, { force: true });
+          removed++;
+        }
+      } catch {
+        rmSync(path, { force: true });
+        removed++;
+      }
+    }
+    context.output.info(`Pruned ${removed} unused or incomplete entr${removed === 1 ? "y" : "ies"}`);
+    return 0;
+  }
+  throw new UsageError(
+    sub === undefined ? "spice cache needs a subcommand" : `unknown subcommand 'cache ${sub}'`,
+    "Subcommands: dir, info, clean [PACKAGE...], prune",
+  );
+}
+
+export const command: CommandModule = {
+  usage: "spice cache dir | info | clean [PACKAGE...] | prune",
+  options: [],
+  details:
+    "Removing the cache is always safe: installed environments keep their files (hard links or copies).",
+  run,
+};

@@ -1,0 +1,87 @@
+// spice doctor: which Python and packages are really in use, and what is wrong.
+
+import { diagnose, type Finding } from "../../doctor/diagnose.ts";
+import type { Environment } from "../../python/environment.ts";
+import { SpiceError } from "../../util/error.ts";
+import { flag, type ParsedArgs, value } from "../args.ts";
+import { ENVIRONMENT_OPTIONS, selectFromArgs } from "../environment-options.ts";
+import type { CommandContext, CommandModule } from "../main.ts";
+
+function run(args: ParsedArgs, context: CommandContext): number {
+  const format = value(args, "format") ?? "text";
+  let environment: Environment | null = null;
+  let reason: string;
+  try {
+    const selection = selectFromArgs(
+      { ...args, options: new Map([...args.options, ["system", args.options.get("system") ?? true]]) },
+      context,
+      false,
+    );
+    environment = selection.environment;
+    reason = selection.reason;
+  } catch (error) {
+    if (!(error instanceof SpiceError)) throw error;
+    reason = error.message;
+  }
+  const findings = diagnose({ context: { env: context.env, cwd: context.cwd }, environment, reason });
+  const strict = flag(args, "strict");
+  const failing = findings.filter(
+    (finding) => finding.severity === "error" || (strict && finding.severity === "warning"),
+  );
+  if (format === "json") {
+    context.output.data(
+      JSON.stringify(
+        {
+          environment: environment && {
+            root: environment.root,
+            kind: environment.kind,
+            python: environment.python,
+            version: environment.interpreter.facts.python_full_version,
+          },
+          findings,
+          ok: failing.length === 0,
+        },
+        null,
+        2,
+      ),
+    );
+    return failing.length === 0 ? 0 : 1;
+  }
+  if (environment) {
+    context.output.data(
+      `Environment: ${environment.root} (${environment.kind}, Python ${environment.interpreter.facts.python_full_version}, chosen by ${reason})`,
+    );
+  }
+  const paint = (finding: Finding) =>
+    finding.severity === "error"
+      ? context.output.red("error")
+      : finding.severity === "warning"
+        ? context.output.paint("warning", "33")
+        : context.output.dim("info");
+  for (const finding of findings) {
+    context.output.data(`${paint(finding)}: ${finding.message}`);
+    context.output.data(`  why: ${finding.why}`);
+    if (finding.fix) context.output.data(`  fix: ${finding.fix}`);
+  }
+  const counts = ["error", "warning"].map(
+    (severity) => findings.filter((finding) => finding.severity === severity).length,
+  );
+  context.output.data(
+    findings.length === 0
+      ? "No problems found."
+      : `${counts[0]} error${counts[0] === 1 ? "" : "s"}, ${counts[1]} warning${counts[1] === 1 ? "" : "s"}`,
+  );
+  return failing.length === 0 ? 0 : 1;
+}
+
+export const command: CommandModule = {
+  usage: "spice doctor [--python PYTHON] [--format text|json] [--strict]",
+  options: [
+    ...ENVIRONMENT_OPTIONS,
+    { name: "format", value: "text|json", help: "Output format (json for CI)" },
+    { name: "strict", help: "Exit 1 on warnings too (for CI and Docker builds: RUN spice doctor --strict)" },
+  ],
+  details:
+    "Without --python it examines the active environment (VIRTUAL_ENV, CONDA_PREFIX, .venv), else the python3 on PATH.",
+  run,
+};

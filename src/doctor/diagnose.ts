@@ -1,0 +1,386 @@
+// Why "it works on my machine" imports the wrong package: which interpreters `python` and `pip`
+// really are, whether the active environment is the one in use, what leaks into it from outside,
+// what shadows what, and which installed distributions are broken. Each finding says what was
+// found, why it matters, and the command that fixes it.
+
+import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
+import { delimiter, dirname, join, resolve } from "node:path";
+import {
+  distributionsIn,
+  type InstalledDistribution,
+  installedDistributions,
+  pthDirectories,
+} from "../install/installed.ts";
+import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
+import { type Environment, readPyvenvCfg } from "../python/environment.ts";
+import { markerEnvironment } from "../python/interpreter.ts";
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Finding {
+  severity: Severity;
+  code: string;
+  /** What was found. */
+  message: string;
+  /** Why it matters. */
+  why: string;
+  /** The command (or action) that fixes it. */
+  fix?: string;
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The interpreter a script's `#!` line names (following the /bin/sh trampoline pip writes). */
+export function shebangInterpreter(path: string): string | null {
+  let head: string;
+  try {
+    const fd = openSync(path, "r");
+    const buffer = Buffer.alloc(512);
+    const length = readSync(fd, buffer, 0, 512, 0);
+    closeSync(fd);
+    head = buffer.subarray(0, length).toString("latin1");
+  } catch {
+    return null;
+  }
+  if (!head.startsWith("#!")) return null;
+  const lines = head.split("\n");
+  if (lines[0].trim() === "#!/bin/sh" && lines[1]?.startsWith("'''exec' ")) {
+    const match = /^'''exec' "?([^" ]+)"?/.exec(lines[1]);
+    if (match === null || match[1].includes("$(")) return null; // relocatable: finds python beside itself
+    return match[1];
+  }
+  const command = lines[0].slice(2).trim().split(/\s+/);
+  if (command[0] === "/usr/bin/env") return command[1] ?? null;
+  return command[0];
+}
+
+function topLevelNames(directory: string): Map<string, string> {
+  const names = new Map<string, string>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(directory);
+  } catch {
+    return names;
+  }
+  for (const entry of entries) {
+    if (
+      entry.startsWith(".") ||
+      entry === "__pycache__" ||
+      entry.endsWith(".dist-info") ||
+      entry.endsWith(".egg-info")
+    )
+      continue;
+    if (entry.endsWith(".pth") || entry.endsWith(".txt") || entry === "README") continue;
+    const path = join(directory, entry);
+    let isPackage = false;
+    try {
+      isPackage =
+        statSync(path).isDirectory() &&
+        (existsSync(join(path, "__init__.py")) ||
+          readdirSync(path).some((name) => name.endsWith(".py") || name.endsWith(".so")));
+    } catch {
+      continue;
+    }
+    const module = isPackage ? entry : /^([A-Za-z_][\w]*)\.(py|pyc|so|.*\.so)$/.exec(entry)?.[1];
+    if (module) names.set(module, path);
+  }
+  return names;
+}
+
+export interface DiagnoseInput {
+  context: DiscoveryContext;
+  environment: Environment | null;
+  /** Why this environment was chosen (or why none was). */
+  reason: string;
+}
+
+export function diagnose({ context, environment, reason }: DiagnoseInput): Finding[] {
+  const findings: Finding[] = [];
+  const { env } = context;
+  const found = (finding: Finding) => findings.push(finding);
+
+  // 1. What the commands on PATH really are.
+  const tools = Object.fromEntries(
+    ["python", "python3", "pip", "pip3"].map((name) => [name, whichOnPath(name, context)]),
+  );
+  const pythonPath = tools.python ?? tools.python3;
+  const pythonReal = pythonPath ? realPath(pythonPath) : null;
+  for (const pipName of ["pip", "pip3"]) {
+    const pip = tools[pipName];
+    if (!pip || !pythonPath) continue;
+    const interpreter = shebangInterpreter(pip);
+    if (interpreter === null) continue;
+    const pipPrefix = dirname(dirname(interpreter));
+    const pythonPrefix = dirname(dirname(pythonPath));
+    if (realPath(interpreter) !== pythonReal || pipPrefix !== pythonPrefix) {
+      found({
+        severity: "warning",
+        code: "pip-python-mismatch",
+        message: `\`${pipName}\` (${pip}) installs into ${interpreter}, but \`${tools.python ? "python" : "python3"}\` runs ${pythonPath}`,
+        why: `packages installed with \`${pipName} install\` will not be importable from \`python\`: the classic "installed it but import fails"`,
+        fix: `use \`python -m pip\` (or \`spice pip ... --python ${pythonPath}\`) so the installer and the interpreter are the same`,
+      });
+    }
+  }
+
+  // 2. The active environment against the interpreter in use.
+  if (env.VIRTUAL_ENV) {
+    if (!existsSync(join(env.VIRTUAL_ENV, "pyvenv.cfg"))) {
+      found({
+        severity: "error",
+        code: "virtual-env-missing",
+        message: `VIRTUAL_ENV is ${env.VIRTUAL_ENV}, which is not a virtual environment (no pyvenv.cfg)`,
+        why: "tools that honour VIRTUAL_ENV act on a directory that is gone or was never a venv",
+        fix: `deactivate, or recreate it: spice venv ${env.VIRTUAL_ENV}`,
+      });
+    } else if (pythonPath && !resolve(pythonPath).startsWith(`${resolve(env.VIRTUAL_ENV)}/`)) {
+      found({
+        severity: "warning",
+        code: "virtual-env-inactive",
+        message: `VIRTUAL_ENV is ${env.VIRTUAL_ENV}, but \`python\` on PATH is ${pythonPath}`,
+        why: "the environment you think is active is not the one `python` runs: PATH was changed after activation",
+        fix: `run \`source ${env.VIRTUAL_ENV}/bin/activate\` again, or call ${env.VIRTUAL_ENV}/bin/python directly`,
+      });
+    }
+  }
+  for (const variable of ["PYTHONPATH", "PYTHONHOME"]) {
+    if (env[variable]) {
+      found({
+        severity: "warning",
+        code: `${variable.toLowerCase()}-set`,
+        message: `${variable} is set (${env[variable]})`,
+        why:
+          variable === "PYTHONPATH"
+            ? "its directories come before site-packages: modules there shadow the installed ones in every environment"
+            : "it overrides where Python finds its standard library, for every interpreter",
+        fix: `unset ${variable}`,
+      });
+    }
+  }
+
+  if (environment === null) {
+    found({
+      severity: "info",
+      code: "no-environment",
+      message: `No environment to examine: ${reason}`,
+      why: "only PATH and variables were checked",
+      fix: "spice doctor --python PATH",
+    });
+    return findings;
+  }
+  const facts = environment.interpreter.facts;
+
+  // 3. The environment itself.
+  if (environment.kind === "venv") {
+    const config = readPyvenvCfg(environment.root);
+    const home = config?.get("home");
+    if (
+      home &&
+      !["python3", "python", `python${facts.version_info[0]}.${facts.version_info[1]}`].some((name) =>
+        existsSync(join(home, name)),
+      )
+    ) {
+      found({
+        severity: "error",
+        code: "venv-home-missing",
+        message: `The environment's base interpreter is gone: pyvenv.cfg says home = ${home}`,
+        why: "the venv was moved, copied from another machine, or built on another image (a Docker layer): its python cannot start",
+        fix: `spice venv --clear ${environment.root} --python <a Python ${facts.version_info[0]}.${facts.version_info[1]}>, then reinstall`,
+      });
+    }
+    if ((config?.get("include-system-site-packages") ?? "false").toLowerCase() === "true") {
+      found({
+        severity: "warning",
+        code: "system-site-packages",
+        message: "include-system-site-packages = true",
+        why: "the base interpreter's packages are importable from this environment, so it may use versions you never installed into it",
+        fix: `spice venv --clear ${environment.root} (without --system-site-packages)`,
+      });
+    }
+    const bin = join(environment.root, "bin");
+    for (const name of existsSync(bin) ? readdirSync(bin).sort() : []) {
+      const script = join(bin, name);
+      if (name.startsWith("python") || name.startsWith("activate") || name.startsWith("Activate")) continue;
+      const interpreter = shebangInterpreter(script);
+      if (interpreter === null || interpreter.startsWith("/bin/") || interpreter.startsWith("/usr/bin/env"))
+        continue;
+      if (!existsSync(interpreter)) {
+        found({
+          severity: "error",
+          code: "script-interpreter-missing",
+          message: `${script} runs ${interpreter}, which does not exist`,
+          why: "the script was written for another location of this environment (moved or copied venv): it fails with 'bad interpreter'",
+          fix: "reinstall the package that provides it: spice pip install --force-reinstall <package>",
+        });
+      } else if (!resolve(interpreter).startsWith(`${environment.root}/`)) {
+        found({
+          severity: "warning",
+          code: "script-interpreter-foreign",
+          message: `${script} runs ${interpreter}, outside this environment`,
+          why: "running it uses another interpreter's packages, not this environment's",
+          fix: "reinstall the package that provides it: spice pip install --force-reinstall <package>",
+        });
+      }
+    }
+  } else if (environment.kind === "system" && facts.externally_managed) {
+    found({
+      severity: "warning",
+      code: "externally-managed",
+      message: `${environment.interpreter.path} is an externally managed Python (PEP 668) and no virtual environment is in use`,
+      why: "installing into it can break the system's own tools, and what it imports depends on system packages",
+      fix: "spice venv && source .venv/bin/activate",
+    });
+  }
+  if (
+    facts.user_site_enabled &&
+    facts.user_site &&
+    existsSync(facts.user_site) &&
+    distributionsIn(facts.user_site).length > 0
+  ) {
+    found({
+      severity: "warning",
+      code: "user-site",
+      message: `The user site ${facts.user_site} is enabled and holds packages`,
+      why: "they are importable from this interpreter on top of its own site-packages, for this user only",
+      fix: "use a virtual environment (it ignores the user site), or set PYTHONNOUSERSITE=1",
+    });
+  }
+
+  // 4. The import path as Python builds it: PYTHONPATH, the stdlib, site-packages, .pth additions.
+  const pythonPathEntries = (env.PYTHONPATH ?? "").split(delimiter).filter((entry) => entry !== "");
+  const sites = [...environment.sitePackages];
+  if (
+    facts.user_site_enabled &&
+    facts.user_site &&
+    existsSync(facts.user_site) &&
+    environment.kind === "system"
+  )
+    sites.push(facts.user_site);
+  const searchPath: string[] = [...pythonPathEntries];
+  for (const site of sites) {
+    searchPath.push(site);
+    for (const added of pthDirectories(site)) {
+      searchPath.push(added);
+      const inside = [environment.root, facts.prefix, facts.base_prefix].some((root) =>
+        added.startsWith(`${root}/`),
+      );
+      if (!inside) {
+        found({
+          severity: "warning",
+          code: "pth-outside",
+          message: `A .pth file in ${site} adds ${added} to sys.path`,
+          why: "code outside the environment becomes importable from it (an editable install, or a leftover)",
+          fix: `remove the line (or the .pth file) from ${site} if it is not an editable install you made`,
+        });
+      }
+    }
+  }
+
+  // 5. Shadowing: one module name from several places on the path.
+  const providers = new Map<string, string[]>();
+  for (const entry of [...new Set(searchPath)]) {
+    for (const [module, path] of topLevelNames(entry)) {
+      const list = providers.get(module) ?? [];
+      list.push(path);
+      providers.set(module, list);
+    }
+  }
+  for (const [module, paths] of [...providers].sort()) {
+    if (paths.length < 2) continue;
+    found({
+      severity: "warning",
+      code: "shadowed-module",
+      message: `The module \`${module}\` is provided by ${paths.length} places: ${paths.join(", ")}`,
+      why: `\`import ${module}\` gets the first (${paths[0]}); the others are invisible, whatever versions they are`,
+      fix: `remove the copies you do not want (spice pip uninstall, or unset PYTHONPATH)`,
+    });
+  }
+
+  // 6. Distributions: duplicates, broken metadata, unmet requirements.
+  const byProject = new Map<string, InstalledDistribution[]>();
+  for (const site of [...new Set(searchPath)]) {
+    for (const distribution of distributionsIn(site)) {
+      if (!distribution.name) {
+        found({
+          severity: "error",
+          code: "broken-metadata",
+          message: `${distribution.path} has no valid metadata (no Name)`,
+          why: "tools cannot tell what it is: pip and spice skip it, imports may still find its files",
+          fix: `remove ${distribution.path} and reinstall the package`,
+        });
+        continue;
+      }
+      const list = byProject.get(distribution.canonicalName) ?? [];
+      list.push(distribution);
+      byProject.set(distribution.canonicalName, list);
+      if (distribution.format === "dist-info" && distribution.record === null) {
+        found({
+          severity: "warning",
+          code: "no-record",
+          message: `${distribution.name} ${distribution.displayVersion} has no RECORD (${distribution.path})`,
+          why: "nothing can uninstall or upgrade it cleanly: its files are unknown",
+          fix: `spice pip install --force-reinstall ${distribution.name}`,
+        });
+      }
+    }
+  }
+  for (const site of [...new Set(searchPath)]) {
+    for (const entry of existsSync(site) ? readdirSync(site) : []) {
+      if (entry.endsWith(".dist-info") && !existsSync(join(site, entry, "METADATA"))) {
+        found({
+          severity: "error",
+          code: "no-metadata",
+          message: `${join(site, entry)} has no METADATA`,
+          why: "a half-removed or half-installed distribution: tools ignore it, its files may remain importable",
+          fix: `remove ${join(site, entry)} and reinstall the package`,
+        });
+      }
+    }
+  }
+  for (const [project, list] of [...byProject].sort()) {
+    if (list.length < 2) continue;
+    // Two versions is a real conflict; the same version recorded twice (an .egg-info beside a
+    // .dist-info, as some system packages ship) is only untidy.
+    const versions = new Set(list.map((dist) => dist.displayVersion));
+    found({
+      severity: versions.size > 1 ? "error" : "warning",
+      code: "duplicate-distribution",
+      message: `${project} is installed ${list.length} times: ${list.map((dist) => `${dist.displayVersion} in ${dist.path}`).join("; ")}`,
+      why: `Python imports whichever comes first on sys.path (${list[0].displayVersion}), while tools may report another`,
+      fix: `spice pip uninstall ${project} (repeat until none is left), then install the version you want`,
+    });
+  }
+  const visible = installedDistributions(environment.sitePackages);
+  const markers = markerEnvironment(environment.interpreter);
+  const byName = new Map(visible.map((dist) => [dist.canonicalName, dist]));
+  for (const dist of visible) {
+    for (const requirement of dist.requirements()) {
+      if (requirement.marker !== null && !requirement.marker.evaluate({ ...markers, extra: "" })) continue;
+      const dependency = byName.get(requirement.canonicalName);
+      if (dependency === undefined) {
+        found({
+          severity: "error",
+          code: "missing-requirement",
+          message: `${dist.name} ${dist.displayVersion} requires ${requirement}, which is not installed`,
+          why: `importing ${dist.name} may fail, or it falls back to a copy outside the environment`,
+          fix: `spice pip install '${requirement.toString().split(";")[0]}'`,
+        });
+      } else if (dependency.version !== null && !requirement.specifier.contains(dependency.version, true)) {
+        found({
+          severity: "error",
+          code: "conflicting-requirement",
+          message: `${dist.name} ${dist.displayVersion} requires ${requirement}, but ${dependency.name} ${dependency.displayVersion} is installed`,
+          why: "the combination was never tested together and may break at run time",
+          fix: `spice pip install '${requirement.toString().split(";")[0]}'`,
+        });
+      }
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { runSpice, temporaryDirectory } from "./helpers.ts";
+import { buildWheel, simplePackage } from "./wheel-builder.ts";
+
+const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
+const work = temporaryDirectory("spice-doctor-");
+after(() => work.remove());
+const cacheDir = join(work.path, "cache");
+const wheels = join(work.path, "wheels");
+mkdirSync(wheels);
+const alpha = buildWheel(wheels, simplePackage("alpha", "1.0", { requires: ["beta>=1.0"] }));
+const beta = buildWheel(wheels, simplePackage("beta", "1.2"));
+
+interface Finding {
+  severity: string;
+  code: string;
+  message: string;
+  fix?: string;
+}
+
+/** A clean PATH: only the directories a case puts there. */
+function doctor(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; findings: Finding[] } {
+  const result = runSpice(["doctor", "--format", "json", ...args], {
+    cwd: work.path,
+    cacheDir,
+    env: { PATH: "/usr/bin:/bin", VIRTUAL_ENV: "", CONDA_PREFIX: "", PYTHONPATH: "", PYTHONHOME: "", ...env },
+  });
+  assert.ok(result.stdout, result.stderr);
+  return { status: result.status, findings: (JSON.parse(result.stdout) as { findings: Finding[] }).findings };
+}
+
+function codes(findings: Finding[]): string[] {
+  return findings.map((finding) => finding.code).sort();
+}
+
+function freshVenv(name: string, withPackages = true): { root: string; python: string; site: string } {
+  const root = join(work.path, name);
+  assert.equal(runSpice(["venv", root, "--python", "3.11"], { cacheDir }).status, 0);
+  const python = join(root, "bin", "python");
+  if (withPackages)
+    assert.equal(runSpice(["pip", "install", "--python", python, alpha, beta], { cacheDir }).status, 0);
+  return { root, python, site: join(root, "lib", "python3.11", "site-packages") };
+}
+
+describe("spice doctor", () => {
+  it("finds nothing wrong in a clean environment, and exits 0", () => {
+    const { python } = freshVenv("clean");
+    const result = doctor(["--python", python]);
+    assert.deepEqual(result.findings, []);
+    assert.equal(result.status, 0);
+  });
+
+  it("spots pip and python belonging to different interpreters", () => {
+    const bin = join(work.path, "mixed-bin");
+    mkdirSync(bin);
+    symlinkSync(join(PYENV, "3.11.7", "bin", "python3.11"), join(bin, "python"));
+    writeFileSync(join(bin, "pip"), `#!${join(PYENV, "3.12.1", "bin", "python3.12")}\nimport sys\n`);
+    chmodSync(join(bin, "pip"), 0o755);
+    const { findings, status } = doctor([], { PATH: `${bin}:/usr/bin:/bin` });
+    const mismatch = findings.find((finding) => finding.code === "pip-python-mismatch");
+    assert.ok(mismatch, JSON.stringify(findings));
+    assert.match(mismatch.fix ?? "", /python -m pip/);
+    assert.equal(status, 0, "a warning alone does not fail");
+    assert.equal(doctor(["--strict"], { PATH: `${bin}:/usr/bin:/bin` }).status, 1);
+  });
+
+  it("spots VIRTUAL_ENV pointing away from the python in use, or at nothing", () => {
+    const { root } = freshVenv("inactive", false);
+    assert.ok(
+      codes(doctor(["--python", join(root, "bin", "python")], { VIRTUAL_ENV: root }).findings).includes(
+        "virtual-env-inactive",
+      ),
+    );
+    const gone = doctor([], { VIRTUAL_ENV: join(work.path, "does-not-exist") });
+    assert.ok(codes(gone.findings).includes("virtual-env-missing"));
+    assert.equal(gone.status, 1);
+  });
+
+  it("spots a moved venv: its home and its scripts' interpreters gone", () => {
+    const { root, python } = freshVenv("moved");
+    const config = join(root, "pyvenv.cfg");
+    writeFileSync(config, readFileSync(config, "utf8").replace(/^home = .*$/m, "home = /nonexistent/bin"));
+    writeFileSync(join(root, "bin", "old-tool"), "#!/somewhere/else/bin/python\nprint(1)\n");
+    chmodSync(join(root, "bin", "old-tool"), 0o755);
+    const { findings, status } = doctor(["--python", python]);
+    assert.ok(codes(findings).includes("venv-home-missing"), JSON.stringify(findings));
+    assert.ok(codes(findings).includes("script-interpreter-missing"));
+    assert.equal(status, 1);
+  });
+
+  it("spots leakage: system site-packages, PYTHONPATH shadowing, .pth files adding outside paths", () => {
+    const { root, python, site } = freshVenv("leaky");
+    const config = join(root, "pyvenv.cfg");
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8").replace(
+        "include-system-site-packages = false",
+        "include-system-site-packages = true",
+      ),
+    );
+    const outside = join(work.path, "outside");
+    mkdirSync(join(outside, "beta"), { recursive: true });
+    writeFileSync(join(outside, "beta", "__init__.py"), "SHADOW = True\n");
+    writeFileSync(join(site, "extra.pth"), `${join(work.path, "elsewhere")}\n`);
+    mkdirSync(join(work.path, "elsewhere"), { recursive: true });
+    const { findings } = doctor(["--python", python], { PYTHONPATH: outside });
+    const found = codes(findings);
+    for (const code of ["system-site-packages", "pythonpath-set", "shadowed-module", "pth-outside"])
+      assert.ok(found.includes(code), `${code} in ${found}`);
+    const shadow = findings.find((finding) => finding.code === "shadowed-module");
+    assert.match(shadow?.message ?? "", /`beta` is provided by 2 places/);
+  });
+
+  it("spots duplicate, broken and unsatisfied distributions", () => {
+    const { python, site } = freshVenv("broken");
+    cpSync(join(site, "beta-1.2.dist-info"), join(site, "beta-1.0.dist-info"), { recursive: true });
+    writeFileSync(
+      join(site, "beta-1.0.dist-info", "METADATA"),
+      "Metadata-Version: 2.1\nName: beta\nVersion: 1.0\n",
+    );
+    rmSync(join(site, "alpha-1.0.dist-info", "RECORD"));
+    mkdirSync(join(site, "ghost-1.0.dist-info"));
+    const { findings, status } = doctor(["--python", python]);
+    const found = codes(findings);
+    for (const code of ["duplicate-distribution", "no-record", "no-metadata"])
+      assert.ok(found.includes(code), `${code} in ${found}`);
+    assert.equal(status, 1);
+    // An unmet requirement, as pip check would report it.
+    const missing = freshVenv("missing-dep", false);
+    assert.equal(
+      runSpice(["pip", "install", "--python", missing.python, alpha, "--no-deps"], { cacheDir }).status,
+      0,
+    );
+    assert.ok(codes(doctor(["--python", missing.python]).findings).includes("missing-requirement"));
+  });
+
+  it("warns when an externally managed Python is used without a venv", () => {
+    if (!existsSync("/usr/bin/python3")) return;
+    const { findings } = doctor(["--python", "/usr/bin/python3"]);
+    const managed = readFileSync("/usr/lib/python3.11/EXTERNALLY-MANAGED", { flag: "r" }).length > 0;
+    if (managed) assert.ok(codes(findings).includes("externally-managed"), JSON.stringify(codes(findings)));
+  });
+});
