@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
@@ -356,5 +365,87 @@ describe("which environment", () => {
     const prefix = join(work.path, "prefix-dir");
     assert.equal(spice(["pip", "install", beta, "--prefix", prefix, "--python", PYTHON]).status, 0);
     assert.ok(existsSync(join(prefix, "lib", "python3.11", "site-packages", "beta", "__init__.py")));
+  });
+});
+
+describe("more of spice pip", () => {
+  it("byte-compiles with --compile and records the compiled files", () => {
+    const path = venv("env-compile");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, beta, "--compile"]).status, 0);
+    const site = join(path, "lib", "python3.11", "site-packages");
+    assert.ok(existsSync(join(site, "beta", "__pycache__", "__init__.cpython-311.pyc")));
+    assert.match(
+      readFileSync(join(site, "beta-1.2.dist-info", "RECORD"), "utf8"),
+      /beta\/__pycache__\/__init__\.cpython-311\.pyc,sha256=/,
+    );
+    assert.equal(spice(["pip", "uninstall", "--python", python, "beta"]).status, 0);
+    assert.equal(existsSync(join(site, "beta")), false);
+  });
+
+  it("shows the dependency tree both ways", () => {
+    const path = venv("env-tree");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, alpha1, beta]).status, 0);
+    assert.equal(
+      spice(["pip", "tree", "--python", python]).stdout,
+      "alpha v1.0\n└── beta v1.2 [required: >=1.0]\n",
+    );
+    assert.equal(
+      spice(["pip", "tree", "--reverse", "--python", python, "beta"]).stdout,
+      "beta v1.2\n└── alpha v1.0\n",
+    );
+  });
+
+  it("refuses to uninstall a distribution without RECORD, with a hint", () => {
+    const path = venv("env-norecord");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, beta]).status, 0);
+    const site = join(path, "lib", "python3.11", "site-packages");
+    rmSync(join(site, "beta-1.2.dist-info", "RECORD"));
+    const result = spice(["pip", "uninstall", "--python", python, "beta"]);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /Cannot uninstall beta 1\.2: it has no RECORD file\n {2}caused by: .*\nhint: /,
+    );
+    assert.ok(existsSync(join(site, "beta", "__init__.py")));
+  });
+
+  it("installs into the user site with --user, and refuses --user inside a venv", () => {
+    const userBase = join(work.path, "userbase");
+    const result = spice(
+      ["pip", "install", beta, "--user", "--python", PYTHON, "--break-system-packages"],
+      work.path,
+      { PYTHONUSERBASE: userBase },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(existsSync(join(userBase, "bin", "beta-hello")));
+    const path = venv("env-user");
+    const refused = spice(["pip", "install", beta, "--user", "--python", join(path, "bin", "python")]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /Cannot install with --user into a virtual environment/);
+  });
+
+  it("writes relocatable scripts in a --relocatable venv, which keep working after a move", () => {
+    const path = join(work.path, "reloc");
+    assert.equal(spice(["venv", path, "--python", "3.11", "--relocatable"]).status, 0);
+    assert.equal(spice(["pip", "install", "--python", join(path, "bin", "python"), beta]).status, 0);
+    const moved = join(work.path, "reloc-moved");
+    renameSync(path, moved);
+    assert.equal(run(join(moved, "bin", "beta-hello"), []).stdout, "beta 1.2 says hello\n");
+  });
+});
+
+describe("spice cache", () => {
+  it("reports, cleans by package, prunes and clears", () => {
+    const dir = spice(["cache", "dir"]);
+    assert.equal(dir.stdout.trim(), cacheDir);
+    assert.match(spice(["cache", "info"]).stdout, /wheels-v1 +\d/);
+    const clean = spice(["cache", "clean", "beta"]);
+    assert.match(clean.stderr, /Removed 1 cache entry for beta/);
+    assert.equal(spice(["cache", "prune"]).status, 0);
+    assert.equal(spice(["cache", "clean"]).status, 0);
+    assert.equal(existsSync(cacheDir), false);
   });
 });

@@ -2,9 +2,9 @@
 // temporary directory inside the bucket, then renamed into place), so that concurrent spice
 // processes sharing a cache never see a partial entry.
 
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { nodeCrypto } from "../util/lazy-builtins.ts";
 
 export const BUCKETS = {
   wheels: "wheels-v1",
@@ -38,7 +38,10 @@ export class Cache {
       if (isValid(path)) return path;
       rmSync(path, { recursive: true, force: true });
     }
-    const staging = join(this.bucket(bucket), `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+    const staging = join(
+      this.bucket(bucket),
+      `.tmp-${process.pid}-${nodeCrypto().randomBytes(6).toString("hex")}`,
+    );
     mkdirSync(staging, { recursive: true });
     try {
       build(staging);

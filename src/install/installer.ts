@@ -3,7 +3,6 @@
 // generate (rewritten scripts, console scripts, INSTALLER, REQUESTED, direct_url.json, RECORD),
 // remove what replaced versions left behind, all inside one Transaction.
 
-import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   constants,
@@ -20,6 +19,7 @@ import type { Environment } from "../python/environment.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { SpiceError } from "../util/error.ts";
 import { recordHash } from "../util/hash.ts";
+import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { consoleScript, parseEntryPoints, RELOCATABLE_SHEBANG, shebang } from "./entry-points.ts";
 import { distributionFiles, type InstalledDistribution, installedDistributions } from "./installed.ts";
 import { pruneEmptyDirectories, Transaction } from "./transaction.ts";
@@ -405,7 +405,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       }
     }
     if (compileTargets.length > 0) {
-      const result = spawnSync(environment.python, ["-E", "-c", COMPILE_SCRIPT], {
+      const result = nodeChildProcess().spawnSync(environment.python, ["-E", "-c", COMPILE_SCRIPT], {
         input: compileTargets.map(([source, target]) => `${source}\0${target}`).join("\n"),
         encoding: "utf8",
       });

@@ -236,8 +236,12 @@ export function prefixEnvironment(interpreter: Interpreter, directory: string): 
 /** `--user`: the user site (~/.local on Linux). */
 export function userEnvironment(interpreter: Interpreter, env: NodeJS.ProcessEnv = process.env): Environment {
   const facts = interpreter.facts;
+  // PYTHONUSERBASE moves the user site (the cached inspection ran with -E, so it did not see it).
   const base = env.PYTHONUSERBASE || join(homedir(), ".local");
-  const site = facts.user_site ?? join(base, "lib", `python${versionShort(facts)}`, "site-packages");
+  const site =
+    env.PYTHONUSERBASE || facts.user_site === null
+      ? join(base, "lib", `python${versionShort(facts)}`, "site-packages")
+      : facts.user_site;
   return {
     kind: "user",
     root: base,

@@ -1,14 +1,14 @@
 // Facts about one Python interpreter, gathered by running it once with a small script and cached
 // on disk keyed by the interpreter's real path, size and mtime, so that later runs spawn nothing.
 
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { MarkerEnvironment } from "../standards/marker.ts";
 import { sysTags, type Tag, type TagFacts } from "../standards/tags.ts";
 import { SpiceError } from "../util/error.ts";
 import { writeFileAtomic } from "../util/fs.ts";
+import { sha256Hex } from "../util/hash.ts";
+import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { INSPECT_SCRIPT } from "./inspect-script.ts";
 
 /** The JSON the inspection script prints. */
@@ -79,7 +79,7 @@ interface CacheEntry {
 // Keyed by the path as invoked, not its real path: a venv's bin/python is a link to its base
 // interpreter, yet Python behaves differently through it (it finds pyvenv.cfg beside the link).
 function cacheFile(cacheDir: string, path: string): string {
-  const digest = createHash("sha256").update(path).digest("hex").slice(0, 32);
+  const digest = sha256Hex(path).slice(0, 32);
   return join(cacheDir, "interpreters-v1", `${digest}.json`);
 }
 
@@ -154,7 +154,7 @@ export function inspectInterpreter(givenPath: string, options: InspectOptions): 
 
 function runInspection(path: string, timeoutMs: number): InterpreterFacts {
   // -E: ignore PYTHON* variables, so that PYTHONPATH and friends cannot change the answer.
-  const result = spawnSync(path, ["-E", "-c", INSPECT_SCRIPT], {
+  const result = nodeChildProcess().spawnSync(path, ["-E", "-c", INSPECT_SCRIPT], {
     encoding: "utf8",
     timeout: timeoutMs,
     killSignal: "SIGKILL",

@@ -1,12 +1,12 @@
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "./lazy-builtins.ts";
 
 export function sha256Hex(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
+  return nodeCrypto().createHash("sha256").update(data).digest("hex");
 }
 
 /** RECORD's hash form (PEP 376/627): `sha256=` and the urlsafe base64 digest without padding. */
 export function recordHash(data: Uint8Array | string): string {
-  return `sha256=${createHash("sha256").update(data).digest("base64url")}`;
+  return `sha256=${nodeCrypto().createHash("sha256").update(data).digest("base64url")}`;
 }
 
 /** Parses `algorithm=urlsafe-b64` from RECORD into [algorithm, hex]. */
@@ -20,7 +20,7 @@ export function parseRecordHash(text: string): [string, string] | null {
 
 export function digestHex(algorithm: string, data: Uint8Array): string | null {
   try {
-    return createHash(algorithm).update(data).digest("hex");
+    return nodeCrypto().createHash(algorithm).update(data).digest("hex");
   } catch {
     return null;
   }

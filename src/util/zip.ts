@@ -3,7 +3,7 @@
 // directory first, then chosen members, later over HTTP range requests) and native inflate is
 // several times faster than the pure-JavaScript inflaters the zip libraries bundle.
 
-import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
+import { nodeZlib } from "./lazy-builtins.ts";
 
 export class ZipError extends Error {
   override name = "ZipError";
@@ -160,14 +160,15 @@ export function readMember(data: Buffer, entry: ZipEntry, base: number): Buffer 
   if (entry.method === 0) content = raw;
   else if (entry.method === 8) {
     try {
-      content = inflateRawSync(raw, { maxOutputLength: Math.max(entry.size, 1) });
+      content = nodeZlib().inflateRawSync(raw, { maxOutputLength: Math.max(entry.size, 1) });
     } catch (error) {
       throw new ZipError(`${entry.name}: cannot inflate (${(error as Error).message})`);
     }
   } else throw new ZipError(`${entry.name}: unsupported compression method ${entry.method}`);
   if (content.length !== entry.size)
     throw new ZipError(`${entry.name}: size is ${content.length}, directory says ${entry.size}`);
-  if (crc32(content) >>> 0 !== entry.crc >>> 0) throw new ZipError(`${entry.name}: CRC-32 mismatch`);
+  if (nodeZlib().crc32(content) >>> 0 !== entry.crc >>> 0)
+    throw new ZipError(`${entry.name}: CRC-32 mismatch`);
   return content;
 }
 
@@ -187,10 +188,10 @@ export function createZip(members: readonly ZipInput[]): Buffer {
     const name = Buffer.from(member.name, "utf8");
     const data =
       typeof member.data === "string" ? Buffer.from(member.data, "utf8") : Buffer.from(member.data);
-    const compressed = deflateRawSync(data);
+    const compressed = nodeZlib().deflateRawSync(data);
     const useDeflate = compressed.length < data.length;
     const body = useDeflate ? compressed : data;
-    const crc = crc32(data) >>> 0;
+    const crc = nodeZlib().crc32(data) >>> 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_SIGNATURE, 0);
     local.writeUInt16LE(20, 4);

@@ -18,6 +18,7 @@ import {
   wheelsInDirectory,
 } from "../../install/local-wheels.ts";
 import { unpackedWheel } from "../../install/wheel-cache.ts";
+import { readPyvenvCfg } from "../../python/environment.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
@@ -156,6 +157,9 @@ export function install(args: ParsedArgs, context: CommandContext): number {
       environment,
       linkMode: (linkMode as LinkMode | undefined) ?? null,
       compile: flag(args, "compile") && !flag(args, "no-compile"),
+      // A venv created with --relocatable gets scripts that find python beside themselves.
+      relocatableScripts:
+        environment.kind === "venv" && readPyvenvCfg(environment.root)?.get("relocatable") === "true",
       onLinkModeFallback: (message) => context.output.verbose(message),
     });
     if (result.recovered) context.output.warn("rolled back an install that was interrupted earlier");
