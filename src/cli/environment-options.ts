@@ -2,6 +2,7 @@
 // "Using ... environment at ..." line every changing command prints first.
 
 import { relative } from "node:path";
+import { recoverIfInterrupted } from "../install/transaction.ts";
 import type { Environment } from "../python/environment.ts";
 import { type Selection, type SelectOptions, selectEnvironment } from "../python/select.ts";
 import { flag, type OptionSpec, type ParsedArgs, value } from "./args.ts";
@@ -51,6 +52,11 @@ export function selectFromArgs(args: ParsedArgs, context: CommandContext, modifi
     { cacheDir: context.cacheDir },
   );
   context.output.verbose(`environment: ${selection.environment.root} (chosen by ${selection.reason})`);
+  // A change that a killed spice left half done is undone before anything reads the environment.
+  const { environment } = selection;
+  if (recoverIfInterrupted(environment.scheme.purelib, `The environment at ${environment.root}`)) {
+    context.output.warn(`rolled back an interrupted change in ${environment.root}`);
+  }
   return selection;
 }
 

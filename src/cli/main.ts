@@ -227,14 +227,24 @@ function applyGlobal(
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+// A worker thread started from this bundle (install/parallel-unpack.ts passes --spice-worker)
+// does its task instead of running the CLI; checking argv keeps worker_threads off start-up.
+if (process.argv[2] === "--spice-worker") {
+  const { parentPort, workerData } = await import("node:worker_threads");
+  if (workerData?.task === "unpack-wheels") {
+    const { runUnpackTask } = await import("../install/parallel-unpack.ts");
+    runUnpackTask(workerData, (message) => parentPort?.postMessage(message));
+  }
+} else {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}

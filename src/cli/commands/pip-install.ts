@@ -17,6 +17,7 @@ import {
   selectLocalWheels,
   wheelsInDirectory,
 } from "../../install/local-wheels.ts";
+import { unpackIntoCache } from "../../install/parallel-unpack.ts";
 import { unpackedWheel } from "../../install/wheel-cache.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
 import { canonicalizeName } from "../../standards/name.ts";
@@ -80,7 +81,7 @@ function directUrlFor(wheel: LocalWheel, sha256: string): object {
   };
 }
 
-export function install(args: ParsedArgs, context: CommandContext): number {
+export async function install(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = performance.now();
   const linkMode = value(args, "link-mode");
   if (linkMode !== undefined && !LINK_MODES.includes(linkMode))
@@ -145,6 +146,17 @@ export function install(args: ParsedArgs, context: CommandContext): number {
   mkdirSync(environment.scheme.purelib, { recursive: true });
   const scratch = mkdtempSync(join(environment.scheme.purelib, "..", ".spice-unpack-"));
   try {
+    if (cache !== null) {
+      // Fill the cache first, on two threads when there is enough to unpack.
+      // The worker runs this same bundle; under the TypeScript test loader there is none.
+      const oneThread = context.env.SPICE_UNPACK_THREADS === "1";
+      const entry = !oneThread && process.argv[1]?.endsWith(".mjs") ? pathToFileURL(process.argv[1]) : null;
+      await unpackIntoCache(
+        toInstall.map((selection) => selection.wheel.path),
+        cache,
+        entry,
+      );
+    }
     const items: InstallItem[] = toInstall.map((selection) => {
       const wheel = unpackedWheel(selection.wheel.path, cache, scratch);
       return {
