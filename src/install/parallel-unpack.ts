@@ -6,7 +6,7 @@
 import { statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { Cache } from "../cache/store.ts";
-import { unpackedWheel } from "./wheel-cache.ts";
+import { cachedWheel, type UnpackedWheel, unpackedWheel } from "./wheel-cache.ts";
 
 /** Below this many bytes of wheels, a worker's start-up costs more than it saves. */
 const PARALLEL_THRESHOLD = 4 * 1024 * 1024;
@@ -17,12 +17,31 @@ export interface UnpackTask {
   paths: string[];
 }
 
-/** Warms the cache with `paths`, half of them on a worker thread when they are large enough. */
+/**
+ * The unpacked form of every wheel: intact cache entries as they are, the rest unpacked into the
+ * cache, half of them on a worker thread when there is enough to unpack.
+ */
 export async function unpackIntoCache(
   paths: readonly string[],
   cache: Cache,
   workerEntry: URL | null,
-): Promise<void> {
+): Promise<Map<string, UnpackedWheel>> {
+  const result = new Map<string, UnpackedWheel>();
+  const missing: string[] = [];
+  for (const path of paths) {
+    const found = cachedWheel(path, cache);
+    if (found === null) missing.push(path);
+    else result.set(path, found);
+  }
+  await buildEntries(missing, cache, workerEntry);
+  for (const path of missing) {
+    // Just built (by this process or the worker): no need to check every file again.
+    result.set(path, cachedWheel(path, cache, false) ?? unpackedWheel(path, cache, ""));
+  }
+  return result;
+}
+
+async function buildEntries(paths: readonly string[], cache: Cache, workerEntry: URL | null): Promise<void> {
   const sizes = paths.map((path) => statSync(path).size);
   const total = sizes.reduce((sum, size) => sum + size, 0);
   if (workerEntry === null || paths.length < 2 || total < PARALLEL_THRESHOLD) {

@@ -139,6 +139,14 @@ function localArchiveDigest(path: string, cache: Cache): string {
   return sha256;
 }
 
+/** The wheel's intact cache entry, or null when it must be (re)built. `verify` checks every file. */
+export function cachedWheel(path: string, cache: Cache, verify = true): UnpackedWheel | null {
+  const directory = cache.entryPath(BUCKETS.wheels, localArchiveDigest(path, cache));
+  const manifest = readManifest(directory);
+  if (manifest === null || (verify && !isIntact(directory, manifest))) return null;
+  return { root: join(directory, "files"), manifest, source: path };
+}
+
 /**
  * The wheel at `path`, unpacked: from the cache when an intact entry exists, else opened,
  * checked and unpacked into it. Without a cache, into `scratch` (a directory the caller removes).

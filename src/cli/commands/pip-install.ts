@@ -18,7 +18,7 @@ import {
   wheelsInDirectory,
 } from "../../install/local-wheels.ts";
 import { unpackIntoCache } from "../../install/parallel-unpack.ts";
-import { unpackedWheel } from "../../install/wheel-cache.ts";
+import { type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
@@ -146,19 +146,20 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
   mkdirSync(environment.scheme.purelib, { recursive: true });
   const scratch = mkdtempSync(join(environment.scheme.purelib, "..", ".spice-unpack-"));
   try {
+    // Fill the cache first, on two threads when there is enough to unpack.
+    let prepared = new Map<string, UnpackedWheel>();
     if (cache !== null) {
-      // Fill the cache first, on two threads when there is enough to unpack.
       // The worker runs this same bundle; under the TypeScript test loader there is none.
       const oneThread = context.env.SPICE_UNPACK_THREADS === "1";
       const entry = !oneThread && process.argv[1]?.endsWith(".mjs") ? pathToFileURL(process.argv[1]) : null;
-      await unpackIntoCache(
+      prepared = await unpackIntoCache(
         toInstall.map((selection) => selection.wheel.path),
         cache,
         entry,
       );
     }
     const items: InstallItem[] = toInstall.map((selection) => {
-      const wheel = unpackedWheel(selection.wheel.path, cache, scratch);
+      const wheel = prepared.get(selection.wheel.path) ?? unpackedWheel(selection.wheel.path, cache, scratch);
       return {
         wheel,
         requested: selection.requested,
