@@ -3,6 +3,7 @@
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { recordHash } from "../src/util/hash.ts";
 import { createZip, type ZipInput } from "../src/util/zip.ts";
 
@@ -83,4 +84,53 @@ export function simplePackage(name: string, version: string, extra: Partial<Whee
     consoleScripts: { [`${name}-hello`]: `${module}:main` },
     ...extra,
   };
+}
+
+function tarHeader(name: string, size: number): Buffer {
+  const header = Buffer.alloc(512);
+  header.write(name, 0, 100, "utf8");
+  header.write("0000644\0", 100);
+  header.write("0000000\0", 108);
+  header.write("0000000\0", 116);
+  header.write(`${size.toString(8).padStart(11, "0")}\0`, 124);
+  header.write("00000000000\0", 136);
+  header.write("        ", 148);
+  header.write("0", 156);
+  header.write("ustar\0", 257);
+  header.write("00", 263);
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
+  return header;
+}
+
+/** A source distribution with a static PKG-INFO (Metadata 2.2) and a pyproject.toml. */
+export function buildSdist(
+  directory: string,
+  name: string,
+  version: string,
+  requires: string[] = [],
+): string {
+  const stem = `${name.replace(/[-_.]+/g, "_")}-${version}`;
+  const pkgInfo = [
+    `Metadata-Version: 2.2`,
+    `Name: ${name}`,
+    `Version: ${version}`,
+    ...requires.map((r) => `Requires-Dist: ${r}`),
+    "",
+    "",
+  ].join("\n");
+  const files: Array<[string, string]> = [
+    [`${stem}/PKG-INFO`, pkgInfo],
+    [`${stem}/pyproject.toml`, `[project]\nname = "${name}"\nversion = "${version}"\n`],
+  ];
+  const blocks: Buffer[] = [];
+  for (const [path, content] of files) {
+    const data = Buffer.from(content);
+    blocks.push(tarHeader(path, data.length), data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  const path = join(directory, `${stem}.tar.gz`);
+  writeFileSync(path, gzipSync(Buffer.concat(blocks)));
+  return path;
 }

@@ -49,6 +49,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./commands/pip.ts")).command,
   },
   {
+    name: "serve",
+    summary: "Serve a directory of wheels and sdists as a package index over HTTP",
+    load: async () => (await import("./commands/serve.ts")).command,
+  },
+  {
     name: "cache",
     summary: "Show, clean or prune spice's cache",
     load: async () => (await import("./commands/cache.ts")).command,

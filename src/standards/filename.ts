@@ -94,3 +94,11 @@ export function parseSdistFilename(filename: string): SdistFilename {
     throw new InvalidSdistFilename(`Invalid sdist filename (invalid version): '${filename}'`);
   return { filename, name: canonicalizeName(stem.slice(0, dash)), version };
 }
+
+export function tryParseSdistFilename(filename: string): SdistFilename | null {
+  try {
+    return parseSdistFilename(filename);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { negotiate, parseHtmlPage, parseJsonPage, parseProjectPage, SIMPLE_JSON } from "./simple-api.ts";
+
+describe("simple repository API pages", () => {
+  it("read PEP 503 HTML: relative links, hash fragments, base href, yanked, metadata and requires-python", () => {
+    const html = `<!DOCTYPE html><html><head><base href="https://files.example/root/"></head><body>
+      <a href="pkg-1.0-py3-none-any.whl#sha256=ABCDEF" data-requires-python="&gt;=3.8" data-core-metadata="sha256=1234">pkg-1.0-py3-none-any.whl</a>
+      <a href='../other/pkg-0.9.tar.gz' data-yanked>pkg-0.9.tar.gz</a>
+      <a href="pkg-0.8.tar.gz" data-yanked="bad &amp; old" data-dist-info-metadata="true">pkg-0.8.tar.gz</a>
+    </body></html>`;
+    const page = parseHtmlPage(html, "https://index.example/simple/pkg/", "pkg");
+    assert.deepEqual(
+      page.files.map((file) => [
+        file.filename,
+        file.url,
+        file.hashes,
+        file.requiresPython,
+        file.yanked,
+        file.coreMetadata,
+      ]),
+      [
+        [
+          "pkg-1.0-py3-none-any.whl",
+          "https://files.example/root/pkg-1.0-py3-none-any.whl",
+          { sha256: "abcdef" },
+          ">=3.8",
+          null,
+          { sha256: "1234" },
+        ],
+        ["pkg-0.9.tar.gz", "https://files.example/other/pkg-0.9.tar.gz", {}, null, "", false],
+        ["pkg-0.8.tar.gz", "https://files.example/root/pkg-0.8.tar.gz", {}, null, "bad & old", {}],
+      ],
+    );
+  });
+
+  it("read PEP 691 JSON with PEP 700 fields, and refuse malformed pages", () => {
+    const json = JSON.stringify({
+      meta: { "api-version": "1.1" },
+      name: "Pkg",
+      versions: ["1.0"],
+      files: [
+        {
+          filename: "pkg-1.0.tar.gz",
+          url: "../../f/pkg-1.0.tar.gz",
+          hashes: { sha256: "AB" },
+          yanked: true,
+          size: 10,
+          "upload-time": "2024-01-01T00:00:00Z",
+        },
+      ],
+    });
+    const page = parseJsonPage(json, "https://index.example/simple/pkg/", "pkg");
+    assert.equal(page.files[0].url, "https://index.example/f/pkg-1.0.tar.gz");
+    assert.equal(page.files[0].yanked, "");
+    assert.equal(page.files[0].size, 10);
+    assert.deepEqual(page.versions, ["1.0"]);
+    for (const bad of [
+      "{",
+      "[]",
+      '{"files": 3}',
+      '{"meta": {"api-version": "2.0"}, "files": []}',
+      '{"files": [{"url": "x"}]}',
+    ]) {
+      assert.throws(
+        () => parseJsonPage(bad, "https://i.example/simple/p/", "p"),
+        { name: "InvalidIndexPage" },
+        bad,
+      );
+    }
+    assert.throws(() => parseProjectPage("x", "application/pdf", "https://i.example/", "p"), {
+      name: "InvalidIndexPage",
+    });
+  });
+
+  it("negotiate the representation by Accept quality", () => {
+    assert.equal(negotiate(`${SIMPLE_JSON}, text/html;q=0.1`), "json");
+    assert.equal(negotiate(`${SIMPLE_JSON};q=0.1, text/html`), "html");
+    assert.equal(negotiate(undefined), "html");
+    assert.equal(negotiate("image/png"), null);
+  });
+});

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { parseProjectPage, SIMPLE_JSON } from "../src/index/simple-api.ts";
+import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
+import { runSpice, temporaryDirectory } from "./helpers.ts";
+import { buildSdist, buildWheel, simplePackage } from "./wheel-builder.ts";
+
+const PYTHON = join(
+  process.env.PYENV_ROOT || join(homedir(), ".pyenv"),
+  "versions",
+  "3.11.7",
+  "bin",
+  "python3",
+);
+const work = temporaryDirectory("spice-serve-");
+const files = join(work.path, "files");
+mkdirSync(files);
+buildWheel(files, simplePackage("alpha", "1.0", { requires: ["beta>=1.0"] }));
+buildWheel(files, { ...simplePackage("alpha", "2.0"), summary: "yanked release" });
+buildWheel(files, simplePackage("beta", "1.2"));
+buildSdist(files, "gamma", "0.5", ["beta"]);
+writeFileSync(join(files, "yanked.txt"), "alpha-2.0-py3-none-any.whl broken build\n");
+let server: IndexServer;
+before(async () => {
+  server = await startIndexServer({ directory: files });
+});
+after(async () => {
+  await server.close();
+  work.remove();
+});
+
+function runAsync(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("exit", (status) => resolve({ status, stderr }));
+  });
+}
+
+async function page(name: string, accept: string) {
+  const response = await fetch(`${server.url}${name}/`, { headers: { accept } });
+  return { response, body: await response.text() };
+}
+
+describe("spice serve", () => {
+  it("serves PEP 691 JSON and PEP 503 HTML by content negotiation", async () => {
+    const json = await page("alpha", `${SIMPLE_JSON}, text/html;q=0.1`);
+    assert.equal(json.response.headers.get("content-type"), SIMPLE_JSON);
+    const parsed = parseProjectPage(json.body, SIMPLE_JSON, `${server.url}alpha/`, "alpha");
+    assert.deepEqual(parsed.versions, ["1.0", "2.0"]);
+    const yanked = parsed.files.find((file) => file.filename.startsWith("alpha-2.0"));
+    assert.equal(yanked?.yanked, "broken build");
+    assert.match(yanked?.hashes.sha256 ?? "", /^[0-9a-f]{64}$/);
+    assert.ok(yanked?.coreMetadata && "sha256" in yanked.coreMetadata);
+    const html = await page("alpha", "text/html");
+    assert.match(
+      html.response.headers.get("content-type") ?? "",
+      /^application\/vnd\.pypi\.simple\.v1\+html/,
+    );
+    const fromHtml = parseProjectPage(html.body, "text/html", `${server.url}alpha/`, "alpha");
+    assert.deepEqual(
+      fromHtml.files.map((file) => [file.filename, file.yanked, file.hashes.sha256]),
+      parsed.files.map((file) => [file.filename, file.yanked, file.hashes.sha256]),
+    );
+    assert.equal((await page("alpha", "application/x-nothing")).response.status, 406);
+    const redirected = await fetch(`${server.url}Alpha/`, { redirect: "manual" });
+    assert.equal(redirected.status, 301);
+    assert.equal(redirected.headers.get("location"), "/simple/alpha/");
+  });
+
+  it("serves metadata files and byte ranges, and reads sdists' PKG-INFO", async () => {
+    const json = parseProjectPage(
+      (await page("beta", SIMPLE_JSON)).body,
+      SIMPLE_JSON,
+      `${server.url}beta/`,
+      "beta",
+    );
+    const metadata = await (await fetch(`${json.files[0].url}.metadata`)).text();
+    assert.match(metadata, /^Metadata-Version: 2\.1\nName: beta\nVersion: 1\.2\n/);
+    const ranged = await fetch(json.files[0].url, { headers: { range: "bytes=-22" } });
+    assert.equal(ranged.status, 206);
+    assert.equal(Buffer.from(await ranged.arrayBuffer()).readUInt32LE(0), 0x06054b50);
+    const gamma = parseProjectPage(
+      (await page("gamma", SIMPLE_JSON)).body,
+      SIMPLE_JSON,
+      `${server.url}gamma/`,
+      "gamma",
+    );
+    assert.equal(gamma.files[0].filename, "gamma-0.5.tar.gz");
+    assert.equal((await fetch(`${server.url}nope/`)).status, 404);
+  });
+
+  it("is an index pip 23.2.1 installs from, skipping the yanked release", async () => {
+    const venv = join(work.path, "venv");
+    assert.equal(
+      runSpice(["venv", venv, "--python", "3.11"], { cacheDir: join(work.path, "cache") }).status,
+      0,
+    );
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PIP_CONFIG_FILE: "/dev/null",
+      PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    };
+    for (const key of Object.keys(env))
+      if (key.startsWith("PIP_") && !["PIP_CONFIG_FILE", "PIP_DISABLE_PIP_VERSION_CHECK"].includes(key))
+        delete env[key];
+    // The server runs in this process: pip must run without blocking its event loop.
+    const pip = await runAsync(
+      PYTHON,
+      ["-m", "pip", "--python", join(venv, "bin", "python"), "install", "--index-url", server.url, "alpha"],
+      env,
+    );
+    assert.equal(pip.status, 0, pip.stderr);
+    const freeze = spawnSync(PYTHON, ["-m", "pip", "--python", join(venv, "bin", "python"), "freeze"], {
+      encoding: "utf8",
+      env,
+    });
+    assert.equal(freeze.stdout, "alpha==1.0\nbeta==1.2\n");
+  });
+});
