@@ -17,7 +17,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../util/fs.ts";
-import { acquireLock, type Lock } from "../util/lock.ts";
+import { acquireLock, isRunning, type Lock } from "../util/lock.ts";
 
 interface Journal {
   created: string[];
@@ -157,8 +157,27 @@ export function listTree(directory: string): string[] {
   return out;
 }
 
+/** Unpacking scratch directories are named `<prefix><pid>-<random>` beside site-packages. */
+export const SCRATCH_PREFIX = ".spice-unpack-";
+
+/** Removes scratch directories whose spice process is gone (killed mid-install). */
+export function removeStaleScratch(directory: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(SCRATCH_PREFIX)) continue;
+    const pid = Number.parseInt(name.slice(SCRATCH_PREFIX.length), 10);
+    if (Number.isNaN(pid) || !isRunning(pid)) rmSync(join(directory, name), { recursive: true, force: true });
+  }
+}
+
 /** Finishes (rolls back) an interrupted change in the environment whose state lives in `stateDirectory`. */
 export function recoverIfInterrupted(stateDirectory: string, what: string): boolean {
+  removeStaleScratch(dirname(stateDirectory));
   if (!existsSync(join(stateDirectory, JOURNAL)) && !existsSync(join(stateDirectory, BACKUP))) return false;
   const transaction = new Transaction(stateDirectory, what);
   transaction.commit();

@@ -4,7 +4,8 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { SpiceError } from "./error.ts";
 
-function isRunning(pid: number): boolean {
+/** Is a process with this pid alive (EPERM: alive, owned by someone else)? */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -18,6 +18,7 @@ import {
   wheelsInDirectory,
 } from "../../install/local-wheels.ts";
 import { unpackIntoCache } from "../../install/parallel-unpack.ts";
+import { SCRATCH_PREFIX } from "../../install/transaction.ts";
 import { type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
 import { canonicalizeName } from "../../standards/name.ts";
@@ -144,7 +145,12 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
   const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
   // Unpacking without a cache happens beside the environment (same filesystem, so links work).
   mkdirSync(environment.scheme.purelib, { recursive: true });
-  const scratch = mkdtempSync(join(environment.scheme.purelib, "..", ".spice-unpack-"));
+  // Without a cache, wheels are unpacked beside the environment (same filesystem, so links
+  // work); the pid in the name lets a later run remove what a killed one left.
+  const scratch =
+    cache === null
+      ? mkdtempSync(join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-`))
+      : "";
   try {
     // Fill the cache first, on two threads when there is enough to unpack.
     let prepared = new Map<string, UnpackedWheel>();
@@ -194,7 +200,7 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
     for (const [, line] of changes) context.output.info(line);
     return 0;
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    if (scratch !== "") rmSync(scratch, { recursive: true, force: true });
   }
 }
 
