@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import type { SpiceError } from "../util/error.ts";
+import { redactUrl } from "../util/redact.ts";
+import { HttpClient } from "./http.ts";
+
+const work = mkdtempSync(join(tmpdir(), "spice-http-"));
+const servers: Server[] = [];
+after(async () => {
+  for (const server of servers) server.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function serve(
+  host: string,
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const address = server.address() as { port: number };
+  return `http://${host}:${address.port}`;
+}
+
+describe("the index HTTP client", () => {
+  it("retries server errors and dropped connections", async () => {
+    let calls = 0;
+    const base = await serve("127.0.0.1", (request, response) => {
+      calls++;
+      if (calls === 1) return void request.socket.destroy();
+      if (calls === 2) {
+        response.writeHead(503);
+        return void response.end();
+      }
+      response.end("ok");
+    });
+    const client = new HttpClient({ cacheDirectory: null, retries: 3 });
+    const result = await client.fetch(`${base}/page`);
+    assert.equal(result.status, 200);
+    assert.equal(result.body.toString(), "ok");
+    assert.equal(calls, 3);
+    await client.close();
+  });
+
+  it("sends netrc credentials to their host only, never across a redirect", async () => {
+    const seen: Array<[string, string | undefined]> = [];
+    const other = await serve("127.0.0.2", (request, response) => {
+      seen.push(["other", request.headers.authorization]);
+      response.end("elsewhere");
+    });
+    const base = await serve("127.0.0.1", (request, response) => {
+      seen.push(["origin", request.headers.authorization]);
+      if (!request.headers.authorization) {
+        response.writeHead(401);
+        return void response.end();
+      }
+      response.writeHead(302, { location: `${other}/file` });
+      response.end();
+    });
+    const netrc = join(work, "netrc");
+    writeFileSync(netrc, "machine 127.0.0.1 login alice password s3cret\n");
+    const client = new HttpClient({ cacheDirectory: null, netrc });
+    const result = await client.fetch(`${base}/simple/`);
+    assert.equal(result.body.toString(), "elsewhere");
+    assert.deepEqual(seen, [
+      ["origin", `Basic ${Buffer.from("alice:s3cret").toString("base64")}`],
+      ["other", undefined],
+    ]);
+    await client.close();
+  });
+
+  it("caches pages, revalidates with ETag, and works offline from the cache", async () => {
+    let full = 0;
+    let notModified = 0;
+    const base = await serve("127.0.0.1", (request, response) => {
+      if (request.headers["if-none-match"] === '"v1"') {
+        notModified++;
+        response.writeHead(304);
+        return void response.end();
+      }
+      full++;
+      response.writeHead(200, { etag: '"v1"', "content-type": "text/html" });
+      response.end("<a href='x.whl'>x.whl</a>");
+    });
+    const cacheDirectory = join(work, "http-cache");
+    const client = new HttpClient({ cacheDirectory });
+    assert.equal((await client.get(`${base}/simple/x/`)).fromCache, false);
+    const second = await client.get(`${base}/simple/x/`);
+    assert.equal(second.fromCache, true);
+    assert.equal(second.body.toString(), "<a href='x.whl'>x.whl</a>");
+    assert.deepEqual([full, notModified], [1, 1]);
+    const offline = new HttpClient({ cacheDirectory, offline: true });
+    assert.equal((await offline.get(`${base}/simple/x/`)).fromCache, true);
+    await assert.rejects(
+      offline.get(`${base}/simple/missing/`),
+      (error: SpiceError) => error.code === "E_OFFLINE",
+    );
+    await client.close();
+    await offline.close();
+  });
+
+  it("never prints credentials", async () => {
+    assert.equal(
+      redactUrl("https://user:hunter2@index.example/simple/"),
+      "https://user:****@index.example/simple/",
+    );
+    assert.equal(redactUrl("https://token@index.example/"), "https://****@index.example/");
+    const client = new HttpClient({ cacheDirectory: null, retries: 0, timeoutMs: 2000 });
+    await assert.rejects(client.fetch("http://user:hunter2@127.0.0.1:1/simple/"), (error: SpiceError) => {
+      assert.doesNotMatch(`${error.message} ${error.details.cause}`, /hunter2/);
+      assert.match(error.message, /user:\*\*\*\*@127\.0\.0\.1:1/);
+      return true;
+    });
+    await client.close();
+  });
+});
