@@ -1,0 +1,153 @@
+// Where a project's files come from: package indexes (HTTP or file://) and --find-links
+// locations (directories, HTML pages). By default the first index that knows a project is the
+// only one used for it, which stops a same-named project on a later index from being chosen
+// (dependency confusion); `unsafe-best-match` merges every index, as pip does.
+
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
+import { canonicalizeName } from "../standards/name.ts";
+import { SpiceError } from "../util/error.ts";
+import { redactUrl } from "../util/redact.ts";
+import type { HttpClient } from "./http.ts";
+import {
+  ACCEPT_SIMPLE,
+  type IndexFile,
+  InvalidIndexPage,
+  parseHtmlPage,
+  parseProjectPage,
+} from "./simple-api.ts";
+
+export type IndexStrategy = "first-index" | "unsafe-best-match";
+
+export interface SourcedFile extends IndexFile {
+  /** The index or find-links location it came from (redacted for display). */
+  source: string;
+}
+
+export interface PackageSourceOptions {
+  indexes: string[];
+  findLinks: string[];
+  strategy: IndexStrategy;
+}
+
+function projectName(filename: string): string | null {
+  return tryParseWheelFilename(filename)?.name ?? tryParseSdistFilename(filename)?.name ?? null;
+}
+
+function localFile(path: string, source: string): SourcedFile {
+  return {
+    filename: path.slice(path.lastIndexOf("/") + 1),
+    url: pathToFileURL(path).toString(),
+    hashes: {},
+    requiresPython: null,
+    yanked: null,
+    coreMetadata: false,
+    size: statSync(path).size,
+    uploadTime: null,
+    source,
+  };
+}
+
+export class PackageSource {
+  private readonly findLinksCache = new Map<string, SourcedFile[]>();
+
+  constructor(
+    private readonly http: HttpClient,
+    readonly options: PackageSourceOptions,
+  ) {}
+
+  /** Every file of `name` the configured indexes and find-links locations offer. */
+  async files(name: string): Promise<SourcedFile[]> {
+    const canonical = canonicalizeName(name);
+    const found: SourcedFile[] = [];
+    for (const location of this.options.findLinks) {
+      for (const file of await this.findLinksFiles(location))
+        if (projectName(file.filename) === canonical) found.push(file);
+    }
+    for (const index of this.options.indexes) {
+      const files = await this.indexFiles(index, canonical);
+      if (files === null) continue;
+      found.push(...files);
+      if (this.options.strategy === "first-index") break;
+    }
+    return found;
+  }
+
+  /** The project's files on one index, or null when the index does not have the project. */
+  private async indexFiles(index: string, name: string): Promise<SourcedFile[] | null> {
+    const base = index.endsWith("/") ? index : `${index}/`;
+    const pageUrl = `${base}${name}/`;
+    const source = redactUrl(base);
+    if (pageUrl.startsWith("file:")) {
+      const directory = fileURLToPath(pageUrl);
+      const html = join(directory, "index.html");
+      if (existsSync(html))
+        return parseHtmlPage(readFileSync(html, "utf8"), pageUrl, name).files.map((file) => ({
+          ...file,
+          source,
+        }));
+      if (!existsSync(directory)) return null;
+      return readdirSync(directory)
+        .filter((entry) => projectName(entry) !== null)
+        .sort()
+        .map((entry) => localFile(join(directory, entry), source));
+    }
+    const response = await this.http.get(pageUrl, ACCEPT_SIMPLE);
+    if (response.status === 404 || response.status === 410) return null;
+    if (response.status !== 200) {
+      throw new SpiceError("E_INDEX", `${redactUrl(pageUrl)} answered HTTP ${response.status}`, {
+        hint: "Check the index URL (--index-url) and its credentials",
+      });
+    }
+    try {
+      return parseProjectPage(
+        response.body.toString("utf8"),
+        response.headers["content-type"] ?? "",
+        response.url,
+        name,
+      ).files.map((file) => ({ ...file, source }));
+    } catch (error) {
+      if (error instanceof InvalidIndexPage) {
+        throw new SpiceError("E_INDEX_PAGE", `The index page ${redactUrl(pageUrl)} is malformed`, {
+          cause: error.message,
+          hint: "The index is broken or is not a PEP 503/691 index; report it to its operator",
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async findLinksFiles(location: string): Promise<SourcedFile[]> {
+    const known = this.findLinksCache.get(location);
+    if (known) return known;
+    let files: SourcedFile[];
+    const path = location.startsWith("file:") ? fileURLToPath(location) : location;
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(location) || location.startsWith("file:")) {
+      if (!existsSync(path)) {
+        throw new SpiceError("E_FIND_LINKS", `The --find-links location ${path} does not exist`);
+      }
+      if (statSync(path).isDirectory()) {
+        files = readdirSync(path)
+          .filter((entry) => projectName(entry) !== null)
+          .sort()
+          .map((entry) => localFile(join(path, entry), path));
+      } else {
+        files = parseHtmlPage(readFileSync(path, "utf8"), pathToFileURL(path).toString(), "").files.map(
+          (file) => ({ ...file, source: path }),
+        );
+      }
+    } else {
+      const response = await this.http.get(location, "text/html");
+      if (response.status !== 200)
+        throw new SpiceError("E_FIND_LINKS", `${redactUrl(location)} answered HTTP ${response.status}`);
+      files = parseHtmlPage(response.body.toString("utf8"), response.url, "").files.map((file) => ({
+        ...file,
+        source: redactUrl(location),
+      }));
+    }
+    this.findLinksCache.set(location, files);
+    return files;
+  }
+}
