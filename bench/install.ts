@@ -86,43 +86,12 @@ export function benchInstall(sets: string[], runs: number): void {
       rmSync(venv, { recursive: true, force: true });
       run(python, ["-m", "venv", "--without-pip", venv], env);
     };
+    // The same install for both tools: the pinned set's files, no index, no dependencies.
+    const installArgs = ["install", "--no-deps", "--no-index", "--find-links", files, "-r", lock];
     const pipInstall = (extra: string[]) => () =>
-      run(
-        python,
-        [
-          "-m",
-          "pip",
-          "--python",
-          venvPython,
-          "install",
-          "--no-deps",
-          "--no-index",
-          "--find-links",
-          files,
-          "-r",
-          lock,
-          ...extra,
-        ],
-        env,
-      );
+      run(python, ["-m", "pip", "--python", venvPython, ...installArgs, ...extra], env);
     const spiceInstall = () =>
-      run(
-        process.execPath,
-        [
-          SPICE,
-          "pip",
-          "install",
-          "--no-deps",
-          "--no-index",
-          "--find-links",
-          files,
-          "-r",
-          lock,
-          "--python",
-          venvPython,
-        ],
-        env,
-      );
+      run(process.execPath, [SPICE, "pip", ...installArgs, "--python", venvPython], env);
     try {
       const pipDefault = time(runs, freshVenv, pipInstall([]));
       const pipNoCompile = time(runs, freshVenv, pipInstall(["--no-compile"]));
