@@ -1,0 +1,499 @@
+// PubGrub (the version solver of Dart's pub, also behind uv): incompatibilities, unit
+// propagation, conflict-driven backtracking with learned incompatibilities, and an explanation of
+// failure in sentences.
+//
+// Each package's possible values are its known versions plus "not selected", so every term is a
+// plain set over that finite universe (a bitmask): a dependency `p==1 -> q>=2` is the
+// incompatibility {p ∈ {1}, q ∈ (versions outside >=2) ∪ {not selected}}. Set operations are then
+// exact and cheap, which keeps the solver loop allocation-light.
+
+export type PackageName = string;
+
+/** A set of a package's possible values: bit i = version i, the last bit = "not selected". */
+export class VersionSet {
+  constructor(
+    readonly size: number,
+    readonly bits: Uint8Array,
+  ) {}
+
+  static full(size: number): VersionSet {
+    return new VersionSet(size, new Uint8Array(size + 1).fill(1));
+  }
+  static empty(size: number): VersionSet {
+    return new VersionSet(size, new Uint8Array(size + 1));
+  }
+  static of(size: number, indices: Iterable<number>, notSelected = false): VersionSet {
+    const set = VersionSet.empty(size);
+    for (const index of indices) set.bits[index] = 1;
+    if (notSelected) set.bits[size] = 1;
+    return set;
+  }
+
+  get allowsNotSelected(): boolean {
+    return this.bits[this.size] === 1;
+  }
+  has(index: number): boolean {
+    return this.bits[index] === 1;
+  }
+  intersect(other: VersionSet): VersionSet {
+    const bits = new Uint8Array(this.size + 1);
+    for (let i = 0; i <= this.size; i++) bits[i] = this.bits[i] & other.bits[i];
+    return new VersionSet(this.size, bits);
+  }
+  union(other: VersionSet): VersionSet {
+    const bits = new Uint8Array(this.size + 1);
+    for (let i = 0; i <= this.size; i++) bits[i] = this.bits[i] | other.bits[i];
+    return new VersionSet(this.size, bits);
+  }
+  complement(): VersionSet {
+    const bits = new Uint8Array(this.size + 1);
+    for (let i = 0; i <= this.size; i++) bits[i] = this.bits[i] ^ 1;
+    return new VersionSet(this.size, bits);
+  }
+  isEmpty(): boolean {
+    return this.bits.every((bit) => bit === 0);
+  }
+  isFull(): boolean {
+    return this.bits.every((bit) => bit === 1);
+  }
+  isSubsetOf(other: VersionSet): boolean {
+    for (let i = 0; i <= this.size; i++) if (this.bits[i] === 1 && other.bits[i] === 0) return false;
+    return true;
+  }
+  isDisjointFrom(other: VersionSet): boolean {
+    for (let i = 0; i <= this.size; i++) if (this.bits[i] === 1 && other.bits[i] === 1) return false;
+    return true;
+  }
+  /** Version indices in the set (not "not selected"). */
+  indices(): number[] {
+    const result: number[] = [];
+    for (let i = 0; i < this.size; i++) if (this.bits[i] === 1) result.push(i);
+    return result;
+  }
+}
+
+export type Cause =
+  | { kind: "root" }
+  | {
+      kind: "dependency";
+      package: PackageName;
+      version: string;
+      dependency: PackageName;
+      requirement: string;
+    }
+  | { kind: "no-versions"; package: PackageName; requirement: string }
+  | { kind: "unavailable"; package: PackageName; version: string; reason: string }
+  | { kind: "derived"; left: Incompatibility; right: Incompatibility };
+
+export class Incompatibility {
+  /** Package → the set the term asserts; the incompatibility says not all terms hold at once. */
+  readonly terms: Map<PackageName, VersionSet>;
+
+  constructor(
+    terms: Map<PackageName, VersionSet>,
+    readonly cause: Cause,
+  ) {
+    // A term that every value satisfies constrains nothing: leave it out.
+    this.terms = new Map([...terms].filter(([, set]) => !set.isFull()));
+  }
+}
+
+/** What the solver asks of the outside world (indexes, metadata, requires-python filters). */
+export interface SolverProvider {
+  /** The candidate versions of a package, best first (the solver tries them in this order). */
+  versions(name: PackageName): string[];
+  /**
+   * The dependencies of one version as (name, allowed version indices, requirement text), or a
+   * reason the version cannot be used.
+   */
+  dependencies(
+    name: PackageName,
+    version: string,
+  ):
+    | Array<{ name: PackageName; allowed: (versions: string[]) => number[]; requirement: string }>
+    | { unavailable: string };
+}
+
+interface Assignment {
+  package: PackageName;
+  set: VersionSet;
+  decisionLevel: number;
+  /** null for decisions. */
+  cause: Incompatibility | null;
+}
+
+export class SolveFailure extends Error {
+  override name = "SolveFailure";
+  constructor(
+    readonly incompatibility: Incompatibility,
+    readonly explanation: string,
+  ) {
+    super(explanation);
+  }
+}
+
+export const ROOT = "<root>";
+
+export class Solver {
+  private readonly universes = new Map<PackageName, string[]>();
+  private readonly incompatibilities = new Map<PackageName, Incompatibility[]>();
+  private readonly assignments: Assignment[] = [];
+  private readonly current = new Map<PackageName, VersionSet>();
+  private readonly decided = new Map<PackageName, number>();
+  private readonly expanded = new Set<string>();
+  private decisionLevel = 0;
+
+  constructor(
+    private readonly provider: SolverProvider,
+    rootDependencies: Array<{
+      name: PackageName;
+      allowed: (versions: string[]) => number[];
+      requirement: string;
+    }>,
+  ) {
+    this.universes.set(ROOT, ["0"]);
+    this.addIncompatibility(
+      new Incompatibility(new Map([[ROOT, VersionSet.of(1, [], true)]]), { kind: "root" }),
+    );
+    this.rootDependencies = rootDependencies;
+  }
+
+  private readonly rootDependencies: Array<{
+    name: PackageName;
+    allowed: (versions: string[]) => number[];
+    requirement: string;
+  }>;
+
+  universe(name: PackageName): string[] {
+    let versions = this.universes.get(name);
+    if (versions === undefined) {
+      versions = this.provider.versions(name);
+      this.universes.set(name, versions);
+    }
+    return versions;
+  }
+
+  private size(name: PackageName): number {
+    return this.universe(name).length;
+  }
+
+  private addIncompatibility(incompatibility: Incompatibility): void {
+    for (const name of incompatibility.terms.keys()) {
+      const list = this.incompatibilities.get(name) ?? [];
+      list.push(incompatibility);
+      this.incompatibilities.set(name, list);
+    }
+  }
+
+  private valueOf(name: PackageName): VersionSet {
+    return this.current.get(name) ?? VersionSet.full(this.size(name));
+  }
+
+  private assign(name: PackageName, set: VersionSet, cause: Incompatibility | null): void {
+    this.assignments.push({ package: name, set, decisionLevel: this.decisionLevel, cause });
+    this.current.set(name, this.valueOf(name).intersect(set));
+  }
+
+  /** The dependencies of `name`=`version` as incompatibilities (false when unavailable). */
+  private addDependencies(name: PackageName, version: string, index: number): void {
+    const key = `${name}\u0000${version}`;
+    if (this.expanded.has(key)) return;
+    this.expanded.add(key);
+    const dependencies = name === ROOT ? this.rootDependencies : this.provider.dependencies(name, version);
+    const size = this.size(name);
+    if ("unavailable" in dependencies) {
+      this.addIncompatibility(
+        new Incompatibility(new Map([[name, VersionSet.of(size, [index])]]), {
+          kind: "unavailable",
+          package: name,
+          version,
+          reason: dependencies.unavailable,
+        }),
+      );
+      return;
+    }
+    for (const dependency of dependencies) {
+      const versions = this.universe(dependency.name);
+      const allowed = VersionSet.of(versions.length, dependency.allowed(versions));
+      const terms = new Map<PackageName, VersionSet>([
+        [name, VersionSet.of(size, [index])],
+        [dependency.name, allowed.complement()],
+      ]);
+      this.addIncompatibility(
+        new Incompatibility(terms, {
+          kind: "dependency",
+          package: name,
+          version,
+          dependency: dependency.name,
+          requirement: dependency.requirement,
+        }),
+      );
+    }
+  }
+
+  /** Unit propagation from `changed`; returns a conflicting incompatibility, or null. */
+  private propagate(changed: PackageName): void {
+    const queue = [changed];
+    while (queue.length > 0) {
+      const name = queue.pop()!;
+      const list = this.incompatibilities.get(name) ?? [];
+      for (let i = list.length - 1; i >= 0; i--) {
+        const incompatibility = list[i];
+        let unsatisfied: PackageName | null = null;
+        let contradicted = false;
+        let conflict = true;
+        for (const [termPackage, termSet] of incompatibility.terms) {
+          const value = this.valueOf(termPackage);
+          if (value.isSubsetOf(termSet)) continue; // satisfied
+          if (value.isDisjointFrom(termSet)) {
+            contradicted = true;
+            break;
+          }
+          conflict = false;
+          if (unsatisfied !== null) {
+            unsatisfied = "<many>";
+            break;
+          }
+          unsatisfied = termPackage;
+        }
+        if (contradicted) continue;
+        if (conflict) {
+          const learned = this.resolveConflict(incompatibility);
+          // After backtracking, the learned incompatibility is almost satisfied: derive from it.
+          const [termPackage, termSet] = this.almostSatisfied(learned);
+          this.assign(termPackage, termSet.complement(), learned);
+          queue.length = 0;
+          queue.push(termPackage);
+          break;
+        }
+        if (unsatisfied !== null && unsatisfied !== "<many>") {
+          const termSet = incompatibility.terms.get(unsatisfied)!;
+          this.assign(unsatisfied, termSet.complement(), incompatibility);
+          queue.push(unsatisfied);
+        }
+      }
+    }
+  }
+
+  private almostSatisfied(incompatibility: Incompatibility): [PackageName, VersionSet] {
+    for (const [name, set] of incompatibility.terms) {
+      if (!this.valueOf(name).isSubsetOf(set)) return [name, set];
+    }
+    const [first] = incompatibility.terms;
+    return first;
+  }
+
+  private isRootFailure(incompatibility: Incompatibility): boolean {
+    if (incompatibility.terms.size === 0) return true;
+    if (incompatibility.terms.size !== 1) return false;
+    return incompatibility.terms.get(ROOT)?.has(0) === true;
+  }
+
+  /** Conflict-driven backtracking: returns the learned incompatibility, or throws SolveFailure. */
+  private resolveConflict(start: Incompatibility): Incompatibility {
+    let incompatibility = start;
+    for (;;) {
+      if (this.isRootFailure(incompatibility))
+        throw new SolveFailure(incompatibility, explain(incompatibility, this));
+      // The earliest assignment after which the incompatibility is satisfied.
+      const running = new Map<PackageName, VersionSet>();
+      let satisfierIndex = -1;
+      for (let i = 0; i < this.assignments.length; i++) {
+        const assignment = this.assignments[i];
+        if (!incompatibility.terms.has(assignment.package)) continue;
+        const value = (
+          running.get(assignment.package) ?? VersionSet.full(this.size(assignment.package))
+        ).intersect(assignment.set);
+        running.set(assignment.package, value);
+        let satisfied = true;
+        for (const [name, set] of incompatibility.terms) {
+          const v = running.get(name) ?? VersionSet.full(this.size(name));
+          if (!v.isSubsetOf(set)) {
+            satisfied = false;
+            break;
+          }
+        }
+        if (satisfied) {
+          satisfierIndex = i;
+          break;
+        }
+      }
+      if (satisfierIndex < 0) throw new Error("PubGrub: conflict without a satisfier (solver bug)");
+      const satisfier = this.assignments[satisfierIndex];
+      const term = incompatibility.terms.get(satisfier.package)!;
+      // The level at which the incompatibility minus the satisfier's contribution was already satisfied.
+      let previousLevel = 0;
+      // Find the earliest index before the satisfier after which, together with the satisfier, the incompatibility holds.
+      const together = new Map<PackageName, VersionSet>();
+      for (let i = 0; i < satisfierIndex; i++) {
+        const assignment = this.assignments[i];
+        if (!incompatibility.terms.has(assignment.package)) continue;
+        together.set(
+          assignment.package,
+          (together.get(assignment.package) ?? VersionSet.full(this.size(assignment.package))).intersect(
+            assignment.set,
+          ),
+        );
+        const withSatisfier = new Map(together);
+        withSatisfier.set(
+          satisfier.package,
+          (withSatisfier.get(satisfier.package) ?? VersionSet.full(this.size(satisfier.package))).intersect(
+            satisfier.set,
+          ),
+        );
+        let satisfied = true;
+        for (const [name, set] of incompatibility.terms) {
+          if (!(withSatisfier.get(name) ?? VersionSet.full(this.size(name))).isSubsetOf(set)) {
+            satisfied = false;
+            break;
+          }
+        }
+        if (satisfied) {
+          previousLevel = assignment.decisionLevel;
+          break;
+        }
+      }
+      if (satisfier.cause === null || previousLevel < satisfier.decisionLevel) {
+        if (incompatibility !== start) this.addIncompatibility(incompatibility);
+        this.backtrack(previousLevel);
+        return incompatibility;
+      }
+      // Resolve with the satisfier's cause.
+      const cause = satisfier.cause;
+      const terms = new Map<PackageName, VersionSet>();
+      for (const source of [incompatibility, cause]) {
+        for (const [name, set] of source.terms) {
+          if (name === satisfier.package) continue;
+          terms.set(name, terms.has(name) ? terms.get(name)!.intersect(set) : set);
+        }
+      }
+      const combined = term.union(
+        cause.terms.get(satisfier.package) ?? VersionSet.empty(this.size(satisfier.package)),
+      );
+      if (!combined.isFull()) terms.set(satisfier.package, combined);
+      incompatibility = new Incompatibility(terms, { kind: "derived", left: incompatibility, right: cause });
+    }
+  }
+
+  private backtrack(level: number): void {
+    while (
+      this.assignments.length > 0 &&
+      this.assignments[this.assignments.length - 1].decisionLevel > level
+    ) {
+      const removed = this.assignments.pop()!;
+      if (removed.cause === null) this.decided.delete(removed.package);
+    }
+    this.decisionLevel = level;
+    this.current.clear();
+    for (const assignment of this.assignments)
+      this.current.set(assignment.package, this.valueOf(assignment.package).intersect(assignment.set));
+  }
+
+  /** Solves, returning package → version (the root excluded). */
+  solve(): Map<PackageName, string> {
+    this.propagate(ROOT);
+    for (;;) {
+      // Next: a package that must be selected (its value excludes "not selected") and is undecided.
+      let next: PackageName | null = null;
+      let fewest = Number.POSITIVE_INFINITY;
+      for (const [name, value] of this.current) {
+        if (this.decided.has(name) || value.allowsNotSelected) continue;
+        const count = value.indices().length;
+        if (count < fewest) {
+          fewest = count;
+          next = name;
+        }
+      }
+      if (next === null) break;
+      const value = this.valueOf(next);
+      const candidates = value.indices();
+      if (candidates.length === 0) {
+        // No version of `next` fits: learn it (as a conflict) and go on.
+        const size = this.size(next);
+        const incompatibility = new Incompatibility(
+          new Map([
+            [
+              next,
+              VersionSet.of(
+                size,
+                Array.from({ length: size }, (_, i) => i),
+              ),
+            ],
+          ]),
+          {
+            kind: "no-versions",
+            package: next,
+            requirement: "",
+          },
+        );
+        this.addIncompatibility(incompatibility);
+        this.propagate(next);
+        continue;
+      }
+      const index = candidates[0];
+      const version = this.universe(next)[index];
+      this.addDependencies(next, version, index);
+      this.decisionLevel++;
+      this.decided.set(next, index);
+      this.assign(next, VersionSet.of(this.size(next), [index]), null);
+      this.propagate(next);
+    }
+    const solution = new Map<PackageName, string>();
+    for (const [name, index] of this.decided)
+      if (name !== ROOT) solution.set(name, this.universe(name)[index]);
+    return solution;
+  }
+}
+
+// --- explanations ------------------------------------------------------------------------------
+
+function describeTerm(name: PackageName, set: VersionSet, solver: Solver): string {
+  if (name === ROOT) return "your requirements";
+  const versions = solver.universe(name);
+  const included = set.indices().map((i) => versions[i]);
+  if (included.length === 0) return `${name} (no version)`;
+  if (included.length === versions.length) return `any version of ${name}`;
+  if (included.length === 1) return `${name}==${included[0]}`;
+  return `${name} in {${included.join(", ")}}`;
+}
+
+function describeIncompatibility(incompatibility: Incompatibility, solver: Solver): string {
+  const cause = incompatibility.cause;
+  switch (cause.kind) {
+    case "dependency":
+      return `${cause.package === ROOT ? "you require" : `${cause.package}==${cause.version} depends on`} ${cause.requirement}`;
+    case "no-versions": {
+      const [name, set] = [...incompatibility.terms][0];
+      return `no version of ${describeTerm(name, set, solver).replace(/^any version of /, "")} is available`;
+    }
+    case "unavailable":
+      return `${cause.package}==${cause.version} cannot be used (${cause.reason})`;
+    case "root":
+      return "the requirements are resolved";
+    case "derived": {
+      const terms = [...incompatibility.terms].filter(([name]) => name !== ROOT);
+      if (terms.length === 0) return "your requirements cannot be satisfied";
+      return `${terms.map(([name, set]) => describeTerm(name, set, solver)).join(" and ")} cannot be used together with your requirements`;
+    }
+  }
+}
+
+/** The chain of reasons, in sentences ("Because ... and ..., ..."). */
+export function explain(incompatibility: Incompatibility, solver: Solver): string {
+  const lines: string[] = [];
+  const visit = (node: Incompatibility, depth: number) => {
+    if (node.cause.kind !== "derived" || depth > 40) return;
+    const { left, right } = node.cause;
+    visit(left, depth + 1);
+    visit(right, depth + 1);
+    lines.push(
+      `Because ${describeIncompatibility(left, solver)} and ${describeIncompatibility(right, solver)}, ${describeIncompatibility(node, solver)}.`,
+    );
+  };
+  visit(incompatibility, 0);
+  if (lines.length === 0)
+    lines.push(
+      `Because ${describeIncompatibility(incompatibility, solver)}, your requirements cannot be satisfied.`,
+    );
+  return [...new Set(lines)].join("\n");
+}
