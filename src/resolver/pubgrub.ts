@@ -98,10 +98,19 @@ export class Incompatibility {
   }
 }
 
-/** What the solver asks of the outside world (indexes, metadata, requires-python filters). */
+export type Dependency = {
+  name: PackageName;
+  allowed: (versions: string[]) => number[];
+  requirement: string;
+};
+
+/**
+ * What the solver asks of the outside world (indexes, metadata, requires-python filters). Both
+ * may answer with a promise: the solver awaits, so metadata can come over the network.
+ */
 export interface SolverProvider {
   /** The candidate versions of a package, best first (the solver tries them in this order). */
-  versions(name: PackageName): string[];
+  versions(name: PackageName): string[] | Promise<string[]>;
   /**
    * The dependencies of one version as (name, allowed version indices, requirement text), or a
    * reason the version cannot be used.
@@ -164,10 +173,17 @@ export class Solver {
     requirement: string;
   }>;
 
+  /** The versions of a package the solver has loaded (every package it has met). */
   universe(name: PackageName): string[] {
+    const versions = this.universes.get(name);
+    if (versions === undefined) throw new Error(`PubGrub: versions of ${name} were not loaded`);
+    return versions;
+  }
+
+  private async load(name: PackageName): Promise<string[]> {
     let versions = this.universes.get(name);
     if (versions === undefined) {
-      versions = this.provider.versions(name);
+      versions = await this.provider.versions(name);
       this.universes.set(name, versions);
     }
     return versions;
@@ -195,11 +211,12 @@ export class Solver {
   }
 
   /** The dependencies of `name`=`version` as incompatibilities (false when unavailable). */
-  private addDependencies(name: PackageName, version: string, index: number): void {
+  private async addDependencies(name: PackageName, version: string, index: number): Promise<void> {
     const key = `${name}\u0000${version}`;
     if (this.expanded.has(key)) return;
     this.expanded.add(key);
-    const dependencies = name === ROOT ? this.rootDependencies : this.provider.dependencies(name, version);
+    const dependencies =
+      name === ROOT ? this.rootDependencies : await this.provider.dependencies(name, version);
     const size = this.size(name);
     if ("unavailable" in dependencies) {
       this.addIncompatibility(
@@ -212,6 +229,8 @@ export class Solver {
       );
       return;
     }
+    // Load every dependency's versions (in parallel) before building terms over them.
+    await Promise.all(dependencies.map((dependency) => this.load(dependency.name)));
     for (const dependency of dependencies) {
       const versions = this.universe(dependency.name);
       const allowed = VersionSet.of(versions.length, dependency.allowed(versions));
@@ -390,7 +409,7 @@ export class Solver {
   }
 
   /** Solves, returning package → version (the root excluded). */
-  solve(): Map<PackageName, string> {
+  async solve(): Promise<Map<PackageName, string>> {
     this.propagate(ROOT);
     for (;;) {
       // Next: a package that must be selected (its value excludes "not selected") and is undecided.
@@ -432,7 +451,7 @@ export class Solver {
       }
       const index = candidates[0];
       const version = this.universe(next)[index];
-      this.addDependencies(next, version, index);
+      await this.addDependencies(next, version, index);
       this.decisionLevel++;
       this.decided.set(next, index);
       this.assign(next, VersionSet.of(this.size(next), [index]), null);
