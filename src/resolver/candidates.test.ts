@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { IndexFile } from "../index/simple-api.ts";
+import { compatibleTags, cpythonTags, tagRanks } from "../standards/tags.ts";
+import { type CandidatePolicy, selectCandidates } from "./candidates.ts";
+
+function file(filename: string, extra: Partial<IndexFile> = {}): IndexFile {
+  return {
+    filename,
+    url: `https://x.example/${filename}`,
+    hashes: {},
+    requiresPython: null,
+    yanked: null,
+    coreMetadata: false,
+    size: null,
+    uploadTime: null,
+    ...extra,
+  };
+}
+
+const platforms = ["manylinux_2_17_x86_64", "manylinux2014_x86_64", "linux_x86_64"];
+const policy: CandidatePolicy = {
+  tagRanks: tagRanks([
+    ...cpythonTags([3, 12], ["cp312"], platforms),
+    ...compatibleTags([3, 12], "cp312", platforms),
+  ]),
+  pythonVersion: "3.12.1",
+  prereleases: "if-necessary",
+  resolution: "highest",
+  onlyBinary: new Set(),
+  noBinary: new Set(),
+};
+
+describe("candidate selection", () => {
+  it("orders versions newest first, best wheel first, pre-releases and yanked last", () => {
+    const files = [
+      file("pkg-1.0.tar.gz"),
+      file("pkg-1.0-py3-none-any.whl"),
+      file("pkg-1.0-cp312-cp312-manylinux2014_x86_64.whl"),
+      file("pkg-2.0-cp312-cp312-win_amd64.whl"),
+      file("pkg-1.5-py3-none-any.whl", { requiresPython: ">=3.13" }),
+      file("pkg-3.0a1-py3-none-any.whl"),
+      file("pkg-1.2-py3-none-any.whl", { yanked: "broken" }),
+      file("other-9.0-py3-none-any.whl"),
+    ];
+    const { candidates, skipped } = selectCandidates("pkg", files, policy);
+    assert.deepEqual(
+      candidates.map((candidate) => [
+        candidate.version.toString(),
+        candidate.files.map((f) => f.filename)[0],
+        candidate.yanked,
+      ]),
+      [
+        ["1.0", "pkg-1.0-cp312-cp312-manylinux2014_x86_64.whl", false],
+        ["3.0a1", "pkg-3.0a1-py3-none-any.whl", false],
+        ["1.2", "pkg-1.2-py3-none-any.whl", true],
+      ],
+    );
+    assert.equal(skipped.incompatibleTags, 1);
+    assert.deepEqual(skipped.requiresPython, ["1.5 (Requires-Python >=3.13)"]);
+  });
+
+  it("honours --only-binary, --no-binary, lowest resolution and disallowed pre-releases", () => {
+    const files = [
+      file("pkg-1.0.tar.gz"),
+      file("pkg-2.0-py3-none-any.whl"),
+      file("pkg-2.1b1-py3-none-any.whl"),
+    ];
+    const binaryOnly = selectCandidates("pkg", files, {
+      ...policy,
+      onlyBinary: new Set([":all:"]),
+      prereleases: "disallow",
+    });
+    assert.deepEqual(
+      binaryOnly.candidates.map((c) => c.version.toString()),
+      ["2.0"],
+    );
+    const sourceOnly = selectCandidates("pkg", files, { ...policy, noBinary: new Set(["pkg"]) });
+    assert.deepEqual(
+      sourceOnly.candidates.map((c) => c.version.toString()),
+      ["1.0"],
+    );
+    const lowest = selectCandidates("pkg", files, { ...policy, resolution: "lowest", prereleases: "allow" });
+    assert.deepEqual(
+      lowest.candidates.map((c) => c.version.toString()),
+      ["1.0", "2.0", "2.1b1"],
+    );
+  });
+});

@@ -1,0 +1,129 @@
+// Which files of a project can be used, and in what order its versions are tried: wheels whose
+// tags the target interpreter supports (best tag first), Requires-Python that admits the target
+// Python, yanked files only when pinned (PEP 592), pre-releases per PEP 440 unless allowed, and
+// source distributions only as a last resort (they need static metadata, or a build).
+
+import type { IndexFile } from "../index/simple-api.ts";
+import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
+import { parseSpecifierSet } from "../standards/specifier.ts";
+import { bestRank } from "../standards/tags.ts";
+import { compareVersions, type Version } from "../standards/version.ts";
+
+export type PrereleasePolicy = "allow" | "if-necessary" | "disallow";
+export type ResolutionStrategy = "highest" | "lowest";
+
+export interface CandidatePolicy {
+  /** The target interpreter's supported tags and their ranks. */
+  tagRanks: ReadonlyMap<string, number>;
+  /** The Python version requires-python is checked against (e.g. "3.12.1"). */
+  pythonVersion: string;
+  prereleases: PrereleasePolicy;
+  resolution: ResolutionStrategy;
+  /** Names (canonical) for which only wheels may be used, or ":all:". */
+  onlyBinary: ReadonlySet<string>;
+  /** Names (canonical) for which wheels may not be used, or ":all:". */
+  noBinary: ReadonlySet<string>;
+  /** ISO timestamp: files uploaded after it are ignored. */
+  excludeNewer?: string | null;
+}
+
+export interface Candidate {
+  version: Version;
+  /** Usable files for this version, best first. */
+  files: IndexFile[];
+  yanked: boolean;
+}
+
+export interface CandidateSet {
+  /** Usable versions, in the order to try them. */
+  candidates: Candidate[];
+  /** Why other files were left out (for failure hints). */
+  skipped: {
+    incompatibleTags: number;
+    requiresPython: string[];
+    sdistOnly: number;
+    prereleases: number;
+    yanked: number;
+  };
+}
+
+function rankOf(file: IndexFile, policy: CandidatePolicy, name: string): number | null {
+  const wheel = tryParseWheelFilename(file.filename);
+  const binaryAllowed = !(policy.noBinary.has(name) || policy.noBinary.has(":all:"));
+  const sourceAllowed = !(policy.onlyBinary.has(name) || policy.onlyBinary.has(":all:"));
+  if (wheel !== null) {
+    if (!binaryAllowed) return null;
+    const rank = bestRank(wheel.tags, policy.tagRanks);
+    return rank < 0 ? null : rank;
+  }
+  if (tryParseSdistFilename(file.filename) !== null && sourceAllowed) return Number.MAX_SAFE_INTEGER;
+  return null;
+}
+
+/** The usable versions of project `name` among `files`. */
+export function selectCandidates(
+  name: string,
+  files: readonly IndexFile[],
+  policy: CandidatePolicy,
+): CandidateSet {
+  const skipped = {
+    incompatibleTags: 0,
+    requiresPython: [] as string[],
+    sdistOnly: 0,
+    prereleases: 0,
+    yanked: 0,
+  };
+  const byVersion = new Map<string, { version: Version; files: Array<[IndexFile, number]> }>();
+  for (const file of files) {
+    if (policy.excludeNewer && file.uploadTime && file.uploadTime > policy.excludeNewer) continue;
+    const parsed = tryParseWheelFilename(file.filename) ?? tryParseSdistFilename(file.filename);
+    if (parsed === null || parsed.name !== name) continue;
+    if (file.requiresPython) {
+      let admits = true;
+      try {
+        admits = parseSpecifierSet(file.requiresPython).contains(policy.pythonVersion, true);
+      } catch {
+        admits = true; // an unparseable Requires-Python is ignored, as pip does
+      }
+      if (!admits) {
+        skipped.requiresPython.push(`${parsed.version} (Requires-Python ${file.requiresPython})`);
+        continue;
+      }
+    }
+    const rank = rankOf(file, policy, name);
+    if (rank === null) {
+      skipped.incompatibleTags++;
+      continue;
+    }
+    const key = parsed.version.toString();
+    const entry = byVersion.get(key) ?? { version: parsed.version, files: [] };
+    entry.files.push([file, rank]);
+    byVersion.set(key, entry);
+  }
+  let candidates: Candidate[] = [...byVersion.values()].map(({ version, files: ranked }) => {
+    const ordered = ranked.sort((a, b) => a[1] - b[1]).map(([file]) => file);
+    return { version, files: ordered, yanked: ordered.every((file) => file.yanked !== null) };
+  });
+  // A release whose files are all yanked is chosen only when pinned exactly (the caller checks).
+  const withoutYanked = candidates.filter((candidate) => !candidate.yanked);
+  skipped.yanked = candidates.length - withoutYanked.length;
+  candidates.sort((a, b) => compareVersions(b.version, a.version));
+  if (policy.prereleases !== "allow") {
+    const finals = candidates.filter((candidate) => !candidate.version.isPrerelease);
+    const pre = candidates.filter((candidate) => candidate.version.isPrerelease);
+    if (policy.prereleases === "disallow") {
+      skipped.prereleases = pre.length;
+      candidates = finals;
+    } else {
+      // Pre-releases are tried after every final release (PEP 440: only when nothing else fits).
+      candidates = [...finals, ...pre];
+    }
+  }
+  if (policy.resolution === "lowest") candidates.reverse();
+  // Yanked releases go last: usable only when a pin leaves nothing else.
+  candidates = [
+    ...candidates.filter((candidate) => !candidate.yanked),
+    ...candidates.filter((candidate) => candidate.yanked),
+  ];
+  return { candidates, skipped };
+}
