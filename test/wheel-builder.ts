@@ -14,6 +14,7 @@ export interface WheelSpec {
   files?: Record<string, string>;
   requires?: string[];
   extras?: Record<string, string[]>;
+  requiresPython?: string;
   consoleScripts?: Record<string, string>;
   tag?: string;
   rootIsPurelib?: boolean;
@@ -24,6 +25,13 @@ export interface WheelSpec {
   /** Name of the .dist-info directory (defaults to the right one). */
   distInfoName?: string;
   filename?: string;
+}
+
+/** `requirement` limited to `extra`, keeping its own marker. */
+export function forExtra(requirement: string, extra: string): string {
+  const semicolon = requirement.indexOf(";");
+  if (semicolon < 0) return `${requirement}; extra == "${extra}"`;
+  return `${requirement.slice(0, semicolon).trim()}; (${requirement.slice(semicolon + 1).trim()}) and extra == "${extra}"`;
 }
 
 export function distInfoDirectory(name: string, version: string): string {
@@ -41,10 +49,11 @@ export function buildWheel(directory: string, spec: WheelSpec): string {
     "Author: Spice Tests",
     "Author-email: tests@example.invalid",
     "License: MIT",
+    ...(spec.requiresPython ? [`Requires-Python: ${spec.requiresPython}`] : []),
     ...(spec.requires ?? []).map((requirement) => `Requires-Dist: ${requirement}`),
     ...Object.entries(spec.extras ?? {}).flatMap(([extra, requirements]) => [
       `Provides-Extra: ${extra}`,
-      ...requirements.map((requirement) => `Requires-Dist: ${requirement}; extra == "${extra}"`),
+      ...requirements.map((requirement) => `Requires-Dist: ${forExtra(requirement, extra)}`),
     ]),
     "",
     "",
@@ -110,13 +119,19 @@ export function buildSdist(
   name: string,
   version: string,
   requires: string[] = [],
+  more: { extras?: Record<string, string[]>; requiresPython?: string } = {},
 ): string {
   const stem = `${name.replace(/[-_.]+/g, "_")}-${version}`;
   const pkgInfo = [
     `Metadata-Version: 2.2`,
     `Name: ${name}`,
     `Version: ${version}`,
+    ...(more.requiresPython ? [`Requires-Python: ${more.requiresPython}`] : []),
     ...requires.map((r) => `Requires-Dist: ${r}`),
+    ...Object.entries(more.extras ?? {}).flatMap(([extra, list]) => [
+      `Provides-Extra: ${extra}`,
+      ...list.map((r) => `Requires-Dist: ${forExtra(r, extra)}`),
+    ]),
     "",
     "",
   ].join("\n");

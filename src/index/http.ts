@@ -25,6 +25,13 @@ export interface HttpOptions {
   netrc?: string | null;
 }
 
+/** Where a streamed response body goes. */
+export interface BodySink {
+  /** Called before the first chunk of each attempt. */
+  reset(): void;
+  write(chunk: Buffer): void;
+}
+
 export interface HttpResponse {
   url: string;
   status: number;
@@ -171,7 +178,11 @@ export class HttpClient {
   }
 
   /** One request with retries and redirects; credentials go only to the host they belong to. */
-  async fetch(url: string, extraHeaders: Record<string, string> = {}): Promise<HttpResponse> {
+  async fetch(
+    url: string,
+    extraHeaders: Record<string, string> = {},
+    sink?: BodySink,
+  ): Promise<HttpResponse> {
     const retries = this.options.retries ?? 3;
     let current = new URL(url);
     const originHost = current.host;
@@ -204,7 +215,13 @@ export class HttpClient {
             lastError = "redirect";
             break;
           }
-          const body = Buffer.from(await response.body.arrayBuffer());
+          let body: Buffer;
+          if (sink && response.statusCode === 200) {
+            // Streamed (downloads): a retry after a dropped connection starts the sink over.
+            sink.reset();
+            for await (const chunk of response.body) sink.write(chunk as Buffer);
+            body = Buffer.alloc(0);
+          } else body = Buffer.from(await response.body.arrayBuffer());
           if (response.statusCode >= 500 && attempt < retries) {
             lastError = new Error(`HTTP ${response.statusCode}`);
             continue;

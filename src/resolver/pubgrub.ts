@@ -118,9 +118,7 @@ export interface SolverProvider {
   dependencies(
     name: PackageName,
     version: string,
-  ):
-    | Array<{ name: PackageName; allowed: (versions: string[]) => number[]; requirement: string }>
-    | { unavailable: string };
+  ): Dependency[] | { unavailable: string } | Promise<Dependency[] | { unavailable: string }>;
 }
 
 interface Assignment {

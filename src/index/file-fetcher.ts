@@ -1,0 +1,224 @@
+// Getting distribution files and their metadata: PEP 658/714 metadata files when the index has
+// them, else the wheel's own METADATA (downloaded once and kept in the cache for the install),
+// else an sdist's PKG-INFO when it is static (Metadata 2.2+, Requires-Dist not dynamic).
+// Downloads stream to the cache and are checked against the index's hash on the way in.
+
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Cache } from "../cache/store.ts";
+import { parseMetadataEmail } from "../standards/metadata.ts";
+import { SpiceError } from "../util/error.ts";
+import { sha256Hex } from "../util/hash.ts";
+import { nodeCrypto } from "../util/lazy-builtins.ts";
+import { redactUrl } from "../util/redact.ts";
+import { readTar } from "../util/tar.ts";
+import { ZipArchive } from "../util/zip.ts";
+import type { HttpClient } from "./http.ts";
+import type { PackageSource } from "./package-source.ts";
+import type { IndexFile } from "./simple-api.ts";
+
+export const ARCHIVES_BUCKET = "archives-v1";
+
+export interface FetchedArchive {
+  path: string;
+  sha256: string;
+}
+
+export interface FetchProgress {
+  /** A download starts (size when known). */
+  start(file: IndexFile): void;
+  advance(file: IndexFile, bytes: number): void;
+  finish(file: IndexFile): void;
+}
+
+function hashMismatch(file: IndexFile, expected: string, actual: string): SpiceError {
+  return new SpiceError("E_HASH_MISMATCH", `The hash of ${file.filename} does not match`, {
+    cause: `expected sha256:${expected}, got sha256:${actual}`,
+    hint: "The file changed on the index or in transit; if the index is trusted, refresh the pins (spice pip compile --generate-hashes)",
+  });
+}
+
+/** The PKG-INFO of an sdist, when it states the dependencies statically. */
+export function staticSdistMetadata(filename: string, bytes: Buffer): string {
+  if (!/\.tar\.gz$/i.test(filename)) {
+    throw new SpiceError("E_NEEDS_BUILD", `${filename} must be built to know its dependencies`, {
+      hint: "Building source distributions arrives in a later version of spice; use a wheel, or --only-binary :all:",
+    });
+  }
+  const pkgInfo = readTar(bytes).find((member) => /^[^/]+\/PKG-INFO$/.test(member.name));
+  if (!pkgInfo) {
+    throw new SpiceError(
+      "E_NEEDS_BUILD",
+      `${filename} has no PKG-INFO, so it must be built to know its dependencies`,
+    );
+  }
+  const text = pkgInfo.data.toString("utf8");
+  const { raw } = parseMetadataEmail(text);
+  const version = Number.parseFloat(String(raw.metadata_version ?? "1.0"));
+  const dynamic = ((raw.dynamic as string[] | undefined) ?? []).map((field) => field.toLowerCase());
+  if (version < 2.2 || dynamic.includes("requires-dist") || dynamic.includes("requires-python")) {
+    throw new SpiceError("E_NEEDS_BUILD", `${filename} must be built to know its dependencies`, {
+      cause:
+        version < 2.2
+          ? `its PKG-INFO is Metadata-Version ${raw.metadata_version}, which need not list them`
+          : "its PKG-INFO declares them dynamic",
+      hint: "Building source distributions arrives in a later version of spice; use a wheel, or --only-binary :all:",
+    });
+  }
+  return text;
+}
+
+export class FileFetcher {
+  private readonly downloads = new Map<string, Promise<FetchedArchive>>();
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly packages: PackageSource,
+    private readonly cache: Cache | null,
+    /** A directory for downloads when there is no cache. */
+    private readonly scratch: string,
+    private readonly progress: FetchProgress | null = null,
+  ) {}
+
+  files(name: string): Promise<readonly IndexFile[]> {
+    return this.packages.files(name);
+  }
+
+  async metadata(file: IndexFile): Promise<string> {
+    if (file.coreMetadata !== false && !file.url.startsWith("file:")) {
+      const response = await this.http.get(`${file.url}.metadata`);
+      if (response.status === 200) {
+        const expected = file.coreMetadata.sha256;
+        if (expected && sha256Hex(response.body) !== expected) {
+          throw new SpiceError(
+            "E_HASH_MISMATCH",
+            `The metadata file of ${file.filename} does not match its hash`,
+            {
+              cause: `expected sha256:${expected}, got sha256:${sha256Hex(response.body)}`,
+            },
+          );
+        }
+        return response.body.toString("utf8");
+      }
+    }
+    const archive = await this.archive(file);
+    const bytes = readFileSync(archive.path);
+    if (file.filename.endsWith(".whl")) {
+      let archiveReader: ZipArchive;
+      try {
+        archiveReader = new ZipArchive(bytes);
+      } catch (error) {
+        throw new SpiceError("E_INVALID_WHEEL", `${file.filename} is not a valid zip archive`, {
+          cause: (error as Error).message,
+        });
+      }
+      const entry = archiveReader.entries.find((member) => /^[^/]+\.dist-info\/METADATA$/.test(member.name));
+      if (!entry) throw new SpiceError("E_INVALID_WHEEL", `${file.filename} has no .dist-info/METADATA`);
+      return archiveReader.read(entry).toString("utf8");
+    }
+    return staticSdistMetadata(file.filename, bytes);
+  }
+
+  /** The file on disk: a local file as it is, a remote one downloaded into the cache once. */
+  archive(file: IndexFile): Promise<FetchedArchive> {
+    let pending = this.downloads.get(file.url);
+    if (pending === undefined) {
+      pending = this.fetchArchive(file);
+      this.downloads.set(file.url, pending);
+    }
+    return pending;
+  }
+
+  /** Where a remote file with a known sha256 would be cached (it may not exist yet). */
+  cachedPath(file: IndexFile): string | null {
+    const digest = file.hashes.sha256;
+    if (this.cache === null || !digest) return null;
+    return join(this.cache.entryPath(ARCHIVES_BUCKET, digest), file.filename);
+  }
+
+  private async fetchArchive(file: IndexFile): Promise<FetchedArchive> {
+    const expected = file.hashes.sha256 ?? null;
+    if (file.url.startsWith("file:")) {
+      const path = fileURLToPath(file.url);
+      if (!existsSync(path)) throw new SpiceError("E_NO_SUCH_FILE", `${path} does not exist`);
+      const sha256 = sha256Hex(readFileSync(path));
+      if (expected && expected !== sha256) throw hashMismatch(file, expected, sha256);
+      return { path, sha256 };
+    }
+    const known = this.cachedPath(file);
+    if (known !== null && existsSync(known)) return { path: known, sha256: expected! };
+    const directory = this.cache === null ? this.scratch : this.cache.bucket(ARCHIVES_BUCKET);
+    mkdirSync(directory, { recursive: true });
+    const partial = join(directory, `.tmp-${process.pid}-${nodeCrypto().randomBytes(6).toString("hex")}`);
+    let hash = nodeCrypto().createHash("sha256");
+    let descriptor: number | null = openSync(partial, "w");
+    let failure: unknown = null;
+    this.progress?.start(file);
+    try {
+      let size = 0;
+      const response = await this.http.fetch(
+        file.url,
+        {},
+        {
+          reset: () => {
+            hash = nodeCrypto().createHash("sha256");
+            ftruncateSync(descriptor!, 0);
+            size = 0;
+          },
+          write: (chunk) => {
+            hash.update(chunk);
+            writeSync(descriptor!, chunk, 0, chunk.length, size);
+            size += chunk.length;
+            this.progress?.advance(file, chunk.length);
+          },
+        },
+      );
+      closeSync(descriptor);
+      descriptor = null;
+      if (response.status !== 200) {
+        throw new SpiceError("E_DOWNLOAD", `Could not download ${file.filename}`, {
+          cause: `${redactUrl(file.url)} answered HTTP ${response.status}`,
+        });
+      }
+      const sha256 = hash.digest("hex");
+      if (expected && expected !== sha256) throw hashMismatch(file, expected, sha256);
+      if (file.size !== null && file.size !== size) {
+        throw new SpiceError(
+          "E_DOWNLOAD",
+          `${file.filename} is ${size} bytes, but the index says ${file.size}`,
+        );
+      }
+      const final =
+        this.cache === null
+          ? join(this.scratch, file.filename)
+          : join(this.cache.entryPath(ARCHIVES_BUCKET, sha256), file.filename);
+      mkdirSync(dirname(final), { recursive: true });
+      renameSync(partial, final);
+      return { path: final, sha256 };
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      if (descriptor !== null) closeSync(descriptor);
+      if (failure !== null) rmSync(partial, { force: true });
+      this.progress?.finish(file);
+    }
+  }
+
+  /** The size of a cached or local file, for reports. */
+  static sizeOf(path: string): number {
+    return statSync(path).size;
+  }
+}

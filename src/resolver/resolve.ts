@@ -1,0 +1,422 @@
+// Resolving requirements against package sources: candidate versions from the index pages,
+// dependencies from core metadata (through a MetadataSource: a PEP 658 file, the wheel, or an
+// sdist's static PKG-INFO), extras as virtual packages, markers evaluated for the target
+// environment, constraints intersected in, overrides replacing what packages ask for, and PubGrub
+// choosing. Metadata of each dependency's likeliest version is fetched ahead of the solver.
+
+import type { IndexFile } from "../index/simple-api.ts";
+import type { ResolveTarget } from "../python/target.ts";
+import { type CoreMetadata, readCoreMetadata } from "../standards/metadata.ts";
+import { canonicalizeName } from "../standards/name.ts";
+import type { Requirement } from "../standards/requirement.ts";
+import { tagRanks } from "../standards/tags.ts";
+import type { Version } from "../standards/version.ts";
+import { SpiceError } from "../util/error.ts";
+import {
+  type Candidate,
+  type CandidatePolicy,
+  type CandidateSet,
+  type PrereleasePolicy,
+  type ResolutionStrategy,
+  selectCandidates,
+} from "./candidates.ts";
+import { type Dependency, ROOT, SolveFailure, Solver } from "./pubgrub.ts";
+
+/** Where files and their metadata come from (cli/ wires an index, find-links and a cache). */
+export interface MetadataSource {
+  /** Every file the sources offer for a canonical project name. */
+  files(name: string): Promise<readonly IndexFile[]>;
+  /** The core metadata text of one file; throws SpiceError E_NEEDS_BUILD when it must be built. */
+  metadata(file: IndexFile): Promise<string>;
+}
+
+/** A distribution already in the target environment. */
+export interface InstalledCandidate {
+  version: Version;
+  metadata: CoreMetadata;
+}
+
+export interface ResolveOptions {
+  source: MetadataSource;
+  target: ResolveTarget;
+  requirements: readonly Requirement[];
+  constraints?: readonly Requirement[];
+  /** Replace every requirement on the same name (marker-less overrides apply everywhere). */
+  overrides?: readonly Requirement[];
+  prereleases?: PrereleasePolicy;
+  resolution?: ResolutionStrategy | "lowest-direct";
+  onlyBinary?: ReadonlySet<string>;
+  noBinary?: ReadonlySet<string>;
+  excludeNewer?: string | null;
+  noDeps?: boolean;
+  /** Versions to try first when they fit (pins from an earlier output, installed versions). */
+  preferences?: ReadonlyMap<string, string>;
+  /** What is installed: kept when it satisfies, even if no index has that version any more. */
+  installed?: ReadonlyMap<string, InstalledCandidate>;
+  warn?: (message: string) => void;
+}
+
+export interface ResolvedPackage {
+  name: string;
+  version: Version;
+  /** The file to install, or null when the installed distribution is kept. */
+  file: IndexFile | null;
+  /** Every usable file of that version (for hashes in a compiled output). */
+  files: IndexFile[];
+  /** Extras of it that were asked for. */
+  extras: string[];
+  /** Who asked for it: canonical parent names, and ROOT for the user's requirements. */
+  requiredBy: string[];
+  /** Asked for by the user (REQUESTED). */
+  requested: boolean;
+  metadata: CoreMetadata | null;
+}
+
+export interface Resolution {
+  packages: Map<string, ResolvedPackage>;
+}
+
+interface Entry {
+  candidates: Candidate[];
+  skipped: CandidateSet["skipped"];
+  /** version string → candidate */
+  byVersion: Map<string, Candidate & { installed?: InstalledCandidate }>;
+  /** Versions whose files are all yanked. */
+  yanked: Set<string>;
+}
+
+function splitExtra(key: string): [string, string | null] {
+  const bracket = key.indexOf("[");
+  return bracket < 0 ? [key, null] : [key.slice(0, bracket), key.slice(bracket + 1, -1)];
+}
+
+function isPinned(requirement: Requirement): boolean {
+  return requirement.specifier.specs.some((spec) => spec.operator === "==" || spec.operator === "===");
+}
+
+export async function resolve(options: ResolveOptions): Promise<Resolution> {
+  const { source, target } = options;
+  const warn = options.warn ?? (() => {});
+  const direct = new Set(options.requirements.map((requirement) => requirement.canonicalName));
+  const policyFor = (name: string): CandidatePolicy => ({
+    tagRanks: ranks,
+    pythonVersion: target.pythonVersion,
+    prereleases: options.prereleases ?? "if-necessary",
+    resolution:
+      options.resolution === "lowest" || (options.resolution === "lowest-direct" && direct.has(name))
+        ? "lowest"
+        : "highest",
+    onlyBinary: options.onlyBinary ?? new Set(),
+    noBinary: options.noBinary ?? new Set(),
+    excludeNewer: options.excludeNewer ?? null,
+  });
+  const ranks = tagRanks(target.tags);
+  const entries = new Map<string, Promise<Entry>>();
+  const metadata = new Map<string, Promise<CoreMetadata>>();
+  const byName = (list: readonly Requirement[] | undefined) => {
+    const map = new Map<string, Requirement[]>();
+    for (const requirement of list ?? []) {
+      if (requirement.marker && !requirement.marker.evaluate({ ...target.markers, extra: "" })) continue;
+      map.set(requirement.canonicalName, [...(map.get(requirement.canonicalName) ?? []), requirement]);
+    }
+    return map;
+  };
+  const constraints = byName(options.constraints);
+  const overrides = byName(options.overrides);
+  // Direct URL requirements: that one file is the only candidate for its name.
+  const urlFiles = new Map<string, IndexFile>();
+  for (const requirement of [...options.requirements, ...(options.constraints ?? [])]) {
+    if (requirement.url === null) continue;
+    const filename = decodeURIComponent(new URL(requirement.url).pathname.split("/").pop() ?? "");
+    urlFiles.set(requirement.canonicalName, {
+      filename,
+      url: requirement.url.split("#")[0],
+      hashes: Object.fromEntries(
+        [...new URL(requirement.url).hash.slice(1).split("&")]
+          .map((part) => part.split("="))
+          .filter(([algorithm, digest]) => digest && /^(sha\d+|md5)$/.test(algorithm)),
+      ),
+      requiresPython: null,
+      yanked: null,
+      coreMetadata: false,
+      size: null,
+      uploadTime: null,
+    });
+  }
+
+  function entryOf(name: string): Promise<Entry> {
+    let pending = entries.get(name);
+    if (pending === undefined) {
+      pending = (async () => {
+        const urlFile = urlFiles.get(name);
+        const files = urlFile ? [urlFile] : await source.files(name);
+        const policy = policyFor(name);
+        const selected = selectCandidates(name, files, urlFile ? { ...policy, excludeNewer: null } : policy);
+        if (urlFile && selected.candidates.length === 0) {
+          throw new SpiceError("E_DIRECT_URL", `${urlFile.url} cannot be installed for ${name}`, {
+            cause: "its file name is not a wheel or sdist of that project, or its tags do not fit the target",
+          });
+        }
+        let candidates: Array<Candidate & { installed?: InstalledCandidate }> = selected.candidates;
+        const installed = urlFile ? undefined : options.installed?.get(name);
+        const preferred = options.preferences?.get(name) ?? installed?.version.toString();
+        if (preferred !== undefined) {
+          const index = candidates.findIndex((candidate) => candidate.version.toString() === preferred);
+          if (index >= 0) {
+            const [chosen] = candidates.splice(index, 1);
+            candidates.unshift(
+              installed && installed.version.toString() === preferred ? { ...chosen, installed } : chosen,
+            );
+          } else if (installed && installed.version.toString() === preferred) {
+            candidates = [{ version: installed.version, files: [], yanked: false, installed }, ...candidates];
+          }
+        }
+        return {
+          candidates,
+          skipped: selected.skipped,
+          byVersion: new Map(candidates.map((candidate) => [candidate.version.toString(), candidate])),
+          yanked: new Set(candidates.filter((item) => item.yanked).map((item) => item.version.toString())),
+        };
+      })();
+      entries.set(name, pending);
+    }
+    return pending;
+  }
+
+  function metadataFor(
+    name: string,
+    candidate: Candidate & { installed?: InstalledCandidate },
+  ): Promise<CoreMetadata> {
+    if (candidate.installed) return Promise.resolve(candidate.installed.metadata);
+    const key = `${name}==${candidate.version}`;
+    let pending = metadata.get(key);
+    if (pending === undefined) {
+      const file = candidate.files[0];
+      pending = source.metadata(file).then((text) => {
+        const core = readCoreMetadata(text);
+        if (canonicalizeName(core.name) !== name) {
+          throw new SpiceError("E_METADATA", `${file.filename} says it is ${core.name}, not ${name}`);
+        }
+        return core;
+      });
+      metadata.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Starts fetching the metadata of the version the solver will most likely try first. */
+  function prefetch(name: string): void {
+    entryOf(name)
+      .then((entry) => {
+        const first = entry.candidates[0];
+        if (first) metadataFor(name, first).catch(() => {});
+      })
+      .catch(() => {});
+  }
+
+  // Yanked releases (PEP 592) are usable when the user pins the name exactly, wherever else it
+  // is required from.
+  const pinnedByUser = new Set(
+    [...options.requirements, ...(options.constraints ?? [])]
+      .filter(isPinned)
+      .map((item) => item.canonicalName),
+  );
+  // Pre-releases stay inside every range unless disallowed: candidates are ordered finals first,
+  // so a pre-release is chosen only when no final release fits ("if necessary"), including
+  // when backtracking rules the finals out.
+  const prereleasesAllowed = options.prereleases !== "disallow";
+
+  /** A requirement as the solver's dependency on `key` (`name` or `name[extra]`). */
+  function dependencyOn(requirement: Requirement, key: string): Dependency {
+    const name = requirement.canonicalName;
+    const applied = [requirement, ...(constraints.get(name) ?? [])];
+    const pinned = applied.some(isPinned) || pinnedByUser.has(name);
+    return {
+      name: key,
+      requirement: requirement.toString(),
+      allowed: (versions) => {
+        const yanked = resolvedEntries.get(name)?.yanked;
+        let matching = versions;
+        for (const item of applied) {
+          if (item.url !== null) continue;
+          matching = item.specifier.filter(matching, prereleasesAllowed);
+        }
+        const allowed = new Set(matching);
+        return versions.flatMap((version, index) => {
+          if (!allowed.has(version)) return [];
+          return !pinned && yanked?.has(version) ? [] : [index];
+        });
+      },
+    };
+  }
+
+  /** Entries the solver has loaded, for synchronous use in `allowed` and for failure hints. */
+  const resolvedEntries = new Map<string, Entry>();
+
+  function dependenciesFrom(requirements: readonly Requirement[], extra: string | null): Dependency[] {
+    const result: Dependency[] = [];
+    const environment = { ...target.markers, extra: extra ?? "" };
+    const base = { ...target.markers, extra: "" };
+    const seenOverrides = new Set<string>();
+    for (const original of requirements) {
+      if (original.marker) {
+        if (!original.marker.evaluate(environment)) continue;
+        // For an extra's package, only what the extra adds (the base package brings the rest).
+        if (extra !== null && original.marker.evaluate(base)) continue;
+      } else if (extra !== null) continue;
+      const name = original.canonicalName;
+      const replaced = overrides.get(name);
+      const applied = replaced ?? [original];
+      if (replaced) {
+        if (seenOverrides.has(name)) continue;
+        seenOverrides.add(name);
+      }
+      for (const requirement of applied) {
+        result.push(dependencyOn(requirement, name));
+        for (const requested of requirement.extras)
+          result.push(dependencyOn(requirement, `${name}[${canonicalizeName(requested)}]`));
+      }
+    }
+    return result;
+  }
+
+  const solver = new Solver(
+    {
+      async versions(key) {
+        const [name] = splitExtra(key);
+        const entry = await entryOf(name);
+        resolvedEntries.set(name, entry);
+        prefetch(name);
+        return entry.candidates.map((candidate) => candidate.version.toString());
+      },
+      async dependencies(key, version) {
+        const [name, extra] = splitExtra(key);
+        const entry = await entryOf(name);
+        const candidate = entry.byVersion.get(version);
+        if (!candidate) return { unavailable: "no usable file" };
+        if (options.noDeps && extra === null) return [];
+        let core: CoreMetadata;
+        try {
+          core = await metadataFor(name, candidate);
+        } catch (error) {
+          if (error instanceof SpiceError && error.code === "E_NEEDS_BUILD")
+            return { unavailable: error.message };
+          throw error;
+        }
+        if (
+          core.requiresPython &&
+          !candidate.installed &&
+          !core.requiresPython.contains(target.pythonVersion, true)
+        ) {
+          return { unavailable: `it requires Python ${core.requiresPython}` };
+        }
+        let dependencies: Dependency[];
+        if (extra === null) dependencies = dependenciesFrom(core.requiresDist, null);
+        else {
+          const self: Dependency = {
+            name,
+            requirement: `${name}==${version}`,
+            allowed: (versions) => versions.flatMap((item, index) => (item === version ? [index] : [])),
+          };
+          const provided = core.providesExtra.map((item) => canonicalizeName(item));
+          const mentioned = core.requiresDist.some((requirement) =>
+            requirement.marker?.evaluate({ ...target.markers, extra }),
+          );
+          if (!provided.includes(extra) && !mentioned) {
+            warn(`${name} ${version} does not provide the extra '${extra}'`);
+            return [self];
+          }
+          dependencies = options.noDeps ? [self] : [self, ...dependenciesFrom(core.requiresDist, extra)];
+        }
+        for (const dependency of dependencies) prefetch(splitExtra(dependency.name)[0]);
+        return dependencies;
+      },
+    },
+    dependenciesFrom(options.requirements, null),
+  );
+
+  let solution: Map<string, string>;
+  try {
+    solution = await solver.solve();
+  } catch (error) {
+    if (error instanceof SolveFailure) {
+      throw new SpiceError("E_NO_SOLUTION", "No solution found for the requirements", {
+        cause: `\n${error.explanation}`,
+        hint: failureHints(error.explanation, resolvedEntries) || undefined,
+      });
+    }
+    throw error;
+  }
+  return { packages: await collect(solution) };
+
+  async function collect(chosen: Map<string, string>): Promise<Map<string, ResolvedPackage>> {
+    const packages = new Map<string, ResolvedPackage>();
+    for (const [key, version] of chosen) {
+      const [name, extra] = splitExtra(key);
+      if (key === ROOT) continue;
+      const entry = await entryOf(name);
+      const candidate = entry.byVersion.get(version)!;
+      let resolved = packages.get(name);
+      if (resolved === undefined) {
+        const core = options.noDeps
+          ? await metadataFor(name, candidate).catch(() => null)
+          : await metadataFor(name, candidate);
+        if (candidate.yanked) {
+          const reason = candidate.files[0]?.yanked;
+          warn(`${name} ${version} is yanked${reason ? ` (reason: ${reason})` : ""}`);
+        }
+        resolved = {
+          name,
+          version: candidate.version,
+          file: candidate.installed ? null : candidate.files[0],
+          files: candidate.files,
+          extras: [],
+          requiredBy: [],
+          requested: direct.has(name),
+          metadata: core,
+        };
+        packages.set(name, resolved);
+      }
+      if (extra !== null) resolved.extras.push(extra);
+    }
+    // Parents, from the chosen versions' applicable requirements.
+    const rootKeys = dependenciesFrom(options.requirements, null).map(
+      (dependency) => splitExtra(dependency.name)[0],
+    );
+    for (const name of rootKeys) packages.get(name)?.requiredBy.push(ROOT);
+    for (const parent of packages.values()) {
+      if (parent.metadata === null || options.noDeps) continue;
+      const keys = new Set<string>();
+      for (const extra of [null, ...parent.extras])
+        for (const dependency of dependenciesFrom(parent.metadata.requiresDist, extra))
+          keys.add(splitExtra(dependency.name)[0]);
+      for (const name of keys) {
+        const child = packages.get(name);
+        if (child && name !== parent.name && !child.requiredBy.includes(parent.name))
+          child.requiredBy.push(parent.name);
+      }
+    }
+    for (const resolved of packages.values()) resolved.requiredBy = [...new Set(resolved.requiredBy)];
+    return packages;
+  }
+}
+
+/** Hints for a failure: pre-releases, other Pythons, yanked releases and sdists that were left out. */
+function failureHints(explanation: string, entries: Map<string, Entry>): string {
+  const hints: string[] = [];
+  for (const [name, entry] of entries) {
+    if (!new RegExp(`(^|[^a-z0-9_.-])${name.replace(/[.]/g, "\\.")}([^a-z0-9_.-]|$)`).test(explanation))
+      continue;
+    const { skipped } = entry;
+    if (skipped.prereleases > 0) hints.push(`${name} has pre-releases; allow them with --pre`);
+    if (skipped.requiresPython.length > 0)
+      hints.push(`${name} has versions for other Pythons: ${skipped.requiresPython.slice(0, 3).join(", ")}`);
+    if (entry.candidates.some((candidate) => candidate.yanked))
+      hints.push(`${name} has yanked versions, usable only when pinned with ==`);
+    if (skipped.incompatibleTags > 0)
+      hints.push(
+        `${name} has ${skipped.incompatibleTags} file(s) for other platforms or Pythons, or only sdists where binaries are required`,
+      );
+  }
+  return hints.join("\n");
+}
