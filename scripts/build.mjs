@@ -16,7 +16,10 @@ await build({
   target: "node20.18",
   sourcemap: true,
   minifySyntax: true,
-  banner: { js: "#!/usr/bin/env node" },
+  // undici is CommonJS and requires node: built-ins; an ESM bundle needs a real `require` for that.
+  banner: {
+    js: '#!/usr/bin/env node\nimport { createRequire as __spiceCreateRequire } from "node:module";\nconst require = __spiceCreateRequire(import.meta.url);',
+  },
   define: { SPICE_VERSION: JSON.stringify(version) },
   logLevel: "warning",
 });

@@ -221,7 +221,7 @@ describe("spice pip install and uninstall", () => {
     const python = join(path, "bin", "python");
     const missing = spice(["pip", "install", "--python", python, alpha1]);
     assert.equal(missing.status, 1);
-    assert.match(missing.stderr, /No wheel among the given files satisfies beta>=1\.0/);
+    assert.match(missing.stderr, /alpha==1\.0 depends on beta>=1\.0, and no version of beta fits it/);
     assert.equal(readdirSync(join(path, "lib", "python3.11", "site-packages")).length, 0);
     assert.equal(spice(["pip", "install", "--python", python, alpha1, "--no-deps"]).status, 0);
   });
@@ -296,7 +296,7 @@ describe("malformed and malicious wheels", () => {
     [
       "incompatible tag",
       { name: "evil", version: "1.0", tag: "cp311-cp311-win_amd64" },
-      /is not compatible with cpython 3\.11\.7/,
+      /is not compatible with the target Python and platform/,
     ],
     ["not a zip", { name: "evil", version: "1.0", tamper: () => [] }, /not a valid wheel|not a readable zip/],
   ];

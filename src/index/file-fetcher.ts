@@ -120,9 +120,13 @@ export class FileFetcher {
       try {
         archiveReader = new ZipArchive(bytes);
       } catch (error) {
-        throw new SpiceError("E_INVALID_WHEEL", `${file.filename} is not a valid zip archive`, {
-          cause: (error as Error).message,
-        });
+        throw new SpiceError(
+          "E_INVALID_WHEEL",
+          `${file.filename} is not a valid wheel: not a readable zip archive`,
+          {
+            cause: (error as Error).message,
+          },
+        );
       }
       const entry = archiveReader.entries.find((member) => /^[^/]+\.dist-info\/METADATA$/.test(member.name));
       if (!entry) throw new SpiceError("E_INVALID_WHEEL", `${file.filename} has no .dist-info/METADATA`);

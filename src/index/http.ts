@@ -23,6 +23,10 @@ export interface HttpOptions {
   connections?: number;
   /** Path of a netrc file (default ~/.netrc). */
   netrc?: string | null;
+  /** CA certificates (PEM) to trust instead of the system's. */
+  ca?: Buffer | null;
+  /** Hosts (host or host:port) whose certificates are not verified, as pip's --trusted-host. */
+  trustedHosts?: readonly string[];
 }
 
 /** Where a streamed response body goes. */
@@ -95,14 +99,26 @@ function maxAge(cacheControl: string | undefined): number | null {
 
 export class HttpClient {
   private readonly agent: Dispatcher;
+  private insecureAgent: Dispatcher | null = null;
   private netrc: Map<string, Credentials> | undefined;
 
   constructor(private readonly options: HttpOptions) {
     this.agent = new Agent({
       connections: options.connections ?? 16,
       keepAliveTimeout: 10_000,
-      connect: { timeout: options.timeoutMs ?? 15_000 },
+      connect: { timeout: options.timeoutMs ?? 15_000, ...(options.ca ? { ca: options.ca } : {}) },
     });
+  }
+
+  private dispatcherFor(url: URL): Dispatcher {
+    const trusted = this.options.trustedHosts ?? [];
+    if (!trusted.includes(url.host) && !trusted.includes(url.hostname)) return this.agent;
+    this.insecureAgent ??= new Agent({
+      connections: this.options.connections ?? 16,
+      keepAliveTimeout: 10_000,
+      connect: { timeout: this.options.timeoutMs ?? 15_000, rejectUnauthorized: false },
+    });
+    return this.insecureAgent;
   }
 
   private credentialsFor(url: URL): Credentials | null {
@@ -199,7 +215,7 @@ export class HttpClient {
         if (attempt > 0) await sleep(Math.min(200 * 2 ** (attempt - 1), 2000));
         try {
           const response = await request(target, {
-            dispatcher: this.agent,
+            dispatcher: this.dispatcherFor(target),
             headers,
             headersTimeout: this.options.timeoutMs ?? 15_000,
             bodyTimeout: this.options.timeoutMs ?? 15_000,
@@ -248,5 +264,6 @@ export class HttpClient {
 
   async close(): Promise<void> {
     await this.agent.close();
+    await this.insecureAgent?.close();
   }
 }

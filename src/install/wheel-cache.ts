@@ -179,3 +179,11 @@ export function unpackedWheel(path: string, cache: Cache | null, scratch: string
   if (manifest === null) throw new Error(`cache entry ${directory} has no manifest`);
   return { root: join(directory, "files"), manifest, source: path };
 }
+
+/** The intact cache entry of the wheel whose sha256 is `digest` (known from an index), or null. */
+export function cachedWheelByDigest(digest: string, cache: Cache, source: string): UnpackedWheel | null {
+  const directory = cache.entryPath(BUCKETS.wheels, digest);
+  const manifest = readManifest(directory);
+  if (manifest === null || !isIntact(directory, manifest)) return null;
+  return { root: join(directory, "files"), manifest, source };
+}

@@ -74,8 +74,10 @@ export function selectCandidates(
     yanked: 0,
   };
   const byVersion = new Map<string, { version: Version; files: Array<[IndexFile, number]> }>();
+  const newest = policy.excludeNewer ? Date.parse(policy.excludeNewer) : null;
   for (const file of files) {
-    if (policy.excludeNewer && file.uploadTime && file.uploadTime > policy.excludeNewer) continue;
+    // A file without an upload time cannot be shown to be older, so it is left out too (as uv).
+    if (newest !== null && (!file.uploadTime || Date.parse(file.uploadTime) > newest)) continue;
     const parsed = tryParseWheelFilename(file.filename) ?? tryParseSdistFilename(file.filename);
     if (parsed === null || parsed.name !== name) continue;
     if (file.requiresPython) {

@@ -477,8 +477,14 @@ function describeTerm(name: PackageName, set: VersionSet, solver: Solver): strin
 function describeIncompatibility(incompatibility: Incompatibility, solver: Solver): string {
   const cause = incompatibility.cause;
   switch (cause.kind) {
-    case "dependency":
-      return `${cause.package === ROOT ? "you require" : `${cause.package}==${cause.version} depends on`} ${cause.requirement}`;
+    case "dependency": {
+      const who = cause.package === ROOT ? "you require" : `${cause.package}==${cause.version} depends on`;
+      // A dependency term that allowed nothing was dropped: no version of it fits at all.
+      const none = incompatibility.terms.has(cause.dependency)
+        ? ""
+        : `, and no version of ${cause.dependency} fits it`;
+      return `${who} ${cause.requirement}${none}`;
+    }
     case "no-versions": {
       const [name, set] = [...incompatibility.terms][0];
       return `no version of ${describeTerm(name, set, solver).replace(/^any version of /, "")} is available`;

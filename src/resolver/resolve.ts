@@ -6,6 +6,7 @@
 
 import type { IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
+import { tryParseWheelFilename } from "../standards/filename.ts";
 import { type CoreMetadata, readCoreMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import type { Requirement } from "../standards/requirement.ts";
@@ -49,6 +50,8 @@ export interface ResolveOptions {
   noBinary?: ReadonlySet<string>;
   excludeNewer?: string | null;
   noDeps?: boolean;
+  /** Accept files named by URL or path even when their tags do not fit the target. */
+  ignoreTags?: boolean;
   /** Versions to try first when they fit (pins from an earlier output, installed versions). */
   preferences?: ReadonlyMap<string, string>;
   /** What is installed: kept when it satisfies, even if no index has that version any more. */
@@ -69,6 +72,8 @@ export interface ResolvedPackage {
   requiredBy: string[];
   /** Asked for by the user (REQUESTED). */
   requested: boolean;
+  /** Named by URL or path (`name @ URL`, a wheel file): PEP 610 direct_url.json is written. */
+  direct: boolean;
   metadata: CoreMetadata | null;
 }
 
@@ -151,10 +156,31 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         const urlFile = urlFiles.get(name);
         const files = urlFile ? [urlFile] : await source.files(name);
         const policy = policyFor(name);
-        const selected = selectCandidates(name, files, urlFile ? { ...policy, excludeNewer: null } : policy);
+        let filePolicy = policy;
+        if (urlFile) {
+          filePolicy = { ...policy, excludeNewer: null };
+          const wheel = tryParseWheelFilename(urlFile.filename);
+          if (options.ignoreTags && wheel)
+            filePolicy.tagRanks = new Map([
+              ...ranks,
+              ...[...wheel.tags].map((tag) => [tag, ranks.size] as const),
+            ]);
+        }
+        const selected = selectCandidates(name, files, filePolicy);
         if (urlFile && selected.candidates.length === 0) {
+          const wheel = tryParseWheelFilename(urlFile.filename);
+          if (wheel && wheel.name === name) {
+            throw new SpiceError(
+              "E_INCOMPATIBLE_WHEEL",
+              `${urlFile.filename} is not compatible with the target Python and platform`,
+              {
+                cause: `its tags (${[...wheel.tags].sort().join(", ")}) are none of Python ${target.pythonVersion}'s`,
+                hint: "Use a wheel built for this Python and platform, or --ignore-tags to install it anyway",
+              },
+            );
+          }
           throw new SpiceError("E_DIRECT_URL", `${urlFile.url} cannot be installed for ${name}`, {
-            cause: "its file name is not a wheel or sdist of that project, or its tags do not fit the target",
+            cause: "its file name is not a wheel or sdist of that project",
           });
         }
         let candidates: Array<Candidate & { installed?: InstalledCandidate }> = selected.candidates;
@@ -341,7 +367,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   } catch (error) {
     if (error instanceof SolveFailure) {
       throw new SpiceError("E_NO_SOLUTION", "No solution found for the requirements", {
-        cause: `\n${error.explanation}`,
+        cause: error.explanation,
         hint: failureHints(error.explanation, resolvedEntries) || undefined,
       });
     }
@@ -373,6 +399,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
           extras: [],
           requiredBy: [],
           requested: direct.has(name),
+          direct: urlFiles.has(name) && !candidate.installed,
           metadata: core,
         };
         packages.set(name, resolved);

@@ -1,84 +1,279 @@
-// spice pip install (local wheels and --find-links directories in this version) and uninstall.
+// spice pip install: resolve against indexes, find-links and local files, fetch everything into
+// the cache (hashes checked), then change the environment in one transaction; and uninstall.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Cache } from "../../cache/store.ts";
-import { installedDistributions, searchPath } from "../../install/installed.ts";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Cache } from "../../cache/store.ts";
+import type { FetchedArchive, FileFetcher } from "../../index/file-fetcher.ts";
+import type { IndexFile } from "../../index/simple-api.ts";
+import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
 import {
   type InstallItem,
   installWheels,
   type LinkMode,
   uninstallDistributions,
 } from "../../install/installer.ts";
-import {
-  type LocalWheel,
-  localWheel,
-  selectLocalWheels,
-  wheelsInDirectory,
-} from "../../install/local-wheels.ts";
 import { unpackIntoCache } from "../../install/parallel-unpack.ts";
 import { SCRATCH_PREFIX } from "../../install/transaction.ts";
-import { type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
+import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
+import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
+import { type ResolveTarget, targetOf } from "../../python/target.ts";
+import {
+  type InstalledCandidate,
+  type Resolution,
+  type ResolvedPackage,
+  resolve,
+} from "../../resolver/resolve.ts";
+import { readCoreMetadata } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
-import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
+import { nodeCrypto } from "../../util/lazy-builtins.ts";
+import { redactUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
+import { downloadProgress } from "../progress.ts";
+import {
+  gatherRequirements,
+  indexSettings,
+  needsIndex,
+  openSources,
+  type RequirementInputs,
+  resolverFlags,
+  type Sources,
+} from "../resolution-options.ts";
 
 const LINK_MODES = ["clone", "hardlink", "symlink", "copy"];
 
-function requirementsFromFiles(
-  files: string[],
-  context: CommandContext,
-): { requirements: Requirement[]; wheels: string[]; findLinks: string[] } {
-  const requirements: Requirement[] = [];
-  const wheels: string[] = [];
-  const findLinks: string[] = [];
-  for (const file of files) {
-    const result = readRequirementsFile(file, localFileHost(context.cwd, context.env));
-    if (result.error !== null) {
-      const [message, ...rest] = result.error.message.split("\n");
-      throw new SpiceError("E_REQUIREMENTS_FILE", message, {
-        cause: rest.join(" ").trim() || undefined,
-        hint: `Fix ${file}; spice reads it exactly as pip does`,
-      });
-    }
-    findLinks.push(...(result.options?.findLinks ?? []));
-    for (const entry of result.entries) {
-      const install = entry.installRequirement!;
-      if (install.editable)
-        throw new SpiceError(
-          "E_EDITABLE",
-          `${entry.parsed.file}:${entry.parsed.line}: editable installs (-e) are not supported yet`,
-        );
-      if (entry.parsed.constraint) continue;
-      if (install.link?.startsWith("file:") && install.link.endsWith(".whl"))
-        wheels.push(new URL(install.link).pathname);
-      else if (install.link !== null)
-        throw new SpiceError(
-          "E_UNSUPPORTED",
-          `${entry.parsed.file}:${entry.parsed.line}: ${install.link} needs an index or a download, which arrive in a later version`,
-        );
-      else
-        requirements.push(
-          parseRequirement(
-            entry.parsed.requirement.split(";")[0].trim() + (install.markers ? `; ${install.markers}` : ""),
-          ),
-        );
-    }
-  }
-  return { requirements, wheels, findLinks };
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-function directUrlFor(wheel: LocalWheel, sha256: string): object {
+/** Hash-checking mode (pip's): every requirement pinned with == (or a URL) and hashed. */
+export function checkHashingMode(inputs: RequirementInputs, requireHashes: boolean): boolean {
+  const hashing = requireHashes || inputs.finder.requireHashes || inputs.hashes.size > 0;
+  if (!hashing) return false;
+  const problems: string[] = [];
+  for (const requirement of inputs.requirements) {
+    const pinned =
+      requirement.url !== null ||
+      requirement.specifier.specs.some((spec) => spec.operator === "==" || spec.operator === "===");
+    if (!pinned) problems.push(`${requirement} is not pinned with ==`);
+    else if (!inputs.hashes.has(requirement.canonicalName)) problems.push(`${requirement} has no --hash`);
+  }
+  if (problems.length > 0) {
+    throw new SpiceError("E_HASHES", "In hash-checking mode every requirement must be pinned and hashed", {
+      cause: problems.join("; "),
+      hint: "Pin with == and add --hash=sha256:... for each (spice pip compile --generate-hashes writes them)",
+    });
+  }
+  return true;
+}
+
+function digestOf(bytes: Buffer, algorithm: string): string | null {
+  try {
+    return nodeCrypto().createHash(algorithm).update(bytes).digest("hex");
+  } catch {
+    return null;
+  }
+}
+
+/** Checks a fetched archive against the requirement's --hash values. */
+function checkAllowedHash(
+  name: string,
+  file: IndexFile,
+  archive: FetchedArchive,
+  allowed: Set<string>,
+): void {
+  if (allowed.has(`sha256:${archive.sha256}`)) return;
+  const others = [...allowed].filter((item) => !item.startsWith("sha256:"));
+  if (others.length > 0) {
+    const bytes = readFileSync(archive.path);
+    for (const item of others) {
+      const [algorithm, digest] = item.split(":");
+      if (digestOf(bytes, algorithm) === digest) return;
+    }
+  }
+  throw new SpiceError(
+    "E_HASH_MISMATCH",
+    `The hash of ${file.filename} (${name}) is not one the requirements allow`,
+    {
+      cause: `expected ${[...allowed].join(" or ")}, got sha256:${archive.sha256}`,
+      hint: "Nothing was installed. If the new file is trusted, update its --hash (spice pip compile --generate-hashes)",
+    },
+  );
+}
+
+export interface InstallPlan {
+  install: ResolvedPackage[];
+  keep: ResolvedPackage[];
+}
+
+/** What must change: packages whose chosen version is not what is installed (or all, to reinstall). */
+export function planInstall(
+  resolution: Resolution,
+  installed: ReadonlyMap<string, InstalledDistribution>,
+  reinstall: boolean | ReadonlySet<string>,
+): InstallPlan {
+  const plan: InstallPlan = { install: [], keep: [] };
+  for (const resolved of [...resolution.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const current = installed.get(resolved.name);
+    const forced = reinstall === true || (reinstall instanceof Set && reinstall.has(resolved.name));
+    const same = current !== undefined && current.displayVersion === resolved.version.toString();
+    if ((same && !forced) || (resolved.file === null && !forced)) plan.keep.push(resolved);
+    else if (resolved.file === null) {
+      throw new SpiceError(
+        "E_REINSTALL",
+        `${resolved.name} ${resolved.version} is installed, but no index offers it`,
+        {
+          hint: "Drop --force-reinstall for it, or add an index that has it",
+        },
+      );
+    } else plan.install.push(resolved);
+  }
+  return plan;
+}
+
+/** Installed distributions as resolver candidates (kept when they satisfy). */
+export function installedCandidates(
+  installed: ReadonlyMap<string, InstalledDistribution>,
+  skip: (name: string) => boolean,
+): Map<string, InstalledCandidate> {
+  const result = new Map<string, InstalledCandidate>();
+  for (const [name, dist] of installed) {
+    if (skip(name) || dist.version === null || dist.format !== "dist-info") continue;
+    try {
+      const text = readFileSync(`${dist.path}/METADATA`, "utf8");
+      result.set(name, { version: dist.version, metadata: readCoreMetadata(text) });
+    } catch {
+      // unreadable metadata: treat as not installed, so it is replaced
+    }
+  }
+  return result;
+}
+
+function directUrlOf(resolved: ResolvedPackage, sha256: string): object | null {
+  if (resolved.file === null || !resolved.direct) return null;
   return {
     archive_info: { hash: `sha256=${sha256}`, hashes: { sha256 } },
-    url: pathToFileURL(wheel.path).toString(),
+    url: redactUrl(resolved.file.url),
+  };
+}
+
+export interface FetchOptions {
+  fetcher: FileFetcher;
+  cache: Cache | null;
+  /** Canonical name → allowed hashes (hash-checking mode), or null. */
+  hashes: Map<string, Set<string>> | null;
+  scratch: string;
+  context: CommandContext;
+}
+
+/**
+ * Every package to install as an unpacked wheel: from the cache by its index hash when there,
+ * else downloaded (in parallel, hashes checked) and unpacked into the cache.
+ */
+export async function prepareWheels(
+  packages: readonly ResolvedPackage[],
+  options: FetchOptions,
+): Promise<Map<string, { wheel: UnpackedWheel; sha256: string }>> {
+  const result = new Map<string, { wheel: UnpackedWheel; sha256: string }>();
+  const toFetch: ResolvedPackage[] = [];
+  for (const resolved of packages) {
+    const file = resolved.file!;
+    if (!file.filename.endsWith(".whl")) {
+      throw new SpiceError(
+        "E_NEEDS_BUILD",
+        `${resolved.name} ${resolved.version} is only available as a source distribution (${file.filename})`,
+        {
+          hint: "Building source distributions arrives in a later version of spice; pin a version with a wheel, or use --only-binary :all:",
+        },
+      );
+    }
+    const digest = file.hashes.sha256;
+    const allowed = options.hashes?.get(resolved.name);
+    if (
+      allowed &&
+      !allowed.has(`sha256:${digest}`) &&
+      [...allowed].every((item) => item.startsWith("sha256:"))
+    ) {
+      toFetch.push(resolved); // fetched so the mismatch is reported on the real file
+      continue;
+    }
+    const cached =
+      options.cache !== null && digest && !file.url.startsWith("file:")
+        ? cachedWheelByDigest(digest, options.cache, file.url)
+        : null;
+    if (cached !== null) result.set(resolved.name, { wheel: cached, sha256: digest! });
+    else toFetch.push(resolved);
+  }
+  const progress = downloadProgress(options.context.output);
+  const archives = await Promise.all(
+    toFetch.map(async (resolved) => {
+      const archive = await options.fetcher.archive(resolved.file!);
+      const allowed = options.hashes?.get(resolved.name);
+      if (options.hashes !== null && !allowed) {
+        throw new SpiceError(
+          "E_HASHES",
+          `${resolved.name} ${resolved.version} has no --hash, but hash-checking mode is on`,
+          {
+            hint: "Every package, dependencies included, needs a pinned, hashed requirement (or use --no-deps)",
+          },
+        );
+      }
+      if (allowed) checkAllowedHash(resolved.name, resolved.file!, archive, allowed);
+      return [resolved, archive] as const;
+    }),
+  ).finally(() => progress?.done());
+  const paths = archives.map(([, archive]) => archive.path);
+  let prepared = new Map<string, UnpackedWheel>();
+  if (options.cache !== null) {
+    const oneThread = options.context.env.SPICE_UNPACK_THREADS === "1";
+    const entry = !oneThread && process.argv[1]?.endsWith(".mjs") ? pathToFileURL(process.argv[1]) : null;
+    prepared = await unpackIntoCache(paths, options.cache, entry);
+  }
+  for (const [resolved, archive] of archives) {
+    const wheel = prepared.get(archive.path) ?? unpackedWheel(archive.path, options.cache, options.scratch);
+    result.set(resolved.name, { wheel, sha256: archive.sha256 });
+  }
+  return result;
+}
+
+/** pip's installation report (version 1) for `--report`. */
+export function installationReport(
+  packages: readonly ResolvedPackage[],
+  target: ResolveTarget,
+  hashes: Map<string, string>,
+): object {
+  return {
+    version: "1",
+    pip_version: "23.2.1",
+    install: packages.map((resolved) => {
+      const raw = { ...(resolved.metadata?.raw ?? {}) } as Record<string, unknown>;
+      if (raw.project_urls && typeof raw.project_urls === "object") {
+        raw.project_url = Object.entries(raw.project_urls as Record<string, string>).map(
+          ([label, url]) => `${label}, ${url}`,
+        );
+        delete raw.project_urls;
+      }
+      const sha256 = hashes.get(resolved.name) ?? resolved.file?.hashes.sha256;
+      return {
+        download_info: {
+          url: resolved.file ? redactUrl(resolved.file.url) : null,
+          archive_info: sha256 ? { hash: `sha256=${sha256}`, hashes: { sha256 } } : {},
+        },
+        is_direct: resolved.direct,
+        is_yanked: resolved.file?.yanked !== null && resolved.file?.yanked !== undefined,
+        requested: resolved.requested,
+        ...(resolved.extras.length > 0 ? { requested_extras: resolved.extras } : {}),
+        metadata: raw,
+      };
+    }),
+    environment: target.markers,
   };
 }
 
@@ -87,121 +282,175 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
   const linkMode = value(args, "link-mode");
   if (linkMode !== undefined && !LINK_MODES.includes(linkMode))
     throw new UsageError(`--link-mode takes ${LINK_MODES.join(", ")}, not '${linkMode}'`);
-  const fromFiles = requirementsFromFiles(values(args, "requirement"), context);
-  const direct: LocalWheel[] = [...fromFiles.wheels.map(localWheel)];
-  const requirements: Requirement[] = [...fromFiles.requirements];
-  for (const argument of args.positionals) {
-    if (argument.endsWith(".whl") || existsSync(argument)) direct.push(localWheel(argument));
-    else {
-      try {
-        requirements.push(parseRequirement(argument));
-      } catch (error) {
-        throw new UsageError(
-          `'${argument}' is neither a wheel file nor a requirement`,
-          (error as Error).message.split("\n")[0],
-        );
-      }
-    }
-  }
-  if (direct.length === 0 && requirements.length === 0)
+  if (values(args, "editable").length > 0)
+    throw new SpiceError("E_EDITABLE", "Editable installs (-e) are not supported yet", {
+      hint: "Build a wheel of the project and install that for now",
+    });
+  const inputs = gatherRequirements(args.positionals, args, context);
+  if (inputs.requirements.length === 0)
     throw new UsageError(
-      "spice pip install needs wheels or requirements",
-      "spice pip install ./dist/pkg-1.0-py3-none-any.whl",
+      "spice pip install needs requirements or files",
+      "spice pip install requests, or -r requirements.txt, or ./dist/pkg-1.0-py3-none-any.whl",
     );
-  const findLinks = [...values(args, "find-links"), ...fromFiles.findLinks];
-  if (requirements.length > 0 && findLinks.length === 0) {
-    throw new SpiceError("E_NO_SOURCE", `Nowhere to find ${requirements.map(String).join(", ")}`, {
-      cause: "this version of spice installs from local wheel files; package indexes arrive in the next",
-      hint: "Pass the wheel files themselves, or --find-links DIR with a directory of wheels",
-    });
-  }
-
-  const { environment } = selectFromArgs(args, context, true);
+  const hashing = checkHashingMode(inputs, flag(args, "require-hashes"));
+  const dryRun = flag(args, "dry-run");
+  const { environment } = selectFromArgs(args, context, !dryRun);
   announceEnvironment(environment, context);
-  const installed = installedDistributions(searchPath(environment.sitePackages));
+  const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
+  const sources = openSources(args, context, settings);
+  try {
+    return await installInto(environment, inputs, sources, args, context, {
+      started,
+      dryRun,
+      hashing,
+      linkMode,
+    });
+  } finally {
+    await sources.close();
+  }
+}
+
+async function installInto(
+  environment: Environment,
+  inputs: RequirementInputs,
+  sources: Sources,
+  args: ParsedArgs,
+  context: CommandContext,
+  settings: { started: number; dryRun: boolean; hashing: boolean; linkMode: string | undefined },
+): Promise<number> {
+  const installedList = installedDistributions(searchPath(environment.sitePackages));
+  const installed = new Map(installedList.map((dist) => [dist.canonicalName, dist]));
   const reinstall = flag(args, "force-reinstall") || flag(args, "reinstall");
-  const selections = selectLocalWheels({
-    environment,
-    direct,
-    requirements,
-    available: findLinks.flatMap((directory) => wheelsInDirectory(directory)),
-    installed,
-    noDeps: flag(args, "no-deps"),
-    reinstall,
-    upgrade: flag(args, "upgrade"),
-    ignoreTags: flag(args, "ignore-tags"),
-  });
-  const current = new Map(installed.map((dist) => [dist.canonicalName, dist.displayVersion]));
-  const toInstall = selections.filter(
-    (selection) =>
-      reinstall || current.get(selection.wheel.filename.name) !== selection.wheel.filename.version.toString(),
+  const upgradeAll = flag(args, "upgrade");
+  const upgradePackages = new Set(
+    values(args, "upgrade-package").map((name) => canonicalizeName(name.split(/[=<>!~ ]/)[0])),
   );
-  if (toInstall.length === 0) {
-    context.output.info(
-      `Audited ${selections.length} package${selections.length === 1 ? "" : "s"} in ${elapsed(started)}`,
-    );
+  const requested = new Set(inputs.requirements.map((requirement) => requirement.canonicalName));
+  const target = targetOf(environment.interpreter, value(args, "python-version"));
+  const resolution = await resolve({
+    source: sources.fetcher,
+    target,
+    requirements: inputs.requirements,
+    constraints: inputs.constraints,
+    overrides: inputs.overrides,
+    ...resolverFlags(args, inputs.finder),
+    installed: installedCandidates(
+      installed,
+      (name) => reinstall || upgradePackages.has(name) || (upgradeAll && requested.has(name)),
+    ),
+    ignoreTags: flag(args, "ignore-tags"),
+    warn: (message) => context.output.warn(message),
+  });
+  const plan = planInstall(resolution, installed, reinstall);
+  const resolvedIn = elapsed(settings.started);
+  context.output.info(`Resolved ${plural(resolution.packages.size, "package")} in ${resolvedIn}`);
+  const reportPath = value(args, "report");
+  if (settings.dryRun) {
+    if (reportPath !== undefined) writeReport(reportPath, plan.install, target, new Map(), context);
+    if (plan.install.length === 0) context.output.info("Would make no changes");
+    else {
+      context.output.info(`Would install ${plural(plan.install.length, "package")}`);
+      for (const resolved of plan.install) context.output.info(` + ${resolved.name}==${resolved.version}`);
+    }
     return 0;
   }
-  const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
-  // Unpacking without a cache happens beside the environment (same filesystem, so links work).
-  mkdirSync(environment.scheme.purelib, { recursive: true });
-  // Without a cache, wheels are unpacked beside the environment (same filesystem, so links
-  // work); the pid in the name lets a later run remove what a killed one left.
-  const scratch =
-    cache === null
-      ? mkdtempSync(join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-`))
-      : "";
-  try {
-    // Fill the cache first, on two threads when there is enough to unpack.
-    let prepared = new Map<string, UnpackedWheel>();
-    if (cache !== null) {
-      // The worker runs this same bundle; under the TypeScript test loader there is none.
-      const oneThread = context.env.SPICE_UNPACK_THREADS === "1";
-      const entry = !oneThread && process.argv[1]?.endsWith(".mjs") ? pathToFileURL(process.argv[1]) : null;
-      prepared = await unpackIntoCache(
-        toInstall.map((selection) => selection.wheel.path),
-        cache,
-        entry,
-      );
-    }
-    const items: InstallItem[] = toInstall.map((selection) => {
-      const wheel = prepared.get(selection.wheel.path) ?? unpackedWheel(selection.wheel.path, cache, scratch);
-      return {
-        wheel,
-        requested: selection.requested,
-        directUrl: selection.direct ? directUrlFor(selection.wheel, wheel.manifest.sha256) : null,
-      };
-    });
-    const result = installWheels(items, {
-      environment,
-      linkMode: (linkMode as LinkMode | undefined) ?? null,
-      compile: flag(args, "compile") && !flag(args, "no-compile"),
-      // A venv created with --relocatable gets scripts that find python beside themselves.
-      relocatableScripts:
-        environment.kind === "venv" && readPyvenvCfg(environment.root)?.get("relocatable") === "true",
-      onLinkModeFallback: (message) => context.output.verbose(message),
-    });
-    if (result.recovered) context.output.warn("rolled back an install that was interrupted earlier");
-    context.output.verbose(`link mode: ${result.linkMode}`);
-    context.output.info(
-      `Installed ${result.installed.length} package${result.installed.length === 1 ? "" : "s"} in ${elapsed(started)}`,
-    );
-    const changes = [
-      ...result.removed.map(
-        (dist) =>
-          [canonicalizeName(dist.name), ` - ${canonicalizeName(dist.name)}==${dist.version}`] as const,
-      ),
-      ...result.installed.map(
-        (dist) =>
-          [canonicalizeName(dist.name), ` + ${canonicalizeName(dist.name)}==${dist.version}`] as const,
-      ),
-      // By name; a removed version before the one replacing it.
-    ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1].startsWith(" -") ? -1 : 1));
-    for (const [, line] of changes) context.output.info(line);
+  if (plan.install.length === 0) {
+    if (reportPath !== undefined) writeReport(reportPath, [], target, new Map(), context);
+    context.output.info(`Audited ${plural(plan.keep.length, "package")} in ${elapsed(settings.started)}`);
     return 0;
+  }
+  const scratch = scratchBeside(environment, sources);
+  try {
+    const prepared = await prepareWheels(plan.install, {
+      fetcher: sources.fetcher,
+      cache: sources.cache,
+      hashes: settings.hashing ? inputs.hashes : null,
+      scratch,
+      context,
+    });
+    if (reportPath !== undefined) {
+      const digests = new Map([...prepared].map(([name, item]) => [name, item.sha256]));
+      writeReport(reportPath, plan.install, target, digests, context);
+    }
+    return applyInstall(
+      environment,
+      plan.install,
+      prepared,
+      args,
+      context,
+      settings.started,
+      settings.linkMode,
+    );
   } finally {
     if (scratch !== "") rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function writeReport(
+  path: string,
+  packages: readonly ResolvedPackage[],
+  target: ResolveTarget,
+  hashes: Map<string, string>,
+  context: CommandContext,
+): void {
+  const text = `${JSON.stringify(installationReport(packages, target, hashes), null, 2)}\n`;
+  if (path === "-") context.output.data(text);
+  else writeFileSync(path, text);
+}
+
+function scratchBeside(environment: Environment, sources: Sources): string {
+  if (sources.cache !== null) return "";
+  // Without a cache, wheels are unpacked beside the environment (same filesystem, so links
+  // work); the pid in the name lets a later run remove what a killed one left.
+  mkdirSync(environment.scheme.purelib, { recursive: true });
+  return mkdtempSync(join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-`));
+}
+
+/** Installs prepared wheels in one transaction and prints what changed. */
+export function applyInstall(
+  environment: Environment,
+  packages: readonly ResolvedPackage[],
+  prepared: Map<string, { wheel: UnpackedWheel; sha256: string }>,
+  args: ParsedArgs,
+  context: CommandContext,
+  started: number,
+  linkMode: string | undefined,
+): number {
+  const items: InstallItem[] = packages.map((resolved) => {
+    const { wheel, sha256 } = prepared.get(resolved.name)!;
+    return { wheel, requested: resolved.requested, directUrl: directUrlOf(resolved, sha256) };
+  });
+  const result = installWheels(items, {
+    environment,
+    linkMode: (linkMode as LinkMode | undefined) ?? null,
+    compile: flag(args, "compile") && !flag(args, "no-compile"),
+    // A venv created with --relocatable gets scripts that find python beside themselves.
+    relocatableScripts:
+      environment.kind === "venv" && readPyvenvCfg(environment.root)?.get("relocatable") === "true",
+    onLinkModeFallback: (message) => context.output.verbose(message),
+  });
+  if (result.recovered) context.output.warn("rolled back an install that was interrupted earlier");
+  context.output.verbose(`link mode: ${result.linkMode}`);
+  context.output.info(`Installed ${plural(result.installed.length, "package")} in ${elapsed(started)}`);
+  printChanges(result.removed, result.installed, context);
+  return 0;
+}
+
+export function printChanges(
+  removed: ReadonlyArray<{ name: string; version: string }>,
+  added: ReadonlyArray<{ name: string; version: string }>,
+  context: CommandContext,
+): void {
+  const changes = [
+    ...removed.map(
+      (dist) => [canonicalizeName(dist.name), ` - ${canonicalizeName(dist.name)}==${dist.version}`] as const,
+    ),
+    ...added.map(
+      (dist) => [canonicalizeName(dist.name), ` + ${canonicalizeName(dist.name)}==${dist.version}`] as const,
+    ),
+    // By name; a removed version before the one replacing it.
+  ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1].startsWith(" -") ? -1 : 1));
+  for (const [, line] of changes) context.output.info(line);
 }
 
 export function uninstall(args: ParsedArgs, context: CommandContext): number {

@@ -1,5 +1,6 @@
 import type { OptionSpec } from "../args.ts";
 import { ENVIRONMENT_OPTIONS, LOCATION_OPTIONS } from "../environment-options.ts";
+import { INDEX_OPTIONS, RESOLVER_OPTIONS } from "../resolution-options.ts";
 
 const requirementFile: OptionSpec = {
   name: "requirement",
@@ -17,10 +18,25 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...ENVIRONMENT_OPTIONS,
     ...LOCATION_OPTIONS,
     requirementFile,
-    { name: "find-links", short: "f", value: "dir", multiple: true, help: "Look for wheels in DIR" },
-    { name: "no-index", help: "Use no package index (spice reads only local files in this version)" },
-    { name: "no-deps", help: "Install only what is named, not its dependencies" },
-    { name: "upgrade", short: "U", help: "Take newer files over installed versions of what is named" },
+    {
+      name: "editable",
+      short: "e",
+      value: "path",
+      multiple: true,
+      help: "Editable install (not supported yet)",
+    },
+    ...INDEX_OPTIONS,
+    ...RESOLVER_OPTIONS,
+    { name: "upgrade", short: "U", help: "Take newer versions over installed ones, for what is named" },
+    {
+      name: "upgrade-package",
+      short: "P",
+      value: "name",
+      multiple: true,
+      help: "Take the newest version of NAME, keeping other installed versions",
+    },
+    { name: "dry-run", help: "Resolve and say what would change, changing nothing" },
+    { name: "report", value: "file", help: "Write pip's installation report (JSON) to FILE (- for stdout)" },
     { name: "force-reinstall", help: "Reinstall even when the same version is installed" },
     { name: "reinstall", help: "Same as --force-reinstall" },
     { name: "ignore-tags", help: "Install wheels whose platform tags this interpreter does not support" },

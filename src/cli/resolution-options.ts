@@ -1,0 +1,363 @@
+// The options every resolving command shares (pip's index and resolver flags, uv's additions),
+// and their wiring: requirement inputs read from arguments and files, index settings merged from
+// pip's configuration, and the HTTP client, package source and file fetcher built from them.
+
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Cache } from "../cache/store.ts";
+import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
+import { HttpClient } from "../index/http.ts";
+import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
+import type { PrereleasePolicy } from "../resolver/candidates.ts";
+import type { ResolveOptions } from "../resolver/resolve.ts";
+import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
+import { canonicalizeName } from "../standards/name.ts";
+import { parseRequirement, Requirement } from "../standards/requirement.ts";
+import {
+  emptyFinderOptions,
+  type FinderOptions,
+  readRequirementsFile,
+} from "../standards/requirements-txt.ts";
+import { parseSpecifierSet } from "../standards/specifier.ts";
+import { SpiceError, UsageError } from "../util/error.ts";
+import { localFileHost } from "../util/file-host.ts";
+import { redactUrl } from "../util/redact.ts";
+import { flag, type OptionSpec, type ParsedArgs, value, values } from "./args.ts";
+import type { CommandContext } from "./main.ts";
+import { type ConfigValue, isTruthy, listOf, pipSettings } from "./pip-config.ts";
+
+export const INDEX_OPTIONS: OptionSpec[] = [
+  { name: "index-url", short: "i", value: "url", help: "The package index (PEP 503/691 simple API)" },
+  { name: "extra-index-url", value: "url", multiple: true, help: "Another index, after --index-url" },
+  { name: "no-index", help: "Use no index: only --find-links locations and local files" },
+  {
+    name: "find-links",
+    short: "f",
+    value: "url|dir",
+    multiple: true,
+    help: "Look for files in a directory, an HTML page or a URL",
+  },
+  {
+    name: "index-strategy",
+    value: "first-index|unsafe-best-match",
+    help: "first-index (default): a name comes only from the first index that has it; unsafe-best-match: merge all, as pip",
+  },
+  { name: "offline", help: "Use only cached index pages and files" },
+  { name: "refresh", help: "Revalidate every cached index page" },
+  { name: "cert", value: "file", help: "CA bundle for HTTPS (also SSL_CERT_FILE)" },
+  { name: "trusted-host", value: "host", multiple: true, help: "Do not verify TLS certificates of HOST" },
+];
+
+export const RESOLVER_OPTIONS: OptionSpec[] = [
+  {
+    name: "constraint",
+    short: "c",
+    value: "file",
+    multiple: true,
+    help: "Constrain versions with a constraints file",
+  },
+  { name: "override", value: "file", multiple: true, help: "Replace what packages require with these" },
+  { name: "pre", help: "Allow pre-releases (same as --prerelease allow)" },
+  {
+    name: "prerelease",
+    value: "allow|if-necessary|disallow",
+    help: "Pre-release policy (default: if-necessary, as PEP 440)",
+  },
+  {
+    name: "resolution",
+    value: "highest|lowest|lowest-direct",
+    help: "Which versions to prefer (default: highest)",
+  },
+  { name: "python-version", value: "x.y", help: "Resolve for another Python version" },
+  { name: "exclude-newer", value: "date", help: "Ignore files uploaded after DATE (RFC 3339)" },
+  {
+    name: "no-binary",
+    value: "names",
+    multiple: true,
+    help: "Do not use wheels of these (:all: for every name)",
+  },
+  {
+    name: "only-binary",
+    value: "names",
+    multiple: true,
+    help: "Use only wheels of these (:all: for every name)",
+  },
+  { name: "prefer-binary", help: "Prefer older wheels to newer sdists" },
+  { name: "no-deps", help: "Do not follow dependencies" },
+  { name: "require-hashes", help: "Require a --hash for every requirement (hash-checking mode)" },
+];
+
+export interface RequirementInputs {
+  requirements: Requirement[];
+  constraints: Requirement[];
+  overrides: Requirement[];
+  /** Canonical name → allowed `algorithm:digest` values (hash-checking mode when any). */
+  hashes: Map<string, Set<string>>;
+  /** Options the requirements files set (-i, -f, --pre, ...). */
+  finder: FinderOptions;
+  /** Canonical name → where it was asked for ("-r requirements.in"), for annotations. */
+  origins: Map<string, string[]>;
+}
+
+function emptySpecifier() {
+  return parseSpecifierSet("");
+}
+
+/** A local or remote wheel/sdist named directly: a URL requirement on its project. */
+function fileRequirement(location: string, cwd: string): Requirement {
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+  const url = isUrl ? location : pathToFileURL(resolvePath(cwd, location)).toString();
+  const filename = decodeURIComponent(basename(new URL(url).pathname));
+  const parsed = tryParseWheelFilename(filename) ?? tryParseSdistFilename(filename);
+  if (parsed === null) {
+    throw new SpiceError("E_UNSUPPORTED", `${redactUrl(location)} is not a wheel or sdist file`, {
+      hint: "Name a file like pkg-1.0-py3-none-any.whl, or a project with `name @ URL`",
+    });
+  }
+  return new Requirement(parsed.name, [], emptySpecifier(), url, null);
+}
+
+function looksLikeFile(argument: string): boolean {
+  return /\.(whl|tar\.gz|zip)$/i.test(argument) && !argument.includes(" @ ");
+}
+
+function readFile(
+  file: string,
+  context: CommandContext,
+  constraint: boolean,
+  finder: FinderOptions,
+  inputs: RequirementInputs,
+  into: Requirement[],
+): void {
+  const result = readRequirementsFile(file, localFileHost(context.cwd, context.env), constraint, finder);
+  if (result.error !== null) {
+    const [message, ...rest] = result.error.message.split("\n");
+    throw new SpiceError("E_REQUIREMENTS_FILE", message, {
+      cause: rest.join(" ").trim() || undefined,
+      hint: `Fix ${file}; spice reads it exactly as pip does`,
+    });
+  }
+  for (const entry of result.entries) {
+    const install = entry.installRequirement!;
+    const where = `${entry.parsed.file}:${entry.parsed.line}`;
+    if (install.editable) {
+      throw new SpiceError("E_EDITABLE", `${where}: editable installs (-e) are not supported yet`, {
+        hint: "Install the project as a wheel for now",
+      });
+    }
+    let requirement: Requirement;
+    if (install.name === null) {
+      requirement = fileRequirement(install.link ?? entry.parsed.requirement, context.cwd);
+    } else {
+      const extras = install.extras.length > 0 ? `[${install.extras.join(",")}]` : "";
+      const marker = install.markers ? `; ${install.markers}` : "";
+      const base = parseRequirement(`${install.name}${extras}${install.specifier}${marker}`);
+      requirement = install.link
+        ? new Requirement(base.name, base.extras, base.specifier, install.link, base.marker)
+        : base;
+    }
+    into.push(requirement);
+    const name = requirement.canonicalName;
+    inputs.origins.set(name, [...(inputs.origins.get(name) ?? []), `${constraint ? "-c" : "-r"} ${file}`]);
+    const digests = Object.entries(install.hashOptions).flatMap(([algorithm, list]) =>
+      list.map((digest) => `${algorithm}:${digest}`),
+    );
+    if (digests.length > 0) {
+      const known = inputs.hashes.get(name) ?? new Set();
+      for (const digest of digests) known.add(digest);
+      inputs.hashes.set(name, known);
+    }
+  }
+}
+
+/** Requirements from positional arguments, -r, -c and --override files. */
+export function gatherRequirements(
+  positionals: readonly string[],
+  args: ParsedArgs,
+  context: CommandContext,
+  requirementFiles: readonly string[] = values(args, "requirement"),
+): RequirementInputs {
+  const finder = emptyFinderOptions();
+  const inputs: RequirementInputs = {
+    requirements: [],
+    constraints: [],
+    overrides: [],
+    hashes: new Map(),
+    finder,
+    origins: new Map(),
+  };
+  for (const argument of positionals) {
+    let requirement: Requirement;
+    if (looksLikeFile(argument)) requirement = fileRequirement(argument, context.cwd);
+    else {
+      try {
+        requirement = parseRequirement(argument);
+      } catch (error) {
+        throw new UsageError(
+          `'${argument}' is neither a requirement nor a wheel file`,
+          (error as Error).message.split("\n")[0],
+        );
+      }
+      if (requirement.url?.startsWith("file:") === false && !/^https?:/.test(requirement.url))
+        throw new UsageError(`${requirement.url}: only http(s) and file URLs are supported`);
+    }
+    inputs.requirements.push(requirement);
+    inputs.origins.set(requirement.canonicalName, [
+      ...(inputs.origins.get(requirement.canonicalName) ?? []),
+      "",
+    ]);
+  }
+  for (const file of requirementFiles) readFile(file, context, false, finder, inputs, inputs.requirements);
+  for (const file of values(args, "constraint"))
+    readFile(file, context, true, finder, inputs, inputs.constraints);
+  for (const file of values(args, "override"))
+    readFile(file, context, true, finder, inputs, inputs.overrides);
+  return inputs;
+}
+
+export interface IndexSettings {
+  indexes: string[];
+  findLinks: string[];
+  strategy: IndexStrategy;
+  /** For --verbose: where each setting came from. */
+  explanation: string[];
+}
+
+/** Whether any requirement must be looked up on an index (is not a URL or file). */
+export function needsIndex(inputs: RequirementInputs): boolean {
+  return inputs.requirements.some((requirement) => requirement.url === null);
+}
+
+/** Indexes and find-links from the command line, requirements files, SPICE_/PIP_ variables and pip.conf. */
+export function indexSettings(
+  args: ParsedArgs,
+  context: CommandContext,
+  finder: FinderOptions,
+  section = "install",
+  /** False when every requirement names its file: no index is needed then. */
+  needsIndex = true,
+): IndexSettings {
+  const config = pipSettings(context.env, section);
+  const explanation: string[] = [];
+  const pick = (key: string, fromArgs: string | string[] | undefined | boolean): ConfigValue | null => {
+    if (fromArgs !== undefined && fromArgs !== false && !(Array.isArray(fromArgs) && fromArgs.length === 0))
+      return {
+        value: Array.isArray(fromArgs) ? fromArgs.join(" ") : String(fromArgs),
+        source: "command line",
+      };
+    return config.get(key) ?? null;
+  };
+  const noIndex = flag(args, "no-index") || finder.noIndex || isTruthy(config.get("no-index")?.value);
+  const indexUrl = pick("index-url", value(args, "index-url"));
+  const extra = pick("extra-index-url", values(args, "extra-index-url"));
+  const findLinksSetting = pick("find-links", values(args, "find-links"));
+  let indexes: string[] = [];
+  if (!noIndex) {
+    if (finder.indexUrls.length > 0) {
+      indexes = [...finder.indexUrls];
+      explanation.push(`indexes: ${indexes.map(redactUrl).join(", ")} (from a requirements file)`);
+    } else {
+      if (indexUrl) indexes.push(indexUrl.value);
+      indexes.push(...listOf(extra?.value));
+      if (indexUrl) explanation.push(`index-url: ${redactUrl(indexUrl.value)} (from ${indexUrl.source})`);
+      if (extra)
+        explanation.push(
+          `extra-index-url: ${listOf(extra.value).map(redactUrl).join(" ")} (from ${extra.source})`,
+        );
+    }
+  } else explanation.push("no-index: no package index is used");
+  const findLinks = [...listOf(findLinksSetting?.value), ...finder.findLinks].map((location) =>
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : resolvePath(context.cwd, location),
+  );
+  if (findLinksSetting)
+    explanation.push(`find-links: ${findLinksSetting.value} (from ${findLinksSetting.source})`);
+  const strategy = (value(args, "index-strategy") ??
+    config.get("index-strategy")?.value ??
+    "first-index") as IndexStrategy;
+  if (strategy !== "first-index" && strategy !== "unsafe-best-match")
+    throw new UsageError(`--index-strategy takes first-index or unsafe-best-match, not '${strategy}'`);
+  if (needsIndex && !noIndex && indexes.length === 0 && findLinks.length === 0) {
+    throw new SpiceError("E_NO_INDEX", "No package index is configured", {
+      hint: "Pass --index-url URL (or set PIP_INDEX_URL / SPICE_INDEX_URL, or index-url in pip.conf), or --find-links DIR",
+    });
+  }
+  return { indexes, findLinks, strategy, explanation };
+}
+
+export interface Sources {
+  http: HttpClient;
+  packages: PackageSource;
+  fetcher: FileFetcher;
+  cache: Cache | null;
+  close(): Promise<void>;
+}
+
+/** The HTTP client, package source and fetcher for these settings. */
+export function openSources(
+  args: ParsedArgs,
+  context: CommandContext,
+  settings: IndexSettings,
+  progress: FetchProgress | null = null,
+): Sources {
+  for (const line of settings.explanation) context.output.verbose(line);
+  const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
+  const certFile = value(args, "cert") ?? context.env.SSL_CERT_FILE ?? null;
+  const http = new HttpClient({
+    cacheDirectory: cache === null ? null : cache.bucket("http-v1"),
+    offline: flag(args, "offline"),
+    refresh: flag(args, "refresh"),
+    ca: certFile ? readFileSync(certFile) : null,
+    trustedHosts: [...values(args, "trusted-host"), ...listOf(context.env.PIP_TRUSTED_HOST)],
+    netrc: context.env.NETRC ?? undefined,
+  });
+  const packages = new PackageSource(http, {
+    indexes: settings.indexes,
+    findLinks: settings.findLinks,
+    strategy: settings.strategy,
+  });
+  const scratch = cache === null ? mkdtempSync(join(tmpdir(), "spice-downloads-")) : "";
+  const fetcher = new FileFetcher(http, packages, cache, scratch, progress);
+  return { http, packages, fetcher, cache, close: () => http.close() };
+}
+
+function namesOf(list: string[]): Set<string> {
+  return new Set(
+    list
+      .flatMap((item) => item.split(","))
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .map((item) => (item === ":all:" || item === ":none:" ? item : canonicalizeName(item))),
+  );
+}
+
+/** The resolver options that come straight from flags (and requirements files). */
+export function resolverFlags(
+  args: ParsedArgs,
+  finder: FinderOptions,
+): Pick<
+  ResolveOptions,
+  "prereleases" | "resolution" | "onlyBinary" | "noBinary" | "excludeNewer" | "noDeps"
+> {
+  let prereleases = (value(args, "prerelease") ?? "if-necessary") as PrereleasePolicy;
+  if (flag(args, "pre") || finder.pre) prereleases = "allow";
+  if (!["allow", "if-necessary", "disallow"].includes(prereleases))
+    throw new UsageError(`--prerelease takes allow, if-necessary or disallow, not '${prereleases}'`);
+  const resolution = value(args, "resolution") ?? "highest";
+  if (!["highest", "lowest", "lowest-direct"].includes(resolution))
+    throw new UsageError(`--resolution takes highest, lowest or lowest-direct, not '${resolution}'`);
+  const excludeNewer = value(args, "exclude-newer");
+  if (excludeNewer !== undefined && Number.isNaN(Date.parse(excludeNewer)))
+    throw new UsageError(`--exclude-newer takes a date (2024-01-31 or RFC 3339), not '${excludeNewer}'`);
+  const noBinary = namesOf([...values(args, "no-binary"), ...finder.noBinary]);
+  const onlyBinary = namesOf([...values(args, "only-binary"), ...finder.onlyBinary]);
+  return {
+    prereleases,
+    resolution: resolution as "highest" | "lowest" | "lowest-direct",
+    onlyBinary,
+    noBinary,
+    excludeNewer: excludeNewer ? new Date(excludeNewer).toISOString() : null,
+    noDeps: flag(args, "no-deps"),
+  };
+}
