@@ -78,7 +78,7 @@ export function pipSettings(env: NodeJS.ProcessEnv, command: string): Map<string
     const sections = parseIni(text);
     for (const name of ["global", command]) {
       for (const [key, value] of sections.get(name) ?? [])
-        settings.set(key, { value, source: `${file} [${name}]` });
+        settings.set(key, { value: value.trim(), source: `${file} [${name}]` });
     }
   }
   for (const prefix of ["PIP_", "SPICE_"]) {

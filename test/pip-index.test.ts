@@ -1,0 +1,207 @@
+// spice pip install against indexes served by the test: dependencies, extras and markers, the
+// console script, --dry-run and --report, upgrades, yanked releases, hash checking, dependency
+// confusion between two indexes, malformed index pages and pip's configuration.
+
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
+import { sha256Hex } from "../src/util/hash.ts";
+import { runSpice, runSpiceAsync, temporaryDirectory } from "./helpers.ts";
+import { buildWheel, simplePackage } from "./wheel-builder.ts";
+
+const work = temporaryDirectory("spice-pip-index-");
+const main = join(work.path, "main");
+const second = join(work.path, "second");
+mkdirSync(main);
+mkdirSync(second);
+buildWheel(main, simplePackage("app", "1.0", { requires: ["lib>=1.0", "winonly; sys_platform == 'win32'"], extras: { fancy: ["colors"] } }));
+buildWheel(main, simplePackage("lib", "1.0"));
+buildWheel(main, simplePackage("lib", "1.5"));
+buildWheel(main, simplePackage("lib", "2.0"));
+buildWheel(main, simplePackage("colors", "0.3"));
+buildWheel(main, simplePackage("internal", "1.0"));
+writeFileSync(join(main, "yanked.txt"), "lib-2.0-py3-none-any.whl broken release\n");
+// A later index with a same-named project at a higher version: dependency confusion.
+buildWheel(second, simplePackage("internal", "9.9"));
+const cacheDir = join(work.path, "cache");
+
+let index: IndexServer;
+let other: IndexServer;
+let broken: Server;
+let brokenUrl = "";
+before(async () => {
+  index = await startIndexServer({ directory: main });
+  other = await startIndexServer({ directory: second });
+  broken = createServer((request, response) => {
+    if (request.url?.includes("json")) {
+      response.writeHead(200, { "content-type": "application/vnd.pypi.simple.v1+json" });
+      response.end('{"meta": {"api-version": "1.0"}, "files": [{"filename": 3');
+    } else {
+      response.writeHead(200, { "content-type": "text/html" });
+      response.end('<html><body><a href="http://[broken/lib-1.0-py3-none-any.whl">lib-1.0</a>');
+    }
+  });
+  await new Promise<void>((resolve) => broken.listen(0, "127.0.0.1", resolve));
+  const address = broken.address();
+  brokenUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+});
+after(async () => {
+  await index.close();
+  await other.close();
+  await new Promise((resolve) => broken.close(resolve));
+  work.remove();
+});
+
+let venvCount = 0;
+function venv(): { root: string; python: string; site: string } {
+  const root = join(work.path, `venv-${venvCount++}`);
+  const result = runSpice(["venv", root, "--python", "3.11"], { cacheDir });
+  assert.equal(result.status, 0, result.stderr);
+  return { root, python: join(root, "bin", "python"), site: join(root, "lib", "python3.11", "site-packages") };
+}
+
+function freeze(python: string): string {
+  return runSpice(["pip", "freeze", "--python", python]).stdout;
+}
+
+describe("spice pip install from an index", () => {
+  it("resolves dependencies, extras and markers, and the console script runs", async () => {
+    const env = venv();
+    const result = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "--index-url", index.url, "app[fancy]"],
+      { cacheDir },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /Installed 3 packages/);
+    assert.match(result.stderr, / \+ lib==1\.5/);
+    // lib 2.0 is yanked, winonly is for Windows only
+    assert.equal(freeze(env.python), "app==1.0\ncolors==0.3\nlib==1.5\n");
+    const hello = spawnSync(join(env.root, "bin", "app-hello"), { encoding: "utf8" });
+    assert.equal(hello.stdout, "app 1.0 says hello\n");
+    assert.ok(existsSync(join(env.site, "app-1.0.dist-info", "REQUESTED")));
+    assert.ok(!existsSync(join(env.site, "lib-1.5.dist-info", "REQUESTED")));
+    // Installing again changes nothing; pinning the yanked release takes it, with a warning.
+    const again = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "app"], { cacheDir });
+    assert.match(again.stderr, /Audited 2 packages/);
+    const yanked = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "lib==2.0"], { cacheDir });
+    assert.equal(yanked.status, 0, yanked.stderr);
+    assert.match(yanked.stderr, /warning: lib 2\.0 is yanked \(reason: broken release\)/);
+    assert.match(yanked.stderr, / - lib==1\.5\n \+ lib==2\.0/);
+  });
+
+  it("keeps installed versions unless asked to upgrade", async () => {
+    const env = venv();
+    const run = (...args: string[]) =>
+      runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, ...args], { cacheDir });
+    assert.equal((await run("lib==1.0")).status, 0);
+    const kept = await run("lib");
+    assert.match(kept.stderr, /Audited 1 package/);
+    const upgraded = await run("-U", "lib");
+    assert.match(upgraded.stderr, / - lib==1\.0\n \+ lib==1\.5/);
+  });
+
+  it("changes nothing with --dry-run, and writes pip's installation report", async () => {
+    const env = venv();
+    const report = join(work.path, "report.json");
+    const result = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "--report", report, "app"],
+      { cacheDir },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /Would install 2 packages\n \+ app==1\.0\n \+ lib==1\.5/);
+    assert.deepEqual(readdirSync(env.site), []);
+    const parsed = JSON.parse(readFileSync(report, "utf8"));
+    assert.equal(parsed.version, "1");
+    const app = parsed.install.find((item: { metadata: { name: string } }) => item.metadata.name === "app");
+    assert.equal(app.requested, true);
+    assert.equal(app.is_direct, false);
+    assert.match(app.download_info.url, /\/files\/app-1\.0-py3-none-any\.whl$/);
+    assert.match(app.download_info.archive_info.hashes.sha256, /^[0-9a-f]{64}$/);
+    assert.deepEqual(app.metadata.requires_dist, ["lib>=1.0", "winonly; sys_platform == 'win32'", 'colors; extra == "fancy"']);
+    assert.equal(parsed.environment.sys_platform, "linux");
+  });
+
+  it("checks hashes: a wrong --hash installs nothing, and hash-checking mode needs pins", async () => {
+    const env = venv();
+    const requirements = join(work.path, "hashed.txt");
+    const good = sha256Hex(readFileSync(join(main, "lib-1.5-py3-none-any.whl")));
+    writeFileSync(requirements, `lib==1.5 --hash=sha256:${"0".repeat(64)}\n`);
+    const wrong = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "-r", requirements],
+      { cacheDir: join(work.path, "cache-hash") },
+    );
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /The hash of lib-1\.5-py3-none-any\.whl \(lib\) is not one the requirements allow/);
+    assert.match(wrong.stderr, new RegExp(`got sha256:${good}`));
+    assert.deepEqual(readdirSync(env.site), []);
+    writeFileSync(requirements, `lib --hash=sha256:${good}\n`);
+    const unpinned = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "-r", requirements], { cacheDir });
+    assert.equal(unpinned.status, 1);
+    assert.match(unpinned.stderr, /lib is not pinned with ==/);
+    writeFileSync(requirements, `lib==1.5 --hash=sha256:${good}\n`);
+    const right = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "-r", requirements], { cacheDir });
+    assert.equal(right.status, 0, right.stderr);
+    assert.equal(freeze(env.python), "lib==1.5\n");
+  });
+
+  it("takes a name only from the first index that has it, unless told to merge", async () => {
+    const env = venv();
+    const base = ["pip", "install", "--python", env.python, "-i", index.url, "--extra-index-url", other.url, "--dry-run"];
+    const safe = await runSpiceAsync([...base, "internal"], { cacheDir });
+    assert.match(safe.stderr, /\+ internal==1\.0/);
+    const merged = await runSpiceAsync([...base, "--index-strategy", "unsafe-best-match", "internal"], { cacheDir });
+    assert.match(merged.stderr, /\+ internal==9\.9/);
+  });
+
+  it("refuses a malformed index page clearly, changing nothing", async () => {
+    const env = venv();
+    for (const path of ["/json/", "/html/"]) {
+      const result = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", `${brokenUrl}${path}`, "lib"],
+        { cacheDir: join(work.path, "cache-broken") },
+      );
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, /error: The index page .* is malformed/);
+      assert.doesNotMatch(result.stderr, /internal error|at .*\.ts:\d+/);
+    }
+    assert.deepEqual(readdirSync(env.site), []);
+  });
+
+  it("reads the index from pip's configuration, and says where it came from", async () => {
+    const env = venv();
+    const config = join(work.path, "pip.conf");
+    writeFileSync(config, `[global]\nindex-url = ${other.url}\n\n[install]\nindex-url =\n    ${index.url}\n`);
+    const fromConfig = await runSpiceAsync(["-v", "pip", "install", "--python", env.python, "--dry-run", "internal"], {
+      cacheDir,
+      env: { PIP_CONFIG_FILE: config },
+    });
+    assert.equal(fromConfig.status, 0, fromConfig.stderr);
+    assert.match(fromConfig.stderr, /\+ internal==1\.0/);
+    assert.match(fromConfig.stderr, new RegExp(`index-url: ${index.url} \\(from ${config} \\[install\\]\\)`));
+    // PIP_INDEX_URL beats the file; SPICE_INDEX_URL beats both.
+    const fromEnv = await runSpiceAsync(["pip", "install", "--python", env.python, "--dry-run", "internal"], {
+      cacheDir,
+      env: { PIP_CONFIG_FILE: config, PIP_INDEX_URL: other.url },
+    });
+    assert.match(fromEnv.stderr, /\+ internal==9\.9/);
+    const fromSpice = await runSpiceAsync(["pip", "install", "--python", env.python, "--dry-run", "internal"], {
+      cacheDir,
+      env: { PIP_CONFIG_FILE: config, PIP_INDEX_URL: other.url, SPICE_INDEX_URL: index.url },
+    });
+    assert.match(fromSpice.stderr, /\+ internal==1\.0/);
+  });
+
+  it("explains a failed resolution with hints", async () => {
+    const env = venv();
+    const result = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "lib>=3", "--dry-run"], {
+      cacheDir,
+    });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /No solution found/);
+    assert.match(result.stderr, /you require lib>=3, and no version of lib fits it/);
+  });
+});
