@@ -41,9 +41,15 @@ export function runSpiceAsync(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string } = {},
 ): Promise<RunResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PIP_CONFIG_FILE: "/dev/null", NO_COLOR: "1", ...options.env };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PIP_CONFIG_FILE: "/dev/null",
+    NO_COLOR: "1",
+    ...options.env,
+  };
   for (const key of Object.keys(env))
-    if (key.startsWith("PIP_") && key !== "PIP_CONFIG_FILE" && !(options.env && key in options.env)) delete env[key];
+    if (key.startsWith("PIP_") && key !== "PIP_CONFIG_FILE" && !(options.env && key in options.env))
+      delete env[key];
   if (options.cacheDir) env.SPICE_CACHE_DIR = options.cacheDir;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [SPICE, ...args], { cwd: options.cwd, env });

@@ -4,8 +4,8 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createServer, type Server } from "node:http";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
@@ -18,7 +18,13 @@ const main = join(work.path, "main");
 const second = join(work.path, "second");
 mkdirSync(main);
 mkdirSync(second);
-buildWheel(main, simplePackage("app", "1.0", { requires: ["lib>=1.0", "winonly; sys_platform == 'win32'"], extras: { fancy: ["colors"] } }));
+buildWheel(
+  main,
+  simplePackage("app", "1.0", {
+    requires: ["lib>=1.0", "winonly; sys_platform == 'win32'"],
+    extras: { fancy: ["colors"] },
+  }),
+);
 buildWheel(main, simplePackage("lib", "1.0"));
 buildWheel(main, simplePackage("lib", "1.5"));
 buildWheel(main, simplePackage("lib", "2.0"));
@@ -61,7 +67,11 @@ function venv(): { root: string; python: string; site: string } {
   const root = join(work.path, `venv-${venvCount++}`);
   const result = runSpice(["venv", root, "--python", "3.11"], { cacheDir });
   assert.equal(result.status, 0, result.stderr);
-  return { root, python: join(root, "bin", "python"), site: join(root, "lib", "python3.11", "site-packages") };
+  return {
+    root,
+    python: join(root, "bin", "python"),
+    site: join(root, "lib", "python3.11", "site-packages"),
+  };
 }
 
 function freeze(python: string): string {
@@ -85,9 +95,14 @@ describe("spice pip install from an index", () => {
     assert.ok(existsSync(join(env.site, "app-1.0.dist-info", "REQUESTED")));
     assert.ok(!existsSync(join(env.site, "lib-1.5.dist-info", "REQUESTED")));
     // Installing again changes nothing; pinning the yanked release takes it, with a warning.
-    const again = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "app"], { cacheDir });
+    const again = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "app"], {
+      cacheDir,
+    });
     assert.match(again.stderr, /Audited 2 packages/);
-    const yanked = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "lib==2.0"], { cacheDir });
+    const yanked = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "lib==2.0"],
+      { cacheDir },
+    );
     assert.equal(yanked.status, 0, yanked.stderr);
     assert.match(yanked.stderr, /warning: lib 2\.0 is yanked \(reason: broken release\)/);
     assert.match(yanked.stderr, / - lib==1\.5\n \+ lib==2\.0/);
@@ -121,7 +136,11 @@ describe("spice pip install from an index", () => {
     assert.equal(app.is_direct, false);
     assert.match(app.download_info.url, /\/files\/app-1\.0-py3-none-any\.whl$/);
     assert.match(app.download_info.archive_info.hashes.sha256, /^[0-9a-f]{64}$/);
-    assert.deepEqual(app.metadata.requires_dist, ["lib>=1.0", "winonly; sys_platform == 'win32'", 'colors; extra == "fancy"']);
+    assert.deepEqual(app.metadata.requires_dist, [
+      "lib>=1.0",
+      "winonly; sys_platform == 'win32'",
+      'colors; extra == "fancy"',
+    ]);
     assert.equal(parsed.environment.sys_platform, "linux");
   });
 
@@ -135,25 +154,46 @@ describe("spice pip install from an index", () => {
       { cacheDir: join(work.path, "cache-hash") },
     );
     assert.equal(wrong.status, 1);
-    assert.match(wrong.stderr, /The hash of lib-1\.5-py3-none-any\.whl \(lib\) is not one the requirements allow/);
+    assert.match(
+      wrong.stderr,
+      /The hash of lib-1\.5-py3-none-any\.whl \(lib\) is not one the requirements allow/,
+    );
     assert.match(wrong.stderr, new RegExp(`got sha256:${good}`));
     assert.deepEqual(readdirSync(env.site), []);
     writeFileSync(requirements, `lib --hash=sha256:${good}\n`);
-    const unpinned = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "-r", requirements], { cacheDir });
+    const unpinned = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "-r", requirements],
+      { cacheDir },
+    );
     assert.equal(unpinned.status, 1);
     assert.match(unpinned.stderr, /lib is not pinned with ==/);
     writeFileSync(requirements, `lib==1.5 --hash=sha256:${good}\n`);
-    const right = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "-r", requirements], { cacheDir });
+    const right = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "-r", requirements],
+      { cacheDir },
+    );
     assert.equal(right.status, 0, right.stderr);
     assert.equal(freeze(env.python), "lib==1.5\n");
   });
 
   it("takes a name only from the first index that has it, unless told to merge", async () => {
     const env = venv();
-    const base = ["pip", "install", "--python", env.python, "-i", index.url, "--extra-index-url", other.url, "--dry-run"];
+    const base = [
+      "pip",
+      "install",
+      "--python",
+      env.python,
+      "-i",
+      index.url,
+      "--extra-index-url",
+      other.url,
+      "--dry-run",
+    ];
     const safe = await runSpiceAsync([...base, "internal"], { cacheDir });
     assert.match(safe.stderr, /\+ internal==1\.0/);
-    const merged = await runSpiceAsync([...base, "--index-strategy", "unsafe-best-match", "internal"], { cacheDir });
+    const merged = await runSpiceAsync([...base, "--index-strategy", "unsafe-best-match", "internal"], {
+      cacheDir,
+    });
     assert.match(merged.stderr, /\+ internal==9\.9/);
   });
 
@@ -175,10 +215,13 @@ describe("spice pip install from an index", () => {
     const env = venv();
     const config = join(work.path, "pip.conf");
     writeFileSync(config, `[global]\nindex-url = ${other.url}\n\n[install]\nindex-url =\n    ${index.url}\n`);
-    const fromConfig = await runSpiceAsync(["-v", "pip", "install", "--python", env.python, "--dry-run", "internal"], {
-      cacheDir,
-      env: { PIP_CONFIG_FILE: config },
-    });
+    const fromConfig = await runSpiceAsync(
+      ["-v", "pip", "install", "--python", env.python, "--dry-run", "internal"],
+      {
+        cacheDir,
+        env: { PIP_CONFIG_FILE: config },
+      },
+    );
     assert.equal(fromConfig.status, 0, fromConfig.stderr);
     assert.match(fromConfig.stderr, /\+ internal==1\.0/);
     assert.match(fromConfig.stderr, new RegExp(`index-url: ${index.url} \\(from ${config} \\[install\\]\\)`));
@@ -188,18 +231,24 @@ describe("spice pip install from an index", () => {
       env: { PIP_CONFIG_FILE: config, PIP_INDEX_URL: other.url },
     });
     assert.match(fromEnv.stderr, /\+ internal==9\.9/);
-    const fromSpice = await runSpiceAsync(["pip", "install", "--python", env.python, "--dry-run", "internal"], {
-      cacheDir,
-      env: { PIP_CONFIG_FILE: config, PIP_INDEX_URL: other.url, SPICE_INDEX_URL: index.url },
-    });
+    const fromSpice = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "--dry-run", "internal"],
+      {
+        cacheDir,
+        env: { PIP_CONFIG_FILE: config, PIP_INDEX_URL: other.url, SPICE_INDEX_URL: index.url },
+      },
+    );
     assert.match(fromSpice.stderr, /\+ internal==1\.0/);
   });
 
   it("explains a failed resolution with hints", async () => {
     const env = venv();
-    const result = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "lib>=3", "--dry-run"], {
-      cacheDir,
-    });
+    const result = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "lib>=3", "--dry-run"],
+      {
+        cacheDir,
+      },
+    );
     assert.equal(result.status, 1);
     assert.match(result.stderr, /No solution found/);
     assert.match(result.stderr, /you require lib>=3, and no version of lib fits it/);

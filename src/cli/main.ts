@@ -14,6 +14,8 @@ export interface CommandContext {
   cacheDir: string | null;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The command line after `spice` (for headers that record it). */
+  argv?: readonly string[];
 }
 
 export interface CommandModule {
@@ -197,6 +199,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       cacheDir: await cacheDirFor(args, process.env),
       env: process.env,
       cwd: process.cwd(),
+      argv: rest.length > 0 ? [name, ...rest] : [name],
     };
     return await module.run(args, context);
   } catch (error) {

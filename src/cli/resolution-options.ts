@@ -303,7 +303,12 @@ export function openSources(
 ): Sources {
   for (const line of settings.explanation) context.output.verbose(line);
   const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
-  const certFile = value(args, "cert") ?? context.env.SSL_CERT_FILE ?? null;
+  const certFile =
+    value(args, "cert") ??
+    context.env.SPICE_CERT ??
+    context.env.PIP_CERT ??
+    context.env.SSL_CERT_FILE ??
+    null;
   const http = new HttpClient({
     cacheDirectory: cache === null ? null : cache.bucket("http-v1"),
     offline: flag(args, "offline"),

@@ -11,6 +11,9 @@ const SUBCOMMANDS: Record<
 > = {
   install: async () => (await import("./pip-install.ts")).install,
   uninstall: async () => (await import("./pip-install.ts")).uninstall,
+  compile: async () => (await import("./pip-compile.ts")).compile,
+  sync: async () => (await import("./pip-compile.ts")).sync,
+  download: async () => (await import("./pip-compile.ts")).download,
   list: async () => (await import("./pip-inspect.ts")).list,
   freeze: async () => (await import("./pip-inspect.ts")).freeze,
   show: async () => (await import("./pip-inspect.ts")).show,
@@ -20,7 +23,10 @@ const SUBCOMMANDS: Record<
 
 export const command: CommandModule = {
   usage: [
-    "spice pip install [WHEEL...] [-r FILE] [-f DIR] [--no-deps] [options]",
+    "spice pip install [REQUIREMENT|FILE...] [-r FILE] [-c FILE] [-i URL] [--dry-run] [options]",
+    "       spice pip compile [requirements.in|pyproject.toml...] [-o FILE] [--generate-hashes] [options]",
+    "       spice pip sync FILE... [--keep-seed-packages] [options]",
+    "       spice pip download [-d DIR] REQUIREMENT... [options]",
     "       spice pip uninstall [-y] [-r FILE] NAME...",
     "       spice pip list [--format columns|freeze|json] [--editable|--exclude-editable] [--not-required]",
     "       spice pip freeze [--all] [--exclude NAME]",

@@ -1,0 +1,409 @@
+// spice pip compile (pip-tools' pip-compile), sync (pip-sync) and download (pip download).
+
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, relative, resolve as resolvePath } from "node:path";
+import type { FileFetcher } from "../../index/file-fetcher.ts";
+import type { IndexFile } from "../../index/simple-api.ts";
+import { installedDistributions, searchPath } from "../../install/installed.ts";
+import { uninstallDistributions } from "../../install/installer.ts";
+import type { Interpreter } from "../../python/interpreter.ts";
+import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
+import { targetOf } from "../../python/target.ts";
+import { type ResolvedPackage, resolve } from "../../resolver/resolve.ts";
+import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
+import { canonicalizeName } from "../../standards/name.ts";
+import { InvalidPyproject, parsePyproject, resolveDependencyGroup } from "../../standards/pyproject.ts";
+import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
+import { readRequirementsFile } from "../../standards/requirements-txt.ts";
+import { SpiceError, UsageError } from "../../util/error.ts";
+import { localFileHost } from "../../util/file-host.ts";
+import { sha256Hex } from "../../util/hash.ts";
+import { flag, type ParsedArgs, value, values } from "../args.ts";
+import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
+import type { CommandContext } from "../main.ts";
+import {
+  gatherRequirements,
+  type IndexSettings,
+  indexSettings,
+  needsIndex,
+  openSources,
+  type RequirementInputs,
+  resolverFlags,
+} from "../resolution-options.ts";
+import {
+  applyInstall,
+  checkHashingMode,
+  installedCandidates,
+  planInstall,
+  prepareWheels,
+  printChanges,
+} from "./pip-install.ts";
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** The interpreter to resolve for, without changing anything: --python, the active env, else python3. */
+function readOnlyInterpreter(args: ParsedArgs, context: CommandContext): Interpreter {
+  try {
+    return selectFromArgs(args, context, false).environment.interpreter;
+  } catch (error) {
+    if (!(error instanceof SpiceError) || error.code !== "E_NO_ENVIRONMENT") throw error;
+    return findInterpreter(
+      parsePythonRequest(undefined),
+      { env: context.env, cwd: context.cwd },
+      { cacheDir: context.cacheDir },
+    );
+  }
+}
+
+/** A URL without user-info, for files other people read. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+// --- compile -----------------------------------------------------------------------------------
+
+interface CompileInputs extends RequirementInputs {
+  /** Display label of each input file (for `# via`). */
+  labels: string[];
+}
+
+function pyprojectRequirements(path: string, args: ParsedArgs, context: CommandContext): Requirement[] {
+  let document: ReturnType<typeof parsePyproject>;
+  try {
+    document = parsePyproject(readFileSync(path, "utf8"), relative(context.cwd, path) || path);
+  } catch (error) {
+    if (error instanceof InvalidPyproject) throw new SpiceError("E_PYPROJECT", error.message);
+    throw new SpiceError("E_PYPROJECT", `Cannot read ${path}`, { cause: (error as Error).message });
+  }
+  const project = document.project;
+  if (project === null) throw new SpiceError("E_PYPROJECT", `${path} has no [project] table`);
+  if (project.dynamic.includes("dependencies")) {
+    throw new SpiceError("E_NEEDS_BUILD", `${path} declares its dependencies dynamic`, {
+      hint: "Building the project to learn them arrives in a later version of spice",
+    });
+  }
+  const requirements = [...project.dependencies];
+  const extras = flag(args, "all-extras")
+    ? Object.keys(project.optionalDependencies)
+    : values(args, "extra").map((extra) => canonicalizeName(extra));
+  for (const extra of extras) {
+    const list = project.optionalDependencies[extra];
+    if (list === undefined)
+      throw new UsageError(
+        `${path} has no extra '${extra}'`,
+        `Its extras: ${Object.keys(project.optionalDependencies).join(", ") || "none"}`,
+      );
+    requirements.push(...list);
+  }
+  for (const group of values(args, "group")) {
+    try {
+      requirements.push(...resolveDependencyGroup(document, group));
+    } catch (error) {
+      if (error instanceof InvalidPyproject) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  return requirements;
+}
+
+function compileInputs(args: ParsedArgs, context: CommandContext): CompileInputs {
+  let files = [...args.positionals];
+  if (files.length === 0) {
+    const found = ["requirements.in", "pyproject.toml"].find((name) => existsSync(join(context.cwd, name)));
+    if (found === undefined)
+      throw new UsageError(
+        "spice pip compile needs input files",
+        "spice pip compile requirements.in -o requirements.txt",
+      );
+    files = [found];
+  }
+  const textFiles = files.filter((file) => basename(file) !== "pyproject.toml");
+  const inputs = gatherRequirements([], args, context, textFiles) as CompileInputs;
+  inputs.labels = files;
+  for (const file of files.filter((entry) => basename(entry) === "pyproject.toml")) {
+    const path = resolvePath(context.cwd, file);
+    if (!existsSync(path)) throw new SpiceError("E_NO_SUCH_FILE", `${file} does not exist`);
+    for (const requirement of pyprojectRequirements(path, args, context)) {
+      inputs.requirements.push(requirement);
+      const name = requirement.canonicalName;
+      inputs.origins.set(name, [...(inputs.origins.get(name) ?? []), `${file}`]);
+    }
+  }
+  return inputs;
+}
+
+/** Pins of an existing output file (kept unless upgraded). */
+function existingPins(path: string, context: CommandContext): Map<string, string> {
+  const pins = new Map<string, string>();
+  if (!existsSync(path)) return pins;
+  const result = readRequirementsFile(path, localFileHost(context.cwd, context.env));
+  for (const entry of result.entries) {
+    const install = entry.installRequirement;
+    const match = install?.specifier.match(/^===?(.+)$/);
+    if (install?.name && match) pins.set(canonicalizeName(install.name), match[1]);
+  }
+  return pins;
+}
+
+/** sha256 of every file of the pinned version (all platforms), for --generate-hashes. */
+async function hashesOf(resolved: ResolvedPackage, fetcher: FileFetcher): Promise<string[]> {
+  let files: readonly IndexFile[] = resolved.files;
+  if (!resolved.direct) {
+    const all = await fetcher.files(resolved.name);
+    files = all.filter((file) => {
+      const parsed = tryParseWheelFilename(file.filename) ?? tryParseSdistFilename(file.filename);
+      return parsed !== null && parsed.version.toString() === resolved.version.toString();
+    });
+  }
+  const digests = await Promise.all(
+    files.map(async (file) => file.hashes.sha256 ?? (await fetcher.archive(file)).sha256),
+  );
+  return [...new Set(digests)].sort();
+}
+
+function viaLines(sources: string[]): string[] {
+  if (sources.length === 0) return [];
+  if (sources.length === 1) return [`    # via ${sources[0]}`];
+  return ["    # via", ...sources.map((source) => `    #   ${source}`)];
+}
+
+function headerLines(argv: readonly string[], python: string): string[] {
+  return [
+    "# This file was autogenerated by spice via the following command:",
+    `#    spice ${argv.join(" ")}`,
+    `# (resolved for Python ${python})`,
+  ];
+}
+
+function indexLines(settings: IndexSettings): string[] {
+  const lines: string[] = [];
+  settings.indexes.forEach((url, index) =>
+    lines.push(`${index === 0 ? "--index-url" : "--extra-index-url"} ${withoutCredentials(url)}`),
+  );
+  for (const location of settings.findLinks) lines.push(`--find-links ${withoutCredentials(location)}`);
+  return lines;
+}
+
+export async function compile(args: ParsedArgs, context: CommandContext): Promise<number> {
+  const started = performance.now();
+  const inputs = compileInputs(args, context);
+  const output = value(args, "output-file");
+  const outputPath = output === undefined || output === "-" ? null : resolvePath(context.cwd, output);
+  const upgradeAll = flag(args, "upgrade");
+  const upgradePackages = values(args, "upgrade-package");
+  const preferences =
+    upgradeAll || outputPath === null ? new Map<string, string>() : existingPins(outputPath, context);
+  for (const item of upgradePackages) {
+    const requirement = parseRequirement(item);
+    preferences.delete(requirement.canonicalName);
+    if (requirement.specifier.specs.length > 0) inputs.constraints.push(requirement);
+  }
+  const interpreter = readOnlyInterpreter(args, context);
+  const target = targetOf(interpreter, value(args, "python-version"));
+  const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
+  const sources = openSources(args, context, settings);
+  try {
+    const resolution = await resolve({
+      source: sources.fetcher,
+      target,
+      requirements: inputs.requirements,
+      constraints: inputs.constraints,
+      overrides: inputs.overrides,
+      ...resolverFlags(args, inputs.finder),
+      preferences,
+      warn: (message) => context.output.warn(message),
+    });
+    const annotate = !flag(args, "no-annotate");
+    const stripExtras = flag(args, "strip-extras");
+    const lines: string[] = [];
+    if (!flag(args, "no-header")) lines.push(...headerLines(context.argv ?? [], target.pythonVersion));
+    if (!flag(args, "no-emit-index-url")) {
+      const emitted = indexLines(settings);
+      if (emitted.length > 0) lines.push(...emitted, "");
+    }
+    const packages = [...resolution.packages.values()].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    const hashes = flag(args, "generate-hashes")
+      ? await Promise.all(packages.map((resolved) => hashesOf(resolved, sources.fetcher)))
+      : null;
+    packages.forEach((resolved, index) => {
+      const extras =
+        !stripExtras && resolved.extras.length > 0 ? `[${[...resolved.extras].sort().join(",")}]` : "";
+      const pin = resolved.direct
+        ? `${resolved.name}${extras} @ ${withoutCredentials(resolved.file!.url)}`
+        : `${resolved.name}${extras}==${resolved.version}`;
+      const digests = hashes?.[index] ?? [];
+      if (digests.length === 0) lines.push(pin);
+      else {
+        lines.push(`${pin} \\`);
+        digests.forEach((digest, position) =>
+          lines.push(`    --hash=sha256:${digest}${position < digests.length - 1 ? " \\" : ""}`),
+        );
+      }
+      if (annotate) {
+        const origins = inputs.origins.get(resolved.name) ?? [];
+        const fromInputs = resolved.requiredBy.includes("<root>")
+          ? origins.filter((origin) => origin !== "" && !origin.startsWith("-c"))
+          : [];
+        const fromConstraints = origins.filter((origin) => origin.startsWith("-c"));
+        const parents = resolved.requiredBy.filter((parent) => parent !== "<root>").sort();
+        lines.push(...viaLines([...new Set([...fromInputs, ...fromConstraints, ...parents])]));
+      }
+    });
+    const text = `${lines.join("\n")}\n`;
+    if (outputPath === null) context.output.data(text);
+    else writeFileSync(outputPath, text);
+    context.output.info(`Resolved ${plural(packages.length, "package")} in ${elapsed(started)}`);
+    return 0;
+  } finally {
+    await sources.close();
+  }
+}
+
+// --- sync --------------------------------------------------------------------------------------
+
+const SEED_PACKAGES = new Set(["pip", "setuptools", "wheel"]);
+
+export async function sync(args: ParsedArgs, context: CommandContext): Promise<number> {
+  const started = performance.now();
+  if (args.positionals.length === 0)
+    throw new UsageError("spice pip sync needs requirements files", "spice pip sync requirements.txt");
+  const inputs = gatherRequirements([], args, context, args.positionals);
+  const unpinned = inputs.requirements.filter(
+    (requirement) =>
+      requirement.url === null &&
+      !requirement.specifier.specs.some((spec) => spec.operator === "==" || spec.operator === "==="),
+  );
+  if (unpinned.length > 0) {
+    throw new SpiceError(
+      "E_NOT_PINNED",
+      `spice pip sync takes pinned requirements; ${unpinned.map(String).join(", ")} ${unpinned.length === 1 ? "is" : "are"} not`,
+      {
+        hint: "Pin them with spice pip compile first",
+      },
+    );
+  }
+  const hashing = checkHashingMode(inputs, flag(args, "require-hashes"));
+  const dryRun = flag(args, "dry-run");
+  const { environment } = selectFromArgs(args, context, !dryRun);
+  announceEnvironment(environment, context);
+  const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
+  const sources = openSources(args, context, settings);
+  try {
+    const installed = new Map(
+      installedDistributions(searchPath(environment.sitePackages)).map((dist) => [dist.canonicalName, dist]),
+    );
+    const reinstall = flag(args, "reinstall") || flag(args, "force-reinstall");
+    const resolution = await resolve({
+      source: sources.fetcher,
+      target: targetOf(environment.interpreter),
+      requirements: inputs.requirements,
+      ...resolverFlags(args, inputs.finder),
+      noDeps: true,
+      installed: installedCandidates(installed, () => reinstall),
+      warn: (message) => context.output.warn(message),
+    });
+    const plan = planInstall(resolution, installed, reinstall);
+    const keepSeed = flag(args, "keep-seed-packages");
+    const extraneous = [...installed.values()].filter(
+      (dist) =>
+        !resolution.packages.has(dist.canonicalName) &&
+        !(keepSeed && SEED_PACKAGES.has(dist.canonicalName)) &&
+        dist.location === environment.scheme.purelib,
+    );
+    if (dryRun) {
+      if (plan.install.length === 0 && extraneous.length === 0) context.output.info("Would make no changes");
+      for (const dist of extraneous) context.output.info(` - ${dist.canonicalName}==${dist.displayVersion}`);
+      for (const resolved of plan.install) context.output.info(` + ${resolved.name}==${resolved.version}`);
+      return 0;
+    }
+    if (plan.install.length === 0 && extraneous.length === 0) {
+      context.output.info(`Audited ${plural(plan.keep.length, "package")} in ${elapsed(started)}`);
+      return 0;
+    }
+    const prepared = await prepareWheels(plan.install, {
+      fetcher: sources.fetcher,
+      cache: sources.cache,
+      hashes: hashing ? inputs.hashes : null,
+      scratch: "",
+      context,
+    });
+    if (plan.install.length > 0) {
+      applyInstall(environment, plan.install, prepared, args, context, started, value(args, "link-mode"));
+    }
+    if (extraneous.length > 0) {
+      const removed = uninstallDistributions(environment, extraneous);
+      context.output.info(`Uninstalled ${plural(removed.length, "package")} in ${elapsed(started)}`);
+      printChanges(removed, [], context);
+    }
+    return 0;
+  } finally {
+    await sources.close();
+  }
+}
+
+// --- download ----------------------------------------------------------------------------------
+
+export async function download(args: ParsedArgs, context: CommandContext): Promise<number> {
+  const started = performance.now();
+  const inputs = gatherRequirements(args.positionals, args, context);
+  if (inputs.requirements.length === 0)
+    throw new UsageError("spice pip download needs requirements", "spice pip download -d wheels requests");
+  const hashing = checkHashingMode(inputs, flag(args, "require-hashes"));
+  const directory = resolvePath(context.cwd, value(args, "dest") ?? ".");
+  const interpreter = readOnlyInterpreter(args, context);
+  const target = targetOf(interpreter, value(args, "python-version"));
+  const settings = indexSettings(args, context, inputs.finder, "download", needsIndex(inputs));
+  const sources = openSources(args, context, settings);
+  try {
+    const resolution = await resolve({
+      source: sources.fetcher,
+      target,
+      requirements: inputs.requirements,
+      constraints: inputs.constraints,
+      overrides: inputs.overrides,
+      ...resolverFlags(args, inputs.finder),
+      warn: (message) => context.output.warn(message),
+    });
+    mkdirSync(directory, { recursive: true });
+    const packages = [...resolution.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const saved = await Promise.all(
+      packages.map(async (resolved) => {
+        const file = resolved.file!;
+        const archive = await sources.fetcher.archive(file);
+        const allowed = hashing ? inputs.hashes.get(resolved.name) : undefined;
+        if (hashing && (!allowed || !allowed.has(`sha256:${archive.sha256}`))) {
+          throw new SpiceError(
+            "E_HASH_MISMATCH",
+            `The hash of ${file.filename} is not one the requirements allow`,
+            {
+              cause: `got sha256:${archive.sha256}`,
+            },
+          );
+        }
+        const destination = join(directory, file.filename);
+        const already = existsSync(destination) && sha256Hex(readFileSync(destination)) === archive.sha256;
+        if (!already) copyFileSync(archive.path, destination);
+        return [file.filename, already] as const;
+      }),
+    );
+    context.output.info(`Resolved ${plural(packages.length, "package")} in ${elapsed(started)}`);
+    for (const [filename, already] of saved)
+      context.output.info(
+        `${already ? "File was already downloaded" : "Saved"} ${join(relative(context.cwd, directory) || ".", filename)}`,
+      );
+    return 0;
+  } finally {
+    await sources.close();
+  }
+}
