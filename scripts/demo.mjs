@@ -1,7 +1,7 @@
 // `npm run demo`: spice end to end, offline, from nothing but the repo. Each step prints its
 // command and result; the demo fails if a step fails.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +16,8 @@ const env = {
   VIRTUAL_ENV: "",
   PIP_CONFIG_FILE: "/dev/null",
 };
+// Offline and reproducible: none of this machine's pip settings (PIP_INDEX_URL, PIP_FIND_LINKS, ...).
+for (const key of Object.keys(env)) if (key.startsWith("PIP_") && key !== "PIP_CONFIG_FILE") delete env[key];
 const started = performance.now();
 let steps = 0;
 
@@ -45,24 +47,9 @@ try {
     ["--import", "tsx", fileURLToPath(new URL("./example-wheels.ts", import.meta.url)), wheels],
     { cwd: fileURLToPath(new URL("..", import.meta.url)) },
   );
-  run("the interpreters on this machine", ["python", "list"]);
-  run("a virtual environment (no Python is run)", ["venv", join(work, ".venv"), "--python", "3.12"]);
-  run(
-    "install the app and its dependency from local wheels",
-    ["pip", "install", "spiceapp", "--find-links", wheels],
-    { cwd: work },
-  );
-  step("run its console script", join(work, ".venv", "bin", "spiceapp"), ["spice user"]);
-  run("what is installed (pip's format)", ["pip", "list"], { cwd: work });
-  run("pin it", ["pip", "freeze"], { cwd: work });
-  run("the dependency tree", ["pip", "tree"], { cwd: work });
-  run("is anything wrong?", ["doctor"], { cwd: work });
-  run("read a requirements file as pip does", ["debug", "requirements", join(examples, "requirements.txt")]);
-  // Serve the wheels as an index and let the stock pip install from it.
+  // Serve the wheels as an index for the rest of the demo.
   steps++;
-  console.log(
-    "\n# serve the wheels as a package index, and install from it with pip itself\n$ spice serve $DEMO/wheels &",
-  );
+  console.log("\n# serve the wheels as a package index (PEP 503/691/658)\n$ spice serve $DEMO/wheels &");
   const server = spawn(process.execPath, [spice, "serve", wheels], {
     env,
     stdio: ["ignore", "pipe", "inherit"],
@@ -72,34 +59,62 @@ try {
     server.once("exit", (code) => reject(new Error(`spice serve exited with ${code}`)));
   });
   console.log(url);
-  const target = join(work, "pip-target");
-  const pip = await new Promise((resolve) => {
-    const child = spawn(
-      "python3",
-      [
-        "-m",
-        "pip",
-        "install",
-        "--index-url",
-        url,
-        "--target",
-        target,
-        "--quiet",
-        "--root-user-action",
-        "ignore",
-        "--disable-pip-version-check",
-        "spiceapp",
-      ],
-      { env, stdio: "inherit" },
-    );
-    child.on("exit", resolve);
-  });
-  server.kill("SIGTERM");
-  console.log(
-    `$ python3 -m pip install --index-url ${url} --target $DEMO/pip-target spiceapp  -> exit ${pip}`,
-  );
-  if (pip !== 0) throw new Error("pip could not install from spice serve");
-  run("uninstall everything", ["pip", "uninstall", "spiceapp", "spicelib"], { cwd: work });
+  try {
+    const index = ["--index-url", url];
+    run("the interpreters on this machine", ["python", "list"]);
+    run("a virtual environment (no Python is run)", ["venv", join(work, ".venv"), "--python", "3.12"]);
+    run("install the app from the index: its dependency and extra resolve", [
+      "pip",
+      "install",
+      "spiceapp[color]",
+      ...index,
+    ]);
+    step("run its console script", join(work, ".venv", "bin", "spiceapp"), ["spice user"]);
+    run("what is installed (pip's format)", ["pip", "list"]);
+    run("pin it", ["pip", "freeze"]);
+    run("the dependency tree", ["pip", "tree"]);
+    writeFileSync(join(work, "requirements.in"), "spiceapp\n");
+    run("pin requirements.in with hashes (pip-tools' layout)", [
+      "pip",
+      "compile",
+      "requirements.in",
+      "-o",
+      "requirements.txt",
+      "--generate-hashes",
+      ...index,
+    ]);
+    step("the pins", "cat", [join(work, "requirements.txt")]);
+    run("make the environment exactly the pinned set (the extra's package goes)", [
+      "pip",
+      "sync",
+      "requirements.txt",
+      ...index,
+    ]);
+    run("is anything wrong?", ["doctor"]);
+    run("read a requirements file as pip does", [
+      "debug",
+      "requirements",
+      join(examples, "requirements.txt"),
+    ]);
+    const target = join(work, "pip-target");
+    step("and pip itself installs from spice serve", "python3", [
+      "-m",
+      "pip",
+      "install",
+      "--index-url",
+      url,
+      "--target",
+      target,
+      "--quiet",
+      "--root-user-action",
+      "ignore",
+      "--disable-pip-version-check",
+      "spiceapp",
+    ]);
+    run("uninstall everything", ["pip", "uninstall", "spiceapp", "spicelib"]);
+  } finally {
+    server.kill("SIGTERM");
+  }
   console.log(`\ndemo: ${steps} steps in ${((performance.now() - started) / 1000).toFixed(1)}s`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -30,12 +30,18 @@ buildWheel(target, {
   summary: "A small library for the spice demo",
 });
 buildWheel(target, {
+  name: "spicecolor",
+  version: "0.1.0",
+  files: files(join(sources, "spicecolor")),
+  summary: "Colours for the spice demo (the app's `color` extra)",
+});
+buildWheel(target, {
   name: "spiceapp",
   version: "0.3.0",
   files: files(join(sources, "spiceapp")),
   summary: "A small app with a console script for the spice demo",
   requires: ["spicelib>=1.0", 'tomli>=1; python_version < "3.11"'],
-  extras: { color: ["spicelib[color]"] },
+  extras: { color: ["spicecolor>=0.1"] },
   consoleScripts: { spiceapp: "spiceapp.cli:main" },
 });
 console.log(readdirSync(target).sort().join("\n"));

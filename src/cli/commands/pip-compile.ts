@@ -186,9 +186,8 @@ function headerLines(argv: readonly string[], python: string): string[] {
 
 function indexLines(settings: IndexSettings): string[] {
   const lines: string[] = [];
-  settings.indexes.forEach((url, index) =>
-    lines.push(`${index === 0 ? "--index-url" : "--extra-index-url"} ${withoutCredentials(url)}`),
-  );
+  for (const [index, url] of settings.indexes.entries())
+    lines.push(`${index === 0 ? "--index-url" : "--extra-index-url"} ${withoutCredentials(url)}`);
   for (const location of settings.findLinks) lines.push(`--find-links ${withoutCredentials(location)}`);
   return lines;
 }
@@ -246,9 +245,8 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
       if (digests.length === 0) lines.push(pin);
       else {
         lines.push(`${pin} \\`);
-        digests.forEach((digest, position) =>
-          lines.push(`    --hash=sha256:${digest}${position < digests.length - 1 ? " \\" : ""}`),
-        );
+        for (const [position, digest] of digests.entries())
+          lines.push(`    --hash=sha256:${digest}${position < digests.length - 1 ? " \\" : ""}`);
       }
       if (annotate) {
         const origins = inputs.origins.get(resolved.name) ?? [];
