@@ -8,6 +8,10 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 
 await build({
   entryPoints: { spice: "src/cli/main.ts" },
+  // Chunks: modules reached only through import() (each command, undici) are compiled only
+  // when a run needs them, which keeps start-up small as the CLI grows.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   bundle: true,

@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import type { Cache } from "../cache/store.ts";
 import { parseMetadataEmail } from "../standards/metadata.ts";
 import { SpiceError } from "../util/error.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 import { redactUrl } from "../util/redact.ts";
@@ -30,6 +31,8 @@ import type { PackageSource } from "./package-source.ts";
 import type { IndexFile } from "./simple-api.ts";
 
 export const ARCHIVES_BUCKET = "archives-v1";
+/** Core metadata extracted from files, by the file's sha256 (immutable, so never revalidated). */
+export const METADATA_BUCKET = "metadata-v1";
 
 export interface FetchedArchive {
   path: string;
@@ -96,7 +99,34 @@ export class FileFetcher {
     return this.packages.files(name);
   }
 
+  /** Where the extracted metadata of the file with this sha256 is kept. */
+  private metadataPath(file: IndexFile): string | null {
+    const digest = file.hashes.sha256;
+    if (this.cache === null || !digest) return null;
+    return join(this.cache.bucket(METADATA_BUCKET), digest.slice(0, 2), `${digest}.metadata`);
+  }
+
   async metadata(file: IndexFile): Promise<string> {
+    const stored = this.metadataPath(file);
+    if (stored !== null) {
+      try {
+        return readFileSync(stored, "utf8");
+      } catch {
+        // not extracted yet
+      }
+    }
+    const text = await this.extractMetadata(file);
+    if (stored !== null) {
+      try {
+        writeFileAtomic(stored, text);
+      } catch {
+        // an unwritable cache only costs speed
+      }
+    }
+    return text;
+  }
+
+  private async extractMetadata(file: IndexFile): Promise<string> {
     if (file.coreMetadata !== false && !file.url.startsWith("file:")) {
       const response = await this.http.get(`${file.url}.metadata`);
       if (response.status === 200) {

@@ -6,7 +6,19 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { Agent, type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
+
+// undici is loaded on the first request: a run answered from the cache never pays for it.
+type Undici = typeof import("undici");
+let undiciModule: Promise<Undici> | null = null;
+function loadUndici(): Promise<Undici> {
+  // A CommonJS module: its exports are the namespace's default in a bundle.
+  undiciModule ??= import("undici").then(
+    (module) => ((module as unknown as { default?: Undici }).default ?? module) as Undici,
+  );
+  return undiciModule;
+}
+
 import { SpiceError } from "../util/error.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { sha256Hex } from "../util/hash.ts";
@@ -49,7 +61,59 @@ interface CachedResponse {
   status: number;
   headers: Record<string, string>;
   storedAt: number;
-  bodyBase64: string;
+  body: Buffer;
+}
+
+// A cached response is one file: a JSON line (URL, status, headers, time stored), then the body
+// as it came, so reading a page back costs no decoding.
+const CACHE_FORMAT = "spice-http-1";
+
+function readCachedResponse(path: string): CachedResponse | null {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch {
+    return null;
+  }
+  const newline = data.indexOf(10);
+  if (newline < 0) return null;
+  try {
+    const head = JSON.parse(data.subarray(0, newline).toString("utf8")) as Omit<CachedResponse, "body"> & {
+      format: string;
+    };
+    if (head.format !== CACHE_FORMAT) return null;
+    return { ...head, body: data.subarray(newline + 1) };
+  } catch {
+    return null;
+  }
+}
+
+function writeCachedResponse(path: string, entry: CachedResponse): void {
+  const { body, ...head } = entry;
+  try {
+    writeFileAtomic(
+      path,
+      Buffer.concat([Buffer.from(`${JSON.stringify({ format: CACHE_FORMAT, ...head })}\n`), body]),
+    );
+  } catch {
+    // an unwritable cache only costs speed
+  }
+}
+
+function fromCache(entry: CachedResponse): HttpResponse {
+  return { url: entry.url, status: entry.status, headers: entry.headers, body: entry.body, fromCache: true };
+}
+
+/**
+ * The cache file of a URL: the URL itself made safe as a file name when short (no hashing, so a
+ * warm run need not load crypto), else its sha256.
+ */
+function cacheKey(url: string, accept: string): string {
+  const kind = accept.startsWith("application/vnd.pypi.simple") ? "simple" : "any";
+  const safe = url
+    .replace(/^[a-z]+:\/\//i, "")
+    .replace(/[^A-Za-z0-9._-]/g, (char) => `%${char.charCodeAt(0).toString(16)}`);
+  return safe.length <= 180 ? `${kind}-${safe}` : `${kind}-${sha256Hex(`${accept}\n${url}`).slice(0, 40)}`;
 }
 
 interface Credentials {
@@ -90,6 +154,7 @@ function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
+/** Cache-Control max-age in seconds, 0 for no-cache/no-store, null when absent. */
 function maxAge(cacheControl: string | undefined): number | null {
   if (!cacheControl) return null;
   if (/no-store|no-cache/i.test(cacheControl)) return 0;
@@ -97,28 +162,56 @@ function maxAge(cacheControl: string | undefined): number | null {
   return match ? Number(match[1]) : null;
 }
 
+/** The longest a response is used without revalidation when only Last-Modified vouches for it. */
+const HEURISTIC_LIMIT_SECONDS = 600;
+
+/**
+ * How long a stored response stays fresh (RFC 9111 section 4.2.1): max-age, else Expires, else
+ * the heuristic of section 4.2.2 (a tenth of the time since Last-Modified, here at most ten
+ * minutes, as PyPI's own max-age), which lets plain static servers be cached too.
+ */
+export function freshnessSeconds(headers: Record<string, string>): number {
+  const explicit = maxAge(headers["cache-control"]);
+  if (explicit !== null) return explicit;
+  const date = headers.date ? Date.parse(headers.date) : Number.NaN;
+  if (headers.expires) {
+    const expires = Date.parse(headers.expires);
+    return Number.isNaN(expires) || Number.isNaN(date) ? 0 : Math.max(0, (expires - date) / 1000);
+  }
+  if (headers["last-modified"]) {
+    const modified = Date.parse(headers["last-modified"]);
+    if (Number.isNaN(modified) || Number.isNaN(date)) return 0;
+    return Math.min(Math.max(0, (date - modified) / 10_000), HEURISTIC_LIMIT_SECONDS);
+  }
+  return 0;
+}
+
 export class HttpClient {
-  private readonly agent: Dispatcher;
+  private agent: Dispatcher | null = null;
   private insecureAgent: Dispatcher | null = null;
   private netrc: Map<string, Credentials> | undefined;
 
-  constructor(private readonly options: HttpOptions) {
-    this.agent = new Agent({
-      connections: options.connections ?? 16,
-      keepAliveTimeout: 10_000,
-      connect: { timeout: options.timeoutMs ?? 15_000, ...(options.ca ? { ca: options.ca } : {}) },
-    });
-  }
+  constructor(private readonly options: HttpOptions) {}
 
-  private dispatcherFor(url: URL): Dispatcher {
+  private dispatcherFor(undici: Undici, url: URL): Dispatcher {
     const trusted = this.options.trustedHosts ?? [];
-    if (!trusted.includes(url.host) && !trusted.includes(url.hostname)) return this.agent;
-    this.insecureAgent ??= new Agent({
-      connections: this.options.connections ?? 16,
-      keepAliveTimeout: 10_000,
-      connect: { timeout: this.options.timeoutMs ?? 15_000, rejectUnauthorized: false },
-    });
-    return this.insecureAgent;
+    const insecure = trusted.includes(url.host) || trusted.includes(url.hostname);
+    const make = () =>
+      new undici.Agent({
+        connections: this.options.connections ?? 16,
+        keepAliveTimeout: 10_000,
+        connect: {
+          timeout: this.options.timeoutMs ?? 15_000,
+          ...(this.options.ca ? { ca: this.options.ca } : {}),
+          ...(insecure ? { rejectUnauthorized: false } : {}),
+        },
+      });
+    if (insecure) {
+      this.insecureAgent ??= make();
+      return this.insecureAgent;
+    }
+    this.agent ??= make();
+    return this.agent;
   }
 
   private credentialsFor(url: URL): Credentials | null {
@@ -132,30 +225,15 @@ export class HttpClient {
 
   private cacheFile(url: string, accept: string): string | null {
     if (this.options.cacheDirectory === null) return null;
-    return join(this.options.cacheDirectory, `${sha256Hex(`${accept}\n${url}`).slice(0, 40)}.json`);
+    return join(this.options.cacheDirectory, cacheKey(url, accept));
   }
 
   /** GET with the page cache (for index pages and metadata, not large downloads). */
   async get(url: string, accept = "*/*"): Promise<HttpResponse> {
     const cacheFile = this.cacheFile(url, accept);
-    let cached: CachedResponse | null = null;
-    if (cacheFile !== null && existsSync(cacheFile)) {
-      try {
-        cached = JSON.parse(readFileSync(cacheFile, "utf8")) as CachedResponse;
-      } catch {
-        cached = null;
-      }
-    }
-    const fromCache = (entry: CachedResponse): HttpResponse => ({
-      url: entry.url,
-      status: entry.status,
-      headers: entry.headers,
-      body: Buffer.from(entry.bodyBase64, "base64"),
-      fromCache: true,
-    });
+    const cached = cacheFile === null ? null : readCachedResponse(cacheFile);
     if (cached !== null && !this.options.refresh) {
-      const age = maxAge(cached.headers["cache-control"]);
-      if (this.options.offline || (age !== null && Date.now() - cached.storedAt < age * 1000))
+      if (this.options.offline || Date.now() - cached.storedAt < freshnessSeconds(cached.headers) * 1000)
         return fromCache(cached);
     }
     if (this.options.offline) {
@@ -173,22 +251,20 @@ export class HttpClient {
     const response = await this.fetch(url, headers);
     if (response.status === 304 && cached !== null) {
       cached.storedAt = Date.now();
-      if (cacheFile) writeFileAtomic(cacheFile, JSON.stringify(cached));
+      // A 304 carries the validators and freshness that now apply (RFC 9111 section 4.3.4).
+      for (const name of ["date", "cache-control", "expires", "etag", "last-modified"])
+        if (response.headers[name] !== undefined) cached.headers[name] = response.headers[name];
+      if (cacheFile) writeCachedResponse(cacheFile, cached);
       return fromCache(cached);
     }
     if (cacheFile !== null && response.status === 200 && maxAge(response.headers["cache-control"]) !== 0) {
-      const entry: CachedResponse = {
+      writeCachedResponse(cacheFile, {
         url: response.url,
         status: 200,
         headers: response.headers,
         storedAt: Date.now(),
-        bodyBase64: response.body.toString("base64"),
-      };
-      try {
-        writeFileAtomic(cacheFile, JSON.stringify(entry));
-      } catch {
-        // an unwritable cache only costs speed
-      }
+        body: response.body,
+      });
     }
     return response;
   }
@@ -214,8 +290,9 @@ export class HttpClient {
       for (let attempt = 0; attempt <= retries; attempt++) {
         if (attempt > 0) await sleep(Math.min(200 * 2 ** (attempt - 1), 2000));
         try {
-          const response = await request(target, {
-            dispatcher: this.dispatcherFor(target),
+          const undici = await loadUndici();
+          const response = await undici.request(target, {
+            dispatcher: this.dispatcherFor(undici, target),
             headers,
             headersTimeout: this.options.timeoutMs ?? 15_000,
             bodyTimeout: this.options.timeoutMs ?? 15_000,
@@ -263,7 +340,7 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
     await this.insecureAgent?.close();
   }
 }

@@ -55,7 +55,7 @@ export interface ResolveOptions {
   /** Versions to try first when they fit (pins from an earlier output, installed versions). */
   preferences?: ReadonlyMap<string, string>;
   /** What is installed: kept when it satisfies, even if no index has that version any more. */
-  installed?: ReadonlyMap<string, InstalledCandidate>;
+  installed?: { get(name: string): InstalledCandidate | undefined };
   warn?: (message: string) => void;
 }
 
@@ -279,16 +279,33 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   /** Entries the solver has loaded, for synchronous use in `allowed` and for failure hints. */
   const resolvedEntries = new Map<string, Entry>();
 
+  // Marker results by marker text and extra: metadata repeats the same markers many times.
+  const markerResults = new Map<string, boolean>();
+  const environments = new Map<string, Record<string, unknown>>();
+  function markerHolds(requirement: Requirement, extra: string): boolean {
+    const marker = requirement.marker!;
+    const key = `${extra}\u0000${marker.toString()}`;
+    let result = markerResults.get(key);
+    if (result === undefined) {
+      let environment = environments.get(extra);
+      if (environment === undefined) {
+        environment = { ...target.markers, extra };
+        environments.set(extra, environment);
+      }
+      result = marker.evaluate(environment as typeof target.markers);
+      markerResults.set(key, result);
+    }
+    return result;
+  }
+
   function dependenciesFrom(requirements: readonly Requirement[], extra: string | null): Dependency[] {
     const result: Dependency[] = [];
-    const environment = { ...target.markers, extra: extra ?? "" };
-    const base = { ...target.markers, extra: "" };
     const seenOverrides = new Set<string>();
     for (const original of requirements) {
       if (original.marker) {
-        if (!original.marker.evaluate(environment)) continue;
+        if (!markerHolds(original, extra ?? "")) continue;
         // For an extra's package, only what the extra adds (the base package brings the rest).
-        if (extra !== null && original.marker.evaluate(base)) continue;
+        if (extra !== null && markerHolds(original, "")) continue;
       } else if (extra !== null) continue;
       const name = original.canonicalName;
       const replaced = overrides.get(name);

@@ -138,22 +138,29 @@ export function planInstall(
   return plan;
 }
 
-/** Installed distributions as resolver candidates (kept when they satisfy). */
+/** Installed distributions as resolver candidates (kept when they satisfy), read when asked for. */
 export function installedCandidates(
   installed: ReadonlyMap<string, InstalledDistribution>,
   skip: (name: string) => boolean,
-): Map<string, InstalledCandidate> {
-  const result = new Map<string, InstalledCandidate>();
-  for (const [name, dist] of installed) {
-    if (skip(name) || dist.version === null || dist.format !== "dist-info") continue;
-    try {
-      const text = readFileSync(`${dist.path}/METADATA`, "utf8");
-      result.set(name, { version: dist.version, metadata: readCoreMetadata(text) });
-    } catch {
-      // unreadable metadata: treat as not installed, so it is replaced
-    }
-  }
-  return result;
+): { get(name: string): InstalledCandidate | undefined } {
+  const read = new Map<string, InstalledCandidate | undefined>();
+  return {
+    get(name: string) {
+      if (read.has(name)) return read.get(name);
+      let candidate: InstalledCandidate | undefined;
+      const dist = installed.get(name);
+      if (dist && !skip(name) && dist.version !== null && dist.format === "dist-info") {
+        try {
+          const text = readFileSync(`${dist.path}/METADATA`, "utf8");
+          candidate = { version: dist.version, metadata: readCoreMetadata(text) };
+        } catch {
+          // unreadable metadata: treat as not installed, so it is replaced
+        }
+      }
+      read.set(name, candidate);
+      return candidate;
+    },
+  };
 }
 
 function directUrlOf(resolved: ResolvedPackage, sha256: string): object | null {
