@@ -2,6 +2,7 @@
 //   npm run bench -- versions   spice's PEP 440 vs @renovatebot/pep440: parse + sort, specifier contains
 //   npm run bench -- startup    `spice --version` vs `node -e 0`
 //   npm run bench -- install [SET...] [--runs N]   pip vs spice installing corpus sets (bench/install.ts)
+//   npm run bench -- index [SET...] [--runs N]     pip vs spice from the mirror over HTTP (bench/index.ts)
 // Timings are medians of several rounds; only ratios taken in one run are comparable.
 
 import { spawnSync } from "node:child_process";
@@ -16,6 +17,7 @@ import {
   parseVersion,
   tryParseVersion,
 } from "../src/standards/version.ts";
+import { benchIndex } from "./index.ts";
 import { benchInstall } from "./install.ts";
 
 const CONFORMANCE = fileURLToPath(new URL("../../shared/conformance/", import.meta.url));
@@ -171,7 +173,15 @@ if (which === "install" || which === "all") {
     .filter((arg, index, all) => !arg.startsWith("--") && all[index - 1] !== "--runs");
   benchInstall(sets.length > 0 ? sets : ["small", "trio", "jupyter"], runs);
 }
-if (!["versions", "startup", "install", "all"].includes(which)) {
-  console.error(`unknown benchmark '${which}' (versions, startup, install)`);
+if (which === "index" || which === "all") {
+  const runsIndex = process.argv.indexOf("--runs");
+  const runs = runsIndex > 0 ? Number(process.argv[runsIndex + 1]) : 3;
+  const sets = process.argv
+    .slice(3)
+    .filter((arg, index, all) => !arg.startsWith("--") && all[index - 1] !== "--runs");
+  await benchIndex(sets.length > 0 ? sets : ["trio", "jupyter"], runs);
+}
+if (!["versions", "startup", "install", "index", "all"].includes(which)) {
+  console.error(`unknown benchmark '${which}' (versions, startup, install, index)`);
   process.exitCode = 2;
 }

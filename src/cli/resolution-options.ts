@@ -316,6 +316,7 @@ export function openSources(
     ca: certFile ? readFileSync(certFile) : null,
     trustedHosts: [...values(args, "trusted-host"), ...listOf(context.env.PIP_TRUSTED_HOST)],
     netrc: context.env.NETRC ?? undefined,
+    connections: context.env.SPICE_HTTP_CONNECTIONS ? Number(context.env.SPICE_HTTP_CONNECTIONS) : undefined,
   });
   const packages = new PackageSource(http, {
     indexes: settings.indexes,

@@ -230,15 +230,26 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     return pending;
   }
 
-  /** Starts fetching the metadata of the version the solver will most likely try first. */
+  /**
+   * Starts fetching the metadata of the version the solver will most likely try first: the best
+   * candidate that the requirements known so far on the name allow.
+   */
   function prefetch(name: string): void {
     entryOf(name)
       .then((entry) => {
-        const first = entry.candidates[0];
+        const known = [...(wanted.get(name) ?? []), ...(constraints.get(name) ?? [])];
+        const first = entry.candidates.find((candidate) =>
+          known.every(
+            (requirement) =>
+              requirement.url !== null || requirement.specifier.contains(candidate.version, true),
+          ),
+        );
         if (first) metadataFor(name, first).catch(() => {});
       })
       .catch(() => {});
   }
+  /** Requirements seen on each name (for prefetching the right version). */
+  const wanted = new Map<string, Requirement[]>();
 
   // Yanked releases (PEP 592) are usable when the user pins the name exactly, wherever else it
   // is required from.
@@ -315,6 +326,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         seenOverrides.add(name);
       }
       for (const requirement of applied) {
+        wanted.set(name, [...(wanted.get(name) ?? []), requirement]);
         result.push(dependencyOn(requirement, name));
         for (const requested of requirement.extras)
           result.push(dependencyOn(requirement, `${name}[${canonicalizeName(requested)}]`));

@@ -1,0 +1,233 @@
+// Installing and resolving corpus sets from the offline mirror served over loopback HTTP (as
+// ../shared/corpus/bench.py does), pip 23.2.1 and spice side by side in one run:
+//   npm run bench -- index [SET...] [--runs N]
+// Rows: cold install (empty caches, fresh venv), warm install (caches filled, fresh venv), warm
+// resolve (`install --dry-run` of SET.in), cold and warm `spice pip compile` against pip's
+// `install --dry-run --report` (pip-tools is not installable here), and spice's peak memory
+// resolving the set. Prints "skipped" when this machine has no mirror.
+
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+const CORPUS = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));
+const SPICE = fileURLToPath(new URL("../dist/spice.mjs", import.meta.url));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(PIP_|SPICE_|UV_|VIRTUAL_ENV|CONDA_PREFIX)/.test(key)) env[key] = value;
+  }
+  return {
+    ...env,
+    PIP_CONFIG_FILE: "/dev/null",
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    PIP_NO_INPUT: "1",
+    ...extra,
+  };
+}
+
+/** Runs a command; returns its peak memory (KiB, from /usr/bin/time when present). */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const timer = existsSync("/usr/bin/time");
+  const result = timer
+    ? spawnSync("/usr/bin/time", ["-f", "SPICE-BENCH-RSS %M", command, ...args], { env, encoding: "utf8" })
+    : spawnSync(command, args, { env, encoding: "utf8" });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
+  const rss = /SPICE-BENCH-RSS (\d+)/.exec(result.stderr ?? "");
+  return rss ? Number(rss[1]) : 0;
+}
+
+function time(runs: number, prepare: () => void, action: () => void): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    prepare();
+    const start = performance.now();
+    action();
+    samples.push(performance.now() - start);
+  }
+  return median(samples) / 1000;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function serveMirror(root: string): Promise<{ url: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(
+    "python3",
+    ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", root],
+    {
+      stdio: "ignore",
+    },
+  );
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/simple/`).then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { url: `http://127.0.0.1:${port}/simple/`, process: child };
+}
+
+export async function benchIndex(sets: string[], runs: number): Promise<void> {
+  const found = spawnSync(join(CORPUS, "mirror.sh"), { encoding: "utf8" });
+  if (found.status !== 0) {
+    console.log("index: skipped: no offline PyPI mirror on this machine");
+    return;
+  }
+  if (!existsSync(SPICE)) throw new Error("dist/spice.mjs is missing: run `npm run build` first");
+  const python = spawnSync("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"], {
+    encoding: "utf8",
+  }).stdout.trim();
+  const mirror = await serveMirror(found.stdout.trim());
+  console.log(
+    `index benchmarks: pip 23.2.1 vs spice, mirror on ${mirror.url}, ${python}, median of ${runs} runs`,
+  );
+  console.log(
+    `${"set".padEnd(10)} ${"".padEnd(38)} ${"pip s".padStart(8)} ${"spice s".padStart(8)} ${"ratio".padStart(7)}`,
+  );
+  try {
+    for (const set of sets) {
+      const requirementsIn = join(CORPUS, "sets", `${set}.in`);
+      const lock = join(CORPUS, "sets", `${set}.lock.txt`);
+      const work = mkdtempSync(join(tmpdir(), `spice-bench-index-${set}-`));
+      const venv = join(work, "venv");
+      const venvPython = join(venv, "bin", "python");
+      const freshVenv = () => {
+        rmSync(venv, { recursive: true, force: true });
+        run(python, ["-m", "venv", "--without-pip", venv], cleanEnv());
+      };
+      const envWith = (cache: string, keep: boolean) => {
+        const directory = join(work, `cache-${cache}`);
+        if (!keep) rmSync(directory, { recursive: true, force: true });
+        return cleanEnv({ PIP_CACHE_DIR: directory, SPICE_CACHE_DIR: directory });
+      };
+      const pip = (args: string[], env: () => NodeJS.ProcessEnv) => () =>
+        run(python, ["-m", "pip", "--python", venvPython, ...args], env());
+      const spice = (args: string[], env: () => NodeJS.ProcessEnv) => () =>
+        run(process.execPath, [SPICE, "pip", ...args, "--python", venvPython], env());
+      const install = ["install", "-r", lock, "--index-url", mirror.url];
+      const resolve = ["install", "--dry-run", "-r", requirementsIn, "--index-url", mirror.url];
+      const report = join(work, "report.json");
+      const compile = ["compile", requirementsIn, "--index-url", mirror.url, "-o", join(work, "out.txt")];
+      const rows: Array<[string, number, number]> = [];
+      const row = (name: string, pipSeconds: number, spiceSeconds: number) => {
+        rows.push([name, pipSeconds, spiceSeconds]);
+        console.log(
+          `${(rows.length === 1 ? set : "").padEnd(10)} ${name.padEnd(38)} ${pipSeconds.toFixed(3).padStart(8)} ${spiceSeconds.toFixed(3).padStart(8)} ${`${(pipSeconds / spiceSeconds).toFixed(1)}x`.padStart(7)}`,
+        );
+      };
+      try {
+        row(
+          "install cold",
+          time(
+            runs,
+            freshVenv,
+            pip(install, () => envWith("pip-cold", false)),
+          ),
+          time(
+            runs,
+            freshVenv,
+            spice(install, () => envWith("spice-cold", false)),
+          ),
+        );
+        freshVenv();
+        pip(install, () => envWith("pip", false))();
+        freshVenv();
+        spice(install, () => envWith("spice", false))();
+        row(
+          "install warm",
+          time(
+            runs,
+            freshVenv,
+            pip(install, () => envWith("pip", true)),
+          ),
+          time(
+            runs,
+            freshVenv,
+            spice(install, () => envWith("spice", true)),
+          ),
+        );
+        freshVenv();
+        const pipResolve = time(
+          runs,
+          () => {},
+          pip([...resolve, "--ignore-installed"], () => envWith("pip", true)),
+        );
+        const spiceResolve = time(
+          runs,
+          () => {},
+          spice(resolve, () => envWith("spice", true)),
+        );
+        row("resolve warm (install --dry-run)", pipResolve, spiceResolve);
+        const pipReport = [
+          "install",
+          "--dry-run",
+          "--ignore-installed",
+          "--report",
+          report,
+          "-r",
+          requirementsIn,
+          "--index-url",
+          mirror.url,
+        ];
+        row(
+          "compile cold (pip: --dry-run --report)",
+          time(
+            runs,
+            () => {},
+            pip(pipReport, () => envWith("pip-compile", false)),
+          ),
+          time(
+            runs,
+            () => {},
+            spice(compile, () => envWith("spice-compile", false)),
+          ),
+        );
+        row(
+          "compile warm (pip: --dry-run --report)",
+          time(
+            runs,
+            () => {},
+            pip(pipReport, () => envWith("pip-compile", true)),
+          ),
+          time(
+            runs,
+            () => {},
+            spice(compile, () => envWith("spice-compile", true)),
+          ),
+        );
+        const memory = spice(resolve, () => envWith("spice", true))();
+        const pipMemory = pip([...resolve, "--ignore-installed"], () => envWith("pip", true))();
+        console.log(
+          `${"".padEnd(10)} ${"peak memory, warm resolve (MiB)".padEnd(38)} ${(pipMemory / 1024).toFixed(0).padStart(8)} ${(memory / 1024).toFixed(0).padStart(8)}`,
+        );
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    mirror.process.kill();
+  }
+}
