@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
@@ -39,6 +40,49 @@ let index: IndexServer;
 let other: IndexServer;
 let broken: Server;
 let brokenUrl = "";
+// An index with no PEP 658 metadata files whose server honours byte ranges (or not, under /norange/).
+let ranged: Server;
+let rangedUrl = "";
+const rangeLog: Array<{ path: string; range: string | undefined; bytes: number }> = [];
+function startRangedServer(): Server {
+  return createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://x");
+    const noRange = url.pathname.startsWith("/norange/");
+    const path = url.pathname.replace(/^\/norange/, "");
+    const project = /^\/simple\/([^/]+)\/$/.exec(path);
+    if (project) {
+      const links = readdirSync(main)
+        .filter((name) => name.startsWith(`${project[1]}-`) && name.endsWith(".whl"))
+        .map(
+          (name) =>
+            `<a href="../../files/${name}#sha256=${sha256Hex(readFileSync(join(main, name)))}">${name}</a>`,
+        );
+      response.writeHead(links.length > 0 ? 200 : 404, { "content-type": "text/html" });
+      response.end(`<html><body>${links.join("\n")}</body></html>`);
+      return;
+    }
+    const file = /^\/files\/([^/]+)$/.exec(path);
+    if (!file || !existsSync(join(main, file[1]))) {
+      response.writeHead(404);
+      response.end();
+      return;
+    }
+    const data = readFileSync(join(main, file[1]));
+    const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? "");
+    if (range && !noRange) {
+      const start = range[1] === "" ? Math.max(0, data.length - Number(range[2])) : Number(range[1]);
+      const end =
+        range[1] === "" || range[2] === "" ? data.length - 1 : Math.min(Number(range[2]), data.length - 1);
+      rangeLog.push({ path, range: request.headers.range, bytes: end - start + 1 });
+      response.writeHead(206, { "content-range": `bytes ${start}-${end}/${data.length}` });
+      response.end(data.subarray(start, end + 1));
+      return;
+    }
+    rangeLog.push({ path, range: request.headers.range, bytes: data.length });
+    response.writeHead(200);
+    response.end(data);
+  });
+}
 before(async () => {
   index = await startIndexServer({ directory: main });
   other = await startIndexServer({ directory: second });
@@ -52,6 +96,10 @@ before(async () => {
     }
   });
   await new Promise<void>((resolve) => broken.listen(0, "127.0.0.1", resolve));
+  ranged = startRangedServer();
+  await new Promise<void>((resolve) => ranged.listen(0, "127.0.0.1", resolve));
+  const rangedAddress = ranged.address();
+  rangedUrl = `http://127.0.0.1:${typeof rangedAddress === "object" && rangedAddress ? rangedAddress.port : 0}`;
   const address = broken.address();
   brokenUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
 });
@@ -59,6 +107,7 @@ after(async () => {
   await index.close();
   await other.close();
   await new Promise((resolve) => broken.close(resolve));
+  await new Promise((resolve) => ranged.close(resolve));
   work.remove();
 });
 
@@ -174,6 +223,41 @@ describe("spice pip install from an index", () => {
     );
     assert.equal(right.status, 0, right.stderr);
     assert.equal(freeze(env.python), "lib==1.5\n");
+  });
+
+  it("reads metadata with range requests when the index has no metadata files", async () => {
+    // A big wheel, so that reading its metadata by ranges is visibly less than downloading it.
+    buildWheel(
+      main,
+      simplePackage("bulky", "1.0", { files: { "bulky/blob.txt": randomBytes(600_000).toString("hex") } }),
+    );
+    const env = venv();
+    rangeLog.length = 0;
+    const cache = join(work.path, "cache-ranges");
+    const dry = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", `${rangedUrl}/simple/`, "--dry-run", "bulky"],
+      { cacheDir: cache },
+    );
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.match(dry.stderr, /\+ bulky==1\.0/);
+    const size = readFileSync(join(main, "bulky-1.0-py3-none-any.whl")).length;
+    const fetched = rangeLog.reduce((sum, entry) => sum + entry.bytes, 0);
+    assert.ok(
+      rangeLog.every((entry) => entry.range !== undefined),
+      JSON.stringify(rangeLog),
+    );
+    assert.ok(fetched < size / 4, `fetched ${fetched} of ${size} bytes`);
+    // A server without ranges sends the whole wheel once; the install then reuses it.
+    rangeLog.length = 0;
+    const whole = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", `${rangedUrl}/norange/simple/`, "bulky"],
+      {
+        cacheDir: join(work.path, "cache-norange"),
+      },
+    );
+    assert.equal(whole.status, 0, whole.stderr);
+    assert.equal(rangeLog.length, 1);
+    assert.equal(freeze(env.python), "bulky==1.0\n");
   });
 
   it("takes a name only from the first index that has it, unless told to merge", async () => {

@@ -344,7 +344,7 @@ export function resolverFlags(
   finder: FinderOptions,
 ): Pick<
   ResolveOptions,
-  "prereleases" | "resolution" | "onlyBinary" | "noBinary" | "excludeNewer" | "noDeps"
+  "prereleases" | "resolution" | "onlyBinary" | "noBinary" | "excludeNewer" | "noDeps" | "preferBinary"
 > {
   let prereleases = (value(args, "prerelease") ?? "if-necessary") as PrereleasePolicy;
   if (flag(args, "pre") || finder.pre) prereleases = "allow";
@@ -365,5 +365,6 @@ export function resolverFlags(
     noBinary,
     excludeNewer: excludeNewer ? new Date(excludeNewer).toISOString() : null,
     noDeps: flag(args, "no-deps"),
+    preferBinary: flag(args, "prefer-binary") || finder.preferBinary,
   };
 }

@@ -25,12 +25,20 @@ import { sha256Hex } from "../util/hash.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 import { redactUrl } from "../util/redact.ts";
 import { readTar } from "../util/tar.ts";
-import { ZipArchive } from "../util/zip.ts";
+import {
+  findCentralDirectory,
+  parseCentralDirectory,
+  readMember,
+  ZipArchive,
+  ZipError,
+} from "../util/zip.ts";
 import type { HttpClient } from "./http.ts";
 import type { PackageSource } from "./package-source.ts";
 import type { IndexFile } from "./simple-api.ts";
 
 export const ARCHIVES_BUCKET = "archives-v1";
+/** How much of a wheel's end the first range request asks for (the directory is usually inside). */
+const RANGE_TAIL_BYTES = 64 * 1024;
 /** Core metadata extracted from files, by the file's sha256 (immutable, so never revalidated). */
 export const METADATA_BUCKET = "metadata-v1";
 
@@ -143,6 +151,13 @@ export class FileFetcher {
         return response.body.toString("utf8");
       }
     }
+    if (file.filename.endsWith(".whl") && !file.url.startsWith("file:") && !this.downloads.has(file.url)) {
+      const known = this.cachedPath(file);
+      if (known === null || !existsSync(known)) {
+        const text = await this.metadataByRanges(file);
+        if (text !== null) return text;
+      }
+    }
     const archive = await this.archive(file);
     const bytes = readFileSync(archive.path);
     if (file.filename.endsWith(".whl")) {
@@ -163,6 +178,68 @@ export class FileFetcher {
       return archiveReader.read(entry).toString("utf8");
     }
     return staticSdistMetadata(file.filename, bytes);
+  }
+
+  /**
+   * A remote wheel's METADATA read with HTTP range requests: the archive's tail (end of central
+   * directory, usually the whole directory too), then the one member. A server that ignores
+   * ranges sends the whole wheel, which is then kept as the download. Null when neither works.
+   */
+  private async metadataByRanges(file: IndexFile): Promise<string | null> {
+    const tail = await this.http.fetch(file.url, { range: `bytes=-${RANGE_TAIL_BYTES}` });
+    if (tail.status === 200) {
+      // No range support: that was the whole file.
+      const archive = this.storeArchive(file, tail.body);
+      this.downloads.set(file.url, Promise.resolve(archive));
+      return null;
+    }
+    const total = Number(/\/(\d+)\s*$/.exec(tail.headers["content-range"] ?? "")?.[1] ?? Number.NaN);
+    if (tail.status !== 206 || !Number.isFinite(total)) return null;
+    const tailStart = total - tail.body.length;
+    const range = async (start: number, end: number): Promise<Buffer> => {
+      if (start >= tailStart) return tail.body.subarray(start - tailStart, end - tailStart + 1);
+      const part = await this.http.fetch(file.url, { range: `bytes=${start}-${end}` });
+      if (part.status !== 206)
+        throw new ZipError(`the server answered a range request with HTTP ${part.status}`);
+      return part.body;
+    };
+    try {
+      const directory = findCentralDirectory(tail.body, total);
+      const entries = parseCentralDirectory(
+        await range(directory.offset, directory.offset + directory.size - 1),
+        directory.count,
+      );
+      const entry = entries.find((member) => /^[^/]+\.dist-info\/METADATA$/.test(member.name));
+      if (!entry) throw new SpiceError("E_INVALID_WHEEL", `${file.filename} has no .dist-info/METADATA`);
+      // The local header's name and extra field come first; their lengths are not in the
+      // directory, so ask for some slack and once more if the extra field is longer.
+      const start = entry.localHeaderOffset;
+      const guess = 30 + Buffer.byteLength(entry.name) + 1024 + entry.compressedSize;
+      let bytes = await range(start, Math.min(total, start + guess) - 1);
+      if (bytes.length >= 30) {
+        const needed = 30 + bytes.readUInt16LE(26) + bytes.readUInt16LE(28) + entry.compressedSize;
+        if (needed > bytes.length) bytes = await range(start, Math.min(total, start + needed) - 1);
+      }
+      return readMember(bytes, entry, start).toString("utf8");
+    } catch (error) {
+      if (error instanceof ZipError) {
+        throw new SpiceError("E_INVALID_WHEEL", `${file.filename} is not a valid wheel: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  /** Keeps fetched bytes as the file's download, after checking the index's hash. */
+  private storeArchive(file: IndexFile, bytes: Buffer): FetchedArchive {
+    const sha256 = sha256Hex(bytes);
+    const expected = file.hashes.sha256;
+    if (expected && expected !== sha256) throw hashMismatch(file, expected, sha256);
+    const path =
+      this.cache === null
+        ? join(this.scratch, file.filename)
+        : join(this.cache.entryPath(ARCHIVES_BUCKET, sha256), file.filename);
+    writeFileAtomic(path, bytes);
+    return { path, sha256 };
   }
 
   /** The file on disk: a local file as it is, a remote one downloaded into the cache once. */

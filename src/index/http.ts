@@ -282,6 +282,15 @@ export class HttpClient {
     extraHeaders: Record<string, string> = {},
     sink?: BodySink,
   ): Promise<HttpResponse> {
+    if (this.options.offline) {
+      throw new SpiceError(
+        "E_OFFLINE",
+        `${redactUrl(url)} is not in the cache, and --offline forbids the network`,
+        {
+          hint: "Run once without --offline to fill the cache",
+        },
+      );
+    }
     const retries = this.options.retries ?? 3;
     let current = new URL(url);
     const originHost = current.host;

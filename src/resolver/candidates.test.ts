@@ -32,6 +32,21 @@ const policy: CandidatePolicy = {
 };
 
 describe("candidate selection", () => {
+  it("tries versions with wheels first under --prefer-binary, and leaves out files newer than --exclude-newer", () => {
+    const files = [
+      file("pkg-2.0.tar.gz", { uploadTime: "2024-03-01T00:00:00Z" }),
+      file("pkg-1.5-py3-none-any.whl", { uploadTime: "2024-02-01T00:00:00.000000Z" }),
+      file("pkg-1.0-py3-none-any.whl", { uploadTime: "2024-01-01T00:00:00Z" }),
+    ];
+    const versions = (extra: Partial<CandidatePolicy>) =>
+      selectCandidates("pkg", files, { ...policy, ...extra }).candidates.map((candidate) =>
+        candidate.version.toString(),
+      );
+    assert.deepEqual(versions({}), ["2.0", "1.5", "1.0"]);
+    assert.deepEqual(versions({ preferBinary: true }), ["1.5", "1.0", "2.0"]);
+    assert.deepEqual(versions({ excludeNewer: "2024-02-01T00:00:00Z" }), ["1.5", "1.0"]);
+  });
+
   it("orders versions newest first, best wheel first, pre-releases and yanked last", () => {
     const files = [
       file("pkg-1.0.tar.gz"),

@@ -25,6 +25,8 @@ export interface CandidatePolicy {
   noBinary: ReadonlySet<string>;
   /** ISO timestamp: files uploaded after it are ignored. */
   excludeNewer?: string | null;
+  /** Try versions that have a wheel before newer ones that only have an sdist (pip's --prefer-binary). */
+  preferBinary?: boolean;
 }
 
 export interface Candidate {
@@ -122,6 +124,10 @@ export function selectCandidates(
     }
   }
   if (policy.resolution === "lowest") candidates.reverse();
+  if (policy.preferBinary) {
+    const hasWheel = (candidate: Candidate) => candidate.files.some((file) => file.filename.endsWith(".whl"));
+    candidates = [...candidates.filter(hasWheel), ...candidates.filter((candidate) => !hasWheel(candidate))];
+  }
   // Yanked releases go last: usable only when a pin leaves nothing else.
   candidates = [
     ...candidates.filter((candidate) => !candidate.yanked),

@@ -49,6 +49,7 @@ export interface ResolveOptions {
   onlyBinary?: ReadonlySet<string>;
   noBinary?: ReadonlySet<string>;
   excludeNewer?: string | null;
+  preferBinary?: boolean;
   noDeps?: boolean;
   /** Accept files named by URL or path even when their tags do not fit the target. */
   ignoreTags?: boolean;
@@ -114,6 +115,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     onlyBinary: options.onlyBinary ?? new Set(),
     noBinary: options.noBinary ?? new Set(),
     excludeNewer: options.excludeNewer ?? null,
+    preferBinary: options.preferBinary ?? false,
   });
   const ranks = tagRanks(target.tags);
   const entries = new Map<string, Promise<Entry>>();
