@@ -2,14 +2,21 @@
 // temporary directory inside the bucket, then renamed into place), so that concurrent spice
 // processes sharing a cache never see a partial entry.
 
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../util/fs.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 
 export const BUCKETS = {
   wheels: "wheels-v1",
   localArchives: "local-archives-v1",
   interpreters: "interpreters-v1",
+  /** Downloaded files, by sha256. */
+  archives: "archives-v1",
+  /** Core metadata extracted from files, by the file's sha256 (immutable). */
+  metadata: "metadata-v1",
+  /** Index pages and metadata files with their HTTP caching headers. */
+  http: "http-v1",
 } as const;
 
 export class Cache {
@@ -57,6 +64,61 @@ export class Cache {
       rmSync(staging, { recursive: true, force: true });
     }
     return path;
+  }
+
+  private archiveIndexFile(path: string): string {
+    // The key is the path itself made safe as a name: no hashing, so no crypto at start-up.
+    const safe = resolve(path).replace(/[^A-Za-z0-9._-]/g, (char) => `%${char.charCodeAt(0).toString(16)}`);
+    return join(this.bucket(BUCKETS.localArchives), safe.length <= 200 ? safe : safe.slice(-200));
+  }
+
+  /**
+   * The sha256 of an archive on disk, remembered by path, size, mtime and inode so that a warm
+   * install reads no archive at all; `compute` runs when it is not known.
+   */
+  archiveDigest(path: string, compute: () => string): string {
+    const stat = statSync(path);
+    const indexFile = this.archiveIndexFile(path);
+    try {
+      const known = JSON.parse(readFileSync(indexFile, "utf8")) as {
+        path: string;
+        size: number;
+        mtimeMs: number;
+        ino: number;
+        sha256: string;
+      };
+      if (
+        known.path === resolve(path) &&
+        known.size === stat.size &&
+        known.mtimeMs === stat.mtimeMs &&
+        known.ino === stat.ino
+      )
+        return known.sha256;
+    } catch {
+      // not indexed yet
+    }
+    const sha256 = compute();
+    this.rememberArchiveDigest(path, sha256);
+    return sha256;
+  }
+
+  /** Records the sha256 of an archive just written (its digest was computed on the way in). */
+  rememberArchiveDigest(path: string, sha256: string): void {
+    try {
+      const stat = statSync(path);
+      writeFileAtomic(
+        this.archiveIndexFile(path),
+        JSON.stringify({
+          path: resolve(path),
+          size: stat.size,
+          mtimeMs: stat.mtimeMs,
+          ino: stat.ino,
+          sha256,
+        }),
+      );
+    } catch {
+      // an unwritable cache only costs speed
+    }
   }
 
   /** Removes temporary directories left by killed processes. */

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Cache } from "../cache/store.ts";
+import { BUCKETS, Cache } from "../cache/store.ts";
 import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
 import { HttpClient } from "../index/http.ts";
 import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
@@ -310,7 +310,7 @@ export function openSources(
     context.env.SSL_CERT_FILE ??
     null;
   const http = new HttpClient({
-    cacheDirectory: cache === null ? null : cache.bucket("http-v1"),
+    cacheDirectory: cache === null ? null : cache.bucket(BUCKETS.http),
     offline: flag(args, "offline"),
     refresh: flag(args, "refresh"),
     ca: certFile ? readFileSync(certFile) : null,

@@ -17,7 +17,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Cache } from "../cache/store.ts";
+import { BUCKETS, type Cache } from "../cache/store.ts";
 import { parseMetadataEmail } from "../standards/metadata.ts";
 import { SpiceError } from "../util/error.ts";
 import { writeFileAtomic } from "../util/fs.ts";
@@ -36,11 +36,10 @@ import type { HttpClient } from "./http.ts";
 import type { PackageSource } from "./package-source.ts";
 import type { IndexFile } from "./simple-api.ts";
 
-export const ARCHIVES_BUCKET = "archives-v1";
+const ARCHIVES_BUCKET = BUCKETS.archives;
 /** How much of a wheel's end the first range request asks for (the directory is usually inside). */
 const RANGE_TAIL_BYTES = 64 * 1024;
-/** Core metadata extracted from files, by the file's sha256 (immutable, so never revalidated). */
-export const METADATA_BUCKET = "metadata-v1";
+const METADATA_BUCKET = BUCKETS.metadata;
 
 export interface FetchedArchive {
   path: string;
@@ -239,6 +238,7 @@ export class FileFetcher {
         ? join(this.scratch, file.filename)
         : join(this.cache.entryPath(ARCHIVES_BUCKET, sha256), file.filename);
     writeFileAtomic(path, bytes);
+    this.cache?.rememberArchiveDigest(path, sha256);
     return { path, sha256 };
   }
 
@@ -317,6 +317,7 @@ export class FileFetcher {
           : join(this.cache.entryPath(ARCHIVES_BUCKET, sha256), file.filename);
       mkdirSync(dirname(final), { recursive: true });
       renameSync(partial, final);
+      this.cache?.rememberArchiveDigest(final, sha256);
       return { path: final, sha256 };
     } catch (error) {
       failure = error;

@@ -2,10 +2,9 @@
 // on the way in (openWheel) and on the way out (each file's size and mtime against the entry's
 // manifest, so a cached file that was edited through a hard link is noticed and the entry rebuilt).
 
-import { chmodSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { chmodSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
-import { writeFileAtomic } from "../util/fs.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { type OpenedWheel, openWheel } from "./wheel-file.ts";
 
@@ -105,38 +104,8 @@ export function isIntact(directory: string, manifest: WheelManifest): boolean {
   return true;
 }
 
-/**
- * The sha256 of a local wheel, remembered by path, size, mtime and inode so that a warm install
- * reads no archive at all.
- */
 function localArchiveDigest(path: string, cache: Cache): string {
-  const stat = statSync(path);
-  const indexFile = join(
-    cache.bucket(BUCKETS.localArchives),
-    `${sha256Hex(resolve(path)).slice(0, 32)}.json`,
-  );
-  try {
-    const known = JSON.parse(readFileSync(indexFile, "utf8")) as {
-      size: number;
-      mtimeMs: number;
-      ino: number;
-      sha256: string;
-    };
-    if (known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino)
-      return known.sha256;
-  } catch {
-    // not indexed yet
-  }
-  const sha256 = sha256Hex(readFileSync(path));
-  try {
-    writeFileAtomic(
-      indexFile,
-      JSON.stringify({ size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, sha256 }),
-    );
-  } catch {
-    // an unwritable cache only costs speed
-  }
-  return sha256;
+  return cache.archiveDigest(path, () => sha256Hex(readFileSync(path)));
 }
 
 /** The wheel's intact cache entry, or null when it must be (re)built. `verify` checks every file. */

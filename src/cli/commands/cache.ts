@@ -3,6 +3,7 @@
 import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { BUCKETS, Cache } from "../../cache/store.ts";
+import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import type { ParsedArgs } from "../args.ts";
@@ -93,6 +94,21 @@ function run(args: ParsedArgs, context: CommandContext): number {
       return 0;
     }
     let removed = 0;
+    // Downloaded files of those packages (archives-v1/<shard>/<sha256>/<file name>).
+    const downloads = cache.bucket(BUCKETS.archives);
+    for (const shard of existsSync(downloads) ? readdirSync(downloads) : []) {
+      if (shard.startsWith(".tmp-")) continue;
+      for (const key of readdirSync(join(downloads, shard))) {
+        const directory = join(downloads, shard, key);
+        const names = readdirSync(directory).map(
+          (file) => (tryParseWheelFilename(file) ?? tryParseSdistFilename(file))?.name,
+        );
+        if (names.some((name) => name !== undefined && packages.includes(name))) {
+          rmSync(directory, { recursive: true, force: true });
+          removed++;
+        }
+      }
+    }
     for (const [directory, name] of wheelEntries(cache)) {
       if (name !== null && packages.includes(canonicalizeName(name))) {
         rmSync(directory, { recursive: true, force: true });

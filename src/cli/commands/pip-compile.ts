@@ -380,7 +380,7 @@ export async function download(args: ParsedArgs, context: CommandContext): Promi
         const file = resolved.file!;
         const archive = await sources.fetcher.archive(file);
         const allowed = hashing ? inputs.hashes.get(resolved.name) : undefined;
-        if (hashing && (!allowed || !allowed.has(`sha256:${archive.sha256}`))) {
+        if (hashing && !allowed?.has(`sha256:${archive.sha256}`)) {
           throw new SpiceError(
             "E_HASH_MISMATCH",
             `The hash of ${file.filename} is not one the requirements allow`,
