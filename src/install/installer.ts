@@ -170,7 +170,8 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
     resolve(path),
   );
   for (const file of files) {
-    const destination = resolve(file.destination);
+    // join() already normalized the path; resolve() only when it is relative (scheme paths are absolute).
+    const destination = file.destination.startsWith("/") ? file.destination : resolve(file.destination);
     if (!roots.some((directory) => destination === directory || destination.startsWith(`${directory}/`))) {
       throw invalidWheel(
         item,

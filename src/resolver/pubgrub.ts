@@ -65,6 +65,17 @@ export class VersionSet {
     return true;
   }
   /** Version indices in the set (not "not selected"). */
+  /** How many versions (not "not selected") the set holds. */
+  countVersions(): number {
+    let count = 0;
+    for (let i = 0; i < this.size; i++) count += this.bits[i];
+    return count;
+  }
+  /** The first version index in the set, or -1. */
+  firstVersion(): number {
+    for (let i = 0; i < this.size; i++) if (this.bits[i] === 1) return i;
+    return -1;
+  }
   indices(): number[] {
     const result: number[] = [];
     for (let i = 0; i < this.size; i++) if (this.bits[i] === 1) result.push(i);
@@ -199,8 +210,18 @@ export class Solver {
     }
   }
 
+  /** Full sets by package: shared, since sets are never changed in place. */
+  private readonly fullSets = new Map<PackageName, VersionSet>();
+
   private valueOf(name: PackageName): VersionSet {
-    return this.current.get(name) ?? VersionSet.full(this.size(name));
+    const value = this.current.get(name);
+    if (value !== undefined) return value;
+    let full = this.fullSets.get(name);
+    if (full === undefined) {
+      full = VersionSet.full(this.size(name));
+      this.fullSets.set(name, full);
+    }
+    return full;
   }
 
   private assign(name: PackageName, set: VersionSet, cause: Incompatibility | null): void {
@@ -415,7 +436,7 @@ export class Solver {
       let fewest = Number.POSITIVE_INFINITY;
       for (const [name, value] of this.current) {
         if (this.decided.has(name) || value.allowsNotSelected) continue;
-        const count = value.indices().length;
+        const count = value.countVersions();
         if (count < fewest) {
           fewest = count;
           next = name;
@@ -423,8 +444,8 @@ export class Solver {
       }
       if (next === null) break;
       const value = this.valueOf(next);
-      const candidates = value.indices();
-      if (candidates.length === 0) {
+      const index = value.firstVersion();
+      if (index < 0) {
         // No version of `next` fits: learn it (as a conflict) and go on.
         const size = this.size(next);
         const incompatibility = new Incompatibility(
@@ -447,7 +468,6 @@ export class Solver {
         this.propagate(next);
         continue;
       }
-      const index = candidates[0];
       const version = this.universe(next)[index];
       await this.addDependencies(next, version, index);
       this.decisionLevel++;

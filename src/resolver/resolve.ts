@@ -292,13 +292,17 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   /** Entries the solver has loaded, for synchronous use in `allowed` and for failure hints. */
   const resolvedEntries = new Map<string, Entry>();
 
-  // Marker results by marker text and extra: metadata repeats the same markers many times.
-  const markerResults = new Map<string, boolean>();
+  // Marker results by marker and extra: each requirement's marker is asked about many times.
+  const markerResults = new WeakMap<object, Map<string, boolean>>();
   const environments = new Map<string, Record<string, unknown>>();
   function markerHolds(requirement: Requirement, extra: string): boolean {
     const marker = requirement.marker!;
-    const key = `${extra}\u0000${marker.toString()}`;
-    let result = markerResults.get(key);
+    let byExtra = markerResults.get(marker);
+    if (byExtra === undefined) {
+      byExtra = new Map();
+      markerResults.set(marker, byExtra);
+    }
+    let result = byExtra.get(extra);
     if (result === undefined) {
       let environment = environments.get(extra);
       if (environment === undefined) {
@@ -306,7 +310,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         environments.set(extra, environment);
       }
       result = marker.evaluate(environment as typeof target.markers);
-      markerResults.set(key, result);
+      byExtra.set(extra, result);
     }
     return result;
   }
