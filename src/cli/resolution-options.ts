@@ -2,7 +2,7 @@
 // and their wiring: requirement inputs read from arguments and files, index settings merged from
 // pip's configuration, and the HTTP client, package source and file fetcher built from them.
 
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -325,7 +325,16 @@ export function openSources(
   });
   const scratch = cache === null ? mkdtempSync(join(tmpdir(), "spice-downloads-")) : "";
   const fetcher = new FileFetcher(http, packages, cache, scratch, progress);
-  return { http, packages, fetcher, cache, close: () => http.close() };
+  return {
+    http,
+    packages,
+    fetcher,
+    cache,
+    close: async () => {
+      await http.close();
+      if (scratch !== "") rmSync(scratch, { recursive: true, force: true });
+    },
+  };
 }
 
 function namesOf(list: string[]): Set<string> {
