@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
 import { sha256Hex } from "../src/util/hash.ts";
 import { runSpice, runSpiceAsync, temporaryDirectory } from "./helpers.ts";
-import { buildWheel, simplePackage } from "./wheel-builder.ts";
+import { buildSdist, buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const work = temporaryDirectory("spice-pip-index-");
 const main = join(work.path, "main");
@@ -31,6 +31,8 @@ buildWheel(main, simplePackage("lib", "1.5"));
 buildWheel(main, simplePackage("lib", "2.0"));
 buildWheel(main, simplePackage("colors", "0.3"));
 buildWheel(main, simplePackage("internal", "1.0"));
+buildWheel(main, simplePackage("newer", "2.0", { requiresPython: ">=3.99" }));
+buildSdist(main, "srconly", "1.0");
 writeFileSync(join(main, "yanked.txt"), "lib-2.0-py3-none-any.whl broken release\n");
 // A later index with a same-named project at a higher version: dependency confusion.
 buildWheel(second, simplePackage("internal", "9.9"));
@@ -336,5 +338,37 @@ describe("spice pip install from an index", () => {
     assert.equal(result.status, 1);
     assert.match(result.stderr, /No solution found/);
     assert.match(result.stderr, /you require lib>=3, and no version of lib fits it/);
+    assert.match(result.stderr, /hint: lib has yanked versions \(2\.0\), usable only when pinned with ==/);
+    const python = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "newer", "--dry-run"],
+      { cacheDir },
+    );
+    assert.match(
+      python.stderr,
+      /hint: newer has versions for other Pythons: 2\.0 \(Requires-Python >=3\.99\)/,
+    );
+    const binary = await runSpiceAsync(
+      [
+        "pip",
+        "install",
+        "--python",
+        env.python,
+        "-i",
+        index.url,
+        "srconly",
+        "--only-binary",
+        ":all:",
+        "--dry-run",
+      ],
+      { cacheDir },
+    );
+    assert.match(binary.stderr, /hint: srconly has 1 source distribution\(s\) that --only-binary leaves out/);
+    // Without --only-binary the sdist's static metadata resolves; installing it needs a build.
+    const source = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "srconly"],
+      { cacheDir },
+    );
+    assert.equal(source.status, 1);
+    assert.match(source.stderr, /srconly 1\.0 is only available as a source distribution/);
   });
 });

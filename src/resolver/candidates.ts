@@ -43,23 +43,31 @@ export interface CandidateSet {
   skipped: {
     incompatibleTags: number;
     requiresPython: string[];
+    /** Source distributions left out by --only-binary. */
     sdistOnly: number;
+    /** Wheels left out by --no-binary. */
+    binaryRefused: number;
     prereleases: number;
     yanked: number;
   };
 }
 
-function rankOf(file: IndexFile, policy: CandidatePolicy, name: string): number | null {
+/** A file's rank among the target's tags (lower is better), or why it cannot be used. */
+function rankOf(
+  file: IndexFile,
+  policy: CandidatePolicy,
+  name: string,
+): number | "incompatible-tags" | "binary-refused" | "source-refused" | "unknown" {
   const wheel = tryParseWheelFilename(file.filename);
   const binaryAllowed = !(policy.noBinary.has(name) || policy.noBinary.has(":all:"));
   const sourceAllowed = !(policy.onlyBinary.has(name) || policy.onlyBinary.has(":all:"));
   if (wheel !== null) {
-    if (!binaryAllowed) return null;
+    if (!binaryAllowed) return "binary-refused";
     const rank = bestRank(wheel.tags, policy.tagRanks);
-    return rank < 0 ? null : rank;
+    return rank < 0 ? "incompatible-tags" : rank;
   }
-  if (tryParseSdistFilename(file.filename) !== null && sourceAllowed) return Number.MAX_SAFE_INTEGER;
-  return null;
+  if (tryParseSdistFilename(file.filename) === null) return "unknown";
+  return sourceAllowed ? Number.MAX_SAFE_INTEGER : "source-refused";
 }
 
 /** The usable versions of project `name` among `files`. */
@@ -72,6 +80,7 @@ export function selectCandidates(
     incompatibleTags: 0,
     requiresPython: [] as string[],
     sdistOnly: 0,
+    binaryRefused: 0,
     prereleases: 0,
     yanked: 0,
   };
@@ -95,8 +104,10 @@ export function selectCandidates(
       }
     }
     const rank = rankOf(file, policy, name);
-    if (rank === null) {
-      skipped.incompatibleTags++;
+    if (typeof rank !== "number") {
+      if (rank === "incompatible-tags") skipped.incompatibleTags++;
+      else if (rank === "source-refused") skipped.sdistOnly++;
+      else if (rank === "binary-refused") skipped.binaryRefused++;
       continue;
     }
     const key = parsed.version.toString();

@@ -403,7 +403,9 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     if (error instanceof SolveFailure) {
       throw new SpiceError("E_NO_SOLUTION", "No solution found for the requirements", {
         cause: error.explanation,
-        hint: failureHints(error.explanation, resolvedEntries) || undefined,
+        hint:
+          failureHints(error.explanation, resolvedEntries, options.prereleases ?? "if-necessary") ||
+          undefined,
       });
     }
     throw error;
@@ -463,21 +465,37 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   }
 }
 
-/** Hints for a failure: pre-releases, other Pythons, yanked releases and sdists that were left out. */
-function failureHints(explanation: string, entries: Map<string, Entry>): string {
+/** Hints for a failure: pre-releases, other Pythons, yanked releases and files that were left out. */
+function failureHints(
+  explanation: string,
+  entries: Map<string, Entry>,
+  prereleases: PrereleasePolicy,
+): string {
   const hints: string[] = [];
   for (const [name, entry] of entries) {
     if (!new RegExp(`(^|[^a-z0-9_.-])${name.replace(/[.]/g, "\\.")}([^a-z0-9_.-]|$)`).test(explanation))
       continue;
     const { skipped } = entry;
-    if (skipped.prereleases > 0) hints.push(`${name} has pre-releases; allow them with --pre`);
+    const pre = entry.candidates
+      .filter((candidate) => candidate.version.isPrerelease)
+      .map((candidate) => candidate.version.toString());
+    if (prereleases !== "allow" && (pre.length > 0 || skipped.prereleases > 0))
+      hints.push(
+        `${name} has pre-releases${pre.length > 0 ? ` (${pre.slice(0, 3).join(", ")})` : ""}: a specifier naming one, or --pre, allows them`,
+      );
     if (skipped.requiresPython.length > 0)
       hints.push(`${name} has versions for other Pythons: ${skipped.requiresPython.slice(0, 3).join(", ")}`);
-    if (entry.candidates.some((candidate) => candidate.yanked))
-      hints.push(`${name} has yanked versions, usable only when pinned with ==`);
+    if (entry.yanked.size > 0)
+      hints.push(
+        `${name} has yanked versions (${[...entry.yanked].slice(0, 3).join(", ")}), usable only when pinned with ==`,
+      );
+    if (skipped.sdistOnly > 0)
+      hints.push(`${name} has ${skipped.sdistOnly} source distribution(s) that --only-binary leaves out`);
+    if (skipped.binaryRefused > 0)
+      hints.push(`${name} has ${skipped.binaryRefused} wheel(s) that --no-binary leaves out`);
     if (skipped.incompatibleTags > 0)
       hints.push(
-        `${name} has ${skipped.incompatibleTags} file(s) for other platforms or Pythons, or only sdists where binaries are required`,
+        `${name} has ${skipped.incompatibleTags} wheel(s) only for other platforms or Python versions`,
       );
   }
   return hints.join("\n");
