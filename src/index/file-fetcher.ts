@@ -6,10 +6,12 @@
 import {
   closeSync,
   existsSync,
+  fstatSync,
   ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -90,6 +92,46 @@ export function staticSdistMetadata(filename: string, bytes: Buffer): string {
   return text;
 }
 
+/** A local wheel's METADATA, read through the zip directory without reading the whole file. */
+function localWheelMetadata(file: IndexFile, path: string): string {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, "r");
+  } catch {
+    throw new SpiceError("E_NO_SUCH_FILE", `${path} does not exist`);
+  }
+  try {
+    const total = fstatSync(descriptor).size;
+    const read = (start: number, end: number): Buffer => {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(end, total - 1) - start + 1));
+      readSync(descriptor, buffer, 0, buffer.length, start);
+      return buffer;
+    };
+    const tailStart = Math.max(0, total - RANGE_TAIL_BYTES);
+    const tail = read(tailStart, total - 1);
+    const directory = findCentralDirectory(tail, total);
+    const entries = parseCentralDirectory(
+      directory.offset >= tailStart
+        ? tail.subarray(directory.offset - tailStart, directory.offset - tailStart + directory.size)
+        : read(directory.offset, directory.offset + directory.size - 1),
+      directory.count,
+    );
+    const entry = entries.find((member) => /^[^/]+\.dist-info\/METADATA$/.test(member.name));
+    if (!entry) throw new SpiceError("E_INVALID_WHEEL", `${file.filename} has no .dist-info/METADATA`);
+    const header = read(entry.localHeaderOffset, entry.localHeaderOffset + 29);
+    if (header.length < 30) throw new ZipError(`${entry.name}: local header is damaged`);
+    const length = 30 + header.readUInt16LE(26) + header.readUInt16LE(28) + entry.compressedSize;
+    const bytes = read(entry.localHeaderOffset, entry.localHeaderOffset + length - 1);
+    return readMember(bytes, entry, entry.localHeaderOffset).toString("utf8");
+  } catch (error) {
+    if (error instanceof ZipError)
+      throw new SpiceError("E_INVALID_WHEEL", `${file.filename} is not a valid wheel: ${error.message}`);
+    throw error;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 export class FileFetcher {
   private readonly downloads = new Map<string, Promise<FetchedArchive>>();
 
@@ -156,6 +198,9 @@ export class FileFetcher {
         const text = await this.metadataByRanges(file);
         if (text !== null) return text;
       }
+    }
+    if (file.filename.endsWith(".whl") && file.url.startsWith("file:")) {
+      return localWheelMetadata(file, fileURLToPath(file.url));
     }
     const archive = await this.archive(file);
     const bytes = readFileSync(archive.path);
@@ -264,7 +309,8 @@ export class FileFetcher {
     if (file.url.startsWith("file:")) {
       const path = fileURLToPath(file.url);
       if (!existsSync(path)) throw new SpiceError("E_NO_SUCH_FILE", `${path} does not exist`);
-      const sha256 = sha256Hex(readFileSync(path));
+      const compute = () => sha256Hex(readFileSync(path));
+      const sha256 = this.cache === null ? compute() : this.cache.archiveDigest(path, compute);
       if (expected && expected !== sha256) throw hashMismatch(file, expected, sha256);
       return { path, sha256 };
     }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
+import { tryParseSdistFilename } from "../standards/filename.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { SpiceError } from "../util/error.ts";
 import { redactUrl } from "../util/redact.ts";
@@ -32,8 +32,16 @@ export interface PackageSourceOptions {
   strategy: IndexStrategy;
 }
 
+/**
+ * The project a file belongs to, from its name alone. A wheel's name ends at its first `-`, so
+ * there is no need to parse (and expand) its tags: a find-links directory can hold thousands.
+ */
 function projectName(filename: string): string | null {
-  return tryParseWheelFilename(filename)?.name ?? tryParseSdistFilename(filename)?.name ?? null;
+  if (filename.endsWith(".whl")) {
+    const dash = filename.indexOf("-");
+    return dash > 0 && filename.split("-").length >= 5 ? canonicalizeName(filename.slice(0, dash)) : null;
+  }
+  return tryParseSdistFilename(filename)?.name ?? null;
 }
 
 function localFile(path: string, source: string): SourcedFile {
@@ -44,7 +52,8 @@ function localFile(path: string, source: string): SourcedFile {
     requiresPython: null,
     yanked: null,
     coreMetadata: false,
-    size: statSync(path).size,
+    // Not read: a stat per file of a large find-links directory costs more than it is worth.
+    size: null,
     uploadTime: null,
     source,
   };

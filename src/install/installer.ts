@@ -280,16 +280,26 @@ for line in sys.stdin.read().splitlines():
 /** The directories (and missing parents) that do not exist yet. */
 function directoriesToMake(directories: Iterable<string>, known: Map<string, boolean>): Set<string> {
   const wanted = new Set<string>();
-  for (const directory of directories) {
-    for (let current = directory; !wanted.has(current); current = dirname(current)) {
+  // Shallowest first: once a directory is known to be missing, its subdirectories are too, so
+  // only the top of each new tree costs a system call.
+  const sorted = [...new Set(directories)].sort((a, b) => a.length - b.length);
+  for (const directory of sorted) {
+    const chain: string[] = [];
+    let current = directory;
+    for (;;) {
+      if (wanted.has(current)) break;
+      const parent = dirname(current);
       let exists = known.get(current);
       if (exists === undefined) {
-        exists = existsSync(current);
+        exists = parent !== current && wanted.has(parent) ? false : existsSync(current);
         known.set(current, exists);
       }
       if (exists) break;
-      wanted.add(current);
+      chain.push(current);
+      if (parent === current) break;
+      current = parent;
     }
+    for (const item of chain) wanted.add(item);
   }
   return wanted;
 }

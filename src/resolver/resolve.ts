@@ -51,6 +51,8 @@ export interface ResolveOptions {
   excludeNewer?: string | null;
   preferBinary?: boolean;
   noDeps?: boolean;
+  /** Read every chosen package's metadata even with noDeps (for an installation report). */
+  keepMetadata?: boolean;
   /** Accept files named by URL or path even when their tags do not fit the target. */
   ignoreTags?: boolean;
   /** Versions to try first when they fit (pins from an earlier output, installed versions). */
@@ -421,8 +423,11 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       const candidate = entry.byVersion.get(version)!;
       let resolved = packages.get(name);
       if (resolved === undefined) {
+        // With --no-deps nothing needs the metadata, unless a report is to show it.
         const core = options.noDeps
-          ? await metadataFor(name, candidate).catch(() => null)
+          ? options.keepMetadata
+            ? await metadataFor(name, candidate).catch(() => null)
+            : null
           : await metadataFor(name, candidate);
         if (candidate.yanked) {
           const reason = candidate.files[0]?.yanked;

@@ -346,6 +346,7 @@ async function installInto(
       (name) => reinstall || upgradePackages.has(name) || (upgradeAll && requested.has(name)),
     ),
     ignoreTags: flag(args, "ignore-tags"),
+    keepMetadata: value(args, "report") !== undefined,
     warn: (message) => context.output.warn(message),
   });
   const plan = planInstall(resolution, installed, reinstall);
