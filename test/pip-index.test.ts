@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
@@ -260,6 +261,106 @@ describe("spice pip install from an index", () => {
     assert.equal(whole.status, 0, whole.stderr);
     assert.equal(rangeLog.length, 1);
     assert.equal(freeze(env.python), "bulky==1.0\n");
+  });
+
+  it("installs a requirement named by URL, and records it in direct_url.json", async () => {
+    const env = venv();
+    const url = new URL("../files/lib-1.0-py3-none-any.whl", index.url).toString();
+    const result = await runSpiceAsync(["pip", "install", "--python", env.python, `lib @ ${url}`], {
+      cacheDir,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const direct = JSON.parse(readFileSync(join(env.site, "lib-1.0.dist-info", "direct_url.json"), "utf8"));
+    assert.equal(direct.url, url);
+    assert.equal(
+      direct.archive_info.hashes.sha256,
+      sha256Hex(readFileSync(join(main, "lib-1.0-py3-none-any.whl"))),
+    );
+    assert.equal(freeze(env.python), `lib @ ${url}#sha256=${direct.archive_info.hashes.sha256}\n`);
+  });
+
+  it("works offline from the cache, and says what is missing", async () => {
+    const env = venv();
+    const cache = join(work.path, "cache-offline");
+    const first = venv();
+    const online = await runSpiceAsync(["pip", "install", "--python", first.python, "-i", index.url, "app"], {
+      cacheDir: cache,
+    });
+    assert.equal(online.status, 0, online.stderr);
+    const offline = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "--offline", "app"],
+      {
+        cacheDir: cache,
+      },
+    );
+    assert.equal(offline.status, 0, offline.stderr);
+    assert.match(offline.stderr, /Installed 2 packages/);
+    const missing = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "--offline", "colors"],
+      {
+        cacheDir: cache,
+      },
+    );
+    assert.equal(missing.status, 1);
+    assert.match(
+      missing.stderr,
+      /error: .*\/simple\/colors\/ is not in the cache, and --offline forbids the network/,
+    );
+  });
+
+  it("verifies TLS certificates: --cert trusts a CA, --trusted-host skips the check", async () => {
+    const tls = join(work.path, "tls");
+    mkdirSync(tls);
+    const made = spawnSync("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      join(tls, "key.pem"),
+      "-out",
+      join(tls, "cert.pem"),
+    ]);
+    assert.equal(made.status, 0, String(made.stderr));
+    // An HTTPS front for the test index.
+    const front = createHttpsServer(
+      { key: readFileSync(join(tls, "key.pem")), cert: readFileSync(join(tls, "cert.pem")) },
+      async (request, response) => {
+        const upstream = await fetch(new URL(request.url ?? "/", index.url.replace(/simple\/$/, "")), {
+          headers: { accept: String(request.headers.accept ?? "*/*") },
+        });
+        response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "" });
+        response.end(Buffer.from(await upstream.arrayBuffer()));
+      },
+    );
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    const address = front.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const secure = `https://127.0.0.1:${port}/simple/`;
+    try {
+      const env = venv();
+      const base = ["pip", "install", "--python", env.python, "-i", secure, "--dry-run", "lib"];
+      const refused = await runSpiceAsync(base, { cacheDir: join(work.path, "cache-tls-1") });
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /error: Could not fetch https:\/\/127\.0\.0\.1/);
+      const trusted = await runSpiceAsync([...base, "--cert", join(tls, "cert.pem")], {
+        cacheDir: join(work.path, "cache-tls-2"),
+      });
+      assert.equal(trusted.status, 0, trusted.stderr);
+      const skipped = await runSpiceAsync([...base, "--trusted-host", `127.0.0.1:${port}`], {
+        cacheDir: join(work.path, "cache-tls-3"),
+      });
+      assert.equal(skipped.status, 0, skipped.stderr);
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+    }
   });
 
   it("takes a name only from the first index that has it, unless told to merge", async () => {
