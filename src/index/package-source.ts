@@ -61,6 +61,8 @@ function localFile(path: string, source: string): SourcedFile {
 
 export class PackageSource {
   private readonly findLinksCache = new Map<string, SourcedFile[]>();
+  /** Each find-links location's files by project, built once (a directory may hold thousands). */
+  private readonly findLinksByProject = new Map<string, Promise<Map<string, SourcedFile[]>>>();
 
   constructor(
     private readonly http: HttpClient,
@@ -72,8 +74,23 @@ export class PackageSource {
     const canonical = canonicalizeName(name);
     const found: SourcedFile[] = [];
     for (const location of this.options.findLinks) {
-      for (const file of await this.findLinksFiles(location))
-        if (projectName(file.filename) === canonical) found.push(file);
+      let byProject = this.findLinksByProject.get(location);
+      if (byProject === undefined) {
+        // One promise per location: concurrent lookups share the scan.
+        byProject = this.findLinksFiles(location).then((files) => {
+          const index = new Map<string, SourcedFile[]>();
+          for (const file of files) {
+            const project = projectName(file.filename);
+            if (project === null) continue;
+            const list = index.get(project);
+            if (list === undefined) index.set(project, [file]);
+            else list.push(file);
+          }
+          return index;
+        });
+        this.findLinksByProject.set(location, byProject);
+      }
+      found.push(...((await byProject).get(canonical) ?? []));
     }
     for (const index of this.options.indexes) {
       const files = await this.indexFiles(index, canonical);
