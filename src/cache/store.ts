@@ -4,7 +4,7 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { writeFileAtomic } from "../util/fs.ts";
+import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 
 export const BUCKETS = {
@@ -67,9 +67,7 @@ export class Cache {
   }
 
   private archiveIndexFile(path: string): string {
-    // The key is the path itself made safe as a name: no hashing, so no crypto at start-up.
-    const safe = resolve(path).replace(/[^A-Za-z0-9._-]/g, (char) => `%${char.charCodeAt(0).toString(16)}`);
-    return join(this.bucket(BUCKETS.localArchives), safe.length <= 200 ? safe : safe.slice(-200));
+    return join(this.bucket(BUCKETS.localArchives), fileNameFor(resolve(path)));
   }
 
   /**

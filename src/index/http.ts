@@ -23,8 +23,7 @@ function loadUndici(): Promise<Undici> {
 }
 
 import { SpiceError } from "../util/error.ts";
-import { writeFileAtomic } from "../util/fs.ts";
-import { sha256Hex } from "../util/hash.ts";
+import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { redactUrl } from "../util/redact.ts";
 
 export interface HttpOptions {
@@ -107,16 +106,10 @@ function fromCache(entry: CachedResponse): HttpResponse {
   return { url: entry.url, status: entry.status, headers: entry.headers, body: entry.body, fromCache: true };
 }
 
-/**
- * The cache file of a URL: the URL itself made safe as a file name when short (no hashing, so a
- * warm run need not load crypto), else its sha256.
- */
+/** The cache file of a URL and the kind of answer asked for (a page, or anything). */
 function cacheKey(url: string, accept: string): string {
   const kind = accept.startsWith("application/vnd.pypi.simple") ? "simple" : "any";
-  const safe = url
-    .replace(/^[a-z]+:\/\//i, "")
-    .replace(/[^A-Za-z0-9._-]/g, (char) => `%${char.charCodeAt(0).toString(16)}`);
-  return safe.length <= 180 ? `${kind}-${safe}` : `${kind}-${sha256Hex(`${accept}\n${url}`).slice(0, 40)}`;
+  return `${kind}-${fileNameFor(url.replace(/^[a-z]+:\/\//i, ""))}`;
 }
 
 interface Credentials {

@@ -4,8 +4,8 @@
 // spend ~70% of their time here.
 
 import { statSync } from "node:fs";
-import { Worker } from "node:worker_threads";
 import { Cache } from "../cache/store.ts";
+import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { cachedWheel, type UnpackedWheel, unpackedWheel } from "./wheel-cache.ts";
 
 /** Below this many bytes of wheels, a worker's start-up costs more than it saves. */
@@ -64,7 +64,10 @@ async function buildEntries(paths: readonly string[], cache: Cache, workerEntry:
     }
   }
   const task: UnpackTask = { task: "unpack-wheels", cacheRoot: cache.root, paths: theirs };
-  const worker = new Worker(workerEntry, { workerData: task, argv: ["--spice-worker"] });
+  const worker = new (nodeWorkerThreads().Worker)(workerEntry, {
+    workerData: task,
+    argv: ["--spice-worker"],
+  });
   const done = new Promise<void>((resolve, reject) => {
     worker.once("message", (message: { error?: string; code?: string; details?: object }) => {
       if (message.error)

@@ -6,8 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import type { MarkerEnvironment } from "../standards/marker.ts";
 import { sysTags, type Tag, type TagFacts } from "../standards/tags.ts";
 import { SpiceError } from "../util/error.ts";
-import { writeFileAtomic } from "../util/fs.ts";
-import { sha256Hex } from "../util/hash.ts";
+import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { INSPECT_SCRIPT } from "./inspect-script.ts";
 
@@ -79,8 +78,7 @@ interface CacheEntry {
 // Keyed by the path as invoked, not its real path: a venv's bin/python is a link to its base
 // interpreter, yet Python behaves differently through it (it finds pyvenv.cfg beside the link).
 function cacheFile(cacheDir: string, path: string): string {
-  const digest = sha256Hex(path).slice(0, 32);
-  return join(cacheDir, "interpreters-v1", `${digest}.json`);
+  return join(cacheDir, "interpreters-v1", `${fileNameFor(path)}.json`);
 }
 
 function venvConfigMtime(path: string): number | null {

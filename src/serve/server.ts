@@ -4,7 +4,7 @@
 // and byte ranges on files (so clients can read a wheel's METADATA without downloading it).
 
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { negotiate, SIMPLE_HTML, SIMPLE_JSON } from "../index/simple-api.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
@@ -12,6 +12,7 @@ import { parseMetadataEmail } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { compareVersions, parseVersion } from "../standards/version.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { nodeHttp } from "../util/lazy-builtins.ts";
 import { readTar } from "../util/tar.ts";
 import { ZipArchive } from "../util/zip.ts";
 
@@ -136,7 +137,7 @@ export async function startIndexServer(options: ServeOptions): Promise<IndexServ
     }
   };
 
-  const server = createServer((request, response) => {
+  const server = nodeHttp().createServer((request, response) => {
     try {
       refresh();
       handle(request, response);

@@ -1,6 +1,9 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { nodeCrypto } from "./lazy-builtins.ts";
+import { sha256Hex } from "./hash.ts";
+
+/** Temporary names are unique by process and by a counter: no random bytes, so no crypto load. */
+let temporaryCounter = 0;
 
 /**
  * Writes a file so that readers see the old content or the new, never a part: write to a
@@ -8,7 +11,7 @@ import { nodeCrypto } from "./lazy-builtins.ts";
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${nodeCrypto().randomBytes(4).toString("hex")}.tmp`;
+  const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.${temporaryCounter++}.tmp`;
   try {
     writeFileSync(temporary, data);
     renameSync(temporary, path);
@@ -16,4 +19,17 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     rmSync(temporary, { force: true });
     throw error;
   }
+}
+
+/**
+ * A file name for a cache key (a path, a URL): the key itself with unsafe characters escaped, so
+ * that a lookup costs no hashing (loading crypto alone costs milliseconds at start-up); keys too
+ * long for a name fall back to their sha256.
+ */
+export function fileNameFor(key: string): string {
+  const safe = key.replace(
+    /[^A-Za-z0-9._-]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+  return safe.length <= 200 ? safe : `sha256-${sha256Hex(key)}`;
 }

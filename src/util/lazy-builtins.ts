@@ -1,4 +1,5 @@
-// Node built-ins that cost start-up time when loaded (crypto, zlib, child_process), required on
+// Node built-ins that cost start-up time when loaded (crypto, zlib, child_process, http,
+// worker_threads), required on
 // first use instead of imported: a bundled ESM import is hoisted and loaded by every command,
 // even those that never hash, inflate or spawn (measured: several ms of `spice pip list`).
 
@@ -9,6 +10,8 @@ const require = createRequire(import.meta.url);
 let crypto: typeof import("node:crypto") | undefined;
 let zlib: typeof import("node:zlib") | undefined;
 let childProcess: typeof import("node:child_process") | undefined;
+let http: typeof import("node:http") | undefined;
+let workerThreads: typeof import("node:worker_threads") | undefined;
 
 export function nodeCrypto(): typeof import("node:crypto") {
   crypto ??= require("node:crypto") as typeof import("node:crypto");
@@ -23,4 +26,14 @@ export function nodeZlib(): typeof import("node:zlib") {
 export function nodeChildProcess(): typeof import("node:child_process") {
   childProcess ??= require("node:child_process") as typeof import("node:child_process");
   return childProcess;
+}
+
+export function nodeHttp(): typeof import("node:http") {
+  http ??= require("node:http") as typeof import("node:http");
+  return http;
+}
+
+export function nodeWorkerThreads(): typeof import("node:worker_threads") {
+  workerThreads ??= require("node:worker_threads") as typeof import("node:worker_threads");
+  return workerThreads;
 }

@@ -3,9 +3,7 @@
 
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { Cache } from "../../cache/store.ts";
-import { installWheels, type LinkMode } from "../../install/installer.ts";
-import { unpackedWheel } from "../../install/wheel-cache.ts";
+import type { LinkMode } from "../../install/installer.ts";
 import { whichOnPath } from "../../python/discovery.ts";
 import { openVirtualEnvironment } from "../../python/environment.ts";
 import { type Interpreter, inspectInterpreter, isVirtualEnvironment } from "../../python/interpreter.ts";
@@ -84,7 +82,7 @@ export const command: CommandModule = {
   ],
   details:
     "The default PATH is .venv. An existing virtual environment at PATH is replaced; any other non-empty directory is left alone unless --clear or --allow-existing.",
-  run(args, context) {
+  async run(args, context) {
     if (args.positionals.length > 1) throw new UsageError("spice venv takes one path");
     const started = performance.now();
     const path = args.positionals[0] ?? ".venv";
@@ -113,6 +111,12 @@ export const command: CommandModule = {
       `${created.replaced ? "Replaced" : "Created"} virtual environment at ${shown.startsWith("..") ? created.root : shown}`,
     );
     if (flag(args, "seed")) {
+      // Loaded only here: the installer's modules are start-up time a plain venv does not need.
+      const [{ Cache }, { installWheels }, { unpackedWheel }] = await Promise.all([
+        import("../../cache/store.ts"),
+        import("../../install/installer.ts"),
+        import("../../install/wheel-cache.ts"),
+      ]);
       const environment = openVirtualEnvironment(created.root, { cacheDir: context.cacheDir });
       const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
       const wheel = unpackedWheel(bundledPip(base), cache, join(created.root, ".spice-unpack"));
