@@ -24,70 +24,9 @@ import { parseSpecifierSet } from "../standards/specifier.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { localFileHost } from "../util/file-host.ts";
 import { redactUrl } from "../util/redact.ts";
-import { flag, type OptionSpec, type ParsedArgs, value, values } from "./args.ts";
+import { flag, type ParsedArgs, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 import { type ConfigValue, isTruthy, listOf, pipSettings } from "./pip-config.ts";
-
-export const INDEX_OPTIONS: OptionSpec[] = [
-  { name: "index-url", short: "i", value: "url", help: "The package index (PEP 503/691 simple API)" },
-  { name: "extra-index-url", value: "url", multiple: true, help: "Another index, after --index-url" },
-  { name: "no-index", help: "Use no index: only --find-links locations and local files" },
-  {
-    name: "find-links",
-    short: "f",
-    value: "url|dir",
-    multiple: true,
-    help: "Look for files in a directory, an HTML page or a URL",
-  },
-  {
-    name: "index-strategy",
-    value: "first-index|unsafe-best-match",
-    help: "first-index (default): a name comes only from the first index that has it; unsafe-best-match: merge all, as pip",
-  },
-  { name: "offline", help: "Use only cached index pages and files" },
-  { name: "refresh", help: "Revalidate every cached index page" },
-  { name: "cert", value: "file", help: "CA bundle for HTTPS (also SSL_CERT_FILE)" },
-  { name: "trusted-host", value: "host", multiple: true, help: "Do not verify TLS certificates of HOST" },
-];
-
-export const RESOLVER_OPTIONS: OptionSpec[] = [
-  {
-    name: "constraint",
-    short: "c",
-    value: "file",
-    multiple: true,
-    help: "Constrain versions with a constraints file",
-  },
-  { name: "override", value: "file", multiple: true, help: "Replace what packages require with these" },
-  { name: "pre", help: "Allow pre-releases (same as --prerelease allow)" },
-  {
-    name: "prerelease",
-    value: "allow|if-necessary|disallow",
-    help: "Pre-release policy (default: if-necessary, as PEP 440)",
-  },
-  {
-    name: "resolution",
-    value: "highest|lowest|lowest-direct",
-    help: "Which versions to prefer (default: highest)",
-  },
-  { name: "python-version", value: "x.y", help: "Resolve for another Python version" },
-  { name: "exclude-newer", value: "date", help: "Ignore files uploaded after DATE (RFC 3339)" },
-  {
-    name: "no-binary",
-    value: "names",
-    multiple: true,
-    help: "Do not use wheels of these (:all: for every name)",
-  },
-  {
-    name: "only-binary",
-    value: "names",
-    multiple: true,
-    help: "Use only wheels of these (:all: for every name)",
-  },
-  { name: "prefer-binary", help: "Prefer older wheels to newer sdists" },
-  { name: "no-deps", help: "Do not follow dependencies" },
-  { name: "require-hashes", help: "Require a --hash for every requirement (hash-checking mode)" },
-];
 
 export interface RequirementInputs {
   requirements: Requirement[];
