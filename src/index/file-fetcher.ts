@@ -14,7 +14,6 @@ import {
   readSync,
   renameSync,
   rmSync,
-  statSync,
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
@@ -34,7 +33,7 @@ import {
   ZipArchive,
   ZipError,
 } from "../util/zip.ts";
-import type { HttpClient } from "./http.ts";
+import type { HttpClient, HttpResponse } from "./http.ts";
 import type { PackageSource } from "./package-source.ts";
 import type { IndexFile } from "./simple-api.ts";
 
@@ -230,10 +229,9 @@ export class FileFetcher {
    * ranges sends the whole wheel, which is then kept as the download. Null when neither works.
    */
   private async metadataByRanges(file: IndexFile): Promise<string | null> {
-    const tail = await this.http.fetch(file.url, { range: `bytes=-${RANGE_TAIL_BYTES}` });
-    if (tail.status === 200) {
-      // No range support: that was the whole file.
-      const archive = this.storeArchive(file, tail.body);
+    // A server that ignores the range sends the whole wheel: it streams into the cache as the download.
+    const { response: tail, archive } = await this.download(file, { range: `bytes=-${RANGE_TAIL_BYTES}` });
+    if (archive !== null) {
       this.downloads.set(file.url, Promise.resolve(archive));
       return null;
     }
@@ -273,20 +271,6 @@ export class FileFetcher {
     }
   }
 
-  /** Keeps fetched bytes as the file's download, after checking the index's hash. */
-  private storeArchive(file: IndexFile, bytes: Buffer): FetchedArchive {
-    const sha256 = sha256Hex(bytes);
-    const expected = file.hashes.sha256;
-    if (expected && expected !== sha256) throw hashMismatch(file, expected, sha256);
-    const path =
-      this.cache === null
-        ? join(this.scratch, file.filename)
-        : join(this.cache.entryPath(ARCHIVES_BUCKET, sha256), file.filename);
-    writeFileAtomic(path, bytes);
-    this.cache?.rememberArchiveDigest(path, sha256);
-    return { path, sha256 };
-  }
-
   /** The file on disk: a local file as it is, a remote one downloaded into the cache once. */
   archive(file: IndexFile): Promise<FetchedArchive> {
     let pending = this.downloads.get(file.url);
@@ -316,39 +300,52 @@ export class FileFetcher {
     }
     const known = this.cachedPath(file);
     if (known !== null && existsSync(known)) return { path: known, sha256: expected! };
+    const { response, archive } = await this.download(file, {});
+    if (archive === null) {
+      throw new SpiceError("E_DOWNLOAD", `Could not download ${file.filename}`, {
+        cause: `${redactUrl(file.url)} answered HTTP ${response.status}`,
+      });
+    }
+    return archive;
+  }
+
+  /**
+   * A GET of the file: a 200 streams into the cache (hash and size checked on the way) and
+   * becomes the archive; any other answer (a 206 to a range request) is returned as it is.
+   */
+  private async download(
+    file: IndexFile,
+    headers: Record<string, string>,
+  ): Promise<{ response: HttpResponse; archive: FetchedArchive | null }> {
+    const expected = file.hashes.sha256 ?? null;
     const directory = this.cache === null ? this.scratch : this.cache.bucket(ARCHIVES_BUCKET);
     mkdirSync(directory, { recursive: true });
     const partial = join(directory, `.tmp-${process.pid}-${nodeCrypto().randomBytes(6).toString("hex")}`);
     let hash = nodeCrypto().createHash("sha256");
-    let descriptor: number | null = openSync(partial, "w");
-    let failure: unknown = null;
+    let descriptor: number | null = null;
+    let size = 0;
+    let kept = false;
     this.progress?.start(file);
     try {
-      let size = 0;
-      const response = await this.http.fetch(
-        file.url,
-        {},
-        {
-          reset: () => {
-            hash = nodeCrypto().createHash("sha256");
-            ftruncateSync(descriptor!, 0);
-            size = 0;
-          },
-          write: (chunk) => {
-            hash.update(chunk);
-            writeSync(descriptor!, chunk, 0, chunk.length, size);
-            size += chunk.length;
-            this.progress?.advance(file, chunk.length);
-          },
+      const response = await this.http.fetch(file.url, headers, {
+        reset: () => {
+          hash = nodeCrypto().createHash("sha256");
+          if (descriptor === null) descriptor = openSync(partial, "w");
+          else ftruncateSync(descriptor, 0);
+          size = 0;
         },
-      );
-      closeSync(descriptor);
-      descriptor = null;
-      if (response.status !== 200) {
-        throw new SpiceError("E_DOWNLOAD", `Could not download ${file.filename}`, {
-          cause: `${redactUrl(file.url)} answered HTTP ${response.status}`,
-        });
+        write: (chunk) => {
+          hash.update(chunk);
+          writeSync(descriptor!, chunk, 0, chunk.length, size);
+          size += chunk.length;
+          this.progress?.advance(file, chunk.length);
+        },
+      });
+      if (descriptor !== null) {
+        closeSync(descriptor);
+        descriptor = null;
       }
+      if (response.status !== 200) return { response, archive: null };
       const sha256 = hash.digest("hex");
       if (expected && expected !== sha256) throw hashMismatch(file, expected, sha256);
       if (file.size !== null && file.size !== size) {
@@ -363,20 +360,13 @@ export class FileFetcher {
           : join(this.cache.entryPath(ARCHIVES_BUCKET, sha256), file.filename);
       mkdirSync(dirname(final), { recursive: true });
       renameSync(partial, final);
+      kept = true;
       this.cache?.rememberArchiveDigest(final, sha256);
-      return { path: final, sha256 };
-    } catch (error) {
-      failure = error;
-      throw error;
+      return { response, archive: { path: final, sha256 } };
     } finally {
       if (descriptor !== null) closeSync(descriptor);
-      if (failure !== null) rmSync(partial, { force: true });
+      if (!kept) rmSync(partial, { force: true });
       this.progress?.finish(file);
     }
-  }
-
-  /** The size of a cached or local file, for reports. */
-  static sizeOf(path: string): number {
-    return statSync(path).size;
   }
 }
