@@ -10,8 +10,9 @@ import { BUCKETS, Cache } from "../cache/store.ts";
 import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
 import { HttpClient } from "../index/http.ts";
 import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
+import type { ResolveTarget } from "../python/target.ts";
 import type { PrereleasePolicy } from "../resolver/candidates.ts";
-import type { ResolveOptions } from "../resolver/resolve.ts";
+import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { parseRequirement, Requirement } from "../standards/requirement.ts";
@@ -315,4 +316,25 @@ export function resolverFlags(
     noDeps: flag(args, "no-deps"),
     preferBinary: flag(args, "prefer-binary") || finder.preferBinary,
   };
+}
+
+/** Resolves the inputs for `target` with the flags every resolving command shares. */
+export function resolveInputs(
+  inputs: RequirementInputs,
+  sources: Sources,
+  target: ResolveTarget,
+  args: ParsedArgs,
+  context: CommandContext,
+  extra: Partial<ResolveOptions> = {},
+): Promise<Resolution> {
+  return resolve({
+    source: sources.fetcher,
+    target,
+    requirements: inputs.requirements,
+    constraints: inputs.constraints,
+    overrides: inputs.overrides,
+    ...resolverFlags(args, inputs.finder),
+    warn: (message) => context.output.warn(message),
+    ...extra,
+  });
 }

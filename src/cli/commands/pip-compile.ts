@@ -9,7 +9,7 @@ import { uninstallDistributions } from "../../install/installer.ts";
 import type { Interpreter } from "../../python/interpreter.ts";
 import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
 import { targetOf } from "../../python/target.ts";
-import { type ResolvedPackage, resolve } from "../../resolver/resolve.ts";
+import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { InvalidPyproject, parsePyproject, resolveDependencyGroup } from "../../standards/pyproject.ts";
@@ -28,7 +28,7 @@ import {
   needsIndex,
   openSources,
   type RequirementInputs,
-  resolverFlags,
+  resolveInputs,
 } from "../resolution-options.ts";
 import {
   applyInstall,
@@ -211,16 +211,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
   const sources = openSources(args, context, settings);
   try {
-    const resolution = await resolve({
-      source: sources.fetcher,
-      target,
-      requirements: inputs.requirements,
-      constraints: inputs.constraints,
-      overrides: inputs.overrides,
-      ...resolverFlags(args, inputs.finder),
-      preferences,
-      warn: (message) => context.output.warn(message),
-    });
+    const resolution = await resolveInputs(inputs, sources, target, args, context, { preferences });
     const annotate = !flag(args, "no-annotate");
     const stripExtras = flag(args, "strip-extras");
     const lines: string[] = [];
@@ -302,15 +293,15 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       installedDistributions(searchPath(environment.sitePackages)).map((dist) => [dist.canonicalName, dist]),
     );
     const reinstall = flag(args, "reinstall") || flag(args, "force-reinstall");
-    const resolution = await resolve({
-      source: sources.fetcher,
-      target: targetOf(environment.interpreter),
-      requirements: inputs.requirements,
-      ...resolverFlags(args, inputs.finder),
-      noDeps: true,
-      installed: installedCandidates(installed, () => reinstall),
-      warn: (message) => context.output.warn(message),
-    });
+    // The files are the whole set: constraints and overrides do not apply, nor do dependencies.
+    const resolution = await resolveInputs(
+      { ...inputs, constraints: [], overrides: [] },
+      sources,
+      targetOf(environment.interpreter),
+      args,
+      context,
+      { noDeps: true, installed: installedCandidates(installed, () => reinstall) },
+    );
     const plan = planInstall(resolution, installed, reinstall);
     const keepSeed = flag(args, "keep-seed-packages");
     const extraneous = [...installed.values()].filter(
@@ -364,15 +355,7 @@ export async function download(args: ParsedArgs, context: CommandContext): Promi
   const settings = indexSettings(args, context, inputs.finder, "download", needsIndex(inputs));
   const sources = openSources(args, context, settings);
   try {
-    const resolution = await resolve({
-      source: sources.fetcher,
-      target,
-      requirements: inputs.requirements,
-      constraints: inputs.constraints,
-      overrides: inputs.overrides,
-      ...resolverFlags(args, inputs.finder),
-      warn: (message) => context.output.warn(message),
-    });
+    const resolution = await resolveInputs(inputs, sources, target, args, context);
     mkdirSync(directory, { recursive: true });
     const packages = [...resolution.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     const saved = await Promise.all(

@@ -20,12 +20,7 @@ import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../in
 import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
 import { type ResolveTarget, targetOf } from "../../python/target.ts";
-import {
-  type InstalledCandidate,
-  type Resolution,
-  type ResolvedPackage,
-  resolve,
-} from "../../resolver/resolve.ts";
+import type { InstalledCandidate, Resolution, ResolvedPackage } from "../../resolver/resolve.ts";
 import { readCoreMetadata } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
@@ -43,7 +38,7 @@ import {
   needsIndex,
   openSources,
   type RequirementInputs,
-  resolverFlags,
+  resolveInputs,
   type Sources,
 } from "../resolution-options.ts";
 
@@ -334,20 +329,13 @@ async function installInto(
   );
   const requested = new Set(inputs.requirements.map((requirement) => requirement.canonicalName));
   const target = targetOf(environment.interpreter, value(args, "python-version"));
-  const resolution = await resolve({
-    source: sources.fetcher,
-    target,
-    requirements: inputs.requirements,
-    constraints: inputs.constraints,
-    overrides: inputs.overrides,
-    ...resolverFlags(args, inputs.finder),
+  const resolution = await resolveInputs(inputs, sources, target, args, context, {
     installed: installedCandidates(
       installed,
       (name) => reinstall || upgradePackages.has(name) || (upgradeAll && requested.has(name)),
     ),
     ignoreTags: flag(args, "ignore-tags"),
     keepMetadata: value(args, "report") !== undefined,
-    warn: (message) => context.output.warn(message),
   });
   const plan = planInstall(resolution, installed, reinstall);
   const resolvedIn = elapsed(settings.started);
