@@ -11,30 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
-
-const CORPUS = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));
-const SPICE = fileURLToPath(new URL("../dist/spice.mjs", import.meta.url));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(PIP_|SPICE_|UV_|VIRTUAL_ENV|CONDA_PREFIX)/.test(key)) env[key] = value;
-  }
-  return {
-    ...env,
-    PIP_CONFIG_FILE: "/dev/null",
-    PIP_DISABLE_PIP_VERSION_CHECK: "1",
-    PIP_NO_INPUT: "1",
-    ...extra,
-  };
-}
+import { CORPUS, cleanEnv, mirrorRoot, SPICE, time } from "./common.ts";
 
 /** Runs a command; returns its peak memory (KiB, from /usr/bin/time when present). */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): number {
@@ -46,17 +23,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): number {
     throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
   const rss = /SPICE-BENCH-RSS (\d+)/.exec(result.stderr ?? "");
   return rss ? Number(rss[1]) : 0;
-}
-
-function time(runs: number, prepare: () => void, action: () => void): number {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    prepare();
-    const start = performance.now();
-    action();
-    samples.push(performance.now() - start);
-  }
-  return median(samples) / 1000;
 }
 
 async function freePort(): Promise<number> {
@@ -91,8 +57,8 @@ async function serveMirror(root: string): Promise<{ url: string; process: ChildP
 }
 
 export async function benchIndex(sets: string[], runs: number): Promise<void> {
-  const found = spawnSync(join(CORPUS, "mirror.sh"), { encoding: "utf8" });
-  if (found.status !== 0) {
+  const root = mirrorRoot();
+  if (root === null) {
     console.log("index: skipped: no offline PyPI mirror on this machine");
     return;
   }
@@ -100,7 +66,7 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
   const python = spawnSync("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"], {
     encoding: "utf8",
   }).stdout.trim();
-  const mirror = await serveMirror(found.stdout.trim());
+  const mirror = await serveMirror(root);
   console.log(
     `index benchmarks: pip 23.2.1 vs spice, mirror on ${mirror.url}, ${python}, median of ${runs} runs`,
   );

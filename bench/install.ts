@@ -9,51 +9,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
-
-const CORPUS = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));
-const SPICE = fileURLToPath(new URL("../dist/spice.mjs", import.meta.url));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(PIP_|SPICE_|UV_|VIRTUAL_ENV|CONDA_PREFIX)/.test(key)) env[key] = value;
-  }
-  return {
-    ...env,
-    PIP_CONFIG_FILE: "/dev/null",
-    PIP_DISABLE_PIP_VERSION_CHECK: "1",
-    PIP_NO_INPUT: "1",
-    ...extra,
-  };
-}
+import { CORPUS, cleanEnv, mirrorRoot, SPICE, time } from "./common.ts";
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
   const result = spawnSync(command, args, { env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
   if (result.status !== 0)
     throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
-}
-
-function time(runs: number, prepare: () => void, action: () => void): number {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    prepare();
-    const start = performance.now();
-    action();
-    samples.push(performance.now() - start);
-  }
-  return median(samples) / 1000;
-}
-
-function mirrorRoot(): string | null {
-  const result = spawnSync(join(CORPUS, "mirror.sh"), { encoding: "utf8" });
-  return result.status === 0 ? result.stdout.trim() : null;
 }
 
 export function benchInstall(sets: string[], runs: number): void {
