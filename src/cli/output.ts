@@ -23,22 +23,29 @@ export class Output {
         process.env.TERM !== "dumb");
   }
 
+  /** Clears a live line (download progress) before anything else is printed. */
+  clearLiveLine: (() => void) | null = null;
+
   /** Data: what another program may parse. Never silenced. */
   data(text: string): void {
+    this.clearLiveLine?.();
     process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 
   /** A message for the user (stderr); silenced by --quiet. */
   info(text: string): void {
+    this.clearLiveLine?.();
     if (!this.settings.quiet) process.stderr.write(`${text}\n`);
   }
 
   /** The why behind a decision; shown with --verbose only. */
   verbose(text: string): void {
+    this.clearLiveLine?.();
     if (this.settings.verbose) process.stderr.write(`${this.dim(text)}\n`);
   }
 
   warn(text: string): void {
+    this.clearLiveLine?.();
     process.stderr.write(`${this.paint("warning", "33")}: ${text}\n`);
   }
 

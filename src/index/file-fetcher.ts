@@ -133,6 +133,10 @@ function localWheelMetadata(file: IndexFile, path: string): string {
 
 export class FileFetcher {
   private readonly downloads = new Map<string, Promise<FetchedArchive>>();
+  /** Metadata read by ranges, in flight or done, by URL. */
+  private readonly rangeAttempts = new Map<string, Promise<string | null>>();
+  /** Whole files a server sent in answer to a range request. */
+  private readonly wholeFiles = new Map<string, FetchedArchive>();
 
   constructor(
     private readonly http: HttpClient,
@@ -140,7 +144,8 @@ export class FileFetcher {
     private readonly cache: Cache | null,
     /** A directory for downloads when there is no cache. */
     private readonly scratch: string,
-    private readonly progress: FetchProgress | null = null,
+    /** Told of each download (a progress display); settable for the phase that downloads. */
+    public progress: FetchProgress | null = null,
   ) {}
 
   files(name: string): Promise<readonly IndexFile[]> {
@@ -191,10 +196,18 @@ export class FileFetcher {
         return response.body.toString("utf8");
       }
     }
-    if (file.filename.endsWith(".whl") && !file.url.startsWith("file:") && !this.downloads.has(file.url)) {
+    if (
+      file.filename.endsWith(".whl") &&
+      !file.url.startsWith("file:") &&
+      !this.downloads.has(file.url) &&
+      !this.wholeFiles.has(file.url)
+    ) {
       const known = this.cachedPath(file);
       if (known === null || !existsSync(known)) {
-        const text = await this.metadataByRanges(file);
+        const attempt = this.metadataByRanges(file);
+        // archive() waits for this: the answer may be the whole file, which is then not fetched again.
+        this.rangeAttempts.set(file.url, attempt);
+        const text = await attempt;
         if (text !== null) return text;
       }
     }
@@ -232,7 +245,7 @@ export class FileFetcher {
     // A server that ignores the range sends the whole wheel: it streams into the cache as the download.
     const { response: tail, archive } = await this.download(file, { range: `bytes=-${RANGE_TAIL_BYTES}` });
     if (archive !== null) {
-      this.downloads.set(file.url, Promise.resolve(archive));
+      this.wholeFiles.set(file.url, archive);
       return null;
     }
     const total = Number(/\/(\d+)\s*$/.exec(tail.headers["content-range"] ?? "")?.[1] ?? Number.NaN);
@@ -275,7 +288,15 @@ export class FileFetcher {
   archive(file: IndexFile): Promise<FetchedArchive> {
     let pending = this.downloads.get(file.url);
     if (pending === undefined) {
-      pending = this.fetchArchive(file);
+      const attempt = this.rangeAttempts.get(file.url);
+      pending = attempt
+        ? attempt.then(
+            () => this.wholeFiles.get(file.url) ?? this.fetchArchive(file),
+            () => this.fetchArchive(file),
+          )
+        : this.wholeFiles.has(file.url)
+          ? Promise.resolve(this.wholeFiles.get(file.url)!)
+          : this.fetchArchive(file);
       this.downloads.set(file.url, pending);
     }
     return pending;
@@ -325,7 +346,9 @@ export class FileFetcher {
     let descriptor: number | null = null;
     let size = 0;
     let kept = false;
-    this.progress?.start(file);
+    // The display current at the start also hears the end, even if it is swapped meanwhile.
+    const progress = this.progress;
+    progress?.start(file);
     try {
       const response = await this.http.fetch(file.url, headers, {
         reset: () => {
@@ -338,7 +361,7 @@ export class FileFetcher {
           hash.update(chunk);
           writeSync(descriptor!, chunk, 0, chunk.length, size);
           size += chunk.length;
-          this.progress?.advance(file, chunk.length);
+          progress?.advance(file, chunk.length);
         },
       });
       if (descriptor !== null) {
@@ -366,7 +389,7 @@ export class FileFetcher {
     } finally {
       if (descriptor !== null) closeSync(descriptor);
       if (!kept) rmSync(partial, { force: true });
-      this.progress?.finish(file);
+      progress?.finish(file);
     }
   }
 }

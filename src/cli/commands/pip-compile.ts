@@ -21,6 +21,7 @@ import { sha256Hex } from "../../util/hash.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
+import { downloadProgress } from "../progress.ts";
 import {
   gatherRequirements,
   type IndexSettings,
@@ -288,6 +289,8 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
   announceEnvironment(environment, context);
   const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
   const sources = openSources(args, context, settings);
+  const progress = downloadProgress(context.output);
+  sources.fetcher.progress = progress;
   try {
     const installed = new Map(
       installedDistributions(searchPath(environment.sitePackages)).map((dist) => [dist.canonicalName, dist]),
@@ -337,6 +340,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     }
     return 0;
   } finally {
+    progress?.done();
     await sources.close();
   }
 }
@@ -354,6 +358,8 @@ export async function download(args: ParsedArgs, context: CommandContext): Promi
   const target = targetOf(interpreter, value(args, "python-version"));
   const settings = indexSettings(args, context, inputs.finder, "download", needsIndex(inputs));
   const sources = openSources(args, context, settings);
+  const progress = downloadProgress(context.output);
+  sources.fetcher.progress = progress;
   try {
     const resolution = await resolveInputs(inputs, sources, target, args, context);
     mkdirSync(directory, { recursive: true });
@@ -385,6 +391,7 @@ export async function download(args: ParsedArgs, context: CommandContext): Promi
       );
     return 0;
   } finally {
+    progress?.done();
     await sources.close();
   }
 }

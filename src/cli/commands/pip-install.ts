@@ -213,7 +213,6 @@ export async function prepareWheels(
     if (cached !== null) result.set(resolved.name, { wheel: cached, sha256: digest! });
     else toFetch.push(resolved);
   }
-  const progress = downloadProgress(options.context.output);
   const archives = await Promise.all(
     toFetch.map(async (resolved) => {
       const archive = await options.fetcher.archive(resolved.file!);
@@ -230,7 +229,7 @@ export async function prepareWheels(
       if (allowed) checkAllowedHash(resolved.name, resolved.file!, archive, allowed);
       return [resolved, archive] as const;
     }),
-  ).finally(() => progress?.done());
+  );
   const paths = archives.map(([, archive]) => archive.path);
   let prepared = new Map<string, UnpackedWheel>();
   if (options.cache !== null) {
@@ -300,6 +299,9 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
   announceEnvironment(environment, context);
   const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
   const sources = openSources(args, context, settings);
+  // Downloads show progress through resolution (whole wheels, for metadata) and the install.
+  const progress = downloadProgress(context.output);
+  sources.fetcher.progress = progress;
   try {
     return await installInto(environment, inputs, sources, args, context, {
       started,
@@ -308,6 +310,7 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
       linkMode,
     });
   } finally {
+    progress?.done();
     await sources.close();
   }
 }
