@@ -75,10 +75,19 @@ export class Cache {
    * install reads no archive at all; `compute` runs when it is not known.
    */
   archiveDigest(path: string, compute: () => string): string {
-    const stat = statSync(path);
-    const indexFile = this.archiveIndexFile(path);
+    const known = this.knownArchiveDigest(path);
+    if (known !== null) return known;
+    const sha256 = compute();
+    this.rememberArchiveDigest(path, sha256);
+    return sha256;
+  }
+
+  /** The remembered sha256 of an archive on disk, or null when it is not known (or changed). */
+  knownArchiveDigest(path: string): string | null {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return null;
     try {
-      const known = JSON.parse(readFileSync(indexFile, "utf8")) as {
+      const known = JSON.parse(readFileSync(this.archiveIndexFile(path), "utf8")) as {
         path: string;
         size: number;
         mtimeMs: number;
@@ -95,9 +104,7 @@ export class Cache {
     } catch {
       // not indexed yet
     }
-    const sha256 = compute();
-    this.rememberArchiveDigest(path, sha256);
-    return sha256;
+    return null;
   }
 
   /** Records the sha256 of an archive just written (its digest was computed on the way in). */

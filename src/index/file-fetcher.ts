@@ -154,8 +154,12 @@ export class FileFetcher {
 
   /** Where the extracted metadata of the file with this sha256 is kept. */
   private metadataPath(file: IndexFile): string | null {
-    const digest = file.hashes.sha256;
-    if (this.cache === null || !digest) return null;
+    if (this.cache === null) return null;
+    // A local file's digest is known once spice has read it (installed or downloaded it).
+    const digest =
+      file.hashes.sha256 ||
+      (file.url.startsWith("file:") ? this.cache.knownArchiveDigest(fileURLToPath(file.url)) : null);
+    if (!digest) return null;
     return join(this.cache.bucket(METADATA_BUCKET), digest.slice(0, 2), `${digest}.metadata`);
   }
 

@@ -86,17 +86,22 @@ function scriptHeader(environment: Environment, options: InstallOptions): string
   return options.relocatableScripts ? RELOCATABLE_SHEBANG : shebang(environment.python);
 }
 
+/** A relative path with no empty, `.` or `..` segment, backslash or NUL: joining it changes nothing. */
+const PLAIN_RELATIVE_PATH = /^(?!\/)(?!.*(?:^|\/)\.{0,2}(?:\/|$))[^\\\0]+$/s;
+
 function planDistribution(item: InstallItem, options: InstallOptions): DistributionPlan {
   const { environment } = options;
   const { manifest, root } = item.wheel;
   const scheme = environment.scheme;
-  const libDirectory = manifest.rootIsPurelib ? scheme.purelib : scheme.platlib;
+  const libDirectory = resolve(manifest.rootIsPurelib ? scheme.purelib : scheme.platlib);
+  const libPrefix = `${libDirectory}/`;
+  const rootPrefix = `${resolve(root)}/`;
   const dataDirectory = `${manifest.distInfo.slice(0, -".dist-info".length)}.data/`;
   const stem = manifest.distInfo.slice(0, -".dist-info".length);
   const distName = stem.slice(0, stem.lastIndexOf("-"));
   const files: PlannedFile[] = [];
   for (const file of manifest.files) {
-    const source = join(root, file.path);
+    const source = PLAIN_RELATIVE_PATH.test(file.path) ? rootPrefix + file.path : join(root, file.path);
     if (file.path.startsWith(dataDirectory)) {
       const rest = file.path.slice(dataDirectory.length);
       const slash = rest.indexOf("/");
@@ -127,6 +132,16 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
       } else {
         files.push({ destination, source, hash: file.hash, size: file.size, executable: file.executable });
       }
+    } else if (PLAIN_RELATIVE_PATH.test(file.path)) {
+      // Already normalized and inside libDirectory: plain concatenation, no join/resolve per file.
+      files.push({
+        destination: libPrefix + file.path,
+        recordPath: file.path,
+        source,
+        hash: file.hash,
+        size: file.size,
+        executable: file.executable,
+      });
     } else {
       files.push({
         destination: join(libDirectory, file.path),
@@ -170,6 +185,7 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
     resolve(path),
   );
   for (const file of files) {
+    if (file.recordPath !== undefined) continue; // a plain relative path under libDirectory
     // join() already normalized the path; resolve() only when it is relative (scheme paths are absolute).
     const destination = file.destination.startsWith("/") ? file.destination : resolve(file.destination);
     if (!roots.some((directory) => destination === directory || destination.startsWith(`${directory}/`))) {

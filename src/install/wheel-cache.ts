@@ -93,13 +93,11 @@ function readManifest(directory: string): WheelManifest | null {
 
 /** Does every cached file still have the size and mtime it was written with? */
 export function isIntact(directory: string, manifest: WheelManifest): boolean {
+  const prefix = `${directory}/files/`;
   for (const file of manifest.files) {
-    try {
-      const stat = lstatSync(join(directory, "files", file.path));
-      if (stat.size !== file.size || stat.mtimeMs !== file.mtimeMs) return false;
-    } catch {
-      return false;
-    }
+    // Concatenation, not join(): normalizing 10,000 paths shows up in a warm install's profile.
+    const stat = lstatSync(prefix + file.path, { throwIfNoEntry: false });
+    if (stat === undefined || stat.size !== file.size || stat.mtimeMs !== file.mtimeMs) return false;
   }
   return true;
 }
