@@ -2,11 +2,12 @@
 // and spice side by side in one run:
 //   npm run bench -- install [SET...] [--runs N]
 // pip runs with its defaults (it byte-compiles) and with --no-compile; spice cold (empty cache)
-// and warm (cache filled). Also venv creation, list, freeze and uninstall, and the `cp -al` floor.
+// and warm (cache filled). Also venv creation, list, freeze and uninstall, the `cp -al` floor, and
+// what linking whole top-level directories would cost (one symlink per entry: measured, not adopted).
 // Prints "skipped" when this machine has no mirror.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CORPUS, cleanEnv, mirrorRoot, SPICE, time } from "./common.ts";
@@ -83,6 +84,18 @@ export function benchInstall(sets: string[], runs: number): void {
         () => rmSync(copy, { recursive: true, force: true }),
         () => run("cp", ["-al", site, copy], env),
       );
+      // The issue's question: would linking whole top-level directories pay? Its floor is one
+      // symlink per top-level entry of site-packages (spice does not do this: README says why).
+      const symlinked = join(work, "symlinked");
+      const topLevel = readdirSync(site);
+      const symlinkFloor = time(
+        runs,
+        () => rmSync(symlinked, { recursive: true, force: true }),
+        () => {
+          mkdirSync(symlinked);
+          for (const entry of topLevel) symlinkSync(join(site, entry), join(symlinked, entry));
+        },
+      );
       const pipList = time(
         runs,
         () => {},
@@ -139,11 +152,12 @@ export function benchInstall(sets: string[], runs: number): void {
           ratio(pipNoCompile, spiceWarm),
         ],
         ["", "floor: cp -al site-packages", "", fmt(cpAl), ""],
+        ["", `floor: ${topLevel.length} top-level symlinks`, "", fmt(symlinkFloor), ""],
         ["", "list --format json", fmt(pipList), fmt(spiceList), ratio(pipList, spiceList)],
         ["", "freeze", fmt(pipFreeze), fmt(spiceFreeze), ratio(pipFreeze, spiceFreeze)],
         ["", "uninstall all", fmt(pipUninstall), fmt(spiceUninstall), ratio(pipUninstall, spiceUninstall)],
       );
-      for (const row of rows.slice(-8))
+      for (const row of rows.slice(-9))
         console.log(row.map((cell, index) => cell.padEnd([24, 34, 9, 9, 8][index])).join(" "));
     } finally {
       rmSync(work, { recursive: true, force: true });
