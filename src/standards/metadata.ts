@@ -144,35 +144,32 @@ const FIELD_ADDED: Record<string, string> = {
 // A header line as Python's feedparser recognizes one: "From ", a name then ":", or a continuation.
 const HEADER_LINE = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[\t ])/;
 
-function splitLinesKeepEnds(text: string): string[] {
-  const lines: string[] = [];
-  const pattern = /\r\n|\r|\n/g;
-  let start = 0;
-  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    lines.push(text.slice(start, match.index + match[0].length));
-    start = match.index + match[0].length;
-  }
-  if (start < text.length) lines.push(text.slice(start));
-  return lines;
-}
-
 function stripLineEnd(text: string): string {
   return text.replace(/[\r\n]+$/, "");
 }
 
 /** Headers (name as written, value) and the body, as `email.parser.Parser(policy=compat32)` reads them. */
 export function parseEmailHeaders(text: string): { headers: Array<[string, string]>; body: string } {
-  const lines = splitLinesKeepEnds(text);
+  // Lines are cut one at a time up to the end of the headers: the body (often most of the file)
+  // is sliced once, not split into lines.
   const headerLines: string[] = [];
-  let index = 0;
-  for (; index < lines.length; index++) {
-    const line = lines[index];
+  const lineEnd = /\r\n|\r|\n/g;
+  let start = 0;
+  let bodyStart = -1;
+  while (start < text.length) {
+    lineEnd.lastIndex = start;
+    const match = lineEnd.exec(text);
+    const end = match === null ? text.length : match.index + match[0].length;
+    const line = text.slice(start, end);
     if (!HEADER_LINE.test(line)) {
-      if (/^(?:\r\n|\r|\n)/.test(line)) index++; // the blank separator line is dropped
+      // The blank separator line is dropped; any other line starts the body.
+      bodyStart = /^(?:\r\n|\r|\n)/.test(line) ? end : start;
       break;
     }
     headerLines.push(line);
+    start = end;
   }
+  if (bodyStart < 0) bodyStart = start;
   let pushedBack = "";
   const headers: Array<[string, string]> = [];
   let current: string[] = [];
@@ -200,7 +197,7 @@ export function parseEmailHeaders(text: string): { headers: Array<[string, strin
     current = [line];
   }
   flush();
-  return { headers, body: pushedBack + lines.slice(index).join("") };
+  return { headers, body: pushedBack + text.slice(bodyStart) };
 }
 
 /** packaging's `parse_email`: the known fields, and everything it could not sort. */
