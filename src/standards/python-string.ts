@@ -51,15 +51,7 @@ const WORD_CHAR = /[\p{L}\p{Nd}\p{Nl}\p{No}_]/u;
 export function isWordChar(char: string | undefined): boolean {
   if (char === undefined || char === "") return false;
   const code = char.charCodeAt(0);
-  if (code < 0x80) {
-    return (
-      (code >= 0x30 && code <= 0x39) ||
-      (code >= 0x41 && code <= 0x5a) ||
-      (code >= 0x61 && code <= 0x7a) ||
-      code === 0x5f
-    );
-  }
-  return WORD_CHAR.test(char);
+  return code < 0x80 ? isAsciiWordCode(code) : WORD_CHAR.test(char);
 }
 
 /** The code point (as a string) ending at index `end` (exclusive), surrogate-aware. */
@@ -80,9 +72,25 @@ export function charAt(text: string, start: number): string | undefined {
   return String.fromCodePoint(cp);
 }
 
+function isAsciiWordCode(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    code === 0x5f
+  );
+}
+
 /** A `\b` word boundary at `index`, with Python's Unicode `\w`. */
 export function isWordBoundary(text: string, index: number): boolean {
-  return isWordChar(charBefore(text, index)) !== isWordChar(charAt(text, index));
+  // ASCII by char code: the tokenizer asks this at almost every position of every requirement.
+  const before = index > 0 ? text.charCodeAt(index - 1) : -1;
+  const after = index < text.length ? text.charCodeAt(index) : -1;
+  const wordBefore =
+    before < 0 ? false : before < 0x80 ? isAsciiWordCode(before) : isWordChar(charBefore(text, index));
+  const wordAfter =
+    after < 0 ? false : after < 0x80 ? isAsciiWordCode(after) : isWordChar(charAt(text, index));
+  return wordBefore !== wordAfter;
 }
 
 const LINE_BREAKS = new Set([0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029]);
