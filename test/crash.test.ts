@@ -89,6 +89,36 @@ describe("crash safety", () => {
     assert.equal(installedState(site), "2.0");
   });
 
+  it("leaves a distribution wholly installed or wholly absent when an uninstall is killed", async () => {
+    const wheels = join(work.path, "wheels-uninstall");
+    mkdirSync(wheels, { recursive: true });
+    const wheel = buildWheel(wheels, bigPackage("1.0", 2000));
+    const env = join(work.path, "env-uninstall");
+    assert.equal(runSpice(["venv", env, "--python", "3.11"], { cacheDir }).status, 0);
+    const python = join(env, "bin", "python");
+    const site = join(env, "lib", "python3.11", "site-packages");
+    const seen = new Set<string | null>();
+    for (let round = 0; round < 8; round++) {
+      if (installedState(site) === null) {
+        assert.equal(runSpice(["pip", "install", "--python", python, wheel], { cacheDir }).status, 0);
+      }
+      await killedInstall(
+        ["pip", "uninstall", "-y", "--python", python, "big"],
+        40 + Math.floor(Math.random() * 250),
+      );
+      // Any spice run in the environment rolls back an interrupted change first.
+      const listed = runSpice(["pip", "list", "--format", "json", "--python", python], { cacheDir });
+      assert.equal(listed.status, 0, listed.stderr);
+      const state = installedState(site);
+      seen.add(state);
+      assert.equal(existsSync(join(site, ".spice-journal.json")), false);
+      assert.equal(existsSync(join(site, ".spice-backup")), false);
+    }
+    const final = runSpice(["pip", "uninstall", "-y", "--python", python, "big"], { cacheDir });
+    assert.equal(final.status, 0, final.stderr);
+    assert.equal(installedState(site), null);
+  });
+
   it("serializes two installs into one environment and shares one cache safely", async () => {
     const wheels = join(work.path, "wheels-concurrent");
     mkdirSync(wheels);

@@ -22,7 +22,7 @@ import { recordHash } from "../util/hash.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { consoleScript, parseEntryPoints, RELOCATABLE_SHEBANG, shebang } from "./entry-points.ts";
 import { distributionFiles, type InstalledDistribution, installedDistributions } from "./installed.ts";
-import { pruneEmptyDirectories, Transaction } from "./transaction.ts";
+import { pruneEmptyDirectories, pruneEmptyDirectoriesOf, Transaction } from "./transaction.ts";
 import type { UnpackedWheel } from "./wheel-cache.ts";
 import { isSafeRelativePath } from "./wheel-file.ts";
 
@@ -489,11 +489,16 @@ export function uninstallDistributions(
       }
       removals.push([distribution, files]);
     }
-    for (const [, files] of removals) for (const path of files) transaction.backUp(path);
+    for (const [, files] of removals) for (const path of files) transaction.planRemoval(path);
     transaction.begin([], []);
+    transaction.moveAside();
     for (const [distribution, files] of removals) {
-      for (const path of files) transaction.remove(path);
-      for (const path of files) pruneEmptyDirectories(dirname(path), distribution.location);
+      // Each directory once, deepest first: trying every file's directory costs a failed rmdir
+      // (and a thrown error) per file.
+      pruneEmptyDirectoriesOf(
+        files.map((path) => dirname(path)),
+        distribution.location,
+      );
       pruneEmptyDirectories(distribution.path, distribution.location);
     }
     transaction.commit();

@@ -7,6 +7,7 @@
 import {
   existsSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -29,6 +30,13 @@ const JOURNAL = ".spice-journal.json";
 const BACKUP = ".spice-backup";
 const LOCK = ".spice.lock";
 
+/** Prunes each of `directories` (deepest first, each once) as pruneEmptyDirectories does. */
+export function pruneEmptyDirectoriesOf(directories: Iterable<string>, stop: string): void {
+  for (const directory of [...new Set(directories)].sort((a, b) => b.length - a.length)) {
+    if (existsSync(directory)) pruneEmptyDirectories(directory, stop);
+  }
+}
+
 /** Removes `directory` and its empty parents up to (not including) `stop`. */
 export function pruneEmptyDirectories(directory: string, stop: string): void {
   let current = directory;
@@ -46,7 +54,7 @@ function rollBack(stateDirectory: string, journal: Journal): void {
   // Created entries are files, or directories that did not exist before (removed whole).
   for (const path of journal.created) rmSync(path, { recursive: true, force: true });
   for (const [original, backup] of journal.backups) {
-    if (!existsSync(backup)) continue;
+    if (lstatSync(backup, { throwIfNoEntry: false }) === undefined) continue; // a dangling symlink counts
     mkdirSync(dirname(original), { recursive: true });
     renameSync(backup, original);
   }
@@ -77,6 +85,7 @@ export function recoverInterrupted(stateDirectory: string): boolean {
 export class Transaction {
   private readonly lock: Lock;
   private readonly backups: Array<[string, string]> = [];
+  private readonly pendingMoves: Array<[string, string]> = [];
   private backupCount = 0;
   private committed = false;
   /** Whether an interrupted earlier change was rolled back when this one began. */
@@ -108,6 +117,30 @@ export class Transaction {
       throw error;
     }
     this.backups.push([path, backup]);
+  }
+
+  /**
+   * Plans removing an existing file by moving it into the backup: one rename, done by moveAside()
+   * after begin(). The journal names the backup first, so a rollback moves back whatever moved.
+   */
+  planRemoval(path: string): void {
+    const backupDirectory = join(this.stateDirectory, BACKUP);
+    if (this.backupCount === 0) mkdirSync(backupDirectory, { recursive: true });
+    const backup = join(backupDirectory, String(this.backupCount++));
+    this.backups.push([path, backup]);
+    this.pendingMoves.push([path, backup]);
+  }
+
+  /** Moves the planned removals into the backup (call after begin). */
+  moveAside(): void {
+    for (const [path, backup] of this.pendingMoves) {
+      try {
+        renameSync(path, backup);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      }
+    }
+    this.pendingMoves.length = 0;
   }
 
   /** Records what is about to be created; after this, the environment may be modified. */
