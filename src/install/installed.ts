@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
+import { firstEmailHeader, parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { parseRequirement, type Requirement } from "../standards/requirement.ts";
 import { tryParseVersion, type Version } from "../standards/version.ts";
@@ -21,6 +21,8 @@ export interface DirectUrl {
 
 export class InstalledDistribution {
   private metadataCache: { raw: RawMetadata; unparsed: Record<string, string[]> } | undefined;
+  private nameCache: string | undefined;
+  private versionCache: string | undefined;
 
   constructor(
     /** The site directory holding it. */
@@ -36,20 +38,23 @@ export class InstalledDistribution {
     return this.metadataCache;
   }
 
-  /** `Name` as written in METADATA. */
+  /**
+   * `Name` as written in METADATA (the first one, as pip reads it). Read from the headers alone:
+   * listing an environment must not parse every distribution's whole metadata.
+   */
   get name(): string {
-    const name = this.metadata.raw.name;
-    return typeof name === "string" ? name : "";
+    this.nameCache ??= firstEmailHeader(this.metadataText, "Name") ?? "";
+    return this.nameCache;
   }
 
   get canonicalName(): string {
     return canonicalizeName(this.name);
   }
 
-  /** `Version` as written. */
+  /** `Version` as written (the first one). */
   get rawVersion(): string {
-    const version = this.metadata.raw.version;
-    return typeof version === "string" ? version : "";
+    this.versionCache ??= firstEmailHeader(this.metadataText, "Version") ?? "";
+    return this.versionCache;
   }
 
   get version(): Version | null {

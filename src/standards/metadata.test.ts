@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
-import { parseMetadataEmail, readCoreMetadata, validateMetadata } from "./metadata.ts";
+import {
+  firstEmailHeader,
+  parseEmailHeaders,
+  parseMetadataEmail,
+  readCoreMetadata,
+  validateMetadata,
+} from "./metadata.ts";
 
 const document = [
   "Metadata-Version: 2.1",
@@ -43,5 +50,43 @@ describe("core metadata", () => {
     assert.equal(metadata.name, "demo");
     assert.equal(metadata.requiresDist.length, 2);
     assert.equal(metadata.requiresPython?.toString(), ">=3.8");
+  });
+
+  it("reads headers, bodies and single headers exactly as Python's email parser", () => {
+    const cases = [
+      document,
+      "Name: a\r\nVersion: 1\r\n\r\nbody\r\n",
+      "Name: a\rVersion:\t 2\r\rbody",
+      "From someone\nName: first\nName: second\nVersion: 1\n",
+      "Name: a\nFrom the end\nbody line\n",
+      "Name: a\nFrom the end\n  continued\nbody line\n",
+      " orphan continuation\nName: x\n",
+      ": nameless\n  its continuation\nName: y\nVersion: 3",
+      "Name: folded\n  over\n\ttwo lines\nVersion: 4\n\n",
+      `${"X".repeat(120)}: long header name\nName: z\n`,
+      "Version: 5\nnot a header\nName: hidden\n",
+      "",
+      "Name:\n",
+    ];
+    const script = [
+      "import email.parser, json, sys",
+      "out = []",
+      "for text in json.load(sys.stdin):",
+      "    message = email.parser.Parser().parsestr(text)",
+      "    out.append({'headers': [[k, v] for k, v in message.items()], 'body': message.get_payload(),",
+      "                'name': message['Name'], 'version': message['version']})",
+      "print(json.dumps(out))",
+    ].join("\n");
+    const expected = JSON.parse(
+      execFileSync("python3", ["-c", script], { input: JSON.stringify(cases) }).toString(),
+    );
+    cases.forEach((text, index) => {
+      const { headers, body } = parseEmailHeaders(text);
+      assert.deepEqual(
+        { headers, body, name: firstEmailHeader(text, "Name"), version: firstEmailHeader(text, "VERSION") },
+        expected[index],
+        JSON.stringify(text),
+      );
+    });
   });
 });

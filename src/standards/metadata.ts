@@ -148,59 +148,99 @@ function stripLineEnd(text: string): string {
   return text.replace(/[\r\n]+$/, "");
 }
 
+/**
+ * Walks the header block the way `email.parser.Parser(policy=compat32)` does, handing each
+ * complete header (name as written, value) to `visit`; `visit` returning true stops the walk.
+ * Returns where the body starts and any line the parser pushes back into it, or null when stopped.
+ */
+function scanEmailHeaders(
+  text: string,
+  visit: (name: string, value: string) => boolean,
+): { bodyStart: number; pushedBack: string } | null {
+  let start = 0;
+  let lineNumber = 0;
+  // The header being read: its first line's name and value, then continuation lines verbatim.
+  let currentName: string | null = null;
+  let currentValue = "";
+  // An envelope ("From ") line after the first is dropped unless it turns out to be the last
+  // header line, which the parser pushes back as the body's first line.
+  let pendingFrom = "";
+  const complete = (): boolean => {
+    if (currentName === null) return false;
+    const name = currentName;
+    currentName = null;
+    return visit(name, stripLineEnd(currentValue));
+  };
+  while (start < text.length) {
+    const end = lineEndAfter(text, start);
+    const line = text.slice(start, end);
+    const first = text.charCodeAt(start);
+    const isContinuation = first === 0x20 || first === 0x09;
+    if (!isContinuation && !HEADER_LINE.test(line)) {
+      if (complete()) return null;
+      // The blank separator line is dropped; any other line starts the body.
+      const blank = first === 0x0d || first === 0x0a;
+      return { bodyStart: blank ? end : start, pushedBack: pendingFrom };
+    }
+    pendingFrom = "";
+    if (isContinuation) {
+      // A continuation before any header (or after a skipped line) is dropped.
+      if (currentName !== null) currentValue += line;
+    } else {
+      if (complete()) return null;
+      if (line.startsWith("From ")) {
+        if (lineNumber !== 0) pendingFrom = line;
+      } else {
+        const colon = line.indexOf(":");
+        // A header without a name is dropped.
+        if (colon > 0) {
+          currentName = line.slice(0, colon);
+          currentValue = line.slice(colon + 1).replace(/^[ \t]+/, "");
+        }
+      }
+    }
+    start = end;
+    lineNumber++;
+  }
+  if (complete()) return null;
+  return { bodyStart: start, pushedBack: pendingFrom };
+}
+
+/** The index just past the line starting at `start`, its `\r\n`, `\r` or `\n` included. */
+function lineEndAfter(text: string, start: number): number {
+  for (let index = start; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 0x0a) return index + 1;
+    if (code === 0x0d) return text.charCodeAt(index + 1) === 0x0a ? index + 2 : index + 1;
+  }
+  return text.length;
+}
+
 /** Headers (name as written, value) and the body, as `email.parser.Parser(policy=compat32)` reads them. */
 export function parseEmailHeaders(text: string): { headers: Array<[string, string]>; body: string } {
-  // Lines are cut one at a time up to the end of the headers: the body (often most of the file)
-  // is sliced once, not split into lines.
-  const headerLines: string[] = [];
-  const lineEnd = /\r\n|\r|\n/g;
-  let start = 0;
-  let bodyStart = -1;
-  while (start < text.length) {
-    lineEnd.lastIndex = start;
-    const match = lineEnd.exec(text);
-    const end = match === null ? text.length : match.index + match[0].length;
-    const line = text.slice(start, end);
-    if (!HEADER_LINE.test(line)) {
-      // The blank separator line is dropped; any other line starts the body.
-      bodyStart = /^(?:\r\n|\r|\n)/.test(line) ? end : start;
-      break;
-    }
-    headerLines.push(line);
-    start = end;
-  }
-  if (bodyStart < 0) bodyStart = start;
-  let pushedBack = "";
   const headers: Array<[string, string]> = [];
-  let current: string[] = [];
-  const flush = () => {
-    if (current.length === 0) return;
-    const first = current[0];
-    const colon = first.indexOf(":");
-    const value = first.slice(colon + 1).replace(/^[ \t]+/, "") + current.slice(1).join("");
-    headers.push([first.slice(0, colon), stripLineEnd(value)]);
-    current = [];
-  };
-  for (let lineNumber = 0; lineNumber < headerLines.length; lineNumber++) {
-    const line = headerLines[lineNumber];
-    if (line[0] === " " || line[0] === "\t") {
-      if (current.length > 0) current.push(line);
-      continue; // a continuation before any header is dropped
-    }
-    flush();
-    if (line.startsWith("From ")) {
-      // An envelope line first is skipped; one last looks like the body's first line.
-      if (lineNumber !== 0 && lineNumber === headerLines.length - 1) pushedBack = line;
-      continue;
-    }
-    if (line.indexOf(":") === 0) continue; // a header without a name is dropped
-    current = [line];
-  }
-  flush();
+  const { bodyStart, pushedBack } = scanEmailHeaders(text, (name, value) => {
+    headers.push([name, value]);
+    return false;
+  }) as { bodyStart: number; pushedBack: string };
   return { headers, body: pushedBack + text.slice(bodyStart) };
 }
 
-/** packaging's `parse_email`: the known fields, and everything it could not sort. */
+/**
+ * The first value of one header, as Python's `message[name]` returns it, reading no further than
+ * that header: listing an environment needs only Name and Version, which come first.
+ */
+export function firstEmailHeader(text: string, name: string): string | null {
+  const wanted = name.toLowerCase();
+  let found: string | null = null;
+  scanEmailHeaders(text, (headerName, value) => {
+    if (headerName.length !== wanted.length || headerName.toLowerCase() !== wanted) return false;
+    found = value;
+    return true;
+  });
+  return found;
+}
+
 export function parseMetadataEmail(text: string): { raw: RawMetadata; unparsed: UnparsedMetadata } {
   const { headers, body } = parseEmailHeaders(text);
   const raw: RawMetadata = {};
