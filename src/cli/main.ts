@@ -2,6 +2,7 @@
 // runs (start-up cost is paid per command, not for all of them).
 
 import { UsageError } from "../util/error.ts";
+import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { formatOptions, type OptionSpec, type ParsedArgs, parseArgs, value } from "./args.ts";
 import { type ColorChoice, Output } from "./output.ts";
 
@@ -235,14 +236,18 @@ function applyGlobal(
   }
 }
 
-// A worker thread started from this bundle (install/parallel-unpack.ts passes --spice-worker)
-// does its task instead of running the CLI; checking argv keeps worker_threads off start-up.
-if (process.argv[2] === "--spice-worker") {
-  const { parentPort, workerData } = await import("node:worker_threads");
+async function runWorkerTask(): Promise<void> {
+  const { parentPort, workerData } = nodeWorkerThreads();
   if (workerData?.task === "unpack-wheels") {
     const { runUnpackTask } = await import("../install/parallel-unpack.ts");
     runUnpackTask(workerData, (message) => parentPort?.postMessage(message));
   }
+}
+
+// A worker thread started from this bundle (install/parallel-unpack.ts passes --spice-worker)
+// does its task instead of running the CLI; checking argv keeps worker_threads off start-up.
+if (process.argv[2] === "--spice-worker") {
+  void runWorkerTask();
 } else {
   main(process.argv.slice(2)).then(
     (code) => {

@@ -8,17 +8,19 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Dispatcher } from "undici";
 
-/** In the bundle, undici is a file of its own beside cli.mjs (see scripts/build.mjs). */
+/** In the bundle, undici is a CommonJS file of its own beside cli.cjs (see scripts/build.mjs). */
 declare const SPICE_UNDICI: string | undefined;
 
 // undici is loaded on the first request: a run answered from the cache never pays for it.
 type Undici = typeof import("undici");
 let undiciModule: Promise<Undici> | null = null;
 function loadUndici(): Promise<Undici> {
-  // A CommonJS module: its exports are the namespace's default in a bundle.
-  undiciModule ??= import(typeof SPICE_UNDICI !== "undefined" ? SPICE_UNDICI : "undici").then(
-    (module) => ((module as unknown as { default?: Undici }).default ?? module) as Undici,
-  );
+  undiciModule ??=
+    typeof SPICE_UNDICI !== "undefined"
+      ? Promise.resolve(require(SPICE_UNDICI) as Undici)
+      : import("undici").then(
+          (module) => ((module as unknown as { default?: Undici }).default ?? module) as Undici,
+        );
   return undiciModule;
 }
 
