@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -39,6 +39,29 @@ describe("spice CLI basics", () => {
     assert.doesNotMatch(plain.stderr, /SpiceError/);
     const debug = runSpice(["python", "find", "9.99"], { cacheDir, env: { SPICE_DEBUG: "1" } });
     assert.match(debug.stderr, /SpiceError/);
+  });
+});
+
+describe("the code cache", () => {
+  it("keeps one per command, and runs the same without it, with a corrupt one, or with --no-cache", () => {
+    const cache = join(work.path, "code-cache");
+    const first = runSpice(["help"], { cacheDir: cache });
+    assert.equal(first.status, 0);
+    const [bundle] = readdirSync(join(cache, "code-v1"));
+    const cacheFile = join(cache, "code-v1", bundle, "help.bin");
+    assert.ok(statSync(cacheFile).size > 10_000, "the compiled functions are saved");
+    const cached = runSpice(["help"], { cacheDir: cache });
+    assert.deepEqual(cached, first);
+    writeFileSync(cacheFile, "not a code cache");
+    assert.deepEqual(runSpice(["help"], { cacheDir: cache }), first);
+    assert.notEqual(
+      readFileSync(cacheFile, "utf8").slice(0, 16),
+      "not a code cache",
+      "a rejected cache is rewritten",
+    );
+    const off = join(work.path, "no-code-cache");
+    assert.deepEqual(runSpice(["--no-cache", "help"], { cacheDir: off }), first);
+    assert.equal(existsSync(off), false);
   });
 });
 

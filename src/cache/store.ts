@@ -17,6 +17,8 @@ export const BUCKETS = {
   metadata: "metadata-v1",
   /** Index pages and metadata files with their HTTP caching headers. */
   http: "http-v1",
+  /** V8 code caches of the CLI bundle, one per command (written by src/cli/entry.ts). */
+  code: "code-v1",
 } as const;
 
 export class Cache {

@@ -76,20 +76,23 @@ function codeCacheFile(bundle: string): string | null {
   } catch {
     return null;
   }
-  return path.join(root, "code-v1", identity, `${commandKey()}.bin`);
+  const key = commandKey();
+  return key === null ? null : path.join(root, "code-v1", identity, `${key}.bin`);
 }
 
 /**
  * Which command runs, as a file name: the command and, for commands with subcommands, the
- * subcommand. Unknown words share one file, so arguments never multiply the cache's files.
+ * subcommand. Unknown words share one file, so arguments never multiply the cache's files. Null
+ * for no cache.
  */
-function commandKey(): string {
+function commandKey(): string | null {
   if (args[0] === "--spice-worker") return "worker";
   const words = args.filter((arg) => !arg.startsWith("-"));
   const [command, subcommand] = words;
   if (command === undefined || !/^[a-z]{2,12}$/.test(command)) return "other";
-  const hasSubcommands =
-    command === "pip" || command === "python" || command === "cache" || command === "debug";
+  // `spice cache clean` must not leave a cache behind; the cache commands are not worth one.
+  if (command === "cache") return null;
+  const hasSubcommands = command === "pip" || command === "python" || command === "debug";
   return hasSubcommands && subcommand !== undefined && /^[a-z]{2,12}$/.test(subcommand)
     ? `${command}-${subcommand}`
     : command;
@@ -102,11 +105,12 @@ function saveCodeCache(file: string, data: Buffer): void {
     if (fs.mkdirSync(directory, { recursive: true }) !== undefined) {
       const codeRoot = path.dirname(directory);
       for (const entry of fs.readdirSync(codeRoot)) {
-        if (entry !== path.basename(directory))
+        if (entry !== path.basename(directory) && !entry.startsWith(".tmp-"))
           fs.rmSync(path.join(codeRoot, entry), { recursive: true, force: true });
       }
     }
-    const temporary = `${file}.${process.pid}.tmp`;
+    // Staged beside the bundles' directories, where `spice cache prune` finds leftovers.
+    const temporary = path.join(path.dirname(directory), `.tmp-${path.basename(file)}-${process.pid}`);
     fs.writeFileSync(temporary, data);
     fs.renameSync(temporary, file);
   } catch {
