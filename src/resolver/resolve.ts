@@ -374,7 +374,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
           return { unavailable: `it requires Python ${core.requiresPython}` };
         }
         let dependencies: Dependency[];
-        if (extra === null) dependencies = dependenciesFrom(core.requiresDist, null);
+        if (extra === null) dependencies = dependenciesFrom(core.requirementsFor(null), null);
         else {
           const self: Dependency = {
             name,
@@ -382,14 +382,16 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
             allowed: (versions) => versions.flatMap((item, index) => (item === version ? [index] : [])),
           };
           const provided = core.providesExtra.map((item) => canonicalizeName(item));
-          const mentioned = core.requiresDist.some((requirement) =>
-            requirement.marker?.evaluate({ ...target.markers, extra }),
-          );
+          const mentioned = core
+            .requirementsFor(extra)
+            .some((requirement) => requirement.marker?.evaluate({ ...target.markers, extra }));
           if (!provided.includes(extra) && !mentioned) {
             warn(`${name} ${version} does not provide the extra '${extra}'`);
             return [self];
           }
-          dependencies = options.noDeps ? [self] : [self, ...dependenciesFrom(core.requiresDist, extra)];
+          dependencies = options.noDeps
+            ? [self]
+            : [self, ...dependenciesFrom(core.requirementsFor(extra), extra)];
         }
         for (const dependency of dependencies) prefetch(splitExtra(dependency.name)[0]);
         return dependencies;
@@ -457,7 +459,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       if (parent.metadata === null || options.noDeps) continue;
       const keys = new Set<string>();
       for (const extra of [null, ...parent.extras])
-        for (const dependency of dependenciesFrom(parent.metadata.requiresDist, extra))
+        for (const dependency of dependenciesFrom(parent.metadata.requirementsFor(extra), extra))
           keys.add(splitExtra(dependency.name)[0]);
       for (const name of keys) {
         const child = packages.get(name);

@@ -184,12 +184,16 @@ function operandText(operand: MarkerOperand): string {
   return operand.kind === "variable" ? operand.name : operand.value;
 }
 
+const STRING_LITERAL_SPECIALS = /[\\\n\r\0]/;
+
 /**
  * Evaluates a quoted Python string literal as `ast.literal_eval` does (backslash escapes), or
  * returns null where Python raises a SyntaxError.
  */
 export function evaluateStringLiteral(quoted: string): string | null {
   const body = quoted.slice(1, -1);
+  // Nearly every literal has no escape and no line break: it is its own value.
+  if (!STRING_LITERAL_SPECIALS.test(body)) return body;
   let result = "";
   for (let i = 0; i < body.length; i++) {
     const char = body[i];

@@ -89,4 +89,64 @@ describe("core metadata", () => {
       );
     });
   });
+
+  it("leaves out exactly the Requires-Dist entries marked for other extras", () => {
+    const entries = [
+      "plain>=1",
+      'docs-tool; extra == "docs"',
+      "test-tool ; extra=='Test_Suite' ",
+      'both; extra == "docs" or extra == "test-suite"',
+      'windows-only; sys_platform == "win32"',
+      "versioned; extra == '1.0'",
+      "escaped; extra == 'do\\x63s'",
+      'url-dep @ https://example.com/a;b.whl ; extra == "docs"',
+      "broken>=; extra == 'docs'",
+      "not valid at all",
+    ];
+    const metadata = readCoreMetadata(
+      [
+        "Metadata-Version: 2.1",
+        "Name: demo",
+        "Version: 1.0",
+        ...entries.map((entry) => `Requires-Dist: ${entry}`),
+      ].join("\n"),
+    );
+    const environment = {
+      implementation_name: "cpython",
+      implementation_version: "3.11.7",
+      os_name: "posix",
+      platform_machine: "x86_64",
+      platform_release: "6.5.0",
+      platform_system: "Linux",
+      platform_version: "#1",
+      python_full_version: "3.11.7",
+      platform_python_implementation: "CPython",
+      python_version: "3.11",
+      sys_platform: "linux",
+    };
+    assert.equal(metadata.requiresDist.length, 8);
+    for (const extra of [null, "docs", "test-suite", "1.0", "other"]) {
+      const kept = metadata.requirementsFor(extra);
+      // Whatever is left out could not apply; whatever could apply is kept, in order.
+      const applies = metadata.requiresDist.filter(
+        (requirement) =>
+          requirement.marker === null || requirement.marker.evaluate({ ...environment, extra: extra ?? "" }),
+      );
+      assert.deepEqual(
+        applies.map(String),
+        kept.filter((requirement) => applies.includes(requirement)).map(String),
+        String(extra),
+      );
+      for (const requirement of metadata.requiresDist)
+        if (!kept.includes(requirement))
+          assert.ok(!applies.includes(requirement), `${requirement} for ${extra}`);
+    }
+    assert.deepEqual(metadata.requirementsFor(null).map(String), [
+      "plain>=1",
+      'both; extra == "docs" or extra == "test-suite"',
+      'windows-only; sys_platform == "win32"',
+      'versioned; extra == "1-0"',
+      'escaped; extra == "docs"',
+    ]);
+  });
 });

@@ -1,13 +1,7 @@
 // PEP 508 dependency specifiers, parsed as packaging 26 parses them (its tokenizer's quirks
 // included), printed back canonically.
 
-import {
-  type Marker,
-  Marker as MarkerClass,
-  type MarkerList,
-  normalizeExtraValues,
-  parseMarkerExpression,
-} from "./marker.ts";
+import { type Marker, Marker as MarkerClass, normalizeExtraValues, parseMarkerExpression } from "./marker.ts";
 import { canonicalizeName } from "./name.ts";
 import { compareCodePoints } from "./python-string.ts";
 import { parseSpecifierSet, type SpecifierSet } from "./specifier.ts";
@@ -47,22 +41,37 @@ export class Requirement {
   }
 }
 
+// Markers and specifier sets already parsed, by their text. Metadata repeats them across
+// distributions (`extra == "test"`, `python_version < "3.11"`, `>=1.0`), both are immutable, and
+// a resolution parses hundreds of Requires-Dist entries; shared Marker objects also share the
+// resolver's memoized evaluations.
+const parsedMarkers = new Map<string, { marker: Marker; length: number }>();
+const parsedSpecifierSets = new Map<string, SpecifierSet>();
+
 export function parseRequirement(text: string): Requirement {
-  let parsed: { name: string; url: string; extras: string[]; specifier: string; marker: MarkerList | null };
+  let parsed: { name: string; url: string; extras: string[]; specifier: string; marker: Marker | null };
   try {
     parsed = parseRequirementTokens(new Tokenizer(text));
   } catch (error) {
     if (error instanceof ParserSyntaxError) throw new InvalidRequirement(error.describe());
     throw error;
   }
-  let specifier: SpecifierSet;
-  try {
-    specifier = parseSpecifierSet(parsed.specifier);
-  } catch (error) {
-    throw new InvalidRequirement((error as Error).message);
+  let specifier = parsedSpecifierSets.get(parsed.specifier);
+  if (specifier === undefined) {
+    try {
+      specifier = parseSpecifierSet(parsed.specifier);
+    } catch (error) {
+      throw new InvalidRequirement((error as Error).message);
+    }
+    parsedSpecifierSets.set(parsed.specifier, specifier);
   }
-  const marker = parsed.marker === null ? null : new MarkerClass(normalizeExtraValues(parsed.marker));
-  return new Requirement(parsed.name, [...new Set(parsed.extras)], specifier, parsed.url || null, marker);
+  return new Requirement(
+    parsed.name,
+    [...new Set(parsed.extras)],
+    specifier,
+    parsed.url || null,
+    parsed.marker,
+  );
 }
 
 function parseRequirementTokens(tokenizer: Tokenizer) {
@@ -79,11 +88,11 @@ function parseRequirementTokens(tokenizer: Tokenizer) {
 function parseRequirementDetails(tokenizer: Tokenizer): {
   url: string;
   specifier: string;
-  marker: MarkerList | null;
+  marker: Marker | null;
 } {
   let specifier = "";
   let url = "";
-  let marker: MarkerList | null = null;
+  let marker: Marker | null = null;
   if (tokenizer.check("AT")) {
     tokenizer.read();
     tokenizer.consume("WS");
@@ -109,11 +118,20 @@ function parseRequirementDetails(tokenizer: Tokenizer): {
   return { url, specifier, marker };
 }
 
-function parseRequirementMarker(tokenizer: Tokenizer, spanStart: number, expected: string): MarkerList {
+function parseRequirementMarker(tokenizer: Tokenizer, spanStart: number, expected: string): Marker {
   if (!tokenizer.check("SEMICOLON")) tokenizer.raiseSyntaxError(`Expected ${expected} or end`, spanStart);
   tokenizer.read();
-  const marker = parseMarkerExpression(tokenizer);
+  // The marker runs to the end of the text, so the rest of the text is its key.
+  const start = tokenizer.position;
+  const rest = tokenizer.source.slice(start);
+  const known = parsedMarkers.get(rest);
+  if (known !== undefined) {
+    tokenizer.position = start + known.length;
+    return known.marker;
+  }
+  const marker = new MarkerClass(normalizeExtraValues(parseMarkerExpression(tokenizer)));
   tokenizer.consume("WS");
+  parsedMarkers.set(rest, { marker, length: tokenizer.position - start });
   return marker;
 }
 
