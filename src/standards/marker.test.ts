@@ -1,21 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isPossiblyTrueForPython, markerAnd, markerOr, parseMarker } from "./marker.ts";
+import { linux311 } from "./test-fixtures.ts";
 import { parseVersion } from "./version.ts";
-
-const linux311 = {
-  implementation_name: "cpython",
-  implementation_version: "3.11.7",
-  os_name: "posix",
-  platform_machine: "x86_64",
-  platform_release: "6.5.0",
-  platform_system: "Linux",
-  platform_version: "#1",
-  python_full_version: "3.11.7",
-  platform_python_implementation: "CPython",
-  python_version: "3.11",
-  sys_platform: "linux",
-};
 
 describe("markers", () => {
   it("prints canonically", () => {

@@ -8,6 +8,7 @@ import {
   readCoreMetadata,
   validateMetadata,
 } from "./metadata.ts";
+import { linux311 } from "./test-fixtures.ts";
 
 const document = [
   "Metadata-Version: 2.1",
@@ -111,26 +112,13 @@ describe("core metadata", () => {
         ...entries.map((entry) => `Requires-Dist: ${entry}`),
       ].join("\n"),
     );
-    const environment = {
-      implementation_name: "cpython",
-      implementation_version: "3.11.7",
-      os_name: "posix",
-      platform_machine: "x86_64",
-      platform_release: "6.5.0",
-      platform_system: "Linux",
-      platform_version: "#1",
-      python_full_version: "3.11.7",
-      platform_python_implementation: "CPython",
-      python_version: "3.11",
-      sys_platform: "linux",
-    };
     assert.equal(metadata.requiresDist.length, 8);
     for (const extra of [null, "docs", "test-suite", "1.0", "other"]) {
       const kept = metadata.requirementsFor(extra);
       // Whatever is left out could not apply; whatever could apply is kept, in order.
       const applies = metadata.requiresDist.filter(
         (requirement) =>
-          requirement.marker === null || requirement.marker.evaluate({ ...environment, extra: extra ?? "" }),
+          requirement.marker === null || requirement.marker.evaluate({ ...linux311, extra: extra ?? "" }),
       );
       assert.deepEqual(
         applies.map(String),
