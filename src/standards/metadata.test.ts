@@ -51,6 +51,11 @@ describe("core metadata", () => {
     assert.equal(metadata.name, "demo");
     assert.equal(metadata.requiresDist.length, 2);
     assert.equal(metadata.requiresPython?.toString(), ">=3.8");
+    // Only the core fields are converted up front; `raw` still holds every field and the body.
+    const full = readCoreMetadata(document);
+    assert.deepEqual(full.raw, parseMetadataEmail(document).raw);
+    assert.deepEqual(full.providesExtra, ["test"]);
+    assert.equal(full.summary, "A demo");
   });
 
   it("reads headers, bodies and single headers exactly as Python's email parser", () => {

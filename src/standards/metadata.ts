@@ -171,8 +171,11 @@ function scanEmailHeaders(
     currentName = null;
     return visit(name, stripLineEnd(currentValue));
   };
+  // Most metadata ends lines with \n alone, which indexOf finds natively.
+  const newlinesOnly = !text.includes("\r");
   while (start < text.length) {
-    const end = lineEndAfter(text, start);
+    const newline = newlinesOnly ? text.indexOf("\n", start) : -2;
+    const end = newline === -2 ? lineEndAfter(text, start) : newline < 0 ? text.length : newline + 1;
     const line = text.slice(start, end);
     const first = text.charCodeAt(start);
     const isContinuation = first === 0x20 || first === 0x09;
@@ -241,17 +244,26 @@ export function firstEmailHeader(text: string, name: string): string | null {
   return found;
 }
 
-export function parseMetadataEmail(text: string): { raw: RawMetadata; unparsed: UnparsedMetadata } {
-  const { headers, body } = parseEmailHeaders(text);
+/**
+ * packaging's `parse_email`. With `only` (lower-case header names), every other header and the
+ * body are left out: an installer reading a few fields need not convert all of them.
+ */
+export function parseMetadataEmail(
+  text: string,
+  only?: ReadonlySet<string>,
+): { raw: RawMetadata; unparsed: UnparsedMetadata } {
   const raw: RawMetadata = {};
   const unparsed: UnparsedMetadata = {};
   const byName = new Map<string, string[]>();
-  for (const [name, value] of headers) {
+  const scanned = scanEmailHeaders(text, (name, value) => {
     const lower = name.toLowerCase();
+    if (only !== undefined && !only.has(lower)) return false;
     const values = byName.get(lower);
     if (values) values.push(value);
     else byName.set(lower, [value]);
-  }
+    return false;
+  }) as { bodyStart: number; pushedBack: string };
+  const body = only === undefined ? scanned.pushedBack + text.slice(scanned.bodyStart) : "";
   for (const [name, values] of byName) {
     const rawName = EMAIL_TO_RAW[name];
     if (rawName === undefined) unparsed[name] = values;
@@ -544,15 +556,28 @@ export interface CoreMetadata {
   summary: string | null;
   /** Header names declared dynamic (Metadata 2.2+), lower-case. */
   dynamic: string[];
-  raw: RawMetadata;
+  /** Every field, converted on first use. */
+  readonly raw: RawMetadata;
 }
 
 /**
  * Reads METADATA leniently: name and version must be valid (nothing works without them); a
  * field that fails on its own is left out rather than failing the whole document.
  */
+/** The headers readCoreMetadata converts; `raw` converts the rest only when asked. */
+const CORE_HEADERS = new Set([
+  "metadata-version",
+  "name",
+  "version",
+  "requires-dist",
+  "requires-python",
+  "provides-extra",
+  "summary",
+  "dynamic",
+]);
+
 export function readCoreMetadata(text: string): CoreMetadata {
-  const { raw } = parseMetadataEmail(text);
+  const { raw } = parseMetadataEmail(text, CORE_HEADERS);
   const lenient = <T>(rawName: string, fallback: T): T => {
     try {
       return (readField(raw, rawName) as T) ?? fallback;
@@ -563,6 +588,7 @@ export function readCoreMetadata(text: string): CoreMetadata {
   const name = readField(raw, "name") as string;
   const version = readField(raw, "version") as Version;
   const requirements = new LazyRequirements((raw.requires_dist as string[] | undefined) ?? []);
+  let fullRaw: RawMetadata | undefined;
   return {
     metadataVersion: typeof raw.metadata_version === "string" ? raw.metadata_version : null,
     name,
@@ -577,7 +603,10 @@ export function readCoreMetadata(text: string): CoreMetadata {
     ),
     summary: typeof raw.summary === "string" ? raw.summary : null,
     dynamic: lenient<string[]>("dynamic", []),
-    raw,
+    get raw() {
+      fullRaw ??= parseMetadataEmail(text).raw;
+      return fullRaw;
+    },
   };
 }
 
