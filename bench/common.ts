@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 export const CORPUS = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));
-export const SPICE = fileURLToPath(new URL("../dist/spice.mjs", import.meta.url));
+export const SPICE = fileURLToPath(new URL("../dist/spice.cjs", import.meta.url));
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -62,7 +62,7 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
     console.log("index: skipped: no offline PyPI mirror on this machine");
     return;
   }
-  if (!existsSync(SPICE)) throw new Error("dist/spice.mjs is missing: run `npm run build` first");
+  if (!existsSync(SPICE)) throw new Error("dist/spice.cjs is missing: run `npm run build` first");
   const python = spawnSync("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"], {
     encoding: "utf8",
   }).stdout.trim();

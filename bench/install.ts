@@ -24,7 +24,7 @@ export function benchInstall(sets: string[], runs: number): void {
     console.log("install: skipped: no offline PyPI mirror on this machine");
     return;
   }
-  if (!existsSync(SPICE)) throw new Error("dist/spice.mjs is missing: run `npm run build` first");
+  if (!existsSync(SPICE)) throw new Error("dist/spice.cjs is missing: run `npm run build` first");
   const python = spawnSync("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"], {
     encoding: "utf8",
   }).stdout.trim();

@@ -141,8 +141,8 @@ function runCommand(command: string, args: string[], rounds: number): number {
 }
 
 function benchStartup(): void {
-  const spice = fileURLToPath(new URL("../dist/spice.mjs", import.meta.url));
-  if (!existsSync(spice)) throw new Error("dist/spice.mjs is missing: run `npm run build` first");
+  const spice = fileURLToPath(new URL("../dist/spice.cjs", import.meta.url));
+  if (!existsSync(spice)) throw new Error("dist/spice.cjs is missing: run `npm run build` first");
   const rounds = 40;
   // Interleave to share the machine's noise between both.
   let node = 0;

@@ -1,5 +1,5 @@
 // Bundles the CLI into dist/cli.cjs: one CommonJS file with a source map, which the entry
-// dist/spice.mjs (src/cli/entry.ts) runs through V8's code cache. Commands are reached through
+// dist/spice.cjs (src/cli/entry.ts) runs through V8's code cache. Commands are reached through
 // dynamic import(), which esbuild turns into lazily initialized modules inside the one file, so
 // start-up runs only the code the command needs. undici, the largest dependency and needed only
 // when a run goes to the network, is a second file (dist/undici.cjs) loaded on the first request.
@@ -46,6 +46,21 @@ await Promise.all([
     // Only reached outside the bundle (src/index/http.ts); bundled, undici is dist/undici.cjs.
     external: ["undici"],
   }),
+  // The entry twice: dist/spice.cjs, the `spice` command, because Node starts a CommonJS main
+  // module without its ESM loader (measured: about 12 ms of CPU less per run), and
+  // dist/spice.mjs for callers that name that file.
+  build({
+    ...common,
+    format: "cjs",
+    entryPoints: { spice: "src/cli/entry.ts" },
+    outdir: "dist",
+    outExtension: { ".js": ".cjs" },
+    sourcemap: false,
+    banner: {
+      js: '#!/usr/bin/env node\nvar __spiceEntryUrl = require("node:url").pathToFileURL(__filename).href;',
+    },
+    define: { SPICE_VERSION: JSON.stringify(version), "import.meta.url": "__spiceEntryUrl" },
+  }),
   build({
     ...common,
     entryPoints: { spice: "src/cli/entry.ts" },
@@ -64,4 +79,5 @@ await Promise.all([
   }),
 ]);
 
+chmodSync(new URL("../dist/spice.cjs", import.meta.url), 0o755);
 chmodSync(new URL("../dist/spice.mjs", import.meta.url), 0o755);

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const spice = fileURLToPath(new URL("../dist/spice.mjs", import.meta.url));
+const spice = fileURLToPath(new URL("../dist/spice.cjs", import.meta.url));
 const examples = fileURLToPath(new URL("../examples/", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "spice-demo-"));
 const wheels = join(work, "wheels");

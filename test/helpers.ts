@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const SPICE = fileURLToPath(new URL("../dist/spice.mjs", import.meta.url));
+export const SPICE = fileURLToPath(new URL("../dist/spice.cjs", import.meta.url));
 
 export interface RunResult {
   status: number | null;

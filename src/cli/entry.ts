@@ -1,4 +1,4 @@
-// spice's entry point, bundled alone as dist/spice.mjs. `--version` is answered here; everything
+// spice's entry point, bundled alone as dist/spice.cjs (and dist/spice.mjs). `--version` is answered here; everything
 // else runs the CLI bundle (dist/cli.cjs) from V8's code cache.
 //
 // Why: compiling the 0.5 MB bundle cost about 12 ms of every run (a third of `spice pip list`'s own

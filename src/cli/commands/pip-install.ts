@@ -234,7 +234,8 @@ export async function prepareWheels(
   let prepared = new Map<string, UnpackedWheel>();
   if (options.cache !== null) {
     const oneThread = options.context.env.SPICE_UNPACK_THREADS === "1";
-    const entry = !oneThread && process.argv[1]?.endsWith(".mjs") ? pathToFileURL(process.argv[1]) : null;
+    const entry =
+      !oneThread && /\.[cm]js$/.test(process.argv[1] ?? "") ? pathToFileURL(process.argv[1]) : null;
     prepared = await unpackIntoCache(paths, options.cache, entry);
   }
   for (const [resolved, archive] of archives) {
