@@ -5,6 +5,7 @@ import { relative } from "node:path";
 import { recoverIfInterrupted } from "../install/transaction.ts";
 import type { Environment } from "../python/environment.ts";
 import { type Selection, type SelectOptions, selectEnvironment } from "../python/select.ts";
+import { monotonicMilliseconds } from "../util/clock.ts";
 import { flag, type OptionSpec, type ParsedArgs, value } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 
@@ -80,6 +81,6 @@ export function announceEnvironment(environment: Environment, context: CommandCo
 }
 
 export function elapsed(started: number): string {
-  const milliseconds = performance.now() - started;
+  const milliseconds = monotonicMilliseconds() - started;
   return milliseconds < 1000 ? `${Math.round(milliseconds)}ms` : `${(milliseconds / 1000).toFixed(2)}s`;
 }

@@ -15,6 +15,7 @@ import { canonicalizeName } from "../../standards/name.ts";
 import { InvalidPyproject, parsePyproject, resolveDependencyGroup } from "../../standards/pyproject.ts";
 import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
+import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
 import { sha256Hex } from "../../util/hash.ts";
@@ -194,7 +195,7 @@ function indexLines(settings: IndexSettings): string[] {
 }
 
 export async function compile(args: ParsedArgs, context: CommandContext): Promise<number> {
-  const started = performance.now();
+  const started = monotonicMilliseconds();
   const inputs = compileInputs(args, context);
   const output = value(args, "output-file");
   const outputPath = output === undefined || output === "-" ? null : resolvePath(context.cwd, output);
@@ -265,7 +266,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
 const SEED_PACKAGES = new Set(["pip", "setuptools", "wheel"]);
 
 export async function sync(args: ParsedArgs, context: CommandContext): Promise<number> {
-  const started = performance.now();
+  const started = monotonicMilliseconds();
   if (args.positionals.length === 0)
     throw new UsageError("spice pip sync needs requirements files", "spice pip sync requirements.txt");
   const inputs = gatherRequirements([], args, context, args.positionals);
@@ -348,7 +349,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
 // --- download ----------------------------------------------------------------------------------
 
 export async function download(args: ParsedArgs, context: CommandContext): Promise<number> {
-  const started = performance.now();
+  const started = monotonicMilliseconds();
   const inputs = gatherRequirements(args.positionals, args, context);
   if (inputs.requirements.length === 0)
     throw new UsageError("spice pip download needs requirements", "spice pip download -d wheels requests");

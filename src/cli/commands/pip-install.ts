@@ -24,6 +24,7 @@ import type { InstalledCandidate, Resolution, ResolvedPackage } from "../../reso
 import { readCoreMetadata } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
+import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
 import { nodeCrypto } from "../../util/lazy-builtins.ts";
@@ -280,7 +281,7 @@ export function installationReport(
 }
 
 export async function install(args: ParsedArgs, context: CommandContext): Promise<number> {
-  const started = performance.now();
+  const started = monotonicMilliseconds();
   const linkMode = value(args, "link-mode");
   if (linkMode !== undefined && !LINK_MODES.includes(linkMode))
     throw new UsageError(`--link-mode takes ${LINK_MODES.join(", ")}, not '${linkMode}'`);
@@ -454,7 +455,7 @@ export function printChanges(
 }
 
 export function uninstall(args: ParsedArgs, context: CommandContext): number {
-  const started = performance.now();
+  const started = monotonicMilliseconds();
   const names = [...args.positionals];
   for (const file of values(args, "requirement")) {
     const result = readRequirementsFile(file, localFileHost(context.cwd, context.env));

@@ -9,6 +9,7 @@ import { openVirtualEnvironment } from "../../python/environment.ts";
 import { type Interpreter, inspectInterpreter, isVirtualEnvironment } from "../../python/interpreter.ts";
 import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
 import { createVirtualEnvironment } from "../../python/venv.ts";
+import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
 import { elapsed } from "../environment-options.ts";
@@ -84,7 +85,7 @@ export const command: CommandModule = {
     "The default PATH is .venv. An existing virtual environment at PATH is replaced; any other non-empty directory is left alone unless --clear or --allow-existing.",
   async run(args, context) {
     if (args.positionals.length > 1) throw new UsageError("spice venv takes one path");
-    const started = performance.now();
+    const started = monotonicMilliseconds();
     const path = args.positionals[0] ?? ".venv";
     const base = baseInterpreter(args, context);
     const facts = base.facts;
