@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { runSpice, temporaryDirectory } from "./helpers.ts";
+import { runSpice, SPICE, temporaryDirectory } from "./helpers.ts";
 
 const work = temporaryDirectory();
 after(() => work.remove());
@@ -39,6 +40,35 @@ describe("spice CLI basics", () => {
     assert.doesNotMatch(plain.stderr, /SpiceError/);
     const debug = runSpice(["python", "find", "9.99"], { cacheDir, env: { SPICE_DEBUG: "1" } });
     assert.match(debug.stderr, /SpiceError/);
+  });
+});
+
+describe("output", () => {
+  it("stops quietly at a closed pipe and names a failed write", () => {
+    const file = join(work.path, "many-requirements.txt");
+    writeFileSync(
+      file,
+      Array.from({ length: 4000 }, (_, index) => `package-${index}>=1.${index}\n`).join(""),
+    );
+    const closedEarly = spawnSync(
+      "bash",
+      ["-o", "pipefail", "-c", `"${process.execPath}" "${SPICE}" debug requirements "${file}" | head -n 1`],
+      { encoding: "utf8" },
+    );
+    assert.equal(closedEarly.status, 0, closedEarly.stderr);
+    assert.equal(closedEarly.stderr, "");
+    assert.match(closedEarly.stdout, /^\S+many-requirements\.txt:1 +package-0 >=1\.0\n$/);
+    if (existsSync("/dev/full")) {
+      const full = spawnSync(
+        "bash",
+        ["-c", `"${process.execPath}" "${SPICE}" debug requirements "${file}" > /dev/full`],
+        {
+          encoding: "utf8",
+        },
+      );
+      assert.equal(full.status, 1);
+      assert.match(full.stderr, /^error: Could not write to standard output\n {2}caused by: ENOSPC/);
+    }
   });
 });
 

@@ -4,7 +4,7 @@
 import { UsageError } from "../util/error.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { formatOptions, type OptionSpec, type ParsedArgs, parseArgs, value } from "./args.ts";
-import { type ColorChoice, Output } from "./output.ts";
+import { type ColorChoice, Output, writeOut } from "./output.ts";
 
 declare const SPICE_VERSION: string | undefined;
 export const VERSION = typeof SPICE_VERSION !== "undefined" ? SPICE_VERSION : "0.0.0-dev";
@@ -156,7 +156,7 @@ async function cacheDirFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<st
 export async function main(argv: readonly string[]): Promise<number> {
   // Fast path: nothing to load for the version.
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
-    process.stdout.write(`spice ${VERSION}\n`);
+    writeOut(1, `spice ${VERSION}\n`);
     return 0;
   }
   const commandIndex = findCommandIndex(argv);

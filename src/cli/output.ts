@@ -1,7 +1,69 @@
 // Everything spice prints goes through here: data to stdout, messages to stderr, colour only on
 // a terminal and never with NO_COLOR or `--color never`.
 
+import { fstatSync, statSync, writeSync } from "node:fs";
 import { SpiceError } from "../util/error.ts";
+import { nodeTty } from "../util/lazy-builtins.ts";
+
+// Output is written with fs.writeSync, and terminals are recognized by fstat first: the first
+// touch of process.stdout or process.stderr builds a stream and loads node:stream, node:net and
+// node:tty (about 3.5 ms of every command), which only a terminal needs.
+
+let nullDevice: number | null | undefined;
+
+/** Whether `fd` is a terminal; the tty module is loaded only for a character device. */
+export function isTerminal(fd: 1 | 2): boolean {
+  let stats: ReturnType<typeof fstatSync>;
+  try {
+    stats = fstatSync(fd);
+  } catch {
+    return false;
+  }
+  if (!stats.isCharacterDevice()) return false;
+  if (nullDevice === undefined) {
+    try {
+      nullDevice = statSync("/dev/null").rdev;
+    } catch {
+      nullDevice = null;
+    }
+  }
+  if (stats.rdev === nullDevice) return false;
+  return nodeTty().isatty(fd);
+}
+
+const closed = new Set<number>();
+
+/** Writes all of `text` to fd 1 or 2; a closed pipe (`spice pip list | head`) ends the output quietly. */
+export function writeOut(fd: 1 | 2, text: string): void {
+  if (closed.has(fd)) return;
+  const buffer = Buffer.from(text);
+  let offset = 0;
+  while (offset < buffer.length) {
+    try {
+      offset += writeSync(fd, buffer, offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        // A non-blocking descriptor inherited from the parent: let the stream queue the rest.
+        (fd === 1 ? process.stdout : process.stderr).write(buffer.subarray(offset));
+        return;
+      }
+      if (code === "EPIPE") {
+        closed.add(fd);
+        return;
+      }
+      closed.add(fd); // the error itself must not try this descriptor again
+      throw new SpiceError(
+        "E_OUTPUT",
+        `Could not write to ${fd === 1 ? "standard output" : "standard error"}`,
+        {
+          cause: (error as Error).message,
+          hint: "Check where the output goes (a full disk, a closed terminal)",
+        },
+      );
+    }
+  }
+}
 
 export type ColorChoice = "auto" | "always" | "never";
 
@@ -17,10 +79,7 @@ export class Output {
   constructor(readonly settings: OutputSettings) {
     this.useColor =
       settings.color === "always" ||
-      (settings.color === "auto" &&
-        !process.env.NO_COLOR &&
-        process.stderr.isTTY === true &&
-        process.env.TERM !== "dumb");
+      (settings.color === "auto" && !process.env.NO_COLOR && isTerminal(2) && process.env.TERM !== "dumb");
   }
 
   /** Clears a live line (download progress) before anything else is printed. */
@@ -29,24 +88,24 @@ export class Output {
   /** Data: what another program may parse. Never silenced. */
   data(text: string): void {
     this.clearLiveLine?.();
-    process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    writeOut(1, text.endsWith("\n") ? text : `${text}\n`);
   }
 
   /** A message for the user (stderr); silenced by --quiet. */
   info(text: string): void {
     this.clearLiveLine?.();
-    if (!this.settings.quiet) process.stderr.write(`${text}\n`);
+    if (!this.settings.quiet) writeOut(2, `${text}\n`);
   }
 
   /** The why behind a decision; shown with --verbose only. */
   verbose(text: string): void {
     this.clearLiveLine?.();
-    if (this.settings.verbose) process.stderr.write(`${this.dim(text)}\n`);
+    if (this.settings.verbose) writeOut(2, `${this.dim(text)}\n`);
   }
 
   warn(text: string): void {
     this.clearLiveLine?.();
-    process.stderr.write(`${this.paint("warning", "33")}: ${text}\n`);
+    writeOut(2, `${this.paint("warning", "33")}: ${text}\n`);
   }
 
   paint(text: string, code: string): string {
@@ -72,11 +131,12 @@ export class Output {
       if (error.details.cause) lines.push(`  ${this.paint("caused by", "1")}: ${error.details.cause}`);
       if (error.details.hint) lines.push(`${this.paint("hint", "1;36")}: ${error.details.hint}`);
       if (this.settings.verbose || process.env.SPICE_DEBUG) lines.push(this.dim(error.stack ?? ""));
-      process.stderr.write(`${lines.join("\n")}\n`);
+      writeOut(2, `${lines.join("\n")}\n`);
       return;
     }
     const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(
+    writeOut(
+      2,
       `${this.paint("error", "1;31")}: spice hit an internal error (a bug)\n${stack}\n${this.paint("hint", "1;36")}: Please report it with the command you ran\n`,
     );
   }

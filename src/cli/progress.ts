@@ -4,7 +4,7 @@
 
 import type { FetchProgress } from "../index/file-fetcher.ts";
 import type { IndexFile } from "../index/simple-api.ts";
-import type { Output } from "./output.ts";
+import { isTerminal, type Output } from "./output.ts";
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
@@ -15,7 +15,7 @@ function megabytes(bytes: number): string {
  * the command prints meanwhile clear it first; it is drawn again on the next event.
  */
 export function downloadProgress(output: Output): (FetchProgress & { done(): void }) | null {
-  if (output.settings.quiet || process.stderr.isTTY !== true) return null;
+  if (output.settings.quiet || !isTerminal(2)) return null;
   let started = 0;
   let finished = 0;
   let bytes = 0;

@@ -12,6 +12,7 @@ let zlib: typeof import("node:zlib") | undefined;
 let childProcess: typeof import("node:child_process") | undefined;
 let http: typeof import("node:http") | undefined;
 let workerThreads: typeof import("node:worker_threads") | undefined;
+let tty: typeof import("node:tty") | undefined;
 
 export function nodeCrypto(): typeof import("node:crypto") {
   crypto ??= require("node:crypto") as typeof import("node:crypto");
@@ -36,4 +37,9 @@ export function nodeHttp(): typeof import("node:http") {
 export function nodeWorkerThreads(): typeof import("node:worker_threads") {
   workerThreads ??= require("node:worker_threads") as typeof import("node:worker_threads");
   return workerThreads;
+}
+
+export function nodeTty(): typeof import("node:tty") {
+  tty ??= require("node:tty") as typeof import("node:tty");
+  return tty;
 }
