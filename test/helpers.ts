@@ -2,11 +2,20 @@
 // dir with its own cache, pip's machine configuration isolated.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const SPICE = fileURLToPath(new URL("../dist/spice.cjs", import.meta.url));
+
+/** The interpreter whose pip 23.2.1 the tests compare against. */
+export const PYTHON = join(
+  process.env.PYENV_ROOT || join(homedir(), ".pyenv"),
+  "versions",
+  "3.11.7",
+  "bin",
+  "python3",
+);
 
 export interface RunResult {
   status: number | null;
@@ -51,8 +60,28 @@ export function runSpiceAsync(
     if (key.startsWith("PIP_") && key !== "PIP_CONFIG_FILE" && !(options.env && key in options.env))
       delete env[key];
   if (options.cacheDir) env.SPICE_CACHE_DIR = options.cacheDir;
+  return runAsync(process.execPath, [SPICE, ...args], { cwd: options.cwd, env });
+}
+
+/** pip 23.2.1 (`PYTHON -m pip ARGS`), without the machine's configuration or a cache, without blocking. */
+export function runPipAsync(args: string[]): Promise<RunResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith("PIP_")) delete env[key];
+  Object.assign(env, {
+    PIP_CONFIG_FILE: "/dev/null",
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    PIP_NO_CACHE_DIR: "1",
+  });
+  return runAsync(PYTHON, ["-m", "pip", ...args], { env });
+}
+
+function runAsync(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv },
+): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SPICE, ...args], { cwd: options.cwd, env });
+    const child = spawn(command, args, options);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {

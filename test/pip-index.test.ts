@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
 import { sha256Hex } from "../src/util/hash.ts";
-import { runSpice, runSpiceAsync, temporaryDirectory } from "./helpers.ts";
+import { runPipAsync, runSpice, runSpiceAsync, temporaryDirectory } from "./helpers.ts";
 import { buildSdist, buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const work = temporaryDirectory("spice-pip-index-");
@@ -25,6 +25,18 @@ buildWheel(
   simplePackage("app", "1.0", {
     requires: ["lib>=1.0", "winonly; sys_platform == 'win32'"],
     extras: { fancy: ["colors"] },
+    // Fields the installation report converts in their own ways.
+    headers: [
+      "Keywords: fast, correct ,tools",
+      "Classifier: Programming Language :: Python :: 3",
+      "Classifier: License :: OSI Approved :: MIT License",
+      "Project-URL: Source, https://example.invalid/src",
+      "Project-URL: Docs, https://example.invalid/docs",
+      "Platform: any",
+      "License-Expression: MIT",
+      "Description-Content-Type: text/markdown",
+    ],
+    description: "# app\n\nA test application.\n",
   }),
 );
 buildWheel(main, simplePackage("lib", "1.0"));
@@ -193,7 +205,29 @@ describe("spice pip install from an index", () => {
       "winonly; sys_platform == 'win32'",
       'colors; extra == "fancy"',
     ]);
-    assert.equal(parsed.environment.sys_platform, "linux");
+    assert.deepEqual(app.metadata.keywords, ["fast", "correct", "tools"]);
+    assert.equal(app.metadata.description, "# app\n\nA test application.\n");
+    // pip's own report of the same install, from the same index, is the same document.
+    const pipReport = join(work.path, "pip-report.json");
+    const pip = await runPipAsync([
+      "--python",
+      env.python,
+      "install",
+      "--dry-run",
+      "--quiet",
+      "--report",
+      pipReport,
+      "--index-url",
+      index.url,
+      "app",
+    ]);
+    assert.equal(pip.status, 0, pip.stderr);
+    const expected = JSON.parse(readFileSync(pipReport, "utf8"));
+    const byName = (items: Array<{ metadata: { name: string } }>) =>
+      [...items].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    assert.deepEqual(byName(parsed.install), byName(expected.install));
+    assert.deepEqual(parsed.environment, expected.environment);
+    assert.equal(parsed.pip_version, expected.pip_version);
   });
 
   it("checks hashes: a wrong --hash installs nothing, and hash-checking mode needs pins", async () => {

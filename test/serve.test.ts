@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseProjectPage, SIMPLE_JSON } from "../src/index/simple-api.ts";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
-import { runSpice, temporaryDirectory } from "./helpers.ts";
+import { runPipAsync, runSpice, temporaryDirectory } from "./helpers.ts";
 import { buildSdist, buildWheel, simplePackage } from "./wheel-builder.ts";
 
-const PYTHON = join(
-  process.env.PYENV_ROOT || join(homedir(), ".pyenv"),
-  "versions",
-  "3.11.7",
-  "bin",
-  "python3",
-);
 const work = temporaryDirectory("spice-serve-");
 const files = join(work.path, "files");
 mkdirSync(files);
@@ -32,21 +23,6 @@ after(async () => {
   await server.close();
   work.remove();
 });
-
-function runAsync(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("exit", (status) => resolve({ status, stderr }));
-  });
-}
 
 async function page(name: string, accept: string) {
   const response = await fetch(`${server.url}${name}/`, { headers: { accept } });
@@ -107,25 +83,17 @@ describe("spice serve", () => {
       runSpice(["venv", venv, "--python", "3.11"], { cacheDir: join(work.path, "cache") }).status,
       0,
     );
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PIP_CONFIG_FILE: "/dev/null",
-      PIP_DISABLE_PIP_VERSION_CHECK: "1",
-    };
-    for (const key of Object.keys(env))
-      if (key.startsWith("PIP_") && !["PIP_CONFIG_FILE", "PIP_DISABLE_PIP_VERSION_CHECK"].includes(key))
-        delete env[key];
     // The server runs in this process: pip must run without blocking its event loop.
-    const pip = await runAsync(
-      PYTHON,
-      ["-m", "pip", "--python", join(venv, "bin", "python"), "install", "--index-url", server.url, "alpha"],
-      env,
-    );
+    const pip = await runPipAsync([
+      "--python",
+      join(venv, "bin", "python"),
+      "install",
+      "--index-url",
+      server.url,
+      "alpha",
+    ]);
     assert.equal(pip.status, 0, pip.stderr);
-    const freeze = spawnSync(PYTHON, ["-m", "pip", "--python", join(venv, "bin", "python"), "freeze"], {
-      encoding: "utf8",
-      env,
-    });
+    const freeze = await runPipAsync(["--python", join(venv, "bin", "python"), "freeze"]);
     assert.equal(freeze.stdout, "alpha==1.0\nbeta==1.2\n");
   });
 });

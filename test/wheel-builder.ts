@@ -19,6 +19,9 @@ export interface WheelSpec {
   tag?: string;
   rootIsPurelib?: boolean;
   summary?: string;
+  /** More METADATA header lines, and a body (the long description). */
+  headers?: string[];
+  description?: string;
   wheelVersion?: string;
   /** Change the archive after RECORD is computed, for malformed wheels. */
   tamper?: (members: ZipInput[]) => ZipInput[];
@@ -55,8 +58,9 @@ export function buildWheel(directory: string, spec: WheelSpec): string {
       `Provides-Extra: ${extra}`,
       ...requirements.map((requirement) => `Requires-Dist: ${forExtra(requirement, extra)}`),
     ]),
+    ...(spec.headers ?? []),
     "",
-    "",
+    spec.description ?? "",
   ].join("\n");
   const tag = spec.tag ?? "py3-none-any";
   const wheel = `Wheel-Version: ${spec.wheelVersion ?? "1.0"}\nGenerator: spice-tests\nRoot-Is-Purelib: ${spec.rootIsPurelib ?? true}\nTag: ${tag}\n\n`;

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
 import {
   firstEmailHeader,
+  metadataToJson,
   parseEmailHeaders,
   parseMetadataEmail,
   readCoreMetadata,
@@ -51,9 +52,8 @@ describe("core metadata", () => {
     assert.equal(metadata.name, "demo");
     assert.equal(metadata.requiresDist.length, 2);
     assert.equal(metadata.requiresPython?.toString(), ">=3.8");
-    // Only the core fields are converted up front; `raw` still holds every field and the body.
     const full = readCoreMetadata(document);
-    assert.deepEqual(full.raw, parseMetadataEmail(document).raw);
+    assert.equal(full.text, document);
     assert.deepEqual(full.providesExtra, ["test"]);
     assert.equal(full.summary, "A demo");
   });
@@ -141,5 +141,34 @@ describe("core metadata", () => {
       'versioned; extra == "1-0"',
       'escaped; extra == "docs"',
     ]);
+  });
+
+  it("converts metadata for installation reports exactly as pip 23.2.1 does", () => {
+    const cases = [
+      document,
+      "Metadata-Version: 2.1\nName: a\nVersion: 1\nKeywords: one two  three\nLicense: line one\n    line two\n\t  \n    line three\n",
+      "Metadata-Version: 2.1\r\nName: b\r\nVersion: 2\r\nClassifier: X\r\nClassifier: Y\r\n\r\nBody\r\n",
+      "Metadata-Version: 2.4\nName: c\nVersion: 3\nLicense-Expression: MIT\nPlatform: any\nDynamic: Requires-Dist\n",
+      "Name: d\nSummary: s\nSummary: t\nDescription: header text\n",
+    ];
+    const script = [
+      "import email.parser, json, sys",
+      "from importlib.metadata import _adapters",
+      "from pip._internal.metadata._json import msg_to_json",
+      "out = []",
+      "for text in json.load(sys.stdin):",
+      "    plain = email.parser.FeedParser()",
+      "    plain.feed(text)",
+      "    out.append([msg_to_json(_adapters.Message(email.message_from_string(text))), msg_to_json(plain.close())])",
+      "print(json.dumps(out))",
+    ].join("\n");
+    const expected = JSON.parse(
+      execFileSync("python3", ["-c", script], { input: JSON.stringify(cases) }).toString(),
+    ) as Array<[object, object]>;
+    cases.forEach((text, index) => {
+      // Key order matters too: pip's report is read as JSON text by some tools.
+      assert.equal(JSON.stringify(metadataToJson(text, true)), JSON.stringify(expected[index][0]), text);
+      assert.equal(JSON.stringify(metadataToJson(text, false)), JSON.stringify(expected[index][1]), text);
+    });
   });
 });

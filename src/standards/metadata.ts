@@ -5,7 +5,7 @@
 
 import { canonicalizeLicenseExpression } from "./license.ts";
 import { canonicalizeName, InvalidName } from "./name.ts";
-import { pyStrip } from "./python-string.ts";
+import { pySplitWhitespace, pyStrip } from "./python-string.ts";
 import { parseRequirement, type Requirement } from "./requirement.ts";
 import { parseSpecifierSet, type SpecifierSet } from "./specifier.ts";
 import { parseVersion, type Version } from "./version.ts";
@@ -217,6 +217,100 @@ function lineEndAfter(text: string, start: number): number {
     if (code === 0x0d) return text.charCodeAt(index + 1) === 0x0a ? index + 2 : index + 1;
   }
   return text.length;
+}
+
+// The fields pip 23.2.1 puts in an installation report's `metadata`, and whether each may repeat
+// (its metadata/_json.py, after PEP 566's JSON form). Later fields (License-Expression, ...) are
+// not among them.
+const REPORT_FIELDS: ReadonlyArray<readonly [string, boolean]> = [
+  ["Metadata-Version", false],
+  ["Name", false],
+  ["Version", false],
+  ["Dynamic", true],
+  ["Platform", true],
+  ["Supported-Platform", true],
+  ["Summary", false],
+  ["Description", false],
+  ["Description-Content-Type", false],
+  ["Keywords", false],
+  ["Home-page", false],
+  ["Download-URL", false],
+  ["Author", false],
+  ["Author-email", false],
+  ["Maintainer", false],
+  ["Maintainer-email", false],
+  ["License", false],
+  ["Classifier", true],
+  ["Requires-Dist", true],
+  ["Requires-Python", false],
+  ["Requires-External", true],
+  ["Project-URL", true],
+  ["Provides-Extra", true],
+  ["Provides-Dist", true],
+  ["Obsoletes-Dist", true],
+];
+
+/**
+ * METADATA as pip's installation report (`--report`) shows it: lower-case keys with `_`, the
+ * first value of a single field, every value of a repeatable one, Keywords split on commas (or
+ * whitespace), and a non-empty body as `description`.
+ *
+ * `viaImportlib`: pip reads metadata through importlib.metadata on Python 3.11 and later, whose
+ * message adapter dedents folded header values and adds the body as a last Description header,
+ * which moves `description` to that field's place among the keys.
+ */
+export function metadataToJson(text: string, viaImportlib: boolean): Record<string, string | string[]> {
+  const parsed = parseEmailHeaders(text);
+  const body = parsed.body;
+  let headers = parsed.headers;
+  if (viaImportlib) {
+    headers = headers.map(([name, value]): [string, string] => [
+      name,
+      value.includes("\n") ? pyDedent(`        ${value}`) : value,
+    ]);
+    if (body !== "") headers.push(["Description", body]);
+  }
+  const byName = new Map<string, string[]>();
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    const values = byName.get(lower);
+    if (values) values.push(value);
+    else byName.set(lower, [value]);
+  }
+  const result: Record<string, string | string[]> = {};
+  for (const [field, multiple] of REPORT_FIELDS) {
+    const values = byName.get(field.toLowerCase());
+    if (values === undefined) continue;
+    const key = field.toLowerCase().replaceAll("-", "_");
+    if (multiple) result[key] = values;
+    else if (key === "keywords")
+      result[key] = values[0].includes(",")
+        ? values[0].split(",").map(pyStrip)
+        : pySplitWhitespace(values[0]);
+    else result[key] = values[0];
+  }
+  if (body !== "") result.description = body;
+  return result;
+}
+
+/** Python's `textwrap.dedent`: the margin common to every line that is not blank is removed. */
+function pyDedent(text: string): string {
+  // Lines are cut at \n alone, as Python's multi-line `^` and `$` see them.
+  const lines = text.split("\n").map((line) => (/^[ \t]+$/.test(line) ? "" : line));
+  let margin: string | null = null;
+  for (const line of lines) {
+    const indent = /^([ \t]*)[^ \t]/.exec(line)?.[1];
+    if (indent === undefined) continue;
+    if (margin === null || margin.startsWith(indent)) margin = indent;
+    else if (!indent.startsWith(margin)) {
+      let common = 0;
+      while (common < margin.length && margin[common] === indent[common]) common++;
+      margin = margin.slice(0, common);
+    }
+  }
+  if (!margin) return lines.join("\n");
+  const cut = margin;
+  return lines.map((line) => (line.startsWith(cut) ? line.slice(cut.length) : line)).join("\n");
 }
 
 /** Headers (name as written, value) and the body, as `email.parser.Parser(policy=compat32)` reads them. */
@@ -556,15 +650,15 @@ export interface CoreMetadata {
   summary: string | null;
   /** Header names declared dynamic (Metadata 2.2+), lower-case. */
   dynamic: string[];
-  /** Every field, converted on first use. */
-  readonly raw: RawMetadata;
+  /** The METADATA document itself. */
+  readonly text: string;
 }
 
 /**
  * Reads METADATA leniently: name and version must be valid (nothing works without them); a
  * field that fails on its own is left out rather than failing the whole document.
  */
-/** The headers readCoreMetadata converts; `raw` converts the rest only when asked. */
+/** The headers readCoreMetadata converts; the rest stay in `text`. */
 const CORE_HEADERS = new Set([
   "metadata-version",
   "name",
@@ -588,7 +682,6 @@ export function readCoreMetadata(text: string): CoreMetadata {
   const name = readField(raw, "name") as string;
   const version = readField(raw, "version") as Version;
   const requirements = new LazyRequirements((raw.requires_dist as string[] | undefined) ?? []);
-  let fullRaw: RawMetadata | undefined;
   return {
     metadataVersion: typeof raw.metadata_version === "string" ? raw.metadata_version : null,
     name,
@@ -603,10 +696,7 @@ export function readCoreMetadata(text: string): CoreMetadata {
     ),
     summary: typeof raw.summary === "string" ? raw.summary : null,
     dynamic: lenient<string[]>("dynamic", []),
-    get raw() {
-      fullRaw ??= parseMetadataEmail(text).raw;
-      return fullRaw;
-    },
+    text,
   };
 }
 

@@ -21,7 +21,7 @@ import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
 import { type ResolveTarget, targetOf } from "../../python/target.ts";
 import type { InstalledCandidate, Resolution, ResolvedPackage } from "../../resolver/resolve.ts";
-import { readCoreMetadata } from "../../standards/metadata.ts";
+import { metadataToJson, readCoreMetadata } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
@@ -252,17 +252,13 @@ export function installationReport(
   target: ResolveTarget,
   hashes: Map<string, string>,
 ): object {
+  // pip 23.2.1 reads metadata through importlib.metadata from Python 3.11 on (pkg_resources before).
+  const [major, minor] = target.pythonVersion.split(".").map(Number);
+  const viaImportlib = major > 3 || (major === 3 && minor >= 11);
   return {
     version: "1",
     pip_version: "23.2.1",
     install: packages.map((resolved) => {
-      const raw = { ...(resolved.metadata?.raw ?? {}) } as Record<string, unknown>;
-      if (raw.project_urls && typeof raw.project_urls === "object") {
-        raw.project_url = Object.entries(raw.project_urls as Record<string, string>).map(
-          ([label, url]) => `${label}, ${url}`,
-        );
-        delete raw.project_urls;
-      }
       const sha256 = hashes.get(resolved.name) ?? resolved.file?.hashes.sha256;
       return {
         download_info: {
@@ -270,10 +266,9 @@ export function installationReport(
           archive_info: sha256 ? { hash: `sha256=${sha256}`, hashes: { sha256 } } : {},
         },
         is_direct: resolved.direct,
-        is_yanked: resolved.file?.yanked !== null && resolved.file?.yanked !== undefined,
         requested: resolved.requested,
         ...(resolved.extras.length > 0 ? { requested_extras: resolved.extras } : {}),
-        metadata: raw,
+        metadata: resolved.metadata === null ? {} : metadataToJson(resolved.metadata.text, viaImportlib),
       };
     }),
     environment: target.markers,
