@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 
 export const CORPUS = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));
 export const SPICE = fileURLToPath(new URL("../dist/spice.cjs", import.meta.url));
+/** What is timed: the `spice` command as installed (bin/spice, in front of dist/spice.cjs). */
+export const SPICE_COMMAND = fileURLToPath(new URL("../bin/spice", import.meta.url));
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CORPUS, cleanEnv, mirrorRoot, SPICE, time } from "./common.ts";
+import { CORPUS, cleanEnv, mirrorRoot, SPICE, SPICE_COMMAND, time } from "./common.ts";
 
 /** Runs a command; returns its peak memory (KiB, from /usr/bin/time when present). */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): number {
@@ -92,7 +92,7 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
       const pip = (args: string[], env: () => NodeJS.ProcessEnv) => () =>
         run(python, ["-m", "pip", "--python", venvPython, ...args], env());
       const spice = (args: string[], env: () => NodeJS.ProcessEnv) => () =>
-        run(process.execPath, [SPICE, "pip", ...args, "--python", venvPython], env());
+        run(SPICE_COMMAND, ["pip", ...args, "--python", venvPython], env());
       const install = ["install", "-r", lock, "--index-url", mirror.url];
       const resolve = ["install", "--dry-run", "-r", requirementsIn, "--index-url", mirror.url];
       const report = join(work, "report.json");

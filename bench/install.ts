@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CORPUS, cleanEnv, mirrorRoot, SPICE, time } from "./common.ts";
+import { CORPUS, cleanEnv, mirrorRoot, SPICE, SPICE_COMMAND, time } from "./common.ts";
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
   const result = spawnSync(command, args, { env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
@@ -52,8 +52,7 @@ export function benchInstall(sets: string[], runs: number): void {
     const installArgs = ["install", "--no-deps", "--no-index", "--find-links", files, "-r", lock];
     const pipInstall = (extra: string[]) => () =>
       run(python, ["-m", "pip", "--python", venvPython, ...installArgs, ...extra], env);
-    const spiceInstall = () =>
-      run(process.execPath, [SPICE, "pip", ...installArgs, "--python", venvPython], env);
+    const spiceInstall = () => run(SPICE_COMMAND, ["pip", ...installArgs, "--python", venvPython], env);
     try {
       const pipDefault = time(runs, freshVenv, pipInstall([]));
       const pipNoCompile = time(runs, freshVenv, pipInstall(["--no-compile"]));
@@ -104,7 +103,7 @@ export function benchInstall(sets: string[], runs: number): void {
       const spiceList = time(
         runs,
         () => {},
-        () => run(process.execPath, [SPICE, "pip", "list", "--format", "json", "--python", venvPython], env),
+        () => run(SPICE_COMMAND, ["pip", "list", "--format", "json", "--python", venvPython], env),
       );
       const pipFreeze = time(
         runs,
@@ -114,7 +113,7 @@ export function benchInstall(sets: string[], runs: number): void {
       const spiceFreeze = time(
         runs,
         () => {},
-        () => run(process.execPath, [SPICE, "pip", "freeze", "--python", venvPython], env),
+        () => run(SPICE_COMMAND, ["pip", "freeze", "--python", venvPython], env),
       );
       const reinstall = () => {
         freshVenv();
@@ -124,7 +123,7 @@ export function benchInstall(sets: string[], runs: number): void {
         run(python, ["-m", "pip", "--python", venvPython, "uninstall", "-y", "-r", lock], env),
       );
       const spiceUninstall = time(runs, reinstall, () =>
-        run(process.execPath, [SPICE, "pip", "uninstall", "-y", "-r", lock, "--python", venvPython], env),
+        run(SPICE_COMMAND, ["pip", "uninstall", "-y", "-r", lock, "--python", venvPython], env),
       );
       const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
       const fmt = (seconds: number) => seconds.toFixed(3);
@@ -168,12 +167,12 @@ export function benchInstall(sets: string[], runs: number): void {
   try {
     const target = join(work, "v");
     const env = cleanEnv({ SPICE_CACHE_DIR: join(work, "cache") });
-    run(process.execPath, [SPICE, "venv", join(work, "warmup"), "--python", python], env);
+    run(SPICE_COMMAND, ["venv", join(work, "warmup"), "--python", python], env);
     const clear = () => rmSync(target, { recursive: true, force: true });
     const withPip = time(runs, clear, () => run(python, ["-m", "venv", target], env));
     const withoutPip = time(runs, clear, () => run(python, ["-m", "venv", "--without-pip", target], env));
     const spice = time(Math.max(runs, 5), clear, () =>
-      run(process.execPath, [SPICE, "venv", target, "--python", python], env),
+      run(SPICE_COMMAND, ["venv", target, "--python", python], env),
     );
     const node = time(
       Math.max(runs, 5),

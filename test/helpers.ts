@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const SPICE = fileURLToPath(new URL("../dist/spice.cjs", import.meta.url));
+/** The `spice` command as installed: the shell launcher in front of dist/spice.cjs. */
+export const LAUNCHER = fileURLToPath(new URL("../bin/spice", import.meta.url));
 
 /** The interpreter whose pip 23.2.1 the tests compare against. */
 export const PYTHON = join(
@@ -48,7 +50,7 @@ export function runSpice(
 /** runSpice without blocking the event loop: for tests that serve an index from this process. */
 export function runSpiceAsync(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string; launcher?: boolean } = {},
 ): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -60,7 +62,10 @@ export function runSpiceAsync(
     if (key.startsWith("PIP_") && key !== "PIP_CONFIG_FILE" && !(options.env && key in options.env))
       delete env[key];
   if (options.cacheDir) env.SPICE_CACHE_DIR = options.cacheDir;
-  return runAsync(process.execPath, [SPICE, ...args], { cwd: options.cwd, env });
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return options.launcher
+    ? runAsync(LAUNCHER, args, { cwd: options.cwd, env })
+    : runAsync(process.execPath, [SPICE, ...args], { cwd: options.cwd, env });
 }
 
 /** pip 23.2.1 (`PYTHON -m pip ARGS`), without the machine's configuration or a cache, without blocking. */

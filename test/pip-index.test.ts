@@ -392,6 +392,17 @@ describe("spice pip install from an index", () => {
         cacheDir: join(work.path, "cache-tls-3"),
       });
       assert.equal(skipped.status, 0, skipped.stderr);
+      // A CA in NODE_EXTRA_CA_CERTS is trusted too, whether bin/spice kept Node from loading it
+      // at start-up or Node loaded it.
+      const extra = { NODE_EXTRA_CA_CERTS: join(tls, "cert.pem"), SSL_CERT_FILE: undefined };
+      const viaLauncher = await runSpiceAsync(base, {
+        cacheDir: join(work.path, "cache-tls-4"),
+        env: extra,
+        launcher: true,
+      });
+      assert.equal(viaLauncher.status, 0, viaLauncher.stderr);
+      const direct = await runSpiceAsync(base, { cacheDir: join(work.path, "cache-tls-5"), env: extra });
+      assert.equal(direct.status, 0, direct.stderr);
     } finally {
       await new Promise((resolve) => front.close(resolve));
     }

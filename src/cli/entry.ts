@@ -17,6 +17,14 @@ declare const SPICE_VERSION: string;
 const fs = process.getBuiltinModule("node:fs");
 const path = process.getBuiltinModule("node:path");
 
+// bin/spice moves NODE_EXTRA_CA_CERTS aside so that Node does not load it while starting; it goes
+// back for the processes spice starts, and src/index/http.ts adds it to spice's own connections.
+const movedExtraCerts = process.env.SPICE_NODE_EXTRA_CA_CERTS;
+if (movedExtraCerts !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = movedExtraCerts;
+  delete process.env.SPICE_NODE_EXTRA_CA_CERTS;
+}
+
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   process.stdout.write(`spice ${SPICE_VERSION}\n`);

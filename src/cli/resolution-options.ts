@@ -254,6 +254,8 @@ export function openSources(
     offline: flag(args, "offline"),
     refresh: flag(args, "refresh"),
     ca: certFile ? readFileSync(certFile) : null,
+    extraCaFile: context.env.NODE_EXTRA_CA_CERTS ?? null,
+    warn: (message) => context.output.warn(message),
     trustedHosts: [...values(args, "trusted-host"), ...listOf(context.env.PIP_TRUSTED_HOST)],
     netrc: context.env.NETRC ?? undefined,
     connections: context.env.SPICE_HTTP_CONNECTIONS ? Number(context.env.SPICE_HTTP_CONNECTIONS) : undefined,

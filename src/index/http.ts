@@ -26,6 +26,7 @@ function loadUndici(): Promise<Undici> {
 
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
+import { nodeTls } from "../util/lazy-builtins.ts";
 import { redactUrl } from "../util/redact.ts";
 
 export interface HttpOptions {
@@ -41,6 +42,14 @@ export interface HttpOptions {
   netrc?: string | null;
   /** CA certificates (PEM) to trust instead of the system's. */
   ca?: Buffer | null;
+  /**
+   * A PEM file of certificates to trust besides Node's own roots, as NODE_EXTRA_CA_CERTS names
+   * one. Added here because bin/spice keeps Node from loading it at start-up; read only when a
+   * TLS connection is made.
+   */
+  extraCaFile?: string | null;
+  /** Where warnings go (an unreadable extra certificate file). */
+  warn?: (message: string) => void;
   /** Hosts (host or host:port) whose certificates are not verified, as pip's --trusted-host. */
   trustedHosts?: readonly string[];
 }
@@ -207,7 +216,7 @@ export class HttpClient {
         keepAliveTimeout: 10_000,
         connect: {
           timeout: this.options.timeoutMs ?? 15_000,
-          ...(this.options.ca ? { ca: this.options.ca } : {}),
+          ...this.trustedCertificates(),
           ...(insecure ? { rejectUnauthorized: false } : {}),
         },
       });
@@ -217,6 +226,24 @@ export class HttpClient {
     }
     this.agent ??= make();
     return this.agent;
+  }
+
+  /** The `ca` option for TLS connections: --cert's bundle, or Node's roots plus the extra file. */
+  private trustedCertificates(): { ca?: Buffer | Array<string | Buffer> } {
+    if (this.options.ca) return { ca: this.options.ca };
+    const extra = this.options.extraCaFile;
+    if (!extra) return {};
+    let pem: Buffer;
+    try {
+      pem = readFileSync(extra);
+    } catch (error) {
+      // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS.
+      this.options.warn?.(
+        `NODE_EXTRA_CA_CERTS names ${extra}, which cannot be read: ${(error as Error).message}`,
+      );
+      return {};
+    }
+    return { ca: [...nodeTls().rootCertificates, pem] };
   }
 
   private credentialsFor(url: URL): Credentials | null {

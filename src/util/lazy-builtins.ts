@@ -13,6 +13,7 @@ let childProcess: typeof import("node:child_process") | undefined;
 let http: typeof import("node:http") | undefined;
 let workerThreads: typeof import("node:worker_threads") | undefined;
 let tty: typeof import("node:tty") | undefined;
+let tls: typeof import("node:tls") | undefined;
 
 export function nodeCrypto(): typeof import("node:crypto") {
   crypto ??= require("node:crypto") as typeof import("node:crypto");
@@ -42,4 +43,9 @@ export function nodeWorkerThreads(): typeof import("node:worker_threads") {
 export function nodeTty(): typeof import("node:tty") {
   tty ??= require("node:tty") as typeof import("node:tty");
   return tty;
+}
+
+export function nodeTls(): typeof import("node:tls") {
+  tls ??= require("node:tls") as typeof import("node:tls");
+  return tls;
 }
