@@ -102,7 +102,24 @@ before(async () => {
   index = await startIndexServer({ directory: main });
   other = await startIndexServer({ directory: second });
   broken = createServer((request, response) => {
-    if (request.url?.includes("json")) {
+    if (request.url?.includes("hostile")) {
+      // A digest that would climb out of the cache if it named a path.
+      response.writeHead(200, { "content-type": "application/vnd.pypi.simple.v1+json" });
+      response.end(
+        JSON.stringify({
+          meta: { "api-version": "1.0" },
+          name: "lib",
+          files: [
+            {
+              filename: "lib-1.0-py3-none-any.whl",
+              url: "/files/lib-1.0-py3-none-any.whl",
+              hashes: { sha256: "../escaped" },
+              "core-metadata": { sha256: "../escaped" },
+            },
+          ],
+        }),
+      );
+    } else if (request.url?.includes("json")) {
       response.writeHead(200, { "content-type": "application/vnd.pypi.simple.v1+json" });
       response.end('{"meta": {"api-version": "1.0"}, "files": [{"filename": 3');
     } else {
@@ -431,7 +448,7 @@ describe("spice pip install from an index", () => {
 
   it("refuses a malformed index page clearly, changing nothing", async () => {
     const env = venv();
-    for (const path of ["/json/", "/html/"]) {
+    for (const path of ["/json/", "/html/", "/hostile/"]) {
       const result = await runSpiceAsync(
         ["pip", "install", "--python", env.python, "-i", `${brokenUrl}${path}`, "lib"],
         { cacheDir: join(work.path, "cache-broken") },
@@ -441,6 +458,8 @@ describe("spice pip install from an index", () => {
       assert.doesNotMatch(result.stderr, /internal error|at .*\.ts:\d+/);
     }
     assert.deepEqual(readdirSync(env.site), []);
+    assert.equal(existsSync(join(work.path, "escaped")), false);
+    assert.equal(existsSync(join(work.path, "escaped.metadata")), false);
   });
 
   it("reads the index from pip's configuration, and says where it came from", async () => {

@@ -3,7 +3,7 @@
 // processes sharing a cache never see a partial entry.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 
@@ -21,15 +21,31 @@ export const BUCKETS = {
   code: "code-v1",
 } as const;
 
-export class Cache {
-  constructor(readonly root: string) {}
+// A key names one directory level: no separators, no `.` or `..`, whatever a page or file said.
+const SAFE_KEY = /^[0-9A-Za-z_-][0-9A-Za-z._-]*$/;
 
-  bucket(name: string): string {
-    return join(this.root, name);
+export class Cache {
+  readonly root: string;
+  /** Bucket paths, joined once: resolutions ask for hundreds of entries. */
+  private readonly buckets = new Map<string, string>();
+
+  constructor(root: string) {
+    this.root = resolve(root);
   }
 
+  bucket(name: string): string {
+    let path = this.buckets.get(name);
+    if (path === undefined) {
+      path = join(this.root, name);
+      this.buckets.set(name, path);
+    }
+    return path;
+  }
+
+  /** `bucket/ab/abcdef...`; the key must be one safe path component. */
   entryPath(bucket: string, key: string): string {
-    return join(this.bucket(bucket), key.slice(0, 2), key);
+    if (!SAFE_KEY.test(key)) throw new Error(`spice cache: refusing the key ${JSON.stringify(key)}`);
+    return `${this.bucket(bucket)}${sep}${key.slice(0, 2)}${sep}${key}`;
   }
 
   /**

@@ -131,6 +131,15 @@ function localWheelMetadata(file: IndexFile, path: string): string {
   }
 }
 
+/** A file name from an index, checked to be one path component before anything is saved under it. */
+function safeFileName(filename: string): string {
+  if (filename === "" || filename === "." || filename === ".." || /[/\\\0]/.test(filename))
+    throw new SpiceError("E_INDEX", `The index names a file '${filename}', which is not a plain file name`, {
+      hint: "The index is broken or hostile: nothing was saved from it",
+    });
+  return filename;
+}
+
 export class FileFetcher {
   private readonly downloads = new Map<string, Promise<FetchedArchive>>();
   /** Metadata read by ranges, in flight or done, by URL. */
@@ -160,7 +169,7 @@ export class FileFetcher {
       file.hashes.sha256 ||
       (file.url.startsWith("file:") ? this.cache.knownArchiveDigest(fileURLToPath(file.url)) : null);
     if (!digest) return null;
-    return join(this.cache.bucket(METADATA_BUCKET), digest.slice(0, 2), `${digest}.metadata`);
+    return `${this.cache.entryPath(METADATA_BUCKET, digest)}.metadata`;
   }
 
   async metadata(file: IndexFile): Promise<string> {
@@ -310,7 +319,7 @@ export class FileFetcher {
   cachedPath(file: IndexFile): string | null {
     const digest = file.hashes.sha256;
     if (this.cache === null || !digest) return null;
-    return join(this.cache.entryPath(ARCHIVES_BUCKET, digest), file.filename);
+    return join(this.cache.entryPath(ARCHIVES_BUCKET, digest), safeFileName(file.filename));
   }
 
   private async fetchArchive(file: IndexFile): Promise<FetchedArchive> {
@@ -383,8 +392,8 @@ export class FileFetcher {
       }
       const final =
         this.cache === null
-          ? join(this.scratch, file.filename)
-          : join(this.cache.entryPath(ARCHIVES_BUCKET, sha256), file.filename);
+          ? join(this.scratch, safeFileName(file.filename))
+          : join(this.cache.entryPath(ARCHIVES_BUCKET, sha256), safeFileName(file.filename));
       mkdirSync(dirname(final), { recursive: true });
       renameSync(partial, final);
       kept = true;

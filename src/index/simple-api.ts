@@ -142,7 +142,13 @@ export function parseJsonPage(text: string, pageUrl: string, name: string): Proj
     for (const [algorithm, digest] of Object.entries(
       file.hashes === undefined ? {} : asObject(file.hashes, `files[${index}].hashes`),
     )) {
-      if (typeof digest === "string") hashes[algorithm] = digest.toLowerCase();
+      if (typeof digest !== "string") continue;
+      // A digest names cache paths: anything but hex is a broken (or hostile) page.
+      if (!/^[0-9a-fA-F]+$/.test(digest))
+        throw new InvalidIndexPage(
+          `files[${index}] of ${name} has a ${algorithm} hash that is not hexadecimal`,
+        );
+      hashes[algorithm] = digest.toLowerCase();
     }
     const yanked =
       file.yanked === undefined || file.yanked === false
