@@ -3,7 +3,7 @@
 // confusion between two indexes, malformed index pages and pip's configuration.
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
 import { sha256Hex } from "../src/util/hash.ts";
-import { runPipAsync, runSpice, runSpiceAsync, temporaryDirectory } from "./helpers.ts";
+import { runPipAsync, runSpice, runSpiceAsync, SPICE, temporaryDirectory } from "./helpers.ts";
 import { buildSdist, buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const work = temporaryDirectory("spice-pip-index-");
@@ -245,6 +245,39 @@ describe("spice pip install from an index", () => {
     assert.deepEqual(byName(parsed.install), byName(expected.install));
     assert.deepEqual(parsed.environment, expected.environment);
     assert.equal(parsed.pip_version, expected.pip_version);
+  });
+
+  it("draws download bars on a terminal, and nothing when piped", async () => {
+    const env = venv();
+    const args = ["pip", "install", "--python", env.python, "-i", index.url, "app"];
+    // `script` runs spice on a pseudo-terminal and copies what it draws to its own stdout.
+    const quoted = [process.execPath, SPICE, ...args].map((arg) => `'${arg}'`).join(" ");
+    const onTerminal = await new Promise<{ status: number | null; output: string }>((resolve) => {
+      const environment: NodeJS.ProcessEnv = {};
+      for (const [key, value] of Object.entries(process.env))
+        if (!key.startsWith("PIP_")) environment[key] = value;
+      Object.assign(environment, {
+        PIP_CONFIG_FILE: "/dev/null",
+        SPICE_CACHE_DIR: join(work.path, "cache-tty"),
+      });
+      const child = spawn("script", ["-qec", quoted, "/dev/null"], { env: environment });
+      let output = "";
+      child.stdout.on("data", (chunk) => {
+        output += chunk;
+      });
+      child.on("close", (status) => resolve({ status, output }));
+    });
+    assert.equal(onTerminal.status, 0, onTerminal.output);
+    assert.match(onTerminal.output, /Downloading \d\/\d files \[[#.]{20}\]/);
+    assert.match(onTerminal.output, / {2}\[[#. ]{20}\] +\S+ app-1\.0-py3-none-any\.whl/);
+    assert.match(onTerminal.output, /\+ app==1\.0/);
+    const piped = await runSpiceAsync(["pip", "uninstall", "-y", "--python", env.python, "app", "lib"], {
+      cacheDir,
+    });
+    assert.equal(piped.status, 0, piped.stderr);
+    const again = await runSpiceAsync(args, { cacheDir: join(work.path, "cache-pipe") });
+    assert.equal(again.status, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /Downloading|\x1b/);
   });
 
   it("checks hashes: a wrong --hash installs nothing, and hash-checking mode needs pins", async () => {

@@ -1,13 +1,50 @@
-// Download progress on a terminal: one line, rewritten in place, with files and bytes done overall
-// and the share of the file being received.
-// Nothing when stderr is not a terminal or with --quiet, so piped output stays clean.
+// Download progress on a terminal: an overall bar (files and bytes) and a bar for each file being
+// received, redrawn in place at most every 80 ms. Nothing when stderr is not a terminal or with
+// --quiet, so piped output stays clean.
 
 import type { FetchProgress } from "../index/file-fetcher.ts";
 import type { IndexFile } from "../index/simple-api.ts";
 import { isTerminal, type Output } from "./output.ts";
 
+/** Files shown with a bar of their own; the rest are counted in a last line. */
+const FILE_LINES = 4;
+const BAR_WIDTH = 20;
+
 function megabytes(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+/** `[#####.....]` for a share between 0 and 1, or a blank bar when the total is unknown. */
+export function bar(share: number | null): string {
+  if (share === null) return `[${" ".repeat(BAR_WIDTH)}]`;
+  const filled = Math.round(Math.min(1, Math.max(0, share)) * BAR_WIDTH);
+  return `[${"#".repeat(filled)}${".".repeat(BAR_WIDTH - filled)}]`;
+}
+
+/** The lines of the display, each cut to `columns`: overall first, then the files in flight. */
+export function progressLines(
+  state: {
+    finished: number;
+    started: number;
+    bytes: number;
+    expected: number;
+    received: ReadonlyMap<IndexFile, number>;
+  },
+  columns: number,
+): string[] {
+  const { finished, started, bytes, expected, received } = state;
+  const overall =
+    expected > 0
+      ? `${bar(bytes / expected)} ${megabytes(bytes)} of ${megabytes(expected)}`
+      : `${bar(started > 0 ? finished / started : null)} ${megabytes(bytes)}`;
+  const lines = [`Downloading ${finished}/${started} files ${overall}`];
+  const files = [...received];
+  for (const [file, done] of files.slice(0, FILE_LINES)) {
+    const detail = file.size ? `${Math.min(100, Math.floor((done / file.size) * 100))}%` : megabytes(done);
+    lines.push(`  ${bar(file.size ? done / file.size : null)} ${detail.padStart(4)} ${file.filename}`);
+  }
+  if (files.length > FILE_LINES) lines.push(`  and ${files.length - FILE_LINES} more`);
+  return lines.map((line) => line.slice(0, Math.max(1, columns - 1)));
 }
 
 /**
@@ -16,55 +53,40 @@ function megabytes(bytes: number): string {
  */
 export function downloadProgress(output: Output): (FetchProgress & { done(): void }) | null {
   if (output.settings.quiet || !isTerminal(2)) return null;
-  let started = 0;
-  let finished = 0;
-  let bytes = 0;
-  let expected = 0;
-  let current: IndexFile | null = null;
-  /** Bytes received per file in flight. */
-  const received = new Map<IndexFile, number>();
+  const state = { finished: 0, started: 0, bytes: 0, expected: 0, received: new Map<IndexFile, number>() };
   let lastDraw = 0;
-  let drawn = false;
+  /** Lines on screen; the cursor sits at the end of the last one. */
+  let drawnLines = 0;
+  const toTop = () => (drawnLines > 1 ? `\r\x1b[${drawnLines - 1}A` : "\r");
   const draw = (force = false) => {
     const now = Date.now();
     if (!force && now - lastDraw < 80) return;
     lastDraw = now;
-    const total = expected > 0 ? ` of ${megabytes(expected)}` : "";
-    let file = "";
-    if (current !== null) {
-      const done = received.get(current) ?? 0;
-      const percent = current.size
-        ? ` ${Math.min(100, Math.floor((done / current.size) * 100))}%`
-        : ` ${megabytes(done)}`;
-      file = `  ${current.filename}${percent}`;
-    }
-    const line = `Downloading ${finished}/${started} files, ${megabytes(bytes)}${total}${file}`;
-    process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 80) - 1)}`);
-    drawn = true;
+    // A terminal that reports no width (0, as some pseudo-terminals do) gets 80 columns.
+    const lines = progressLines(state, process.stderr.columns || 80);
+    process.stderr.write(`${toTop()}\x1b[J${lines.join("\n")}`);
+    drawnLines = lines.length;
   };
   const clear = () => {
-    if (drawn) process.stderr.write("\r\x1b[2K");
-    drawn = false;
+    if (drawnLines > 0) process.stderr.write(`${toTop()}\x1b[J`);
+    drawnLines = 0;
   };
   output.clearLiveLine = clear;
   return {
     start(file: IndexFile) {
-      started++;
-      expected += file.size ?? 0;
-      current = file;
-      received.set(file, 0);
+      state.started++;
+      state.expected += file.size ?? 0;
+      state.received.set(file, 0);
       draw();
     },
     advance(file: IndexFile, count: number) {
-      bytes += count;
-      received.set(file, (received.get(file) ?? 0) + count);
-      current = file;
+      state.bytes += count;
+      state.received.set(file, (state.received.get(file) ?? 0) + count);
       draw();
     },
     finish(file: IndexFile) {
-      finished++;
-      received.delete(file);
-      if (current === file) current = received.keys().next().value ?? null;
+      state.finished++;
+      state.received.delete(file);
       draw();
     },
     done() {
