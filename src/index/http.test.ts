@@ -103,6 +103,35 @@ describe("the index HTTP client", () => {
     await offline.close();
   });
 
+  it("keeps what was derived from a cached page until the page changes", async () => {
+    let version = "v1";
+    const base = await serve("127.0.0.1", (request, response) => {
+      if (request.headers["if-none-match"] === `"${version}"`) {
+        response.writeHead(304);
+        return void response.end();
+      }
+      response.writeHead(200, { etag: `"${version}"`, "content-type": "text/html" });
+      response.end(`page ${version}`);
+    });
+    const url = `${base}/simple/derived/`;
+    const client = new HttpClient({ cacheDirectory: join(work, "derived-cache") });
+    const first = await client.get(url);
+    assert.equal(first.derived, undefined);
+    client.rememberDerived(first, { parsed: "page v1" });
+    // Revalidated (304): the body is the same, so is what was derived from it.
+    const again = await client.get(url);
+    assert.equal(again.body.toString(), "page v1");
+    assert.deepEqual(again.derived, { parsed: "page v1" });
+    // A new body drops it; remembering against an entry that has since changed does nothing.
+    version = "v2";
+    const changed = await client.get(url);
+    assert.equal(changed.body.toString(), "page v2");
+    assert.equal(changed.derived, undefined);
+    client.rememberDerived(again, { parsed: "page v1" });
+    assert.equal((await client.get(url)).derived, undefined);
+    await client.close();
+  });
+
   it("never prints credentials", async () => {
     assert.equal(
       redactUrl("https://user:hunter2@index.example/simple/"),

@@ -67,6 +67,10 @@ export interface HttpResponse {
   headers: Record<string, string>;
   body: Buffer;
   fromCache: boolean;
+  /** Where the page cache keeps this response, when it does (see `rememberDerived`). */
+  cached?: { file: string; storedAt: number };
+  /** What a caller derived from this very body on an earlier run (a parsed page), if anything. */
+  derived?: unknown;
 }
 
 interface CachedResponse {
@@ -75,6 +79,7 @@ interface CachedResponse {
   headers: Record<string, string>;
   storedAt: number;
   body: Buffer;
+  derived?: unknown;
 }
 
 // A cached response is one file: a JSON line (URL, status, headers, time stored), then the body
@@ -113,8 +118,16 @@ function writeCachedResponse(path: string, entry: CachedResponse): void {
   }
 }
 
-function fromCache(entry: CachedResponse): HttpResponse {
-  return { url: entry.url, status: entry.status, headers: entry.headers, body: entry.body, fromCache: true };
+function fromCache(entry: CachedResponse, file: string | null): HttpResponse {
+  return {
+    url: entry.url,
+    status: entry.status,
+    headers: entry.headers,
+    body: entry.body,
+    fromCache: true,
+    ...(file === null ? {} : { cached: { file, storedAt: entry.storedAt } }),
+    ...(entry.derived === undefined ? {} : { derived: entry.derived }),
+  };
 }
 
 /** The cache file of a URL and the kind of answer asked for (a page, or anything). */
@@ -266,7 +279,7 @@ export class HttpClient {
     const cached = cacheFile === null ? null : readCachedResponse(cacheFile);
     if (cached !== null && !this.options.refresh) {
       if (this.options.offline || Date.now() - cached.storedAt < freshnessSeconds(cached.headers) * 1000)
-        return fromCache(cached);
+        return fromCache(cached, cacheFile);
     }
     if (this.options.offline) {
       throw new SpiceError(
@@ -286,19 +299,34 @@ export class HttpClient {
       // A 304 carries the validators and freshness that now apply (RFC 9111 section 4.3.4).
       for (const name of ["date", "cache-control", "expires", "etag", "last-modified"])
         if (response.headers[name] !== undefined) cached.headers[name] = response.headers[name];
+      // The body is unchanged, so what was derived from it still holds.
       if (cacheFile) writeCachedResponse(cacheFile, cached);
-      return fromCache(cached);
+      return fromCache(cached, cacheFile);
     }
     if (cacheFile !== null && response.status === 200 && maxAge(response.headers["cache-control"]) !== 0) {
+      const storedAt = Date.now();
       writeCachedResponse(cacheFile, {
         url: response.url,
         status: 200,
         headers: response.headers,
-        storedAt: Date.now(),
+        storedAt,
         body: response.body,
       });
+      return { ...response, cached: { file: cacheFile, storedAt } };
     }
     return response;
+  }
+
+  /**
+   * Keeps `derived` (JSON) beside a cached response, for the next run to use instead of deriving
+   * it from the body again: parsing an index page costs more than reading it. Kept only while the
+   * entry is the one the response came from; a new body drops it.
+   */
+  rememberDerived(response: HttpResponse, derived: unknown): void {
+    if (response.cached === undefined) return;
+    const entry = readCachedResponse(response.cached.file);
+    if (entry === null || entry.storedAt !== response.cached.storedAt) return;
+    writeCachedResponse(response.cached.file, { ...entry, derived });
   }
 
   /** One request with retries and redirects; credentials go only to the host they belong to. */

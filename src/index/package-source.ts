@@ -59,6 +59,15 @@ function localFile(path: string, source: string): SourcedFile {
   };
 }
 
+// A parsed project page kept beside the cached page (HttpClient.rememberDerived).
+const PARSED_PAGE_FORMAT = "spice-page-files-1";
+
+function derivedFiles(derived: unknown): IndexFile[] | null {
+  if (typeof derived !== "object" || derived === null) return null;
+  const { format, files } = derived as { format?: unknown; files?: unknown };
+  return format === PARSED_PAGE_FORMAT && Array.isArray(files) ? (files as IndexFile[]) : null;
+}
+
 export class PackageSource {
   private readonly findLinksCache = new Map<string, SourcedFile[]>();
   /** Each find-links location's files by project, built once (a directory may hold thousands). */
@@ -128,12 +137,17 @@ export class PackageSource {
       });
     }
     try {
-      return parseProjectPage(
-        response.body.toString("utf8"),
-        response.headers["content-type"] ?? "",
-        response.url,
-        name,
-      ).files.map((file) => ({ ...file, source }));
+      let files = derivedFiles(response.derived);
+      if (files === null) {
+        files = parseProjectPage(
+          response.body.toString("utf8"),
+          response.headers["content-type"] ?? "",
+          response.url,
+          name,
+        ).files;
+        this.http.rememberDerived(response, { format: PARSED_PAGE_FORMAT, files });
+      }
+      return files.map((file) => ({ ...file, source }));
     } catch (error) {
       if (error instanceof InvalidIndexPage) {
         throw new SpiceError("E_INDEX_PAGE", `The index page ${redactUrl(pageUrl)} is malformed`, {
