@@ -171,4 +171,51 @@ describe("core metadata", () => {
       assert.equal(JSON.stringify(metadataToJson(text, false)), JSON.stringify(expected[index][1]), text);
     });
   });
+
+  it("picks out selected headers exactly as the full walk does, on any document", () => {
+    const only = new Set(["name", "version", "requires-dist", "summary", "provides-extra"]);
+    const fields = ["name", "version", "requires_dist", "summary", "provides_extra"] as const;
+    const agree = (text: string) => {
+      const selected = parseMetadataEmail(text, only).raw;
+      const full = parseMetadataEmail(text).raw;
+      for (const field of fields)
+        assert.deepEqual(selected[field], full[field], `${field} of ${JSON.stringify(text)}`);
+    };
+    for (const text of [
+      document,
+      "Name: a\nrequires-dist: x\nREQUIRES-DIST: y\n  folded\n\tagain\nVersion: 1\n\nbody\nName: not a header\n",
+      " orphan\nName: a\nVersion:\n\n",
+      "From someone\nName: a\n\n",
+      "Name: a\nSummary: one\u2028Name: b\n\n",
+      "Name: a\r\nVersion: 1\r\n\r\n",
+      "Name: a\nVersion: 1",
+      "Name: a\nnot a header\nVersion: 2\n\n",
+      "Name:   spaced  \nSummary:\t tabbed\n   \n\n",
+    ])
+      agree(text);
+    // And on random documents: lines of headers (wanted or not, any case), continuations, blank
+    // lines, envelope lines and stray text, with the odd \r or U+2028.
+    const names = ["Name", "version", "Requires-Dist", "SUMMARY", "Provides-Extra", "Classifier", "X-Odd"];
+    const values = ["", " a", "\tb c", "  d:e ", " x y", " 1.0", " f\u2028Name: g", " h\r"];
+    let seed = 7;
+    const next = (limit: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return (seed >>> 16) % limit;
+    };
+    for (let round = 0; round < 3000; round++) {
+      const lines: string[] = [];
+      const count = next(12);
+      for (let index = 0; index < count; index++) {
+        const kind = next(20);
+        if (kind < 14)
+          lines.push(`${names[next(names.length)]}:${values[next(20) < 2 ? 6 + next(2) : next(6)]}`);
+        else if (kind < 17) lines.push(`${next(2) ? " " : "\t"}continued${values[next(6)]}`);
+        else if (kind < 19) lines.push("");
+        else if (kind === 19 && next(2)) lines.push("From somebody");
+        else lines.push("stray text");
+      }
+      const text = lines.join(next(8) === 0 ? "\r\n" : "\n") + (next(3) ? "\n\nbody\n" : "");
+      agree(text);
+    }
+  });
 });

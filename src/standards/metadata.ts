@@ -338,6 +338,40 @@ export function firstEmailHeader(text: string, name: string): string | null {
   return found;
 }
 
+// The usual METADATA: `Name: value` lines and indented continuations, no \r, then a blank line.
+// Checked in one native match, so that the few headers an installer reads can be picked out by
+// a regex instead of walking every Classifier line in JavaScript.
+const SIMPLE_HEADER_BLOCK = /^(?:[\x21-\x39\x3b-\x7e]+:[^\n]*\n|[ \t][^\n]*\n)*\n/;
+const selectedHeaderPatterns = new WeakMap<ReadonlySet<string>, RegExp>();
+
+/**
+ * The values of the headers named in `only` (lower case), by name in order of appearance, as the
+ * full email walk would find them; null when the document is not of the usual shape.
+ */
+function selectedSimpleHeaders(text: string, only: ReadonlySet<string>): Map<string, string[]> | null {
+  if (text.includes("\r")) return null;
+  const block = SIMPLE_HEADER_BLOCK.exec(text);
+  // A JavaScript `^` also starts a line after U+2028 and U+2029, which Python's parser does not.
+  if (block === null || /[\u2028\u2029]/.test(block[0])) return null;
+  let pattern = selectedHeaderPatterns.get(only);
+  if (pattern === undefined) {
+    const names = [...only].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+    // A value runs on over continuation lines; leading blanks after the colon are not part of it.
+    pattern = new RegExp(`^(${names}):[ \\t]*([^\\n]*(?:\\n[ \\t][^\\n]*)*)`, "gim");
+    selectedHeaderPatterns.set(only, pattern);
+  }
+  const headers = block[0];
+  const found = new Map<string, string[]>();
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(headers); match !== null; match = pattern.exec(headers)) {
+    const name = match[1].toLowerCase();
+    const values = found.get(name);
+    if (values) values.push(match[2]);
+    else found.set(name, [match[2]]);
+  }
+  return found;
+}
+
 /**
  * packaging's `parse_email`. With `only` (lower-case header names), every other header and the
  * body are left out: an installer reading a few fields need not convert all of them.
@@ -348,16 +382,21 @@ export function parseMetadataEmail(
 ): { raw: RawMetadata; unparsed: UnparsedMetadata } {
   const raw: RawMetadata = {};
   const unparsed: UnparsedMetadata = {};
-  const byName = new Map<string, string[]>();
-  const scanned = scanEmailHeaders(text, (name, value) => {
-    const lower = name.toLowerCase();
-    if (only !== undefined && !only.has(lower)) return false;
-    const values = byName.get(lower);
-    if (values) values.push(value);
-    else byName.set(lower, [value]);
-    return false;
-  }) as { bodyStart: number; pushedBack: string };
-  const body = only === undefined ? scanned.pushedBack + text.slice(scanned.bodyStart) : "";
+  let byName = only === undefined ? null : selectedSimpleHeaders(text, only);
+  let body = "";
+  if (byName === null) {
+    const found = new Map<string, string[]>();
+    const scanned = scanEmailHeaders(text, (name, value) => {
+      const lower = name.toLowerCase();
+      if (only !== undefined && !only.has(lower)) return false;
+      const values = found.get(lower);
+      if (values) values.push(value);
+      else found.set(lower, [value]);
+      return false;
+    }) as { bodyStart: number; pushedBack: string };
+    if (only === undefined) body = scanned.pushedBack + text.slice(scanned.bodyStart);
+    byName = found;
+  }
   for (const [name, values] of byName) {
     const rawName = EMAIL_TO_RAW[name];
     if (rawName === undefined) unparsed[name] = values;
