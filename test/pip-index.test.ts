@@ -102,7 +102,18 @@ before(async () => {
   index = await startIndexServer({ directory: main });
   other = await startIndexServer({ directory: second });
   broken = createServer((request, response) => {
-    if (request.url?.includes("hostile")) {
+    if (request.url?.startsWith("/inconsistent/")) {
+      // PEP 658 metadata that names another version than its file.
+      if (request.url.endsWith(".metadata")) {
+        response.writeHead(200, { "content-type": "text/plain" });
+        response.end("Metadata-Version: 2.1\nName: lib\nVersion: 9.9\n\n");
+      } else {
+        response.writeHead(200, { "content-type": "text/html" });
+        response.end(
+          '<a href="files/lib-1.0-py3-none-any.whl" data-core-metadata="true">lib-1.0-py3-none-any.whl</a>',
+        );
+      }
+    } else if (request.url?.includes("hostile")) {
       // A digest that would climb out of the cache if it named a path.
       response.writeHead(200, { "content-type": "application/vnd.pypi.simple.v1+json" });
       response.end(
@@ -491,6 +502,15 @@ describe("spice pip install from an index", () => {
       assert.doesNotMatch(result.stderr, /internal error|at .*\.ts:\d+/);
     }
     assert.deepEqual(readdirSync(env.site), []);
+    const inconsistent = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", `${brokenUrl}/inconsistent/`, "lib"],
+      { cacheDir: join(work.path, "cache-broken") },
+    );
+    assert.equal(inconsistent.status, 1, inconsistent.stderr);
+    assert.match(
+      inconsistent.stderr,
+      /error: The metadata of lib-1\.0-py3-none-any\.whl says version 9\.9, not 1\.0/,
+    );
     assert.equal(existsSync(join(work.path, "escaped")), false);
     assert.equal(existsSync(join(work.path, "escaped.metadata")), false);
   });

@@ -11,7 +11,7 @@ import { type CoreMetadata, readCoreMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import type { Requirement } from "../standards/requirement.ts";
 import { tagRanks } from "../standards/tags.ts";
-import type { Version } from "../standards/version.ts";
+import { compareVersions, type Version } from "../standards/version.ts";
 import { SpiceError } from "../util/error.ts";
 import {
   type Candidate,
@@ -226,6 +226,14 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         const core = readCoreMetadata(text);
         if (canonicalizeName(core.name) !== name) {
           throw new SpiceError("E_METADATA", `${file.filename} says it is ${core.name}, not ${name}`);
+        }
+        // As pip does (MetadataInconsistent): metadata served beside a file must be that file's.
+        if (compareVersions(core.version, candidate.version) !== 0) {
+          throw new SpiceError(
+            "E_METADATA",
+            `The metadata of ${file.filename} says version ${core.version}, not ${candidate.version}`,
+            { hint: "The index serves metadata that does not match its files; report it to its operator" },
+          );
         }
         return core;
       });
