@@ -119,6 +119,53 @@ describe("crash safety", () => {
     assert.equal(installedState(site), null);
   });
 
+  it("leaves the environment as it was or as synced when a sync is killed", async () => {
+    const wheels = join(work.path, "wheels-sync");
+    mkdirSync(wheels, { recursive: true });
+    const v1 = buildWheel(wheels, bigPackage("1.0", 1200));
+    buildWheel(wheels, bigPackage("2.0", 1200));
+    const extraFiles: Record<string, string> = {};
+    for (let i = 0; i < 2400; i++) extraFiles[`extra/mod_${i}.py`] = `VALUE = ${i}\n`;
+    const extra = buildWheel(wheels, { name: "extra", version: "1.0", files: extraFiles });
+    const env = join(work.path, "env-sync");
+    assert.equal(runSpice(["venv", env, "--python", "3.11"], { cacheDir }).status, 0);
+    const python = join(env, "bin", "python");
+    const site = join(env, "lib", "python3.11", "site-packages");
+    const pins = join(work.path, "sync-pins.txt");
+    writeFileSync(pins, "big==2.0\n");
+    /** Whether extra is installed, after checking that its files are all there or all gone. */
+    const extraPresent = () => {
+      const present = existsSync(join(site, "extra-1.0.dist-info"));
+      const files = existsSync(join(site, "extra")) ? readdirSync(join(site, "extra")).length : 0;
+      assert.equal(files, present ? 2400 : 0, "extra is half there");
+      return present;
+    };
+    const states = new Set<string>();
+    for (let round = 0; round < 10; round++) {
+      if (installedState(site) !== "1.0" || !extraPresent()) {
+        const reset = runSpice(["pip", "install", "--python", python, v1, extra], { cacheDir });
+        assert.equal(reset.status, 0, reset.stderr);
+      }
+      await killedInstall(
+        ["pip", "sync", "--python", python, "--no-index", "-f", wheels, pins],
+        // Spread over a whole sync (about 0.3 s here), its removals at the end included.
+        60 + Math.floor(Math.random() * 300),
+      );
+      const listed = runSpice(["pip", "list", "--format", "json", "--python", python], { cacheDir });
+      assert.equal(listed.status, 0, listed.stderr);
+      // One transaction: the old set or the new one, never an upgraded big beside a kept extra.
+      const state = `${installedState(site)} ${extraPresent() ? "with" : "without"} extra`;
+      assert.ok(["1.0 with extra", "2.0 without extra"].includes(state), state);
+      states.add(state);
+      assert.equal(existsSync(join(site, ".spice-journal.json")), false);
+    }
+    const final = runSpice(["pip", "sync", "--python", python, "--no-index", "-f", wheels, pins], {
+      cacheDir,
+    });
+    assert.equal(final.status, 0, final.stderr);
+    assert.equal(`${installedState(site)} ${extraPresent()}`, "2.0 false");
+  });
+
   it("serializes two installs into one environment and shares one cache safely", async () => {
     const wheels = join(work.path, "wheels-concurrent");
     mkdirSync(wheels);

@@ -45,6 +45,8 @@ export interface InstallOptions {
   relocatableScripts?: boolean;
   /** Called with the reason when the link mode falls back. */
   onLinkModeFallback?: (message: string) => void;
+  /** Distributions to remove in the same transaction (`spice pip sync`'s extraneous ones). */
+  remove?: readonly InstalledDistribution[];
 }
 
 export interface InstallResult {
@@ -383,6 +385,13 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
         if (!newPaths.has(path)) removals.push(path);
       }
     }
+    for (const extra of options.remove ?? []) {
+      if (replaced.includes(extra)) continue;
+      replaced.push(extra);
+      for (const path of recordedFiles(extra, environment.scheme.scripts)) {
+        if (!newPaths.has(path)) removals.push(path);
+      }
+    }
     // A file can only be overwritten where its directory already exists: check existence per
     // directory first, then per file only inside existing ones (a fresh venv needs almost none).
     const overwritten = new Set<string>();
@@ -467,6 +476,22 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
   }
 }
 
+/** The files a distribution's RECORD lists; one without RECORD cannot be removed safely. */
+function recordedFiles(distribution: InstalledDistribution, scripts: string): string[] {
+  const files = distributionFiles(distribution, scripts);
+  if (files === null) {
+    throw new SpiceError(
+      "E_NO_RECORD",
+      `Cannot uninstall ${distribution.name} ${distribution.displayVersion}: it has no RECORD file`,
+      {
+        cause: `${distribution.path} does not list the files it installed`,
+        hint: `It was installed by a tool that keeps no record (${distribution.installer || "unknown installer"}); remove its files by hand, or reinstall it with spice to take it over`,
+      },
+    );
+  }
+  return files;
+}
+
 /** Uninstalls distributions (RECORD-driven) in one transaction. */
 export function uninstallDistributions(
   environment: Environment,
@@ -475,20 +500,8 @@ export function uninstallDistributions(
   const transaction = new Transaction(environment.scheme.purelib, `The environment at ${environment.root}`);
   try {
     const removals: Array<[InstalledDistribution, string[]]> = [];
-    for (const distribution of distributions) {
-      const files = distributionFiles(distribution, environment.scheme.scripts);
-      if (files === null) {
-        throw new SpiceError(
-          "E_NO_RECORD",
-          `Cannot uninstall ${distribution.name} ${distribution.displayVersion}: it has no RECORD file`,
-          {
-            cause: `${distribution.path} does not list the files it installed`,
-            hint: `It was installed by a tool that keeps no record (${distribution.installer || "unknown installer"}); remove its files by hand, or reinstall it with spice to take it over`,
-          },
-        );
-      }
-      removals.push([distribution, files]);
-    }
+    for (const distribution of distributions)
+      removals.push([distribution, recordedFiles(distribution, environment.scheme.scripts)]);
     for (const [, files] of removals) for (const path of files) transaction.planRemoval(path);
     transaction.begin([], []);
     transaction.moveAside();

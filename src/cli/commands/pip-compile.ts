@@ -331,10 +331,19 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       scratch: "",
       context,
     });
+    // One transaction: an interrupted sync leaves the environment as it was, not half synced.
     if (plan.install.length > 0) {
-      applyInstall(environment, plan.install, prepared, args, context, started, value(args, "link-mode"));
-    }
-    if (extraneous.length > 0) {
+      applyInstall(
+        environment,
+        plan.install,
+        prepared,
+        args,
+        context,
+        started,
+        value(args, "link-mode"),
+        extraneous,
+      );
+    } else {
       const removed = uninstallDistributions(environment, extraneous);
       context.output.info(`Uninstalled ${plural(removed.length, "package")} in ${elapsed(started)}`);
       printChanges(removed, [], context);

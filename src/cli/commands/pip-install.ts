@@ -411,6 +411,7 @@ export function applyInstall(
   context: CommandContext,
   started: number,
   linkMode: string | undefined,
+  remove: readonly InstalledDistribution[] = [],
 ): number {
   const items: InstallItem[] = packages.map((resolved) => {
     const { wheel, sha256 } = prepared.get(resolved.name)!;
@@ -424,6 +425,7 @@ export function applyInstall(
     relocatableScripts:
       environment.kind === "venv" && readPyvenvCfg(environment.root)?.get("relocatable") === "true",
     onLinkModeFallback: (message) => context.output.verbose(message),
+    remove,
   });
   if (result.recovered) context.output.warn("rolled back an install that was interrupted earlier");
   context.output.verbose(`link mode: ${result.linkMode}`);
