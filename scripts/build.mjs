@@ -21,11 +21,8 @@ const common = {
   logLevel: "warning",
 };
 
-// In the CommonJS bundle, import.meta.url and undici's location come from __filename and __dirname.
-const bundleUrls = [
-  'var __spiceBundleUrl = require("node:url").pathToFileURL(__filename).href;',
-  'var __spiceUndiciPath = require("node:path").join(__dirname, "undici.cjs");',
-].join("\n");
+// In the CommonJS bundle, import.meta.url comes from __filename.
+const bundleUrls = 'var __spiceBundleUrl = require("node:url").pathToFileURL(__filename).href;';
 
 // A clean dist: no file of an earlier layout is left to load.
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
@@ -40,11 +37,11 @@ await Promise.all([
     banner: { js: bundleUrls },
     define: {
       SPICE_VERSION: JSON.stringify(version),
-      SPICE_UNDICI: "__spiceUndiciPath",
+      // required relative to the bundle, so esbuild drops the unbundled import("undici") branch
+      SPICE_UNDICI: JSON.stringify("./undici.cjs"),
       "import.meta.url": "__spiceBundleUrl",
     },
-    // Only reached outside the bundle (src/index/http.ts); bundled, undici is dist/undici.cjs.
-    external: ["undici"],
+    external: ["./undici.cjs"],
   }),
   // The entry twice: dist/spice.cjs, the `spice` command, because Node starts a CommonJS main
   // module without its ESM loader (measured: about 12 ms of CPU less per run), and

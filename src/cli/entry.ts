@@ -1,5 +1,5 @@
-// spice's entry point, bundled alone as dist/spice.cjs (and dist/spice.mjs). `--version` is answered here; everything
-// else runs the CLI bundle (dist/cli.cjs) from V8's code cache.
+// spice's entry point, bundled alone as dist/spice.cjs (and dist/spice.mjs). `--version` is
+// answered here; everything else runs the CLI bundle (dist/cli.cjs) from V8's code cache.
 //
 // Why: compiling the 0.5 MB bundle cost about 12 ms of every run (a third of `spice pip list`'s own
 // time), and the functions a command calls are compiled again on each run. Node 20 has no
@@ -48,11 +48,12 @@ function runBundle(): void {
       // not cached yet
     }
   }
-  // The CommonJS wrapper opens on the bundle's first line, so its line numbers stay true.
+  // The CommonJS wrapper opens on the bundle's first line, so its line numbers stay true. The
+  // bundle makes no dynamic import(): a script compiled here could only do that through vm's
+  // experimental module API.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename,
     cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (cacheFile !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
     // Saved at exit, so that it holds every function this command compiled.
