@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const spice = fileURLToPath(new URL("../dist/spice.cjs", import.meta.url));
+// The `spice` command as installed (bin/spice, the launcher in front of dist/spice.cjs).
+const spice = fileURLToPath(new URL("../bin/spice", import.meta.url));
 const examples = fileURLToPath(new URL("../examples/", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "spice-demo-"));
 const wheels = join(work, "wheels");
@@ -23,10 +24,7 @@ let steps = 0;
 
 function step(title, command, args, options = {}) {
   steps++;
-  const shown = [
-    command === process.execPath ? (args[0] === spice ? "spice" : "node") : command,
-    ...args.slice(command === process.execPath ? 1 : 0),
-  ]
+  const shown = [command === spice ? "spice" : command === process.execPath ? "node" : command, ...args]
     .map((arg) => (/[\s<>!=,*;]/.test(arg) ? `'${arg}'` : arg.replace(work, "$DEMO")))
     .join(" ");
   console.log(`\n# ${title}\n$ ${shown}`);
@@ -38,7 +36,7 @@ function step(title, command, args, options = {}) {
   }
 }
 
-const run = (title, args, options) => step(title, process.execPath, [spice, ...args], options);
+const run = (title, args, options) => step(title, spice, args, options);
 
 try {
   step(
@@ -50,7 +48,7 @@ try {
   // Serve the wheels as an index for the rest of the demo.
   steps++;
   console.log("\n# serve the wheels as a package index (PEP 503/691/658)\n$ spice serve $DEMO/wheels &");
-  const server = spawn(process.execPath, [spice, "serve", wheels], {
+  const server = spawn(spice, ["serve", wheels], {
     env,
     stdio: ["ignore", "pipe", "inherit"],
   });
