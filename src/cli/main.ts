@@ -254,9 +254,11 @@ if (process.argv[2] === "--spice-worker") {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(
-        `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
+      try {
+        writeOut(2, `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      } catch {
+        // stderr itself cannot be written (a full disk): the exit status is all that is left
+      }
       process.exitCode = 1;
     },
   );
