@@ -68,6 +68,12 @@ describe("output", () => {
       );
       assert.equal(full.status, 1);
       assert.match(full.stderr, /^error: Could not write to standard output\n {2}caused by: ENOSPC/);
+      // --version is answered by the entry itself, and writes the same way.
+      const version = spawnSync("bash", ["-c", `"${process.execPath}" "${SPICE}" --version > /dev/full`], {
+        encoding: "utf8",
+      });
+      assert.equal(version.status, 1);
+      assert.match(version.stderr, /^error: Could not write to standard output\n {2}caused by: ENOSPC/);
     }
   });
 });

@@ -27,9 +27,27 @@ if (movedExtraCerts !== undefined) {
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-  process.stdout.write(`spice ${SPICE_VERSION}\n`);
+  printVersion();
 } else {
   runBundle();
+}
+
+/** `spice --version`, written as the CLI writes (src/cli/output.ts): a closed pipe is no error. */
+function printVersion(): void {
+  try {
+    fs.writeSync(1, `spice ${SPICE_VERSION}\n`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EPIPE") return;
+    try {
+      fs.writeSync(
+        2,
+        `error: Could not write to standard output\n  caused by: ${(error as Error).message}\n`,
+      );
+    } catch {
+      // nowhere left to say it
+    }
+    process.exitCode = 1;
+  }
 }
 
 function runBundle(): void {
