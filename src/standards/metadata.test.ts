@@ -27,6 +27,11 @@ const document = [
   "The body.",
 ].join("\n");
 
+/** What a Python script prints as JSON when given `input` as JSON on stdin: Python is the oracle. */
+function pythonJson(script: string, input: unknown): unknown {
+  return JSON.parse(execFileSync("python3", ["-c", script], { input: JSON.stringify(input) }).toString());
+}
+
 describe("core metadata", () => {
   it("parses the email format as Python's email parser does", () => {
     const { raw, unparsed } = parseMetadataEmail(document);
@@ -83,9 +88,7 @@ describe("core metadata", () => {
       "                'name': message['Name'], 'version': message['version']})",
       "print(json.dumps(out))",
     ].join("\n");
-    const expected = JSON.parse(
-      execFileSync("python3", ["-c", script], { input: JSON.stringify(cases) }).toString(),
-    );
+    const expected = pythonJson(script, cases) as object[];
     cases.forEach((text, index) => {
       const { headers, body } = parseEmailHeaders(text);
       assert.deepEqual(
@@ -162,9 +165,7 @@ describe("core metadata", () => {
       "    out.append([msg_to_json(_adapters.Message(email.message_from_string(text))), msg_to_json(plain.close())])",
       "print(json.dumps(out))",
     ].join("\n");
-    const expected = JSON.parse(
-      execFileSync("python3", ["-c", script], { input: JSON.stringify(cases) }).toString(),
-    ) as Array<[object, object]>;
+    const expected = pythonJson(script, cases) as Array<[object, object]>;
     cases.forEach((text, index) => {
       // Key order matters too: pip's report is read as JSON text by some tools.
       assert.equal(JSON.stringify(metadataToJson(text, true)), JSON.stringify(expected[index][0]), text);

@@ -209,6 +209,13 @@ function scanEmailHeaders(
   return { bodyStart: start, pushedBack: pendingFrom };
 }
 
+/** Adds one header's value under its lower-case name, keeping the order values came in. */
+function addHeader(byName: Map<string, string[]>, lower: string, value: string): void {
+  const values = byName.get(lower);
+  if (values) values.push(value);
+  else byName.set(lower, [value]);
+}
+
 /** The index just past the line starting at `start`, its `\r\n`, `\r` or `\n` included. */
 function lineEndAfter(text: string, start: number): number {
   for (let index = start; index < text.length; index++) {
@@ -271,12 +278,7 @@ export function metadataToJson(text: string, viaImportlib: boolean): Record<stri
     if (body !== "") headers.push(["Description", body]);
   }
   const byName = new Map<string, string[]>();
-  for (const [name, value] of headers) {
-    const lower = name.toLowerCase();
-    const values = byName.get(lower);
-    if (values) values.push(value);
-    else byName.set(lower, [value]);
-  }
+  for (const [name, value] of headers) addHeader(byName, name.toLowerCase(), value);
   const result: Record<string, string | string[]> = {};
   for (const [field, multiple] of REPORT_FIELDS) {
     const values = byName.get(field.toLowerCase());
@@ -363,12 +365,8 @@ function selectedSimpleHeaders(text: string, only: ReadonlySet<string>): Map<str
   const headers = block[0];
   const found = new Map<string, string[]>();
   pattern.lastIndex = 0;
-  for (let match = pattern.exec(headers); match !== null; match = pattern.exec(headers)) {
-    const name = match[1].toLowerCase();
-    const values = found.get(name);
-    if (values) values.push(match[2]);
-    else found.set(name, [match[2]]);
-  }
+  for (let match = pattern.exec(headers); match !== null; match = pattern.exec(headers))
+    addHeader(found, match[1].toLowerCase(), match[2]);
   return found;
 }
 
@@ -388,10 +386,7 @@ export function parseMetadataEmail(
     const found = new Map<string, string[]>();
     const scanned = scanEmailHeaders(text, (name, value) => {
       const lower = name.toLowerCase();
-      if (only !== undefined && !only.has(lower)) return false;
-      const values = found.get(lower);
-      if (values) values.push(value);
-      else found.set(lower, [value]);
+      if (only === undefined || only.has(lower)) addHeader(found, lower, value);
       return false;
     }) as { bodyStart: number; pushedBack: string };
     if (only === undefined) body = scanned.pushedBack + text.slice(scanned.bodyStart);
@@ -693,10 +688,6 @@ export interface CoreMetadata {
   readonly text: string;
 }
 
-/**
- * Reads METADATA leniently: name and version must be valid (nothing works without them); a
- * field that fails on its own is left out rather than failing the whole document.
- */
 /** The headers readCoreMetadata converts; the rest stay in `text`. */
 const CORE_HEADERS = new Set([
   "metadata-version",
@@ -709,6 +700,10 @@ const CORE_HEADERS = new Set([
   "dynamic",
 ]);
 
+/**
+ * Reads METADATA leniently: name and version must be valid (nothing works without them); a
+ * field that fails on its own is left out rather than failing the whole document.
+ */
 export function readCoreMetadata(text: string): CoreMetadata {
   const { raw } = parseMetadataEmail(text, CORE_HEADERS);
   const lenient = <T>(rawName: string, fallback: T): T => {
