@@ -12,6 +12,8 @@
 // Built-ins come from process.getBuiltinModule(), which skips the ESM wrappers that `import`
 // statements for node: modules build.
 
+import { cacheRoot } from "../util/cache-dir.ts";
+
 declare const SPICE_VERSION: string;
 
 const fs = process.getBuiltinModule("node:fs");
@@ -90,12 +92,7 @@ function codeCacheFile(bundle: string): string | null {
     if (arg === "--cache-dir") explicitRoot = args[index + 1];
     else if (arg.startsWith("--cache-dir=")) explicitRoot = arg.slice("--cache-dir=".length);
   }
-  const env = process.env;
-  const root =
-    explicitRoot ||
-    env.SPICE_CACHE_DIR ||
-    (env.XDG_CACHE_HOME ? path.join(env.XDG_CACHE_HOME, "spice") : "") ||
-    path.join(process.getBuiltinModule("node:os").homedir(), ".cache", "spice");
+  const root = cacheRoot(explicitRoot, process.env);
   let identity: string;
   try {
     const stat = fs.statSync(bundle);
