@@ -21,8 +21,10 @@ const common = {
   logLevel: "warning",
 };
 
-// In the CommonJS bundle, import.meta.url comes from __filename.
-const bundleUrls = 'var __spiceBundleUrl = require("node:url").pathToFileURL(__filename).href;';
+// In a CommonJS build, import.meta.url comes from __filename.
+const moduleUrl = 'var __spiceModuleUrl = require("node:url").pathToFileURL(__filename).href;';
+const commonjs = { format: "cjs", define: { "import.meta.url": "__spiceModuleUrl" } };
+const shebang = "#!/usr/bin/env node";
 
 // A clean dist: no file of an earlier layout is left to load.
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
@@ -30,43 +32,37 @@ rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await Promise.all([
   build({
     ...common,
-    format: "cjs",
+    ...commonjs,
     entryPoints: { cli: "src/cli/main.ts" },
     outdir: "dist",
     outExtension: { ".js": ".cjs" },
-    banner: { js: bundleUrls },
+    banner: { js: moduleUrl },
     define: {
+      ...commonjs.define,
       SPICE_VERSION: JSON.stringify(version),
       // required relative to the bundle, so esbuild drops the unbundled import("undici") branch
       SPICE_UNDICI: JSON.stringify("./undici.cjs"),
-      "import.meta.url": "__spiceBundleUrl",
     },
     external: ["./undici.cjs"],
   }),
   // The entry twice: dist/spice.cjs, the `spice` command, because Node starts a CommonJS main
   // module without its ESM loader (measured: about 12 ms of CPU less per run), and
   // dist/spice.mjs for callers that name that file.
-  build({
-    ...common,
-    format: "cjs",
-    entryPoints: { spice: "src/cli/entry.ts" },
-    outdir: "dist",
-    outExtension: { ".js": ".cjs" },
-    sourcemap: false,
-    banner: {
-      js: '#!/usr/bin/env node\nvar __spiceEntryUrl = require("node:url").pathToFileURL(__filename).href;',
-    },
-    define: { SPICE_VERSION: JSON.stringify(version), "import.meta.url": "__spiceEntryUrl" },
-  }),
-  build({
-    ...common,
-    entryPoints: { spice: "src/cli/entry.ts" },
-    outdir: "dist",
-    outExtension: { ".js": ".mjs" },
-    sourcemap: false,
-    banner: { js: "#!/usr/bin/env node" },
-    define: { SPICE_VERSION: JSON.stringify(version) },
-  }),
+  ...[
+    { extension: ".cjs", ...commonjs, banner: `${shebang}\n${moduleUrl}` },
+    { extension: ".mjs", format: "esm", define: {}, banner: shebang },
+  ].map(({ extension, format, define, banner }) =>
+    build({
+      ...common,
+      format,
+      entryPoints: { spice: "src/cli/entry.ts" },
+      outdir: "dist",
+      outExtension: { ".js": extension },
+      sourcemap: false,
+      banner: { js: banner },
+      define: { ...define, SPICE_VERSION: JSON.stringify(version) },
+    }),
+  ),
   build({
     ...common,
     format: "cjs",
