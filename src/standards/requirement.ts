@@ -78,16 +78,23 @@ function parseSimpleRequirement(text: string): Requirement | null {
       throw error;
     }
   }
-  const specifierText = match[3] ?? "";
-  let specifier = parsedSpecifierSets.get(specifierText);
-  if (specifier === undefined) {
-    // The match has validated every clause: split them without the specifier grammar's regex.
-    const specs = specifierText === "" ? [] : specifierText.split(",").map(simpleSpecifier);
-    specifier = new SpecifierSet(specs);
-    parsedSpecifierSets.set(specifierText, specifier);
-  }
+  // The match has validated every clause: split them without the specifier grammar's regex.
+  const specifier = specifierSetOf(
+    match[3] ?? "",
+    (text) => new SpecifierSet(text === "" ? [] : text.split(",").map(simpleSpecifier)),
+  );
   const extras = match[2] === undefined ? [] : match[2].split(",").map((extra) => extra.trim());
   return new Requirement(match[1], [...new Set(extras)], specifier, null, marker);
+}
+
+/** The specifier set written `text`, made by `make` the first time that text is seen. */
+function specifierSetOf(text: string, make: (text: string) => SpecifierSet): SpecifierSet {
+  let specifier = parsedSpecifierSets.get(text);
+  if (specifier === undefined) {
+    specifier = make(text);
+    parsedSpecifierSets.set(text, specifier);
+  }
+  return specifier;
 }
 
 /** One clause of SIMPLE_CLAUSE (maybe with the blank after its comma) as a Specifier. */
@@ -113,15 +120,13 @@ export function parseRequirementFully(text: string): Requirement {
     if (error instanceof ParserSyntaxError) throw new InvalidRequirement(error.describe());
     throw error;
   }
-  let specifier = parsedSpecifierSets.get(parsed.specifier);
-  if (specifier === undefined) {
+  const specifier = specifierSetOf(parsed.specifier, (text) => {
     try {
-      specifier = parseSpecifierSet(parsed.specifier);
+      return parseSpecifierSet(text);
     } catch (error) {
       throw new InvalidRequirement((error as Error).message);
     }
-    parsedSpecifierSets.set(parsed.specifier, specifier);
-  }
+  });
   return new Requirement(
     parsed.name,
     [...new Set(parsed.extras)],
