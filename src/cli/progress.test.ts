@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { IndexFile } from "../index/simple-api.ts";
+import { indexFile } from "../index/test-fixtures.ts";
 import { bar, progressLines } from "./progress.ts";
 
-function file(filename: string, size: number | null): IndexFile {
-  return {
-    filename,
-    url: `https://example.invalid/${filename}`,
-    hashes: {},
-    requiresPython: null,
-    yanked: null,
-    coreMetadata: false,
-    size,
-    uploadTime: null,
-  };
+function file(filename: string, size: number | null) {
+  return indexFile(filename, { size });
 }
 
 describe("download progress", () => {

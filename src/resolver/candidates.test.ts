@@ -1,22 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { IndexFile } from "../index/simple-api.ts";
+import { indexFile } from "../index/test-fixtures.ts";
 import { compatibleTags, cpythonTags, tagRanks } from "../standards/tags.ts";
 import { type CandidatePolicy, selectCandidates } from "./candidates.ts";
 
-function file(filename: string, extra: Partial<IndexFile> = {}): IndexFile {
-  return {
-    filename,
-    url: `https://x.example/${filename}`,
-    hashes: {},
-    requiresPython: null,
-    yanked: null,
-    coreMetadata: false,
-    size: null,
-    uploadTime: null,
-    ...extra,
-  };
-}
+const file = indexFile;
 
 const platforms = ["manylinux_2_17_x86_64", "manylinux2014_x86_64", "linux_x86_64"];
 const policy: CandidatePolicy = {
