@@ -115,20 +115,31 @@ describe("the index HTTP client", () => {
     });
     const url = `${base}/simple/derived/`;
     const client = new HttpClient({ cacheDirectory: join(work, "derived-cache") });
-    const first = await client.get(url);
-    assert.equal(first.derived, undefined);
-    client.rememberDerived(first, { parsed: "page v1" });
-    // Revalidated (304): the body is the same, so is what was derived from it.
-    const again = await client.get(url);
+    let made = 0;
+    const derive = (key: string) => ({
+      key,
+      make: (response: { body: Buffer }) => {
+        made++;
+        return { parsed: response.body.toString() };
+      },
+    });
+    const first = await client.get(url, undefined, derive("v1"));
+    assert.deepEqual(first.derived, { parsed: "page v1" });
+    // Revalidated (304): the body is the same, so is what was derived from it, not made again.
+    const again = await client.get(url, undefined, derive("v1"));
     assert.equal(again.body.toString(), "page v1");
     assert.deepEqual(again.derived, { parsed: "page v1" });
-    // A new body drops it; remembering against an entry that has since changed does nothing.
+    assert.equal(made, 1);
+    // A new body drops it; it is made again from that body when asked for.
     version = "v2";
     const changed = await client.get(url);
     assert.equal(changed.body.toString(), "page v2");
     assert.equal(changed.derived, undefined);
-    client.rememberDerived(again, { parsed: "page v1" });
-    assert.equal((await client.get(url)).derived, undefined);
+    assert.deepEqual((await client.get(url, undefined, derive("v1"))).derived, { parsed: "page v2" });
+    assert.equal(made, 2);
+    // A stored value of another form is made again too.
+    await client.get(url, undefined, derive("v2"));
+    assert.equal(made, 3);
     await client.close();
   });
 

@@ -67,10 +67,18 @@ export interface HttpResponse {
   headers: Record<string, string>;
   body: Buffer;
   fromCache: boolean;
-  /** Where the page cache keeps this response, when it does (see `rememberDerived`). */
-  cached?: { file: string; storedAt: number };
-  /** What a caller derived from this very body on an earlier run (a parsed page), if anything. */
+  /** What `get`'s `derive` made of this very body, now or on an earlier run (a parsed page). */
   derived?: unknown;
+}
+
+/**
+ * Something a caller makes of a page's body, kept in the page cache beside it so that the next
+ * run reads it instead of making it again: parsing an index page costs more than reading it.
+ * `key` names the form; a stored value under another key is made again.
+ */
+export interface Derivation {
+  key: string;
+  make(response: HttpResponse): unknown;
 }
 
 interface CachedResponse {
@@ -79,7 +87,7 @@ interface CachedResponse {
   headers: Record<string, string>;
   storedAt: number;
   body: Buffer;
-  derived?: unknown;
+  derived?: { key: string; value: unknown };
 }
 
 // A cached response is one file: a JSON line (URL, status, headers, time stored), then the body
@@ -118,16 +126,25 @@ function writeCachedResponse(path: string, entry: CachedResponse): void {
   }
 }
 
-function fromCache(entry: CachedResponse, file: string | null): HttpResponse {
+function fromCache(entry: CachedResponse): HttpResponse {
   return {
     url: entry.url,
     status: entry.status,
     headers: entry.headers,
     body: entry.body,
     fromCache: true,
-    ...(file === null ? {} : { cached: { file, storedAt: entry.storedAt } }),
-    ...(entry.derived === undefined ? {} : { derived: entry.derived }),
+    ...(entry.derived === undefined ? {} : { derived: entry.derived.value }),
   };
+}
+
+/**
+ * Gives `entry` the value `derive` makes of its body unless it holds one under the same key;
+ * returns whether it changed (and needs writing).
+ */
+function deriveInto(entry: CachedResponse, derive: Derivation | undefined): boolean {
+  if (derive === undefined || entry.derived?.key === derive.key) return false;
+  entry.derived = { key: derive.key, value: derive.make(fromCache({ ...entry, derived: undefined })) };
+  return true;
 }
 
 /** The cache file of a URL and the kind of answer asked for (a page, or anything). */
@@ -273,13 +290,18 @@ export class HttpClient {
     return join(this.options.cacheDirectory, cacheKey(url, accept));
   }
 
-  /** GET with the page cache (for index pages and metadata, not large downloads). */
-  async get(url: string, accept = "*/*"): Promise<HttpResponse> {
+  /**
+   * GET with the page cache (for index pages and metadata, not large downloads). With `derive`,
+   * a 200 answer carries what it makes of the body, kept beside the page while the body holds.
+   */
+  async get(url: string, accept = "*/*", derive?: Derivation): Promise<HttpResponse> {
     const cacheFile = this.cacheFile(url, accept);
     const cached = cacheFile === null ? null : readCachedResponse(cacheFile);
     if (cached !== null && !this.options.refresh) {
-      if (this.options.offline || Date.now() - cached.storedAt < freshnessSeconds(cached.headers) * 1000)
-        return fromCache(cached, cacheFile);
+      if (this.options.offline || Date.now() - cached.storedAt < freshnessSeconds(cached.headers) * 1000) {
+        if (deriveInto(cached, derive) && cacheFile !== null) writeCachedResponse(cacheFile, cached);
+        return fromCache(cached);
+      }
     }
     if (this.options.offline) {
       throw new SpiceError(
@@ -300,33 +322,23 @@ export class HttpClient {
       for (const name of ["date", "cache-control", "expires", "etag", "last-modified"])
         if (response.headers[name] !== undefined) cached.headers[name] = response.headers[name];
       // The body is unchanged, so what was derived from it still holds.
+      deriveInto(cached, derive);
       if (cacheFile) writeCachedResponse(cacheFile, cached);
-      return fromCache(cached, cacheFile);
+      return fromCache(cached);
     }
-    if (cacheFile !== null && response.status === 200 && maxAge(response.headers["cache-control"]) !== 0) {
-      const storedAt = Date.now();
-      writeCachedResponse(cacheFile, {
-        url: response.url,
-        status: 200,
-        headers: response.headers,
-        storedAt,
-        body: response.body,
-      });
-      return { ...response, cached: { file: cacheFile, storedAt } };
-    }
-    return response;
-  }
-
-  /**
-   * Keeps `derived` (JSON) beside a cached response, for the next run to use instead of deriving
-   * it from the body again: parsing an index page costs more than reading it. Kept only while the
-   * entry is the one the response came from; a new body drops it.
-   */
-  rememberDerived(response: HttpResponse, derived: unknown): void {
-    if (response.cached === undefined) return;
-    const entry = readCachedResponse(response.cached.file);
-    if (entry === null || entry.storedAt !== response.cached.storedAt) return;
-    writeCachedResponse(response.cached.file, { ...entry, derived });
+    if (response.status !== 200) return response;
+    const entry: CachedResponse = {
+      url: response.url,
+      status: 200,
+      headers: response.headers,
+      storedAt: Date.now(),
+      body: response.body,
+    };
+    // Derived before it is stored: a body `derive` rejects is not kept either.
+    deriveInto(entry, derive);
+    if (cacheFile !== null && maxAge(response.headers["cache-control"]) !== 0)
+      writeCachedResponse(cacheFile, entry);
+    return entry.derived === undefined ? response : { ...response, derived: entry.derived.value };
   }
 
   /** One request with retries and redirects; credentials go only to the host they belong to. */

@@ -10,7 +10,7 @@ import { tryParseSdistFilename } from "../standards/filename.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { SpiceError } from "../util/error.ts";
 import { redactUrl } from "../util/redact.ts";
-import type { HttpClient } from "./http.ts";
+import type { HttpClient, HttpResponse } from "./http.ts";
 import {
   ACCEPT_SIMPLE,
   type IndexFile,
@@ -57,15 +57,6 @@ function localFile(path: string, source: string): SourcedFile {
     uploadTime: null,
     source,
   };
-}
-
-// A parsed project page kept beside the cached page (HttpClient.rememberDerived).
-const PARSED_PAGE_FORMAT = "spice-page-files-1";
-
-function derivedFiles(derived: unknown): IndexFile[] | null {
-  if (typeof derived !== "object" || derived === null) return null;
-  const { format, files } = derived as { format?: unknown; files?: unknown };
-  return format === PARSED_PAGE_FORMAT && Array.isArray(files) ? (files as IndexFile[]) : null;
 }
 
 export class PackageSource {
@@ -129,25 +120,15 @@ export class PackageSource {
         .sort()
         .map((entry) => localFile(join(directory, entry), source));
     }
-    const response = await this.http.get(pageUrl, ACCEPT_SIMPLE);
-    if (response.status === 404 || response.status === 410) return null;
-    if (response.status !== 200) {
-      throw new SpiceError("E_INDEX", `${redactUrl(pageUrl)} answered HTTP ${response.status}`, {
-        hint: "Check the index URL (--index-url) and its credentials",
-      });
-    }
+    let response: HttpResponse;
     try {
-      let files = derivedFiles(response.derived);
-      if (files === null) {
-        files = parseProjectPage(
-          response.body.toString("utf8"),
-          response.headers["content-type"] ?? "",
-          response.url,
-          name,
-        ).files;
-        this.http.rememberDerived(response, { format: PARSED_PAGE_FORMAT, files });
-      }
-      return files.map((file) => ({ ...file, source }));
+      // The parsed file list is kept beside the cached page (HttpClient.get's `derive`).
+      response = await this.http.get(pageUrl, ACCEPT_SIMPLE, {
+        key: "spice-page-files-1",
+        make: (page) =>
+          parseProjectPage(page.body.toString("utf8"), page.headers["content-type"] ?? "", page.url, name)
+            .files,
+      });
     } catch (error) {
       if (error instanceof InvalidIndexPage) {
         throw new SpiceError("E_INDEX_PAGE", `The index page ${redactUrl(pageUrl)} is malformed`, {
@@ -157,6 +138,13 @@ export class PackageSource {
       }
       throw error;
     }
+    if (response.status === 404 || response.status === 410) return null;
+    if (response.status !== 200) {
+      throw new SpiceError("E_INDEX", `${redactUrl(pageUrl)} answered HTTP ${response.status}`, {
+        hint: "Check the index URL (--index-url) and its credentials",
+      });
+    }
+    return (response.derived as IndexFile[]).map((file) => ({ ...file, source }));
   }
 
   private async findLinksFiles(location: string): Promise<SourcedFile[]> {
