@@ -30,28 +30,13 @@ export function temporaryDirectory(prefix = "spice-test-"): { path: string; remo
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export function runSpice(
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string } = {},
-): RunResult {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PIP_CONFIG_FILE: "/dev/null",
-    NO_COLOR: "1",
-    ...options.env,
-  };
-  for (const key of Object.keys(env))
-    if (key.startsWith("PIP_") && key !== "PIP_CONFIG_FILE") delete env[key];
-  if (options.cacheDir) env.SPICE_CACHE_DIR = options.cacheDir;
-  const result = spawnSync(process.execPath, [SPICE, ...args], { cwd: options.cwd, env, encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** runSpice without blocking the event loop: for tests that serve an index from this process. */
-export function runSpiceAsync(
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string; launcher?: boolean } = {},
-): Promise<RunResult> {
+/**
+ * The environment spice runs in under test: this machine's pip settings removed (PIP_* except
+ * what `env` sets itself), no colour, and the cache in `cacheDir` when given.
+ */
+export function spiceEnvironment(
+  options: { env?: NodeJS.ProcessEnv; cacheDir?: string } = {},
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PIP_CONFIG_FILE: "/dev/null",
@@ -63,6 +48,27 @@ export function runSpiceAsync(
       delete env[key];
   if (options.cacheDir) env.SPICE_CACHE_DIR = options.cacheDir;
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return env;
+}
+
+export function runSpice(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string } = {},
+): RunResult {
+  const result = spawnSync(process.execPath, [SPICE, ...args], {
+    cwd: options.cwd,
+    env: spiceEnvironment(options),
+    encoding: "utf8",
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** runSpice without blocking the event loop: for tests that serve an index from this process. */
+export function runSpiceAsync(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string; launcher?: boolean } = {},
+): Promise<RunResult> {
+  const env = spiceEnvironment(options);
   return options.launcher
     ? runAsync(LAUNCHER, args, { cwd: options.cwd, env })
     : runAsync(process.execPath, [SPICE, ...args], { cwd: options.cwd, env });

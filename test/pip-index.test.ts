@@ -12,7 +12,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
 import { sha256Hex } from "../src/util/hash.ts";
-import { runPipAsync, runSpice, runSpiceAsync, SPICE, temporaryDirectory } from "./helpers.ts";
+import {
+  runPipAsync,
+  runSpice,
+  runSpiceAsync,
+  SPICE,
+  spiceEnvironment,
+  temporaryDirectory,
+} from "./helpers.ts";
 import { buildSdist, buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const work = temporaryDirectory("spice-pip-index-");
@@ -264,14 +271,9 @@ describe("spice pip install from an index", () => {
     // `script` runs spice on a pseudo-terminal and copies what it draws to its own stdout.
     const quoted = [process.execPath, SPICE, ...args].map((arg) => `'${arg}'`).join(" ");
     const onTerminal = await new Promise<{ status: number | null; output: string }>((resolve) => {
-      const environment: NodeJS.ProcessEnv = {};
-      for (const [key, value] of Object.entries(process.env))
-        if (!key.startsWith("PIP_")) environment[key] = value;
-      Object.assign(environment, {
-        PIP_CONFIG_FILE: "/dev/null",
-        SPICE_CACHE_DIR: join(work.path, "cache-tty"),
+      const child = spawn("script", ["-qec", quoted, "/dev/null"], {
+        env: spiceEnvironment({ cacheDir: join(work.path, "cache-tty") }),
       });
-      const child = spawn("script", ["-qec", quoted, "/dev/null"], { env: environment });
       let output = "";
       child.stdout.on("data", (chunk) => {
         output += chunk;
