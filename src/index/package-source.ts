@@ -60,9 +60,8 @@ function localFile(path: string, source: string): SourcedFile {
 }
 
 export class PackageSource {
-  private readonly findLinksCache = new Map<string, SourcedFile[]>();
   /** Each find-links location's files by project, built once (a directory may hold thousands). */
-  private readonly findLinksByProject = new Map<string, Promise<Map<string, SourcedFile[]>>>();
+  private readonly findLinksByProject = new Map<string, Promise<Map<string, ProjectFiles>>>();
 
   constructor(
     private readonly http: HttpClient,
@@ -77,20 +76,13 @@ export class PackageSource {
       let byProject = this.findLinksByProject.get(location);
       if (byProject === undefined) {
         // One promise per location: concurrent lookups share the scan.
-        byProject = this.findLinksFiles(location).then((files) => {
-          const index = new Map<string, SourcedFile[]>();
-          for (const file of files) {
-            const project = projectName(file.filename);
-            if (project === null) continue;
-            const list = index.get(project);
-            if (list === undefined) index.set(project, [file]);
-            else list.push(file);
-          }
-          return index;
-        });
+        byProject = this.findLinksIndex(location);
         this.findLinksByProject.set(location, byProject);
       }
-      found.push(...((await byProject).get(canonical) ?? []));
+      const project = (await byProject).get(canonical);
+      if (project === undefined) continue;
+      project.files ??= project.paths.map((path) => localFile(path, project.directory));
+      found.push(...project.files);
     }
     for (const index of this.options.indexes) {
       const files = await this.indexFiles(index, canonical);
@@ -147,35 +139,54 @@ export class PackageSource {
     return (response.derived as IndexFile[]).map((file) => ({ ...file, source }));
   }
 
-  private async findLinksFiles(location: string): Promise<SourcedFile[]> {
-    const known = this.findLinksCache.get(location);
-    if (known) return known;
-    let files: SourcedFile[];
+  /**
+   * A find-links location's files by project. A directory's are listed by name only: the few
+   * projects asked for become SourcedFiles (file URLs and all) when first looked up.
+   */
+  private async findLinksIndex(location: string): Promise<Map<string, ProjectFiles>> {
+    const index = new Map<string, ProjectFiles>();
+    const add = (project: string, directory: string, path: string | null, file: SourcedFile | null) => {
+      let entry = index.get(project);
+      if (entry === undefined) {
+        entry = { directory, paths: [], files: path === null ? [] : undefined };
+        index.set(project, entry);
+      }
+      if (path !== null) entry.paths.push(path);
+      if (file !== null) entry.files?.push(file);
+    };
     const path = location.startsWith("file:") ? fileURLToPath(location) : location;
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(location) || location.startsWith("file:")) {
       if (!existsSync(path)) {
         throw new SpiceError("E_FIND_LINKS", `The --find-links location ${path} does not exist`);
       }
       if (statSync(path).isDirectory()) {
-        files = readdirSync(path)
-          .filter((entry) => projectName(entry) !== null)
-          .sort()
-          .map((entry) => localFile(join(path, entry), path));
-      } else {
-        files = parseHtmlPage(readFileSync(path, "utf8"), pathToFileURL(path).toString(), "").files.map(
-          (file) => ({ ...file, source: path }),
-        );
+        for (const entry of readdirSync(path).sort()) {
+          const project = projectName(entry);
+          if (project !== null) add(project, path, join(path, entry), null);
+        }
+        return index;
       }
-    } else {
-      const response = await this.http.get(location, "text/html");
-      if (response.status !== 200)
-        throw new SpiceError("E_FIND_LINKS", `${redactUrl(location)} answered HTTP ${response.status}`);
-      files = parseHtmlPage(response.body.toString("utf8"), response.url, "").files.map((file) => ({
-        ...file,
-        source: redactUrl(location),
-      }));
+      for (const file of parseHtmlPage(readFileSync(path, "utf8"), pathToFileURL(path).toString(), "")
+        .files) {
+        const project = projectName(file.filename);
+        if (project !== null) add(project, path, null, { ...file, source: path });
+      }
+      return index;
     }
-    this.findLinksCache.set(location, files);
-    return files;
+    const response = await this.http.get(location, "text/html");
+    if (response.status !== 200)
+      throw new SpiceError("E_FIND_LINKS", `${redactUrl(location)} answered HTTP ${response.status}`);
+    for (const file of parseHtmlPage(response.body.toString("utf8"), response.url, "").files) {
+      const project = projectName(file.filename);
+      if (project !== null) add(project, location, null, { ...file, source: redactUrl(location) });
+    }
+    return index;
   }
+}
+
+/** One project's files in a find-links location: paths in a directory, made into files when used. */
+interface ProjectFiles {
+  directory: string;
+  paths: string[];
+  files?: SourcedFile[];
 }
