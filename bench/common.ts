@@ -2,7 +2,8 @@
 // for both tools, and medians of timed runs.
 
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
@@ -47,4 +48,36 @@ export function time(runs: number, prepare: () => void, action: () => void): num
 export function mirrorRoot(): string | null {
   const result = spawnSync(join(CORPUS, "mirror.sh"), { encoding: "utf8" });
   return result.status === 0 ? result.stdout.trim() : null;
+}
+
+function wheelEntries(cache: string): string[] {
+  const bucket = join(cache, "wheels-v1");
+  if (!existsSync(bucket)) return [];
+  return readdirSync(bucket)
+    .filter((shard) => !shard.startsWith("."))
+    .flatMap((shard) => readdirSync(join(bucket, shard)).map((key) => join(bucket, shard, key)));
+}
+
+/** The sha256 keys of the cache's unpacked wheels. */
+export function wheelKeys(cache: string): string[] {
+  return wheelEntries(cache).map((entry) => basename(entry));
+}
+
+/** Removes the spare trees (src/install/spare-trees.ts) of the cache's wheels. */
+export function removeSpareTrees(cache: string): void {
+  for (const entry of wheelEntries(cache)) rmSync(join(entry, "spare"), { recursive: true, force: true });
+}
+
+/**
+ * Waits until the background process an install starts to lay out spare trees has finished (no
+ * lock, every wheel with its spare), so that it neither runs into the next timed command nor
+ * races the removal of its cache. What it costs is timed on its own row.
+ */
+export function settleSpareTrees(cache: string): void {
+  const deadline = Date.now() + 120_000;
+  const lock = join(cache, ".spare-trees.lock");
+  while (existsSync(lock) || !wheelEntries(cache).every((entry) => existsSync(join(entry, "spare")))) {
+    if (Date.now() > deadline) throw new Error(`spare trees in ${cache} were not made within 2 minutes`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
 }

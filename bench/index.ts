@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CORPUS, cleanEnv, mirrorRoot, SPICE, SPICE_COMMAND, time } from "./common.ts";
+import { CORPUS, cleanEnv, mirrorRoot, SPICE, SPICE_COMMAND, settleSpareTrees, time } from "./common.ts";
 
 /** Runs a command; returns its peak memory (KiB, from /usr/bin/time when present). */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): number {
@@ -84,10 +84,25 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
         rmSync(venv, { recursive: true, force: true });
         run(python, ["-m", "venv", "--without-pip", venv], cleanEnv());
       };
+      const cacheDirectory = (cache: string) => join(work, `cache-${cache}`);
       const envWith = (cache: string, keep: boolean) => {
-        const directory = join(work, `cache-${cache}`);
-        if (!keep) rmSync(directory, { recursive: true, force: true });
+        const directory = cacheDirectory(cache);
+        if (!keep) emptyCache(cache);
         return cleanEnv({ PIP_CACHE_DIR: directory, SPICE_CACHE_DIR: directory });
+      };
+      // Not timed: a cold run's cache is emptied before it starts, once the background work of
+      // spice's previous run is done (see common.ts), which is also waited for before warm runs.
+      const emptyCache = (cache: string) => {
+        settleSpareTrees(cacheDirectory(cache));
+        rmSync(cacheDirectory(cache), { recursive: true, force: true });
+      };
+      const freshVenvSettled = (cache: string) => () => {
+        settleSpareTrees(cacheDirectory(cache));
+        freshVenv();
+      };
+      const freshVenvEmptyCache = (cache: string) => () => {
+        freshVenv();
+        emptyCache(cache);
       };
       const pip = (args: string[], env: () => NodeJS.ProcessEnv) => () =>
         run(python, ["-m", "pip", "--python", venvPython, ...args], env());
@@ -109,13 +124,13 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
           "install cold",
           time(
             runs,
-            freshVenv,
-            pip(install, () => envWith("pip-cold", false)),
+            freshVenvEmptyCache("pip-cold"),
+            pip(install, () => envWith("pip-cold", true)),
           ),
           time(
             runs,
-            freshVenv,
-            spice(install, () => envWith("spice-cold", false)),
+            freshVenvEmptyCache("spice-cold"),
+            spice(install, () => envWith("spice-cold", true)),
           ),
         );
         freshVenv();
@@ -131,10 +146,11 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
           ),
           time(
             runs,
-            freshVenv,
+            freshVenvSettled("spice"),
             spice(install, () => envWith("spice", true)),
           ),
         );
+        settleSpareTrees(cacheDirectory("spice"));
         freshVenv();
         const pipResolve = time(
           runs,
@@ -162,13 +178,13 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
           "compile cold (pip: --dry-run --report)",
           time(
             runs,
-            () => {},
-            pip(pipReport, () => envWith("pip-compile", false)),
+            () => emptyCache("pip-compile"),
+            pip(pipReport, () => envWith("pip-compile", true)),
           ),
           time(
             runs,
-            () => {},
-            spice(compile, () => envWith("spice-compile", false)),
+            () => emptyCache("spice-compile"),
+            spice(compile, () => envWith("spice-compile", true)),
           ),
         );
         row(
@@ -190,6 +206,8 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
           `${"".padEnd(10)} ${"peak memory, warm resolve (MiB)".padEnd(38)} ${(pipMemory / 1024).toFixed(0).padStart(8)} ${(memory / 1024).toFixed(0).padStart(8)}`,
         );
       } finally {
+        settleSpareTrees(cacheDirectory("spice"));
+        settleSpareTrees(cacheDirectory("spice-cold"));
         rmSync(work, { recursive: true, force: true });
       }
     }

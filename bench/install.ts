@@ -2,7 +2,8 @@
 // and spice side by side in one run:
 //   npm run bench -- install [SET...] [--runs N]
 // pip runs with its defaults (it byte-compiles) and with --no-compile; spice cold (empty cache)
-// and warm (cache filled). Also venv creation, list, freeze and uninstall, the `cp -al` floor, and
+// and warm (cache filled: with the spare trees a previous install left, and file by file without
+// them), plus the background work a warm install leaves behind. Also venv creation, list, freeze and uninstall, the `cp -al` floor, and
 // what linking whole top-level directories would cost (one symlink per entry: measured, not adopted).
 // Prints "skipped" when this machine has no mirror.
 
@@ -10,7 +11,17 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CORPUS, cleanEnv, mirrorRoot, SPICE, SPICE_COMMAND, time } from "./common.ts";
+import {
+  CORPUS,
+  cleanEnv,
+  mirrorRoot,
+  removeSpareTrees,
+  SPICE,
+  SPICE_COMMAND,
+  settleSpareTrees,
+  time,
+  wheelKeys,
+} from "./common.ts";
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
   const result = spawnSync(command, args, { env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
@@ -53,19 +64,45 @@ export function benchInstall(sets: string[], runs: number): void {
     const pipInstall = (extra: string[]) => () =>
       run(python, ["-m", "pip", "--python", venvPython, ...installArgs, ...extra], env);
     const spiceInstall = () => run(SPICE_COMMAND, ["pip", ...installArgs, "--python", venvPython], env);
+    const spiceInstallPerFile = () =>
+      run(SPICE_COMMAND, ["pip", ...installArgs, "--python", venvPython], {
+        ...env,
+        SPICE_SPARE_TREES: "off",
+      });
+    // Each spice run starts once the previous one's background work is done (see common.ts).
+    const freshVenvSettled = () => {
+      settleSpareTrees(spiceCache);
+      freshVenv();
+    };
     try {
       const pipDefault = time(runs, freshVenv, pipInstall([]));
       const pipNoCompile = time(runs, freshVenv, pipInstall(["--no-compile"]));
       const spiceCold = time(
         runs,
         () => {
-          freshVenv();
+          freshVenvSettled();
           rmSync(spiceCache, { recursive: true, force: true });
         },
         spiceInstall,
       );
-      const spiceWarm = time(runs, freshVenv, spiceInstall);
-      freshVenv();
+      const spiceWarm = time(runs, freshVenvSettled, spiceInstall);
+      settleSpareTrees(spiceCache);
+      const spiceWarmPerFile = time(
+        runs,
+        () => {
+          freshVenv(); // with spare trees off, nothing runs in the background
+          removeSpareTrees(spiceCache);
+        },
+        spiceInstallPerFile,
+      );
+      // The work a warm install leaves to the background: laying out the spare trees it used.
+      const keys = wheelKeys(spiceCache);
+      const makeSpares = time(
+        runs,
+        () => removeSpareTrees(spiceCache),
+        () => run(SPICE_COMMAND, ["cache", "make-spares", ...keys], env),
+      );
+      freshVenvSettled();
       spiceInstall();
       const site = join(
         venv,
@@ -116,7 +153,7 @@ export function benchInstall(sets: string[], runs: number): void {
         () => run(SPICE_COMMAND, ["pip", "freeze", "--python", venvPython], env),
       );
       const reinstall = () => {
-        freshVenv();
+        freshVenvSettled();
         spiceInstall();
       };
       const pipUninstall = time(runs, reinstall, () =>
@@ -150,15 +187,28 @@ export function benchInstall(sets: string[], runs: number): void {
           fmt(spiceWarm),
           ratio(pipNoCompile, spiceWarm),
         ],
+        [
+          "",
+          "install warm, file by file (no spares)",
+          fmt(pipDefault),
+          fmt(spiceWarmPerFile),
+          ratio(pipDefault, spiceWarmPerFile),
+        ],
+        ["", "background after warm: make-spares", "", fmt(makeSpares), ""],
         ["", "floor: cp -al site-packages", "", fmt(cpAl), ""],
         ["", `floor: ${topLevel.length} top-level symlinks`, "", fmt(symlinkFloor), ""],
         ["", "list --format json", fmt(pipList), fmt(spiceList), ratio(pipList, spiceList)],
         ["", "freeze", fmt(pipFreeze), fmt(spiceFreeze), ratio(pipFreeze, spiceFreeze)],
         ["", "uninstall all", fmt(pipUninstall), fmt(spiceUninstall), ratio(pipUninstall, spiceUninstall)],
       );
-      for (const row of rows.slice(-9))
+      for (const row of rows.slice(-11))
         console.log(row.map((cell, index) => cell.padEnd([24, 34, 9, 9, 8][index])).join(" "));
     } finally {
+      try {
+        settleSpareTrees(spiceCache);
+      } catch (error) {
+        console.error(String(error)); // the error that ended the run matters more
+      }
       rmSync(work, { recursive: true, force: true });
     }
   }

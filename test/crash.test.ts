@@ -41,7 +41,13 @@ function installedState(site: string): string | null {
 function killedInstall(args: string[], delayMs: number): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [SPICE, ...args], {
-      env: { ...process.env, SPICE_CACHE_DIR: cacheDir, VIRTUAL_ENV: "", NO_COLOR: "1" },
+      env: {
+        ...process.env,
+        SPICE_CACHE_DIR: cacheDir,
+        SPICE_SPARE_TREES: "inline",
+        VIRTUAL_ENV: "",
+        NO_COLOR: "1",
+      },
       stdio: "ignore",
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), delayMs);
@@ -69,6 +75,9 @@ describe("crash safety", () => {
     for (let round = 0; round < 12; round++) {
       const wheel = round % 2 === 0 ? v2 : v1;
       if (round === 6) rmSync(join(cacheDir, "wheels-v1"), { recursive: true, force: true });
+      // Into an empty site-packages, whole directories of a spare tree are moved in: kill that too.
+      if (round % 3 === 2 && installedState(site) !== null)
+        assert.equal(runSpice(["pip", "uninstall", "-y", "--python", python, "big"], { cacheDir }).status, 0);
       await killedInstall(
         ["pip", "install", "--python", python, wheel],
         40 + Math.floor(Math.random() * 400),

@@ -437,6 +437,157 @@ describe("more of spice pip", () => {
   });
 });
 
+describe("spare trees", () => {
+  it("move whole directories into place, leaving exactly what linking file by file leaves", () => {
+    const directory = join(work.path, "spare-wheels");
+    mkdirSync(directory);
+    const distInfo = "sparrow-1.0.dist-info";
+    const sparrow = buildWheel(directory, {
+      name: "sparrow",
+      version: "1.0",
+      files: {
+        "sparrow/__init__.py": "from .deep.er import VALUE\n",
+        "sparrow/deep/__init__.py": "",
+        "sparrow/deep/er.py": "VALUE = 'deep'\n",
+        "sparrow.py.typed": "",
+        // Two wheels share this namespace package: each moves only its own subdirectory.
+        "nest/sparrow/__init__.py": "OWNER = 'sparrow'\n",
+        // The installer writes its own INSTALLER: the wheel's copy must never be linked.
+        [`${distInfo}/INSTALLER`]: "not spice\n",
+      },
+      consoleScripts: { sparrow: "sparrow:main" },
+    });
+    const finch = buildWheel(directory, {
+      name: "finch",
+      version: "2.0",
+      files: {
+        "nest/finch/__init__.py": "OWNER = 'finch'\n",
+        "finch/__init__.py": "",
+        // A .data file in finch/ keeps finch/ from moving whole.
+        "finch-2.0.data/purelib/finch/extra.py": "EXTRA = 1\n",
+      },
+    });
+    const install = (name: string, env: NodeJS.ProcessEnv) => {
+      const root = venv(name);
+      const result = spice(
+        ["pip", "install", "-v", "--python", join(root, "bin", "python"), sparrow, finch],
+        work.path,
+        env,
+      );
+      assert.equal(result.status, 0, result.stderr);
+      return { root, stderr: result.stderr, site: join(root, "lib", "python3.11", "site-packages") };
+    };
+    const byFile = install("spare-off", { SPICE_SPARE_TREES: "off" });
+    assert.doesNotMatch(byFile.stderr, /spare tree/);
+    const entries = readdirSync(join(cacheDir, "wheels-v1"))
+      .filter((shard) => !shard.startsWith("."))
+      .flatMap((shard) =>
+        readdirSync(join(cacheDir, "wheels-v1", shard)).map((key) => join(cacheDir, "wheels-v1", shard, key)),
+      )
+      .filter((entry) => /"name":"(sparrow|finch)"/.test(readFileSync(join(entry, "manifest.json"), "utf8")));
+    assert.equal(entries.length, 2);
+    assert.ok(entries.every((entry) => !existsSync(join(entry, "spare"))));
+    // The first install with spare trees on finds none and leaves one in each entry.
+    install("spare-first", {});
+    assert.ok(entries.every((entry) => existsSync(join(entry, "spare"))));
+    const moved = install("spare-moved", {});
+    assert.match(moved.stderr, /moved in the spare trees of 2 wheels/);
+    assert.ok(
+      entries.every((entry) => existsSync(join(entry, "spare"))),
+      "made again for the next install",
+    );
+    assert.deepEqual(
+      readdirSync(join(moved.root, "lib", "python3.11")),
+      ["site-packages"],
+      "no claimed tree left behind",
+    );
+    // Same paths, contents, modes and link counts: both are hard links to the cache's files.
+    const picture = (site: string) => {
+      const rows: string[] = [];
+      const walk = (path: string) => {
+        for (const entry of readdirSync(path, { withFileTypes: true })) {
+          const child = join(path, entry.name);
+          const stat = statSync(child);
+          rows.push(
+            `${relative(site, child)} ${entry.isDirectory() ? "dir" : "file"} ${stat.mode.toString(8)}`,
+          );
+          if (entry.isDirectory()) walk(child);
+        }
+      };
+      walk(site);
+      return rows.sort();
+    };
+    assert.deepEqual(picture(moved.site), picture(byFile.site));
+    // Byte for byte, but for the script's hash in RECORD (its shebang names the environment).
+    const content = (site: string) => {
+      const files = snapshot(site);
+      for (const name of Object.keys(files).filter((name) => name.endsWith("/RECORD")))
+        files[name] = readFileSync(join(site, name), "utf8").replace(/^\.\.\/\.\.\/\.\.\/bin\/.*$/gm, "");
+      return files;
+    };
+    assert.deepEqual(content(moved.site), content(byFile.site));
+    const inode = (site: string, path: string) => statSync(join(site, path)).ino;
+    assert.equal(inode(moved.site, "sparrow/deep/er.py"), inode(byFile.site, "sparrow/deep/er.py"));
+    assert.equal(readFileSync(join(moved.site, distInfo, "INSTALLER"), "utf8"), "spice\n");
+    const cachedInstaller = entries
+      .map((entry) => join(entry, "files", distInfo, "INSTALLER"))
+      .find(existsSync);
+    assert.equal(readFileSync(cachedInstaller!, "utf8"), "not spice\n");
+    const imported = run(join(moved.root, "bin", "python"), [
+      "-c",
+      "import sparrow, nest.sparrow, nest.finch, finch.extra; print(sparrow.VALUE, nest.finch.OWNER)",
+    ]);
+    assert.equal(imported.stdout.trim(), "deep finch", imported.stderr);
+    // pip removes what it finds through RECORD, and the cache keeps its files.
+    const pipUninstall = run(PYTHON, [
+      "-m",
+      "pip",
+      "--python",
+      join(moved.root, "bin", "python"),
+      "uninstall",
+      "-y",
+      "sparrow",
+      "finch",
+    ]);
+    assert.equal(pipUninstall.status, 0, pipUninstall.stderr);
+    assert.deepEqual(
+      // (pip leaves the emptied namespace directory nest/ behind, as it does after any install.)
+      Object.keys(snapshot(moved.site)).filter((name) => /sparrow|finch|nest/.test(name)),
+      [],
+    );
+    assert.ok(existsSync(join(entries[0], "spare")));
+    const again = install("spare-again", {});
+    assert.match(again.stderr, /moved in the spare trees of 2 wheels/);
+    assert.deepEqual(content(again.site), content(byFile.site));
+    // Spare trees are hard links: another link mode never uses them.
+    const copyRoot = venv("spare-copy");
+    const copied = spice([
+      "pip",
+      "install",
+      "-v",
+      "--link-mode",
+      "copy",
+      "--python",
+      join(copyRoot, "bin", "python"),
+      sparrow,
+      finch,
+    ]);
+    assert.equal(copied.status, 0, copied.stderr);
+    assert.doesNotMatch(copied.stderr, /moved in the spare trees/);
+    const copySite = join(copyRoot, "lib", "python3.11", "site-packages");
+    assert.notEqual(inode(copySite, "sparrow/deep/er.py"), inode(byFile.site, "sparrow/deep/er.py"));
+    assert.deepEqual(content(copySite), content(byFile.site));
+    // Hard links are counted once in the cache's size.
+    const info = spice(["cache", "info"]).stdout;
+    rmSync(join(entries[0], "spare"), { recursive: true });
+    rmSync(join(entries[1], "spare"), { recursive: true });
+    assert.equal(
+      /wheels-v1 +(.*)/.exec(spice(["cache", "info"]).stdout)?.[1],
+      /wheels-v1 +(.*)/.exec(info)?.[1],
+    );
+  });
+});
+
 describe("spice cache", () => {
   it("reports, cleans by package, prunes and clears", () => {
     const dir = spice(["cache", "dir"]);

@@ -11,7 +11,10 @@ import {
   linkSync,
   mkdirSync,
   readFileSync,
+  renameSync,
+  rmSync,
   symlinkSync,
+  unlinkSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -22,6 +25,12 @@ import { recordHash } from "../util/hash.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { consoleScript, parseEntryPoints, RELOCATABLE_SHEBANG, shebang } from "./entry-points.ts";
 import { distributionFiles, type InstalledDistribution, installedDistributions } from "./installed.ts";
+import {
+  claimSpareTrees,
+  GENERATED_DIST_INFO_FILES,
+  PLAIN_RELATIVE_PATH,
+  type SpareTreeMoves,
+} from "./spare-trees.ts";
 import { pruneEmptyDirectories, pruneEmptyDirectoriesOf, Transaction } from "./transaction.ts";
 import type { UnpackedWheel } from "./wheel-cache.ts";
 import { isSafeRelativePath } from "./wheel-file.ts";
@@ -47,6 +56,8 @@ export interface InstallOptions {
   onLinkModeFallback?: (message: string) => void;
   /** Distributions to remove in the same transaction (`spice pip sync`'s extraneous ones). */
   remove?: readonly InstalledDistribution[];
+  /** Move in the cache entries' spare trees where they fit (hard-link mode only; spare-trees.ts). */
+  spareTrees?: boolean;
 }
 
 export interface InstallResult {
@@ -54,6 +65,10 @@ export interface InstallResult {
   removed: Array<{ name: string; version: string }>;
   linkMode: LinkMode;
   recovered: boolean;
+  /** The cache entries the installed wheels came from (whose spare trees may need replacing). */
+  cacheEntries: string[];
+  /** How many wheels were placed (mostly) by moving in their spare tree. */
+  spareTreesUsed: number;
 }
 
 interface PlannedFile {
@@ -67,6 +82,8 @@ interface PlannedFile {
   /** Known RECORD hash and size (linked files); computed for written ones. */
   hash?: string;
   size?: number;
+  /** Part of the wheel's spare tree (see spare-trees.ts): a root file with a plain path. */
+  inSpareTree?: boolean;
 }
 
 interface DistributionPlan {
@@ -78,6 +95,8 @@ interface DistributionPlan {
   libDirectory: string;
   files: PlannedFile[];
   record: string;
+  /** The wheel's cache entry, which may hold a spare tree. */
+  cacheEntry?: string;
 }
 
 function invalidWheel(item: InstallItem, cause: string): SpiceError {
@@ -87,9 +106,6 @@ function invalidWheel(item: InstallItem, cause: string): SpiceError {
 function scriptHeader(environment: Environment, options: InstallOptions): string {
   return options.relocatableScripts ? RELOCATABLE_SHEBANG : shebang(environment.python);
 }
-
-/** A relative path with no empty, `.` or `..` segment, backslash or NUL: joining it changes nothing. */
-const PLAIN_RELATIVE_PATH = /^(?!\/)(?!.*(?:^|\/)\.{0,2}(?:\/|$))[^\\\0]+$/s;
 
 function planDistribution(item: InstallItem, options: InstallOptions): DistributionPlan {
   const { environment } = options;
@@ -102,6 +118,7 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
   const stem = manifest.distInfo.slice(0, -".dist-info".length);
   const distName = stem.slice(0, stem.lastIndexOf("-"));
   const files: PlannedFile[] = [];
+  const generated = new Set(GENERATED_DIST_INFO_FILES.map((name) => `${manifest.distInfo}/${name}`));
   for (const file of manifest.files) {
     const source = PLAIN_RELATIVE_PATH.test(file.path) ? rootPrefix + file.path : join(root, file.path);
     if (file.path.startsWith(dataDirectory)) {
@@ -134,6 +151,8 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
       } else {
         files.push({ destination, source, hash: file.hash, size: file.size, executable: file.executable });
       }
+    } else if (generated.has(file.path)) {
+      // The installer's own files: a wheel's copy would be overwritten through its hard link.
     } else if (PLAIN_RELATIVE_PATH.test(file.path)) {
       // Already normalized and inside libDirectory: plain concatenation, no join/resolve per file.
       files.push({
@@ -143,6 +162,7 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
         hash: file.hash,
         size: file.size,
         executable: file.executable,
+        inSpareTree: true,
       });
     } else {
       files.push({
@@ -205,6 +225,7 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
     libDirectory,
     files,
     record: join(distInfo, "RECORD"),
+    cacheEntry: item.wheel.cacheEntry,
   };
 }
 
@@ -219,6 +240,15 @@ class Linker {
   ) {
     this.mode = requested ?? "clone";
     this.decided = requested !== null;
+  }
+
+  /** Decides the mode (when not given) by placing `source` at `probe`, which is removed again. */
+  settle(source: string, probe: string): LinkMode {
+    if (!this.decided) {
+      this.place(source, probe);
+      unlinkSync(probe);
+    }
+    return this.mode;
   }
 
   place(source: string, destination: string): void {
@@ -349,6 +379,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
   const stateDirectory = environment.scheme.purelib;
   const transaction = new Transaction(stateDirectory, `The environment at ${environment.root}`);
   const linker = new Linker(options.linkMode, options.onLinkModeFallback);
+  let spares: SpareTreeMoves | null = null;
   try {
     const existing = new Map(
       installedDistributions(environment.sitePackages).map((dist) => [dist.canonicalName, dist]),
@@ -419,16 +450,32 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     for (const directory of newDirectories)
       if (!newDirectories.has(dirname(directory))) created.push(directory);
     for (const path of removals) transaction.backUp(path);
+    spares = options.spareTrees
+      ? claimSpareTrees(
+          plans,
+          newDirectories,
+          // A spare tree is hard links: only worth claiming where installs hard-link anyway.
+          (source, probe) => linker.settle(source, probe) === "hardlink",
+          dirname(environment.scheme.purelib),
+        )
+      : null;
     transaction.begin(created, [...directories]);
 
     // From here on, an interruption is rolled back by the next spice run.
-    makeDirectories(newDirectories);
+    if (spares === null) makeDirectories(newDirectories);
+    else {
+      const covered = spares.covered;
+      makeDirectories(new Set([...newDirectories].filter((directory) => !covered.has(directory))));
+      for (const [from, to] of spares.moves) renameSync(from, to);
+    }
     for (const path of removals) transaction.remove(path);
     for (const path of removals) pruneEmptyDirectories(dirname(path), siteRootOf(environment, path));
     const hashes = new Map<string, [string, number]>();
+    const covered = spares?.covered;
     for (const plan of plans) {
       for (const file of plan.files) {
         if (overwritten.has(file.destination)) transaction.remove(file.destination);
+        if (file.inSpareTree && covered?.has(dirname(file.destination))) continue; // moved in whole
         if (file.source !== undefined) {
           linker.place(file.source, file.destination);
         } else {
@@ -469,10 +516,15 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       removed: replaced.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
       linkMode: linker.mode,
       recovered: transaction.recovered,
+      cacheEntries: plans.flatMap((plan) => (plan.cacheEntry === undefined ? [] : [plan.cacheEntry])),
+      spareTreesUsed: spares?.used ?? 0,
     };
   } catch (error) {
     transaction.abort();
     throw error;
+  } finally {
+    // What the claimed spare trees held beyond the moved directories.
+    if (spares) rmSync(spares.claims, { recursive: true, force: true });
   }
 }
 

@@ -36,6 +36,8 @@ export interface UnpackedWheel {
   manifest: WheelManifest;
   /** Where the wheel came from (for direct_url.json and messages). */
   source: string;
+  /** The cache entry directory (absent when unpacked without a cache). */
+  cacheEntry?: string;
 }
 
 const MANIFEST = "manifest.json";
@@ -82,7 +84,8 @@ export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifes
   return manifest;
 }
 
-function readManifest(directory: string): WheelManifest | null {
+/** The entry's manifest, or null when it has none (or an unknown format). */
+export function readManifest(directory: string): WheelManifest | null {
   try {
     const manifest = JSON.parse(readFileSync(join(directory, MANIFEST), "utf8")) as WheelManifest;
     return manifest.format === 1 ? manifest : null;
@@ -111,7 +114,7 @@ export function cachedWheel(path: string, cache: Cache, verify = true): Unpacked
   const directory = cache.entryPath(BUCKETS.wheels, localArchiveDigest(path, cache));
   const manifest = readManifest(directory);
   if (manifest === null || (verify && !isIntact(directory, manifest))) return null;
-  return { root: join(directory, "files"), manifest, source: path };
+  return { root: join(directory, "files"), manifest, source: path, cacheEntry: directory };
 }
 
 /**
@@ -144,7 +147,7 @@ export function unpackedWheel(path: string, cache: Cache | null, scratch: string
   );
   manifest ??= readManifest(directory);
   if (manifest === null) throw new Error(`cache entry ${directory} has no manifest`);
-  return { root: join(directory, "files"), manifest, source: path };
+  return { root: join(directory, "files"), manifest, source: path, cacheEntry: directory };
 }
 
 /** The intact cache entry of the wheel whose sha256 is `digest` (known from an index), or null. */
@@ -152,5 +155,5 @@ export function cachedWheelByDigest(digest: string, cache: Cache, source: string
   const directory = cache.entryPath(BUCKETS.wheels, digest);
   const manifest = readManifest(directory);
   if (manifest === null || !isIntact(directory, manifest)) return null;
-  return { root: join(directory, "files"), manifest, source };
+  return { root: join(directory, "files"), manifest, source, cacheEntry: directory };
 }

@@ -1,11 +1,14 @@
 // spice cache dir | info | clean [PACKAGE...] | prune
 
 import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { setPriority } from "node:os";
 import { join } from "node:path";
 import { BUCKETS, Cache } from "../../cache/store.ts";
+import { makeSpareTrees, spareTreesLockPath } from "../../install/spare-trees.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
+import { acquireLock } from "../../util/lock.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
@@ -17,6 +20,8 @@ function requireCache(context: CommandContext): Cache {
 function sizeOf(path: string): { bytes: number; files: number } {
   let bytes = 0;
   let files = 0;
+  // Spare trees hard-link the files of their entries: each file is counted once.
+  const seen = new Set<number>();
   const walk = (current: string) => {
     let entries: Dirent[];
     try {
@@ -28,8 +33,13 @@ function sizeOf(path: string): { bytes: number; files: number } {
       const child = join(current, entry.name);
       if (entry.isDirectory()) walk(child);
       else {
+        const stat = lstatSync(child);
+        if (stat.nlink > 1) {
+          if (seen.has(stat.ino)) continue;
+          seen.add(stat.ino);
+        }
         files++;
-        bytes += lstatSync(child).size;
+        bytes += stat.size;
       }
     }
   };
@@ -53,7 +63,7 @@ function wheelEntries(cache: Cache): Array<[string, string | null]> {
   const bucket = cache.bucket(BUCKETS.wheels);
   const entries: Array<[string, string | null]> = [];
   for (const shard of existsSync(bucket) ? readdirSync(bucket) : []) {
-    if (shard.startsWith(".tmp-")) continue;
+    if (shard.startsWith(".")) continue; // temporary directories
     for (const key of readdirSync(join(bucket, shard))) {
       const directory = join(bucket, shard, key);
       let name: string | null = null;
@@ -66,6 +76,43 @@ function wheelEntries(cache: Cache): Array<[string, string | null]> {
     }
   }
   return entries;
+}
+
+/** `cache clean [PACKAGE...]`: everything, or the named packages' downloads and unpacked wheels. */
+function clean(cache: Cache, args: ParsedArgs, context: CommandContext): number {
+  const packages = args.positionals.slice(1).map((name) => canonicalizeName(name));
+  if (packages.length === 0) {
+    const { bytes, files } = sizeOf(cache.root);
+    rmSync(cache.root, { recursive: true, force: true });
+    context.output.info(`Removed ${files} files (${human(bytes)}) from ${cache.root}`);
+    return 0;
+  }
+  let removed = 0;
+  // Downloaded files of those packages (archives-v1/<shard>/<sha256>/<file name>).
+  const downloads = cache.bucket(BUCKETS.archives);
+  for (const shard of existsSync(downloads) ? readdirSync(downloads) : []) {
+    if (shard.startsWith(".tmp-")) continue;
+    for (const key of readdirSync(join(downloads, shard))) {
+      const directory = join(downloads, shard, key);
+      const names = readdirSync(directory).map(
+        (file) => (tryParseWheelFilename(file) ?? tryParseSdistFilename(file))?.name,
+      );
+      if (names.some((name) => name !== undefined && packages.includes(name))) {
+        rmSync(directory, { recursive: true, force: true });
+        removed++;
+      }
+    }
+  }
+  for (const [directory, name] of wheelEntries(cache)) {
+    if (name !== null && packages.includes(canonicalizeName(name))) {
+      rmSync(directory, { recursive: true, force: true });
+      removed++;
+    }
+  }
+  context.output.info(
+    `Removed ${removed} cache entr${removed === 1 ? "y" : "ies"} for ${packages.join(", ")}`,
+  );
+  return 0;
 }
 
 function run(args: ParsedArgs, context: CommandContext): number {
@@ -85,40 +132,22 @@ function run(args: ParsedArgs, context: CommandContext): number {
     context.output.data(`wheels: ${wheelEntries(cache).length} unpacked`);
     return 0;
   }
-  if (sub === "clean") {
-    const packages = args.positionals.slice(1).map((name) => canonicalizeName(name));
-    if (packages.length === 0) {
-      const { bytes, files } = sizeOf(cache.root);
-      rmSync(cache.root, { recursive: true, force: true });
-      context.output.info(`Removed ${files} files (${human(bytes)}) from ${cache.root}`);
-      return 0;
-    }
-    let removed = 0;
-    // Downloaded files of those packages (archives-v1/<shard>/<sha256>/<file name>).
-    const downloads = cache.bucket(BUCKETS.archives);
-    for (const shard of existsSync(downloads) ? readdirSync(downloads) : []) {
-      if (shard.startsWith(".tmp-")) continue;
-      for (const key of readdirSync(join(downloads, shard))) {
-        const directory = join(downloads, shard, key);
-        const names = readdirSync(directory).map(
-          (file) => (tryParseWheelFilename(file) ?? tryParseSdistFilename(file))?.name,
-        );
-        if (names.some((name) => name !== undefined && packages.includes(name))) {
-          rmSync(directory, { recursive: true, force: true });
-          removed++;
-        }
-      }
-    }
-    for (const [directory, name] of wheelEntries(cache)) {
-      if (name !== null && packages.includes(canonicalizeName(name))) {
-        rmSync(directory, { recursive: true, force: true });
-        removed++;
-      }
-    }
-    context.output.info(
-      `Removed ${removed} cache entr${removed === 1 ? "y" : "ies"} for ${packages.join(", ")}`,
-    );
+  if (sub === "make-spares") {
+    // Started in the background by installs (see install/spare-trees.ts), at low priority.
+    setPriority(19);
+    makeSpareTrees(cache, args.positionals.slice(1));
     return 0;
+  }
+  if (sub === "clean") {
+    // Not while spare trees are being made: their files would appear in a half-removed cache.
+    const lock = existsSync(cache.root)
+      ? acquireLock(spareTreesLockPath(cache), `The cache at ${cache.root}`)
+      : null;
+    try {
+      return clean(cache, args, context);
+    } finally {
+      lock?.release();
+    }
   }
   if (sub === "prune") {
     let removed = 0;
@@ -148,14 +177,14 @@ function run(args: ParsedArgs, context: CommandContext): number {
   }
   throw new UsageError(
     sub === undefined ? "spice cache needs a subcommand" : `unknown subcommand 'cache ${sub}'`,
-    "Subcommands: dir, info, clean [PACKAGE...], prune",
+    "Subcommands: dir, info, clean [PACKAGE...], prune, make-spares SHA256...",
   );
 }
 
 export const command: CommandModule = {
-  usage: "spice cache dir | info | clean [PACKAGE...] | prune",
+  usage: "spice cache dir | info | clean [PACKAGE...] | prune | make-spares SHA256...",
   options: [],
   details:
-    "Removing the cache is always safe: installed environments keep their files (hard links or copies).",
+    "Removing the cache is always safe: installed environments keep their files (hard links or copies). make-spares lays out the spare trees of the wheels with these sha256s, which installs move into environments whole; installs run it in the background after they finish (SPICE_SPARE_TREES=inline makes it part of the install, =off turns spare trees off).",
   run,
 };

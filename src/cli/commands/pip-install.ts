@@ -2,9 +2,9 @@
 // the cache (hashes checked), then change the environment in one transaction; and uninstall.
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Cache } from "../../cache/store.ts";
+import { Cache } from "../../cache/store.ts";
 import type { FetchedArchive, FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
@@ -15,6 +15,7 @@ import {
   uninstallDistributions,
 } from "../../install/installer.ts";
 import { unpackIntoCache } from "../../install/parallel-unpack.ts";
+import { hasSpareTree, makeSpareTrees } from "../../install/spare-trees.ts";
 import { SCRATCH_PREFIX } from "../../install/transaction.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import type { Environment } from "../../python/environment.ts";
@@ -27,7 +28,7 @@ import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
-import { nodeCrypto } from "../../util/lazy-builtins.ts";
+import { nodeChildProcess, nodeCrypto } from "../../util/lazy-builtins.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
@@ -426,12 +427,45 @@ export function applyInstall(
       environment.kind === "venv" && readPyvenvCfg(environment.root)?.get("relocatable") === "true",
     onLinkModeFallback: (message) => context.output.verbose(message),
     remove,
+    spareTrees: spareTreesMode(context) !== "off",
   });
   if (result.recovered) context.output.warn("rolled back an install that was interrupted earlier");
   context.output.verbose(`link mode: ${result.linkMode}`);
+  if (result.spareTreesUsed > 0)
+    context.output.verbose(`moved in the spare trees of ${plural(result.spareTreesUsed, "wheel")}`);
   context.output.info(`Installed ${plural(result.installed.length, "package")} in ${elapsed(started)}`);
   printChanges(result.removed, result.installed, context);
+  replaceSpareTrees(result.cacheEntries, context);
   return 0;
+}
+
+function spareTreesMode(context: CommandContext): "background" | "inline" | "off" {
+  const mode = context.env.SPICE_SPARE_TREES;
+  return mode === "inline" || mode === "off" ? mode : "background";
+}
+
+/**
+ * Lays out new spare trees for the cache entries that have none (used up, or never made), so the
+ * next install of these wheels moves whole directories (install/spare-trees.ts). By default in a
+ * detached low-priority process, after this one has printed its result.
+ */
+function replaceSpareTrees(entries: readonly string[], context: CommandContext): void {
+  const mode = spareTreesMode(context);
+  if (mode === "off" || context.cacheDir === null) return;
+  const keys = entries.filter((entry) => !hasSpareTree(entry)).map((entry) => basename(entry));
+  if (keys.length === 0) return;
+  const script = process.argv[1] ?? "";
+  if (mode === "inline" || !/\.[cm]js$/.test(script)) {
+    makeSpareTrees(new Cache(context.cacheDir), keys);
+    return;
+  }
+  context.output.verbose(`making ${plural(keys.length, "spare tree")} in the background`);
+  nodeChildProcess()
+    .spawn(process.execPath, [script, "cache", "make-spares", "--cache-dir", context.cacheDir, ...keys], {
+      detached: true,
+      stdio: "ignore",
+    })
+    .unref();
 }
 
 export function printChanges(

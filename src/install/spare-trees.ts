@@ -1,0 +1,236 @@
+// Spare trees: what makes a warm install cost one rename per top-level directory.
+//
+// Linking a wheel file by file costs one mkdir per directory and one link per file. On the disks
+// measured, a mkdir costs 0.05-0.4 ms (ext4 allocates and journals a block for each), and the
+// trio set's 33 wheels make 900 directories: about half of a warm install went to mkdir alone.
+// A spare tree is a wheel's site-packages part laid out ahead of time inside its cache entry:
+// real directories holding hard links to the entry's files. An install claims it with one
+// rename (only one claimer can win) and renames its top-level directories into site-packages.
+// What lands there is exactly what linking file by file makes: the same directories and the same
+// hard links, with no symlink into the cache, so removing the cache, copying the environment into
+// a container image, and pip's own uninstall all behave as with plain hard links.
+//
+// The work a spare saves is done after the command that used it has finished (cli/ starts a
+// background `spice cache make-spares`), so the next install finds one again.
+
+import { existsSync, linkSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { BUCKETS, type Cache } from "../cache/store.ts";
+import { acquireLock } from "../util/lock.ts";
+import { SCRATCH_PREFIX } from "./transaction.ts";
+import { isIntact, readManifest, type WheelManifest } from "./wheel-cache.ts";
+
+/** A cache entry's spare tree: `<entry>/spare/<path inside the wheel>`. */
+const SPARE = "spare";
+
+/** A relative path with no empty, `.` or `..` segment, backslash or NUL: joining it changes nothing. */
+export const PLAIN_RELATIVE_PATH = /^(?!\/)(?!.*(?:^|\/)\.{0,2}(?:\/|$))[^\\\0]+$/s;
+
+/** Files an installer writes itself into the .dist-info directory (a wheel's own copy is not used). */
+export const GENERATED_DIST_INFO_FILES = ["INSTALLER", "REQUESTED", "direct_url.json"] as const;
+
+/** Is this wheel path one a spare tree holds: a root file, plainly named, not one an installer writes? */
+export function isSparePath(manifest: WheelManifest, path: string): boolean {
+  const stem = manifest.distInfo.slice(0, -".dist-info".length);
+  if (path.startsWith(`${stem}.data/`) || !PLAIN_RELATIVE_PATH.test(path)) return false;
+  if (!path.startsWith(`${manifest.distInfo}/`)) return true;
+  const name = path.slice(manifest.distInfo.length + 1);
+  return !(GENERATED_DIST_INFO_FILES as readonly string[]).includes(name);
+}
+
+/** Whether the cache entry holds a spare tree now. */
+export function hasSpareTree(entry: string): boolean {
+  return existsSync(join(entry, SPARE));
+}
+
+/**
+ * Moves the entry's spare tree to `into` (a path that does not exist yet, on the same
+ * filesystem). Returns false when there is none, another process claimed it first, or the two
+ * are on different filesystems.
+ */
+function claimSpareTree(entry: string, into: string): boolean {
+  try {
+    renameSync(join(entry, SPARE), into);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds a spare tree for the entry when it has none: hard links to the entry's files, in a
+ * temporary directory of the bucket, renamed into the entry when complete. Returns whether the
+ * entry has a spare afterwards. An entry that fails its check, or is rebuilt meanwhile, gets none.
+ */
+export function makeSpareTree(entry: string, manifest: WheelManifest, temporary: string): boolean {
+  if (hasSpareTree(entry)) return true;
+  const manifestInode = statSync(join(entry, "manifest.json")).ino;
+  if (!isIntact(entry, manifest)) return false;
+  const files = `${entry}/files/`;
+  const made = new Set<string>();
+  try {
+    mkdirSync(temporary);
+    made.add(temporary);
+    for (const file of manifest.files) {
+      if (!isSparePath(manifest, file.path)) continue;
+      const target = `${temporary}/${file.path}`;
+      const parent = dirname(target);
+      if (!made.has(parent)) {
+        mkdirSync(parent, { recursive: true });
+        for (let directory = parent; !made.has(directory); directory = dirname(directory))
+          made.add(directory);
+      }
+      linkSync(files + file.path, target);
+    }
+    // The entry must still be the one linked from: a rebuild replaces manifest.json too.
+    if (statSync(join(entry, "manifest.json")).ino !== manifestInode) return false;
+    renameSync(temporary, join(entry, SPARE));
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Another process made one first (ENOTEMPTY/EEXIST), or the entry went away (ENOENT).
+    if (code === "ENOTEMPTY" || code === "EEXIST") return true;
+    if (code === "ENOENT") return false;
+    throw error;
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+/** What claimSpareTrees needs of an installer's plan for one wheel. */
+export interface PlannedWheel {
+  /** The wheel's cache entry, which may hold a spare tree. */
+  cacheEntry?: string;
+  /** The directory its root files go to (site-packages). */
+  libDirectory: string;
+  files: ReadonlyArray<{ destination: string; source?: string; inSpareTree?: boolean }>;
+}
+
+export interface SpareTreeMoves {
+  /** [from inside a claimed spare tree, to its place in the environment]; none inside another. */
+  moves: Array<[string, string]>;
+  /** New directories the moves bring along (no mkdir for them, no link for their spare files). */
+  covered: Set<string>;
+  /** Where the claimed trees were moved to; removed (with what was not used) at the end. */
+  claims: string;
+  used: number;
+}
+
+/**
+ * Which new directories one wheel alone fills from its spare tree: each is renamed into place
+ * whole. A directory two wheels share (a namespace package), or that gets a file from outside
+ * the spare (a `.data` file), is made as usual and its subdirectories considered in turn.
+ */
+export function claimSpareTrees(
+  plans: readonly PlannedWheel[],
+  newDirectories: ReadonlySet<string>,
+  canHardLink: (source: string, probe: string) => boolean,
+  claimsParent: string,
+): SpareTreeMoves | null {
+  const SHARED = -1;
+  const owner = new Map<string, number>();
+  const holdsSpareFiles = new Set<string>();
+  plans.forEach((plan, index) => {
+    const hasSpareTree = plan.cacheEntry !== undefined;
+    for (const file of plan.files) {
+      // A linked file from outside the spare tree (or without one) keeps its directories from moving.
+      const mark = hasSpareTree && (file.inSpareTree || file.source === undefined) ? index : SHARED;
+      for (let directory = dirname(file.destination); newDirectories.has(directory); ) {
+        const known = owner.get(directory);
+        owner.set(directory, known === undefined || known === mark ? mark : SHARED);
+        if (file.inSpareTree) holdsSpareFiles.add(directory);
+        const parent = dirname(directory);
+        if (parent === directory) break;
+        directory = parent;
+      }
+    }
+  });
+  const isMovable = (directory: string): boolean => {
+    const index = owner.get(directory);
+    if (index === undefined || index === SHARED || !holdsSpareFiles.has(directory)) return false;
+    return directory.startsWith(`${plans[index].libDirectory}/`);
+  };
+  const rootsByPlan = new Map<number, string[]>();
+  for (const directory of newDirectories) {
+    if (!isMovable(directory) || isMovable(dirname(directory))) continue;
+    const index = owner.get(directory)!;
+    const roots = rootsByPlan.get(index) ?? [];
+    roots.push(directory);
+    rootsByPlan.set(index, roots);
+  }
+  // A claimed tree's unused part is deleted file by file: not worth it for a wheel that mostly
+  // lands in directories that exist already (an upgrade in place).
+  const candidateRoots = new Set([...rootsByPlan.values()].flat());
+  const isUnderRoot = new Map<string, boolean>();
+  const underRoot = (directory: string): boolean => {
+    let known = isUnderRoot.get(directory);
+    if (known === undefined) {
+      known =
+        candidateRoots.has(directory) || (newDirectories.has(directory) && underRoot(dirname(directory)));
+      isUnderRoot.set(directory, known);
+    }
+    return known;
+  };
+  for (const index of [...rootsByPlan.keys()]) {
+    let moved = 0;
+    let left = 0;
+    for (const file of plans[index].files) {
+      if (!file.inSpareTree) continue;
+      if (underRoot(dirname(file.destination))) moved++;
+      else left++;
+    }
+    if (moved < left) rootsByPlan.delete(index);
+  }
+  if (rootsByPlan.size === 0) return null;
+  const claims = mkdtempSync(join(claimsParent, `${SCRATCH_PREFIX}${process.pid}-`));
+  const [firstIndex] = rootsByPlan.keys();
+  const sample = plans[firstIndex].files.find((file) => file.inSpareTree)!;
+  if (!canHardLink(sample.source!, join(claims, "probe"))) {
+    rmSync(claims, { recursive: true, force: true });
+    return null;
+  }
+  const moves: Array<[string, string]> = [];
+  const roots = new Set<string>();
+  let used = 0;
+  for (const [index, planRoots] of rootsByPlan) {
+    const plan = plans[index];
+    const tree = join(claims, String(index));
+    if (!claimSpareTree(plan.cacheEntry!, tree)) continue;
+    used++;
+    const libPrefix = `${plan.libDirectory}/`;
+    for (const root of planRoots) {
+      moves.push([`${tree}/${root.slice(libPrefix.length)}`, root]);
+      roots.add(root);
+    }
+  }
+  const covered = new Set<string>();
+  for (const directory of [...newDirectories].sort((a, b) => a.length - b.length))
+    if (roots.has(directory) || covered.has(dirname(directory))) covered.add(directory);
+  return { moves, covered, claims, used };
+}
+
+/** Held by the process making spare trees; `spice cache clean` waits for it. */
+export function spareTreesLockPath(cache: Cache): string {
+  return join(cache.root, ".spare-trees.lock");
+}
+
+/**
+ * Makes the missing spare trees of the wheel entries named by `keys` (their sha256), one process
+ * at a time per cache. Returns how many entries have one afterwards.
+ */
+export function makeSpareTrees(cache: Cache, keys: readonly string[]): number {
+  const lock = acquireLock(spareTreesLockPath(cache), `The cache at ${cache.root}`);
+  let made = 0;
+  try {
+    for (const [index, key] of keys.entries()) {
+      const entry = cache.entryPath(BUCKETS.wheels, key);
+      const manifest = readManifest(entry);
+      if (manifest === null) continue;
+      const temporary = join(cache.bucket(BUCKETS.wheels), `.tmp-${process.pid}-spare-${index}`);
+      if (makeSpareTree(entry, manifest, temporary)) made++;
+    }
+  } finally {
+    lock.release();
+  }
+  return made;
+}
