@@ -32,11 +32,16 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   };
 }
 
-/** Median seconds of `runs` runs of `action`, each after `prepare` (not timed). */
+/**
+ * Median seconds of `runs` runs of `action`, each after `prepare` (not timed). The disk is synced
+ * in between: what `prepare` deleted is otherwise written back (with discards, on some disks)
+ * while the next command runs, and charged to it.
+ */
 export function time(runs: number, prepare: () => void, action: () => void): number {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     prepare();
+    spawnSync("sync");
     const start = performance.now();
     action();
     samples.push(performance.now() - start);

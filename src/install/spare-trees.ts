@@ -130,13 +130,18 @@ export function claimSpareTrees(
   const SHARED = -1;
   const owner = new Map<string, number>();
   const holdsSpareFiles = new Set<string>();
+  // (Another process may claim one of these first: then its directories are made as usual.)
+  const spareTreeFound = plans.map((plan) => plan.cacheEntry !== undefined && hasSpareTree(plan.cacheEntry));
+  if (!spareTreeFound.includes(true)) return null;
   plans.forEach((plan, index) => {
-    const hasSpareTree = plan.cacheEntry !== undefined;
     for (const file of plan.files) {
       // A linked file from outside the spare tree (or without one) keeps its directories from moving.
-      const mark = hasSpareTree && (file.inSpareTree || file.source === undefined) ? index : SHARED;
+      const mark = spareTreeFound[index] && (file.inSpareTree || file.source === undefined) ? index : SHARED;
       for (let directory = dirname(file.destination); newDirectories.has(directory); ) {
         const known = owner.get(directory);
+        // Walked with this mark before (or shared, which its parents are too): so were its parents.
+        if ((known === mark || known === SHARED) && (!file.inSpareTree || holdsSpareFiles.has(directory)))
+          break;
         owner.set(directory, known === undefined || known === mark ? mark : SHARED);
         if (file.inSpareTree) holdsSpareFiles.add(directory);
         const parent = dirname(directory);
