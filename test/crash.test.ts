@@ -91,6 +91,12 @@ describe("crash safety", () => {
         .map((row) => row.version);
       assert.deepEqual(versions, state === null ? [] : [state]);
       assert.equal(existsSync(join(site, ".spice-journal.json")), false);
+      // Unpacking scratch beside site-packages, claimed spare trees inside it: gone after recovery.
+      for (const directory of [site, join(site, "..")])
+        assert.deepEqual(
+          readdirSync(directory).filter((name) => name.startsWith(".spice-unpack-")),
+          [],
+        );
     }
     // Whatever happened, the next install completes.
     const final = runSpice(["pip", "install", "--python", python, v2], { cacheDir });

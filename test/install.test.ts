@@ -501,6 +501,16 @@ describe("spare trees", () => {
       ["site-packages"],
       "no claimed tree left behind",
     );
+    assert.deepEqual(
+      readdirSync(moved.site).filter((name) => name.startsWith(".spice")),
+      [],
+      "no claimed tree left behind",
+    );
+    // A tree claimed by a spice that was killed (its pid no longer runs) is removed by the next run.
+    const stale = join(moved.site, ".spice-unpack-999999999-x");
+    mkdirSync(join(stale, "0", "sparrow"), { recursive: true });
+    assert.equal(spice(["pip", "list", "--python", join(moved.root, "bin", "python")]).status, 0);
+    assert.equal(existsSync(stale), false);
     // Same paths, contents, modes and link counts: both are hard links to the cache's files.
     const picture = (site: string) => {
       const rows: string[] = [];

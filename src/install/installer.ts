@@ -456,7 +456,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
           newDirectories,
           // A spare tree is hard links: only worth claiming where installs hard-link anyway.
           (source, probe) => linker.settle(source, probe) === "hardlink",
-          dirname(environment.scheme.purelib),
+          environment.scheme.purelib,
         )
       : null;
     transaction.begin(created, [...directories]);

@@ -190,7 +190,10 @@ export function listTree(directory: string): string[] {
   return out;
 }
 
-/** Unpacking scratch directories are named `<prefix><pid>-<random>` beside site-packages. */
+/**
+ * Scratch directories are named `<prefix><pid>-<random>`: unpacking ones beside site-packages,
+ * claimed spare trees inside it (so that a `--target` install writes nothing outside its target).
+ */
 export const SCRATCH_PREFIX = ".spice-unpack-";
 
 /** Removes scratch directories whose spice process is gone (killed mid-install). */
@@ -211,6 +214,7 @@ export function removeStaleScratch(directory: string): void {
 /** Finishes (rolls back) an interrupted change in the environment whose state lives in `stateDirectory`. */
 export function recoverIfInterrupted(stateDirectory: string, what: string): boolean {
   removeStaleScratch(dirname(stateDirectory));
+  removeStaleScratch(stateDirectory);
   if (!existsSync(join(stateDirectory, JOURNAL)) && !existsSync(join(stateDirectory, BACKUP))) return false;
   const transaction = new Transaction(stateDirectory, what);
   transaction.commit();
