@@ -587,6 +587,25 @@ describe("spare trees", () => {
     const copySite = join(copyRoot, "lib", "python3.11", "site-packages");
     assert.notEqual(inode(copySite, "sparrow/deep/er.py"), inode(byFile.site, "sparrow/deep/er.py"));
     assert.deepEqual(content(copySite), content(byFile.site));
+    // By default the used trees are made again in the background, which also deletes what the
+    // claimed trees left over (moved out of site-packages into the cache first).
+    const background = install("spare-background", { SPICE_SPARE_TREES: undefined });
+    assert.match(background.stderr, /moved in the spare trees of 2 wheels/);
+    assert.match(background.stderr, /making 2 spare trees in the background/);
+    assert.deepEqual(
+      readdirSync(background.site).filter((name) => name.startsWith(".spice")),
+      [],
+    );
+    const bucket = join(cacheDir, "wheels-v1");
+    const settled = () =>
+      entries.every((entry) => existsSync(join(entry, "spare"))) &&
+      !existsSync(join(cacheDir, ".spare-trees.lock")) &&
+      !readdirSync(bucket).some((name) => name.startsWith(".tmp-"));
+    for (const deadline = Date.now() + 30_000; !settled(); ) {
+      assert.ok(Date.now() < deadline, "the background process did not finish within 30 s");
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+    assert.deepEqual(content(background.site), content(byFile.site));
     // Hard links are counted once in the cache's size.
     const info = spice(["cache", "info"]).stdout;
     rmSync(join(entries[0], "spare"), { recursive: true });

@@ -69,6 +69,11 @@ export interface InstallResult {
   cacheEntries: string[];
   /** How many wheels were placed (mostly) by moving in their spare tree. */
   spareTreesUsed: number;
+  /**
+   * What the claimed spare trees held beyond the moved directories: a scratch directory inside
+   * site-packages the caller removes (or moves away to remove later), or null.
+   */
+  leftover: string | null;
 }
 
 interface PlannedFile {
@@ -518,13 +523,12 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       recovered: transaction.recovered,
       cacheEntries: plans.flatMap((plan) => (plan.cacheEntry === undefined ? [] : [plan.cacheEntry])),
       spareTreesUsed: spares?.used ?? 0,
+      leftover: spares?.claims ?? null,
     };
   } catch (error) {
     transaction.abort();
-    throw error;
-  } finally {
-    // What the claimed spare trees held beyond the moved directories.
     if (spares) rmSync(spares.claims, { recursive: true, force: true });
+    throw error;
   }
 }
 

@@ -219,11 +219,19 @@ export function spareTreesLockPath(cache: Cache): string {
   return join(cache.root, ".spare-trees.lock");
 }
 
+const LEFTOVER = /^\.tmp-\d+-leftover-\d+$/;
+
+/** A name in the wheels bucket for what an install's claimed spare trees left over. */
+export function spareTreeLeftoverName(): string {
+  return `.tmp-${process.pid}-leftover-${Date.now()}`;
+}
+
 /**
  * Makes the missing spare trees of the wheel entries named by `keys` (their sha256), one process
- * at a time per cache. Returns how many entries have one afterwards.
+ * at a time per cache, then deletes `discard`, a leftover an install moved into the wheels bucket
+ * (anything else is refused). Returns how many entries have a tree afterwards.
  */
-export function makeSpareTrees(cache: Cache, keys: readonly string[]): number {
+export function makeSpareTrees(cache: Cache, keys: readonly string[], discard?: string): number {
   const lock = acquireLock(spareTreesLockPath(cache), `The cache at ${cache.root}`);
   let made = 0;
   try {
@@ -234,6 +242,8 @@ export function makeSpareTrees(cache: Cache, keys: readonly string[]): number {
       const temporary = join(cache.bucket(BUCKETS.wheels), `.tmp-${process.pid}-spare-${index}`);
       if (makeSpareTree(entry, manifest, temporary)) made++;
     }
+    if (discard !== undefined && LEFTOVER.test(discard))
+      rmSync(join(cache.bucket(BUCKETS.wheels), discard), { recursive: true, force: true });
   } finally {
     lock.release();
   }

@@ -1,12 +1,18 @@
 import { nodeCrypto } from "./lazy-builtins.ts";
+import { sha256 } from "./sha256.ts";
 
 export function sha256Hex(data: Uint8Array | string): string {
   return nodeCrypto().createHash("sha256").update(data).digest("hex");
 }
 
+/** Below this size, hashing in JavaScript beats loading node:crypto (sha256.ts). */
+const SMALL_INPUT = 16 * 1024;
+
 /** RECORD's hash form (PEP 376/627): `sha256=` and the urlsafe base64 digest without padding. */
 export function recordHash(data: Uint8Array | string): string {
-  return `sha256=${nodeCrypto().createHash("sha256").update(data).digest("base64url")}`;
+  const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  if (bytes.length <= SMALL_INPUT) return `sha256=${Buffer.from(sha256(bytes).buffer).toString("base64url")}`;
+  return `sha256=${nodeCrypto().createHash("sha256").update(bytes).digest("base64url")}`;
 }
 
 /** Parses `algorithm=urlsafe-b64` from RECORD into [algorithm, hex]. */

@@ -9,7 +9,7 @@ import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/fi
 import { canonicalizeName } from "../../standards/name.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { acquireLock } from "../../util/lock.ts";
-import type { ParsedArgs } from "../args.ts";
+import { type ParsedArgs, value } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
 function requireCache(context: CommandContext): Cache {
@@ -135,7 +135,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
   if (sub === "make-spares") {
     // Started in the background by installs (see install/spare-trees.ts), at low priority.
     setPriority(19);
-    makeSpareTrees(cache, args.positionals.slice(1));
+    makeSpareTrees(cache, args.positionals.slice(1), value(args, "discard"));
     return 0;
   }
   if (sub === "clean") {
@@ -184,6 +184,15 @@ function run(args: ParsedArgs, context: CommandContext): number {
 export const command: CommandModule = {
   usage: "spice cache dir | info | clean [PACKAGE...] | prune | make-spares SHA256...",
   options: [],
+  subcommandOptions: {
+    "make-spares": [
+      {
+        name: "discard",
+        value: "name",
+        help: "Also delete this leftover of an install in the wheels bucket",
+      },
+    ],
+  },
   details:
     "Removing the cache is always safe: installed environments keep their files (hard links or copies). make-spares lays out the spare trees of the wheels with these sha256s, which installs move into environments whole; installs run it in the background after they finish (SPICE_SPARE_TREES=inline makes it part of the install, =off turns spare trees off).",
   run,

@@ -1,10 +1,10 @@
 // spice pip install: resolve against indexes, find-links and local files, fetch everything into
 // the cache (hashes checked), then change the environment in one transaction; and uninstall.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Cache } from "../../cache/store.ts";
+import { BUCKETS, Cache } from "../../cache/store.ts";
 import type { FetchedArchive, FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
@@ -15,7 +15,7 @@ import {
   uninstallDistributions,
 } from "../../install/installer.ts";
 import { unpackIntoCache } from "../../install/parallel-unpack.ts";
-import { hasSpareTree, makeSpareTrees } from "../../install/spare-trees.ts";
+import { hasSpareTree, makeSpareTrees, spareTreeLeftoverName } from "../../install/spare-trees.ts";
 import { SCRATCH_PREFIX } from "../../install/transaction.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import type { Environment } from "../../python/environment.ts";
@@ -435,7 +435,7 @@ export function applyInstall(
     context.output.verbose(`moved in the spare trees of ${plural(result.spareTreesUsed, "wheel")}`);
   context.output.info(`Installed ${plural(result.installed.length, "package")} in ${elapsed(started)}`);
   printChanges(result.removed, result.installed, context);
-  replaceSpareTrees(result.cacheEntries, context);
+  replaceSpareTrees(result.cacheEntries, result.leftover, context);
   return 0;
 }
 
@@ -446,26 +446,50 @@ function spareTreesMode(context: CommandContext): "background" | "inline" | "off
 
 /**
  * Lays out new spare trees for the cache entries that have none (used up, or never made), so the
- * next install of these wheels moves whole directories (install/spare-trees.ts). By default in a
- * detached low-priority process, after this one has printed its result.
+ * next install of these wheels moves whole directories (install/spare-trees.ts), and removes what
+ * the used ones left over. By default in a detached low-priority process, after this one has
+ * printed its result.
  */
-function replaceSpareTrees(entries: readonly string[], context: CommandContext): void {
+function replaceSpareTrees(
+  entries: readonly string[],
+  leftover: string | null,
+  context: CommandContext,
+): void {
   const mode = spareTreesMode(context);
-  if (mode === "off" || context.cacheDir === null) return;
   const keys = entries.filter((entry) => !hasSpareTree(entry)).map((entry) => basename(entry));
-  if (keys.length === 0) return;
   const script = process.argv[1] ?? "";
-  if (mode === "inline" || !/\.[cm]js$/.test(script)) {
-    makeSpareTrees(new Cache(context.cacheDir), keys);
+  if (mode === "off" || context.cacheDir === null || keys.length === 0) {
+    if (leftover !== null) rmSync(leftover, { recursive: true, force: true });
     return;
   }
+  const cache = new Cache(context.cacheDir);
+  if (mode === "inline" || !/\.[cm]js$/.test(script)) {
+    if (leftover !== null) rmSync(leftover, { recursive: true, force: true });
+    makeSpareTrees(cache, keys);
+    return;
+  }
+  // The leftover moves into the cache (the same filesystem: its trees came from there by rename)
+  // for the background process to delete.
+  const discard = leftover === null ? [] : discardLater(leftover, cache);
   context.output.verbose(`making ${plural(keys.length, "spare tree")} in the background`);
   nodeChildProcess()
-    .spawn(process.execPath, [script, "cache", "make-spares", "--cache-dir", context.cacheDir, ...keys], {
-      detached: true,
-      stdio: "ignore",
-    })
+    .spawn(
+      process.execPath,
+      [script, "cache", "make-spares", "--cache-dir", context.cacheDir, ...discard, ...keys],
+      { detached: true, stdio: "ignore" },
+    )
     .unref();
+}
+
+function discardLater(leftover: string, cache: Cache): string[] {
+  const name = spareTreeLeftoverName();
+  try {
+    renameSync(leftover, join(cache.bucket(BUCKETS.wheels), name));
+    return ["--discard", name];
+  } catch {
+    rmSync(leftover, { recursive: true, force: true });
+    return [];
+  }
 }
 
 export function printChanges(
