@@ -189,10 +189,10 @@ describe("crash safety", () => {
     const env = join(work.path, "env-concurrent");
     assert.equal(runSpice(["venv", env, "--python", "3.11"], { cacheDir }).status, 0);
     const python = join(env, "bin", "python");
-    const run = (wheel: string) =>
+    const run = (wheel: string, target = python) =>
       new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, [SPICE, "pip", "install", "--python", python, wheel], {
-          env: { ...process.env, SPICE_CACHE_DIR: cacheDir, VIRTUAL_ENV: "" },
+        const child = spawn(process.execPath, [SPICE, "pip", "install", "--python", target, wheel], {
+          env: { ...process.env, SPICE_CACHE_DIR: cacheDir, SPICE_SPARE_TREES: "inline", VIRTUAL_ENV: "" },
           stdio: "ignore",
         });
         child.on("exit", resolve);
@@ -201,6 +201,28 @@ describe("crash safety", () => {
     assert.deepEqual(codes, [0, 0, 0]);
     const freeze = runSpice(["pip", "list", "--format", "freeze", "--python", python], { cacheDir });
     assert.equal(freeze.stdout, "left==1.0\nright==1.0\n");
+    // Now with spare trees in the cache, installs into two environments race for them: whichever
+    // loses links file by file, and both end up whole.
+    const others = ["env-concurrent-2", "env-concurrent-3"].map((name) => join(work.path, name));
+    for (const other of others)
+      assert.equal(runSpice(["venv", other, "--python", "3.11"], { cacheDir }).status, 0);
+    const pythons = others.map((other) => join(other, "bin", "python"));
+    assert.deepEqual(
+      await Promise.all([run(a, pythons[0]), run(a, pythons[1]), run(b, pythons[1]), run(b, pythons[0])]),
+      [0, 0, 0, 0],
+    );
+    for (const [index, other] of others.entries()) {
+      const listed = runSpice(["pip", "list", "--format", "freeze", "--python", pythons[index]], {
+        cacheDir,
+      });
+      assert.equal(listed.stdout, "left==1.0\nright==1.0\n");
+      const site = join(other, "lib", "python3.11", "site-packages");
+      for (const file of ["left/__init__.py", "right/__init__.py"]) assert.ok(existsSync(join(site, file)));
+      assert.deepEqual(
+        readdirSync(site).filter((name) => name.startsWith(".spice")),
+        [],
+      );
+    }
   });
 
   it("notices a cache entry whose files changed and rebuilds it", () => {
