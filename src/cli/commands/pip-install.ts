@@ -476,9 +476,15 @@ function replaceSpareTrees(
     .spawn(
       process.execPath,
       [script, "cache", "make-spares", "--cache-dir", context.cacheDir, ...discard, ...keys],
-      { detached: true, stdio: "ignore" },
+      { detached: true, stdio: "ignore", env: withoutExtraCertificates(process.env) },
     )
     .unref();
+}
+
+/** It makes no connection: Node would load NODE_EXTRA_CA_CERTS at start-up for nothing (bin/spice). */
+function withoutExtraCertificates(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _unused, ...rest } = env;
+  return rest;
 }
 
 function discardLater(leftover: string, cache: Cache): string[] {
