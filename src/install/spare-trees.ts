@@ -30,7 +30,7 @@ export const PLAIN_RELATIVE_PATH = /^(?!\/)(?!.*(?:^|\/)\.{0,2}(?:\/|$))[^\\\0]+
 export const GENERATED_DIST_INFO_FILES = ["INSTALLER", "REQUESTED", "direct_url.json"] as const;
 
 /** Is this wheel path one a spare tree holds: a root file, plainly named, not one an installer writes? */
-export function isSparePath(manifest: WheelManifest, path: string): boolean {
+function isSparePath(manifest: WheelManifest, path: string): boolean {
   const stem = manifest.distInfo.slice(0, -".dist-info".length);
   if (path.startsWith(`${stem}.data/`) || !PLAIN_RELATIVE_PATH.test(path)) return false;
   if (!path.startsWith(`${manifest.distInfo}/`)) return true;
@@ -84,13 +84,16 @@ export function makeSpareTree(entry: string, manifest: WheelManifest, temporary:
     }
     // The entry must still be the one linked from: a rebuild replaces manifest.json too.
     if (statSync(join(entry, "manifest.json")).ino !== manifestInode) return false;
-    renameSync(temporary, join(entry, SPARE));
+    try {
+      renameSync(temporary, join(entry, SPARE));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+      // Another process made one first.
+    }
     return true;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // Another process made one first (ENOTEMPTY/EEXIST), or the entry went away (ENOENT).
-    if (code === "ENOTEMPTY" || code === "EEXIST") return true;
-    if (code === "ENOENT") return false;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false; // the entry went away
     throw error;
   } finally {
     rmSync(temporary, { recursive: true, force: true });
@@ -111,7 +114,7 @@ export interface SpareTreeMoves {
   moves: Array<[string, string]>;
   /** New directories the moves bring along (no mkdir for them, no link for their spare files). */
   covered: Set<string>;
-  /** Where the claimed trees were moved to; removed (with what was not used) at the end. */
+  /** Where the claimed trees were moved to: after the moves, what they did not use. */
   claims: string;
   used: number;
 }
@@ -163,8 +166,8 @@ export function claimSpareTrees(
     roots.push(directory);
     rootsByPlan.set(index, roots);
   }
-  // A claimed tree's unused part is deleted file by file: not worth it for a wheel that mostly
-  // lands in directories that exist already (an upgrade in place).
+  // A wheel that mostly lands in directories that exist already (an upgrade in place) keeps its
+  // tree: claiming it would save little, use it up and leave most of it to delete.
   const candidateRoots = new Set([...rootsByPlan.values()].flat());
   const isUnderRoot = new Map<string, boolean>();
   const underRoot = (directory: string): boolean => {

@@ -22,6 +22,7 @@ import { sha256Hex } from "../../util/hash.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
+import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
 import {
   gatherRequirements,
@@ -40,10 +41,6 @@ import {
   prepareWheels,
   printChanges,
 } from "./pip-install.ts";
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
 
 /** The interpreter to resolve for, without changing anything: --python, the active env, else python3. */
 function readOnlyInterpreter(args: ParsedArgs, context: CommandContext): Interpreter {

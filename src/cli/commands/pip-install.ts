@@ -1,10 +1,10 @@
 // spice pip install: resolve against indexes, find-links and local files, fetch everything into
 // the cache (hashes checked), then change the environment in one transaction; and uninstall.
 
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BUCKETS, Cache } from "../../cache/store.ts";
+import type { Cache } from "../../cache/store.ts";
 import type { FetchedArchive, FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
@@ -15,7 +15,6 @@ import {
   uninstallDistributions,
 } from "../../install/installer.ts";
 import { unpackIntoCache } from "../../install/parallel-unpack.ts";
-import { hasSpareTree, makeSpareTrees, spareTreeLeftoverName } from "../../install/spare-trees.ts";
 import { SCRATCH_PREFIX } from "../../install/transaction.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import type { Environment } from "../../python/environment.ts";
@@ -28,11 +27,12 @@ import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
-import { nodeChildProcess, nodeCrypto } from "../../util/lazy-builtins.ts";
+import { nodeCrypto } from "../../util/lazy-builtins.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
+import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
 import {
   gatherRequirements,
@@ -43,12 +43,9 @@ import {
   resolveInputs,
   type Sources,
 } from "../resolution-options.ts";
+import { replaceSpareTrees, spareTreesMode } from "../spare-trees.ts";
 
 const LINK_MODES = ["clone", "hardlink", "symlink", "copy"];
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
 
 /** Hash-checking mode (pip's): every requirement pinned with == (or a URL) and hashed. */
 export function checkHashingMode(inputs: RequirementInputs, requireHashes: boolean): boolean {
@@ -437,65 +434,6 @@ export function applyInstall(
   printChanges(result.removed, result.installed, context);
   replaceSpareTrees(result.cacheEntries, result.leftover, context);
   return 0;
-}
-
-function spareTreesMode(context: CommandContext): "background" | "inline" | "off" {
-  const mode = context.env.SPICE_SPARE_TREES;
-  return mode === "inline" || mode === "off" ? mode : "background";
-}
-
-/**
- * Lays out new spare trees for the cache entries that have none (used up, or never made), so the
- * next install of these wheels moves whole directories (install/spare-trees.ts), and removes what
- * the used ones left over. By default in a detached low-priority process, after this one has
- * printed its result.
- */
-function replaceSpareTrees(
-  entries: readonly string[],
-  leftover: string | null,
-  context: CommandContext,
-): void {
-  const mode = spareTreesMode(context);
-  const keys = entries.filter((entry) => !hasSpareTree(entry)).map((entry) => basename(entry));
-  const script = process.argv[1] ?? "";
-  if (mode === "off" || context.cacheDir === null || keys.length === 0) {
-    if (leftover !== null) rmSync(leftover, { recursive: true, force: true });
-    return;
-  }
-  const cache = new Cache(context.cacheDir);
-  if (mode === "inline" || !/\.[cm]js$/.test(script)) {
-    if (leftover !== null) rmSync(leftover, { recursive: true, force: true });
-    makeSpareTrees(cache, keys);
-    return;
-  }
-  // The leftover moves into the cache (the same filesystem: its trees came from there by rename)
-  // for the background process to delete.
-  const discard = leftover === null ? [] : discardLater(leftover, cache);
-  context.output.verbose(`making ${plural(keys.length, "spare tree")} in the background`);
-  nodeChildProcess()
-    .spawn(
-      process.execPath,
-      [script, "cache", "make-spares", "--cache-dir", context.cacheDir, ...discard, ...keys],
-      { detached: true, stdio: "ignore", env: withoutExtraCertificates(process.env) },
-    )
-    .unref();
-}
-
-/** It makes no connection: Node would load NODE_EXTRA_CA_CERTS at start-up for nothing (bin/spice). */
-function withoutExtraCertificates(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { NODE_EXTRA_CA_CERTS: _unused, ...rest } = env;
-  return rest;
-}
-
-function discardLater(leftover: string, cache: Cache): string[] {
-  const name = spareTreeLeftoverName();
-  try {
-    renameSync(leftover, join(cache.bucket(BUCKETS.wheels), name));
-    return ["--discard", name];
-  } catch {
-    rmSync(leftover, { recursive: true, force: true });
-    return [];
-  }
 }
 
 export function printChanges(

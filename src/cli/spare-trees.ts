@@ -1,0 +1,70 @@
+// Spare trees from the command's side (install/spare-trees.ts): whether installs use them
+// (SPICE_SPARE_TREES), and laying out new ones after an install, by default in the background.
+
+import { renameSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
+import { BUCKETS, Cache } from "../cache/store.ts";
+import { hasSpareTree, makeSpareTrees, spareTreeLeftoverName } from "../install/spare-trees.ts";
+import { nodeChildProcess } from "../util/lazy-builtins.ts";
+import type { CommandContext } from "./main.ts";
+import { plural } from "./output.ts";
+
+export function spareTreesMode(context: CommandContext): "background" | "inline" | "off" {
+  const mode = context.env.SPICE_SPARE_TREES;
+  return mode === "inline" || mode === "off" ? mode : "background";
+}
+
+/**
+ * Lays out new spare trees for the cache entries that have none (used up, or never made), so the
+ * next install of these wheels moves whole directories (install/spare-trees.ts), and removes what
+ * the used ones left over. By default in a detached low-priority process, after this one has
+ * printed its result.
+ */
+export function replaceSpareTrees(
+  entries: readonly string[],
+  leftover: string | null,
+  context: CommandContext,
+): void {
+  const mode = spareTreesMode(context);
+  const keys = entries.filter((entry) => !hasSpareTree(entry)).map((entry) => basename(entry));
+  const script = process.argv[1] ?? "";
+  if (mode === "off" || context.cacheDir === null || keys.length === 0) {
+    if (leftover !== null) rmSync(leftover, { recursive: true, force: true });
+    return;
+  }
+  const cache = new Cache(context.cacheDir);
+  if (mode === "inline" || !/\.[cm]js$/.test(script)) {
+    if (leftover !== null) rmSync(leftover, { recursive: true, force: true });
+    makeSpareTrees(cache, keys);
+    return;
+  }
+  // The leftover moves into the cache (the same filesystem: its trees came from there by rename)
+  // for the background process to delete.
+  const discard = leftover === null ? [] : discardLater(leftover, cache);
+  context.output.verbose(`making ${plural(keys.length, "spare tree")} in the background`);
+  nodeChildProcess()
+    .spawn(
+      process.execPath,
+      [script, "cache", "make-spares", "--cache-dir", context.cacheDir, ...discard, ...keys],
+      { detached: true, stdio: "ignore", env: withoutExtraCertificates(process.env) },
+    )
+    .on("error", () => {}) // not started: the next install links file by file, and makes them
+    .unref();
+}
+
+/** It makes no connection: Node would load NODE_EXTRA_CA_CERTS at start-up for nothing (bin/spice). */
+function withoutExtraCertificates(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _unused, ...rest } = env;
+  return rest;
+}
+
+function discardLater(leftover: string, cache: Cache): string[] {
+  const name = spareTreeLeftoverName();
+  try {
+    renameSync(leftover, join(cache.bucket(BUCKETS.wheels), name));
+    return ["--discard", name];
+  } catch {
+    rmSync(leftover, { recursive: true, force: true });
+    return [];
+  }
+}
