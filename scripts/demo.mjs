@@ -14,6 +14,9 @@ const wheels = join(work, "wheels");
 const env = {
   ...process.env,
   SPICE_CACHE_DIR: join(work, "cache"),
+  // Spare trees are made before each command exits, not in the background: the demo removes its
+  // cache at the end, and nothing of it may still be running then.
+  SPICE_SPARE_TREES: "inline",
   VIRTUAL_ENV: "",
   PIP_CONFIG_FILE: "/dev/null",
 };
@@ -111,7 +114,12 @@ try {
     ]);
     run("uninstall everything", ["pip", "uninstall", "spiceapp", "spicelib"]);
   } finally {
-    server.kill("SIGTERM");
+    // Wait for it to exit: on its way out it may still write to the cache removed below.
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await exited;
+    }
   }
   console.log(`\ndemo: ${steps} steps in ${((performance.now() - started) / 1000).toFixed(1)}s`);
 } finally {
