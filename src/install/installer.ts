@@ -1,7 +1,8 @@
 // Installing unpacked wheels into an environment: map every file to its scheme directory, link
-// it from the cache (clone, hard link, symlink or copy), write fresh the files an installer must
-// generate (rewritten scripts, console scripts, INSTALLER, REQUESTED, direct_url.json, RECORD),
-// remove what replaced versions left behind, all inside one Transaction.
+// it from the cache (clone, hard link, symlink or copy) or move in whole directories of its spare
+// tree (spare-trees.ts), write fresh the files an installer must generate (rewritten scripts,
+// console scripts, INSTALLER, REQUESTED, direct_url.json, RECORD), remove what replaced versions
+// left behind, all inside one Transaction.
 
 import {
   chmodSync,
