@@ -216,6 +216,30 @@ describe("spice pip install and uninstall", () => {
     assert.equal(run(join(path, "bin", "alpha-hello"), []).stdout, "alpha 2.0 says hello\n");
   });
 
+  it("upgrades a package whose subpackage keeps its name but not one of its files", () => {
+    // Removing the old files empties sub/; it must not be pruned, as the new files go there.
+    const directory = join(work.path, "renamed-modules");
+    mkdirSync(join(directory, "v2"), { recursive: true });
+    const old = buildWheel(directory, {
+      name: "renamer",
+      version: "1.0",
+      files: { "renamer/__init__.py": "", "renamer/sub/__init__.py": "", "renamer/sub/old.py": "" },
+    });
+    const renamed = buildWheel(join(directory, "v2"), {
+      name: "renamer",
+      version: "2.0",
+      files: { "renamer/__init__.py": "", "renamer/sub/new.py": "" },
+    });
+    const path = venv("env-renamed");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, old]).status, 0);
+    const upgraded = spice(["pip", "install", "--python", python, renamed]);
+    assert.equal(upgraded.status, 0, upgraded.stderr);
+    const site = join(path, "lib", "python3.11", "site-packages");
+    assert.deepEqual(readdirSync(join(site, "renamer", "sub")), ["new.py"]);
+    assert.equal(run(python, ["-c", "import renamer.sub.new"]).status, 0);
+  });
+
   it("lists missing dependencies unless --no-deps", () => {
     const path = venv("env-deps");
     const python = join(path, "bin", "python");
@@ -449,6 +473,8 @@ describe("spare trees", () => {
         "sparrow/__init__.py": "from .deep.er import VALUE\n",
         "sparrow/deep/__init__.py": "",
         "sparrow/deep/er.py": "VALUE = 'deep'\n",
+        // Installs with fewer new directories than this link file by file (installer.ts).
+        ...Object.fromEntries(Array.from({ length: 110 }, (_, i) => [`sparrow/part${i}/__init__.py`, ""])),
         "sparrow.py.typed": "",
         // Two wheels share this namespace package: each moves only its own subdirectory.
         "nest/sparrow/__init__.py": "OWNER = 'sparrow'\n",

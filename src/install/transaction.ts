@@ -37,10 +37,10 @@ export function pruneEmptyDirectoriesOf(directories: Iterable<string>, stop: str
   }
 }
 
-/** Removes `directory` and its empty parents up to (not including) `stop`. */
-export function pruneEmptyDirectories(directory: string, stop: string): void {
+/** Removes `directory` and its empty parents up to (not including) `stop`, or one in `keep`. */
+export function pruneEmptyDirectories(directory: string, stop: string, keep?: ReadonlySet<string>): void {
   let current = directory;
-  while (current.startsWith(`${stop}/`) && current !== stop) {
+  while (current.startsWith(`${stop}/`) && current !== stop && !keep?.has(current)) {
     try {
       rmdirSync(current);
     } catch {
