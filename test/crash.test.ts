@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
 import { runSpice, SPICE, temporaryDirectory } from "./helpers.ts";
 import { buildWheel } from "./wheel-builder.ts";
@@ -10,21 +10,29 @@ const work = temporaryDirectory("spice-crash-");
 after(() => work.remove());
 const cacheDir = join(work.path, "cache");
 
+/** Files spread over 120 subpackages: enough directories for installs to move in spare trees. */
 function bigPackage(version: string, files: number) {
   const contents: Record<string, string> = {};
-  for (let i = 0; i < files; i++) contents[`big/mod${version.replace(".", "_")}_${i}.py`] = `VALUE = ${i}\n`;
+  for (let i = 0; i < files; i++)
+    contents[`big/part${i % 120}/mod${version.replace(".", "_")}_${i}.py`] = `VALUE = ${i}\n`;
   contents["big/__init__.py"] = `VERSION = "${version}"\n`;
   return { name: "big", version, files: contents };
+}
+
+/** Every file under `directory`, as paths relative to `base`. */
+function filesUnder(directory: string, base: string): string[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    return entry.isDirectory() ? filesUnder(path, base) : [relative(base, path)];
+  });
 }
 
 /** The installed version, after checking every file its RECORD lists exists and nothing else is in big/. */
 function installedState(site: string): string | null {
   const infos = readdirSync(site).filter((name) => name.startsWith("big-") && name.endsWith(".dist-info"));
   if (infos.length === 0) {
-    assert.ok(
-      !existsSync(join(site, "big")) || readdirSync(join(site, "big")).length === 0,
-      "files left without a dist-info",
-    );
+    assert.deepEqual(filesUnder(join(site, "big"), site), [], "files left without a dist-info");
     return null;
   }
   assert.equal(infos.length, 1, `several versions: ${infos}`);
@@ -33,8 +41,8 @@ function installedState(site: string): string | null {
     .split("\r\n")
     .map((row) => row.split(",")[0]);
   for (const file of record) assert.ok(existsSync(join(site, file)), `RECORD lists a missing file ${file}`);
-  const listed = new Set(record.filter((file) => file.startsWith("big/")).map((file) => file.slice(4)));
-  for (const name of readdirSync(join(site, "big"))) assert.ok(listed.has(name), `stray file big/${name}`);
+  const listed = new Set(record);
+  for (const file of filesUnder(join(site, "big"), site)) assert.ok(listed.has(file), `stray file ${file}`);
   return infos[0].slice(4, -".dist-info".length);
 }
 
@@ -184,8 +192,19 @@ describe("crash safety", () => {
   it("serializes two installs into one environment and shares one cache safely", async () => {
     const wheels = join(work.path, "wheels-concurrent");
     mkdirSync(wheels);
-    const a = buildWheel(wheels, { name: "left", version: "1.0", files: { "left/__init__.py": "" } });
-    const b = buildWheel(wheels, { name: "right", version: "1.0", files: { "right/__init__.py": "" } });
+    // Enough directories each for spare trees (120 subpackages).
+    const parts = (name: string) =>
+      Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`${name}/part${i}/__init__.py`, ""]));
+    const a = buildWheel(wheels, {
+      name: "left",
+      version: "1.0",
+      files: { "left/__init__.py": "", ...parts("left") },
+    });
+    const b = buildWheel(wheels, {
+      name: "right",
+      version: "1.0",
+      files: { "right/__init__.py": "", ...parts("right") },
+    });
     const env = join(work.path, "env-concurrent");
     assert.equal(runSpice(["venv", env, "--python", "3.11"], { cacheDir }).status, 0);
     const python = join(env, "bin", "python");
