@@ -2,7 +2,7 @@
 // for both tools, and medians of timed runs.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -73,15 +73,30 @@ export function removeSpareTrees(cache: string): void {
   for (const entry of wheelEntries(cache)) rmSync(join(entry, "spare"), { recursive: true, force: true });
 }
 
+/** Whether a `spice cache make-spares` for this cache is running (Linux: read from /proc). */
+function makingSpareTrees(cache: string): boolean {
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let commandLine = "";
+    try {
+      commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (commandLine.includes("\0make-spares\0") && commandLine.includes(`\0${cache}\0`)) return true;
+  }
+  return false;
+}
+
 /**
- * Waits until the background process an install starts to lay out spare trees has finished (no
- * lock, every wheel with its spare), so that it neither runs into the next timed command nor
- * races the removal of its cache. What it costs is timed on its own row.
+ * Waits until the background process an install starts to lay out spare trees has finished, so
+ * that it neither runs into the next timed command nor races the removal of its cache. What it
+ * costs is timed on its own row. (spawn() returns once the child has started, so the process is
+ * visible from the moment the install exits.)
  */
 export function settleSpareTrees(cache: string): void {
   const deadline = Date.now() + 120_000;
-  const lock = join(cache, ".spare-trees.lock");
-  while (existsSync(lock) || !wheelEntries(cache).every((entry) => existsSync(join(entry, "spare")))) {
+  while (existsSync(join(cache, ".spare-trees.lock")) || makingSpareTrees(cache)) {
     if (Date.now() > deadline) throw new Error(`spare trees in ${cache} were not made within 2 minutes`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
