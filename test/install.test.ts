@@ -632,6 +632,17 @@ describe("spare trees", () => {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
     }
     assert.deepEqual(content(background.site), content(byFile.site));
+    // A small install (under 100 new directories) links file by file and starts nothing.
+    const small = venv("spare-small");
+    const smallInstall = spice(
+      ["pip", "install", "-v", "--python", join(small, "bin", "python"), beta],
+      work.path,
+      {
+        SPICE_SPARE_TREES: undefined,
+      },
+    );
+    assert.equal(smallInstall.status, 0, smallInstall.stderr);
+    assert.doesNotMatch(smallInstall.stderr, /spare tree/);
     // Hard links are counted once in the cache's size.
     const info = spice(["cache", "info"]).stdout;
     rmSync(join(entries[0], "spare"), { recursive: true });
