@@ -643,6 +643,16 @@ describe("spare trees", () => {
     );
     assert.equal(smallInstall.status, 0, smallInstall.stderr);
     assert.doesNotMatch(smallInstall.stderr, /spare tree/);
+    const unknown = spice(
+      ["pip", "install", "--python", join(venv("spare-unknown"), "bin", "python"), beta],
+      work.path,
+      { SPICE_SPARE_TREES: "sometimes" },
+    );
+    assert.equal(unknown.status, 0, unknown.stderr);
+    assert.match(
+      unknown.stderr,
+      /SPICE_SPARE_TREES=sometimes is not background, inline or off; using background/,
+    );
     // Hard links are counted once in the cache's size.
     const info = spice(["cache", "info"]).stdout;
     rmSync(join(entries[0], "spare"), { recursive: true });

@@ -9,9 +9,36 @@ import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import type { CommandContext } from "./main.ts";
 import { plural } from "./output.ts";
 
-export function spareTreesMode(context: CommandContext): "background" | "inline" | "off" {
-  const mode = context.env.SPICE_SPARE_TREES;
-  return mode === "inline" || mode === "off" ? mode : "background";
+type SpareTreesMode = "background" | "inline" | "off";
+
+const MODES: Record<string, SpareTreesMode> = {
+  "": "background",
+  background: "background",
+  inline: "inline",
+  off: "off",
+  // The usual spellings of a switch.
+  "0": "off",
+  false: "off",
+  no: "off",
+  "1": "background",
+  true: "background",
+  yes: "background",
+};
+
+let warned = false;
+
+/** SPICE_SPARE_TREES: background (the default), inline or off; another value is warned about. */
+export function spareTreesMode(context: CommandContext): SpareTreesMode {
+  const setting = (context.env.SPICE_SPARE_TREES ?? "").trim().toLowerCase();
+  const mode = Object.hasOwn(MODES, setting) ? MODES[setting] : undefined;
+  if (mode !== undefined) return mode;
+  if (!warned) {
+    warned = true;
+    context.output.warn(
+      `SPICE_SPARE_TREES=${context.env.SPICE_SPARE_TREES} is not background, inline or off; using background`,
+    );
+  }
+  return "background";
 }
 
 /**
