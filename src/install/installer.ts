@@ -485,15 +485,9 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     }
     for (const path of removals) transaction.remove(path);
     // A directory the old version emptied stays when the new version puts files in it (a renamed
-    // module in a subpackage that exists in both).
-    const needed = new Set<string>();
-    for (const directory of directories) {
-      for (let current = directory; !needed.has(current) && current !== dirname(current); ) {
-        needed.add(current);
-        current = dirname(current);
-      }
-    }
-    for (const path of removals) pruneEmptyDirectories(dirname(path), siteRootOf(environment, path), needed);
+    // module in a subpackage that exists in both); its parents then hold it, so they stay too.
+    for (const path of removals)
+      pruneEmptyDirectories(dirname(path), siteRootOf(environment, path), directories);
     const hashes = new Map<string, [string, number]>();
     const covered = spares?.covered;
     for (const plan of plans) {
