@@ -13,6 +13,7 @@ import { redactUrl } from "../util/redact.ts";
 import type { HttpClient, HttpResponse } from "./http.ts";
 import {
   ACCEPT_SIMPLE,
+  bareIndexFile,
   type IndexFile,
   InvalidIndexPage,
   parseHtmlPage,
@@ -45,18 +46,8 @@ function projectName(filename: string): string | null {
 }
 
 function localFile(path: string, source: string): SourcedFile {
-  return {
-    filename: path.slice(path.lastIndexOf("/") + 1),
-    url: pathToFileURL(path).toString(),
-    hashes: {},
-    requiresPython: null,
-    yanked: null,
-    coreMetadata: false,
-    // Not read: a stat per file of a large find-links directory costs more than it is worth.
-    size: null,
-    uploadTime: null,
-    source,
-  };
+  // Its size is not read: a stat per file of a large find-links directory costs more than it is worth.
+  return { ...bareIndexFile(path.slice(path.lastIndexOf("/") + 1), pathToFileURL(path).toString()), source };
 }
 
 export class PackageSource {

@@ -23,6 +23,20 @@ export interface IndexFile {
   uploadTime: string | null;
 }
 
+/** An index entry known only by its name and URL (a local file, a direct URL). */
+export function bareIndexFile(filename: string, url: string, hashes: Record<string, string> = {}): IndexFile {
+  return {
+    filename,
+    url,
+    hashes,
+    requiresPython: null,
+    yanked: null,
+    coreMetadata: false,
+    size: null,
+    uploadTime: null,
+  };
+}
+
 export interface ProjectPage {
   name: string;
   files: IndexFile[];

@@ -4,7 +4,7 @@
 // environment, constraints intersected in, overrides replacing what packages ask for, and PubGrub
 // choosing. Metadata of each dependency's likeliest version is fetched ahead of the solver.
 
-import type { IndexFile } from "../index/simple-api.ts";
+import { bareIndexFile, type IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
 import { type CoreMetadata, readCoreMetadata } from "../standards/metadata.ts";
@@ -137,20 +137,12 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   for (const requirement of [...options.requirements, ...(options.constraints ?? [])]) {
     if (requirement.url === null) continue;
     const filename = decodeURIComponent(new URL(requirement.url).pathname.split("/").pop() ?? "");
-    urlFiles.set(requirement.canonicalName, {
-      filename,
-      url: requirement.url.split("#")[0],
-      hashes: Object.fromEntries(
-        [...new URL(requirement.url).hash.slice(1).split("&")]
-          .map((part) => part.split("="))
-          .filter(([algorithm, digest]) => digest && /^(sha\d+|md5)$/.test(algorithm)),
-      ),
-      requiresPython: null,
-      yanked: null,
-      coreMetadata: false,
-      size: null,
-      uploadTime: null,
-    });
+    const hashes = Object.fromEntries(
+      [...new URL(requirement.url).hash.slice(1).split("&")]
+        .map((part) => part.split("="))
+        .filter(([algorithm, digest]) => digest && /^(sha\d+|md5)$/.test(algorithm)),
+    );
+    urlFiles.set(requirement.canonicalName, bareIndexFile(filename, requirement.url.split("#")[0], hashes));
   }
 
   function entryOf(name: string): Promise<Entry> {
