@@ -154,11 +154,7 @@ async function cacheDirFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<st
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  // Fast path: nothing to load for the version.
-  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
-    writeOut(1, `spice ${VERSION}\n`);
-    return 0;
-  }
+  // (`spice --version` alone is answered by the entry, src/cli/entry.ts, before this bundle loads.)
   const commandIndex = findCommandIndex(argv);
   const leading = commandIndex < 0 ? argv : argv.slice(0, commandIndex);
   const settings = { quiet: false, verbose: false, color: "auto" as ColorChoice };
