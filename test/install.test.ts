@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -344,6 +344,46 @@ describe("malformed and malicious wheels", () => {
       assert.deepEqual(snapshot(path), before, label);
     }
     assert.equal(existsSync(join(work.path, "escape.txt")), false);
+  });
+
+  it("are refused when several megabytes of wheels are unpacked on two threads", () => {
+    // Above 4 MiB of wheels both threads take from one queue: whichever thread meets the bad
+    // wheel (the largest, taken first, or the smallest, taken last), the install fails cleanly.
+    const directory = join(work.path, "threads");
+    mkdirSync(directory);
+    const large = (name: string, megabytes: number, bad = false) =>
+      buildWheel(directory, {
+        name,
+        version: "1.0",
+        files: {
+          [`${name}/__init__.py`]: "",
+          // Random base64 compresses to about three quarters: the wheels stay above the 4 MiB
+          // below which one thread unpacks everything.
+          [`${name}/blob.txt`]: randomBytes(megabytes * 786432).toString("base64"),
+        },
+        tamper: bad
+          ? (members) => members.map((m) => (m.name === `${name}/__init__.py` ? { ...m, data: "evil" } : m))
+          : undefined,
+      });
+    const good = [large("bulk_a", 2.5), large("bulk_b", 2), large("bulk_c", 1.5)];
+    for (const bad of [large("bulk_big", 2.5, true), large("bulk_small", 0.5, true)]) {
+      const path = venv(`env-threads-${bad.includes("big") ? "big" : "small"}`);
+      const python = join(path, "bin", "python");
+      const before = snapshot(path);
+      const result = spice(["pip", "install", "--python", python, ...good, bad]);
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, /does not match its hash in RECORD/);
+      assert.doesNotMatch(result.stderr, /internal error|worker/);
+      assert.deepEqual(snapshot(path), before);
+    }
+    const path = venv("env-threads-good");
+    const python = join(path, "bin", "python");
+    const result = spice(["pip", "install", "--python", python, ...good]);
+    assert.equal(result.status, 0, result.stderr);
+    const check = run(python, ["-c", "import bulk_a, bulk_b, bulk_c"]);
+    assert.equal(check.status, 0, check.stderr);
+    const site = join(path, "lib", "python3.11", "site-packages");
+    assert.equal(statSync(join(site, "bulk_a", "blob.txt")).size, 2.5 * 1024 * 1024);
   });
 });
 
