@@ -56,7 +56,7 @@ export function mirrorRoot(): string | null {
 }
 
 function wheelEntries(cache: string): string[] {
-  const bucket = join(cache, "wheels-v1");
+  const bucket = join(cache, "wheels-v2");
   if (!existsSync(bucket)) return [];
   return readdirSync(bucket)
     .filter((shard) => !shard.startsWith("."))

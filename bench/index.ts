@@ -3,11 +3,12 @@
 //   npm run bench -- index [SET...] [--runs N]
 // Rows: cold install (empty caches, fresh venv), warm install (caches filled, fresh venv), warm
 // resolve (`install --dry-run` of SET.in), cold and warm `spice pip compile` against pip's
-// `install --dry-run --report` (pip-tools is not installable here), and spice's peak memory
-// resolving the set. Prints "skipped" when this machine has no mirror.
+// `install --dry-run --report` (pip-tools is not installable here), spice's peak memory
+// resolving the set, and the floors that bound cold and warm ratios on this machine (`cp -r` of
+// the installed tree, `node -e 0`). Prints "skipped" when this machine has no mirror.
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -204,6 +205,39 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
         const pipMemory = pip([...resolve, "--ignore-installed"], () => envWith("pip", true))();
         console.log(
           `${"".padEnd(10)} ${"peak memory, warm resolve (MiB)".padEnd(38)} ${(pipMemory / 1024).toFixed(0).padStart(8)} ${(memory / 1024).toFixed(0).padStart(8)}`,
+        );
+        // The floors, with the best ratio each leaves any tool in brackets: a cold install must
+        // write every file once (`cp -r` of the installed tree), and every spice command starts
+        // Node first (`node -e 0`).
+        const [[, pipCold], [, pipWarm]] = rows;
+        settleSpareTrees(cacheDirectory("spice"));
+        freshVenv();
+        spice(install, () => envWith("spice", true))();
+        const site = readdirSync(join(venv, "lib")).map((name) =>
+          join(venv, "lib", name, "site-packages"),
+        )[0];
+        const copy = join(work, "copy");
+        const floor = (name: string, seconds: number, pipSeconds: number) =>
+          console.log(
+            `${"".padEnd(10)} ${name.padEnd(38)} ${"".padStart(8)} ${seconds.toFixed(3).padStart(8)} ${`(${(pipSeconds / seconds).toFixed(1)}x)`.padStart(7)}`,
+          );
+        floor(
+          "floor: cp -r site-packages (best cold)",
+          time(
+            runs,
+            () => rmSync(copy, { recursive: true, force: true }),
+            () => run("cp", ["-r", site, copy], cleanEnv()),
+          ),
+          pipCold,
+        );
+        floor(
+          "floor: node -e 0 (best warm)",
+          time(
+            runs,
+            () => {},
+            () => run("node", ["-e", "0"], cleanEnv()),
+          ),
+          pipWarm,
         );
       } finally {
         settleSpareTrees(cacheDirectory("spice"));

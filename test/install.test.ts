@@ -545,10 +545,10 @@ describe("spare trees", () => {
     };
     const byFile = install("spare-off", { SPICE_SPARE_TREES: "off" });
     assert.doesNotMatch(byFile.stderr, /spare tree/);
-    const entries = readdirSync(join(cacheDir, "wheels-v1"))
+    const entries = readdirSync(join(cacheDir, "wheels-v2"))
       .filter((shard) => !shard.startsWith("."))
       .flatMap((shard) =>
-        readdirSync(join(cacheDir, "wheels-v1", shard)).map((key) => join(cacheDir, "wheels-v1", shard, key)),
+        readdirSync(join(cacheDir, "wheels-v2", shard)).map((key) => join(cacheDir, "wheels-v2", shard, key)),
       )
       .filter((entry) => /"name":"(sparrow|finch)"/.test(readFileSync(join(entry, "manifest.json"), "utf8")));
     assert.equal(entries.length, 2);
@@ -605,8 +605,15 @@ describe("spare trees", () => {
     const inode = (site: string, path: string) => statSync(join(site, path)).ino;
     assert.equal(inode(moved.site, "sparrow/deep/er.py"), inode(byFile.site, "sparrow/deep/er.py"));
     assert.equal(readFileSync(join(moved.site, distInfo, "INSTALLER"), "utf8"), "spice\n");
+    // An entry keeps its files flat, named by their index in its manifest.
     const cachedInstaller = entries
-      .map((entry) => join(entry, "files", distInfo, "INSTALLER"))
+      .map((entry) => {
+        const manifest = JSON.parse(readFileSync(join(entry, "manifest.json"), "utf8"));
+        const index = manifest.files.findIndex(
+          (file: { path: string }) => file.path === `${distInfo}/INSTALLER`,
+        );
+        return index < 0 ? "" : join(entry, "files", String(index));
+      })
       .find(existsSync);
     assert.equal(readFileSync(cachedInstaller!, "utf8"), "not spice\n");
     const imported = run(join(moved.root, "bin", "python"), [
@@ -662,7 +669,7 @@ describe("spare trees", () => {
       readdirSync(background.site).filter((name) => name.startsWith(".spice")),
       [],
     );
-    const bucket = join(cacheDir, "wheels-v1");
+    const bucket = join(cacheDir, "wheels-v2");
     const settled = () =>
       entries.every((entry) => existsSync(join(entry, "spare"))) &&
       !existsSync(join(cacheDir, ".spare-trees.lock")) &&
@@ -698,8 +705,8 @@ describe("spare trees", () => {
     rmSync(join(entries[0], "spare"), { recursive: true });
     rmSync(join(entries[1], "spare"), { recursive: true });
     assert.equal(
-      /wheels-v1 +(.*)/.exec(spice(["cache", "info"]).stdout)?.[1],
-      /wheels-v1 +(.*)/.exec(info)?.[1],
+      /wheels-v2 +(.*)/.exec(spice(["cache", "info"]).stdout)?.[1],
+      /wheels-v2 +(.*)/.exec(info)?.[1],
     );
   });
 });
@@ -708,7 +715,7 @@ describe("spice cache", () => {
   it("reports, cleans by package, prunes and clears", () => {
     const dir = spice(["cache", "dir"]);
     assert.equal(dir.stdout.trim(), cacheDir);
-    assert.match(spice(["cache", "info"]).stdout, /wheels-v1 +\d/);
+    assert.match(spice(["cache", "info"]).stdout, /wheels-v2 +\d/);
     const clean = spice(["cache", "clean", "beta"]);
     assert.match(clean.stderr, /Removed 1 cache entry for beta/);
     assert.equal(spice(["cache", "prune"]).status, 0);

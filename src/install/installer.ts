@@ -33,7 +33,7 @@ import {
   type SpareTreeMoves,
 } from "./spare-trees.ts";
 import { pruneEmptyDirectories, pruneEmptyDirectoriesOf, Transaction } from "./transaction.ts";
-import type { UnpackedWheel } from "./wheel-cache.ts";
+import { storedFile, type UnpackedWheel } from "./wheel-cache.ts";
 import { isSafeRelativePath } from "./wheel-file.ts";
 
 export type LinkMode = "clone" | "hardlink" | "symlink" | "copy";
@@ -119,14 +119,17 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
   const scheme = environment.scheme;
   const libDirectory = resolve(manifest.rootIsPurelib ? scheme.purelib : scheme.platlib);
   const libPrefix = `${libDirectory}/`;
-  const rootPrefix = `${resolve(root)}/`;
+  const storedRoot = resolve(root);
   const dataDirectory = `${manifest.distInfo.slice(0, -".dist-info".length)}.data/`;
   const stem = manifest.distInfo.slice(0, -".dist-info".length);
   const distName = stem.slice(0, stem.lastIndexOf("-"));
   const files: PlannedFile[] = [];
   const generated = new Set(GENERATED_DIST_INFO_FILES.map((name) => `${manifest.distInfo}/${name}`));
-  for (const file of manifest.files) {
-    const source = PLAIN_RELATIVE_PATH.test(file.path) ? rootPrefix + file.path : join(root, file.path);
+  let entryPointsPath: string | null = null;
+  for (let index = 0; index < manifest.files.length; index++) {
+    const file = manifest.files[index];
+    const source = storedFile(storedRoot, index);
+    if (file.path === `${manifest.distInfo}/entry_points.txt`) entryPointsPath = source;
     if (file.path.startsWith(dataDirectory)) {
       const rest = file.path.slice(dataDirectory.length);
       const slash = rest.indexOf("/");
@@ -181,8 +184,7 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
     }
   }
   // Console and GUI scripts from entry_points.txt.
-  const entryPointsPath = join(root, manifest.distInfo, "entry_points.txt");
-  if (existsSync(entryPointsPath)) {
+  if (entryPointsPath !== null) {
     const header = scriptHeader(environment, options);
     for (const entry of parseEntryPoints(readFileSync(entryPointsPath, "utf8"))) {
       if (entry.group !== "console_scripts" && entry.group !== "gui_scripts") continue;

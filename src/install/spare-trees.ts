@@ -18,7 +18,7 @@ import { dirname, join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { acquireLock } from "../util/lock.ts";
 import { SCRATCH_PREFIX } from "./transaction.ts";
-import { isIntact, readManifest, type WheelManifest } from "./wheel-cache.ts";
+import { isIntact, readManifest, storedFile, type WheelManifest } from "./wheel-cache.ts";
 
 /** A cache entry's spare tree: `<entry>/spare/<path inside the wheel>`. */
 const SPARE = "spare";
@@ -66,12 +66,13 @@ export function makeSpareTree(entry: string, manifest: WheelManifest, temporary:
   if (hasSpareTree(entry)) return true;
   const manifestInode = statSync(join(entry, "manifest.json")).ino;
   if (!isIntact(entry, manifest)) return false;
-  const files = `${entry}/files/`;
+  const files = `${entry}/files`;
   const made = new Set<string>();
   try {
     mkdirSync(temporary);
     made.add(temporary);
-    for (const file of manifest.files) {
+    for (let index = 0; index < manifest.files.length; index++) {
+      const file = manifest.files[index];
       if (!isSparePath(manifest, file.path)) continue;
       const target = `${temporary}/${file.path}`;
       const parent = dirname(target);
@@ -80,7 +81,7 @@ export function makeSpareTree(entry: string, manifest: WheelManifest, temporary:
         for (let directory = parent; !made.has(directory); directory = dirname(directory))
           made.add(directory);
       }
-      linkSync(files + file.path, target);
+      linkSync(storedFile(files, index), target);
     }
     // The entry must still be the one linked from: a rebuild replaces manifest.json too.
     if (statSync(join(entry, "manifest.json")).ino !== manifestInode) return false;
