@@ -152,6 +152,14 @@ function run(args: ParsedArgs, context: CommandContext): number {
   if (sub === "prune") {
     let removed = 0;
     for (const bucket of Object.values(BUCKETS)) removed += cache.removeStaging(bucket, 0);
+    // Buckets an earlier spice laid out differently (wheels-v1 kept each wheel's own tree).
+    const current = new Set<string>(Object.values(BUCKETS));
+    for (const name of existsSync(cache.root) ? readdirSync(cache.root) : []) {
+      if (/^[a-z]+(-[a-z]+)*-v\d+$/.test(name) && !current.has(name)) {
+        rmSync(join(cache.root, name), { recursive: true, force: true });
+        removed++;
+      }
+    }
     for (const [directory, name] of wheelEntries(cache)) {
       if (name === null) {
         rmSync(directory, { recursive: true, force: true });
