@@ -131,8 +131,9 @@ export function cachedWheel(path: string, cache: Cache, verify = true): Unpacked
 export function unpackedWheel(path: string, cache: Cache | null, scratch: string): UnpackedWheel {
   if (cache === null) {
     const bytes = readFileSync(path);
-    const directory = join(scratch, sha256Hex(bytes));
-    const wheel = openWheel(path, bytes);
+    const digest = sha256Hex(bytes);
+    const directory = join(scratch, digest);
+    const wheel = openWheel(path, bytes, digest);
     return { root: join(directory, "files"), manifest: unpackWheel(wheel, directory), source: path };
   }
   const key = localArchiveDigest(path, cache);
@@ -143,7 +144,7 @@ export function unpackedWheel(path: string, cache: Cache | null, scratch: string
     (staging) => {
       const bytes = readFileSync(path);
       if (sha256Hex(bytes) !== key) throw new Error(`${path} changed while spice was reading it`);
-      manifest = unpackWheel(openWheel(path, bytes), staging);
+      manifest = unpackWheel(openWheel(path, bytes, key), staging);
     },
     (existing) => {
       const found = readManifest(existing);

@@ -142,13 +142,14 @@ export class ZipArchive {
   }
 
   /** The member's bytes, inflated and checked against its CRC-32. */
-  read(entry: ZipEntry): Buffer {
-    return readMember(this.data, entry, 0);
+  /** The member's content; `checkCrc: false` when the caller checks a stronger hash itself. */
+  read(entry: ZipEntry, checkCrc = true): Buffer {
+    return readMember(this.data, entry, 0, checkCrc);
   }
 }
 
 /** Reads a member out of `data`, which holds the archive from byte `base` on. */
-export function readMember(data: Buffer, entry: ZipEntry, base: number): Buffer {
+export function readMember(data: Buffer, entry: ZipEntry, base: number, checkCrc = true): Buffer {
   const header = entry.localHeaderOffset - base;
   if (header < 0 || header + 30 > data.length || data.readUInt32LE(header) !== LOCAL_SIGNATURE) {
     throw new ZipError(`${entry.name}: local header is damaged`);
@@ -167,7 +168,7 @@ export function readMember(data: Buffer, entry: ZipEntry, base: number): Buffer 
   } else throw new ZipError(`${entry.name}: unsupported compression method ${entry.method}`);
   if (content.length !== entry.size)
     throw new ZipError(`${entry.name}: size is ${content.length}, directory says ${entry.size}`);
-  if (nodeZlib().crc32(content) >>> 0 !== entry.crc >>> 0)
+  if (checkCrc && nodeZlib().crc32(content) >>> 0 !== entry.crc >>> 0)
     throw new ZipError(`${entry.name}: CRC-32 mismatch`);
   return content;
 }
