@@ -5,7 +5,7 @@
 // resolve (`install --dry-run` of SET.in), cold and warm `spice pip compile` against pip's
 // `install --dry-run --report` (pip-tools is not installable here), spice's peak memory
 // resolving the set, and the floors that bound cold and warm ratios on this machine (`cp -r` of
-// the installed tree, `node -e 0`). Prints "skipped" when this machine has no mirror.
+// the installed tree, `spice --version`). Prints "skipped" when this machine has no mirror.
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -208,7 +208,7 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
         );
         // The floors, with the best ratio each leaves any tool in brackets: a cold install must
         // write every file once (`cp -r` of the installed tree), and every spice command starts
-        // Node first (`node -e 0`).
+        // the launcher and Node first (`spice --version`, which loads nothing else).
         const [[, pipCold], [, pipWarm]] = rows;
         settleSpareTrees(cacheDirectory("spice"));
         freshVenv();
@@ -231,11 +231,11 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
           pipCold,
         );
         floor(
-          "floor: node -e 0 (best warm)",
+          "floor: spice --version (best warm)",
           time(
             runs,
             () => {},
-            () => run("node", ["-e", "0"], cleanEnv()),
+            () => run(SPICE_COMMAND, ["--version"], cleanEnv()),
           ),
           pipWarm,
         );

@@ -4,7 +4,7 @@
 // pip runs with its defaults (it byte-compiles) and with --no-compile; spice cold (empty cache)
 // and warm (cache filled: with the spare trees a previous install left, and file by file without
 // them), plus the background work a warm install leaves behind. Also venv creation, list, freeze
-// and uninstall; the floors (`cp -al` and `cp -r` of the installed tree, `node -e 0`, with the best
+// and uninstall; the floors (`cp -al` and `cp -r` of the installed tree, `spice --version`, with the best
 // ratio each leaves in brackets); and what linking whole top-level directories would cost (one
 // symlink per entry: measured, not adopted).
 // Prints "skipped" when this machine has no mirror.
@@ -130,11 +130,12 @@ export function benchInstall(sets: string[], runs: number): void {
         () => run("cp", ["-r", site, copy], env),
       );
       rmSync(copy, { recursive: true, force: true });
-      // And every spice command starts Node first: pip's time over it bounds any warm ratio.
-      const nodeStart = time(
+      // And every spice command starts its launcher and Node first (`spice --version` loads nothing
+      // more): pip's time over it bounds any warm ratio.
+      const spiceStart = time(
         runs,
         () => {},
-        () => run("node", ["-e", "0"], env),
+        () => run(SPICE_COMMAND, ["--version"], env),
       );
       // The issue's question: would linking whole top-level directories pay? Its floor is one
       // symlink per top-level entry of site-packages (spice does not do this: README says why).
@@ -213,7 +214,7 @@ export function benchInstall(sets: string[], runs: number): void {
         ["", "background after warm: make-spares", "", fmt(makeSpares), ""],
         ["", "floor: cp -al site-packages", "", fmt(cpAl), ""],
         ["", "floor: cp -r site-packages (best cold)", "", fmt(cpR), `(${ratio(pipDefault, cpR)})`],
-        ["", "floor: node -e 0 (best warm)", "", fmt(nodeStart), `(${ratio(pipDefault, nodeStart)})`],
+        ["", "floor: spice --version (best warm)", "", fmt(spiceStart), `(${ratio(pipDefault, spiceStart)})`],
         ["", `floor: ${topLevel.length} top-level symlinks`, "", fmt(symlinkFloor), ""],
         ["", "list --format json", fmt(pipList), fmt(spiceList), ratio(pipList, spiceList)],
         ["", "freeze", fmt(pipFreeze), fmt(spiceFreeze), ratio(pipFreeze, spiceFreeze)],
