@@ -491,6 +491,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     for (const path of removals)
       pruneEmptyDirectories(dirname(path), siteRootOf(environment, path), directories);
     const hashes = new Map<string, [string, number]>();
+    const textHashes = new Map<string, [string, number]>();
     const covered = spares?.covered;
     for (const plan of plans) {
       for (const file of plan.files) {
@@ -502,8 +503,15 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
           const content = file.content ?? "";
           writeFileSync(file.destination, content);
           if (file.executable) chmodSync(file.destination, 0o755);
-          const bytes = typeof content === "string" ? Buffer.from(content) : content;
-          hashes.set(file.destination, [recordHash(bytes), bytes.length]);
+          if (typeof content === "string") {
+            // Every distribution gets the same INSTALLER (and REQUESTED): hash each text once.
+            let known = textHashes.get(content);
+            if (known === undefined) {
+              known = [recordHash(content), Buffer.byteLength(content)];
+              textHashes.set(content, known);
+            }
+            hashes.set(file.destination, known);
+          } else hashes.set(file.destination, [recordHash(content), content.length]);
         }
       }
     }
