@@ -39,8 +39,11 @@ export interface PackageSourceOptions {
  */
 function projectName(filename: string): string | null {
   if (filename.endsWith(".whl")) {
+    // name-version(-build)?-python-abi-platform.whl: at least four dashes.
     const dash = filename.indexOf("-");
-    return dash > 0 && filename.split("-").length >= 5 ? canonicalizeName(filename.slice(0, dash)) : null;
+    let dashes = 0;
+    for (let at = dash; at >= 0 && dashes < 4; at = filename.indexOf("-", at + 1)) dashes++;
+    return dash > 0 && dashes >= 4 ? canonicalizeName(filename.slice(0, dash)) : null;
   }
   return tryParseSdistFilename(filename)?.name ?? null;
 }
@@ -72,7 +75,9 @@ export class PackageSource {
       }
       const project = (await byProject).get(canonical);
       if (project === undefined) continue;
-      project.files ??= project.paths.map((path) => localFile(path, project.directory));
+      project.files ??= project.names.map((name) =>
+        localFile(join(project.directory, name), project.directory),
+      );
       found.push(...project.files);
     }
     for (const index of this.options.indexes) {
@@ -136,13 +141,13 @@ export class PackageSource {
    */
   private async findLinksIndex(location: string): Promise<Map<string, ProjectFiles>> {
     const index = new Map<string, ProjectFiles>();
-    const add = (project: string, directory: string, path: string | null, file: SourcedFile | null) => {
+    const add = (project: string, directory: string, name: string | null, file: SourcedFile | null) => {
       let entry = index.get(project);
       if (entry === undefined) {
-        entry = { directory, paths: [], files: path === null ? [] : undefined };
+        entry = { directory, names: [], files: name === null ? [] : undefined };
         index.set(project, entry);
       }
-      if (path !== null) entry.paths.push(path);
+      if (name !== null) entry.names.push(name);
       if (file !== null) entry.files?.push(file);
     };
     const path = location.startsWith("file:") ? fileURLToPath(location) : location;
@@ -151,9 +156,10 @@ export class PackageSource {
         throw new SpiceError("E_FIND_LINKS", `The --find-links location ${path} does not exist`);
       }
       if (statSync(path).isDirectory()) {
+        // Paths are joined when a project is used: most of a large directory never is.
         for (const entry of readdirSync(path).sort()) {
           const project = projectName(entry);
-          if (project !== null) add(project, path, join(path, entry), null);
+          if (project !== null) add(project, path, entry, null);
         }
         return index;
       }
@@ -175,9 +181,9 @@ export class PackageSource {
   }
 }
 
-/** One project's files in a find-links location: paths in a directory, made into files when used. */
+/** One project's files in a find-links location: names in a directory, made into files when used. */
 interface ProjectFiles {
   directory: string;
-  paths: string[];
+  names: string[];
   files?: SourcedFile[];
 }
