@@ -720,6 +720,10 @@ describe("spice cache", () => {
     assert.match(clean.stderr, /Removed 1 cache entry for beta/);
     // A bucket of an older layout goes with prune; the current ones stay.
     mkdirSync(join(cacheDir, "wheels-v1", "ab"), { recursive: true });
+    assert.match(
+      spice(["cache", "info"]).stdout,
+      /^wheels-v1: .* left by an earlier spice \(spice cache prune removes it\)$/m,
+    );
     const prune = spice(["cache", "prune"]);
     assert.equal(prune.status, 0, prune.stderr);
     assert.equal(existsSync(join(cacheDir, "wheels-v1")), false);

@@ -115,6 +115,14 @@ function clean(cache: Cache, args: ParsedArgs, context: CommandContext): number 
   return 0;
 }
 
+/** Buckets an earlier spice laid out differently (wheels-v1 kept each wheel's own tree). */
+function staleBuckets(cache: Cache): string[] {
+  const current = new Set<string>(Object.values(BUCKETS));
+  return (existsSync(cache.root) ? readdirSync(cache.root) : []).filter(
+    (name) => /^[a-z]+(-[a-z]+)*-v\d+$/.test(name) && !current.has(name),
+  );
+}
+
 function run(args: ParsedArgs, context: CommandContext): number {
   const sub = args.positionals[0];
   if (sub === "dir") {
@@ -130,6 +138,10 @@ function run(args: ParsedArgs, context: CommandContext): number {
       context.output.data(`${bucket.padEnd(20)} ${human(bytes).padStart(10)}  ${files} files`);
     }
     context.output.data(`wheels: ${wheelEntries(cache).length} unpacked`);
+    for (const name of staleBuckets(cache)) {
+      const { bytes } = sizeOf(join(cache.root, name));
+      context.output.data(`${name}: ${human(bytes)} left by an earlier spice (spice cache prune removes it)`);
+    }
     return 0;
   }
   if (sub === "make-spares") {
@@ -152,13 +164,9 @@ function run(args: ParsedArgs, context: CommandContext): number {
   if (sub === "prune") {
     let removed = 0;
     for (const bucket of Object.values(BUCKETS)) removed += cache.removeStaging(bucket, 0);
-    // Buckets an earlier spice laid out differently (wheels-v1 kept each wheel's own tree).
-    const current = new Set<string>(Object.values(BUCKETS));
-    for (const name of existsSync(cache.root) ? readdirSync(cache.root) : []) {
-      if (/^[a-z]+(-[a-z]+)*-v\d+$/.test(name) && !current.has(name)) {
-        rmSync(join(cache.root, name), { recursive: true, force: true });
-        removed++;
-      }
+    for (const name of staleBuckets(cache)) {
+      rmSync(join(cache.root, name), { recursive: true, force: true });
+      removed++;
     }
     for (const [directory, name] of wheelEntries(cache)) {
       if (name === null) {
