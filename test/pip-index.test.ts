@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
@@ -374,6 +374,34 @@ describe("spice pip install from an index", () => {
       sha256Hex(readFileSync(join(main, "lib-1.0-py3-none-any.whl"))),
     );
     assert.equal(freeze(env.python), `lib @ ${url}#sha256=${direct.archive_info.hashes.sha256}\n`);
+  });
+
+  it("knows a download by where it is kept, and refuses one damaged on disk", async () => {
+    const env = venv();
+    const cache = join(work.path, "cache-damaged");
+    const install = (...extra: string[]) =>
+      runSpiceAsync(["pip", "install", "--python", env.python, "-i", index.url, "lib==1.0", ...extra], {
+        cacheDir: cache,
+      });
+    const first = await install();
+    assert.equal(first.status, 0, first.stderr);
+    // Its sha256 names its place in the archives bucket: no index file is written for it.
+    const indexed = join(cache, "local-archives-v1");
+    assert.deepEqual(existsSync(indexed) ? readdirSync(indexed) : [], []);
+    const archives = join(cache, "archives-v1");
+    const archive = readdirSync(archives, { recursive: true, encoding: "utf8" })
+      .map((path) => join(archives, path))
+      .find((path) => path.endsWith("lib-1.0-py3-none-any.whl"));
+    assert.ok(archive, "the download is kept");
+    // Damaged on disk, with its unpacked entry gone: a reinstall refuses it and says what to do.
+    writeFileSync(archive, Buffer.concat([readFileSync(archive), Buffer.from("damage")]));
+    rmSync(join(cache, "wheels-v2"), { recursive: true, force: true });
+    const second = await install("--force-reinstall");
+    assert.equal(second.status, 1, second.stderr);
+    assert.match(second.stderr, /lib-1\.0-py3-none-any\.whl does not have the sha256 spice knows it by/);
+    assert.match(second.stderr, /spice cache clean/);
+    assert.doesNotMatch(second.stderr, /internal error|\n\s+at /);
+    assert.equal(freeze(env.python), "lib==1.0\n");
   });
 
   it("works offline from the cache, and says what is missing", async () => {

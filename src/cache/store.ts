@@ -102,6 +102,8 @@ export class Cache {
 
   /** The remembered sha256 of an archive on disk, or null when it is not known (or changed). */
   knownArchiveDigest(path: string): string | null {
+    const downloaded = this.downloadedDigest(path);
+    if (downloaded !== null) return downloaded;
     const stat = statSync(path, { throwIfNoEntry: false });
     if (stat === undefined) return null;
     try {
@@ -125,8 +127,23 @@ export class Cache {
     return null;
   }
 
+  /**
+   * A download's sha256, which names its place in the archives bucket (`ab/<sha256>/<file>`): it
+   * needs no index file of its own. Whoever unpacks it checks its bytes against it.
+   */
+  private downloadedDigest(path: string): string | null {
+    const archives = `${this.bucket(BUCKETS.archives)}${sep}`;
+    const absolute = resolve(path);
+    if (!absolute.startsWith(archives)) return null;
+    const parts = absolute.slice(archives.length).split(sep);
+    return parts.length === 3 && /^[0-9a-f]{64}$/.test(parts[1]) && parts[1].startsWith(parts[0])
+      ? parts[1]
+      : null;
+  }
+
   /** Records the sha256 of an archive just written (its digest was computed on the way in). */
   rememberArchiveDigest(path: string, sha256: string): void {
+    if (this.downloadedDigest(path) === sha256) return;
     try {
       const stat = statSync(path);
       writeFileAtomic(

@@ -10,6 +10,7 @@
 import { chmodSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
+import { SpiceError } from "../util/error.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { type OpenedWheel, openWheel } from "./wheel-file.ts";
 
@@ -143,7 +144,12 @@ export function unpackedWheel(path: string, cache: Cache | null, scratch: string
     key,
     (staging) => {
       const bytes = readFileSync(path);
-      if (sha256Hex(bytes) !== key) throw new Error(`${path} changed while spice was reading it`);
+      if (sha256Hex(bytes) !== key) {
+        throw new SpiceError("E_ARCHIVE_CHANGED", `${path} does not have the sha256 spice knows it by`, {
+          cause: `expected sha256:${key}: the file changed while spice read it, or was damaged on disk`,
+          hint: "Run the command again; `spice cache clean` removes damaged downloads from spice's cache",
+        });
+      }
       manifest = unpackWheel(openWheel(path, bytes, key), staging);
     },
     (existing) => {
