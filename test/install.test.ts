@@ -168,6 +168,27 @@ describe("spice pip install and uninstall", () => {
     assert.ok(record.some((row) => row.startsWith("../../../bin/alpha-hello,")));
   });
 
+  it("installs the same with --no-cache, leaving no cache and no scratch behind", () => {
+    const path = venv("env-no-cache");
+    const python = join(path, "bin", "python");
+    const noCache = join(work.path, "no-cache-dir");
+    const result = runSpice(["--no-cache", "pip", "install", "--python", python, alpha1, beta], {
+      cwd: work.path,
+      cacheDir: noCache,
+      env: { VIRTUAL_ENV: "", CONDA_PREFIX: "" },
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(run(join(path, "bin", "alpha-hello"), []).stdout, "alpha 1.0 says hello\n");
+    assert.match(readFileSync(join(path, "bin", "alpha-tool"), "utf8"), new RegExp(`^#!${python}\n`));
+    const site = join(path, "lib", "python3.11", "site-packages");
+    assert.equal(readFileSync(join(site, "beta", "data.txt"), "utf8"), "some data\n");
+    assert.equal(existsSync(noCache), false);
+    assert.deepEqual(
+      readdirSync(join(path, "lib", "python3.11")).filter((name) => name !== "site-packages"),
+      [],
+    );
+  });
+
   it("matches pip's list, freeze, show and check output, and pip can manage what spice installed", () => {
     const path = venv("env-pip");
     const python = join(path, "bin", "python");
