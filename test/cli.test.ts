@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
-import { runSpice, SPICE, temporaryDirectory } from "./helpers.ts";
+import { LAUNCHER, runSpice, SPICE, temporaryDirectory } from "./helpers.ts";
 
 const work = temporaryDirectory();
 after(() => work.remove());
@@ -22,6 +30,30 @@ describe("spice CLI basics", () => {
     const commandHelp = runSpice(["python", "--help"]);
     assert.equal(commandHelp.status, 0);
     assert.match(commandHelp.stdout, /Usage: spice python list/);
+  });
+
+  it("starts through the launcher however it is reached", () => {
+    // As npm installs it (a symlink to bin/spice), through a symlinked directory, by a relative
+    // path, and with CDPATH set (which must not move the launcher's own `cd`).
+    const linked = join(work.path, "launcher");
+    mkdirSync(linked);
+    symlinkSync(LAUNCHER, join(linked, "spice"));
+    symlinkSync(dirname(LAUNCHER), join(linked, "bin"));
+    const expected = runSpice(["--version"]).stdout;
+    for (const [command, cwd] of [
+      [join(linked, "spice"), work.path],
+      [join(linked, "bin", "spice"), work.path],
+      ["bin/spice", linked],
+      ["./spice", dirname(LAUNCHER)],
+    ]) {
+      const result = spawnSync(command, ["--version"], {
+        cwd,
+        encoding: "utf8",
+        env: { ...process.env, CDPATH: "/" },
+      });
+      assert.equal(result.status, 0, `${command}: ${result.stderr}`);
+      assert.equal(result.stdout, expected, command);
+    }
   });
 
   it("exits 2 with an error and a hint on usage errors, without a stack trace", () => {
