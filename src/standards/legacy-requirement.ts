@@ -80,11 +80,12 @@ const IDENTIFIER = /[A-Za-z0-9]+(?:[-_.]*[A-Za-z0-9]+)*/y;
 class Failure extends Error {}
 
 /**
- * The usual line of a pinned requirements file, `name==1.2.3`. The full grammar's regexes are
+ * The usual line of a pinned requirements file, `name==1.2.3` (or a canonical pre, post or dev release). The full grammar's regexes are
  * compiled again in every process (V8's code cache keeps no regexes): about 4 ms of a warm install
  * from a lock file, for the answer this gives directly. A test holds the two equal.
  */
-const PLAIN_PIN = /^([A-Za-z0-9]+(?:[-_.]*[A-Za-z0-9]+)*)==([0-9]+(?:\.[0-9]+)*)$/;
+const PLAIN_PIN =
+  /^([A-Za-z0-9]+(?:[-_.]*[A-Za-z0-9]+)*)==([0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?)$/;
 
 /** Parses a requirement with packaging 21.3's grammar and its URL checks, or throws. */
 export function parseLegacyRequirement(text: string): LegacyRequirement {
