@@ -6,6 +6,7 @@ import { basename, join } from "node:path";
 import { BUCKETS, Cache } from "../cache/store.ts";
 import { hasSpareTree, makeSpareTrees, spareTreeLeftoverName } from "../install/spare-trees.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
+import { bundleScript } from "./bundle.ts";
 import type { CommandContext } from "./main.ts";
 import { plural } from "./output.ts";
 
@@ -54,13 +55,13 @@ export function replaceSpareTrees(
 ): void {
   const mode = spareTreesMode(context);
   const keys = entries.filter((entry) => !hasSpareTree(entry)).map((entry) => basename(entry));
-  const script = process.argv[1] ?? "";
+  const script = bundleScript();
   if (mode === "off" || context.cacheDir === null || keys.length === 0) {
     if (leftover !== null) rmSync(leftover, { recursive: true, force: true });
     return;
   }
   const cache = new Cache(context.cacheDir);
-  if (mode === "inline" || !/\.[cm]js$/.test(script)) {
+  if (mode === "inline" || script === null) {
     if (leftover !== null) rmSync(leftover, { recursive: true, force: true });
     makeSpareTrees(cache, keys);
     return;

@@ -30,6 +30,7 @@ import { localFileHost } from "../../util/file-host.ts";
 import { nodeCrypto } from "../../util/lazy-builtins.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
+import { bundleScript } from "../bundle.ts";
 import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
@@ -233,8 +234,8 @@ export async function prepareWheels(
   let prepared = new Map<string, UnpackedWheel>();
   if (options.cache !== null) {
     const oneThread = options.context.env.SPICE_UNPACK_THREADS === "1";
-    const entry =
-      !oneThread && /\.[cm]js$/.test(process.argv[1] ?? "") ? pathToFileURL(process.argv[1]) : null;
+    const bundle = bundleScript();
+    const entry = !oneThread && bundle !== null ? pathToFileURL(bundle) : null;
     prepared = await unpackIntoCache(paths, options.cache, entry);
   }
   for (const [resolved, archive] of archives) {
