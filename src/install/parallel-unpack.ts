@@ -92,11 +92,17 @@ async function buildEntries(paths: readonly string[], cache: Cache, workerEntry:
   if (mainError !== null) throw mainError;
 }
 
-/** Unpacks the queue's wheels one at a time until none is left. */
-function takeFromQueue(order: readonly string[], next: Int32Array, cache: Cache): void {
+/** Unpacks the queue's wheels one at a time until none is left; `taking` hears of each first. */
+function takeFromQueue(
+  order: readonly string[],
+  next: Int32Array,
+  cache: Cache,
+  taking: (path: string) => void = () => {},
+): void {
   for (;;) {
     const index = Atomics.add(next, 0, 1);
     if (index >= order.length) return;
+    taking(order[index]);
     unpackedWheel(order[index], cache, "");
   }
 }
@@ -112,12 +118,9 @@ export function runUnpackTask(task: UnpackTask, post: (message: UnpackReport) =>
   const cache = new Cache(task.cacheRoot);
   let current = "";
   try {
-    for (;;) {
-      const index = Atomics.add(task.next, 0, 1);
-      if (index >= task.paths.length) break;
-      current = task.paths[index];
-      unpackedWheel(current, cache, "");
-    }
+    takeFromQueue(task.paths, task.next, cache, (path) => {
+      current = path;
+    });
     post({});
   } catch (error) {
     post({ failed: current, error: (error as Error).message });
