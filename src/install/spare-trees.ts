@@ -18,7 +18,7 @@ import { dirname, join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { acquireLock } from "../util/lock.ts";
 import { SCRATCH_PREFIX } from "./transaction.ts";
-import { isIntact, readManifest, storedFile, type WheelManifest } from "./wheel-cache.ts";
+import { filesOf, isIntact, readManifest, storedFile, type WheelManifest } from "./wheel-cache.ts";
 
 /** A cache entry's spare tree: `<entry>/spare/<path inside the wheel>`. */
 const SPARE = "spare";
@@ -66,7 +66,7 @@ export function makeSpareTree(entry: string, manifest: WheelManifest, temporary:
   if (hasSpareTree(entry)) return true;
   const manifestInode = statSync(join(entry, "manifest.json")).ino;
   if (!isIntact(entry, manifest)) return false;
-  const files = `${entry}/files`;
+  const files = filesOf(entry);
   const made = new Set<string>();
   try {
     mkdirSync(temporary);

@@ -48,9 +48,19 @@ export interface UnpackedWheel {
 
 const MANIFEST = "manifest.json";
 
-/** Where an entry (or scratch unpack) keeps the manifest's `index`th file. */
+/** The directory of an entry (or scratch unpack) that holds the wheel's files. */
+export function filesOf(directory: string): string {
+  return `${directory}/files`;
+}
+
+/** Where an entry (or scratch unpack) keeps the manifest's `index`th file; `root` is filesOf(it). */
 export function storedFile(root: string, index: number): string {
   return `${root}/${index}`;
+}
+
+/** A cache entry as an unpacked wheel from `source`. */
+function entryWheel(directory: string, manifest: WheelManifest, source: string): UnpackedWheel {
+  return { root: filesOf(directory), manifest, source, cacheEntry: directory };
 }
 
 function recordHashOf(hash: string, data: Buffer): string {
@@ -62,7 +72,7 @@ function recordHashOf(hash: string, data: Buffer): string {
 /** Writes an opened wheel's files and manifest into `directory`. */
 export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifest {
   const files: CachedFile[] = [];
-  const root = join(directory, "files");
+  const root = filesOf(directory);
   mkdirSync(root, { recursive: true });
   wheel.members.forEach((member, index) => {
     const target = storedFile(root, index);
@@ -103,7 +113,7 @@ export function readManifest(directory: string): WheelManifest | null {
 
 /** Does every cached file still have the size and mtime it was written with? */
 export function isIntact(directory: string, manifest: WheelManifest): boolean {
-  const root = `${directory}/files`;
+  const root = filesOf(directory);
   const files = manifest.files;
   for (let index = 0; index < files.length; index++) {
     const stat = lstatSync(storedFile(root, index), { throwIfNoEntry: false });
@@ -122,7 +132,7 @@ export function cachedWheel(path: string, cache: Cache, verify = true): Unpacked
   const directory = cache.entryPath(BUCKETS.wheels, localArchiveDigest(path, cache));
   const manifest = readManifest(directory);
   if (manifest === null || (verify && !isIntact(directory, manifest))) return null;
-  return { root: join(directory, "files"), manifest, source: path, cacheEntry: directory };
+  return entryWheel(directory, manifest, path);
 }
 
 /**
@@ -135,7 +145,7 @@ export function unpackedWheel(path: string, cache: Cache | null, scratch: string
     const digest = sha256Hex(bytes);
     const directory = join(scratch, digest);
     const wheel = openWheel(path, bytes, digest);
-    return { root: join(directory, "files"), manifest: unpackWheel(wheel, directory), source: path };
+    return { root: filesOf(directory), manifest: unpackWheel(wheel, directory), source: path };
   }
   const key = localArchiveDigest(path, cache);
   let manifest: WheelManifest | null = null;
@@ -161,7 +171,7 @@ export function unpackedWheel(path: string, cache: Cache | null, scratch: string
   );
   manifest ??= readManifest(directory);
   if (manifest === null) throw new Error(`cache entry ${directory} has no manifest`);
-  return { root: join(directory, "files"), manifest, source: path, cacheEntry: directory };
+  return entryWheel(directory, manifest, path);
 }
 
 /** The intact cache entry of the wheel whose sha256 is `digest` (known from an index), or null. */
@@ -169,5 +179,5 @@ export function cachedWheelByDigest(digest: string, cache: Cache, source: string
   const directory = cache.entryPath(BUCKETS.wheels, digest);
   const manifest = readManifest(directory);
   if (manifest === null || !isIntact(directory, manifest)) return null;
-  return { root: join(directory, "files"), manifest, source, cacheEntry: directory };
+  return entryWheel(directory, manifest, source);
 }
