@@ -478,10 +478,12 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       : null;
     transaction.begin(created, [...directories]);
 
+    // New directories that moved in with spare trees: no mkdir, and no link for their spare files.
+    const covered = spares?.covered ?? new Set<string>();
+
     // From here on, an interruption is rolled back by the next spice run.
     if (spares === null) makeDirectories(newDirectories);
     else {
-      const covered = spares.covered;
       makeDirectories(new Set([...newDirectories].filter((directory) => !covered.has(directory))));
       for (const [from, to] of spares.moves) renameSync(from, to);
     }
@@ -492,11 +494,10 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       pruneEmptyDirectories(dirname(path), siteRootOf(environment, path), directories);
     const hashes = new Map<string, [string, number]>();
     const textHashes = new Map<string, [string, number]>();
-    const covered = spares?.covered;
     for (const plan of plans) {
       for (const file of plan.files) {
         if (overwritten.has(file.destination)) transaction.remove(file.destination);
-        if (file.inSpareTree && covered?.has(dirname(file.destination))) continue; // moved in whole
+        if (file.inSpareTree && covered.has(dirname(file.destination))) continue; // moved in whole
         if (file.source !== undefined) {
           linker.place(file.source, file.destination);
         } else {

@@ -29,13 +29,11 @@ export const PLAIN_RELATIVE_PATH = /^(?!\/)(?!.*(?:^|\/)\.{0,2}(?:\/|$))[^\\\0]+
 /** Files an installer writes itself into the .dist-info directory (a wheel's own copy is not used). */
 export const GENERATED_DIST_INFO_FILES = ["INSTALLER", "REQUESTED", "direct_url.json"] as const;
 
-/** Is this wheel path one a spare tree holds: a root file, plainly named, not one an installer writes? */
-function isSparePath(manifest: WheelManifest, path: string): boolean {
-  const stem = manifest.distInfo.slice(0, -".dist-info".length);
-  if (path.startsWith(`${stem}.data/`) || !PLAIN_RELATIVE_PATH.test(path)) return false;
-  if (!path.startsWith(`${manifest.distInfo}/`)) return true;
-  const name = path.slice(manifest.distInfo.length + 1);
-  return !(GENERATED_DIST_INFO_FILES as readonly string[]).includes(name);
+/** Whether a path of this wheel is one a spare tree holds: a root file, plainly named, not one an installer writes. */
+function sparePaths(manifest: WheelManifest): (path: string) => boolean {
+  const dataDirectory = `${manifest.distInfo.slice(0, -".dist-info".length)}.data/`;
+  const generated = new Set(GENERATED_DIST_INFO_FILES.map((name) => `${manifest.distInfo}/${name}`));
+  return (path) => !path.startsWith(dataDirectory) && PLAIN_RELATIVE_PATH.test(path) && !generated.has(path);
 }
 
 /** Whether the cache entry holds a spare tree now. */
@@ -71,9 +69,10 @@ export function makeSpareTree(entry: string, manifest: WheelManifest, temporary:
   try {
     mkdirSync(temporary);
     made.add(temporary);
+    const isSparePath = sparePaths(manifest);
     for (let index = 0; index < manifest.files.length; index++) {
       const file = manifest.files[index];
-      if (!isSparePath(manifest, file.path)) continue;
+      if (!isSparePath(file.path)) continue;
       const target = `${temporary}/${file.path}`;
       const parent = dirname(target);
       if (!made.has(parent)) {
