@@ -6,6 +6,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { BUCKETS, Cache } from "../src/cache/store.ts";
+import { spareTreeOf, spareTreesLockPath } from "../src/install/spare-trees.ts";
 
 export const CORPUS = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));
 export const SPICE = fileURLToPath(new URL("../dist/spice.cjs", import.meta.url));
@@ -56,7 +58,7 @@ export function mirrorRoot(): string | null {
 }
 
 function wheelEntries(cache: string): string[] {
-  const bucket = join(cache, "wheels-v2");
+  const bucket = join(cache, BUCKETS.wheels);
   if (!existsSync(bucket)) return [];
   return readdirSync(bucket)
     .filter((shard) => !shard.startsWith("."))
@@ -70,7 +72,7 @@ export function wheelKeys(cache: string): string[] {
 
 /** Removes the spare trees (src/install/spare-trees.ts) of the cache's wheels. */
 export function removeSpareTrees(cache: string): void {
-  for (const entry of wheelEntries(cache)) rmSync(join(entry, "spare"), { recursive: true, force: true });
+  for (const entry of wheelEntries(cache)) rmSync(spareTreeOf(entry), { recursive: true, force: true });
 }
 
 /** Whether a `spice cache make-spares` for this cache is running (Linux: read from /proc). */
@@ -96,7 +98,8 @@ function makingSpareTrees(cache: string): boolean {
  */
 export function settleSpareTrees(cache: string): void {
   const deadline = Date.now() + 120_000;
-  while (existsSync(join(cache, ".spare-trees.lock")) || makingSpareTrees(cache)) {
+  const lock = spareTreesLockPath(new Cache(cache));
+  while (existsSync(lock) || makingSpareTrees(cache)) {
     if (Date.now() > deadline) throw new Error(`spare trees in ${cache} were not made within 2 minutes`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }

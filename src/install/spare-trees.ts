@@ -21,7 +21,9 @@ import { SCRATCH_PREFIX } from "./transaction.ts";
 import { filesOf, isIntact, readManifest, storedFile, type WheelManifest } from "./wheel-cache.ts";
 
 /** A cache entry's spare tree: `<entry>/spare/<path inside the wheel>`. */
-const SPARE = "spare";
+export function spareTreeOf(entry: string): string {
+  return join(entry, "spare");
+}
 
 /** A relative path with no empty, `.` or `..` segment, backslash or NUL: joining it changes nothing. */
 export const PLAIN_RELATIVE_PATH = /^(?!\/)(?!.*(?:^|\/)\.{0,2}(?:\/|$))[^\\\0]+$/s;
@@ -38,7 +40,7 @@ function sparePaths(manifest: WheelManifest): (path: string) => boolean {
 
 /** Whether the cache entry holds a spare tree now. */
 export function hasSpareTree(entry: string): boolean {
-  return existsSync(join(entry, SPARE));
+  return existsSync(spareTreeOf(entry));
 }
 
 /**
@@ -48,7 +50,7 @@ export function hasSpareTree(entry: string): boolean {
  */
 function claimSpareTree(entry: string, into: string): boolean {
   try {
-    renameSync(join(entry, SPARE), into);
+    renameSync(spareTreeOf(entry), into);
     return true;
   } catch {
     return false;
@@ -85,7 +87,7 @@ export function makeSpareTree(entry: string, manifest: WheelManifest, temporary:
     // The entry must still be the one linked from: a rebuild replaces manifest.json too.
     if (statSync(join(entry, "manifest.json")).ino !== manifestInode) return false;
     try {
-      renameSync(temporary, join(entry, SPARE));
+      renameSync(temporary, spareTreeOf(entry));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
