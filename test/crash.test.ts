@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
+import { BUCKETS } from "../src/cache/store.ts";
 import { runSpice, SPICE, temporaryDirectory } from "./helpers.ts";
 import { buildWheel } from "./wheel-builder.ts";
 
@@ -82,7 +83,7 @@ describe("crash safety", () => {
     const seen = new Set<string | null>();
     for (let round = 0; round < 12; round++) {
       const wheel = round % 2 === 0 ? v2 : v1;
-      if (round === 6) rmSync(join(cacheDir, "wheels-v2"), { recursive: true, force: true });
+      if (round === 6) rmSync(join(cacheDir, BUCKETS.wheels), { recursive: true, force: true });
       // Into an empty site-packages, whole directories of a spare tree are moved in: kill that too.
       if (round % 3 === 2 && installedState(site) !== null)
         assert.equal(runSpice(["pip", "uninstall", "-y", "--python", python, "big"], { cacheDir }).status, 0);

@@ -14,6 +14,7 @@ import {
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
+import { BUCKETS } from "../src/cache/store.ts";
 import { runSpice, temporaryDirectory } from "./helpers.ts";
 import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
@@ -566,10 +567,12 @@ describe("spare trees", () => {
     };
     const byFile = install("spare-off", { SPICE_SPARE_TREES: "off" });
     assert.doesNotMatch(byFile.stderr, /spare tree/);
-    const entries = readdirSync(join(cacheDir, "wheels-v2"))
+    const entries = readdirSync(join(cacheDir, BUCKETS.wheels))
       .filter((shard) => !shard.startsWith("."))
       .flatMap((shard) =>
-        readdirSync(join(cacheDir, "wheels-v2", shard)).map((key) => join(cacheDir, "wheels-v2", shard, key)),
+        readdirSync(join(cacheDir, BUCKETS.wheels, shard)).map((key) =>
+          join(cacheDir, BUCKETS.wheels, shard, key),
+        ),
       )
       .filter((entry) => /"name":"(sparrow|finch)"/.test(readFileSync(join(entry, "manifest.json"), "utf8")));
     assert.equal(entries.length, 2);
@@ -690,7 +693,7 @@ describe("spare trees", () => {
       readdirSync(background.site).filter((name) => name.startsWith(".spice")),
       [],
     );
-    const bucket = join(cacheDir, "wheels-v2");
+    const bucket = join(cacheDir, BUCKETS.wheels);
     const settled = () =>
       entries.every((entry) => existsSync(join(entry, "spare"))) &&
       !existsSync(join(cacheDir, ".spare-trees.lock")) &&
@@ -725,10 +728,10 @@ describe("spare trees", () => {
     const info = spice(["cache", "info"]).stdout;
     rmSync(join(entries[0], "spare"), { recursive: true });
     rmSync(join(entries[1], "spare"), { recursive: true });
-    assert.equal(
-      /wheels-v2 +(.*)/.exec(spice(["cache", "info"]).stdout)?.[1],
-      /wheels-v2 +(.*)/.exec(info)?.[1],
-    );
+    const wheelsRow = new RegExp(`^${BUCKETS.wheels} +(.*)$`, "m");
+    const sizeWithTrees = wheelsRow.exec(info)?.[1];
+    assert.ok(sizeWithTrees);
+    assert.equal(wheelsRow.exec(spice(["cache", "info"]).stdout)?.[1], sizeWithTrees);
   });
 });
 
@@ -736,7 +739,7 @@ describe("spice cache", () => {
   it("reports, cleans by package, prunes and clears", () => {
     const dir = spice(["cache", "dir"]);
     assert.equal(dir.stdout.trim(), cacheDir);
-    assert.match(spice(["cache", "info"]).stdout, /wheels-v2 +\d/);
+    assert.match(spice(["cache", "info"]).stdout, new RegExp(`^${BUCKETS.wheels} +\\d`, "m"));
     const clean = spice(["cache", "clean", "beta"]);
     assert.match(clean.stderr, /Removed 1 cache entry for beta/);
     // A bucket of an older layout goes with prune; the current ones stay.
@@ -748,7 +751,7 @@ describe("spice cache", () => {
     const prune = spice(["cache", "prune"]);
     assert.equal(prune.status, 0, prune.stderr);
     assert.equal(existsSync(join(cacheDir, "wheels-v1")), false);
-    assert.equal(existsSync(join(cacheDir, "wheels-v2")), true);
+    assert.equal(existsSync(join(cacheDir, BUCKETS.wheels)), true);
     assert.equal(spice(["cache", "clean"]).status, 0);
     assert.equal(existsSync(cacheDir), false);
   });

@@ -10,6 +10,7 @@ import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { BUCKETS } from "../src/cache/store.ts";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
 import { sha256Hex } from "../src/util/hash.ts";
 import {
@@ -395,7 +396,7 @@ describe("spice pip install from an index", () => {
     assert.ok(archive, "the download is kept");
     // Damaged on disk, with its unpacked entry gone: a reinstall refuses it and says what to do.
     writeFileSync(archive, Buffer.concat([readFileSync(archive), Buffer.from("damage")]));
-    rmSync(join(cache, "wheels-v2"), { recursive: true, force: true });
+    rmSync(join(cache, BUCKETS.wheels), { recursive: true, force: true });
     const second = await install("--force-reinstall");
     assert.equal(second.status, 1, second.stderr);
     assert.match(second.stderr, /lib-1\.0-py3-none-any\.whl does not have the sha256 spice knows it by/);

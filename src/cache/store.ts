@@ -8,7 +8,7 @@ import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 
 export const BUCKETS = {
-  wheels: "wheels-v2",
+  wheels: "wheels-v3",
   localArchives: "local-archives-v1",
   interpreters: "interpreters-v1",
   /** Downloaded files, by sha256. */

@@ -26,14 +26,14 @@ import { recordHash } from "../util/hash.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { consoleScript, parseEntryPoints, RELOCATABLE_SHEBANG, shebang } from "./entry-points.ts";
 import { distributionFiles, type InstalledDistribution, installedDistributions } from "./installed.ts";
-import {
-  claimSpareTrees,
-  GENERATED_DIST_INFO_FILES,
-  PLAIN_RELATIVE_PATH,
-  type SpareTreeMoves,
-} from "./spare-trees.ts";
+import { claimSpareTrees, type SpareTreeMoves } from "./spare-trees.ts";
 import { pruneEmptyDirectories, pruneEmptyDirectoriesOf, Transaction } from "./transaction.ts";
-import { storedFile, type UnpackedWheel } from "./wheel-cache.ts";
+import {
+  GENERATED_DIST_INFO_FILES,
+  storedFile,
+  type UnpackedWheel,
+  type WheelManifest,
+} from "./wheel-cache.ts";
 import { isSafeRelativePath } from "./wheel-file.ts";
 
 export type LinkMode = "clone" | "hardlink" | "symlink" | "copy";
@@ -77,10 +77,9 @@ export interface InstallResult {
   leftover: string | null;
 }
 
+/** A file placed or written one by one (everything but the wheel's lib files). */
 interface PlannedFile {
   destination: string;
-  /** The path RECORD names it by, when it is the wheel's own path (saves a path.relative). */
-  recordPath?: string;
   /** Cached file to link from, or content to write. */
   source?: string;
   content?: Buffer | string;
@@ -88,8 +87,14 @@ interface PlannedFile {
   /** Known RECORD hash and size (linked files); computed for written ones. */
   hash?: string;
   size?: number;
-  /** Part of the wheel's spare tree (see spare-trees.ts): a root file with a plain path. */
-  inSpareTree?: boolean;
+}
+
+/** A directory of the environment that gets some of a wheel's lib files (WheelManifest.libDirectories). */
+interface LibDirectory {
+  /** Absolute path. */
+  path: string;
+  /** The manifest's indices of the files it gets, each at `<libDirectory>/<its path>`. */
+  indices: readonly number[];
 }
 
 interface DistributionPlan {
@@ -99,6 +104,14 @@ interface DistributionPlan {
   distInfo: string;
   /** Where the .dist-info goes: paths in RECORD are relative to it. */
   libDirectory: string;
+  manifest: WheelManifest;
+  /** Where the wheel's files are kept, each named by its index in the manifest. */
+  filesRoot: string;
+  /** The wheel's files linked under their own path (or moved in with a spare tree), by directory. */
+  libDirectories: LibDirectory[];
+  /** Which of the manifest's files those are. */
+  isLibFile: Uint8Array;
+  /** Every other file: scripts, `.data` files, generated files, oddly named paths. */
   files: PlannedFile[];
   record: string;
   /** The wheel's cache entry, which may hold a spare tree. */
@@ -118,18 +131,24 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
   const { manifest, root } = item.wheel;
   const scheme = environment.scheme;
   const libDirectory = resolve(manifest.rootIsPurelib ? scheme.purelib : scheme.platlib);
-  const libPrefix = `${libDirectory}/`;
-  const storedRoot = resolve(root);
+  const filesRoot = resolve(root);
   const dataDirectory = `${manifest.distInfo.slice(0, -".dist-info".length)}.data/`;
   const stem = manifest.distInfo.slice(0, -".dist-info".length);
   const distName = stem.slice(0, stem.lastIndexOf("-"));
+  const isLibFile = new Uint8Array(manifest.files.length);
+  const libDirectories = manifest.libDirectories.map(([directory, indices]): LibDirectory => {
+    for (const index of indices) isLibFile[index] = 1;
+    return { path: directory === "" ? libDirectory : `${libDirectory}/${directory}`, indices };
+  });
   const files: PlannedFile[] = [];
   const generated = new Set(GENERATED_DIST_INFO_FILES.map((name) => `${manifest.distInfo}/${name}`));
+  const entryPointsFile = `${manifest.distInfo}/entry_points.txt`;
   let entryPointsPath: string | null = null;
   for (let index = 0; index < manifest.files.length; index++) {
     const file = manifest.files[index];
-    const source = storedFile(storedRoot, index);
-    if (file.path === `${manifest.distInfo}/entry_points.txt`) entryPointsPath = source;
+    if (file.path === entryPointsFile) entryPointsPath = storedFile(filesRoot, index);
+    if (isLibFile[index] === 1) continue;
+    const source = storedFile(filesRoot, index);
     if (file.path.startsWith(dataDirectory)) {
       const rest = file.path.slice(dataDirectory.length);
       const slash = rest.indexOf("/");
@@ -162,17 +181,6 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
       }
     } else if (generated.has(file.path)) {
       // The installer's own files: a wheel's copy would be overwritten through its hard link.
-    } else if (PLAIN_RELATIVE_PATH.test(file.path)) {
-      // Already normalized and inside libDirectory: plain concatenation, no join/resolve per file.
-      files.push({
-        destination: libPrefix + file.path,
-        recordPath: file.path,
-        source,
-        hash: file.hash,
-        size: file.size,
-        executable: file.executable,
-        inSpareTree: true,
-      });
     } else {
       files.push({
         destination: join(libDirectory, file.path),
@@ -214,8 +222,8 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
   const roots = [scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers].map((path) =>
     resolve(path),
   );
+  // (Lib files have plain relative paths: they stay inside libDirectory.)
   for (const file of files) {
-    if (file.recordPath !== undefined) continue; // a plain relative path under libDirectory
     // join() already normalized the path; resolve() only when it is relative (scheme paths are absolute).
     const destination = file.destination.startsWith("/") ? file.destination : resolve(file.destination);
     if (!roots.some((directory) => destination === directory || destination.startsWith(`${directory}/`))) {
@@ -231,6 +239,10 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
     canonicalName: canonicalizeName(manifest.name),
     distInfo,
     libDirectory,
+    manifest,
+    filesRoot,
+    libDirectories,
+    isLibFile,
     files,
     record: join(distInfo, "RECORD"),
     cacheEntry: item.wheel.cacheEntry,
@@ -302,12 +314,30 @@ function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** RECORD as pip writes it: sorted rows, CRLF line ends, RECORD itself without hash. */
-export function formatRecord(rows: Array<[string, string, string]>): string {
-  return rows
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
-    .map((row) => `${row.map(csvField).join(",")}\r\n`)
-    .join("");
+function compareRows(a: RecordRow, b: RecordRow): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
+
+type RecordRow = [path: string, hash: string, size: string];
+
+/**
+ * RECORD as pip writes it: sorted rows, CRLF line ends, RECORD itself without hash. The lib
+ * files come sorted from the manifest; the few other rows are sorted and merged in.
+ */
+function recordOf(plan: DistributionPlan, otherRows: RecordRow[]): string {
+  otherRows.sort(compareRows);
+  const line = (row: RecordRow) => `${csvField(row[0])},${csvField(row[1])},${csvField(row[2])}\r\n`;
+  const { files } = plan.manifest;
+  let text = "";
+  let next = 0;
+  for (let index = 0; index < files.length; index++) {
+    if (plan.isLibFile[index] !== 1) continue;
+    const { path, hash, size } = files[index];
+    while (next < otherRows.length && otherRows[next][0] < path) text += line(otherRows[next++]);
+    text += `${csvField(path)},${hash},${size}\r\n`;
+  }
+  while (next < otherRows.length) text += line(otherRows[next++]);
+  return text;
 }
 
 function cacheTag(environment: Environment): string {
@@ -388,6 +418,11 @@ function siteRootOf(environment: Environment, path: string): string {
  */
 const SPARE_TREES_MIN_DIRECTORIES = 100;
 
+/** Where a plan's lib file goes. */
+function libFilePath(plan: DistributionPlan, index: number): string {
+  return `${plan.libDirectory}/${plan.manifest.files[index].path}`;
+}
+
 /** Installs the items into the environment in one transaction. */
 export function installWheels(items: readonly InstallItem[], options: InstallOptions): InstallResult {
   const { environment } = options;
@@ -401,42 +436,52 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       installedDistributions(environment.sitePackages).map((dist) => [dist.canonicalName, dist]),
     );
     const replaced: InstalledDistribution[] = [];
-    const newPaths = new Set<string>();
     const created: string[] = [];
+    // Lib files are handled per directory: a warm install's cost is meant to grow with the
+    // number of directories a change makes, not with the number of files in them.
     const directories = new Set<string>();
     const tag = cacheTag(environment);
     const compileTargets: Array<[string, string]> = [];
+    const compileTarget = (path: string) => {
+      if (!path.endsWith(".py") || path.startsWith(`${environment.scheme.scripts}/`)) return;
+      const target = compiledPath(path, tag);
+      compileTargets.push([path, target]);
+      directories.add(dirname(target));
+    };
     for (const plan of plans) {
-      for (const file of plan.files) {
-        newPaths.add(file.destination);
-        directories.add(dirname(file.destination));
-        if (
-          options.compile &&
-          file.destination.endsWith(".py") &&
-          !file.destination.startsWith(`${environment.scheme.scripts}/`)
-        ) {
-          const target = compiledPath(file.destination, tag);
-          compileTargets.push([file.destination, target]);
-          newPaths.add(target);
-          directories.add(dirname(target));
-        }
+      for (const directory of plan.libDirectories) {
+        directories.add(directory.path);
+        if (options.compile) for (const index of directory.indices) compileTarget(libFilePath(plan, index));
       }
-      newPaths.add(plan.record);
+      for (const file of plan.files) {
+        directories.add(dirname(file.destination));
+        if (options.compile) compileTarget(file.destination);
+      }
       const old = existing.get(plan.canonicalName);
       if (old) replaced.push(old);
     }
-    // Back up whatever the change overwrites or removes.
+    // Distributions only removed (not replaced by a new version) must have a RECORD.
+    const onlyRemoved = (options.remove ?? []).filter((extra) => !replaced.includes(extra));
+    replaced.push(...onlyRemoved);
+    // Back up whatever the change overwrites or removes. Every path it writes is listed only
+    // when something is removed (an upgrade, a sync): a fresh install needs no such list.
     const removals: string[] = [];
-    for (const old of replaced) {
-      for (const path of distributionFiles(old, environment.scheme.scripts) ?? []) {
-        if (!newPaths.has(path)) removals.push(path);
+    if (replaced.length > 0) {
+      const newPaths = new Set<string>();
+      for (const plan of plans) {
+        for (const directory of plan.libDirectories)
+          for (const index of directory.indices) newPaths.add(libFilePath(plan, index));
+        for (const file of plan.files) newPaths.add(file.destination);
+        newPaths.add(plan.record);
       }
-    }
-    for (const extra of options.remove ?? []) {
-      if (replaced.includes(extra)) continue;
-      replaced.push(extra);
-      for (const path of recordedFiles(extra, environment.scheme.scripts)) {
-        if (!newPaths.has(path)) removals.push(path);
+      for (const [, target] of compileTargets) newPaths.add(target);
+      const scripts = environment.scheme.scripts;
+      for (const old of replaced) {
+        // One being replaced may lack a RECORD (its files are then left).
+        const files = onlyRemoved.includes(old)
+          ? recordedFiles(old, scripts)
+          : (distributionFiles(old, scripts) ?? []);
+        for (const path of files) if (!newPaths.has(path)) removals.push(path);
       }
     }
     // A file can only be overwritten where its directory already exists: check existence per
@@ -453,15 +498,23 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     };
     const newDirectories = directoriesToMake(directories, existingDirectories);
     const useSpareTrees = options.spareTrees === true && newDirectories.size >= SPARE_TREES_MIN_DIRECTORIES;
-    for (const path of newPaths) {
-      if (directoryExists(dirname(path))) {
-        if (existsSync(path)) {
-          transaction.backUp(path);
-          overwritten.add(path);
-        }
-        created.push(path);
+    const checkNewFile = (path: string) => {
+      if (!directoryExists(dirname(path))) return; // inside a directory the change creates
+      if (existsSync(path)) {
+        transaction.backUp(path);
+        overwritten.add(path);
       }
+      created.push(path);
+    };
+    for (const plan of plans) {
+      for (const directory of plan.libDirectories) {
+        if (!directoryExists(directory.path)) continue;
+        for (const index of directory.indices) checkNewFile(libFilePath(plan, index));
+      }
+      for (const file of plan.files) checkNewFile(file.destination);
+      checkNewFile(plan.record);
     }
+    for (const [, target] of compileTargets) checkNewFile(target);
     // A directory the change creates is recorded once instead of every file in it: rolling back
     // removes it whole (it held nothing before). This keeps the journal small for large installs.
     for (const directory of newDirectories)
@@ -492,28 +545,36 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     // module in a subpackage that exists in both); its parents then hold it, so they stay too.
     for (const path of removals)
       pruneEmptyDirectories(dirname(path), siteRootOf(environment, path), directories);
+    const place = (source: string, destination: string) => {
+      if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
+      linker.place(source, destination);
+    };
     const hashes = new Map<string, [string, number]>();
     const textHashes = new Map<string, [string, number]>();
     for (const plan of plans) {
+      for (const directory of plan.libDirectories) {
+        if (covered.has(directory.path)) continue; // moved in whole
+        for (const index of directory.indices)
+          place(storedFile(plan.filesRoot, index), libFilePath(plan, index));
+      }
       for (const file of plan.files) {
-        if (overwritten.has(file.destination)) transaction.remove(file.destination);
-        if (file.inSpareTree && covered.has(dirname(file.destination))) continue; // moved in whole
         if (file.source !== undefined) {
-          linker.place(file.source, file.destination);
-        } else {
-          const content = file.content ?? "";
-          writeFileSync(file.destination, content);
-          if (file.executable) chmodSync(file.destination, 0o755);
-          if (typeof content === "string") {
-            // Every distribution gets the same INSTALLER (and REQUESTED): hash each text once.
-            let known = textHashes.get(content);
-            if (known === undefined) {
-              known = [recordHash(content), Buffer.byteLength(content)];
-              textHashes.set(content, known);
-            }
-            hashes.set(file.destination, known);
-          } else hashes.set(file.destination, [recordHash(content), content.length]);
+          place(file.source, file.destination);
+          continue;
         }
+        if (overwritten.has(file.destination)) transaction.remove(file.destination);
+        const content = file.content ?? "";
+        writeFileSync(file.destination, content);
+        if (file.executable) chmodSync(file.destination, 0o755);
+        if (typeof content === "string") {
+          // Every distribution gets the same INSTALLER (and REQUESTED): hash each text once.
+          let known = textHashes.get(content);
+          if (known === undefined) {
+            known = [recordHash(content), Buffer.byteLength(content)];
+            textHashes.set(content, known);
+          }
+          hashes.set(file.destination, known);
+        } else hashes.set(file.destination, [recordHash(content), content.length]);
       }
     }
     if (compileTargets.length > 0) {
@@ -523,21 +584,31 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       });
       if (result.error) throw result.error;
     }
+    const compiledFrom = new Map(compileTargets);
     for (const plan of plans) {
-      const rows: Array<[string, string, string]> = [];
+      const rows: RecordRow[] = [];
       const recordPath = (path: string) => relative(plan.libDirectory, path);
       for (const file of plan.files) {
         const [hash, size] =
           file.hash !== undefined ? [file.hash, file.size ?? 0] : (hashes.get(file.destination) ?? ["", 0]);
-        rows.push([file.recordPath ?? recordPath(file.destination), hash, String(size)]);
+        rows.push([recordPath(file.destination), hash, String(size)]);
       }
-      for (const [source, target] of compileTargets) {
-        if (!plan.files.some((file) => file.destination === source) || !existsSync(target)) continue;
-        const bytes = readFileSync(target);
-        rows.push([recordPath(target), recordHash(bytes), String(bytes.length)]);
+      if (compiledFrom.size > 0) {
+        const sources = [
+          ...plan.libDirectories.flatMap((directory) =>
+            directory.indices.map((index) => libFilePath(plan, index)),
+          ),
+          ...plan.files.map((file) => file.destination),
+        ];
+        for (const source of sources) {
+          const target = compiledFrom.get(source);
+          if (target === undefined || !existsSync(target)) continue;
+          const bytes = readFileSync(target);
+          rows.push([recordPath(target), recordHash(bytes), String(bytes.length)]);
+        }
       }
       rows.push([recordPath(plan.record), "", ""]);
-      writeFileSync(plan.record, formatRecord(rows));
+      writeFileSync(plan.record, recordOf(plan, rows));
     }
     transaction.commit();
     return {

@@ -25,19 +25,6 @@ export function spareTreeOf(entry: string): string {
   return join(entry, "spare");
 }
 
-/** A relative path with no empty, `.` or `..` segment, backslash or NUL: joining it changes nothing. */
-export const PLAIN_RELATIVE_PATH = /^(?!\/)(?!.*(?:^|\/)\.{0,2}(?:\/|$))[^\\\0]+$/s;
-
-/** Files an installer writes itself into the .dist-info directory (a wheel's own copy is not used). */
-export const GENERATED_DIST_INFO_FILES = ["INSTALLER", "REQUESTED", "direct_url.json"] as const;
-
-/** Whether a path of this wheel is one a spare tree holds: a root file, plainly named, not one an installer writes. */
-function sparePaths(manifest: WheelManifest): (path: string) => boolean {
-  const dataDirectory = `${manifest.distInfo.slice(0, -".dist-info".length)}.data/`;
-  const generated = new Set(GENERATED_DIST_INFO_FILES.map((name) => `${manifest.distInfo}/${name}`));
-  return (path) => !path.startsWith(dataDirectory) && PLAIN_RELATIVE_PATH.test(path) && !generated.has(path);
-}
-
 /** Whether the cache entry holds a spare tree now. */
 export function hasSpareTree(entry: string): boolean {
   return existsSync(spareTreeOf(entry));
@@ -71,18 +58,14 @@ export function makeSpareTree(entry: string, manifest: WheelManifest, temporary:
   try {
     mkdirSync(temporary);
     made.add(temporary);
-    const isSparePath = sparePaths(manifest);
-    for (let index = 0; index < manifest.files.length; index++) {
-      const file = manifest.files[index];
-      if (!isSparePath(file.path)) continue;
-      const target = `${temporary}/${file.path}`;
-      const parent = dirname(target);
-      if (!made.has(parent)) {
-        mkdirSync(parent, { recursive: true });
-        for (let directory = parent; !made.has(directory); directory = dirname(directory))
-          made.add(directory);
+    for (const [directory, indices] of manifest.libDirectories) {
+      const target = directory === "" ? temporary : `${temporary}/${directory}`;
+      if (!made.has(target)) {
+        mkdirSync(target, { recursive: true });
+        for (let parent = target; !made.has(parent); parent = dirname(parent)) made.add(parent);
       }
-      linkSync(storedFile(files, index), target);
+      for (const index of indices)
+        linkSync(storedFile(files, index), `${temporary}/${manifest.files[index].path}`);
     }
     // The entry must still be the one linked from: a rebuild replaces manifest.json too.
     if (statSync(join(entry, "manifest.json")).ino !== manifestInode) return false;
@@ -106,9 +89,14 @@ export function makeSpareTree(entry: string, manifest: WheelManifest, temporary:
 export interface PlannedWheel {
   /** The wheel's cache entry, which may hold a spare tree. */
   cacheEntry?: string;
-  /** The directory its root files go to (site-packages). */
+  /** The directory its lib files go to (site-packages). */
   libDirectory: string;
-  files: ReadonlyArray<{ destination: string; source?: string; inSpareTree?: boolean }>;
+  /** Where the entry keeps its files (wheel-cache.ts storedFile). */
+  filesRoot: string;
+  /** The directories (absolute) that get the files its spare tree holds, with their manifest indices. */
+  libDirectories: ReadonlyArray<{ path: string; indices: readonly number[] }>;
+  /** Its other files: linked from outside the spare tree (`source`), or written fresh. */
+  files: ReadonlyArray<{ destination: string; source?: string }>;
 }
 
 export interface SpareTreeMoves {
@@ -125,6 +113,7 @@ export interface SpareTreeMoves {
  * Which new directories one wheel alone fills from its spare tree: each is renamed into place
  * whole. A directory two wheels share (a namespace package), or that gets a file from outside
  * the spare (a `.data` file), is made as usual and its subdirectories considered in turn.
+ * Works per directory, not per file: its cost is part of every warm install.
  */
 export function claimSpareTrees(
   plans: readonly PlannedWheel[],
@@ -138,22 +127,26 @@ export function claimSpareTrees(
   // (Another process may claim one of these first: then its directories are made as usual.)
   const spareTreeFound = plans.map((plan) => plan.cacheEntry !== undefined && hasSpareTree(plan.cacheEntry));
   if (!spareTreeFound.includes(true)) return null;
-  plans.forEach((plan, index) => {
-    for (const file of plan.files) {
-      // A linked file from outside the spare tree (or without one) keeps its directories from moving.
-      const mark = spareTreeFound[index] && (file.inSpareTree || file.source === undefined) ? index : SHARED;
-      for (let directory = dirname(file.destination); newDirectories.has(directory); ) {
-        const known = owner.get(directory);
-        // Walked with this mark before (or shared, which its parents are too): so were its parents.
-        if ((known === mark || known === SHARED) && (!file.inSpareTree || holdsSpareFiles.has(directory)))
-          break;
-        owner.set(directory, known === undefined || known === mark ? mark : SHARED);
-        if (file.inSpareTree) holdsSpareFiles.add(directory);
-        const parent = dirname(directory);
-        if (parent === directory) break;
-        directory = parent;
-      }
+  /** Marks `start` and its new parents as filled by `mark` (a plan's index, or SHARED). */
+  const markFrom = (start: string, mark: number, spareFiles: boolean) => {
+    for (let directory = start; newDirectories.has(directory); ) {
+      const known = owner.get(directory);
+      // Walked with this mark before (or shared, which its parents are too): so were its parents.
+      if ((known === mark || known === SHARED) && (!spareFiles || holdsSpareFiles.has(directory))) break;
+      owner.set(directory, known === undefined || known === mark ? mark : SHARED);
+      if (spareFiles) holdsSpareFiles.add(directory);
+      const parent = dirname(directory);
+      if (parent === directory) break;
+      directory = parent;
     }
+  };
+  plans.forEach((plan, index) => {
+    const found = spareTreeFound[index];
+    for (const directory of plan.libDirectories) markFrom(directory.path, found ? index : SHARED, true);
+    // A linked file from outside the spare tree (or without one) keeps its directories from
+    // moving; a file written fresh goes into the moved directory afterwards.
+    for (const file of plan.files)
+      markFrom(dirname(file.destination), found && file.source === undefined ? index : SHARED, false);
   });
   const isMovable = (directory: string): boolean => {
     const index = owner.get(directory);
@@ -184,18 +177,17 @@ export function claimSpareTrees(
   for (const index of [...rootsByPlan.keys()]) {
     let moved = 0;
     let left = 0;
-    for (const file of plans[index].files) {
-      if (!file.inSpareTree) continue;
-      if (underRoot(dirname(file.destination))) moved++;
-      else left++;
+    for (const directory of plans[index].libDirectories) {
+      if (underRoot(directory.path)) moved += directory.indices.length;
+      else left += directory.indices.length;
     }
     if (moved < left) rootsByPlan.delete(index);
   }
   if (rootsByPlan.size === 0) return null;
   const claims = mkdtempSync(join(claimsParent, `${SCRATCH_PREFIX}${process.pid}-`));
-  const [firstIndex] = rootsByPlan.keys();
-  const sample = plans[firstIndex].files.find((file) => file.inSpareTree)!;
-  if (!canHardLink(sample.source!, join(claims, "probe"))) {
+  const [first] = rootsByPlan.keys();
+  const sample = storedFile(plans[first].filesRoot, plans[first].libDirectories[0].indices[0]);
+  if (!canHardLink(sample, join(claims, "probe"))) {
     rmSync(claims, { recursive: true, force: true });
     return null;
   }

@@ -24,8 +24,14 @@ export interface CachedFile {
   mtimeMs: number;
 }
 
+/** A relative path with no empty, `.` or `..` segment, backslash or NUL: joining it changes nothing. */
+export const PLAIN_RELATIVE_PATH = /^(?!\/)(?!.*(?:^|\/)\.{0,2}(?:\/|$))[^\\\0]+$/s;
+
+/** Files an installer writes itself into the .dist-info directory (a wheel's own copy is not used). */
+export const GENERATED_DIST_INFO_FILES = ["INSTALLER", "REQUESTED", "direct_url.json"] as const;
+
 export interface WheelManifest {
-  format: 2;
+  format: 3;
   filename: string;
   sha256: string;
   distInfo: string;
@@ -33,7 +39,15 @@ export interface WheelManifest {
   name: string;
   version: string;
   tags: string[];
+  /** Sorted by path: the order RECORD lists them in. */
   files: CachedFile[];
+  /**
+   * The files an install links under their own path into the lib directory (purelib or platlib):
+   * plainly named, outside `.data`, not one an installer writes. Grouped by their directory
+   * relative to it ("" for the root), parents first, so that an install handles them per
+   * directory rather than per file. A spare tree holds exactly these.
+   */
+  libDirectories: Array<[directory: string, indices: number[]]>;
 }
 
 export interface UnpackedWheel {
@@ -69,12 +83,31 @@ function recordHashOf(hash: string, data: Buffer): string {
     : `sha256=${Buffer.from(sha256Hex(data), "hex").toString("base64url")}`;
 }
 
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+function libDirectoriesOf(files: readonly CachedFile[], distInfo: string): Array<[string, number[]]> {
+  const dataDirectory = `${distInfo.slice(0, -".dist-info".length)}.data/`;
+  const generated = new Set<string>(GENERATED_DIST_INFO_FILES.map((name) => `${distInfo}/${name}`));
+  const byDirectory = new Map<string, number[]>();
+  files.forEach(({ path }, index) => {
+    if (path.startsWith(dataDirectory) || generated.has(path) || !PLAIN_RELATIVE_PATH.test(path)) return;
+    const directory = path.slice(0, Math.max(path.lastIndexOf("/"), 0));
+    const indices = byDirectory.get(directory);
+    if (indices === undefined) byDirectory.set(directory, [index]);
+    else indices.push(index);
+  });
+  // A parent's path is a prefix of its children's: sorting puts it first.
+  return [...byDirectory].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
 /** Writes an opened wheel's files and manifest into `directory`. */
 export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifest {
   const files: CachedFile[] = [];
   const root = filesOf(directory);
   mkdirSync(root, { recursive: true });
-  wheel.members.forEach((member, index) => {
+  [...wheel.members].sort(byPath).forEach((member, index) => {
     const target = storedFile(root, index);
     writeFileSync(target, member.data);
     if (member.executable) chmodSync(target, 0o755);
@@ -87,7 +120,7 @@ export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifes
     });
   });
   const manifest: WheelManifest = {
-    format: 2,
+    format: 3,
     filename: wheel.filename.filename,
     sha256: wheel.sha256,
     distInfo: wheel.distInfo,
@@ -96,6 +129,7 @@ export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifes
     version: wheel.filename.version.toString(),
     tags: [...wheel.filename.tags],
     files,
+    libDirectories: libDirectoriesOf(files, wheel.distInfo),
   };
   writeFileSync(join(directory, MANIFEST), JSON.stringify(manifest));
   return manifest;
@@ -105,7 +139,7 @@ export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifes
 export function readManifest(directory: string): WheelManifest | null {
   try {
     const manifest = JSON.parse(readFileSync(join(directory, MANIFEST), "utf8")) as WheelManifest;
-    return manifest.format === 2 ? manifest : null;
+    return manifest.format === 3 ? manifest : null;
   } catch {
     return null;
   }

@@ -115,7 +115,7 @@ function clean(cache: Cache, args: ParsedArgs, context: CommandContext): number 
   return 0;
 }
 
-/** Buckets an earlier spice laid out differently (wheels-v1 kept each wheel's own tree). */
+/** Buckets an earlier spice laid out differently (wheels-v1 kept each wheel's own tree, wheels-v2 its files unsorted). */
 function staleBuckets(cache: Cache): string[] {
   const current = new Set<string>(Object.values(BUCKETS));
   return (existsSync(cache.root) ? readdirSync(cache.root) : []).filter(
