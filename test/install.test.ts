@@ -629,6 +629,12 @@ describe("spare trees", () => {
     const inode = (site: string, path: string) => statSync(join(site, path)).ino;
     assert.equal(inode(moved.site, "sparrow/deep/er.py"), inode(byFile.site, "sparrow/deep/er.py"));
     assert.equal(readFileSync(join(moved.site, distInfo, "INSTALLER"), "utf8"), "spice\n");
+    // A spare tree brings INSTALLER along, a file of its own: never a link another environment shares.
+    assert.equal(statSync(join(moved.site, distInfo, "INSTALLER")).nlink, 1);
+    assert.deepEqual(entries.map((entry) => existsSync(join(entry, "spare", distInfo, "INSTALLER"))).sort(), [
+      false,
+      true,
+    ]);
     // An entry keeps its files flat, named by their index in its manifest.
     const cachedInstaller = entries
       .map((entry) => {
@@ -724,14 +730,14 @@ describe("spare trees", () => {
       unknown.stderr,
       /SPICE_SPARE_TREES=sometimes is not background, inline or off; using background/,
     );
-    // Hard links are counted once in the cache's size.
-    const info = spice(["cache", "info"]).stdout;
+    // Hard links are counted once in the cache's size: a tree adds only its INSTALLER.
+    const wheelsRow = new RegExp(`^${BUCKETS.wheels} +([\\d.]+ \\w+) +(\\d+) files$`, "m");
+    const withTrees = wheelsRow.exec(spice(["cache", "info"]).stdout);
     rmSync(join(entries[0], "spare"), { recursive: true });
     rmSync(join(entries[1], "spare"), { recursive: true });
-    const wheelsRow = new RegExp(`^${BUCKETS.wheels} +(.*)$`, "m");
-    const sizeWithTrees = wheelsRow.exec(info)?.[1];
-    assert.ok(sizeWithTrees);
-    assert.equal(wheelsRow.exec(spice(["cache", "info"]).stdout)?.[1], sizeWithTrees);
+    const withoutTrees = wheelsRow.exec(spice(["cache", "info"]).stdout);
+    assert.ok(withTrees && withoutTrees);
+    assert.equal(Number(withTrees[2]), Number(withoutTrees[2]) + 2);
   });
 });
 

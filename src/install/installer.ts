@@ -30,6 +30,7 @@ import { claimSpareTrees, type SpareTreeMoves } from "./spare-trees.ts";
 import { pruneEmptyDirectories, pruneEmptyDirectoriesOf, Transaction } from "./transaction.ts";
 import {
   GENERATED_DIST_INFO_FILES,
+  INSTALLER_TEXT,
   storedFile,
   type UnpackedWheel,
   type WheelManifest,
@@ -87,6 +88,8 @@ interface PlannedFile {
   /** Known RECORD hash and size (linked files); computed for written ones. */
   hash?: string;
   size?: number;
+  /** Written into spare trees too (INSTALLER): already there when its directory moved in whole. */
+  inSpareTree?: boolean;
 }
 
 /** A directory of the environment that gets some of a wheel's lib files (WheelManifest.libDirectories). */
@@ -214,7 +217,7 @@ function planDistribution(item: InstallItem, options: InstallOptions): Distribut
     }
   }
   const distInfo = join(libDirectory, manifest.distInfo);
-  files.push({ destination: join(distInfo, "INSTALLER"), content: "spice\n" });
+  files.push({ destination: join(distInfo, "INSTALLER"), content: INSTALLER_TEXT, inSpareTree: true });
   if (item.requested) files.push({ destination: join(distInfo, "REQUESTED"), content: "" });
   if (item.directUrl)
     files.push({ destination: join(distInfo, "direct_url.json"), content: JSON.stringify(item.directUrl) });
@@ -562,10 +565,14 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
           place(file.source, file.destination);
           continue;
         }
-        if (overwritten.has(file.destination)) transaction.remove(file.destination);
         const content = file.content ?? "";
-        writeFileSync(file.destination, content);
-        if (file.executable) chmodSync(file.destination, 0o755);
+        const movedIn =
+          file.inSpareTree === true && covered.has(dirname(file.destination)) && existsSync(file.destination);
+        if (!movedIn) {
+          if (overwritten.has(file.destination)) transaction.remove(file.destination);
+          writeFileSync(file.destination, content);
+          if (file.executable) chmodSync(file.destination, 0o755);
+        }
         if (typeof content === "string") {
           // Every distribution gets the same INSTALLER (and REQUESTED): hash each text once.
           let known = textHashes.get(content);

@@ -13,14 +13,30 @@
 // The work a spare saves is done after the command that used it has finished (cli/ starts a
 // background `spice cache make-spares`), so the next install finds one again.
 
-import { existsSync, linkSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { acquireLock } from "../util/lock.ts";
 import { SCRATCH_PREFIX } from "./transaction.ts";
-import { filesOf, isIntact, readManifest, storedFile, type WheelManifest } from "./wheel-cache.ts";
+import {
+  filesOf,
+  INSTALLER_TEXT,
+  isIntact,
+  readManifest,
+  storedFile,
+  type WheelManifest,
+} from "./wheel-cache.ts";
 
-/** A cache entry's spare tree: `<entry>/spare/<path inside the wheel>`. */
+/** A cache entry's spare tree: `<entry>/spare/<path inside the wheel>`, with INSTALLER. */
 export function spareTreeOf(entry: string): string {
   return join(entry, "spare");
 }
@@ -67,6 +83,9 @@ export function makeSpareTree(entry: string, manifest: WheelManifest, temporary:
       for (const index of indices)
         linkSync(storedFile(files, index), `${temporary}/${manifest.files[index].path}`);
     }
+    // The one file an installer writes that is the same in every environment, made here rather
+    // than during the install (a file of its own, not a link: pip would overwrite it in place).
+    writeFileSync(`${temporary}/${manifest.distInfo}/INSTALLER`, INSTALLER_TEXT);
     // The entry must still be the one linked from: a rebuild replaces manifest.json too.
     if (statSync(join(entry, "manifest.json")).ino !== manifestInode) return false;
     try {

@@ -30,6 +30,9 @@ export const PLAIN_RELATIVE_PATH = /^(?!\/)(?!.*(?:^|\/)\.{0,2}(?:\/|$))[^\\\0]+
 /** Files an installer writes itself into the .dist-info directory (a wheel's own copy is not used). */
 export const GENERATED_DIST_INFO_FILES = ["INSTALLER", "REQUESTED", "direct_url.json"] as const;
 
+/** What spice writes into INSTALLER (PEP 376): the same for every distribution it installs. */
+export const INSTALLER_TEXT = "spice\n";
+
 export interface WheelManifest {
   format: 3;
   filename: string;
