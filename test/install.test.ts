@@ -167,6 +167,9 @@ describe("spice pip install and uninstall", () => {
       assert.equal(Number(size), content.length, file);
     }
     assert.ok(record.some((row) => row.startsWith("../../../bin/alpha-hello,")));
+    // Sorted by path, as pip writes it: scripts and generated files merged among the wheel's own.
+    const recordPaths = record.map((row) => row.split(",")[0]);
+    assert.deepEqual(recordPaths, [...recordPaths].sort());
   });
 
   it("installs the same with --no-cache, leaving no cache and no scratch behind", () => {
