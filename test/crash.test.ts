@@ -265,5 +265,25 @@ describe("crash safety", () => {
       0,
     );
     assert.equal(readFileSync(installed, "utf8"), "ORIGINAL = True\n");
+    // A manifest that would link a file outside site-packages is damaged: the entry is rebuilt.
+    const manifests = readdirSync(join(cacheDir, BUCKETS.wheels), { recursive: true, encoding: "utf8" })
+      .filter((path) => path.endsWith("manifest.json"))
+      .map((path) => join(cacheDir, BUCKETS.wheels, path))
+      .filter((path) => readFileSync(path, "utf8").includes('"name":"cached"'));
+    assert.equal(manifests.length, 1);
+    const manifest = JSON.parse(readFileSync(manifests[0], "utf8"));
+    const index = manifest.files.findIndex((file: { path: string }) => file.path === "cached/__init__.py");
+    manifest.files[index].path = "cached/../../../../../escaped.py";
+    writeFileSync(manifests[0], JSON.stringify(manifest));
+    const again = join(work.path, "env-cache-again");
+    assert.equal(runSpice(["venv", again, "--python", "3.11"], { cacheDir }).status, 0);
+    const reinstalled = runSpice(["pip", "install", "--python", join(again, "bin", "python"), wheel], {
+      cacheDir,
+    });
+    assert.equal(reinstalled.status, 0, reinstalled.stderr);
+    const site = join(again, "lib", "python3.11", "site-packages");
+    assert.equal(readFileSync(join(site, "cached", "__init__.py"), "utf8"), "ORIGINAL = True\n");
+    assert.equal(existsSync(join(work.path, "escaped.py")), false); // where that path leads
+    assert.doesNotMatch(readFileSync(manifests[0], "utf8"), /escaped/);
   });
 });

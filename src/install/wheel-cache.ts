@@ -142,10 +142,35 @@ export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifes
 export function readManifest(directory: string): WheelManifest | null {
   try {
     const manifest = JSON.parse(readFileSync(join(directory, MANIFEST), "utf8")) as WheelManifest;
-    return manifest.format === 3 ? manifest : null;
+    return manifest.format === 3 && libDirectoriesHold(manifest) ? manifest : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether every file `libDirectories` names sits directly in its plainly named directory: an
+ * install links them by plain concatenation, so a damaged manifest must not lead outside the
+ * lib directory (the entry is then rebuilt). One pass over characters per file, no regex.
+ */
+function libDirectoriesHold(manifest: WheelManifest): boolean {
+  const { files } = manifest;
+  for (const [directory, indices] of manifest.libDirectories) {
+    if (directory !== "" && !PLAIN_RELATIVE_PATH.test(directory)) return false;
+    const start = directory === "" ? 0 : directory.length + 1;
+    for (const index of indices) {
+      const path = files[index]?.path;
+      if (typeof path !== "string" || path.length <= start) return false;
+      if (start > 0 && (!path.startsWith(directory) || path.charCodeAt(start - 1) !== 47)) return false;
+      const name = path.slice(start);
+      if (name === "." || name === "..") return false;
+      for (let at = 0; at < name.length; at++) {
+        const code = name.charCodeAt(at);
+        if (code === 47 || code === 92 || code === 0) return false; // '/', '\\', NUL
+      }
+    }
+  }
+  return true;
 }
 
 /** Does every cached file still have the size and mtime it was written with? */
