@@ -151,7 +151,8 @@ export function readManifest(directory: string): WheelManifest | null {
 /**
  * Whether every file `libDirectories` names sits directly in its plainly named directory: an
  * install links them by plain concatenation, so a damaged manifest must not lead outside the
- * lib directory (the entry is then rebuilt). One pass over characters per file, no regex.
+ * lib directory (the entry is then rebuilt). A name without "/" that is not "." or ".." cannot
+ * (a NUL would make the system call fail, and a backslash is a plain character here).
  */
 function libDirectoriesHold(manifest: WheelManifest): boolean {
   const { files } = manifest;
@@ -160,14 +161,9 @@ function libDirectoriesHold(manifest: WheelManifest): boolean {
     const start = directory === "" ? 0 : directory.length + 1;
     for (const index of indices) {
       const path = files[index]?.path;
-      if (typeof path !== "string" || path.length <= start) return false;
-      if (start > 0 && (!path.startsWith(directory) || path.charCodeAt(start - 1) !== 47)) return false;
-      const name = path.slice(start);
-      if (name === "." || name === "..") return false;
-      for (let at = 0; at < name.length; at++) {
-        const code = name.charCodeAt(at);
-        if (code === 47 || code === 92 || code === 0) return false; // '/', '\\', NUL
-      }
+      if (typeof path !== "string" || path.length <= start || path.indexOf("/", start) >= 0) return false;
+      if (start > 0 && (path.charCodeAt(start - 1) !== 47 || !path.startsWith(directory))) return false;
+      if (path.length - start <= 2 && /(^|\/)\.\.?$/.test(path)) return false;
     }
   }
   return true;
