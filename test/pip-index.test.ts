@@ -588,6 +588,17 @@ describe("spice pip install from an index", () => {
     assert.match(result.stderr, /No solution found/);
     assert.match(result.stderr, /you require lib>=3, and no version of lib fits it/);
     assert.match(result.stderr, /hint: lib has yanked versions \(2\.0\), usable only when pinned with ==/);
+    // What is there, as pip's "(from versions: ...)" says; and a name the index does not have.
+    assert.match(result.stderr, /\nhint: lib has 2 usable versions: 1\.5, 1\.0\n/);
+    const missing = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "no-such-project", "--dry-run"],
+      { cacheDir },
+    );
+    assert.equal(missing.status, 1);
+    assert.match(
+      missing.stderr,
+      /hint: no-such-project was not found on the index or in the --find-links locations/,
+    );
     const python = await runSpiceAsync(
       ["pip", "install", "--python", env.python, "-i", index.url, "newer", "--dry-run"],
       { cacheDir },

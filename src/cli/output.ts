@@ -129,7 +129,9 @@ export class Output {
     if (error instanceof SpiceError) {
       const lines = [`${this.paint("error", "1;31")}: ${error.message}`];
       if (error.details.cause) lines.push(`  ${this.paint("caused by", "1")}: ${error.details.cause}`);
-      if (error.details.hint) lines.push(`${this.paint("hint", "1;36")}: ${error.details.hint}`);
+      // Several hints are several lines, each marked as one.
+      for (const hint of error.details.hint?.split("\n") ?? [])
+        lines.push(`${this.paint("hint", "1;36")}: ${hint}`);
       if (this.settings.verbose || process.env.SPICE_DEBUG) lines.push(this.dim(error.stack ?? ""));
       writeOut(2, `${lines.join("\n")}\n`);
       return;

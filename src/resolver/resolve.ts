@@ -504,6 +504,27 @@ function failureHints(
       hints.push(
         `${name} has ${skipped.incompatibleTags} wheel(s) only for other platforms or Python versions`,
       );
+    const leftOut =
+      skipped.incompatibleTags +
+      skipped.requiresPython.length +
+      skipped.sdistOnly +
+      skipped.binaryRefused +
+      skipped.prereleases;
+    if (entry.candidates.length === 0 && leftOut === 0) {
+      hints.push(
+        `${name} was not found on the index or in the --find-links locations: check the name and the index URL`,
+      );
+    } else if (new RegExp(`no version of ${name.replace(/[.]/g, "\\.")}(?![a-z0-9_.-])`).test(explanation)) {
+      // What pip prints as "(from versions: ...)": the requirement may just be mistyped.
+      const usable = entry.candidates
+        .filter((candidate) => !candidate.yanked)
+        .sort((a, b) => compareVersions(b.version, a.version));
+      const newest = usable.slice(0, 5).map((candidate) => candidate.version.toString());
+      if (usable.length > 0)
+        hints.push(
+          `${name} has ${usable.length} usable version${usable.length === 1 ? "" : "s"}${usable.length > 5 ? ", the newest" : ""}: ${newest.join(", ")}`,
+        );
+    }
   }
   return hints.join("\n");
 }
