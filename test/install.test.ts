@@ -227,6 +227,46 @@ describe("spice pip install and uninstall", () => {
     );
   });
 
+  it("uninstalls whole directories at once, keeping what it did not install and what others share", () => {
+    const directory = join(work.path, "uninstall-wheels");
+    mkdirSync(directory);
+    const heron = buildWheel(directory, {
+      name: "heron",
+      version: "1.0",
+      files: {
+        "heron/__init__.py": "",
+        "heron/sub/__init__.py": "",
+        "heron/sub/deep/mod.py": "VALUE = 1\n",
+        "heron/data/table.txt": "x\n",
+        "nest/heron/__init__.py": "",
+      },
+    });
+    const egret = buildWheel(directory, {
+      name: "egret",
+      version: "1.0",
+      files: { "nest/egret/__init__.py": "" },
+    });
+    const path = venv("env-uninstall-whole");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, heron, egret]).status, 0);
+    const site = join(path, "lib", "python3.11", "site-packages");
+    // Byte-compiled at run time (not in RECORD): removed with its module, as pip does.
+    assert.equal(run(python, ["-m", "py_compile", join(site, "heron", "sub", "deep", "mod.py")]).status, 0);
+    assert.ok(existsSync(join(site, "heron", "sub", "deep", "__pycache__")));
+    writeFileSync(join(site, "heron", "data", "notes.txt"), "mine\n");
+    const removed = spice(["pip", "uninstall", "-y", "--python", python, "heron"]);
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.deepEqual(Object.keys(snapshot(join(site, "heron"))), ["data/notes.txt"]);
+    assert.ok(!existsSync(join(site, "nest", "heron")));
+    assert.ok(existsSync(join(site, "nest", "egret", "__init__.py")));
+    assert.ok(!existsSync(join(site, "heron-1.0.dist-info")));
+    assert.deepEqual(
+      readdirSync(site).filter((name) => name.startsWith(".spice")),
+      [],
+    );
+    assert.equal(run(python, ["-c", "import nest.egret"]).status, 0);
+  });
+
   it("upgrades in place, removing files the old version had", () => {
     const path = venv("env-upgrade");
     const python = join(path, "bin", "python");

@@ -9,6 +9,7 @@ import { firstEmailHeader, parseMetadataEmail, type RawMetadata } from "../stand
 import { canonicalizeName } from "../standards/name.ts";
 import { parseRequirement, type Requirement } from "../standards/requirement.ts";
 import { tryParseVersion, type Version } from "../standards/version.ts";
+import { PLAIN_RELATIVE_PATH } from "./wheel-cache.ts";
 import { parseRecord } from "./wheel-file.ts";
 
 export interface DirectUrl {
@@ -249,23 +250,35 @@ export function distributionFiles(
 ): string[] | null {
   const record = distribution.record;
   if (record === null) return null;
-  const root = dirname(distribution.path);
+  const root = resolve(dirname(distribution.path));
   const files = new Set<string>();
+  // Each __pycache__ is listed once, not once per module in its directory.
+  const compiled = new Map<string, string[]>();
+  const compiledIn = (cache: string): string[] => {
+    let names = compiled.get(cache);
+    if (names === undefined) {
+      try {
+        names = readdirSync(cache).filter((name) => name.endsWith(".pyc"));
+      } catch {
+        names = []; // no __pycache__
+      }
+      compiled.set(cache, names);
+    }
+    return names;
+  };
   for (const [relativePath] of record) {
     if (relativePath === "") continue;
-    const absolute = resolve(root, relativePath);
+    // Most rows are plain paths below site-packages: joined as text, without resolve's work.
+    const absolute = PLAIN_RELATIVE_PATH.test(relativePath)
+      ? `${root}/${relativePath}`
+      : resolve(root, relativePath);
     files.add(absolute);
     if (absolute.endsWith(".py")) {
       // pip removes what byte-compilation made beside each module too.
       const directory = dirname(absolute);
       const stem = absolute.slice(directory.length + 1, -3);
-      const cache = join(directory, "__pycache__");
-      try {
-        for (const name of readdirSync(cache))
-          if (name.startsWith(`${stem}.`) && name.endsWith(".pyc")) files.add(join(cache, name));
-      } catch {
-        // no __pycache__
-      }
+      const cache = `${directory}/__pycache__`;
+      for (const name of compiledIn(cache)) if (name.startsWith(`${stem}.`)) files.add(`${cache}/${name}`);
     }
   }
   const entryPoints = distribution.readFile("entry_points.txt");

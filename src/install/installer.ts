@@ -11,6 +11,7 @@ import {
   existsSync,
   linkSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -653,6 +654,62 @@ function recordedFiles(distribution: InstalledDistribution, scripts: string): st
   return files;
 }
 
+/**
+ * What removing the distributions' files moves aside: a directory below a distribution's
+ * location whose every entry goes (its files all listed, its subdirectories likewise) moves with
+ * one rename, as pip moves them; anything else file by file. Moving trio's 3,700 files one at a
+ * time, then removing the 900 directories they left empty, was most of uninstalling it.
+ */
+function pathsToMoveAside(removals: ReadonlyArray<[InstalledDistribution, readonly string[]]>): string[] {
+  const removing = new Set(removals.flatMap(([, files]) => files));
+  // Directories strictly below a location that hold (or lead to) a file being removed.
+  const candidates = new Set<string>();
+  for (const [distribution, files] of removals) {
+    const location = resolve(distribution.location);
+    for (const file of files) {
+      for (
+        let directory = dirname(file);
+        directory.startsWith(`${location}/`);
+        directory = dirname(directory)
+      ) {
+        if (candidates.has(directory)) break;
+        candidates.add(directory);
+      }
+    }
+  }
+  const wholes = new Map<string, boolean>();
+  const goesWhole = (directory: string): boolean => {
+    let whole = wholes.get(directory);
+    if (whole === undefined) {
+      whole = true;
+      try {
+        for (const entry of readdirSync(directory, { withFileTypes: true })) {
+          const path = `${directory}/${entry.name}`;
+          if (!(entry.isDirectory() ? goesWhole(path) : removing.has(path))) {
+            whole = false;
+            break;
+          }
+        }
+      } catch {
+        whole = false; // gone, or not a directory: its files are moved one by one
+      }
+      wholes.set(directory, whole);
+    }
+    return whole;
+  };
+  const roots = [...candidates].filter(
+    (directory) =>
+      goesWhole(directory) && !(candidates.has(dirname(directory)) && goesWhole(dirname(directory))),
+  );
+  const rootSet = new Set(roots);
+  const insideRoot = (path: string): boolean => {
+    for (let directory = dirname(path); candidates.has(directory); directory = dirname(directory))
+      if (rootSet.has(directory)) return true;
+    return false;
+  };
+  return [...roots, ...[...removing].filter((path) => !insideRoot(path))];
+}
+
 /** Uninstalls distributions (RECORD-driven) in one transaction. */
 export function uninstallDistributions(
   environment: Environment,
@@ -663,7 +720,7 @@ export function uninstallDistributions(
     const removals: Array<[InstalledDistribution, string[]]> = [];
     for (const distribution of distributions)
       removals.push([distribution, recordedFiles(distribution, environment.scheme.scripts)]);
-    for (const [, files] of removals) for (const path of files) transaction.planRemoval(path);
+    for (const path of pathsToMoveAside(removals)) transaction.planRemoval(path);
     transaction.begin([], []);
     transaction.moveAside();
     for (const [distribution, files] of removals) {

@@ -87,6 +87,7 @@ export class Transaction {
   private readonly backups: Array<[string, string]> = [];
   private readonly pendingMoves: Array<[string, string]> = [];
   private backupCount = 0;
+  private backupRoot: string | undefined;
   private committed = false;
   /** Whether an interrupted earlier change was rolled back when this one began. */
   readonly recovered: boolean;
@@ -105,11 +106,21 @@ export class Transaction {
     }
   }
 
+  /** Where backups go (joined once: an uninstall backs up thousands of files). */
+  private get backupDirectory(): string {
+    this.backupRoot ??= join(this.stateDirectory, BACKUP);
+    return this.backupRoot;
+  }
+
+  /** The next backup's path, making the backup directory first. */
+  private nextBackup(): string {
+    if (this.backupCount === 0) mkdirSync(this.backupDirectory, { recursive: true });
+    return `${this.backupDirectory}/${this.backupCount++}`;
+  }
+
   /** Keeps a copy of an existing file (a hard link) so the change can be undone. */
   backUp(path: string): void {
-    const backupDirectory = join(this.stateDirectory, BACKUP);
-    if (this.backupCount === 0) mkdirSync(backupDirectory, { recursive: true });
-    const backup = join(backupDirectory, String(this.backupCount++));
+    const backup = this.nextBackup();
     try {
       linkSync(path, backup);
     } catch (error) {
@@ -124,9 +135,7 @@ export class Transaction {
    * after begin(). The journal names the backup first, so a rollback moves back whatever moved.
    */
   planRemoval(path: string): void {
-    const backupDirectory = join(this.stateDirectory, BACKUP);
-    if (this.backupCount === 0) mkdirSync(backupDirectory, { recursive: true });
-    const backup = join(backupDirectory, String(this.backupCount++));
+    const backup = this.nextBackup();
     this.backups.push([path, backup]);
     this.pendingMoves.push([path, backup]);
   }
