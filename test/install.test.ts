@@ -254,8 +254,12 @@ describe("spice pip install and uninstall", () => {
     assert.equal(run(python, ["-m", "py_compile", join(site, "heron", "sub", "deep", "mod.py")]).status, 0);
     assert.ok(existsSync(join(site, "heron", "sub", "deep", "__pycache__")));
     writeFileSync(join(site, "heron", "data", "notes.txt"), "mine\n");
-    const removed = spice(["pip", "uninstall", "-y", "--python", python, "heron"]);
+    // The removed files are deleted in the background, out of the environment at once.
+    const removed = spice(["pip", "uninstall", "-v", "-y", "--python", python, "heron"], work.path, {
+      SPICE_SPARE_TREES: "background",
+    });
     assert.equal(removed.status, 0, removed.stderr);
+    assert.match(removed.stderr, /deleting the removed files in the background/);
     assert.deepEqual(Object.keys(snapshot(join(site, "heron"))), ["data/notes.txt"]);
     assert.ok(!existsSync(join(site, "nest", "heron")));
     assert.ok(existsSync(join(site, "nest", "egret", "__init__.py")));
@@ -265,6 +269,14 @@ describe("spice pip install and uninstall", () => {
       [],
     );
     assert.equal(run(python, ["-c", "import nest.egret"]).status, 0);
+    const bucket = join(cacheDir, BUCKETS.wheels);
+    const deleted = () =>
+      !existsSync(join(cacheDir, ".spare-trees.lock")) &&
+      !readdirSync(bucket).some((name) => name.startsWith(".tmp-"));
+    for (const deadline = Date.now() + 30_000; !deleted(); ) {
+      assert.ok(Date.now() < deadline, "the background process did not finish within 30 s");
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
   });
 
   it("upgrades in place, removing files the old version had", () => {

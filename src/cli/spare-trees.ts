@@ -70,14 +70,48 @@ export function replaceSpareTrees(
   // for the background process to delete.
   const discard = leftover === null ? [] : discardLater(leftover, cache);
   context.output.verbose(`making ${plural(keys.length, "spare tree")} in the background`);
+  startMaker(script, context.cacheDir, [...discard, ...keys]);
+}
+
+/** Starts `spice cache make-spares ARGS` detached; not started, the next install does its work. */
+function startMaker(script: string, cacheDir: string, args: string[]): void {
   nodeChildProcess()
-    .spawn(
-      process.execPath,
-      [script, "cache", "make-spares", "--cache-dir", context.cacheDir, ...discard, ...keys],
-      { detached: true, stdio: "ignore", env: withoutExtraCertificates(process.env) },
-    )
-    .on("error", () => {}) // not started: the next install links file by file, and makes them
+    .spawn(process.execPath, [script, "cache", "make-spares", "--cache-dir", cacheDir, ...args], {
+      detached: true,
+      stdio: "ignore",
+      env: withoutExtraCertificates(process.env),
+    })
+    .on("error", () => {})
     .unref();
+}
+
+/**
+ * Deleting what an uninstall removed after the command is done: the transaction's backup moves
+ * into the cache (one rename, while the environment is locked) and the background process that
+ * makes spare trees deletes it. Deleting trio's 3,700 files one by one was the larger part of
+ * uninstalling it. Null where spare trees are not made in the background (then it is deleted at
+ * once); `start` after the result is printed.
+ */
+export function backgroundDiscard(
+  context: CommandContext,
+): { discard: (backup: string) => void; start: () => void } | null {
+  const script = bundleScript();
+  const cacheDir = context.cacheDir;
+  if (spareTreesMode(context) !== "background" || cacheDir === null || script === null) return null;
+  let name: string | null = null;
+  return {
+    discard: (backup) => {
+      const cache = new Cache(cacheDir);
+      const leftover = spareTreeLeftoverName();
+      renameSync(backup, join(cache.bucket(BUCKETS.wheels), leftover));
+      name = leftover;
+    },
+    start: () => {
+      if (name === null) return;
+      context.output.verbose("deleting the removed files in the background");
+      startMaker(script, cacheDir, ["--discard", name]);
+    },
+  };
 }
 
 /** It makes no connection: Node would load NODE_EXTRA_CA_CERTS at start-up for nothing (bin/spice). */

@@ -710,10 +710,14 @@ function pathsToMoveAside(removals: ReadonlyArray<[InstalledDistribution, readon
   return [...roots, ...[...removing].filter((path) => !insideRoot(path))];
 }
 
-/** Uninstalls distributions (RECORD-driven) in one transaction. */
+/**
+ * Uninstalls distributions (RECORD-driven) in one transaction. `discardBackup` may take what was
+ * removed away to be deleted later (Transaction.commit).
+ */
 export function uninstallDistributions(
   environment: Environment,
   distributions: readonly InstalledDistribution[],
+  discardBackup?: (backup: string) => void,
 ): Array<{ name: string; version: string }> {
   const transaction = new Transaction(environment.scheme.purelib, `The environment at ${environment.root}`);
   try {
@@ -732,7 +736,7 @@ export function uninstallDistributions(
       );
       pruneEmptyDirectories(distribution.path, distribution.location);
     }
-    transaction.commit();
+    transaction.commit(discardBackup);
     return removals.map(([distribution]) => ({
       name: distribution.name,
       version: distribution.displayVersion,

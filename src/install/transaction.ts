@@ -167,10 +167,22 @@ export class Transaction {
     }
   }
 
-  commit(): void {
+  /**
+   * Makes the change final. `discardBackup` may move the backup (what the change replaced or
+   * removed) elsewhere to be deleted later; it runs while the environment is still locked, since
+   * another transaction makes its own backup in the same place. Whatever is left is deleted here.
+   */
+  commit(discardBackup?: (backup: string) => void): void {
     rmSync(join(this.stateDirectory, JOURNAL), { force: true });
     this.committed = true;
-    rmSync(join(this.stateDirectory, BACKUP), { recursive: true, force: true });
+    if (discardBackup !== undefined && this.backupCount > 0) {
+      try {
+        discardBackup(this.backupDirectory);
+      } catch {
+        // not moved (another filesystem): deleted below
+      }
+    }
+    rmSync(this.backupDirectory, { recursive: true, force: true });
     this.lock.release();
   }
 

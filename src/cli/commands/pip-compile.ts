@@ -33,6 +33,7 @@ import {
   type RequirementInputs,
   resolveInputs,
 } from "../resolution-options.ts";
+import { backgroundDiscard } from "../spare-trees.ts";
 import {
   applyInstall,
   checkHashingMode,
@@ -341,9 +342,11 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
         extraneous,
       );
     } else {
-      const removed = uninstallDistributions(environment, extraneous);
+      const later = backgroundDiscard(context);
+      const removed = uninstallDistributions(environment, extraneous, later?.discard);
       context.output.info(`Uninstalled ${plural(removed.length, "package")} in ${elapsed(started)}`);
       printChanges(removed, [], context);
+      later?.start();
     }
     return 0;
   } finally {

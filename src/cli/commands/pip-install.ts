@@ -44,7 +44,7 @@ import {
   resolveInputs,
   type Sources,
 } from "../resolution-options.ts";
-import { replaceSpareTrees, spareTreesMode } from "../spare-trees.ts";
+import { backgroundDiscard, replaceSpareTrees, spareTreesMode } from "../spare-trees.ts";
 
 const LINK_MODES = ["clone", "hardlink", "symlink", "copy"];
 
@@ -478,7 +478,8 @@ export function uninstall(args: ParsedArgs, context: CommandContext): number {
     else targets.push(dist);
   }
   if (targets.length === 0) return 0;
-  const removed = uninstallDistributions(environment, targets);
+  const later = backgroundDiscard(context);
+  const removed = uninstallDistributions(environment, targets, later?.discard);
   context.output.info(
     `Uninstalled ${removed.length} package${removed.length === 1 ? "" : "s"} in ${elapsed(started)}`,
   );
@@ -487,5 +488,6 @@ export function uninstall(args: ParsedArgs, context: CommandContext): number {
   )) {
     context.output.info(` - ${canonicalizeName(dist.name)}==${dist.version}`);
   }
+  later?.start();
   return 0;
 }
