@@ -469,7 +469,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     replaced.push(...onlyRemoved);
     // Back up whatever the change overwrites or removes. Every path it writes is listed only
     // when something is removed (an upgrade, a sync): a fresh install needs no such list.
-    const removals: string[] = [];
+    const removals: Array<[InstalledDistribution, string[]]> = [];
     if (replaced.length > 0) {
       const newPaths = new Set<string>();
       for (const plan of plans) {
@@ -485,9 +485,18 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
         const files = onlyRemoved.includes(old)
           ? recordedFiles(old, scripts)
           : (distributionFiles(old, scripts) ?? []);
-        for (const path of files) if (!newPaths.has(path)) removals.push(path);
+        removals.push([old, files.filter((path) => !newPaths.has(path))]);
       }
     }
+    // What goes is moved aside whole where a directory empties (uninstallDistributions), except
+    // a directory the new files go into, or one above it.
+    const keep = new Set<string>();
+    for (const directory of directories)
+      for (let path = directory; !keep.has(path); path = dirname(path)) {
+        keep.add(path);
+        if (dirname(path) === path) break;
+      }
+    const aside = removals.length > 0 ? pathsToMoveAside(removals, keep) : [];
     // A file can only be overwritten where its directory already exists: check existence per
     // directory first, then per file only inside existing ones (a fresh venv needs almost none).
     const overwritten = new Set<string>();
@@ -523,7 +532,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     // removes it whole (it held nothing before). This keeps the journal small for large installs.
     for (const directory of newDirectories)
       if (!newDirectories.has(dirname(directory))) created.push(directory);
-    for (const path of removals) transaction.backUp(path);
+    for (const path of aside) transaction.planRemoval(path);
     spares = useSpareTrees
       ? claimSpareTrees(
           plans,
@@ -544,10 +553,10 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       makeDirectories(new Set([...newDirectories].filter((directory) => !covered.has(directory))));
       for (const [from, to] of spares.moves) renameSync(from, to);
     }
-    for (const path of removals) transaction.remove(path);
+    transaction.moveAside();
     // A directory the old version emptied stays when the new version puts files in it (a renamed
     // module in a subpackage that exists in both); its parents then hold it, so they stay too.
-    for (const path of removals)
+    for (const path of aside)
       pruneEmptyDirectories(dirname(path), siteRootOf(environment, path), directories);
     const place = (source: string, destination: string) => {
       if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
@@ -657,10 +666,13 @@ function recordedFiles(distribution: InstalledDistribution, scripts: string): st
 /**
  * What removing the distributions' files moves aside: a directory below a distribution's
  * location whose every entry goes (its files all listed, its subdirectories likewise) moves with
- * one rename, as pip moves them; anything else file by file. Moving trio's 3,700 files one at a
+ * one rename, as pip moves them, unless it is in `keep`; anything else file by file. Moving trio's 3,700 files one at a
  * time, then removing the 900 directories they left empty, was most of uninstalling it.
  */
-function pathsToMoveAside(removals: ReadonlyArray<[InstalledDistribution, readonly string[]]>): string[] {
+function pathsToMoveAside(
+  removals: ReadonlyArray<[InstalledDistribution, readonly string[]]>,
+  keep: ReadonlySet<string> = new Set(),
+): string[] {
   const removing = new Set(removals.flatMap(([, files]) => files));
   // Directories strictly below a location that hold (or lead to) a file being removed.
   const candidates = new Set<string>();
@@ -681,21 +693,21 @@ function pathsToMoveAside(removals: ReadonlyArray<[InstalledDistribution, readon
   const goesWhole = (directory: string): boolean => {
     let whole = wholes.get(directory);
     if (whole === undefined) {
-      whole = true;
-      try {
-        for (const entry of readdirSync(directory, { withFileTypes: true })) {
-          const path = `${directory}/${entry.name}`;
-          if (!(entry.isDirectory() ? goesWhole(path) : removing.has(path))) {
-            whole = false;
-            break;
-          }
-        }
-      } catch {
-        whole = false; // gone, or not a directory: its files are moved one by one
-      }
+      whole = !keep.has(directory) && holdsOnlyRemoved(directory);
       wholes.set(directory, whole);
     }
     return whole;
+  };
+  const holdsOnlyRemoved = (directory: string): boolean => {
+    try {
+      for (const entry of readdirSync(directory, { withFileTypes: true })) {
+        const path = `${directory}/${entry.name}`;
+        if (!(entry.isDirectory() ? goesWhole(path) : removing.has(path))) return false;
+      }
+      return true;
+    } catch {
+      return false; // gone, or not a directory: its files are moved one by one
+    }
   };
   const roots = [...candidates].filter(
     (directory) =>
