@@ -273,10 +273,32 @@ describe("spice pip install and uninstall", () => {
     const deleted = () =>
       !existsSync(join(cacheDir, ".spare-trees.lock")) &&
       !readdirSync(bucket).some((name) => name.startsWith(".tmp-"));
-    for (const deadline = Date.now() + 30_000; !deleted(); ) {
-      assert.ok(Date.now() < deadline, "the background process did not finish within 30 s");
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-    }
+    const waitUntilDeleted = () => {
+      for (const deadline = Date.now() + 30_000; !deleted(); ) {
+        assert.ok(Date.now() < deadline, "the background process did not finish within 30 s");
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+      }
+    };
+    waitUntilDeleted();
+    // An upgrade's old files go the same way.
+    mkdirSync(join(directory, "v2"));
+    const egret2 = buildWheel(join(directory, "v2"), {
+      name: "egret",
+      version: "2.0",
+      files: { "nest/egret/__init__.py": "VERSION = 2\n", "egret_extra/__init__.py": "" },
+    });
+    const upgraded = spice(["pip", "install", "-v", "--python", python, egret2], work.path, {
+      SPICE_SPARE_TREES: "background",
+    });
+    assert.equal(upgraded.status, 0, upgraded.stderr);
+    assert.match(upgraded.stderr, /deleting the removed files in the background/);
+    assert.ok(!existsSync(join(site, "egret-1.0.dist-info")));
+    assert.equal(run(python, ["-c", "import nest.egret; print(nest.egret.VERSION)"]).stdout, "2\n");
+    assert.deepEqual(
+      readdirSync(site).filter((name) => name.startsWith(".spice")),
+      [],
+    );
+    waitUntilDeleted();
   });
 
   it("upgrades in place, removing files the old version had", () => {

@@ -45,32 +45,36 @@ export function spareTreesMode(context: CommandContext): SpareTreesMode {
 /**
  * Lays out new spare trees for the cache entries that have none (used up, or never made), so the
  * next install of these wheels moves whole directories (install/spare-trees.ts), and removes what
- * the used ones left over. By default in a detached low-priority process, after this one has
- * printed its result.
+ * the used ones left over, and the leftovers `moved` into the cache before (backgroundDiscard).
+ * By default in a detached low-priority process, after this one has printed its result.
  */
 export function replaceSpareTrees(
   entries: readonly string[],
   leftover: string | null,
   context: CommandContext,
+  moved: readonly string[] = [],
 ): void {
   const mode = spareTreesMode(context);
-  const keys = entries.filter((entry) => !hasSpareTree(entry)).map((entry) => basename(entry));
+  const keys =
+    mode === "off" ? [] : entries.filter((entry) => !hasSpareTree(entry)).map((entry) => basename(entry));
   const script = bundleScript();
-  if (mode === "off" || context.cacheDir === null || keys.length === 0) {
+  if (context.cacheDir === null || (keys.length === 0 && moved.length === 0)) {
     if (leftover !== null) rmSync(leftover, { recursive: true, force: true });
     return;
   }
   const cache = new Cache(context.cacheDir);
-  if (mode === "inline" || script === null) {
+  if (mode !== "background" || script === null) {
     if (leftover !== null) rmSync(leftover, { recursive: true, force: true });
-    makeSpareTrees(cache, keys);
+    makeSpareTrees(cache, keys, moved);
     return;
   }
   // The leftover moves into the cache (the same filesystem: its trees came from there by rename)
   // for the background process to delete.
-  const discard = leftover === null ? [] : discardLater(leftover, cache);
-  context.output.verbose(`making ${plural(keys.length, "spare tree")} in the background`);
-  startMaker(script, context.cacheDir, [...discard, ...keys]);
+  const discard = [...moved, ...(leftover === null ? [] : discardLater(leftover, cache))];
+  if (keys.length > 0)
+    context.output.verbose(`making ${plural(keys.length, "spare tree")} in the background`);
+  if (moved.length > 0) context.output.verbose("deleting the removed files in the background");
+  startMaker(script, context.cacheDir, [...discard.flatMap((name) => ["--discard", name]), ...keys]);
 }
 
 /** Starts `spice cache make-spares ARGS` detached; not started, the next install does its work. */
@@ -86,31 +90,25 @@ function startMaker(script: string, cacheDir: string, args: string[]): void {
 }
 
 /**
- * Deleting what an uninstall removed after the command is done: the transaction's backup moves
- * into the cache (one rename, while the environment is locked) and the background process that
- * makes spare trees deletes it. Deleting trio's 3,700 files one by one was the larger part of
- * uninstalling it. Null where spare trees are not made in the background (then it is deleted at
- * once); `start` after the result is printed.
+ * Deleting what a change removed (an uninstall, a sync, an upgrade) after the command is done:
+ * the transaction's backup moves into the cache (one rename, while the environment is locked),
+ * and replaceSpareTrees hands it to the background process. Deleting trio's 3,700 files one by
+ * one was the larger part of uninstalling it. Null where spare trees are not made in the
+ * background: the backup is then deleted at once.
  */
 export function backgroundDiscard(
   context: CommandContext,
-): { discard: (backup: string) => void; start: () => void } | null {
-  const script = bundleScript();
+): { discard: (backup: string) => void; moved: string[] } | null {
   const cacheDir = context.cacheDir;
-  if (spareTreesMode(context) !== "background" || cacheDir === null || script === null) return null;
-  let name: string | null = null;
+  if (spareTreesMode(context) !== "background" || cacheDir === null || bundleScript() === null) return null;
+  const moved: string[] = [];
   return {
     discard: (backup) => {
-      const cache = new Cache(cacheDir);
-      const leftover = spareTreeLeftoverName();
-      renameSync(backup, join(cache.bucket(BUCKETS.wheels), leftover));
-      name = leftover;
+      const name = spareTreeLeftoverName();
+      renameSync(backup, join(new Cache(cacheDir).bucket(BUCKETS.wheels), name));
+      moved.push(name);
     },
-    start: () => {
-      if (name === null) return;
-      context.output.verbose("deleting the removed files in the background");
-      startMaker(script, cacheDir, ["--discard", name]);
-    },
+    moved,
   };
 }
 
@@ -124,7 +122,7 @@ function discardLater(leftover: string, cache: Cache): string[] {
   const name = spareTreeLeftoverName();
   try {
     renameSync(leftover, join(cache.bucket(BUCKETS.wheels), name));
-    return ["--discard", name];
+    return [name];
   } catch {
     rmSync(leftover, { recursive: true, force: true });
     return [];

@@ -61,6 +61,8 @@ export interface InstallOptions {
   remove?: readonly InstalledDistribution[];
   /** Move in the cache entries' spare trees where they fit (hard-link mode only; spare-trees.ts). */
   spareTrees?: boolean;
+  /** Takes what the change replaced or removed away, to be deleted later (Transaction.commit). */
+  discardBackup?: (backup: string) => void;
 }
 
 export interface InstallResult {
@@ -627,7 +629,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       rows.push([recordPath(plan.record), "", ""]);
       writeFileSync(plan.record, recordOf(plan, rows));
     }
-    transaction.commit();
+    transaction.commit(options.discardBackup);
     return {
       installed: plans.map((plan) => ({ name: plan.name, version: plan.version })),
       removed: replaced.map((dist) => ({ name: dist.name, version: dist.displayVersion })),

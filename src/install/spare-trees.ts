@@ -235,19 +235,24 @@ export function spareTreesLockPath(cache: Cache): string {
   return join(cache.root, ".spare-trees.lock");
 }
 
-const LEFTOVER = /^\.tmp-\d+-leftover-\d+$/;
+const LEFTOVER = /^\.tmp-\d+-leftover-\d+-\d+$/;
+let leftovers = 0;
 
-/** A name in the wheels bucket for what an install's claimed spare trees left over. */
+/** A name in the wheels bucket for what an install's claimed spare trees, or a change's backup, left over. */
 export function spareTreeLeftoverName(): string {
-  return `.tmp-${process.pid}-leftover-${Date.now()}`;
+  return `.tmp-${process.pid}-leftover-${Date.now()}-${leftovers++}`;
 }
 
 /**
  * Makes the missing spare trees of the wheel entries named by `keys` (their sha256), one process
- * at a time per cache, then deletes `discard`, a leftover an install moved into the wheels bucket
- * (anything else is refused). Returns how many entries have a tree afterwards.
+ * at a time per cache, then deletes `discard`, leftovers an install or uninstall moved into the
+ * wheels bucket (other names are refused). Returns how many entries have a tree afterwards.
  */
-export function makeSpareTrees(cache: Cache, keys: readonly string[], discard?: string): number {
+export function makeSpareTrees(
+  cache: Cache,
+  keys: readonly string[],
+  discard: readonly string[] = [],
+): number {
   const lock = acquireLock(spareTreesLockPath(cache), `The cache at ${cache.root}`);
   let made = 0;
   try {
@@ -258,8 +263,8 @@ export function makeSpareTrees(cache: Cache, keys: readonly string[], discard?: 
       const temporary = join(cache.bucket(BUCKETS.wheels), `.tmp-${process.pid}-spare-${index}`);
       if (makeSpareTree(entry, manifest, temporary)) made++;
     }
-    if (discard !== undefined && LEFTOVER.test(discard))
-      rmSync(join(cache.bucket(BUCKETS.wheels), discard), { recursive: true, force: true });
+    for (const name of discard.filter((name) => LEFTOVER.test(name)))
+      rmSync(join(cache.bucket(BUCKETS.wheels), name), { recursive: true, force: true });
   } finally {
     lock.release();
   }

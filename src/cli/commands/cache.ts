@@ -9,7 +9,7 @@ import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/fi
 import { canonicalizeName } from "../../standards/name.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { acquireLock } from "../../util/lock.ts";
-import { type ParsedArgs, value } from "../args.ts";
+import { type ParsedArgs, values } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
 function requireCache(context: CommandContext): Cache {
@@ -147,7 +147,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
   if (sub === "make-spares") {
     // Started in the background by installs (see install/spare-trees.ts), at low priority.
     setPriority(19);
-    makeSpareTrees(cache, args.positionals.slice(1), value(args, "discard"));
+    makeSpareTrees(cache, args.positionals.slice(1), values(args, "discard"));
     return 0;
   }
   if (sub === "clean") {
@@ -205,7 +205,8 @@ export const command: CommandModule = {
       {
         name: "discard",
         value: "name",
-        help: "Also delete this leftover of an install in the wheels bucket",
+        multiple: true,
+        help: "Also delete this leftover of an install or uninstall in the wheels bucket (repeatable)",
       },
     ],
   },

@@ -33,7 +33,7 @@ import {
   type RequirementInputs,
   resolveInputs,
 } from "../resolution-options.ts";
-import { backgroundDiscard } from "../spare-trees.ts";
+import { backgroundDiscard, replaceSpareTrees } from "../spare-trees.ts";
 import {
   applyInstall,
   checkHashingMode,
@@ -346,7 +346,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       const removed = uninstallDistributions(environment, extraneous, later?.discard);
       context.output.info(`Uninstalled ${plural(removed.length, "package")} in ${elapsed(started)}`);
       printChanges(removed, [], context);
-      later?.start();
+      replaceSpareTrees([], null, context, later?.moved);
     }
     return 0;
   } finally {

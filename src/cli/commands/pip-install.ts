@@ -416,6 +416,8 @@ export function applyInstall(
     const { wheel, sha256 } = prepared.get(resolved.name)!;
     return { wheel, requested: resolved.requested, directUrl: directUrlOf(resolved, sha256) };
   });
+  // What an upgrade or a sync removes is deleted in the background, as an uninstall's.
+  const later = backgroundDiscard(context);
   const result = installWheels(items, {
     environment,
     linkMode: (linkMode as LinkMode | undefined) ?? null,
@@ -426,6 +428,7 @@ export function applyInstall(
     onLinkModeFallback: (message) => context.output.verbose(message),
     remove,
     spareTrees: spareTreesMode(context) !== "off",
+    discardBackup: later?.discard,
   });
   if (result.recovered) context.output.warn("rolled back an install that was interrupted earlier");
   context.output.verbose(`link mode: ${result.linkMode}`);
@@ -433,7 +436,7 @@ export function applyInstall(
     context.output.verbose(`moved in the spare trees of ${plural(result.spareTreesUsed, "wheel")}`);
   context.output.info(`Installed ${plural(result.installed.length, "package")} in ${elapsed(started)}`);
   printChanges(result.removed, result.installed, context);
-  replaceSpareTrees(result.cacheEntries, result.leftover, context);
+  replaceSpareTrees(result.cacheEntries, result.leftover, context, later?.moved);
   return 0;
 }
 
@@ -488,6 +491,6 @@ export function uninstall(args: ParsedArgs, context: CommandContext): number {
   )) {
     context.output.info(` - ${canonicalizeName(dist.name)}==${dist.version}`);
   }
-  later?.start();
+  replaceSpareTrees([], null, context, later?.moved);
   return 0;
 }
