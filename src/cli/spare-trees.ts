@@ -1,5 +1,6 @@
 // Spare trees from the command's side (install/spare-trees.ts): whether installs use them
-// (SPICE_SPARE_TREES), and laying out new ones after an install, by default in the background.
+// (SPICE_SPARE_TREES), and the work left after a command, by default to one background process:
+// laying out new trees after an install, and deleting what a change removed.
 
 import { renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
