@@ -213,6 +213,12 @@ describe("spice pip install and uninstall", () => {
     compare(["show", "alpha", "beta"], ["show", "alpha", "beta"]);
     compare(["show", "-f", "alpha"], ["show", "-f", "alpha"]);
     compare(["check"], ["check"]);
+    // --path: what one directory holds (here a --target directory), as pip lists it.
+    const target = join(work.path, "list-target");
+    assert.equal(spice(["pip", "install", "--python", python, "--target", target, beta]).status, 0);
+    compare(["list", "--path", target], ["list", "--path", target]);
+    compare(["list", "--format", "json", "--path", target], ["list", "--format", "json", "--path", target]);
+    compare(["freeze", "--path", target], ["freeze", "--path", target]);
     // Break a dependency: both report it the same way.
     assert.equal(run(pip, ["uninstall", "-y", "beta"]).status, 0);
     compare(["check"], ["check"]);

@@ -1,5 +1,6 @@
 // spice pip list | freeze | show | check | tree: read from dist-info directories, no Python run.
 
+import { resolve } from "node:path";
 import { installedDistributions, searchPath } from "../../install/installed.ts";
 import { markerEnvironment } from "../../python/interpreter.ts";
 import { canonicalizeName } from "../../standards/name.ts";
@@ -22,7 +23,11 @@ const STDLIB_PACKAGES = new Set(["python", "wsgiref", "argparse"]);
 
 function load(args: ParsedArgs, context: CommandContext) {
   const { environment } = selectFromArgs(args, context, false);
-  const distributions = installedDistributions(searchPath(environment.sitePackages));
+  // `--path DIR` (list, freeze): only what those directories hold, as pip's option of that name.
+  const paths = values(args, "path").map((path) => resolve(path));
+  const distributions = installedDistributions(
+    paths.length > 0 ? paths : searchPath(environment.sitePackages),
+  );
   return { environment, distributions, markers: markerEnvironment(environment.interpreter) };
 }
 

@@ -71,6 +71,12 @@ const requirementFile: OptionSpec = {
 };
 const exclude: OptionSpec = { name: "exclude", value: "name", multiple: true, help: "Leave out NAME" };
 const excludeEditable: OptionSpec = { name: "exclude-editable", help: "Leave out editable installs" };
+const path: OptionSpec = {
+  name: "path",
+  value: "dir",
+  multiple: true,
+  help: "Only distributions installed in DIR (repeatable), as pip's --path",
+};
 
 /** Options per `spice pip` subcommand: pip's own flags, so `-f` can mean --find-links or --files. */
 export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
@@ -168,12 +174,14 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     excludeEditable,
     { name: "not-required", help: "Only distributions no other installed one requires" },
     exclude,
+    path,
   ],
   freeze: [
     ...ENVIRONMENT_OPTIONS,
     { name: "all", help: "Include pip, setuptools, wheel and distribute" },
     exclude,
     excludeEditable,
+    path,
   ],
   show: [...ENVIRONMENT_OPTIONS, { name: "files", short: "f", help: "List the installed files" }],
   check: [...ENVIRONMENT_OPTIONS],
