@@ -219,6 +219,42 @@ describe("spice pip install from an index", () => {
     assert.match(upgraded.stderr, / - lib==1\.0\n \+ lib==1\.5/);
   });
 
+  it("lists outdated and up-to-date distributions as pip does", async () => {
+    const env = venv();
+    const installed = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "lib==1.0", "colors", "app"],
+      { cacheDir },
+    );
+    assert.equal(installed.status, 0, installed.stderr);
+    // lib: 1.5 is the newest (2.0 is yanked); colors and app are the newest there are.
+    for (const options of [
+      ["--outdated"],
+      ["--outdated", "--format", "json"],
+      ["--uptodate"],
+      ["--uptodate", "--format", "json"],
+      ["--outdated", "--pre", "--not-required"],
+    ]) {
+      const pip = await runPipAsync(["--python", env.python, "list", ...options, "--index-url", index.url]);
+      const spice = await runSpiceAsync(
+        ["pip", "list", "--python", env.python, ...options, "--index-url", index.url],
+        { cacheDir },
+      );
+      assert.equal(spice.status, 0, spice.stderr);
+      assert.equal(spice.stdout, pip.stdout, options.join(" "));
+    }
+    const outdated = await runSpiceAsync(
+      ["pip", "list", "--python", env.python, "--outdated", "-i", index.url],
+      { cacheDir },
+    );
+    assert.match(outdated.stdout, /^lib +1\.0 +1\.5 +wheel$/m);
+    const freezeFormat = await runSpiceAsync(
+      ["pip", "list", "--python", env.python, "--outdated", "--format", "freeze", "-i", index.url],
+      { cacheDir },
+    );
+    assert.equal(freezeFormat.status, 2);
+    assert.match(freezeFormat.stderr, /List format 'freeze' can not be used with the --outdated option/);
+  });
+
   it("changes nothing with --dry-run, and writes pip's installation report", async () => {
     const env = venv();
     const report = join(work.path, "report.json");

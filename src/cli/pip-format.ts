@@ -26,16 +26,31 @@ function byCanonicalName(a: InstalledDistribution, b: InstalledDistribution): nu
   return a.canonicalName < b.canonicalName ? -1 : a.canonicalName > b.canonicalName ? 1 : 0;
 }
 
-export function listColumns(distributions: InstalledDistribution[], verbose: boolean): string[] {
+/** The newest version on the index and its file type, for `list --outdated`. */
+export interface LatestRelease {
+  version: string;
+  filetype: "wheel" | "sdist";
+}
+
+export function listColumns(
+  distributions: InstalledDistribution[],
+  verbose: boolean,
+  latest: ReadonlyMap<string, LatestRelease> | null = null,
+): string[] {
   const sorted = [...distributions].sort(byCanonicalName);
   if (sorted.length === 0) return [];
   const hasEditables = sorted.some((dist) => dist.editableLocation !== null);
   const header = ["Package", "Version"];
+  if (latest !== null) header.push("Latest", "Type");
   if (hasEditables) header.push("Editable project location");
   if (verbose) header.push("Location", "Installer");
   const rows = [header];
   for (const dist of sorted) {
     const row = [dist.name, dist.displayVersion];
+    if (latest !== null) {
+      const release = latest.get(dist.canonicalName);
+      row.push(release?.version ?? "", release?.filetype ?? "");
+    }
     if (hasEditables) row.push(dist.editableLocation ?? "");
     if (verbose) row.push(dist.location, dist.installer);
     rows.push(row);
@@ -57,13 +72,20 @@ export function listFreezeFormat(distributions: InstalledDistribution[], verbose
 }
 
 /** `json.dumps` spacing: `", "` and `": "`. */
-export function listJson(distributions: InstalledDistribution[], verbose: boolean): string {
+export function listJson(
+  distributions: InstalledDistribution[],
+  verbose: boolean,
+  latest: ReadonlyMap<string, LatestRelease> | null = null,
+): string {
   const items = [...distributions].sort(byCanonicalName).map((dist) => {
     const fields: Array<[string, string]> = [
       ["name", dist.name],
       ["version", dist.displayVersion],
     ];
     if (verbose) fields.push(["location", dist.location], ["installer", dist.installer]);
+    const release = latest?.get(dist.canonicalName);
+    if (release !== undefined)
+      fields.push(["latest_version", release.version], ["latest_filetype", release.filetype]);
     if (dist.editableLocation) fields.push(["editable_project_location", dist.editableLocation]);
     return `{${fields.map(([key, value]) => `${pythonJsonString(key)}: ${pythonJsonString(value)}`).join(", ")}}`;
   });

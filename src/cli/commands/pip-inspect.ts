@@ -1,9 +1,15 @@
 // spice pip list | freeze | show | check | tree: read from dist-info directories, no Python run.
 
 import { resolve } from "node:path";
-import { installedDistributions, searchPath } from "../../install/installed.ts";
+import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
+import type { Environment } from "../../python/environment.ts";
 import { markerEnvironment } from "../../python/interpreter.ts";
+import { targetOf } from "../../python/target.ts";
+import { type CandidatePolicy, selectCandidates } from "../../resolver/candidates.ts";
 import { canonicalizeName } from "../../standards/name.ts";
+import { emptyFinderOptions } from "../../standards/requirements-txt.ts";
+import { tagRanks } from "../../standards/tags.ts";
+import { compareVersions, parseVersion } from "../../standards/version.ts";
 import { UsageError } from "../../util/error.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { selectFromArgs } from "../environment-options.ts";
@@ -12,11 +18,13 @@ import {
   activeRequirements,
   checkDistributions,
   freezeLines,
+  type LatestRelease,
   listColumns,
   listFreezeFormat,
   listJson,
   showBlock,
 } from "../pip-format.ts";
+import { indexSettings, openSources } from "../resolution-options.ts";
 
 // pip never lists these: they are part of Python itself.
 const STDLIB_PACKAGES = new Set(["python", "wsgiref", "argparse"]);
@@ -31,11 +39,16 @@ function load(args: ParsedArgs, context: CommandContext) {
   return { environment, distributions, markers: markerEnvironment(environment.interpreter) };
 }
 
-export function list(args: ParsedArgs, context: CommandContext): number {
+export async function list(args: ParsedArgs, context: CommandContext): Promise<number> {
   const format = value(args, "format") ?? "columns";
   if (!["columns", "freeze", "json"].includes(format))
     throw new UsageError(`--format takes columns, freeze or json, not '${format}'`);
-  const { distributions, markers } = load(args, context);
+  const outdated = flag(args, "outdated");
+  const uptodate = flag(args, "uptodate");
+  if (outdated && uptodate) throw new UsageError("Options --outdated and --uptodate cannot be combined.");
+  if (outdated && format === "freeze")
+    throw new UsageError("List format 'freeze' can not be used with the --outdated option.");
+  const { environment, distributions, markers } = load(args, context);
   const skip = new Set([
     ...STDLIB_PACKAGES,
     ...values(args, "exclude").map((name) => canonicalizeName(name)),
@@ -51,13 +64,64 @@ export function list(args: ParsedArgs, context: CommandContext): number {
     );
     shown = shown.filter((dist) => !required.has(dist.canonicalName));
   }
+  let latest: Map<string, LatestRelease> | null = null;
+  if (outdated || uptodate) {
+    latest = await latestReleases(shown, environment, args, context);
+    const found = latest;
+    shown = shown.filter((dist) => {
+      const release = found.get(dist.canonicalName);
+      if (release === undefined || dist.version === null) return false; // not on the index: left out, as pip
+      const order = compareVersions(parseVersion(release.version), dist.version);
+      return outdated ? order > 0 : order === 0;
+    });
+  }
+  const columnsOf = outdated ? latest : null; // pip adds Latest and Type for --outdated only
   const verbose = context.output.settings.verbose;
-  if (format === "json") context.output.data(listJson(shown, verbose));
+  if (format === "json") context.output.data(listJson(shown, verbose, columnsOf));
   else {
-    const lines = format === "freeze" ? listFreezeFormat(shown, verbose) : listColumns(shown, verbose);
+    const lines =
+      format === "freeze" ? listFreezeFormat(shown, verbose) : listColumns(shown, verbose, columnsOf);
     if (lines.length > 0) context.output.data(lines.join("\n"));
   }
   return 0;
+}
+
+/**
+ * The newest release of each distribution on the index, as `pip list --outdated` finds it: files
+ * usable by this interpreter (tags, Requires-Python), no pre-releases unless --pre, a yanked
+ * release only when every release is; the type of its best file.
+ */
+async function latestReleases(
+  distributions: readonly InstalledDistribution[],
+  environment: Environment,
+  args: ParsedArgs,
+  context: CommandContext,
+): Promise<Map<string, LatestRelease>> {
+  const sources = openSources(args, context, indexSettings(args, context, emptyFinderOptions(), "list"));
+  try {
+    const target = targetOf(environment.interpreter);
+    const policy: CandidatePolicy = {
+      tagRanks: tagRanks(target.tags),
+      pythonVersion: target.pythonVersion,
+      prereleases: flag(args, "pre") ? "allow" : "disallow",
+      resolution: "highest",
+      onlyBinary: new Set(),
+      noBinary: new Set(),
+    };
+    const releases = await Promise.all(
+      distributions.map(async (dist): Promise<[string, LatestRelease] | null> => {
+        const files = await sources.fetcher.files(dist.canonicalName);
+        const { candidates } = selectCandidates(dist.canonicalName, files, policy);
+        const best = candidates.find((candidate) => !candidate.yanked) ?? candidates[0];
+        if (best === undefined) return null;
+        const filetype = best.files[0].filename.endsWith(".whl") ? "wheel" : "sdist";
+        return [dist.canonicalName, { version: best.version.toString(), filetype }];
+      }),
+    );
+    return new Map(releases.filter((release) => release !== null));
+  } finally {
+    await sources.close();
+  }
 }
 
 export function freeze(args: ParsedArgs, context: CommandContext): number {

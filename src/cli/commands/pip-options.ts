@@ -175,6 +175,10 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "not-required", help: "Only distributions no other installed one requires" },
     exclude,
     path,
+    { name: "outdated", short: "o", help: "Only distributions with a newer release on the index" },
+    { name: "uptodate", short: "u", help: "Only distributions whose newest release is installed" },
+    { name: "pre", help: "Count pre-releases as newer releases (with --outdated or --uptodate)" },
+    ...INDEX_OPTIONS,
   ],
   freeze: [
     ...ENVIRONMENT_OPTIONS,

@@ -28,7 +28,7 @@ export const command: CommandModule = {
     "       spice pip sync FILE... [--keep-seed-packages] [options]",
     "       spice pip download [-d DIR] REQUIREMENT... [options]",
     "       spice pip uninstall [-y] [-r FILE] NAME...",
-    "       spice pip list [--format columns|freeze|json] [--editable|--exclude-editable] [--not-required]",
+    "       spice pip list [--format columns|freeze|json] [--outdated|--uptodate] [--not-required] [--path DIR]",
     "       spice pip freeze [--all] [--exclude NAME]",
     "       spice pip show [-f] NAME...",
     "       spice pip check",
