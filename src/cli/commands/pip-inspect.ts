@@ -1,14 +1,9 @@
 // spice pip list | freeze | show | check | tree: read from dist-info directories, no Python run.
 
 import { resolve } from "node:path";
-import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
-import type { Environment } from "../../python/environment.ts";
+import { installedDistributions, searchPath } from "../../install/installed.ts";
 import { markerEnvironment } from "../../python/interpreter.ts";
-import { targetOf } from "../../python/target.ts";
-import { type CandidatePolicy, selectCandidates } from "../../resolver/candidates.ts";
 import { canonicalizeName } from "../../standards/name.ts";
-import { emptyFinderOptions } from "../../standards/requirements-txt.ts";
-import { tagRanks } from "../../standards/tags.ts";
 import { compareVersions, parseVersion } from "../../standards/version.ts";
 import { UsageError } from "../../util/error.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
@@ -24,7 +19,6 @@ import {
   listJson,
   showBlock,
 } from "../pip-format.ts";
-import { indexSettings, openSources } from "../resolution-options.ts";
 
 // pip never lists these: they are part of Python itself.
 const STDLIB_PACKAGES = new Set(["python", "wsgiref", "argparse"]);
@@ -66,6 +60,8 @@ export async function list(args: ParsedArgs, context: CommandContext): Promise<n
   }
   let latest: Map<string, LatestRelease> | null = null;
   if (outdated || uptodate) {
+    // The index client and resolver load only for these options: plain `list` stays lean.
+    const { latestReleases } = await import("./pip-outdated.ts");
     latest = await latestReleases(shown, environment, args, context);
     const found = latest;
     shown = shown.filter((dist) => {
@@ -84,44 +80,6 @@ export async function list(args: ParsedArgs, context: CommandContext): Promise<n
     if (lines.length > 0) context.output.data(lines.join("\n"));
   }
   return 0;
-}
-
-/**
- * The newest release of each distribution on the index, as `pip list --outdated` finds it: files
- * usable by this interpreter (tags, Requires-Python), no pre-releases unless --pre, a yanked
- * release only when every release is; the type of its best file.
- */
-async function latestReleases(
-  distributions: readonly InstalledDistribution[],
-  environment: Environment,
-  args: ParsedArgs,
-  context: CommandContext,
-): Promise<Map<string, LatestRelease>> {
-  const sources = openSources(args, context, indexSettings(args, context, emptyFinderOptions(), "list"));
-  try {
-    const target = targetOf(environment.interpreter);
-    const policy: CandidatePolicy = {
-      tagRanks: tagRanks(target.tags),
-      pythonVersion: target.pythonVersion,
-      prereleases: flag(args, "pre") ? "allow" : "disallow",
-      resolution: "highest",
-      onlyBinary: new Set(),
-      noBinary: new Set(),
-    };
-    const releases = await Promise.all(
-      distributions.map(async (dist): Promise<[string, LatestRelease] | null> => {
-        const files = await sources.fetcher.files(dist.canonicalName);
-        const { candidates } = selectCandidates(dist.canonicalName, files, policy);
-        const best = candidates.find((candidate) => !candidate.yanked) ?? candidates[0];
-        if (best === undefined) return null;
-        const filetype = best.files[0].filename.endsWith(".whl") ? "wheel" : "sdist";
-        return [dist.canonicalName, { version: best.version.toString(), filetype }];
-      }),
-    );
-    return new Map(releases.filter((release) => release !== null));
-  } finally {
-    await sources.close();
-  }
 }
 
 export function freeze(args: ParsedArgs, context: CommandContext): number {
