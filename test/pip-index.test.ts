@@ -217,6 +217,49 @@ describe("spice pip install from an index", () => {
     assert.match(kept.stderr, /Audited 1 package/);
     const upgraded = await run("-U", "lib");
     assert.match(upgraded.stderr, / - lib==1\.0\n \+ lib==1\.5/);
+    // --upgrade takes what is named; with --upgrade-strategy eager, its dependencies too.
+    assert.equal((await run("lib==1.0", "app")).status, 0);
+    const named = await run("-U", "app");
+    assert.doesNotMatch(named.stderr, /lib==1\.5/);
+    assert.equal(freeze(env.python), "app==1.0\nlib==1.0\n");
+    const eager = await run("-U", "--upgrade-strategy", "eager", "app");
+    assert.match(eager.stderr, / - lib==1\.0\n \+ lib==1\.5/);
+  });
+
+  it("accepts the pip options that scripts pass out of habit", async () => {
+    const env = venv();
+    const noCache = join(work.path, "habit-cache");
+    const result = await runSpiceAsync(
+      [
+        "pip",
+        "install",
+        "--python",
+        env.python,
+        "-i",
+        index.url,
+        "--no-cache-dir",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--no-warn-script-location",
+        "--root-user-action",
+        "ignore",
+        "--progress-bar",
+        "off",
+        "lib==1.0",
+      ],
+      { cacheDir: noCache },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(freeze(env.python), "lib==1.0\n");
+    assert.equal(existsSync(noCache), false, "--no-cache-dir writes no cache, as --no-cache");
+    const listed = await runSpiceAsync([
+      "pip",
+      "list",
+      "--python",
+      env.python,
+      "--disable-pip-version-check",
+    ]);
+    assert.equal(listed.status, 0, listed.stderr);
   });
 
   it("lists outdated and up-to-date distributions as pip does", async () => {

@@ -88,7 +88,7 @@ function codeCacheFile(bundle: string): string | null {
   let explicitRoot: string | undefined;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
-    if (arg === "--no-cache") return null;
+    if (arg === "--no-cache" || arg === "--no-cache-dir") return null;
     if (arg === "--cache-dir") explicitRoot = args[index + 1];
     else if (arg.startsWith("--cache-dir=")) explicitRoot = arg.slice("--cache-dir=".length);
   }

@@ -83,6 +83,7 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
   },
   { name: "color", value: "auto|always|never", help: "When to use colour (NO_COLOR also turns it off)" },
   { name: "no-cache", help: "Neither read nor write spice's cache" },
+  { name: "no-cache-dir", help: "Same as --no-cache (pip's name for it)" },
   {
     name: "cache-dir",
     value: "dir",
@@ -148,7 +149,7 @@ const helpCommand: CommandModule = {
 };
 
 async function cacheDirFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<string | null> {
-  if (args.options.get("no-cache") === true) return null;
+  if (args.options.get("no-cache") === true || args.options.get("no-cache-dir") === true) return null;
   const { cacheRoot } = await import("../util/cache-dir.ts");
   return cacheRoot(value(args, "cache-dir"), env);
 }

@@ -296,7 +296,10 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
   const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
   const sources = openSources(args, context, settings);
   // Downloads show progress through resolution (whole wheels, for metadata) and the install.
-  const progress = downloadProgress(context.output);
+  const progressBar = value(args, "progress-bar") ?? "on";
+  if (progressBar !== "on" && progressBar !== "off")
+    throw new UsageError(`--progress-bar takes on or off, not '${progressBar}'`);
+  const progress = progressBar === "on" ? downloadProgress(context.output) : null;
   sources.fetcher.progress = progress;
   try {
     return await installInto(environment, inputs, sources, args, context, {
@@ -323,6 +326,9 @@ async function installInto(
   const installed = new Map(installedList.map((dist) => [dist.canonicalName, dist]));
   const reinstall = flag(args, "force-reinstall") || flag(args, "reinstall");
   const upgradeAll = flag(args, "upgrade");
+  const strategy = value(args, "upgrade-strategy") ?? "only-if-needed";
+  if (strategy !== "only-if-needed" && strategy !== "eager")
+    throw new UsageError(`--upgrade-strategy takes only-if-needed or eager, not '${strategy}'`);
   const upgradePackages = new Set(
     values(args, "upgrade-package").map((name) => canonicalizeName(name.split(/[=<>!~ ]/)[0])),
   );
@@ -331,7 +337,10 @@ async function installInto(
   const resolution = await resolveInputs(inputs, sources, target, args, context, {
     installed: installedCandidates(
       installed,
-      (name) => reinstall || upgradePackages.has(name) || (upgradeAll && requested.has(name)),
+      (name) =>
+        reinstall ||
+        upgradePackages.has(name) ||
+        (upgradeAll && (strategy === "eager" || requested.has(name))),
     ),
     ignoreTags: flag(args, "ignore-tags"),
     keepMetadata: value(args, "report") !== undefined,

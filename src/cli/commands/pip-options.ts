@@ -78,6 +78,16 @@ const path: OptionSpec = {
   help: "Only distributions installed in DIR (repeatable), as pip's --path",
 };
 
+/**
+ * pip's options that scripts and Dockerfiles pass out of habit, accepted so that `spice pip` can
+ * replace `pip` in them: each is what spice does anyway (it has no version check and never asks).
+ */
+const PIP_HABIT_OPTIONS: OptionSpec[] = [
+  { name: "disable-pip-version-check", help: "Accepted for pip compatibility (spice checks no version)" },
+  { name: "no-input", help: "Accepted for pip compatibility (spice never asks)" },
+  { name: "no-python-version-warning", help: "Accepted for pip compatibility" },
+];
+
 /** Options per `spice pip` subcommand: pip's own flags, so `-f` can mean --find-links or --files. */
 export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   install: [
@@ -113,6 +123,18 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     { name: "compile", help: "Byte-compile installed modules (default: off, as uv)" },
     { name: "no-compile", help: "Do not byte-compile (the default)" },
+    {
+      name: "upgrade-strategy",
+      value: "only-if-needed|eager",
+      help: "With --upgrade: only-if-needed (default) upgrades what is named, eager its dependencies too",
+    },
+    { name: "progress-bar", value: "on|off", help: "Download bars on a terminal (default: on)" },
+    { name: "no-warn-script-location", help: "Accepted for pip compatibility (spice does not warn)" },
+    {
+      name: "root-user-action",
+      value: "warn|ignore",
+      help: "Accepted for pip compatibility (spice does not warn)",
+    },
   ],
   compile: [
     ...ENVIRONMENT_OPTIONS,
@@ -195,3 +217,5 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "depth", short: "d", value: "n", help: "How deep to show dependencies (default: unlimited)" },
   ],
 };
+
+for (const options of Object.values(PIP_SUBCOMMAND_OPTIONS)) options.push(...PIP_HABIT_OPTIONS);
