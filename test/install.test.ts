@@ -307,6 +307,35 @@ describe("spice pip install and uninstall", () => {
     waitUntilDeleted();
   });
 
+  it("never changes what an environment only sees from outside itself (a .pth directory, global site-packages)", () => {
+    const path = venv("env-outside");
+    const python = join(path, "bin", "python");
+    const site = join(path, "lib", "python3.11", "site-packages");
+    const outside = join(work.path, "outside", "site-packages");
+    assert.equal(spice(["pip", "install", "--python", python, "--target", outside, beta]).status, 0);
+    writeFileSync(join(site, "outside.pth"), `${outside}\n`);
+    const before = snapshot(outside);
+    assert.match(spice(["pip", "list", "--python", python]).stdout, /^beta +1\.2$/m);
+    // pip's --local leaves it out (it is not inside the environment); so does spice.
+    for (const options of [["list"], ["list", "--local"], ["freeze", "--local"]]) {
+      const pip = run(PYTHON, ["-m", "pip", "--python", python, ...options]);
+      assert.equal(spice(["pip", ...options, "--python", python]).stdout, pip.stdout, options.join(" "));
+    }
+    // --force-reinstall puts a copy inside the environment; the one outside stays as it was.
+    const reinstalled = spice(["pip", "install", "--python", python, "--force-reinstall", beta]);
+    assert.equal(reinstalled.status, 0, reinstalled.stderr);
+    assert.doesNotMatch(reinstalled.stderr, / - beta/);
+    assert.ok(existsSync(join(site, "beta-1.2.dist-info")));
+    assert.deepEqual(snapshot(outside), before);
+    // Uninstalling removes the copy inside, then leaves the one outside, as pip does.
+    assert.equal(spice(["pip", "uninstall", "-y", "--python", python, "beta"]).status, 0);
+    assert.ok(!existsSync(join(site, "beta-1.2.dist-info")));
+    const again = spice(["pip", "uninstall", "-y", "--python", python, "beta"]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /Not uninstalling beta at .*\/outside\/site-packages, outside environment /);
+    assert.deepEqual(snapshot(outside), before);
+  });
+
   it("upgrades in place, removing files the old version had", () => {
     const path = venv("env-upgrade");
     const python = join(path, "bin", "python");

@@ -429,6 +429,16 @@ function libFilePath(plan: DistributionPlan, index: number): string {
   return `${plan.libDirectory}/${plan.manifest.files[index].path}`;
 }
 
+/**
+ * Whether a change to this environment may replace or remove the distribution: a virtual
+ * environment owns only what lies inside it, never what it sees of the global site-packages (or a
+ * `.pth` directory elsewhere). pip leaves those alone too ("outside environment").
+ */
+export function ownsDistribution(environment: Environment, distribution: InstalledDistribution): boolean {
+  if (environment.kind !== "venv") return true;
+  return `${resolve(distribution.location)}/`.startsWith(`${resolve(environment.root)}/`);
+}
+
 /** Installs the items into the environment in one transaction. */
 export function installWheels(items: readonly InstallItem[], options: InstallOptions): InstallResult {
   const { environment } = options;
@@ -438,8 +448,11 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
   const linker = new Linker(options.linkMode, options.onLinkModeFallback);
   let spares: SpareTreeMoves | null = null;
   try {
+    // What the environment sees elsewhere is shadowed by the new copy, not removed.
     const existing = new Map(
-      installedDistributions(environment.sitePackages).map((dist) => [dist.canonicalName, dist]),
+      installedDistributions(environment.sitePackages)
+        .filter((dist) => ownsDistribution(environment, dist))
+        .map((dist) => [dist.canonicalName, dist]),
     );
     const replaced: InstalledDistribution[] = [];
     const created: string[] = [];
@@ -733,6 +746,14 @@ export function uninstallDistributions(
   distributions: readonly InstalledDistribution[],
   discardBackup?: (backup: string) => void,
 ): Array<{ name: string; version: string }> {
+  const foreign = distributions.find((distribution) => !ownsDistribution(environment, distribution));
+  if (foreign !== undefined) {
+    throw new SpiceError(
+      "E_OUTSIDE_ENVIRONMENT",
+      `${foreign.name} at ${foreign.location} is outside the environment at ${environment.root}`,
+      { hint: "spice changes only the environment it was pointed at" },
+    );
+  }
   const transaction = new Transaction(environment.scheme.purelib, `The environment at ${environment.root}`);
   try {
     const removals: Array<[InstalledDistribution, string[]]> = [];

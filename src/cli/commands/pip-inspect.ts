@@ -27,9 +27,12 @@ function load(args: ParsedArgs, context: CommandContext) {
   const { environment } = selectFromArgs(args, context, false);
   // `--path DIR` (list, freeze): only what those directories hold, as pip's option of that name.
   const paths = values(args, "path").map((path) => resolve(path));
-  const distributions = installedDistributions(
-    paths.length > 0 ? paths : searchPath(environment.sitePackages),
-  );
+  let distributions = installedDistributions(paths.length > 0 ? paths : searchPath(environment.sitePackages));
+  // `--local`: in a virtual environment that sees the global site-packages, only its own (pip's -l).
+  if (flag(args, "local") && environment.kind === "venv") {
+    const inside = `${resolve(environment.root)}/`;
+    distributions = distributions.filter((dist) => `${resolve(dist.location)}/`.startsWith(inside));
+  }
   return { environment, distributions, markers: markerEnvironment(environment.interpreter) };
 }
 

@@ -12,6 +12,7 @@ import {
   type InstallItem,
   installWheels,
   type LinkMode,
+  ownsDistribution,
   uninstallDistributions,
 } from "../../install/installer.ts";
 import { unpackIntoCache } from "../../install/parallel-unpack.ts";
@@ -487,6 +488,11 @@ export function uninstall(args: ParsedArgs, context: CommandContext): number {
   for (const name of new Set(names.map((entry) => canonicalizeName(entry)))) {
     const dist = installed.get(name);
     if (dist === undefined) context.output.warn(`Skipping ${name} as it is not installed.`);
+    else if (!ownsDistribution(environment, dist))
+      // Seen through the global site-packages (or a .pth): not this environment's to remove, as pip.
+      context.output.warn(
+        `Not uninstalling ${dist.canonicalName} at ${dist.location}, outside environment ${environment.root}`,
+      );
     else targets.push(dist);
   }
   if (targets.length === 0) return 0;

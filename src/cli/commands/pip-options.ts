@@ -71,6 +71,11 @@ const requirementFile: OptionSpec = {
 };
 const exclude: OptionSpec = { name: "exclude", value: "name", multiple: true, help: "Leave out NAME" };
 const excludeEditable: OptionSpec = { name: "exclude-editable", help: "Leave out editable installs" };
+const local: OptionSpec = {
+  name: "local",
+  short: "l",
+  help: "In a virtual environment that sees the global site-packages, only its own distributions",
+};
 const path: OptionSpec = {
   name: "path",
   value: "dir",
@@ -197,6 +202,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "not-required", help: "Only distributions no other installed one requires" },
     exclude,
     path,
+    local,
     { name: "outdated", short: "o", help: "Only distributions with a newer release on the index" },
     { name: "uptodate", short: "u", help: "Only distributions whose newest release is installed" },
     { name: "pre", help: "Count pre-releases as newer releases (with --outdated or --uptodate)" },
@@ -208,6 +214,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     exclude,
     excludeEditable,
     path,
+    local,
   ],
   show: [...ENVIRONMENT_OPTIONS, { name: "files", short: "f", help: "List the installed files" }],
   check: [...ENVIRONMENT_OPTIONS],
