@@ -336,6 +336,21 @@ describe("spice pip install and uninstall", () => {
     assert.deepEqual(snapshot(outside), before);
   });
 
+  it("removes nothing outside the environment that a RECORD names", () => {
+    const path = venv("env-record-outside");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, beta]).status, 0);
+    const victim = join(work.path, "victim.txt");
+    writeFileSync(victim, "not beta's\n");
+    // site-packages is four levels below the directory holding the environment.
+    const record = join(path, "lib", "python3.11", "site-packages", "beta-1.2.dist-info", "RECORD");
+    writeFileSync(record, `${readFileSync(record, "utf8")}../../../../victim.txt,,\r\n`);
+    const removed = spice(["pip", "uninstall", "-y", "--python", python, "beta"]);
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.ok(!existsSync(join(path, "lib", "python3.11", "site-packages", "beta-1.2.dist-info")));
+    assert.equal(readFileSync(victim, "utf8"), "not beta's\n");
+  });
+
   it("upgrades in place, removing files the old version had", () => {
     const path = venv("env-upgrade");
     const python = join(path, "bin", "python");

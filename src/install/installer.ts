@@ -439,6 +439,15 @@ export function ownsDistribution(environment: Environment, distribution: Install
   return `${resolve(distribution.location)}/`.startsWith(`${resolve(environment.root)}/`);
 }
 
+/**
+ * Whether removing `path` stays inside the environment: a RECORD row may name any path, and one
+ * that leads outside (`../../../../etc/...`, damaged or hostile) is left alone, as pip leaves what
+ * lies outside the environment's prefix. A system interpreter's files have no such bound.
+ */
+function removableFrom(environment: Environment, path: string): boolean {
+  return environment.kind === "system" || resolve(path).startsWith(`${resolve(environment.root)}/`);
+}
+
 /** Installs the items into the environment in one transaction. */
 export function installWheels(items: readonly InstallItem[], options: InstallOptions): InstallResult {
   const { environment } = options;
@@ -500,7 +509,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
         const files = onlyRemoved.includes(old)
           ? recordedFiles(old, scripts)
           : (distributionFiles(old, scripts) ?? []);
-        removals.push([old, files.filter((path) => !newPaths.has(path))]);
+        removals.push([old, files.filter((path) => !newPaths.has(path) && removableFrom(environment, path))]);
       }
     }
     // What goes is moved aside whole where a directory empties (uninstallDistributions), except
@@ -757,8 +766,10 @@ export function uninstallDistributions(
   const transaction = new Transaction(environment.scheme.purelib, `The environment at ${environment.root}`);
   try {
     const removals: Array<[InstalledDistribution, string[]]> = [];
-    for (const distribution of distributions)
-      removals.push([distribution, recordedFiles(distribution, environment.scheme.scripts)]);
+    for (const distribution of distributions) {
+      const files = recordedFiles(distribution, environment.scheme.scripts);
+      removals.push([distribution, files.filter((path) => removableFrom(environment, path))]);
+    }
     for (const path of pathsToMoveAside(removals)) transaction.planRemoval(path);
     transaction.begin([], []);
     transaction.moveAside();
