@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { after, describe, it } from "node:test";
 import { BUCKETS } from "../src/cache/store.ts";
 import { runSpice, temporaryDirectory } from "./helpers.ts";
@@ -345,10 +345,15 @@ describe("spice pip install and uninstall", () => {
     // site-packages is four levels below the directory holding the environment.
     const record = join(path, "lib", "python3.11", "site-packages", "beta-1.2.dist-info", "RECORD");
     writeFileSync(record, `${readFileSync(record, "utf8")}../../../../victim.txt,,\r\n`);
+    // Nor a console script named "." (the scripts directory itself) in a damaged entry_points.txt.
+    const entryPoints = join(dirname(record), "entry_points.txt");
+    const declared = existsSync(entryPoints) ? readFileSync(entryPoints, "utf8") : "";
+    writeFileSync(entryPoints, `${declared}\n[console_scripts]\n. = beta:main\n`);
     const removed = spice(["pip", "uninstall", "-y", "--python", python, "beta"]);
     assert.equal(removed.status, 0, removed.stderr);
     assert.ok(!existsSync(join(path, "lib", "python3.11", "site-packages", "beta-1.2.dist-info")));
     assert.equal(readFileSync(victim, "utf8"), "not beta's\n");
+    assert.ok(existsSync(join(path, "bin", "python")));
   });
 
   it("upgrades in place, removing files the old version had", () => {

@@ -286,7 +286,7 @@ export function distributionFiles(
     for (const match of entryPoints.matchAll(/^\[(console_scripts|gui_scripts)\]([^[]*)/gm)) {
       for (const line of match[2].split(/\r?\n/)) {
         const name = line.split("=")[0]?.trim();
-        if (name && !name.includes("/")) {
+        if (name && name !== "." && name !== ".." && !name.includes("/")) {
           const script = join(scriptsDirectory, name);
           if (existsSync(script)) files.add(script);
         }
