@@ -344,7 +344,8 @@ describe("spice pip install and uninstall", () => {
     writeFileSync(victim, "not beta's\n");
     // site-packages is four levels below the directory holding the environment.
     const record = join(path, "lib", "python3.11", "site-packages", "beta-1.2.dist-info", "RECORD");
-    writeFileSync(record, `${readFileSync(record, "utf8")}../../../../victim.txt,,\r\n`);
+    // A row naming a directory (RECORD lists files) removes nothing either.
+    writeFileSync(record, `${readFileSync(record, "utf8")}../../../../victim.txt,,\r\n../../../bin,,\r\n`);
     // Nor a console script named "." (the scripts directory itself) in a damaged entry_points.txt.
     const entryPoints = join(dirname(record), "entry_points.txt");
     const declared = existsSync(entryPoints) ? readFileSync(entryPoints, "utf8") : "";

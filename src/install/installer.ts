@@ -10,6 +10,7 @@ import {
   copyFileSync,
   existsSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -743,7 +744,9 @@ function pathsToMoveAside(
       if (rootSet.has(directory)) return true;
     return false;
   };
-  return [...roots, ...[...removing].filter((path) => !insideRoot(path))];
+  // RECORD lists files: a row naming a directory (`../../../bin`, damaged or hostile) removes nothing.
+  const isDirectory = (path: string) => lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  return [...roots, ...[...removing].filter((path) => !insideRoot(path) && !isDirectory(path))];
 }
 
 /**
