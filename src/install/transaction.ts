@@ -87,7 +87,8 @@ export class Transaction {
   private readonly backups: Array<[string, string]> = [];
   private readonly pendingMoves: Array<[string, string]> = [];
   private backupCount = 0;
-  private backupRoot: string | undefined;
+  /** Where backups go (joined once: an uninstall backs up thousands of files). */
+  private readonly backupDirectory: string;
   private committed = false;
   /** Whether an interrupted earlier change was rolled back when this one began. */
   readonly recovered: boolean;
@@ -96,6 +97,7 @@ export class Transaction {
     readonly stateDirectory: string,
     what: string,
   ) {
+    this.backupDirectory = join(stateDirectory, BACKUP);
     mkdirSync(stateDirectory, { recursive: true });
     this.lock = acquireLock(join(stateDirectory, LOCK), what);
     try {
@@ -104,12 +106,6 @@ export class Transaction {
       this.lock.release();
       throw error;
     }
-  }
-
-  /** Where backups go (joined once: an uninstall backs up thousands of files). */
-  private get backupDirectory(): string {
-    this.backupRoot ??= join(this.stateDirectory, BACKUP);
-    return this.backupRoot;
   }
 
   /** The next backup's path, making the backup directory first. */
