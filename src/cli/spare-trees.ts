@@ -105,9 +105,7 @@ export function backgroundDiscard(
   const moved: string[] = [];
   return {
     discard: (backup) => {
-      const name = spareTreeLeftoverName();
-      renameSync(backup, join(new Cache(cacheDir).bucket(BUCKETS.wheels), name));
-      moved.push(name);
+      moved.push(moveIntoBucket(backup, new Cache(cacheDir)));
     },
     moved,
   };
@@ -119,11 +117,16 @@ function withoutExtraCertificates(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-function discardLater(leftover: string, cache: Cache): string[] {
+/** Moves `directory` into the wheels bucket under a leftover's name (one rename); returns the name. */
+function moveIntoBucket(directory: string, cache: Cache): string {
   const name = spareTreeLeftoverName();
+  renameSync(directory, join(cache.bucket(BUCKETS.wheels), name));
+  return name;
+}
+
+function discardLater(leftover: string, cache: Cache): string[] {
   try {
-    renameSync(leftover, join(cache.bucket(BUCKETS.wheels), name));
-    return [name];
+    return [moveIntoBucket(leftover, cache)];
   } catch {
     rmSync(leftover, { recursive: true, force: true });
     return [];
