@@ -6,6 +6,7 @@ import type { MarkerEnvironment } from "../standards/marker.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { pySplitLines } from "../standards/python-string.ts";
 import type { Requirement } from "../standards/requirement.ts";
+import type { Version } from "../standards/version.ts";
 
 /** pip's `tabulate`: columns left-justified to their widest cell, joined by one space, rstripped. */
 export function tabulate(rows: string[][]): string[] {
@@ -28,7 +29,7 @@ function byCanonicalName(a: InstalledDistribution, b: InstalledDistribution): nu
 
 /** The newest version on the index and its file type, for `list --outdated`. */
 export interface LatestRelease {
-  version: string;
+  version: Version;
   filetype: "wheel" | "sdist";
 }
 
@@ -49,7 +50,7 @@ export function listColumns(
     const row = [dist.name, dist.displayVersion];
     if (latest !== null) {
       const release = latest.get(dist.canonicalName);
-      row.push(release?.version ?? "", release?.filetype ?? "");
+      row.push(release?.version.toString() ?? "", release?.filetype ?? "");
     }
     if (hasEditables) row.push(dist.editableLocation ?? "");
     if (verbose) row.push(dist.location, dist.installer);
@@ -85,7 +86,7 @@ export function listJson(
     if (verbose) fields.push(["location", dist.location], ["installer", dist.installer]);
     const release = latest?.get(dist.canonicalName);
     if (release !== undefined)
-      fields.push(["latest_version", release.version], ["latest_filetype", release.filetype]);
+      fields.push(["latest_version", release.version.toString()], ["latest_filetype", release.filetype]);
     if (dist.editableLocation) fields.push(["editable_project_location", dist.editableLocation]);
     return `{${fields.map(([key, value]) => `${pythonJsonString(key)}: ${pythonJsonString(value)}`).join(", ")}}`;
   });

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Environment } from "../python/environment.ts";
 import { firstEmailHeader, parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { parseRequirement, type Requirement } from "../standards/requirement.ts";
@@ -241,6 +242,16 @@ export function searchPath(sitePackages: readonly string[]): string[] {
     for (const extra of pthDirectories(site)) if (!path.includes(extra)) path.push(extra);
   }
   return path;
+}
+
+/**
+ * Whether a change to this environment may replace or remove the distribution: a virtual
+ * environment owns only what lies inside it, never what it sees of the global site-packages (or a
+ * `.pth` directory elsewhere). pip leaves those alone too ("outside environment").
+ */
+export function ownsDistribution(environment: Environment, distribution: InstalledDistribution): boolean {
+  if (environment.kind !== "venv") return true;
+  return `${resolve(distribution.location)}/`.startsWith(`${resolve(environment.root)}/`);
 }
 
 /** The paths that removing a distribution deletes: RECORD, with compiled files and scripts. */

@@ -27,7 +27,12 @@ import { SpiceError } from "../util/error.ts";
 import { recordHash } from "../util/hash.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { consoleScript, parseEntryPoints, RELOCATABLE_SHEBANG, shebang } from "./entry-points.ts";
-import { distributionFiles, type InstalledDistribution, installedDistributions } from "./installed.ts";
+import {
+  distributionFiles,
+  type InstalledDistribution,
+  installedDistributions,
+  ownsDistribution,
+} from "./installed.ts";
 import { claimSpareTrees, type SpareTreeMoves } from "./spare-trees.ts";
 import { pruneEmptyDirectories, pruneEmptyDirectoriesOf, Transaction } from "./transaction.ts";
 import {
@@ -431,16 +436,6 @@ function libFilePath(plan: DistributionPlan, index: number): string {
 }
 
 /**
- * Whether a change to this environment may replace or remove the distribution: a virtual
- * environment owns only what lies inside it, never what it sees of the global site-packages (or a
- * `.pth` directory elsewhere). pip leaves those alone too ("outside environment").
- */
-export function ownsDistribution(environment: Environment, distribution: InstalledDistribution): boolean {
-  if (environment.kind !== "venv") return true;
-  return `${resolve(distribution.location)}/`.startsWith(`${resolve(environment.root)}/`);
-}
-
-/**
  * Whether removing `path` stays inside the environment: a RECORD row may name any path, and one
  * that leads outside (`../../../../etc/...`, damaged or hostile) is left alone, as pip leaves what
  * lies outside the environment's prefix. A system interpreter's files have no such bound.
@@ -515,13 +510,16 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     }
     // What goes is moved aside whole where a directory empties (uninstallDistributions), except
     // a directory the new files go into, or one above it.
-    const keep = new Set<string>();
-    for (const directory of directories)
-      for (let path = directory; !keep.has(path); path = dirname(path)) {
-        keep.add(path);
-        if (dirname(path) === path) break;
-      }
-    const aside = removals.length > 0 ? pathsToMoveAside(removals, keep) : [];
+    const aside: string[] = [];
+    if (removals.length > 0) {
+      const keep = new Set<string>();
+      for (const directory of directories)
+        for (let path = directory; !keep.has(path); path = dirname(path)) {
+          keep.add(path);
+          if (dirname(path) === path) break;
+        }
+      aside.push(...pathsToMoveAside(removals, keep));
+    }
     // A file can only be overwritten where its directory already exists: check existence per
     // directory first, then per file only inside existing ones (a fresh venv needs almost none).
     const overwritten = new Set<string>();

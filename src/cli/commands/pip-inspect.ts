@@ -1,10 +1,10 @@
 // spice pip list | freeze | show | check | tree: read from dist-info directories, no Python run.
 
 import { resolve } from "node:path";
-import { installedDistributions, searchPath } from "../../install/installed.ts";
+import { installedDistributions, ownsDistribution, searchPath } from "../../install/installed.ts";
 import { markerEnvironment } from "../../python/interpreter.ts";
 import { canonicalizeName } from "../../standards/name.ts";
-import { compareVersions, parseVersion } from "../../standards/version.ts";
+import { compareVersions } from "../../standards/version.ts";
 import { UsageError } from "../../util/error.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { selectFromArgs } from "../environment-options.ts";
@@ -29,10 +29,8 @@ function load(args: ParsedArgs, context: CommandContext) {
   const paths = values(args, "path").map((path) => resolve(path));
   let distributions = installedDistributions(paths.length > 0 ? paths : searchPath(environment.sitePackages));
   // `--local`: in a virtual environment that sees the global site-packages, only its own (pip's -l).
-  if (flag(args, "local") && environment.kind === "venv") {
-    const inside = `${resolve(environment.root)}/`;
-    distributions = distributions.filter((dist) => `${resolve(dist.location)}/`.startsWith(inside));
-  }
+  if (flag(args, "local"))
+    distributions = distributions.filter((dist) => ownsDistribution(environment, dist));
   return { environment, distributions, markers: markerEnvironment(environment.interpreter) };
 }
 
@@ -70,7 +68,7 @@ export async function list(args: ParsedArgs, context: CommandContext): Promise<n
     shown = shown.filter((dist) => {
       const release = found.get(dist.canonicalName);
       if (release === undefined || dist.version === null) return false; // not on the index: left out, as pip
-      const order = compareVersions(parseVersion(release.version), dist.version);
+      const order = compareVersions(release.version, dist.version);
       return outdated ? order > 0 : order === 0;
     });
   }

@@ -7,12 +7,16 @@ import { pathToFileURL } from "node:url";
 import type { Cache } from "../../cache/store.ts";
 import type { FetchedArchive, FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
-import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
+import {
+  type InstalledDistribution,
+  installedDistributions,
+  ownsDistribution,
+  searchPath,
+} from "../../install/installed.ts";
 import {
   type InstallItem,
   installWheels,
   type LinkMode,
-  ownsDistribution,
   uninstallDistributions,
 } from "../../install/installer.ts";
 import { unpackIntoCache } from "../../install/parallel-unpack.ts";

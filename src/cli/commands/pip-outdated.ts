@@ -42,7 +42,7 @@ export async function latestReleases(
         const best = candidates.find((candidate) => !candidate.yanked) ?? candidates[0];
         if (best === undefined) return null;
         const filetype = best.files[0].filename.endsWith(".whl") ? "wheel" : "sdist";
-        return [dist.canonicalName, { version: best.version.toString(), filetype }];
+        return [dist.canonicalName, { version: best.version, filetype }];
       }),
     );
     return new Map(releases.filter((release) => release !== null));
