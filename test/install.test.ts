@@ -213,6 +213,29 @@ describe("spice pip install and uninstall", () => {
     compare(["show", "alpha", "beta"], ["show", "alpha", "beta"]);
     compare(["show", "-f", "alpha"], ["show", "-f", "alpha"]);
     compare(["check"], ["check"]);
+    // A header folded over several lines: pip 23 re-indents it on Python 3.11+ (importlib.metadata)
+    // and shows it as written on older Pythons.
+    mkdirSync(join(work.path, "folded"));
+    const folded = buildWheel(join(work.path, "folded"), {
+      ...simplePackage("gamma", "1.0"),
+      summary: "A summary\n        \n        folded over\n    several lines",
+    });
+    assert.equal(spice(["pip", "install", "--python", python, folded]).status, 0);
+    compare(["show", "gamma"], ["show", "gamma"]);
+    assert.match(
+      run(pip, ["show", "gamma"]).stdout,
+      /^Summary: {5}A summary\n\n {4}folded over\nseveral lines$/m,
+    );
+    const older = join(PYENV, "3.10.13", "bin", "python3");
+    if (existsSync(older)) {
+      const path310 = join(work.path, "env-pip-3.10");
+      assert.equal(spice(["venv", path310, "--python", older, "--seed"]).status, 0);
+      const python310 = join(path310, "bin", "python");
+      assert.equal(spice(["pip", "install", "--python", python310, folded]).status, 0);
+      const expected = run(join(path310, "bin", "pip"), ["show", "gamma"]);
+      assert.match(expected.stdout, /^Summary: A summary\n {8}\n {8}folded over\n {4}several lines$/m);
+      assert.equal(spice(["pip", "show", "gamma", "--python", python310]).stdout, expected.stdout);
+    }
     // --path: what one directory holds (here a --target directory), as pip lists it.
     const target = join(work.path, "list-target");
     assert.equal(spice(["pip", "install", "--python", python, "--target", target, beta]).status, 0);

@@ -148,6 +148,37 @@ function sortCaseless(names: string[]): string[] {
   });
 }
 
+/**
+ * A header value as pip shows it. On Python 3.11 and later pip 23 reads metadata through
+ * importlib.metadata, which re-indents a value folded over several lines as textwrap.dedent does
+ * (the first line counted as indented by eight spaces); on older Pythons pip shows it as written.
+ */
+export function pipHeaderValue(value: string, importlibMetadata: boolean): string {
+  if (!importlibMetadata || !value.includes("\n")) return value;
+  // Python's `^` and `$` (re.MULTILINE) see only "\n" as a line break, so split on it alone.
+  const lines = `        ${value}`.split("\n").map((line) => (/^[ \t]+$/.test(line) ? "" : line));
+  let margin: string | null = null;
+  for (const line of lines) {
+    const indent = /^([ \t]*)[^ \t]/.exec(line)?.[1];
+    if (indent === undefined) continue;
+    if (margin === null || margin.startsWith(indent)) margin = indent;
+    else if (!indent.startsWith(margin)) {
+      let common = 0;
+      while (common < margin.length && margin[common] === indent[common]) common++;
+      margin = margin.slice(0, common);
+    }
+  }
+  if (!margin) return lines.join("\n");
+  const cut = margin.length;
+  return lines.map((line) => (line.startsWith(margin) ? line.slice(cut) : line)).join("\n");
+}
+
+/** Whether pip 23 reads this interpreter's metadata through importlib.metadata (Python 3.11+). */
+export function pipUsesImportlibMetadata(markers: MarkerEnvironment): boolean {
+  const [major, minor] = String(markers.python_version).split(".").map(Number);
+  return major > 3 || (major === 3 && minor >= 11);
+}
+
 export function showBlock(
   dist: InstalledDistribution,
   all: InstalledDistribution[],
@@ -155,7 +186,8 @@ export function showBlock(
   listFiles: boolean,
   verbose: boolean,
 ): string[] {
-  const header = (name: string) => dist.header(name) ?? "";
+  const importlibMetadata = pipUsesImportlibMetadata(markers);
+  const header = (name: string) => pipHeaderValue(dist.header(name) ?? "", importlibMetadata);
   const requires = sortCaseless(activeRequirements(dist, markers).map((requirement) => requirement.name));
   const requiredBy = sortCaseless(
     all
@@ -185,7 +217,7 @@ export function showBlock(
       "Classifiers:",
     );
     for (const classifier of (dist.metadata.raw.classifiers as string[] | undefined) ?? [])
-      lines.push(`  ${classifier}`);
+      lines.push(`  ${pipHeaderValue(classifier, importlibMetadata)}`);
     lines.push("Entry-points:");
     for (const line of pySplitLines(dist.readFile("entry_points.txt") ?? "")) lines.push(`  ${line.trim()}`);
     lines.push("Project-URLs:");
