@@ -51,6 +51,7 @@ buildWheel(main, simplePackage("lib", "1.0"));
 buildWheel(main, simplePackage("lib", "1.5"));
 buildWheel(main, simplePackage("lib", "2.0"));
 buildWheel(main, simplePackage("colors", "0.3"));
+buildWheel(main, simplePackage("suite", "1.0", { requires: ["app[fancy]"] }));
 buildWheel(main, simplePackage("internal", "1.0"));
 buildWheel(main, simplePackage("newer", "2.0", { requiresPython: ">=3.99" }));
 buildSdist(main, "srconly", "1.0");
@@ -322,27 +323,48 @@ describe("spice pip install from an index", () => {
     ]);
     assert.deepEqual(app.metadata.keywords, ["fast", "correct", "tools"]);
     assert.equal(app.metadata.description, "# app\n\nA test application.\n");
-    // pip's own report of the same install, from the same index, is the same document.
-    const pipReport = join(work.path, "pip-report.json");
-    const pip = await runPipAsync([
-      "--python",
-      env.python,
-      "install",
-      "--dry-run",
-      "--quiet",
-      "--report",
-      pipReport,
-      "--index-url",
-      index.url,
-      "app",
-    ]);
-    assert.equal(pip.status, 0, pip.stderr);
-    const expected = JSON.parse(readFileSync(pipReport, "utf8"));
+    // pip's own report of the same install, from the same index, is the same document; also with
+    // extras, which it lists only for the user's own requirements.
     const byName = (items: Array<{ metadata: { name: string } }>) =>
       [...items].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    assert.deepEqual(byName(parsed.install), byName(expected.install));
-    assert.deepEqual(parsed.environment, expected.environment);
-    assert.equal(parsed.pip_version, expected.pip_version);
+    for (const requirements of [["app"], ["suite"], ["suite", "app[Fancy]"]]) {
+      const pipReport = join(work.path, "pip-report.json");
+      const pip = await runPipAsync([
+        "--python",
+        env.python,
+        "install",
+        "--dry-run",
+        "--quiet",
+        "--report",
+        pipReport,
+        "--index-url",
+        index.url,
+        ...requirements,
+      ]);
+      assert.equal(pip.status, 0, pip.stderr);
+      const expected = JSON.parse(readFileSync(pipReport, "utf8"));
+      const spiceReport = join(work.path, "spice-report.json");
+      const spice = await runSpiceAsync(
+        [
+          "pip",
+          "install",
+          "--python",
+          env.python,
+          "-i",
+          index.url,
+          "--dry-run",
+          "--report",
+          spiceReport,
+          ...requirements,
+        ],
+        { cacheDir },
+      );
+      assert.equal(spice.status, 0, spice.stderr);
+      const actual = JSON.parse(readFileSync(spiceReport, "utf8"));
+      assert.deepEqual(byName(actual.install), byName(expected.install), requirements.join(" "));
+      assert.deepEqual(actual.environment, expected.environment);
+      assert.equal(actual.pip_version, expected.pip_version);
+    }
   });
 
   it("draws download bars on a terminal, and nothing when piped", async () => {

@@ -9,6 +9,7 @@ import type { ResolveTarget } from "../python/target.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
 import { type CoreMetadata, readCoreMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
+import { compareCodePoints } from "../standards/python-string.ts";
 import type { Requirement } from "../standards/requirement.ts";
 import { tagRanks } from "../standards/tags.ts";
 import { compareVersions, type Version } from "../standards/version.ts";
@@ -71,6 +72,8 @@ export interface ResolvedPackage {
   files: IndexFile[];
   /** Extras of it that were asked for. */
   extras: string[];
+  /** The extras the user's own requirements on it name, sorted as pip reports them (`requested_extras`). */
+  requestedExtras: string[];
   /** Who asked for it: canonical parent names, and ROOT for the user's requirements. */
   requiredBy: string[];
   /** Asked for by the user (REQUESTED). */
@@ -106,6 +109,15 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   const { source, target } = options;
   const warn = options.warn ?? (() => {});
   const direct = new Set(options.requirements.map((requirement) => requirement.canonicalName));
+  const requestedExtrasOf = (name: string): string[] => {
+    const extras = options.requirements
+      .filter((requirement) => requirement.canonicalName === name)
+      .filter((requirement) => requirement.marker === null || markerHolds(requirement, ""))
+      .flatMap((requirement) => requirement.extras)
+      // pip's safe_extra: runs of other characters become "_", then lower case.
+      .map((extra) => extra.replace(/[^A-Za-z0-9.-]+/g, "_").toLowerCase());
+    return [...new Set(extras)].sort(compareCodePoints);
+  };
   const policyFor = (name: string): CandidatePolicy => ({
     tagRanks: ranks,
     pythonVersion: target.pythonVersion,
@@ -441,6 +453,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
           file: candidate.installed ? null : candidate.files[0],
           files: candidate.files,
           extras: [],
+          requestedExtras: requestedExtrasOf(name),
           requiredBy: [],
           requested: direct.has(name),
           direct: urlFiles.has(name) && !candidate.installed,

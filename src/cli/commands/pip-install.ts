@@ -271,7 +271,10 @@ export function installationReport(
         },
         is_direct: resolved.direct,
         requested: resolved.requested,
-        ...(resolved.extras.length > 0 ? { requested_extras: resolved.extras } : {}),
+        // Only for the user's own requirements that name extras, as pip reports them.
+        ...(resolved.requested && resolved.requestedExtras.length > 0
+          ? { requested_extras: resolved.requestedExtras }
+          : {}),
         metadata: resolved.metadata === null ? {} : metadataToJson(resolved.metadata.text, viaImportlib),
       };
     }),
