@@ -268,12 +268,16 @@ describe("spice pip install and uninstall", () => {
         "heron/sub/deep/mod.py": "VALUE = 1\n",
         "heron/data/table.txt": "x\n",
         "nest/heron/__init__.py": "",
+        // Data files outside site-packages: their emptied directories go too, share/ stays.
+        "heron-1.0.data/data/share/heron/templates/a/page.html": "<p>a</p>\n",
+        "heron-1.0.data/data/share/heron/templates/b/page.html": "<p>b</p>\n",
+        "heron-1.0.data/data/share/common/heron.txt": "heron\n",
       },
     });
     const egret = buildWheel(directory, {
       name: "egret",
       version: "1.0",
-      files: { "nest/egret/__init__.py": "" },
+      files: { "nest/egret/__init__.py": "", "egret-1.0.data/data/share/common/egret.txt": "egret\n" },
     });
     const path = venv("env-uninstall-whole");
     const python = join(path, "bin", "python");
@@ -293,6 +297,8 @@ describe("spice pip install and uninstall", () => {
     assert.ok(!existsSync(join(site, "nest", "heron")));
     assert.ok(existsSync(join(site, "nest", "egret", "__init__.py")));
     assert.ok(!existsSync(join(site, "heron-1.0.dist-info")));
+    assert.deepEqual(readdirSync(join(path, "share")), ["common"]);
+    assert.deepEqual(readdirSync(join(path, "share", "common")), ["egret.txt"]);
     assert.deepEqual(
       readdirSync(site).filter((name) => name.startsWith(".spice")),
       [],

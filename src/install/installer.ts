@@ -413,13 +413,27 @@ function makeDirectories(wanted: ReadonlySet<string>): void {
   }
 }
 
-/** The environment directory holding `path` (empty parents are pruned up to it, not past). */
-function siteRootOf(environment: Environment, path: string): string {
+/**
+ * The directory below which removing `path` may take emptied directories along (moved whole, or
+ * pruned once empty): the site directory holding it, else the environment's top-level directory
+ * holding it (share/, include/ and bin/ themselves stay, as pip leaves them), else its own
+ * directory (nothing is taken along).
+ */
+function removalRootOf(environment: Environment, path: string): string {
   const { scheme } = environment;
-  const roots = [...environment.sitePackages, scheme.purelib, scheme.platlib, scheme.scripts, scheme.data]
-    .filter((root) => path.startsWith(`${root}/`))
+  const sites = [...environment.sitePackages, scheme.purelib, scheme.platlib]
+    .filter((site) => path.startsWith(`${site}/`))
     .sort((a, b) => b.length - a.length);
-  return roots[0] ?? dirname(path);
+  if (sites.length > 0) return sites[0];
+  const root = resolve(environment.root);
+  const slash = path.startsWith(`${root}/`) ? path.indexOf("/", root.length + 1) : -1;
+  return slash < 0 ? dirname(path) : path.slice(0, slash);
+}
+
+/** removalRootOf for a distribution's file: its own location when the file is below it. */
+function removalRootFor(environment: Environment, distribution: InstalledDistribution, path: string): string {
+  const location = resolve(distribution.location);
+  return path.startsWith(`${location}/`) ? location : removalRootOf(environment, path);
 }
 
 /**
@@ -518,7 +532,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
           keep.add(path);
           if (dirname(path) === path) break;
         }
-      aside.push(...pathsToMoveAside(removals, keep));
+      aside.push(...pathsToMoveAside(environment, removals, keep));
     }
     // A file can only be overwritten where its directory already exists: check existence per
     // directory first, then per file only inside existing ones (a fresh venv needs almost none).
@@ -580,7 +594,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     // A directory the old version emptied stays when the new version puts files in it (a renamed
     // module in a subpackage that exists in both); its parents then hold it, so they stay too.
     for (const path of aside)
-      pruneEmptyDirectories(dirname(path), siteRootOf(environment, path), directories);
+      pruneEmptyDirectories(dirname(path), removalRootOf(environment, path), directories);
     const place = (source: string, destination: string) => {
       if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
       linker.place(source, destination);
@@ -688,25 +702,23 @@ function recordedFiles(distribution: InstalledDistribution, scripts: string): st
 
 /**
  * What removing the distributions' files moves aside: a directory below a distribution's
- * location whose every entry goes (its files all listed, its subdirectories likewise) moves with
- * one rename, as pip moves them, unless it is in `keep`; anything else file by file. Moving trio's 3,700 files one at a
- * time, then removing the 900 directories they left empty, was most of uninstalling it.
+ * location (or below share/ and the like, removalRootFor) whose every entry goes (its files all
+ * listed, its subdirectories likewise) moves with one rename, as pip moves them, unless it is in
+ * `keep`; anything else file by file. Moving trio's 3,700 files one at a time, then removing the
+ * 900 directories they left empty, was most of uninstalling it.
  */
 function pathsToMoveAside(
+  environment: Environment,
   removals: ReadonlyArray<[InstalledDistribution, readonly string[]]>,
   keep: ReadonlySet<string> = new Set(),
 ): string[] {
   const removing = new Set(removals.flatMap(([, files]) => files));
-  // Directories strictly below a location that hold (or lead to) a file being removed.
+  // Directories strictly below a removal root that hold (or lead to) a file being removed.
   const candidates = new Set<string>();
   for (const [distribution, files] of removals) {
-    const location = resolve(distribution.location);
     for (const file of files) {
-      for (
-        let directory = dirname(file);
-        directory.startsWith(`${location}/`);
-        directory = dirname(directory)
-      ) {
+      const root = removalRootFor(environment, distribution, file);
+      for (let directory = dirname(file); directory.startsWith(`${root}/`); directory = dirname(directory)) {
         if (candidates.has(directory)) break;
         candidates.add(directory);
       }
@@ -771,16 +783,20 @@ export function uninstallDistributions(
       const files = recordedFiles(distribution, environment.scheme.scripts);
       removals.push([distribution, files.filter((path) => removableFrom(environment, path))]);
     }
-    for (const path of pathsToMoveAside(removals)) transaction.planRemoval(path);
+    for (const path of pathsToMoveAside(environment, removals)) transaction.planRemoval(path);
     transaction.begin([], []);
     transaction.moveAside();
     for (const [distribution, files] of removals) {
       // Each directory once, deepest first: trying every file's directory costs a failed rmdir
       // (and a thrown error) per file.
-      pruneEmptyDirectoriesOf(
-        files.map((path) => dirname(path)),
-        distribution.location,
-      );
+      const directoriesByRoot = new Map<string, string[]>();
+      for (const path of files) {
+        const root = removalRootFor(environment, distribution, path);
+        const directories = directoriesByRoot.get(root);
+        if (directories === undefined) directoriesByRoot.set(root, [dirname(path)]);
+        else directories.push(dirname(path));
+      }
+      for (const [root, directories] of directoriesByRoot) pruneEmptyDirectoriesOf(directories, root);
       pruneEmptyDirectories(distribution.path, distribution.location);
     }
     transaction.commit(discardBackup);
