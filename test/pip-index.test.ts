@@ -10,6 +10,7 @@ import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import { BUCKETS } from "../src/cache/store.ts";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
 import { sha256Hex } from "../src/util/hash.ts";
@@ -731,5 +732,43 @@ describe("spice pip install from an index", () => {
     );
     assert.equal(source.status, 1);
     assert.match(source.stderr, /srconly 1\.0 is only available as a source distribution/);
+  });
+
+  it("refuses a project directory however it is named, saying it needs a build, and changes nothing", async () => {
+    const env = venv();
+    const project = join(work.path, "project-tree");
+    mkdirSync(project);
+    writeFileSync(join(project, "pyproject.toml"), '[project]\nname = "tree"\nversion = "1.0"\n');
+    const listed = join(work.path, "tree-requirements.txt");
+    writeFileSync(listed, `./project-tree\ntree @ ${pathToFileURL(project)}\n`);
+    const inline = join(work.path, "tree-inline.txt");
+    writeFileSync(inline, `tree @ ${pathToFileURL(project)}\n`);
+    for (const [args, cwd] of [
+      [["./project-tree"], work.path],
+      [["."], project],
+      [[`tree @ ${pathToFileURL(project)}`], work.path],
+      [["-r", listed], work.path],
+      [["-r", inline], work.path],
+    ] as const) {
+      const result = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, ...args],
+        {
+          cacheDir,
+          cwd,
+        },
+      );
+      assert.equal(result.status, 1, args.join(" "));
+      assert.match(result.stderr, /is a project to build, and spice does not build yet/, args.join(" "));
+      assert.match(result.stderr, /hint: Build a wheel/);
+    }
+    const plain = join(work.path, "not-a-project");
+    mkdirSync(plain);
+    const directory = await runSpiceAsync(["pip", "install", "--python", env.python, "./not-a-project"], {
+      cacheDir,
+      cwd: work.path,
+    });
+    assert.equal(directory.status, 1);
+    assert.match(directory.stderr, /\.\/not-a-project is a directory, not a wheel or a project/);
+    assert.deepEqual(readdirSync(env.site), []);
   });
 });

@@ -2,10 +2,10 @@
 // and their wiring: requirement inputs read from arguments and files, index settings merged from
 // pip's configuration, and the HTTP client, package source and file fetcher built from them.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve as resolvePath } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { BUCKETS, Cache } from "../cache/store.ts";
 import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
 import { HttpClient } from "../index/http.ts";
@@ -46,8 +46,36 @@ function emptySpecifier() {
 }
 
 /** A local or remote wheel/sdist named directly: a URL requirement on its project. */
+/**
+ * Refuses a local directory named as something to install (`pip install .`): a project to build,
+ * which spice does not do yet, or a directory that is neither.
+ */
+function refuseDirectory(location: string, cwd: string): void {
+  let path: string;
+  try {
+    path = location.startsWith("file:") ? fileURLToPath(location) : resolvePath(cwd, location);
+  } catch {
+    return; // not a local path (a file URL naming another host): fetching it fails clearly later
+  }
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return;
+  if (existsSync(join(path, "pyproject.toml")) || existsSync(join(path, "setup.py"))) {
+    throw new SpiceError(
+      "E_BUILD_REQUIRED",
+      `${location} is a project to build, and spice does not build yet`,
+      {
+        cause: "spice installs wheels; a source tree needs its build backend run first",
+        hint: "Build a wheel (`python -m build --wheel` in the project), then install the .whl file",
+      },
+    );
+  }
+  throw new SpiceError("E_UNSUPPORTED", `${location} is a directory, not a wheel or a project`, {
+    hint: "Name a wheel file or a requirement; a directory of wheels goes to --find-links",
+  });
+}
+
 function fileRequirement(location: string, cwd: string): Requirement {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+  if (!isUrl || location.startsWith("file:")) refuseDirectory(location, cwd);
   const url = isUrl ? location : pathToFileURL(resolvePath(cwd, location)).toString();
   const filename = decodeURIComponent(basename(new URL(url).pathname));
   const parsed = tryParseWheelFilename(filename) ?? tryParseSdistFilename(filename);
@@ -61,6 +89,12 @@ function fileRequirement(location: string, cwd: string): Requirement {
 
 function looksLikeFile(argument: string): boolean {
   return /\.(whl|tar\.gz|zip)$/i.test(argument) && !argument.includes(" @ ");
+}
+
+/** A path to a directory, as pip tells one from a requirement: it has a "/" or starts with ".". */
+function looksLikeDirectory(argument: string, cwd: string): boolean {
+  if (!(argument.includes("/") || argument.startsWith(".")) || argument.includes(" @ ")) return false;
+  return statSync(resolvePath(cwd, argument), { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 function readFile(
@@ -97,6 +131,7 @@ function readFile(
       requirement = install.link
         ? new Requirement(base.name, base.extras, base.specifier, install.link, base.marker)
         : base;
+      if (install.link?.startsWith("file:")) refuseDirectory(install.link, context.cwd);
     }
     into.push(requirement);
     const name = requirement.canonicalName;
@@ -130,7 +165,8 @@ export function gatherRequirements(
   };
   for (const argument of positionals) {
     let requirement: Requirement;
-    if (looksLikeFile(argument)) requirement = fileRequirement(argument, context.cwd);
+    if (looksLikeFile(argument) || looksLikeDirectory(argument, context.cwd))
+      requirement = fileRequirement(argument, context.cwd);
     else {
       try {
         requirement = parseRequirement(argument);
@@ -142,6 +178,7 @@ export function gatherRequirements(
       }
       if (requirement.url?.startsWith("file:") === false && !/^https?:/.test(requirement.url))
         throw new UsageError(`${requirement.url}: only http(s) and file URLs are supported`);
+      if (requirement.url?.startsWith("file:")) refuseDirectory(requirement.url, context.cwd);
     }
     inputs.requirements.push(requirement);
     inputs.origins.set(requirement.canonicalName, [
