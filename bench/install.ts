@@ -244,10 +244,13 @@ export function benchInstall(sets: string[], runs: number): void {
     const spice = time(Math.max(runs, 5), clear, () =>
       run(SPICE_COMMAND, ["venv", target, "--python", python], env),
     );
+    // Node as spice starts it: bin/spice moves NODE_EXTRA_CA_CERTS aside (loading that bundle
+    // costs Node 50-80 ms before any script runs), so the floor is Node without it too.
+    const { NODE_EXTRA_CA_CERTS: _certificates, ...bareEnv } = env;
     const node = time(
       Math.max(runs, 5),
       () => {},
-      () => run(process.execPath, ["-e", "0"], env),
+      () => run(process.execPath, ["-e", "0"], bareEnv),
     );
     console.log(
       `venv: python -m venv ${withPip.toFixed(3)}s, --without-pip ${withoutPip.toFixed(3)}s, spice venv ${spice.toFixed(3)}s (${(withoutPip / spice).toFixed(1)}x vs --without-pip), node -e 0 ${node.toFixed(3)}s; spice - node = ${((spice - node) * 1000).toFixed(0)}ms (goal <= 25ms)`,

@@ -57,9 +57,11 @@ function runBundle(): void {
   const { createRequire } = process.getBuiltinModule("node:module");
   const { fileURLToPath } = process.getBuiltinModule("node:url");
   const directory = path.dirname(fileURLToPath(import.meta.url));
-  const filename = path.join(directory, "cli.cjs");
+  const key = commandKey();
+  // `spice venv` has a bundle of its own, a third of the size (scripts/build.mjs).
+  const filename = path.join(directory, key === "venv" ? "venv.cjs" : "cli.cjs");
   const source = fs.readFileSync(filename, "utf8");
-  const cacheFile = codeCacheFile(filename);
+  const cacheFile = codeCacheFile(path.join(directory, "cli.cjs"), key);
   let cachedData: Buffer | undefined;
   if (cacheFile !== null) {
     try {
@@ -83,8 +85,12 @@ function runBundle(): void {
   script.runInThisContext()(module.exports, createRequire(filename), module, filename, directory);
 }
 
-/** Where this command's code cache lives, or null when the cache is off (`--no-cache`). */
-function codeCacheFile(bundle: string): string | null {
+/**
+ * Where this command's code cache lives, or null when the cache is off (`--no-cache`). The
+ * bundles are built together: the main one's identity stands for both (each command key is
+ * run from one bundle only).
+ */
+function codeCacheFile(bundle: string, key: string | null): string | null {
   let explicitRoot: string | undefined;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
@@ -100,7 +106,6 @@ function codeCacheFile(bundle: string): string | null {
   } catch {
     return null;
   }
-  const key = commandKey();
   return key === null ? null : path.join(root, "code-v1", identity, `${key}.bin`);
 }
 

@@ -9,6 +9,10 @@ import { type ColorChoice, Output, writeOut } from "./output.ts";
 declare const SPICE_VERSION: string | undefined;
 export const VERSION = typeof SPICE_VERSION !== "undefined" ? SPICE_VERSION : "0.0.0-dev";
 
+// A bundle built for one command (scripts/build.mjs: dist/venv.cjs) holds that command alone:
+// esbuild folds these tests and leaves the other commands' code out of the file.
+declare const SPICE_ONLY_COMMAND: string | undefined;
+
 export interface CommandContext {
   output: Output;
   /** Null with --no-cache. */
@@ -35,41 +39,67 @@ interface CommandEntry {
   load: () => Promise<CommandModule>;
 }
 
+/** A command left out of a one-command bundle: the entry never runs that bundle for it. */
+async function notInThisBundle(): Promise<CommandModule> {
+  throw new Error("this bundle holds one command only (scripts/build.mjs)");
+}
+
 export const COMMANDS: CommandEntry[] = [
   {
     name: "python",
     summary: "Find and list the Python interpreters on this machine",
-    load: async () => (await import("./commands/python.ts")).command,
+    load:
+      typeof SPICE_ONLY_COMMAND === "undefined" || SPICE_ONLY_COMMAND === "python"
+        ? async () => (await import("./commands/python.ts")).command
+        : notInThisBundle,
   },
   {
     name: "venv",
     summary: "Create a virtual environment",
-    load: async () => (await import("./commands/venv.ts")).command,
+    load:
+      typeof SPICE_ONLY_COMMAND === "undefined" || SPICE_ONLY_COMMAND === "venv"
+        ? async () => (await import("./commands/venv.ts")).command
+        : notInThisBundle,
   },
   {
     name: "pip",
     summary: "Install, remove and inspect packages with pip's interface",
-    load: async () => (await import("./commands/pip.ts")).command,
+    load:
+      typeof SPICE_ONLY_COMMAND === "undefined" || SPICE_ONLY_COMMAND === "pip"
+        ? async () => (await import("./commands/pip.ts")).command
+        : notInThisBundle,
   },
   {
     name: "serve",
     summary: "Serve a directory of wheels and sdists as a package index over HTTP",
-    load: async () => (await import("./commands/serve.ts")).command,
+    load:
+      typeof SPICE_ONLY_COMMAND === "undefined" || SPICE_ONLY_COMMAND === "serve"
+        ? async () => (await import("./commands/serve.ts")).command
+        : notInThisBundle,
   },
   {
     name: "cache",
     summary: "Show, clean or prune spice's cache",
-    load: async () => (await import("./commands/cache.ts")).command,
+    load:
+      typeof SPICE_ONLY_COMMAND === "undefined" || SPICE_ONLY_COMMAND === "cache"
+        ? async () => (await import("./commands/cache.ts")).command
+        : notInThisBundle,
   },
   {
     name: "doctor",
     summary: "Explain which Python and packages an environment really uses, and what is wrong",
-    load: async () => (await import("./commands/doctor.ts")).command,
+    load:
+      typeof SPICE_ONLY_COMMAND === "undefined" || SPICE_ONLY_COMMAND === "doctor"
+        ? async () => (await import("./commands/doctor.ts")).command
+        : notInThisBundle,
   },
   {
     name: "debug",
     summary: "Show how spice reads requirements files, versions and specifiers",
-    load: async () => (await import("./commands/debug.ts")).command,
+    load:
+      typeof SPICE_ONLY_COMMAND === "undefined" || SPICE_ONLY_COMMAND === "debug"
+        ? async () => (await import("./commands/debug.ts")).command
+        : notInThisBundle,
   },
   { name: "help", summary: "Show help for spice or one of its commands", load: async () => helpCommand },
 ];
