@@ -256,6 +256,30 @@ describe("spice pip install and uninstall", () => {
     );
   });
 
+  it("reports pip check's problems in pip's order: as the directory lists them, each one's sorted", () => {
+    const directory = join(work.path, "check-order");
+    mkdirSync(directory);
+    const path = join(work.path, "env-check-order");
+    assert.equal(spice(["venv", path, "--python", "3.11", "--seed"]).status, 0);
+    const python = join(path, "bin", "python");
+    const wheels = [buildWheel(directory, simplePackage("base-dep", "1.0"))];
+    for (const name of ["kiwi", "apple", "mango", "fig", "pear", "lime", "quince", "banana"])
+      wheels.push(
+        buildWheel(
+          directory,
+          simplePackage(name, "1.0", {
+            requires: [`zz-${name}-gone`, "aa-gone>=1", "base-dep>=2", "mm-gone; python_version >= '3'"],
+          }),
+        ),
+      );
+    assert.equal(spice(["pip", "install", "--no-deps", "--python", python, ...wheels]).status, 0);
+    const expected = run(join(path, "bin", "pip"), ["check"]);
+    const actual = spice(["pip", "check", "--python", python]);
+    assert.equal(actual.status, 1);
+    assert.equal(actual.stdout, expected.stdout);
+    assert.match(actual.stdout, /^kiwi 1\.0 requires aa-gone, which is not installed\.$/m);
+  });
+
   it("uninstalls whole directories at once, keeping what it did not install and what others share", () => {
     const directory = join(work.path, "uninstall-wheels");
     mkdirSync(directory);

@@ -4,7 +4,7 @@
 import type { InstalledDistribution } from "../install/installed.ts";
 import type { MarkerEnvironment } from "../standards/marker.ts";
 import { canonicalizeName } from "../standards/name.ts";
-import { pySplitLines } from "../standards/python-string.ts";
+import { compareCodePoints, pySplitLines } from "../standards/python-string.ts";
 import type { Requirement } from "../standards/requirement.ts";
 import type { Version } from "../standards/version.ts";
 
@@ -238,13 +238,21 @@ export interface CheckProblems {
   broken: boolean;
 }
 
-/** `pip check`: missing and conflicting requirements among installed distributions. */
+/**
+ * `pip check`: missing and conflicting requirements among installed distributions, in the order
+ * of `all` (pip's is the order it found them in), each one's problems sorted as pip sorts them:
+ * by the text of a Python tuple.
+ */
 export function checkDistributions(all: InstalledDistribution[], markers: MarkerEnvironment): CheckProblems {
   const byName = new Map(all.map((dist) => [dist.canonicalName, dist]));
   const missingLines: string[] = [];
   const conflictLines: string[] = [];
   let parseProblems = false;
-  for (const dist of [...all].sort(byCanonicalName)) {
+  const byPythonText =
+    <T>(key: (item: T) => string) =>
+    (a: T, b: T) =>
+      compareCodePoints(key(a), key(b));
+  for (const dist of all) {
     const problems: string[] = [];
     const requirements = dist
       .requirements(problems)
@@ -266,7 +274,15 @@ export function checkDistributions(all: InstalledDistribution[], markers: Marker
       if (version === null || !requirement.specifier.contains(version, true))
         conflicting.push([name, installed.displayVersion, requirement]);
     }
-    for (const [name] of missing.sort((a, b) => (`${a[0]}${a[1]}` < `${b[0]}${b[1]}` ? -1 : 1))) {
+    // pip sorts (name, Requirement) and (name, Version, Requirement) tuples by str().
+    missing.sort(byPythonText(([name, requirement]) => `('${name}', <Requirement('${requirement}')>)`));
+    conflicting.sort(
+      byPythonText(
+        ([name, version, requirement]) =>
+          `('${name}', <Version('${version}')>, <Requirement('${requirement}')>)`,
+      ),
+    );
+    for (const [name] of missing) {
       missingLines.push(
         `${dist.canonicalName} ${dist.displayVersion} requires ${name}, which is not installed.`,
       );

@@ -2,7 +2,7 @@
 // .egg-info) directories: no Python is run. This is what list, freeze, show, check, uninstall and
 // doctor work from.
 
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, opendirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Environment } from "../python/environment.ts";
@@ -171,10 +171,22 @@ function readDistribution(location: string, entry: string): InstalledDistributio
 }
 
 /** Every distribution in one directory, broken ones (no valid Name) included. */
-export function distributionsIn(location: string): InstalledDistribution[] {
+/** A directory's names as the system lists them (os.listdir's order; readdirSync sorts them). */
+function namesInDirectoryOrder(directory: string): string[] {
+  const handle = opendirSync(directory);
+  const names: string[] = [];
+  try {
+    for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) names.push(entry.name);
+  } finally {
+    handle.closeSync();
+  }
+  return names;
+}
+
+export function distributionsIn(location: string, directoryOrder = false): InstalledDistribution[] {
   let names: string[];
   try {
-    names = readdirSync(location).sort();
+    names = directoryOrder ? namesInDirectoryOrder(location) : readdirSync(location).sort();
   } catch {
     return [];
   }
@@ -190,12 +202,17 @@ export function distributionsIn(location: string): InstalledDistribution[] {
 /**
  * The distributions visible from `locations` in order, one per project: like importlib.metadata,
  * the first found wins and later duplicates are shadowed. Entries without a name are skipped.
+ * Each location's are sorted by directory name, or with `directoryOrder` in the order the
+ * directory lists them (as importlib.metadata finds them: what pip follows where it does not sort).
  */
-export function installedDistributions(locations: readonly string[]): InstalledDistribution[] {
+export function installedDistributions(
+  locations: readonly string[],
+  directoryOrder = false,
+): InstalledDistribution[] {
   const seen = new Set<string>();
   const result: InstalledDistribution[] = [];
   for (const location of locations) {
-    for (const distribution of distributionsIn(location)) {
+    for (const distribution of distributionsIn(location, directoryOrder)) {
       if (!distribution.name) continue;
       const key = distribution.canonicalName;
       if (seen.has(key)) continue;

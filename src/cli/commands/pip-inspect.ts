@@ -17,21 +17,27 @@ import {
   listColumns,
   listFreezeFormat,
   listJson,
+  pipUsesImportlibMetadata,
   showBlock,
 } from "../pip-format.ts";
 
 // pip never lists these: they are part of Python itself.
 const STDLIB_PACKAGES = new Set(["python", "wsgiref", "argparse"]);
 
-function load(args: ParsedArgs, context: CommandContext) {
+/** The environment's distributions; `pipOrder`: in the order pip 23 finds them (checkOrder). */
+function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
   const { environment } = selectFromArgs(args, context, false);
+  const markers = markerEnvironment(environment.interpreter);
   // `--path DIR` (list, freeze): only what those directories hold, as pip's option of that name.
   const paths = values(args, "path").map((path) => resolve(path));
-  let distributions = installedDistributions(paths.length > 0 ? paths : searchPath(environment.sitePackages));
+  let distributions = installedDistributions(
+    paths.length > 0 ? paths : searchPath(environment.sitePackages),
+    pipOrder && pipUsesImportlibMetadata(markers),
+  );
   // `--local`: in a virtual environment that sees the global site-packages, only its own (pip's -l).
   if (flag(args, "local"))
     distributions = distributions.filter((dist) => ownsDistribution(environment, dist));
-  return { environment, distributions, markers: markerEnvironment(environment.interpreter) };
+  return { environment, distributions, markers };
 }
 
 export async function list(args: ParsedArgs, context: CommandContext): Promise<number> {
@@ -121,7 +127,9 @@ export function show(args: ParsedArgs, context: CommandContext): number {
 }
 
 export function check(args: ParsedArgs, context: CommandContext): number {
-  const { distributions, markers } = load(args, context);
+  // pip check reports in the order it finds distributions: as each directory lists them on
+  // Python 3.11+ (importlib.metadata), sorted by directory name before (pkg_resources).
+  const { distributions, markers } = load(args, context, true);
   const result = checkDistributions(distributions, markers);
   if (result.lines.length > 0) context.output.data(result.lines.join("\n"));
   if (!result.broken) context.output.data("No broken requirements found.");
