@@ -272,12 +272,26 @@ describe("spice pip install and uninstall", () => {
           }),
         ),
       );
+    // One whose requirements do not all parse is left out, and counts as missing for the others.
+    wheels.push(
+      buildWheel(directory, simplePackage("broken", "1.0", { requires: ["kiwi", "not valid !!"] })),
+    );
+    wheels.push(buildWheel(directory, simplePackage("needs-broken", "1.0", { requires: ["broken>=1"] })));
     assert.equal(spice(["pip", "install", "--no-deps", "--python", python, ...wheels]).status, 0);
+    // A metadata directory without METADATA: skipped, with pip's warning.
+    mkdirSync(join(path, "lib", "python3.11", "site-packages", "ghost-1.0.dist-info"));
     const expected = run(join(path, "bin", "pip"), ["check"]);
     const actual = spice(["pip", "check", "--python", python]);
     assert.equal(actual.status, 1);
     assert.equal(actual.stdout, expected.stdout);
     assert.match(actual.stdout, /^kiwi 1\.0 requires aa-gone, which is not installed\.$/m);
+    assert.match(actual.stdout, /^needs-broken 1\.0 requires broken, which is not installed\.$/m);
+    assert.doesNotMatch(actual.stdout, /^broken /m);
+    assert.match(actual.stderr, /warning: Error parsing requirements for broken: 'not valid !!'/);
+    assert.match(
+      actual.stderr,
+      /warning: Skipping \S+ghost-1\.0\.dist-info due to invalid metadata entry 'name'/,
+    );
   });
 
   it("uninstalls whole directories at once, keeping what it did not install and what others share", () => {

@@ -235,6 +235,8 @@ export function showBlock(
 
 export interface CheckProblems {
   lines: string[];
+  /** Distributions left out because their requirements do not all parse (warned about, as pip does). */
+  warnings: string[];
   broken: boolean;
 }
 
@@ -244,23 +246,30 @@ export interface CheckProblems {
  * by the text of a Python tuple.
  */
 export function checkDistributions(all: InstalledDistribution[], markers: MarkerEnvironment): CheckProblems {
-  const byName = new Map(all.map((dist) => [dist.canonicalName, dist]));
+  // As pip: a distribution whose requirements do not all parse is left out, with a warning, and
+  // counts as not installed for the others.
+  const warnings: string[] = [];
+  const checked: Array<[InstalledDistribution, Requirement[]]> = [];
+  for (const dist of all) {
+    const problems: string[] = [];
+    const requirements = dist.requirements(problems);
+    if (problems.length === 0) checked.push([dist, requirements]);
+    else
+      warnings.push(
+        `Error parsing requirements for ${dist.canonicalName}: '${problems[0]}' is not a valid requirement`,
+      );
+  }
+  const byName = new Map(checked.map(([dist]) => [dist.canonicalName, dist]));
   const missingLines: string[] = [];
   const conflictLines: string[] = [];
-  let parseProblems = false;
   const byPythonText =
     <T>(key: (item: T) => string) =>
     (a: T, b: T) =>
       compareCodePoints(key(a), key(b));
-  for (const dist of all) {
-    const problems: string[] = [];
-    const requirements = dist
-      .requirements(problems)
-      .filter(
-        (requirement) =>
-          requirement.marker === null || requirement.marker.evaluate({ ...markers, extra: "" }),
-      );
-    if (problems.length > 0) parseProblems = true;
+  for (const [dist, declared] of checked) {
+    const requirements = declared.filter(
+      (requirement) => requirement.marker === null || requirement.marker.evaluate({ ...markers, extra: "" }),
+    );
     const missing: Array<[string, Requirement]> = [];
     const conflicting: Array<[string, string, Requirement]> = [];
     for (const requirement of requirements) {
@@ -294,5 +303,5 @@ export function checkDistributions(all: InstalledDistribution[], markers: Marker
     }
   }
   const lines = [...missingLines, ...conflictLines];
-  return { lines, broken: lines.length > 0 || parseProblems };
+  return { lines, warnings, broken: lines.length > 0 || warnings.length > 0 };
 }

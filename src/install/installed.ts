@@ -170,7 +170,6 @@ function readDistribution(location: string, entry: string): InstalledDistributio
   return null;
 }
 
-/** Every distribution in one directory, broken ones (no valid Name) included. */
 /** A directory's names as the system lists them (os.listdir's order; readdirSync sorts them). */
 function namesInDirectoryOrder(directory: string): string[] {
   const handle = opendirSync(directory);
@@ -183,7 +182,15 @@ function namesInDirectoryOrder(directory: string): string[] {
   return names;
 }
 
-export function distributionsIn(location: string, directoryOrder = false): InstalledDistribution[] {
+/**
+ * Every distribution in one directory, broken ones (no valid Name) included; `onUnreadable` hears
+ * of a `.dist-info` without readable METADATA (pip warns about those).
+ */
+export function distributionsIn(
+  location: string,
+  directoryOrder = false,
+  onUnreadable?: (path: string) => void,
+): InstalledDistribution[] {
   let names: string[];
   try {
     names = directoryOrder ? namesInDirectoryOrder(location) : readdirSync(location).sort();
@@ -195,6 +202,7 @@ export function distributionsIn(location: string, directoryOrder = false): Insta
     if (!name.endsWith(".dist-info") && !name.endsWith(".egg-info")) continue;
     const distribution = readDistribution(location, name);
     if (distribution !== null) found.push(distribution);
+    else if (name.endsWith(".dist-info")) onUnreadable?.(join(location, name));
   }
   return found;
 }
@@ -204,16 +212,21 @@ export function distributionsIn(location: string, directoryOrder = false): Insta
  * the first found wins and later duplicates are shadowed. Entries without a name are skipped.
  * Each location's are sorted by directory name, or with `directoryOrder` in the order the
  * directory lists them (as importlib.metadata finds them: what pip follows where it does not sort).
+ * `onNameless` hears of the metadata directories skipped for want of a name.
  */
 export function installedDistributions(
   locations: readonly string[],
   directoryOrder = false,
+  onNameless?: (path: string) => void,
 ): InstalledDistribution[] {
   const seen = new Set<string>();
   const result: InstalledDistribution[] = [];
   for (const location of locations) {
-    for (const distribution of distributionsIn(location, directoryOrder)) {
-      if (!distribution.name) continue;
+    for (const distribution of distributionsIn(location, directoryOrder, onNameless)) {
+      if (!distribution.name) {
+        onNameless?.(distribution.path);
+        continue;
+      }
       const key = distribution.canonicalName;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -33,6 +33,8 @@ function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
   let distributions = installedDistributions(
     paths.length > 0 ? paths : searchPath(environment.sitePackages),
     pipOrder && pipUsesImportlibMetadata(markers),
+    // pip's words, so that scripts that look for them find them.
+    (path) => context.output.warn(`Skipping ${path} due to invalid metadata entry 'name'`),
   );
   // `--local`: in a virtual environment that sees the global site-packages, only its own (pip's -l).
   if (flag(args, "local"))
@@ -131,6 +133,7 @@ export function check(args: ParsedArgs, context: CommandContext): number {
   // Python 3.11+ (importlib.metadata), sorted by directory name before (pkg_resources).
   const { distributions, markers } = load(args, context, true);
   const result = checkDistributions(distributions, markers);
+  for (const warning of result.warnings) context.output.warn(warning);
   if (result.lines.length > 0) context.output.data(result.lines.join("\n"));
   if (!result.broken) context.output.data("No broken requirements found.");
   return result.broken ? 1 : 0;
