@@ -182,18 +182,21 @@ function namesInDirectoryOrder(directory: string): string[] {
   return names;
 }
 
-/**
- * Every distribution in one directory, broken ones (no valid Name) included; `onUnreadable` hears
- * of a `.dist-info` without readable METADATA (pip warns about those).
- */
-export function distributionsIn(
-  location: string,
-  directoryOrder = false,
-  onUnreadable?: (path: string) => void,
-): InstalledDistribution[] {
+export interface ListingOptions {
+  /**
+   * Each location's distributions in the order the directory lists them (as importlib.metadata
+   * finds them: what pip follows where it does not sort), not sorted by directory name.
+   */
+  directoryOrder?: boolean;
+  /** Hears of metadata directories skipped for want of a name (pip warns about those). */
+  onNameless?: (path: string) => void;
+}
+
+/** Every distribution in one directory, broken ones (no valid Name) included. */
+export function distributionsIn(location: string, options: ListingOptions = {}): InstalledDistribution[] {
   let names: string[];
   try {
-    names = directoryOrder ? namesInDirectoryOrder(location) : readdirSync(location).sort();
+    names = options.directoryOrder ? namesInDirectoryOrder(location) : readdirSync(location).sort();
   } catch {
     return [];
   }
@@ -202,7 +205,7 @@ export function distributionsIn(
     if (!name.endsWith(".dist-info") && !name.endsWith(".egg-info")) continue;
     const distribution = readDistribution(location, name);
     if (distribution !== null) found.push(distribution);
-    else if (name.endsWith(".dist-info")) onUnreadable?.(join(location, name));
+    else if (name.endsWith(".dist-info")) options.onNameless?.(join(location, name));
   }
   return found;
 }
@@ -210,21 +213,17 @@ export function distributionsIn(
 /**
  * The distributions visible from `locations` in order, one per project: like importlib.metadata,
  * the first found wins and later duplicates are shadowed. Entries without a name are skipped.
- * Each location's are sorted by directory name, or with `directoryOrder` in the order the
- * directory lists them (as importlib.metadata finds them: what pip follows where it does not sort).
- * `onNameless` hears of the metadata directories skipped for want of a name.
  */
 export function installedDistributions(
   locations: readonly string[],
-  directoryOrder = false,
-  onNameless?: (path: string) => void,
+  options: ListingOptions = {},
 ): InstalledDistribution[] {
   const seen = new Set<string>();
   const result: InstalledDistribution[] = [];
   for (const location of locations) {
-    for (const distribution of distributionsIn(location, directoryOrder, onNameless)) {
+    for (const distribution of distributionsIn(location, options)) {
       if (!distribution.name) {
-        onNameless?.(distribution.path);
+        options.onNameless?.(distribution.path);
         continue;
       }
       const key = distribution.canonicalName;

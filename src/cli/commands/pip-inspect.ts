@@ -24,7 +24,7 @@ import {
 // pip never lists these: they are part of Python itself.
 const STDLIB_PACKAGES = new Set(["python", "wsgiref", "argparse"]);
 
-/** The environment's distributions; `pipOrder`: in the order pip 23 finds them (checkOrder). */
+/** The environment's distributions; with `pipOrder`, in the order pip 23 finds them (see check). */
 function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
   const { environment } = selectFromArgs(args, context, false);
   const markers = markerEnvironment(environment.interpreter);
@@ -32,9 +32,11 @@ function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
   const paths = values(args, "path").map((path) => resolve(path));
   let distributions = installedDistributions(
     paths.length > 0 ? paths : searchPath(environment.sitePackages),
-    pipOrder && pipUsesImportlibMetadata(markers),
-    // pip's words, so that scripts that look for them find them.
-    (path) => context.output.warn(`Skipping ${path} due to invalid metadata entry 'name'`),
+    {
+      directoryOrder: pipOrder && pipUsesImportlibMetadata(markers),
+      // pip's words, so that scripts that look for them find them.
+      onNameless: (path) => context.output.warn(`Skipping ${path} due to invalid metadata entry 'name'`),
+    },
   );
   // `--local`: in a virtual environment that sees the global site-packages, only its own (pip's -l).
   if (flag(args, "local"))
