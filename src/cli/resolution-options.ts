@@ -45,7 +45,6 @@ function emptySpecifier() {
   return parseSpecifierSet("");
 }
 
-/** A local or remote wheel/sdist named directly: a URL requirement on its project. */
 /**
  * Refuses a local directory named as something to install (`pip install .`): a project to build,
  * which spice does not do yet, or a directory that is neither.
@@ -73,6 +72,7 @@ function refuseDirectory(location: string, cwd: string): void {
   });
 }
 
+/** A local or remote wheel/sdist named directly: a URL requirement on its project. */
 function fileRequirement(location: string, cwd: string): Requirement {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
   if (!isUrl || location.startsWith("file:")) refuseDirectory(location, cwd);

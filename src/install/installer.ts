@@ -430,10 +430,14 @@ function removalRootOf(environment: Environment, path: string): string {
   return slash < 0 ? dirname(path) : path.slice(0, slash);
 }
 
-/** removalRootOf for a distribution's file: its own location when the file is below it. */
-function removalRootFor(environment: Environment, distribution: InstalledDistribution, path: string): string {
+/** removalRootOf for a distribution's files: its own location for those below it. */
+function removalRootsFor(
+  environment: Environment,
+  distribution: InstalledDistribution,
+): (path: string) => string {
   const location = resolve(distribution.location);
-  return path.startsWith(`${location}/`) ? location : removalRootOf(environment, path);
+  const below = `${location}/`;
+  return (path) => (path.startsWith(below) ? location : removalRootOf(environment, path));
 }
 
 /**
@@ -702,7 +706,7 @@ function recordedFiles(distribution: InstalledDistribution, scripts: string): st
 
 /**
  * What removing the distributions' files moves aside: a directory below a distribution's
- * location (or below share/ and the like, removalRootFor) whose every entry goes (its files all
+ * location (or below share/ and the like, removalRootOf) whose every entry goes (its files all
  * listed, its subdirectories likewise) moves with one rename, as pip moves them, unless it is in
  * `keep`; anything else file by file. Moving trio's 3,700 files one at a time, then removing the
  * 900 directories they left empty, was most of uninstalling it.
@@ -716,8 +720,9 @@ function pathsToMoveAside(
   // Directories strictly below a removal root that hold (or lead to) a file being removed.
   const candidates = new Set<string>();
   for (const [distribution, files] of removals) {
+    const rootOf = removalRootsFor(environment, distribution);
     for (const file of files) {
-      const root = removalRootFor(environment, distribution, file);
+      const root = rootOf(file);
       for (let directory = dirname(file); directory.startsWith(`${root}/`); directory = dirname(directory)) {
         if (candidates.has(directory)) break;
         candidates.add(directory);
@@ -790,8 +795,9 @@ export function uninstallDistributions(
       // Each directory once, deepest first: trying every file's directory costs a failed rmdir
       // (and a thrown error) per file.
       const directoriesByRoot = new Map<string, string[]>();
+      const rootOf = removalRootsFor(environment, distribution);
       for (const path of files) {
-        const root = removalRootFor(environment, distribution, path);
+        const root = rootOf(path);
         const directories = directoriesByRoot.get(root);
         if (directories === undefined) directoriesByRoot.set(root, [dirname(path)]);
         else directories.push(dirname(path));
