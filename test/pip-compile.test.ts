@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
 import { sha256Hex } from "../src/util/hash.ts";
-import { runSpice, runSpiceAsync, temporaryDirectory } from "./helpers.ts";
+import { runPipAsync, runSpice, runSpiceAsync, temporaryDirectory } from "./helpers.ts";
 import { buildSdist, buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const work = temporaryDirectory("spice-pip-compile-");
@@ -19,6 +19,20 @@ buildWheel(files, { ...simplePackage("lib", "1.5"), tag: "cp311-cp311-win_amd64"
 buildSdist(files, "lib", "1.5");
 buildWheel(files, simplePackage("colors", "0.3", { requires: ["lib"] }));
 buildWheel(files, simplePackage("devtool", "2.0"));
+// One project with wheels for three systems (and an sdist), and one that needs it everywhere and a
+// helper only on Windows: a wheelhouse for another system (download --platform).
+for (const tag of [
+  "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64",
+  "cp311-cp311-macosx_11_0_arm64",
+  "cp312-cp312-win_amd64",
+])
+  buildWheel(files, { ...simplePackage("native", "1.0"), tag });
+buildSdist(files, "native", "1.0");
+buildWheel(
+  files,
+  simplePackage("oswrap", "1.0", { requires: ["native", "winhelper; sys_platform == 'win32'"] }),
+);
+buildWheel(files, simplePackage("winhelper", "1.0"));
 const cacheDir = join(work.path, "cache");
 let index: IndexServer;
 before(async () => {
@@ -194,5 +208,57 @@ describe("spice pip download", () => {
     );
     assert.equal(offline.status, 0, offline.stderr);
     assert.match(offline.stderr, /Installed 3 packages/);
+  });
+
+  it("downloads the wheels another system needs (--platform, --python-version, --abi)", async () => {
+    const download = async (name: string, options: string[], requirement = "oswrap") => {
+      const house = join(work.path, name);
+      const result = await runSpiceAsync(
+        ["pip", "download", "--python", "3.11", "-d", house, "-i", index.url, ...options, requirement],
+        { cacheDir },
+      );
+      return { result, files: () => readdirSync(house).sort() };
+    };
+    // Windows, Python 3.12: its wheel, and the helper only Windows requires (markers follow --platform).
+    const windows = await download("house-windows", ["--platform", "win_amd64", "--python-version", "312"]);
+    assert.equal(windows.result.status, 0, windows.result.stderr);
+    assert.deepEqual(windows.files(), [
+      "native-1.0-cp312-cp312-win_amd64.whl",
+      "oswrap-1.0-py3-none-any.whl",
+      "winhelper-1.0-py3-none-any.whl",
+    ]);
+    // macOS 12 on arm64 also runs wheels for macOS 11.
+    const mac = await download("house-mac", ["--platform", "macosx_12_0_arm64", "--python-version", "3.11"]);
+    assert.equal(mac.result.status, 0, mac.result.stderr);
+    assert.deepEqual(mac.files(), [
+      "native-1.0-cp311-cp311-macosx_11_0_arm64.whl",
+      "oswrap-1.0-py3-none-any.whl",
+    ]);
+    // The same choice as pip's for a Linux system with an explicit ABI.
+    const options = ["--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--abi", "cp311"];
+    const linux = await download("house-linux", ["--no-deps", ...options], "native");
+    assert.equal(linux.result.status, 0, linux.result.stderr);
+    const pipHouse = join(work.path, "house-linux-pip");
+    const pip = await runPipAsync([
+      "download",
+      "-d",
+      pipHouse,
+      "--no-deps",
+      "--only-binary=:all:",
+      ...options,
+      "-i",
+      index.url,
+      "native",
+    ]);
+    assert.equal(pip.status, 0, pip.stderr);
+    assert.deepEqual(linux.files(), readdirSync(pipHouse).sort());
+    // No wheel for that system: refused, not the sdist (which would have to be built there).
+    const none = await download(
+      "house-none",
+      ["--platform", "win_amd64", "--python-version", "3.10"],
+      "native",
+    );
+    assert.equal(none.result.status, 1);
+    assert.match(none.result.stderr, /wheel\(s\) only for other platforms or Python versions/);
   });
 });

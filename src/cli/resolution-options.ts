@@ -345,7 +345,15 @@ export function resolverFlags(
   if (excludeNewer !== undefined && Number.isNaN(Date.parse(excludeNewer)))
     throw new UsageError(`--exclude-newer takes a date (2024-01-31 or RFC 3339), not '${excludeNewer}'`);
   const noBinary = namesOf([...values(args, "no-binary"), ...finder.noBinary]);
-  const onlyBinary = namesOf([...values(args, "only-binary"), ...finder.onlyBinary]);
+  // Files for another system (pip download --platform, --abi, --implementation) are wheels only:
+  // a source distribution would have to be built here, for there.
+  const foreign =
+    values(args, "platform").length > 0 || values(args, "abi").length > 0 || value(args, "implementation");
+  const onlyBinary = namesOf([
+    ...values(args, "only-binary"),
+    ...finder.onlyBinary,
+    ...(foreign ? [":all:"] : []),
+  ]);
   return {
     prereleases,
     resolution: resolution as "highest" | "lowest" | "lowest-direct",

@@ -3,7 +3,19 @@
 // `--python-version X.Y` the same platform with another CPython version (as pip's download does).
 
 import type { MarkerEnvironment } from "../standards/marker.ts";
-import { sysTags, type TagFacts } from "../standards/tags.ts";
+import {
+  compatibleTags,
+  cpythonAbis,
+  cpythonTags,
+  genericTags,
+  interpreterShortName,
+  macPlatforms,
+  platformTags,
+  sysTags,
+  type Tag,
+  type TagFacts,
+} from "../standards/tags.ts";
+import { UsageError } from "../util/error.ts";
 import { type Interpreter, markerEnvironment, tagFacts } from "./interpreter.ts";
 
 export interface ResolveTarget {
@@ -30,7 +42,7 @@ function withVersion(facts: TagFacts, major: number, minor: number): TagFacts {
   };
 }
 
-/** The interpreter itself, or its platform with Python `pythonVersion` (X.Y or X.Y.Z). */
+/** The interpreter itself, or its platform with Python `pythonVersion` (X.Y, X.Y.Z or pip's XY). */
 export function targetOf(interpreter: Interpreter, pythonVersion?: string | null): ResolveTarget {
   if (!pythonVersion) {
     return {
@@ -39,8 +51,11 @@ export function targetOf(interpreter: Interpreter, pythonVersion?: string | null
       pythonVersion: interpreter.facts.python_full_version,
     };
   }
-  const [major, minor] = pythonVersion.split(".").map(Number);
-  const full = fullVersion(pythonVersion);
+  const parsed = parsePythonVersion(pythonVersion);
+  if (parsed === null)
+    throw new UsageError(`--python-version takes X.Y (3.12), X.Y.Z or XY (312), not '${pythonVersion}'`);
+  const [major, minor] = parsed;
+  const full = parsed.join(".");
   return {
     markers: {
       ...markerEnvironment(interpreter),
@@ -86,5 +101,138 @@ export function linuxTarget(version: string): ResolveTarget {
     },
     tags: sysTags(facts),
     pythonVersion: full,
+  };
+}
+
+/** pip download's target options: another platform, implementation or ABI than the interpreter's. */
+export interface ForeignTarget {
+  /** `--python-version`: X, X.Y, X.Y.Z or XY, as pip takes it. */
+  pythonVersion?: string | null;
+  /** `--platform` (repeatable): wheel platform tags such as manylinux2014_x86_64 or win_amd64. */
+  platforms?: readonly string[];
+  /** `--implementation`: cp, pp, py, ... */
+  implementation?: string | null;
+  /** `--abi` (repeatable): cp311, abi3, none, ... */
+  abis?: readonly string[];
+}
+
+/** pip's forms of `--python-version`: "3", "3.11", "3.11.4", or "311" (major digit, then minor). */
+export function parsePythonVersion(text: string): [number, number, number] | null {
+  const parts = /^\d+$/.test(text) && text.length > 1 ? [text.slice(0, 1), text.slice(1)] : text.split(".");
+  if (parts.length > 3 || !parts.every((part) => /^\d+$/.test(part))) return null;
+  const [major, minor = 0, micro = 0] = parts.map(Number);
+  return [major, minor, micro];
+}
+
+/**
+ * pip's expansion of `--platform`: a macOS tag stands for that version and every earlier one, and
+ * manylinux2014/2010 for the older manylinux tags their systems also run (PEP 599, PEP 571).
+ */
+function expandPlatforms(platforms: readonly string[]): string[] {
+  const expanded: string[] = [];
+  for (const platform of platforms) {
+    let forms = [platform];
+    const mac = /^(macosx\w*?)_(\d+)_(\d+)_(.+)$/.exec(platform);
+    if (mac !== null)
+      forms = macPlatforms([Number(mac[2]), Number(mac[3])], mac[4]).map(
+        (form) => `${mac[1]}_${form.slice("macosx_".length)}`,
+      );
+    else {
+      const [prefix, arch] = [
+        platform.slice(0, platform.indexOf("_")),
+        platform.slice(platform.indexOf("_") + 1),
+      ];
+      if (prefix === "manylinux2014" && (arch === "i686" || arch === "x86_64"))
+        forms.push(`manylinux2010_${arch}`, `manylinux1_${arch}`);
+      else if (prefix === "manylinux2010") forms.push(`manylinux1_${arch}`);
+    }
+    for (const form of forms) if (!expanded.includes(form)) expanded.push(form);
+  }
+  return expanded;
+}
+
+const IMPLEMENTATIONS: Record<string, [string, string]> = {
+  cp: ["cpython", "CPython"],
+  pp: ["pypy", "PyPy"],
+  ip: ["ironpython", "IronPython"],
+  jy: ["jython", "Jython"],
+};
+
+/**
+ * The marker values a wheel platform tag implies (unlike pip, which keeps the running system's:
+ * a wheelhouse for Windows then misses what only Windows requires, as uv's --python-platform
+ * avoids). Null for a tag that says nothing (`any`).
+ */
+function platformMarkers(platform: string): Partial<MarkerEnvironment> | null {
+  if (platform === "win32" || platform.startsWith("win_")) {
+    const machine = { win32: "x86", win_amd64: "AMD64", win_arm64: "ARM64" }[platform] ?? "";
+    return {
+      sys_platform: "win32",
+      os_name: "nt",
+      platform_system: "Windows",
+      platform_machine: machine,
+      platform_release: "",
+      platform_version: "",
+    };
+  }
+  const mac = /^macosx_\d+_\d+_(.+)$/.exec(platform);
+  if (mac !== null) {
+    const machine = mac[1] === "arm64" || mac[1] === "x86_64" ? mac[1] : "";
+    return {
+      sys_platform: "darwin",
+      os_name: "posix",
+      platform_system: "Darwin",
+      platform_machine: machine,
+      platform_release: "",
+      platform_version: "",
+    };
+  }
+  const linux = /^(?:many|musl)?linux(?:1|2010|2014|_\d+_\d+)?_(.+)$/.exec(platform);
+  if (linux !== null) {
+    return {
+      sys_platform: "linux",
+      os_name: "posix",
+      platform_system: "Linux",
+      platform_machine: linux[1],
+      platform_release: "",
+      platform_version: "",
+    };
+  }
+  return null;
+}
+
+/**
+ * What `pip download --platform/--implementation/--abi/--python-version` resolves for: pip's
+ * get_supported() tags (cpython or generic tags for the implementation, then the compatible
+ * ones), and markers for that platform and implementation. Without those options, targetOf.
+ */
+export function foreignTarget(interpreter: Interpreter, options: ForeignTarget): ResolveTarget {
+  const platforms = options.platforms ?? [];
+  const abis = options.abis ?? [];
+  if (platforms.length === 0 && abis.length === 0 && !options.implementation)
+    return targetOf(interpreter, options.pythonVersion);
+  const version = options.pythonVersion ? parsePythonVersion(options.pythonVersion) : null;
+  const base = targetOf(interpreter, version === null ? null : version.join("."));
+  const [major, minor] = version ?? base.pythonVersion.split(".").map(Number);
+  const facts = version === null ? tagFacts(interpreter) : withVersion(tagFacts(interpreter), major, minor);
+  const supportedPlatforms = platforms.length > 0 ? expandPlatforms(platforms) : platformTags(facts);
+  const implementation = options.implementation ?? interpreterShortName(facts.implementationName);
+  const interpreterTag = `${implementation}${major}${minor}`;
+  const tags: Tag[] =
+    implementation === "cp"
+      ? cpythonTags([major, minor], abis.length > 0 ? abis : cpythonAbis(facts), supportedPlatforms)
+      : genericTags(interpreterTag, abis, supportedPlatforms);
+  tags.push(...compatibleTags([major, minor], interpreterTag, supportedPlatforms));
+  const names = IMPLEMENTATIONS[implementation];
+  return {
+    markers: {
+      ...base.markers,
+      ...(platforms.length > 0 ? platformMarkers(platforms[0]) : null),
+      ...(names === undefined
+        ? {}
+        : { implementation_name: names[0], platform_python_implementation: names[1] }),
+    },
+    tags,
+    pythonVersion: base.pythonVersion,
   };
 }

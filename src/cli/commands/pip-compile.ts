@@ -8,7 +8,7 @@ import { installedDistributions, searchPath } from "../../install/installed.ts";
 import { uninstallDistributions } from "../../install/installer.ts";
 import type { Interpreter } from "../../python/interpreter.ts";
 import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
-import { targetOf } from "../../python/target.ts";
+import { foreignTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { canonicalizeName } from "../../standards/name.ts";
@@ -365,7 +365,12 @@ export async function download(args: ParsedArgs, context: CommandContext): Promi
   const hashing = checkHashingMode(inputs, flag(args, "require-hashes"));
   const directory = resolvePath(context.cwd, value(args, "dest") ?? ".");
   const interpreter = readOnlyInterpreter(args, context);
-  const target = targetOf(interpreter, value(args, "python-version"));
+  const target = foreignTarget(interpreter, {
+    pythonVersion: value(args, "python-version"),
+    platforms: values(args, "platform"),
+    implementation: value(args, "implementation"),
+    abis: values(args, "abi"),
+  });
   const settings = indexSettings(args, context, inputs.finder, "download", needsIndex(inputs));
   const sources = openSources(args, context, settings);
   const progress = downloadProgress(context.output);

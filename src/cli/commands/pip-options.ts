@@ -188,6 +188,20 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "dest", short: "d", value: "dir", help: "Save files into DIR (default: the current directory)" },
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
+    // pip download's options for a wheelhouse of another system; each implies --only-binary :all:.
+    {
+      name: "platform",
+      value: "tag",
+      multiple: true,
+      help: "Wheels for this platform (manylinux2014_x86_64, win_amd64, macosx_11_0_arm64; repeatable); markers then describe it, where pip keeps this system's",
+    },
+    { name: "implementation", value: "name", help: "Wheels for this implementation (cp, pp, py)" },
+    {
+      name: "abi",
+      value: "abi",
+      multiple: true,
+      help: "Wheels for this ABI (cp312, abi3, none; repeatable)",
+    },
   ],
   uninstall: [
     ...ENVIRONMENT_OPTIONS,
