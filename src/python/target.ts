@@ -138,10 +138,9 @@ function expandPlatforms(platforms: readonly string[]): string[] {
         (form) => `${mac[1]}_${form.slice("macosx_".length)}`,
       );
     else {
-      const [prefix, arch] = [
-        platform.slice(0, platform.indexOf("_")),
-        platform.slice(platform.indexOf("_") + 1),
-      ];
+      const underscore = platform.indexOf("_");
+      const prefix = underscore < 0 ? platform : platform.slice(0, underscore);
+      const arch = platform.slice(underscore + 1);
       if (prefix === "manylinux2014" && (arch === "i686" || arch === "x86_64"))
         forms.push(`manylinux2010_${arch}`, `manylinux1_${arch}`);
       else if (prefix === "manylinux2010") forms.push(`manylinux1_${arch}`);
