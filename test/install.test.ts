@@ -213,6 +213,25 @@ describe("spice pip install and uninstall", () => {
     compare(["show", "alpha", "beta"], ["show", "alpha", "beta"]);
     compare(["show", "-f", "alpha"], ["show", "-f", "alpha"]);
     compare(["check"], ["check"]);
+    // freeze -r: the file's order and lines, then the rest; the same warnings (pip's words).
+    const listed = join(work.path, "freeze-order.txt");
+    writeFileSync(
+      listed,
+      "# pinned\nbeta\n\n\n-i https://example.invalid/simple\nmissing-one==1\nalpha  # the app\nBeta\n# pinned\n",
+    );
+    compare(["freeze", "-r", listed], ["freeze", "-r", listed]);
+    const warnings = (stderr: string) =>
+      stderr
+        .split("\n")
+        .filter((line) => /^(WARNING|warning): Requirement/.test(line))
+        .map((line) => line.replace(/^WARNING:/, "warning:"))
+        .sort();
+    const expectedWarnings = warnings(run(pip, ["freeze", "-r", listed]).stderr);
+    assert.equal(expectedWarnings.length, 2);
+    assert.deepEqual(
+      warnings(spice(["pip", "freeze", "-r", listed, "--python", python]).stderr),
+      expectedWarnings,
+    );
     // A header folded over several lines: pip 23 re-indents it on Python 3.11+ (importlib.metadata)
     // and shows it as written on older Pythons.
     mkdirSync(join(work.path, "folded"));

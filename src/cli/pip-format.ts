@@ -2,10 +2,11 @@
 // tools parse them. Everything here is computed from dist-info directories, no Python run.
 
 import type { InstalledDistribution } from "../install/installed.ts";
+import { tryParseWheelFilename } from "../standards/filename.ts";
 import type { MarkerEnvironment } from "../standards/marker.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { compareCodePoints, pySplitLines } from "../standards/python-string.ts";
-import type { Requirement } from "../standards/requirement.ts";
+import { parseRequirement, type Requirement } from "../standards/requirement.ts";
 import type { Version } from "../standards/version.ts";
 
 /** pip's `tabulate`: columns left-justified to their widest cell, joined by one space, rstripped. */
@@ -129,6 +130,103 @@ export function freezeLines(distributions: InstalledDistribution[], skip: Readon
       return x < y ? -1 : x > y ? 1 : 0;
     })
     .map(freezeLine);
+}
+
+/** Lines `pip freeze -r` copies as they are (once each), besides blank lines and comments. */
+const FREEZE_OPTION_PREFIXES = [
+  "-r",
+  "--requirement",
+  "-f",
+  "--find-links",
+  "-i",
+  "--index-url",
+  "--pre",
+  "--trusted-host",
+  "--process-dependency-links",
+  "--extra-index-url",
+  "--use-feature",
+];
+
+/** pip's COMMENT_RE: a `#` at the start or after whitespace ends the line (its `$` allows a newline). */
+function withoutComment(line: string): string {
+  return line
+    .replace(/\n$/, "")
+    .replace(/(^|\s+)#.*$/, "")
+    .trim();
+}
+
+/**
+ * The project a requirements-file line names, as far as pip's freeze can tell: a PEP 508
+ * requirement (trailing per-requirement options ignored), `#egg=NAME` on a URL or an editable
+ * line, or a wheel's file name. Null when it cannot tell (pip then skips the line quietly).
+ */
+function projectNamed(line: string): string | null {
+  const editable = /^(?:-e|--editable)[\s=]*(.*)$/.exec(line.trim());
+  const text = editable === null ? withoutComment(line).replace(/\s+--\S.*$/, "") : editable[1];
+  const egg = /#(?:.*&)?egg=([^&\s]+)/.exec(text);
+  if (egg !== null) return egg[1];
+  if (editable !== null) return null;
+  try {
+    return parseRequirement(text).name;
+  } catch {
+    return tryParseWheelFilename(text.slice(text.lastIndexOf("/") + 1))?.name ?? null;
+  }
+}
+
+/**
+ * `pip freeze -r FILE...` as pip 23.2 writes it: each file's lines in order, a requirement replaced
+ * by what is installed for it, blank lines, comments and index options kept once each; then what
+ * the files did not name, under pip's heading (only there are pip, setuptools and the like left
+ * out). Warns, in pip's words, of what the files name that is not installed, and of names that
+ * appear more than once.
+ */
+export function freezeAlongFiles(
+  files: ReadonlyArray<{ path: string; text: string }>,
+  distributions: InstalledDistribution[],
+  skip: ReadonlySet<string>,
+  warn: (message: string) => void,
+): string[] {
+  const installed = new Map(distributions.map((dist) => [dist.canonicalName, dist]));
+  const lines: string[] = [];
+  const emitted = new Set<string>();
+  const namedIn = new Map<string, string[]>();
+  for (const { path, text } of files) {
+    // Python reads a file line by line, each with its newline (CRLF read as LF).
+    for (const raw of text.replace(/\r\n?/g, "\n").split(/(?<=\n)/)) {
+      if (
+        raw.trim() === "" ||
+        raw.trim().startsWith("#") ||
+        FREEZE_OPTION_PREFIXES.some((p) => raw.startsWith(p))
+      ) {
+        const line = raw.trimEnd();
+        if (!emitted.has(line)) {
+          emitted.add(line);
+          lines.push(line);
+        }
+        continue;
+      }
+      const name = projectNamed(raw);
+      if (name === null) continue;
+      const canonical = canonicalizeName(name);
+      const seen = namedIn.get(name) ?? [];
+      namedIn.set(name, seen);
+      const dist = installed.get(canonical);
+      if (dist !== undefined) {
+        lines.push(freezeLine(dist).trimEnd());
+        installed.delete(canonical);
+        seen.push(path);
+      } else if (seen.length === 0)
+        warn(
+          `Requirement file [${path}] contains ${withoutComment(raw)}, but package '${name}' is not installed`,
+        );
+      else seen.push(path);
+    }
+  }
+  for (const [name, seen] of namedIn)
+    if (seen.length > 1)
+      warn(`Requirement ${name} included multiple times [${[...new Set(seen)].sort().join(", ")}]`);
+  lines.push("## The following requirements were added by pip freeze:");
+  return [...lines, ...freezeLines([...installed.values()], skip)];
 }
 
 /** The dependencies pip counts for a distribution: Requires-Dist whose marker holds with no extra. */

@@ -1,17 +1,19 @@
 // spice pip list | freeze | show | check | tree: read from dist-info directories, no Python run.
 
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { installedDistributions, ownsDistribution, searchPath } from "../../install/installed.ts";
 import { markerEnvironment } from "../../python/interpreter.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { compareVersions } from "../../standards/version.ts";
-import { UsageError } from "../../util/error.ts";
+import { SpiceError, UsageError } from "../../util/error.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import {
   activeRequirements,
   checkDistributions,
+  freezeAlongFiles,
   freezeLines,
   type LatestRelease,
   listColumns,
@@ -104,9 +106,28 @@ export function freeze(args: ParsedArgs, context: CommandContext): number {
   }
   let shown = distributions;
   if (flag(args, "exclude-editable")) shown = shown.filter((dist) => dist.editableLocation === null);
-  const lines = freezeLines(shown, skip);
+  const requirementFiles = values(args, "requirement");
+  const lines =
+    requirementFiles.length === 0
+      ? freezeLines(shown, skip)
+      : freezeAlongFiles(
+          requirementFiles.map((path) => ({ path, text: readRequirementsText(path, context) })),
+          shown,
+          skip,
+          (message) => context.output.warn(message),
+        );
   if (lines.length > 0) context.output.data(lines.join("\n"));
   return 0;
+}
+
+function readRequirementsText(path: string, context: CommandContext): string {
+  try {
+    return readFileSync(resolve(context.cwd, path), "utf8");
+  } catch (error) {
+    throw new SpiceError("E_REQUIREMENTS_FILE", `Could not open requirements file ${path}`, {
+      cause: (error as Error).message,
+    });
+  }
 }
 
 export function show(args: ParsedArgs, context: CommandContext): number {

@@ -224,6 +224,10 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   ],
   freeze: [
     ...ENVIRONMENT_OPTIONS,
+    {
+      ...requirementFile,
+      help: "Write in the order of this requirements file, then what it does not name (pip's -r)",
+    },
     { name: "all", help: "Include pip, setuptools, wheel and distribute" },
     exclude,
     excludeEditable,
