@@ -247,13 +247,54 @@ describe("spice pip install from an index", () => {
         "ignore",
         "--progress-bar",
         "off",
+        "--no-build-isolation",
+        "--use-pep517",
+        "--no-clean",
+        "--no-warn-conflicts",
+        "--require-virtualenv",
+        "--exists-action",
+        "i",
+        "--no-color",
+        "--timeout",
+        "30",
+        "--retries",
+        "1",
+        "-qq",
         "lib==1.0",
       ],
       { cacheDir: noCache },
     );
     assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, "", "-qq is quiet");
     assert.equal(freeze(env.python), "lib==1.0\n");
     assert.equal(existsSync(noCache), false, "--no-cache-dir writes no cache, as --no-cache");
+    // -I: everything resolved is reinstalled, ignoring what is there (the newest lib, not 1.0).
+    const ignoring = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "-I", "lib"],
+      {
+        cacheDir,
+      },
+    );
+    assert.equal(ignoring.status, 0, ignoring.stderr);
+    assert.match(ignoring.stderr, / - lib==1\.0\n \+ lib==1\.5/);
+    // --isolated: PIP_ variables are ignored, as pip ignores them (so no index is configured here).
+    const isolated = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "--isolated", "--dry-run", "colors"],
+      {
+        cacheDir,
+        env: { PIP_INDEX_URL: index.url },
+      },
+    );
+    assert.equal(isolated.status, 1);
+    assert.match(isolated.stderr, /No package index is configured/);
+    const timeout = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "--timeout", "soon", "colors"],
+      {
+        cacheDir,
+      },
+    );
+    assert.equal(timeout.status, 2);
+    assert.match(timeout.stderr, /--timeout takes a number, not 'soon'/);
     const listed = await runSpiceAsync([
       "pip",
       "list",

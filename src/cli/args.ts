@@ -53,16 +53,23 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
         set(spec, value);
       }
     } else if (arg.startsWith("-") && arg.length > 1) {
-      const spec = byShort.get(arg[1]);
-      if (spec === undefined)
-        throw new UsageError(`unexpected option '${arg}'`, "Run with --help to see the options");
-      if (spec.value === undefined) {
-        if (arg.length > 2) throw new UsageError(`option '-${arg[1]}' takes no value`);
-        set(spec, null);
-      } else {
-        const value = arg.length > 2 ? arg.slice(2) : argv[++i];
-        if (value === undefined) throw new UsageError(`option '-${arg[1]}' needs a value (${spec.value})`);
+      // Short flags may be grouped (`-qq`, `-yv`), as pip and POSIX tools take them; one that
+      // takes a value takes the rest of the group (`-rrequirements.txt`) or the next argument.
+      for (let at = 1; at < arg.length; at++) {
+        const spec = byShort.get(arg[at]);
+        if (spec === undefined)
+          throw new UsageError(
+            at === 1 ? `unexpected option '${arg}'` : `unexpected option '-${arg[at]}' in '${arg}'`,
+            "Run with --help to see the options",
+          );
+        if (spec.value === undefined) {
+          set(spec, null);
+          continue;
+        }
+        const value = at + 1 < arg.length ? arg.slice(at + 1) : argv[++i];
+        if (value === undefined) throw new UsageError(`option '-${arg[at]}' needs a value (${spec.value})`);
         set(spec, value);
+        break;
       }
     } else {
       positionals.push(arg);

@@ -112,6 +112,7 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
     help: "Explain decisions (where settings came from, what was chosen and why)",
   },
   { name: "color", value: "auto|always|never", help: "When to use colour (NO_COLOR also turns it off)" },
+  { name: "no-color", help: "Same as --color never (pip's name for it)" },
   { name: "no-cache", help: "Neither read nor write spice's cache" },
   { name: "no-cache-dir", help: "Same as --no-cache (pip's name for it)" },
   {
@@ -254,6 +255,7 @@ function applyGlobal(
 ): void {
   if (args.options.get("quiet") === true) settings.quiet = true;
   if (args.options.get("verbose") === true) settings.verbose = true;
+  if (args.options.get("no-color") === true) settings.color = "never";
   const color = value(args, "color");
   if (color !== undefined) {
     if (color !== "auto" && color !== "always" && color !== "never") {

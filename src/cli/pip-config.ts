@@ -43,14 +43,17 @@ export function parseIni(text: string): Map<string, Map<string, string>> {
   return sections;
 }
 
-/** pip's configuration files in the order they load (later ones win). */
-export function pipConfigFiles(env: NodeJS.ProcessEnv): string[] {
-  const configFile = env.PIP_CONFIG_FILE;
+/**
+ * pip's configuration files in the order they load (later ones win). `isolated` (pip's
+ * --isolated): the global and environment files only, not the user's or PIP_CONFIG_FILE.
+ */
+export function pipConfigFiles(env: NodeJS.ProcessEnv, isolated = false): string[] {
+  const configFile = isolated ? undefined : env.PIP_CONFIG_FILE;
   const files: string[] = [];
   const xdgDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
   files.push(...xdgDirs.map((directory) => join(directory, "pip", "pip.conf")), "/etc/pip.conf");
   // pip skips the user's files when PIP_CONFIG_FILE names an existing file (e.g. /dev/null).
-  if (!(configFile && existsSync(configFile))) {
+  if (!isolated && !(configFile && existsSync(configFile))) {
     const home = env.HOME || homedir();
     files.push(
       join(home, ".pip", "pip.conf"),
@@ -65,10 +68,15 @@ export function pipConfigFiles(env: NodeJS.ProcessEnv): string[] {
 /**
  * Settings for `command` (pip's section name: install, download, ...) by key, from config files
  * and the PIP_ and SPICE_ variables. Keys are pip's option names (index-url, extra-index-url).
+ * `isolated` (pip's --isolated) leaves out the user's files and the PIP_ variables.
  */
-export function pipSettings(env: NodeJS.ProcessEnv, command: string): Map<string, ConfigValue> {
+export function pipSettings(
+  env: NodeJS.ProcessEnv,
+  command: string,
+  isolated = false,
+): Map<string, ConfigValue> {
   const settings = new Map<string, ConfigValue>();
-  for (const file of pipConfigFiles(env)) {
+  for (const file of pipConfigFiles(env, isolated)) {
     let text: string;
     try {
       text = readFileSync(file, "utf8");
@@ -81,7 +89,7 @@ export function pipSettings(env: NodeJS.ProcessEnv, command: string): Map<string
         settings.set(key, { value: value.trim(), source: `${file} [${name}]` });
     }
   }
-  for (const prefix of ["PIP_", "SPICE_"]) {
+  for (const prefix of isolated ? ["SPICE_"] : ["PIP_", "SPICE_"]) {
     for (const [name, value] of Object.entries(env)) {
       if (!name.startsWith(prefix) || value === undefined || name === "PIP_CONFIG_FILE") continue;
       const key = name.slice(prefix.length).toLowerCase().replaceAll("_", "-");

@@ -198,6 +198,9 @@ export interface IndexSettings {
   indexes: string[];
   findLinks: string[];
   strategy: IndexStrategy;
+  /** Seconds a connection may wait (pip's --timeout, default 15), and retries per request. */
+  timeoutSeconds: number;
+  retries: number;
   /** For --verbose: where each setting came from. */
   explanation: string[];
 }
@@ -216,7 +219,7 @@ export function indexSettings(
   /** False when every requirement names its file: no index is needed then. */
   needsIndex = true,
 ): IndexSettings {
-  const config = pipSettings(context.env, section);
+  const config = pipSettings(context.env, section, flag(args, "isolated"));
   const explanation: string[] = [];
   const pick = (key: string, fromArgs: string | string[] | undefined | boolean): ConfigValue | null => {
     if (fromArgs !== undefined && fromArgs !== false && !(Array.isArray(fromArgs) && fromArgs.length === 0))
@@ -255,12 +258,24 @@ export function indexSettings(
     "first-index") as IndexStrategy;
   if (strategy !== "first-index" && strategy !== "unsafe-best-match")
     throw new UsageError(`--index-strategy takes first-index or unsafe-best-match, not '${strategy}'`);
+  const number = (key: string, fallback: number, ...configKeys: string[]): number => {
+    const setting =
+      pick(key, value(args, key)) ?? configKeys.map((name) => config.get(name)).find(Boolean) ?? null;
+    if (setting === null) return fallback;
+    const parsed = Number(setting.value);
+    if (!Number.isFinite(parsed) || parsed < 0)
+      throw new UsageError(`--${key} takes a number, not '${setting.value}' (from ${setting.source})`);
+    return parsed;
+  };
+  // pip's names: --timeout (also `default-timeout`, PIP_DEFAULT_TIMEOUT) and --retries.
+  const timeoutSeconds = number("timeout", 15, "default-timeout");
+  const retries = Math.trunc(number("retries", 3));
   if (needsIndex && !noIndex && indexes.length === 0 && findLinks.length === 0) {
     throw new SpiceError("E_NO_INDEX", "No package index is configured", {
       hint: "Pass --index-url URL (or set PIP_INDEX_URL / SPICE_INDEX_URL, or index-url in pip.conf), or --find-links DIR",
     });
   }
-  return { indexes, findLinks, strategy, explanation };
+  return { indexes, findLinks, strategy, timeoutSeconds, retries, explanation };
 }
 
 export interface Sources {
@@ -296,6 +311,8 @@ export function openSources(
     trustedHosts: [...values(args, "trusted-host"), ...listOf(context.env.PIP_TRUSTED_HOST)],
     netrc: context.env.NETRC ?? undefined,
     connections: context.env.SPICE_HTTP_CONNECTIONS ? Number(context.env.SPICE_HTTP_CONNECTIONS) : undefined,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    retries: settings.retries,
   });
   const packages = new PackageSource(http, {
     indexes: settings.indexes,

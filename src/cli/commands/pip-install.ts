@@ -332,7 +332,8 @@ async function installInto(
 ): Promise<number> {
   const installedList = installedDistributions(searchPath(environment.sitePackages));
   const installed = new Map(installedList.map((dist) => [dist.canonicalName, dist]));
-  const reinstall = flag(args, "force-reinstall") || flag(args, "reinstall");
+  const reinstall =
+    flag(args, "force-reinstall") || flag(args, "reinstall") || flag(args, "ignore-installed");
   const upgradeAll = flag(args, "upgrade");
   const strategy = value(args, "upgrade-strategy") ?? "only-if-needed";
   if (strategy !== "only-if-needed" && strategy !== "eager")

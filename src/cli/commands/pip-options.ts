@@ -21,6 +21,12 @@ const INDEX_OPTIONS: OptionSpec[] = [
   { name: "refresh", help: "Revalidate every cached index page" },
   { name: "cert", value: "file", help: "CA bundle for HTTPS (also SSL_CERT_FILE)" },
   { name: "trusted-host", value: "host", multiple: true, help: "Do not verify TLS certificates of HOST" },
+  { name: "timeout", value: "seconds", help: "How long to wait for a server (default: 15, as pip)" },
+  {
+    name: "retries",
+    value: "n",
+    help: "Retries of a request that fails to connect or gets a 5xx (default: 3)",
+  },
 ];
 
 const RESOLVER_OPTIONS: OptionSpec[] = [
@@ -91,6 +97,23 @@ const PIP_HABIT_OPTIONS: OptionSpec[] = [
   { name: "disable-pip-version-check", help: "Accepted for pip compatibility (spice checks no version)" },
   { name: "no-input", help: "Accepted for pip compatibility (spice never asks)" },
   { name: "no-python-version-warning", help: "Accepted for pip compatibility" },
+  {
+    name: "require-virtualenv",
+    help: "Accepted for pip compatibility (spice changes no Python outside an environment without --system)",
+  },
+  {
+    name: "isolated",
+    help: "Ignore the user's pip configuration and the PIP_ variables, as pip's --isolated",
+  },
+];
+
+/** Options of pip's source builds: spice builds nothing yet, so each changes nothing. */
+const BUILD_HABIT_OPTIONS: OptionSpec[] = [
+  { name: "no-build-isolation", help: "Accepted for pip compatibility (spice builds nothing yet)" },
+  { name: "use-pep517", help: "Accepted for pip compatibility (spice builds nothing yet)" },
+  { name: "no-use-pep517", help: "Accepted for pip compatibility (spice builds nothing yet)" },
+  { name: "check-build-dependencies", help: "Accepted for pip compatibility (spice builds nothing yet)" },
+  { name: "no-clean", help: "Accepted for pip compatibility (spice leaves no build directories)" },
 ];
 
 /** Options per `spice pip` subcommand: pip's own flags, so `-f` can mean --find-links or --files. */
@@ -120,6 +143,11 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "report", value: "file", help: "Write pip's installation report (JSON) to FILE (- for stdout)" },
     { name: "force-reinstall", help: "Reinstall even when the same version is installed" },
     { name: "reinstall", help: "Same as --force-reinstall" },
+    {
+      name: "ignore-installed",
+      short: "I",
+      help: "Resolve and reinstall as if nothing were installed (as --force-reinstall; the old files go, where pip's -I leaves them)",
+    },
     { name: "ignore-tags", help: "Install wheels whose platform tags this interpreter does not support" },
     {
       name: "link-mode",
@@ -140,6 +168,13 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       value: "warn|ignore",
       help: "Accepted for pip compatibility (spice does not warn)",
     },
+    { name: "no-warn-conflicts", help: "Accepted for pip compatibility (spice does not warn)" },
+    {
+      name: "exists-action",
+      value: "action",
+      help: "Accepted for pip compatibility (spice checks out no repositories)",
+    },
+    ...BUILD_HABIT_OPTIONS,
   ],
   compile: [
     ...ENVIRONMENT_OPTIONS,
