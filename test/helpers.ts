@@ -45,8 +45,13 @@ export function spiceEnvironment(
     SPICE_SPARE_TREES: "inline",
     ...options.env,
   };
+  // The machine's pip settings and proxies stay out of the tests (a test sets its own).
   for (const key of Object.keys(env))
-    if (key.startsWith("PIP_") && key !== "PIP_CONFIG_FILE" && !(options.env && key in options.env))
+    if (
+      (key.startsWith("PIP_") || /^(https?|no|all)_proxy$/i.test(key)) &&
+      key !== "PIP_CONFIG_FILE" &&
+      !(options.env && key in options.env)
+    )
       delete env[key];
   if (options.cacheDir) env.SPICE_CACHE_DIR = options.cacheDir;
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];

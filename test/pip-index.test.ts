@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -303,6 +304,74 @@ describe("spice pip install from an index", () => {
       "--disable-pip-version-check",
     ]);
     assert.equal(listed.status, 0, listed.stderr);
+  });
+
+  it("goes through the proxy HTTP_PROXY or --proxy names, with its credentials, except for NO_PROXY hosts", async () => {
+    const env = venv();
+    const tunnels: Array<{ target: string; authorization: string | undefined }> = [];
+    const proxy = createServer();
+    proxy.on("connect", (request, client, head) => {
+      tunnels.push({ target: request.url ?? "", authorization: request.headers["proxy-authorization"] });
+      const [host, port] = (request.url ?? "").split(":");
+      const upstream = connect(Number(port), host, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on("error", () => client.destroy());
+      client.on("error", () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxyPort = (proxy.address() as { port: number }).port;
+    const indexHost = new URL(index.url).host;
+    try {
+      const through = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "-v", "colors"],
+        {
+          cacheDir: join(work.path, "cache-proxy-1"),
+          env: { HTTP_PROXY: `http://someone:s3cret@127.0.0.1:${proxyPort}` },
+        },
+      );
+      assert.equal(through.status, 0, through.stderr);
+      assert.ok(tunnels.some((tunnel) => tunnel.target === indexHost));
+      assert.equal(tunnels[0].authorization, `Basic ${Buffer.from("someone:s3cret").toString("base64")}`);
+      assert.doesNotMatch(through.stderr, /s3cret/);
+      // NO_PROXY names the index's host: straight there.
+      const before = tunnels.length;
+      const direct = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "colors"],
+        {
+          cacheDir: join(work.path, "cache-proxy-2"),
+          env: { HTTP_PROXY: `http://127.0.0.1:${proxyPort}`, NO_PROXY: "localhost,127.0.0.1" },
+        },
+      );
+      assert.equal(direct.status, 0, direct.stderr);
+      assert.equal(tunnels.length, before);
+      // --proxy wins over the variables; a proxy that is not there is a clear error.
+      const gone = await runSpiceAsync(
+        [
+          "pip",
+          "install",
+          "--python",
+          env.python,
+          "-i",
+          index.url,
+          "--proxy",
+          "http://127.0.0.1:9",
+          "--retries",
+          "0",
+          "--dry-run",
+          "colors",
+        ],
+        { cacheDir: join(work.path, "cache-proxy-3"), env: { HTTP_PROXY: `http://127.0.0.1:${proxyPort}` } },
+      );
+      assert.equal(gone.status, 1);
+      assert.match(gone.stderr, /error: Could not fetch/);
+      assert.equal(tunnels.length, before);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it("lists outdated and up-to-date distributions as pip does", async () => {

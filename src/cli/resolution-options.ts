@@ -8,7 +8,7 @@ import { basename, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { BUCKETS, Cache } from "../cache/store.ts";
 import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
-import { HttpClient } from "../index/http.ts";
+import { HttpClient, type Proxies } from "../index/http.ts";
 import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import type { PrereleasePolicy } from "../resolver/candidates.ts";
@@ -201,6 +201,8 @@ export interface IndexSettings {
   /** Seconds a connection may wait (pip's --timeout, default 15), and retries per request. */
   timeoutSeconds: number;
   retries: number;
+  /** pip's --proxy (or its `proxy` setting) for every scheme, else the *_PROXY variables. */
+  proxies: Proxies;
   /** For --verbose: where each setting came from. */
   explanation: string[];
 }
@@ -275,7 +277,17 @@ export function indexSettings(
       hint: "Pass --index-url URL (or set PIP_INDEX_URL / SPICE_INDEX_URL, or index-url in pip.conf), or --find-links DIR",
     });
   }
-  return { indexes, findLinks, strategy, timeoutSeconds, retries, explanation };
+  const proxySetting = pick("proxy", value(args, "proxy"));
+  const env = context.env;
+  const proxies: Proxies = proxySetting
+    ? { http: proxySetting.value, https: proxySetting.value, noProxy: env.no_proxy ?? env.NO_PROXY ?? null }
+    : {
+        http: env.http_proxy ?? env.HTTP_PROXY ?? null,
+        https: env.https_proxy ?? env.HTTPS_PROXY ?? null,
+        noProxy: env.no_proxy ?? env.NO_PROXY ?? null,
+      };
+  if (proxySetting) explanation.push(`proxy: ${redactUrl(proxySetting.value)} (from ${proxySetting.source})`);
+  return { indexes, findLinks, strategy, timeoutSeconds, retries, proxies, explanation };
 }
 
 export interface Sources {
@@ -313,6 +325,7 @@ export function openSources(
     connections: context.env.SPICE_HTTP_CONNECTIONS ? Number(context.env.SPICE_HTTP_CONNECTIONS) : undefined,
     timeoutMs: settings.timeoutSeconds * 1000,
     retries: settings.retries,
+    proxies: settings.proxies,
   });
   const packages = new PackageSource(http, {
     indexes: settings.indexes,

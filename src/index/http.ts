@@ -52,6 +52,32 @@ export interface HttpOptions {
   warn?: (message: string) => void;
   /** Hosts (host or host:port) whose certificates are not verified, as pip's --trusted-host. */
   trustedHosts?: readonly string[];
+  /** Proxies by scheme, and the hosts that bypass them (NO_PROXY's list). */
+  proxies?: Proxies;
+}
+
+export interface Proxies {
+  http?: string | null;
+  https?: string | null;
+  /** Comma-separated hosts or domains (`.example.com`), with an optional `:port`; `*` for all. */
+  noProxy?: string | null;
+}
+
+/** Whether NO_PROXY's list names the URL's host (its domain, or the host itself, and port). */
+export function bypassesProxy(url: URL, noProxy: string): boolean {
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  for (const entry of noProxy.toLowerCase().split(/[\s,]+/)) {
+    if (entry === "") continue;
+    if (entry === "*") return true;
+    const match = /^\[?([^\]]*?)\]?(?::(\d+))?$/.exec(entry);
+    if (match === null) continue;
+    const [, name, entryPort] = match;
+    if (entryPort !== undefined && entryPort !== port) continue;
+    const domain = name.replace(/^\*?\./, "");
+    if (host === domain || host.endsWith(`.${domain}`)) return true;
+  }
+  return false;
 }
 
 /** Where a streamed response body goes. */
@@ -231,31 +257,46 @@ export function freshnessSeconds(headers: Record<string, string>): number {
 }
 
 export class HttpClient {
-  private agent: Dispatcher | null = null;
-  private insecureAgent: Dispatcher | null = null;
+  /** Connection pools by proxy and certificate checking. */
+  private readonly agents = new Map<string, Dispatcher>();
   private netrc: Map<string, Credentials> | undefined;
 
   constructor(private readonly options: HttpOptions) {}
 
+  /** The proxy a request to `url` goes through, or null (none set, or NO_PROXY names the host). */
+  private proxyFor(url: URL): string | null {
+    const proxies = this.options.proxies;
+    const proxy = (url.protocol === "https:" ? proxies?.https : proxies?.http) ?? null;
+    if (proxy === null || proxy === "") return null;
+    return proxies?.noProxy && bypassesProxy(url, proxies.noProxy) ? null : proxy;
+  }
+
   private dispatcherFor(undici: Undici, url: URL): Dispatcher {
     const trusted = this.options.trustedHosts ?? [];
     const insecure = trusted.includes(url.host) || trusted.includes(url.hostname);
-    const make = () =>
-      new undici.Agent({
-        connections: this.options.connections ?? DEFAULT_CONNECTIONS,
-        keepAliveTimeout: 10_000,
-        connect: {
-          timeout: this.options.timeoutMs ?? 15_000,
-          ...this.trustedCertificates(),
-          ...(insecure ? { rejectUnauthorized: false } : {}),
-        },
-      });
-    if (insecure) {
-      this.insecureAgent ??= make();
-      return this.insecureAgent;
+    const proxy = this.proxyFor(url);
+    const key = `${insecure ? "unverified" : "verified"} ${proxy ?? ""}`;
+    let agent = this.agents.get(key);
+    if (agent === undefined) {
+      const pool = { connections: this.options.connections ?? DEFAULT_CONNECTIONS, keepAliveTimeout: 10_000 };
+      const tls = {
+        timeout: this.options.timeoutMs ?? 15_000,
+        ...this.trustedCertificates(),
+        ...(insecure ? { rejectUnauthorized: false } : {}),
+      };
+      // Through a proxy, undici tunnels (CONNECT) to the index; the index's TLS is checked as without one.
+      agent =
+        proxy === null
+          ? new undici.Agent({ ...pool, connect: tls })
+          : new undici.ProxyAgent({
+              ...pool,
+              uri: proxy,
+              requestTls: tls,
+              proxyTls: this.trustedCertificates(),
+            });
+      this.agents.set(key, agent);
     }
-    this.agent ??= make();
-    return this.agent;
+    return agent;
   }
 
   /** The `ca` option for TLS connections: --cert's bundle, or Node's roots plus the extra file. */
@@ -421,7 +462,6 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.agent?.close();
-    await this.insecureAgent?.close();
+    await Promise.all([...this.agents.values()].map((agent) => agent.close()));
   }
 }

@@ -23,6 +23,11 @@ const INDEX_OPTIONS: OptionSpec[] = [
   { name: "trusted-host", value: "host", multiple: true, help: "Do not verify TLS certificates of HOST" },
   { name: "timeout", value: "seconds", help: "How long to wait for a server (default: 15, as pip)" },
   {
+    name: "proxy",
+    value: "url",
+    help: "Send requests through this proxy (scheme://[user:password@]host:port); default: HTTPS_PROXY, HTTP_PROXY, NO_PROXY",
+  },
+  {
     name: "retries",
     value: "n",
     help: "Retries of a request that fails to connect or gets a 5xx (default: 3)",
