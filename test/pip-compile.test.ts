@@ -210,6 +210,22 @@ describe("spice pip download", () => {
     assert.match(offline.stderr, /Installed 3 packages/);
   });
 
+  it("prints the --hash lines pip hash prints", async () => {
+    const wheel = join(files, "lib-1.0-py3-none-any.whl");
+    for (const options of [[], ["-a", "sha512"]]) {
+      const expected = await runPipAsync(["hash", ...options, wheel]);
+      const actual = await runSpiceAsync(["pip", "hash", ...options, wheel]);
+      assert.equal(actual.status, 0, actual.stderr);
+      assert.equal(actual.stdout, expected.stdout);
+    }
+    assert.match(
+      (await runSpiceAsync(["pip", "hash", wheel])).stdout,
+      new RegExp(`^${wheel}:\n--hash=sha256:${hashOf("lib-1.0-py3-none-any.whl")}\n$`),
+    );
+    const refused = await runSpiceAsync(["pip", "hash", "-a", "md5", wheel]);
+    assert.equal(refused.status, 2);
+  });
+
   it("downloads the wheels another system needs (--platform, --python-version, --abi)", async () => {
     const download = async (name: string, options: string[], requirement = "oswrap") => {
       const house = join(work.path, name);

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from "node:fs";
 import { nodeCrypto } from "./lazy-builtins.ts";
 import { sha256 } from "./sha256.ts";
 
@@ -30,4 +31,18 @@ export function digestHex(algorithm: string, data: Uint8Array): string | null {
   } catch {
     return null;
   }
+}
+
+/** A file's digest in hex, read 1 MiB at a time (a wheel can be larger than memory allows twice). */
+export function fileDigestHex(algorithm: string, path: string): string {
+  const hash = nodeCrypto().createHash(algorithm);
+  const descriptor = openSync(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let read = readSync(descriptor, buffer); read > 0; read = readSync(descriptor, buffer))
+      hash.update(buffer.subarray(0, read));
+  } finally {
+    closeSync(descriptor);
+  }
+  return hash.digest("hex");
 }

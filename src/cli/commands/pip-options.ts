@@ -275,6 +275,14 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     local,
   ],
   show: [...ENVIRONMENT_OPTIONS, { name: "files", short: "f", help: "List the installed files" }],
+  hash: [
+    {
+      name: "algorithm",
+      short: "a",
+      value: "sha256|sha384|sha512",
+      help: "The hash algorithm (default: sha256)",
+    },
+  ],
   check: [...ENVIRONMENT_OPTIONS],
   tree: [
     ...ENVIRONMENT_OPTIONS,

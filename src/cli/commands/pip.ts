@@ -19,6 +19,7 @@ const SUBCOMMANDS: Record<
   show: async () => (await import("./pip-inspect.ts")).show,
   check: async () => (await import("./pip-inspect.ts")).check,
   tree: async () => (await import("./pip-inspect.ts")).tree,
+  hash: async () => (await import("./pip-hash.ts")).hash,
 };
 
 export const command: CommandModule = {
@@ -33,6 +34,7 @@ export const command: CommandModule = {
     "       spice pip show [-f] NAME...",
     "       spice pip check",
     "       spice pip tree [--reverse] [NAME...]",
+    "       spice pip hash [-a sha256|sha384|sha512] FILE...",
   ].join("\n"),
   options: PIP_SUBCOMMAND_OPTIONS.install,
   subcommandOptions: PIP_SUBCOMMAND_OPTIONS,
