@@ -402,6 +402,26 @@ describe("spice pip install from an index", () => {
       { cacheDir },
     );
     assert.match(outdated.stdout, /^lib +1\.0 +1\.5 +wheel$/m);
+    // pip index versions: the same text as pip's (newest first, yanked 2.0 left out).
+    for (const name of ["lib", "Colors"]) {
+      const pip = await runPipAsync(["--python", env.python, "index", "versions", name, "-i", index.url]);
+      const spice = await runSpiceAsync(
+        ["pip", "index", "versions", name, "--python", env.python, "-i", index.url],
+        { cacheDir },
+      );
+      assert.equal(spice.status, 0, spice.stderr);
+      assert.equal(spice.stdout, pip.stdout, name);
+    }
+    const versions = await runSpiceAsync(
+      ["pip", "index", "versions", "lib", "--python", env.python, "-i", index.url],
+      {
+        cacheDir,
+      },
+    );
+    assert.equal(
+      versions.stdout,
+      "lib (1.5)\nAvailable versions: 1.5, 1.0\n  INSTALLED: 1.0\n  LATEST:    1.5\n",
+    );
     const freezeFormat = await runSpiceAsync(
       ["pip", "list", "--python", env.python, "--outdated", "--format", "freeze", "-i", index.url],
       { cacheDir },

@@ -275,6 +275,12 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     local,
   ],
   show: [...ENVIRONMENT_OPTIONS, { name: "files", short: "f", help: "List the installed files" }],
+  index: [
+    ...ENVIRONMENT_OPTIONS,
+    ...INDEX_OPTIONS,
+    { name: "pre", help: "Also list pre-releases" },
+    { name: "python-version", value: "x.y", help: "List the versions usable by another Python version" },
+  ],
   hash: [
     {
       name: "algorithm",

@@ -1,14 +1,19 @@
-// `spice pip list --outdated / --uptodate`: the newest release of each installed distribution on
-// the index. Its own module, loaded only for those options, so that plain `list` does not load
-// the index client and the resolver.
+// `spice pip list --outdated / --uptodate` and `spice pip index versions`: what the index offers
+// for installed distributions. Its own module, loaded only for these, so that plain `list` does
+// not load the index client and the resolver.
 
-import type { InstalledDistribution } from "../../install/installed.ts";
+import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
 import type { Environment } from "../../python/environment.ts";
+import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
 import { targetOf } from "../../python/target.ts";
 import { type CandidatePolicy, selectCandidates } from "../../resolver/candidates.ts";
+import { canonicalizeName } from "../../standards/name.ts";
 import { emptyFinderOptions } from "../../standards/requirements-txt.ts";
 import { tagRanks } from "../../standards/tags.ts";
-import { flag, type ParsedArgs } from "../args.ts";
+import { compareVersions, type Version } from "../../standards/version.ts";
+import { SpiceError, UsageError } from "../../util/error.ts";
+import { flag, type ParsedArgs, value } from "../args.ts";
+import { selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import type { LatestRelease } from "../pip-format.ts";
 import { indexSettings, openSources } from "../resolution-options.ts";
@@ -49,4 +54,73 @@ export async function latestReleases(
   } finally {
     await sources.close();
   }
+}
+
+/**
+ * `spice pip index versions NAME`: every version the index offers this interpreter (tags,
+ * Requires-Python; no yanked files; no pre-releases unless --pre), newest first, then what is
+ * installed, in pip 23.2's words and layout.
+ */
+export async function indexVersions(args: ParsedArgs, context: CommandContext): Promise<number> {
+  const [action, query, ...rest] = args.positionals;
+  if (action !== "versions" || query === undefined || rest.length > 0)
+    throw new UsageError("spice pip index takes: versions NAME", "spice pip index versions requests");
+  let environment: Environment | null = null;
+  try {
+    environment = selectFromArgs(args, context, false).environment;
+  } catch (error) {
+    if (!(error instanceof SpiceError) || error.code !== "E_NO_ENVIRONMENT") throw error;
+  }
+  const interpreter =
+    environment?.interpreter ??
+    findInterpreter(
+      parsePythonRequest(undefined),
+      { env: context.env, cwd: context.cwd },
+      { cacheDir: context.cacheDir },
+    );
+  const sources = openSources(args, context, indexSettings(args, context, emptyFinderOptions(), "index"));
+  let versions: Version[];
+  try {
+    const target = targetOf(interpreter, value(args, "python-version"));
+    const name = canonicalizeName(query);
+    const { candidates } = selectCandidates(name, await sources.fetcher.files(name), {
+      tagRanks: tagRanks(target.tags),
+      pythonVersion: target.pythonVersion,
+      prereleases: "allow",
+      resolution: "highest",
+      onlyBinary: new Set(),
+      noBinary: new Set(),
+    });
+    const pre = flag(args, "pre");
+    versions = candidates
+      .filter((candidate) => !candidate.yanked && (pre || !candidate.version.isPrerelease))
+      .map((candidate) => candidate.version)
+      .sort((a, b) => compareVersions(b, a));
+  } finally {
+    await sources.close();
+  }
+  if (versions.length === 0)
+    throw new SpiceError("E_NOT_FOUND", `No matching distribution found for ${query}`, {
+      hint: "Check the name and the index URL; --pre also lists pre-releases",
+    });
+  const latest = versions[0].toString();
+  const lines = [`${query} (${latest})`, `Available versions: ${versions.map(String).join(", ")}`];
+  const installed =
+    environment === null
+      ? undefined
+      : installedDistributions(searchPath(environment.sitePackages)).find(
+          (dist) => dist.canonicalName === canonicalizeName(query),
+        );
+  if (installed !== undefined) {
+    // pip compares the installed Version with the latest's text, which never matches: it never
+    // says "(latest)"; spice writes the same two lines.
+    lines.push(`  INSTALLED: ${installed.displayVersion}`);
+    lines.push(
+      versions[0].isPrerelease
+        ? `  LATEST:    ${latest} (pre-release; install with \`pip install --pre\`)`
+        : `  LATEST:    ${latest}`,
+    );
+  }
+  context.output.data(lines.join("\n"));
+  return 0;
 }

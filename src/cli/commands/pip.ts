@@ -20,6 +20,7 @@ const SUBCOMMANDS: Record<
   check: async () => (await import("./pip-inspect.ts")).check,
   tree: async () => (await import("./pip-inspect.ts")).tree,
   hash: async () => (await import("./pip-hash.ts")).hash,
+  index: async () => (await import("./pip-outdated.ts")).indexVersions,
 };
 
 export const command: CommandModule = {
@@ -35,6 +36,7 @@ export const command: CommandModule = {
     "       spice pip check",
     "       spice pip tree [--reverse] [NAME...]",
     "       spice pip hash [-a sha256|sha384|sha512] FILE...",
+    "       spice pip index versions NAME [--pre] [-i URL]",
   ].join("\n"),
   options: PIP_SUBCOMMAND_OPTIONS.install,
   subcommandOptions: PIP_SUBCOMMAND_OPTIONS,
