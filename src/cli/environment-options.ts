@@ -4,8 +4,11 @@
 import { relative } from "node:path";
 import { recoverIfInterrupted } from "../install/transaction.ts";
 import type { Environment } from "../python/environment.ts";
+import type { Interpreter } from "../python/interpreter.ts";
+import { findInterpreter, parsePythonRequest } from "../python/request.ts";
 import { type Selection, type SelectOptions, selectEnvironment } from "../python/select.ts";
 import { monotonicMilliseconds } from "../util/clock.ts";
+import { SpiceError } from "../util/error.ts";
 import { flag, type OptionSpec, type ParsedArgs, value } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 
@@ -59,6 +62,28 @@ export function selectFromArgs(args: ParsedArgs, context: CommandContext, modifi
     context.output.warn(`rolled back an interrupted change in ${environment.root}`);
   }
   return selection;
+}
+
+/**
+ * For commands that only read (compile, download, index): the selected environment when there is
+ * one, else the default interpreter to resolve for, with no environment.
+ */
+export function environmentIfAny(
+  args: ParsedArgs,
+  context: CommandContext,
+): { environment: Environment | null; interpreter: Interpreter } {
+  try {
+    const { environment } = selectFromArgs(args, context, false);
+    return { environment, interpreter: environment.interpreter };
+  } catch (error) {
+    if (!(error instanceof SpiceError) || error.code !== "E_NO_ENVIRONMENT") throw error;
+    const interpreter = findInterpreter(
+      parsePythonRequest(undefined),
+      { env: context.env, cwd: context.cwd },
+      { cacheDir: context.cacheDir },
+    );
+    return { environment: null, interpreter };
+  }
 }
 
 function displayPath(path: string, cwd: string): string {

@@ -6,8 +6,6 @@ import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { installedDistributions, searchPath } from "../../install/installed.ts";
 import { uninstallDistributions } from "../../install/installer.ts";
-import type { Interpreter } from "../../python/interpreter.ts";
-import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
 import { foreignTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
@@ -20,7 +18,7 @@ import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
 import { sha256Hex } from "../../util/hash.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
-import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
+import { announceEnvironment, elapsed, environmentIfAny, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
@@ -44,19 +42,6 @@ import {
 } from "./pip-install.ts";
 
 /** The interpreter to resolve for, without changing anything: --python, the active env, else python3. */
-function readOnlyInterpreter(args: ParsedArgs, context: CommandContext): Interpreter {
-  try {
-    return selectFromArgs(args, context, false).environment.interpreter;
-  } catch (error) {
-    if (!(error instanceof SpiceError) || error.code !== "E_NO_ENVIRONMENT") throw error;
-    return findInterpreter(
-      parsePythonRequest(undefined),
-      { env: context.env, cwd: context.cwd },
-      { cacheDir: context.cacheDir },
-    );
-  }
-}
-
 /** A URL without user-info, for files other people read. */
 function withoutCredentials(url: string): string {
   try {
@@ -206,7 +191,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
     preferences.delete(requirement.canonicalName);
     if (requirement.specifier.specs.length > 0) inputs.constraints.push(requirement);
   }
-  const interpreter = readOnlyInterpreter(args, context);
+  const interpreter = environmentIfAny(args, context).interpreter;
   const target = targetOf(interpreter, value(args, "python-version"));
   const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
   const sources = openSources(args, context, settings);
@@ -364,7 +349,7 @@ export async function download(args: ParsedArgs, context: CommandContext): Promi
     throw new UsageError("spice pip download needs requirements", "spice pip download -d wheels requests");
   const hashing = checkHashingMode(inputs, flag(args, "require-hashes"));
   const directory = resolvePath(context.cwd, value(args, "dest") ?? ".");
-  const interpreter = readOnlyInterpreter(args, context);
+  const interpreter = environmentIfAny(args, context).interpreter;
   const target = foreignTarget(interpreter, {
     pythonVersion: value(args, "python-version"),
     platforms: values(args, "platform"),

@@ -4,7 +4,6 @@
 
 import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
 import type { Environment } from "../../python/environment.ts";
-import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
 import { targetOf } from "../../python/target.ts";
 import { type CandidatePolicy, selectCandidates } from "../../resolver/candidates.ts";
 import { canonicalizeName } from "../../standards/name.ts";
@@ -13,7 +12,7 @@ import { tagRanks } from "../../standards/tags.ts";
 import { compareVersions, type Version } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
-import { selectFromArgs } from "../environment-options.ts";
+import { environmentIfAny } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import type { LatestRelease } from "../pip-format.ts";
 import { indexSettings, openSources } from "../resolution-options.ts";
@@ -65,19 +64,7 @@ export async function indexVersions(args: ParsedArgs, context: CommandContext): 
   const [action, query, ...rest] = args.positionals;
   if (action !== "versions" || query === undefined || rest.length > 0)
     throw new UsageError("spice pip index takes: versions NAME", "spice pip index versions requests");
-  let environment: Environment | null = null;
-  try {
-    environment = selectFromArgs(args, context, false).environment;
-  } catch (error) {
-    if (!(error instanceof SpiceError) || error.code !== "E_NO_ENVIRONMENT") throw error;
-  }
-  const interpreter =
-    environment?.interpreter ??
-    findInterpreter(
-      parsePythonRequest(undefined),
-      { env: context.env, cwd: context.cwd },
-      { cacheDir: context.cacheDir },
-    );
+  const { environment, interpreter } = environmentIfAny(args, context);
   const sources = openSources(args, context, indexSettings(args, context, emptyFinderOptions(), "index"));
   let versions: Version[];
   try {
