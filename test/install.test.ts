@@ -213,6 +213,7 @@ describe("spice pip install and uninstall", () => {
     compare(["show", "alpha", "beta"], ["show", "alpha", "beta"]);
     compare(["show", "-f", "alpha"], ["show", "-f", "alpha"]);
     compare(["check"], ["check"]);
+    compare(["inspect"], ["inspect"]);
     // freeze -r: the file's order and lines, then the rest; the same warnings (pip's words).
     const listed = join(work.path, "freeze-order.txt");
     writeFileSync(

@@ -32,7 +32,8 @@ export class InstalledDistribution {
     /** Absolute path of the .dist-info / .egg-info directory (or .egg-info file). */
     readonly path: string,
     readonly format: "dist-info" | "egg-info",
-    private readonly metadataText: string,
+    /** The METADATA (or PKG-INFO) document as installed. */
+    readonly metadataText: string,
   ) {}
 
   get metadata(): { raw: RawMetadata; unparsed: Record<string, string[]> } {

@@ -2,8 +2,14 @@
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { installedDistributions, ownsDistribution, searchPath } from "../../install/installed.ts";
+import {
+  type DirectUrl,
+  installedDistributions,
+  ownsDistribution,
+  searchPath,
+} from "../../install/installed.ts";
 import { markerEnvironment } from "../../python/interpreter.ts";
+import { metadataToJson } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { compareVersions } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
@@ -210,5 +216,63 @@ export function tree(args: ParsedArgs, context: CommandContext): number {
     walk(root, "", 0, new Set([root]));
   }
   if (lines.length > 0) context.output.data(lines.join("\n"));
+  return 0;
+}
+
+/**
+ * direct_url.json as pip's DirectUrl.to_dict() gives it back: url (without credentials, except
+ * `git@` for git and environment-variable forms, per PEP 610), subdirectory, then the one info
+ * object with pip's fields.
+ */
+function directUrlForReport(direct: DirectUrl): Record<string, unknown> {
+  const info = direct.vcs_info
+    ? [
+        "vcs_info",
+        {
+          vcs: direct.vcs_info.vcs,
+          requested_revision: direct.vcs_info.requested_revision,
+          commit_id: direct.vcs_info.commit_id,
+        },
+      ]
+    : direct.archive_info
+      ? ["archive_info", { hash: direct.archive_info.hash, hashes: direct.archive_info.hashes }]
+      : ["dir_info", { editable: direct.dir_info?.editable ? true : undefined }];
+  let url = direct.url;
+  const at = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i.exec(url);
+  if (at !== null) {
+    const userInfo = at[2];
+    const keep =
+      (direct.vcs_info?.vcs === "git" && userInfo === "git") ||
+      /^\$\{[A-Za-z0-9-_]+\}(:\$\{[A-Za-z0-9-_]+\})?$/.test(userInfo);
+    if (!keep) url = at[1] + url.slice(at[0].length);
+  }
+  return JSON.parse(
+    JSON.stringify({ url, subdirectory: direct.subdirectory, [info[0] as string]: info[1] }),
+  ) as Record<string, unknown>;
+}
+
+/** `spice pip inspect`: pip 23.2's JSON report (version 1) of what the environment holds. */
+export function inspect(args: ParsedArgs, context: CommandContext): number {
+  const { distributions, markers } = load(args, context, true);
+  const viaImportlib = pipUsesImportlibMetadata(markers);
+  const installed = distributions
+    .filter((dist) => !STDLIB_PACKAGES.has(dist.canonicalName))
+    .map((dist) => {
+      const entry: Record<string, unknown> = {
+        // importlib.metadata reads METADATA in text mode (newlines made \n); pkg_resources does not.
+        metadata: metadataToJson(
+          viaImportlib ? dist.metadataText.replace(/\r\n?/g, "\n") : dist.metadataText,
+          viaImportlib,
+        ),
+        metadata_location: dist.path,
+      };
+      const direct = dist.directUrl;
+      if (direct !== null) entry.direct_url = directUrlForReport(direct);
+      if (dist.installer) entry.installer = dist.installer;
+      if (dist.format === "dist-info") entry.requested = dist.readFile("REQUESTED") !== null;
+      return entry;
+    });
+  const report = { version: "1", pip_version: "23.2.1", installed, environment: markers };
+  context.output.data(JSON.stringify(report, null, 2));
   return 0;
 }

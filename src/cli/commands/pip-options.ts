@@ -290,6 +290,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
   ],
   check: [...ENVIRONMENT_OPTIONS],
+  inspect: [...ENVIRONMENT_OPTIONS, path, local],
   tree: [
     ...ENVIRONMENT_OPTIONS,
     { name: "reverse", help: "Show what requires each distribution" },

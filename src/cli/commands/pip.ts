@@ -19,6 +19,7 @@ const SUBCOMMANDS: Record<
   show: async () => (await import("./pip-inspect.ts")).show,
   check: async () => (await import("./pip-inspect.ts")).check,
   tree: async () => (await import("./pip-inspect.ts")).tree,
+  inspect: async () => (await import("./pip-inspect.ts")).inspect,
   hash: async () => (await import("./pip-hash.ts")).hash,
   index: async () => (await import("./pip-outdated.ts")).indexVersions,
 };
@@ -35,6 +36,7 @@ export const command: CommandModule = {
     "       spice pip show [-f] NAME...",
     "       spice pip check",
     "       spice pip tree [--reverse] [NAME...]",
+    "       spice pip inspect [--path DIR] [-l]",
     "       spice pip hash [-a sha256|sha384|sha512] FILE...",
     "       spice pip index versions NAME [--pre] [-i URL]",
   ].join("\n"),
