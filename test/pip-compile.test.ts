@@ -33,6 +33,7 @@ buildWheel(
   simplePackage("oswrap", "1.0", { requires: ["native", "winhelper; sys_platform == 'win32'"] }),
 );
 buildWheel(files, simplePackage("winhelper", "1.0"));
+buildSdist(files, "onlysource", "1.0");
 const cacheDir = join(work.path, "cache");
 let index: IndexServer;
 before(async () => {
@@ -208,6 +209,26 @@ describe("spice pip download", () => {
     );
     assert.equal(offline.status, 0, offline.stderr);
     assert.match(offline.stderr, /Installed 3 packages/);
+  });
+
+  it("saves wheels as pip wheel -w does, and refuses what would need a build", async () => {
+    const house = join(work.path, "wheel-dir");
+    const result = await runSpiceAsync(
+      ["pip", "wheel", "--python", "3.11", "-w", house, "-i", index.url, "app[fancy]"],
+      { cacheDir },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(readdirSync(house).sort(), [
+      "app-1.0-py3-none-any.whl",
+      "colors-0.3-py3-none-any.whl",
+      "lib-1.5-py3-none-any.whl",
+    ]);
+    const source = await runSpiceAsync(
+      ["pip", "wheel", "--python", "3.11", "-w", house, "-i", index.url, "onlysource"],
+      { cacheDir },
+    );
+    assert.equal(source.status, 1);
+    assert.match(source.stderr, /onlysource has 1 source distribution\(s\) that --only-binary leaves out/);
   });
 
   it("prints the --hash lines pip hash prints", async () => {

@@ -342,11 +342,31 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
 
 // --- download ----------------------------------------------------------------------------------
 
-export async function download(args: ParsedArgs, context: CommandContext): Promise<number> {
+/**
+ * `spice pip wheel -w DIR`: pip's wheelhouse command, for what needs no build: the wheels the
+ * requirements resolve to, saved into DIR (default: the current directory). A requirement with
+ * only a source distribution is refused with the resolver's hint, since building comes later.
+ */
+export async function wheel(args: ParsedArgs, context: CommandContext): Promise<number> {
+  const options = new Map(args.options);
+  options.set("only-binary", [...values(args, "only-binary"), ":all:"]);
+  const directory = value(args, "wheel-dir");
+  if (directory !== undefined) options.set("dest", [directory]);
+  return download({ ...args, options }, context, "wheel");
+}
+
+export async function download(
+  args: ParsedArgs,
+  context: CommandContext,
+  command: "download" | "wheel" = "download",
+): Promise<number> {
   const started = monotonicMilliseconds();
   const inputs = gatherRequirements(args.positionals, args, context);
   if (inputs.requirements.length === 0)
-    throw new UsageError("spice pip download needs requirements", "spice pip download -d wheels requests");
+    throw new UsageError(
+      `spice pip ${command} needs requirements`,
+      `spice pip ${command} -r requirements.txt`,
+    );
   const hashing = checkHashingMode(inputs, flag(args, "require-hashes"));
   const directory = resolvePath(context.cwd, value(args, "dest") ?? ".");
   const interpreter = environmentIfAny(args, context).interpreter;

@@ -243,6 +243,19 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "Wheels for this ABI (cp312, abi3, none; repeatable)",
     },
   ],
+  wheel: [
+    ...ENVIRONMENT_OPTIONS,
+    requirementFile,
+    {
+      name: "wheel-dir",
+      short: "w",
+      value: "dir",
+      help: "Save the wheels into DIR (default: the current directory); spice builds no sdists yet",
+    },
+    ...INDEX_OPTIONS,
+    ...RESOLVER_OPTIONS,
+    ...BUILD_HABIT_OPTIONS,
+  ],
   uninstall: [
     ...ENVIRONMENT_OPTIONS,
     requirementFile,
