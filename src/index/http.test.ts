@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { SpiceError } from "../util/error.ts";
 import { redactUrl } from "../util/redact.ts";
-import { HttpClient } from "./http.ts";
+import { bypassesProxy, HttpClient } from "./http.ts";
 
 const work = mkdtempSync(join(tmpdir(), "spice-http-"));
 const servers: Server[] = [];
@@ -27,6 +27,27 @@ async function serve(
 }
 
 describe("the index HTTP client", () => {
+  it("reads NO_PROXY as curl and requests do: hosts, domains, ports, IPv6, and *", () => {
+    const cases: Array<[string, string, boolean]> = [
+      ["http://127.0.0.1:8080/x", "127.0.0.1", true],
+      ["http://127.0.0.1:8080/x", "127.0.0.1:8080", true],
+      ["http://127.0.0.1:8080/x", "127.0.0.1:9000", false],
+      ["https://pkg.example.com/x", ".example.com", true],
+      ["https://pkg.example.com/x", "example.com", true],
+      ["https://pkg.example.com/x", "*.example.com", true],
+      ["https://badexample.com/x", "example.com", false],
+      ["https://example.com/x", "example.com:443", true],
+      ["http://[::1]:80/x", "::1", true],
+      ["http://[::1]:8080/x", "[::1]:8080", true],
+      ["http://[::1]:8080/x", "[::1]:9", false],
+      ["http://x.y/", "*", true],
+      ["http://x.y/", " , a.b ,, X.Y ", true],
+      ["http://x.y/", "", false],
+    ];
+    for (const [url, list, expected] of cases)
+      assert.equal(bypassesProxy(new URL(url), list), expected, `${url} ${list}`);
+  });
+
   it("retries server errors and dropped connections", async () => {
     let calls = 0;
     const base = await serve("127.0.0.1", (request, response) => {

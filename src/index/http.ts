@@ -70,7 +70,11 @@ export function bypassesProxy(url: URL, noProxy: string): boolean {
   for (const entry of noProxy.toLowerCase().split(/[\s,]+/)) {
     if (entry === "") continue;
     if (entry === "*") return true;
-    const match = /^\[?([^\]]*?)\]?(?::(\d+))?$/.exec(entry);
+    // An IPv6 address names no port unless bracketed (`[::1]:8080`).
+    const match =
+      entry.split(":").length > 2 && !entry.startsWith("[")
+        ? [entry, entry]
+        : /^\[?([^\]]*?)\]?(?::(\d+))?$/.exec(entry);
     if (match === null) continue;
     const [, name, entryPort] = match;
     if (entryPort !== undefined && entryPort !== port) continue;
