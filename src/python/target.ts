@@ -210,8 +210,8 @@ export function foreignTarget(interpreter: Interpreter, options: ForeignTarget):
   const abis = options.abis ?? [];
   if (platforms.length === 0 && abis.length === 0 && !options.implementation)
     return targetOf(interpreter, options.pythonVersion);
+  const base = targetOf(interpreter, options.pythonVersion); // (refuses a malformed version)
   const version = options.pythonVersion ? parsePythonVersion(options.pythonVersion) : null;
-  const base = targetOf(interpreter, version === null ? null : version.join("."));
   const [major, minor] = version ?? base.pythonVersion.split(".").map(Number);
   const facts = version === null ? tagFacts(interpreter) : withVersion(tagFacts(interpreter), major, minor);
   const supportedPlatforms = platforms.length > 0 ? expandPlatforms(platforms) : platformTags(facts);
