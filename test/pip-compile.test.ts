@@ -289,6 +289,55 @@ describe("spice pip download", () => {
     ]);
     assert.equal(pip.status, 0, pip.stderr);
     assert.deepEqual(linux.files(), readdirSync(pipHouse).sort());
+    // install --target lays the same wheels out for that system (as for an AWS Lambda layer).
+    const layer = join(work.path, "layer-windows");
+    const laid = await runSpiceAsync(
+      [
+        "pip",
+        "install",
+        "--python",
+        "3.11",
+        "--target",
+        layer,
+        "-i",
+        index.url,
+        "--platform",
+        "win_amd64",
+        "--python-version",
+        "3.12",
+        "oswrap",
+      ],
+      { cacheDir },
+    );
+    assert.equal(laid.status, 0, laid.stderr);
+    assert.deepEqual(
+      readdirSync(layer)
+        .filter((name) => name.endsWith(".dist-info"))
+        .sort(),
+      ["native-1.0.dist-info", "oswrap-1.0.dist-info", "winhelper-1.0.dist-info"],
+    );
+    assert.match(
+      readFileSync(join(layer, "native-1.0.dist-info", "WHEEL"), "utf8"),
+      /Tag: cp312-cp312-win_amd64/,
+    );
+    const venv = join(work.path, "platform-venv");
+    assert.equal(runSpice(["venv", venv, "--python", "3.11"], { cacheDir }).status, 0);
+    const refused = await runSpiceAsync(
+      [
+        "pip",
+        "install",
+        "--python",
+        join(venv, "bin", "python"),
+        "-i",
+        index.url,
+        "--platform",
+        "win_amd64",
+        "native",
+      ],
+      { cacheDir },
+    );
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /install only with --target DIR or --dry-run/);
     // No wheel for that system: refused, not the sdist (which would have to be built there).
     const none = await download(
       "house-none",

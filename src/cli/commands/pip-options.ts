@@ -112,6 +112,21 @@ const PIP_HABIT_OPTIONS: OptionSpec[] = [
   },
 ];
 
+/**
+ * pip's options for files another system needs (download, and install with --target): each
+ * implies --only-binary :all:, as pip requires.
+ */
+const FOREIGN_TARGET_OPTIONS: OptionSpec[] = [
+  {
+    name: "platform",
+    value: "tag",
+    multiple: true,
+    help: "Wheels for this platform (manylinux2014_x86_64, win_amd64, macosx_11_0_arm64; repeatable); markers then describe it, where pip keeps this system's",
+  },
+  { name: "implementation", value: "name", help: "Wheels for this implementation (cp, pp, py)" },
+  { name: "abi", value: "abi", multiple: true, help: "Wheels for this ABI (cp312, abi3, none; repeatable)" },
+];
+
 /** Options of pip's source builds: spice builds nothing yet, so each changes nothing. */
 const BUILD_HABIT_OPTIONS: OptionSpec[] = [
   { name: "no-build-isolation", help: "Accepted for pip compatibility (spice builds nothing yet)" },
@@ -174,6 +189,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "Accepted for pip compatibility (spice does not warn)",
     },
     { name: "no-warn-conflicts", help: "Accepted for pip compatibility (spice does not warn)" },
+    ...FOREIGN_TARGET_OPTIONS,
     {
       name: "exists-action",
       value: "action",
@@ -228,20 +244,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "dest", short: "d", value: "dir", help: "Save files into DIR (default: the current directory)" },
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
-    // pip download's options for a wheelhouse of another system; each implies --only-binary :all:.
-    {
-      name: "platform",
-      value: "tag",
-      multiple: true,
-      help: "Wheels for this platform (manylinux2014_x86_64, win_amd64, macosx_11_0_arm64; repeatable); markers then describe it, where pip keeps this system's",
-    },
-    { name: "implementation", value: "name", help: "Wheels for this implementation (cp, pp, py)" },
-    {
-      name: "abi",
-      value: "abi",
-      multiple: true,
-      help: "Wheels for this ABI (cp312, abi3, none; repeatable)",
-    },
+    ...FOREIGN_TARGET_OPTIONS,
   ],
   wheel: [
     ...ENVIRONMENT_OPTIONS,
