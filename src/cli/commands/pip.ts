@@ -34,7 +34,7 @@ export const command: CommandModule = {
     "       spice pip wheel [-w DIR] REQUIREMENT... [options]",
     "       spice pip uninstall [-y] [-r FILE] NAME...",
     "       spice pip list [--format columns|freeze|json] [--outdated|--uptodate] [--not-required] [--path DIR]",
-    "       spice pip freeze [--all] [--exclude NAME]",
+    "       spice pip freeze [--all] [--exclude NAME] [-r FILE]",
     "       spice pip show [-f] NAME...",
     "       spice pip check",
     "       spice pip tree [--reverse] [NAME...]",
