@@ -261,12 +261,18 @@ describe("spice pip install from an index", () => {
         "--retries",
         "1",
         "-qq",
+        "--log",
+        join(work.path, "habit.log"),
         "lib==1.0",
       ],
       { cacheDir: noCache },
     );
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stderr, "", "-qq is quiet");
+    // --log keeps everything, verbose lines too, each with its time, whatever -q says.
+    const log = readFileSync(join(work.path, "habit.log"), "utf8");
+    assert.match(log, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d{3} environment: /m);
+    assert.match(log, /^\S+ Installed 1 package in \S+\n\S+ {2}\+ lib==1\.0$/m);
     assert.equal(freeze(env.python), "lib==1.0\n");
     assert.equal(existsSync(noCache), false, "--no-cache-dir writes no cache, as --no-cache");
     // -I: everything resolved is reinstalled, ignoring what is there (the newest lib, not 1.0).

@@ -4,7 +4,7 @@
 import { UsageError } from "../util/error.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { formatOptions, type OptionSpec, type ParsedArgs, parseArgs, value } from "./args.ts";
-import { type ColorChoice, Output, writeOut } from "./output.ts";
+import { type ColorChoice, Output, type OutputSettings, writeOut } from "./output.ts";
 
 declare const SPICE_VERSION: string | undefined;
 export const VERSION = typeof SPICE_VERSION !== "undefined" ? SPICE_VERSION : "0.0.0-dev";
@@ -113,6 +113,11 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
   },
   { name: "color", value: "auto|always|never", help: "When to use colour (NO_COLOR also turns it off)" },
   { name: "no-color", help: "Same as --color never (pip's name for it)" },
+  {
+    name: "log",
+    value: "file",
+    help: "Also append every message, verbose ones too, to FILE with the time (as pip's --log)",
+  },
   { name: "no-cache", help: "Neither read nor write spice's cache" },
   { name: "no-cache-dir", help: "Same as --no-cache (pip's name for it)" },
   {
@@ -189,7 +194,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // (`spice --version` alone is answered by the entry, src/cli/entry.ts, before this bundle loads.)
   const commandIndex = findCommandIndex(argv);
   const leading = commandIndex < 0 ? argv : argv.slice(0, commandIndex);
-  const settings = { quiet: false, verbose: false, color: "auto" as ColorChoice };
+  const settings: OutputSettings = { quiet: false, verbose: false, color: "auto" };
   let output = new Output(settings);
   try {
     const globalArgs = parseArgs(leading, [...GLOBAL_OPTIONS, { name: "version", short: "V", help: "" }]);
@@ -251,11 +256,13 @@ function findCommandIndex(argv: readonly string[]): number {
 
 function applyGlobal(
   args: ParsedArgs,
-  settings: { quiet: boolean; verbose: boolean; color: ColorChoice },
+  settings: { quiet: boolean; verbose: boolean; color: ColorChoice; logFile?: string },
 ): void {
   if (args.options.get("quiet") === true) settings.quiet = true;
   if (args.options.get("verbose") === true) settings.verbose = true;
   if (args.options.get("no-color") === true) settings.color = "never";
+  const log = value(args, "log");
+  if (log !== undefined) settings.logFile = log;
   const color = value(args, "color");
   if (color !== undefined) {
     if (color !== "auto" && color !== "always" && color !== "never") {

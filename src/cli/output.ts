@@ -1,7 +1,7 @@
 // Everything spice prints goes through here: data to stdout, messages to stderr, colour only on
 // a terminal and never with NO_COLOR or `--color never`.
 
-import { fstatSync, statSync, writeSync } from "node:fs";
+import { fstatSync, openSync, statSync, writeSync } from "node:fs";
 import { SpiceError } from "../util/error.ts";
 import { nodeTty } from "../util/lazy-builtins.ts";
 
@@ -71,6 +71,14 @@ export interface OutputSettings {
   quiet: boolean;
   verbose: boolean;
   color: ColorChoice;
+  /** `--log FILE`: every message, verbose ones too, appended there with a time (as pip's --log). */
+  logFile?: string;
+}
+
+/** pip's log time: local, `2026-11-28T15:04:05,123`. */
+function logTime(now: Date): string {
+  const pad = (value: number, width = 2) => String(value).padStart(width, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())},${pad(now.getMilliseconds(), 3)}`;
 }
 
 export class Output {
@@ -85,26 +93,63 @@ export class Output {
   /** Clears a live line (download progress) before anything else is printed. */
   clearLiveLine: (() => void) | null = null;
 
+  private logDescriptor: number | null = null;
+
+  /** Appends to the --log file, each line with the time; a log that cannot be written is an error. */
+  /**
+   * Appends to the --log file, each line with the time. A file that cannot be opened fails the
+   * command at its first message, before it changes anything; one that fails later is dropped with
+   * a warning rather than failing a change half made.
+   */
+  private log(text: string): void {
+    const file = this.settings.logFile;
+    if (file === undefined) return;
+    let descriptor = this.logDescriptor;
+    if (descriptor === null) {
+      try {
+        descriptor = openSync(file, "a");
+      } catch (error) {
+        this.settings.logFile = undefined;
+        throw new SpiceError("E_LOG", `Could not open the log file ${file}`, {
+          cause: (error as Error).message,
+        });
+      }
+      this.logDescriptor = descriptor;
+    }
+    const time = logTime(new Date());
+    const lines = text.replace(/\n$/, "").split("\n");
+    try {
+      writeSync(descriptor, `${lines.map((line) => `${time} ${line}`).join("\n")}\n`);
+    } catch (error) {
+      this.settings.logFile = undefined;
+      writeOut(2, `warning: stopped writing the log file ${file}: ${(error as Error).message}\n`);
+    }
+  }
+
   /** Data: what another program may parse. Never silenced. */
   data(text: string): void {
     this.clearLiveLine?.();
+    this.log(text);
     writeOut(1, text.endsWith("\n") ? text : `${text}\n`);
   }
 
   /** A message for the user (stderr); silenced by --quiet. */
   info(text: string): void {
     this.clearLiveLine?.();
+    this.log(text);
     if (!this.settings.quiet) writeOut(2, `${text}\n`);
   }
 
-  /** The why behind a decision; shown with --verbose only. */
+  /** The why behind a decision; shown with --verbose only (and always in --log's file). */
   verbose(text: string): void {
     this.clearLiveLine?.();
+    this.log(text);
     if (this.settings.verbose) writeOut(2, `${this.dim(text)}\n`);
   }
 
   warn(text: string): void {
     this.clearLiveLine?.();
+    this.log(`warning: ${text}`);
     writeOut(2, `${this.paint("warning", "33")}: ${text}\n`);
   }
 
@@ -126,6 +171,11 @@ export class Output {
 
   /** A SpiceError as `error:` / `caused by:` / `hint:` lines; anything else with its stack. */
   error(error: unknown): void {
+    try {
+      this.log(`error: ${error instanceof Error ? error.message : String(error)}`);
+    } catch {
+      // the log file itself failed: the error below still reaches stderr
+    }
     if (error instanceof SpiceError) {
       const lines = [`${this.paint("error", "1;31")}: ${error.message}`];
       if (error.details.cause) lines.push(`  ${this.paint("caused by", "1")}: ${error.details.cause}`);
