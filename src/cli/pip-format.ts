@@ -4,6 +4,7 @@
 import type { InstalledDistribution } from "../install/installed.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
 import type { MarkerEnvironment } from "../standards/marker.ts";
+import { importlibHeaderValue } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { compareCodePoints, pySplitLines } from "../standards/python-string.ts";
 import { parseRequirement, type Requirement } from "../standards/requirement.ts";
@@ -247,28 +248,11 @@ function sortCaseless(names: string[]): string[] {
 }
 
 /**
- * A header value as pip shows it. On Python 3.11 and later pip 23 reads metadata through
- * importlib.metadata, which re-indents a value folded over several lines as textwrap.dedent does
- * (the first line counted as indented by eight spaces); on older Pythons pip shows it as written.
+ * A header value as pip shows it: re-indented as importlib.metadata does on Python 3.11 and later
+ * (where pip 23 reads metadata through it), as written on older Pythons (pkg_resources).
  */
 export function pipHeaderValue(value: string, importlibMetadata: boolean): string {
-  if (!importlibMetadata || !value.includes("\n")) return value;
-  // Python's `^` and `$` (re.MULTILINE) see only "\n" as a line break, so split on it alone.
-  const lines = `        ${value}`.split("\n").map((line) => (/^[ \t]+$/.test(line) ? "" : line));
-  let margin: string | null = null;
-  for (const line of lines) {
-    const indent = /^([ \t]*)[^ \t]/.exec(line)?.[1];
-    if (indent === undefined) continue;
-    if (margin === null || margin.startsWith(indent)) margin = indent;
-    else if (!indent.startsWith(margin)) {
-      let common = 0;
-      while (common < margin.length && margin[common] === indent[common]) common++;
-      margin = margin.slice(0, common);
-    }
-  }
-  if (!margin) return lines.join("\n");
-  const cut = margin.length;
-  return lines.map((line) => (line.startsWith(margin) ? line.slice(cut) : line)).join("\n");
+  return importlibMetadata ? importlibHeaderValue(value) : value;
 }
 
 /** Whether pip 23 reads this interpreter's metadata through importlib.metadata (Python 3.11+). */

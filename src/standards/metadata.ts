@@ -271,10 +271,7 @@ export function metadataToJson(text: string, viaImportlib: boolean): Record<stri
   const body = parsed.body;
   let headers = parsed.headers;
   if (viaImportlib) {
-    headers = headers.map(([name, value]): [string, string] => [
-      name,
-      value.includes("\n") ? pyDedent(`        ${value}`) : value,
-    ]);
+    headers = headers.map(([name, value]): [string, string] => [name, importlibHeaderValue(value)]);
     if (body !== "") headers.push(["Description", body]);
   }
   const byName = new Map<string, string[]>();
@@ -293,6 +290,15 @@ export function metadataToJson(text: string, viaImportlib: boolean): Record<stri
   }
   if (body !== "") result.description = body;
   return result;
+}
+
+/**
+ * A header value as importlib.metadata's message adapter gives it back (Python 3.11+, what pip 23
+ * reads there): one folded over several lines is dedented, its first line counted as indented by
+ * eight spaces.
+ */
+export function importlibHeaderValue(value: string): string {
+  return value.includes("\n") ? pyDedent(`        ${value}`) : value;
 }
 
 /** Python's `textwrap.dedent`: the margin common to every line that is not blank is removed. */
