@@ -39,6 +39,7 @@ import { bundleScript } from "../bundle.ts";
 import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
+import { pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
 import {
   gatherRequirements,
@@ -256,9 +257,7 @@ export function installationReport(
   target: ResolveTarget,
   hashes: Map<string, string>,
 ): object {
-  // pip 23.2.1 reads metadata through importlib.metadata from Python 3.11 on (pkg_resources before).
-  const [major, minor] = target.pythonVersion.split(".").map(Number);
-  const viaImportlib = major > 3 || (major === 3 && minor >= 11);
+  const viaImportlib = pipUsesImportlibMetadata(target.markers);
   return {
     version: "1",
     pip_version: "23.2.1",
