@@ -255,6 +255,9 @@ export function pipHeaderValue(value: string, importlibMetadata: boolean): strin
   return importlibMetadata ? importlibHeaderValue(value) : value;
 }
 
+/** The pip whose output and reports spice's match (written into the JSON reports). */
+export const PIP_VERSION = "23.2.1";
+
 /** Whether pip 23 reads this interpreter's metadata through importlib.metadata (Python 3.11+). */
 export function pipUsesImportlibMetadata(markers: MarkerEnvironment): boolean {
   const [major, minor] = String(markers.python_version).split(".").map(Number);

@@ -25,6 +25,7 @@ import {
   listColumns,
   listFreezeFormat,
   listJson,
+  PIP_VERSION,
   pipUsesImportlibMetadata,
   showBlock,
 } from "../pip-format.ts";
@@ -246,9 +247,8 @@ function directUrlForReport(direct: DirectUrl): Record<string, unknown> {
       /^\$\{[A-Za-z0-9-_]+\}(:\$\{[A-Za-z0-9-_]+\})?$/.test(userInfo);
     if (!keep) url = at[1] + url.slice(at[0].length);
   }
-  return JSON.parse(
-    JSON.stringify({ url, subdirectory: direct.subdirectory, [info[0] as string]: info[1] }),
-  ) as Record<string, unknown>;
+  // Fields left undefined are left out when the report is written (JSON.stringify), as pip leaves out None.
+  return { url, subdirectory: direct.subdirectory, [info[0] as string]: info[1] };
 }
 
 /** `spice pip inspect`: pip 23.2's JSON report (version 1) of what the environment holds. */
@@ -272,7 +272,7 @@ export function inspect(args: ParsedArgs, context: CommandContext): number {
       if (dist.format === "dist-info") entry.requested = dist.readFile("REQUESTED") !== null;
       return entry;
     });
-  const report = { version: "1", pip_version: "23.2.1", installed, environment: markers };
+  const report = { version: "1", pip_version: PIP_VERSION, installed, environment: markers };
   context.output.data(JSON.stringify(report, null, 2));
   return 0;
 }

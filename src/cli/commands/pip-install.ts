@@ -39,7 +39,7 @@ import { bundleScript } from "../bundle.ts";
 import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
-import { pipUsesImportlibMetadata } from "../pip-format.ts";
+import { PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
 import {
   gatherRequirements,
@@ -260,7 +260,7 @@ export function installationReport(
   const viaImportlib = pipUsesImportlibMetadata(target.markers);
   return {
     version: "1",
-    pip_version: "23.2.1",
+    pip_version: PIP_VERSION,
     install: packages.map((resolved) => {
       const sha256 = hashes.get(resolved.name) ?? resolved.file?.hashes.sha256;
       return {
