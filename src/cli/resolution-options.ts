@@ -10,7 +10,7 @@ import { BUCKETS, Cache } from "../cache/store.ts";
 import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
 import { HttpClient, type Proxies } from "../index/http.ts";
 import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
-import type { ResolveTarget } from "../python/target.ts";
+import { type ForeignTarget, isForeign, type ResolveTarget } from "../python/target.ts";
 import type { PrereleasePolicy } from "../resolver/candidates.ts";
 import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
@@ -356,6 +356,16 @@ function namesOf(list: string[]): Set<string> {
   );
 }
 
+/** The target options pip's download and install --target take (--python-version included). */
+export function foreignTargetOptions(args: ParsedArgs): ForeignTarget {
+  return {
+    pythonVersion: value(args, "python-version"),
+    platforms: values(args, "platform"),
+    implementation: value(args, "implementation"),
+    abis: values(args, "abi"),
+  };
+}
+
 /** The resolver options that come straight from flags (and requirements files). */
 export function resolverFlags(
   args: ParsedArgs,
@@ -377,12 +387,10 @@ export function resolverFlags(
   const noBinary = namesOf([...values(args, "no-binary"), ...finder.noBinary]);
   // Files for another system (pip download --platform, --abi, --implementation) are wheels only:
   // a source distribution would have to be built here, for there.
-  const foreign =
-    values(args, "platform").length > 0 || values(args, "abi").length > 0 || value(args, "implementation");
   const onlyBinary = namesOf([
     ...values(args, "only-binary"),
     ...finder.onlyBinary,
-    ...(foreign ? [":all:"] : []),
+    ...(isForeign(foreignTargetOptions(args)) ? [":all:"] : []),
   ]);
   return {
     prereleases,

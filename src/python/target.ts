@@ -116,6 +116,11 @@ export interface ForeignTarget {
   abis?: readonly string[];
 }
 
+/** Whether the options name another platform, ABI or implementation (not only a Python version). */
+export function isForeign(options: ForeignTarget): boolean {
+  return (options.platforms?.length ?? 0) > 0 || (options.abis?.length ?? 0) > 0 || !!options.implementation;
+}
+
 /** pip's forms of `--python-version`: "3", "3.11", "3.11.4", or "311" (major digit, then minor). */
 export function parsePythonVersion(text: string): [number, number, number] | null {
   const parts = /^\d+$/.test(text) && text.length > 1 ? [text.slice(0, 1), text.slice(1)] : text.split(".");
@@ -206,10 +211,9 @@ function platformMarkers(platform: string): Partial<MarkerEnvironment> | null {
  * ones), and markers for that platform and implementation. Without those options, targetOf.
  */
 export function foreignTarget(interpreter: Interpreter, options: ForeignTarget): ResolveTarget {
+  if (!isForeign(options)) return targetOf(interpreter, options.pythonVersion);
   const platforms = options.platforms ?? [];
   const abis = options.abis ?? [];
-  if (platforms.length === 0 && abis.length === 0 && !options.implementation)
-    return targetOf(interpreter, options.pythonVersion);
   const base = targetOf(interpreter, options.pythonVersion); // (refuses a malformed version)
   const version = options.pythonVersion ? parsePythonVersion(options.pythonVersion) : null;
   const [major, minor] = version ?? base.pythonVersion.split(".").map(Number);

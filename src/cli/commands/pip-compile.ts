@@ -23,6 +23,7 @@ import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
 import {
+  foreignTargetOptions,
   gatherRequirements,
   type IndexSettings,
   indexSettings,
@@ -370,12 +371,7 @@ export async function download(
   const hashing = checkHashingMode(inputs, flag(args, "require-hashes"));
   const directory = resolvePath(context.cwd, value(args, "dest") ?? ".");
   const interpreter = environmentIfAny(args, context).interpreter;
-  const target = foreignTarget(interpreter, {
-    pythonVersion: value(args, "python-version"),
-    platforms: values(args, "platform"),
-    implementation: value(args, "implementation"),
-    abis: values(args, "abi"),
-  });
+  const target = foreignTarget(interpreter, foreignTargetOptions(args));
   const settings = indexSettings(args, context, inputs.finder, "download", needsIndex(inputs));
   const sources = openSources(args, context, settings);
   const progress = downloadProgress(context.output);

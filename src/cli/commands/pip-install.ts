@@ -24,7 +24,7 @@ import { SCRATCH_PREFIX } from "../../install/transaction.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
-import { foreignTarget, type ResolveTarget } from "../../python/target.ts";
+import { foreignTarget, isForeign, type ResolveTarget } from "../../python/target.ts";
 import type { InstalledCandidate, Resolution, ResolvedPackage } from "../../resolver/resolve.ts";
 import { metadataToJson, readCoreMetadata } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
@@ -42,6 +42,7 @@ import { plural } from "../output.ts";
 import { PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
 import {
+  foreignTargetOptions,
   gatherRequirements,
   indexSettings,
   needsIndex,
@@ -341,25 +342,15 @@ async function installInto(
     values(args, "upgrade-package").map((name) => canonicalizeName(name.split(/[=<>!~ ]/)[0])),
   );
   const requested = new Set(inputs.requirements.map((requirement) => requirement.canonicalName));
-  const platforms = values(args, "platform");
-  const abis = values(args, "abi");
-  const implementation = value(args, "implementation");
+  const targetOptions = foreignTargetOptions(args);
   // As pip: files for another system go only into a --target directory (or nowhere, --dry-run).
-  if (
-    (platforms.length > 0 || abis.length > 0 || implementation) &&
-    environment.kind !== "target" &&
-    !settings.dryRun
-  )
+  if (isForeign(targetOptions) && environment.kind !== "target" && !settings.dryRun)
     throw new UsageError(
       "--platform, --abi and --implementation install only with --target DIR or --dry-run",
       "These files are for another system; `spice pip install --target DIR --platform ...` lays them out for it",
     );
-  const target = foreignTarget(environment.interpreter, {
-    pythonVersion: value(args, "python-version"),
-    platforms,
-    implementation,
-    abis,
-  });
+  const target = foreignTarget(environment.interpreter, targetOptions);
+
   const resolution = await resolveInputs(inputs, sources, target, args, context, {
     installed: installedCandidates(
       installed,

@@ -4,7 +4,7 @@
 
 import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
 import type { Environment } from "../../python/environment.ts";
-import { targetOf } from "../../python/target.ts";
+import { type ResolveTarget, targetOf } from "../../python/target.ts";
 import { type CandidatePolicy, selectCandidates } from "../../resolver/candidates.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { emptyFinderOptions } from "../../standards/requirements-txt.ts";
@@ -16,6 +16,18 @@ import { environmentIfAny } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import type { LatestRelease } from "../pip-format.ts";
 import { indexSettings, openSources } from "../resolution-options.ts";
+
+/** Which of the index's files pip's list and index commands count: those this target can use. */
+function indexPolicy(target: ResolveTarget, prereleases: CandidatePolicy["prereleases"]): CandidatePolicy {
+  return {
+    tagRanks: tagRanks(target.tags),
+    pythonVersion: target.pythonVersion,
+    prereleases,
+    resolution: "highest",
+    onlyBinary: new Set(),
+    noBinary: new Set(),
+  };
+}
 
 /**
  * The newest release of each distribution on the index, as `pip list --outdated` finds it: files
@@ -30,15 +42,7 @@ export async function latestReleases(
 ): Promise<Map<string, LatestRelease>> {
   const sources = openSources(args, context, indexSettings(args, context, emptyFinderOptions(), "list"));
   try {
-    const target = targetOf(environment.interpreter);
-    const policy: CandidatePolicy = {
-      tagRanks: tagRanks(target.tags),
-      pythonVersion: target.pythonVersion,
-      prereleases: flag(args, "pre") ? "allow" : "disallow",
-      resolution: "highest",
-      onlyBinary: new Set(),
-      noBinary: new Set(),
-    };
+    const policy = indexPolicy(targetOf(environment.interpreter), flag(args, "pre") ? "allow" : "disallow");
     const releases = await Promise.all(
       distributions.map(async (dist): Promise<[string, LatestRelease] | null> => {
         const files = await sources.fetcher.files(dist.canonicalName);
@@ -66,18 +70,11 @@ export async function indexVersions(args: ParsedArgs, context: CommandContext): 
     throw new UsageError("spice pip index takes: versions NAME", "spice pip index versions requests");
   const { environment, interpreter } = environmentIfAny(args, context);
   const sources = openSources(args, context, indexSettings(args, context, emptyFinderOptions(), "index"));
+  const name = canonicalizeName(query);
   let versions: Version[];
   try {
-    const target = targetOf(interpreter, value(args, "python-version"));
-    const name = canonicalizeName(query);
-    const { candidates } = selectCandidates(name, await sources.fetcher.files(name), {
-      tagRanks: tagRanks(target.tags),
-      pythonVersion: target.pythonVersion,
-      prereleases: "allow",
-      resolution: "highest",
-      onlyBinary: new Set(),
-      noBinary: new Set(),
-    });
+    const policy = indexPolicy(targetOf(interpreter, value(args, "python-version")), "allow");
+    const { candidates } = selectCandidates(name, await sources.fetcher.files(name), policy);
     const pre = flag(args, "pre");
     versions = candidates
       .filter((candidate) => !candidate.yanked && (pre || !candidate.version.isPrerelease))
@@ -96,7 +93,7 @@ export async function indexVersions(args: ParsedArgs, context: CommandContext): 
     environment === null
       ? undefined
       : installedDistributions(searchPath(environment.sitePackages)).find(
-          (dist) => dist.canonicalName === canonicalizeName(query),
+          (dist) => dist.canonicalName === name,
         );
   if (installed !== undefined) {
     // pip compares the installed Version with the latest's text, which never matches: it never
