@@ -414,30 +414,35 @@ function makeDirectories(wanted: ReadonlySet<string>): void {
 }
 
 /**
- * The directory below which removing `path` may take emptied directories along (moved whole, or
- * pruned once empty): the site directory holding it, else the environment's top-level directory
- * holding it (share/, include/ and bin/ themselves stay, as pip leaves them), else its own
- * directory (nothing is taken along).
+ * For a path, the directory below which removing it may take emptied directories along (moved
+ * whole, or pruned once empty): the site directory holding it, else the environment's top-level
+ * directory holding it (share/, include/ and bin/ themselves stay, as pip leaves them), else its
+ * own directory (nothing is taken along). Made once per change: it runs for every file removed.
  */
-function removalRootOf(environment: Environment, path: string): string {
+function removalRoots(environment: Environment): (path: string) => string {
   const { scheme } = environment;
+  // The longest first, so a site directory inside another is the one found.
   const sites = [...environment.sitePackages, scheme.purelib, scheme.platlib]
-    .filter((site) => path.startsWith(`${site}/`))
+    .map((site) => `${site}/`)
     .sort((a, b) => b.length - a.length);
-  if (sites.length > 0) return sites[0];
   const root = resolve(environment.root);
-  const slash = path.startsWith(`${root}/`) ? path.indexOf("/", root.length + 1) : -1;
-  return slash < 0 ? dirname(path) : path.slice(0, slash);
+  return (path) => {
+    const site = sites.find((prefix) => path.startsWith(prefix));
+    if (site !== undefined) return site.slice(0, -1);
+    const slash = path.startsWith(`${root}/`) ? path.indexOf("/", root.length + 1) : -1;
+    return slash < 0 ? dirname(path) : path.slice(0, slash);
+  };
 }
 
-/** removalRootOf for a distribution's files: its own location for those below it. */
+/** removalRoots for a distribution's files: its own location for those below it. */
 function removalRootsFor(
   environment: Environment,
   distribution: InstalledDistribution,
 ): (path: string) => string {
   const location = resolve(distribution.location);
   const below = `${location}/`;
-  return (path) => (path.startsWith(below) ? location : removalRootOf(environment, path));
+  const rootOf = removalRoots(environment);
+  return (path) => (path.startsWith(below) ? location : rootOf(path));
 }
 
 /**
@@ -454,12 +459,14 @@ function libFilePath(plan: DistributionPlan, index: number): string {
 }
 
 /**
- * Whether removing `path` stays inside the environment: a RECORD row may name any path, and one
+ * Whether removing a path stays inside the environment: a RECORD row may name any path, and one
  * that leads outside (`../../../../etc/...`, damaged or hostile) is left alone, as pip leaves what
  * lies outside the environment's prefix. A system interpreter's files have no such bound.
  */
-function removableFrom(environment: Environment, path: string): boolean {
-  return environment.kind === "system" || resolve(path).startsWith(`${resolve(environment.root)}/`);
+function removableIn(environment: Environment): (path: string) => boolean {
+  if (environment.kind === "system") return () => true;
+  const inside = `${resolve(environment.root)}/`;
+  return (path) => resolve(path).startsWith(inside);
 }
 
 /** Installs the items into the environment in one transaction. */
@@ -518,12 +525,13 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       }
       for (const [, target] of compileTargets) newPaths.add(target);
       const scripts = environment.scheme.scripts;
+      const removable = removableIn(environment);
       for (const old of replaced) {
         // One being replaced may lack a RECORD (its files are then left).
         const files = onlyRemoved.includes(old)
           ? recordedFiles(old, scripts)
           : (distributionFiles(old, scripts) ?? []);
-        removals.push([old, files.filter((path) => !newPaths.has(path) && removableFrom(environment, path))]);
+        removals.push([old, files.filter((path) => !newPaths.has(path) && removable(path))]);
       }
     }
     // What goes is moved aside whole where a directory empties (uninstallDistributions), except
@@ -597,8 +605,8 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     transaction.moveAside();
     // A directory the old version emptied stays when the new version puts files in it (a renamed
     // module in a subpackage that exists in both); its parents then hold it, so they stay too.
-    for (const path of aside)
-      pruneEmptyDirectories(dirname(path), removalRootOf(environment, path), directories);
+    const rootOf = removalRoots(environment);
+    for (const path of aside) pruneEmptyDirectories(dirname(path), rootOf(path), directories);
     const place = (source: string, destination: string) => {
       if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
       linker.place(source, destination);
@@ -706,7 +714,7 @@ function recordedFiles(distribution: InstalledDistribution, scripts: string): st
 
 /**
  * What removing the distributions' files moves aside: a directory below a distribution's
- * location (or below share/ and the like, removalRootOf) whose every entry goes (its files all
+ * location (or below share/ and the like, removalRoots) whose every entry goes (its files all
  * listed, its subdirectories likewise) moves with one rename, as pip moves them, unless it is in
  * `keep`; anything else file by file. Moving trio's 3,700 files one at a time, then removing the
  * 900 directories they left empty, was most of uninstalling it.
@@ -784,9 +792,10 @@ export function uninstallDistributions(
   const transaction = new Transaction(environment.scheme.purelib, `The environment at ${environment.root}`);
   try {
     const removals: Array<[InstalledDistribution, string[]]> = [];
+    const removable = removableIn(environment);
     for (const distribution of distributions) {
       const files = recordedFiles(distribution, environment.scheme.scripts);
-      removals.push([distribution, files.filter((path) => removableFrom(environment, path))]);
+      removals.push([distribution, files.filter(removable)]);
     }
     for (const path of pathsToMoveAside(environment, removals)) transaction.planRemoval(path);
     transaction.begin([], []);
