@@ -75,7 +75,9 @@ function matchSticky(regex: RegExp, text: string, pos: number): string | null {
   return match === null ? null : match[0];
 }
 
-const IDENTIFIER = /[A-Za-z0-9]+(?:[-_.]*[A-Za-z0-9]+)*/y;
+// The grammar's `[-_.]*` between letter runs, written `[-_.]+` so that a regex engine cannot split
+// one run of letters in exponentially many ways when the match fails (the language is the same).
+const IDENTIFIER = /[A-Za-z0-9]+(?:[-_.]+[A-Za-z0-9]+)*/y;
 
 class Failure extends Error {}
 
@@ -85,7 +87,7 @@ class Failure extends Error {}
  * from a lock file, for the answer this gives directly. A test holds the two equal.
  */
 const PLAIN_PIN =
-  /^([A-Za-z0-9]+(?:[-_.]*[A-Za-z0-9]+)*)==([0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?)$/;
+  /^([A-Za-z0-9]+(?:[-_.]+[A-Za-z0-9]+)*)==([0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?)$/;
 
 /** Parses a requirement with packaging 21.3's grammar and its URL checks, or throws. */
 export function parseLegacyRequirement(text: string): LegacyRequirement {
