@@ -5,7 +5,8 @@
 // "legacy" specifiers (`pkg<=1.0+local`). spice reads requirements files as pip does, so this
 // parser exists beside the modern one.
 
-import { pyStrip } from "./python-string.ts";
+import { pyExpandTabs, pyStrip } from "./python-string.ts";
+import { pyUrlRoundTrip, pyUrlsplit } from "./python-url.ts";
 import { PY_WS_CLASS } from "./specifier.ts";
 
 export class LegacyInvalidRequirement extends Error {
@@ -94,7 +95,9 @@ export function parseLegacyRequirement(text: string): LegacyRequirement {
   const pin = PLAIN_PIN.exec(text);
   if (pin !== null) return { name: pin[1], extras: [], specifier: `==${pin[2]}`, url: null, marker: null };
   try {
-    return parseLegacy(text);
+    // pyparsing expands tabs before it parses (columns of 8): a tab in a quoted marker value
+    // becomes spaces.
+    return parseLegacy(pyExpandTabs(text));
   } catch (error) {
     if (error instanceof Failure || error instanceof LegacyInvalidMarker) {
       throw new LegacyInvalidRequirement(`Parse error in requirement: '${text}'`);
@@ -213,15 +216,11 @@ function parseVersionSpec(text: string, pos: number): { specifier: string; end: 
   return { specifier: "", end: pos };
 }
 
+/** packaging 21.3's URL check (a PyValueError from Python's parser passes through, as in pip). */
 function checkUrl(url: string): void {
-  const match = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url);
-  const scheme = match ? match[1].toLowerCase() : "";
-  const rest = match ? url.slice(match[0].length) : url;
-  const netloc = rest.startsWith("//") ? rest.slice(2).split(/[/?#]/)[0] : "";
+  const { scheme, netloc } = pyUrlsplit(url);
   if (scheme === "file") {
-    // urlunparse(urlparse(url)) must give the URL back, which holds only for `file://...` as written.
-    if (!url.startsWith("file://") || /[?#]$/.test(url))
-      throw new LegacyInvalidRequirement("Invalid URL given");
+    if (pyUrlRoundTrip(url) !== url) throw new LegacyInvalidRequirement("Invalid URL given");
     return;
   }
   if (!scheme || !netloc) throw new LegacyInvalidRequirement(`Invalid URL: ${url}`);
@@ -335,10 +334,11 @@ function parseMarkerExpression(text: string, pos: number): { start: number; end:
   return parsed === null ? null : { start, end: parsed.end };
 }
 
-function parseLegacyMarkerList(text: string): LegacyMarkerList {
+function parseLegacyMarkerList(original: string): LegacyMarkerList {
+  const text = pyExpandTabs(original); // as pyparsing does, see parseLegacyRequirement
   const parsed = parseExpressionList(text, 0);
   if (parsed === null || skipSpace(text, parsed.end) !== text.length) {
-    throw new LegacyInvalidMarker(`Invalid marker: '${text}'`);
+    throw new LegacyInvalidMarker(`Invalid marker: '${original}'`);
   }
   return parsed.list;
 }

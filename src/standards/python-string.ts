@@ -133,3 +133,21 @@ export function compareCodePoints(a: string, b: string): number {
   }
   return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
+
+/** Python's `str.expandtabs()` (tab size 8; the column restarts after `\n` and `\r`, counts code points). */
+export function pyExpandTabs(text: string): string {
+  if (!text.includes("\t")) return text;
+  let result = "";
+  let column = 0;
+  for (const char of text) {
+    if (char === "\t") {
+      const width = 8 - (column % 8);
+      result += " ".repeat(width);
+      column += width;
+    } else {
+      result += char;
+      column = char === "\n" || char === "\r" ? 0 : column + 1;
+    }
+  }
+  return result;
+}

@@ -19,9 +19,10 @@ function memoryHost(files: Record<string, string>, env: Record<string, string> =
       if (content === undefined) throw new Error(`[Errno 2] No such file or directory: '${path}'`);
       return encoder.encode(content);
     },
-    isDirectory: () => false,
+    // A name ending in "/" stands for a directory.
+    isDirectory: (path) => `${normalize(path)}/` in files,
     isFile: (path) => normalize(path) in files,
-    exists: (path) => normalize(path) in files,
+    exists: (path) => normalize(path) in files || `${normalize(path)}/` in files,
   };
 }
 
@@ -78,6 +79,9 @@ describe("requirements.txt as pip reads it", () => {
     const badOption = readRequirementsFile("r.txt", memoryHost({ "r.txt": "ok\n--nope\n" }));
     assert.equal(badOption.error?.stage, "file");
     assert.equal(badOption.error?.type, "RequirementsFileParseError");
+    // An option's own check raises pip's CommandError, which the file parser does not wrap.
+    const binary = readRequirementsFile("r.txt", memoryHost({ "r.txt": "--no-binary --pre\n" }));
+    assert.deepEqual([binary.error?.stage, binary.error?.type], ["file", "CommandError"]);
     const missing = readRequirementsFile("r.txt", memoryHost({ "r.txt": "-r missing.txt\n" }));
     assert.equal(missing.error?.type, "InstallationError");
     const badRequirement = readRequirementsFile(
@@ -88,5 +92,40 @@ describe("requirements.txt as pip reads it", () => {
     assert.equal(badRequirement.entries.length, 2);
     const loop = readRequirementsFile("r.txt", memoryHost({ "r.txt": "-r r.txt\n" }));
     assert.equal(loop.error?.type, "RecursionError");
+  });
+
+  // Each case below was found by comparing spice with pip 23.2.1 on mutated requirements files.
+  it("meets Python's URL and path errors where pip does", () => {
+    const read = (text: string, files: Record<string, string> = {}) =>
+      readRequirementsFile("r.txt", memoryHost({ "r.txt": text, ...files }));
+    const errorOf = (text: string, files: Record<string, string> = {}) => {
+      const { error } = read(text, files);
+      return error === null ? null : [error.stage, error.type];
+    };
+    // Python's urlsplit refuses an unbalanced bracket and a bracketed host that is no IPv6 address.
+    assert.deepEqual(errorOf("https://]example.com/foo-1.0-py3-none-any.whl\n"), [
+      "requirement",
+      "ValueError",
+    ]);
+    assert.deepEqual(errorOf("foo @ https://[bar]/foo.tar.gz\n"), ["requirement", "ValueError"]);
+    // pip turns a file: link into a path at once, which fails for another host.
+    assert.deepEqual(errorOf("file://server/pkgs/foo-1.0.tar.gz\n"), ["requirement", "ValueError"]);
+    assert.equal(errorOf("file://localhost/pkgs/foo-1.0.tar.gz\n"), null);
+    // A path-like egg name that is a directory: pip opens it to look inside.
+    assert.deepEqual(errorOf("git+https://x/y.git#egg=./pkg\n", { "pkg/": "" }), [
+      "requirement",
+      "IsADirectoryError",
+    ]);
+    // Trusted hosts are kept as Python reads host and port from them; a bad one stops the file.
+    const hosts = read("--trusted-host Example.COM:8080\n--trusted-host svn+https://svn.example.com\n");
+    assert.deepEqual(hosts.options?.trustedHosts, ["example.com:8080", "svn+https"]);
+    assert.deepEqual(errorOf("--trusted-host 10.0.0.1foo[bar]\n"), ["file", "ValueError"]);
+    assert.deepEqual(errorOf("--trusted-host host:port\n"), ["file", "ValueError"]);
+  });
+
+  it("expands tabs in markers as pyparsing does", () => {
+    const { entries } = readRequirementsFile("r.txt", memoryHost({ "r.txt": 'uvicorn; extra == "de\tv"\n' }));
+    // The marker text `extra == "de` is 12 columns: the tab pads to 16.
+    assert.equal(entries[0].installRequirement?.markers, 'extra == "de    v"');
   });
 });

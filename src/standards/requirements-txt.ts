@@ -13,6 +13,7 @@ import {
 } from "./legacy-requirement.ts";
 import { canonicalizeName } from "./name.ts";
 import { pySplitLines, pyStrip } from "./python-string.ts";
+import { buildNetloc, type PySplitUrl, PyValueError, pyNetlocHostPort, pyUrlsplit } from "./python-url.ts";
 
 export type RequirementsErrorStage = "file" | "requirement";
 
@@ -190,7 +191,13 @@ function* parseAndRecurse(
         options: lineOptions,
       };
     } else {
-      applyOptionLine(opts, filename, host, finder);
+      try {
+        applyOptionLine(opts, filename, host, finder);
+      } catch (error) {
+        // pip lets a trusted host's ValueError through its option handling unwrapped.
+        if (!(error instanceof PyValueError)) throw error;
+        throw new RequirementsFileError("file", "ValueError", error.message, filename, lineNumber);
+      }
     }
   }
 }
@@ -224,6 +231,8 @@ function* parseFile(filename: string, host: RequirementsFileHost, finder: Finder
           lineNumber,
         );
       }
+      if (error instanceof CommandError)
+        throw new RequirementsFileError("file", "CommandError", error.message, filename, lineNumber);
       throw error;
     }
     yield { lineNumber, args, opts };
@@ -345,6 +354,8 @@ function breakArgsOptions(line: string): { args: string; optionText: string } {
 }
 
 class OptionError extends Error {}
+/** pip's CommandError: raised by an option's own check, it escapes the file parser's wrapping. */
+class CommandError extends Error {}
 
 /** Python's `shlex.split` (POSIX mode, no comments). */
 export function shlexSplit(text: string): string[] {
@@ -416,7 +427,8 @@ const STRONG_HASHES = ["sha256", "sha384", "sha512"];
 const FEATURES = ["fast-deps", "truststore", "no-binary-enable-wheel-cache"];
 
 function handleBinary(value: string, target: Set<string>, other: Set<string>): void {
-  if (value.startsWith("-")) throw new OptionError("--no-binary / --only-binary option requires 1 argument.");
+  if (value.startsWith("-"))
+    throw new CommandError("--no-binary / --only-binary option requires 1 argument.");
   let names = value.split(",");
   while (names.includes(":all:")) {
     other.clear();
@@ -606,8 +618,13 @@ function applyOptionLine(
   }
   if (opts.pre) finder.pre = true;
   if (opts.prefer_binary) finder.preferBinary = true;
-  for (const trusted of opts.trusted_hosts)
-    if (!finder.trustedHosts.includes(trusted)) finder.trustedHosts.push(trusted);
+  // pip keeps each trusted host as the (host, port) pair Python's URL parser reads from it.
+  for (const trusted of opts.trusted_hosts) {
+    const { hostname, port } = pyNetlocHostPort(trusted);
+    if (hostname === null) throw new PyValueError(`Trusted host URL must include a host part: '${trusted}'`);
+    const netloc = buildNetloc(hostname, port);
+    if (!finder.trustedHosts.includes(netloc)) finder.trustedHosts.push(netloc);
+  }
 }
 
 // --- from a line to what pip installs ---------------------------------------------------------
@@ -644,23 +661,12 @@ export function isUrl(name: string): boolean {
   return scheme !== null && ["http", "https", "file", "ftp", ...VCS_SCHEMES].includes(scheme);
 }
 
-/** The parts of a URL as Python's `urlsplit` separates them. */
-function splitUrl(url: string): { scheme: string; netloc: string; path: string } {
-  let rest = url;
-  let scheme = "";
-  const match = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(rest);
-  if (match) {
-    scheme = match[1].toLowerCase();
-    rest = rest.slice(match[0].length);
-  }
-  let netloc = "";
-  if (rest.startsWith("//")) {
-    const end = rest.slice(2).search(/[/?#]/);
-    netloc = end < 0 ? rest.slice(2) : rest.slice(2, end + 2);
-    rest = end < 0 ? "" : rest.slice(end + 2);
-  }
-  const pathEnd = rest.search(/[?#]/);
-  return { scheme, netloc, path: pathEnd < 0 ? rest : rest.slice(0, pathEnd) };
+/**
+ * The parts of a URL as Python's `urlsplit` separates them. pip makes a Link of every URL it
+ * meets, which splits it, so a URL Python cannot split stops pip there (PyValueError).
+ */
+function splitUrl(url: string): PySplitUrl {
+  return pyUrlsplit(url);
 }
 
 function unquote(text: string): string {
@@ -755,6 +761,8 @@ export function toInstallRequirement(
       throw new RequirementsFileError("requirement", "InvalidMarker", error.message);
     if (error instanceof LegacyInvalidRequirement)
       throw new RequirementsFileError("requirement", "InvalidRequirement", error.message);
+    if (error instanceof PyValueError)
+      throw new RequirementsFileError("requirement", "ValueError", error.message);
     throw error;
   }
 }
@@ -768,6 +776,7 @@ function fromEditable(parsed: ParsedRequirementLine, host: RequirementsFileHost)
   let location = withoutExtras;
   if (host.isDirectory(absolutePath(withoutExtras, host.cwd))) location = pathToUrl(withoutExtras, host.cwd);
   if (location.toLowerCase().startsWith("file:")) {
+    splitUrl(location);
     name = eggFragment(location);
     url = location;
     if (extrasText) extras = legacyRequirement(`placeholder${extrasText.toLowerCase()}`).extras;
@@ -795,10 +804,12 @@ function fromEditable(parsed: ParsedRequirementLine, host: RequirementsFileHost)
   if (name !== null) {
     try {
       requirement = legacyRequirement(name);
-    } catch {
+    } catch (error) {
+      if (error instanceof PyValueError) throw error;
       throw installationError(`Invalid requirement: '${name}'`);
     }
   }
+  checkFileLink(url);
   return {
     name: requirement?.name ?? null,
     specifier: requirement?.specifier ?? "",
@@ -811,6 +822,57 @@ function fromEditable(parsed: ParsedRequirementLine, host: RequirementsFileHost)
     hashOptions: {},
     globalOptions: [],
   };
+}
+
+/**
+ * pip's InstallRequirement turns a file: link into a local path at once (`Link.file_path`), which
+ * fails for a URL that names another host.
+ */
+function checkFileLink(link: string): void {
+  const { scheme, netloc } = splitUrl(link);
+  if (scheme === "file" && netloc !== "" && netloc !== "localhost")
+    throw new PyValueError(`non-local file URIs are not supported on this platform: '${link}'`);
+}
+
+/**
+ * pip's `deduce_helpful_msg` for a requirement that looks like a path: whether the path exists, and
+ * whether its first line reads as a requirement (a requirements file given without -r). pip opens
+ * the path to read that line, so a directory fails there, with Python's IsADirectoryError.
+ */
+function pathHint(text: string, host: RequirementsFileHost): string {
+  const path = absolutePath(text, host.cwd);
+  if (!host.exists(path)) return ` File '${text}' does not exist.`;
+  if (host.isDirectory(path))
+    throw new RequirementsFileError(
+      "requirement",
+      "IsADirectoryError",
+      `[Errno 21] Is a directory: '${text}'`,
+    );
+  let hint = " The path does exist. ";
+  if (firstLineIsRequirement(host.readFile(path)))
+    hint += `The argument you provided (${text}) appears to be a requirements file. If that is the case, use the '-r' flag to install the packages specified within it.`;
+  return hint;
+}
+
+/** pip's `check_first_requirement_in_file`: true unless the first meaningful line fails to parse. */
+function firstLineIsRequirement(bytes: Uint8Array): boolean {
+  const lines = new TextDecoder("utf-8")
+    .decode(bytes)
+    .replaceAll("\ufffd", "")
+    .split(/\r\n|\r|\n/)
+    .map(pyStrip)
+    .filter((line) => line !== "" && !line.startsWith("#"));
+  if (lines.length === 0) return true;
+  let line = lines[0];
+  if (line.includes(" #")) line = line.slice(0, line.indexOf(" #"));
+  if (line.endsWith("\\")) line = pyStrip(line.slice(0, -2)) + (lines[1] ?? "");
+  try {
+    parseLegacyRequirement(line);
+    return true;
+  } catch (error) {
+    if (error instanceof PyValueError) throw error;
+    return false;
+  }
 }
 
 function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): InstallRequirement {
@@ -833,6 +895,7 @@ function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): In
     extrasText = extras;
     link = urlFromPath(withoutExtras, name, host);
   }
+  if (link !== null) splitUrl(link);
   let requirementText: string | null;
   if (link !== null) {
     if (splitUrl(link).scheme === "file" && /\.\.\//.test(link)) {
@@ -853,9 +916,10 @@ function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): In
   if (requirementText !== null) {
     try {
       requirement = legacyRequirement(requirementText);
-    } catch {
+    } catch (error) {
+      if (error instanceof PyValueError) throw error;
       let hint = "";
-      if (requirementText.includes("/")) hint = "It looks like a path.";
+      if (requirementText.includes("/")) hint = `It looks like a path.${pathHint(requirementText, host)}`;
       else if (
         requirementText.includes("=") &&
         !["~=", "==", "!=", "<=", ">=", "<", ">", "==="].some((op) => requirementText!.includes(op))
@@ -871,6 +935,7 @@ function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): In
     }
   }
   if (link === null && requirement?.url) link = requirement.url;
+  if (link !== null) checkFileLink(link);
   return {
     name: requirement?.name ?? null,
     specifier: requirement?.specifier ?? "",
