@@ -15,6 +15,10 @@ export class LegacyInvalidRequirement extends Error {
 export class LegacyInvalidMarker extends Error {
   override name = "InvalidMarker";
 }
+/** A specifier the grammar matched but SpecifierSet refuses (`===1.0,x`): packaging 21.3 lets it through. */
+export class LegacyInvalidSpecifier extends Error {
+  override name = "InvalidSpecifier";
+}
 
 export interface LegacyRequirement {
   name: string;
@@ -149,8 +153,9 @@ function parseLegacy(text: string): LegacyRequirement {
   if (skipSpace(text, pos) !== text.length) throw new Failure();
 
   if (url !== null) checkUrl(url);
+  // The grammar's `===` takes any text without spaces, commas too; SpecifierSet splits it again.
   const specifierString = legacySpecifierSetString(specifier);
-  if (specifierString === null) throw new Failure();
+  if (specifierString === null) throw new LegacyInvalidSpecifier(`Invalid specifier: '${specifier}'`);
   return { name, extras: [...new Set(extras)], specifier: specifierString, url, marker };
 }
 

@@ -108,6 +108,8 @@ describe("requirements.txt as pip reads it", () => {
       "ValueError",
     ]);
     assert.deepEqual(errorOf("foo @ https://[bar]/foo.tar.gz\n"), ["requirement", "ValueError"]);
+    // packaging 21.3's grammar lets `===` take commas; its SpecifierSet then refuses the rest.
+    assert.deepEqual(errorOf("pkg===1.0-SNA,PSHOT\n"), ["requirement", "InvalidSpecifier"]);
     // pip turns a file: link into a path at once, which fails for another host.
     assert.deepEqual(errorOf("file://server/pkgs/foo-1.0.tar.gz\n"), ["requirement", "ValueError"]);
     assert.equal(errorOf("file://localhost/pkgs/foo-1.0.tar.gz\n"), null);

@@ -8,6 +8,7 @@
 import {
   LegacyInvalidMarker,
   LegacyInvalidRequirement,
+  LegacyInvalidSpecifier,
   legacyMarkerString,
   parseLegacyRequirement,
 } from "./legacy-requirement.ts";
@@ -740,6 +741,11 @@ function safeExtra(extra: string): string {
   return extra.replace(/[^A-Za-z0-9.-]+/g, "_").toLowerCase();
 }
 
+/** Errors pip catches nowhere on the way from a line to its InstallRequirement. */
+function escapesPip(error: unknown): boolean {
+  return error instanceof PyValueError || error instanceof LegacyInvalidSpecifier;
+}
+
 function legacyRequirement(text: string): ReturnType<typeof parseLegacyRequirement> {
   return parseLegacyRequirement(text);
 }
@@ -763,6 +769,8 @@ export function toInstallRequirement(
       throw new RequirementsFileError("requirement", "InvalidRequirement", error.message);
     if (error instanceof PyValueError)
       throw new RequirementsFileError("requirement", "ValueError", error.message);
+    if (error instanceof LegacyInvalidSpecifier)
+      throw new RequirementsFileError("requirement", "InvalidSpecifier", error.message);
     throw error;
   }
 }
@@ -805,7 +813,7 @@ function fromEditable(parsed: ParsedRequirementLine, host: RequirementsFileHost)
     try {
       requirement = legacyRequirement(name);
     } catch (error) {
-      if (error instanceof PyValueError) throw error;
+      if (escapesPip(error)) throw error;
       throw installationError(`Invalid requirement: '${name}'`);
     }
   }
@@ -870,7 +878,7 @@ function firstLineIsRequirement(bytes: Uint8Array): boolean {
     parseLegacyRequirement(line);
     return true;
   } catch (error) {
-    if (error instanceof PyValueError) throw error;
+    if (escapesPip(error)) throw error;
     return false;
   }
 }
@@ -917,7 +925,7 @@ function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): In
     try {
       requirement = legacyRequirement(requirementText);
     } catch (error) {
-      if (error instanceof PyValueError) throw error;
+      if (escapesPip(error)) throw error;
       let hint = "";
       if (requirementText.includes("/")) hint = `It looks like a path.${pathHint(requirementText, host)}`;
       else if (
