@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { PYTHON } from "../../test/helpers.ts";
-import { buildNetloc, isIPv6Address, pyNetlocHostPort, pyUrlRoundTrip, pyUrlsplit } from "./python-url.ts";
+import {
+  buildNetloc,
+  isIPv6Address,
+  pyNetlocHostPort,
+  pyUrljoin,
+  pyUrlRoundTrip,
+  pyUrlsplit,
+} from "./python-url.ts";
 
 const URLS = [
   "https://example.com/a/b?q=1#frag",
@@ -37,6 +44,22 @@ const URLS = [
   "https://[1.2.3.04]/",
 ];
 
+const JOINS: Array<[string, string]> = [
+  ["file:///tmp/a/r.txt", "other.txt"],
+  ["file:///tmp/a/r.txt", "sub dir.txt"],
+  ["file:///tmp/a/r.txt", "../../../x.txt"],
+  ["file:///tmp/a/r.txt", "./b/./c/../d.txt"],
+  ["file:///tmp/a/", ".."],
+  ["file:///tmp/a/r.txt", "/abs.txt"],
+  ["file:///tmp/a/r.txt", "https://host/x.txt"],
+  ["file:///tmp/a/r.txt", "file:other.txt"],
+  ["https://h/a/b;p?q#f", ""],
+  ["https://h/a/b;p?q#f", "?y"],
+  ["https://h/a/b", "//other/c"],
+  ["https://h/a//b/c", "d//e"],
+  ["https://h", "x"],
+];
+
 const NETLOCS = [
   "example.com",
   "Example.COM:8080",
@@ -57,7 +80,7 @@ const NETLOCS = [
 ];
 
 /** Python 3.11's answers for every input, in one process; errors as ["ValueError", message]. */
-function python(): { urls: unknown[]; netlocs: unknown[] } {
+function python(): { urls: unknown[]; netlocs: unknown[]; joins: unknown[] } {
   const script = `
 import json, sys, urllib.parse
 sys.path.insert(0, "")
@@ -75,10 +98,11 @@ def netloc(n):
     return [host, port, None if host is None else build_netloc(host, port)]
 data = json.load(sys.stdin)
 print(json.dumps({"urls": [attempt(lambda: split(u)) for u in data["urls"]],
+                  "joins": [urllib.parse.urljoin(b, u) for b, u in data["joins"]],
                   "netlocs": [attempt(lambda: netloc(n)) for n in data["netlocs"]]}))
 `;
   const result = spawnSync(PYTHON, ["-c", script], {
-    input: JSON.stringify({ urls: URLS, netlocs: NETLOCS }),
+    input: JSON.stringify({ urls: URLS, netlocs: NETLOCS, joins: JOINS }),
     encoding: "utf8",
   });
   assert.equal(result.status, 0, result.stderr);
@@ -95,7 +119,7 @@ function attempt<T>(produce: () => T): T | string[] {
 }
 
 describe("Python's URL parsing", () => {
-  it("splits, round-trips and reads hosts as Python 3.11 and pip do", () => {
+  it("splits, round-trips, joins and reads hosts as Python 3.11 and pip do", () => {
     const expected = python();
     URLS.forEach((url, index) => {
       const ours = attempt(() => {
@@ -111,6 +135,9 @@ describe("Python's URL parsing", () => {
         return [hostname, port, hostname === null ? null : buildNetloc(hostname, port)];
       });
       assert.deepEqual(ours, expected.netlocs[index], JSON.stringify(netloc));
+    });
+    JOINS.forEach(([base, url], index) => {
+      assert.equal(pyUrljoin(base, url), expected.joins[index], `${base} + ${url}`);
     });
   });
 

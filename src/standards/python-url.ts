@@ -21,10 +21,10 @@ export interface PySplitUrl {
 const SCHEME_CHAR = /^[A-Za-z0-9+.-]$/;
 const C0_OR_SPACE = /^[\u0000-\u0020]+/;
 
-/** `urllib.parse.urlsplit(url)`: throws PyValueError where Python raises ValueError. */
-export function pyUrlsplit(input: string): PySplitUrl {
+/** `urllib.parse.urlsplit(url, scheme)`: throws PyValueError where Python raises ValueError. */
+export function pyUrlsplit(input: string, defaultScheme = ""): PySplitUrl {
   let url = input.replace(C0_OR_SPACE, "").replace(/[\t\r\n]/g, "");
-  let scheme = "";
+  let scheme = defaultScheme;
   let netloc = "";
   let query = "";
   let fragment = "";
@@ -103,25 +103,97 @@ const USES_NETLOC = new Set([
   "wss",
 ]);
 
+export interface PyParsedUrl extends PySplitUrl {
+  params: string;
+}
+
+/** `urllib.parse.urlparse(url, scheme)`: urlsplit, then `;params` off the last path segment. */
+export function pyUrlparse(url: string, defaultScheme = ""): PyParsedUrl {
+  const split = pyUrlsplit(url, defaultScheme);
+  let params = "";
+  if (USES_PARAMS.has(split.scheme) && split.path.includes(";")) {
+    const path = split.path;
+    const semicolon = path.includes("/") ? path.indexOf(";", path.lastIndexOf("/")) : path.indexOf(";");
+    if (semicolon >= 0) {
+      params = path.slice(semicolon + 1);
+      split.path = path.slice(0, semicolon);
+    }
+  }
+  return { ...split, params };
+}
+
+/** `urllib.parse.urlunparse(parts)`. */
+export function pyUrlunparse(parts: PyParsedUrl): string {
+  let result = parts.params ? `${parts.path};${parts.params}` : parts.path;
+  if (parts.netloc || (parts.scheme && USES_NETLOC.has(parts.scheme) && !result.startsWith("//"))) {
+    if (result && !result.startsWith("/")) result = `/${result}`;
+    result = `//${parts.netloc}${result}`;
+  }
+  if (parts.scheme) result = `${parts.scheme}:${result}`;
+  if (parts.query) result = `${result}?${parts.query}`;
+  if (parts.fragment) result = `${result}#${parts.fragment}`;
+  return result;
+}
+
 /** `urlunparse(urlparse(url))`: the URL as Python writes it back after reading it. */
 export function pyUrlRoundTrip(url: string): string {
-  const split = pyUrlsplit(url);
-  // urlparse splits `;params` off the last path segment and urlunparse puts them back as they were,
-  // except that an empty `;` is dropped.
-  let path = split.path;
-  if (USES_PARAMS.has(split.scheme) && path.includes(";")) {
-    const semicolon = path.includes("/") ? path.indexOf(";", path.lastIndexOf("/")) : path.indexOf(";");
-    if (semicolon >= 0 && semicolon === path.length - 1) path = path.slice(0, -1);
+  return pyUrlunparse(pyUrlparse(url));
+}
+
+const USES_RELATIVE = new Set([
+  "",
+  "ftp",
+  "http",
+  "gopher",
+  "nntp",
+  "imap",
+  "wais",
+  "file",
+  "https",
+  "shttp",
+  "mms",
+  "prospero",
+  "rtsp",
+  "rtsps",
+  "rtspu",
+  "sftp",
+  "svn",
+  "svn+ssh",
+  "ws",
+  "wss",
+]);
+
+/** `urllib.parse.urljoin(base, url)`: pip's way to a nested requirements file under a URL. */
+export function pyUrljoin(base: string, url: string): string {
+  if (!base) return url;
+  if (!url) return base;
+  const b = pyUrlparse(base);
+  const u = pyUrlparse(url, b.scheme);
+  if (u.scheme !== b.scheme || !USES_RELATIVE.has(u.scheme)) return url;
+  if (USES_NETLOC.has(u.scheme)) {
+    if (u.netloc) return pyUrlunparse(u);
+    u.netloc = b.netloc;
   }
-  let result = path;
-  if (split.netloc || (split.scheme && USES_NETLOC.has(split.scheme) && !result.startsWith("//"))) {
-    if (result && !result.startsWith("/")) result = `/${result}`;
-    result = `//${split.netloc}${result}`;
+  if (!u.path && !u.params) {
+    return pyUrlunparse({ ...u, path: b.path, params: b.params, query: u.query || b.query });
   }
-  if (split.scheme) result = `${split.scheme}:${result}`;
-  if (split.query) result = `${result}?${split.query}`;
-  if (split.fragment) result = `${result}#${split.fragment}`;
-  return result;
+  const baseParts = b.path.split("/");
+  if (baseParts[baseParts.length - 1] !== "") baseParts.pop();
+  let segments: string[];
+  if (u.path.startsWith("/")) segments = u.path.split("/");
+  else {
+    segments = [...baseParts, ...u.path.split("/")];
+    if (segments.length > 2)
+      segments = [segments[0], ...segments.slice(1, -1).filter(Boolean), segments[segments.length - 1]];
+  }
+  const resolved: string[] = [];
+  for (const segment of segments) {
+    if (segment === "..") resolved.pop();
+    else if (segment !== ".") resolved.push(segment);
+  }
+  const last = segments[segments.length - 1];
+  if (last === "." || last === "..") resolved.push("");
+  return pyUrlunparse({ ...u, path: resolved.join("/") || "/" });
 }
 
 /** A netloc's `(hostname, port)` as `urlparse("https://" + netloc)` gives them (pip's parse_netloc). */

@@ -125,6 +125,32 @@ describe("requirements.txt as pip reads it", () => {
     assert.deepEqual(errorOf("--trusted-host host:port\n"), ["file", "ValueError"]);
   });
 
+  it("reads file: URLs as pip's LocalFSAdapter serves them", () => {
+    const host = memoryHost({
+      "r.txt": "-r file:///root/sub/more.txt\n",
+      "sub/more.txt": "-r other%20one.txt\nfoo\n",
+      "sub/other one.txt": "bar\n",
+      "dir/": "",
+    });
+    const { entries, error } = readRequirementsFile("r.txt", host);
+    assert.equal(error, null);
+    // Nested files join as Python's urljoin does (a space stays as written).
+    assert.deepEqual(
+      entries.map((entry) => [entry.parsed.file, entry.parsed.requirement]),
+      [
+        ["file:///root/sub/other%20one.txt", "bar"],
+        ["file:///root/sub/more.txt", "foo"],
+      ],
+    );
+    const errorOf = (text: string) => {
+      const result = readRequirementsFile("r.txt", memoryHost({ "r.txt": text, "dir/": "" }));
+      return result.error === null ? null : result.error.type;
+    };
+    assert.equal(errorOf("-r file:///root/missing.txt\n"), "NetworkConnectionError");
+    assert.equal(errorOf("-r file:///root/dir\n"), "IsADirectoryError");
+    assert.equal(errorOf("-r file://server/r.txt\n"), "ValueError");
+  });
+
   it("expands tabs in markers as pyparsing does", () => {
     const { entries } = readRequirementsFile("r.txt", memoryHost({ "r.txt": 'uvicorn; extra == "de\tv"\n' }));
     // The marker text `extra == "de` is 12 columns: the tab pads to 16.

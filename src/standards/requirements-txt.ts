@@ -14,7 +14,14 @@ import {
 } from "./legacy-requirement.ts";
 import { canonicalizeName } from "./name.ts";
 import { pySplitLines, pyStrip } from "./python-string.ts";
-import { buildNetloc, type PySplitUrl, PyValueError, pyNetlocHostPort, pyUrlsplit } from "./python-url.ts";
+import {
+  buildNetloc,
+  type PySplitUrl,
+  PyValueError,
+  pyNetlocHostPort,
+  pyUrljoin,
+  pyUrlsplit,
+} from "./python-url.ts";
 
 export type RequirementsErrorStage = "file" | "requirement";
 
@@ -172,7 +179,7 @@ function* parseAndRecurse(
     if (!isRequirement && (opts.requirements.length > 0 || opts.constraints.length > 0)) {
       const nestedConstraint = opts.requirements.length === 0;
       let path = nestedConstraint ? opts.constraints[0] : opts.requirements[0];
-      if (SCHEME.test(filename)) path = new URL(path, filename).toString();
+      if (SCHEME.test(filename)) path = pyUrljoin(filename, path);
       else if (!SCHEME.test(path)) path = joinPath(dirname(filename), path);
       yield* parseAndRecurse(path, nestedConstraint, host, finder, depth + 1);
     } else if (isRequirement) {
@@ -204,18 +211,22 @@ function* parseAndRecurse(
 }
 
 function* parseFile(filename: string, host: RequirementsFileHost, finder: FinderOptions) {
-  let bytes: Uint8Array;
-  try {
-    bytes = host.readFile(filename);
-  } catch (error) {
-    throw new RequirementsFileError(
-      "file",
-      "InstallationError",
-      `Could not open requirements file: ${(error as Error).message}`,
-      filename,
-    );
+  let content: string;
+  if (urlScheme(filename) === "file") content = readFileUrl(filename, host);
+  else {
+    let bytes: Uint8Array;
+    try {
+      bytes = host.readFile(filename);
+    } catch (error) {
+      throw new RequirementsFileError(
+        "file",
+        "InstallationError",
+        `Could not open requirements file: ${(error as Error).message}`,
+        filename,
+      );
+    }
+    content = decodeRequirementsFile(bytes, filename);
   }
-  const content = decodeRequirementsFile(bytes, filename);
   for (const [lineNumber, line] of preprocess(content, host.env)) {
     const { args, optionText } = breakArgsOptions(line);
     let opts: LineOptions;
@@ -237,6 +248,45 @@ function* parseFile(filename: string, host: RequirementsFileHost, finder: Finder
       throw error;
     }
     yield { lineNumber, args, opts };
+  }
+}
+
+/**
+ * A requirements file named by a file: URL, read as pip's LocalFSAdapter serves it: the URL must
+ * name this host, its path is unquoted and taken from the root, a path that cannot be read is a
+ * 404, a directory fails to open. The text is decoded by detection (requests' apparent
+ * encoding): a BOM, else UTF-8 when the bytes are UTF-8, else Latin-1.
+ */
+function readFileUrl(url: string, host: RequirementsFileHost): string {
+  let path: string;
+  try {
+    const split = pyUrlsplit(url);
+    if (split.netloc !== "" && split.netloc !== "localhost")
+      throw new PyValueError(`non-local file URIs are not supported on this platform: '${url}'`);
+    path = unquote(split.path);
+  } catch (error) {
+    if (!(error instanceof PyValueError)) throw error;
+    throw new RequirementsFileError("file", "ValueError", error.message, url);
+  }
+  if (!path.startsWith("/")) path = `/${path}`; // requests writes `file:x` as `file:///x`
+  if (host.isDirectory(path))
+    throw new RequirementsFileError("file", "IsADirectoryError", `[Errno 21] Is a directory: '${path}'`, url);
+  let bytes: Uint8Array;
+  try {
+    bytes = host.readFile(path);
+  } catch {
+    throw new RequirementsFileError(
+      "file",
+      "NetworkConnectionError",
+      `404 Client Error: FileNotFoundError for url: ${url}`,
+      url,
+    );
+  }
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("latin1").decode(bytes);
   }
 }
 
