@@ -722,6 +722,14 @@ describe("spice pip install from an index", () => {
         cacheDir: join(work.path, "cache-tls-3"),
       });
       assert.equal(skipped.status, 0, skipped.stderr);
+      // A requirements file's --trusted-host line counts too, as in pip.
+      const trustingFile = join(work.path, "trusting.txt");
+      writeFileSync(trustingFile, `--trusted-host 127.0.0.1:${port}\nlib\n`);
+      const fromFile = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", secure, "--dry-run", "-r", trustingFile],
+        { cacheDir: join(work.path, "cache-tls-6") },
+      );
+      assert.equal(fromFile.status, 0, fromFile.stderr);
       // A CA in NODE_EXTRA_CA_CERTS is trusted too, whether bin/spice kept Node from loading it
       // at start-up or Node loaded it.
       const extra = { NODE_EXTRA_CA_CERTS: join(tls, "cert.pem"), SSL_CERT_FILE: undefined };
@@ -735,6 +743,51 @@ describe("spice pip install from an index", () => {
       assert.equal(direct.status, 0, direct.stderr);
     } finally {
       await new Promise((resolve) => front.close(resolve));
+    }
+  });
+
+  it("reads requirements files from http URLs, nested ones too, as pip does", async () => {
+    const files: Record<string, string> = {
+      "/reqs/top.txt": `--index-url ${index.url}\n-r nested/more.txt\napp\n`,
+      "/reqs/nested/more.txt": "lib<1.5\n",
+    };
+    const server = createServer((request, response) => {
+      const body = files[request.url ?? ""];
+      response.writeHead(body === undefined ? 404 : 200, { "content-type": "text/plain" });
+      response.end(body ?? "not found");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    try {
+      const env = venv();
+      const result = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "--dry-run", "-r", `${base}/reqs/top.txt`],
+        { cacheDir },
+      );
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stderr, /Would install 2 packages\n \+ app==1\.0\n \+ lib==1\.0/);
+      const pip = await runPipAsync([
+        "--python",
+        env.python,
+        "install",
+        "--dry-run",
+        "-r",
+        `${base}/reqs/top.txt`,
+      ]);
+      assert.match(pip.stdout, /Would install app-1\.0 lib-1\.0/);
+      const missing = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "--dry-run", "-r", `${base}/reqs/none.txt`],
+        { cacheDir },
+      );
+      assert.equal(missing.status, 1);
+      assert.match(
+        missing.stderr,
+        /error: Could not fetch requirements file http:\/\/127\.0\.0\.1:\d+\/reqs\/none\.txt/,
+      );
+      assert.match(missing.stderr, /HTTP 404/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -19,6 +19,7 @@ import { parseRequirement, Requirement } from "../standards/requirement.ts";
 import {
   emptyFinderOptions,
   type FinderOptions,
+  RemoteFileNeeded,
   readRequirementsFile,
 } from "../standards/requirements-txt.ts";
 import { parseSpecifierSet } from "../standards/specifier.ts";
@@ -105,7 +106,8 @@ function readFile(
   inputs: RequirementInputs,
   into: Requirement[],
 ): void {
-  const result = readRequirementsFile(file, localFileHost(context.cwd, context.env), constraint, finder);
+  const host = localFileHost(context.cwd, context.env, fetchedRequirementFiles);
+  const result = readRequirementsFile(file, host, constraint, finder);
   if (result.error !== null) {
     const [message, ...rest] = result.error.message.split("\n");
     throw new SpiceError("E_REQUIREMENTS_FILE", message, {
@@ -203,6 +205,8 @@ export interface IndexSettings {
   retries: number;
   /** pip's --proxy (or its `proxy` setting) for every scheme, else the *_PROXY variables. */
   proxies: Proxies;
+  /** Hosts whose TLS certificates are not checked: --trusted-host, pip's setting, requirements files. */
+  trustedHosts: string[];
   /** For --verbose: where each setting came from. */
   explanation: string[];
 }
@@ -287,7 +291,15 @@ export function indexSettings(
         noProxy: env.no_proxy ?? env.NO_PROXY ?? null,
       };
   if (proxySetting) explanation.push(`proxy: ${redactUrl(proxySetting.value)} (from ${proxySetting.source})`);
-  return { indexes, findLinks, strategy, timeoutSeconds, retries, proxies, explanation };
+  // pip adds every --trusted-host to its session: command line, configuration, requirements files.
+  const trustedHosts = [
+    ...new Set([
+      ...values(args, "trusted-host"),
+      ...listOf(config.get("trusted-host")?.value),
+      ...finder.trustedHosts,
+    ]),
+  ];
+  return { indexes, findLinks, strategy, timeoutSeconds, retries, proxies, trustedHosts, explanation };
 }
 
 export interface Sources {
@@ -296,6 +308,75 @@ export interface Sources {
   fetcher: FileFetcher;
   cache: Cache | null;
   close(): Promise<void>;
+}
+
+function httpClient(args: ParsedArgs, context: CommandContext, settings: IndexSettings, cache: Cache | null) {
+  const certFile =
+    value(args, "cert") ??
+    context.env.SPICE_CERT ??
+    context.env.PIP_CERT ??
+    context.env.SSL_CERT_FILE ??
+    null;
+  return new HttpClient({
+    cacheDirectory: cache === null ? null : cache.bucket(BUCKETS.http),
+    offline: flag(args, "offline"),
+    refresh: flag(args, "refresh"),
+    ca: certFile ? readFileSync(certFile) : null,
+    extraCaFile: context.env.NODE_EXTRA_CA_CERTS ?? null,
+    warn: (message) => context.output.warn(message),
+    trustedHosts: settings.trustedHosts,
+    netrc: context.env.NETRC ?? undefined,
+    connections: context.env.SPICE_HTTP_CONNECTIONS ? Number(context.env.SPICE_HTTP_CONNECTIONS) : undefined,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    retries: settings.retries,
+    proxies: settings.proxies,
+  });
+}
+
+/** Requirements files this process fetched from http(s) URLs, by URL. */
+const fetchedRequirementFiles = new Map<string, Uint8Array>();
+
+/**
+ * gatherRequirements, with requirements files at http(s) URLs fetched as pip fetches them. The
+ * file parser is synchronous: a URL it has no text for stops it (RemoteFileNeeded), the file is
+ * fetched, and the files are read again (cheap, and only as often as there are such URLs).
+ */
+export async function gatherRequirementsFetching(
+  positionals: readonly string[],
+  args: ParsedArgs,
+  context: CommandContext,
+  requirementFiles: readonly string[] = values(args, "requirement"),
+): Promise<RequirementInputs> {
+  let http: HttpClient | null = null;
+  try {
+    for (;;) {
+      try {
+        return gatherRequirements(positionals, args, context, requirementFiles);
+      } catch (error) {
+        if (!(error instanceof RemoteFileNeeded) || fetchedRequirementFiles.has(error.url)) throw error;
+        // The command line's and configuration's HTTP settings; the files' own come later.
+        http ??= httpClient(
+          args,
+          context,
+          indexSettings(args, context, emptyFinderOptions(), "install", false),
+          null,
+        );
+        const response = await http.fetch(error.url);
+        if (response.status !== 200)
+          throw new SpiceError(
+            "E_REQUIREMENTS_FILE",
+            `Could not fetch requirements file ${redactUrl(error.url)}`,
+            {
+              cause: `the server answered HTTP ${response.status}`,
+              hint: "Check the URL; spice fetches requirements files as pip does",
+            },
+          );
+        fetchedRequirementFiles.set(error.url, response.body);
+      }
+    }
+  } finally {
+    await http?.close();
+  }
 }
 
 /** The HTTP client, package source and fetcher for these settings. */
@@ -307,26 +388,7 @@ export function openSources(
 ): Sources {
   for (const line of settings.explanation) context.output.verbose(line);
   const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
-  const certFile =
-    value(args, "cert") ??
-    context.env.SPICE_CERT ??
-    context.env.PIP_CERT ??
-    context.env.SSL_CERT_FILE ??
-    null;
-  const http = new HttpClient({
-    cacheDirectory: cache === null ? null : cache.bucket(BUCKETS.http),
-    offline: flag(args, "offline"),
-    refresh: flag(args, "refresh"),
-    ca: certFile ? readFileSync(certFile) : null,
-    extraCaFile: context.env.NODE_EXTRA_CA_CERTS ?? null,
-    warn: (message) => context.output.warn(message),
-    trustedHosts: [...values(args, "trusted-host"), ...listOf(context.env.PIP_TRUSTED_HOST)],
-    netrc: context.env.NETRC ?? undefined,
-    connections: context.env.SPICE_HTTP_CONNECTIONS ? Number(context.env.SPICE_HTTP_CONNECTIONS) : undefined,
-    timeoutMs: settings.timeoutSeconds * 1000,
-    retries: settings.retries,
-    proxies: settings.proxies,
-  });
+  const http = httpClient(args, context, settings, cache);
   const packages = new PackageSource(http, {
     indexes: settings.indexes,
     findLinks: settings.findLinks,

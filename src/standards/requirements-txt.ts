@@ -25,6 +25,16 @@ import {
 
 export type RequirementsErrorStage = "file" | "requirement";
 
+/**
+ * Thrown by a host asked for a requirements file at an http(s) URL it has not fetched yet: the
+ * parser lets it through, so that a caller can fetch the file and read the files again.
+ */
+export class RemoteFileNeeded extends Error {
+  constructor(readonly url: string) {
+    super(`${url} must be fetched first`);
+  }
+}
+
 export class RequirementsFileError extends Error {
   constructor(
     readonly stage: RequirementsErrorStage,
@@ -212,12 +222,14 @@ function* parseAndRecurse(
 
 function* parseFile(filename: string, host: RequirementsFileHost, finder: FinderOptions) {
   let content: string;
-  if (urlScheme(filename) === "file") content = readFileUrl(filename, host);
+  const scheme = urlScheme(filename);
+  if (scheme === "file") content = readFileUrl(filename, host);
   else {
     let bytes: Uint8Array;
     try {
       bytes = host.readFile(filename);
     } catch (error) {
+      if (error instanceof RemoteFileNeeded) throw error;
       throw new RequirementsFileError(
         "file",
         "InstallationError",
@@ -225,7 +237,11 @@ function* parseFile(filename: string, host: RequirementsFileHost, finder: Finder
         filename,
       );
     }
-    content = decodeRequirementsFile(bytes, filename);
+    // pip reads a URL's text as requests decodes it, a file's by its own rules.
+    content =
+      scheme === "http" || scheme === "https"
+        ? decodeFetched(bytes)
+        : decodeRequirementsFile(bytes, filename);
   }
   for (const [lineNumber, line] of preprocess(content, host.env)) {
     const { args, optionText } = breakArgsOptions(line);
@@ -254,8 +270,7 @@ function* parseFile(filename: string, host: RequirementsFileHost, finder: Finder
 /**
  * A requirements file named by a file: URL, read as pip's LocalFSAdapter serves it: the URL must
  * name this host, its path is unquoted and taken from the root, a path that cannot be read is a
- * 404, a directory fails to open. The text is decoded by detection (requests' apparent
- * encoding): a BOM, else UTF-8 when the bytes are UTF-8, else Latin-1.
+ * 404, a directory fails to open.
  */
 function readFileUrl(url: string, host: RequirementsFileHost): string {
   let path: string;
@@ -282,11 +297,16 @@ function readFileUrl(url: string, host: RequirementsFileHost): string {
       url,
     );
   }
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  return decodeFetched(bytes);
+}
+
+/** A fetched file's text as requests' detection reads it: a BOM, else UTF-8 when valid, else Latin-1. */
+function decodeFetched(bytes: Uint8Array): string {
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true }).decode(body);
   } catch {
-    return new TextDecoder("latin1").decode(bytes);
+    return new TextDecoder("latin1").decode(body);
   }
 }
 

@@ -1,8 +1,17 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { RemoteFileNeeded } from "../standards/requirements-txt.ts";
 
-/** Local file access relative to a working directory, for parsers that take a host (requirements files). */
-export function localFileHost(cwd: string, env: Readonly<Record<string, string | undefined>>) {
+/**
+ * Local file access relative to a working directory, for parsers that take a host (requirements
+ * files). With `fetched`, files at http(s) URLs come from it, and one it lacks is asked for
+ * (RemoteFileNeeded); without it they are refused.
+ */
+export function localFileHost(
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>>,
+  fetched?: ReadonlyMap<string, Uint8Array>,
+) {
   const at = (path: string) => resolve(cwd, path);
   const stat = (path: string) => {
     try {
@@ -15,8 +24,13 @@ export function localFileHost(cwd: string, env: Readonly<Record<string, string |
     cwd,
     env,
     readFile(path: string): Uint8Array {
+      if (fetched !== undefined && /^https?:/i.test(path)) {
+        const bytes = fetched.get(path);
+        if (bytes === undefined) throw new RemoteFileNeeded(path);
+        return bytes;
+      }
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
-        throw new Error(`${path}: reading requirements files from URLs is not supported yet`);
+        throw new Error(`${path}: this command reads requirements files from disk only`);
       }
       try {
         return readFileSync(at(path));

@@ -24,7 +24,7 @@ import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
 import {
   foreignTargetOptions,
-  gatherRequirements,
+  gatherRequirementsFetching,
   type IndexSettings,
   indexSettings,
   needsIndex,
@@ -101,7 +101,7 @@ function pyprojectRequirements(path: string, args: ParsedArgs, context: CommandC
   return requirements;
 }
 
-function compileInputs(args: ParsedArgs, context: CommandContext): CompileInputs {
+async function compileInputs(args: ParsedArgs, context: CommandContext): Promise<CompileInputs> {
   let files = [...args.positionals];
   if (files.length === 0) {
     const found = ["requirements.in", "pyproject.toml"].find((name) => existsSync(join(context.cwd, name)));
@@ -113,7 +113,7 @@ function compileInputs(args: ParsedArgs, context: CommandContext): CompileInputs
     files = [found];
   }
   const textFiles = files.filter((file) => basename(file) !== "pyproject.toml");
-  const inputs = gatherRequirements([], args, context, textFiles) as CompileInputs;
+  const inputs = (await gatherRequirementsFetching([], args, context, textFiles)) as CompileInputs;
   inputs.labels = files;
   for (const file of files.filter((entry) => basename(entry) === "pyproject.toml")) {
     const path = resolvePath(context.cwd, file);
@@ -180,7 +180,7 @@ function indexLines(settings: IndexSettings): string[] {
 
 export async function compile(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = monotonicMilliseconds();
-  const inputs = compileInputs(args, context);
+  const inputs = await compileInputs(args, context);
   const output = value(args, "output-file");
   const outputPath = output === undefined || output === "-" ? null : resolvePath(context.cwd, output);
   const upgradeAll = flag(args, "upgrade");
@@ -253,7 +253,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
   const started = monotonicMilliseconds();
   if (args.positionals.length === 0)
     throw new UsageError("spice pip sync needs requirements files", "spice pip sync requirements.txt");
-  const inputs = gatherRequirements([], args, context, args.positionals);
+  const inputs = await gatherRequirementsFetching([], args, context, args.positionals);
   const unpinned = inputs.requirements.filter(
     (requirement) =>
       requirement.url === null &&
@@ -362,7 +362,7 @@ export async function download(
   command: "download" | "wheel" = "download",
 ): Promise<number> {
   const started = monotonicMilliseconds();
-  const inputs = gatherRequirements(args.positionals, args, context);
+  const inputs = await gatherRequirementsFetching(args.positionals, args, context);
   if (inputs.requirements.length === 0)
     throw new UsageError(
       `spice pip ${command} needs requirements`,

@@ -43,7 +43,7 @@ import { PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
 import {
   foreignTargetOptions,
-  gatherRequirements,
+  gatherRequirementsFetching,
   indexSettings,
   needsIndex,
   openSources,
@@ -291,7 +291,7 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
     throw new SpiceError("E_EDITABLE", "Editable installs (-e) are not supported yet", {
       hint: "Build a wheel of the project and install that for now",
     });
-  const inputs = gatherRequirements(args.positionals, args, context);
+  const inputs = await gatherRequirementsFetching(args.positionals, args, context);
   if (inputs.requirements.length === 0)
     throw new UsageError(
       "spice pip install needs requirements or files",
