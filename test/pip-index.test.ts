@@ -722,6 +722,19 @@ describe("spice pip install from an index", () => {
         cacheDir: join(work.path, "cache-tls-3"),
       });
       assert.equal(skipped.status, 0, skipped.stderr);
+      // pip's configuration names the CA bundle too.
+      const config = join(work.path, "pip-tls.conf");
+      writeFileSync(config, `[global]\ncert = ${join(tls, "cert.pem")}\n`);
+      const configured = await runSpiceAsync(base, {
+        cacheDir: join(work.path, "cache-tls-7"),
+        env: { PIP_CONFIG_FILE: config },
+      });
+      assert.equal(configured.status, 0, configured.stderr);
+      const unreadable = await runSpiceAsync([...base, "--cert", join(tls, "missing.pem")], {
+        cacheDir: join(work.path, "cache-tls-8"),
+      });
+      assert.equal(unreadable.status, 1);
+      assert.match(unreadable.stderr, /^error: Could not read the CA bundle .*missing\.pem/m);
       // A requirements file's --trusted-host line counts too, as in pip.
       const trustingFile = join(work.path, "trusting.txt");
       writeFileSync(trustingFile, `--trusted-host 127.0.0.1:${port}\nlib\n`);
@@ -865,6 +878,26 @@ describe("spice pip install from an index", () => {
       },
     );
     assert.match(fromSpice.stderr, /\+ internal==1\.0/);
+    // Constraint files from the configuration apply, with the command line's, as in pip.
+    const constraints = join(work.path, "configured-constraints.txt");
+    writeFileSync(constraints, "lib<1.5\n");
+    const constrained = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "--dry-run", "-i", index.url, "app"],
+      { cacheDir, env: { PIP_CONFIG_FILE: config, PIP_CONSTRAINT: constraints } },
+    );
+    assert.match(constrained.stderr, /\+ lib==1\.0/);
+    const pip = await runPipAsync([
+      "--python",
+      env.python,
+      "install",
+      "--dry-run",
+      "-i",
+      index.url,
+      "app",
+      "-c",
+      constraints,
+    ]);
+    assert.match(pip.stdout, /Would install app-1\.0 lib-1\.0/);
   });
 
   it("explains a failed resolution with hints", async () => {

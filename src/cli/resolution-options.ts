@@ -155,6 +155,8 @@ export function gatherRequirements(
   args: ParsedArgs,
   context: CommandContext,
   requirementFiles: readonly string[] = values(args, "requirement"),
+  /** The pip.conf section whose settings apply (pip's command name). */
+  section = "install",
 ): RequirementInputs {
   const finder = emptyFinderOptions();
   const inputs: RequirementInputs = {
@@ -189,7 +191,10 @@ export function gatherRequirements(
     ]);
   }
   for (const file of requirementFiles) readFile(file, context, false, finder, inputs, inputs.requirements);
-  for (const file of values(args, "constraint"))
+  // pip takes constraint files from its configuration too (`constraint`, PIP_CONSTRAINT), before
+  // the command line's.
+  const configured = pipSettings(context.env, section, flag(args, "isolated")).get("constraint");
+  for (const file of [...listOf(configured?.value), ...values(args, "constraint")])
     readFile(file, context, true, finder, inputs, inputs.constraints);
   for (const file of values(args, "override"))
     readFile(file, context, true, finder, inputs, inputs.overrides);
@@ -207,6 +212,8 @@ export interface IndexSettings {
   proxies: Proxies;
   /** Hosts whose TLS certificates are not checked: --trusted-host, pip's setting, requirements files. */
   trustedHosts: string[];
+  /** The CA bundle TLS connections trust instead of Node's: --cert, pip's `cert`, SSL_CERT_FILE. */
+  certFile: string | null;
   /** For --verbose: where each setting came from. */
   explanation: string[];
 }
@@ -299,7 +306,20 @@ export function indexSettings(
       ...finder.trustedHosts,
     ]),
   ];
-  return { indexes, findLinks, strategy, timeoutSeconds, retries, proxies, trustedHosts, explanation };
+  const cert = pick("cert", value(args, "cert"));
+  if (cert) explanation.push(`cert: ${cert.value} (from ${cert.source})`);
+  const certFile = cert?.value ?? env.SSL_CERT_FILE ?? null;
+  return {
+    indexes,
+    findLinks,
+    strategy,
+    timeoutSeconds,
+    retries,
+    proxies,
+    trustedHosts,
+    certFile,
+    explanation,
+  };
 }
 
 export interface Sources {
@@ -310,18 +330,24 @@ export interface Sources {
   close(): Promise<void>;
 }
 
+function readCertificates(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new SpiceError("E_CERT", `Could not read the CA bundle ${path}`, {
+      cause: (error as Error).message,
+      hint: "Point --cert (or pip's cert setting, or SSL_CERT_FILE) at a PEM file",
+    });
+  }
+}
+
 function httpClient(args: ParsedArgs, context: CommandContext, settings: IndexSettings, cache: Cache | null) {
-  const certFile =
-    value(args, "cert") ??
-    context.env.SPICE_CERT ??
-    context.env.PIP_CERT ??
-    context.env.SSL_CERT_FILE ??
-    null;
+  const certFile = settings.certFile;
   return new HttpClient({
     cacheDirectory: cache === null ? null : cache.bucket(BUCKETS.http),
     offline: flag(args, "offline"),
     refresh: flag(args, "refresh"),
-    ca: certFile ? readFileSync(certFile) : null,
+    ca: certFile ? readCertificates(certFile) : null,
     extraCaFile: context.env.NODE_EXTRA_CA_CERTS ?? null,
     warn: (message) => context.output.warn(message),
     trustedHosts: settings.trustedHosts,
@@ -346,12 +372,13 @@ export async function gatherRequirementsFetching(
   args: ParsedArgs,
   context: CommandContext,
   requirementFiles: readonly string[] = values(args, "requirement"),
+  section = "install",
 ): Promise<RequirementInputs> {
   let http: HttpClient | null = null;
   try {
     for (;;) {
       try {
-        return gatherRequirements(positionals, args, context, requirementFiles);
+        return gatherRequirements(positionals, args, context, requirementFiles, section);
       } catch (error) {
         if (!(error instanceof RemoteFileNeeded) || fetchedRequirementFiles.has(error.url)) throw error;
         // The command line's and configuration's HTTP settings; the files' own come later.

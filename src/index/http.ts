@@ -305,9 +305,10 @@ export class HttpClient {
 
   /** The `ca` option for TLS connections: --cert's bundle, or Node's roots plus the extra file. */
   private trustedCertificates(): { ca?: Buffer | Array<string | Buffer> } {
-    if (this.options.ca) return { ca: this.options.ca };
+    // NODE_EXTRA_CA_CERTS adds to the roots in use: Node's own, or the --cert bundle.
+    const base = this.options.ca ?? null;
     const extra = this.options.extraCaFile;
-    if (!extra) return {};
+    if (!extra) return base === null ? {} : { ca: base };
     let pem: Buffer;
     try {
       pem = readFileSync(extra);
@@ -316,9 +317,9 @@ export class HttpClient {
       this.options.warn?.(
         `NODE_EXTRA_CA_CERTS names ${extra}, which cannot be read: ${(error as Error).message}`,
       );
-      return {};
+      return base === null ? {} : { ca: base };
     }
-    return { ca: [...nodeTls().rootCertificates, pem] };
+    return { ca: base === null ? [...nodeTls().rootCertificates, pem] : [base, pem] };
   }
 
   private credentialsFor(url: URL): Credentials | null {

@@ -362,7 +362,13 @@ export async function download(
   command: "download" | "wheel" = "download",
 ): Promise<number> {
   const started = monotonicMilliseconds();
-  const inputs = await gatherRequirementsFetching(args.positionals, args, context);
+  const inputs = await gatherRequirementsFetching(
+    args.positionals,
+    args,
+    context,
+    values(args, "requirement"),
+    "download",
+  );
   if (inputs.requirements.length === 0)
     throw new UsageError(
       `spice pip ${command} needs requirements`,
