@@ -898,6 +898,18 @@ describe("spice pip install from an index", () => {
       constraints,
     ]);
     assert.match(pip.stdout, /Would install app-1\.0 lib-1\.0/);
+    // So do the options pip users set there.
+    const noDeps = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "--dry-run", "-i", index.url, "app"],
+      { cacheDir, env: { PIP_CONFIG_FILE: config, PIP_NO_DEPS: "yes" } },
+    );
+    assert.match(noDeps.stderr, /Would install 1 package\n \+ app==1\.0\n/);
+    const notBoolean = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "--dry-run", "-i", index.url, "app"],
+      { cacheDir, env: { PIP_CONFIG_FILE: config, PIP_NO_DEPS: "maybe" } },
+    );
+    assert.equal(notBoolean.status, 2);
+    assert.match(notBoolean.stderr, /maybe \(from PIP_NO_DEPS\) is not a valid value for no-deps/);
   });
 
   it("explains a failed resolution with hints", async () => {

@@ -6,6 +6,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { UsageError } from "../util/error.ts";
+import type { OptionSpec, ParsedArgs } from "./args.ts";
 
 export interface ConfigValue {
   value: string;
@@ -107,4 +109,56 @@ export function isTruthy(value: string | undefined): boolean {
 /** A list setting: whitespace-separated, as pip splits PIP_EXTRA_INDEX_URL and config values. */
 export function listOf(value: string | undefined): string[] {
   return value === undefined ? [] : value.split(/\s+/).filter(Boolean);
+}
+
+// pip reads every option from its configuration. Index, network and constraint settings are read
+// where they are used (resolution-options.ts); these are the other options of spice's install-like
+// commands that pip users set there (PIP_ONLY_BINARY in CI, break-system-packages in images).
+const CONFIGURABLE_FLAGS = [
+  "pre",
+  "prefer-binary",
+  "require-hashes",
+  "no-deps",
+  "upgrade",
+  "force-reinstall",
+  "ignore-installed",
+  "user",
+  "break-system-packages",
+];
+const CONFIGURABLE_VALUES = ["only-binary", "no-binary", "upgrade-strategy", "progress-bar"];
+
+/** Python's strtobool, as pip applies it to a flag set in its configuration. */
+function configFlag(name: string, setting: ConfigValue): boolean {
+  const text = setting.value.trim().toLowerCase();
+  if (["y", "yes", "t", "true", "on", "1"].includes(text)) return true;
+  if (["n", "no", "f", "false", "off", "0"].includes(text)) return false;
+  throw new UsageError(
+    `${setting.value} (from ${setting.source}) is not a valid value for ${name}`,
+    "Use a boolean value like yes/no, true/false or 1/0",
+  );
+}
+
+/**
+ * `args` with the options its command line leaves out taken from pip's configuration (`section`
+ * is pip's command), as pip's option parser takes its defaults from there.
+ */
+export function withPipConfiguration(
+  args: ParsedArgs,
+  specs: readonly OptionSpec[],
+  env: NodeJS.ProcessEnv,
+  section: string,
+): ParsedArgs {
+  const settings = pipSettings(env, section, args.options.has("isolated"));
+  const options = new Map(args.options);
+  for (const spec of specs) {
+    if (options.has(spec.name)) continue;
+    const setting = settings.get(spec.name);
+    if (setting === undefined) continue;
+    if (spec.value === undefined && CONFIGURABLE_FLAGS.includes(spec.name)) {
+      if (configFlag(spec.name, setting)) options.set(spec.name, true);
+    } else if (spec.value !== undefined && CONFIGURABLE_VALUES.includes(spec.name)) {
+      options.set(spec.name, [setting.value.trim()]);
+    }
+  }
+  return { ...args, options };
 }

@@ -3,7 +3,17 @@
 import { UsageError } from "../../util/error.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
+import { withPipConfiguration } from "../pip-config.ts";
 import { PIP_SUBCOMMAND_OPTIONS } from "./pip-options.ts";
+
+/** The pip.conf section each install-like command reads its options from (pip's command name). */
+const CONFIGURED_SECTIONS: Record<string, string> = {
+  install: "install",
+  download: "download",
+  wheel: "wheel",
+  compile: "install",
+  sync: "install",
+};
 
 const SUBCOMMANDS: Record<
   string,
@@ -58,6 +68,10 @@ export const command: CommandModule = {
         `Subcommands: ${Object.keys(SUBCOMMANDS).join(", ")}`,
       );
     }
-    return (await load())({ ...args, positionals: args.positionals.slice(1) }, context);
+    let subArgs: ParsedArgs = { ...args, positionals: args.positionals.slice(1) };
+    const section = CONFIGURED_SECTIONS[sub];
+    if (section !== undefined)
+      subArgs = withPipConfiguration(subArgs, PIP_SUBCOMMAND_OPTIONS[sub] ?? [], context.env, section);
+    return (await load())(subArgs, context);
   },
 };
