@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Differential testing of spice's standards core against its oracles (packaging 26.2, and pip
+# 23.2.1 for requirements files, under the Python that has both): the public conformance vectors'
+# inputs are mutated, the oracles answer, and spice's conformance runner checks every case. Not part
+# of `npm test` (it needs those Python packages); run it after changing src/standards/.
+#   scripts/differential/run.sh [SEED] [SCALE]
+# Known oracle artefacts, not spice bugs: packaging crashes (ValueError/KeyError) on a few malformed
+# METADATA files that spice reports as invalid, and `-r https://...` cases need the network.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+seed="${1:-1}"
+scale="${2:-2000}"
+python="${PYTHON:-$HOME/.pyenv/versions/3.11.7/bin/python3}"
+out="$(mktemp -d -t spice-differential-XXXXXX)"
+trap 'rm -rf "$out"' EXIT
+"$python" "$here/mutate.py" "$seed" "$scale" "$out/core" > /dev/null
+"$python" "$here/tags_oracle.py" gen "$seed" "$scale" "$out/tags" > /dev/null
+"$python" "$here/mutate_requirements_txt.py" "$seed" "$((scale / 2))" "$out/requirements-txt" 2> /dev/null > /dev/null
+cd "$here/../.."
+status=0
+for dir in core tags requirements-txt; do
+  node --import tsx scripts/conformance.ts "$out/$dir" | grep -E "FAIL|passed, .* failed$" || status=1
+done
+exit $status
