@@ -46,15 +46,17 @@ export function parseIni(text: string): Map<string, Map<string, string>> {
 }
 
 /**
- * pip's configuration files in the order they load (later ones win). `isolated` (pip's
- * --isolated): the global and environment files only, not the user's or PIP_CONFIG_FILE.
+ * pip's configuration files in the order they load (later ones win): global, user (not under
+ * --isolated, nor when PIP_CONFIG_FILE names an existing file), the environment's, then
+ * PIP_CONFIG_FILE's, which pip reads even under --isolated. PIP_CONFIG_FILE=/dev/null turns every
+ * file off, the global ones too.
  */
 export function pipConfigFiles(env: NodeJS.ProcessEnv, isolated = false): string[] {
-  const configFile = isolated ? undefined : env.PIP_CONFIG_FILE;
+  const configFile = env.PIP_CONFIG_FILE;
+  if (configFile === "/dev/null") return [];
   const files: string[] = [];
   const xdgDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
   files.push(...xdgDirs.map((directory) => join(directory, "pip", "pip.conf")), "/etc/pip.conf");
-  // pip skips the user's files when PIP_CONFIG_FILE names an existing file (e.g. /dev/null).
   if (!isolated && !(configFile && existsSync(configFile))) {
     const home = env.HOME || homedir();
     files.push(
@@ -63,7 +65,7 @@ export function pipConfigFiles(env: NodeJS.ProcessEnv, isolated = false): string
     );
   }
   if (env.VIRTUAL_ENV) files.push(join(env.VIRTUAL_ENV, "pip.conf"));
-  if (configFile && configFile !== "/dev/null") files.push(configFile);
+  if (configFile) files.push(configFile);
   return files;
 }
 
