@@ -898,6 +898,27 @@ describe("spice pip install from an index", () => {
       constraints,
     ]);
     assert.match(pip.stdout, /Would install app-1\.0 lib-1\.0/);
+    // A list the command line extends: pip adds its values to the configuration's.
+    const both = await runSpiceAsync(
+      [
+        "-v",
+        "pip",
+        "install",
+        "--python",
+        env.python,
+        "--dry-run",
+        "--extra-index-url",
+        index.url,
+        "internal",
+      ],
+      { cacheDir, env: { PIP_CONFIG_FILE: config, PIP_EXTRA_INDEX_URL: other.url } },
+    );
+    assert.match(
+      both.stderr,
+      new RegExp(
+        `extra-index-url: ${other.url} ${index.url} \\(from PIP_EXTRA_INDEX_URL and command line\\)`,
+      ),
+    );
     // So do the options pip users set there.
     const noDeps = await runSpiceAsync(
       ["pip", "install", "--python", env.python, "--dry-run", "-i", index.url, "app"],

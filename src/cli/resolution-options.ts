@@ -244,8 +244,16 @@ export function indexSettings(
   };
   const noIndex = flag(args, "no-index") || finder.noIndex || isTruthy(config.get("no-index")?.value);
   const indexUrl = pick("index-url", value(args, "index-url"));
-  const extra = pick("extra-index-url", values(args, "extra-index-url"));
-  const findLinksSetting = pick("find-links", values(args, "find-links"));
+  // For options given more than once, pip adds the command line's values to the configuration's.
+  const appended = (key: string): { values: string[]; source: string } | null => {
+    const configured = config.get(key);
+    const given = values(args, key);
+    if (configured === undefined && given.length === 0) return null;
+    const source = [configured?.source, given.length > 0 ? "command line" : undefined].filter(Boolean);
+    return { values: [...listOf(configured?.value), ...given], source: source.join(" and ") };
+  };
+  const extra = appended("extra-index-url");
+  const findLinksSetting = appended("find-links");
   let indexes: string[] = [];
   if (!noIndex) {
     if (finder.indexUrls.length > 0) {
@@ -253,19 +261,17 @@ export function indexSettings(
       explanation.push(`indexes: ${indexes.map(redactUrl).join(", ")} (from a requirements file)`);
     } else {
       if (indexUrl) indexes.push(indexUrl.value);
-      indexes.push(...listOf(extra?.value));
+      indexes.push(...(extra?.values ?? []));
       if (indexUrl) explanation.push(`index-url: ${redactUrl(indexUrl.value)} (from ${indexUrl.source})`);
       if (extra)
-        explanation.push(
-          `extra-index-url: ${listOf(extra.value).map(redactUrl).join(" ")} (from ${extra.source})`,
-        );
+        explanation.push(`extra-index-url: ${extra.values.map(redactUrl).join(" ")} (from ${extra.source})`);
     }
   } else explanation.push("no-index: no package index is used");
-  const findLinks = [...listOf(findLinksSetting?.value), ...finder.findLinks].map((location) =>
+  const findLinks = [...(findLinksSetting?.values ?? []), ...finder.findLinks].map((location) =>
     /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : resolvePath(context.cwd, location),
   );
   if (findLinksSetting)
-    explanation.push(`find-links: ${findLinksSetting.value} (from ${findLinksSetting.source})`);
+    explanation.push(`find-links: ${findLinksSetting.values.join(" ")} (from ${findLinksSetting.source})`);
   const strategy = (value(args, "index-strategy") ??
     config.get("index-strategy")?.value ??
     "first-index") as IndexStrategy;
