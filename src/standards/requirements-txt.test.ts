@@ -110,7 +110,9 @@ describe("requirements.txt as pip reads it", () => {
     assert.deepEqual(errorOf("foo @ https://[bar]/foo.tar.gz\n"), ["requirement", "ValueError"]);
     // packaging 21.3's grammar lets `===` take commas; its SpecifierSet then refuses the rest.
     assert.deepEqual(errorOf("pkg===1.0-SNA,PSHOT\n"), ["requirement", "InvalidSpecifier"]);
-    // pip turns a file: link into a path at once, which fails for another host.
+    // pip turns a file: link into a path at once, which fails for another host; so does a path
+    // starting with `//`, which path_to_url makes a URL with a host.
+    assert.deepEqual(errorOf("//example.com/foo-1.0.tar.gz\n"), ["requirement", "ValueError"]);
     assert.deepEqual(errorOf("file://server/pkgs/foo-1.0.tar.gz\n"), ["requirement", "ValueError"]);
     assert.equal(errorOf("file://localhost/pkgs/foo-1.0.tar.gz\n"), null);
     // A path-like egg name that is a directory: pip opens it to look inside.
@@ -149,6 +151,17 @@ describe("requirements.txt as pip reads it", () => {
     assert.equal(errorOf("-r file:///root/missing.txt\n"), "NetworkConnectionError");
     assert.equal(errorOf("-r file:///root/dir\n"), "IsADirectoryError");
     assert.equal(errorOf("-r file://server/r.txt\n"), "ValueError");
+    assert.equal(errorOf("-r file://\n"), "NetworkConnectionError");
+  });
+
+  it("nests as deep as pip does, and fails where pip's files would", () => {
+    const chain: Record<string, string> = { "f150.txt": "foo\n" };
+    for (let i = 0; i < 150; i++) chain[`f${i}.txt`] = `-r f${i + 1}.txt\n`;
+    const deep = readRequirementsFile("f0.txt", memoryHost(chain));
+    assert.equal(deep.error, null);
+    assert.equal(deep.entries[0].parsed.file, "f150.txt");
+    const loop = readRequirementsFile("r.txt", memoryHost({ "r.txt": "-r r.txt\n" }));
+    assert.equal(loop.error?.type, "RecursionError");
   });
 
   it("expands tabs in markers as pyparsing does", () => {

@@ -168,7 +168,10 @@ export function readRequirementsFile(
 // --- reading lines ----------------------------------------------------------------------------
 
 const SCHEME = /^(http|https|file):/i;
-const MAX_NESTING = 100;
+// pip nests by recursion and stops at Python's recursion limit (1000 frames): about 980 files deep.
+// A chain that grows its path (`sub/../sub/...`) meets the system's path length limit first, and
+// fails to open as in pip.
+const MAX_NESTING = 980;
 
 function* parseAndRecurse(
   filename: string,
@@ -283,7 +286,15 @@ function readFileUrl(url: string, host: RequirementsFileHost): string {
     if (!(error instanceof PyValueError)) throw error;
     throw new RequirementsFileError("file", "ValueError", error.message, url);
   }
-  if (!path.startsWith("/")) path = `/${path}`; // requests writes `file:x` as `file:///x`
+  // requests writes `file:x` as `file:///x`; an empty path names no file.
+  if (path === "")
+    throw new RequirementsFileError(
+      "file",
+      "NetworkConnectionError",
+      `404 Client Error: FileNotFoundError for url: ${url}`,
+      url,
+    );
+  if (!path.startsWith("/")) path = `/${path}`;
   if (host.isDirectory(path))
     throw new RequirementsFileError("file", "IsADirectoryError", `[Errno 21] Is a directory: '${path}'`, url);
   let bytes: Uint8Array;
@@ -803,8 +814,9 @@ function quotePath(path: string): string {
   return result;
 }
 
+/** pip's path_to_url: `urljoin("file:", pathname2url(path))` (a path starting `//` names a host). */
 export function pathToUrl(path: string, cwd: string): string {
-  return `file://${quotePath(absolutePath(path, cwd))}`;
+  return pyUrljoin("file:", quotePath(absolutePath(path, cwd)));
 }
 
 function safeExtra(extra: string): string {

@@ -32,6 +32,11 @@ export function localFileHost(
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
         throw new Error(`${path}: this command reads requirements files from disk only`);
       }
+      // resolve() folds `a/../` away, which the system would not: a path past its limits fails
+      // as it would when opened as written (a requirements file that includes itself by a
+      // growing relative path ends here, as in pip).
+      if (Buffer.byteLength(path) >= 4096 || path.split("/").some((part) => Buffer.byteLength(part) > 255))
+        throw new Error(`[Errno 36] File name too long: '${path}'`);
       try {
         return readFileSync(at(path));
       } catch (error) {
