@@ -789,6 +789,20 @@ describe("spice pip install from an index", () => {
         `${base}/reqs/top.txt`,
       ]);
       assert.match(pip.stdout, /Would install app-1\.0 lib-1\.0/);
+      // Uninstalling by a file at a URL reads it the same way.
+      const installed = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-r", `${base}/reqs/top.txt`],
+        {
+          cacheDir,
+        },
+      );
+      assert.equal(installed.status, 0, installed.stderr);
+      const removed = await runSpiceAsync(
+        ["pip", "uninstall", "-y", "--python", env.python, "-r", `${base}/reqs/top.txt`],
+        { cacheDir },
+      );
+      assert.equal(removed.status, 0, removed.stderr);
+      assert.equal(freeze(env.python), "");
       const missing = await runSpiceAsync(
         ["pip", "install", "--python", env.python, "--dry-run", "-r", `${base}/reqs/none.txt`],
         { cacheDir },

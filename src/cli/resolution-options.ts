@@ -106,8 +106,7 @@ function readFile(
   inputs: RequirementInputs,
   into: Requirement[],
 ): void {
-  const host = localFileHost(context.cwd, context.env, fetchedRequirementFiles);
-  const result = readRequirementsFile(file, host, constraint, finder);
+  const result = readRequirementsFile(file, requirementsFileHost(context), constraint, finder);
   if (result.error !== null) {
     const [message, ...rest] = result.error.message.split("\n");
     throw new SpiceError("E_REQUIREMENTS_FILE", message, {
@@ -368,23 +367,27 @@ function httpClient(args: ParsedArgs, context: CommandContext, settings: IndexSe
 /** Requirements files this process fetched from http(s) URLs, by URL. */
 const fetchedRequirementFiles = new Map<string, Uint8Array>();
 
+/** Requirements files as this process reads them: from disk, and from http(s) URLs once fetched. */
+export function requirementsFileHost(context: CommandContext) {
+  return localFileHost(context.cwd, context.env, fetchedRequirementFiles);
+}
+
 /**
- * gatherRequirements, with requirements files at http(s) URLs fetched as pip fetches them. The
- * file parser is synchronous: a URL it has no text for stops it (RemoteFileNeeded), the file is
- * fetched, and the files are read again (cheap, and only as often as there are such URLs).
+ * Runs `read`, which reads requirements files through requirementsFileHost, with the files at
+ * http(s) URLs fetched as pip fetches them. The file parser is synchronous: a URL it has no text
+ * for stops it (RemoteFileNeeded), the file is fetched, and `read` runs again (cheap, and only as
+ * often as there are such URLs).
  */
-export async function gatherRequirementsFetching(
-  positionals: readonly string[],
+export async function withFetchedRequirementFiles<T>(
   args: ParsedArgs,
   context: CommandContext,
-  requirementFiles: readonly string[] = values(args, "requirement"),
-  section = "install",
-): Promise<RequirementInputs> {
+  read: () => T,
+): Promise<T> {
   let http: HttpClient | null = null;
   try {
     for (;;) {
       try {
-        return gatherRequirements(positionals, args, context, requirementFiles, section);
+        return read();
       } catch (error) {
         if (!(error instanceof RemoteFileNeeded) || fetchedRequirementFiles.has(error.url)) throw error;
         // The command line's and configuration's HTTP settings; the files' own come later.
@@ -410,6 +413,19 @@ export async function gatherRequirementsFetching(
   } finally {
     await http?.close();
   }
+}
+
+/** gatherRequirements, with requirements files at http(s) URLs fetched first. */
+export function gatherRequirementsFetching(
+  positionals: readonly string[],
+  args: ParsedArgs,
+  context: CommandContext,
+  requirementFiles: readonly string[] = values(args, "requirement"),
+  section = "install",
+): Promise<RequirementInputs> {
+  return withFetchedRequirementFiles(args, context, () =>
+    gatherRequirements(positionals, args, context, requirementFiles, section),
+  );
 }
 
 /** The HTTP client, package source and fetcher for these settings. */

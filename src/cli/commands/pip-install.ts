@@ -31,7 +31,6 @@ import { canonicalizeName } from "../../standards/name.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
-import { localFileHost } from "../../util/file-host.ts";
 import { nodeCrypto } from "../../util/lazy-builtins.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
@@ -48,8 +47,10 @@ import {
   needsIndex,
   openSources,
   type RequirementInputs,
+  requirementsFileHost,
   resolveInputs,
   type Sources,
+  withFetchedRequirementFiles,
 } from "../resolution-options.ts";
 import { backgroundDiscard, replaceSpareTrees, spareTreesMode } from "../spare-trees.ts";
 
@@ -483,16 +484,17 @@ export function printChanges(
   for (const [, line] of changes) context.output.info(line);
 }
 
-export function uninstall(args: ParsedArgs, context: CommandContext): number {
+export async function uninstall(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = monotonicMilliseconds();
-  const names = [...args.positionals];
-  for (const file of values(args, "requirement")) {
-    const result = readRequirementsFile(file, localFileHost(context.cwd, context.env));
-    if (result.error !== null)
-      throw new SpiceError("E_REQUIREMENTS_FILE", result.error.message.split("\n")[0]);
-    for (const entry of result.entries)
-      if (entry.installRequirement?.name) names.push(entry.installRequirement.name);
-  }
+  const fromFiles = await withFetchedRequirementFiles(args, context, () =>
+    values(args, "requirement").flatMap((file) => {
+      const result = readRequirementsFile(file, requirementsFileHost(context));
+      if (result.error !== null)
+        throw new SpiceError("E_REQUIREMENTS_FILE", result.error.message.split("\n")[0]);
+      return result.entries.flatMap((entry) => entry.installRequirement?.name ?? []);
+    }),
+  );
+  const names = [...args.positionals, ...fromFiles];
   if (names.length === 0)
     throw new UsageError("spice pip uninstall needs names", "spice pip uninstall requests");
   const { environment } = selectFromArgs(args, context, true);
