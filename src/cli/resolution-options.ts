@@ -417,15 +417,10 @@ export async function withFetchedRequirementFiles<T>(
 
 /** gatherRequirements, with requirements files at http(s) URLs fetched first. */
 export function gatherRequirementsFetching(
-  positionals: readonly string[],
-  args: ParsedArgs,
-  context: CommandContext,
-  requirementFiles: readonly string[] = values(args, "requirement"),
-  section = "install",
+  ...params: Parameters<typeof gatherRequirements>
 ): Promise<RequirementInputs> {
-  return withFetchedRequirementFiles(args, context, () =>
-    gatherRequirements(positionals, args, context, requirementFiles, section),
-  );
+  const [, args, context] = params;
+  return withFetchedRequirementFiles(args, context, () => gatherRequirements(...params));
 }
 
 /** The HTTP client, package source and fetcher for these settings. */
