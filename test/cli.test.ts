@@ -12,6 +12,7 @@ import {
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import { LAUNCHER, runSpice, SPICE, temporaryDirectory } from "./helpers.ts";
 
 const work = temporaryDirectory();
@@ -202,6 +203,10 @@ describe("spice debug", () => {
     assert.match(text.stdout, /requirements\.txt:2 +requests\[socks\] >=2 ; python_version >= "3\.8"/);
     const json = JSON.parse(runSpice(["debug", "requirements", file, "--format", "json"]).stdout);
     assert.deepEqual(json.options.indexUrls, ["https://example.invalid/simple"]);
+    // A file named by a URL reads as pip reads it.
+    const byUrl = runSpice(["debug", "requirements", pathToFileURL(file).href]);
+    assert.equal(byUrl.status, 0, byUrl.stderr);
+    assert.match(byUrl.stdout, /^file:\/\/\S+requirements\.txt:2 +requests/m);
     writeFileSync(file, "--bogus-option\n");
     const bad = runSpice(["debug", "requirements", file]);
     assert.equal(bad.status, 1);

@@ -5,11 +5,11 @@ import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { parseSpecifierSet } from "../../standards/specifier.ts";
 import { compareVersions, tryParseVersion, type Version } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
-import { localFileHost } from "../../util/file-host.ts";
 import { type ParsedArgs, value } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
+import { requirementsFileHost, withFetchedRequirementFiles } from "../resolution-options.ts";
 
-function requirements(args: ParsedArgs, context: CommandContext): number {
+async function requirements(args: ParsedArgs, context: CommandContext): Promise<number> {
   const file = args.positionals[1];
   if (file === undefined)
     throw new UsageError(
@@ -17,10 +17,8 @@ function requirements(args: ParsedArgs, context: CommandContext): number {
       "spice debug requirements requirements.txt",
     );
   const format = value(args, "format") ?? "text";
-  const result = readRequirementsFile(
-    file,
-    localFileHost(context.cwd, context.env),
-    args.options.get("constraint") === true,
+  const result = await withFetchedRequirementFiles(args, context, () =>
+    readRequirementsFile(file, requirementsFileHost(context), args.options.get("constraint") === true),
   );
   if (result.error !== null && result.error.stage === "file") {
     throw new SpiceError("E_REQUIREMENTS_FILE", result.error.message.split("\n")[0], {
