@@ -945,6 +945,16 @@ describe("spice pip install from an index", () => {
     );
     assert.equal(notBoolean.status, 2);
     assert.match(notBoolean.stderr, /maybe \(from PIP_NO_DEPS\) is not a valid value for no-deps/);
+    const target = join(work.path, "configured-target");
+    const targeted = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "lib==1.0"],
+      {
+        cacheDir,
+        env: { PIP_CONFIG_FILE: config, PIP_TARGET: target },
+      },
+    );
+    assert.equal(targeted.status, 0, targeted.stderr);
+    assert.ok(existsSync(join(target, "lib-1.0.dist-info", "METADATA")));
   });
 
   it("explains a failed resolution with hints", async () => {

@@ -127,7 +127,18 @@ const CONFIGURABLE_FLAGS = [
   "user",
   "break-system-packages",
 ];
-const CONFIGURABLE_VALUES = ["only-binary", "no-binary", "upgrade-strategy", "progress-bar"];
+const CONFIGURABLE_VALUES = [
+  "only-binary",
+  "no-binary",
+  "upgrade-strategy",
+  "progress-bar",
+  "target",
+  "prefix",
+  "python-version",
+  "implementation",
+];
+// Options pip appends to: a configured value is a whitespace-separated list.
+const CONFIGURABLE_LISTS = ["platform", "abi"];
 
 /** Python's strtobool, as pip applies it to a flag set in its configuration. */
 function configFlag(name: string, setting: ConfigValue): boolean {
@@ -160,6 +171,8 @@ export function withPipConfiguration(
       if (configFlag(spec.name, setting)) options.set(spec.name, true);
     } else if (spec.value !== undefined && CONFIGURABLE_VALUES.includes(spec.name)) {
       options.set(spec.name, [setting.value.trim()]);
+    } else if (spec.value !== undefined && CONFIGURABLE_LISTS.includes(spec.name)) {
+      options.set(spec.name, listOf(setting.value));
     }
   }
   return { ...args, options };
