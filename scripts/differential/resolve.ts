@@ -1,5 +1,5 @@
 // Differential resolution: random package universes (3-5 projects, 1-5 versions each, random
-// dependencies) built as wheels in a find-links directory, resolved by pip 23.2.1 and by spice
+// dependencies, an extra each, some markers) built as wheels in a find-links directory, resolved by pip 23.2.1 and by spice
 // (dist/spice.cjs: run `npm run build` first) from the same root requirements. Prints every trial
 // where one tool finds a solution and the other does not, and any solution that breaks a
 // requirement (checked against the universe). Both succeeding with different solutions is fine:
@@ -55,11 +55,19 @@ for (let t = 0; t < trials; t++) {
       const deps: string[] = [];
       for (const other of names)
         if (other !== n && rnd() < 0.35) deps.push(rnd() < 0.2 ? other : spec(other));
-      buildWheel(dir, simplePackage(n, v, { requires: deps }));
+      // An extra with its own dependencies, asked for now and then, and a dependency whose
+      // marker is false here.
+      const extraDeps: string[] = [];
+      for (const other of names) if (other !== n && rnd() < 0.3) extraDeps.push(spec(other));
+      if (rnd() < 0.3) deps.push(`${pick(names.filter((m) => m !== n))}; python_version < "3.0"`);
+      if (rnd() < 0.2) deps.push(`${pick(names.filter((m) => m !== n))}[x]`);
+      buildWheel(dir, simplePackage(n, v, { requires: deps, extras: { x: extraDeps } }));
+      depsOf.set(`${n}[x]==${v}`, extraDeps);
       lines.push(`${n} ${v}: ${deps.join(", ")}`);
       depsOf.set(`${n}==${v}`, deps);
     }
-  const roots = [spec(pick(names))];
+  const rootName = pick(names);
+  const roots = [rnd() < 0.5 ? spec(rootName).replace(rootName, `${rootName}[x]`) : spec(rootName)];
   if (rnd() < 0.5) roots.push(spec(pick(names)));
   const pip = spawnSync(
     PY,
@@ -113,12 +121,19 @@ for (let t = 0; t < trials; t++) {
   const valid = (set: string) => {
     if (set === "FAIL") return true;
     const chosen = new Map(set.split(" ").map((item) => item.split("==") as [string, string]));
-    const ok = (text: string) => {
-      const r = parseRequirement(text);
-      const v = chosen.get(r.name);
-      return v !== undefined && r.specifier.contains(parseVersion(v), true);
+    const extras = new Set<string>();
+    const ok = (text: string): boolean => {
+      if (text.includes("python_version")) return true;
+      const requirement = parseRequirement(text);
+      const version = chosen.get(requirement.name);
+      if (requirement.extras.length > 0) extras.add(`${requirement.name}[x]==${version}`);
+      return version !== undefined && requirement.specifier.contains(parseVersion(version), true);
     };
-    return roots.every(ok) && [...chosen].every(([n, v]) => (depsOf.get(`${n}==${v}`) ?? []).every(ok));
+    let good = roots.every(ok) && [...chosen].every(([n, v]) => (depsOf.get(`${n}==${v}`) ?? []).every(ok));
+    // An extra's dependencies may ask for further extras: a few rounds reach them all here.
+    for (let round = 0; round < 5; round++)
+      for (const key of [...extras]) good &&= (depsOf.get(key) ?? []).every(ok);
+    return good;
   };
   if (!valid(spiceSet) || !valid(pipSet))
     console.log(`!!! INVALID trial ${t}: spice ${valid(spiceSet)} pip ${valid(pipSet)}`);
