@@ -6,7 +6,7 @@
 // parser exists beside the modern one.
 
 import { pyExpandTabs, pyStrip } from "./python-string.ts";
-import { pyUrlRoundTrip, pyUrlsplit } from "./python-url.ts";
+import { pyUrlparse, pyUrlunparse } from "./python-url.ts";
 import { PY_WS_CLASS } from "./specifier.ts";
 
 export class LegacyInvalidRequirement extends Error {
@@ -223,12 +223,13 @@ function parseVersionSpec(text: string, pos: number): { specifier: string; end: 
 
 /** packaging 21.3's URL check (a PyValueError from Python's parser passes through, as in pip). */
 function checkUrl(url: string): void {
-  const { scheme, netloc } = pyUrlsplit(url);
-  if (scheme === "file") {
-    if (pyUrlRoundTrip(url) !== url) throw new LegacyInvalidRequirement("Invalid URL given");
+  const parsed = pyUrlparse(url);
+  if (parsed.scheme === "file") {
+    // urlunparse(urlparse(url)) must give the URL back.
+    if (pyUrlunparse(parsed) !== url) throw new LegacyInvalidRequirement("Invalid URL given");
     return;
   }
-  if (!scheme || !netloc) throw new LegacyInvalidRequirement(`Invalid URL: ${url}`);
+  if (!parsed.scheme || !parsed.netloc) throw new LegacyInvalidRequirement(`Invalid URL: ${url}`);
 }
 
 // --- markers (packaging 21.3) -------------------------------------------------------------------

@@ -135,11 +135,6 @@ export function pyUrlunparse(parts: PyParsedUrl): string {
   return result;
 }
 
-/** `urlunparse(urlparse(url))`: the URL as Python writes it back after reading it. */
-export function pyUrlRoundTrip(url: string): string {
-  return pyUrlunparse(pyUrlparse(url));
-}
-
 const USES_RELATIVE = new Set([
   "",
   "ftp",

@@ -278,10 +278,7 @@ function* parseFile(filename: string, host: RequirementsFileHost, finder: Finder
 function readFileUrl(url: string, host: RequirementsFileHost): string {
   let path: string;
   try {
-    const split = pyUrlsplit(url);
-    if (split.netloc !== "" && split.netloc !== "localhost")
-      throw new PyValueError(`non-local file URIs are not supported on this platform: '${url}'`);
-    path = unquote(split.path);
+    path = fileUrlPath(url);
   } catch (error) {
     if (!(error instanceof PyValueError)) throw error;
     throw new RequirementsFileError("file", "ValueError", error.message, url);
@@ -914,14 +911,17 @@ function fromEditable(parsed: ParsedRequirementLine, host: RequirementsFileHost)
   };
 }
 
-/**
- * pip's InstallRequirement turns a file: link into a local path at once (`Link.file_path`), which
- * fails for a URL that names another host.
- */
+/** pip's `url_to_path`: a file: URL's unquoted path, or PyValueError when it names another host. */
+function fileUrlPath(url: string): string {
+  const { netloc, path } = splitUrl(url);
+  if (netloc !== "" && netloc !== "localhost")
+    throw new PyValueError(`non-local file URIs are not supported on this platform: '${url}'`);
+  return unquote(path);
+}
+
+/** pip's InstallRequirement turns a file: link into a local path at once (`Link.file_path`). */
 function checkFileLink(link: string): void {
-  const { scheme, netloc } = splitUrl(link);
-  if (scheme === "file" && netloc !== "" && netloc !== "localhost")
-    throw new PyValueError(`non-local file URIs are not supported on this platform: '${link}'`);
+  if (splitUrl(link).scheme === "file") fileUrlPath(link);
 }
 
 /**
@@ -985,9 +985,9 @@ function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): In
     extrasText = extras;
     link = urlFromPath(withoutExtras, name, host);
   }
-  if (link !== null) splitUrl(link);
   let requirementText: string | null;
   if (link !== null) {
+    // pip makes a Link of it, which splits it (and may fail there).
     if (splitUrl(link).scheme === "file" && /\.\.\//.test(link)) {
       link = pathToUrl(unquote(splitUrl(link).path), host.cwd);
     }
