@@ -307,19 +307,23 @@ export class HttpClient {
   private trustedCertificates(): { ca?: Buffer | Array<string | Buffer> } {
     // NODE_EXTRA_CA_CERTS adds to the roots in use: Node's own, or the --cert bundle.
     const base = this.options.ca ?? null;
+    const pem = this.extraCertificates();
+    if (pem === null) return base === null ? {} : { ca: base };
+    return { ca: base === null ? [...nodeTls().rootCertificates, pem] : [base, pem] };
+  }
+
+  private extraCertificates(): Buffer | null {
     const extra = this.options.extraCaFile;
-    if (!extra) return base === null ? {} : { ca: base };
-    let pem: Buffer;
+    if (!extra) return null;
     try {
-      pem = readFileSync(extra);
+      return readFileSync(extra);
     } catch (error) {
       // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS.
       this.options.warn?.(
         `NODE_EXTRA_CA_CERTS names ${extra}, which cannot be read: ${(error as Error).message}`,
       );
-      return base === null ? {} : { ca: base };
+      return null;
     }
-    return { ca: base === null ? [...nodeTls().rootCertificates, pem] : [base, pem] };
   }
 
   private credentialsFor(url: URL): Credentials | null {
