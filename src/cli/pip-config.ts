@@ -78,7 +78,24 @@ export function pipSettings(
   env: NodeJS.ProcessEnv,
   command: string,
   isolated = false,
-): Map<string, ConfigValue> {
+): ReadonlyMap<string, ConfigValue> {
+  // An install asks three times (its options, its constraint files, its index settings): the
+  // files are read once per environment, section and isolation.
+  const key = `${command}\0${isolated}`;
+  let known = settingsByEnv.get(env);
+  if (known === undefined) settingsByEnv.set(env, (known = new Map()));
+  let settings = known.get(key);
+  if (settings === undefined) known.set(key, (settings = readSettings(env, command, isolated)));
+  return settings;
+}
+
+const settingsByEnv = new WeakMap<NodeJS.ProcessEnv, Map<string, ReadonlyMap<string, ConfigValue>>>();
+
+function readSettings(
+  env: NodeJS.ProcessEnv,
+  command: string,
+  isolated: boolean,
+): ReadonlyMap<string, ConfigValue> {
   const settings = new Map<string, ConfigValue>();
   for (const file of pipConfigFiles(env, isolated)) {
     let text: string;
