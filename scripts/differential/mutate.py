@@ -39,12 +39,18 @@ def add(f, kind, inp):
         exp = h(inp)
     except Exception as e:
         return
-    if "message" in exp: pass
     key = json.dumps(inp, sort_keys=True)
     cid = f"{f}-{kind}-fz{hashlib.sha1(key.encode()).hexdigest()[:12]}"
     cases.setdefault(f, {})[cid] = {"id": cid, "kind": kind, "source": "fuzz", "input": inp, "expected": exp}
 
 from packaging.version import Version
+from packaging.specifiers import SpecifierSet
+from packaging.markers import Marker
+
+def choose_prereleases(inp):
+    """The call's and, now and then, the set's own pre-release choice."""
+    inp["prereleases"] = rng.choice([None, True, False])
+    if rng.random() < .3: inp["set_prereleases"] = rng.choice([None, True, False])
 def valid_version(v):
     try: Version(v); return True
     except Exception: return False
@@ -100,9 +106,8 @@ for f in ["metadata", "versions", "version_order", "specifiers", "markers", "req
                 add(f, kind, inp)
         elif kind == "compare":
             pool = [c["input"]["a"] for c in cs] + [c["input"]["b"] for c in cs]
-            vs = [v for v in pool]
             for _ in range(per):
-                a = rng.choice(vs); b = mutate(a, pool) if rng.random() < .7 else rng.choice(vs)
+                a = rng.choice(pool); b = mutate(a, pool) if rng.random() < .7 else rng.choice(pool)
                 if valid_version(b): add(f, kind, {"a": a, "b": b})
         elif kind == "contains":
             specs = [c["input"]["specifiers"] for c in cs]
@@ -113,10 +118,9 @@ for f in ["metadata", "versions", "version_order", "specifiers", "markers", "req
                 if r < .4: base["version"] = mutate(base["version"], versions)
                 elif r < .7: base["specifiers"] = mutate(base["specifiers"], specs)
                 else: base["version"] = rng.choice(versions)
-                base["prereleases"] = rng.choice([None, True, False])
-                if rng.random() < .3: base["set_prereleases"] = rng.choice([None, True, False])
+                choose_prereleases(base)
                 try:
-                    from packaging.specifiers import SpecifierSet; SpecifierSet(base["specifiers"])
+                    SpecifierSet(base["specifiers"])
                 except Exception: continue
                 add(f, kind, base)
         elif kind == "filter":
@@ -124,8 +128,7 @@ for f in ["metadata", "versions", "version_order", "specifiers", "markers", "req
             for _ in range(per):
                 base = dict(rng.choice(cs)["input"])
                 base["versions"] = [rng.choice(versions) if rng.random() < .5 else mutate(rng.choice(versions), versions) for _ in range(rng.randint(0, 7))]
-                base["prereleases"] = rng.choice([None, True, False])
-                if rng.random() < .3: base["set_prereleases"] = rng.choice([None, True, False])
+                choose_prereleases(base)
                 add(f, kind, base)
         elif kind == "evaluate":
             markers = [c["input"]["marker"] for c in cs]
@@ -136,7 +139,7 @@ for f in ["metadata", "versions", "version_order", "specifiers", "markers", "req
                 if r < .5:
                     m = mutate(base["marker"], markers)
                     try:
-                        from packaging.markers import Marker; Marker(m)
+                        Marker(m)
                     except Exception: continue
                     base["marker"] = m
                 else:

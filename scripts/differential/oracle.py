@@ -120,8 +120,6 @@ HANDLERS = {
     ("tags", "parse_tag"): parse_tag,
 }
 
-def valid_kinds(expected_error_tolerant=True):
-    return HANDLERS
 
 from packaging.metadata import parse_email, Metadata, ExceptionGroup as _EG, InvalidMetadata
 import packaging.metadata as pm

@@ -16,8 +16,6 @@ def many(i):
     _manylinux._have_compatible_abi = lambda exe, archs: True
     return {"platforms": list(_manylinux.platform_tags(i["archs"]))}
 def musl(i):
-    class V:  # _MuslVersion-like
-        pass
     _musllinux._get_musl_version = lambda exe: _musllinux._MuslVersion(*i["musl"])
     return {"platforms": list(_musllinux.platform_tags(i["archs"]))}
 def select(i):
