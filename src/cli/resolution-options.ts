@@ -16,12 +16,9 @@ import { type Resolution, type ResolveOptions, resolve } from "../resolver/resol
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { parseRequirement, Requirement } from "../standards/requirement.ts";
-import {
-  emptyFinderOptions,
-  type FinderOptions,
-  RemoteFileNeeded,
-  readRequirementsFile,
-} from "../standards/requirements-txt.ts";
+import { readRequirementsFile } from "../standards/requirements-txt.ts";
+import { RemoteFileNeeded } from "../standards/requirements-txt-host.ts";
+import { emptyFinderOptions, type FinderOptions } from "../standards/requirements-txt-options.ts";
 import { parseSpecifierSet } from "../standards/specifier.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { localFileHost } from "../util/file-host.ts";

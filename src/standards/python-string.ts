@@ -151,3 +151,43 @@ export function pyExpandTabs(text: string): string {
   }
   return result;
 }
+
+/** Python's `shlex.split` (POSIX mode, no comments); null where Python raises ValueError. */
+export function pyShlexSplit(text: string): string[] | null {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quote !== null) {
+      if (char === quote) quote = null;
+      else if (char === "\\" && quote === '"') {
+        i++;
+        if (i >= text.length) return null;
+        const next = text[i];
+        word += next === '"' || next === "\\" ? next : `\\${next}`;
+      } else word += char;
+      continue;
+    }
+    if (" \t\r\n".includes(char)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else if (char === "\\") {
+      i++;
+      if (i >= text.length) return null;
+      word += text[i];
+      inWord = true;
+    } else if (char === "'" || char === '"') {
+      quote = char;
+      inWord = true;
+    } else {
+      word += char;
+      inWord = true;
+    }
+  }
+  if (quote !== null) return null;
+  if (inWord) words.push(word);
+  return words;
+}

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { RemoteFileNeeded } from "../standards/requirements-txt.ts";
+import { RemoteFileNeeded } from "../standards/requirements-txt-host.ts";
 
 /**
  * Local file access relative to a working directory, for parsers that take a host (requirements

@@ -7,7 +7,7 @@ import type { Environment } from "../../python/environment.ts";
 import { type ResolveTarget, targetOf } from "../../python/target.ts";
 import { type CandidatePolicy, selectCandidates } from "../../resolver/candidates.ts";
 import { canonicalizeName } from "../../standards/name.ts";
-import { emptyFinderOptions } from "../../standards/requirements-txt.ts";
+import { emptyFinderOptions } from "../../standards/requirements-txt-options.ts";
 import { tagRanks } from "../../standards/tags.ts";
 import { compareVersions, type Version } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
