@@ -565,6 +565,27 @@ describe("malformed and malicious wheels", () => {
       /is not compatible with the target Python and platform/,
     ],
     ["not a zip", { name: "evil", version: "1.0", tamper: () => [] }, /not a valid wheel|not a readable zip/],
+    // Found by fuzzing real wheels (RECORD rewritten to match, so that these checks are reached).
+    [
+      "a member named '.'",
+      { name: "evil", version: "1.0", files: { ".": "x" } },
+      /names a directory, not a file/,
+    ],
+    [
+      "a name no file system takes",
+      { name: "evil", version: "1.0", files: { [`evil/${"a".repeat(256)}.py`]: "x" } },
+      /longer than 255 bytes/,
+    ],
+    [
+      "a path longer than the file system takes (refused while installing, then rolled back)",
+      { name: "evil", version: "1.0", files: { [`evil/${`${"a".repeat(200)}/`.repeat(21)}x.py`]: "x" } },
+      /hint: A file name is longer than this file system allows/,
+    ],
+    [
+      "a file where the environment has a directory",
+      { name: "evil", version: "1.0", files: { beta: "x" } },
+      /Cannot install evil: it has a file at lib\/python3\.\d+\/site-packages\/beta, which is a directory/,
+    ],
   ];
 
   it("are refused, leaving the environment byte-for-byte unchanged", () => {

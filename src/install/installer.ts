@@ -23,7 +23,7 @@ import {
 import { dirname, join, relative, resolve } from "node:path";
 import type { Environment } from "../python/environment.ts";
 import { canonicalizeName } from "../standards/name.ts";
-import { SpiceError } from "../util/error.ts";
+import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { recordHash } from "../util/hash.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { consoleScript, parseEntryPoints, RELOCATABLE_SHEBANG, shebang } from "./entry-points.ts";
@@ -560,9 +560,19 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     };
     const newDirectories = directoriesToMake(directories, existingDirectories);
     const useSpareTrees = options.spareTrees === true && newDirectories.size >= SPARE_TREES_MIN_DIRECTORIES;
-    const checkNewFile = (path: string) => {
+    const checkNewFile = (path: string, owner: string) => {
       if (!directoryExists(dirname(path))) return; // inside a directory the change creates
-      if (existsSync(path)) {
+      const existing = lstatSync(path, { throwIfNoEntry: false });
+      if (existing !== undefined) {
+        if (existing.isDirectory()) {
+          throw new SpiceError(
+            "E_INSTALL_CONFLICT",
+            `Cannot install ${owner}: it has a file at ${relative(environment.root, path)}, which is a directory in the environment`,
+            {
+              hint: "Find the distribution that owns that directory (`spice pip show -f`) and uninstall one of them",
+            },
+          );
+        }
         transaction.backUp(path);
         overwritten.add(path);
       }
@@ -571,12 +581,12 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     for (const plan of plans) {
       for (const directory of plan.libDirectories) {
         if (!directoryExists(directory.path)) continue;
-        for (const index of directory.indices) checkNewFile(libFilePath(plan, index));
+        for (const index of directory.indices) checkNewFile(libFilePath(plan, index), plan.name);
       }
-      for (const file of plan.files) checkNewFile(file.destination);
-      checkNewFile(plan.record);
+      for (const file of plan.files) checkNewFile(file.destination, plan.name);
+      checkNewFile(plan.record, plan.name);
     }
-    for (const [, target] of compileTargets) checkNewFile(target);
+    for (const [source, target] of compileTargets) checkNewFile(target, relative(environment.root, source));
     // A directory the change creates is recorded once instead of every file in it: rolling back
     // removes it whole (it held nothing before). This keeps the journal small for large installs.
     for (const directory of newDirectories)
@@ -692,7 +702,9 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
   } catch (error) {
     transaction.abort();
     if (spares) rmSync(spares.claims, { recursive: true, force: true });
-    throw error;
+    throw (
+      fileSystemFailure(`Could not install into ${environment.root} (nothing was changed)`, error) ?? error
+    );
   }
 }
 
@@ -821,6 +833,8 @@ export function uninstallDistributions(
     }));
   } catch (error) {
     transaction.abort();
-    throw error;
+    throw (
+      fileSystemFailure(`Could not uninstall from ${environment.root} (nothing was changed)`, error) ?? error
+    );
   }
 }

@@ -52,7 +52,7 @@ export function pruneEmptyDirectories(directory: string, stop: string, keep?: Re
 
 function rollBack(stateDirectory: string, journal: Journal): void {
   // Created entries are files, or directories that did not exist before (removed whole).
-  for (const path of journal.created) rmSync(path, { recursive: true, force: true });
+  for (const path of journal.created) removeCreated(path);
   for (const [original, backup] of journal.backups) {
     if (lstatSync(backup, { throwIfNoEntry: false }) === undefined) continue; // a dangling symlink counts
     mkdirSync(dirname(original), { recursive: true });
@@ -60,6 +60,19 @@ function rollBack(stateDirectory: string, journal: Journal): void {
   }
   for (const directory of [...journal.directories].sort((a, b) => b.length - a.length)) {
     pruneEmptyDirectories(directory, stateDirectory);
+  }
+}
+
+/**
+ * Removes what a change may have created. A path the file system cannot hold (a name too long, a
+ * parent that is a file) was never created, so there is nothing to remove.
+ */
+function removeCreated(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENAMETOOLONG" && code !== "ENOTDIR") throw error;
   }
 }
 

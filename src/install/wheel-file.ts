@@ -62,6 +62,13 @@ export function isSafeRelativePath(path: string): boolean {
   return true;
 }
 
+/** NAME_MAX of Linux's file systems (and macOS's): the longest name one path component may have. */
+const MAX_NAME_BYTES = 255;
+
+function hasOverlongComponent(name: string): boolean {
+  return name.split("/").some((component) => Buffer.byteLength(component) > MAX_NAME_BYTES);
+}
+
 const SLASH = 0x2f;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
@@ -133,6 +140,14 @@ export function openWheel(
   for (const entry of archive.entries) {
     if (!isSafeRelativePath(entry.name.replace(/\/$/, "")))
       throw invalid(path, `member '${entry.name}' would be written outside the install directory`);
+    if (!entry.name.endsWith("/") && /(^|\/)\.$/.test(entry.name))
+      throw invalid(path, `member '${entry.name}' names a directory, not a file`);
+    // A UTF-16 unit takes at most 3 bytes of UTF-8: only a long name can break the limit.
+    if (entry.name.length > MAX_NAME_BYTES / 3 && hasOverlongComponent(entry.name))
+      throw invalid(
+        path,
+        `member '${entry.name}' has a name longer than ${MAX_NAME_BYTES} bytes, which file systems refuse`,
+      );
     if (entry.unixMode !== null && (entry.unixMode & 0o170000) === 0o120000) {
       throw invalid(path, `member '${entry.name}' is a symbolic link, which wheels may not contain`);
     }

@@ -30,3 +30,28 @@ export class UsageError extends SpiceError {
     super("E_USAGE", message, hint ? { hint } : {});
   }
 }
+
+const FILE_SYSTEM_HINTS: Record<string, string> = {
+  ENAMETOOLONG: "A file name is longer than this file system allows",
+  ENOSPC: "The disk is full: free some space and run the command again",
+  EDQUOT: "The disk quota is used up: free some space and run the command again",
+  EACCES: "Check that you may write to it (its owner and permissions)",
+  EPERM: "Check that you may write to it (its owner and permissions)",
+  EROFS: "It is on a read-only file system",
+  EMFILE: "Too many files are open: raise the limit (ulimit -n) and run the command again",
+};
+
+/**
+ * A file system failure (an error with an errno code) as a SpiceError naming what failed; null for
+ * anything else, which stays a bug.
+ */
+export function fileSystemFailure(what: string, error: unknown): SpiceError | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (!(error instanceof Error) || typeof code !== "string" || !/^E[A-Z]+$/.test(code)) return null;
+  const hint = FILE_SYSTEM_HINTS[code];
+  return new SpiceError(
+    "E_FILE_SYSTEM",
+    what,
+    hint ? { cause: error.message, hint } : { cause: error.message },
+  );
+}
