@@ -613,6 +613,18 @@ describe("spice pip install from an index", () => {
       sha256Hex(readFileSync(join(main, "lib-1.0-py3-none-any.whl"))),
     );
     assert.equal(freeze(env.python), `lib @ ${url}#sha256=${direct.archive_info.hashes.sha256}\n`);
+    // A URL no parser takes is the user's to fix (found by fuzzing: it was a crash).
+    for (const bad of [
+      "lib @ http://[::1/lib-1.0-py3-none-any.whl",
+      "http://[::1/lib-1.0-py3-none-any.whl",
+    ]) {
+      const refused = await runSpiceAsync(["pip", "install", "--python", env.python, "--dry-run", bad], {
+        cacheDir,
+      });
+      assert.notEqual(refused.status, 0, bad);
+      assert.match(refused.stderr, /is not a valid URL/, bad);
+      assert.doesNotMatch(refused.stderr, /internal error/, bad);
+    }
   });
 
   it("knows a download by where it is kept, and refuses one damaged on disk", async () => {

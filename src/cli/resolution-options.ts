@@ -15,6 +15,7 @@ import type { PrereleasePolicy } from "../resolver/candidates.ts";
 import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
 import { canonicalizeName } from "../standards/name.ts";
+import { pyUnquote } from "../standards/python-url.ts";
 import { parseRequirement, Requirement } from "../standards/requirement.ts";
 import { readRequirementsFile } from "../standards/requirements-txt.ts";
 import { RemoteFileNeeded } from "../standards/requirements-txt-host.ts";
@@ -75,7 +76,13 @@ function fileRequirement(location: string, cwd: string): Requirement {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
   if (!isUrl || location.startsWith("file:")) refuseDirectory(location, cwd);
   const url = isUrl ? location : pathToFileURL(resolvePath(cwd, location)).toString();
-  const filename = decodeURIComponent(basename(new URL(url).pathname));
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    throw new UsageError(`${redactUrl(location)} is not a valid URL`);
+  }
+  const filename = pyUnquote(basename(pathname));
   const parsed = tryParseWheelFilename(filename) ?? tryParseSdistFilename(filename);
   if (parsed === null) {
     throw new SpiceError("E_UNSUPPORTED", `${redactUrl(location)} is not a wheel or sdist file`, {

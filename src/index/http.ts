@@ -24,6 +24,7 @@ function loadUndici(): Promise<Undici> {
   return undiciModule;
 }
 
+import { pyUnquote } from "../standards/python-url.ts";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
@@ -327,8 +328,7 @@ export class HttpClient {
   }
 
   private credentialsFor(url: URL): Credentials | null {
-    if (url.username)
-      return { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    if (url.username) return { username: pyUnquote(url.username), password: pyUnquote(url.password) };
     const path = this.options.netrc === undefined ? join(homedir(), ".netrc") : this.options.netrc;
     if (path === null || !existsSync(path)) return null;
     this.netrc ??= readNetrc(path);

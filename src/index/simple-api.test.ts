@@ -61,6 +61,8 @@ describe("simple repository API pages", () => {
       '{"files": 3}',
       '{"meta": {"api-version": "2.0"}, "files": []}',
       '{"files": [{"url": "x"}]}',
+      // Found by fuzzing: a link WHATWG's parser refuses was a TypeError, and a crash.
+      '{"files": [{"filename": "p-1.0.tar.gz", "url": "http://[::1/p-1.0.tar.gz"}]}',
     ]) {
       assert.throws(
         () => parseJsonPage(bad, "https://i.example/simple/p/", "p"),
@@ -71,6 +73,24 @@ describe("simple repository API pages", () => {
     assert.throws(() => parseProjectPage("x", "application/pdf", "https://i.example/", "p"), {
       name: "InvalidIndexPage",
     });
+  });
+
+  it("read link names as Python's unquote does, and refuse links that are no URLs (found by fuzzing)", () => {
+    const html = `<a href="/f/p-1.0%2Bx%FF.tar.gz">x</a><a href="/f/100%25-%ZZ.whl">y</a>`;
+    assert.deepEqual(
+      parseHtmlPage(html, "https://i.example/simple/p/", "p").files.map((file) => file.filename),
+      ["p-1.0+x\ufffd.tar.gz", "100%-%ZZ.whl"],
+    );
+    for (const bad of [
+      `<a href="http://[::1/p-1.0.tar.gz">p</a>`,
+      `<base href="http://[::1"><a href="p">p</a>`,
+    ]) {
+      assert.throws(
+        () => parseHtmlPage(bad, "https://i.example/simple/p/", "p"),
+        { name: "InvalidIndexPage" },
+        bad,
+      );
+    }
   });
 
   it("negotiate the representation by Accept quality", () => {

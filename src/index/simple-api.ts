@@ -3,6 +3,7 @@
 // upload-time). Malformed pages are errors that say what is wrong, never a silently empty list.
 
 import { canonicalizeName } from "../standards/name.ts";
+import { pyUnquote } from "../standards/python-url.ts";
 
 export class InvalidIndexPage extends Error {
   override name = "InvalidIndexPage";
@@ -89,23 +90,16 @@ export function parseHtmlPage(html: string, pageUrl: string, name: string): Proj
   const baseTag = /<base\s([^>]*)>/i.exec(html);
   if (baseTag) {
     const href = parseAttributes(baseTag[1]).get("href");
-    if (href) base = new URL(href, pageUrl).toString();
+    if (href) base = absoluteLink(href, pageUrl, name);
   }
   const files: IndexFile[] = [];
   for (const match of html.matchAll(/<a\s([^>]*)>([\s\S]*?)<\/a\s*>/gi)) {
     const attributes = parseAttributes(match[1]);
     const href = attributes.get("href");
     if (!href) continue;
-    let absolute: string;
-    try {
-      absolute = new URL(href, base).toString();
-    } catch {
-      throw new InvalidIndexPage(`the page of ${name} links to '${href}', which is not a URL`);
-    }
-    const [url, hashes] = hashFromFragment(absolute);
+    const [url, hashes] = hashFromFragment(absoluteLink(href, base, name));
     const path = new URL(url).pathname;
-    const filename =
-      decodeURIComponent(path.slice(path.lastIndexOf("/") + 1)) || decodeEntities(match[2].trim());
+    const filename = pyUnquote(path.slice(path.lastIndexOf("/") + 1)) || decodeEntities(match[2].trim());
     const yanked = attributes.has("data-yanked") ? (attributes.get("data-yanked") ?? "") : null;
     const metadata = attributes.has("data-core-metadata")
       ? (attributes.get("data-core-metadata") ?? "true")
@@ -124,6 +118,15 @@ export function parseHtmlPage(html: string, pageUrl: string, name: string): Proj
     });
   }
   return { name, files, versions: null };
+}
+
+/** A file's link made absolute; one that is no URL makes the page unreadable, not spice. */
+function absoluteLink(href: string, base: string, name: string): string {
+  try {
+    return new URL(href, base).toString();
+  } catch {
+    throw new InvalidIndexPage(`the page of ${name} links to '${href}', which is not a URL`);
+  }
 }
 
 function asObject(value: unknown, what: string): Record<string, unknown> {
@@ -151,7 +154,7 @@ export function parseJsonPage(text: string, pageUrl: string, name: string): Proj
     if (typeof file.filename !== "string" || typeof file.url !== "string") {
       throw new InvalidIndexPage(`files[${index}] of ${name} lacks a filename or url`);
     }
-    const [url] = hashFromFragment(new URL(file.url, pageUrl).toString());
+    const [url] = hashFromFragment(absoluteLink(file.url, pageUrl, name));
     const hashes: Record<string, string> = {};
     for (const [algorithm, digest] of Object.entries(
       file.hashes === undefined ? {} : asObject(file.hashes, `files[${index}].hashes`),

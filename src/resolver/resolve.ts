@@ -10,10 +10,12 @@ import { tryParseWheelFilename } from "../standards/filename.ts";
 import { type CoreMetadata, readCoreMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { compareCodePoints } from "../standards/python-string.ts";
+import { pyUnquote } from "../standards/python-url.ts";
 import type { Requirement } from "../standards/requirement.ts";
 import { tagRanks } from "../standards/tags.ts";
 import { compareVersions, type Version } from "../standards/version.ts";
 import { SpiceError } from "../util/error.ts";
+import { redactUrl } from "../util/redact.ts";
 import {
   type Candidate,
   type CandidatePolicy,
@@ -148,9 +150,10 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   const urlFiles = new Map<string, IndexFile>();
   for (const requirement of [...options.requirements, ...(options.constraints ?? [])]) {
     if (requirement.url === null) continue;
-    const filename = decodeURIComponent(new URL(requirement.url).pathname.split("/").pop() ?? "");
+    const url = parsedUrl(requirement.url, requirement.name);
+    const filename = pyUnquote(url.pathname.split("/").pop() ?? "");
     const hashes = Object.fromEntries(
-      [...new URL(requirement.url).hash.slice(1).split("&")]
+      [...url.hash.slice(1).split("&")]
         .map((part) => part.split("="))
         .filter(([algorithm, digest]) => digest && /^(sha\d+|md5)$/.test(algorithm)),
     );
@@ -540,4 +543,15 @@ function failureHints(
     }
   }
   return hints.join("\n");
+}
+
+/** A direct URL requirement's URL; one that is no URL is the user's to fix, not a crash. */
+function parsedUrl(url: string, name: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new SpiceError("E_INVALID_REQUIREMENT", `${name} @ ${redactUrl(url)}: that is not a valid URL`, {
+      hint: "Check the URL: a file's URL looks like https://host/path/name-1.0-py3-none-any.whl",
+    });
+  }
 }

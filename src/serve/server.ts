@@ -10,6 +10,7 @@ import { negotiate, SIMPLE_HTML, SIMPLE_JSON } from "../index/simple-api.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
 import { parseMetadataEmail } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
+import { pyUnquote } from "../standards/python-url.ts";
 import { compareVersions, parseVersion } from "../standards/version.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { nodeHttp } from "../util/lazy-builtins.ts";
@@ -149,7 +150,7 @@ export async function startIndexServer(options: ServeOptions): Promise<IndexServ
 
   function handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? "/", "http://localhost");
-    const path = decodeURIComponent(url.pathname);
+    const path = pyUnquote(url.pathname);
     if (request.method !== "GET" && request.method !== "HEAD") {
       response.writeHead(405, { allow: "GET, HEAD" });
       response.end();

@@ -11,7 +11,7 @@ import {
 } from "./legacy-requirement.ts";
 import { absolutePath, joinPath } from "./posix-path.ts";
 import { pyStrip } from "./python-string.ts";
-import { type PySplitUrl, PyValueError, pyUrljoin, pyUrlsplit } from "./python-url.ts";
+import { type PySplitUrl, PyValueError, pyUnquote, pyUrljoin, pyUrlsplit } from "./python-url.ts";
 import { RequirementsFileError, type RequirementsFileHost } from "./requirements-txt-host.ts";
 
 export interface RequirementLineOptions {
@@ -86,14 +86,6 @@ function splitUrl(url: string): PySplitUrl {
   return pyUrlsplit(url);
 }
 
-function unquote(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/%(?![0-9A-Fa-f]{2})/g, "%25"));
-  } catch {
-    return text;
-  }
-}
-
 function splitExtension(path: string): [string, string] {
   const base = path.slice(path.lastIndexOf("/") + 1);
   const dot = base.lastIndexOf(".");
@@ -111,13 +103,13 @@ function splitExtension(path: string): [string, string] {
 
 function linkFilename(url: string): string {
   const { netloc, path } = splitUrl(url);
-  const trimmed = unquote(path).replace(/\/+$/, "");
+  const trimmed = pyUnquote(path).replace(/\/+$/, "");
   const name = trimmed.slice(trimmed.lastIndexOf("/") + 1);
-  return name ? unquote(name) : netloc;
+  return name ? pyUnquote(name) : netloc;
 }
 
 function linkIsWheel(url: string): boolean {
-  const path = unquote(splitUrl(url).path).replace(/\/+$/, "");
+  const path = pyUnquote(splitUrl(url).path).replace(/\/+$/, "");
   return splitExtension(path.slice(path.lastIndexOf("/") + 1))[1] === ".whl";
 }
 
@@ -254,7 +246,7 @@ export function fileUrlPath(url: string): string {
   const { netloc, path } = splitUrl(url);
   if (netloc !== "" && netloc !== "localhost")
     throw new PyValueError(`non-local file URIs are not supported on this platform: '${url}'`);
-  return unquote(path);
+  return pyUnquote(path);
 }
 
 /** pip's InstallRequirement turns a file: link into a local path at once (`Link.file_path`). */
@@ -327,7 +319,7 @@ function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): In
   if (link !== null) {
     // pip makes a Link of it, which splits it (and may fail there).
     if (splitUrl(link).scheme === "file" && /\.\.\//.test(link)) {
-      link = pathToUrl(unquote(splitUrl(link).path), host.cwd);
+      link = pathToUrl(pyUnquote(splitUrl(link).path), host.cwd);
     }
     if (linkIsWheel(link)) {
       const wheel = pipWheelName(linkFilename(link));

@@ -6,6 +6,7 @@ import {
   buildNetloc,
   isIPv6Address,
   pyNetlocHostPort,
+  pyUnquote,
   pyUrljoin,
   pyUrlparse,
   pyUrlsplit,
@@ -80,8 +81,24 @@ const NETLOCS = [
   "a:b:c@d",
 ];
 
+const QUOTED = [
+  "six-1.0.whl",
+  "a%20b%2Fc.whl",
+  "%E2%82%AC%e2%82%ac",
+  "bad%ZZ%",
+  "%",
+  "%4",
+  "%FF%FEx",
+  "%E2%82",
+  "%E2%82x%AC",
+  "%C0%AF",
+  "%ED%A0%80",
+  "%F0%9F%98%80%F0%9F",
+  "\u00e9%C3%A9",
+];
+
 /** Python 3.11's answers for every input, in one process; errors as ["ValueError", message]. */
-function python(): { urls: unknown[]; netlocs: unknown[]; joins: unknown[] } {
+function python(): { urls: unknown[]; netlocs: unknown[]; joins: unknown[]; unquoted: string[] } {
   const script = `
 import json, sys, urllib.parse
 sys.path.insert(0, "")
@@ -100,10 +117,11 @@ def netloc(n):
 data = json.load(sys.stdin)
 print(json.dumps({"urls": [attempt(lambda: split(u)) for u in data["urls"]],
                   "joins": [urllib.parse.urljoin(b, u) for b, u in data["joins"]],
-                  "netlocs": [attempt(lambda: netloc(n)) for n in data["netlocs"]]}))
+                  "netlocs": [attempt(lambda: netloc(n)) for n in data["netlocs"]],
+                  "unquoted": [urllib.parse.unquote(q) for q in data["quoted"]]}))
 `;
   const result = spawnSync(PYTHON, ["-c", script], {
-    input: JSON.stringify({ urls: URLS, netlocs: NETLOCS, joins: JOINS }),
+    input: JSON.stringify({ urls: URLS, netlocs: NETLOCS, joins: JOINS, quoted: QUOTED }),
     encoding: "utf8",
   });
   assert.equal(result.status, 0, result.stderr);
@@ -120,7 +138,7 @@ function attempt<T>(produce: () => T): T | string[] {
 }
 
 describe("Python's URL parsing", () => {
-  it("splits, round-trips, joins and reads hosts as Python 3.11 and pip do", () => {
+  it("splits, round-trips, joins, unquotes and reads hosts as Python 3.11 and pip do", () => {
     const expected = python();
     URLS.forEach((url, index) => {
       const ours = attempt(() => {
@@ -139,6 +157,9 @@ describe("Python's URL parsing", () => {
     });
     JOINS.forEach(([base, url], index) => {
       assert.equal(pyUrljoin(base, url), expected.joins[index], `${base} + ${url}`);
+    });
+    QUOTED.forEach((text, index) => {
+      assert.equal(pyUnquote(text), expected.unquoted[index], JSON.stringify(text));
     });
   });
 

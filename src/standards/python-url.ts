@@ -159,6 +159,23 @@ const USES_RELATIVE = new Set([
 ]);
 
 /** `urllib.parse.urljoin(base, url)`: pip's way to a nested requirements file under a URL. */
+/**
+ * `urllib.parse.unquote`: each run of %XX escapes is decoded as UTF-8, an invalid sequence becoming
+ * U+FFFD; anything else (a stray `%` included) stays as written. Never throws, unlike
+ * decodeURIComponent, so it is the one to use on text from an index page, a URL or a user.
+ */
+export function pyUnquote(text: string): string {
+  if (!text.includes("%")) return text;
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    const bytes = new Uint8Array(run.length / 3);
+    for (let index = 0; index < bytes.length; index++)
+      bytes[index] = Number.parseInt(run.slice(index * 3 + 1, index * 3 + 3), 16);
+    return UTF8_REPLACING.decode(bytes);
+  });
+}
+
+const UTF8_REPLACING = new TextDecoder("utf-8");
+
 export function pyUrljoin(base: string, url: string): string {
   if (!base) return url;
   if (!url) return base;
