@@ -113,11 +113,15 @@ before(async () => {
   index = await startIndexServer({ directory: main });
   other = await startIndexServer({ directory: second });
   broken = createServer((request, response) => {
-    if (request.url?.startsWith("/inconsistent/")) {
-      // PEP 658 metadata that names another version than its file.
+    if (request.url?.startsWith("/inconsistent/") || request.url?.startsWith("/invalid-metadata/")) {
+      // PEP 658 metadata that names another version than its file, or that does not parse.
       if (request.url.endsWith(".metadata")) {
         response.writeHead(200, { "content-type": "text/plain" });
-        response.end("Metadata-Version: 2.1\nName: lib\nVersion: 9.9\n\n");
+        response.end(
+          request.url.startsWith("/inconsistent/")
+            ? "Metadata-Version: 2.1\nName: lib\nVersion: 9.9\n\n"
+            : "Metadata-Version: 2.1\nName: lib\nVersion: 1.0Requires-Dist: x\n\n",
+        );
       } else {
         response.writeHead(200, { "content-type": "text/html" });
         response.end(
@@ -872,6 +876,17 @@ describe("spice pip install from an index", () => {
       inconsistent.stderr,
       /error: The metadata of lib-1\.0-py3-none-any\.whl says version 9\.9, not 1\.0/,
     );
+    // Found by fuzzing: metadata that does not parse was a crash.
+    const invalid = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", `${brokenUrl}/invalid-metadata/`, "lib"],
+      { cacheDir: join(work.path, "cache-broken") },
+    );
+    assert.equal(invalid.status, 1, invalid.stderr);
+    assert.match(
+      invalid.stderr,
+      /error: The metadata of lib-1\.0-py3-none-any\.whl is invalid\n {2}caused by: .*version/,
+    );
+    assert.doesNotMatch(invalid.stderr, /internal error/);
     assert.equal(existsSync(join(work.path, "escaped")), false);
     assert.equal(existsSync(join(work.path, "escaped.metadata")), false);
   });

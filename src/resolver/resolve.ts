@@ -7,7 +7,7 @@
 import { bareIndexFile, type IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
-import { type CoreMetadata, readCoreMetadata } from "../standards/metadata.ts";
+import { type CoreMetadata, InvalidMetadata, readCoreMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { compareCodePoints } from "../standards/python-string.ts";
 import { pyUnquote } from "../standards/python-url.ts";
@@ -230,7 +230,16 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     if (pending === undefined) {
       const file = candidate.files[0];
       pending = source.metadata(file).then((text) => {
-        const core = readCoreMetadata(text);
+        let core: CoreMetadata;
+        try {
+          core = readCoreMetadata(text);
+        } catch (error) {
+          if (!(error instanceof InvalidMetadata)) throw error;
+          throw new SpiceError("E_METADATA", `The metadata of ${file.filename} is invalid`, {
+            cause: error.message,
+            hint: `Report it to the project; \`${name}!=${candidate.version}\` in your requirements skips this version`,
+          });
+        }
         if (canonicalizeName(core.name) !== name) {
           throw new SpiceError("E_METADATA", `${file.filename} says it is ${core.name}, not ${name}`);
         }
