@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseProjectPage, SIMPLE_JSON } from "../src/index/simple-api.ts";
@@ -15,6 +15,9 @@ buildWheel(files, { ...simplePackage("alpha", "2.0"), summary: "yanked release" 
 buildWheel(files, simplePackage("beta", "1.2"));
 buildSdist(files, "gamma", "0.5", ["beta"]);
 writeFileSync(join(files, "yanked.txt"), "alpha-2.0-py3-none-any.whl broken build\n");
+// Named like distributions, but no files: a dangling symlink stopped the server from starting.
+symlinkSync(join(work.path, "nowhere"), join(files, "delta-1.0-py3-none-any.whl"));
+mkdirSync(join(files, "epsilon-1.0-py3-none-any.whl"));
 let server: IndexServer;
 before(async () => {
   server = await startIndexServer({ directory: files });
@@ -53,6 +56,20 @@ describe("spice serve", () => {
     const redirected = await fetch(`${server.url}Alpha/`, { redirect: "manual" });
     assert.equal(redirected.status, 301);
     assert.equal(redirected.headers.get("location"), "/simple/alpha/");
+  });
+
+  it("lists only files, and answers paths that are not valid percent-encoding", async () => {
+    const root = (await (await fetch(server.url, { headers: { accept: SIMPLE_JSON } })).json()) as {
+      projects: Array<{ name: string }>;
+    };
+    assert.deepEqual(
+      root.projects.map((project) => project.name),
+      ["alpha", "beta", "gamma"],
+    );
+    for (const path of ["%ZZ/", "alpha%FF/", "..%2F..%2Fetc%2Fpasswd/"]) {
+      const response = await fetch(`${server.url}${path}`, { redirect: "manual" });
+      assert.ok(response.status < 500, `${path}: ${response.status}`);
+    }
   });
 
   it("serves metadata files and byte ranges, and reads sdists' PKG-INFO", async () => {

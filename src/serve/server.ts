@@ -59,7 +59,9 @@ export function scanDistributions(directory: string): Map<string, ServedFile[]> 
     const parsed = tryParseWheelFilename(filename) ?? tryParseSdistFilename(filename);
     if (parsed === null) continue;
     const path = join(directory, filename);
-    const stat = statSync(path);
+    // A symlink is served as what it points to; a dangling one, or a directory, is no file.
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined || !stat.isFile()) continue;
     const file: ServedFile = {
       filename,
       path,

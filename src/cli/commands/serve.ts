@@ -3,7 +3,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { scanDistributions, startIndexServer } from "../../serve/server.ts";
-import { SpiceError, UsageError } from "../../util/error.ts";
+import { fileSystemFailure, SpiceError, UsageError } from "../../util/error.ts";
 import { type ParsedArgs, value } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
@@ -26,6 +26,8 @@ async function run(args: ParsedArgs, context: CommandContext): Promise<number> {
   try {
     server = await startIndexServer({ directory: root, host, port });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).syscall !== "listen")
+      throw fileSystemFailure(`Cannot serve ${root}`, error) ?? error;
     throw new SpiceError("E_LISTEN", `Cannot listen on ${host}:${port}`, {
       cause: (error as Error).message,
       hint: "Choose another --port (0 picks a free one)",
