@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -20,6 +20,9 @@ buildWheel(internal, simplePackage("corp-tool", "1.0"));
 buildWheel(publicIndex, simplePackage("corp-tool", "99.0"));
 buildWheel(publicIndex, simplePackage("requests-lite", "2.0"));
 buildWheel(links, simplePackage("corp-tool", "1.1"));
+// Named like newer releases, but no files: they were offered, then failed to open.
+symlinkSync(join(work.path, "nowhere"), join(links, "corp_tool-7.0-py3-none-any.whl"));
+mkdirSync(join(links, "corp_tool-8.0-py3-none-any.whl"));
 let first: IndexServer;
 let second: IndexServer;
 const http = new HttpClient({ cacheDirectory: null, retries: 0 });
@@ -54,7 +57,7 @@ describe("package sources", () => {
     assert.deepEqual(versions(await merged.files("corp-tool")), ["1.0", "99.0"]);
   });
 
-  it("read find-links directories and HTML pages, and file:// indexes", async () => {
+  it("read find-links directories and HTML pages, and file:// indexes, offering only files", async () => {
     const page = join(work.path, "links.html");
     writeFileSync(
       page,
@@ -69,6 +72,7 @@ describe("package sources", () => {
     const simple = join(work.path, "simple", "corp-tool");
     mkdirSync(simple, { recursive: true });
     buildWheel(simple, simplePackage("corp-tool", "3.0"));
+    symlinkSync(join(work.path, "nowhere"), join(simple, "corp_tool-7.0-py3-none-any.whl"));
     const fileIndex = new PackageSource(http, {
       indexes: [pathToFileURL(join(work.path, "simple")).toString()],
       findLinks: [],

@@ -53,6 +53,14 @@ function localFile(path: string, source: string): SourcedFile {
   return { ...bareIndexFile(path.slice(path.lastIndexOf("/") + 1), pathToFileURL(path).toString()), source };
 }
 
+/**
+ * Whether a name in a local directory is a file to offer: a dangling symlink or a directory named
+ * like a distribution is not. Asked only of the files of a project in use.
+ */
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+}
+
 export class PackageSource {
   /** Each find-links location's files by project, built once (a directory may hold thousands). */
   private readonly findLinksByProject = new Map<string, Promise<Map<string, ProjectFiles>>>();
@@ -75,9 +83,9 @@ export class PackageSource {
       }
       const project = (await byProject).get(canonical);
       if (project === undefined) continue;
-      project.files ??= project.names.map((name) =>
-        localFile(join(project.directory, name), project.directory),
-      );
+      project.files ??= project.names
+        .filter((name) => isFile(join(project.directory, name)))
+        .map((name) => localFile(join(project.directory, name), project.directory));
       found.push(...project.files);
     }
     for (const index of this.options.indexes) {
@@ -104,7 +112,7 @@ export class PackageSource {
         }));
       if (!existsSync(directory)) return null;
       return readdirSync(directory)
-        .filter((entry) => projectName(entry) !== null)
+        .filter((entry) => projectName(entry) !== null && isFile(join(directory, entry)))
         .sort()
         .map((entry) => localFile(join(directory, entry), source));
     }
