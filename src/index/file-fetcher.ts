@@ -25,7 +25,7 @@ import { writeFileAtomic } from "../util/fs.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 import { redactUrl } from "../util/redact.ts";
-import { readTar } from "../util/tar.ts";
+import { readTar, TarError } from "../util/tar.ts";
 import {
   findCentralDirectory,
   parseCentralDirectory,
@@ -68,7 +68,16 @@ export function staticSdistMetadata(filename: string, bytes: Buffer): string {
       hint: "Building source distributions arrives in a later version of spice; use a wheel, or --only-binary :all:",
     });
   }
-  const pkgInfo = readTar(bytes).find((member) => /^[^/]+\/PKG-INFO$/.test(member.name));
+  let members: ReturnType<typeof readTar>;
+  try {
+    members = readTar(bytes);
+  } catch (error) {
+    if (!(error instanceof TarError)) throw error;
+    throw new SpiceError("E_INVALID_SDIST", `${filename} is not a readable source distribution`, {
+      cause: error.message,
+    });
+  }
+  const pkgInfo = members.find((member) => /^[^/]+\/PKG-INFO$/.test(member.name));
   if (!pkgInfo) {
     throw new SpiceError(
       "E_NEEDS_BUILD",
