@@ -70,6 +70,8 @@ function runBundle(): void {
       // not cached yet
     }
   }
+  const guard = cachedData === undefined || cacheFile === null ? null : guardCodeCache(cacheFile);
+  if (guard === "crashed") cachedData = undefined;
   // The CommonJS wrapper opens on the bundle's first line, so its line numbers stay true. The
   // bundle makes no dynamic import(): a script compiled here could only do that through vm's
   // experimental module API.
@@ -77,6 +79,7 @@ function runBundle(): void {
     filename,
     cachedData,
   });
+  if (guard === "set") releaseCodeCacheGuard(cacheFile!);
   if (cacheFile !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
     // Saved at exit, so that it holds every function this command compiled.
     process.once("exit", () => saveCodeCache(cacheFile, script.createCachedData()));
@@ -125,6 +128,39 @@ function commandKey(): string | null {
   return hasSubcommands && subcommand !== undefined && /^[a-z]{2,12}$/.test(subcommand)
     ? `${command}-${subcommand}`
     : command;
+}
+
+/**
+ * V8 checks a code cache's version, flags and source length, but not its bytes: a damaged cache
+ * (a bit flipped on disk) aborts the process while it is read, and would on every run. A marker
+ * is set while a cache is read; finding it means the last read never finished, and the cache is
+ * dropped (then rebuilt). Checksumming the cache instead cost 2-3 ms of every run (loading zlib
+ * or v8, or hashing in JavaScript); this costs a file creation and removal. Two processes starting
+ * together may drop a sound cache this way: that only costs the compile.
+ */
+function guardCodeCache(cacheFile: string): "set" | "crashed" | null {
+  const marker = `${cacheFile}.reading`;
+  try {
+    fs.writeFileSync(marker, "", { flag: "wx" });
+    return "set";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return null; // a read-only cache
+  }
+  try {
+    fs.rmSync(cacheFile, { force: true });
+    fs.rmSync(marker, { force: true });
+  } catch {
+    // the next run tries again
+  }
+  return "crashed";
+}
+
+function releaseCodeCacheGuard(cacheFile: string): void {
+  try {
+    fs.rmSync(`${cacheFile}.reading`, { force: true });
+  } catch {
+    // left behind, it only costs the next run its cache
+  }
 }
 
 /** Writes the cache atomically; the first save for a new bundle drops the caches of older ones. */
