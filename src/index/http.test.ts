@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -161,6 +161,38 @@ describe("the index HTTP client", () => {
     // A stored value of another form is made again too.
     await client.get(url, undefined, derive("v2"));
     assert.equal(made, 3);
+    await client.close();
+  });
+
+  it("fetches a page again when its cache entry is damaged (found by fuzzing spice's cache)", async () => {
+    let fetched = 0;
+    const base = await serve("127.0.0.1", (_request, response) => {
+      fetched++;
+      response.writeHead(200, { "cache-control": "max-age=600", "content-type": "text/html" });
+      response.end("<a href='x-1.0.tar.gz#sha256=ab'>x</a>");
+    });
+    const directory = join(work, "damaged-cache");
+    const client = new HttpClient({ cacheDirectory: directory });
+    const url = `${base}/simple/x/`;
+    const derive = {
+      key: "k",
+      make: (response: { body: Buffer }) => ({ sha256: response.body.toString().slice(29, 31) }),
+    };
+    assert.deepEqual((await client.get(url, undefined, derive)).derived, { sha256: "ab" });
+    assert.deepEqual((await client.get(url, undefined, derive)).derived, { sha256: "ab" });
+    assert.equal(fetched, 1);
+    const [file] = readdirSync(directory);
+    const entry = readFileSync(join(directory, file));
+    // A flipped byte where the derived value sits: the entry still parses, but is not as written.
+    const at = entry.indexOf('"sha256":"ab"') + 11;
+    for (const damaged of [
+      Buffer.concat([entry.subarray(0, at), Buffer.from("c"), entry.subarray(at + 1)]),
+      entry.subarray(0, entry.length - 3),
+    ]) {
+      writeFileSync(join(directory, file), damaged);
+      assert.deepEqual((await client.get(url, undefined, derive)).derived, { sha256: "ab" });
+    }
+    assert.equal(fetched, 3);
     await client.close();
   });
 

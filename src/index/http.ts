@@ -27,6 +27,7 @@ function loadUndici(): Promise<Undici> {
 import { pyUnquote } from "../standards/python-url.ts";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
+import { sha256Hex } from "../util/hash.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
 import { redactUrl } from "../util/redact.ts";
 
@@ -121,9 +122,12 @@ interface CachedResponse {
   derived?: { key: string; value: unknown };
 }
 
-// A cached response is one file: a JSON line (URL, status, headers, time stored), then the body
-// as it came, so reading a page back costs no decoding.
-const CACHE_FORMAT = "spice-http-1";
+// A cached response is one file: a line naming the format and the sha256 of everything after it,
+// a JSON line (URL, status, headers, time stored, what was derived from the body), then the body
+// as it came, so reading a page back costs no decoding. The sha256 is checked on every read
+// (under a millisecond a megabyte): a damaged entry is no entry, and the page is fetched again,
+// where a flipped byte in a derived file list would otherwise name a wrong hash or file.
+const CACHE_FORMAT = "spice-http-3";
 
 function readCachedResponse(path: string): CachedResponse | null {
   let data: Buffer;
@@ -132,14 +136,16 @@ function readCachedResponse(path: string): CachedResponse | null {
   } catch {
     return null;
   }
-  const newline = data.indexOf(10);
-  if (newline < 0) return null;
+  const first = data.indexOf(10);
+  const second = first < 0 ? -1 : data.indexOf(10, first + 1);
+  if (
+    second < 0 ||
+    data.toString("latin1", 0, first) !== `${CACHE_FORMAT} ${sha256Hex(data.subarray(first + 1))}`
+  )
+    return null;
   try {
-    const head = JSON.parse(data.subarray(0, newline).toString("utf8")) as Omit<CachedResponse, "body"> & {
-      format: string;
-    };
-    if (head.format !== CACHE_FORMAT) return null;
-    return { ...head, body: data.subarray(newline + 1) };
+    const head = JSON.parse(data.toString("utf8", first + 1, second)) as Omit<CachedResponse, "body">;
+    return { ...head, body: data.subarray(second + 1) };
   } catch {
     return null;
   }
@@ -147,11 +153,9 @@ function readCachedResponse(path: string): CachedResponse | null {
 
 function writeCachedResponse(path: string, entry: CachedResponse): void {
   const { body, ...head } = entry;
+  const rest = Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), body]);
   try {
-    writeFileAtomic(
-      path,
-      Buffer.concat([Buffer.from(`${JSON.stringify({ format: CACHE_FORMAT, ...head })}\n`), body]),
-    );
+    writeFileAtomic(path, Buffer.concat([Buffer.from(`${CACHE_FORMAT} ${sha256Hex(rest)}\n`), rest]));
   } catch {
     // an unwritable cache only costs speed
   }
