@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { after, describe, it } from "node:test";
 import { BUCKETS } from "../src/cache/store.ts";
+import { manifestFileText, readManifest } from "../src/install/wheel-cache.ts";
 import { runSpice, SPICE, temporaryDirectory } from "./helpers.ts";
 import { buildWheel } from "./wheel-builder.ts";
 
@@ -271,10 +272,11 @@ describe("crash safety", () => {
       .map((path) => join(cacheDir, BUCKETS.wheels, path))
       .filter((path) => readFileSync(path, "utf8").includes('"name":"cached"'));
     assert.equal(manifests.length, 1);
-    const manifest = JSON.parse(readFileSync(manifests[0], "utf8"));
-    const index = manifest.files.findIndex((file: { path: string }) => file.path === "cached/__init__.py");
+    // Written with a sound checksum, so that it is the path check that refuses it.
+    const manifest = readManifest(dirname(manifests[0]))!;
+    const index = manifest.files.findIndex((file) => file.path === "cached/__init__.py");
     manifest.files[index].path = "cached/../../../../../escaped.py";
-    writeFileSync(manifests[0], JSON.stringify(manifest));
+    writeFileSync(manifests[0], manifestFileText(manifest));
     const again = join(work.path, "env-cache-again");
     assert.equal(runSpice(["venv", again, "--python", "3.11"], { cacheDir }).status, 0);
     const reinstalled = runSpice(["pip", "install", "--python", join(again, "bin", "python"), wheel], {

@@ -15,6 +15,7 @@ import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { after, describe, it } from "node:test";
 import { BUCKETS } from "../src/cache/store.ts";
+import { readManifest } from "../src/install/wheel-cache.ts";
 import { runSpice, temporaryDirectory } from "./helpers.ts";
 import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
@@ -879,10 +880,8 @@ describe("spare trees", () => {
     // An entry keeps its files flat, named by their index in its manifest.
     const cachedInstaller = entries
       .map((entry) => {
-        const manifest = JSON.parse(readFileSync(join(entry, "manifest.json"), "utf8"));
-        const index = manifest.files.findIndex(
-          (file: { path: string }) => file.path === `${distInfo}/INSTALLER`,
-        );
+        const manifest = readManifest(entry)!;
+        const index = manifest.files.findIndex((file) => file.path === `${distInfo}/INSTALLER`);
         return index < 0 ? "" : join(entry, "files", String(index));
       })
       .find(existsSync);

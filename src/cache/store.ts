@@ -8,13 +8,13 @@ import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 
 export const BUCKETS = {
-  wheels: "wheels-v3",
+  wheels: "wheels-v4",
   localArchives: "local-archives-v1",
   interpreters: "interpreters-v1",
   /** Downloaded files, by sha256. */
   archives: "archives-v1",
-  /** Core metadata extracted from files, by the file's sha256 (immutable). */
-  metadata: "metadata-v1",
+  /** Core metadata extracted from files, by the file's sha256 (immutable), after its own sha256. */
+  metadata: "metadata-v2",
   /** Index pages and metadata files with their HTTP caching headers. */
   http: "http-v1",
   /** V8 code caches of the CLI bundle, one per command (written by src/cli/entry.ts). */

@@ -100,6 +100,22 @@ export function staticSdistMetadata(filename: string, bytes: Buffer): string {
   return text;
 }
 
+/**
+ * Metadata kept in the cache, stored after the sha256 of its text: null when it is not there, or
+ * damaged (it is then extracted again).
+ */
+function readStoredMetadata(path: string): string | null {
+  let stored: string;
+  try {
+    stored = readFileSync(path, "utf8");
+  } catch {
+    return null; // not extracted yet
+  }
+  const newline = stored.indexOf("\n");
+  const text = stored.slice(newline + 1);
+  return newline === 64 && stored.slice(0, 64) === sha256Hex(Buffer.from(text)) ? text : null;
+}
+
 /** A local wheel's METADATA, read through the zip directory without reading the whole file. */
 function localWheelMetadata(file: IndexFile, path: string): string {
   let descriptor: number;
@@ -184,16 +200,13 @@ export class FileFetcher {
   async metadata(file: IndexFile): Promise<string> {
     const stored = this.metadataPath(file);
     if (stored !== null) {
-      try {
-        return readFileSync(stored, "utf8");
-      } catch {
-        // not extracted yet
-      }
+      const text = readStoredMetadata(stored);
+      if (text !== null) return text;
     }
     const text = await this.extractMetadata(file);
     if (stored !== null) {
       try {
-        writeFileAtomic(stored, text);
+        writeFileAtomic(stored, `${sha256Hex(Buffer.from(text))}\n${text}`);
       } catch {
         // an unwritable cache only costs speed
       }
@@ -342,7 +355,10 @@ export class FileFetcher {
       return { path, sha256 };
     }
     const known = this.cachedPath(file);
-    if (known !== null && existsSync(known)) return { path: known, sha256: expected! };
+    // A kept download is checked before it is used (this runs only when its unpacked entry is
+    // missing or damaged): one damaged on disk is fetched again, and replaced.
+    if (known !== null && existsSync(known) && sha256Hex(readFileSync(known)) === expected)
+      return { path: known, sha256: expected };
     const { response, archive } = await this.download(file, {});
     if (archive === null) {
       throw new SpiceError("E_DOWNLOAD", `Could not download ${file.filename}`, {

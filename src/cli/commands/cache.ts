@@ -5,6 +5,7 @@ import { setPriority } from "node:os";
 import { join } from "node:path";
 import { BUCKETS, Cache } from "../../cache/store.ts";
 import { makeSpareTrees, spareTreesLockPath } from "../../install/spare-trees.ts";
+import { readManifest } from "../../install/wheel-cache.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
@@ -66,13 +67,7 @@ function wheelEntries(cache: Cache): Array<[string, string | null]> {
     if (shard.startsWith(".")) continue; // temporary directories
     for (const key of readdirSync(join(bucket, shard))) {
       const directory = join(bucket, shard, key);
-      let name: string | null = null;
-      try {
-        name = (JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")) as { name: string }).name;
-      } catch {
-        name = null;
-      }
-      entries.push([directory, name]);
+      entries.push([directory, readManifest(directory)?.name ?? null]);
     }
   }
   return entries;
@@ -115,7 +110,10 @@ function clean(cache: Cache, args: ParsedArgs, context: CommandContext): number 
   return 0;
 }
 
-/** Buckets an earlier spice laid out differently (wheels-v1 kept each wheel's own tree, wheels-v2 its files unsorted). */
+/**
+ * Buckets an earlier spice laid out differently (wheels-v1 kept each wheel's own tree, wheels-v2 its
+ * files unsorted, wheels-v3 its manifests without a checksum).
+ */
 function staleBuckets(cache: Cache): string[] {
   const current = new Set<string>(Object.values(BUCKETS));
   return (existsSync(cache.root) ? readdirSync(cache.root) : []).filter(
