@@ -10,7 +10,7 @@ import { nodeCrypto } from "../util/lazy-builtins.ts";
 export const BUCKETS = {
   wheels: "wheels-v4",
   localArchives: "local-archives-v1",
-  interpreters: "interpreters-v1",
+  interpreters: "interpreters-v2",
   /** Downloaded files, by sha256. */
   archives: "archives-v1",
   /** Core metadata extracted from files, by the file's sha256 (immutable), after its own sha256. */

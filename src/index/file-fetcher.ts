@@ -22,7 +22,7 @@ import { BUCKETS, type Cache } from "../cache/store.ts";
 import { parseMetadataEmail } from "../standards/metadata.ts";
 import { SpiceError } from "../util/error.ts";
 import { writeFileAtomic } from "../util/fs.ts";
-import { sha256Hex } from "../util/hash.ts";
+import { damageChecksum, sha256Hex } from "../util/hash.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 import { redactUrl } from "../util/redact.ts";
 import { readTar, TarError } from "../util/tar.ts";
@@ -101,19 +101,19 @@ export function staticSdistMetadata(filename: string, bytes: Buffer): string {
 }
 
 /**
- * Metadata kept in the cache, stored after the sha256 of its text: null when it is not there, or
+ * Metadata kept in the cache, stored after a checksum of its text: null when it is not there, or
  * damaged (it is then extracted again).
  */
 function readStoredMetadata(path: string): string | null {
-  let stored: string;
+  let stored: Buffer;
   try {
-    stored = readFileSync(path, "utf8");
+    stored = readFileSync(path);
   } catch {
     return null; // not extracted yet
   }
-  const newline = stored.indexOf("\n");
-  const text = stored.slice(newline + 1);
-  return newline === 64 && stored.slice(0, 64) === sha256Hex(Buffer.from(text)) ? text : null;
+  if (stored[16] !== 10 || stored.toString("latin1", 0, 16) !== damageChecksum(stored.subarray(17)))
+    return null;
+  return stored.toString("utf8", 17);
 }
 
 /** A local wheel's METADATA, read through the zip directory without reading the whole file. */
@@ -206,7 +206,7 @@ export class FileFetcher {
     const text = await this.extractMetadata(file);
     if (stored !== null) {
       try {
-        writeFileAtomic(stored, `${sha256Hex(Buffer.from(text))}\n${text}`);
+        writeFileAtomic(stored, `${damageChecksum(text)}\n${text}`);
       } catch {
         // an unwritable cache only costs speed
       }

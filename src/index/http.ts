@@ -27,7 +27,7 @@ function loadUndici(): Promise<Undici> {
 import { pyUnquote } from "../standards/python-url.ts";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
-import { sha256Hex } from "../util/hash.ts";
+import { damageChecksum } from "../util/hash.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
 import { redactUrl } from "../util/redact.ts";
 
@@ -122,10 +122,10 @@ interface CachedResponse {
   derived?: { key: string; value: unknown };
 }
 
-// A cached response is one file: a line naming the format and the sha256 of everything after it,
-// a JSON line (URL, status, headers, time stored, what was derived from the body), then the body
-// as it came, so reading a page back costs no decoding. The sha256 is checked on every read
-// (under a millisecond a megabyte): a damaged entry is no entry, and the page is fetched again,
+// A cached response is one file: a line naming the format and the checksum of everything after
+// it, a JSON line (URL, status, headers, time stored, what was derived from the body), then the
+// body as it came, so reading a page back costs no decoding. The checksum is checked on every read
+// (about a millisecond a megabyte): a damaged entry is no entry, and the page is fetched again,
 // where a flipped byte in a derived file list would otherwise name a wrong hash or file.
 const CACHE_FORMAT = "spice-http-3";
 
@@ -140,7 +140,7 @@ function readCachedResponse(path: string): CachedResponse | null {
   const second = first < 0 ? -1 : data.indexOf(10, first + 1);
   if (
     second < 0 ||
-    data.toString("latin1", 0, first) !== `${CACHE_FORMAT} ${sha256Hex(data.subarray(first + 1))}`
+    data.toString("latin1", 0, first) !== `${CACHE_FORMAT} ${damageChecksum(data.subarray(first + 1))}`
   )
     return null;
   try {
@@ -155,7 +155,7 @@ function writeCachedResponse(path: string, entry: CachedResponse): void {
   const { body, ...head } = entry;
   const rest = Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), body]);
   try {
-    writeFileAtomic(path, Buffer.concat([Buffer.from(`${CACHE_FORMAT} ${sha256Hex(rest)}\n`), rest]));
+    writeFileAtomic(path, Buffer.concat([Buffer.from(`${CACHE_FORMAT} ${damageChecksum(rest)}\n`), rest]));
   } catch {
     // an unwritable cache only costs speed
   }

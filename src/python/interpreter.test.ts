@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { SpiceError } from "../util/error.ts";
+import { damageChecksum } from "../util/hash.ts";
 import { inspectInterpreter, isVirtualEnvironment, supportedTags } from "./interpreter.ts";
 
 const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
@@ -38,14 +39,24 @@ describe("interpreter inspection", () => {
     assert.equal(first.facts.implementation_name, "cpython");
     assert.equal(isVirtualEnvironment(first), false);
     assert.match(first.facts.paths.purelib, /site-packages$/);
-    const files = readdirSync(join(cacheDir, "interpreters-v1"));
+    const files = readdirSync(join(cacheDir, "interpreters-v2"));
     assert.equal(files.length, 1);
-    // The second inspection comes from the cache: poison the entry's facts and see them returned.
-    const entryPath = join(cacheDir, "interpreters-v1", files[0]);
-    const entry = JSON.parse(readFileSync(entryPath, "utf8"));
+    // The second inspection comes from the cache: poison the entry's facts (with a sound
+    // checksum) and see them returned.
+    const entryPath = join(cacheDir, "interpreters-v2", files[0]);
+    const stored = readFileSync(entryPath, "utf8");
+    const entry = JSON.parse(stored.slice(17));
     entry.facts.python_full_version = "9.9.9-from-cache";
-    writeFileSync(entryPath, JSON.stringify(entry));
+    const poisoned = JSON.stringify(entry);
+    writeFileSync(entryPath, `${damageChecksum(poisoned)}\n${poisoned}`);
     assert.equal(inspectInterpreter(python311, { cacheDir }).facts.python_full_version, "9.9.9-from-cache");
+    // A damaged entry (found by fuzzing spice's cache: a flipped byte in a scheme path would have
+    // sent installs elsewhere) is inspected again.
+    writeFileSync(
+      entryPath,
+      `${damageChecksum(poisoned)}\n${poisoned.replace("site-packages", "site-packagds")}`,
+    );
+    assert.match(inspectInterpreter(python311, { cacheDir }).facts.paths.purelib, /site-packages$/);
     // --no-cache bypasses it.
     assert.equal(inspectInterpreter(python311, { cacheDir: null }).facts.python_full_version, "3.11.7");
   });
@@ -100,6 +111,6 @@ describe("interpreter inspection", () => {
         path,
       );
     }
-    assert.equal(existsSync(join(cacheDir, "interpreters-v1")), false);
+    assert.equal(existsSync(join(cacheDir, "interpreters-v2")), false);
   });
 });

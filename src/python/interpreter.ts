@@ -7,6 +7,7 @@ import type { MarkerEnvironment } from "../standards/marker.ts";
 import { sysTags, type Tag, type TagFacts } from "../standards/tags.ts";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
+import { damageChecksum } from "../util/hash.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { INSPECT_SCRIPT } from "./inspect-script.ts";
 
@@ -78,7 +79,7 @@ interface CacheEntry {
 // Keyed by the path as invoked, not its real path: a venv's bin/python is a link to its base
 // interpreter, yet Python behaves differently through it (it finds pyvenv.cfg beside the link).
 function cacheFile(cacheDir: string, path: string): string {
-  return join(cacheDir, "interpreters-v1", `${fileNameFor(path)}.json`);
+  return join(cacheDir, "interpreters-v2", `${fileNameFor(path)}.json`);
 }
 
 function venvConfigMtime(path: string): number | null {
@@ -116,7 +117,12 @@ export function inspectInterpreter(givenPath: string, options: InspectOptions): 
   const venvConfigMtimeMs = venvConfigMtime(path);
   if (options.cacheDir !== null) {
     try {
-      const entry = JSON.parse(readFileSync(cacheFile(options.cacheDir, path), "utf8")) as CacheEntry;
+      // The entry opens with a checksum of its JSON: a damaged one (a flipped byte in a scheme
+      // path would send installs elsewhere) is no entry, and the interpreter is inspected again.
+      const data = readFileSync(cacheFile(options.cacheDir, path));
+      if (data[16] !== 10 || data.toString("latin1", 0, 16) !== damageChecksum(data.subarray(17)))
+        throw new Error("damaged");
+      const entry = JSON.parse(data.toString("utf8", 17)) as CacheEntry;
       if (
         entry.format === CACHE_FORMAT &&
         entry.realPath === realPath &&
@@ -142,7 +148,8 @@ export function inspectInterpreter(givenPath: string, options: InspectOptions): 
       facts,
     };
     try {
-      writeFileAtomic(cacheFile(options.cacheDir, path), JSON.stringify(entry));
+      const text = JSON.stringify(entry);
+      writeFileAtomic(cacheFile(options.cacheDir, path), `${damageChecksum(text)}\n${text}`);
     } catch {
       // a read-only cache only costs speed
     }
