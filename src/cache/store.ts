@@ -2,10 +2,11 @@
 // temporary directory inside the bucket, then renamed into place), so that concurrent spice
 // processes sharing a cache never see a partial entry.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
+import { makeDirectories } from "../util/make-directories.ts";
 
 export const BUCKETS = {
   wheels: "wheels-v4",
@@ -67,10 +68,10 @@ export class Cache {
       this.bucket(bucket),
       `.tmp-${process.pid}-${nodeCrypto().randomBytes(6).toString("hex")}`,
     );
-    mkdirSync(staging, { recursive: true });
+    makeDirectories(staging);
     try {
       build(staging);
-      mkdirSync(join(path, ".."), { recursive: true });
+      makeDirectories(join(path, ".."));
       try {
         renameSync(staging, path);
       } catch (error) {

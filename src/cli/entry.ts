@@ -13,6 +13,7 @@
 // statements for node: modules build.
 
 import { cacheRoot } from "../util/cache-dir.ts";
+import { makeDirectories } from "../util/make-directories.ts";
 
 declare const SPICE_VERSION: string;
 
@@ -167,7 +168,7 @@ function releaseCodeCacheGuard(cacheFile: string): void {
 function saveCodeCache(file: string, data: Buffer): void {
   try {
     const directory = path.dirname(file);
-    if (fs.mkdirSync(directory, { recursive: true }) !== undefined) {
+    if (makeDirectories(directory)) {
       const codeRoot = path.dirname(directory);
       for (const entry of fs.readdirSync(codeRoot)) {
         if (entry !== path.basename(directory) && !entry.startsWith(".tmp-"))

@@ -8,7 +8,6 @@ import {
   existsSync,
   fstatSync,
   ftruncateSync,
-  mkdirSync,
   openSync,
   readFileSync,
   readSync,
@@ -24,6 +23,7 @@ import { SpiceError } from "../util/error.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { damageChecksum, sha256Hex } from "../util/hash.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
+import { makeDirectories } from "../util/make-directories.ts";
 import { redactUrl } from "../util/redact.ts";
 import { readTar, TarError } from "../util/tar.ts";
 import {
@@ -378,7 +378,7 @@ export class FileFetcher {
   ): Promise<{ response: HttpResponse; archive: FetchedArchive | null }> {
     const expected = file.hashes.sha256 ?? null;
     const directory = this.cache === null ? this.scratch : this.cache.bucket(ARCHIVES_BUCKET);
-    mkdirSync(directory, { recursive: true });
+    makeDirectories(directory);
     const partial = join(directory, `.tmp-${process.pid}-${nodeCrypto().randomBytes(6).toString("hex")}`);
     let hash = nodeCrypto().createHash("sha256");
     let descriptor: number | null = null;
@@ -419,7 +419,7 @@ export class FileFetcher {
         this.cache === null
           ? join(this.scratch, safeFileName(file.filename))
           : join(this.cache.entryPath(ARCHIVES_BUCKET, sha256), safeFileName(file.filename));
-      mkdirSync(dirname(final), { recursive: true });
+      makeDirectories(dirname(final));
       renameSync(partial, final);
       kept = true;
       this.cache?.rememberArchiveDigest(final, sha256);

@@ -26,6 +26,7 @@ import {
 import { dirname, join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { acquireLock } from "../util/lock.ts";
+import { makeDirectories } from "../util/make-directories.ts";
 import { SCRATCH_PREFIX } from "./transaction.ts";
 import {
   filesOf,
@@ -77,7 +78,7 @@ export function makeSpareTree(entry: string, manifest: WheelManifest, temporary:
     for (const [directory, indices] of manifest.libDirectories) {
       const target = directory === "" ? temporary : `${temporary}/${directory}`;
       if (!made.has(target)) {
-        mkdirSync(target, { recursive: true });
+        makeDirectories(target);
         for (let parent = target; !made.has(parent); parent = dirname(parent)) made.add(parent);
       }
       for (const index of indices)

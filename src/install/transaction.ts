@@ -8,7 +8,6 @@ import {
   existsSync,
   linkSync,
   lstatSync,
-  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -19,6 +18,7 @@ import {
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../util/fs.ts";
 import { acquireLock, isRunning, type Lock } from "../util/lock.ts";
+import { makeDirectories } from "../util/make-directories.ts";
 
 interface Journal {
   created: string[];
@@ -55,7 +55,7 @@ function rollBack(stateDirectory: string, journal: Journal): void {
   for (const path of journal.created) removeCreated(path);
   for (const [original, backup] of journal.backups) {
     if (lstatSync(backup, { throwIfNoEntry: false }) === undefined) continue; // a dangling symlink counts
-    mkdirSync(dirname(original), { recursive: true });
+    makeDirectories(dirname(original));
     renameSync(backup, original);
   }
   for (const directory of [...journal.directories].sort((a, b) => b.length - a.length)) {
@@ -111,7 +111,7 @@ export class Transaction {
     what: string,
   ) {
     this.backupDirectory = join(stateDirectory, BACKUP);
-    mkdirSync(stateDirectory, { recursive: true });
+    makeDirectories(stateDirectory);
     this.lock = acquireLock(join(stateDirectory, LOCK), what);
     try {
       this.recovered = recoverInterrupted(stateDirectory);
@@ -123,7 +123,7 @@ export class Transaction {
 
   /** The next backup's path, making the backup directory first. */
   private nextBackup(): string {
-    if (this.backupCount === 0) mkdirSync(this.backupDirectory, { recursive: true });
+    if (this.backupCount === 0) makeDirectories(this.backupDirectory);
     return `${this.backupDirectory}/${this.backupCount++}`;
   }
 

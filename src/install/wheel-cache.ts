@@ -7,11 +7,12 @@
 // directories were one in seven of them (jupyter: 2,000 directories for 12,000 files). The tree an
 // install needs is made in the environment itself, or ahead of time as a spare tree.
 
-import { chmodSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { SpiceError } from "../util/error.ts";
 import { damageChecksum, sha256Hex } from "../util/hash.ts";
+import { makeDirectories } from "../util/make-directories.ts";
 import { type OpenedWheel, openWheel } from "./wheel-file.ts";
 
 export interface CachedFile {
@@ -109,7 +110,7 @@ function libDirectoriesOf(files: readonly CachedFile[], distInfo: string): Array
 export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifest {
   const files: CachedFile[] = [];
   const root = filesOf(directory);
-  mkdirSync(root, { recursive: true });
+  makeDirectories(root);
   [...wheel.members].sort(byPath).forEach((member, index) => {
     const target = storedFile(root, index);
     writeFileSync(target, member.data);

@@ -1,9 +1,10 @@
 // Creating a PEP 405 virtual environment without running Python: the base interpreter's cached
 // facts give everything needed (its executable, version and install scheme).
 
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { SpiceError } from "../util/error.ts";
+import { fileSystemFailure, SpiceError } from "../util/error.ts";
+import { makeDirectories } from "../util/make-directories.ts";
 import { activationScripts } from "./activation.ts";
 import { readPyvenvCfg, schemeFor } from "./environment.ts";
 import { type Interpreter, isVirtualEnvironment } from "./interpreter.ts";
@@ -86,11 +87,29 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
     }
   }
 
+  const existed = existsSync(root);
+  try {
+    return writeEnvironment(root, options, replaced);
+  } catch (error) {
+    // Half an environment is worse than none: what this run created goes.
+    if (!existed) {
+      try {
+        rmSync(root, { recursive: true, force: true });
+      } catch {
+        // it could not be created either (a name too long)
+      }
+    }
+    throw fileSystemFailure(`Could not create the virtual environment at ${root}`, error) ?? error;
+  }
+}
+
+function writeEnvironment(root: string, options: CreateVenvOptions, replaced: boolean): CreatedVenv {
+  const facts = options.base.facts;
   const paths = schemeFor(facts, root, true);
   const bin = join(root, "bin");
-  mkdirSync(bin, { recursive: true });
-  mkdirSync(paths.purelib, { recursive: true });
-  mkdirSync(paths.platlib, { recursive: true });
+  makeDirectories(bin);
+  makeDirectories(paths.purelib);
+  makeDirectories(paths.platlib);
   // CPython adds lib64 -> lib on 64-bit POSIX systems other than macOS.
   if (facts.pointer_bits === 64 && facts.platform_system !== "Darwin" && !existsSync(join(root, "lib64"))) {
     symlinkSync("lib", join(root, "lib64"));

@@ -1,6 +1,7 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { sha256Hex } from "./hash.ts";
+import { makeDirectories } from "./make-directories.ts";
 
 /** Temporary names are unique by process and by a counter: no random bytes, so no crypto load. */
 let temporaryCounter = 0;
@@ -10,7 +11,7 @@ let temporaryCounter = 0;
  * temporary sibling, then rename over the target (atomic on one filesystem).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectories(dirname(path));
   const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.${temporaryCounter++}.tmp`;
   try {
     writeFileSync(temporary, data);

@@ -1,6 +1,6 @@
 // spice pip compile (pip-tools' pip-compile), sync (pip-sync) and download (pip download).
 
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
@@ -17,6 +17,7 @@ import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
 import { sha256Hex } from "../../util/hash.ts";
+import { makeDirectories } from "../../util/make-directories.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { announceEnvironment, elapsed, environmentIfAny, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
@@ -384,7 +385,7 @@ export async function download(
   sources.fetcher.progress = progress;
   try {
     const resolution = await resolveInputs(inputs, sources, target, args, context);
-    mkdirSync(directory, { recursive: true });
+    makeDirectories(directory);
     const packages = [...resolution.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     const saved = await Promise.all(
       packages.map(async (resolved) => {

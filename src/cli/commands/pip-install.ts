@@ -1,7 +1,7 @@
 // spice pip install: resolve against indexes, find-links and local files, fetch everything into
 // the cache (hashes checked), then change the environment in one transaction; and uninstall.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Cache } from "../../cache/store.ts";
@@ -32,6 +32,7 @@ import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { nodeCrypto } from "../../util/lazy-builtins.ts";
+import { makeDirectories } from "../../util/make-directories.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { bundleScript } from "../bundle.ts";
@@ -424,7 +425,7 @@ function scratchBeside(environment: Environment, sources: Sources): string {
   if (sources.cache !== null) return "";
   // Without a cache, wheels are unpacked beside the environment (same filesystem, so links
   // work); the pid in the name lets a later run remove what a killed one left.
-  mkdirSync(environment.scheme.purelib, { recursive: true });
+  makeDirectories(environment.scheme.purelib);
   return mkdtempSync(join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-`));
 }
 
