@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Fuzzes spice's cache: a filled cache (wheels, archives, HTTP pages, interpreter inspections,
+code caches, spare trees) is copied, damaged at random, and a warm install from an index runs on
+it. spice must not crash, and what it installs must be the wheels' true content."""
+import os, subprocess, sys, tempfile
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SPICE_JS = os.path.join(REPO, "dist", "spice.cjs")
+_mirror = subprocess.run(["bash", os.path.join(REPO, "..", "shared", "corpus", "mirror.sh")], capture_output=True, text=True)
+if _mirror.returncode != 0:
+    print("skipped: this machine has no offline PyPI mirror (../shared/corpus/mirror.sh)")
+    sys.exit(0)
+MIRROR = _mirror.stdout.strip()
+WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
+import hashlib, os, random, shutil, subprocess, sys, threading, time, zipfile
+SPICE = ["node", SPICE_JS]
+env = dict(os.environ, PIP_CONFIG_FILE="/dev/null", NO_COLOR="1")
+for k in ["PIP_FIND_LINKS", "NODE_EXTRA_CA_CERTS", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "SPICE_CACHE_DIR"]: env.pop(k, None)
+REQS = ["six", "idna", "mccabe", "jsonpointer", "pyyaml"]
+
+def walk_files(root):
+    for d, dirs, files in os.walk(root):
+        for f in files: yield os.path.join(d, f)
+
+def damage(path, rng):
+    op = rng.choice(["truncate", "flip", "delete", "empty", "garbage", "chmod"])
+    try:
+        if op == "delete": os.remove(path)
+        elif op == "empty": open(path, "wb").close()
+        elif op == "chmod": os.chmod(path, 0)
+        else:
+            data = bytearray(open(path, "rb").read())
+            if op == "truncate": data = data[: rng.randrange(len(data) + 1)]
+            elif op == "flip" and data: data[rng.randrange(len(data))] ^= 0xFF
+            else: data = bytearray(os.urandom(rng.randint(0, 64)))
+            # Replace, not write through: the cache's files may be hard-linked into environments.
+            tmp = path + ".fuzz"; open(tmp, "wb").write(bytes(data)); os.replace(tmp, path)
+    except OSError:
+        pass
+    return op
+
+def main(seed, count):
+    rng = random.Random(seed)
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0)); port = probe.getsockname()[1]
+    server = subprocess.Popen(["python3", "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", MIRROR], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    index = ["--index-url", f"http://127.0.0.1:{port}/simple/"]
+    try:
+        filled = WORK + "/filled"
+        if not os.path.exists(filled):
+            v = WORK + "/v0"; shutil.rmtree(v, ignore_errors=True)
+            subprocess.run(SPICE + ["venv", v, "-q", "--cache-dir", filled], env=env, check=True)
+            subprocess.run(SPICE + ["pip", "install", "-q", "--python", v + "/bin/python", "--cache-dir", filled] + index + REQS, env=env, check=True)
+            time.sleep(2)  # the background spare-tree maker
+        problems = 0; outcomes = {}
+        for n in range(count):
+            cache = WORK + "/cache"; shutil.rmtree(cache, ignore_errors=True)
+            for d, dirs, files in os.walk(cache): pass
+            subprocess.run(["cp", "-a", filled, cache], check=True)
+            files = list(walk_files(cache))
+            ops = [damage(rng.choice(files), rng) for _ in range(rng.randint(1, 6))]
+            v = WORK + "/v"; shutil.rmtree(v, ignore_errors=True)
+            r0 = subprocess.run(SPICE + ["venv", v, "-q", "--cache-dir", cache], env=env, capture_output=True, text=True)
+            r = subprocess.run(SPICE + ["pip", "install", "--python", v + "/bin/python", "--cache-dir", cache] + index + REQS, env=env, capture_output=True, text=True, timeout=120)
+            out = r0.stdout + r0.stderr + r.stdout + r.stderr
+            outcomes[r.returncode] = outcomes.get(r.returncode, 0) + 1
+            bad = None
+            if "internal error" in out or "    at " in out: bad = "internal error"
+            elif r0.returncode != 0 or r.returncode != 0: bad = f"failed rc={r0.returncode}/{r.returncode}"
+            else:
+                sp = os.path.join(v, "lib/python3.11/site-packages")
+                for w in os.listdir(os.path.join(MIRROR, "files")):
+                    if not any(w.lower().startswith(q + "-") for q in REQS): continue
+                    z = zipfile.ZipFile(os.path.join(os.path.join(MIRROR, "files"), w))
+                    if not any(os.path.exists(os.path.join(sp, i.filename)) for i in z.infolist() if i.filename.endswith("METADATA")): continue
+                    for i in z.infolist():
+                        if i.is_dir() or ".data/" in i.filename or i.filename.endswith(("RECORD", "INSTALLER", "REQUESTED")): continue
+                        p = os.path.join(sp, i.filename)
+                        if not os.path.exists(p) or open(p, "rb").read() != z.read(i):
+                            bad = f"{i.filename} differs from the wheel"; break
+                    if bad: break
+            if bad:
+                problems += 1
+                print(f"[{n}] {ops}: {bad}\n{out[-1500:]}", flush=True)
+        print("outcomes", outcomes); print(f"{count} cases, {problems} problems")
+    finally:
+        server.terminate()
+
+main(int(sys.argv[1]), int(sys.argv[2]))

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Fuzzes spice's command line: random words from its own vocabulary (commands, options, values),
+run in a sandbox (HOME, cwd, cache, a venv). No internal error, no exit code outside 0/1/2, no hang."""
+import os, subprocess, sys, tempfile
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SPICE_JS = os.path.join(REPO, "dist", "spice.cjs")
+_mirror = subprocess.run(["bash", os.path.join(REPO, "..", "shared", "corpus", "mirror.sh")], capture_output=True, text=True)
+if _mirror.returncode != 0:
+    print("skipped: this machine has no offline PyPI mirror (../shared/corpus/mirror.sh)")
+    sys.exit(0)
+MIRROR = _mirror.stdout.strip()
+WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
+import os, random, shutil, subprocess, sys
+SPICE = ["node", SPICE_JS]
+SB = WORK + "/sb"
+COMMANDS = [["pip", "install"], ["pip", "uninstall"], ["pip", "list"], ["pip", "freeze"], ["pip", "show"], ["pip", "check"], ["pip", "tree"],
+            ["pip", "compile"], ["pip", "sync"], ["pip", "download"], ["pip", "wheel"], ["pip", "inspect"], ["pip", "hash"], ["pip", "index", "versions"],
+            ["venv"], ["doctor"], ["cache", "info"], ["cache", "dir"], ["cache", "clean"], ["cache", "prune"], ["python", "list"], ["python", "find"],
+            ["debug", "requirements"], ["help"], ["pip"], ["python"], ["cache"], ["nope"], []]
+OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-deps", "--no-index", "--find-links", "-f", "-r", "-c", "--constraint", "--requirement",
+           "--upgrade", "-U", "--force-reinstall", "--dry-run", "--report", "--format", "--all", "--exclude", "-f", "--files", "--reverse", "--pre", "--prerelease",
+           "--resolution", "--python-version", "--platform", "--only-binary", "--no-binary", "--prefer-binary", "--require-hashes", "--hash", "--target", "--prefix",
+           "--user", "--compile", "--no-compile", "--link-mode", "--cache-dir", "--no-cache", "--offline", "--refresh", "--index-url", "-i", "--extra-index-url",
+           "--index-strategy", "--exclude-newer", "--output-file", "-o", "--generate-hashes", "--no-header", "--no-annotate", "--strip-extras", "--extra", "--all-extras",
+           "--group", "-P", "--upgrade-package", "-d", "--dest", "-w", "--wheel-dir", "--prompt", "--clear", "--seed", "--allow-existing", "--relocatable",
+           "--system-site-packages", "--strict", "-y", "--yes", "--editable", "-e", "--not-required", "--outdated", "-o", "--uptodate", "--log", "--timeout",
+           "--retries", "--isolated", "--no-color", "--proxy", "--cert", "--trusted-host", "--override", "--break-system-packages", "-a", "--algorithm",
+           "--implementation", "--abi", "--progress-bar", "--upgrade-strategy", "--ignore-installed", "-I", "--path", "--", "-", "--help", "-h", "--version", "-V", "--json"]
+VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--", "=", "x==", "a[", "six @ file:///nonexistent/six-1.0-py3-none-any.whl",
+          MIRROR + "/files/six-1.17.0-py2.py3-none-any.whl", os.path.join(MIRROR, "files"), "req.txt", "req.in", "missing.txt", "pyproject.toml", ".", "..", "/", "venv", "newvenv",
+          "3.11", "3", "9.9", "json", "freeze", "columns", "highest", "lowest", "allow", ":all:", ":none:", "copy", "hardlink", "symlink", "clone", "bogus",
+          "2024-01-01", "not-a-date", "sha256:00", "http://127.0.0.1:9/simple/", "file:///opt/pypi/simple", "-1", "0", "99999999999", "\u00e9", "a" * 300,
+          "linux_x86_64", "manylinux2014_x86_64", "cp", "cp311", "eager", "only-if-needed", "off", "out.txt", "dl", "wh", "tgt", "pfx", "unsafe-best-match", "extra", "dev"]
+
+def main(seed, count):
+    rng = random.Random(seed)
+    shutil.rmtree(SB, ignore_errors=True); os.makedirs(SB)
+    env = {"PATH": os.environ["PATH"], "HOME": SB, "PIP_CONFIG_FILE": "/dev/null", "NO_COLOR": "1", "SPICE_CACHE_DIR": SB + "/cache", "PYTHONUSERBASE": SB + "/userbase",
+           "XDG_CACHE_HOME": SB + "/xdg", "LANG": "C.UTF-8"}
+    subprocess.run(SPICE + ["venv", SB + "/venv", "-q", "--python", "3.11"], env=env, cwd=SB, check=True)
+    open(SB + "/req.txt", "w").write("six\nidna==3.20\n")
+    open(SB + "/req.in", "w").write("six\n")
+    open(SB + "/pyproject.toml", "w").write('[project]\nname="d"\nversion="1"\ndependencies=["six"]\n[dependency-groups]\ndev=["idna"]\n')
+    problems = 0; codes = {}
+    for n in range(count):
+        words = list(rng.choice(COMMANDS))
+        for _ in range(rng.randint(0, 7)):
+            r = rng.random()
+            if r < 0.5: words.append(rng.choice(OPTIONS))
+            elif r < 0.6: words.append(rng.choice(OPTIONS) + "=" + rng.choice(VALUES))
+            else: words.append(rng.choice(VALUES))
+        if rng.random() < 0.7 and words[:1] in (["pip"], ["doctor"]): words += ["--python", SB + "/venv/bin/python"]
+        if "--system" in words: continue
+        try:
+            r = subprocess.run(SPICE + words, env=env, cwd=SB, capture_output=True, text=True, timeout=60, errors="replace", stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            problems += 1; print(f"[{n}] TIMEOUT {words}", flush=True); continue
+        out = r.stdout + r.stderr
+        codes[r.returncode] = codes.get(r.returncode, 0) + 1
+        verbose = any(w in ("-v", "-vv", "--verbose") or w.startswith("--verbose=") for w in words)
+        if "internal error" in out or ("    at " in out and not verbose) or r.returncode not in (0, 1, 2):
+            problems += 1
+            print(f"[{n}] rc={r.returncode} {words}\n{out[-1200:]}", flush=True)
+    print("codes", codes); print(f"{count} cases, {problems} problems")
+main(int(sys.argv[1]), int(sys.argv[2]))

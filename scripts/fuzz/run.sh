@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Fuzzes what spice reads from outside: wheels, index pages and metadata files, sdists,
+# pyproject.toml, installed environments, its own cache and its command line. Each script mutates
+# real inputs (the offline mirror's wheels, when this machine has one), runs the built CLI
+# (npm run build first) and reports any internal error, hang, or change a failure left behind.
+# Not part of `npm test`: a run takes minutes. Found so far: see the commits that say "fuzzing".
+#   scripts/fuzz/run.sh [SEED] [CASES]
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+seed="${1:-1}"
+cases="${2:-100}"
+python="${PYTHON:-$HOME/.pyenv/versions/3.11.7/bin/python3}"
+status=0
+for script in wheels index_pages sdists pyproject environments cache command_line; do
+  echo "== $script"
+  "$python" "$here/$script.py" "$seed" "$cases" | tail -n 3 | tee /dev/stderr | grep -q ", 0 problems$\|^skipped" || status=1
+done 2>&1
+exit $status
