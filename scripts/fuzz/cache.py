@@ -2,15 +2,7 @@
 """Fuzzes spice's cache: a filled cache (wheels, archives, HTTP pages, interpreter inspections,
 code caches, spare trees) is copied, damaged at random, and a warm install from an index runs on
 it. spice must not crash, and what it installs must be the wheels' true content."""
-import os, subprocess, sys, tempfile
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SPICE_JS = os.path.join(REPO, "dist", "spice.cjs")
-_mirror = subprocess.run(["bash", os.path.join(REPO, "..", "shared", "corpus", "mirror.sh")], capture_output=True, text=True)
-if _mirror.returncode != 0:
-    print("skipped: this machine has no offline PyPI mirror (../shared/corpus/mirror.sh)")
-    sys.exit(0)
-MIRROR = _mirror.stdout.strip()
-WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
+from common import MIRROR, SPICE_JS, WORK
 import hashlib, os, random, shutil, subprocess, sys, threading, time, zipfile
 SPICE = ["node", SPICE_JS]
 env = dict(os.environ, PIP_CONFIG_FILE="/dev/null", NO_COLOR="1")

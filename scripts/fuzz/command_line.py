@@ -1,15 +1,7 @@
 #!/usr/bin/env python3
 """Fuzzes spice's command line: random words from its own vocabulary (commands, options, values),
 run in a sandbox (HOME, cwd, cache, a venv). No internal error, no exit code outside 0/1/2, no hang."""
-import os, subprocess, sys, tempfile
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SPICE_JS = os.path.join(REPO, "dist", "spice.cjs")
-_mirror = subprocess.run(["bash", os.path.join(REPO, "..", "shared", "corpus", "mirror.sh")], capture_output=True, text=True)
-if _mirror.returncode != 0:
-    print("skipped: this machine has no offline PyPI mirror (../shared/corpus/mirror.sh)")
-    sys.exit(0)
-MIRROR = _mirror.stdout.strip()
-WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
+from common import MIRROR, SPICE_JS, WORK
 import os, random, shutil, subprocess, sys
 SPICE = ["node", SPICE_JS]
 SB = WORK + "/sb"

@@ -2,15 +2,7 @@
 """Fuzzes what spice reads from an environment: dist-info files (METADATA, RECORD, direct_url.json,
 entry_points.txt, INSTALLER, REQUESTED), .pth files and pyvenv.cfg, mutated in a copy of a venv,
 then every inspection command plus an uninstall and an install run on it. None may crash."""
-import os, subprocess, sys, tempfile
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SPICE_JS = os.path.join(REPO, "dist", "spice.cjs")
-_mirror = subprocess.run(["bash", os.path.join(REPO, "..", "shared", "corpus", "mirror.sh")], capture_output=True, text=True)
-if _mirror.returncode != 0:
-    print("skipped: this machine has no offline PyPI mirror (../shared/corpus/mirror.sh)")
-    sys.exit(0)
-MIRROR = _mirror.stdout.strip()
-WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
+from common import MIRROR, SPICE_JS, WORK
 import os, random, shutil, subprocess, sys, json
 SPICE = ["node", SPICE_JS]
 env = dict(os.environ, PIP_CONFIG_FILE="/dev/null", NO_COLOR="1", SPICE_CACHE_DIR=WORK + "/cache")

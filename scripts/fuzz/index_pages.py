@@ -3,15 +3,7 @@
 
 One local server answers every /simple/<name>/ request with the case's page and content type;
 files come from the mirror. spice must never crash: a page it cannot read is a clean error."""
-import os, subprocess, sys, tempfile
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SPICE_JS = os.path.join(REPO, "dist", "spice.cjs")
-_mirror = subprocess.run(["bash", os.path.join(REPO, "..", "shared", "corpus", "mirror.sh")], capture_output=True, text=True)
-if _mirror.returncode != 0:
-    print("skipped: this machine has no offline PyPI mirror (../shared/corpus/mirror.sh)")
-    sys.exit(0)
-MIRROR = _mirror.stdout.strip()
-WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
+from common import MIRROR, SPICE_JS, WORK
 import http.server, json, os, random, socketserver, subprocess, sys, threading, hashlib, shutil
 SPICE = ["node", SPICE_JS]
 state = {"page": b"", "ctype": "text/html", "metadata": b""}

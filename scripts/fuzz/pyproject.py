@@ -1,14 +1,6 @@
 #!/usr/bin/env python3
 """Fuzzes `spice pip compile pyproject.toml`: mutated [project] tables (PEP 621, 735 groups)."""
-import os, subprocess, sys, tempfile
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SPICE_JS = os.path.join(REPO, "dist", "spice.cjs")
-_mirror = subprocess.run(["bash", os.path.join(REPO, "..", "shared", "corpus", "mirror.sh")], capture_output=True, text=True)
-if _mirror.returncode != 0:
-    print("skipped: this machine has no offline PyPI mirror (../shared/corpus/mirror.sh)")
-    sys.exit(0)
-MIRROR = _mirror.stdout.strip()
-WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
+from common import MIRROR, SPICE_JS, WORK
 import os, random, shutil, subprocess, sys
 SPICE = ["node", SPICE_JS]
 env = dict(os.environ, PIP_CONFIG_FILE="/dev/null", NO_COLOR="1", SPICE_CACHE_DIR=WORK + "/cache")

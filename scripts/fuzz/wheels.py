@@ -4,15 +4,7 @@
 Each case: a mutated copy of a real wheel, installed by path into a copy of a pristine venv.
 Checks: no internal error (stack trace), a failed install leaves the venv byte-for-byte as it was,
 a successful install is only accepted when the files match the original wheel's RECORD."""
-import os, subprocess, sys, tempfile
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SPICE_JS = os.path.join(REPO, "dist", "spice.cjs")
-_mirror = subprocess.run(["bash", os.path.join(REPO, "..", "shared", "corpus", "mirror.sh")], capture_output=True, text=True)
-if _mirror.returncode != 0:
-    print("skipped: this machine has no offline PyPI mirror (../shared/corpus/mirror.sh)")
-    sys.exit(0)
-MIRROR = _mirror.stdout.strip()
-WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
+from common import MIRROR, SPICE_JS, WORK
 import warnings; warnings.simplefilter("ignore")
 import hashlib, os, random, shutil, subprocess, sys, zipfile, io, json, struct
 SPICE = ["node", SPICE_JS]

@@ -1,0 +1,16 @@
+"""What every fuzzer needs: the built CLI, the offline mirror (or a clean exit when there is none),
+and a scratch directory that keeps the damaged cases for a look afterwards."""
+import os
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SPICE_JS = os.path.join(REPO, "dist", "spice.cjs")
+_mirror = subprocess.run(["bash", os.path.join(REPO, "..", "shared", "corpus", "mirror.sh")], capture_output=True, text=True)
+if _mirror.returncode != 0:
+    print("skipped: this machine has no offline PyPI mirror (../shared/corpus/mirror.sh)")
+    sys.exit(0)
+MIRROR = _mirror.stdout.strip()
+WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
+print(f"cases kept under {WORK}", file=sys.stderr)
