@@ -18,10 +18,10 @@ import { makeDirectories } from "../util/make-directories.ts";
 declare const SPICE_VERSION: string;
 
 const fs = process.getBuiltinModule("node:fs");
+const path = process.getBuiltinModule("node:path");
 
 /** The mtime a code cache has only while a process reads it (guardCodeCache): a second after the epoch. */
 const READING_MARK = new Date(1000);
-const path = process.getBuiltinModule("node:path");
 
 // bin/spice moves NODE_EXTRA_CA_CERTS aside so that Node does not load it while starting; it goes
 // back for the processes spice starts, and src/index/http.ts adds it to spice's own connections.

@@ -21,7 +21,7 @@ import { BUCKETS, type Cache } from "../cache/store.ts";
 import { parseMetadataEmail } from "../standards/metadata.ts";
 import { SpiceError } from "../util/error.ts";
 import { writeFileAtomic } from "../util/fs.ts";
-import { damageChecksum, sha256Hex } from "../util/hash.ts";
+import { damageChecksum, fileDigestHex, sha256Hex } from "../util/hash.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { redactUrl } from "../util/redact.ts";
@@ -357,7 +357,7 @@ export class FileFetcher {
     const known = this.cachedPath(file);
     // A kept download is checked before it is used (this runs only when its unpacked entry is
     // missing or damaged): one damaged on disk is fetched again, and replaced.
-    if (known !== null && existsSync(known) && sha256Hex(readFileSync(known)) === expected)
+    if (known !== null && existsSync(known) && fileDigestHex("sha256", known) === expected)
       return { path: known, sha256: expected };
     const { response, archive } = await this.download(file, {});
     if (archive === null) {
