@@ -432,8 +432,12 @@ describe("spice pip install and uninstall", () => {
     writeFileSync(victim, "not beta's\n");
     // site-packages is four levels below the directory holding the environment.
     const record = join(path, "lib", "python3.11", "site-packages", "beta-1.2.dist-info", "RECORD");
-    // A row naming a directory (RECORD lists files) removes nothing either.
-    writeFileSync(record, `${readFileSync(record, "utf8")}../../../../victim.txt,,\r\n../../../bin,,\r\n`);
+    // A row naming a directory (RECORD lists files) removes nothing either, nor one holding a NUL
+    // (no system call takes it: it crashed the uninstall; found by fuzzing environments).
+    writeFileSync(
+      record,
+      `${readFileSync(record, "utf8")}../../../../victim.txt,,\r\n../../../bin,,\r\n\0\0,,\r\n`,
+    );
     // Nor a console script named "." (the scripts directory itself) in a damaged entry_points.txt.
     const entryPoints = join(dirname(record), "entry_points.txt");
     const declared = existsSync(entryPoints) ? readFileSync(entryPoints, "utf8") : "";

@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Fuzzes spice's command line: random words from its own vocabulary (commands, options, values),
-run in a sandbox (HOME, cwd, cache, a venv). No internal error, no exit code outside 0/1/2, no hang."""
+run in a sandbox (HOME, cwd, cache, a venv). No internal error, no exit code outside 0/1/2, no hang.
+
+Everything it may change lies in the sandbox: `--python` always names the sandbox's venv (a value
+like "3.11" would pick a real interpreter and install into it: an early version of this script
+did that to pyenv's 3.11), paths are relative to the sandbox, and the wheels it may name are copies."""
 from common import MIRROR, SPICE_JS, WORK
 import os, random, shutil, subprocess, sys
 SPICE = ["node", SPICE_JS]
@@ -19,10 +23,31 @@ OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-d
            "--retries", "--isolated", "--no-color", "--proxy", "--cert", "--trusted-host", "--override", "--break-system-packages", "-a", "--algorithm",
            "--implementation", "--abi", "--progress-bar", "--upgrade-strategy", "--ignore-installed", "-I", "--path", "--", "-", "--help", "-h", "--version", "-V", "--json"]
 VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--", "=", "x==", "a[", "six @ file:///nonexistent/six-1.0-py3-none-any.whl",
-          MIRROR + "/files/six-1.17.0-py2.py3-none-any.whl", os.path.join(MIRROR, "files"), "req.txt", "req.in", "missing.txt", "pyproject.toml", ".", "..", "/", "venv", "newvenv",
+          "files/six-1.17.0-py2.py3-none-any.whl", "files", "req.txt", "req.in", "missing.txt", "pyproject.toml", ".", "venv", "newvenv",
           "3.11", "3", "9.9", "json", "freeze", "columns", "highest", "lowest", "allow", ":all:", ":none:", "copy", "hardlink", "symlink", "clone", "bogus",
-          "2024-01-01", "not-a-date", "sha256:00", "http://127.0.0.1:9/simple/", "file:///opt/pypi/simple", "-1", "0", "99999999999", "\u00e9", "a" * 300,
+          "2024-01-01", "not-a-date", "sha256:00", "http://127.0.0.1:9/simple/", "file:///nonexistent/simple", "-1", "0", "99999999999", "\u00e9", "a" * 300,
           "linux_x86_64", "manylinux2014_x86_64", "cp", "cp311", "eager", "only-if-needed", "off", "out.txt", "dl", "wh", "tgt", "pfx", "unsafe-best-match", "extra", "dev"]
+
+def sandboxed(words):
+    """The words with every interpreter choice pointed at the sandbox's venv, and no --system."""
+    venv_python = SB + "/venv/bin/python"
+    out = []
+    skip = False
+    for index, word in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        if word in ("--system", "-p"):
+            continue
+        if word == "--python":
+            out += ["--python", venv_python]
+            skip = index + 1 < len(words)
+            continue
+        if word.startswith("--python="):
+            out.append("--python=" + venv_python)
+            continue
+        out.append(word)
+    return out
 
 def main(seed, count):
     rng = random.Random(seed)
@@ -30,6 +55,9 @@ def main(seed, count):
     env = {"PATH": os.environ["PATH"], "HOME": SB, "PIP_CONFIG_FILE": "/dev/null", "NO_COLOR": "1", "SPICE_CACHE_DIR": SB + "/cache", "PYTHONUSERBASE": SB + "/userbase",
            "XDG_CACHE_HOME": SB + "/xdg", "LANG": "C.UTF-8"}
     subprocess.run(SPICE + ["venv", SB + "/venv", "-q", "--python", "3.11"], env=env, cwd=SB, check=True)
+    os.makedirs(SB + "/files")
+    for wheel in ("six-1.17.0-py2.py3-none-any.whl", "idna-3.20-py3-none-any.whl"):
+        shutil.copy(os.path.join(MIRROR, "files", wheel), SB + "/files")
     open(SB + "/req.txt", "w").write("six\nidna==3.20\n")
     open(SB + "/req.in", "w").write("six\n")
     open(SB + "/pyproject.toml", "w").write('[project]\nname="d"\nversion="1"\ndependencies=["six"]\n[dependency-groups]\ndev=["idna"]\n')
@@ -42,7 +70,7 @@ def main(seed, count):
             elif r < 0.6: words.append(rng.choice(OPTIONS) + "=" + rng.choice(VALUES))
             else: words.append(rng.choice(VALUES))
         if rng.random() < 0.7 and words[:1] in (["pip"], ["doctor"]): words += ["--python", SB + "/venv/bin/python"]
-        if "--system" in words: continue
+        words = sandboxed(words)
         try:
             r = subprocess.run(SPICE + words, env=env, cwd=SB, capture_output=True, text=True, timeout=60, errors="replace", stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:

@@ -13,6 +13,8 @@ python="${PYTHON:-$HOME/.pyenv/versions/3.11.7/bin/python3}"
 status=0
 for script in wheels index_pages sdists pyproject environments cache command_line; do
   echo "== $script"
-  "$python" "$here/$script.py" "$seed" "$cases" | tail -n 3 | tee /dev/stderr | grep -q ", 0 problems$\|^skipped" || status=1
-done 2>&1
+  output="$("$python" "$here/$script.py" "$seed" "$cases" 2>&1)"
+  echo "$output" | tail -n 4
+  echo "$output" | grep -q ", 0 problems$\|^skipped" || { status=1; echo "$output" | grep -A 12 "^\[" | head -n 60; }
+done
 exit $status

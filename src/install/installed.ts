@@ -308,7 +308,8 @@ export function distributionFiles(
     return names;
   };
   for (const [relativePath] of record) {
-    if (relativePath === "") continue;
+    // A NUL names no file (the system calls refuse it): a damaged row (found by fuzzing RECORD).
+    if (relativePath === "" || relativePath.includes("\0")) continue;
     // Most rows are plain paths below site-packages: joined as text, without resolve's work.
     const absolute = PLAIN_RELATIVE_PATH.test(relativePath)
       ? `${root}/${relativePath}`
