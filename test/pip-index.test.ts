@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { connect } from "node:net";
+import { connect, createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -856,6 +856,57 @@ describe("spice pip install from an index", () => {
       cacheDir,
     });
     assert.match(merged.stderr, /\+ internal==9\.9/);
+  });
+
+  it("fails clearly against servers that break HTTP, and never follows a redirect off http(s)", async () => {
+    // Raw answers a test server sends whatever is asked: each must end in a clean error.
+    const answers: Array<[string, string, RegExp]> = [
+      ["no HTTP at all", "NOT HTTP AT ALL\r\n\r\n", /does not match the HTTP\/1\.1 protocol/],
+      [
+        "a bad chunk",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n",
+        /Invalid character in chunk size/,
+      ],
+      [
+        "a redirect to itself",
+        "HTTP/1.1 302 Found\r\nLocation: /simple/lib/\r\nContent-Length: 0\r\n\r\n",
+        /Too many redirects/,
+      ],
+      [
+        "a redirect to a file",
+        "HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n",
+        /must start with `http:` or `https:`/,
+      ],
+      ["an unknown status", "HTTP/1.1 999 Weird\r\nContent-Length: 0\r\n\r\n", /answered HTTP 999/],
+    ];
+    const env = venv();
+    for (const [label, answer, pattern] of answers) {
+      const server = createNetServer((socket) => {
+        socket.once("data", () => socket.end(answer));
+        socket.on("error", () => {});
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const { port } = server.address() as { port: number };
+      const result = await runSpiceAsync(
+        [
+          "pip",
+          "install",
+          "--python",
+          env.python,
+          "--retries",
+          "0",
+          "-i",
+          `http://127.0.0.1:${port}/simple/`,
+          "lib",
+        ],
+        { cacheDir: join(work.path, "cache-broken-http") },
+      );
+      server.close();
+      assert.equal(result.status, 1, `${label}: ${result.stderr}`);
+      assert.match(result.stderr, pattern, label);
+      assert.doesNotMatch(result.stderr, /internal error|\n\s+at /, label);
+    }
+    assert.deepEqual(readdirSync(env.site), []);
   });
 
   it("refuses a malformed index page clearly, changing nothing", async () => {
