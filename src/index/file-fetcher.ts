@@ -21,7 +21,7 @@ import { BUCKETS, type Cache } from "../cache/store.ts";
 import { parseMetadataEmail } from "../standards/metadata.ts";
 import { SpiceError } from "../util/error.ts";
 import { writeFileAtomic } from "../util/fs.ts";
-import { damageChecksum, fileDigestHex, sha256Hex } from "../util/hash.ts";
+import { checkedText, fileDigestHex, sha256Hex, withDamageChecksum } from "../util/hash.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { redactUrl } from "../util/redact.ts";
@@ -105,15 +105,11 @@ export function staticSdistMetadata(filename: string, bytes: Buffer): string {
  * damaged (it is then extracted again).
  */
 function readStoredMetadata(path: string): string | null {
-  let stored: Buffer;
   try {
-    stored = readFileSync(path);
+    return checkedText(readFileSync(path));
   } catch {
     return null; // not extracted yet
   }
-  if (stored[16] !== 10 || stored.toString("latin1", 0, 16) !== damageChecksum(stored.subarray(17)))
-    return null;
-  return stored.toString("utf8", 17);
 }
 
 /** A local wheel's METADATA, read through the zip directory without reading the whole file. */
@@ -206,7 +202,7 @@ export class FileFetcher {
     const text = await this.extractMetadata(file);
     if (stored !== null) {
       try {
-        writeFileAtomic(stored, `${damageChecksum(text)}\n${text}`);
+        writeFileAtomic(stored, withDamageChecksum(text));
       } catch {
         // an unwritable cache only costs speed
       }

@@ -11,7 +11,7 @@ import { chmodSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { SpiceError } from "../util/error.ts";
-import { damageChecksum, sha256Hex } from "../util/hash.ts";
+import { checkedText, sha256Hex, withDamageChecksum } from "../util/hash.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { type OpenedWheel, openWheel } from "./wheel-file.ts";
 
@@ -141,8 +141,7 @@ export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifes
 
 /** What an entry's manifest file holds: a checksum of the manifest's JSON, a newline, the JSON. */
 export function manifestFileText(manifest: WheelManifest): string {
-  const text = JSON.stringify(manifest);
-  return `${damageChecksum(text)}\n${text}`;
+  return withDamageChecksum(JSON.stringify(manifest));
 }
 
 /** The entry's manifest, or null when it has none (or an unknown format). */
@@ -150,9 +149,9 @@ export function readManifest(directory: string): WheelManifest | null {
   try {
     // The manifest opens with a checksum of the rest: a damaged one (a flipped byte in a path
     // would install a file under another name) fails the check, and the entry is rebuilt.
-    const data = readFileSync(join(directory, MANIFEST));
-    if (data[16] !== 10 || data.toString("latin1", 0, 16) !== damageChecksum(data.subarray(17))) return null;
-    const manifest = JSON.parse(data.toString("utf8", 17)) as WheelManifest;
+    const text = checkedText(readFileSync(join(directory, MANIFEST)));
+    if (text === null) return null;
+    const manifest = JSON.parse(text) as WheelManifest;
     return manifest.format === 4 && libDirectoriesHold(manifest) ? manifest : null;
   } catch {
     return null;

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { SpiceError } from "../util/error.ts";
-import { damageChecksum } from "../util/hash.ts";
+import { withDamageChecksum } from "../util/hash.ts";
 import { inspectInterpreter, isVirtualEnvironment, supportedTags } from "./interpreter.ts";
 
 const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
@@ -48,14 +48,11 @@ describe("interpreter inspection", () => {
     const entry = JSON.parse(stored.slice(17));
     entry.facts.python_full_version = "9.9.9-from-cache";
     const poisoned = JSON.stringify(entry);
-    writeFileSync(entryPath, `${damageChecksum(poisoned)}\n${poisoned}`);
+    writeFileSync(entryPath, withDamageChecksum(poisoned));
     assert.equal(inspectInterpreter(python311, { cacheDir }).facts.python_full_version, "9.9.9-from-cache");
     // A damaged entry (found by fuzzing spice's cache: a flipped byte in a scheme path would have
     // sent installs elsewhere) is inspected again.
-    writeFileSync(
-      entryPath,
-      `${damageChecksum(poisoned)}\n${poisoned.replace("site-packages", "site-packagds")}`,
-    );
+    writeFileSync(entryPath, withDamageChecksum(poisoned.replace("site-packages", "site-packagds")));
     assert.match(inspectInterpreter(python311, { cacheDir }).facts.paths.purelib, /site-packages$/);
     // --no-cache bypasses it.
     assert.equal(inspectInterpreter(python311, { cacheDir: null }).facts.python_full_version, "3.11.7");

@@ -7,7 +7,7 @@ import type { MarkerEnvironment } from "../standards/marker.ts";
 import { sysTags, type Tag, type TagFacts } from "../standards/tags.ts";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
-import { damageChecksum } from "../util/hash.ts";
+import { checkedText, withDamageChecksum } from "../util/hash.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { INSPECT_SCRIPT } from "./inspect-script.ts";
 
@@ -119,10 +119,9 @@ export function inspectInterpreter(givenPath: string, options: InspectOptions): 
     try {
       // The entry opens with a checksum of its JSON: a damaged one (a flipped byte in a scheme
       // path would send installs elsewhere) is no entry, and the interpreter is inspected again.
-      const data = readFileSync(cacheFile(options.cacheDir, path));
-      if (data[16] !== 10 || data.toString("latin1", 0, 16) !== damageChecksum(data.subarray(17)))
-        throw new Error("damaged");
-      const entry = JSON.parse(data.toString("utf8", 17)) as CacheEntry;
+      const text = checkedText(readFileSync(cacheFile(options.cacheDir, path)));
+      if (text === null) throw new Error("damaged");
+      const entry = JSON.parse(text) as CacheEntry;
       if (
         entry.format === CACHE_FORMAT &&
         entry.realPath === realPath &&
@@ -148,8 +147,7 @@ export function inspectInterpreter(givenPath: string, options: InspectOptions): 
       facts,
     };
     try {
-      const text = JSON.stringify(entry);
-      writeFileAtomic(cacheFile(options.cacheDir, path), `${damageChecksum(text)}\n${text}`);
+      writeFileAtomic(cacheFile(options.cacheDir, path), withDamageChecksum(JSON.stringify(entry)));
     } catch {
       // a read-only cache only costs speed
     }

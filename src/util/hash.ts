@@ -30,6 +30,17 @@ export function damageChecksum(data: Uint8Array | string): string {
   return (first >>> 0).toString(16).padStart(8, "0") + (second >>> 0).toString(16).padStart(8, "0");
 }
 
+/** `text` as spice keeps it in its cache: its damageChecksum, a newline, then the text. */
+export function withDamageChecksum(text: string): string {
+  return `${damageChecksum(text)}\n${text}`;
+}
+
+/** The text withDamageChecksum stored in `data`, or null when the bytes are not as written. */
+export function checkedText(data: Buffer): string | null {
+  if (data[16] !== 10 || data.toString("latin1", 0, 16) !== damageChecksum(data.subarray(17))) return null;
+  return data.toString("utf8", 17);
+}
+
 /** Below this size, hashing in JavaScript beats loading node:crypto (sha256.ts). */
 const SMALL_INPUT = 16 * 1024;
 
