@@ -8,6 +8,7 @@ import { parseWheelFilename, type WheelFilename } from "../standards/filename.ts
 import { canonicalizeName } from "../standards/name.ts";
 import { compareVersions, tryParseVersion } from "../standards/version.ts";
 import { SpiceError } from "../util/error.ts";
+import { hasOverlongComponent, NAME_MAX_BYTES } from "../util/fs.ts";
 import { digestHex, parseRecordHash, sha256Hex } from "../util/hash.ts";
 import { ZipArchive, ZipError } from "../util/zip.ts";
 
@@ -60,13 +61,6 @@ export function isSafeRelativePath(path: string): boolean {
     }
   }
   return true;
-}
-
-/** NAME_MAX of Linux's file systems (and macOS's): the longest name one path component may have. */
-const MAX_NAME_BYTES = 255;
-
-function hasOverlongComponent(name: string): boolean {
-  return name.split("/").some((component) => Buffer.byteLength(component) > MAX_NAME_BYTES);
 }
 
 const SLASH = 0x2f;
@@ -143,10 +137,10 @@ export function openWheel(
     if (!entry.name.endsWith("/") && /(^|\/)\.$/.test(entry.name))
       throw invalid(path, `member '${entry.name}' names a directory, not a file`);
     // A UTF-16 unit takes at most 3 bytes of UTF-8: only a long name can break the limit.
-    if (entry.name.length > MAX_NAME_BYTES / 3 && hasOverlongComponent(entry.name))
+    if (entry.name.length > NAME_MAX_BYTES / 3 && hasOverlongComponent(entry.name))
       throw invalid(
         path,
-        `member '${entry.name}' has a name longer than ${MAX_NAME_BYTES} bytes, which file systems refuse`,
+        `member '${entry.name}' has a name longer than ${NAME_MAX_BYTES} bytes, which file systems refuse`,
       );
     if (entry.unixMode !== null && (entry.unixMode & 0o170000) === 0o120000) {
       throw invalid(path, `member '${entry.name}' is a symbolic link, which wheels may not contain`);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { RemoteFileNeeded } from "../standards/requirements-txt-host.ts";
+import { hasOverlongComponent } from "./fs.ts";
 
 /**
  * Local file access relative to a working directory, for parsers that take a host (requirements
@@ -35,7 +36,7 @@ export function localFileHost(
       // resolve() folds `a/../` away, which the system would not: a path past its limits fails
       // as it would when opened as written (a requirements file that includes itself by a
       // growing relative path ends here, as in pip).
-      if (Buffer.byteLength(path) >= 4096 || path.split("/").some((part) => Buffer.byteLength(part) > 255))
+      if (Buffer.byteLength(path) >= 4096 || hasOverlongComponent(path))
         throw new Error(`[Errno 36] File name too long: '${path}'`);
       try {
         return readFileSync(at(path));

@@ -3,6 +3,14 @@ import { dirname } from "node:path";
 import { sha256Hex } from "./hash.ts";
 import { makeDirectories } from "./make-directories.ts";
 
+/** NAME_MAX of Linux's file systems (and macOS's): the longest name one path component may have. */
+export const NAME_MAX_BYTES = 255;
+
+/** Whether a component of `path` is longer than file systems take (counted in UTF-8 bytes). */
+export function hasOverlongComponent(path: string): boolean {
+  return path.split("/").some((component) => Buffer.byteLength(component) > NAME_MAX_BYTES);
+}
+
 /** Temporary names are unique by process and by a counter: no random bytes, so no crypto load. */
 let temporaryCounter = 0;
 
