@@ -1,6 +1,8 @@
 // pip's InstallRequirement made from one requirements-file line (`install_req_from_line` and
 // `install_req_from_editable`): its name, specifier, extras, link and markers, with the errors pip
 // raises on the way. The path checks go through the host, so this module stays free of I/O.
+// URLs are split as Python's urlsplit splits them (pyUrlsplit): pip makes a Link of every URL it
+// meets, so a URL Python cannot split stops pip there (PyValueError), and here.
 
 import {
   LegacyInvalidMarker,
@@ -11,7 +13,7 @@ import {
 } from "./legacy-requirement.ts";
 import { absolutePath, joinPath } from "./posix-path.ts";
 import { pyStrip } from "./python-string.ts";
-import { type PySplitUrl, PyValueError, pyUnquote, pyUrljoin, pyUrlsplit } from "./python-url.ts";
+import { PyValueError, pyUnquote, pyUrljoin, pyUrlsplit } from "./python-url.ts";
 import { RequirementsFileError, type RequirementsFileHost } from "./requirements-txt-host.ts";
 
 export interface RequirementLineOptions {
@@ -78,14 +80,6 @@ export function isUrl(name: string): boolean {
   return scheme !== null && ["http", "https", "file", "ftp", ...VCS_SCHEMES].includes(scheme);
 }
 
-/**
- * The parts of a URL as Python's `urlsplit` separates them. pip makes a Link of every URL it
- * meets, which splits it, so a URL Python cannot split stops pip there (PyValueError).
- */
-function splitUrl(url: string): PySplitUrl {
-  return pyUrlsplit(url);
-}
-
 function splitExtension(path: string): [string, string] {
   const base = path.slice(path.lastIndexOf("/") + 1);
   const dot = base.lastIndexOf(".");
@@ -102,14 +96,14 @@ function splitExtension(path: string): [string, string] {
 }
 
 function linkFilename(url: string): string {
-  const { netloc, path } = splitUrl(url);
+  const { netloc, path } = pyUrlsplit(url);
   const trimmed = pyUnquote(path).replace(/\/+$/, "");
   const name = trimmed.slice(trimmed.lastIndexOf("/") + 1);
   return name ? pyUnquote(name) : netloc;
 }
 
 function linkIsWheel(url: string): boolean {
-  const path = pyUnquote(splitUrl(url).path).replace(/\/+$/, "");
+  const path = pyUnquote(pyUrlsplit(url).path).replace(/\/+$/, "");
   return splitExtension(path.slice(path.lastIndexOf("/") + 1))[1] === ".whl";
 }
 
@@ -155,10 +149,6 @@ function escapesPip(error: unknown): boolean {
   return error instanceof PyValueError || error instanceof LegacyInvalidSpecifier;
 }
 
-function legacyRequirement(text: string): ReturnType<typeof parseLegacyRequirement> {
-  return parseLegacyRequirement(text);
-}
-
 function installationError(message: string): RequirementsFileError {
   return new RequirementsFileError("requirement", "InstallationError", message);
 }
@@ -193,10 +183,10 @@ function fromEditable(parsed: ParsedRequirementLine, host: RequirementsFileHost)
   let location = withoutExtras;
   if (host.isDirectory(absolutePath(withoutExtras, host.cwd))) location = pathToUrl(withoutExtras, host.cwd);
   if (location.toLowerCase().startsWith("file:")) {
-    splitUrl(location);
+    pyUrlsplit(location);
     name = eggFragment(location);
     url = location;
-    if (extrasText) extras = legacyRequirement(`placeholder${extrasText.toLowerCase()}`).extras;
+    if (extrasText) extras = parseLegacyRequirement(`placeholder${extrasText.toLowerCase()}`).extras;
   } else {
     for (const [backend] of VCS_BACKENDS) {
       if (url.toLowerCase().startsWith(`${backend}:`)) {
@@ -204,7 +194,7 @@ function fromEditable(parsed: ParsedRequirementLine, host: RequirementsFileHost)
         break;
       }
     }
-    const scheme = splitUrl(url).scheme;
+    const scheme = pyUrlsplit(url).scheme;
     if (!VCS_SCHEMES.includes(scheme)) {
       throw installationError(
         `${text} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with ${VCS_SCHEMES.join(", ")}).`,
@@ -220,7 +210,7 @@ function fromEditable(parsed: ParsedRequirementLine, host: RequirementsFileHost)
   let requirement: ReturnType<typeof parseLegacyRequirement> | null = null;
   if (name !== null) {
     try {
-      requirement = legacyRequirement(name);
+      requirement = parseLegacyRequirement(name);
     } catch (error) {
       if (escapesPip(error)) throw error;
       throw installationError(`Invalid requirement: '${name}'`);
@@ -243,7 +233,7 @@ function fromEditable(parsed: ParsedRequirementLine, host: RequirementsFileHost)
 
 /** pip's `url_to_path`: a file: URL's unquoted path, or PyValueError when it names another host. */
 export function fileUrlPath(url: string): string {
-  const { netloc, path } = splitUrl(url);
+  const { netloc, path } = pyUrlsplit(url);
   if (netloc !== "" && netloc !== "localhost")
     throw new PyValueError(`non-local file URIs are not supported on this platform: '${url}'`);
   return pyUnquote(path);
@@ -251,7 +241,7 @@ export function fileUrlPath(url: string): string {
 
 /** pip's InstallRequirement turns a file: link into a local path at once (`Link.file_path`). */
 function checkFileLink(link: string): void {
-  if (splitUrl(link).scheme === "file") fileUrlPath(link);
+  if (pyUrlsplit(link).scheme === "file") fileUrlPath(link);
 }
 
 /**
@@ -318,8 +308,8 @@ function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): In
   let requirementText: string | null;
   if (link !== null) {
     // pip makes a Link of it, which splits it (and may fail there).
-    if (splitUrl(link).scheme === "file" && /\.\.\//.test(link)) {
-      link = pathToUrl(pyUnquote(splitUrl(link).path), host.cwd);
+    if (pyUrlsplit(link).scheme === "file" && /\.\.\//.test(link)) {
+      link = pathToUrl(pyUnquote(pyUrlsplit(link).path), host.cwd);
     }
     if (linkIsWheel(link)) {
       const wheel = pipWheelName(linkFilename(link));
@@ -330,12 +320,14 @@ function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): In
   } else {
     requirementText = name;
   }
-  const pathExtras = extrasText ? legacyRequirement(`placeholder${extrasText.toLowerCase()}`).extras : [];
+  const pathExtras = extrasText
+    ? parseLegacyRequirement(`placeholder${extrasText.toLowerCase()}`).extras
+    : [];
 
   let requirement: ReturnType<typeof parseLegacyRequirement> | null = null;
   if (requirementText !== null) {
     try {
-      requirement = legacyRequirement(requirementText);
+      requirement = parseLegacyRequirement(requirementText);
     } catch (error) {
       if (escapesPip(error)) throw error;
       let hint = "";
