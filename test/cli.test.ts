@@ -7,7 +7,6 @@ import {
   readFileSync,
   statSync,
   symlinkSync,
-  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
@@ -113,12 +112,12 @@ describe("output", () => {
 });
 
 describe("the code cache", () => {
-  it("keeps one per command, and runs the same without it, with a corrupt one, or with --no-cache", () => {
+  it("keeps one per command, and runs the same without it, with a damaged one, or with --no-cache", () => {
     const cache = join(work.path, "code-cache");
     const first = runSpice(["help"], { cacheDir: cache });
     assert.equal(first.status, 0);
-    const [bundle] = readdirSync(join(cache, "code-v1"));
-    const cacheFile = join(cache, "code-v1", bundle, "help.bin");
+    const [bundle] = readdirSync(join(cache, "code-v2"));
+    const cacheFile = join(cache, "code-v2", bundle, "help.bin");
     assert.ok(statSync(cacheFile).size > 10_000, "the compiled functions are saved");
     const cached = runSpice(["help"], { cacheDir: cache });
     assert.deepEqual(cached, first);
@@ -129,24 +128,64 @@ describe("the code cache", () => {
       "not a code cache",
       "a rejected cache is rewritten",
     );
-    // V8 does not check a cache's bytes: a damaged one aborts the process while it is read (found
-    // by fuzzing spice's cache). Such a crash leaves the read's mark (the cache's mtime) behind,
-    // and the next run then drops the cache instead of crashing again. (Crashing Node here would
-    // print its fatal error; the test sets up the state a crash leaves.)
+    // V8 does not check a cache's bytes: damaged ones aborted Node or ran damaged code on every
+    // run (found by fuzzing spice's cache). spice checks them first, and writes them again.
     const good = readFileSync(cacheFile);
-    const damaged = Buffer.from(good);
-    for (let index = 100; index < damaged.length; index += 997) damaged[index] ^= 0xff;
-    writeFileSync(cacheFile, damaged);
-    utimesSync(cacheFile, new Date(), new Date(1000));
-    assert.deepEqual(runSpice(["help"], { cacheDir: cache }), first);
-    assert.notDeepEqual(readFileSync(cacheFile), damaged, "the damaged cache is replaced");
-    assert.notEqual(statSync(cacheFile).mtimeMs, 1000, "a read that finished leaves no mark");
+    for (const damage of [
+      (bytes: Buffer) => (bytes[5_000] ^= 0x01),
+      (bytes: Buffer) => bytes.fill(0, 100, 200),
+    ]) {
+      const damaged = Buffer.from(good);
+      damage(damaged);
+      writeFileSync(cacheFile, damaged);
+      assert.deepEqual(runSpice(["help"], { cacheDir: cache }), first);
+      assert.notDeepEqual(readFileSync(cacheFile), damaged, "the damaged cache is replaced");
+    }
     assert.deepEqual(runSpice(["help"], { cacheDir: cache }), first);
     const off = join(work.path, "no-code-cache");
     assert.deepEqual(runSpice(["--no-cache", "help"], { cacheDir: off }), first);
     assert.equal(existsSync(off), false);
   });
+
+  it("refuses a cache V8 would accept whose bytes are not what spice wrote", () => {
+    const cache = join(work.path, "substituted-code-cache");
+    const first = runSpice(["help"], { cacheDir: cache });
+    const [bundle] = readdirSync(join(cache, "code-v2"));
+    const cacheFile = join(cache, "code-v2", bundle, "help.bin");
+    const trailer = readFileSync(cacheFile).subarray(-8);
+    // V8 checks a cache against its source's length, not its text: a cache of another script of
+    // the same length is accepted and runs that script, as damaged bytes V8 accepts would.
+    const made = spawnSync(
+      process.execPath,
+      ["-e", CACHE_OF_SAME_LENGTH, join(dirname(SPICE), "cli.cjs"), cacheFile],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(made.stdout, "V8 accepts it\n", made.stderr);
+    const substituted = Buffer.concat([readFileSync(cacheFile), trailer]);
+    writeFileSync(cacheFile, substituted);
+    assert.deepEqual(runSpice(["help"], { cacheDir: cache }), first);
+    assert.notDeepEqual(readFileSync(cacheFile), substituted, "the cache is written again");
+    assert.deepEqual(runSpice(["help"], { cacheDir: cache }), first);
+  });
 });
+
+/**
+ * Writes to argv[2] the V8 cache of a script that throws, as long as argv[1]'s source wrapped as
+ * src/cli/entry.ts wraps it, and says whether V8 accepts it for that source.
+ */
+const CACHE_OF_SAME_LENGTH = `
+const fs = require("node:fs");
+const vm = require("node:vm");
+const [bundle, cacheFile] = process.argv.slice(1);
+const wrapped = "(function (exports, require, module, __filename, __dirname) {" + fs.readFileSync(bundle, "utf8") + "\\n})";
+const code = '(function () { throw new Error("substituted code ran"); })';
+const padded = code + "/*" + "x".repeat(wrapped.length - code.length - 4) + "*/";
+const cachedData = new vm.Script(padded, { filename: bundle }).createCachedData();
+fs.writeFileSync(cacheFile, cachedData);
+if (!new vm.Script(wrapped, { filename: bundle, cachedData }).cachedDataRejected) console.log("V8 accepts it");
+`;
 
 describe("spice python", () => {
   it("lists every pyenv interpreter with its version, as text and as JSON", () => {

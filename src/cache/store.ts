@@ -7,6 +7,7 @@ import { join, resolve, sep } from "node:path";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 import { makeDirectories } from "../util/make-directories.ts";
+import { CODE_CACHE_BUCKET } from "./code-cache.ts";
 
 export const BUCKETS = {
   wheels: "wheels-v4",
@@ -19,7 +20,7 @@ export const BUCKETS = {
   /** Index pages and metadata files with their HTTP caching headers. */
   http: "http-v1",
   /** V8 code caches of the CLI bundle, one per command (written by src/cli/entry.ts). */
-  code: "code-v1",
+  code: CODE_CACHE_BUCKET,
 } as const;
 
 // A key names one directory level: no separators, no `.` or `..`, whatever a page or file said.

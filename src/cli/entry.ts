@@ -5,23 +5,21 @@
 // time), and the functions a command calls are compiled again on each run. Node 20 has no
 // module.enableCompileCache(), so the bundle is a CommonJS script run through vm.Script with
 // `cachedData`: the bytecode of the functions a command used, saved after its first run, one file
-// per command, in spice's cache (`code-v1/`). V8 checks each cache against the source and the
-// flags and rejects a stale one; the file name also carries the bundle's version, size and mtime.
-// Nothing here may fail a run: a missing, unreadable or rejected cache only costs the compile.
+// per command, in spice's cache (`code-v2/`, src/cache/code-cache.ts, which also checks each
+// file's bytes). V8 checks each cache against the source and the flags and rejects a stale one;
+// the file name also carries the bundle's version, size and mtime. Nothing here may fail a run:
+// a missing, unreadable, damaged or rejected cache only costs the compile.
 //
 // Built-ins come from process.getBuiltinModule(), which skips the ESM wrappers that `import`
 // statements for node: modules build.
 
+import { CODE_CACHE_BUCKET, readCodeCache, writeCodeCache } from "../cache/code-cache.ts";
 import { cacheRoot } from "../util/cache-dir.ts";
-import { makeDirectories } from "../util/make-directories.ts";
 
 declare const SPICE_VERSION: string;
 
 const fs = process.getBuiltinModule("node:fs");
 const path = process.getBuiltinModule("node:path");
-
-/** The mtime a code cache has only while a process reads it (guardCodeCache): a second after the epoch. */
-const READING_MARK = new Date(1000);
 
 // bin/spice moves NODE_EXTRA_CA_CERTS aside so that Node does not load it while starting; it goes
 // back for the processes spice starts, and src/index/http.ts adds it to spice's own connections.
@@ -66,16 +64,7 @@ function runBundle(): void {
   const filename = path.join(directory, key === "venv" ? "venv.cjs" : "cli.cjs");
   const source = fs.readFileSync(filename, "utf8");
   const cacheFile = codeCacheFile(path.join(directory, "cli.cjs"), key);
-  let cachedData: Buffer | undefined;
-  if (cacheFile !== null) {
-    try {
-      cachedData = fs.readFileSync(cacheFile);
-    } catch {
-      // not cached yet
-    }
-  }
-  const guard = cachedData === undefined || cacheFile === null ? null : guardCodeCache(cacheFile);
-  if (guard === "crashed") cachedData = undefined;
+  const cachedData = cacheFile === null ? undefined : readCodeCache(cacheFile);
   // The CommonJS wrapper opens on the bundle's first line, so its line numbers stay true. The
   // bundle makes no dynamic import(): a script compiled here could only do that through vm's
   // experimental module API.
@@ -83,10 +72,9 @@ function runBundle(): void {
     filename,
     cachedData,
   });
-  if (guard !== null && guard !== "crashed") releaseCodeCacheGuard(cacheFile!, guard);
   if (cacheFile !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
     // Saved at exit, so that it holds every function this command compiled.
-    process.once("exit", () => saveCodeCache(cacheFile, script.createCachedData()));
+    process.once("exit", () => writeCodeCache(cacheFile, script.createCachedData()));
   }
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(filename), module, filename, directory);
@@ -113,7 +101,7 @@ function codeCacheFile(bundle: string, key: string | null): string | null {
   } catch {
     return null;
   }
-  return key === null ? null : path.join(root, "code-v1", identity, `${key}.bin`);
+  return key === null ? null : path.join(root, CODE_CACHE_BUCKET, identity, `${key}.bin`);
 }
 
 /**
@@ -132,55 +120,4 @@ function commandKey(): string | null {
   return hasSubcommands && subcommand !== undefined && /^[a-z]{2,12}$/.test(subcommand)
     ? `${command}-${subcommand}`
     : command;
-}
-
-/**
- * V8 checks a code cache's version, flags and source length, but not its bytes: a damaged cache
- * (a bit flipped on disk) aborts the process while it is read, and would on every run. While a
- * cache is read, its mtime is set to a mark, and put back after; finding the mark means the last
- * read never finished, and the cache is dropped (then rebuilt). Checksumming the cache instead
- * cost 2-3 ms of every run (loading zlib or v8, or hashing in JavaScript), a marker file 0.3 ms;
- * two utimes cost 0.06 ms. Two processes starting together may drop a sound cache this way: that
- * only costs the compile. Returns the mtime to put back, "crashed", or null when unguarded.
- */
-function guardCodeCache(cacheFile: string): Date | "crashed" | null {
-  try {
-    const stat = fs.statSync(cacheFile);
-    if (stat.mtimeMs === READING_MARK.getTime()) {
-      fs.unlinkSync(cacheFile);
-      return "crashed";
-    }
-    fs.utimesSync(cacheFile, stat.atime, READING_MARK);
-    return stat.mtime;
-  } catch {
-    return null; // a read-only cache, or one that went meanwhile
-  }
-}
-
-function releaseCodeCacheGuard(cacheFile: string, mtime: Date): void {
-  try {
-    fs.utimesSync(cacheFile, new Date(), mtime);
-  } catch {
-    // dropped meanwhile by another process; it is rebuilt
-  }
-}
-
-/** Writes the cache atomically; the first save for a new bundle drops the caches of older ones. */
-function saveCodeCache(file: string, data: Buffer): void {
-  try {
-    const directory = path.dirname(file);
-    if (makeDirectories(directory)) {
-      const codeRoot = path.dirname(directory);
-      for (const entry of fs.readdirSync(codeRoot)) {
-        if (entry !== path.basename(directory) && !entry.startsWith(".tmp-"))
-          fs.rmSync(path.join(codeRoot, entry), { recursive: true, force: true });
-      }
-    }
-    // Staged beside the bundles' directories, where `spice cache prune` finds leftovers.
-    const temporary = path.join(path.dirname(directory), `.tmp-${path.basename(file)}-${process.pid}`);
-    fs.writeFileSync(temporary, data);
-    fs.renameSync(temporary, file);
-  } catch {
-    // A read-only or full cache: the next run compiles again.
-  }
 }

@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { temporaryDirectory } from "../../test/helpers.ts";
+import { codeCacheChecksum, readCodeCache, writeCodeCache } from "./code-cache.ts";
+
+const work = temporaryDirectory();
+after(() => work.remove());
+
+/** The rule the WebAssembly module's comment states, written out in JavaScript. */
+function referenceChecksum(data: Uint8Array): bigint {
+  const padded = new Uint8Array((data.length + 15) & ~15);
+  padded.set(data);
+  const words = new DataView(padded.buffer);
+  const lanes = [0x811c9dc5, 0x9e3779b9, 0x85ebca6b, 0xc2b2ae35].map((constant) => constant ^ data.length);
+  for (let at = 0; at < padded.length; at += 16) {
+    for (let lane = 0; lane < 4; lane++) {
+      const mixed = Math.imul(lanes[lane] ^ words.getInt32(at + lane * 4, true), 0x01000193);
+      lanes[lane] = mixed ^ (mixed >>> 15);
+    }
+  }
+  const pair = (low: number, high: number) => (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
+  return BigInt.asIntN(64, pair(lanes[0], lanes[1]) ^ pair(lanes[2], lanes[3]));
+}
+
+describe("code cache checksums", () => {
+  it("compute what the module's text says, at every length", () => {
+    for (let length = 0; length <= 70; length++) {
+      const data = randomBytes(length);
+      assert.equal(codeCacheChecksum(data), referenceChecksum(data), `length ${length}`);
+    }
+    const large = randomBytes(300_001);
+    assert.equal(codeCacheChecksum(large), referenceChecksum(large));
+    // After a large input, a small one is not mixed with what the memory still holds.
+    const small = randomBytes(20);
+    assert.equal(codeCacheChecksum(small), referenceChecksum(small));
+  });
+
+  it("change with any one flipped bit, and with the length", () => {
+    const data = randomBytes(40);
+    const sums = new Set([codeCacheChecksum(data)]);
+    for (let bit = 0; bit < data.length * 8; bit++) {
+      const flipped = Buffer.from(data);
+      flipped[bit >> 3] ^= 1 << (bit & 7);
+      sums.add(codeCacheChecksum(flipped));
+    }
+    assert.equal(sums.size, data.length * 8 + 1);
+    // Two flips of the same bit in two words of one lane: a multiplication alone cancels them.
+    const twice = Buffer.from(data);
+    twice[3] ^= 0x80;
+    twice[19] ^= 0x80;
+    assert.notEqual(codeCacheChecksum(twice), codeCacheChecksum(data));
+    assert.notEqual(codeCacheChecksum(new Uint8Array(16)), codeCacheChecksum(new Uint8Array(15)));
+  });
+});
+
+describe("code cache files", () => {
+  it("read back what was written, and refuse (and remove) anything else", () => {
+    const file = join(work.path, "code", "bundle-1", "help.bin");
+    const data = randomBytes(100_000);
+    writeCodeCache(file, data);
+    assert.deepEqual(Buffer.from(readCodeCache(file) ?? []), data);
+    const written = readFileSync(file);
+    const damages: Array<[string, Buffer]> = [
+      ["a flipped bit", Buffer.from(written).fill(written[777] ^ 4, 777, 778)],
+      ["cut short", written.subarray(0, written.length - 1)],
+      ["only its checksum", written.subarray(-8)],
+      ["empty", Buffer.alloc(0)],
+    ];
+    for (const [what, damaged] of damages) {
+      writeFileSync(file, damaged);
+      assert.equal(readCodeCache(file), undefined, what);
+      assert.equal(existsSync(file), false, `${what}: removed`);
+    }
+    assert.equal(readCodeCache(join(work.path, "missing.bin")), undefined);
+  });
+
+  it("keep only the newest bundle's directory", () => {
+    const older = join(work.path, "bucket", "bundle-1", "help.bin");
+    const newer = join(work.path, "bucket", "bundle-2", "help.bin");
+    writeCodeCache(older, randomBytes(64));
+    writeCodeCache(newer, randomBytes(64));
+    assert.equal(existsSync(older), false);
+    assert.ok(readCodeCache(newer) !== undefined);
+  });
+});
