@@ -43,7 +43,7 @@ def main(seed, count):
         for _ in range(rng.randint(1, 3)):
             t = rng.choice(targets)
             if rng.random() < 0.1:
-                os.remove(t)
+                os.remove(t); targets.remove(t)
             else:
                 open(t, "wb").write(mutate_text(open(t, "rb").read(), rng))
         if rng.random() < 0.2:
