@@ -2,13 +2,14 @@
 // them), each closed by a checksum of its bytes that is checked before V8 sees them.
 //
 // Why a checksum of our own: V8 checks a cache's version, flags and source length, not its bytes.
-// Fuzzing spice's cache flipped one to three bits of a `pip install` cache in 150 cases: V8
-// accepted and ran the damaged code in 60 of them, crashing (SIGSEGV, SIGTRAP) in 37 and failing
-// with a misleading error in others (`No Python interpreter at ...: statSync is not a function`),
-// on every run until the cache was cleaned. V8's own check (`--verify-snapshot-checksum`) costs
-// 2-3 ms per run (loading node:v8 to set it, or checking Node's start-up snapshot too), as does
-// hashing half a megabyte in JavaScript, which runs in V8's interpreter this early. The checksum
-// here runs as a 164-byte WebAssembly module: about 1 ms, most of it WebAssembly's set-up.
+// Flipping one to three bits of a `pip install` cache failed the run in 59 of 150 cases: 47
+// crashes (SIGSEGV, SIGTRAP) and 12 errors, some misleading (`No Python interpreter at ...:
+// statSync is not a function`); in 15 the next run failed again, and so on until the cache was
+// cleaned (an earlier guard only caught a crash while V8 read the cache). V8's own check
+// (`--verify-snapshot-checksum`) costs 2-3 ms per run (loading node:v8 to set it, or checking
+// Node's start-up snapshot too), as does hashing half a megabyte in JavaScript, which runs in
+// V8's interpreter this early. The checksum here runs as a 164-byte WebAssembly module: about
+// 1 ms, most of it WebAssembly's set-up.
 
 import {
   closeSync,
