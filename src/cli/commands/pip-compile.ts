@@ -63,7 +63,17 @@ interface CompileInputs extends RequirementInputs {
   labels: string[];
 }
 
-function pyprojectRequirements(path: string, args: ParsedArgs, context: CommandContext): Requirement[] {
+/**
+ * What a pyproject.toml asks for, each with its `# via` label as pip-tools and uv write it: the
+ * project's name and the file (`demo (pyproject.toml)`), and a dependency group after a colon
+ * (`demo (pyproject.toml:dev)`, uv's form; pip-tools has no groups).
+ */
+function pyprojectRequirements(
+  path: string,
+  file: string,
+  args: ParsedArgs,
+  context: CommandContext,
+): Array<{ requirement: Requirement; label: string }> {
   let document: ReturnType<typeof parsePyproject>;
   try {
     document = parsePyproject(readFileSync(path, "utf8"), relative(context.cwd, path) || path);
@@ -78,7 +88,8 @@ function pyprojectRequirements(path: string, args: ParsedArgs, context: CommandC
       hint: "Building the project to learn them arrives in a later version of spice",
     });
   }
-  const requirements = [...project.dependencies];
+  const label = `${project.name} (${file})`;
+  const requirements = project.dependencies.map((requirement) => ({ requirement, label }));
   const extras = flag(args, "all-extras")
     ? Object.keys(project.optionalDependencies)
     : values(args, "extra").map((extra) => canonicalizeName(extra));
@@ -89,11 +100,13 @@ function pyprojectRequirements(path: string, args: ParsedArgs, context: CommandC
         `${path} has no extra '${extra}'`,
         `Its extras: ${Object.keys(project.optionalDependencies).join(", ") || "none"}`,
       );
-    requirements.push(...list);
+    requirements.push(...list.map((requirement) => ({ requirement, label })));
   }
   for (const group of values(args, "group")) {
+    const groupLabel = `${project.name} (${file}:${canonicalizeName(group)})`;
     try {
-      requirements.push(...resolveDependencyGroup(document, group));
+      const list = resolveDependencyGroup(document, group);
+      requirements.push(...list.map((requirement) => ({ requirement, label: groupLabel })));
     } catch (error) {
       if (error instanceof InvalidPyproject) throw new UsageError(error.message);
       throw error;
@@ -119,10 +132,10 @@ async function compileInputs(args: ParsedArgs, context: CommandContext): Promise
   for (const file of files.filter((entry) => basename(entry) === "pyproject.toml")) {
     const path = resolvePath(context.cwd, file);
     if (!existsSync(path)) throw new SpiceError("E_NO_SUCH_FILE", `${file} does not exist`);
-    for (const requirement of pyprojectRequirements(path, args, context)) {
+    for (const { requirement, label } of pyprojectRequirements(path, file, args, context)) {
       inputs.requirements.push(requirement);
       const name = requirement.canonicalName;
-      inputs.origins.set(name, [...(inputs.origins.get(name) ?? []), `${file}`]);
+      inputs.origins.set(name, [...(inputs.origins.get(name) ?? []), label]);
     }
   }
   return inputs;
@@ -232,8 +245,9 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
           ? origins.filter((origin) => origin !== "" && !origin.startsWith("-c"))
           : [];
         const fromConstraints = origins.filter((origin) => origin.startsWith("-c"));
-        const parents = resolved.requiredBy.filter((parent) => parent !== "<root>").sort();
-        lines.push(...viaLines([...new Set([...fromInputs, ...fromConstraints, ...parents])]));
+        const parents = resolved.requiredBy.filter((parent) => parent !== "<root>");
+        // One sorted list, as pip-tools writes it: `-c` and `-r` sources sort first.
+        lines.push(...viaLines([...new Set([...fromInputs, ...fromConstraints, ...parents])].sort()));
       }
     });
     const text = `${lines.join("\n")}\n`;
