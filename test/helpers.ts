@@ -45,10 +45,12 @@ export function spiceEnvironment(
     SPICE_SPARE_TREES: "inline",
     ...options.env,
   };
-  // The machine's pip settings and proxies stay out of the tests (a test sets its own).
+  // The machine's pip settings, proxies and compile header stay out of the tests (a test sets its own).
   for (const key of Object.keys(env))
     if (
-      (key.startsWith("PIP_") || /^(https?|no|all)_proxy$/i.test(key)) &&
+      (key.startsWith("PIP_") ||
+        /^(https?|no|all)_proxy$/i.test(key) ||
+        /^(SPICE_)?CUSTOM_COMPILE_COMMAND$/.test(key)) &&
       key !== "PIP_CONFIG_FILE" &&
       !(options.env && key in options.env)
     )

@@ -208,6 +208,29 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "no-header", help: "Leave out the header comment" },
     { name: "strip-extras", help: "Pin names without their extras" },
     { name: "no-emit-index-url", help: "Do not write --index-url / --extra-index-url lines" },
+    { name: "no-emit-find-links", help: "Do not write --find-links lines" },
+    { name: "no-emit-trusted-host", help: "Do not write --trusted-host lines" },
+    {
+      name: "no-emit-package",
+      value: "name",
+      multiple: true,
+      help: "Leave this package out of the output (it is still resolved), as uv's option",
+    },
+    {
+      name: "allow-unsafe",
+      help: "Accepted for pip-tools compatibility: spice always pins pip and setuptools, as uv does",
+    },
+    {
+      name: "annotation-style",
+      value: "split|line",
+      help: "`# via` on lines of their own under each pin (split, the default) or after it (line)",
+    },
+    {
+      name: "custom-compile-command",
+      value: "command",
+      help: "The command the header says made the file (also $SPICE_CUSTOM_COMPILE_COMMAND, pip-tools' $CUSTOM_COMPILE_COMMAND)",
+    },
+    { name: "dry-run", help: "Print the pins; write no output file" },
     { name: "upgrade", short: "U", help: "Ignore the pins already in the output file" },
     {
       name: "upgrade-package",
