@@ -124,6 +124,45 @@ describe("spice doctor", () => {
     assert.match(shadow?.message ?? "", /`beta` is provided by 2 places/);
   });
 
+  it("reports what a leaked directory shadows once, not once a module", () => {
+    const { python, site } = freshVenv("leaked-directory");
+    const outside = join(work.path, "leaked-outside");
+    const elsewhere = join(work.path, "leaked-elsewhere");
+    for (const directory of [outside, elsewhere]) {
+      for (const name of ["m1", "m2", "m3", "m4", "m5"]) {
+        mkdirSync(join(directory, name), { recursive: true });
+        writeFileSync(join(directory, name, "__init__.py"), "");
+        mkdirSync(join(directory, `${name}-1.0.dist-info`));
+        writeFileSync(
+          join(directory, `${name}-1.0.dist-info`, "METADATA"),
+          `Metadata-Version: 2.1\nName: ${name}\nVersion: 1.0\n`,
+        );
+      }
+    }
+    // One version differs: a conflict, still reported on its own.
+    writeFileSync(
+      join(elsewhere, "m5-1.0.dist-info", "METADATA"),
+      "Metadata-Version: 2.1\nName: m5\nVersion: 2.0\n",
+    );
+    writeFileSync(join(site, "elsewhere.pth"), `${elsewhere}\n`);
+    const { findings } = doctor(["--python", python], { PYTHONPATH: outside });
+    const shadowed = findings.filter((finding) => finding.code === "shadowed-module");
+    assert.equal(shadowed.length, 1, JSON.stringify(shadowed));
+    assert.match(
+      shadowed[0].message,
+      /^5 modules are provided by 2 places: .*leaked-outside, .*leaked-elsewhere \(`m1`, `m2`, `m3`, `m4`, `m5`\)$/,
+    );
+    const duplicates = findings.filter((finding) => finding.code === "duplicate-distribution");
+    assert.deepEqual(
+      duplicates.map((finding) => [finding.severity, finding.message.replace(/ in \/.*$/, "")]),
+      [
+        ["error", "m5 is installed 2 times: 1.0"],
+        ["warning", "4 distributions are installed at the same versions"],
+      ],
+    );
+    assert.match(duplicates[1].message, /: m1 1\.0, m2 1\.0, m3 1\.0, m4 1\.0$/);
+  });
+
   it("spots duplicate, broken and unsatisfied distributions", () => {
     const { python, site } = freshVenv("broken");
     cpSync(join(site, "beta-1.2.dist-info"), join(site, "beta-1.0.dist-info"), { recursive: true });

@@ -28,6 +28,9 @@ export interface Finding {
   fix?: string;
 }
 
+/** Up to this many modules shadowed between the same directories get a finding each. */
+const SHADOWED_ONE_BY_ONE = 3;
+
 function realPath(path: string): string {
   try {
     return realpathSync(path);
@@ -291,14 +294,37 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
       providers.set(module, list);
     }
   }
+  // Modules shadowed between the same directories are one finding: PYTHONPATH pointing at another
+  // site-packages shadows dozens of modules at once, and a line for each buried everything else.
+  const byDirectories = new Map<string, Array<[string, string[]]>>();
   for (const [module, paths] of [...providers].sort()) {
     if (paths.length < 2) continue;
+    const key = paths.map((path) => dirname(path)).join("\n");
+    byDirectories.set(key, [...(byDirectories.get(key) ?? []), [module, paths]]);
+  }
+  const fix = "remove the copies you do not want (spice pip uninstall, or unset PYTHONPATH)";
+  for (const [key, modules] of byDirectories) {
+    if (modules.length <= SHADOWED_ONE_BY_ONE) {
+      for (const [module, paths] of modules) {
+        found({
+          severity: "warning",
+          code: "shadowed-module",
+          message: `The module \`${module}\` is provided by ${paths.length} places: ${paths.join(", ")}`,
+          why: `\`import ${module}\` gets the first (${paths[0]}); the others are invisible, whatever versions they are`,
+          fix,
+        });
+      }
+      continue;
+    }
+    const [first, ...others] = key.split("\n");
+    const names = modules.map(([module]) => `\`${module}\``);
+    const shown = names.length > 10 ? [...names.slice(0, 8), `and ${names.length - 8} more`] : names;
     found({
       severity: "warning",
       code: "shadowed-module",
-      message: `The module \`${module}\` is provided by ${paths.length} places: ${paths.join(", ")}`,
-      why: `\`import ${module}\` gets the first (${paths[0]}); the others are invisible, whatever versions they are`,
-      fix: `remove the copies you do not want (spice pip uninstall, or unset PYTHONPATH)`,
+      message: `${modules.length} modules are provided by ${others.length + 1} places: ${first}, ${others.join(", ")} (${shown.join(", ")})`,
+      why: `imports get them from ${first}; the copies in ${others.join(", ")} are invisible, whatever versions they are`,
+      fix,
     });
   }
 
@@ -343,17 +369,40 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
       }
     }
   }
+  // Two versions is a real conflict, reported one by one; the same version recorded twice (an
+  // .egg-info beside a .dist-info, as some system packages ship, or a leaked site-packages) is
+  // only untidy, and reported once for each set of directories, as shadowed modules are.
+  const duplicate = (project: string, list: InstalledDistribution[], severity: Severity): Finding => ({
+    severity,
+    code: "duplicate-distribution",
+    message: `${project} is installed ${list.length} times: ${list.map((dist) => `${dist.displayVersion} in ${dist.path}`).join("; ")}`,
+    why: `Python imports whichever comes first on sys.path (${list[0].displayVersion}), while tools may report another`,
+    fix: `spice pip uninstall ${project} (repeat until none is left), then install the version you want`,
+  });
+  const sameVersion = new Map<string, Array<[string, InstalledDistribution[]]>>();
   for (const [project, list] of [...byProject].sort()) {
     if (list.length < 2) continue;
-    // Two versions is a real conflict; the same version recorded twice (an .egg-info beside a
-    // .dist-info, as some system packages ship) is only untidy.
-    const versions = new Set(list.map((dist) => dist.displayVersion));
+    if (new Set(list.map((dist) => dist.displayVersion)).size > 1) {
+      found(duplicate(project, list, "error"));
+      continue;
+    }
+    const key = list.map((dist) => dirname(dist.path)).join("\n");
+    sameVersion.set(key, [...(sameVersion.get(key) ?? []), [project, list]]);
+  }
+  for (const [key, projects] of sameVersion) {
+    if (projects.length === 1) {
+      found(duplicate(...projects[0], "warning"));
+      continue;
+    }
+    const directories = key.split("\n");
+    const named = projects.map(([project, list]) => `${project} ${list[0].displayVersion}`);
+    const shown = named.length > 10 ? [...named.slice(0, 8), `and ${named.length - 8} more`] : named;
     found({
-      severity: versions.size > 1 ? "error" : "warning",
+      severity: "warning",
       code: "duplicate-distribution",
-      message: `${project} is installed ${list.length} times: ${list.map((dist) => `${dist.displayVersion} in ${dist.path}`).join("; ")}`,
-      why: `Python imports whichever comes first on sys.path (${list[0].displayVersion}), while tools may report another`,
-      fix: `spice pip uninstall ${project} (repeat until none is left), then install the version you want`,
+      message: `${projects.length} distributions are installed at the same versions in ${directories.join(" and ")}: ${shown.join(", ")}`,
+      why: `Python imports the copies in ${directories[0]}, while tools may report the others`,
+      fix: `take ${directories[0]} off sys.path if it does not belong there (PYTHONPATH, a .pth file), or spice pip uninstall the copies you do not want`,
     });
   }
   const visible = installedDistributions(environment.sitePackages);
