@@ -56,6 +56,7 @@ buildWheel(main, simplePackage("colors", "0.3"));
 buildWheel(main, simplePackage("suite", "1.0", { requires: ["app[fancy]"] }));
 buildWheel(main, simplePackage("internal", "1.0"));
 buildWheel(main, simplePackage("newer", "2.0", { requiresPython: ">=3.99" }));
+buildWheel(main, simplePackage("capped", "1.0", { requiresPython: ">=3.6,<3.9" }));
 buildSdist(main, "srconly", "1.0");
 writeFileSync(join(main, "yanked.txt"), "lib-2.0-py3-none-any.whl broken release\n");
 // A later index with a same-named project at a higher version: dependency confusion.
@@ -1068,6 +1069,16 @@ describe("spice pip install from an index", () => {
     assert.match(
       python.stderr,
       /hint: newer has versions for other Pythons: 2\.0 \(Requires-Python >=3\.99\)/,
+    );
+    // Only the lower bound of Requires-Python counts, as in uv; the upper one is warned about.
+    const capped = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "capped", "--dry-run"],
+      { cacheDir },
+    );
+    assert.equal(capped.status, 0, capped.stderr);
+    assert.match(
+      capped.stderr,
+      /warning: capped 1\.0 declares Requires-Python (<3\.9,>=3\.6|>=3\.6,<3\.9), which leaves out Python 3\.11\.\d+; spice reads only its lower bound, as uv does/,
     );
     const binary = await runSpiceAsync(
       [

@@ -1,13 +1,13 @@
 // Which files of a project can be used, and in what order its versions are tried: wheels whose
-// tags the target interpreter supports (best tag first), Requires-Python that admits the target
-// Python, yanked files only when pinned (PEP 592), pre-releases per PEP 440 unless allowed, and
+// tags the target interpreter supports (best tag first), Requires-Python whose lower bound admits
+// the target Python (requires-python.ts), yanked files only when pinned (PEP 592), pre-releases per PEP 440 unless allowed, and
 // source distributions only as a last resort (they need static metadata, or a build).
 
 import type { IndexFile } from "../index/simple-api.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
-import { parseSpecifierSet } from "../standards/specifier.ts";
 import { bestRank } from "../standards/tags.ts";
 import { compareVersions, type Version } from "../standards/version.ts";
+import { textAdmitsPython } from "./requires-python.ts";
 
 export type PrereleasePolicy = "allow" | "if-necessary" | "disallow";
 export type ResolutionStrategy = "highest" | "lowest";
@@ -92,13 +92,7 @@ export function selectCandidates(
     const parsed = tryParseWheelFilename(file.filename) ?? tryParseSdistFilename(file.filename);
     if (parsed === null || parsed.name !== name) continue;
     if (file.requiresPython) {
-      let admits = true;
-      try {
-        admits = parseSpecifierSet(file.requiresPython).contains(policy.pythonVersion, true);
-      } catch {
-        admits = true; // an unparseable Requires-Python is ignored, as pip does
-      }
-      if (!admits) {
+      if (!textAdmitsPython(file.requiresPython, policy.pythonVersion)) {
         skipped.requiresPython.push(`${parsed.version} (Requires-Python ${file.requiresPython})`);
         continue;
       }

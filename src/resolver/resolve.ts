@@ -25,6 +25,7 @@ import {
   selectCandidates,
 } from "./candidates.ts";
 import { type Dependency, ROOT, SolveFailure, Solver } from "./pubgrub.ts";
+import { admitsPython } from "./requires-python.ts";
 
 /** Where files and their metadata come from (cli/ wires an index, find-links and a cache). */
 export interface MetadataSource {
@@ -393,7 +394,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         if (
           core.requiresPython &&
           !candidate.installed &&
-          !core.requiresPython.contains(target.pythonVersion, true)
+          !admitsPython(core.requiresPython, target.pythonVersion)
         ) {
           return { unavailable: `it requires Python ${core.requiresPython}` };
         }
@@ -458,6 +459,15 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         if (candidate.yanked) {
           const reason = candidate.files[0]?.yanked;
           warn(`${name} ${version} is yanked${reason ? ` (reason: ${reason})` : ""}`);
+        }
+        if (
+          core?.requiresPython &&
+          !candidate.installed &&
+          !core.requiresPython.contains(target.pythonVersion, true)
+        ) {
+          warn(
+            `${name} ${version} declares Requires-Python ${core.requiresPython}, which leaves out Python ${target.pythonVersion}; spice reads only its lower bound, as uv does`,
+          );
         }
         resolved = {
           name,
