@@ -101,7 +101,7 @@ describe("spice pip compile", () => {
     );
   });
 
-  it("writes pip-tools' line annotations, trusted hosts and a custom command; leaves packages out; writes nothing on a dry run", async () => {
+  it("writes pip-tools' line annotations, trusted hosts, format controls and a custom command; leaves packages out; writes nothing on a dry run", async () => {
     const project = join(work.path, "compile-styles");
     mkdirSync(project);
     writeFileSync(join(project, "requirements.in"), "app[fancy]\n");
@@ -117,6 +117,8 @@ describe("spice pip compile", () => {
         "Colors",
         "--trusted-host",
         "example.org:8080",
+        "--only-binary",
+        "Colors,lib",
         "--custom-compile-command",
         "make lock",
       ],
@@ -131,6 +133,8 @@ describe("spice pip compile", () => {
         "# (resolved for Python 3.11.7)",
         `--index-url ${index.url}`,
         "--trusted-host example.org:8080",
+        "--only-binary colors",
+        "--only-binary lib",
         "",
         `${"app[fancy]==1.0".padEnd(24)}  # via -r requirements.in`,
         `${"lib==1.5".padEnd(24)}  # via app, colors`,

@@ -13,6 +13,7 @@ import { canonicalizeName } from "../../standards/name.ts";
 import { InvalidPyproject, parsePyproject, resolveDependencyGroup } from "../../standards/pyproject.ts";
 import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
+import type { FinderOptions } from "../../standards/requirements-txt-options.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
@@ -33,6 +34,7 @@ import {
   openSources,
   type RequirementInputs,
   resolveInputs,
+  resolverFlags,
 } from "../resolution-options.ts";
 import { backgroundDiscard, replaceSpareTrees } from "../spare-trees.ts";
 import {
@@ -204,8 +206,12 @@ function compileCommand(args: ParsedArgs, context: CommandContext): string {
   return custom || `spice ${(context.argv ?? []).join(" ")}`;
 }
 
-/** The option lines pip-tools writes before the pins: indexes, find-links, then trusted hosts. */
-function optionLines(settings: IndexSettings, args: ParsedArgs): string[] {
+/**
+ * The option lines pip-tools writes before the pins: indexes, find-links, trusted hosts, then the
+ * format controls (`--no-binary`, `--only-binary`), so that installing the file later takes the
+ * same kinds of files.
+ */
+function optionLines(settings: IndexSettings, args: ParsedArgs, finder: FinderOptions): string[] {
   const lines: string[] = [];
   if (!flag(args, "no-emit-index-url")) {
     for (const [index, url] of settings.indexes.entries())
@@ -216,6 +222,14 @@ function optionLines(settings: IndexSettings, args: ParsedArgs): string[] {
   }
   if (!flag(args, "no-emit-trusted-host")) {
     for (const host of settings.trustedHosts) lines.push(`--trusted-host ${host}`);
+  }
+  const { noBinary, onlyBinary } = resolverFlags(args, finder);
+  for (const [option, names] of [
+    ["--no-binary", noBinary],
+    ["--only-binary", onlyBinary],
+  ] as const) {
+    for (const name of [...(names ?? [])].filter((item) => item !== ":none:").sort())
+      lines.push(`${option} ${name}`);
   }
   return lines;
 }
@@ -248,7 +262,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
     const lines: string[] = [];
     if (!flag(args, "no-header"))
       lines.push(...headerLines(compileCommand(args, context), target.pythonVersion));
-    const options = optionLines(settings, args);
+    const options = optionLines(settings, args, inputs.finder);
     if (options.length > 0) lines.push(...options, "");
     const omitted = new Set(values(args, "no-emit-package").map((name) => canonicalizeName(name)));
     const packages = [...resolution.packages.values()]
