@@ -152,6 +152,14 @@ describe("spice pip compile", () => {
       ),
       hashed.stdout,
     );
+    const bare = await runSpiceAsync([...base, "--no-emit-options", "--only-binary", "lib", "--no-header"], {
+      cwd: project,
+      cacheDir,
+    });
+    assert.equal(
+      bare.stdout,
+      "app[fancy]==1.0\n    # via -r requirements.in\ncolors==0.3\n    # via app\nlib==1.5\n    # via\n    #   app\n    #   colors\n",
+    );
     const dry = await runSpiceAsync([...base, "-o", "dry.txt", "--dry-run"], {
       cwd: project,
       cacheDir,

@@ -262,7 +262,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
     const lines: string[] = [];
     if (!flag(args, "no-header"))
       lines.push(...headerLines(compileCommand(args, context), target.pythonVersion));
-    const options = optionLines(settings, args, inputs.finder);
+    const options = flag(args, "no-emit-options") ? [] : optionLines(settings, args, inputs.finder);
     if (options.length > 0) lines.push(...options, "");
     const omitted = new Set(values(args, "no-emit-package").map((name) => canonicalizeName(name)));
     const packages = [...resolution.packages.values()]

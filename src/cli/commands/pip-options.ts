@@ -209,6 +209,10 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "strip-extras", help: "Pin names without their extras" },
     { name: "no-emit-index-url", help: "Do not write --index-url / --extra-index-url lines" },
     { name: "no-emit-find-links", help: "Do not write --find-links lines" },
+    {
+      name: "no-emit-options",
+      help: "Write none of the option lines (indexes, find-links, hosts, binary controls)",
+    },
     { name: "no-emit-trusted-host", help: "Do not write --trusted-host lines" },
     {
       name: "no-emit-package",
