@@ -31,6 +31,18 @@ export interface Finding {
 /** Up to this many modules shadowed between the same directories get a finding each. */
 const SHADOWED_ONE_BY_ONE = 3;
 
+/** A list for one finding's message: up to ten items, else the first eight and how many more. */
+function abridged(items: readonly string[]): string {
+  return (items.length > 10 ? [...items.slice(0, 8), `and ${items.length - 8} more`] : items).join(", ");
+}
+
+/** Appends `item` to the list `key` holds in `groups`. */
+function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const list = groups.get(key);
+  if (list === undefined) groups.set(key, [item]);
+  else list.push(item);
+}
+
 function realPath(path: string): string {
   try {
     return realpathSync(path);
@@ -299,8 +311,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
   const byDirectories = new Map<string, Array<[string, string[]]>>();
   for (const [module, paths] of [...providers].sort()) {
     if (paths.length < 2) continue;
-    const key = paths.map((path) => dirname(path)).join("\n");
-    byDirectories.set(key, [...(byDirectories.get(key) ?? []), [module, paths]]);
+    addTo(byDirectories, paths.map((path) => dirname(path)).join("\n"), [module, paths]);
   }
   const fix = "remove the copies you do not want (spice pip uninstall, or unset PYTHONPATH)";
   for (const [key, modules] of byDirectories) {
@@ -317,12 +328,11 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
       continue;
     }
     const [first, ...others] = key.split("\n");
-    const names = modules.map(([module]) => `\`${module}\``);
-    const shown = names.length > 10 ? [...names.slice(0, 8), `and ${names.length - 8} more`] : names;
+    const names = abridged(modules.map(([module]) => `\`${module}\``));
     found({
       severity: "warning",
       code: "shadowed-module",
-      message: `${modules.length} modules are provided by ${others.length + 1} places: ${first}, ${others.join(", ")} (${shown.join(", ")})`,
+      message: `${modules.length} modules are provided by ${others.length + 1} places: ${first}, ${others.join(", ")} (${names})`,
       why: `imports get them from ${first}; the copies in ${others.join(", ")} are invisible, whatever versions they are`,
       fix,
     });
@@ -386,8 +396,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
       found(duplicate(project, list, "error"));
       continue;
     }
-    const key = list.map((dist) => dirname(dist.path)).join("\n");
-    sameVersion.set(key, [...(sameVersion.get(key) ?? []), [project, list]]);
+    addTo(sameVersion, list.map((dist) => dirname(dist.path)).join("\n"), [project, list]);
   }
   for (const [key, projects] of sameVersion) {
     if (projects.length === 1) {
@@ -395,12 +404,11 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
       continue;
     }
     const directories = key.split("\n");
-    const named = projects.map(([project, list]) => `${project} ${list[0].displayVersion}`);
-    const shown = named.length > 10 ? [...named.slice(0, 8), `and ${named.length - 8} more`] : named;
+    const named = abridged(projects.map(([project, list]) => `${project} ${list[0].displayVersion}`));
     found({
       severity: "warning",
       code: "duplicate-distribution",
-      message: `${projects.length} distributions are installed at the same versions in ${directories.join(" and ")}: ${shown.join(", ")}`,
+      message: `${projects.length} distributions are installed at the same versions in ${directories.join(" and ")}: ${named}`,
       why: `Python imports the copies in ${directories[0]}, while tools may report the others`,
       fix: `take ${directories[0]} off sys.path if it does not belong there (PYTHONPATH, a .pth file), or spice pip uninstall the copies you do not want`,
     });

@@ -1,7 +1,8 @@
 // Which files of a project can be used, and in what order its versions are tried: wheels whose
 // tags the target interpreter supports (best tag first), Requires-Python whose lower bound admits
-// the target Python (requires-python.ts), yanked files only when pinned (PEP 592), pre-releases per PEP 440 unless allowed, and
-// source distributions only as a last resort (they need static metadata, or a build).
+// the target Python (requires-python.ts), yanked files only when pinned (PEP 592), pre-releases
+// per PEP 440 unless allowed, and source distributions only as a last resort (they need static
+// metadata, or a build).
 
 import type { IndexFile } from "../index/simple-api.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
