@@ -2,7 +2,8 @@
 // for both tools, and medians of timed runs.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -32,6 +33,54 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     PIP_NO_INPUT: "1",
     ...extra,
   };
+}
+
+/**
+ * Trees the benchmarks replace between runs (venvs, caches, copies) are moved aside into one
+ * directory and deleted once every benchmark is over, not deleted before the next run. On a file
+ * system without a journal, as this machine's ext4 is, Linux avoids reusing an inode freed in the
+ * last 60 s (360 s while its inode table block is unwritten), and looks at each such inode again
+ * for every file it creates in that block group (fs/ext4/ialloc.c, `recently_deleted`). Deleting
+ * the previous run's tree just before a timed run charged that scan to whichever tool ran next:
+ * trio's cold install from local files took spice 1.45-2.0 s after the deletion and 0.9-1.05 s
+ * without it, and pip 7.1-9.2 s against 7.9 s (session 12). `--delete-between-runs` deletes as
+ * before, for comparison (the corpus kit's bench.py deletes).
+ */
+let trash: string | null = null;
+let trashed = 0;
+export const benchOptions = { deleteBetweenRuns: false };
+
+/** Removes `path` from where it was: moved into the trash, or deleted with --delete-between-runs. */
+export function discard(path: string): void {
+  if (!existsSync(path)) return;
+  if (!benchOptions.deleteBetweenRuns) {
+    trash ??= mkdtempSync(join(tmpdir(), "spice-bench-trash-"));
+    try {
+      renameSync(path, join(trash, String(trashed++)));
+      return;
+    } catch {
+      // another file system (EXDEV): deleted instead
+    }
+  }
+  rmSync(path, { recursive: true, force: true });
+}
+
+/** Deletes what the benchmarks moved aside; then syncs, so that the next writer waits only 60 s. */
+export function emptyTrash(): void {
+  if (trash === null) return;
+  rmSync(trash, { recursive: true, force: true });
+  trash = null;
+  spawnSync("sync");
+}
+
+/**
+ * Waits out the inodes deleted before the benchmarks started (see `discard`): a sync ends the
+ * 360 s window of unwritten inode tables, and 61 s later none counts as recently deleted.
+ */
+export function settleDisk(): void {
+  spawnSync("sync");
+  console.log("settling the disk: waiting 61 s for recent deletions to age (--no-settle skips it)");
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 61_000);
 }
 
 /**
@@ -72,7 +121,7 @@ export function wheelKeys(cache: string): string[] {
 
 /** Removes the spare trees (src/install/spare-trees.ts) of the cache's wheels. */
 export function removeSpareTrees(cache: string): void {
-  for (const entry of wheelEntries(cache)) rmSync(spareTreeOf(entry), { recursive: true, force: true });
+  for (const entry of wheelEntries(cache)) discard(spareTreeOf(entry));
 }
 
 /** Whether a `spice cache make-spares` for this cache is running (Linux: read from /proc). */

@@ -8,11 +8,20 @@
 // the installed tree, `spice --version`). Prints "skipped" when this machine has no mirror.
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CORPUS, cleanEnv, mirrorRoot, SPICE, SPICE_COMMAND, settleSpareTrees, time } from "./common.ts";
+import {
+  CORPUS,
+  cleanEnv,
+  discard,
+  mirrorRoot,
+  SPICE,
+  SPICE_COMMAND,
+  settleSpareTrees,
+  time,
+} from "./common.ts";
 
 /** Runs a command; returns its peak memory (KiB, from /usr/bin/time when present). */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): number {
@@ -82,7 +91,7 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
       const venv = join(work, "venv");
       const venvPython = join(venv, "bin", "python");
       const freshVenv = () => {
-        rmSync(venv, { recursive: true, force: true });
+        discard(venv);
         run(python, ["-m", "venv", "--without-pip", venv], cleanEnv());
       };
       const cacheDirectory = (cache: string) => join(work, `cache-${cache}`);
@@ -95,7 +104,7 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
       // spice's previous run is done (see common.ts), which is also waited for before warm runs.
       const emptyCache = (cache: string) => {
         settleSpareTrees(cacheDirectory(cache));
-        rmSync(cacheDirectory(cache), { recursive: true, force: true });
+        discard(cacheDirectory(cache));
       };
       const freshVenvSettled = (cache: string) => () => {
         settleSpareTrees(cacheDirectory(cache));
@@ -225,7 +234,7 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
           "reference: cp -r site-packages",
           time(
             runs,
-            () => rmSync(copy, { recursive: true, force: true }),
+            () => discard(copy),
             () => run("cp", ["-r", site, copy], cleanEnv()),
           ),
           pipCold,
@@ -242,7 +251,7 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
       } finally {
         settleSpareTrees(cacheDirectory("spice"));
         settleSpareTrees(cacheDirectory("spice-cold"));
-        rmSync(work, { recursive: true, force: true });
+        discard(work);
       }
     }
   } finally {

@@ -10,12 +10,13 @@
 // Prints "skipped" when this machine has no mirror.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CORPUS,
   cleanEnv,
+  discard,
   mirrorRoot,
   removeSpareTrees,
   SPICE,
@@ -58,7 +59,7 @@ export function benchInstall(sets: string[], runs: number): void {
     const pipCache = join(work, "pip-cache");
     const env = cleanEnv({ PIP_CACHE_DIR: pipCache, SPICE_CACHE_DIR: spiceCache });
     const freshVenv = () => {
-      rmSync(venv, { recursive: true, force: true });
+      discard(venv);
       run(python, ["-m", "venv", "--without-pip", venv], env);
     };
     // The same install for both tools: the pinned set's files, no index, no dependencies.
@@ -83,7 +84,7 @@ export function benchInstall(sets: string[], runs: number): void {
         runs,
         () => {
           freshVenvSettled();
-          rmSync(spiceCache, { recursive: true, force: true });
+          discard(spiceCache);
         },
         spiceInstall,
       );
@@ -119,7 +120,7 @@ export function benchInstall(sets: string[], runs: number): void {
       const copy = join(work, "copy");
       const cpAl = time(
         runs,
-        () => rmSync(copy, { recursive: true, force: true }),
+        () => discard(copy),
         () => run("cp", ["-al", site, copy], env),
       );
       // Writing every file once is what a cold install cannot avoid (the cache must hold them):
@@ -127,10 +128,10 @@ export function benchInstall(sets: string[], runs: number): void {
       // floor: spice writes on two threads and makes no directories for the cache's copy).
       const cpR = time(
         runs,
-        () => rmSync(copy, { recursive: true, force: true }),
+        () => discard(copy),
         () => run("cp", ["-r", site, copy], env),
       );
-      rmSync(copy, { recursive: true, force: true });
+      discard(copy);
       // And every spice command starts its launcher and Node first (`spice --version` loads nothing
       // more): pip's time over it bounds any warm ratio.
       const spiceStart = time(
@@ -144,7 +145,7 @@ export function benchInstall(sets: string[], runs: number): void {
       const topLevel = readdirSync(site);
       const symlinkFloor = time(
         runs,
-        () => rmSync(symlinked, { recursive: true, force: true }),
+        () => discard(symlinked),
         () => {
           mkdirSync(symlinked);
           for (const entry of topLevel) symlinkSync(join(site, entry), join(symlinked, entry));
@@ -229,7 +230,7 @@ export function benchInstall(sets: string[], runs: number): void {
       } catch (error) {
         console.error(String(error)); // the error that ended the run matters more
       }
-      rmSync(work, { recursive: true, force: true });
+      discard(work);
     }
   }
   // venv creation, once.
@@ -238,7 +239,7 @@ export function benchInstall(sets: string[], runs: number): void {
     const target = join(work, "v");
     const env = cleanEnv({ SPICE_CACHE_DIR: join(work, "cache") });
     run(SPICE_COMMAND, ["venv", join(work, "warmup"), "--python", python], env);
-    const clear = () => rmSync(target, { recursive: true, force: true });
+    const clear = () => discard(target);
     const withPip = time(runs, clear, () => run(python, ["-m", "venv", target], env));
     const withoutPip = time(runs, clear, () => run(python, ["-m", "venv", "--without-pip", target], env));
     const spice = time(Math.max(runs, 5), clear, () =>
@@ -256,6 +257,6 @@ export function benchInstall(sets: string[], runs: number): void {
       `venv: python -m venv ${withPip.toFixed(3)}s, --without-pip ${withoutPip.toFixed(3)}s, spice venv ${spice.toFixed(3)}s (${(withoutPip / spice).toFixed(1)}x vs --without-pip), node -e 0 ${node.toFixed(3)}s; spice - node = ${((spice - node) * 1000).toFixed(0)}ms (goal <= 25ms)`,
     );
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    discard(work);
   }
 }

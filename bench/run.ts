@@ -3,6 +3,8 @@
 //   npm run bench -- startup    `spice --version` vs `node -e 0`
 //   npm run bench -- install [SET...] [--runs N]   pip vs spice installing corpus sets (bench/install.ts)
 //   npm run bench -- index [SET...] [--runs N]     pip vs spice from the mirror over HTTP (bench/index.ts)
+//   --delete-between-runs  delete replaced trees before each run instead of moving them aside
+//   --no-settle            skip the 61 s wait for earlier deletions to age (see bench/common.ts)
 // Timings are medians of several rounds; only ratios taken in one run are comparable.
 
 import { spawnSync } from "node:child_process";
@@ -17,6 +19,7 @@ import {
   parseVersion,
   tryParseVersion,
 } from "../src/standards/version.ts";
+import { benchOptions, emptyTrash, settleDisk } from "./common.ts";
 import { benchIndex } from "./index.ts";
 import { benchInstall } from "./install.ts";
 
@@ -170,25 +173,25 @@ function benchStartup(): void {
 }
 
 const which = process.argv[2] ?? "all";
-if (which === "versions" || which === "all") benchVersions();
-if (which === "startup" || which === "all") benchStartup();
-if (which === "install" || which === "all") {
-  const runsIndex = process.argv.indexOf("--runs");
-  const runs = runsIndex > 0 ? Number(process.argv[runsIndex + 1]) : 3;
-  const sets = process.argv
-    .slice(3)
-    .filter((arg, index, all) => !arg.startsWith("--") && all[index - 1] !== "--runs");
-  benchInstall(sets.length > 0 ? sets : ["small", "trio", "jupyter"], runs);
-}
-if (which === "index" || which === "all") {
-  const runsIndex = process.argv.indexOf("--runs");
-  const runs = runsIndex > 0 ? Number(process.argv[runsIndex + 1]) : 3;
-  const sets = process.argv
-    .slice(3)
-    .filter((arg, index, all) => !arg.startsWith("--") && all[index - 1] !== "--runs");
-  await benchIndex(sets.length > 0 ? sets : ["trio", "jupyter"], runs);
-}
+const runsIndex = process.argv.indexOf("--runs");
+const runs = runsIndex > 0 ? Number(process.argv[runsIndex + 1]) : 3;
+const sets = process.argv
+  .slice(3)
+  .filter((arg, index, all) => !arg.startsWith("--") && all[index - 1] !== "--runs");
+benchOptions.deleteBetweenRuns = process.argv.includes("--delete-between-runs");
 if (!["versions", "startup", "install", "index", "all"].includes(which)) {
   console.error(`unknown benchmark '${which}' (versions, startup, install, index)`);
   process.exitCode = 2;
+} else {
+  if (which === "versions" || which === "all") benchVersions();
+  if (which === "startup" || which === "all") benchStartup();
+  if (["install", "index", "all"].includes(which) && !process.argv.includes("--no-settle")) settleDisk();
+  try {
+    if (which === "install" || which === "all")
+      benchInstall(sets.length > 0 ? sets : ["small", "trio", "jupyter"], runs);
+    if (which === "index" || which === "all")
+      await benchIndex(sets.length > 0 ? sets : ["trio", "jupyter"], runs);
+  } finally {
+    emptyTrash();
+  }
 }
