@@ -274,9 +274,9 @@ function applyGlobal(
 
 async function runWorkerTask(): Promise<void> {
   const { parentPort, workerData } = nodeWorkerThreads();
-  if (workerData?.task === "unpack-wheels") {
+  if (workerData?.task === "unpack-wheels" && parentPort !== null) {
     const { runUnpackTask } = await import("../install/parallel-unpack.ts");
-    runUnpackTask(workerData, (message) => parentPort?.postMessage(message));
+    runUnpackTask(workerData, parentPort);
   }
 }
 

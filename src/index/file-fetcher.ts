@@ -178,6 +178,9 @@ export class FileFetcher {
     public progress: FetchProgress | null = null,
   ) {}
 
+  /** Told of each wheel downloaded whole, from resolution on (an install unpacks it early). */
+  onWheelDownloaded: ((archive: FetchedArchive) => void) | null = null;
+
   files(name: string): Promise<readonly IndexFile[]> {
     return this.packages.files(name);
   }
@@ -419,7 +422,9 @@ export class FileFetcher {
       renameSync(partial, final);
       kept = true;
       this.cache?.rememberArchiveDigest(final, sha256);
-      return { response, archive: { path: final, sha256 } };
+      const archive = { path: final, sha256 };
+      if (file.filename.endsWith(".whl")) this.onWheelDownloaded?.(archive);
+      return { response, archive };
     } finally {
       if (descriptor !== null) closeSync(descriptor);
       if (!kept) rmSync(partial, { force: true });

@@ -2,127 +2,229 @@
 // work, and this machine class has two cores. The worker runs the same bundle (see cli/main.ts),
 // so it shares every check the main thread applies. Measured on the trio set: cold installs
 // spend ~70% of their time here.
+//
+// The worker can start before the install knows what it installs: an index without metadata
+// files or range requests makes the resolver download whole wheels, and each is offered to the
+// worker as it arrives, so unpacking overlaps the resolver's wait on the network. The main thread
+// joins in once resolution is done. Both threads claim a wheel through one shared array, so each
+// is unpacked once, whoever gets to it first.
 
 import { statSync } from "node:fs";
+import type { Worker } from "node:worker_threads";
 import { Cache } from "../cache/store.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { cachedWheel, type UnpackedWheel, unpackedWheel } from "./wheel-cache.ts";
 
 /** Below this many bytes of wheels, a worker's start-up costs more than it saves. */
 const PARALLEL_THRESHOLD = 4 * 1024 * 1024;
+/** Wheels beyond this many offers are unpacked by the main thread alone. */
+const MAX_SLOTS = 4096;
+const FREE = 0;
+const CLAIMED = 1;
 
 export interface UnpackTask {
   task: "unpack-wheels";
   cacheRoot: string;
-  /** Every wheel to unpack, largest first. */
-  paths: string[];
-  /** The index of the next wheel to take, shared by both threads. */
-  next: Int32Array;
+  /** One flag per offered wheel (by slot): FREE until a thread claims it. */
+  claims: Int32Array;
+}
+
+type ToWorker = { slot: number; path: string } | { stop: true };
+
+interface UnpackReport {
+  slot: number;
+  /** Why the wheel failed, absent when it was unpacked. */
+  error?: string;
+}
+
+/** The main thread's side: offers wheels to a worker thread, then unpacks alongside it. */
+export class WheelUnpacker {
+  /** Offered wheels, by slot. */
+  private readonly offered: string[] = [];
+  private readonly slots = new Map<string, number>();
+  private readonly claims = new Int32Array(new SharedArrayBuffer(4 * MAX_SLOTS));
+  private worker: Worker | null = null;
+  /** What the worker reported, by slot: null when it unpacked the wheel, else why it failed. */
+  private readonly reports = new Map<number, string | null>();
+  private readonly waiting = new Map<number, () => void>();
+  private workerGone = false;
+  /** Slots this thread claimed. */
+  private readonly mine = new Set<number>();
+  private stopped = false;
+
+  /** `workerEntry` is the bundle a worker runs; null unpacks on the main thread only. */
+  constructor(
+    private readonly cache: Cache,
+    private readonly workerEntry: URL | null,
+  ) {}
+
+  /**
+   * Hands a wheel to the worker, started by the first one: the install may need it (a wheel it
+   * does not need costs only a cache entry, and the worker's spare time). The worker takes 60-90
+   * ms to start, and trio's downloads from the mirror last about 150 ms: waiting for several
+   * megabytes before starting it left it nothing to overlap.
+   */
+  offer(path: string): void {
+    if (this.workerEntry === null || this.stopped || this.slots.has(path) || this.offered.length >= MAX_SLOTS)
+      return;
+    const slot = this.offered.length;
+    this.offered.push(path);
+    this.slots.set(path, slot);
+    if (this.worker !== null) this.post({ slot, path });
+    else this.startWorker();
+  }
+
+  /**
+   * The unpacked form of every wheel: intact cache entries as they are, the rest unpacked into
+   * the cache by this thread and the worker, when there is enough to unpack.
+   */
+  async unpack(paths: readonly string[]): Promise<Map<string, UnpackedWheel>> {
+    const result = new Map<string, UnpackedWheel>();
+    const missing: string[] = [];
+    for (const path of paths) {
+      // One the worker holds may be half written: it is waited for below.
+      const found = this.worker !== null && this.slots.has(path) ? null : cachedWheel(path, this.cache);
+      if (found === null) missing.push(path);
+      else result.set(path, found);
+    }
+    try {
+      await this.build(missing);
+    } finally {
+      this.stop();
+    }
+    for (const path of missing) {
+      // Just built (by this thread or the worker): no need to check every file again.
+      result.set(path, cachedWheel(path, this.cache, false) ?? unpackedWheel(path, this.cache, ""));
+    }
+    return result;
+  }
+
+  /**
+   * Offers nothing more: the worker skips what it has not begun and ends after the wheel it is
+   * unpacking, or at once when it holds none (a small install does not wait for it to start).
+   */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    const skipped = new Set<number>();
+    for (let slot = 0; slot < this.offered.length; slot++)
+      if (Atomics.compareExchange(this.claims, slot, FREE, CLAIMED) === FREE) skipped.add(slot);
+    if (this.worker === null || this.workerGone) return;
+    const busy = this.offered.some(
+      (_, slot) => !skipped.has(slot) && !this.mine.has(slot) && !this.reports.has(slot),
+    );
+    if (busy) this.post({ stop: true });
+    else void this.worker.terminate();
+  }
+
+  private async build(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    const sizes = paths.map((path) => statSync(path).size);
+    if (this.worker === null) {
+      const total = sizes.reduce((sum, size) => sum + size, 0);
+      if (this.workerEntry === null || paths.length < 2 || total < PARALLEL_THRESHOLD) {
+        for (const path of paths) unpackedWheel(path, this.cache, "");
+        return;
+      }
+    }
+    // Those not offered yet go to the worker largest first: it takes from the front of its
+    // queue, this thread from the back, so a large wheel is not left to one thread at the end.
+    // (A fixed split by bytes left the main thread with most of jupyter's files.)
+    const unoffered = paths
+      .map((path, index) => [path, sizes[index]] as const)
+      .filter(([path]) => !this.slots.has(path))
+      .sort((a, b) => b[1] - a[1]);
+    for (const [path] of unoffered) this.offer(path);
+    if (this.worker === null) this.startWorker();
+    const unslotted = paths.filter((path) => !this.slots.has(path));
+    const slots = paths
+      .map((path) => this.slots.get(path))
+      .filter((slot) => slot !== undefined)
+      .sort((a, b) => b - a);
+    const mine = this.mine;
+    for (const path of unslotted) unpackedWheel(path, this.cache, "");
+    for (const slot of slots) {
+      if (Atomics.compareExchange(this.claims, slot, FREE, CLAIMED) !== FREE) continue;
+      mine.add(slot);
+      unpackedWheel(this.offered[slot], this.cache, "");
+    }
+    for (const slot of slots) {
+      if (mine.has(slot)) continue;
+      await this.reportOf(slot);
+      // The worker's wheel failed its checks (or the worker ended): unpacking it here raises
+      // the same SpiceError the user would have seen without a worker.
+      if (this.reports.get(slot) !== null) unpackedWheel(this.offered[slot], this.cache, "");
+    }
+  }
+
+  private reportOf(slot: number): Promise<void> {
+    if (this.reports.has(slot) || this.workerGone) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.set(slot, resolve));
+  }
+
+  private post(message: ToWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  private startWorker(): void {
+    if (this.workerEntry === null) return;
+    const task: UnpackTask = { task: "unpack-wheels", cacheRoot: this.cache.root, claims: this.claims };
+    const worker = new (nodeWorkerThreads().Worker)(this.workerEntry, {
+      workerData: task,
+      argv: ["--spice-worker"],
+    });
+    worker.on("message", (report: UnpackReport) => {
+      this.reports.set(report.slot, report.error ?? null);
+      this.waiting.get(report.slot)?.();
+      this.waiting.delete(report.slot);
+    });
+    const gone = () => {
+      // Whatever it held unfinished is unpacked by this thread (see build).
+      this.workerGone = true;
+      for (const resolve of this.waiting.values()) resolve();
+      this.waiting.clear();
+    };
+    worker.once("error", gone);
+    worker.once("exit", gone);
+    this.worker = worker;
+    for (const [slot, path] of this.offered.entries()) this.post({ slot, path });
+  }
 }
 
 /**
  * The unpacked form of every wheel: intact cache entries as they are, the rest unpacked into the
- * cache, on this thread and a worker thread taking from one queue when there is enough to unpack.
+ * cache, on this thread and a worker thread when there is enough to unpack.
  */
-export async function unpackIntoCache(
+export function unpackIntoCache(
   paths: readonly string[],
   cache: Cache,
   workerEntry: URL | null,
 ): Promise<Map<string, UnpackedWheel>> {
-  const result = new Map<string, UnpackedWheel>();
-  const missing: string[] = [];
-  for (const path of paths) {
-    const found = cachedWheel(path, cache);
-    if (found === null) missing.push(path);
-    else result.set(path, found);
-  }
-  await buildEntries(missing, cache, workerEntry);
-  for (const path of missing) {
-    // Just built (by this process or the worker): no need to check every file again.
-    result.set(path, cachedWheel(path, cache, false) ?? unpackedWheel(path, cache, ""));
-  }
-  return result;
+  return new WheelUnpacker(cache, workerEntry).unpack(paths);
 }
 
-async function buildEntries(paths: readonly string[], cache: Cache, workerEntry: URL | null): Promise<void> {
-  const sizes = paths.map((path) => statSync(path).size);
-  const total = sizes.reduce((sum, size) => sum + size, 0);
-  if (workerEntry === null || paths.length < 2 || total < PARALLEL_THRESHOLD) {
-    for (const path of paths) unpackedWheel(path, cache, "");
-    return;
-  }
-  // One queue, largest wheels first, that both threads take from until it is empty. A fixed split
-  // by bytes left the main thread with most of the files: jupyter's cold install had the worker
-  // idle after 2 s while the main thread unpacked for 5.
-  const order = paths
-    .map((path, index) => [path, sizes[index]] as const)
-    .sort((a, b) => b[1] - a[1])
-    .map(([path]) => path);
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  const task: UnpackTask = { task: "unpack-wheels", cacheRoot: cache.root, paths: order, next };
-  const worker = new (nodeWorkerThreads().Worker)(workerEntry, {
-    workerData: task,
-    argv: ["--spice-worker"],
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    worker.once("message", (message: UnpackReport) => {
-      if (message.failed === undefined) resolve();
-      else reject(Object.assign(new Error(message.error), { failedPath: message.failed }));
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`unpacking worker exited with ${code}`)),
-    );
-  });
-  let mainError: unknown = null;
-  try {
-    takeFromQueue(order, next, cache);
-  } catch (error) {
-    mainError = error;
-    Atomics.store(next, 0, order.length); // the worker stops after its current wheel
-  }
-  try {
-    await done;
-  } catch (error) {
-    // The worker's wheel failed its checks: unpack it here to raise the same SpiceError.
-    const failed = (error as { failedPath?: string }).failedPath;
-    if (mainError === null && failed !== undefined) unpackedWheel(failed, cache, "");
-    throw mainError ?? error;
-  }
-  if (mainError !== null) throw mainError;
-}
-
-/** Unpacks the queue's wheels one at a time until none is left; `taking` hears of each first. */
-function takeFromQueue(
-  order: readonly string[],
-  next: Int32Array,
-  cache: Cache,
-  taking: (path: string) => void = () => {},
+/** The worker's side: unpack each offered wheel no thread has claimed, and report it. */
+export function runUnpackTask(
+  task: UnpackTask,
+  port: {
+    on(event: "message", listener: (message: ToWorker) => void): void;
+    postMessage(report: UnpackReport): void;
+    close(): void;
+  },
 ): void {
-  for (;;) {
-    const index = Atomics.add(next, 0, 1);
-    if (index >= order.length) return;
-    taking(order[index]);
-    unpackedWheel(order[index], cache, "");
-  }
-}
-
-interface UnpackReport {
-  /** The wheel that failed, absent when all went well. */
-  failed?: string;
-  error?: string;
-}
-
-/** The worker's side: take wheels from the shared queue and report. */
-export function runUnpackTask(task: UnpackTask, post: (message: UnpackReport) => void): void {
   const cache = new Cache(task.cacheRoot);
-  let current = "";
-  try {
-    takeFromQueue(task.paths, task.next, cache, (path) => {
-      current = path;
-    });
-    post({});
-  } catch (error) {
-    post({ failed: current, error: (error as Error).message });
-  }
+  port.on("message", (message) => {
+    if ("stop" in message) {
+      port.close();
+      return;
+    }
+    const { slot, path } = message;
+    if (Atomics.compareExchange(task.claims, slot, FREE, CLAIMED) !== FREE) return;
+    try {
+      unpackedWheel(path, cache, "");
+      port.postMessage({ slot });
+    } catch (error) {
+      port.postMessage({ slot, error: (error as Error).message });
+    }
+  });
 }

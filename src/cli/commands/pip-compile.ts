@@ -44,6 +44,7 @@ import {
   planInstall,
   prepareWheels,
   printChanges,
+  wheelUnpacker,
 } from "./pip-install.ts";
 
 /** The interpreter to resolve for, without changing anything: --python, the active env, else python3. */
@@ -344,6 +345,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
   const sources = openSources(args, context, settings);
   const progress = downloadProgress(context.output);
   sources.fetcher.progress = progress;
+  const unpacker = dryRun ? null : wheelUnpacker(sources, context);
   try {
     const installed = new Map(
       installedDistributions(searchPath(environment.sitePackages)).map((dist) => [dist.canonicalName, dist]),
@@ -382,6 +384,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       hashes: hashing ? inputs.hashes : null,
       scratch: "",
       context,
+      unpacker,
     });
     // One transaction: an interrupted sync leaves the environment as it was, not half synced.
     if (plan.install.length > 0) {
@@ -404,6 +407,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     }
     return 0;
   } finally {
+    unpacker?.stop();
     progress?.done();
     await sources.close();
   }

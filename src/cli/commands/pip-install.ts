@@ -19,7 +19,7 @@ import {
   type LinkMode,
   uninstallDistributions,
 } from "../../install/installer.ts";
-import { unpackIntoCache } from "../../install/parallel-unpack.ts";
+import { WheelUnpacker } from "../../install/parallel-unpack.ts";
 import { SCRATCH_PREFIX } from "../../install/transaction.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import type { Environment } from "../../python/environment.ts";
@@ -182,6 +182,25 @@ export interface FetchOptions {
   hashes: Map<string, Set<string>> | null;
   scratch: string;
   context: CommandContext;
+  /** Unpacks into the cache (null without one); it may have begun during resolution. */
+  unpacker: WheelUnpacker | null;
+}
+
+/**
+ * What unpacks an install's wheels into the cache (null without a cache), told of each wheel
+ * downloaded from now on: resolution's whole-wheel downloads start unpacking on a worker thread
+ * while the resolver waits for the network. Stop it once the install no longer needs it.
+ */
+export function wheelUnpacker(sources: Sources, context: CommandContext): WheelUnpacker | null {
+  if (sources.cache === null) return null;
+  const oneThread = context.env.SPICE_UNPACK_THREADS === "1";
+  const bundle = bundleScript();
+  const unpacker = new WheelUnpacker(
+    sources.cache,
+    !oneThread && bundle !== null ? pathToFileURL(bundle) : null,
+  );
+  sources.fetcher.onWheelDownloaded = (archive) => unpacker.offer(archive.path);
+  return unpacker;
 }
 
 /**
@@ -240,13 +259,7 @@ export async function prepareWheels(
     }),
   );
   const paths = archives.map(([, archive]) => archive.path);
-  let prepared = new Map<string, UnpackedWheel>();
-  if (options.cache !== null) {
-    const oneThread = options.context.env.SPICE_UNPACK_THREADS === "1";
-    const bundle = bundleScript();
-    const entry = !oneThread && bundle !== null ? pathToFileURL(bundle) : null;
-    prepared = await unpackIntoCache(paths, options.cache, entry);
-  }
+  const prepared = options.unpacker === null ? new Map() : await options.unpacker.unpack(paths);
   for (const [resolved, archive] of archives) {
     const wheel = prepared.get(archive.path) ?? unpackedWheel(archive.path, options.cache, options.scratch);
     result.set(resolved.name, { wheel, sha256: archive.sha256 });
@@ -311,14 +324,17 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
     throw new UsageError(`--progress-bar takes on or off, not '${progressBar}'`);
   const progress = progressBar === "on" ? downloadProgress(context.output) : null;
   sources.fetcher.progress = progress;
+  const unpacker = dryRun ? null : wheelUnpacker(sources, context);
   try {
     return await installInto(environment, inputs, sources, args, context, {
       started,
       dryRun,
       hashing,
       linkMode,
+      unpacker,
     });
   } finally {
+    unpacker?.stop();
     progress?.done();
     await sources.close();
   }
@@ -330,7 +346,13 @@ async function installInto(
   sources: Sources,
   args: ParsedArgs,
   context: CommandContext,
-  settings: { started: number; dryRun: boolean; hashing: boolean; linkMode: string | undefined },
+  settings: {
+    started: number;
+    dryRun: boolean;
+    hashing: boolean;
+    linkMode: string | undefined;
+    unpacker: WheelUnpacker | null;
+  },
 ): Promise<number> {
   const installedList = installedDistributions(searchPath(environment.sitePackages));
   const installed = new Map(installedList.map((dist) => [dist.canonicalName, dist]));
@@ -390,6 +412,7 @@ async function installInto(
       hashes: settings.hashing ? inputs.hashes : null,
       scratch,
       context,
+      unpacker: settings.unpacker,
     });
     if (reportPath !== undefined) {
       const digests = new Map([...prepared].map(([name, item]) => [name, item.sha256]));

@@ -1,0 +1,93 @@
+// Unpacking into the cache on a worker thread from the moment a wheel is offered (an install
+// offers each wheel the resolver downloads whole): the worker runs the built bundle, as it does
+// for the CLI.
+
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import { Cache } from "../src/cache/store.ts";
+import { WheelUnpacker } from "../src/install/parallel-unpack.ts";
+import { cachedWheel } from "../src/install/wheel-cache.ts";
+import { SPICE, temporaryDirectory } from "./helpers.ts";
+import { buildWheel, simplePackage } from "./wheel-builder.ts";
+
+const work = temporaryDirectory("spice-unpack-");
+after(() => work.remove());
+
+const WORKER = pathToFileURL(SPICE);
+
+function wheels(directory: string, names: string[]): string[] {
+  mkdirSync(join(work.path, directory));
+  return names.map((name) => buildWheel(join(work.path, directory), simplePackage(name, "1.0")));
+}
+
+/** Resolves once `ready()` holds, polling without blocking the worker's messages. */
+async function until(ready: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("unpacking wheels on a worker thread as they are offered", () => {
+  it("unpacks offered wheels before the install asks for them, and only once", async () => {
+    const [early, unneeded, late] = wheels("early", ["early", "unneeded", "late"]);
+    const cache = new Cache(join(work.path, "cache-early"));
+    const unpacker = new WheelUnpacker(cache, WORKER);
+    unpacker.offer(early);
+    unpacker.offer(unneeded);
+    // This thread only waits: the entries can only come from the worker.
+    await until(
+      () => cachedWheel(early, cache) !== null && cachedWheel(unneeded, cache) !== null,
+      "the worker",
+    );
+    const unpacked = await unpacker.unpack([early, late]);
+    assert.deepEqual([...unpacked.keys()].sort(), [early, late].sort());
+    for (const [path, wheel] of unpacked) {
+      assert.equal(wheel.source, path);
+      assert.ok(wheel.manifest.files.some((file) => file.path.endsWith("/__init__.py")));
+      assert.deepEqual(cachedWheel(path, cache)?.manifest, wheel.manifest);
+    }
+    // Offered after the unpack: nothing more is taken.
+    const [after] = wheels("after", ["after"]);
+    unpacker.offer(after);
+    assert.equal(cachedWheel(after, cache), null);
+  });
+
+  it("reports a bad wheel the worker met as the install's own error", async () => {
+    mkdirSync(join(work.path, "bad"));
+    const bad = buildWheel(join(work.path, "bad"), {
+      ...simplePackage("tampered", "1.0"),
+      tamper: (members) =>
+        members.map((member) =>
+          member.name === "tampered/__init__.py" ? { ...member, data: "evil" } : member,
+        ),
+    });
+    const [good] = wheels("good", ["good"]);
+    const cache = new Cache(join(work.path, "cache-bad"));
+    const unpacker = new WheelUnpacker(cache, WORKER);
+    unpacker.offer(bad);
+    unpacker.offer(good);
+    await until(() => cachedWheel(good, cache) !== null, "the worker");
+    await assert.rejects(unpacker.unpack([good, bad]), (error: Error & { details?: { cause?: string } }) => {
+      assert.match(error.message, /tampered-1\.0-py3-none-any\.whl is not a valid wheel/);
+      assert.match(String(error.details?.cause), /does not match its hash in RECORD/);
+      return true;
+    });
+    assert.equal(cachedWheel(bad, cache), null);
+  });
+
+  it("without a worker, unpacks on this thread", async () => {
+    const [one, two] = wheels("inline", ["one", "two"]);
+    const cache = new Cache(join(work.path, "cache-inline"));
+    const unpacker = new WheelUnpacker(cache, null);
+    unpacker.offer(one);
+    assert.equal(cachedWheel(one, cache), null);
+    const unpacked = await unpacker.unpack([one, two]);
+    assert.equal(unpacked.size, 2);
+    assert.notEqual(cachedWheel(two, cache), null);
+  });
+});
