@@ -191,18 +191,6 @@ export class WheelUnpacker {
   }
 }
 
-/**
- * The unpacked form of every wheel: intact cache entries as they are, the rest unpacked into the
- * cache, on this thread and a worker thread when there is enough to unpack.
- */
-export function unpackIntoCache(
-  paths: readonly string[],
-  cache: Cache,
-  workerEntry: URL | null,
-): Promise<Map<string, UnpackedWheel>> {
-  return new WheelUnpacker(cache, workerEntry).unpack(paths);
-}
-
 /** The worker's side: unpack each offered wheel no thread has claimed, and report it. */
 export function runUnpackTask(
   task: UnpackTask,
