@@ -3,11 +3,11 @@
 // for the CLI.
 
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import { Cache } from "../src/cache/store.ts";
+import { BUCKETS, Cache } from "../src/cache/store.ts";
 import { WheelUnpacker } from "../src/install/parallel-unpack.ts";
 import { cachedWheel } from "../src/install/wheel-cache.ts";
 import { SPICE, temporaryDirectory } from "./helpers.ts";
@@ -78,6 +78,23 @@ describe("unpacking wheels on a worker thread as they are offered", () => {
       return true;
     });
     assert.equal(cachedWheel(bad, cache), null);
+  });
+
+  it("stops a worker busy with a wheel no one needs at once, and leaves nothing staged", async () => {
+    mkdirSync(join(work.path, "busy"));
+    // Thousands of files: unpacking takes the worker long enough to be stopped half-way.
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 6000; index++) files[`many/m${index}.py`] = `value = ${index}\n`;
+    const large = buildWheel(join(work.path, "busy"), simplePackage("many", "1.0", { files }));
+    const cache = new Cache(join(work.path, "cache-busy"));
+    const bucket = cache.bucket(BUCKETS.wheels);
+    const unpacker = new WheelUnpacker(cache, WORKER);
+    unpacker.offer(large);
+    const staged = () => existsSync(bucket) && readdirSync(bucket).some((name) => name.startsWith(".tmp-"));
+    await until(staged, "the worker to start unpacking");
+    await unpacker.stop();
+    assert.equal(staged(), false);
+    assert.equal(cachedWheel(large, cache), null);
   });
 
   it("without a worker, unpacks on this thread", async () => {

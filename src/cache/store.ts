@@ -163,6 +163,19 @@ export class Cache {
     }
   }
 
+  /** Removes the staging directories `entry` made in `bucket` in the process `pid` (a stopped worker's). */
+  removeStagingOf(bucket: string, pid: number): void {
+    const staging = new RegExp(`^\\.tmp-${pid}-[0-9a-f]{12}$`);
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.bucket(bucket));
+    } catch {
+      return;
+    }
+    for (const name of names)
+      if (staging.test(name)) rmSync(join(this.bucket(bucket), name), { recursive: true, force: true });
+  }
+
   /** Removes temporary directories left by killed processes. */
   removeStaging(bucket: string, olderThanMs = 60 * 60 * 1000): number {
     let removed = 0;

@@ -11,7 +11,7 @@
 
 import { statSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
-import { Cache } from "../cache/store.ts";
+import { BUCKETS, Cache } from "../cache/store.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { cachedWheel, type UnpackedWheel, unpackedWheel } from "./wheel-cache.ts";
 
@@ -29,7 +29,10 @@ export interface UnpackTask {
   claims: Int32Array;
 }
 
-type ToWorker = { slot: number; path: string } | { stop: true };
+interface ToWorker {
+  slot: number;
+  path: string;
+}
 
 interface UnpackReport {
   slot: number;
@@ -48,9 +51,7 @@ export class WheelUnpacker {
   private readonly reports = new Map<number, string | null>();
   private readonly waiting = new Map<number, () => void>();
   private workerGone = false;
-  /** Slots this thread claimed. */
-  private readonly mine = new Set<number>();
-  private stopped = false;
+  private stopped: Promise<void> | null = null;
 
   /** `workerEntry` is the bundle a worker runs; null unpacks on the main thread only. */
   constructor(
@@ -65,7 +66,12 @@ export class WheelUnpacker {
    * megabytes before starting it left it nothing to overlap.
    */
   offer(path: string): void {
-    if (this.workerEntry === null || this.stopped || this.slots.has(path) || this.offered.length >= MAX_SLOTS)
+    if (
+      this.workerEntry === null ||
+      this.stopped !== null ||
+      this.slots.has(path) ||
+      this.offered.length >= MAX_SLOTS
+    )
       return;
     const slot = this.offered.length;
     this.offered.push(path);
@@ -90,7 +96,7 @@ export class WheelUnpacker {
     try {
       await this.build(missing);
     } finally {
-      this.stop();
+      void this.stop();
     }
     for (const path of missing) {
       // Just built (by this thread or the worker): no need to check every file again.
@@ -100,21 +106,21 @@ export class WheelUnpacker {
   }
 
   /**
-   * Offers nothing more: the worker skips what it has not begun and ends after the wheel it is
-   * unpacking, or at once when it holds none (a small install does not wait for it to start).
+   * Offers nothing more, and ends the worker at once: whatever it is unpacking now the install
+   * does not need (or the install failed), and a large wheel takes seconds. What it had staged in
+   * the cache is removed once it has ended. The promise settles then.
    */
-  stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    const skipped = new Set<number>();
+  stop(): Promise<void> {
+    this.stopped ??= this.end();
+    return this.stopped;
+  }
+
+  private async end(): Promise<void> {
     for (let slot = 0; slot < this.offered.length; slot++)
-      if (Atomics.compareExchange(this.claims, slot, FREE, CLAIMED) === FREE) skipped.add(slot);
-    if (this.worker === null || this.workerGone) return;
-    const busy = this.offered.some(
-      (_, slot) => !skipped.has(slot) && !this.mine.has(slot) && !this.reports.has(slot),
-    );
-    if (busy) this.post({ stop: true });
-    else void this.worker.terminate();
+      Atomics.compareExchange(this.claims, slot, FREE, CLAIMED);
+    if (this.worker === null) return;
+    await this.worker.terminate();
+    this.cache.removeStagingOf(BUCKETS.wheels, process.pid);
   }
 
   private async build(paths: readonly string[]): Promise<void> {
@@ -141,7 +147,7 @@ export class WheelUnpacker {
       .map((path) => this.slots.get(path))
       .filter((slot) => slot !== undefined)
       .sort((a, b) => b - a);
-    const mine = this.mine;
+    const mine = new Set<number>();
     for (const path of unslotted) unpackedWheel(path, this.cache, "");
     for (const slot of slots) {
       if (Atomics.compareExchange(this.claims, slot, FREE, CLAIMED) !== FREE) continue;
@@ -197,16 +203,10 @@ export function runUnpackTask(
   port: {
     on(event: "message", listener: (message: ToWorker) => void): void;
     postMessage(report: UnpackReport): void;
-    close(): void;
   },
 ): void {
   const cache = new Cache(task.cacheRoot);
-  port.on("message", (message) => {
-    if ("stop" in message) {
-      port.close();
-      return;
-    }
-    const { slot, path } = message;
+  port.on("message", ({ slot, path }) => {
     if (Atomics.compareExchange(task.claims, slot, FREE, CLAIMED) !== FREE) return;
     try {
       unpackedWheel(path, cache, "");

@@ -407,7 +407,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     }
     return 0;
   } finally {
-    unpacker?.stop();
+    await unpacker?.stop();
     progress?.done();
     await sources.close();
   }

@@ -334,7 +334,7 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
       unpacker,
     });
   } finally {
-    unpacker?.stop();
+    await unpacker?.stop();
     progress?.done();
     await sources.close();
   }
