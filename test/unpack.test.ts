@@ -17,6 +17,8 @@ const work = temporaryDirectory("spice-unpack-");
 after(() => work.remove());
 
 const WORKER = pathToFileURL(SPICE);
+/** Offered as this size, each wheel starts the worker (it waits for a megabyte of wheels). */
+const MEGABYTE = 1024 * 1024;
 
 function wheels(directory: string, names: string[]): string[] {
   mkdirSync(join(work.path, directory));
@@ -37,8 +39,8 @@ describe("unpacking wheels on a worker thread as they are offered", () => {
     const [early, unneeded, late] = wheels("early", ["early", "unneeded", "late"]);
     const cache = new Cache(join(work.path, "cache-early"));
     const unpacker = new WheelUnpacker(cache, WORKER);
-    unpacker.offer(early);
-    unpacker.offer(unneeded);
+    unpacker.offer(early, MEGABYTE);
+    unpacker.offer(unneeded, MEGABYTE);
     // This thread only waits: the entries can only come from the worker.
     await until(
       () => cachedWheel(early, cache) !== null && cachedWheel(unneeded, cache) !== null,
@@ -53,7 +55,7 @@ describe("unpacking wheels on a worker thread as they are offered", () => {
     }
     // Offered after the unpack: nothing more is taken.
     const [after] = wheels("after", ["after"]);
-    unpacker.offer(after);
+    unpacker.offer(after, MEGABYTE);
     assert.equal(cachedWheel(after, cache), null);
   });
 
@@ -69,8 +71,8 @@ describe("unpacking wheels on a worker thread as they are offered", () => {
     const [good] = wheels("good", ["good"]);
     const cache = new Cache(join(work.path, "cache-bad"));
     const unpacker = new WheelUnpacker(cache, WORKER);
-    unpacker.offer(bad);
-    unpacker.offer(good);
+    unpacker.offer(bad, MEGABYTE);
+    unpacker.offer(good, MEGABYTE);
     await until(() => cachedWheel(good, cache) !== null, "the worker");
     await assert.rejects(unpacker.unpack([good, bad]), (error: Error & { details?: { cause?: string } }) => {
       assert.match(error.message, /tampered-1\.0-py3-none-any\.whl is not a valid wheel/);
@@ -89,7 +91,7 @@ describe("unpacking wheels on a worker thread as they are offered", () => {
     const cache = new Cache(join(work.path, "cache-busy"));
     const bucket = cache.bucket(BUCKETS.wheels);
     const unpacker = new WheelUnpacker(cache, WORKER);
-    unpacker.offer(large);
+    unpacker.offer(large, MEGABYTE);
     const staged = () => existsSync(bucket) && readdirSync(bucket).some((name) => name.startsWith(".tmp-"));
     await until(staged, "the worker to start unpacking");
     await unpacker.stop();
@@ -97,11 +99,26 @@ describe("unpacking wheels on a worker thread as they are offered", () => {
     assert.equal(cachedWheel(large, cache), null);
   });
 
+  it("starts the worker once a megabyte of wheels waits", async () => {
+    const [first, second] = wheels("threshold", ["first", "second"]);
+    const cache = new Cache(join(work.path, "cache-threshold"));
+    const unpacker = new WheelUnpacker(cache, WORKER);
+    unpacker.offer(first, MEGABYTE / 2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(cachedWheel(first, cache), null, "a worker started for half a megabyte");
+    unpacker.offer(second, MEGABYTE / 2);
+    await until(
+      () => cachedWheel(first, cache) !== null && cachedWheel(second, cache) !== null,
+      "the worker",
+    );
+    await unpacker.stop();
+  });
+
   it("without a worker, unpacks on this thread", async () => {
     const [one, two] = wheels("inline", ["one", "two"]);
     const cache = new Cache(join(work.path, "cache-inline"));
     const unpacker = new WheelUnpacker(cache, null);
-    unpacker.offer(one);
+    unpacker.offer(one, MEGABYTE);
     assert.equal(cachedWheel(one, cache), null);
     const unpacked = await unpacker.unpack([one, two]);
     assert.equal(unpacked.size, 2);

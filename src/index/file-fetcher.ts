@@ -179,7 +179,7 @@ export class FileFetcher {
   ) {}
 
   /** Told of each wheel downloaded whole, from resolution on (an install unpacks it early). */
-  onWheelDownloaded: ((archive: FetchedArchive) => void) | null = null;
+  onWheelDownloaded: ((archive: FetchedArchive, size: number) => void) | null = null;
 
   files(name: string): Promise<readonly IndexFile[]> {
     return this.packages.files(name);
@@ -423,7 +423,7 @@ export class FileFetcher {
       kept = true;
       this.cache?.rememberArchiveDigest(final, sha256);
       const archive = { path: final, sha256 };
-      if (file.filename.endsWith(".whl")) this.onWheelDownloaded?.(archive);
+      if (file.filename.endsWith(".whl")) this.onWheelDownloaded?.(archive, size);
       return { response, archive };
     } finally {
       if (descriptor !== null) closeSync(descriptor);

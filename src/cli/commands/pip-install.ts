@@ -199,7 +199,7 @@ export function wheelUnpacker(sources: Sources, context: CommandContext): WheelU
     sources.cache,
     !oneThread && bundle !== null ? pathToFileURL(bundle) : null,
   );
-  sources.fetcher.onWheelDownloaded = (archive) => unpacker.offer(archive.path);
+  sources.fetcher.onWheelDownloaded = (archive, size) => unpacker.offer(archive.path, size);
   return unpacker;
 }
 
