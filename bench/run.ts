@@ -19,7 +19,7 @@ import {
   parseVersion,
   tryParseVersion,
 } from "../src/standards/version.ts";
-import { benchOptions, emptyTrash, settleDisk } from "./common.ts";
+import { benchOptions, emptyTrash, mirrorRoot, settleDisk } from "./common.ts";
 import { benchIndex } from "./index.ts";
 import { benchInstall } from "./install.ts";
 
@@ -185,7 +185,13 @@ if (!["versions", "startup", "install", "index", "all"].includes(which)) {
 } else {
   if (which === "versions" || which === "all") benchVersions();
   if (which === "startup" || which === "all") benchStartup();
-  if (["install", "index", "all"].includes(which) && !process.argv.includes("--no-settle")) settleDisk();
+  // Without a mirror both say "skipped": nothing to settle for.
+  if (
+    ["install", "index", "all"].includes(which) &&
+    !process.argv.includes("--no-settle") &&
+    mirrorRoot() !== null
+  )
+    settleDisk();
   try {
     if (which === "install" || which === "all")
       benchInstall(sets.length > 0 ? sets : ["small", "trio", "jupyter"], runs);
