@@ -166,18 +166,16 @@ export class Cache {
   /** Removes the staging directories `entry` made in `bucket` in the process `pid` (a stopped worker's). */
   removeStagingOf(bucket: string, pid: number): void {
     const staging = new RegExp(`^\\.tmp-${pid}-[0-9a-f]{12}$`);
-    let names: string[] = [];
-    try {
-      names = readdirSync(this.bucket(bucket));
-    } catch {
-      return;
-    }
-    for (const name of names)
-      if (staging.test(name)) rmSync(join(this.bucket(bucket), name), { recursive: true, force: true });
+    this.removeTemporary(bucket, (name) => staging.test(name));
   }
 
   /** Removes temporary directories left by killed processes. */
   removeStaging(bucket: string, olderThanMs = 60 * 60 * 1000): number {
+    return this.removeTemporary(bucket, (_, path) => Date.now() - statSync(path).mtimeMs > olderThanMs);
+  }
+
+  /** Removes the `.tmp-` entries of `bucket` that `wanted` picks; returns how many. */
+  private removeTemporary(bucket: string, wanted: (name: string, path: string) => boolean): number {
     let removed = 0;
     const directory = this.bucket(bucket);
     let names: string[] = [];
@@ -190,7 +188,7 @@ export class Cache {
       if (!name.startsWith(".tmp-")) continue;
       const path = join(directory, name);
       try {
-        if (Date.now() - statSync(path).mtimeMs > olderThanMs) {
+        if (wanted(name, path)) {
           rmSync(path, { recursive: true, force: true });
           removed++;
         }

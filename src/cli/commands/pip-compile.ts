@@ -304,9 +304,10 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
       lines.push(...annotatedLines(pinLines, sources, annotationStyle));
     });
     const text = `${lines.join("\n")}\n`;
-    if (outputPath === null || flag(args, "dry-run")) context.output.data(text);
+    const dryRun = flag(args, "dry-run");
+    if (outputPath === null || dryRun) context.output.data(text);
     else writeFileAtomic(outputPath, text);
-    if (outputPath !== null && flag(args, "dry-run")) context.output.info("Dry-run, so nothing updated.");
+    if (outputPath !== null && dryRun) context.output.info("Dry-run, so nothing updated.");
     context.output.info(`Resolved ${plural(packages.length, "package")} in ${elapsed(started)}`);
     return 0;
   } finally {
