@@ -1,12 +1,111 @@
 // The script spice runs once per interpreter (then caches): it prints one JSON document with the
 // facts spice needs. It must run on every Python from 2.7 on, so it sticks to what 2.7 has.
-
+//
+// It runs with -S, and imports as little as it can, because its start-up is a cold install's:
+// site.main() runs every .pth file of the base site-packages (one that imports certifi costs
+// 30 ms on some machines), and json and platform pull in re and enum (15 ms on 3.11). Without
+// site, a venv's interpreter would not know it is one (site.venv sets sys.prefix), so there the
+// script runs site.main() itself; a base interpreter's sys_path gets the directories site.main()
+// would add (user site, site-packages), not what its .pth files add, which no venv of it sees.
 export const INSPECT_SCRIPT = String.raw`
-import json, os, platform, struct, sys, sysconfig
+import os, struct, sys
+first_path = sys.path[:1]
 try:
     import site
 except Exception:
     site = None
+
+def is_venv():
+    here = os.path.dirname(sys.executable)
+    return any(os.path.isfile(os.path.join(d, "pyvenv.cfg")) for d in (here, os.path.dirname(here)))
+
+# Python 2's "import site" runs site.main() even under -S; Python 3's does not.
+site_ran = site is not None and (not sys.flags.no_site or sys.version_info[0] < 3)
+if site is not None and not site_ran and is_venv():
+    site.main()
+    site_ran = True
+# site.main() made the script's '' absolute: spice wants sys.path as a program sees it.
+if first_path == [""] and sys.path[:1] == [os.getcwd()]:
+    sys.path[0] = ""
+import sysconfig  # only now: it reads sys.prefix, which site.main() sets in a venv, when imported
+
+def site_path():
+    """sys.path as site.main() leaves it, less what .pth files add."""
+    path = []
+    for entry in sys.path:
+        if entry not in path:  # as site.removeduppaths() does
+            path.append(entry)
+    if site_ran or site is None:
+        return path
+    try:
+        dirs = []
+        if site.check_enableusersite():
+            dirs.append(site.getusersitepackages())
+        dirs.extend(site.getsitepackages())
+        for d in dirs:
+            d = os.path.abspath(d)
+            if os.path.isdir(d) and d not in path:
+                path.append(d)
+    except Exception:
+        pass
+    return path
+
+def platform_module():
+    import platform
+    return platform
+
+def uname():
+    """os.uname() where it exists; platform's answer elsewhere (its import costs 10 ms)."""
+    try:
+        u = os.uname()
+        if u[0] and u[4]:
+            return u[0], u[2], u[3], u[4]
+    except Exception:
+        pass
+    p = platform_module()
+    return p.system(), p.release(), p.version(), p.machine()
+
+IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy", "ironpython": "IronPython", "jython": "Jython"}
+
+def python_implementation(name):
+    return IMPLEMENTATIONS.get(name) or platform_module().python_implementation()
+
+def to_json(value):
+    """json.dumps for the types below, without importing json (and with it re)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)) or type(value).__name__ == "long":
+        return repr(value).rstrip("L")
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join([to_json(item) for item in value]) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join([to_json(str(k)) + ":" + to_json(v) for k, v in value.items()]) + "}"
+    if sys.version_info[0] < 3:
+        if isinstance(value, str):
+            value = value.decode("utf-8", "replace")
+        elif type(value).__name__ != "unicode":
+            value = str(value).decode("utf-8", "replace")
+    elif isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    elif not isinstance(value, str):
+        value = str(value)
+    out = []
+    for ch in value:
+        code = ord(ch)
+        if ch == '"' or ch == "\\":
+            out.append("\\" + ch)
+        elif 0x20 <= code < 0x7f:
+            out.append(ch)
+        elif code > 0xffff:
+            code -= 0x10000
+            out.append("\\u%04x\\u%04x" % (0xd800 + (code >> 10), 0xdc00 + (code & 0x3ff)))
+        else:
+            out.append("\\u%04x" % code)
+    return '"' + "".join(out) + '"'
 
 def config_var(name):
     try:
@@ -52,6 +151,7 @@ def implementation():
         if info.releaselevel != "final":
             version += info.releaselevel[0] + str(info.serial)
         return impl.name, version
+    platform = platform_module()
     return platform.python_implementation().lower(), platform.python_version()
 
 impl_name, impl_version = implementation()
@@ -66,12 +166,22 @@ if site is not None:
         user_site = site.getusersitepackages()
     except Exception:
         pass
-    user_site_enabled = bool(getattr(site, "ENABLE_USER_SITE", False))
+    enabled = getattr(site, "ENABLE_USER_SITE", None)
+    if enabled is None:
+        try:
+            enabled = site.check_enableusersite()
+        except Exception:
+            enabled = False
+    user_site_enabled = bool(enabled)
+
+# platform.python_version(): the version as sys.version spells it ("3.13.0rc1", "3.14.0a1+").
+python_full_version = sys.version.split()[0].split("|")[0]
+system, release, version, machine = uname()
 
 mac = None
 if sys.platform == "darwin":
     try:
-        release = platform.mac_ver()[0].split(".")
+        release = platform_module().mac_ver()[0].split(".")
         mac = [int(release[0]), int(release[1]) if len(release) > 1 else 0]
     except Exception:
         mac = None
@@ -79,14 +189,14 @@ if sys.platform == "darwin":
 facts = {
     "executable": sys.executable,
     "version_info": [sys.version_info[0], sys.version_info[1], sys.version_info[2], sys.version_info[3], sys.version_info[4]],
-    "python_full_version": platform.python_version(),
+    "python_full_version": python_full_version,
     "implementation_name": impl_name,
     "implementation_version": impl_version,
     "prefix": prefix,
     "base_prefix": base_prefix,
     "exec_prefix": sys.exec_prefix,
     "base_exec_prefix": getattr(sys, "base_exec_prefix", sys.exec_prefix),
-    "sys_path": sys.path,
+    "sys_path": site_path(),
     "stdlib": stdlib,
     "paths": sysconfig.get_paths(),
     "scheme_posix_prefix": scheme_paths("posix_prefix", placeholder),
@@ -99,13 +209,13 @@ facts = {
         "implementation_name": impl_name,
         "implementation_version": impl_version,
         "os_name": os.name,
-        "platform_machine": platform.machine(),
-        "platform_release": platform.release(),
-        "platform_system": platform.system(),
-        "platform_version": platform.version(),
-        "python_full_version": platform.python_version(),
-        "platform_python_implementation": platform.python_implementation(),
-        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "platform_machine": machine,
+        "platform_release": release,
+        "platform_system": system,
+        "platform_version": version,
+        "python_full_version": python_full_version,
+        "platform_python_implementation": python_implementation(impl_name),
+        "python_version": "%d.%d" % sys.version_info[:2],
         "sys_platform": sys.platform,
     },
     "config_vars": {
@@ -124,11 +234,11 @@ facts = {
     "extension_suffixes": extension_suffixes(),
     "maxunicode": sys.maxunicode,
     "sysconfig_platform": sysconfig.get_platform(),
-    "platform_system": platform.system(),
-    "platform_machine": platform.machine(),
+    "platform_system": system,
+    "platform_machine": machine,
     "pointer_bits": struct.calcsize("P") * 8,
     "glibc_version": glibc_version(),
     "mac_version": mac,
 }
-sys.stdout.write("SPICE-INSPECT:" + json.dumps(facts) + "\n")
+sys.stdout.write("SPICE-INSPECT:" + to_json(facts) + "\n")
 `;

@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -63,6 +68,45 @@ describe("interpreter inspection", () => {
   }, () => {
     const facts = inspectInterpreter(join(PYENV, "2.7.18", "bin", "python"), { cacheDir: null }).facts;
     assert.equal(facts.python_full_version, "2.7.18");
+  });
+
+  it("inspects a base interpreter without running its .pth files, and a venv's own as a venv", {
+    skip: !existsSync(python311) && "CPython 3.11.7 is not under pyenv here",
+  }, () => {
+    // A Python installation of its own: the real binary in a new prefix whose stdlib entries
+    // link to the real ones and whose site-packages holds a .pth file that leaves a mark.
+    const prefix = join(work, "own-prefix");
+    const stdlib = join(prefix, "lib", "python3.11");
+    const realStdlib = join(PYENV, "3.11.7", "lib", "python3.11");
+    mkdirSync(join(prefix, "bin"), { recursive: true });
+    mkdirSync(join(stdlib, "site-packages"), { recursive: true });
+    copyFileSync(realpathSync(python311), join(prefix, "bin", "python3.11"));
+    for (const entry of readdirSync(realStdlib)) {
+      if (entry !== "site-packages") symlinkSync(join(realStdlib, entry), join(stdlib, entry));
+    }
+    const mark = join(prefix, "pth-ran");
+    writeFileSync(
+      join(stdlib, "site-packages", "mark.pth"),
+      `import sys; open(sys.prefix + "/pth-ran", "w").close()\n`,
+    );
+    const python = join(prefix, "bin", "python3.11");
+    const facts = inspectInterpreter(python, { cacheDir: null }).facts;
+    assert.equal(facts.prefix, prefix);
+    assert.ok(facts.sys_path.includes(join(stdlib, "site-packages")), facts.sys_path.join(" "));
+    assert.equal(existsSync(mark), false, "inspecting ran the .pth file");
+    // The .pth file does run when that Python starts as programs start it.
+    execFileSync(python, ["-c", "0"]);
+    assert.equal(existsSync(mark), true);
+
+    // A venv's interpreter asked directly knows it is one (site.main() sets its prefix). Its name
+    // holds what the script's own JSON writer must escape.
+    const venv = join(work, 'own venv ü "q\\x" \u{1F600}');
+    execFileSync(python311, ["-m", "venv", "--without-pip", venv]);
+    const venvFacts = inspectInterpreter(join(venv, "bin", "python"), { cacheDir: null }).facts;
+    assert.equal(venvFacts.prefix, venv);
+    assert.equal(venvFacts.paths.purelib, join(venv, "lib", "python3.11", "site-packages"));
+    assert.equal(venvFacts.sys_path[0], "");
+    assert.ok(venvFacts.sys_path.includes(venvFacts.paths.purelib));
   });
 
   it("computes the same tags as packaging's sys_tags for every interpreter here", () => {

@@ -156,8 +156,9 @@ export function inspectInterpreter(givenPath: string, options: InspectOptions): 
 }
 
 function runInspection(path: string, timeoutMs: number): InterpreterFacts {
-  // -E: ignore PYTHON* variables, so that PYTHONPATH and friends cannot change the answer.
-  const result = nodeChildProcess().spawnSync(path, ["-E", "-c", INSPECT_SCRIPT], {
+  // -E: ignore PYTHON* variables, so that PYTHONPATH and friends cannot change the answer; -S:
+  // no site.main() (the script runs what it needs of it, see inspect-script.ts).
+  const result = nodeChildProcess().spawnSync(path, ["-E", "-S", "-c", INSPECT_SCRIPT], {
     encoding: "utf8",
     timeout: timeoutMs,
     killSignal: "SIGKILL",
