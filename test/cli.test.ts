@@ -9,11 +9,13 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import { LAUNCHER, runSpice, SPICE, temporaryDirectory } from "./helpers.ts";
+import { LAUNCHER, runSpice, runSpiceAsync, SPICE, temporaryDirectory } from "./helpers.ts";
 
 const work = temporaryDirectory();
 after(() => work.remove());
@@ -145,6 +147,30 @@ describe("the code cache", () => {
     const off = join(work.path, "no-code-cache");
     assert.deepEqual(runSpice(["--no-cache", "help"], { cacheDir: off }), first);
     assert.equal(existsSync(off), false);
+  });
+
+  it("keeps one for undici, loaded by the first request of any command, and checks it as well", async () => {
+    const server = createServer((_request, response) => response.end("flask==1.0\n"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/requirements.txt`;
+      const cache = join(work.path, "undici-code-cache");
+      const first = await runSpiceAsync(["debug", "requirements", url], { cacheDir: cache });
+      assert.match(first.stdout, /flask ==1\.0/, first.stderr);
+      const [bundle] = readdirSync(join(cache, "code-v2"));
+      const cacheFile = join(cache, "code-v2", bundle, "undici.cjs.bin");
+      assert.ok(statSync(cacheFile).size > 10_000, "undici's compiled functions are saved");
+      const written = readFileSync(cacheFile);
+      assert.deepEqual(await runSpiceAsync(["debug", "requirements", url], { cacheDir: cache }), first);
+      assert.deepEqual(readFileSync(cacheFile), written, "an accepted cache is not written again");
+      const damaged = Buffer.from(written);
+      damaged[5_000] ^= 0x01;
+      writeFileSync(cacheFile, damaged);
+      assert.deepEqual(await runSpiceAsync(["debug", "requirements", url], { cacheDir: cache }), first);
+      assert.notDeepEqual(readFileSync(cacheFile), damaged, "the damaged cache is replaced");
+    } finally {
+      server.close();
+    }
   });
 
   it("refuses a cache V8 would accept whose bytes are not what spice wrote", () => {

@@ -8,11 +8,14 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Dispatcher } from "undici";
 
-/** In the bundle, undici is a CommonJS file of its own beside cli.cjs (see scripts/build.mjs). */
+/**
+ * In the bundle, undici is a CommonJS file of its own beside cli.cjs, holding only the two
+ * dispatchers and their request() (scripts/build.mjs, scripts/undici-entry.cjs).
+ */
 declare const SPICE_UNDICI: string | undefined;
 
 // undici is loaded on the first request: a run answered from the cache never pays for it.
-type Undici = typeof import("undici");
+type Undici = Pick<typeof import("undici"), "Agent" | "ProxyAgent">;
 let undiciModule: Promise<Undici> | null = null;
 function loadUndici(): Promise<Undici> {
   undiciModule ??=
@@ -414,6 +417,12 @@ export class HttpClient {
     let current = new URL(url);
     const originHost = current.host;
     for (let redirects = 0; redirects < 10; redirects++) {
+      if (current.protocol !== "http:" && current.protocol !== "https:") {
+        throw new SpiceError("E_HTTP", `Could not fetch ${redactUrl(url)}`, {
+          cause: `${redirects > 0 ? "the server redirected to" : "it is"} ${redactUrl(current.toString())}, and a URL spice fetches must start with \`http:\` or \`https:\``,
+          hint: "Check the index URL; a local index or find-links directory is given as a path or a file:// URL",
+        });
+      }
       const headers: Record<string, string> = { "user-agent": "spice", ...extraHeaders };
       const credentials = current.host === originHost ? this.credentialsFor(current) : null;
       if (credentials)
@@ -426,8 +435,10 @@ export class HttpClient {
         if (attempt > 0) await sleep(Math.min(200 * 2 ** (attempt - 1), 2000));
         try {
           const undici = await loadUndici();
-          const response = await undici.request(target, {
-            dispatcher: this.dispatcherFor(undici, target),
+          const response = await this.dispatcherFor(undici, target).request({
+            origin: target.origin,
+            path: `${target.pathname}${target.search}`,
+            method: "GET",
             headers,
             headersTimeout: this.options.timeoutMs ?? 15_000,
             bodyTimeout: this.options.timeoutMs ?? 15_000,
