@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -114,17 +115,32 @@ describe("output", () => {
 });
 
 describe("the code cache", () => {
-  it("keeps one per command, and runs the same without it, with a damaged one, or with --no-cache", () => {
+  /** A copy of the bundles of its own, whose code caches no other test touches. */
+  function ownBundles(name: string): { script: string; caches: string } {
+    const directory = join(work.path, name);
+    mkdirSync(directory);
+    for (const file of readdirSync(dirname(SPICE)))
+      if (file.endsWith(".cjs")) copyFileSync(join(dirname(SPICE), file), join(directory, file));
+    return { script: join(directory, "spice.cjs"), caches: join(directory, "code-cache") };
+  }
+  /** The one bundle identity's code cache file for `key` under `bucket`. */
+  function cacheFileIn(bucket: string, key: string): string {
+    const [identity] = readdirSync(bucket);
+    return join(bucket, identity, `${key}.bin`);
+  }
+
+  it("keeps one per command beside the bundles, and runs the same without it, with a damaged one, or with --no-cache", () => {
+    const { script, caches } = ownBundles("bundles-help");
     const cache = join(work.path, "code-cache");
-    const first = runSpice(["help"], { cacheDir: cache });
+    const first = runSpice(["help"], { cacheDir: cache, script });
     assert.equal(first.status, 0);
-    const [bundle] = readdirSync(join(cache, "code-v2"));
-    const cacheFile = join(cache, "code-v2", bundle, "help.bin");
+    const cacheFile = cacheFileIn(caches, "help");
     assert.ok(statSync(cacheFile).size > 10_000, "the compiled functions are saved");
-    const cached = runSpice(["help"], { cacheDir: cache });
+    assert.equal(existsSync(join(cache, "code-v2")), false, "not in the package cache as well");
+    const cached = runSpice(["help"], { cacheDir: cache, script });
     assert.deepEqual(cached, first);
     writeFileSync(cacheFile, "not a code cache");
-    assert.deepEqual(runSpice(["help"], { cacheDir: cache }), first);
+    assert.deepEqual(runSpice(["help"], { cacheDir: cache, script }), first);
     assert.notEqual(
       readFileSync(cacheFile, "utf8").slice(0, 16),
       "not a code cache",
@@ -140,50 +156,41 @@ describe("the code cache", () => {
       const damaged = Buffer.from(good);
       damage(damaged);
       writeFileSync(cacheFile, damaged);
-      assert.deepEqual(runSpice(["help"], { cacheDir: cache }), first);
+      assert.deepEqual(runSpice(["help"], { cacheDir: cache, script }), first);
       assert.notDeepEqual(readFileSync(cacheFile), damaged, "the damaged cache is replaced");
     }
-    assert.deepEqual(runSpice(["help"], { cacheDir: cache }), first);
+    assert.deepEqual(runSpice(["help"], { cacheDir: cache, script }), first);
     const off = join(work.path, "no-code-cache");
-    assert.deepEqual(runSpice(["--no-cache", "help"], { cacheDir: off }), first);
+    const untouched = ownBundles("bundles-no-cache");
+    assert.deepEqual(runSpice(["--no-cache", "help"], { cacheDir: off, script: untouched.script }), first);
     assert.equal(existsSync(off), false);
+    assert.equal(existsSync(untouched.caches), false);
   });
 
-  it("keeps one for undici, loaded by the first request of any command, and checks it as well", async () => {
-    const server = createServer((_request, response) => response.end("flask==1.0\n"));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/requirements.txt`;
-      const cache = join(work.path, "undici-code-cache");
-      const first = await runSpiceAsync(["debug", "requirements", url], { cacheDir: cache });
-      assert.match(first.stdout, /flask ==1\.0/, first.stderr);
-      const [bundle] = readdirSync(join(cache, "code-v2"));
-      const cacheFile = join(cache, "code-v2", bundle, "undici.cjs.bin");
-      assert.ok(statSync(cacheFile).size > 10_000, "undici's compiled functions are saved");
-      const written = readFileSync(cacheFile);
-      assert.deepEqual(await runSpiceAsync(["debug", "requirements", url], { cacheDir: cache }), first);
-      assert.deepEqual(readFileSync(cacheFile), written, "an accepted cache is not written again");
-      const damaged = Buffer.from(written);
-      damaged[5_000] ^= 0x01;
-      writeFileSync(cacheFile, damaged);
-      assert.deepEqual(await runSpiceAsync(["debug", "requirements", url], { cacheDir: cache }), first);
-      assert.notDeepEqual(readFileSync(cacheFile), damaged, "the damaged cache is replaced");
-    } finally {
-      server.close();
-    }
+  it("keeps it in spice's cache when the bundles' directory cannot hold it", () => {
+    const { script, caches } = ownBundles("bundles-unwritable");
+    writeFileSync(caches, "a file where the directory would go");
+    const cache = join(work.path, "code-cache-fallback");
+    const first = runSpice(["help"], { cacheDir: cache, script });
+    assert.equal(first.status, 0);
+    const cacheFile = cacheFileIn(join(cache, "code-v2"), "help");
+    const written = statSync(cacheFile);
+    assert.ok(written.size > 10_000, "the compiled functions are saved");
+    assert.deepEqual(runSpice(["help"], { cacheDir: cache, script }), first);
+    assert.equal(statSync(cacheFile).mtimeMs, written.mtimeMs, "the cache found there is used");
   });
 
   it("refuses a cache V8 would accept whose bytes are not what spice wrote", () => {
+    const { script, caches } = ownBundles("bundles-substituted");
     const cache = join(work.path, "substituted-code-cache");
-    const first = runSpice(["help"], { cacheDir: cache });
-    const [bundle] = readdirSync(join(cache, "code-v2"));
-    const cacheFile = join(cache, "code-v2", bundle, "help.bin");
+    const first = runSpice(["help"], { cacheDir: cache, script });
+    const cacheFile = cacheFileIn(caches, "help");
     const trailer = readFileSync(cacheFile).subarray(-8);
     // V8 checks a cache against its source's length, not its text: a cache of another script of
     // the same length is accepted and runs that script, as damaged bytes V8 accepts would.
     const made = spawnSync(
       process.execPath,
-      ["-e", CACHE_OF_SAME_LENGTH, join(dirname(SPICE), "cli.cjs"), cacheFile],
+      ["-e", CACHE_OF_SAME_LENGTH, join(dirname(script), "cli.cjs"), cacheFile],
       {
         encoding: "utf8",
       },
@@ -191,9 +198,33 @@ describe("the code cache", () => {
     assert.equal(made.stdout, "V8 accepts it\n", made.stderr);
     const substituted = Buffer.concat([readFileSync(cacheFile), trailer]);
     writeFileSync(cacheFile, substituted);
-    assert.deepEqual(runSpice(["help"], { cacheDir: cache }), first);
+    assert.deepEqual(runSpice(["help"], { cacheDir: cache, script }), first);
     assert.notDeepEqual(readFileSync(cacheFile), substituted, "the cache is written again");
-    assert.deepEqual(runSpice(["help"], { cacheDir: cache }), first);
+    assert.deepEqual(runSpice(["help"], { cacheDir: cache, script }), first);
+  });
+
+  it("keeps one for undici, loaded by the first request of any command, and checks it as well", async () => {
+    const server = createServer((_request, response) => response.end("flask==1.0\n"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/requirements.txt`;
+      const { script, caches } = ownBundles("bundles-undici");
+      const options = { cacheDir: join(work.path, "undici-code-cache"), script };
+      const first = await runSpiceAsync(["debug", "requirements", url], options);
+      assert.match(first.stdout, /flask ==1\.0/, first.stderr);
+      const cacheFile = cacheFileIn(caches, "undici.cjs");
+      assert.ok(statSync(cacheFile).size > 10_000, "undici's compiled functions are saved");
+      const written = readFileSync(cacheFile);
+      assert.deepEqual(await runSpiceAsync(["debug", "requirements", url], options), first);
+      assert.deepEqual(readFileSync(cacheFile), written, "an accepted cache is not written again");
+      const damaged = Buffer.from(written);
+      damaged[5_000] ^= 0x01;
+      writeFileSync(cacheFile, damaged);
+      assert.deepEqual(await runSpiceAsync(["debug", "requirements", url], options), first);
+      assert.notDeepEqual(readFileSync(cacheFile), damaged, "the damaged cache is replaced");
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -62,9 +62,9 @@ export function spiceEnvironment(
 
 export function runSpice(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string; script?: string } = {},
 ): RunResult {
-  const result = spawnSync(process.execPath, [SPICE, ...args], {
+  const result = spawnSync(process.execPath, [options.script ?? SPICE, ...args], {
     cwd: options.cwd,
     env: spiceEnvironment(options),
     encoding: "utf8",
@@ -75,12 +75,19 @@ export function runSpice(
 /** runSpice without blocking the event loop: for tests that serve an index from this process. */
 export function runSpiceAsync(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string; launcher?: boolean } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    cacheDir?: string;
+    launcher?: boolean;
+    /** Another copy of dist/spice.cjs to run. */
+    script?: string;
+  } = {},
 ): Promise<RunResult> {
   const env = spiceEnvironment(options);
   return options.launcher
     ? runAsync(LAUNCHER, args, { cwd: options.cwd, env })
-    : runAsync(process.execPath, [SPICE, ...args], { cwd: options.cwd, env });
+    : runAsync(process.execPath, [options.script ?? SPICE, ...args], { cwd: options.cwd, env });
 }
 
 /** pip 23.2.1 (`PYTHON -m pip ARGS`), without the machine's configuration or a cache, without blocking. */

@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 """Fuzzes spice's cache: a filled cache (wheels, archives, HTTP pages, interpreter inspections,
-code caches, spare trees) is copied, damaged at random, and a warm install from an index runs on
-it. spice must not crash, and what it installs must be the wheels' true content."""
+spare trees, and the code caches beside a copy of the bundles) is copied, damaged at random, and
+a warm install from an index runs on it. spice must not crash, and what it installs must be the
+wheels' true content."""
 from common import MIRROR, SPICE_JS, WORK
 import hashlib, os, random, shutil, subprocess, sys, threading, time, zipfile
-SPICE = ["node", SPICE_JS]
+# A copy of the bundles of its own: their code caches sit beside them (dist/code-cache/), and are
+# damaged here with the cache.
+BUNDLES = WORK + "/bundles"
+shutil.copytree(os.path.dirname(SPICE_JS), BUNDLES, ignore=shutil.ignore_patterns("code-cache", "*.map"))
+CODE_CACHES = BUNDLES + "/code-cache"
+SPICE = ["node", BUNDLES + "/spice.cjs"]
 env = dict(os.environ, PIP_CONFIG_FILE="/dev/null", NO_COLOR="1")
 for k in ["PIP_FIND_LINKS", "NODE_EXTRA_CA_CERTS", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "SPICE_CACHE_DIR"]: env.pop(k, None)
 REQS = ["six", "idna", "mccabe", "jsonpointer", "pyyaml"]
@@ -51,17 +57,21 @@ def main(seed, count):
             subprocess.run(SPICE + ["venv", v, "-q", "--cache-dir", filled], env=env, check=True)
             subprocess.run(SPICE + ["pip", "install", "-q", "--python", v + "/bin/python", "--cache-dir", filled] + index + REQS, env=env, check=True)
             time.sleep(2)  # the background spare-tree maker
+        filled_code = WORK + "/filled-code"
+        if not os.path.exists(filled_code): shutil.copytree(CODE_CACHES, filled_code)
         problems = 0; outcomes = {}
         for n in range(count):
             cache = WORK + "/cache"; shutil.rmtree(cache, ignore_errors=True)
             for d, dirs, files in os.walk(cache): pass
             subprocess.run(["cp", "-a", filled, cache], check=True)
+            shutil.rmtree(CODE_CACHES, ignore_errors=True)
+            shutil.copytree(filled_code, CODE_CACHES)
             files = list(walk_files(cache))
             damaged = [rng.choice(files) for _ in range(rng.randint(1, 6))]
             ops = [damage(path, rng) for path in damaged]
-            # Code caches are two files among thousands, and V8 runs one with a few flipped bits
-            # (found here): damage one in a third of the cases.
-            code = [path for path in files if "/code-v2/" in path]
+            # Code caches are a few files beside the bundles, and V8 runs one with a few flipped
+            # bits (found here): damage one in a third of the cases.
+            code = list(walk_files(CODE_CACHES))
             if code and rng.random() < 0.33:
                 damaged.append(rng.choice(code)); ops.append(flip_bits(damaged[-1], rng))
             v = WORK + "/v"; shutil.rmtree(v, ignore_errors=True)

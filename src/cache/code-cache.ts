@@ -28,6 +28,9 @@ import { makeDirectories } from "../util/make-directories.ts";
 /** The cache bucket of code caches (src/cache/store.ts lists it with the others). */
 export const CODE_CACHE_BUCKET = "code-v2";
 
+/** The directory beside the bundles that holds their code caches when it can be written. */
+export const BESIDE_BUNDLE = "code-cache";
+
 /** The trailer: the 64-bit checksum of the bytes before it, little-endian. */
 const TRAILER_BYTES = 8;
 
@@ -150,9 +153,10 @@ export function readCodeCache(file: string): Uint8Array | undefined {
 
 /**
  * Writes a code cache with its checksum, atomically; the first save for a new bundle drops the
- * caches of older ones. Never throws: a read-only or full cache means the next run compiles again.
+ * caches of older ones. Never throws: it says whether the file was written (a read-only or full
+ * cache means the next run compiles again).
  */
-export function writeCodeCache(file: string, data: Uint8Array): void {
+export function writeCodeCache(file: string, data: Uint8Array): boolean {
   try {
     const directory = dirname(file);
     const bucket = dirname(directory);
@@ -168,7 +172,9 @@ export function writeCodeCache(file: string, data: Uint8Array): void {
     const temporary = join(bucket, `.tmp-${basename(file)}-${process.pid}`);
     writeFileSync(temporary, Buffer.concat([data, trailer]));
     renameSync(temporary, file);
+    return true;
   } catch {
     // A read-only or full cache: the next run compiles again.
+    return false;
   }
 }
