@@ -6,9 +6,10 @@
 // module.enableCompileCache(), so the bundle is a CommonJS script run through vm.Script with
 // `cachedData`: the bytecode of the functions a command used, saved after its first run, one file
 // per command, beside the bundles (`dist/code-cache/`) or else in spice's cache (`code-v2/`; see
-// codeCachePlaces; src/cache/code-cache.ts also checks each file's bytes). V8 checks each cache against the source and the flags and rejects a stale one;
-// the file name also carries the bundle's version, size and mtime. Nothing here may fail a run:
-// a missing, unreadable, damaged or rejected cache only costs the compile.
+// codeCachePlaces; src/cache/code-cache.ts also checks each file's bytes). V8 checks each cache
+// against the source and the flags and rejects a stale one; the file name also carries the
+// bundle's version, size and mtime. Nothing here may fail a run: a missing, unreadable, damaged
+// or rejected cache only costs the compile.
 //
 // Built-ins come from process.getBuiltinModule(), which skips the ESM wrappers that `import`
 // statements for node: modules build.
@@ -63,11 +64,14 @@ function runBundle(): void {
   const filename = key === "venv" ? path.join(directory, "venv.cjs") : cli;
   // undici, the bundle's one external file (loaded on the first request), runs from a code cache
   // of its own, shared by all commands: about 6 ms of its 25 ms load.
-  const undici = path.join(directory, "undici.cjs");
-  const undiciCache = key === null ? [] : codeCachePlaces(cli, "undici.cjs");
-  runCommonJs(filename, codeCachePlaces(cli, key), (id) =>
-    id === "./undici.cjs" ? runCommonJs(undici, undiciCache, null) : undefined,
-  );
+  let undiciExports: unknown;
+  const undici = (): unknown =>
+    (undiciExports ??= runCommonJs(
+      path.join(directory, "undici.cjs"),
+      key === null ? [] : codeCachePlaces(cli, "undici.cjs"),
+      null,
+    ));
+  runCommonJs(filename, codeCachePlaces(cli, key), (id) => (id === "./undici.cjs" ? undici() : undefined));
 }
 
 /**
