@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { temporaryDirectory } from "../../test/helpers.ts";
@@ -77,12 +77,20 @@ describe("code cache files", () => {
     assert.equal(readCodeCache(join(work.path, "missing.bin")), undefined);
   });
 
-  it("keep only the newest bundle's directory", () => {
+  it("keep only the newest bundle's directory, and no temporary file a killed run left", () => {
     const older = join(work.path, "bucket", "bundle-1", "help.bin");
     const newer = join(work.path, "bucket", "bundle-2", "help.bin");
     writeCodeCache(older, randomBytes(64));
+    const abandoned = join(work.path, "bucket", ".tmp-help.bin-999999");
+    const beingWritten = join(work.path, "bucket", ".tmp-list.bin-999998");
+    writeFileSync(abandoned, "half");
+    writeFileSync(beingWritten, "half");
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(abandoned, hourAgo, hourAgo);
     writeCodeCache(newer, randomBytes(64));
     assert.equal(existsSync(older), false);
     assert.ok(readCodeCache(newer) !== undefined);
+    assert.equal(existsSync(abandoned), false);
+    assert.equal(existsSync(beingWritten), true);
   });
 });

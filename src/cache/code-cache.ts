@@ -19,6 +19,7 @@ import {
   readSync,
   renameSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -151,6 +152,13 @@ export function readCodeCache(file: string): Uint8Array | undefined {
   }
 }
 
+/** A temporary file older than this was left by a run that ended while writing it. */
+const ABANDONED_AFTER_MS = 10 * 60 * 1000;
+
+function modifiedBefore(path: string, time: number): boolean {
+  return (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? time) < time;
+}
+
 /**
  * Writes a code cache with its checksum, atomically; the first save for a new bundle drops the
  * caches of older ones. Never throws: it says whether the file was written (a read-only or full
@@ -161,9 +169,13 @@ export function writeCodeCache(file: string, data: Uint8Array): boolean {
     const directory = dirname(file);
     const bucket = dirname(directory);
     if (makeDirectories(directory)) {
+      // Older bundles' caches go, and what a run killed while writing left (beside the bundles,
+      // `spice cache prune` does not look); another run's file being written stays.
+      const abandoned = Date.now() - ABANDONED_AFTER_MS;
       for (const entry of readdirSync(bucket)) {
-        if (entry !== basename(directory) && !entry.startsWith(".tmp-"))
-          rmSync(join(bucket, entry), { recursive: true, force: true });
+        const path = join(bucket, entry);
+        if (entry.startsWith(".tmp-") ? modifiedBefore(path, abandoned) : entry !== basename(directory))
+          rmSync(path, { recursive: true, force: true });
       }
     }
     const trailer = Buffer.alloc(TRAILER_BYTES);
