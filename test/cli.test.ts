@@ -167,6 +167,15 @@ describe("the code cache", () => {
     assert.equal(existsSync(untouched.caches), false);
   });
 
+  it("saves none after a usage error, so that mistyped commands leave no files", () => {
+    const { script, caches } = ownBundles("bundles-usage-error");
+    const cache = join(work.path, "code-cache-usage-error");
+    assert.equal(runSpice(["frobnicate"], { cacheDir: cache, script }).status, 2);
+    assert.equal(runSpice(["pip", "instal", "six"], { cacheDir: cache, script }).status, 2);
+    assert.equal(existsSync(caches), false);
+    assert.equal(existsSync(join(cache, "code-v2")), false);
+  });
+
   it("keeps it in spice's cache when the bundles' directory cannot hold it", () => {
     const { script, caches } = ownBundles("bundles-unwritable");
     writeFileSync(caches, "a file where the directory would go");

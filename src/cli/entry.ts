@@ -101,8 +101,10 @@ function runCommonJs(
     cachedData,
   });
   if (cacheFiles.length > 0 && (cachedData === undefined || script.cachedDataRejected === true)) {
-    // Saved at exit, so that it holds every function this command compiled.
-    process.once("exit", () => {
+    // Saved at exit, so that it holds every function this command compiled; not after a usage
+    // error (exit status 2), so that a mistyped command or subcommand leaves no file behind.
+    process.once("exit", (code) => {
+      if (code === 2) return;
       const data = script.createCachedData();
       cacheFiles.some((file) => writeCodeCache(file, data));
     });
@@ -150,8 +152,8 @@ function codeCachePlaces(bundle: string, key: string | null): string[] {
 
 /**
  * Which command runs, as a file name: the command and, for commands with subcommands, the
- * subcommand. Unknown words share one file, so arguments never multiply the cache's files. Null
- * for no cache.
+ * subcommand. What is no such word shares one file; a word that is no command ends in a usage
+ * error, after which no cache is saved (runCommonJs). Null for no cache.
  */
 function commandKey(): string | null {
   if (args[0] === "--spice-worker") return "worker";
