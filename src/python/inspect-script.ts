@@ -4,9 +4,10 @@
 // It runs with -S, and imports as little as it can, because its start-up is a cold install's:
 // site.main() runs every .pth file of the base site-packages (one that imports certifi costs
 // 30 ms on some machines), and json and platform pull in re and enum (15 ms on 3.11). Without
-// site, a venv's interpreter would not know it is one (site.venv sets sys.prefix), so there the
-// script runs site.main() itself; a base interpreter's sys_path gets the directories site.main()
-// would add (user site, site-packages), not what its .pth files add, which no venv of it sees.
+// site, a venv's interpreter would not know it is one (site.venv sets sys.prefix), and a
+// sitecustomize may change what is reported, so there the script runs site.main() itself;
+// otherwise a base interpreter's sys_path gets the directories site.main() would add (user site,
+// site-packages), not what its .pth files add, which no venv of it sees.
 export const INSPECT_SCRIPT = String.raw`
 import os, struct, sys
 first_path = sys.path[:1]
@@ -19,9 +20,26 @@ def is_venv():
     here = os.path.dirname(sys.executable)
     return any(os.path.isfile(os.path.join(d, "pyvenv.cfg")) for d in (here, os.path.dirname(here)))
 
+def customize_exists():
+    """Would site.main() import a sitecustomize or usercustomize? Those may change what this
+    script reports (Homebrew's moved sys.executable and added a site-packages directory)."""
+    dirs = [entry for entry in sys.path if entry]
+    try:
+        dirs.extend(site.getsitepackages())
+        if site.check_enableusersite():
+            dirs.append(site.getusersitepackages())
+    except Exception:
+        pass
+    for d in dirs:
+        for name in ("sitecustomize", "usercustomize"):
+            stem = os.path.join(d, name)
+            if os.path.isfile(stem + ".py") or os.path.isfile(stem + ".pyc") or os.path.isdir(stem):
+                return True
+    return False
+
 # Python 2's "import site" runs site.main() even under -S; Python 3's does not.
 site_ran = site is not None and (not sys.flags.no_site or sys.version_info[0] < 3)
-if site is not None and not site_ran and is_venv():
+if site is not None and not site_ran and (is_venv() or customize_exists()):
     site.main()
     site_ran = True
 # site.main() made the script's '' absolute: spice wants sys.path as a program sees it.

@@ -70,33 +70,47 @@ describe("interpreter inspection", () => {
     assert.equal(facts.python_full_version, "2.7.18");
   });
 
-  it("inspects a base interpreter without running its .pth files, and a venv's own as a venv", {
+  it("inspects a base interpreter without running its .pth files, but with its sitecustomize, and a venv's own as a venv", {
     skip: !existsSync(python311) && "CPython 3.11.7 is not under pyenv here",
   }, () => {
-    // A Python installation of its own: the real binary in a new prefix whose stdlib entries
-    // link to the real ones and whose site-packages holds a .pth file that leaves a mark.
-    const prefix = join(work, "own-prefix");
-    const stdlib = join(prefix, "lib", "python3.11");
-    const realStdlib = join(PYENV, "3.11.7", "lib", "python3.11");
-    mkdirSync(join(prefix, "bin"), { recursive: true });
-    mkdirSync(join(stdlib, "site-packages"), { recursive: true });
-    copyFileSync(realpathSync(python311), join(prefix, "bin", "python3.11"));
-    for (const entry of readdirSync(realStdlib)) {
-      if (entry !== "site-packages") symlinkSync(join(realStdlib, entry), join(stdlib, entry));
-    }
-    const mark = join(prefix, "pth-ran");
-    writeFileSync(
-      join(stdlib, "site-packages", "mark.pth"),
-      `import sys; open(sys.prefix + "/pth-ran", "w").close()\n`,
-    );
-    const python = join(prefix, "bin", "python3.11");
-    const facts = inspectInterpreter(python, { cacheDir: null }).facts;
-    assert.equal(facts.prefix, prefix);
-    assert.ok(facts.sys_path.includes(join(stdlib, "site-packages")), facts.sys_path.join(" "));
+    // Python installations of the test's own: the real binary in a new prefix whose stdlib
+    // entries link to the real ones, with `files` in its site-packages.
+    const ownPython = (name: string, files: Record<string, string>) => {
+      const prefix = join(work, name);
+      const stdlib = join(prefix, "lib", "python3.11");
+      const realStdlib = join(PYENV, "3.11.7", "lib", "python3.11");
+      mkdirSync(join(prefix, "bin"), { recursive: true });
+      mkdirSync(join(stdlib, "site-packages"), { recursive: true });
+      copyFileSync(realpathSync(python311), join(prefix, "bin", "python3.11"));
+      for (const entry of readdirSync(realStdlib)) {
+        if (entry !== "site-packages") symlinkSync(join(realStdlib, entry), join(stdlib, entry));
+      }
+      for (const [file, text] of Object.entries(files))
+        writeFileSync(join(stdlib, "site-packages", file), text);
+      return { prefix, python: join(prefix, "bin", "python3.11"), site: join(stdlib, "site-packages") };
+    };
+    // A .pth file that leaves a mark.
+    const marked = ownPython("own-prefix", {
+      "mark.pth": `import sys; open(sys.prefix + "/pth-ran", "w").close()\n`,
+    });
+    const mark = join(marked.prefix, "pth-ran");
+    const facts = inspectInterpreter(marked.python, { cacheDir: null }).facts;
+    assert.equal(facts.prefix, marked.prefix);
+    assert.ok(facts.sys_path.includes(marked.site), facts.sys_path.join(" "));
     assert.equal(existsSync(mark), false, "inspecting ran the .pth file");
     // The .pth file does run when that Python starts as programs start it.
-    execFileSync(python, ["-c", "0"]);
+    execFileSync(marked.python, ["-c", "0"]);
     assert.equal(existsSync(mark), true);
+
+    // A sitecustomize may change what programs see (Homebrew's moved sys.executable): it runs.
+    const customized = ownPython("own-prefix-customized", {
+      "sitecustomize.py": `import sys; sys.path.append("/added-by-sitecustomize")\n`,
+    });
+    const customizedFacts = inspectInterpreter(customized.python, { cacheDir: null }).facts;
+    assert.ok(
+      customizedFacts.sys_path.includes("/added-by-sitecustomize"),
+      customizedFacts.sys_path.join(" "),
+    );
 
     // A venv's interpreter asked directly knows it is one (site.main() sets its prefix). Its name
     // holds what the script's own JSON writer must escape.
