@@ -1,7 +1,8 @@
 // Installing and resolving corpus sets from the offline mirror served over loopback HTTP (as
 // ../shared/corpus/bench.py does), pip 23.2.1 and spice side by side in one run:
 //   npm run bench -- index [SET...] [--runs N]
-// Rows: cold install (empty caches, fresh venv), warm install (caches filled, fresh venv), warm
+// Rows: cold install (empty package caches, fresh venv; each tool's own compiled code stays: pip's
+// __pycache__, spice's code caches beside its bundles), warm install (caches filled, fresh venv), warm
 // resolve (`install --dry-run` of SET.in), cold and warm `spice pip compile` against pip's
 // `install --dry-run --report` (pip-tools is not installable here), spice's peak memory
 // resolving the set, and the floors that bound cold and warm ratios on this machine (`cp -r` of

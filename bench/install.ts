@@ -1,7 +1,8 @@
 // Installing a corpus set's pinned wheels from the offline mirror into a fresh venv, pip 23.2.1
 // and spice side by side in one run:
 //   npm run bench -- install [SET...] [--runs N]
-// pip runs with its defaults (it byte-compiles) and with --no-compile; spice cold (empty cache)
+// pip runs with its defaults (it byte-compiles) and with --no-compile; spice cold (empty package
+// cache; its code caches sit beside its bundles, as pip's __pycache__ beside pip)
 // and warm (cache filled: with the spare trees a previous install left, and file by file without
 // them), plus the background work a warm install leaves behind. Also venv creation, list, freeze
 // and uninstall; what bounds the ratios (`cp -al` and `cp -r` of the installed tree, and
