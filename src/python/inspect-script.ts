@@ -194,13 +194,13 @@ if site is not None:
 
 # platform.python_version(): the version as sys.version spells it ("3.13.0rc1", "3.14.0a1+").
 python_full_version = sys.version.split()[0].split("|")[0]
-system, release, version, machine = uname()
+os_system, os_release, os_version, os_machine = uname()
 
 mac = None
 if sys.platform == "darwin":
     try:
-        release = platform_module().mac_ver()[0].split(".")
-        mac = [int(release[0]), int(release[1]) if len(release) > 1 else 0]
+        mac_release = platform_module().mac_ver()[0].split(".")
+        mac = [int(mac_release[0]), int(mac_release[1]) if len(mac_release) > 1 else 0]
     except Exception:
         mac = None
 
@@ -227,10 +227,10 @@ facts = {
         "implementation_name": impl_name,
         "implementation_version": impl_version,
         "os_name": os.name,
-        "platform_machine": machine,
-        "platform_release": release,
-        "platform_system": system,
-        "platform_version": version,
+        "platform_machine": os_machine,
+        "platform_release": os_release,
+        "platform_system": os_system,
+        "platform_version": os_version,
         "python_full_version": python_full_version,
         "platform_python_implementation": python_implementation(impl_name),
         "python_version": "%d.%d" % sys.version_info[:2],
@@ -252,8 +252,8 @@ facts = {
     "extension_suffixes": extension_suffixes(),
     "maxunicode": sys.maxunicode,
     "sysconfig_platform": sysconfig.get_platform(),
-    "platform_system": system,
-    "platform_machine": machine,
+    "platform_system": os_system,
+    "platform_machine": os_machine,
     "pointer_bits": struct.calcsize("P") * 8,
     "glibc_version": glibc_version(),
     "mac_version": mac,

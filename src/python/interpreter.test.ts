@@ -19,6 +19,7 @@ import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { SpiceError } from "../util/error.ts";
 import { withDamageChecksum } from "../util/hash.ts";
+import { INSPECT_SCRIPT } from "./inspect-script.ts";
 import { inspectInterpreter, isVirtualEnvironment, supportedTags } from "./interpreter.ts";
 
 const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
@@ -141,6 +142,30 @@ describe("interpreter inspection", () => {
       compared > 0 || cases.length === 0,
       "no sys_tags interpreter of the vectors exists on this machine",
     );
+  });
+
+  it("reports the kernel release as platform_release on macOS too, beside the macOS version", {
+    skip: !existsSync(python311) && "CPython 3.11.7 is not under pyenv here",
+  }, () => {
+    // The script's macOS branch runs here with sys.platform made "darwin", once sysconfig has
+    // read this Linux build's variables (platform.mac_ver() answers nothing on Linux, so
+    // mac_version stays null); the branch once overwrote the release with a list.
+    const output = execFileSync(
+      python311,
+      [
+        "-E",
+        "-S",
+        "-c",
+        `import sys, sysconfig; sysconfig.get_config_vars(); sys.platform = "darwin"\n${INSPECT_SCRIPT}`,
+      ],
+      {
+        encoding: "utf8",
+      },
+    );
+    const facts = JSON.parse(output.slice(output.indexOf(":") + 1));
+    const release = execFileSync("uname", ["-r"], { encoding: "utf8" }).trim();
+    assert.equal(facts.markers.platform_release, release);
+    assert.equal(facts.mac_version, null);
   });
 
   it("fails clearly, and caches nothing, for things that are not working Pythons", () => {
