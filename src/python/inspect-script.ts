@@ -20,17 +20,24 @@ def is_venv():
     here = os.path.dirname(sys.executable)
     return any(os.path.isfile(os.path.join(d, "pyvenv.cfg")) for d in (here, os.path.dirname(here)))
 
-def customize_exists():
-    """Would site.main() import a sitecustomize or usercustomize? Those may change what this
-    script reports (Homebrew's moved sys.executable and added a site-packages directory)."""
-    dirs = [entry for entry in sys.path if entry]
+def site_dirs():
+    """The directories site.main() adds: the user site when enabled, then the site-packages."""
+    dirs = []
     try:
-        dirs.extend(site.getsitepackages())
         if site.check_enableusersite():
             dirs.append(site.getusersitepackages())
     except Exception:
         pass
-    for d in dirs:
+    try:
+        dirs.extend(site.getsitepackages())
+    except Exception:
+        pass
+    return dirs
+
+def customize_exists():
+    """Would site.main() import a sitecustomize or usercustomize? Those may change what this
+    script reports (Homebrew's moved sys.executable and added a site-packages directory)."""
+    for d in [entry for entry in sys.path if entry] + site_dirs():
         for name in ("sitecustomize", "usercustomize"):
             stem = os.path.join(d, name)
             if os.path.isfile(stem + ".py") or os.path.isfile(stem + ".pyc") or os.path.isdir(stem):
@@ -55,17 +62,10 @@ def site_path():
             path.append(entry)
     if site_ran or site is None:
         return path
-    try:
-        dirs = []
-        if site.check_enableusersite():
-            dirs.append(site.getusersitepackages())
-        dirs.extend(site.getsitepackages())
-        for d in dirs:
-            d = os.path.abspath(d)
-            if os.path.isdir(d) and d not in path:
-                path.append(d)
-    except Exception:
-        pass
+    for d in site_dirs():
+        d = os.path.abspath(d)
+        if os.path.isdir(d) and d not in path:
+            path.append(d)
     return path
 
 def platform_module():
