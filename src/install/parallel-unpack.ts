@@ -28,6 +28,11 @@ const MAX_SLOTS = 4096;
 const FREE = 0;
 const CLAIMED = 1;
 
+/** Takes the wheel in `slot` for this thread; false when another thread took it first. */
+function claim(claims: Int32Array, slot: number): boolean {
+  return Atomics.compareExchange(claims, slot, FREE, CLAIMED) === FREE;
+}
+
 export interface UnpackTask {
   task: "unpack-wheels";
   cacheRoot: string;
@@ -124,8 +129,7 @@ export class WheelUnpacker {
   }
 
   private async end(): Promise<void> {
-    for (let slot = 0; slot < this.offered.length; slot++)
-      Atomics.compareExchange(this.claims, slot, FREE, CLAIMED);
+    for (let slot = 0; slot < this.offered.length; slot++) claim(this.claims, slot);
     if (this.worker === null) return;
     await this.worker.terminate();
     this.cache.removeStagingOf(BUCKETS.wheels, process.pid);
@@ -158,7 +162,7 @@ export class WheelUnpacker {
     const mine = new Set<number>();
     for (const path of unslotted) unpackedWheel(path, this.cache, "");
     for (const slot of slots) {
-      if (Atomics.compareExchange(this.claims, slot, FREE, CLAIMED) !== FREE) continue;
+      if (!claim(this.claims, slot)) continue;
       mine.add(slot);
       unpackedWheel(this.offered[slot], this.cache, "");
     }
@@ -215,7 +219,7 @@ export function runUnpackTask(
 ): void {
   const cache = new Cache(task.cacheRoot);
   port.on("message", ({ slot, path }) => {
-    if (Atomics.compareExchange(task.claims, slot, FREE, CLAIMED) !== FREE) return;
+    if (!claim(task.claims, slot)) return;
     try {
       unpackedWheel(path, cache, "");
       port.postMessage({ slot });
