@@ -62,16 +62,17 @@ function runBundle(): void {
   const cli = path.join(directory, "cli.cjs");
   // `spice venv` has a bundle of its own, a third of the size (scripts/build.mjs).
   const filename = key === "venv" ? path.join(directory, "venv.cjs") : cli;
+  const places = codeCachePlaces(cli, key);
   // undici, the bundle's one external file (loaded on the first request), runs from a code cache
-  // of its own, shared by all commands: about 6 ms of its 25 ms load.
+  // of its own beside the command's, shared by all commands: about 6 ms of its 25 ms load.
   let undiciExports: unknown;
   const undici = (): unknown =>
     (undiciExports ??= runCommonJs(
       path.join(directory, "undici.cjs"),
-      key === null ? [] : codeCachePlaces(cli, "undici.cjs"),
+      places.map((file) => path.join(path.dirname(file), "undici.cjs.bin")),
       null,
     ));
-  runCommonJs(filename, codeCachePlaces(cli, key), (id) => (id === "./undici.cjs" ? undici() : undefined));
+  runCommonJs(filename, places, (id) => (id === "./undici.cjs" ? undici() : undefined));
 }
 
 /**
