@@ -496,6 +496,21 @@ describe("spice pip install and uninstall", () => {
     assert.equal(readdirSync(join(path, "lib", "python3.11", "site-packages")).length, 0);
     assert.equal(spice(["pip", "install", "--python", python, alpha1, "--no-deps"]).status, 0);
   });
+
+  it("says that a path which is not a requirement does not exist, and that a requirement does not parse", () => {
+    const path = venv("env-paths");
+    const python = join(path, "bin", "python");
+    const missing = spice(["pip", "install", "--python", python, "./no-such-project"]);
+    assert.equal(missing.status, 1);
+    assert.match(
+      missing.stderr,
+      /error: \.\/no-such-project does not exist\n {2}caused by: looked for \/.*\/no-such-project\n/,
+    );
+    const broken = spice(["pip", "install", "--python", python, "alpha>=1,<"]);
+    assert.equal(broken.status, 2);
+    assert.match(broken.stderr, /'alpha>=1,<' is neither a requirement nor a wheel file/);
+    assert.equal(readdirSync(join(path, "lib", "python3.11", "site-packages")).length, 0);
+  });
 });
 
 describe("malformed and malicious wheels", () => {

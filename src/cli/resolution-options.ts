@@ -96,9 +96,14 @@ function looksLikeFile(argument: string): boolean {
   return /\.(whl|tar\.gz|zip)$/i.test(argument) && !argument.includes(" @ ");
 }
 
-/** A path to a directory, as pip tells one from a requirement: it has a "/" or starts with ".". */
+/** Whether pip would take the argument for a path: it has a "/" or starts with ".". */
+function looksLikePath(argument: string): boolean {
+  return (argument.includes("/") || argument.startsWith(".")) && !argument.includes(" @ ");
+}
+
+/** A path to a directory, as pip tells one from a requirement. */
 function looksLikeDirectory(argument: string, cwd: string): boolean {
-  if (!(argument.includes("/") || argument.startsWith(".")) || argument.includes(" @ ")) return false;
+  if (!looksLikePath(argument)) return false;
   return statSync(resolvePath(cwd, argument), { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
@@ -178,6 +183,12 @@ export function gatherRequirements(
       try {
         requirement = parseRequirement(argument);
       } catch (error) {
+        // pip's hint for what looks like a path: say that it does not exist, not how it parses.
+        if (looksLikePath(argument) && !existsSync(resolvePath(context.cwd, argument)))
+          throw new SpiceError("E_NO_SUCH_FILE", `${argument} does not exist`, {
+            cause: `looked for ${resolvePath(context.cwd, argument)}`,
+            hint: "Check the path, or name a requirement (`name`, `name==1.0`, `name @ URL`)",
+          });
         throw new UsageError(
           `'${argument}' is neither a requirement nor a wheel file`,
           (error as Error).message.split("\n")[0],
