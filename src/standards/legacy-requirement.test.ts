@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { parseLegacyRequirement } from "./legacy-requirement.ts";
 
 describe("parseLegacyRequirement", () => {
-  it("reads plain pins as the full grammar does (108 of them)", () => {
+  it("reads plain names, pins and single bounds as the full grammar does (765 of them)", () => {
     const names = ["a", "A", "flask", "Flask", "zope.interface", "a_b-c", "x1", "ruamel.yaml.clib", "a--b"];
     const versions = [
       "0",
@@ -20,13 +20,26 @@ describe("parseLegacyRequirement", () => {
       "1.0.dev3",
       "1.0b2.post1.dev4",
     ];
-    for (const name of names) {
-      for (const version of versions) {
-        const text = `${name}==${version}`;
-        // A leading space takes the full grammar, which skips it.
-        assert.deepEqual(parseLegacyRequirement(text), parseLegacyRequirement(` ${text}`), text);
+    const operators = ["==", "!=", "<=", ">=", "<", ">", "~="];
+    let count = 0;
+    const outcome = (text: string) => {
+      try {
+        return parseLegacyRequirement(text);
+      } catch (error) {
+        return (error as Error).name;
       }
+    };
+    // A leading space takes the full grammar, which skips it (`~=1` fails both ways).
+    const check = (text: string) => {
+      assert.deepEqual(outcome(text), outcome(` ${text}`), text);
+      count++;
+    };
+    for (const name of names) {
+      check(name);
+      for (const version of versions) for (const operator of operators) check(`${name}${operator}${version}`);
     }
+    assert.equal(count, 765);
+    assert.throws(() => parseLegacyRequirement("a~=1"), /Parse error/);
   });
 
   it("leaves anything else to the full grammar", () => {

@@ -87,17 +87,26 @@ const IDENTIFIER = /[A-Za-z0-9]+(?:[-_.]+[A-Za-z0-9]+)*/y;
 class Failure extends Error {}
 
 /**
- * The usual line of a pinned requirements file, `name==1.2.3` (or a canonical pre, post or dev release). The full grammar's regexes are
+ * The usual lines of requirements files: `name`, `name==1.2.3`, `name>=1.2` (one clause, a plain
+ * release with at most a canonical pre, post or dev part). The full grammar's regexes are
  * compiled again in every process (V8's code cache keeps no regexes): about 4 ms of a warm install
  * from a lock file, for the answer this gives directly. A test holds the two equal.
  */
-const PLAIN_PIN =
-  /^([A-Za-z0-9]+(?:[-_.]+[A-Za-z0-9]+)*)==([0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?)$/;
+const PLAIN_VERSION = "(?:(?:a|b|rc)[0-9]+)?(?:\\.post[0-9]+)?(?:\\.dev[0-9]+)?";
+const PLAIN = new RegExp(
+  "^([A-Za-z0-9]+(?:[-_.]+[A-Za-z0-9]+)*)" +
+    `(?:(==|!=|<=|>=|<|>)([0-9]+(?:\\.[0-9]+)*${PLAIN_VERSION})|~=([0-9]+(?:\\.[0-9]+)+${PLAIN_VERSION}))?$`,
+);
 
 /** Parses a requirement with packaging 21.3's grammar and its URL checks, or throws. */
 export function parseLegacyRequirement(text: string): LegacyRequirement {
-  const pin = PLAIN_PIN.exec(text);
-  if (pin !== null) return { name: pin[1], extras: [], specifier: `==${pin[2]}`, url: null, marker: null };
+  const plain = PLAIN.exec(text);
+  if (plain !== null) {
+    const [, name, operator, version, compatible] = plain;
+    const specifier =
+      operator !== undefined ? `${operator}${version}` : compatible !== undefined ? `~=${compatible}` : "";
+    return { name, extras: [], specifier, url: null, marker: null };
+  }
   try {
     // pyparsing expands tabs before it parses (columns of 8): a tab in a quoted marker value
     // becomes spaces.
