@@ -602,6 +602,23 @@ describe("spice pip install from an index", () => {
     assert.equal(whole.status, 0, whole.stderr);
     assert.equal(rangeLog.length, 1);
     assert.equal(freeze(env.python), "bulky==1.0\n");
+    // A downloaded file that is no zip archive is refused by name, and nothing is installed.
+    const garbled = join(main, "garbled-1.0-py3-none-any.whl");
+    writeFileSync(garbled, randomBytes(5000));
+    try {
+      const refused = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", `${rangedUrl}/norange/simple/`, "garbled"],
+        { cacheDir: join(work.path, "cache-norange") },
+      );
+      assert.equal(refused.status, 1);
+      assert.match(
+        refused.stderr,
+        /error: garbled-1\.0-py3-none-any\.whl is not a valid wheel: not a zip file \(no end of central directory record\)/,
+      );
+      assert.equal(freeze(env.python), "bulky==1.0\n");
+    } finally {
+      rmSync(garbled);
+    }
   });
 
   it("installs a requirement named by URL, and records it in direct_url.json", async () => {

@@ -30,7 +30,6 @@ import {
   findCentralDirectory,
   parseCentralDirectory,
   readMember,
-  ZipArchive,
   ZipError,
 } from "../util/zip.ts";
 import type { HttpClient, HttpResponse } from "./http.ts";
@@ -249,24 +248,10 @@ export class FileFetcher {
       return localWheelMetadata(file, fileURLToPath(file.url));
     }
     const archive = await this.archive(file);
+    // A downloaded wheel is read as a local one: its directory and METADATA, not all of it
+    // (trio's 33 wheels from an index without metadata files: 22 MB read for 0.2 MB of metadata).
+    if (file.filename.endsWith(".whl")) return localWheelMetadata(file, archive.path);
     const bytes = readFileSync(archive.path);
-    if (file.filename.endsWith(".whl")) {
-      let archiveReader: ZipArchive;
-      try {
-        archiveReader = new ZipArchive(bytes);
-      } catch (error) {
-        throw new SpiceError(
-          "E_INVALID_WHEEL",
-          `${file.filename} is not a valid wheel: not a readable zip archive`,
-          {
-            cause: (error as Error).message,
-          },
-        );
-      }
-      const entry = archiveReader.entries.find((member) => /^[^/]+\.dist-info\/METADATA$/.test(member.name));
-      if (!entry) throw new SpiceError("E_INVALID_WHEEL", `${file.filename} has no .dist-info/METADATA`);
-      return archiveReader.read(entry).toString("utf8");
-    }
     return staticSdistMetadata(file.filename, bytes);
   }
 
