@@ -26,12 +26,7 @@ import { nodeCrypto } from "../util/lazy-builtins.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { redactUrl } from "../util/redact.ts";
 import { readTar, TarError } from "../util/tar.ts";
-import {
-  findCentralDirectory,
-  parseCentralDirectory,
-  readMember,
-  ZipError,
-} from "../util/zip.ts";
+import { findCentralDirectory, parseCentralDirectory, readMember, ZipError } from "../util/zip.ts";
 import type { HttpClient, HttpResponse } from "./http.ts";
 import type { PackageSource } from "./package-source.ts";
 import type { IndexFile } from "./simple-api.ts";
