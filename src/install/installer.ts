@@ -1,66 +1,48 @@
-// Installing unpacked wheels into an environment: map every file to its scheme directory, link
-// it from the cache (clone, hard link, symlink or copy) or move in whole directories of its spare
-// tree (spare-trees.ts), write fresh the files an installer must generate (rewritten scripts,
-// console scripts, INSTALLER, REQUESTED, direct_url.json, RECORD), remove what replaced versions
-// left behind, all inside one Transaction.
+// Installing unpacked wheels into an environment, all inside one Transaction: each wheel's plan
+// (distribution-plan.ts: where its files go, what an installer generates) is carried out by
+// linking files from the cache (linker.ts) or moving in whole directories of spare trees
+// (spare-trees.ts), writing the generated files and RECORD fresh, byte-compiling when asked, and
+// removing what replaced versions left behind (uninstall.ts).
 
 import {
   chmodSync,
-  constants,
-  copyFileSync,
   existsSync,
-  linkSync,
   lstatSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  symlinkSync,
-  unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { Environment } from "../python/environment.ts";
-import { canonicalizeName } from "../standards/name.ts";
 import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { recordHash } from "../util/hash.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
-import { consoleScript, parseEntryPoints, RELOCATABLE_SHEBANG, shebang } from "./entry-points.ts";
+import {
+  type InstallItem,
+  libFilePath,
+  type PlanOptions,
+  planDistribution,
+  type RecordRow,
+  recordOf,
+} from "./distribution-plan.ts";
 import {
   distributionFiles,
   type InstalledDistribution,
   installedDistributions,
   ownsDistribution,
 } from "./installed.ts";
+import { Linker, type LinkMode } from "./linker.ts";
 import { claimSpareTrees, type SpareTreeMoves } from "./spare-trees.ts";
-import { pruneEmptyDirectories, pruneEmptyDirectoriesOf, Transaction } from "./transaction.ts";
-import {
-  GENERATED_DIST_INFO_FILES,
-  INSTALLER_TEXT,
-  storedFile,
-  type UnpackedWheel,
-  type WheelManifest,
-} from "./wheel-cache.ts";
-import { isSafeRelativePath } from "./wheel-file.ts";
+import { pruneEmptyDirectories, Transaction } from "./transaction.ts";
+import { pathsToMoveAside, recordedFiles, removableIn, removalRoots } from "./uninstall.ts";
+import { storedFile } from "./wheel-cache.ts";
 
-export type LinkMode = "clone" | "hardlink" | "symlink" | "copy";
-
-export interface InstallItem {
-  wheel: UnpackedWheel;
-  /** Asked for by the user (writes REQUESTED), not pulled in as a dependency. */
-  requested: boolean;
-  /** PEP 610 direct_url.json content for path and URL installs. */
-  directUrl?: object | null;
-}
-
-export interface InstallOptions {
-  environment: Environment;
+export interface InstallOptions extends PlanOptions {
   /** null: pick the best the filesystem allows. */
   linkMode: LinkMode | null;
   compile: boolean;
-  /** Write scripts whose shebang finds python beside them (relocatable environments). */
-  relocatableScripts?: boolean;
   /** Called with the reason when the link mode falls back. */
   onLinkModeFallback?: (message: string) => void;
   /** Distributions to remove in the same transaction (`spice pip sync`'s extraneous ones). */
@@ -85,271 +67,6 @@ export interface InstallResult {
    * site-packages the caller removes (or moves away to remove later), or null.
    */
   leftover: string | null;
-}
-
-/** A file placed or written one by one (everything but the wheel's lib files). */
-interface PlannedFile {
-  destination: string;
-  /** Cached file to link from, or content to write. */
-  source?: string;
-  content?: Buffer | string;
-  executable?: boolean;
-  /** Known RECORD hash and size (linked files); computed for written ones. */
-  hash?: string;
-  size?: number;
-  /** Written into spare trees too (INSTALLER): already there when its directory moved in whole. */
-  inSpareTree?: boolean;
-}
-
-/** A directory of the environment that gets some of a wheel's lib files (WheelManifest.libDirectories). */
-interface LibDirectory {
-  /** Absolute path. */
-  path: string;
-  /** The manifest's indices of the files it gets, each at `<libDirectory>/<its path>`. */
-  indices: readonly number[];
-}
-
-interface DistributionPlan {
-  name: string;
-  version: string;
-  canonicalName: string;
-  distInfo: string;
-  /** Where the .dist-info goes: paths in RECORD are relative to it. */
-  libDirectory: string;
-  manifest: WheelManifest;
-  /** Where the wheel's files are kept, each named by its index in the manifest. */
-  filesRoot: string;
-  /** The wheel's files linked under their own path (or moved in with a spare tree), by directory. */
-  libDirectories: LibDirectory[];
-  /** Which of the manifest's files those are. */
-  isLibFile: Uint8Array;
-  /** Every other file: scripts, `.data` files, generated files, oddly named paths. */
-  files: PlannedFile[];
-  record: string;
-  /** The wheel's cache entry, which may hold a spare tree. */
-  cacheEntry?: string;
-}
-
-function invalidWheel(item: InstallItem, cause: string): SpiceError {
-  return new SpiceError("E_INVALID_WHEEL", `${item.wheel.manifest.filename} is not a valid wheel`, { cause });
-}
-
-function scriptHeader(environment: Environment, options: InstallOptions): string {
-  return options.relocatableScripts ? RELOCATABLE_SHEBANG : shebang(environment.python);
-}
-
-function planDistribution(item: InstallItem, options: InstallOptions): DistributionPlan {
-  const { environment } = options;
-  const { manifest, root } = item.wheel;
-  const scheme = environment.scheme;
-  const libDirectory = resolve(manifest.rootIsPurelib ? scheme.purelib : scheme.platlib);
-  const filesRoot = resolve(root);
-  const dataDirectory = `${manifest.distInfo.slice(0, -".dist-info".length)}.data/`;
-  const stem = manifest.distInfo.slice(0, -".dist-info".length);
-  const distName = stem.slice(0, stem.lastIndexOf("-"));
-  const isLibFile = new Uint8Array(manifest.files.length);
-  const libDirectories = manifest.libDirectories.map(([directory, indices]): LibDirectory => {
-    for (const index of indices) isLibFile[index] = 1;
-    return { path: directory === "" ? libDirectory : `${libDirectory}/${directory}`, indices };
-  });
-  const files: PlannedFile[] = [];
-  const generated = new Set(GENERATED_DIST_INFO_FILES.map((name) => `${manifest.distInfo}/${name}`));
-  const entryPointsFile = `${manifest.distInfo}/entry_points.txt`;
-  let entryPointsPath: string | null = null;
-  for (let index = 0; index < manifest.files.length; index++) {
-    const file = manifest.files[index];
-    if (file.path === entryPointsFile) entryPointsPath = storedFile(filesRoot, index);
-    if (isLibFile[index] === 1) continue;
-    const source = storedFile(filesRoot, index);
-    if (file.path.startsWith(dataDirectory)) {
-      const rest = file.path.slice(dataDirectory.length);
-      const slash = rest.indexOf("/");
-      const key = rest.slice(0, slash);
-      const inner = rest.slice(slash + 1);
-      const base =
-        key === "headers"
-          ? join(scheme.headers, distName)
-          : (scheme as unknown as Record<string, string>)[key];
-      if (base === undefined || slash < 0)
-        throw invalidWheel(item, `'${file.path}' is not in a known .data directory`);
-      const destination = join(base, inner);
-      if (key === "scripts") {
-        // Scripts are always written fresh: their shebang may be rewritten, and they need +x.
-        let content = readFileSync(source);
-        const firstLine = content
-          .subarray(0, content.indexOf(10) < 0 ? content.length : content.indexOf(10))
-          .toString("latin1");
-        const match = /^#!python(w?)(.*)$/.exec(firstLine);
-        if (match) {
-          const rest = content.subarray(firstLine.length + 1);
-          const header = options.relocatableScripts
-            ? RELOCATABLE_SHEBANG
-            : shebang(`${environment.python}${match[1]}`).replace(/\n$/, `${match[2]}\n`);
-          content = Buffer.concat([Buffer.from(header, "latin1"), rest]);
-        }
-        files.push({ destination, content, executable: true });
-      } else {
-        files.push({ destination, source, hash: file.hash, size: file.size, executable: file.executable });
-      }
-    } else if (generated.has(file.path)) {
-      // The installer's own files: a wheel's copy would be overwritten through its hard link.
-    } else {
-      files.push({
-        destination: join(libDirectory, file.path),
-        source,
-        hash: file.hash,
-        size: file.size,
-        executable: file.executable,
-      });
-    }
-  }
-  // Console and GUI scripts from entry_points.txt.
-  if (entryPointsPath !== null) {
-    const header = scriptHeader(environment, options);
-    for (const entry of parseEntryPoints(readFileSync(entryPointsPath, "utf8"))) {
-      if (entry.group !== "console_scripts" && entry.group !== "gui_scripts") continue;
-      if (
-        !isSafeRelativePath(entry.name) ||
-        entry.name.includes("/") ||
-        entry.name === "." ||
-        entry.name === ".."
-      ) {
-        throw invalidWheel(
-          item,
-          `entry point name '${entry.name}' would write a script outside the scripts directory`,
-        );
-      }
-      const content = consoleScript(entry, header);
-      if (content === null)
-        throw invalidWheel(item, `entry point '${entry.name} = ${entry.value}' is not module:attribute`);
-      files.push({ destination: join(scheme.scripts, entry.name), content, executable: true });
-    }
-  }
-  const distInfo = join(libDirectory, manifest.distInfo);
-  files.push({ destination: join(distInfo, "INSTALLER"), content: INSTALLER_TEXT, inSpareTree: true });
-  if (item.requested) files.push({ destination: join(distInfo, "REQUESTED"), content: "" });
-  if (item.directUrl)
-    files.push({ destination: join(distInfo, "direct_url.json"), content: JSON.stringify(item.directUrl) });
-  // Everything must stay inside the environment's directories.
-  const roots = [scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers].map((path) =>
-    resolve(path),
-  );
-  // (Lib files have plain relative paths: they stay inside libDirectory.)
-  for (const file of files) {
-    // join() already normalized the path; resolve() only when it is relative (scheme paths are absolute).
-    const destination = file.destination.startsWith("/") ? file.destination : resolve(file.destination);
-    if (!roots.some((directory) => destination === directory || destination.startsWith(`${directory}/`))) {
-      throw invalidWheel(
-        item,
-        `'${relative(libDirectory, destination)}' would be written outside the environment`,
-      );
-    }
-  }
-  return {
-    name: distName,
-    version: manifest.version,
-    canonicalName: canonicalizeName(manifest.name),
-    distInfo,
-    libDirectory,
-    manifest,
-    filesRoot,
-    libDirectories,
-    isLibFile,
-    files,
-    record: join(distInfo, "RECORD"),
-    cacheEntry: item.wheel.cacheEntry,
-  };
-}
-
-/** Places one file with the chosen mode; reports the mode that worked (falling back as needed). */
-class Linker {
-  mode: LinkMode;
-  private decided: boolean;
-
-  constructor(
-    requested: LinkMode | null,
-    private readonly onFallback?: (message: string) => void,
-  ) {
-    this.mode = requested ?? "clone";
-    this.decided = requested !== null;
-  }
-
-  /** Decides the mode (when not given) by placing `source` at `probe`, which is removed again. */
-  settle(source: string, probe: string): LinkMode {
-    if (!this.decided) {
-      this.place(source, probe);
-      unlinkSync(probe);
-    }
-    return this.mode;
-  }
-
-  place(source: string, destination: string): void {
-    for (;;) {
-      try {
-        switch (this.mode) {
-          case "clone":
-            copyFileSync(source, destination, constants.COPYFILE_FICLONE_FORCE);
-            break;
-          case "hardlink":
-            linkSync(source, destination);
-            break;
-          case "symlink":
-            symlinkSync(source, destination);
-            break;
-          case "copy":
-            copyFileSync(source, destination);
-            break;
-        }
-        this.decided = true;
-        return;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? "";
-        const unsupported = [
-          "ENOTSUP",
-          "EOPNOTSUPP",
-          "EXDEV",
-          "EINVAL",
-          "ENOSYS",
-          "EPERM",
-          "EMLINK",
-        ].includes(code);
-        if (this.decided || !unsupported || this.mode === "copy") throw error;
-        const next: LinkMode = this.mode === "clone" ? "hardlink" : "copy";
-        this.onFallback?.(`link mode ${this.mode} is not available here (${code}); using ${next}`);
-        this.mode = next;
-      }
-    }
-  }
-}
-
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-function compareRows(a: RecordRow, b: RecordRow): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
-}
-
-type RecordRow = [path: string, hash: string, size: string];
-
-/**
- * RECORD as pip writes it: sorted rows, CRLF line ends, RECORD itself without hash. The lib
- * files come sorted from the manifest; the few other rows are sorted and merged in.
- */
-function recordOf(plan: DistributionPlan, otherRows: RecordRow[]): string {
-  otherRows.sort(compareRows);
-  const line = (row: RecordRow) => `${csvField(row[0])},${csvField(row[1])},${csvField(row[2])}\r\n`;
-  const { files } = plan.manifest;
-  let text = "";
-  let next = 0;
-  for (let index = 0; index < files.length; index++) {
-    if (plan.isLibFile[index] !== 1) continue;
-    const { path, hash, size } = files[index];
-    while (next < otherRows.length && otherRows[next][0] < path) text += line(otherRows[next++]);
-    text += `${csvField(path)},${hash},${size}\r\n`;
-  }
-  while (next < otherRows.length) text += line(otherRows[next++]);
-  return text;
 }
 
 function cacheTag(environment: Environment): string {
@@ -414,60 +131,12 @@ function makeDirectories(wanted: ReadonlySet<string>): void {
 }
 
 /**
- * For a path, the directory below which removing it may take emptied directories along (moved
- * whole, or pruned once empty): the site directory holding it, else the environment's top-level
- * directory holding it (share/, include/ and bin/ themselves stay, as pip leaves them), else its
- * own directory (nothing is taken along). Made once per change: it runs for every file removed.
- */
-function removalRoots(environment: Environment): (path: string) => string {
-  const { scheme } = environment;
-  // The longest first, so a site directory inside another is the one found.
-  const sites = [...environment.sitePackages, scheme.purelib, scheme.platlib]
-    .map((site) => `${site}/`)
-    .sort((a, b) => b.length - a.length);
-  const root = resolve(environment.root);
-  return (path) => {
-    const site = sites.find((prefix) => path.startsWith(prefix));
-    if (site !== undefined) return site.slice(0, -1);
-    const slash = path.startsWith(`${root}/`) ? path.indexOf("/", root.length + 1) : -1;
-    return slash < 0 ? dirname(path) : path.slice(0, slash);
-  };
-}
-
-/** removalRoots for a distribution's files: its own location for those below it. */
-function removalRootsFor(
-  environment: Environment,
-  distribution: InstalledDistribution,
-): (path: string) => string {
-  const location = resolve(distribution.location);
-  const below = `${location}/`;
-  const rootOf = removalRoots(environment);
-  return (path) => (path.startsWith(below) ? location : rootOf(path));
-}
-
-/**
  * Below this many new directories an install links file by file and makes no spare trees: their
  * mkdirs cost less than starting the process that replaces used trees (about 10 ms). Measured:
  * the small set (7 wheels, ~40 directories) and pip's own wheel (60) were no faster with trees;
  * trio (900) and jupyter (1,600) were 1.2-2x faster.
  */
 const SPARE_TREES_MIN_DIRECTORIES = 100;
-
-/** Where a plan's lib file goes. */
-function libFilePath(plan: DistributionPlan, index: number): string {
-  return `${plan.libDirectory}/${plan.manifest.files[index].path}`;
-}
-
-/**
- * Whether removing a path stays inside the environment: a RECORD row may name any path, and one
- * that leads outside (`../../../../etc/...`, damaged or hostile) is left alone, as pip leaves what
- * lies outside the environment's prefix. A system interpreter's files have no such bound.
- */
-function removableIn(environment: Environment): (path: string) => boolean {
-  if (environment.kind === "system") return () => true;
-  const inside = `${resolve(environment.root)}/`;
-  return (path) => resolve(path).startsWith(inside);
-}
 
 /** Installs the items into the environment in one transaction. */
 export function installWheels(items: readonly InstallItem[], options: InstallOptions): InstallResult {
@@ -704,137 +373,6 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     if (spares) rmSync(spares.claims, { recursive: true, force: true });
     throw (
       fileSystemFailure(`Could not install into ${environment.root} (nothing was changed)`, error) ?? error
-    );
-  }
-}
-
-/** The files a distribution's RECORD lists; one without RECORD cannot be removed safely. */
-function recordedFiles(distribution: InstalledDistribution, scripts: string): string[] {
-  const files = distributionFiles(distribution, scripts);
-  if (files === null) {
-    throw new SpiceError(
-      "E_NO_RECORD",
-      `Cannot uninstall ${distribution.name} ${distribution.displayVersion}: it has no RECORD file`,
-      {
-        cause: `${distribution.path} does not list the files it installed`,
-        hint: `It was installed by a tool that keeps no record (${distribution.installer || "unknown installer"}); remove its files by hand, or reinstall it with spice to take it over`,
-      },
-    );
-  }
-  return files;
-}
-
-/**
- * What removing the distributions' files moves aside: a directory below a distribution's
- * location (or below share/ and the like, removalRoots) whose every entry goes (its files all
- * listed, its subdirectories likewise) moves with one rename, as pip moves them, unless it is in
- * `keep`; anything else file by file. Moving trio's 3,700 files one at a time, then removing the
- * 900 directories they left empty, was most of uninstalling it.
- */
-function pathsToMoveAside(
-  environment: Environment,
-  removals: ReadonlyArray<[InstalledDistribution, readonly string[]]>,
-  keep: ReadonlySet<string> = new Set(),
-): string[] {
-  const removing = new Set(removals.flatMap(([, files]) => files));
-  // Directories strictly below a removal root that hold (or lead to) a file being removed.
-  const candidates = new Set<string>();
-  for (const [distribution, files] of removals) {
-    const rootOf = removalRootsFor(environment, distribution);
-    for (const file of files) {
-      const root = rootOf(file);
-      for (let directory = dirname(file); directory.startsWith(`${root}/`); directory = dirname(directory)) {
-        if (candidates.has(directory)) break;
-        candidates.add(directory);
-      }
-    }
-  }
-  const wholes = new Map<string, boolean>();
-  const goesWhole = (directory: string): boolean => {
-    let whole = wholes.get(directory);
-    if (whole === undefined) {
-      whole = !keep.has(directory) && holdsOnlyRemoved(directory);
-      wholes.set(directory, whole);
-    }
-    return whole;
-  };
-  const holdsOnlyRemoved = (directory: string): boolean => {
-    try {
-      for (const entry of readdirSync(directory, { withFileTypes: true })) {
-        const path = `${directory}/${entry.name}`;
-        if (!(entry.isDirectory() ? goesWhole(path) : removing.has(path))) return false;
-      }
-      return true;
-    } catch {
-      return false; // gone, or not a directory: its files are moved one by one
-    }
-  };
-  const roots = [...candidates].filter(
-    (directory) =>
-      goesWhole(directory) && !(candidates.has(dirname(directory)) && goesWhole(dirname(directory))),
-  );
-  const rootSet = new Set(roots);
-  const insideRoot = (path: string): boolean => {
-    for (let directory = dirname(path); candidates.has(directory); directory = dirname(directory))
-      if (rootSet.has(directory)) return true;
-    return false;
-  };
-  // RECORD lists files: a row naming a directory (`../../../bin`, damaged or hostile) removes nothing.
-  const isDirectory = (path: string) => lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
-  return [...roots, ...[...removing].filter((path) => !insideRoot(path) && !isDirectory(path))];
-}
-
-/**
- * Uninstalls distributions (RECORD-driven) in one transaction. `discardBackup` may take what was
- * removed away to be deleted later (Transaction.commit).
- */
-export function uninstallDistributions(
-  environment: Environment,
-  distributions: readonly InstalledDistribution[],
-  discardBackup?: (backup: string) => void,
-): Array<{ name: string; version: string }> {
-  const foreign = distributions.find((distribution) => !ownsDistribution(environment, distribution));
-  if (foreign !== undefined) {
-    throw new SpiceError(
-      "E_OUTSIDE_ENVIRONMENT",
-      `${foreign.name} at ${foreign.location} is outside the environment at ${environment.root}`,
-      { hint: "spice changes only the environment it was pointed at" },
-    );
-  }
-  const transaction = new Transaction(environment.scheme.purelib, `The environment at ${environment.root}`);
-  try {
-    const removals: Array<[InstalledDistribution, string[]]> = [];
-    const removable = removableIn(environment);
-    for (const distribution of distributions) {
-      const files = recordedFiles(distribution, environment.scheme.scripts);
-      removals.push([distribution, files.filter(removable)]);
-    }
-    for (const path of pathsToMoveAside(environment, removals)) transaction.planRemoval(path);
-    transaction.begin([], []);
-    transaction.moveAside();
-    for (const [distribution, files] of removals) {
-      // Each directory once, deepest first: trying every file's directory costs a failed rmdir
-      // (and a thrown error) per file.
-      const directoriesByRoot = new Map<string, string[]>();
-      const rootOf = removalRootsFor(environment, distribution);
-      for (const path of files) {
-        const root = rootOf(path);
-        const directories = directoriesByRoot.get(root);
-        if (directories === undefined) directoriesByRoot.set(root, [dirname(path)]);
-        else directories.push(dirname(path));
-      }
-      for (const [root, directories] of directoriesByRoot) pruneEmptyDirectoriesOf(directories, root);
-      pruneEmptyDirectories(distribution.path, distribution.location);
-    }
-    transaction.commit(discardBackup);
-    return removals.map(([distribution]) => ({
-      name: distribution.name,
-      version: distribution.displayVersion,
-    }));
-  } catch (error) {
-    transaction.abort();
-    throw (
-      fileSystemFailure(`Could not uninstall from ${environment.root} (nothing was changed)`, error) ?? error
     );
   }
 }

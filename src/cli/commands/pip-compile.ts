@@ -5,7 +5,7 @@ import { basename, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { installedDistributions, searchPath } from "../../install/installed.ts";
-import { uninstallDistributions } from "../../install/installer.ts";
+import { uninstallDistributions } from "../../install/uninstall.ts";
 import { foreignTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";

@@ -7,20 +7,18 @@ import { pathToFileURL } from "node:url";
 import type { Cache } from "../../cache/store.ts";
 import type { FetchedArchive, FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
+import type { InstallItem } from "../../install/distribution-plan.ts";
 import {
   type InstalledDistribution,
   installedDistributions,
   ownsDistribution,
   searchPath,
 } from "../../install/installed.ts";
-import {
-  type InstallItem,
-  installWheels,
-  type LinkMode,
-  uninstallDistributions,
-} from "../../install/installer.ts";
+import { installWheels } from "../../install/installer.ts";
+import type { LinkMode } from "../../install/linker.ts";
 import { WheelUnpacker } from "../../install/parallel-unpack.ts";
 import { SCRATCH_PREFIX } from "../../install/transaction.ts";
+import { uninstallDistributions } from "../../install/uninstall.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";

@@ -3,7 +3,7 @@
 
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { LinkMode } from "../../install/installer.ts";
+import type { LinkMode } from "../../install/linker.ts";
 import { whichOnPath } from "../../python/discovery.ts";
 import { openVirtualEnvironment } from "../../python/environment.ts";
 import { type Interpreter, inspectInterpreter, isVirtualEnvironment } from "../../python/interpreter.ts";
