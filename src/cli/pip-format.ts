@@ -2,9 +2,9 @@
 // tools parse them. Everything here is computed from dist-info directories, no Python run.
 
 import type { InstalledDistribution } from "../install/installed.ts";
+import { importlibHeaderValue } from "../standards/email-headers.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
 import type { MarkerEnvironment } from "../standards/marker.ts";
-import { importlibHeaderValue } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { compareCodePoints, pySplitLines } from "../standards/python-string.ts";
 import { parseRequirement, type Requirement } from "../standards/requirement.ts";

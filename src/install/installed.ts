@@ -6,7 +6,8 @@ import { existsSync, opendirSync, readdirSync, readFileSync, statSync } from "no
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Environment } from "../python/environment.ts";
-import { firstEmailHeader, parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
+import { firstEmailHeader } from "../standards/email-headers.ts";
+import { parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { parseRequirement, type Requirement } from "../standards/requirement.ts";
 import { tryParseVersion, type Version } from "../standards/version.ts";

@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
-import {
-  firstEmailHeader,
-  metadataToJson,
-  parseEmailHeaders,
-  parseMetadataEmail,
-  readCoreMetadata,
-  validateMetadata,
-} from "./metadata.ts";
+import { firstEmailHeader, parseEmailHeaders } from "./email-headers.ts";
+import { metadataToJson, parseMetadataEmail, readCoreMetadata, validateMetadata } from "./metadata.ts";
 import { linux311 } from "./test-fixtures.ts";
 
 const document = [
