@@ -3,9 +3,10 @@
 // operations a resolver needs (and/or, simplification, "can this hold for Python >= X").
 
 import { canonicalizeName } from "./name.ts";
-import { Boundary, comparePoints, InvalidSpecifier, parseSpecifier, type Specifier } from "./specifier.ts";
+import { InvalidSpecifier, parseSpecifier, type Specifier } from "./specifier.ts";
 import { ParserSyntaxError, Tokenizer } from "./tokenizer.ts";
 import type { Version } from "./version.ts";
+import { Boundary, comparePoints } from "./version-range.ts";
 
 export class InvalidMarker extends Error {
   override name = "InvalidMarker";

@@ -9,8 +9,18 @@ import {
   parseVersion,
   tryParseVersion,
   type Version,
-  type VersionNumber,
 } from "./version.ts";
+import {
+  addToNumber,
+  Boundary,
+  FULL_RANGE,
+  intersectRanges,
+  NEG_INF,
+  onlyPrereleasesIn,
+  POS_INF,
+  point,
+  type VersionRange,
+} from "./version-range.ts";
 
 export class InvalidSpecifier extends Error {
   override name = "InvalidSpecifier";
@@ -52,12 +62,6 @@ function itemText(item: VersionItem): string {
 
 function publicVersion(version: Version): Version {
   return version.withoutLocal();
-}
-
-function add(value: VersionNumber, amount: number): VersionNumber {
-  if (typeof value === "bigint") return value + BigInt(amount);
-  const sum = value + amount;
-  return Number.isSafeInteger(sum) ? sum : BigInt(value) + BigInt(amount);
 }
 
 export class Specifier {
@@ -465,117 +469,11 @@ function canonicalNoStrip(text: string): string {
   return version === null ? text : version.toString();
 }
 
-// --- version ranges --------------------------------------------------------------------------
-
-/** Points between real versions: after every V+local (before V.post0), or after every V.postN. */
-export const Boundary = { None: 0, AfterLocals: 1, AfterPosts: 2 } as const;
-export type Boundary = (typeof Boundary)[keyof typeof Boundary];
-
-export interface RangePoint {
-  readonly version: Version;
-  readonly boundary: Boundary;
-}
-/** `point === null` is -infinity for a lower bound and +infinity for an upper bound. */
-export interface Bound {
-  readonly point: RangePoint | null;
-  readonly inclusive: boolean;
-}
-export type VersionRange = readonly [lower: Bound, upper: Bound];
-
-const NEG_INF: Bound = { point: null, inclusive: false };
-const POS_INF: Bound = { point: null, inclusive: false };
-const FULL_RANGE: VersionRange = [NEG_INF, POS_INF];
-
-function point(version: Version, boundary: Boundary = Boundary.None): RangePoint {
-  return { version, boundary };
-}
-
-function sameRelease(a: readonly VersionNumber[], b: readonly VersionNumber[]): boolean {
-  let endA = a.length;
-  while (endA > 1 && a[endA - 1] === 0) endA--;
-  let endB = b.length;
-  while (endB > 1 && b[endB - 1] === 0) endB--;
-  if (endA !== endB) return false;
-  for (let i = 0; i < endA; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function samePre(a: Version["pre"], b: Version["pre"]): boolean {
-  if (a === null || b === null) return a === b;
-  return a[0] === b[0] && a[1] === b[1];
-}
-
-/** Does the boundary sort above `other` because `other` belongs to its family? */
-function isFamily(boundary: RangePoint, other: Version): boolean {
-  const v = boundary.version;
-  if (!(other.epoch === v.epoch && sameRelease(other.release, v.release) && samePre(other.pre, v.pre))) {
-    return false;
-  }
-  if (boundary.boundary === Boundary.AfterLocals) return other.post === v.post && other.dev === v.dev;
-  return other.dev === v.dev || other.post !== null;
-}
-
-/** Total order of range points; a boundary never equals a real version. */
-export function comparePoints(a: RangePoint, b: RangePoint): number {
-  if (a.boundary === Boundary.None && b.boundary === Boundary.None)
-    return compareVersions(a.version, b.version);
-  if (a.boundary !== Boundary.None && b.boundary !== Boundary.None) {
-    const byVersion = compareVersions(a.version, b.version);
-    return byVersion !== 0 ? byVersion : a.boundary - b.boundary;
-  }
-  if (a.boundary !== Boundary.None) return boundaryBelow(a, b.version) ? -1 : 1;
-  return boundaryBelow(b, a.version) ? 1 : -1;
-}
-
-function boundaryBelow(boundary: RangePoint, version: Version): boolean {
-  return !isFamily(boundary, version) && compareVersions(boundary.version, version) < 0;
-}
-
-function lowerLess(a: Bound, b: Bound): boolean {
-  if (a.point === null) return b.point !== null;
-  if (b.point === null) return false;
-  const order = comparePoints(a.point, b.point);
-  if (order !== 0) return order < 0;
-  return a.inclusive && !b.inclusive;
-}
-
-function upperLess(a: Bound, b: Bound): boolean {
-  if (a.point === null) return false;
-  if (b.point === null) return true;
-  const order = comparePoints(a.point, b.point);
-  if (order !== 0) return order < 0;
-  return !a.inclusive && b.inclusive;
-}
-
-function rangeIsEmpty(lower: Bound, upper: Bound): boolean {
-  if (lower.point === null || upper.point === null) return false;
-  const order = comparePoints(lower.point, upper.point);
-  if (order === 0) return !(lower.inclusive && upper.inclusive);
-  return order > 0;
-}
-
-export function intersectRanges(
-  left: readonly VersionRange[],
-  right: readonly VersionRange[],
-): VersionRange[] {
-  const result: VersionRange[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < left.length && j < right.length) {
-    const [leftLower, leftUpper] = left[i];
-    const [rightLower, rightUpper] = right[j];
-    const lower = lowerLess(leftLower, rightLower) ? rightLower : leftLower;
-    const upper = upperLess(rightUpper, leftUpper) ? rightUpper : leftUpper;
-    if (!rangeIsEmpty(lower, upper)) result.push([lower, upper]);
-    if (upperLess(leftUpper, rightUpper)) i++;
-    else j++;
-  }
-  return result;
-}
+// --- specifiers as version ranges (version-range.ts) --------------------------------------------
 
 function nextPrefixDev0(version: Version): Version {
   const release = [...version.release];
-  release[release.length - 1] = add(release[release.length - 1], 1);
+  release[release.length - 1] = addToNumber(release[release.length - 1], 1);
   return version.with({ release, pre: null, post: null, dev: 0, local: null });
 }
 
@@ -606,11 +504,16 @@ function specifierRanges(spec: Specifier): VersionRange[] {
       return [[NEG_INF, { point: point(v, Boundary.AfterLocals), inclusive: true }]];
     case ">":
       if (v.dev !== null) {
-        return [[{ point: point(v.with({ dev: add(v.dev, 1), local: null })), inclusive: true }, POS_INF]];
+        return [
+          [{ point: point(v.with({ dev: addToNumber(v.dev, 1), local: null })), inclusive: true }, POS_INF],
+        ];
       }
       if (v.post !== null) {
         return [
-          [{ point: point(v.with({ post: add(v.post, 1), dev: 0, local: null })), inclusive: true }, POS_INF],
+          [
+            { point: point(v.with({ post: addToNumber(v.post, 1), dev: 0, local: null })), inclusive: true },
+            POS_INF,
+          ],
         ];
       }
       return [[{ point: point(v, Boundary.AfterPosts), inclusive: false }, POS_INF]];
@@ -645,27 +548,4 @@ function specifierRanges(spec: Specifier): VersionRange[] {
       ];
     }
   }
-}
-
-function nearestNonPrerelease(at: RangePoint | null): Version | null {
-  if (at === null) return null;
-  const inner = at.version;
-  if (at.boundary !== Boundary.None) {
-    if (inner.isPrerelease) return inner.with({ pre: null, dev: null, local: null });
-    return inner.with({ post: inner.post !== null ? add(inner.post, 1) : 0, local: null });
-  }
-  if (!inner.isPrerelease) return inner;
-  return inner.with({ pre: null, dev: null, local: null });
-}
-
-function onlyPrereleasesIn(ranges: readonly VersionRange[]): boolean {
-  for (const [lower, upper] of ranges) {
-    const nearest = nearestNonPrerelease(lower.point);
-    if (nearest === null) return false;
-    if (upper.point === null) return false;
-    const order = comparePoints(point(nearest), upper.point);
-    if (order < 0) return false;
-    if (order === 0 && upper.inclusive) return false;
-  }
-  return true;
 }
