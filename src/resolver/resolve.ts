@@ -6,8 +6,9 @@
 
 import { bareIndexFile, type IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
+import { type CoreMetadata, readCoreMetadata } from "../standards/core-metadata.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
-import { type CoreMetadata, InvalidMetadata, readCoreMetadata } from "../standards/metadata.ts";
+import { InvalidMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { compareCodePoints } from "../standards/python-string.ts";
 import { pyUnquote } from "../standards/python-url.ts";

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
+import { readCoreMetadata } from "./core-metadata.ts";
 import { firstEmailHeader, parseEmailHeaders } from "./email-headers.ts";
-import { metadataToJson, parseMetadataEmail, readCoreMetadata, validateMetadata } from "./metadata.ts";
+import { metadataToJson, parseMetadataEmail, validateMetadata } from "./metadata.ts";
 import { linux311 } from "./test-fixtures.ts";
 
 const document = [

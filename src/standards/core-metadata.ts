@@ -1,0 +1,131 @@
+// Core metadata as an installer and resolver read it: the few fields they use, each read on its
+// own and tolerant of the others failing validation (a sixth of real METADATA does), with
+// Requires-Dist parsed only when asked for, and per extra.
+
+import { parseMetadataEmail, readField } from "./metadata.ts";
+import { canonicalizeName } from "./name.ts";
+import { parseRequirement, type Requirement } from "./requirement.ts";
+import type { SpecifierSet } from "./specifier.ts";
+import type { Version } from "./version.ts";
+
+/** What an installer and resolver read from METADATA, tolerant of fields that fail validation. */
+export interface CoreMetadata {
+  metadataVersion: string | null;
+  name: string;
+  version: Version;
+  /** Every Requires-Dist entry that parses (pip skips the others too). */
+  readonly requiresDist: Requirement[];
+  /**
+   * The entries that can apply when `extra` (canonical) is requested, or with no extra: the same
+   * as filtering requiresDist by marker, without parsing the entries marked `extra == "other"`,
+   * most of a typical distribution's list.
+   */
+  requirementsFor(extra: string | null): Requirement[];
+  requiresPython: SpecifierSet | null;
+  providesExtra: string[];
+  summary: string | null;
+  /** Header names declared dynamic (Metadata 2.2+), lower-case. */
+  dynamic: string[];
+  /** The METADATA document itself. */
+  readonly text: string;
+}
+
+/** The headers readCoreMetadata converts; the rest stay in `text`. */
+const CORE_HEADERS = new Set([
+  "metadata-version",
+  "name",
+  "version",
+  "requires-dist",
+  "requires-python",
+  "provides-extra",
+  "summary",
+  "dynamic",
+]);
+
+/**
+ * Reads METADATA leniently: name and version must be valid (nothing works without them); a
+ * field that fails on its own is left out rather than failing the whole document.
+ */
+export function readCoreMetadata(text: string): CoreMetadata {
+  const { raw } = parseMetadataEmail(text, CORE_HEADERS);
+  const lenient = <T>(rawName: string, fallback: T): T => {
+    try {
+      return (readField(raw, rawName) as T) ?? fallback;
+    } catch {
+      return fallback;
+    }
+  };
+  const name = readField(raw, "name") as string;
+  const version = readField(raw, "version") as Version;
+  const requirements = new LazyRequirements((raw.requires_dist as string[] | undefined) ?? []);
+  return {
+    metadataVersion: typeof raw.metadata_version === "string" ? raw.metadata_version : null,
+    name,
+    version,
+    get requiresDist() {
+      return requirements.all();
+    },
+    requirementsFor: (extra) => requirements.applicableTo(extra),
+    requiresPython: lenient<SpecifierSet | null>("requires_python", null),
+    providesExtra: ((raw.provides_extra as string[] | undefined) ?? []).map((extra) =>
+      canonicalizeName(extra),
+    ),
+    summary: typeof raw.summary === "string" ? raw.summary : null,
+    dynamic: lenient<string[]>("dynamic", []),
+    text,
+  };
+}
+
+// `; extra == "name"` as the whole marker: such an entry applies exactly when that extra is asked for.
+// (Names that could read as versions are left to the full parse: markers compare those as versions.)
+const ONLY_FOR_EXTRA = /;[ \t]*extra[ \t]*==[ \t]*(?:'([A-Za-z][^'\\\n\r]*)'|"([A-Za-z][^"\\\n\r]*)")[ \t]*$/;
+
+/** Requires-Dist entries parsed on demand, each once; a malformed one is skipped, as pip does. */
+class LazyRequirements {
+  private readonly parsed: Array<Requirement | null | undefined>;
+  /** Per entry: the canonical extra it is only for, null when it is not that simple, or unknown. */
+  private readonly onlyFor: Array<string | null | undefined>;
+
+  constructor(private readonly texts: readonly string[]) {
+    this.parsed = new Array(texts.length);
+    this.onlyFor = new Array(texts.length);
+  }
+
+  all(): Requirement[] {
+    const result: Requirement[] = [];
+    for (let index = 0; index < this.texts.length; index++) {
+      const requirement = this.at(index);
+      if (requirement !== null) result.push(requirement);
+    }
+    return result;
+  }
+
+  applicableTo(extra: string | null): Requirement[] {
+    const result: Requirement[] = [];
+    for (let index = 0; index < this.texts.length; index++) {
+      let onlyFor = this.onlyFor[index];
+      if (onlyFor === undefined) {
+        const match = ONLY_FOR_EXTRA.exec(this.texts[index]);
+        onlyFor = match === null ? null : canonicalizeName(match[1] ?? match[2]);
+        this.onlyFor[index] = onlyFor;
+      }
+      if (onlyFor !== null && onlyFor !== extra) continue;
+      const requirement = this.at(index);
+      if (requirement !== null) result.push(requirement);
+    }
+    return result;
+  }
+
+  private at(index: number): Requirement | null {
+    let requirement = this.parsed[index];
+    if (requirement === undefined) {
+      try {
+        requirement = parseRequirement(this.texts[index]);
+      } catch {
+        requirement = null; // `spice pip check` reports it
+      }
+      this.parsed[index] = requirement;
+    }
+    return requirement;
+  }
+}
