@@ -184,9 +184,10 @@ export function gatherRequirements(
         requirement = parseRequirement(argument);
       } catch (error) {
         // pip's hint for what looks like a path: say that it does not exist, not how it parses.
-        if (looksLikePath(argument) && !existsSync(resolvePath(context.cwd, argument)))
+        const path = resolvePath(context.cwd, argument);
+        if (looksLikePath(argument) && !existsSync(path))
           throw new SpiceError("E_NO_SUCH_FILE", `${argument} does not exist`, {
-            cause: `looked for ${resolvePath(context.cwd, argument)}`,
+            cause: `looked for ${path}`,
             hint: "Check the path, or name a requirement (`name`, `name==1.0`, `name @ URL`)",
           });
         throw new UsageError(
