@@ -31,6 +31,12 @@ if (movedExtraCerts !== undefined) {
 }
 
 const args = process.argv.slice(2);
+// A worker thread (install/parallel-unpack.ts) is started with `--spice-worker` and then the
+// arguments of the command that started it: it runs that command's bundle from that command's
+// code cache (a worker compiling the bundle afresh spent 30 ms of a cold install's CPU on it),
+// and leaves the saving of that cache to the command.
+const inWorker = args[0] === "--spice-worker";
+const commandArgs = inWorker ? args.slice(1) : args;
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   printVersion();
 } else {
@@ -61,7 +67,7 @@ function runBundle(): void {
   const key = commandKey();
   const cli = path.join(directory, "cli.cjs");
   // `spice venv` has a bundle of its own, a third of the size (scripts/build.mjs).
-  const filename = key === "venv" ? path.join(directory, "venv.cjs") : cli;
+  const filename = key === "venv" && !inWorker ? path.join(directory, "venv.cjs") : cli;
   const places = codeCachePlaces(cli, key);
   // undici, the bundle's one external file (loaded on the first request), runs from a code cache
   // of its own beside the command's, shared by all commands: about 6 ms of its 25 ms load.
@@ -71,8 +77,9 @@ function runBundle(): void {
       path.join(directory, "undici.cjs"),
       places.map((file) => path.join(path.dirname(file), "undici.cjs.bin")),
       null,
+      !inWorker,
     ));
-  runCommonJs(filename, places, (id) => (id === "./undici.cjs" ? undici() : undefined));
+  runCommonJs(filename, places, (id) => (id === "./undici.cjs" ? undici() : undefined), !inWorker);
 }
 
 /**
@@ -85,6 +92,7 @@ function runCommonJs(
   filename: string,
   cacheFiles: string[],
   intercept: ((id: string) => unknown) | null,
+  saveCache: boolean,
 ): unknown {
   const vm = process.getBuiltinModule("node:vm");
   const { createRequire } = process.getBuiltinModule("node:module");
@@ -101,7 +109,11 @@ function runCommonJs(
     filename,
     cachedData,
   });
-  if (cacheFiles.length > 0 && (cachedData === undefined || script.cachedDataRejected === true)) {
+  if (
+    saveCache &&
+    cacheFiles.length > 0 &&
+    (cachedData === undefined || script.cachedDataRejected === true)
+  ) {
     // Saved at exit, so that it holds every function this command compiled; not after a usage
     // error (exit status 2), so that a mistyped command or subcommand leaves no file behind.
     process.once("exit", (code) => {
@@ -131,10 +143,10 @@ function runCommonJs(
 function codeCachePlaces(bundle: string, key: string | null): string[] {
   if (key === null) return [];
   let explicitRoot: string | undefined;
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
+  for (let index = 0; index < commandArgs.length; index++) {
+    const arg = commandArgs[index];
     if (arg === "--no-cache" || arg === "--no-cache-dir") return [];
-    if (arg === "--cache-dir") explicitRoot = args[index + 1];
+    if (arg === "--cache-dir") explicitRoot = commandArgs[index + 1];
     else if (arg.startsWith("--cache-dir=")) explicitRoot = arg.slice("--cache-dir=".length);
   }
   let identity: string;
@@ -157,8 +169,7 @@ function codeCachePlaces(bundle: string, key: string | null): string[] {
  * error, after which no cache is saved (runCommonJs). Null for no cache.
  */
 function commandKey(): string | null {
-  if (args[0] === "--spice-worker") return "worker";
-  const words = args.filter((arg) => !arg.startsWith("-"));
+  const words = commandArgs.filter((arg) => !arg.startsWith("-"));
   const [command, subcommand] = words;
   if (command === undefined || !/^[a-z]{2,12}$/.test(command)) return "other";
   // `spice cache clean` must not leave a cache behind; the cache commands are not worth one.

@@ -189,7 +189,9 @@ export class WheelUnpacker {
     const task: UnpackTask = { task: "unpack-wheels", cacheRoot: this.cache.root, claims: this.claims };
     const worker = new (nodeWorkerThreads().Worker)(this.workerEntry, {
       workerData: task,
-      argv: ["--spice-worker"],
+      // The command's own arguments follow: the worker runs from that command's code cache
+      // (cli/entry.ts).
+      argv: ["--spice-worker", ...process.argv.slice(2)],
     });
     worker.on("message", (report: UnpackReport) => {
       this.reports.set(report.slot, report.error ?? null);
