@@ -55,6 +55,7 @@ buildWheel(main, simplePackage("lib", "2.0"));
 buildWheel(main, simplePackage("colors", "0.3"));
 buildWheel(main, simplePackage("suite", "1.0", { requires: ["app[fancy]"] }));
 buildWheel(main, simplePackage("internal", "1.0"));
+buildWheel(main, simplePackage("needsold", "1.0", { requires: ["lib<1.5"] }));
 buildWheel(main, simplePackage("newer", "2.0", { requiresPython: ">=3.99" }));
 buildWheel(main, simplePackage("capped", "1.0", { requiresPython: ">=3.6,<3.9" }));
 buildSdist(main, "srconly", "1.0");
@@ -1066,7 +1067,7 @@ describe("spice pip install from an index", () => {
     );
     assert.equal(result.status, 1);
     assert.match(result.stderr, /No solution found/);
-    assert.match(result.stderr, /you require lib>=3, and no version of lib fits it/);
+    assert.match(result.stderr, /you require lib>=3, which no version of lib satisfies/);
     assert.match(result.stderr, /hint: lib has yanked versions \(2\.0\), usable only when pinned with ==/);
     // What is there, as pip's "(from versions: ...)" says; and a name the index does not have.
     assert.match(result.stderr, /\nhint: lib has 2 usable versions: 1\.5, 1\.0\n/);
@@ -1086,6 +1087,21 @@ describe("spice pip install from an index", () => {
     assert.match(
       python.stderr,
       /hint: newer has versions for other Pythons: 2\.0 \(Requires-Python >=3\.99\)/,
+    );
+    // A conflict takes two sentences, the second aligned under the first.
+    const conflict = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "needsold", "lib==1.5", "--dry-run"],
+      { cacheDir },
+    );
+    assert.equal(conflict.status, 1);
+    assert.match(
+      conflict.stderr,
+      new RegExp(
+        [
+          "\\n {2}caused by: Because needsold==1\\.0 depends on lib<1\\.5 and you require needsold, lib==1\\.0 is required\\.",
+          " {13}And because you require lib==1\\.5, your requirements cannot be satisfied\\.\\n",
+        ].join("\\n"),
+      ),
     );
     // Only the lower bound of Requires-Python counts, as in uv; the upper one is warned about.
     const capped = await runSpiceAsync(

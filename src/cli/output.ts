@@ -178,7 +178,10 @@ export class Output {
     }
     if (error instanceof SpiceError) {
       const lines = [`${this.paint("error", "1;31")}: ${error.message}`];
-      if (error.details.cause) lines.push(`  ${this.paint("caused by", "1")}: ${error.details.cause}`);
+      // A cause of several lines (a resolver's explanation) stays aligned under its first; lines
+      // that bring their own indentation keep it.
+      const cause = error.details.cause?.replace(/\n(?=\S)/g, `\n${" ".repeat("  caused by: ".length)}`);
+      if (cause) lines.push(`  ${this.paint("caused by", "1")}: ${cause}`);
       // Several hints are several lines, each marked as one.
       for (const hint of error.details.hint?.split("\n") ?? [])
         lines.push(`${this.paint("hint", "1;36")}: ${hint}`);

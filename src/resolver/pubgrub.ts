@@ -1,11 +1,13 @@
 // PubGrub (the version solver of Dart's pub, also behind uv): incompatibilities, unit
 // propagation, conflict-driven backtracking with learned incompatibilities, and an explanation of
-// failure in sentences.
+// failure in sentences (explain.ts).
 //
 // Each package's possible values are its known versions plus "not selected", so every term is a
 // plain set over that finite universe (a bitmask): a dependency `p==1 -> q>=2` is the
 // incompatibility {p ∈ {1}, q ∈ (versions outside >=2) ∪ {not selected}}. Set operations are then
 // exact and cheap, which keeps the solver loop allocation-light.
+
+import { explainFailure } from "./explain.ts";
 
 export type PackageName = string;
 
@@ -332,7 +334,10 @@ export class Solver {
     let incompatibility = start;
     for (;;) {
       if (this.isRootFailure(incompatibility))
-        throw new SolveFailure(incompatibility, explain(incompatibility, this));
+        throw new SolveFailure(
+          incompatibility,
+          explainFailure(incompatibility, (name) => this.universe(name), ROOT),
+        );
       // The earliest assignment after which the incompatibility is satisfied.
       const running = new Map<PackageName, VersionSet>();
       let satisfierIndex = -1;
@@ -480,63 +485,4 @@ export class Solver {
       if (name !== ROOT) solution.set(name, this.universe(name)[index]);
     return solution;
   }
-}
-
-// --- explanations ------------------------------------------------------------------------------
-
-function describeTerm(name: PackageName, set: VersionSet, solver: Solver): string {
-  if (name === ROOT) return "your requirements";
-  const versions = solver.universe(name);
-  const included = set.indices().map((i) => versions[i]);
-  if (included.length === 0) return `${name} (no version)`;
-  if (included.length === versions.length) return `any version of ${name}`;
-  if (included.length === 1) return `${name}==${included[0]}`;
-  return `${name} in {${included.join(", ")}}`;
-}
-
-function describeIncompatibility(incompatibility: Incompatibility, solver: Solver): string {
-  const cause = incompatibility.cause;
-  switch (cause.kind) {
-    case "dependency": {
-      const who = cause.package === ROOT ? "you require" : `${cause.package}==${cause.version} depends on`;
-      // A dependency term that allowed nothing was dropped: no version of it fits at all.
-      const none = incompatibility.terms.has(cause.dependency)
-        ? ""
-        : `, and no version of ${cause.dependency} fits it`;
-      return `${who} ${cause.requirement}${none}`;
-    }
-    case "no-versions": {
-      const [name, set] = [...incompatibility.terms][0];
-      return `no version of ${describeTerm(name, set, solver).replace(/^any version of /, "")} is available`;
-    }
-    case "unavailable":
-      return `${cause.package}==${cause.version} cannot be used (${cause.reason})`;
-    case "root":
-      return "the requirements are resolved";
-    case "derived": {
-      const terms = [...incompatibility.terms].filter(([name]) => name !== ROOT);
-      if (terms.length === 0) return "your requirements cannot be satisfied";
-      return `${terms.map(([name, set]) => describeTerm(name, set, solver)).join(" and ")} cannot be used together with your requirements`;
-    }
-  }
-}
-
-/** The chain of reasons, in sentences ("Because ... and ..., ..."). */
-export function explain(incompatibility: Incompatibility, solver: Solver): string {
-  const lines: string[] = [];
-  const visit = (node: Incompatibility, depth: number) => {
-    if (node.cause.kind !== "derived" || depth > 40) return;
-    const { left, right } = node.cause;
-    visit(left, depth + 1);
-    visit(right, depth + 1);
-    lines.push(
-      `Because ${describeIncompatibility(left, solver)} and ${describeIncompatibility(right, solver)}, ${describeIncompatibility(node, solver)}.`,
-    );
-  };
-  visit(incompatibility, 0);
-  if (lines.length === 0)
-    lines.push(
-      `Because ${describeIncompatibility(incompatibility, solver)}, your requirements cannot be satisfied.`,
-    );
-  return [...new Set(lines)].join("\n");
 }

@@ -527,7 +527,9 @@ function failureHints(
         `${name} has pre-releases${pre.length > 0 ? ` (${pre.slice(0, 3).join(", ")})` : ""}: a specifier naming one, or --pre, allows them`,
       );
     if (skipped.requiresPython.length > 0)
-      hints.push(`${name} has versions for other Pythons: ${skipped.requiresPython.slice(0, 3).join(", ")}`);
+      hints.push(
+        `${name} has versions for other Pythons: ${[...new Set(skipped.requiresPython)].slice(0, 3).join(", ")}`,
+      );
     if (entry.yanked.size > 0)
       hints.push(
         `${name} has yanked versions (${[...entry.yanked].slice(0, 3).join(", ")}), usable only when pinned with ==`,
