@@ -8,6 +8,9 @@
 import { compareVersions, tryParseVersion, type Version } from "../standards/version.ts";
 import type { Incompatibility, PackageName, VersionSet } from "./pubgrub.ts";
 
+/** How deep the explanation follows a derivation before it says that it stops. */
+const MAX_DEPTH = 200;
+
 interface Line {
   text: string;
   number: number | null;
@@ -40,7 +43,7 @@ class Report {
     private readonly failure: Incompatibility,
     private readonly describe: Describer,
   ) {
-    this.countUses(failure, new Set());
+    this.countUses(failure);
   }
 
   write(): string {
@@ -51,13 +54,19 @@ class Report {
       .join("\n");
   }
 
-  private countUses(incompatibility: Incompatibility, seen: Set<Incompatibility>): void {
-    if (seen.has(incompatibility) || incompatibility.cause.kind !== "derived") return;
-    seen.add(incompatibility);
-    for (const cause of [incompatibility.cause.left, incompatibility.cause.right]) {
-      if (cause.cause.kind !== "derived") continue;
-      this.uses.set(cause, (this.uses.get(cause) ?? 0) + 1);
-      this.countUses(cause, seen);
+  private countUses(failure: Incompatibility): void {
+    // A loop, not recursion: a derivation can be thousands of steps deep.
+    const seen = new Set<Incompatibility>();
+    const pending = [failure];
+    while (pending.length > 0) {
+      const incompatibility = pending.pop()!;
+      if (seen.has(incompatibility) || incompatibility.cause.kind !== "derived") continue;
+      seen.add(incompatibility);
+      for (const cause of [incompatibility.cause.left, incompatibility.cause.right]) {
+        if (cause.cause.kind !== "derived") continue;
+        this.uses.set(cause, (this.uses.get(cause) ?? 0) + 1);
+        pending.push(cause);
+      }
     }
   }
 
@@ -65,10 +74,16 @@ class Report {
     return `${this.describe.derived(incompatibility)} (${this.numbers.get(incompatibility)})`;
   }
 
-  private explain(incompatibility: Incompatibility): void {
+  private explain(incompatibility: Incompatibility, depth = 0): void {
     if (incompatibility.cause.kind !== "derived") return;
     const { left, right } = incompatibility.cause;
     const conclusion = this.describe.derived(incompatibility);
+    if (depth === MAX_DEPTH) {
+      // Past this, a chain of thousands of steps would overflow the stack and no one would read it.
+      this.add(`Earlier steps, left out here, show that ${conclusion}.`, incompatibility);
+      return;
+    }
+    const deeper = depth + 1;
     if (isDerived(left) && isDerived(right)) {
       const leftNumber = this.numbers.has(left);
       const rightNumber = this.numbers.has(right);
@@ -79,19 +94,19 @@ class Report {
         );
       } else if (leftNumber || rightNumber) {
         const [numbered, other] = leftNumber ? [left, right] : [right, left];
-        this.explain(other);
+        this.explain(other, deeper);
         this.add(`And because ${this.reference(numbered)}, ${conclusion}.`, incompatibility);
       } else if (causedByTwoFacts(left) || causedByTwoFacts(right)) {
         // One side takes one line: explain the other first, then it, with no number needed.
         const [simple, complex] = causedByTwoFacts(left) ? [left, right] : [right, left];
-        this.explain(complex);
-        this.explain(simple);
+        this.explain(complex, deeper);
+        this.explain(simple, deeper);
         this.add(`Thus, ${conclusion}.`, incompatibility);
       } else {
-        this.explain(left);
+        this.explain(left, deeper);
         this.numberLast(left);
         this.lines.push({ text: "", number: null });
-        this.explain(right);
+        this.explain(right, deeper);
         this.add(`And because ${this.reference(left)}, ${conclusion}.`, incompatibility);
       }
     } else if (isDerived(left) || isDerived(right)) {
@@ -106,10 +121,10 @@ class Report {
       const prior = derivedAndFact(derived);
       if (prior !== null && !this.numbers.has(prior[0]) && !this.shared(derived)) {
         // Two links of a chain in one sentence: the step between them needs no line of its own.
-        this.explain(prior[0]);
+        this.explain(prior[0], deeper);
         this.add(`And because ${this.facts(prior[1], fact)}, ${conclusion}.`, incompatibility);
       } else {
-        this.explain(derived);
+        this.explain(derived, deeper);
         this.add(`And because ${this.describe.external(fact)}, ${conclusion}.`, incompatibility);
       }
     } else {

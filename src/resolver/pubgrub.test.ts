@@ -142,6 +142,25 @@ describe("PubGrub", () => {
     );
   });
 
+  it("stops explaining a derivation thousands of steps deep, instead of overflowing the stack", async () => {
+    // p0 -> p1 -> ... -> p2999 -> end==2, which does not exist, for both versions of each.
+    const universe: Universe = { end: { "1": {} } };
+    for (let i = 0; i < 3000; i++) {
+      const next = i === 2999 ? "end" : `p${i + 1}`;
+      universe[`p${i}`] = {
+        "1": { [next]: next === "end" ? "==2" : "==1" },
+        "2": { [next]: next === "end" ? "==2" : "==2" },
+      };
+    }
+    const lines = (await explanation(universe, { p0: ">=1" })).split("\n");
+    assert.ok(lines.length <= 201, `${lines.length} lines`);
+    assert.match(lines[0], /^Earlier steps, left out here, show that /);
+    assert.match(
+      lines.at(-1)!,
+      /p2999==2 depends on end==2, which no version of end satisfies, your requirements cannot be satisfied\.$/,
+    );
+  });
+
   it("reports a requirement no version satisfies", async () => {
     await assert.rejects(solve({ foo: { "1.0.0": {} } }, { foo: ">=2" }), SolveFailure);
     await assert.rejects(solve({}, { missing: ">=0" }), SolveFailure);
