@@ -492,7 +492,7 @@ describe("spice pip install and uninstall", () => {
     const python = join(path, "bin", "python");
     const missing = spice(["pip", "install", "--python", python, alpha1]);
     assert.equal(missing.status, 1);
-    assert.match(missing.stderr, /alpha==1\.0 depends on beta>=1\.0, which no version of beta satisfies/);
+    assert.match(missing.stderr, /alpha==1\.0 depends on beta>=1\.0, which has no available versions/);
     assert.equal(readdirSync(join(path, "lib", "python3.11", "site-packages")).length, 0);
     assert.equal(spice(["pip", "install", "--python", python, alpha1, "--no-deps"]).status, 0);
   });

@@ -197,9 +197,12 @@ class Describer {
         const who =
           cause.package === this.root ? "you require" : `${cause.package}==${cause.version} depends on`;
         // A dependency no version satisfies has no term for it (a full set constrains nothing).
-        const none = incompatibility.terms.has(cause.dependency)
-          ? ""
-          : `, which no version of ${cause.dependency} satisfies`;
+        let none = "";
+        if (!incompatibility.terms.has(cause.dependency))
+          none =
+            this.versionsOf(cause.dependency).length === 0
+              ? ", which has no available versions"
+              : `, which no version of ${cause.dependency} satisfies`;
         return `${who} ${cause.requirement}${none}`;
       }
       case "no-versions":

@@ -164,5 +164,9 @@ describe("PubGrub", () => {
   it("reports a requirement no version satisfies", async () => {
     await assert.rejects(solve({ foo: { "1.0.0": {} } }, { foo: ">=2" }), SolveFailure);
     await assert.rejects(solve({}, { missing: ">=0" }), SolveFailure);
+    assert.equal(
+      await explanation({}, { missing: ">=0" }),
+      "Because you require missing>=0, which has no available versions, your requirements cannot be satisfied.",
+    );
   });
 });
