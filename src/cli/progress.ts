@@ -29,19 +29,24 @@ export function progressLines(
     bytes: number;
     expected: number;
     received: ReadonlyMap<IndexFile, number>;
+    /** Sizes the index did not give, learned from the responses. */
+    sizes?: ReadonlyMap<IndexFile, number>;
   },
   columns: number,
 ): string[] {
-  const { finished, started, bytes, expected, received } = state;
+  const { finished, started, bytes, expected, received, sizes } = state;
+  const sizeOf = (file: IndexFile) => file.size || sizes?.get(file);
+  // Bytes of a total only while every file in flight has a known size; else files of a count.
   const overall =
-    expected > 0
+    expected > 0 && [...received.keys()].every(sizeOf)
       ? `${bar(bytes / expected)} ${megabytes(bytes)} of ${megabytes(expected)}`
       : `${bar(started > 0 ? finished / started : null)} ${megabytes(bytes)}`;
   const lines = [`Downloading ${finished}/${started} files ${overall}`];
   const files = [...received];
   for (const [file, done] of files.slice(0, FILE_LINES)) {
-    const detail = file.size ? `${Math.min(100, Math.floor((done / file.size) * 100))}%` : megabytes(done);
-    lines.push(`  ${bar(file.size ? done / file.size : null)} ${detail.padStart(4)} ${file.filename}`);
+    const size = sizeOf(file);
+    const detail = size ? `${Math.min(100, Math.floor((done / size) * 100))}%` : megabytes(done);
+    lines.push(`  ${bar(size ? done / size : null)} ${detail.padStart(4)} ${file.filename}`);
   }
   if (files.length > FILE_LINES) lines.push(`  and ${files.length - FILE_LINES} more`);
   return lines.map((line) => line.slice(0, Math.max(1, columns - 1)));
@@ -53,7 +58,14 @@ export function progressLines(
  */
 export function downloadProgress(output: Output): (FetchProgress & { done(): void }) | null {
   if (output.settings.quiet || !isTerminal(2)) return null;
-  const state = { finished: 0, started: 0, bytes: 0, expected: 0, received: new Map<IndexFile, number>() };
+  const state = {
+    finished: 0,
+    started: 0,
+    bytes: 0,
+    expected: 0,
+    received: new Map<IndexFile, number>(),
+    sizes: new Map<IndexFile, number>(),
+  };
   let lastDraw = 0;
   /** Lines on screen; the cursor sits at the end of the last one. */
   let drawnLines = 0;
@@ -79,6 +91,16 @@ export function downloadProgress(output: Output): (FetchProgress & { done(): voi
       state.received.set(file, 0);
       draw();
     },
+    begin(file: IndexFile, length: number | null) {
+      // A retry starts the file over.
+      state.bytes -= state.received.get(file) ?? 0;
+      state.received.set(file, 0);
+      if (!file.size && length !== null && !state.sizes.has(file)) {
+        state.sizes.set(file, length);
+        state.expected += length;
+      }
+      draw();
+    },
     advance(file: IndexFile, count: number) {
       state.bytes += count;
       state.received.set(file, (state.received.get(file) ?? 0) + count);
@@ -87,6 +109,7 @@ export function downloadProgress(output: Output): (FetchProgress & { done(): voi
     finish(file: IndexFile) {
       state.finished++;
       state.received.delete(file);
+      state.sizes.delete(file);
       draw();
     },
     done() {

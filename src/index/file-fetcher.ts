@@ -44,6 +44,8 @@ export interface FetchedArchive {
 export interface FetchProgress {
   /** A download starts (size when known). */
   start(file: IndexFile): void;
+  /** Its body begins, or begins again after a retry: `length` bytes when the server says. */
+  begin(file: IndexFile, length: number | null): void;
   advance(file: IndexFile, bytes: number): void;
   finish(file: IndexFile): void;
 }
@@ -368,11 +370,12 @@ export class FileFetcher {
     progress?.start(file);
     try {
       const response = await this.http.fetch(file.url, headers, {
-        reset: () => {
+        reset: (length) => {
           hash = nodeCrypto().createHash("sha256");
           if (descriptor === null) descriptor = openSync(partial, "w");
           else ftruncateSync(descriptor, 0);
           size = 0;
+          progress?.begin(file, length);
         },
         write: (chunk) => {
           hash.update(chunk);

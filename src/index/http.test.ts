@@ -67,6 +67,35 @@ describe("the index HTTP client", () => {
     await client.close();
   });
 
+  it("tells a streamed body's sink its length when the server gives one the body's bytes have", async () => {
+    const base = await serve("127.0.0.1", (request, response) => {
+      if (request.url === "/sized") return void response.end("twelve bytes");
+      if (request.url === "/encoded") {
+        response.writeHead(200, { "content-encoding": "gzip", "content-length": "3" });
+        return void response.end("xyz");
+      }
+      response.write("chunked, "); // no Content-Length: the body is sent in chunks
+      response.end("no length");
+    });
+    const client = new HttpClient({ cacheDirectory: null, retries: 0 });
+    for (const [path, expected] of [
+      ["/sized", 12],
+      ["/encoded", null],
+      ["/chunked", null],
+    ] as const) {
+      const lengths: Array<number | null> = [];
+      const chunks: Buffer[] = [];
+      await client.fetch(
+        `${base}${path}`,
+        {},
+        { reset: (length) => lengths.push(length), write: (chunk) => chunks.push(chunk) },
+      );
+      assert.deepEqual(lengths, [expected], path);
+      assert.ok(Buffer.concat(chunks).length > 0, path);
+    }
+    await client.close();
+  });
+
   it("sends netrc credentials to their host only, never across a redirect", async () => {
     const seen: Array<[string, string | undefined]> = [];
     const other = await serve("127.0.0.2", (request, response) => {

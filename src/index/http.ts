@@ -91,8 +91,8 @@ export function bypassesProxy(url: URL, noProxy: string): boolean {
 
 /** Where a streamed response body goes. */
 export interface BodySink {
-  /** Called before the first chunk of each attempt. */
-  reset(): void;
+  /** Called before the first chunk of each attempt, with the body's length when the server says. */
+  reset(length: number | null): void;
   write(chunk: Buffer): void;
 }
 
@@ -235,6 +235,13 @@ function maxAge(cacheControl: string | undefined): number | null {
   if (/no-store|no-cache/i.test(cacheControl)) return 0;
   const match = /max-age=(\d+)/i.exec(cacheControl);
   return match ? Number(match[1]) : null;
+}
+
+/** A body's length from Content-Length, unless it is encoded (its bytes are then not the file's). */
+function bodyLength(headers: Record<string, string>): number | null {
+  const length = headers["content-length"];
+  if (length === undefined || headers["content-encoding"] || !/^\d{1,15}$/.test(length)) return null;
+  return Number(length);
 }
 
 /**
@@ -457,7 +464,7 @@ export class HttpClient {
           let body: Buffer;
           if (sink && response.statusCode === 200) {
             // Streamed (downloads): a retry after a dropped connection starts the sink over.
-            sink.reset();
+            sink.reset(bodyLength(flatHeaders));
             for await (const chunk of response.body) sink.write(chunk as Buffer);
             body = Buffer.alloc(0);
           } else body = Buffer.from(await response.body.arrayBuffer());
