@@ -39,14 +39,16 @@ describe("code cache checksums", () => {
   });
 
   it("change with any one flipped bit, and with the length", () => {
+    // What the module guarantees: any change within one word changes the sum. Two different
+    // damages may share a sum (a flip of bit 31 in lanes 1 and 3 of one block did, in 3% of
+    // random inputs; this test once asked all 320 variants to differ, and so failed that often).
     const data = randomBytes(40);
-    const sums = new Set([codeCacheChecksum(data)]);
+    const original = codeCacheChecksum(data);
     for (let bit = 0; bit < data.length * 8; bit++) {
       const flipped = Buffer.from(data);
       flipped[bit >> 3] ^= 1 << (bit & 7);
-      sums.add(codeCacheChecksum(flipped));
+      assert.notEqual(codeCacheChecksum(flipped), original, `bit ${bit}`);
     }
-    assert.equal(sums.size, data.length * 8 + 1);
     // Two flips of the same bit in two words of one lane: a multiplication alone cancels them.
     const twice = Buffer.from(data);
     twice[3] ^= 0x80;
