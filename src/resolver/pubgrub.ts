@@ -66,7 +66,6 @@ export class VersionSet {
     for (let i = 0; i <= this.size; i++) if (this.bits[i] === 1 && other.bits[i] === 1) return false;
     return true;
   }
-  /** Version indices in the set (not "not selected"). */
   /** How many versions (not "not selected") the set holds. */
   countVersions(): number {
     let count = 0;
@@ -78,6 +77,7 @@ export class VersionSet {
     for (let i = 0; i < this.size; i++) if (this.bits[i] === 1) return i;
     return -1;
   }
+  /** Version indices in the set (not "not selected"). */
   indices(): number[] {
     const result: number[] = [];
     for (let i = 0; i < this.size; i++) if (this.bits[i] === 1) result.push(i);
