@@ -113,7 +113,7 @@ class Report {
       const [derived, fact] = derivedAndFact(incompatibility)!;
       if (this.numbers.has(derived)) {
         this.add(
-          `Because ${this.describe.external(fact)} and ${this.reference(derived)}, ${conclusion}.`,
+          `Because ${both(this.describe.external(fact), this.reference(derived))}, ${conclusion}.`,
           incompatibility,
         );
         return;
@@ -141,7 +141,7 @@ class Report {
     if (a.includes(", which ") && !b.includes(", which ")) [a, b] = [b, a];
     const require = "you require ";
     if (a.startsWith(require) && b.startsWith(require)) return `${a} and ${b.slice(require.length)}`;
-    return `${a} and ${b}`;
+    return both(a, b);
   }
 
   private shared(incompatibility: Incompatibility): boolean {
@@ -162,6 +162,11 @@ class Report {
     if (last.number === null) last.number = this.nextNumber++;
     this.numbers.set(incompatibility, last.number);
   }
+}
+
+/** "A and B"; after a "which ..." clause, "A, and B", so that the clause ends before B. */
+function both(a: string, b: string): string {
+  return `${a}${a.includes(", which ") ? "," : ""} and ${b}`;
 }
 
 function isDerived(incompatibility: Incompatibility): boolean {

@@ -142,6 +142,59 @@ describe("PubGrub", () => {
     );
   });
 
+  it("explains every failure of 2,000 random universes to the end, referring back only to numbered lines", async () => {
+    let seed = 1;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    let failures = 0;
+    let numbered = 0;
+    for (let trial = 0; trial < 2000; trial++) {
+      const universe: Universe = {};
+      const packages = 2 + Math.floor(random() * 6);
+      for (let p = 0; p < packages; p++) {
+        universe[`p${p}`] = {};
+        const versions = 1 + Math.floor(random() * 4);
+        for (let v = 1; v <= versions; v++) {
+          const dependencies: Record<string, string> = {};
+          for (let q = 0; q < packages; q++) {
+            if (q === p || random() >= 0.35) continue;
+            const low = 1 + Math.floor(random() * 4);
+            dependencies[`p${q}`] = `>=${low}.0,<=${low + Math.floor(random() * 3)}.0`;
+          }
+          universe[`p${p}`][`${v}.0`] = dependencies;
+        }
+      }
+      const root = { p0: `>=${1 + Math.floor(random() * 3)}.0`, p1: `>=${1 + Math.floor(random() * 3)}.0` };
+      let text: string;
+      try {
+        await solve(universe, root);
+        continue;
+      } catch (error) {
+        if (!(error instanceof SolveFailure)) throw error;
+        text = error.explanation;
+      }
+      failures++;
+      const lines = text.split("\n");
+      assert.match(lines.at(-1)!, /your requirements cannot be satisfied\.$/, text);
+      assert.doesNotMatch(text, /undefined|NaN|\[object/, text);
+      const defined = new Set<string>();
+      for (const line of lines) {
+        const body = line.replace(/^\((\d+)\) /, "");
+        for (const reference of body.matchAll(/\((\d+)\)/g))
+          assert.ok(defined.has(reference[1]), `(${reference[1]}) before its line:\n${text}`);
+        const number = /^\((\d+)\) /.exec(line)?.[1];
+        if (number !== undefined) {
+          defined.add(number);
+          numbered++;
+        }
+      }
+    }
+    // The universes are such that most fail, and some need line numbers.
+    assert.ok(failures > 1000 && numbered > 5, `${failures} failures, ${numbered} numbered lines`);
+  });
+
   it("stops explaining a derivation thousands of steps deep, instead of overflowing the stack", async () => {
     // p0 -> p1 -> ... -> p2999 -> end==2, which does not exist, for both versions of each.
     const universe: Universe = { end: { "1": {} } };
