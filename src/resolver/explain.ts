@@ -140,8 +140,7 @@ class Report {
     let [a, b] = [this.describe.external(first), this.describe.external(second)];
     if (a.includes(", which ") && !b.includes(", which ")) [a, b] = [b, a];
     const require = "you require ";
-    if (a.startsWith(require) && b.startsWith(require)) return `${a} and ${b.slice(require.length)}`;
-    return both(a, b);
+    return both(a, a.startsWith(require) && b.startsWith(require) ? b.slice(require.length) : b);
   }
 
   private shared(incompatibility: Incompatibility): boolean {
