@@ -252,6 +252,7 @@ class Describer {
       return whole === "all" && all.length > 1 ? `all versions of ${name}` : name;
     if (chosen.length === 1) return `${name}==${all[chosen[0]]}`;
     const order = this.order(name);
+    let listed = chosen;
     if (order !== null) {
       const ranks = chosen.map((index) => order.indexOf(index)).sort((a, b) => a - b);
       const first = ranks[0];
@@ -261,11 +262,11 @@ class Describer {
         const upper = last < order.length - 1 ? `<${all[order[last + 1]]}` : "";
         return `${name}${[lower, upper].filter(Boolean).join(",")}`;
       }
+      listed = ranks.map((rank) => order[rank]); // in version order
     }
-    const ascending = order === null ? chosen : order.filter((index) => set.has(index));
-    const listed = ascending.slice(0, 4).map((index) => all[index]);
+    const shown = listed.slice(0, 4).map((index) => all[index]);
     const more = chosen.length > 4 ? ` and ${chosen.length - 4} more` : "";
-    return `${name} in {${listed.join(", ")}${more}}`;
+    return `${name} in {${shown.join(", ")}${more}}`;
   }
 
   /** The package's version indices from lowest to highest version; null if one does not parse. */
