@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Differential testing of spice's standards core against its oracles (packaging 26.2, and pip
 # 23.2.1 for requirements files, under the Python that has both): the public conformance vectors'
-# inputs are mutated, the oracles answer, and spice's conformance runner checks every case. Not part
+# inputs are mutated, the oracles answer, and spice's conformance runner checks every case; random
+# PEP 751 lock files are read and selected by both packaging and spice (pylock_oracle.py, pylock.ts). Not part
 # of `npm test` (it needs those Python packages); run it after changing src/standards/.
 #   scripts/differential/run.sh [SEED] [SCALE]
 # Known oracle artefacts, not spice bugs: packaging crashes (ValueError/KeyError) on a few malformed
@@ -16,9 +17,11 @@ trap 'rm -rf "$out"' EXIT
 "$python" "$here/mutate.py" "$seed" "$scale" "$out/core" > /dev/null
 "$python" "$here/tags_oracle.py" gen "$seed" "$scale" "$out/tags" > /dev/null
 "$python" "$here/mutate_requirements_txt.py" "$seed" "$((scale / 2))" "$out/requirements-txt" 2> /dev/null > /dev/null
+"$python" "$here/pylock_oracle.py" "$seed" "$scale" "$out/pylock.json"
 cd "$here/../.."
 status=0
 for dir in core tags requirements-txt; do
   node --import tsx scripts/conformance.ts "$out/$dir" | grep -E "FAIL|passed, .* failed$" || status=1
 done
+node --import tsx scripts/differential/pylock.ts "$out/pylock.json" | tail -n 20 || status=1
 exit $status
