@@ -15,6 +15,7 @@ import type { PrereleasePolicy } from "../resolver/candidates.ts";
 import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
 import { canonicalizeName } from "../standards/name.ts";
+import { isPylockFileName } from "../standards/pylock.ts";
 import { pyUnquote } from "../standards/python-url.ts";
 import { parseRequirement, Requirement } from "../standards/requirement.ts";
 import { readRequirementsFile } from "../standards/requirements-txt.ts";
@@ -204,6 +205,13 @@ export function gatherRequirements(
       ...(inputs.origins.get(requirement.canonicalName) ?? []),
       "",
     ]);
+  }
+  for (const file of [...requirementFiles, ...values(args, "constraint"), ...values(args, "override")]) {
+    if (isPylockFileName(file))
+      throw new UsageError(
+        `${file} is a lock file (PEP 751), which this command does not read`,
+        "spice pip install -r pylock.toml and spice pip sync pylock.toml install what a lock file names",
+      );
   }
   for (const file of requirementFiles) readFile(file, context, false, finder, inputs, inputs.requirements);
   // pip takes constraint files from its configuration too (`constraint`, PIP_CONSTRAINT), before

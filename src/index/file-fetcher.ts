@@ -13,6 +13,7 @@ import {
   readSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
@@ -48,6 +49,14 @@ export interface FetchProgress {
   begin(file: IndexFile, length: number | null): void;
   advance(file: IndexFile, bytes: number): void;
   finish(file: IndexFile): void;
+}
+
+/** A file whose size is not the one its index entry (or lock file) gives. */
+function sizeMismatch(file: IndexFile, size: number): SpiceError {
+  return new SpiceError("E_DOWNLOAD", `${file.filename} is ${size} bytes, but ${file.size} were expected`, {
+    cause: "the index or lock file that names it gives another size",
+    hint: "Nothing was installed. If the file was replaced on purpose, refresh the index or lock again",
+  });
 }
 
 function hashMismatch(file: IndexFile, expected: string, actual: string): SpiceError {
@@ -333,6 +342,8 @@ export class FileFetcher {
       const compute = () => sha256Hex(readFileSync(path));
       const sha256 = this.cache === null ? compute() : this.cache.archiveDigest(path, compute);
       if (expected && expected !== sha256) throw hashMismatch(file, expected, sha256);
+      const size = statSync(path).size;
+      if (file.size !== null && file.size !== size) throw sizeMismatch(file, size);
       return { path, sha256 };
     }
     const known = this.cachedPath(file);
@@ -391,12 +402,7 @@ export class FileFetcher {
       if (response.status !== 200) return { response, archive: null };
       const sha256 = hash.digest("hex");
       if (expected && expected !== sha256) throw hashMismatch(file, expected, sha256);
-      if (file.size !== null && file.size !== size) {
-        throw new SpiceError(
-          "E_DOWNLOAD",
-          `${file.filename} is ${size} bytes, but the index says ${file.size}`,
-        );
-      }
+      if (file.size !== null && file.size !== size) throw sizeMismatch(file, size);
       const final =
         this.cache === null
           ? join(this.scratch, safeFileName(file.filename))

@@ -12,3 +12,15 @@ export function redactUrl(url: string): string {
 export function redactText(text: string): string {
   return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url));
 }
+
+/** A URL without its user-info, for files other people read (a compiled requirements file, a lock). */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

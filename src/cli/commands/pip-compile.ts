@@ -1,7 +1,7 @@
 // spice pip compile (pip-tools' pip-compile), sync (pip-sync) and download (pip download).
 
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
-import { basename, join, relative, resolve as resolvePath } from "node:path";
+import { basename, dirname, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { installedDistributions, searchPath } from "../../install/installed.ts";
@@ -10,6 +10,7 @@ import { foreignTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { canonicalizeName } from "../../standards/name.ts";
+import { parsePylock } from "../../standards/pylock.ts";
 import { InvalidPyproject, parsePyproject, resolveDependencyGroup } from "../../standards/pyproject.ts";
 import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
@@ -20,11 +21,13 @@ import { localFileHost } from "../../util/file-host.ts";
 import { writeFileAtomic } from "../../util/fs.ts";
 import { sha256Hex } from "../../util/hash.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
+import { withoutCredentials } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
-import { announceEnvironment, elapsed, environmentIfAny, selectFromArgs } from "../environment-options.ts";
+import { elapsed, environmentIfAny } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
+import { isPylockFileName, lockSelection, pylockText, resolutionFromLock } from "../pylock.ts";
 import {
   foreignTargetOptions,
   gatherRequirementsFetching,
@@ -39,26 +42,15 @@ import {
 import { backgroundDiscard, replaceSpareTrees } from "../spare-trees.ts";
 import {
   applyInstall,
+  beginInstall,
   checkHashingMode,
   installedCandidates,
+  lockOrRequirements,
   planInstall,
   prepareWheels,
   printChanges,
   wheelUnpacker,
 } from "./pip-install.ts";
-
-/** The interpreter to resolve for, without changing anything: --python, the active env, else python3. */
-/** A URL without user-info, for files other people read. */
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
 
 // --- compile -----------------------------------------------------------------------------------
 
@@ -149,6 +141,7 @@ async function compileInputs(args: ParsedArgs, context: CommandContext): Promise
 function existingPins(path: string, context: CommandContext): Map<string, string> {
   const pins = new Map<string, string>();
   if (!existsSync(path)) return pins;
+  if (isPylockFileName(path)) return lockedVersions(path, context);
   const result = readRequirementsFile(path, localFileHost(context.cwd, context.env));
   for (const entry of result.entries) {
     const install = entry.installRequirement;
@@ -158,8 +151,11 @@ function existingPins(path: string, context: CommandContext): Map<string, string
   return pins;
 }
 
-/** sha256 of every file of the pinned version (all platforms), for --generate-hashes. */
-async function hashesOf(resolved: ResolvedPackage, fetcher: FileFetcher): Promise<string[]> {
+/** Every file of the pinned version (all platforms) with its sha256: for --generate-hashes and locks. */
+async function pinnedFiles(
+  resolved: ResolvedPackage,
+  fetcher: FileFetcher,
+): Promise<Array<{ file: IndexFile; sha256: string }>> {
   let files: readonly IndexFile[] = resolved.files;
   if (!resolved.direct) {
     const all = await fetcher.files(resolved.name);
@@ -168,10 +164,15 @@ async function hashesOf(resolved: ResolvedPackage, fetcher: FileFetcher): Promis
       return parsed !== null && parsed.version.toString() === resolved.version.toString();
     });
   }
-  const digests = await Promise.all(
-    files.map(async (file) => file.hashes.sha256 ?? (await fetcher.archive(file)).sha256),
+  return Promise.all(
+    files.map(async (file) => ({ file, sha256: file.hashes.sha256 ?? (await fetcher.archive(file)).sha256 })),
   );
-  return [...new Set(digests)].sort();
+}
+
+/** sha256 of every file of the pinned version, for --generate-hashes. */
+async function hashesOf(resolved: ResolvedPackage, fetcher: FileFetcher): Promise<string[]> {
+  const files = await pinnedFiles(resolved, fetcher);
+  return [...new Set(files.map(({ sha256 }) => sha256))].sort();
 }
 
 /**
@@ -243,6 +244,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   const inputs = await compileInputs(args, context);
   const output = value(args, "output-file");
   const outputPath = output === undefined || output === "-" ? null : resolvePath(context.cwd, output);
+  const asLock = outputFormat(args, outputPath) === "pylock.toml";
   const upgradeAll = flag(args, "upgrade");
   const upgradePackages = values(args, "upgrade-package");
   const preferences =
@@ -258,17 +260,25 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   const sources = openSources(args, context, settings);
   try {
     const resolution = await resolveInputs(inputs, sources, target, args, context, { preferences });
-    const annotate = !flag(args, "no-annotate");
-    const stripExtras = flag(args, "strip-extras");
-    const lines: string[] = [];
-    if (!flag(args, "no-header"))
-      lines.push(...headerLines(compileCommand(args, context), target.pythonVersion));
-    const options = flag(args, "no-emit-options") ? [] : optionLines(settings, args, inputs.finder);
-    if (options.length > 0) lines.push(...options, "");
     const omitted = new Set(values(args, "no-emit-package").map((name) => canonicalizeName(name)));
     const packages = [...resolution.packages.values()]
       .filter((resolved) => !omitted.has(resolved.name))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const header = flag(args, "no-header")
+      ? []
+      : headerLines(compileCommand(args, context), target.pythonVersion);
+    if (asLock) {
+      const files = await Promise.all(packages.map((resolved) => pinnedFiles(resolved, sources.fetcher)));
+      const lockDirectory = outputPath === null ? context.cwd : dirname(outputPath);
+      writeOutput(pylockText(packages, files, target, lockDirectory, header), outputPath, args, context);
+      context.output.info(`Resolved ${plural(packages.length, "package")} in ${elapsed(started)}`);
+      return 0;
+    }
+    const annotate = !flag(args, "no-annotate");
+    const stripExtras = flag(args, "strip-extras");
+    const lines: string[] = [...header];
+    const options = flag(args, "no-emit-options") ? [] : optionLines(settings, args, inputs.finder);
+    if (options.length > 0) lines.push(...options, "");
     const hashes = flag(args, "generate-hashes")
       ? await Promise.all(packages.map((resolved) => hashesOf(resolved, sources.fetcher)))
       : null;
@@ -303,16 +313,62 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
       const sources = [...new Set([...fromInputs, ...fromConstraints, ...parents])].sort();
       lines.push(...annotatedLines(pinLines, sources, annotationStyle));
     });
-    const text = `${lines.join("\n")}\n`;
-    const dryRun = flag(args, "dry-run");
-    if (outputPath === null || dryRun) context.output.data(text);
-    else writeFileAtomic(outputPath, text);
-    if (outputPath !== null && dryRun) context.output.info("Dry-run, so nothing updated.");
+    writeOutput(`${lines.join("\n")}\n`, outputPath, args, context);
     context.output.info(`Resolved ${plural(packages.length, "package")} in ${elapsed(started)}`);
     return 0;
   } finally {
     await sources.close();
   }
+}
+
+/** The compile output's text to its file, or to stdout (also with --dry-run). */
+function writeOutput(
+  text: string,
+  outputPath: string | null,
+  args: ParsedArgs,
+  context: CommandContext,
+): void {
+  const dryRun = flag(args, "dry-run");
+  if (outputPath === null || dryRun) context.output.data(text);
+  else writeFileAtomic(outputPath, text);
+  if (outputPath !== null && dryRun) context.output.info("Dry-run, so nothing updated.");
+}
+
+/**
+ * --format, else what the output file's name says: a lock file must be named pylock.toml or
+ * pylock.NAME.toml (PEP 751), so that name means one and another name does not.
+ */
+function outputFormat(args: ParsedArgs, outputPath: string | null): "requirements.txt" | "pylock.toml" {
+  const format = value(args, "format");
+  const named = outputPath !== null && isPylockFileName(outputPath);
+  if (format === undefined) return named ? "pylock.toml" : "requirements.txt";
+  if (format !== "requirements.txt" && format !== "pylock.toml")
+    throw new UsageError(`--format takes requirements.txt or pylock.toml, not '${format}'`);
+  if (format === "pylock.toml" && outputPath !== null && !named)
+    throw new UsageError(
+      `A lock file must be named pylock.toml or pylock.NAME.toml (PEP 751), not ${basename(outputPath)}`,
+      "spice pip compile requirements.in -o pylock.toml",
+    );
+  if (format === "requirements.txt" && named)
+    throw new UsageError(
+      `${basename(outputPath!)} is a lock file's name; write requirements to another file`,
+    );
+  return format;
+}
+
+/** The versions an existing lock file pins, to keep them (as pins of a requirements output are). */
+function lockedVersions(path: string, context: CommandContext): Map<string, string> {
+  const pins = new Map<string, string>();
+  try {
+    for (const entry of parsePylock(readFileSync(path, "utf8")).packages) {
+      if (entry.version !== null) pins.set(entry.name, entry.version.toString());
+    }
+  } catch (error) {
+    context.output.warn(
+      `${path} is not a lock file spice can read, so no versions are kept from it: ${(error as Error).message}`,
+    );
+  }
+  return pins;
 }
 
 // --- sync --------------------------------------------------------------------------------------
@@ -323,7 +379,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
   const started = monotonicMilliseconds();
   if (args.positionals.length === 0)
     throw new UsageError("spice pip sync needs requirements files", "spice pip sync requirements.txt");
-  const inputs = await gatherRequirementsFetching([], args, context, args.positionals);
+  const { lock, inputs } = await lockOrRequirements([], args.positionals, 0, args, context);
   const unpinned = inputs.requirements.filter(
     (requirement) =>
       requirement.url === null &&
@@ -338,12 +394,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       },
     );
   }
-  const hashing = checkHashingMode(inputs, flag(args, "require-hashes"));
-  const dryRun = flag(args, "dry-run");
-  const { environment } = selectFromArgs(args, context, !dryRun);
-  announceEnvironment(environment, context);
-  const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
-  const sources = openSources(args, context, settings);
+  const { hashing, dryRun, environment, sources } = beginInstall(lock, inputs, args, context);
   const progress = downloadProgress(context.output);
   sources.fetcher.progress = progress;
   const unpacker = dryRun ? null : wheelUnpacker(sources, context);
@@ -352,15 +403,15 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       installedDistributions(searchPath(environment.sitePackages)).map((dist) => [dist.canonicalName, dist]),
     );
     const reinstall = flag(args, "reinstall") || flag(args, "force-reinstall");
+    const target = targetOf(environment.interpreter);
+    const locked = lock === null ? null : resolutionFromLock(lock, target, lockSelection(args, lock.lock));
     // The files are the whole set: constraints and overrides do not apply, nor do dependencies.
-    const resolution = await resolveInputs(
-      { ...inputs, constraints: [], overrides: [] },
-      sources,
-      targetOf(environment.interpreter),
-      args,
-      context,
-      { noDeps: true, installed: installedCandidates(installed, () => reinstall) },
-    );
+    const resolution =
+      locked?.resolution ??
+      (await resolveInputs({ ...inputs, constraints: [], overrides: [] }, sources, target, args, context, {
+        noDeps: true,
+        installed: installedCandidates(installed, () => reinstall),
+      }));
     const plan = planInstall(resolution, installed, reinstall);
     const keepSeed = flag(args, "keep-seed-packages");
     const extraneous = [...installed.values()].filter(
@@ -382,7 +433,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     const prepared = await prepareWheels(plan.install, {
       fetcher: sources.fetcher,
       cache: sources.cache,
-      hashes: hashing ? inputs.hashes : null,
+      hashes: locked?.hashes ?? (hashing ? inputs.hashes : null),
       scratch: "",
       context,
       unpacker,

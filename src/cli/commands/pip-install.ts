@@ -28,6 +28,7 @@ import { readCoreMetadata } from "../../standards/core-metadata.ts";
 import { metadataToJson } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
+import { emptyFinderOptions } from "../../standards/requirements-txt-options.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { nodeCrypto } from "../../util/lazy-builtins.ts";
@@ -40,6 +41,7 @@ import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
+import { type LockInput, lockSelection, pylockInput, resolutionFromLock } from "../pylock.ts";
 import {
   foreignTargetOptions,
   gatherRequirementsFetching,
@@ -109,6 +111,68 @@ function checkAllowedHash(
       hint: "Nothing was installed. If the new file is trusted, update its --hash (spice pip compile --generate-hashes)",
     },
   );
+}
+
+/**
+ * What an install or a sync takes: a lock file named among `files` (read and checked; it is the
+ * whole set, so `otherInputs` must be none), else the requirements of `positionals` and `files`.
+ */
+export async function lockOrRequirements(
+  positionals: readonly string[],
+  files: readonly string[],
+  otherInputs: number,
+  args: ParsedArgs,
+  context: CommandContext,
+): Promise<{ lock: LockInput | null; inputs: RequirementInputs }> {
+  const lock = await pylockInput(files, positionals.length + otherInputs, args, context);
+  if (lock !== null) {
+    // Nothing to resolve: the lock names every file.
+    const inputs = {
+      requirements: [],
+      constraints: [],
+      overrides: [],
+      hashes: new Map(),
+      finder: emptyFinderOptions(),
+      origins: new Map(),
+    };
+    return { lock, inputs };
+  }
+  refuseLockSelection(args);
+  return { lock, inputs: await gatherRequirementsFetching([...positionals], args, context, files) };
+}
+
+/**
+ * What an install and a sync begin with: hash-checking mode (always, for a lock's files), the
+ * environment (announced), and the indexes, which a lock or requirements naming their files need not.
+ */
+export function beginInstall(
+  lock: LockInput | null,
+  inputs: RequirementInputs,
+  args: ParsedArgs,
+  context: CommandContext,
+): { hashing: boolean; dryRun: boolean; environment: Environment; sources: Sources } {
+  const hashing = lock !== null || checkHashingMode(inputs, flag(args, "require-hashes"));
+  const dryRun = flag(args, "dry-run");
+  const { environment } = selectFromArgs(args, context, !dryRun);
+  announceEnvironment(environment, context);
+  const settings = indexSettings(
+    args,
+    context,
+    inputs.finder,
+    "install",
+    lock === null && needsIndex(inputs),
+  );
+  return { hashing, dryRun, environment, sources: openSources(args, context, settings) };
+}
+
+/** --extra, --all-extras and --group choose from a lock file; without one they would do nothing. */
+function refuseLockSelection(args: ParsedArgs): void {
+  const given = ["extra", "all-extras", "group"].filter((name) => args.options.has(name));
+  if (given.length > 0)
+    throw new UsageError(
+      `--${given[0]} chooses what to install from a pylock.toml, and no lock file is given`,
+      "spice pip install -r pylock.toml --extra NAME",
+    );
 }
 
 export interface InstallPlan {
@@ -305,18 +369,19 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
     throw new SpiceError("E_EDITABLE", "Editable installs (-e) are not supported yet", {
       hint: "Build a wheel of the project and install that for now",
     });
-  const inputs = await gatherRequirementsFetching(args.positionals, args, context);
-  if (inputs.requirements.length === 0)
+  const { lock, inputs } = await lockOrRequirements(
+    args.positionals,
+    values(args, "requirement"),
+    values(args, "constraint").length + values(args, "override").length,
+    args,
+    context,
+  );
+  if (inputs.requirements.length === 0 && lock === null)
     throw new UsageError(
       "spice pip install needs requirements or files",
       "spice pip install requests, or -r requirements.txt, or ./dist/pkg-1.0-py3-none-any.whl",
     );
-  const hashing = checkHashingMode(inputs, flag(args, "require-hashes"));
-  const dryRun = flag(args, "dry-run");
-  const { environment } = selectFromArgs(args, context, !dryRun);
-  announceEnvironment(environment, context);
-  const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
-  const sources = openSources(args, context, settings);
+  const { hashing, dryRun, environment, sources } = beginInstall(lock, inputs, args, context);
   // Downloads show progress through resolution (whole wheels, for metadata) and the install.
   const progressBar = value(args, "progress-bar") ?? "on";
   if (progressBar !== "on" && progressBar !== "off")
@@ -331,6 +396,7 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
       hashing,
       linkMode,
       unpacker,
+      lock,
     });
   } finally {
     await unpacker?.stop();
@@ -351,6 +417,8 @@ async function installInto(
     hashing: boolean;
     linkMode: string | undefined;
     unpacker: WheelUnpacker | null;
+    /** A PEP 751 lock file to install from, in place of resolving `inputs`. */
+    lock: LockInput | null;
   },
 ): Promise<number> {
   const installedList = installedDistributions(searchPath(environment.sitePackages));
@@ -374,17 +442,23 @@ async function installInto(
     );
   const target = foreignTarget(environment.interpreter, targetOptions);
 
-  const resolution = await resolveInputs(inputs, sources, target, args, context, {
-    installed: installedCandidates(
-      installed,
-      (name) =>
-        reinstall ||
-        upgradePackages.has(name) ||
-        (upgradeAll && (strategy === "eager" || requested.has(name))),
-    ),
-    ignoreTags: flag(args, "ignore-tags"),
-    keepMetadata: value(args, "report") !== undefined,
-  });
+  const locked =
+    settings.lock === null
+      ? null
+      : resolutionFromLock(settings.lock, target, lockSelection(args, settings.lock.lock));
+  const resolution =
+    locked?.resolution ??
+    (await resolveInputs(inputs, sources, target, args, context, {
+      installed: installedCandidates(
+        installed,
+        (name) =>
+          reinstall ||
+          upgradePackages.has(name) ||
+          (upgradeAll && (strategy === "eager" || requested.has(name))),
+      ),
+      ignoreTags: flag(args, "ignore-tags"),
+      keepMetadata: value(args, "report") !== undefined,
+    }));
   const plan = planInstall(resolution, installed, reinstall);
   const resolvedIn = elapsed(settings.started);
   context.output.info(`Resolved ${plural(resolution.packages.size, "package")} in ${resolvedIn}`);
@@ -408,7 +482,7 @@ async function installInto(
     const prepared = await prepareWheels(plan.install, {
       fetcher: sources.fetcher,
       cache: sources.cache,
-      hashes: settings.hashing ? inputs.hashes : null,
+      hashes: locked?.hashes ?? (settings.hashing ? inputs.hashes : null),
       scratch,
       context,
       unpacker: settings.unpacker,

@@ -137,6 +137,23 @@ const BUILD_HABIT_OPTIONS: OptionSpec[] = [
 ];
 
 /** Options per `spice pip` subcommand: pip's own flags, so `-f` can mean --find-links or --files. */
+/** What to install from a PEP 751 lock file's extras and dependency groups (cli/pylock.ts). */
+const LOCK_SELECTION_OPTIONS: OptionSpec[] = [
+  {
+    name: "extra",
+    value: "name",
+    multiple: true,
+    help: "With a pylock.toml: install what it locks for this extra",
+  },
+  { name: "all-extras", help: "With a pylock.toml: install what it locks for every extra" },
+  {
+    name: "group",
+    value: "name",
+    multiple: true,
+    help: "With a pylock.toml: install this dependency group, besides its default groups",
+  },
+];
+
 export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   install: [
     ...ENVIRONMENT_OPTIONS,
@@ -196,10 +213,21 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "Accepted for pip compatibility (spice checks out no repositories)",
     },
     ...BUILD_HABIT_OPTIONS,
+    ...LOCK_SELECTION_OPTIONS,
   ],
   compile: [
     ...ENVIRONMENT_OPTIONS,
-    { name: "output-file", short: "o", value: "file", help: "Write the pins to FILE (default: stdout)" },
+    {
+      name: "output-file",
+      short: "o",
+      value: "file",
+      help: "Write the pins to FILE (default: stdout); pylock.toml or pylock.NAME.toml writes a PEP 751 lock",
+    },
+    {
+      name: "format",
+      value: "requirements.txt|pylock.toml",
+      help: "Output format (default: from the output file's name, else requirements.txt)",
+    },
     { name: "extra", value: "name", multiple: true, help: "Include this extra of pyproject.toml's project" },
     { name: "all-extras", help: "Include every extra of pyproject.toml's project" },
     { name: "group", value: "name", multiple: true, help: "Include this dependency group (PEP 735)" },
@@ -251,6 +279,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...LOCATION_OPTIONS,
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
+    ...LOCK_SELECTION_OPTIONS,
     {
       name: "keep-seed-packages",
       help: "Keep pip, setuptools and wheel even when the files do not list them",
