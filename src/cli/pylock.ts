@@ -21,7 +21,7 @@ import {
 } from "../standards/pylock.ts";
 import { type PylockPackageOutput, writePylock } from "../standards/pylock-writer.ts";
 import { tagRanks } from "../standards/tags.ts";
-import { parseVersion } from "../standards/version.ts";
+import { versionsEqual } from "../standards/version.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import { flag, type ParsedArgs, values } from "./args.ts";
@@ -159,10 +159,7 @@ export function resolutionFromLock(
     if (choice.kind === "sdist" || wheel === null)
       throw needsBuild(choice, `the source distribution ${choice.file.filename}`);
     const entry = choice.package;
-    if (
-      wheel.name !== entry.name ||
-      (entry.version !== null && wheel.version.toString() !== entry.version.toString())
-    )
+    if (wheel.name !== entry.name || (entry.version !== null && !versionsEqual(wheel.version, entry.version)))
       throw invalidLock(
         input.location,
         new InvalidPylock(
@@ -182,7 +179,7 @@ export function resolutionFromLock(
     };
     packages.set(entry.name, {
       name: entry.name,
-      version: entry.version ?? parseVersion(wheel.version.toString()),
+      version: entry.version ?? wheel.version,
       file,
       files: [file],
       extras: [],
