@@ -38,8 +38,8 @@ const SUBCOMMANDS: Record<
 export const command: CommandModule = {
   usage: [
     "spice pip install [REQUIREMENT|FILE...] [-r FILE] [-c FILE] [-i URL] [--dry-run] [options]",
-    "       spice pip compile [requirements.in|pyproject.toml...] [-o FILE] [--generate-hashes] [options]",
-    "       spice pip sync FILE... [--keep-seed-packages] [options]",
+    "       spice pip compile [requirements.in|pyproject.toml...] [-o FILE|pylock.toml] [--generate-hashes] [options]",
+    "       spice pip sync FILE...|pylock.toml [--keep-seed-packages] [options]",
     "       spice pip download [-d DIR] REQUIREMENT... [options]",
     "       spice pip wheel [-w DIR] REQUIREMENT... [options]",
     "       spice pip uninstall [-y] [-r FILE] NAME...",
