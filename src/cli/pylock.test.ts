@@ -42,7 +42,8 @@ describe("installing from a lock file", () => {
     const refused = (input: LockInput, message: RegExp) =>
       assert.throws(
         () => resolutionFromLock(input, TARGET, { extras: [] }),
-        (error) => error instanceof SpiceError && message.test(`${error.message} ${error.details.cause ?? ""}`),
+        (error) =>
+          error instanceof SpiceError && message.test(`${error.message} ${error.details.cause ?? ""}`),
       );
     refused(
       lockAt(
