@@ -28,8 +28,6 @@ import { flag, type ParsedArgs, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 import { requirementsFileHost, withFetchedRequirementFiles } from "./resolution-options.ts";
 
-export { isPylockFileName };
-
 /** A lock file read from the command line: as named, where it is, and what it says. */
 export interface LockInput {
   /** As the command line names it (for messages). */

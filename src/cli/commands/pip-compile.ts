@@ -10,7 +10,7 @@ import { foreignTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { canonicalizeName } from "../../standards/name.ts";
-import { parsePylock } from "../../standards/pylock.ts";
+import { isPylockFileName, parsePylock } from "../../standards/pylock.ts";
 import { InvalidPyproject, parsePyproject, resolveDependencyGroup } from "../../standards/pyproject.ts";
 import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
@@ -27,7 +27,7 @@ import { elapsed, environmentIfAny } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
-import { isPylockFileName, lockSelection, pylockText, resolutionFromLock } from "../pylock.ts";
+import { lockSelection, pylockText, resolutionFromLock } from "../pylock.ts";
 import {
   foreignTargetOptions,
   gatherRequirementsFetching,
