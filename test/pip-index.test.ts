@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -567,6 +567,29 @@ describe("spice pip install from an index", () => {
       { cacheDir },
     );
     assert.equal(right.status, 0, right.stderr);
+    assert.equal(freeze(env.python), "lib==1.5\n");
+    // The wheel is cached now. A cached wheel stands for a requirement only by a sha256 that the
+    // requirement allows; with hashes of other algorithms given as well, the file is fetched and
+    // checked against them (such a requirement used to take the cached wheel unchecked).
+    const uninstalled = await runSpiceAsync(["pip", "uninstall", "-y", "--python", env.python, "lib"], {});
+    assert.equal(uninstalled.status, 0, uninstalled.stderr);
+    writeFileSync(requirements, `lib==1.5 --hash=sha384:${"0".repeat(96)} --hash=sha256:${"1".repeat(64)}\n`);
+    const mixed = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "-r", requirements],
+      { cacheDir },
+    );
+    assert.equal(mixed.status, 1, mixed.stderr);
+    assert.match(mixed.stderr, /is not one the requirements allow/);
+    assert.equal(freeze(env.python), "");
+    const sha512 = createHash("sha512")
+      .update(readFileSync(join(main, "lib-1.5-py3-none-any.whl")))
+      .digest("hex");
+    writeFileSync(requirements, `lib==1.5 --hash=sha512:${sha512}\n`);
+    const other = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "-r", requirements],
+      { cacheDir },
+    );
+    assert.equal(other.status, 0, other.stderr);
     assert.equal(freeze(env.python), "lib==1.5\n");
   });
 

@@ -87,7 +87,7 @@ function digestOf(bytes: Buffer, algorithm: string): string | null {
   }
 }
 
-/** Checks a fetched archive against the requirement's --hash values. */
+/** Checks a fetched archive against the requirement's --hash values (or a lock file's hashes). */
 function checkAllowedHash(
   name: string,
   file: IndexFile,
@@ -114,7 +114,7 @@ function checkAllowedHash(
 }
 
 /**
- * What an install or a sync takes: a lock file named among `files` (read and checked; it is the
+ * What an install, a sync or a download takes: a lock file named among `files` (read and checked; it is the
  * whole set, so `otherInputs` must be none), else the requirements of `positionals` and `files`.
  */
 export async function lockOrRequirements(
@@ -123,6 +123,8 @@ export async function lockOrRequirements(
   otherInputs: number,
   args: ParsedArgs,
   context: CommandContext,
+  /** The pip.conf section whose settings apply (pip's command name). */
+  section = "install",
 ): Promise<{ lock: LockInput | null; inputs: RequirementInputs }> {
   const lock = await pylockInput(files, positionals.length + otherInputs, args, context);
   if (lock !== null) {
@@ -138,7 +140,7 @@ export async function lockOrRequirements(
     return { lock, inputs };
   }
   refuseLockSelection(args);
-  return { lock, inputs: await gatherRequirementsFetching([...positionals], args, context, files) };
+  return { lock, inputs: await gatherRequirementsFetching([...positionals], args, context, files, section) };
 }
 
 /**
@@ -173,6 +175,26 @@ function refuseLockSelection(args: ParsedArgs): void {
       `--${given[0]} chooses what to install from a pylock.toml, and no lock file is given`,
       "spice pip install -r pylock.toml --extra NAME",
     );
+}
+
+/** In hash-checking mode (`hashes` given), a fetched file must have a hash its requirement allows. */
+export function checkFetchedHash(
+  resolved: ResolvedPackage,
+  archive: FetchedArchive,
+  hashes: ReadonlyMap<string, Set<string>> | null,
+): void {
+  if (hashes === null) return;
+  const allowed = hashes.get(resolved.name);
+  if (allowed === undefined) {
+    throw new SpiceError(
+      "E_HASHES",
+      `${resolved.name} ${resolved.version} has no --hash, but hash-checking mode is on`,
+      {
+        hint: "Every package, dependencies included, needs a pinned, hashed requirement (or use --no-deps)",
+      },
+    );
+  }
+  checkAllowedHash(resolved.name, resolved.file!, archive, allowed);
 }
 
 export interface InstallPlan {
@@ -288,13 +310,12 @@ export async function prepareWheels(
       );
     }
     const digest = file.hashes.sha256;
+    // In hash-checking mode a cached entry (known by its sha256) stands for the file only when
+    // that sha256 is one allowed; otherwise the file is fetched and checked against every hash
+    // given, so that a mismatch is reported on the real file.
     const allowed = options.hashes?.get(resolved.name);
-    if (
-      allowed &&
-      !allowed.has(`sha256:${digest}`) &&
-      [...allowed].every((item) => item.startsWith("sha256:"))
-    ) {
-      toFetch.push(resolved); // fetched so the mismatch is reported on the real file
+    if (allowed && !allowed.has(`sha256:${digest}`)) {
+      toFetch.push(resolved);
       continue;
     }
     const cached =
@@ -307,17 +328,7 @@ export async function prepareWheels(
   const archives = await Promise.all(
     toFetch.map(async (resolved) => {
       const archive = await options.fetcher.archive(resolved.file!);
-      const allowed = options.hashes?.get(resolved.name);
-      if (options.hashes !== null && !allowed) {
-        throw new SpiceError(
-          "E_HASHES",
-          `${resolved.name} ${resolved.version} has no --hash, but hash-checking mode is on`,
-          {
-            hint: "Every package, dependencies included, needs a pinned, hashed requirement (or use --no-deps)",
-          },
-        );
-      }
-      if (allowed) checkAllowedHash(resolved.name, resolved.file!, archive, allowed);
+      checkFetchedHash(resolved, archive, options.hashes);
       return [resolved, archive] as const;
     }),
   );
