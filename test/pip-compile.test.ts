@@ -312,6 +312,30 @@ describe("PEP 751 lock files (pylock.toml)", () => {
         name,
       );
 
+    // The lock's wheels for another system: the Windows wheel of lib, as selected there.
+    const house = join(work.path, "lock-house");
+    const downloaded = await runSpiceAsync(
+      [
+        "pip",
+        "download",
+        "-r",
+        "pylock.toml",
+        "-d",
+        house,
+        "--platform",
+        "win_amd64",
+        "--python-version",
+        "3.11",
+      ],
+      { cwd: project, cacheDir },
+    );
+    assert.equal(downloaded.status, 0, downloaded.stderr);
+    assert.deepEqual(readdirSync(house).sort(), [
+      "app-1.0-py3-none-any.whl",
+      "colors-0.3-py3-none-any.whl",
+      "lib-1.5-cp311-cp311-win_amd64.whl",
+    ]);
+
     const root = join(work.path, "lock-venv");
     assert.equal(runSpice(["venv", root, "--python", "3.11"], { cacheDir }).status, 0);
     const python = join(root, "bin", "python");
@@ -423,6 +447,12 @@ describe("PEP 751 lock files (pylock.toml)", () => {
     const extra = await run(["install", "--python", python, "--extra", "fancy", "devtool"]);
     assert.equal(extra.status, 2);
     assert.match(extra.stderr, /--extra chooses what to install from a pylock\.toml/);
+    const notRead = await run(["compile", "locks/pylock.toml"]);
+    assert.equal(notRead.status, 2);
+    assert.match(
+      notRead.stderr,
+      /locks\/pylock\.toml is a lock file \(PEP 751\), which this command does not read/,
+    );
     const misnamed = await run(["compile", "requirements.in", "--format", "pylock.toml", "-o", "lock.toml"]);
     assert.equal(misnamed.status, 2);
     assert.match(misnamed.stderr, /must be named pylock\.toml or pylock\.NAME\.toml/);

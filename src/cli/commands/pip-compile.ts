@@ -43,6 +43,7 @@ import { backgroundDiscard, replaceSpareTrees } from "../spare-trees.ts";
 import {
   applyInstall,
   beginInstall,
+  checkFetchedHash,
   checkHashingMode,
   installedCandidates,
   lockOrRequirements,
@@ -486,44 +487,46 @@ export async function download(
   command: "download" | "wheel" = "download",
 ): Promise<number> {
   const started = monotonicMilliseconds();
-  const inputs = await gatherRequirementsFetching(
+  // A lock file's wheels download too: a wheelhouse for a locked set (for another system with
+  // --platform), what spice pip install -r pylock.toml would install.
+  const { lock, inputs } = await lockOrRequirements(
     args.positionals,
+    values(args, "requirement"),
+    values(args, "constraint").length + values(args, "override").length,
     args,
     context,
-    values(args, "requirement"),
     "download",
   );
-  if (inputs.requirements.length === 0)
+  if (inputs.requirements.length === 0 && lock === null)
     throw new UsageError(
       `spice pip ${command} needs requirements`,
       `spice pip ${command} -r requirements.txt`,
     );
-  const hashing = checkHashingMode(inputs, flag(args, "require-hashes"));
+  const hashing = lock !== null || checkHashingMode(inputs, flag(args, "require-hashes"));
   const directory = resolvePath(context.cwd, value(args, "dest") ?? ".");
   const interpreter = environmentIfAny(args, context).interpreter;
   const target = foreignTarget(interpreter, foreignTargetOptions(args));
-  const settings = indexSettings(args, context, inputs.finder, "download", needsIndex(inputs));
+  const settings = indexSettings(
+    args,
+    context,
+    inputs.finder,
+    "download",
+    lock === null && needsIndex(inputs),
+  );
   const sources = openSources(args, context, settings);
   const progress = downloadProgress(context.output);
   sources.fetcher.progress = progress;
   try {
-    const resolution = await resolveInputs(inputs, sources, target, args, context);
+    const locked = lock === null ? null : resolutionFromLock(lock, target, lockSelection(args, lock.lock));
+    const resolution = locked?.resolution ?? (await resolveInputs(inputs, sources, target, args, context));
+    const hashes = locked?.hashes ?? inputs.hashes;
     makeDirectories(directory);
     const packages = [...resolution.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     const saved = await Promise.all(
       packages.map(async (resolved) => {
         const file = resolved.file!;
         const archive = await sources.fetcher.archive(file);
-        const allowed = hashing ? inputs.hashes.get(resolved.name) : undefined;
-        if (hashing && !allowed?.has(`sha256:${archive.sha256}`)) {
-          throw new SpiceError(
-            "E_HASH_MISMATCH",
-            `The hash of ${file.filename} is not one the requirements allow`,
-            {
-              cause: `got sha256:${archive.sha256}`,
-            },
-          );
-        }
+        checkFetchedHash(resolved, archive, hashing ? hashes : null);
         const destination = join(directory, file.filename);
         const already = existsSync(destination) && sha256Hex(readFileSync(destination)) === archive.sha256;
         if (!already) copyFileSync(archive.path, destination);

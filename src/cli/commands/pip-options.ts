@@ -301,6 +301,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
     ...FOREIGN_TARGET_OPTIONS,
+    ...LOCK_SELECTION_OPTIONS,
   ],
   wheel: [
     ...ENVIRONMENT_OPTIONS,
