@@ -591,6 +591,21 @@ describe("spice pip install from an index", () => {
     );
     assert.equal(other.status, 0, other.stderr);
     assert.equal(freeze(env.python), "lib==1.5\n");
+    // A dependency with no hash is refused in hash-checking mode, whether or not it is cached
+    // (lib 1.5 is, and a constraint picks it; it was installed unchecked).
+    const removed = await runSpiceAsync(["pip", "uninstall", "-y", "--python", env.python, "lib"], {});
+    assert.equal(removed.status, 0, removed.stderr);
+    const appHash = sha256Hex(readFileSync(join(main, "app-1.0-py3-none-any.whl")));
+    writeFileSync(requirements, `app==1.0 --hash=sha256:${appHash}\n`);
+    const constraints = join(work.path, "hashed-constraints.txt");
+    writeFileSync(constraints, "lib==1.5\n");
+    const unhashed = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "-r", requirements, "-c", constraints],
+      { cacheDir },
+    );
+    assert.equal(unhashed.status, 1, unhashed.stderr);
+    assert.match(unhashed.stderr, /lib 1\.5 has no --hash, but hash-checking mode is on/);
+    assert.equal(freeze(env.python), "");
   });
 
   it("reads metadata with range requests when the index has no metadata files", async () => {

@@ -184,6 +184,11 @@ export function checkFetchedHash(
   hashes: ReadonlyMap<string, Set<string>> | null,
 ): void {
   if (hashes === null) return;
+  checkAllowedHash(resolved.name, resolved.file!, archive, allowedHashes(resolved, hashes));
+}
+
+/** The hashes a package may have in hash-checking mode; one without any is refused. */
+function allowedHashes(resolved: ResolvedPackage, hashes: ReadonlyMap<string, Set<string>>): Set<string> {
   const allowed = hashes.get(resolved.name);
   if (allowed === undefined) {
     throw new SpiceError(
@@ -194,7 +199,7 @@ export function checkFetchedHash(
       },
     );
   }
-  checkAllowedHash(resolved.name, resolved.file!, archive, allowed);
+  return allowed;
 }
 
 export interface InstallPlan {
@@ -310,11 +315,11 @@ export async function prepareWheels(
       );
     }
     const digest = file.hashes.sha256;
-    // In hash-checking mode a cached entry (known by its sha256) stands for the file only when
-    // that sha256 is one allowed; otherwise the file is fetched and checked against every hash
-    // given, so that a mismatch is reported on the real file.
-    const allowed = options.hashes?.get(resolved.name);
-    if (allowed && !allowed.has(`sha256:${digest}`)) {
+    // In hash-checking mode every package needs hashes, cached or not, and a cached entry (known
+    // by its sha256) stands for the file only when that sha256 is one allowed; otherwise the file
+    // is fetched and checked against every hash given, so that a mismatch names the real file.
+    const allowed = options.hashes === null ? null : allowedHashes(resolved, options.hashes);
+    if (allowed !== null && !allowed.has(`sha256:${digest}`)) {
       toFetch.push(resolved);
       continue;
     }
