@@ -674,6 +674,27 @@ describe("spice pip install from an index", () => {
       sha256Hex(readFileSync(join(main, "lib-1.0-py3-none-any.whl"))),
     );
     assert.equal(freeze(env.python), `lib @ ${url}#sha256=${direct.archive_info.hashes.sha256}\n`);
+    // In hash-checking mode a URL's hash fragment is its requirement's hash, as pip takes it; a
+    // wrong one installs nothing, the wheel cached or not.
+    const hashed = (digest: string) =>
+      runSpiceAsync(
+        [
+          "pip",
+          "install",
+          "--python",
+          env.python,
+          "--require-hashes",
+          "--force-reinstall",
+          `lib @ ${url}#sha256=${digest}`,
+        ],
+        { cacheDir },
+      );
+    const right = await hashed(direct.archive_info.hashes.sha256);
+    assert.equal(right.status, 0, right.stderr);
+    const wrong = await hashed("0".repeat(64));
+    assert.equal(wrong.status, 1, wrong.stderr);
+    assert.match(wrong.stderr, /hash/i);
+    assert.doesNotMatch(wrong.stderr, /has no --hash/);
     // A URL no parser takes is the user's to fix (found by fuzzing: it was a crash).
     for (const bad of [
       "lib @ http://[::1/lib-1.0-py3-none-any.whl",

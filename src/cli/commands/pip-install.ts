@@ -58,10 +58,25 @@ import { backgroundDiscard, replaceSpareTrees, spareTreesMode } from "../spare-t
 
 const LINK_MODES = ["clone", "hardlink", "symlink", "copy"];
 
-/** Hash-checking mode (pip's): every requirement pinned with == (or a URL) and hashed. */
+/** A direct URL's `#sha256=` (sha384, sha512) fragment, which pip counts as its requirement's hash. */
+function urlFragmentHash(url: string | null): string | null {
+  const match = url === null ? null : /#(?:[^#]*&)?(sha256|sha384|sha512)=([0-9a-fA-F]+)(?:&|$)/.exec(url);
+  return match ? `${match[1]}:${match[2].toLowerCase()}` : null;
+}
+
+/**
+ * Hash-checking mode (pip's): every requirement pinned with == (or a URL) and hashed, by --hash
+ * or, for a URL, by its hash fragment (added to the requirement's allowed hashes).
+ */
 export function checkHashingMode(inputs: RequirementInputs, requireHashes: boolean): boolean {
   const hashing = requireHashes || inputs.finder.requireHashes || inputs.hashes.size > 0;
   if (!hashing) return false;
+  for (const requirement of inputs.requirements) {
+    const fromUrl = urlFragmentHash(requirement.url);
+    if (fromUrl === null) continue;
+    const allowed = inputs.hashes.get(requirement.canonicalName) ?? new Set<string>();
+    inputs.hashes.set(requirement.canonicalName, allowed.add(fromUrl));
+  }
   const problems: string[] = [];
   for (const requirement of inputs.requirements) {
     const pinned =
