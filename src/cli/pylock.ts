@@ -20,13 +20,19 @@ import {
   selectFromPylock,
 } from "../standards/pylock.ts";
 import { type PylockPackageOutput, writePylock } from "../standards/pylock-writer.ts";
+import { emptyFinderOptions } from "../standards/requirements-txt-options.ts";
 import { tagRanks } from "../standards/tags.ts";
 import { versionsEqual } from "../standards/version.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import { flag, type ParsedArgs, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
-import { requirementsFileHost, withFetchedRequirementFiles } from "./resolution-options.ts";
+import {
+  gatherRequirementsFetching,
+  type RequirementInputs,
+  requirementsFileHost,
+  withFetchedRequirementFiles,
+} from "./resolution-options.ts";
 
 /** A lock file read from the command line: as named, where it is, and what it says. */
 export interface LockInput {
@@ -91,6 +97,46 @@ export function lockSelection(args: ParsedArgs, lock: Pylock): { extras: string[
     : values(args, "extra").map((extra) => normalizeExtra(extra));
   const groups = values(args, "group");
   return groups.length > 0 ? { extras, groups: [...lock.defaultGroups, ...groups] } : { extras };
+}
+
+/**
+ * What an install, a sync or a download takes: a lock file named among `files` (read and checked; it is the
+ * whole set, so `otherInputs` must be none), else the requirements of `positionals` and `files`.
+ */
+export async function lockOrRequirements(
+  positionals: readonly string[],
+  files: readonly string[],
+  otherInputs: number,
+  args: ParsedArgs,
+  context: CommandContext,
+  /** The pip.conf section whose settings apply (pip's command name). */
+  section = "install",
+): Promise<{ lock: LockInput | null; inputs: RequirementInputs }> {
+  const lock = await pylockInput(files, positionals.length + otherInputs, args, context);
+  if (lock !== null) {
+    // Nothing to resolve: the lock names every file.
+    const inputs = {
+      requirements: [],
+      constraints: [],
+      overrides: [],
+      hashes: new Map(),
+      finder: emptyFinderOptions(),
+      origins: new Map(),
+    };
+    return { lock, inputs };
+  }
+  refuseLockSelection(args);
+  return { lock, inputs: await gatherRequirementsFetching([...positionals], args, context, files, section) };
+}
+
+/** --extra, --all-extras and --group choose from a lock file; without one they would do nothing. */
+function refuseLockSelection(args: ParsedArgs): void {
+  const given = ["extra", "all-extras", "group"].filter((name) => args.options.has(name));
+  if (given.length > 0)
+    throw new UsageError(
+      `--${given[0]} chooses what to install from a pylock.toml, and no lock file is given`,
+      "spice pip install -r pylock.toml --extra NAME",
+    );
 }
 
 /**

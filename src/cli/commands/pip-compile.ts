@@ -24,10 +24,11 @@ import { makeDirectories } from "../../util/make-directories.ts";
 import { withoutCredentials } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { elapsed, environmentIfAny } from "../environment-options.ts";
+import { checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
-import { lockSelection, pylockText, resolutionFromLock } from "../pylock.ts";
+import { lockOrRequirements, lockSelection, pylockText, resolutionFromLock } from "../pylock.ts";
 import {
   foreignTargetOptions,
   gatherRequirementsFetching,
@@ -43,10 +44,7 @@ import { backgroundDiscard, replaceSpareTrees } from "../spare-trees.ts";
 import {
   applyInstall,
   beginInstall,
-  checkFetchedHash,
-  checkHashingMode,
   installedCandidates,
-  lockOrRequirements,
   planInstall,
   prepareWheels,
   printChanges,

@@ -5,8 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Cache } from "../../cache/store.ts";
-import type { FetchedArchive, FileFetcher } from "../../index/file-fetcher.ts";
-import type { IndexFile } from "../../index/simple-api.ts";
+import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { InstallItem } from "../../install/distribution-plan.ts";
 import {
   type InstalledDistribution,
@@ -28,23 +27,21 @@ import { readCoreMetadata } from "../../standards/core-metadata.ts";
 import { metadataToJson } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
-import { emptyFinderOptions } from "../../standards/requirements-txt-options.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
-import { nodeCrypto } from "../../util/lazy-builtins.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { bundleScript } from "../bundle.ts";
 import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
+import { allowedHashes, checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
-import { type LockInput, lockSelection, pylockInput, resolutionFromLock } from "../pylock.ts";
+import { type LockInput, lockOrRequirements, lockSelection, resolutionFromLock } from "../pylock.ts";
 import {
   foreignTargetOptions,
-  gatherRequirementsFetching,
   indexSettings,
   needsIndex,
   openSources,
@@ -57,106 +54,6 @@ import {
 import { backgroundDiscard, replaceSpareTrees, spareTreesMode } from "../spare-trees.ts";
 
 const LINK_MODES = ["clone", "hardlink", "symlink", "copy"];
-
-/** A direct URL's `#sha256=` (sha384, sha512) fragment, which pip counts as its requirement's hash. */
-function urlFragmentHash(url: string | null): string | null {
-  const match = url === null ? null : /#(?:[^#]*&)?(sha256|sha384|sha512)=([0-9a-fA-F]+)(?:&|$)/.exec(url);
-  return match ? `${match[1]}:${match[2].toLowerCase()}` : null;
-}
-
-/**
- * Hash-checking mode (pip's): every requirement pinned with == (or a URL) and hashed, by --hash
- * or, for a URL, by its hash fragment (added to the requirement's allowed hashes).
- */
-export function checkHashingMode(inputs: RequirementInputs, requireHashes: boolean): boolean {
-  const hashing = requireHashes || inputs.finder.requireHashes || inputs.hashes.size > 0;
-  if (!hashing) return false;
-  for (const requirement of inputs.requirements) {
-    const fromUrl = urlFragmentHash(requirement.url);
-    if (fromUrl === null) continue;
-    const allowed = inputs.hashes.get(requirement.canonicalName) ?? new Set<string>();
-    inputs.hashes.set(requirement.canonicalName, allowed.add(fromUrl));
-  }
-  const problems: string[] = [];
-  for (const requirement of inputs.requirements) {
-    const pinned =
-      requirement.url !== null ||
-      requirement.specifier.specs.some((spec) => spec.operator === "==" || spec.operator === "===");
-    if (!pinned) problems.push(`${requirement} is not pinned with ==`);
-    else if (!inputs.hashes.has(requirement.canonicalName)) problems.push(`${requirement} has no --hash`);
-  }
-  if (problems.length > 0) {
-    throw new SpiceError("E_HASHES", "In hash-checking mode every requirement must be pinned and hashed", {
-      cause: problems.join("; "),
-      hint: "Pin with == and add --hash=sha256:... for each (spice pip compile --generate-hashes writes them)",
-    });
-  }
-  return true;
-}
-
-function digestOf(bytes: Buffer, algorithm: string): string | null {
-  try {
-    return nodeCrypto().createHash(algorithm).update(bytes).digest("hex");
-  } catch {
-    return null;
-  }
-}
-
-/** Checks a fetched archive against the requirement's --hash values (or a lock file's hashes). */
-function checkAllowedHash(
-  name: string,
-  file: IndexFile,
-  archive: FetchedArchive,
-  allowed: Set<string>,
-): void {
-  if (allowed.has(`sha256:${archive.sha256}`)) return;
-  const others = [...allowed].filter((item) => !item.startsWith("sha256:"));
-  if (others.length > 0) {
-    const bytes = readFileSync(archive.path);
-    for (const item of others) {
-      const [algorithm, digest] = item.split(":");
-      if (digestOf(bytes, algorithm) === digest) return;
-    }
-  }
-  throw new SpiceError(
-    "E_HASH_MISMATCH",
-    `The hash of ${file.filename} (${name}) is not one the requirements allow`,
-    {
-      cause: `expected ${[...allowed].join(" or ")}, got sha256:${archive.sha256}`,
-      hint: "Nothing was installed. If the new file is trusted, update its --hash (spice pip compile --generate-hashes)",
-    },
-  );
-}
-
-/**
- * What an install, a sync or a download takes: a lock file named among `files` (read and checked; it is the
- * whole set, so `otherInputs` must be none), else the requirements of `positionals` and `files`.
- */
-export async function lockOrRequirements(
-  positionals: readonly string[],
-  files: readonly string[],
-  otherInputs: number,
-  args: ParsedArgs,
-  context: CommandContext,
-  /** The pip.conf section whose settings apply (pip's command name). */
-  section = "install",
-): Promise<{ lock: LockInput | null; inputs: RequirementInputs }> {
-  const lock = await pylockInput(files, positionals.length + otherInputs, args, context);
-  if (lock !== null) {
-    // Nothing to resolve: the lock names every file.
-    const inputs = {
-      requirements: [],
-      constraints: [],
-      overrides: [],
-      hashes: new Map(),
-      finder: emptyFinderOptions(),
-      origins: new Map(),
-    };
-    return { lock, inputs };
-  }
-  refuseLockSelection(args);
-  return { lock, inputs: await gatherRequirementsFetching([...positionals], args, context, files, section) };
-}
 
 /**
  * What an install and a sync begin with: hash-checking mode (always, for a lock's files), the
@@ -180,41 +77,6 @@ export function beginInstall(
     lock === null && needsIndex(inputs),
   );
   return { hashing, dryRun, environment, sources: openSources(args, context, settings) };
-}
-
-/** --extra, --all-extras and --group choose from a lock file; without one they would do nothing. */
-function refuseLockSelection(args: ParsedArgs): void {
-  const given = ["extra", "all-extras", "group"].filter((name) => args.options.has(name));
-  if (given.length > 0)
-    throw new UsageError(
-      `--${given[0]} chooses what to install from a pylock.toml, and no lock file is given`,
-      "spice pip install -r pylock.toml --extra NAME",
-    );
-}
-
-/** In hash-checking mode (`hashes` given), a fetched file must have a hash its requirement allows. */
-export function checkFetchedHash(
-  resolved: ResolvedPackage,
-  archive: FetchedArchive,
-  hashes: ReadonlyMap<string, Set<string>> | null,
-): void {
-  if (hashes === null) return;
-  checkAllowedHash(resolved.name, resolved.file!, archive, allowedHashes(resolved, hashes));
-}
-
-/** The hashes a package may have in hash-checking mode; one without any is refused. */
-function allowedHashes(resolved: ResolvedPackage, hashes: ReadonlyMap<string, Set<string>>): Set<string> {
-  const allowed = hashes.get(resolved.name);
-  if (allowed === undefined) {
-    throw new SpiceError(
-      "E_HASHES",
-      `${resolved.name} ${resolved.version} has no --hash, but hash-checking mode is on`,
-      {
-        hint: "Every package, dependencies included, needs a pinned, hashed requirement (or use --no-deps)",
-      },
-    );
-  }
-  return allowed;
 }
 
 export interface InstallPlan {
