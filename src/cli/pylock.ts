@@ -2,8 +2,8 @@
 // pylock.toml` install what the lock selects for the environment (no resolution, every file's
 // hash and size checked), and `spice pip compile -o pylock.toml` writes one (standards/pylock.ts).
 
-import { statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
@@ -25,7 +25,7 @@ import { tagRanks } from "../standards/tags.ts";
 import { versionsEqual } from "../standards/version.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
-import { flag, type ParsedArgs, values } from "./args.ts";
+import { flag, type ParsedArgs, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 import {
   gatherRequirementsFetching,
@@ -301,4 +301,44 @@ export function pylockText(
     { requiresPython: `>=${major}.${minor}`, createdBy: "spice", packages: output },
     comments,
   );
+}
+
+/**
+ * --format, else what the output file's name says: a lock file must be named pylock.toml or
+ * pylock.NAME.toml (PEP 751), so that name means one and another name does not.
+ */
+export function outputFormat(
+  args: ParsedArgs,
+  outputPath: string | null,
+): "requirements.txt" | "pylock.toml" {
+  const format = value(args, "format");
+  const named = outputPath !== null && isPylockFileName(outputPath);
+  if (format === undefined) return named ? "pylock.toml" : "requirements.txt";
+  if (format !== "requirements.txt" && format !== "pylock.toml")
+    throw new UsageError(`--format takes requirements.txt or pylock.toml, not '${format}'`);
+  if (format === "pylock.toml" && outputPath !== null && !named)
+    throw new UsageError(
+      `A lock file must be named pylock.toml or pylock.NAME.toml (PEP 751), not ${basename(outputPath)}`,
+      "spice pip compile requirements.in -o pylock.toml",
+    );
+  if (format === "requirements.txt" && named)
+    throw new UsageError(
+      `${basename(outputPath!)} is a lock file's name; write requirements to another file`,
+    );
+  return format;
+}
+
+/** The versions an existing lock file pins, to keep them (as pins of a requirements output are). */
+export function lockedVersions(path: string, context: CommandContext): Map<string, string> {
+  const pins = new Map<string, string>();
+  try {
+    for (const entry of parsePylock(readFileSync(path, "utf8")).packages) {
+      if (entry.version !== null) pins.set(entry.name, entry.version.toString());
+    }
+  } catch (error) {
+    context.output.warn(
+      `${path} is not a lock file spice can read, so no versions are kept from it: ${(error as Error).message}`,
+    );
+  }
+  return pins;
 }

@@ -10,7 +10,7 @@ import { foreignTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { canonicalizeName } from "../../standards/name.ts";
-import { isPylockFileName, parsePylock } from "../../standards/pylock.ts";
+import { isPylockFileName } from "../../standards/pylock.ts";
 import { InvalidPyproject, parsePyproject, resolveDependencyGroup } from "../../standards/pyproject.ts";
 import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
@@ -28,7 +28,14 @@ import { checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
-import { lockOrRequirements, lockSelection, pylockText, resolutionFromLock } from "../pylock.ts";
+import {
+  lockedVersions,
+  lockOrRequirements,
+  lockSelection,
+  outputFormat,
+  pylockText,
+  resolutionFromLock,
+} from "../pylock.ts";
 import {
   foreignTargetOptions,
   gatherRequirementsFetching,
@@ -331,43 +338,6 @@ function writeOutput(
   if (outputPath === null || dryRun) context.output.data(text);
   else writeFileAtomic(outputPath, text);
   if (outputPath !== null && dryRun) context.output.info("Dry-run, so nothing updated.");
-}
-
-/**
- * --format, else what the output file's name says: a lock file must be named pylock.toml or
- * pylock.NAME.toml (PEP 751), so that name means one and another name does not.
- */
-function outputFormat(args: ParsedArgs, outputPath: string | null): "requirements.txt" | "pylock.toml" {
-  const format = value(args, "format");
-  const named = outputPath !== null && isPylockFileName(outputPath);
-  if (format === undefined) return named ? "pylock.toml" : "requirements.txt";
-  if (format !== "requirements.txt" && format !== "pylock.toml")
-    throw new UsageError(`--format takes requirements.txt or pylock.toml, not '${format}'`);
-  if (format === "pylock.toml" && outputPath !== null && !named)
-    throw new UsageError(
-      `A lock file must be named pylock.toml or pylock.NAME.toml (PEP 751), not ${basename(outputPath)}`,
-      "spice pip compile requirements.in -o pylock.toml",
-    );
-  if (format === "requirements.txt" && named)
-    throw new UsageError(
-      `${basename(outputPath!)} is a lock file's name; write requirements to another file`,
-    );
-  return format;
-}
-
-/** The versions an existing lock file pins, to keep them (as pins of a requirements output are). */
-function lockedVersions(path: string, context: CommandContext): Map<string, string> {
-  const pins = new Map<string, string>();
-  try {
-    for (const entry of parsePylock(readFileSync(path, "utf8")).packages) {
-      if (entry.version !== null) pins.set(entry.name, entry.version.toString());
-    }
-  } catch (error) {
-    context.output.warn(
-      `${path} is not a lock file spice can read, so no versions are kept from it: ${(error as Error).message}`,
-    );
-  }
-  return pins;
 }
 
 // --- sync --------------------------------------------------------------------------------------
