@@ -53,7 +53,7 @@ def file_table(rng, name, version, tag=None, sdist=False):
     if rng.random() < 0.3:
         parts.append(f"size = {rng.choice([10, 0, 99])}")
     if rng.random() < 0.2:
-        parts.append("upload-time = " + rng.choice(["2025-01-01T10:00:00Z"] * 5 + ['"yesterday"']))
+        parts.append("upload-time = " + rng.choice(["2025-01-01T10:00:00Z"] * 5 + ['"yesterday"', "2025-01-01", "10:00:00", "2025-01-01T10:00:00"]))
     if rng.random() < 0.99:
         hashes = rng.choice(["{sha256 = 'ab'}"] * 8 + ["{}", "{sha256 = 1}", "{md5 = 'x', sha256 = 'cd'}"])
         parts.append(f"hashes = {hashes}")

@@ -233,6 +233,16 @@ describe("pylock.toml (PEP 751)", () => {
       /must be a date-time, not a string/,
     );
     invalid(
+      `${HEAD}[[packages]]\nname = "a"\narchive = {url = "u", upload-time = 2025-01-01, hashes = {sha256 = "1"}}\n`,
+      "packages[0].archive.upload-time",
+      /must be a date-time, not a date/,
+    );
+    invalid(
+      `${HEAD}[[packages]]\nname = "a"\narchive = {url = "u", upload-time = 10:00:00, hashes = {sha256 = "1"}}\n`,
+      "packages[0].archive.upload-time",
+      /must be a date-time, not a time/,
+    );
+    invalid(
       `${HEAD}[[packages]]\nname = "a"\nwheels = [{url = "https://h/a.whl", hashes = {sha256 = "1"}}]\n`,
       "packages[0].wheels[0]",
       /not a valid wheel file name/,

@@ -77,7 +77,10 @@ function isTable(value: unknown): value is Table {
 
 function typeName(value: unknown): string {
   if (Array.isArray(value)) return "an array";
-  if (value instanceof Date) return "a date-time";
+  if (value instanceof Date) {
+    const toml = value as Date & { isDate?(): boolean; isTime?(): boolean };
+    return toml.isDate?.() ? "a date" : toml.isTime?.() ? "a time" : "a date-time";
+  }
   if (isTable(value)) return "a table";
   return `a ${typeof value}`;
 }
@@ -124,7 +127,16 @@ class Reader {
   }
 
   dateTime(key: string): string | null {
-    const value = this.typed(key, "a date-time", (item): item is Date => item instanceof Date);
+    // smol-toml reads a TOML local date or local time as a Date too (a TomlDate that says so),
+    // and neither is a date-time (packaging refuses them likewise).
+    const value = this.typed(
+      key,
+      "a date-time",
+      (item): item is Date =>
+        item instanceof Date &&
+        !(item as Date & { isDate?(): boolean }).isDate?.() &&
+        !(item as Date & { isTime?(): boolean }).isTime?.(),
+    );
     if (value === null) return null;
     if (Number.isNaN(value.getTime()))
       throw new InvalidPylock(this.path(key), "must be a date-time with an offset");
