@@ -37,6 +37,14 @@ def quote(text):
     return json.dumps(text)
 
 
+WRONG = ["1", "-2", "1.5", "true", '"x"', "[1]", '["x"]', "{}", "2025-01-01T00:00:00Z"]
+
+
+def value(rng, good):
+    """`good`, or now and then a value of another TOML type."""
+    return rng.choice(WRONG) if rng.random() < 0.03 else good
+
+
 def file_table(rng, name, version, tag=None, sdist=False):
     stem = f"{name.replace('-', '_')}-{version}"
     filename = f"{stem}.tar.gz" if sdist else f"{stem}-{tag}.whl"
@@ -51,12 +59,12 @@ def file_table(rng, name, version, tag=None, sdist=False):
     if rng.random() < 0.1:
         parts.append(f"name = {quote(filename)}")
     if rng.random() < 0.3:
-        parts.append(f"size = {rng.choice([10, 0, 99])}")
+        parts.append(f"size = {value(rng, str(rng.choice([10, 0, 99])))}")
     if rng.random() < 0.2:
         parts.append("upload-time = " + rng.choice(["2025-01-01T10:00:00Z"] * 5 + ['"yesterday"', "2025-01-01", "10:00:00", "2025-01-01T10:00:00"]))
     if rng.random() < 0.99:
         hashes = rng.choice(["{sha256 = 'ab'}"] * 8 + ["{}", "{sha256 = 1}", "{md5 = 'x', sha256 = 'cd'}"])
-        parts.append(f"hashes = {hashes}")
+        parts.append(f"hashes = {value(rng, hashes)}")
     return "{" + ", ".join(parts) + "}"
 
 
@@ -64,16 +72,18 @@ def package(rng):
     name = rng.choice(NAMES)
     raw = rng.choice(VERSIONS)
     version = raw if raw not in (None, "x y") else "1.0"
-    lines = ["[[packages]]", f"name = {quote(name.lower().replace('_', '-') if rng.random() < 0.95 else name)}"]
+    lines = ["[[packages]]", f"name = {value(rng, quote(name.lower().replace('_', '-') if rng.random() < 0.95 else name))}"]
     if raw is not None:
-        lines.append(f"version = {quote(raw)}")
+        lines.append(f"version = {value(rng, quote(raw))}")
+    if rng.random() < 0.1:
+        lines.append(f"index = {value(rng, quote('https://host/simple/'))}")
     if rng.random() < 0.4:
         # Now and then one that is not a marker.
-        lines.append(f"marker = {quote(rng.choice(MARKERS[:-2] * 6 + MARKERS[-2:]))}")
+        lines.append(f"marker = {value(rng, quote(rng.choice(MARKERS[:-2] * 6 + MARKERS[-2:])))}")
     if rng.random() < 0.2:
         lines.append(f"requires-python = {quote(rng.choice(['>=3.11', '<3.11', '>=3.13', '>=3.10,!=3.12.*']))}")
     if rng.random() < 0.1:
-        lines.append("dependencies = [{name = 'x'}]")
+        lines.append(f"dependencies = {value(rng, '[{name = ' + quote('x') + '}]')}")
     kind = rng.random()
     if kind < 0.65:
         wheels = [file_table(rng, name, version, rng.choice(TAGS)) for _ in range(rng.randint(0, 3))]
@@ -102,12 +112,12 @@ def lock_text(rng):
         lines.append("environments = [" + ", ".join(quote(m) for m in rng.sample(MARKERS[:2] + ["python_version >= '3.11'"], 2)) + "]")
     if rng.random() < 0.2:
         lines.append(f"requires-python = {quote(rng.choice(['>=3.11', '>=3.12', '~=3.10']))}")
-    lines.append("extras = ['fancy']")
-    lines.append("dependency-groups = ['dev', 'docs']")
+    lines.append(f"extras = {value(rng, '[' + quote('fancy') + ']')}")
+    lines.append(f"dependency-groups = {value(rng, '[' + quote('dev') + ', ' + quote('docs') + ']')}")
     if rng.random() < 0.3:
         lines.append("default-groups = ['dev']")
     if rng.random() < 0.97:
-        lines.append("created-by = 'oracle'")
+        lines.append(f"created-by = {value(rng, quote('oracle'))}")
     body = [package(rng) for _ in range(rng.randint(0, 4))]
     if rng.random() < 0.05:
         return "\n".join(lines) + "\n"

@@ -38,7 +38,7 @@ describe("installing from a lock file", () => {
     assert.equal(b.version.toString(), "2.0");
   });
 
-  it("refuses a wheel that is another project's, a path outside a fetched lock's location, and what needs a build", () => {
+  it("refuses an archive that is another project's, a path outside a fetched lock's location, and what needs a build", () => {
     const refused = (input: LockInput, message: RegExp) =>
       assert.throws(
         () => resolutionFromLock(input, TARGET, { extras: [] }),
@@ -48,16 +48,16 @@ describe("installing from a lock file", () => {
     refused(
       lockAt(
         "/p/pylock.toml",
-        `[[packages]]\nname = "a"\nversion = "2"\nwheels = [{url = "https://h/a-1.0-py3-none-any.whl", hashes = {sha256 = "1"}}]\n`,
+        `[[packages]]\nname = "a"\nversion = "2"\narchive = {url = "https://h/a-1.0-py3-none-any.whl", hashes = {sha256 = "1"}}\n`,
       ),
-      /the wheel a-1\.0-py3-none-any\.whl is not a 2/,
+      /the archive a-1\.0-py3-none-any\.whl is not a 2/,
     );
     refused(
       lockAt(
         "/p/pylock.toml",
-        `[[packages]]\nname = "a"\nwheels = [{url = "https://h/other-1.0-py3-none-any.whl", hashes = {sha256 = "1"}}]\n`,
+        `[[packages]]\nname = "a"\narchive = {url = "https://h/other-1.0-py3-none-any.whl", hashes = {sha256 = "1"}}\n`,
       ),
-      /the wheel other-1\.0-py3-none-any\.whl is not a/,
+      /the archive other-1\.0-py3-none-any\.whl is not a/,
     );
     for (const path of ["/etc/x-1.0-py3-none-any.whl", "//elsewhere/x-1.0-py3-none-any.whl"])
       refused(

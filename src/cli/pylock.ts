@@ -203,12 +203,13 @@ export function resolutionFromLock(
     if (choice.kind === "sdist" || wheel === null)
       throw needsBuild(choice, `the source distribution ${choice.file.filename}`);
     const entry = choice.package;
+    // Reading checked the entry's wheels; an archive may hold any file, so it is checked here.
     if (wheel.name !== entry.name || (entry.version !== null && !versionsEqual(wheel.version, entry.version)))
       throw invalidLock(
         input.location,
         new InvalidPylock(
           entry.name,
-          `the wheel ${choice.file.filename} is not ${entry.name}${entry.version === null ? "" : ` ${entry.version}`}`,
+          `the archive ${choice.file.filename} is not ${entry.name}${entry.version === null ? "" : ` ${entry.version}`}`,
         ),
       );
     const file: IndexFile = {

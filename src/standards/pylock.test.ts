@@ -243,6 +243,16 @@ describe("pylock.toml (PEP 751)", () => {
       /must be a date-time, not a time/,
     );
     invalid(
+      `${HEAD}[[packages]]\nname = "a"\nwheels = [{url = "https://h/a-1-py3-none-any.whl", hashes = {sha256 = "1"}}, {url = "https://h/b-1-py3-none-any.whl", hashes = {sha256 = "1"}}]\n`,
+      "packages[0].wheels[1]",
+      /b-1-py3-none-any\.whl is not a file of a$/,
+    );
+    invalid(
+      `${HEAD}[[packages]]\nname = "a"\nversion = "1.0"\nsdist = {url = "https://h/a-2.tar.gz", hashes = {sha256 = "1"}}\n`,
+      "packages[0].sdist",
+      /a-2\.tar\.gz is not a file of a 1\.0/,
+    );
+    invalid(
       `${HEAD}[[packages]]\nname = "a"\nwheels = [{url = "https://h/a.whl", hashes = {sha256 = "1"}}]\n`,
       "packages[0].wheels[0]",
       /not a valid wheel file name/,

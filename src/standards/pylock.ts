@@ -9,7 +9,7 @@ import { type Marker, type MarkerEnvironment, parseMarker } from "./marker.ts";
 import { isNormalizedName } from "./name.ts";
 import { parseSpecifierSet, type SpecifierSet } from "./specifier.ts";
 import { bestRank } from "./tags.ts";
-import { parseVersion, type Version } from "./version.ts";
+import { parseVersion, type Version, versionsEqual } from "./version.ts";
 
 /** `pylock.toml`, or `pylock.NAME.toml`: the only names a lock file may have. */
 const PYLOCK_FILE_NAME = /^pylock\.([^.]+\.)?toml$/;
@@ -263,6 +263,21 @@ function readPackage(reader: Reader): PylockPackage {
         ? "names no source: it needs wheels, an sdist, or one of vcs, directory and archive"
         : "names more than one of vcs, directory and archive",
     );
+  const version = parsed(reader.path("version"), reader.string("version"), parseVersion);
+  // Each wheel and the sdist must be this package's, of this version when one is given.
+  const named: ReadonlyArray<readonly [PylockFile, string, { name: string; version: Version } | null]> = [
+    ...wheels.map(
+      (wheel, index) => [wheel, `wheels[${index}]`, tryParseWheelFilename(wheel.filename)] as const,
+    ),
+    ...(sdist === null ? [] : [[sdist, "sdist", tryParseSdistFilename(sdist.filename)] as const]),
+  ];
+  for (const [file, at, parsedName] of named) {
+    if (parsedName === null) continue; // readFile checked it
+    if (parsedName.name !== name)
+      throw new InvalidPylock(reader.path(at), `${file.filename} is not a file of ${name}`);
+    if (version !== null && !versionsEqual(parsedName.version, version))
+      throw new InvalidPylock(reader.path(at), `${file.filename} is not a file of ${name} ${version}`);
+  }
   for (const [index, identity] of (reader.tables("attestation-identities") ?? []).entries()) {
     if (identity.string("kind") === null) missing(`${reader.path("attestation-identities")}[${index}].kind`);
   }
@@ -270,7 +285,7 @@ function readPackage(reader: Reader): PylockPackage {
   reader.subtable("tool");
   return {
     name,
-    version: parsed(reader.path("version"), reader.string("version"), parseVersion),
+    version,
     marker: parsed(reader.path("marker"), reader.string("marker"), parseMarker),
     requiresPython: parsed(reader.path("requires-python"), reader.string("requires-python"), (text) =>
       parseSpecifierSet(text),
