@@ -1,6 +1,7 @@
-// PEP 751 lock files on the command line: `spice pip install -r pylock.toml` and `spice pip sync
-// pylock.toml` install what the lock selects for the environment (no resolution, every file's
-// hash and size checked), and `spice pip compile -o pylock.toml` writes one (standards/pylock.ts).
+// PEP 751 lock files on the command line: `spice pip install -r pylock.toml`, `spice pip sync
+// pylock.toml` and `spice pip download -r pylock.toml` take what the lock selects for the target
+// (no resolution; every file's hash and size checked), and `spice pip compile -o pylock.toml`
+// writes one (the format itself: standards/pylock.ts and pylock-writer.ts).
 
 import { readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
