@@ -660,6 +660,30 @@ describe("spice pip install from an index", () => {
     }
   });
 
+  it("keeps an installed distribution whose version is the chosen one, however either writes it", async () => {
+    // The wheel's name says 1.0.0 and its METADATA 1.0: one version (PEP 440), so a second
+    // install changes nothing, as pip's does.
+    const links = join(work.path, "links-equal-versions");
+    mkdirSync(links);
+    buildWheel(links, {
+      ...simplePackage("samever", "1.0"),
+      filename: "samever-1.0.0-py3-none-any.whl",
+    });
+    const env = venv();
+    const args = ["pip", "install", "--python", env.python, "--no-index", "-f", links, "samever"];
+    const first = await runSpiceAsync(args, { cacheDir });
+    assert.equal(first.status, 0, first.stderr);
+    const second = await runSpiceAsync(args, { cacheDir });
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stderr, /Audited 1 package/);
+    assert.doesNotMatch(second.stderr, /Installed/);
+    // --upgrade looks past the installed version, and finds the same one.
+    const upgraded = await runSpiceAsync([...args, "--upgrade"], { cacheDir });
+    assert.equal(upgraded.status, 0, upgraded.stderr);
+    assert.match(upgraded.stderr, /Audited 1 package/);
+    assert.doesNotMatch(upgraded.stderr, /Installed/);
+  });
+
   it("installs a requirement named by URL, and records it in direct_url.json", async () => {
     const env = venv();
     const url = new URL("../files/lib-1.0-py3-none-any.whl", index.url).toString();

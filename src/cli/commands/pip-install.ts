@@ -27,6 +27,7 @@ import { readCoreMetadata } from "../../standards/core-metadata.ts";
 import { metadataToJson } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
+import { versionsEqual } from "../../standards/version.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
@@ -94,7 +95,13 @@ export function planInstall(
   for (const resolved of [...resolution.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const current = installed.get(resolved.name);
     const forced = reinstall === true || (reinstall instanceof Set && reinstall.has(resolved.name));
-    const same = current !== undefined && current.displayVersion === resolved.version.toString();
+    // Compared as versions, as pip does: METADATA's `1.0` is the index's `1.0.0`.
+    const installedVersion = current?.version ?? null;
+    const same =
+      current !== undefined &&
+      (installedVersion !== null
+        ? versionsEqual(installedVersion, resolved.version)
+        : current.displayVersion === resolved.version.toString());
     if ((same && !forced) || (resolved.file === null && !forced)) plan.keep.push(resolved);
     else if (resolved.file === null) {
       throw new SpiceError(
