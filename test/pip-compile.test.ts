@@ -101,6 +101,39 @@ describe("spice pip compile", () => {
     );
   });
 
+  it("hashes every file of the pinned version, however its name writes the version", async () => {
+    // A wheel named 1.0 and an sdist named 1.0.0: one version (PEP 440), so both are hashed.
+    const links = join(work.path, "links-equal-versions");
+    mkdirSync(links);
+    buildWheel(links, simplePackage("eqv", "1.0"));
+    buildSdist(links, "eqv", "1.0.0");
+    const project = join(work.path, "compile-equal-versions");
+    mkdirSync(project);
+    writeFileSync(join(project, "requirements.in"), "eqv\n");
+    const result = await runSpiceAsync(
+      [
+        "pip",
+        "compile",
+        "requirements.in",
+        "--no-index",
+        "-f",
+        links,
+        "--generate-hashes",
+        "--no-header",
+        "--no-emit-options",
+      ],
+      { cwd: project, cacheDir },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    const digests = ["eqv-1.0-py3-none-any.whl", "eqv-1.0.0.tar.gz"]
+      .map((name) => sha256Hex(readFileSync(join(links, name))))
+      .sort();
+    assert.equal(
+      result.stdout,
+      `eqv==1.0 \\\n    --hash=sha256:${digests[0]} \\\n    --hash=sha256:${digests[1]}\n    # via -r requirements.in\n`,
+    );
+  });
+
   it("writes pip-tools' line annotations, trusted hosts, format controls and a custom command; leaves packages out; writes nothing on a dry run", async () => {
     const project = join(work.path, "compile-styles");
     mkdirSync(project);

@@ -15,6 +15,7 @@ import { InvalidPyproject, parsePyproject, resolveDependencyGroup } from "../../
 import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import type { FinderOptions } from "../../standards/requirements-txt-options.ts";
+import { versionsEqual } from "../../standards/version.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
@@ -167,7 +168,8 @@ async function pinnedFiles(
     const all = await fetcher.files(resolved.name);
     files = all.filter((file) => {
       const parsed = tryParseWheelFilename(file.filename) ?? tryParseSdistFilename(file.filename);
-      return parsed !== null && parsed.version.toString() === resolved.version.toString();
+      // By PEP 440: a wheel named 1.0 and an sdist named 1.0.0 are files of one version.
+      return parsed !== null && versionsEqual(parsed.version, resolved.version);
     });
   }
   return Promise.all(
