@@ -14,7 +14,7 @@ import { compareCodePoints } from "../standards/python-string.ts";
 import { pyUnquote } from "../standards/python-url.ts";
 import type { Requirement } from "../standards/requirement.ts";
 import { tagRanks } from "../standards/tags.ts";
-import { compareVersions, type Version } from "../standards/version.ts";
+import { compareVersions, tryParseVersion, type Version, versionsEqual } from "../standards/version.ts";
 import { SpiceError } from "../util/error.ts";
 import { redactUrl } from "../util/redact.ts";
 import {
@@ -198,15 +198,16 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         }
         let candidates: Array<Candidate & { installed?: InstalledCandidate }> = selected.candidates;
         const installed = urlFile ? undefined : options.installed?.get(name);
-        const preferred = options.preferences?.get(name) ?? installed?.version.toString();
+        // Compared by PEP 440 (a pin or an installed `1.0` is a candidate `1.0.0`).
+        const pinned = options.preferences?.get(name);
+        const preferred = pinned === undefined ? installed?.version : (tryParseVersion(pinned) ?? undefined);
         if (preferred !== undefined) {
-          const index = candidates.findIndex((candidate) => candidate.version.toString() === preferred);
+          const index = candidates.findIndex((candidate) => versionsEqual(candidate.version, preferred));
+          const isInstalled = installed !== undefined && versionsEqual(installed.version, preferred);
           if (index >= 0) {
             const [chosen] = candidates.splice(index, 1);
-            candidates.unshift(
-              installed && installed.version.toString() === preferred ? { ...chosen, installed } : chosen,
-            );
-          } else if (installed && installed.version.toString() === preferred) {
+            candidates.unshift(isInstalled ? { ...chosen, installed } : chosen);
+          } else if (installed && isInstalled) {
             candidates = [{ version: installed.version, files: [], yanked: false, installed }, ...candidates];
           }
         }
