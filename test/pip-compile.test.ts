@@ -379,6 +379,7 @@ describe("PEP 751 lock files (pylock.toml)", () => {
       cacheDir,
     });
     assert.equal(installed.status, 0, installed.stderr);
+    assert.match(installed.stderr, /^Read 3 packages from pylock\.toml in /m);
     assert.equal(freeze(), "app==1.0\ncolors==0.3\nlib==1.5\n");
     const distInfo = join(root, "lib", "python3.11", "site-packages", "lib-1.5.dist-info");
     assert.ok(existsSync(join(distInfo, "REQUESTED")));

@@ -28,6 +28,7 @@ import { SpiceError, UsageError } from "../util/error.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
+import { plural } from "./output.ts";
 import {
   gatherRequirementsFetching,
   type RequirementInputs,
@@ -138,6 +139,14 @@ function refuseLockSelection(args: ParsedArgs): void {
       `--${given[0]} chooses what to install from a pylock.toml, and no lock file is given`,
       "spice pip install -r pylock.toml --extra NAME",
     );
+}
+
+/** The line saying what was chosen: resolved from requirements, or read from a lock file. */
+export function chosenLine(count: number, lock: LockInput | null, took: string): string {
+  const packages = plural(count, "package");
+  return lock === null
+    ? `Resolved ${packages} in ${took}`
+    : `Read ${packages} from ${lock.location} in ${took}`;
 }
 
 /**

@@ -30,6 +30,7 @@ import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
 import {
+  chosenLine,
   lockedVersions,
   lockOrRequirements,
   lockSelection,
@@ -503,7 +504,7 @@ export async function download(
         return [file.filename, already] as const;
       }),
     );
-    context.output.info(`Resolved ${plural(packages.length, "package")} in ${elapsed(started)}`);
+    context.output.info(chosenLine(packages.length, lock, elapsed(started)));
     for (const [filename, already] of saved)
       context.output.info(
         `${already ? "File was already downloaded" : "Saved"} ${join(relative(context.cwd, directory) || ".", filename)}`,

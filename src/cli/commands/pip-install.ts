@@ -40,7 +40,13 @@ import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
-import { type LockInput, lockOrRequirements, lockSelection, resolutionFromLock } from "../pylock.ts";
+import {
+  chosenLine,
+  type LockInput,
+  lockOrRequirements,
+  lockSelection,
+  resolutionFromLock,
+} from "../pylock.ts";
 import {
   foreignTargetOptions,
   indexSettings,
@@ -361,7 +367,7 @@ async function installInto(
     }));
   const plan = planInstall(resolution, installed, reinstall);
   const resolvedIn = elapsed(settings.started);
-  context.output.info(`Resolved ${plural(resolution.packages.size, "package")} in ${resolvedIn}`);
+  context.output.info(chosenLine(resolution.packages.size, settings.lock, resolvedIn));
   const reportPath = value(args, "report");
   if (settings.dryRun) {
     if (reportPath !== undefined) writeReport(reportPath, plan.install, target, new Map(), context);
