@@ -373,6 +373,20 @@ describe("PEP 751 lock files (pylock.toml)", () => {
     assert.equal(runSpice(["venv", root, "--python", "3.11"], { cacheDir }).status, 0);
     const python = join(root, "bin", "python");
     const freeze = () => runSpice(["pip", "freeze", "--python", python]).stdout;
+    // pip's installation report from a lock carries each package's metadata, as from an index.
+    const report = await runSpiceAsync(
+      ["pip", "install", "--python", python, "-r", "pylock.toml", "--dry-run", "--report", "-", "-q"],
+      { cwd: project, cacheDir },
+    );
+    assert.equal(report.status, 0, report.stderr);
+    const reported = JSON.parse(report.stdout) as {
+      install: Array<{ metadata: { name: string; version: string } }>;
+    };
+    assert.deepEqual(reported.install.map(({ metadata }) => `${metadata.name} ${metadata.version}`).sort(), [
+      "app 1.0",
+      "colors 0.3",
+      "lib 1.5",
+    ]);
     // Installing takes no index: the lock names each file.
     const installed = await runSpiceAsync(["pip", "install", "--python", python, "-r", "pylock.toml"], {
       cwd: project,

@@ -365,10 +365,18 @@ async function installInto(
       ignoreTags: flag(args, "ignore-tags"),
       keepMetadata: value(args, "report") !== undefined,
     }));
+  const reportPath = value(args, "report");
+  // pip's report holds each package's metadata, which a lock does not: read it as resolving would.
+  if (locked !== null && reportPath !== undefined) {
+    await Promise.all(
+      [...resolution.packages.values()].map(async (resolved) => {
+        resolved.metadata = readCoreMetadata(await sources.fetcher.metadata(resolved.file!));
+      }),
+    );
+  }
   const plan = planInstall(resolution, installed, reinstall);
   const resolvedIn = elapsed(settings.started);
   context.output.info(chosenLine(resolution.packages.size, settings.lock, resolvedIn));
-  const reportPath = value(args, "report");
   if (settings.dryRun) {
     if (reportPath !== undefined) writeReport(reportPath, plan.install, target, new Map(), context);
     if (plan.install.length === 0) context.output.info("Would make no changes");
