@@ -495,12 +495,17 @@ describe("PEP 751 lock files (pylock.toml)", () => {
     const extra = await run(["install", "--python", python, "--extra", "fancy", "devtool"]);
     assert.equal(extra.status, 2);
     assert.match(extra.stderr, /--extra chooses what to install from a pylock\.toml/);
-    const notRead = await run(["compile", "locks/pylock.toml"]);
-    assert.equal(notRead.status, 2);
-    assert.match(
-      notRead.stderr,
-      /locks\/pylock\.toml is a lock file \(PEP 751\), which this command does not read/,
-    );
+    for (const command of [
+      ["compile", "locks/pylock.toml"],
+      ["uninstall", "--python", python, "-r", "locks/pylock.toml"],
+    ]) {
+      const notRead = await run(command);
+      assert.equal(notRead.status, 2, command[0]);
+      assert.match(
+        notRead.stderr,
+        /locks\/pylock\.toml is a lock file \(PEP 751\), which this command does not read/,
+      );
+    }
     const misnamed = await run(["compile", "requirements.in", "--format", "pylock.toml", "-o", "lock.toml"]);
     assert.equal(misnamed.status, 2);
     assert.match(misnamed.stderr, /must be named pylock\.toml or pylock\.NAME\.toml/);

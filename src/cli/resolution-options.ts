@@ -206,13 +206,7 @@ export function gatherRequirements(
       "",
     ]);
   }
-  for (const file of [...requirementFiles, ...values(args, "constraint"), ...values(args, "override")]) {
-    if (isPylockFileName(file))
-      throw new UsageError(
-        `${file} is a lock file (PEP 751), which this command does not read`,
-        "spice pip install -r pylock.toml and spice pip sync pylock.toml install what a lock file names",
-      );
-  }
+  refuseLockFiles([...requirementFiles, ...values(args, "constraint"), ...values(args, "override")]);
   for (const file of requirementFiles) readFile(file, context, false, finder, inputs, inputs.requirements);
   // pip takes constraint files from its configuration too (`constraint`, PIP_CONSTRAINT), before
   // the command line's.
@@ -222,6 +216,17 @@ export function gatherRequirements(
   for (const file of values(args, "override"))
     readFile(file, context, true, finder, inputs, inputs.overrides);
   return inputs;
+}
+
+/** A lock file named where a command reads requirements files only: said so, not misparsed. */
+export function refuseLockFiles(files: readonly string[]): void {
+  for (const file of files) {
+    if (isPylockFileName(file))
+      throw new UsageError(
+        `${file} is a lock file (PEP 751), which this command does not read`,
+        "spice pip install -r pylock.toml, spice pip sync pylock.toml and spice pip download -r pylock.toml read lock files",
+      );
+  }
 }
 
 export interface IndexSettings {

@@ -53,6 +53,7 @@ import {
   needsIndex,
   openSources,
   type RequirementInputs,
+  refuseLockFiles,
   requirementsFileHost,
   resolveInputs,
   type Sources,
@@ -497,6 +498,7 @@ export function printChanges(
 
 export async function uninstall(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = monotonicMilliseconds();
+  refuseLockFiles(values(args, "requirement"));
   const fromFiles = await withFetchedRequirementFiles(args, context, () =>
     values(args, "requirement").flatMap((file) => {
       const result = readRequirementsFile(file, requirementsFileHost(context));
