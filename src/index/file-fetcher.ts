@@ -342,8 +342,10 @@ export class FileFetcher {
       const compute = () => sha256Hex(readFileSync(path));
       const sha256 = this.cache === null ? compute() : this.cache.archiveDigest(path, compute);
       if (expected && expected !== sha256) throw hashMismatch(file, expected, sha256);
-      const size = statSync(path).size;
-      if (file.size !== null && file.size !== size) throw sizeMismatch(file, size);
+      if (file.size !== null) {
+        const size = statSync(path).size;
+        if (size !== file.size) throw sizeMismatch(file, size);
+      }
       return { path, sha256 };
     }
     const known = this.cachedPath(file);
