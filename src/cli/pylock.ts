@@ -21,7 +21,6 @@ import {
   selectFromPylock,
 } from "../standards/pylock.ts";
 import { type PylockPackageOutput, writePylock } from "../standards/pylock-writer.ts";
-import { emptyFinderOptions } from "../standards/requirements-txt-options.ts";
 import { tagRanks } from "../standards/tags.ts";
 import { versionsEqual } from "../standards/version.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
@@ -30,6 +29,7 @@ import { flag, type ParsedArgs, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 import { plural } from "./output.ts";
 import {
+  emptyRequirementInputs,
   gatherRequirementsFetching,
   type RequirementInputs,
   requirementsFileHost,
@@ -115,18 +115,8 @@ export async function lockOrRequirements(
   section = "install",
 ): Promise<{ lock: LockInput | null; inputs: RequirementInputs }> {
   const lock = await pylockInput(files, positionals.length + otherInputs, args, context);
-  if (lock !== null) {
-    // Nothing to resolve: the lock names every file.
-    const inputs = {
-      requirements: [],
-      constraints: [],
-      overrides: [],
-      hashes: new Map(),
-      finder: emptyFinderOptions(),
-      origins: new Map(),
-    };
-    return { lock, inputs };
-  }
+  // Nothing to resolve from a lock: it names every file.
+  if (lock !== null) return { lock, inputs: emptyRequirementInputs() };
   refuseLockSelection(args);
   return { lock, inputs: await gatherRequirementsFetching([...positionals], args, context, files, section) };
 }

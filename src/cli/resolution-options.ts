@@ -41,6 +41,18 @@ export interface RequirementInputs {
   origins: Map<string, string[]>;
 }
 
+/** Inputs with nothing in them yet (what a lock file's install resolves from, too). */
+export function emptyRequirementInputs(): RequirementInputs {
+  return {
+    requirements: [],
+    constraints: [],
+    overrides: [],
+    hashes: new Map(),
+    finder: emptyFinderOptions(),
+    origins: new Map(),
+  };
+}
+
 function emptySpecifier() {
   return parseSpecifierSet("");
 }
@@ -167,15 +179,8 @@ export function gatherRequirements(
   /** The pip.conf section whose settings apply (pip's command name). */
   section = "install",
 ): RequirementInputs {
-  const finder = emptyFinderOptions();
-  const inputs: RequirementInputs = {
-    requirements: [],
-    constraints: [],
-    overrides: [],
-    hashes: new Map(),
-    finder,
-    origins: new Map(),
-  };
+  const inputs = emptyRequirementInputs();
+  const finder = inputs.finder;
   for (const argument of positionals) {
     let requirement: Requirement;
     if (looksLikeFile(argument) || looksLikeDirectory(argument, context.cwd))
