@@ -93,7 +93,7 @@ function invalidLock(location: string, error: InvalidPylock): SpiceError {
 }
 
 /** --extra / --all-extras / --group as a lock's extras and dependency groups (default: its default-groups). */
-export function lockSelection(args: ParsedArgs, lock: Pylock): { extras: string[]; groups?: string[] } {
+function lockSelection(args: ParsedArgs, lock: Pylock): { extras: string[]; groups?: string[] } {
   const extras = flag(args, "all-extras")
     ? lock.extras
     : values(args, "extra").map((extra) => normalizeExtra(extra));
@@ -241,6 +241,18 @@ export function resolutionFromLock(
     );
   }
   return { resolution: { packages }, hashes };
+}
+
+/**
+ * What the lock named on the command line installs in `target`, chosen by --extra, --all-extras
+ * and --group; null without a lock (the requirements are resolved instead).
+ */
+export function lockedResolution(
+  lock: LockInput | null,
+  target: ResolveTarget,
+  args: ParsedArgs,
+): ReturnType<typeof resolutionFromLock> | null {
+  return lock === null ? null : resolutionFromLock(lock, target, lockSelection(args, lock.lock));
 }
 
 // --- writing -------------------------------------------------------------------------------------

@@ -31,12 +31,11 @@ import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
 import {
   chosenLine,
+  lockedResolution,
   lockedVersions,
   lockOrRequirements,
-  lockSelection,
   outputFormat,
   pylockText,
-  resolutionFromLock,
 } from "../pylock.ts";
 import {
   foreignTargetOptions,
@@ -376,7 +375,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     );
     const reinstall = flag(args, "reinstall") || flag(args, "force-reinstall");
     const target = targetOf(environment.interpreter);
-    const locked = lock === null ? null : resolutionFromLock(lock, target, lockSelection(args, lock.lock));
+    const locked = lockedResolution(lock, target, args);
     // The files are the whole set: constraints and overrides do not apply, nor do dependencies.
     const resolution =
       locked?.resolution ??
@@ -488,7 +487,7 @@ export async function download(
   const progress = downloadProgress(context.output);
   sources.fetcher.progress = progress;
   try {
-    const locked = lock === null ? null : resolutionFromLock(lock, target, lockSelection(args, lock.lock));
+    const locked = lockedResolution(lock, target, args);
     const resolution = locked?.resolution ?? (await resolveInputs(inputs, sources, target, args, context));
     const hashes = locked?.hashes ?? inputs.hashes;
     makeDirectories(directory);

@@ -40,13 +40,7 @@ import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
-import {
-  chosenLine,
-  type LockInput,
-  lockOrRequirements,
-  lockSelection,
-  resolutionFromLock,
-} from "../pylock.ts";
+import { chosenLine, type LockInput, lockedResolution, lockOrRequirements } from "../pylock.ts";
 import {
   foreignTargetOptions,
   indexSettings,
@@ -349,10 +343,7 @@ async function installInto(
     );
   const target = foreignTarget(environment.interpreter, targetOptions);
 
-  const locked =
-    settings.lock === null
-      ? null
-      : resolutionFromLock(settings.lock, target, lockSelection(args, settings.lock.lock));
+  const locked = lockedResolution(settings.lock, target, args);
   const resolution =
     locked?.resolution ??
     (await resolveInputs(inputs, sources, target, args, context, {
