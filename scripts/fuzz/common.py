@@ -14,3 +14,15 @@ if _mirror.returncode != 0:
 MIRROR = _mirror.stdout.strip()
 WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
 print(f"cases kept under {WORK}", file=sys.stderr)
+
+
+def mutate_text(text, rng, snippets):
+    """One to four edits of `text`: a snippet inserted, a stretch deleted, or a stretch copied."""
+    for _ in range(rng.randint(1, 4)):
+        i = rng.randrange(len(text) + 1)
+        op = rng.randrange(3)
+        if op == 0: text = text[:i] + rng.choice(snippets) + text[i:]
+        elif op == 1: text = text[:i] + text[i + rng.randint(1, 20):]
+        else:
+            j = rng.randrange(len(text) + 1); text = text[:i] + text[j:j + rng.randint(1, 40)] + text[i:]
+    return text

@@ -2,7 +2,7 @@
 """Fuzzes `spice pip install -r pylock.toml` and `spice pip sync`: mutated PEP 751 lock files naming
 the mirror's wheels. Each run must end in success or a user error, and a failed one must leave the
 environment as it was."""
-from common import MIRROR, SPICE_JS, WORK
+from common import MIRROR, SPICE_JS, WORK, mutate_text
 import os, random, shutil, subprocess, sys
 SPICE = ["node", SPICE_JS]
 env = dict(os.environ, PIP_CONFIG_FILE="/dev/null", NO_COLOR="1", SPICE_CACHE_DIR=WORK + "/cache")
@@ -15,14 +15,7 @@ SNIPPETS = ['"', "'", "[", "]", "{", "}", "=", ",", "\n", "#", "\\", "\x00", "é
 
 
 def mutate(text, rng):
-    for _ in range(rng.randint(1, 4)):
-        i = rng.randrange(len(text) + 1)
-        op = rng.randrange(3)
-        if op == 0: text = text[:i] + rng.choice(SNIPPETS) + text[i:]
-        elif op == 1: text = text[:i] + text[i + rng.randint(1, 20):]
-        else:
-            j = rng.randrange(len(text) + 1); text = text[:i] + text[j:j + rng.randint(1, 40)] + text[i:]
-    return text
+    return mutate_text(text, rng, SNIPPETS)
 
 
 def structural(text, rng):

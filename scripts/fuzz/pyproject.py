@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Fuzzes `spice pip compile pyproject.toml`: mutated [project] tables (PEP 621, 735 groups)."""
-from common import MIRROR, SPICE_JS, WORK
+from common import MIRROR, SPICE_JS, WORK, mutate_text
 import os, random, shutil, subprocess, sys
 SPICE = ["node", SPICE_JS]
 env = dict(os.environ, PIP_CONFIG_FILE="/dev/null", NO_COLOR="1", SPICE_CACHE_DIR=WORK + "/cache")
@@ -29,14 +29,7 @@ SNIPPETS = ['"', "'", "[", "]", "{", "}", "=", ",", "\n", "#", "\\", "\x00", "é
             "[tool.spice]\n", "dependencies = 3\n", "\"six; extra == 'x'\"", "\"demo[all]\"", "\"\"", "\"six[\"", "include-group", "\n[dependency-groups]\n"]
 
 def mutate(text, rng):
-    for _ in range(rng.randint(1, 4)):
-        i = rng.randrange(len(text) + 1)
-        op = rng.randrange(3)
-        if op == 0: text = text[:i] + rng.choice(SNIPPETS) + text[i:]
-        elif op == 1: text = text[:i] + text[i + rng.randint(1, 20):]
-        else:
-            j = rng.randrange(len(text) + 1); text = text[:i] + text[j:j + rng.randint(1, 40)] + text[i:]
-    return text
+    return mutate_text(text, rng, SNIPPETS)
 
 REQS = ['"six>=1.0"', '"idna"', '"six"', '"mccabe; extra == \'x\'"', '"demo[extra]"', '"demo[all]"', '"demo[nope]"', '"six @ http://[::1/x.whl"',
         '"six @ file:///nonexistent/six-1.0-py3-none-any.whl"', '"six==99"', '"six; python_version < \'3\'"', '"six ; sys_platform == \'win32\'"', '"nope-not-there"',
