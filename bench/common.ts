@@ -100,6 +100,13 @@ export function time(runs: number, prepare: () => void, action: () => void): num
   return median(samples) / 1000;
 }
 
+/**
+ * Why a benchmark is skipped without a mirror. mirror.sh finds the mirror through pip's
+ * configuration, so a shell that isolates pip (PIP_CONFIG_FILE=/dev/null, as tests do) hides it.
+ */
+export const NO_MIRROR =
+  "skipped: no offline PyPI mirror found (../shared/corpus/mirror.sh reads pip's configuration; PIP_CONFIG_FILE=/dev/null hides it)";
+
 /** The offline mirror's root, or null on machines without one. */
 export function mirrorRoot(): string | null {
   const result = spawnSync(join(CORPUS, "mirror.sh"), { encoding: "utf8" });

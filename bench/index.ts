@@ -18,6 +18,7 @@ import {
   cleanEnv,
   discard,
   mirrorRoot,
+  NO_MIRROR,
   SPICE,
   SPICE_COMMAND,
   settleSpareTrees,
@@ -70,7 +71,7 @@ async function serveMirror(root: string): Promise<{ url: string; process: ChildP
 export async function benchIndex(sets: string[], runs: number): Promise<void> {
   const root = mirrorRoot();
   if (root === null) {
-    console.log("index: skipped: no offline PyPI mirror on this machine");
+    console.log(`index: ${NO_MIRROR}`);
     return;
   }
   if (!existsSync(SPICE)) throw new Error("dist/spice.cjs is missing: run `npm run build` first");

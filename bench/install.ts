@@ -19,6 +19,7 @@ import {
   cleanEnv,
   discard,
   mirrorRoot,
+  NO_MIRROR,
   removeSpareTrees,
   SPICE,
   SPICE_COMMAND,
@@ -36,7 +37,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
 export function benchInstall(sets: string[], runs: number): void {
   const mirror = mirrorRoot();
   if (mirror === null) {
-    console.log("install: skipped: no offline PyPI mirror on this machine");
+    console.log(`install: ${NO_MIRROR}`);
     return;
   }
   if (!existsSync(SPICE)) throw new Error("dist/spice.cjs is missing: run `npm run build` first");

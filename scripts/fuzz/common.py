@@ -9,7 +9,9 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SPICE_JS = os.path.join(REPO, "dist", "spice.cjs")
 _mirror = subprocess.run(["bash", os.path.join(REPO, "..", "shared", "corpus", "mirror.sh")], capture_output=True, text=True)
 if _mirror.returncode != 0:
-    print("skipped: this machine has no offline PyPI mirror (../shared/corpus/mirror.sh)")
+    # mirror.sh finds the mirror through pip's configuration: PIP_CONFIG_FILE=/dev/null hides it.
+    print("skipped: no offline PyPI mirror found (../shared/corpus/mirror.sh reads pip's configuration; "
+          "PIP_CONFIG_FILE=/dev/null hides it)")
     sys.exit(0)
 MIRROR = _mirror.stdout.strip()
 WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
