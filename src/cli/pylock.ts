@@ -121,6 +121,25 @@ export async function lockOrRequirements(
   return { lock, inputs: await gatherRequirementsFetching([...positionals], args, context, files, section) };
 }
 
+/**
+ * lockOrRequirements for install and download, which take requirements as pip install does:
+ * names and files on the command line and -r files; -c and --override count as other inputs.
+ */
+export function lockOrCommandLineRequirements(
+  args: ParsedArgs,
+  context: CommandContext,
+  section = "install",
+): Promise<{ lock: LockInput | null; inputs: RequirementInputs }> {
+  return lockOrRequirements(
+    args.positionals,
+    values(args, "requirement"),
+    values(args, "constraint").length + values(args, "override").length,
+    args,
+    context,
+    section,
+  );
+}
+
 /** --extra, --all-extras and --group choose from a lock file; without one they would do nothing. */
 function refuseLockSelection(args: ParsedArgs): void {
   const given = ["extra", "all-extras", "group"].filter((name) => args.options.has(name));

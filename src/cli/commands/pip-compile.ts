@@ -33,6 +33,7 @@ import {
   chosenLine,
   lockedResolution,
   lockedVersions,
+  lockOrCommandLineRequirements,
   lockOrRequirements,
   outputFormat,
   pylockText,
@@ -459,14 +460,7 @@ export async function download(
   const started = monotonicMilliseconds();
   // A lock file's wheels download too: a wheelhouse for a locked set (for another system with
   // --platform), what spice pip install -r pylock.toml would install.
-  const { lock, inputs } = await lockOrRequirements(
-    args.positionals,
-    values(args, "requirement"),
-    values(args, "constraint").length + values(args, "override").length,
-    args,
-    context,
-    "download",
-  );
+  const { lock, inputs } = await lockOrCommandLineRequirements(args, context, "download");
   if (inputs.requirements.length === 0 && lock === null)
     throw new UsageError(
       `spice pip ${command} needs requirements`,

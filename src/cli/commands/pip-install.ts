@@ -40,7 +40,7 @@ import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
-import { chosenLine, type LockInput, lockedResolution, lockOrRequirements } from "../pylock.ts";
+import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import {
   foreignTargetOptions,
   indexSettings,
@@ -270,13 +270,7 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
     throw new SpiceError("E_EDITABLE", "Editable installs (-e) are not supported yet", {
       hint: "Build a wheel of the project and install that for now",
     });
-  const { lock, inputs } = await lockOrRequirements(
-    args.positionals,
-    values(args, "requirement"),
-    values(args, "constraint").length + values(args, "override").length,
-    args,
-    context,
-  );
+  const { lock, inputs } = await lockOrCommandLineRequirements(args, context);
   if (inputs.requirements.length === 0 && lock === null)
     throw new UsageError(
       "spice pip install needs requirements or files",
