@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -81,5 +81,19 @@ describe("python requests", () => {
       path: join(process.cwd(), "venv/bin/python"),
     });
     assert.throws(() => parsePythonRequest("snake@3"), { code: "E_INVALID_PYTHON_REQUEST" });
+  });
+
+  it("take a bare name that is no version but an existing directory as a path, as pip does", () => {
+    const cwd = process.cwd();
+    process.chdir(work);
+    try {
+      mkdirSync("venv");
+      assert.deepEqual(parsePythonRequest("venv"), { kind: "path", path: join(realpathSync(work), "venv") });
+      assert.throws(() => parsePythonRequest("env"), { code: "E_INVALID_PYTHON_REQUEST" });
+      mkdirSync("3.12");
+      assert.equal(parsePythonRequest("3.12").kind, "version");
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

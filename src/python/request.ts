@@ -37,6 +37,18 @@ export function parsePythonRequest(text: string | undefined): PythonRequest {
     const expanded = request.startsWith("~") ? join(homedir(), request.slice(1)) : request;
     return { kind: "path", path: resolve(expanded) };
   }
+  try {
+    return parseVersionRequest(request);
+  } catch (error) {
+    // A bare name that is no version or implementation but an existing file or directory (`venv`,
+    // `env`) is a path: pip takes any existing path for --python, and uv falls back the same way.
+    if (error instanceof SpiceError && error.code === "E_INVALID_PYTHON_REQUEST" && existsSync(request))
+      return { kind: "path", path: resolve(request) };
+    throw error;
+  }
+}
+
+function parseVersionRequest(request: string): PythonRequest {
   const lower = request.toLowerCase();
   let implementation: string | null = null;
   let rest = lower;
