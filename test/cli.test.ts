@@ -70,6 +70,22 @@ describe("spice CLI basics", () => {
     assert.match(badOption.stderr, /unexpected option '--nope'/);
   });
 
+  it("finds a subcommand after options that take values, as pip does", () => {
+    // `spice pip --python DIR uninstall -y NAME`: DIR is --python's value, not the subcommand,
+    // so uninstall's own -y is known.
+    const venv = join(work.path, "options-first");
+    assert.equal(runSpice(["venv", "-q", venv], { cacheDir }).status, 0);
+    for (const args of [
+      ["pip", "--python", venv, "uninstall", "-y", "absent"],
+      ["pip", `-p${venv}`, "uninstall", "-y", "absent"],
+      ["pip", "-qp", venv, "uninstall", "-y", "absent"],
+    ]) {
+      const result = runSpice(args, { cacheDir });
+      assert.equal(result.status, 0, `${args.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, /Skipping absent as it is not installed/);
+    }
+  });
+
   it("shows the stack of a user error only when asked", () => {
     const plain = runSpice(["python", "find", "9.99"], { cacheDir });
     assert.equal(plain.status, 1);

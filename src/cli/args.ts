@@ -78,6 +78,35 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
   return { options, positionals };
 }
 
+/**
+ * The index of the first word in `argv` that is neither an option nor an option's value (-1 when
+ * none): where a command or subcommand name sits when options come before it
+ * (`spice pip --python .venv uninstall -y six`). Unknown options are skipped here; parseArgs
+ * reports them.
+ */
+export function firstPositional(argv: readonly string[], specs: readonly OptionSpec[]): number {
+  const longWithValue = new Set(specs.filter((spec) => spec.value).map((spec) => `--${spec.name}`));
+  const shortWithValue = new Set(specs.filter((spec) => spec.value && spec.short).map((spec) => spec.short));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") return i + 1 < argv.length ? i + 1 : -1;
+    if (arg.startsWith("--")) {
+      if (longWithValue.has(arg)) i++;
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      // As parseArgs reads a group: the first short option taking a value takes the rest, else
+      // the next word.
+      for (let at = 1; at < arg.length; at++) {
+        if (!shortWithValue.has(arg[at])) continue;
+        if (at + 1 === arg.length) i++;
+        break;
+      }
+    } else {
+      return i;
+    }
+  }
+  return -1;
+}
+
 export function flag(args: ParsedArgs, name: string): boolean {
   return args.options.get(name) === true;
 }

@@ -3,7 +3,14 @@
 
 import { UsageError } from "../util/error.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
-import { formatOptions, type OptionSpec, type ParsedArgs, parseArgs, value } from "./args.ts";
+import {
+  firstPositional,
+  formatOptions,
+  type OptionSpec,
+  type ParsedArgs,
+  parseArgs,
+  value,
+} from "./args.ts";
 import { type ColorChoice, Output, type OutputSettings, writeOut } from "./output.ts";
 
 declare const SPICE_VERSION: string | undefined;
@@ -192,7 +199,7 @@ async function cacheDirFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<st
 
 export async function main(argv: readonly string[]): Promise<number> {
   // (`spice --version` alone is answered by the entry, src/cli/entry.ts, before this bundle loads.)
-  const commandIndex = findCommandIndex(argv);
+  const commandIndex = firstPositional(argv, GLOBAL_OPTIONS);
   const leading = commandIndex < 0 ? argv : argv.slice(0, commandIndex);
   const settings: OutputSettings = { quiet: false, verbose: false, color: "auto" };
   let output = new Output(settings);
@@ -219,7 +226,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const module = await entry.load();
     const rest = argv.slice(commandIndex + 1);
-    const subcommand = rest.find((arg) => !arg.startsWith("-"));
+    const subcommandIndex = firstPositional(rest, [
+      ...GLOBAL_OPTIONS,
+      ...module.options,
+      ...Object.values(module.subcommandOptions ?? {}).flat(),
+    ]);
+    const subcommand = subcommandIndex < 0 ? undefined : rest[subcommandIndex];
     const specs = (subcommand !== undefined && module.subcommandOptions?.[subcommand]) || module.options;
     const args = parseArgs([...leading, ...rest], [...GLOBAL_OPTIONS, ...specs]);
     applyGlobal(args, settings);
@@ -241,17 +253,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError) return 2;
     return 1;
   }
-}
-
-/** The first word that is neither a global option nor the value of one. */
-function findCommandIndex(argv: readonly string[]): number {
-  const takesValue = new Set(GLOBAL_OPTIONS.filter((spec) => spec.value).map((spec) => `--${spec.name}`));
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith("-")) return i;
-    if (takesValue.has(arg)) i++;
-  }
-  return -1;
 }
 
 function applyGlobal(
