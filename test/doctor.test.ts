@@ -12,7 +12,7 @@ import {
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { runSpice, temporaryDirectory } from "./helpers.ts";
+import { externallyManagedPython, runSpice, temporaryDirectory } from "./helpers.ts";
 import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
@@ -57,10 +57,34 @@ function freshVenv(name: string, withPackages = true): { root: string; python: s
 
 describe("spice doctor", () => {
   it("finds nothing wrong in a clean environment, and exits 0", () => {
-    const { python } = freshVenv("clean");
-    const result = doctor(["--python", python]);
+    const { root, python } = freshVenv("clean");
+    const result = doctor(["--python", python], { PATH: join(root, "bin") });
     assert.deepEqual(result.findings, []);
     assert.equal(result.status, 0);
+  });
+
+  it("warns when `python` on PATH is not the project's .venv: the global-instead-of-venv mistake", () => {
+    const project = join(work.path, "unactivated");
+    mkdirSync(project);
+    assert.equal(runSpice(["venv", "-q", "--python", "3.11"], { cwd: project, cacheDir }).status, 0);
+    const run = (PATH: string) => {
+      const result = runSpice(["doctor", "--format", "json"], {
+        cwd: project,
+        cacheDir,
+        env: { PATH, VIRTUAL_ENV: "", CONDA_PREFIX: "", PYTHONPATH: "", PYTHONHOME: "" },
+      });
+      return {
+        status: result.status,
+        findings: (JSON.parse(result.stdout) as { findings: Finding[] }).findings,
+      };
+    };
+    const global = run("/usr/bin:/bin");
+    const warning = global.findings.find((finding) => finding.code === "venv-not-on-path");
+    assert.ok(warning, JSON.stringify(global.findings));
+    assert.match(warning.message, /`python3` on PATH runs \/usr\/bin\/python3, not this environment's/);
+    assert.match(warning.fix ?? "", /unactivated\/\.venv\/bin\/activate/);
+    assert.equal(global.status, 0, "a warning alone does not fail");
+    assert.deepEqual(run(join(project, ".venv", "bin")).findings, []);
   });
 
   it("spots pip and python belonging to different interpreters", () => {
@@ -99,6 +123,28 @@ describe("spice doctor", () => {
     assert.ok(codes(findings).includes("venv-home-missing"), JSON.stringify(findings));
     assert.ok(codes(findings).includes("script-interpreter-missing"));
     assert.equal(status, 1);
+  });
+
+  it("spots a venv whose own python link dangles; installs refuse to change it, list still reads it", () => {
+    const { root, site } = freshVenv("dangling");
+    rmSync(join(root, "bin", "python"));
+    symlinkSync("/nonexistent/bin/python3.11", join(root, "bin", "python"));
+    const { findings, status } = doctor(["--python", root]);
+    const missing = findings.find((finding) => finding.code === "venv-python-missing");
+    assert.ok(missing, JSON.stringify(findings));
+    assert.match(missing.message, /links to \/nonexistent\/bin\/python3\.11/);
+    assert.equal(status, 1);
+    const uninstall = runSpice(["pip", "uninstall", "--python", root, "-y", "alpha"], { cacheDir });
+    assert.equal(uninstall.status, 1);
+    assert.match(uninstall.stderr, /has no working python[\s\S]*spice venv --allow-existing --python 3\.11/);
+    assert.ok(existsSync(join(site, "alpha")), "nothing was uninstalled");
+    const list = runSpice(["pip", "list", "--python", root, "--format", "freeze"], { cacheDir });
+    assert.equal(list.stdout, "alpha==1.0\nbeta==1.2\n");
+    assert.equal(
+      runSpice(["venv", "-q", "--allow-existing", "--python", "3.11", root], { cacheDir }).status,
+      0,
+    );
+    assert.ok(!codes(doctor(["--python", root]).findings).includes("venv-python-missing"));
   });
 
   it("spots leakage: system site-packages, PYTHONPATH shadowing, .pth files adding outside paths", () => {
@@ -187,9 +233,8 @@ describe("spice doctor", () => {
   });
 
   it("warns when an externally managed Python is used without a venv", () => {
-    if (!existsSync("/usr/bin/python3")) return;
-    const { findings } = doctor(["--python", "/usr/bin/python3"]);
-    const managed = readFileSync("/usr/lib/python3.11/EXTERNALLY-MANAGED", { flag: "r" }).length > 0;
-    if (managed) assert.ok(codes(findings).includes("externally-managed"), JSON.stringify(codes(findings)));
+    const python = externallyManagedPython(join(work.path, "managed-python"), "Use apt.");
+    const { findings } = doctor(["--python", python]);
+    assert.ok(codes(findings).includes("externally-managed"), JSON.stringify(codes(findings)));
   });
 });

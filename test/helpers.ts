@@ -1,9 +1,18 @@
 // Helpers for integration tests: run the built CLI as a user would, each test in its own temp
 // dir with its own cache, pip's machine configuration isolated.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const SPICE = fileURLToPath(new URL("../dist/spice.cjs", import.meta.url));
@@ -18,6 +27,30 @@ export const PYTHON = join(
   "bin",
   "python3",
 );
+
+/**
+ * A Python that is no virtual environment, under `prefix`, whose PEP 668 marker says `message`:
+ * PYTHON's executable copied (a few KB; it loads libpython from where it is) beside links to its
+ * standard library, so tests of --system and of externally managed Pythons need no system Python
+ * and change none. Returns its bin/python3.
+ */
+export function externallyManagedPython(prefix: string, message: string): string {
+  const executable = realpathSync(PYTHON);
+  const name = basename(executable); // python3.11
+  const stdlib = join(dirname(dirname(executable)), "lib", name);
+  mkdirSync(join(prefix, "bin"), { recursive: true });
+  copyFileSync(executable, join(prefix, "bin", name));
+  symlinkSync(name, join(prefix, "bin", "python3"));
+  const ownStdlib = join(prefix, "lib", name);
+  mkdirSync(join(ownStdlib, "site-packages"), { recursive: true });
+  for (const entry of readdirSync(stdlib))
+    if (entry !== "site-packages") symlinkSync(join(stdlib, entry), join(ownStdlib, entry));
+  writeFileSync(
+    join(ownStdlib, "EXTERNALLY-MANAGED"),
+    `[externally-managed]\nError = ${message.split("\n").join("\n ")}\n`,
+  );
+  return join(prefix, "bin", "python3");
+}
 
 export interface RunResult {
   status: number | null;

@@ -3,7 +3,16 @@
 // what shadows what, and which installed distributions are broken. Each finding says what was
 // found, why it matters, and the command that fixes it.
 
-import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import {
   distributionsIn,
@@ -41,6 +50,15 @@ function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
   const list = groups.get(key);
   if (list === undefined) groups.set(key, [item]);
   else list.push(item);
+}
+
+/** Where a symbolic link points, or null when `path` is no link. */
+function linkTarget(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function realPath(path: string): string {
@@ -216,6 +234,26 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
         message: "include-system-site-packages = true",
         why: "the base interpreter's packages are importable from this environment, so it may use versions you never installed into it",
         fix: `spice venv --clear ${environment.root} (without --system-site-packages)`,
+      });
+    }
+    if (!env.VIRTUAL_ENV && pythonPath && !resolve(pythonPath).startsWith(`${environment.root}/`)) {
+      found({
+        severity: "warning",
+        code: "venv-not-on-path",
+        message: `\`${tools.python ? "python" : "python3"}\` on PATH runs ${pythonPath}, not this environment's ${environment.python}`,
+        why: "a program started with it here imports that interpreter's packages, not the ones installed in this environment: the global-instead-of-venv mistake",
+        fix: `source ${environment.root}/bin/activate, or run ${environment.python} itself (in a container: put ${environment.root}/bin first on PATH)`,
+      });
+    }
+    if (!existsSync(environment.python)) {
+      found({
+        severity: "error",
+        code: "venv-python-missing",
+        message: `The environment's own ${environment.python} does not exist${
+          linkTarget(environment.python) === null ? "" : ` (it links to ${linkTarget(environment.python)})`
+        }`,
+        why: "nothing can run in this environment: its interpreter was moved or removed after the venv was made",
+        fix: `spice venv --allow-existing --python ${facts.version_info[0]}.${facts.version_info[1]} ${environment.root}`,
       });
     }
     const bin = join(environment.root, "bin");

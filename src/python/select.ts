@@ -2,7 +2,7 @@
 // CONDA_PREFIX, else a `.venv` here or above; an interpreter found on PATH only with `--system`.
 // The incident spice exists for is a command that touched the wrong Python; so this never guesses.
 
-import { existsSync } from "node:fs";
+import { existsSync, readlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { SpiceError } from "../util/error.ts";
 import { type DiscoveryContext, whichOnPath } from "./discovery.ts";
@@ -67,6 +67,31 @@ function checkExternallyManaged(environment: Environment, options: SelectOptions
     {
       cause: "its EXTERNALLY-MANAGED marker says packages belong to the system package manager",
       hint: "Create a virtual environment with `spice venv` and install there, or pass --break-system-packages if you really mean it",
+    },
+  );
+}
+
+/**
+ * A venv whose bin/python does not start (a link left dangling when its interpreter moved, while
+ * pyvenv.cfg still leads to one) is not changed: what spice installed could not be run there, and
+ * uv and pip, which run that python, fail on it too.
+ */
+function checkVenvInterpreter(environment: Environment, options: SelectOptions): void {
+  if (!options.modifies || environment.kind !== "venv" || existsSync(environment.python)) return;
+  let target: string | null = null;
+  try {
+    target = readlinkSync(environment.python);
+  } catch {}
+  const [major, minor] = environment.interpreter.facts.version_info;
+  throw new SpiceError(
+    "E_BROKEN_VENV",
+    `The virtual environment at ${environment.root} has no working python`,
+    {
+      cause:
+        target === null
+          ? `${environment.python} is missing`
+          : `${environment.python} links to ${target}, which does not exist`,
+      hint: `Repair its links with \`spice venv --allow-existing --python ${major}.${minor} ${environment.root}\`, or recreate it with --clear`,
     },
   );
 }
@@ -144,5 +169,6 @@ export function selectEnvironment(
     return { environment: userEnvironment(interpreter, env), reason: "--user" };
   }
   checkExternallyManaged(base.environment, options);
+  checkVenvInterpreter(base.environment, options);
   return base;
 }
