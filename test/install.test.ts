@@ -16,7 +16,7 @@ import { dirname, join, relative } from "node:path";
 import { after, describe, it } from "node:test";
 import { BUCKETS } from "../src/cache/store.ts";
 import { readManifest } from "../src/install/wheel-cache.ts";
-import { runSpice, temporaryDirectory } from "./helpers.ts";
+import { externallyManagedPython, runSpice, temporaryDirectory } from "./helpers.ts";
 import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
@@ -691,16 +691,28 @@ describe("which environment", () => {
     assert.match(viaEnv.stdout, /^beta @ file:\/\/\/.*beta-1\.2-py3-none-any\.whl#sha256=[0-9a-f]{64}\n$/);
   });
 
-  it("honours PEP 668 for --system unless --break-system-packages", () => {
-    if (!existsSync("/usr/bin/python3")) return;
-    const managed = run("/usr/bin/python3", [
-      "-c",
-      "import sysconfig, os; print(os.path.exists(os.path.join(sysconfig.get_path('stdlib'), 'EXTERNALLY-MANAGED')))",
-    ]);
-    if (managed.stdout.trim() !== "True") return;
-    const refused = spice(["pip", "install", beta, "--system", "--python", "/usr/bin/python3"]);
-    assert.equal(refused.status, 1);
-    assert.match(refused.stderr, /managed by your system \(PEP 668\)/);
+  it("honours PEP 668 for --system unless --break-system-packages, showing the marker's message", () => {
+    const prefix = join(work.path, "managed-python");
+    const python = externallyManagedPython(prefix, "Use your distribution's packages.\n\nOr a venv.");
+    const site = join(prefix, "lib", "python3.11", "site-packages");
+    const PATH = `${join(prefix, "bin")}:/usr/bin:/bin`;
+    for (const args of [["--system"], ["--python", python], ["--system", "--user"]]) {
+      const refused = spice(["pip", "install", beta, ...args], work.path, { PATH });
+      assert.equal(refused.status, 1, args.join(" "));
+      assert.match(
+        refused.stderr,
+        /managed by your system \(PEP 668\)\n {2}caused by: Use your distribution's packages\.\n\n {13}Or a venv\.\n/,
+      );
+    }
+    assert.deepEqual(readdirSync(site), [], "nothing installed");
+    const dryRun = spice(["pip", "install", beta, "--system", "--dry-run"], work.path, { PATH });
+    assert.equal(dryRun.status, 0, dryRun.stderr);
+    const allowed = spice(["pip", "install", beta, "--system", "--break-system-packages"], work.path, {
+      PATH,
+    });
+    assert.equal(allowed.status, 0, allowed.stderr);
+    assert.match(allowed.stderr, /Using Python 3\.11\.\d+ system environment at .*managed-python/);
+    assert.ok(existsSync(join(site, "beta", "__init__.py")));
   });
 
   it("installs into --target and --prefix directories", () => {

@@ -7,42 +7,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../util/error.ts";
+import { parseIni } from "../util/ini.ts";
 import type { OptionSpec, ParsedArgs } from "./args.ts";
 
 export interface ConfigValue {
   value: string;
   /** "pip.conf /etc/pip.conf [global]", "PIP_INDEX_URL", ... */
   source: string;
-}
-
-/** configparser's INI: sections, `key = value` or `key: value`, indented continuation lines. */
-export function parseIni(text: string): Map<string, Map<string, string>> {
-  const sections = new Map<string, Map<string, string>>();
-  let current: Map<string, string> | null = null;
-  let lastKey: string | null = null;
-  for (const rawLine of text.split(/\r?\n/)) {
-    if (/^\s*([#;]|$)/.test(rawLine)) {
-      if (rawLine.trim() === "") lastKey = null;
-      continue;
-    }
-    if (/^\s/.test(rawLine) && current !== null && lastKey !== null) {
-      current.set(lastKey, `${current.get(lastKey)}\n${rawLine.trim()}`);
-      continue;
-    }
-    const section = /^\[([^\]]+)\]\s*$/.exec(rawLine);
-    if (section) {
-      current = sections.get(section[1].trim()) ?? new Map();
-      sections.set(section[1].trim(), current);
-      lastKey = null;
-      continue;
-    }
-    const pair = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(rawLine);
-    if (pair && current !== null) {
-      lastKey = pair[1].trim().toLowerCase().replaceAll("_", "-");
-      current.set(lastKey, pair[2].trim());
-    }
-  }
-  return sections;
 }
 
 /**
@@ -106,8 +77,9 @@ function readSettings(
     }
     const sections = parseIni(text);
     for (const name of ["global", command]) {
+      // pip's names: `index_url` and `index-url` are one setting.
       for (const [key, value] of sections.get(name) ?? [])
-        settings.set(key, { value: value.trim(), source: `${file} [${name}]` });
+        settings.set(key.replaceAll("_", "-"), { value: value.trim(), source: `${file} [${name}]` });
     }
   }
   for (const prefix of isolated ? ["SPICE_"] : ["PIP_", "SPICE_"]) {

@@ -2,9 +2,10 @@
 // CONDA_PREFIX, else a `.venv` here or above; an interpreter found on PATH only with `--system`.
 // The incident spice exists for is a command that touched the wrong Python; so this never guesses.
 
-import { existsSync, readlinkSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { SpiceError } from "../util/error.ts";
+import { parseIni } from "../util/ini.ts";
 import { type DiscoveryContext, whichOnPath } from "./discovery.ts";
 import {
   type Environment,
@@ -58,14 +59,46 @@ function fromPython(request: string, context: DiscoveryContext, inspect: Inspect
   return venvOf(interpreter, inspect) ?? systemEnvironment(interpreter);
 }
 
-function checkExternallyManaged(environment: Environment, options: SelectOptions): void {
+/**
+ * The message of a PEP 668 marker: its `Error` key, in the user's language when the marker has one
+ * (`Error-de_DE`, then `Error-de`), else null (no readable key: the caller says it in its words).
+ */
+export function externallyManagedMessage(text: string, env: NodeJS.ProcessEnv): string | null {
+  const section = parseIni(text).get("externally-managed");
+  if (section === undefined) return null;
+  const locale = (env.LC_ALL || env.LC_MESSAGES || env.LANG || "").replace(/[.@].*$/, "").toLowerCase();
+  const keys =
+    locale && locale !== "c" && locale !== "posix"
+      ? [`error-${locale}`, `error-${locale.split("_")[0]}`]
+      : [];
+  for (const key of [...keys, "error"]) {
+    const message = section.get(key);
+    if (message) return message;
+  }
+  return null;
+}
+
+function checkExternallyManaged(
+  environment: Environment,
+  options: SelectOptions,
+  env: NodeJS.ProcessEnv,
+): void {
   if (!options.modifies || environment.kind !== "system" || options.breakSystemPackages) return;
-  if (!environment.interpreter.facts.externally_managed) return;
+  // Read now, not from the cached inspection: a marker added or removed since counts.
+  const stdlib = environment.interpreter.facts.stdlib;
+  let marker: string;
+  try {
+    if (!stdlib) return;
+    marker = readFileSync(join(stdlib, "EXTERNALLY-MANAGED"), "utf8");
+  } catch {
+    return;
+  }
+  const message = externallyManagedMessage(marker, env);
   throw new SpiceError(
     "E_EXTERNALLY_MANAGED",
     `The Python at ${environment.interpreter.path} is managed by your system (PEP 668)`,
     {
-      cause: "its EXTERNALLY-MANAGED marker says packages belong to the system package manager",
+      cause: message ?? "its EXTERNALLY-MANAGED marker says packages belong to the system package manager",
       hint: "Create a virtual environment with `spice venv` and install there, or pass --break-system-packages if you really mean it",
     },
   );
@@ -165,10 +198,10 @@ export function selectEnvironment(
         hint: "Drop --user to install into the environment itself",
       });
     }
-    checkExternallyManaged(base.environment, options);
+    checkExternallyManaged(base.environment, options, env);
     return { environment: userEnvironment(interpreter, env), reason: "--user" };
   }
-  checkExternallyManaged(base.environment, options);
+  checkExternallyManaged(base.environment, options, env);
   checkVenvInterpreter(base.environment, options);
   return base;
 }
