@@ -14,6 +14,7 @@ import {
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { after, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import { BUCKETS } from "../src/cache/store.ts";
 import { readManifest } from "../src/install/wheel-cache.ts";
 import { externallyManagedPython, runSpice, temporaryDirectory } from "./helpers.ts";
@@ -274,6 +275,80 @@ describe("spice pip install and uninstall", () => {
     assert.match(removed.stderr, / - beta==1\.2/);
     assert.ok(
       !readdirSync(join(path, "lib", "python3.11", "site-packages")).some((name) => name.startsWith("beta")),
+    );
+  });
+
+  it("freezes editable installs as pip does: a git checkout by remote and commit, else its directory", () => {
+    const path = venv("env-editable");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["venv", path, "--python", "3.11", "--seed"]).status, 0);
+    // An editable install as pip leaves one (PEP 660, PEP 610): no wheel to build here.
+    const repository = join(work.path, "editable-repo");
+    const project = join(repository, "libs", "edit-me");
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, "pyproject.toml"), '[project]\nname = "edit-me"\nversion = "0.3"\n');
+    const distInfo = join(path, "lib", "python3.11", "site-packages", "edit_me-0.3.dist-info");
+    mkdirSync(distInfo);
+    writeFileSync(join(distInfo, "METADATA"), "Metadata-Version: 2.1\nName: edit-me\nVersion: 0.3\n");
+    writeFileSync(join(distInfo, "INSTALLER"), "pip\n");
+    writeFileSync(join(distInfo, "RECORD"), "");
+    const pointAt = (location: string) =>
+      writeFileSync(
+        join(distInfo, "direct_url.json"),
+        JSON.stringify({ url: pathToFileURL(location).href, dir_info: { editable: true } }),
+      );
+    const git = (args: string[], cwd = repository) => {
+      const result = spawnSync("git", args, {
+        cwd,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          GIT_CONFIG_GLOBAL: "/dev/null",
+          GIT_AUTHOR_NAME: "t",
+          GIT_AUTHOR_EMAIL: "t@example.invalid",
+          GIT_COMMITTER_NAME: "t",
+          GIT_COMMITTER_EMAIL: "t@example.invalid",
+        },
+      });
+      assert.equal(result.status, 0, result.stderr);
+    };
+    const pip = join(path, "bin", "pip");
+    const compare = (expectedLine: RegExp) => {
+      const frozen = spice(["pip", "freeze", "--python", python]).stdout;
+      assert.equal(frozen, run(pip, ["freeze"]).stdout);
+      assert.match(frozen, expectedLine);
+    };
+    pointAt(project);
+    compare(/^# Editable install with no version control \(edit-me==0\.3\)\n-e .*edit-me\n$/);
+    git(["init", "-q"]);
+    compare(/^# Editable Git install with no remote \(edit-me==0\.3\)\n-e .*edit-me\n$/);
+    git(["add", "-A"]);
+    git(["commit", "-q", "-m", "one"]);
+    git(["remote", "add", "upstream", "https://example.invalid/up.git"]);
+    compare(
+      /^-e git\+https:\/\/example\.invalid\/up\.git@[0-9a-f]{40}#egg=edit_me&subdirectory=libs\/edit-me\n$/,
+    );
+    git(["remote", "add", "origin", "git@example.invalid:me/repo.git"]);
+    compare(/^-e git\+ssh:\/\/git@example\.invalid\/me\/repo\.git@[0-9a-f]{40}#egg=edit_me&subdirectory=/);
+    git(["remote", "set-url", "origin", "not a url"]);
+    compare(
+      /^# Editable Git install \(edit-me==0\.3\) with either a deleted local remote or invalid URI:\n# 'not'\n/,
+    );
+    // The project at the repository's root: no subdirectory.
+    git(["init", "-q"], project);
+    git(["add", "-A"], project);
+    git(["commit", "-q", "-m", "two"], project);
+    git(["remote", "add", "origin", "git://example.invalid/edit-me"], project);
+    compare(/^-e git\+git:\/\/example\.invalid\/edit-me@[0-9a-f]{40}#egg=edit_me\n$/);
+    // Without git on PATH: the directory, and pip's warning.
+    const noGit = runSpice(["pip", "freeze", "--python", python], {
+      cacheDir,
+      env: { PATH: "/nonexistent" },
+    });
+    assert.equal(noGit.stdout, `-e ${project}\n`);
+    assert.match(
+      noGit.stderr,
+      /cannot determine version of editable source in .*\(git command not found in path\)/,
     );
   });
 

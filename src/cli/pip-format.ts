@@ -104,7 +104,10 @@ export function pythonJsonString(text: string): string {
 }
 
 /** The line `pip freeze` writes for a distribution. */
-export function freezeLine(dist: InstalledDistribution): string {
+/** pip freeze's lines for an editable install at `location` (comments, then `-e ...`). */
+export type EditableLines = (dist: InstalledDistribution, location: string) => string[];
+
+export function freezeLine(dist: InstalledDistribution, editableLines: EditableLines): string {
   const direct = dist.directUrl;
   if (direct && !direct.dir_info?.editable) {
     let requirement = `${dist.name} @ `;
@@ -118,11 +121,15 @@ export function freezeLine(dist: InstalledDistribution): string {
     if (fragments.length > 0) requirement += `#${fragments.join("&")}`;
     return requirement;
   }
-  if (dist.editableLocation) return `-e ${dist.editableLocation}`;
+  if (dist.editableLocation) return editableLines(dist, dist.editableLocation).join("\n");
   return dist.version ? `${dist.name}==${dist.displayVersion}` : `${dist.name}===${dist.rawVersion}`;
 }
 
-export function freezeLines(distributions: InstalledDistribution[], skip: ReadonlySet<string>): string[] {
+export function freezeLines(
+  distributions: InstalledDistribution[],
+  skip: ReadonlySet<string>,
+  editableLines: EditableLines,
+): string[] {
   return [...distributions]
     .filter((dist) => !skip.has(dist.canonicalName))
     .sort((a, b) => {
@@ -130,7 +137,7 @@ export function freezeLines(distributions: InstalledDistribution[], skip: Readon
       const y = b.name.toLowerCase();
       return x < y ? -1 : x > y ? 1 : 0;
     })
-    .map(freezeLine);
+    .map((dist) => freezeLine(dist, editableLines));
 }
 
 /** Lines `pip freeze -r` copies as they are (once each), besides blank lines and comments. */
@@ -185,6 +192,7 @@ export function freezeAlongFiles(
   files: ReadonlyArray<{ path: string; text: string }>,
   distributions: InstalledDistribution[],
   skip: ReadonlySet<string>,
+  editableLines: EditableLines,
   warn: (message: string) => void,
 ): string[] {
   const installed = new Map(distributions.map((dist) => [dist.canonicalName, dist]));
@@ -213,7 +221,7 @@ export function freezeAlongFiles(
       namedIn.set(name, seen);
       const dist = installed.get(canonical);
       if (dist !== undefined) {
-        lines.push(freezeLine(dist).trimEnd());
+        lines.push(freezeLine(dist, editableLines).trimEnd());
         installed.delete(canonical);
         seen.push(path);
       } else if (seen.length === 0)
@@ -227,7 +235,7 @@ export function freezeAlongFiles(
     if (seen.length > 1)
       warn(`Requirement ${name} included multiple times [${[...new Set(seen)].sort().join(", ")}]`);
   lines.push("## The following requirements were added by pip freeze:");
-  return [...lines, ...freezeLines([...installed.values()], skip)];
+  return [...lines, ...freezeLines([...installed.values()], skip, editableLines)];
 }
 
 /** The dependencies pip counts for a distribution: Requires-Dist whose marker holds with no extra. */

@@ -2,8 +2,10 @@
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { editableOrigin } from "../../install/editable-origin.ts";
 import {
   type DirectUrl,
+  type InstalledDistribution,
   installedDistributions,
   ownsDistribution,
   searchPath,
@@ -114,13 +116,20 @@ export function freeze(args: ParsedArgs, context: CommandContext): number {
   let shown = distributions;
   if (flag(args, "exclude-editable")) shown = shown.filter((dist) => dist.editableLocation === null);
   const requirementFiles = values(args, "requirement");
+  const editableLines = (dist: InstalledDistribution, location: string): string[] => {
+    const display = dist.version ? `${dist.name}==${dist.version}` : `${dist.name}===${dist.rawVersion}`;
+    const origin = editableOrigin(location, dist.name, display);
+    if (origin.warning !== undefined) context.output.warn(origin.warning);
+    return [...origin.comments, `-e ${origin.requirement}`];
+  };
   const lines =
     requirementFiles.length === 0
-      ? freezeLines(shown, skip)
+      ? freezeLines(shown, skip, editableLines)
       : freezeAlongFiles(
           requirementFiles.map((path) => ({ path, text: readRequirementsText(path, context) })),
           shown,
           skip,
+          editableLines,
           (message) => context.output.warn(message),
         );
   if (lines.length > 0) context.output.data(lines.join("\n"));
