@@ -790,6 +790,38 @@ describe("which environment", () => {
     assert.ok(existsSync(join(site, "beta", "__init__.py")));
   });
 
+  it("lists, freezes and inspects only the user site with --user, as pip does", () => {
+    const python = externallyManagedPython(join(work.path, "user-python"), "Use apt.");
+    const env = { PYTHONUSERBASE: join(work.path, "user-base") };
+    const installed = (args: string[]) =>
+      spice(
+        ["pip", "install", "--python", python, "--break-system-packages", "--no-deps", ...args],
+        work.path,
+        env,
+      );
+    assert.equal(installed(["--user", beta]).status, 0);
+    assert.equal(installed([alpha1]).status, 0);
+    assert.ok(existsSync(join(work.path, "user-base", "lib", "python3.11", "site-packages", "beta")));
+    const listed = (args: string[]) => spice(["pip", ...args, "--python", python], work.path, env).stdout;
+    const pip = (args: string[]) => run(PYTHON, ["-m", "pip", "--python", python, ...args], env).stdout;
+    for (const args of [
+      ["list", "--format", "freeze"],
+      ["list", "--user", "--format", "freeze"],
+      ["freeze", "--user"],
+      ["list", "--user"],
+    ])
+      assert.equal(listed(args), pip(args), args.join(" "));
+    assert.match(
+      listed(["freeze", "--user"]),
+      /^beta @ file:\/\/.*beta-1\.2-py3-none-any\.whl#sha256=\w+\n$/,
+    );
+    const inspected = JSON.parse(listed(["inspect", "--user"])) as { installed: unknown[] };
+    assert.equal(inspected.installed.length, 1);
+    const both = spice(["pip", "list", "--user", "--path", work.path, "--python", python], work.path, env);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /Cannot combine '--path' with '--user' or '--local'/);
+  });
+
   it("installs into --target and --prefix directories", () => {
     const target = join(work.path, "target-dir");
     const result = spice(["pip", "install", beta, "--target", target, "--python", PYTHON]);

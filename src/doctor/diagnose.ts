@@ -21,7 +21,7 @@ import {
   pthDirectories,
 } from "../install/installed.ts";
 import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
-import { type Environment, readPyvenvCfg } from "../python/environment.ts";
+import { type Environment, readPyvenvCfg, userSite } from "../python/environment.ts";
 import { markerEnvironment } from "../python/interpreter.ts";
 
 export type Severity = "error" | "warning" | "info";
@@ -290,16 +290,17 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
       fix: "spice venv && source .venv/bin/activate",
     });
   }
+  const { site: userSitePath } = userSite(facts, env);
   if (
     facts.user_site_enabled &&
-    facts.user_site &&
-    existsSync(facts.user_site) &&
-    distributionsIn(facts.user_site).length > 0
+    !env.PYTHONNOUSERSITE &&
+    existsSync(userSitePath) &&
+    distributionsIn(userSitePath).length > 0
   ) {
     found({
       severity: "warning",
       code: "user-site",
-      message: `The user site ${facts.user_site} is enabled and holds packages`,
+      message: `The user site ${userSitePath} is enabled and holds packages`,
       why: "they are importable from this interpreter on top of its own site-packages, for this user only",
       fix: "use a virtual environment (it ignores the user site), or set PYTHONNOUSERSITE=1",
     });
@@ -307,14 +308,8 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
 
   // 4. The import path as Python builds it: PYTHONPATH, the stdlib, site-packages, .pth additions.
   const pythonPathEntries = (env.PYTHONPATH ?? "").split(delimiter).filter((entry) => entry !== "");
+  // A system environment's site directories begin with the user site when Python would use it.
   const sites = [...environment.sitePackages];
-  if (
-    facts.user_site_enabled &&
-    facts.user_site &&
-    existsSync(facts.user_site) &&
-    environment.kind === "system"
-  )
-    sites.push(facts.user_site);
   const searchPath: string[] = [...pythonPathEntries];
   for (const site of sites) {
     searchPath.push(site);

@@ -3,7 +3,7 @@
 // environment's facts are derived from its base interpreter's cached inspection and pyvenv.cfg,
 // so that working with it runs no Python at all.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { SpiceError } from "../util/error.ts";
@@ -186,17 +186,44 @@ export function openVirtualEnvironment(prefix: string, options: InspectOptions):
   };
 }
 
+/**
+ * The user site (PEP 370) as Python sees it now, and its base. PYTHONUSERBASE moves it; the cached
+ * inspection ran with -E and did not see that.
+ */
+export function userSite(facts: InterpreterFacts, env: NodeJS.ProcessEnv): { base: string; site: string } {
+  const base = env.PYTHONUSERBASE || join(homedir(), ".local");
+  const site =
+    env.PYTHONUSERBASE || facts.user_site === null
+      ? join(base, "lib", `python${versionShort(facts)}`, "site-packages")
+      : facts.user_site;
+  return { base, site };
+}
+
 /** The interpreter's own environment (`--system`). */
-export function systemEnvironment(interpreter: Interpreter): Environment {
+export function systemEnvironment(
+  interpreter: Interpreter,
+  env: NodeJS.ProcessEnv = process.env,
+): Environment {
   const facts = interpreter.facts;
-  const sitePackages = facts.sys_path.filter((entry) => /[/\\](site|dist)-packages$/.test(entry));
+  const sitePackages = facts.sys_path.filter(
+    (entry) => /[/\\](site|dist)-packages$/.test(entry) && entry !== facts.user_site,
+  );
+  // site.py puts the user site first, when it is enabled and exists: decided now, as the cached
+  // inspection saw it only if it existed then (a first `pip install --user` makes it).
+  const { site } = userSite(facts, env);
+  const user =
+    facts.user_site_enabled &&
+    !env.PYTHONNOUSERSITE &&
+    statSync(site, { throwIfNoEntry: false })?.isDirectory()
+      ? [site]
+      : [];
   return {
     kind: "system",
     root: facts.prefix,
     interpreter,
     python: interpreter.path,
     scheme: toScheme(facts.paths, facts.prefix, facts),
-    sitePackages: unique([facts.paths.purelib, facts.paths.platlib, ...sitePackages]),
+    sitePackages: unique([...user, facts.paths.purelib, facts.paths.platlib, ...sitePackages]),
   };
 }
 
@@ -236,12 +263,7 @@ export function prefixEnvironment(interpreter: Interpreter, directory: string): 
 /** `--user`: the user site (~/.local on Linux). */
 export function userEnvironment(interpreter: Interpreter, env: NodeJS.ProcessEnv = process.env): Environment {
   const facts = interpreter.facts;
-  // PYTHONUSERBASE moves the user site (the cached inspection ran with -E, so it did not see it).
-  const base = env.PYTHONUSERBASE || join(homedir(), ".local");
-  const site =
-    env.PYTHONUSERBASE || facts.user_site === null
-      ? join(base, "lib", `python${versionShort(facts)}`, "site-packages")
-      : facts.user_site;
+  const { base, site } = userSite(facts, env);
   return {
     kind: "user",
     root: base,

@@ -56,7 +56,7 @@ function fromPython(request: string, context: DiscoveryContext, inspect: Inspect
       return openVirtualEnvironment(venvRoot, inspect);
   }
   const interpreter = findInterpreter(parsed, context, inspect);
-  return venvOf(interpreter, inspect) ?? systemEnvironment(interpreter);
+  return venvOf(interpreter, inspect) ?? systemEnvironment(interpreter, context.env);
 }
 
 /**
@@ -148,7 +148,10 @@ export function selectEnvironment(
     };
   } else if (env.CONDA_PREFIX && existsSync(join(env.CONDA_PREFIX, "bin", "python"))) {
     base = {
-      environment: systemEnvironment(inspectInterpreter(join(env.CONDA_PREFIX, "bin", "python"), inspect)),
+      environment: systemEnvironment(
+        inspectInterpreter(join(env.CONDA_PREFIX, "bin", "python"), inspect),
+        env,
+      ),
       reason: "the active CONDA_PREFIX",
     };
   } else {
@@ -169,7 +172,7 @@ export function selectEnvironment(
     }
     const interpreter = inspectInterpreter(python3, inspect);
     base = {
-      environment: venvOf(interpreter, inspect) ?? systemEnvironment(interpreter),
+      environment: venvOf(interpreter, inspect) ?? systemEnvironment(interpreter, env),
       reason: `${python3} on PATH (--system)`,
     };
   }

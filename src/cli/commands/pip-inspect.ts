@@ -10,6 +10,7 @@ import {
   ownsDistribution,
   searchPath,
 } from "../../install/installed.ts";
+import { userEnvironment } from "../../python/environment.ts";
 import { markerEnvironment } from "../../python/interpreter.ts";
 import { metadataToJson } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
@@ -37,10 +38,15 @@ const STDLIB_PACKAGES = new Set(["python", "wsgiref", "argparse"]);
 
 /** The environment's distributions; with `pipOrder`, in the order pip 23 finds them (see check). */
 function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
-  const { environment } = selectFromArgs(args, context, false);
+  // `--user` here filters what is listed; it does not choose the user site as install's does.
+  const userOnly = flag(args, "user");
+  const paths = values(args, "path").map((path) => resolve(path));
+  if (paths.length > 0 && (userOnly || flag(args, "local")))
+    throw new UsageError("Cannot combine '--path' with '--user' or '--local'");
+  const selectArgs = { ...args, options: new Map([...args.options].filter(([name]) => name !== "user")) };
+  const { environment } = selectFromArgs(selectArgs, context, false);
   const markers = markerEnvironment(environment.interpreter);
   // `--path DIR` (list, freeze): only what those directories hold, as pip's option of that name.
-  const paths = values(args, "path").map((path) => resolve(path));
   let distributions = installedDistributions(
     paths.length > 0 ? paths : searchPath(environment.sitePackages),
     {
@@ -52,6 +58,10 @@ function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
   // `--local`: in a virtual environment that sees the global site-packages, only its own (pip's -l).
   if (flag(args, "local"))
     distributions = distributions.filter((dist) => ownsDistribution(environment, dist));
+  if (userOnly) {
+    const userSite = `${resolve(userEnvironment(environment.interpreter, context.env).scheme.purelib)}/`;
+    distributions = distributions.filter((dist) => `${resolve(dist.location)}/`.startsWith(userSite));
+  }
   return { environment, distributions, markers };
 }
 

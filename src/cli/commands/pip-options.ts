@@ -87,6 +87,10 @@ const local: OptionSpec = {
   short: "l",
   help: "In a virtual environment that sees the global site-packages, only its own distributions",
 };
+const userOnly: OptionSpec = {
+  name: "user",
+  help: "Only distributions installed in the user site (~/.local)",
+};
 const path: OptionSpec = {
   name: "path",
   value: "dir",
@@ -330,6 +334,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     exclude,
     path,
     local,
+    userOnly,
     { name: "outdated", short: "o", help: "Only distributions with a newer release on the index" },
     { name: "uptodate", short: "u", help: "Only distributions whose newest release is installed" },
     { name: "pre", help: "Count pre-releases as newer releases (with --outdated or --uptodate)" },
@@ -346,6 +351,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     excludeEditable,
     path,
     local,
+    userOnly,
   ],
   show: [...ENVIRONMENT_OPTIONS, { name: "files", short: "f", help: "List the installed files" }],
   index: [
@@ -363,7 +369,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
   ],
   check: [...ENVIRONMENT_OPTIONS],
-  inspect: [...ENVIRONMENT_OPTIONS, path, local],
+  inspect: [...ENVIRONMENT_OPTIONS, path, local, userOnly],
   tree: [
     ...ENVIRONMENT_OPTIONS,
     { name: "reverse", help: "Show what requires each distribution" },
