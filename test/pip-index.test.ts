@@ -5,7 +5,15 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect, createServer as createNetServer } from "node:net";
@@ -1045,6 +1053,39 @@ describe("spice pip install from an index", () => {
     assert.doesNotMatch(invalid.stderr, /internal error/);
     assert.equal(existsSync(join(work.path, "escaped")), false);
     assert.equal(existsSync(join(work.path, "escaped.metadata")), false);
+  });
+
+  it("takes an index given as a path, as pip does, and refuses a malformed or missing one clearly", () => {
+    const root = join(work.path, "path-index");
+    mkdirSync(join(root, "simple", "lib"), { recursive: true });
+    mkdirSync(join(root, "files"));
+    const wheel = "lib-1.0-py3-none-any.whl";
+    copyFileSync(join(main, wheel), join(root, "files", wheel));
+    writeFileSync(join(root, "simple", "lib", "index.html"), `<a href="../../files/${wheel}">${wheel}</a>\n`);
+    const env = venv();
+    const install = (options: string[], cwd = work.path) =>
+      runSpice(["pip", "install", "--python", env.python, "--dry-run", ...options, "lib"], { cacheDir, cwd });
+    for (const [location, cwd] of [
+      [join(root, "simple"), work.path],
+      ["simple", root],
+    ]) {
+      const result = install(["-i", location], cwd);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stderr, / \+ lib==1\.0/);
+    }
+    for (const [options, message] of [
+      [["-i", "no-such-index"], /The index 'no-such-index' is neither a URL nor an existing directory/],
+      [
+        ["-i", "http://user:secret@[bad/simple"],
+        /The index 'http:\/\/user:\*\*\*\*@\[bad\/simple' is not a valid URL/,
+      ],
+      [["-f", "http://[bad/"], /The find-links location 'http:\/\/\[bad\/' is not a valid URL/],
+    ] as const) {
+      const result = install([...options]);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /internal error|secret/);
+    }
   });
 
   it("reads the index from pip's configuration, and says where it came from", async () => {

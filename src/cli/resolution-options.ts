@@ -256,6 +256,31 @@ export function needsIndex(inputs: RequirementInputs): boolean {
   return inputs.requirements.some((requirement) => requirement.url === null);
 }
 
+/**
+ * An index as a URL: a path (`-i /srv/simple`, which pip takes) becomes the file:// URL of that
+ * directory. A path that does not exist is an error here, where pip ignores it with a warning and
+ * goes on to the other indexes: a mistyped index must not hand its names to another one.
+ */
+function indexLocation(location: string, cwd: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(location)) return validUrl("index", location);
+  const path = resolvePath(cwd, location);
+  if (!existsSync(path))
+    throw new UsageError(
+      `The index '${location}' is neither a URL nor an existing directory`,
+      "Give the index as a URL (https://..., file:///...) or the path of a directory laid out as a simple index; a directory of wheels goes to --find-links",
+    );
+  return pathToFileURL(path).href;
+}
+
+/** `location` when it parses as a URL; else a usage error naming the setting (`index`, `find-links`). */
+function validUrl(setting: string, location: string): string {
+  if (URL.canParse(location)) return location;
+  throw new UsageError(
+    `The ${setting} '${redactUrl(location)}' is not a valid URL`,
+    "Check it: a URL looks like https://host/simple/ or file:///path/to/dir/",
+  );
+}
+
 /** Indexes and find-links from the command line, requirements files, SPICE_/PIP_ variables and pip.conf. */
 export function indexSettings(
   args: ParsedArgs,
@@ -300,8 +325,11 @@ export function indexSettings(
         explanation.push(`extra-index-url: ${extra.values.map(redactUrl).join(" ")} (from ${extra.source})`);
     }
   } else explanation.push("no-index: no package index is used");
+  indexes = indexes.map((location) => indexLocation(location, context.cwd));
   const findLinks = [...(findLinksSetting?.values ?? []), ...finder.findLinks].map((location) =>
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : resolvePath(context.cwd, location),
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(location)
+      ? validUrl("find-links location", location)
+      : resolvePath(context.cwd, location),
   );
   if (findLinksSetting)
     explanation.push(`find-links: ${findLinksSetting.values.join(" ")} (from ${findLinksSetting.source})`);
