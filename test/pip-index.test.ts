@@ -1181,6 +1181,39 @@ describe("spice pip install from an index", () => {
     assert.ok(existsSync(join(target, "lib-1.0.dist-info", "METADATA")));
   });
 
+  it("does not use a version whose Requires-Dist does not parse, and says why", () => {
+    const links = join(work.path, "invalid-dependency");
+    mkdirSync(links);
+    buildWheel(links, simplePackage("shaky", "1.0", { requires: ["steady"] }));
+    buildWheel(links, simplePackage("shaky", "2.0", { requires: ["steady (>=1.0"] }));
+    buildWheel(
+      links,
+      simplePackage("shaky", "3.0", { requires: ["steady", "other (>=1 ; extra == 'docs'"] }),
+    );
+    buildWheel(links, simplePackage("steady", "1.0"));
+    const env = venv();
+    const install = (requirement: string) =>
+      runSpice(
+        ["pip", "install", "--python", env.python, "--dry-run", "--no-index", "-f", links, requirement],
+        {
+          cacheDir,
+        },
+      );
+    // An invalid entry for an extra nobody asks for is no reason to refuse 3.0.
+    assert.match(install("shaky").stderr, / \+ shaky==3\.0\n \+ steady==1\.0/);
+    assert.match(install("shaky<3").stderr, / \+ shaky==1\.0\n/);
+    const refused = install("shaky==2.0");
+    assert.equal(refused.status, 1);
+    assert.match(
+      refused.stderr,
+      /shaky==2\.0 cannot be used \(its metadata has an invalid Requires-Dist: 'steady \(>=1\.0'\)/,
+    );
+    assert.match(
+      install("shaky[docs]==3.0").stderr,
+      /invalid Requires-Dist: 'other \(>=1 ; extra == 'docs''/,
+    );
+  });
+
   it("explains a failed resolution with hints", async () => {
     const env = venv();
     const result = await runSpiceAsync(

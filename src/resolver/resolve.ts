@@ -400,6 +400,11 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         ) {
           return { unavailable: `it requires Python ${core.requiresPython}` };
         }
+        // A dependency that does not parse is not dropped: the version cannot be used, as uv has
+        // it (pip 23.2 stops with a traceback), and the resolver may still pick another.
+        const invalid = core.invalidRequirementsFor(extra);
+        if (invalid.length > 0)
+          return { unavailable: `its metadata has an invalid Requires-Dist: '${invalid[0]}'` };
         let dependencies: Dependency[];
         if (extra === null) dependencies = dependenciesFrom(core.requirementsFor(null), null);
         else {

@@ -13,7 +13,7 @@ export interface CoreMetadata {
   metadataVersion: string | null;
   name: string;
   version: Version;
-  /** Every Requires-Dist entry that parses (pip skips the others too). */
+  /** Every Requires-Dist entry that parses (pip's list and check skip the others too). */
   readonly requiresDist: Requirement[];
   /**
    * The entries that can apply when `extra` (canonical) is requested, or with no extra: the same
@@ -21,6 +21,8 @@ export interface CoreMetadata {
    * most of a typical distribution's list.
    */
   requirementsFor(extra: string | null): Requirement[];
+  /** The entries requirementsFor(extra) leaves out because they do not parse, as written. */
+  invalidRequirementsFor(extra: string | null): string[];
   requiresPython: SpecifierSet | null;
   providesExtra: string[];
   summary: string | null;
@@ -66,6 +68,7 @@ export function readCoreMetadata(text: string): CoreMetadata {
       return requirements.all();
     },
     requirementsFor: (extra) => requirements.applicableTo(extra),
+    invalidRequirementsFor: (extra) => requirements.invalidFor(extra),
     requiresPython: lenient<SpecifierSet | null>("requires_python", null),
     providesExtra: ((raw.provides_extra as string[] | undefined) ?? []).map((extra) =>
       canonicalizeName(extra),
@@ -80,7 +83,10 @@ export function readCoreMetadata(text: string): CoreMetadata {
 // (Names that could read as versions are left to the full parse: markers compare those as versions.)
 const ONLY_FOR_EXTRA = /;[ \t]*extra[ \t]*==[ \t]*(?:'([A-Za-z][^'\\\n\r]*)'|"([A-Za-z][^"\\\n\r]*)")[ \t]*$/;
 
-/** Requires-Dist entries parsed on demand, each once; a malformed one is skipped, as pip does. */
+/**
+ * Requires-Dist entries parsed on demand, each once. A malformed one is left out of the lists
+ * (pip's list and check skip it too); invalidFor names them, for the resolver to refuse the version.
+ */
 class LazyRequirements {
   private readonly parsed: Array<Requirement | null | undefined>;
   /** Per entry: the canonical extra it is only for, null when it is not that simple, or unknown. */
@@ -103,17 +109,29 @@ class LazyRequirements {
   applicableTo(extra: string | null): Requirement[] {
     const result: Requirement[] = [];
     for (let index = 0; index < this.texts.length; index++) {
-      let onlyFor = this.onlyFor[index];
-      if (onlyFor === undefined) {
-        const match = ONLY_FOR_EXTRA.exec(this.texts[index]);
-        onlyFor = match === null ? null : canonicalizeName(match[1] ?? match[2]);
-        this.onlyFor[index] = onlyFor;
-      }
-      if (onlyFor !== null && onlyFor !== extra) continue;
+      if (!this.mayApply(index, extra)) continue;
       const requirement = this.at(index);
       if (requirement !== null) result.push(requirement);
     }
     return result;
+  }
+
+  invalidFor(extra: string | null): string[] {
+    const result: string[] = [];
+    for (let index = 0; index < this.texts.length; index++)
+      if (this.mayApply(index, extra) && this.at(index) === null) result.push(this.texts[index]);
+    return result;
+  }
+
+  /** False only for an entry whose marker is plainly `extra == "other"`, told without parsing it. */
+  private mayApply(index: number, extra: string | null): boolean {
+    let onlyFor = this.onlyFor[index];
+    if (onlyFor === undefined) {
+      const match = ONLY_FOR_EXTRA.exec(this.texts[index]);
+      onlyFor = match === null ? null : canonicalizeName(match[1] ?? match[2]);
+      this.onlyFor[index] = onlyFor;
+    }
+    return onlyFor === null || onlyFor === extra;
   }
 
   private at(index: number): Requirement | null {
