@@ -192,6 +192,16 @@ describe("the code cache", () => {
     assert.equal(existsSync(join(cache, "code-v2")), false);
   });
 
+  it("names it after the subcommand, not after an option's value before it", () => {
+    const { script, caches } = ownBundles("bundles-options-first");
+    const cache = join(work.path, "code-cache-options-first");
+    const venv = join(work.path, "myenv");
+    assert.equal(runSpice(["venv", "-q", venv], { cacheDir: cache }).status, 0);
+    const listed = runSpice(["pip", "--python", venv, "list"], { cacheDir: cache, script, cwd: work.path });
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.deepEqual(readdirSync(join(caches, readdirSync(caches)[0])), ["pip-list.bin"]);
+  });
+
   it("keeps it in spice's cache when the bundles' directory cannot hold it", () => {
     const { script, caches } = ownBundles("bundles-unwritable");
     writeFileSync(caches, "a file where the directory would go");

@@ -30,6 +30,12 @@ if (movedExtraCerts !== undefined) {
   delete process.env.SPICE_NODE_EXTRA_CA_CERTS;
 }
 
+/** The subcommands of pip, python and debug, for commandKey (defined before runBundle runs). */
+const SUBCOMMANDS = new Set([
+  ...["install", "uninstall", "compile", "sync", "download", "wheel", "list", "freeze", "show"],
+  ...["check", "tree", "inspect", "hash", "index", "find", "requirements", "versions"],
+]);
+
 const args = process.argv.slice(2);
 // A worker thread (install/parallel-unpack.ts) is started with `--spice-worker` and then the
 // arguments of the command that started it: it runs that command's bundle from that command's
@@ -170,12 +176,13 @@ function codeCachePlaces(bundle: string, key: string | null): string[] {
  */
 function commandKey(): string | null {
   const words = commandArgs.filter((arg) => !arg.startsWith("-"));
-  const [command, subcommand] = words;
+  const [command, ...rest] = words;
   if (command === undefined || !/^[a-z]{2,12}$/.test(command)) return "other";
   // `spice cache clean` must not leave a cache behind; the cache commands are not worth one.
   if (command === "cache") return null;
   const hasSubcommands = command === "pip" || command === "python" || command === "debug";
-  return hasSubcommands && subcommand !== undefined && /^[a-z]{2,12}$/.test(subcommand)
-    ? `${command}-${subcommand}`
-    : command;
+  // The first word that names a subcommand: an option's value may come before it
+  // (`spice pip --python env install`), and must not name a file of its own.
+  const subcommand = rest.find((word) => SUBCOMMANDS.has(word));
+  return hasSubcommands && subcommand !== undefined ? `${command}-${subcommand}` : command;
 }
