@@ -115,12 +115,20 @@ export function runSpiceAsync(
     launcher?: boolean;
     /** Another copy of dist/spice.cjs to run. */
     script?: string;
+    /**
+     * Writes past this many KiB fail with EFBIG (bash's `ulimit -f`, its signal ignored), as
+     * writes on a full disk fail with ENOSPC: a real failing disk, without mounting one.
+     */
+    fileSizeLimitKiB?: number;
   } = {},
 ): Promise<RunResult> {
   const env = spiceEnvironment(options);
-  return options.launcher
-    ? runAsync(LAUNCHER, args, { cwd: options.cwd, env })
-    : runAsync(process.execPath, [options.script ?? SPICE, ...args], { cwd: options.cwd, env });
+  if (options.launcher) return runAsync(LAUNCHER, args, { cwd: options.cwd, env });
+  const command = [process.execPath, options.script ?? SPICE, ...args];
+  if (options.fileSizeLimitKiB === undefined)
+    return runAsync(command[0], command.slice(1), { cwd: options.cwd, env });
+  const limited = `trap "" XFSZ; ulimit -f ${options.fileSizeLimitKiB}; exec "$@"`;
+  return runAsync("bash", ["-c", limited, "bash", ...command], { cwd: options.cwd, env });
 }
 
 /** pip 23.2.1 (`PYTHON -m pip ARGS`), without the machine's configuration or a cache, without blocking. */

@@ -1088,6 +1088,60 @@ describe("spice pip install from an index", () => {
     }
   });
 
+  it("says a full disk or an unusable cache is what it is: no retries, no internal error, nothing installed", async () => {
+    const directory = join(work.path, "big-files");
+    mkdirSync(directory);
+    // 400 KB that do not compress, and 400 KB that do: a download, then an unpacked file, too big.
+    buildWheel(directory, {
+      ...simplePackage("noise", "1.0"),
+      files: { "noise/__init__.py": "", "noise/data.txt": randomBytes(300_000).toString("base64") },
+    });
+    buildWheel(directory, {
+      ...simplePackage("zeros", "1.0"),
+      files: { "zeros/__init__.py": "", "zeros/data.txt": "0".repeat(400_000) },
+    });
+    const big = await startIndexServer({ directory });
+    try {
+      const env = venv();
+      for (const [name, message] of [
+        [
+          "noise",
+          /error: Could not save noise-1\.0-py3-none-any\.whl into .*archives-v1\n {2}caused by: EFBIG/,
+        ],
+        [
+          "zeros",
+          /error: Could not unpack zeros-1\.0-py3-none-any\.whl into .*wheels-v4\n {2}caused by: EFBIG/,
+        ],
+      ] as const) {
+        const result = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", big.url, name], {
+          cacheDir: join(work.path, `cache-limited-${name}`),
+          fileSizeLimitKiB: 100,
+        });
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(result.stderr, message);
+        assert.doesNotMatch(result.stderr, /internal error|attempts/);
+      }
+      assert.deepEqual(readdirSync(env.site), []);
+      // A cache directory that cannot be made: said before anything is fetched.
+      const unusable = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", big.url, "zeros"],
+        {
+          cacheDir: join(env.site, "..", "..", "..", "pyvenv.cfg", "cache"),
+        },
+      );
+      assert.equal(unusable.status, 1);
+      assert.match(
+        unusable.stderr,
+        /error: spice's cache directory .*pyvenv\.cfg\/cache cannot be used\n {2}caused by: ENOTDIR/,
+      );
+      const clean = runSpice(["cache", "clean"], { cacheDir: join(env.root, "pyvenv.cfg", "cache") });
+      assert.equal(clean.status, 1);
+      assert.match(clean.stderr, /error: Could not remove spice's cache at .*\n {2}caused by: ENOTDIR/);
+    } finally {
+      await big.close();
+    }
+  });
+
   it("reads the index from pip's configuration, and says where it came from", async () => {
     const env = venv();
     const config = join(work.path, "pip.conf");

@@ -4,6 +4,7 @@
 
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
+import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 import { makeDirectories } from "../util/make-directories.ts";
@@ -33,6 +34,21 @@ export class Cache {
 
   constructor(root: string) {
     this.root = resolve(root);
+  }
+
+  /**
+   * Makes the cache's directory, or says why it cannot be used (a path through a file, no
+   * permission): asked once by commands that will write into the cache, before they start.
+   */
+  ensureUsable(): void {
+    try {
+      makeDirectories(this.root);
+    } catch (error) {
+      throw new SpiceError("E_CACHE_DIR", `spice's cache directory ${this.root} cannot be used`, {
+        cause: (error as Error).message,
+        hint: "Point --cache-dir or SPICE_CACHE_DIR at a directory you can write to, or pass --no-cache",
+      });
+    }
   }
 
   bucket(name: string): string {

@@ -494,6 +494,7 @@ export function openSources(
 ): Sources {
   for (const line of settings.explanation) context.output.verbose(line);
   const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
+  cache?.ensureUsable();
   const http = httpClient(args, context, settings, cache);
   const packages = new PackageSource(http, {
     indexes: settings.indexes,

@@ -20,7 +20,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { parseMetadataEmail } from "../standards/metadata.ts";
-import { SpiceError } from "../util/error.ts";
+import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { checkedText, fileDigestHex, sha256Hex, withDamageChecksum } from "../util/hash.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
@@ -382,17 +382,27 @@ export class FileFetcher {
     const progress = this.progress;
     progress?.start(file);
     try {
+      // A failure to write is the disk's, not the network's: a SpiceError, which fetch does not retry.
+      const onDisk = (step: () => void) => {
+        try {
+          step();
+        } catch (error) {
+          throw fileSystemFailure(`Could not save ${file.filename} into ${directory}`, error) ?? error;
+        }
+      };
       const response = await this.http.fetch(file.url, headers, {
         reset: (length) => {
           hash = nodeCrypto().createHash("sha256");
-          if (descriptor === null) descriptor = openSync(partial, "w");
-          else ftruncateSync(descriptor, 0);
+          onDisk(() => {
+            if (descriptor === null) descriptor = openSync(partial, "w");
+            else ftruncateSync(descriptor, 0);
+          });
           size = 0;
           progress?.begin(file, length);
         },
         write: (chunk) => {
           hash.update(chunk);
-          writeSync(descriptor!, chunk, 0, chunk.length, size);
+          onDisk(() => writeSync(descriptor!, chunk, 0, chunk.length, size));
           size += chunk.length;
           progress?.advance(file, chunk.length);
         },

@@ -485,6 +485,8 @@ export class HttpClient {
             fromCache: false,
           };
         } catch (error) {
+          // spice's own failures (the sink's disk is full) are no network trouble to retry.
+          if (error instanceof SpiceError) throw error;
           lastError = error;
         }
       }

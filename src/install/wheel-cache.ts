@@ -8,9 +8,9 @@
 // install needs is made in the environment itself, or ahead of time as a spare tree.
 
 import { chmodSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
-import { SpiceError } from "../util/error.ts";
+import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { checkedText, sha256Hex, withDamageChecksum } from "../util/hash.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { type OpenedWheel, openWheel } from "./wheel-file.ts";
@@ -208,6 +208,21 @@ export function cachedWheel(path: string, cache: Cache, verify = true): Unpacked
  * checked and unpacked into it. Without a cache, into `scratch` (a directory the caller removes).
  */
 export function unpackedWheel(path: string, cache: Cache | null, scratch: string): UnpackedWheel {
+  try {
+    return unpackedWheelIn(path, cache, scratch);
+  } catch (error) {
+    // A full disk or an unwritable cache is said as such, not as a bug.
+    if (error instanceof SpiceError) throw error;
+    throw (
+      fileSystemFailure(
+        `Could not unpack ${basename(path)} into ${cache === null ? scratch : cache.bucket(BUCKETS.wheels)}`,
+        error,
+      ) ?? error
+    );
+  }
+}
+
+function unpackedWheelIn(path: string, cache: Cache | null, scratch: string): UnpackedWheel {
   if (cache === null) {
     const bytes = readFileSync(path);
     const digest = sha256Hex(bytes);
