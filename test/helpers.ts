@@ -120,15 +120,16 @@ export function runSpiceAsync(
      * writes on a full disk fail with ENOSPC: a real failing disk, without mounting one.
      */
     fileSizeLimitKiB?: number;
+    /** What spice reads on its standard input (else nothing: it is closed at once). */
+    input?: string;
   } = {},
 ): Promise<RunResult> {
-  const env = spiceEnvironment(options);
-  if (options.launcher) return runAsync(LAUNCHER, args, { cwd: options.cwd, env });
+  const spawnOptions = { cwd: options.cwd, env: spiceEnvironment(options), input: options.input };
+  if (options.launcher) return runAsync(LAUNCHER, args, spawnOptions);
   const command = [process.execPath, options.script ?? SPICE, ...args];
-  if (options.fileSizeLimitKiB === undefined)
-    return runAsync(command[0], command.slice(1), { cwd: options.cwd, env });
+  if (options.fileSizeLimitKiB === undefined) return runAsync(command[0], command.slice(1), spawnOptions);
   const limited = `trap "" XFSZ; ulimit -f ${options.fileSizeLimitKiB}; exec "$@"`;
-  return runAsync("bash", ["-c", limited, "bash", ...command], { cwd: options.cwd, env });
+  return runAsync("bash", ["-c", limited, "bash", ...command], spawnOptions);
 }
 
 /** pip 23.2.1 (`PYTHON -m pip ARGS`), without the machine's configuration or a cache, without blocking. */
@@ -146,10 +147,11 @@ export function runPipAsync(args: string[]): Promise<RunResult> {
 function runAsync(
   command: string,
   args: string[],
-  options: { cwd?: string; env: NodeJS.ProcessEnv },
+  options: { cwd?: string; env: NodeJS.ProcessEnv; input?: string },
 ): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, options);
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env });
+    child.stdin.end(options.input ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {

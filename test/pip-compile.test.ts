@@ -251,6 +251,30 @@ describe("spice pip compile", () => {
 });
 
 describe("spice pip sync", () => {
+  it("reads requirements from standard input as `-`, as uv and pip-tools do", async () => {
+    const compiled = await runSpiceAsync(["pip", "compile", "-i", index.url, "--no-header", "-"], {
+      cacheDir,
+      input: "app\n",
+    });
+    assert.equal(compiled.status, 0, compiled.stderr);
+    assert.match(compiled.stdout, /^app==1\.0\n {4}# via -r -\nlib==1\.5\n {4}# via app\n$/m);
+    const root = join(work.path, "stdin-venv");
+    assert.equal(runSpice(["venv", root, "--python", "3.11"], { cacheDir }).status, 0);
+    const pins = compiled.stdout.replace(/^--index-url .*\n/m, "");
+    const synced = await runSpiceAsync(["pip", "sync", "--python", root, "-i", index.url, "-"], {
+      cacheDir,
+      input: pins,
+    });
+    assert.equal(synced.status, 0, synced.stderr);
+    assert.match(synced.stderr, / \+ app==1\.0\n \+ lib==1\.5/);
+    const installed = await runSpiceAsync(["pip", "install", "--python", root, "-i", index.url, "-r", "-"], {
+      cacheDir,
+      input: "lib==1.0\n",
+    });
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.match(installed.stderr, / - lib==1\.5\n \+ lib==1\.0/);
+  });
+
   it("makes the environment hold exactly the pinned set, enforcing hashes", async () => {
     const root = join(work.path, "sync-venv");
     assert.equal(runSpice(["venv", root, "--python", "3.11", "--seed"], { cacheDir }).status, 0);

@@ -1134,6 +1134,38 @@ describe("spice pip install from an index", () => {
         unusable.stderr,
         /error: spice's cache directory .*pyvenv\.cfg\/cache cannot be used\n {2}caused by: ENOTDIR/,
       );
+      // What the commands write where the user says: a path through a file cannot be written.
+      const blocked = join(env.root, "pyvenv.cfg");
+      for (const [args, message] of [
+        [
+          ["pip", "compile", "-i", big.url, "-", "-o", join(blocked, "out.txt")],
+          /Could not write .*out\.txt/,
+        ],
+        [
+          ["pip", "download", "-i", big.url, "zeros", "-d", join(blocked, "wheels")],
+          /Could not make the directory/,
+        ],
+        [
+          [
+            "pip",
+            "install",
+            "--dry-run",
+            "--python",
+            env.python,
+            "-i",
+            big.url,
+            "zeros",
+            "--report",
+            join(blocked, "r.json"),
+          ],
+          /Could not write the report to/,
+        ],
+      ] as const) {
+        const result = await runSpiceAsync([...args], { cacheDir });
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(result.stderr, message);
+        assert.match(result.stderr, /caused by: (ENOTDIR|EEXIST)/);
+      }
       const clean = runSpice(["cache", "clean"], { cacheDir: join(env.root, "pyvenv.cfg", "cache") });
       assert.equal(clean.status, 1);
       assert.match(clean.stderr, /error: Could not remove spice's cache at .*\n {2}caused by: ENOTDIR/);

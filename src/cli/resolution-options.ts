@@ -24,6 +24,7 @@ import { emptyFinderOptions, type FinderOptions } from "../standards/requirement
 import { parseSpecifierSet } from "../standards/specifier.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { localFileHost } from "../util/file-host.ts";
+import { onDisk } from "../util/fs.ts";
 import { redactUrl } from "../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
@@ -431,7 +432,15 @@ const fetchedRequirementFiles = new Map<string, Uint8Array>();
 
 /** Requirements files as this process reads them: from disk, and from http(s) URLs once fetched. */
 export function requirementsFileHost(context: CommandContext) {
-  return localFileHost(context.cwd, context.env, fetchedRequirementFiles);
+  return localFileHost(context.cwd, context.env, fetchedRequirementFiles, readStandardInput);
+}
+
+let standardInput: Uint8Array | null = null;
+
+/** `-r -` (and compile's `-`): the requirements on standard input, read once, as uv reads them. */
+function readStandardInput(): Uint8Array {
+  standardInput ??= onDisk("Could not read standard input", () => readFileSync(0));
+  return standardInput;
 }
 
 /**

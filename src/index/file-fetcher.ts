@@ -20,8 +20,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { parseMetadataEmail } from "../standards/metadata.ts";
-import { fileSystemFailure, SpiceError } from "../util/error.ts";
-import { writeFileAtomic } from "../util/fs.ts";
+import { SpiceError } from "../util/error.ts";
+import { onDisk, writeFileAtomic } from "../util/fs.ts";
 import { checkedText, fileDigestHex, sha256Hex, withDamageChecksum } from "../util/hash.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 import { makeDirectories } from "../util/make-directories.ts";
@@ -383,17 +383,11 @@ export class FileFetcher {
     progress?.start(file);
     try {
       // A failure to write is the disk's, not the network's: a SpiceError, which fetch does not retry.
-      const onDisk = (step: () => void) => {
-        try {
-          step();
-        } catch (error) {
-          throw fileSystemFailure(`Could not save ${file.filename} into ${directory}`, error) ?? error;
-        }
-      };
+      const saving = `Could not save ${file.filename} into ${directory}`;
       const response = await this.http.fetch(file.url, headers, {
         reset: (length) => {
           hash = nodeCrypto().createHash("sha256");
-          onDisk(() => {
+          onDisk(saving, () => {
             if (descriptor === null) descriptor = openSync(partial, "w");
             else ftruncateSync(descriptor, 0);
           });
@@ -402,7 +396,7 @@ export class FileFetcher {
         },
         write: (chunk) => {
           hash.update(chunk);
-          onDisk(() => writeSync(descriptor!, chunk, 0, chunk.length, size));
+          onDisk(saving, () => writeSync(descriptor!, chunk, 0, chunk.length, size));
           size += chunk.length;
           progress?.advance(file, chunk.length);
         },

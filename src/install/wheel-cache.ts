@@ -10,7 +10,8 @@
 import { chmodSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
-import { fileSystemFailure, SpiceError } from "../util/error.ts";
+import { SpiceError } from "../util/error.ts";
+import { onDisk } from "../util/fs.ts";
 import { checkedText, sha256Hex, withDamageChecksum } from "../util/hash.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { type OpenedWheel, openWheel } from "./wheel-file.ts";
@@ -208,18 +209,11 @@ export function cachedWheel(path: string, cache: Cache, verify = true): Unpacked
  * checked and unpacked into it. Without a cache, into `scratch` (a directory the caller removes).
  */
 export function unpackedWheel(path: string, cache: Cache | null, scratch: string): UnpackedWheel {
-  try {
-    return unpackedWheelIn(path, cache, scratch);
-  } catch (error) {
-    // A full disk or an unwritable cache is said as such, not as a bug.
-    if (error instanceof SpiceError) throw error;
-    throw (
-      fileSystemFailure(
-        `Could not unpack ${basename(path)} into ${cache === null ? scratch : cache.bucket(BUCKETS.wheels)}`,
-        error,
-      ) ?? error
-    );
-  }
+  // A full disk or an unwritable cache is said as such, not as a bug.
+  const into = cache === null ? scratch : cache.bucket(BUCKETS.wheels);
+  return onDisk(`Could not unpack ${basename(path)} into ${into}`, () =>
+    unpackedWheelIn(path, cache, scratch),
+  );
 }
 
 function unpackedWheelIn(path: string, cache: Cache | null, scratch: string): UnpackedWheel {

@@ -6,12 +6,14 @@ import { hasOverlongComponent } from "./fs.ts";
 /**
  * Local file access relative to a working directory, for parsers that take a host (requirements
  * files). With `fetched`, files at http(s) URLs come from it, and one it lacks is asked for
- * (RemoteFileNeeded); without it they are refused.
+ * (RemoteFileNeeded); without it they are refused. With `standardInput`, the file `-` is what it
+ * returns (uv's and pip-tools' `-`; pip itself reads a file named `-`).
  */
 export function localFileHost(
   cwd: string,
   env: Readonly<Record<string, string | undefined>>,
   fetched?: ReadonlyMap<string, Uint8Array>,
+  standardInput?: () => Uint8Array,
 ) {
   const at = (path: string) => resolve(cwd, path);
   const stat = (path: string) => {
@@ -25,6 +27,7 @@ export function localFileHost(
     cwd,
     env,
     readFile(path: string): Uint8Array {
+      if (path === "-" && standardInput !== undefined) return standardInput();
       if (fetched !== undefined && /^https?:/i.test(path)) {
         const bytes = fetched.get(path);
         if (bytes === undefined) throw new RemoteFileNeeded(path);
@@ -48,7 +51,8 @@ export function localFileHost(
       }
     },
     isDirectory: (path: string) => stat(path)?.isDirectory() ?? false,
-    isFile: (path: string) => stat(path)?.isFile() ?? false,
-    exists: (path: string) => existsSync(at(path)),
+    isFile: (path: string) =>
+      (path === "-" && standardInput !== undefined) || (stat(path)?.isFile() ?? false),
+    exists: (path: string) => (path === "-" && standardInput !== undefined) || existsSync(at(path)),
   };
 }

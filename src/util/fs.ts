@@ -1,5 +1,6 @@
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { fileSystemFailure } from "./error.ts";
 import { sha256Hex } from "./hash.ts";
 import { makeDirectories } from "./make-directories.ts";
 
@@ -15,19 +16,29 @@ export function hasOverlongComponent(path: string): boolean {
 let temporaryCounter = 0;
 
 /**
- * Writes a file so that readers see the old content or the new, never a part: write to a
- * temporary sibling, then rename over the target (atomic on one filesystem).
+ * Makes `path` through a temporary sibling that `make` fills, renamed over the target (atomic on
+ * one filesystem): readers see the old content or the new, and a failure leaves no part behind.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  makeDirectories(dirname(path));
+function replaceAtomically(path: string, make: (temporary: string) => void): void {
   const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.${temporaryCounter++}.tmp`;
   try {
-    writeFileSync(temporary, data);
+    make(temporary);
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
   }
+}
+
+/** Writes a file atomically (replaceAtomically), making its directory first. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  makeDirectories(dirname(path));
+  replaceAtomically(path, (temporary) => writeFileSync(temporary, data));
+}
+
+/** `source` copied to `path` atomically (replaceAtomically). */
+export function copyFileAtomic(source: string, path: string): void {
+  replaceAtomically(path, (temporary) => copyFileSync(source, temporary));
 }
 
 /**
@@ -41,4 +52,13 @@ export function fileNameFor(key: string): string {
     (char) => `%${char.charCodeAt(0).toString(16).padStart(2, "0")}`,
   );
   return safe.length <= 200 ? safe : `sha256-${sha256Hex(key)}`;
+}
+
+/** Runs `step`; a file system failure in it becomes a SpiceError saying `what` failed (and why). */
+export function onDisk<T>(what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw fileSystemFailure(what, error) ?? error;
+  }
 }

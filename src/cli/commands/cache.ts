@@ -8,7 +8,8 @@ import { makeSpareTrees, spareTreesLockPath } from "../../install/spare-trees.ts
 import { readManifest } from "../../install/wheel-cache.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { canonicalizeName } from "../../standards/name.ts";
-import { fileSystemFailure, SpiceError, UsageError } from "../../util/error.ts";
+import { SpiceError, UsageError } from "../../util/error.ts";
+import { onDisk } from "../../util/fs.ts";
 import { acquireLock } from "../../util/lock.ts";
 import { type ParsedArgs, values } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
@@ -78,11 +79,9 @@ function clean(cache: Cache, args: ParsedArgs, context: CommandContext): number 
   const packages = args.positionals.slice(1).map((name) => canonicalizeName(name));
   if (packages.length === 0) {
     const { bytes, files } = sizeOf(cache.root);
-    try {
-      rmSync(cache.root, { recursive: true, force: true });
-    } catch (error) {
-      throw fileSystemFailure(`Could not remove spice's cache at ${cache.root}`, error) ?? error;
-    }
+    onDisk(`Could not remove spice's cache at ${cache.root}`, () =>
+      rmSync(cache.root, { recursive: true, force: true }),
+    );
     context.output.info(`Removed ${files} files (${human(bytes)}) from ${cache.root}`);
     return 0;
   }

@@ -1,6 +1,6 @@
 // spice pip compile (pip-tools' pip-compile), sync (pip-sync) and download (pip download).
 
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
@@ -19,7 +19,7 @@ import { versionsEqual } from "../../standards/version.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
-import { writeFileAtomic } from "../../util/fs.ts";
+import { copyFileAtomic, onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { sha256Hex } from "../../util/hash.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { withoutCredentials } from "../../util/redact.ts";
@@ -339,7 +339,7 @@ function writeOutput(
 ): void {
   const dryRun = flag(args, "dry-run");
   if (outputPath === null || dryRun) context.output.data(text);
-  else writeFileAtomic(outputPath, text);
+  else onDisk(`Could not write ${outputPath}`, () => writeFileAtomic(outputPath, text));
   if (outputPath !== null && dryRun) context.output.info("Dry-run, so nothing updated.");
 }
 
@@ -484,7 +484,7 @@ export async function download(
     const locked = lockedResolution(lock, target, args);
     const resolution = locked?.resolution ?? (await resolveInputs(inputs, sources, target, args, context));
     const hashes = locked?.hashes ?? inputs.hashes;
-    makeDirectories(directory);
+    onDisk(`Could not make the directory ${directory}`, () => makeDirectories(directory));
     const packages = [...resolution.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     const saved = await Promise.all(
       packages.map(async (resolved) => {
@@ -493,7 +493,10 @@ export async function download(
         checkFetchedHash(resolved, archive, hashing ? hashes : null);
         const destination = join(directory, file.filename);
         const already = existsSync(destination) && sha256Hex(readFileSync(destination)) === archive.sha256;
-        if (!already) copyFileSync(archive.path, destination);
+        if (!already)
+          onDisk(`Could not save ${file.filename} into ${directory}`, () =>
+            copyFileAtomic(archive.path, destination),
+          );
         return [file.filename, already] as const;
       }),
     );

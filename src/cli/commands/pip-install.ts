@@ -1,7 +1,7 @@
 // spice pip install: resolve against indexes, find-links and local files, fetch everything into
 // the cache (hashes checked), then change the environment in one transaction; and uninstall.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Cache } from "../../cache/store.ts";
@@ -30,6 +30,7 @@ import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { versionsEqual } from "../../standards/version.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
+import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
@@ -414,7 +415,7 @@ function writeReport(
 ): void {
   const text = `${JSON.stringify(installationReport(packages, target, hashes), null, 2)}\n`;
   if (path === "-") context.output.data(text);
-  else writeFileSync(path, text);
+  else onDisk(`Could not write the report to ${path}`, () => writeFileAtomic(path, text));
 }
 
 function scratchBeside(environment: Environment, sources: Sources): string {
