@@ -764,6 +764,13 @@ describe("which environment", () => {
     const viaEnv = spice(["pip", "freeze"], empty, { VIRTUAL_ENV: join(project, ".venv") });
     // Installed from a file: freeze names the file, as pip does (PEP 610 direct_url.json).
     assert.match(viaEnv.stdout, /^beta @ file:\/\/\/.*beta-1\.2-py3-none-any\.whl#sha256=[0-9a-f]{64}\n$/);
+    // An activated environment that is gone is said; the project's .venv is not taken instead.
+    const gone = spice(["pip", "uninstall", "-y", "beta"], join(project, "src"), {
+      VIRTUAL_ENV: join(work.path, "deleted-venv"),
+    });
+    assert.equal(gone.status, 1);
+    assert.match(gone.stderr, /VIRTUAL_ENV is .*deleted-venv, which is not a virtual environment/);
+    assert.match(spice(["pip", "freeze"], join(project, "src")).stdout, /^beta @ /);
   });
 
   it("honours PEP 668 for --system unless --break-system-packages, showing the marker's message", () => {

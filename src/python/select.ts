@@ -141,7 +141,17 @@ export function selectEnvironment(
       environment: fromPython(options.python, context, inspect),
       reason: `--python ${options.python}`,
     };
-  else if (env.VIRTUAL_ENV && isVirtualEnvironmentDirectory(env.VIRTUAL_ENV)) {
+  else if (env.VIRTUAL_ENV) {
+    // An activated environment that is gone is said, not passed over for another (as uv does).
+    if (!isVirtualEnvironmentDirectory(env.VIRTUAL_ENV))
+      throw new SpiceError(
+        "E_NO_ENVIRONMENT",
+        `VIRTUAL_ENV is ${env.VIRTUAL_ENV}, which is not a virtual environment (it has no pyvenv.cfg)`,
+        {
+          cause: "the environment that was activated in this shell was moved or deleted since",
+          hint: `Deactivate it (\`deactivate\`, or unset VIRTUAL_ENV), or make it again: spice venv ${env.VIRTUAL_ENV}`,
+        },
+      );
     base = {
       environment: openVirtualEnvironment(env.VIRTUAL_ENV, inspect),
       reason: "the active VIRTUAL_ENV",
