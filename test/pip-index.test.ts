@@ -1267,6 +1267,31 @@ describe("spice pip install from an index", () => {
     assert.ok(existsSync(join(target, "lib-1.0.dist-info", "METADATA")));
   });
 
+  it("refuses in a constraints file what pip refuses there: extras, editables, unnamed requirements", () => {
+    const env = venv();
+    const project = join(work.path, "constrained-project");
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, "pyproject.toml"), '[project]\nname = "constrained"\nversion = "1.0"\n');
+    for (const [line, message] of [
+      ["lib[extra]==1.0", "Constraints cannot have extras"],
+      [`-e ${project}`, "Unnamed requirements are not allowed as constraints"],
+      [
+        "-e git+https://example.invalid/lib.git#egg=lib",
+        "Editable requirements are not allowed as constraints",
+      ],
+      [project, "Unnamed requirements are not allowed as constraints"],
+    ]) {
+      const constraints = join(work.path, "bad-constraints.txt");
+      writeFileSync(constraints, `${line}\n`);
+      const result = runSpice(
+        ["pip", "install", "--python", env.python, "--dry-run", "-i", index.url, "lib", "-c", constraints],
+        { cacheDir },
+      );
+      assert.equal(result.status, 1, line);
+      assert.match(result.stderr, new RegExp(`bad-constraints\\.txt:1: ${message}`), line);
+    }
+  });
+
   it("does not use a version whose Requires-Dist does not parse, and says why", () => {
     const links = join(work.path, "invalid-dependency");
     mkdirSync(links);

@@ -121,14 +121,27 @@ function looksLikeDirectory(argument: string, cwd: string): boolean {
   return statSync(resolvePath(cwd, argument), { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
+/** pip's objection to a line of a constraints file (`-c`), in pip's words, or null. */
+function constraintProblem(install: {
+  name: string | null;
+  editable: boolean;
+  extras: string[];
+}): string | null {
+  if (install.name === null) return "Unnamed requirements are not allowed as constraints";
+  if (install.editable) return "Editable requirements are not allowed as constraints";
+  if (install.extras.length > 0) return "Constraints cannot have extras";
+  return null;
+}
+
 function readFile(
   file: string,
   context: CommandContext,
-  constraint: boolean,
+  kind: "requirements" | "constraints" | "overrides",
   finder: FinderOptions,
   inputs: RequirementInputs,
   into: Requirement[],
 ): void {
+  const constraint = kind !== "requirements";
   const result = readRequirementsFile(file, requirementsFileHost(context), constraint, finder);
   if (result.error !== null) {
     const [message, ...rest] = result.error.message.split("\n");
@@ -140,6 +153,12 @@ function readFile(
   for (const entry of result.entries) {
     const install = entry.installRequirement!;
     const where = `${entry.parsed.file}:${entry.parsed.line}`;
+    const problem = kind === "constraints" ? constraintProblem(install) : null;
+    if (problem !== null)
+      throw new SpiceError("E_REQUIREMENTS_FILE", `${where}: ${problem}`, {
+        cause: `the line reads: ${entry.parsed.requirement}`,
+        hint: "A constraint is a name with a version specifier (and a marker); requirements go in a -r file",
+      });
     if (install.editable) {
       throw new SpiceError("E_EDITABLE", `${where}: editable installs (-e) are not supported yet`, {
         hint: "Install the project as a wheel for now",
@@ -213,14 +232,15 @@ export function gatherRequirements(
     ]);
   }
   refuseLockFiles([...requirementFiles, ...values(args, "constraint"), ...values(args, "override")]);
-  for (const file of requirementFiles) readFile(file, context, false, finder, inputs, inputs.requirements);
+  for (const file of requirementFiles)
+    readFile(file, context, "requirements", finder, inputs, inputs.requirements);
   // pip takes constraint files from its configuration too (`constraint`, PIP_CONSTRAINT), before
   // the command line's.
   const configured = pipSettings(context.env, section, flag(args, "isolated")).get("constraint");
   for (const file of [...listOf(configured?.value), ...values(args, "constraint")])
-    readFile(file, context, true, finder, inputs, inputs.constraints);
+    readFile(file, context, "constraints", finder, inputs, inputs.constraints);
   for (const file of values(args, "override"))
-    readFile(file, context, true, finder, inputs, inputs.overrides);
+    readFile(file, context, "overrides", finder, inputs, inputs.overrides);
   return inputs;
 }
 
