@@ -493,7 +493,7 @@ export class HttpClient {
       if (lastError === "redirect") continue;
       throw new SpiceError("E_HTTP", `Could not fetch ${redactUrl(current.toString())}`, {
         cause: `${(lastError as Error)?.message ?? lastError} (after ${retries + 1} attempts)`,
-        hint: "Check the index URL and your network, or use --offline to work from the cache",
+        hint: "Check the URL and your network, or use --offline to work from the cache",
       });
     }
     throw new SpiceError("E_HTTP", `Too many redirects fetching ${redactUrl(url)}`);
