@@ -118,6 +118,20 @@ describe("spice venv", () => {
     assert.deepEqual(activated.stdout.trim().split("\n"), [path, join(path, "bin", "python"), "none"]);
   });
 
+  it("warns when --allow-existing gives an environment another Python version", () => {
+    const path = join(work.path, "env-version-change");
+    assert.equal(spice(["venv", "-q", path, "--python", "3.12"]).status, 0);
+    const same = spice(["venv", path, "--python", "3.12", "--allow-existing"]);
+    assert.equal(same.status, 0);
+    assert.doesNotMatch(same.stderr, /warning/);
+    const changed = spice(["venv", path, "--python", "3.11", "--allow-existing"]);
+    assert.equal(changed.status, 0, changed.stderr);
+    assert.match(
+      changed.stderr,
+      /warning: .*env-version-change was a Python 3\.12 environment: the packages installed for it stay in lib\/python3\.12/,
+    );
+  });
+
   it("refuses Python 2 and directories that are not environments", () => {
     const py2 = spice(["venv", join(work.path, "py2"), "--python", "2.7"]);
     assert.equal(py2.status, 1);

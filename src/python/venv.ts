@@ -30,6 +30,11 @@ export interface CreatedVenv {
   /** bin/python */
   python: string;
   replaced: boolean;
+  /**
+   * With --allow-existing over a venv of another Python (`3.12`): what it was. Its packages stay in
+   * that version's site-packages, which the new interpreter does not read.
+   */
+  previousPythonVersion?: string;
 }
 
 function isEmptyDirectory(path: string): boolean {
@@ -60,13 +65,18 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
   }
 
   let replaced = false;
+  let previousPythonVersion: string | undefined;
   if (existsSync(root)) {
     if (!statSync(root).isDirectory()) {
       throw new SpiceError("E_VENV_EXISTS", `${root} exists and is not a directory`, {
         hint: "Choose another path",
       });
     }
-    const isVenv = readPyvenvCfg(root) !== null;
+    const config = readPyvenvCfg(root);
+    const isVenv = config !== null;
+    const before = (config?.get("version_info") ?? config?.get("version"))?.split(".").slice(0, 2).join(".");
+    const after = options.base.facts.version_info.slice(0, 2).join(".");
+    if (options.allowExisting && before !== undefined && before !== after) previousPythonVersion = before;
     if (options.clear) {
       rmSync(root, { recursive: true, force: true });
       replaced = true;
@@ -89,7 +99,8 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
 
   const existed = existsSync(root);
   try {
-    return writeEnvironment(root, options, replaced);
+    const created = writeEnvironment(root, options, replaced);
+    return previousPythonVersion === undefined ? created : { ...created, previousPythonVersion };
   } catch (error) {
     // Half an environment is worse than none: what this run created goes.
     if (!existed) {

@@ -107,6 +107,10 @@ export const command: CommandModule = {
       command: `spice venv ${process.argv.slice(3).join(" ")}`.trim(),
       spiceVersion: VERSION,
     });
+    if (created.previousPythonVersion !== undefined)
+      context.output.warn(
+        `${created.root} was a Python ${created.previousPythonVersion} environment: the packages installed for it stay in lib/python${created.previousPythonVersion} and Python ${facts.version_info[0]}.${facts.version_info[1]} will not see them (--clear starts afresh)`,
+      );
     const shown = relative(context.cwd, created.root) || ".";
     context.output.info(
       `${created.replaced ? "Replaced" : "Created"} virtual environment at ${shown.startsWith("..") ? created.root : shown}`,
