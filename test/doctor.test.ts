@@ -147,6 +147,23 @@ describe("spice doctor", () => {
     assert.ok(!codes(doctor(["--python", root]).findings).includes("venv-python-missing"));
   });
 
+  it("spots packages left in another Python version's site-packages by venv --allow-existing", () => {
+    const root = join(work.path, "remade");
+    assert.equal(runSpice(["venv", "-q", root, "--python", "3.12"], { cacheDir }).status, 0);
+    assert.equal(runSpice(["pip", "install", "--python", root, beta], { cacheDir }).status, 0);
+    assert.equal(
+      runSpice(["venv", "-q", root, "--python", "3.11", "--allow-existing"], { cacheDir }).status,
+      0,
+    );
+    const { findings } = doctor(["--python", root]);
+    const stale = findings.find((finding) => finding.code === "venv-other-version-packages");
+    assert.ok(stale, JSON.stringify(findings));
+    assert.match(
+      stale.message,
+      /lib\/python3\.12\/site-packages holds beta, for Python 3\.12; this environment runs Python 3\.11/,
+    );
+  });
+
   it("spots leakage: system site-packages, PYTHONPATH shadowing, .pth files adding outside paths", () => {
     const { root, python, site } = freshVenv("leaky");
     const config = join(root, "pyvenv.cfg");

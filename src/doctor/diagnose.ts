@@ -256,6 +256,21 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
         fix: `spice venv --allow-existing --python ${facts.version_info[0]}.${facts.version_info[1]} ${environment.root}`,
       });
     }
+    // Site-packages of another Python version: left by `venv --allow-existing` with a new Python.
+    const current = `python${facts.version_info[0]}.${facts.version_info[1]}`;
+    const lib = join(environment.root, "lib");
+    for (const name of existsSync(lib) ? readdirSync(lib).sort() : []) {
+      if (!/^python\d+\.\d+$/.test(name) || name === current) continue;
+      const stale = distributionsIn(join(lib, name, "site-packages"));
+      if (stale.length === 0) continue;
+      found({
+        severity: "warning",
+        code: "venv-other-version-packages",
+        message: `${join(lib, name, "site-packages")} holds ${abridged(stale.map((dist) => dist.name).sort())}, for ${name.replace("python", "Python ")}; this environment runs Python ${facts.version_info[0]}.${facts.version_info[1]}`,
+        why: "the environment was made again for another Python over the old one: those packages are not importable, and look installed to anyone who lists the directory",
+        fix: `spice venv --clear ${environment.root}, then install again (or remove ${join(lib, name)})`,
+      });
+    }
     const bin = join(environment.root, "bin");
     for (const name of existsSync(bin) ? readdirSync(bin).sort() : []) {
       const script = join(bin, name);
