@@ -856,6 +856,30 @@ describe("which environment", () => {
 });
 
 describe("more of spice pip", () => {
+  it("takes uv's names: --reinstall-package, --compile-bytecode, --no-build, --no-progress", () => {
+    const path = venv("env-uv-names");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, alpha1, beta]).status, 0);
+    const again = spice([
+      "pip",
+      "install",
+      "--python",
+      python,
+      alpha1,
+      beta,
+      "--reinstall-package",
+      "Beta",
+      "--compile-bytecode",
+      "--no-build",
+      "--no-progress",
+    ]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /Installed 1 package in .*\n - beta==1\.2\n \+ beta==1\.2\n$/);
+    const site = join(path, "lib", "python3.11", "site-packages");
+    assert.ok(existsSync(join(site, "beta", "__pycache__", "__init__.cpython-311.pyc")));
+    assert.ok(!existsSync(join(site, "alpha", "__pycache__")), "alpha was not reinstalled");
+  });
+
   it("byte-compiles with --compile and records the compiled files", () => {
     const path = venv("env-compile");
     const python = join(path, "bin", "python");

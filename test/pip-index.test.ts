@@ -522,17 +522,26 @@ describe("spice pip install from an index", () => {
     const env = venv();
     const args = ["pip", "install", "--python", env.python, "-i", index.url, "app"];
     // `script` runs spice on a pseudo-terminal and copies what it draws to its own stdout.
-    const quoted = [process.execPath, SPICE, ...args].map((arg) => `'${arg}'`).join(" ");
-    const onTerminal = await new Promise<{ status: number | null; output: string }>((resolve) => {
-      const child = spawn("script", ["-qec", quoted, "/dev/null"], {
-        env: spiceEnvironment({ cacheDir: join(work.path, "cache-tty") }),
+    const onTerminalWith = (extra: string[], cache: string, python = env.python) => {
+      const command = [process.execPath, SPICE, ...args, ...extra, "--python", python];
+      const quoted = command.map((arg) => `'${arg}'`).join(" ");
+      return new Promise<{ status: number | null; output: string }>((resolve) => {
+        const child = spawn("script", ["-qec", quoted, "/dev/null"], {
+          env: spiceEnvironment({ cacheDir: join(work.path, cache) }),
+        });
+        let output = "";
+        child.stdout.on("data", (chunk) => {
+          output += chunk;
+        });
+        child.on("close", (status) => resolve({ status, output }));
       });
-      let output = "";
-      child.stdout.on("data", (chunk) => {
-        output += chunk;
-      });
-      child.on("close", (status) => resolve({ status, output }));
-    });
+    };
+    // uv's --no-progress: none on a terminal either.
+    const withoutBars = await onTerminalWith(["--no-progress"], "cache-tty-quiet", venv().python);
+    assert.equal(withoutBars.status, 0, withoutBars.output);
+    assert.match(withoutBars.output, /\+ app==1\.0/);
+    assert.doesNotMatch(withoutBars.output, /Downloading|\[[#.]{20}\]/);
+    const onTerminal = await onTerminalWith([], "cache-tty");
     assert.equal(onTerminal.status, 0, onTerminal.output);
     assert.match(onTerminal.output, /Downloading \d\/\d files \[[#.]{20}\]/);
     assert.match(onTerminal.output, / {2}\[[#. ]{20}\] +\S+ app-1\.0-py3-none-any\.whl/);

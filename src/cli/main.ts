@@ -11,7 +11,7 @@ import {
   parseArgs,
   value,
 } from "./args.ts";
-import { type ColorChoice, Output, type OutputSettings, writeOut } from "./output.ts";
+import { Output, type OutputSettings, writeOut } from "./output.ts";
 
 declare const SPICE_VERSION: string | undefined;
 export const VERSION = typeof SPICE_VERSION !== "undefined" ? SPICE_VERSION : "0.0.0-dev";
@@ -125,6 +125,7 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
     value: "file",
     help: "Also append every message, verbose ones too, to FILE with the time (as pip's --log)",
   },
+  { name: "no-progress", help: "Draw no progress bars, even on a terminal (uv's name for it)" },
   { name: "no-cache", help: "Neither read nor write spice's cache" },
   { name: "no-cache-dir", help: "Same as --no-cache (pip's name for it)" },
   {
@@ -255,11 +256,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function applyGlobal(
-  args: ParsedArgs,
-  settings: { quiet: boolean; verbose: boolean; color: ColorChoice; logFile?: string },
-): void {
+function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {
   if (args.options.get("quiet") === true) settings.quiet = true;
+  if (args.options.get("no-progress") === true) settings.noProgress = true;
   if (args.options.get("verbose") === true) settings.verbose = true;
   if (args.options.get("no-color") === true) settings.color = "never";
   const log = value(args, "log");

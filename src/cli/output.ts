@@ -71,6 +71,8 @@ export interface OutputSettings {
   quiet: boolean;
   verbose: boolean;
   color: ColorChoice;
+  /** `--no-progress`: no progress bars on a terminal either. */
+  noProgress?: boolean;
   /** `--log FILE`: every message, verbose ones too, appended there with a time (as pip's --log). */
   logFile?: string;
 }

@@ -57,7 +57,7 @@ export function progressLines(
  * the command prints meanwhile clear it first; it is drawn again on the next event.
  */
 export function downloadProgress(output: Output): (FetchProgress & { done(): void }) | null {
-  if (output.settings.quiet || !isTerminal(2)) return null;
+  if (output.settings.quiet || output.settings.noProgress || !isTerminal(2)) return null;
   const state = {
     finished: 0,
     started: 0,

@@ -57,6 +57,7 @@ import {
   planInstall,
   prepareWheels,
   printChanges,
+  reinstallOption,
   wheelUnpacker,
 } from "./pip-install.ts";
 
@@ -374,7 +375,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     const installed = new Map(
       installedDistributions(searchPath(environment.sitePackages)).map((dist) => [dist.canonicalName, dist]),
     );
-    const reinstall = flag(args, "reinstall") || flag(args, "force-reinstall");
+    const reinstall = reinstallOption(args, flag(args, "reinstall") || flag(args, "force-reinstall"));
     const target = targetOf(environment.interpreter);
     const locked = lockedResolution(lock, target, args);
     // The files are the whole set: constraints and overrides do not apply, nor do dependencies.
@@ -382,7 +383,10 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       locked?.resolution ??
       (await resolveInputs({ ...inputs, constraints: [], overrides: [] }, sources, target, args, context, {
         noDeps: true,
-        installed: installedCandidates(installed, () => reinstall),
+        installed: installedCandidates(
+          installed,
+          (name) => reinstall === true || (reinstall !== false && reinstall.has(name)),
+        ),
       }));
     const plan = planInstall(resolution, installed, reinstall);
     const keepSeed = flag(args, "keep-seed-packages");

@@ -118,6 +118,17 @@ export function planInstall(
   return plan;
 }
 
+/**
+ * What to reinstall though installed at the chosen version: everything (`all`), or the names
+ * `--reinstall-package` gives (uv's option: those keep their version, where a reinstall of
+ * everything, as pip's --force-reinstall, may take newer ones).
+ */
+export function reinstallOption(args: ParsedArgs, all: boolean): boolean | ReadonlySet<string> {
+  if (all) return true;
+  const names = values(args, "reinstall-package").map((name) => canonicalizeName(name));
+  return names.length > 0 ? new Set(names) : false;
+}
+
 /** Installed distributions as resolver candidates (kept when they satisfy), read when asked for. */
 export function installedCandidates(
   installed: ReadonlyMap<string, InstalledDistribution>,
@@ -319,8 +330,10 @@ async function installInto(
 ): Promise<number> {
   const installedList = installedDistributions(searchPath(environment.sitePackages));
   const installed = new Map(installedList.map((dist) => [dist.canonicalName, dist]));
-  const reinstall =
+  const reinstallAll =
     flag(args, "force-reinstall") || flag(args, "reinstall") || flag(args, "ignore-installed");
+  const reinstall = reinstallOption(args, reinstallAll);
+  const reinstallNames = reinstall instanceof Set ? reinstall : new Set<string>();
   const upgradeAll = flag(args, "upgrade");
   const strategy = value(args, "upgrade-strategy") ?? "only-if-needed";
   if (strategy !== "only-if-needed" && strategy !== "eager")
@@ -345,9 +358,17 @@ async function installInto(
       installed: installedCandidates(
         installed,
         (name) =>
-          reinstall ||
+          reinstallAll ||
+          reinstallNames.has(name) ||
           upgradePackages.has(name) ||
           (upgradeAll && (strategy === "eager" || requested.has(name))),
+      ),
+      // A package reinstalled by name keeps its version unless something asks for another.
+      preferences: new Map(
+        [...reinstallNames].flatMap((name) => {
+          const version = installed.get(name)?.version;
+          return version ? [[name, version.toString()] as const] : [];
+        }),
       ),
       ignoreTags: flag(args, "ignore-tags"),
       keepMetadata: value(args, "report") !== undefined,
@@ -446,7 +467,7 @@ export function applyInstall(
   const result = installWheels(items, {
     environment,
     linkMode: (linkMode as LinkMode | undefined) ?? null,
-    compile: flag(args, "compile") && !flag(args, "no-compile"),
+    compile: (flag(args, "compile") || flag(args, "compile-bytecode")) && !flag(args, "no-compile"),
     // A venv created with --relocatable gets scripts that find python beside themselves.
     relocatableScripts:
       environment.kind === "venv" && readPyvenvCfg(environment.root)?.get("relocatable") === "true",

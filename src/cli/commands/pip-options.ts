@@ -87,6 +87,21 @@ const local: OptionSpec = {
   short: "l",
   help: "In a virtual environment that sees the global site-packages, only its own distributions",
 };
+// uv's names for what spice does, so that commands written for `uv pip` run as they are.
+const reinstallPackage: OptionSpec = {
+  name: "reinstall-package",
+  value: "name",
+  multiple: true,
+  help: "Reinstall NAME even when the same version is installed (repeatable; uv's option)",
+};
+const compileBytecode: OptionSpec = {
+  name: "compile-bytecode",
+  help: "Same as --compile (uv's name for it)",
+};
+const noBuild: OptionSpec = {
+  name: "no-build",
+  help: "Accepted for uv compatibility: spice builds no source distribution yet",
+};
 const userOnly: OptionSpec = {
   name: "user",
   help: "Only distributions installed in the user site (~/.local)",
@@ -184,6 +199,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "report", value: "file", help: "Write pip's installation report (JSON) to FILE (- for stdout)" },
     { name: "force-reinstall", help: "Reinstall even when the same version is installed" },
     { name: "reinstall", help: "Same as --force-reinstall" },
+    reinstallPackage,
     {
       name: "ignore-installed",
       short: "I",
@@ -196,6 +212,8 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "How files come from the cache (default: clone, else hardlink, else copy)",
     },
     { name: "compile", help: "Byte-compile installed modules (default: off, as uv)" },
+    compileBytecode,
+    noBuild,
     { name: "no-compile", help: "Do not byte-compile (the default)" },
     {
       name: "upgrade-strategy",
@@ -290,6 +308,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     { name: "reinstall", help: "Reinstall every listed package" },
     { name: "force-reinstall", help: "Same as --reinstall" },
+    reinstallPackage,
     { name: "dry-run", help: "Say what would change, changing nothing" },
     {
       name: "link-mode",
@@ -297,6 +316,8 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "How files come from the cache (default: clone, else hardlink, else copy)",
     },
     { name: "compile", help: "Byte-compile installed modules" },
+    compileBytecode,
+    noBuild,
   ],
   download: [
     ...ENVIRONMENT_OPTIONS,
