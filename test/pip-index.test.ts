@@ -199,10 +199,20 @@ describe("spice pip install from an index", () => {
   it("resolves dependencies, extras and markers, and the console script runs", async () => {
     const env = venv();
     const result = await runSpiceAsync(
-      ["pip", "install", "--python", env.python, "--index-url", index.url, "app[fancy]"],
+      [
+        "pip",
+        "install",
+        "--python",
+        env.python,
+        "--index-url",
+        index.url,
+        "app[fancy]",
+        "winonly; os_name == 'nt'",
+      ],
       { cacheDir },
     );
     assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /Ignoring winonly: markers 'os_name == "nt"' don't match your environment\n/);
     assert.match(result.stderr, /Installed 3 packages/);
     assert.match(result.stderr, / \+ lib==1\.5/);
     // lib 2.0 is yanked, winonly is for Windows only

@@ -610,6 +610,13 @@ export function resolveInputs(
   context: CommandContext,
   extra: Partial<ResolveOptions> = {},
 ): Promise<Resolution> {
+  // pip's notice, in its words, for what a marker leaves out here (the resolver skips it quietly).
+  for (const requirement of inputs.requirements) {
+    if (requirement.marker && !requirement.marker.evaluate({ ...target.markers, extra: "" }))
+      context.output.info(
+        `Ignoring ${requirement.name}: markers '${requirement.marker}' don't match your environment`,
+      );
+  }
   return resolve({
     source: sources.fetcher,
     target,
