@@ -9,6 +9,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
@@ -511,6 +512,31 @@ describe("spice pip install and uninstall", () => {
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stderr, /Not uninstalling beta at .*\/outside\/site-packages, outside environment /);
     assert.deepEqual(snapshot(outside), before);
+  });
+
+  it("says an environment it cannot lock or write is what it is, and does not wait forever", () => {
+    // A directory where the lock file goes made spice wait without end; a site-packages that is
+    // a dangling link (its volume gone) was an internal error.
+    const blocked = venv("env-lock-directory");
+    const site = join(blocked, "lib", "python3.11", "site-packages");
+    mkdirSync(join(site, ".spice.lock"));
+    const locked = spice(["pip", "install", "--python", blocked, beta]);
+    assert.equal(locked.status, 1);
+    assert.match(
+      locked.stderr,
+      /error: The environment at .* could not be locked for a change \(.*\.spice\.lock\)\n {2}caused by: EISDIR/,
+    );
+    const dangling = venv("env-dangling-site");
+    const danglingSite = join(dangling, "lib", "python3.11", "site-packages");
+    rmSync(danglingSite, { recursive: true });
+    symlinkSync(join(work.path, "gone-volume", "site-packages"), danglingSite);
+    const missing = spice(["pip", "install", "--python", dangling, beta]);
+    assert.equal(missing.status, 1);
+    assert.match(
+      missing.stderr,
+      /error: The environment at .* cannot be changed: .*site-packages cannot be made\n {2}caused by: EEXIST/,
+    );
+    assert.doesNotMatch(locked.stderr + missing.stderr, /internal error/);
   });
 
   it("removes nothing outside the environment that a RECORD names", () => {

@@ -16,7 +16,7 @@ import {
   unlinkSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "../util/fs.ts";
+import { onDisk, writeFileAtomic } from "../util/fs.ts";
 import { acquireLock, isRunning, type Lock } from "../util/lock.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 
@@ -111,7 +111,9 @@ export class Transaction {
     what: string,
   ) {
     this.backupDirectory = join(stateDirectory, BACKUP);
-    makeDirectories(stateDirectory);
+    onDisk(`${what} cannot be changed: ${stateDirectory} cannot be made`, () =>
+      makeDirectories(stateDirectory),
+    );
     this.lock = acquireLock(join(stateDirectory, LOCK), what);
     try {
       this.recovered = recoverInterrupted(stateDirectory);

@@ -2,7 +2,7 @@
 // owner's PID. A lock whose owner no longer runs (killed, crashed) is taken over.
 
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { SpiceError } from "./error.ts";
+import { fileSystemFailure, SpiceError } from "./error.ts";
 
 /** Is a process with this pid alive (EPERM: alive, owned by someone else)? */
 export function isRunning(pid: number): boolean {
@@ -39,13 +39,17 @@ export function acquireLock(path: string, what: string, timeoutMs = 120_000): Lo
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      // A directory spice may not write (read-only, immutable, another owner's) is said as such.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST")
+        throw fileSystemFailure(`${what} could not be locked for a change (${path})`, error) ?? error;
     }
     let owner = Number.NaN;
     try {
       owner = Number.parseInt(readFileSync(path, "utf8"), 10);
-    } catch {
-      continue; // released meanwhile
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // released meanwhile
+      // Not a lock file at all (a directory of that name): waiting would never end.
+      throw fileSystemFailure(`${what} could not be locked for a change (${path})`, error) ?? error;
     }
     if (Number.isNaN(owner) ? attempt > 20 : !isRunning(owner)) {
       rmSync(path, { force: true }); // its owner died: take it over

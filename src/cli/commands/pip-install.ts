@@ -443,8 +443,10 @@ function scratchBeside(environment: Environment, sources: Sources): string {
   if (sources.cache !== null) return "";
   // Without a cache, wheels are unpacked beside the environment (same filesystem, so links
   // work); the pid in the name lets a later run remove what a killed one left.
-  makeDirectories(environment.scheme.purelib);
-  return mkdtempSync(join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-`));
+  return onDisk(`Could not unpack into ${environment.root}`, () => {
+    makeDirectories(environment.scheme.purelib);
+    return mkdtempSync(join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-`));
+  });
 }
 
 /** Installs prepared wheels in one transaction and prints what changed. */
