@@ -2,7 +2,16 @@
 // temporary directory inside the bucket, then renamed into place), so that concurrent spice
 // processes sharing a cache never see a partial entry.
 
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
@@ -43,6 +52,7 @@ export class Cache {
   ensureUsable(): void {
     try {
       makeDirectories(this.root);
+      accessSync(this.root, constants.W_OK);
     } catch (error) {
       throw new SpiceError("E_CACHE_DIR", `spice's cache directory ${this.root} cannot be used`, {
         cause: (error as Error).message,

@@ -372,7 +372,9 @@ export class FileFetcher {
   ): Promise<{ response: HttpResponse; archive: FetchedArchive | null }> {
     const expected = file.hashes.sha256 ?? null;
     const directory = this.cache === null ? this.scratch : this.cache.bucket(ARCHIVES_BUCKET);
-    makeDirectories(directory);
+    // A failure to write is the disk's, not the network's: a SpiceError, which fetch does not retry.
+    const saving = `Could not save ${file.filename} into ${directory}`;
+    onDisk(saving, () => makeDirectories(directory));
     const partial = join(directory, `.tmp-${process.pid}-${nodeCrypto().randomBytes(6).toString("hex")}`);
     let hash = nodeCrypto().createHash("sha256");
     let descriptor: number | null = null;
@@ -382,8 +384,6 @@ export class FileFetcher {
     const progress = this.progress;
     progress?.start(file);
     try {
-      // A failure to write is the disk's, not the network's: a SpiceError, which fetch does not retry.
-      const saving = `Could not save ${file.filename} into ${directory}`;
       const response = await this.http.fetch(file.url, headers, {
         reset: (length) => {
           hash = nodeCrypto().createHash("sha256");
