@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { after, describe, it } from "node:test";
@@ -244,6 +244,30 @@ describe("crash safety", () => {
         [],
       );
     }
+  });
+
+  it("removes what an interrupted process left half made in the cache, never a running one's", () => {
+    const own = join(work.path, "cache-staging");
+    const dead = spawnSync("true").pid; // a process that has ended
+    const left = [BUCKETS.wheels, BUCKETS.archives].map((bucket) =>
+      join(own, bucket, `.tmp-${dead}-0123456789ab`),
+    );
+    const live = join(own, BUCKETS.wheels, `.tmp-${process.pid}-ba9876543210`);
+    for (const directory of [...left, live]) mkdirSync(join(directory, "half"), { recursive: true });
+    mkdirSync(join(work.path, "wheels-staging"));
+    const wheel = buildWheel(join(work.path, "wheels-staging"), {
+      name: "staged",
+      version: "1.0",
+      files: { "staged/__init__.py": "" },
+    });
+    const env = join(work.path, "env-staging");
+    assert.equal(runSpice(["venv", env, "--python", "3.11"], { cacheDir: own }).status, 0);
+    const installed = runSpice(["pip", "install", "--python", env, wheel], { cacheDir: own });
+    assert.equal(installed.status, 0, installed.stderr);
+    for (const directory of left) assert.equal(existsSync(directory), false, directory);
+    assert.ok(existsSync(live), "a running process's staging stays");
+    assert.equal(runSpice(["cache", "prune"], { cacheDir: own }).status, 0);
+    assert.ok(existsSync(live), "prune leaves it too");
   });
 
   it("notices a cache entry whose files changed and rebuilds it", () => {

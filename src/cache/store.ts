@@ -16,6 +16,7 @@ import { join, resolve, sep } from "node:path";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
+import { isRunning } from "../util/lock.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { CODE_CACHE_BUCKET } from "./code-cache.ts";
 
@@ -195,9 +196,17 @@ export class Cache {
     this.removeTemporary(bucket, (name) => staging.test(name));
   }
 
-  /** Removes temporary directories left by killed processes. */
+  /**
+   * Removes what killed or interrupted processes left in `bucket`: staging named after a process
+   * that no longer runs (never a running one's, which another spice may be filling), and anything
+   * else temporary older than `olderThanMs`.
+   */
   removeStaging(bucket: string, olderThanMs = 60 * 60 * 1000): number {
-    return this.removeTemporary(bucket, (_, path) => Date.now() - statSync(path).mtimeMs > olderThanMs);
+    return this.removeTemporary(bucket, (name, path) => {
+      const pid = /^\.tmp-(\d+)-/.exec(name);
+      if (pid !== null) return !isRunning(Number(pid[1]));
+      return Date.now() - statSync(path).mtimeMs > olderThanMs;
+    });
   }
 
   /** Removes the `.tmp-` entries of `bucket` that `wanted` picks; returns how many. */

@@ -524,6 +524,8 @@ export function openSources(
   for (const line of settings.explanation) context.output.verbose(line);
   const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
   cache?.ensureUsable();
+  // What an interrupted install left half made (Ctrl-C stops Node at once): two directory reads.
+  for (const bucket of [BUCKETS.wheels, BUCKETS.archives]) cache?.removeStaging(bucket);
   const http = httpClient(args, context, settings, cache);
   const packages = new PackageSource(http, {
     indexes: settings.indexes,
