@@ -103,7 +103,7 @@ export function listOf(value: string | undefined): string[] {
 }
 
 // pip reads every option from its configuration. Index, network and constraint settings are read
-// where they are used (resolution-options.ts); these are the other options of spice's install-like
+// where they are used (index-settings.ts, resolution-options.ts); these are the other options of spice's install-like
 // commands that pip users set there (PIP_ONLY_BINARY in CI, break-system-packages in images).
 const CONFIGURABLE_FLAGS = [
   "pre",

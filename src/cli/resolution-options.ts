@@ -1,15 +1,11 @@
-// The options every resolving command shares (pip's index and resolver flags, uv's additions),
-// and their wiring: requirement inputs read from arguments and files, index settings merged from
-// pip's configuration, and the HTTP client, package source and file fetcher built from them.
+// The options every resolving command shares (pip's resolver flags, uv's additions) and the
+// requirement inputs read from arguments and files (requirements files from http(s) URLs and
+// standard input too). Where packages come from, and the clients that fetch them: index-settings.ts.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { BUCKETS, Cache } from "../cache/store.ts";
-import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
-import { HttpClient, type Proxies } from "../index/http.ts";
-import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
+import type { HttpClient } from "../index/http.ts";
 import { type ForeignTarget, isForeign, type ResolveTarget } from "../python/target.ts";
 import type { PrereleasePolicy } from "../resolver/candidates.ts";
 import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
@@ -27,8 +23,9 @@ import { localFileHost } from "../util/file-host.ts";
 import { onDisk } from "../util/fs.ts";
 import { redactUrl } from "../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "./args.ts";
+import { httpClient, indexSettings, type Sources } from "./index-settings.ts";
 import type { CommandContext } from "./main.ts";
-import { type ConfigValue, isTruthy, listOf, pipSettings } from "./pip-config.ts";
+import { listOf, pipSettings } from "./pip-config.ts";
 
 export interface RequirementInputs {
   requirements: Requirement[];
@@ -255,196 +252,9 @@ export function refuseLockFiles(files: readonly string[]): void {
   }
 }
 
-export interface IndexSettings {
-  indexes: string[];
-  findLinks: string[];
-  strategy: IndexStrategy;
-  /** Seconds a connection may wait (pip's --timeout, default 15), and retries per request. */
-  timeoutSeconds: number;
-  retries: number;
-  /** pip's --proxy (or its `proxy` setting) for every scheme, else the *_PROXY variables. */
-  proxies: Proxies;
-  /** Hosts whose TLS certificates are not checked: --trusted-host, pip's setting, requirements files. */
-  trustedHosts: string[];
-  /** The CA bundle TLS connections trust instead of Node's: --cert, pip's `cert`, SSL_CERT_FILE. */
-  certFile: string | null;
-  /** For --verbose: where each setting came from. */
-  explanation: string[];
-}
-
 /** Whether any requirement must be looked up on an index (is not a URL or file). */
 export function needsIndex(inputs: RequirementInputs): boolean {
   return inputs.requirements.some((requirement) => requirement.url === null);
-}
-
-/**
- * An index as a URL: a path (`-i /srv/simple`, which pip takes) becomes the file:// URL of that
- * directory. A path that does not exist is an error here, where pip ignores it with a warning and
- * goes on to the other indexes: a mistyped index must not hand its names to another one.
- */
-function indexLocation(location: string, cwd: string): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(location)) return validUrl("index", location);
-  const path = resolvePath(cwd, location);
-  if (!existsSync(path))
-    throw new UsageError(
-      `The index '${location}' is neither a URL nor an existing directory`,
-      "Give the index as a URL (https://..., file:///...) or the path of a directory laid out as a simple index; a directory of wheels goes to --find-links",
-    );
-  return pathToFileURL(path).href;
-}
-
-/** `location` when it parses as a URL; else a usage error naming the setting (`index`, `find-links`). */
-function validUrl(setting: string, location: string): string {
-  if (URL.canParse(location)) return location;
-  throw new UsageError(
-    `The ${setting} '${redactUrl(location)}' is not a valid URL`,
-    "Check it: a URL looks like https://host/simple/ or file:///path/to/dir/",
-  );
-}
-
-/** Indexes and find-links from the command line, requirements files, SPICE_/PIP_ variables and pip.conf. */
-export function indexSettings(
-  args: ParsedArgs,
-  context: CommandContext,
-  finder: FinderOptions,
-  section = "install",
-  /** False when every requirement names its file: no index is needed then. */
-  needsIndex = true,
-): IndexSettings {
-  const config = pipSettings(context.env, section, flag(args, "isolated"));
-  const explanation: string[] = [];
-  const pick = (key: string, fromArgs: string | string[] | undefined | boolean): ConfigValue | null => {
-    if (fromArgs !== undefined && fromArgs !== false && !(Array.isArray(fromArgs) && fromArgs.length === 0))
-      return {
-        value: Array.isArray(fromArgs) ? fromArgs.join(" ") : String(fromArgs),
-        source: "command line",
-      };
-    return config.get(key) ?? null;
-  };
-  const noIndex = flag(args, "no-index") || finder.noIndex || isTruthy(config.get("no-index")?.value);
-  const indexUrl = pick("index-url", value(args, "index-url"));
-  // For options given more than once, pip adds the command line's values to the configuration's.
-  const appended = (key: string): { values: string[]; source: string } | null => {
-    const configured = config.get(key);
-    const given = values(args, key);
-    if (configured === undefined && given.length === 0) return null;
-    const source = [configured?.source, given.length > 0 ? "command line" : undefined].filter(Boolean);
-    return { values: [...listOf(configured?.value), ...given], source: source.join(" and ") };
-  };
-  const extra = appended("extra-index-url");
-  const findLinksSetting = appended("find-links");
-  let indexes: string[] = [];
-  if (!noIndex) {
-    if (finder.indexUrls.length > 0) {
-      indexes = [...finder.indexUrls];
-      explanation.push(`indexes: ${indexes.map(redactUrl).join(", ")} (from a requirements file)`);
-    } else {
-      if (indexUrl) indexes.push(indexUrl.value);
-      indexes.push(...(extra?.values ?? []));
-      if (indexUrl) explanation.push(`index-url: ${redactUrl(indexUrl.value)} (from ${indexUrl.source})`);
-      if (extra)
-        explanation.push(`extra-index-url: ${extra.values.map(redactUrl).join(" ")} (from ${extra.source})`);
-    }
-  } else explanation.push("no-index: no package index is used");
-  indexes = indexes.map((location) => indexLocation(location, context.cwd));
-  const findLinks = [...(findLinksSetting?.values ?? []), ...finder.findLinks].map((location) =>
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(location)
-      ? validUrl("find-links location", location)
-      : resolvePath(context.cwd, location),
-  );
-  if (findLinksSetting)
-    explanation.push(`find-links: ${findLinksSetting.values.join(" ")} (from ${findLinksSetting.source})`);
-  const strategy = (value(args, "index-strategy") ??
-    config.get("index-strategy")?.value ??
-    "first-index") as IndexStrategy;
-  if (strategy !== "first-index" && strategy !== "unsafe-best-match")
-    throw new UsageError(`--index-strategy takes first-index or unsafe-best-match, not '${strategy}'`);
-  const number = (key: string, fallback: number, ...configKeys: string[]): number => {
-    const setting =
-      pick(key, value(args, key)) ?? configKeys.map((name) => config.get(name)).find(Boolean) ?? null;
-    if (setting === null) return fallback;
-    const parsed = Number(setting.value);
-    if (!Number.isFinite(parsed) || parsed < 0)
-      throw new UsageError(`--${key} takes a number, not '${setting.value}' (from ${setting.source})`);
-    return parsed;
-  };
-  // pip's names: --timeout (also `default-timeout`, PIP_DEFAULT_TIMEOUT) and --retries.
-  const timeoutSeconds = number("timeout", 15, "default-timeout");
-  const retries = Math.trunc(number("retries", 3));
-  if (needsIndex && !noIndex && indexes.length === 0 && findLinks.length === 0) {
-    throw new SpiceError("E_NO_INDEX", "No package index is configured", {
-      hint: "Pass --index-url URL (or set PIP_INDEX_URL / SPICE_INDEX_URL, or index-url in pip.conf), or --find-links DIR",
-    });
-  }
-  const proxySetting = pick("proxy", value(args, "proxy"));
-  const env = context.env;
-  const proxies: Proxies = proxySetting
-    ? { http: proxySetting.value, https: proxySetting.value, noProxy: env.no_proxy ?? env.NO_PROXY ?? null }
-    : {
-        http: env.http_proxy ?? env.HTTP_PROXY ?? null,
-        https: env.https_proxy ?? env.HTTPS_PROXY ?? null,
-        noProxy: env.no_proxy ?? env.NO_PROXY ?? null,
-      };
-  if (proxySetting) explanation.push(`proxy: ${redactUrl(proxySetting.value)} (from ${proxySetting.source})`);
-  // pip adds every --trusted-host to its session: command line, configuration, requirements files.
-  const trustedHosts = [
-    ...new Set([
-      ...values(args, "trusted-host"),
-      ...listOf(config.get("trusted-host")?.value),
-      ...finder.trustedHosts,
-    ]),
-  ];
-  const cert = pick("cert", value(args, "cert"));
-  if (cert) explanation.push(`cert: ${cert.value} (from ${cert.source})`);
-  const certFile = cert?.value ?? env.SSL_CERT_FILE ?? null;
-  return {
-    indexes,
-    findLinks,
-    strategy,
-    timeoutSeconds,
-    retries,
-    proxies,
-    trustedHosts,
-    certFile,
-    explanation,
-  };
-}
-
-export interface Sources {
-  http: HttpClient;
-  packages: PackageSource;
-  fetcher: FileFetcher;
-  cache: Cache | null;
-  close(): Promise<void>;
-}
-
-function readCertificates(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new SpiceError("E_CERT", `Could not read the CA bundle ${path}`, {
-      cause: (error as Error).message,
-      hint: "Point --cert (or pip's cert setting, or SSL_CERT_FILE) at a PEM file",
-    });
-  }
-}
-
-function httpClient(args: ParsedArgs, context: CommandContext, settings: IndexSettings, cache: Cache | null) {
-  const certFile = settings.certFile;
-  return new HttpClient({
-    cacheDirectory: cache === null ? null : cache.bucket(BUCKETS.http),
-    offline: flag(args, "offline"),
-    refresh: flag(args, "refresh"),
-    ca: certFile ? readCertificates(certFile) : null,
-    extraCaFile: context.env.NODE_EXTRA_CA_CERTS ?? null,
-    warn: (message) => context.output.warn(message),
-    trustedHosts: settings.trustedHosts,
-    netrc: context.env.NETRC ?? undefined,
-    connections: context.env.SPICE_HTTP_CONNECTIONS ? Number(context.env.SPICE_HTTP_CONNECTIONS) : undefined,
-    timeoutMs: settings.timeoutSeconds * 1000,
-    retries: settings.retries,
-    proxies: settings.proxies,
-  });
 }
 
 /** Requirements files this process fetched from http(s) URLs, by URL. */
@@ -512,38 +322,6 @@ export function gatherRequirementsFetching(
 ): Promise<RequirementInputs> {
   const [, args, context] = params;
   return withFetchedRequirementFiles(args, context, () => gatherRequirements(...params));
-}
-
-/** The HTTP client, package source and fetcher for these settings. */
-export function openSources(
-  args: ParsedArgs,
-  context: CommandContext,
-  settings: IndexSettings,
-  progress: FetchProgress | null = null,
-): Sources {
-  for (const line of settings.explanation) context.output.verbose(line);
-  const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
-  cache?.ensureUsable();
-  // What an interrupted install left half made (Ctrl-C stops Node at once): two directory reads.
-  for (const bucket of [BUCKETS.wheels, BUCKETS.archives]) cache?.removeStaging(bucket);
-  const http = httpClient(args, context, settings, cache);
-  const packages = new PackageSource(http, {
-    indexes: settings.indexes,
-    findLinks: settings.findLinks,
-    strategy: settings.strategy,
-  });
-  const scratch = cache === null ? mkdtempSync(join(tmpdir(), "spice-downloads-")) : "";
-  const fetcher = new FileFetcher(http, packages, cache, scratch, progress);
-  return {
-    http,
-    packages,
-    fetcher,
-    cache,
-    close: async () => {
-      await http.close();
-      if (scratch !== "") rmSync(scratch, { recursive: true, force: true });
-    },
-  };
 }
 
 function namesOf(list: string[]): Set<string> {

@@ -26,6 +26,7 @@ import { withoutCredentials } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { elapsed, environmentIfAny } from "../environment-options.ts";
 import { checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
+import { type IndexSettings, indexSettings, openSources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
@@ -41,10 +42,7 @@ import {
 import {
   foreignTargetOptions,
   gatherRequirementsFetching,
-  type IndexSettings,
-  indexSettings,
   needsIndex,
-  openSources,
   type RequirementInputs,
   resolveInputs,
   resolverFlags,

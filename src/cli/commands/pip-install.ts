@@ -37,6 +37,7 @@ import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { bundleScript } from "../bundle.ts";
 import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
 import { allowedHashes, checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
+import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
 import { PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
@@ -44,14 +45,11 @@ import { downloadProgress } from "../progress.ts";
 import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import {
   foreignTargetOptions,
-  indexSettings,
   needsIndex,
-  openSources,
   type RequirementInputs,
   refuseLockFiles,
   requirementsFileHost,
   resolveInputs,
-  type Sources,
   withFetchedRequirementFiles,
 } from "../resolution-options.ts";
 import { backgroundDiscard, replaceSpareTrees, spareTreesMode } from "../spare-trees.ts";

@@ -13,9 +13,9 @@ import { compareVersions, type Version } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
 import { environmentIfAny } from "../environment-options.ts";
+import { indexSettings, openSources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import type { LatestRelease } from "../pip-format.ts";
-import { indexSettings, openSources } from "../resolution-options.ts";
 
 /** Which of the index's files pip's list and index commands count: those this target can use. */
 function indexPolicy(target: ResolveTarget, prereleases: CandidatePolicy["prereleases"]): CandidatePolicy {
