@@ -122,6 +122,11 @@ export function freezeLine(dist: InstalledDistribution, editableLines: EditableL
     return requirement;
   }
   if (dist.editableLocation) return editableLines(dist, dist.editableLocation).join("\n");
+  return nameVersion(dist);
+}
+
+/** `name==version` as pip 23.2 writes a distribution (`===` for a version PEP 440 does not read). */
+export function nameVersion(dist: InstalledDistribution): string {
   return dist.version ? `${dist.name}==${dist.displayVersion}` : `${dist.name}===${dist.rawVersion}`;
 }
 

@@ -28,6 +28,7 @@ import {
   listColumns,
   listFreezeFormat,
   listJson,
+  nameVersion,
   PIP_VERSION,
   pipUsesImportlibMetadata,
   showBlock,
@@ -127,8 +128,7 @@ export function freeze(args: ParsedArgs, context: CommandContext): number {
   if (flag(args, "exclude-editable")) shown = shown.filter((dist) => dist.editableLocation === null);
   const requirementFiles = values(args, "requirement");
   const editableLines = (dist: InstalledDistribution, location: string): string[] => {
-    const display = dist.version ? `${dist.name}==${dist.version}` : `${dist.name}===${dist.rawVersion}`;
-    const origin = editableOrigin(location, dist.name, display);
+    const origin = editableOrigin(location, dist.name, nameVersion(dist));
     if (origin.warning !== undefined) context.output.warn(origin.warning);
     return [...origin.comments, `-e ${origin.requirement}`];
   };
