@@ -52,6 +52,7 @@ import {
   applyInstall,
   beginInstall,
   installedCandidates,
+  isReinstalled,
   planInstall,
   prepareWheels,
   printChanges,
@@ -381,10 +382,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       locked?.resolution ??
       (await resolveInputs({ ...inputs, constraints: [], overrides: [] }, sources, target, args, context, {
         noDeps: true,
-        installed: installedCandidates(
-          installed,
-          (name) => reinstall === true || (reinstall !== false && reinstall.has(name)),
-        ),
+        installed: installedCandidates(installed, (name) => isReinstalled(reinstall, name)),
       }));
     const plan = planInstall(resolution, installed, reinstall);
     const keepSeed = flag(args, "keep-seed-packages");

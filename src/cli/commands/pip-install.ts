@@ -94,7 +94,7 @@ export function planInstall(
   const plan: InstallPlan = { install: [], keep: [] };
   for (const resolved of [...resolution.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const current = installed.get(resolved.name);
-    const forced = reinstall === true || (reinstall instanceof Set && reinstall.has(resolved.name));
+    const forced = isReinstalled(reinstall, resolved.name);
     // Compared as versions, as pip does: METADATA's `1.0` is the index's `1.0.0`.
     const installedVersion = current?.version ?? null;
     const same =
@@ -125,6 +125,11 @@ export function reinstallOption(args: ParsedArgs, all: boolean): boolean | Reado
   if (all) return true;
   const names = values(args, "reinstall-package").map((name) => canonicalizeName(name));
   return names.length > 0 ? new Set(names) : false;
+}
+
+/** Whether reinstallOption's answer reinstalls `name`. */
+export function isReinstalled(reinstall: boolean | ReadonlySet<string>, name: string): boolean {
+  return reinstall === true || (reinstall instanceof Set && reinstall.has(name));
 }
 
 /** Installed distributions as resolver candidates (kept when they satisfy), read when asked for. */
@@ -328,10 +333,10 @@ async function installInto(
 ): Promise<number> {
   const installedList = installedDistributions(searchPath(environment.sitePackages));
   const installed = new Map(installedList.map((dist) => [dist.canonicalName, dist]));
-  const reinstallAll =
-    flag(args, "force-reinstall") || flag(args, "reinstall") || flag(args, "ignore-installed");
-  const reinstall = reinstallOption(args, reinstallAll);
-  const reinstallNames = reinstall instanceof Set ? reinstall : new Set<string>();
+  const reinstall = reinstallOption(
+    args,
+    flag(args, "force-reinstall") || flag(args, "reinstall") || flag(args, "ignore-installed"),
+  );
   const upgradeAll = flag(args, "upgrade");
   const strategy = value(args, "upgrade-strategy") ?? "only-if-needed";
   if (strategy !== "only-if-needed" && strategy !== "eager")
@@ -356,14 +361,13 @@ async function installInto(
       installed: installedCandidates(
         installed,
         (name) =>
-          reinstallAll ||
-          reinstallNames.has(name) ||
+          isReinstalled(reinstall, name) ||
           upgradePackages.has(name) ||
           (upgradeAll && (strategy === "eager" || requested.has(name))),
       ),
       // A package reinstalled by name keeps its version unless something asks for another.
       preferences: new Map(
-        [...reinstallNames].flatMap((name) => {
+        [...(reinstall instanceof Set ? reinstall : [])].flatMap((name) => {
           const version = installed.get(name)?.version;
           return version ? [[name, version.toString()] as const] : [];
         }),
