@@ -3,16 +3,7 @@
 // what shadows what, and which installed distributions are broken. Each finding says what was
 // found, why it matters, and the command that fixes it.
 
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readdirSync,
-  readlinkSync,
-  readSync,
-  realpathSync,
-  statSync,
-} from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import {
   distributionsIn,
@@ -23,6 +14,7 @@ import {
 import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
 import { type Environment, readPyvenvCfg, userSite } from "../python/environment.ts";
 import { markerEnvironment } from "../python/interpreter.ts";
+import { linkTarget } from "../util/fs.ts";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -50,15 +42,6 @@ function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
   const list = groups.get(key);
   if (list === undefined) groups.set(key, [item]);
   else list.push(item);
-}
-
-/** Where a symbolic link points, or null when `path` is no link. */
-function linkTarget(path: string): string | null {
-  try {
-    return readlinkSync(path);
-  } catch {
-    return null;
-  }
 }
 
 function realPath(path: string): string {
@@ -246,11 +229,12 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
       });
     }
     if (!existsSync(environment.python)) {
+      const target = linkTarget(environment.python);
       found({
         severity: "error",
         code: "venv-python-missing",
         message: `The environment's own ${environment.python} does not exist${
-          linkTarget(environment.python) === null ? "" : ` (it links to ${linkTarget(environment.python)})`
+          target === null ? "" : ` (it links to ${target})`
         }`,
         why: "nothing can run in this environment: its interpreter was moved or removed after the venv was made",
         fix: `spice venv --allow-existing --python ${facts.version_info[0]}.${facts.version_info[1]} ${environment.root}`,

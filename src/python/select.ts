@@ -2,9 +2,10 @@
 // CONDA_PREFIX, else a `.venv` here or above; an interpreter found on PATH only with `--system`.
 // The incident spice exists for is a command that touched the wrong Python; so this never guesses.
 
-import { existsSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { SpiceError } from "../util/error.ts";
+import { linkTarget } from "../util/fs.ts";
 import { parseIni } from "../util/ini.ts";
 import { type DiscoveryContext, whichOnPath } from "./discovery.ts";
 import {
@@ -111,10 +112,7 @@ function checkExternallyManaged(
  */
 function checkVenvInterpreter(environment: Environment, options: SelectOptions): void {
   if (!options.modifies || environment.kind !== "venv" || existsSync(environment.python)) return;
-  let target: string | null = null;
-  try {
-    target = readlinkSync(environment.python);
-  } catch {}
+  const target = linkTarget(environment.python);
   const [major, minor] = environment.interpreter.facts.version_info;
   throw new SpiceError(
     "E_BROKEN_VENV",

@@ -1,4 +1,4 @@
-import { copyFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileSystemFailure } from "./error.ts";
 import { sha256Hex } from "./hash.ts";
@@ -60,5 +60,14 @@ export function onDisk<T>(what: string, step: () => T): T {
     return step();
   } catch (error) {
     throw fileSystemFailure(what, error) ?? error;
+  }
+}
+
+/** Where a symbolic link points, or null when `path` is no link. */
+export function linkTarget(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
   }
 }
