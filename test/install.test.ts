@@ -934,19 +934,87 @@ describe("more of spice pip", () => {
     );
   });
 
-  it("refuses to uninstall a distribution without RECORD, with a hint", () => {
+  it("refuses to remove or replace a distribution without RECORD, and takes it over on reinstall", () => {
     const path = venv("env-norecord");
     const python = join(path, "bin", "python");
     assert.equal(spice(["pip", "install", "--python", python, beta]).status, 0);
     const site = join(path, "lib", "python3.11", "site-packages");
     rmSync(join(site, "beta-1.2.dist-info", "RECORD"));
+    const before = snapshot(path);
     const result = spice(["pip", "uninstall", "--python", python, "beta"]);
     assert.equal(result.status, 1);
     assert.match(
       result.stderr,
-      /Cannot uninstall beta 1\.2: it has no RECORD file\n {2}caused by: .*\nhint: /,
+      /Cannot uninstall beta 1\.2: it has no RECORD file\n {2}caused by: .*\nhint: .*spice pip install --reinstall --no-deps beta==1\.2\n/,
     );
-    assert.ok(existsSync(join(site, "beta", "__init__.py")));
+    // Another version beside it would leave two beta on one path: refused, nothing changed.
+    mkdirSync(join(wheels, "norecord"));
+    const beta13 = buildWheel(join(wheels, "norecord"), simplePackage("beta", "1.3"));
+    const upgrade = spice(["pip", "install", "--python", python, beta13]);
+    assert.equal(upgrade.status, 1);
+    assert.match(upgrade.stderr, /Cannot uninstall beta 1\.2: it has no RECORD file/);
+    assert.deepEqual(snapshot(path), before);
+    // The hint's way out: the same version again writes a RECORD, and then it can go.
+    const reinstall = spice(["pip", "install", "--python", python, "--reinstall", "--no-deps", beta]);
+    assert.equal(reinstall.status, 0, reinstall.stderr);
+    assert.equal(spice(["pip", "uninstall", "--python", python, "beta"]).status, 0);
+    assert.deepEqual(
+      readdirSync(site).filter((name) => name.startsWith("beta")),
+      [],
+    );
+  });
+
+  it("removes a setuptools .egg-info as pip does, and refuses distutils' lone .egg-info file", () => {
+    const path = venv("env-egg-info");
+    const python = join(path, "bin", "python");
+    const site = join(path, "lib", "python3.11", "site-packages");
+    const eggInfo = join(site, "beta-0.9-py3.11.egg-info");
+    const legacyBeta = (listing: "installed-files.txt" | "top_level.txt") => {
+      mkdirSync(join(site, "beta", "sub"), { recursive: true });
+      writeFileSync(join(site, "beta", "__init__.py"), "OLD = True\n");
+      writeFileSync(join(site, "beta", "sub", "m.py"), "");
+      writeFileSync(join(site, "beta_notes.py"), ""); // not beta's: stays
+      writeFileSync(join(path, "bin", "beta-legacy"), "#!/bin/sh\n");
+      mkdirSync(eggInfo);
+      writeFileSync(join(eggInfo, "PKG-INFO"), "Metadata-Version: 1.1\nName: beta\nVersion: 0.9\n");
+      writeFileSync(join(eggInfo, "top_level.txt"), "beta\n");
+      if (listing === "installed-files.txt")
+        writeFileSync(
+          join(eggInfo, "installed-files.txt"),
+          "../beta/__init__.py\n../beta/sub/m.py\nPKG-INFO\ntop_level.txt\n../../../../bin/beta-legacy\n",
+        );
+    };
+    legacyBeta("installed-files.txt");
+    const removed = spice(["pip", "uninstall", "--python", python, "beta"]);
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.match(removed.stderr, / - beta==0\.9\n$/);
+    assert.deepEqual(
+      readdirSync(site).filter((name) => name.startsWith("beta")),
+      ["beta_notes.py"],
+    );
+    assert.equal(existsSync(join(path, "bin", "beta-legacy")), false);
+    // Without installed-files.txt, top_level.txt names what goes; an upgrade replaces it whole.
+    legacyBeta("top_level.txt");
+    const upgraded = spice(["pip", "install", "--python", python, beta]);
+    assert.equal(upgraded.status, 0, upgraded.stderr);
+    assert.match(upgraded.stderr, / - beta==0\.9\n \+ beta==1\.2\n$/);
+    assert.equal(existsSync(eggInfo), false);
+    assert.equal(existsSync(join(site, "beta", "sub")), false);
+    assert.doesNotMatch(readFileSync(join(site, "beta", "__init__.py"), "utf8"), /OLD/);
+    // distutils wrote one PKG-INFO file and nothing about its modules: refused, nothing changed.
+    assert.equal(spice(["pip", "uninstall", "--python", python, "beta"]).status, 0);
+    writeFileSync(
+      join(site, "beta-0.8-py3.11.egg-info"),
+      "Metadata-Version: 1.0\nName: beta\nVersion: 0.8\n",
+    );
+    const before = snapshot(path);
+    const refused = spice(["pip", "install", "--python", python, beta]);
+    assert.equal(refused.status, 1);
+    assert.match(
+      refused.stderr,
+      /error: Cannot uninstall beta 0\.8: it was installed by distutils, which records no list of its files\n/,
+    );
+    assert.deepEqual(snapshot(path), before);
   });
 
   it("installs into the user site with --user, and refuses --user inside a venv", () => {

@@ -2,8 +2,8 @@
 // .egg-info) directories: no Python is run. This is what list, freeze, show, check, uninstall and
 // doctor work from.
 
-import { existsSync, opendirSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { type Dirent, existsSync, opendirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Environment } from "../python/environment.ts";
 import { firstEmailHeader } from "../standards/email-headers.ts";
@@ -285,14 +285,18 @@ export function ownsDistribution(environment: Environment, distribution: Install
   return `${resolve(distribution.location)}/`.startsWith(`${resolve(environment.root)}/`);
 }
 
-/** The paths that removing a distribution deletes: RECORD, with compiled files and scripts. */
+/**
+ * The paths that removing a distribution deletes, with compiled files and scripts: RECORD for a
+ * .dist-info; for a setuptools .egg-info directory what pip reads, its installed-files.txt, else
+ * its top_level.txt packages. Null when nothing says which files are its own: a .dist-info
+ * without RECORD, or distutils' lone .egg-info file.
+ */
 export function distributionFiles(
   distribution: InstalledDistribution,
   scriptsDirectory: string,
 ): string[] | null {
-  const record = distribution.record;
-  if (record === null) return null;
-  const root = resolve(dirname(distribution.path));
+  const listed = distribution.format === "dist-info" ? recordPaths(distribution) : eggInfoPaths(distribution);
+  if (listed === null) return null;
   const files = new Set<string>();
   // Each __pycache__ is listed once, not once per module in its directory.
   const compiled = new Map<string, string[]>();
@@ -308,13 +312,7 @@ export function distributionFiles(
     }
     return names;
   };
-  for (const [relativePath] of record) {
-    // A NUL names no file (the system calls refuse it): a damaged row (found by fuzzing RECORD).
-    if (relativePath === "" || relativePath.includes("\0")) continue;
-    // Most rows are plain paths below site-packages: joined as text, without resolve's work.
-    const absolute = PLAIN_RELATIVE_PATH.test(relativePath)
-      ? `${root}/${relativePath}`
-      : resolve(root, relativePath);
+  for (const absolute of listed) {
     files.add(absolute);
     if (absolute.endsWith(".py")) {
       // pip removes what byte-compilation made beside each module too.
@@ -322,6 +320,13 @@ export function distributionFiles(
       const stem = absolute.slice(directory.length + 1, -3);
       const cache = `${directory}/__pycache__`;
       for (const name of compiledIn(cache)) if (name.startsWith(`${stem}.`)) files.add(`${cache}/${name}`);
+    }
+  }
+  // distutils' `scripts=` are named in the .egg-info's scripts/ directory (pip removes them too).
+  if (distribution.format === "egg-info") {
+    for (const name of filesBelow(join(distribution.path, "scripts"))) {
+      const script = join(scriptsDirectory, basename(name));
+      if (existsSync(script)) files.add(script);
     }
   }
   const entryPoints = distribution.readFile("entry_points.txt");
@@ -337,4 +342,66 @@ export function distributionFiles(
     }
   }
   return [...files];
+}
+
+function recordPaths(distribution: InstalledDistribution): string[] | null {
+  const record = distribution.record;
+  if (record === null) return null;
+  const root = resolve(dirname(distribution.path));
+  const paths: string[] = [];
+  for (const [relativePath] of record) {
+    // A NUL names no file (the system calls refuse it): a damaged row (found by fuzzing RECORD).
+    if (relativePath === "" || relativePath.includes("\0")) continue;
+    // Most rows are plain paths below site-packages: joined as text, without resolve's work.
+    paths.push(
+      PLAIN_RELATIVE_PATH.test(relativePath) ? `${root}/${relativePath}` : resolve(root, relativePath),
+    );
+  }
+  return paths;
+}
+
+/**
+ * A setuptools .egg-info directory's files, as pip 23 finds them: the directory itself, and the
+ * lines of installed-files.txt (relative to it), else each top_level.txt package that is no
+ * namespace package (its directory, or its module). distutils' .egg-info file lists nothing.
+ */
+function eggInfoPaths(distribution: InstalledDistribution): string[] | null {
+  if (distribution.readFile("PKG-INFO") === null) return null; // a file, or unreadable
+  const paths = filesBelow(distribution.path);
+  const installed = distribution.readFile("installed-files.txt");
+  if (installed !== null) {
+    for (const line of installed.split(/\r?\n/)) {
+      const relativePath = line.trim();
+      if (relativePath !== "" && !relativePath.includes("\0"))
+        paths.push(resolve(distribution.path, relativePath));
+    }
+    return paths;
+  }
+  const topLevel = distribution.readFile("top_level.txt");
+  if (topLevel === null) return null;
+  const namespaces = new Set((distribution.readFile("namespace_packages.txt") ?? "").split(/\r?\n/));
+  for (const line of topLevel.split(/\r?\n/)) {
+    const name = line.trim();
+    // A name is one path component (top_level.txt may hold `a/b` for a nested package; pip joins it).
+    if (name === "" || namespaces.has(name) || name.includes("\0") || name.split("/").includes(".."))
+      continue;
+    const path = join(distribution.location, name);
+    paths.push(...filesBelow(path));
+    for (const suffix of [".py", ".pyc", ".pyo"]) if (existsSync(path + suffix)) paths.push(path + suffix);
+  }
+  return paths;
+}
+
+/** Every file below a directory (links as files, not followed); none when it is no directory. */
+function filesBelow(directory: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(directory, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const path = join(directory, entry.name);
+    return entry.isDirectory() ? filesBelow(path) : [path];
+  });
 }

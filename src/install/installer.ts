@@ -14,7 +14,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import type { Environment } from "../python/environment.ts";
 import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { recordHash } from "../util/hash.ts";
@@ -178,7 +178,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       const old = existing.get(plan.canonicalName);
       if (old) replaced.push(old);
     }
-    // Distributions only removed (not replaced by a new version) must have a RECORD.
+    // Distributions only removed (not replaced by a new version).
     const onlyRemoved = (options.remove ?? []).filter((extra) => !replaced.includes(extra));
     replaced.push(...onlyRemoved);
     // Back up whatever the change overwrites or removes. Every path it writes is listed only
@@ -195,11 +195,14 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       for (const [, target] of compileTargets) newPaths.add(target);
       const scripts = environment.scheme.scripts;
       const removable = removableIn(environment);
+      const newDistInfos = new Set(plans.map((plan) => resolve(dirname(plan.record))));
       for (const old of replaced) {
-        // One being replaced may lack a RECORD (its files are then left).
-        const files = onlyRemoved.includes(old)
-          ? recordedFiles(old, scripts)
-          : (distributionFiles(old, scripts) ?? []);
+        // A .dist-info without RECORD that the same version's new one overwrites is taken over,
+        // its stray files left (the way to mend it); any other must say what it installed.
+        const files =
+          old.format === "dist-info" && newDistInfos.has(resolve(old.path))
+            ? (distributionFiles(old, scripts) ?? [])
+            : recordedFiles(old, scripts);
         removals.push([old, files.filter((path) => !newPaths.has(path) && removable(path))]);
       }
     }

@@ -52,20 +52,33 @@ export function removableIn(environment: Environment): (path: string) => boolean
   return (path) => resolve(path).startsWith(inside);
 }
 
-/** The files a distribution's RECORD lists; one without RECORD cannot be removed safely. */
+/**
+ * The files a distribution installed (distributionFiles); one that does not list them cannot be
+ * removed safely, and is refused as pip and uv refuse it: removing its metadata alone would leave
+ * its modules importable, and a new version beside them would put two on one path.
+ */
 export function recordedFiles(distribution: InstalledDistribution, scripts: string): string[] {
   const files = distributionFiles(distribution, scripts);
-  if (files === null) {
-    throw new SpiceError(
-      "E_NO_RECORD",
-      `Cannot uninstall ${distribution.name} ${distribution.displayVersion}: it has no RECORD file`,
-      {
-        cause: `${distribution.path} does not list the files it installed`,
-        hint: `It was installed by a tool that keeps no record (${distribution.installer || "unknown installer"}); remove its files by hand, or reinstall it with spice to take it over`,
-      },
-    );
+  if (files !== null) return files;
+  const { name, displayVersion, path } = distribution;
+  const what = `Cannot uninstall ${name} ${displayVersion}`;
+  if (distribution.format === "dist-info") {
+    throw new SpiceError("E_NO_RECORD", `${what}: it has no RECORD file`, {
+      cause: `${path} does not list the files it installed (installer: ${distribution.installer || "unknown"})`,
+      hint: `Reinstall the same version to take it over, then try again: spice pip install --reinstall --no-deps ${name}==${displayVersion}`,
+    });
   }
-  return files;
+  const distutils = distribution.readFile("PKG-INFO") === null;
+  throw new SpiceError(
+    "E_NO_RECORD",
+    distutils
+      ? `${what}: it was installed by distutils, which records no list of its files`
+      : `${what}: its .egg-info lists no files (neither installed-files.txt nor top_level.txt)`,
+    {
+      cause: `removing ${path} alone would leave its modules importable`,
+      hint: `Remove ${path} and the package's own files by hand, then try again`,
+    },
+  );
 }
 
 /**
