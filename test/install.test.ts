@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -950,7 +951,16 @@ describe("more of spice pip", () => {
     // Another version beside it would leave two beta on one path: refused, nothing changed.
     mkdirSync(join(wheels, "norecord"));
     const beta13 = buildWheel(join(wheels, "norecord"), simplePackage("beta", "1.3"));
-    const upgrade = spice(["pip", "install", "--python", python, beta13]);
+    // Its own cache: the cache test counts beta's entries in the shared one.
+    const upgrade = spice([
+      "--cache-dir",
+      join(work.path, "cache-norecord"),
+      "pip",
+      "install",
+      "--python",
+      python,
+      beta13,
+    ]);
     assert.equal(upgrade.status, 1);
     assert.match(upgrade.stderr, /Cannot uninstall beta 1\.2: it has no RECORD file/);
     assert.deepEqual(snapshot(path), before);
@@ -962,6 +972,46 @@ describe("more of spice pip", () => {
       readdirSync(site).filter((name) => name.startsWith("beta")),
       [],
     );
+  });
+
+  it("leaves one copy of a name that an earlier install left twice, on install, uninstall and sync", () => {
+    const path = venv("env-twice");
+    const python = join(path, "bin", "python");
+    const site = join(path, "lib", "python3.11", "site-packages");
+    const copies = () => readdirSync(site).filter((name) => /^beta-.*\.dist-info$/.test(name));
+    // A second .dist-info beside beta 1.2's (what a tool that removed nothing leaves).
+    const twice = () => {
+      assert.equal(spice(["pip", "install", "--python", python, beta]).status, 0);
+      cpSync(join(site, "beta-1.2.dist-info"), join(site, "beta-1.1.dist-info"), { recursive: true });
+      const metadata = join(site, "beta-1.1.dist-info", "METADATA");
+      writeFileSync(metadata, readFileSync(metadata, "utf8").replace("Version: 1.2", "Version: 1.1"));
+      const record = join(site, "beta-1.1.dist-info", "RECORD");
+      writeFileSync(
+        record,
+        readFileSync(record, "utf8").replaceAll("beta-1.2.dist-info/", "beta-1.1.dist-info/"),
+      );
+      assert.deepEqual(copies(), ["beta-1.1.dist-info", "beta-1.2.dist-info"]);
+    };
+    twice();
+    // Python sees 1.1 (listed first); 1.2 is wanted, so the install is no "already satisfied".
+    const installed = spice(["pip", "install", "--python", python, beta]);
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.match(
+      installed.stderr,
+      /warning: beta is installed more than once in .*: every copy is replaced\n/,
+    );
+    assert.match(installed.stderr, / - beta==1\.1\n - beta==1\.2\n \+ beta==1\.2\n$/);
+    assert.deepEqual(copies(), ["beta-1.2.dist-info"]);
+    twice();
+    const removed = spice(["pip", "uninstall", "--python", python, "beta"]);
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.deepEqual(copies(), []);
+    assert.equal(existsSync(join(site, "beta")), false);
+    twice();
+    const requirements = join(work.path, "twice-requirements.txt");
+    writeFileSync(requirements, "");
+    assert.equal(spice(["pip", "sync", "--python", python, "--no-index", requirements]).status, 0);
+    assert.deepEqual(copies(), []);
   });
 
   it("removes a setuptools .egg-info as pip does, and refuses distutils' lone .egg-info file", () => {

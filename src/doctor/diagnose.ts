@@ -419,7 +419,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
     code: "duplicate-distribution",
     message: `${project} is installed ${list.length} times: ${list.map((dist) => `${dist.displayVersion} in ${dist.path}`).join("; ")}`,
     why: `Python imports whichever comes first on sys.path (${list[0].displayVersion}), while tools may report another`,
-    fix: `spice pip uninstall ${project} (repeat until none is left), then install the version you want`,
+    fix: `spice pip install ${project}==${list[0].displayVersion} (or the version you want) replaces every copy in the environment's site-packages with one`,
   });
   const sameVersion = new Map<string, Array<[string, InstalledDistribution[]]>>();
   for (const [project, list] of [...byProject].sort()) {

@@ -2,7 +2,15 @@
 // .egg-info) directories: no Python is run. This is what list, freeze, show, check, uninstall and
 // doctor work from.
 
-import { type Dirent, existsSync, opendirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  type Dirent,
+  existsSync,
+  opendirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Environment } from "../python/environment.ts";
@@ -192,6 +200,8 @@ export interface ListingOptions {
   directoryOrder?: boolean;
   /** Hears of metadata directories skipped for want of a name (pip warns about those). */
   onNameless?: (path: string) => void;
+  /** Hears of each later copy of a name already found, which Python does not see. */
+  onShadowed?: (distribution: InstalledDistribution) => void;
 }
 
 /** Every distribution in one directory, broken ones (no valid Name) included. */
@@ -222,19 +232,35 @@ export function installedDistributions(
 ): InstalledDistribution[] {
   const seen = new Set<string>();
   const result: InstalledDistribution[] = [];
+  // One directory seen twice (a venv's lib64 is a link to lib) holds no second copies.
+  const directories = new Set<string>();
   for (const location of locations) {
+    const directory = realDirectory(location);
+    if (directories.has(directory)) continue;
+    directories.add(directory);
     for (const distribution of distributionsIn(location, options)) {
       if (!distribution.name) {
         options.onNameless?.(distribution.path);
         continue;
       }
       const key = distribution.canonicalName;
-      if (seen.has(key)) continue;
+      if (seen.has(key)) {
+        options.onShadowed?.(distribution);
+        continue;
+      }
       seen.add(key);
       result.push(distribution);
     }
   }
   return result;
+}
+
+function realDirectory(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return resolve(path); // missing: lists nothing either way
+  }
 }
 
 /** Directories that .pth files in `site` add to sys.path (what site.py would add). */
@@ -283,6 +309,44 @@ export function searchPath(sitePackages: readonly string[]): string[] {
 export function ownsDistribution(environment: Environment, distribution: InstalledDistribution): boolean {
   if (environment.kind !== "venv") return true;
   return `${resolve(distribution.location)}/`.startsWith(`${resolve(environment.root)}/`);
+}
+
+/**
+ * Whether a later copy of an installed name is one that replacing or removing the name takes
+ * too: a copy in the directories installs write to (an install gone wrong before left two
+ * .dist-info of one name), never one elsewhere on the path (a system's own site directory).
+ */
+export function isReplacedCopy(environment: Environment, copy: InstalledDistribution): boolean {
+  const location = realDirectory(copy.location);
+  return (
+    location === realDirectory(environment.scheme.purelib) ||
+    location === realDirectory(environment.scheme.platlib)
+  );
+}
+
+/**
+ * The distributions with every other copy of their names that the environment's install
+ * directories hold (isReplacedCopy): removing or replacing a name takes them all, so that it
+ * ends with no version, or one, on the path, as uv does.
+ */
+export function withOwnedCopies(
+  environment: Environment,
+  distributions: readonly InstalledDistribution[],
+): InstalledDistribution[] {
+  const names = new Set(distributions.map((distribution) => distribution.canonicalName));
+  const result = [...distributions];
+  const paths = new Set(distributions.map((distribution) => resolve(distribution.path)));
+  installedDistributions(environment.sitePackages, {
+    onShadowed: (copy) => {
+      if (
+        names.has(copy.canonicalName) &&
+        isReplacedCopy(environment, copy) &&
+        !paths.has(resolve(copy.path))
+      )
+        result.push(copy);
+    },
+  });
+  return result;
 }
 
 /**

@@ -31,6 +31,7 @@ import {
   distributionFiles,
   type InstalledDistribution,
   installedDistributions,
+  isReplacedCopy,
   ownsDistribution,
 } from "./installed.ts";
 import { Linker, type LinkMode } from "./linker.ts";
@@ -148,11 +149,16 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
   let spares: SpareTreeMoves | null = null;
   try {
     // What the environment sees elsewhere is shadowed by the new copy, not removed.
-    const existing = new Map(
-      installedDistributions(environment.sitePackages)
-        .filter((dist) => ownsDistribution(environment, dist))
-        .map((dist) => [dist.canonicalName, dist]),
-    );
+    // Every copy of a name goes when it is replaced (withOwnedCopies): the first, which Python
+    // sees, and any later one an install gone wrong before left.
+    const shadowed: InstalledDistribution[] = [];
+    const onShadowed = (copy: InstalledDistribution) => {
+      if (isReplacedCopy(environment, copy)) shadowed.push(copy);
+    };
+    const existing = new Map<string, InstalledDistribution[]>();
+    for (const dist of installedDistributions(environment.sitePackages, { onShadowed }))
+      if (ownsDistribution(environment, dist)) existing.set(dist.canonicalName, [dist]);
+    for (const copy of shadowed) existing.get(copy.canonicalName)?.push(copy);
     const replaced: InstalledDistribution[] = [];
     const created: string[] = [];
     // Lib files are handled per directory: a warm install's cost is meant to grow with the
@@ -175,11 +181,12 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
         directories.add(dirname(file.destination));
         if (options.compile) compileTarget(file.destination);
       }
-      const old = existing.get(plan.canonicalName);
-      if (old) replaced.push(old);
+      replaced.push(...(existing.get(plan.canonicalName) ?? []));
     }
     // Distributions only removed (not replaced by a new version).
-    const onlyRemoved = (options.remove ?? []).filter((extra) => !replaced.includes(extra));
+    const onlyRemoved = (options.remove ?? [])
+      .flatMap((extra) => existing.get(extra.canonicalName) ?? [extra])
+      .filter((extra) => !replaced.includes(extra));
     replaced.push(...onlyRemoved);
     // Back up whatever the change overwrites or removes. Every path it writes is listed only
     // when something is removed (an upgrade, a sync): a fresh install needs no such list.

@@ -6,7 +6,12 @@ import { lstatSync, readdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Environment } from "../python/environment.ts";
 import { fileSystemFailure, SpiceError } from "../util/error.ts";
-import { distributionFiles, type InstalledDistribution, ownsDistribution } from "./installed.ts";
+import {
+  distributionFiles,
+  type InstalledDistribution,
+  ownsDistribution,
+  withOwnedCopies,
+} from "./installed.ts";
 import { pruneEmptyDirectories, pruneEmptyDirectoriesOf, Transaction } from "./transaction.ts";
 
 /**
@@ -142,14 +147,16 @@ export function pathsToMoveAside(
 }
 
 /**
- * Uninstalls distributions (RECORD-driven) in one transaction. `discardBackup` may take what was
+ * Uninstalls distributions, with every other copy of their names the environment holds
+ * (withOwnedCopies), RECORD-driven, in one transaction. `discardBackup` may take what was
  * removed away to be deleted later (Transaction.commit).
  */
 export function uninstallDistributions(
   environment: Environment,
-  distributions: readonly InstalledDistribution[],
+  named: readonly InstalledDistribution[],
   discardBackup?: (backup: string) => void,
 ): Array<{ name: string; version: string }> {
+  const distributions = withOwnedCopies(environment, named);
   const foreign = distributions.find((distribution) => !ownsDistribution(environment, distribution));
   if (foreign !== undefined) {
     throw new SpiceError(

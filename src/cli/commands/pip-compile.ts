@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
-import { installedDistributions, searchPath } from "../../install/installed.ts";
 import { uninstallDistributions } from "../../install/uninstall.ts";
 import { foreignTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
@@ -52,11 +51,13 @@ import {
   applyInstall,
   beginInstall,
   installedCandidates,
+  installedState,
   isReinstalled,
   planInstall,
   prepareWheels,
   printChanges,
   reinstallOption,
+  warnDuplicates,
   wheelUnpacker,
 } from "./pip-install.ts";
 
@@ -371,10 +372,10 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
   sources.fetcher.progress = progress;
   const unpacker = dryRun ? null : wheelUnpacker(sources, context);
   try {
-    const installed = new Map(
-      installedDistributions(searchPath(environment.sitePackages)).map((dist) => [dist.canonicalName, dist]),
+    const { installed, reinstall, duplicated } = installedState(
+      environment,
+      reinstallOption(args, flag(args, "reinstall") || flag(args, "force-reinstall")),
     );
-    const reinstall = reinstallOption(args, flag(args, "reinstall") || flag(args, "force-reinstall"));
     const target = targetOf(environment.interpreter);
     const locked = lockedResolution(lock, target, args);
     // The files are the whole set: constraints and overrides do not apply, nor do dependencies.
@@ -385,6 +386,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
         installed: installedCandidates(installed, (name) => isReinstalled(reinstall, name)),
       }));
     const plan = planInstall(resolution, installed, reinstall);
+    warnDuplicates(plan.install, duplicated, environment, context);
     const keepSeed = flag(args, "keep-seed-packages");
     const extraneous = [...installed.values()].filter(
       (dist) =>

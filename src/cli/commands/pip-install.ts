@@ -10,6 +10,7 @@ import type { InstallItem } from "../../install/distribution-plan.ts";
 import {
   type InstalledDistribution,
   installedDistributions,
+  isReplacedCopy,
   ownsDistribution,
   searchPath,
 } from "../../install/installed.ts";
@@ -125,6 +126,46 @@ export function reinstallOption(args: ParsedArgs, all: boolean): boolean | Reado
   if (all) return true;
   const names = values(args, "reinstall-package").map((name) => canonicalizeName(name));
   return names.length > 0 ? new Set(names) : false;
+}
+
+/**
+ * The installed distributions by name (each the copy Python sees), and `reinstall` widened by the
+ * names the environment holds more than once (an install gone wrong before): reinstalling one
+ * replaces every copy (installer.ts), where keeping it would leave two versions on one path.
+ */
+export function installedState(
+  environment: Environment,
+  reinstall: boolean | ReadonlySet<string>,
+): {
+  installed: Map<string, InstalledDistribution>;
+  reinstall: boolean | ReadonlySet<string>;
+  duplicated: ReadonlySet<string>;
+} {
+  const duplicated = new Set<string>();
+  const installed = new Map(
+    installedDistributions(searchPath(environment.sitePackages), {
+      onShadowed: (copy) => {
+        if (isReplacedCopy(environment, copy)) duplicated.add(copy.canonicalName);
+      },
+    }).map((dist) => [dist.canonicalName, dist]),
+  );
+  if (duplicated.size > 0 && reinstall !== true)
+    reinstall = new Set([...(reinstall === false ? [] : reinstall), ...duplicated]);
+  return { installed, reinstall, duplicated };
+}
+
+/** Says which of the packages about to be installed replace more than one installed copy. */
+export function warnDuplicates(
+  packages: readonly ResolvedPackage[],
+  duplicated: ReadonlySet<string>,
+  environment: Environment,
+  context: CommandContext,
+): void {
+  for (const { name } of packages)
+    if (duplicated.has(name))
+      context.output.warn(
+        `${name} is installed more than once in ${environment.root}: every copy is replaced`,
+      );
 }
 
 /** Whether reinstallOption's answer reinstalls `name`. */
@@ -331,11 +372,12 @@ async function installInto(
     lock: LockInput | null;
   },
 ): Promise<number> {
-  const installedList = installedDistributions(searchPath(environment.sitePackages));
-  const installed = new Map(installedList.map((dist) => [dist.canonicalName, dist]));
-  const reinstall = reinstallOption(
-    args,
-    flag(args, "force-reinstall") || flag(args, "reinstall") || flag(args, "ignore-installed"),
+  const { installed, reinstall, duplicated } = installedState(
+    environment,
+    reinstallOption(
+      args,
+      flag(args, "force-reinstall") || flag(args, "reinstall") || flag(args, "ignore-installed"),
+    ),
   );
   const upgradeAll = flag(args, "upgrade");
   const strategy = value(args, "upgrade-strategy") ?? "only-if-needed";
@@ -385,6 +427,7 @@ async function installInto(
     );
   }
   const plan = planInstall(resolution, installed, reinstall);
+  warnDuplicates(plan.install, duplicated, environment, context);
   const resolvedIn = elapsed(settings.started);
   context.output.info(chosenLine(resolution.packages.size, settings.lock, resolvedIn));
   if (settings.dryRun) {
@@ -502,8 +545,12 @@ export function printChanges(
     ...added.map(
       (dist) => [canonicalizeName(dist.name), ` + ${canonicalizeName(dist.name)}==${dist.version}`] as const,
     ),
-    // By name; a removed version before the one replacing it.
-  ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1].startsWith(" -") ? -1 : 1));
+    // By name; removed versions (each copy of one that was installed twice) before the new one.
+  ].sort((a, b) => {
+    if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+    if (a[1][1] !== b[1][1]) return a[1][1] === "-" ? -1 : 1;
+    return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+  });
   for (const [, line] of changes) context.output.info(line);
 }
 
