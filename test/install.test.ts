@@ -1014,6 +1014,24 @@ describe("more of spice pip", () => {
     assert.deepEqual(copies(), []);
   });
 
+  it("refuses to install through a link that leads out of site-packages, changing nothing", () => {
+    const path = venv("env-linked-out");
+    const python = join(path, "bin", "python");
+    const checkout = join(work.path, "beta-checkout");
+    mkdirSync(checkout);
+    writeFileSync(join(checkout, "__init__.py"), "MINE = True\n");
+    symlinkSync(checkout, join(path, "lib", "python3.11", "site-packages", "beta"));
+    const before = snapshot(path);
+    const result = spice(["pip", "install", "--python", python, alpha1, beta]);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /error: Cannot install beta: lib\/python3\.11\/site-packages\/beta is a link to .*beta-checkout, outside the environment\n/,
+    );
+    assert.deepEqual(snapshot(path), before);
+    assert.equal(readFileSync(join(checkout, "__init__.py"), "utf8"), "MINE = True\n");
+  });
+
   it("removes a setuptools .egg-info as pip does, and refuses distutils' lone .egg-info file", () => {
     const path = venv("env-egg-info");
     const python = join(path, "bin", "python");

@@ -2,15 +2,7 @@
 // .egg-info) directories: no Python is run. This is what list, freeze, show, check, uninstall and
 // doctor work from.
 
-import {
-  type Dirent,
-  existsSync,
-  opendirSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  statSync,
-} from "node:fs";
+import { type Dirent, existsSync, opendirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Environment } from "../python/environment.ts";
@@ -19,6 +11,7 @@ import { parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { parseRequirement, type Requirement } from "../standards/requirement.ts";
 import { tryParseVersion, type Version } from "../standards/version.ts";
+import { realDirectory } from "../util/fs.ts";
 import { PLAIN_RELATIVE_PATH } from "./wheel-cache.ts";
 import { parseRecord } from "./wheel-file.ts";
 
@@ -253,14 +246,6 @@ export function installedDistributions(
     }
   }
   return result;
-}
-
-function realDirectory(path: string): string {
-  try {
-    return realpathSync.native(path);
-  } catch {
-    return resolve(path); // missing: lists nothing either way
-  }
 }
 
 /** Directories that .pth files in `site` add to sys.path (what site.py would add). */

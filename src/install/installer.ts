@@ -15,8 +15,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import type { Environment } from "../python/environment.ts";
+import type { Environment, InstallScheme } from "../python/environment.ts";
 import { fileSystemFailure, SpiceError } from "../util/error.ts";
+import { realDirectory } from "../util/fs.ts";
 import { recordHash } from "../util/hash.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import {
@@ -118,6 +119,37 @@ function directoriesToMake(directories: Iterable<string>, known: Map<string, boo
     for (const item of chain) wanted.add(item);
   }
   return wanted;
+}
+
+/**
+ * Finds a link below one of the scheme's directories that leads out of it (a package directory
+ * linked to a checkout elsewhere): installing through it would overwrite files outside the
+ * environment, so the install is refused instead (wheels hold no links; a user made it). Each
+ * directory is looked at once; most installs write into few that exist already.
+ */
+function linkLeavingScheme(
+  scheme: InstallScheme,
+): (directory: string) => { link: string; target: string } | null {
+  const roots = [...new Set([scheme.purelib, scheme.platlib, scheme.scripts, scheme.headers, scheme.data])]
+    .map((root) => ({ root, real: realDirectory(root) }))
+    .sort((a, b) => b.root.length - a.root.length);
+  const found = new Map<string, { link: string; target: string } | null>();
+  const below = (directory: string, root: string, real: string): { link: string; target: string } | null => {
+    if (directory === root || !directory.startsWith(`${root}/`)) return null;
+    let answer = found.get(directory);
+    if (answer !== undefined) return answer;
+    answer = below(dirname(directory), root, real);
+    if (answer === null && lstatSync(directory, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      const target = realDirectory(directory);
+      if (target !== real && !target.startsWith(`${real}/`)) answer = { link: directory, target };
+    }
+    found.set(directory, answer);
+    return answer;
+  };
+  return (directory) => {
+    const scheme = roots.find(({ root }) => directory.startsWith(`${root}/`));
+    return scheme === undefined ? null : below(directory, scheme.root, scheme.real);
+  };
 }
 
 /** Creates directories parents first, one mkdir each (recursive mkdir costs more system calls). */
@@ -257,12 +289,30 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       }
       created.push(path);
     };
+    const leavingLink = linkLeavingScheme(environment.scheme);
+    const refuseLinkOut = (directory: string, owner: string) => {
+      const out = leavingLink(directory);
+      if (out === null) return;
+      throw new SpiceError(
+        "E_INSTALL_CONFLICT",
+        `Cannot install ${owner}: ${relative(environment.root, out.link)} is a link to ${out.target}, outside the environment`,
+        {
+          cause: "installing through it would overwrite the files it leads to",
+          hint: `Remove the link (rm ${out.link}) to install ${owner} into the environment, or keep the linked copy and leave ${owner} out`,
+        },
+      );
+    };
     for (const plan of plans) {
       for (const directory of plan.libDirectories) {
         if (!directoryExists(directory.path)) continue;
+        refuseLinkOut(directory.path, plan.name);
         for (const index of directory.indices) checkNewFile(libFilePath(plan, index), plan.name);
       }
-      for (const file of plan.files) checkNewFile(file.destination, plan.name);
+      for (const file of plan.files) {
+        if (directoryExists(dirname(file.destination))) refuseLinkOut(dirname(file.destination), plan.name);
+        checkNewFile(file.destination, plan.name);
+      }
+      if (directoryExists(dirname(plan.record))) refuseLinkOut(dirname(plan.record), plan.name);
       checkNewFile(plan.record, plan.name);
     }
     for (const [source, target] of compileTargets) checkNewFile(target, relative(environment.root, source));

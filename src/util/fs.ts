@@ -1,5 +1,5 @@
-import { copyFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { copyFileSync, readlinkSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileSystemFailure } from "./error.ts";
 import { sha256Hex } from "./hash.ts";
 import { makeDirectories } from "./make-directories.ts";
@@ -69,5 +69,14 @@ export function linkTarget(path: string): string | null {
     return readlinkSync(path);
   } catch {
     return null;
+  }
+}
+
+/** Where a path really is, links resolved; the path as given (made absolute) when it is missing. */
+export function realDirectory(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return resolve(path);
   }
 }
