@@ -1032,6 +1032,35 @@ describe("more of spice pip", () => {
     assert.equal(readFileSync(join(checkout, "__init__.py"), "utf8"), "MINE = True\n");
   });
 
+  it("warns, as pip, when an upgrade breaks a requirement of a package it left alone", () => {
+    const path = venv("env-conflict");
+    const python = join(path, "bin", "python");
+    const directory = join(wheels, "conflict");
+    mkdirSync(directory);
+    const pinned = buildWheel(directory, simplePackage("pinned", "1.0", { requires: ["beta<1.3"] }));
+    const beta13 = buildWheel(directory, simplePackage("beta", "1.3"));
+    // Its own cache: the cache test counts beta's entries in the shared one.
+    const install = (...args: string[]) =>
+      spice([
+        "--cache-dir",
+        join(work.path, "cache-conflict"),
+        "pip",
+        "install",
+        "--python",
+        python,
+        ...args,
+      ]);
+    assert.equal(install(pinned, beta).status, 0);
+    const upgraded = install(beta13);
+    assert.equal(upgraded.status, 0, upgraded.stderr);
+    assert.match(
+      upgraded.stderr,
+      / \+ beta==1\.3\nwarning: pinned 1\.0 requires beta<1\.3, but you have beta 1\.3 which is incompatible\.\n$/,
+    );
+    assert.equal(install(beta).status, 0);
+    assert.doesNotMatch(install(beta13, "--no-warn-conflicts").stderr, /warning/);
+  });
+
   it("removes a setuptools .egg-info as pip does, and refuses distutils' lone .egg-info file", () => {
     const path = venv("env-egg-info");
     const python = join(path, "bin", "python");

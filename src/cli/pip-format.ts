@@ -403,3 +403,35 @@ export function checkDistributions(all: InstalledDistribution[], markers: Marker
   const lines = [...missingLines, ...conflictLines];
   return { lines, warnings, broken: lines.length > 0 || warnings.length > 0 };
 }
+
+/**
+ * pip install's warning after a change: installed distributions it left alone (outside the
+ * resolution) whose requirements a new version no longer meets, in pip's words. Those inside the
+ * resolution agree by construction; distributions that depend on nothing changed are not read.
+ */
+export function brokenDependents(
+  installed: Iterable<InstalledDistribution>,
+  resolved: ReadonlyMap<string, { version: Version }>,
+  changed: ReadonlySet<string>,
+  markers: MarkerEnvironment,
+): string[] {
+  const lines: string[] = [];
+  for (const dist of installed) {
+    if (resolved.has(dist.canonicalName)) continue;
+    const conflicts: Array<[string, string]> = [];
+    for (const requirement of dist.requirements()) {
+      const name = canonicalizeName(requirement.name);
+      if (!changed.has(name)) continue;
+      if (requirement.marker !== null && !requirement.marker.evaluate({ ...markers, extra: "" })) continue;
+      const version = resolved.get(name)!.version;
+      if (!requirement.specifier.contains(version, true))
+        conflicts.push([
+          name,
+          `${dist.canonicalName} ${dist.displayVersion} requires ${requirement}, but you have ${name} ${version} which is incompatible.`,
+        ]);
+    }
+    conflicts.sort(([a], [b]) => compareCodePoints(a, b));
+    lines.push(...conflicts.map(([, line]) => line));
+  }
+  return lines;
+}

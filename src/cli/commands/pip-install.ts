@@ -41,7 +41,7 @@ import { allowedHashes, checkFetchedHash, checkHashingMode } from "../hash-check
 import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
-import { PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
+import { brokenDependents, PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
 import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import {
@@ -458,7 +458,7 @@ async function installInto(
       const digests = new Map([...prepared].map(([name, item]) => [name, item.sha256]));
       writeReport(reportPath, plan.install, target, digests, context);
     }
-    return applyInstall(
+    const status = applyInstall(
       environment,
       plan.install,
       prepared,
@@ -467,6 +467,13 @@ async function installInto(
       settings.started,
       settings.linkMode,
     );
+    // As pip: what the change broke among packages it did not resolve (not with --no-deps).
+    if (!flag(args, "no-deps") && !flag(args, "no-warn-conflicts")) {
+      const changed = new Set(plan.install.map((resolved) => resolved.name));
+      for (const line of brokenDependents(installed.values(), resolution.packages, changed, target.markers))
+        context.output.warn(line);
+    }
+    return status;
   } finally {
     if (scratch !== "") rmSync(scratch, { recursive: true, force: true });
   }

@@ -227,7 +227,10 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       value: "warn|ignore",
       help: "Accepted for pip compatibility (spice does not warn)",
     },
-    { name: "no-warn-conflicts", help: "Accepted for pip compatibility (spice does not warn)" },
+    {
+      name: "no-warn-conflicts",
+      help: "Do not warn when the change breaks requirements of installed packages it left alone",
+    },
     ...FOREIGN_TARGET_OPTIONS,
     {
       name: "exists-action",
