@@ -249,6 +249,50 @@ describe("spice doctor", () => {
     assert.ok(codes(doctor(["--python", missing.python]).findings).includes("missing-requirement"));
   });
 
+  it("spots files two distributions both install, and files a distribution lost", () => {
+    const { python, site } = freshVenv("clashing");
+    const clash = buildWheel(wheels, {
+      name: "clash",
+      version: "1.0",
+      files: { "beta/__init__.py": "CLASH = 1\n" },
+    });
+    const installed = runSpice(["pip", "install", "--python", python, clash], { cacheDir });
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.match(
+      installed.stderr,
+      /warning: clash overwrote beta\/__init__\.py of beta 1\.2: both install it, so uninstalling either one removes the other's files\n/,
+    );
+    const shared = doctor(["--python", python]).findings.filter((finding) => finding.code === "shared-files");
+    assert.deepEqual(
+      shared.map((finding) => [finding.severity, finding.message]),
+      [["warning", "beta 1.2 and clash 1.0 both install beta/__init__.py"]],
+    );
+    assert.equal(runSpice(["pip", "uninstall", "--python", python, "clash"], { cacheDir }).status, 0);
+    assert.equal(existsSync(join(site, "beta", "__init__.py")), false);
+    const { findings, status } = doctor(["--python", python]);
+    const missing = findings.filter((finding) => finding.code === "missing-files");
+    assert.deepEqual(
+      missing.map((finding) => [finding.severity, finding.message, finding.fix]),
+      [
+        [
+          "error",
+          "beta 1.2 is missing 1 of the 11 files its RECORD lists: beta/__init__.py",
+          "spice pip install --reinstall --no-deps beta==1.2",
+        ],
+      ],
+    );
+    assert.equal(status, 1);
+    // The fix, with the wheel in place of an index.
+    assert.equal(
+      runSpice(["pip", "install", "--python", python, "--reinstall", "--no-deps", beta], { cacheDir }).status,
+      0,
+    );
+    assert.deepEqual(
+      codes(doctor(["--python", python]).findings).filter((code) => code.endsWith("-files")),
+      [],
+    );
+  });
+
   it("warns when an externally managed Python is used without a venv", () => {
     const python = externallyManagedPython(join(work.path, "managed-python"), "Use apt.");
     const { findings } = doctor(["--python", python]);

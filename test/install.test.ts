@@ -838,6 +838,35 @@ describe("which environment", () => {
     assert.ok(existsSync(join(site, "beta", "__init__.py")));
   });
 
+  it("changes a system Python's install directory and user site, never what its path holds after them", () => {
+    const prefix = join(work.path, "layered-python");
+    const python = externallyManagedPython(prefix, "Use apt.");
+    const site = join(prefix, "lib", "python3.11", "site-packages");
+    const userBase = join(work.path, "layered-user");
+    const pip = (...args: string[]) =>
+      spice(["pip", ...args, "--python", python, "--break-system-packages"], work.path, {
+        PYTHONUSERBASE: userBase,
+      });
+    // The system's own packages, on the path after site-packages (as Debian's dist-packages).
+    const vendor = join(work.path, "vendor-packages");
+    assert.equal(spice(["pip", "install", "--target", vendor, "--no-deps", alpha1]).status, 0);
+    writeFileSync(join(site, "vendor.pth"), `${vendor}\n`);
+    const kept = pip("uninstall", "alpha");
+    assert.equal(kept.status, 0, kept.stderr);
+    assert.match(kept.stderr, /Not uninstalling alpha at .*vendor-packages, outside environment/);
+    assert.equal(pip("install", "--reinstall", "--no-deps", alpha1).status, 0);
+    assert.ok(existsSync(join(vendor, "alpha", "__init__.py")), "the system's copy stays");
+    assert.ok(existsSync(join(site, "alpha", "__init__.py")));
+    // A user-site copy would shadow a new system one: it goes, as pip removes it.
+    mkdirSync(join(wheels, "layered"));
+    const beta13 = buildWheel(join(wheels, "layered"), simplePackage("beta", "1.3"));
+    assert.equal(pip("install", "--user", beta).status, 0);
+    const upgraded = pip("--cache-dir", join(work.path, "cache-layered"), "install", beta13);
+    assert.equal(upgraded.status, 0, upgraded.stderr);
+    assert.match(upgraded.stderr, / - beta==1\.2\n \+ beta==1\.3\n$/);
+    assert.equal(existsSync(join(userBase, "lib", "python3.11", "site-packages", "beta")), false);
+  });
+
   it("lists, freezes and inspects only the user site with --user, as pip does", () => {
     const python = externallyManagedPython(join(work.path, "user-python"), "Use apt.");
     const env = { PYTHONUSERBASE: join(work.path, "user-base") };

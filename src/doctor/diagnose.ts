@@ -4,11 +4,14 @@
 // found, why it matters, and the command that fixes it.
 
 import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 import {
   distributionsIn,
   type InstalledDistribution,
   installedDistributions,
+  isInInstallDirectories,
+  listedFiles,
+  ownsDistribution,
   pthDirectories,
 } from "../install/installed.ts";
 import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
@@ -393,7 +396,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
           code: "no-record",
           message: `${distribution.name} ${distribution.displayVersion} has no RECORD (${distribution.path})`,
           why: "nothing can uninstall or upgrade it cleanly: its files are unknown",
-          fix: `spice pip install --force-reinstall ${distribution.name}`,
+          fix: `spice pip install --reinstall --no-deps ${distribution.name}==${distribution.displayVersion}`,
         });
       }
     }
@@ -419,7 +422,9 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
     code: "duplicate-distribution",
     message: `${project} is installed ${list.length} times: ${list.map((dist) => `${dist.displayVersion} in ${dist.path}`).join("; ")}`,
     why: `Python imports whichever comes first on sys.path (${list[0].displayVersion}), while tools may report another`,
-    fix: `spice pip install ${project}==${list[0].displayVersion} (or the version you want) replaces every copy in the environment's site-packages with one`,
+    fix: list.every((dist) => isInInstallDirectories(environment, dist))
+      ? `spice pip install ${project}==${list[0].displayVersion} (or the version you want) replaces every copy with one`
+      : "remove the copies you do not want with the tool that put them there (the system's package manager, PYTHONPATH, a .pth file)",
   });
   const sameVersion = new Map<string, Array<[string, InstalledDistribution[]]>>();
   for (const [project, list] of [...byProject].sort()) {
@@ -446,6 +451,9 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
     });
   }
   const visible = installedDistributions(environment.sitePackages);
+  // Only what installs manage: a system's own packages may ship RECORDs of their build tree.
+  for (const finding of fileFindings(visible.filter((dist) => ownsDistribution(environment, dist))))
+    found(finding);
   const markers = markerEnvironment(environment.interpreter);
   const byName = new Map(visible.map((dist) => [dist.canonicalName, dist]));
   for (const dist of visible) {
@@ -471,5 +479,70 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
       }
     }
   }
+  return findings;
+}
+
+/**
+ * What the distributions' RECORDs say of their files: files gone (another package's uninstall
+ * took a module both shipped, or a hand's `rm`), and files two distributions both list (the one
+ * installed last overwrote the other's). Compiled files are left out: clearing __pycache__ is
+ * harmless.
+ */
+function fileFindings(distributions: readonly InstalledDistribution[]): Finding[] {
+  const findings: Finding[] = [];
+  // Whether a file exists, from one listing of its directory: a venv of 100 packages has 20,000
+  // files in 1,600 directories.
+  const listings = new Map<string, Set<string> | null>();
+  const present = (path: string): boolean => {
+    const directory = dirname(path);
+    let names = listings.get(directory);
+    if (names === undefined) {
+      try {
+        names = new Set(readdirSync(directory));
+      } catch {
+        names = null;
+      }
+      listings.set(directory, names);
+    }
+    return names?.has(path.slice(directory.length + 1)) === true;
+  };
+  // The first owner of each file; the files with more, apart (a map of 20,000 arrays costs GC).
+  const owners = new Map<string, InstalledDistribution>();
+  const sharedBy = new Map<string, InstalledDistribution[][]>();
+  for (const dist of distributions) {
+    const files = (listedFiles(dist) ?? []).filter((path) => !path.endsWith(".pyc"));
+    const missing = files.filter((path) => !present(path));
+    if (missing.length > 0)
+      findings.push({
+        severity: "error",
+        code: "missing-files",
+        message: `${dist.name} ${dist.displayVersion} is missing ${missing.length} of the ${files.length} files its RECORD lists: ${abridged(missing.map((path) => relative(dist.location, path)))}`,
+        why: "importing it may fail, or find another copy of the module",
+        fix: `spice pip install --reinstall --no-deps ${dist.name}==${dist.displayVersion}`,
+      });
+    for (const path of files) {
+      const first = owners.get(path);
+      if (first === undefined) owners.set(path, dist);
+      else addTo(sharedBy, path, first === dist ? [] : [first, dist]);
+    }
+  }
+  const shared = new Map<string, string[]>();
+  for (const [path, pairs] of sharedBy) {
+    const list = [...new Set(pairs.flat())];
+    if (list.length > 1)
+      addTo(
+        shared,
+        list.map((dist) => `${dist.name} ${dist.displayVersion}`).join(" and "),
+        relative(list[0].location, path),
+      );
+  }
+  for (const [pair, paths] of shared)
+    findings.push({
+      severity: "warning",
+      code: "shared-files",
+      message: `${pair} both install ${abridged(paths)}`,
+      why: "the one installed last overwrote the other's copy, and uninstalling either removes the files both need",
+      fix: "uninstall the one you do not need, then reinstall the other",
+    });
   return findings;
 }

@@ -287,22 +287,50 @@ export function searchPath(sitePackages: readonly string[]): string[] {
 }
 
 /**
- * Whether a change to this environment may replace or remove the distribution: a virtual
- * environment owns only what lies inside it, never what it sees of the global site-packages (or a
- * `.pth` directory elsewhere). pip leaves those alone too ("outside environment").
+ * Whether a distribution is the environment's own, as pip's `--local` means it: for a virtual
+ * environment what lies inside it, not what it sees of the global site-packages (or a `.pth`
+ * directory elsewhere); for any other, everything.
  */
-export function ownsDistribution(environment: Environment, distribution: InstalledDistribution): boolean {
+export function isLocal(environment: Environment, distribution: InstalledDistribution): boolean {
   if (environment.kind !== "venv") return true;
   return `${resolve(distribution.location)}/`.startsWith(`${resolve(environment.root)}/`);
 }
 
 /**
- * Whether a later copy of an installed name is one that replacing or removing the name takes
- * too: a copy in the directories installs write to (an install gone wrong before left two
- * .dist-info of one name), never one elsewhere on the path (a system's own site directory).
+ * Whether a change to this environment may replace or remove the distribution: a virtual
+ * environment's own (isLocal; pip leaves the rest alone too, "outside environment"). Of a system
+ * Python, what lies in the directories installs write to or before them on the path (the user
+ * site, which would shadow the new version, as pip removes it), never what comes after them: a
+ * Linux distribution's own packages (Debian's /usr/lib/python3/dist-packages behind
+ * /usr/local's), which the new version shadows and the system's package manager owns.
  */
-export function isReplacedCopy(environment: Environment, copy: InstalledDistribution): boolean {
-  const location = realDirectory(copy.location);
+export function ownsDistribution(environment: Environment, distribution: InstalledDistribution): boolean {
+  if (environment.kind !== "system") return isLocal(environment, distribution);
+  let owned = ownedDirectories.get(environment);
+  if (owned === undefined) {
+    const order = environment.sitePackages.map(realDirectory);
+    const last = Math.max(
+      order.indexOf(realDirectory(environment.scheme.purelib)),
+      order.indexOf(realDirectory(environment.scheme.platlib)),
+    );
+    owned = new Set(order.slice(0, last + 1));
+    ownedDirectories.set(environment, owned);
+  }
+  return owned.has(realDirectory(distribution.location));
+}
+
+const ownedDirectories = new WeakMap<Environment, ReadonlySet<string>>();
+
+/**
+ * Whether a distribution lies in the directories installs write to. A later copy of a name there
+ * goes when the name is replaced or removed (an install gone wrong before left two .dist-info),
+ * never one elsewhere on the path (a system's own site directory).
+ */
+export function isInInstallDirectories(
+  environment: Environment,
+  distribution: InstalledDistribution,
+): boolean {
+  const location = realDirectory(distribution.location);
   return (
     location === realDirectory(environment.scheme.purelib) ||
     location === realDirectory(environment.scheme.platlib)
@@ -311,7 +339,7 @@ export function isReplacedCopy(environment: Environment, copy: InstalledDistribu
 
 /**
  * The distributions with every other copy of their names that the environment's install
- * directories hold (isReplacedCopy): removing or replacing a name takes them all, so that it
+ * directories hold (isInInstallDirectories): removing or replacing a name takes them all, so that it
  * ends with no version, or one, on the path, as uv does.
  */
 export function withOwnedCopies(
@@ -325,7 +353,7 @@ export function withOwnedCopies(
     onShadowed: (copy) => {
       if (
         names.has(copy.canonicalName) &&
-        isReplacedCopy(environment, copy) &&
+        isInInstallDirectories(environment, copy) &&
         !paths.has(resolve(copy.path))
       )
         result.push(copy);
@@ -344,7 +372,7 @@ export function distributionFiles(
   distribution: InstalledDistribution,
   scriptsDirectory: string,
 ): string[] | null {
-  const listed = distribution.format === "dist-info" ? recordPaths(distribution) : eggInfoPaths(distribution);
+  const listed = listedFiles(distribution);
   if (listed === null) return null;
   const files = new Set<string>();
   // Each __pycache__ is listed once, not once per module in its directory.
@@ -391,6 +419,14 @@ export function distributionFiles(
     }
   }
   return [...files];
+}
+
+/**
+ * The files a distribution says it installed, as absolute paths: RECORD for a .dist-info; for a
+ * setuptools .egg-info what pip reads (eggInfoPaths). Null when nothing says.
+ */
+export function listedFiles(distribution: InstalledDistribution): string[] | null {
+  return distribution.format === "dist-info" ? recordPaths(distribution) : eggInfoPaths(distribution);
 }
 
 function recordPaths(distribution: InstalledDistribution): string[] | null {

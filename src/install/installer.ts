@@ -32,7 +32,7 @@ import {
   distributionFiles,
   type InstalledDistribution,
   installedDistributions,
-  isReplacedCopy,
+  isInInstallDirectories,
   ownsDistribution,
 } from "./installed.ts";
 import { Linker, type LinkMode } from "./linker.ts";
@@ -55,8 +55,16 @@ export interface InstallOptions extends PlanOptions {
   discardBackup?: (backup: string) => void;
 }
 
+/** Files a new distribution wrote over that another installed distribution (left in place) lists. */
+export interface Clobbered {
+  by: string;
+  owner: InstalledDistribution;
+  paths: string[];
+}
+
 export interface InstallResult {
   installed: Array<{ name: string; version: string }>;
+  clobbered: Clobbered[];
   removed: Array<{ name: string; version: string }>;
   linkMode: LinkMode;
   recovered: boolean;
@@ -152,6 +160,34 @@ function linkLeavingScheme(
   };
 }
 
+/**
+ * Which installed distributions list the files a new one overwrites (`overwrites`: path and the
+ * new owner's name): two packages that ship one module, where the last installed wins and
+ * removing either takes the other's files. RECORDs are read only when something was overwritten
+ * that no replaced distribution listed, which an install into a tidy environment never does.
+ */
+function filesOfOthers(
+  overwrites: ReadonlyArray<[string, string]>,
+  others: readonly InstalledDistribution[],
+  scripts: string,
+): Clobbered[] {
+  if (overwrites.length === 0) return [];
+  const newOwner = new Map(overwrites);
+  const clobbered: Clobbered[] = [];
+  for (const owner of others) {
+    const byNewOwner = new Map<string, string[]>();
+    for (const path of distributionFiles(owner, scripts) ?? []) {
+      const by = newOwner.get(path);
+      if (by === undefined) continue;
+      const paths = byNewOwner.get(by);
+      if (paths === undefined) byNewOwner.set(by, [path]);
+      else paths.push(path);
+    }
+    for (const [by, paths] of byNewOwner) clobbered.push({ by, owner, paths });
+  }
+  return clobbered;
+}
+
 /** Creates directories parents first, one mkdir each (recursive mkdir costs more system calls). */
 function makeDirectories(wanted: ReadonlySet<string>): void {
   for (const directory of [...wanted].sort()) {
@@ -185,7 +221,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     // sees, and any later one an install gone wrong before left.
     const shadowed: InstalledDistribution[] = [];
     const onShadowed = (copy: InstalledDistribution) => {
-      if (isReplacedCopy(environment, copy)) shadowed.push(copy);
+      if (isInInstallDirectories(environment, copy)) shadowed.push(copy);
     };
     const existing = new Map<string, InstalledDistribution[]>();
     for (const dist of installedDistributions(environment.sitePackages, { onShadowed }))
@@ -223,6 +259,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     // Back up whatever the change overwrites or removes. Every path it writes is listed only
     // when something is removed (an upgrade, a sync): a fresh install needs no such list.
     const removals: Array<[InstalledDistribution, string[]]> = [];
+    const replacedPaths = new Set<string>();
     if (replaced.length > 0) {
       const newPaths = new Set<string>();
       for (const plan of plans) {
@@ -239,9 +276,11 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
         // A .dist-info without RECORD that the same version's new one overwrites is taken over,
         // its stray files left (the way to mend it); any other must say what it installed.
         const files =
-          old.format === "dist-info" && newDistInfos.has(resolve(old.path))
-            ? (distributionFiles(old, scripts) ?? [])
-            : recordedFiles(old, scripts);
+          distributionFiles(old, scripts) ??
+          (old.format === "dist-info" && newDistInfos.has(resolve(old.path))
+            ? []
+            : recordedFiles(old, scripts));
+        for (const path of files) replacedPaths.add(path);
         removals.push([old, files.filter((path) => !newPaths.has(path) && removable(path))]);
       }
     }
@@ -260,6 +299,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     // A file can only be overwritten where its directory already exists: check existence per
     // directory first, then per file only inside existing ones (a fresh venv needs almost none).
     const overwritten = new Set<string>();
+    const overwrittenBy = new Map<string, string>();
     const existingDirectories = new Map<string, boolean>();
     const directoryExists = (directory: string): boolean => {
       let known = existingDirectories.get(directory);
@@ -286,6 +326,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
         }
         transaction.backUp(path);
         overwritten.add(path);
+        overwrittenBy.set(path, owner);
       }
       created.push(path);
     };
@@ -316,6 +357,11 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       checkNewFile(plan.record, plan.name);
     }
     for (const [source, target] of compileTargets) checkNewFile(target, relative(environment.root, source));
+    const clobbered = filesOfOthers(
+      [...overwrittenBy].filter(([path]) => !replacedPaths.has(path)),
+      [...existing.values()].flat().filter((dist) => !replaced.includes(dist)),
+      environment.scheme.scripts,
+    );
     // A directory the change creates is recorded once instead of every file in it: rolling back
     // removes it whole (it held nothing before). This keeps the journal small for large installs.
     for (const directory of newDirectories)
@@ -417,6 +463,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     }
     transaction.commit(options.discardBackup);
     return {
+      clobbered,
       installed: plans.map((plan) => ({ name: plan.name, version: plan.version })),
       removed: replaced.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
       linkMode: linker.mode,

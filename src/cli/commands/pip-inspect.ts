@@ -7,7 +7,7 @@ import {
   type DirectUrl,
   type InstalledDistribution,
   installedDistributions,
-  ownsDistribution,
+  isLocal,
   searchPath,
 } from "../../install/installed.ts";
 import { userEnvironment } from "../../python/environment.ts";
@@ -57,8 +57,7 @@ function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
     },
   );
   // `--local`: in a virtual environment that sees the global site-packages, only its own (pip's -l).
-  if (flag(args, "local"))
-    distributions = distributions.filter((dist) => ownsDistribution(environment, dist));
+  if (flag(args, "local")) distributions = distributions.filter((dist) => isLocal(environment, dist));
   if (userOnly) {
     const userSite = `${resolve(userEnvironment(environment.interpreter, context.env).scheme.purelib)}/`;
     distributions = distributions.filter((dist) => `${resolve(dist.location)}/`.startsWith(userSite));

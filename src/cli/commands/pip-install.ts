@@ -2,7 +2,7 @@
 // the cache (hashes checked), then change the environment in one transaction; and uninstall.
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Cache } from "../../cache/store.ts";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
@@ -10,7 +10,7 @@ import type { InstallItem } from "../../install/distribution-plan.ts";
 import {
   type InstalledDistribution,
   installedDistributions,
-  isReplacedCopy,
+  isInInstallDirectories,
   ownsDistribution,
   searchPath,
 } from "../../install/installed.ts";
@@ -145,7 +145,7 @@ export function installedState(
   const installed = new Map(
     installedDistributions(searchPath(environment.sitePackages), {
       onShadowed: (copy) => {
-        if (isReplacedCopy(environment, copy)) duplicated.add(copy.canonicalName);
+        if (isInInstallDirectories(environment, copy)) duplicated.add(copy.canonicalName);
       },
     }).map((dist) => [dist.canonicalName, dist]),
   );
@@ -536,6 +536,13 @@ export function applyInstall(
     context.output.verbose(`moved in the spare trees of ${plural(result.spareTreesUsed, "wheel")}`);
   context.output.info(`Installed ${plural(result.installed.length, "package")} in ${elapsed(started)}`);
   printChanges(result.removed, result.installed, context);
+  for (const { by, owner, paths } of result.clobbered) {
+    const shown = relative(owner.location, paths[0]);
+    const more = paths.length > 1 ? ` and ${plural(paths.length - 1, "more file")}` : "";
+    context.output.warn(
+      `${by} overwrote ${shown}${more} of ${owner.canonicalName} ${owner.displayVersion}: both install it, so uninstalling either one removes the other's files`,
+    );
+  }
   replaceSpareTrees(result.cacheEntries, result.leftover, context, later?.moved);
   return 0;
 }
