@@ -1090,6 +1090,31 @@ describe("more of spice pip", () => {
     assert.doesNotMatch(install(beta13, "--no-warn-conflicts").stderr, /warning/);
   });
 
+  it("refuses a script that would replace the environment's interpreter or activation script", () => {
+    const path = venv("env-own-scripts");
+    const python = join(path, "bin", "python");
+    mkdirSync(join(wheels, "own-scripts"));
+    const before = snapshot(path);
+    for (const script of ["python3", "activate"]) {
+      const wheel = buildWheel(join(wheels, "own-scripts"), {
+        name: `takes${script}`,
+        version: "1.0",
+        files: { "takes.py": "def main():\n    pass\n" },
+        consoleScripts: { [script]: "takes:main" },
+      });
+      const result = spice(["pip", "install", "--python", python, wheel]);
+      assert.equal(result.status, 1);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `error: Cannot install takes${script}: its script bin/${script} would replace the environment's (interpreter|activation script)\n`,
+        ),
+      );
+      assert.deepEqual(snapshot(path), before);
+    }
+    assert.equal(run(python, ["-c", "print('runs')"]).stdout, "runs\n");
+  });
+
   it("removes a setuptools .egg-info as pip does, and refuses distutils' lone .egg-info file", () => {
     const path = venv("env-egg-info");
     const python = join(path, "bin", "python");

@@ -14,7 +14,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Environment, InstallScheme } from "../python/environment.ts";
 import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { realDirectory } from "../util/fs.ts";
@@ -188,6 +188,27 @@ function filesOfOthers(
   return clobbered;
 }
 
+/**
+ * What an existing file in the scripts directory is to the environment itself, when a wheel's
+ * script must not replace it: the interpreter (a `python` console script would leave a venv
+ * whose python runs itself), or a venv's activation script. Null for anything else.
+ */
+function environmentFile(environment: Environment, path: string): string | null {
+  const name = basename(path);
+  // A venv made with --copies has python, python3 and python3.X as separate files.
+  if (
+    realDirectory(path) === realDirectory(environment.python) ||
+    (environment.kind === "venv" && /^python(w|\d+(\.\d+)?)?$/.test(name))
+  )
+    return "the environment's interpreter";
+  if (
+    environment.kind === "venv" &&
+    /^(activate(\.(csh|fish|nu|bat))?|Activate\.ps1|deactivate\.bat)$/.test(name)
+  )
+    return "the environment's activation script";
+  return null;
+}
+
 /** Creates directories parents first, one mkdir each (recursive mkdir costs more system calls). */
 function makeDirectories(wanted: ReadonlySet<string>): void {
   for (const directory of [...wanted].sort()) {
@@ -323,6 +344,17 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
               hint: "Find the distribution that owns that directory (`spice pip show -f`) and uninstall one of them",
             },
           );
+        }
+        if (dirname(path) === environment.scheme.scripts) {
+          const own = environmentFile(environment, path);
+          if (own !== null)
+            throw new SpiceError(
+              "E_INSTALL_CONFLICT",
+              `Cannot install ${owner}: its script ${relative(environment.root, path)} would replace ${own}`,
+              {
+                hint: `The environment would no longer work; leave ${owner} out, or install it into another one`,
+              },
+            );
         }
         transaction.backUp(path);
         overwritten.add(path);
