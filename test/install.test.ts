@@ -1136,6 +1136,12 @@ describe("more of spice pip", () => {
         );
     };
     legacyBeta("installed-files.txt");
+    // Its requirements are in requires.txt, not PKG-INFO: pip check reads them there.
+    writeFileSync(join(eggInfo, "requires.txt"), "gamma>=1\n\n[fast]\nzeta\n");
+    assert.equal(
+      spice(["pip", "check", "--python", python]).stdout,
+      "beta 0.9 requires gamma, which is not installed.\n",
+    );
     const removed = spice(["pip", "uninstall", "--python", python, "beta"]);
     assert.equal(removed.status, 0, removed.stderr);
     assert.match(removed.stderr, / - beta==0\.9\n$/);

@@ -78,9 +78,15 @@ export class InstalledDistribution {
     return unparsed?.[0] ?? null;
   }
 
+  /**
+   * Requires-Dist as importlib.metadata reads it: from the metadata, else from setuptools'
+   * requires.txt (an .egg-info's, which puts its requirements there, not in PKG-INFO).
+   */
   get requiresDistText(): string[] {
     const value = this.metadata.raw.requires_dist;
-    return Array.isArray(value) ? value : [];
+    if (Array.isArray(value) && value.length > 0) return value;
+    const legacy = this.readFile("requires.txt");
+    return legacy === null ? [] : requiresTxtRequirements(legacy);
   }
 
   /** Requires-Dist entries that parse; `problems` receives the ones that do not. */
@@ -145,6 +151,31 @@ export class InstalledDistribution {
     if (installed === null) return null;
     return installed.split(/\r?\n/).filter((line) => line !== "");
   }
+}
+
+/**
+ * setuptools' requires.txt as PEP 508 requirements, the way importlib.metadata converts it: a
+ * `[extra]`, `[:marker]` or `[extra:marker]` section heads the lines below it, which get
+ * `; (marker) and extra == "extra"`; a URL requirement gets a space before its `;`.
+ */
+export function requiresTxtRequirements(text: string): string[] {
+  const requirements: string[] = [];
+  let marker = "";
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const section = /^\[(.*)\]$/.exec(line);
+    if (section !== null) {
+      const [extra, ...rest] = section[1].split(":");
+      const markers = rest.join(":");
+      const conditions = [extra && markers ? `(${markers})` : markers, extra ? `extra == "${extra}"` : ""];
+      const joined = conditions.filter((condition) => condition !== "").join(" and ");
+      marker = joined === "" ? "" : `; ${joined}`;
+      continue;
+    }
+    requirements.push(`${line}${line.includes("@") && marker !== "" ? " " : ""}${marker}`);
+  }
+  return requirements;
 }
 
 function readDistribution(location: string, entry: string): InstalledDistribution | null {
