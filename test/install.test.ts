@@ -1115,6 +1115,30 @@ describe("more of spice pip", () => {
     assert.equal(run(python, ["-c", "print('runs')"]).stdout, "runs\n");
   });
 
+  it("counts a legacy `setup.py develop` checkout as installed, as pip does", () => {
+    const path = venv("env-develop");
+    const python = join(path, "bin", "python");
+    const checkout = join(work.path, "develop-checkout");
+    mkdirSync(join(checkout, "beta"), { recursive: true });
+    mkdirSync(join(checkout, "beta.egg-info"));
+    writeFileSync(join(checkout, "beta", "__init__.py"), "DEVELOP = True\n");
+    writeFileSync(
+      join(checkout, "beta.egg-info", "PKG-INFO"),
+      "Metadata-Version: 2.1\nName: beta\nVersion: 1.0\n",
+    );
+    const site = join(path, "lib", "python3.11", "site-packages");
+    writeFileSync(join(site, "easy-install.pth"), `${checkout}\n`);
+    writeFileSync(join(site, "beta.egg-link"), `${checkout}\n.`);
+    const result = spice(["pip", "install", "--python", python, "--find-links", wheels, alpha1]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /Installed 1 package in .*\n \+ alpha==1\.0\n$/);
+    assert.equal(
+      existsSync(join(site, "beta")),
+      false,
+      "the checkout is not shadowed by a copy from the index",
+    );
+  });
+
   it("removes a setuptools .egg-info as pip does, and refuses distutils' lone .egg-info file", () => {
     const path = venv("env-egg-info");
     const python = join(path, "bin", "python");

@@ -46,9 +46,10 @@ const CORE_HEADERS = new Set([
 
 /**
  * Reads METADATA leniently: name and version must be valid (nothing works without them); a
- * field that fails on its own is left out rather than failing the whole document.
+ * field that fails on its own is left out rather than failing the whole document. An installed
+ * .egg-info keeps its requirements apart, in requires.txt: `requiresTxt` holds them.
  */
-export function readCoreMetadata(text: string): CoreMetadata {
+export function readCoreMetadata(text: string, requiresTxt: readonly string[] = []): CoreMetadata {
   const { raw } = parseMetadataEmail(text, CORE_HEADERS);
   const lenient = <T>(rawName: string, fallback: T): T => {
     try {
@@ -59,7 +60,7 @@ export function readCoreMetadata(text: string): CoreMetadata {
   };
   const name = readField(raw, "name") as string;
   const version = readField(raw, "version") as Version;
-  const requirements = new LazyRequirements((raw.requires_dist as string[] | undefined) ?? []);
+  const requirements = new LazyRequirements((raw.requires_dist as string[] | undefined) ?? requiresTxt);
   return {
     metadataVersion: typeof raw.metadata_version === "string" ? raw.metadata_version : null,
     name,

@@ -1,7 +1,7 @@
 // spice pip install: resolve against indexes, find-links and local files, fetch everything into
 // the cache (hashes checked), then change the environment in one transaction; and uninstall.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Cache } from "../../cache/store.ts";
@@ -184,10 +184,11 @@ export function installedCandidates(
       if (read.has(name)) return read.get(name);
       let candidate: InstalledCandidate | undefined;
       const dist = installed.get(name);
-      if (dist && !skip(name) && dist.version !== null && dist.format === "dist-info") {
+      if (dist && !skip(name) && dist.version !== null) {
         try {
-          const text = readFileSync(`${dist.path}/METADATA`, "utf8");
-          candidate = { version: dist.version, metadata: readCoreMetadata(text) };
+          // An .egg-info (a legacy `setup.py develop` checkout, distutils) counts too, as in pip.
+          const requiresTxt = dist.format === "egg-info" ? dist.requiresDistText : [];
+          candidate = { version: dist.version, metadata: readCoreMetadata(dist.metadataText, requiresTxt) };
         } catch {
           // unreadable metadata: treat as not installed, so it is replaced
         }
