@@ -451,12 +451,13 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
     });
   }
   const visible = installedDistributions(environment.sitePackages);
-  // Only what installs manage: a system's own packages may ship RECORDs of their build tree.
-  for (const finding of fileFindings(visible.filter((dist) => ownsDistribution(environment, dist))))
-    found(finding);
+  // Only what installs here manage: a system's own packages (Debian's) may ship RECORDs of their
+  // build tree, and their requirements are their package manager's to meet, not spice's.
+  const own = visible.filter((dist) => ownsDistribution(environment, dist));
+  for (const finding of fileFindings(own)) found(finding);
   const markers = markerEnvironment(environment.interpreter);
   const byName = new Map(visible.map((dist) => [dist.canonicalName, dist]));
-  for (const dist of visible) {
+  for (const dist of own) {
     for (const requirement of dist.requirements()) {
       if (requirement.marker !== null && !requirement.marker.evaluate({ ...markers, extra: "" })) continue;
       const dependency = byName.get(requirement.canonicalName);
