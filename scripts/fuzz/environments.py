@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Fuzzes what spice reads from an environment: dist-info files (METADATA, RECORD, direct_url.json,
 entry_points.txt, INSTALLER, REQUESTED), .pth files and pyvenv.cfg, mutated in a copy of a venv,
-then every inspection command plus an uninstall and an install run on it. None may crash."""
+with what installs gone wrong leave beside them (a second .dist-info of a name, a setuptools or
+distutils .egg-info, a package directory linked elsewhere), then every inspection command plus an
+uninstall and an install run on it. None may crash."""
 from common import MIRROR, SPICE_JS, WORK
 import os, random, shutil, subprocess, sys, json
 SPICE = ["node", SPICE_JS]
@@ -23,6 +25,46 @@ def mutate_text(data, rng):
         else:
             j = rng.randrange(len(b) + 1); b[i:i] = b[j:j + rng.randint(1, 40)]
     return bytes(b)
+
+def legacy(sp, case, rng):
+    """What other tools and broken installs leave: a copy of a .dist-info under another version, an
+    .egg-info (directory with installed-files.txt, top_level.txt, requires.txt; or distutils' lone
+    file) for a name that is installed or not, and a package directory that is a link."""
+    infos = sorted(d for d in os.listdir(sp) if d.endswith(".dist-info"))
+    if infos and rng.random() < 0.3:
+        source = rng.choice(infos)
+        name = source.split("-")[0]
+        copy = os.path.join(sp, f"{name}-0.{rng.randint(0, 9)}.dist-info")
+        if not os.path.exists(copy):
+            shutil.copytree(os.path.join(sp, source), copy)
+            metadata = os.path.join(copy, "METADATA")
+            if os.path.exists(metadata):
+                text = open(metadata, "rb").read().replace(b"\nVersion: ", b"\nVersion: 0.", 1)
+                open(metadata, "wb").write(mutate_text(text, rng) if rng.random() < 0.3 else text)
+    if rng.random() < 0.3:
+        name = rng.choice(["six", "idna", "legacy"])
+        version = rng.choice(["0.1", "1.0", "99"])
+        pkg_info = f"Metadata-Version: 1.1\nName: {name}\nVersion: {version}\n".encode()
+        path = os.path.join(sp, f"{name}-{version}-py3.11.egg-info")
+        if rng.random() < 0.3:
+            open(path, "wb").write(mutate_text(pkg_info, rng) if rng.random() < 0.3 else pkg_info)
+        else:
+            os.makedirs(path, exist_ok=True)
+            files = {"PKG-INFO": pkg_info, "top_level.txt": f"{name}\n".encode(),
+                     "installed-files.txt": f"../{name}/__init__.py\nPKG-INFO\n../../../../bin/{name}-tool\n".encode(),
+                     "requires.txt": b"idna>=1\n\n[extra]\nsix\n\n[:python_version < '4']\nmccabe\n"}
+            for file, data in files.items():
+                if rng.random() < 0.8:
+                    open(os.path.join(path, file), "wb").write(mutate_text(data, rng) if rng.random() < 0.3 else data)
+            os.makedirs(os.path.join(sp, name), exist_ok=True)
+            open(os.path.join(sp, name, "__init__.py"), "a").close()
+    if rng.random() < 0.1:
+        # A package directory moved out and linked back (a checkout used in place).
+        link = os.path.join(sp, "idna")
+        outside = os.path.join(WORK, "outside", str(rng.randrange(10**9)))
+        if os.path.isdir(link) and not os.path.islink(link):
+            shutil.move(link, outside)
+            os.symlink(outside, link)
 
 def main(seed, count):
     rng = random.Random(seed)
@@ -48,13 +90,15 @@ def main(seed, count):
                 open(t, "wb").write(mutate_text(open(t, "rb").read(), rng))
         if rng.random() < 0.2:
             open(os.path.join(sp, "fuzz.pth"), "wb").write(mutate_text(b"/nonexistent\nimport os\n../x\n", rng))
+        legacy(sp, case, rng)
         py = case + "/bin/python"
         shutil.rmtree(WORK + "/last", ignore_errors=True); shutil.copytree(case, WORK + "/last", symlinks=True)
         cmds = [["pip", "list"], ["pip", "list", "--format", "json"], ["pip", "list", "--format", "freeze"], ["pip", "list", "--not-required"],
                 ["pip", "freeze", "--all"], ["pip", "show", "-f", "six", "mccabe", "jsonpointer", "idna"], ["pip", "check"], ["pip", "tree"],
                 ["pip", "tree", "--reverse"], ["pip", "inspect"], ["doctor", "--format", "json"],
-                ["pip", "uninstall", "-y", rng.choice(["six", "mccabe", "jsonpointer", "idna"])],
-                ["pip", "install", "--no-deps", "--force-reinstall", os.path.join(MIRROR, rng.choice(WHEELS))]]
+                ["pip", "uninstall", "-y", rng.choice(["six", "mccabe", "jsonpointer", "idna", "legacy"])],
+                ["pip", "install", "--no-deps", "--force-reinstall", os.path.join(MIRROR, rng.choice(WHEELS))],
+                ["pip", "install", os.path.join(MIRROR, rng.choice(WHEELS))]]
         for cmd in cmds:
             full = SPICE + cmd[:2] + ["--python", py] + cmd[2:] if cmd[0] == "pip" else SPICE + cmd + ["--python", py]
             r = subprocess.run(full, env=env, capture_output=True, text=True, timeout=60, errors="replace")
