@@ -4,6 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import {
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -147,6 +148,22 @@ describe("spice venv", () => {
     assert.equal(readFileSync(join(occupied, "keep.txt"), "utf8"), "mine");
     assert.equal(spice(["venv", occupied, "--python", "3.11", "--clear"]).status, 0);
     assert.equal(existsSync(join(occupied, "keep.txt")), false);
+  });
+
+  it("keeps a link it is given: refused when it leads nowhere, followed when it leads to a directory", () => {
+    const link = join(work.path, "venv-link");
+    const target = join(work.path, "venv-link-target");
+    symlinkSync(target, link);
+    const nowhere = spice(["venv", link, "--python", "3.11"]);
+    assert.equal(nowhere.status, 1);
+    assert.match(nowhere.stderr, /venv-link is a link to .*venv-link-target, which does not exist\n/);
+    assert.ok(lstatSync(link).isSymbolicLink(), "the link stays");
+    mkdirSync(target);
+    for (const args of [[], [], ["--clear"]]) {
+      assert.equal(spice(["venv", link, "--python", "3.11", ...args]).status, 0);
+      assert.ok(lstatSync(link).isSymbolicLink(), "replaced through the link, not in its place");
+      assert.ok(existsSync(join(target, "pyvenv.cfg")));
+    }
   });
 
   it("seeds pip from the interpreter's bundled wheel, usable by pip itself", () => {

@@ -1,7 +1,17 @@
 // Creating a PEP 405 virtual environment without running Python: the base interpreter's cached
 // facts give everything needed (its executable, version and install scheme).
 
-import { existsSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { makeDirectories } from "../util/make-directories.ts";
@@ -42,7 +52,12 @@ function isEmptyDirectory(path: string): boolean {
 }
 
 export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVenv {
-  const root = resolve(options.path);
+  const given = resolve(options.path);
+  // A link to a directory stays: replacing or clearing works where it leads, as Python's venv.
+  const root =
+    lstatSync(given, { throwIfNoEntry: false })?.isSymbolicLink() && existsSync(given)
+      ? realpathSync(given)
+      : given;
   const facts = options.base.facts;
   if (facts.version_info[0] < 3) {
     throw new SpiceError(
@@ -66,6 +81,16 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
 
   let replaced = false;
   let previousPythonVersion: string | undefined;
+  // A link to nothing is no place to create one, and is not this run's to remove on failure.
+  if (!existsSync(root) && lstatSync(root, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new SpiceError(
+      "E_VENV_EXISTS",
+      `${root} is a link to ${readlinkSync(root)}, which does not exist`,
+      {
+        hint: "Create the directory it points to, remove the link, or choose another path",
+      },
+    );
+  }
   if (existsSync(root)) {
     if (!statSync(root).isDirectory()) {
       throw new SpiceError("E_VENV_EXISTS", `${root} exists and is not a directory`, {
