@@ -250,6 +250,40 @@ describe("spice pip compile", () => {
   });
 });
 
+describe("pip-compile's and uv's flags", () => {
+  it("keeps the files' line endings, takes the defaults' spellings, and refuses contradictions", async () => {
+    const project = join(work.path, "compile-flags");
+    mkdirSync(project);
+    writeFileSync(join(project, "requirements.in"), "app\r\n");
+    const compile = (...args: string[]) =>
+      runSpiceAsync(["pip", "compile", "-i", index.url, "--no-header", "requirements.in", ...args], {
+        cwd: project,
+        cacheDir,
+      });
+    const defaults = ["--resolver=backtracking", "--max-rounds", "10", "--annotate", "--emit-index-url"];
+    const crlf = await compile("-o", "requirements.txt", ...defaults, "--no-reuse-hashes", "--rebuild");
+    assert.equal(crlf.status, 0, crlf.stderr);
+    const written = readFileSync(join(project, "requirements.txt"), "utf8");
+    assert.match(written, /^--index-url .*\r\n\r\napp==1\.0\r\n {4}# via -r requirements\.in\r\n/);
+    assert.doesNotMatch(written.replaceAll("\r\n", ""), /\n/);
+    // preserve keeps the output file's endings once it exists; LF asks for others.
+    writeFileSync(join(project, "requirements.in"), "app\n");
+    assert.equal((await compile("-o", "requirements.txt")).status, 0);
+    assert.match(readFileSync(join(project, "requirements.txt"), "utf8"), /app==1\.0\r\n/);
+    assert.equal((await compile("-o", "requirements.txt", "--newline", "LF")).status, 0);
+    assert.doesNotMatch(readFileSync(join(project, "requirements.txt"), "utf8"), /\r/);
+    for (const [args, message] of [
+      [["--header", "--no-header"], /--header and --no-header contradict each other/],
+      [["--resolver", "legacy"], /--resolver takes backtracking, not 'legacy'/],
+      [["--newline", "CR"], /--newline takes LF, CRLF, native or preserve, not 'CR'/],
+    ] as const) {
+      const refused = await compile(...args);
+      assert.equal(refused.status, 2, args.join(" "));
+      assert.match(refused.stderr, message);
+    }
+  });
+});
+
 describe("spice pip sync", () => {
   it("reads requirements from standard input as `-`, as uv and pip-tools do", async () => {
     const compiled = await runSpiceAsync(["pip", "compile", "-i", index.url, "--no-header", "-"], {

@@ -196,7 +196,7 @@ export function httpClient(
   return new HttpClient({
     cacheDirectory: cache === null ? null : cache.bucket(BUCKETS.http),
     offline: flag(args, "offline"),
-    refresh: flag(args, "refresh"),
+    refresh: flag(args, "refresh") || flag(args, "rebuild"),
     ca: certFile ? readCertificates(certFile) : null,
     extraCaFile: context.env.NODE_EXTRA_CA_CERTS ?? null,
     warn: (message) => context.output.warn(message),

@@ -246,14 +246,71 @@ function optionLines(settings: IndexSettings, args: ParsedArgs, finder: FinderOp
   return lines;
 }
 
+/** Each of pip-compile's flags with its opposite: both at once is a contradiction, said so. */
+const OPPOSITES = [
+  ["header", "no-header"],
+  ["annotate", "no-annotate"],
+  ["emit-index-url", "no-emit-index-url"],
+  ["emit-find-links", "no-emit-find-links"],
+  ["emit-trusted-host", "no-emit-trusted-host"],
+  ["emit-options", "no-emit-options"],
+  ["strip-extras", "no-strip-extras"],
+  ["reuse-hashes", "no-reuse-hashes"],
+  ["build-isolation", "no-build-isolation"],
+] as const;
+
+function checkCompileOptions(args: ParsedArgs): void {
+  for (const [yes, no] of OPPOSITES)
+    if (flag(args, yes) && flag(args, no)) throw new UsageError(`--${yes} and --${no} contradict each other`);
+  const resolver = value(args, "resolver");
+  if (resolver !== undefined && resolver !== "backtracking")
+    throw new UsageError(
+      `--resolver takes backtracking, not '${resolver}'`,
+      "spice has one resolver, which backtracks; drop the option",
+    );
+  const rounds = value(args, "max-rounds");
+  if (rounds !== undefined && !/^[1-9]\d*$/.test(rounds))
+    throw new UsageError(`--max-rounds takes a positive whole number, not '${rounds}'`);
+}
+
+/**
+ * The line ending to write (pip-compile's --newline): LF or CRLF as asked, the system's for
+ * native; for preserve (the default, as pip-compile) the output file's, else the first input
+ * file's, else LF.
+ */
+function newlineFor(args: ParsedArgs, outputPath: string | null, inputFiles: readonly string[]): string {
+  const asked = (value(args, "newline") ?? "preserve").toLowerCase();
+  if (asked === "lf" || asked === "native") return "\n";
+  if (asked === "crlf") return "\r\n";
+  if (asked !== "preserve")
+    throw new UsageError(`--newline takes LF, CRLF, native or preserve, not '${value(args, "newline")}'`);
+  for (const path of [...(outputPath === null ? [] : [outputPath]), ...inputFiles.slice(0, 1)]) {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      continue; // not written yet, stdin, a URL
+    }
+    const end = text.indexOf("\n");
+    if (end !== -1) return end > 0 && text[end - 1] === "\r" ? "\r\n" : "\n";
+  }
+  return "\n";
+}
+
 export async function compile(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = monotonicMilliseconds();
+  checkCompileOptions(args);
   const annotationStyle = value(args, "annotation-style") ?? "split";
   if (annotationStyle !== "split" && annotationStyle !== "line")
     throw new UsageError(`--annotation-style takes split or line, not '${annotationStyle}'`);
   const inputs = await compileInputs(args, context);
   const output = value(args, "output-file");
   const outputPath = output === undefined || output === "-" ? null : resolvePath(context.cwd, output);
+  const newline = newlineFor(
+    args,
+    outputPath,
+    inputs.labels.map((label) => resolvePath(context.cwd, label)),
+  );
   const asLock = outputFormat(args, outputPath) === "pylock.toml";
   const upgradeAll = flag(args, "upgrade");
   const upgradePackages = values(args, "upgrade-package");
@@ -323,7 +380,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
       const sources = [...new Set([...fromInputs, ...fromConstraints, ...parents])].sort();
       lines.push(...annotatedLines(pinLines, sources, annotationStyle));
     });
-    writeOutput(`${lines.join("\n")}\n`, outputPath, args, context);
+    writeOutput(`${lines.join(newline)}${newline}`, outputPath, args, context);
     context.output.info(`Resolved ${plural(packages.length, "package")} in ${elapsed(started)}`);
     return 0;
   } finally {

@@ -155,6 +155,47 @@ const BUILD_HABIT_OPTIONS: OptionSpec[] = [
   { name: "no-clean", help: "Accepted for pip compatibility (spice leaves no build directories)" },
 ];
 
+/**
+ * pip-compile's and uv's spellings of what spice's compile does anyway, so that the scripts and
+ * Makefiles written for them run unchanged (compile refuses a flag given with its opposite).
+ */
+const COMPILE_COMPATIBILITY_OPTIONS: OptionSpec[] = [
+  { name: "header", help: "Write the header comment (the default)" },
+  { name: "annotate", help: "Write the `# via` comments (the default)" },
+  { name: "emit-index-url", help: "Write --index-url / --extra-index-url lines (the default)" },
+  { name: "emit-find-links", help: "Write --find-links lines (the default)" },
+  { name: "emit-trusted-host", help: "Write --trusted-host lines (the default)" },
+  { name: "emit-options", help: "Write the option lines (the default)" },
+  { name: "no-strip-extras", help: "Pin names with their extras (the default)" },
+  {
+    name: "reuse-hashes",
+    help: "Accepted for pip-tools compatibility: --generate-hashes takes each file's hash from the index",
+  },
+  { name: "no-reuse-hashes", help: "Same as --reuse-hashes: hashes come from the index each time" },
+  {
+    name: "resolver",
+    value: "backtracking",
+    help: "Accepted for pip-tools compatibility: spice has one resolver, and it backtracks",
+  },
+  {
+    name: "max-rounds",
+    value: "n",
+    help: "Accepted for pip-tools compatibility: spice's resolver works in no rounds",
+  },
+  { name: "rebuild", help: "Revalidate every cached index page (pip-tools' name for --refresh)" },
+  {
+    name: "no-config",
+    help: "Accepted for pip-tools and uv compatibility: spice reads neither [tool.pip-tools] nor uv.toml",
+  },
+  { name: "build-isolation", help: "Accepted for pip-tools compatibility (spice builds nothing yet)" },
+  { name: "no-build-isolation", help: "Accepted for pip-tools compatibility (spice builds nothing yet)" },
+  {
+    name: "newline",
+    value: "LF|CRLF|native|preserve",
+    help: "Line endings to write (default: preserve, the output file's, else the first input's, else LF)",
+  },
+];
+
 /** Options per `spice pip` subcommand: pip's own flags, so `-f` can mean --find-links or --files. */
 /** What to install from a PEP 751 lock file's extras and dependency groups (cli/pylock.ts). */
 const LOCK_SELECTION_OPTIONS: OptionSpec[] = [
@@ -288,6 +329,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "The command the header says made the file (also $SPICE_CUSTOM_COMPILE_COMMAND, pip-tools' $CUSTOM_COMPILE_COMMAND)",
     },
     { name: "dry-run", help: "Print the pins; write no output file" },
+    ...COMPILE_COMPATIBILITY_OPTIONS,
     { name: "upgrade", short: "U", help: "Ignore the pins already in the output file" },
     {
       name: "upgrade-package",
