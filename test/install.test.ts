@@ -1107,6 +1107,32 @@ describe("more of spice pip", () => {
     assert.doesNotMatch(install(beta13, "--no-warn-conflicts").stderr, /warning/);
   });
 
+  it("warns of every unmet requirement afterwards with --strict, as uv", () => {
+    const path = venv("env-strict");
+    const python = join(path, "bin", "python");
+    const lone = spice(["pip", "install", "--python", python, "--no-deps", alpha1, "--strict"]);
+    assert.equal(lone.status, 0, lone.stderr);
+    assert.match(
+      lone.stderr,
+      / \+ alpha==1\.0\nwarning: alpha 1\.0 requires beta, which is not installed\.\n$/,
+    );
+    assert.doesNotMatch(spice(["pip", "install", "--python", python, "--no-deps", alpha1]).stderr, /warning/);
+    const requirements = join(work.path, "strict-requirements.txt");
+    writeFileSync(requirements, "alpha==1.0\nbeta==1.2\n");
+    const synced = spice([
+      "pip",
+      "sync",
+      "--python",
+      python,
+      "--find-links",
+      wheels,
+      requirements,
+      "--strict",
+    ]);
+    assert.equal(synced.status, 0, synced.stderr);
+    assert.doesNotMatch(synced.stderr, /warning/);
+  });
+
   it("refuses a script that would replace the environment's interpreter or activation script", () => {
     const path = venv("env-own-scripts");
     const python = join(path, "bin", "python");

@@ -57,6 +57,7 @@ import {
   prepareWheels,
   printChanges,
   reinstallOption,
+  strictCheck,
   warnDuplicates,
   wheelUnpacker,
 } from "./pip-install.ts";
@@ -459,6 +460,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     }
     if (plan.install.length === 0 && extraneous.length === 0) {
       context.output.info(`Audited ${plural(plan.keep.length, "package")} in ${elapsed(started)}`);
+      strictCheck(args, environment, context);
       return 0;
     }
     const prepared = await prepareWheels(plan.install, {
@@ -488,6 +490,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       printChanges(removed, [], context);
       replaceSpareTrees([], null, context, later?.moved);
     }
+    strictCheck(args, environment, context);
     return 0;
   } finally {
     await unpacker?.stop();

@@ -22,6 +22,7 @@ import { uninstallDistributions } from "../../install/uninstall.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
+import { markerEnvironment } from "../../python/interpreter.ts";
 import { foreignTarget, isForeign, type ResolveTarget } from "../../python/target.ts";
 import type { InstalledCandidate, Resolution, ResolvedPackage } from "../../resolver/resolve.ts";
 import { readCoreMetadata } from "../../standards/core-metadata.ts";
@@ -41,7 +42,12 @@ import { allowedHashes, checkFetchedHash, checkHashingMode } from "../hash-check
 import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
-import { brokenDependents, PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
+import {
+  brokenDependents,
+  checkDistributions,
+  PIP_VERSION,
+  pipUsesImportlibMetadata,
+} from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
 import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import {
@@ -342,7 +348,7 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
   sources.fetcher.progress = progress;
   const unpacker = dryRun ? null : wheelUnpacker(sources, context);
   try {
-    return await installInto(environment, inputs, sources, args, context, {
+    const status = await installInto(environment, inputs, sources, args, context, {
       started,
       dryRun,
       hashing,
@@ -350,6 +356,8 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
       unpacker,
       lock,
     });
+    if (!dryRun) strictCheck(args, environment, context);
+    return status;
   } finally {
     await unpacker?.stop();
     progress?.done();
@@ -546,6 +554,17 @@ export function applyInstall(
   }
   replaceSpareTrees(result.cacheEntries, result.leftover, context, later?.moved);
   return 0;
+}
+
+/**
+ * uv's --strict: once the command has changed the environment, what `pip check` would find in
+ * it, as warnings (a dependency missing or of a version its dependent does not take).
+ */
+export function strictCheck(args: ParsedArgs, environment: Environment, context: CommandContext): void {
+  if (!flag(args, "strict")) return;
+  const markers = markerEnvironment(environment.interpreter);
+  const result = checkDistributions(installedDistributions(searchPath(environment.sitePackages)), markers);
+  for (const line of [...result.warnings, ...result.lines]) context.output.warn(line);
 }
 
 export function printChanges(

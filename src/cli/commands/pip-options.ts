@@ -155,6 +155,11 @@ const BUILD_HABIT_OPTIONS: OptionSpec[] = [
   { name: "no-clean", help: "Accepted for pip compatibility (spice leaves no build directories)" },
 ];
 
+const strict: OptionSpec = {
+  name: "strict",
+  help: "Afterwards, warn of every unmet requirement in the environment, as pip check finds them (uv's option)",
+};
+
 /**
  * pip-compile's and uv's spellings of what spice's compile does anyway, so that the scripts and
  * Makefiles written for them run unchanged (compile refuses a flag given with its opposite).
@@ -268,6 +273,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       value: "warn|ignore",
       help: "Accepted for pip compatibility (spice does not warn)",
     },
+    strict,
     {
       name: "no-warn-conflicts",
       help: "Do not warn when the change breaks requirements of installed packages it left alone",
@@ -351,6 +357,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       name: "keep-seed-packages",
       help: "Keep pip, setuptools and wheel even when the files do not list them",
     },
+    strict,
     { name: "reinstall", help: "Reinstall every listed package" },
     { name: "force-reinstall", help: "Same as --reinstall" },
     reinstallPackage,
