@@ -6,6 +6,7 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -1105,6 +1106,39 @@ describe("more of spice pip", () => {
     );
     assert.equal(install(beta).status, 0);
     assert.doesNotMatch(install(beta13, "--no-warn-conflicts").stderr, /warning/);
+  });
+
+  it("falls back from an asked-for link mode the file systems refuse, with a warning, as uv", (t) => {
+    // A cache on another file system than the environment: /dev/shm is a tmpfs on Linux.
+    const shm = "/dev/shm";
+    if (!existsSync(shm) || statSync(shm).dev === statSync(work.path).dev) {
+      t.skip("needs /dev/shm on a file system apart from the temporary directory");
+      return;
+    }
+    const cache = mkdtempSync(join(shm, "spice-test-cache-"));
+    try {
+      const path = venv("env-cross-device");
+      const python = join(path, "bin", "python");
+      const result = spice([
+        "--cache-dir",
+        cache,
+        "pip",
+        "install",
+        "--python",
+        python,
+        "--link-mode",
+        "hardlink",
+        beta,
+      ]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(
+        result.stderr,
+        /warning: link mode hardlink is not available here \(EXDEV\); using copy\n/,
+      );
+      assert.equal(run(python, ["-c", "import beta; print(beta.__name__)"]).stdout, "beta\n");
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it("warns of every unmet requirement afterwards with --strict, as uv", () => {

@@ -46,7 +46,8 @@ export interface InstallOptions extends PlanOptions {
   linkMode: LinkMode | null;
   compile: boolean;
   /** Called with the reason when the link mode falls back. */
-  onLinkModeFallback?: (message: string) => void;
+  /** Hears of each link mode fallback; `asked` when the mode that failed was --link-mode's. */
+  onLinkModeFallback?: (message: string, asked: boolean) => void;
   /** Distributions to remove in the same transaction (`spice pip sync`'s extraneous ones). */
   remove?: readonly InstalledDistribution[];
   /** Move in the cache entries' spare trees where they fit (hard-link mode only; spare-trees.ts). */

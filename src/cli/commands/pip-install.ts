@@ -534,7 +534,8 @@ export function applyInstall(
     // A venv created with --relocatable gets scripts that find python beside themselves.
     relocatableScripts:
       environment.kind === "venv" && readPyvenvCfg(environment.root)?.get("relocatable") === "true",
-    onLinkModeFallback: (message) => context.output.verbose(message),
+    onLinkModeFallback: (message, asked) =>
+      asked ? context.output.warn(message) : context.output.verbose(message),
     remove,
     spareTrees: spareTreesMode(context) !== "off",
     discardBackup: later?.discard,
