@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
+import { isInInstallDirectories } from "../../install/installed.ts";
 import { uninstallDistributions } from "../../install/uninstall.ts";
 import { foreignTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
@@ -450,7 +451,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       (dist) =>
         !resolution.packages.has(dist.canonicalName) &&
         !(keepSeed && SEED_PACKAGES.has(dist.canonicalName)) &&
-        dist.location === environment.scheme.purelib,
+        isInInstallDirectories(environment, dist),
     );
     if (dryRun) {
       if (plan.install.length === 0 && extraneous.length === 0) context.output.info("Would make no changes");
