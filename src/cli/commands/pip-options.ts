@@ -255,7 +255,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     {
       name: "link-mode",
       value: "clone|hardlink|symlink|copy",
-      help: "How files come from the cache (default: clone, else hardlink, else copy)",
+      help: "How files come from the cache (default: clone, else hardlink, else copy; symlink leaves the environment broken once the cache is cleaned)",
     },
     { name: "compile", help: "Byte-compile installed modules (default: off, as uv)" },
     compileBytecode,
@@ -365,7 +365,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     {
       name: "link-mode",
       value: "clone|hardlink|symlink|copy",
-      help: "How files come from the cache (default: clone, else hardlink, else copy)",
+      help: "How files come from the cache (default: clone, else hardlink, else copy; symlink leaves the environment broken once the cache is cleaned)",
     },
     { name: "compile", help: "Byte-compile installed modules" },
     compileBytecode,
