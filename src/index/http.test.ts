@@ -153,6 +153,57 @@ describe("the index HTTP client", () => {
     await offline.close();
   });
 
+  it("renews a revalidated page by touching its entry, not writing it again, unless the 304 changed it", async () => {
+    const requests: string[] = [];
+    let revalidated: Record<string, string> = {};
+    const base = await serve("127.0.0.1", (request, response) => {
+      if (request.headers["if-none-match"] === '"v1"') {
+        requests.push("304");
+        response.writeHead(304, revalidated);
+        return void response.end();
+      }
+      requests.push("200");
+      // No lifetime: every use revalidates.
+      response.writeHead(200, { etag: '"v1"', "content-type": "text/html" });
+      response.end("<a href='x.whl'>x.whl</a>");
+    });
+    const cacheDirectory = join(work, "renew-cache");
+    const client = new HttpClient({ cacheDirectory });
+    const url = `${base}/simple/renewed/`;
+    await client.get(url);
+    const [entry] = readdirSync(cacheDirectory).map((name) => join(cacheDirectory, name));
+    const stored = readFileSync(entry);
+    assert.equal((await client.get(url)).body.toString(), "<a href='x.whl'>x.whl</a>");
+    assert.deepEqual(readFileSync(entry), stored, "touched, not written again");
+    // A 304 that says something new (a lifetime) is written, and holds.
+    revalidated = { "cache-control": "max-age=600", etag: '"v1"' };
+    await client.get(url);
+    assert.notDeepEqual(readFileSync(entry), stored);
+    assert.equal((await client.get(url)).fromCache, true);
+    assert.deepEqual(requests, ["200", "304", "304"]);
+    await client.close();
+  });
+
+  it("counts a touched entry's lifetime from the 304 that renewed it", async () => {
+    let requests = 0;
+    const base = await serve("127.0.0.1", (request, response) => {
+      requests++;
+      const headers = { "cache-control": "max-age=1", etag: '"v1"' };
+      if (request.headers["if-none-match"] === '"v1"') return void response.writeHead(304, headers).end();
+      response.writeHead(200, { ...headers, "content-type": "text/html" });
+      response.end("page");
+    });
+    const client = new HttpClient({ cacheDirectory: join(work, "lifetime-cache") });
+    const url = `${base}/simple/lifetime/`;
+    await client.get(url);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // its max-age=1 has passed
+    assert.equal((await client.get(url)).fromCache, true);
+    assert.equal(requests, 2, "revalidated");
+    assert.equal((await client.get(url)).fromCache, true);
+    assert.equal(requests, 2, "fresh again: not revalidated");
+    await client.close();
+  });
+
   it("keeps what was derived from a cached page until the page changes", async () => {
     let version = "v1";
     const base = await serve("127.0.0.1", (request, response) => {

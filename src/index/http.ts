@@ -3,7 +3,7 @@
 // are never printed and never sent to another host on redirect, and a disk cache of pages that
 // revalidates with ETag / Last-Modified and honours Cache-Control, with --refresh and --offline.
 
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, utimesSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, sep } from "node:path";
 import type { Dispatcher } from "undici";
@@ -134,8 +134,24 @@ const CACHE_FORMAT = "spice-http-3";
 
 function readCachedResponse(path: string): CachedResponse | null {
   let data: Buffer;
+  let touched: number;
   try {
-    data = readFileSync(path);
+    // What readFileSync does, keeping the file's mtime: a 304 renews an entry by touching it.
+    const descriptor = openSync(path, "r");
+    try {
+      const stat = fstatSync(descriptor);
+      touched = stat.mtimeMs;
+      data = Buffer.allocUnsafe(stat.size);
+      let read = 0;
+      while (read < data.length) {
+        const count = readSync(descriptor, data, read, data.length - read, read);
+        if (count === 0) break;
+        read += count;
+      }
+      data = data.subarray(0, read);
+    } finally {
+      closeSync(descriptor);
+    }
   } catch {
     return null;
   }
@@ -148,7 +164,7 @@ function readCachedResponse(path: string): CachedResponse | null {
     return null;
   try {
     const head = JSON.parse(data.toString("utf8", first + 1, second)) as Omit<CachedResponse, "body">;
-    return { ...head, body: data.subarray(second + 1) };
+    return { ...head, storedAt: Math.max(head.storedAt, touched), body: data.subarray(second + 1) };
   } catch {
     return null;
   }
@@ -162,6 +178,26 @@ function writeCachedResponse(path: string, entry: CachedResponse): void {
   } catch {
     // an unwritable cache only costs speed
   }
+}
+
+/**
+ * Stores a revalidated entry: rewritten when the 304 changed what it says, else only touched (its
+ * mtime is when it was stored), where rewriting a page of 30 MB took longer than fetching it.
+ * Touching keeps the old Date, which shortens a heuristic lifetime, never lengthens one; an
+ * Expires lifetime is counted from the Date, so such an entry is rewritten with the new one.
+ */
+function renew(path: string, entry: CachedResponse, changed: boolean, date: string | undefined): void {
+  if (!changed && (entry.headers.expires === undefined || maxAge(entry.headers["cache-control"]) !== null)) {
+    try {
+      const now = entry.storedAt / 1000;
+      utimesSync(path, now, now);
+      return;
+    } catch {
+      // gone since it was read: written again below
+    }
+  }
+  if (date !== undefined) entry.headers.date = date;
+  writeCachedResponse(path, entry);
 }
 
 function fromCache(entry: CachedResponse): HttpResponse {
@@ -388,11 +424,17 @@ export class HttpClient {
     if (response.status === 304 && cached !== null) {
       cached.storedAt = Date.now();
       // A 304 carries the validators and freshness that now apply (RFC 9111 section 4.3.4).
-      for (const name of ["date", "cache-control", "expires", "etag", "last-modified"])
-        if (response.headers[name] !== undefined) cached.headers[name] = response.headers[name];
+      let changed = false;
+      for (const name of ["cache-control", "expires", "etag", "last-modified"]) {
+        const value = response.headers[name];
+        if (value !== undefined && value !== cached.headers[name]) {
+          cached.headers[name] = value;
+          changed = true;
+        }
+      }
       // The body is unchanged, so what was derived from it still holds.
-      deriveInto(cached, derive);
-      if (cacheFile) writeCachedResponse(cacheFile, cached);
+      if (deriveInto(cached, derive)) changed = true;
+      if (cacheFile) renew(cacheFile, cached, changed, response.headers.date);
       return fromCache(cached);
     }
     if (response.status !== 200) return response;
