@@ -5,7 +5,7 @@
 // metadata, or a build).
 
 import type { IndexFile } from "../index/simple-api.ts";
-import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
+import { tryParseSdistFilename, tryParseWheelFilename, type WheelFilename } from "../standards/filename.ts";
 import { bestRank } from "../standards/tags.ts";
 import { compareVersions, type Version } from "../standards/version.ts";
 import { textAdmitsPython } from "./requires-python.ts";
@@ -53,22 +53,34 @@ export interface CandidateSet {
   };
 }
 
-/** A file's rank among the target's tags (lower is better), or why it cannot be used. */
+/**
+ * A file's rank among the target's tags (lower is better), or why it cannot be used. `wheel` is
+ * the file's parsed wheel name, null for an sdist; `ranks` remembers each tag triple's rank,
+ * which most of a project's files share (a page of 100,000 files has a few dozen).
+ */
 function rankOf(
-  file: IndexFile,
+  filename: string,
+  wheel: WheelFilename | null,
   policy: CandidatePolicy,
   name: string,
-): number | "incompatible-tags" | "binary-refused" | "source-refused" | "unknown" {
-  const wheel = tryParseWheelFilename(file.filename);
-  const binaryAllowed = !(policy.noBinary.has(name) || policy.noBinary.has(":all:"));
-  const sourceAllowed = !(policy.onlyBinary.has(name) || policy.onlyBinary.has(":all:"));
+  ranks: Map<string, number>,
+): number | "incompatible-tags" | "binary-refused" | "source-refused" {
   if (wheel !== null) {
-    if (!binaryAllowed) return "binary-refused";
-    const rank = bestRank(wheel.tags, policy.tagRanks);
+    if (policy.noBinary.has(name) || policy.noBinary.has(":all:")) return "binary-refused";
+    // The last three dash-separated fields of the name are the tags (a build tag comes before).
+    const tagText = filename.slice(
+      filename.lastIndexOf("-", filename.lastIndexOf("-", filename.lastIndexOf("-") - 1) - 1),
+    );
+    let rank = ranks.get(tagText);
+    if (rank === undefined) {
+      rank = bestRank(wheel.tags, policy.tagRanks);
+      ranks.set(tagText, rank);
+    }
     return rank < 0 ? "incompatible-tags" : rank;
   }
-  if (tryParseSdistFilename(file.filename) === null) return "unknown";
-  return sourceAllowed ? Number.MAX_SAFE_INTEGER : "source-refused";
+  return policy.onlyBinary.has(name) || policy.onlyBinary.has(":all:")
+    ? "source-refused"
+    : Number.MAX_SAFE_INTEGER;
 }
 
 /** The usable versions of project `name` among `files`. */
@@ -87,10 +99,12 @@ export function selectCandidates(
   };
   const byVersion = new Map<string, { version: Version; files: Array<[IndexFile, number]> }>();
   const newest = policy.excludeNewer ? Date.parse(policy.excludeNewer) : null;
+  const ranks = new Map<string, number>();
   for (const file of files) {
     // A file without an upload time cannot be shown to be older, so it is left out too (as uv).
     if (newest !== null && (!file.uploadTime || Date.parse(file.uploadTime) > newest)) continue;
-    const parsed = tryParseWheelFilename(file.filename) ?? tryParseSdistFilename(file.filename);
+    const wheel = tryParseWheelFilename(file.filename);
+    const parsed = wheel ?? tryParseSdistFilename(file.filename);
     if (parsed === null || parsed.name !== name) continue;
     if (file.requiresPython) {
       if (!textAdmitsPython(file.requiresPython, policy.pythonVersion)) {
@@ -98,7 +112,7 @@ export function selectCandidates(
         continue;
       }
     }
-    const rank = rankOf(file, policy, name);
+    const rank = rankOf(file.filename, wheel, policy, name, ranks);
     if (typeof rank !== "number") {
       if (rank === "incompatible-tags") skipped.incompatibleTags++;
       else if (rank === "source-refused") skipped.sdistOnly++;

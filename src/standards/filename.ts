@@ -51,9 +51,13 @@ export function parseWheelFilename(filename: string, validateOrder = false): Whe
   }
   // The tag is everything after the version (and build), dashes included.
   const tagText = parts.slice(dashes === 5 ? 3 : 2).join("-");
-  let tags: Set<Tag>;
+  let tags = validateOrder ? undefined : TAG_SETS.get(tagText);
   try {
-    tags = parseTag(tagText, validateOrder);
+    if (tags === undefined) {
+      tags = parseTag(tagText, validateOrder);
+      if (TAG_SETS.size >= TAG_SETS_KEPT) TAG_SETS.clear();
+      TAG_SETS.set(tagText, tags);
+    }
   } catch (error) {
     if (error instanceof UnsortedTags) {
       throw new InvalidWheelFilename(
@@ -64,6 +68,13 @@ export function parseWheelFilename(filename: string, validateOrder = false): Whe
   }
   return { filename, name: canonicalizeName(namePart), version, build, tags };
 }
+
+/**
+ * Parsed tag sets by their text, shared (they are read-only): a project's files have a few dozen
+ * between them, where a page may list 100,000 files.
+ */
+const TAG_SETS = new Map<string, ReadonlySet<Tag>>();
+const TAG_SETS_KEPT = 4096;
 
 export function tryParseWheelFilename(filename: string): WheelFilename | null {
   try {
