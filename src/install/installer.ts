@@ -390,8 +390,9 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       checkNewFile(plan.record, plan.name);
     }
     for (const [source, target] of compileTargets) checkNewFile(target, relative(environment.root, source));
+    // Compiled files follow their sources, which say it already.
     const clobbered = filesOfOthers(
-      [...overwrittenBy].filter(([path]) => !replacedPaths.has(path)),
+      [...overwrittenBy].filter(([path]) => !replacedPaths.has(path) && !path.endsWith(".pyc")),
       [...existing.values()].flat().filter((dist) => !replaced.includes(dist)),
       environment.scheme.scripts,
     );
