@@ -337,20 +337,26 @@ export function isLocal(environment: Environment, distribution: InstalledDistrib
  */
 export function ownsDistribution(environment: Environment, distribution: InstalledDistribution): boolean {
   if (environment.kind !== "system") return isLocal(environment, distribution);
-  let owned = ownedDirectories.get(environment);
-  if (owned === undefined) {
-    const order = environment.sitePackages.map(realDirectory);
-    const last = Math.max(
-      order.indexOf(realDirectory(environment.scheme.purelib)),
-      order.indexOf(realDirectory(environment.scheme.platlib)),
-    );
-    owned = new Set(order.slice(0, last + 1));
-    ownedDirectories.set(environment, owned);
-  }
-  return owned.has(realDirectory(distribution.location));
+  return directoriesOf(environment).owned.has(realDirectory(distribution.location));
 }
 
-const ownedDirectories = new WeakMap<Environment, ReadonlySet<string>>();
+/** An environment's install directories, and for a system Python those and what comes before them. */
+function directoriesOf(environment: Environment): {
+  install: ReadonlySet<string>;
+  owned: ReadonlySet<string>;
+} {
+  let known = knownDirectories.get(environment);
+  if (known === undefined) {
+    const install = [environment.scheme.purelib, environment.scheme.platlib].map(realDirectory);
+    const order = environment.sitePackages.map(realDirectory);
+    const last = Math.max(...install.map((directory) => order.indexOf(directory)));
+    known = { install: new Set(install), owned: new Set(order.slice(0, last + 1)) };
+    knownDirectories.set(environment, known);
+  }
+  return known;
+}
+
+const knownDirectories = new WeakMap<Environment, ReturnType<typeof directoriesOf>>();
 
 /**
  * Whether a distribution lies in the directories installs write to. A later copy of a name there
@@ -361,11 +367,7 @@ export function isInInstallDirectories(
   environment: Environment,
   distribution: InstalledDistribution,
 ): boolean {
-  const location = realDirectory(distribution.location);
-  return (
-    location === realDirectory(environment.scheme.purelib) ||
-    location === realDirectory(environment.scheme.platlib)
-  );
+  return directoriesOf(environment).install.has(realDirectory(distribution.location));
 }
 
 /**
