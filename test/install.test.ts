@@ -982,6 +982,42 @@ describe("more of spice pip", () => {
     );
   });
 
+  it("shows a repeated subtree once, as uv, and takes uv's --package, --prune, --invert and --no-dedupe", () => {
+    const path = venv("env-tree-options");
+    const python = join(path, "bin", "python");
+    const directory = join(wheels, "tree-options");
+    mkdirSync(directory);
+    const top = buildWheel(directory, simplePackage("top", "1.0", { requires: ["left", "right"] }));
+    const left = buildWheel(directory, simplePackage("left", "1.0", { requires: ["shared"] }));
+    const right = buildWheel(directory, simplePackage("right", "1.0", { requires: ["shared"] }));
+    const shared = buildWheel(directory, simplePackage("shared", "1.0", { requires: ["leaf"] }));
+    const leaf = buildWheel(directory, simplePackage("leaf", "1.0"));
+    assert.equal(spice(["pip", "install", "--python", python, top, left, right, shared, leaf]).status, 0);
+    const tree = (...args: string[]) => spice(["pip", "tree", "--python", python, ...args]).stdout;
+    assert.equal(
+      tree(),
+      [
+        "top v1.0",
+        "├── left v1.0 [required: *]",
+        "│   └── shared v1.0 [required: *]",
+        "│       └── leaf v1.0 [required: *]",
+        "└── right v1.0 [required: *]",
+        "    └── shared v1.0 [required: *] (*)",
+        "",
+      ].join("\n"),
+    );
+    assert.match(
+      tree("--no-dedupe"),
+      /└── right v1\.0 \[required: \*\]\n {4}└── shared v1\.0 \[required: \*\]\n {8}└── leaf/,
+    );
+    assert.equal(
+      tree("--package", "right", "--prune", "leaf"),
+      "right v1.0\n└── shared v1.0 [required: *]\n",
+    );
+    assert.equal(tree("--invert", "leaf", "--depth", "1"), "leaf v1.0\n└── shared v1.0\n");
+    assert.equal(spice(["pip", "tree", "--python", python, "--depth", "x"]).status, 2);
+  });
+
   it("refuses to remove or replace a distribution without RECORD, and takes it over on reinstall", () => {
     const path = venv("env-norecord");
     const python = join(path, "bin", "python");

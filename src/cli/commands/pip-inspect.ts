@@ -192,7 +192,11 @@ export function tree(args: ParsedArgs, context: CommandContext): number {
   const byName = new Map(distributions.map((dist) => [dist.canonicalName, dist]));
   const depthText = value(args, "depth");
   const maxDepth = depthText === undefined ? Number.POSITIVE_INFINITY : Number(depthText);
-  const reverse = flag(args, "reverse");
+  if (depthText !== undefined && !/^\d+$/.test(depthText))
+    throw new UsageError(`--depth takes a whole number, not '${depthText}'`);
+  const reverse = flag(args, "reverse") || flag(args, "invert");
+  const pruned = new Set(values(args, "prune").map((name) => canonicalizeName(name)));
+  const dedupe = !flag(args, "no-dedupe");
   const edges = new Map<string, Array<{ name: string; spec: string }>>();
   for (const dist of distributions) {
     for (const requirement of activeRequirements(dist, markers)) {
@@ -208,30 +212,42 @@ export function tree(args: ParsedArgs, context: CommandContext): number {
     return dist ? `${dist.name} v${dist.displayVersion}` : `${name} (missing)`;
   };
   const lines: string[] = [];
+  // Subtrees already shown in full: later ones are marked (*) and not shown again (uv's dedupe).
+  const shown = new Set<string>();
+  const childrenOf = (name: string) =>
+    [...(edges.get(name) ?? [])]
+      .filter((child) => !pruned.has(child.name))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
   const walk = (name: string, prefix: string, depth: number, seen: Set<string>) => {
-    const children = [...(edges.get(name) ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const children = childrenOf(name);
     if (depth >= maxDepth) return;
     children.forEach((child, index) => {
       const last = index === children.length - 1;
-      const cycle = seen.has(child.name);
+      const again =
+        seen.has(child.name) ||
+        (dedupe && shown.has(child.name) && childrenOf(child.name).length > 0 && depth + 1 < maxDepth);
       const requirement = reverse ? "" : ` [required: ${child.spec}]`;
       lines.push(
-        `${prefix}${last ? "└── " : "├── "}${label(child.name)}${requirement}${cycle ? " (*)" : ""}`,
+        `${prefix}${last ? "└── " : "├── "}${label(child.name)}${requirement}${again ? " (*)" : ""}`,
       );
-      if (!cycle)
-        walk(child.name, `${prefix}${last ? "    " : "│   "}`, depth + 1, new Set([...seen, child.name]));
+      if (again) return;
+      shown.add(child.name);
+      walk(child.name, `${prefix}${last ? "    " : "│   "}`, depth + 1, new Set([...seen, child.name]));
     });
   };
   const requiredByOthers = new Set([...edges.values()].flat().map((edge) => edge.name));
-  const roots =
-    args.positionals.length > 0
-      ? args.positionals.map((name) => canonicalizeName(name))
+  const named = [...args.positionals, ...values(args, "package")];
+  const roots = (
+    named.length > 0
+      ? named.map((name) => canonicalizeName(name))
       : distributions
           .map((dist) => dist.canonicalName)
           .filter((name) => reverse || !requiredByOthers.has(name))
-          .sort();
+          .sort()
+  ).filter((name) => !pruned.has(name));
   for (const root of roots) {
     lines.push(label(root));
+    shown.add(root);
     walk(root, "", 0, new Set([root]));
   }
   if (lines.length > 0) context.output.data(lines.join("\n"));

@@ -446,7 +446,25 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   tree: [
     ...ENVIRONMENT_OPTIONS,
     { name: "reverse", help: "Show what requires each distribution" },
+    { name: "invert", help: "Same as --reverse (uv's name for it)" },
     { name: "depth", short: "d", value: "n", help: "How deep to show dependencies (default: unlimited)" },
+    {
+      name: "package",
+      value: "name",
+      multiple: true,
+      help: "Show only this distribution's tree (repeatable; as naming it does)",
+    },
+    {
+      name: "prune",
+      value: "name",
+      multiple: true,
+      help: "Leave this distribution and what only it brings out of the tree (repeatable)",
+    },
+    {
+      name: "no-dedupe",
+      help: "Show a subtree again each time it appears (default: once, later marked (*), as uv)",
+    },
+    { name: "show-version-specifiers", help: "Show what each requirement asks for (the default)" },
   ],
 };
 
