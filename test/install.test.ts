@@ -1177,7 +1177,7 @@ describe("more of spice pip", () => {
     }
   });
 
-  it("warns of every unmet requirement afterwards with --strict, as uv", () => {
+  it("warns of every unmet requirement with --strict, as uv: after install, sync, list and freeze", () => {
     const path = venv("env-strict");
     const python = join(path, "bin", "python");
     const lone = spice(["pip", "install", "--python", python, "--no-deps", alpha1, "--strict"]);
@@ -1187,6 +1187,11 @@ describe("more of spice pip", () => {
       / \+ alpha==1\.0\nwarning: alpha 1\.0 requires beta, which is not installed\.\n$/,
     );
     assert.doesNotMatch(spice(["pip", "install", "--python", python, "--no-deps", alpha1]).stderr, /warning/);
+    for (const command of ["list", "freeze"]) {
+      const listed = spice(["pip", command, "--python", python, "--strict"]);
+      assert.match(listed.stdout, /alpha/);
+      assert.equal(listed.stderr, "warning: alpha 1.0 requires beta, which is not installed.\n", command);
+    }
     const requirements = join(work.path, "strict-requirements.txt");
     writeFileSync(requirements, "alpha==1.0\nbeta==1.2\n");
     const synced = spice([

@@ -48,6 +48,7 @@ import {
   resolverFlags,
 } from "../resolution-options.ts";
 import { backgroundDiscard, replaceSpareTrees } from "../spare-trees.ts";
+import { strictCheck } from "./pip-inspect.ts";
 import {
   applyInstall,
   beginInstall,
@@ -58,7 +59,6 @@ import {
   prepareWheels,
   printChanges,
   reinstallOption,
-  strictCheck,
   warnDuplicates,
   wheelUnpacker,
 } from "./pip-install.ts";

@@ -10,7 +10,7 @@ import {
   isLocal,
   searchPath,
 } from "../../install/installed.ts";
-import { userEnvironment } from "../../python/environment.ts";
+import { type Environment, userEnvironment } from "../../python/environment.ts";
 import { markerEnvironment } from "../../python/interpreter.ts";
 import { metadataToJson } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
@@ -111,6 +111,7 @@ export async function list(args: ParsedArgs, context: CommandContext): Promise<n
       format === "freeze" ? listFreezeFormat(shown, verbose) : listColumns(shown, verbose, columnsOf);
     if (lines.length > 0) context.output.data(lines.join("\n"));
   }
+  strictCheck(args, environment, context);
   return 0;
 }
 
@@ -142,6 +143,7 @@ export function freeze(args: ParsedArgs, context: CommandContext): number {
           (message) => context.output.warn(message),
         );
   if (lines.length > 0) context.output.data(lines.join("\n"));
+  strictCheck(args, environment, context);
   return 0;
 }
 
@@ -174,6 +176,17 @@ export function show(args: ParsedArgs, context: CommandContext): number {
   }
   if (blocks.length > 0) context.output.data(blocks.join("\n---\n"));
   return blocks.length > 0 ? 0 : 1;
+}
+
+/**
+ * uv's --strict: after the command (an install, a sync, a listing), what `pip check` would find
+ * in the environment, as warnings (a dependency missing or of a version its dependent does not take).
+ */
+export function strictCheck(args: ParsedArgs, environment: Environment, context: CommandContext): void {
+  if (!flag(args, "strict")) return;
+  const markers = markerEnvironment(environment.interpreter);
+  const result = checkDistributions(installedDistributions(searchPath(environment.sitePackages)), markers);
+  for (const line of [...result.warnings, ...result.lines]) context.output.warn(line);
 }
 
 export function check(args: ParsedArgs, context: CommandContext): number {

@@ -22,7 +22,6 @@ import { uninstallDistributions } from "../../install/uninstall.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
-import { markerEnvironment } from "../../python/interpreter.ts";
 import { foreignTarget, isForeign, type ResolveTarget } from "../../python/target.ts";
 import type { InstalledCandidate, Resolution, ResolvedPackage } from "../../resolver/resolve.ts";
 import { readCoreMetadata } from "../../standards/core-metadata.ts";
@@ -42,12 +41,7 @@ import { allowedHashes, checkFetchedHash, checkHashingMode } from "../hash-check
 import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import { plural } from "../output.ts";
-import {
-  brokenDependents,
-  checkDistributions,
-  PIP_VERSION,
-  pipUsesImportlibMetadata,
-} from "../pip-format.ts";
+import { brokenDependents, PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
 import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import {
@@ -60,6 +54,7 @@ import {
   withFetchedRequirementFiles,
 } from "../resolution-options.ts";
 import { backgroundDiscard, replaceSpareTrees, spareTreesMode } from "../spare-trees.ts";
+import { strictCheck } from "./pip-inspect.ts";
 
 const LINK_MODES = ["clone", "hardlink", "symlink", "copy"];
 
@@ -555,17 +550,6 @@ export function applyInstall(
   }
   replaceSpareTrees(result.cacheEntries, result.leftover, context, later?.moved);
   return 0;
-}
-
-/**
- * uv's --strict: once the command has changed the environment, what `pip check` would find in
- * it, as warnings (a dependency missing or of a version its dependent does not take).
- */
-export function strictCheck(args: ParsedArgs, environment: Environment, context: CommandContext): void {
-  if (!flag(args, "strict")) return;
-  const markers = markerEnvironment(environment.interpreter);
-  const result = checkDistributions(installedDistributions(searchPath(environment.sitePackages)), markers);
-  for (const line of [...result.warnings, ...result.lines]) context.output.warn(line);
 }
 
 export function printChanges(

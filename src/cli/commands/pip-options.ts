@@ -157,7 +157,7 @@ const BUILD_HABIT_OPTIONS: OptionSpec[] = [
 
 const strict: OptionSpec = {
   name: "strict",
-  help: "Afterwards, warn of every unmet requirement in the environment, as pip check finds them (uv's option)",
+  help: "Also warn of every unmet requirement in the environment, as pip check finds them (uv's option)",
 };
 
 /**
@@ -411,6 +411,8 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "outdated", short: "o", help: "Only distributions with a newer release on the index" },
     { name: "uptodate", short: "u", help: "Only distributions whose newest release is installed" },
     { name: "pre", help: "Count pre-releases as newer releases (with --outdated or --uptodate)" },
+    { name: "include-editable", help: "List editable installs too (the default)" },
+    strict,
     ...INDEX_OPTIONS,
   ],
   freeze: [
@@ -425,6 +427,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     path,
     local,
     userOnly,
+    strict,
   ],
   show: [...ENVIRONMENT_OPTIONS, { name: "files", short: "f", help: "List the installed files" }],
   index: [
