@@ -1208,6 +1208,26 @@ describe("more of spice pip", () => {
     assert.doesNotMatch(synced.stderr, /warning/);
   });
 
+  it("checks the hashes given unless --no-verify-hashes, and says what uninstall --dry-run would take", () => {
+    const path = venv("env-verify-hashes");
+    const python = join(path, "bin", "python");
+    const requirements = join(work.path, "wrong-hash.txt");
+    writeFileSync(requirements, `beta @ ${pathToFileURL(beta).href} --hash=sha256:${"0".repeat(64)}\n`);
+    const install = (...args: string[]) =>
+      spice(["pip", "install", "--python", python, "-r", requirements, ...args]);
+    const checked = install();
+    assert.equal(checked.status, 1);
+    assert.match(checked.stderr, /is not one the requirements allow/);
+    assert.equal(install("--no-verify-hashes", "--require-hashes").status, 2);
+    const unchecked = install("--no-verify-hashes");
+    assert.equal(unchecked.status, 0, unchecked.stderr);
+    const before = snapshot(path);
+    const dryRun = spice(["pip", "uninstall", "--python", python, "--dry-run", "beta"]);
+    assert.equal(dryRun.status, 0, dryRun.stderr);
+    assert.match(dryRun.stderr, /Would uninstall 1 package\n - beta==1\.2\n$/);
+    assert.deepEqual(snapshot(path), before);
+  });
+
   it("refuses a script that would replace the environment's interpreter or activation script", () => {
     const path = venv("env-own-scripts");
     const python = join(path, "bin", "python");

@@ -6,8 +6,9 @@ import { readFileSync } from "node:fs";
 import type { FetchedArchive } from "../index/file-fetcher.ts";
 import type { IndexFile } from "../index/simple-api.ts";
 import type { ResolvedPackage } from "../resolver/resolve.ts";
-import { SpiceError } from "../util/error.ts";
+import { SpiceError, UsageError } from "../util/error.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
+import { flag, type ParsedArgs } from "./args.ts";
 import type { RequirementInputs } from "./resolution-options.ts";
 
 /** A direct URL's `#sha256=` (sha384, sha512) fragment, which pip counts as its requirement's hash. */
@@ -20,8 +21,15 @@ function urlFragmentHash(url: string | null): string | null {
  * Hash-checking mode (pip's): every requirement pinned with == (or a URL) and hashed, by --hash
  * or, for a URL, by its hash fragment (added to the requirement's allowed hashes).
  */
-export function checkHashingMode(inputs: RequirementInputs, requireHashes: boolean): boolean {
-  const hashing = requireHashes || inputs.finder.requireHashes || inputs.hashes.size > 0;
+export function checkHashingMode(inputs: RequirementInputs, args: ParsedArgs): boolean {
+  const requireHashes = flag(args, "require-hashes");
+  const verify = !flag(args, "no-verify-hashes");
+  if (requireHashes && !verify)
+    throw new UsageError("--require-hashes and --no-verify-hashes contradict each other");
+  if (flag(args, "verify-hashes") && !verify)
+    throw new UsageError("--verify-hashes and --no-verify-hashes contradict each other");
+  // --no-verify-hashes (uv's): hashes given are not checked, unless a file says --require-hashes.
+  const hashing = requireHashes || inputs.finder.requireHashes || (verify && inputs.hashes.size > 0);
   if (!hashing) return false;
   for (const requirement of inputs.requirements) {
     const fromUrl = urlFragmentHash(requirement.url);

@@ -529,7 +529,7 @@ export async function download(
       `spice pip ${command} needs requirements`,
       `spice pip ${command} -r requirements.txt`,
     );
-  const hashing = lock !== null || checkHashingMode(inputs, flag(args, "require-hashes"));
+  const hashing = lock !== null || checkHashingMode(inputs, args);
   const directory = resolvePath(context.cwd, value(args, "dest") ?? ".");
   const interpreter = environmentIfAny(args, context).interpreter;
   const target = foreignTarget(interpreter, foreignTargetOptions(args));

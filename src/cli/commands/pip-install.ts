@@ -13,12 +13,13 @@ import {
   isInInstallDirectories,
   ownsDistribution,
   searchPath,
+  withOwnedCopies,
 } from "../../install/installed.ts";
 import { installWheels } from "../../install/installer.ts";
 import type { LinkMode } from "../../install/linker.ts";
 import { WheelUnpacker } from "../../install/parallel-unpack.ts";
 import { SCRATCH_PREFIX } from "../../install/transaction.ts";
-import { uninstallDistributions } from "../../install/uninstall.ts";
+import { recordedFiles, uninstallDistributions } from "../../install/uninstall.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
@@ -68,7 +69,7 @@ export function beginInstall(
   args: ParsedArgs,
   context: CommandContext,
 ): { hashing: boolean; dryRun: boolean; environment: Environment; sources: Sources } {
-  const hashing = lock !== null || checkHashingMode(inputs, flag(args, "require-hashes"));
+  const hashing = lock !== null || checkHashingMode(inputs, args);
   const dryRun = flag(args, "dry-run");
   const { environment } = selectFromArgs(args, context, !dryRun);
   announceEnvironment(environment, context);
@@ -604,16 +605,22 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
     else targets.push(dist);
   }
   if (targets.length === 0) return 0;
+  if (flag(args, "dry-run")) {
+    // What the uninstall would take, refused as it would be (a distribution that lists no files).
+    const all = withOwnedCopies(environment, targets);
+    for (const dist of all) recordedFiles(dist, environment.scheme.scripts);
+    context.output.info(`Would uninstall ${plural(all.length, "package")}`);
+    printChanges(
+      all.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
+      [],
+      context,
+    );
+    return 0;
+  }
   const later = backgroundDiscard(context);
   const removed = uninstallDistributions(environment, targets, later?.discard);
-  context.output.info(
-    `Uninstalled ${removed.length} package${removed.length === 1 ? "" : "s"} in ${elapsed(started)}`,
-  );
-  for (const dist of [...removed].sort((a, b) =>
-    canonicalizeName(a.name) < canonicalizeName(b.name) ? -1 : 1,
-  )) {
-    context.output.info(` - ${canonicalizeName(dist.name)}==${dist.version}`);
-  }
+  context.output.info(`Uninstalled ${plural(removed.length, "package")} in ${elapsed(started)}`);
+  printChanges(removed, [], context);
   replaceSpareTrees([], null, context, later?.moved);
   return 0;
 }

@@ -71,6 +71,14 @@ const RESOLVER_OPTIONS: OptionSpec[] = [
   { name: "prefer-binary", help: "Prefer older wheels to newer sdists" },
   { name: "no-deps", help: "Do not follow dependencies" },
   { name: "require-hashes", help: "Require a --hash for every requirement (hash-checking mode)" },
+  {
+    name: "verify-hashes",
+    help: "Check the hashes requirements give (the default; as pip, every requirement then needs one)",
+  },
+  {
+    name: "no-verify-hashes",
+    help: "Ignore the hashes requirements give, unless --require-hashes asks for them (uv's option)",
+  },
 ];
 
 const requirementFile: OptionSpec = {
@@ -397,6 +405,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...ENVIRONMENT_OPTIONS,
     requirementFile,
     { name: "yes", short: "y", help: "Do not ask for confirmation (spice never asks)" },
+    { name: "dry-run", help: "Say what would be uninstalled, changing nothing (uv's option)" },
   ],
   list: [
     ...ENVIRONMENT_OPTIONS,
