@@ -885,6 +885,33 @@ describe("which environment", () => {
     assert.equal(existsSync(join(userBase, "lib", "python3.11", "site-packages", "beta")), false);
   });
 
+  it("changes only virtual environments (and --target) when pip's require-virtualenv is set", () => {
+    const python = externallyManagedPython(join(work.path, "require-venv-python"), "Use apt.");
+    const env = { PIP_REQUIRE_VIRTUALENV: "true", PYTHONUSERBASE: join(work.path, "require-venv-user") };
+    for (const args of [[], ["--user"]]) {
+      const refused = spice(
+        ["pip", "install", "--python", python, "--break-system-packages", ...args, beta],
+        work.path,
+        env,
+      );
+      assert.equal(refused.status, 1, args.join(" "));
+      assert.match(refused.stderr, /require-virtualenv is set, and it is no virtual environment\nhint: /);
+    }
+    const path = venv("env-require-venv");
+    assert.equal(
+      spice(["pip", "install", "--python", join(path, "bin", "python"), beta], work.path, env).status,
+      0,
+    );
+    const target = join(work.path, "require-venv-target");
+    assert.equal(
+      spice(["pip", "install", "--python", python, "--target", target, beta], work.path, env).status,
+      0,
+    );
+    // Reading a Python is no change.
+    assert.equal(spice(["pip", "list", "--python", python], work.path, env).status, 0);
+    assert.equal(spice(["pip", "install", "--python", python, "--dry-run", beta], work.path, env).status, 0);
+  });
+
   it("lists, freezes and inspects only the user site with --user, as pip does", () => {
     const python = externallyManagedPython(join(work.path, "user-python"), "Use apt.");
     const env = { PYTHONUSERBASE: join(work.path, "user-base") };

@@ -56,6 +56,18 @@ export function selectFromArgs(args: ParsedArgs, context: CommandContext, modifi
     { cacheDir: context.cacheDir },
   );
   context.output.verbose(`environment: ${selection.environment.root} (chosen by ${selection.reason})`);
+  // pip's require-virtualenv (often set for good in PIP_REQUIRE_VIRTUALENV): a change goes into a
+  // virtual environment or a --target directory, never into a Python's own directories.
+  const kind = selection.environment.kind;
+  if (modifies && flag(args, "require-virtualenv") && kind !== "venv" && kind !== "target") {
+    throw new SpiceError(
+      "E_REQUIRE_VIRTUALENV",
+      `Not changing the ${kind === "user" ? "user site of" : kind === "prefix" ? "prefix for" : "Python at"} ${selection.environment.root}: require-virtualenv is set, and it is no virtual environment`,
+      {
+        hint: "Create one with `spice venv` and pass --python .venv, or unset PIP_REQUIRE_VIRTUALENV (or require-virtualenv in pip.conf)",
+      },
+    );
+  }
   // A change that a killed spice left half done is undone before anything reads the environment.
   const { environment } = selection;
   if (recoverIfInterrupted(environment.scheme.purelib, `The environment at ${environment.root}`)) {

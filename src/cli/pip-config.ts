@@ -115,6 +115,7 @@ const CONFIGURABLE_FLAGS = [
   "ignore-installed",
   "user",
   "break-system-packages",
+  "require-virtualenv",
 ];
 const CONFIGURABLE_VALUES = [
   "only-binary",

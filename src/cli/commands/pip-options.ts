@@ -131,7 +131,7 @@ const PIP_HABIT_OPTIONS: OptionSpec[] = [
   { name: "no-python-version-warning", help: "Accepted for pip compatibility" },
   {
     name: "require-virtualenv",
-    help: "Accepted for pip compatibility (spice changes no Python outside an environment without --system)",
+    help: "Refuse to change a Python that is no virtual environment, even with --system or --user (pip's option; also PIP_REQUIRE_VIRTUALENV)",
   },
   {
     name: "isolated",

@@ -13,6 +13,7 @@ const CONFIGURED_SECTIONS: Record<string, string> = {
   wheel: "wheel",
   compile: "install",
   sync: "install",
+  uninstall: "uninstall",
 };
 
 const SUBCOMMANDS: Record<
