@@ -1255,6 +1255,20 @@ describe("more of spice pip", () => {
     assert.deepEqual(snapshot(path), before);
   });
 
+  it("removes what the requirements do not name with --exact, as uv", () => {
+    const path = venv("env-exact");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, alpha1, beta]).status, 0);
+    const before = snapshot(path);
+    const dryRun = spice(["pip", "install", "--python", python, "--exact", "--dry-run", beta]);
+    assert.match(dryRun.stderr, /Would uninstall 1 package\n - alpha==1\.0\n$/);
+    assert.deepEqual(snapshot(path), before);
+    const exact = spice(["pip", "install", "--python", python, "--exact", beta]);
+    assert.equal(exact.status, 0, exact.stderr);
+    assert.match(exact.stderr, /Uninstalled 1 package in .*\n - alpha==1\.0\n$/);
+    assert.match(spice(["pip", "freeze", "--python", python]).stdout, /^beta @ file:[^\n]*\n$/);
+  });
+
   it("refuses a script that would replace the environment's interpreter or activation script", () => {
     const path = venv("env-own-scripts");
     const python = join(path, "bin", "python");

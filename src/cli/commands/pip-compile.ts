@@ -4,8 +4,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
-import { isInInstallDirectories } from "../../install/installed.ts";
-import { uninstallDistributions } from "../../install/uninstall.ts";
 import { foreignTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
@@ -47,17 +45,16 @@ import {
   resolveInputs,
   resolverFlags,
 } from "../resolution-options.ts";
-import { backgroundDiscard, replaceSpareTrees } from "../spare-trees.ts";
 import { strictCheck } from "./pip-inspect.ts";
 import {
-  applyInstall,
+  applyChanges,
   beginInstall,
+  extraneousOf,
   installedCandidates,
   installedState,
   isReinstalled,
   planInstall,
   prepareWheels,
-  printChanges,
   reinstallOption,
   warnDuplicates,
   wheelUnpacker,
@@ -405,8 +402,6 @@ function writeOutput(
 
 // --- sync --------------------------------------------------------------------------------------
 
-const SEED_PACKAGES = new Set(["pip", "setuptools", "wheel"]);
-
 export async function sync(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = monotonicMilliseconds();
   if (args.positionals.length === 0)
@@ -446,13 +441,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       }));
     const plan = planInstall(resolution, installed, reinstall);
     warnDuplicates(plan.install, duplicated, environment, context);
-    const keepSeed = flag(args, "keep-seed-packages");
-    const extraneous = [...installed.values()].filter(
-      (dist) =>
-        !resolution.packages.has(dist.canonicalName) &&
-        !(keepSeed && SEED_PACKAGES.has(dist.canonicalName)) &&
-        isInInstallDirectories(environment, dist),
-    );
+    const extraneous = extraneousOf(installed, resolution, environment, flag(args, "keep-seed-packages"));
     if (dryRun) {
       if (plan.install.length === 0 && extraneous.length === 0) context.output.info("Would make no changes");
       for (const dist of extraneous) context.output.info(` - ${dist.canonicalName}==${dist.displayVersion}`);
@@ -472,25 +461,16 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       context,
       unpacker,
     });
-    // One transaction: an interrupted sync leaves the environment as it was, not half synced.
-    if (plan.install.length > 0) {
-      applyInstall(
-        environment,
-        plan.install,
-        prepared,
-        args,
-        context,
-        started,
-        value(args, "link-mode"),
-        extraneous,
-      );
-    } else {
-      const later = backgroundDiscard(context);
-      const removed = uninstallDistributions(environment, extraneous, later?.discard);
-      context.output.info(`Uninstalled ${plural(removed.length, "package")} in ${elapsed(started)}`);
-      printChanges(removed, [], context);
-      replaceSpareTrees([], null, context, later?.moved);
-    }
+    applyChanges(
+      environment,
+      plan.install,
+      prepared,
+      args,
+      context,
+      started,
+      value(args, "link-mode"),
+      extraneous,
+    );
     strictCheck(args, environment, context);
     return 0;
   } finally {

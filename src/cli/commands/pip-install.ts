@@ -433,18 +433,29 @@ async function installInto(
   }
   const plan = planInstall(resolution, installed, reinstall);
   warnDuplicates(plan.install, duplicated, environment, context);
+  // uv's --exact: what the resolution does not name goes, as in a sync.
+  const extraneous = flag(args, "exact")
+    ? extraneousOf(installed, resolution, environment, flag(args, "keep-seed-packages"))
+    : [];
   const resolvedIn = elapsed(settings.started);
   context.output.info(chosenLine(resolution.packages.size, settings.lock, resolvedIn));
   if (settings.dryRun) {
     if (reportPath !== undefined) writeReport(reportPath, plan.install, target, new Map(), context);
-    if (plan.install.length === 0) context.output.info("Would make no changes");
+    if (plan.install.length === 0 && extraneous.length === 0) context.output.info("Would make no changes");
     else {
-      context.output.info(`Would install ${plural(plan.install.length, "package")}`);
-      for (const resolved of plan.install) context.output.info(` + ${resolved.name}==${resolved.version}`);
+      if (plan.install.length > 0)
+        context.output.info(`Would install ${plural(plan.install.length, "package")}`);
+      if (extraneous.length > 0)
+        context.output.info(`Would uninstall ${plural(extraneous.length, "package")}`);
+      printChanges(
+        extraneous.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
+        plan.install.map((resolved) => ({ name: resolved.name, version: resolved.version.toString() })),
+        context,
+      );
     }
     return 0;
   }
-  if (plan.install.length === 0) {
+  if (plan.install.length === 0 && extraneous.length === 0) {
     if (reportPath !== undefined) writeReport(reportPath, [], target, new Map(), context);
     context.output.info(`Audited ${plural(plan.keep.length, "package")} in ${elapsed(settings.started)}`);
     return 0;
@@ -463,7 +474,7 @@ async function installInto(
       const digests = new Map([...prepared].map(([name, item]) => [name, item.sha256]));
       writeReport(reportPath, plan.install, target, digests, context);
     }
-    const status = applyInstall(
+    const status = applyChanges(
       environment,
       plan.install,
       prepared,
@@ -471,6 +482,7 @@ async function installInto(
       context,
       settings.started,
       settings.linkMode,
+      extraneous,
     );
     // As pip: what the change broke among packages it did not resolve (not with --no-deps).
     if (!flag(args, "no-deps") && !flag(args, "no-warn-conflicts")) {
@@ -504,6 +516,51 @@ function scratchBeside(environment: Environment, sources: Sources): string {
     makeDirectories(environment.scheme.purelib);
     return mkdtempSync(join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-`));
   });
+}
+
+/** What `--keep-seed-packages` keeps of what a sync (or install --exact) would remove. */
+const SEED_PACKAGES = new Set(["pip", "setuptools", "wheel"]);
+
+/**
+ * What makes an environment hold exactly a resolution (sync, install --exact): the installed
+ * distributions in its install directories that the resolution does not name.
+ */
+export function extraneousOf(
+  installed: ReadonlyMap<string, InstalledDistribution>,
+  resolution: Resolution,
+  environment: Environment,
+  keepSeed: boolean,
+): InstalledDistribution[] {
+  return [...installed.values()].filter(
+    (dist) =>
+      !resolution.packages.has(dist.canonicalName) &&
+      !(keepSeed && SEED_PACKAGES.has(dist.canonicalName)) &&
+      isInInstallDirectories(environment, dist),
+  );
+}
+
+/**
+ * Installs `packages` and removes `remove` in one transaction (an interrupted sync leaves the
+ * environment as it was, not half synced), or only removes when there is nothing to install.
+ */
+export function applyChanges(
+  environment: Environment,
+  packages: readonly ResolvedPackage[],
+  prepared: Map<string, { wheel: UnpackedWheel; sha256: string }>,
+  args: ParsedArgs,
+  context: CommandContext,
+  started: number,
+  linkMode: string | undefined,
+  remove: readonly InstalledDistribution[],
+): number {
+  if (packages.length > 0)
+    return applyInstall(environment, packages, prepared, args, context, started, linkMode, remove);
+  const later = backgroundDiscard(context);
+  const removed = uninstallDistributions(environment, remove, later?.discard);
+  context.output.info(`Uninstalled ${plural(removed.length, "package")} in ${elapsed(started)}`);
+  printChanges(removed, [], context);
+  replaceSpareTrees([], null, context, later?.moved);
+  return 0;
 }
 
 /** Installs prepared wheels in one transaction and prints what changed. */

@@ -283,6 +283,14 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     strict,
     {
+      name: "exact",
+      help: "Also remove what the requirements do not name, as spice pip sync does (uv's option)",
+    },
+    {
+      name: "keep-seed-packages",
+      help: "With --exact: keep pip, setuptools and wheel even when the requirements do not name them",
+    },
+    {
       name: "no-warn-conflicts",
       help: "Do not warn when the change breaks requirements of installed packages it left alone",
     },
