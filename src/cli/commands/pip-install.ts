@@ -553,27 +553,7 @@ export function applyChanges(
   linkMode: string | undefined,
   remove: readonly InstalledDistribution[],
 ): number {
-  if (packages.length > 0)
-    return applyInstall(environment, packages, prepared, args, context, started, linkMode, remove);
-  const later = backgroundDiscard(context);
-  const removed = uninstallDistributions(environment, remove, later?.discard);
-  context.output.info(`Uninstalled ${plural(removed.length, "package")} in ${elapsed(started)}`);
-  printChanges(removed, [], context);
-  replaceSpareTrees([], null, context, later?.moved);
-  return 0;
-}
-
-/** Installs prepared wheels in one transaction and prints what changed. */
-export function applyInstall(
-  environment: Environment,
-  packages: readonly ResolvedPackage[],
-  prepared: Map<string, { wheel: UnpackedWheel; sha256: string }>,
-  args: ParsedArgs,
-  context: CommandContext,
-  started: number,
-  linkMode: string | undefined,
-  remove: readonly InstalledDistribution[] = [],
-): number {
+  if (packages.length === 0) return uninstallAndSay(environment, remove, context, started);
   const items: InstallItem[] = packages.map((resolved) => {
     const { wheel, sha256 } = prepared.get(resolved.name)!;
     return { wheel, requested: resolved.requested, directUrl: directUrlOf(resolved, sha256) };
@@ -674,8 +654,18 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
     );
     return 0;
   }
+  return uninstallAndSay(environment, targets, context, started);
+}
+
+/** Removes distributions in one transaction and prints what changed. */
+function uninstallAndSay(
+  environment: Environment,
+  remove: readonly InstalledDistribution[],
+  context: CommandContext,
+  started: number,
+): number {
   const later = backgroundDiscard(context);
-  const removed = uninstallDistributions(environment, targets, later?.discard);
+  const removed = uninstallDistributions(environment, remove, later?.discard);
   context.output.info(`Uninstalled ${plural(removed.length, "package")} in ${elapsed(started)}`);
   printChanges(removed, [], context);
   replaceSpareTrees([], null, context, later?.moved);
