@@ -651,6 +651,64 @@ describe("spice pip download", () => {
     assert.equal(refused.status, 2);
   });
 
+  it("pins for another system with uv's --python-platform, in compile and download", async () => {
+    const compile = (...options: string[]) =>
+      runSpiceAsync(
+        [
+          "pip",
+          "compile",
+          "--python",
+          "3.11",
+          "--no-header",
+          "--no-annotate",
+          "-i",
+          index.url,
+          ...options,
+          "-",
+        ],
+        { cacheDir, input: "oswrap\n" },
+      );
+    const pins = (text: string) => text.split("\n").filter((line) => /==/.test(line));
+    const windows = await compile("--python-platform", "windows", "--python-version", "3.12");
+    assert.equal(windows.status, 0, windows.stderr);
+    assert.deepEqual(pins(windows.stdout), ["native==1.0", "oswrap==1.0", "winhelper==1.0"]);
+    assert.doesNotMatch(windows.stdout, /--only-binary/, "the file gets no option the user did not give");
+    // macOS 13 on arm64 (uv's `macos`) runs the wheel for macOS 11; Linux needs no Windows helper.
+    for (const platform of ["macos", "linux", "x86_64-manylinux_2_28"]) {
+      const other = await compile("--python-platform", platform);
+      assert.equal(other.status, 0, `${platform}: ${other.stderr}`);
+      assert.deepEqual(pins(other.stdout), ["native==1.0", "oswrap==1.0"], platform);
+    }
+    // musl has no wheel of native, and its sdist is not used for another system.
+    const musl = await compile("--python-platform", "x86_64-unknown-linux-musl");
+    assert.equal(musl.status, 1);
+    assert.match(musl.stderr, /native/);
+    const unknown = await compile("--python-platform", "x86_64-manylinux_2_5");
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /--python-platform does not know 'x86_64-manylinux_2_5'/);
+    const house = join(work.path, "house-python-platform");
+    const downloaded = await runSpiceAsync(
+      [
+        "pip",
+        "download",
+        "--python",
+        "3.11",
+        "-d",
+        house,
+        "-i",
+        index.url,
+        "--python-platform",
+        "windows",
+        "--python-version",
+        "3.12",
+        "oswrap",
+      ],
+      { cacheDir },
+    );
+    assert.equal(downloaded.status, 0, downloaded.stderr);
+    assert.ok(readdirSync(house).includes("native-1.0-cp312-cp312-win_amd64.whl"));
+  });
+
   it("downloads the wheels another system needs (--platform, --python-version, --abi)", async () => {
     const download = async (name: string, options: string[], requirement = "oswrap") => {
       const house = join(work.path, name);

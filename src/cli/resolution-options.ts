@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { HttpClient } from "../index/http.ts";
-import { type ForeignTarget, isForeign, type ResolveTarget } from "../python/target.ts";
+import { type ForeignTarget, isForeign, pythonPlatformTags, type ResolveTarget } from "../python/target.ts";
 import type { PrereleasePolicy } from "../resolver/candidates.ts";
 import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
@@ -334,11 +334,26 @@ function namesOf(list: string[]): Set<string> {
   );
 }
 
-/** The target options pip's download and install --target take (--python-version included). */
-export function foreignTargetOptions(args: ParsedArgs): ForeignTarget {
+/**
+ * The target options pip's download and install --target take (--python-version included), and
+ * uv's --python-platform, which names the platform tags for them.
+ */
+export function foreignTargetOptions(args: ParsedArgs, env: NodeJS.ProcessEnv = {}): ForeignTarget {
+  let platforms = values(args, "platform");
+  const pythonPlatform = value(args, "python-platform");
+  if (pythonPlatform !== undefined) {
+    if (platforms.length > 0) throw new UsageError("--python-platform and --platform contradict each other");
+    const tags = pythonPlatformTags(pythonPlatform, env);
+    if (tags === null)
+      throw new UsageError(
+        `--python-platform does not know '${pythonPlatform}'`,
+        "Use windows, linux, macos, or a target such as x86_64-manylinux_2_28, aarch64-unknown-linux-gnu, x86_64-unknown-linux-musl, x86_64-apple-darwin, i686-pc-windows-msvc",
+      );
+    platforms = tags;
+  }
   return {
     pythonVersion: value(args, "python-version"),
-    platforms: values(args, "platform"),
+    platforms,
     implementation: value(args, "implementation"),
     abis: values(args, "abi"),
   };

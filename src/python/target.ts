@@ -10,6 +10,8 @@ import {
   genericTags,
   interpreterShortName,
   macPlatforms,
+  manylinuxPlatforms,
+  musllinuxPlatforms,
   platformTags,
   sysTags,
   type Tag,
@@ -114,6 +116,39 @@ export interface ForeignTarget {
   implementation?: string | null;
   /** `--abi` (repeatable): cp311, abi3, none, ... */
   abis?: readonly string[];
+}
+
+/**
+ * uv's `--python-platform` targets as wheel platform tags, best first: Windows (`windows` is
+ * x86_64), Linux with glibc (`linux` is x86_64 manylinux_2_17, as uv's x86_64-unknown-linux-gnu;
+ * `ARCH-manylinux_2_N` names the glibc), musl 1.2, and macOS (`macos` is arm64; 13.0, or
+ * MACOSX_DEPLOYMENT_TARGET). Null for a name it does not know.
+ */
+export function pythonPlatformTags(name: string, env: NodeJS.ProcessEnv): string[] | null {
+  const aliases: Record<string, string> = {
+    windows: "x86_64-pc-windows-msvc",
+    linux: "x86_64-unknown-linux-gnu",
+    macos: "aarch64-apple-darwin",
+  };
+  const target = aliases[name] ?? name;
+  if (target === "x86_64-pc-windows-msvc") return ["win_amd64"];
+  if (target === "i686-pc-windows-msvc") return ["win32"];
+  const glibc = /^(x86_64|aarch64)-(?:unknown-linux-gnu|manylinux2014|manylinux_2_(\d+))$/.exec(target);
+  if (glibc !== null) {
+    const minor = glibc[2] === undefined ? 17 : Number(glibc[2]);
+    if (minor < 17 || minor > 40) return null;
+    return [...manylinuxPlatforms([2, minor], [glibc[1]]), `linux_${glibc[1]}`];
+  }
+  const musl = /^(x86_64|aarch64)-unknown-linux-musl$/.exec(target);
+  if (musl !== null) return [...musllinuxPlatforms([1, 2], [musl[1]]), `linux_${musl[1]}`];
+  const mac = /^(x86_64|aarch64)-apple-darwin$/.exec(target);
+  if (mac !== null) {
+    const deployment = /^(\d+)(?:\.(\d+))?$/.exec(env.MACOSX_DEPLOYMENT_TARGET ?? "");
+    const version: [number, number] =
+      deployment === null ? [13, 0] : [Number(deployment[1]), Number(deployment[2] ?? 0)];
+    return macPlatforms(version, mac[1] === "aarch64" ? "arm64" : "x86_64");
+  }
+  return null;
 }
 
 /** Whether the options name another platform, ABI or implementation (not only a Python version). */

@@ -234,7 +234,8 @@ function optionLines(settings: IndexSettings, args: ParsedArgs, finder: FinderOp
   if (!flag(args, "no-emit-trusted-host")) {
     for (const host of settings.trustedHosts) lines.push(`--trusted-host ${host}`);
   }
-  const { noBinary, onlyBinary } = resolverFlags(args, finder);
+  // As given: what a target for another system implies (wheels only) is no option of the file's.
+  const { noBinary, onlyBinary } = resolverFlags(withoutForeignTarget(args), finder);
   for (const [option, names] of [
     ["--no-binary", noBinary],
     ["--only-binary", onlyBinary],
@@ -243,6 +244,12 @@ function optionLines(settings: IndexSettings, args: ParsedArgs, finder: FinderOp
       lines.push(`${option} ${name}`);
   }
   return lines;
+}
+
+function withoutForeignTarget(args: ParsedArgs): ParsedArgs {
+  const options = new Map(args.options);
+  for (const name of ["platform", "python-platform", "abi", "implementation"]) options.delete(name);
+  return { ...args, options };
 }
 
 /** Each of pip-compile's flags with its opposite: both at once is a contradiction, said so. */
@@ -321,7 +328,8 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
     if (requirement.specifier.specs.length > 0) inputs.constraints.push(requirement);
   }
   const interpreter = environmentIfAny(args, context).interpreter;
-  const target = targetOf(interpreter, value(args, "python-version"));
+  // Pins for another system too (--platform, --python-platform, --abi, --implementation).
+  const target = foreignTarget(interpreter, foreignTargetOptions(args, context.env));
   const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
   const sources = openSources(args, context, settings);
   try {
@@ -512,7 +520,7 @@ export async function download(
   const hashing = lock !== null || checkHashingMode(inputs, args);
   const directory = resolvePath(context.cwd, value(args, "dest") ?? ".");
   const interpreter = environmentIfAny(args, context).interpreter;
-  const target = foreignTarget(interpreter, foreignTargetOptions(args));
+  const target = foreignTarget(interpreter, foreignTargetOptions(args, context.env));
   const settings = indexSettings(
     args,
     context,

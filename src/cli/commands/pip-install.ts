@@ -392,11 +392,11 @@ async function installInto(
     values(args, "upgrade-package").map((name) => canonicalizeName(name.split(/[=<>!~ ]/)[0])),
   );
   const requested = new Set(inputs.requirements.map((requirement) => requirement.canonicalName));
-  const targetOptions = foreignTargetOptions(args);
+  const targetOptions = foreignTargetOptions(args, context.env);
   // As pip: files for another system go only into a --target directory (or nowhere, --dry-run).
   if (isForeign(targetOptions) && environment.kind !== "target" && !settings.dryRun)
     throw new UsageError(
-      "--platform, --abi and --implementation install only with --target DIR or --dry-run",
+      "--platform, --python-platform, --abi and --implementation install only with --target DIR or --dry-run",
       "These files are for another system; `spice pip install --target DIR --platform ...` lays them out for it",
     );
   const target = foreignTarget(environment.interpreter, targetOptions);

@@ -150,6 +150,11 @@ const FOREIGN_TARGET_OPTIONS: OptionSpec[] = [
     multiple: true,
     help: "Wheels for this platform (manylinux2014_x86_64, win_amd64, macosx_11_0_arm64; repeatable); markers then describe it, where pip keeps this system's",
   },
+  {
+    name: "python-platform",
+    value: "target",
+    help: "Wheels and markers for this system, as uv names them: windows, linux (x86_64, glibc 2.17), macos (arm64, 13.0), x86_64-manylinux_2_28, aarch64-unknown-linux-gnu, x86_64-unknown-linux-musl, x86_64-apple-darwin, i686-pc-windows-msvc",
+  },
   { name: "implementation", value: "name", help: "Wheels for this implementation (cp, pp, py)" },
   { name: "abi", value: "abi", multiple: true, help: "Wheels for this ABI (cp312, abi3, none; repeatable)" },
 ];
@@ -352,6 +357,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     { name: "dry-run", help: "Print the pins; write no output file" },
     ...COMPILE_COMPATIBILITY_OPTIONS,
+    ...FOREIGN_TARGET_OPTIONS,
     { name: "upgrade", short: "U", help: "Ignore the pins already in the output file" },
     {
       name: "upgrade-package",
