@@ -177,7 +177,11 @@ describe("spice doctor", () => {
     const outside = join(work.path, "outside");
     mkdirSync(join(outside, "beta"), { recursive: true });
     writeFileSync(join(outside, "beta", "__init__.py"), "SHADOW = True\n");
-    writeFileSync(join(site, "extra.pth"), `${join(work.path, "elsewhere")}\n`);
+    // A .pth line may name a file (a zipped egg, or anything): on the path, but no directory to list
+    // (found by fuzzing: doctor crashed on `/etc/passwd` there).
+    const zipped = join(work.path, "zipped.egg");
+    writeFileSync(zipped, "not a directory");
+    writeFileSync(join(site, "extra.pth"), `${join(work.path, "elsewhere")}\n${zipped}\n`);
     mkdirSync(join(work.path, "elsewhere"), { recursive: true });
     const { findings } = doctor(["--python", python], { PYTHONPATH: outside });
     const found = codes(findings);

@@ -79,15 +79,21 @@ export function shebangInterpreter(path: string): string | null {
   return command[0];
 }
 
+/**
+ * A directory's entries; none when it is missing or no directory (a `.pth` line may name a file,
+ * a zip or `/etc/passwd`, and a damaged venv may have a file for bin/).
+ */
+function namesIn(directory: string): string[] {
+  try {
+    return readdirSync(directory);
+  } catch {
+    return [];
+  }
+}
+
 function topLevelNames(directory: string): Map<string, string> {
   const names = new Map<string, string>();
-  let entries: string[] = [];
-  try {
-    entries = readdirSync(directory);
-  } catch {
-    return names;
-  }
-  for (const entry of entries) {
+  for (const entry of namesIn(directory)) {
     if (
       entry.startsWith(".") ||
       entry === "__pycache__" ||
@@ -246,7 +252,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
     // Site-packages of another Python version: left by `venv --allow-existing` with a new Python.
     const current = `python${facts.version_info[0]}.${facts.version_info[1]}`;
     const lib = join(environment.root, "lib");
-    for (const name of existsSync(lib) ? readdirSync(lib).sort() : []) {
+    for (const name of namesIn(lib).sort()) {
       if (!/^python\d+\.\d+$/.test(name) || name === current) continue;
       const stale = distributionsIn(join(lib, name, "site-packages"));
       if (stale.length === 0) continue;
@@ -259,7 +265,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
       });
     }
     const bin = join(environment.root, "bin");
-    for (const name of existsSync(bin) ? readdirSync(bin).sort() : []) {
+    for (const name of namesIn(bin).sort()) {
       const script = join(bin, name);
       if (name.startsWith("python") || name.startsWith("activate") || name.startsWith("Activate")) continue;
       const interpreter = shebangInterpreter(script);
@@ -402,7 +408,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
     }
   }
   for (const site of [...new Set(searchPath)]) {
-    for (const entry of existsSync(site) ? readdirSync(site) : []) {
+    for (const entry of namesIn(site)) {
       if (entry.endsWith(".dist-info") && !existsSync(join(site, entry, "METADATA"))) {
         found({
           severity: "error",
