@@ -1269,6 +1269,29 @@ describe("more of spice pip", () => {
     assert.match(spice(["pip", "freeze", "--python", python]).stdout, /^beta @ file:[^\n]*\n$/);
   });
 
+  it("names the constraint that left a requirement no version, in the failure's explanation", () => {
+    const path = venv("env-constrained");
+    const constraints = join(work.path, "beta-constraints.txt");
+    writeFileSync(constraints, "beta<1\n");
+    const result = spice([
+      "pip",
+      "install",
+      "--dry-run",
+      "--python",
+      join(path, "bin", "python"),
+      "--find-links",
+      wheels,
+      "-c",
+      constraints,
+      alpha1,
+    ]);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /alpha==1\.0 depends on beta>=1\.0 \(with the constraint beta<1\), which no version of beta satisfies/,
+    );
+  });
+
   it("refuses a script that would replace the environment's interpreter or activation script", () => {
     const path = venv("env-own-scripts");
     const python = join(path, "bin", "python");

@@ -297,11 +297,17 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   /** A requirement as the solver's dependency on `key` (`name` or `name[extra]`). */
   function dependencyOn(requirement: Requirement, key: string): Dependency {
     const name = requirement.canonicalName;
-    const applied = [requirement, ...(constraints.get(name) ?? [])];
+    const constraining = (constraints.get(name) ?? []).filter((item) => item.url === null);
+    const applied = [requirement, ...constraining];
     const pinned = applied.some(isPinned) || pinnedByUser.has(name);
     return {
       name: key,
-      requirement: requirement.toString(),
+      // A failure's explanation names the constraint that narrowed what was asked for: without
+      // it, `you require beta>=1, which no version of beta satisfies` hid a `-c` file's `beta<1`.
+      requirement:
+        constraining.length === 0
+          ? requirement.toString()
+          : `${requirement} (with the constraint ${constraining.map((item) => `${item.name}${item.specifier}`).join(", ")})`,
       allowed: (versions) => {
         const yanked = resolvedEntries.get(name)?.yanked;
         let matching = versions;
