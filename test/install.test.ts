@@ -1290,6 +1290,7 @@ describe("more of spice pip", () => {
       result.stderr,
       /alpha==1\.0 depends on beta>=1\.0 \(with the constraint beta<1\), which no version of beta satisfies/,
     );
+    assert.match(result.stderr, /hint: beta has 1 usable version, before the constraints: 1\.2\n/);
   });
 
   it("refuses a script that would replace the environment's interpreter or activation script", () => {

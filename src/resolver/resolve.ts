@@ -570,9 +570,13 @@ function failureHints(
         .filter((candidate) => !candidate.yanked)
         .sort((a, b) => compareVersions(b.version, a.version));
       const newest = usable.slice(0, 5).map((candidate) => candidate.version.toString());
+      // A constraint named in the explanation is what left them out.
+      const constrained = explanation.includes(`(with the constraint ${name}`)
+        ? ", before the constraints"
+        : "";
       if (usable.length > 0)
         hints.push(
-          `${name} has ${usable.length} usable version${usable.length === 1 ? "" : "s"}${usable.length > 5 ? ", the newest" : ""}: ${newest.join(", ")}`,
+          `${name} has ${usable.length} usable version${usable.length === 1 ? "" : "s"}${usable.length > 5 ? ", the newest" : ""}${constrained}: ${newest.join(", ")}`,
         );
     }
   }
