@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { requiresTxtRequirements } from "./installed.ts";
+import { requiresTxtRequirements } from "./egg-info.ts";
 
 describe("requiresTxtRequirements", () => {
   it("converts setuptools' requires.txt sections as importlib.metadata does", () => {
