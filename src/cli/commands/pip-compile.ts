@@ -45,20 +45,17 @@ import {
   resolveInputs,
   resolverFlags,
 } from "../resolution-options.ts";
-import { strictCheck } from "./pip-inspect.ts";
 import {
-  applyChanges,
-  beginInstall,
   extraneousOf,
   installedCandidates,
   installedState,
   isReinstalled,
   planInstall,
-  prepareWheels,
   reinstallOption,
   warnDuplicates,
-  wheelUnpacker,
-} from "./pip-install.ts";
+} from "./install-plan.ts";
+import { strictCheck } from "./pip-inspect.ts";
+import { applyChanges, beginInstall, prepareWheels, wheelUnpacker } from "./pip-install.ts";
 
 // --- compile -----------------------------------------------------------------------------------
 
