@@ -805,6 +805,24 @@ describe("malformed and malicious wheels", () => {
 });
 
 describe("which environment", () => {
+  it("refuses to change the global Python through a venv that lost its pyvenv.cfg", () => {
+    // A Python of the test's own as the base (no PEP 668 marker), so that nothing else can change.
+    const prefix = join(work.path, "no-config-python");
+    const base = externallyManagedPython(prefix, "unused");
+    rmSync(join(prefix, "lib", "python3.11", "EXTERNALLY-MANAGED"));
+    const path = join(work.path, "env-no-config");
+    assert.equal(spice(["venv", path, "--python", base]).status, 0);
+    rmSync(join(path, "pyvenv.cfg"));
+    // Its bin/python now runs as the base Python: an install would land in that one's site-packages.
+    const refused = spice(["pip", "install", beta, "--python", join(path, "bin", "python")]);
+    assert.equal(refused.status, 1);
+    assert.match(
+      refused.stderr,
+      /env-no-config looks like a virtual environment, but has no pyvenv\.cfg\n {2}caused by: without it, .* runs as the Python at .*no-config-python itself/,
+    );
+    assert.deepEqual(readdirSync(join(prefix, "lib", "python3.11", "site-packages")), []);
+  });
+
   it("refuses to guess, and finds .venv in a parent directory or VIRTUAL_ENV", () => {
     const empty = join(work.path, "no-env");
     mkdirSync(empty);

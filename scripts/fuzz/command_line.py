@@ -53,7 +53,7 @@ def sandboxed(words):
 def main(seed, count):
     rng = random.Random(seed)
     shutil.rmtree(SB, ignore_errors=True); os.makedirs(SB)
-    env = {"PATH": os.environ["PATH"], "HOME": SB, "PIP_CONFIG_FILE": "/dev/null", "NO_COLOR": "1", "SPICE_CACHE_DIR": SB + "/cache", "PYTHONUSERBASE": SB + "/userbase",
+    env = {"PATH": os.environ["PATH"], "HOME": SB, "PIP_CONFIG_FILE": "/dev/null", "PIP_REQUIRE_VIRTUALENV": "1", "NO_COLOR": "1", "SPICE_CACHE_DIR": SB + "/cache", "PYTHONUSERBASE": SB + "/userbase",
            "XDG_CACHE_HOME": SB + "/xdg", "LANG": "C.UTF-8"}
     subprocess.run(SPICE + ["venv", SB + "/venv", "-q", "--python", "3.11"], env=env, cwd=SB, check=True)
     os.makedirs(SB + "/files")

@@ -14,6 +14,10 @@ if _mirror.returncode != 0:
           "PIP_CONFIG_FILE=/dev/null hides it)")
     sys.exit(0)
 MIRROR = _mirror.stdout.strip()
+# No fuzzer may change a Python outside its sandbox's venvs: a case that damages a venv (a deleted
+# pyvenv.cfg) once made spice install into and uninstall from pyenv's own 3.11. pip's
+# require-virtualenv, which spice honours, refuses any change outside a venv or --target.
+os.environ["PIP_REQUIRE_VIRTUALENV"] = "1"
 WORK = tempfile.mkdtemp(prefix="spice-fuzz-")
 print(f"cases kept under {WORK}", file=sys.stderr)
 

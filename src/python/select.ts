@@ -2,8 +2,8 @@
 // CONDA_PREFIX, else a `.venv` here or above; an interpreter found on PATH only with `--system`.
 // The incident spice exists for is a command that touched the wrong Python; so this never guesses.
 
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, lstatSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { SpiceError } from "../util/error.ts";
 import { linkTarget } from "../util/fs.ts";
 import { parseIni } from "../util/ini.ts";
@@ -127,6 +127,28 @@ function checkVenvInterpreter(environment: Environment, options: SelectOptions):
   );
 }
 
+/**
+ * `--python ROOT/bin/python` where ROOT looks like a virtual environment (its own site-packages)
+ * but lacks the pyvenv.cfg that makes it one: that python runs as the interpreter it links to, so
+ * a change would go into that global Python's site-packages (what the fuzzer did to this machine's
+ * pyenv Python when it deleted a copy's pyvenv.cfg). Refused unless --system asks for that Python.
+ */
+function checkVenvWithoutConfig(environment: Environment, request: string, options: SelectOptions): void {
+  if (!options.modifies || options.system || environment.kind !== "system") return;
+  const given = resolve(request);
+  if (!lstatSync(given, { throwIfNoEntry: false })?.isSymbolicLink()) return;
+  const root = dirname(dirname(given));
+  const [major, minor] = environment.interpreter.facts.version_info;
+  const looksLikeVenv =
+    existsSync(join(root, "bin", "activate")) &&
+    existsSync(join(root, "lib", `python${major}.${minor}`, "site-packages"));
+  if (root === environment.interpreter.facts.prefix || !looksLikeVenv) return;
+  throw new SpiceError("E_BROKEN_VENV", `${root} looks like a virtual environment, but has no pyvenv.cfg`, {
+    cause: `without it, ${given} runs as the Python at ${environment.root} itself, so a change would go into that Python's own site-packages`,
+    hint: `Recreate it with \`spice venv --clear ${root}\`, or pass --system to change the Python at ${environment.root} on purpose`,
+  });
+}
+
 export function selectEnvironment(
   options: SelectOptions,
   context: DiscoveryContext,
@@ -134,12 +156,13 @@ export function selectEnvironment(
 ): Selection {
   const { env, cwd } = context;
   let base: Selection | null = null;
-  if (options.python)
+  if (options.python) {
     base = {
       environment: fromPython(options.python, context, inspect),
       reason: `--python ${options.python}`,
     };
-  else if (env.VIRTUAL_ENV) {
+    checkVenvWithoutConfig(base.environment, resolve(cwd, options.python), options);
+  } else if (env.VIRTUAL_ENV) {
     // An activated environment that is gone is said, not passed over for another (as uv does).
     if (!isVirtualEnvironmentDirectory(env.VIRTUAL_ENV))
       throw new SpiceError(
