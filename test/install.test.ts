@@ -821,6 +821,14 @@ describe("which environment", () => {
       /env-no-config looks like a virtual environment, but has no pyvenv\.cfg\n {2}caused by: without it, .* runs as the Python at .*no-config-python itself/,
     );
     assert.deepEqual(readdirSync(join(prefix, "lib", "python3.11", "site-packages")), []);
+    // doctor says why the Python it describes is not the venv's.
+    const doctor = spice(["doctor", "--format", "json", "--python", join(path, "bin", "python")]);
+    const findings = (JSON.parse(doctor.stdout) as { findings: Array<{ code: string }> }).findings;
+    assert.ok(
+      findings.some((finding) => finding.code === "venv-without-config"),
+      doctor.stdout,
+    );
+    assert.equal(doctor.status, 1);
   });
 
   it("refuses to guess, and finds .venv in a parent directory or VIRTUAL_ENV", () => {

@@ -128,23 +128,33 @@ function checkVenvInterpreter(environment: Environment, options: SelectOptions):
 }
 
 /**
- * `--python ROOT/bin/python` where ROOT looks like a virtual environment (its own site-packages)
- * but lacks the pyvenv.cfg that makes it one: that python runs as the interpreter it links to, so
- * a change would go into that global Python's site-packages (what the fuzzer did to this machine's
- * pyenv Python when it deleted a copy's pyvenv.cfg). Refused unless --system asks for that Python.
+ * `--python ROOT/bin/python` where ROOT looks like a virtual environment (its activate script and
+ * site-packages) but lacks the pyvenv.cfg that makes it one: that python runs as the interpreter
+ * it links to. ROOT, when `request` reached the (system) environment so; else null.
  */
-function checkVenvWithoutConfig(environment: Environment, request: string, options: SelectOptions): void {
-  if (!options.modifies || options.system || environment.kind !== "system") return;
+export function venvWithoutConfig(environment: Environment, request: string): string | null {
+  if (environment.kind !== "system") return null;
   const given = resolve(request);
-  if (!lstatSync(given, { throwIfNoEntry: false })?.isSymbolicLink()) return;
+  if (!lstatSync(given, { throwIfNoEntry: false })?.isSymbolicLink()) return null;
   const root = dirname(dirname(given));
   const [major, minor] = environment.interpreter.facts.version_info;
   const looksLikeVenv =
     existsSync(join(root, "bin", "activate")) &&
     existsSync(join(root, "lib", `python${major}.${minor}`, "site-packages"));
-  if (root === environment.interpreter.facts.prefix || !looksLikeVenv) return;
+  return root !== environment.interpreter.facts.prefix && looksLikeVenv ? root : null;
+}
+
+/**
+ * A change through such a venv would go into the global Python's own site-packages (what the
+ * fuzzer did to this machine's pyenv Python when it deleted a copy's pyvenv.cfg): refused unless
+ * --system asks for that Python.
+ */
+function checkVenvWithoutConfig(environment: Environment, request: string, options: SelectOptions): void {
+  if (!options.modifies || options.system) return;
+  const root = venvWithoutConfig(environment, request);
+  if (root === null) return;
   throw new SpiceError("E_BROKEN_VENV", `${root} looks like a virtual environment, but has no pyvenv.cfg`, {
-    cause: `without it, ${given} runs as the Python at ${environment.root} itself, so a change would go into that Python's own site-packages`,
+    cause: `without it, ${resolve(request)} runs as the Python at ${environment.root} itself, so a change would go into that Python's own site-packages`,
     hint: `Recreate it with \`spice venv --clear ${root}\`, or pass --system to change the Python at ${environment.root} on purpose`,
   });
 }

@@ -1,7 +1,9 @@
 // spice doctor: which Python and packages are really in use, and what is wrong.
 
+import { resolve } from "node:path";
 import { diagnose, type Finding } from "../../doctor/diagnose.ts";
 import type { Environment } from "../../python/environment.ts";
+import { venvWithoutConfig } from "../../python/select.ts";
 import { SpiceError } from "../../util/error.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
 import { ENVIRONMENT_OPTIONS, selectFromArgs } from "../environment-options.ts";
@@ -24,6 +26,20 @@ function run(args: ParsedArgs, context: CommandContext): number {
     reason = error.message;
   }
   const findings = diagnose({ context: { env: context.env, cwd: context.cwd }, environment, reason });
+  // --python through a venv that lost its pyvenv.cfg: what doctor describes is the global Python.
+  const python = value(args, "python");
+  const lost =
+    environment === null || python === undefined
+      ? null
+      : venvWithoutConfig(environment, resolve(context.cwd, python));
+  if (environment !== null && lost !== null)
+    findings.unshift({
+      severity: "error",
+      code: "venv-without-config",
+      message: `${lost} looks like a virtual environment, but has no pyvenv.cfg`,
+      why: `its bin/python runs as the Python at ${environment.root}: it imports that Python's packages, and pip run with it installs there`,
+      fix: `spice venv --clear ${lost}, then install its packages again`,
+    });
   const strict = flag(args, "strict");
   const failing = findings.filter(
     (finding) => finding.severity === "error" || (strict && finding.severity === "warning"),
