@@ -347,27 +347,37 @@ export function isInInstallDirectories(
 }
 
 /**
- * The distributions with every other copy of their names that the environment's install
- * directories hold (isInInstallDirectories): removing or replacing a name takes them all, so that it
- * ends with no version, or one, on the path, as uv does.
+ * Each name's copies in the environment's site directories: the one Python sees first, then the
+ * later ones in the install directories (isInInstallDirectories), which an install gone wrong
+ * before left there. Replacing or removing a name takes them all, so that it ends with no
+ * version, or one, on the path, as uv does.
  */
+export function copiesByName(environment: Environment): Map<string, InstalledDistribution[]> {
+  const shadowed: InstalledDistribution[] = [];
+  const onShadowed = (copy: InstalledDistribution) => {
+    if (isInInstallDirectories(environment, copy)) shadowed.push(copy);
+  };
+  const copies = new Map<string, InstalledDistribution[]>();
+  for (const dist of installedDistributions(environment.sitePackages, { onShadowed }))
+    copies.set(dist.canonicalName, [dist]);
+  for (const copy of shadowed) copies.get(copy.canonicalName)?.push(copy);
+  return copies;
+}
+
+/** The distributions with the later copies of their names (copiesByName). */
 export function withOwnedCopies(
   environment: Environment,
   distributions: readonly InstalledDistribution[],
 ): InstalledDistribution[] {
-  const names = new Set(distributions.map((distribution) => distribution.canonicalName));
+  const copies = copiesByName(environment);
   const result = [...distributions];
   const paths = new Set(distributions.map((distribution) => resolve(distribution.path)));
-  installedDistributions(environment.sitePackages, {
-    onShadowed: (copy) => {
-      if (
-        names.has(copy.canonicalName) &&
-        isInInstallDirectories(environment, copy) &&
-        !paths.has(resolve(copy.path))
-      )
+  for (const distribution of distributions)
+    for (const copy of (copies.get(distribution.canonicalName) ?? []).slice(1))
+      if (!paths.has(resolve(copy.path))) {
+        paths.add(resolve(copy.path));
         result.push(copy);
-    },
-  });
+      }
   return result;
 }
 

@@ -29,10 +29,9 @@ import {
 } from "./distribution-plan.ts";
 import { type Clobbered, environmentFile, filesOfOthers, linkLeavingScheme } from "./install-checks.ts";
 import {
+  copiesByName,
   distributionFiles,
   type InstalledDistribution,
-  installedDistributions,
-  isInInstallDirectories,
   ownsDistribution,
 } from "./installed.ts";
 import { Linker, type LinkMode } from "./linker.ts";
@@ -151,16 +150,11 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
   let spares: SpareTreeMoves | null = null;
   try {
     // What the environment sees elsewhere is shadowed by the new copy, not removed.
-    // Every copy of a name goes when it is replaced (withOwnedCopies): the first, which Python
+    // Every copy of a name goes when it is replaced (copiesByName): the first, which Python
     // sees, and any later one an install gone wrong before left.
-    const shadowed: InstalledDistribution[] = [];
-    const onShadowed = (copy: InstalledDistribution) => {
-      if (isInInstallDirectories(environment, copy)) shadowed.push(copy);
-    };
-    const existing = new Map<string, InstalledDistribution[]>();
-    for (const dist of installedDistributions(environment.sitePackages, { onShadowed }))
-      if (ownsDistribution(environment, dist)) existing.set(dist.canonicalName, [dist]);
-    for (const copy of shadowed) existing.get(copy.canonicalName)?.push(copy);
+    const existing = new Map(
+      [...copiesByName(environment)].filter(([, copies]) => ownsDistribution(environment, copies[0])),
+    );
     const replaced: InstalledDistribution[] = [];
     const created: string[] = [];
     // Lib files are handled per directory: a warm install's cost is meant to grow with the
