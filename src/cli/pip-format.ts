@@ -1,7 +1,7 @@
 // pip 23.2's output formats for list, freeze, show and check, reproduced exactly because other
 // tools parse them. Everything here is computed from dist-info directories, no Python run.
 
-import type { InstalledDistribution } from "../install/installed.ts";
+import { activeRequirements, type InstalledDistribution } from "../install/installed.ts";
 import { importlibHeaderValue } from "../standards/email-headers.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
 import type { MarkerEnvironment } from "../standards/marker.ts";
@@ -103,10 +103,10 @@ export function pythonJsonString(text: string): string {
   );
 }
 
-/** The line `pip freeze` writes for a distribution. */
 /** pip freeze's lines for an editable install at `location` (comments, then `-e ...`). */
 export type EditableLines = (dist: InstalledDistribution, location: string) => string[];
 
+/** The line `pip freeze` writes for a distribution. */
 export function freezeLine(dist: InstalledDistribution, editableLines: EditableLines): string {
   const direct = dist.directUrl;
   if (direct && !direct.dir_info?.editable) {
@@ -241,15 +241,6 @@ export function freezeAlongFiles(
       warn(`Requirement ${name} included multiple times [${[...new Set(seen)].sort().join(", ")}]`);
   lines.push("## The following requirements were added by pip freeze:");
   return [...lines, ...freezeLines([...installed.values()], skip, editableLines)];
-}
-
-/** The dependencies pip counts for a distribution: Requires-Dist whose marker holds with no extra. */
-export function activeRequirements(dist: InstalledDistribution, markers: MarkerEnvironment): Requirement[] {
-  return dist
-    .requirements()
-    .filter(
-      (requirement) => requirement.marker === null || requirement.marker.evaluate({ ...markers, extra: "" }),
-    );
 }
 
 function sortCaseless(names: string[]): string[] {
@@ -419,10 +410,9 @@ export function brokenDependents(
   for (const dist of installed) {
     if (resolved.has(dist.canonicalName)) continue;
     const conflicts: Array<[string, string]> = [];
-    for (const requirement of dist.requirements()) {
-      const name = canonicalizeName(requirement.name);
+    for (const requirement of activeRequirements(dist, markers)) {
+      const name = requirement.canonicalName;
       if (!changed.has(name)) continue;
-      if (requirement.marker !== null && !requirement.marker.evaluate({ ...markers, extra: "" })) continue;
       const version = resolved.get(name)!.version;
       if (!requirement.specifier.contains(version, true))
         conflicts.push([

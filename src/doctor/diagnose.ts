@@ -6,6 +6,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
 import {
+  activeRequirements,
   distributionsIn,
   type InstalledDistribution,
   installedDistributions,
@@ -464,8 +465,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
   const markers = markerEnvironment(environment.interpreter);
   const byName = new Map(visible.map((dist) => [dist.canonicalName, dist]));
   for (const dist of own) {
-    for (const requirement of dist.requirements()) {
-      if (requirement.marker !== null && !requirement.marker.evaluate({ ...markers, extra: "" })) continue;
+    for (const requirement of activeRequirements(dist, markers)) {
       const dependency = byName.get(requirement.canonicalName);
       if (dependency === undefined) {
         found({

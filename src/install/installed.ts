@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Environment } from "../python/environment.ts";
 import { firstEmailHeader } from "../standards/email-headers.ts";
+import type { MarkerEnvironment } from "../standards/marker.ts";
 import { parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { parseRequirement, type Requirement } from "../standards/requirement.ts";
@@ -253,6 +254,15 @@ export function installedDistributions(
     }
   }
   return result;
+}
+
+/** The dependencies pip counts for a distribution: Requires-Dist whose marker holds with no extra. */
+export function activeRequirements(dist: InstalledDistribution, markers: MarkerEnvironment): Requirement[] {
+  return dist
+    .requirements()
+    .filter(
+      (requirement) => requirement.marker === null || requirement.marker.evaluate({ ...markers, extra: "" }),
+    );
 }
 
 /** Directories that .pth files in `site` add to sys.path (what site.py would add). */

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { editableOrigin } from "../../install/editable-origin.ts";
 import {
+  activeRequirements,
   type DirectUrl,
   type InstalledDistribution,
   installedDistributions,
@@ -20,7 +21,6 @@ import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import {
-  activeRequirements,
   checkDistributions,
   freezeAlongFiles,
   freezeLines,
