@@ -499,23 +499,19 @@ function fileFindings(distributions: readonly InstalledDistribution[]): Finding[
   const findings: Finding[] = [];
   // Whether a file exists, from one listing of its directory: a venv of 100 packages has 20,000
   // files in 1,600 directories.
-  const listings = new Map<string, Set<string> | null>();
+  const listings = new Map<string, Set<string>>();
   const present = (path: string): boolean => {
     const directory = dirname(path);
     let names = listings.get(directory);
     if (names === undefined) {
-      try {
-        names = new Set(readdirSync(directory));
-      } catch {
-        names = null;
-      }
+      names = new Set(namesIn(directory));
       listings.set(directory, names);
     }
-    return names?.has(path.slice(directory.length + 1)) === true;
+    return names.has(path.slice(directory.length + 1));
   };
   // The first owner of each file; the files with more, apart (a map of 20,000 arrays costs GC).
   const owners = new Map<string, InstalledDistribution>();
-  const sharedBy = new Map<string, InstalledDistribution[][]>();
+  const sharedBy = new Map<string, Set<InstalledDistribution>>();
   for (const dist of distributions) {
     const files = (listedFiles(dist) ?? []).filter((path) => !path.endsWith(".pyc"));
     const missing = files.filter((path) => !present(path));
@@ -530,18 +526,17 @@ function fileFindings(distributions: readonly InstalledDistribution[]): Finding[
     for (const path of files) {
       const first = owners.get(path);
       if (first === undefined) owners.set(path, dist);
-      else addTo(sharedBy, path, first === dist ? [] : [first, dist]);
+      else if (first !== dist) sharedBy.set(path, (sharedBy.get(path) ?? new Set([first])).add(dist));
     }
   }
   const shared = new Map<string, string[]>();
-  for (const [path, pairs] of sharedBy) {
-    const list = [...new Set(pairs.flat())];
-    if (list.length > 1)
-      addTo(
-        shared,
-        list.map((dist) => `${dist.name} ${dist.displayVersion}`).join(" and "),
-        relative(list[0].location, path),
-      );
+  for (const [path, owning] of sharedBy) {
+    const list = [...owning];
+    addTo(
+      shared,
+      list.map((dist) => `${dist.name} ${dist.displayVersion}`).join(" and "),
+      relative(list[0].location, path),
+    );
   }
   for (const [pair, paths] of shared)
     findings.push({
