@@ -330,18 +330,11 @@ async function installInto(
   context.output.info(chosenLine(resolution.packages.size, settings.lock, resolvedIn));
   if (settings.dryRun) {
     if (reportPath !== undefined) writeReport(reportPath, plan.install, target, new Map(), context);
-    if (plan.install.length === 0 && extraneous.length === 0) context.output.info("Would make no changes");
-    else {
-      if (plan.install.length > 0)
-        context.output.info(`Would install ${plural(plan.install.length, "package")}`);
-      if (extraneous.length > 0)
-        context.output.info(`Would uninstall ${plural(extraneous.length, "package")}`);
-      printChanges(
-        extraneous.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
-        plan.install.map((resolved) => ({ name: resolved.name, version: resolved.version.toString() })),
-        context,
-      );
-    }
+    sayWouldChange(
+      extraneous,
+      plan.install.map((resolved) => ({ name: resolved.name, version: resolved.version.toString() })),
+      context,
+    );
     return 0;
   }
   if (plan.install.length === 0 && extraneous.length === 0) {
@@ -458,6 +451,25 @@ export function applyChanges(
   return 0;
 }
 
+/** A dry run's account: how many would be installed and uninstalled, then each, as printChanges. */
+function sayWouldChange(
+  removed: readonly InstalledDistribution[],
+  added: ReadonlyArray<{ name: string; version: string }>,
+  context: CommandContext,
+): void {
+  if (added.length === 0 && removed.length === 0) {
+    context.output.info("Would make no changes");
+    return;
+  }
+  if (added.length > 0) context.output.info(`Would install ${plural(added.length, "package")}`);
+  if (removed.length > 0) context.output.info(`Would uninstall ${plural(removed.length, "package")}`);
+  printChanges(
+    removed.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
+    added,
+    context,
+  );
+}
+
 export function printChanges(
   removed: ReadonlyArray<{ name: string; version: string }>,
   added: ReadonlyArray<{ name: string; version: string }>,
@@ -514,12 +526,7 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
     // What the uninstall would take, refused as it would be (a distribution that lists no files).
     const all = withOwnedCopies(environment, targets);
     for (const dist of all) recordedFiles(dist, environment.scheme.scripts);
-    context.output.info(`Would uninstall ${plural(all.length, "package")}`);
-    printChanges(
-      all.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
-      [],
-      context,
-    );
+    sayWouldChange(all, [], context);
     return 0;
   }
   return uninstallAndSay(environment, targets, context, started);
