@@ -81,5 +81,19 @@ await Promise.all([
   }),
 ]);
 
+// Built-ins that cost start-up time are required on first use (src/util/lazy-builtins.ts); a plain
+// import of one anywhere on a command's path loads it for every run of that command (an import of
+// node:child_process cost each `pip install` about 5 ms before this check caught it).
+const lazy = readFileSync(new URL("../src/util/lazy-builtins.ts", import.meta.url), "utf8");
+const lazyBuiltins = [...lazy.matchAll(/onFirstUse<[^>]*>\("(node:[a-z_]+)"\)/g)].map((match) => match[1]);
+for (const bundle of ["cli.cjs", "venv.cjs"]) {
+  const text = readFileSync(new URL(`../dist/${bundle}`, import.meta.url), "utf8");
+  const hoisted = lazyBuiltins.filter((id) => text.includes(`require("${id}")`));
+  if (hoisted.length > 0) {
+    console.error(`dist/${bundle} imports ${hoisted.join(", ")} directly: use src/util/lazy-builtins.ts`);
+    process.exit(1);
+  }
+}
+
 chmodSync(new URL("../dist/spice.cjs", import.meta.url), 0o755);
 chmodSync(new URL("../dist/spice.mjs", import.meta.url), 0o755);

@@ -3,10 +3,10 @@
 // below the repository's root), anything else its directory under a comment saying why. This asks
 // git, as pip does; only for editable installs, so a freeze without them starts no process.
 
-import { spawnSync } from "node:child_process";
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { nodeChildProcess } from "../util/lazy-builtins.ts";
 
 export interface EditableOrigin {
   /** What follows `-e `. */
@@ -21,7 +21,11 @@ export interface EditableOrigin {
 type GitResult = { stdout: string } | { failed: "missing" | "error" };
 
 function git(args: string[], cwd: string): GitResult {
-  const result = spawnSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const result = nodeChildProcess().spawnSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   if (result.error !== undefined) return { failed: "missing" };
   return result.status === 0 ? { stdout: result.stdout } : { failed: "error" };
 }
