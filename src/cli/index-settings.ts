@@ -197,7 +197,7 @@ export function httpClient(
     cacheDirectory: cache === null ? null : cache.bucket(BUCKETS.http),
     offline: flag(args, "offline"),
     refresh: flag(args, "refresh") || flag(args, "rebuild"),
-    ca: certFile ? readCertificates(certFile) : null,
+    ca: certFile ? () => readCertificates(certFile) : null,
     extraCaFile: context.env.NODE_EXTRA_CA_CERTS ?? null,
     warn: (message) => context.output.warn(message),
     trustedHosts: settings.trustedHosts,

@@ -45,8 +45,12 @@ export interface HttpOptions {
   connections?: number;
   /** Path of a netrc file (default ~/.netrc). */
   netrc?: string | null;
-  /** CA certificates (PEM) to trust instead of the system's. */
-  ca?: Buffer | null;
+  /**
+   * CA certificates (PEM) to trust instead of the system's, read when the first connection is
+   * made: a run that finds everything in the cache does not read them (a system bundle is about
+   * 200 KB), and an unreadable one fails only a run that goes to the network.
+   */
+  ca?: (() => Buffer) | null;
   /**
    * A PEM file of certificates to trust besides Node's own roots, as NODE_EXTRA_CA_CERTS names
    * one. Added here because bin/spice keeps Node from loading it at start-up; read only when a
@@ -315,6 +319,7 @@ export class HttpClient {
   /** Connection pools by proxy and certificate checking. */
   private readonly agents = new Map<string, Dispatcher>();
   private netrc: Map<string, Credentials> | undefined;
+  private caBundle: Buffer | null | undefined;
 
   constructor(private readonly options: HttpOptions) {}
 
@@ -357,7 +362,8 @@ export class HttpClient {
   /** The `ca` option for TLS connections: --cert's bundle, or Node's roots plus the extra file. */
   private trustedCertificates(): { ca?: Buffer | Array<string | Buffer> } {
     // NODE_EXTRA_CA_CERTS adds to the roots in use: Node's own, or the --cert bundle.
-    const base = this.options.ca ?? null;
+    this.caBundle ??= this.options.ca?.() ?? null;
+    const base = this.caBundle;
     const pem = this.extraCertificates();
     if (pem === null) return base === null ? {} : { ca: base };
     return { ca: base === null ? [...nodeTls().rootCertificates, pem] : [base, pem] };
