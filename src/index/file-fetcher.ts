@@ -19,7 +19,8 @@ import {
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUCKETS, type Cache } from "../cache/store.ts";
-import { parseMetadataEmail } from "../standards/metadata.ts";
+import { coreHeadersOf } from "../standards/core-metadata.ts";
+import { parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
 import { SpiceError } from "../util/error.ts";
 import { onDisk, writeFileAtomic } from "../util/fs.ts";
 import { checkedText, fileDigestHex, sha256Hex, withDamageChecksum } from "../util/hash.ts";
@@ -117,6 +118,31 @@ function readStoredMetadata(path: string): string | null {
   }
 }
 
+function storeMetadata(path: string, text: string): void {
+  try {
+    writeFileAtomic(path, withDamageChecksum(text));
+  } catch {
+    // an unwritable cache only costs speed
+  }
+}
+
+/** Core headers as stored (an object of strings and lists of strings), or null when not that. */
+function parsedHeaders(text: string): RawMetadata | null {
+  try {
+    const headers: unknown = JSON.parse(text);
+    if (typeof headers !== "object" || headers === null || Array.isArray(headers)) return null;
+    for (const value of Object.values(headers))
+      if (
+        typeof value !== "string" &&
+        !(Array.isArray(value) && value.every((item) => typeof item === "string"))
+      )
+        return null;
+    return headers as RawMetadata;
+  } catch {
+    return null;
+  }
+}
+
 /** A local wheel's METADATA, read through the zip directory without reading the whole file. */
 function localWheelMetadata(file: IndexFile, path: string): string {
   let descriptor: number;
@@ -190,32 +216,48 @@ export class FileFetcher {
     return this.packages.files(name);
   }
 
-  /** Where the extracted metadata of the file with this sha256 is kept. */
-  private metadataPath(file: IndexFile): string | null {
+  /**
+   * Where the cache keeps what it knows of the file with this sha256 (`ENTRY.metadata`, the
+   * METADATA document; `ENTRY.core`, its core headers), or null.
+   */
+  private metadataEntry(file: IndexFile): string | null {
     if (this.cache === null) return null;
     // A local file's digest is known once spice has read it (installed or downloaded it).
     const digest =
       file.hashes.sha256 ||
       (file.url.startsWith("file:") ? this.cache.knownArchiveDigest(fileURLToPath(file.url)) : null);
     if (!digest) return null;
-    return `${this.cache.entryPath(METADATA_BUCKET, digest)}.metadata`;
+    return this.cache.entryPath(METADATA_BUCKET, digest);
   }
 
+  /** The file's METADATA document. */
   async metadata(file: IndexFile): Promise<string> {
-    const stored = this.metadataPath(file);
+    const entry = this.metadataEntry(file);
+    const stored = entry === null ? null : `${entry}.metadata`;
     if (stored !== null) {
       const text = readStoredMetadata(stored);
       if (text !== null) return text;
     }
     const text = await this.extractMetadata(file);
-    if (stored !== null) {
-      try {
-        writeFileAtomic(stored, withDamageChecksum(text));
-      } catch {
-        // an unwritable cache only costs speed
-      }
-    }
+    if (stored !== null) storeMetadata(stored, text);
     return text;
+  }
+
+  /**
+   * The headers of the file's METADATA that the resolver reads (coreHeadersOf), kept apart in
+   * the cache: a warm resolve reads them, not the whole document.
+   */
+  async coreHeaders(file: IndexFile): Promise<RawMetadata> {
+    const entry = this.metadataEntry(file);
+    const stored = entry === null ? null : `${entry}.core`;
+    if (stored !== null) {
+      const text = readStoredMetadata(stored);
+      const headers = text === null ? null : parsedHeaders(text);
+      if (headers !== null) return headers;
+    }
+    const headers = coreHeadersOf(await this.metadata(file));
+    if (stored !== null) storeMetadata(stored, JSON.stringify(headers));
+    return headers;
   }
 
   private async extractMetadata(file: IndexFile): Promise<string> {

@@ -6,9 +6,9 @@
 
 import { bareIndexFile, type IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
-import { type CoreMetadata, readCoreMetadata } from "../standards/core-metadata.ts";
+import { type CoreMetadata, coreHeadersOf, coreMetadataFrom } from "../standards/core-metadata.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
-import { InvalidMetadata } from "../standards/metadata.ts";
+import { InvalidMetadata, type RawMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { compareCodePoints } from "../standards/python-string.ts";
 import { pyUnquote } from "../standards/python-url.ts";
@@ -34,6 +34,8 @@ export interface MetadataSource {
   files(name: string): Promise<readonly IndexFile[]>;
   /** The core metadata text of one file; throws SpiceError E_NEEDS_BUILD when it must be built. */
   metadata(file: IndexFile): Promise<string>;
+  /** Only the headers of it that the resolver reads (coreHeadersOf): less to read from a cache. */
+  coreHeaders(file: IndexFile): Promise<RawMetadata>;
 }
 
 /** A distribution already in the target environment. */
@@ -232,10 +234,14 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     let pending = metadata.get(key);
     if (pending === undefined) {
       const file = candidate.files[0];
-      pending = source.metadata(file).then((text) => {
+      // A report shows the whole document; resolving needs only a few of its headers.
+      const read = options.keepMetadata
+        ? source.metadata(file).then((text) => ({ headers: coreHeadersOf(text), text }))
+        : source.coreHeaders(file).then((headers) => ({ headers, text: null }));
+      pending = read.then(({ headers, text }) => {
         let core: CoreMetadata;
         try {
-          core = readCoreMetadata(text);
+          core = coreMetadataFrom(headers, text);
         } catch (error) {
           if (!(error instanceof InvalidMetadata)) throw error;
           throw new SpiceError("E_METADATA", `The metadata of ${file.filename} is invalid`, {

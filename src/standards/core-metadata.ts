@@ -2,7 +2,7 @@
 // own and tolerant of the others failing validation (a sixth of real METADATA does), with
 // Requires-Dist parsed only when asked for, and per extra.
 
-import { parseMetadataEmail, readField } from "./metadata.ts";
+import { parseMetadataEmail, type RawMetadata, readField } from "./metadata.ts";
 import { canonicalizeName } from "./name.ts";
 import { parseRequirement, type Requirement } from "./requirement.ts";
 import type { SpecifierSet } from "./specifier.ts";
@@ -28,8 +28,11 @@ export interface CoreMetadata {
   summary: string | null;
   /** Header names declared dynamic (Metadata 2.2+), lower-case. */
   dynamic: string[];
-  /** The METADATA document itself. */
-  readonly text: string;
+  /**
+   * The METADATA document itself; null when only its core headers were kept (the resolver reads
+   * those from spice's cache: an installation report asks for the whole document).
+   */
+  readonly text: string | null;
 }
 
 /** The headers readCoreMetadata converts; the rest stay in `text`. */
@@ -45,12 +48,30 @@ const CORE_HEADERS = new Set([
 ]);
 
 /**
+ * The headers readCoreMetadata reads, as the email parser returns them and before any is
+ * validated: what spice's cache keeps of an index file's METADATA for the resolver, a tenth of
+ * the document (the description is most of it; reading whole documents cost the jupyter set's
+ * warm resolve about a tenth of its time on this machine).
+ */
+export function coreHeadersOf(text: string): RawMetadata {
+  return parseMetadataEmail(text, CORE_HEADERS).raw;
+}
+
+/**
  * Reads METADATA leniently: name and version must be valid (nothing works without them); a
  * field that fails on its own is left out rather than failing the whole document. An installed
  * .egg-info keeps its requirements apart, in requires.txt: `requiresTxt` holds them.
  */
 export function readCoreMetadata(text: string, requiresTxt: readonly string[] = []): CoreMetadata {
-  const { raw } = parseMetadataEmail(text, CORE_HEADERS);
+  return coreMetadataFrom(coreHeadersOf(text), text, requiresTxt);
+}
+
+/** readCoreMetadata of a document whose core headers (coreHeadersOf) are `raw`. */
+export function coreMetadataFrom(
+  raw: RawMetadata,
+  text: string | null,
+  requiresTxt: readonly string[] = [],
+): CoreMetadata {
   const lenient = <T>(rawName: string, fallback: T): T => {
     try {
       return (readField(raw, rawName) as T) ?? fallback;

@@ -202,7 +202,8 @@ export function installationReport(
         ...(resolved.requested && resolved.requestedExtras.length > 0
           ? { requested_extras: resolved.requestedExtras }
           : {}),
-        metadata: resolved.metadata === null ? {} : metadataToJson(resolved.metadata.text, viaImportlib),
+        // The resolver keeps the whole document when a report is asked for (keepMetadata).
+        metadata: resolved.metadata?.text == null ? {} : metadataToJson(resolved.metadata.text, viaImportlib),
       };
     }),
     environment: target.markers,
