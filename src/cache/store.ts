@@ -26,10 +26,13 @@ export const BUCKETS = {
   interpreters: "interpreters-v2",
   /** Downloaded files, by sha256. */
   archives: "archives-v1",
-  /** Core metadata extracted from files, by the file's sha256 (immutable), after its own sha256. */
+  /**
+   * Core metadata extracted from files, by the file's sha256 (immutable), after its own sha256:
+   * `SHA.metadata` the document, `SHA.core` the headers the resolver reads.
+   */
   metadata: "metadata-v2",
-  /** Index pages and metadata files with their HTTP caching headers. */
-  http: "http-v1",
+  /** Index pages and metadata files with their HTTP caching headers (src/index/http.ts). */
+  http: "http-v2",
   /** V8 code caches of the CLI bundle, one per command (written by src/cli/entry.ts). */
   code: CODE_CACHE_BUCKET,
 } as const;

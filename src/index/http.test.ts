@@ -228,8 +228,10 @@ describe("the index HTTP client", () => {
     assert.deepEqual(first.derived, { parsed: "page v1" });
     // Revalidated (304): the body is the same, so is what was derived from it, not made again.
     const again = await client.get(url, undefined, derive("v1"));
-    assert.equal(again.body.toString(), "page v1");
     assert.deepEqual(again.derived, { parsed: "page v1" });
+    // ...and the body is left unread in the cache (the caller asked for the derived form).
+    assert.equal(again.body.length, 0);
+    assert.equal((await client.get(url)).body.toString(), "page v1");
     assert.equal(made, 1);
     // A new body drops it; it is made again from that body when asked for.
     version = "v2";
@@ -241,6 +243,28 @@ describe("the index HTTP client", () => {
     // A stored value of another form is made again too.
     await client.get(url, undefined, derive("v2"));
     assert.equal(made, 3);
+    await client.close();
+  });
+
+  it("reads a large page's derived form and body back as stored, head and body each past one read", async () => {
+    const page = Array.from(
+      { length: 6000 },
+      (_, index) => `<a href='x-${index}.tar.gz'>x-${index}</a>`,
+    ).join("\n");
+    const base = await serve("127.0.0.1", (_request, response) => {
+      response.writeHead(200, { "cache-control": "max-age=600", "content-type": "text/html" });
+      response.end(page);
+    });
+    const client = new HttpClient({ cacheDirectory: join(work, "large-cache") });
+    const url = `${base}/simple/large/`;
+    const derive = { key: "k", make: (response: { body: Buffer }) => response.body.toString().split("\n") };
+    const lines = page.split("\n");
+    assert.ok(page.length > 2 * 64 * 1024);
+    assert.deepEqual((await client.get(url, undefined, derive)).derived, lines);
+    const cached = await client.get(url, undefined, derive);
+    assert.equal(cached.fromCache, true);
+    assert.deepEqual(cached.derived, lines);
+    assert.equal((await client.get(url)).body.toString(), page);
     await client.close();
   });
 
@@ -263,16 +287,24 @@ describe("the index HTTP client", () => {
     assert.equal(fetched, 1);
     const [file] = readdirSync(directory);
     const entry = readFileSync(join(directory, file));
-    // A flipped byte where the derived value sits: the entry still parses, but is not as written.
+    // A flipped byte where the derived value sits: the entry still parses, but is not as written;
+    // an entry cut short in its head.
     const at = entry.indexOf('"sha256":"ab"') + 11;
     for (const damaged of [
       Buffer.concat([entry.subarray(0, at), Buffer.from("c"), entry.subarray(at + 1)]),
-      entry.subarray(0, entry.length - 3),
+      entry.subarray(0, at),
     ]) {
       writeFileSync(join(directory, file), damaged);
       assert.deepEqual((await client.get(url, undefined, derive)).derived, { sha256: "ab" });
     }
     assert.equal(fetched, 3);
+    // Cut short in its body: the derived form holds (its own checksum says so) and is used; the
+    // body, when asked for, is fetched again.
+    writeFileSync(join(directory, file), entry.subarray(0, entry.length - 3));
+    assert.deepEqual((await client.get(url, undefined, derive)).derived, { sha256: "ab" });
+    assert.equal(fetched, 3);
+    assert.equal((await client.get(url)).body.toString(), "<a href='x-1.0.tar.gz#sha256=ab'>x</a>");
+    assert.equal(fetched, 4);
     await client.close();
   });
 

@@ -114,8 +114,9 @@ function clean(cache: Cache, args: ParsedArgs, context: CommandContext): number 
 }
 
 /**
- * Buckets an earlier spice laid out differently (wheels-v1 kept each wheel's own tree, wheels-v2 its
- * files unsorted, wheels-v3 its manifests without a checksum, code-v1 its code caches without one).
+ * Buckets an earlier spice laid out differently (wheels-v1 kept each wheel's own tree, wheels-v2
+ * its files unsorted, wheels-v3 its manifests without a checksum, code-v1 its code caches without
+ * one, http-v1 its pages under one checksum, so that reading a parsed page read its body too).
  */
 function staleBuckets(cache: Cache): string[] {
   const current = new Set<string>(Object.values(BUCKETS));
