@@ -6,7 +6,8 @@
 // resolve (`install --dry-run` of SET.in), cold and warm `spice pip compile` against pip's
 // `install --dry-run --report` (pip-tools is not installable here), spice's peak memory
 // resolving the set, and the floors that bound cold and warm ratios on this machine (`cp -r` of
-// the installed tree, `spice --version`). Prints "skipped" when this machine has no mirror.
+// the installed tree, `spice --version`, and `node -e 0` after a pause, as timed runs meet it).
+// Prints "skipped" when this machine has no mirror.
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
@@ -19,6 +20,7 @@ import {
   discard,
   mirrorRoot,
   NO_MIRROR,
+  pausedNodeStart,
   SPICE,
   SPICE_COMMAND,
   settleSpareTrees,
@@ -250,6 +252,7 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
           ),
           pipWarm,
         );
+        floor("floor: node -e 0 after a 1 s pause", pausedNodeStart(runs), pipWarm);
       } finally {
         settleSpareTrees(cacheDirectory("spice"));
         settleSpareTrees(cacheDirectory("spice-cold"));

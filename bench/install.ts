@@ -5,8 +5,9 @@
 // cache; its code caches sit beside its bundles, as pip's __pycache__ beside pip)
 // and warm (cache filled: with the spare trees a previous install left, and file by file without
 // them), plus the background work a warm install leaves behind. Also venv creation, list, freeze
-// and uninstall; what bounds the ratios (`cp -al` and `cp -r` of the installed tree, and
-// `spice --version`, with pip's time over each in brackets); and what linking whole top-level
+// and uninstall; what bounds the ratios (`cp -al` and `cp -r` of the installed tree,
+// `spice --version`, and `node -e 0` after a pause as timed runs meet it, with pip's time over
+// each in brackets); and what linking whole top-level
 // directories would cost (one symlink per entry: measured, not adopted).
 // Prints "skipped" when this machine has no mirror.
 
@@ -20,6 +21,7 @@ import {
   discard,
   mirrorRoot,
   NO_MIRROR,
+  pausedNodeStart,
   removeSpareTrees,
   SPICE,
   SPICE_COMMAND,
@@ -141,6 +143,7 @@ export function benchInstall(sets: string[], runs: number): void {
         () => {},
         () => run(SPICE_COMMAND, ["--version"], env),
       );
+      const nodeStart = pausedNodeStart(runs);
       // The issue's question: would linking whole top-level directories pay? Its floor is one
       // symlink per top-level entry of site-packages (spice does not do this: README says why).
       const symlinked = join(work, "symlinked");
@@ -219,12 +222,13 @@ export function benchInstall(sets: string[], runs: number): void {
         ["", "floor: cp -al site-packages", "", fmt(cpAl), ""],
         ["", "reference: cp -r site-packages", "", fmt(cpR), `(${ratio(pipDefault, cpR)})`],
         ["", "floor: spice --version (best warm)", "", fmt(spiceStart), `(${ratio(pipDefault, spiceStart)})`],
+        ["", "floor: node -e 0 after a 1 s pause", "", fmt(nodeStart), `(${ratio(pipDefault, nodeStart)})`],
         ["", `floor: ${topLevel.length} top-level symlinks`, "", fmt(symlinkFloor), ""],
         ["", "list --format json", fmt(pipList), fmt(spiceList), ratio(pipList, spiceList)],
         ["", "freeze", fmt(pipFreeze), fmt(spiceFreeze), ratio(pipFreeze, spiceFreeze)],
         ["", "uninstall all", fmt(pipUninstall), fmt(spiceUninstall), ratio(pipUninstall, spiceUninstall)],
       );
-      for (const row of rows.slice(-13))
+      for (const row of rows.slice(-14))
         console.log(row.map((cell, index) => cell.padEnd([24, 34, 9, 9, 8][index])).join(" "));
     } finally {
       try {
