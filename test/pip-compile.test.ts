@@ -326,6 +326,18 @@ describe("spice pip sync", () => {
       pins,
       `app==1.0 --hash=sha256:${hashOf("app-1.0-py3-none-any.whl")}\nlib==1.5 --hash=sha256:${hashOf("lib-1.5-py3-none-any.whl")}\n`,
     );
+    // A dry run says what the sync would change, as uv does, and changes nothing.
+    const before = runSpice(["pip", "freeze", "--all", "--python", python]).stdout;
+    const dryRun = await runSpiceAsync(
+      ["pip", "sync", "--dry-run", "--python", python, "-i", index.url, "--keep-seed-packages", pins],
+      { cacheDir },
+    );
+    assert.equal(dryRun.status, 0, dryRun.stderr);
+    assert.match(
+      dryRun.stderr,
+      /Resolved 2 packages in .*\nWould install 2 packages\nWould uninstall 2 packages\n \+ app==1\.0\n - devtool==2\.0\n - lib==1\.0\n \+ lib==1\.5\n$/,
+    );
+    assert.equal(runSpice(["pip", "freeze", "--all", "--python", python]).stdout, before);
     const result = await runSpiceAsync(
       ["pip", "sync", "--python", python, "-i", index.url, "--keep-seed-packages", pins],
       { cacheDir },

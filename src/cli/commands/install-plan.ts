@@ -142,6 +142,18 @@ const SEED_PACKAGES = new Set(["pip", "setuptools", "wheel"]);
  * What makes an environment hold exactly a resolution (sync, install --exact): the installed
  * distributions in its install directories that the resolution does not name.
  */
+/** The installed distributions that installing `packages` replaces (those of this environment). */
+export function replacedBy(
+  packages: readonly ResolvedPackage[],
+  installed: ReadonlyMap<string, InstalledDistribution>,
+  environment: Environment,
+): InstalledDistribution[] {
+  return packages.flatMap((resolved) => {
+    const dist = installed.get(resolved.name);
+    return dist !== undefined && isInInstallDirectories(environment, dist) ? [dist] : [];
+  });
+}
+
 export function extraneousOf(
   installed: ReadonlyMap<string, InstalledDistribution>,
   resolution: Resolution,

@@ -52,10 +52,11 @@ import {
   isReinstalled,
   planInstall,
   reinstallOption,
+  replacedBy,
   warnDuplicates,
 } from "./install-plan.ts";
 import { strictCheck } from "./pip-inspect.ts";
-import { applyChanges, beginInstall, prepareWheels, wheelUnpacker } from "./pip-install.ts";
+import { applyChanges, beginInstall, prepareWheels, sayWouldChange, wheelUnpacker } from "./pip-install.ts";
 
 // --- compile -----------------------------------------------------------------------------------
 
@@ -447,10 +448,13 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     const plan = planInstall(resolution, installed, reinstall);
     warnDuplicates(plan.install, duplicated, environment, context);
     const extraneous = extraneousOf(installed, resolution, environment, flag(args, "keep-seed-packages"));
+    context.output.info(chosenLine(resolution.packages.size, lock, elapsed(started)));
     if (dryRun) {
-      if (plan.install.length === 0 && extraneous.length === 0) context.output.info("Would make no changes");
-      for (const dist of extraneous) context.output.info(` - ${dist.canonicalName}==${dist.displayVersion}`);
-      for (const resolved of plan.install) context.output.info(` + ${resolved.name}==${resolved.version}`);
+      sayWouldChange(
+        [...extraneous, ...replacedBy(plan.install, installed, environment)],
+        plan.install.map((resolved) => ({ name: resolved.name, version: resolved.version.toString() })),
+        context,
+      );
       return 0;
     }
     if (plan.install.length === 0 && extraneous.length === 0) {

@@ -60,6 +60,7 @@ import {
   isReinstalled,
   planInstall,
   reinstallOption,
+  replacedBy,
   warnDuplicates,
 } from "./install-plan.ts";
 import { strictCheck } from "./pip-inspect.ts";
@@ -332,7 +333,7 @@ async function installInto(
   if (settings.dryRun) {
     if (reportPath !== undefined) writeReport(reportPath, plan.install, target, new Map(), context);
     sayWouldChange(
-      extraneous,
+      [...extraneous, ...replacedBy(plan.install, installed, environment)],
       plan.install.map((resolved) => ({ name: resolved.name, version: resolved.version.toString() })),
       context,
     );
@@ -453,7 +454,7 @@ export function applyChanges(
 }
 
 /** A dry run's account: how many would be installed and uninstalled, then each, as printChanges. */
-function sayWouldChange(
+export function sayWouldChange(
   removed: readonly InstalledDistribution[],
   added: ReadonlyArray<{ name: string; version: string }>,
   context: CommandContext,
