@@ -37,7 +37,7 @@ after(async () => {
   work.remove();
 });
 
-const versions = (files: Array<{ filename: string }>) =>
+const versions = ({ files }: { files: Array<{ filename: string }> }) =>
   files.map((file) => file.filename.split("-")[1]).sort();
 
 describe("package sources", () => {
@@ -79,7 +79,7 @@ describe("package sources", () => {
       strategy: "first-index",
     });
     assert.deepEqual(versions(await fileIndex.files("corp-tool")), ["3.0"]);
-    assert.deepEqual(await fileIndex.files("absent"), []);
+    assert.deepEqual(await fileIndex.files("absent"), { files: [], dropped: 0 });
   });
 
   it("refuse malformed index pages clearly", async () => {
@@ -103,5 +103,61 @@ describe("package sources", () => {
       (error: SpiceError) => error.code === "E_INDEX_PAGE" && /malformed/.test(error.message),
     );
     broken.close();
+  });
+
+  it("keep a form of a cached page without the files a filter drops, and one without a filter", async () => {
+    // An index page with a lifetime (spice serve's pages have none: each use revalidates).
+    const filenames = ["cp312-cp312-manylinux2014_x86_64", "cp312-cp312-win_amd64", "cp311-cp311-win32"].map(
+      (tag) => `native-1.0-${tag}.whl`,
+    );
+    const { createServer } = await import("node:http");
+    const httpServer = createServer((_, response) => {
+      response.writeHead(200, { "content-type": "text/html", "cache-control": "max-age=600" });
+      response.end(
+        filenames.map((name) => `<a href="/files/${name}#sha256=${"a".repeat(64)}">${name}</a>`).join("\n"),
+      );
+    });
+    await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
+    const server = {
+      url: `http://127.0.0.1:${(httpServer.address() as { port: number }).port}/simple/`,
+      close: () => new Promise((resolve) => httpServer.close(resolve)),
+    };
+    const client = new HttpClient({ cacheDirectory: join(work.path, "page-cache") });
+    try {
+      const source = new PackageSource(client, {
+        indexes: [server.url],
+        findLinks: [],
+        strategy: "first-index",
+      });
+      let asked = 0;
+      const filter = {
+        key: "not-windows",
+        drops: (file: { filename: string }, project: string) => {
+          asked++;
+          return project === "native" && /win/.test(file.filename);
+        },
+      };
+      const names = ({ files }: { files: Array<{ filename: string }> }) =>
+        files.map((file) => file.filename).sort();
+      const filtered = await source.files("native", filter);
+      assert.deepEqual(names(filtered), ["native-1.0-cp312-cp312-manylinux2014_x86_64.whl"]);
+      assert.equal(filtered.dropped, 2);
+      assert.equal(filtered.files[0].source, server.url);
+      assert.equal(asked, 3);
+      // The page is fresh in the cache: a new source (a new run) reads each form as it was kept.
+      const again = new PackageSource(client, {
+        indexes: [server.url],
+        findLinks: [],
+        strategy: "first-index",
+      });
+      assert.deepEqual(await again.files("native", filter), filtered);
+      assert.equal(asked, 3, "the filter's form was read, not made again");
+      assert.equal((await again.files("native")).files.length, 3);
+      assert.deepEqual(await again.files("native", filter), filtered);
+      assert.equal(asked, 3);
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 });

@@ -30,7 +30,7 @@ import { redactUrl } from "../util/redact.ts";
 import { readTar, TarError } from "../util/tar.ts";
 import { findCentralDirectory, parseCentralDirectory, readMember, ZipError } from "../util/zip.ts";
 import type { HttpClient, HttpResponse } from "./http.ts";
-import type { PackageSource } from "./package-source.ts";
+import type { FileFilter, PackageSource, ProjectFileList } from "./package-source.ts";
 import type { IndexFile } from "./simple-api.ts";
 
 const ARCHIVES_BUCKET = BUCKETS.archives;
@@ -212,8 +212,8 @@ export class FileFetcher {
   /** Told of each wheel downloaded whole, from resolution on (an install unpacks it early). */
   onWheelDownloaded: ((archive: FetchedArchive, size: number) => void) | null = null;
 
-  files(name: string): Promise<readonly IndexFile[]> {
-    return this.packages.files(name);
+  files(name: string, filter?: FileFilter): Promise<ProjectFileList> {
+    return this.packages.files(name, filter);
   }
 
   /**

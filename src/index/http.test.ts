@@ -268,6 +268,51 @@ describe("the index HTTP client", () => {
     await client.close();
   });
 
+  it("keeps up to four forms of a page side by side, each read alone, through revalidations", async () => {
+    let revalidated: Record<string, string> = {};
+    let fetched = 0;
+    const base = await serve("127.0.0.1", (request, response) => {
+      fetched++;
+      if (request.headers["if-none-match"] === '"v1"') return void response.writeHead(304, revalidated).end();
+      response.writeHead(200, { etag: '"v1"', "content-type": "text/html" });
+      response.end("abcdef");
+    });
+    const directory = join(work, "forms-cache");
+    const client = new HttpClient({ cacheDirectory: directory });
+    const url = `${base}/simple/forms/`;
+    const made: string[] = [];
+    const form = (key: string) => ({
+      key,
+      make: (response: { body: Buffer }) => {
+        made.push(key);
+        return `${key}:${response.body.toString()}`;
+      },
+    });
+    for (const key of ["a", "b", "a", "c", "b"])
+      assert.equal((await client.get(url, undefined, form(key))).derived, `${key}:abcdef`);
+    assert.deepEqual(made, ["a", "b", "c"]);
+    // A 304 that changes the entry (a lifetime) writes it again, with the forms not read this time.
+    revalidated = { "cache-control": "max-age=600", etag: '"v1"' };
+    assert.equal((await client.get(url, undefined, form("a"))).derived, "a:abcdef");
+    const [file] = readdirSync(directory);
+    const requests = fetched;
+    for (const key of ["c", "b", "a"]) {
+      const response = await client.get(url, undefined, form(key));
+      assert.equal(response.derived, `${key}:abcdef`);
+      assert.equal(response.body.length, 0, "the form alone is read");
+    }
+    assert.deepEqual(made, ["a", "b", "c"]);
+    assert.equal(fetched, requests, "fresh now: no requests");
+    // A fifth form pushes out the one made longest ago (a).
+    for (const key of ["d", "e"]) await client.get(url, undefined, form(key));
+    assert.equal((await client.get(url)).body.toString(), "abcdef");
+    for (const key of ["e", "d", "c", "b", "a"]) await client.get(url, undefined, form(key));
+    assert.deepEqual(made, ["a", "b", "c", "d", "e", "a"]);
+    assert.equal(readdirSync(directory).length, 1);
+    assert.ok(readFileSync(join(directory, file)).includes("abcdef"));
+    await client.close();
+  });
+
   it("fetches a page again when its cache entry is damaged (found by fuzzing spice's cache)", async () => {
     let fetched = 0;
     const base = await serve("127.0.0.1", (_request, response) => {
@@ -278,33 +323,43 @@ describe("the index HTTP client", () => {
     const directory = join(work, "damaged-cache");
     const client = new HttpClient({ cacheDirectory: directory });
     const url = `${base}/simple/x/`;
+    let made = 0;
     const derive = {
       key: "k",
-      make: (response: { body: Buffer }) => ({ sha256: response.body.toString().slice(29, 31) }),
+      make: (response: { body: Buffer }) => {
+        made++;
+        return { sha256: response.body.toString().slice(29, 31) };
+      },
     };
     assert.deepEqual((await client.get(url, undefined, derive)).derived, { sha256: "ab" });
     assert.deepEqual((await client.get(url, undefined, derive)).derived, { sha256: "ab" });
-    assert.equal(fetched, 1);
+    assert.deepEqual([fetched, made], [1, 1]);
     const [file] = readdirSync(directory);
     const entry = readFileSync(join(directory, file));
-    // A flipped byte where the derived value sits: the entry still parses, but is not as written;
-    // an entry cut short in its head.
-    const at = entry.indexOf('"sha256":"ab"') + 11;
-    for (const damaged of [
-      Buffer.concat([entry.subarray(0, at), Buffer.from("c"), entry.subarray(at + 1)]),
-      entry.subarray(0, at),
-    ]) {
-      writeFileSync(join(directory, file), damaged);
+    const damage = async (bytes: Buffer) => {
+      writeFileSync(join(directory, file), bytes);
       assert.deepEqual((await client.get(url, undefined, derive)).derived, { sha256: "ab" });
-    }
-    assert.equal(fetched, 3);
-    // Cut short in its body: the derived form holds (its own checksum says so) and is used; the
-    // body, when asked for, is fetched again.
-    writeFileSync(join(directory, file), entry.subarray(0, entry.length - 3));
-    assert.deepEqual((await client.get(url, undefined, derive)).derived, { sha256: "ab" });
-    assert.equal(fetched, 3);
+    };
+    // A flipped byte where the derived form sits: it still parses, but is not as written. The
+    // form is made again from the body, which holds.
+    const at = entry.indexOf('"sha256":"ab"') + 11;
+    await damage(Buffer.concat([entry.subarray(0, at), Buffer.from("c"), entry.subarray(at + 1)]));
+    assert.deepEqual([fetched, made], [1, 2]);
+    // A flipped byte in the head, in the body (read when no form is asked for), in the table of
+    // sections; an entry cut short: no entry, and the page is fetched again.
+    const flipped = (offset: number) => {
+      const copy = Buffer.from(entry);
+      copy[offset] ^= 0x01;
+      return copy;
+    };
+    await damage(flipped(entry.indexOf('"status"') + 3));
+    assert.equal(fetched, 2);
+    writeFileSync(join(directory, file), flipped(entry.length - 5));
     assert.equal((await client.get(url)).body.toString(), "<a href='x-1.0.tar.gz#sha256=ab'>x</a>");
-    assert.equal(fetched, 4);
+    assert.equal(fetched, 3);
+    await damage(flipped(entry.indexOf("head:") + 2));
+    await damage(entry.subarray(0, entry.length - 3));
+    assert.equal(fetched, 5);
     await client.close();
   });
 

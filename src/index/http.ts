@@ -3,7 +3,7 @@
 // are never printed and never sent to another host on redirect, and a disk cache of pages that
 // revalidates with ETag / Last-Modified and honours Cache-Control, with --refresh and --offline.
 
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, utimesSync } from "node:fs";
+import { existsSync, readFileSync, utimesSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, sep } from "node:path";
 import type { Dispatcher } from "undici";
@@ -29,10 +29,10 @@ function loadUndici(): Promise<Undici> {
 
 import { pyUnquote } from "../standards/python-url.ts";
 import { SpiceError } from "../util/error.ts";
-import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
-import { damageChecksum } from "../util/hash.ts";
+import { fileNameFor } from "../util/fs.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
 import { redactUrl } from "../util/redact.ts";
+import { type CachedResponse, readCachedResponse, writeCachedResponse } from "./page-cache.ts";
 
 export interface HttpOptions {
   /** Directory for cached responses, or null for none. */
@@ -121,96 +121,6 @@ export interface Derivation {
   make(response: HttpResponse): unknown;
 }
 
-interface CachedResponse {
-  url: string;
-  status: number;
-  headers: Record<string, string>;
-  storedAt: number;
-  /** Null when only what was derived from it was read: the body stays in the cache file. */
-  body: Buffer | null;
-  derived?: { key: string; value: unknown };
-}
-
-// A cached response is one file: a line naming the format, the checksums of the head and of the
-// body and the head's length; the head, a JSON line (URL, status, headers, time stored, what was
-// derived from the body); then the body as it came, so reading a page back costs no decoding.
-// A run that wants the derived form (a parsed file list) reads and checks the head alone: of a
-// page of 3,000 files, the body is half the entry (measured: a 2.6 MB entry, 1.4 MB of body).
-// The checksums are checked on every read (about a millisecond a megabyte): a damaged entry is
-// no entry, and the page is fetched again, where a flipped byte in a derived file list would
-// otherwise name a wrong hash or file.
-const CACHE_FORMAT = "spice-http-4";
-/** The first read of an entry: most pages are smaller, and then it is the only read. */
-const FIRST_READ = 64 * 1024;
-
-/** Bytes [0, end) of the file: those of `first` (its start, read already), then the rest. */
-function readTo(descriptor: number, first: Buffer, end: number): Buffer {
-  if (end <= first.length) return first.subarray(0, end);
-  const data = Buffer.allocUnsafe(end);
-  let read = first.copy(data);
-  while (read < end) {
-    const count = readSync(descriptor, data, read, end - read, read);
-    if (count === 0) break;
-    read += count;
-  }
-  return data.subarray(0, read);
-}
-
-/**
- * The entry at `path`, or null when there is none or it is damaged. Its body is read unless the
- * entry holds the form `derivedKey` names, which is all the caller then needs.
- */
-function readCachedResponse(path: string, derivedKey: string | null): CachedResponse | null {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    // As readFileSync, keeping the file's mtime: a 304 renews an entry by touching it.
-    const stat = fstatSync(descriptor);
-    const first = readTo(descriptor, Buffer.alloc(0), Math.min(stat.size, FIRST_READ));
-    const newline = first.indexOf(10);
-    const fields = newline < 0 ? [] : first.toString("latin1", 0, newline).split(" ");
-    if (fields.length !== 4 || fields[0] !== CACHE_FORMAT || !/^[1-9]\d*$/.test(fields[3])) return null;
-    const bodyStart = newline + 1 + Number(fields[3]);
-    if (bodyStart > stat.size) return null;
-    // Without a derived form to look for, the body is needed: read with the head.
-    let data = readTo(descriptor, first, derivedKey === null ? stat.size : bodyStart);
-    const head = data.subarray(newline + 1, bodyStart);
-    if (damageChecksum(head) !== fields[1]) return null;
-    const parsed = JSON.parse(head.toString("utf8")) as Omit<CachedResponse, "body">;
-    let body: Buffer | null = null;
-    if (derivedKey === null || parsed.derived?.key !== derivedKey) {
-      data = readTo(descriptor, data, stat.size);
-      body = data.subarray(bodyStart);
-      if (damageChecksum(body) !== fields[2]) return null;
-    }
-    return { ...parsed, storedAt: Math.max(parsed.storedAt, stat.mtimeMs), body };
-  } catch {
-    return null;
-  } finally {
-    closeSync(descriptor);
-  }
-}
-
-/** Writes `entry`; one read without its body takes the body from the entry it replaces. */
-function writeCachedResponse(path: string, entry: CachedResponse): void {
-  const { body: known, ...fields } = entry;
-  // Without the body (damaged since the head was read) the old entry stays: a run that needs the
-  // body finds it damaged, and fetches the page again.
-  const body = known ?? readCachedResponse(path, null)?.body;
-  if (body == null) return;
-  const head = Buffer.from(`${JSON.stringify(fields)}\n`);
-  const line = `${CACHE_FORMAT} ${damageChecksum(head)} ${damageChecksum(body)} ${head.length}\n`;
-  try {
-    writeFileAtomic(path, Buffer.concat([Buffer.from(line), head, body]));
-  } catch {
-    // an unwritable cache only costs speed
-  }
-}
-
 /**
  * Stores a revalidated entry: rewritten when the 304 changed what it says, else only touched (its
  * mtime is when it was stored), where rewriting a page of 30 MB took longer than fetching it.
@@ -231,26 +141,31 @@ function renew(path: string, entry: CachedResponse, changed: boolean, date: stri
   writeCachedResponse(path, entry);
 }
 
-function fromCache(entry: CachedResponse): HttpResponse {
+/** The response an entry holds, with its form under `key` as `derived` when it has one. */
+function fromCache(entry: CachedResponse, key: string | undefined): HttpResponse {
+  const form =
+    key === undefined ? undefined : entry.forms.find((item) => item.key === key && "value" in item);
   return {
     url: entry.url,
     status: entry.status,
     headers: entry.headers,
     body: entry.body ?? EMPTY,
     fromCache: true,
-    ...(entry.derived === undefined ? {} : { derived: entry.derived.value }),
+    ...(form === undefined ? {} : { derived: form.value }),
   };
 }
 
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Gives `entry` the value `derive` makes of its body unless it holds one under the same key;
- * returns whether it changed (and needs writing).
+ * Gives `entry` the form `derive` makes of its body unless it holds one under that key (read,
+ * which readCachedResponse does when asked for it); returns whether it changed (and needs writing).
  */
 function deriveInto(entry: CachedResponse, derive: Derivation | undefined): boolean {
-  if (derive === undefined || entry.derived?.key === derive.key) return false;
-  entry.derived = { key: derive.key, value: derive.make(fromCache({ ...entry, derived: undefined })) };
+  if (derive === undefined || entry.forms.some((form) => form.key === derive.key && "value" in form))
+    return false;
+  const value = derive.make(fromCache({ ...entry, forms: [] }, undefined));
+  entry.forms = [{ key: derive.key, value }, ...entry.forms.filter((form) => form.key !== derive.key)];
   return true;
 }
 
@@ -436,11 +351,11 @@ export class HttpClient {
    */
   async get(url: string, accept = "*/*", derive?: Derivation): Promise<HttpResponse> {
     const cacheFile = this.cacheFile(url, accept);
-    const cached = cacheFile === null ? null : readCachedResponse(cacheFile, derive?.key ?? null);
+    const cached = cacheFile === null ? null : readCachedResponse(cacheFile, { form: derive?.key ?? null });
     if (cached !== null && !this.options.refresh) {
       if (this.options.offline || Date.now() - cached.storedAt < freshnessSeconds(cached.headers) * 1000) {
         if (deriveInto(cached, derive) && cacheFile !== null) writeCachedResponse(cacheFile, cached);
-        return fromCache(cached);
+        return fromCache(cached, derive?.key);
       }
     }
     if (this.options.offline) {
@@ -470,7 +385,7 @@ export class HttpClient {
       // The body is unchanged, so what was derived from it still holds.
       if (deriveInto(cached, derive)) changed = true;
       if (cacheFile) renew(cacheFile, cached, changed, response.headers.date);
-      return fromCache(cached);
+      return fromCache(cached, derive?.key);
     }
     if (response.status !== 200) return response;
     const entry: CachedResponse = {
@@ -479,12 +394,14 @@ export class HttpClient {
       headers: response.headers,
       storedAt: Date.now(),
       body: response.body,
+      // A new body: what was derived from the old one no longer holds.
+      forms: [],
     };
     // Derived before it is stored: a body `derive` rejects is not kept either.
     deriveInto(entry, derive);
     if (cacheFile !== null && maxAge(response.headers["cache-control"]) !== 0)
       writeCachedResponse(cacheFile, entry);
-    return entry.derived === undefined ? response : { ...response, derived: entry.derived.value };
+    return derive === undefined ? response : { ...response, derived: entry.forms[0].value };
   }
 
   /** One request with retries and redirects; credentials go only to the host they belong to. */

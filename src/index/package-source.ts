@@ -27,6 +27,29 @@ export interface SourcedFile extends IndexFile {
   source: string;
 }
 
+/**
+ * Files a caller cannot use at all, told from the file alone (wheels for other platforms): an
+ * index page's cache keeps a form of the page without them for that caller, so that a warm run
+ * reads the fiftieth of numpy's page one interpreter can use, not all of it.
+ */
+export interface FileFilter {
+  /** Names the filter in the page cache: the same key must make the same decisions. */
+  key: string;
+  drops(file: IndexFile, project: string): boolean;
+}
+
+/** A project's files, and how many the filter asked for left out. */
+export interface ProjectFileList {
+  files: SourcedFile[];
+  dropped: number;
+}
+
+/** The form of a page the cache keeps: its files (with their source), less those a filter dropped. */
+interface PageForm {
+  files: SourcedFile[];
+  dropped: number;
+}
+
 export interface PackageSourceOptions {
   indexes: string[];
   findLinks: string[];
@@ -70,10 +93,15 @@ export class PackageSource {
     readonly options: PackageSourceOptions,
   ) {}
 
-  /** Every file of `name` the configured indexes and find-links locations offer. */
-  async files(name: string): Promise<SourcedFile[]> {
+  /**
+   * Every file of `name` the configured indexes and find-links locations offer, less those of
+   * index pages that `filter` drops (counted). Find-links files are all given: reading them again
+   * costs little.
+   */
+  async files(name: string, filter?: FileFilter): Promise<ProjectFileList> {
     const canonical = canonicalizeName(name);
     const found: SourcedFile[] = [];
+    let dropped = 0;
     for (const location of this.options.findLinks) {
       let byProject = this.findLinksByProject.get(location);
       if (byProject === undefined) {
@@ -89,16 +117,17 @@ export class PackageSource {
       found.push(...project.files);
     }
     for (const index of this.options.indexes) {
-      const files = await this.indexFiles(index, canonical);
-      if (files === null) continue;
-      found.push(...files);
+      const page = await this.indexFiles(index, canonical, filter);
+      if (page === null) continue;
+      found.push(...page.files);
+      dropped += page.dropped;
       if (this.options.strategy === "first-index") break;
     }
-    return found;
+    return { files: found, dropped };
   }
 
   /** The project's files on one index, or null when the index does not have the project. */
-  private async indexFiles(index: string, name: string): Promise<SourcedFile[] | null> {
+  private async indexFiles(index: string, name: string, filter?: FileFilter): Promise<PageForm | null> {
     const base = index.endsWith("/") ? index : `${index}/`;
     const pageUrl = `${base}${name}/`;
     const source = redactUrl(base);
@@ -106,24 +135,37 @@ export class PackageSource {
       const directory = fileURLToPath(pageUrl);
       const html = join(directory, "index.html");
       if (existsSync(html))
-        return parseHtmlPage(readFileSync(html, "utf8"), pageUrl, name).files.map((file) => ({
-          ...file,
-          source,
-        }));
+        return {
+          files: parseHtmlPage(readFileSync(html, "utf8"), pageUrl, name).files.map((file) => ({
+            ...file,
+            source,
+          })),
+          dropped: 0,
+        };
       if (!existsSync(directory)) return null;
-      return readdirSync(directory)
+      const files = readdirSync(directory)
         .filter((entry) => projectName(entry) !== null && isFile(join(directory, entry)))
         .sort()
         .map((entry) => localFile(join(directory, entry), source));
+      return { files, dropped: 0 };
     }
     let response: HttpResponse;
     try {
-      // The parsed file list is kept beside the cached page (HttpClient.get's `derive`).
+      // The parsed file list is kept beside the cached page (HttpClient.get's `derive`), one
+      // form per filter.
       response = await this.http.get(pageUrl, ACCEPT_SIMPLE, {
-        key: "spice-page-files-1",
-        make: (page) =>
-          parseProjectPage(page.body.toString("utf8"), page.headers["content-type"] ?? "", page.url, name)
-            .files,
+        key: filter === undefined ? "spice-page-files-2" : `spice-page-files-2/${filter.key}`,
+        make: (page): PageForm => {
+          const files = parseProjectPage(
+            page.body.toString("utf8"),
+            page.headers["content-type"] ?? "",
+            page.url,
+            name,
+          ).files.map((file) => ({ ...file, source }));
+          if (filter === undefined) return { files, dropped: 0 };
+          const kept = files.filter((file) => !filter.drops(file, name));
+          return { files: kept, dropped: files.length - kept.length };
+        },
       });
     } catch (error) {
       if (error instanceof InvalidIndexPage) {
@@ -140,7 +182,7 @@ export class PackageSource {
         hint: "Check the index URL (--index-url) and its credentials",
       });
     }
-    return (response.derived as IndexFile[]).map((file) => ({ ...file, source }));
+    return response.derived as PageForm;
   }
 
   /**

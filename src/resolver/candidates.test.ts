@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { indexFile } from "../index/test-fixtures.ts";
 import { compatibleTags, cpythonTags, tagRanks } from "../standards/tags.ts";
-import { type CandidatePolicy, selectCandidates } from "./candidates.ts";
+import { type CandidatePolicy, otherPlatformWheels, selectCandidates } from "./candidates.ts";
 
 const file = indexFile;
 
@@ -88,5 +88,45 @@ describe("candidate selection", () => {
       lowest.candidates.map((c) => c.version.toString()),
       ["1.0", "2.0", "2.1b1"],
     );
+  });
+
+  it("chooses and counts the same from a page's form without other platforms' wheels as from all of it", () => {
+    const files = [
+      file("pkg-1.0.tar.gz"),
+      file("pkg-1.0-cp312-cp312-manylinux2014_x86_64.whl"),
+      file("pkg-1.0-cp312-cp312-win_amd64.whl"),
+      file("pkg-1.0-cp311-cp311-manylinux2014_x86_64.whl"),
+      file("pkg-2.0-cp313-cp313-manylinux2014_x86_64.whl", { requiresPython: ">=3.13" }),
+      file("pkg-2.0-cp312-cp312-macosx_11_0_arm64.whl", { yanked: "broken" }),
+      file("pkg-2.1b1-cp312-cp312-win_amd64.whl"),
+      file("pkg-2.1b1-py3-none-any.whl"),
+      file("other-9.0-cp39-cp39-win_amd64.whl"),
+      file("pkg-3.0-1-cp312-cp312-win32.whl"),
+    ];
+    // Each policy, and the wheels it cannot use: win_amd64 twice, cp311, macosx and win32 (and for
+    // Python 3.13, cp313 too: its Requires-Python admits it, so its tags decide).
+    const policies: Array<[CandidatePolicy, number]> = [
+      [policy, 5],
+      [{ ...policy, noBinary: new Set(["pkg"]) }, 5],
+      [{ ...policy, onlyBinary: new Set([":all:"]), prereleases: "disallow" }, 5],
+      [{ ...policy, pythonVersion: "3.13.0", resolution: "lowest" }, 6],
+    ];
+    for (const [each, dropped] of policies) {
+      const filter = otherPlatformWheels(each)!;
+      const kept = files.filter((item) => !filter.drops(item, "pkg"));
+      assert.equal(files.length - kept.length, dropped);
+      assert.deepEqual(selectCandidates("pkg", kept, each, dropped), selectCandidates("pkg", files, each));
+    }
+    // The key stands for what the filter decides by: the tags and the Python version.
+    const key = otherPlatformWheels(policy)!.key;
+    assert.equal(otherPlatformWheels({ ...policy, noBinary: new Set([":all:"]) })!.key, key);
+    assert.notEqual(otherPlatformWheels({ ...policy, pythonVersion: "3.12.2" })!.key, key);
+    assert.notEqual(
+      otherPlatformWheels({ ...policy, tagRanks: tagRanks(compatibleTags([3, 12], "cp312", platforms)) })!
+        .key,
+      key,
+    );
+    // Files newer than --exclude-newer are left out before their tags are looked at: no filter.
+    assert.equal(otherPlatformWheels({ ...policy, excludeNewer: "2024-01-01T00:00:00Z" }), null);
   });
 });

@@ -4,10 +4,13 @@
 // per PEP 440 unless allowed, and source distributions only as a last resort (they need static
 // metadata, or a build).
 
+import type { FileFilter } from "../index/package-source.ts";
 import type { IndexFile } from "../index/simple-api.ts";
 import { tryParseSdistFilename, tryParseWheelFilename, type WheelFilename } from "../standards/filename.ts";
+import { compareCodePoints } from "../standards/python-string.ts";
 import { bestRank } from "../standards/tags.ts";
 import { compareVersions, type Version } from "../standards/version.ts";
+import { damageChecksum } from "../util/hash.ts";
 import { textAdmitsPython } from "./requires-python.ts";
 
 export type PrereleasePolicy = "allow" | "if-necessary" | "disallow";
@@ -54,9 +57,31 @@ export interface CandidateSet {
 }
 
 /**
+ * A wheel's rank among the target's tags (lower is better), -1 when the target cannot use it.
+ * `ranks` remembers each tag triple's rank, which most of a project's files share (a page of
+ * 100,000 files has a few dozen).
+ */
+function tagRank(
+  filename: string,
+  wheel: WheelFilename,
+  tagRanks: ReadonlyMap<string, number>,
+  ranks: Map<string, number>,
+): number {
+  // The last three dash-separated fields of the name are the tags (a build tag comes before).
+  const tagText = filename.slice(
+    filename.lastIndexOf("-", filename.lastIndexOf("-", filename.lastIndexOf("-") - 1) - 1),
+  );
+  let rank = ranks.get(tagText);
+  if (rank === undefined) {
+    rank = bestRank(wheel.tags, tagRanks);
+    ranks.set(tagText, rank);
+  }
+  return rank;
+}
+
+/**
  * A file's rank among the target's tags (lower is better), or why it cannot be used. `wheel` is
- * the file's parsed wheel name, null for an sdist; `ranks` remembers each tag triple's rank,
- * which most of a project's files share (a page of 100,000 files has a few dozen).
+ * the file's parsed wheel name, null for an sdist.
  */
 function rankOf(
   filename: string,
@@ -66,16 +91,8 @@ function rankOf(
   ranks: Map<string, number>,
 ): number | "incompatible-tags" | "binary-refused" | "source-refused" {
   if (wheel !== null) {
-    if (policy.noBinary.has(name) || policy.noBinary.has(":all:")) return "binary-refused";
-    // The last three dash-separated fields of the name are the tags (a build tag comes before).
-    const tagText = filename.slice(
-      filename.lastIndexOf("-", filename.lastIndexOf("-", filename.lastIndexOf("-") - 1) - 1),
-    );
-    let rank = ranks.get(tagText);
-    if (rank === undefined) {
-      rank = bestRank(wheel.tags, policy.tagRanks);
-      ranks.set(tagText, rank);
-    }
+    if (refusesBinary(policy, name)) return "binary-refused";
+    const rank = tagRank(filename, wheel, policy.tagRanks, ranks);
     return rank < 0 ? "incompatible-tags" : rank;
   }
   return policy.onlyBinary.has(name) || policy.onlyBinary.has(":all:")
@@ -83,20 +100,55 @@ function rankOf(
     : Number.MAX_SAFE_INTEGER;
 }
 
-/** The usable versions of project `name` among `files`. */
+function refusesBinary(policy: CandidatePolicy, name: string): boolean {
+  return policy.noBinary.has(name) || policy.noBinary.has(":all:");
+}
+
+/**
+ * The files of a project that selectCandidates would count as wheels for other platforms and
+ * nothing else (their name, Requires-Python and upload time aside): an index page's cache keeps a
+ * form without them for this target (index/package-source.ts), and selectCandidates counts the
+ * `dropped` ones it is given. A page of numpy's kind holds thousands of wheels, a fiftieth of
+ * them for any one interpreter. Null when files are left out by upload time (--exclude-newer
+ * comes before tags, so such a file must not be counted).
+ */
+export function otherPlatformWheels(policy: CandidatePolicy): FileFilter | null {
+  if (policy.excludeNewer) return null;
+  const ranks = new Map<string, number>();
+  const { tagRanks, pythonVersion } = policy;
+  return {
+    // The tags and Python version are all it depends on ("w1": how it decides).
+    key: `w1:${damageChecksum([...tagRanks.keys()].sort(compareCodePoints).join(" "))}:${pythonVersion}`,
+    drops: (file, project) => {
+      const wheel = tryParseWheelFilename(file.filename);
+      if (wheel === null || wheel.name !== project) return false;
+      if (file.requiresPython && !textAdmitsPython(file.requiresPython, pythonVersion)) return false;
+      return tagRank(file.filename, wheel, tagRanks, ranks) < 0;
+    },
+  };
+}
+
+/**
+ * The usable versions of project `name` among `files`; `dropped` more were left out already as
+ * otherPlatformWheels(policy) (they count as skipped).
+ */
 export function selectCandidates(
   name: string,
   files: readonly IndexFile[],
   policy: CandidatePolicy,
+  dropped = 0,
 ): CandidateSet {
+  // Wheels refused by --no-binary are counted as such before their tags are looked at.
+  const binaryRefused = refusesBinary(policy, name);
   const skipped = {
-    incompatibleTags: 0,
+    incompatibleTags: binaryRefused ? 0 : dropped,
     requiresPython: [] as string[],
     sdistOnly: 0,
     binaryRefused: 0,
     prereleases: 0,
     yanked: 0,
   };
+  if (binaryRefused) skipped.binaryRefused = dropped;
   const byVersion = new Map<string, { version: Version; files: Array<[IndexFile, number]> }>();
   const newest = policy.excludeNewer ? Date.parse(policy.excludeNewer) : null;
   const ranks = new Map<string, number>();

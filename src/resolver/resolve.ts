@@ -4,6 +4,7 @@
 // environment, constraints intersected in, overrides replacing what packages ask for, and PubGrub
 // choosing. Metadata of each dependency's likeliest version is fetched ahead of the solver.
 
+import type { FileFilter } from "../index/package-source.ts";
 import { bareIndexFile, type IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import { type CoreMetadata, coreHeadersOf, coreMetadataFrom } from "../standards/core-metadata.ts";
@@ -21,6 +22,7 @@ import {
   type Candidate,
   type CandidatePolicy,
   type CandidateSet,
+  otherPlatformWheels,
   type PrereleasePolicy,
   type ResolutionStrategy,
   selectCandidates,
@@ -30,8 +32,8 @@ import { admitsPython } from "./requires-python.ts";
 
 /** Where files and their metadata come from (cli/ wires an index, find-links and a cache). */
 export interface MetadataSource {
-  /** Every file the sources offer for a canonical project name. */
-  files(name: string): Promise<readonly IndexFile[]>;
+  /** Every file the sources offer for a canonical project name, less those `filter` drops (counted). */
+  files(name: string, filter?: FileFilter): Promise<{ files: readonly IndexFile[]; dropped: number }>;
   /** The core metadata text of one file; throws SpiceError E_NEEDS_BUILD when it must be built. */
   metadata(file: IndexFile): Promise<string>;
   /** Only the headers of it that the resolver reads (coreHeadersOf): less to read from a cache. */
@@ -169,8 +171,10 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     if (pending === undefined) {
       pending = (async () => {
         const urlFile = urlFiles.get(name);
-        const files = urlFile ? [urlFile] : await source.files(name);
         const policy = policyFor(name);
+        const { files, dropped } = urlFile
+          ? { files: [urlFile], dropped: 0 }
+          : await source.files(name, otherPlatformWheels(policy) ?? undefined);
         let filePolicy = policy;
         if (urlFile) {
           filePolicy = { ...policy, excludeNewer: null };
@@ -181,7 +185,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
               ...[...wheel.tags].map((tag) => [tag, ranks.size] as const),
             ]);
         }
-        const selected = selectCandidates(name, files, filePolicy);
+        const selected = selectCandidates(name, files, filePolicy, dropped);
         if (urlFile && selected.candidates.length === 0) {
           const wheel = tryParseWheelFilename(urlFile.filename);
           if (wheel && wheel.name === name) {

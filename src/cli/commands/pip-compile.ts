@@ -164,7 +164,7 @@ async function pinnedFiles(
 ): Promise<Array<{ file: IndexFile; sha256: string }>> {
   let files: readonly IndexFile[] = resolved.files;
   if (!resolved.direct) {
-    const all = await fetcher.files(resolved.name);
+    const { files: all } = await fetcher.files(resolved.name);
     files = all.filter((file) => {
       const parsed = tryParseWheelFilename(file.filename) ?? tryParseSdistFilename(file.filename);
       // By PEP 440: a wheel named 1.0 and an sdist named 1.0.0 are files of one version.

@@ -5,7 +5,7 @@
 import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
 import type { Environment } from "../../python/environment.ts";
 import { type ResolveTarget, targetOf } from "../../python/target.ts";
-import { type CandidatePolicy, selectCandidates } from "../../resolver/candidates.ts";
+import { type CandidatePolicy, otherPlatformWheels, selectCandidates } from "../../resolver/candidates.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { emptyFinderOptions } from "../../standards/requirements-txt-options.ts";
 import { tagRanks } from "../../standards/tags.ts";
@@ -45,8 +45,9 @@ export async function latestReleases(
     const policy = indexPolicy(targetOf(environment.interpreter), flag(args, "pre") ? "allow" : "disallow");
     const releases = await Promise.all(
       distributions.map(async (dist): Promise<[string, LatestRelease] | null> => {
-        const files = await sources.fetcher.files(dist.canonicalName);
-        const { candidates } = selectCandidates(dist.canonicalName, files, policy);
+        const filter = otherPlatformWheels(policy) ?? undefined;
+        const { files, dropped } = await sources.fetcher.files(dist.canonicalName, filter);
+        const { candidates } = selectCandidates(dist.canonicalName, files, policy, dropped);
         const best = candidates.find((candidate) => !candidate.yanked) ?? candidates[0];
         if (best === undefined) return null;
         const filetype = best.files[0].filename.endsWith(".whl") ? "wheel" : "sdist";
@@ -74,7 +75,8 @@ export async function indexVersions(args: ParsedArgs, context: CommandContext): 
   let versions: Version[];
   try {
     const policy = indexPolicy(targetOf(interpreter, value(args, "python-version")), "allow");
-    const { candidates } = selectCandidates(name, await sources.fetcher.files(name), policy);
+    const { files, dropped } = await sources.fetcher.files(name, otherPlatformWheels(policy) ?? undefined);
+    const { candidates } = selectCandidates(name, files, policy, dropped);
     const pre = flag(args, "pre");
     versions = candidates
       .filter((candidate) => !candidate.yanked && (pre || !candidate.version.isPrerelease))
