@@ -140,6 +140,8 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     preferBinary: options.preferBinary ?? false,
   });
   const ranks = tagRanks(target.tags);
+  // One for every project: it depends on the target alone (and its key costs a sort of its tags).
+  const platformFilter = otherPlatformWheels(policyFor("")) ?? undefined;
   const entries = new Map<string, Promise<Entry>>();
   const metadata = new Map<string, Promise<CoreMetadata>>();
   const byName = (list: readonly Requirement[] | undefined) => {
@@ -174,7 +176,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         const policy = policyFor(name);
         const { files, dropped } = urlFile
           ? { files: [urlFile], dropped: 0 }
-          : await source.files(name, otherPlatformWheels(policy) ?? undefined);
+          : await source.files(name, platformFilter);
         let filePolicy = policy;
         if (urlFile) {
           filePolicy = { ...policy, excludeNewer: null };

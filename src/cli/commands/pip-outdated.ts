@@ -43,9 +43,9 @@ export async function latestReleases(
   const sources = openSources(args, context, indexSettings(args, context, emptyFinderOptions(), "list"));
   try {
     const policy = indexPolicy(targetOf(environment.interpreter), flag(args, "pre") ? "allow" : "disallow");
+    const filter = otherPlatformWheels(policy) ?? undefined;
     const releases = await Promise.all(
       distributions.map(async (dist): Promise<[string, LatestRelease] | null> => {
-        const filter = otherPlatformWheels(policy) ?? undefined;
         const { files, dropped } = await sources.fetcher.files(dist.canonicalName, filter);
         const { candidates } = selectCandidates(dist.canonicalName, files, policy, dropped);
         const best = candidates.find((candidate) => !candidate.yanked) ?? candidates[0];
