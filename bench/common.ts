@@ -1,8 +1,9 @@
 // What the corpus benchmarks share: where the corpus and the built CLI are, a clean environment
 // for both tools, and medians of timed runs.
 
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -175,4 +176,36 @@ export function settleSpareTrees(cache: string): void {
     if (Date.now() > deadline) throw new Error(`spare trees in ${cache} were not made within 2 minutes`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A directory served over HTTP on loopback by Python's http.server (as the corpus kit serves its mirror). */
+export async function serveDirectory(root: string): Promise<{ url: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(
+    "python3",
+    ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", root],
+    {
+      stdio: "ignore",
+    },
+  );
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/simple/`).then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { url: `http://127.0.0.1:${port}/simple/`, process: child };
 }

@@ -9,9 +9,8 @@
 // the installed tree, `spice --version`, and `node -e 0` after a pause, as timed runs meet it).
 // Prints "skipped" when this machine has no mirror.
 
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -23,6 +22,7 @@ import {
   pausedNodeStart,
   SPICE,
   SPICE_COMMAND,
+  serveDirectory,
   settleSpareTrees,
   time,
 } from "./common.ts";
@@ -39,37 +39,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): number {
   return rss ? Number(rss[1]) : 0;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function serveMirror(root: string): Promise<{ url: string; process: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(
-    "python3",
-    ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", root],
-    {
-      stdio: "ignore",
-    },
-  );
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/simple/`).then(
-      () => true,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { url: `http://127.0.0.1:${port}/simple/`, process: child };
-}
-
 export async function benchIndex(sets: string[], runs: number): Promise<void> {
   const root = mirrorRoot();
   if (root === null) {
@@ -80,7 +49,7 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
   const python = spawnSync("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"], {
     encoding: "utf8",
   }).stdout.trim();
-  const mirror = await serveMirror(root);
+  const mirror = await serveDirectory(root);
   console.log(
     `index benchmarks: pip 23.2.1 vs spice, mirror on ${mirror.url}, ${python}, median of ${runs} runs`,
   );

@@ -3,6 +3,7 @@
 //   npm run bench -- startup    `spice --version` vs `node -e 0`
 //   npm run bench -- install [SET...] [--runs N]   pip vs spice installing corpus sets (bench/install.ts)
 //   npm run bench -- index [SET...] [--runs N]     pip vs spice from the mirror over HTTP (bench/index.ts)
+//   npm run bench -- pages [--runs N]   pip vs spice resolving from index pages of thousands of files (bench/pages.ts)
 //   --delete-between-runs  delete replaced trees before each run instead of moving them aside
 //   --no-settle            skip the 61 s wait for earlier deletions to age (see bench/common.ts)
 // Timings are medians of several rounds; only ratios taken in one run are comparable.
@@ -22,6 +23,7 @@ import {
 import { benchOptions, emptyTrash, mirrorRoot, settleDisk } from "./common.ts";
 import { benchIndex } from "./index.ts";
 import { benchInstall } from "./install.ts";
+import { benchPages } from "./pages.ts";
 
 const CONFORMANCE = fileURLToPath(new URL("../../shared/conformance/", import.meta.url));
 
@@ -179,8 +181,8 @@ const sets = process.argv
   .slice(3)
   .filter((arg, index, all) => !arg.startsWith("--") && all[index - 1] !== "--runs");
 benchOptions.deleteBetweenRuns = process.argv.includes("--delete-between-runs");
-if (!["versions", "startup", "install", "index", "all"].includes(which)) {
-  console.error(`unknown benchmark '${which}' (versions, startup, install, index)`);
+if (!["versions", "startup", "install", "index", "pages", "all"].includes(which)) {
+  console.error(`unknown benchmark '${which}' (versions, startup, install, index, pages)`);
   process.exitCode = 2;
 } else {
   if (which === "versions" || which === "all") benchVersions();
@@ -197,6 +199,7 @@ if (!["versions", "startup", "install", "index", "all"].includes(which)) {
       benchInstall(sets.length > 0 ? sets : ["small", "trio", "jupyter"], runs);
     if (which === "index" || which === "all")
       await benchIndex(sets.length > 0 ? sets : ["trio", "jupyter"], runs);
+    if (which === "pages" || which === "all") await benchPages(runs);
   } finally {
     emptyTrash();
   }
