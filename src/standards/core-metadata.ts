@@ -49,9 +49,9 @@ const CORE_HEADERS = new Set([
 
 /**
  * The headers readCoreMetadata reads, as the email parser returns them and before any is
- * validated: what spice's cache keeps of an index file's METADATA for the resolver, a tenth of
- * the document (the description is most of it; reading whole documents cost the jupyter set's
- * warm resolve about a tenth of its time on this machine).
+ * validated: what spice's cache keeps of an index file's METADATA for the resolver (the jupyter
+ * set's: 46 KB of 824 KB, the rest mostly descriptions; reading the whole documents cost its
+ * warm resolve about 15 ms here).
  */
 export function coreHeadersOf(text: string): RawMetadata {
   return parseMetadataEmail(text, CORE_HEADERS).raw;
