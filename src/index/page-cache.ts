@@ -45,6 +45,11 @@ export interface DerivedForm {
   text?: Buffer;
 }
 
+/** Whether this run holds the form itself (read or made), not only its key. */
+function isRead(form: DerivedForm): boolean {
+  return form.text !== undefined || "value" in form;
+}
+
 interface Section {
   sum: string;
   length: number;
@@ -168,24 +173,22 @@ export function readCachedResponse(path: string, wanted: Wanted): CachedResponse
  */
 export function writeCachedResponse(path: string, entry: CachedResponse): void {
   let { body, forms } = entry;
-  if (body === null || forms.some((form) => form.text === undefined && form.value === undefined)) {
+  if (body === null || !forms.every(isRead)) {
     const old = readCachedResponse(path, "everything");
     if (old === null || (body !== null && !old.body!.equals(body))) {
       if (body === null) return;
-      forms = forms.filter((form) => form.text !== undefined || form.value !== undefined);
+      forms = forms.filter(isRead);
     } else {
       body = old.body;
       forms = forms.flatMap((form) =>
-        form.text !== undefined || form.value !== undefined
-          ? [form]
-          : old.forms.filter((stored) => stored.key === form.key),
+        isRead(form) ? [form] : old.forms.filter((stored) => stored.key === form.key),
       );
     }
   }
   const texts = forms
     .filter((form) => FORM_KEY.test(form.key))
     .slice(0, MAX_FORMS)
-    .map((form) => ({ key: form.key, text: form.text ?? Buffer.from(JSON.stringify(form.value)) }));
+    .map((form) => ({ key: form.key, text: form.text ?? Buffer.from(JSON.stringify(form.value ?? null)) }));
   const head = Buffer.from(
     `${JSON.stringify({ url: entry.url, status: entry.status, headers: entry.headers, storedAt: entry.storedAt })}\n`,
   );
