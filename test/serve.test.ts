@@ -58,6 +58,32 @@ describe("spice serve", () => {
     assert.equal(redirected.headers.get("location"), "/simple/alpha/");
   });
 
+  it("tags each page with an ETag, and answers a client that has the page 304 Not Modified", async () => {
+    const html = await page("alpha", "text/html");
+    const json = await page("alpha", SIMPLE_JSON);
+    const etag = html.response.headers.get("etag") ?? "";
+    assert.match(etag, /^"[0-9a-f]{32}"$/);
+    assert.notEqual(json.response.headers.get("etag"), etag, "each form of the page has its own");
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, "*"]) {
+      const again = await fetch(`${server.url}alpha/`, {
+        headers: { accept: "text/html", "if-none-match": ifNoneMatch },
+      });
+      assert.equal(again.status, 304, ifNoneMatch);
+      assert.equal(again.headers.get("etag"), etag);
+      assert.equal(await again.text(), "");
+    }
+    const other = await fetch(`${server.url}alpha/`, {
+      headers: { accept: "text/html", "if-none-match": '"other"' },
+    });
+    assert.equal(other.status, 200);
+    assert.equal(await other.text(), html.body);
+    const root = await fetch(server.url, { headers: { accept: "text/html" } });
+    const unchanged = await fetch(server.url, {
+      headers: { accept: "text/html", "if-none-match": root.headers.get("etag") ?? "" },
+    });
+    assert.equal(unchanged.status, 304);
+  });
+
   it("lists only files, and answers paths that are not valid percent-encoding", async () => {
     const root = (await (await fetch(server.url, { headers: { accept: SIMPLE_JSON } })).json()) as {
       projects: Array<{ name: string }>;

@@ -225,13 +225,14 @@ export async function startIndexServer(options: ServeOptions): Promise<IndexServ
         meta: { "api-version": "1.1" },
         projects: names.map((name) => ({ name })),
       });
-      response.writeHead(200, { "content-type": SIMPLE_JSON, vary: "Accept" });
-      response.end(body);
+      sendPage(request, response, SIMPLE_JSON, body);
       return;
     }
     const links = names.map((name) => `    <a href="/simple/${name}/">${name}</a><br/>`).join("\n");
-    response.writeHead(200, { "content-type": `${SIMPLE_HTML}; charset=utf-8`, vary: "Accept" });
-    response.end(
+    sendPage(
+      request,
+      response,
+      `${SIMPLE_HTML}; charset=utf-8`,
       `<!DOCTYPE html>\n<html>\n  <head><meta name="pypi:repository-version" content="1.1"><title>Simple index</title></head>\n  <body>\n${links}\n  </body>\n</html>\n`,
     );
   }
@@ -275,8 +276,7 @@ export async function startIndexServer(options: ServeOptions): Promise<IndexServ
           return entry;
         }),
       });
-      response.writeHead(200, { "content-type": SIMPLE_JSON, vary: "Accept" });
-      response.end(body);
+      sendPage(request, response, SIMPLE_JSON, body);
       return;
     }
     const links = files.map((file) => {
@@ -293,10 +293,32 @@ export async function startIndexServer(options: ServeOptions): Promise<IndexServ
       }
       return `    <a ${attributes.join(" ")}>${escapeHtml(file.filename)}</a><br/>`;
     });
-    response.writeHead(200, { "content-type": `${SIMPLE_HTML}; charset=utf-8`, vary: "Accept" });
-    response.end(
+    sendPage(
+      request,
+      response,
+      `${SIMPLE_HTML}; charset=utf-8`,
       `<!DOCTYPE html>\n<html>\n  <head><meta name="pypi:repository-version" content="1.1"><title>Links for ${name}</title></head>\n  <body>\n    <h1>Links for ${name}</h1>\n${links.join("\n")}\n  </body>\n</html>\n`,
     );
+  }
+
+  /**
+   * A page with an ETag of its bytes: a client that has this page gets 304 Not Modified, and
+   * keeps what it made of it (spice its parsed file lists, pip its HTTP cache entry).
+   */
+  function sendPage(request: IncomingMessage, response: ServerResponse, type: string, body: string): void {
+    const etag = `"${sha256Hex(body).slice(0, 32)}"`;
+    const headers = { "content-type": type, vary: "Accept", etag };
+    // If-None-Match compares weakly (RFC 9110 section 13.1.2): W/ aside, the same tag matches.
+    const asked = (request.headers["if-none-match"] ?? "")
+      .split(",")
+      .map((tag) => tag.trim().replace(/^W\//, ""));
+    if (asked.includes(etag) || asked.includes("*")) {
+      response.writeHead(304, headers);
+      response.end();
+      return;
+    }
+    response.writeHead(200, headers);
+    response.end(body);
   }
 
   function sendFile(file: ServedFile, request: IncomingMessage, response: ServerResponse): void {
