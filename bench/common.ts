@@ -37,6 +37,20 @@ export function pausedNodeStart(runs: number): number {
   );
 }
 
+/** Runs a command, quietly; throws with the end of its stderr when it fails. */
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
+  const result = spawnSync(command, args, { env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
+}
+
+/** The python3 on PATH, its symlinks resolved: the interpreter both tools are timed with. */
+export function systemPython(): string {
+  return spawnSync("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"], {
+    encoding: "utf8",
+  }).stdout.trim();
+}
+
 /** The environment without this machine's pip, spice and venv settings. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

@@ -24,6 +24,7 @@ import {
   SPICE_COMMAND,
   serveDirectory,
   settleSpareTrees,
+  systemPython,
   time,
 } from "./common.ts";
 
@@ -46,9 +47,7 @@ export async function benchIndex(sets: string[], runs: number): Promise<void> {
     return;
   }
   if (!existsSync(SPICE)) throw new Error("dist/spice.cjs is missing: run `npm run build` first");
-  const python = spawnSync("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"], {
-    encoding: "utf8",
-  }).stdout.trim();
+  const python = systemPython();
   const mirror = await serveDirectory(root);
   console.log(
     `index benchmarks: pip 23.2.1 vs spice, mirror on ${mirror.url}, ${python}, median of ${runs} runs`,

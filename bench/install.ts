@@ -23,18 +23,14 @@ import {
   NO_MIRROR,
   pausedNodeStart,
   removeSpareTrees,
+  run,
   SPICE,
   SPICE_COMMAND,
   settleSpareTrees,
+  systemPython,
   time,
   wheelKeys,
 } from "./common.ts";
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
-  const result = spawnSync(command, args, { env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-  if (result.status !== 0)
-    throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
-}
 
 export function benchInstall(sets: string[], runs: number): void {
   const mirror = mirrorRoot();
@@ -43,9 +39,7 @@ export function benchInstall(sets: string[], runs: number): void {
     return;
   }
   if (!existsSync(SPICE)) throw new Error("dist/spice.cjs is missing: run `npm run build` first");
-  const python = spawnSync("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"], {
-    encoding: "utf8",
-  }).stdout.trim();
+  const python = systemPython();
   const files = join(mirror, "files");
   console.log(
     `install benchmarks: pip 23.2.1 vs spice, ${python}, median of ${runs} runs, seconds (pip / spice = ratio)`,

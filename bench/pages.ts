@@ -9,13 +9,13 @@
 // real py3-none-any wheel (and its PEP 658 metadata file), the file both tools pick. Rows:
 // `install --dry-run` of the three with empty caches, then with caches filled. Needs no mirror.
 
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256Hex } from "../src/util/hash.ts";
+import { ZipArchive } from "../src/util/zip.ts";
 import { buildWheel } from "../test/wheel-builder.ts";
-import { cleanEnv, discard, SPICE_COMMAND, serveDirectory, time } from "./common.ts";
+import { cleanEnv, discard, run, SPICE_COMMAND, serveDirectory, systemPython, time } from "./common.ts";
 
 const PROJECTS = ["wide-a", "wide-b", "wide-c"];
 const PYTHONS = ["cp39", "cp310", "cp311", "cp312", "cp313"];
@@ -58,7 +58,8 @@ function makeIndex(root: string): void {
       files: { [`${module}/__init__.py`]: `VERSION = "${newest}"\n` },
     });
     // Its PEP 658 metadata file is its METADATA, as an index extracts it.
-    const metadata = readMember(wheel, `${module}-${newest}.dist-info/METADATA`);
+    const archive = new ZipArchive(readFileSync(wheel));
+    const metadata = archive.read(archive.get(`${module}-${newest}.dist-info/METADATA`)!);
     writeFileSync(`${wheel}.metadata`, metadata);
     links.push(link(wheel.slice(files.length + 1), sha256Hex(readFileSync(wheel)), sha256Hex(metadata)));
     const page = join(root, "simple", project, "index.html");
@@ -71,32 +72,12 @@ function makeIndex(root: string): void {
   }
 }
 
-/** The bytes of one member of a zip file, by Python's zipfile (the benchmark's own helper). */
-function readMember(zip: string, member: string): Buffer {
-  const result = spawnSync("python3", [
-    "-c",
-    "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))",
-    zip,
-    member,
-  ]);
-  if (result.status !== 0) throw new Error(`cannot read ${member} of ${zip}`);
-  return result.stdout;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
-  const result = spawnSync(command, args, { env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-  if (result.status !== 0)
-    throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
-}
-
 export async function benchPages(runs: number): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "spice-bench-pages-"));
   const root = join(work, "index");
   makeIndex(root);
   const server = await serveDirectory(root);
-  const python = spawnSync("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"], {
-    encoding: "utf8",
-  }).stdout.trim();
+  const python = systemPython();
   const venv = join(work, "venv");
   run(python, ["-m", "venv", "--without-pip", venv], cleanEnv());
   const venvPython = join(venv, "bin", "python");
