@@ -52,11 +52,10 @@ import {
   isReinstalled,
   planInstall,
   reinstallOption,
-  replacedBy,
   warnDuplicates,
 } from "./install-plan.ts";
 import { strictCheck } from "./pip-inspect.ts";
-import { applyChanges, beginInstall, prepareWheels, sayWouldChange, wheelUnpacker } from "./pip-install.ts";
+import { applyChanges, beginInstall, prepareWheels, sayWouldInstall, wheelUnpacker } from "./pip-install.ts";
 
 // --- compile -----------------------------------------------------------------------------------
 
@@ -450,11 +449,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     const extraneous = extraneousOf(installed, resolution, environment, flag(args, "keep-seed-packages"));
     context.output.info(chosenLine(resolution.packages.size, lock, elapsed(started)));
     if (dryRun) {
-      sayWouldChange(
-        [...extraneous, ...replacedBy(plan.install, installed, environment)],
-        plan.install.map((resolved) => ({ name: resolved.name, version: resolved.version.toString() })),
-        context,
-      );
+      sayWouldInstall(plan.install, extraneous, installed, environment, context);
       return 0;
     }
     if (plan.install.length === 0 && extraneous.length === 0) {

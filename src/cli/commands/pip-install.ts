@@ -332,11 +332,7 @@ async function installInto(
   context.output.info(chosenLine(resolution.packages.size, settings.lock, resolvedIn));
   if (settings.dryRun) {
     if (reportPath !== undefined) writeReport(reportPath, plan.install, target, new Map(), context);
-    sayWouldChange(
-      [...extraneous, ...replacedBy(plan.install, installed, environment)],
-      plan.install.map((resolved) => ({ name: resolved.name, version: resolved.version.toString() })),
-      context,
-    );
+    sayWouldInstall(plan.install, extraneous, installed, environment, context);
     return 0;
   }
   if (plan.install.length === 0 && extraneous.length === 0) {
@@ -453,8 +449,26 @@ export function applyChanges(
   return 0;
 }
 
+/**
+ * A dry run's account of installing `packages` (with what they replace) and removing
+ * `extraneous`, for install and sync.
+ */
+export function sayWouldInstall(
+  packages: readonly ResolvedPackage[],
+  extraneous: readonly InstalledDistribution[],
+  installed: ReadonlyMap<string, InstalledDistribution>,
+  environment: Environment,
+  context: CommandContext,
+): void {
+  sayWouldChange(
+    [...extraneous, ...replacedBy(packages, installed, environment)],
+    packages.map((resolved) => ({ name: resolved.name, version: resolved.version.toString() })),
+    context,
+  );
+}
+
 /** A dry run's account: how many would be installed and uninstalled, then each, as printChanges. */
-export function sayWouldChange(
+function sayWouldChange(
   removed: readonly InstalledDistribution[],
   added: ReadonlyArray<{ name: string; version: string }>,
   context: CommandContext,
