@@ -38,14 +38,11 @@ export interface FileFilter {
   drops(file: IndexFile, project: string): boolean;
 }
 
-/** A project's files, and how many the filter asked for left out. */
+/**
+ * A project's files, and how many the filter asked for left out; also the form of an index page
+ * the cache keeps (its files with their source, less those a filter dropped).
+ */
 export interface ProjectFileList {
-  files: SourcedFile[];
-  dropped: number;
-}
-
-/** The form of a page the cache keeps: its files (with their source), less those a filter dropped. */
-interface PageForm {
   files: SourcedFile[];
   dropped: number;
 }
@@ -127,7 +124,11 @@ export class PackageSource {
   }
 
   /** The project's files on one index, or null when the index does not have the project. */
-  private async indexFiles(index: string, name: string, filter?: FileFilter): Promise<PageForm | null> {
+  private async indexFiles(
+    index: string,
+    name: string,
+    filter?: FileFilter,
+  ): Promise<ProjectFileList | null> {
     const base = index.endsWith("/") ? index : `${index}/`;
     const pageUrl = `${base}${name}/`;
     const source = redactUrl(base);
@@ -155,7 +156,7 @@ export class PackageSource {
       // form per filter.
       response = await this.http.get(pageUrl, ACCEPT_SIMPLE, {
         key: filter === undefined ? "spice-page-files-2" : `spice-page-files-2/${filter.key}`,
-        make: (page): PageForm => {
+        make: (page): ProjectFileList => {
           const files = parseProjectPage(
             page.body.toString("utf8"),
             page.headers["content-type"] ?? "",
@@ -182,7 +183,7 @@ export class PackageSource {
         hint: "Check the index URL (--index-url) and its credentials",
       });
     }
-    return response.derived as PageForm;
+    return response.derived as ProjectFileList;
   }
 
   /**
