@@ -32,7 +32,7 @@ import { SpiceError } from "../util/error.ts";
 import { fileNameFor } from "../util/fs.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
 import { redactUrl } from "../util/redact.ts";
-import { type CachedResponse, readCachedResponse, writeCachedResponse } from "./page-cache.ts";
+import { type CachedResponse, heldForm, readCachedResponse, writeCachedResponse } from "./page-cache.ts";
 
 export interface HttpOptions {
   /** Directory for cached responses, or null for none. */
@@ -143,8 +143,7 @@ function renew(path: string, entry: CachedResponse, changed: boolean, date: stri
 
 /** The response an entry holds, with its form under `key` as `derived` when it has one. */
 function fromCache(entry: CachedResponse, key: string | undefined): HttpResponse {
-  const form =
-    key === undefined ? undefined : entry.forms.find((item) => item.key === key && "value" in item);
+  const form = key === undefined ? undefined : heldForm(entry, key);
   return {
     url: entry.url,
     status: entry.status,
@@ -162,8 +161,7 @@ const EMPTY = Buffer.alloc(0);
  * which readCachedResponse does when asked for it); returns whether it changed (and needs writing).
  */
 function deriveInto(entry: CachedResponse, derive: Derivation | undefined): boolean {
-  if (derive === undefined || entry.forms.some((form) => form.key === derive.key && "value" in form))
-    return false;
+  if (derive === undefined || heldForm(entry, derive.key) !== undefined) return false;
   const value = derive.make(fromCache({ ...entry, forms: [] }, undefined));
   entry.forms = [{ key: derive.key, value }, ...entry.forms.filter((form) => form.key !== derive.key)];
   return true;

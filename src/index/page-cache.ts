@@ -45,6 +45,11 @@ export interface DerivedForm {
   text?: Buffer;
 }
 
+/** The entry's form under `key`, when this run holds its value (read or made). */
+export function heldForm(entry: CachedResponse, key: string): DerivedForm | undefined {
+  return entry.forms.find((form) => form.key === key && "value" in form);
+}
+
 /** Whether this run holds the form itself (read or made), not only its key. */
 function isRead(form: DerivedForm): boolean {
   return form.text !== undefined || "value" in form;
