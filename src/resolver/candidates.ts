@@ -144,11 +144,10 @@ export function selectCandidates(
     incompatibleTags: binaryRefused ? 0 : dropped,
     requiresPython: [] as string[],
     sdistOnly: 0,
-    binaryRefused: 0,
+    binaryRefused: binaryRefused ? dropped : 0,
     prereleases: 0,
     yanked: 0,
   };
-  if (binaryRefused) skipped.binaryRefused = dropped;
   const byVersion = new Map<string, { version: Version; files: Array<[IndexFile, number]> }>();
   const newest = policy.excludeNewer ? Date.parse(policy.excludeNewer) : null;
   const ranks = new Map<string, number>();

@@ -140,7 +140,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     preferBinary: options.preferBinary ?? false,
   });
   const ranks = tagRanks(target.tags);
-  // One for every project: it depends on the target alone (and its key costs a sort of its tags).
+  // One for every project: it depends on the target alone (and its key on a checksum of its tags).
   const platformFilter = otherPlatformWheels(policyFor("")) ?? undefined;
   const entries = new Map<string, Promise<Entry>>();
   const metadata = new Map<string, Promise<CoreMetadata>>();
