@@ -183,6 +183,7 @@ describe("spice pip install and uninstall", () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /^Using Python 3\.11\.7 environment at /);
     assert.match(result.stderr, /Installed 2 packages in \d+(ms|\.\d+s)\n \+ alpha==1\.0\n \+ beta==1\.2\n/);
+    assert.doesNotMatch(result.stderr, /Uninstalled/, "a fresh install removes nothing");
     const site = join(path, "lib", "python3.11", "site-packages");
     const hello = run(join(path, "bin", "alpha-hello"), []);
     assert.equal(hello.stdout, "alpha 1.0 says hello\n");
@@ -591,7 +592,10 @@ describe("spice pip install and uninstall", () => {
     assert.ok(existsSync(join(site, "alpha", "data.txt")));
     const upgraded = spice(["pip", "install", "--python", python, alpha2]);
     assert.equal(upgraded.status, 0, upgraded.stderr);
-    assert.match(upgraded.stderr, / - alpha==1\.0\n \+ alpha==2\.0/);
+    assert.match(
+      upgraded.stderr,
+      /Uninstalled 1 package in \d+ms\nInstalled 1 package in .*\n - alpha==1\.0\n \+ alpha==2\.0/,
+    );
     assert.ok(!existsSync(join(site, "alpha", "data.txt")));
     assert.ok(!existsSync(join(site, "alpha-1.0.dist-info")));
     assert.equal(run(join(path, "bin", "alpha-hello"), []).stdout, "alpha 2.0 says hello\n");
@@ -1001,7 +1005,10 @@ describe("more of spice pip", () => {
       "--no-progress",
     ]);
     assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stderr, /Installed 1 package in .*\n - beta==1\.2\n \+ beta==1\.2\n$/);
+    assert.match(
+      again.stderr,
+      /\nUninstalled 1 package in \d+ms\nInstalled 1 package in .*\n - beta==1\.2\n \+ beta==1\.2\n$/,
+    );
     const site = join(path, "lib", "python3.11", "site-packages");
     assert.ok(existsSync(join(site, "beta", "__pycache__", "__init__.cpython-311.pyc")));
     assert.ok(!existsSync(join(site, "alpha", "__pycache__")), "alpha was not reinstalled");

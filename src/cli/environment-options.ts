@@ -118,6 +118,10 @@ export function announceEnvironment(environment: Environment, context: CommandCo
 }
 
 export function elapsed(started: number): string {
-  const milliseconds = monotonicMilliseconds() - started;
+  return duration(monotonicMilliseconds() - started);
+}
+
+/** A time as uv prints it: `12ms`, `1.20s`. */
+export function duration(milliseconds: number): string {
   return milliseconds < 1000 ? `${Math.round(milliseconds)}ms` : `${(milliseconds / 1000).toFixed(2)}s`;
 }

@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Environment } from "../python/environment.ts";
+import { monotonicMilliseconds } from "../util/clock.ts";
 import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { recordHash } from "../util/hash.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
@@ -58,6 +59,8 @@ export interface InstallResult {
   installed: Array<{ name: string; version: string }>;
   clobbered: Clobbered[];
   removed: Array<{ name: string; version: string }>;
+  /** Milliseconds spent on taking away what `removed` had installed (uv reports them apart). */
+  removalMilliseconds: number;
   linkMode: LinkMode;
   recovered: boolean;
   /** The cache entries whose spare trees may need replacing (none for a small install). */
@@ -186,6 +189,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     replaced.push(...onlyRemoved);
     // Back up whatever the change overwrites or removes. Every path it writes is listed only
     // when something is removed (an upgrade, a sync): a fresh install needs no such list.
+    let removalStarted = monotonicMilliseconds();
     const removals: Array<[InstalledDistribution, string[]]> = [];
     const replacedPaths = new Set<string>();
     if (replaced.length > 0) {
@@ -224,6 +228,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
         }
       aside.push(...pathsToMoveAside(environment, removals, keep));
     }
+    let removalMilliseconds = monotonicMilliseconds() - removalStarted;
     // A file can only be overwritten where its directory already exists: check existence per
     // directory first, then per file only inside existing ones (a fresh venv needs almost none).
     const overwritten = new Set<string>();
@@ -327,11 +332,13 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       makeDirectories(new Set([...newDirectories].filter((directory) => !covered.has(directory))));
       for (const [from, to] of spares.moves) renameSync(from, to);
     }
+    removalStarted = monotonicMilliseconds();
     transaction.moveAside();
     // A directory the old version emptied stays when the new version puts files in it (a renamed
     // module in a subpackage that exists in both); its parents then hold it, so they stay too.
     const rootOf = removalRoots(environment);
     for (const path of aside) pruneEmptyDirectories(dirname(path), rootOf(path), directories);
+    removalMilliseconds += monotonicMilliseconds() - removalStarted;
     const place = (source: string, destination: string) => {
       if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
       linker.place(source, destination);
@@ -406,6 +413,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       clobbered,
       installed: plans.map((plan) => ({ name: plan.name, version: plan.version })),
       removed: replaced.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
+      removalMilliseconds,
       linkMode: linker.mode,
       recovered: transaction.recovered,
       // Trees for the next install only where this one was large enough to use them.

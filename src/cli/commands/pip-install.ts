@@ -35,7 +35,7 @@ import { makeDirectories } from "../../util/make-directories.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { bundleScript } from "../bundle.ts";
-import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
+import { announceEnvironment, duration, elapsed, selectFromArgs } from "../environment-options.ts";
 import { allowedHashes, checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
 import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
@@ -436,6 +436,11 @@ export function applyChanges(
   context.output.verbose(`link mode: ${result.linkMode}`);
   if (result.spareTreesUsed > 0)
     context.output.verbose(`moved in the spare trees of ${plural(result.spareTreesUsed, "wheel")}`);
+  // uv's account: what went, then what came (timed from the command's start, as Resolved).
+  if (result.removed.length > 0)
+    context.output.info(
+      `Uninstalled ${plural(result.removed.length, "package")} in ${duration(result.removalMilliseconds)}`,
+    );
   context.output.info(`Installed ${plural(result.installed.length, "package")} in ${elapsed(started)}`);
   printChanges(result.removed, result.installed, context);
   for (const { by, owner, paths } of result.clobbered) {
