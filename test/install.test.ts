@@ -276,12 +276,19 @@ describe("spice pip install and uninstall", () => {
     const folded = buildWheel(join(work.path, "folded"), {
       ...simplePackage("gamma", "1.0"),
       summary: "A summary\n        \n        folded over\n    several lines",
+      // pip prints through rich, which expands tabs and drops BEL, BS, VT, FF and CR
+      // (matplotlib's License holds tabs).
+      license: "GPL\tor\n        E-Mail:\tme@example.invalid\u0007\u000c\n        Tab\t\u4e2d\tend",
     });
     assert.equal(spice(["pip", "install", "--python", python, folded]).status, 0);
     compare(["show", "gamma"], ["show", "gamma"]);
     assert.match(
       run(pip, ["show", "gamma"]).stdout,
       /^Summary: {5}A summary\n\n {4}folded over\nseveral lines$/m,
+    );
+    assert.match(
+      run(pip, ["show", "gamma"]).stdout,
+      /^License: GPL {4}or\nE-Mail: me@example\.invalid\nTab {5}中 {7}end$/m,
     );
     const older = join(PYENV, "3.10.13", "bin", "python3");
     if (existsSync(older)) {

@@ -19,6 +19,7 @@ export interface WheelSpec {
   tag?: string;
   rootIsPurelib?: boolean;
   summary?: string;
+  license?: string;
   /** More METADATA header lines, and a body (the long description). */
   headers?: string[];
   description?: string;
@@ -51,7 +52,7 @@ export function buildWheel(directory: string, spec: WheelSpec): string {
     "Home-page: https://example.invalid/",
     "Author: Spice Tests",
     "Author-email: tests@example.invalid",
-    "License: MIT",
+    `License: ${spec.license ?? "MIT"}`,
     ...(spec.requiresPython ? [`Requires-Python: ${spec.requiresPython}`] : []),
     ...(spec.requires ?? []).map((requirement) => `Requires-Dist: ${requirement}`),
     ...Object.entries(spec.extras ?? {}).flatMap(([extra, requirements]) => [

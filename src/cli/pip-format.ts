@@ -6,23 +6,55 @@ import { importlibHeaderValue } from "../standards/email-headers.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
 import type { MarkerEnvironment } from "../standards/marker.ts";
 import { canonicalizeName } from "../standards/name.ts";
-import { compareCodePoints, pySplitLines } from "../standards/python-string.ts";
+import { compareCodePoints, pyExpandTabs, pyRstrip, pySplitLines } from "../standards/python-string.ts";
 import { parseRequirement, type Requirement } from "../standards/requirement.ts";
 import type { Version } from "../standards/version.ts";
+
+/** The control characters pip's console (rich) drops from what it prints: BEL, BS, VT, FF and CR. */
+const DROPPED_CONTROLS = new Set([7, 8, 11, 12, 13]);
+
+/**
+ * A message as pip 23.2 prints it through its console (rich): without the control characters
+ * it drops, tabs expanded to columns of eight. Metadata holds both (matplotlib's License has tabs).
+ */
+export function asPipPrints(text: string): string {
+  let kept = text;
+  for (let index = 0; index < text.length; index++) {
+    if (DROPPED_CONTROLS.has(text.charCodeAt(index))) {
+      kept = [...text].filter((char) => !DROPPED_CONTROLS.has(char.charCodeAt(0))).join("");
+      break;
+    }
+  }
+  return pyExpandTabs(kept);
+}
 
 /** pip's `tabulate`: columns left-justified to their widest cell, joined by one space, rstripped. */
 export function tabulate(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) {
     for (let index = 0; index < row.length; index++)
-      widths[index] = Math.max(widths[index] ?? 0, row[index].length);
+      widths[index] = Math.max(widths[index] ?? 0, pyLength(row[index]));
   }
   return rows.map((row) =>
-    widths
-      .map((width, index) => (row[index] ?? "").padEnd(width))
-      .join(" ")
-      .trimEnd(),
+    pyRstrip(
+      widths
+        .map((width, index) => {
+          const cell = row[index] ?? "";
+          return cell + " ".repeat(width - pyLength(cell));
+        })
+        .join(" "),
+    ),
   );
+}
+
+/** Python's len(): code points, where JavaScript counts a character beyond U+FFFF twice. */
+function pyLength(text: string): number {
+  let length = text.length;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0xd800 && code <= 0xdbff) length--;
+  }
+  return length;
 }
 
 function byCanonicalName(a: InstalledDistribution, b: InstalledDistribution): number {

@@ -21,6 +21,7 @@ import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import {
+  asPipPrints,
   checkDistributions,
   freezeAlongFiles,
   freezeLines,
@@ -109,7 +110,7 @@ export async function list(args: ParsedArgs, context: CommandContext): Promise<n
   else {
     const lines =
       format === "freeze" ? listFreezeFormat(shown, verbose) : listColumns(shown, verbose, columnsOf);
-    if (lines.length > 0) context.output.data(lines.join("\n"));
+    if (lines.length > 0) context.output.data(asPipPrints(lines.join("\n")));
   }
   strictCheck(args, environment, context);
   return 0;
@@ -174,7 +175,7 @@ export function show(args: ParsedArgs, context: CommandContext): number {
         ),
       );
   }
-  if (blocks.length > 0) context.output.data(blocks.join("\n---\n"));
+  if (blocks.length > 0) context.output.data(asPipPrints(blocks.join("\n---\n")));
   return blocks.length > 0 ? 0 : 1;
 }
 
@@ -195,7 +196,7 @@ export function check(args: ParsedArgs, context: CommandContext): number {
   const { distributions, markers } = load(args, context, true);
   const result = checkDistributions(distributions, markers);
   for (const warning of result.warnings) context.output.warn(warning);
-  if (result.lines.length > 0) context.output.data(result.lines.join("\n"));
+  if (result.lines.length > 0) context.output.data(asPipPrints(result.lines.join("\n")));
   if (!result.broken) context.output.data("No broken requirements found.");
   return result.broken ? 1 : 0;
 }
