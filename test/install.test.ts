@@ -251,6 +251,14 @@ describe("spice pip install and uninstall", () => {
     compare(["show", "-f", "alpha"], ["show", "-f", "alpha"]);
     compare(["check"], ["check"]);
     compare(["inspect"], ["inspect"]);
+    // What pip counts as part of Python (argparse, wsgiref) it leaves out of list and freeze, --all too.
+    mkdirSync(join(work.path, "stdlib-named"));
+    const argparse = buildWheel(join(work.path, "stdlib-named"), simplePackage("argparse", "1.4.0"));
+    assert.equal(spice(["pip", "install", "--python", python, argparse]).status, 0);
+    compare(["list"], ["list"]);
+    compare(["freeze"], ["freeze"]);
+    compare(["freeze", "--all"], ["freeze", "--all"]);
+    assert.doesNotMatch(run(pip, ["freeze", "--all"]).stdout, /argparse/);
     // freeze -r: the file's order and lines, then the rest; the same warnings (pip's words).
     const listed = join(work.path, "freeze-order.txt");
     writeFileSync(

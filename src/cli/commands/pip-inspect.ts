@@ -118,7 +118,11 @@ export async function list(args: ParsedArgs, context: CommandContext): Promise<n
 
 export function freeze(args: ParsedArgs, context: CommandContext): number {
   const { environment, distributions } = load(args, context);
-  const skip = new Set(values(args, "exclude").map((name) => canonicalizeName(name)));
+  // As list, and with --all too: pip's freeze never prints what it counts as part of Python.
+  const skip = new Set([
+    ...STDLIB_PACKAGES,
+    ...values(args, "exclude").map((name) => canonicalizeName(name)),
+  ]);
   if (!flag(args, "all")) {
     skip.add("pip");
     // pip 23.2 hides the build backends on Pythons before 3.12 only.
