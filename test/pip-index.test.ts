@@ -961,6 +961,18 @@ describe("spice pip install from an index", () => {
         /error: Could not fetch requirements file http:\/\/127\.0\.0\.1:\d+\/reqs\/none\.txt/,
       );
       assert.match(missing.stderr, /HTTP 404/);
+      // A local file that names a missing one: pip's words, and a hint about paths.
+      const outer = join(work.path, "outer.txt");
+      writeFileSync(outer, "-r nowhere.txt\n");
+      const local = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "--dry-run", "-r", outer],
+        {
+          cacheDir,
+        },
+      );
+      assert.equal(local.status, 1);
+      assert.match(local.stderr, /error: Could not open requirements file: .*nowhere\.txt/);
+      assert.match(local.stderr, /hint: Check that the file exists and is readable/);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

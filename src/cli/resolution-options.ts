@@ -144,7 +144,9 @@ function readFile(
     const [message, ...rest] = result.error.message.split("\n");
     throw new SpiceError("E_REQUIREMENTS_FILE", message, {
       cause: rest.join(" ").trim() || undefined,
-      hint: `Fix ${file}; spice reads it exactly as pip does`,
+      hint: message.startsWith("Could not open requirements file")
+        ? "Check that the file exists and is readable (a -r or -c line inside a file names a path relative to that file)"
+        : `Fix ${file}; spice reads it exactly as pip does`,
     });
   }
   for (const entry of result.entries) {
