@@ -488,7 +488,15 @@ describe("spice pip install from an index", () => {
     // extras, which it lists only for the user's own requirements.
     const byName = (items: Array<{ metadata: { name: string } }>) =>
       [...items].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    for (const requirements of [["app"], ["suite"], ["suite", "app[Fancy]"]]) {
+    // From a --find-links directory too: pip hashes the local files it reports.
+    const fromIndex = ["--index-url", index.url];
+    const fromDirectory = ["--no-index", "--find-links", main];
+    for (const [requirements, sources] of [
+      [["app"], fromIndex],
+      [["suite"], fromIndex],
+      [["suite", "app[Fancy]"], fromIndex],
+      [["app"], fromDirectory],
+    ]) {
       const pipReport = join(work.path, "pip-report.json");
       const pip = await runPipAsync([
         "--python",
@@ -498,8 +506,7 @@ describe("spice pip install from an index", () => {
         "--quiet",
         "--report",
         pipReport,
-        "--index-url",
-        index.url,
+        ...sources,
         ...requirements,
       ]);
       assert.equal(pip.status, 0, pip.stderr);
@@ -511,8 +518,7 @@ describe("spice pip install from an index", () => {
           "install",
           "--python",
           env.python,
-          "-i",
-          index.url,
+          ...sources,
           "--dry-run",
           "--report",
           spiceReport,
