@@ -648,6 +648,16 @@ describe("spice pip install and uninstall", () => {
     assert.match(missing.stderr, /alpha==1\.0 depends on beta>=1\.0, which has no available versions/);
     assert.equal(readdirSync(join(path, "lib", "python3.11", "site-packages")).length, 0);
     assert.equal(spice(["pip", "install", "--python", python, alpha1, "--no-deps"]).status, 0);
+    // Requires-Python holds with --no-deps too, as in pip: from a file and from --find-links.
+    const later = join(work.path, "later-python");
+    mkdirSync(later);
+    const future = buildWheel(later, { ...simplePackage("future", "1.0"), requiresPython: ">=3.99" });
+    for (const source of [[future], ["future", "--find-links", later]]) {
+      const refused = spice(["pip", "install", "--python", python, "--no-deps", ...source]);
+      assert.equal(refused.status, 1, refused.stderr);
+      assert.match(refused.stderr, /future==1\.0 cannot be used \(it requires Python >=3\.99\)/);
+    }
+    assert.doesNotMatch(spice(["pip", "freeze", "--python", python]).stdout, /future/);
   });
 
   it("says that a path which is not a requirement does not exist, and that a requirement does not parse", () => {

@@ -60,7 +60,7 @@ export interface ResolveOptions {
   excludeNewer?: string | null;
   preferBinary?: boolean;
   noDeps?: boolean;
-  /** Read every chosen package's metadata even with noDeps (for an installation report). */
+  /** Keep each chosen package's whole metadata document, not only the headers resolving reads (an installation report shows it). */
   keepMetadata?: boolean;
   /** Accept files named by URL or path even when their tags do not fit the target. */
   ignoreTags?: boolean;
@@ -402,7 +402,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         const entry = await entryOf(name);
         const candidate = entry.byVersion.get(version);
         if (!candidate) return { unavailable: "no usable file" };
-        if (options.noDeps && extra === null) return [];
+        // With --no-deps the metadata is still read: Requires-Python applies, as in pip.
         let core: CoreMetadata;
         try {
           core = await metadataFor(name, candidate);
@@ -418,6 +418,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         ) {
           return { unavailable: `it requires Python ${core.requiresPython}` };
         }
+        if (options.noDeps && extra === null) return [];
         // A dependency that does not parse is not dropped: the version cannot be used, as uv has
         // it (pip 23.2 stops with a traceback), and the resolver may still pick another.
         const invalid = core.invalidRequirementsFor(extra);
@@ -475,12 +476,8 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       const candidate = entry.byVersion.get(version)!;
       let resolved = packages.get(name);
       if (resolved === undefined) {
-        // With --no-deps nothing needs the metadata, unless a report is to show it.
-        const core = options.noDeps
-          ? options.keepMetadata
-            ? await metadataFor(name, candidate).catch(() => null)
-            : null
-          : await metadataFor(name, candidate);
+        // Read while solving (for Requires-Python, with --no-deps too).
+        const core = await metadataFor(name, candidate);
         if (candidate.yanked) {
           const reason = candidate.files[0]?.yanked;
           warn(`${name} ${version} is yanked${reason ? ` (reason: ${reason})` : ""}`);
