@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -181,6 +181,26 @@ describe("the index HTTP client", () => {
     assert.notDeepEqual(readFileSync(entry), stored);
     assert.equal((await client.get(url)).fromCache, true);
     assert.deepEqual(requests, ["200", "304", "304"]);
+    await client.close();
+  });
+
+  it("never takes a page with no lifetime as fresh, even one stored after now (a clock stepped back)", async () => {
+    let fetched = 0;
+    const base = await serve("127.0.0.1", (request, response) => {
+      fetched++;
+      if (request.headers["if-none-match"] === '"v1"') return void response.writeHead(304).end();
+      response.writeHead(200, { etag: '"v1"', "content-type": "text/html" });
+      response.end("page");
+    });
+    const directory = join(work, "future-cache");
+    const client = new HttpClient({ cacheDirectory: directory });
+    const url = `${base}/simple/future/`;
+    assert.equal((await client.get(url)).body.toString(), "page");
+    const [file] = readdirSync(directory);
+    const later = Date.now() / 1000 + 60;
+    utimesSync(join(directory, file), later, later);
+    assert.equal((await client.get(url)).body.toString(), "page");
+    assert.equal(fetched, 2, "revalidated: its age counts as zero, not as negative");
     await client.close();
   });
 

@@ -351,7 +351,11 @@ export class HttpClient {
     const cacheFile = this.cacheFile(url, accept);
     const cached = cacheFile === null ? null : readCachedResponse(cacheFile, { form: derive?.key ?? null });
     if (cached !== null && !this.options.refresh) {
-      if (this.options.offline || Date.now() - cached.storedAt < freshnessSeconds(cached.headers) * 1000) {
+      // An age is never negative (RFC 9111 section 4.2.3), and a zero lifetime is never fresh. An
+      // entry looks stored "after now" when the clock stepped back (a virtual machine's may): it was
+      // then taken as fresh, and a test that expected revalidations failed once in a full run.
+      const age = Math.max(0, Date.now() - cached.storedAt);
+      if (this.options.offline || age < freshnessSeconds(cached.headers) * 1000) {
         if (deriveInto(cached, derive) && cacheFile !== null) writeCachedResponse(cacheFile, cached);
         return fromCache(cached, derive?.key);
       }
