@@ -21,6 +21,7 @@ import { after, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { BUCKETS } from "../src/cache/store.ts";
 import { readManifest } from "../src/install/wheel-cache.ts";
+import type { ZipInput } from "../src/util/zip.ts";
 import { externallyManagedPython, runSpice, temporaryDirectory } from "./helpers.ts";
 import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
@@ -676,6 +677,23 @@ describe("spice pip install and uninstall", () => {
   });
 });
 
+/** Writes RECORD's digest of `member` in hex (of `content`), as some published wheels (gmsh's) do. */
+function hexDigestInRecord(member: string, content: string) {
+  const hex = createHash("sha256").update(content).digest("hex");
+  return (members: ZipInput[]): ZipInput[] =>
+    members.map((item) =>
+      item.name.endsWith(".dist-info/RECORD")
+        ? {
+            ...item,
+            data: String(item.data).replace(
+              new RegExp(`^${member},sha256=[^,]*`, "m"),
+              `${member},sha256=${hex}`,
+            ),
+          }
+        : item,
+    );
+}
+
 describe("malformed and malicious wheels", () => {
   const cases: Array<[string, Parameters<typeof buildWheel>[1], RegExp]> = [
     [
@@ -702,6 +720,16 @@ describe("malformed and malicious wheels", () => {
         tamper: (m) => m.map((x) => (x.name === "evil/__init__.py" ? { ...x, data: "evil" } : x)),
       },
       /does not match its hash in RECORD/,
+    ],
+    [
+      "a digest in hex that does not match",
+      {
+        name: "evil",
+        version: "1.0",
+        files: { "evil/__init__.py": "good" },
+        tamper: hexDigestInRecord("evil/__init__.py", "other"),
+      },
+      /member 'evil\/__init__\.py' does not match its hash in RECORD/,
     ],
     [
       "unlisted file",
@@ -830,6 +858,29 @@ describe("malformed and malicious wheels", () => {
     assert.equal(check.status, 0, check.stderr);
     const site = join(path, "lib", "python3.11", "site-packages");
     assert.equal(statSync(join(site, "bulk_a", "blob.txt")).size, 2.5 * 1024 * 1024);
+  });
+
+  it("accept a RECORD digest written in hex when it matches, and record it in the standard form", () => {
+    const directory = join(work.path, "hex-record");
+    mkdirSync(directory);
+    const content = "VALUE = 1\n";
+    const wheel = buildWheel(directory, {
+      name: "hexed",
+      version: "1.0",
+      files: { "hexed/__init__.py": content },
+      tamper: hexDigestInRecord("hexed/__init__.py", content),
+    });
+    const path = venv("env-hex-record");
+    const python = join(path, "bin", "python");
+    const result = spice(["pip", "install", "--python", python, wheel]);
+    assert.equal(result.status, 0, result.stderr);
+    const record = readFileSync(
+      join(path, "lib", "python3.11", "site-packages", "hexed-1.0.dist-info", "RECORD"),
+      "utf8",
+    );
+    const standard = createHash("sha256").update(content).digest("base64url");
+    assert.match(record, new RegExp(`^hexed/__init__\\.py,sha256=${standard},${content.length}$`, "m"));
+    assert.equal(run(python, ["-c", "import hexed; print(hexed.VALUE)"]).stdout, "1\n");
   });
 });
 
