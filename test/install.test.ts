@@ -1536,6 +1536,46 @@ describe("more of spice pip", () => {
 });
 
 describe("spare trees", () => {
+  it("install two wheels that hold one file as pip does: the first by name keeps its copy, with a warning", () => {
+    const directory = join(work.path, "shared-wheels");
+    mkdirSync(directory);
+    // Over a hundred new directories: spare trees are used, except where two wheels meet.
+    const parts = Object.fromEntries(Array.from({ length: 110 }, (_, i) => [`cv/part${i}/__init__.py`, ""]));
+    const wheelOf = (name: string) =>
+      buildWheel(directory, {
+        name,
+        version: "1.0",
+        files: { ...parts, "cv/__init__.py": `KIND = '${name}'\n`, [`${name}/__init__.py`]: "" },
+      });
+    const headless = wheelOf("cv_headless");
+    const full = wheelOf("cv_full");
+    // Twice: the second install finds the spare trees the first one left.
+    for (const label of ["first", "again"]) {
+      const path = venv(`env-shared-${label}`);
+      const python = join(path, "bin", "python");
+      const result = spice(["pip", "install", "--python", python, headless, full]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(
+        result.stderr,
+        /warning: cv_headless and cv_full both install lib\/python3\.11\/site-packages\/cv\/\S+ and 110 more files: cv_full's copy is the one installed, and uninstalling either one removes it\n/,
+      );
+      assert.equal(run(python, ["-c", "import cv, cv_headless; print(cv.KIND)"]).stdout, "cv_full\n");
+    }
+    // pip keeps the same copy.
+    const pipped = venv("env-shared-pip");
+    assert.equal(spice(["venv", pipped, "--python", "3.11", "--seed"]).status, 0);
+    const pip = run(join(pipped, "bin", "pip"), [
+      "install",
+      "--no-deps",
+      "--no-compile",
+      "--no-index",
+      headless,
+      full,
+    ]);
+    assert.equal(pip.status, 0, pip.stderr);
+    assert.equal(run(join(pipped, "bin", "python"), ["-c", "import cv; print(cv.KIND)"]).stdout, "cv_full\n");
+  });
+
   it("move whole directories into place, leaving exactly what linking file by file leaves", () => {
     const directory = join(work.path, "spare-wheels");
     mkdirSync(directory);

@@ -21,6 +21,7 @@ import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { recordHash } from "../util/hash.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import {
+  type DistributionPlan,
   type InstallItem,
   libFilePath,
   type PlanOptions,
@@ -58,6 +59,8 @@ export interface InstallOptions extends PlanOptions {
 export interface InstallResult {
   installed: Array<{ name: string; version: string }>;
   clobbered: Clobbered[];
+  /** Paths two of the installed wheels both hold, and whose copy is placed. */
+  shared: SharedFiles[];
   removed: Array<{ name: string; version: string }>;
   /** Milliseconds spent on taking away what `removed` had installed (uv reports them apart). */
   removalMilliseconds: number;
@@ -72,6 +75,86 @@ export interface InstallResult {
    * site-packages the caller removes (or moves away to remove later), or null.
    */
   leftover: string | null;
+}
+
+/** Files two wheels of one install both hold (opencv-python and opencv-python-headless: cv2/). */
+export interface SharedFiles {
+  /** The wheel whose copy is placed. */
+  kept: string;
+  /** The wheel whose copy is not. */
+  lost: string;
+  paths: string[];
+}
+
+/**
+ * Destinations more than one plan installs, each with the plan whose copy is placed: the first by
+ * name, as with pip, which installs wheels that need nothing else in reverse name order and lets
+ * each overwrite. Only directories that several wheels put files in are compared file by file.
+ */
+function sharedDestinations(plans: readonly DistributionPlan[]): Map<string, DistributionPlan> {
+  const byDirectory = new Map<string, DistributionPlan[]>();
+  const add = (directory: string, plan: DistributionPlan) => {
+    const owners = byDirectory.get(directory);
+    if (owners === undefined) byDirectory.set(directory, [plan]);
+    else if (owners[owners.length - 1] !== plan) owners.push(plan);
+  };
+  for (const plan of plans) {
+    for (const directory of plan.libDirectories) add(directory.path, plan);
+    for (const file of plan.files) if (file.source !== undefined) add(dirname(file.destination), plan);
+  }
+  const winners = new Map<string, DistributionPlan>();
+  const seen = new Map<string, DistributionPlan>();
+  for (const [directory, owners] of byDirectory) {
+    if (owners.length < 2) continue;
+    for (const plan of owners) {
+      const paths = [
+        ...plan.libDirectories
+          .filter((item) => item.path === directory)
+          .flatMap((item) => item.indices.map((index) => libFilePath(plan, index))),
+        ...plan.files.flatMap((file) =>
+          file.source !== undefined && dirname(file.destination) === directory ? [file.destination] : [],
+        ),
+      ];
+      for (const path of paths) {
+        const other = seen.get(path);
+        if (other === undefined || other === plan) {
+          seen.set(path, plan);
+          continue;
+        }
+        const first = other.canonicalName < plan.canonicalName ? other : plan;
+        seen.set(path, first);
+        winners.set(path, first);
+      }
+    }
+  }
+  return winners;
+}
+
+function sharedFilesOf(
+  plans: readonly DistributionPlan[],
+  winners: ReadonlyMap<string, DistributionPlan>,
+  root: string,
+): SharedFiles[] {
+  if (winners.size === 0) return [];
+  const byPair = new Map<string, SharedFiles>();
+  for (const plan of plans) {
+    const paths = [
+      ...plan.libDirectories.flatMap((item) => item.indices.map((index) => libFilePath(plan, index))),
+      ...plan.files.flatMap((file) => (file.source !== undefined ? [file.destination] : [])),
+    ];
+    for (const path of paths) {
+      const kept = winners.get(path);
+      if (kept === undefined || kept === plan) continue;
+      const key = `${plan.name}\0${kept.name}`;
+      let entry = byPair.get(key);
+      if (entry === undefined) {
+        entry = { kept: kept.name, lost: plan.name, paths: [] };
+        byPair.set(key, entry);
+      }
+      entry.paths.push(relative(root, path));
+    }
+  }
+  return [...byPair.values()];
 }
 
 function cacheTag(environment: Environment): string {
@@ -147,6 +230,12 @@ const SPARE_TREES_MIN_DIRECTORIES = 100;
 export function installWheels(items: readonly InstallItem[], options: InstallOptions): InstallResult {
   const { environment } = options;
   const plans = items.map((item) => planDistribution(item, options));
+  // Where two wheels hold one path, only one copy is placed (a link cannot overwrite).
+  const winners = sharedDestinations(plans);
+  const lost = (path: string, plan: DistributionPlan) => {
+    const winner = winners.size === 0 ? undefined : winners.get(path);
+    return winner !== undefined && winner !== plan;
+  };
   const stateDirectory = environment.scheme.purelib;
   const transaction = new Transaction(stateDirectory, `The environment at ${environment.root}`);
   const linker = new Linker(options.linkMode, options.onLinkModeFallback);
@@ -243,7 +332,9 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       return known;
     };
     const newDirectories = directoriesToMake(directories, existingDirectories);
-    const useSpareTrees = options.spareTrees === true && newDirectories.size >= SPARE_TREES_MIN_DIRECTORIES;
+    // A spare tree is a whole directory of one wheel: not where another wheel's files go too.
+    const useSpareTrees =
+      options.spareTrees === true && winners.size === 0 && newDirectories.size >= SPARE_TREES_MIN_DIRECTORIES;
     const checkNewFile = (path: string, owner: string) => {
       if (!directoryExists(dirname(path))) return; // inside a directory the change creates
       const existing = lstatSync(path, { throwIfNoEntry: false });
@@ -348,12 +439,14 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     for (const plan of plans) {
       for (const directory of plan.libDirectories) {
         if (covered.has(directory.path)) continue; // moved in whole
-        for (const index of directory.indices)
-          place(storedFile(plan.filesRoot, index), libFilePath(plan, index));
+        for (const index of directory.indices) {
+          const destination = libFilePath(plan, index);
+          if (!lost(destination, plan)) place(storedFile(plan.filesRoot, index), destination);
+        }
       }
       for (const file of plan.files) {
         if (file.source !== undefined) {
-          place(file.source, file.destination);
+          if (!lost(file.destination, plan)) place(file.source, file.destination);
           continue;
         }
         const content = file.content ?? "";
@@ -411,6 +504,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     transaction.commit(options.discardBackup);
     return {
       clobbered,
+      shared: sharedFilesOf(plans, winners, environment.root),
       installed: plans.map((plan) => ({ name: plan.name, version: plan.version })),
       removed: replaced.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
       removalMilliseconds,

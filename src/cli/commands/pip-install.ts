@@ -470,6 +470,12 @@ export function applyChanges(
       `${by} overwrote ${shown}${more} of ${owner.canonicalName} ${owner.displayVersion}: both install it, so uninstalling either one removes the other's files`,
     );
   }
+  for (const { kept, lost, paths } of result.shared) {
+    const more = paths.length > 1 ? ` and ${plural(paths.length - 1, "more file")}` : "";
+    context.output.warn(
+      `${lost} and ${kept} both install ${paths[0]}${more}: ${kept}'s copy is the one installed, and uninstalling either one removes it`,
+    );
+  }
   replaceSpareTrees(result.cacheEntries, result.leftover, context, later?.moved);
   return 0;
 }
