@@ -252,6 +252,17 @@ describe("spice pip install and uninstall", () => {
     compare(["show", "-f", "alpha"], ["show", "-f", "alpha"]);
     compare(["check"], ["check"]);
     compare(["inspect"], ["inspect"]);
+    // direct_url.json byte for byte as pip writes it (json.dumps with sorted keys).
+    const pipped = venv("env-pip-direct");
+    assert.equal(spice(["venv", pipped, "--python", "3.11", "--seed"]).status, 0);
+    assert.equal(run(join(pipped, "bin", "pip"), ["install", "--no-deps", "--no-index", beta]).status, 0);
+    const directUrl = (root: string) =>
+      readFileSync(
+        join(root, "lib", "python3.11", "site-packages", "beta-1.2.dist-info", "direct_url.json"),
+        "utf8",
+      );
+    assert.equal(directUrl(path), directUrl(pipped));
+    assert.match(directUrl(path), /^\{"archive_info": \{"hash": "sha256=/);
     // What pip counts as part of Python (argparse, wsgiref) it leaves out of list and freeze, --all too.
     mkdirSync(join(work.path, "stdlib-named"));
     const argparse = buildWheel(join(work.path, "stdlib-named"), simplePackage("argparse", "1.4.0"));

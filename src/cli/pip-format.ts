@@ -6,7 +6,13 @@ import { importlibHeaderValue } from "../standards/email-headers.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
 import type { MarkerEnvironment } from "../standards/marker.ts";
 import { canonicalizeName } from "../standards/name.ts";
-import { compareCodePoints, pyExpandTabs, pyRstrip, pySplitLines } from "../standards/python-string.ts";
+import {
+  compareCodePoints,
+  pyExpandTabs,
+  pyRstrip,
+  pySplitLines,
+  pythonJsonString,
+} from "../standards/python-string.ts";
 import { parseRequirement, type Requirement } from "../standards/requirement.ts";
 import type { Version } from "../standards/version.ts";
 
@@ -125,14 +131,6 @@ export function listJson(
     return `{${fields.map(([key, value]) => `${pythonJsonString(key)}: ${pythonJsonString(value)}`).join(", ")}}`;
   });
   return `[${items.join(", ")}]`;
-}
-
-/** A string as Python's json.dumps writes it (ASCII only, \uXXXX escapes). */
-export function pythonJsonString(text: string): string {
-  return JSON.stringify(text).replace(
-    /[\u007f-\uffff]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }
 
 /** pip freeze's lines for an editable install at `location` (comments, then `-e ...`). */

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { Environment } from "../python/environment.ts";
 import { canonicalizeName } from "../standards/name.ts";
+import { pythonJsonDumps } from "../standards/python-string.ts";
 import { SpiceError } from "../util/error.ts";
 import { consoleScript, parseEntryPoints, RELOCATABLE_SHEBANG, shebang } from "./entry-points.ts";
 import {
@@ -174,7 +175,8 @@ export function planDistribution(item: InstallItem, options: PlanOptions): Distr
   files.push({ destination: join(distInfo, "INSTALLER"), content: INSTALLER_TEXT, inSpareTree: true });
   if (item.requested) files.push({ destination: join(distInfo, "REQUESTED"), content: "" });
   if (item.directUrl)
-    files.push({ destination: join(distInfo, "direct_url.json"), content: JSON.stringify(item.directUrl) });
+    // Byte for byte as pip writes it (json.dumps with sort_keys).
+    files.push({ destination: join(distInfo, "direct_url.json"), content: pythonJsonDumps(item.directUrl) });
   // Everything must stay inside the environment's directories.
   const roots = [scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers].map((path) =>
     resolve(path),

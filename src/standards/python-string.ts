@@ -191,3 +191,26 @@ export function pyShlexSplit(text: string): string[] | null {
   if (inWord) words.push(word);
   return words;
 }
+
+/** A string as Python's json.dumps writes it (ASCII only, \uXXXX escapes). */
+export function pythonJsonString(text: string): string {
+  return JSON.stringify(text).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
+ * JSON as Python's `json.dumps(value, sort_keys=True)` writes it: `, ` and `: ` between items,
+ * keys in code point order, ASCII only. For strings, booleans, null, integers, lists and objects.
+ */
+export function pythonJsonDumps(value: unknown): string {
+  if (typeof value === "string") return pythonJsonString(value);
+  if (value === null || typeof value === "boolean" || typeof value === "number") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(", ")}]`;
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object)
+    .filter((key) => object[key] !== undefined)
+    .sort(compareCodePoints);
+  return `{${keys.map((key) => `${pythonJsonString(key)}: ${pythonJsonDumps(object[key])}`).join(", ")}}`;
+}
