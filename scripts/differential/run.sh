@@ -2,7 +2,8 @@
 # Differential testing of spice's standards core against its oracles (packaging 26.2, and pip
 # 23.2.1 for requirements files, under the Python that has both): the public conformance vectors'
 # inputs are mutated, the oracles answer, and spice's conformance runner checks every case; random
-# PEP 751 lock files are read and selected by both packaging and spice (pylock_oracle.py, pylock.ts). Not part
+# PEP 751 lock files are read and selected by both packaging and spice (pylock_oracle.py, pylock.ts), and
+# the offline mirror's real METADATA, requirements and markers are checked (mirror.py). Not part
 # of `npm test` (it needs those Python packages); run it after changing src/standards/.
 #   scripts/differential/run.sh [SEED] [SCALE]
 # Known oracle artefacts, not spice bugs: packaging crashes (ValueError/KeyError) on a few malformed
@@ -24,4 +25,9 @@ for dir in core tags requirements-txt; do
   node --import tsx scripts/conformance.ts "$out/$dir" | grep -E "FAIL|passed, .* failed$" || status=1
 done
 node --import tsx scripts/differential/pylock.ts "$out/pylock.json" | tail -n 20 || status=1
+# Real data, where this machine has the offline mirror (mirror.py skips otherwise).
+"$python" "$here/mirror.py" "$out/mirror"
+if [ -d "$out/mirror" ]; then
+  node --import tsx scripts/conformance.ts "$out/mirror" | grep -E "FAIL|passed, .* failed$" || status=1
+fi
 exit $status
