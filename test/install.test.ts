@@ -1556,7 +1556,13 @@ describe("spare trees", () => {
       buildWheel(directory, {
         name,
         version: "1.0",
-        files: { ...parts, "cv/__init__.py": `KIND = '${name}'\n`, [`${name}/__init__.py`]: "" },
+        files: {
+          ...parts,
+          "cv/__init__.py": `KIND = '${name}'\n`,
+          [`${name}/__init__.py`]: "def main(): pass\n",
+        },
+        // A console script of the same name: generated, not linked, and the same rule holds.
+        consoleScripts: { "cv-tool": `${name}:main` },
       });
     const headless = wheelOf("cv_headless");
     const full = wheelOf("cv_full");
@@ -1568,9 +1574,23 @@ describe("spare trees", () => {
       assert.equal(result.status, 0, result.stderr);
       assert.match(
         result.stderr,
-        /warning: cv_headless and cv_full both install lib\/python3\.11\/site-packages\/cv\/\S+ and 110 more files: cv_full's copy is the one installed, and uninstalling either one removes it\n/,
+        /warning: cv_headless and cv_full both install \S+ and 111 more files: cv_full's copy is the one installed, and uninstalling either one removes it\n/,
       );
       assert.equal(run(python, ["-c", "import cv, cv_headless; print(cv.KIND)"]).stdout, "cv_full\n");
+      assert.match(readFileSync(join(path, "bin", "cv-tool"), "utf8"), /from cv_full import main/);
+      // Each RECORD lists the script with the hash of the one its wheel made.
+      const site = join(path, "lib", "python3.11", "site-packages");
+      const scriptHash = (distInfo: string) =>
+        /^\.\.\/\.\.\/\.\.\/bin\/cv-tool,(sha256=\S+),/m.exec(
+          readFileSync(join(site, distInfo, "RECORD"), "utf8"),
+        )?.[1];
+      assert.equal(
+        scriptHash("cv_full-1.0.dist-info"),
+        `sha256=${createHash("sha256")
+          .update(readFileSync(join(path, "bin", "cv-tool")))
+          .digest("base64url")}`,
+      );
+      assert.notEqual(scriptHash("cv_headless-1.0.dist-info"), scriptHash("cv_full-1.0.dist-info"));
     }
     // pip keeps the same copy.
     const pipped = venv("env-shared-pip");
@@ -1585,6 +1605,7 @@ describe("spare trees", () => {
     ]);
     assert.equal(pip.status, 0, pip.stderr);
     assert.equal(run(join(pipped, "bin", "python"), ["-c", "import cv; print(cv.KIND)"]).stdout, "cv_full\n");
+    assert.match(readFileSync(join(pipped, "bin", "cv-tool"), "utf8"), /from cv_full import main/);
   });
 
   it("move whole directories into place, leaving exactly what linking file by file leaves", () => {

@@ -100,7 +100,7 @@ function sharedDestinations(plans: readonly DistributionPlan[]): Map<string, Dis
   };
   for (const plan of plans) {
     for (const directory of plan.libDirectories) add(directory.path, plan);
-    for (const file of plan.files) if (file.source !== undefined) add(dirname(file.destination), plan);
+    for (const file of plan.files) add(dirname(file.destination), plan);
   }
   const winners = new Map<string, DistributionPlan>();
   const seen = new Map<string, DistributionPlan>();
@@ -111,9 +111,7 @@ function sharedDestinations(plans: readonly DistributionPlan[]): Map<string, Dis
         ...plan.libDirectories
           .filter((item) => item.path === directory)
           .flatMap((item) => item.indices.map((index) => libFilePath(plan, index))),
-        ...plan.files.flatMap((file) =>
-          file.source !== undefined && dirname(file.destination) === directory ? [file.destination] : [],
-        ),
+        ...plan.files.flatMap((file) => (dirname(file.destination) === directory ? [file.destination] : [])),
       ];
       for (const path of paths) {
         const other = seen.get(path);
@@ -140,7 +138,7 @@ function sharedFilesOf(
   for (const plan of plans) {
     const paths = [
       ...plan.libDirectories.flatMap((item) => item.indices.map((index) => libFilePath(plan, index))),
-      ...plan.files.flatMap((file) => (file.source !== undefined ? [file.destination] : [])),
+      ...plan.files.map((file) => file.destination),
     ];
     for (const path of paths) {
       const kept = winners.get(path);
@@ -434,7 +432,8 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
       linker.place(source, destination);
     };
-    const hashes = new Map<string, [string, number]>();
+    // By planned file: where two wheels write one path, each RECORD still has its own file's hash.
+    const hashes = new Map<object, [string, number]>();
     const textHashes = new Map<string, [string, number]>();
     for (const plan of plans) {
       for (const directory of plan.libDirectories) {
@@ -452,7 +451,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
         const content = file.content ?? "";
         const movedIn =
           file.inSpareTree === true && covered.has(dirname(file.destination)) && existsSync(file.destination);
-        if (!movedIn) {
+        if (!movedIn && !lost(file.destination, plan)) {
           if (overwritten.has(file.destination)) transaction.remove(file.destination);
           writeFileSync(file.destination, content);
           if (file.executable) chmodSync(file.destination, 0o755);
@@ -464,8 +463,8 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
             known = [recordHash(content), Buffer.byteLength(content)];
             textHashes.set(content, known);
           }
-          hashes.set(file.destination, known);
-        } else hashes.set(file.destination, [recordHash(content), content.length]);
+          hashes.set(file, known);
+        } else hashes.set(file, [recordHash(content), content.length]);
       }
     }
     if (compileTargets.length > 0) {
@@ -481,7 +480,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
       const recordPath = (path: string) => relative(plan.libDirectory, path);
       for (const file of plan.files) {
         const [hash, size] =
-          file.hash !== undefined ? [file.hash, file.size ?? 0] : (hashes.get(file.destination) ?? ["", 0]);
+          file.hash !== undefined ? [file.hash, file.size ?? 0] : (hashes.get(file) ?? ["", 0]);
         rows.push([recordPath(file.destination), hash, String(size)]);
       }
       if (compiledFrom.size > 0) {
