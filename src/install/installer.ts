@@ -86,12 +86,18 @@ export interface SharedFiles {
   paths: string[];
 }
 
+/** A path several wheels of one install hold: whose copy is placed, and whose are not. */
+interface SharedPath {
+  kept: DistributionPlan;
+  lost: DistributionPlan[];
+}
+
 /**
- * Destinations more than one plan installs, each with the plan whose copy is placed: the first by
- * name, as with pip, which installs wheels that need nothing else in reverse name order and lets
- * each overwrite. Only directories that several wheels put files in are compared file by file.
+ * Destinations more than one plan installs. The copy placed is the first by name's, as with pip,
+ * which installs wheels that need nothing else in reverse name order and lets each overwrite.
+ * Only directories that several wheels put files in are compared file by file.
  */
-function sharedDestinations(plans: readonly DistributionPlan[]): Map<string, DistributionPlan> {
+function sharedDestinations(plans: readonly DistributionPlan[]): Map<string, SharedPath> {
   const byDirectory = new Map<string, DistributionPlan[]>();
   const add = (directory: string, plan: DistributionPlan) => {
     const owners = byDirectory.get(directory);
@@ -102,47 +108,36 @@ function sharedDestinations(plans: readonly DistributionPlan[]): Map<string, Dis
     for (const directory of plan.libDirectories) add(directory.path, plan);
     for (const file of plan.files) add(dirname(file.destination), plan);
   }
-  const winners = new Map<string, DistributionPlan>();
-  const seen = new Map<string, DistributionPlan>();
+  const claims = new Map<string, DistributionPlan[]>();
   for (const [directory, owners] of byDirectory) {
     if (owners.length < 2) continue;
     for (const plan of owners) {
+      const indices = plan.libDirectories.find((item) => item.path === directory)?.indices ?? [];
       const paths = [
-        ...plan.libDirectories
-          .filter((item) => item.path === directory)
-          .flatMap((item) => item.indices.map((index) => libFilePath(plan, index))),
+        ...indices.map((index) => libFilePath(plan, index)),
         ...plan.files.flatMap((file) => (dirname(file.destination) === directory ? [file.destination] : [])),
       ];
       for (const path of paths) {
-        const other = seen.get(path);
-        if (other === undefined || other === plan) {
-          seen.set(path, plan);
-          continue;
-        }
-        const first = other.canonicalName < plan.canonicalName ? other : plan;
-        seen.set(path, first);
-        winners.set(path, first);
+        const claimants = claims.get(path);
+        if (claimants === undefined) claims.set(path, [plan]);
+        else claimants.push(plan);
       }
     }
   }
-  return winners;
+  const shared = new Map<string, SharedPath>();
+  for (const [path, claimants] of claims) {
+    if (claimants.length < 2) continue;
+    const kept = claimants.reduce((first, plan) => (plan.canonicalName < first.canonicalName ? plan : first));
+    shared.set(path, { kept, lost: claimants.filter((plan) => plan !== kept) });
+  }
+  return shared;
 }
 
-function sharedFilesOf(
-  plans: readonly DistributionPlan[],
-  winners: ReadonlyMap<string, DistributionPlan>,
-  root: string,
-): SharedFiles[] {
-  if (winners.size === 0) return [];
+/** What the warning says of `shared`: the paths by pair of wheels, relative to `root`. */
+function sharedFilesOf(shared: ReadonlyMap<string, SharedPath>, root: string): SharedFiles[] {
   const byPair = new Map<string, SharedFiles>();
-  for (const plan of plans) {
-    const paths = [
-      ...plan.libDirectories.flatMap((item) => item.indices.map((index) => libFilePath(plan, index))),
-      ...plan.files.map((file) => file.destination),
-    ];
-    for (const path of paths) {
-      const kept = winners.get(path);
-      if (kept === undefined || kept === plan) continue;
+  for (const [path, { kept, lost }] of shared) {
+    for (const plan of lost) {
       const key = `${plan.name}\0${kept.name}`;
       let entry = byPair.get(key);
       if (entry === undefined) {
@@ -229,10 +224,10 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
   const { environment } = options;
   const plans = items.map((item) => planDistribution(item, options));
   // Where two wheels hold one path, only one copy is placed (a link cannot overwrite).
-  const winners = sharedDestinations(plans);
+  const shared = sharedDestinations(plans);
   const lost = (path: string, plan: DistributionPlan) => {
-    const winner = winners.size === 0 ? undefined : winners.get(path);
-    return winner !== undefined && winner !== plan;
+    const claim = shared.size === 0 ? undefined : shared.get(path);
+    return claim !== undefined && claim.kept !== plan;
   };
   const stateDirectory = environment.scheme.purelib;
   const transaction = new Transaction(stateDirectory, `The environment at ${environment.root}`);
@@ -332,7 +327,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     const newDirectories = directoriesToMake(directories, existingDirectories);
     // A spare tree is a whole directory of one wheel: not where another wheel's files go too.
     const useSpareTrees =
-      options.spareTrees === true && winners.size === 0 && newDirectories.size >= SPARE_TREES_MIN_DIRECTORIES;
+      options.spareTrees === true && shared.size === 0 && newDirectories.size >= SPARE_TREES_MIN_DIRECTORIES;
     const checkNewFile = (path: string, owner: string) => {
       if (!directoryExists(dirname(path))) return; // inside a directory the change creates
       const existing = lstatSync(path, { throwIfNoEntry: false });
@@ -503,7 +498,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     transaction.commit(options.discardBackup);
     return {
       clobbered,
-      shared: sharedFilesOf(plans, winners, environment.root),
+      shared: sharedFilesOf(shared, environment.root),
       installed: plans.map((plan) => ({ name: plan.name, version: plan.version })),
       removed: replaced.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
       removalMilliseconds,
