@@ -3,7 +3,7 @@
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import type { Cache } from "../../cache/store.ts";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { InstallItem } from "../../install/distribution-plan.ts";
@@ -31,7 +31,6 @@ import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
-import { fileDigestHex } from "../../util/hash.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
@@ -333,7 +332,13 @@ async function installInto(
   context.output.info(chosenLine(resolution.packages.size, settings.lock, resolvedIn));
   if (settings.dryRun) {
     if (reportPath !== undefined)
-      writeReport(reportPath, plan.install, target, localFileDigests(plan.install), context);
+      writeReport(
+        reportPath,
+        plan.install,
+        target,
+        await localFileDigests(plan.install, sources.fetcher),
+        context,
+      );
     sayWouldInstall(plan.install, extraneous, installed, environment, context);
     return 0;
   }
@@ -379,21 +384,20 @@ async function installInto(
 }
 
 /**
- * The sha256 of each local file that came without one (a --find-links directory, a path): pip's
- * report names the hash of every archive, and a dry run reads nothing else of these files.
+ * The sha256 of each local file that came without one (a --find-links directory, a path), as an
+ * install knows it (remembered in the cache): pip's report names the hash of every archive.
  */
-function localFileDigests(packages: readonly ResolvedPackage[]): Map<string, string> {
-  const digests = new Map<string, string>();
-  for (const resolved of packages) {
-    const file = resolved.file;
-    if (file === null || file.hashes.sha256 || !file.url.startsWith("file:")) continue;
-    const path = fileURLToPath(file.url);
-    digests.set(
-      resolved.name,
-      onDisk(`Could not read ${path}`, () => fileDigestHex("sha256", path)),
-    );
-  }
-  return digests;
+async function localFileDigests(
+  packages: readonly ResolvedPackage[],
+  fetcher: FileFetcher,
+): Promise<Map<string, string>> {
+  const local = packages.flatMap((resolved) =>
+    resolved.file !== null && !resolved.file.hashes.sha256 && resolved.file.url.startsWith("file:")
+      ? [{ name: resolved.name, file: resolved.file }]
+      : [],
+  );
+  const archives = await Promise.all(local.map(({ file }) => fetcher.archive(file)));
+  return new Map(local.map(({ name }, index) => [name, archives[index].sha256]));
 }
 
 function writeReport(
