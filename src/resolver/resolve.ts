@@ -60,7 +60,10 @@ export interface ResolveOptions {
   excludeNewer?: string | null;
   preferBinary?: boolean;
   noDeps?: boolean;
-  /** Keep each chosen package's whole metadata document, not only the headers resolving reads (an installation report shows it). */
+  /**
+   * Keep each chosen package's whole metadata document, not only the headers resolving reads
+   * (an installation report shows it).
+   */
   keepMetadata?: boolean;
   /** Accept files named by URL or path even when their tags do not fit the target. */
   ignoreTags?: boolean;
@@ -483,7 +486,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
           warn(`${name} ${version} is yanked${reason ? ` (reason: ${reason})` : ""}`);
         }
         if (
-          core?.requiresPython &&
+          core.requiresPython &&
           !candidate.installed &&
           !core.requiresPython.contains(target.pythonVersion, true)
         ) {
