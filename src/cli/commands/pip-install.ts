@@ -468,20 +468,23 @@ export function applyChanges(
   context.output.info(`Installed ${plural(result.installed.length, "package")} in ${elapsed(started)}`);
   printChanges(result.removed, result.installed, context);
   for (const { by, owner, paths } of result.clobbered) {
-    const shown = relative(owner.location, paths[0]);
-    const more = paths.length > 1 ? ` and ${plural(paths.length - 1, "more file")}` : "";
+    const shown = someFiles(relative(owner.location, paths[0]), paths.length);
     context.output.warn(
-      `${by} overwrote ${shown}${more} of ${owner.canonicalName} ${owner.displayVersion}: both install it, so uninstalling either one removes the other's files`,
+      `${by} overwrote ${shown} of ${owner.canonicalName} ${owner.displayVersion}: both install it, so uninstalling either one removes the other's files`,
     );
   }
   for (const { kept, lost, paths } of result.shared) {
-    const more = paths.length > 1 ? ` and ${plural(paths.length - 1, "more file")}` : "";
     context.output.warn(
-      `${lost} and ${kept} both install ${paths[0]}${more}: ${kept}'s copy is the one installed, and uninstalling either one removes it`,
+      `${lost} and ${kept} both install ${someFiles(paths[0], paths.length)}: ${kept}'s copy is the one installed, and uninstalling either one removes it`,
     );
   }
   replaceSpareTrees(result.cacheEntries, result.leftover, context, later?.moved);
   return 0;
+}
+
+/** `first` of `count` files, as the warnings name them: `a.py and 3 more files`. */
+function someFiles(first: string, count: number): string {
+  return count > 1 ? `${first} and ${plural(count - 1, "more file")}` : first;
 }
 
 /**
