@@ -138,10 +138,6 @@ export function installedCandidates(
 /** What `--keep-seed-packages` keeps of what a sync (or install --exact) would remove. */
 const SEED_PACKAGES = new Set(["pip", "setuptools", "wheel"]);
 
-/**
- * What makes an environment hold exactly a resolution (sync, install --exact): the installed
- * distributions in its install directories that the resolution does not name.
- */
 /** The installed distributions that installing `packages` replaces (those of this environment). */
 export function replacedBy(
   packages: readonly ResolvedPackage[],
@@ -154,6 +150,10 @@ export function replacedBy(
   });
 }
 
+/**
+ * What makes an environment hold exactly a resolution (sync, install --exact): the installed
+ * distributions in its install directories that the resolution does not name.
+ */
 export function extraneousOf(
   installed: ReadonlyMap<string, InstalledDistribution>,
   resolution: Resolution,
