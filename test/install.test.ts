@@ -1061,6 +1061,44 @@ describe("which environment", () => {
     assert.match(both.stderr, /Cannot combine '--path' with '--user' or '--local'/);
   });
 
+  it("with --user counts the system's packages as installed and changes only the user site, as pip", () => {
+    const prefix = join(work.path, "user-layered-python");
+    const python = externallyManagedPython(prefix, "Use apt.");
+    const site = join(prefix, "lib", "python3.11", "site-packages");
+    const userSite = join(work.path, "user-layered-base", "lib", "python3.11", "site-packages");
+    const env = { PYTHONUSERBASE: join(work.path, "user-layered-base") };
+    const cache = join(work.path, "cache-user-layered"); // the cache test counts the shared one's entries
+    const install = (...args: string[]) =>
+      spice(
+        ["pip", "install", "--python", python, "--break-system-packages", "--cache-dir", cache, ...args],
+        work.path,
+        env,
+      );
+    assert.equal(install(beta).status, 0);
+    // Satisfied by the system's copy: nothing goes into the user site (a second copy on the path).
+    const satisfied = install("--user", beta);
+    assert.equal(satisfied.status, 0, satisfied.stderr);
+    assert.doesNotMatch(satisfied.stderr, /\+ beta/);
+    assert.equal(existsSync(join(userSite, "beta")), false);
+    // A new version goes into the user site, which comes first on the path; the system's stays.
+    mkdirSync(join(wheels, "user-layered"));
+    const beta13 = buildWheel(join(wheels, "user-layered"), simplePackage("beta", "1.3"));
+    const upgraded = install("--user", beta13);
+    assert.equal(upgraded.status, 0, upgraded.stderr);
+    assert.match(upgraded.stderr, / \+ beta==1\.3\n$/);
+    assert.ok(existsSync(join(userSite, "beta-1.3.dist-info", "RECORD")));
+    assert.ok(existsSync(join(site, "beta-1.2.dist-info", "RECORD")), "the system's copy stays");
+    const pipList = (args: string[]) =>
+      run(PYTHON, ["-m", "pip", "--python", python, "list", "--format", "freeze", ...args], env).stdout;
+    assert.equal(pipList(["--user"]), "beta==1.3\n");
+    assert.match(pipList([]), /^beta==1\.3\n/m);
+    // --prefix gets every package, one the interpreter has too (pip would skip it there): a prefix
+    // is made to be copied elsewhere whole, as from a container's build stage.
+    const prefixDirectory = join(work.path, "user-layered-prefix");
+    assert.equal(install("--prefix", prefixDirectory, beta).status, 0);
+    assert.ok(existsSync(join(prefixDirectory, "lib", "python3.11", "site-packages", "beta", "__init__.py")));
+  });
+
   it("installs into --target and --prefix directories", () => {
     const target = join(work.path, "target-dir");
     const result = spice(["pip", "install", beta, "--target", target, "--python", PYTHON]);

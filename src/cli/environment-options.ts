@@ -35,7 +35,7 @@ export const LOCATION_OPTIONS: OptionSpec[] = [
   {
     name: "prefix",
     value: "dir",
-    help: "Install under the prefix DIR with the interpreter's layout, as pip's --prefix",
+    help: "Install under the prefix DIR with the interpreter's layout, as pip's --prefix (but DIR gets every package, also those the interpreter has)",
   },
   { name: "user", help: "Install into the user site (~/.local), as pip's --user; refused inside a venv" },
 ];

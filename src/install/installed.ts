@@ -319,10 +319,11 @@ export function isLocal(environment: Environment, distribution: InstalledDistrib
  * Python, what lies in the directories installs write to or before them on the path (the user
  * site, which would shadow the new version, as pip removes it), never what comes after them: a
  * Linux distribution's own packages (Debian's /usr/lib/python3/dist-packages behind
- * /usr/local's), which the new version shadows and the system's package manager owns.
+ * /usr/local's), which the new version shadows and the system's package manager owns. Of a user
+ * site install (`--user`), the user site alone: it comes first on the path.
  */
 export function ownsDistribution(environment: Environment, distribution: InstalledDistribution): boolean {
-  if (environment.kind !== "system") return isLocal(environment, distribution);
+  if (environment.kind !== "system" && environment.kind !== "user") return isLocal(environment, distribution);
   return directoriesOf(environment).owned.has(realDirectory(distribution.location));
 }
 

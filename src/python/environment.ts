@@ -260,10 +260,16 @@ export function prefixEnvironment(interpreter: Interpreter, directory: string): 
   };
 }
 
-/** `--user`: the user site (~/.local on Linux). */
+/**
+ * `--user`: the user site (~/.local on Linux). What the interpreter's own site directories hold
+ * counts as installed too, as with pip: a requirement one of them satisfies is not installed
+ * again into the user site (two copies of one version on one path), and a new version goes into
+ * the user site, shadowing the system's copy, which stays (ownsDistribution).
+ */
 export function userEnvironment(interpreter: Interpreter, env: NodeJS.ProcessEnv = process.env): Environment {
   const facts = interpreter.facts;
   const { base, site } = userSite(facts, env);
+  const system = systemEnvironment(interpreter, env).sitePackages.filter((entry) => entry !== site);
   return {
     kind: "user",
     root: base,
@@ -276,7 +282,7 @@ export function userEnvironment(interpreter: Interpreter, env: NodeJS.ProcessEnv
       data: base,
       headers: join(base, "include", `python${versionShort(facts)}`),
     },
-    sitePackages: [site],
+    sitePackages: unique([site, ...system]),
   };
 }
 
