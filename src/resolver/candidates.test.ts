@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { indexFile } from "../index/test-fixtures.ts";
 import { compatibleTags, cpythonTags, tagRanks } from "../standards/tags.ts";
-import { type CandidatePolicy, otherPlatformWheels, selectCandidates } from "./candidates.ts";
+import {
+  type CandidatePolicy,
+  otherPlatformRelease,
+  otherPlatformWheels,
+  selectCandidates,
+} from "./candidates.ts";
 
 const file = indexFile;
 
@@ -61,6 +66,28 @@ describe("candidate selection", () => {
     );
     assert.equal(skipped.incompatibleTags, 1);
     assert.deepEqual(skipped.requiresPython, ["1.5 (Requires-Python >=3.13)"]);
+  });
+
+  it("finds the newest release with wheels only for other tags, newer than any usable one, for a hint", () => {
+    const files = [
+      file("pkg-1.0-py3-none-any.whl"),
+      file("pkg-2.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"),
+      file("pkg-2.0-cp311-cp311-win_amd64.whl"),
+      file("pkg-2.0-1build-cp311-cp311-win_amd64.whl"),
+      file("pkg-1.5-cp313-cp313-win_amd64.whl"),
+      file("pkg-3.0-cp313-cp313-win_amd64.whl", { requiresPython: ">=3.13" }),
+      file("other-9.0-cp311-cp311-win_amd64.whl"),
+    ];
+    const release = otherPlatformRelease("pkg", files, policy);
+    assert.equal(release?.version.toString(), "2.0");
+    assert.deepEqual(release?.tags, [
+      "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64",
+      "cp311-cp311-win_amd64",
+    ]);
+    // A usable release as new, or newer: nothing to hint.
+    const usable = [...files, file("pkg-2.0-cp312-cp312-manylinux2014_x86_64.whl")];
+    assert.equal(otherPlatformRelease("pkg", usable, policy), null);
+    assert.equal(otherPlatformRelease("missing", files, policy), null);
   });
 
   it("honours --only-binary, --no-binary, lowest resolution and disallowed pre-releases", () => {

@@ -206,3 +206,41 @@ export function selectCandidates(
   ];
   return { candidates, skipped };
 }
+
+/**
+ * For a failure's hint: the newest release of `name` among `files`, newer than any the target can
+ * use, that has wheels only for tags the target does not take, with those wheels' tags as their
+ * file names write them (`cp311-cp311-manylinux_2_17_x86_64`); null when there is none. What
+ * Requires-Python leaves out is hinted apart.
+ */
+export function otherPlatformRelease(
+  name: string,
+  files: readonly IndexFile[],
+  policy: CandidatePolicy,
+): { version: Version; tags: string[] } | null {
+  const ranks = new Map<string, number>();
+  let newestUsable: Version | null = null;
+  const other = new Map<string, { version: Version; tags: Set<string> }>();
+  for (const file of files) {
+    const wheel = tryParseWheelFilename(file.filename);
+    if (wheel === null || wheel.name !== name) continue;
+    if (file.requiresPython && !textAdmitsPython(file.requiresPython, policy.pythonVersion)) continue;
+    if (tagRank(file.filename, wheel, policy.tagRanks, ranks) >= 0) {
+      if (newestUsable === null || compareVersions(wheel.version, newestUsable) > 0)
+        newestUsable = wheel.version;
+      continue;
+    }
+    const key = wheel.version.toString();
+    const release = other.get(key) ?? { version: wheel.version, tags: new Set() };
+    release.tags.add(file.filename.slice(0, -".whl".length).split("-").slice(-3).join("-"));
+    other.set(key, release);
+  }
+  let newest: { version: Version; tags: Set<string> } | null = null;
+  for (const release of other.values())
+    if (
+      (newestUsable === null || compareVersions(release.version, newestUsable) > 0) &&
+      (newest === null || compareVersions(release.version, newest.version) > 0)
+    )
+      newest = release;
+  return newest === null ? null : { version: newest.version, tags: [...newest.tags].sort() };
+}

@@ -22,6 +22,7 @@ import {
   type Candidate,
   type CandidatePolicy,
   type CandidateSet,
+  otherPlatformRelease,
   otherPlatformWheels,
   type PrereleasePolicy,
   type ResolutionStrategy,
@@ -459,11 +460,20 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     solution = await solver.solve();
   } catch (error) {
     if (error instanceof SolveFailure) {
+      // Which tags the wheels left out have: read again unfiltered, only on this failure's path.
+      const otherPlatform = new Map<string, { version: Version; tags: string[] }>();
+      for (const [name, entry] of resolvedEntries) {
+        if (entry.skipped.incompatibleTags === 0 || !mentions(error.explanation, name)) continue;
+        const release = otherPlatformRelease(name, (await source.files(name)).files, policyFor(name));
+        if (release !== null) otherPlatform.set(name, release);
+      }
       throw new SpiceError("E_NO_SOLUTION", "No solution found for the requirements", {
         cause: error.explanation,
         hint:
-          failureHints(error.explanation, resolvedEntries, options.prereleases ?? "if-necessary") ||
-          undefined,
+          failureHints(error.explanation, resolvedEntries, options.prereleases ?? "if-necessary", {
+            releases: otherPlatform,
+            bestTag: target.tags[0] ?? "",
+          }) || undefined,
       });
     }
     throw error;
@@ -532,16 +542,25 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   }
 }
 
-/** Hints for a failure: pre-releases, other Pythons, yanked releases and files that were left out. */
+/** Whether a failure's explanation names the project `name`. */
+function mentions(explanation: string, name: string): boolean {
+  return new RegExp(`(^|[^a-z0-9_.-])${name.replace(/[.]/g, "\\.")}([^a-z0-9_.-]|$)`).test(explanation);
+}
+
+/**
+ * Hints for a failure: pre-releases, other Pythons, yanked releases and files that were left out;
+ * `otherPlatform` has the newest releases whose wheels are all for other tags (otherPlatformRelease)
+ * and the most specific tag the target takes.
+ */
 function failureHints(
   explanation: string,
   entries: Map<string, Entry>,
   prereleases: PrereleasePolicy,
+  otherPlatform: { releases: ReadonlyMap<string, { version: Version; tags: string[] }>; bestTag: string },
 ): string {
   const hints: string[] = [];
   for (const [name, entry] of entries) {
-    if (!new RegExp(`(^|[^a-z0-9_.-])${name.replace(/[.]/g, "\\.")}([^a-z0-9_.-]|$)`).test(explanation))
-      continue;
+    if (!mentions(explanation, name)) continue;
     const { skipped } = entry;
     const pre = entry.candidates
       .filter((candidate) => candidate.version.isPrerelease)
@@ -562,9 +581,16 @@ function failureHints(
       hints.push(`${name} has ${skipped.sdistOnly} source distribution(s) that --only-binary leaves out`);
     if (skipped.binaryRefused > 0)
       hints.push(`${name} has ${skipped.binaryRefused} wheel(s) that --no-binary leaves out`);
-    if (skipped.incompatibleTags > 0)
+    const release = otherPlatform.releases.get(name);
+    if (release !== undefined) {
+      const shown = release.tags.slice(0, 3).join(", ");
+      const more = release.tags.length > 3 ? ` and ${release.tags.length - 3} more` : "";
       hints.push(
-        `${name} has ${skipped.incompatibleTags} wheel(s) only for other platforms or Python versions`,
+        `${name} ${release.version} has wheels only for other platforms or Pythons (${shown}${more}); the most specific tag this target takes is ${otherPlatform.bestTag}`,
+      );
+    } else if (skipped.incompatibleTags > 0)
+      hints.push(
+        `${name} has ${skipped.incompatibleTags} wheel${skipped.incompatibleTags === 1 ? "" : "s"} only for other platforms or Pythons`,
       );
     const leftOut =
       skipped.incompatibleTags +
