@@ -432,15 +432,31 @@ describe("spice pip install from an index", () => {
       { cacheDir },
     );
     assert.match(outdated.stdout, /^lib +1\.0 +1\.5 +wheel$/m);
-    // pip index versions: the same text as pip's (newest first, yanked 2.0 left out).
-    for (const name of ["lib", "Colors"]) {
-      const pip = await runPipAsync(["--python", env.python, "index", "versions", name, "-i", index.url]);
+    // pip index versions: the same text as pip's (newest first, yanked 2.0 left out), with
+    // pip's options for another target and for Requires-Python.
+    for (const [name, ...options] of [
+      ["lib"],
+      ["Colors"],
+      ["newer", "--ignore-requires-python"],
+      ["lib", "--platform", "win_amd64", "--python-version", "3.12", "--implementation", "cp"],
+      ["lib", "--abi", "cp39", "--python-version", "39", "--no-binary", ":all:"],
+    ]) {
+      const pip = await runPipAsync([
+        "--python",
+        env.python,
+        "index",
+        "versions",
+        name,
+        ...options,
+        "-i",
+        index.url,
+      ]);
       const spice = await runSpiceAsync(
-        ["pip", "index", "versions", name, "--python", env.python, "-i", index.url],
+        ["pip", "index", "versions", name, ...options, "--python", env.python, "-i", index.url],
         { cacheDir },
       );
       assert.equal(spice.status, 0, spice.stderr);
-      assert.equal(spice.stdout, pip.stdout, name);
+      assert.equal(spice.stdout, pip.stdout, [name, ...options].join(" "));
     }
     const versions = await runSpiceAsync(
       ["pip", "index", "versions", "lib", "--python", env.python, "-i", index.url],
@@ -1393,6 +1409,16 @@ describe("spice pip install from an index", () => {
       python.stderr,
       /hint: newer has versions for other Pythons: 2\.0 \(Requires-Python >=3\.99\)/,
     );
+    // pip's --ignore-requires-python takes such versions, and warns of no upper bound either.
+    for (const name of ["newer", "capped"]) {
+      const args = ["-i", index.url, name, "--dry-run", "--ignore-requires-python"];
+      const pip = await runPipAsync(["--python", env.python, "install", ...args]);
+      assert.equal(pip.status, 0, pip.stderr);
+      const ignored = await runSpiceAsync(["pip", "install", "--python", env.python, ...args], { cacheDir });
+      assert.equal(ignored.status, 0, ignored.stderr);
+      assert.match(ignored.stderr, new RegExp(`\\+ ${name}==[\\d.]+\\n`));
+      assert.doesNotMatch(ignored.stderr, /Requires-Python/);
+    }
     // A conflict takes two sentences, the second aligned under the first.
     const conflict = await runSpiceAsync(
       ["pip", "install", "--python", env.python, "-i", index.url, "needsold", "lib==1.5", "--dry-run"],

@@ -116,6 +116,7 @@ const CONFIGURABLE_FLAGS = [
   "user",
   "break-system-packages",
   "require-virtualenv",
+  "ignore-requires-python",
 ];
 const CONFIGURABLE_VALUES = [
   "only-binary",

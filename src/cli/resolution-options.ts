@@ -367,7 +367,14 @@ export function resolverFlags(
   finder: FinderOptions,
 ): Pick<
   ResolveOptions,
-  "prereleases" | "resolution" | "onlyBinary" | "noBinary" | "excludeNewer" | "noDeps" | "preferBinary"
+  | "prereleases"
+  | "resolution"
+  | "onlyBinary"
+  | "noBinary"
+  | "excludeNewer"
+  | "noDeps"
+  | "preferBinary"
+  | "ignoreRequiresPython"
 > {
   let prereleases = (value(args, "prerelease") ?? "if-necessary") as PrereleasePolicy;
   if (flag(args, "pre") || finder.pre) prereleases = "allow";
@@ -395,6 +402,7 @@ export function resolverFlags(
     excludeNewer: excludeNewer ? new Date(excludeNewer).toISOString() : null,
     noDeps: flag(args, "no-deps"),
     preferBinary: flag(args, "prefer-binary") || finder.preferBinary,
+    ignoreRequiresPython: flag(args, "ignore-requires-python"),
   };
 }
 

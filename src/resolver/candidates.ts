@@ -30,6 +30,8 @@ export interface CandidatePolicy {
   excludeNewer?: string | null;
   /** Try versions that have a wheel before newer ones that only have an sdist (pip's --prefer-binary). */
   preferBinary?: boolean;
+  /** Use files whatever their Requires-Python says (pip's --ignore-requires-python). */
+  ignoreRequiresPython?: boolean;
 }
 
 export interface Candidate {
@@ -157,7 +159,7 @@ export function selectCandidates(
     const wheel = tryParseWheelFilename(file.filename);
     const parsed = wheel ?? tryParseSdistFilename(file.filename);
     if (parsed === null || parsed.name !== name) continue;
-    if (file.requiresPython) {
+    if (file.requiresPython && !policy.ignoreRequiresPython) {
       if (!textAdmitsPython(file.requiresPython, policy.pythonVersion)) {
         skipped.requiresPython.push(`${parsed.version} (Requires-Python ${file.requiresPython})`);
         continue;
@@ -224,7 +226,12 @@ export function otherPlatformRelease(
   for (const file of files) {
     const wheel = tryParseWheelFilename(file.filename);
     if (wheel === null || wheel.name !== name) continue;
-    if (file.requiresPython && !textAdmitsPython(file.requiresPython, policy.pythonVersion)) continue;
+    if (
+      file.requiresPython &&
+      !policy.ignoreRequiresPython &&
+      !textAdmitsPython(file.requiresPython, policy.pythonVersion)
+    )
+      continue;
     if (tagRank(file.filename, wheel, policy.tagRanks, ranks) >= 0) {
       if (newestUsable === null || compareVersions(wheel.version, newestUsable) > 0)
         newestUsable = wheel.version;

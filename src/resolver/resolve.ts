@@ -60,6 +60,8 @@ export interface ResolveOptions {
   noBinary?: ReadonlySet<string>;
   excludeNewer?: string | null;
   preferBinary?: boolean;
+  /** Use versions whatever their Requires-Python says (pip's --ignore-requires-python). */
+  ignoreRequiresPython?: boolean;
   noDeps?: boolean;
   /**
    * Keep each chosen package's whole metadata document, not only the headers resolving reads
@@ -142,6 +144,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     noBinary: options.noBinary ?? new Set(),
     excludeNewer: options.excludeNewer ?? null,
     preferBinary: options.preferBinary ?? false,
+    ignoreRequiresPython: options.ignoreRequiresPython ?? false,
   });
   const ranks = tagRanks(target.tags);
   // One for every project: it depends on the target alone (and its key on a checksum of its tags).
@@ -418,6 +421,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         if (
           core.requiresPython &&
           !candidate.installed &&
+          !options.ignoreRequiresPython &&
           !admitsPython(core.requiresPython, target.pythonVersion)
         ) {
           return { unavailable: `it requires Python ${core.requiresPython}` };
@@ -498,6 +502,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         if (
           core.requiresPython &&
           !candidate.installed &&
+          !options.ignoreRequiresPython &&
           !core.requiresPython.contains(target.pythonVersion, true)
         ) {
           warn(

@@ -34,6 +34,11 @@ const INDEX_OPTIONS: OptionSpec[] = [
   },
 ];
 
+const ignoreRequiresPython: OptionSpec = {
+  name: "ignore-requires-python",
+  help: "Use versions whatever their Requires-Python says, as pip's option",
+};
+
 const RESOLVER_OPTIONS: OptionSpec[] = [
   {
     name: "constraint",
@@ -69,6 +74,7 @@ const RESOLVER_OPTIONS: OptionSpec[] = [
     help: "Use only wheels of these (:all: for every name)",
   },
   { name: "prefer-binary", help: "Prefer older wheels to newer sdists" },
+  ignoreRequiresPython,
   { name: "no-deps", help: "Do not follow dependencies" },
   { name: "require-hashes", help: "Require a --hash for every requirement (hash-checking mode)" },
   {
@@ -458,6 +464,20 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...INDEX_OPTIONS,
     { name: "pre", help: "Also list pre-releases" },
     { name: "python-version", value: "x.y", help: "List the versions usable by another Python version" },
+    ...FOREIGN_TARGET_OPTIONS,
+    {
+      name: "only-binary",
+      value: "names",
+      multiple: true,
+      help: "Accepted for pip compatibility (pip's index counts every file whatever it says)",
+    },
+    {
+      name: "no-binary",
+      value: "names",
+      multiple: true,
+      help: "Accepted for pip compatibility (pip's index counts every file whatever it says)",
+    },
+    ignoreRequiresPython,
   ],
   hash: [
     {

@@ -4,18 +4,19 @@
 
 import { type InstalledDistribution, installedDistributions, searchPath } from "../../install/installed.ts";
 import type { Environment } from "../../python/environment.ts";
-import { type ResolveTarget, targetOf } from "../../python/target.ts";
+import { foreignTarget, type ResolveTarget, targetOf } from "../../python/target.ts";
 import { type CandidatePolicy, otherPlatformWheels, selectCandidates } from "../../resolver/candidates.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { emptyFinderOptions } from "../../standards/requirements-txt-options.ts";
 import { tagRanks } from "../../standards/tags.ts";
 import { compareVersions, type Version } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
-import { flag, type ParsedArgs, value } from "../args.ts";
+import { flag, type ParsedArgs } from "../args.ts";
 import { environmentIfAny } from "../environment-options.ts";
 import { indexSettings, openSources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import type { LatestRelease } from "../pip-format.ts";
+import { foreignTargetOptions } from "../resolution-options.ts";
 
 /** Which of the index's files pip's list and index commands count: those this target can use. */
 function indexPolicy(target: ResolveTarget, prereleases: CandidatePolicy["prereleases"]): CandidatePolicy {
@@ -74,7 +75,13 @@ export async function indexVersions(args: ParsedArgs, context: CommandContext): 
   const name = canonicalizeName(query);
   let versions: Version[];
   try {
-    const policy = indexPolicy(targetOf(interpreter, value(args, "python-version")), "allow");
+    // pip's target options. Its index command counts every file whatever --only-binary and
+    // --no-binary say (it takes them and ignores them), and so does spice.
+    const target = foreignTarget(interpreter, foreignTargetOptions(args, context.env));
+    const policy: CandidatePolicy = {
+      ...indexPolicy(target, "allow"),
+      ignoreRequiresPython: flag(args, "ignore-requires-python"),
+    };
     const { files, dropped } = await sources.fetcher.files(name, otherPlatformWheels(policy) ?? undefined);
     const { candidates } = selectCandidates(name, files, policy, dropped);
     const pre = flag(args, "pre");
