@@ -254,7 +254,7 @@ describe("spice doctor", () => {
   });
 
   it("spots files two distributions both install, and files a distribution lost", () => {
-    const { python, site } = freshVenv("clashing");
+    const { root, python, site } = freshVenv("clashing");
     const clash = buildWheel(wheels, {
       name: "clash",
       version: "1.0",
@@ -281,11 +281,17 @@ describe("spice doctor", () => {
         [
           "error",
           "beta 1.2 is missing 1 of the 11 files its RECORD lists: beta/__init__.py",
-          "spice pip install --reinstall --no-deps beta==1.2",
+          // Named as doctor was told of it: `spice pip` here would not find it by itself.
+          `spice pip install --reinstall --no-deps beta==1.2 --python ${python}`,
         ],
       ],
     );
     assert.equal(status, 1);
+    // Activated, it is what `spice pip` acts on: the fix needs no --python.
+    const activated = doctor([], { VIRTUAL_ENV: root }).findings.find(
+      (finding) => finding.code === "missing-files",
+    );
+    assert.equal(activated?.fix, "spice pip install --reinstall --no-deps beta==1.2");
     // The fix, with the wheel in place of an index.
     assert.equal(
       runSpice(["pip", "install", "--python", python, "--reinstall", "--no-deps", beta], { cacheDir }).status,

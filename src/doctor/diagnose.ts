@@ -124,10 +124,20 @@ export interface DiagnoseInput {
   environment: Environment | null;
   /** Why this environment was chosen (or why none was). */
   reason: string;
+  /**
+   * Whether `spice pip` finds this environment by itself here (the active VIRTUAL_ENV or
+   * CONDA_PREFIX, the nearest .venv); if not, the fixes name it with --python.
+   */
+  foundByDefault: boolean;
 }
 
-export function diagnose({ context, environment, reason }: DiagnoseInput): Finding[] {
+export function diagnose({ context, environment, reason, foundByDefault }: DiagnoseInput): Finding[] {
   const findings: Finding[] = [];
+  // A fix changes the environment examined, not whichever one `spice pip` would find here.
+  const spicePip = (words: string) =>
+    environment === null || foundByDefault
+      ? `spice pip ${words}`
+      : `spice pip ${words} --python ${environment.python}`;
   const { env } = context;
   const found = (finding: Finding) => findings.push(finding);
 
@@ -278,7 +288,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
           code: "script-interpreter-missing",
           message: `${script} runs ${interpreter}, which does not exist`,
           why: "the script was written for another location of this environment (moved or copied venv): it fails with 'bad interpreter'",
-          fix: "reinstall the package that provides it: spice pip install --force-reinstall <package>",
+          fix: `reinstall the package that provides it: ${spicePip("install --force-reinstall <package>")}`,
         });
       } else if (!resolve(interpreter).startsWith(`${environment.root}/`)) {
         found({
@@ -286,7 +296,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
           code: "script-interpreter-foreign",
           message: `${script} runs ${interpreter}, outside this environment`,
           why: "running it uses another interpreter's packages, not this environment's",
-          fix: "reinstall the package that provides it: spice pip install --force-reinstall <package>",
+          fix: `reinstall the package that provides it: ${spicePip("install --force-reinstall <package>")}`,
         });
       }
     }
@@ -403,7 +413,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
           code: "no-record",
           message: `${distribution.name} ${distribution.displayVersion} has no RECORD (${distribution.path})`,
           why: "nothing can uninstall or upgrade it cleanly: its files are unknown",
-          fix: `spice pip install --reinstall --no-deps ${distribution.name}==${distribution.displayVersion}`,
+          fix: spicePip(`install --reinstall --no-deps ${distribution.name}==${distribution.displayVersion}`),
         });
       }
     }
@@ -430,7 +440,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
     message: `${project} is installed ${list.length} times: ${list.map((dist) => `${dist.displayVersion} in ${dist.path}`).join("; ")}`,
     why: `Python imports whichever comes first on sys.path (${list[0].displayVersion}), while tools may report another`,
     fix: list.every((dist) => isInInstallDirectories(environment, dist))
-      ? `spice pip install ${project}==${list[0].displayVersion} (or the version you want) replaces every copy with one`
+      ? `${spicePip(`install ${project}==${list[0].displayVersion}`)} (or the version you want) replaces every copy with one`
       : "remove the copies you do not want with the tool that put them there (the system's package manager, PYTHONPATH, a .pth file)",
   });
   const sameVersion = new Map<string, Array<[string, InstalledDistribution[]]>>();
@@ -461,7 +471,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
   // Only what installs here manage: a system's own packages (Debian's) may ship RECORDs of their
   // build tree, and their requirements are their package manager's to meet, not spice's.
   const own = visible.filter((dist) => ownsDistribution(environment, dist));
-  for (const finding of fileFindings(own)) found(finding);
+  for (const finding of fileFindings(own, spicePip)) found(finding);
   const markers = markerEnvironment(environment.interpreter);
   const byName = new Map(visible.map((dist) => [dist.canonicalName, dist]));
   for (const dist of own) {
@@ -473,7 +483,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
           code: "missing-requirement",
           message: `${dist.name} ${dist.displayVersion} requires ${requirement}, which is not installed`,
           why: `importing ${dist.name} may fail, or it falls back to a copy outside the environment`,
-          fix: `spice pip install '${requirement.toString().split(";")[0]}'`,
+          fix: spicePip(`install '${requirement.toString().split(";")[0]}'`),
         });
       } else if (dependency.version !== null && !requirement.specifier.contains(dependency.version, true)) {
         found({
@@ -481,7 +491,7 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
           code: "conflicting-requirement",
           message: `${dist.name} ${dist.displayVersion} requires ${requirement}, but ${dependency.name} ${dependency.displayVersion} is installed`,
           why: "the combination was never tested together and may break at run time",
-          fix: `spice pip install '${requirement.toString().split(";")[0]}'`,
+          fix: spicePip(`install '${requirement.toString().split(";")[0]}'`),
         });
       }
     }
@@ -495,7 +505,10 @@ export function diagnose({ context, environment, reason }: DiagnoseInput): Findi
  * installed last overwrote the other's). Compiled files are left out: clearing __pycache__ is
  * harmless.
  */
-function fileFindings(distributions: readonly InstalledDistribution[]): Finding[] {
+function fileFindings(
+  distributions: readonly InstalledDistribution[],
+  spicePip: (words: string) => string,
+): Finding[] {
   const findings: Finding[] = [];
   // Whether a file exists, from one listing of its directory: a venv of 100 packages has 20,000
   // files in 1,600 directories.
@@ -521,7 +534,7 @@ function fileFindings(distributions: readonly InstalledDistribution[]): Finding[
         code: "missing-files",
         message: `${dist.name} ${dist.displayVersion} is missing ${missing.length} of the ${files.length} files its RECORD lists: ${abridged(missing.map((path) => relative(dist.location, path)))}`,
         why: "importing it may fail, or find another copy of the module",
-        fix: `spice pip install --reinstall --no-deps ${dist.name}==${dist.displayVersion}`,
+        fix: spicePip(`install --reinstall --no-deps ${dist.name}==${dist.displayVersion}`),
       });
     for (const path of files) {
       const first = owners.get(path);

@@ -41,6 +41,11 @@ export interface Selection {
   environment: Environment;
   /** Why this environment: shown with --verbose. */
   reason: string;
+  /**
+   * Found with no option naming it (the active VIRTUAL_ENV or CONDA_PREFIX, the nearest .venv):
+   * a command run here without options acts on it too.
+   */
+  discovered?: boolean;
 }
 
 function venvOf(interpreter: Interpreter, inspect: InspectOptions): Environment | null {
@@ -186,6 +191,7 @@ export function selectEnvironment(
     base = {
       environment: openVirtualEnvironment(env.VIRTUAL_ENV, inspect),
       reason: "the active VIRTUAL_ENV",
+      discovered: true,
     };
   } else if (env.CONDA_PREFIX && existsSync(join(env.CONDA_PREFIX, "bin", "python"))) {
     base = {
@@ -194,6 +200,7 @@ export function selectEnvironment(
         env,
       ),
       reason: "the active CONDA_PREFIX",
+      discovered: true,
     };
   } else {
     const project = findProjectVenv(cwd);
@@ -201,6 +208,7 @@ export function selectEnvironment(
       base = {
         environment: openVirtualEnvironment(project, inspect),
         reason: `${project} (the nearest .venv)`,
+        discovered: true,
       };
   }
   const needsInterpreterOnly = options.target !== undefined || options.prefix !== undefined;

@@ -13,6 +13,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
   const format = value(args, "format") ?? "text";
   let environment: Environment | null = null;
   let reason: string;
+  let discovered = false;
   try {
     const selection = selectFromArgs(
       { ...args, options: new Map([...args.options, ["system", args.options.get("system") ?? true]]) },
@@ -21,11 +22,17 @@ function run(args: ParsedArgs, context: CommandContext): number {
     );
     environment = selection.environment;
     reason = selection.reason;
+    discovered = selection.discovered === true;
   } catch (error) {
     if (!(error instanceof SpiceError)) throw error;
     reason = error.message;
   }
-  const findings = diagnose({ context: { env: context.env, cwd: context.cwd }, environment, reason });
+  const findings = diagnose({
+    context: { env: context.env, cwd: context.cwd },
+    environment,
+    reason,
+    foundByDefault: discovered,
+  });
   // --python through a venv that lost its pyvenv.cfg: what doctor describes is the global Python.
   const python = value(args, "python");
   const lost =
