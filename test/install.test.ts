@@ -44,6 +44,15 @@ function venv(name: string, python = "3.11"): string {
   return path;
 }
 
+/** A venv seeded with pip (23.2.1, from ensurepip), into which pip ran `install --no-compile --no-index ARGS`. */
+function pipInstalledVenv(name: string, args: string[]): string {
+  const path = join(work.path, name);
+  assert.equal(spice(["venv", path, "--python", "3.11", "--seed"]).status, 0);
+  const pip = run(join(path, "bin", "pip"), ["install", "--no-compile", "--no-index", ...args]);
+  assert.equal(pip.status, 0, pip.stderr);
+  return path;
+}
+
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const clean: NodeJS.ProcessEnv = {
     ...process.env,
@@ -253,9 +262,7 @@ describe("spice pip install and uninstall", () => {
     compare(["check"], ["check"]);
     compare(["inspect"], ["inspect"]);
     // direct_url.json byte for byte as pip writes it (json.dumps with sorted keys).
-    const pipped = venv("env-pip-direct");
-    assert.equal(spice(["venv", pipped, "--python", "3.11", "--seed"]).status, 0);
-    assert.equal(run(join(pipped, "bin", "pip"), ["install", "--no-deps", "--no-index", beta]).status, 0);
+    const pipped = pipInstalledVenv("env-pip-direct", ["--no-deps", beta]);
     const directUrl = (root: string) =>
       readFileSync(
         join(root, "lib", "python3.11", "site-packages", "beta-1.2.dist-info", "direct_url.json"),
@@ -1631,19 +1638,42 @@ describe("spare trees", () => {
       assert.notEqual(scriptHash("cv_headless-1.0.dist-info"), scriptHash("cv_full-1.0.dist-info"));
     }
     // pip keeps the same copy.
-    const pipped = venv("env-shared-pip");
-    assert.equal(spice(["venv", pipped, "--python", "3.11", "--seed"]).status, 0);
-    const pip = run(join(pipped, "bin", "pip"), [
-      "install",
-      "--no-deps",
-      "--no-compile",
-      "--no-index",
-      headless,
-      full,
-    ]);
-    assert.equal(pip.status, 0, pip.stderr);
+    const pipped = pipInstalledVenv("env-shared-pip", ["--no-deps", headless, full]);
     assert.equal(run(join(pipped, "bin", "python"), ["-c", "import cv; print(cv.KIND)"]).stdout, "cv_full\n");
     assert.match(readFileSync(join(pipped, "bin", "cv-tool"), "utf8"), /from cv_full import main/);
+  });
+
+  it("keep the copy pip installs last of a file two wheels hold: what depends on the other, by pip's order", () => {
+    const directory = join(work.path, "shared-ordered-wheels");
+    mkdirSync(directory);
+    // pip installs what depends on nothing first: aaa, then zzz, whose copy stays (not the first
+    // by name's, as among wheels that need nothing else).
+    const holding = (name: string, requires: string[]) =>
+      buildWheel(directory, {
+        name,
+        version: "1.0",
+        requires,
+        files: { "cv/__init__.py": `KIND = '${name}'\n`, [`${name}/__init__.py`]: "" },
+      });
+    holding("aaa", []);
+    holding("zzz", ["aaa"]);
+    const kind = (path: string) =>
+      run(join(path, "bin", "python"), ["-c", "import cv; print(cv.KIND)"]).stdout;
+    const path = venv("env-shared-ordered");
+    const installed = spice([
+      "pip",
+      "install",
+      "--python",
+      join(path, "bin", "python"),
+      "--no-index",
+      "--find-links",
+      directory,
+      "zzz",
+    ]);
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.match(installed.stderr, /warning: aaa and zzz both install \S+: zzz's copy is the one installed/);
+    assert.equal(kind(path), "zzz\n");
+    assert.equal(kind(pipInstalledVenv("env-shared-ordered-pip", ["-f", directory, "zzz"])), "zzz\n");
   });
 
   it("move whole directories into place, leaving exactly what linking file by file leaves", () => {

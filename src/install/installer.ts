@@ -43,6 +43,11 @@ import { pathsToMoveAside, recordedFiles, removableIn, removalRoots } from "./un
 import { storedFile } from "./wheel-cache.ts";
 
 export interface InstallOptions extends PlanOptions {
+  /**
+   * Where pip would install each wheel (by canonical name; resolver/install-order.ts), asked for
+   * only when two wheels hold one file: the copy pip installs last stays.
+   */
+  pipOrder?: () => ReadonlyMap<string, number>;
   /** null: pick the best the filesystem allows. */
   linkMode: LinkMode | null;
   compile: boolean;
@@ -93,11 +98,15 @@ interface SharedPath {
 }
 
 /**
- * Destinations more than one plan installs. The copy placed is the first by name's, as with pip,
- * which installs wheels that need nothing else in reverse name order and lets each overwrite.
- * Only directories that several wheels put files in are compared file by file.
+ * Destinations more than one plan installs. The copy placed is the one pip would install last
+ * (each overwrites), by `pipOrder`; without it, the first by name's (pip installs wheels that
+ * need nothing else in reverse name order). Only directories that several wheels put files in
+ * are compared file by file.
  */
-function sharedDestinations(plans: readonly DistributionPlan[]): Map<string, SharedPath> {
+function sharedDestinations(
+  plans: readonly DistributionPlan[],
+  pipOrder?: () => ReadonlyMap<string, number>,
+): Map<string, SharedPath> {
   const byDirectory = new Map<string, DistributionPlan[]>();
   const add = (directory: string, plan: DistributionPlan) => {
     const owners = byDirectory.get(directory);
@@ -125,9 +134,16 @@ function sharedDestinations(plans: readonly DistributionPlan[]): Map<string, Sha
     }
   }
   const shared = new Map<string, SharedPath>();
+  let order: ReadonlyMap<string, number> | undefined;
+  const installedAfter = (plan: DistributionPlan, other: DistributionPlan): boolean => {
+    order ??= pipOrder?.() ?? new Map();
+    const [mine, theirs] = [order.get(plan.canonicalName), order.get(other.canonicalName)];
+    if (mine !== undefined && theirs !== undefined) return mine > theirs;
+    return plan.canonicalName < other.canonicalName;
+  };
   for (const [path, claimants] of claims) {
     if (claimants.length < 2) continue;
-    const kept = claimants.reduce((first, plan) => (plan.canonicalName < first.canonicalName ? plan : first));
+    const kept = claimants.reduce((winner, plan) => (installedAfter(plan, winner) ? plan : winner));
     shared.set(path, { kept, lost: claimants.filter((plan) => plan !== kept) });
   }
   return shared;
@@ -224,7 +240,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
   const { environment } = options;
   const plans = items.map((item) => planDistribution(item, options));
   // Where two wheels hold one path, only one copy is placed (a link cannot overwrite).
-  const shared = sharedDestinations(plans);
+  const shared = sharedDestinations(plans, options.pipOrder);
   const lost = (path: string, plan: DistributionPlan) => {
     const claim = shared.size === 0 ? undefined : shared.get(path);
     return claim !== undefined && claim.kept !== plan;

@@ -23,6 +23,7 @@ import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../in
 import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
 import { foreignTarget, isForeign, type ResolveTarget } from "../../python/target.ts";
+import { pipInstallationOrder } from "../../resolver/install-order.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { readCoreMetadata } from "../../standards/core-metadata.ts";
 import { metadataToJson } from "../../standards/metadata.ts";
@@ -370,6 +371,18 @@ async function installInto(
       settings.started,
       settings.linkMode,
       extraneous,
+      // From a lock, no resolution: the order by name.
+      locked === null
+        ? () =>
+            new Map(
+              pipInstallationOrder(resolution.packages, {
+                requirements: inputs.requirements,
+                markers: target.markers,
+                dependencies: !flag(args, "no-deps"),
+                ignoreRequiresPython: flag(args, "ignore-requires-python"),
+              }).map((name, index) => [name, index]),
+            )
+        : undefined,
     );
     // As pip: what the change broke among packages it did not resolve (not with --no-deps).
     if (!flag(args, "no-deps") && !flag(args, "no-warn-conflicts")) {
@@ -435,6 +448,7 @@ export function applyChanges(
   started: number,
   linkMode: string | undefined,
   remove: readonly InstalledDistribution[],
+  pipOrder?: () => ReadonlyMap<string, number>,
 ): number {
   if (packages.length === 0) return uninstallAndSay(environment, remove, context, started);
   const items: InstallItem[] = packages.map((resolved) => {
@@ -455,6 +469,7 @@ export function applyChanges(
     remove,
     spareTrees: spareTreesMode(context) !== "off",
     discardBackup: later?.discard,
+    pipOrder,
   });
   if (result.recovered) context.output.warn("rolled back an install that was interrupted earlier");
   context.output.verbose(`link mode: ${result.linkMode}`);
