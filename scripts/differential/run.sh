@@ -3,7 +3,8 @@
 # 23.2.1 for requirements files, under the Python that has both): the public conformance vectors'
 # inputs are mutated, the oracles answer, and spice's conformance runner checks every case; random
 # PEP 751 lock files are read and selected by both packaging and spice (pylock_oracle.py, pylock.ts), and
-# the offline mirror's real METADATA, requirements and markers are checked (mirror.py). Not part
+# the offline mirror's real METADATA, requirements and markers are checked (mirror.py), and pip's
+# installation order of the corpus sets (install-order.py, install-order.ts). Not part
 # of `npm test` (it needs those Python packages); run it after changing src/standards/.
 #   scripts/differential/run.sh [SEED] [SCALE]
 # Known oracle artefacts, not spice bugs: packaging crashes (ValueError/KeyError) on a few malformed
@@ -29,5 +30,10 @@ node --import tsx scripts/differential/pylock.ts "$out/pylock.json" | tail -n 20
 "$python" "$here/mirror.py" "$out/mirror"
 if [ -d "$out/mirror" ]; then
   node --import tsx scripts/conformance.ts "$out/mirror" | grep -E "FAIL|passed, .* failed$" || status=1
+fi
+# pip's installation order of the corpus sets (install-order.py skips without the mirror).
+"$python" "$here/install-order.py" "$out/install-order.json" 2> /dev/null
+if [ -f "$out/install-order.json" ]; then
+  node --import tsx scripts/differential/install-order.ts "$out/install-order.json" || status=1
 fi
 exit $status
