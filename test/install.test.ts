@@ -690,7 +690,14 @@ describe("spice pip install and uninstall", () => {
     );
     const broken = spice(["pip", "install", "--python", python, "alpha>=1,<"]);
     assert.equal(broken.status, 2);
-    assert.match(broken.stderr, /'alpha>=1,<' is neither a requirement nor a wheel file/);
+    assert.match(
+      broken.stderr,
+      /error: Invalid requirement: 'alpha>=1,<' \(it is no wheel file either\)\nhint: .*; a requirement reads name, name==1\.0/,
+    );
+    // pip's hint for a lone =.
+    const single = spice(["pip", "install", "--python", python, "alpha=1.0"]);
+    assert.equal(single.status, 2);
+    assert.match(single.stderr, /\nhint: = is not a valid operator\. Did you mean == \?\n/);
     assert.equal(readdirSync(join(path, "lib", "python3.11", "site-packages")).length, 0);
   });
 });

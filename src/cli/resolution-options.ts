@@ -10,6 +10,7 @@ import { type ForeignTarget, isForeign, pythonPlatformTags, type ResolveTarget }
 import type { PrereleasePolicy } from "../resolver/candidates.ts";
 import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
+import { operatorHint } from "../standards/install-requirement.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { isPylockFileName } from "../standards/pylock.ts";
 import { pyUnquote } from "../standards/python-url.ts";
@@ -215,9 +216,11 @@ export function gatherRequirements(
             cause: `looked for ${path}`,
             hint: "Check the path, or name a requirement (`name`, `name==1.0`, `name @ URL`)",
           });
+        // pip's words and hint; what the parser expected, for the rest.
         throw new UsageError(
-          `'${argument}' is neither a requirement nor a wheel file`,
-          (error as Error).message.split("\n")[0],
+          `Invalid requirement: '${argument}' (it is no wheel file either)`,
+          operatorHint(argument) ??
+            `${(error as Error).message.split("\n")[0]}; a requirement reads name, name==1.0, name[extra]>=1.0 or name @ URL`,
         );
       }
       if (requirement.url?.startsWith("file:") === false && !/^https?:/.test(requirement.url))

@@ -70,6 +70,14 @@ const ARCHIVE_EXTENSIONS = [
   ".tar",
 ];
 
+/** pip's hint for a requirement that does not parse and has a lone `=`: "= is not a valid operator...". */
+export function operatorHint(text: string): string | null {
+  return text.includes("=") &&
+    !["~=", "==", "!=", "<=", ">=", "<", ">", "==="].some((op) => text.includes(op))
+    ? "= is not a valid operator. Did you mean == ?"
+    : null;
+}
+
 export function urlScheme(url: string): string | null {
   const colon = url.indexOf(":");
   return colon < 0 ? null : url.slice(0, colon).toLowerCase();
@@ -332,12 +340,7 @@ function fromLine(parsed: ParsedRequirementLine, host: RequirementsFileHost): In
       if (escapesPip(error)) throw error;
       let hint = "";
       if (requirementText.includes("/")) hint = `It looks like a path.${pathHint(requirementText, host)}`;
-      else if (
-        requirementText.includes("=") &&
-        !["~=", "==", "!=", "<=", ">=", "<", ">", "==="].some((op) => requirementText!.includes(op))
-      ) {
-        hint = "= is not a valid operator. Did you mean == ?";
-      }
+      else hint = operatorHint(requirementText) ?? "";
       let message = `Invalid requirement: '${requirementText}' (from line ${parsed.line} of ${parsed.file})`;
       if (hint) message += `\nHint: ${hint}`;
       throw installationError(message);
