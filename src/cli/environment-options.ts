@@ -30,7 +30,7 @@ export const LOCATION_OPTIONS: OptionSpec[] = [
   {
     name: "target",
     value: "dir",
-    help: "Install into DIR (importable when DIR is on sys.path), as pip's --target",
+    help: "Install into DIR (importable when DIR is on sys.path), as pip's --target (but a version DIR has is replaced whole, as uv does, where pip leaves its files without --upgrade)",
   },
   {
     name: "prefix",
