@@ -1113,6 +1113,55 @@ describe("which environment", () => {
     assert.ok(existsSync(join(prefixDirectory, "lib", "python3.11", "site-packages", "beta", "__init__.py")));
   });
 
+  it("lays out --root installs as pip does: the environment's layout under a staging directory", () => {
+    const path = venv("env-rooted");
+    const python = join(path, "bin", "python");
+    const listing = (root: string) =>
+      (readdirSync(root, { recursive: true }) as string[])
+        .filter((entry) => !entry.includes("__pycache__"))
+        .sort();
+    const staged = join(work.path, "staged-spice");
+    const result = spice(["pip", "install", "--python", python, "--root", staged, beta]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(
+      readdirSync(join(path, "lib", "python3.11", "site-packages")).length,
+      0,
+      "the venv is untouched",
+    );
+    const pipStaged = join(work.path, "staged-pip");
+    const pip = run(PYTHON, [
+      "-m",
+      "pip",
+      "--python",
+      python,
+      "install",
+      "--no-compile",
+      "--root",
+      pipStaged,
+      beta,
+    ]);
+    assert.equal(pip.status, 0, pip.stderr);
+    assert.deepEqual(listing(staged), listing(pipStaged));
+    // Scripts run the environment's own interpreter, once the tree is copied to /.
+    const script = join(staged, path, "bin", "beta-hello");
+    assert.equal(readFileSync(script, "utf8").split("\n")[0], `#!${python}`);
+    // A staging directory is no installed Python: PEP 668 does not apply there, as with pip.
+    const managed = externallyManagedPython(join(work.path, "rooted-managed-python"), "Use apt.");
+    const packaged = spice([
+      "pip",
+      "install",
+      "--python",
+      managed,
+      "--root",
+      join(work.path, "pkgdir"),
+      beta,
+    ]);
+    assert.equal(packaged.status, 0, packaged.stderr);
+    const both = spice(["pip", "install", "--python", python, "--root", staged, "--target", staged, beta]);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /--root and --target cannot be combined/);
+  });
+
   it("installs into --target and --prefix directories", () => {
     const target = join(work.path, "target-dir");
     const result = spice(["pip", "install", beta, "--target", target, "--python", PYTHON]);

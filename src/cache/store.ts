@@ -23,7 +23,7 @@ import { CODE_CACHE_BUCKET } from "./code-cache.ts";
 export const BUCKETS = {
   wheels: "wheels-v4",
   localArchives: "local-archives-v1",
-  interpreters: "interpreters-v2",
+  interpreters: "interpreters-v3",
   /** Downloaded files, by sha256. */
   archives: "archives-v1",
   /**

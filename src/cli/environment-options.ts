@@ -38,6 +38,11 @@ export const LOCATION_OPTIONS: OptionSpec[] = [
     help: "Install under the prefix DIR with the interpreter's layout, as pip's --prefix (but DIR gets every package, also those the interpreter has)",
   },
   { name: "user", help: "Install into the user site (~/.local), as pip's --user; refused inside a venv" },
+  {
+    name: "root",
+    value: "dir",
+    help: "Install everything under DIR as if it were / (a staging directory for a package), as pip's --root",
+  },
 ];
 
 export function selectFromArgs(args: ParsedArgs, context: CommandContext, modifies: boolean): Selection {
@@ -46,6 +51,7 @@ export function selectFromArgs(args: ParsedArgs, context: CommandContext, modifi
     system: flag(args, "system"),
     target: value(args, "target"),
     prefix: value(args, "prefix"),
+    root: value(args, "root"),
     user: flag(args, "user"),
     breakSystemPackages: flag(args, "break-system-packages") || context.env.PIP_BREAK_SYSTEM_PACKAGES === "1",
     modifies,

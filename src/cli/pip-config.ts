@@ -125,6 +125,7 @@ const CONFIGURABLE_VALUES = [
   "progress-bar",
   "target",
   "prefix",
+  "root",
   "python-version",
   "implementation",
 ];

@@ -58,13 +58,17 @@ export function isVirtualEnvironmentDirectory(prefix: string): boolean {
   return existsSync(join(prefix, "pyvenv.cfg"));
 }
 
-/** The base interpreter's install paths, re-rooted at `base` (what a venv or --prefix gets). */
+/**
+ * The base interpreter's install paths, re-rooted at `base`: a venv's scheme, or the one the
+ * interpreter prefers for a prefix (pip's --prefix: Debian's Pythons prefer posix_local there,
+ * `base/local/lib/python3.X/dist-packages`).
+ */
 export function schemeFor(
   facts: InterpreterFacts,
   base: string,
   preferVenvScheme: boolean,
 ): Record<string, string> {
-  const template = (preferVenvScheme ? facts.scheme_venv : null) ?? facts.scheme_posix_prefix;
+  const template = (preferVenvScheme ? facts.scheme_venv : facts.scheme_prefix) ?? facts.scheme_posix_prefix;
   if (template === null) {
     const short = `${facts.version_info[0]}.${facts.version_info[1]}`;
     const lib = join(base, "lib", `python${short}`, "site-packages");
@@ -257,6 +261,33 @@ export function prefixEnvironment(interpreter: Interpreter, directory: string): 
     python: interpreter.facts.executable,
     scheme: toScheme(paths, root, interpreter.facts),
     sitePackages: unique([paths.purelib, paths.platlib]),
+  };
+}
+
+/**
+ * pip's `--root DIR`: an environment's layout moved under DIR, as a staging directory a package
+ * is built in (`DESTDIR`). Scripts keep the environment's own interpreter in their shebangs, as
+ * pip writes them: they are meant to run once the tree is copied to `/`. What is installed is
+ * what DIR holds.
+ */
+export function rootedEnvironment(environment: Environment, directory: string): Environment {
+  const root = resolve(directory);
+  const under = (path: string) => join(root, resolve(path));
+  const { purelib, platlib, scripts, data, headers } = environment.scheme;
+  const scheme = {
+    purelib: under(purelib),
+    platlib: under(platlib),
+    scripts: under(scripts),
+    data: under(data),
+    headers: under(headers),
+  };
+  return {
+    kind: "prefix",
+    root: under(environment.root),
+    interpreter: environment.interpreter,
+    python: environment.python,
+    scheme,
+    sitePackages: unique([scheme.purelib, scheme.platlib]),
   };
 }
 

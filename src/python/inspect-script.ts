@@ -141,6 +141,13 @@ def scheme_paths(scheme, base):
     except Exception:
         return None
 
+def preferred_prefix_scheme():
+    # What pip installs --prefix with (3.10+): Debian's Pythons prefer posix_local there.
+    try:
+        return sysconfig.get_preferred_scheme("prefix")
+    except Exception:
+        return "posix_prefix"
+
 def extension_suffixes():
     try:
         import importlib.machinery
@@ -219,6 +226,7 @@ facts = {
     "paths": sysconfig.get_paths(),
     "scheme_posix_prefix": scheme_paths("posix_prefix", placeholder),
     "scheme_venv": scheme_paths("venv", placeholder),
+    "scheme_prefix": scheme_paths(preferred_prefix_scheme(), placeholder),
     "scheme_placeholder": placeholder,
     "externally_managed": bool(stdlib) and os.path.isfile(os.path.join(stdlib, "EXTERNALLY-MANAGED")),
     "user_site": user_site,

@@ -45,11 +45,11 @@ describe("interpreter inspection", () => {
     assert.equal(first.facts.implementation_name, "cpython");
     assert.equal(isVirtualEnvironment(first), false);
     assert.match(first.facts.paths.purelib, /site-packages$/);
-    const files = readdirSync(join(cacheDir, "interpreters-v2"));
+    const files = readdirSync(join(cacheDir, "interpreters-v3"));
     assert.equal(files.length, 1);
     // The second inspection comes from the cache: poison the entry's facts (with a sound
     // checksum) and see them returned.
-    const entryPath = join(cacheDir, "interpreters-v2", files[0]);
+    const entryPath = join(cacheDir, "interpreters-v3", files[0]);
     const stored = readFileSync(entryPath, "utf8");
     const entry = JSON.parse(stored.slice(17));
     entry.facts.python_full_version = "9.9.9-from-cache";
@@ -191,6 +191,6 @@ describe("interpreter inspection", () => {
         path,
       );
     }
-    assert.equal(existsSync(join(cacheDir, "interpreters-v2")), false);
+    assert.equal(existsSync(join(cacheDir, "interpreters-v3")), false);
   });
 });

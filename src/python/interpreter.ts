@@ -27,6 +27,8 @@ export interface InterpreterFacts {
   paths: Record<string, string>;
   scheme_posix_prefix: Record<string, string> | null;
   scheme_venv: Record<string, string> | null;
+  /** The interpreter's preferred scheme for a prefix (sysconfig.get_preferred_scheme): pip's for --prefix. */
+  scheme_prefix: Record<string, string> | null;
   scheme_placeholder: string;
   externally_managed: boolean;
   user_site: string | null;
@@ -79,7 +81,7 @@ interface CacheEntry {
 // Keyed by the path as invoked, not its real path: a venv's bin/python is a link to its base
 // interpreter, yet Python behaves differently through it (it finds pyvenv.cfg beside the link).
 function cacheFile(cacheDir: string, path: string): string {
-  return join(cacheDir, "interpreters-v2", `${fileNameFor(path)}.json`);
+  return join(cacheDir, "interpreters-v3", `${fileNameFor(path)}.json`);
 }
 
 function venvConfigMtime(path: string): number | null {

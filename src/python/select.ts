@@ -4,7 +4,7 @@
 
 import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { SpiceError } from "../util/error.ts";
+import { SpiceError, UsageError } from "../util/error.ts";
 import { linkTarget } from "../util/fs.ts";
 import { parseIni } from "../util/ini.ts";
 import { type DiscoveryContext, whichOnPath } from "./discovery.ts";
@@ -14,6 +14,7 @@ import {
   isVirtualEnvironmentDirectory,
   openVirtualEnvironment,
   prefixEnvironment,
+  rootedEnvironment,
   systemEnvironment,
   targetEnvironment,
   userEnvironment,
@@ -31,6 +32,8 @@ export interface SelectOptions {
   system?: boolean;
   target?: string;
   prefix?: string;
+  /** pip's --root: the chosen layout, moved under this directory. */
+  root?: string;
   user?: boolean;
   breakSystemPackages?: boolean;
   /** The command will change the environment (PEP 668 applies). */
@@ -211,7 +214,8 @@ export function selectEnvironment(
         discovered: true,
       };
   }
-  const needsInterpreterOnly = options.target !== undefined || options.prefix !== undefined;
+  const needsInterpreterOnly =
+    options.target !== undefined || options.prefix !== undefined || options.root !== undefined;
   if (base === null && (options.system || needsInterpreterOnly)) {
     const python3 = whichOnPath("python3", context) ?? whichOnPath("python", context);
     if (python3 === null) {
@@ -233,16 +237,27 @@ export function selectEnvironment(
     });
   }
   const interpreter = base.environment.interpreter;
-  if (options.target !== undefined)
+  if (options.target !== undefined) {
+    if (options.root !== undefined) throw new UsageError("--root and --target cannot be combined");
     return {
       environment: targetEnvironment(interpreter, options.target),
       reason: `--target ${options.target}`,
     };
+  }
+  // A staging directory under --root is no installed Python: PEP 668 does not apply, as in pip.
+  const { root } = options;
+  const rooted = (selection: Selection): Selection =>
+    root === undefined
+      ? selection
+      : {
+          environment: rootedEnvironment(selection.environment, root),
+          reason: `${selection.reason}, under --root ${root}`,
+        };
   if (options.prefix !== undefined)
-    return {
+    return rooted({
       environment: prefixEnvironment(interpreter, options.prefix),
       reason: `--prefix ${options.prefix}`,
-    };
+    });
   if (options.user) {
     if (base.environment.kind === "venv") {
       throw new SpiceError("E_USER_IN_VENV", "Cannot install with --user into a virtual environment", {
@@ -250,9 +265,10 @@ export function selectEnvironment(
         hint: "Drop --user to install into the environment itself",
       });
     }
-    checkExternallyManaged(base.environment, options, env);
-    return { environment: userEnvironment(interpreter, env), reason: "--user" };
+    if (root === undefined) checkExternallyManaged(base.environment, options, env);
+    return rooted({ environment: userEnvironment(interpreter, env), reason: "--user" });
   }
+  if (root !== undefined) return rooted(base);
   checkExternallyManaged(base.environment, options, env);
   checkVenvInterpreter(base.environment, options);
   return base;
