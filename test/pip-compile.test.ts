@@ -644,7 +644,7 @@ describe("spice pip download", () => {
       { cacheDir },
     );
     assert.equal(source.status, 1);
-    assert.match(source.stderr, /onlysource has 1 source distribution\(s\) that --only-binary leaves out/);
+    assert.match(source.stderr, /onlysource has 1 source distribution that --only-binary leaves out/);
   });
 
   it("prints the --hash lines pip hash prints", async () => {

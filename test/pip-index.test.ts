@@ -1459,7 +1459,7 @@ describe("spice pip install from an index", () => {
       ],
       { cacheDir },
     );
-    assert.match(binary.stderr, /hint: srconly has 1 source distribution\(s\) that --only-binary leaves out/);
+    assert.match(binary.stderr, /hint: srconly has 1 source distribution that --only-binary leaves out/);
     // Without --only-binary the sdist's static metadata resolves; installing it needs a build.
     const source = await runSpiceAsync(
       ["pip", "install", "--python", env.python, "-i", index.url, "srconly"],

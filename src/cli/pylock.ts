@@ -24,10 +24,10 @@ import { type PylockPackageOutput, writePylock } from "../standards/pylock-write
 import { tagRanks } from "../standards/tags.ts";
 import { versionsEqual } from "../standards/version.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
+import { plural } from "../util/plural.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
-import { plural } from "./output.ts";
 import {
   emptyRequirementInputs,
   gatherRequirementsFetching,

@@ -7,9 +7,9 @@ import { basename, join } from "node:path";
 import { BUCKETS, Cache } from "../cache/store.ts";
 import { hasSpareTree, makeSpareTrees, spareTreeLeftoverName } from "../install/spare-trees.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
+import { plural } from "../util/plural.ts";
 import { bundleScript } from "./bundle.ts";
 import type { CommandContext } from "./main.ts";
-import { plural } from "./output.ts";
 
 type SpareTreesMode = "background" | "inline" | "off";
 

@@ -17,6 +17,7 @@ import type { Requirement } from "../standards/requirement.ts";
 import { tagRanks } from "../standards/tags.ts";
 import { compareVersions, tryParseVersion, type Version, versionsEqual } from "../standards/version.ts";
 import { SpiceError } from "../util/error.ts";
+import { plural } from "../util/plural.ts";
 import { redactUrl } from "../util/redact.ts";
 import {
   type Candidate,
@@ -583,9 +584,11 @@ function failureHints(
         `${name} has yanked versions (${[...entry.yanked].slice(0, 3).join(", ")}), usable only when pinned with ==`,
       );
     if (skipped.sdistOnly > 0)
-      hints.push(`${name} has ${skipped.sdistOnly} source distribution(s) that --only-binary leaves out`);
+      hints.push(
+        `${name} has ${plural(skipped.sdistOnly, "source distribution")} that --only-binary leaves out`,
+      );
     if (skipped.binaryRefused > 0)
-      hints.push(`${name} has ${skipped.binaryRefused} wheel(s) that --no-binary leaves out`);
+      hints.push(`${name} has ${plural(skipped.binaryRefused, "wheel")} that --no-binary leaves out`);
     const release = otherPlatform.releases.get(name);
     if (release !== undefined) {
       const shown = release.tags.slice(0, 3).join(", ");
@@ -595,7 +598,7 @@ function failureHints(
       );
     } else if (skipped.incompatibleTags > 0)
       hints.push(
-        `${name} has ${skipped.incompatibleTags} wheel${skipped.incompatibleTags === 1 ? "" : "s"} only for other platforms or Pythons`,
+        `${name} has ${plural(skipped.incompatibleTags, "wheel")} only for other platforms or Pythons`,
       );
     const leftOut =
       skipped.incompatibleTags +
@@ -619,7 +622,7 @@ function failureHints(
         : "";
       if (usable.length > 0)
         hints.push(
-          `${name} has ${usable.length} usable version${usable.length === 1 ? "" : "s"}${usable.length > 5 ? ", the newest" : ""}${constrained}: ${newest.join(", ")}`,
+          `${name} has ${plural(usable.length, "usable version")}${usable.length > 5 ? ", the newest" : ""}${constrained}: ${newest.join(", ")}`,
         );
     }
   }

@@ -5,6 +5,7 @@ import { diagnose, type Finding } from "../../doctor/diagnose.ts";
 import type { Environment } from "../../python/environment.ts";
 import { venvWithoutConfig } from "../../python/select.ts";
 import { SpiceError } from "../../util/error.ts";
+import { plural } from "../../util/plural.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
 import { ENVIRONMENT_OPTIONS, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
@@ -92,7 +93,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
   context.output.data(
     findings.length === 0
       ? "No problems found."
-      : `${counts[0]} error${counts[0] === 1 ? "" : "s"}, ${counts[1]} warning${counts[1] === 1 ? "" : "s"}`,
+      : `${plural(counts[0], "error")}, ${plural(counts[1], "warning")}`,
   );
   return failing.length === 0 ? 0 : 1;
 }

@@ -20,13 +20,13 @@ import { localFileHost } from "../../util/file-host.ts";
 import { copyFileAtomic, onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { sha256Hex } from "../../util/hash.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
+import { plural } from "../../util/plural.ts";
 import { withoutCredentials } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { elapsed, environmentIfAny } from "../environment-options.ts";
 import { checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
 import { type IndexSettings, indexSettings, openSources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
-import { plural } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
 import {
   chosenLine,

@@ -33,6 +33,7 @@ import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
+import { plural } from "../../util/plural.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { bundleScript } from "../bundle.ts";
@@ -40,7 +41,6 @@ import { announceEnvironment, duration, elapsed, selectFromArgs } from "../envir
 import { allowedHashes, checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
 import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
-import { plural } from "../output.ts";
 import { brokenDependents, PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
 import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";

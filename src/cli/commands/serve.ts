@@ -4,6 +4,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { scanDistributions, startIndexServer } from "../../serve/server.ts";
 import { fileSystemFailure, SpiceError, UsageError } from "../../util/error.ts";
+import { plural } from "../../util/plural.ts";
 import { type ParsedArgs, value } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
@@ -35,9 +36,7 @@ async function run(args: ParsedArgs, context: CommandContext): Promise<number> {
   }
   const projects = scanDistributions(root);
   const files = [...projects.values()].reduce((sum, list) => sum + list.length, 0);
-  context.output.info(
-    `Serving ${files} file${files === 1 ? "" : "s"} of ${projects.size} project${projects.size === 1 ? "" : "s"} from ${root}`,
-  );
+  context.output.info(`Serving ${plural(files, "file")} of ${plural(projects.size, "project")} from ${root}`);
   if (host !== "127.0.0.1" && host !== "::1" && host !== "localhost")
     context.output.warn(`listening on ${host}: other machines can reach this index`);
   // The URL is data: scripts read it from stdout.
