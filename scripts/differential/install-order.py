@@ -1,7 +1,8 @@
-"""pip 23.2.1's installation order on real package sets, for install-order.ts to compare with
-spice's (src/resolver/install-order.ts): each corpus set installed by pip from the offline mirror
-into a fresh venv (with its dependencies from the set's .in, and with --no-deps from its lock),
-the order from pip's "Installing collected packages:" line, and the METADATA of what it installed.
+"""pip 23.2.1's orders on real package sets, for install-order.ts to compare with spice's
+(src/resolver/install-order.ts): each corpus set installed by pip from the offline mirror into a
+fresh venv (with its dependencies from the set's .in, and with --no-deps from its lock), the
+installation order from pip's "Installing collected packages:" line, its resolver's pinning order
+from the report of a dry run, and the METADATA of what it installed.
   install-order.py OUT.json   (then: node --import tsx scripts/differential/install-order.ts OUT.json)
 Prints `skipped: ...` and writes nothing on a machine without the mirror."""
 import glob, json, os, re, subprocess, sys, tempfile
@@ -35,6 +36,14 @@ for set_in in sorted(glob.glob(os.path.join(corpus, "sets", "*.in"))):
                  *(["--no-deps"] if no_deps else [])],
                 env=env, capture_output=True, text=True, check=True)
             line = next(l for l in result.stdout.splitlines() if l.startswith("Installing collected packages:"))
+            report = os.path.join(work, "report.json")
+            subprocess.run(
+                [sys.executable, "-m", "pip", "--python", os.path.join(venv, "bin", "python"), "install",
+                 "--dry-run", "--ignore-installed", "--quiet", "--report", report, "--no-index",
+                 "--find-links", files, "-r", requirements, *(["--no-deps"] if no_deps else [])],
+                env=env, capture_output=True, text=True, check=True)
+            with open(report) as handle:
+                pins = [canonical(item["metadata"]["name"]) for item in json.load(handle)["install"]]
             metadata = {}
             for path in glob.glob(os.path.join(venv, "lib", "python*", "site-packages", "*.dist-info", "METADATA")):
                 with open(path, encoding="utf-8", errors="replace") as handle:
@@ -45,6 +54,7 @@ for set_in in sorted(glob.glob(os.path.join(corpus, "sets", "*.in"))):
         cases.append({
             "name": f"{name}{' --no-deps' if no_deps else ''}",
             "pip": [canonical(n.strip()) for n in line.split(":", 1)[1].split(",")],
+            "pins": pins,
             "metadata": metadata,
             "requirements": lines,
             "markers": default_environment(),

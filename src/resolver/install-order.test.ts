@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { readCoreMetadata } from "../standards/core-metadata.ts";
 import { parseRequirement } from "../standards/requirement.ts";
-import { pipInstallationOrder } from "./install-order.ts";
+import { pipInstallationOrder, pipPinningOrder } from "./install-order.ts";
 import type { ResolvedPackage } from "./resolve.ts";
 
 /** Resolved packages from METADATA header lines: what the order reads of them. */
@@ -65,5 +65,40 @@ describe("pip's installation order", () => {
   it("installs what needs nothing else in reverse name order", () => {
     const packages = resolution({ x: ["Requires-Dist: y"], y: [], w: [] });
     assert.deepEqual(order(packages, ["x", "y", "w"], false), ["y", "x", "w"]);
+  });
+
+  it("pins as pip's resolver does: ==-pinned first, then by depth, the user's order, and name", () => {
+    // Each expected order is the one pip 23.2.1's report listed for the same wheels.
+    const documents: Record<string, string[]> = {
+      a: ["Requires-Dist: b", "Requires-Dist: c"],
+      b: ["Requires-Dist: a"],
+      c: [],
+      app: [
+        "Requires-Python: >=3.8",
+        "Provides-Extra: fancy",
+        "Requires-Dist: lib",
+        'Requires-Dist: colors; extra == "fancy"',
+      ],
+      lib: [],
+      colors: ["Requires-Python: >=3.7"],
+    };
+    const pins = (requirements: string[], names: string[]) =>
+      pipPinningOrder(resolution(Object.fromEntries(names.map((name) => [name, documents[name]]))), {
+        requirements: requirements.map(parseRequirement),
+        markers,
+        dependencies: true,
+        ignoreRequiresPython: false,
+      });
+    assert.deepEqual(pins(["app[fancy]"], ["app", "lib", "colors"]), ["app", "colors", "lib"]);
+    assert.deepEqual(pins(["a"], ["a", "b", "c"]), ["a", "b", "c"]);
+    assert.deepEqual(pins(["lib", "app", "c==1.0"], ["lib", "app", "c"]), ["c", "lib", "app"]);
+    assert.deepEqual(pins(["colors", "app[fancy]", "b"], Object.keys(documents)), [
+      "colors",
+      "b",
+      "a",
+      "app",
+      "lib",
+      "c",
+    ]);
   });
 });

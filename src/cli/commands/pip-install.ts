@@ -23,7 +23,7 @@ import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../in
 import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
 import { foreignTarget, isForeign, type ResolveTarget } from "../../python/target.ts";
-import { pipInstallationOrder } from "../../resolver/install-order.ts";
+import { pipInstallationOrder, pipPinningOrder } from "../../resolver/install-order.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { readCoreMetadata } from "../../standards/core-metadata.ts";
 import { metadataToJson } from "../../standards/metadata.ts";
@@ -331,11 +331,22 @@ async function installInto(
     : [];
   const resolvedIn = elapsed(settings.started);
   context.output.info(chosenLine(resolution.packages.size, settings.lock, resolvedIn));
+  // pip's orders, read off the resolution (resolver/install-order.ts); a lock has none: by name.
+  const orderOptions = {
+    requirements: inputs.requirements,
+    markers: target.markers,
+    dependencies: !flag(args, "no-deps"),
+    ignoreRequiresPython: flag(args, "ignore-requires-python"),
+  };
+  const reported = () =>
+    locked === null
+      ? inOrder(plan.install, pipPinningOrder(resolution.packages, orderOptions))
+      : plan.install;
   if (settings.dryRun) {
     if (reportPath !== undefined)
       writeReport(
         reportPath,
-        plan.install,
+        reported(),
         target,
         await localFileDigests(plan.install, sources.fetcher),
         context,
@@ -360,7 +371,7 @@ async function installInto(
     });
     if (reportPath !== undefined) {
       const digests = new Map([...prepared].map(([name, item]) => [name, item.sha256]));
-      writeReport(reportPath, plan.install, target, digests, context);
+      writeReport(reportPath, reported(), target, digests, context);
     }
     const status = applyChanges(
       environment,
@@ -371,16 +382,10 @@ async function installInto(
       settings.started,
       settings.linkMode,
       extraneous,
-      // From a lock, no resolution: the order by name.
       locked === null
         ? () =>
             new Map(
-              pipInstallationOrder(resolution.packages, {
-                requirements: inputs.requirements,
-                markers: target.markers,
-                dependencies: !flag(args, "no-deps"),
-                ignoreRequiresPython: flag(args, "ignore-requires-python"),
-              }).map((name, index) => [name, index]),
+              pipInstallationOrder(resolution.packages, orderOptions).map((name, index) => [name, index]),
             )
         : undefined,
     );
@@ -411,6 +416,13 @@ async function localFileDigests(
   );
   const archives = await Promise.all(local.map(({ file }) => fetcher.archive(file)));
   return new Map(local.map(({ name }, index) => [name, archives[index].sha256]));
+}
+
+/** `packages` in the order of `names` (pip's), those it does not name last. */
+function inOrder(packages: readonly ResolvedPackage[], names: readonly string[]): ResolvedPackage[] {
+  const position = new Map(names.map((name, index) => [name, index]));
+  const at = (resolved: ResolvedPackage) => position.get(resolved.name) ?? names.length;
+  return [...packages].sort((a, b) => at(a) - at(b));
 }
 
 function writeReport(
