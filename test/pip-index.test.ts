@@ -1136,6 +1136,14 @@ describe("spice pip install from an index", () => {
       assert.match(result.stderr, message);
       assert.doesNotMatch(result.stderr, /internal error|secret/);
     }
+    // A requirements file at such a URL (found by the command-line fuzzer: an internal error).
+    const file = install(["-r", "http://user:secret@[bad/requirements.txt"]);
+    assert.equal(file.status, 1, file.stderr);
+    assert.match(
+      file.stderr,
+      /error: Could not fetch http:\/\/user:\*\*\*\*@\[bad\/requirements\.txt\n {2}caused by: it is not a valid URL\n/,
+    );
+    assert.doesNotMatch(file.stderr, /internal error|secret/);
   });
 
   it("says a full disk or an unusable cache is what it is: no retries, no internal error, nothing installed", async () => {

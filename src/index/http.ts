@@ -422,7 +422,15 @@ export class HttpClient {
       );
     }
     const retries = this.options.retries ?? 3;
-    let current = new URL(url);
+    let current: URL;
+    try {
+      current = new URL(url);
+    } catch {
+      throw new SpiceError("E_HTTP", `Could not fetch ${redactUrl(url)}`, {
+        cause: "it is not a valid URL",
+        hint: "Check the URL (a host in brackets must be an IPv6 address)",
+      });
+    }
     const originHost = current.host;
     for (let redirects = 0; redirects < 10; redirects++) {
       if (current.protocol !== "http:" && current.protocol !== "https:") {
