@@ -4,7 +4,8 @@
 # inputs are mutated, the oracles answer, and spice's conformance runner checks every case; random
 # PEP 751 lock files are read and selected by both packaging and spice (pylock_oracle.py, pylock.ts), and
 # the offline mirror's real METADATA, requirements and markers are checked (mirror.py), and pip's
-# installation order of the corpus sets (install-order.py, install-order.ts). Not part
+# installation order of the corpus sets (install-order.py, install-order.ts), and pip's installation
+# reports for random requirement sets (reports.py). Not part
 # of `npm test` (it needs those Python packages); run it after changing src/standards/.
 #   scripts/differential/run.sh [SEED] [SCALE]
 # Known oracle artefacts, not spice bugs: packaging crashes (ValueError/KeyError) on a few malformed
@@ -36,4 +37,7 @@ fi
 if [ -f "$out/install-order.json" ]; then
   node --import tsx scripts/differential/install-order.ts "$out/install-order.json" || status=1
 fi
+# pip's installation report against spice's for random requirement sets (reports.py skips without
+# the mirror; it runs dist/, which must be built).
+"$python" "$here/reports.py" "$seed" "$((scale / 50 + 10))" || status=1
 exit $status
