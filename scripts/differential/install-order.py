@@ -8,14 +8,9 @@ Prints `skipped: ...` and writes nothing on a machine without the mirror."""
 import glob, json, os, re, subprocess, sys, tempfile
 from pip._vendor.packaging.markers import default_environment
 
-here = os.path.dirname(os.path.abspath(__file__))
-corpus = os.path.join(here, "..", "..", "..", "shared", "corpus")
-found = subprocess.run(["bash", os.path.join(corpus, "mirror.sh")], capture_output=True, text=True) \
-    if os.path.exists(os.path.join(corpus, "mirror.sh")) else None
-if found is None or found.returncode != 0:
-    print("skipped: no offline PyPI mirror on this machine")
-    sys.exit(0)
-files = os.path.join(found.stdout.strip(), "files")
+from corpus import CORPUS as corpus, mirror_files
+
+files = mirror_files()
 env = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
 env["PIP_CONFIG_FILE"] = os.devnull
 

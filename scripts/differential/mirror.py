@@ -3,18 +3,14 @@ every wheel's whole METADATA, every distinct Requires-Dist, and each marker amon
 in a spread of environments (CPython 3.8-3.14 and PyPy on Linux, Windows and macOS, with extras).
   mirror.py DIR   (then: node --import tsx scripts/conformance.ts DIR)
 Prints `skipped: ...` and writes nothing on a machine without the mirror."""
-import email, hashlib, json, os, random, subprocess, sys, zipfile
+import email, hashlib, json, os, random, sys, zipfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpus import mirror_files
 from oracle import HANDLERS
 from packaging.requirements import Requirement
 
 out = sys.argv[1]
-kit = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "corpus", "mirror.sh")
-found = subprocess.run(["bash", kit], capture_output=True, text=True) if os.path.exists(kit) else None
-if found is None or found.returncode != 0:
-    print("skipped: no offline PyPI mirror on this machine")
-    sys.exit(0)
-files = os.path.join(found.stdout.strip(), "files")
+files = mirror_files()
 
 def case(kind, inp, expected):
     key = hashlib.sha1(json.dumps(inp, sort_keys=True).encode()).hexdigest()[:12]

@@ -6,15 +6,10 @@ the two reports must be the same document (packages, pip's order, metadata, hash
   reports.py [SEED] [CASES]   (needs dist/ built; prints `skipped: ...` without the mirror)"""
 import collections, email.parser, json, os, random, re, subprocess, sys, tempfile, zipfile
 
-here = os.path.dirname(os.path.abspath(__file__))
-root = os.path.join(here, "..", "..")
-corpus = os.path.join(root, "..", "shared", "corpus")
-found = subprocess.run(["bash", os.path.join(corpus, "mirror.sh")], capture_output=True, text=True) \
-    if os.path.exists(os.path.join(corpus, "mirror.sh")) else None
-if found is None or found.returncode != 0:
-    print("skipped: no offline PyPI mirror on this machine")
-    sys.exit(0)
-files = os.path.join(found.stdout.strip(), "files")
+from corpus import mirror_files
+
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+files = mirror_files()
 seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 cases = int(sys.argv[2]) if len(sys.argv) > 2 else 40
 random.seed(seed)
