@@ -1,6 +1,7 @@
 """pip 23.2.1's installation report against spice's for random requirement sets from the offline
 mirror: one to four of its projects each, bare or with ==, >=, <= one of their versions, half of
-them with an extra they provide, and now and then --no-deps, --prefer-binary or --pre. Both
+them with an extra they provide, now and then --no-deps, --prefer-binary or --pre, and a third
+of the time a constraints file bounding one or two projects (often ones it names). Both
 resolve from the mirror's files (--no-index --find-links) for an empty venv; where both succeed,
 the two reports must be the same document (packages, pip's order, metadata, hashes).
   reports.py [SEED] [CASES]   (needs dist/ built; prints `skipped: ...` without the mirror)"""
@@ -47,6 +48,13 @@ with tempfile.TemporaryDirectory() as work:
             version, roll = random.choice(sorted(versions[project])), random.random()
             requirements.append(name if roll < 0.4 else f"{name}{'==' if roll < 0.6 else '>=' if roll < 0.8 else '<='}{version}")
         options = random.choice([[], [], ["--no-deps"], ["--prefer-binary"], ["--pre"]])
+        if random.random() < 0.3:
+            constraints = os.path.join(work, "constraints.txt")
+            with open(constraints, "w") as handle:
+                named = [re.split(r"[\[<>=]", requirement)[0] for requirement in requirements]
+                for project in random.sample(named + random.sample(projects, 2), random.randint(1, 2)):
+                    handle.write(f"{project}{random.choice(['<', '>=', '!=', '=='])}{random.choice(sorted(versions[project]))}\n")
+            options = [*options, "-c", constraints]
         reports = [os.path.join(work, "pip.json"), os.path.join(work, "spice.json")]
         common = ["install", "--quiet", "--dry-run", "--no-index", "--find-links", files, *requirements, *options]
         pip = subprocess.run([sys.executable, "-m", "pip", "--python", python, *common, "--ignore-installed",
