@@ -511,6 +511,8 @@ describe("spice pip install from an index", () => {
       [["suite"], fromIndex],
       [["suite", "app[Fancy]"], fromIndex],
       [["app"], fromDirectory],
+      // A wheel's path with extras and a marker, as pip reads an argument.
+      [[`${join(main, "app-1.0-py3-none-any.whl")}[fancy]; python_version > '3'`], fromDirectory],
     ]) {
       const pipReport = join(work.path, "pip-report.json");
       const pip = await runPipAsync([

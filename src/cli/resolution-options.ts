@@ -11,6 +11,7 @@ import type { PrereleasePolicy } from "../resolver/candidates.ts";
 import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
 import { operatorHint } from "../standards/install-requirement.ts";
+import { type Marker, parseMarker } from "../standards/marker.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { isPylockFileName } from "../standards/pylock.ts";
 import { pyUnquote } from "../standards/python-url.ts";
@@ -102,6 +103,34 @@ function fileRequirement(location: string, cwd: string): Requirement {
     });
   }
   return new Requirement(parsed.name, [], emptySpecifier(), url, null);
+}
+
+/**
+ * A path or URL argument as pip reads one: a marker after `;` (`; ` after a URL), and extras after
+ * a path (`./pkg-1.0-py3-none-any.whl[extra]`), which a URL cannot carry.
+ */
+function splitLocation(argument: string): { location: string; extras: string[]; marker: Marker | null } {
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(argument);
+  const separator = isUrl ? "; " : ";";
+  const at = argument.indexOf(separator);
+  let location = (at < 0 ? argument : argument.slice(0, at)).trim();
+  let marker: Marker | null = null;
+  let extras: string[] = [];
+  const bracket = isUrl ? null : /^(.+)(\[[^\]]+\])$/.exec(location);
+  if (bracket !== null || at >= 0) {
+    if (!looksLikeFile(bracket?.[1] ?? location) && !looksLikePath(bracket?.[1] ?? location))
+      return { location: argument, extras: [], marker: null };
+    try {
+      if (at >= 0) marker = parseMarker(argument.slice(at + separator.length));
+      if (bracket !== null) {
+        extras = [...parseRequirement(`placeholder${bracket[2]}`).extras];
+        location = bracket[1];
+      }
+    } catch (error) {
+      throw new UsageError(`Invalid requirement: '${argument}'`, (error as Error).message.split("\n")[0]);
+    }
+  }
+  return { location, extras, marker };
 }
 
 function looksLikeFile(argument: string): boolean {
@@ -203,9 +232,11 @@ export function gatherRequirements(
   const finder = inputs.finder;
   for (const argument of positionals) {
     let requirement: Requirement;
-    if (looksLikeFile(argument) || looksLikeDirectory(argument, context.cwd))
-      requirement = fileRequirement(argument, context.cwd);
-    else {
+    const { location, extras, marker } = splitLocation(argument);
+    if (looksLikeFile(location) || looksLikeDirectory(location, context.cwd)) {
+      const file = fileRequirement(location, context.cwd);
+      requirement = new Requirement(file.name, extras, file.specifier, file.url, marker);
+    } else {
       try {
         requirement = parseRequirement(argument);
       } catch (error) {
