@@ -767,6 +767,30 @@ describe("spice pip install from an index", () => {
     assert.equal(wrong.status, 1, wrong.stderr);
     assert.match(wrong.stderr, /hash/i);
     assert.doesNotMatch(wrong.stderr, /has no --hash/);
+    // A bare URL with a fragment names a file too, and a dry run's report gives the hash of the
+    // file it fetched: the same document as pip's.
+    for (const bare of [url, `${url}#sha256=${direct.archive_info.hashes.sha256}`, `${url}#egg=lib`]) {
+      const reports = [join(work.path, "url-pip.json"), join(work.path, "url-spice.json")];
+      const common = ["install", "--dry-run", "--quiet", "--report"];
+      const pip = await runPipAsync([
+        "--python",
+        env.python,
+        ...common,
+        reports[0],
+        "--ignore-installed",
+        bare,
+      ]);
+      assert.equal(pip.status, 0, pip.stderr);
+      const spice = await runSpiceAsync(
+        ["pip", ...common, reports[1], "--reinstall", bare, "--python", env.python],
+        {
+          cacheDir,
+        },
+      );
+      assert.equal(spice.status, 0, spice.stderr);
+      const [expected, actual] = reports.map((report) => JSON.parse(readFileSync(report, "utf8")));
+      assert.deepEqual(actual, expected, bare);
+    }
     // A URL no parser takes is the user's to fix (found by fuzzing: it was a crash).
     for (const bad of [
       "lib @ http://[::1/lib-1.0-py3-none-any.whl",

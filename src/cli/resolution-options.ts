@@ -134,7 +134,9 @@ function splitLocation(argument: string): { location: string; extras: string[]; 
 }
 
 function looksLikeFile(argument: string): boolean {
-  return /\.(whl|tar\.gz|zip)$/i.test(argument) && !argument.includes(" @ ");
+  // A URL's fragment and query (`#sha256=...`, `#egg=name`) are not part of the file's name.
+  const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(argument) ? argument.replace(/[?#].*$/s, "") : argument;
+  return /\.(whl|tar\.gz|zip)$/i.test(path) && !argument.includes(" @ ");
 }
 
 /** Whether pip would take the argument for a path: it has a "/" or starts with ".". */

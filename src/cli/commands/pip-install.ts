@@ -348,7 +348,7 @@ async function installInto(
         reportPath,
         reported(),
         target,
-        await localFileDigests(plan.install, sources.fetcher),
+        await unlistedDigests(plan.install, sources.fetcher),
         context,
       );
     sayWouldInstall(plan.install, extraneous, installed, environment, context);
@@ -402,15 +402,16 @@ async function installInto(
 }
 
 /**
- * The sha256 of each local file that came without one (a --find-links directory, a path), as an
- * install knows it (remembered in the cache): pip's report names the hash of every archive.
+ * For a dry run's report, the sha256 of each file that came without one (a --find-links
+ * directory, a path, a URL, an index without hashes), as an install knows it (remembered in the
+ * cache): pip names the hash of every archive it fetched, and a dry run fetches those too.
  */
-async function localFileDigests(
+async function unlistedDigests(
   packages: readonly ResolvedPackage[],
   fetcher: FileFetcher,
 ): Promise<Map<string, string>> {
   const local = packages.flatMap((resolved) =>
-    resolved.file !== null && !resolved.file.hashes.sha256 && resolved.file.url.startsWith("file:")
+    resolved.file !== null && !resolved.file.hashes.sha256
       ? [{ name: resolved.name, file: resolved.file }]
       : [],
   );
