@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -506,11 +507,15 @@ describe("spice pip install from an index", () => {
     // From a --find-links directory too: pip hashes the local files it reports.
     const fromIndex = ["--index-url", index.url];
     const fromDirectory = ["--no-index", "--find-links", main];
+    // Through a link to the directory: pip names its files by the directory's real path.
+    const linked = join(work.path, "linked-wheels");
+    symlinkSync(main, linked);
     for (const [requirements, sources] of [
       [["app"], fromIndex],
       [["suite"], fromIndex],
       [["suite", "app[Fancy]"], fromIndex],
       [["app"], fromDirectory],
+      [["app"], ["--no-index", "--find-links", linked]],
       // A wheel's path with extras and a marker, as pip reads an argument.
       [[`${join(main, "app-1.0-py3-none-any.whl")}[fancy]; python_version > '3'`], fromDirectory],
     ]) {

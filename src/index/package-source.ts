@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { tryParseSdistFilename } from "../standards/filename.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { SpiceError } from "../util/error.ts";
+import { realDirectory } from "../util/fs.ts";
 import { redactUrl } from "../util/redact.ts";
 import type { HttpClient, HttpResponse } from "./http.ts";
 import {
@@ -207,10 +208,13 @@ export class PackageSource {
         throw new SpiceError("E_FIND_LINKS", `The --find-links location ${path} does not exist`);
       }
       if (statSync(path).isDirectory()) {
-        // Paths are joined when a project is used: most of a large directory never is.
-        for (const entry of readdirSync(path).sort()) {
+        // Its files are named from the directory's real path, as pip names them (a linked
+        // directory's files are reported where they are). Paths are joined when a project is
+        // used: most of a large directory never is.
+        const directory = realDirectory(path);
+        for (const entry of readdirSync(directory).sort()) {
           const project = projectName(entry);
-          if (project !== null) add(project, path, entry, null);
+          if (project !== null) add(project, directory, entry, null);
         }
         return index;
       }
