@@ -18,7 +18,7 @@ import {
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect, createServer as createNetServer } from "node:net";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { BUCKETS } from "../src/cache/store.ts";
@@ -516,6 +516,8 @@ describe("spice pip install from an index", () => {
       [["suite", "app[Fancy]"], fromIndex],
       [["app"], fromDirectory],
       [["app"], ["--no-index", "--find-links", linked]],
+      // A file: URL that climbs with ../, which pip normalizes.
+      [[`${pathToFileURL(main)}/../${basename(main)}/app-1.0-py3-none-any.whl`], fromDirectory],
       // A wheel's path with extras and a marker, as pip reads an argument.
       [[`${join(main, "app-1.0-py3-none-any.whl")}[fancy]; python_version > '3'`], fromDirectory],
     ]) {

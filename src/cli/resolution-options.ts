@@ -88,7 +88,15 @@ function refuseDirectory(location: string, cwd: string): void {
 function fileRequirement(location: string, cwd: string): Requirement {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
   if (!isUrl || location.startsWith("file:")) refuseDirectory(location, cwd);
-  const url = isUrl ? location : pathToFileURL(resolvePath(cwd, location)).toString();
+  let url = isUrl ? location : pathToFileURL(resolvePath(cwd, location)).toString();
+  // pip normalizes a file: URL that climbs with ../ (its "relative file URLs"); so does parsing.
+  if (/^file:/i.test(url) && url.includes("../")) {
+    try {
+      url = new URL(url).href;
+    } catch {
+      // refused below, as before
+    }
+  }
   let pathname: string;
   try {
     pathname = new URL(url).pathname;
