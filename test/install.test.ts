@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { after, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { BUCKETS } from "../src/cache/store.ts";
@@ -699,6 +699,19 @@ describe("spice pip install and uninstall", () => {
     assert.equal(single.status, 2);
     assert.match(single.stderr, /\nhint: = is not a valid operator\. Did you mean == \?\n/);
     assert.equal(readdirSync(join(path, "lib", "python3.11", "site-packages")).length, 0);
+    // `file:./x.whl`, a file URL without //, is a path from the working directory, as pip reads it,
+    // on the command line and in a requirements file; direct_url.json names the file itself.
+    const fromHere = `file:./${basename(beta)}`;
+    writeFileSync(join(work.path, "relative-file-url.txt"), `${fromHere}\n`);
+    for (const args of [[fromHere], ["-r", join(work.path, "relative-file-url.txt")]]) {
+      const installed = spice(["pip", "install", "--python", python, "--reinstall", ...args], dirname(beta));
+      assert.equal(installed.status, 0, installed.stderr);
+      const directUrl = readFileSync(
+        join(path, "lib", "python3.11", "site-packages", "beta-1.2.dist-info", "direct_url.json"),
+        "utf8",
+      );
+      assert.equal(JSON.parse(directUrl).url, pathToFileURL(beta).toString());
+    }
   });
 });
 

@@ -84,8 +84,20 @@ function refuseDirectory(location: string, cwd: string): void {
   });
 }
 
+/**
+ * `file:./dist/x.whl`, a file URL without `//`, names a path from the working directory, as pip
+ * reads it; spice takes that file's own URL (pip reports `file:///./dist/x.whl`, which names none).
+ */
+function fileUrlFromCwd(link: string, cwd: string): string {
+  if (!/^file:(?!\/\/)/i.test(link)) return link;
+  const hash = link.indexOf("#");
+  const [path, fragment] = hash < 0 ? [link, ""] : [link.slice(0, hash), link.slice(hash)];
+  return `${pathToFileURL(resolvePath(cwd, pyUnquote(path.slice("file:".length))))}${fragment}`;
+}
+
 /** A local or remote wheel/sdist named directly: a URL requirement on its project. */
-function fileRequirement(location: string, cwd: string): Requirement {
+function fileRequirement(given: string, cwd: string): Requirement {
+  const location = fileUrlFromCwd(given, cwd);
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
   if (!isUrl || location.startsWith("file:")) refuseDirectory(location, cwd);
   let url = isUrl ? location : pathToFileURL(resolvePath(cwd, location)).toString();
@@ -210,10 +222,9 @@ function readFile(
       const extras = install.extras.length > 0 ? `[${install.extras.join(",")}]` : "";
       const marker = install.markers ? `; ${install.markers}` : "";
       const base = parseRequirement(`${install.name}${extras}${install.specifier}${marker}`);
-      requirement = install.link
-        ? new Requirement(base.name, base.extras, base.specifier, install.link, base.marker)
-        : base;
-      if (install.link?.startsWith("file:")) refuseDirectory(install.link, context.cwd);
+      const link = install.link === null ? null : fileUrlFromCwd(install.link, context.cwd);
+      requirement = link ? new Requirement(base.name, base.extras, base.specifier, link, base.marker) : base;
+      if (link?.startsWith("file:")) refuseDirectory(link, context.cwd);
     }
     into.push(requirement);
     const name = requirement.canonicalName;
