@@ -16,7 +16,11 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
+import {
+  createServer as createHttpsServer,
+  type Server as HttpsServer,
+  type ServerOptions,
+} from "node:https";
 import { connect, createServer as createNetServer } from "node:net";
 import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -196,6 +200,45 @@ function freeze(python: string): string {
   return runSpice(["pip", "freeze", "--python", python]).stdout;
 }
 
+/** A self-signed certificate for 127.0.0.1 (or a client), as PREFIXkey.pem and PREFIXcert.pem. */
+function selfSigned(directory: string, prefix: string, subject: string): void {
+  const made = spawnSync("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    subject,
+    "-addext",
+    "subjectAltName=IP:127.0.0.1",
+    "-keyout",
+    join(directory, `${prefix}key.pem`),
+    "-out",
+    join(directory, `${prefix}cert.pem`),
+  ]);
+  assert.equal(made.status, 0, String(made.stderr));
+}
+
+/** An HTTPS front for the test index, with these TLS options. */
+async function httpsFront(
+  options: ServerOptions,
+): Promise<{ front: HttpsServer; port: number; secure: string }> {
+  const front = createHttpsServer(options, async (request, response) => {
+    const upstream = await fetch(new URL(request.url ?? "/", index.url.replace(/simple\/$/, "")), {
+      headers: { accept: String(request.headers.accept ?? "*/*") },
+    });
+    response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "" });
+    response.end(Buffer.from(await upstream.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+  const address = front.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return { front, port, secure: `https://127.0.0.1:${port}/simple/` };
+}
+
 describe("spice pip install from an index", () => {
   it("resolves dependencies, extras and markers, and the console script runs", async () => {
     const env = venv();
@@ -276,6 +319,14 @@ describe("spice pip install from an index", () => {
         "--no-build-isolation",
         "--use-pep517",
         "--no-clean",
+        "-C",
+        "editable_mode=compat",
+        "--global-option",
+        "--quiet",
+        "--src",
+        join(work.path, "src"),
+        "--use-feature",
+        "truststore",
         "--no-warn-conflicts",
         "--require-virtualenv",
         "--exists-action",
@@ -875,39 +926,11 @@ describe("spice pip install from an index", () => {
   it("verifies TLS certificates: --cert trusts a CA, --trusted-host skips the check", async () => {
     const tls = join(work.path, "tls");
     mkdirSync(tls);
-    const made = spawnSync("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      join(tls, "key.pem"),
-      "-out",
-      join(tls, "cert.pem"),
-    ]);
-    assert.equal(made.status, 0, String(made.stderr));
-    // An HTTPS front for the test index.
-    const front = createHttpsServer(
-      { key: readFileSync(join(tls, "key.pem")), cert: readFileSync(join(tls, "cert.pem")) },
-      async (request, response) => {
-        const upstream = await fetch(new URL(request.url ?? "/", index.url.replace(/simple\/$/, "")), {
-          headers: { accept: String(request.headers.accept ?? "*/*") },
-        });
-        response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "" });
-        response.end(Buffer.from(await upstream.arrayBuffer()));
-      },
-    );
-    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
-    const address = front.address();
-    const port = typeof address === "object" && address ? address.port : 0;
-    const secure = `https://127.0.0.1:${port}/simple/`;
+    selfSigned(tls, "", "/CN=127.0.0.1");
+    const { front, port, secure } = await httpsFront({
+      key: readFileSync(join(tls, "key.pem")),
+      cert: readFileSync(join(tls, "cert.pem")),
+    });
     try {
       const env = venv();
       const base = ["pip", "install", "--python", env.python, "-i", secure, "--dry-run", "lib"];
@@ -954,6 +977,51 @@ describe("spice pip install from an index", () => {
       assert.equal(viaLauncher.status, 0, viaLauncher.stderr);
       const direct = await runSpiceAsync(base, { cacheDir: join(work.path, "cache-tls-5"), env: extra });
       assert.equal(direct.status, 0, direct.stderr);
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+    }
+  });
+
+  it("shows the certificate --client-cert names to a server that asks for one", async () => {
+    const tls = join(work.path, "tls-client");
+    mkdirSync(tls);
+    selfSigned(tls, "", "/CN=127.0.0.1");
+    selfSigned(tls, "client-", "/CN=spice-client");
+    // pip's --client-cert file holds the certificate and its private key.
+    const clientPem = join(tls, "client.pem");
+    writeFileSync(
+      clientPem,
+      Buffer.concat([readFileSync(join(tls, "client-cert.pem")), readFileSync(join(tls, "client-key.pem"))]),
+    );
+    const { front, secure } = await httpsFront({
+      key: readFileSync(join(tls, "key.pem")),
+      cert: readFileSync(join(tls, "cert.pem")),
+      requestCert: true,
+      rejectUnauthorized: true,
+      ca: readFileSync(join(tls, "client-cert.pem")),
+    });
+    try {
+      const env = venv();
+      const args = ["install", "--dry-run", "-i", secure, "--cert", join(tls, "cert.pem"), "lib"];
+      const refused = await runSpiceAsync(["pip", ...args, "--python", env.python], {
+        cacheDir: join(work.path, "cache-client-1"),
+      });
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /error: Could not fetch https:\/\/127\.0\.0\.1/);
+      const shown = await runSpiceAsync(
+        ["pip", ...args, "--client-cert", clientPem, "--python", env.python],
+        {
+          cacheDir: join(work.path, "cache-client-2"),
+        },
+      );
+      assert.equal(shown.status, 0, shown.stderr);
+      assert.match(shown.stderr, /\+ lib==1\.5/);
+      const missing = await runSpiceAsync(
+        ["pip", ...args, "--client-cert", join(tls, "missing.pem"), "--python", env.python],
+        { cacheDir: join(work.path, "cache-client-3") },
+      );
+      assert.equal(missing.status, 1);
+      assert.match(missing.stderr, /^error: Could not read the client certificate .*missing\.pem/m);
     } finally {
       await new Promise((resolve) => front.close(resolve));
     }

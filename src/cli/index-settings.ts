@@ -30,6 +30,8 @@ export interface IndexSettings {
   trustedHosts: string[];
   /** The CA bundle TLS connections trust instead of Node's: --cert, pip's `cert`, SSL_CERT_FILE. */
   certFile: string | null;
+  /** pip's --client-cert (or client-cert in pip.conf, PIP_CLIENT_CERT). */
+  clientCertFile: string | null;
   /** For --verbose: where each setting came from. */
   explanation: string[];
 }
@@ -154,6 +156,8 @@ export function indexSettings(
   const cert = pick("cert", value(args, "cert"));
   if (cert) explanation.push(`cert: ${cert.value} (from ${cert.source})`);
   const certFile = cert?.value ?? env.SSL_CERT_FILE ?? null;
+  const clientCert = pick("client-cert", value(args, "client-cert"));
+  if (clientCert) explanation.push(`client-cert: ${clientCert.value} (from ${clientCert.source})`);
   return {
     indexes,
     findLinks,
@@ -163,6 +167,7 @@ export function indexSettings(
     proxies,
     trustedHosts,
     certFile,
+    clientCertFile: clientCert?.value ?? null,
     explanation,
   };
 }
@@ -175,16 +180,18 @@ export interface Sources {
   close(): Promise<void>;
 }
 
-function readCertificates(path: string): Buffer {
+function readCertificates(path: string, what = "the CA bundle", hint = CA_HINT): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new SpiceError("E_CERT", `Could not read the CA bundle ${path}`, {
+    throw new SpiceError("E_CERT", `Could not read ${what} ${path}`, {
       cause: (error as Error).message,
-      hint: "Point --cert (or pip's cert setting, or SSL_CERT_FILE) at a PEM file",
+      hint,
     });
   }
 }
+
+const CA_HINT = "Point --cert (or pip's cert setting, or SSL_CERT_FILE) at a PEM file";
 
 export function httpClient(
   args: ParsedArgs,
@@ -192,12 +199,20 @@ export function httpClient(
   settings: IndexSettings,
   cache: Cache | null,
 ) {
-  const certFile = settings.certFile;
+  const { certFile, clientCertFile } = settings;
   return new HttpClient({
     cacheDirectory: cache === null ? null : cache.bucket(BUCKETS.http),
     offline: flag(args, "offline"),
     refresh: flag(args, "refresh") || flag(args, "rebuild"),
     ca: certFile ? () => readCertificates(certFile) : null,
+    clientCert: clientCertFile
+      ? () =>
+          readCertificates(
+            clientCertFile,
+            "the client certificate",
+            "Point --client-cert at a PEM file holding the certificate and its private key",
+          )
+      : null,
     extraCaFile: context.env.NODE_EXTRA_CA_CERTS ?? null,
     warn: (message) => context.output.warn(message),
     trustedHosts: settings.trustedHosts,

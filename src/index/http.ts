@@ -52,6 +52,11 @@ export interface HttpOptions {
    */
   ca?: (() => Buffer) | null;
   /**
+   * pip's --client-cert: a PEM file holding this client's certificate and its private key, shown
+   * to servers that ask for one; read, as `ca`, when the first TLS connection is made.
+   */
+  clientCert?: (() => Buffer) | null;
+  /**
    * A PEM file of certificates to trust besides Node's own roots, as NODE_EXTRA_CA_CERTS names
    * one. Added here because bin/spice keeps Node from loading it at start-up; read only when a
    * TLS connection is made.
@@ -284,6 +289,7 @@ export class HttpClient {
       const tls = {
         timeout: this.options.timeoutMs ?? 15_000,
         ...this.trustedCertificates(),
+        ...this.clientCertificate(),
         ...(insecure ? { rejectUnauthorized: false } : {}),
       };
       // Through a proxy, undici tunnels (CONNECT) to the index; the index's TLS is checked as without one.
@@ -310,6 +316,14 @@ export class HttpClient {
     if (pem === null) return base === null ? {} : { ca: base };
     return { ca: base === null ? [...nodeTls().rootCertificates, pem] : [base, pem] };
   }
+
+  /** The `cert` and `key` options for TLS connections: both from the one PEM file, as pip reads it. */
+  private clientCertificate(): { cert?: Buffer; key?: Buffer } {
+    this.clientPem ??= this.options.clientCert?.() ?? null;
+    return this.clientPem === null ? {} : { cert: this.clientPem, key: this.clientPem };
+  }
+
+  private clientPem: Buffer | null | undefined;
 
   private extraCertificates(): Buffer | null {
     const extra = this.options.extraCaFile;

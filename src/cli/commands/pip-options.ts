@@ -20,6 +20,11 @@ const INDEX_OPTIONS: OptionSpec[] = [
   { name: "offline", help: "Use only cached index pages and files" },
   { name: "refresh", help: "Revalidate every cached index page" },
   { name: "cert", value: "file", help: "CA bundle for HTTPS (also SSL_CERT_FILE)" },
+  {
+    name: "client-cert",
+    value: "file",
+    help: "A PEM file with this client's certificate and private key, for servers that ask for one (pip's option)",
+  },
   { name: "trusted-host", value: "host", multiple: true, help: "Do not verify TLS certificates of HOST" },
   { name: "timeout", value: "seconds", help: "How long to wait for a server (default: 15, as pip)" },
   {
@@ -136,6 +141,18 @@ const PIP_HABIT_OPTIONS: OptionSpec[] = [
   { name: "no-input", help: "Accepted for pip compatibility (spice never asks)" },
   { name: "no-python-version-warning", help: "Accepted for pip compatibility" },
   {
+    name: "use-feature",
+    value: "feature",
+    multiple: true,
+    help: "Accepted for pip compatibility (pip's feature switches change nothing in spice)",
+  },
+  {
+    name: "use-deprecated",
+    value: "feature",
+    multiple: true,
+    help: "Accepted for pip compatibility (pip's feature switches change nothing in spice)",
+  },
+  {
     name: "require-virtualenv",
     help: "Refuse to change a Python that is no virtual environment, even with --system or --user (pip's option; also PIP_REQUIRE_VIRTUALENV)",
   },
@@ -172,6 +189,20 @@ const BUILD_HABIT_OPTIONS: OptionSpec[] = [
   { name: "no-use-pep517", help: "Accepted for pip compatibility (spice builds nothing yet)" },
   { name: "check-build-dependencies", help: "Accepted for pip compatibility (spice builds nothing yet)" },
   { name: "no-clean", help: "Accepted for pip compatibility (spice leaves no build directories)" },
+  {
+    name: "config-settings",
+    short: "C",
+    value: "key=value",
+    multiple: true,
+    help: "Accepted for pip compatibility (settings for build backends: spice builds nothing yet)",
+  },
+  {
+    name: "global-option",
+    value: "option",
+    multiple: true,
+    help: "Accepted for pip compatibility (options for setup.py: spice builds nothing yet)",
+  },
+  { name: "src", value: "dir", help: "Accepted for pip compatibility (spice checks out no repositories)" },
 ];
 
 const strict: OptionSpec = {
@@ -407,6 +438,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...RESOLVER_OPTIONS,
     ...FOREIGN_TARGET_OPTIONS,
     ...LOCK_SELECTION_OPTIONS,
+    ...BUILD_HABIT_OPTIONS,
   ],
   wheel: [
     ...ENVIRONMENT_OPTIONS,
