@@ -459,6 +459,25 @@ describe("spice pip install and uninstall", () => {
     );
   });
 
+  it("uninstalls what an argument names as pip reads it: a requirement or a wheel's path", () => {
+    const path = venv("env-uninstall-names");
+    const python = join(path, "bin", "python");
+    for (const argument of [
+      beta,
+      "beta==1.2",
+      "Beta>=1; python_version > '3'",
+      `${pathToFileURL(beta)}#sha256=0`,
+    ]) {
+      assert.equal(spice(["pip", "install", "--python", python, beta]).status, 0);
+      const removed = spice(["pip", "uninstall", "--python", python, argument]);
+      assert.equal(removed.status, 0, removed.stderr);
+      assert.match(removed.stderr, / - beta==1\.2\n$/, argument);
+    }
+    const invalid = spice(["pip", "uninstall", "--python", python, "not a name!"]);
+    assert.equal(invalid.status, 2);
+    assert.match(invalid.stderr, /^error: Invalid requirement: 'not a name!'/m);
+  });
+
   it("uninstalls whole directories at once, keeping what it did not install and what others share", () => {
     const directory = join(work.path, "uninstall-wheels");
     mkdirSync(directory);

@@ -153,6 +153,24 @@ function splitLocation(argument: string): { location: string; extras: string[]; 
   return { location, extras, marker };
 }
 
+/**
+ * The project an argument of pip's uninstall names, as pip reads one: a requirement's name
+ * (`six==1.0`, `six[x]; marker`), or that of a wheel or sdist given by its path or URL.
+ */
+export function projectNamed(argument: string): string {
+  const { location } = splitLocation(argument);
+  if (looksLikeFile(location)) {
+    const filename = pyUnquote(basename(location.replace(/[?#].*$/s, "")));
+    const parsed = tryParseWheelFilename(filename) ?? tryParseSdistFilename(filename);
+    if (parsed !== null) return parsed.name;
+  }
+  try {
+    return parseRequirement(argument).name;
+  } catch (error) {
+    throw new UsageError(`Invalid requirement: '${argument}'`, (error as Error).message.split("\n")[0]);
+  }
+}
+
 function looksLikeFile(argument: string): boolean {
   // A URL's fragment and query (`#sha256=...`, `#egg=name`) are not part of the file's name.
   const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(argument) ? argument.replace(/[?#].*$/s, "") : argument;

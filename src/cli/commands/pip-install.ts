@@ -47,6 +47,7 @@ import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirem
 import {
   foreignTargetOptions,
   needsIndex,
+  projectNamed,
   type RequirementInputs,
   refuseLockFiles,
   requirementsFileHost,
@@ -584,7 +585,7 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
       return result.entries.flatMap((entry) => entry.installRequirement?.name ?? []);
     }),
   );
-  const names = [...args.positionals, ...fromFiles];
+  const names = [...args.positionals.map(projectNamed), ...fromFiles];
   if (names.length === 0)
     throw new UsageError("spice pip uninstall needs names", "spice pip uninstall requests");
   const { environment } = selectFromArgs(args, context, true);
