@@ -718,6 +718,15 @@ describe("spice pip install and uninstall", () => {
     assert.equal(single.status, 2);
     assert.match(single.stderr, /\nhint: = is not a valid operator\. Did you mean == \?\n/);
     assert.equal(readdirSync(join(path, "lib", "python3.11", "site-packages")).length, 0);
+    // A file whose name pip reads as an invalid requirement (`no==such`), in a requirements file
+    // too (that was an internal error).
+    writeFileSync(join(work.path, "bad-wheel-name.txt"), "./no-such-1.0-py3-none-any.whl\n");
+    for (const args of [["./no-such-1.0-py3-none-any.whl"], ["-r", join(work.path, "bad-wheel-name.txt")]]) {
+      const refused = spice(["pip", "install", "--python", python, "--dry-run", ...args]);
+      assert.equal(refused.status, 1, args.join(" "));
+      assert.match(refused.stderr, /no-such-1\.0-py3-none-any\.whl is not a wheel or sdist file/);
+      assert.doesNotMatch(refused.stderr, /internal error/);
+    }
     // `file:./x.whl`, a file URL without //, is a path from the working directory, as pip reads it,
     // on the command line and in a requirements file; direct_url.json names the file itself.
     const fromHere = `file:./${basename(beta)}`;

@@ -10,8 +10,12 @@ import { type ForeignTarget, isForeign, pythonPlatformTags, type ResolveTarget }
 import type { PrereleasePolicy } from "../resolver/candidates.ts";
 import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
-import { operatorHint } from "../standards/install-requirement.ts";
-import { type Marker, parseMarker } from "../standards/marker.ts";
+import {
+  type InstallRequirement,
+  isUrl,
+  operatorHint,
+  toInstallRequirement,
+} from "../standards/install-requirement.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { isPylockFileName } from "../standards/pylock.ts";
 import { pyUnquote } from "../standards/python-url.ts";
@@ -100,15 +104,7 @@ function fileRequirement(given: string, cwd: string): Requirement {
   const location = fileUrlFromCwd(given, cwd);
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
   if (!isUrl || location.startsWith("file:")) refuseDirectory(location, cwd);
-  let url = isUrl ? location : pathToFileURL(resolvePath(cwd, location)).toString();
-  // pip normalizes a file: URL that climbs with ../ (its "relative file URLs"); so does parsing.
-  if (/^file:/i.test(url) && url.includes("../")) {
-    try {
-      url = new URL(url).href;
-    } catch {
-      // refused below, as before
-    }
-  }
+  const url = isUrl ? location : pathToFileURL(resolvePath(cwd, location)).toString();
   let pathname: string;
   try {
     pathname = new URL(url).pathname;
@@ -125,42 +121,56 @@ function fileRequirement(given: string, cwd: string): Requirement {
   return new Requirement(parsed.name, [], emptySpecifier(), url, null);
 }
 
-/**
- * A path or URL argument as pip reads one: a marker after `;` (`; ` after a URL), and extras after
- * a path (`./pkg-1.0-py3-none-any.whl[extra]`), which a URL cannot carry.
- */
-function splitLocation(argument: string): { location: string; extras: string[]; marker: Marker | null } {
-  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(argument);
-  const separator = isUrl ? "; " : ";";
-  const at = argument.indexOf(separator);
-  let location = (at < 0 ? argument : argument.slice(0, at)).trim();
-  let marker: Marker | null = null;
-  let extras: string[] = [];
-  const bracket = isUrl ? null : /^(.+)(\[[^\]]+\])$/.exec(location);
-  if (bracket !== null || at >= 0) {
-    if (!looksLikeFile(bracket?.[1] ?? location) && !looksLikePath(bracket?.[1] ?? location))
-      return { location: argument, extras: [], marker: null };
-    try {
-      if (at >= 0) marker = parseMarker(argument.slice(at + separator.length));
-      if (bracket !== null) {
-        extras = [...parseRequirement(`placeholder${bracket[2]}`).extras];
-        location = bracket[1];
-      }
-    } catch (error) {
-      throw new UsageError(`Invalid requirement: '${argument}'`, (error as Error).message.split("\n")[0]);
-    }
+/** A requirement as pip's InstallRequirement holds it (from a requirements file or the command line). */
+function requirementOf(install: InstallRequirement, text: string, cwd: string): Requirement {
+  if (install.name === null) return fileRequirement(install.link ?? text, cwd);
+  const extras = install.extras.length > 0 ? `[${install.extras.join(",")}]` : "";
+  const marker = install.markers ? `; ${install.markers}` : "";
+  let base: Requirement;
+  try {
+    base = parseRequirement(`${install.name}${extras}${install.specifier}${marker}`);
+  } catch (error) {
+    // pip's name for a file that is no valid wheel name: said of the file.
+    if (install.link !== null) return fileRequirement(install.link, cwd);
+    throw new UsageError(`Invalid requirement: '${text}'`, (error as Error).message.split("\n")[0]);
   }
-  return { location, extras, marker };
+  const link = install.link === null ? null : fileUrlFromCwd(install.link, cwd);
+  if (link?.startsWith("file:")) refuseDirectory(link, cwd);
+  return link ? new Requirement(base.name, base.extras, base.specifier, link, base.marker) : base;
+}
+
+/**
+ * A path or URL argument (`./pkg-1.0-py3-none-any.whl[extra]; marker`, `https://.../x.whl#sha256=`)
+ * read as pip reads one, with the requirements files' reading of a line (its install_req_from_line
+ * serves both); null for an argument that is neither, or that reading refuses (the caller says why).
+ */
+function locationInstall(argument: string, context: CommandContext): InstallRequirement | null {
+  if (!isUrl(argument) && !looksLikePath(argument) && !looksLikeFile(argument.split(";")[0].trim()))
+    return null;
+  try {
+    const line = {
+      file: "the command line",
+      line: 0,
+      constraint: false,
+      editable: false,
+      requirement: argument,
+      options: {},
+    };
+    const install = toInstallRequirement(line, requirementsFileHost(context));
+    return install.link === null ? null : install;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * The project an argument of pip's uninstall names, as pip reads one: a requirement's name
  * (`six==1.0`, `six[x]; marker`), or that of a wheel or sdist given by its path or URL.
  */
-export function projectNamed(argument: string): string {
-  const { location } = splitLocation(argument);
-  if (looksLikeFile(location)) {
-    const filename = pyUnquote(basename(location.replace(/[?#].*$/s, "")));
+export function projectNamed(argument: string, context: CommandContext): string {
+  const install = locationInstall(argument, context);
+  if (install?.link) {
+    const filename = pyUnquote(basename(install.link.replace(/[?#].*$/s, "")));
     const parsed = tryParseWheelFilename(filename) ?? tryParseSdistFilename(filename);
     if (parsed !== null) return parsed.name;
   }
@@ -233,17 +243,7 @@ function readFile(
         hint: "Install the project as a wheel for now",
       });
     }
-    let requirement: Requirement;
-    if (install.name === null) {
-      requirement = fileRequirement(install.link ?? entry.parsed.requirement, context.cwd);
-    } else {
-      const extras = install.extras.length > 0 ? `[${install.extras.join(",")}]` : "";
-      const marker = install.markers ? `; ${install.markers}` : "";
-      const base = parseRequirement(`${install.name}${extras}${install.specifier}${marker}`);
-      const link = install.link === null ? null : fileUrlFromCwd(install.link, context.cwd);
-      requirement = link ? new Requirement(base.name, base.extras, base.specifier, link, base.marker) : base;
-      if (link?.startsWith("file:")) refuseDirectory(link, context.cwd);
-    }
+    const requirement = requirementOf(install, entry.parsed.requirement, context.cwd);
     into.push(requirement);
     const name = requirement.canonicalName;
     inputs.origins.set(name, [...(inputs.origins.get(name) ?? []), `${constraint ? "-c" : "-r"} ${file}`]);
@@ -271,11 +271,11 @@ export function gatherRequirements(
   const finder = inputs.finder;
   for (const argument of positionals) {
     let requirement: Requirement;
-    const { location, extras, marker } = splitLocation(argument);
-    if (looksLikeFile(location) || looksLikeDirectory(location, context.cwd)) {
-      const file = fileRequirement(location, context.cwd);
-      requirement = new Requirement(file.name, extras, file.specifier, file.url, marker);
-    } else {
+    const install = locationInstall(argument, context);
+    if (install !== null) requirement = requirementOf(install, argument, context.cwd);
+    else if (looksLikeFile(argument) || looksLikeDirectory(argument, context.cwd))
+      requirement = fileRequirement(argument, context.cwd);
+    else {
       try {
         requirement = parseRequirement(argument);
       } catch (error) {

@@ -585,7 +585,7 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
       return result.entries.flatMap((entry) => entry.installRequirement?.name ?? []);
     }),
   );
-  const names = [...args.positionals.map(projectNamed), ...fromFiles];
+  const names = [...args.positionals.map((argument) => projectNamed(argument, context)), ...fromFiles];
   if (names.length === 0)
     throw new UsageError("spice pip uninstall needs names", "spice pip uninstall requests");
   const { environment } = selectFromArgs(args, context, true);
