@@ -1,0 +1,501 @@
+// Sets of marker environments, for universal resolution: a PEP 508 marker read as the set of
+// environments where it holds, with the set operations a forking resolver asks for (and, or,
+// not, "is it empty", "is it everything") and a printer back to marker text.
+//
+// Written here because no library does this in JavaScript. A set is a union of terms; a term
+// constrains each variable it names independently: a Python version to half-open intervals,
+// a string variable to a set of values (or all but a set), anything else (`in`, string
+// ordering, unparseable versions) to an opaque true/false atom. `python_version` is read as a
+// range of `python_full_version`, so `python_version == '3.10'` and `python_full_version >=
+// '3.10.1'` overlap, as they do for real interpreters.
+
+import type { MarkerItem, MarkerList } from "./marker.ts";
+
+type Interval = readonly [low: number, high: number];
+
+type Constraint =
+  | { readonly kind: "in"; readonly values: ReadonlySet<string> }
+  | { readonly kind: "notIn"; readonly values: ReadonlySet<string> }
+  | { readonly kind: "range"; readonly intervals: readonly Interval[] };
+
+type Term = ReadonlyMap<string, Constraint>;
+
+const PYTHON = "python_full_version";
+const INFINITY = Number.POSITIVE_INFINITY;
+const STRING_VARIABLES = new Set([
+  "implementation_name",
+  "os_name",
+  "platform_machine",
+  "platform_python_implementation",
+  "platform_system",
+  "sys_platform",
+  "platform_release",
+  "platform_version",
+  "implementation_version",
+]);
+
+// A Python version as one number, so intervals are of integers: X.Y.Z, then a suffix below
+// 10,000 that orders its pre-releases (aN, bN, rcN) before the final release.
+const FINAL = 9_000;
+const PRE_BASE: Record<string, number> = { a: 1_000, b: 2_000, rc: 3_000 };
+
+function encodeVersion(major: number, minor: number, micro: number, suffix = FINAL): number {
+  return ((major * 1_000 + minor) * 1_000 + micro) * 10_000 + suffix;
+}
+
+function decodeVersion(value: number): { release: [number, number, number]; suffix: number } {
+  const release = Math.floor(value / 10_000);
+  return {
+    release: [Math.floor(release / 1_000_000), Math.floor(release / 1_000) % 1_000, release % 1_000],
+    suffix: value % 10_000,
+  };
+}
+
+/** A Python version's release numbers and pre-release suffix, or null for anything else. */
+function parsePythonVersion(text: string): { release: number[]; suffix: number } | null {
+  const match = /^(\d+(?:\.\d+){0,2})(?:(a|b|rc)(\d+))?$/.exec(text);
+  if (match === null) return null;
+  const release = match[1].split(".").map(Number);
+  const number = match[3] === undefined ? 0 : Number(match[3]);
+  if (release.some((part) => part >= 1000) || number >= 1000) return null;
+  return { release, suffix: match[2] === undefined ? FINAL : PRE_BASE[match[2]] + number };
+}
+
+const FLIPPED: Record<string, string> = {
+  "<": ">",
+  ">": "<",
+  "<=": ">=",
+  ">=": "<=",
+  "==": "==",
+  "!=": "!=",
+};
+
+/**
+ * The intervals of python_full_version where `variable op value` holds, or null when the
+ * comparison is not one of versions (a wildcard of another shape, `===`, a dev release).
+ * `python_version` is X.Y, so each of its values stands for every X.Y.* (pre-releases too).
+ */
+function pythonIntervals(variable: string, op: string, value: string): Interval[] | null {
+  const wildcard = value.endsWith(".*");
+  const parsed = parsePythonVersion(wildcard ? value.slice(0, -2) : value);
+  if (parsed === null || (wildcard && parsed.suffix !== FINAL)) return null;
+  const { release } = parsed;
+  const [major, minor = 0, micro = 0] = release;
+  // The first version after every version that shares the first `length` numbers.
+  const prefixEnd = (length: number) =>
+    length <= 1
+      ? encodeVersion(major + 1, 0, 0, 0)
+      : length === 2
+        ? encodeVersion(major, minor + 1, 0, 0)
+        : encodeVersion(major, minor, micro + 1, 0);
+  const asPrefix = wildcard || variable === "python_version";
+  const length = wildcard ? release.length : Math.min(release.length, 2);
+  // PEP 440: `< 3.11` leaves out 3.11's pre-releases, `>= 3.11` starts at 3.11 itself, and
+  // `<= 3.11` takes them; pre-releases of 3.11 are in neither `< 3.11` nor `>= 3.11`.
+  const exact = encodeVersion(major, minor, micro, parsed.suffix);
+  const start = asPrefix ? encodeVersion(major, minor, micro, 0) : exact;
+  const below = asPrefix || parsed.suffix !== FINAL ? start : encodeVersion(major, minor, micro, 0);
+  const end = asPrefix ? prefixEnd(length) : exact + 1;
+  switch (op) {
+    case "==":
+      return [[start, end]];
+    case "!=":
+      return complementIntervals([[start, end]]);
+    case ">=":
+      return wildcard ? null : [[start, INFINITY]];
+    case ">":
+      return wildcard ? null : [[end, INFINITY]];
+    case "<":
+      return wildcard ? null : [[0, below]];
+    case "<=":
+      return wildcard ? null : [[0, end]];
+    case "~=": {
+      if (wildcard || release.length < 2) return null;
+      const upper =
+        release.length === 2 ? encodeVersion(major + 1, 0, 0, 0) : encodeVersion(major, minor + 1, 0, 0);
+      return [[start, upper]];
+    }
+    default:
+      return null;
+  }
+}
+
+function complementIntervals(intervals: readonly Interval[]): Interval[] {
+  const result: Interval[] = [];
+  let position = 0;
+  for (const [low, high] of intervals) {
+    if (low > position) result.push([position, low]);
+    position = high;
+  }
+  if (position < INFINITY) result.push([position, INFINITY]);
+  return result;
+}
+
+function intersectIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  const result: Interval[] = [];
+  for (const [lowA, highA] of a)
+    for (const [lowB, highB] of b) {
+      const low = Math.max(lowA, lowB);
+      const high = Math.min(highA, highB);
+      if (low < high) result.push([low, high]);
+    }
+  return result.sort((x, y) => x[0] - y[0]);
+}
+
+function unionIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  const sorted = [...a, ...b].sort((x, y) => x[0] - y[0]);
+  const result: Array<[number, number]> = [];
+  for (const [low, high] of sorted) {
+    const last = result[result.length - 1];
+    if (last && low <= last[1]) last[1] = Math.max(last[1], high);
+    else result.push([low, high]);
+  }
+  return result;
+}
+
+function intersect(a: Constraint, b: Constraint): Constraint {
+  if (a.kind === "range" || b.kind === "range") {
+    if (a.kind !== "range" || b.kind !== "range") throw new Error("a variable is both a range and a string");
+    return { kind: "range", intervals: intersectIntervals(a.intervals, b.intervals) };
+  }
+  if (a.kind === "in" && b.kind === "in")
+    return { kind: "in", values: new Set([...a.values].filter((value) => b.values.has(value))) };
+  if (a.kind === "notIn" && b.kind === "notIn")
+    return { kind: "notIn", values: new Set([...a.values, ...b.values]) };
+  const [included, excluded] = a.kind === "in" ? [a, b] : [b, a];
+  return { kind: "in", values: new Set([...included.values].filter((value) => !excluded.values.has(value))) };
+}
+
+/** The union of two constraints on one variable. */
+function unite(a: Constraint, b: Constraint): Constraint {
+  if (a.kind === "range" || b.kind === "range") {
+    if (a.kind !== "range" || b.kind !== "range") throw new Error("a variable is both a range and a string");
+    return { kind: "range", intervals: unionIntervals(a.intervals, b.intervals) };
+  }
+  if (a.kind === "in" && b.kind === "in") return { kind: "in", values: new Set([...a.values, ...b.values]) };
+  if (a.kind === "notIn" && b.kind === "notIn")
+    return { kind: "notIn", values: new Set([...a.values].filter((value) => b.values.has(value))) };
+  const [included, excluded] = a.kind === "in" ? [a, b] : [b, a];
+  return {
+    kind: "notIn",
+    values: new Set([...excluded.values].filter((value) => !included.values.has(value))),
+  };
+}
+
+function complement(constraint: Constraint): Constraint {
+  if (constraint.kind === "range")
+    return { kind: "range", intervals: complementIntervals(constraint.intervals) };
+  return { kind: constraint.kind === "in" ? "notIn" : "in", values: constraint.values };
+}
+
+function isEmptyConstraint(constraint: Constraint): boolean {
+  return constraint.kind === "range"
+    ? constraint.intervals.length === 0
+    : constraint.kind === "in" && constraint.values.size === 0;
+}
+
+function isFullConstraint(constraint: Constraint): boolean {
+  if (constraint.kind === "range") {
+    const [first] = constraint.intervals;
+    return constraint.intervals.length === 1 && first[0] <= 0 && first[1] === INFINITY;
+  }
+  return constraint.kind === "notIn" && constraint.values.size === 0;
+}
+
+function constraintWithin(inner: Constraint, outer: Constraint): boolean {
+  return isEmptyConstraint(intersect(inner, complement(outer)));
+}
+
+function sameConstraint(a: Constraint, b: Constraint): boolean {
+  return constraintWithin(a, b) && constraintWithin(b, a);
+}
+
+function andTerms(a: Term, b: Term): Term | null {
+  const result = new Map(a);
+  for (const [variable, constraint] of b) {
+    const existing = result.get(variable);
+    const combined = existing === undefined ? constraint : intersect(existing, constraint);
+    if (isEmptyConstraint(combined)) return null;
+    result.set(variable, combined);
+  }
+  return result;
+}
+
+function termWithin(inner: Term, outer: Term): boolean {
+  for (const [variable, constraint] of outer) {
+    const own = inner.get(variable);
+    if (own === undefined ? !isFullConstraint(constraint) : !constraintWithin(own, constraint)) return false;
+  }
+  return true;
+}
+
+/** Terms that differ only in one variable's constraint become one term; covered terms go. */
+function tidy(terms: Term[]): Term[] {
+  let current = terms.filter((term) => ![...term.values()].some(isEmptyConstraint));
+  for (let changed = true; changed; ) {
+    changed = false;
+    current = current.filter(
+      (term, index) =>
+        !current.some(
+          (other, at) => at !== index && termWithin(term, other) && (at < index || !termWithin(other, term)),
+        ),
+    );
+    outer: for (let i = 0; i < current.length; i++)
+      for (let j = i + 1; j < current.length; j++) {
+        const merged = mergeTerms(current[i], current[j]);
+        if (merged !== null) {
+          current = [...current.slice(0, i), merged, ...current.slice(i + 1, j), ...current.slice(j + 1)];
+          changed = true;
+          break outer;
+        }
+      }
+  }
+  return current;
+}
+
+function mergeTerms(a: Term, b: Term): Term | null {
+  const variables = new Set([...a.keys(), ...b.keys()]);
+  let differing: string | null = null;
+  for (const variable of variables) {
+    const left = a.get(variable);
+    const right = b.get(variable);
+    if (left !== undefined && right !== undefined && sameConstraint(left, right)) continue;
+    if (differing !== null) return null;
+    differing = variable;
+  }
+  if (differing === null) return a;
+  const left = a.get(differing);
+  const right = b.get(differing);
+  if (left === undefined || right === undefined) return null; // one side is wider: tidy's cover check
+  const result = new Map(a);
+  const united = unite(left, right);
+  if (isFullConstraint(united)) result.delete(differing);
+  else result.set(differing, united);
+  return result;
+}
+
+export class MarkerSpace {
+  private constructor(private readonly terms: readonly Term[]) {}
+
+  static readonly everything = new MarkerSpace([new Map()]);
+  static readonly nothing = new MarkerSpace([]);
+
+  /** Python versions from `version` (X.Y or X.Y.Z) on. */
+  static pythonFrom(version: string): MarkerSpace {
+    const parsed = parsePythonVersion(version);
+    if (parsed === null) throw new Error(`not a Python version: ${version}`);
+    const [major, minor = 0, micro = 0] = parsed.release;
+    // As Requires-Python `>=3.12`: from 3.12.0 itself, its pre-releases left out (PEP 440).
+    const start = encodeVersion(major, minor, micro, parsed.suffix);
+    return new MarkerSpace([new Map([[PYTHON, { kind: "range", intervals: [[start, INFINITY]] }]])]);
+  }
+
+  /**
+   * Where `markers` holds; `extra` is known (the package asked for with that extra, or ""), so
+   * items on `extra` are true or false here.
+   */
+  static of(markers: MarkerList, extra: string): MarkerSpace {
+    let result = MarkerSpace.nothing;
+    let group = MarkerSpace.everything;
+    for (const entry of markers) {
+      if (entry === "or") {
+        result = result.or(group);
+        group = MarkerSpace.everything;
+      } else if (entry !== "and") {
+        const part = Array.isArray(entry)
+          ? MarkerSpace.of(entry as MarkerList, extra)
+          : MarkerSpace.ofItem(entry as MarkerItem, extra);
+        group = group.and(part);
+      }
+    }
+    return result.or(group);
+  }
+
+  private static ofItem(item: MarkerItem, extra: string): MarkerSpace {
+    const onLeft = item.lhs.kind === "variable";
+    const variable = onLeft ? item.lhs : item.rhs;
+    const other = onLeft ? item.rhs : item.lhs;
+    const opaque = () => {
+      const side = (operand: MarkerItem["lhs"]) =>
+        operand.kind === "variable" ? operand.name : `'${operand.value.replace(/'/g, '"')}'`;
+      const key = `atom:${side(item.lhs)}\u0000${item.op}\u0000${side(item.rhs)}`;
+      return new MarkerSpace([new Map([[key, { kind: "in", values: new Set(["true"]) }]])]);
+    };
+    if (variable.kind !== "variable" || other.kind !== "value") return opaque();
+    const name = variable.name;
+    const value = other.value;
+    if (name === "extra" || name === "extras" || name === "dependency_groups") {
+      if (name !== "extra") return opaque();
+      if (item.op === "==") return value === extra ? MarkerSpace.everything : MarkerSpace.nothing;
+      if (item.op === "!=") return value !== extra ? MarkerSpace.everything : MarkerSpace.nothing;
+      return opaque();
+    }
+    const op = onLeft ? item.op : FLIPPED[item.op];
+    if (name === "python_version" || name === "python_full_version") {
+      const intervals = op === undefined ? null : pythonIntervals(name, op, value);
+      if (intervals === null) return opaque();
+      return new MarkerSpace([new Map([[PYTHON, { kind: "range", intervals }]])]);
+    }
+    if (STRING_VARIABLES.has(name) && (op === "==" || op === "!=")) {
+      const values = new Set([value]);
+      return new MarkerSpace([new Map([[name, { kind: op === "==" ? "in" : "notIn", values }]])]);
+    }
+    return opaque();
+  }
+
+  and(other: MarkerSpace): MarkerSpace {
+    if (this.terms.length === 0 || other.terms.length === 0) return MarkerSpace.nothing;
+    const terms: Term[] = [];
+    for (const left of this.terms)
+      for (const right of other.terms) {
+        const term = andTerms(left, right);
+        if (term !== null) terms.push(term);
+      }
+    return new MarkerSpace(tidy(terms));
+  }
+
+  or(other: MarkerSpace): MarkerSpace {
+    if (this.terms.length === 0) return other;
+    if (other.terms.length === 0) return this;
+    return new MarkerSpace(tidy([...this.terms, ...other.terms]));
+  }
+
+  not(): MarkerSpace {
+    let result = MarkerSpace.everything;
+    for (const term of this.terms) {
+      const negated: Term[] = [...term].map(
+        ([variable, constraint]) => new Map([[variable, complement(constraint)]]),
+      );
+      result = result.and(new MarkerSpace(negated));
+      if (result.isEmpty()) break;
+    }
+    return result;
+  }
+
+  isEmpty(): boolean {
+    return this.terms.length === 0;
+  }
+
+  /** Whether every environment of `this` is in `other`. */
+  within(other: MarkerSpace): boolean {
+    return this.and(other.not()).isEmpty();
+  }
+
+  overlaps(other: MarkerSpace): boolean {
+    return !this.and(other).isEmpty();
+  }
+
+  equals(other: MarkerSpace): boolean {
+    return this.within(other) && other.within(this);
+  }
+
+  /** The lowest Python version this set admits, as X.Y.Z (null: none, or no Python is named). */
+  lowestPython(): string | null {
+    let lowest = INFINITY;
+    for (const term of this.terms) {
+      const constraint = term.get(PYTHON);
+      lowest = Math.min(
+        lowest,
+        constraint?.kind === "range" ? (constraint.intervals[0]?.[0] ?? INFINITY) : 0,
+      );
+    }
+    if (lowest === INFINITY || lowest === 0) return null;
+    return versionText(lowest, true);
+  }
+
+  /**
+   * Marker text for this set where `context` is known to hold (the Python versions a project
+   * supports): what `context` implies is left out; null when that is everything.
+   */
+  toMarkerText(context: MarkerSpace = MarkerSpace.everything): string | null {
+    if (context.within(this)) return null;
+    if (this.terms.length === 0) throw new Error("an empty set of environments has no marker text");
+    const contextPython = context.terms.length === 1 ? context.terms[0].get(PYTHON) : undefined;
+    const floor = contextPython?.kind === "range" ? (contextPython.intervals[0]?.[0] ?? 0) : 0;
+    const terms = this.terms.map((term) => {
+      const python = term.get(PYTHON);
+      if (python === undefined || contextPython === undefined) return term;
+      // Only the bounds the context does not already give.
+      const clipped = intersect(python, contextPython);
+      const result = new Map(term);
+      if (sameConstraint(clipped, contextPython)) result.delete(PYTHON);
+      else result.set(PYTHON, clipped);
+      return result;
+    });
+    const texts = tidy(terms).map((term) => {
+      const parts = [...term]
+        .sort(([a], [b]) => (a === PYTHON ? -1 : b === PYTHON ? 1 : a < b ? -1 : a > b ? 1 : 0))
+        .map(([variable, constraint]) => constraintText(variable, constraint, floor))
+        // Leaving out an item that has no text widens the set: the package is listed in more
+        // environments, never in fewer.
+        .filter((text): text is string => text !== null);
+      // "and" binds tighter than "or": an "or" inside a longer term keeps its parentheses.
+      const joined = parts
+        .map((part) => (parts.length > 1 && part.includes(" or ") ? `(${part})` : part))
+        .join(" and ");
+      return { text: joined, count: parts.length };
+    });
+    if (texts.some(({ count }) => count === 0)) return null;
+    if (texts.length === 1) return texts[0].text;
+    // Sorted, so that the same set prints alike however it was built.
+    return texts
+      .map(({ text, count }) => (count > 1 ? `(${text})` : text))
+      .sort()
+      .join(" or ");
+  }
+}
+
+function versionText(value: number, full = false): string {
+  const { release, suffix } = decodeVersion(value);
+  const [major, minor, micro] = release;
+  const base = micro === 0 && !full ? `${major}.${minor}` : `${major}.${minor}.${micro}`;
+  if (suffix === 0 || suffix >= FINAL) return base;
+  const kind = suffix >= PRE_BASE.rc ? "rc" : suffix >= PRE_BASE.b ? "b" : "a";
+  return `${base}${kind}${suffix - PRE_BASE[kind]}`;
+}
+
+/** `python_version >= '3.10'` where the bound starts an X.Y, else python_full_version. */
+function boundText(op: ">=" | "<", value: number): string {
+  const { release, suffix } = decodeVersion(value);
+  if (suffix === 0 && release[2] === 0) return `python_version ${op} '${versionText(value)}'`;
+  // Just after a release: `< V` + 1 is `<= V`, `>= V` + 1 is `> V`.
+  if (suffix === FINAL + 1)
+    return `python_full_version ${op === "<" ? "<=" : ">"} '${versionText(value - 1, true)}'`;
+  return `python_full_version ${op} '${versionText(value, true)}'`;
+}
+
+const OPPOSITE: Record<string, string> = {
+  "==": "!=",
+  "!=": "==",
+  "<": ">=",
+  ">=": "<",
+  ">": "<=",
+  "<=": ">",
+  in: "not in",
+  "not in": "in",
+};
+
+/** Marker text of one constraint; null for a negated `~=`/`===` item, which has no text. */
+function constraintText(variable: string, constraint: Constraint, floor: number): string | null {
+  if (constraint.kind === "range") {
+    const pieces = constraint.intervals.map(([low, high]) => {
+      const bounds: string[] = [];
+      if (low > floor) bounds.push(boundText(">=", low));
+      if (high !== INFINITY) bounds.push(boundText("<", high));
+      return bounds.join(" and ");
+    });
+    if (pieces.length === 1) return pieces[0];
+    return pieces.map((piece) => (piece.includes(" and ") ? `(${piece})` : piece)).join(" or ");
+  }
+  if (variable.startsWith("atom:")) {
+    const [lhs, op, rhs] = variable.slice(5).split("\u0000");
+    if (constraint.kind === "in") return `${lhs} ${op} ${rhs}`;
+    // PEP 508 has no "not": the item with the opposite operator (~= and === have none).
+    const opposite = OPPOSITE[op];
+    return opposite === undefined ? null : `${lhs} ${opposite} ${rhs}`;
+  }
+  const values = [...constraint.values].sort();
+  const op = constraint.kind === "in" ? "==" : "!=";
+  const items = values.map((value) => `${variable} ${op} '${value}'`);
+  return items.join(constraint.kind === "in" ? " or " : " and ");
+}
