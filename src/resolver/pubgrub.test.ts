@@ -50,6 +50,15 @@ describe("PubGrub", () => {
     assert.deepEqual(await solve(universe, { foo: "^1.0.0", bar: "^1.0.0" }), { bar: "1.1.0", foo: "1.0.0" });
   });
 
+  it("decides first a package whose versions keep conflicting with an earlier decision", async () => {
+    // Fewest versions first decides a==2.0.0, and every b 2.0.x needs a==1.0.0: walking down them
+    // all ends at b 1.0.0, which drags in too-old. After five undone decisions on b, b goes first.
+    const b: Record<string, Record<string, string>> = { "1.0.0": { "too-old": ">=1" } };
+    for (let patch = 0; patch <= 9; patch++) b[`2.0.${patch}`] = { a: "==1.0.0" };
+    const universe = { a: { "1.0.0": {}, "2.0.0": {} }, b, "too-old": { "1.0.0": {} } };
+    assert.deepEqual(await solve(universe, { a: ">=1", b: ">=1" }), { a: "1.0.0", b: "2.0.9" });
+  });
+
   it("resolves a conflict by learning an incompatibility", async () => {
     const universe = {
       foo: { "2.0.0": { bar: "^1.0.0" }, "1.0.0": {} },

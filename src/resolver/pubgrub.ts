@@ -154,6 +154,9 @@ export class SolveFailure extends Error {
 
 export const ROOT = "<root>";
 
+/** Undone decisions on one package before it is decided first (prioritizeConflicting). */
+const CONFLICT_LIMIT = 5;
+
 export class Solver {
   private readonly universes = new Map<PackageName, string[]>();
   private readonly incompatibilities = new Map<PackageName, Incompatibility[]>();
@@ -162,6 +165,10 @@ export class Solver {
   private readonly decided = new Map<PackageName, number>();
   private readonly expanded = new Set<string>();
   private decisionLevel = 0;
+  /** How many times a decision on each package was undone by a conflict. */
+  private readonly rejections = new Map<PackageName, number>();
+  /** Packages decided before any other, in the order they earned it (see solve()). */
+  private readonly prioritized = new Set<PackageName>();
 
   constructor(
     private readonly provider: SolverProvider,
@@ -424,7 +431,10 @@ export class Solver {
       this.assignments[this.assignments.length - 1].decisionLevel > level
     ) {
       const removed = this.assignments.pop()!;
-      if (removed.cause === null) this.decided.delete(removed.package);
+      if (removed.cause === null) {
+        this.decided.delete(removed.package);
+        this.rejections.set(removed.package, (this.rejections.get(removed.package) ?? 0) + 1);
+      }
     }
     this.decisionLevel = level;
     this.current.clear();
@@ -432,14 +442,43 @@ export class Solver {
       this.current.set(assignment.package, this.valueOf(assignment.package).intersect(assignment.set));
   }
 
+  /**
+   * A package whose decisions conflicts undid CONFLICT_LIMIT times is decided first from then on,
+   * and the decisions made so far are undone (what was learned stays). Deciding `a` before `b`,
+   * then walking down every version of `b` that needs another `a`, finds an old `b` that needs
+   * none; deciding `b` first finds its newest version and the `a` it needs (uv does the same).
+   */
+  private prioritizeConflicting(): void {
+    let added = false;
+    for (const [name, count] of this.rejections) {
+      if (count < CONFLICT_LIMIT || this.prioritized.has(name)) continue;
+      this.prioritized.add(name);
+      added = true;
+    }
+    if (!added || this.decisionLevel === 0) return;
+    this.backtrack(0);
+    for (const name of [...this.incompatibilities.keys()]) this.propagate(name);
+  }
+
   /** Solves, returning package → version (the root excluded). */
   async solve(): Promise<Map<PackageName, string>> {
     this.propagate(ROOT);
     for (;;) {
-      // Next: a package that must be selected (its value excludes "not selected") and is undecided.
+      this.prioritizeConflicting();
+      // Next: a package that must be selected (its value excludes "not selected") and is undecided:
+      // one that kept conflicting first, then the one with the fewest versions left.
       let next: PackageName | null = null;
       let fewest = Number.POSITIVE_INFINITY;
+      for (const name of this.prioritized) {
+        const value = this.current.get(name);
+        if (value !== undefined && !this.decided.has(name) && !value.allowsNotSelected) {
+          next = name;
+          fewest = -1;
+          break;
+        }
+      }
       for (const [name, value] of this.current) {
+        if (fewest < 0) break;
         if (this.decided.has(name) || value.allowsNotSelected) continue;
         const count = value.countVersions();
         if (count < fewest) {
