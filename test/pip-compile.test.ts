@@ -34,6 +34,15 @@ buildWheel(
 );
 buildWheel(files, simplePackage("winhelper", "1.0"));
 buildSdist(files, "onlysource", "1.0");
+// A universal resolution forks on `splitter`'s two requirements on `forked` (uv's --universal).
+buildWheel(files, simplePackage("forked", "1.0"));
+buildWheel(files, { ...simplePackage("forked", "2.0"), requiresPython: ">=3.12" });
+buildWheel(
+  files,
+  simplePackage("splitter", "1.0", {
+    requires: ["forked>=2; python_version >= '3.12'", "forked<2; python_version < '3.12'"],
+  }),
+);
 const cacheDir = join(work.path, "cache");
 let index: IndexServer;
 before(async () => {
@@ -247,6 +256,98 @@ describe("spice pip compile", () => {
     });
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /has no extra 'nope'/);
+  });
+});
+
+describe("spice pip compile --universal", () => {
+  it("pins for every platform and Python, with each pin's marker, and installs from the pins", async () => {
+    const project = join(work.path, "universal");
+    mkdirSync(project);
+    writeFileSync(join(project, "requirements.in"), "splitter\noswrap\n");
+    const compile = (...extra: string[]) =>
+      runSpiceAsync(
+        [
+          "pip",
+          "compile",
+          "requirements.in",
+          "--universal",
+          "--python-version",
+          "3.11",
+          "-i",
+          index.url,
+          "--no-header",
+          ...extra,
+        ],
+        { cwd: project, cacheDir },
+      );
+    const result = await compile("-o", "requirements.txt");
+    assert.equal(result.status, 0, result.stderr);
+    // Two versions of `forked`, each where it is installed; winhelper only where oswrap asks for it.
+    assert.equal(
+      readFileSync(join(project, "requirements.txt"), "utf8"),
+      [
+        `--index-url ${index.url}`,
+        "",
+        "forked==1.0 ; python_version < '3.12'",
+        "    # via splitter",
+        "forked==2.0 ; python_version >= '3.12'",
+        "    # via splitter",
+        "native==1.0",
+        "    # via oswrap",
+        "oswrap==1.0",
+        "    # via -r requirements.in",
+        "splitter==1.0",
+        "    # via -r requirements.in",
+        "winhelper==1.0 ; sys_platform == 'win32'",
+        "    # via oswrap",
+        "",
+      ].join("\n"),
+    );
+    // Without --universal, the same inputs pin for Python 3.11 on this system only.
+    const single = await runSpiceAsync(
+      [
+        "pip",
+        "compile",
+        "requirements.in",
+        "--python-version",
+        "3.11",
+        "-i",
+        index.url,
+        "--no-header",
+        "--no-annotate",
+      ],
+      { cwd: project, cacheDir },
+    );
+    assert.equal(
+      single.stdout,
+      `--index-url ${index.url}\n\nforked==1.0\nnative==1.0\noswrap==1.0\nsplitter==1.0\n`,
+    );
+    // The pins install where their markers hold: Python 3.11 on Linux gets forked 1.0, no winhelper.
+    const root = join(work.path, "universal-venv");
+    assert.equal(runSpice(["venv", root, "--python", "3.11"], { cacheDir }).status, 0);
+    const python = join(root, "bin", "python");
+    const sync = await runSpiceAsync(
+      ["pip", "sync", "--python", python, "-i", index.url, "requirements.txt"],
+      {
+        cwd: project,
+        cacheDir,
+      },
+    );
+    assert.equal(sync.status, 0, sync.stderr);
+    assert.equal(
+      runSpice(["pip", "freeze", "--python", python]).stdout,
+      "forked==1.0\nnative==1.0\noswrap==1.0\nsplitter==1.0\n",
+    );
+    // A lock file carries the same markers (PEP 751 `marker`).
+    const lock = await compile("-o", "pylock.toml");
+    assert.equal(lock.status, 0, lock.stderr);
+    const lockText = readFileSync(join(project, "pylock.toml"), "utf8");
+    assert.match(lockText, /name = "forked"\nversion = "1\.0"\nmarker = "python_version < '3\.12'"\n/);
+    assert.match(lockText, /name = "winhelper"\nversion = "1\.0"\nmarker = "sys_platform == 'win32'"\n/);
+    // One platform and every platform at once is a contradiction.
+    const contradiction = await compile("--python-platform", "windows");
+    assert.equal(contradiction.status, 2);
+    assert.match(contradiction.stderr, /--universal pins for every platform; --python-platform names one/);
   });
 });
 

@@ -303,6 +303,8 @@ export function pylockText(
   target: ResolveTarget,
   lockDirectory: string,
   comments: readonly string[],
+  /** Each package's marker (a universal lock), by its index in `packages`. */
+  markers: ReadonlyArray<string | null> = [],
 ): string {
   const dependencies = new Map<string, string[]>();
   for (const resolved of packages) {
@@ -318,6 +320,7 @@ export function pylockText(
     return {
       name: resolved.name,
       version: resolved.version.toString(),
+      marker: markers[index] ?? null,
       requiresPython: resolved.metadata?.requiresPython?.toString() || null,
       dependencies: dependencies.get(resolved.name) ?? [],
       index:

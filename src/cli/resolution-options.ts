@@ -479,6 +479,27 @@ export function resolverFlags(
   };
 }
 
+/** The resolver's options for the inputs, with the flags every resolving command shares. */
+export function resolveOptionsFor(
+  inputs: RequirementInputs,
+  sources: Sources,
+  target: ResolveTarget,
+  args: ParsedArgs,
+  context: CommandContext,
+  extra: Partial<ResolveOptions>,
+): ResolveOptions {
+  return {
+    source: sources.fetcher,
+    target,
+    requirements: inputs.requirements,
+    constraints: inputs.constraints,
+    overrides: inputs.overrides,
+    ...resolverFlags(args, inputs.finder),
+    warn: (message) => context.output.warn(message),
+    ...extra,
+  };
+}
+
 /** Resolves the inputs for `target` with the flags every resolving command shares. */
 export function resolveInputs(
   inputs: RequirementInputs,
@@ -495,14 +516,5 @@ export function resolveInputs(
         `Ignoring ${requirement.name}: markers '${requirement.marker}' don't match your environment`,
       );
   }
-  return resolve({
-    source: sources.fetcher,
-    target,
-    requirements: inputs.requirements,
-    constraints: inputs.constraints,
-    overrides: inputs.overrides,
-    ...resolverFlags(args, inputs.finder),
-    warn: (message) => context.output.warn(message),
-    ...extra,
-  });
+  return resolve(resolveOptionsFor(inputs, sources, target, args, context, extra));
 }

@@ -9,6 +9,8 @@ import { bareIndexFile, type IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import { type CoreMetadata, coreHeadersOf, coreMetadataFrom } from "../standards/core-metadata.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
+import type { Marker, MarkerEnvironment } from "../standards/marker.ts";
+import { MarkerSpace } from "../standards/marker-space.ts";
 import { InvalidMetadata, type RawMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { compareCodePoints } from "../standards/python-string.ts";
@@ -76,6 +78,36 @@ export interface ResolveOptions {
   /** What is installed: kept when it satisfies, even if no index has that version any more. */
   installed?: { get(name: string): InstalledCandidate | undefined };
   warn?: (message: string) => void;
+  /**
+   * Universal resolution (one fork of it, resolve/universal.ts): the marker environments this
+   * resolution is for. A requirement applies when its marker can hold somewhere in them, wheels
+   * of every platform are usable, and Requires-Python is checked against the lowest Python in
+   * them (`target.pythonVersion`); `target.markers` and `target.tags` are not read.
+   */
+  universe?: MarkerSpace;
+}
+
+/**
+ * Thrown by a universal resolution when requirements on one name with different markers split
+ * its environments: each part is resolved on its own (resolver/universal.ts).
+ */
+export class ForkNeeded extends Error {
+  constructor(
+    readonly parts: readonly MarkerSpace[],
+    readonly reason: string,
+  ) {
+    super(`universal resolution forks: ${reason}`);
+  }
+}
+
+/** Tag ranks that take every wheel alike: a universal resolution is for every platform. */
+class EveryTag extends Map<string, number> {
+  override get(): number {
+    return 0;
+  }
+  override has(): boolean {
+    return true;
+  }
 }
 
 export interface ResolvedPackage {
@@ -124,6 +156,18 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   const { source, target } = options;
   const warn = options.warn ?? (() => {});
   const direct = new Set(options.requirements.map((requirement) => requirement.canonicalName));
+  // For --resolution lowest-direct: a universal fork's direct names are those required there.
+  const directHere = options.universe
+    ? new Set(
+        options.requirements
+          .filter(
+            (requirement) =>
+              !requirement.marker ||
+              MarkerSpace.of(requirement.marker.markers, "").overlaps(options.universe!),
+          )
+          .map((requirement) => requirement.canonicalName),
+      )
+    : direct;
   const requestedExtrasOf = (name: string): string[] => {
     const extras = options.requirements
       .filter((requirement) => requirement.canonicalName === name)
@@ -138,7 +182,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     pythonVersion: target.pythonVersion,
     prereleases: options.prereleases ?? "if-necessary",
     resolution:
-      options.resolution === "lowest" || (options.resolution === "lowest-direct" && direct.has(name))
+      options.resolution === "lowest" || (options.resolution === "lowest-direct" && directHere.has(name))
         ? "lowest"
         : "highest",
     onlyBinary: options.onlyBinary ?? new Set(),
@@ -147,15 +191,31 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     preferBinary: options.preferBinary ?? false,
     ignoreRequiresPython: options.ignoreRequiresPython ?? false,
   });
-  const ranks = tagRanks(target.tags);
+  const universe = options.universe ?? null;
+  const ranks = universe ? new EveryTag() : tagRanks(target.tags);
   // One for every project: it depends on the target alone (and its key on a checksum of its tags).
-  const platformFilter = otherPlatformWheels(policyFor("")) ?? undefined;
+  const platformFilter = universe ? undefined : (otherPlatformWheels(policyFor("")) ?? undefined);
+  // Where each marker holds, by marker and extra (universal resolution reads them as sets).
+  const spaceOf = perMarkerAndExtra((marker, extra) => MarkerSpace.of(marker.markers, extra));
+  const environments = new Map<string, MarkerEnvironment>();
+  const environmentWith = (extra: string): MarkerEnvironment => {
+    let environment = environments.get(extra);
+    if (environment === undefined) {
+      environment = { ...target.markers, extra };
+      environments.set(extra, environment);
+    }
+    return environment;
+  };
+  /** Whether a marker holds for the target (universal: somewhere in this fork's environments). */
+  const holds = perMarkerAndExtra((marker, extra) =>
+    universe ? spaceOf(marker, extra).overlaps(universe) : marker.evaluate(environmentWith(extra)),
+  );
   const entries = new Map<string, Promise<Entry>>();
   const metadata = new Map<string, Promise<CoreMetadata>>();
   const byName = (list: readonly Requirement[] | undefined) => {
     const map = new Map<string, Requirement[]>();
     for (const requirement of list ?? []) {
-      if (requirement.marker && !requirement.marker.evaluate({ ...target.markers, extra: "" })) continue;
+      if (requirement.marker && !holds(requirement.marker, "")) continue;
       map.set(requirement.canonicalName, [...(map.get(requirement.canonicalName) ?? []), requirement]);
     }
     return map;
@@ -347,27 +407,8 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   /** Entries the solver has loaded, for synchronous use in `allowed` and for failure hints. */
   const resolvedEntries = new Map<string, Entry>();
 
-  // Marker results by marker and extra: each requirement's marker is asked about many times.
-  const markerResults = new WeakMap<object, Map<string, boolean>>();
-  const environments = new Map<string, Record<string, unknown>>();
   function markerHolds(requirement: Requirement, extra: string): boolean {
-    const marker = requirement.marker!;
-    let byExtra = markerResults.get(marker);
-    if (byExtra === undefined) {
-      byExtra = new Map();
-      markerResults.set(marker, byExtra);
-    }
-    let result = byExtra.get(extra);
-    if (result === undefined) {
-      let environment = environments.get(extra);
-      if (environment === undefined) {
-        environment = { ...target.markers, extra };
-        environments.set(extra, environment);
-      }
-      result = marker.evaluate(environment as typeof target.markers);
-      byExtra.set(extra, result);
-    }
-    return result;
+    return holds(requirement.marker!, extra);
   }
 
   function dependenciesFrom(requirements: readonly Requirement[], extra: string | null): Dependency[] {
@@ -395,6 +436,53 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     }
     return result;
   }
+
+  /**
+   * Whether `requirements` (of one package, or the user's) split this fork's environments, as
+   * uv's universal resolver forks: two or more requirements on one name whose markers differ
+   * there, or one whose marker raises the lowest Python. Null when they do not.
+   */
+  function forkOf(
+    requirements: readonly Requirement[],
+    extra: string | null,
+    owner: string,
+  ): ForkNeeded | null {
+    if (universe === null) return null;
+    const byName = new Map<string, Array<{ requirement: Requirement; space: MarkerSpace }>>();
+    for (const requirement of requirements) {
+      let space = universe;
+      if (requirement.marker) {
+        if (!markerHolds(requirement, extra ?? "")) continue;
+        if (extra !== null && markerHolds(requirement, "")) continue;
+        space = spaceOf(requirement.marker, extra ?? "").and(universe);
+      } else if (extra !== null) continue;
+      const list = byName.get(requirement.canonicalName) ?? [];
+      list.push({ requirement, space });
+      byName.set(requirement.canonicalName, list);
+    }
+    const lowest = universe.lowestPython();
+    for (const list of byName.values()) {
+      const splitting = list.find(({ space }) => !universe.within(space));
+      if (splitting === undefined) continue;
+      const differ = list.some(({ space }) => !space.equals(list[0].space));
+      const raisesPython =
+        list.length === 1 &&
+        lowest !== null &&
+        compareVersions(
+          tryParseVersion(splitting.space.lowestPython() ?? lowest)!,
+          tryParseVersion(lowest)!,
+        ) > 0;
+      if (!differ && !raisesPython) continue;
+      return new ForkNeeded(
+        [splitting.space, universe.and(splitting.space.not())].filter((part) => !part.isEmpty()),
+        `${owner} requires ${splitting.requirement}`,
+      );
+    }
+    return null;
+  }
+
+  const rootFork = forkOf(options.requirements, null, "you");
+  if (rootFork) throw rootFork;
 
   const solver = new Solver(
     {
@@ -433,6 +521,10 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         const invalid = core.invalidRequirementsFor(extra);
         if (invalid.length > 0)
           return { unavailable: `its metadata has an invalid Requires-Dist: '${invalid[0]}'` };
+        if (universe) {
+          const forked = forkOf(core.requirementsFor(extra), extra, `${key} ${version}`);
+          if (forked) throw forked;
+        }
         let dependencies: Dependency[];
         if (extra === null) dependencies = dependenciesFrom(core.requirementsFor(null), null);
         else {
@@ -444,7 +536,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
           const provided = core.providesExtra.map((item) => canonicalizeName(item));
           const mentioned = core
             .requirementsFor(extra)
-            .some((requirement) => requirement.marker?.evaluate({ ...target.markers, extra }));
+            .some((requirement) => requirement.marker !== null && holds(requirement.marker, extra));
           if (!provided.includes(extra) && !mentioned) {
             warn(`${name} ${version} does not provide the extra '${extra}'`);
             return [self];
@@ -546,6 +638,26 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     for (const resolved of packages.values()) resolved.requiredBy = [...new Set(resolved.requiredBy)];
     return packages;
   }
+}
+
+/** A cache of one value per marker and extra: each requirement's marker is asked about many times. */
+function perMarkerAndExtra<T>(
+  compute: (marker: Marker, extra: string) => T,
+): (marker: Marker, extra: string) => T {
+  const cache = new WeakMap<Marker, Map<string, T>>();
+  return (marker, extra) => {
+    let byExtra = cache.get(marker);
+    if (byExtra === undefined) {
+      byExtra = new Map();
+      cache.set(marker, byExtra);
+    }
+    let value = byExtra.get(extra);
+    if (value === undefined) {
+      value = compute(marker, extra);
+      byExtra.set(extra, value);
+    }
+    return value;
+  };
 }
 
 /** Whether a failure's explanation names the project `name`. */

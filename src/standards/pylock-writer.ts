@@ -9,6 +9,8 @@ export interface PylockPackageOutput {
   /** Absent for an archive (a direct reference), as for a source tree. */
   version: string | null;
   requiresPython: string | null;
+  /** Where it is installed (a universal lock): PEP 508 marker text, or null for everywhere. */
+  marker?: string | null;
   /** Names of the packages it depends on here, for readers (installers ignore them). */
   dependencies: string[];
   index: string | null;
@@ -82,6 +84,7 @@ export function writePylock(lock: PylockOutput, comments: readonly string[] = []
   for (const entry of [...lock.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     lines.push("", "[[packages]]", `name = ${tomlString(entry.name)}`);
     if (entry.version !== null) lines.push(`version = ${tomlString(entry.version)}`);
+    if (entry.marker) lines.push(`marker = ${tomlString(entry.marker)}`);
     if (entry.requiresPython !== null) lines.push(`requires-python = ${tomlString(entry.requiresPython)}`);
     if (entry.dependencies.length > 0) {
       const names = [...new Set(entry.dependencies)].sort();

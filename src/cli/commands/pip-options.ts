@@ -393,6 +393,10 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "The command the header says made the file (also $SPICE_CUSTOM_COMPILE_COMMAND, pip-tools' $CUSTOM_COMPILE_COMMAND)",
     },
     { name: "dry-run", help: "Print the pins; write no output file" },
+    {
+      name: "universal",
+      help: "Pin for every platform and every Python from the target's (or --python-version's) on: each pin carries the marker of where it is installed, and a name may be pinned twice, as uv's option",
+    },
     ...COMPILE_COMPATIBILITY_OPTIONS,
     ...FOREIGN_TARGET_OPTIONS,
     { name: "upgrade", short: "U", help: "Ignore the pins already in the output file" },
