@@ -19,6 +19,14 @@ describe("marker environments as sets", () => {
     assert.equal(space("python_version <= '3.10'").within(space("python_full_version < '3.11'")), true);
     assert.equal(space("python_version ~= '3.10'").within(space("python_version >= '3.10'")), true);
     assert.equal(space("'3.10' <= python_version").equals(space("python_version >= '3.10'")), true);
+    // Whether a marker can hold on some Python from a version on.
+    assert.equal(space('python_version < "3.9"').overlaps(MarkerSpace.pythonFrom("3.10")), false);
+    assert.equal(space('python_version < "3.9"').overlaps(MarkerSpace.pythonFrom("3.8")), true);
+    assert.equal(
+      space('python_version < "3.9" or sys_platform == "win32"').overlaps(MarkerSpace.pythonFrom("3.12")),
+      true,
+    );
+    assert.equal(space('python_full_version < "3.10.2"').overlaps(MarkerSpace.pythonFrom("3.10.1")), true);
     // A marker and its complement cover everything.
     const linux = space("sys_platform == 'linux' and python_version < '3.13'");
     assert.equal(MarkerSpace.everything.within(linux.or(linux.not())), true);

@@ -1,12 +1,10 @@
 // PEP 508 environment markers with packaging 26's rules: parsing to an AST that prints back
 // canonically, evaluation in the `metadata` / `lock_file` / `requirement` contexts, and the
-// operations a resolver needs (and/or, simplification, "can this hold for Python >= X").
+// operations a resolver needs (and/or, simplification); marker-space.ts reads markers as sets.
 
 import { canonicalizeName } from "./name.ts";
-import { InvalidSpecifier, parseSpecifier, type Specifier } from "./specifier.ts";
+import { InvalidSpecifier, parseSpecifier } from "./specifier.ts";
 import { ParserSyntaxError, Tokenizer } from "./tokenizer.ts";
-import type { Version } from "./version.ts";
-import { Boundary, comparePoints } from "./version-range.ts";
 
 export class InvalidMarker extends Error {
   override name = "InvalidMarker";
@@ -466,46 +464,3 @@ function simplifyList(list: MarkerList): MarkerList {
   }
   return result;
 }
-
-/**
- * Three-valued check used for universal resolution: can `marker` be true on some Python whose
- * version is at least `minimum`? Variables other than the Python version are unknown, so an item
- * about them counts as possibly true.
- */
-export function isPossiblyTrueForPython(marker: Marker, minimum: Version): boolean {
-  return possiblyTrue(marker.markers, minimum);
-}
-
-function possiblyTrue(list: MarkerList, minimum: Version): boolean {
-  return foldMarker(list, (item) => itemPossiblyTrue(item, minimum));
-}
-
-function itemPossiblyTrue(item: MarkerItem, minimum: Version): boolean {
-  const onLeft = item.lhs.kind === "variable";
-  const variable = onLeft ? item.lhs : item.rhs;
-  const other = onLeft ? item.rhs : item.lhs;
-  if (variable.kind !== "variable" || other.kind !== "value") return true;
-  if (variable.name !== "python_version" && variable.name !== "python_full_version") return true;
-  if (!onLeft && item.op === "~=") return true;
-  // `"3.8" <= python_version` reads as `python_version >= "3.8"`.
-  const op = onLeft ? item.op : (FLIPPED[item.op] ?? item.op);
-  let spec: Specifier;
-  try {
-    spec = parseSpecifier(`${op}${other.value}`);
-  } catch {
-    return true; // a string comparison: unknown
-  }
-  // python_version only has major.minor, so compare against the truncated minimum.
-  const floor =
-    variable.name === "python_version"
-      ? minimum.with({ release: minimum.release.slice(0, 2), pre: null, post: null, dev: null, local: null })
-      : minimum;
-  // Possible when some range of the specifier reaches at or above the floor.
-  return spec.toRanges().some(([, upper]) => {
-    if (upper.point === null) return true;
-    const order = comparePoints({ version: floor, boundary: Boundary.None }, upper.point);
-    return order < 0 || (order === 0 && upper.inclusive);
-  });
-}
-
-const FLIPPED: Record<string, string> = { "<": ">", ">": "<", "<=": ">=", ">=": "<=" };
