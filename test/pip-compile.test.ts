@@ -259,6 +259,36 @@ describe("spice pip compile", () => {
   });
 });
 
+describe("spice pip compile --resolution", () => {
+  it("takes the lowest versions of all, or of the direct requirements only", async () => {
+    const project = join(work.path, "lowest");
+    mkdirSync(project);
+    const pins = async (requirements: string, resolution: string) => {
+      writeFileSync(join(project, "requirements.in"), requirements);
+      const result = await runSpiceAsync(
+        [
+          "pip",
+          "compile",
+          "requirements.in",
+          "--resolution",
+          resolution,
+          "-i",
+          index.url,
+          "--no-header",
+          "--no-annotate",
+          "--no-emit-options",
+        ],
+        { cwd: project, cacheDir },
+      );
+      assert.equal(result.status, 0, result.stderr);
+      return result.stdout;
+    };
+    assert.equal(await pins("app\n", "lowest"), "app==1.0\nlib==1.0\n");
+    assert.equal(await pins("app\n", "lowest-direct"), "app==1.0\nlib==1.5\n");
+    assert.equal(await pins("app\nlib\n", "lowest-direct"), "app==1.0\nlib==1.0\n");
+  });
+});
+
 describe("spice pip compile --universal", () => {
   it("pins for every platform and Python, with each pin's marker, and installs from the pins", async () => {
     const project = join(work.path, "universal");

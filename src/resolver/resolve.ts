@@ -156,15 +156,27 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   const { source, target } = options;
   const warn = options.warn ?? (() => {});
   const direct = new Set(options.requirements.map((requirement) => requirement.canonicalName));
+  const universe = options.universe ?? null;
+  // Where each marker holds, by marker and extra (universal resolution reads them as sets).
+  const spaceOf = perMarkerAndExtra((marker, extra) => MarkerSpace.of(marker.markers, extra));
+  const environments = new Map<string, MarkerEnvironment>();
+  const environmentWith = (extra: string): MarkerEnvironment => {
+    let environment = environments.get(extra);
+    if (environment === undefined) {
+      environment = { ...target.markers, extra };
+      environments.set(extra, environment);
+    }
+    return environment;
+  };
+  /** Whether a marker holds for the target (universal: somewhere in this fork's environments). */
+  const holds = perMarkerAndExtra((marker, extra) =>
+    universe ? spaceOf(marker, extra).overlaps(universe) : marker.evaluate(environmentWith(extra)),
+  );
   // For --resolution lowest-direct: a universal fork's direct names are those required there.
-  const directHere = options.universe
+  const directHere = universe
     ? new Set(
         options.requirements
-          .filter(
-            (requirement) =>
-              !requirement.marker ||
-              MarkerSpace.of(requirement.marker.markers, "").overlaps(options.universe!),
-          )
+          .filter((requirement) => requirement.marker === null || holds(requirement.marker, ""))
           .map((requirement) => requirement.canonicalName),
       )
     : direct;
@@ -191,25 +203,9 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     preferBinary: options.preferBinary ?? false,
     ignoreRequiresPython: options.ignoreRequiresPython ?? false,
   });
-  const universe = options.universe ?? null;
   const ranks = universe ? new EveryTag() : tagRanks(target.tags);
   // One for every project: it depends on the target alone (and its key on a checksum of its tags).
   const platformFilter = universe ? undefined : (otherPlatformWheels(policyFor("")) ?? undefined);
-  // Where each marker holds, by marker and extra (universal resolution reads them as sets).
-  const spaceOf = perMarkerAndExtra((marker, extra) => MarkerSpace.of(marker.markers, extra));
-  const environments = new Map<string, MarkerEnvironment>();
-  const environmentWith = (extra: string): MarkerEnvironment => {
-    let environment = environments.get(extra);
-    if (environment === undefined) {
-      environment = { ...target.markers, extra };
-      environments.set(extra, environment);
-    }
-    return environment;
-  };
-  /** Whether a marker holds for the target (universal: somewhere in this fork's environments). */
-  const holds = perMarkerAndExtra((marker, extra) =>
-    universe ? spaceOf(marker, extra).overlaps(universe) : marker.evaluate(environmentWith(extra)),
-  );
   const entries = new Map<string, Promise<Entry>>();
   const metadata = new Map<string, Promise<CoreMetadata>>();
   const byName = (list: readonly Requirement[] | undefined) => {
@@ -411,15 +407,20 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     return holds(requirement.marker!, extra);
   }
 
+  /**
+   * Whether `requirement` applies to the package, or to its `extra`'s package: for an extra's
+   * package, only what the extra adds (the base package brings the rest).
+   */
+  function applies(requirement: Requirement, extra: string | null): boolean {
+    if (requirement.marker === null) return extra === null;
+    return markerHolds(requirement, extra ?? "") && (extra === null || !markerHolds(requirement, ""));
+  }
+
   function dependenciesFrom(requirements: readonly Requirement[], extra: string | null): Dependency[] {
     const result: Dependency[] = [];
     const seenOverrides = new Set<string>();
     for (const original of requirements) {
-      if (original.marker) {
-        if (!markerHolds(original, extra ?? "")) continue;
-        // For an extra's package, only what the extra adds (the base package brings the rest).
-        if (extra !== null && markerHolds(original, "")) continue;
-      } else if (extra !== null) continue;
+      if (!applies(original, extra)) continue;
       const name = original.canonicalName;
       const replaced = overrides.get(name);
       const applied = replaced ?? [original];
@@ -450,12 +451,8 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     if (universe === null) return null;
     const byName = new Map<string, Array<{ requirement: Requirement; space: MarkerSpace }>>();
     for (const requirement of requirements) {
-      let space = universe;
-      if (requirement.marker) {
-        if (!markerHolds(requirement, extra ?? "")) continue;
-        if (extra !== null && markerHolds(requirement, "")) continue;
-        space = spaceOf(requirement.marker, extra ?? "").and(universe);
-      } else if (extra !== null) continue;
+      if (!applies(requirement, extra)) continue;
+      const space = requirement.marker ? spaceOf(requirement.marker, extra ?? "").and(universe) : universe;
       const list = byName.get(requirement.canonicalName) ?? [];
       list.push({ requirement, space });
       byName.set(requirement.canonicalName, list);
@@ -465,13 +462,8 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       const splitting = list.find(({ space }) => !universe.within(space));
       if (splitting === undefined) continue;
       const differ = list.some(({ space }) => !space.equals(list[0].space));
-      const raisesPython =
-        list.length === 1 &&
-        lowest !== null &&
-        compareVersions(
-          tryParseVersion(splitting.space.lowestPython() ?? lowest)!,
-          tryParseVersion(lowest)!,
-        ) > 0;
+      // Within the universe, a part's lowest Python differs from its lowest only when higher.
+      const raisesPython = list.length === 1 && lowest !== null && splitting.space.lowestPython() !== lowest;
       if (!differ && !raisesPython) continue;
       return new ForkNeeded(
         [splitting.space, universe.and(splitting.space.not())].filter((part) => !part.isEmpty()),

@@ -25,8 +25,6 @@ export interface UniversalPin {
 export interface UniversalResolution {
   /** Sorted by name, then version. */
   pins: UniversalPin[];
-  /** The parts the environments were split into (one when nothing forked). */
-  forks: MarkerSpace[];
 }
 
 /** More parts than this is a runaway split (each marker on a name splits once). */
@@ -78,7 +76,7 @@ export async function resolveUniversal(
       throw error;
     }
   }
-  return { pins: mergeForks(solved, options.requirements), forks: solved.map(({ space }) => space) };
+  return { pins: mergeForks(solved, options.requirements) };
 }
 
 /** Where each chosen package is reached in one part: from the user's requirements down. */
