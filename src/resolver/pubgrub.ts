@@ -460,32 +460,36 @@ export class Solver {
     for (const name of [...this.incompatibilities.keys()]) this.propagate(name);
   }
 
+  /**
+   * The package to decide next: one that must be selected (its value excludes "not selected")
+   * and is undecided; one that kept conflicting first, else the one with the fewest versions left.
+   */
+  private nextPackage(): PackageName | null {
+    const undecided = (name: PackageName, value: VersionSet) =>
+      !this.decided.has(name) && !value.allowsNotSelected;
+    for (const name of this.prioritized) {
+      const value = this.current.get(name);
+      if (value !== undefined && undecided(name, value)) return name;
+    }
+    let next: PackageName | null = null;
+    let fewest = Number.POSITIVE_INFINITY;
+    for (const [name, value] of this.current) {
+      if (!undecided(name, value)) continue;
+      const count = value.countVersions();
+      if (count < fewest) {
+        fewest = count;
+        next = name;
+      }
+    }
+    return next;
+  }
+
   /** Solves, returning package → version (the root excluded). */
   async solve(): Promise<Map<PackageName, string>> {
     this.propagate(ROOT);
     for (;;) {
       this.prioritizeConflicting();
-      // Next: a package that must be selected (its value excludes "not selected") and is undecided:
-      // one that kept conflicting first, then the one with the fewest versions left.
-      let next: PackageName | null = null;
-      let fewest = Number.POSITIVE_INFINITY;
-      for (const name of this.prioritized) {
-        const value = this.current.get(name);
-        if (value !== undefined && !this.decided.has(name) && !value.allowsNotSelected) {
-          next = name;
-          fewest = -1;
-          break;
-        }
-      }
-      for (const [name, value] of this.current) {
-        if (fewest < 0) break;
-        if (this.decided.has(name) || value.allowsNotSelected) continue;
-        const count = value.countVersions();
-        if (count < fewest) {
-          fewest = count;
-          next = name;
-        }
-      }
+      const next = this.nextPackage();
       if (next === null) break;
       const value = this.valueOf(next);
       const index = value.firstVersion();
