@@ -249,9 +249,12 @@ function optionLines(settings: IndexSettings, args: ParsedArgs, finder: FinderOp
   return lines;
 }
 
+/** The options that name another system to pin for (besides --python-version). */
+const FOREIGN_PLATFORM_OPTIONS = ["platform", "python-platform", "abi", "implementation"];
+
 function withoutForeignTarget(args: ParsedArgs): ParsedArgs {
   const options = new Map(args.options);
-  for (const name of ["platform", "python-platform", "abi", "implementation"]) options.delete(name);
+  for (const name of FOREIGN_PLATFORM_OPTIONS) options.delete(name);
   return { ...args, options };
 }
 
@@ -271,6 +274,12 @@ const OPPOSITES = [
 function checkCompileOptions(args: ParsedArgs): void {
   for (const [yes, no] of OPPOSITES)
     if (flag(args, yes) && flag(args, no)) throw new UsageError(`--${yes} and --${no} contradict each other`);
+  for (const name of FOREIGN_PLATFORM_OPTIONS)
+    if (flag(args, "universal") && args.options.has(name))
+      throw new UsageError(
+        `--universal pins for every platform; --${name} names one`,
+        "Drop one of the two options",
+      );
   const resolver = value(args, "resolver");
   if (resolver !== undefined && resolver !== "backtracking")
     throw new UsageError(
@@ -424,12 +433,6 @@ async function compilePins(
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((resolved) => ({ resolved, marker: null }));
   }
-  for (const name of ["platform", "python-platform", "abi", "implementation"])
-    if (args.options.has(name))
-      throw new UsageError(
-        `--universal pins for every platform; --${name} names one`,
-        "Drop one of the two options",
-      );
   const [major, minor] = target.pythonVersion.split(".");
   const supported = MarkerSpace.pythonFrom(`${major}.${minor}`);
   const options = resolveOptionsFor(inputs, sources, target, args, context, { preferences });
