@@ -17,6 +17,7 @@ import { linuxTarget } from "../src/python/target.ts";
 import { type ResolveOptions, resolve } from "../src/resolver/resolve.ts";
 import { resolveUniversal } from "../src/resolver/universal.ts";
 import { startIndexServer } from "../src/serve/server.ts";
+import { parseMarker } from "../src/standards/marker.ts";
 import { MarkerSpace } from "../src/standards/marker-space.ts";
 import { canonicalizeName } from "../src/standards/name.ts";
 import { parseRequirement, Requirement } from "../src/standards/requirement.ts";
@@ -44,7 +45,7 @@ interface Scenario {
     universal?: boolean;
     python?: string;
     python_platform?: string;
-    prereleases?: string;
+    prereleases?: string | boolean;
     resolution?: string;
     no_build?: string[];
     no_binary?: string[];
@@ -161,10 +162,13 @@ async function runScenario(scenario: Scenario, indexUrl: string, cacheRoot: stri
       source: fetcher,
       target,
       requirements: (scenario.root?.requires ?? []).map((text) => parseRequirement(prefixed(text, prefix))),
-      prereleases: options.prereleases === "allow" ? "allow" : "if-necessary",
+      prereleases: options.prereleases === true || options.prereleases === "allow" ? "allow" : "if-necessary",
       resolution: (options.resolution as "highest" | "lowest" | "lowest-direct" | undefined) ?? "highest",
       onlyBinary: names(options.no_build),
       noBinary: names(options.no_binary),
+      requiredEnvironments: (options.required_environments ?? []).map((text) =>
+        MarkerSpace.of(parseMarker(text).markers, ""),
+      ),
     };
     if (options.universal || options.required_environments) {
       const resolution = await resolveUniversal(resolveOptions, universeOf(scenario));

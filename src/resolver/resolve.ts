@@ -18,6 +18,7 @@ import { pyUnquote } from "../standards/python-url.ts";
 import type { Requirement } from "../standards/requirement.ts";
 import { tagRanks } from "../standards/tags.ts";
 import { compareVersions, tryParseVersion, type Version, versionsEqual } from "../standards/version.ts";
+import { wheelEnvironments } from "../standards/wheel-environments.ts";
 import { SpiceError } from "../util/error.ts";
 import { plural } from "../util/plural.ts";
 import { redactUrl } from "../util/redact.ts";
@@ -85,6 +86,11 @@ export interface ResolveOptions {
    * them (`target.pythonVersion`); `target.markers` and `target.tags` are not read.
    */
   universe?: MarkerSpace;
+  /**
+   * With a universe: environments every chosen version must install on wherever it is required
+   * there (uv's `required-environments`): a wheel for each, or a source distribution.
+   */
+  requiredEnvironments?: readonly MarkerSpace[];
 }
 
 /**
@@ -157,6 +163,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   const warn = options.warn ?? (() => {});
   const direct = new Set(options.requirements.map((requirement) => requirement.canonicalName));
   const universe = options.universe ?? null;
+  const requiredEnvironments = options.requiredEnvironments ?? [];
   // Where each marker holds, by marker and extra (universal resolution reads them as sets).
   const spaceOf = perMarkerAndExtra((marker, extra) => MarkerSpace.of(marker.markers, extra));
   const environments = new Map<string, MarkerEnvironment>();
@@ -370,22 +377,32 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   // when backtracking rules the finals out.
   const prereleasesAllowed = options.prereleases !== "disallow";
 
-  /** A requirement as the solver's dependency on `key` (`name` or `name[extra]`). */
-  function dependencyOn(requirement: Requirement, key: string): Dependency {
+  /**
+   * A requirement as the solver's dependency on `key` (`name` or `name[extra]`); `needed` are
+   * the required environments where it applies, each of which the chosen version must install on.
+   */
+  function dependencyOn(requirement: Requirement, key: string, needed: readonly MarkerSpace[]): Dependency {
     const name = requirement.canonicalName;
     const constraining = (constraints.get(name) ?? []).filter((item) => item.url === null);
     const applied = [requirement, ...constraining];
     const pinned = applied.some(isPinned) || pinnedByUser.has(name);
+    // A failure's explanation names the constraint that narrowed what was asked for: without
+    // it, `you require beta>=1, which no version of beta satisfies` hid a `-c` file's `beta<1`.
+    const notes = [
+      ...(constraining.length === 0
+        ? []
+        : [`with the constraint ${constraining.map((item) => `${item.name}${item.specifier}`).join(", ")}`]),
+      ...(needed.length === 0
+        ? []
+        : [
+            `installable on ${needed.map((environment) => environment.toMarkerText() ?? "every platform").join(" and on ")}`,
+          ]),
+    ];
     return {
       name: key,
-      // A failure's explanation names the constraint that narrowed what was asked for: without
-      // it, `you require beta>=1, which no version of beta satisfies` hid a `-c` file's `beta<1`.
-      requirement:
-        constraining.length === 0
-          ? requirement.toString()
-          : `${requirement} (with the constraint ${constraining.map((item) => `${item.name}${item.specifier}`).join(", ")})`,
+      requirement: notes.length === 0 ? requirement.toString() : `${requirement} (${notes.join("; ")})`,
       allowed: (versions) => {
-        const yanked = resolvedEntries.get(name)?.yanked;
+        const entry = resolvedEntries.get(name);
         let matching = versions;
         for (const item of applied) {
           if (item.url !== null) continue;
@@ -394,10 +411,53 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         const allowed = new Set(matching);
         return versions.flatMap((version, index) => {
           if (!allowed.has(version)) return [];
-          return !pinned && yanked?.has(version) ? [] : [index];
+          if (!pinned && entry?.yanked.has(version)) return [];
+          if (needed.length > 0 && !installsOnAll(entry?.byVersion.get(version), needed)) return [];
+          return [index];
         });
       },
     };
+  }
+
+  /** Whether a candidate has a file for each environment: a wheel that runs there, or an sdist. */
+  function installsOnAll(candidate: Candidate | undefined, needed: readonly MarkerSpace[]): boolean {
+    // A version the solver has no files for (a URL requirement's, an installed one) is taken as is.
+    if (candidate === undefined || candidate.files.length === 0) return true;
+    return needed.every((environment) =>
+      candidate.files.some((file) => {
+        const wheel = tryParseWheelFilename(file.filename);
+        return wheel === null || wheelEnvironments(wheel).overlaps(environment);
+      }),
+    );
+  }
+
+  /** For a failure: the newest versions it names that do not install on a required environment. */
+  function requiredEnvironmentHints(explanation: string): string[] {
+    if (requiredEnvironments.length === 0) return [];
+    const hints: string[] = [];
+    for (const [name, entry] of resolvedEntries) {
+      if (!mentions(explanation, name)) continue;
+      for (const candidate of entry.candidates.slice(0, 3)) {
+        const missing = requiredEnvironments.filter(
+          (environment) => !installsOnAll(candidate, [environment]),
+        );
+        if (missing.length === 0) continue;
+        const where = missing
+          .map((environment) => environment.toMarkerText() ?? "every platform")
+          .join(", nor where ");
+        hints.push(
+          `${name} ${candidate.version} has no wheel that installs where ${where}, and no source distribution`,
+        );
+      }
+    }
+    return hints;
+  }
+
+  /** The required environments where a requirement (of a package asked for with `extra`) applies. */
+  function neededFor(requirement: Requirement, extra: string | null): readonly MarkerSpace[] {
+    if (universe === null || requiredEnvironments.length === 0) return [];
+    const space = requirement.marker ? spaceOf(requirement.marker, extra ?? "").and(universe) : universe;
+    return requiredEnvironments.filter((environment) => environment.overlaps(space));
   }
 
   /** Entries the solver has loaded, for synchronous use in `allowed` and for failure hints. */
@@ -430,9 +490,10 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       }
       for (const requirement of applied) {
         wanted.set(name, [...(wanted.get(name) ?? []), requirement]);
-        result.push(dependencyOn(requirement, name));
+        const needed = neededFor(requirement, extra);
+        result.push(dependencyOn(requirement, name, needed));
         for (const requested of requirement.extras)
-          result.push(dependencyOn(requirement, `${name}[${canonicalizeName(requested)}]`));
+          result.push(dependencyOn(requirement, `${name}[${canonicalizeName(requested)}]`, needed));
       }
     }
     return result;
@@ -556,13 +617,16 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         const release = otherPlatformRelease(name, (await source.files(name)).files, policyFor(name));
         if (release !== null) otherPlatform.set(name, release);
       }
+      const hints = [
+        failureHints(error.explanation, resolvedEntries, options.prereleases ?? "if-necessary", {
+          releases: otherPlatform,
+          bestTag: target.tags[0] ?? "",
+        }),
+        ...requiredEnvironmentHints(error.explanation),
+      ].filter((hint) => hint !== "");
       throw new SpiceError("E_NO_SOLUTION", "No solution found for the requirements", {
         cause: error.explanation,
-        hint:
-          failureHints(error.explanation, resolvedEntries, options.prereleases ?? "if-necessary", {
-            releases: otherPlatform,
-            bestTag: target.tags[0] ?? "",
-          }) || undefined,
+        hint: hints.length > 0 ? hints.join("\n") : undefined,
       });
     }
     throw error;

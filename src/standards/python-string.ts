@@ -152,6 +152,13 @@ export function pyExpandTabs(text: string): string {
   return result;
 }
 
+/** Python's `shlex.quote`: a word as a POSIX shell reads it back, quoted only when it must be. */
+export function pyShlexQuote(word: string): string {
+  if (word === "") return "''";
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'"'"'`)}'`;
+}
+
 /** Python's `shlex.split` (POSIX mode, no comments); null where Python raises ValueError. */
 export function pyShlexSplit(text: string): string[] | null {
   const words: string[] = [];

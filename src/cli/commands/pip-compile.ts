@@ -8,10 +8,12 @@ import { foreignTarget, type ResolveTarget, targetOf } from "../../python/target
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { resolveUniversal } from "../../resolver/universal.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
+import { parseMarker } from "../../standards/marker.ts";
 import { MarkerSpace } from "../../standards/marker-space.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { isPylockFileName } from "../../standards/pylock.ts";
 import { InvalidPyproject, parsePyproject, resolveDependencyGroup } from "../../standards/pyproject.ts";
+import { pyShlexQuote } from "../../standards/python-string.ts";
 import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import type { FinderOptions } from "../../standards/requirements-txt-options.ts";
@@ -23,7 +25,7 @@ import { copyFileAtomic, onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { sha256Hex } from "../../util/hash.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { plural } from "../../util/plural.ts";
-import { withoutCredentials } from "../../util/redact.ts";
+import { redactText, withoutCredentials } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { elapsed, environmentIfAny } from "../environment-options.ts";
 import { checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
@@ -217,7 +219,8 @@ function compileCommand(args: ParsedArgs, context: CommandContext): string {
     value(args, "custom-compile-command") ??
     context.env.SPICE_CUSTOM_COMPILE_COMMAND ??
     context.env.CUSTOM_COMPILE_COMMAND;
-  return custom || `spice ${(context.argv ?? []).join(" ")}`;
+  // Quoted to run again as written; credentials in a URL never go into the file.
+  return custom || `spice ${(context.argv ?? []).map((word) => pyShlexQuote(redactText(word))).join(" ")}`;
 }
 
 /**
@@ -280,6 +283,11 @@ function checkCompileOptions(args: ParsedArgs): void {
         `--universal pins for every platform; --${name} names one`,
         "Drop one of the two options",
       );
+  if (requiredEnvironments(args).length > 0 && !flag(args, "universal"))
+    throw new UsageError(
+      "--required-environment is for --universal resolutions",
+      "Add --universal, or drop --required-environment: a resolution for this Python alone installs here",
+    );
   const resolver = value(args, "resolver");
   if (resolver !== undefined && resolver !== "backtracking")
     throw new UsageError(
@@ -415,6 +423,20 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   }
 }
 
+/** The --required-environment markers, each as the environments where it holds. */
+function requiredEnvironments(args: ParsedArgs): MarkerSpace[] {
+  return values(args, "required-environment").map((text) => {
+    try {
+      return MarkerSpace.of(parseMarker(text).markers, "");
+    } catch (error) {
+      throw new UsageError(
+        `--required-environment '${text}' is not a marker: ${(error as Error).message}`,
+        "Write it as after a requirement's ';', as in --required-environment \"sys_platform == 'win32'\"",
+      );
+    }
+  });
+}
+
 /**
  * The pins, sorted by name: each with the marker of where it is installed (--universal, which
  * resolves for every platform and every Python from the target's X.Y on), else with none.
@@ -436,6 +458,7 @@ async function compilePins(
   const [major, minor] = target.pythonVersion.split(".");
   const supported = MarkerSpace.pythonFrom(`${major}.${minor}`);
   const options = resolveOptionsFor(inputs, sources, target, args, context, { preferences });
+  options.requiredEnvironments = requiredEnvironments(args);
   const resolution = await resolveUniversal(options, supported);
   return resolution.pins.map(({ resolved, space }) => ({ resolved, marker: space.toMarkerText(supported) }));
 }

@@ -397,6 +397,12 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       name: "universal",
       help: "Pin for every platform and every Python from the target's (or --python-version's) on: each pin carries the marker of where it is installed, and a name may be pinned twice, as uv's option",
     },
+    {
+      name: "required-environment",
+      value: "marker",
+      multiple: true,
+      help: "With --universal: every pin must install where MARKER holds (a wheel for it, or an sdist) wherever it is used there, as uv's required-environments; repeat for more",
+    },
     ...COMPILE_COMPATIBILITY_OPTIONS,
     ...FOREIGN_TARGET_OPTIONS,
     { name: "upgrade", short: "U", help: "Ignore the pins already in the output file" },

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseWheelFilename } from "./filename.ts";
+import { parseMarker } from "./marker.ts";
+import { MarkerSpace } from "./marker-space.ts";
+import { platformEnvironments, wheelEnvironments } from "./wheel-environments.ts";
+
+const space = (text: string) => MarkerSpace.of(parseMarker(text).markers, "");
+const runsOn = (filename: string, environment: string) =>
+  wheelEnvironments(parseWheelFilename(filename)).overlaps(space(environment));
+
+describe("where a wheel runs", () => {
+  it("reads the operating system and machine from platform tags", () => {
+    assert.equal(runsOn("a-1-py3-none-any.whl", "sys_platform == 'win32'"), true);
+    assert.equal(runsOn("a-1-cp312-abi3-win_amd64.whl", "sys_platform == 'win32'"), true);
+    assert.equal(runsOn("a-1-cp312-abi3-win_amd64.whl", "sys_platform == 'linux'"), false);
+    assert.equal(
+      runsOn("a-1-cp312-abi3-win_amd64.whl", "sys_platform == 'win32' and platform_machine == 'ARM64'"),
+      false,
+    );
+    assert.equal(runsOn("a-1-py3-none-macosx_11_0_arm64.whl", "sys_platform == 'darwin'"), true);
+    assert.equal(
+      runsOn(
+        "a-1-py3-none-macosx_10_9_universal2.whl",
+        "platform_machine == 'x86_64' and sys_platform == 'darwin'",
+      ),
+      true,
+    );
+    assert.equal(runsOn("a-1-py3-none-macosx_11_0_arm64.whl", "platform_machine == 'x86_64'"), false);
+    assert.equal(
+      runsOn("a-1-cp311-cp311-manylinux_2_17_aarch64.manylinux2014_aarch64.whl", "sys_platform == 'linux'"),
+      true,
+    );
+    assert.equal(
+      runsOn(
+        "a-1-cp311-cp311-manylinux_2_17_aarch64.manylinux2014_aarch64.whl",
+        "sys_platform == 'linux' and platform_machine == 'x86_64'",
+      ),
+      false,
+    );
+    assert.equal(runsOn("a-1-py3-none-musllinux_1_1_x86_64.whl", "sys_platform == 'darwin'"), false);
+    assert.equal(runsOn("a-1-py3-none-android_21_arm64_v8a.whl", "sys_platform == 'android'"), true);
+    assert.equal(runsOn("a-1-py3-none-android_21_arm64_v8a.whl", "sys_platform == 'linux'"), false);
+  });
+
+  it("names no machine where Python reports another, and never rules out a tag it does not know", () => {
+    // A 32-bit Python on 64-bit Windows or Linux reports the 64-bit machine.
+    assert.equal(
+      runsOn("a-1-py3-none-win32.whl", "sys_platform == 'win32' and platform_machine == 'AMD64'"),
+      true,
+    );
+    assert.equal(runsOn("a-1-py3-none-manylinux1_i686.whl", "platform_machine == 'x86_64'"), true);
+    assert.equal(runsOn("a-1-py3-none-manylinux1_i686.whl", "sys_platform == 'win32'"), false);
+    assert.equal(platformEnvironments("plan9_amd64").equals(MarkerSpace.everything), true);
+  });
+});
