@@ -5,6 +5,8 @@
 // `N passed, N failed`; exit 1 on any failure.
 //
 // Usage: node --import tsx scripts/scenarios.ts DIR [FILTER]
+// SPICE_SCENARIO_DEBUG=1 prints each resolution error; SPICE_SCENARIO_MARKERS=1 prints each
+// universal pin with its marker.
 
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -173,6 +175,11 @@ async function runScenario(scenario: Scenario, indexUrl: string, cacheRoot: stri
     if (options.universal || options.required_environments) {
       const resolution = await resolveUniversal(resolveOptions, universeOf(scenario));
       result = new Map();
+      if (process.env.SPICE_SCENARIO_MARKERS)
+        for (const { resolved, space } of resolution.pins)
+          console.error(
+            `  ${resolved.name.slice(prefix.length + 1)}==${resolved.version} ; ${space.toMarkerText(universeOf(scenario))}`,
+          );
       for (const { resolved } of resolution.pins) {
         const versions = result.get(resolved.name);
         result.set(resolved.name, versions ? `${versions}|${resolved.version}` : resolved.version.toString());

@@ -65,6 +65,20 @@ describe("marker environments as sets", () => {
       "(python_version >= '3.13' and sys_platform == 'win32') or os_name == 'nt'",
     );
     assert.equal(text(space("'linux' in sys_platform").not()), "'linux' not in sys_platform");
+    // Three parts no two of which merge, whose union is one condition (uv's fork-marker-restrict-context).
+    assert.equal(
+      text(
+        space(
+          "(platform_machine != 'x86_64' and sys_platform == 'linux') or (python_version < '3.13' and sys_platform == 'linux') or (python_version >= '3.13' and platform_machine == 'x86_64' and sys_platform == 'linux')",
+        ),
+      ),
+      "sys_platform == 'linux'",
+    );
+    // What the supported Pythons rule out may be added: below 3.12 nothing needs saying.
+    assert.equal(
+      text(space("python_version < '3.11' or (python_version >= '3.11' and os_name == 'nt')")),
+      "os_name == 'nt'",
+    );
     assert.equal(
       MarkerSpace.of(parseMarker("python_version >= '3.8'").markers, "")
         .and(MarkerSpace.pythonFrom("3.10"))

@@ -404,6 +404,26 @@ export class MarkerSpace {
   }
 
   /**
+   * This set's terms, each without every condition it can drop and stay within `room` (this set
+   * and what may be added to it freely), then those another term covers left out: the same set in
+   * fewer words. Merging terms two at a time (tidy) misses a union such as `(machine != 'x86_64'
+   * and linux) or (python < 3.13 and linux) or (python >= 3.13 and machine == 'x86_64' and linux)`,
+   * which is `linux`.
+   */
+  private widenedTerms(room: MarkerSpace): Term[] {
+    const widened = this.terms.map((term) => {
+      let current = term;
+      for (const variable of term.keys()) {
+        const without = new Map(current);
+        without.delete(variable);
+        if (new MarkerSpace([without]).within(room)) current = without;
+      }
+      return current;
+    });
+    return tidy(widened);
+  }
+
+  /**
    * Marker text for this set where `context` is known to hold (the Python versions a project
    * supports): what `context` implies is left out; null when that is everything.
    */
@@ -412,7 +432,7 @@ export class MarkerSpace {
     if (this.terms.length === 0) throw new Error("an empty set of environments has no marker text");
     const contextPython = context.terms.length === 1 ? context.terms[0].get(PYTHON) : undefined;
     const floor = contextPython?.kind === "range" ? (contextPython.intervals[0]?.[0] ?? 0) : 0;
-    const terms = this.terms.map((term) => {
+    const terms = this.widenedTerms(this.or(context.not())).map((term) => {
       const python = term.get(PYTHON);
       if (python === undefined || contextPython === undefined) return term;
       // Only the bounds the context does not already give.
