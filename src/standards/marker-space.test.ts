@@ -48,6 +48,14 @@ describe("marker environments as sets", () => {
       "sys_platform == 'darwin' or sys_platform == 'linux'",
     );
     assert.equal(text(space("python_version >= '3.13'")), "python_version >= '3.13'");
+    assert.equal(
+      text(space("python_version >= '3.13' and python_version < '3.14'")),
+      "python_version == '3.13'",
+    );
+    assert.equal(
+      text(space("python_version == '3.13' and os_name == 'nt'")),
+      "python_version == '3.13' and os_name == 'nt'",
+    );
     assert.equal(text(space("python_version >= '3.11'")), null);
     assert.equal(text(space("python_full_version >= '3.12.1'")), "python_full_version >= '3.12.1'");
     assert.equal(text(space("python_full_version <= '3.12.3'")), "python_full_version <= '3.12.3'");

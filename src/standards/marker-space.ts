@@ -474,6 +474,15 @@ function versionText(value: number, full = false): string {
   return `${base}${kind}${suffix - PRE_BASE[kind]}`;
 }
 
+/** `X.Y` when [low, high) is every release of that X.Y (3.13.0 to before 3.14.0), else null. */
+function oneMinorVersion(low: number, high: number): string | null {
+  const from = decodeVersion(low);
+  const to = decodeVersion(high);
+  if (from.suffix !== 0 || to.suffix !== 0 || from.release[2] !== 0 || to.release[2] !== 0) return null;
+  if (to.release[0] !== from.release[0] || to.release[1] !== from.release[1] + 1) return null;
+  return `${from.release[0]}.${from.release[1]}`;
+}
+
 /** `python_version >= '3.10'` where the bound starts an X.Y, else python_full_version. */
 function boundText(op: ">=" | "<", value: number): string {
   const { release, suffix } = decodeVersion(value);
@@ -499,6 +508,8 @@ const OPPOSITE: Record<string, string> = {
 function constraintText(variable: string, constraint: Constraint, floor: number): string | null {
   if (constraint.kind === "range") {
     const pieces = constraint.intervals.map(([low, high]) => {
+      const single = low > floor ? oneMinorVersion(low, high) : null;
+      if (single !== null) return `python_version == '${single}'`;
       const bounds: string[] = [];
       if (low > floor) bounds.push(boundText(">=", low));
       if (high !== INFINITY) bounds.push(boundText("<", high));
