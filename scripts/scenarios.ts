@@ -42,7 +42,7 @@ interface Scenario {
   packages?: Record<string, { versions: Record<string, Release> }>;
   expected?: { satisfiable?: boolean; packages?: Record<string, string> };
   environment?: { python?: string };
-  testgen?: { kind?: string };
+  testgen?: { kind?: string; disable?: boolean };
   resolver_options?: {
     universal?: boolean;
     python?: string;
@@ -202,7 +202,10 @@ async function runScenario(scenario: Scenario, indexUrl: string, cacheRoot: stri
   const satisfiable = result !== null;
   if (satisfiable !== (expected.satisfiable ?? true))
     return `expected ${expected.satisfiable ? "a solution" : "no solution"}, got ${satisfiable ? JSON.stringify(Object.fromEntries(result!)) : "none"}`;
-  if (result !== null && expected.packages) {
+  // A scenario uv's generator skips ([testgen] disable) is tested there by hand, and its package
+  // table may describe a lock that test edits (extras/lock-without-metadata lists packages no
+  // resolution of its root reaches): only whether it resolves is held to.
+  if (result !== null && expected.packages && !scenario.testgen?.disable) {
     const want = new Map(
       Object.entries(expected.packages).map(([name, version]) => [
         canonicalizeName(`${prefix}-${name}`),
