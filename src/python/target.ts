@@ -17,6 +17,7 @@ import {
   type Tag,
   type TagFacts,
 } from "../standards/tags.ts";
+import { platformFacts } from "../standards/wheel-environments.ts";
 import { UsageError } from "../util/error.ts";
 import { type Interpreter, markerEnvironment, tagFacts } from "./interpreter.ts";
 
@@ -203,41 +204,8 @@ const IMPLEMENTATIONS: Record<string, [string, string]> = {
  * avoids). Null for a tag that says nothing (`any`).
  */
 function platformMarkers(platform: string): Partial<MarkerEnvironment> | null {
-  if (platform === "win32" || platform.startsWith("win_")) {
-    const machine = { win32: "x86", win_amd64: "AMD64", win_arm64: "ARM64" }[platform] ?? "";
-    return {
-      sys_platform: "win32",
-      os_name: "nt",
-      platform_system: "Windows",
-      platform_machine: machine,
-      platform_release: "",
-      platform_version: "",
-    };
-  }
-  const mac = /^macosx_\d+_\d+_(.+)$/.exec(platform);
-  if (mac !== null) {
-    const machine = mac[1] === "arm64" || mac[1] === "x86_64" ? mac[1] : "";
-    return {
-      sys_platform: "darwin",
-      os_name: "posix",
-      platform_system: "Darwin",
-      platform_machine: machine,
-      platform_release: "",
-      platform_version: "",
-    };
-  }
-  const linux = /^(?:many|musl)?linux(?:1|2010|2014|_\d+_\d+)?_(.+)$/.exec(platform);
-  if (linux !== null) {
-    return {
-      sys_platform: "linux",
-      os_name: "posix",
-      platform_system: "Linux",
-      platform_machine: linux[1],
-      platform_release: "",
-      platform_version: "",
-    };
-  }
-  return null;
+  const facts = platformFacts(platform);
+  return facts === null ? null : { ...facts, platform_release: "", platform_version: "" };
 }
 
 /**

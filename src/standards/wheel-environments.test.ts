@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { parseWheelFilename } from "./filename.ts";
 import { parseMarker } from "./marker.ts";
 import { MarkerSpace } from "./marker-space.ts";
-import { platformEnvironments, wheelEnvironments } from "./wheel-environments.ts";
+import { platformEnvironments, platformFacts, wheelEnvironments } from "./wheel-environments.ts";
 
 const space = (text: string) => MarkerSpace.of(parseMarker(text).markers, "");
 const runsOn = (filename: string, environment: string) =>
@@ -41,6 +41,21 @@ describe("where a wheel runs", () => {
     assert.equal(runsOn("a-1-py3-none-musllinux_1_1_x86_64.whl", "sys_platform == 'darwin'"), false);
     assert.equal(runsOn("a-1-py3-none-android_21_arm64_v8a.whl", "sys_platform == 'android'"), true);
     assert.equal(runsOn("a-1-py3-none-android_21_arm64_v8a.whl", "sys_platform == 'linux'"), false);
+  });
+
+  it("gives the markers a target named by a platform tag has", () => {
+    assert.deepEqual(platformFacts("win_amd64"), {
+      sys_platform: "win32",
+      os_name: "nt",
+      platform_system: "Windows",
+      platform_machine: "AMD64",
+    });
+    assert.equal(platformFacts("manylinux_2_17_aarch64")?.platform_machine, "aarch64");
+    assert.equal(platformFacts("macosx_10_9_universal2")?.platform_machine, "");
+    // PEP 738 and PEP 730: Android and iOS are systems of their own.
+    assert.equal(platformFacts("android_21_arm64_v8a")?.sys_platform, "android");
+    assert.equal(platformFacts("ios_13_0_arm64_iphoneos")?.platform_system, "iOS");
+    assert.equal(platformFacts("any"), null);
   });
 
   it("names no machine where Python reports another, and never rules out a tag it does not know", () => {

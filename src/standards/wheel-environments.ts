@@ -1,55 +1,88 @@
-// Where a distribution file can be installed, as marker environments (marker-space.ts): what a
-// universal resolution checks its required environments against (uv's `required-environments`:
-// "this lock must install on Linux and on Windows").
+// What a wheel platform tag says about where it runs: the operating system and machine as markers
+// name them. Two uses: the marker environment of a target named by a platform tag (`pip download
+// --platform win_amd64`, python/target.ts), and the environments a wheel can be installed in, as
+// a set (marker-space.ts), which a universal resolution checks its required environments
+// against (uv's `required-environments`: "this lock must install on Linux and on Windows").
 //
-// A wheel's platform tags name an operating system (`sys_platform`) and often a machine
-// (`platform_machine`); its Python and ABI tags are left out, as Requires-Python is checked apart.
-// A machine is named only where Python reports the one the tag names: a 32-bit Python on 64-bit
-// Linux or Windows reports the 64-bit machine, so `i686` and `win32` wheels name no machine. A
-// platform tag this does not know names nothing, so that it never rules a wheel out.
+// In the set, a machine is named only where Python reports the one the tag names: a 32-bit Python
+// on 64-bit Linux or Windows reports the 64-bit machine, so `i686` and `win32` wheels name none.
+// A platform tag this does not know names nothing, so that it never rules a wheel out. Python and
+// ABI tags are left out: Requires-Python is checked apart.
 
 import type { WheelFilename } from "./filename.ts";
 import { parseMarker } from "./marker.ts";
 import { MarkerSpace } from "./marker-space.ts";
 
-/** Machines whose Linux platform tag suffix is what `platform.machine()` reports there. */
-const LINUX_MACHINES = new Set(["x86_64", "aarch64", "ppc64le", "ppc64", "s390x", "riscv64", "armv7l"]);
+/** The markers a platform tag implies; `machine` is "" where the tag names none. */
+export interface PlatformFacts {
+  sys_platform: string;
+  os_name: string;
+  platform_system: string;
+  platform_machine: string;
+}
+
+const SYSTEMS = {
+  win32: { sys_platform: "win32", os_name: "nt", platform_system: "Windows" },
+  darwin: { sys_platform: "darwin", os_name: "posix", platform_system: "Darwin" },
+  linux: { sys_platform: "linux", os_name: "posix", platform_system: "Linux" },
+  android: { sys_platform: "android", os_name: "posix", platform_system: "Android" },
+  ios: { sys_platform: "ios", os_name: "posix", platform_system: "iOS" },
+};
+
+/** What `platform` (`manylinux_2_17_x86_64`, `win_amd64`, ...) says; null for `any` or a tag not known. */
+export function platformFacts(platform: string): PlatformFacts | null {
+  if (platform === "win32" || platform.startsWith("win_")) {
+    const machine = { win32: "x86", win_amd64: "AMD64", win_arm64: "ARM64" }[platform] ?? "";
+    return { ...SYSTEMS.win32, platform_machine: machine };
+  }
+  const mac = /^macosx_\d+_\d+_(.+)$/.exec(platform);
+  if (mac !== null)
+    return { ...SYSTEMS.darwin, platform_machine: mac[1] === "arm64" || mac[1] === "x86_64" ? mac[1] : "" };
+  const linux = /^(?:manylinux_\d+_\d+|musllinux_\d+_\d+|manylinux\d+|linux)_(.+)$/.exec(platform);
+  if (linux !== null) return { ...SYSTEMS.linux, platform_machine: linux[1] };
+  if (platform.startsWith("android_")) return { ...SYSTEMS.android, platform_machine: "" };
+  if (platform.startsWith("ios_")) return { ...SYSTEMS.ios, platform_machine: "" };
+  return null;
+}
+
+/** Machines that a Python on them reports as its platform tag names them. */
+const REPORTED_MACHINES = new Set([
+  "AMD64",
+  "ARM64",
+  "arm64",
+  "x86_64",
+  "aarch64",
+  "ppc64le",
+  "ppc64",
+  "s390x",
+  "riscv64",
+  "armv7l",
+]);
 
 const byPlatform = new Map<string, MarkerSpace>();
 
-/** The environments one platform tag (`manylinux_2_17_x86_64`, `win_amd64`, `any`) runs on. */
+/** The environments one platform tag runs on. */
 export function platformEnvironments(platform: string): MarkerSpace {
   let space = byPlatform.get(platform);
   if (space === undefined) {
-    const text = platformMarker(platform);
-    space = text === null ? MarkerSpace.everything : MarkerSpace.of(parseMarker(text).markers, "");
+    space = MarkerSpace.everything;
+    const facts = platformFacts(platform);
+    if (facts !== null) {
+      const machines = platform.endsWith("_universal2")
+        ? ["arm64", "x86_64"]
+        : REPORTED_MACHINES.has(facts.platform_machine)
+          ? [facts.platform_machine]
+          : [];
+      const system = `sys_platform == '${facts.sys_platform}'`;
+      const text =
+        machines.length === 0
+          ? system
+          : `${system} and (${machines.map((machine) => `platform_machine == '${machine}'`).join(" or ")})`;
+      space = MarkerSpace.of(parseMarker(text).markers, "");
+    }
     byPlatform.set(platform, space);
   }
   return space;
-}
-
-function platformMarker(platform: string): string | null {
-  const system = (name: string, machines: readonly string[] = []) => {
-    const os = `sys_platform == '${name}'`;
-    if (machines.length === 0) return os;
-    return `${os} and (${machines.map((machine) => `platform_machine == '${machine}'`).join(" or ")})`;
-  };
-  if (platform === "win32") return system("win32");
-  if (platform === "win_amd64") return system("win32", ["AMD64"]);
-  if (platform === "win_arm64") return system("win32", ["ARM64"]);
-  if (platform.startsWith("win_")) return system("win32");
-  const mac = /^macosx_\d+_\d+_(\w+)$/.exec(platform);
-  if (mac !== null) {
-    const machine = mac[1];
-    if (machine === "arm64" || machine === "x86_64") return system("darwin", [machine]);
-    if (machine === "universal2") return system("darwin", ["arm64", "x86_64"]);
-    return system("darwin");
-  }
-  const linux = /^(?:manylinux_\d+_\d+|musllinux_\d+_\d+|manylinux\d+|linux)_(\w+)$/.exec(platform);
-  if (linux !== null) return system("linux", LINUX_MACHINES.has(linux[1]) ? [linux[1]] : []);
-  if (platform.startsWith("android_")) return system("android");
-  if (platform.startsWith("ios_")) return system("ios");
-  return null;
 }
 
 /** The environments a wheel runs on: where any of its platform tags does. */
