@@ -46,6 +46,11 @@ buildWheel(
 // Newer releases of `winonly` have a Windows wheel only: required environments pick an older one.
 buildWheel(files, simplePackage("winonly", "1.0"));
 buildWheel(files, { ...simplePackage("winonly", "2.0"), tag: "cp311-abi3-win_amd64" });
+// `macglue` needs a package the index lacks, only on macOS (as ipykernel's appnope).
+buildWheel(
+  files,
+  simplePackage("macglue", "1.0", { requires: ["nowhere-to-be-found; platform_system == 'Darwin'"] }),
+);
 const cacheDir = join(work.path, "cache");
 let index: IndexServer;
 before(async () => {
@@ -305,27 +310,25 @@ describe("spice pip compile --resolution", () => {
   });
 });
 
+/** A project with `requirements` as its requirements.in, where `compile` runs `spice pip compile --universal`. */
+function universalProject(name: string, requirements: string) {
+  const project = join(work.path, name);
+  mkdirSync(project);
+  writeFileSync(join(project, "requirements.in"), requirements);
+  const compile = (...extra: string[]) =>
+    runSpiceAsync(["pip", "compile", "requirements.in", "--universal", "-i", index.url, ...extra], {
+      cwd: project,
+      cacheDir,
+    });
+  return { project, compile };
+}
+
 describe("spice pip compile --universal", () => {
   it("pins for every platform and Python, with each pin's marker, and installs from the pins", async () => {
-    const project = join(work.path, "universal");
-    mkdirSync(project);
-    writeFileSync(join(project, "requirements.in"), "splitter\noswrap\n");
+    const universal = universalProject("universal", "splitter\noswrap\n");
+    const { project } = universal;
     const compile = (...extra: string[]) =>
-      runSpiceAsync(
-        [
-          "pip",
-          "compile",
-          "requirements.in",
-          "--universal",
-          "--python-version",
-          "3.11",
-          "-i",
-          index.url,
-          "--no-header",
-          ...extra,
-        ],
-        { cwd: project, cacheDir },
-      );
+      universal.compile("--python-version", "3.11", "--no-header", ...extra);
     const result = await compile("-o", "requirements.txt");
     assert.equal(result.status, 0, result.stderr);
     // Two versions of `forked`, each where it is installed; winhelper only where oswrap asks for it.
@@ -397,26 +400,66 @@ describe("spice pip compile --universal", () => {
   });
 });
 
+describe("spice pip compile --universal --environment", () => {
+  it("resolves only for the environments given, and says so in the header and the lock", async () => {
+    const environments = universalProject("environments", "macglue\noswrap\nsplitter\n");
+    const { project } = environments;
+    const compile = (...extra: string[]) => environments.compile("--python-version", "3.11", ...extra);
+    // For every platform, macOS needs what the index lacks.
+    const everywhere = await compile();
+    assert.equal(everywhere.status, 1);
+    assert.match(everywhere.stderr, /--environment MARKER limits it to where MARKER holds/);
+    // Linux and Windows: `platform_system == 'Darwin'` holds in neither (a Linux Python's
+    // platform_system is Linux), and the pins leave out what the environments imply.
+    const linux = "sys_platform == 'linux'";
+    const windows = "sys_platform == 'win32' and python_version >= '3.12'";
+    const result = await compile("--environment", linux, "--environment", windows, "--no-annotate");
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /^# \(resolved for Python >= 3\.11 where sys_platform == 'linux' or \(python_version >= '3\.12' and sys_platform == 'win32'\)\)$/m,
+    );
+    assert.equal(
+      result.stdout.split("\n\n")[1],
+      [
+        "forked==1.0 ; python_version < '3.12'",
+        "forked==2.0 ; python_version >= '3.12'",
+        "macglue==1.0",
+        "native==1.0",
+        "oswrap==1.0",
+        "splitter==1.0",
+        "winhelper==1.0 ; sys_platform == 'win32'",
+        "",
+      ].join("\n"),
+    );
+    const lock = await compile("--environment", linux, "-o", "pylock.toml");
+    assert.equal(lock.status, 0, lock.stderr);
+    assert.match(
+      readFileSync(join(project, "pylock.toml"), "utf8"),
+      /\nlock-version = "1\.0"\nenvironments = \["sys_platform == 'linux'"\]\nrequires-python = ">=3\.11"\n/,
+    );
+    const nowhere = await compile("--environment", "python_version < '3.9'");
+    assert.equal(nowhere.status, 2);
+    assert.match(nowhere.stderr, /--environment leaves no environment with Python >= 3\.11 to resolve for/);
+    const single = await runSpiceAsync(
+      ["pip", "compile", "requirements.in", "-i", index.url, "--environment", linux],
+      {
+        cwd: project,
+        cacheDir,
+      },
+    );
+    assert.equal(single.status, 2);
+    assert.match(single.stderr, /--environment is for --universal resolutions/);
+  });
+});
+
 describe("spice pip compile --universal --required-environment", () => {
   it("pins versions that install on every required environment where they are used", async () => {
-    const project = join(work.path, "required-environments");
-    mkdirSync(project);
-    const compile = async (requirements: string, ...extra: string[]) => {
+    const required = universalProject("required-environments", "");
+    const { project } = required;
+    const compile = (requirements: string, ...extra: string[]) => {
       writeFileSync(join(project, "requirements.in"), requirements);
-      return runSpiceAsync(
-        [
-          "pip",
-          "compile",
-          "requirements.in",
-          "--universal",
-          "-i",
-          index.url,
-          "--no-header",
-          "--no-annotate",
-          ...extra,
-        ],
-        { cwd: project, cacheDir },
-      );
+      return required.compile("--no-header", "--no-annotate", ...extra);
     };
     const linux = ["--required-environment", "sys_platform == 'linux'"];
     const pins = (result: { stdout: string }) => result.stdout.split("\n\n")[1];

@@ -303,8 +303,12 @@ export function pylockText(
   target: ResolveTarget,
   lockDirectory: string,
   comments: readonly string[],
-  /** Each package's marker (a universal lock), by its index in `packages`. */
-  markers: ReadonlyArray<string | null> = [],
+  universal: {
+    /** Each package's marker, by its index in `packages`. */
+    markers: ReadonlyArray<string | null>;
+    /** The markers of the environments it is for (PEP 751 `environments`); none: all of them. */
+    environments: readonly string[];
+  } = { markers: [], environments: [] },
 ): string {
   const dependencies = new Map<string, string[]>();
   for (const resolved of packages) {
@@ -320,7 +324,7 @@ export function pylockText(
     return {
       name: resolved.name,
       version: resolved.version.toString(),
-      marker: markers[index] ?? null,
+      marker: universal.markers[index] ?? null,
       requiresPython: resolved.metadata?.requiresPython?.toString() || null,
       dependencies: dependencies.get(resolved.name) ?? [],
       index:
@@ -333,7 +337,12 @@ export function pylockText(
     };
   });
   return writePylock(
-    { requiresPython: `>=${major}.${minor}`, createdBy: "spice", packages: output },
+    {
+      environments: universal.environments,
+      requiresPython: `>=${major}.${minor}`,
+      createdBy: "spice",
+      packages: output,
+    },
     comments,
   );
 }

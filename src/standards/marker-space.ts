@@ -413,10 +413,21 @@ export class MarkerSpace {
   private widenedTerms(room: MarkerSpace): Term[] {
     const widened = this.terms.map((term) => {
       let current = term;
-      for (const variable of term.keys()) {
+      // What markers usually name is kept where a choice remains: os_name and platform_system
+      // go before sys_platform, and Python last.
+      const kept = (variable: string) => (variable === PYTHON ? 2 : variable === "sys_platform" ? 1 : 0);
+      for (const variable of [...term.keys()].sort((a, b) => kept(a) - kept(b))) {
         const without = new Map(current);
         without.delete(variable);
         if (new MarkerSpace([without]).within(room)) current = without;
+      }
+      // A Python range's lower bound goes where `room` has what is below it (the Pythons not
+      // supported): `python_version >= '3.11' and python_version < '3.13'` is `< '3.13'` there.
+      const python = current.get(PYTHON);
+      if (python?.kind === "range" && python.intervals.length > 0 && python.intervals[0][0] > 0) {
+        const [[, high], ...rest] = python.intervals;
+        const lowered = new Map(current).set(PYTHON, { kind: "range", intervals: [[0, high], ...rest] });
+        if (new MarkerSpace([lowered]).within(room)) current = lowered;
       }
       return current;
     });

@@ -20,6 +20,8 @@ export interface PylockPackageOutput {
 }
 
 export interface PylockOutput {
+  /** Markers of the environments the lock is for; none: every environment. */
+  environments?: readonly string[];
   requiresPython: string | null;
   createdBy: string;
   packages: PylockPackageOutput[];
@@ -79,6 +81,8 @@ export function writePylock(lock: PylockOutput, comments: readonly string[] = []
     return one.startsWith("#") ? one : `# ${one}`;
   });
   lines.push('lock-version = "1.0"');
+  if (lock.environments && lock.environments.length > 0)
+    lines.push(`environments = [${lock.environments.map(tomlString).join(", ")}]`);
   if (lock.requiresPython !== null) lines.push(`requires-python = ${tomlString(lock.requiresPython)}`);
   lines.push(`created-by = ${tomlString(lock.createdBy)}`);
   for (const entry of [...lock.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {

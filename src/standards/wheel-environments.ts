@@ -29,6 +29,34 @@ const SYSTEMS = {
   ios: { sys_platform: "ios", os_name: "posix", platform_system: "iOS" },
 };
 
+const spaceOf = (text: string) => MarkerSpace.of(parseMarker(text).markers, "");
+
+/**
+ * `space` without the environments no Python runs in: a known sys_platform with another system's
+ * platform_system or os_name (`sys_platform == 'linux' and platform_system == 'Darwin'`), or a known
+ * platform_system with an unknown sys_platform. Marker sets treat the three as independent, so
+ * without this a Linux-only resolution would still need what `platform_system == 'Darwin'` asks for.
+ */
+export function consistentPlatforms(space: MarkerSpace): MarkerSpace {
+  let result = MarkerSpace.nothing;
+  const known = Object.values(SYSTEMS);
+  for (const system of known)
+    result = result.or(
+      space.and(
+        spaceOf(
+          `sys_platform == '${system.sys_platform}' and platform_system == '${system.platform_system}' and os_name == '${system.os_name}'`,
+        ),
+      ),
+    );
+  const unknown = known
+    .map(
+      (system) =>
+        `sys_platform != '${system.sys_platform}' and platform_system != '${system.platform_system}'`,
+    )
+    .join(" and ");
+  return result.or(space.and(spaceOf(unknown)));
+}
+
 /** What `platform` (`manylinux_2_17_x86_64`, `win_amd64`, ...) says; null for `any` or a tag not known. */
 export function platformFacts(platform: string): PlatformFacts | null {
   if (platform === "win32" || platform.startsWith("win_")) {
@@ -78,7 +106,7 @@ export function platformEnvironments(platform: string): MarkerSpace {
         machines.length === 0
           ? system
           : `${system} and (${machines.map((machine) => `platform_machine == '${machine}'`).join(" or ")})`;
-      space = MarkerSpace.of(parseMarker(text).markers, "");
+      space = spaceOf(text);
     }
     byPlatform.set(platform, space);
   }

@@ -398,6 +398,12 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "Pin for every platform and every Python from the target's (or --python-version's) on: each pin carries the marker of where it is installed, and a name may be pinned twice, as uv's option",
     },
     {
+      name: "environment",
+      value: "marker",
+      multiple: true,
+      help: "With --universal: resolve only for environments where MARKER holds (where any does, repeated), as uv's environments setting; pins leave out what it implies, and a lock file lists it",
+    },
+    {
       name: "required-environment",
       value: "marker",
       multiple: true,
