@@ -424,11 +424,20 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     // A version the solver has no files for (a URL requirement's, an installed one) is taken as is.
     if (candidate === undefined || candidate.files.length === 0) return true;
     return needed.every((environment) =>
-      candidate.files.some((file) => {
-        const wheel = tryParseWheelFilename(file.filename);
-        return wheel === null || wheelEnvironments(wheel).overlaps(environment);
-      }),
+      candidate.files.some((file) => environmentsOf(file.filename).overlaps(environment)),
     );
+  }
+
+  const fileEnvironments = new Map<string, MarkerSpace>();
+  /** Where a file installs: a wheel where its tags run, an sdist everywhere (it can be built). */
+  function environmentsOf(filename: string): MarkerSpace {
+    let space = fileEnvironments.get(filename);
+    if (space === undefined) {
+      const wheel = tryParseWheelFilename(filename);
+      space = wheel === null ? MarkerSpace.everything : wheelEnvironments(wheel);
+      fileEnvironments.set(filename, space);
+    }
+    return space;
   }
 
   /** For a failure: the newest versions it names that do not install on a required environment. */
