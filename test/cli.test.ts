@@ -183,6 +183,24 @@ describe("the code cache", () => {
     assert.equal(existsSync(untouched.caches), false);
   });
 
+  it("keeps one per set of Node options, which V8 checks a cache against", () => {
+    const { script, caches } = ownBundles("bundles-node-options");
+    const cache = join(work.path, "code-cache-node-options");
+    const plain = runSpice(["help"], { cacheDir: cache, script });
+    const budget = ["--interrupt-budget=270336"];
+    assert.deepEqual(runSpice(["help"], { cacheDir: cache, script, nodeOptions: budget }), plain);
+    const identity = join(caches, readdirSync(caches)[0]);
+    assert.deepEqual(readdirSync(identity).sort(), ["help.bin", "help.interrupt-budget=270336.bin"]);
+    // Neither run rewrites the other's: each finds its own, which V8 accepts.
+    const written = readdirSync(identity).map((file) => statSync(join(identity, file)).mtimeMs);
+    assert.deepEqual(runSpice(["help"], { cacheDir: cache, script }), plain);
+    assert.deepEqual(runSpice(["help"], { cacheDir: cache, script, nodeOptions: budget }), plain);
+    assert.deepEqual(
+      readdirSync(identity).map((file) => statSync(join(identity, file)).mtimeMs),
+      written,
+    );
+  });
+
   it("saves none after a usage error, so that mistyped commands leave no files", () => {
     const { script, caches } = ownBundles("bundles-usage-error");
     const cache = join(work.path, "code-cache-usage-error");

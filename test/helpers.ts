@@ -95,13 +95,24 @@ export function spiceEnvironment(
 
 export function runSpice(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; cacheDir?: string; script?: string } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    cacheDir?: string;
+    script?: string;
+    /** Options for Node itself, before the script (as bin/spice passes one). */
+    nodeOptions?: string[];
+  } = {},
 ): RunResult {
-  const result = spawnSync(process.execPath, [options.script ?? SPICE, ...args], {
-    cwd: options.cwd,
-    env: spiceEnvironment(options),
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    process.execPath,
+    [...(options.nodeOptions ?? []), options.script ?? SPICE, ...args],
+    {
+      cwd: options.cwd,
+      env: spiceEnvironment(options),
+      encoding: "utf8",
+    },
+  );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -162,7 +162,13 @@ function codeCachePlaces(bundle: string, key: string | null): string[] {
   } catch {
     return [];
   }
-  const file = path.join(identity, `${key}.bin`);
+  // V8 rejects a cache made under other flags (bin/spice passes one): a file per set of flags, so
+  // that `node dist/spice.cjs` (the tests) and bin/spice do not overwrite each other's.
+  const flags = process.execArgv
+    .join(" ")
+    .replace(/[^A-Za-z0-9=.]+/g, "-")
+    .replace(/^-+/, "");
+  const file = path.join(identity, flags === "" ? `${key}.bin` : `${key}.${flags.slice(0, 80)}.bin`);
   return [
     path.join(path.dirname(bundle), BESIDE_BUNDLE, file),
     path.join(cacheRoot(explicitRoot, process.env), CODE_CACHE_BUCKET, file),
