@@ -6,7 +6,7 @@ import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { foreignTarget, type ResolveTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
-import { resolveUniversal } from "../../resolver/universal.ts";
+import { resolveUniversal, type UniversalResolution } from "../../resolver/universal.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { type Marker, parseMarker } from "../../standards/marker.ts";
 import { MarkerSpace } from "../../standards/marker-space.ts";
@@ -363,21 +363,18 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   const interpreter = environmentIfAny(args, context).interpreter;
   // Pins for another system too (--platform, --python-platform, --abi, --implementation).
   const target = foreignTarget(interpreter, foreignTargetOptions(args, context.env));
+  const universe = flag(args, "universal") ? universeOf(args, target) : null;
   const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
   const sources = openSources(args, context, settings);
   try {
     const omitted = new Set(values(args, "no-emit-package").map((name) => canonicalizeName(name)));
-    const pins = (await compilePins(inputs, sources, target, args, context, preferences)).filter(
+    const pins = (await compilePins(inputs, sources, target, universe, args, context, preferences)).filter(
       ({ resolved }) => !omitted.has(resolved.name),
     );
     const packages = pins.map(({ resolved }) => resolved);
     const header = flag(args, "no-header")
       ? []
-      : headerLines(
-          compileCommand(args, context),
-          target.pythonVersion,
-          flag(args, "universal") ? universeOf(args, target) : null,
-        );
+      : headerLines(compileCommand(args, context), target.pythonVersion, universe);
     if (asLock) {
       const files = await Promise.all(packages.map((resolved) => pinnedFiles(resolved, sources.fetcher)));
       const lockDirectory = outputPath === null ? context.cwd : dirname(outputPath);
@@ -385,7 +382,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
       writeOutput(
         pylockText(packages, files, target, lockDirectory, header, {
           markers,
-          environments: flag(args, "universal") ? universeOf(args, target).environments : [],
+          environments: universe?.environments ?? [],
         }),
         outputPath,
         args,
@@ -485,29 +482,30 @@ function universeOf(args: ParsedArgs, target: ResolveTarget): { space: MarkerSpa
 }
 
 /**
- * The pins, sorted by name: each with the marker of where it is installed (--universal, which
- * resolves for every platform and every Python from the target's X.Y on), else with none.
+ * The pins, sorted by name: each with the marker of where it is installed when `universe` is
+ * given (--universal: every Python from the target's X.Y on, where --environment says), else with
+ * none.
  */
 async function compilePins(
   inputs: CompileInputs,
   sources: Sources,
   target: ResolveTarget,
+  universe: { space: MarkerSpace } | null,
   args: ParsedArgs,
   context: CommandContext,
   preferences: Map<string, string>,
 ): Promise<Array<{ resolved: ResolvedPackage; marker: string | null }>> {
-  if (!flag(args, "universal")) {
+  if (universe === null) {
     const resolution = await resolveInputs(inputs, sources, target, args, context, { preferences });
     return [...resolution.packages.values()]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((resolved) => ({ resolved, marker: null }));
   }
-  const universe = universeOf(args, target).space;
   const options = resolveOptionsFor(inputs, sources, target, args, context, { preferences });
   options.requiredEnvironments = markerOptions(args, "required-environment").map(({ space }) => space);
-  let resolution: Awaited<ReturnType<typeof resolveUniversal>>;
+  let resolution: UniversalResolution;
   try {
-    resolution = await resolveUniversal(options, universe);
+    resolution = await resolveUniversal(options, universe.space);
   } catch (error) {
     // What uv users set `environments` for: a package some platform needs and the index lacks.
     if (
@@ -526,7 +524,10 @@ async function compilePins(
       });
     throw error;
   }
-  return resolution.pins.map(({ resolved, space }) => ({ resolved, marker: space.toMarkerText(universe) }));
+  return resolution.pins.map(({ resolved, space }) => ({
+    resolved,
+    marker: space.toMarkerText(universe.space),
+  }));
 }
 
 /** The compile output's text to its file, or to stdout (also with --dry-run). */
