@@ -164,6 +164,10 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   const direct = new Set(options.requirements.map((requirement) => requirement.canonicalName));
   const universe = options.universe ?? null;
   const requiredEnvironments = options.requiredEnvironments ?? [];
+  /** Each required environment's marker text, for messages. */
+  const requiredText = new Map(
+    requiredEnvironments.map((environment) => [environment, environment.toMarkerText() ?? "every platform"]),
+  );
   // Where each marker holds, by marker and extra (universal resolution reads them as sets).
   const spaceOf = perMarkerAndExtra((marker, extra) => MarkerSpace.of(marker.markers, extra));
   const environments = new Map<string, MarkerEnvironment>();
@@ -394,9 +398,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         : [`with the constraint ${constraining.map((item) => `${item.name}${item.specifier}`).join(", ")}`]),
       ...(needed.length === 0
         ? []
-        : [
-            `installable on ${needed.map((environment) => environment.toMarkerText() ?? "every platform").join(" and on ")}`,
-          ]),
+        : [`installable on ${needed.map((environment) => requiredText.get(environment)).join(" and on ")}`]),
     ];
     return {
       name: key,
@@ -451,9 +453,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
           (environment) => !installsOnAll(candidate, [environment]),
         );
         if (missing.length === 0) continue;
-        const where = missing
-          .map((environment) => environment.toMarkerText() ?? "every platform")
-          .join(", nor where ");
+        const where = missing.map((environment) => requiredText.get(environment)).join(", nor where ");
         hints.push(
           `${name} ${candidate.version} has no wheel that installs where ${where}, and no source distribution`,
         );
