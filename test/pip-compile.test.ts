@@ -46,6 +46,9 @@ buildWheel(
 // Newer releases of `winonly` have a Windows wheel only: required environments pick an older one.
 buildWheel(files, simplePackage("winonly", "1.0"));
 buildWheel(files, { ...simplePackage("winonly", "2.0"), tag: "cp311-abi3-win_amd64" });
+// `oldabi` 2.0 has a wheel for CPython 3.9 alone, 1.0 one for 3.11 and later.
+buildWheel(files, { ...simplePackage("oldabi", "1.0"), tag: "cp311-abi3-manylinux_2_17_x86_64" });
+buildWheel(files, { ...simplePackage("oldabi", "2.0"), tag: "cp39-cp39-manylinux_2_17_x86_64" });
 // `macglue` needs a package the index lacks, only on macOS (as ipykernel's appnope).
 buildWheel(
   files,
@@ -465,6 +468,8 @@ describe("spice pip compile --universal --required-environment", () => {
     const pins = (result: { stdout: string }) => result.stdout.split("\n\n")[1];
     assert.equal(pins(await compile("winonly\n")), "winonly==2.0\n");
     assert.equal(pins(await compile("winonly\n", ...linux)), "winonly==1.0\n");
+    // A wheel counts for the Pythons its tags name: for 3.11 on, 2.0's cp39 wheel does not.
+    assert.equal(pins(await compile("oldabi\n", "--python-version", "3.11", ...linux)), "oldabi==1.0\n");
     // Used only on Windows, it needs no Linux wheel.
     assert.equal(
       pins(await compile("winonly ; sys_platform == 'win32'\n", ...linux)),

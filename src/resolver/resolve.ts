@@ -168,6 +168,13 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   const requiredText = new Map(
     requiredEnvironments.map((environment) => [environment, environment.toMarkerText() ?? "every platform"]),
   );
+  /** Each required environment within this resolution's environments (its Pythons, for wheels' tags). */
+  const requiredHere = new Map(
+    requiredEnvironments.map((environment) => [
+      environment,
+      universe ? environment.and(universe) : environment,
+    ]),
+  );
   // Where each marker holds, by marker and extra (universal resolution reads them as sets).
   const spaceOf = perMarkerAndExtra((marker, extra) => MarkerSpace.of(marker.markers, extra));
   const environments = new Map<string, MarkerEnvironment>();
@@ -425,9 +432,10 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   function installsOnAll(candidate: Candidate | undefined, needed: readonly MarkerSpace[]): boolean {
     // A version the solver has no files for (a URL requirement's, an installed one) is taken as is.
     if (candidate === undefined || candidate.files.length === 0) return true;
-    return needed.every((environment) =>
-      candidate.files.some((file) => environmentsOf(file.filename).overlaps(environment)),
-    );
+    return needed.every((environment) => {
+      const here = requiredHere.get(environment) ?? environment;
+      return candidate.files.some((file) => environmentsOf(file.filename).overlaps(here));
+    });
   }
 
   const fileEnvironments = new Map<string, MarkerSpace>();

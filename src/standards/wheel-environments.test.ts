@@ -3,7 +3,12 @@ import { describe, it } from "node:test";
 import { parseWheelFilename } from "./filename.ts";
 import { parseMarker } from "./marker.ts";
 import { MarkerSpace } from "./marker-space.ts";
-import { platformEnvironments, platformFacts, wheelEnvironments } from "./wheel-environments.ts";
+import {
+  interpreterEnvironments,
+  platformEnvironments,
+  platformFacts,
+  wheelEnvironments,
+} from "./wheel-environments.ts";
 
 const space = (text: string) => MarkerSpace.of(parseMarker(text).markers, "");
 const runsOn = (filename: string, environment: string) =>
@@ -41,6 +46,24 @@ describe("where a wheel runs", () => {
     assert.equal(runsOn("a-1-py3-none-musllinux_1_1_x86_64.whl", "sys_platform == 'darwin'"), false);
     assert.equal(runsOn("a-1-py3-none-android_21_arm64_v8a.whl", "sys_platform == 'android'"), true);
     assert.equal(runsOn("a-1-py3-none-android_21_arm64_v8a.whl", "sys_platform == 'linux'"), false);
+  });
+
+  it("reads the Pythons from interpreter and ABI tags", () => {
+    const python = (version: string) =>
+      space(`python_full_version == '${version}' and implementation_name == 'cpython'`);
+    assert.equal(interpreterEnvironments("cp311", "cp311").overlaps(python("3.11.4")), true);
+    assert.equal(interpreterEnvironments("cp311", "cp311").overlaps(python("3.12.0")), false);
+    assert.equal(interpreterEnvironments("cp311", "abi3").overlaps(python("3.13.1")), true);
+    assert.equal(interpreterEnvironments("cp311", "abi3").overlaps(python("3.10.9")), false);
+    assert.equal(interpreterEnvironments("py3", "none").overlaps(python("3.13.1")), true);
+    assert.equal(interpreterEnvironments("py38", "none").overlaps(python("3.7.1")), false);
+    assert.equal(interpreterEnvironments("py2", "none").overlaps(python("3.7.1")), false);
+    assert.equal(interpreterEnvironments("pp310", "pypy310_pp73").overlaps(python("3.10.1")), false);
+    assert.equal(interpreterEnvironments("ip27", "none").equals(MarkerSpace.everything), true);
+    // A wheel runs where one of its tags does, each tag's Python with its platform.
+    const wheel = parseWheelFilename("a-1-cp39-cp39-manylinux1_x86_64.whl");
+    assert.equal(wheelEnvironments(wheel).overlaps(MarkerSpace.pythonFrom("3.11")), false);
+    assert.equal(runsOn("a-1-py2.py3-none-any.whl", "python_version >= '3.13'"), true);
   });
 
   it("gives the markers a target named by a platform tag has", () => {

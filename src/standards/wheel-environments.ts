@@ -1,13 +1,12 @@
-// What a wheel platform tag says about where it runs: the operating system and machine as markers
-// name them. Two uses: the marker environment of a target named by a platform tag (`pip download
+// What a wheel's tags say about where it runs: its platform tag the operating system and machine,
+// its interpreter and ABI tags the Pythons, as markers name them. Two uses: the marker environment of a target named by a platform tag (`pip download
 // --platform win_amd64`, python/target.ts), and the environments a wheel can be installed in, as
 // a set (marker-space.ts), which a universal resolution checks its required environments
 // against (uv's `required-environments`: "this lock must install on Linux and on Windows").
 //
 // In the set, a machine is named only where Python reports the one the tag names: a 32-bit Python
 // on 64-bit Linux or Windows reports the 64-bit machine, so `i686` and `win32` wheels name none.
-// A platform tag this does not know names nothing, so that it never rules a wheel out. Python and
-// ABI tags are left out: Requires-Python is checked apart.
+// A tag this does not know names nothing, so that it never rules a wheel out.
 
 import type { WheelFilename } from "./filename.ts";
 import { parseMarker } from "./marker.ts";
@@ -113,9 +112,43 @@ export function platformEnvironments(platform: string): MarkerSpace {
   return space;
 }
 
-/** The environments a wheel runs on: where any of its platform tags does. */
+const byInterpreter = new Map<string, MarkerSpace>();
+
+/**
+ * The Pythons an interpreter and ABI tag pair runs on, as the tags packaging generates for a
+ * Python say: `py3` any Python 3, `py38` 3.8 and later 3s (pure Python from 3.8 on), `cp311` only
+ * CPython 3.11 unless its ABI is `abi3` (3.11 and later), `pp310` PyPy implementing 3.10. A tag
+ * this does not know rules nothing out.
+ */
+export function interpreterEnvironments(interpreter: string, abi: string): MarkerSpace {
+  const key = `${interpreter}-${abi}`;
+  let space = byInterpreter.get(key);
+  if (space === undefined) {
+    const parsed = /^(py|cp|pp)(\d)(\d*)$/.exec(interpreter);
+    let text: string | null = null;
+    if (parsed !== null) {
+      const [, kind, majorText, minorText] = parsed;
+      const major = Number(majorText);
+      const release = `${major}.${minorText === "" ? 0 : Number(minorText)}`;
+      const onwards = `python_version >= '${release}' and python_version < '${major + 1}.0'`;
+      if (kind === "py") text = onwards;
+      else if (minorText !== "") {
+        const implementation = `implementation_name == '${kind === "cp" ? "cpython" : "pypy"}'`;
+        text = `${implementation} and ${kind === "cp" && abi === "abi3" ? onwards : `python_version == '${release}'`}`;
+      }
+    }
+    space = text === null ? MarkerSpace.everything : spaceOf(text);
+    byInterpreter.set(key, space);
+  }
+  return space;
+}
+
+/** The environments a wheel runs on: where any of its tags does. */
 export function wheelEnvironments(wheel: WheelFilename): MarkerSpace {
   let space = MarkerSpace.nothing;
-  for (const tag of wheel.tags) space = space.or(platformEnvironments(tag.slice(tag.lastIndexOf("-") + 1)));
+  for (const tag of wheel.tags) {
+    const [interpreter, abi, platform] = tag.split("-");
+    space = space.or(interpreterEnvironments(interpreter, abi).and(platformEnvironments(platform)));
+  }
   return space;
 }
