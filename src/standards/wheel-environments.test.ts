@@ -4,6 +4,7 @@ import { parseWheelFilename } from "./filename.ts";
 import { parseMarker } from "./marker.ts";
 import { MarkerSpace } from "./marker-space.ts";
 import {
+  consistentPlatforms,
   interpreterEnvironments,
   platformEnvironments,
   platformFacts,
@@ -64,6 +65,19 @@ describe("where a wheel runs", () => {
     const wheel = parseWheelFilename("a-1-cp39-cp39-manylinux1_x86_64.whl");
     assert.equal(wheelEnvironments(wheel).overlaps(MarkerSpace.pythonFrom("3.11")), false);
     assert.equal(runsOn("a-1-py2.py3-none-any.whl", "python_version >= '3.13'"), true);
+  });
+
+  it("keeps only the environments a Python runs in, where sys_platform, platform_system and os_name agree", () => {
+    const linux = consistentPlatforms(space("sys_platform == 'linux'"));
+    assert.equal(linux.overlaps(space("platform_system == 'Darwin'")), false);
+    assert.equal(linux.overlaps(space("os_name == 'nt'")), false);
+    assert.equal(linux.within(space("platform_system == 'Linux' and os_name == 'posix'")), true);
+    const windows = consistentPlatforms(space("platform_system == 'Windows'"));
+    assert.equal(windows.within(space("sys_platform == 'win32'")), true);
+    // A system it does not know keeps its environments, but not a known system's names.
+    const other = consistentPlatforms(space("sys_platform == 'freebsd14'"));
+    assert.equal(other.isEmpty(), false);
+    assert.equal(other.overlaps(space("platform_system == 'Linux'")), false);
   });
 
   it("gives the markers a target named by a platform tag has", () => {
