@@ -396,6 +396,33 @@ describe("spice pip compile --universal", () => {
     const lockText = readFileSync(join(project, "pylock.toml"), "utf8");
     assert.match(lockText, /name = "forked"\nversion = "1\.0"\nmarker = "python_version < '3\.12'"\n/);
     assert.match(lockText, /name = "winhelper"\nversion = "1\.0"\nmarker = "sys_platform == 'win32'"\n/);
+    // Pins already in the output are kept part by part: lib 1.0 where Python is older than 3.12,
+    // 1.5 from there on, where one pin a name would have given 1.5 everywhere.
+    writeFileSync(join(project, "again.in"), "splitter\nlib\n");
+    writeFileSync(
+      join(project, "again.txt"),
+      "lib==1.0 ; python_version < '3.12'\nlib==1.5 ; python_version >= '3.12'\n",
+    );
+    const again = await runSpiceAsync(
+      [
+        "pip",
+        "compile",
+        "again.in",
+        "--universal",
+        "--python-version",
+        "3.11",
+        "-i",
+        index.url,
+        "-o",
+        "again.txt",
+      ],
+      { cwd: project, cacheDir },
+    );
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(
+      readFileSync(join(project, "again.txt"), "utf8"),
+      /\nlib==1\.0 ; python_version < '3\.12'\n(.*\n)*lib==1\.5 ; python_version >= '3\.12'\n/,
+    );
     // One platform and every platform at once is a contradiction.
     const contradiction = await compile("--python-platform", "windows");
     assert.equal(contradiction.status, 2);

@@ -10,6 +10,7 @@ import type { IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import type { Resolution, ResolvedPackage } from "../resolver/resolve.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
+import type { Marker } from "../standards/marker.ts";
 import { normalizeExtra } from "../standards/name.ts";
 import {
   InvalidPylock,
@@ -372,12 +373,20 @@ export function outputFormat(
   return format;
 }
 
+/** A version an earlier output pinned, with the marker of where (a universal output). */
+export interface EarlierPin {
+  name: string;
+  version: string;
+  marker: Marker | null;
+}
+
 /** The versions an existing lock file pins, to keep them (as pins of a requirements output are). */
-export function lockedVersions(path: string, context: CommandContext): Map<string, string> {
-  const pins = new Map<string, string>();
+export function lockedVersions(path: string, context: CommandContext): EarlierPin[] {
+  const pins: EarlierPin[] = [];
   try {
     for (const entry of parsePylock(readFileSync(path, "utf8")).packages) {
-      if (entry.version !== null) pins.set(entry.name, entry.version.toString());
+      if (entry.version !== null)
+        pins.push({ name: entry.name, version: entry.version.toString(), marker: entry.marker });
     }
   } catch (error) {
     context.output.warn(

@@ -38,6 +38,8 @@ const MAX_FORKS = 128;
 export async function resolveUniversal(
   options: ResolveOptions,
   universe: MarkerSpace,
+  /** The versions to try first in one part (an earlier output's pins where they hold), else options.preferences. */
+  preferencesIn?: (space: MarkerSpace) => ReadonlyMap<string, string>,
 ): Promise<UniversalResolution> {
   const pending: MarkerSpace[] = [universe];
   const solved: Array<{ space: MarkerSpace; packages: Map<string, ResolvedPackage> }> = [];
@@ -47,6 +49,7 @@ export async function resolveUniversal(
     try {
       const resolution = await resolve({
         ...options,
+        preferences: preferencesIn?.(space) ?? options.preferences,
         universe: space,
         target: { ...options.target, pythonVersion },
       });

@@ -35,6 +35,7 @@ import type { CommandContext } from "../main.ts";
 import { downloadProgress } from "../progress.ts";
 import {
   chosenLine,
+  type EarlierPin,
   lockedResolution,
   lockedVersions,
   lockOrCommandLineRequirements,
@@ -149,17 +150,52 @@ async function compileInputs(args: ParsedArgs, context: CommandContext): Promise
 }
 
 /** Pins of an existing output file (kept unless upgraded). */
-function existingPins(path: string, context: CommandContext): Map<string, string> {
-  const pins = new Map<string, string>();
-  if (!existsSync(path)) return pins;
+function existingPins(path: string, context: CommandContext): EarlierPin[] {
+  if (!existsSync(path)) return [];
   if (isPylockFileName(path)) return lockedVersions(path, context);
   const result = readRequirementsFile(path, localFileHost(context.cwd, context.env));
+  const pins: EarlierPin[] = [];
   for (const entry of result.entries) {
     const install = entry.installRequirement;
     const match = install?.specifier.match(/^===?(.+)$/);
-    if (install?.name && match) pins.set(canonicalizeName(install.name), match[1]);
+    if (install?.name && match)
+      pins.push({
+        name: canonicalizeName(install.name),
+        version: match[1],
+        marker: markerOf(install.markers),
+      });
   }
   return pins;
+}
+
+/** A pin's marker, or null (everywhere) for none or one that does not parse. */
+function markerOf(text: string | null): Marker | null {
+  if (text === null) return null;
+  try {
+    return parseMarker(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The earlier pins to try first, one per name: those whose marker holds (for a universal part:
+ * can hold somewhere in `space`, first those that hold all over it), the last such line winning.
+ * A universal output pins a name once per part (`forked==1.0 ; python_version < '3.12'` and
+ * `forked==2.0 ; python_version >= '3.12'`): each part keeps its own.
+ */
+function preferredPins(
+  pins: readonly EarlierPin[],
+  holds: (marker: Marker) => 0 | 1 | 2,
+): Map<string, string> {
+  const preferred = new Map<string, { version: string; fit: number }>();
+  for (const pin of pins) {
+    const fit = pin.marker === null ? 2 : holds(pin.marker);
+    const earlier = preferred.get(pin.name);
+    if (fit > 0 && (earlier === undefined || fit >= earlier.fit))
+      preferred.set(pin.name, { version: pin.version, fit });
+  }
+  return new Map([...preferred].map(([name, { version }]) => [name, version]));
 }
 
 /** Every file of the pinned version (all platforms) with its sha256: for --generate-hashes and locks. */
@@ -353,11 +389,10 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   const asLock = outputFormat(args, outputPath) === "pylock.toml";
   const upgradeAll = flag(args, "upgrade");
   const upgradePackages = values(args, "upgrade-package");
-  const preferences =
-    upgradeAll || outputPath === null ? new Map<string, string>() : existingPins(outputPath, context);
+  let earlier = upgradeAll || outputPath === null ? [] : existingPins(outputPath, context);
   for (const item of upgradePackages) {
     const requirement = parseRequirement(item);
-    preferences.delete(requirement.canonicalName);
+    earlier = earlier.filter((pin) => pin.name !== requirement.canonicalName);
     if (requirement.specifier.specs.length > 0) inputs.constraints.push(requirement);
   }
   const interpreter = environmentIfAny(args, context).interpreter;
@@ -368,7 +403,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   const sources = openSources(args, context, settings);
   try {
     const omitted = new Set(values(args, "no-emit-package").map((name) => canonicalizeName(name)));
-    const pins = (await compilePins(inputs, sources, target, universe, args, context, preferences)).filter(
+    const pins = (await compilePins(inputs, sources, target, universe, args, context, earlier)).filter(
       ({ resolved }) => !omitted.has(resolved.name),
     );
     const packages = pins.map(({ resolved }) => resolved);
@@ -493,19 +528,31 @@ async function compilePins(
   universe: { space: MarkerSpace } | null,
   args: ParsedArgs,
   context: CommandContext,
-  preferences: Map<string, string>,
+  earlier: readonly EarlierPin[],
 ): Promise<Array<{ resolved: ResolvedPackage; marker: string | null }>> {
   if (universe === null) {
+    const preferences = preferredPins(earlier, (marker) => {
+      try {
+        return marker.evaluate({ ...target.markers, extra: "" }) ? 2 : 0;
+      } catch {
+        return 0; // a marker this target cannot evaluate keeps no pin
+      }
+    });
     const resolution = await resolveInputs(inputs, sources, target, args, context, { preferences });
     return [...resolution.packages.values()]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((resolved) => ({ resolved, marker: null }));
   }
-  const options = resolveOptionsFor(inputs, sources, target, args, context, { preferences });
+  const options = resolveOptionsFor(inputs, sources, target, args, context, {});
   options.requiredEnvironments = markerOptions(args, "required-environment").map(({ space }) => space);
   let resolution: UniversalResolution;
   try {
-    resolution = await resolveUniversal(options, universe.space);
+    resolution = await resolveUniversal(options, universe.space, (space) =>
+      preferredPins(earlier, (marker) => {
+        const where = MarkerSpace.of(marker.markers, "");
+        return space.within(where) ? 2 : space.overlaps(where) ? 1 : 0;
+      }),
+    );
   } catch (error) {
     // What uv users set `environments` for: a package some platform needs and the index lacks.
     if (
