@@ -334,6 +334,8 @@ describe("spice pip compile --universal", () => {
       universal.compile("--python-version", "3.11", "--no-header", ...extra);
     const result = await compile("-o", "requirements.txt");
     assert.equal(result.status, 0, result.stderr);
+    // Every pin has a wheel or an sdist for each system where it holds (native: one each, and an sdist).
+    assert.doesNotMatch(result.stderr, /no wheel that runs/);
     // Two versions of `forked`, each where it is installed; winhelper only where oswrap asks for it.
     assert.equal(
       readFileSync(join(project, "requirements.txt"), "utf8"),
@@ -493,7 +495,13 @@ describe("spice pip compile --universal --required-environment", () => {
     };
     const linux = ["--required-environment", "sys_platform == 'linux'"];
     const pins = (result: { stdout: string }) => result.stdout.split("\n\n")[1];
-    assert.equal(pins(await compile("winonly\n")), "winonly==2.0\n");
+    // Without one, the newest is pinned, with a warning that it cannot install on the other systems.
+    const plain = await compile("winonly\n");
+    assert.equal(pins(plain), "winonly==2.0\n");
+    assert.match(
+      plain.stderr,
+      /warning: 1 pin has no wheel that runs where sys_platform == 'linux' or sys_platform == 'darwin', nor an sdist, though its marker installs it there: winonly 2\.0;/,
+    );
     assert.equal(pins(await compile("winonly\n", ...linux)), "winonly==1.0\n");
     // A wheel counts for the Pythons its tags name: for 3.11 on, 2.0's cp39 wheel does not.
     assert.equal(pins(await compile("oldabi\n", "--python-version", "3.11", ...linux)), "oldabi==1.0\n");

@@ -18,7 +18,7 @@ import { pyUnquote } from "../standards/python-url.ts";
 import type { Requirement } from "../standards/requirement.ts";
 import { tagRanks } from "../standards/tags.ts";
 import { compareVersions, tryParseVersion, type Version, versionsEqual } from "../standards/version.ts";
-import { wheelEnvironments } from "../standards/wheel-environments.ts";
+import { fileEnvironments } from "../standards/wheel-environments.ts";
 import { SpiceError } from "../util/error.ts";
 import { plural } from "../util/plural.ts";
 import { redactUrl } from "../util/redact.ts";
@@ -438,14 +438,13 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     });
   }
 
-  const fileEnvironments = new Map<string, MarkerSpace>();
-  /** Where a file installs: a wheel where its tags run, an sdist everywhere (it can be built). */
+  const environmentsByFile = new Map<string, MarkerSpace>();
+  /** fileEnvironments(), worked out once per file name. */
   function environmentsOf(filename: string): MarkerSpace {
-    let space = fileEnvironments.get(filename);
+    let space = environmentsByFile.get(filename);
     if (space === undefined) {
-      const wheel = tryParseWheelFilename(filename);
-      space = wheel === null ? MarkerSpace.everything : wheelEnvironments(wheel);
-      fileEnvironments.set(filename, space);
+      space = fileEnvironments(filename);
+      environmentsByFile.set(filename, space);
     }
     return space;
   }

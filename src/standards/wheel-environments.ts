@@ -8,7 +8,7 @@
 // on 64-bit Linux or Windows reports the 64-bit machine, so `i686` and `win32` wheels name none.
 // A tag this does not know names nothing, so that it never rules a wheel out.
 
-import type { WheelFilename } from "./filename.ts";
+import { tryParseWheelFilename, type WheelFilename } from "./filename.ts";
 import { parseMarker } from "./marker.ts";
 import { MarkerSpace } from "./marker-space.ts";
 
@@ -141,6 +141,12 @@ export function interpreterEnvironments(interpreter: string, abi: string): Marke
     byInterpreter.set(key, space);
   }
   return space;
+}
+
+/** Where a distribution file installs: a wheel where its tags run, an sdist everywhere (it builds). */
+export function fileEnvironments(filename: string): MarkerSpace {
+  const wheel = tryParseWheelFilename(filename);
+  return wheel === null ? MarkerSpace.everything : wheelEnvironments(wheel);
 }
 
 /** The environments a wheel runs on: where any of its tags does. */

@@ -18,7 +18,7 @@ import { parseRequirement, type Requirement } from "../../standards/requirement.
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import type { FinderOptions } from "../../standards/requirements-txt-options.ts";
 import { versionsEqual } from "../../standards/version.ts";
-import { consistentPlatforms } from "../../standards/wheel-environments.ts";
+import { consistentPlatforms, fileEnvironments } from "../../standards/wheel-environments.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
@@ -571,10 +571,46 @@ async function compilePins(
       });
     throw error;
   }
+  warnUninstallable(resolution, context);
   return resolution.pins.map(({ resolved, space }) => ({
     resolved,
     marker: space.toMarkerText(universe.space),
   }));
+}
+
+/** The systems a universal pin is checked for: where most Pythons run. */
+const MAIN_SYSTEMS = ["linux", "win32", "darwin"].map((name) => ({
+  marker: `sys_platform == '${name}'`,
+  space: consistentPlatforms(MarkerSpace.of(parseMarker(`sys_platform == '${name}'`).markers, "")),
+}));
+
+/**
+ * Warns of universal pins that cannot install on a main system where their marker holds: no wheel
+ * runs there (for those Pythons) and there is no sdist. uv locks them silently; the install then
+ * fails there.
+ */
+function warnUninstallable(resolution: UniversalResolution, context: CommandContext): void {
+  // One warning for each set of systems: a mirror of Linux wheels lacks many for the others.
+  const bySystems = new Map<string, string[]>();
+  for (const { resolved, space } of resolution.pins) {
+    if (resolved.files.length === 0) continue; // a direct URL's or an installed version
+    const missing = MAIN_SYSTEMS.filter((system) => {
+      const there = space.and(system.space);
+      return (
+        !there.isEmpty() && !resolved.files.some((file) => fileEnvironments(file.filename).overlaps(there))
+      );
+    });
+    if (missing.length === 0) continue;
+    const where = missing.map((system) => system.marker).join(" or ");
+    bySystems.set(where, [...(bySystems.get(where) ?? []), `${resolved.name} ${resolved.version}`]);
+  }
+  for (const [where, pins] of bySystems) {
+    const named =
+      pins.length > 6 ? `${pins.slice(0, 5).join(", ")} and ${pins.length - 5} more` : pins.join(", ");
+    context.output.warn(
+      `${plural(pins.length, "pin")} ${pins.length === 1 ? "has" : "have"} no wheel that runs where ${where}, nor an sdist, though ${pins.length === 1 ? "its marker installs it" : "their markers install them"} there: ${named}; --required-environment "${where.split(" or ")[0]}" picks versions that have one, --environment leaves such systems out`,
+    );
+  }
 }
 
 /** The compile output's text to its file, or to stdout (also with --dry-run). */
