@@ -547,10 +547,13 @@ async function compilePins(
   options.requiredEnvironments = markerOptions(args, "required-environment").map(({ space }) => space);
   let resolution: UniversalResolution;
   try {
+    const where = new Map(
+      earlier.map((pin) => [pin.marker, pin.marker && MarkerSpace.of(pin.marker.markers, "")]),
+    );
     resolution = await resolveUniversal(options, universe.space, (space) =>
       preferredPins(earlier, (marker) => {
-        const where = MarkerSpace.of(marker.markers, "");
-        return space.within(where) ? 2 : space.overlaps(where) ? 1 : 0;
+        const pinned = where.get(marker)!;
+        return space.within(pinned) ? 2 : space.overlaps(pinned) ? 1 : 0;
       }),
     );
   } catch (error) {
@@ -578,11 +581,13 @@ async function compilePins(
   }));
 }
 
-/** The systems a universal pin is checked for: where most Pythons run. */
-const MAIN_SYSTEMS = ["linux", "win32", "darwin"].map((name) => ({
-  marker: `sys_platform == '${name}'`,
-  space: consistentPlatforms(MarkerSpace.of(parseMarker(`sys_platform == '${name}'`).markers, "")),
-}));
+/** The systems a universal pin is checked for (where most Pythons run), made when first asked for. */
+function mainSystems(): Array<{ marker: string; space: MarkerSpace }> {
+  return ["linux", "win32", "darwin"].map((name) => ({
+    marker: `sys_platform == '${name}'`,
+    space: consistentPlatforms(MarkerSpace.of(parseMarker(`sys_platform == '${name}'`).markers, "")),
+  }));
+}
 
 /**
  * Warns of universal pins that cannot install on a main system where their marker holds: no wheel
@@ -592,9 +597,10 @@ const MAIN_SYSTEMS = ["linux", "win32", "darwin"].map((name) => ({
 function warnUninstallable(resolution: UniversalResolution, context: CommandContext): void {
   // One warning for each set of systems: a mirror of Linux wheels lacks many for the others.
   const bySystems = new Map<string, string[]>();
+  const systems = mainSystems();
   for (const { resolved, space } of resolution.pins) {
     if (resolved.files.length === 0) continue; // a direct URL's or an installed version
-    const missing = MAIN_SYSTEMS.filter((system) => {
+    const missing = systems.filter((system) => {
       const there = space.and(system.space);
       return (
         !there.isEmpty() && !resolved.files.some((file) => fileEnvironments(file.filename).overlaps(there))
