@@ -503,6 +503,11 @@ describe("spice pip compile --universal --required-environment", () => {
       /warning: 1 pin has no wheel that runs where sys_platform == 'linux' or sys_platform == 'darwin', nor an sdist, though its marker installs it there: winonly 2\.0;/,
     );
     assert.equal(pins(await compile("winonly\n", ...linux)), "winonly==1.0\n");
+    // Named by platform_system, Linux is still where sys_platform is linux, which no Windows wheel serves.
+    assert.equal(
+      pins(await compile("winonly\n", "--required-environment", "platform_system == 'Linux'")),
+      "winonly==1.0\n",
+    );
     // A wheel counts for the Pythons its tags name: for 3.11 on, 2.0's cp39 wheel does not.
     assert.equal(pins(await compile("oldabi\n", "--python-version", "3.11", ...linux)), "oldabi==1.0\n");
     // Used only on Windows, it needs no Linux wheel.

@@ -18,7 +18,7 @@ import { pyUnquote } from "../standards/python-url.ts";
 import type { Requirement } from "../standards/requirement.ts";
 import { tagRanks } from "../standards/tags.ts";
 import { compareVersions, tryParseVersion, type Version, versionsEqual } from "../standards/version.ts";
-import { fileEnvironments } from "../standards/wheel-environments.ts";
+import { consistentPlatforms, fileEnvironments } from "../standards/wheel-environments.ts";
 import { SpiceError } from "../util/error.ts";
 import { plural } from "../util/plural.ts";
 import { redactUrl } from "../util/redact.ts";
@@ -168,11 +168,14 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   const requiredText = new Map(
     requiredEnvironments.map((environment) => [environment, environment.toMarkerText() ?? "every platform"]),
   );
-  /** Each required environment within this resolution's environments (its Pythons, for wheels' tags). */
+  /**
+   * Each required environment within this resolution's environments (its Pythons, for wheels'
+   * tags), among those a Python runs in: `platform_system == 'Linux'` is where sys_platform is linux.
+   */
   const requiredHere = new Map(
     requiredEnvironments.map((environment) => [
       environment,
-      universe ? environment.and(universe) : environment,
+      consistentPlatforms(universe ? environment.and(universe) : environment),
     ]),
   );
   // Where each marker holds, by marker and extra (universal resolution reads them as sets).
