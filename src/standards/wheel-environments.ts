@@ -1,8 +1,9 @@
 // What a wheel's tags say about where it runs: its platform tag the operating system and machine,
-// its interpreter and ABI tags the Pythons, as markers name them. Two uses: the marker environment of a target named by a platform tag (`pip download
-// --platform win_amd64`, python/target.ts), and the environments a wheel can be installed in, as
-// a set (marker-space.ts), which a universal resolution checks its required environments
-// against (uv's `required-environments`: "this lock must install on Linux and on Windows").
+// its interpreter and ABI tags the Pythons, as markers name them. Two uses: the marker environment
+// of a target named by a platform tag (`pip download --platform win_amd64`, python/target.ts), and
+// the environments a wheel can be installed in, as a set (marker-space.ts), which a universal
+// resolution checks its required environments against (uv's `required-environments`: "this lock
+// must install on Linux and on Windows").
 //
 // In the set, a machine is named only where Python reports the one the tag names: a 32-bit Python
 // on 64-bit Linux or Windows reports the 64-bit machine, so `i686` and `win32` wheels name none.
@@ -12,7 +13,7 @@ import { tryParseWheelFilename, type WheelFilename } from "./filename.ts";
 import { parseMarker } from "./marker.ts";
 import { MarkerSpace } from "./marker-space.ts";
 
-/** The markers a platform tag implies; `machine` is "" where the tag names none. */
+/** The markers a platform tag implies; `platform_machine` is "" where the tag names none. */
 export interface PlatformFacts {
   sys_platform: string;
   os_name: string;
