@@ -21,13 +21,16 @@ OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-d
            "--group", "-P", "--upgrade-package", "-d", "--dest", "-w", "--wheel-dir", "--prompt", "--clear", "--seed", "--allow-existing", "--relocatable",
            "--system-site-packages", "--strict", "-y", "--yes", "--editable", "-e", "--not-required", "--outdated", "-o", "--uptodate", "--log", "--timeout",
            "--retries", "--isolated", "--no-color", "--proxy", "--cert", "--trusted-host", "--override", "--break-system-packages", "-a", "--algorithm",
-           "--implementation", "--abi", "--progress-bar", "--upgrade-strategy", "--ignore-installed", "-I", "--path", "--", "-", "--help", "-h", "--version", "-V", "--json"]
+           "--implementation", "--abi", "--progress-bar", "--upgrade-strategy", "--ignore-installed", "-I", "--path", "--", "-", "--help", "-h", "--version", "-V", "--json",
+           "--universal", "--environment", "--required-environment", "--python-platform"]
 VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--", "=", "x==", "a[", "six @ file:///nonexistent/six-1.0-py3-none-any.whl",
           "files/six-1.17.0-py2.py3-none-any.whl", "files", "req.txt", "req.in", "missing.txt", "pyproject.toml", ".", "venv", "newvenv",
           "3.11", "3", "9.9", "json", "freeze", "columns", "highest", "lowest", "allow", ":all:", ":none:", "copy", "hardlink", "symlink", "clone", "bogus",
           "2024-01-01", "not-a-date", "sha256:00", "http://127.0.0.1:9/simple/", "file:///nonexistent/simple",
           "http://[bad/", "http://user:secret@[x/simple", "ftp://example.invalid/simple", "/nonexistent/simple", "simple/", "-1", "0", "99999999999", "\u00e9", "a" * 300,
-          "linux_x86_64", "manylinux2014_x86_64", "cp", "cp311", "eager", "only-if-needed", "off", "out.txt", "dl", "wh", "tgt", "pfx", "unsafe-best-match", "extra", "dev"]
+          "linux_x86_64", "manylinux2014_x86_64", "cp", "cp311", "eager", "only-if-needed", "off", "out.txt", "dl", "wh", "tgt", "pfx", "unsafe-best-match", "extra", "dev",
+          "sys_platform == 'linux'", "python_version < '3.9'", "os_name == 'a' and os_name == 'b'", "extra == 'x'", "sys_platform ==", "platform_system == 'Darwin'",
+          "pylock.toml", "windows", "macos"]
 
 def sandboxed(words):
     """The words with every interpreter choice pointed at the sandbox's venv, and no --system."""
