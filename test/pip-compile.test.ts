@@ -432,6 +432,23 @@ describe("spice pip compile --universal", () => {
   });
 });
 
+describe("spice pip compile --universal, markers spelled two ways", () => {
+  it("splits off no part where no Python runs: sys_platform and platform_system agree", async () => {
+    const { compile } = universalProject(
+      "two-spellings",
+      "lib==1.0 ; sys_platform == 'linux'\nlib==1.5 ; platform_system == 'Windows'\n",
+    );
+    // Split on the first marker, the Linux part would also hold Windows' platform_system, where
+    // both pins apply at once: no solution, for an environment no Python has.
+    const result = await compile("--python-version", "3.11", "--no-header", "--no-annotate");
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(
+      result.stdout.split("\n\n")[1],
+      "lib==1.0 ; sys_platform == 'linux'\nlib==1.5 ; platform_system == 'Windows'\n",
+    );
+  });
+});
+
 describe("spice pip compile --universal --environment", () => {
   it("resolves only for the environments given, and says so in the header and the lock", async () => {
     const environments = universalProject("environments", "macglue\noswrap\nsplitter\n");

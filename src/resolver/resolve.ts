@@ -545,8 +545,13 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       // Within the universe, a part's lowest Python differs from its lowest only when higher.
       const raisesPython = list.length === 1 && lowest !== null && splitting.space.lowestPython() !== lowest;
       if (!differ && !raisesPython) continue;
+      // A part where no Python runs is left out: split first on `sys_platform == 'linux'`, a
+      // requirement marked `platform_system == 'Windows'` would otherwise split off Linux with
+      // Windows' platform_system, where requirements meant for each system meet and conflict.
       return new ForkNeeded(
-        [splitting.space, universe.and(splitting.space.not())].filter((part) => !part.isEmpty()),
+        [splitting.space, universe.and(splitting.space.not())].filter(
+          (part) => !consistentPlatforms(part).isEmpty(),
+        ),
         `${owner} requires ${splitting.requirement}`,
       );
     }

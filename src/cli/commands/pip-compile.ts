@@ -575,9 +575,12 @@ async function compilePins(
     throw error;
   }
   warnUninstallable(resolution, context);
+  // Printed where a Python runs: `platform_system != 'Windows' and sys_platform == 'linux'` is
+  // `sys_platform == 'linux'` there.
+  const printedWithin = consistentPlatforms(universe.space);
   return resolution.pins.map(({ resolved, space }) => ({
     resolved,
-    marker: space.toMarkerText(universe.space),
+    marker: space.toMarkerText(printedWithin),
   }));
 }
 
