@@ -437,19 +437,8 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     if (candidate === undefined || candidate.files.length === 0) return true;
     return needed.every((environment) => {
       const here = requiredHere.get(environment) ?? environment;
-      return candidate.files.some((file) => environmentsOf(file.filename).overlaps(here));
+      return candidate.files.some((file) => fileEnvironments(file.filename).overlaps(here));
     });
-  }
-
-  const environmentsByFile = new Map<string, MarkerSpace>();
-  /** fileEnvironments(), worked out once per file name. */
-  function environmentsOf(filename: string): MarkerSpace {
-    let space = environmentsByFile.get(filename);
-    if (space === undefined) {
-      space = fileEnvironments(filename);
-      environmentsByFile.set(filename, space);
-    }
-    return space;
   }
 
   /** For a failure: the newest versions it names that do not install on a required environment. */

@@ -38,23 +38,31 @@ const spaceOf = (text: string) => MarkerSpace.of(parseMarker(text).markers, "");
  * without this a Linux-only resolution would still need what `platform_system == 'Darwin'` asks for.
  */
 export function consistentPlatforms(space: MarkerSpace): MarkerSpace {
-  let result = MarkerSpace.nothing;
-  const known = Object.values(SYSTEMS);
-  for (const system of known)
-    result = result.or(
-      space.and(
+  return systemSpaces().reduce((result, system) => result.or(space.and(system)), MarkerSpace.nothing);
+}
+
+let systems: MarkerSpace[] | undefined;
+
+/** Each known system's environments (its three names agreeing), then those of no known system. */
+function systemSpaces(): MarkerSpace[] {
+  if (systems === undefined) {
+    const known = Object.values(SYSTEMS);
+    const unknown = known
+      .map(
+        (system) =>
+          `sys_platform != '${system.sys_platform}' and platform_system != '${system.platform_system}'`,
+      )
+      .join(" and ");
+    systems = [
+      ...known.map((system) =>
         spaceOf(
           `sys_platform == '${system.sys_platform}' and platform_system == '${system.platform_system}' and os_name == '${system.os_name}'`,
         ),
       ),
-    );
-  const unknown = known
-    .map(
-      (system) =>
-        `sys_platform != '${system.sys_platform}' and platform_system != '${system.platform_system}'`,
-    )
-    .join(" and ");
-  return result.or(space.and(spaceOf(unknown)));
+      spaceOf(unknown),
+    ];
+  }
+  return systems;
 }
 
 /** What `platform` (`manylinux_2_17_x86_64`, `win_amd64`, ...) says; null for `any` or a tag not known. */
@@ -144,10 +152,17 @@ export function interpreterEnvironments(interpreter: string, abi: string): Marke
   return space;
 }
 
+const byFile = new Map<string, MarkerSpace>();
+
 /** Where a distribution file installs: a wheel where its tags run, an sdist everywhere (it builds). */
 export function fileEnvironments(filename: string): MarkerSpace {
-  const wheel = tryParseWheelFilename(filename);
-  return wheel === null ? MarkerSpace.everything : wheelEnvironments(wheel);
+  let space = byFile.get(filename);
+  if (space === undefined) {
+    const wheel = tryParseWheelFilename(filename);
+    space = wheel === null ? MarkerSpace.everything : wheelEnvironments(wheel);
+    byFile.set(filename, space);
+  }
+  return space;
 }
 
 /** The environments a wheel runs on: where any of its tags does. */
