@@ -184,13 +184,13 @@ function markerOf(text: string | null): Marker | null {
  * A universal output pins a name once per part (`forked==1.0 ; python_version < '3.12'` and
  * `forked==2.0 ; python_version >= '3.12'`): each part keeps its own.
  */
-function preferredPins(
-  pins: readonly EarlierPin[],
-  holds: (marker: Marker) => 0 | 1 | 2,
+function preferredPins<Pin extends EarlierPin>(
+  pins: readonly Pin[],
+  holds: (pin: Pin) => 0 | 1 | 2,
 ): Map<string, string> {
   const preferred = new Map<string, { version: string; fit: number }>();
   for (const pin of pins) {
-    const fit = pin.marker === null ? 2 : holds(pin.marker);
+    const fit = pin.marker === null ? 2 : holds(pin);
     const earlier = preferred.get(pin.name);
     if (fit > 0 && (earlier === undefined || fit >= earlier.fit))
       preferred.set(pin.name, { version: pin.version, fit });
@@ -531,9 +531,9 @@ async function compilePins(
   earlier: readonly EarlierPin[],
 ): Promise<Array<{ resolved: ResolvedPackage; marker: string | null }>> {
   if (universe === null) {
-    const preferences = preferredPins(earlier, (marker) => {
+    const preferences = preferredPins(earlier, ({ marker }) => {
       try {
-        return marker.evaluate({ ...target.markers, extra: "" }) ? 2 : 0;
+        return marker!.evaluate({ ...target.markers, extra: "" }) ? 2 : 0;
       } catch {
         return 0; // a marker this target cannot evaluate keeps no pin
       }
@@ -547,14 +547,12 @@ async function compilePins(
   options.requiredEnvironments = markerOptions(args, "required-environment").map(({ space }) => space);
   let resolution: UniversalResolution;
   try {
-    const where = new Map(
-      earlier.map((pin) => [pin.marker, pin.marker && MarkerSpace.of(pin.marker.markers, "")]),
-    );
+    const placed = earlier.map((pin) => ({
+      ...pin,
+      where: pin.marker && MarkerSpace.of(pin.marker.markers, ""),
+    }));
     resolution = await resolveUniversal(options, universe.space, (space) =>
-      preferredPins(earlier, (marker) => {
-        const pinned = where.get(marker)!;
-        return space.within(pinned) ? 2 : space.overlaps(pinned) ? 1 : 0;
-      }),
+      preferredPins(placed, ({ where }) => (space.within(where!) ? 2 : space.overlaps(where!) ? 1 : 0)),
     );
   } catch (error) {
     // What uv users set `environments` for: a package some platform needs and the index lacks.
@@ -599,7 +597,7 @@ function mainSystems(): Array<{ marker: string; space: MarkerSpace }> {
  */
 function warnUninstallable(resolution: UniversalResolution, context: CommandContext): void {
   // One warning for each set of systems: a mirror of Linux wheels lacks many for the others.
-  const bySystems = new Map<string, string[]>();
+  const bySystems = new Map<string, { first: string; pins: string[] }>();
   const systems = mainSystems();
   for (const { resolved, space } of resolution.pins) {
     if (resolved.files.length === 0) continue; // a direct URL's or an installed version
@@ -611,13 +609,15 @@ function warnUninstallable(resolution: UniversalResolution, context: CommandCont
     });
     if (missing.length === 0) continue;
     const where = missing.map((system) => system.marker).join(" or ");
-    bySystems.set(where, [...(bySystems.get(where) ?? []), `${resolved.name} ${resolved.version}`]);
+    const group = bySystems.get(where) ?? { first: missing[0].marker, pins: [] };
+    group.pins.push(`${resolved.name} ${resolved.version}`);
+    bySystems.set(where, group);
   }
-  for (const [where, pins] of bySystems) {
+  for (const [where, { first, pins }] of bySystems) {
     const named =
       pins.length > 6 ? `${pins.slice(0, 5).join(", ")} and ${pins.length - 5} more` : pins.join(", ");
     context.output.warn(
-      `${plural(pins.length, "pin")} ${pins.length === 1 ? "has" : "have"} no wheel that runs where ${where}, nor an sdist, though ${pins.length === 1 ? "its marker installs it" : "their markers install them"} there: ${named}; --required-environment "${where.split(" or ")[0]}" picks versions that have one, --environment leaves such systems out`,
+      `${plural(pins.length, "pin")} ${pins.length === 1 ? "has" : "have"} no wheel that runs where ${where}, nor an sdist, though ${pins.length === 1 ? "its marker installs it" : "their markers install them"} there: ${named}; --required-environment "${first}" picks versions that have one, --environment leaves such systems out`,
     );
   }
 }
