@@ -75,6 +75,28 @@ describe("simple repository API pages", () => {
     });
   });
 
+  it("refuse a page of an API major version other than 1, in either format (PEP 629)", () => {
+    const html = (version: string) =>
+      `<html><head><meta name="pypi:repository-version" content="${version}"></head><body><a href="p-1.0.tar.gz">p</a></body></html>`;
+    assert.equal(parseHtmlPage(html("1.0"), "https://i.example/simple/p/", "p").files.length, 1);
+    assert.equal(parseHtmlPage(html("1.4"), "https://i.example/simple/p/", "p").files.length, 1);
+    for (const version of ["2.0", "10.1", ""])
+      assert.throws(() => parseHtmlPage(html(version), "https://i.example/simple/p/", "p"), {
+        name: "InvalidIndexPage",
+        message: new RegExp(`API version ${version};`),
+      });
+    assert.equal(
+      parseJsonPage('{"meta": {"api-version": "1.4"}, "files": []}', "https://i.example/", "p").name,
+      "p",
+    );
+    assert.throws(
+      () => parseJsonPage('{"meta": {"api-version": "10.0"}, "files": []}', "https://i.example/", "p"),
+      {
+        name: "InvalidIndexPage",
+      },
+    );
+  });
+
   it("read link names as Python's unquote does, and refuse links that are no URLs (found by fuzzing)", () => {
     const html = `<a href="/f/p-1.0%2Bx%FF.tar.gz">x</a><a href="/f/100%25-%ZZ.whl">y</a>`;
     assert.deepEqual(

@@ -86,8 +86,23 @@ function parseAttributes(text: string): Map<string, string | null> {
   return attributes;
 }
 
+/**
+ * PEP 629: a page states its API version (HTML in `<meta name="pypi:repository-version">`, JSON
+ * in `meta.api-version`), and a client must refuse a major version it does not know. A newer
+ * minor version only adds to what 1.0 says, and is read as 1.x.
+ */
+function checkApiVersion(version: string, name: string): void {
+  if (!/^1(\.\d+)?$/.test(version.trim()))
+    throw new InvalidIndexPage(`the page of ${name} uses API version ${version}; spice reads 1.x`);
+}
+
 /** A PEP 503 page: every `<a>` is a file; `<base href>` moves relative links. */
 export function parseHtmlPage(html: string, pageUrl: string, name: string): ProjectPage {
+  for (const meta of html.matchAll(/<meta\s([^>]*)>/gi)) {
+    const attributes = parseAttributes(meta[1]);
+    if (attributes.get("name") === "pypi:repository-version")
+      checkApiVersion(attributes.get("content") ?? "", name);
+  }
   let base = pageUrl;
   const baseTag = /<base\s([^>]*)>/i.exec(html);
   if (baseTag) {
@@ -148,9 +163,7 @@ export function parseJsonPage(text: string, pageUrl: string, name: string): Proj
     throw new InvalidIndexPage(`the page of ${name} is not valid JSON: ${(error as Error).message}`);
   }
   const meta = document.meta === undefined ? {} : asObject(document.meta, "meta");
-  const apiVersion = String(meta["api-version"] ?? "1.0");
-  if (!apiVersion.startsWith("1."))
-    throw new InvalidIndexPage(`the page of ${name} uses API version ${apiVersion}; spice reads 1.x`);
+  checkApiVersion(String(meta["api-version"] ?? "1.0"), name);
   if (!Array.isArray(document.files)) throw new InvalidIndexPage(`the page of ${name} has no "files" list`);
   const files = document.files.map((entry, index): IndexFile => {
     const file = asObject(entry, `files[${index}]`);
