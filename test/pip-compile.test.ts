@@ -281,6 +281,76 @@ describe("spice pip compile", () => {
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /has no extra 'nope'/);
   });
+
+  it("installs and downloads from pyproject.toml, as uv reads it: dependencies, extras, groups by [path:]name", async () => {
+    const project = join(work.path, "install-pyproject");
+    mkdirSync(join(project, "tools"), { recursive: true });
+    writeFileSync(
+      join(project, "pyproject.toml"),
+      [
+        "[project]",
+        'name = "demo"',
+        'version = "0.1"',
+        'dependencies = ["lib<1.5"]',
+        "[project.optional-dependencies]",
+        'fancy = ["colors"]',
+        'win = ["winhelper"]',
+        // An extra made of the project's other extras, one of them only where the marker holds.
+        'all = ["demo[fancy]", "Demo[WIN]; sys_platform == \'win32\'"]',
+        "[dependency-groups]",
+        'dev = ["devtool", {include-group = "more"}]',
+        'more = ["app"]',
+      ].join("\n"),
+    );
+    // A file with only dependency groups (PEP 735 needs no [project]).
+    writeFileSync(join(project, "tools", "pyproject.toml"), '[dependency-groups]\nlint = ["oswrap"]\n');
+    const root = join(work.path, "pyproject-venv");
+    assert.equal(runSpice(["venv", root, "--python", "3.11"], { cacheDir }).status, 0);
+    const install = (...args: string[]) =>
+      runSpiceAsync(["pip", "install", "--python", root, "-i", index.url, "--dry-run", ...args], {
+        cwd: project,
+        cacheDir,
+      });
+    const wouldInstall = (stderr: string) => [...stderr.matchAll(/^ \+ (\S+)$/gm)].map((match) => match[1]);
+    const plain = await install("-r", "pyproject.toml");
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.deepEqual(wouldInstall(plain.stderr), ["lib==1.0"]);
+    const all = await install("-r", "pyproject.toml", "--extra", "all", "--group", "dev");
+    assert.equal(all.status, 0, all.stderr);
+    assert.deepEqual(wouldInstall(all.stderr), ["app==1.0", "colors==0.3", "devtool==2.0", "lib==1.0"]);
+    const everyExtra = await install("-r", "pyproject.toml", "--all-extras");
+    assert.equal(everyExtra.status, 0, everyExtra.stderr);
+    assert.deepEqual(wouldInstall(everyExtra.stderr), ["colors==0.3", "lib==1.0", "winhelper==1.0"]);
+    // A group alone, as pip 25.1 takes it: ./pyproject.toml's, or the one PATH names.
+    const group = await install("--group", "more", "--group", "tools/pyproject.toml:lint");
+    assert.equal(group.status, 0, group.stderr);
+    assert.deepEqual(wouldInstall(group.stderr), ["app==1.0", "lib==1.5", "native==1.0", "oswrap==1.0"]);
+    const downloaded = await runSpiceAsync(
+      ["pip", "download", "-d", "wheels", "-i", index.url, "-r", "pyproject.toml", "--extra", "fancy"],
+      { cwd: project, cacheDir },
+    );
+    assert.equal(downloaded.status, 0, downloaded.stderr);
+    assert.deepEqual(readdirSync(join(project, "wheels")).sort(), [
+      "colors-0.3-py3-none-any.whl",
+      "lib-1.0-py3-none-any.whl",
+    ]);
+    for (const [status, args, message] of [
+      [2, ["--extra", "fancy", "lib"], /--extra chooses extras of a pyproject\.toml or pylock\.toml/],
+      [2, ["-r", "pyproject.toml", "--extra", "nope"], /pyproject\.toml has no extra 'nope'/],
+      [1, ["-r", "tools/pyproject.toml"], /tools\/pyproject\.toml has no \[project\] table/],
+      [2, ["--group", "tools/pyproject.toml:dev"], /group 'dev' is not defined/],
+    ] as const) {
+      const refused = await install(...args);
+      assert.equal(refused.status, status, `${args.join(" ")}: ${refused.stderr}`);
+      assert.match(refused.stderr, message);
+    }
+    const nowhere = runSpice(["pip", "install", "--python", root, "--dry-run", "--group", "lint"], {
+      cwd: root,
+      cacheDir,
+    });
+    assert.equal(nowhere.status, 2);
+    assert.match(nowhere.stderr, /--group lint reads \.\/pyproject\.toml, and .* has none/);
+  });
 });
 
 describe("spice pip compile --resolution", () => {
@@ -865,7 +935,7 @@ describe("PEP 751 lock files (pylock.toml)", () => {
     assert.match(mixed.stderr, /is a lock file \(PEP 751\): it names everything to install/);
     const extra = await run(["install", "--python", python, "--extra", "fancy", "devtool"]);
     assert.equal(extra.status, 2);
-    assert.match(extra.stderr, /--extra chooses what to install from a pylock\.toml/);
+    assert.match(extra.stderr, /--extra chooses extras of a pyproject\.toml or pylock\.toml/);
     for (const command of [
       ["compile", "locks/pylock.toml"],
       ["uninstall", "--python", python, "-r", "locks/pylock.toml"],

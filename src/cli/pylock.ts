@@ -118,7 +118,6 @@ export async function lockOrRequirements(
   const lock = await pylockInput(files, positionals.length + otherInputs, args, context);
   // Nothing to resolve from a lock: it names every file.
   if (lock !== null) return { lock, inputs: emptyRequirementInputs() };
-  refuseLockSelection(args);
   return { lock, inputs: await gatherRequirementsFetching([...positionals], args, context, files, section) };
 }
 
@@ -139,16 +138,6 @@ export function lockOrCommandLineRequirements(
     context,
     section,
   );
-}
-
-/** --extra, --all-extras and --group choose from a lock file; without one they would do nothing. */
-function refuseLockSelection(args: ParsedArgs): void {
-  const given = ["extra", "all-extras", "group"].filter((name) => args.options.has(name));
-  if (given.length > 0)
-    throw new UsageError(
-      `--${given[0]} chooses what to install from a pylock.toml, and no lock file is given`,
-      "spice pip install -r pylock.toml --extra NAME",
-    );
 }
 
 /** The line saying what was chosen: resolved from requirements, or read from a lock file. */

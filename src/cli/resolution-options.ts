@@ -32,6 +32,13 @@ import { flag, type ParsedArgs, value, values } from "./args.ts";
 import { httpClient, indexSettings, type Sources } from "./index-settings.ts";
 import type { CommandContext } from "./main.ts";
 import { listOf, pipSettings } from "./pip-config.ts";
+import {
+  dependencyGroupRequirements,
+  isPyprojectFile,
+  type ProjectRequirement,
+  PyprojectFiles,
+  projectRequirements,
+} from "./project-requirements.ts";
 
 export interface RequirementInputs {
   requirements: Requirement[];
@@ -304,8 +311,30 @@ export function gatherRequirements(
     ]);
   }
   refuseLockFiles([...requirementFiles, ...values(args, "constraint"), ...values(args, "override")]);
-  for (const file of requirementFiles)
-    readFile(file, context, "requirements", finder, inputs, inputs.requirements);
+  const pyprojects = new PyprojectFiles(context);
+  const addProject = (requirements: ProjectRequirement[]) => {
+    for (const { requirement, label } of requirements) {
+      inputs.requirements.push(requirement);
+      const name = requirement.canonicalName;
+      inputs.origins.set(name, [...(inputs.origins.get(name) ?? []), label]);
+    }
+  };
+  for (const file of requirementFiles) {
+    if (isPyprojectFile(file)) addProject(projectRequirements(file, args, pyprojects));
+    else readFile(file, context, "requirements", finder, inputs, inputs.requirements);
+  }
+  const projectFiles = requirementFiles.filter(isPyprojectFile);
+  const extra = flag(args, "all-extras")
+    ? "--all-extras"
+    : values(args, "extra").length > 0
+      ? "--extra"
+      : null;
+  if (extra !== null && projectFiles.length === 0)
+    throw new UsageError(
+      `${extra} chooses extras of a pyproject.toml or pylock.toml, and neither is given`,
+      "spice pip install -r pyproject.toml --extra NAME (or -r pylock.toml)",
+    );
+  addProject(dependencyGroupRequirements(projectFiles, args, pyprojects));
   // pip takes constraint files from its configuration too (`constraint`, PIP_CONSTRAINT), before
   // the command line's.
   const configured = pipSettings(context.env, section, flag(args, "isolated")).get("constraint");

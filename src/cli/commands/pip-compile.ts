@@ -1,7 +1,7 @@
 // spice pip compile (pip-tools' pip-compile), sync (pip-sync) and download (pip download).
 
 import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve as resolvePath } from "node:path";
+import { dirname, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { foreignTarget, type ResolveTarget, targetOf } from "../../python/target.ts";
@@ -12,9 +12,8 @@ import { type Marker, parseMarker } from "../../standards/marker.ts";
 import { MarkerSpace } from "../../standards/marker-space.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { isPylockFileName } from "../../standards/pylock.ts";
-import { InvalidPyproject, parsePyproject, resolveDependencyGroup } from "../../standards/pyproject.ts";
 import { pyShlexQuote } from "../../standards/python-string.ts";
-import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
+import { parseRequirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import type { FinderOptions } from "../../standards/requirements-txt-options.ts";
 import { versionsEqual } from "../../standards/version.ts";
@@ -71,58 +70,6 @@ interface CompileInputs extends RequirementInputs {
   labels: string[];
 }
 
-/**
- * What a pyproject.toml asks for, each with its `# via` label as pip-tools and uv write it: the
- * project's name and the file (`demo (pyproject.toml)`), and a dependency group after a colon
- * (`demo (pyproject.toml:dev)`, uv's form; pip-tools has no groups).
- */
-function pyprojectRequirements(
-  path: string,
-  file: string,
-  args: ParsedArgs,
-  context: CommandContext,
-): Array<{ requirement: Requirement; label: string }> {
-  let document: ReturnType<typeof parsePyproject>;
-  try {
-    document = parsePyproject(readFileSync(path, "utf8"), relative(context.cwd, path) || path);
-  } catch (error) {
-    if (error instanceof InvalidPyproject) throw new SpiceError("E_PYPROJECT", error.message);
-    throw new SpiceError("E_PYPROJECT", `Cannot read ${path}`, { cause: (error as Error).message });
-  }
-  const project = document.project;
-  if (project === null) throw new SpiceError("E_PYPROJECT", `${path} has no [project] table`);
-  if (project.dynamic.includes("dependencies")) {
-    throw new SpiceError("E_NEEDS_BUILD", `${path} declares its dependencies dynamic`, {
-      hint: "Building the project to learn them arrives in a later version of spice",
-    });
-  }
-  const label = `${project.name} (${file})`;
-  const requirements = project.dependencies.map((requirement) => ({ requirement, label }));
-  const extras = flag(args, "all-extras")
-    ? Object.keys(project.optionalDependencies)
-    : values(args, "extra").map((extra) => canonicalizeName(extra));
-  for (const extra of extras) {
-    const list = project.optionalDependencies[extra];
-    if (list === undefined)
-      throw new UsageError(
-        `${path} has no extra '${extra}'`,
-        `Its extras: ${Object.keys(project.optionalDependencies).join(", ") || "none"}`,
-      );
-    requirements.push(...list.map((requirement) => ({ requirement, label })));
-  }
-  for (const group of values(args, "group")) {
-    const groupLabel = `${project.name} (${file}:${canonicalizeName(group)})`;
-    try {
-      const list = resolveDependencyGroup(document, group);
-      requirements.push(...list.map((requirement) => ({ requirement, label: groupLabel })));
-    } catch (error) {
-      if (error instanceof InvalidPyproject) throw new UsageError(error.message);
-      throw error;
-    }
-  }
-  return requirements;
-}
-
 async function compileInputs(args: ParsedArgs, context: CommandContext): Promise<CompileInputs> {
   let files = [...args.positionals];
   if (files.length === 0) {
@@ -134,18 +81,8 @@ async function compileInputs(args: ParsedArgs, context: CommandContext): Promise
       );
     files = [found];
   }
-  const textFiles = files.filter((file) => basename(file) !== "pyproject.toml");
-  const inputs = (await gatherRequirementsFetching([], args, context, textFiles)) as CompileInputs;
+  const inputs = (await gatherRequirementsFetching([], args, context, files)) as CompileInputs;
   inputs.labels = files;
-  for (const file of files.filter((entry) => basename(entry) === "pyproject.toml")) {
-    const path = resolvePath(context.cwd, file);
-    if (!existsSync(path)) throw new SpiceError("E_NO_SUCH_FILE", `${file} does not exist`);
-    for (const { requirement, label } of pyprojectRequirements(path, file, args, context)) {
-      inputs.requirements.push(requirement);
-      const name = requirement.canonicalName;
-      inputs.origins.set(name, [...(inputs.origins.get(name) ?? []), label]);
-    }
-  }
   return inputs;
 }
 

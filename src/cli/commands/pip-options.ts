@@ -251,24 +251,27 @@ const COMPILE_COMPATIBILITY_OPTIONS: OptionSpec[] = [
   },
 ];
 
-/** Options per `spice pip` subcommand: pip's own flags, so `-f` can mean --find-links or --files. */
-/** What to install from a PEP 751 lock file's extras and dependency groups (cli/pylock.ts). */
-const LOCK_SELECTION_OPTIONS: OptionSpec[] = [
+/**
+ * What to install from a pyproject.toml's extras and dependency groups (cli/project-requirements.ts)
+ * or a PEP 751 lock file's (cli/pylock.ts).
+ */
+const PROJECT_SELECTION_OPTIONS: OptionSpec[] = [
   {
     name: "extra",
     value: "name",
     multiple: true,
-    help: "With a pylock.toml: install what it locks for this extra",
+    help: "Also install this extra of the pyproject.toml or pylock.toml given with -r",
   },
-  { name: "all-extras", help: "With a pylock.toml: install what it locks for every extra" },
+  { name: "all-extras", help: "Also install every extra of the pyproject.toml or pylock.toml given with -r" },
   {
     name: "group",
-    value: "name",
+    value: "[path:]name",
     multiple: true,
-    help: "With a pylock.toml: install this dependency group, besides its default groups",
+    help: "Also install this dependency group (PEP 735) of PATH, else of the pyproject.toml given with -r, else of ./pyproject.toml; with a pylock.toml, a group it locks (besides its default groups)",
   },
 ];
 
+/** Options per `spice pip` subcommand: pip's own flags, so `-f` can mean --find-links or --files. */
 export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   install: [
     ...ENVIRONMENT_OPTIONS,
@@ -343,7 +346,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "Accepted for pip compatibility (spice checks out no repositories)",
     },
     ...BUILD_HABIT_OPTIONS,
-    ...LOCK_SELECTION_OPTIONS,
+    ...PROJECT_SELECTION_OPTIONS,
   ],
   compile: [
     ...ENVIRONMENT_OPTIONS,
@@ -360,7 +363,12 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     { name: "extra", value: "name", multiple: true, help: "Include this extra of pyproject.toml's project" },
     { name: "all-extras", help: "Include every extra of pyproject.toml's project" },
-    { name: "group", value: "name", multiple: true, help: "Include this dependency group (PEP 735)" },
+    {
+      name: "group",
+      value: "[path:]name",
+      multiple: true,
+      help: "Include this dependency group (PEP 735) of PATH, else of the pyproject.toml inputs, else of ./pyproject.toml",
+    },
     { name: "generate-hashes", help: "Write --hash lines for every file of each pinned version" },
     { name: "no-annotate", help: "Leave out the `# via` comments" },
     { name: "no-header", help: "Leave out the header comment" },
@@ -427,7 +435,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...LOCATION_OPTIONS,
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
-    ...LOCK_SELECTION_OPTIONS,
+    ...PROJECT_SELECTION_OPTIONS,
     {
       name: "keep-seed-packages",
       help: "Keep pip, setuptools and wheel even when the files do not list them",
@@ -453,7 +461,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
     ...FOREIGN_TARGET_OPTIONS,
-    ...LOCK_SELECTION_OPTIONS,
+    ...PROJECT_SELECTION_OPTIONS,
     ...BUILD_HABIT_OPTIONS,
   ],
   wheel: [
