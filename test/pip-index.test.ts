@@ -73,7 +73,8 @@ buildWheel(main, simplePackage("newer", "2.0", { requiresPython: ">=3.99" }));
 buildWheel(main, simplePackage("capped", "1.0", { requiresPython: ">=3.6,<3.9" }));
 buildSdist(main, "srconly", "1.0");
 writeFileSync(join(main, "yanked.txt"), "lib-2.0-py3-none-any.whl broken release\n");
-// A later index with a same-named project at a higher version: dependency confusion.
+// A public index with a same-named project at a higher version than a private one has:
+// dependency confusion.
 buildWheel(second, simplePackage("internal", "9.9"));
 const cacheDir = join(work.path, "cache");
 
@@ -1098,25 +1099,44 @@ describe("spice pip install from an index", () => {
     }
   });
 
-  it("takes a name only from the first index that has it, unless told to merge", async () => {
+  it("takes a name only from the first index that has it, extra indexes first (uv's order), unless told to merge", async () => {
     const env = venv();
-    const base = [
-      "pip",
-      "install",
-      "--python",
-      env.python,
-      "-i",
-      index.url,
-      "--extra-index-url",
-      other.url,
-      "--dry-run",
-    ];
-    const safe = await runSpiceAsync([...base, "internal"], { cacheDir });
+    // The setup pip users know: the public index as --index-url, the private one as an extra.
+    const base = ["pip", "install", "--python", env.python, "--dry-run", "-i", other.url];
+    const safe = await runSpiceAsync([...base, "--extra-index-url", index.url, "internal"], { cacheDir });
+    assert.equal(safe.status, 0, safe.stderr);
     assert.match(safe.stderr, /\+ internal==1\.0/);
-    const merged = await runSpiceAsync([...base, "--index-strategy", "unsafe-best-match", "internal"], {
-      cacheDir,
-    });
+    const merged = await runSpiceAsync(
+      [...base, "--extra-index-url", index.url, "--index-strategy", "unsafe-best-match", "internal"],
+      { cacheDir },
+    );
     assert.match(merged.stderr, /\+ internal==9\.9/);
+    // A requirements file's --extra-index-url adds to the command line's indexes, as with pip
+    // (it had replaced them); its --index-url replaces them.
+    const extraInFile = join(work.path, "extra-index.txt");
+    writeFileSync(extraInFile, `--extra-index-url ${index.url}\ninternal\nlib==1.0\n`);
+    const added = await runSpiceAsync([...base, "-r", extraInFile, "-v"], { cacheDir });
+    assert.equal(added.status, 0, added.stderr);
+    assert.match(added.stderr, /\+ internal==1\.0\n \+ lib==1\.0/);
+    assert.match(added.stderr, new RegExp(`extra-index-url: ${index.url} \\(from a requirements file\\)`));
+    const replacing = join(work.path, "index-url.txt");
+    writeFileSync(replacing, `-i ${other.url}\ninternal\n`);
+    const replaced = await runSpiceAsync(
+      [
+        "pip",
+        "install",
+        "--python",
+        env.python,
+        "--dry-run",
+        "--extra-index-url",
+        index.url,
+        "-r",
+        replacing,
+      ],
+      { cacheDir },
+    );
+    assert.equal(replaced.status, 0, replaced.stderr);
+    assert.match(replaced.stderr, /\+ internal==9\.9/);
   });
 
   it("fails clearly against servers that break HTTP, and never follows a redirect off http(s)", async () => {

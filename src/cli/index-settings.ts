@@ -18,7 +18,15 @@ import type { CommandContext } from "./main.ts";
 import { type ConfigValue, isTruthy, listOf, pipSettings } from "./pip-config.ts";
 
 export interface IndexSettings {
+  /**
+   * The indexes in the order a name is looked up: the extra indexes as given, then the index
+   * URL, as uv orders them. With the first-index strategy a name comes from the first that has
+   * it, so a private extra index keeps its names from a public index URL (dependency confusion).
+   */
   indexes: string[];
+  /** pip's --index-url and --extra-index-url, as the command line, files and configuration set them. */
+  indexUrl: string | null;
+  extraIndexUrls: string[];
   findLinks: string[];
   strategy: IndexStrategy;
   /** Seconds a connection may wait (pip's --timeout, default 15), and retries per request. */
@@ -81,7 +89,7 @@ export function indexSettings(
     return config.get(key) ?? null;
   };
   const noIndex = flag(args, "no-index") || finder.noIndex || isTruthy(config.get("no-index")?.value);
-  const indexUrl = pick("index-url", value(args, "index-url"));
+  const indexUrlSetting = pick("index-url", value(args, "index-url"));
   // For options given more than once, pip adds the command line's values to the configuration's.
   const appended = (key: string): { values: string[]; source: string } | null => {
     const configured = config.get(key);
@@ -92,20 +100,33 @@ export function indexSettings(
   };
   const extra = appended("extra-index-url");
   const findLinksSetting = appended("find-links");
-  let indexes: string[] = [];
-  if (!noIndex) {
-    if (finder.indexUrls.length > 0) {
-      indexes = [...finder.indexUrls];
-      explanation.push(`indexes: ${indexes.map(redactUrl).join(", ")} (from a requirements file)`);
-    } else {
-      if (indexUrl) indexes.push(indexUrl.value);
-      indexes.push(...(extra?.values ?? []));
-      if (indexUrl) explanation.push(`index-url: ${redactUrl(indexUrl.value)} (from ${indexUrl.source})`);
-      if (extra)
-        explanation.push(`extra-index-url: ${extra.values.map(redactUrl).join(" ")} (from ${extra.source})`);
-    }
-  } else explanation.push("no-index: no package index is used");
-  indexes = indexes.map((location) => indexLocation(location, context.cwd));
+  // As pip reads requirements files into the command line's finder: a file's --index-url
+  // replaces every index given before it, its --extra-index-url adds one.
+  let indexUrl: string | null = null;
+  let extraIndexUrls: string[] = [];
+  if (noIndex) explanation.push("no-index: no package index is used");
+  else if (finder.indexUrlGiven) {
+    [indexUrl, ...extraIndexUrls] = finder.indexUrls;
+    explanation.push(`index-url: ${redactUrl(indexUrl)} (from a requirements file)`);
+    if (extraIndexUrls.length > 0)
+      explanation.push(
+        `extra-index-url: ${extraIndexUrls.map(redactUrl).join(" ")} (from a requirements file)`,
+      );
+  } else {
+    indexUrl = indexUrlSetting?.value ?? null;
+    extraIndexUrls = [...(extra?.values ?? []), ...finder.indexUrls];
+    if (indexUrlSetting)
+      explanation.push(`index-url: ${redactUrl(indexUrlSetting.value)} (from ${indexUrlSetting.source})`);
+    if (extra)
+      explanation.push(`extra-index-url: ${extra.values.map(redactUrl).join(" ")} (from ${extra.source})`);
+    if (finder.indexUrls.length > 0)
+      explanation.push(
+        `extra-index-url: ${finder.indexUrls.map(redactUrl).join(" ")} (from a requirements file)`,
+      );
+  }
+  indexUrl = indexUrl === null ? null : indexLocation(indexUrl, context.cwd);
+  extraIndexUrls = extraIndexUrls.map((location) => indexLocation(location, context.cwd));
+  const indexes = [...extraIndexUrls, ...(indexUrl === null ? [] : [indexUrl])];
   const findLinks = [...(findLinksSetting?.values ?? []), ...finder.findLinks].map((location) =>
     /^[a-z][a-z0-9+.-]*:\/\//i.test(location)
       ? validUrl("find-links location", location)
@@ -160,6 +181,8 @@ export function indexSettings(
   if (clientCert) explanation.push(`client-cert: ${clientCert.value} (from ${clientCert.source})`);
   return {
     indexes,
+    indexUrl,
+    extraIndexUrls,
     findLinks,
     strategy,
     timeoutSeconds,

@@ -10,7 +10,10 @@ import type { RequirementsFileHost } from "./requirements-txt-host.ts";
 
 /** What pip's finder and options end up holding. */
 export interface FinderOptions {
+  /** pip's `index_urls`: a file's --index-url first when it gave one, then its extra indexes. */
   indexUrls: string[];
+  /** Whether a file gave --index-url: it then replaced the indexes the files were read with. */
+  indexUrlGiven: boolean;
   noIndex: boolean;
   findLinks: string[];
   pre: boolean;
@@ -25,6 +28,7 @@ export interface FinderOptions {
 export function emptyFinderOptions(): FinderOptions {
   return {
     indexUrls: [],
+    indexUrlGiven: false,
     noIndex: false,
     findLinks: [],
     pre: false,
@@ -266,7 +270,10 @@ export function applyOptionLine(
     finder.noIndex = true;
     finder.indexUrls = [];
   }
-  if (opts.index_url && !finder.noIndex) finder.indexUrls = [opts.index_url];
+  if (opts.index_url && !finder.noIndex) {
+    finder.indexUrls = [opts.index_url];
+    finder.indexUrlGiven = true;
+  }
   if (opts.extra_index_urls.length > 0 && !finder.noIndex) finder.indexUrls.push(...opts.extra_index_urls);
   if (opts.find_links.length > 0) {
     let value = opts.find_links[0];

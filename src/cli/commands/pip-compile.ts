@@ -216,8 +216,8 @@ function compileCommand(args: ParsedArgs, context: CommandContext): string {
 function optionLines(settings: IndexSettings, args: ParsedArgs, finder: FinderOptions): string[] {
   const lines: string[] = [];
   if (!flag(args, "no-emit-index-url")) {
-    for (const [index, url] of settings.indexes.entries())
-      lines.push(`${index === 0 ? "--index-url" : "--extra-index-url"} ${withoutCredentials(url)}`);
+    if (settings.indexUrl !== null) lines.push(`--index-url ${withoutCredentials(settings.indexUrl)}`);
+    for (const url of settings.extraIndexUrls) lines.push(`--extra-index-url ${withoutCredentials(url)}`);
   }
   if (!flag(args, "no-emit-find-links")) {
     for (const location of settings.findLinks) lines.push(`--find-links ${withoutCredentials(location)}`);

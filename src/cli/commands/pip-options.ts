@@ -3,7 +3,12 @@ import { ENVIRONMENT_OPTIONS, LOCATION_OPTIONS } from "../environment-options.ts
 
 const INDEX_OPTIONS: OptionSpec[] = [
   { name: "index-url", short: "i", value: "url", help: "The package index (PEP 503/691 simple API)" },
-  { name: "extra-index-url", value: "url", multiple: true, help: "Another index, after --index-url" },
+  {
+    name: "extra-index-url",
+    value: "url",
+    multiple: true,
+    help: "Another index, looked up before --index-url (as uv)",
+  },
   { name: "no-index", help: "Use no index: only --find-links locations and local files" },
   {
     name: "find-links",
@@ -15,7 +20,7 @@ const INDEX_OPTIONS: OptionSpec[] = [
   {
     name: "index-strategy",
     value: "first-index|unsafe-best-match",
-    help: "first-index (default): a name comes only from the first index that has it; unsafe-best-match: merge all, as pip",
+    help: "first-index (default): a name comes only from the first index that has it, extra indexes first; unsafe-best-match: merge all, as pip",
   },
   { name: "offline", help: "Use only cached index pages and files" },
   { name: "refresh", help: "Revalidate every cached index page" },
