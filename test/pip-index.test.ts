@@ -1111,6 +1111,28 @@ describe("spice pip install from an index", () => {
       { cacheDir },
     );
     assert.match(merged.stderr, /\+ internal==9\.9/);
+    // uv's spellings of the same: --default-index, and --index [NAME=]URL before it.
+    const uvStyle = await runSpiceAsync(
+      [
+        "pip",
+        "install",
+        "--python",
+        env.python,
+        "--dry-run",
+        "--default-index",
+        other.url,
+        "--index",
+        `private=${index.url}`,
+        "internal",
+        "lib==1.0",
+      ],
+      { cacheDir },
+    );
+    assert.equal(uvStyle.status, 0, uvStyle.stderr);
+    assert.match(uvStyle.stderr, /\+ internal==1\.0\n \+ lib==1\.0/);
+    const both = await runSpiceAsync([...base, "--default-index", index.url, "internal"], { cacheDir });
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /--default-index and --index-url both name the default index/);
     // A requirements file's --extra-index-url adds to the command line's indexes, as with pip
     // (it had replaced them); its --index-url replaces them.
     const extraInFile = join(work.path, "extra-index.txt");

@@ -60,6 +60,12 @@ function indexLocation(location: string, cwd: string): string {
   return pathToFileURL(path).href;
 }
 
+/** An --index value without the name uv lets it carry (`internal=https://...`). */
+function withoutIndexName(text: string): string {
+  const match = /^([A-Za-z0-9._-]+)=(.+)$/.exec(text);
+  return match === null ? text : match[2];
+}
+
 /** `location` when it parses as a URL; else a usage error naming the setting (`index`, `find-links`). */
 function validUrl(setting: string, location: string): string {
   if (URL.canParse(location)) return location;
@@ -89,7 +95,12 @@ export function indexSettings(
     return config.get(key) ?? null;
   };
   const noIndex = flag(args, "no-index") || finder.noIndex || isTruthy(config.get("no-index")?.value);
-  const indexUrlSetting = pick("index-url", value(args, "index-url"));
+  // uv's names: --default-index is --index-url; each --index [NAME=]URL an extra index, looked up
+  // before the others.
+  if (value(args, "default-index") !== undefined && value(args, "index-url") !== undefined)
+    throw new UsageError("--default-index and --index-url both name the default index: give one");
+  const indexUrlSetting = pick("index-url", value(args, "index-url") ?? value(args, "default-index"));
+  const namedIndexes = values(args, "index").map(withoutIndexName);
   // For options given more than once, pip adds the command line's values to the configuration's.
   const appended = (key: string): { values: string[]; source: string } | null => {
     const configured = config.get(key);
@@ -114,9 +125,11 @@ export function indexSettings(
       );
   } else {
     indexUrl = indexUrlSetting?.value ?? null;
-    extraIndexUrls = [...(extra?.values ?? []), ...finder.indexUrls];
+    extraIndexUrls = [...namedIndexes, ...(extra?.values ?? []), ...finder.indexUrls];
     if (indexUrlSetting)
       explanation.push(`index-url: ${redactUrl(indexUrlSetting.value)} (from ${indexUrlSetting.source})`);
+    if (namedIndexes.length > 0)
+      explanation.push(`index: ${namedIndexes.map(redactUrl).join(" ")} (from command line)`);
     if (extra)
       explanation.push(`extra-index-url: ${extra.values.map(redactUrl).join(" ")} (from ${extra.source})`);
     if (finder.indexUrls.length > 0)

@@ -9,6 +9,17 @@ const INDEX_OPTIONS: OptionSpec[] = [
     multiple: true,
     help: "Another index, looked up before --index-url (as uv)",
   },
+  {
+    name: "default-index",
+    value: "url",
+    help: "Same as --index-url (uv's name for it)",
+  },
+  {
+    name: "index",
+    value: "[name=]url",
+    multiple: true,
+    help: "An index looked up before the extra indexes and --index-url, in the order given (uv's option; the name is ignored)",
+  },
   { name: "no-index", help: "Use no index: only --find-links locations and local files" },
   {
     name: "find-links",
