@@ -1654,4 +1654,57 @@ describe("spice pip install from an index", () => {
     assert.match(directory.stderr, /\.\/not-a-project is a directory, not a wheel or a project/);
     assert.deepEqual(readdirSync(env.site), []);
   });
+
+  it("refuses a VCS requirement however it comes, saying it needs a build, without credentials", async () => {
+    const env = venv();
+    const url = "git+https://me:secret@example.invalid/tree.git@v1";
+    const listed = join(work.path, "vcs-requirements.txt");
+    writeFileSync(listed, `${url}#egg=tree\n`);
+    const project = join(work.path, "vcs-project");
+    mkdirSync(project);
+    writeFileSync(
+      join(project, "pyproject.toml"),
+      `[project]\nname = "p"\nversion = "1"\ndependencies = ["tree @ ${url}"]\n`,
+    );
+    // A wheel that depends on a checkout: found only while resolving.
+    const files = join(work.path, "vcs-files");
+    mkdirSync(files);
+    buildWheel(files, simplePackage("needsvcs", "1.0", { requires: [`tree @ ${url}`] }));
+    for (const args of [
+      [`tree @ ${url}`],
+      [`${url}#egg=tree`],
+      ["-r", listed],
+      ["-r", join(project, "pyproject.toml")],
+      ["--no-index", "-f", files, "needsvcs", `tree @ ${url}`],
+    ]) {
+      const result = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, ...args],
+        {
+          cacheDir,
+        },
+      );
+      assert.equal(result.status, 1, `${args.join(" ")}: ${result.stderr}`);
+      assert.match(
+        result.stderr,
+        /git\+https:\/\/me:\*\*\*\*@example\.invalid\/tree\.git@v1.* is a git checkout to build/,
+      );
+      assert.doesNotMatch(result.stderr, /secret/);
+    }
+    // A dependency's URL is taken only when the user names it (as uv), else the version is unusable.
+    const stray = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "--no-index", "-f", files, "needsvcs"],
+      { cacheDir },
+    );
+    assert.equal(stray.status, 1);
+    assert.match(
+      stray.stderr,
+      /needsvcs==1\.0 depends on tree @ git\+https:\/\/me:\*\*\*\*@example\.invalid\/tree\.git@v1 \(a URL that only your own requirements or constraints can name\)/,
+    );
+    assert.match(
+      stray.stderr,
+      /hint: A dependency asks for tree from a URL: to allow that, require `tree @ URL` yourself/,
+    );
+    assert.doesNotMatch(stray.stderr, /secret/);
+    assert.deepEqual(readdirSync(env.site), []);
+  });
 });

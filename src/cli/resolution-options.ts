@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { HttpClient } from "../index/http.ts";
 import { type ForeignTarget, isForeign, pythonPlatformTags, type ResolveTarget } from "../python/target.ts";
 import type { PrereleasePolicy } from "../resolver/candidates.ts";
-import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
+import { type Resolution, type ResolveOptions, refuseVcs, resolve } from "../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
 import {
   type InstallRequirement,
@@ -130,6 +130,7 @@ function fileRequirement(given: string, cwd: string): Requirement {
 
 /** A requirement as pip's InstallRequirement holds it (from a requirements file or the command line). */
 function requirementOf(install: InstallRequirement, text: string, cwd: string): Requirement {
+  if (install.link !== null) refuseVcs(install.link);
   if (install.name === null) return fileRequirement(install.link ?? text, cwd);
   const extras = install.extras.length > 0 ? `[${install.extras.join(",")}]` : "";
   const marker = install.markers ? `; ${install.markers}` : "";
@@ -300,6 +301,7 @@ export function gatherRequirements(
             `${(error as Error).message.split("\n")[0]}; a requirement reads name, name==1.0, name[extra]>=1.0 or name @ URL`,
         );
       }
+      if (requirement.url !== null) refuseVcs(requirement.url);
       if (requirement.url?.startsWith("file:") === false && !/^https?:/.test(requirement.url))
         throw new UsageError(`${requirement.url}: only http(s) and file URLs are supported`);
       if (requirement.url?.startsWith("file:")) refuseDirectory(requirement.url, context.cwd);

@@ -21,7 +21,7 @@ import { compareVersions, tryParseVersion, type Version, versionsEqual } from ".
 import { consistentPlatforms, fileEnvironments } from "../standards/wheel-environments.ts";
 import { SpiceError } from "../util/error.ts";
 import { plural } from "../util/plural.ts";
-import { redactUrl } from "../util/redact.ts";
+import { redactText, redactUrl } from "../util/redact.ts";
 import {
   type Candidate,
   type CandidatePolicy,
@@ -149,6 +149,23 @@ interface Entry {
   yanked: Set<string>;
 }
 
+/** Said of a dependency's URL requirement that the user's requirements do not name. */
+const STRAY_URL_NOTE = "a URL that only your own requirements or constraints can name";
+
+/** A VCS URL (pip's `git+`, `hg+`, `svn+`, `bzr+` schemes) names a checkout to build: refused as such. */
+export function refuseVcs(url: string): void {
+  const vcs = /^(git|hg|svn|bzr)\+/i.exec(url);
+  if (vcs === null) return;
+  throw new SpiceError(
+    "E_BUILD_REQUIRED",
+    `${redactUrl(url)} is a ${vcs[1].toLowerCase()} checkout to build, and spice does not build yet`,
+    {
+      cause: "spice installs wheels; a checkout needs its build backend run first",
+      hint: "Build a wheel from a checkout (`python -m build --wheel`) and install the .whl file, or require a released version",
+    },
+  );
+}
+
 function splitExtra(key: string): [string, string | null] {
   const bracket = key.indexOf("[");
   return bracket < 0 ? [key, null] : [key.slice(0, bracket), key.slice(bracket + 1, -1)];
@@ -241,7 +258,11 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   const overrides = byName(options.overrides);
   // Direct URL requirements: that one file is the only candidate for its name.
   const urlFiles = new Map<string, IndexFile>();
-  for (const requirement of [...options.requirements, ...(options.constraints ?? [])]) {
+  for (const requirement of [
+    ...options.requirements,
+    ...(options.constraints ?? []),
+    ...(options.overrides ?? []),
+  ]) {
     if (requirement.url === null) continue;
     const url = parsedUrl(requirement.url, requirement.name);
     const filename = pyUnquote(url.pathname.split("/").pop() ?? "");
@@ -285,7 +306,8 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
               },
             );
           }
-          throw new SpiceError("E_DIRECT_URL", `${urlFile.url} cannot be installed for ${name}`, {
+          refuseVcs(urlFile.url);
+          throw new SpiceError("E_DIRECT_URL", `${redactUrl(urlFile.url)} cannot be installed for ${name}`, {
             cause: "its file name is not a wheel or sdist of that project",
           });
         }
@@ -402,7 +424,11 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     const pinned = applied.some(isPinned) || pinnedByUser.has(name);
     // A failure's explanation names the constraint that narrowed what was asked for: without
     // it, `you require beta>=1, which no version of beta satisfies` hid a `-c` file's `beta<1`.
+    // A dependency's own URL is taken only when the user's requirements name it too (as uv):
+    // a package on an index cannot make the resolution fetch from wherever it says.
+    const strayUrl = requirement.url !== null && !urlFiles.has(name);
     const notes = [
+      ...(strayUrl ? [STRAY_URL_NOTE] : []),
       ...(constraining.length === 0
         ? []
         : [`with the constraint ${constraining.map((item) => `${item.name}${item.specifier}`).join(", ")}`]),
@@ -410,10 +436,13 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         ? []
         : [`installable on ${needed.map((environment) => requiredText.get(environment)).join(" and on ")}`]),
     ];
+    // A failure's explanation is printed: a URL's credentials are not.
+    const described = requirement.url === null ? requirement.toString() : redactText(requirement.toString());
     return {
       name: key,
-      requirement: notes.length === 0 ? requirement.toString() : `${requirement} (${notes.join("; ")})`,
+      requirement: notes.length === 0 ? described : `${described} (${notes.join("; ")})`,
       allowed: (versions) => {
+        if (strayUrl) return [];
         const entry = resolvedEntries.get(name);
         let matching = versions;
         for (const item of applied) {
@@ -787,7 +816,11 @@ function failureHints(
       skipped.sdistOnly +
       skipped.binaryRefused +
       skipped.prereleases;
-    if (entry.candidates.length === 0 && leftOut === 0) {
+    if (explanation.includes(`${name} @ `) && explanation.includes(STRAY_URL_NOTE)) {
+      hints.push(
+        `A dependency asks for ${name} from a URL: to allow that, require \`${name} @ URL\` yourself (or as a constraint)`,
+      );
+    } else if (entry.candidates.length === 0 && leftOut === 0) {
       hints.push(
         `${name} was not found on the index or in the --find-links locations: check the name and the index URL`,
       );
