@@ -346,6 +346,7 @@ describe("spice pip compile", () => {
       [2, ["-r", "pyproject.toml", "--extra", "nope"], /pyproject\.toml has no extra 'nope'/],
       [1, ["-r", "tools/pyproject.toml"], /tools\/pyproject\.toml has no \[project\] table/],
       [2, ["--group", "tools/pyproject.toml:dev"], /group 'dev' is not defined/],
+      [1, ["-r", "setup.cfg"], /setup\.cfg holds a project's metadata that only a build reveals/],
     ] as const) {
       const refused = await install(...args);
       assert.equal(refused.status, status, `${args.join(" ")}: ${refused.stderr}`);

@@ -322,6 +322,7 @@ export function gatherRequirements(
     }
   };
   for (const file of requirementFiles) {
+    refuseSetupFile(file);
     if (isPyprojectFile(file)) addProject(projectRequirements(file, args, pyprojects));
     else readFile(file, context, "requirements", finder, inputs, inputs.requirements);
   }
@@ -345,6 +346,19 @@ export function gatherRequirements(
   for (const file of values(args, "override"))
     readFile(file, context, "overrides", finder, inputs, inputs.overrides);
   return inputs;
+}
+
+/** setup.py and setup.cfg name requirements that only running the build backend reveals (uv reads them so). */
+function refuseSetupFile(file: string): void {
+  const name = basename(file);
+  if (name !== "setup.py" && name !== "setup.cfg") return;
+  throw new SpiceError(
+    "E_BUILD_REQUIRED",
+    `${file} holds a project's metadata that only a build reveals, and spice does not build yet`,
+    {
+      hint: "List the requirements in a requirements file or in pyproject.toml's [project] dependencies",
+    },
+  );
 }
 
 /** A lock file named where a command reads requirements files only: said so, not misparsed. */
