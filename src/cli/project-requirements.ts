@@ -105,12 +105,12 @@ export function projectRequirements(
 function extraRequirements(project: Project, extra: string): Requirement[] {
   const self = canonicalizeName(project.name);
   const result: Requirement[] = [];
-  const visit = (extra: string, outer: Requirement["marker"], trail: readonly string[]) => {
-    if (trail.includes(extra)) return; // `a = ["demo[b]"]`, `b = ["demo[a]"]`: each once
-    for (const requirement of project.optionalDependencies[extra] ?? []) {
+  const visit = (name: string, outer: Requirement["marker"], trail: readonly string[]) => {
+    if (trail.includes(name)) return; // `a = ["demo[b]"]`, `b = ["demo[a]"]`: each once
+    for (const requirement of project.optionalDependencies[name] ?? []) {
       const marker = outer === null ? requirement.marker : markerAnd(outer, requirement.marker);
       if (requirement.canonicalName === self)
-        for (const inner of requirement.extras) visit(canonicalizeName(inner), marker, [...trail, extra]);
+        for (const inner of requirement.extras) visit(canonicalizeName(inner), marker, [...trail, name]);
       else if (outer === null) result.push(requirement);
       else {
         const { extras, specifier, url } = requirement;
