@@ -352,6 +352,13 @@ describe("spice pip compile", () => {
       assert.equal(refused.status, status, `${args.join(" ")}: ${refused.stderr}`);
       assert.match(refused.stderr, message);
     }
+    // uv's plural option names.
+    writeFileSync(join(project, "r.txt"), "app\n");
+    writeFileSync(join(project, "c.txt"), "lib<2\n");
+    writeFileSync(join(project, "o.txt"), "lib==1.0\n");
+    const plural = await install("--requirements", "r.txt", "--constraints", "c.txt", "--overrides=o.txt");
+    assert.equal(plural.status, 0, plural.stderr);
+    assert.deepEqual(wouldInstall(plural.stderr), ["app==1.0", "lib==1.0"]);
     const nowhere = runSpice(["pip", "install", "--python", root, "--dry-run", "--group", "lint"], {
       cwd: root,
       cacheDir,

@@ -7,6 +7,8 @@ export interface OptionSpec {
   /** Long name without dashes: "python". */
   name: string;
   short?: string;
+  /** Other long names for it (uv's plurals: `--requirements` for pip's `--requirement`). */
+  aliases?: readonly string[];
   /** Takes a value (otherwise a flag). */
   value?: string;
   multiple?: boolean;
@@ -19,7 +21,9 @@ export interface ParsedArgs {
 }
 
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
-  const byLong = new Map(specs.map((spec) => [spec.name, spec]));
+  const byLong = new Map(
+    specs.flatMap((spec) => [spec.name, ...(spec.aliases ?? [])].map((name) => [name, spec] as const)),
+  );
   const byShort = new Map(specs.filter((spec) => spec.short).map((spec) => [spec.short!, spec]));
   const options = new Map<string, string[] | true>();
   const positionals: string[] = [];
@@ -85,7 +89,11 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
  * reports them.
  */
 export function firstPositional(argv: readonly string[], specs: readonly OptionSpec[]): number {
-  const longWithValue = new Set(specs.filter((spec) => spec.value).map((spec) => `--${spec.name}`));
+  const longWithValue = new Set(
+    specs
+      .filter((spec) => spec.value)
+      .flatMap((spec) => [spec.name, ...(spec.aliases ?? [])].map((name) => `--${name}`)),
+  );
   const shortWithValue = new Set(specs.filter((spec) => spec.value && spec.short).map((spec) => spec.short));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -124,7 +132,8 @@ export function values(args: ParsedArgs, name: string): string[] {
 export function formatOptions(specs: readonly OptionSpec[]): string {
   const rows = specs.map((spec) => {
     const names = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${spec.value ? ` <${spec.value}>` : ""}`;
-    return [names, spec.help] as const;
+    const aliases = spec.aliases?.map((alias) => `--${alias}`).join(", ");
+    return [names, aliases ? `${spec.help} (also ${aliases})` : spec.help] as const;
   });
   const width = Math.max(...rows.map(([names]) => names.length));
   return rows.map(([names, help]) => `  ${names.padEnd(width)}  ${help}`).join("\n");

@@ -64,11 +64,18 @@ const RESOLVER_OPTIONS: OptionSpec[] = [
   {
     name: "constraint",
     short: "c",
+    aliases: ["constraints"],
     value: "file",
     multiple: true,
     help: "Constrain versions with a constraints file",
   },
-  { name: "override", value: "file", multiple: true, help: "Replace what packages require with these" },
+  {
+    name: "override",
+    aliases: ["overrides"],
+    value: "file",
+    multiple: true,
+    help: "Replace what packages require with these",
+  },
   { name: "pre", help: "Allow pre-releases (same as --prerelease allow)" },
   {
     name: "prerelease",
@@ -111,6 +118,7 @@ const RESOLVER_OPTIONS: OptionSpec[] = [
 const requirementFile: OptionSpec = {
   name: "requirement",
   short: "r",
+  aliases: ["requirements"],
   value: "file",
   multiple: true,
   help: "Use what a requirements file names",
