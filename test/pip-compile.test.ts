@@ -365,6 +365,18 @@ describe("spice pip compile", () => {
     });
     assert.equal(nowhere.status, 2);
     assert.match(nowhere.stderr, /--group lint reads \.\/pyproject\.toml, and .* has none/);
+    // And uninstall takes what it names, as uv's does.
+    const installed = await runSpiceAsync(
+      ["pip", "install", "--python", root, "-i", index.url, "-r", "pyproject.toml"],
+      { cwd: project, cacheDir },
+    );
+    assert.equal(installed.status, 0, installed.stderr);
+    const removed = runSpice(["pip", "uninstall", "--python", root, "-y", "-r", "pyproject.toml"], {
+      cwd: project,
+      cacheDir,
+    });
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.match(removed.stderr, / - lib==1\.0/);
   });
 });
 

@@ -43,6 +43,7 @@ import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import { brokenDependents, PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
+import { isPyprojectFile, PyprojectFiles, projectRequirements } from "../project-requirements.ts";
 import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import {
   foreignTargetOptions,
@@ -579,6 +580,11 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
   refuseLockFiles(values(args, "requirement"));
   const fromFiles = await withFetchedRequirementFiles(args, context, () =>
     values(args, "requirement").flatMap((file) => {
+      // A pyproject.toml's dependencies, as uv reads one here.
+      if (isPyprojectFile(file))
+        return projectRequirements(file, args, new PyprojectFiles(context)).map(
+          ({ requirement }) => requirement.name,
+        );
       const result = readRequirementsFile(file, requirementsFileHost(context));
       if (result.error !== null)
         throw new SpiceError("E_REQUIREMENTS_FILE", result.error.message.split("\n")[0]);
