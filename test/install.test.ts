@@ -886,6 +886,23 @@ describe("malformed and malicious wheels", () => {
     assert.equal(existsSync(join(work.path, "escape.txt")), false);
   });
 
+  it("of a later minor Wheel-Version install with a warning, from the cache too", () => {
+    const directory = join(work.path, "wheel-1.9");
+    mkdirSync(directory);
+    const wheel = buildWheel(directory, { name: "later", version: "1.0", wheelVersion: "1.9" });
+    for (const run of ["unpacked", "from the cache"]) {
+      const path = venv(`env-later-${run.replaceAll(" ", "-")}`);
+      const result = spice(["pip", "install", "--python", join(path, "bin", "python"), wheel]);
+      assert.equal(result.status, 0, `${run}: ${result.stderr}`);
+      assert.match(
+        result.stderr,
+        /warning: later-1\.0-py3-none-any\.whl is Wheel-Version 1\.9, newer than the 1\.0 spice knows/,
+        run,
+      );
+      assert.match(result.stderr, / \+ later==1\.0/, run);
+    }
+  });
+
   it("are refused when several megabytes of wheels are unpacked on two threads", () => {
     // Above 4 MiB of wheels both threads take from one queue: whichever thread meets the bad
     // wheel (the largest, taken first, or the smallest, taken last), the install fails cleanly.

@@ -41,6 +41,8 @@ export interface WheelManifest {
   sha256: string;
   distInfo: string;
   rootIsPurelib: boolean;
+  /** The WHEEL file's Wheel-Version (absent in entries made before it was kept: 1.0 then). */
+  wheelVersion?: [number, number];
   name: string;
   version: string;
   tags: string[];
@@ -130,6 +132,7 @@ export function unpackWheel(wheel: OpenedWheel, directory: string): WheelManifes
     sha256: wheel.sha256,
     distInfo: wheel.distInfo,
     rootIsPurelib: wheel.rootIsPurelib,
+    wheelVersion: wheel.wheelVersion,
     name: wheel.filename.name,
     version: wheel.filename.version.toString(),
     tags: [...wheel.filename.tags],

@@ -36,6 +36,8 @@ export interface OpenedWheel {
 }
 
 export const SUPPORTED_WHEEL_MAJOR = 1;
+/** The newest minor version of that major the binary distribution format has (1.0): a wheel of a later one installs with a warning. */
+export const SUPPORTED_WHEEL_MINOR = 0;
 const DATA_KEYS = new Set(["purelib", "platlib", "headers", "scripts", "data"]);
 
 function invalid(path: string, cause: string, hint?: string): SpiceError {

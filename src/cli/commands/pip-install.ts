@@ -20,6 +20,7 @@ import { WheelUnpacker } from "../../install/parallel-unpack.ts";
 import { SCRATCH_PREFIX } from "../../install/transaction.ts";
 import { recordedFiles, uninstallDistributions } from "../../install/uninstall.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
+import { SUPPORTED_WHEEL_MAJOR, SUPPORTED_WHEEL_MINOR } from "../../install/wheel-file.ts";
 import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
 import { foreignTarget, isForeign, type ResolveTarget } from "../../python/target.ts";
@@ -470,6 +471,7 @@ export function applyChanges(
     const { wheel, sha256 } = prepared.get(resolved.name)!;
     return { wheel, requested: resolved.requested, directUrl: directUrlOf(resolved, sha256) };
   });
+  warnNewerWheelVersions(items, context);
   // What an upgrade or a sync removes is deleted in the background, as an uninstall's.
   const later = backgroundDiscard(context);
   const result = installWheels(items, {
@@ -510,6 +512,20 @@ export function applyChanges(
   }
   replaceSpareTrees(result.cacheEntries, result.leftover, context, later?.moved);
   return 0;
+}
+
+/**
+ * The binary distribution format: an installer warns of a wheel whose Wheel-Version is a later
+ * minor version than it knows (a later major one was refused when the wheel was opened).
+ */
+function warnNewerWheelVersions(items: readonly InstallItem[], context: CommandContext): void {
+  for (const { wheel } of items) {
+    const [major, minor] = wheel.manifest.wheelVersion ?? [SUPPORTED_WHEEL_MAJOR, SUPPORTED_WHEEL_MINOR];
+    if (major === SUPPORTED_WHEEL_MAJOR && minor > SUPPORTED_WHEEL_MINOR)
+      context.output.warn(
+        `${wheel.manifest.filename} is Wheel-Version ${major}.${minor}, newer than the ${SUPPORTED_WHEEL_MAJOR}.${SUPPORTED_WHEEL_MINOR} spice knows: installed as ${SUPPORTED_WHEEL_MAJOR}.${SUPPORTED_WHEEL_MINOR} says`,
+      );
+  }
 }
 
 /** `first` of `count` files, as the warnings name them: `a.py and 3 more files`. */
