@@ -335,7 +335,7 @@ export function gatherRequirements(
   if (extra !== null && projectFiles.length === 0)
     throw new UsageError(
       `${extra} chooses extras of a pyproject.toml or pylock.toml, and neither is given`,
-      "spice pip install -r pyproject.toml --extra NAME (or -r pylock.toml)",
+      "Give the file whose extras you mean: -r pyproject.toml (an input of spice pip compile), or -r pylock.toml",
     );
   addProject(dependencyGroupRequirements(projectFiles, args, pyprojects));
   // pip takes constraint files from its configuration too (`constraint`, PIP_CONSTRAINT), before

@@ -422,11 +422,11 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     const constraining = (constraints.get(name) ?? []).filter((item) => item.url === null);
     const applied = [requirement, ...constraining];
     const pinned = applied.some(isPinned) || pinnedByUser.has(name);
-    // A failure's explanation names the constraint that narrowed what was asked for: without
-    // it, `you require beta>=1, which no version of beta satisfies` hid a `-c` file's `beta<1`.
     // A dependency's own URL is taken only when the user's requirements name it too (as uv):
     // a package on an index cannot make the resolution fetch from wherever it says.
     const strayUrl = requirement.url !== null && !urlFiles.has(name);
+    // A failure's explanation names the constraint that narrowed what was asked for: without
+    // it, `you require beta>=1, which no version of beta satisfies` hid a `-c` file's `beta<1`.
     const notes = [
       ...(strayUrl ? [STRAY_URL_NOTE] : []),
       ...(constraining.length === 0

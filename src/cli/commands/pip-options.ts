@@ -284,14 +284,14 @@ const PROJECT_SELECTION_OPTIONS: OptionSpec[] = [
     name: "extra",
     value: "name",
     multiple: true,
-    help: "Also install this extra of the pyproject.toml or pylock.toml given with -r",
+    help: "Also install this extra of the pyproject.toml or pylock.toml given",
   },
-  { name: "all-extras", help: "Also install every extra of the pyproject.toml or pylock.toml given with -r" },
+  { name: "all-extras", help: "Also install every extra of the pyproject.toml or pylock.toml given" },
   {
     name: "group",
     value: "[path:]name",
     multiple: true,
-    help: "Also install this dependency group (PEP 735) of PATH, else of the pyproject.toml given with -r, else of ./pyproject.toml; with a pylock.toml, a group it locks (besides its default groups)",
+    help: "Also install this dependency group (PEP 735) of PATH, else of the pyproject.toml given, else of ./pyproject.toml; with a pylock.toml, a group it locks (besides its default groups)",
   },
 ];
 
