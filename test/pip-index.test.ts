@@ -1707,4 +1707,25 @@ describe("spice pip install from an index", () => {
     assert.doesNotMatch(stray.stderr, /secret/);
     assert.deepEqual(readdirSync(env.site), []);
   });
+
+  it("never prints a URL's password in a refusal of what was typed (found by fuzzing)", async () => {
+    const env = venv();
+    for (const [args, message] of [
+      [["http://me:secret@[x/simple"], /http:\/\/me:\*\*\*\*@\[x\/simple is not a valid URL/],
+      [["foo @ ftp://me:secret@example.invalid/foo-1.0.tar.gz"], /only http\(s\) and file URLs/],
+      [["foo @@ http://me:secret@example.invalid/x"], /Invalid requirement: 'foo @@ http:\/\/me:\*\*\*\*@/],
+      [["-o=http://me:secret@example.invalid/"], /unexpected option '-o=http:\/\/me:\*\*\*\*@/],
+      [["--http://me:secret@example.invalid/"], /unexpected option '--http:\/\/me:\*\*\*\*@/],
+    ] as const) {
+      const result = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, ...args],
+        {
+          cacheDir,
+        },
+      );
+      assert.equal(result.status, 2, `${args.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /secret/);
+    }
+  });
 });

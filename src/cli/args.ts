@@ -2,6 +2,7 @@
 // flags, repeatable options and positionals. Unknown options are usage errors (exit 2).
 
 import { UsageError } from "../util/error.ts";
+import { redactText } from "../util/redact.ts";
 
 export interface OptionSpec {
   /** Long name without dashes: "python". */
@@ -47,7 +48,10 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
       const name = arg.slice(2, equals < 0 ? undefined : equals);
       const spec = byLong.get(name);
       if (spec === undefined)
-        throw new UsageError(`unexpected option '--${name}'`, "Run with --help to see the options");
+        throw new UsageError(
+          `unexpected option '--${redactText(name)}'`,
+          "Run with --help to see the options",
+        );
       if (spec.value === undefined) {
         if (equals >= 0) throw new UsageError(`option '--${name}' takes no value`);
         set(spec, null);
@@ -63,7 +67,10 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
         const spec = byShort.get(arg[at]);
         if (spec === undefined)
           throw new UsageError(
-            at === 1 ? `unexpected option '${arg}'` : `unexpected option '-${arg[at]}' in '${arg}'`,
+            // The word may hold a URL with a password (`-o=https://user:pass@...`): never printed.
+            at === 1
+              ? `unexpected option '${redactText(arg)}'`
+              : `unexpected option '-${arg[at]}' in '${redactText(arg)}'`,
             "Run with --help to see the options",
           );
         if (spec.value === undefined) {

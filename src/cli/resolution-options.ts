@@ -27,7 +27,7 @@ import { parseSpecifierSet } from "../standards/specifier.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { localFileHost } from "../util/file-host.ts";
 import { onDisk } from "../util/fs.ts";
-import { redactUrl } from "../util/redact.ts";
+import { redactText, redactUrl } from "../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "./args.ts";
 import { httpClient, indexSettings, type Sources } from "./index-settings.ts";
 import type { CommandContext } from "./main.ts";
@@ -288,22 +288,28 @@ export function gatherRequirements(
         requirement = parseRequirement(argument);
       } catch (error) {
         // pip's hint for what looks like a path: say that it does not exist, not how it parses.
+        // A URL that does not parse is said to be one, its password hidden, not looked for as a path.
+        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(argument))
+          throw new UsageError(
+            `${redactText(argument)} is not a valid URL`,
+            "Check the URL: a file's URL looks like https://host/path/name-1.0-py3-none-any.whl",
+          );
         const path = resolvePath(context.cwd, argument);
-        if (looksLikePath(argument) && !existsSync(path))
+        if (looksLikePath(argument) && !argument.includes("://") && !existsSync(path))
           throw new SpiceError("E_NO_SUCH_FILE", `${argument} does not exist`, {
             cause: `looked for ${path}`,
             hint: "Check the path, or name a requirement (`name`, `name==1.0`, `name @ URL`)",
           });
         // pip's words and hint; what the parser expected, for the rest.
         throw new UsageError(
-          `Invalid requirement: '${argument}' (it is no wheel file either)`,
+          `Invalid requirement: '${redactText(argument)}' (it is no wheel file either)`,
           operatorHint(argument) ??
             `${(error as Error).message.split("\n")[0]}; a requirement reads name, name==1.0, name[extra]>=1.0 or name @ URL`,
         );
       }
       if (requirement.url !== null) refuseVcs(requirement.url);
       if (requirement.url?.startsWith("file:") === false && !/^https?:/.test(requirement.url))
-        throw new UsageError(`${requirement.url}: only http(s) and file URLs are supported`);
+        throw new UsageError(`${redactUrl(requirement.url)}: only http(s) and file URLs are supported`);
       if (requirement.url?.startsWith("file:")) refuseDirectory(requirement.url, context.cwd);
     }
     inputs.requirements.push(requirement);
