@@ -1710,12 +1710,30 @@ describe("spice pip install from an index", () => {
 
   it("never prints a URL's password in a refusal of what was typed (found by fuzzing)", async () => {
     const env = venv();
-    for (const [args, message] of [
-      [["http://me:secret@[x/simple"], /http:\/\/me:\*\*\*\*@\[x\/simple is not a valid URL/],
-      [["foo @ ftp://me:secret@example.invalid/foo-1.0.tar.gz"], /only http\(s\) and file URLs/],
-      [["foo @@ http://me:secret@example.invalid/x"], /Invalid requirement: 'foo @@ http:\/\/me:\*\*\*\*@/],
-      [["-o=http://me:secret@example.invalid/"], /unexpected option '-o=http:\/\/me:\*\*\*\*@/],
-      [["--http://me:secret@example.invalid/"], /unexpected option '--http:\/\/me:\*\*\*\*@/],
+    const badLine = join(work.path, "password-line.txt");
+    writeFileSync(badLine, "foo @@ http://me:secret@example.invalid/x\n");
+    const unhashed = join(work.path, "password-hashes.txt");
+    writeFileSync(
+      unhashed,
+      `lib==1.0 --hash=sha256:${"0".repeat(64)}\nhttp://me:secret@127.0.0.1:9/six-1.0-py3-none-any.whl\n`,
+    );
+    for (const [status, args, message] of [
+      [2, ["http://me:secret@[x/simple"], /http:\/\/me:\*\*\*\*@\[x\/simple is not a valid URL/],
+      [2, ["foo @ ftp://me:secret@example.invalid/foo-1.0.tar.gz"], /only http\(s\) and file URLs/],
+      [
+        2,
+        ["foo @@ http://me:secret@example.invalid/x"],
+        /Invalid requirement: 'foo @@ http:\/\/me:\*\*\*\*@/,
+      ],
+      [2, ["-o=http://me:secret@example.invalid/"], /unexpected option '-o=http:\/\/me:\*\*\*\*@/],
+      [2, ["--http://me:secret@example.invalid/"], /unexpected option '--http:\/\/me:\*\*\*\*@/],
+      // A requirements file's line, as pip's parser words it, and hash-checking's account.
+      [1, ["-r", badLine], /Invalid requirement: 'foo @@ http:\/\/me:\*\*\*\*@/],
+      [
+        1,
+        ["-r", unhashed],
+        /six==1\.0 @ http:\/\/me:\*\*\*\*@127\.0\.0\.1:9\/six-1\.0-py3-none-any\.whl has no --hash/,
+      ],
     ] as const) {
       const result = await runSpiceAsync(
         ["pip", "install", "--python", env.python, "-i", index.url, ...args],
@@ -1723,7 +1741,7 @@ describe("spice pip install from an index", () => {
           cacheDir,
         },
       );
-      assert.equal(result.status, 2, `${args.join(" ")}: ${result.stderr}`);
+      assert.equal(result.status, status, `${args.join(" ")}: ${result.stderr}`);
       assert.match(result.stderr, message);
       assert.doesNotMatch(result.stderr, /secret/);
     }

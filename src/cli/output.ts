@@ -4,6 +4,7 @@
 import { fstatSync, openSync, statSync, writeSync } from "node:fs";
 import { SpiceError } from "../util/error.ts";
 import { nodeTty } from "../util/lazy-builtins.ts";
+import { redactText } from "../util/redact.ts";
 
 // Output is written with fs.writeSync, and terminals are recognized by fstat first: the first
 // touch of process.stdout or process.stderr builds a stream and loads node:stream, node:net and
@@ -135,21 +136,28 @@ export class Output {
     writeOut(1, text.endsWith("\n") ? text : `${text}\n`);
   }
 
+  // Messages never show a URL's password, whatever put the URL in them (a requirement as typed, a
+  // resolver's explanation, a file's line): every message and log line is redacted here, on its
+  // way out. `data` is left as it is: it is the command's output, which never holds credentials.
+
   /** A message for the user (stderr); silenced by --quiet. */
-  info(text: string): void {
+  info(message: string): void {
+    const text = redactText(message);
     this.clearLiveLine?.();
     this.log(text);
     if (!this.settings.quiet) writeOut(2, `${text}\n`);
   }
 
   /** The why behind a decision; shown with --verbose only (and always in --log's file). */
-  verbose(text: string): void {
+  verbose(message: string): void {
+    const text = redactText(message);
     this.clearLiveLine?.();
     this.log(text);
     if (this.settings.verbose) writeOut(2, `${this.dim(text)}\n`);
   }
 
-  warn(text: string): void {
+  warn(message: string): void {
+    const text = redactText(message);
     this.clearLiveLine?.();
     this.log(`warning: ${text}`);
     writeOut(2, `${this.paint("warning", "33")}: ${text}\n`);
@@ -174,24 +182,25 @@ export class Output {
   /** A SpiceError as `error:` / `caused by:` / `hint:` lines; anything else with its stack. */
   error(error: unknown): void {
     try {
-      this.log(`error: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`error: ${redactText(error instanceof Error ? error.message : String(error))}`);
     } catch {
       // the log file itself failed: the error below still reaches stderr
     }
     if (error instanceof SpiceError) {
-      const lines = [`${this.paint("error", "1;31")}: ${error.message}`];
+      const lines = [`${this.paint("error", "1;31")}: ${redactText(error.message)}`];
       // A cause of several lines (a resolver's explanation) stays aligned under its first; lines
       // that bring their own indentation keep it.
       const cause = error.details.cause?.replace(/\n(?=\S)/g, `\n${" ".repeat("  caused by: ".length)}`);
-      if (cause) lines.push(`  ${this.paint("caused by", "1")}: ${cause}`);
+      if (cause) lines.push(`  ${this.paint("caused by", "1")}: ${redactText(cause)}`);
       // Several hints are several lines, each marked as one.
       for (const hint of error.details.hint?.split("\n") ?? [])
-        lines.push(`${this.paint("hint", "1;36")}: ${hint}`);
-      if (this.settings.verbose || process.env.SPICE_DEBUG) lines.push(this.dim(error.stack ?? ""));
+        lines.push(`${this.paint("hint", "1;36")}: ${redactText(hint)}`);
+      if (this.settings.verbose || process.env.SPICE_DEBUG)
+        lines.push(this.dim(redactText(error.stack ?? "")));
       writeOut(2, `${lines.join("\n")}\n`);
       return;
     }
-    const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const stack = redactText(error instanceof Error ? (error.stack ?? error.message) : String(error));
     writeOut(
       2,
       `${this.paint("error", "1;31")}: spice hit an internal error (a bug)\n${stack}\n${this.paint("hint", "1;36")}: Please report it with the command you ran\n`,
