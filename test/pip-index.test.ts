@@ -805,6 +805,22 @@ describe("spice pip install from an index", () => {
       sha256Hex(readFileSync(join(main, "lib-1.0-py3-none-any.whl"))),
     );
     assert.equal(freeze(env.python), `lib @ ${url}#sha256=${direct.archive_info.hashes.sha256}\n`);
+    // PEP 610: credentials are not recorded (as pip records them), environment variables are.
+    for (const [userInfo, recorded] of [
+      ["me:secret@", ""],
+      ["${TOKEN}@", "${TOKEN}@"],
+    ]) {
+      const withUser = url.replace("://", `://${userInfo}`);
+      const again = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "--force-reinstall", `lib @ ${withUser}`],
+        { cacheDir },
+      );
+      assert.equal(again.status, 0, again.stderr);
+      const recordedUrl = JSON.parse(
+        readFileSync(join(env.site, "lib-1.0.dist-info", "direct_url.json"), "utf8"),
+      ).url;
+      assert.equal(recordedUrl, url.replace("://", `://${recorded}`));
+    }
     // In hash-checking mode a URL's hash fragment is its requirement's hash, as pip takes it; a
     // wrong one installs nothing, the wheel cached or not.
     const hashed = (digest: string) =>

@@ -13,6 +13,17 @@ export function redactText(text: string): string {
   return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url));
 }
 
+/**
+ * A URL as PEP 610 lets direct_url.json (and pip's report) record it: without user-info, except
+ * user-info made of environment variables (`${TOKEN}`, `${USER}:${PASSWORD}`), which holds no
+ * secret itself. pip records the same (DirectUrl.redacted_url).
+ */
+export function recordableUrl(url: string): string {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/i.exec(url);
+  if (match === null || /^\$\{[A-Za-z0-9_-]+\}(:\$\{[A-Za-z0-9_-]+\})?$/.test(match[2])) return url;
+  return `${match[1]}${url.slice(match[0].length)}`;
+}
+
 /** A URL without its user-info, for files other people read (a compiled requirements file, a lock). */
 export function withoutCredentials(url: string): string {
   try {

@@ -35,7 +35,7 @@ import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { plural } from "../../util/plural.ts";
-import { redactUrl } from "../../util/redact.ts";
+import { recordableUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { bundleScript } from "../bundle.ts";
 import { announceEnvironment, duration, elapsed, selectFromArgs } from "../environment-options.ts";
@@ -99,7 +99,7 @@ function directUrlOf(resolved: ResolvedPackage, sha256: string): object | null {
   if (resolved.file === null || !resolved.direct) return null;
   return {
     archive_info: { hash: `sha256=${sha256}`, hashes: { sha256 } },
-    url: redactUrl(resolved.file.url),
+    url: recordableUrl(resolved.file.url),
   };
 }
 
@@ -198,7 +198,7 @@ export function installationReport(
       const sha256 = hashes.get(resolved.name) ?? resolved.file?.hashes.sha256;
       return {
         download_info: {
-          url: resolved.file ? redactUrl(resolved.file.url) : null,
+          url: resolved.file ? recordableUrl(resolved.file.url) : null,
           archive_info: sha256 ? { hash: `sha256=${sha256}`, hashes: { sha256 } } : {},
         },
         is_direct: resolved.direct,
