@@ -132,6 +132,27 @@ describe("spice venv", () => {
     assert.deepEqual(activated.stdout.trim().split("\n"), [path, join(path, "bin", "python"), "none"]);
   });
 
+  it("shows --prompt in the activated shell, `.` standing for the current directory's name as with python -m venv", () => {
+    const project = join(work.path, "prompt project");
+    mkdirSync(project);
+    for (const [prompt, shown] of [
+      ["my env", "my env"],
+      [".", "prompt project"],
+    ]) {
+      const path = join(project, `venv-${shown.replaceAll(" ", "-")}`);
+      assert.equal(spice(["venv", path, "--python", "3.11", "--prompt", prompt], project).status, 0);
+      const activated = spawnSync(
+        "bash",
+        ["-c", `PS1='$ '; source '${path}/bin/activate' && echo "$PS1|$VIRTUAL_ENV_PROMPT"`],
+        {
+          encoding: "utf8",
+        },
+      );
+      assert.equal(activated.stdout, `(${shown}) $ |${shown}\n`, prompt);
+      assert.match(readFileSync(join(path, "pyvenv.cfg"), "utf8"), new RegExp(`^prompt = ${shown}$`, "m"));
+    }
+  });
+
   it("warns when --allow-existing gives an environment another Python version", () => {
     const path = join(work.path, "env-version-change");
     assert.equal(spice(["venv", "-q", path, "--python", "3.12"]).status, 0);

@@ -2,7 +2,7 @@
 // inspection is cached.
 
 import { readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import type { LinkMode } from "../../install/linker.ts";
 import { whichOnPath } from "../../python/discovery.ts";
 import { openVirtualEnvironment } from "../../python/environment.ts";
@@ -69,7 +69,7 @@ export const command: CommandModule = {
     {
       name: "prompt",
       value: "name",
-      help: "The prompt prefix the activation scripts show (default: the directory name)",
+      help: "The prompt prefix the activation scripts show (default: the directory name; `.`: the current directory's name)",
     },
     { name: "system-site-packages", help: "Let the environment see the base interpreter's site-packages" },
     { name: "seed", help: "Also install pip, from the interpreter's own ensurepip wheel" },
@@ -99,7 +99,8 @@ export const command: CommandModule = {
           : join(context.cwd, path)
         : path,
       base,
-      prompt: value(args, "prompt"),
+      // `--prompt .` is the current directory's name, as Python's venv and uv take it.
+      prompt: value(args, "prompt") === "." ? basename(context.cwd) : value(args, "prompt"),
       systemSitePackages: flag(args, "system-site-packages"),
       clear: flag(args, "clear"),
       allowExisting: flag(args, "allow-existing"),
