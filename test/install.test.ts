@@ -153,6 +153,24 @@ describe("spice venv", () => {
     }
   });
 
+  it("puts the interpreter's own site-packages on the path with --system-site-packages, as python -m venv does", () => {
+    const paths = (flags: string[]) => {
+      const path = join(work.path, `venv-system-site${flags.join("")}`);
+      assert.equal(spice(["venv", path, "--python", "3.11", ...flags]).status, 0);
+      const probe = run(join(path, "bin", "python"), [
+        "-c",
+        "import sys; print('\\n'.join(p for p in sys.path if p.endswith('site-packages')))",
+      ]);
+      assert.equal(probe.status, 0, probe.stderr);
+      return probe.stdout.trim().split("\n");
+    };
+    const isolated = paths([]);
+    const shared = paths(["--system-site-packages"]);
+    assert.equal(isolated.length, 1);
+    assert.equal(shared.length, 2);
+    assert.equal(shared[1], join(PYENV, "3.11.7", "lib", "python3.11", "site-packages"));
+  });
+
   it("warns when --allow-existing gives an environment another Python version", () => {
     const path = join(work.path, "env-version-change");
     assert.equal(spice(["venv", "-q", path, "--python", "3.12"]).status, 0);
