@@ -13,6 +13,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -1112,6 +1113,45 @@ describe("spice pip install from an index", () => {
       assert.match(local.stderr, /hint: Check that the file exists and is readable/);
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("takes the resolver's choices from the command line: --exclude-newer, --prefer-binary, --prerelease, --override, --resolution", async () => {
+    // An index of its own: upload times come from the files' times.
+    const files = join(work.path, "choices");
+    mkdirSync(files);
+    const at = (file: string, date: string) => utimesSync(file, new Date(date), new Date(date));
+    at(buildWheel(files, simplePackage("timed", "1.0")), "2020-01-01T00:00:00Z");
+    at(buildWheel(files, simplePackage("timed", "2.0")), "2030-01-01T00:00:00Z");
+    buildWheel(files, simplePackage("binpref", "1.0"));
+    buildSdist(files, "binpref", "2.0");
+    buildWheel(files, simplePackage("prer", "1.0"));
+    buildWheel(files, simplePackage("prer", "2.0b1"));
+    buildWheel(files, simplePackage("needy", "1.0", { requires: ["timed<2"] }));
+    const server = await startIndexServer({ directory: files });
+    try {
+      const env = venv();
+      const overrides = join(work.path, "choices-overrides.txt");
+      writeFileSync(overrides, "timed>=2\n");
+      const chosen = async (...args: string[]) => {
+        const result = await runSpiceAsync(
+          ["pip", "install", "--python", env.python, "--dry-run", "-i", server.url, ...args],
+          { cacheDir },
+        );
+        assert.equal(result.status, 0, `${args.join(" ")}: ${result.stderr}`);
+        return [...result.stderr.matchAll(/^ \+ (\S+)$/gm)].map((match) => match[1]).join(" ");
+      };
+      assert.equal(await chosen("timed"), "timed==2.0");
+      assert.equal(await chosen("timed", "--exclude-newer", "2025-01-01T00:00:00Z"), "timed==1.0");
+      assert.equal(await chosen("binpref", "--no-deps"), "binpref==2.0");
+      assert.equal(await chosen("binpref", "--prefer-binary"), "binpref==1.0");
+      assert.equal(await chosen("prer"), "prer==1.0");
+      assert.equal(await chosen("prer", "--prerelease", "allow"), "prer==2.0b1");
+      assert.equal(await chosen("needy"), "needy==1.0 timed==1.0");
+      assert.equal(await chosen("needy", "--override", overrides), "needy==1.0 timed==2.0");
+      assert.equal(await chosen("timed", "--resolution", "lowest"), "timed==1.0");
+    } finally {
+      await server.close();
     }
   });
 

@@ -153,6 +153,29 @@ describe("the index HTTP client", () => {
     await offline.close();
   });
 
+  it("takes a fresh page from the cache without asking, and asks again with --refresh", async () => {
+    let requests = 0;
+    const base = await serve("127.0.0.1", (_request, response) => {
+      requests++;
+      response.writeHead(200, { "cache-control": "max-age=600", "content-type": "text/html" });
+      response.end(`release ${requests}`);
+    });
+    const cacheDirectory = join(work, "http-cache-refresh");
+    const client = new HttpClient({ cacheDirectory });
+    assert.equal((await client.get(`${base}/simple/y/`)).body.toString(), "release 1");
+    assert.equal((await client.get(`${base}/simple/y/`)).body.toString(), "release 1");
+    assert.equal(requests, 1);
+    const refreshing = new HttpClient({ cacheDirectory, refresh: true });
+    const refreshed = await refreshing.get(`${base}/simple/y/`);
+    assert.equal(refreshed.body.toString(), "release 2");
+    assert.equal(refreshed.fromCache, false);
+    // What --refresh fetched is what the next run without it finds.
+    assert.equal((await client.get(`${base}/simple/y/`)).body.toString(), "release 2");
+    assert.equal(requests, 2);
+    await client.close();
+    await refreshing.close();
+  });
+
   it("renews a revalidated page by touching its entry, not writing it again, unless the 304 changed it", async () => {
     const requests: string[] = [];
     let revalidated: Record<string, string> = {};
