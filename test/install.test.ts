@@ -296,6 +296,12 @@ describe("spice pip install and uninstall", () => {
     compare(["list", "--not-required"], ["list", "--not-required"]);
     compare(["freeze"], ["freeze"]);
     compare(["freeze", "--all"], ["freeze", "--all"]);
+    compare(
+      ["list", "--exclude", "alpha", "--exclude", "pip"],
+      ["list", "--exclude", "alpha", "--exclude", "pip"],
+    );
+    compare(["freeze", "--all", "--exclude", "beta"], ["freeze", "--all", "--exclude", "beta"]);
+    compare(["list", "--format", "json", "--not-required"], ["list", "--format", "json", "--not-required"]);
     compare(["show", "alpha", "beta"], ["show", "alpha", "beta"]);
     compare(["show", "-f", "alpha"], ["show", "-f", "alpha"]);
     compare(["check"], ["check"]);

@@ -213,6 +213,11 @@ describe("spice pip compile", () => {
       bare.stdout,
       "app[fancy]==1.0\n    # via -r requirements.in\ncolors==0.3\n    # via app\nlib==1.5\n    # via\n    #   app\n    #   colors\n",
     );
+    const stripped = await runSpiceAsync([...base, "--no-emit-options", "--no-header", "--strip-extras"], {
+      cwd: project,
+      cacheDir,
+    });
+    assert.match(stripped.stdout, /^app==1\.0\n/);
     const dry = await runSpiceAsync([...base, "-o", "dry.txt", "--dry-run"], {
       cwd: project,
       cacheDir,
