@@ -70,6 +70,15 @@ describe("spice CLI basics", () => {
     assert.match(badOption.stderr, /unexpected option '--nope'/);
   });
 
+  it("paints messages only when asked or on a terminal: --color always wins over NO_COLOR, never and NO_COLOR win otherwise", () => {
+    // The helper's environment sets NO_COLOR; output here is a pipe, not a terminal.
+    const painted = runSpice(["--color", "always", "frobnicate"]);
+    assert.match(painted.stderr, /^\x1b\[1;31merror\x1b\[0m: unknown command/);
+    for (const args of [["frobnicate"], ["--color", "never", "frobnicate"], ["--no-color", "frobnicate"]])
+      assert.match(runSpice(args).stderr, /^error: unknown command/, args.join(" "));
+    assert.match(runSpice(["--color", "auto", "frobnicate"], { env: { NO_COLOR: "" } }).stderr, /^error: /);
+  });
+
   it("finds a subcommand after options that take values, as pip does", () => {
     // `spice pip --python DIR uninstall -y NAME`: DIR is --python's value, not the subcommand,
     // so uninstall's own -y is known.

@@ -931,6 +931,20 @@ describe("malformed and malicious wheels", () => {
     assert.equal(existsSync(join(work.path, "escape.txt")), false);
   });
 
+  it("for another platform install with --ignore-tags, as the refusal's hint says", () => {
+    const directory = join(work.path, "other-platform");
+    mkdirSync(directory);
+    const wheel = buildWheel(directory, { name: "winonly", version: "1.0", tag: "cp311-cp311-win_amd64" });
+    const path = venv("env-ignore-tags");
+    const python = join(path, "bin", "python");
+    const refused = spice(["pip", "install", "--python", python, wheel]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /--ignore-tags/);
+    const installed = spice(["pip", "install", "--python", python, "--ignore-tags", wheel]);
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.match(installed.stderr, / \+ winonly==1\.0/);
+  });
+
   it("of a later minor Wheel-Version install with a warning, from the cache too", () => {
     const directory = join(work.path, "wheel-1.9");
     mkdirSync(directory);

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseProjectPage, SIMPLE_JSON } from "../src/index/simple-api.ts";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
-import { runPipAsync, runSpice, temporaryDirectory } from "./helpers.ts";
+import { runPipAsync, runSpice, SPICE, spiceEnvironment, temporaryDirectory } from "./helpers.ts";
 import { buildSdist, buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const work = temporaryDirectory("spice-serve-");
@@ -138,5 +139,44 @@ describe("spice serve", () => {
     assert.equal(pip.status, 0, pip.stderr);
     const freeze = await runPipAsync(["--python", join(venv, "bin", "python"), "freeze"]);
     assert.equal(freeze.stdout, "alpha==1.0\nbeta==1.2\n");
+  });
+
+  it("runs as a command: loopback by default, its URL on stdout, a warning for another host", async () => {
+    const serve = async (args: string[]) => {
+      const child = spawn(process.execPath, [SPICE, "serve", files, "--port", "0", ...args], {
+        env: spiceEnvironment(),
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (chunk) => {
+          stdout += chunk;
+          const line = /^(http\S+)\n/m.exec(stdout);
+          if (line) resolve(line[1]);
+        });
+        child.on("exit", (code) => reject(new Error(`spice serve exited ${code}: ${stderr}`)));
+      });
+      try {
+        const listed = await fetch(`${url.replace("0.0.0.0", "127.0.0.1")}beta/`, {
+          headers: { accept: SIMPLE_JSON },
+        });
+        return { url, stderr, files: ((await listed.json()) as { files: unknown[] }).files.length };
+      } finally {
+        child.kill();
+      }
+    };
+    const local = await serve([]);
+    assert.match(local.url, /^http:\/\/127\.0\.0\.1:\d+\/simple\/$/);
+    assert.equal(local.files, 1);
+    assert.doesNotMatch(local.stderr, /warning/);
+    const open = await serve(["--host", "0.0.0.0"]);
+    assert.match(open.url, /^http:\/\/0\.0\.0\.0:\d+\/simple\/$/);
+    assert.match(open.stderr, /warning: listening on 0\.0\.0\.0: other machines can reach this index/);
+    const missing = runSpice(["serve", join(work.path, "nowhere")]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /is not a directory/);
   });
 });
