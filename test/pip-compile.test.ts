@@ -663,7 +663,20 @@ describe("pip-compile's and uv's flags", () => {
         cwd: project,
         cacheDir,
       });
-    const defaults = ["--resolver=backtracking", "--max-rounds", "10", "--annotate", "--emit-index-url"];
+    const defaults = [
+      "--resolver=backtracking",
+      "--max-rounds",
+      "10",
+      "--annotate",
+      "--emit-index-url",
+      "--emit-find-links",
+      "--emit-trusted-host",
+      "--emit-options",
+      "--no-strip-extras",
+      "--allow-unsafe",
+      "--no-config",
+      "--build-isolation",
+    ];
     const crlf = await compile("-o", "requirements.txt", ...defaults, "--no-reuse-hashes", "--rebuild");
     assert.equal(crlf.status, 0, crlf.stderr);
     const written = readFileSync(join(project, "requirements.txt"), "utf8");
