@@ -434,6 +434,15 @@ describe("spice pip install and uninstall", () => {
     };
     pointAt(project);
     compare(/^# Editable install with no version control \(edit-me==0\.3\)\n-e .*edit-me\n$/);
+    for (const args of [
+      ["list"],
+      ["list", "-e"],
+      ["list", "--exclude-editable"],
+      ["list", "--include-editable", "--format", "json"],
+      ["list", "--editable", "--format", "freeze"],
+      ["freeze", "--exclude-editable"],
+    ])
+      assert.equal(spice(["pip", ...args, "--python", python]).stdout, run(pip, args).stdout, args.join(" "));
     git(["init", "-q"]);
     compare(/^# Editable Git install with no remote \(edit-me==0\.3\)\n-e .*edit-me\n$/);
     git(["add", "-A"]);
