@@ -194,6 +194,22 @@ describe("spice pip compile", () => {
         "",
       ].join("\n"),
     );
+    // find-links lines as pip-tools writes them, and each kind of option line left out on request.
+    const optionLines = async (...args: string[]) => {
+      const result = await runSpiceAsync(
+        [...base, "--no-header", "--no-annotate", "-f", files, "--trusted-host", "example.org", ...args],
+        { cwd: project, cacheDir },
+      );
+      assert.equal(result.status, 0, result.stderr);
+      return result.stdout.slice(0, result.stdout.indexOf("\n\n")).split("\n");
+    };
+    const indexLine = `--index-url ${index.url}`;
+    const findLinks = `--find-links ${files}`;
+    const trusted = "--trusted-host example.org";
+    assert.deepEqual(await optionLines(), [indexLine, findLinks, trusted]);
+    assert.deepEqual(await optionLines("--no-emit-find-links"), [indexLine, trusted]);
+    assert.deepEqual(await optionLines("--no-emit-trusted-host"), [indexLine, findLinks]);
+    assert.deepEqual(await optionLines("--no-emit-index-url"), [findLinks, trusted]);
     const hashed = await runSpiceAsync(
       [...base, "--annotation-style", "line", "--generate-hashes", "--no-header", "--no-emit-index-url"],
       { cwd: project, cacheDir, env: { CUSTOM_COMPILE_COMMAND: "ignored without a header" } },
