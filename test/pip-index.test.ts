@@ -1197,6 +1197,10 @@ describe("spice pip install from an index", () => {
     assert.equal(added.status, 0, added.stderr);
     assert.match(added.stderr, /\+ internal==1\.0\n \+ lib==1\.0/);
     assert.match(added.stderr, new RegExp(`extra-index-url: ${index.url} \\(from a requirements file\\)`));
+    assert.match(
+      added.stderr,
+      new RegExp(`indexes in the order a name is looked up .*: ${index.url}, ${other.url}\n`),
+    );
     const replacing = join(work.path, "index-url.txt");
     writeFileSync(replacing, `-i ${other.url}\ninternal\n`);
     const replaced = await runSpiceAsync(

@@ -152,6 +152,10 @@ export function indexSettings(
     "first-index") as IndexStrategy;
   if (strategy !== "first-index" && strategy !== "unsafe-best-match")
     throw new UsageError(`--index-strategy takes first-index or unsafe-best-match, not '${strategy}'`);
+  if (strategy === "first-index" && indexes.length > 1)
+    explanation.push(
+      `indexes in the order a name is looked up (it comes from the first that has it): ${indexes.map(redactUrl).join(", ")}`,
+    );
   const number = (key: string, fallback: number, ...configKeys: string[]): number => {
     const setting =
       pick(key, value(args, key)) ?? configKeys.map((name) => config.get(name)).find(Boolean) ?? null;
