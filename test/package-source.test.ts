@@ -19,6 +19,10 @@ buildWheel(internal, simplePackage("corp-tool", "1.0"));
 // The same name on a second index, with a tempting higher version: dependency confusion.
 buildWheel(publicIndex, simplePackage("corp-tool", "99.0"));
 buildWheel(publicIndex, simplePackage("requests-lite", "2.0"));
+// A version both indexes have: unsafe-first-match offers only the first one's files of it.
+buildWheel(internal, simplePackage("shared", "1.0"));
+buildWheel(publicIndex, { ...simplePackage("shared", "1.0"), tag: "py311-none-any" });
+buildWheel(publicIndex, simplePackage("shared", "2.0"));
 buildWheel(links, simplePackage("corp-tool", "1.1"));
 // Named like newer releases, but no files: they were offered, then failed to open.
 symlinkSync(join(work.path, "nowhere"), join(links, "corp_tool-7.0-py3-none-any.whl"));
@@ -55,6 +59,19 @@ describe("package sources", () => {
       strategy: "unsafe-best-match",
     });
     assert.deepEqual(versions(await merged.files("corp-tool")), ["1.0", "99.0"]);
+    const firstMatch = new PackageSource(http, {
+      indexes: [first.url, second.url],
+      findLinks: [],
+      strategy: "unsafe-first-match",
+    });
+    const shared = (await firstMatch.files("shared")).files;
+    assert.deepEqual(
+      shared.map((file) => [file.filename, file.priority]),
+      [
+        ["shared-1.0-py3-none-any.whl", 1],
+        ["shared-2.0-py3-none-any.whl", 2],
+      ],
+    );
   });
 
   it("read find-links directories and HTML pages, and file:// indexes, offering only files", async () => {

@@ -1167,6 +1167,18 @@ describe("spice pip install from an index", () => {
       { cacheDir },
     );
     assert.match(merged.stderr, /\+ internal==9\.9/);
+    // uv's unsafe-first-match: every index, each one's versions before the next one's.
+    const firstMatch = (requirement: string) =>
+      runSpiceAsync(
+        [...base, "--extra-index-url", index.url, "--index-strategy", "unsafe-first-match", requirement],
+        { cacheDir },
+      );
+    assert.match((await firstMatch("internal")).stderr, /\+ internal==1\.0/);
+    assert.match((await firstMatch("internal>1")).stderr, /\+ internal==9\.9/);
+    const onlyFirst = await runSpiceAsync([...base, "--extra-index-url", index.url, "internal>1"], {
+      cacheDir,
+    });
+    assert.equal(onlyFirst.status, 1);
     // uv's spellings of the same: --default-index, and --index [NAME=]URL before it.
     const uvStyle = await runSpiceAsync(
       [

@@ -150,8 +150,10 @@ export function indexSettings(
   const strategy = (value(args, "index-strategy") ??
     config.get("index-strategy")?.value ??
     "first-index") as IndexStrategy;
-  if (strategy !== "first-index" && strategy !== "unsafe-best-match")
-    throw new UsageError(`--index-strategy takes first-index or unsafe-best-match, not '${strategy}'`);
+  if (strategy !== "first-index" && strategy !== "unsafe-first-match" && strategy !== "unsafe-best-match")
+    throw new UsageError(
+      `--index-strategy takes first-index, unsafe-first-match or unsafe-best-match, not '${strategy}'`,
+    );
   if (strategy === "first-index" && indexes.length > 1)
     explanation.push(
       `indexes in the order a name is looked up (it comes from the first that has it): ${indexes.map(redactUrl).join(", ")}`,

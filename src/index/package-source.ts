@@ -1,12 +1,14 @@
 // Where a project's files come from: package indexes (HTTP or file://) and --find-links
 // locations (directories, HTML pages). By default the first index that knows a project is the
 // only one used for it, which stops a same-named project on a later index from being chosen
-// (dependency confusion); `unsafe-best-match` merges every index, as pip does.
+// (dependency confusion); `unsafe-best-match` merges every index, as pip does, and
+// `unsafe-first-match` (uv's) merges them too but prefers every version of an earlier index to
+// any of a later one.
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { tryParseSdistFilename } from "../standards/filename.ts";
+import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { SpiceError } from "../util/error.ts";
 import { realDirectory } from "../util/fs.ts";
@@ -21,11 +23,17 @@ import {
   parseProjectPage,
 } from "./simple-api.ts";
 
-export type IndexStrategy = "first-index" | "unsafe-best-match";
+export type IndexStrategy = "first-index" | "unsafe-first-match" | "unsafe-best-match";
 
 export interface SourcedFile extends IndexFile {
   /** The index or find-links location it came from (redacted for display). */
   source: string;
+  /**
+   * unsafe-first-match: the position of its index among those that have the project (1 for the
+   * first; find-links files have none, as 0). A version is offered only from the first index that
+   * has it, and the resolver tries every version of an earlier index before any of a later one.
+   */
+  priority?: number;
 }
 
 /**
@@ -52,6 +60,14 @@ export interface PackageSourceOptions {
   indexes: string[];
   findLinks: string[];
   strategy: IndexStrategy;
+}
+
+/** A file's version as PEP 440 normalizes it (its file name when that does not parse). */
+function versionOf(file: IndexFile): string {
+  return (
+    (tryParseWheelFilename(file.filename) ?? tryParseSdistFilename(file.filename))?.version.toString() ??
+    file.filename
+  );
 }
 
 /**
@@ -114,11 +130,20 @@ export class PackageSource {
         .map((name) => localFile(join(project.directory, name), project.directory));
       found.push(...project.files);
     }
+    const versionsSeen =
+      this.options.strategy === "unsafe-first-match" ? new Set(found.map(versionOf)) : null;
+    let priority = 0;
     for (const index of this.options.indexes) {
       const page = await this.indexFiles(index, canonical, filter);
       if (page === null) continue;
-      found.push(...page.files);
       dropped += page.dropped;
+      if (versionsSeen === null) found.push(...page.files);
+      else {
+        priority++;
+        const fresh = page.files.filter((file) => !versionsSeen.has(versionOf(file)));
+        for (const file of fresh) versionsSeen.add(versionOf(file));
+        found.push(...fresh.map((file) => ({ ...file, priority })));
+      }
       if (this.options.strategy === "first-index") break;
     }
     return { files: found, dropped };

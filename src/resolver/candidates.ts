@@ -4,7 +4,7 @@
 // per PEP 440 unless allowed, and source distributions only as a last resort (they need static
 // metadata, or a build).
 
-import type { FileFilter } from "../index/package-source.ts";
+import type { FileFilter, SourcedFile } from "../index/package-source.ts";
 import type { IndexFile } from "../index/simple-api.ts";
 import { tryParseSdistFilename, tryParseWheelFilename, type WheelFilename } from "../standards/filename.ts";
 import { bestRank } from "../standards/tags.ts";
@@ -134,6 +134,11 @@ export function otherPlatformWheels(policy: CandidatePolicy): FileFilter | null 
  * The usable versions of project `name` among `files`; `dropped` more were left out already as
  * otherPlatformWheels(policy) (they count as skipped).
  */
+/** Where a candidate's index ranks under unsafe-first-match (0: find-links, or no ranking). */
+function priorityOf(candidate: Candidate): number {
+  return (candidate.files[0] as SourcedFile).priority ?? 0;
+}
+
 export function selectCandidates(
   name: string,
   files: readonly IndexFile[],
@@ -185,6 +190,10 @@ export function selectCandidates(
   const withoutYanked = candidates.filter((candidate) => !candidate.yanked);
   skipped.yanked = candidates.length - withoutYanked.length;
   candidates.sort((a, b) => compareVersions(b.version, a.version));
+  // unsafe-first-match: every version of an earlier index before any of a later one (a stable
+  // sort keeps each index's versions newest first).
+  if (candidates.some((candidate) => priorityOf(candidate) > 0))
+    candidates.sort((a, b) => priorityOf(a) - priorityOf(b));
   if (policy.prereleases !== "allow") {
     const finals = candidates.filter((candidate) => !candidate.version.isPrerelease);
     const pre = candidates.filter((candidate) => candidate.version.isPrerelease);

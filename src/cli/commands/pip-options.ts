@@ -30,8 +30,8 @@ const INDEX_OPTIONS: OptionSpec[] = [
   },
   {
     name: "index-strategy",
-    value: "first-index|unsafe-best-match",
-    help: "first-index (default): a name comes only from the first index that has it, extra indexes first; unsafe-best-match: merge all, as pip",
+    value: "first-index|unsafe-first-match|unsafe-best-match",
+    help: "first-index (default): a name comes only from the first index that has it, extra indexes first; unsafe-first-match: from every index, each one's versions tried before the next one's (as uv); unsafe-best-match: merge all, as pip",
   },
   { name: "offline", help: "Use only cached index pages and files" },
   { name: "refresh", help: "Revalidate every cached index page" },
