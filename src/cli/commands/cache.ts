@@ -11,6 +11,7 @@ import { canonicalizeName } from "../../standards/name.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk } from "../../util/fs.ts";
 import { acquireLock } from "../../util/lock.ts";
+import { plural } from "../../util/plural.ts";
 import { type ParsedArgs, values } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
@@ -137,7 +138,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
     context.output.data(`Cache directory: ${cache.root}`);
     for (const bucket of Object.values(BUCKETS)) {
       const { bytes, files } = sizeOf(cache.bucket(bucket));
-      context.output.data(`${bucket.padEnd(20)} ${human(bytes).padStart(10)}  ${files} files`);
+      context.output.data(`${bucket.padEnd(20)} ${human(bytes).padStart(10)}  ${plural(files, "file")}`);
     }
     context.output.data(`wheels: ${wheelEntries(cache).length} unpacked`);
     for (const name of staleBuckets(cache)) {
