@@ -19,6 +19,7 @@ import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
 import { type Environment, readPyvenvCfg, userSite } from "../python/environment.ts";
 import { markerEnvironment } from "../python/interpreter.ts";
 import { linkTarget } from "../util/fs.ts";
+import { plural } from "../util/plural.ts";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -532,7 +533,7 @@ function fileFindings(
       findings.push({
         severity: "error",
         code: "missing-files",
-        message: `${dist.name} ${dist.displayVersion} is missing ${missing.length} of the ${files.length} files its RECORD lists: ${abridged(missing.map((path) => relative(dist.location, path)))}`,
+        message: `${dist.name} ${dist.displayVersion} is missing ${missing.length} of the ${plural(files.length, "file")} its RECORD lists: ${abridged(missing.map((path) => relative(dist.location, path)))}`,
         why: "importing it may fail, or find another copy of the module",
         fix: spicePip(`install --reinstall --no-deps ${dist.name}==${dist.displayVersion}`),
       });

@@ -83,7 +83,7 @@ function clean(cache: Cache, args: ParsedArgs, context: CommandContext): number 
     onDisk(`Could not remove spice's cache at ${cache.root}`, () =>
       rmSync(cache.root, { recursive: true, force: true }),
     );
-    context.output.info(`Removed ${files} files (${human(bytes)}) from ${cache.root}`);
+    context.output.info(`Removed ${plural(files, "file")} (${human(bytes)}) from ${cache.root}`);
     return 0;
   }
   let removed = 0;
