@@ -32,9 +32,13 @@ interface Finding {
 }
 
 /** A clean PATH: only the directories a case puts there. */
-function doctor(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; findings: Finding[] } {
+function doctor(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = work.path,
+): { status: number | null; findings: Finding[] } {
   const result = runSpice(["doctor", "--format", "json", ...args], {
-    cwd: work.path,
+    cwd,
     cacheDir,
     env: { PATH: "/usr/bin:/bin", VIRTUAL_ENV: "", CONDA_PREFIX: "", PYTHONPATH: "", PYTHONHOME: "", ...env },
   });
@@ -228,6 +232,40 @@ describe("spice doctor", () => {
       ],
     );
     assert.match(duplicates[1].message, /: m1 1\.0, m2 1\.0, m3 1\.0, m4 1\.0$/);
+  });
+
+  it("spots files in the current directory named like the modules they shadow", () => {
+    const { root, python } = freshVenv("cwd-shadow");
+    const project = join(work.path, "cwd-project");
+    mkdirSync(join(project, "tests"), { recursive: true });
+    // A script named after the package it imports, one named like a standard module, and a
+    // tests directory (the standard library has `test`, packages leave `tests`): not worth saying.
+    for (const file of ["beta.py", "random.py", "app.py", "tests/test_app.py"])
+      writeFileSync(join(project, file), "");
+    const env = { PATH: join(root, "bin") };
+    const shadowed = doctor(["--python", python], env, project).findings.filter(
+      (finding) => finding.code === "shadowed-by-cwd",
+    );
+    assert.deepEqual(
+      shadowed.map((finding) => finding.message),
+      [
+        `beta.py in ${project} shadows the module \`beta\` of ${join(root, "lib", "python3.11", "site-packages", "beta")}`,
+        `random.py in ${project} shadows the module \`random\` of ${join(PYENV, "3.11.7", "lib", "python3.11", "random.py")}`,
+      ],
+    );
+    assert.match(shadowed[0].fix ?? "", /run Python with -P/);
+    assert.deepEqual(
+      codes(doctor(["--python", python], { ...env, PYTHONSAFEPATH: "1" }, project).findings),
+      [],
+    );
+    // Many at once are one finding.
+    for (const file of ["json.py", "email.py", "alpha.py"]) writeFileSync(join(project, file), "");
+    const many = doctor(["--python", python], env, project).findings;
+    assert.deepEqual(codes(many), ["shadowed-by-cwd"]);
+    assert.match(
+      many[0].message,
+      /^5 files in .* are named like modules they shadow \(`alpha`, `beta`, `email`/,
+    );
   });
 
   it("spots duplicate, broken and unsatisfied distributions", () => {

@@ -37,6 +37,23 @@ export interface Finding {
 /** Up to this many modules shadowed between the same directories get a finding each. */
 const SHADOWED_ONE_BY_ONE = 3;
 
+/**
+ * Directories a project commonly has whose names a stray installed package or the standard
+ * library also uses (`test` is the stdlib's own test suite): not worth a warning.
+ */
+const PROJECT_DIRECTORY_NAMES = new Set([
+  "test",
+  "tests",
+  "docs",
+  "doc",
+  "examples",
+  "scripts",
+  "tools",
+  "build",
+  "dist",
+  "benchmarks",
+]);
+
 /** A list for one finding's message: up to ten items, else the first eight and how many more. */
 function abridged(items: readonly string[]): string {
   return (items.length > 10 ? [...items.slice(0, 8), `and ${items.length - 8} more`] : items).join(", ");
@@ -389,6 +406,43 @@ export function diagnose({ context, environment, reason, foundByDefault }: Diagn
       why: `imports get them from ${first}; the copies in ${others.join(", ")} are invisible, whatever versions they are`,
       fix,
     });
+  }
+
+  // 5b. The current directory: `python -c`, `python -m`, the REPL and a script run from here put
+  // it first on sys.path (unless -P or PYTHONSAFEPATH, Python 3.11 on), so a file named like an
+  // installed or standard module shadows it: a script named after the package it imports.
+  const here = realPath(context.cwd);
+  if (!env.PYTHONSAFEPATH && ![...searchPath, facts.stdlib].some((entry) => realPath(entry) === here)) {
+    const importable = new Map<string, string>();
+    for (const entry of [facts.stdlib, join(facts.stdlib, "lib-dynload"), ...new Set(searchPath)])
+      for (const [module, path] of topLevelNames(entry))
+        if (!importable.has(module)) importable.set(module, path);
+    const shadowing = [...topLevelNames(context.cwd)]
+      .filter(([module]) => importable.has(module) && !PROJECT_DIRECTORY_NAMES.has(module))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const why =
+      "Python run from this directory (`python -c`, `python -m`, the REPL, a script here) puts it first on sys.path, so the import finds the local copy";
+    const fix =
+      facts.version_info[0] > 3 || (facts.version_info[0] === 3 && facts.version_info[1] >= 11)
+        ? "rename the local file, or run Python with -P (or set PYTHONSAFEPATH=1) to leave this directory off sys.path"
+        : "rename the local file (Python 3.11 and later can also leave this directory off sys.path with -P)";
+    if (shadowing.length <= SHADOWED_ONE_BY_ONE) {
+      for (const [module, path] of shadowing)
+        found({
+          severity: "warning",
+          code: "shadowed-by-cwd",
+          message: `${relative(context.cwd, path)} in ${context.cwd} shadows the module \`${module}\` of ${importable.get(module)}`,
+          why,
+          fix,
+        });
+    } else
+      found({
+        severity: "warning",
+        code: "shadowed-by-cwd",
+        message: `${shadowing.length} files in ${context.cwd} are named like modules they shadow (${abridged(shadowing.map(([module]) => `\`${module}\``))})`,
+        why,
+        fix,
+      });
   }
 
   // 6. Distributions: duplicates, broken metadata, unmet requirements.
