@@ -350,7 +350,7 @@ describe("spice pip compile", () => {
     assert.equal(everyExtra.status, 0, everyExtra.stderr);
     assert.deepEqual(wouldInstall(everyExtra.stderr), ["colors==0.3", "lib==1.0", "winhelper==1.0"]);
     // A group alone, as pip 25.1 takes it: ./pyproject.toml's, or the one PATH names.
-    const group = await install("--group", "more", "--group", "tools/pyproject.toml:lint");
+    const group = await install("--group", ":more", "--group", "tools/pyproject.toml:lint");
     assert.equal(group.status, 0, group.stderr);
     assert.deepEqual(wouldInstall(group.stderr), ["app==1.0", "lib==1.5", "native==1.0", "oswrap==1.0"]);
     const downloaded = await runSpiceAsync(
@@ -368,6 +368,7 @@ describe("spice pip compile", () => {
       [1, ["-r", "tools/pyproject.toml"], /tools\/pyproject\.toml has no \[project\] table/],
       [2, ["--group", "tools/pyproject.toml:dev"], /group 'dev' is not defined/],
       [1, ["-r", "setup.cfg"], /setup\.cfg holds a project's metadata that only a build reveals/],
+      [2, ["--group", "pyproject.toml:"], /--group 'pyproject\.toml:' names no group/],
     ] as const) {
       const refused = await install(...args);
       assert.equal(refused.status, status, `${args.join(" ")}: ${refused.stderr}`);

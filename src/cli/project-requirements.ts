@@ -123,12 +123,13 @@ function extraRequirements(project: Project, extra: string): Requirement[] {
 }
 
 /** The --group [PATH:]NAME values, as pip 25.1 splits them (a group name holds no colon). */
-function groupsAsked(args: ParsedArgs): Array<{ path: string | null; name: string }> {
+function groupsAsked(args: ParsedArgs): Array<{ text: string; path: string | null; name: string }> {
   return values(args, "group").map((text) => {
     const colon = text.lastIndexOf(":");
+    // `:dev` names no file: the default one, as `dev` does.
     return colon < 0
-      ? { path: null, name: text }
-      : { path: text.slice(0, colon), name: text.slice(colon + 1) };
+      ? { text, path: null, name: text }
+      : { text, path: colon === 0 ? null : text.slice(0, colon), name: text.slice(colon + 1) };
   });
 }
 
@@ -143,9 +144,9 @@ export function dependencyGroupRequirements(
   files: PyprojectFiles,
 ): ProjectRequirement[] {
   const requirements: ProjectRequirement[] = [];
-  for (const { path, name } of groupsAsked(args)) {
+  for (const { text, path, name } of groupsAsked(args)) {
     if (name === "")
-      throw new UsageError(`--group ${path}: names no group`, "--group dev or --group pyproject.toml:dev");
+      throw new UsageError(`--group '${text}' names no group`, "--group dev or --group pyproject.toml:dev");
     if (path === null && pyprojects.length === 0 && !existsSync(resolvePath(files.cwd, "pyproject.toml")))
       throw new UsageError(
         `--group ${name} reads ./pyproject.toml, and ${files.cwd} has none`,
