@@ -374,6 +374,18 @@ describe("spice pip compile", () => {
       assert.equal(refused.status, status, `${args.join(" ")}: ${refused.stderr}`);
       assert.match(refused.stderr, message);
     }
+    // An empty requirements file installs nothing, as with pip and uv; no requirements at all is a mistake.
+    writeFileSync(join(project, "empty.txt"), "# nothing yet\n");
+    for (const command of [
+      install,
+      (...args: string[]) =>
+        runSpiceAsync(["pip", "download", "-d", "wheels", ...args], { cwd: project, cacheDir }),
+    ]) {
+      const empty = await command("-r", "empty.txt");
+      assert.equal(empty.status, 0, empty.stderr);
+      assert.match(empty.stderr, /warning: empty\.txt names nothing to install/);
+    }
+    assert.equal((await install()).status, 2);
     // uv's plural option names.
     writeFileSync(join(project, "r.txt"), "app\n");
     writeFileSync(join(project, "c.txt"), "lib<2\n");

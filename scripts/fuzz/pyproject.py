@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fuzzes `spice pip compile pyproject.toml`: mutated [project] tables (PEP 621, 735 groups)."""
+"""Fuzzes `spice pip compile pyproject.toml` and `spice pip install -r pyproject.toml`: mutated [project] tables (PEP 621, 735 groups)."""
 from common import MIRROR, SPICE_JS, WORK, mutate_text
 import os, random, shutil, subprocess, sys
 SPICE = ["node", SPICE_JS]
@@ -56,12 +56,18 @@ def generate(rng):
 def main(seed, count):
     rng = random.Random(seed)
     problems = 0; outcomes = {}; msgs = {}
+    venv = WORK + "/venv"
+    if not os.path.exists(venv):
+        subprocess.run(SPICE + ["venv", venv, "-q", "--python", "3.11"], env=env, check=True)
     for n in range(count):
         case = WORK + "/case"; shutil.rmtree(case, ignore_errors=True); os.makedirs(case)
         text = mutate(BASE, rng) if rng.random() < 0.3 else generate(rng)
         open(os.path.join(case, "pyproject.toml"), "w", encoding="utf-8", errors="surrogateescape").write(text)
-        args = rng.choice([[], ["--all-extras"], ["--extra", "extra"], ["--group", "dev"], ["--group", "lint", "--extra", "all"]])
-        r = subprocess.run(SPICE + ["pip", "compile", "--no-index", "--find-links", os.path.join(MIRROR, "files"), "--python-version", "3.11", "pyproject.toml"] + args,
+        args = rng.choice([[], ["--all-extras"], ["--extra", "extra"], ["--group", "dev"], ["--group", "lint", "--extra", "all"],
+                           ["--group", "pyproject.toml:dev"], ["--group", ":lint"], ["--group", "pyproject.toml:"]])
+        command = (["compile", "pyproject.toml"] if rng.random() < 0.5
+                   else ["install", "--dry-run", "--python", venv, "-r", "pyproject.toml"])
+        r = subprocess.run(SPICE + ["pip", *command, "--no-index", "--find-links", os.path.join(MIRROR, "files"), "--python-version", "3.11"] + args,
                            cwd=case, env=env, capture_output=True, text=True, timeout=120, errors="replace")
         out = r.stdout + r.stderr
         outcomes[r.returncode] = outcomes.get(r.returncode, 0) + 1

@@ -140,6 +140,27 @@ export function lockOrCommandLineRequirements(
   );
 }
 
+/**
+ * An install or a download that names nothing: a usage error when nothing was given, but
+ * requirements files (or dependency groups) that turn out empty install nothing, said in a
+ * warning, as pip and uv take an empty requirements file (a script's optional one, say).
+ */
+export function requireSomething(
+  inputs: RequirementInputs,
+  lock: LockInput | null,
+  args: ParsedArgs,
+  context: CommandContext,
+  usage: () => UsageError,
+): void {
+  if (inputs.requirements.length > 0 || lock !== null) return;
+  const sources = [
+    ...values(args, "requirement"),
+    ...values(args, "group").map((group) => `--group ${group}`),
+  ];
+  if (sources.length === 0) throw usage();
+  context.output.warn(`${sources.join(", ")} ${sources.length === 1 ? "names" : "name"} nothing to install`);
+}
+
 /** The line saying what was chosen: resolved from requirements, or read from a lock file. */
 export function chosenLine(count: number, lock: LockInput | null, took: string): string {
   const packages = plural(count, "package");

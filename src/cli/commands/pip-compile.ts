@@ -41,6 +41,7 @@ import {
   lockOrRequirements,
   outputFormat,
   pylockText,
+  requireSomething,
 } from "../pylock.ts";
 import {
   foreignTargetOptions,
@@ -675,11 +676,14 @@ export async function download(
   // A lock file's wheels download too: a wheelhouse for a locked set (for another system with
   // --platform), what spice pip install -r pylock.toml would install.
   const { lock, inputs } = await lockOrCommandLineRequirements(args, context, "download");
-  if (inputs.requirements.length === 0 && lock === null)
-    throw new UsageError(
-      `spice pip ${command} needs requirements`,
-      `spice pip ${command} -r requirements.txt`,
-    );
+  requireSomething(
+    inputs,
+    lock,
+    args,
+    context,
+    () =>
+      new UsageError(`spice pip ${command} needs requirements`, `spice pip ${command} -r requirements.txt`),
+  );
   const hashing = lock !== null || checkHashingMode(inputs, args);
   const directory = resolvePath(context.cwd, value(args, "dest") ?? ".");
   const interpreter = environmentIfAny(args, context).interpreter;
