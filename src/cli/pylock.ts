@@ -124,13 +124,17 @@ export async function lockOrRequirements(
 /**
  * lockOrRequirements for install and download, which take requirements as pip install does:
  * names and files on the command line and -r files; -c and --override count as other inputs.
+ * Naming nothing at all is the usage error `nothingGiven`; requirements files (or dependency
+ * groups) that turn out empty install nothing, said in a warning, as pip and uv take an empty
+ * requirements file (a script's optional one, say).
  */
-export function lockOrCommandLineRequirements(
+export async function lockOrCommandLineRequirements(
   args: ParsedArgs,
   context: CommandContext,
+  nothingGiven: { message: string; hint: string },
   section = "install",
 ): Promise<{ lock: LockInput | null; inputs: RequirementInputs }> {
-  return lockOrRequirements(
+  const found = await lockOrRequirements(
     args.positionals,
     values(args, "requirement"),
     values(args, "constraint").length + values(args, "override").length,
@@ -138,27 +142,14 @@ export function lockOrCommandLineRequirements(
     context,
     section,
   );
-}
-
-/**
- * An install or a download that names nothing: a usage error when nothing was given, but
- * requirements files (or dependency groups) that turn out empty install nothing, said in a
- * warning, as pip and uv take an empty requirements file (a script's optional one, say).
- */
-export function requireSomething(
-  inputs: RequirementInputs,
-  lock: LockInput | null,
-  args: ParsedArgs,
-  context: CommandContext,
-  usage: () => UsageError,
-): void {
-  if (inputs.requirements.length > 0 || lock !== null) return;
+  if (found.inputs.requirements.length > 0 || found.lock !== null) return found;
   const sources = [
     ...values(args, "requirement"),
     ...values(args, "group").map((group) => `--group ${group}`),
   ];
-  if (sources.length === 0) throw usage();
+  if (sources.length === 0) throw new UsageError(nothingGiven.message, nothingGiven.hint);
   context.output.warn(`${sources.join(", ")} ${sources.length === 1 ? "names" : "name"} nothing to install`);
+  return found;
 }
 
 /** The line saying what was chosen: resolved from requirements, or read from a lock file. */

@@ -41,7 +41,6 @@ import {
   lockOrRequirements,
   outputFormat,
   pylockText,
-  requireSomething,
 } from "../pylock.ts";
 import {
   foreignTargetOptions,
@@ -675,14 +674,11 @@ export async function download(
   const started = monotonicMilliseconds();
   // A lock file's wheels download too: a wheelhouse for a locked set (for another system with
   // --platform), what spice pip install -r pylock.toml would install.
-  const { lock, inputs } = await lockOrCommandLineRequirements(args, context, "download");
-  requireSomething(
-    inputs,
-    lock,
+  const { lock, inputs } = await lockOrCommandLineRequirements(
     args,
     context,
-    () =>
-      new UsageError(`spice pip ${command} needs requirements`, `spice pip ${command} -r requirements.txt`),
+    { message: `spice pip ${command} needs requirements`, hint: `spice pip ${command} -r requirements.txt` },
+    "download",
   );
   const hashing = lock !== null || checkHashingMode(inputs, args);
   const directory = resolvePath(context.cwd, value(args, "dest") ?? ".");

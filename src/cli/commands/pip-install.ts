@@ -45,13 +45,7 @@ import type { CommandContext } from "../main.ts";
 import { brokenDependents, PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgress } from "../progress.ts";
 import { isPyprojectFile, PyprojectFiles, projectRequirements } from "../project-requirements.ts";
-import {
-  chosenLine,
-  type LockInput,
-  lockedResolution,
-  lockOrCommandLineRequirements,
-  requireSomething,
-} from "../pylock.ts";
+import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import {
   foreignTargetOptions,
   needsIndex,
@@ -230,18 +224,10 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
     throw new SpiceError("E_EDITABLE", "Editable installs (-e) are not supported yet", {
       hint: "Build a wheel of the project and install that for now",
     });
-  const { lock, inputs } = await lockOrCommandLineRequirements(args, context);
-  requireSomething(
-    inputs,
-    lock,
-    args,
-    context,
-    () =>
-      new UsageError(
-        "spice pip install needs requirements or files",
-        "spice pip install requests, or -r requirements.txt, or ./dist/pkg-1.0-py3-none-any.whl",
-      ),
-  );
+  const { lock, inputs } = await lockOrCommandLineRequirements(args, context, {
+    message: "spice pip install needs requirements or files",
+    hint: "spice pip install requests, or -r requirements.txt, or ./dist/pkg-1.0-py3-none-any.whl",
+  });
   const { hashing, dryRun, environment, sources } = beginInstall(lock, inputs, args, context);
   // Downloads show progress through resolution (whole wheels, for metadata) and the install.
   const progressBar = value(args, "progress-bar") ?? "on";
