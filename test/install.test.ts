@@ -330,6 +330,9 @@ describe("spice pip install and uninstall", () => {
       "# pinned\nbeta\n\n\n-i https://example.invalid/simple\nmissing-one==1\nalpha  # the app\nBeta\n# pinned\n",
     );
     compare(["freeze", "-r", listed], ["freeze", "-r", listed]);
+    const empty = join(work.path, "freeze-empty.txt");
+    writeFileSync(empty, "");
+    compare(["freeze", "-r", empty], ["freeze", "-r", empty]);
     const warnings = (stderr: string) =>
       stderr
         .split("\n")

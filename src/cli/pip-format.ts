@@ -237,6 +237,7 @@ export function freezeAlongFiles(
   for (const { path, text } of files) {
     // Python reads a file line by line, each with its newline (CRLF read as LF).
     for (const raw of text.replace(/\r\n?/g, "\n").split(/(?<=\n)/)) {
+      if (raw === "") continue; // an empty file has no lines (split gives it one, empty)
       if (
         raw.trim() === "" ||
         raw.trim().startsWith("#") ||
