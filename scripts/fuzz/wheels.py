@@ -96,7 +96,8 @@ def rehash(data):
     if record is None: return data
     rows = []
     for i in infos:
-        if i.filename == record or i.is_dir(): continue
+        # A mutation may leave a member with an empty name, which zipfile's is_dir() cannot read.
+        if i.filename == record or not i.filename or i.is_dir(): continue
         c = zin.read(i)
         h = base64.urlsafe_b64encode(hashlib.sha256(c).digest()).rstrip(b"=").decode()
         rows.append(f"{i.filename},sha256={h},{len(c)}")
@@ -146,7 +147,7 @@ def main(seed, count):
             zorig = zipfile.ZipFile(os.path.join(SRC, base)) if "rehashed" not in kind else zipfile.ZipFile(whl)
             sp = os.path.join(venv, "lib/python3.11/site-packages")
             for info in zorig.infolist():
-                if info.is_dir() or ".data/" in info.filename or info.filename.endswith(("RECORD", "INSTALLER", "REQUESTED")): continue
+                if not info.filename or info.is_dir() or ".data/" in info.filename or info.filename.endswith(("RECORD", "INSTALLER", "REQUESTED")): continue
                 p = os.path.join(sp, info.filename)
                 if kind == "struct-drop" and not os.path.exists(p): continue
                 if not os.path.exists(p) or open(p, "rb").read() != zorig.read(info):
