@@ -1150,6 +1150,7 @@ describe("spice pip install from an index", () => {
       assert.equal(await chosen("needy"), "needy==1.0 timed==1.0");
       assert.equal(await chosen("needy", "--override", overrides), "needy==1.0 timed==2.0");
       assert.equal(await chosen("timed", "--resolution", "lowest"), "timed==1.0");
+      assert.equal(await chosen("prer", "--resolution", "lowest"), "prer==1.0");
     } finally {
       await server.close();
     }

@@ -115,6 +115,12 @@ describe("candidate selection", () => {
       lowest.candidates.map((c) => c.version.toString()),
       ["1.0", "2.0", "2.1b1"],
     );
+    // Lowest first, and a pre-release still only when no final release fits: it had come first.
+    const lowestFinals = selectCandidates("pkg", files, { ...policy, resolution: "lowest" });
+    assert.deepEqual(
+      lowestFinals.candidates.map((c) => c.version.toString()),
+      ["1.0", "2.0", "2.1b1"],
+    );
   });
 
   it("chooses and counts the same from a page's form without other platforms' wheels as from all of it", () => {

@@ -189,9 +189,11 @@ export function selectCandidates(
   // A release whose files are all yanked is chosen only when pinned exactly (the caller checks).
   const withoutYanked = candidates.filter((candidate) => !candidate.yanked);
   skipped.yanked = candidates.length - withoutYanked.length;
+  // Newest first, or oldest first for --resolution lowest; the partitions below keep this order.
   candidates.sort((a, b) => compareVersions(b.version, a.version));
+  if (policy.resolution === "lowest") candidates.reverse();
   // unsafe-first-match: every version of an earlier index before any of a later one (a stable
-  // sort keeps each index's versions newest first).
+  // sort keeps each index's versions in the order above).
   if (candidates.some((candidate) => priorityOf(candidate) > 0))
     candidates.sort((a, b) => priorityOf(a) - priorityOf(b));
   if (policy.prereleases !== "allow") {
@@ -205,7 +207,6 @@ export function selectCandidates(
       candidates = [...finals, ...pre];
     }
   }
-  if (policy.resolution === "lowest") candidates.reverse();
   if (policy.preferBinary) {
     const hasWheel = (candidate: Candidate) => candidate.files.some((file) => file.filename.endsWith(".whl"));
     candidates = [...candidates.filter(hasWheel), ...candidates.filter((candidate) => !hasWheel(candidate))];
