@@ -38,6 +38,14 @@ describe("candidate selection", () => {
     assert.deepEqual(versions({}), ["2.0", "1.5", "1.0"]);
     assert.deepEqual(versions({ preferBinary: true }), ["1.5", "1.0", "2.0"]);
     assert.deepEqual(versions({ excludeNewer: "2024-02-01T00:00:00Z" }), ["1.5", "1.0"]);
+    // A pre-release's wheel does not go before a final release's sdist: pre-releases stay last.
+    const withPre = [file("pkg-1.0.tar.gz"), file("pkg-2.0b1-py3-none-any.whl")];
+    assert.deepEqual(
+      selectCandidates("pkg", withPre, { ...policy, preferBinary: true }).candidates.map((c) =>
+        c.version.toString(),
+      ),
+      ["1.0", "2.0b1"],
+    );
   });
 
   it("orders versions newest first, best wheel first, pre-releases and yanked last", () => {

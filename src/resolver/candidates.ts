@@ -196,6 +196,12 @@ export function selectCandidates(
   // sort keeps each index's versions in the order above).
   if (candidates.some((candidate) => priorityOf(candidate) > 0))
     candidates.sort((a, b) => priorityOf(a) - priorityOf(b));
+  // --prefer-binary: versions with a wheel first; the pre-release partition below still puts
+  // every final release before any pre-release, as pip leaves pre-releases out when a final fits.
+  if (policy.preferBinary) {
+    const hasWheel = (candidate: Candidate) => candidate.files.some((file) => file.filename.endsWith(".whl"));
+    candidates = [...candidates.filter(hasWheel), ...candidates.filter((candidate) => !hasWheel(candidate))];
+  }
   if (policy.prereleases !== "allow") {
     const finals = candidates.filter((candidate) => !candidate.version.isPrerelease);
     const pre = candidates.filter((candidate) => candidate.version.isPrerelease);
@@ -206,10 +212,6 @@ export function selectCandidates(
       // Pre-releases are tried after every final release (PEP 440: only when nothing else fits).
       candidates = [...finals, ...pre];
     }
-  }
-  if (policy.preferBinary) {
-    const hasWheel = (candidate: Candidate) => candidate.files.some((file) => file.filename.endsWith(".whl"));
-    candidates = [...candidates.filter(hasWheel), ...candidates.filter((candidate) => !hasWheel(candidate))];
   }
   // Yanked releases go last: usable only when a pin leaves nothing else.
   candidates = [
