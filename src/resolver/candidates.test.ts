@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { indexFile } from "../index/test-fixtures.ts";
 import { compatibleTags, cpythonTags, tagRanks } from "../standards/tags.ts";
+import { compareVersions } from "../standards/version.ts";
 import {
   type CandidatePolicy,
   otherPlatformRelease,
@@ -169,5 +170,61 @@ describe("candidate selection", () => {
     );
     // Files newer than --exclude-newer are left out before their tags are looked at: no filter.
     assert.equal(otherPlatformWheels({ ...policy, excludeNewer: "2024-01-01T00:00:00Z" }), null);
+  });
+  it("keeps its order's rules on random file sets: yanked last, finals before pre-releases, versions in order", () => {
+    // A small fixed-seed generator: the same 500 cases each run.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const versions = ["0.9", "1.0", "1.1rc1", "1.1", "2.0a1", "2.0", "2.1.dev1", "3.0b2", "3.0"];
+    for (let n = 0; n < 500; n++) {
+      const files = versions
+        .filter(() => random() < 0.6)
+        .flatMap((version) => [
+          ...(random() < 0.7 ? [file(`pkg-${version}-py3-none-any.whl`)] : []),
+          ...(random() < 0.5 ? [file(`pkg-${version}.tar.gz`)] : []),
+        ])
+        .map((entry) => (random() < 0.1 ? { ...entry, yanked: "" } : entry));
+      const prereleases = (["if-necessary", "allow", "disallow"] as const)[Math.floor(random() * 3)];
+      const resolution = random() < 0.5 ? ("lowest" as const) : ("highest" as const);
+      const preferBinary = random() < 0.3;
+      const { candidates } = selectCandidates("pkg", files, {
+        ...policy,
+        prereleases,
+        resolution,
+        preferBinary,
+      });
+      const label = JSON.stringify({
+        prereleases,
+        resolution,
+        preferBinary,
+        files: files.map((f) => f.filename),
+      });
+      const firstYanked = candidates.findIndex((candidate) => candidate.yanked);
+      assert.ok(firstYanked < 0 || candidates.slice(firstYanked).every((c) => c.yanked), label);
+      const live = candidates.filter((candidate) => !candidate.yanked);
+      if (prereleases === "disallow") assert.ok(!live.some((c) => c.version.isPrerelease), label);
+      if (prereleases === "if-necessary") {
+        const firstPre = live.findIndex((candidate) => candidate.version.isPrerelease);
+        assert.ok(firstPre < 0 || live.slice(firstPre).every((c) => c.version.isPrerelease), label);
+      }
+      const hasWheel = (candidate: (typeof live)[number]) =>
+        candidate.files.some((f) => f.filename.endsWith(".whl"));
+      for (const group of [true, false]) {
+        for (const pre of [true, false]) {
+          const part = live.filter(
+            (c) =>
+              (!preferBinary || hasWheel(c) === group) &&
+              (prereleases === "allow" || c.version.isPrerelease === pre),
+          );
+          for (let i = 1; i < part.length; i++) {
+            const order = compareVersions(part[i - 1].version, part[i].version);
+            assert.ok(resolution === "lowest" ? order < 0 : order > 0, label);
+          }
+        }
+      }
+    }
   });
 });
