@@ -297,6 +297,12 @@ describe("spice pip install from an index", () => {
     assert.equal(freeze(env.python), "app==1.0\nlib==1.0\n");
     const eager = await run("-U", "--upgrade-strategy", "eager", "app");
     assert.match(eager.stderr, / - lib==1\.0\n \+ lib==1\.5/);
+    // -P (uv's --upgrade-package) takes the newest of the package it names, keeping the rest.
+    assert.equal((await run("lib==1.0", "app")).status, 0);
+    const one = await run("-P", "lib", "app");
+    assert.equal(one.status, 0, one.stderr);
+    assert.match(one.stderr, / - lib==1\.0\n \+ lib==1\.5/);
+    assert.equal(freeze(env.python), "app==1.0\nlib==1.5\n");
   });
 
   it("accepts the pip options that scripts pass out of habit", async () => {
