@@ -1205,6 +1205,12 @@ describe("spice pip install from an index", () => {
     );
     assert.equal(uvStyle.status, 0, uvStyle.stderr);
     assert.match(uvStyle.stderr, /\+ internal==1\.0\n \+ lib==1\.0/);
+    const fromVariables = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "--dry-run", "internal"],
+      { cacheDir, env: { SPICE_DEFAULT_INDEX: other.url, SPICE_INDEX: `private=${index.url}` } },
+    );
+    assert.equal(fromVariables.status, 0, fromVariables.stderr);
+    assert.match(fromVariables.stderr, /\+ internal==1\.0/);
     const both = await runSpiceAsync([...base, "--default-index", index.url, "internal"], { cacheDir });
     assert.equal(both.status, 2);
     assert.match(both.stderr, /--default-index and --index-url both name the default index/);

@@ -99,8 +99,15 @@ export function indexSettings(
   // before the others.
   if (value(args, "default-index") !== undefined && value(args, "index-url") !== undefined)
     throw new UsageError("--default-index and --index-url both name the default index: give one");
-  const indexUrlSetting = pick("index-url", value(args, "index-url") ?? value(args, "default-index"));
-  const namedIndexes = values(args, "index").map(withoutIndexName);
+  // SPICE_DEFAULT_INDEX and SPICE_INDEX (uv's UV_ names) set them too, under the index-url settings
+  // and after the command line's --index values respectively.
+  const indexUrlSetting =
+    pick("index-url", value(args, "index-url") ?? value(args, "default-index")) ??
+    config.get("default-index") ??
+    null;
+  const namedIndexes = [...values(args, "index"), ...listOf(config.get("index")?.value)].map(
+    withoutIndexName,
+  );
   // For options given more than once, pip adds the command line's values to the configuration's.
   const appended = (key: string): { values: string[]; source: string } | null => {
     const configured = config.get(key);
@@ -128,8 +135,7 @@ export function indexSettings(
     extraIndexUrls = [...namedIndexes, ...(extra?.values ?? []), ...finder.indexUrls];
     if (indexUrlSetting)
       explanation.push(`index-url: ${redactUrl(indexUrlSetting.value)} (from ${indexUrlSetting.source})`);
-    if (namedIndexes.length > 0)
-      explanation.push(`index: ${namedIndexes.map(redactUrl).join(" ")} (from command line)`);
+    if (namedIndexes.length > 0) explanation.push(`index: ${namedIndexes.map(redactUrl).join(" ")}`);
     if (extra)
       explanation.push(`extra-index-url: ${extra.values.map(redactUrl).join(" ")} (from ${extra.source})`);
     if (finder.indexUrls.length > 0)
