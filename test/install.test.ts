@@ -302,6 +302,15 @@ describe("spice pip install and uninstall", () => {
     );
     compare(["freeze", "--all", "--exclude", "beta"], ["freeze", "--all", "--exclude", "beta"]);
     compare(["list", "--format", "json", "--not-required"], ["list", "--format", "json", "--not-required"]);
+    // pip's optparse takes unambiguous prefixes of long options; so does spice pip.
+    compare(["list", "--form", "freeze", "--not-req"], ["list", "--form", "freeze", "--not-req"]);
+    const ambiguous = spice(["pip", "list", "--python", python, "--e"]);
+    assert.equal(ambiguous.status, 2);
+    assert.match(ambiguous.stderr, /ambiguous option: --e \(--editable, .*--exclude.*\?\)/);
+    assert.match(
+      spice(["venv", "--prom", "x", join(work.path, "no-prefixes")]).stderr,
+      /unexpected option '--prom'/,
+    );
     compare(["show", "alpha", "beta"], ["show", "alpha", "beta"]);
     compare(["show", "-f", "alpha"], ["show", "-f", "alpha"]);
     compare(["check"], ["check"]);

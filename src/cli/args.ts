@@ -21,10 +21,41 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
-  const byLong = new Map(
+/** Long option names (aliases too) to their specs. */
+function longNames(specs: readonly OptionSpec[]): Map<string, OptionSpec> {
+  return new Map(
     specs.flatMap((spec) => [spec.name, ...(spec.aliases ?? [])].map((name) => [name, spec] as const)),
   );
+}
+
+/**
+ * The spec a long option names. With `abbreviations` (pip's commands: optparse takes any
+ * unambiguous prefix, `--upgrade-strat` for `--upgrade-strategy`), a prefix of exactly one
+ * option names it, and a prefix of several is an error that lists them, as optparse says it.
+ */
+function longOption(
+  name: string,
+  byLong: ReadonlyMap<string, OptionSpec>,
+  abbreviations: boolean,
+): OptionSpec | undefined {
+  const exact = byLong.get(name);
+  if (exact !== undefined || !abbreviations || name === "") return exact;
+  const matches = [...byLong].filter(([long]) => long.startsWith(name));
+  // One option may be listed for several subcommands (one spec each): it is one match.
+  if (new Set(matches.map(([, spec]) => spec.name)).size > 1)
+    throw new UsageError(
+      `ambiguous option: --${redactText(name)} (${matches.map(([long]) => `--${long}`).join(", ")}?)`,
+      "Write the option out in full",
+    );
+  return matches[0]?.[1];
+}
+
+export function parseArgs(
+  argv: readonly string[],
+  specs: readonly OptionSpec[],
+  { abbreviations = false } = {},
+): ParsedArgs {
+  const byLong = longNames(specs);
   const byShort = new Map(specs.filter((spec) => spec.short).map((spec) => [spec.short!, spec]));
   const options = new Map<string, string[] | true>();
   const positionals: string[] = [];
@@ -46,7 +77,7 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     if (arg.startsWith("--")) {
       const equals = arg.indexOf("=");
       const name = arg.slice(2, equals < 0 ? undefined : equals);
-      const spec = byLong.get(name);
+      const spec = longOption(name, byLong, abbreviations);
       if (spec === undefined)
         throw new UsageError(
           `unexpected option '--${redactText(name)}'`,
@@ -95,18 +126,26 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
  * (`spice pip --python .venv uninstall -y six`). Unknown options are skipped here; parseArgs
  * reports them.
  */
-export function firstPositional(argv: readonly string[], specs: readonly OptionSpec[]): number {
-  const longWithValue = new Set(
-    specs
-      .filter((spec) => spec.value)
-      .flatMap((spec) => [spec.name, ...(spec.aliases ?? [])].map((name) => `--${name}`)),
-  );
+export function firstPositional(
+  argv: readonly string[],
+  specs: readonly OptionSpec[],
+  { abbreviations = false } = {},
+): number {
+  const byLong = longNames(specs);
+  const takesValue = (arg: string) => {
+    if (arg.includes("=")) return false;
+    try {
+      return longOption(arg.slice(2), byLong, abbreviations)?.value !== undefined;
+    } catch {
+      return false; // an ambiguous option: parseArgs says so
+    }
+  };
   const shortWithValue = new Set(specs.filter((spec) => spec.value && spec.short).map((spec) => spec.short));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--") return i + 1 < argv.length ? i + 1 : -1;
     if (arg.startsWith("--")) {
-      if (longWithValue.has(arg)) i++;
+      if (takesValue(arg)) i++;
     } else if (arg.startsWith("-") && arg.length > 1) {
       // As parseArgs reads a group: the first short option taking a value takes the rest, else
       // the next word.

@@ -227,14 +227,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const module = await entry.load();
     const rest = argv.slice(commandIndex + 1);
-    const subcommandIndex = firstPositional(rest, [
-      ...GLOBAL_OPTIONS,
-      ...module.options,
-      ...Object.values(module.subcommandOptions ?? {}).flat(),
-    ]);
+    // `spice pip` takes pip's option prefixes, as pip's optparse does; spice's own commands do not.
+    const abbreviations = name === "pip";
+    const subcommandIndex = firstPositional(
+      rest,
+      [...GLOBAL_OPTIONS, ...module.options, ...Object.values(module.subcommandOptions ?? {}).flat()],
+      { abbreviations },
+    );
     const subcommand = subcommandIndex < 0 ? undefined : rest[subcommandIndex];
     const specs = (subcommand !== undefined && module.subcommandOptions?.[subcommand]) || module.options;
-    const args = parseArgs([...leading, ...rest], [...GLOBAL_OPTIONS, ...specs]);
+    const args = parseArgs([...leading, ...rest], [...GLOBAL_OPTIONS, ...specs], { abbreviations });
     applyGlobal(args, settings);
     output = new Output(settings);
     if (args.options.get("help") === true) {
