@@ -49,6 +49,13 @@ buildWheel(files, { ...simplePackage("winonly", "2.0"), tag: "cp311-abi3-win_amd
 // `oldabi` 2.0 has a wheel for CPython 3.9 alone, 1.0 one for 3.11 and later.
 buildWheel(files, { ...simplePackage("oldabi", "1.0"), tag: "cp311-abi3-manylinux_2_17_x86_64" });
 buildWheel(files, { ...simplePackage("oldabi", "2.0"), tag: "cp39-cp39-manylinux_2_17_x86_64" });
+// `only311` has wheels for CPython 3.11 alone, on every system, and no sdist.
+for (const tag of [
+  "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64",
+  "cp311-cp311-macosx_11_0_arm64",
+  "cp311-cp311-win_amd64",
+])
+  buildWheel(files, { ...simplePackage("only311", "1.0"), tag });
 // `macglue` needs a package the index lacks, only on macOS (as ipykernel's appnope).
 buildWheel(
   files,
@@ -655,6 +662,25 @@ describe("spice pip compile --universal --required-environment", () => {
     assert.equal(
       pins(await compile("winonly\n", "--required-environment", "platform_system == 'Linux'")),
       "winonly==1.0\n",
+    );
+    // Wheels for one Python only, where another pin has wheels for a later one (native: cp312).
+    const onePython = await compile("only311\nnative\n", "--python-version", "3.11");
+    assert.equal(onePython.status, 0, onePython.stderr);
+    assert.match(
+      onePython.stderr,
+      /warning: 1 pin has no wheel for Python 3\.12, for which other pins have wheels, nor an sdist: only311 1\.0; --required-environment "python_version == '3\.12'"/,
+    );
+    const upTo311 = await compile(
+      "only311\nnative\n",
+      "--python-version",
+      "3.11",
+      "--environment",
+      "python_version < '3.12'",
+    );
+    assert.doesNotMatch(upTo311.stderr, /no wheel for Python/);
+    assert.doesNotMatch(
+      (await compile("only311\n", "--python-version", "3.11")).stderr,
+      /no wheel for Python/,
     );
     // A wheel counts for the Pythons its tags name: for 3.11 on, 2.0's cp39 wheel does not.
     assert.equal(pins(await compile("oldabi\n", "--python-version", "3.11", ...linux)), "oldabi==1.0\n");

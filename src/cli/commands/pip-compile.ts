@@ -551,12 +551,63 @@ function warnUninstallable(resolution: UniversalResolution, context: CommandCont
     bySystems.set(where, group);
   }
   for (const [where, { first, pins }] of bySystems) {
-    const named =
-      pins.length > 6 ? `${pins.slice(0, 5).join(", ")} and ${pins.length - 5} more` : pins.join(", ");
     context.output.warn(
-      `${plural(pins.length, "pin")} ${pins.length === 1 ? "has" : "have"} no wheel that runs where ${where}, nor an sdist, though ${pins.length === 1 ? "its marker installs it" : "their markers install them"} there: ${named}; --required-environment "${first}" picks versions that have one, --environment leaves such systems out`,
+      `${plural(pins.length, "pin")} ${pins.length === 1 ? "has" : "have"} no wheel that runs where ${where}, nor an sdist, though ${pins.length === 1 ? "its marker installs it" : "their markers install them"} there: ${someNames(pins)}; --required-environment "${first}" picks versions that have one, --environment leaves such systems out`,
     );
   }
+  warnPythonsUnserved(resolution, context);
+}
+
+/** Up to six names, else five and how many more. */
+function someNames(names: readonly string[]): string {
+  return names.length > 6 ? `${names.slice(0, 5).join(", ")} and ${names.length - 5} more` : names.join(", ");
+}
+
+/**
+ * The same for Pythons: pins with wheels for some CPython versions only (cp311) and no sdist, where
+ * other pins have wheels for a later one (cp312): a lock for "Python 3.11 on" would then fail to
+ * install on 3.12. Later Pythons than any pin has a wheel for are not asked about: no project
+ * can have built for them yet.
+ */
+function warnPythonsUnserved(resolution: UniversalResolution, context: CommandContext): void {
+  let newest = -1;
+  for (const { resolved } of resolution.pins)
+    for (const file of resolved.files)
+      for (const tag of tryParseWheelFilename(file.filename)?.tags ?? []) {
+        const minor = /^cp3(\d+)-/.exec(tag);
+        if (minor !== null) newest = Math.max(newest, Number(minor[1]));
+      }
+  const byPythons = new Map<string, { first: string; pins: string[] }>();
+  for (const { resolved, space } of resolution.pins) {
+    const { files } = resolved;
+    if (files.length === 0 || files.some((file) => tryParseSdistFilename(file.filename) !== null)) continue;
+    const missing: string[] = [];
+    for (let minor = 0; minor <= newest; minor++) {
+      const there = space.and(pythonMinorSpace(minor));
+      if (!there.isEmpty() && !files.some((file) => fileEnvironments(file.filename).overlaps(there)))
+        missing.push(`3.${minor}`);
+    }
+    if (missing.length === 0) continue;
+    const group = byPythons.get(missing.join(", ")) ?? { first: missing[0], pins: [] };
+    group.pins.push(`${resolved.name} ${resolved.version}`);
+    byPythons.set(missing.join(", "), group);
+  }
+  for (const [pythons, { first, pins }] of byPythons) {
+    context.output.warn(
+      `${plural(pins.length, "pin")} ${pins.length === 1 ? "has" : "have"} no wheel for Python ${pythons}, for which other pins have wheels, nor an sdist: ${someNames(pins)}; --required-environment "python_version == '${first}'" picks versions that have one, --environment "python_version < '${first}'" leaves those Pythons out`,
+    );
+  }
+}
+
+/** Where `python_version == '3.MINOR'`, parsed once per minor. */
+const pythonMinorSpaces = new Map<number, MarkerSpace>();
+function pythonMinorSpace(minor: number): MarkerSpace {
+  let space = pythonMinorSpaces.get(minor);
+  if (space === undefined) {
+    space = MarkerSpace.of(parseMarker(`python_version == '3.${minor}'`).markers, "");
+    pythonMinorSpaces.set(minor, space);
+  }
+  return space;
 }
 
 /** The compile output's text to its file, or to stdout (also with --dry-run). */
