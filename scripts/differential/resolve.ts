@@ -4,7 +4,9 @@
 // where one tool finds a solution and the other does not, and any solution that breaks a
 // requirement (checked against the universe). Both succeeding with different solutions is fine:
 // several can be valid, and the resolvers prefer differently.
-//   node --import tsx scripts/differential/resolve.ts [SEED] [TRIALS]
+//   node --import tsx scripts/differential/resolve.ts [SEED] [TRIALS] [SPICE OPTION...]
+// Options after TRIALS go to spice only (`--resolution lowest`): whether a solution exists does
+// not depend on which one a resolver prefers, so the two must still agree on that.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -16,6 +18,7 @@ import { buildWheel, simplePackage } from "../../test/wheel-builder.ts";
 
 const seed0 = Number(process.argv[2] ?? 1);
 const trials = Number(process.argv[3] ?? 20);
+const spiceOptions = process.argv.slice(4);
 let state = seed0;
 const rnd = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
 const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
@@ -100,6 +103,7 @@ for (let t = 0; t < trials; t++) {
       dir,
       "--python",
       `${venv}/bin/python`,
+      ...spiceOptions,
       ...roots,
     ],
     { env, encoding: "utf8" },
