@@ -31,11 +31,6 @@ export function isPyprojectFile(file: string): boolean {
   return basename(file) === "pyproject.toml" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(file);
 }
 
-/** Whether --extra, --all-extras or --group ask for anything. */
-export function selectsFromProject(args: ParsedArgs): boolean {
-  return ["extra", "all-extras", "group"].some((name) => args.options.has(name));
-}
-
 /** The parsed pyproject.toml files of one command, each read once. */
 export class PyprojectFiles {
   private readonly documents = new Map<string, Pyproject>();

@@ -84,6 +84,10 @@ export function parseCentralDirectory(directory: Buffer, count: number): ZipEntr
     const nameLength = directory.readUInt16LE(pos + 28);
     const extraLength = directory.readUInt16LE(pos + 30);
     const commentLength = directory.readUInt16LE(pos + 32);
+    // An entry whose name, extra field or comment runs past the directory is damaged (a
+    // spliced archive): said as such, not read past the buffer (found by fuzzing wheels).
+    if (pos + 46 + nameLength + extraLength + commentLength > directory.length)
+      throw new ZipError(`central directory entry ${index} is damaged`);
     const madeBy = directory.readUInt16LE(pos + 4) >> 8;
     const external = directory.readUInt32LE(pos + 38);
     let localHeaderOffset = directory.readUInt32LE(pos + 42);
@@ -94,17 +98,19 @@ export function parseCentralDirectory(directory: Buffer, count: number): ZipEntr
     while (extra + 4 <= extraEnd) {
       const id = directory.readUInt16LE(extra);
       const length = directory.readUInt16LE(extra + 2);
+      if (extra + 4 + length > extraEnd) throw new ZipError(`central directory entry ${index} is damaged`);
       if (id === 0x0001) {
         let field = extra + 4;
-        if (size === 0xffffffff) {
-          size = Number(directory.readBigUInt64LE(field));
+        const fieldEnd = field + length;
+        const next = () => {
+          if (field + 8 > fieldEnd) throw new ZipError(`central directory entry ${index} is damaged`);
+          const value = Number(directory.readBigUInt64LE(field));
           field += 8;
-        }
-        if (compressedSize === 0xffffffff) {
-          compressedSize = Number(directory.readBigUInt64LE(field));
-          field += 8;
-        }
-        if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(directory.readBigUInt64LE(field));
+          return value;
+        };
+        if (size === 0xffffffff) size = next();
+        if (compressedSize === 0xffffffff) compressedSize = next();
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = next();
       }
       extra += 4 + length;
     }
