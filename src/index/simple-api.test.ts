@@ -75,6 +75,14 @@ describe("simple repository API pages", () => {
     });
   });
 
+  it("read a character reference that names no character as U+FFFD, as Python's html.unescape (found by fuzzing)", () => {
+    const html = `<a href="p-1.0.tar.gz" data-yanked="&#0;&#x110000;&#xD800;&#99999999;&#x41;">p-1.0.tar.gz</a>`;
+    assert.equal(
+      parseHtmlPage(html, "https://i.example/simple/p/", "p").files[0].yanked,
+      "\ufffd\ufffd\ufffd\ufffdA",
+    );
+  });
+
   it("refuse a page of an API major version other than 1, in either format (PEP 629)", () => {
     const html = (version: string) =>
       `<html><head><meta name="pypi:repository-version" content="${version}"></head><body><a href="p-1.0.tar.gz">p</a></body></html>`;

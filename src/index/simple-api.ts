@@ -70,10 +70,20 @@ export function decodeEntities(text: string): string {
   // Most values hold no entity: no pattern to run over them (a page of 5,000 links has 20,000).
   if (!text.includes("&")) return text;
   return text.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (whole, entity: string) => {
-    if (entity.startsWith("#x")) return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
-    if (entity.startsWith("#")) return String.fromCodePoint(Number.parseInt(entity.slice(1), 10));
+    if (entity.startsWith("#x")) return codePointText(Number.parseInt(entity.slice(2), 16));
+    if (entity.startsWith("#")) return codePointText(Number.parseInt(entity.slice(1), 10));
     return ENTITIES[entity] ?? whole;
   });
+}
+
+/**
+ * A numeric character reference's character; one that names no character (0, a surrogate, past
+ * U+10FFFF) is U+FFFD, as HTML (and Python's html.unescape, which pip's parser uses) reads it,
+ * where String.fromCodePoint throws (found by fuzzing).
+ */
+function codePointText(codePoint: number): string {
+  const valid = codePoint > 0 && codePoint <= 0x10ffff && (codePoint < 0xd800 || codePoint > 0xdfff);
+  return valid ? String.fromCodePoint(codePoint) : "\ufffd";
 }
 
 function parseAttributes(text: string): Map<string, string | null> {
