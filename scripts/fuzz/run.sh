@@ -17,4 +17,9 @@ for script in wheels index_pages sdists pyproject pylock environments cache comm
   echo "$output" | tail -n 4
   echo "$output" | grep -q ", 0 problems$\|^skipped" || { status=1; echo "$output" | grep -A 12 "^\[" | head -n 60; }
 done
+# The readers themselves, in-process: many more cases a second (parsers.ts).
+echo "== parsers"
+output="$(node --import tsx "$here/parsers.ts" "$seed" "$cases" 2>&1)"
+echo "$output" | tail -n 4
+echo "$output" | grep -q ", 0 problems$" || status=1
 exit $status
