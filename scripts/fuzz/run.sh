@@ -19,7 +19,7 @@ for script in wheels index_pages sdists pyproject pylock environments cache comm
 done
 # The readers themselves, in-process: many more cases a second (parsers.ts).
 echo "== parsers"
-output="$(node --import tsx "$here/parsers.ts" "$seed" "$cases" 2>&1)"
+output="$(cd "$here/../.." && node --import tsx scripts/fuzz/parsers.ts "$seed" "$cases" 2>&1)"
 echo "$output" | tail -n 4
 echo "$output" | grep -q ", 0 problems$" || status=1
 exit $status
