@@ -18,7 +18,7 @@ import { pyUnquote } from "../standards/python-url.ts";
 import type { Requirement } from "../standards/requirement.ts";
 import { tagRanks } from "../standards/tags.ts";
 import { compareVersions, tryParseVersion, type Version, versionsEqual } from "../standards/version.ts";
-import { consistentPlatforms, fileEnvironments } from "../standards/wheel-environments.ts";
+import { consistentPlatforms, installsIn } from "../standards/wheel-environments.ts";
 import { SpiceError } from "../util/error.ts";
 import { plural } from "../util/plural.ts";
 import { redactText, redactUrl } from "../util/redact.ts";
@@ -464,10 +464,9 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   function installsOnAll(candidate: Candidate | undefined, needed: readonly MarkerSpace[]): boolean {
     // A version the solver has no files for (a URL requirement's, an installed one) is taken as is.
     if (candidate === undefined || candidate.files.length === 0) return true;
-    return needed.every((environment) => {
-      const here = requiredHere.get(environment) ?? environment;
-      return candidate.files.some((file) => fileEnvironments(file.filename).overlaps(here));
-    });
+    return needed.every((environment) =>
+      installsIn(candidate.files, requiredHere.get(environment) ?? environment),
+    );
   }
 
   /** For a failure: the newest versions it names that do not install on a required environment. */

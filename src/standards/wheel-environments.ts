@@ -165,6 +165,11 @@ export function fileEnvironments(filename: string): MarkerSpace {
   return space;
 }
 
+/** Whether any of `files` installs somewhere in `space`: a wheel whose tags run there, or an sdist. */
+export function installsIn(files: ReadonlyArray<{ filename: string }>, space: MarkerSpace): boolean {
+  return files.some((file) => fileEnvironments(file.filename).overlaps(space));
+}
+
 /** The environments a wheel runs on: where any of its tags does. */
 export function wheelEnvironments(wheel: WheelFilename): MarkerSpace {
   let space = MarkerSpace.nothing;

@@ -6,7 +6,7 @@ import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { foreignTarget, type ResolveTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
-import { resolveUniversal, type UniversalResolution } from "../../resolver/universal.ts";
+import { resolveUniversal, type UniversalPin, type UniversalResolution } from "../../resolver/universal.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { type Marker, parseMarker } from "../../standards/marker.ts";
 import { MarkerSpace } from "../../standards/marker-space.ts";
@@ -17,7 +17,7 @@ import { parseRequirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import type { FinderOptions } from "../../standards/requirements-txt-options.ts";
 import { versionsEqual } from "../../standards/version.ts";
-import { consistentPlatforms, fileEnvironments } from "../../standards/wheel-environments.ts";
+import { consistentPlatforms, installsIn } from "../../standards/wheel-environments.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
@@ -528,48 +528,26 @@ function mainSystems(): Array<{ marker: string; space: MarkerSpace }> {
 }
 
 /**
- * Warns of universal pins that cannot install on a main system where their marker holds: no wheel
- * runs there (for those Pythons) and there is no sdist. uv locks them silently; the install then
- * fails there.
+ * Warns of universal pins that cannot install where their marker holds, as uv locks them silently
+ * and the install then fails there: on a main system where no wheel runs (for those Pythons) and
+ * there is no sdist; and, with wheels for some CPython versions only (cp311) and no sdist, on a
+ * later one other pins have wheels for (cp312). Later Pythons than any pin has a wheel for are not
+ * asked about: no project can have built for them yet.
  */
 function warnUninstallable(resolution: UniversalResolution, context: CommandContext): void {
-  // One warning for each set of systems: a mirror of Linux wheels lacks many for the others.
-  const bySystems = new Map<string, { first: string; pins: string[] }>();
   const systems = mainSystems();
-  for (const { resolved, space } of resolution.pins) {
-    if (resolved.files.length === 0) continue; // a direct URL's or an installed version
-    const missing = systems.filter((system) => {
-      const there = space.and(system.space);
-      return (
-        !there.isEmpty() && !resolved.files.some((file) => fileEnvironments(file.filename).overlaps(there))
-      );
-    });
-    if (missing.length === 0) continue;
-    const where = missing.map((system) => system.marker).join(" or ");
-    const group = bySystems.get(where) ?? { first: missing[0].marker, pins: [] };
-    group.pins.push(`${resolved.name} ${resolved.version}`);
-    bySystems.set(where, group);
-  }
-  for (const [where, { first, pins }] of bySystems) {
+  // One warning for each set of systems: a mirror of Linux wheels lacks many for the others.
+  for (const { lacking, pins, one, names } of pinsLacking(resolution, ({ resolved, space }) =>
+    systems
+      .filter((system) => {
+        const there = space.and(system.space);
+        return !there.isEmpty() && !installsIn(resolved.files, there);
+      })
+      .map((system) => system.marker),
+  ))
     context.output.warn(
-      `${plural(pins.length, "pin")} ${pins.length === 1 ? "has" : "have"} no wheel that runs where ${where}, nor an sdist, though ${pins.length === 1 ? "its marker installs it" : "their markers install them"} there: ${someNames(pins)}; --required-environment "${first}" picks versions that have one, --environment leaves such systems out`,
+      `${pins} no wheel that runs where ${lacking.join(" or ")}, nor an sdist, though ${one ? "its marker installs it" : "their markers install them"} there: ${names}; --required-environment "${lacking[0]}" picks versions that have one, --environment leaves such systems out`,
     );
-  }
-  warnPythonsUnserved(resolution, context);
-}
-
-/** Up to six names, else five and how many more. */
-function someNames(names: readonly string[]): string {
-  return names.length > 6 ? `${names.slice(0, 5).join(", ")} and ${names.length - 5} more` : names.join(", ");
-}
-
-/**
- * The same for Pythons: pins with wheels for some CPython versions only (cp311) and no sdist, where
- * other pins have wheels for a later one (cp312): a lock for "Python 3.11 on" would then fail to
- * install on 3.12. Later Pythons than any pin has a wheel for are not asked about: no project
- * can have built for them yet.
- */
-function warnPythonsUnserved(resolution: UniversalResolution, context: CommandContext): void {
   let newest = -1;
   for (const { resolved } of resolution.pins)
     for (const file of resolved.files)
@@ -577,26 +555,51 @@ function warnPythonsUnserved(resolution: UniversalResolution, context: CommandCo
         const minor = /^cp3(\d+)-/.exec(tag);
         if (minor !== null) newest = Math.max(newest, Number(minor[1]));
       }
-  const byPythons = new Map<string, { first: string; pins: string[] }>();
-  for (const { resolved, space } of resolution.pins) {
-    const { files } = resolved;
-    if (files.length === 0 || files.some((file) => tryParseSdistFilename(file.filename) !== null)) continue;
+  for (const { lacking, pins, names } of pinsLacking(resolution, ({ resolved, space }) => {
+    // An sdist installs on every Python.
+    if (resolved.files.some((file) => tryParseSdistFilename(file.filename) !== null)) return [];
     const missing: string[] = [];
     for (let minor = 0; minor <= newest; minor++) {
       const there = space.and(pythonMinorSpace(minor));
-      if (!there.isEmpty() && !files.some((file) => fileEnvironments(file.filename).overlaps(there)))
-        missing.push(`3.${minor}`);
+      if (!there.isEmpty() && !installsIn(resolved.files, there)) missing.push(`3.${minor}`);
     }
-    if (missing.length === 0) continue;
-    const group = byPythons.get(missing.join(", ")) ?? { first: missing[0], pins: [] };
-    group.pins.push(`${resolved.name} ${resolved.version}`);
-    byPythons.set(missing.join(", "), group);
-  }
-  for (const [pythons, { first, pins }] of byPythons) {
+    return missing;
+  }))
     context.output.warn(
-      `${plural(pins.length, "pin")} ${pins.length === 1 ? "has" : "have"} no wheel for Python ${pythons}, for which other pins have wheels, nor an sdist: ${someNames(pins)}; --required-environment "python_version == '${first}'" picks versions that have one, --environment "python_version < '${first}'" leaves those Pythons out`,
+      `${pins} no wheel for Python ${lacking.join(", ")}, for which other pins have wheels, nor an sdist: ${names}; --required-environment "python_version == '${lacking[0]}'" picks versions that have one, --environment "python_version < '${lacking[0]}'" leaves those Pythons out`,
     );
+}
+
+/**
+ * The pins with files that `lacks` finds lacking somewhere (a direct URL's or an installed
+ * version has none to judge), grouped by what they lack, each group as a warning says it:
+ * `2 pins have` (`pins`), and their names (`a 1.0, b 2.0`).
+ */
+function pinsLacking(
+  resolution: UniversalResolution,
+  lacks: (pin: UniversalPin) => string[],
+): Array<{ lacking: string[]; pins: string; one: boolean; names: string }> {
+  const groups = new Map<string, { lacking: string[]; names: string[] }>();
+  for (const pin of resolution.pins) {
+    if (pin.resolved.files.length === 0) continue;
+    const lacking = lacks(pin);
+    if (lacking.length === 0) continue;
+    const key = lacking.join("\n");
+    const group = groups.get(key) ?? { lacking, names: [] };
+    group.names.push(`${pin.resolved.name} ${pin.resolved.version}`);
+    groups.set(key, group);
   }
+  return [...groups.values()].map(({ lacking, names }) => ({
+    lacking,
+    pins: `${plural(names.length, "pin")} ${names.length === 1 ? "has" : "have"}`,
+    one: names.length === 1,
+    names: someNames(names),
+  }));
+}
+
+/** Up to six names, else five and how many more. */
+function someNames(names: readonly string[]): string {
+  return names.length > 6 ? `${names.slice(0, 5).join(", ")} and ${names.length - 5} more` : names.join(", ");
 }
 
 /** Where `python_version == '3.MINOR'`, parsed once per minor. */
