@@ -259,7 +259,17 @@ const OPPOSITES = [
   ["build-isolation", "no-build-isolation"],
 ] as const;
 
-function checkCompileOptions(args: ParsedArgs): void {
+/** A marker given with --environment or --required-environment, with where it holds. */
+interface MarkerOption {
+  text: string;
+  space: MarkerSpace;
+}
+
+/**
+ * Refuses contradictory or malformed options before anything is read; returns the markers of
+ * --environment and --required-environment, each read once here.
+ */
+function checkCompileOptions(args: ParsedArgs): { environments: MarkerOption[]; required: MarkerOption[] } {
   for (const [yes, no] of OPPOSITES)
     if (flag(args, yes) && flag(args, no)) throw new UsageError(`--${yes} and --${no} contradict each other`);
   for (const name of FOREIGN_PLATFORM_OPTIONS)
@@ -268,8 +278,13 @@ function checkCompileOptions(args: ParsedArgs): void {
         `--universal pins for every platform; --${name} names one`,
         "Drop one of the two options",
       );
-  for (const name of ["environment", "required-environment"])
-    if (markerOptions(args, name).length > 0 && !flag(args, "universal"))
+  const environments = markerOptions(args, "environment");
+  const required = markerOptions(args, "required-environment");
+  for (const [name, given] of [
+    ["environment", environments],
+    ["required-environment", required],
+  ] as const)
+    if (given.length > 0 && !flag(args, "universal"))
       throw new UsageError(
         `--${name} is for --universal resolutions`,
         `Add --universal, or drop --${name}: a resolution for this Python alone installs here`,
@@ -283,6 +298,7 @@ function checkCompileOptions(args: ParsedArgs): void {
   const rounds = value(args, "max-rounds");
   if (rounds !== undefined && !/^[1-9]\d*$/.test(rounds))
     throw new UsageError(`--max-rounds takes a positive whole number, not '${rounds}'`);
+  return { environments, required };
 }
 
 /**
@@ -311,7 +327,7 @@ function newlineFor(args: ParsedArgs, outputPath: string | null, inputFiles: rea
 
 export async function compile(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = monotonicMilliseconds();
-  checkCompileOptions(args);
+  const markers = checkCompileOptions(args);
   const annotationStyle = value(args, "annotation-style") ?? "split";
   if (annotationStyle !== "split" && annotationStyle !== "line")
     throw new UsageError(`--annotation-style takes split or line, not '${annotationStyle}'`);
@@ -335,7 +351,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   const interpreter = environmentIfAny(args, context).interpreter;
   // Pins for another system too (--platform, --python-platform, --abi, --implementation).
   const target = foreignTarget(interpreter, foreignTargetOptions(args, context.env));
-  const universe = flag(args, "universal") ? universeOf(args, target) : null;
+  const universe = flag(args, "universal") ? universeOf(markers, target) : null;
   const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
   const sources = openSources(args, context, settings);
   try {
@@ -413,7 +429,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
 }
 
 /** The markers given with --NAME, each with the environments where it holds. */
-function markerOptions(args: ParsedArgs, name: string): Array<{ text: string; space: MarkerSpace }> {
+function markerOptions(args: ParsedArgs, name: string): MarkerOption[] {
   return values(args, name).map((given) => {
     let marker: Marker;
     try {
@@ -434,13 +450,18 @@ function markerOptions(args: ParsedArgs, name: string): Array<{ text: string; sp
 
 /**
  * What a --universal resolution is for: every Python from the target's X.Y on, where any
- * --environment marker holds (all platforms without one, as uv's `environments` setting).
+ * --environment marker holds (all platforms without one, as uv's `environments` setting), and the
+ * environments its pins must install on (--required-environment).
  */
-function universeOf(args: ParsedArgs, target: ResolveTarget): { space: MarkerSpace; environments: string[] } {
+function universeOf(
+  markers: { environments: MarkerOption[]; required: MarkerOption[] },
+  target: ResolveTarget,
+): { space: MarkerSpace; environments: string[]; required: MarkerSpace[] } {
   const [major, minor] = target.pythonVersion.split(".");
   const supported = MarkerSpace.pythonFrom(`${major}.${minor}`);
-  const given = markerOptions(args, "environment");
-  if (given.length === 0) return { space: supported, environments: [] };
+  const given = markers.environments;
+  const required = markers.required.map(({ space }) => space);
+  if (given.length === 0) return { space: supported, environments: [], required };
   // Only environments a Python runs in: `sys_platform == 'linux'` rules out `platform_system == 'Darwin'`.
   const space = consistentPlatforms(
     given.reduce((union, { space: one }) => union.or(one), MarkerSpace.nothing).and(supported),
@@ -450,7 +471,7 @@ function universeOf(args: ParsedArgs, target: ResolveTarget): { space: MarkerSpa
       `--environment leaves no environment with Python >= ${major}.${minor} to resolve for`,
       "Check the markers, or lower --python-version",
     );
-  return { space, environments: given.map(({ text }) => text) };
+  return { space, environments: given.map(({ text }) => text), required };
 }
 
 /**
@@ -462,7 +483,7 @@ async function compilePins(
   inputs: CompileInputs,
   sources: Sources,
   target: ResolveTarget,
-  universe: { space: MarkerSpace } | null,
+  universe: { space: MarkerSpace; required: MarkerSpace[] } | null,
   args: ParsedArgs,
   context: CommandContext,
   earlier: readonly EarlierPin[],
@@ -481,7 +502,7 @@ async function compilePins(
       .map((resolved) => ({ resolved, marker: null }));
   }
   const options = resolveOptionsFor(inputs, sources, target, args, context, {});
-  options.requiredEnvironments = markerOptions(args, "required-environment").map(({ space }) => space);
+  options.requiredEnvironments = universe.required;
   let resolution: UniversalResolution;
   try {
     const placed = earlier.map((pin) => ({
