@@ -1396,7 +1396,7 @@ describe("spice pip install from an index", () => {
         ],
         [
           "zeros",
-          /error: Could not unpack zeros-1\.0-py3-none-any\.whl into .*wheels-v4\n {2}caused by: EFBIG/,
+          /error: Could not unpack zeros-1\.0-py3-none-any\.whl into .*wheels-v5\n {2}caused by: EFBIG/,
         ],
       ] as const) {
         const result = await runSpiceAsync(["pip", "install", "--python", env.python, "-i", big.url, name], {

@@ -21,18 +21,18 @@ import { makeDirectories } from "../util/make-directories.ts";
 import { CODE_CACHE_BUCKET } from "./code-cache.ts";
 
 export const BUCKETS = {
-  wheels: "wheels-v4",
+  wheels: "wheels-v5",
   localArchives: "local-archives-v1",
-  interpreters: "interpreters-v3",
+  interpreters: "interpreters-v4",
   /** Downloaded files, by sha256. */
   archives: "archives-v1",
   /**
    * Core metadata extracted from files, by the file's sha256 (immutable), after its own sha256:
    * `SHA.metadata` the document, `SHA.core` the headers the resolver reads.
    */
-  metadata: "metadata-v2",
+  metadata: "metadata-v3",
   /** Index pages and metadata files with their HTTP caching headers (src/index/http.ts). */
-  http: "http-v2",
+  http: "http-v3",
   /** V8 code caches of the CLI bundle, one per command (written by src/cli/entry.ts). */
   code: CODE_CACHE_BUCKET,
 } as const;

@@ -45,13 +45,13 @@ describe("interpreter inspection", () => {
     assert.equal(first.facts.implementation_name, "cpython");
     assert.equal(isVirtualEnvironment(first), false);
     assert.match(first.facts.paths.purelib, /site-packages$/);
-    const files = readdirSync(join(cacheDir, "interpreters-v3"));
+    const files = readdirSync(join(cacheDir, "interpreters-v4"));
     assert.equal(files.length, 1);
     // The second inspection comes from the cache: poison the entry's facts (with a sound
     // checksum) and see them returned.
-    const entryPath = join(cacheDir, "interpreters-v3", files[0]);
+    const entryPath = join(cacheDir, "interpreters-v4", files[0]);
     const stored = readFileSync(entryPath, "utf8");
-    const entry = JSON.parse(stored.slice(17));
+    const entry = JSON.parse(stored.slice(stored.indexOf("\n") + 1));
     entry.facts.python_full_version = "9.9.9-from-cache";
     const poisoned = JSON.stringify(entry);
     writeFileSync(entryPath, withDamageChecksum(poisoned));
@@ -191,6 +191,6 @@ describe("interpreter inspection", () => {
         path,
       );
     }
-    assert.equal(existsSync(join(cacheDir, "interpreters-v3")), false);
+    assert.equal(existsSync(join(cacheDir, "interpreters-v4")), false);
   });
 });

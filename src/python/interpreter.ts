@@ -81,7 +81,7 @@ interface CacheEntry {
 // Keyed by the path as invoked, not its real path: a venv's bin/python is a link to its base
 // interpreter, yet Python behaves differently through it (it finds pyvenv.cfg beside the link).
 function cacheFile(cacheDir: string, path: string): string {
-  return join(cacheDir, "interpreters-v3", `${fileNameFor(path)}.json`);
+  return join(cacheDir, "interpreters-v4", `${fileNameFor(path)}.json`);
 }
 
 function venvConfigMtime(path: string): number | null {
