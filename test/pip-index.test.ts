@@ -396,6 +396,109 @@ describe("spice pip install from an index", () => {
     assert.equal(listed.status, 0, listed.stderr);
   });
 
+  it("asks the keyring command for the password of an index URL's user, by index URL then host, and sends it to that host's files too (--keyring-provider)", async () => {
+    const env = venv();
+    const bin = join(work.path, "keyring-bin");
+    mkdirSync(bin);
+    const log = join(work.path, "keyring.log");
+    // A keyring command as keyring's own behaves: the password on stdout, exit 1 when it has none.
+    writeFileSync(
+      join(bin, "keyring"),
+      `#!/bin/sh\necho "$@" >> '${log}'\nif [ "$1 $2 $3" = "get $KEYRING_SERVICE alice" ]; then echo 's3cret pass'; exit 0; fi\nexit 1\n`,
+      { mode: 0o755 },
+    );
+    const expected = `Basic ${Buffer.from("alice:s3cret pass").toString("base64")}`;
+    const seen: Array<{ path: string; authorized: boolean }> = [];
+    // An index that wants alice's password for everything, and lists its files by absolute URLs
+    // without credentials (as many private indexes do).
+    const front = createServer(async (request, response) => {
+      const authorized = request.headers.authorization === expected;
+      seen.push({ path: request.url ?? "", authorized });
+      if (!authorized) {
+        response.writeHead(401, { "www-authenticate": 'Basic realm="private"' });
+        return void response.end();
+      }
+      const upstream = await fetch(new URL(request.url ?? "/", index.url.replace(/simple\/$/, "")), {
+        headers: { accept: String(request.headers.accept ?? "*/*") },
+      });
+      const type = upstream.headers.get("content-type") ?? "";
+      let body = Buffer.from(await upstream.arrayBuffer());
+      if (/html|json/.test(type))
+        body = Buffer.from(body.toString().replaceAll("../../files/", `${origin}/files/`));
+      response.writeHead(upstream.status, { "content-type": type });
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    const host = `127.0.0.1:${(front.address() as { port: number }).port}`;
+    const origin = `http://${host}`;
+    const keyringEnv = (service: string, extra: NodeJS.ProcessEnv = {}) => ({
+      PATH: `${bin}:${process.env.PATH}`,
+      KEYRING_SERVICE: service,
+      ...extra,
+    });
+    const install = (name: string, args: string[], environment: NodeJS.ProcessEnv) =>
+      runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", `http://alice@${host}/simple/`, ...args],
+        {
+          cacheDir: join(work.path, `cache-keyring-${name}`),
+          env: environment,
+        },
+      );
+    try {
+      // Asked by the index URL (without the user), once for the whole run.
+      const installed = await install(
+        "index",
+        ["colors", "--keyring-provider", "subprocess"],
+        keyringEnv(`${origin}/simple/`),
+      );
+      assert.equal(installed.status, 0, installed.stderr);
+      assert.match(freeze(env.python), /^colors==0\.3$/m);
+      assert.deepEqual(readFileSync(log, "utf8").split("\n"), [`get ${origin}/simple/ alice`, ""]);
+      assert.ok(seen.some((request) => request.path.startsWith("/files/") && request.authorized));
+      assert.ok(seen.every((request) => request.authorized));
+      assert.doesNotMatch(installed.stderr, /s3cret/);
+      // pip's setting `import` is read as auto: the keyring command on PATH, asked by host when it
+      // knows nothing for the index URL.
+      rmSync(log);
+      const byHost = await install(
+        "host",
+        ["lib==1.0", "--dry-run"],
+        keyringEnv(host, { PIP_KEYRING_PROVIDER: "import" }),
+      );
+      assert.equal(byHost.status, 0, byHost.stderr);
+      assert.deepEqual(readFileSync(log, "utf8").split("\n"), [
+        `get ${origin}/simple/ alice`,
+        `get ${host} alice`,
+        "",
+      ]);
+      // Without a provider (uv's default) no keyring is asked, and the index's 401 is the error.
+      rmSync(log);
+      const disabled = await install("disabled", ["lib==1.0", "--dry-run"], keyringEnv(host));
+      assert.notEqual(disabled.status, 0);
+      assert.match(disabled.stderr, /answered HTTP 401/);
+      assert.equal(existsSync(log), false);
+      // Asked for subprocess with no keyring command on PATH: said, once.
+      const missing = await install(
+        "missing",
+        ["lib==1.0", "--dry-run", "--keyring-provider", "subprocess"],
+        {},
+      );
+      assert.notEqual(missing.status, 0);
+      assert.equal(missing.stderr.match(/there is no keyring command on PATH/g)?.length, 1, missing.stderr);
+      // pip's `import` given to spice itself is an error that says what to use.
+      const imported = await install(
+        "import",
+        ["lib==1.0", "--keyring-provider", "import"],
+        keyringEnv(host),
+      );
+      assert.equal(imported.status, 2);
+      assert.match(imported.stderr, /--keyring-provider takes disabled, subprocess or auto, not 'import'/);
+      assert.match(imported.stderr, /use subprocess/);
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+    }
+  });
+
   it("goes through the proxy HTTP_PROXY or --proxy names, with its credentials, except for NO_PROXY hosts", async () => {
     const env = venv();
     const tunnels: Array<{ target: string; authorization: string | undefined }> = [];

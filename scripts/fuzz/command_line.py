@@ -23,7 +23,7 @@ OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-d
            "--retries", "--isolated", "--no-color", "--proxy", "--cert", "--trusted-host", "--override", "--break-system-packages", "-a", "--algorithm",
            "--implementation", "--abi", "--progress-bar", "--upgrade-strategy", "--ignore-installed", "-I", "--path", "--", "-", "--help", "-h", "--version", "-V", "--json",
            "--universal", "--environment", "--required-environment", "--python-platform", "--default-index", "--index", "--requirements",
-           "--constraints", "--overrides"]
+           "--constraints", "--overrides", "--keyring-provider"]
 VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--", "=", "x==", "a[", "six @ file:///nonexistent/six-1.0-py3-none-any.whl",
           "files/six-1.17.0-py2.py3-none-any.whl", "files", "req.txt", "req.in", "missing.txt", "pyproject.toml", ".", "venv", "newvenv",
           "3.11", "3", "9.9", "json", "freeze", "columns", "highest", "lowest", "allow", ":all:", ":none:", "copy", "hardlink", "symlink", "clone", "bogus",
@@ -32,7 +32,8 @@ VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--"
           "linux_x86_64", "manylinux2014_x86_64", "cp", "cp311", "eager", "only-if-needed", "off", "out.txt", "dl", "wh", "tgt", "pfx", "unsafe-best-match", "extra", "dev",
           "sys_platform == 'linux'", "python_version < '3.9'", "os_name == 'a' and os_name == 'b'", "extra == 'x'", "sys_platform ==", "platform_system == 'Darwin'",
           "pylock.toml", "windows", "macos", "pyproject.toml:dev", "dev:", ":dev", "private=http://127.0.0.1:9/simple/", "setup.py",
-          "foo @ git+https://user:secret@example.invalid/foo.git", "git+https://example.invalid/foo.git#egg=foo"]
+          "foo @ git+https://user:secret@example.invalid/foo.git", "git+https://example.invalid/foo.git#egg=foo",
+          "subprocess", "disabled", "auto", "import", "http://user@127.0.0.1:9/simple/"]
 
 def sandboxed(words):
     """The words with every interpreter choice pointed at the sandbox's venv, and no --system."""

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { BUCKETS, Cache } from "../cache/store.ts";
 import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
 import { HttpClient, type Proxies } from "../index/http.ts";
+import { type KeyringLookup, keyringCommand, keyringOnPath } from "../index/keyring.ts";
 import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
 import type { FinderOptions } from "../standards/requirements-txt-options.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
@@ -40,8 +41,39 @@ export interface IndexSettings {
   certFile: string | null;
   /** pip's --client-cert (or client-cert in pip.conf, PIP_CLIENT_CERT). */
   clientCertFile: string | null;
+  /** Where passwords for URLs that name a user come from (pip's and uv's --keyring-provider). */
+  keyringProvider: "disabled" | "subprocess" | "auto";
   /** For --verbose: where each setting came from. */
   explanation: string[];
+}
+
+/**
+ * --keyring-provider, or pip's setting. pip's `import` (its own Python imports keyring) has no
+ * counterpart in spice, which runs no Python of its own: from pip's configuration it is taken as
+ * `auto`, so that a setting made for pip does not stop spice; given to spice, it is an error.
+ */
+function keyringProvider(
+  setting: ConfigValue | null,
+  explanation: string[],
+): IndexSettings["keyringProvider"] {
+  if (setting === null) return "disabled";
+  const { value: provider, source } = setting;
+  if (provider === "disabled" || provider === "subprocess" || provider === "auto") {
+    explanation.push(`keyring-provider: ${provider} (from ${source})`);
+    return provider;
+  }
+  if (provider === "import" && source !== "command line") {
+    explanation.push(
+      `keyring-provider: import (from ${source}) read as auto: spice runs the keyring command`,
+    );
+    return "auto";
+  }
+  throw new UsageError(
+    `--keyring-provider takes disabled, subprocess or auto, not '${provider}'${source === "command line" ? "" : ` (from ${source})`}`,
+    provider === "import"
+      ? "spice runs no Python of its own to import keyring into: use subprocess, which runs the keyring command on PATH"
+      : undefined,
+  );
 }
 
 /**
@@ -204,6 +236,7 @@ export function indexSettings(
   const certFile = cert?.value ?? env.SSL_CERT_FILE ?? null;
   const clientCert = pick("client-cert", value(args, "client-cert"));
   if (clientCert) explanation.push(`client-cert: ${clientCert.value} (from ${clientCert.source})`);
+  const keyring = keyringProvider(pick("keyring-provider", value(args, "keyring-provider")), explanation);
   return {
     indexes,
     indexUrl,
@@ -216,6 +249,7 @@ export function indexSettings(
     trustedHosts,
     certFile,
     clientCertFile: clientCert?.value ?? null,
+    keyringProvider: keyring,
     explanation,
   };
 }
@@ -265,11 +299,37 @@ export function httpClient(
     warn: (message) => context.output.warn(message),
     trustedHosts: settings.trustedHosts,
     netrc: context.env.NETRC ?? undefined,
+    keyring: keyringFor(settings.keyringProvider, context),
+    indexUrls: settings.indexes,
     connections: context.env.SPICE_HTTP_CONNECTIONS ? Number(context.env.SPICE_HTTP_CONNECTIONS) : undefined,
     timeoutMs: settings.timeoutSeconds * 1000,
     retries: settings.retries,
     proxies: settings.proxies,
   });
+}
+
+/**
+ * The keyring lookup --keyring-provider asks for, the command found on PATH when first needed:
+ * `auto` without one asks no keyring, `subprocess` without one says so, once.
+ */
+function keyringFor(
+  provider: IndexSettings["keyringProvider"],
+  context: CommandContext,
+): KeyringLookup | null {
+  if (provider === "disabled") return null;
+  let lookup: KeyringLookup | null | undefined;
+  return (service, username) => {
+    if (lookup === undefined) {
+      const executable = keyringOnPath(context.env);
+      if (executable === null && provider === "subprocess")
+        context.output.warn(
+          "--keyring-provider subprocess: there is no keyring command on PATH, so no password comes from a keyring (install keyring where PATH finds it, e.g. `pipx install keyring`)",
+        );
+      lookup = executable === null ? null : keyringCommand(executable, context.env);
+      if (executable !== null) context.output.verbose(`keyring: ${executable}`);
+    }
+    return lookup === null ? null : lookup(service, username);
+  };
 }
 
 /** The HTTP client, package source and fetcher for these settings. */

@@ -123,6 +123,54 @@ describe("the index HTTP client", () => {
     await client.close();
   });
 
+  it("sends an index URL's credentials, or the keyring's for its user, to that host's other URLs only", async () => {
+    const seen: Array<[string, string | undefined]> = [];
+    const record = (name: string) => (request: IncomingMessage, response: ServerResponse) => {
+      seen.push([`${name}${request.url}`, request.headers.authorization]);
+      response.end("ok");
+    };
+    const origin = await serve("127.0.0.1", record("origin"));
+    const other = await serve("127.0.0.2", record("other"));
+    const basic = (text: string) => `Basic ${Buffer.from(text).toString("base64")}`;
+    const host = new URL(origin).host;
+    const withPassword = new HttpClient({
+      cacheDirectory: null,
+      netrc: null,
+      indexUrls: [`http://alice:s%40cret@${host}/simple`],
+    });
+    await withPassword.fetch(`${origin}/files/a.whl`);
+    await withPassword.fetch(`${other}/files/a.whl`);
+    await withPassword.close();
+    const asked: string[] = [];
+    const withKeyring = new HttpClient({
+      cacheDirectory: null,
+      netrc: null,
+      indexUrls: [`${other}/elsewhere/`, `http://bob@${host}/root/simple/`, `http://bob@${host}/`],
+      keyring: (service, username) => {
+        asked.push(`${service} ${username}`);
+        return service === host ? "from keyring" : null;
+      },
+    });
+    await withKeyring.fetch(`${origin}/root/simple/demo/`);
+    await withKeyring.close();
+    // A URL's own credentials are kept for its host's URLs that carry none.
+    const remembering = new HttpClient({ cacheDirectory: null, netrc: null });
+    await remembering.fetch(`http://carol:pw@${host}/simple/`);
+    await remembering.fetch(`${origin}/files/b.whl`);
+    await remembering.fetch(`${other}/files/b.whl`);
+    await remembering.close();
+    assert.deepEqual(seen, [
+      ["origin/files/a.whl", basic("alice:s@cret")],
+      ["other/files/a.whl", undefined],
+      ["origin/root/simple/demo/", basic("bob:from keyring")],
+      ["origin/simple/", basic("carol:pw")],
+      ["origin/files/b.whl", basic("carol:pw")],
+      ["other/files/b.whl", undefined],
+    ]);
+    // The index the URL shares most of its path with, then the host.
+    assert.deepEqual(asked, [`http://${host}/root/simple/ bob`, `${host} bob`]);
+  });
+
   it("caches pages, revalidates with ETag, and works offline from the cache", async () => {
     let full = 0;
     let notModified = 0;

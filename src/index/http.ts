@@ -1,6 +1,6 @@
 // HTTP for package indexes: undici with keep-alive and a bounded number of connections, retries
-// with backoff on connection errors and 5xx, timeouts, credentials from the URL or ~/.netrc that
-// are never printed and never sent to another host on redirect, and a disk cache of pages that
+// with backoff on connection errors and 5xx, timeouts, credentials from the URL, ~/.netrc or a
+// keyring that are never printed and never sent to another host on redirect, and a disk cache of pages that
 // revalidates with ETag / Last-Modified and honours Cache-Control, with --refresh and --offline.
 
 import { existsSync, readFileSync, utimesSync } from "node:fs";
@@ -32,6 +32,7 @@ import { SpiceError } from "../util/error.ts";
 import { fileNameFor } from "../util/fs.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
 import { redactUrl } from "../util/redact.ts";
+import type { KeyringLookup } from "./keyring.ts";
 import { type CachedResponse, heldForm, readCachedResponse, writeCachedResponse } from "./page-cache.ts";
 
 export interface HttpOptions {
@@ -45,6 +46,13 @@ export interface HttpOptions {
   connections?: number;
   /** Path of a netrc file (default ~/.netrc). */
   netrc?: string | null;
+  /** Passwords from a keyring (--keyring-provider subprocess), for URLs whose username is known. */
+  keyring?: KeyringLookup | null;
+  /**
+   * The index URLs, as given (credentials and all): a file URL on an index's host takes that
+   * index's credentials, and the keyring is asked by index URL before host, as pip does.
+   */
+  indexUrls?: readonly string[];
   /**
    * CA certificates (PEM) to trust instead of the system's, read when the first connection is
    * made: a run that finds everything in the cache does not read them (a system bundle is about
@@ -212,6 +220,21 @@ export function readNetrc(path: string): Map<string, Credentials> {
   return logins;
 }
 
+/** `url` without user-info: the service name a keyring knows an index by. */
+function withoutCredentials(url: URL): string {
+  const bare = new URL(url);
+  bare.username = "";
+  bare.password = "";
+  return bare.toString();
+}
+
+/** The length of the longest run of whole directories (ending in "/") two paths begin with. */
+function sharedDirectories(first: string, second: string): number {
+  let length = 0;
+  while (length < first.length && length < second.length && first[length] === second[length]) length++;
+  return first.lastIndexOf("/", length - 1) + 1;
+}
+
 function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
@@ -339,12 +362,73 @@ export class HttpClient {
     }
   }
 
+  /**
+   * The credentials a request to `url` carries, looked for as pip does: the URL's own; its
+   * index's (the index URL on the same host whose path it shares most of); ~/.netrc's for the
+   * host; the keyring's, when a username is known; those that an earlier request to the host
+   * carried (an index page's files may be absolute URLs without them). Whatever is found is
+   * kept for the host, and sent to that host only.
+   */
   private credentialsFor(url: URL): Credentials | null {
-    if (url.username) return { username: pyUnquote(url.username), password: pyUnquote(url.password) };
+    let username = url.username === "" ? null : pyUnquote(url.username);
+    if (username !== null && url.password !== "")
+      return this.remember(url, { username, password: pyUnquote(url.password) });
+    const index = this.indexFor(url);
+    if (index !== null && index.username !== "") {
+      if (index.password !== "")
+        return this.remember(url, {
+          username: pyUnquote(index.username),
+          password: pyUnquote(index.password),
+        });
+      username ??= pyUnquote(index.username);
+    }
+    const fromNetrc = this.netrcFor(url);
+    if (fromNetrc !== null) return this.remember(url, fromNetrc);
+    if (username !== null && this.options.keyring) {
+      const service = index === null ? null : withoutCredentials(index);
+      const password =
+        (service === null ? null : this.options.keyring(service, username)) ??
+        this.options.keyring(url.host, username);
+      if (password !== null) return this.remember(url, { username, password });
+    }
+    const known = this.hostCredentials.get(url.host);
+    if (known !== undefined && (username === null || username === known.username)) return known;
+    return username === null ? null : this.remember(url, { username, password: "" });
+  }
+
+  /** Credentials that went to a host, for its URLs that carry none (pip's per-host memory). */
+  private readonly hostCredentials = new Map<string, Credentials>();
+
+  private remember(url: URL, credentials: Credentials): Credentials {
+    this.hostCredentials.set(url.host, credentials);
+    return credentials;
+  }
+
+  private netrcFor(url: URL): Credentials | null {
     const path = this.options.netrc === undefined ? join(homedir(), ".netrc") : this.options.netrc;
-    if (path === null || !existsSync(path)) return null;
-    this.netrc ??= readNetrc(path);
+    if (path === null) return null;
+    this.netrc ??= existsSync(path) ? readNetrc(path) : new Map();
     return this.netrc.get(url.hostname) ?? this.netrc.get("*") ?? null;
+  }
+
+  private parsedIndexes: URL[] | undefined;
+
+  /** The index URL on `url`'s host whose path `url` shares the most directories of, or null. */
+  private indexFor(url: URL): URL | null {
+    this.parsedIndexes ??= (this.options.indexUrls ?? []).flatMap((index) =>
+      URL.canParse(index) ? [new URL(index.endsWith("/") ? index : `${index}/`)] : [],
+    );
+    let best: URL | null = null;
+    let bestShared = -1;
+    for (const index of this.parsedIndexes) {
+      if (index.host !== url.host || index.protocol !== url.protocol) continue;
+      const shared = sharedDirectories(index.pathname, url.pathname);
+      if (shared > bestShared) {
+        best = index;
+        bestShared = shared;
+      }
+    }
+    return best;
   }
 
   /** The cache directory as a prefix, made once: `join` per page cost 2 ms of a warm resolve. */

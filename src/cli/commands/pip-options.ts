@@ -42,6 +42,11 @@ const INDEX_OPTIONS: OptionSpec[] = [
     help: "A PEM file with this client's certificate and private key, for servers that ask for one (pip's option)",
   },
   { name: "trusted-host", value: "host", multiple: true, help: "Do not verify TLS certificates of HOST" },
+  {
+    name: "keyring-provider",
+    value: "disabled|subprocess|auto",
+    help: "Where passwords for index URLs that name a user come from: disabled (default, as uv), subprocess (`keyring get URL USER`, the keyring command on PATH), auto (subprocess when there is one)",
+  },
   { name: "timeout", value: "seconds", help: "How long to wait for a server (default: 15, as pip)" },
   {
     name: "proxy",
