@@ -394,6 +394,70 @@ describe("spice pip install from an index", () => {
       "--disable-pip-version-check",
     ]);
     assert.equal(listed.status, 0, listed.stderr);
+    // pip's general options, which pip takes on every command, network or not.
+    const general = [
+      "--debug",
+      "--trusted-host",
+      "example.invalid",
+      "--cert",
+      join(work.path, "no-such-bundle.pem"),
+      "--client-cert",
+      join(work.path, "no-such-client.pem"),
+      "--proxy",
+      "http://127.0.0.1:9",
+      "--timeout",
+      "5",
+      "--retries",
+      "0",
+      "--keyring-provider",
+      "subprocess",
+      "--exists-action",
+      "w",
+    ];
+    for (const command of [
+      ["uninstall", "-y", "nothing-installed"],
+      ["freeze"],
+      ["show", "lib"],
+      ["check"],
+    ]) {
+      const taken = await runSpiceAsync(["pip", ...command, "--python", env.python, ...general]);
+      assert.notEqual(taken.status, 2, `${command[0]}: ${taken.stderr}`);
+      assert.doesNotMatch(taken.stderr, /unexpected option/);
+    }
+    const uninstalled = await runSpiceAsync([
+      "pip",
+      "uninstall",
+      "--python",
+      env.python,
+      "-y",
+      "--root-user-action",
+      "ignore",
+      "lib",
+    ]);
+    assert.equal(uninstalled.status, 0, uninstalled.stderr);
+    const downloaded = await runSpiceAsync(
+      [
+        "pip",
+        "download",
+        "-i",
+        index.url,
+        "-d",
+        join(work.path, "habit-dl"),
+        "--progress-bar",
+        "off",
+        "lib==1.0",
+      ],
+      { cacheDir },
+    );
+    assert.equal(downloaded.status, 0, downloaded.stderr);
+    const badBar = await runSpiceAsync(
+      ["pip", "download", "-i", index.url, "--progress-bar", "sideways", "lib==1.0"],
+      {
+        cacheDir,
+      },
+    );
+    assert.equal(badBar.status, 2);
+    assert.match(badBar.stderr, /--progress-bar takes on or off, not 'sideways'/);
   });
 
   it("asks the keyring command for the password of an index URL's user, by index URL then host, and sends it to that host's files too (--keyring-provider)", async () => {
@@ -475,7 +539,10 @@ describe("spice pip install from an index", () => {
       rmSync(log);
       const disabled = await install("disabled", ["lib==1.0", "--dry-run"], keyringEnv(host));
       assert.notEqual(disabled.status, 0);
-      assert.match(disabled.stderr, /answered HTTP 401/);
+      assert.match(
+        disabled.stderr,
+        /answered HTTP 401\nhint: The server wants credentials.* --keyring-provider subprocess/,
+      );
       assert.equal(existsSync(log), false);
       // Asked for subprocess with no keyring command on PATH: said, once.
       const missing = await install(

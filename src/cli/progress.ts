@@ -4,6 +4,8 @@
 
 import type { FetchProgress } from "../index/file-fetcher.ts";
 import type { IndexFile } from "../index/simple-api.ts";
+import { UsageError } from "../util/error.ts";
+import { type ParsedArgs, value } from "./args.ts";
 import { isTerminal, type Output } from "./output.ts";
 
 /** Files shown with a bar of their own; the rest are counted in a last line. */
@@ -50,6 +52,17 @@ export function progressLines(
   }
   if (files.length > FILE_LINES) lines.push(`  and ${files.length - FILE_LINES} more`);
   return lines.map((line) => line.slice(0, Math.max(1, columns - 1)));
+}
+
+/** downloadProgress, unless pip's --progress-bar (or its setting) is off. */
+export function downloadProgressUnlessOff(
+  args: ParsedArgs,
+  output: Output,
+): (FetchProgress & { done(): void }) | null {
+  const progressBar = value(args, "progress-bar") ?? "on";
+  if (progressBar !== "on" && progressBar !== "off")
+    throw new UsageError(`--progress-bar takes on or off, not '${progressBar}'`);
+  return progressBar === "on" ? downloadProgress(output) : null;
 }
 
 /**

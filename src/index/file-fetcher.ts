@@ -29,7 +29,7 @@ import { makeDirectories } from "../util/make-directories.ts";
 import { redactUrl } from "../util/redact.ts";
 import { readTar, TarError } from "../util/tar.ts";
 import { findCentralDirectory, parseCentralDirectory, readMember, ZipError } from "../util/zip.ts";
-import type { HttpClient, HttpResponse } from "./http.ts";
+import { type HttpClient, type HttpResponse, httpStatusHint } from "./http.ts";
 import type { FileFilter, PackageSource, ProjectFileList } from "./package-source.ts";
 import type { IndexFile } from "./simple-api.ts";
 
@@ -399,6 +399,7 @@ export class FileFetcher {
     if (archive === null) {
       throw new SpiceError("E_DOWNLOAD", `Could not download ${file.filename}`, {
         cause: `${redactUrl(file.url)} answered HTTP ${response.status}`,
+        hint: httpStatusHint(response.status),
       });
     }
     return archive;

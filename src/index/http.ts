@@ -220,6 +220,12 @@ export function readNetrc(path: string): Map<string, Credentials> {
   return logins;
 }
 
+/** What to do about an error status from an index or a file's host; `otherwise` for most. */
+export function httpStatusHint(status: number, otherwise?: string): string | undefined {
+  if (status !== 401 && status !== 403) return otherwise;
+  return "The server wants credentials, or refused those sent: give them in the URL (https://USER:PASSWORD@host/...) or ~/.netrc, or name the user in the URL (https://USER@host/...) and pass --keyring-provider subprocess for the keyring command to give the password";
+}
+
 /** `url` without user-info: the service name a keyring knows an index by. */
 function withoutCredentials(url: URL): string {
   const bare = new URL(url);

@@ -13,7 +13,7 @@ import { canonicalizeName } from "../standards/name.ts";
 import { SpiceError } from "../util/error.ts";
 import { realDirectory } from "../util/fs.ts";
 import { redactUrl } from "../util/redact.ts";
-import type { HttpClient, HttpResponse } from "./http.ts";
+import { type HttpClient, type HttpResponse, httpStatusHint } from "./http.ts";
 import {
   ACCEPT_SIMPLE,
   bareIndexFile,
@@ -206,7 +206,7 @@ export class PackageSource {
     if (response.status === 404 || response.status === 410) return null;
     if (response.status !== 200) {
       throw new SpiceError("E_INDEX", `${redactUrl(pageUrl)} answered HTTP ${response.status}`, {
-        hint: "Check the index URL (--index-url) and its credentials",
+        hint: httpStatusHint(response.status, "Check the index URL (--index-url) and its credentials"),
       });
     }
     return response.derived as ProjectFileList;
@@ -252,7 +252,9 @@ export class PackageSource {
     }
     const response = await this.http.get(location, "text/html");
     if (response.status !== 200)
-      throw new SpiceError("E_FIND_LINKS", `${redactUrl(location)} answered HTTP ${response.status}`);
+      throw new SpiceError("E_FIND_LINKS", `${redactUrl(location)} answered HTTP ${response.status}`, {
+        hint: httpStatusHint(response.status),
+      });
     for (const file of parseHtmlPage(response.body.toString("utf8"), response.url, "").files) {
       const project = projectName(file.filename);
       if (project !== null) add(project, location, null, { ...file, source: redactUrl(location) });

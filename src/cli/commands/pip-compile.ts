@@ -31,7 +31,7 @@ import { elapsed, environmentIfAny } from "../environment-options.ts";
 import { checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
 import { type IndexSettings, indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
-import { downloadProgress } from "../progress.ts";
+import { downloadProgress, downloadProgressUnlessOff } from "../progress.ts";
 import {
   chosenLine,
   type EarlierPin,
@@ -767,7 +767,7 @@ export async function download(
     lock === null && needsIndex(inputs),
   );
   const sources = openSources(args, context, settings);
-  const progress = downloadProgress(context.output);
+  const progress = downloadProgressUnlessOff(args, context.output);
   sources.fetcher.progress = progress;
   try {
     const locked = lockedResolution(lock, target, args);

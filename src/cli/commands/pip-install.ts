@@ -43,7 +43,7 @@ import { allowedHashes, checkFetchedHash, checkHashingMode } from "../hash-check
 import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import { brokenDependents, PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
-import { downloadProgress } from "../progress.ts";
+import { downloadProgressUnlessOff } from "../progress.ts";
 import { isPyprojectFile, PyprojectFiles, projectRequirements } from "../project-requirements.ts";
 import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import {
@@ -230,10 +230,7 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
   });
   const { hashing, dryRun, environment, sources } = beginInstall(lock, inputs, args, context);
   // Downloads show progress through resolution (whole wheels, for metadata) and the install.
-  const progressBar = value(args, "progress-bar") ?? "on";
-  if (progressBar !== "on" && progressBar !== "off")
-    throw new UsageError(`--progress-bar takes on or off, not '${progressBar}'`);
-  const progress = progressBar === "on" ? downloadProgress(context.output) : null;
+  const progress = downloadProgressUnlessOff(args, context.output);
   sources.fetcher.progress = progress;
   const unpacker = dryRun ? null : wheelUnpacker(sources, context);
   try {

@@ -161,6 +161,22 @@ const path: OptionSpec = {
   help: "Only distributions installed in DIR (repeatable), as pip's --path",
 };
 
+const progressBar: OptionSpec = {
+  name: "progress-bar",
+  value: "on|off",
+  help: "Download bars on a terminal (default: on)",
+};
+const rootUserAction: OptionSpec = {
+  name: "root-user-action",
+  value: "warn|ignore",
+  help: "Accepted for pip compatibility (spice does not warn)",
+};
+const existsAction: OptionSpec = {
+  name: "exists-action",
+  value: "action",
+  help: "Accepted for pip compatibility (spice checks out no repositories)",
+};
+
 /**
  * pip's options that scripts and Dockerfiles pass out of habit, accepted so that `spice pip` can
  * replace `pip` in them: each is what spice does anyway (it has no version check and never asks).
@@ -169,6 +185,10 @@ const PIP_HABIT_OPTIONS: OptionSpec[] = [
   { name: "disable-pip-version-check", help: "Accepted for pip compatibility (spice checks no version)" },
   { name: "no-input", help: "Accepted for pip compatibility (spice never asks)" },
   { name: "no-python-version-warning", help: "Accepted for pip compatibility" },
+  {
+    name: "debug",
+    help: "Accepted for pip compatibility (spice shows where an unexpected error came from anyway)",
+  },
   {
     name: "use-feature",
     value: "feature",
@@ -348,13 +368,9 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       value: "only-if-needed|eager",
       help: "With --upgrade: only-if-needed (default) upgrades what is named, eager its dependencies too",
     },
-    { name: "progress-bar", value: "on|off", help: "Download bars on a terminal (default: on)" },
+    progressBar,
     { name: "no-warn-script-location", help: "Accepted for pip compatibility (spice does not warn)" },
-    {
-      name: "root-user-action",
-      value: "warn|ignore",
-      help: "Accepted for pip compatibility (spice does not warn)",
-    },
+    rootUserAction,
     strict,
     {
       name: "exact",
@@ -369,11 +385,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "Do not warn when the change breaks requirements of installed packages it left alone",
     },
     ...FOREIGN_TARGET_OPTIONS,
-    {
-      name: "exists-action",
-      value: "action",
-      help: "Accepted for pip compatibility (spice checks out no repositories)",
-    },
+    existsAction,
     ...BUILD_HABIT_OPTIONS,
     ...PROJECT_SELECTION_OPTIONS,
   ],
@@ -487,6 +499,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...ENVIRONMENT_OPTIONS,
     requirementFile,
     { name: "dest", short: "d", value: "dir", help: "Save files into DIR (default: the current directory)" },
+    progressBar,
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
     ...FOREIGN_TARGET_OPTIONS,
@@ -511,6 +524,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     requirementFile,
     { name: "yes", short: "y", help: "Do not ask for confirmation (spice never asks)" },
     { name: "dry-run", help: "Say what would be uninstalled, changing nothing (uv's option)" },
+    rootUserAction,
   ],
   list: [
     ...ENVIRONMENT_OPTIONS,
@@ -599,4 +613,25 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   ],
 };
 
-for (const options of Object.values(PIP_SUBCOMMAND_OPTIONS)) options.push(...PIP_HABIT_OPTIONS);
+/**
+ * pip's general options that reach the network, which pip takes on every command, as it takes
+ * --exists-action: a script's `pip uninstall -y --trusted-host HOST x` works with `spice pip`
+ * too. A subcommand that uses no index accepts them and changes nothing.
+ */
+const PIP_GENERAL_NETWORK_OPTIONS = [
+  "cert",
+  "client-cert",
+  "proxy",
+  "retries",
+  "timeout",
+  "trusted-host",
+  "keyring-provider",
+].map((name) => INDEX_OPTIONS.find((option) => option.name === name)!);
+for (const options of Object.values(PIP_SUBCOMMAND_OPTIONS)) {
+  const known = new Set(options.map((option) => option.name));
+  for (const option of PIP_GENERAL_NETWORK_OPTIONS)
+    if (!known.has(option.name))
+      options.push({ ...option, help: "Accepted for pip compatibility (this command reaches no index)" });
+  if (!known.has(existsAction.name)) options.push(existsAction);
+  options.push(...PIP_HABIT_OPTIONS);
+}
