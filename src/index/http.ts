@@ -31,7 +31,7 @@ import { pyUnquote } from "../standards/python-url.ts";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor } from "../util/fs.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
-import { redactUrl } from "../util/redact.ts";
+import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import type { KeyringLookup } from "./keyring.ts";
 import { type CachedResponse, heldForm, readCachedResponse, writeCachedResponse } from "./page-cache.ts";
 
@@ -226,14 +226,6 @@ export function httpStatusHint(status: number, otherwise?: string): string | und
   return "The server wants credentials, or refused those sent: give them in the URL (https://USER:PASSWORD@host/...) or ~/.netrc, or name the user in the URL (https://USER@host/...) and pass --keyring-provider subprocess for the keyring command to give the password";
 }
 
-/** `url` without user-info: the service name a keyring knows an index by. */
-function withoutCredentials(url: URL): string {
-  const bare = new URL(url);
-  bare.username = "";
-  bare.password = "";
-  return bare.toString();
-}
-
 /** The length of the longest run of whole directories (ending in "/") two paths begin with. */
 function sharedDirectories(first: string, second: string): number {
   let length = 0;
@@ -391,7 +383,8 @@ export class HttpClient {
     const fromNetrc = this.netrcFor(url);
     if (fromNetrc !== null) return this.remember(url, fromNetrc);
     if (username !== null && this.options.keyring) {
-      const service = index === null ? null : withoutCredentials(index);
+      // The service a keyring knows an index by: its URL without user-info.
+      const service = index === null ? null : withoutCredentials(index.href);
       const password =
         (service === null ? null : this.options.keyring(service, username)) ??
         this.options.keyring(url.host, username);
