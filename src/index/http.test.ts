@@ -123,6 +123,25 @@ describe("the index HTTP client", () => {
     await client.close();
   });
 
+  it("says why a netrc file gives no credentials, and sends none from it", async () => {
+    const seen: Array<string | undefined> = [];
+    const base = await serve("127.0.0.1", (request, response) => {
+      seen.push(request.headers.authorization);
+      response.end("ok");
+    });
+    const netrc = join(work, "netrc-bad");
+    writeFileSync(netrc, "machine 127.0.0.1 login alice password s3cret\nport 8080\n");
+    const warnings: string[] = [];
+    const client = new HttpClient({ cacheDirectory: null, netrc, warn: (message) => warnings.push(message) });
+    await client.fetch(`${base}/simple/`);
+    await client.fetch(`${base}/simple/again/`);
+    await client.close();
+    assert.deepEqual(seen, [undefined, undefined]);
+    assert.deepEqual(warnings, [
+      `${netrc} is not read, so no credentials come from it: bad follower token 'port' (line 2)`,
+    ]);
+  });
+
   it("sends an index URL's credentials, or the keyring's for its user, to that host's other URLs only", async () => {
     const seen: Array<[string, string | undefined]> = [];
     const record = (name: string) => (request: IncomingMessage, response: ServerResponse) => {

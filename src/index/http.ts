@@ -33,6 +33,7 @@ import { fileNameFor } from "../util/fs.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import type { KeyringLookup } from "./keyring.ts";
+import { NetrcError, type NetrcLogin, parseNetrc } from "./netrc.ts";
 import { type CachedResponse, heldForm, readCachedResponse, writeCachedResponse } from "./page-cache.ts";
 
 export interface HttpOptions {
@@ -186,39 +187,7 @@ function cacheKey(url: string, accept: string): string {
   return `${kind}-${fileNameFor(url.replace(/^[a-z]+:\/\//i, ""))}`;
 }
 
-interface Credentials {
-  username: string;
-  password: string;
-}
-
-/** Logins from a netrc file, by host. */
-export function readNetrc(path: string): Map<string, Credentials> {
-  const logins = new Map<string, Credentials>();
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return logins;
-  }
-  const tokens = text.split(/\s+/).filter((token) => token !== "");
-  let machine: string | null = null;
-  let current: Partial<Credentials> = {};
-  const flush = () => {
-    if (machine !== null && current.username !== undefined)
-      logins.set(machine, { username: current.username, password: current.password ?? "" });
-  };
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    if (token === "machine" || token === "default") {
-      flush();
-      machine = token === "default" ? "*" : (tokens[++i] ?? null);
-      current = {};
-    } else if (token === "login") current.username = tokens[++i];
-    else if (token === "password") current.password = tokens[++i];
-  }
-  flush();
-  return logins;
-}
+type Credentials = NetrcLogin;
 
 /** What to do about an error status from an index or a file's host; `otherwise` for most. */
 export function httpStatusHint(status: number, otherwise?: string): string | undefined {
@@ -404,10 +373,27 @@ export class HttpClient {
   }
 
   private netrcFor(url: URL): Credentials | null {
-    const path = this.options.netrc === undefined ? join(homedir(), ".netrc") : this.options.netrc;
-    if (path === null) return null;
-    this.netrc ??= existsSync(path) ? readNetrc(path) : new Map();
+    this.netrc ??= this.readNetrc();
     return this.netrc.get(url.hostname) ?? this.netrc.get("*") ?? null;
+  }
+
+  /** The netrc file's logins: NETRC's file, else ~/.netrc or ~/_netrc, as requests finds it. */
+  private readNetrc(): Map<string, Credentials> {
+    const given = this.options.netrc;
+    const path =
+      given === undefined
+        ? [".netrc", "_netrc"].map((name) => join(homedir(), name)).find((candidate) => existsSync(candidate))
+        : given;
+    if (path === null || path === undefined) return new Map();
+    try {
+      return parseNetrc(readFileSync(path, "utf8"));
+    } catch (error) {
+      if (error instanceof NetrcError)
+        this.options.warn?.(`${path} is not read, so no credentials come from it: ${error.message}`);
+      else if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+        this.options.warn?.(`${path} cannot be read: ${(error as Error).message}`);
+      return new Map();
+    }
   }
 
   private parsedIndexes: URL[] | undefined;
