@@ -116,8 +116,14 @@ describe("the index HTTP client", () => {
     const client = new HttpClient({ cacheDirectory: null, netrc });
     const result = await client.fetch(`${base}/simple/`);
     assert.equal(result.body.toString(), "elsewhere");
+    // A URL naming another user gets no password of alice's.
+    const bob = new HttpClient({ cacheDirectory: null, netrc });
+    await bob.fetch(`${base.replace("//", "//bob@")}/simple/`);
+    await bob.close();
     assert.deepEqual(seen, [
       ["origin", `Basic ${Buffer.from("alice:s3cret").toString("base64")}`],
+      ["other", undefined],
+      ["origin", `Basic ${Buffer.from("bob:").toString("base64")}`],
       ["other", undefined],
     ]);
     await client.close();

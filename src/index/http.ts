@@ -332,7 +332,7 @@ export class HttpClient {
   /**
    * The credentials a request to `url` carries, looked for as pip does: the URL's own; its
    * index's (the index URL on the same host whose path it shares most of); ~/.netrc's for the
-   * host; the keyring's, when a username is known; those that an earlier request to the host
+   * host (for the user the URL names, if it names one); the keyring's, when a username is known; those that an earlier request to the host
    * carried (an index page's files may be absolute URLs without them). Whatever is found is
    * kept for the host, and sent to that host only.
    */
@@ -349,8 +349,10 @@ export class HttpClient {
         });
       username ??= pyUnquote(index.username);
     }
+    // A netrc entry for another user than the URL names is not this URL's.
     const fromNetrc = this.netrcFor(url);
-    if (fromNetrc !== null) return this.remember(url, fromNetrc);
+    if (fromNetrc !== null && (username === null || username === fromNetrc.username))
+      return this.remember(url, fromNetrc);
     if (username !== null && this.options.keyring) {
       // The service a keyring knows an index by: its URL without user-info.
       const service = index === null ? null : withoutCredentials(index.href);
