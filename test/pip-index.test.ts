@@ -1171,6 +1171,30 @@ describe("spice pip install from an index", () => {
       assert.equal(viaLauncher.status, 0, viaLauncher.stderr);
       const direct = await runSpiceAsync(base, { cacheDir: join(work.path, "cache-tls-5"), env: extra });
       assert.equal(direct.status, 0, direct.stderr);
+      // The CA bundle variables of requests, which pip users set, are read after SSL_CERT_FILE.
+      const bundles = { SSL_CERT_FILE: undefined, REQUESTS_CA_BUNDLE: undefined, CURL_CA_BUNDLE: undefined };
+      for (const [name, cache] of [
+        ["REQUESTS_CA_BUNDLE", "cache-tls-9"],
+        ["CURL_CA_BUNDLE", "cache-tls-10"],
+      ]) {
+        const viaVariable = await runSpiceAsync([...base, "-v"], {
+          cacheDir: join(work.path, cache),
+          env: { ...bundles, [name]: join(tls, "cert.pem") },
+        });
+        assert.equal(viaVariable.status, 0, viaVariable.stderr);
+        assert.match(viaVariable.stderr, new RegExp(`cert: .*cert\\.pem \\(from ${name}\\)`));
+      }
+      selfSigned(tls, "other-", "/CN=127.0.0.1");
+      const sslFirst = await runSpiceAsync(base, {
+        cacheDir: join(work.path, "cache-tls-11"),
+        env: {
+          ...bundles,
+          REQUESTS_CA_BUNDLE: join(tls, "cert.pem"),
+          SSL_CERT_FILE: join(tls, "other-cert.pem"),
+        },
+      });
+      assert.equal(sslFirst.status, 1, "SSL_CERT_FILE comes first");
+      assert.match(sslFirst.stderr, /error: Could not fetch https:\/\/127\.0\.0\.1/);
     } finally {
       await new Promise((resolve) => front.close(resolve));
     }

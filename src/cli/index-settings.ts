@@ -37,7 +37,10 @@ export interface IndexSettings {
   proxies: Proxies;
   /** Hosts whose TLS certificates are not checked: --trusted-host, pip's setting, requirements files. */
   trustedHosts: string[];
-  /** The CA bundle TLS connections trust instead of Node's: --cert, pip's `cert`, SSL_CERT_FILE. */
+  /**
+   * The CA bundle TLS connections trust instead of Node's: --cert, pip's `cert`, else
+   * SSL_CERT_FILE, REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE.
+   */
   certFile: string | null;
   /** pip's --client-cert (or client-cert in pip.conf, PIP_CLIENT_CERT). */
   clientCertFile: string | null;
@@ -231,9 +234,14 @@ export function indexSettings(
       ...finder.trustedHosts,
     ]),
   ];
-  const cert = pick("cert", value(args, "cert"));
+  // Else the variables that name a CA bundle for OpenSSL (SSL_CERT_FILE, as uv reads it) and for
+  // requests, through which pip reads REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE.
+  const bundleVariable = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"].find((name) => env[name]);
+  const cert =
+    pick("cert", value(args, "cert")) ??
+    (bundleVariable === undefined ? null : { value: env[bundleVariable]!, source: bundleVariable });
   if (cert) explanation.push(`cert: ${cert.value} (from ${cert.source})`);
-  const certFile = cert?.value ?? env.SSL_CERT_FILE ?? null;
+  const certFile = cert?.value ?? null;
   const clientCert = pick("client-cert", value(args, "client-cert"));
   if (clientCert) explanation.push(`client-cert: ${clientCert.value} (from ${clientCert.source})`);
   const keyring = keyringProvider(pick("keyring-provider", value(args, "keyring-provider")), explanation);
@@ -273,7 +281,8 @@ function readCertificates(path: string, what = "the CA bundle", hint = CA_HINT):
   }
 }
 
-const CA_HINT = "Point --cert (or pip's cert setting, or SSL_CERT_FILE) at a PEM file";
+const CA_HINT =
+  "Point --cert (or pip's cert setting, or SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) at a PEM file";
 
 export function httpClient(
   args: ParsedArgs,
