@@ -1139,6 +1139,16 @@ describe("spice pip install from an index", () => {
         cacheDir: join(work.path, "cache-tls-3"),
       });
       assert.equal(skipped.status, 0, skipped.stderr);
+      // uv's name for it, which may name a URL, and uv's variable.
+      const insecure = await runSpiceAsync([...base, "--allow-insecure-host", `https://127.0.0.1:${port}/`], {
+        cacheDir: join(work.path, "cache-tls-12"),
+      });
+      assert.equal(insecure.status, 0, insecure.stderr);
+      const insecureVariable = await runSpiceAsync(base, {
+        cacheDir: join(work.path, "cache-tls-13"),
+        env: { SPICE_INSECURE_HOST: `127.0.0.1:${port}` },
+      });
+      assert.equal(insecureVariable.status, 0, insecureVariable.stderr);
       // pip's configuration names the CA bundle too.
       const config = join(work.path, "pip-tls.conf");
       writeFileSync(config, `[global]\ncert = ${join(tls, "cert.pem")}\n`);

@@ -227,12 +227,19 @@ export function indexSettings(
       };
   if (proxySetting) explanation.push(`proxy: ${redactUrl(proxySetting.value)} (from ${proxySetting.source})`);
   // pip adds every --trusted-host to its session: command line, configuration, requirements files.
+  // uv's --allow-insecure-host (SPICE_INSECURE_HOST, as UV_INSECURE_HOST) is the same list, and may
+  // name a URL, which stands for its host.
   const trustedHosts = [
-    ...new Set([
-      ...values(args, "trusted-host"),
-      ...listOf(config.get("trusted-host")?.value),
-      ...finder.trustedHosts,
-    ]),
+    ...new Set(
+      [
+        ...values(args, "trusted-host"),
+        ...listOf(config.get("trusted-host")?.value),
+        ...listOf(config.get("insecure-host")?.value),
+        ...finder.trustedHosts,
+      ].map((host) =>
+        /^[a-z][a-z0-9+.-]*:\/\//i.test(host) && URL.canParse(host) ? new URL(host).host : host,
+      ),
+    ),
   ];
   // Else the variables that name a CA bundle for OpenSSL (SSL_CERT_FILE, as uv reads it) and for
   // requests, through which pip reads REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE.

@@ -41,7 +41,13 @@ const INDEX_OPTIONS: OptionSpec[] = [
     value: "file",
     help: "A PEM file with this client's certificate and private key, for servers that ask for one (pip's option)",
   },
-  { name: "trusted-host", value: "host", multiple: true, help: "Do not verify TLS certificates of HOST" },
+  {
+    name: "trusted-host",
+    aliases: ["allow-insecure-host"],
+    value: "host",
+    multiple: true,
+    help: "Do not verify TLS certificates of HOST (or HOST:PORT, or a URL's host)",
+  },
   {
     name: "keyring-provider",
     value: "disabled|subprocess|auto",
