@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { SpiceError } from "../util/error.ts";
 import { redactUrl } from "../util/redact.ts";
-import { bypassesProxy, HttpClient } from "./http.ts";
+import { bypassesProxy, HttpClient, retryAfter } from "./http.ts";
 
 const work = mkdtempSync(join(tmpdir(), "spice-http-"));
 const servers: Server[] = [];
@@ -65,6 +65,38 @@ describe("the index HTTP client", () => {
     assert.equal(result.body.toString(), "ok");
     assert.equal(calls, 3);
     await client.close();
+  });
+
+  it("retries a server that limits requests (429) or timed out (408), after the wait it asks for", async () => {
+    const times: number[] = [];
+    const base = await serve("127.0.0.1", (_request, response) => {
+      times.push(Date.now());
+      if (times.length === 1) {
+        response.writeHead(429, { "retry-after": "1" });
+        return void response.end();
+      }
+      if (times.length === 2) {
+        response.writeHead(408);
+        return void response.end();
+      }
+      response.end("ok");
+    });
+    const warnings: string[] = [];
+    const client = new HttpClient({ cacheDirectory: null, retries: 3, warn: (text) => warnings.push(text) });
+    const result = await client.fetch(`${base}/page`);
+    await client.close();
+    assert.equal(result.body.toString(), "ok");
+    assert.equal(times.length, 3);
+    assert.ok(times[1] - times[0] >= 950, `waited ${times[1] - times[0]} ms of the 1 s asked`);
+    assert.deepEqual(warnings, [`${new URL(base).host} answered HTTP 429: waiting 1 s before asking again`]);
+    // Retry-After as seconds or an HTTP date, capped; nonsense is no wait asked.
+    const now = Date.parse("2026-11-30T00:00:00Z");
+    assert.equal(retryAfter("7", now), 7000);
+    assert.equal(retryAfter("Mon, 30 Nov 2026 00:00:05 GMT", now), 5000);
+    assert.equal(retryAfter("Sun, 29 Nov 2026 23:00:00 GMT", now), 0);
+    assert.equal(retryAfter("86400", now), 30_000);
+    assert.equal(retryAfter("soon", now), null);
+    assert.equal(retryAfter(undefined, now), null);
   });
 
   it("tells a streamed body's sink its length when the server gives one the body's bytes have", async () => {

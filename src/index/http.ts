@@ -189,8 +189,21 @@ function cacheKey(url: string, accept: string): string {
 
 type Credentials = NetrcLogin;
 
+/** The longest wait a Retry-After header gets: a run does not stall for minutes unasked. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/** Retry-After (seconds, or an HTTP date) in milliseconds, at most MAX_RETRY_AFTER_MS; null without one. */
+export function retryAfter(value: string | undefined, now = Date.now()): number | null {
+  if (value === undefined) return null;
+  const text = value.trim();
+  const milliseconds = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  return Number.isNaN(milliseconds) ? null : Math.min(Math.max(0, milliseconds), MAX_RETRY_AFTER_MS);
+}
+
 /** What to do about an error status from an index or a file's host; `otherwise` for most. */
 export function httpStatusHint(status: number, otherwise?: string): string | undefined {
+  if (status === 429)
+    return "The server limits how often it is asked: run again later, or with more --retries";
   if (status !== 401 && status !== 403) return otherwise;
   return "The server wants credentials, or refused those sent: give them in the URL (https://USER:PASSWORD@host/...) or ~/.netrc, or name the user in the URL (https://USER@host/...) and pass --keyring-provider subprocess for the keyring command to give the password";
 }
@@ -532,8 +545,11 @@ export class HttpClient {
       target.username = "";
       target.password = "";
       let lastError: unknown = null;
+      // What a server that answered 429 or 408 asked to wait before the next attempt.
+      let asked: number | null = null;
       for (let attempt = 0; attempt <= retries; attempt++) {
-        if (attempt > 0) await sleep(Math.min(200 * 2 ** (attempt - 1), 2000));
+        if (attempt > 0) await sleep(asked ?? Math.min(200 * 2 ** (attempt - 1), 2000));
+        asked = null;
         try {
           const undici = await loadUndici();
           const response = await this.dispatcherFor(undici, target).request({
@@ -562,8 +578,15 @@ export class HttpClient {
             for await (const chunk of response.body) sink.write(chunk as Buffer);
             body = Buffer.alloc(0);
           } else body = Buffer.from(await response.body.arrayBuffer());
-          if (response.statusCode >= 500 && attempt < retries) {
+          // Server errors, and a server that is busy or limits how often it is asked (as uv retries).
+          const busy = response.statusCode === 429 || response.statusCode === 408;
+          if ((response.statusCode >= 500 || busy) && attempt < retries) {
             lastError = new Error(`HTTP ${response.statusCode}`);
+            if (busy) asked = retryAfter(flatHeaders["retry-after"]);
+            if (asked !== null && asked >= 1000)
+              this.options.warn?.(
+                `${target.host} answered HTTP ${response.statusCode}: waiting ${Math.round(asked / 1000)} s before asking again`,
+              );
             continue;
           }
           return {
