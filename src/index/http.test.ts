@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import type { SpiceError } from "../util/error.ts";
 import { redactUrl } from "../util/redact.ts";
 import { bypassesProxy, HttpClient, retryAfter } from "./http.ts";
@@ -99,12 +100,71 @@ describe("the index HTTP client", () => {
     assert.equal(retryAfter(undefined, now), null);
   });
 
+  it("asks for pages compressed and decodes gzip, deflate and br; downloads come as they are, decoded if not", async () => {
+    const page = Buffer.from(
+      `<html><body>${'<a href="demo-1.0.tar.gz">demo-1.0.tar.gz</a>\n'.repeat(200)}</body></html>`,
+    );
+    const asked: Array<[string, string | undefined]> = [];
+    const base = await serve("127.0.0.1", (request, response) => {
+      asked.push([request.url ?? "", request.headers["accept-encoding"]]);
+      const encode: Record<string, [string, Buffer]> = {
+        "/gzip/": ["gzip", gzipSync(page)],
+        "/deflate/": ["deflate", deflateSync(page)],
+        "/raw-deflate/": ["deflate", deflateRawSync(page)],
+        "/br/": ["br", brotliCompressSync(page)],
+        // A download sent compressed although it was asked for as it is.
+        "/file.whl": ["gzip", gzipSync(page)],
+        "/zstd/": ["zstd", page],
+        "/damaged/": ["gzip", gzipSync(page).subarray(0, 40)],
+      };
+      const [coding, body] = encode[request.url ?? ""] ?? [null, page];
+      response.writeHead(200, {
+        ...(coding === null ? {} : { "content-encoding": coding }),
+        "content-length": body.length,
+        etag: '"v1"',
+      });
+      response.end(body);
+    });
+    const cacheDirectory = join(work, "http-cache-codings");
+    const client = new HttpClient({ cacheDirectory, retries: 0 });
+    for (const path of ["/gzip/", "/deflate/", "/raw-deflate/", "/br/", "/plain/"]) {
+      const fetched = await client.get(`${base}${path}`, "text/html");
+      assert.ok(fetched.body.equals(page), path);
+      assert.equal(fetched.headers["content-encoding"], undefined, path);
+      // Kept decoded: the cached copy reads back the same.
+      const cached = await client.get(`${base}${path}`, "text/html");
+      assert.ok(cached.body.equals(page), `${path} from the cache`);
+    }
+    const chunks: Buffer[] = [];
+    const lengths: Array<number | null> = [];
+    await client.fetch(
+      `${base}/file.whl`,
+      {},
+      { reset: (length) => lengths.push(length), write: (chunk) => chunks.push(chunk) },
+    );
+    assert.ok(Buffer.concat(chunks).equals(page));
+    assert.deepEqual(lengths, [null], "the encoded length is not the file's");
+    for (const [path, message] of [
+      ["/zstd/", /content coding 'zstd', which spice cannot decode/],
+      ["/damaged/", /its gzip content coding does not decode/],
+    ] as const) {
+      await assert.rejects(client.get(`${base}${path}`, "text/html"), (error: SpiceError) => {
+        assert.match(error.details.cause ?? "", message);
+        return true;
+      });
+    }
+    await client.close();
+    assert.equal(asked.find(([path]) => path === "/gzip/")?.[1], "gzip, deflate, br");
+    assert.equal(asked.find(([path]) => path === "/file.whl")?.[1], "identity");
+  });
+
   it("tells a streamed body's sink its length when the server gives one the body's bytes have", async () => {
     const base = await serve("127.0.0.1", (request, response) => {
       if (request.url === "/sized") return void response.end("twelve bytes");
       if (request.url === "/encoded") {
-        response.writeHead(200, { "content-encoding": "gzip", "content-length": "3" });
-        return void response.end("xyz");
+        const encoded = gzipSync("xyz");
+        response.writeHead(200, { "content-encoding": "gzip", "content-length": encoded.length });
+        return void response.end(encoded);
       }
       response.write("chunked, "); // no Content-Length: the body is sent in chunks
       response.end("no length");

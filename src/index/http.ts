@@ -30,7 +30,7 @@ function loadUndici(): Promise<Undici> {
 import { pyUnquote } from "../standards/python-url.ts";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor } from "../util/fs.ts";
-import { nodeTls } from "../util/lazy-builtins.ts";
+import { nodeTls, nodeZlib } from "../util/lazy-builtins.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import type { KeyringLookup } from "./keyring.ts";
 import { NetrcError, type NetrcLogin, parseNetrc } from "./netrc.ts";
@@ -188,6 +188,70 @@ function cacheKey(url: string, accept: string): string {
 }
 
 type Credentials = NetrcLogin;
+
+type ContentCoding = "gzip" | "deflate" | "br";
+
+/** Content-Encoding's codings, in the order they were applied; an unknown one is an error. */
+function contentCodings(header: string | undefined, url: URL): ContentCoding[] {
+  if (header === undefined) return [];
+  const codings: ContentCoding[] = [];
+  for (const item of header.split(",")) {
+    const coding = item.trim().toLowerCase();
+    if (coding === "" || coding === "identity") continue;
+    if (coding === "gzip" || coding === "x-gzip") codings.push("gzip");
+    else if (coding === "deflate" || coding === "br") codings.push(coding);
+    else
+      throw new SpiceError("E_HTTP", `Could not read ${redactUrl(url.toString())}`, {
+        cause: `the server sent it in the content coding '${coding}', which spice cannot decode`,
+        hint: "Configure the server to send gzip, deflate, br or no content coding",
+      });
+  }
+  return codings;
+}
+
+/** `body` with its codings undone, last applied first. */
+function decodeBody(body: Buffer, codings: readonly ContentCoding[], url: URL): Buffer {
+  const zlib = codings.length === 0 ? null : nodeZlib();
+  let decoded = body;
+  for (const coding of [...codings].reverse()) {
+    try {
+      if (coding === "gzip") decoded = zlib!.gunzipSync(decoded);
+      else if (coding === "br") decoded = zlib!.brotliDecompressSync(decoded);
+      // HTTP's deflate is zlib-wrapped; some servers send it raw.
+      else
+        decoded =
+          decoded[0] !== undefined && (decoded[0] & 0x0f) === 8
+            ? zlib!.inflateSync(decoded)
+            : zlib!.inflateRawSync(decoded);
+    } catch (error) {
+      throw new SpiceError("E_HTTP", `Could not read ${redactUrl(url.toString())}`, {
+        cause: `its ${coding} content coding does not decode: ${(error as Error).message}`,
+        hint: "The server sent a damaged response; run again, or report it to the index's operator",
+      });
+    }
+  }
+  return decoded;
+}
+
+/** The stream of a body's decoded bytes. */
+function decodingStream(
+  body: AsyncIterable<unknown> & NodeJS.ReadableStream,
+  codings: readonly ContentCoding[],
+) {
+  let stream: NodeJS.ReadableStream = body;
+  const zlib = codings.length === 0 ? null : nodeZlib();
+  for (const coding of [...codings].reverse()) {
+    const decoder =
+      coding === "gzip"
+        ? zlib!.createGunzip()
+        : coding === "br"
+          ? zlib!.createBrotliDecompress()
+          : zlib!.createInflate();
+    stream.on("error", (error) => decoder.destroy(error as Error));
+    stream = stream.pipe(decoder);
+  }
+  return stream as AsyncIterable<unknown>;
+}
 
 /** The longest wait a Retry-After header gets: a run does not stall for minutes unasked. */
 const MAX_RETRY_AFTER_MS = 30_000;
@@ -537,7 +601,14 @@ export class HttpClient {
           hint: "Check the index URL; a local index or find-links directory is given as a path or a file:// URL",
         });
       }
-      const headers: Record<string, string> = { "user-agent": "spice", ...extraHeaders };
+      // Pages and metadata compress well (a large project's JSON page is megabytes), so they may
+      // come compressed; downloads and byte ranges are asked for as they are, as pip asks.
+      const compressible = sink === undefined && extraHeaders.range === undefined;
+      const headers: Record<string, string> = {
+        "user-agent": "spice",
+        "accept-encoding": compressible ? "gzip, deflate, br" : "identity",
+        ...extraHeaders,
+      };
       const credentials = current.host === originHost ? this.credentialsFor(current) : null;
       if (credentials)
         headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
@@ -571,13 +642,20 @@ export class HttpClient {
             lastError = "redirect";
             break;
           }
+          // A body in a content coding is decoded (a server may use one it was not asked for), and
+          // the headers then describe the decoded body.
+          const codings = contentCodings(flatHeaders["content-encoding"], target);
+          if (codings.length > 0) {
+            delete flatHeaders["content-encoding"];
+            delete flatHeaders["content-length"];
+          }
           let body: Buffer;
           if (sink && response.statusCode === 200) {
             // Streamed (downloads): a retry after a dropped connection starts the sink over.
             sink.reset(bodyLength(flatHeaders));
-            for await (const chunk of response.body) sink.write(chunk as Buffer);
+            for await (const chunk of decodingStream(response.body, codings)) sink.write(chunk as Buffer);
             body = Buffer.alloc(0);
-          } else body = Buffer.from(await response.body.arrayBuffer());
+          } else body = decodeBody(Buffer.from(await response.body.arrayBuffer()), codings, target);
           // Server errors, and a server that is busy or limits how often it is asked (as uv retries).
           const busy = response.statusCode === 429 || response.statusCode === 408;
           if ((response.statusCode >= 500 || busy) && attempt < retries) {
