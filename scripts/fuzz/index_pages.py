@@ -4,9 +4,9 @@
 One local server answers every /simple/<name>/ request with the case's page and content type;
 files come from the mirror. spice must never crash: a page it cannot read is a clean error."""
 from common import MIRROR, SPICE_JS, WORK
-import http.server, json, os, random, socketserver, subprocess, sys, threading, hashlib, shutil
+import gzip, http.server, json, os, random, socketserver, subprocess, sys, threading, hashlib, shutil, zlib
 SPICE = ["node", SPICE_JS]
-state = {"page": b"", "ctype": "text/html", "metadata": b""}
+state = {"page": b"", "ctype": "text/html", "metadata": b"", "coding": None}
 import zipfile
 SIX_METADATA = zipfile.ZipFile(os.path.join(MIRROR, "files", "six-1.17.0-py2.py3-none-any.whl")).read("six-1.17.0.dist-info/METADATA")
 META_SNIPPETS = [b"Requires-Dist: ", b"Requires-Dist: idna (>=1\n", b"Requires-Dist: idna; extra == 'x'\n", b"Requires-Dist: idna; python_version > '3\n",
@@ -26,10 +26,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 data = open(p, "rb").read()
                 self.send_response(200); self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data); return
             self.send_response(404); self.end_headers(); return
-        body = state["page"]
+        body, coding = encoded(state["page"], state["coding"])
         self.send_response(200); self.send_header("Content-Type", state["ctype"])
+        if coding: self.send_header("Content-Encoding", coding)
         self.send_header("Content-Length", str(len(body))); self.send_header("Cache-Control", "no-store"); self.end_headers()
         self.wfile.write(body)
+
+def encoded(body, coding):
+    """The page in a content coding (spice asks for gzip, deflate, br), sometimes damaged or unknown."""
+    if coding is None: return body, None
+    name, damage = coding
+    data = {"gzip": lambda b: gzip.compress(b), "deflate": lambda b: zlib.compress(b),
+            "raw-deflate": lambda b: zlib.compress(b)[2:-4], "zstd": lambda b: b}[name](body)
+    if damage == "truncate": data = data[:len(data) // 2]
+    elif damage == "flip" and data: data = data[:len(data) // 3] + bytes([data[len(data) // 3] ^ 0x40]) + data[len(data) // 3 + 1:]
+    return data, "deflate" if name == "raw-deflate" else name
 
 def sha(name):
     return hashlib.sha256(open(os.path.join(MIRROR, "files", name), "rb").read()).hexdigest()
@@ -98,6 +109,8 @@ def main(seed, count):
         else: state["ctype"], page = "application/vnd.pypi.simple.v1+json", json_page(rng)
         if rng.random() < 0.5 and state["metadata"] is SIX_METADATA: page = bytes_mutate(page, rng)
         state["page"] = page
+        state["coding"] = None if rng.random() < 0.7 else (
+            rng.choice(["gzip", "deflate", "raw-deflate", "zstd"]), rng.choice([None, None, "truncate", "flip"]))
         cache = WORK + "/cache"; shutil.rmtree(cache, ignore_errors=True)
         cmd = SPICE + ["pip", "install", "--python", venv + "/bin/python", "--dry-run", "--index-url", f"http://127.0.0.1:{port}/simple/", "--cache-dir", cache, "six"]
         r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
