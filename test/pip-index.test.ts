@@ -460,6 +460,49 @@ describe("spice pip install from an index", () => {
     assert.match(badBar.stderr, /--progress-bar takes on or off, not 'sideways'/);
   });
 
+  it("keeps no cache under PIP_NO_CACHE_DIR (any value, as pip) or SPICE_NO_CACHE, unless --cache-dir or --isolated says otherwise", async () => {
+    const env = venv();
+    const cases: Array<[string, NodeJS.ProcessEnv, string[], boolean]> = [
+      ["pip-yes", { PIP_NO_CACHE_DIR: "1" }, [], false],
+      ["pip-false", { PIP_NO_CACHE_DIR: "false" }, [], false],
+      ["pip-isolated", { PIP_NO_CACHE_DIR: "1" }, ["--isolated"], true],
+      ["spice-yes", { SPICE_NO_CACHE: "true" }, [], false],
+      ["spice-no", { SPICE_NO_CACHE: "0" }, [], true],
+    ];
+    for (const [name, variables, options, kept] of cases) {
+      const cache = join(work.path, `no-cache-${name}`);
+      const result = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", ...options, "lib==1.0"],
+        { cacheDir: cache, env: variables },
+      );
+      assert.equal(result.status, 0, `${name}: ${result.stderr}`);
+      assert.equal(existsSync(cache), kept, name);
+    }
+    const explicit = join(work.path, "no-cache-explicit");
+    const given = await runSpiceAsync(
+      [
+        "pip",
+        "install",
+        "--python",
+        env.python,
+        "-i",
+        index.url,
+        "--dry-run",
+        "--cache-dir",
+        explicit,
+        "lib==1.0",
+      ],
+      { env: { PIP_NO_CACHE_DIR: "1" } },
+    );
+    assert.equal(given.status, 0, given.stderr);
+    assert.equal(existsSync(explicit), true, "--cache-dir on the command line wins, as with pip");
+    const bad = await runSpiceAsync(["pip", "list", "--python", env.python], {
+      env: { PIP_NO_CACHE_DIR: "maybe" },
+    });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /PIP_NO_CACHE_DIR takes a yes or no value, not 'maybe'/);
+  });
+
   it("asks the keyring command for the password of an index URL's user, by index URL then host, and sends it to that host's files too (--keyring-provider)", async () => {
     const env = venv();
     const bin = join(work.path, "keyring-bin");
