@@ -15,7 +15,7 @@
 // statements for node: modules build.
 
 import { BESIDE_BUNDLE, CODE_CACHE_BUCKET, readCodeCache, writeCodeCache } from "../cache/code-cache.ts";
-import { cacheRoot } from "../util/cache-dir.ts";
+import { cacheRoot, cacheTurnedOff } from "../util/cache-dir.ts";
 
 declare const SPICE_VERSION: string;
 
@@ -169,10 +169,16 @@ function codeCachePlaces(bundle: string, key: string | null): string[] {
     .replace(/[^A-Za-z0-9=.]+/g, "-")
     .replace(/^-+/, "");
   const file = path.join(identity, flags === "" ? `${key}.bin` : `${key}.${flags.slice(0, 80)}.bin`);
-  return [
-    path.join(path.dirname(bundle), BESIDE_BUNDLE, file),
-    path.join(cacheRoot(explicitRoot, process.env), CODE_CACHE_BUCKET, file),
-  ];
+  const beside = path.join(path.dirname(bundle), BESIDE_BUNDLE, file);
+  let cacheOff: boolean;
+  try {
+    cacheOff = explicitRoot === undefined && cacheTurnedOff(process.env, commandArgs.includes("--isolated"));
+  } catch {
+    cacheOff = true; // a value the command will refuse
+  }
+  return cacheOff
+    ? [beside]
+    : [beside, path.join(cacheRoot(explicitRoot, process.env), CODE_CACHE_BUCKET, file)];
 }
 
 /**

@@ -195,30 +195,9 @@ const helpCommand: CommandModule = {
 async function cacheDirFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<string | null> {
   if (args.options.get("no-cache") === true || args.options.get("no-cache-dir") === true) return null;
   const explicit = value(args, "cache-dir");
+  const { cacheRoot, cacheTurnedOff } = await import("../util/cache-dir.ts");
   if (explicit === undefined && cacheTurnedOff(env, args.options.get("isolated") === true)) return null;
-  const { cacheRoot } = await import("../util/cache-dir.ts");
   return cacheRoot(explicit, env);
-}
-
-const BOOLEAN_TEXT = /^(y|yes|t|true|on|1|n|no|f|false|off|0)$/i;
-
-/**
- * Whether a variable turns the cache off: pip's PIP_NO_CACHE_DIR, which many Dockerfiles set to
- * keep images small, with any value pip accepts (pip turns the cache off for "false" too, as it
- * always has), unless --isolated; SPICE_NO_CACHE (uv's UV_NO_CACHE) with a true value.
- */
-function cacheTurnedOff(env: NodeJS.ProcessEnv, isolated: boolean): boolean {
-  const pipSetting = isolated ? undefined : env.PIP_NO_CACHE_DIR;
-  if (pipSetting !== undefined && pipSetting !== "") {
-    if (!BOOLEAN_TEXT.test(pipSetting.trim()))
-      throw new UsageError(`PIP_NO_CACHE_DIR takes a yes or no value, not '${pipSetting}'`);
-    return true;
-  }
-  const own = env.SPICE_NO_CACHE;
-  if (own === undefined || own === "") return false;
-  if (!BOOLEAN_TEXT.test(own.trim()))
-    throw new UsageError(`SPICE_NO_CACHE takes a yes or no value, not '${own}'`);
-  return /^(y|yes|t|true|on|1)$/i.test(own.trim());
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

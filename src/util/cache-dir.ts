@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { UsageError } from "./error.ts";
 
 /** spice's cache root: `--cache-dir`, else $SPICE_CACHE_DIR, else $XDG_CACHE_HOME/spice, else ~/.cache/spice. */
 export function cacheRoot(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -7,4 +8,25 @@ export function cacheRoot(explicit?: string, env: NodeJS.ProcessEnv = process.en
   if (env.SPICE_CACHE_DIR) return env.SPICE_CACHE_DIR;
   if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, "spice");
   return join(homedir(), ".cache", "spice");
+}
+
+const BOOLEAN_TEXT = /^(y|yes|t|true|on|1|n|no|f|false|off|0)$/i;
+
+/**
+ * Whether a variable turns the cache off: pip's PIP_NO_CACHE_DIR, which many Dockerfiles set to
+ * keep images small, with any value pip accepts (pip turns the cache off for "false" too, as it
+ * always has), unless --isolated; SPICE_NO_CACHE (uv's UV_NO_CACHE) with a true value.
+ */
+export function cacheTurnedOff(env: NodeJS.ProcessEnv, isolated: boolean): boolean {
+  const pipSetting = isolated ? undefined : env.PIP_NO_CACHE_DIR;
+  if (pipSetting !== undefined && pipSetting !== "") {
+    if (!BOOLEAN_TEXT.test(pipSetting.trim()))
+      throw new UsageError(`PIP_NO_CACHE_DIR takes a yes or no value, not '${pipSetting}'`);
+    return true;
+  }
+  const own = env.SPICE_NO_CACHE;
+  if (own === undefined || own === "") return false;
+  if (!BOOLEAN_TEXT.test(own.trim()))
+    throw new UsageError(`SPICE_NO_CACHE takes a yes or no value, not '${own}'`);
+  return /^(y|yes|t|true|on|1)$/i.test(own.trim());
 }
