@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkedText, damageChecksum, withDamageChecksum } from "./hash.ts";
+import { crc32 as crc32Native } from "node:zlib";
+import { checkedText, crc32, damageChecksum, withDamageChecksum } from "./hash.ts";
 
 describe("damageChecksum", () => {
   it("is CRC-32 (IEEE), as zip and gzip write it, over text as UTF-8", () => {
@@ -10,6 +11,39 @@ describe("damageChecksum", () => {
     // Bytes at any offset of a pooled buffer.
     const pool = Buffer.from("xx123456789");
     assert.equal(damageChecksum(pool.subarray(2)), "cbf43926");
+  });
+});
+
+describe("crc32", () => {
+  it("is zlib's CRC-32 at every length, on both sides of the size where damageChecksum switches to zlib", () => {
+    let seed = 11;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 8;
+    };
+    const lengths = [
+      ...Array.from({ length: 300 }, (_, index) => index),
+      16 * 1024 - 1,
+      16 * 1024,
+      16 * 1024 + 1,
+      40_000,
+    ];
+    for (const length of lengths) {
+      const bytes = Buffer.alloc(length);
+      for (let index = 0; index < length; index++) bytes[index] = random() & 0xff;
+      assert.equal(crc32(bytes), crc32Native(bytes), `${length} bytes`);
+      assert.equal(
+        damageChecksum(bytes),
+        crc32Native(bytes).toString(16).padStart(8, "0"),
+        `${length} bytes`,
+      );
+      const text = `${bytes.toString("latin1").replace(/[^\x20-\x7e]/g, "é")}€😀`;
+      assert.equal(
+        damageChecksum(text),
+        crc32Native(text).toString(16).padStart(8, "0"),
+        `${length} characters`,
+      );
+    }
   });
 });
 

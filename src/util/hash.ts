@@ -9,14 +9,41 @@ export function sha256Hex(data: Uint8Array | string): string {
 /**
  * A CRC-32 (8 hex digits) that spice stores beside what it writes into its cache, to detect
  * damage on disk, as zip and gzip do: it is no defence against someone who may write the cache.
- * zlib's, native: it runs on every warm install and compile, over about 20 KB of manifest per
- * wheel, in a process whose JavaScript V8 has not optimized yet. A hand-written 64-bit checksum
- * took 8 ms over trio's 33 manifests (650 KB) in a fresh process, interpreted until V8 optimized
- * it mid-way; zlib's takes 0.5 ms after the 1.5 ms node:zlib costs to load. sha256 would first
- * load node:crypto (3-5 ms).
+ * It runs on every warm install and compile, over about 20 KB of manifest per wheel, in a process
+ * whose JavaScript V8 has not optimized yet: a hand-written 64-bit checksum took 8 ms over trio's
+ * 33 manifests (650 KB) in a fresh process, interpreted until V8 optimized it mid-way; zlib's
+ * native CRC-32 takes 0.5 ms after the 1.5 ms node:zlib costs to load. Small inputs (an
+ * interpreter's inspection, read by nearly every command) are checked here in JavaScript, which
+ * costs less than loading zlib; the result is the same CRC-32 either way.
  */
 export function damageChecksum(data: Uint8Array | string): string {
-  return nodeZlib().crc32(data).toString(16).padStart(8, "0");
+  const size = typeof data === "string" ? data.length * 3 : data.length;
+  const crc =
+    size <= SMALL_CHECKSUM_INPUT
+      ? crc32(typeof data === "string" ? Buffer.from(data) : data)
+      : nodeZlib().crc32(data);
+  return crc.toString(16).padStart(8, "0");
+}
+
+/** Up to this many bytes, CRC-32 in JavaScript beats loading node:zlib. */
+const SMALL_CHECKSUM_INPUT = 16 * 1024;
+
+let crcTable: Int32Array | undefined;
+
+/** CRC-32 (IEEE 802.3, reflected, as zlib computes it), one byte at a time through a table. */
+export function crc32(bytes: Uint8Array): number {
+  if (crcTable === undefined) {
+    crcTable = new Int32Array(256);
+    for (let byte = 0; byte < 256; byte++) {
+      let value = byte;
+      for (let bit = 0; bit < 8; bit++) value = value & 1 ? (value >>> 1) ^ 0xedb88320 : value >>> 1;
+      crcTable[byte] = value;
+    }
+  }
+  const table = crcTable;
+  let crc = -1;
+  for (let index = 0; index < bytes.length; index++) crc = table[(crc ^ bytes[index]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
 }
 
 /** `text` as spice keeps it in its cache: its damageChecksum, a newline, then the text. */
