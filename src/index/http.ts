@@ -1,10 +1,10 @@
 // HTTP for package indexes: undici with keep-alive and a bounded number of connections, retries
-// with backoff on connection errors and 5xx, timeouts, credentials from the URL, ~/.netrc or a
-// keyring that are never printed and never sent to another host on redirect, and a disk cache of pages that
-// revalidates with ETag / Last-Modified and honours Cache-Control, with --refresh and --offline.
+// with backoff on connection errors, 5xx, 429 and 408, timeouts, pages asked for compressed
+// (content-coding.ts), credentials (credentials.ts) that are never printed and never sent to
+// another host on redirect, and a disk cache of pages that revalidates with ETag /
+// Last-Modified and honours Cache-Control, with --refresh and --offline.
 
-import { existsSync, readFileSync, utimesSync } from "node:fs";
-import { homedir } from "node:os";
+import { readFileSync, utimesSync } from "node:fs";
 import { join, sep } from "node:path";
 import type { Dispatcher } from "undici";
 
@@ -27,16 +27,16 @@ function loadUndici(): Promise<Undici> {
   return undiciModule;
 }
 
-import { pyUnquote } from "../standards/python-url.ts";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor } from "../util/fs.ts";
-import { nodeTls, nodeZlib } from "../util/lazy-builtins.ts";
-import { redactUrl, withoutCredentials } from "../util/redact.ts";
-import type { KeyringLookup } from "./keyring.ts";
-import { NetrcError, type NetrcLogin, parseNetrc } from "./netrc.ts";
+import { nodeTls } from "../util/lazy-builtins.ts";
+import { redactUrl } from "../util/redact.ts";
+import { contentCodings, decodeBody, decodingStream } from "./content-coding.ts";
+import { CredentialFinder, type CredentialSources } from "./credentials.ts";
 import { type CachedResponse, heldForm, readCachedResponse, writeCachedResponse } from "./page-cache.ts";
 
-export interface HttpOptions {
+/** Credentials come from CredentialSources: the netrc file, a keyring, the index URLs. */
+export interface HttpOptions extends CredentialSources {
   /** Directory for cached responses, or null for none. */
   cacheDirectory: string | null;
   offline?: boolean;
@@ -45,15 +45,6 @@ export interface HttpOptions {
   timeoutMs?: number;
   retries?: number;
   connections?: number;
-  /** Path of a netrc file (default ~/.netrc). */
-  netrc?: string | null;
-  /** Passwords from a keyring (--keyring-provider subprocess), for URLs whose username is known. */
-  keyring?: KeyringLookup | null;
-  /**
-   * The index URLs, as given (credentials and all): a file URL on an index's host takes that
-   * index's credentials, and the keyring is asked by index URL before host, as pip does.
-   */
-  indexUrls?: readonly string[];
   /**
    * CA certificates (PEM) to trust instead of the system's, read when the first connection is
    * made: a run that finds everything in the cache does not read them (a system bundle is about
@@ -71,8 +62,6 @@ export interface HttpOptions {
    * TLS connection is made.
    */
   extraCaFile?: string | null;
-  /** Where warnings go (an unreadable extra certificate file). */
-  warn?: (message: string) => void;
   /** Hosts (host or host:port) whose certificates are not verified, as pip's --trusted-host. */
   trustedHosts?: readonly string[];
   /** Proxies by scheme, and the hosts that bypass them (NO_PROXY's list). */
@@ -187,72 +176,6 @@ function cacheKey(url: string, accept: string): string {
   return `${kind}-${fileNameFor(url.replace(/^[a-z]+:\/\//i, ""))}`;
 }
 
-type Credentials = NetrcLogin;
-
-type ContentCoding = "gzip" | "deflate" | "br";
-
-/** Content-Encoding's codings, in the order they were applied; an unknown one is an error. */
-function contentCodings(header: string | undefined, url: URL): ContentCoding[] {
-  if (header === undefined) return [];
-  const codings: ContentCoding[] = [];
-  for (const item of header.split(",")) {
-    const coding = item.trim().toLowerCase();
-    if (coding === "" || coding === "identity") continue;
-    if (coding === "gzip" || coding === "x-gzip") codings.push("gzip");
-    else if (coding === "deflate" || coding === "br") codings.push(coding);
-    else
-      throw new SpiceError("E_HTTP", `Could not read ${redactUrl(url.toString())}`, {
-        cause: `the server sent it in the content coding '${coding}', which spice cannot decode`,
-        hint: "Configure the server to send gzip, deflate, br or no content coding",
-      });
-  }
-  return codings;
-}
-
-/** `body` with its codings undone, last applied first. */
-function decodeBody(body: Buffer, codings: readonly ContentCoding[], url: URL): Buffer {
-  const zlib = codings.length === 0 ? null : nodeZlib();
-  let decoded = body;
-  for (const coding of [...codings].reverse()) {
-    try {
-      if (coding === "gzip") decoded = zlib!.gunzipSync(decoded);
-      else if (coding === "br") decoded = zlib!.brotliDecompressSync(decoded);
-      // HTTP's deflate is zlib-wrapped; some servers send it raw.
-      else
-        decoded =
-          decoded[0] !== undefined && (decoded[0] & 0x0f) === 8
-            ? zlib!.inflateSync(decoded)
-            : zlib!.inflateRawSync(decoded);
-    } catch (error) {
-      throw new SpiceError("E_HTTP", `Could not read ${redactUrl(url.toString())}`, {
-        cause: `its ${coding} content coding does not decode: ${(error as Error).message}`,
-        hint: "The server sent a damaged response; run again, or report it to the index's operator",
-      });
-    }
-  }
-  return decoded;
-}
-
-/** The stream of a body's decoded bytes. */
-function decodingStream(
-  body: AsyncIterable<unknown> & NodeJS.ReadableStream,
-  codings: readonly ContentCoding[],
-) {
-  let stream: NodeJS.ReadableStream = body;
-  const zlib = codings.length === 0 ? null : nodeZlib();
-  for (const coding of [...codings].reverse()) {
-    const decoder =
-      coding === "gzip"
-        ? zlib!.createGunzip()
-        : coding === "br"
-          ? zlib!.createBrotliDecompress()
-          : zlib!.createInflate();
-    stream.on("error", (error) => decoder.destroy(error as Error));
-    stream = stream.pipe(decoder);
-  }
-  return stream as AsyncIterable<unknown>;
-}
-
 /** The longest wait a Retry-After header gets: a run does not stall for minutes unasked. */
 const MAX_RETRY_AFTER_MS = 30_000;
 
@@ -270,13 +193,6 @@ export function httpStatusHint(status: number, otherwise?: string): string | und
     return "The server limits how often it is asked: run again later, or with more --retries";
   if (status !== 401 && status !== 403) return otherwise;
   return "The server wants credentials, or refused those sent: give them in the URL (https://USER:PASSWORD@host/...) or ~/.netrc, or name the user in the URL (https://USER@host/...) and pass --keyring-provider subprocess for the keyring command to give the password";
-}
-
-/** The length of the longest run of whole directories (ending in "/") two paths begin with. */
-function sharedDirectories(first: string, second: string): number {
-  let length = 0;
-  while (length < first.length && length < second.length && first[length] === second[length]) length++;
-  return first.lastIndexOf("/", length - 1) + 1;
 }
 
 function sleep(milliseconds: number): Promise<void> {
@@ -332,10 +248,14 @@ export function freshnessSeconds(headers: Record<string, string>): number {
 export class HttpClient {
   /** Connection pools by proxy and certificate checking. */
   private readonly agents = new Map<string, Dispatcher>();
-  private netrc: Map<string, Credentials> | undefined;
   private caBundle: Buffer | null | undefined;
 
-  constructor(private readonly options: HttpOptions) {}
+  /** Who this client is to each host (credentials.ts). */
+  private readonly credentials: CredentialFinder;
+
+  constructor(private readonly options: HttpOptions) {
+    this.credentials = new CredentialFinder(options);
+  }
 
   /** The proxy a request to `url` goes through, or null (none set, or NO_PROXY names the host). */
   private proxyFor(url: URL): string | null {
@@ -404,95 +324,6 @@ export class HttpClient {
       );
       return null;
     }
-  }
-
-  /**
-   * The credentials a request to `url` carries, looked for as pip does: the URL's own; its
-   * index's (the index URL on the same host whose path it shares most of); ~/.netrc's for the
-   * host (for the user the URL names, if it names one); the keyring's, when a username is known; those that an earlier request to the host
-   * carried (an index page's files may be absolute URLs without them). Whatever is found is
-   * kept for the host, and sent to that host only.
-   */
-  private credentialsFor(url: URL): Credentials | null {
-    let username = url.username === "" ? null : pyUnquote(url.username);
-    if (username !== null && url.password !== "")
-      return this.remember(url, { username, password: pyUnquote(url.password) });
-    const index = this.indexFor(url);
-    if (index !== null && index.username !== "") {
-      if (index.password !== "")
-        return this.remember(url, {
-          username: pyUnquote(index.username),
-          password: pyUnquote(index.password),
-        });
-      username ??= pyUnquote(index.username);
-    }
-    // A netrc entry for another user than the URL names is not this URL's.
-    const fromNetrc = this.netrcFor(url);
-    if (fromNetrc !== null && (username === null || username === fromNetrc.username))
-      return this.remember(url, fromNetrc);
-    if (username !== null && this.options.keyring) {
-      // The service a keyring knows an index by: its URL without user-info.
-      const service = index === null ? null : withoutCredentials(index.href);
-      const password =
-        (service === null ? null : this.options.keyring(service, username)) ??
-        this.options.keyring(url.host, username);
-      if (password !== null) return this.remember(url, { username, password });
-    }
-    const known = this.hostCredentials.get(url.host);
-    if (known !== undefined && (username === null || username === known.username)) return known;
-    return username === null ? null : this.remember(url, { username, password: "" });
-  }
-
-  /** Credentials that went to a host, for its URLs that carry none (pip's per-host memory). */
-  private readonly hostCredentials = new Map<string, Credentials>();
-
-  private remember(url: URL, credentials: Credentials): Credentials {
-    this.hostCredentials.set(url.host, credentials);
-    return credentials;
-  }
-
-  private netrcFor(url: URL): Credentials | null {
-    this.netrc ??= this.readNetrc();
-    return this.netrc.get(url.hostname) ?? this.netrc.get("*") ?? null;
-  }
-
-  /** The netrc file's logins: NETRC's file, else ~/.netrc or ~/_netrc, as requests finds it. */
-  private readNetrc(): Map<string, Credentials> {
-    const given = this.options.netrc;
-    const path =
-      given === undefined
-        ? [".netrc", "_netrc"].map((name) => join(homedir(), name)).find((candidate) => existsSync(candidate))
-        : given;
-    if (path === null || path === undefined) return new Map();
-    try {
-      return parseNetrc(readFileSync(path, "utf8"));
-    } catch (error) {
-      if (error instanceof NetrcError)
-        this.options.warn?.(`${path} is not read, so no credentials come from it: ${error.message}`);
-      else if ((error as NodeJS.ErrnoException).code !== "ENOENT")
-        this.options.warn?.(`${path} cannot be read: ${(error as Error).message}`);
-      return new Map();
-    }
-  }
-
-  private parsedIndexes: URL[] | undefined;
-
-  /** The index URL on `url`'s host whose path `url` shares the most directories of, or null. */
-  private indexFor(url: URL): URL | null {
-    this.parsedIndexes ??= (this.options.indexUrls ?? []).flatMap((index) =>
-      URL.canParse(index) ? [new URL(index.endsWith("/") ? index : `${index}/`)] : [],
-    );
-    let best: URL | null = null;
-    let bestShared = -1;
-    for (const index of this.parsedIndexes) {
-      if (index.host !== url.host || index.protocol !== url.protocol) continue;
-      const shared = sharedDirectories(index.pathname, url.pathname);
-      if (shared > bestShared) {
-        best = index;
-        bestShared = shared;
-      }
-    }
-    return best;
   }
 
   /** The cache directory as a prefix, made once: `join` per page cost 2 ms of a warm resolve. */
@@ -609,7 +440,7 @@ export class HttpClient {
         "accept-encoding": compressible ? "gzip, deflate, br" : "identity",
         ...extraHeaders,
       };
-      const credentials = current.host === originHost ? this.credentialsFor(current) : null;
+      const credentials = current.host === originHost ? this.credentials.for(current) : null;
       if (credentials)
         headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
       const target = new URL(current);
