@@ -651,6 +651,27 @@ describe("spice pip install from an index", () => {
       );
       assert.equal(direct.status, 0, direct.stderr);
       assert.equal(tunnels.length, before);
+      // ALL_PROXY serves when the scheme's own variable is unset, as with pip and uv.
+      const all = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "colors"],
+        { cacheDir: join(work.path, "cache-proxy-4"), env: { ALL_PROXY: `http://127.0.0.1:${proxyPort}` } },
+      );
+      assert.equal(all.status, 0, all.stderr);
+      assert.equal(tunnels.length > before, true, "through ALL_PROXY");
+      // A SOCKS proxy is said to be one spice cannot use.
+      const socks = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "colors"],
+        {
+          cacheDir: join(work.path, "cache-proxy-5"),
+          env: { ALL_PROXY: "socks5://user:s3cret@127.0.0.1:1080" },
+        },
+      );
+      assert.equal(socks.status, 1);
+      assert.match(
+        socks.stderr,
+        /through the proxy socks5:\/\/user:\*\*\*\*@127\.0\.0\.1:1080\n {2}caused by: spice speaks to HTTP and HTTPS proxies, not SOCKS ones/,
+      );
+      const afterAll = tunnels.length;
       // --proxy wins over the variables; a proxy that is not there is a clear error.
       const gone = await runSpiceAsync(
         [
@@ -671,7 +692,7 @@ describe("spice pip install from an index", () => {
       );
       assert.equal(gone.status, 1);
       assert.match(gone.stderr, /error: Could not fetch/);
-      assert.equal(tunnels.length, before);
+      assert.equal(tunnels.length, afterAll);
     } finally {
       await new Promise((resolve) => proxy.close(resolve));
     }

@@ -221,8 +221,9 @@ export function indexSettings(
   const proxies: Proxies = proxySetting
     ? { http: proxySetting.value, https: proxySetting.value, noProxy: env.no_proxy ?? env.NO_PROXY ?? null }
     : {
-        http: env.http_proxy ?? env.HTTP_PROXY ?? null,
-        https: env.https_proxy ?? env.HTTPS_PROXY ?? null,
+        // ALL_PROXY serves a scheme whose own variable is unset, as with pip (requests) and uv.
+        http: env.http_proxy ?? env.HTTP_PROXY ?? env.all_proxy ?? env.ALL_PROXY ?? null,
+        https: env.https_proxy ?? env.HTTPS_PROXY ?? env.all_proxy ?? env.ALL_PROXY ?? null,
         noProxy: env.no_proxy ?? env.NO_PROXY ?? null,
       };
   if (proxySetting) explanation.push(`proxy: ${redactUrl(proxySetting.value)} (from ${proxySetting.source})`);

@@ -262,7 +262,17 @@ export class HttpClient {
     const proxies = this.options.proxies;
     const proxy = (url.protocol === "https:" ? proxies?.https : proxies?.http) ?? null;
     if (proxy === null || proxy === "") return null;
-    return proxies?.noProxy && bypassesProxy(url, proxies.noProxy) ? null : proxy;
+    if (proxies?.noProxy && bypassesProxy(url, proxies.noProxy)) return null;
+    if (!/^https?:\/\//i.test(proxy))
+      throw new SpiceError(
+        "E_PROXY",
+        `Could not fetch ${redactUrl(url.toString())} through the proxy ${redactUrl(proxy)}`,
+        {
+          cause: "spice speaks to HTTP and HTTPS proxies, not SOCKS ones",
+          hint: "Point --proxy or HTTPS_PROXY/HTTP_PROXY/ALL_PROXY at an http:// or https:// proxy, or name the index's host in NO_PROXY",
+        },
+      );
+    return proxy;
   }
 
   private dispatcherFor(undici: Undici, url: URL): Dispatcher {
