@@ -651,10 +651,11 @@ describe("spice pip install from an index", () => {
       );
       assert.equal(direct.status, 0, direct.stderr);
       assert.equal(tunnels.length, before);
-      // ALL_PROXY serves when the scheme's own variable is unset, as with pip and uv.
+      // ALL_PROXY serves when the scheme's own variable is unset, as with pip and uv; a proxy
+      // without a scheme is an HTTP one.
       const all = await runSpiceAsync(
         ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "colors"],
-        { cacheDir: join(work.path, "cache-proxy-4"), env: { ALL_PROXY: `http://127.0.0.1:${proxyPort}` } },
+        { cacheDir: join(work.path, "cache-proxy-4"), env: { ALL_PROXY: `127.0.0.1:${proxyPort}` } },
       );
       assert.equal(all.status, 0, all.stderr);
       assert.equal(tunnels.length > before, true, "through ALL_PROXY");

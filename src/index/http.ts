@@ -263,12 +263,17 @@ export class HttpClient {
     const proxy = (url.protocol === "https:" ? proxies?.https : proxies?.http) ?? null;
     if (proxy === null || proxy === "") return null;
     if (proxies?.noProxy && bypassesProxy(url, proxies.noProxy)) return null;
-    if (!/^https?:\/\//i.test(proxy))
+    // A proxy without a scheme (`proxy.corp:3128`) is an HTTP proxy, as requests and curl read it.
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(proxy)?.[1].toLowerCase();
+    if (scheme === undefined) return `http://${proxy}`;
+    if (scheme !== "http" && scheme !== "https")
       throw new SpiceError(
         "E_PROXY",
         `Could not fetch ${redactUrl(url.toString())} through the proxy ${redactUrl(proxy)}`,
         {
-          cause: "spice speaks to HTTP and HTTPS proxies, not SOCKS ones",
+          cause: scheme.startsWith("socks")
+            ? "spice speaks to HTTP and HTTPS proxies, not SOCKS ones"
+            : `spice speaks to HTTP and HTTPS proxies, not ${scheme}: ones`,
           hint: "Point --proxy or HTTPS_PROXY/HTTP_PROXY/ALL_PROXY at an http:// or https:// proxy, or name the index's host in NO_PROXY",
         },
       );
