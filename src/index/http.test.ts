@@ -68,7 +68,7 @@ describe("the index HTTP client", () => {
     await client.close();
   });
 
-  it("retries a server that limits requests (429) or timed out (408), after the wait it asks for", async () => {
+  it("retries a server that limits requests (429), timed out (408) or is down for a while (503), after the wait it asks for", async () => {
     const times: number[] = [];
     const base = await serve("127.0.0.1", (_request, response) => {
       times.push(Date.now());
@@ -80,6 +80,10 @@ describe("the index HTTP client", () => {
         response.writeHead(408);
         return void response.end();
       }
+      if (times.length === 3) {
+        response.writeHead(503, { "retry-after": "1" });
+        return void response.end();
+      }
       response.end("ok");
     });
     const warnings: string[] = [];
@@ -87,9 +91,13 @@ describe("the index HTTP client", () => {
     const result = await client.fetch(`${base}/page`);
     await client.close();
     assert.equal(result.body.toString(), "ok");
-    assert.equal(times.length, 3);
+    assert.equal(times.length, 4);
     assert.ok(times[1] - times[0] >= 950, `waited ${times[1] - times[0]} ms of the 1 s asked`);
-    assert.deepEqual(warnings, [`${new URL(base).host} answered HTTP 429: waiting 1 s before asking again`]);
+    assert.ok(times[3] - times[2] >= 950, `waited ${times[3] - times[2]} ms of the 1 s a 503 asked`);
+    assert.deepEqual(warnings, [
+      `${new URL(base).host} answered HTTP 429: waiting 1 s before asking again`,
+      `${new URL(base).host} answered HTTP 503: waiting 1 s before asking again`,
+    ]);
     // Retry-After as seconds or an HTTP date, capped; nonsense is no wait asked.
     const now = Date.parse("2026-11-30T00:00:00Z");
     assert.equal(retryAfter("7", now), 7000);

@@ -506,7 +506,8 @@ export class HttpClient {
           const busy = response.statusCode === 429 || response.statusCode === 408;
           if ((response.statusCode >= 500 || busy) && attempt < retries) {
             lastError = new Error(`HTTP ${response.statusCode}`);
-            if (busy) asked = retryAfter(flatHeaders["retry-after"]);
+            // Retry-After also comes with a 503, for a server down for a while (RFC 9110 10.2.3).
+            if (busy || response.statusCode === 503) asked = retryAfter(flatHeaders["retry-after"]);
             if (asked !== null && asked >= 1000)
               this.options.warn?.(
                 `${target.host} answered HTTP ${response.statusCode}: waiting ${Math.round(asked / 1000)} s before asking again`,
