@@ -2009,6 +2009,54 @@ describe("spice pip install from an index", () => {
     assert.deepEqual(readdirSync(env.site), []);
   });
 
+  it("reads a script's inline metadata (PEP 723) as requirements: install, compile and uninstall -r script.py, as uv", async () => {
+    const env = venv();
+    const script = join(work.path, "tool.py");
+    writeFileSync(
+      script,
+      '#!/usr/bin/env python3\n# /// script\n# requires-python = ">=3.9"\n# dependencies = [\n#   "app",\n#   "colors==0.3",\n# ]\n# ///\nimport app\n',
+    );
+    const installed = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "-r", script],
+      {
+        cacheDir,
+      },
+    );
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.equal(freeze(env.python), "app==1.0\ncolors==0.3\nlib==1.5\n");
+    const compiled = await runSpiceAsync(
+      ["pip", "compile", script, "-i", index.url, "--no-header", "--python", env.python],
+      { cacheDir },
+    );
+    assert.equal(compiled.status, 0, compiled.stderr);
+    assert.match(
+      compiled.stdout,
+      /^app==1\.0\n {4}# via -r .*tool\.py\ncolors==0\.3\n {4}# via -r .*tool\.py\n/m,
+    );
+    const removed = await runSpiceAsync(["pip", "uninstall", "--python", env.python, "-y", "-r", script]);
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.equal(freeze(env.python), "lib==1.5\n");
+    // A script without a block, or with a broken one, is said to be so; nothing is installed.
+    const plain = join(work.path, "plain.py");
+    writeFileSync(plain, "print('no metadata')\n");
+    const broken = join(work.path, "broken.py");
+    writeFileSync(broken, '# /// script\n# dependencies = ["app", 3]\n# ///\n');
+    for (const [file, message] of [
+      [plain, /error: .*plain\.py has no `# \/\/\/ script` block\nhint: .*PEP 723/],
+      [broken, /error: .*broken\.py: dependencies\[1\] must be a string/],
+    ] as const) {
+      const refused = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, "-r", file],
+        {
+          cacheDir,
+        },
+      );
+      assert.equal(refused.status, 1, refused.stderr);
+      assert.match(refused.stderr, message);
+    }
+    assert.equal(freeze(env.python), "lib==1.5\n");
+  });
+
   it("refuses a VCS requirement however it comes, saying it needs a build, without credentials", async () => {
     const env = venv();
     const url = "git+https://me:secret@example.invalid/tree.git@v1";

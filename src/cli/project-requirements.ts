@@ -2,10 +2,16 @@
 // install -r pyproject.toml`, `spice pip compile pyproject.toml` and the like take the project's
 // dependencies (not the project itself, which would need building), the optional dependencies
 // --extra / --all-extras choose, and the dependency groups --group [PATH:]NAME chooses (PEP 735,
-// in pip 25.1's syntax: PATH defaults to the pyproject.toml given, else ./pyproject.toml).
+// in pip 25.1's syntax: PATH defaults to the pyproject.toml given, else ./pyproject.toml). A
+// Python script's inline metadata (PEP 723) is read so too, as uv reads `-r script.py`.
 
 import { existsSync, readFileSync } from "node:fs";
 import { basename, relative, resolve as resolvePath } from "node:path";
+import {
+  InvalidScriptMetadata,
+  parseScriptMetadata,
+  type ScriptMetadata,
+} from "../standards/inline-script.ts";
 import { markerAnd } from "../standards/marker.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import {
@@ -29,6 +35,32 @@ export interface ProjectRequirement {
 /** Whether a requirements file argument names a pyproject.toml (by its name, as uv tells them). */
 export function isPyprojectFile(file: string): boolean {
   return basename(file) === "pyproject.toml" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(file);
+}
+
+/**
+ * Whether a requirements file argument names a Python script, whose inline metadata (PEP 723)
+ * lists its dependencies: by its `.py` suffix, as uv tells them. setup.py is refused elsewhere.
+ */
+export function isScriptFile(file: string): boolean {
+  return file.endsWith(".py") && basename(file) !== "setup.py" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(file);
+}
+
+/** A script's dependencies, from its `# /// script` block, each labelled `-r FILE` as a file's are. */
+export function scriptRequirements(file: string, context: CommandContext): ProjectRequirement[] {
+  const path = resolvePath(context.cwd, file);
+  if (!existsSync(path)) throw new SpiceError("E_NO_SUCH_FILE", `${file} does not exist`);
+  let metadata: ScriptMetadata | null;
+  try {
+    metadata = parseScriptMetadata(readFileSync(path, "utf8"), file);
+  } catch (error) {
+    if (error instanceof InvalidScriptMetadata) throw new SpiceError("E_SCRIPT_METADATA", error.message);
+    throw error;
+  }
+  if (metadata === null)
+    throw new SpiceError("E_SCRIPT_METADATA", `${file} has no \`# /// script\` block`, {
+      hint: "A script given as requirements declares its dependencies in inline script metadata (PEP 723): a `# /// script` comment block holding dependencies = [...], closed by `# ///`",
+    });
+  return metadata.dependencies.map((requirement) => ({ requirement, label: `-r ${file}` }));
 }
 
 /** The parsed pyproject.toml files of one command, each read once. */

@@ -35,9 +35,11 @@ import { listOf, pipSettings } from "./pip-config.ts";
 import {
   dependencyGroupRequirements,
   isPyprojectFile,
+  isScriptFile,
   type ProjectRequirement,
   PyprojectFiles,
   projectRequirements,
+  scriptRequirements,
 } from "./project-requirements.ts";
 
 export interface RequirementInputs {
@@ -330,6 +332,7 @@ export function gatherRequirements(
   for (const file of requirementFiles) {
     refuseSetupFile(file);
     if (isPyprojectFile(file)) addProject(projectRequirements(file, args, pyprojects));
+    else if (isScriptFile(file)) addProject(scriptRequirements(file, context));
     else readFile(file, context, "requirements", finder, inputs, inputs.requirements);
   }
   const projectFiles = requirementFiles.filter(isPyprojectFile);

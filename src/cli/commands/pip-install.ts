@@ -44,7 +44,13 @@ import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import { brokenDependents, PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgressUnlessOff } from "../progress.ts";
-import { isPyprojectFile, PyprojectFiles, projectRequirements } from "../project-requirements.ts";
+import {
+  isPyprojectFile,
+  isScriptFile,
+  PyprojectFiles,
+  projectRequirements,
+  scriptRequirements,
+} from "../project-requirements.ts";
 import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import {
   foreignTargetOptions,
@@ -591,11 +597,13 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
   refuseLockFiles(values(args, "requirement"));
   const fromFiles = await withFetchedRequirementFiles(args, context, () =>
     values(args, "requirement").flatMap((file) => {
-      // A pyproject.toml's dependencies, as uv reads one here.
+      // A pyproject.toml's dependencies, or a script's (PEP 723), as uv reads them here.
       if (isPyprojectFile(file))
         return projectRequirements(file, args, new PyprojectFiles(context)).map(
           ({ requirement }) => requirement.name,
         );
+      if (isScriptFile(file))
+        return scriptRequirements(file, context).map(({ requirement }) => requirement.name);
       const result = readRequirementsFile(file, requirementsFileHost(context));
       if (result.error !== null)
         throw new SpiceError("E_REQUIREMENTS_FILE", result.error.message.split("\n")[0]);
