@@ -356,6 +356,10 @@ describe("spice pip compile", () => {
     const everyExtra = await install("-r", "pyproject.toml", "--all-extras");
     assert.equal(everyExtra.status, 0, everyExtra.stderr);
     assert.deepEqual(wouldInstall(everyExtra.stderr), ["colors==0.3", "lib==1.0", "winhelper==1.0"]);
+    // uv's --no-extra leaves an extra out of --all-extras.
+    const butOne = await install("-r", "pyproject.toml", "--all-extras", "--no-extra", "WIN");
+    assert.equal(butOne.status, 0, butOne.stderr);
+    assert.deepEqual(wouldInstall(butOne.stderr), ["colors==0.3", "lib==1.0"]);
     // A group alone, as pip 25.1 takes it: ./pyproject.toml's, or the one PATH names.
     const group = await install("--group", ":more", "--group", "tools/pyproject.toml:lint");
     assert.equal(group.status, 0, group.stderr);

@@ -113,7 +113,7 @@ export function projectRequirements(
   const requirements = project.dependencies.map((requirement) => ({ requirement, label }));
   const all = flag(args, "all-extras");
   const extras = all
-    ? Object.keys(project.optionalDependencies)
+    ? withoutExcluded(Object.keys(project.optionalDependencies), args, canonicalizeName)
     : values(args, "extra").map((extra) => canonicalizeName(extra));
   if ((all || extras.length > 0) && project.dynamic.includes("optional-dependencies"))
     throw needsBuild("optional-dependencies");
@@ -126,6 +126,16 @@ export function projectRequirements(
     for (const requirement of extraRequirements(project, extra)) requirements.push({ requirement, label });
   }
   return requirements;
+}
+
+/** All extras less those --no-extra names (uv's option; it means nothing without --all-extras). */
+export function withoutExcluded(
+  extras: readonly string[],
+  args: ParsedArgs,
+  normalize: (name: string) => string,
+): string[] {
+  const excluded = new Set(values(args, "no-extra").map(normalize));
+  return extras.filter((extra) => !excluded.has(normalize(extra)));
 }
 
 /** An extra's requirements, with the project's references to its own extras expanded. */

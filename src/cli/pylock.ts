@@ -29,6 +29,7 @@ import { plural } from "../util/plural.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
+import { withoutExcluded } from "./project-requirements.ts";
 import {
   emptyRequirementInputs,
   gatherRequirementsFetching,
@@ -96,7 +97,7 @@ function invalidLock(location: string, error: InvalidPylock): SpiceError {
 /** --extra / --all-extras / --group as a lock's extras and dependency groups (default: its default-groups). */
 function lockSelection(args: ParsedArgs, lock: Pylock): { extras: string[]; groups?: string[] } {
   const extras = flag(args, "all-extras")
-    ? lock.extras
+    ? withoutExcluded(lock.extras, args, normalizeExtra)
     : values(args, "extra").map((extra) => normalizeExtra(extra));
   const groups = values(args, "group");
   return groups.length > 0 ? { extras, groups: [...lock.defaultGroups, ...groups] } : { extras };

@@ -167,6 +167,12 @@ const path: OptionSpec = {
   help: "Only distributions installed in DIR (repeatable), as pip's --path",
 };
 
+const noExtra: OptionSpec = {
+  name: "no-extra",
+  value: "name",
+  multiple: true,
+  help: "With --all-extras, leave out this extra (repeatable; uv's option)",
+};
 const progressBar: OptionSpec = {
   name: "progress-bar",
   value: "on|off",
@@ -318,6 +324,7 @@ const PROJECT_SELECTION_OPTIONS: OptionSpec[] = [
     help: "Also install this extra of the pyproject.toml or pylock.toml given",
   },
   { name: "all-extras", help: "Also install every extra of the pyproject.toml or pylock.toml given" },
+  noExtra,
   {
     name: "group",
     value: "[path:]name",
@@ -410,6 +417,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     { name: "extra", value: "name", multiple: true, help: "Include this extra of pyproject.toml's project" },
     { name: "all-extras", help: "Include every extra of pyproject.toml's project" },
+    noExtra,
     {
       name: "group",
       value: "[path:]name",
