@@ -2055,6 +2055,36 @@ describe("spice pip install from an index", () => {
       assert.match(refused.stderr, message);
     }
     assert.equal(freeze(env.python), "lib==1.5\n");
+    // Its requires-python is the Python it runs on: another is refused, unless told to ignore it.
+    const newer = join(work.path, "newer.py");
+    writeFileSync(newer, '# /// script\n# requires-python = ">=3.12"\n# dependencies = ["colors"]\n# ///\n');
+    const elsewhere = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "-r", newer],
+      {
+        cacheDir,
+      },
+    );
+    assert.equal(elsewhere.status, 1);
+    assert.match(
+      elsewhere.stderr,
+      /newer\.py runs on Python >=3\.12, and this resolution is for Python 3\.11\.\d+/,
+    );
+    const anyway = await runSpiceAsync(
+      [
+        "pip",
+        "install",
+        "--python",
+        env.python,
+        "-i",
+        index.url,
+        "--dry-run",
+        "--ignore-requires-python",
+        "-r",
+        newer,
+      ],
+      { cacheDir },
+    );
+    assert.equal(anyway.status, 0, anyway.stderr);
   });
 
   it("refuses a VCS requirement however it comes, saying it needs a build, without credentials", async () => {

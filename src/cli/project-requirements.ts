@@ -22,6 +22,7 @@ import {
   resolveDependencyGroup,
 } from "../standards/pyproject.ts";
 import { Requirement } from "../standards/requirement.ts";
+import type { SpecifierSet } from "../standards/specifier.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { flag, type ParsedArgs, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
@@ -45,8 +46,14 @@ export function isScriptFile(file: string): boolean {
   return file.endsWith(".py") && basename(file) !== "setup.py" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(file);
 }
 
-/** A script's dependencies, from its `# /// script` block, each labelled `-r FILE` as a file's are. */
-export function scriptRequirements(file: string, context: CommandContext): ProjectRequirement[] {
+/**
+ * A script's dependencies, from its `# /// script` block, each labelled `-r FILE` as a file's are,
+ * and the Pythons it runs on.
+ */
+export function scriptRequirements(
+  file: string,
+  context: CommandContext,
+): { requirements: ProjectRequirement[]; requiresPython: SpecifierSet | null } {
   const path = resolvePath(context.cwd, file);
   if (!existsSync(path)) throw new SpiceError("E_NO_SUCH_FILE", `${file} does not exist`);
   let metadata: ScriptMetadata | null;
@@ -60,7 +67,10 @@ export function scriptRequirements(file: string, context: CommandContext): Proje
     throw new SpiceError("E_SCRIPT_METADATA", `${file} has no \`# /// script\` block`, {
       hint: "A script given as requirements declares its dependencies in inline script metadata (PEP 723): a `# /// script` comment block holding dependencies = [...], closed by `# ///`",
     });
-  return metadata.dependencies.map((requirement) => ({ requirement, label: `-r ${file}` }));
+  return {
+    requirements: metadata.dependencies.map((requirement) => ({ requirement, label: `-r ${file}` })),
+    requiresPython: metadata.requiresPython,
+  };
 }
 
 /** The parsed pyproject.toml files of one command, each read once. */

@@ -23,7 +23,8 @@ import { parseRequirement, Requirement } from "../standards/requirement.ts";
 import { readRequirementsFile } from "../standards/requirements-txt.ts";
 import { RemoteFileNeeded } from "../standards/requirements-txt-host.ts";
 import { emptyFinderOptions, type FinderOptions } from "../standards/requirements-txt-options.ts";
-import { parseSpecifierSet } from "../standards/specifier.ts";
+import { parseSpecifierSet, type SpecifierSet } from "../standards/specifier.ts";
+import { parseVersion } from "../standards/version.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { localFileHost } from "../util/file-host.ts";
 import { onDisk } from "../util/fs.ts";
@@ -52,6 +53,8 @@ export interface RequirementInputs {
   finder: FinderOptions;
   /** Canonical name → where it was asked for ("-r requirements.in"), for annotations. */
   origins: Map<string, string[]>;
+  /** The Pythons a script given as requirements runs on (its PEP 723 `requires-python`), by file. */
+  pythonRequirements: Array<{ file: string; specifier: SpecifierSet }>;
 }
 
 /** Inputs with nothing in them yet (what a lock file's install resolves from, too). */
@@ -63,6 +66,7 @@ export function emptyRequirementInputs(): RequirementInputs {
     hashes: new Map(),
     finder: emptyFinderOptions(),
     origins: new Map(),
+    pythonRequirements: [],
   };
 }
 
@@ -332,8 +336,12 @@ export function gatherRequirements(
   for (const file of requirementFiles) {
     refuseSetupFile(file);
     if (isPyprojectFile(file)) addProject(projectRequirements(file, args, pyprojects));
-    else if (isScriptFile(file)) addProject(scriptRequirements(file, context));
-    else readFile(file, context, "requirements", finder, inputs, inputs.requirements);
+    else if (isScriptFile(file)) {
+      const script = scriptRequirements(file, context);
+      addProject(script.requirements);
+      if (script.requiresPython !== null)
+        inputs.pythonRequirements.push({ file, specifier: script.requiresPython });
+    } else readFile(file, context, "requirements", finder, inputs, inputs.requirements);
   }
   const projectFiles = requirementFiles.filter(isPyprojectFile);
   const extra = flag(args, "all-extras")
@@ -563,6 +571,20 @@ export function resolveInputs(
   context: CommandContext,
   extra: Partial<ResolveOptions> = {},
 ): Promise<Resolution> {
+  // A script's requires-python is the Python it runs on: resolving for another is refused, as
+  // uv refuses to run it there (pip's --ignore-requires-python lets it through).
+  if (!flag(args, "ignore-requires-python")) {
+    const python = parseVersion(target.pythonVersion);
+    for (const { file, specifier } of inputs.pythonRequirements)
+      if (!specifier.contains(python))
+        throw new SpiceError(
+          "E_REQUIRES_PYTHON",
+          `${file} runs on Python ${specifier}, and this resolution is for Python ${target.pythonVersion}`,
+          {
+            hint: "Choose an interpreter that matches with --python (or --python-version), or pass --ignore-requires-python",
+          },
+        );
+  }
   // pip's notice, in its words, for what a marker leaves out here (the resolver skips it quietly).
   for (const requirement of inputs.requirements) {
     if (requirement.marker && !requirement.marker.evaluate({ ...target.markers, extra: "" }))

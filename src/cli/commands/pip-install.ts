@@ -603,7 +603,7 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
           ({ requirement }) => requirement.name,
         );
       if (isScriptFile(file))
-        return scriptRequirements(file, context).map(({ requirement }) => requirement.name);
+        return scriptRequirements(file, context).requirements.map(({ requirement }) => requirement.name);
       const result = readRequirementsFile(file, requirementsFileHost(context));
       if (result.error !== null)
         throw new SpiceError("E_REQUIREMENTS_FILE", result.error.message.split("\n")[0]);
