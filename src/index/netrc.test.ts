@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { describe, it } from "node:test";
+import { pythonAnswers } from "../standards/test-fixtures.ts";
 import { parseNetrc } from "./netrc.ts";
-
-const PYTHON = join(
-  process.env.PYENV_ROOT ?? join(homedir(), ".pyenv"),
-  "versions",
-  "3.11.7",
-  "bin",
-  "python",
-);
 
 /**
  * What pip gets from each text: Python's netrc module parses it, and requests takes the login
@@ -32,9 +22,7 @@ for text in json.load(sys.stdin):
     out.append({("*" if h == "default" else h): [l or a, p] for h, (l, a, p) in hosts.items()})
 print(json.dumps(out))
 `;
-  const result = spawnSync(PYTHON, ["-c", script], { input: JSON.stringify(texts), encoding: "utf8" });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout);
+  return pythonAnswers(script, texts);
 }
 
 function spiceReads(text: string): Record<string, [string, string]> | "error" {

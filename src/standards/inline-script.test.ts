@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parseScriptMetadata } from "./inline-script.ts";
-
-const PYTHON = join(
-  process.env.PYENV_ROOT ?? join(homedir(), ".pyenv"),
-  "versions",
-  "3.11.7",
-  "bin",
-  "python",
-);
+import { pythonAnswers } from "./test-fixtures.ts";
 
 /** The specification's reference reader, run by Python: the TOML of the script block, or an error. */
 function referenceReads(scripts: string[]): Array<Record<string, unknown> | "none" | "error"> {
@@ -34,9 +24,7 @@ for script in json.load(sys.stdin):
         out.append("error")
 print(json.dumps(out))
 `;
-  const result = spawnSync(PYTHON, ["-c", program], { input: JSON.stringify(scripts), encoding: "utf8" });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout);
+  return pythonAnswers(program, scripts);
 }
 
 function spiceReads(script: string): { dependencies: string[]; requiresPython?: string } | "none" | "error" {
