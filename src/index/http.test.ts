@@ -579,6 +579,28 @@ describe("the index HTTP client", () => {
     await client.close();
   });
 
+  it("keeps no credentials in the page cache, in its file names or in what it holds", async () => {
+    const base = await serve("127.0.0.1", (request, response) => {
+      response.writeHead(200, { "content-type": "text/html", "cache-control": "max-age=600" });
+      response.end(`<a href="../../files/demo-1.0.tar.gz">demo-1.0.tar.gz</a> ${request.url}`);
+    });
+    const cacheDirectory = join(work, "http-cache-credentials");
+    const client = new HttpClient({ cacheDirectory, retries: 0 });
+    const url = `${base.replace("//", "//alice:hunter2@")}/simple/demo/`;
+    await client.get(url, "text/html", {
+      key: "files",
+      make: (response) => ({ text: response.body.toString(), url: response.url }),
+    });
+    // The same page without the credentials is the same entry.
+    const again = await client.get(`${base}/simple/demo/`, "text/html");
+    assert.equal(again.fromCache, true);
+    await client.close();
+    for (const name of readdirSync(cacheDirectory)) {
+      assert.doesNotMatch(name, /hunter2|alice/);
+      assert.doesNotMatch(readFileSync(join(cacheDirectory, name), "latin1"), /hunter2/);
+    }
+  });
+
   it("never prints credentials", async () => {
     assert.equal(
       redactUrl("https://user:hunter2@index.example/simple/"),

@@ -30,7 +30,7 @@ function loadUndici(): Promise<Undici> {
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor } from "../util/fs.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
-import { redactUrl } from "../util/redact.ts";
+import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import { contentCodings, decodeBody, decodingStream } from "./content-coding.ts";
 import { CredentialFinder, type CredentialSources } from "./credentials.ts";
 import { type CachedResponse, heldForm, readCachedResponse, writeCachedResponse } from "./page-cache.ts";
@@ -347,8 +347,10 @@ export class HttpClient {
   private cacheFile(url: string, accept: string): string | null {
     if (this.options.cacheDirectory === null) return null;
     this.cachePrefix ??= join(this.options.cacheDirectory, sep);
-    // The key is one path component (fileNameFor escapes every separator).
-    return this.cachePrefix + cacheKey(url, accept);
+    // The key is one path component (fileNameFor escapes every separator), and names no
+    // credentials: a password in an index URL had become part of a file name in the cache.
+    const bare = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url) ? withoutCredentials(url) : url;
+    return this.cachePrefix + cacheKey(bare, accept);
   }
 
   /**
