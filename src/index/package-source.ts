@@ -209,7 +209,11 @@ export class PackageSource {
         hint: httpStatusHint(response.status, "Check the index URL (--index-url) and its credentials"),
       });
     }
-    return response.derived as ProjectFileList;
+    // The cached form is shared by every URL of the page (credentials are no part of its key):
+    // each file is said to come from this index as this run names it.
+    const list = response.derived as ProjectFileList;
+    for (const file of list.files) file.source = source;
+    return list;
   }
 
   /**
