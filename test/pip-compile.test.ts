@@ -713,6 +713,53 @@ describe("spice pip compile --universal --required-environment", () => {
 });
 
 describe("pip-compile's and uv's flags", () => {
+  it("says under each pin which index it came from with uv's --emit-index-annotation, never with credentials", async () => {
+    const extraFiles = join(work.path, "annotation-extra");
+    mkdirSync(extraFiles);
+    buildWheel(extraFiles, simplePackage("devtool", "3.0"));
+    const extra = await startIndexServer({ directory: extraFiles });
+    const project = join(work.path, "annotation");
+    mkdirSync(project);
+    writeFileSync(join(project, "requirements.in"), "app\ndevtool\n");
+    const compile = (indexUrl: string, ...args: string[]) =>
+      runSpiceAsync(
+        ["pip", "compile", "requirements.in", "--no-header", "-i", indexUrl, "--index", extra.url, ...args],
+        { cwd: project, cacheDir: join(work.path, "cache-annotation") },
+      );
+    try {
+      // A first run with credentials in the index URL fills the cache: what it derived there
+      // does not name them to the next run.
+      const withPassword = await compile(index.url.replace("//", "//me:s3cret@"), "--emit-index-annotation");
+      assert.equal(withPassword.status, 0, withPassword.stderr);
+      assert.doesNotMatch(withPassword.stdout, /s3cret|me:/);
+      const annotated = await compile(index.url, "--emit-index-annotation");
+      assert.equal(annotated.status, 0, annotated.stderr);
+      assert.match(
+        annotated.stdout,
+        new RegExp(`^app==1\\.0\\n {4}# via -r requirements\\.in\\n {4}# from ${index.url}\\n`, "m"),
+      );
+      assert.match(
+        annotated.stdout,
+        new RegExp(`^devtool==3\\.0\\n {4}# via -r requirements\\.in\\n {4}# from ${extra.url}\\n`, "m"),
+      );
+      const bare = await compile(
+        index.url,
+        "--emit-index-annotation",
+        "--no-annotate",
+        "--no-emit-index-url",
+      );
+      assert.equal(bare.status, 0, bare.stderr);
+      assert.equal(
+        bare.stdout,
+        `app==1.0\n    # from ${index.url}\ndevtool==3.0\n    # from ${extra.url}\nlib==1.5\n    # from ${index.url}\n`,
+      );
+      const plain = await compile(index.url, "--no-annotate", "--no-emit-index-url");
+      assert.equal(plain.stdout, "app==1.0\ndevtool==3.0\nlib==1.5\n");
+    } finally {
+      await extra.close();
+    }
+  });
+
   it("keeps the files' line endings, takes the defaults' spellings, and refuses contradictions", async () => {
     const project = join(work.path, "compile-flags");
     mkdirSync(project);

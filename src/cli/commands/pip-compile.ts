@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
+import type { SourcedFile } from "../../index/package-source.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { foreignTarget, type ResolveTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
@@ -25,7 +26,7 @@ import { copyFileAtomic, onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { sha256Hex } from "../../util/hash.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { plural } from "../../util/plural.ts";
-import { redactText, withoutCredentials } from "../../util/redact.ts";
+import { redactText, redactUrl, withoutCredentials } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { elapsed, environmentIfAny } from "../environment-options.ts";
 import { checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
@@ -160,6 +161,13 @@ async function hashesOf(resolved: ResolvedPackage, fetcher: FileFetcher): Promis
   return [...new Set(files.map(({ sha256 }) => sha256))].sort();
 }
 
+/** The index (as given) a pin's file came from; null for a find-links or local file. */
+function indexOf(resolved: ResolvedPackage, indexes: readonly string[]): string | null {
+  const source = (resolved.file as SourcedFile | null)?.source;
+  if (source === undefined) return null;
+  return indexes.find((index) => redactUrl(index.endsWith("/") ? index : `${index}/`) === source) ?? null;
+}
+
 /**
  * A pin's lines with its `# via` sources, in pip-tools' two styles: split puts "# via" on lines of
  * its own under the pin (and its hashes); line appends it to the pin, padded to 24 columns, or
@@ -257,6 +265,7 @@ const OPPOSITES = [
   ["strip-extras", "no-strip-extras"],
   ["reuse-hashes", "no-reuse-hashes"],
   ["build-isolation", "no-build-isolation"],
+  ["emit-index-annotation", "no-emit-index-annotation"],
 ] as const;
 
 /** A marker given with --environment or --required-environment, with where it holds. */
@@ -380,6 +389,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
       return 0;
     }
     const annotate = !flag(args, "no-annotate");
+    const emitIndex = flag(args, "emit-index-annotation");
     const stripExtras = flag(args, "strip-extras");
     const lines: string[] = [...header];
     const options = flag(args, "no-emit-options") ? [] : optionLines(settings, args, inputs.finder);
@@ -406,8 +416,11 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
                   `    --hash=sha256:${digest}${position < digests.length - 1 ? " \\" : ""}`,
               ),
             ];
+      // uv's index annotation: the index the pinned file came from, as the user named it.
+      const from = emitIndex ? indexOf(resolved, settings.indexes) : null;
+      const fromLines = from === null ? [] : [`    # from ${withoutCredentials(from)}`];
       if (!annotate) {
-        lines.push(...pinLines);
+        lines.push(...pinLines, ...fromLines);
         return;
       }
       const origins = inputs.origins.get(resolved.name) ?? [];
@@ -418,7 +431,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
       const parents = resolved.requiredBy.filter((parent) => parent !== "<root>");
       // One sorted list, as pip-tools writes it: `-c` and `-r` sources sort first.
       const sources = [...new Set([...fromInputs, ...fromConstraints, ...parents])].sort();
-      lines.push(...annotatedLines(pinLines, sources, annotationStyle));
+      lines.push(...annotatedLines(pinLines, sources, annotationStyle), ...fromLines);
     });
     writeOutput(`${lines.join(newline)}${newline}`, outputPath, args, context);
     context.output.info(`Resolved ${plural(packages.length, "package")} in ${elapsed(started)}`);

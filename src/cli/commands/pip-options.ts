@@ -436,6 +436,11 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     { name: "no-emit-trusted-host", help: "Do not write --trusted-host lines" },
     {
+      name: "emit-index-annotation",
+      help: "Write under each pin the index it came from (`# from URL`, without credentials; uv's option)",
+    },
+    { name: "no-emit-index-annotation", help: "Write no `# from` lines (the default)" },
+    {
       name: "no-emit-package",
       value: "name",
       multiple: true,
