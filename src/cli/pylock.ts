@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { SourcedFile } from "../index/package-source.ts";
 import type { IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import type { Resolution, ResolvedPackage } from "../resolver/resolve.ts";
@@ -300,12 +301,21 @@ function fileOutput(file: IndexFile, sha256: string, lockDirectory: string): Pyl
  * version with its sha256 (as --generate-hashes lists them), so that the lock installs on other
  * platforms where the same versions apply; `comments` (lines starting with #) open the file.
  */
+/** The index (as given) a pin's file came from; null for a find-links or local file. */
+export function indexOfPin(resolved: ResolvedPackage, indexes: readonly string[]): string | null {
+  const source = (resolved.file as SourcedFile | null)?.source;
+  if (source === undefined) return null;
+  return indexes.find((index) => redactUrl(index.endsWith("/") ? index : `${index}/`) === source) ?? null;
+}
+
 export function pylockText(
   packages: readonly ResolvedPackage[],
   files: ReadonlyArray<ReadonlyArray<{ file: IndexFile; sha256: string }>>,
   target: ResolveTarget,
   lockDirectory: string,
   comments: readonly string[],
+  /** The indexes as given (IndexSettings.indexes), for each package's PEP 751 `index`. */
+  indexes: readonly string[],
   universal: {
     /** Each package's marker, by its index in `packages`. */
     markers: ReadonlyArray<string | null>;
@@ -323,17 +333,14 @@ export function pylockText(
   const [major, minor] = target.pythonVersion.split(".");
   const output: PylockPackageOutput[] = packages.map((resolved, index) => {
     const own = files[index].map(({ file, sha256 }) => fileOutput(file, sha256, lockDirectory));
-    const source = (resolved.file as (IndexFile & { source?: string }) | null)?.source;
+    const from = resolved.direct ? null : indexOfPin(resolved, indexes);
     return {
       name: resolved.name,
       version: resolved.version.toString(),
       marker: universal.markers[index] ?? null,
       requiresPython: resolved.metadata?.requiresPython?.toString() || null,
       dependencies: dependencies.get(resolved.name) ?? [],
-      index:
-        resolved.direct || source === undefined || !/^https?:/i.test(source)
-          ? null
-          : withoutCredentials(source),
+      index: from === null || !/^https?:/i.test(from) ? null : withoutCredentials(from),
       archive: resolved.direct ? (own[0] ?? null) : null,
       sdist: resolved.direct ? null : (own.find((file) => !file.filename.endsWith(".whl")) ?? null),
       wheels: resolved.direct ? [] : own.filter((file) => file.filename.endsWith(".whl")),

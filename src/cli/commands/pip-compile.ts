@@ -3,7 +3,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
-import type { SourcedFile } from "../../index/package-source.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { foreignTarget, type ResolveTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
@@ -26,7 +25,7 @@ import { copyFileAtomic, onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { sha256Hex } from "../../util/hash.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { plural } from "../../util/plural.ts";
-import { redactText, redactUrl, withoutCredentials } from "../../util/redact.ts";
+import { redactText, withoutCredentials } from "../../util/redact.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
 import { elapsed, environmentIfAny } from "../environment-options.ts";
 import { checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
@@ -36,6 +35,7 @@ import { downloadProgress, downloadProgressUnlessOff } from "../progress.ts";
 import {
   chosenLine,
   type EarlierPin,
+  indexOfPin,
   lockedResolution,
   lockedVersions,
   lockOrCommandLineRequirements,
@@ -159,13 +159,6 @@ async function pinnedFiles(
 async function hashesOf(resolved: ResolvedPackage, fetcher: FileFetcher): Promise<string[]> {
   const files = await pinnedFiles(resolved, fetcher);
   return [...new Set(files.map(({ sha256 }) => sha256))].sort();
-}
-
-/** The index (as given) a pin's file came from; null for a find-links or local file. */
-function indexOf(resolved: ResolvedPackage, indexes: readonly string[]): string | null {
-  const source = (resolved.file as SourcedFile | null)?.source;
-  if (source === undefined) return null;
-  return indexes.find((index) => redactUrl(index.endsWith("/") ? index : `${index}/`) === source) ?? null;
 }
 
 /**
@@ -377,7 +370,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
       const lockDirectory = outputPath === null ? context.cwd : dirname(outputPath);
       const markers = pins.map(({ marker }) => marker);
       writeOutput(
-        pylockText(packages, files, target, lockDirectory, header, {
+        pylockText(packages, files, target, lockDirectory, header, settings.indexes, {
           markers,
           environments: universe?.environments ?? [],
         }),
@@ -417,7 +410,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
               ),
             ];
       // uv's index annotation: the index the pinned file came from, as the user named it.
-      const from = emitIndex ? indexOf(resolved, settings.indexes) : null;
+      const from = emitIndex ? indexOfPin(resolved, settings.indexes) : null;
       const fromLines = from === null ? [] : [`    # from ${withoutCredentials(from)}`];
       if (!annotate) {
         lines.push(...pinLines, ...fromLines);
