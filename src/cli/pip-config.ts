@@ -8,6 +8,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../util/error.ts";
 import { parseIni } from "../util/ini.ts";
+import { strtobool } from "../util/strtobool.ts";
 import type { OptionSpec, ParsedArgs } from "./args.ts";
 
 export interface ConfigValue {
@@ -132,11 +133,10 @@ const CONFIGURABLE_VALUES = [
 // Options pip appends to: a configured value is a whitespace-separated list.
 const CONFIGURABLE_LISTS = ["platform", "abi"];
 
-/** Python's strtobool, as pip applies it to a flag set in its configuration. */
+/** A flag set in pip's configuration, read with strtobool as pip reads it. */
 function configFlag(name: string, setting: ConfigValue): boolean {
-  const text = setting.value.trim().toLowerCase();
-  if (["y", "yes", "t", "true", "on", "1"].includes(text)) return true;
-  if (["n", "no", "f", "false", "off", "0"].includes(text)) return false;
+  const flag = strtobool(setting.value);
+  if (flag !== null) return flag;
   throw new UsageError(
     `${setting.value} (from ${setting.source}) is not a valid value for ${name}`,
     "Use a boolean value like yes/no, true/false or 1/0",

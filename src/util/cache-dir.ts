@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "./error.ts";
+import { strtobool } from "./strtobool.ts";
 
 /** spice's cache root: `--cache-dir`, else $SPICE_CACHE_DIR, else $XDG_CACHE_HOME/spice, else ~/.cache/spice. */
 export function cacheRoot(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -10,8 +11,6 @@ export function cacheRoot(explicit?: string, env: NodeJS.ProcessEnv = process.en
   return join(homedir(), ".cache", "spice");
 }
 
-const BOOLEAN_TEXT = /^(y|yes|t|true|on|1|n|no|f|false|off|0)$/i;
-
 /**
  * Whether a variable turns the cache off: pip's PIP_NO_CACHE_DIR, which many Dockerfiles set to
  * keep images small, with any value pip accepts (pip turns the cache off for "false" too, as it
@@ -20,13 +19,13 @@ const BOOLEAN_TEXT = /^(y|yes|t|true|on|1|n|no|f|false|off|0)$/i;
 export function cacheTurnedOff(env: NodeJS.ProcessEnv, isolated: boolean): boolean {
   const pipSetting = isolated ? undefined : env.PIP_NO_CACHE_DIR;
   if (pipSetting !== undefined && pipSetting !== "") {
-    if (!BOOLEAN_TEXT.test(pipSetting.trim()))
+    if (strtobool(pipSetting) === null)
       throw new UsageError(`PIP_NO_CACHE_DIR takes a yes or no value, not '${pipSetting}'`);
     return true;
   }
   const own = env.SPICE_NO_CACHE;
   if (own === undefined || own === "") return false;
-  if (!BOOLEAN_TEXT.test(own.trim()))
-    throw new UsageError(`SPICE_NO_CACHE takes a yes or no value, not '${own}'`);
-  return /^(y|yes|t|true|on|1)$/i.test(own.trim());
+  const off = strtobool(own);
+  if (off === null) throw new UsageError(`SPICE_NO_CACHE takes a yes or no value, not '${own}'`);
+  return off;
 }
