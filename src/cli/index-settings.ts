@@ -14,6 +14,7 @@ import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
 import type { FinderOptions } from "../standards/requirements-txt-options.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { redactUrl } from "../util/redact.ts";
+import { hasUrlScheme } from "../util/url-scheme.ts";
 import { flag, type ParsedArgs, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 import { type ConfigValue, isTruthy, listOf, pipSettings } from "./pip-config.ts";
@@ -182,9 +183,7 @@ export function indexSettings(
   extraIndexUrls = extraIndexUrls.map((location) => indexLocation(location, context.cwd));
   const indexes = [...extraIndexUrls, ...(indexUrl === null ? [] : [indexUrl])];
   const findLinks = [...(findLinksSetting?.values ?? []), ...finder.findLinks].map((location) =>
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(location)
-      ? validUrl("find-links location", location)
-      : resolvePath(context.cwd, location),
+    hasUrlScheme(location) ? validUrl("find-links location", location) : resolvePath(context.cwd, location),
   );
   if (findLinksSetting)
     explanation.push(`find-links: ${findLinksSetting.values.join(" ")} (from ${findLinksSetting.source})`);
@@ -237,9 +236,7 @@ export function indexSettings(
         ...listOf(config.get("trusted-host")?.value),
         ...listOf(config.get("insecure-host")?.value),
         ...finder.trustedHosts,
-      ].map((host) =>
-        /^[a-z][a-z0-9+.-]*:\/\//i.test(host) && URL.canParse(host) ? new URL(host).host : host,
-      ),
+      ].map((host) => (hasUrlScheme(host) && URL.canParse(host) ? new URL(host).host : host)),
     ),
   ];
   // Else the variables that name a CA bundle for OpenSSL (SSL_CERT_FILE, as uv reads it) and for

@@ -24,6 +24,7 @@ import {
 import { Requirement } from "../standards/requirement.ts";
 import type { SpecifierSet } from "../standards/specifier.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
+import { hasUrlScheme } from "../util/url-scheme.ts";
 import { flag, type ParsedArgs, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 
@@ -35,7 +36,7 @@ export interface ProjectRequirement {
 
 /** Whether a requirements file argument names a pyproject.toml (by its name, as uv tells them). */
 export function isPyprojectFile(file: string): boolean {
-  return basename(file) === "pyproject.toml" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(file);
+  return basename(file) === "pyproject.toml" && !hasUrlScheme(file);
 }
 
 /**
@@ -43,7 +44,7 @@ export function isPyprojectFile(file: string): boolean {
  * lists its dependencies: by its `.py` suffix, as uv tells them. setup.py is refused elsewhere.
  */
 export function isScriptFile(file: string): boolean {
-  return file.endsWith(".py") && basename(file) !== "setup.py" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(file);
+  return file.endsWith(".py") && basename(file) !== "setup.py" && !hasUrlScheme(file);
 }
 
 /**

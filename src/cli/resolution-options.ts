@@ -29,6 +29,7 @@ import { SpiceError, UsageError } from "../util/error.ts";
 import { localFileHost } from "../util/file-host.ts";
 import { onDisk } from "../util/fs.ts";
 import { redactText, redactUrl } from "../util/redact.ts";
+import { hasUrlScheme } from "../util/url-scheme.ts";
 import { flag, type ParsedArgs, value, values } from "./args.ts";
 import { httpClient, indexSettings, type Sources } from "./index-settings.ts";
 import type { CommandContext } from "./main.ts";
@@ -115,7 +116,7 @@ function fileUrlFromCwd(link: string, cwd: string): string {
 /** A local or remote wheel/sdist named directly: a URL requirement on its project. */
 function fileRequirement(given: string, cwd: string): Requirement {
   const location = fileUrlFromCwd(given, cwd);
-  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+  const isUrl = hasUrlScheme(location);
   if (!isUrl || location.startsWith("file:")) refuseDirectory(location, cwd);
   const url = isUrl ? location : pathToFileURL(resolvePath(cwd, location)).toString();
   let pathname: string;
@@ -197,7 +198,7 @@ export function projectNamed(argument: string, context: CommandContext): string 
 
 function looksLikeFile(argument: string): boolean {
   // A URL's fragment and query (`#sha256=...`, `#egg=name`) are not part of the file's name.
-  const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(argument) ? argument.replace(/[?#].*$/s, "") : argument;
+  const path = hasUrlScheme(argument) ? argument.replace(/[?#].*$/s, "") : argument;
   return /\.(whl|tar\.gz|zip)$/i.test(path) && !argument.includes(" @ ");
 }
 
@@ -295,7 +296,7 @@ export function gatherRequirements(
       } catch (error) {
         // pip's hint for what looks like a path: say that it does not exist, not how it parses.
         // A URL that does not parse is said to be one, its password hidden, not looked for as a path.
-        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(argument))
+        if (hasUrlScheme(argument))
           throw new UsageError(
             `${redactText(argument)} is not a valid URL`,
             "Check the URL: a file's URL looks like https://host/path/name-1.0-py3-none-any.whl",

@@ -13,6 +13,7 @@ import { canonicalizeName } from "../standards/name.ts";
 import { SpiceError } from "../util/error.ts";
 import { realDirectory } from "../util/fs.ts";
 import { redactUrl } from "../util/redact.ts";
+import { hasUrlScheme } from "../util/url-scheme.ts";
 import { type HttpClient, type HttpResponse, httpStatusHint } from "./http.ts";
 import {
   ACCEPT_SIMPLE,
@@ -232,7 +233,7 @@ export class PackageSource {
       if (file !== null) entry.files?.push(file);
     };
     const path = location.startsWith("file:") ? fileURLToPath(location) : location;
-    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(location) || location.startsWith("file:")) {
+    if (!hasUrlScheme(location) || location.startsWith("file:")) {
       if (!existsSync(path)) {
         throw new SpiceError("E_FIND_LINKS", `The --find-links location ${path} does not exist`);
       }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { RemoteFileNeeded } from "../standards/requirements-txt-host.ts";
 import { hasOverlongComponent } from "./fs.ts";
+import { hasUrlScheme } from "./url-scheme.ts";
 
 /**
  * Local file access relative to a working directory, for parsers that take a host (requirements
@@ -33,7 +34,7 @@ export function localFileHost(
         if (bytes === undefined) throw new RemoteFileNeeded(path);
         return bytes;
       }
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+      if (hasUrlScheme(path)) {
         throw new Error(`${path}: this command reads requirements files from disk only`);
       }
       // resolve() folds `a/../` away, which the system would not: a path past its limits fails
