@@ -141,9 +141,12 @@ export class PackageSource {
       if (versionsSeen === null) found.push(...page.files);
       else {
         priority++;
-        const fresh = page.files.filter((file) => !versionsSeen.has(versionOf(file)));
-        for (const file of fresh) versionsSeen.add(versionOf(file));
-        found.push(...fresh.map((file) => ({ ...file, priority })));
+        // Each file name parsed once; a version this index shares with an earlier one is not offered.
+        const fresh = page.files
+          .map((file) => ({ file, version: versionOf(file) }))
+          .filter(({ version }) => !versionsSeen.has(version));
+        for (const { version } of fresh) versionsSeen.add(version);
+        found.push(...fresh.map(({ file }) => ({ ...file, priority })));
       }
       if (this.options.strategy === "first-index") break;
     }
