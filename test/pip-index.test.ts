@@ -378,6 +378,15 @@ describe("spice pip install from an index", () => {
     );
     assert.equal(isolated.status, 1);
     assert.match(isolated.stderr, /No package index is configured/);
+    // A configured no-index is read with strtobool, as pip reads it: `t` turns the index off.
+    for (const setting of ["t", "on"]) {
+      const offIndex = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "colors"],
+        { cacheDir, env: { PIP_NO_INDEX: setting } },
+      );
+      assert.equal(offIndex.status, 1, `PIP_NO_INDEX=${setting}: ${offIndex.stderr}`);
+      assert.match(offIndex.stderr, /colors/);
+    }
     const timeout = await runSpiceAsync(
       ["pip", "install", "--python", env.python, "--timeout", "soon", "colors"],
       {

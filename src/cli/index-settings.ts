@@ -14,10 +14,11 @@ import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
 import type { FinderOptions } from "../standards/requirements-txt-options.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { redactUrl } from "../util/redact.ts";
+import { strtobool } from "../util/strtobool.ts";
 import { hasUrlScheme } from "../util/url-scheme.ts";
 import { flag, type ParsedArgs, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
-import { type ConfigValue, isTruthy, listOf, pipSettings } from "./pip-config.ts";
+import { type ConfigValue, listOf, pipSettings } from "./pip-config.ts";
 
 export interface IndexSettings {
   /**
@@ -130,7 +131,9 @@ export function indexSettings(
       };
     return config.get(key) ?? null;
   };
-  const noIndex = flag(args, "no-index") || finder.noIndex || isTruthy(config.get("no-index")?.value);
+  // pip reads a configured flag with strtobool (`t`, `on` and `1` are true too).
+  const noIndex =
+    flag(args, "no-index") || finder.noIndex || strtobool(config.get("no-index")?.value ?? "") === true;
   // uv's names: --default-index is --index-url; each --index [NAME=]URL an extra index, looked up
   // before the others.
   if (value(args, "default-index") !== undefined && value(args, "index-url") !== undefined)

@@ -93,11 +93,6 @@ function readSettings(
   return settings;
 }
 
-/** pip's reading of a boolean setting ("1", "yes", "true", "on"). */
-export function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && /^(1|yes|true|on)$/i.test(value.trim());
-}
-
 /** A list setting: whitespace-separated, as pip splits PIP_EXTRA_INDEX_URL and config values. */
 export function listOf(value: string | undefined): string[] {
   return value === undefined ? [] : value.split(/\s+/).filter(Boolean);
