@@ -1204,7 +1204,13 @@ describe("spice pip install from an index", () => {
       const base = ["pip", "install", "--python", env.python, "-i", secure, "--dry-run", "lib"];
       const refused = await runSpiceAsync(base, { cacheDir: join(work.path, "cache-tls-1") });
       assert.equal(refused.status, 1);
-      assert.match(refused.stderr, /error: Could not fetch https:\/\/127\.0\.0\.1/);
+      assert.match(
+        refused.stderr,
+        /error: Could not fetch https:\/\/127\.0\.0\.1.*: 127\.0\.0\.1:\d+'s certificate is not trusted/,
+      );
+      // Asked once (the same certificate comes back), with the two ways out.
+      assert.doesNotMatch(refused.stderr, /attempts/);
+      assert.match(refused.stderr, new RegExp(`hint: .*--cert FILE.*--trusted-host 127\\.0\\.0\\.1:${port}`));
       const trusted = await runSpiceAsync([...base, "--cert", join(tls, "cert.pem")], {
         cacheDir: join(work.path, "cache-tls-2"),
       });
@@ -1279,6 +1285,46 @@ describe("spice pip install from an index", () => {
       });
       assert.equal(sslFirst.status, 1, "SSL_CERT_FILE comes first");
       assert.match(sslFirst.stderr, /error: Could not fetch https:\/\/127\.0\.0\.1/);
+      // OpenSSL's certificate directories (SSL_CERT_DIR, a list), as uv reads them: a hashed name
+      // linking to the certificate beside a file holding none, with the environment's bundle.
+      const directory = join(tls, "certs");
+      mkdirSync(directory);
+      writeFileSync(join(directory, "server.pem"), readFileSync(join(tls, "cert.pem")));
+      symlinkSync("server.pem", join(directory, "0a1b2c3d.0"));
+      writeFileSync(join(directory, "README"), "not a certificate\n");
+      const directories = `${join(tls, "missing")}:${directory}`;
+      const viaDirectory = await runSpiceAsync(base, {
+        cacheDir: join(work.path, "cache-tls-14"),
+        env: { ...bundles, SSL_CERT_DIR: directories },
+      });
+      assert.equal(viaDirectory.status, 0, viaDirectory.stderr);
+      assert.match(viaDirectory.stderr, /warning: SSL_CERT_DIR names .*missing, which cannot be read/);
+      const withBundle = await runSpiceAsync(base, {
+        cacheDir: join(work.path, "cache-tls-15"),
+        env: { ...bundles, SSL_CERT_FILE: join(tls, "other-cert.pem"), SSL_CERT_DIR: directory },
+      });
+      assert.equal(withBundle.status, 0, withBundle.stderr);
+      // A bundle --cert names stands alone, as in pip.
+      const certAlone = await runSpiceAsync([...base, "--cert", join(tls, "other-cert.pem")], {
+        cacheDir: join(work.path, "cache-tls-16"),
+        env: { ...bundles, SSL_CERT_DIR: directory },
+      });
+      assert.equal(certAlone.status, 1, certAlone.stderr);
+      // requests takes a directory for its bundle, and so pip's --cert.
+      const bundleDirectory = await runSpiceAsync(base, {
+        cacheDir: join(work.path, "cache-tls-17"),
+        env: { ...bundles, SSL_CERT_DIR: undefined, REQUESTS_CA_BUNDLE: directory },
+      });
+      assert.equal(bundleDirectory.status, 0, bundleDirectory.stderr);
+      // A bundle holding no certificate is refused, as Python's ssl refuses it, before any request.
+      const noCertificate = await runSpiceAsync([...base, "--cert", join(directory, "README")], {
+        cacheDir: join(work.path, "cache-tls-18"),
+      });
+      assert.equal(noCertificate.status, 1);
+      assert.match(
+        noCertificate.stderr,
+        /^error: Could not read the CA bundle .*README \(from --cert\)\n {2}caused by: it holds no PEM certificate/m,
+      );
     } finally {
       await new Promise((resolve) => front.close(resolve));
     }

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BUCKETS, Cache } from "../cache/store.ts";
+import { certificatesIn, readCertificateBundle, readCertificateDirectories } from "../index/certificates.ts";
 import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
 import { HttpClient, type Proxies } from "../index/http.ts";
 import { type KeyringLookup, keyringCommand, keyringOnPath } from "../index/keyring.ts";
@@ -41,9 +42,11 @@ export interface IndexSettings {
   trustedHosts: string[];
   /**
    * The CA bundle TLS connections trust instead of Node's: --cert, pip's `cert`, else
-   * SSL_CERT_FILE, REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE.
+   * SSL_CERT_FILE, REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE, with where it was named.
    */
-  certFile: string | null;
+  cert: { value: string; source: string } | null;
+  /** SSL_CERT_DIR's directories, trusted too unless --cert or pip's `cert` names a bundle. */
+  certDirectories: string | null;
   /** pip's --client-cert (or client-cert in pip.conf, PIP_CLIENT_CERT). */
   clientCertFile: string | null;
   /** Where passwords for URLs that name a user come from (pip's and uv's --keyring-provider). */
@@ -249,7 +252,10 @@ export function indexSettings(
     pick("cert", value(args, "cert")) ??
     (bundleVariable === undefined ? null : { value: env[bundleVariable]!, source: bundleVariable });
   if (cert) explanation.push(`cert: ${cert.value} (from ${cert.source})`);
-  const certFile = cert?.value ?? null;
+  // OpenSSL's directories of certificates, read as uv reads them: with a bundle the environment
+  // names, instead of Node's roots. A bundle --cert or pip's `cert` names stands alone, as in pip.
+  const certDirectories = !cert || cert.source === bundleVariable ? env.SSL_CERT_DIR || null : null;
+  if (certDirectories) explanation.push(`cert directories: ${certDirectories} (from SSL_CERT_DIR)`);
   const clientCert = pick("client-cert", value(args, "client-cert"));
   if (clientCert) explanation.push(`client-cert: ${clientCert.value} (from ${clientCert.source})`);
   const keyring = keyringProvider(pick("keyring-provider", value(args, "keyring-provider")), explanation);
@@ -263,7 +269,8 @@ export function indexSettings(
     retries,
     proxies,
     trustedHosts,
-    certFile,
+    cert,
+    certDirectories,
     clientCertFile: clientCert?.value ?? null,
     keyringProvider: keyring,
     explanation,
@@ -278,19 +285,40 @@ export interface Sources {
   close(): Promise<void>;
 }
 
-function readCertificates(path: string, what = "the CA bundle", hint = CA_HINT): Buffer {
+function readClientCertificate(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new SpiceError("E_CERT", `Could not read ${what} ${path}`, {
+    throw new SpiceError("E_CERT", `Could not read the client certificate ${path}`, {
       cause: (error as Error).message,
-      hint,
+      hint: "Point --client-cert at a PEM file holding the certificate and its private key",
     });
   }
 }
 
 const CA_HINT =
-  "Point --cert (or pip's cert setting, or SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) at a PEM file";
+  "Point --cert (or pip's cert setting, or SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) at a PEM file of CA certificates";
+
+/**
+ * The CA certificates to trust instead of Node's roots, or null for Node's: the bundle, with
+ * SSL_CERT_DIR's certificates when the environment names them.
+ */
+function trustedCertificates(settings: IndexSettings, context: CommandContext): string[] | null {
+  const { cert, certDirectories } = settings;
+  const warn = (message: string) => context.output.warn(message);
+  const fromDirectories = certDirectories
+    ? readCertificateDirectories(certDirectories, "SSL_CERT_DIR", warn)
+    : [];
+  if (certDirectories && fromDirectories.length === 0)
+    warn(`SSL_CERT_DIR names no directory holding a PEM certificate (${certDirectories}): ignored`);
+  const bundle =
+    cert === null
+      ? []
+      : readCertificateBundle(cert.value, cert.source === "command line" ? "--cert" : cert.source, CA_HINT);
+  if (fromDirectories.length === 0) return bundle.length === 0 ? null : bundle;
+  // Each certificate once: a system's directory holds its bundle's certificates too.
+  return [...new Set([...bundle.flatMap(certificatesIn), ...fromDirectories])];
+}
 
 export function httpClient(
   args: ParsedArgs,
@@ -298,20 +326,13 @@ export function httpClient(
   settings: IndexSettings,
   cache: Cache | null,
 ) {
-  const { certFile, clientCertFile } = settings;
+  const { clientCertFile } = settings;
   return new HttpClient({
     cacheDirectory: cache === null ? null : cache.bucket(BUCKETS.http),
     offline: flag(args, "offline"),
     refresh: flag(args, "refresh") || flag(args, "rebuild"),
-    ca: certFile ? () => readCertificates(certFile) : null,
-    clientCert: clientCertFile
-      ? () =>
-          readCertificates(
-            clientCertFile,
-            "the client certificate",
-            "Point --client-cert at a PEM file holding the certificate and its private key",
-          )
-      : null,
+    ca: settings.cert || settings.certDirectories ? () => trustedCertificates(settings, context) : null,
+    clientCert: clientCertFile ? () => readClientCertificate(clientCertFile) : null,
     extraCaFile: context.env.NODE_EXTRA_CA_CERTS ?? null,
     warn: (message) => context.output.warn(message),
     trustedHosts: settings.trustedHosts,

@@ -46,11 +46,11 @@ export interface HttpOptions extends CredentialSources {
   retries?: number;
   connections?: number;
   /**
-   * CA certificates (PEM) to trust instead of the system's, read when the first connection is
-   * made: a run that finds everything in the cache does not read them (a system bundle is about
-   * 200 KB), and an unreadable one fails only a run that goes to the network.
+   * CA certificates (PEM) to trust instead of Node's roots (null: Node's), read when the first
+   * connection is made: a run that finds everything in the cache does not read them (a system
+   * bundle is about 200 KB), and an unreadable one fails only a run that goes to the network.
    */
-  ca?: (() => Buffer) | null;
+  ca?: (() => string[] | null) | null;
   /**
    * pip's --client-cert: a PEM file holding this client's certificate and its private key, shown
    * to servers that ask for one; read, as `ca`, when the first TLS connection is made.
@@ -245,10 +245,51 @@ export function freshnessSeconds(headers: Record<string, string>): number {
   return 0;
 }
 
+/** OpenSSL's verification failures, as Node names them (`error.code`). */
+const CERTIFICATE_FAILURES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "INVALID_CA",
+  "INVALID_PURPOSE",
+  "PATH_LENGTH_EXCEEDED",
+  "CERT_CHAIN_TOO_LONG",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+function isCertificateFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && CERTIFICATE_FAILURES.has(code);
+}
+
+function untrustedCertificate(url: URL, error: Error): SpiceError {
+  const code = (error as { code?: string }).code;
+  const dated = code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID";
+  return new SpiceError(
+    "E_HTTP",
+    `Could not fetch ${redactUrl(url.toString())}: ${url.host}'s certificate is not trusted`,
+    {
+      cause: error.message,
+      hint: dated
+        ? `Check this machine's clock and the server's certificate, or skip the check for this host with --trusted-host ${url.host}`
+        : `Name the CA that signed it with --cert FILE (or SSL_CERT_FILE, SSL_CERT_DIR), or skip the check for this host with --trusted-host ${url.host}`,
+    },
+  );
+}
+
 export class HttpClient {
   /** Connection pools by proxy and certificate checking. */
   private readonly agents = new Map<string, Dispatcher>();
-  private caBundle: Buffer | null | undefined;
+  private caBundle: string[] | null | undefined;
 
   /** Who this client is to each host (credentials.ts). */
   private readonly credentials: CredentialFinder;
@@ -316,7 +357,7 @@ export class HttpClient {
     const base = this.caBundle;
     const pem = this.extraCertificates();
     if (pem === null) return base === null ? {} : { ca: base };
-    return { ca: base === null ? [...nodeTls().rootCertificates, pem] : [base, pem] };
+    return { ca: [...(base ?? nodeTls().rootCertificates), pem] };
   }
 
   /** The `cert` and `key` options for TLS connections: both from the one PEM file, as pip reads it. */
@@ -524,8 +565,10 @@ export class HttpClient {
             fromCache: false,
           };
         } catch (error) {
-          // spice's own failures (the sink's disk is full) are no network trouble to retry.
+          // spice's own failures (the sink's disk is full) are no network trouble to retry, nor is
+          // a certificate the client does not trust: asking again gets the same one.
           if (error instanceof SpiceError) throw error;
+          if (isCertificateFailure(error)) throw untrustedCertificate(target, error as Error);
           lastError = error;
         }
       }

@@ -35,7 +35,11 @@ const INDEX_OPTIONS: OptionSpec[] = [
   },
   { name: "offline", help: "Use only cached index pages and files" },
   { name: "refresh", help: "Revalidate every cached index page" },
-  { name: "cert", value: "file", help: "CA bundle for HTTPS (also SSL_CERT_FILE)" },
+  {
+    name: "cert",
+    value: "file",
+    help: "CA bundle (PEM file or directory) for HTTPS (else SSL_CERT_FILE with SSL_CERT_DIR's directories)",
+  },
   {
     name: "client-cert",
     value: "file",

@@ -1,0 +1,82 @@
+// The CA certificates a user names for TLS: a bundle file (--cert, pip's `cert`, SSL_CERT_FILE,
+// REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) and OpenSSL's certificate directories (SSL_CERT_DIR).
+// Node passes over text that is no certificate without a word, so a file holding none would
+// trust nothing and every connection fail with "self-signed certificate", where Python's ssl (and
+// so pip) says the file is bad: a bundle without one is refused here. Each certificate is not
+// parsed here to find bad ones: that took 20 ms for a system bundle of 144, on every run that
+// goes to the network; Node reads them when it connects.
+
+import { type Dirent, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { SpiceError } from "../util/error.ts";
+
+const PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g;
+
+/** The PEM certificates of a text, each as it is written there. */
+export function certificatesIn(text: string): string[] {
+  return Array.from(text.matchAll(PEM_BLOCK), ([certificate]) => certificate);
+}
+
+/**
+ * A bundle file's text, which must hold a PEM certificate, as Python's ssl loads a `cafile`; or,
+ * where it names a directory, the certificates there, as requests reads such a bundle.
+ */
+export function readCertificateBundle(path: string, source: string, hint: string): string[] {
+  const failure = (cause: string) =>
+    new SpiceError("E_CERT", `Could not read the CA bundle ${path} (from ${source})`, { cause, hint });
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) {
+      const texts = readCertificateDirectories(path, source, () => {});
+      if (texts.length === 0) throw failure(`the directory holds no PEM certificate (${PEM_CERTIFICATE})`);
+      return texts;
+    }
+    text = readFileSync(path, "latin1");
+  } catch (error) {
+    if (error instanceof SpiceError) throw error;
+    throw failure((error as Error).message);
+  }
+  if (!text.includes(PEM_CERTIFICATE)) throw failure(`it holds no PEM certificate (${PEM_CERTIFICATE})`);
+  return [text];
+}
+
+/**
+ * The certificates in OpenSSL's certificate directories (SSL_CERT_DIR: directories separated by
+ * colons), each once. As OpenSSL does, a file that holds none is passed over, and a directory
+ * that cannot be read is said. OpenSSL's hashed names (`5ad8a5d6.0`) are links to files the
+ * directory holds under their own names, which are read once, under those: reading a system's
+ * directory twice over, and handing Node its certificates two or three times (a directory also
+ * holds the bundle), cost about 50 ms of every run that went to the network.
+ */
+export function readCertificateDirectories(
+  list: string,
+  source: string,
+  warn: (message: string) => void,
+): string[] {
+  const certificates = new Set<string>();
+  for (const directory of list.split(":").filter((entry) => entry !== "")) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(directory, { withFileTypes: true });
+    } catch (error) {
+      warn(`${source} names ${directory}, which cannot be read: ${(error as Error).message}`);
+      continue;
+    }
+    const names = new Set(entries.map((entry) => entry.name));
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      try {
+        if (entry.isSymbolicLink()) {
+          const target = readlinkSync(path);
+          if (!target.includes("/") && target !== entry.name && names.has(target)) continue;
+        } else if (!entry.isFile()) continue;
+        const text = readFileSync(path, "latin1");
+        for (const certificate of certificatesIn(text)) certificates.add(certificate);
+      } catch {
+        // a directory, a dangling link or an unreadable file, passed over as OpenSSL passes them
+      }
+    }
+  }
+  return [...certificates];
+}
