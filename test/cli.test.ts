@@ -314,6 +314,7 @@ describe("spice python", () => {
       version: string;
       path: string;
       implementation: string;
+      variant: string;
       default_python3: boolean;
     }>;
     const versions = new Set(rows.map((row) => row.version));
@@ -332,6 +333,8 @@ describe("spice python", () => {
         assert.ok(versions.has(expected), `${expected} missing from ${[...versions]}`);
     }
     assert.ok(rows.every((row) => row.implementation === "cpython"));
+    // pyenv's builds have the GIL and no debugging: no variant in their names (uv's `+freethreaded`).
+    assert.ok(rows.every((row) => row.variant === "default"));
     assert.equal(rows.filter((row) => row.default_python3).length, 1);
     const text = runSpice(["python", "list"], { cacheDir });
     assert.match(text.stdout, /cpython-3\.12\.1-linux-x86_64 +\S+python3/);
@@ -350,6 +353,18 @@ describe("spice python", () => {
     );
     const byPath = runSpice(["python", "find", join(PYENV, "3.10.13")], { cacheDir });
     assert.equal(byPath.stdout.trim(), join(PYENV, "3.10.13", "bin", "python3"));
+    // Build variants in uv's spelling: pyenv's 3.13.0 is built with the GIL, which +gil asks for;
+    // a free-threaded 3.13 (3.13t) is not there.
+    assert.equal(
+      runSpice(["python", "find", "3.13+gil"], { cacheDir }).stdout.trim(),
+      join(PYENV, "3.13.0", "bin", "python3"),
+    );
+    const freeThreaded = runSpice(["python", "find", "cp313t"], { cacheDir });
+    assert.equal(freeThreaded.status, 1);
+    assert.match(freeThreaded.stderr, /^error: No interpreter found for cpython 3\.13 \(freethreaded\)/);
+    const unknown = runSpice(["python", "find", "3.13+nogil"], { cacheDir });
+    assert.equal(unknown.status, 1, unknown.stderr);
+    assert.match(unknown.stderr, /'3\.13\+nogil' is not a Python request spice understands/);
   });
 
   it("says what it found when nothing matches", () => {

@@ -32,7 +32,9 @@ export interface DiscoveryContext {
   cwd: string;
 }
 
-const PYTHON_NAME = /^python(\d+(\.\d+)?)?$/;
+// python, python3, python3.13, and the names of free-threaded and debug builds: python3.13t,
+// python3.13d (Debian's python3-dbg), python3.13td.
+const PYTHON_NAME = /^python(\d+(\.\d+)?(t|d|td)?)?$/;
 
 function isExecutableFile(path: string): boolean {
   try {

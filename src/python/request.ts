@@ -1,5 +1,6 @@
 // What a user may ask for with `--python`: a version (`3.12`, `3.11.7`), a specifier
-// (`>=3.10,<3.13`), an implementation (`cpython@3.12`, `pypy`, `cp312`), or a path.
+// (`>=3.10,<3.13`), an implementation (`cpython@3.12`, `pypy`, `cp312`), a build variant in uv's
+// spelling (`3.13t` or `3.13+freethreaded`, `3.12d` or `+debug`, `3.14+gil`), or a path.
 
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
@@ -15,11 +16,28 @@ import {
   isVirtualEnvironment,
 } from "./interpreter.ts";
 
+/**
+ * A build of CPython: `default` is what a request without a variant takes, as uv reads it: a
+ * free-threaded build only from 3.14, where it is no longer experimental (PEP 779).
+ */
+export type PythonVariant = "default" | "gil" | "freethreaded" | "debug" | "freethreaded+debug";
+
 export type PythonRequest =
   | { kind: "any" }
   | { kind: "path"; path: string }
-  | { kind: "version"; implementation: string | null; parts: number[] }
-  | { kind: "specifier"; implementation: string | null; specifier: SpecifierSet };
+  | { kind: "version"; implementation: string | null; parts: number[]; variant: PythonVariant }
+  | { kind: "specifier"; implementation: string | null; specifier: SpecifierSet; variant: PythonVariant };
+
+/** The variants by their long (`+freethreaded`) and short (`t`, after the version) names. */
+const VARIANTS: Record<string, PythonVariant> = {
+  "+freethreaded": "freethreaded",
+  "+gil": "gil",
+  "+debug": "debug",
+  "+freethreaded+debug": "freethreaded+debug",
+  t: "freethreaded",
+  d: "debug",
+  td: "freethreaded+debug",
+};
 
 const IMPLEMENTATIONS: Record<string, string> = {
   cpython: "cpython",
@@ -49,7 +67,16 @@ export function parsePythonRequest(text: string | undefined): PythonRequest {
 }
 
 function parseVersionRequest(request: string): PythonRequest {
-  const lower = request.toLowerCase();
+  let lower = request.toLowerCase();
+  // The variant ends the request: `+name`, or a letter or two after a digit (`3.13t`, `cp313t`).
+  let variant: PythonVariant = "default";
+  const suffix = /(\+[a-z+]+|(?<=\d)(td|t|d))$/.exec(lower);
+  if (suffix !== null) {
+    const named = VARIANTS[suffix[0]];
+    if (named === undefined) throw invalidRequest(request);
+    variant = named;
+    lower = lower.slice(0, suffix.index);
+  }
   let implementation: string | null = null;
   let rest = lower;
   const at = lower.indexOf("@");
@@ -70,11 +97,13 @@ function parseVersionRequest(request: string): PythonRequest {
         rest = `${rest[0]}.${rest.slice(1)}`;
     }
   }
-  if (rest === "") return { kind: "specifier", implementation, specifier: parseSpecifierSet("") };
+  if (rest === "") return { kind: "specifier", implementation, specifier: parseSpecifierSet(""), variant };
   if (/^\d+(\.\d+){0,2}$/.test(rest))
-    return { kind: "version", implementation, parts: rest.split(".").map(Number) };
+    return { kind: "version", implementation, parts: rest.split(".").map(Number), variant };
+  // A variant is a build of a version: `>=3.13t` is not a request uv or spice takes.
+  if (variant !== "default") throw invalidRequest(request);
   try {
-    return { kind: "specifier", implementation, specifier: parseSpecifierSet(rest) };
+    return { kind: "specifier", implementation, specifier: parseSpecifierSet(rest), variant };
   } catch (error) {
     if (error instanceof InvalidSpecifier) throw invalidRequest(request);
     throw error;
@@ -86,7 +115,7 @@ function invalidRequest(request: string): SpiceError {
     "E_INVALID_PYTHON_REQUEST",
     `'${request}' is not a Python request spice understands`,
     {
-      hint: "Use a version (3.12), a specifier (>=3.10,<3.13), an implementation (cpython@3.12, pypy) or a path",
+      hint: "Use a version (3.12, or 3.13t for a free-threaded build), a specifier (>=3.10,<3.13), an implementation (cpython@3.12, pypy) or a path",
     },
   );
 }
@@ -98,9 +127,48 @@ export function describeRequest(request: PythonRequest): string {
     case "path":
       return request.path;
     case "version":
-      return `${request.implementation ?? "Python"} ${request.parts.join(".")}`;
+      return `${request.implementation ?? "Python"} ${request.parts.join(".")}${describeVariant(request.variant)}`;
     case "specifier":
-      return `${request.implementation ?? "Python"}${request.specifier.toString() ? ` ${request.specifier}` : ""}`;
+      return `${request.implementation ?? "Python"}${request.specifier.toString() ? ` ${request.specifier}` : ""}${describeVariant(request.variant)}`;
+  }
+}
+
+function describeVariant(variant: PythonVariant): string {
+  return variant === "default" ? "" : ` (${variant === "gil" ? "with the GIL" : variant.replace("+", ", ")})`;
+}
+
+/** Is this interpreter a free-threaded build (PEP 703)? */
+export function isFreeThreaded(interpreter: Interpreter): boolean {
+  return Boolean(interpreter.facts.config_vars.Py_GIL_DISABLED);
+}
+
+/** Is this interpreter a debug build (`--with-pydebug`)? */
+function isDebug(interpreter: Interpreter): boolean {
+  return Boolean(interpreter.facts.config_vars.Py_DEBUG) || interpreter.facts.has_gettotalrefcount;
+}
+
+/** The build variant an interpreter is, as uv names it after the version (`3.13.0+freethreaded`). */
+export function variantOf(interpreter: Interpreter): PythonVariant {
+  const freeThreaded = isFreeThreaded(interpreter);
+  if (isDebug(interpreter)) return freeThreaded ? "freethreaded+debug" : "debug";
+  return freeThreaded ? "freethreaded" : "default";
+}
+
+function matchesVariant(interpreter: Interpreter, variant: PythonVariant): boolean {
+  const freeThreaded = isFreeThreaded(interpreter);
+  switch (variant) {
+    case "default": {
+      const [major, minor] = interpreter.facts.version_info;
+      return !freeThreaded || major > 3 || (major === 3 && minor >= 14);
+    }
+    case "gil":
+      return !freeThreaded;
+    case "freethreaded":
+      return freeThreaded;
+    case "debug":
+      return !freeThreaded && isDebug(interpreter);
+    case "freethreaded+debug":
+      return freeThreaded && isDebug(interpreter);
   }
 }
 
@@ -108,6 +176,7 @@ export function matchesRequest(interpreter: Interpreter, request: PythonRequest)
   const facts = interpreter.facts;
   if (request.kind === "any" || request.kind === "path") return true;
   if (request.implementation !== null && facts.implementation_name !== request.implementation) return false;
+  if (!matchesVariant(interpreter, request.variant)) return false;
   if (request.kind === "version") {
     const info = facts.version_info;
     return request.parts.every((part, index) => info[index] === part);
@@ -169,10 +238,12 @@ function chooseInterpreter(
   if (defaultPython3 && matching.includes(defaultPython3)) return defaultPython3;
   const nonVenv = matching.filter((interpreter) => !isVirtualEnvironment(interpreter));
   const pool = nonVenv.length > 0 ? nonVenv : matching;
-  return [...pool].sort((a, b) =>
-    compareVersions(
-      parseVersion(b.facts.python_full_version.replace(/\+$/, "")),
-      parseVersion(a.facts.python_full_version.replace(/\+$/, "")),
-    ),
+  // The newest; of one version, a build with the GIL before a free-threaded one, as uv prefers.
+  return [...pool].sort(
+    (a, b) =>
+      compareVersions(
+        parseVersion(b.facts.python_full_version.replace(/\+$/, "")),
+        parseVersion(a.facts.python_full_version.replace(/\+$/, "")),
+      ) || Number(isFreeThreaded(a)) - Number(isFreeThreaded(b)),
   )[0];
 }

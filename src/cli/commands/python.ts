@@ -3,7 +3,7 @@
 
 import { type DiscoveredInterpreter, discoverInterpreters } from "../../python/discovery.ts";
 import { architecture, isVirtualEnvironment } from "../../python/interpreter.ts";
-import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
+import { findInterpreter, parsePythonRequest, variantOf } from "../../python/request.ts";
 import { compareVersions, parseVersion } from "../../standards/version.ts";
 import { UsageError } from "../../util/error.ts";
 import { type ParsedArgs, value } from "../args.ts";
@@ -15,6 +15,12 @@ function sortKey(interpreter: DiscoveredInterpreter) {
 
 function platformName(interpreter: DiscoveredInterpreter): string {
   return interpreter.facts.sysconfig_platform.split("-")[0];
+}
+
+/** uv's spelling of a build variant in an interpreter's name: `cpython-3.13.0+freethreaded-...`. */
+function variantName(interpreter: DiscoveredInterpreter): string {
+  const variant = variantOf(interpreter);
+  return variant === "default" ? "" : `+${variant}`;
 }
 
 function list(args: ParsedArgs, context: CommandContext): number {
@@ -36,6 +42,7 @@ function list(args: ParsedArgs, context: CommandContext): number {
       implementation: interpreter.facts.implementation_name,
       version: interpreter.facts.python_full_version,
       version_info: interpreter.facts.version_info,
+      variant: variantOf(interpreter),
       architecture: architecture(interpreter),
       os: platformName(interpreter),
       path: interpreter.path,
@@ -52,7 +59,7 @@ function list(args: ParsedArgs, context: CommandContext): number {
   }
   const names = sorted.map(
     (interpreter) =>
-      `${interpreter.facts.implementation_name}-${interpreter.facts.python_full_version}-${platformName(interpreter)}-${architecture(interpreter)}`,
+      `${interpreter.facts.implementation_name}-${interpreter.facts.python_full_version}${variantName(interpreter)}-${platformName(interpreter)}-${architecture(interpreter)}`,
   );
   const width = Math.max(0, ...names.map((name) => name.length));
   const lines = sorted.map((interpreter, index) => {
@@ -88,7 +95,9 @@ export const command: CommandModule = {
   options: [{ name: "format", value: "text|json", help: "Output format of `list` (json for other tools)" }],
   details: [
     "REQUEST is a version (3.12, 3.11.7), a specifier (>=3.10,<3.13), an implementation",
-    "(cpython@3.12, pypy, cp312) or a path to an interpreter or environment.",
+    "(cpython@3.12, pypy, cp312) or a path to an interpreter or environment. A build variant",
+    "follows a version, in uv's spelling: 3.13t or 3.13+freethreaded (PEP 703), 3.12d or",
+    "+debug, 3.14+gil. Without one, a free-threaded build is taken only from 3.14 on.",
     "Interpreters are inspected once and the facts cached (see --no-cache).",
   ].join("\n"),
   run(args, context) {
