@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
 import { sha256Hex } from "../src/util/hash.ts";
 import { runPipAsync, runSpice, runSpiceAsync, temporaryDirectory } from "./helpers.ts";
@@ -1070,6 +1071,24 @@ describe("PEP 751 lock files (pylock.toml)", () => {
       /\{ path = "\.\.\/\.\.\/\.\.\/files\/colors-0\.3-py3-none-any\.whl", size = \d+, hashes/,
     );
     assert.ok(!lock.includes("index ="), "find-links files name no index");
+    // A direct URL's #subdirectory= stays with its pin, and is an archive's subdirectory in a lock.
+    const url = `${pathToFileURL(join(files, "lib-1.5-py3-none-any.whl"))}#subdirectory=sub`;
+    writeFileSync(join(project, "direct.in"), `lib @ ${url}\n`);
+    const pinned = await runSpiceAsync(["pip", "compile", "direct.in", "--no-header", "--no-annotate"], {
+      cwd: project,
+      cacheDir,
+    });
+    assert.equal(pinned.status, 0, pinned.stderr);
+    assert.equal(pinned.stdout, `lib @ ${url}\n`);
+    const locked = await runSpiceAsync(["pip", "compile", "direct.in", "-o", "pylock.direct.toml"], {
+      cwd: project,
+      cacheDir,
+    });
+    assert.equal(locked.status, 0, locked.stderr);
+    assert.match(
+      readFileSync(join(project, "pylock.direct.toml"), "utf8"),
+      /archive = \{ path = "\.\.\/\.\.\/files\/lib-1\.5-py3-none-any\.whl", size = \d+, hashes = \{ sha256 = "[0-9a-f]{64}" \}, subdirectory = "sub" \}/,
+    );
     const root = join(work.path, "lock-local", "venv");
     assert.equal(runSpice(["venv", root, "--python", "3.11"], { cacheDir }).status, 0);
     const python = join(root, "bin", "python");

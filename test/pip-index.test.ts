@@ -1056,6 +1056,20 @@ describe("spice pip install from an index", () => {
       sha256Hex(readFileSync(join(main, "lib-1.0-py3-none-any.whl"))),
     );
     assert.equal(freeze(env.python), `lib @ ${url}#sha256=${direct.archive_info.hashes.sha256}\n`);
+    // pip records a URL's `#subdirectory=` in direct_url.json, and freeze gives it back.
+    const withSubdirectory = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "--reinstall", `lib @ ${url}#subdirectory=sub`],
+      { cacheDir },
+    );
+    assert.equal(withSubdirectory.status, 0, withSubdirectory.stderr);
+    assert.equal(
+      readFileSync(join(env.site, "lib-1.0.dist-info", "direct_url.json"), "utf8"),
+      `{"archive_info": {"hash": "sha256=${direct.archive_info.hashes.sha256}", "hashes": {"sha256": "${direct.archive_info.hashes.sha256}"}}, "subdirectory": "sub", "url": "${url}"}`,
+    );
+    assert.equal(
+      freeze(env.python),
+      `lib @ ${url}#sha256=${direct.archive_info.hashes.sha256}&subdirectory=sub\n`,
+    );
     // PEP 610: credentials are not recorded (as pip records them), environment variables are.
     for (const [userInfo, recorded] of [
       ["me:secret@", ""],
@@ -1095,7 +1109,13 @@ describe("spice pip install from an index", () => {
     assert.doesNotMatch(wrong.stderr, /has no --hash/);
     // A bare URL with a fragment names a file too, and a dry run's report gives the hash of the
     // file it fetched: the same document as pip's.
-    for (const bare of [url, `${url}#sha256=${direct.archive_info.hashes.sha256}`, `${url}#egg=lib`]) {
+    // A `#subdirectory=` is recorded too, as pip records it (a wheel has no use for it).
+    for (const bare of [
+      url,
+      `${url}#sha256=${direct.archive_info.hashes.sha256}`,
+      `${url}#egg=lib`,
+      `${url}#egg=lib&subdirectory=sub`,
+    ]) {
       const reports = [join(work.path, "url-pip.json"), join(work.path, "url-spice.json")];
       const common = ["install", "--dry-run", "--quiet", "--report"];
       const pip = await runPipAsync([

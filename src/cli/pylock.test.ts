@@ -23,7 +23,7 @@ describe("installing from a lock file", () => {
     const input = lockAt(
       "/srv/project/pylock.toml",
       `[[packages]]\nname = "a"\nversion = "1"\nwheels = [{path = "wheels/a-1.0-py3-none-any.whl", size = 3, hashes = {sha256 = "AB", md5 = "cd"}}]
-[[packages]]\nname = "b"\narchive = {url = "https://host/b-2.0-py3-none-any.whl", hashes = {sha256 = "ef"}}\n`,
+[[packages]]\nname = "b"\narchive = {url = "https://host/b-2.0-py3-none-any.whl", hashes = {sha256 = "ef"}, subdirectory = "sub"}\n`,
     );
     const { resolution, hashes } = resolutionFromLock(input, TARGET, { extras: [] });
     const a = resolution.packages.get("a")!;
@@ -36,6 +36,8 @@ describe("installing from a lock file", () => {
     const b = resolution.packages.get("b")!;
     assert.equal(b.direct, true);
     assert.equal(b.version.toString(), "2.0");
+    // Recorded in direct_url.json, as pip records a URL's #subdirectory=.
+    assert.equal(b.file?.subdirectory, "sub");
   });
 
   it("refuses an archive that is another project's, a path outside a fetched lock's location, and what needs a build", () => {

@@ -244,6 +244,7 @@ export function resolutionFromLock(
       coreMetadata: false,
       size: choice.file.size,
       uploadTime: choice.file.uploadTime,
+      ...(choice.file.subdirectory ? { subdirectory: choice.file.subdirectory } : {}),
     };
     packages.set(entry.name, {
       name: entry.name,
@@ -293,14 +294,10 @@ function fileOutput(file: IndexFile, sha256: string, lockDirectory: string): Pyl
     size: local === null ? file.size : statSync(local).size,
     uploadTime: file.uploadTime,
     hashes: { ...file.hashes, sha256 },
+    subdirectory: file.subdirectory ?? null,
   };
 }
 
-/**
- * A compiled resolution as lock file text. `files` holds, per package, every file of its pinned
- * version with its sha256 (as --generate-hashes lists them), so that the lock installs on other
- * platforms where the same versions apply; `comments` (lines starting with #) open the file.
- */
 /** The index (as given) a pin's file came from; null for a find-links or local file. */
 export function indexOfPin(resolved: ResolvedPackage, indexes: readonly string[]): string | null {
   const source = (resolved.file as SourcedFile | null)?.source;
@@ -308,6 +305,11 @@ export function indexOfPin(resolved: ResolvedPackage, indexes: readonly string[]
   return indexes.find((index) => redactUrl(index.endsWith("/") ? index : `${index}/`) === source) ?? null;
 }
 
+/**
+ * A compiled resolution as lock file text. `files` holds, per package, every file of its pinned
+ * version with its sha256 (as --generate-hashes lists them), so that the lock installs on other
+ * platforms where the same versions apply; `comments` (lines starting with #) open the file.
+ */
 export function pylockText(
   packages: readonly ResolvedPackage[],
   files: ReadonlyArray<ReadonlyArray<{ file: IndexFile; sha256: string }>>,

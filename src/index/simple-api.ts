@@ -22,6 +22,11 @@ export interface IndexFile {
   coreMetadata: false | Record<string, string>;
   size: number | null;
   uploadTime: string | null;
+  /**
+   * A direct URL's `#subdirectory=` (pip's subdirectory_fragment), which says where a source
+   * tree's project lies: a wheel has no use for it, but pip records it in direct_url.json.
+   */
+  subdirectory?: string;
 }
 
 /** An index entry known only by its name and URL (a local file, a direct URL). */

@@ -271,7 +271,10 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         .map((part) => part.split("="))
         .filter(([algorithm, digest]) => digest && /^(sha\d+|md5)$/.test(algorithm)),
     );
-    urlFiles.set(requirement.canonicalName, bareIndexFile(filename, requirement.url.split("#")[0], hashes));
+    const file = bareIndexFile(filename, requirement.url.split("#")[0], hashes);
+    const subdirectory = /[#&]subdirectory=([^&]*)/.exec(url.hash)?.[1];
+    if (subdirectory) file.subdirectory = subdirectory;
+    urlFiles.set(requirement.canonicalName, file);
   }
 
   function entryOf(name: string): Promise<Entry> {

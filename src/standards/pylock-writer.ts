@@ -67,6 +67,7 @@ function fileTable(file: PylockFile): string {
     .sort()
     .map((algorithm) => `${tomlKey(algorithm)} = ${tomlString(file.hashes[algorithm])}`);
   parts.push(`hashes = { ${hashes.join(", ")} }`);
+  if (file.subdirectory) parts.push(`subdirectory = ${tomlString(file.subdirectory)}`);
   return `{ ${parts.join(", ")} }`;
 }
 

@@ -302,6 +302,7 @@ describe("pylock.toml (PEP 751)", () => {
               size: 10,
               uploadTime: null,
               hashes: { sha256: "ab" },
+              subdirectory: "sub",
             },
             sdist: null,
             wheels: [],
@@ -359,7 +360,7 @@ describe("pylock.toml (PEP 751)", () => {
         "[[packages]]",
         'name = "zeta"',
         'version = "1.0"',
-        'archive = { path = "wheels/zeta-1.0-py3-none-any.whl", size = 10, hashes = { sha256 = "ab" } }',
+        'archive = { path = "wheels/zeta-1.0-py3-none-any.whl", size = 10, hashes = { sha256 = "ab" }, subdirectory = "sub" }',
         "",
       ].join("\n"),
     );
@@ -369,5 +370,6 @@ describe("pylock.toml (PEP 751)", () => {
     assert.equal(lock.packages[0].sdist?.url, 'https://host/files/alpha-2.0.tar.gz?x="q"\u007f');
     assert.equal(lock.packages[0].sdist?.filename, "alpha-2.0.tar.gz");
     assert.equal(lock.packages[1].archive?.filename, "zeta-1.0-py3-none-any.whl");
+    assert.equal(lock.packages[1].archive?.subdirectory, "sub");
   });
 });

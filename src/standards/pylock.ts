@@ -43,6 +43,8 @@ export interface PylockFile {
   uploadTime: string | null;
   /** Algorithm → hex digest; at least one. */
   hashes: Record<string, string>;
+  /** An archive's `subdirectory`: where in a source archive the project lies (null: none). */
+  subdirectory?: string | null;
 }
 
 export interface PylockPackage {
@@ -223,6 +225,7 @@ function readFile(reader: Reader, kind: "wheel" | "sdist" | "archive"): PylockFi
     size: reader.integer("size"),
     uploadTime: reader.dateTime("upload-time"),
     hashes,
+    ...(kind === "archive" ? { subdirectory: reader.string("subdirectory") } : {}),
   };
 }
 

@@ -396,7 +396,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
       const marker = pins[index].marker;
       const pin =
         (resolved.direct
-          ? `${resolved.name}${extras} @ ${withoutCredentials(resolved.file!.url)}`
+          ? `${resolved.name}${extras} @ ${withoutCredentials(resolved.file!.url)}${resolved.file!.subdirectory ? `#subdirectory=${resolved.file!.subdirectory}` : ""}`
           : `${resolved.name}${extras}==${resolved.version}`) + (marker ? ` ; ${marker}` : "");
       const digests = hashes?.[index] ?? [];
       const pinLines =

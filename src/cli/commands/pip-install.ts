@@ -105,6 +105,7 @@ function directUrlOf(resolved: ResolvedPackage, sha256: string): object | null {
   if (resolved.file === null || !resolved.direct) return null;
   return {
     archive_info: { hash: `sha256=${sha256}`, hashes: { sha256 } },
+    subdirectory: resolved.file.subdirectory,
     url: recordableUrl(resolved.file.url),
   };
 }
@@ -205,6 +206,7 @@ export function installationReport(
       return {
         download_info: {
           url: resolved.file ? recordableUrl(resolved.file.url) : null,
+          subdirectory: resolved.file?.subdirectory,
           archive_info: sha256 ? { hash: `sha256=${sha256}`, hashes: { sha256 } } : {},
         },
         is_direct: resolved.direct,
