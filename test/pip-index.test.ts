@@ -241,6 +241,24 @@ async function httpsFront(
   return { front, port, secure: `https://127.0.0.1:${port}/simple/` };
 }
 
+/** A front for an index that says its pages keep ten minutes, as many indexes say. */
+async function cachingFront(upstream: string): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (request, response) => {
+    const answer = await fetch(new URL(request.url ?? "/", upstream), {
+      headers: { accept: String(request.headers.accept ?? "*/*") },
+    });
+    response.writeHead(answer.status, {
+      "content-type": answer.headers.get("content-type") ?? "",
+      "cache-control": "max-age=600",
+    });
+    response.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return { server, url: `http://127.0.0.1:${port}${new URL(upstream).pathname}` };
+}
+
 describe("spice pip install from an index", () => {
   it("resolves dependencies, extras and markers, and the console script runs", async () => {
     const env = venv();
@@ -1501,6 +1519,81 @@ describe("spice pip install from an index", () => {
       assert.equal(await chosen("needy", "--override", overrides), "needy==1.0 timed==2.0");
       assert.equal(await chosen("timed", "--resolution", "lowest"), "timed==1.0");
       assert.equal(await chosen("prer", "--resolution", "lowest"), "prer==1.0");
+      // uv's options for one package: a cut-off of its own, wheels only, no wheels.
+      assert.equal(await chosen("timed", "--exclude-newer-package", "timed=2025-01-01"), "timed==1.0");
+      assert.equal(
+        await chosen("timed", "--exclude-newer", "2019-01-01", "--exclude-newer-package", "Timed=2035-01-01"),
+        "timed==2.0",
+      );
+      assert.equal(await chosen("binpref", "--no-build"), "binpref==1.0");
+      assert.equal(await chosen("binpref", "--no-build-package", "binpref"), "binpref==1.0");
+      assert.equal(await chosen("binpref", "--no-build-package", "other"), "binpref==2.0");
+      const onlySource = await runSpiceAsync(
+        [
+          "pip",
+          "install",
+          "--python",
+          env.python,
+          "--dry-run",
+          "-i",
+          server.url,
+          "binpref<2",
+          "--no-binary-package",
+          "binpref",
+        ],
+        { cacheDir },
+      );
+      assert.equal(onlySource.status, 1, onlySource.stderr);
+      const badCutOff = await runSpiceAsync(
+        [
+          "pip",
+          "install",
+          "--python",
+          env.python,
+          "--dry-run",
+          "-i",
+          server.url,
+          "timed",
+          "--exclude-newer-package",
+          "timed",
+        ],
+        { cacheDir },
+      );
+      assert.equal(badCutOff.status, 2);
+      assert.match(badCutOff.stderr, /--exclude-newer-package takes NAME=DATE/);
+      // uv's --refresh-package: the pages of that name are asked for again however fresh they
+      // are (this front says they keep ten minutes), the others' taken from the cache.
+      const front = await cachingFront(server.url);
+      try {
+        const fresh = join(work.path, "cache-refresh-package");
+        const pinned = async (...args: string[]) => {
+          const result = await runSpiceAsync(
+            [
+              "pip",
+              "install",
+              "--python",
+              env.python,
+              "--dry-run",
+              "-i",
+              front.url,
+              "timed",
+              "prer",
+              ...args,
+            ],
+            { cacheDir: fresh },
+          );
+          assert.equal(result.status, 0, result.stderr);
+          return [...result.stderr.matchAll(/^ \+ (\S+)$/gm)].map((match) => match[1]).join(" ");
+        };
+        assert.equal(await pinned(), "prer==1.0 timed==2.0");
+        buildWheel(files, simplePackage("timed", "3.0"));
+        buildWheel(files, simplePackage("prer", "3.0"));
+        assert.equal(await pinned(), "prer==1.0 timed==2.0");
+        assert.equal(await pinned("--refresh-package", "Timed"), "prer==1.0 timed==3.0");
+        assert.equal(await pinned("--refresh"), "prer==3.0 timed==3.0");
+      } finally {
+        await new Promise((resolve) => front.server.close(resolve));
+      }
     } finally {
       await server.close();
     }

@@ -12,6 +12,7 @@ import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
 import { HttpClient, type Proxies } from "../index/http.ts";
 import { type KeyringLookup, keyringCommand, keyringOnPath } from "../index/keyring.ts";
 import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
+import { canonicalizeName } from "../standards/name.ts";
 import type { FinderOptions } from "../standards/requirements-txt-options.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { redactUrl } from "../util/redact.ts";
@@ -387,6 +388,7 @@ export function openSources(
     indexes: settings.indexes,
     findLinks: settings.findLinks,
     strategy: settings.strategy,
+    refreshPackages: new Set(values(args, "refresh-package").map((name) => canonicalizeName(name))),
   });
   const scratch = cache === null ? mkdtempSync(join(tmpdir(), "spice-downloads-")) : "";
   const fetcher = new FileFetcher(http, packages, cache, scratch, progress);

@@ -16,7 +16,7 @@ import {
   operatorHint,
   toInstallRequirement,
 } from "../standards/install-requirement.ts";
-import { canonicalizeName } from "../standards/name.ts";
+import { canonicalizeName, isValidName } from "../standards/name.ts";
 import { isPylockFileName } from "../standards/pylock.ts";
 import { pyUnquote } from "../standards/python-url.ts";
 import { parseRequirement, Requirement } from "../standards/requirement.ts";
@@ -497,6 +497,22 @@ export function foreignTargetOptions(args: ParsedArgs, env: NodeJS.ProcessEnv = 
   };
 }
 
+/** uv's --exclude-newer-package NAME=DATE, each a name's own cut-off (the last one given wins). */
+function excludeNewerPackages(given: readonly string[]): Map<string, string> {
+  const cutOffs = new Map<string, string>();
+  for (const item of given) {
+    const at = item.indexOf("=");
+    const name = item.slice(0, at).trim();
+    const date = item.slice(at + 1).trim();
+    if (at < 0 || !isValidName(name) || Number.isNaN(Date.parse(date)))
+      throw new UsageError(
+        `--exclude-newer-package takes NAME=DATE (a name and a date, 2024-01-31 or RFC 3339), not '${item}'`,
+      );
+    cutOffs.set(canonicalizeName(name), new Date(date).toISOString());
+  }
+  return cutOffs;
+}
+
 /** The resolver options that come straight from flags (and requirements files). */
 export function resolverFlags(
   args: ParsedArgs,
@@ -508,6 +524,7 @@ export function resolverFlags(
   | "onlyBinary"
   | "noBinary"
   | "excludeNewer"
+  | "excludeNewerPackages"
   | "noDeps"
   | "preferBinary"
   | "ignoreRequiresPython"
@@ -522,13 +539,19 @@ export function resolverFlags(
   const excludeNewer = value(args, "exclude-newer");
   if (excludeNewer !== undefined && Number.isNaN(Date.parse(excludeNewer)))
     throw new UsageError(`--exclude-newer takes a date (2024-01-31 or RFC 3339), not '${excludeNewer}'`);
-  const noBinary = namesOf([...values(args, "no-binary"), ...finder.noBinary]);
+  const noBinary = namesOf([
+    ...values(args, "no-binary"),
+    ...values(args, "no-binary-package"),
+    ...finder.noBinary,
+  ]);
   // Files for another system (pip download --platform, --abi, --implementation) are wheels only:
-  // a source distribution would have to be built here, for there.
+  // a source distribution would have to be built here, for there. uv's --no-build says the same
+  // for every name: a version with only a source distribution is no candidate.
   const onlyBinary = namesOf([
     ...values(args, "only-binary"),
+    ...values(args, "no-build-package"),
     ...finder.onlyBinary,
-    ...(isForeign(foreignTargetOptions(args)) ? [":all:"] : []),
+    ...(isForeign(foreignTargetOptions(args)) || flag(args, "no-build") ? [":all:"] : []),
   ]);
   return {
     prereleases,
@@ -536,6 +559,7 @@ export function resolverFlags(
     onlyBinary,
     noBinary,
     excludeNewer: excludeNewer ? new Date(excludeNewer).toISOString() : null,
+    excludeNewerPackages: excludeNewerPackages(values(args, "exclude-newer-package")),
     noDeps: flag(args, "no-deps"),
     preferBinary: flag(args, "prefer-binary") || finder.preferBinary,
     ignoreRequiresPython: flag(args, "ignore-requires-python"),

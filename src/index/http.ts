@@ -396,12 +396,13 @@ export class HttpClient {
 
   /**
    * GET with the page cache (for index pages and metadata, not large downloads). With `derive`,
-   * a 200 answer carries what it makes of the body, kept beside the page while the body holds.
+   * a 200 answer carries what it makes of the body, kept beside the page while the body holds;
+   * with `refresh`, a cached answer is revalidated however fresh it is (as with --refresh).
    */
-  async get(url: string, accept = "*/*", derive?: Derivation): Promise<HttpResponse> {
+  async get(url: string, accept = "*/*", derive?: Derivation, refresh = false): Promise<HttpResponse> {
     const cacheFile = this.cacheFile(url, accept);
     const cached = cacheFile === null ? null : readCachedResponse(cacheFile, { form: derive?.key ?? null });
-    if (cached !== null && !this.options.refresh) {
+    if (cached !== null && !this.options.refresh && !refresh) {
       // An age is never negative (RFC 9111 section 4.2.3), and a zero lifetime is never fresh. An
       // entry looks stored "after now" when the clock stepped back (a virtual machine's may): it was
       // then taken as fresh, and a test that expected revalidations failed once in a full run.

@@ -61,6 +61,8 @@ export interface PackageSourceOptions {
   indexes: string[];
   findLinks: string[];
   strategy: IndexStrategy;
+  /** Canonical names whose index pages are revalidated however fresh (uv's --refresh-package). */
+  refreshPackages?: ReadonlySet<string>;
 }
 
 /** A file's version as PEP 440 normalizes it (its file name when that does not parse). */
@@ -184,20 +186,25 @@ export class PackageSource {
     try {
       // The parsed file list is kept beside the cached page (HttpClient.get's `derive`), one
       // form per filter.
-      response = await this.http.get(pageUrl, ACCEPT_SIMPLE, {
-        key: filter === undefined ? "spice-page-files-2" : `spice-page-files-2/${filter.key}`,
-        make: (page): ProjectFileList => {
-          const files = parseProjectPage(
-            page.body.toString("utf8"),
-            page.headers["content-type"] ?? "",
-            page.url,
-            name,
-          ).files.map((file) => ({ ...file, source }));
-          if (filter === undefined) return { files, dropped: 0 };
-          const kept = files.filter((file) => !filter.drops(file, name));
-          return { files: kept, dropped: files.length - kept.length };
+      response = await this.http.get(
+        pageUrl,
+        ACCEPT_SIMPLE,
+        {
+          key: filter === undefined ? "spice-page-files-2" : `spice-page-files-2/${filter.key}`,
+          make: (page): ProjectFileList => {
+            const files = parseProjectPage(
+              page.body.toString("utf8"),
+              page.headers["content-type"] ?? "",
+              page.url,
+              name,
+            ).files.map((file) => ({ ...file, source }));
+            if (filter === undefined) return { files, dropped: 0 };
+            const kept = files.filter((file) => !filter.drops(file, name));
+            return { files: kept, dropped: files.length - kept.length };
+          },
         },
-      });
+        this.options.refreshPackages?.has(canonicalizeName(name)) ?? false,
+      );
     } catch (error) {
       if (error instanceof InvalidIndexPage) {
         throw new SpiceError("E_INDEX_PAGE", `The index page ${redactUrl(pageUrl)} is malformed`, {

@@ -63,6 +63,8 @@ export interface ResolveOptions {
   onlyBinary?: ReadonlySet<string>;
   noBinary?: ReadonlySet<string>;
   excludeNewer?: string | null;
+  /** Canonical name → its own cut-off (uv's --exclude-newer-package), before excludeNewer. */
+  excludeNewerPackages?: ReadonlyMap<string, string>;
   preferBinary?: boolean;
   /** Use versions whatever their Requires-Python says (pip's --ignore-requires-python). */
   ignoreRequiresPython?: boolean;
@@ -237,7 +239,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         : "highest",
     onlyBinary: options.onlyBinary ?? new Set(),
     noBinary: options.noBinary ?? new Set(),
-    excludeNewer: options.excludeNewer ?? null,
+    excludeNewer: options.excludeNewerPackages?.get(name) ?? options.excludeNewer ?? null,
     preferBinary: options.preferBinary ?? false,
     ignoreRequiresPython: options.ignoreRequiresPython ?? false,
   });
@@ -283,9 +285,12 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       pending = (async () => {
         const urlFile = urlFiles.get(name);
         const policy = policyFor(name);
+        // Upload times come before tags (otherPlatformWheels): a name with a cut-off of its own
+        // (--exclude-newer-package) reads its page whole.
+        const filter = policy.excludeNewer ? undefined : platformFilter;
         const { files, dropped } = urlFile
           ? { files: [urlFile], dropped: 0 }
-          : await source.files(name, platformFilter);
+          : await source.files(name, filter);
         let filePolicy = policy;
         if (urlFile) {
           filePolicy = { ...policy, excludeNewer: null };

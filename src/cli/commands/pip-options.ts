@@ -36,6 +36,12 @@ const INDEX_OPTIONS: OptionSpec[] = [
   { name: "offline", help: "Use only cached index pages and files" },
   { name: "refresh", help: "Revalidate every cached index page" },
   {
+    name: "refresh-package",
+    value: "name",
+    multiple: true,
+    help: "Revalidate the cached index pages of NAME (repeatable; uv's option)",
+  },
+  {
     name: "cert",
     value: "file",
     help: "CA bundle (PEM file or directory) for HTTPS (else SSL_CERT_FILE with SSL_CERT_DIR's directories)",
@@ -105,16 +111,38 @@ const RESOLVER_OPTIONS: OptionSpec[] = [
   { name: "python-version", value: "x.y", help: "Resolve for another Python version" },
   { name: "exclude-newer", value: "date", help: "Ignore files uploaded after DATE (RFC 3339)" },
   {
+    name: "exclude-newer-package",
+    value: "name=date",
+    multiple: true,
+    help: "Ignore files of NAME uploaded after DATE, whatever --exclude-newer says (repeatable; uv's option)",
+  },
+  {
     name: "no-binary",
     value: "names",
     multiple: true,
     help: "Do not use wheels of these (:all: for every name)",
   },
   {
+    name: "no-binary-package",
+    value: "name",
+    multiple: true,
+    help: "Same as --no-binary NAME (repeatable; uv's option)",
+  },
+  {
     name: "only-binary",
     value: "names",
     multiple: true,
     help: "Use only wheels of these (:all: for every name)",
+  },
+  {
+    name: "no-build",
+    help: "Use no source distribution: only wheels, as --only-binary :all: (uv's option)",
+  },
+  {
+    name: "no-build-package",
+    value: "name",
+    multiple: true,
+    help: "Use no source distribution of NAME, as --only-binary NAME (repeatable; uv's option)",
   },
   { name: "prefer-binary", help: "Prefer older wheels to newer sdists" },
   ignoreRequiresPython,
@@ -155,10 +183,6 @@ const reinstallPackage: OptionSpec = {
 const compileBytecode: OptionSpec = {
   name: "compile-bytecode",
   help: "Same as --compile (uv's name for it)",
-};
-const noBuild: OptionSpec = {
-  name: "no-build",
-  help: "Accepted for uv compatibility: spice builds no source distribution yet",
 };
 const userOnly: OptionSpec = {
   name: "user",
@@ -378,7 +402,6 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     { name: "compile", help: "Byte-compile installed modules (default: off, as uv)" },
     compileBytecode,
-    noBuild,
     { name: "no-compile", help: "Do not byte-compile (the default)" },
     {
       name: "upgrade-strategy",
@@ -516,7 +539,6 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     { name: "compile", help: "Byte-compile installed modules" },
     compileBytecode,
-    noBuild,
   ],
   download: [
     ...ENVIRONMENT_OPTIONS,
