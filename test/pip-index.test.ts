@@ -16,7 +16,7 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import {
   createServer as createHttpsServer,
   type Server as HttpsServer,
@@ -224,38 +224,40 @@ function selfSigned(directory: string, prefix: string, subject: string): void {
   assert.equal(made.status, 0, String(made.stderr));
 }
 
-/** An HTTPS front for the test index, with these TLS options. */
-async function httpsFront(
-  options: ServerOptions,
-): Promise<{ front: HttpsServer; port: number; secure: string }> {
-  const front = createHttpsServer(options, async (request, response) => {
-    const upstream = await fetch(new URL(request.url ?? "/", index.url.replace(/simple\/$/, "")), {
-      headers: { accept: String(request.headers.accept ?? "*/*") },
-    });
-    response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "" });
-    response.end(Buffer.from(await upstream.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
-  const address = front.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return { front, port, secure: `https://127.0.0.1:${port}/simple/` };
-}
-
-/** A front for an index that says its pages keep ten minutes, as many indexes say. */
-async function cachingFront(upstream: string): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (request, response) => {
+/** Answers each request with what `upstream` (an index URL) answers, with `headers` added. */
+function forwardTo(upstream: string, headers: Record<string, string> = {}) {
+  return async (request: IncomingMessage, response: ServerResponse) => {
     const answer = await fetch(new URL(request.url ?? "/", upstream), {
       headers: { accept: String(request.headers.accept ?? "*/*") },
     });
     response.writeHead(answer.status, {
       "content-type": answer.headers.get("content-type") ?? "",
-      "cache-control": "max-age=600",
+      ...headers,
     });
     response.end(Buffer.from(await answer.arrayBuffer()));
-  });
+  };
+}
+
+/** Listens on a free loopback port, and says which. */
+async function listening(server: Server | HttpsServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  return typeof address === "object" && address ? address.port : 0;
+}
+
+/** An HTTPS front for the test index, with these TLS options. */
+async function httpsFront(
+  options: ServerOptions,
+): Promise<{ front: HttpsServer; port: number; secure: string }> {
+  const front = createHttpsServer(options, forwardTo(index.url));
+  const port = await listening(front);
+  return { front, port, secure: `https://127.0.0.1:${port}/simple/` };
+}
+
+/** A front for an index that says its pages keep ten minutes, as many indexes say. */
+async function cachingFront(upstream: string): Promise<{ server: Server; url: string }> {
+  const server = createServer(forwardTo(upstream, { "cache-control": "max-age=600" }));
+  const port = await listening(server);
   return { server, url: `http://127.0.0.1:${port}${new URL(upstream).pathname}` };
 }
 
@@ -1501,11 +1503,12 @@ describe("spice pip install from an index", () => {
       const env = venv();
       const overrides = join(work.path, "choices-overrides.txt");
       writeFileSync(overrides, "timed>=2\n");
+      const dryRun = (...args: string[]) =>
+        runSpiceAsync(["pip", "install", "--python", env.python, "--dry-run", "-i", server.url, ...args], {
+          cacheDir,
+        });
       const chosen = async (...args: string[]) => {
-        const result = await runSpiceAsync(
-          ["pip", "install", "--python", env.python, "--dry-run", "-i", server.url, ...args],
-          { cacheDir },
-        );
+        const result = await dryRun(...args);
         assert.equal(result.status, 0, `${args.join(" ")}: ${result.stderr}`);
         return [...result.stderr.matchAll(/^ \+ (\S+)$/gm)].map((match) => match[1]).join(" ");
       };
@@ -1528,37 +1531,9 @@ describe("spice pip install from an index", () => {
       assert.equal(await chosen("binpref", "--no-build"), "binpref==1.0");
       assert.equal(await chosen("binpref", "--no-build-package", "binpref"), "binpref==1.0");
       assert.equal(await chosen("binpref", "--no-build-package", "other"), "binpref==2.0");
-      const onlySource = await runSpiceAsync(
-        [
-          "pip",
-          "install",
-          "--python",
-          env.python,
-          "--dry-run",
-          "-i",
-          server.url,
-          "binpref<2",
-          "--no-binary-package",
-          "binpref",
-        ],
-        { cacheDir },
-      );
+      const onlySource = await dryRun("binpref<2", "--no-binary-package", "binpref");
       assert.equal(onlySource.status, 1, onlySource.stderr);
-      const badCutOff = await runSpiceAsync(
-        [
-          "pip",
-          "install",
-          "--python",
-          env.python,
-          "--dry-run",
-          "-i",
-          server.url,
-          "timed",
-          "--exclude-newer-package",
-          "timed",
-        ],
-        { cacheDir },
-      );
+      const badCutOff = await dryRun("timed", "--exclude-newer-package", "timed");
       assert.equal(badCutOff.status, 2);
       assert.match(badCutOff.stderr, /--exclude-newer-package takes NAME=DATE/);
       // uv's --refresh-package: the pages of that name are asked for again however fresh they
@@ -1588,6 +1563,8 @@ describe("spice pip install from an index", () => {
         assert.equal(await pinned(), "prer==1.0 timed==2.0");
         buildWheel(files, simplePackage("timed", "3.0"));
         buildWheel(files, simplePackage("prer", "3.0"));
+        // spice serve looks at its directory again at most once a second.
+        await new Promise((resolve) => setTimeout(resolve, 1100));
         assert.equal(await pinned(), "prer==1.0 timed==2.0");
         assert.equal(await pinned("--refresh-package", "Timed"), "prer==1.0 timed==3.0");
         assert.equal(await pinned("--refresh"), "prer==3.0 timed==3.0");
