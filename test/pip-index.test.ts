@@ -1356,6 +1356,30 @@ describe("spice pip install from an index", () => {
         env: { ...bundles, SSL_CERT_DIR: undefined, REQUESTS_CA_BUNDLE: directory },
       });
       assert.equal(bundleDirectory.status, 0, bundleDirectory.stderr);
+      // uv's --system-certs (--native-tls, SPICE_SYSTEM_CERTS, pip's --use-feature truststore):
+      // the system's CAs instead of Node's, which do not sign this server's either; a bundle the
+      // environment names comes first.
+      const unnamed = { ...bundles, SSL_CERT_DIR: undefined };
+      for (const [args, env] of [
+        [["--system-certs"], unnamed],
+        [["--native-tls"], unnamed],
+        [["--use-feature", "truststore"], unnamed],
+        [[], { ...unnamed, SPICE_SYSTEM_CERTS: "true" }],
+      ] as const) {
+        const system = await runSpiceAsync([...base, "-v", ...args], {
+          cacheDir: join(work.path, "cache-tls-19"),
+          env,
+        });
+        assert.equal(system.status, 1, system.stderr);
+        assert.match(system.stderr, /system-certs: the system's CA certificates \(from /);
+        assert.match(system.stderr, /certificate is not trusted/);
+      }
+      const namedFirst = await runSpiceAsync([...base, "-v", "--system-certs"], {
+        cacheDir: join(work.path, "cache-tls-20"),
+        env: { ...unnamed, SSL_CERT_FILE: join(tls, "cert.pem") },
+      });
+      assert.equal(namedFirst.status, 0, namedFirst.stderr);
+      assert.doesNotMatch(namedFirst.stderr, /system-certs:/);
       // A bundle holding no certificate is refused, as Python's ssl refuses it, before any request.
       const noCertificate = await runSpiceAsync([...base, "--cert", join(directory, "README")], {
         cacheDir: join(work.path, "cache-tls-18"),

@@ -7,7 +7,12 @@ import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BUCKETS, Cache } from "../cache/store.ts";
-import { certificatesIn, readCertificateBundle, readCertificateDirectories } from "../index/certificates.ts";
+import {
+  certificatesIn,
+  readCertificateBundle,
+  readCertificateDirectories,
+  systemCertificates,
+} from "../index/certificates.ts";
 import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
 import { HttpClient, type Proxies } from "../index/http.ts";
 import { type KeyringLookup, keyringCommand, keyringOnPath } from "../index/keyring.ts";
@@ -48,6 +53,8 @@ export interface IndexSettings {
   cert: { value: string; source: string } | null;
   /** SSL_CERT_DIR's directories, trusted too unless --cert or pip's `cert` names a bundle. */
   certDirectories: string | null;
+  /** Trust the system's CA certificates instead of Node's, when neither of the above is set. */
+  systemCerts: boolean;
   /** pip's --client-cert (or client-cert in pip.conf, PIP_CLIENT_CERT). */
   clientCertFile: string | null;
   /** Where passwords for URLs that name a user come from (pip's and uv's --keyring-provider). */
@@ -257,6 +264,14 @@ export function indexSettings(
   // names, instead of Node's roots. A bundle --cert or pip's `cert` names stands alone, as in pip.
   const certDirectories = !cert || cert.source === bundleVariable ? env.SSL_CERT_DIR || null : null;
   if (certDirectories) explanation.push(`cert directories: ${certDirectories} (from SSL_CERT_DIR)`);
+  // uv's --system-certs (--native-tls), its variables, and pip's `--use-feature truststore`.
+  const systemCertsSource = flag(args, "system-certs")
+    ? "command line"
+    : values(args, "use-feature").includes("truststore")
+      ? "--use-feature truststore"
+      : ["SPICE_SYSTEM_CERTS", "SPICE_NATIVE_TLS"].find((name) => strtobool(env[name] ?? "") === true);
+  const systemCerts = systemCertsSource !== undefined && !cert && !certDirectories;
+  if (systemCerts) explanation.push(`system-certs: the system's CA certificates (from ${systemCertsSource})`);
   const clientCert = pick("client-cert", value(args, "client-cert"));
   if (clientCert) explanation.push(`client-cert: ${clientCert.value} (from ${clientCert.source})`);
   const keyring = keyringProvider(pick("keyring-provider", value(args, "keyring-provider")), explanation);
@@ -272,6 +287,7 @@ export function indexSettings(
     trustedHosts,
     cert,
     certDirectories,
+    systemCerts,
     clientCertFile: clientCert?.value ?? null,
     keyringProvider: keyring,
     explanation,
@@ -307,6 +323,12 @@ const CA_HINT =
 function trustedCertificates(settings: IndexSettings, context: CommandContext): string[] | null {
   const { cert, certDirectories } = settings;
   const warn = (message: string) => context.output.warn(message);
+  if (settings.systemCerts) {
+    const system = systemCertificates();
+    if (system === null) warn("--system-certs found no CA certificates of the system's: Node's own are used");
+    else context.output.verbose(`Trusting the system's CA certificates, from ${system.source}`);
+    return system?.certificates ?? null;
+  }
   const fromDirectories = certDirectories
     ? readCertificateDirectories(certDirectories, "SSL_CERT_DIR", warn)
     : [];
@@ -332,7 +354,10 @@ export function httpClient(
     cacheDirectory: cache === null ? null : cache.bucket(BUCKETS.http),
     offline: flag(args, "offline"),
     refresh: flag(args, "refresh") || flag(args, "rebuild"),
-    ca: settings.cert || settings.certDirectories ? () => trustedCertificates(settings, context) : null,
+    ca:
+      settings.cert || settings.certDirectories || settings.systemCerts
+        ? () => trustedCertificates(settings, context)
+        : null,
     clientCert: clientCertFile ? () => readClientCertificate(clientCertFile) : null,
     extraCaFile: context.env.NODE_EXTRA_CA_CERTS ?? null,
     warn: (message) => context.output.warn(message),

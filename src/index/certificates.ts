@@ -1,5 +1,6 @@
 // The CA certificates a user names for TLS: a bundle file (--cert, pip's `cert`, SSL_CERT_FILE,
-// REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) and OpenSSL's certificate directories (SSL_CERT_DIR).
+// REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE), OpenSSL's certificate directories (SSL_CERT_DIR), or the
+// system's store (--system-certs).
 // Node passes over text that is no certificate without a word, so a file holding none would
 // trust nothing and every connection fail with "self-signed certificate", where Python's ssl (and
 // so pip) says the file is bad: a bundle without one is refused here. Each certificate is not
@@ -9,6 +10,7 @@
 import { type Dirent, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SpiceError } from "../util/error.ts";
+import { nodeTls } from "../util/lazy-builtins.ts";
 
 const PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g;
@@ -79,4 +81,43 @@ export function readCertificateDirectories(
     }
   }
   return [...certificates];
+}
+
+/**
+ * Where Linux distributions keep the system's CA certificates (those `update-ca-certificates` and
+ * `update-ca-trust` gather, a corporate CA among them), one bundle each: Debian and Ubuntu,
+ * Fedora and RHEL, openSUSE, RHEL 7's extracted one, Alpine and the BSDs.
+ */
+export const SYSTEM_BUNDLES = [
+  "/etc/ssl/certs/ca-certificates.crt",
+  "/etc/pki/tls/certs/ca-bundle.crt",
+  "/etc/ssl/ca-bundle.pem",
+  "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+  "/etc/ssl/cert.pem",
+];
+
+/**
+ * The system's CA certificates, and where they came from; null when none are found. Node 22.15
+ * and later read the system's store itself (the keychain on macOS, as OpenSSL finds it on
+ * Linux); older ones have only their bundled roots, so the distribution's bundle is read.
+ */
+export function systemCertificates(): { certificates: string[]; source: string } | null {
+  const tls = nodeTls() as { getCACertificates?: (type: "system") => string[] };
+  const fromNode = tls.getCACertificates?.("system");
+  if (fromNode !== undefined && fromNode.length > 0)
+    return { certificates: fromNode, source: "the system's store" };
+  return firstBundle(SYSTEM_BUNDLES);
+}
+
+/** The first of `paths` that is a file holding a PEM certificate, read. */
+export function firstBundle(paths: readonly string[]): { certificates: string[]; source: string } | null {
+  for (const path of paths) {
+    try {
+      const text = readFileSync(path, "latin1");
+      if (text.includes(PEM_CERTIFICATE)) return { certificates: [text], source: path };
+    } catch {
+      // not this distribution's place
+    }
+  }
+  return null;
 }

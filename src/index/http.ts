@@ -281,7 +281,7 @@ function untrustedCertificate(url: URL, error: Error): SpiceError {
       cause: error.message,
       hint: dated
         ? `Check this machine's clock and the server's certificate, or skip the check for this host with --trusted-host ${url.host}`
-        : `Name the CA that signed it with --cert FILE (or SSL_CERT_FILE, SSL_CERT_DIR), or skip the check for this host with --trusted-host ${url.host}`,
+        : `Name the CA that signed it with --cert FILE (or SSL_CERT_FILE, SSL_CERT_DIR; --system-certs when the system trusts it), or skip the check for this host with --trusted-host ${url.host}`,
     },
   );
 }

@@ -47,6 +47,11 @@ const INDEX_OPTIONS: OptionSpec[] = [
     help: "CA bundle (PEM file or directory) for HTTPS (else SSL_CERT_FILE with SSL_CERT_DIR's directories)",
   },
   {
+    name: "system-certs",
+    aliases: ["native-tls"],
+    help: "Trust the system's CA certificates (where a corporate CA is installed) instead of Node's bundled ones, unless --cert or SSL_CERT_FILE/SSL_CERT_DIR name some (uv's option; also SPICE_SYSTEM_CERTS, pip's --use-feature truststore)",
+  },
+  {
     name: "client-cert",
     value: "file",
     help: "A PEM file with this client's certificate and private key, for servers that ask for one (pip's option)",
@@ -233,7 +238,7 @@ const PIP_HABIT_OPTIONS: OptionSpec[] = [
     name: "use-feature",
     value: "feature",
     multiple: true,
-    help: "Accepted for pip compatibility (pip's feature switches change nothing in spice)",
+    help: "Accepted for pip compatibility: truststore is --system-certs, the others change nothing in spice",
   },
   {
     name: "use-deprecated",
@@ -665,6 +670,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
  */
 const PIP_GENERAL_NETWORK_OPTIONS = [
   "cert",
+  "system-certs",
   "client-cert",
   "proxy",
   "retries",
