@@ -23,7 +23,9 @@ OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-d
            "--retries", "--isolated", "--no-color", "--proxy", "--cert", "--trusted-host", "--override", "--break-system-packages", "-a", "--algorithm",
            "--implementation", "--abi", "--progress-bar", "--upgrade-strategy", "--ignore-installed", "-I", "--path", "--", "-", "--help", "-h", "--version", "-V", "--json",
            "--universal", "--environment", "--required-environment", "--python-platform", "--default-index", "--index", "--requirements",
-           "--constraints", "--overrides", "--keyring-provider", "--allow-insecure-host", "--no-extra", "--emit-index-annotation"]
+           "--constraints", "--overrides", "--keyring-provider", "--allow-insecure-host", "--no-extra", "--emit-index-annotation",
+           "--exclude-newer-package", "--no-build", "--no-build-package", "--no-binary-package", "--refresh-package", "--system-certs",
+           "--native-tls", "--use-feature"]
 VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--", "=", "x==", "a[", "six @ file:///nonexistent/six-1.0-py3-none-any.whl",
           "files/six-1.17.0-py2.py3-none-any.whl", "files", "req.txt", "req.in", "missing.txt", "pyproject.toml", ".", "venv", "newvenv",
           "3.11", "3", "9.9", "json", "freeze", "columns", "highest", "lowest", "allow", ":all:", ":none:", "copy", "hardlink", "symlink", "clone", "bogus",
@@ -33,7 +35,8 @@ VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--"
           "sys_platform == 'linux'", "python_version < '3.9'", "os_name == 'a' and os_name == 'b'", "extra == 'x'", "sys_platform ==", "platform_system == 'Darwin'",
           "pylock.toml", "windows", "macos", "pyproject.toml:dev", "dev:", ":dev", "private=http://127.0.0.1:9/simple/", "setup.py",
           "foo @ git+https://user:secret@example.invalid/foo.git", "git+https://example.invalid/foo.git#egg=foo",
-          "subprocess", "disabled", "auto", "import", "http://user@127.0.0.1:9/simple/"]
+          "subprocess", "disabled", "auto", "import", "http://user@127.0.0.1:9/simple/",
+          "six=2024-01-01", "six=", "=2024-01-01", "truststore", "3.13t", "cp313t", "3.14+gil", "3.12d", ">=3.13t"]
 
 def sandboxed(words):
     """The words with every interpreter choice pointed at the sandbox's venv, and no --system."""
