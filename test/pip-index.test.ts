@@ -1282,6 +1282,12 @@ describe("spice pip install from an index", () => {
       });
       assert.equal(unreadable.status, 1);
       assert.match(unreadable.stderr, /^error: Could not read the CA bundle .*missing\.pem/m);
+      // Plain HTTP reads no certificate, as pip (requests) checks --cert for https URLs only.
+      const plainHttp = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "lib"],
+        { cacheDir: join(work.path, "cache-tls-21"), env: { SSL_CERT_FILE: join(tls, "missing.pem") } },
+      );
+      assert.equal(plainHttp.status, 0, plainHttp.stderr);
       // A requirements file's --trusted-host line counts too, as in pip.
       const trustingFile = join(work.path, "trusting.txt");
       writeFileSync(trustingFile, `--trusted-host 127.0.0.1:${port}\nlib\n`);

@@ -325,16 +325,22 @@ export class HttpClient {
     const trusted = this.options.trustedHosts ?? [];
     const insecure = trusted.includes(url.host) || trusted.includes(url.hostname);
     const proxy = this.proxyFor(url);
-    const key = `${insecure ? "unverified" : "verified"} ${proxy ?? ""}`;
+    // Plain HTTP needs no certificates: they are read for the first TLS connection only (as
+    // requests checks pip's --cert only for https URLs), not for a run against an http index.
+    const plain = url.protocol === "http:";
+    const key = `${plain ? "plain" : insecure ? "unverified" : "verified"} ${proxy ?? ""}`;
     let agent = this.agents.get(key);
     if (agent === undefined) {
       const pool = { connections: this.options.connections ?? DEFAULT_CONNECTIONS, keepAliveTimeout: 10_000 };
-      const tls = {
-        timeout: this.options.timeoutMs ?? 15_000,
-        ...this.trustedCertificates(),
-        ...this.clientCertificate(),
-        ...(insecure ? { rejectUnauthorized: false } : {}),
-      };
+      const timeout = this.options.timeoutMs ?? 15_000;
+      const tls = plain
+        ? { timeout }
+        : {
+            timeout,
+            ...this.trustedCertificates(),
+            ...this.clientCertificate(),
+            ...(insecure ? { rejectUnauthorized: false } : {}),
+          };
       // Through a proxy, undici tunnels (CONNECT) to the index; the index's TLS is checked as without one.
       agent =
         proxy === null
@@ -343,7 +349,7 @@ export class HttpClient {
               ...pool,
               uri: proxy,
               requestTls: tls,
-              proxyTls: this.trustedCertificates(),
+              proxyTls: /^https:/i.test(proxy) ? this.trustedCertificates() : {},
             });
       this.agents.set(key, agent);
     }
