@@ -519,6 +519,28 @@ describe("spice pip compile --universal", () => {
       single.stdout,
       `--index-url ${index.url}\n\nforked==1.0\nnative==1.0\noswrap==1.0\nsplitter==1.0\n`,
     );
+    // uv's --no-strip-markers keeps where each pin's requirements hold, for this Python alone.
+    const markers = await runSpiceAsync(
+      [
+        "pip",
+        "compile",
+        "requirements.in",
+        "--python-version",
+        "3.11",
+        "-i",
+        index.url,
+        "--no-header",
+        "--no-annotate",
+        "--no-emit-index-url",
+        "--no-strip-markers",
+        "--emit-build-options",
+      ],
+      { cwd: project, cacheDir },
+    );
+    assert.equal(
+      markers.stdout,
+      "forked==1.0 ; python_version < '3.12'\nnative==1.0\noswrap==1.0\nsplitter==1.0\n",
+    );
     // The pins install where their markers hold: Python 3.11 on Linux gets forked 1.0, no winhelper.
     const root = join(work.path, "universal-venv");
     assert.equal(runSpice(["venv", root, "--python", "3.11"], { cacheDir }).status, 0);

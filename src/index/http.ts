@@ -359,7 +359,7 @@ export class HttpClient {
   /** The `ca` option for TLS connections: --cert's bundle, or Node's roots plus the extra file. */
   private trustedCertificates(): { ca?: Buffer | Array<string | Buffer> } {
     // NODE_EXTRA_CA_CERTS adds to the roots in use: Node's own, or the --cert bundle.
-    this.caBundle ??= this.options.ca?.() ?? null;
+    if (this.caBundle === undefined) this.caBundle = this.options.ca?.() ?? null;
     const base = this.caBundle;
     const pem = this.extraCertificates();
     if (pem === null) return base === null ? {} : { ca: base };

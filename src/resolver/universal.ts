@@ -82,11 +82,15 @@ export async function resolveUniversal(
   return { pins: mergeForks(solved, options.requirements) };
 }
 
-/** Where each chosen package is reached in one part: from the user's requirements down. */
-function reachability(
+/**
+ * Where each chosen package is reached in one part: from the user's requirements down, along the
+ * requirements `follows` (all: a universal part's space leaves out those that do not hold).
+ */
+export function reachability(
   space: MarkerSpace,
   packages: Map<string, ResolvedPackage>,
   requirements: readonly Requirement[],
+  follows: (requirement: Requirement, extra: string) => boolean = () => true,
 ): Map<string, MarkerSpace> {
   const reached = new Map<string, MarkerSpace>();
   const queue: string[] = [];
@@ -100,7 +104,7 @@ function reachability(
   const markerSpace = (requirement: Requirement, extra: string) =>
     requirement.marker === null ? MarkerSpace.everything : MarkerSpace.of(requirement.marker.markers, extra);
   for (const requirement of requirements)
-    reach(requirement.canonicalName, space.and(markerSpace(requirement, "")));
+    if (follows(requirement, "")) reach(requirement.canonicalName, space.and(markerSpace(requirement, "")));
   while (queue.length > 0) {
     const name = queue.shift()!;
     const parent = packages.get(name)!;
@@ -110,6 +114,7 @@ function reachability(
       for (const requirement of parent.metadata.requirementsFor(extra)) {
         if (extra !== null && (requirement.marker === null || !markerSpace(requirement, "").isEmpty()))
           continue;
+        if (!follows(requirement, extra ?? "")) continue;
         reach(requirement.canonicalName, where.and(markerSpace(requirement, extra ?? "")));
       }
   }

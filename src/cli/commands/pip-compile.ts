@@ -6,14 +6,19 @@ import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { foreignTarget, type ResolveTarget, targetOf } from "../../python/target.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
-import { resolveUniversal, type UniversalPin, type UniversalResolution } from "../../resolver/universal.ts";
+import {
+  reachability,
+  resolveUniversal,
+  type UniversalPin,
+  type UniversalResolution,
+} from "../../resolver/universal.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { type Marker, parseMarker } from "../../standards/marker.ts";
 import { MarkerSpace } from "../../standards/marker-space.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { isPylockFileName } from "../../standards/pylock.ts";
 import { pyShlexQuote } from "../../standards/python-string.ts";
-import { parseRequirement } from "../../standards/requirement.ts";
+import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import type { FinderOptions } from "../../standards/requirements-txt-options.ts";
 import { versionsEqual } from "../../standards/version.ts";
@@ -503,9 +508,20 @@ async function compilePins(
       }
     });
     const resolution = await resolveInputs(inputs, sources, target, args, context, { preferences });
+    // uv's --no-strip-markers: each pin with where the requirements the resolution followed to
+    // it (those that hold here) hold.
+    const holdsHere = (requirement: Requirement, extra: string) =>
+      requirement.marker === null || requirement.marker.evaluate({ ...target.markers, extra });
+    const reached = flag(args, "no-strip-markers")
+      ? reachability(MarkerSpace.everything, resolution.packages, inputs.requirements, holdsHere)
+      : null;
+    const printedWithin = consistentPlatforms(MarkerSpace.everything);
     return [...resolution.packages.values()]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((resolved) => ({ resolved, marker: null }));
+      .map((resolved) => ({
+        resolved,
+        marker: reached?.get(resolved.name)?.toMarkerText(printedWithin) ?? null,
+      }));
   }
   const options = resolveOptionsFor(inputs, sources, target, args, context, {});
   options.requiredEnvironments = universe.required;

@@ -315,6 +315,10 @@ const COMPILE_COMPATIBILITY_OPTIONS: OptionSpec[] = [
   { name: "emit-find-links", help: "Write --find-links lines (the default)" },
   { name: "emit-trusted-host", help: "Write --trusted-host lines (the default)" },
   { name: "emit-options", help: "Write the option lines (the default)" },
+  {
+    name: "emit-build-options",
+    help: "Write the --no-binary and --only-binary lines (the default, as pip-tools; uv's option)",
+  },
   { name: "no-strip-extras", help: "Pin names with their extras (the default)" },
   {
     name: "reuse-hashes",
@@ -460,6 +464,10 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "no-annotate", help: "Leave out the `# via` comments" },
     { name: "no-header", help: "Leave out the header comment" },
     { name: "strip-extras", help: "Pin names without their extras" },
+    {
+      name: "no-strip-markers",
+      help: "Write each pin's marker: where its requirements hold (uv's option; --universal always does)",
+    },
     { name: "no-emit-index-url", help: "Do not write --index-url / --extra-index-url lines" },
     { name: "no-emit-find-links", help: "Do not write --find-links lines" },
     {
