@@ -501,44 +501,29 @@ describe("spice pip compile --universal", () => {
       ].join("\n"),
     );
     // Without --universal, the same inputs pin for Python 3.11 on this system only.
-    const single = await runSpiceAsync(
-      [
-        "pip",
-        "compile",
-        "requirements.in",
-        "--python-version",
-        "3.11",
-        "-i",
-        index.url,
-        "--no-header",
-        "--no-annotate",
-      ],
-      { cwd: project, cacheDir },
-    );
+    const forOne = (...extra: string[]) =>
+      runSpiceAsync(
+        [
+          "pip",
+          "compile",
+          "requirements.in",
+          "--python-version",
+          "3.11",
+          "-i",
+          index.url,
+          "--no-header",
+          "--no-annotate",
+          ...extra,
+        ],
+        { cwd: project, cacheDir },
+      );
     assert.equal(
-      single.stdout,
+      (await forOne()).stdout,
       `--index-url ${index.url}\n\nforked==1.0\nnative==1.0\noswrap==1.0\nsplitter==1.0\n`,
     );
     // uv's --no-strip-markers keeps where each pin's requirements hold, for this Python alone.
-    const markers = await runSpiceAsync(
-      [
-        "pip",
-        "compile",
-        "requirements.in",
-        "--python-version",
-        "3.11",
-        "-i",
-        index.url,
-        "--no-header",
-        "--no-annotate",
-        "--no-emit-index-url",
-        "--no-strip-markers",
-        "--emit-build-options",
-      ],
-      { cwd: project, cacheDir },
-    );
     assert.equal(
-      markers.stdout,
+      (await forOne("--no-emit-index-url", "--no-strip-markers", "--emit-build-options")).stdout,
       "forked==1.0 ; python_version < '3.12'\nnative==1.0\noswrap==1.0\nsplitter==1.0\n",
     );
     // The pins install where their markers hold: Python 3.11 on Linux gets forked 1.0, no winhelper.
