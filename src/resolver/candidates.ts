@@ -9,7 +9,7 @@ import type { IndexFile } from "../index/simple-api.ts";
 import { tryParseSdistFilename, tryParseWheelFilename, type WheelFilename } from "../standards/filename.ts";
 import { bestRank } from "../standards/tags.ts";
 import { compareVersions, type Version } from "../standards/version.ts";
-import { damageChecksum } from "../util/hash.ts";
+import { crc32Hex } from "../util/hash.ts";
 import { textAdmitsPython } from "./requires-python.ts";
 
 export type PrereleasePolicy = "allow" | "if-necessary" | "disallow";
@@ -120,7 +120,7 @@ export function otherPlatformWheels(policy: CandidatePolicy): FileFilter | null 
   return {
     // The tags and Python version are all it depends on ("w1": how it decides). The tags in
     // their order of preference: one target lists them alike every time (sorting cost 3 ms).
-    key: `w1:${damageChecksum([...tagRanks.keys()].join(" "))}:${pythonVersion}`,
+    key: `w1:${crc32Hex([...tagRanks.keys()].join(" "))}:${pythonVersion}`,
     drops: (file, project) => {
       const wheel = tryParseWheelFilename(file.filename);
       if (wheel === null || wheel.name !== project) return false;
