@@ -138,7 +138,7 @@ function describeVariant(variant: PythonVariant): string {
 }
 
 /** Is this interpreter a free-threaded build (PEP 703)? */
-export function isFreeThreaded(interpreter: Interpreter): boolean {
+function isFreeThreaded(interpreter: Interpreter): boolean {
   return Boolean(interpreter.facts.config_vars.Py_GIL_DISABLED);
 }
 
