@@ -242,6 +242,21 @@ describe("spice pip compile", () => {
       cacheDir,
     });
     assert.match(stripped.stdout, /^app==1\.0\n/);
+    // pip-tools' --unsafe-package is uv's --no-emit-package, which takes NAME,NAME too.
+    const unsafe = await runSpiceAsync(
+      [
+        ...base,
+        "--no-emit-options",
+        "--no-header",
+        "--no-annotate",
+        "--unsafe-package",
+        "Colors,lib",
+        "--no-allow-unsafe",
+      ],
+      { cwd: project, cacheDir },
+    );
+    assert.equal(unsafe.status, 0, unsafe.stderr);
+    assert.equal(unsafe.stdout, "app[fancy]==1.0\n");
     const dry = await runSpiceAsync([...base, "-o", "dry.txt", "--dry-run"], {
       cwd: project,
       cacheDir,

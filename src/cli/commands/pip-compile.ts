@@ -264,6 +264,7 @@ const OPPOSITES = [
   ["reuse-hashes", "no-reuse-hashes"],
   ["build-isolation", "no-build-isolation"],
   ["emit-index-annotation", "no-emit-index-annotation"],
+  ["allow-unsafe", "no-allow-unsafe"],
 ] as const;
 
 /** A marker given with --environment or --required-environment, with where it holds. */
@@ -362,7 +363,12 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
   const sources = openSources(args, context, settings);
   try {
-    const omitted = new Set(values(args, "no-emit-package").map((name) => canonicalizeName(name)));
+    // uv takes a list as NAME,NAME too.
+    const omitted = new Set(
+      values(args, "no-emit-package").flatMap((names) =>
+        names.split(",").map((name) => canonicalizeName(name)),
+      ),
+    );
     const pins = (await compilePins(inputs, sources, target, universe, args, context, earlier)).filter(
       ({ resolved }) => !omitted.has(resolved.name),
     );

@@ -482,13 +482,18 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "no-emit-index-annotation", help: "Write no `# from` lines (the default)" },
     {
       name: "no-emit-package",
+      aliases: ["unsafe-package"],
       value: "name",
       multiple: true,
-      help: "Leave this package out of the output (it is still resolved), as uv's option",
+      help: "Leave these packages out of the output (NAME or NAME,NAME; they are still resolved), as uv's option and pip-tools' --unsafe-package",
     },
     {
       name: "allow-unsafe",
       help: "Accepted for pip-tools compatibility: spice always pins pip and setuptools, as uv does",
+    },
+    {
+      name: "no-allow-unsafe",
+      help: "Accepted for pip-tools compatibility: spice pins pip and setuptools anyway, as uv does (--no-emit-package leaves them out)",
     },
     {
       name: "annotation-style",
