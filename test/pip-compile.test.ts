@@ -376,6 +376,10 @@ describe("spice pip compile", () => {
     const butOne = await install("-r", "pyproject.toml", "--all-extras", "--no-extra", "WIN");
     assert.equal(butOne.status, 0, butOne.stderr);
     assert.deepEqual(wouldInstall(butOne.stderr), ["colors==0.3", "lib==1.0"]);
+    // Several extras in one option, as uv takes them.
+    const listed = await install("-r", "pyproject.toml", "--extra", "fancy,win");
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.deepEqual(wouldInstall(listed.stderr), ["colors==0.3", "lib==1.0", "winhelper==1.0"]);
     // A group alone, as pip 25.1 takes it: ./pyproject.toml's, or the one PATH names.
     const group = await install("--group", ":more", "--group", "tools/pyproject.toml:lint");
     assert.equal(group.status, 0, group.stderr);

@@ -175,6 +175,14 @@ export function values(args: ParsedArgs, name: string): string[] {
   return Array.isArray(found) ? found : [];
 }
 
+/** A repeatable option's items as uv takes them: each given alone or several as NAME,NAME. */
+export function listValues(args: ParsedArgs, name: string): string[] {
+  return values(args, name)
+    .flatMap((item) => item.split(","))
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
 export function formatOptions(specs: readonly OptionSpec[]): string {
   const rows = specs.map((spec) => {
     const names = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${spec.value ? ` <${spec.value}>` : ""}`;

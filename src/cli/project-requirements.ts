@@ -25,7 +25,7 @@ import { Requirement } from "../standards/requirement.ts";
 import type { SpecifierSet } from "../standards/specifier.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { hasUrlScheme } from "../util/url-scheme.ts";
-import { flag, type ParsedArgs, values } from "./args.ts";
+import { flag, listValues, type ParsedArgs, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 
 /** A requirement with the `# via` label of where it was asked for (`demo (pyproject.toml)`). */
@@ -125,7 +125,7 @@ export function projectRequirements(
   const all = flag(args, "all-extras");
   const extras = all
     ? withoutExcluded(Object.keys(project.optionalDependencies), args, canonicalizeName)
-    : values(args, "extra").map((extra) => canonicalizeName(extra));
+    : listValues(args, "extra").map((extra) => canonicalizeName(extra));
   if ((all || extras.length > 0) && project.dynamic.includes("optional-dependencies"))
     throw needsBuild("optional-dependencies");
   for (const extra of extras) {
@@ -145,7 +145,7 @@ export function withoutExcluded(
   args: ParsedArgs,
   normalize: (name: string) => string,
 ): string[] {
-  const excluded = new Set(values(args, "no-extra").map(normalize));
+  const excluded = new Set(listValues(args, "no-extra").map(normalize));
   return extras.filter((extra) => !excluded.has(normalize(extra)));
 }
 

@@ -28,7 +28,7 @@ import { versionsEqual } from "../standards/version.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { plural } from "../util/plural.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
-import { flag, type ParsedArgs, value, values } from "./args.ts";
+import { flag, listValues, type ParsedArgs, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 import { withoutExcluded } from "./project-requirements.ts";
 import {
@@ -99,7 +99,7 @@ function invalidLock(location: string, error: InvalidPylock): SpiceError {
 function lockSelection(args: ParsedArgs, lock: Pylock): { extras: string[]; groups?: string[] } {
   const extras = flag(args, "all-extras")
     ? withoutExcluded(lock.extras, args, normalizeExtra)
-    : values(args, "extra").map((extra) => normalizeExtra(extra));
+    : listValues(args, "extra").map((extra) => normalizeExtra(extra));
   const groups = values(args, "group");
   return groups.length > 0 ? { extras, groups: [...lock.defaultGroups, ...groups] } : { extras };
 }

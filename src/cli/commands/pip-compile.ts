@@ -31,7 +31,7 @@ import { sha256Hex } from "../../util/hash.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { plural } from "../../util/plural.ts";
 import { redactText, withoutCredentials } from "../../util/redact.ts";
-import { flag, type ParsedArgs, value, values } from "../args.ts";
+import { flag, listValues, type ParsedArgs, value, values } from "../args.ts";
 import { elapsed, environmentIfAny } from "../environment-options.ts";
 import { checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
 import { type IndexSettings, indexSettings, openSources, type Sources } from "../index-settings.ts";
@@ -363,12 +363,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
   const sources = openSources(args, context, settings);
   try {
-    // uv takes a list as NAME,NAME too.
-    const omitted = new Set(
-      values(args, "no-emit-package").flatMap((names) =>
-        names.split(",").map((name) => canonicalizeName(name)),
-      ),
-    );
+    const omitted = new Set(listValues(args, "no-emit-package").map((name) => canonicalizeName(name)));
     const pins = (await compilePins(inputs, sources, target, universe, args, context, earlier)).filter(
       ({ resolved }) => !omitted.has(resolved.name),
     );
