@@ -1584,6 +1584,12 @@ describe("spice pip install from an index", () => {
       assert.equal(await chosen("prer", "--prerelease", "allow"), "prer==2.0b1");
       assert.equal(await chosen("needy"), "needy==1.0 timed==1.0");
       assert.equal(await chosen("needy", "--override", overrides), "needy==1.0 timed==2.0");
+      // uv's --excludes: a name its files give is left out whoever requires it, whatever its
+      // line's version and marker say.
+      const excludes = join(work.path, "choices-excludes.txt");
+      writeFileSync(excludes, "Timed>=5 ; sys_platform == 'nowhere'\n");
+      assert.equal(await chosen("needy", "--excludes", excludes), "needy==1.0");
+      assert.equal(await chosen("needy", "prer", "--exclude", excludes), "needy==1.0 prer==1.0");
       assert.equal(await chosen("timed", "--resolution", "lowest"), "timed==1.0");
       assert.equal(await chosen("prer", "--resolution", "lowest"), "prer==1.0");
       // uv's options for one package: a cut-off of its own, wheels only, no wheels.

@@ -48,6 +48,8 @@ export interface RequirementInputs {
   requirements: Requirement[];
   constraints: Requirement[];
   overrides: Requirement[];
+  /** Canonical names uv's --excludes files leave out of the resolution, with what only they require. */
+  excludes: Set<string>;
   /** Canonical name → allowed `algorithm:digest` values (hash-checking mode when any). */
   hashes: Map<string, Set<string>>;
   /** Options the requirements files set (-i, -f, --pre, ...). */
@@ -64,6 +66,7 @@ export function emptyRequirementInputs(): RequirementInputs {
     requirements: [],
     constraints: [],
     overrides: [],
+    excludes: new Set(),
     hashes: new Map(),
     finder: emptyFinderOptions(),
     origins: new Map(),
@@ -363,6 +366,13 @@ export function gatherRequirements(
     readFile(file, context, "constraints", finder, inputs, inputs.constraints);
   for (const file of values(args, "override"))
     readFile(file, context, "overrides", finder, inputs, inputs.overrides);
+  // uv's --excludes: the names alone count, whatever versions and markers the lines give; the
+  // files' own options are not the command's.
+  for (const file of values(args, "excludes")) {
+    const excluded: Requirement[] = [];
+    readFile(file, context, "overrides", emptyFinderOptions(), emptyRequirementInputs(), excluded);
+    for (const requirement of excluded) inputs.excludes.add(requirement.canonicalName);
+  }
   return inputs;
 }
 
@@ -581,6 +591,7 @@ export function resolveOptionsFor(
     requirements: inputs.requirements,
     constraints: inputs.constraints,
     overrides: inputs.overrides,
+    excludes: inputs.excludes,
     ...resolverFlags(args, inputs.finder),
     warn: (message) => context.output.warn(message),
     ...extra,

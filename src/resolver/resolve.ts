@@ -58,6 +58,8 @@ export interface ResolveOptions {
   constraints?: readonly Requirement[];
   /** Replace every requirement on the same name (marker-less overrides apply everywhere). */
   overrides?: readonly Requirement[];
+  /** Names no requirement brings in, the user's or a package's (uv's --excludes). */
+  excludes?: ReadonlySet<string>;
   prereleases?: PrereleasePolicy;
   resolution?: ResolutionStrategy | "lowest-direct";
   onlyBinary?: ReadonlySet<string>;
@@ -526,6 +528,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     for (const original of requirements) {
       if (!applies(original, extra)) continue;
       const name = original.canonicalName;
+      if (options.excludes?.has(name)) continue;
       const replaced = overrides.get(name);
       const applied = replaced ?? [original];
       if (replaced) {

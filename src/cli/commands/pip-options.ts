@@ -102,6 +102,13 @@ const RESOLVER_OPTIONS: OptionSpec[] = [
     multiple: true,
     help: "Replace what packages require with these",
   },
+  {
+    name: "excludes",
+    aliases: ["exclude"],
+    value: "file",
+    multiple: true,
+    help: "Leave out every package these requirements files name, whoever requires it, with what only it requires (uv's option)",
+  },
   { name: "pre", help: "Allow pre-releases (same as --prerelease allow)" },
   {
     name: "prerelease",
