@@ -1590,6 +1590,18 @@ describe("spice pip install from an index", () => {
       writeFileSync(excludes, "Timed>=5 ; sys_platform == 'nowhere'\n");
       assert.equal(await chosen("needy", "--excludes", excludes), "needy==1.0");
       assert.equal(await chosen("needy", "prer", "--exclude", excludes), "needy==1.0 prer==1.0");
+      // The same from uv's variables, as SPICE_*: files separated by spaces.
+      const fromVariables = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "--dry-run", "-i", server.url, "needy", "prer"],
+        { cacheDir, env: { SPICE_EXCLUDE: `${excludes} ${excludes}`, SPICE_OVERRIDE: overrides } },
+      );
+      assert.equal(fromVariables.status, 0, fromVariables.stderr);
+      assert.match(fromVariables.stderr, /^ \+ needy==1\.0\n \+ prer==1\.0\n/m);
+      const overridden = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "--dry-run", "-i", server.url, "needy"],
+        { cacheDir, env: { SPICE_OVERRIDE: overrides } },
+      );
+      assert.match(overridden.stderr, / \+ timed==2\.0/);
       assert.equal(await chosen("timed", "--resolution", "lowest"), "timed==1.0");
       assert.equal(await chosen("prer", "--resolution", "lowest"), "prer==1.0");
       // uv's options for one package: a cut-off of its own, wheels only, no wheels.

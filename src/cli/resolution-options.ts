@@ -364,11 +364,13 @@ export function gatherRequirements(
   const configured = pipSettings(context.env, section, flag(args, "isolated")).get("constraint");
   for (const file of [...listOf(configured?.value), ...values(args, "constraint")])
     readFile(file, context, "constraints", finder, inputs, inputs.constraints);
-  for (const file of values(args, "override"))
+  // Overrides and excludes from uv's variables too (SPICE_OVERRIDE, SPICE_EXCLUDE: files
+  // separated by spaces, as UV_OVERRIDE and UV_EXCLUDE), before the command line's.
+  for (const file of [...listOf(context.env.SPICE_OVERRIDE), ...values(args, "override")])
     readFile(file, context, "overrides", finder, inputs, inputs.overrides);
   // uv's --excludes: the names alone count, whatever versions and markers the lines give; the
   // files' own options are not the command's.
-  for (const file of values(args, "excludes")) {
+  for (const file of [...listOf(context.env.SPICE_EXCLUDE), ...values(args, "excludes")]) {
     const excluded: Requirement[] = [];
     readFile(file, context, "overrides", emptyFinderOptions(), emptyRequirementInputs(), excluded);
     for (const requirement of excluded) inputs.excludes.add(requirement.canonicalName);
