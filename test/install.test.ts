@@ -1099,6 +1099,16 @@ describe("which environment", () => {
     assert.equal(gone.status, 1);
     assert.match(gone.stderr, /VIRTUAL_ENV is .*deleted-venv, which is not a virtual environment/);
     assert.match(spice(["pip", "freeze"], join(project, "src")).stdout, /^beta @ /);
+    // uv's UV_PYTHON, as SPICE_PYTHON: the environment (or interpreter) when --python is not given.
+    const viaVariable = spice(["pip", "freeze"], empty, { SPICE_PYTHON: join(project, ".venv") });
+    assert.match(viaVariable.stdout, /^beta @ /);
+    const optionFirst = spice(["pip", "freeze", "--python", join(project, ".venv")], empty, {
+      SPICE_PYTHON: join(work.path, "nowhere"),
+    });
+    assert.equal(optionFirst.status, 0, optionFirst.stderr);
+    const made = spice(["venv", join(empty, "made")], empty, { SPICE_PYTHON: "3.12" });
+    assert.equal(made.status, 0, made.stderr);
+    assert.match(readFileSync(join(empty, "made", "pyvenv.cfg"), "utf8"), /^version = 3\.12\./m);
   });
 
   it("honours PEP 668 for --system unless --break-system-packages, showing the marker's message", () => {
@@ -1117,6 +1127,14 @@ describe("which environment", () => {
     assert.deepEqual(readdirSync(site), [], "nothing installed");
     const dryRun = spice(["pip", "install", beta, "--system", "--dry-run"], work.path, { PATH });
     assert.equal(dryRun.status, 0, dryRun.stderr);
+    // uv's UV_SYSTEM_PYTHON, as SPICE_SYSTEM_PYTHON, is --system, PEP 668 and all.
+    const byVariable = { PATH, SPICE_SYSTEM_PYTHON: "true" };
+    const variableDryRun = spice(["pip", "install", beta, "--dry-run"], work.path, byVariable);
+    assert.equal(variableDryRun.status, 0, variableDryRun.stderr);
+    assert.match(variableDryRun.stderr, /system environment at .*managed-python/);
+    const variableRefused = spice(["pip", "install", beta], work.path, byVariable);
+    assert.equal(variableRefused.status, 1);
+    assert.match(variableRefused.stderr, /managed by your system \(PEP 668\)/);
     const allowed = spice(["pip", "install", beta, "--system", "--break-system-packages"], work.path, {
       PATH,
     });

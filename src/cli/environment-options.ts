@@ -9,6 +9,7 @@ import { findInterpreter, parsePythonRequest } from "../python/request.ts";
 import { type Selection, type SelectOptions, selectEnvironment } from "../python/select.ts";
 import { monotonicMilliseconds } from "../util/clock.ts";
 import { SpiceError } from "../util/error.ts";
+import { strtobool } from "../util/strtobool.ts";
 import { flag, type OptionSpec, type ParsedArgs, value } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 
@@ -17,11 +18,11 @@ export const ENVIRONMENT_OPTIONS: OptionSpec[] = [
     name: "python",
     short: "p",
     value: "python",
-    help: "The environment's interpreter or directory, or a version request (3.12)",
+    help: "The environment's interpreter or directory, or a version request (3.12); also SPICE_PYTHON",
   },
   {
     name: "system",
-    help: "Use the python3 on PATH itself, not a virtual environment (PEP 668 still applies)",
+    help: "Use the python3 on PATH itself, not a virtual environment (PEP 668 still applies); also SPICE_SYSTEM_PYTHON",
   },
   { name: "break-system-packages", help: "Allow changing an externally managed Python (PEP 668)" },
 ];
@@ -45,10 +46,16 @@ export const LOCATION_OPTIONS: OptionSpec[] = [
   },
 ];
 
+/** --python, else SPICE_PYTHON (as uv reads UV_PYTHON for every pip command and venv). */
+export function pythonOption(args: ParsedArgs, context: CommandContext): string | undefined {
+  return value(args, "python") ?? (context.env.SPICE_PYTHON || undefined);
+}
+
 export function selectFromArgs(args: ParsedArgs, context: CommandContext, modifies: boolean): Selection {
   const options: SelectOptions = {
-    python: value(args, "python"),
-    system: flag(args, "system"),
+    python: pythonOption(args, context),
+    // SPICE_SYSTEM_PYTHON as uv's UV_SYSTEM_PYTHON, for CI images without a venv.
+    system: flag(args, "system") || strtobool(context.env.SPICE_SYSTEM_PYTHON ?? "") === true,
     target: value(args, "target"),
     prefix: value(args, "prefix"),
     root: value(args, "root"),

@@ -7,7 +7,7 @@ import { venvWithoutConfig } from "../../python/select.ts";
 import { SpiceError } from "../../util/error.ts";
 import { plural } from "../../util/plural.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
-import { ENVIRONMENT_OPTIONS, selectFromArgs } from "../environment-options.ts";
+import { ENVIRONMENT_OPTIONS, pythonOption, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
 function run(args: ParsedArgs, context: CommandContext): number {
@@ -35,7 +35,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
     foundByDefault: discovered,
   });
   // --python through a venv that lost its pyvenv.cfg: what doctor describes is the global Python.
-  const python = value(args, "python");
+  const python = pythonOption(args, context);
   const lost =
     environment === null || python === undefined
       ? null

@@ -12,12 +12,12 @@ import { createVirtualEnvironment } from "../../python/venv.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
-import { elapsed } from "../environment-options.ts";
+import { elapsed, pythonOption } from "../environment-options.ts";
 import { type CommandContext, type CommandModule, VERSION } from "../main.ts";
 
 function baseInterpreter(args: ParsedArgs, context: CommandContext): Interpreter {
   const inspect = { cacheDir: context.cacheDir };
-  const request = value(args, "python");
+  const request = pythonOption(args, context);
   let interpreter: Interpreter;
   if (request !== undefined)
     interpreter = findInterpreter(
