@@ -1327,6 +1327,26 @@ describe("which environment", () => {
     const prefix = join(work.path, "prefix-dir");
     assert.equal(spice(["pip", "install", beta, "--prefix", prefix, "--python", PYTHON]).status, 0);
     assert.ok(existsSync(join(prefix, "lib", "python3.11", "site-packages", "beta", "__init__.py")));
+    // uv's --target and --prefix for what reads or removes such an install: that directory alone.
+    for (const [option, directory] of [
+      ["--target", target],
+      ["--prefix", prefix],
+    ]) {
+      const where = [option, directory, "--python", PYTHON];
+      assert.match(
+        spice(["pip", "freeze", ...where]).stdout,
+        /^beta @ file:\/\/\/.*beta-1\.2-py3-none-any\.whl#sha256=[0-9a-f]{64}\n$/,
+        option,
+      );
+      assert.match(spice(["pip", "list", ...where]).stdout, /^beta +1\.2$/m, option);
+      assert.match(spice(["pip", "show", "beta", ...where]).stdout, /^Name: beta\nVersion: 1\.2\n/, option);
+      assert.equal(spice(["pip", "check", ...where]).status, 0, option);
+      const removed = spice(["pip", "uninstall", "beta", ...where]);
+      assert.equal(removed.status, 0, removed.stderr);
+      assert.match(removed.stderr, / - beta==1\.2/);
+      assert.equal(spice(["pip", "freeze", ...where]).stdout, "", option);
+    }
+    assert.ok(!existsSync(join(target, "beta")) && !existsSync(join(target, "bin", "beta-hello")));
   });
 });
 

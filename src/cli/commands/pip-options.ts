@@ -196,6 +196,11 @@ const compileBytecode: OptionSpec = {
   name: "compile-bytecode",
   help: "Same as --compile (uv's name for it)",
 };
+/** uv's --target and --prefix for the commands that read or remove what such an install made. */
+const READ_LOCATION_OPTIONS: OptionSpec[] = [
+  { name: "target", value: "dir", help: "The distributions a --target install put in DIR (uv's option)" },
+  { name: "prefix", value: "dir", help: "The distributions a --prefix install put under DIR (uv's option)" },
+];
 const userOnly: OptionSpec = {
   name: "user",
   help: "Only distributions installed in the user site (~/.local)",
@@ -591,6 +596,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   ],
   uninstall: [
     ...ENVIRONMENT_OPTIONS,
+    ...READ_LOCATION_OPTIONS,
     requirementFile,
     { name: "yes", short: "y", help: "Do not ask for confirmation (spice never asks)" },
     { name: "dry-run", help: "Say what would be uninstalled, changing nothing (uv's option)" },
@@ -598,6 +604,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   ],
   list: [
     ...ENVIRONMENT_OPTIONS,
+    ...READ_LOCATION_OPTIONS,
     { name: "format", value: "columns|freeze|json", help: "Output format (default: columns)" },
     { name: "editable", short: "e", help: "Only editable installs" },
     excludeEditable,
@@ -615,6 +622,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   ],
   freeze: [
     ...ENVIRONMENT_OPTIONS,
+    ...READ_LOCATION_OPTIONS,
     {
       ...requirementFile,
       help: "Write in the order of this requirements file, then what it does not name (pip's -r)",
@@ -627,7 +635,11 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     userOnly,
     strict,
   ],
-  show: [...ENVIRONMENT_OPTIONS, { name: "files", short: "f", help: "List the installed files" }],
+  show: [
+    ...ENVIRONMENT_OPTIONS,
+    ...READ_LOCATION_OPTIONS,
+    { name: "files", short: "f", help: "List the installed files" },
+  ],
   index: [
     ...ENVIRONMENT_OPTIONS,
     ...INDEX_OPTIONS,
@@ -656,10 +668,11 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "The hash algorithm (default: sha256)",
     },
   ],
-  check: [...ENVIRONMENT_OPTIONS],
+  check: [...ENVIRONMENT_OPTIONS, ...READ_LOCATION_OPTIONS],
   inspect: [...ENVIRONMENT_OPTIONS, path, local, userOnly],
   tree: [
     ...ENVIRONMENT_OPTIONS,
+    ...READ_LOCATION_OPTIONS,
     { name: "reverse", help: "Show what requires each distribution" },
     { name: "invert", help: "Same as --reverse (uv's name for it)" },
     { name: "depth", short: "d", value: "n", help: "How deep to show dependencies (default: unlimited)" },
