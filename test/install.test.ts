@@ -1351,6 +1351,26 @@ describe("which environment", () => {
 });
 
 describe("more of spice pip", () => {
+  it("checks the requirements that apply on another Python or platform, with uv's --python-version and --python-platform", () => {
+    const path = venv("env-check-elsewhere");
+    const python = join(path, "bin", "python");
+    const gamma = buildWheel(
+      wheels,
+      simplePackage("gamma", "1.0", {
+        requires: ["oldhelper; python_version < '3.9'", "winhelper; sys_platform == 'win32'"],
+      }),
+    );
+    assert.equal(spice(["pip", "install", "--python", python, "--no-deps", gamma]).status, 0);
+    const here = spice(["pip", "check", "--python", python]);
+    assert.equal(here.status, 0, here.stdout);
+    const older = spice(["pip", "check", "--python", python, "--python-version", "3.8"]);
+    assert.equal(older.status, 1);
+    assert.equal(older.stdout, "gamma 1.0 requires oldhelper, which is not installed.\n");
+    const windows = spice(["pip", "check", "--python", python, "--python-platform", "windows"]);
+    assert.equal(windows.status, 1);
+    assert.equal(windows.stdout, "gamma 1.0 requires winhelper, which is not installed.\n");
+  });
+
   it("takes uv's names: --reinstall-package, --compile-bytecode, --no-build, --no-progress", () => {
     const path = venv("env-uv-names");
     const python = join(path, "bin", "python");

@@ -13,6 +13,7 @@ import {
 } from "../../install/installed.ts";
 import { type Environment, userEnvironment } from "../../python/environment.ts";
 import { markerEnvironment } from "../../python/interpreter.ts";
+import { foreignTarget, isForeign } from "../../python/target.ts";
 import { metadataToJson } from "../../standards/metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { compareVersions } from "../../standards/version.ts";
@@ -34,6 +35,7 @@ import {
   pipUsesImportlibMetadata,
   showBlock,
 } from "../pip-format.ts";
+import { foreignTargetOptions } from "../resolution-options.ts";
 
 // pip never lists these: they are part of Python itself.
 const STDLIB_PACKAGES = new Set(["python", "wsgiref", "argparse"]);
@@ -197,8 +199,15 @@ export function strictCheck(args: ParsedArgs, environment: Environment, context:
 export function check(args: ParsedArgs, context: CommandContext): number {
   // pip check reports in the order it finds distributions: as each directory lists them on
   // Python 3.11+ (importlib.metadata), sorted by directory name before (pkg_resources).
-  const { distributions, markers } = load(args, context, true);
-  const result = checkDistributions(distributions, markers);
+  const { environment, distributions, markers } = load(args, context, true);
+  // uv's --python-version and --python-platform: the requirements that apply there.
+  const foreign = foreignTargetOptions(args, context.env);
+  const result = checkDistributions(
+    distributions,
+    isForeign(foreign) || foreign.pythonVersion !== undefined
+      ? foreignTarget(environment.interpreter, foreign).markers
+      : markers,
+  );
   for (const warning of result.warnings) context.output.warn(warning);
   if (result.lines.length > 0) context.output.data(asPipPrints(result.lines.join("\n")));
   if (!result.broken) context.output.data("No broken requirements found.");

@@ -668,7 +668,20 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "The hash algorithm (default: sha256)",
     },
   ],
-  check: [...ENVIRONMENT_OPTIONS, ...READ_LOCATION_OPTIONS],
+  check: [
+    ...ENVIRONMENT_OPTIONS,
+    ...READ_LOCATION_OPTIONS,
+    {
+      name: "python-version",
+      value: "x.y",
+      help: "Check the requirements that apply on this Python version (uv's option)",
+    },
+    {
+      name: "python-platform",
+      value: "platform",
+      help: "Check the requirements that apply on this platform: linux, windows, macos or a target triple (uv's option)",
+    },
+  ],
   inspect: [...ENVIRONMENT_OPTIONS, path, local, userOnly],
   tree: [
     ...ENVIRONMENT_OPTIONS,
