@@ -1369,6 +1369,17 @@ describe("more of spice pip", () => {
     const windows = spice(["pip", "check", "--python", python, "--python-platform", "windows"]);
     assert.equal(windows.status, 1);
     assert.equal(windows.stdout, "gamma 1.0 requires winhelper, which is not installed.\n");
+    // uv's --strict on show and tree too: what pip check finds, as warnings after the output.
+    assert.equal(spice(["pip", "install", "--python", python, "--no-deps", alpha1]).status, 0);
+    for (const command of [["show", "gamma"], ["tree"]]) {
+      const strict = spice(["pip", ...command, "--python", python, "--strict"]);
+      assert.equal(strict.status, 0, strict.stderr);
+      assert.match(
+        strict.stderr,
+        /^warning: alpha 1\.0 requires beta, which is not installed\.$/m,
+        command[0],
+      );
+    }
   });
 
   it("takes uv's names: --reinstall-package, --compile-bytecode, --no-build, --no-progress", () => {

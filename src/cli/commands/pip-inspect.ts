@@ -167,7 +167,7 @@ function readRequirementsText(path: string, context: CommandContext): string {
 export function show(args: ParsedArgs, context: CommandContext): number {
   if (args.positionals.length === 0)
     throw new UsageError("spice pip show needs at least one name", "spice pip show requests");
-  const { distributions, markers } = load(args, context);
+  const { environment, distributions, markers } = load(args, context);
   const byName = new Map(distributions.map((dist) => [dist.canonicalName, dist]));
   const missing = args.positionals.filter((name) => !byName.has(canonicalizeName(name))).sort();
   if (missing.length > 0) context.output.warn(`Package(s) not found: ${missing.join(", ")}`);
@@ -182,6 +182,7 @@ export function show(args: ParsedArgs, context: CommandContext): number {
       );
   }
   if (blocks.length > 0) context.output.data(asPipPrints(blocks.join("\n---\n")));
+  strictCheck(args, environment, context);
   return blocks.length > 0 ? 0 : 1;
 }
 
@@ -215,7 +216,7 @@ export function check(args: ParsedArgs, context: CommandContext): number {
 }
 
 export function tree(args: ParsedArgs, context: CommandContext): number {
-  const { distributions, markers } = load(args, context);
+  const { environment, distributions, markers } = load(args, context);
   const byName = new Map(distributions.map((dist) => [dist.canonicalName, dist]));
   const depthText = value(args, "depth");
   const maxDepth = depthText === undefined ? Number.POSITIVE_INFINITY : Number(depthText);
@@ -278,6 +279,7 @@ export function tree(args: ParsedArgs, context: CommandContext): number {
     walk(root, "", 0, new Set([root]));
   }
   if (lines.length > 0) context.output.data(lines.join("\n"));
+  strictCheck(args, environment, context);
   return 0;
 }
 

@@ -639,6 +639,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...ENVIRONMENT_OPTIONS,
     ...READ_LOCATION_OPTIONS,
     { name: "files", short: "f", help: "List the installed files" },
+    strict,
   ],
   index: [
     ...ENVIRONMENT_OPTIONS,
@@ -706,6 +707,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "Show a subtree again each time it appears (default: once, later marked (*), as uv)",
     },
     { name: "show-version-specifiers", help: "Show what each requirement asks for (the default)" },
+    strict,
   ],
 };
 
