@@ -1567,15 +1567,19 @@ describe("spice pip install from an index", () => {
       const env = venv();
       const overrides = join(work.path, "choices-overrides.txt");
       writeFileSync(overrides, "timed>=2\n");
-      const dryRun = (...args: string[]) =>
+      // uv's variables (as SPICE_*) too, for the options that have one.
+      const dryRunWith = (variables: NodeJS.ProcessEnv, ...args: string[]) =>
         runSpiceAsync(["pip", "install", "--python", env.python, "--dry-run", "-i", server.url, ...args], {
           cacheDir,
+          env: variables,
         });
-      const chosen = async (...args: string[]) => {
-        const result = await dryRun(...args);
+      const dryRun = (...args: string[]) => dryRunWith({}, ...args);
+      const chosenWith = async (variables: NodeJS.ProcessEnv, ...args: string[]) => {
+        const result = await dryRunWith(variables, ...args);
         assert.equal(result.status, 0, `${args.join(" ")}: ${result.stderr}`);
         return [...result.stderr.matchAll(/^ \+ (\S+)$/gm)].map((match) => match[1]).join(" ");
       };
+      const chosen = (...args: string[]) => chosenWith({}, ...args);
       assert.equal(await chosen("timed"), "timed==2.0");
       assert.equal(await chosen("timed", "--exclude-newer", "2025-01-01T00:00:00Z"), "timed==1.0");
       assert.equal(await chosen("binpref", "--no-deps"), "binpref==2.0");
@@ -1610,6 +1614,25 @@ describe("spice pip install from an index", () => {
         await chosen("timed", "--exclude-newer", "2019-01-01", "--exclude-newer-package", "Timed=2035-01-01"),
         "timed==2.0",
       );
+      // A span back from now, as uv takes it (timed 2.0's upload time lies ahead), and false for none.
+      assert.equal(await chosen("timed", "--exclude-newer", "1 day"), "timed==1.0");
+      assert.equal(await chosen("timed", "--exclude-newer", "P1D"), "timed==1.0");
+      assert.equal(
+        await chosen("timed", "--exclude-newer", "1 day", "--exclude-newer-package", "timed=false"),
+        "timed==2.0",
+      );
+      const badSpan = await dryRun("timed", "--exclude-newer", "1 month");
+      assert.equal(badSpan.status, 2);
+      assert.match(
+        badSpan.stderr,
+        /--exclude-newer takes a date .*, a span back from now \(7 days, P7D\) or false, not '1 month'/,
+      );
+      // uv's variables for these, as SPICE_*.
+      assert.equal(await chosenWith({ SPICE_RESOLUTION: "lowest" }, "timed"), "timed==1.0");
+      assert.equal(await chosenWith({ SPICE_EXCLUDE_NEWER: "2025-01-01" }, "timed"), "timed==1.0");
+      assert.equal(await chosenWith({ SPICE_PRERELEASE: "allow" }, "prer"), "prer==2.0b1");
+      assert.equal(await chosenWith({ SPICE_NO_BUILD: "1" }, "binpref"), "binpref==1.0");
+      assert.equal(await chosenWith({ SPICE_NO_BUILD_PACKAGE: "other binpref" }, "binpref"), "binpref==1.0");
       assert.equal(await chosen("binpref", "--no-build"), "binpref==1.0");
       assert.equal(await chosen("binpref", "--no-build-package", "binpref"), "binpref==1.0");
       assert.equal(await chosen("binpref", "--no-build-package", "other"), "binpref==2.0");

@@ -113,6 +113,9 @@ const CONFIGURABLE_FLAGS = [
   "break-system-packages",
   "require-virtualenv",
   "ignore-requires-python",
+  // uv's, as its UV_* variables set them (SPICE_NO_BUILD=1).
+  "no-build",
+  "no-verify-hashes",
 ];
 const CONFIGURABLE_VALUES = [
   "only-binary",
@@ -124,9 +127,15 @@ const CONFIGURABLE_VALUES = [
   "root",
   "python-version",
   "implementation",
+  // uv's, as its UV_* variables set them (SPICE_RESOLUTION=lowest-direct, SPICE_EXCLUDE_NEWER).
+  "resolution",
+  "prerelease",
+  "exclude-newer",
+  "link-mode",
 ];
-// Options pip appends to: a configured value is a whitespace-separated list.
-const CONFIGURABLE_LISTS = ["platform", "abi"];
+// Options pip appends to: a configured value is a whitespace-separated list (and uv's
+// UV_NO_BUILD_PACKAGE and UV_NO_BINARY_PACKAGE).
+const CONFIGURABLE_LISTS = ["platform", "abi", "no-build-package", "no-binary-package"];
 
 /** A flag set in pip's configuration, read with strtobool as pip reads it. */
 function configFlag(name: string, setting: ConfigValue): boolean {

@@ -25,6 +25,7 @@ import { RemoteFileNeeded } from "../standards/requirements-txt-host.ts";
 import { emptyFinderOptions, type FinderOptions } from "../standards/requirements-txt-options.ts";
 import { parseSpecifierSet, type SpecifierSet } from "../standards/specifier.ts";
 import { parseVersion } from "../standards/version.ts";
+import { parseCutOff } from "../util/cut-off.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { localFileHost } from "../util/file-host.ts";
 import { onDisk } from "../util/fs.ts";
@@ -509,18 +510,21 @@ export function foreignTargetOptions(args: ParsedArgs, env: NodeJS.ProcessEnv = 
   };
 }
 
+/** What --exclude-newer and --exclude-newer-package take, in words for an error. */
+const CUT_OFF_FORMS = "a date (2024-01-31), an RFC 3339 time, a span back from now (7 days, P7D) or false";
+
 /** uv's --exclude-newer-package NAME=DATE, each a name's own cut-off (the last one given wins). */
-function excludeNewerPackages(given: readonly string[]): Map<string, string> {
-  const cutOffs = new Map<string, string>();
+function excludeNewerPackages(given: readonly string[]): Map<string, string | null> {
+  const cutOffs = new Map<string, string | null>();
   for (const item of given) {
     const at = item.indexOf("=");
     const name = item.slice(0, at).trim();
-    const date = item.slice(at + 1).trim();
-    if (at < 0 || !isValidName(name) || Number.isNaN(Date.parse(date)))
+    const cutOff = at < 0 ? undefined : parseCutOff(item.slice(at + 1));
+    if (at < 0 || !isValidName(name) || cutOff === undefined)
       throw new UsageError(
-        `--exclude-newer-package takes NAME=DATE (a name and a date, 2024-01-31 or RFC 3339), not '${item}'`,
+        `--exclude-newer-package takes NAME=DATE (a name and ${CUT_OFF_FORMS}), not '${item}'`,
       );
-    cutOffs.set(canonicalizeName(name), new Date(date).toISOString());
+    cutOffs.set(canonicalizeName(name), cutOff);
   }
   return cutOffs;
 }
@@ -548,9 +552,10 @@ export function resolverFlags(
   const resolution = value(args, "resolution") ?? "highest";
   if (!["highest", "lowest", "lowest-direct"].includes(resolution))
     throw new UsageError(`--resolution takes highest, lowest or lowest-direct, not '${resolution}'`);
-  const excludeNewer = value(args, "exclude-newer");
-  if (excludeNewer !== undefined && Number.isNaN(Date.parse(excludeNewer)))
-    throw new UsageError(`--exclude-newer takes a date (2024-01-31 or RFC 3339), not '${excludeNewer}'`);
+  const excludeNewerText = value(args, "exclude-newer");
+  const excludeNewer = excludeNewerText === undefined ? null : parseCutOff(excludeNewerText);
+  if (excludeNewer === undefined)
+    throw new UsageError(`--exclude-newer takes ${CUT_OFF_FORMS}, not '${excludeNewerText}'`);
   const noBinary = namesOf([
     ...values(args, "no-binary"),
     ...values(args, "no-binary-package"),
@@ -570,7 +575,7 @@ export function resolverFlags(
     resolution: resolution as "highest" | "lowest" | "lowest-direct",
     onlyBinary,
     noBinary,
-    excludeNewer: excludeNewer ? new Date(excludeNewer).toISOString() : null,
+    excludeNewer,
     excludeNewerPackages: excludeNewerPackages(values(args, "exclude-newer-package")),
     noDeps: flag(args, "no-deps"),
     preferBinary: flag(args, "prefer-binary") || finder.preferBinary,

@@ -65,8 +65,8 @@ export interface ResolveOptions {
   onlyBinary?: ReadonlySet<string>;
   noBinary?: ReadonlySet<string>;
   excludeNewer?: string | null;
-  /** Canonical name → its own cut-off (uv's --exclude-newer-package), before excludeNewer. */
-  excludeNewerPackages?: ReadonlyMap<string, string>;
+  /** Canonical name → its own cut-off (uv's --exclude-newer-package; null: none), before excludeNewer. */
+  excludeNewerPackages?: ReadonlyMap<string, string | null>;
   preferBinary?: boolean;
   /** Use versions whatever their Requires-Python says (pip's --ignore-requires-python). */
   ignoreRequiresPython?: boolean;
@@ -241,7 +241,9 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         : "highest",
     onlyBinary: options.onlyBinary ?? new Set(),
     noBinary: options.noBinary ?? new Set(),
-    excludeNewer: options.excludeNewerPackages?.get(name) ?? options.excludeNewer ?? null,
+    excludeNewer: options.excludeNewerPackages?.has(name)
+      ? (options.excludeNewerPackages.get(name) ?? null)
+      : (options.excludeNewer ?? null),
     preferBinary: options.preferBinary ?? false,
     ignoreRequiresPython: options.ignoreRequiresPython ?? false,
   });

@@ -121,12 +121,16 @@ const RESOLVER_OPTIONS: OptionSpec[] = [
     help: "Which versions to prefer (default: highest)",
   },
   { name: "python-version", value: "x.y", help: "Resolve for another Python version" },
-  { name: "exclude-newer", value: "date", help: "Ignore files uploaded after DATE (RFC 3339)" },
+  {
+    name: "exclude-newer",
+    value: "date",
+    help: "Ignore files uploaded after DATE: 2024-01-31, an RFC 3339 time, or a span back from now such as 7 days or P7D, as uv takes it (false: none)",
+  },
   {
     name: "exclude-newer-package",
     value: "name=date",
     multiple: true,
-    help: "Ignore files of NAME uploaded after DATE, whatever --exclude-newer says (repeatable; uv's option)",
+    help: "Ignore files of NAME uploaded after DATE (as --exclude-newer takes it), whatever --exclude-newer says (repeatable; uv's option)",
   },
   {
     name: "no-binary",
