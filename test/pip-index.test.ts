@@ -1586,6 +1586,15 @@ describe("spice pip install from an index", () => {
       assert.equal(await chosen("binpref", "--prefer-binary"), "binpref==1.0");
       assert.equal(await chosen("prer"), "prer==1.0");
       assert.equal(await chosen("prer", "--prerelease", "allow"), "prer==2.0b1");
+      // uv's --prerelease-package: one name's own policy.
+      assert.equal(await chosen("prer", "--prerelease-package", "prer=allow"), "prer==2.0b1");
+      assert.equal(
+        await chosen("prer", "--prerelease", "allow", "--prerelease-package", "PRER=disallow"),
+        "prer==1.0",
+      );
+      const badPolicy = await dryRun("prer", "--prerelease-package", "prer=sometimes");
+      assert.equal(badPolicy.status, 2);
+      assert.match(badPolicy.stderr, /--prerelease-package takes NAME=MODE/);
       assert.equal(await chosen("needy"), "needy==1.0 timed==1.0");
       assert.equal(await chosen("needy", "--override", overrides), "needy==1.0 timed==2.0");
       // uv's --excludes: a name its files give is left out whoever requires it, whatever its

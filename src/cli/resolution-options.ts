@@ -529,6 +529,24 @@ function excludeNewerPackages(given: readonly string[]): Map<string, string | nu
   return cutOffs;
 }
 
+const PRERELEASE_POLICIES = ["allow", "if-necessary", "disallow"];
+
+/** uv's --prerelease-package NAME=MODE, each a name's own policy (the last one given wins). */
+function prereleasePackages(given: readonly string[]): Map<string, PrereleasePolicy> {
+  const policies = new Map<string, PrereleasePolicy>();
+  for (const item of given) {
+    const at = item.indexOf("=");
+    const name = item.slice(0, at).trim();
+    const mode = item.slice(at + 1).trim();
+    if (at < 0 || !isValidName(name) || !PRERELEASE_POLICIES.includes(mode))
+      throw new UsageError(
+        `--prerelease-package takes NAME=MODE (MODE: allow, if-necessary or disallow), not '${item}'`,
+      );
+    policies.set(canonicalizeName(name), mode as PrereleasePolicy);
+  }
+  return policies;
+}
+
 /** The resolver options that come straight from flags (and requirements files). */
 export function resolverFlags(
   args: ParsedArgs,
@@ -541,13 +559,14 @@ export function resolverFlags(
   | "noBinary"
   | "excludeNewer"
   | "excludeNewerPackages"
+  | "prereleasePackages"
   | "noDeps"
   | "preferBinary"
   | "ignoreRequiresPython"
 > {
   let prereleases = (value(args, "prerelease") ?? "if-necessary") as PrereleasePolicy;
   if (flag(args, "pre") || finder.pre) prereleases = "allow";
-  if (!["allow", "if-necessary", "disallow"].includes(prereleases))
+  if (!PRERELEASE_POLICIES.includes(prereleases))
     throw new UsageError(`--prerelease takes allow, if-necessary or disallow, not '${prereleases}'`);
   const resolution = value(args, "resolution") ?? "highest";
   if (!["highest", "lowest", "lowest-direct"].includes(resolution))
@@ -577,6 +596,7 @@ export function resolverFlags(
     noBinary,
     excludeNewer,
     excludeNewerPackages: excludeNewerPackages(values(args, "exclude-newer-package")),
+    prereleasePackages: prereleasePackages(values(args, "prerelease-package")),
     noDeps: flag(args, "no-deps"),
     preferBinary: flag(args, "prefer-binary") || finder.preferBinary,
     ignoreRequiresPython: flag(args, "ignore-requires-python"),

@@ -61,6 +61,8 @@ export interface ResolveOptions {
   /** Names no requirement brings in, the user's or a package's (uv's --excludes). */
   excludes?: ReadonlySet<string>;
   prereleases?: PrereleasePolicy;
+  /** Canonical name → its own pre-release policy (uv's --prerelease-package), before `prereleases`. */
+  prereleasePackages?: ReadonlyMap<string, PrereleasePolicy>;
   resolution?: ResolutionStrategy | "lowest-direct";
   onlyBinary?: ReadonlySet<string>;
   noBinary?: ReadonlySet<string>;
@@ -231,10 +233,12 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       .map((extra) => extra.replace(/[^A-Za-z0-9.-]+/g, "_").toLowerCase());
     return [...new Set(extras)].sort(compareCodePoints);
   };
+  const prereleasePolicyOf = (name: string): PrereleasePolicy =>
+    options.prereleasePackages?.get(name) ?? options.prereleases ?? "if-necessary";
   const policyFor = (name: string): CandidatePolicy => ({
     tagRanks: ranks,
     pythonVersion: target.pythonVersion,
-    prereleases: options.prereleases ?? "if-necessary",
+    prereleases: prereleasePolicyOf(name),
     resolution:
       options.resolution === "lowest" || (options.resolution === "lowest-direct" && directHere.has(name))
         ? "lowest"
@@ -420,10 +424,6 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       .filter(isPinned)
       .map((item) => item.canonicalName),
   );
-  // Pre-releases stay inside every range unless disallowed: candidates are ordered finals first,
-  // so a pre-release is chosen only when no final release fits ("if necessary"), including
-  // when backtracking rules the finals out.
-  const prereleasesAllowed = options.prereleases !== "disallow";
 
   /**
    * A requirement as the solver's dependency on `key` (`name` or `name[extra]`); `needed` are
@@ -431,6 +431,10 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
    */
   function dependencyOn(requirement: Requirement, key: string, needed: readonly MarkerSpace[]): Dependency {
     const name = requirement.canonicalName;
+    // Pre-releases stay inside every range unless disallowed: candidates are ordered finals
+    // first, so a pre-release is chosen only when no final release fits ("if necessary"),
+    // including when backtracking rules the finals out.
+    const prereleasesAllowed = prereleasePolicyOf(name) !== "disallow";
     const constraining = (constraints.get(name) ?? []).filter((item) => item.url === null);
     const applied = [requirement, ...constraining];
     const pinned = applied.some(isPinned) || pinnedByUser.has(name);

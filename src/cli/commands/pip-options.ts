@@ -116,6 +116,12 @@ const RESOLVER_OPTIONS: OptionSpec[] = [
     help: "Pre-release policy (default: if-necessary, as PEP 440)",
   },
   {
+    name: "prerelease-package",
+    value: "name=mode",
+    multiple: true,
+    help: "The pre-release policy for NAME, whatever --prerelease says (repeatable; uv's option)",
+  },
+  {
     name: "resolution",
     value: "highest|lowest|lowest-direct",
     help: "Which versions to prefer (default: highest)",
