@@ -1680,8 +1680,13 @@ describe("spice pip install from an index", () => {
         // spice serve looks at its directory again at most once a second.
         await new Promise((resolve) => setTimeout(resolve, 1100));
         assert.equal(await pinned(), "prer==1.0 timed==2.0");
-        assert.equal(await pinned("--refresh-package", "Timed"), "prer==1.0 timed==3.0");
-        assert.equal(await pinned("--refresh"), "prer==3.0 timed==3.0");
+        // As uv: -P NAME implies --refresh-package NAME, and --upgrade implies --refresh.
+        assert.equal(await pinned("--upgrade-package", "prer"), "prer==3.0 timed==2.0");
+        assert.equal(await pinned("--refresh-package", "Timed"), "prer==3.0 timed==3.0");
+        buildWheel(files, simplePackage("timed", "4.0"));
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        assert.equal(await pinned(), "prer==3.0 timed==3.0");
+        assert.equal(await pinned("--upgrade"), "prer==3.0 timed==4.0");
       } finally {
         await new Promise((resolve) => front.server.close(resolve));
       }

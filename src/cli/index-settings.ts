@@ -353,7 +353,11 @@ export function httpClient(
   return new HttpClient({
     cacheDirectory: cache === null ? null : cache.bucket(BUCKETS.http),
     offline: flag(args, "offline"),
-    refresh: flag(args, "refresh") || flag(args, "rebuild"),
+    // As uv: an upgrade or a reinstall asks the index again however fresh its pages are, so
+    // that a release of the last minutes is seen (for the names given, with -P and --reinstall-package).
+    refresh: ["refresh", "rebuild", "upgrade", "reinstall", "force-reinstall"].some((name) =>
+      flag(args, name),
+    ),
     ca:
       settings.cert || settings.certDirectories || settings.systemCerts
         ? () => trustedCertificates(settings, context)
@@ -413,7 +417,11 @@ export function openSources(
     indexes: settings.indexes,
     findLinks: settings.findLinks,
     strategy: settings.strategy,
-    refreshPackages: new Set(values(args, "refresh-package").map((name) => canonicalizeName(name))),
+    refreshPackages: new Set(
+      ["refresh-package", "upgrade-package", "reinstall-package"]
+        .flatMap((option) => values(args, option))
+        .map((item) => canonicalizeName(item.split(/[=<>!~ ;[]/)[0])),
+    ),
   });
   const scratch = cache === null ? mkdtempSync(join(tmpdir(), "spice-downloads-")) : "";
   const fetcher = new FileFetcher(http, packages, cache, scratch, progress);
