@@ -1252,6 +1252,12 @@ describe("spice pip install from an index", () => {
     );
     assert.equal(offline.status, 0, offline.stderr);
     assert.match(offline.stderr, /Installed 2 packages/);
+    // An upgrade offline takes the cached pages: it cannot ask again, as it does online.
+    const upgradeOffline = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "--offline", "-U", "--reinstall", "app"],
+      { cacheDir: cache },
+    );
+    assert.equal(upgradeOffline.status, 0, upgradeOffline.stderr);
     const missing = await runSpiceAsync(
       ["pip", "install", "--python", env.python, "-i", index.url, "--offline", "colors"],
       {

@@ -408,7 +408,8 @@ export class HttpClient {
   async get(url: string, accept = "*/*", derive?: Derivation, refresh = false): Promise<HttpResponse> {
     const cacheFile = this.cacheFile(url, accept);
     const cached = cacheFile === null ? null : readCachedResponse(cacheFile, { form: derive?.key ?? null });
-    if (cached !== null && !this.options.refresh && !refresh) {
+    // Offline, the cache is all there is: a refresh (--refresh, or --upgrade's) cannot ask again.
+    if (cached !== null && (this.options.offline || (!this.options.refresh && !refresh))) {
       // An age is never negative (RFC 9111 section 4.2.3), and a zero lifetime is never fresh. An
       // entry looks stored "after now" when the clock stepped back (a virtual machine's may): it was
       // then taken as fresh, and a test that expected revalidations failed once in a full run.
