@@ -1382,7 +1382,7 @@ describe("more of spice pip", () => {
     }
   });
 
-  it("takes uv's names: --reinstall-package, --compile-bytecode, --no-build, --no-progress", () => {
+  it("takes uv's names: --reinstall-package, --compile-bytecode, --no-build, --no-progress, --no-sources", () => {
     const path = venv("env-uv-names");
     const python = join(path, "bin", "python");
     assert.equal(spice(["pip", "install", "--python", python, alpha1, beta]).status, 0);
@@ -1407,6 +1407,14 @@ describe("more of spice pip", () => {
     const site = join(path, "lib", "python3.11", "site-packages");
     assert.ok(existsSync(join(site, "beta", "__pycache__", "__init__.cpython-311.pyc")));
     assert.ok(!existsSync(join(site, "alpha", "__pycache__")), "alpha was not reinstalled");
+    // uv's UV_COMPILE_BYTECODE, as SPICE_COMPILE_BYTECODE; --no-sources changes nothing here.
+    const byVariable = spice(
+      ["pip", "install", "--python", python, alpha1, "--reinstall-package", "alpha", "--no-sources"],
+      work.path,
+      { SPICE_COMPILE_BYTECODE: "1" },
+    );
+    assert.equal(byVariable.status, 0, byVariable.stderr);
+    assert.ok(existsSync(join(site, "alpha", "__pycache__", "__init__.cpython-311.pyc")));
   });
 
   it("byte-compiles with --compile and records the compiled files", () => {

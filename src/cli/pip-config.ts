@@ -116,6 +116,7 @@ const CONFIGURABLE_FLAGS = [
   // uv's, as its UV_* variables set them (SPICE_NO_BUILD=1).
   "no-build",
   "no-verify-hashes",
+  "compile-bytecode",
 ];
 const CONFIGURABLE_VALUES = [
   "only-binary",

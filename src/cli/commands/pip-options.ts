@@ -161,6 +161,10 @@ const RESOLVER_OPTIONS: OptionSpec[] = [
     help: "Use no source distribution: only wheels, as --only-binary :all: (uv's option)",
   },
   {
+    name: "no-sources",
+    help: "Accepted for uv compatibility: spice reads no [tool.uv.sources], only the standard metadata",
+  },
+  {
     name: "no-build-package",
     value: "name",
     multiple: true,
