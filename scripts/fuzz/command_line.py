@@ -25,7 +25,8 @@ OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-d
            "--universal", "--environment", "--required-environment", "--python-platform", "--default-index", "--index", "--requirements",
            "--constraints", "--overrides", "--keyring-provider", "--allow-insecure-host", "--no-extra", "--emit-index-annotation",
            "--exclude-newer-package", "--no-build", "--no-build-package", "--no-binary-package", "--refresh-package", "--system-certs",
-           "--native-tls", "--use-feature"]
+           "--native-tls", "--use-feature", "--excludes", "--exclude", "--prerelease-package", "--unsafe-package",
+           "--no-allow-unsafe", "--no-strip-markers", "--emit-build-options", "--no-sources", "--python-platform"]
 VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--", "=", "x==", "a[", "six @ file:///nonexistent/six-1.0-py3-none-any.whl",
           "files/six-1.17.0-py2.py3-none-any.whl", "files", "req.txt", "req.in", "missing.txt", "pyproject.toml", ".", "venv", "newvenv",
           "3.11", "3", "9.9", "json", "freeze", "columns", "highest", "lowest", "allow", ":all:", ":none:", "copy", "hardlink", "symlink", "clone", "bogus",
@@ -36,7 +37,8 @@ VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--"
           "pylock.toml", "windows", "macos", "pyproject.toml:dev", "dev:", ":dev", "private=http://127.0.0.1:9/simple/", "setup.py",
           "foo @ git+https://user:secret@example.invalid/foo.git", "git+https://example.invalid/foo.git#egg=foo",
           "subprocess", "disabled", "auto", "import", "http://user@127.0.0.1:9/simple/",
-          "six=2024-01-01", "six=", "=2024-01-01", "truststore", "3.13t", "cp313t", "3.14+gil", "3.12d", ">=3.13t"]
+          "six=2024-01-01", "six=", "=2024-01-01", "truststore", "3.13t", "cp313t", "3.14+gil", "3.12d", ">=3.13t",
+          "six=allow", "six=sometimes", "7 days", "P7D", "PT", "false", "1 month", "six,idna", ",", "windows"]
 
 def sandboxed(words):
     """The words with every interpreter choice pointed at the sandbox's venv, and no --system."""
