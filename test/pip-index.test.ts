@@ -1586,6 +1586,12 @@ describe("spice pip install from an index", () => {
         return [...result.stderr.matchAll(/^ \+ (\S+)$/gm)].map((match) => match[1]).join(" ");
       };
       const chosen = (...args: string[]) => chosenWith({}, ...args);
+      /** A usage error (exit 2) that says `message`. */
+      const refused = async (message: RegExp, ...args: string[]) => {
+        const result = await dryRun(...args);
+        assert.equal(result.status, 2, args.join(" "));
+        assert.match(result.stderr, message);
+      };
       assert.equal(await chosen("timed"), "timed==2.0");
       assert.equal(await chosen("timed", "--exclude-newer", "2025-01-01T00:00:00Z"), "timed==1.0");
       assert.equal(await chosen("binpref", "--no-deps"), "binpref==2.0");
@@ -1598,9 +1604,7 @@ describe("spice pip install from an index", () => {
         await chosen("prer", "--prerelease", "allow", "--prerelease-package", "PRER=disallow"),
         "prer==1.0",
       );
-      const badPolicy = await dryRun("prer", "--prerelease-package", "prer=sometimes");
-      assert.equal(badPolicy.status, 2);
-      assert.match(badPolicy.stderr, /--prerelease-package takes NAME=MODE/);
+      await refused(/--prerelease-package takes NAME=MODE/, "prer", "--prerelease-package", "prer=sometimes");
       assert.equal(await chosen("needy"), "needy==1.0 timed==1.0");
       assert.equal(await chosen("needy", "--override", overrides), "needy==1.0 timed==2.0");
       // uv's --excludes: a name its files give is left out whoever requires it, whatever its
@@ -1636,11 +1640,11 @@ describe("spice pip install from an index", () => {
         await chosen("timed", "--exclude-newer", "1 day", "--exclude-newer-package", "timed=false"),
         "timed==2.0",
       );
-      const badSpan = await dryRun("timed", "--exclude-newer", "1 month");
-      assert.equal(badSpan.status, 2);
-      assert.match(
-        badSpan.stderr,
+      await refused(
         /--exclude-newer takes a date .*, a span back from now \(7 days, P7D\) or false, not '1 month'/,
+        "timed",
+        "--exclude-newer",
+        "1 month",
       );
       // uv's variables for these, as SPICE_*.
       assert.equal(await chosenWith({ SPICE_RESOLUTION: "lowest" }, "timed"), "timed==1.0");
@@ -1653,9 +1657,7 @@ describe("spice pip install from an index", () => {
       assert.equal(await chosen("binpref", "--no-build-package", "other"), "binpref==2.0");
       const onlySource = await dryRun("binpref<2", "--no-binary-package", "binpref");
       assert.equal(onlySource.status, 1, onlySource.stderr);
-      const badCutOff = await dryRun("timed", "--exclude-newer-package", "timed");
-      assert.equal(badCutOff.status, 2);
-      assert.match(badCutOff.stderr, /--exclude-newer-package takes NAME=DATE/);
+      await refused(/--exclude-newer-package takes NAME=DATE/, "timed", "--exclude-newer-package", "timed");
       // uv's --refresh-package: the pages of that name are asked for again however fresh they
       // are (this front says they keep ten minutes), the others' taken from the cache.
       const front = await cachingFront(server.url);
