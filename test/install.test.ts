@@ -1556,7 +1556,24 @@ describe("more of spice pip", () => {
     twice();
     const requirements = join(work.path, "twice-requirements.txt");
     writeFileSync(requirements, "");
-    assert.equal(spice(["pip", "sync", "--python", python, "--no-index", requirements]).status, 0);
+    // Emptying an environment by a sync is asked for, as in uv; unasked, nothing changes.
+    const unasked = spice(["pip", "sync", "--python", python, "--no-index", requirements]);
+    assert.equal(unasked.status, 1);
+    assert.match(
+      unasked.stderr,
+      /names no package: a sync to it would uninstall everything\nhint: Pass --allow-empty-requirements/,
+    );
+    assert.equal(copies().length, 2);
+    const sync = [
+      "pip",
+      "sync",
+      "--python",
+      python,
+      "--no-index",
+      requirements,
+      "--allow-empty-requirements",
+    ];
+    assert.equal(spice(sync).status, 0);
     assert.deepEqual(copies(), []);
   });
 

@@ -691,6 +691,15 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       },
     );
   }
+  // Nothing to sync to would uninstall everything: as uv, only when asked (a compile that went
+  // wrong can leave an empty file behind).
+  const nothing = lock === null ? inputs.requirements.length === 0 : lock.lock.packages.length === 0;
+  if (nothing && !flag(args, "allow-empty-requirements"))
+    throw new SpiceError(
+      "E_EMPTY_REQUIREMENTS",
+      `${args.positionals.join(", ")} ${args.positionals.length === 1 ? "names" : "name"} no package: a sync to ${args.positionals.length === 1 ? "it" : "them"} would uninstall everything`,
+      { hint: "Pass --allow-empty-requirements to empty the environment on purpose (uv's option)" },
+    );
   const { hashing, dryRun, environment, sources } = beginInstall(lock, inputs, args, context);
   const progress = downloadProgress(context.output);
   sources.fetcher.progress = progress;

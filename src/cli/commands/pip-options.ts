@@ -582,6 +582,10 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       name: "keep-seed-packages",
       help: "Keep pip, setuptools and wheel even when the files do not list them",
     },
+    {
+      name: "allow-empty-requirements",
+      help: "Sync to files that name no package, uninstalling everything (refused without it, as uv)",
+    },
     strict,
     { name: "reinstall", help: "Reinstall every listed package" },
     { name: "force-reinstall", help: "Same as --reinstall" },
