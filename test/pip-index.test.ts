@@ -1258,6 +1258,13 @@ describe("spice pip install from an index", () => {
       { cacheDir: cache },
     );
     assert.equal(upgradeOffline.status, 0, upgradeOffline.stderr);
+    // uv's UV_OFFLINE, as SPICE_OFFLINE.
+    const offlineByVariable = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "colors"],
+      { cacheDir: cache, env: { SPICE_OFFLINE: "1" } },
+    );
+    assert.equal(offlineByVariable.status, 1);
+    assert.match(offlineByVariable.stderr, /is not in the cache, and --offline forbids the network/);
     const missing = await runSpiceAsync(
       ["pip", "install", "--python", env.python, "-i", index.url, "--offline", "colors"],
       {

@@ -117,6 +117,7 @@ const CONFIGURABLE_FLAGS = [
   "no-build",
   "no-verify-hashes",
   "compile-bytecode",
+  "offline",
 ];
 const CONFIGURABLE_VALUES = [
   "only-binary",
