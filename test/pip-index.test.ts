@@ -756,6 +756,13 @@ describe("spice pip install from an index", () => {
       { cacheDir },
     );
     assert.match(outdated.stdout, /^lib +1\.0 +1\.5 +wheel$/m);
+    // uv's tree --outdated: the newest release beside what it is newer than, in the tree.
+    const tree = await runSpiceAsync(["pip", "tree", "--python", env.python, "--outdated", "-i", index.url], {
+      cacheDir,
+    });
+    assert.equal(tree.status, 0, tree.stderr);
+    assert.match(tree.stdout, /^[├└]── lib v1\.0 \(latest: v1\.5\) \[required: /m);
+    assert.match(tree.stdout, /^app v1\.0\n/m);
     // pip index versions: the same text as pip's (newest first, yanked 2.0 left out), with
     // pip's options for another target and for Requires-Python.
     for (const [name, ...options] of [

@@ -215,8 +215,12 @@ export function check(args: ParsedArgs, context: CommandContext): number {
   return result.broken ? 1 : 0;
 }
 
-export function tree(args: ParsedArgs, context: CommandContext): number {
+export async function tree(args: ParsedArgs, context: CommandContext): Promise<number> {
   const { environment, distributions, markers } = load(args, context);
+  // uv's --outdated: the index's newest release beside each distribution it is newer than.
+  const latest = flag(args, "outdated")
+    ? await (await import("./pip-outdated.ts")).latestReleases(distributions, environment, args, context)
+    : null;
   const byName = new Map(distributions.map((dist) => [dist.canonicalName, dist]));
   const depthText = value(args, "depth");
   const maxDepth = depthText === undefined ? Number.POSITIVE_INFINITY : Number(depthText);
@@ -237,7 +241,11 @@ export function tree(args: ParsedArgs, context: CommandContext): number {
   }
   const label = (name: string) => {
     const dist = byName.get(name);
-    return dist ? `${dist.name} v${dist.displayVersion}` : `${name} (missing)`;
+    if (dist === undefined) return `${name} (missing)`;
+    const release = latest?.get(name);
+    const newer =
+      release !== undefined && dist.version !== null && compareVersions(release.version, dist.version) > 0;
+    return `${dist.name} v${dist.displayVersion}${newer ? ` (latest: v${release.version})` : ""}`;
   };
   const lines: string[] = [];
   // Subtrees already shown in full: later ones are marked (*) and not shown again (uv's dedupe).

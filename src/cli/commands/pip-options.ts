@@ -736,7 +736,13 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "Show a subtree again each time it appears (default: once, later marked (*), as uv)",
     },
     { name: "show-version-specifiers", help: "Show what each requirement asks for (the default)" },
+    {
+      name: "outdated",
+      help: "Show the index's newest release beside each distribution it is newer than (uv's option)",
+    },
+    { name: "pre", help: "Count pre-releases as newer releases (with --outdated)" },
     strict,
+    ...INDEX_OPTIONS,
   ],
 };
 
