@@ -489,6 +489,48 @@ function universalProject(name: string, requirements: string) {
 }
 
 describe("spice pip compile --universal", () => {
+  it("gives each Python the newest version it runs, as uv's requires-python fork strategy does", async () => {
+    // forked 2.0 needs Python 3.12: from 3.11 on, Pythons below 3.12 get 1.0 and the others 2.0,
+    // whether the index page says so (data-requires-python) or only the metadata does (-f).
+    const project = universalProject("fork-strategy", "forked\n");
+    const split = "forked==1.0 ; python_version < '3.12'\nforked==2.0 ; python_version >= '3.12'\n";
+    for (const source of [[], ["--no-index", "-f", files]]) {
+      const pins = async (...extra: string[]) => {
+        const result = await project.compile(
+          "--python-version",
+          "3.11",
+          "--no-header",
+          "--no-annotate",
+          "--no-emit-options",
+          ...source,
+          ...extra,
+        );
+        assert.equal(result.status, 0, result.stderr);
+        return result.stdout;
+      };
+      assert.equal(await pins(), split, source.join(" "));
+      // uv's fewest: one version for every Python.
+      assert.equal(await pins("--fork-strategy", "fewest"), "forked==1.0\n", source.join(" "));
+      // From 3.12 on, 2.0 runs everywhere: nothing to split.
+      assert.equal(
+        (
+          await project.compile(
+            "--python-version",
+            "3.12",
+            "--no-header",
+            "--no-annotate",
+            "--no-emit-options",
+            ...source,
+          )
+        ).stdout,
+        "forked==2.0\n",
+      );
+    }
+    const bad = await project.compile("--fork-strategy", "most");
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--fork-strategy takes requires-python or fewest, not 'most'/);
+  });
+
   it("pins for every platform and Python, with each pin's marker, and installs from the pins", async () => {
     const universal = universalProject("universal", "splitter\noswrap\n");
     const { project } = universal;

@@ -134,6 +134,7 @@ const CONFIGURABLE_VALUES = [
   "prerelease",
   "exclude-newer",
   "link-mode",
+  "fork-strategy",
 ];
 // Options pip appends to: a configured value is a whitespace-separated list (and uv's
 // UV_NO_BUILD_PACKAGE and UV_NO_BINARY_PACKAGE).

@@ -547,6 +547,13 @@ function prereleasePackages(given: readonly string[]): Map<string, PrereleasePol
   return policies;
 }
 
+/** uv's --fork-strategy: requires-python (the default) or fewest. */
+function forkStrategyOf(given: string | undefined): "requires-python" | "fewest" {
+  if (given === undefined || given === "requires-python" || given === "fewest")
+    return given ?? "requires-python";
+  throw new UsageError(`--fork-strategy takes requires-python or fewest, not '${given}'`);
+}
+
 /** The resolver options that come straight from flags (and requirements files). */
 export function resolverFlags(
   args: ParsedArgs,
@@ -560,6 +567,7 @@ export function resolverFlags(
   | "excludeNewer"
   | "excludeNewerPackages"
   | "prereleasePackages"
+  | "forkStrategy"
   | "noDeps"
   | "preferBinary"
   | "ignoreRequiresPython"
@@ -597,6 +605,7 @@ export function resolverFlags(
     excludeNewer,
     excludeNewerPackages: excludeNewerPackages(values(args, "exclude-newer-package")),
     prereleasePackages: prereleasePackages(values(args, "prerelease-package")),
+    forkStrategy: forkStrategyOf(value(args, "fork-strategy")),
     noDeps: flag(args, "no-deps"),
     preferBinary: flag(args, "prefer-binary") || finder.preferBinary,
     ignoreRequiresPython: flag(args, "ignore-requires-python"),

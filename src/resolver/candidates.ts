@@ -48,6 +48,8 @@ export interface CandidateSet {
   skipped: {
     incompatibleTags: number;
     requiresPython: string[];
+    /** The newest version left out by its Requires-Python alone, with that Requires-Python. */
+    newestForNewerPython: { version: Version; requiresPython: string } | null;
     /** Source distributions left out by --only-binary. */
     sdistOnly: number;
     /** Wheels left out by --no-binary. */
@@ -150,6 +152,7 @@ export function selectCandidates(
   const skipped = {
     incompatibleTags: binaryRefused ? 0 : dropped,
     requiresPython: [] as string[],
+    newestForNewerPython: null as CandidateSet["skipped"]["newestForNewerPython"],
     sdistOnly: 0,
     binaryRefused: binaryRefused ? dropped : 0,
     prereleases: 0,
@@ -167,6 +170,13 @@ export function selectCandidates(
     if (file.requiresPython && !policy.ignoreRequiresPython) {
       if (!textAdmitsPython(file.requiresPython, policy.pythonVersion)) {
         skipped.requiresPython.push(`${parsed.version} (Requires-Python ${file.requiresPython})`);
+        // The newest such version a newer Python could use (a universal resolution forks there).
+        const known = skipped.newestForNewerPython;
+        if (
+          (known === null || compareVersions(parsed.version, known.version) > 0) &&
+          typeof rankOf(file.filename, wheel, policy, name, ranks) === "number"
+        )
+          skipped.newestForNewerPython = { version: parsed.version, requiresPython: file.requiresPython };
         continue;
       }
     }

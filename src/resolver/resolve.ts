@@ -9,13 +9,14 @@ import { bareIndexFile, type IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import { type CoreMetadata, coreHeadersOf, coreMetadataFrom } from "../standards/core-metadata.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
-import type { Marker, MarkerEnvironment } from "../standards/marker.ts";
+import { type Marker, type MarkerEnvironment, parseMarker } from "../standards/marker.ts";
 import { MarkerSpace } from "../standards/marker-space.ts";
 import { InvalidMetadata, type RawMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { compareCodePoints } from "../standards/python-string.ts";
 import { pyUnquote } from "../standards/python-url.ts";
 import type { Requirement } from "../standards/requirement.ts";
+import { parseSpecifierSet, type Specifier } from "../standards/specifier.ts";
 import { tagRanks } from "../standards/tags.ts";
 import { compareVersions, tryParseVersion, type Version, versionsEqual } from "../standards/version.ts";
 import { consistentPlatforms, installsIn } from "../standards/wheel-environments.ts";
@@ -33,7 +34,7 @@ import {
   selectCandidates,
 } from "./candidates.ts";
 import { type Dependency, ROOT, SolveFailure, Solver } from "./pubgrub.ts";
-import { admitsPython } from "./requires-python.ts";
+import { admitsPython, lowerBounds } from "./requires-python.ts";
 
 /** Where files and their metadata come from (cli/ wires an index, find-links and a cache). */
 export interface MetadataSource {
@@ -61,6 +62,13 @@ export interface ResolveOptions {
   /** Names no requirement brings in, the user's or a package's (uv's --excludes). */
   excludes?: ReadonlySet<string>;
   prereleases?: PrereleasePolicy;
+  /**
+   * How a universal resolution picks versions across Pythons (uv's --fork-strategy):
+   * `requires-python` (the default, as uv's) splits the Pythons where the newest version of a
+   * package needs a newer one than the part's lowest, so each Python gets the newest it can run;
+   * `fewest` picks one version that runs on them all.
+   */
+  forkStrategy?: "requires-python" | "fewest";
   /** Canonical name → its own pre-release policy (uv's --prerelease-package), before `prereleases`. */
   prereleasePackages?: ReadonlyMap<string, PrereleasePolicy>;
   resolution?: ResolutionStrategy | "lowest-direct";
@@ -592,6 +600,37 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     return null;
   }
 
+  /**
+   * uv's requires-python fork: where `requiresPython` (a version's) leaves out the part's lowest
+   * Python but admits a newer one in it, the part splits at its lower bound, so that the newer
+   * Pythons get that version and the older ones an older one. Null when it does not split.
+   */
+  function requiresPythonFork(requiresPython: string, owner: string): ForkNeeded | null {
+    if (universe === null || options.forkStrategy === "fewest" || options.resolution === "lowest")
+      return null;
+    let bounds: readonly Specifier[];
+    try {
+      bounds = lowerBounds(parseSpecifierSet(requiresPython)).specs;
+    } catch {
+      return null;
+    }
+    if (bounds.length === 0 || bounds.some((spec) => spec.operator === "===")) return null;
+    // `>=3.12` as `python_version >= '3.12'`, as pins' markers read elsewhere; a patch level as
+    // python_full_version.
+    const marker = bounds
+      .map((spec) =>
+        spec.operator === ">=" && /^\d+\.\d+$/.test(spec.version)
+          ? `python_version >= '${spec.version}'`
+          : `python_full_version ${spec.operator} '${spec.version}'`,
+      )
+      .join(" and ");
+    const newer = MarkerSpace.of(parseMarker(marker).markers, "");
+    const parts = [universe.and(newer), universe.and(newer.not())].filter(
+      (part) => !consistentPlatforms(part).isEmpty(),
+    );
+    return parts.length === 2 ? new ForkNeeded(parts, `${owner} requires Python ${requiresPython}`) : null;
+  }
+
   const rootFork = forkOf(options.requirements, null, "you");
   if (rootFork) throw rootFork;
 
@@ -601,6 +640,13 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         const [name] = splitExtra(key);
         const entry = await entryOf(name);
         resolvedEntries.set(name, entry);
+        // A newer version than any this part's Pythons can all run: fork where it starts to run.
+        const newer = entry.skipped.newestForNewerPython;
+        const best = entry.candidates[0]?.version;
+        if (newer !== null && (best === undefined || compareVersions(newer.version, best) > 0)) {
+          const forked = requiresPythonFork(newer.requiresPython, `${name} ${newer.version}`);
+          if (forked) throw forked;
+        }
         prefetch(name);
         return entry.candidates.map((candidate) => candidate.version.toString());
       },
@@ -624,6 +670,9 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
           !options.ignoreRequiresPython &&
           !admitsPython(core.requiresPython, target.pythonVersion)
         ) {
+          // Known from the metadata only (an index page that does not say it): fork there too.
+          const forked = requiresPythonFork(core.requiresPython.toString(), `${name} ${version}`);
+          if (forked) throw forked;
           return { unavailable: `it requires Python ${core.requiresPython}` };
         }
         if (options.noDeps && extra === null) return [];

@@ -540,6 +540,11 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     { name: "dry-run", help: "Print the pins; write no output file" },
     {
+      name: "fork-strategy",
+      value: "requires-python|fewest",
+      help: "With --universal: requires-python (default, as uv) gives each Python the newest version it runs, splitting where a newer version needs a newer Python; fewest picks versions that run on them all",
+    },
+    {
       name: "universal",
       help: "Pin for every platform and every Python from the target's (or --python-version's) on: each pin carries the marker of where it is installed, and a name may be pinned twice, as uv's option",
     },
