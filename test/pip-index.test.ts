@@ -2371,6 +2371,25 @@ describe("spice pip install from an index", () => {
       { cacheDir },
     );
     assert.equal(anyway.status, 0, anyway.stderr);
+    // A universal compile resolves for the Pythons it runs on, from its requires-python's bound.
+    const universal = await runSpiceAsync(
+      ["pip", "compile", newer, "--universal", "-i", index.url, "--no-annotate"],
+      {
+        cacheDir,
+      },
+    );
+    assert.equal(universal.status, 0, universal.stderr);
+    assert.match(universal.stdout, /^# \(resolved for every platform and Python >= 3\.12\)$/m);
+    const older = join(work.path, "older.py");
+    writeFileSync(older, '# /// script\n# requires-python = "<3.9"\n# dependencies = ["colors"]\n# ///\n');
+    const nowhere = await runSpiceAsync(["pip", "compile", older, "--universal", "-i", index.url], {
+      cacheDir,
+    });
+    assert.equal(nowhere.status, 2);
+    assert.match(
+      nowhere.stderr,
+      /older\.py runs on Python <3\.9, which leaves no Python from 3\.11 on to resolve for/,
+    );
   });
 
   it("refuses a VCS requirement however it comes, saying it needs a build, without credentials", async () => {

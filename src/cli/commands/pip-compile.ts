@@ -21,6 +21,7 @@ import { pyShlexQuote } from "../../standards/python-string.ts";
 import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import type { FinderOptions } from "../../standards/requirements-txt-options.ts";
+import type { SpecifierSet } from "../../standards/specifier.ts";
 import { versionsEqual } from "../../standards/version.ts";
 import { consistentPlatforms, installsIn } from "../../standards/wheel-environments.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
@@ -359,7 +360,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   const interpreter = environmentIfAny(args, context).interpreter;
   // Pins for another system too (--platform, --python-platform, --abi, --implementation).
   const target = foreignTarget(interpreter, foreignTargetOptions(args, context.env));
-  const universe = flag(args, "universal") ? universeOf(markers, target) : null;
+  const universe = flag(args, "universal") ? universeOf(markers, target, inputs.pythonRequirements) : null;
   const settings = indexSettings(args, context, inputs.finder, "install", needsIndex(inputs));
   const sources = openSources(args, context, settings);
   try {
@@ -370,7 +371,11 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
     const packages = pins.map(({ resolved }) => resolved);
     const header = flag(args, "no-header")
       ? []
-      : headerLines(compileCommand(args, context), target.pythonVersion, universe);
+      : headerLines(
+          compileCommand(args, context),
+          universe?.space.lowestPython() ?? target.pythonVersion,
+          universe,
+        );
     if (asLock) {
       const files = await Promise.all(packages.map((resolved) => pinnedFiles(resolved, sources.fetcher)));
       const lockDirectory = outputPath === null ? context.cwd : dirname(outputPath);
@@ -460,17 +465,36 @@ function markerOptions(args: ParsedArgs, name: string): MarkerOption[] {
   });
 }
 
+/** The Pythons a requires-python admits, as marker space. */
+function pythonsOf(specifier: SpecifierSet): MarkerSpace {
+  const marker = specifier.specs
+    .map((spec) => `python_full_version ${spec.operator} '${spec.version}'`)
+    .join(" and ");
+  return marker === "" ? MarkerSpace.everything : MarkerSpace.of(parseMarker(marker).markers, "");
+}
+
 /**
- * What a --universal resolution is for: every Python from the target's X.Y on, where any
+ * What a --universal resolution is for: every Python from the target's X.Y on (of those a
+ * script's requires-python admits), where any
  * --environment marker holds (all platforms without one, as uv's `environments` setting), and the
  * environments its pins must install on (--required-environment).
  */
 function universeOf(
   markers: { environments: MarkerOption[]; required: MarkerOption[] },
   target: ResolveTarget,
+  scripts: RequirementInputs["pythonRequirements"],
 ): { space: MarkerSpace; environments: string[]; required: MarkerSpace[] } {
   const [major, minor] = target.pythonVersion.split(".");
-  const supported = MarkerSpace.pythonFrom(`${major}.${minor}`);
+  // A script's requires-python (PEP 723) narrows the Pythons to those it runs on.
+  let supported = MarkerSpace.pythonFrom(`${major}.${minor}`);
+  for (const { file, specifier } of scripts) {
+    supported = supported.and(pythonsOf(specifier));
+    if (supported.isEmpty())
+      throw new UsageError(
+        `${file} runs on Python ${specifier}, which leaves no Python from ${major}.${minor} on to resolve for`,
+        "Choose --python-version within the script's requires-python",
+      );
+  }
   const given = markers.environments;
   const required = markers.required.map(({ space }) => space);
   if (given.length === 0) return { space: supported, environments: [], required };
