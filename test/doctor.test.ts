@@ -67,6 +67,21 @@ describe("spice doctor", () => {
     assert.equal(result.status, 0);
   });
 
+  it("spots CA certificates named where there are none, a container's certificate errors", () => {
+    const { root, python } = freshVenv("ca-missing", false);
+    const missingFile = join(work.path, "no-such-ca.pem");
+    const result = doctor(["--python", python], {
+      PATH: join(root, "bin"),
+      SSL_CERT_FILE: missingFile,
+      SSL_CERT_DIR: `${work.path}:${join(work.path, "no-such-certs")}`,
+      REQUESTS_CA_BUNDLE: "",
+    });
+    assert.deepEqual(codes(result.findings), ["ca-certificates-missing", "ca-certificates-missing"]);
+    assert.match(result.findings[0].message, /^SSL_CERT_FILE names .*no-such-ca\.pem, which does not exist$/);
+    assert.match(result.findings[1].message, /^SSL_CERT_DIR names .*no-such-certs, which does not exist$/);
+    assert.equal(result.status, 0, "a warning");
+  });
+
   it("warns when `python` on PATH is not the project's .venv: the global-instead-of-venv mistake", () => {
     const project = join(work.path, "unactivated");
     mkdirSync(project);

@@ -217,6 +217,26 @@ export function diagnose({ context, environment, reason, foundByDefault }: Diagn
       });
     }
   }
+  // CA certificates named where there are none: every HTTPS request of pip (through requests),
+  // curl and spice to an index then fails, a container's usual "certificate verify failed".
+  for (const variable of [
+    "SSL_CERT_FILE",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "PIP_CERT",
+    "SSL_CERT_DIR",
+  ]) {
+    const paths = variable === "SSL_CERT_DIR" ? (env[variable] ?? "").split(":") : [env[variable] ?? ""];
+    const missing = paths.filter((path) => path !== "" && !existsSync(path));
+    if (missing.length === 0) continue;
+    found({
+      severity: "warning",
+      code: "ca-certificates-missing",
+      message: `${variable} names ${missing.join(", ")}, which does not exist`,
+      why: "pip (through requests), curl and spice look for the CA certificates of HTTPS there: requests to an index fail with a certificate error",
+      fix: `unset ${variable}, or point it at the CA certificates (on Debian and Ubuntu: /etc/ssl/certs/ca-certificates.crt)`,
+    });
+  }
 
   if (environment === null) {
     found({
