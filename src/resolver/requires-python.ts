@@ -7,6 +7,8 @@
 // `requires_python/python-less-than-current`) expect that. A chosen release whose upper bound
 // excludes the target Python is installed with a warning that says so (resolve.ts).
 
+import { parseMarker } from "../standards/marker.ts";
+import { MarkerSpace } from "../standards/marker-space.ts";
 import { parseSpecifierSet, Specifier, SpecifierSet } from "../standards/specifier.ts";
 
 /**
@@ -46,4 +48,19 @@ export function textAdmitsPython(text: string, pythonVersion: string): boolean {
     admittedByText.set(key, admitted);
   }
   return admitted;
+}
+
+/**
+ * The Pythons version specifiers admit, as marker space: `>=3.12` read as `python_version >=
+ * '3.12'` (which pins' markers then print so), anything else on python_full_version.
+ */
+export function pythonsAdmitted(specs: readonly Specifier[]): MarkerSpace {
+  const marker = specs
+    .map((spec) =>
+      spec.operator === ">=" && /^\d+\.\d+$/.test(spec.version)
+        ? `python_version >= '${spec.version}'`
+        : `python_full_version ${spec.operator} '${spec.version}'`,
+    )
+    .join(" and ");
+  return marker === "" ? MarkerSpace.everything : MarkerSpace.of(parseMarker(marker).markers, "");
 }

@@ -9,7 +9,7 @@ import { bareIndexFile, type IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import { type CoreMetadata, coreHeadersOf, coreMetadataFrom } from "../standards/core-metadata.ts";
 import { tryParseWheelFilename } from "../standards/filename.ts";
-import { type Marker, type MarkerEnvironment, parseMarker } from "../standards/marker.ts";
+import type { Marker, MarkerEnvironment } from "../standards/marker.ts";
 import { MarkerSpace } from "../standards/marker-space.ts";
 import { InvalidMetadata, type RawMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
@@ -34,7 +34,7 @@ import {
   selectCandidates,
 } from "./candidates.ts";
 import { type Dependency, ROOT, SolveFailure, Solver } from "./pubgrub.ts";
-import { admitsPython, lowerBounds } from "./requires-python.ts";
+import { admitsPython, lowerBounds, pythonsAdmitted } from "./requires-python.ts";
 
 /** Where files and their metadata come from (cli/ wires an index, find-links and a cache). */
 export interface MetadataSource {
@@ -615,16 +615,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       return null;
     }
     if (bounds.length === 0 || bounds.some((spec) => spec.operator === "===")) return null;
-    // `>=3.12` as `python_version >= '3.12'`, as pins' markers read elsewhere; a patch level as
-    // python_full_version.
-    const marker = bounds
-      .map((spec) =>
-        spec.operator === ">=" && /^\d+\.\d+$/.test(spec.version)
-          ? `python_version >= '${spec.version}'`
-          : `python_full_version ${spec.operator} '${spec.version}'`,
-      )
-      .join(" and ");
-    const newer = MarkerSpace.of(parseMarker(marker).markers, "");
+    const newer = pythonsAdmitted(bounds);
     const parts = [universe.and(newer), universe.and(newer.not())].filter(
       (part) => !consistentPlatforms(part).isEmpty(),
     );

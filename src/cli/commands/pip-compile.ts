@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { foreignTarget, type ResolveTarget, targetOf } from "../../python/target.ts";
+import { pythonsAdmitted } from "../../resolver/requires-python.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import {
   reachability,
@@ -21,7 +22,6 @@ import { pyShlexQuote } from "../../standards/python-string.ts";
 import { parseRequirement, type Requirement } from "../../standards/requirement.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import type { FinderOptions } from "../../standards/requirements-txt-options.ts";
-import type { SpecifierSet } from "../../standards/specifier.ts";
 import { versionsEqual } from "../../standards/version.ts";
 import { consistentPlatforms, installsIn } from "../../standards/wheel-environments.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
@@ -465,14 +465,6 @@ function markerOptions(args: ParsedArgs, name: string): MarkerOption[] {
   });
 }
 
-/** The Pythons a requires-python admits, as marker space. */
-function pythonsOf(specifier: SpecifierSet): MarkerSpace {
-  const marker = specifier.specs
-    .map((spec) => `python_full_version ${spec.operator} '${spec.version}'`)
-    .join(" and ");
-  return marker === "" ? MarkerSpace.everything : MarkerSpace.of(parseMarker(marker).markers, "");
-}
-
 /**
  * What a --universal resolution is for: every Python from the target's X.Y on (of those a
  * script's requires-python admits), where any
@@ -488,7 +480,7 @@ function universeOf(
   // A script's requires-python (PEP 723) narrows the Pythons to those it runs on.
   let supported = MarkerSpace.pythonFrom(`${major}.${minor}`);
   for (const { file, specifier } of scripts) {
-    supported = supported.and(pythonsOf(specifier));
+    supported = supported.and(pythonsAdmitted(specifier.specs));
     if (supported.isEmpty())
       throw new UsageError(
         `${file} runs on Python ${specifier}, which leaves no Python from ${major}.${minor} on to resolve for`,
