@@ -6,8 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { HttpClient } from "../index/http.ts";
-import { type ForeignTarget, isForeign, pythonPlatformTags, type ResolveTarget } from "../python/target.ts";
-import type { PrereleasePolicy } from "../resolver/candidates.ts";
+import type { ResolveTarget } from "../python/target.ts";
 import { type Resolution, type ResolveOptions, refuseVcs, resolve } from "../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
 import {
@@ -16,7 +15,6 @@ import {
   operatorHint,
   toInstallRequirement,
 } from "../standards/install-requirement.ts";
-import { canonicalizeName, isValidName } from "../standards/name.ts";
 import { isPylockFileName } from "../standards/pylock.ts";
 import { pyUnquote } from "../standards/python-url.ts";
 import { parseRequirement, Requirement } from "../standards/requirement.ts";
@@ -25,13 +23,12 @@ import { RemoteFileNeeded } from "../standards/requirements-txt-host.ts";
 import { emptyFinderOptions, type FinderOptions } from "../standards/requirements-txt-options.ts";
 import { parseSpecifierSet, type SpecifierSet } from "../standards/specifier.ts";
 import { parseVersion } from "../standards/version.ts";
-import { parseCutOff } from "../util/cut-off.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { localFileHost } from "../util/file-host.ts";
 import { onDisk } from "../util/fs.ts";
 import { redactText, redactUrl } from "../util/redact.ts";
 import { hasUrlScheme } from "../util/url-scheme.ts";
-import { flag, type ParsedArgs, value, values } from "./args.ts";
+import { flag, type ParsedArgs, values } from "./args.ts";
 import { httpClient, indexSettings, type Sources } from "./index-settings.ts";
 import type { CommandContext } from "./main.ts";
 import { listOf, pipSettings } from "./pip-config.ts";
@@ -44,6 +41,7 @@ import {
   projectRequirements,
   scriptRequirements,
 } from "./project-requirements.ts";
+import { resolverFlags } from "./resolver-flags.ts";
 
 export interface RequirementInputs {
   requirements: Requirement[];
@@ -473,143 +471,6 @@ export function gatherRequirementsFetching(
 ): Promise<RequirementInputs> {
   const [, args, context] = params;
   return withFetchedRequirementFiles(args, context, () => gatherRequirements(...params));
-}
-
-function namesOf(list: string[]): Set<string> {
-  return new Set(
-    list
-      .flatMap((item) => item.split(","))
-      .map((item) => item.trim())
-      .filter(Boolean)
-      .map((item) => (item === ":all:" || item === ":none:" ? item : canonicalizeName(item))),
-  );
-}
-
-/**
- * The target options pip's download and install --target take (--python-version included), and
- * uv's --python-platform, which names the platform tags for them.
- */
-export function foreignTargetOptions(args: ParsedArgs, env: NodeJS.ProcessEnv = {}): ForeignTarget {
-  let platforms = values(args, "platform");
-  const pythonPlatform = value(args, "python-platform");
-  if (pythonPlatform !== undefined) {
-    if (platforms.length > 0) throw new UsageError("--python-platform and --platform contradict each other");
-    const tags = pythonPlatformTags(pythonPlatform, env);
-    if (tags === null)
-      throw new UsageError(
-        `--python-platform does not know '${pythonPlatform}'`,
-        "Use windows, linux, macos, or a target such as x86_64-manylinux_2_28, aarch64-unknown-linux-gnu, x86_64-unknown-linux-musl, x86_64-apple-darwin, i686-pc-windows-msvc",
-      );
-    platforms = tags;
-  }
-  return {
-    pythonVersion: value(args, "python-version"),
-    platforms,
-    implementation: value(args, "implementation"),
-    abis: values(args, "abi"),
-  };
-}
-
-/** What --exclude-newer and --exclude-newer-package take, in words for an error. */
-const CUT_OFF_FORMS = "a date (2024-01-31), an RFC 3339 time, a span back from now (7 days, P7D) or false";
-
-/** uv's --exclude-newer-package NAME=DATE, each a name's own cut-off (the last one given wins). */
-function excludeNewerPackages(given: readonly string[]): Map<string, string | null> {
-  const cutOffs = new Map<string, string | null>();
-  for (const item of given) {
-    const at = item.indexOf("=");
-    const name = item.slice(0, at).trim();
-    const cutOff = at < 0 ? undefined : parseCutOff(item.slice(at + 1));
-    if (at < 0 || !isValidName(name) || cutOff === undefined)
-      throw new UsageError(
-        `--exclude-newer-package takes NAME=DATE (a name and ${CUT_OFF_FORMS}), not '${item}'`,
-      );
-    cutOffs.set(canonicalizeName(name), cutOff);
-  }
-  return cutOffs;
-}
-
-const PRERELEASE_POLICIES = ["allow", "if-necessary", "disallow"];
-
-/** uv's --prerelease-package NAME=MODE, each a name's own policy (the last one given wins). */
-function prereleasePackages(given: readonly string[]): Map<string, PrereleasePolicy> {
-  const policies = new Map<string, PrereleasePolicy>();
-  for (const item of given) {
-    const at = item.indexOf("=");
-    const name = item.slice(0, at).trim();
-    const mode = item.slice(at + 1).trim();
-    if (at < 0 || !isValidName(name) || !PRERELEASE_POLICIES.includes(mode))
-      throw new UsageError(
-        `--prerelease-package takes NAME=MODE (MODE: allow, if-necessary or disallow), not '${item}'`,
-      );
-    policies.set(canonicalizeName(name), mode as PrereleasePolicy);
-  }
-  return policies;
-}
-
-/** uv's --fork-strategy: requires-python (the default) or fewest. */
-function forkStrategyOf(given: string | undefined): "requires-python" | "fewest" {
-  if (given === undefined || given === "requires-python" || given === "fewest")
-    return given ?? "requires-python";
-  throw new UsageError(`--fork-strategy takes requires-python or fewest, not '${given}'`);
-}
-
-/** The resolver options that come straight from flags (and requirements files). */
-export function resolverFlags(
-  args: ParsedArgs,
-  finder: FinderOptions,
-): Pick<
-  ResolveOptions,
-  | "prereleases"
-  | "resolution"
-  | "onlyBinary"
-  | "noBinary"
-  | "excludeNewer"
-  | "excludeNewerPackages"
-  | "prereleasePackages"
-  | "forkStrategy"
-  | "noDeps"
-  | "preferBinary"
-  | "ignoreRequiresPython"
-> {
-  let prereleases = (value(args, "prerelease") ?? "if-necessary") as PrereleasePolicy;
-  if (flag(args, "pre") || finder.pre) prereleases = "allow";
-  if (!PRERELEASE_POLICIES.includes(prereleases))
-    throw new UsageError(`--prerelease takes allow, if-necessary or disallow, not '${prereleases}'`);
-  const resolution = value(args, "resolution") ?? "highest";
-  if (!["highest", "lowest", "lowest-direct"].includes(resolution))
-    throw new UsageError(`--resolution takes highest, lowest or lowest-direct, not '${resolution}'`);
-  const excludeNewerText = value(args, "exclude-newer");
-  const excludeNewer = excludeNewerText === undefined ? null : parseCutOff(excludeNewerText);
-  if (excludeNewer === undefined)
-    throw new UsageError(`--exclude-newer takes ${CUT_OFF_FORMS}, not '${excludeNewerText}'`);
-  const noBinary = namesOf([
-    ...values(args, "no-binary"),
-    ...values(args, "no-binary-package"),
-    ...finder.noBinary,
-  ]);
-  // Files for another system (pip download --platform, --abi, --implementation) are wheels only:
-  // a source distribution would have to be built here, for there. uv's --no-build says the same
-  // for every name: a version with only a source distribution is no candidate.
-  const onlyBinary = namesOf([
-    ...values(args, "only-binary"),
-    ...values(args, "no-build-package"),
-    ...finder.onlyBinary,
-    ...(isForeign(foreignTargetOptions(args)) || flag(args, "no-build") ? [":all:"] : []),
-  ]);
-  return {
-    prereleases,
-    resolution: resolution as "highest" | "lowest" | "lowest-direct",
-    onlyBinary,
-    noBinary,
-    excludeNewer,
-    excludeNewerPackages: excludeNewerPackages(values(args, "exclude-newer-package")),
-    prereleasePackages: prereleasePackages(values(args, "prerelease-package")),
-    forkStrategy: forkStrategyOf(value(args, "fork-strategy")),
-    noDeps: flag(args, "no-deps"),
-    preferBinary: flag(args, "prefer-binary") || finder.preferBinary,
-    ignoreRequiresPython: flag(args, "ignore-requires-python"),
-  };
 }
 
 /** The resolver's options for the inputs, with the flags every resolving command shares. */

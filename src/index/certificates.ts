@@ -1,6 +1,6 @@
 // The CA certificates a user names for TLS: a bundle file (--cert, pip's `cert`, SSL_CERT_FILE,
 // REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE), OpenSSL's certificate directories (SSL_CERT_DIR), or the
-// system's store (--system-certs).
+// system's store (--system-certs); and what a certificate the client does not trust is said as.
 // Node passes over text that is no certificate without a word, so a file holding none would
 // trust nothing and every connection fail with "self-signed certificate", where Python's ssl (and
 // so pip) says the file is bad: a bundle without one is refused here. Each certificate is not
@@ -11,6 +11,7 @@ import { type Dirent, readdirSync, readFileSync, readlinkSync, statSync } from "
 import { join } from "node:path";
 import { SpiceError } from "../util/error.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
+import { redactUrl } from "../util/redact.ts";
 
 const PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g;
@@ -120,4 +121,45 @@ export function firstBundle(paths: readonly string[]): { certificates: string[];
     }
   }
   return null;
+}
+
+/** OpenSSL's verification failures, as Node names them (`error.code`). */
+const CERTIFICATE_FAILURES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "INVALID_CA",
+  "INVALID_PURPOSE",
+  "PATH_LENGTH_EXCEEDED",
+  "CERT_CHAIN_TOO_LONG",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+export function isCertificateFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && CERTIFICATE_FAILURES.has(code);
+}
+
+export function untrustedCertificate(url: URL, error: Error): SpiceError {
+  const code = (error as { code?: string }).code;
+  const dated = code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID";
+  return new SpiceError(
+    "E_HTTP",
+    `Could not fetch ${redactUrl(url.toString())}: ${url.host}'s certificate is not trusted`,
+    {
+      cause: error.message,
+      hint: dated
+        ? `Check this machine's clock and the server's certificate, or skip the check for this host with --trusted-host ${url.host}`
+        : `Name the CA that signed it with --cert FILE (or SSL_CERT_FILE, SSL_CERT_DIR; --system-certs when the system trusts it), or skip the check for this host with --trusted-host ${url.host}`,
+    },
+  );
 }

@@ -31,6 +31,7 @@ import { SpiceError } from "../util/error.ts";
 import { fileNameFor } from "../util/fs.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
+import { isCertificateFailure, untrustedCertificate } from "./certificates.ts";
 import { contentCodings, decodeBody, decodingStream } from "./content-coding.ts";
 import { CredentialFinder, type CredentialSources } from "./credentials.ts";
 import { type CachedResponse, heldForm, readCachedResponse, writeCachedResponse } from "./page-cache.ts";
@@ -243,47 +244,6 @@ export function freshnessSeconds(headers: Record<string, string>): number {
     return Math.min(Math.max(0, (date - modified) / 10_000), HEURISTIC_LIMIT_SECONDS);
   }
   return 0;
-}
-
-/** OpenSSL's verification failures, as Node names them (`error.code`). */
-const CERTIFICATE_FAILURES = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "CERT_UNTRUSTED",
-  "CERT_REJECTED",
-  "CERT_SIGNATURE_FAILURE",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_REVOKED",
-  "INVALID_CA",
-  "INVALID_PURPOSE",
-  "PATH_LENGTH_EXCEEDED",
-  "CERT_CHAIN_TOO_LONG",
-  "HOSTNAME_MISMATCH",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
-
-function isCertificateFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && CERTIFICATE_FAILURES.has(code);
-}
-
-function untrustedCertificate(url: URL, error: Error): SpiceError {
-  const code = (error as { code?: string }).code;
-  const dated = code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID";
-  return new SpiceError(
-    "E_HTTP",
-    `Could not fetch ${redactUrl(url.toString())}: ${url.host}'s certificate is not trusted`,
-    {
-      cause: error.message,
-      hint: dated
-        ? `Check this machine's clock and the server's certificate, or skip the check for this host with --trusted-host ${url.host}`
-        : `Name the CA that signed it with --cert FILE (or SSL_CERT_FILE, SSL_CERT_DIR; --system-certs when the system trusts it), or skip the check for this host with --trusted-host ${url.host}`,
-    },
-  );
 }
 
 export class HttpClient {

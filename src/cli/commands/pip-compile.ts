@@ -50,14 +50,13 @@ import {
   pylockText,
 } from "../pylock.ts";
 import {
-  foreignTargetOptions,
   gatherRequirementsFetching,
   needsIndex,
   type RequirementInputs,
   resolveInputs,
   resolveOptionsFor,
-  resolverFlags,
 } from "../resolution-options.ts";
+import { foreignTargetOptions, resolverFlags } from "../resolver-flags.ts";
 import {
   extraneousOf,
   installedCandidates,

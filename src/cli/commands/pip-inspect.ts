@@ -35,7 +35,8 @@ import {
   pipUsesImportlibMetadata,
   showBlock,
 } from "../pip-format.ts";
-import { foreignTargetOptions } from "../resolution-options.ts";
+
+import { foreignTargetOptions } from "../resolver-flags.ts";
 
 // pip never lists these: they are part of Python itself.
 const STDLIB_PACKAGES = new Set(["python", "wsgiref", "argparse"]);

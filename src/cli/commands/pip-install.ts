@@ -53,7 +53,6 @@ import {
 } from "../project-requirements.ts";
 import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import {
-  foreignTargetOptions,
   needsIndex,
   projectNamed,
   type RequirementInputs,
@@ -62,6 +61,7 @@ import {
   resolveInputs,
   withFetchedRequirementFiles,
 } from "../resolution-options.ts";
+import { foreignTargetOptions } from "../resolver-flags.ts";
 import { backgroundDiscard, replaceSpareTrees, spareTreesMode } from "../spare-trees.ts";
 import {
   extraneousOf,

@@ -16,7 +16,8 @@ import { environmentIfAny } from "../environment-options.ts";
 import { indexSettings, openSources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import type { LatestRelease } from "../pip-format.ts";
-import { foreignTargetOptions } from "../resolution-options.ts";
+
+import { foreignTargetOptions } from "../resolver-flags.ts";
 
 /** Which of the index's files pip's list and index commands count: those this target can use. */
 function indexPolicy(target: ResolveTarget, prereleases: CandidatePolicy["prereleases"]): CandidatePolicy {
