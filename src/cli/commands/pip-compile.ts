@@ -1,10 +1,10 @@
-// spice pip compile (pip-tools' pip-compile), sync (pip-sync) and download (pip download).
+// `spice pip compile`: pip-tools' pip-compile and uv's pip compile, to requirements.txt or a PEP 751 lock.
 
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve as resolvePath } from "node:path";
+import { dirname, join, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
-import { foreignTarget, type ResolveTarget, targetOf } from "../../python/target.ts";
+import { foreignTarget, type ResolveTarget } from "../../python/target.ts";
 import { pythonsAdmitted } from "../../resolver/requires-python.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import {
@@ -27,28 +27,14 @@ import { consistentPlatforms, installsIn } from "../../standards/wheel-environme
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
-import { copyFileAtomic, onDisk, writeFileAtomic } from "../../util/fs.ts";
-import { sha256Hex } from "../../util/hash.ts";
-import { makeDirectories } from "../../util/make-directories.ts";
+import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { plural } from "../../util/plural.ts";
 import { redactText, withoutCredentials } from "../../util/redact.ts";
 import { flag, listValues, type ParsedArgs, value, values } from "../args.ts";
 import { elapsed, environmentIfAny } from "../environment-options.ts";
-import { checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
 import { type IndexSettings, indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
-import { downloadProgress, downloadProgressUnlessOff } from "../progress.ts";
-import {
-  chosenLine,
-  type EarlierPin,
-  indexOfPin,
-  lockedResolution,
-  lockedVersions,
-  lockOrCommandLineRequirements,
-  lockOrRequirements,
-  outputFormat,
-  pylockText,
-} from "../pylock.ts";
+import { type EarlierPin, indexOfPin, lockedVersions, outputFormat, pylockText } from "../pylock.ts";
 import {
   gatherRequirementsFetching,
   needsIndex,
@@ -57,17 +43,6 @@ import {
   resolveOptionsFor,
 } from "../resolution-options.ts";
 import { foreignTargetOptions, resolverFlags } from "../resolver-flags.ts";
-import {
-  extraneousOf,
-  installedCandidates,
-  installedState,
-  isReinstalled,
-  planInstall,
-  reinstallOption,
-  warnDuplicates,
-} from "./install-plan.ts";
-import { strictCheck } from "./pip-inspect.ts";
-import { applyChanges, beginInstall, prepareWheels, sayWouldInstall, wheelUnpacker } from "./pip-install.ts";
 
 // --- compile -----------------------------------------------------------------------------------
 
@@ -683,167 +658,4 @@ function writeOutput(
   if (outputPath === null || dryRun) context.output.data(text);
   else onDisk(`Could not write ${outputPath}`, () => writeFileAtomic(outputPath, text));
   if (outputPath !== null && dryRun) context.output.info("Dry-run, so nothing updated.");
-}
-
-// --- sync --------------------------------------------------------------------------------------
-
-export async function sync(args: ParsedArgs, context: CommandContext): Promise<number> {
-  const started = monotonicMilliseconds();
-  if (args.positionals.length === 0)
-    throw new UsageError("spice pip sync needs requirements files", "spice pip sync requirements.txt");
-  const { lock, inputs } = await lockOrRequirements([], args.positionals, 0, args, context);
-  const unpinned = inputs.requirements.filter(
-    (requirement) =>
-      requirement.url === null &&
-      !requirement.specifier.specs.some((spec) => spec.operator === "==" || spec.operator === "==="),
-  );
-  if (unpinned.length > 0) {
-    throw new SpiceError(
-      "E_NOT_PINNED",
-      `spice pip sync takes pinned requirements; ${unpinned.map(String).join(", ")} ${unpinned.length === 1 ? "is" : "are"} not`,
-      {
-        hint: "Pin them with spice pip compile first",
-      },
-    );
-  }
-  // Nothing to sync to would uninstall everything: as uv, only when asked (a compile that went
-  // wrong can leave an empty file behind).
-  const nothing = lock === null ? inputs.requirements.length === 0 : lock.lock.packages.length === 0;
-  if (nothing && !flag(args, "allow-empty-requirements"))
-    throw new SpiceError(
-      "E_EMPTY_REQUIREMENTS",
-      `${args.positionals.join(", ")} ${args.positionals.length === 1 ? "names" : "name"} no package: a sync to ${args.positionals.length === 1 ? "it" : "them"} would uninstall everything`,
-      { hint: "Pass --allow-empty-requirements to empty the environment on purpose (uv's option)" },
-    );
-  const { hashing, dryRun, environment, sources } = beginInstall(lock, inputs, args, context);
-  const progress = downloadProgress(context.output);
-  sources.fetcher.progress = progress;
-  const unpacker = dryRun ? null : wheelUnpacker(sources, context);
-  try {
-    const { installed, reinstall, duplicated } = installedState(
-      environment,
-      reinstallOption(args, flag(args, "reinstall") || flag(args, "force-reinstall")),
-    );
-    const target = targetOf(environment.interpreter);
-    const locked = lockedResolution(lock, target, args);
-    // The files are the whole set: constraints and overrides do not apply, nor do dependencies.
-    const resolution =
-      locked?.resolution ??
-      (await resolveInputs({ ...inputs, constraints: [], overrides: [] }, sources, target, args, context, {
-        noDeps: true,
-        installed: installedCandidates(installed, (name) => isReinstalled(reinstall, name)),
-      }));
-    const plan = planInstall(resolution, installed, reinstall);
-    warnDuplicates(plan.install, duplicated, environment, context);
-    const extraneous = extraneousOf(installed, resolution, environment, flag(args, "keep-seed-packages"));
-    context.output.info(chosenLine(resolution.packages.size, lock, elapsed(started)));
-    if (dryRun) {
-      sayWouldInstall(plan.install, extraneous, installed, environment, context);
-      return 0;
-    }
-    if (plan.install.length === 0 && extraneous.length === 0) {
-      context.output.info(`Audited ${plural(plan.keep.length, "package")} in ${elapsed(started)}`);
-      strictCheck(args, environment, context);
-      return 0;
-    }
-    const prepared = await prepareWheels(plan.install, {
-      fetcher: sources.fetcher,
-      cache: sources.cache,
-      hashes: locked?.hashes ?? (hashing ? inputs.hashes : null),
-      scratch: "",
-      context,
-      unpacker,
-    });
-    applyChanges(
-      environment,
-      plan.install,
-      prepared,
-      args,
-      context,
-      started,
-      value(args, "link-mode"),
-      extraneous,
-    );
-    strictCheck(args, environment, context);
-    return 0;
-  } finally {
-    await unpacker?.stop();
-    progress?.done();
-    await sources.close();
-  }
-}
-
-// --- download ----------------------------------------------------------------------------------
-
-/**
- * `spice pip wheel -w DIR`: pip's wheelhouse command, for what needs no build: the wheels the
- * requirements resolve to, saved into DIR (default: the current directory). A requirement with
- * only a source distribution is refused with the resolver's hint, since building comes later.
- */
-export async function wheel(args: ParsedArgs, context: CommandContext): Promise<number> {
-  const options = new Map(args.options);
-  options.set("only-binary", [...values(args, "only-binary"), ":all:"]);
-  const directory = value(args, "wheel-dir");
-  if (directory !== undefined) options.set("dest", [directory]);
-  return download({ ...args, options }, context, "wheel");
-}
-
-export async function download(
-  args: ParsedArgs,
-  context: CommandContext,
-  command: "download" | "wheel" = "download",
-): Promise<number> {
-  const started = monotonicMilliseconds();
-  // A lock file's wheels download too: a wheelhouse for a locked set (for another system with
-  // --platform), what spice pip install -r pylock.toml would install.
-  const { lock, inputs } = await lockOrCommandLineRequirements(
-    args,
-    context,
-    { message: `spice pip ${command} needs requirements`, hint: `spice pip ${command} -r requirements.txt` },
-    "download",
-  );
-  const hashing = lock !== null || checkHashingMode(inputs, args);
-  const directory = resolvePath(context.cwd, value(args, "dest") ?? ".");
-  const interpreter = environmentIfAny(args, context).interpreter;
-  const target = foreignTarget(interpreter, foreignTargetOptions(args, context.env));
-  const settings = indexSettings(
-    args,
-    context,
-    inputs.finder,
-    "download",
-    lock === null && needsIndex(inputs),
-  );
-  const sources = openSources(args, context, settings);
-  const progress = downloadProgressUnlessOff(args, context.output);
-  sources.fetcher.progress = progress;
-  try {
-    const locked = lockedResolution(lock, target, args);
-    const resolution = locked?.resolution ?? (await resolveInputs(inputs, sources, target, args, context));
-    const hashes = locked?.hashes ?? inputs.hashes;
-    onDisk(`Could not make the directory ${directory}`, () => makeDirectories(directory));
-    const packages = [...resolution.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-    const saved = await Promise.all(
-      packages.map(async (resolved) => {
-        const file = resolved.file!;
-        const archive = await sources.fetcher.archive(file);
-        checkFetchedHash(resolved, archive, hashing ? hashes : null);
-        const destination = join(directory, file.filename);
-        const already = existsSync(destination) && sha256Hex(readFileSync(destination)) === archive.sha256;
-        if (!already)
-          onDisk(`Could not save ${file.filename} into ${directory}`, () =>
-            copyFileAtomic(archive.path, destination),
-          );
-        return [file.filename, already] as const;
-      }),
-    );
-    context.output.info(chosenLine(packages.length, lock, elapsed(started)));
-    for (const [filename, already] of saved)
-      context.output.info(
-        `${already ? "File was already downloaded" : "Saved"} ${join(relative(context.cwd, directory) || ".", filename)}`,
-      );
-    return 0;
-  } finally {
-    progress?.done();
-    await sources.close();
-  }
 }

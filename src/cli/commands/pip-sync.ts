@@ -1,0 +1,110 @@
+// `spice pip sync`: makes an environment hold exactly a pinned set (requirements files or a
+// PEP 751 lock), in one transaction, as pip-tools' pip-sync and uv's pip sync do.
+
+import { targetOf } from "../../python/target.ts";
+import { monotonicMilliseconds } from "../../util/clock.ts";
+import { SpiceError, UsageError } from "../../util/error.ts";
+import { plural } from "../../util/plural.ts";
+import { flag, type ParsedArgs, value } from "../args.ts";
+import { elapsed } from "../environment-options.ts";
+import type { CommandContext } from "../main.ts";
+import { downloadProgress } from "../progress.ts";
+import { chosenLine, lockedResolution, lockOrRequirements } from "../pylock.ts";
+import { resolveInputs } from "../resolution-options.ts";
+import {
+  extraneousOf,
+  installedCandidates,
+  installedState,
+  isReinstalled,
+  planInstall,
+  reinstallOption,
+  warnDuplicates,
+} from "./install-plan.ts";
+import { strictCheck } from "./pip-inspect.ts";
+import { applyChanges, beginInstall, prepareWheels, sayWouldInstall, wheelUnpacker } from "./pip-install.ts";
+
+export async function sync(args: ParsedArgs, context: CommandContext): Promise<number> {
+  const started = monotonicMilliseconds();
+  if (args.positionals.length === 0)
+    throw new UsageError("spice pip sync needs requirements files", "spice pip sync requirements.txt");
+  const { lock, inputs } = await lockOrRequirements([], args.positionals, 0, args, context);
+  const unpinned = inputs.requirements.filter(
+    (requirement) =>
+      requirement.url === null &&
+      !requirement.specifier.specs.some((spec) => spec.operator === "==" || spec.operator === "==="),
+  );
+  if (unpinned.length > 0) {
+    throw new SpiceError(
+      "E_NOT_PINNED",
+      `spice pip sync takes pinned requirements; ${unpinned.map(String).join(", ")} ${unpinned.length === 1 ? "is" : "are"} not`,
+      {
+        hint: "Pin them with spice pip compile first",
+      },
+    );
+  }
+  // Nothing to sync to would uninstall everything: as uv, only when asked (a compile that went
+  // wrong can leave an empty file behind).
+  const nothing = lock === null ? inputs.requirements.length === 0 : lock.lock.packages.length === 0;
+  if (nothing && !flag(args, "allow-empty-requirements"))
+    throw new SpiceError(
+      "E_EMPTY_REQUIREMENTS",
+      `${args.positionals.join(", ")} ${args.positionals.length === 1 ? "names" : "name"} no package: a sync to ${args.positionals.length === 1 ? "it" : "them"} would uninstall everything`,
+      { hint: "Pass --allow-empty-requirements to empty the environment on purpose (uv's option)" },
+    );
+  const { hashing, dryRun, environment, sources } = beginInstall(lock, inputs, args, context);
+  const progress = downloadProgress(context.output);
+  sources.fetcher.progress = progress;
+  const unpacker = dryRun ? null : wheelUnpacker(sources, context);
+  try {
+    const { installed, reinstall, duplicated } = installedState(
+      environment,
+      reinstallOption(args, flag(args, "reinstall") || flag(args, "force-reinstall")),
+    );
+    const target = targetOf(environment.interpreter);
+    const locked = lockedResolution(lock, target, args);
+    // The files are the whole set: constraints and overrides do not apply, nor do dependencies.
+    const resolution =
+      locked?.resolution ??
+      (await resolveInputs({ ...inputs, constraints: [], overrides: [] }, sources, target, args, context, {
+        noDeps: true,
+        installed: installedCandidates(installed, (name) => isReinstalled(reinstall, name)),
+      }));
+    const plan = planInstall(resolution, installed, reinstall);
+    warnDuplicates(plan.install, duplicated, environment, context);
+    const extraneous = extraneousOf(installed, resolution, environment, flag(args, "keep-seed-packages"));
+    context.output.info(chosenLine(resolution.packages.size, lock, elapsed(started)));
+    if (dryRun) {
+      sayWouldInstall(plan.install, extraneous, installed, environment, context);
+      return 0;
+    }
+    if (plan.install.length === 0 && extraneous.length === 0) {
+      context.output.info(`Audited ${plural(plan.keep.length, "package")} in ${elapsed(started)}`);
+      strictCheck(args, environment, context);
+      return 0;
+    }
+    const prepared = await prepareWheels(plan.install, {
+      fetcher: sources.fetcher,
+      cache: sources.cache,
+      hashes: locked?.hashes ?? (hashing ? inputs.hashes : null),
+      scratch: "",
+      context,
+      unpacker,
+    });
+    applyChanges(
+      environment,
+      plan.install,
+      prepared,
+      args,
+      context,
+      started,
+      value(args, "link-mode"),
+      extraneous,
+    );
+    strictCheck(args, environment, context);
+    return 0;
+  } finally {
+    await unpacker?.stop();
+    progress?.done();
+    await sources.close();
+  }
+}
