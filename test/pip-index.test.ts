@@ -890,12 +890,12 @@ describe("spice pip install from an index", () => {
     const env = venv();
     const args = ["pip", "install", "--python", env.python, "-i", index.url, "app"];
     // `script` runs spice on a pseudo-terminal and copies what it draws to its own stdout.
-    const onTerminalWith = (extra: string[], cache: string, python = env.python) => {
+    const onTerminalWith = (extra: string[], cache: string, python = env.python, variables = {}) => {
       const command = [process.execPath, SPICE, ...args, ...extra, "--python", python];
       const quoted = command.map((arg) => `'${arg}'`).join(" ");
       return new Promise<{ status: number | null; output: string }>((resolve) => {
         const child = spawn("script", ["-qec", quoted, "/dev/null"], {
-          env: spiceEnvironment({ cacheDir: join(work.path, cache) }),
+          env: spiceEnvironment({ cacheDir: join(work.path, cache), env: variables }),
         });
         let output = "";
         child.stdout.on("data", (chunk) => {
@@ -909,6 +909,12 @@ describe("spice pip install from an index", () => {
     assert.equal(withoutBars.status, 0, withoutBars.output);
     assert.match(withoutBars.output, /\+ app==1\.0/);
     assert.doesNotMatch(withoutBars.output, /Downloading|\[[#.]{20}\]/);
+    // uv's UV_NO_PROGRESS, as SPICE_NO_PROGRESS.
+    const byVariable = await onTerminalWith([], "cache-tty-variable", venv().python, {
+      SPICE_NO_PROGRESS: "1",
+    });
+    assert.equal(byVariable.status, 0, byVariable.output);
+    assert.doesNotMatch(byVariable.output, /Downloading|\[[#.]{20}\]/);
     const onTerminal = await onTerminalWith([], "cache-tty");
     assert.equal(onTerminal.status, 0, onTerminal.output);
     assert.match(onTerminal.output, /Downloading \d\/\d files \[[#.]{20}\]/);

@@ -3,6 +3,7 @@
 
 import { UsageError } from "../util/error.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
+import { strtobool } from "../util/strtobool.ts";
 import {
   firstPositional,
   formatOptions,
@@ -262,7 +263,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {
   if (args.options.get("quiet") === true) settings.quiet = true;
-  if (args.options.get("no-progress") === true) settings.noProgress = true;
+  // SPICE_NO_PROGRESS as uv's UV_NO_PROGRESS (CI logs a terminal emulator records).
+  if (args.options.get("no-progress") === true || strtobool(process.env.SPICE_NO_PROGRESS ?? "") === true)
+    settings.noProgress = true;
   if (args.options.get("verbose") === true) settings.verbose = true;
   if (args.options.get("no-color") === true) settings.color = "never";
   const log = value(args, "log");
