@@ -1,6 +1,7 @@
 // A small argument parser: long options (`--name value`, `--name=value`), short aliases,
 // flags, repeatable options and positionals. Unknown options are usage errors (exit 2).
 
+import { canonicalizeName } from "../standards/name.ts";
 import { UsageError } from "../util/error.ts";
 import { redactText } from "../util/redact.ts";
 
@@ -173,6 +174,16 @@ export function value(args: ParsedArgs, name: string): string | undefined {
 export function values(args: ParsedArgs, name: string): string[] {
   const found = args.options.get(name);
   return Array.isArray(found) ? found : [];
+}
+
+/**
+ * The project names these options give, canonical: `-P NAME==1.0`, `--reinstall-package NAME`
+ * and the like name a project, with a version, extras or a marker after it at most.
+ */
+export function projectNames(args: ParsedArgs, ...options: string[]): string[] {
+  return options
+    .flatMap((option) => values(args, option))
+    .map((item) => canonicalizeName(item.split(/[=<>!~ ;[]/)[0]));
 }
 
 /** A repeatable option's items as uv takes them: each given alone or several as NAME,NAME. */

@@ -17,13 +17,12 @@ import { type FetchProgress, FileFetcher } from "../index/file-fetcher.ts";
 import { HttpClient, type Proxies } from "../index/http.ts";
 import { type KeyringLookup, keyringCommand, keyringOnPath } from "../index/keyring.ts";
 import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
-import { canonicalizeName } from "../standards/name.ts";
 import type { FinderOptions } from "../standards/requirements-txt-options.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { redactUrl } from "../util/redact.ts";
 import { strtobool } from "../util/strtobool.ts";
 import { hasUrlScheme } from "../util/url-scheme.ts";
-import { flag, type ParsedArgs, value, values } from "./args.ts";
+import { flag, type ParsedArgs, projectNames, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 import { type ConfigValue, listOf, pipSettings } from "./pip-config.ts";
 
@@ -417,11 +416,7 @@ export function openSources(
     indexes: settings.indexes,
     findLinks: settings.findLinks,
     strategy: settings.strategy,
-    refreshPackages: new Set(
-      ["refresh-package", "upgrade-package", "reinstall-package"]
-        .flatMap((option) => values(args, option))
-        .map((item) => canonicalizeName(item.split(/[=<>!~ ;[]/)[0])),
-    ),
+    refreshPackages: new Set(projectNames(args, "refresh-package", "upgrade-package", "reinstall-package")),
   });
   const scratch = cache === null ? mkdtempSync(join(tmpdir(), "spice-downloads-")) : "";
   const fetcher = new FileFetcher(http, packages, cache, scratch, progress);

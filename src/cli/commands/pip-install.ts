@@ -36,7 +36,7 @@ import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { plural } from "../../util/plural.ts";
 import { recordableUrl } from "../../util/redact.ts";
-import { flag, type ParsedArgs, value, values } from "../args.ts";
+import { flag, type ParsedArgs, projectNames, value, values } from "../args.ts";
 import { bundleScript } from "../bundle.ts";
 import { announceEnvironment, duration, elapsed, selectFromArgs } from "../environment-options.ts";
 import { allowedHashes, checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
@@ -286,9 +286,7 @@ async function installInto(
   const strategy = value(args, "upgrade-strategy") ?? "only-if-needed";
   if (strategy !== "only-if-needed" && strategy !== "eager")
     throw new UsageError(`--upgrade-strategy takes only-if-needed or eager, not '${strategy}'`);
-  const upgradePackages = new Set(
-    values(args, "upgrade-package").map((name) => canonicalizeName(name.split(/[=<>!~ ]/)[0])),
-  );
+  const upgradePackages = new Set(projectNames(args, "upgrade-package"));
   const requested = new Set(inputs.requirements.map((requirement) => requirement.canonicalName));
   const targetOptions = foreignTargetOptions(args, context.env);
   // As pip: files for another system go only into a --target directory (or nowhere, --dry-run).
