@@ -31,6 +31,7 @@ import { SpiceError } from "../util/error.ts";
 import { fileNameFor } from "../util/fs.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
+import { urlScheme } from "../util/url-scheme.ts";
 import { isCertificateFailure, untrustedCertificate } from "./certificates.ts";
 import { contentCodings, decodeBody, decodingStream } from "./content-coding.ts";
 import { CredentialFinder, type CredentialSources } from "./credentials.ts";
@@ -265,8 +266,8 @@ export class HttpClient {
     if (proxy === null || proxy === "") return null;
     if (proxies?.noProxy && bypassesProxy(url, proxies.noProxy)) return null;
     // A proxy without a scheme (`proxy.corp:3128`) is an HTTP proxy, as requests and curl read it.
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(proxy)?.[1].toLowerCase();
-    if (scheme === undefined) return `http://${proxy}`;
+    const scheme = urlScheme(proxy);
+    if (scheme === null) return `http://${proxy}`;
     if (scheme !== "http" && scheme !== "https")
       throw new SpiceError(
         "E_PROXY",
