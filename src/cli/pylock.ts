@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { SourcedFile } from "../index/package-source.ts";
+import { indexSource, type SourcedFile } from "../index/package-source.ts";
 import type { IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import type { Resolution, ResolvedPackage } from "../resolver/resolve.ts";
@@ -302,7 +302,7 @@ function fileOutput(file: IndexFile, sha256: string, lockDirectory: string): Pyl
 export function indexOfPin(resolved: ResolvedPackage, indexes: readonly string[]): string | null {
   const source = (resolved.file as SourcedFile | null)?.source;
   if (source === undefined) return null;
-  return indexes.find((index) => redactUrl(index.endsWith("/") ? index : `${index}/`) === source) ?? null;
+  return indexes.find((index) => indexSource(index) === source) ?? null;
 }
 
 /**

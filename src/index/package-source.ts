@@ -65,6 +65,11 @@ export interface PackageSourceOptions {
   refreshPackages?: ReadonlySet<string>;
 }
 
+/** How a file's `source` names the index it came from: its URL with a "/", password hidden. */
+export function indexSource(index: string): string {
+  return redactUrl(index.endsWith("/") ? index : `${index}/`);
+}
+
 /** A file's version as PEP 440 normalizes it (its file name when that does not parse). */
 function versionOf(file: IndexFile): string {
   return (
@@ -163,7 +168,7 @@ export class PackageSource {
   ): Promise<ProjectFileList | null> {
     const base = index.endsWith("/") ? index : `${index}/`;
     const pageUrl = `${base}${name}/`;
-    const source = redactUrl(base);
+    const source = indexSource(index);
     if (pageUrl.startsWith("file:")) {
       const directory = fileURLToPath(pageUrl);
       const html = join(directory, "index.html");
