@@ -36,6 +36,30 @@ describe("spice CLI basics", () => {
     assert.match(commandHelp.stdout, /Usage: spice python list/);
   });
 
+  it("wraps help to COLUMNS and shows a pip subcommand's own usage", () => {
+    const help = runSpice(["pip", "install", "--help"], { env: { COLUMNS: "80" } });
+    assert.equal(help.status, 0, help.stderr);
+    const lines = help.stdout.trimEnd().split("\n");
+    assert.deepEqual(
+      lines.filter((line) => line.startsWith("Usage:") || line.startsWith("       spice")),
+      ["Usage: spice pip install [REQUIREMENT|FILE...] [-r FILE] [-c FILE] [-i URL] [--dry-run] [options]"],
+    );
+    const wide = lines.filter((line) => line.length > 80 && !line.startsWith("Usage:"));
+    assert.deepEqual(wide, []);
+    // A long option name stands on its line; its help follows below, whole once rejoined.
+    const strategy = lines.findIndex((line) => line.trim().startsWith("--index-strategy <"));
+    assert.match(lines[strategy], /unsafe-best-match>$/);
+    const text = lines
+      .slice(strategy + 1, strategy + 6)
+      .map((line) => line.trim())
+      .join(" ");
+    assert.match(text, /^first-index \(default\): a name comes only from the first index that has it, /);
+    // `spice help pip install` is the same page; a wider COLUMNS gives fewer lines.
+    assert.equal(runSpice(["help", "pip", "install"], { env: { COLUMNS: "80" } }).stdout, help.stdout);
+    const wider = runSpice(["pip", "install", "--help"], { env: { COLUMNS: "120" } }).stdout;
+    assert.ok(wider.split("\n").length < lines.length);
+  });
+
   it("starts through the launcher however it is reached", () => {
     // As npm installs it (a symlink to bin/spice), through a symlinked directory, by a relative
     // path, and with CDPATH set (which must not move the launcher's own `cd`).

@@ -193,13 +193,3 @@ export function listValues(args: ParsedArgs, name: string): string[] {
     .map((item) => item.trim())
     .filter((item) => item !== "");
 }
-
-export function formatOptions(specs: readonly OptionSpec[]): string {
-  const rows = specs.map((spec) => {
-    const names = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${spec.value ? ` <${spec.value}>` : ""}`;
-    const aliases = spec.aliases?.map((alias) => `--${alias}`).join(", ");
-    return [names, aliases ? `${spec.help} (also ${aliases})` : spec.help] as const;
-  });
-  const width = Math.max(...rows.map(([names]) => names.length));
-  return rows.map(([names, help]) => `  ${names.padEnd(width)}  ${help}`).join("\n");
-}

@@ -4,14 +4,8 @@
 import { UsageError } from "../util/error.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { strtobool } from "../util/strtobool.ts";
-import {
-  firstPositional,
-  formatOptions,
-  type OptionSpec,
-  type ParsedArgs,
-  parseArgs,
-  value,
-} from "./args.ts";
+import { firstPositional, type OptionSpec, type ParsedArgs, parseArgs, value } from "./args.ts";
+import { formatOptions, formatRows, helpWidth, wrapLines } from "./help-text.ts";
 import { Output, type OutputSettings, writeOut } from "./output.ts";
 
 declare const SPICE_VERSION: string | undefined;
@@ -137,44 +131,61 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
   { name: "help", short: "h", help: "Show help" },
 ];
 
+/** Help goes to stdout: wrapped to its terminal, or to COLUMNS (or 100) when piped. */
+function stdoutHelpWidth(): number {
+  return helpWidth(process.env, process.stdout.isTTY ? process.stdout.columns : undefined);
+}
+
 function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  const width = stdoutHelpWidth();
+  const commands = formatRows(
+    COMMANDS.map((command) => [command.name, command.summary] as const),
+    width,
+  );
   return [
     `spice ${VERSION}: a fast, correct Python package and project manager`,
     "",
     "Usage: spice [options] <command> [args]",
     "",
     "Commands:",
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    commands,
     "",
     "Options:",
-    formatOptions([...GLOBAL_OPTIONS, { name: "version", short: "V", help: "Print spice's version" }]),
+    formatOptions([...GLOBAL_OPTIONS, { name: "version", short: "V", help: "Print spice's version" }], width),
     "",
     "Run `spice help <command>` or `spice <command> --help` for a command's options.",
   ].join("\n");
 }
 
+/** The usage lines of one subcommand (`spice pip install ...`), as `pip install --help` shows only its own. */
+function usageOf(usage: string, command: string, subcommand: string | undefined): string {
+  if (subcommand === undefined) return usage;
+  const prefix = `spice ${command} ${subcommand}`;
+  const lines = usage.split("\n").map((line) => line.trim());
+  const own = lines.filter((line) => line === prefix || line.startsWith(`${prefix} `));
+  return own.length === 0 ? usage : own.join("\n       ");
+}
+
 function commandHelp(entry: CommandEntry, module: CommandModule, subcommand?: string): string {
-  const specs = (subcommand !== undefined && module.subcommandOptions?.[subcommand]) || module.options;
+  const width = stdoutHelpWidth();
+  const ownOptions = subcommand !== undefined ? module.subcommandOptions?.[subcommand] : undefined;
   return [
     `${entry.summary}`,
     "",
-    `Usage: ${module.usage}`,
+    `Usage: ${usageOf(module.usage, entry.name, ownOptions ? subcommand : undefined)}`,
     "",
-    subcommand !== undefined && module.subcommandOptions?.[subcommand]
-      ? `Options of ${entry.name} ${subcommand}:`
-      : "Options:",
-    formatOptions(specs),
+    ownOptions ? `Options of ${entry.name} ${subcommand}:` : "Options:",
+    formatOptions(ownOptions ?? module.options, width),
     "",
     "Global options:",
-    formatOptions(GLOBAL_OPTIONS),
-    ...(module.details ? ["", module.details] : []),
+    formatOptions(GLOBAL_OPTIONS, width),
+    ...(module.details ? ["", wrapLines(module.details, width)] : []),
   ].join("\n");
 }
 
 const helpCommand: CommandModule = {
   options: [],
-  usage: "spice help [command]",
+  usage: "spice help [command [subcommand]]",
   async run(args, context) {
     const name = args.positionals[0];
     if (name === undefined) {
@@ -188,7 +199,7 @@ const helpCommand: CommandModule = {
       );
       return 2;
     }
-    context.output.data(commandHelp(entry, await entry.load()));
+    context.output.data(commandHelp(entry, await entry.load(), args.positionals[1]));
     return 0;
   },
 };

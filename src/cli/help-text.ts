@@ -1,0 +1,73 @@
+// Help laid out for the reader's terminal: option names in a column, their help wrapped beside
+// it. Without wrapping, pip's help ran to 320 characters a line, which a terminal folds mid-word.
+
+import type { OptionSpec } from "./args.ts";
+
+/** Names longer than this get a line of their own, with their help below, as clap does. */
+const NAME_COLUMN_LIMIT = 34;
+const MIN_WIDTH = 60;
+/** Wider lines are hard to read even on a wide terminal. */
+const MAX_WIDTH = 120;
+/** When output is a pipe and COLUMNS is unset (argparse would say 80, clap 100). */
+const PIPED_WIDTH = 100;
+
+/** The width help is wrapped to: COLUMNS when set (as argparse reads it), else the terminal's. */
+export function helpWidth(env: NodeJS.ProcessEnv, terminalColumns: number | undefined): number {
+  const fromEnv = Number.parseInt(env.COLUMNS ?? "", 10);
+  const columns = fromEnv > 0 ? fromEnv : terminalColumns || PIPED_WIDTH;
+  return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, columns));
+}
+
+/** Words of `text` in lines of at most `width` characters (a longer word stands alone). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (word === "") continue;
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === "" ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}
+
+/** Each line of a paragraph block wrapped to `width` on its own, keeping the author's breaks. */
+export function wrapLines(text: string, width: number): string {
+  return text
+    .split("\n")
+    .flatMap((line) => {
+      if (line.length <= width) return [line];
+      const indent = /^\s*/.exec(line)?.[0] ?? "";
+      return wrapWords(line, width - indent.length).map((part) => indent + part);
+    })
+    .join("\n");
+}
+
+export function formatOptions(specs: readonly OptionSpec[], width: number): string {
+  return formatRows(
+    specs.map((spec) => {
+      const names = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${spec.value ? ` <${spec.value}>` : ""}`;
+      const aliases = spec.aliases?.map((alias) => `--${alias}`).join(", ");
+      return [names, aliases ? `${spec.help} (also ${aliases})` : spec.help] as const;
+    }),
+    width,
+  );
+}
+
+/** Rows of a name and its help: names in a column, each help wrapped beside its name. */
+export function formatRows(rows: readonly (readonly [string, string])[], width: number): string {
+  const column = Math.min(NAME_COLUMN_LIMIT, Math.max(...rows.map(([name]) => name.length)));
+  const helpIndent = " ".repeat(2 + column + 2);
+  return rows
+    .flatMap(([name, help]) => {
+      const wrapped = wrapWords(help, width - helpIndent.length);
+      if (name.length > column) return [`  ${name}`, ...wrapped.map((line) => helpIndent + line)];
+      const [first = "", ...rest] = wrapped;
+      return [`  ${name.padEnd(column)}  ${first}`.trimEnd(), ...rest.map((line) => helpIndent + line)];
+    })
+    .join("\n");
+}
