@@ -7,7 +7,8 @@ import { basename, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { HttpClient } from "../index/http.ts";
 import type { ResolveTarget } from "../python/target.ts";
-import { type Resolution, type ResolveOptions, refuseVcs, resolve } from "../resolver/resolve.ts";
+import { refuseVcs } from "../resolver/package-catalog.ts";
+import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../standards/filename.ts";
 import {
   type InstallRequirement,

@@ -13,7 +13,8 @@ import { MarkerSpace } from "../standards/marker-space.ts";
 import type { Requirement } from "../standards/requirement.ts";
 import { compareVersions } from "../standards/version.ts";
 import { SpiceError } from "../util/error.ts";
-import { ForkNeeded, type ResolvedPackage, type ResolveOptions, resolve } from "./resolve.ts";
+import { ForkNeeded } from "./forks.ts";
+import { type ResolvedPackage, type ResolveOptions, resolve } from "./resolve.ts";
 
 /** One pinned version and where it is installed. */
 export interface UniversalPin {

@@ -9,7 +9,8 @@ import {
   searchPath,
 } from "../../install/installed.ts";
 import type { Environment } from "../../python/environment.ts";
-import type { InstalledCandidate, Resolution, ResolvedPackage } from "../../resolver/resolve.ts";
+import type { InstalledCandidate } from "../../resolver/package-catalog.ts";
+import type { Resolution, ResolvedPackage } from "../../resolver/resolve.ts";
 import { readCoreMetadata } from "../../standards/core-metadata.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { versionsEqual } from "../../standards/version.ts";
