@@ -1,0 +1,129 @@
+// The environment itself: a venv whose base interpreter, own python or scripts' interpreters are
+// gone or foreign, one that lets the system's or the user's packages in, a leftover site-packages
+// of another Python, and a system Python used without a venv although it is externally managed.
+
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { distributionsIn } from "../install/installed.ts";
+import { readPyvenvCfg, userSite } from "../python/environment.ts";
+import { linkTarget } from "../util/fs.ts";
+import { abridged, type Examination, type Finding, namesIn, shebangInterpreter } from "./findings.ts";
+
+/** 3. The environment itself. */
+export function environmentFindings({ env, environment, facts, commands, spicePip }: Examination): Finding[] {
+  const { tools, pythonPath } = commands;
+  const findings: Finding[] = [];
+  const found = (finding: Finding) => findings.push(finding);
+  if (environment.kind === "venv") {
+    const config = readPyvenvCfg(environment.root);
+    const home = config?.get("home");
+    if (
+      home &&
+      !["python3", "python", `python${facts.version_info[0]}.${facts.version_info[1]}`].some((name) =>
+        existsSync(join(home, name)),
+      )
+    ) {
+      found({
+        severity: "error",
+        code: "venv-home-missing",
+        message: `The environment's base interpreter is gone: pyvenv.cfg says home = ${home}`,
+        why: "the venv was moved, copied from another machine, or built on another image (a Docker layer): its python cannot start",
+        fix: `spice venv --clear ${environment.root} --python <a Python ${facts.version_info[0]}.${facts.version_info[1]}>, then reinstall`,
+      });
+    }
+    if ((config?.get("include-system-site-packages") ?? "false").toLowerCase() === "true") {
+      found({
+        severity: "warning",
+        code: "system-site-packages",
+        message: "include-system-site-packages = true",
+        why: "the base interpreter's packages are importable from this environment, so it may use versions you never installed into it",
+        fix: `spice venv --clear ${environment.root} (without --system-site-packages)`,
+      });
+    }
+    if (!env.VIRTUAL_ENV && pythonPath && !resolve(pythonPath).startsWith(`${environment.root}/`)) {
+      found({
+        severity: "warning",
+        code: "venv-not-on-path",
+        message: `\`${tools.python ? "python" : "python3"}\` on PATH runs ${pythonPath}, not this environment's ${environment.python}`,
+        why: "a program started with it here imports that interpreter's packages, not the ones installed in this environment: the global-instead-of-venv mistake",
+        fix: `source ${environment.root}/bin/activate, or run ${environment.python} itself (in a container: put ${environment.root}/bin first on PATH)`,
+      });
+    }
+    if (!existsSync(environment.python)) {
+      const target = linkTarget(environment.python);
+      found({
+        severity: "error",
+        code: "venv-python-missing",
+        message: `The environment's own ${environment.python} does not exist${
+          target === null ? "" : ` (it links to ${target})`
+        }`,
+        why: "nothing can run in this environment: its interpreter was moved or removed after the venv was made",
+        fix: `spice venv --allow-existing --python ${facts.version_info[0]}.${facts.version_info[1]} ${environment.root}`,
+      });
+    }
+    // Site-packages of another Python version: left by `venv --allow-existing` with a new Python.
+    const current = `python${facts.version_info[0]}.${facts.version_info[1]}`;
+    const lib = join(environment.root, "lib");
+    for (const name of namesIn(lib).sort()) {
+      if (!/^python\d+\.\d+$/.test(name) || name === current) continue;
+      const stale = distributionsIn(join(lib, name, "site-packages"));
+      if (stale.length === 0) continue;
+      found({
+        severity: "warning",
+        code: "venv-other-version-packages",
+        message: `${join(lib, name, "site-packages")} holds ${abridged(stale.map((dist) => dist.name).sort())}, for ${name.replace("python", "Python ")}; this environment runs Python ${facts.version_info[0]}.${facts.version_info[1]}`,
+        why: "the environment was made again for another Python over the old one: those packages are not importable, and look installed to anyone who lists the directory",
+        fix: `spice venv --clear ${environment.root}, then install again (or remove ${join(lib, name)})`,
+      });
+    }
+    const bin = join(environment.root, "bin");
+    for (const name of namesIn(bin).sort()) {
+      const script = join(bin, name);
+      if (name.startsWith("python") || name.startsWith("activate") || name.startsWith("Activate")) continue;
+      const interpreter = shebangInterpreter(script);
+      if (interpreter === null || interpreter.startsWith("/bin/") || interpreter.startsWith("/usr/bin/env"))
+        continue;
+      if (!existsSync(interpreter)) {
+        found({
+          severity: "error",
+          code: "script-interpreter-missing",
+          message: `${script} runs ${interpreter}, which does not exist`,
+          why: "the script was written for another location of this environment (moved or copied venv): it fails with 'bad interpreter'",
+          fix: `reinstall the package that provides it: ${spicePip("install --force-reinstall <package>")}`,
+        });
+      } else if (!resolve(interpreter).startsWith(`${environment.root}/`)) {
+        found({
+          severity: "warning",
+          code: "script-interpreter-foreign",
+          message: `${script} runs ${interpreter}, outside this environment`,
+          why: "running it uses another interpreter's packages, not this environment's",
+          fix: `reinstall the package that provides it: ${spicePip("install --force-reinstall <package>")}`,
+        });
+      }
+    }
+  } else if (environment.kind === "system" && facts.externally_managed) {
+    found({
+      severity: "warning",
+      code: "externally-managed",
+      message: `${environment.interpreter.path} is an externally managed Python (PEP 668) and no virtual environment is in use`,
+      why: "installing into it can break the system's own tools, and what it imports depends on system packages",
+      fix: "spice venv && source .venv/bin/activate",
+    });
+  }
+  const { site: userSitePath } = userSite(facts, env);
+  if (
+    facts.user_site_enabled &&
+    !env.PYTHONNOUSERSITE &&
+    existsSync(userSitePath) &&
+    distributionsIn(userSitePath).length > 0
+  ) {
+    found({
+      severity: "warning",
+      code: "user-site",
+      message: `The user site ${userSitePath} is enabled and holds packages`,
+      why: "they are importable from this interpreter on top of its own site-packages, for this user only",
+      fix: "use a virtual environment (it ignores the user site), or set PYTHONNOUSERSITE=1",
+    });
+  }
+  return findings;
+}

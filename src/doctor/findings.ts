@@ -1,0 +1,93 @@
+// What spice doctor reports, and the small readers of files and directories its checks share.
+
+import { closeSync, openSync, readdirSync, readSync, realpathSync } from "node:fs";
+import type { DiscoveryContext } from "../python/discovery.ts";
+import type { Environment } from "../python/environment.ts";
+import type { InterpreterFacts } from "../python/interpreter.ts";
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Finding {
+  severity: Severity;
+  code: string;
+  /** What was found. */
+  message: string;
+  /** Why it matters. */
+  why: string;
+  /** The command (or action) that fixes it. */
+  fix?: string;
+}
+
+/** What `python`, `python3`, `pip` and `pip3` on PATH are (absent: not on PATH). */
+export interface PathCommands {
+  tools: Record<string, string | undefined>;
+  /** `python`, else `python3`. */
+  pythonPath: string | undefined;
+}
+
+/** An environment under examination, with what every check of it reads. */
+export interface Examination {
+  context: DiscoveryContext;
+  env: NodeJS.ProcessEnv;
+  environment: Environment;
+  facts: InterpreterFacts;
+  commands: PathCommands;
+  /** The `spice pip` command line that fixes something in this environment. */
+  spicePip: (words: string) => string;
+}
+
+/** A list for one finding's message: up to ten items, else the first eight and how many more. */
+export function abridged(items: readonly string[]): string {
+  return (items.length > 10 ? [...items.slice(0, 8), `and ${items.length - 8} more`] : items).join(", ");
+}
+
+/** Appends `item` to the list `key` holds in `groups`. */
+export function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const list = groups.get(key);
+  if (list === undefined) groups.set(key, [item]);
+  else list.push(item);
+}
+
+export function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * A directory's entries; none when it is missing or no directory (a `.pth` line may name a file,
+ * a zip or `/etc/passwd`, and a damaged venv may have a file for bin/).
+ */
+export function namesIn(directory: string): string[] {
+  try {
+    return readdirSync(directory);
+  } catch {
+    return [];
+  }
+}
+
+/** The interpreter a script's `#!` line names (following the /bin/sh trampoline pip writes). */
+export function shebangInterpreter(path: string): string | null {
+  let head: string;
+  try {
+    const fd = openSync(path, "r");
+    const buffer = Buffer.alloc(512);
+    const length = readSync(fd, buffer, 0, 512, 0);
+    closeSync(fd);
+    head = buffer.subarray(0, length).toString("latin1");
+  } catch {
+    return null;
+  }
+  if (!head.startsWith("#!")) return null;
+  const lines = head.split("\n");
+  if (lines[0].trim() === "#!/bin/sh" && lines[1]?.startsWith("'''exec' ")) {
+    const match = /^'''exec' "?([^" ]+)"?/.exec(lines[1]);
+    if (match === null || match[1].includes("$(")) return null; // relocatable: finds python beside itself
+    return match[1];
+  }
+  const command = lines[0].slice(2).trim().split(/\s+/);
+  if (command[0] === "/usr/bin/env") return command[1] ?? null;
+  return command[0];
+}

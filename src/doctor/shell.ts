@@ -1,0 +1,99 @@
+// What the shell hands every Python: the commands on PATH (is `pip` the `python`'s?), the active
+// environment variable, and variables that change imports or HTTPS for every interpreter.
+
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
+import { type Finding, type PathCommands, realPath, shebangInterpreter } from "./findings.ts";
+
+export function pathCommands(context: DiscoveryContext): PathCommands {
+  const tools = Object.fromEntries(
+    ["python", "python3", "pip", "pip3"].map((name) => [name, whichOnPath(name, context) ?? undefined]),
+  );
+  return { tools, pythonPath: tools.python ?? tools.python3 };
+}
+
+/** 1. What the commands on PATH really are. */
+export function pathFindings({ tools, pythonPath }: PathCommands): Finding[] {
+  const findings: Finding[] = [];
+  const found = (finding: Finding) => findings.push(finding);
+  const pythonReal = pythonPath ? realPath(pythonPath) : null;
+  for (const pipName of ["pip", "pip3"]) {
+    const pip = tools[pipName];
+    if (!pip || !pythonPath) continue;
+    const interpreter = shebangInterpreter(pip);
+    if (interpreter === null) continue;
+    const pipPrefix = dirname(dirname(interpreter));
+    const pythonPrefix = dirname(dirname(pythonPath));
+    if (realPath(interpreter) !== pythonReal || pipPrefix !== pythonPrefix) {
+      found({
+        severity: "warning",
+        code: "pip-python-mismatch",
+        message: `\`${pipName}\` (${pip}) installs into ${interpreter}, but \`${tools.python ? "python" : "python3"}\` runs ${pythonPath}`,
+        why: `packages installed with \`${pipName} install\` will not be importable from \`python\`: the classic "installed it but import fails"`,
+        fix: `use \`python -m pip\` (or \`spice pip ... --python ${pythonPath}\`) so the installer and the interpreter are the same`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** 2. The active environment against the interpreter in use, and variables every Python reads. */
+export function variableFindings(env: NodeJS.ProcessEnv, { pythonPath }: PathCommands): Finding[] {
+  const findings: Finding[] = [];
+  const found = (finding: Finding) => findings.push(finding);
+  if (env.VIRTUAL_ENV) {
+    if (!existsSync(join(env.VIRTUAL_ENV, "pyvenv.cfg"))) {
+      found({
+        severity: "error",
+        code: "virtual-env-missing",
+        message: `VIRTUAL_ENV is ${env.VIRTUAL_ENV}, which is not a virtual environment (no pyvenv.cfg)`,
+        why: "tools that honour VIRTUAL_ENV act on a directory that is gone or was never a venv",
+        fix: `deactivate, or recreate it: spice venv ${env.VIRTUAL_ENV}`,
+      });
+    } else if (pythonPath && !resolve(pythonPath).startsWith(`${resolve(env.VIRTUAL_ENV)}/`)) {
+      found({
+        severity: "warning",
+        code: "virtual-env-inactive",
+        message: `VIRTUAL_ENV is ${env.VIRTUAL_ENV}, but \`python\` on PATH is ${pythonPath}`,
+        why: "the environment you think is active is not the one `python` runs: PATH was changed after activation",
+        fix: `run \`source ${env.VIRTUAL_ENV}/bin/activate\` again, or call ${env.VIRTUAL_ENV}/bin/python directly`,
+      });
+    }
+  }
+  for (const variable of ["PYTHONPATH", "PYTHONHOME"]) {
+    if (env[variable]) {
+      found({
+        severity: "warning",
+        code: `${variable.toLowerCase()}-set`,
+        message: `${variable} is set (${env[variable]})`,
+        why:
+          variable === "PYTHONPATH"
+            ? "its directories come before site-packages: modules there shadow the installed ones in every environment"
+            : "it overrides where Python finds its standard library, for every interpreter",
+        fix: `unset ${variable}`,
+      });
+    }
+  }
+  // CA certificates named where there are none: every HTTPS request of pip (through requests),
+  // curl and spice to an index then fails, a container's usual "certificate verify failed".
+  for (const variable of [
+    "SSL_CERT_FILE",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "PIP_CERT",
+    "SSL_CERT_DIR",
+  ]) {
+    const paths = variable === "SSL_CERT_DIR" ? (env[variable] ?? "").split(":") : [env[variable] ?? ""];
+    const missing = paths.filter((path) => path !== "" && !existsSync(path));
+    if (missing.length === 0) continue;
+    found({
+      severity: "warning",
+      code: "ca-certificates-missing",
+      message: `${variable} names ${missing.join(", ")}, which does not exist`,
+      why: "pip (through requests), curl and spice look for the CA certificates of HTTPS there: requests to an index fail with a certificate error",
+      fix: `unset ${variable}, or point it at the CA certificates (on Debian and Ubuntu: /etc/ssl/certs/ca-certificates.crt)`,
+    });
+  }
+  return findings;
+}
