@@ -7,18 +7,11 @@ import { pathToFileURL } from "node:url";
 import type { Cache } from "../../cache/store.ts";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { InstallItem } from "../../install/distribution-plan.ts";
-import {
-  type InstalledDistribution,
-  installedDistributions,
-  ownsDistribution,
-  searchPath,
-  withOwnedCopies,
-} from "../../install/installed.ts";
+import type { InstalledDistribution } from "../../install/installed.ts";
 import { installWheels } from "../../install/installer.ts";
 import type { LinkMode } from "../../install/linker.ts";
 import { WheelUnpacker } from "../../install/parallel-unpack.ts";
 import { SCRATCH_PREFIX } from "../../install/transaction.ts";
-import { recordedFiles, uninstallDistributions } from "../../install/uninstall.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
 import { SUPPORTED_WHEEL_MAJOR, SUPPORTED_WHEEL_MINOR } from "../../install/wheel-file.ts";
 import type { Environment } from "../../python/environment.ts";
@@ -28,8 +21,6 @@ import { pipInstallationOrder, pipPinningOrder } from "../../resolver/install-or
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { readCoreMetadata } from "../../standards/core-metadata.ts";
 import { metadataToJson } from "../../standards/metadata.ts";
-import { canonicalizeName } from "../../standards/name.ts";
-import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
@@ -38,29 +29,15 @@ import { plural } from "../../util/plural.ts";
 import { recordableUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, projectNames, value, values } from "../args.ts";
 import { bundleScript } from "../bundle.ts";
+import { printChanges, sayWouldChange } from "../changes.ts";
 import { announceEnvironment, duration, elapsed, selectFromArgs } from "../environment-options.ts";
 import { allowedHashes, checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
 import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import { brokenDependents, PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
 import { downloadProgressUnlessOff } from "../progress.ts";
-import {
-  isPyprojectFile,
-  isScriptFile,
-  PyprojectFiles,
-  projectRequirements,
-  scriptRequirements,
-} from "../project-requirements.ts";
 import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
-import {
-  needsIndex,
-  projectNamed,
-  type RequirementInputs,
-  refuseLockFiles,
-  requirementsFileHost,
-  resolveInputs,
-  withFetchedRequirementFiles,
-} from "../resolution-options.ts";
+import { needsIndex, type RequirementInputs, resolveInputs } from "../resolution-options.ts";
 import { foreignTargetOptions } from "../resolver-flags.ts";
 import { backgroundDiscard, replaceSpareTrees, spareTreesMode } from "../spare-trees.ts";
 import {
@@ -74,6 +51,7 @@ import {
   warnDuplicates,
 } from "./install-plan.ts";
 import { strictCheck } from "./pip-inspect.ts";
+import { uninstallAndSay } from "./pip-uninstall.ts";
 
 const LINK_MODES = ["clone", "hardlink", "symlink", "copy"];
 
@@ -550,107 +528,4 @@ export function sayWouldInstall(
     packages.map((resolved) => ({ name: resolved.name, version: resolved.version.toString() })),
     context,
   );
-}
-
-/** A dry run's account: how many would be installed and uninstalled, then each, as printChanges. */
-function sayWouldChange(
-  removed: readonly InstalledDistribution[],
-  added: ReadonlyArray<{ name: string; version: string }>,
-  context: CommandContext,
-): void {
-  if (added.length === 0 && removed.length === 0) {
-    context.output.info("Would make no changes");
-    return;
-  }
-  if (added.length > 0) context.output.info(`Would install ${plural(added.length, "package")}`);
-  if (removed.length > 0) context.output.info(`Would uninstall ${plural(removed.length, "package")}`);
-  printChanges(
-    removed.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
-    added,
-    context,
-  );
-}
-
-export function printChanges(
-  removed: ReadonlyArray<{ name: string; version: string }>,
-  added: ReadonlyArray<{ name: string; version: string }>,
-  context: CommandContext,
-): void {
-  const changes = [
-    ...removed.map(
-      (dist) => [canonicalizeName(dist.name), ` - ${canonicalizeName(dist.name)}==${dist.version}`] as const,
-    ),
-    ...added.map(
-      (dist) => [canonicalizeName(dist.name), ` + ${canonicalizeName(dist.name)}==${dist.version}`] as const,
-    ),
-    // By name; removed versions (each copy of one that was installed twice) before the new one.
-  ].sort((a, b) => {
-    if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
-    if (a[1][1] !== b[1][1]) return a[1][1] === "-" ? -1 : 1;
-    return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
-  });
-  for (const [, line] of changes) context.output.info(line);
-}
-
-export async function uninstall(args: ParsedArgs, context: CommandContext): Promise<number> {
-  const started = monotonicMilliseconds();
-  refuseLockFiles(values(args, "requirement"));
-  const fromFiles = await withFetchedRequirementFiles(args, context, () =>
-    values(args, "requirement").flatMap((file) => {
-      // A pyproject.toml's dependencies, or a script's (PEP 723), as uv reads them here.
-      if (isPyprojectFile(file))
-        return projectRequirements(file, args, new PyprojectFiles(context)).map(
-          ({ requirement }) => requirement.name,
-        );
-      if (isScriptFile(file))
-        return scriptRequirements(file, context).requirements.map(({ requirement }) => requirement.name);
-      const result = readRequirementsFile(file, requirementsFileHost(context));
-      if (result.error !== null)
-        throw new SpiceError("E_REQUIREMENTS_FILE", result.error.message.split("\n")[0]);
-      return result.entries.flatMap((entry) => entry.installRequirement?.name ?? []);
-    }),
-  );
-  const names = [...args.positionals.map((argument) => projectNamed(argument, context)), ...fromFiles];
-  if (names.length === 0)
-    throw new UsageError("spice pip uninstall needs names", "spice pip uninstall requests");
-  const { environment } = selectFromArgs(args, context, true);
-  announceEnvironment(environment, context);
-  const installed = new Map(
-    installedDistributions(searchPath(environment.sitePackages)).map((dist) => [dist.canonicalName, dist]),
-  );
-  const targets = [];
-  for (const name of new Set(names.map((entry) => canonicalizeName(entry)))) {
-    const dist = installed.get(name);
-    if (dist === undefined) context.output.warn(`Skipping ${name} as it is not installed.`);
-    else if (!ownsDistribution(environment, dist))
-      // Seen through the global site-packages (or a .pth): not this environment's to remove, as pip.
-      context.output.warn(
-        `Not uninstalling ${dist.canonicalName} at ${dist.location}, outside environment ${environment.root}`,
-      );
-    else targets.push(dist);
-  }
-  if (targets.length === 0) return 0;
-  if (flag(args, "dry-run")) {
-    // What the uninstall would take, refused as it would be (a distribution that lists no files).
-    const all = withOwnedCopies(environment, targets);
-    for (const dist of all) recordedFiles(dist, environment.scheme.scripts);
-    sayWouldChange(all, [], context);
-    return 0;
-  }
-  return uninstallAndSay(environment, targets, context, started);
-}
-
-/** Removes distributions in one transaction and prints what changed. */
-function uninstallAndSay(
-  environment: Environment,
-  remove: readonly InstalledDistribution[],
-  context: CommandContext,
-  started: number,
-): number {
-  const later = backgroundDiscard(context);
-  const removed = uninstallDistributions(environment, remove, later?.discard);
-  context.output.info(`Uninstalled ${plural(removed.length, "package")} in ${elapsed(started)}`);
-  printChanges(removed, [], context);
-  replaceSpareTrees([], null, context, later?.moved);
-  return 0;
 }

@@ -21,7 +21,7 @@ const SUBCOMMANDS: Record<
   () => Promise<(args: ParsedArgs, context: CommandContext) => number | Promise<number>>
 > = {
   install: async () => (await import("./pip-install.ts")).install,
-  uninstall: async () => (await import("./pip-install.ts")).uninstall,
+  uninstall: async () => (await import("./pip-uninstall.ts")).uninstall,
   compile: async () => (await import("./pip-compile.ts")).compile,
   sync: async () => (await import("./pip-sync.ts")).sync,
   download: async () => (await import("./pip-download.ts")).download,
