@@ -22,7 +22,7 @@ import { pathToFileURL } from "node:url";
 import { BUCKETS } from "../src/cache/store.ts";
 import { readManifest } from "../src/install/wheel-cache.ts";
 import type { ZipInput } from "../src/util/zip.ts";
-import { externallyManagedPython, runSpice, temporaryDirectory } from "./helpers.ts";
+import { externallyManagedPython, runSpice, SPICE, spiceEnvironment, temporaryDirectory } from "./helpers.ts";
 import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
@@ -200,6 +200,74 @@ describe("spice venv", () => {
     assert.equal(existsSync(join(occupied, "keep.txt")), false);
   });
 
+  it("replaces an existing environment only with --clear, SPICE_VENV_CLEAR or a yes on a terminal", () => {
+    const path = venv("venv-existing");
+    const site = join(path, "lib", "python3.11", "site-packages");
+    const marker = join(site, "installed_before.py");
+    writeFileSync(marker, "");
+    // A script (no terminal) gets the error, and the environment stays as it was.
+    const refused = spice(["venv", path, "--python", "3.11"]);
+    assert.equal(refused.status, 1);
+    assert.match(
+      refused.stderr,
+      /error: A virtual environment already exists at .*venv-existing\nhint: Pass --clear/,
+    );
+    assert.ok(existsSync(marker));
+    // On a terminal (a real pseudo-terminal): asked, and only a yes replaces it.
+    const onTerminal = (answer: string) =>
+      spawnSync(
+        PYTHON,
+        [
+          "-c",
+          [
+            "import os, pty, sys",
+            "answer, command = sys.argv[1], sys.argv[2:]",
+            "pid, fd = pty.fork()",
+            "if pid == 0: os.execv(command[0], command)",
+            "out, answered = b'', False",
+            "while True:",
+            "    try: data = os.read(fd, 1024)",
+            "    except OSError: break",
+            "    if not data: break",
+            "    out += data",
+            "    if not answered and b'[y/N]' in out: os.write(fd, answer.encode() + b'\\n'); answered = True",
+            "_, status = os.waitpid(pid, 0)",
+            "sys.stdout.write(out.decode()); sys.exit(os.waitstatus_to_exitcode(status))",
+          ].join("\n"),
+          answer,
+          process.execPath,
+          SPICE,
+          "venv",
+          path,
+          "--python",
+          "3.11",
+        ],
+        { encoding: "utf8", env: spiceEnvironment({ cacheDir, env: { VIRTUAL_ENV: "", CONDA_PREFIX: "" } }) },
+      );
+    const declined = onTerminal("n");
+    assert.equal(declined.status, 1, declined.stdout);
+    assert.match(
+      declined.stdout,
+      /A virtual environment already exists at .*venv-existing\. Replace it\? \[y\/N\] n/,
+    );
+    assert.ok(existsSync(marker));
+    const accepted = onTerminal("y");
+    assert.equal(accepted.status, 0, accepted.stdout);
+    assert.match(accepted.stdout, /Replaced virtual environment at /);
+    assert.ok(!existsSync(marker));
+    writeFileSync(marker, "");
+    assert.equal(
+      spice(["venv", "-q", path, "--python", "3.11"], work.path, { SPICE_VENV_CLEAR: "1" }).status,
+      0,
+    );
+    assert.ok(!existsSync(marker));
+    writeFileSync(marker, "");
+    assert.equal(spice(["venv", "-q", path, "--python", "3.11", "--allow-existing"]).status, 0);
+    assert.ok(existsSync(marker), "--allow-existing keeps what is installed");
+    assert.equal(spice(["venv", "-q", path, "--python", "3.11", "--clear"]).status, 0);
+    assert.ok(!existsSync(marker));
+  });
+
   it("keeps a link it is given: refused when it leads nowhere, followed when it leads to a directory", () => {
     const link = join(work.path, "venv-link");
     const target = join(work.path, "venv-link-target");
@@ -209,7 +277,7 @@ describe("spice venv", () => {
     assert.match(nowhere.stderr, /venv-link is a link to .*venv-link-target, which does not exist\n/);
     assert.ok(lstatSync(link).isSymbolicLink(), "the link stays");
     mkdirSync(target);
-    for (const args of [[], [], ["--clear"]]) {
+    for (const args of [[], ["--clear"], ["--allow-existing"]]) {
       assert.equal(spice(["venv", link, "--python", "3.11", ...args]).status, 0);
       assert.ok(lstatSync(link).isSymbolicLink(), "replaced through the link, not in its place");
       assert.ok(existsSync(join(target, "pyvenv.cfg")));
@@ -280,7 +348,7 @@ describe("spice pip install and uninstall", () => {
   });
 
   it("matches pip's list, freeze, show and check output, and pip can manage what spice installed", () => {
-    const path = venv("env-pip");
+    const path = join(work.path, "env-pip");
     const python = join(path, "bin", "python");
     assert.equal(spice(["venv", path, "--python", "3.11", "--seed"]).status, 0);
     assert.equal(spice(["pip", "install", "--python", python, alpha1, beta]).status, 0);
@@ -405,7 +473,7 @@ describe("spice pip install and uninstall", () => {
   });
 
   it("freezes editable installs as pip does: a git checkout by remote and commit, else its directory", () => {
-    const path = venv("env-editable");
+    const path = join(work.path, "env-editable");
     const python = join(path, "bin", "python");
     assert.equal(spice(["venv", path, "--python", "3.11", "--seed"]).status, 0);
     // An editable install as pip leaves one (PEP 660, PEP 610): no wheel to build here.

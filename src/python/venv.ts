@@ -51,13 +51,22 @@ function isEmptyDirectory(path: string): boolean {
   return readdirSync(path).length === 0;
 }
 
+/** Where a venv at `path` is made: a link to a directory stays, and what it leads to is used, as Python's venv. */
+function venvRoot(path: string): string {
+  const given = resolve(path);
+  return lstatSync(given, { throwIfNoEntry: false })?.isSymbolicLink() && existsSync(given)
+    ? realpathSync(given)
+    : given;
+}
+
+/** Whether creating a venv at `path` would replace a virtual environment there (one with its pyvenv.cfg). */
+export function replacesVirtualEnvironment(path: string): boolean {
+  const root = venvRoot(path);
+  return existsSync(root) && statSync(root).isDirectory() && readPyvenvCfg(root) !== null;
+}
+
 export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVenv {
-  const given = resolve(options.path);
-  // A link to a directory stays: replacing or clearing works where it leads, as Python's venv.
-  const root =
-    lstatSync(given, { throwIfNoEntry: false })?.isSymbolicLink() && existsSync(given)
-      ? realpathSync(given)
-      : given;
+  const root = venvRoot(options.path);
   const facts = options.base.facts;
   if (facts.version_info[0] < 3) {
     throw new SpiceError(
@@ -107,9 +116,10 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
       replaced = true;
     } else if (!options.allowExisting && !isEmptyDirectory(root)) {
       if (isVenv) {
-        // Replacing an existing virtual environment is what `spice venv` is for (as uv does).
-        rmSync(root, { recursive: true, force: true });
-        replaced = true;
+        // Its packages would go with it: replacing one takes --clear (or a yes), as uv has it since 0.8.
+        throw new SpiceError("E_VENV_EXISTS", `A virtual environment already exists at ${root}`, {
+          hint: "Pass --clear to replace it (its packages go with it), or --allow-existing to keep them",
+        });
       } else {
         throw new SpiceError(
           "E_VENV_EXISTS",

@@ -8,12 +8,14 @@ import { whichOnPath } from "../../python/discovery.ts";
 import { openVirtualEnvironment } from "../../python/environment.ts";
 import { type Interpreter, inspectInterpreter, isVirtualEnvironment } from "../../python/interpreter.ts";
 import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
-import { createVirtualEnvironment } from "../../python/venv.ts";
+import { createVirtualEnvironment, replacesVirtualEnvironment } from "../../python/venv.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
+import { strtobool } from "../../util/strtobool.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
 import { elapsed, pythonOption } from "../environment-options.ts";
 import { type CommandContext, type CommandModule, VERSION } from "../main.ts";
+import { canAsk, confirm } from "../prompt.ts";
 
 function baseInterpreter(args: ParsedArgs, context: CommandContext): Interpreter {
   const inspect = { cacheDir: context.cacheDir };
@@ -73,7 +75,10 @@ export const command: CommandModule = {
     },
     { name: "system-site-packages", help: "Let the environment see the base interpreter's site-packages" },
     { name: "seed", help: "Also install pip, from the interpreter's own ensurepip wheel" },
-    { name: "clear", help: "Delete whatever is at PATH first" },
+    {
+      name: "clear",
+      help: "Delete whatever is at PATH first, a virtual environment too (also SPICE_VENV_CLEAR=1)",
+    },
     { name: "allow-existing", help: "Write into an existing directory, keeping its contents" },
     {
       name: "relocatable",
@@ -82,7 +87,7 @@ export const command: CommandModule = {
     { name: "link-mode", value: "mode", help: "With --seed: how files come from the cache" },
   ],
   details:
-    "The default PATH is .venv. An existing virtual environment at PATH is replaced; any other non-empty directory is left alone unless --clear or --allow-existing.",
+    "The default PATH is .venv. An existing virtual environment at PATH is replaced only with --clear, or when you answer yes on a terminal (as uv); any other non-empty directory is left alone unless --clear or --allow-existing.",
   async run(args, context) {
     if (args.positionals.length > 1) throw new UsageError("spice venv takes one path");
     const started = monotonicMilliseconds();
@@ -92,17 +97,23 @@ export const command: CommandModule = {
     context.output.info(
       `Using ${facts.implementation_name === "cpython" ? "CPython" : facts.implementation_name} ${facts.python_full_version} interpreter at ${base.path}`,
     );
+    const target = join(context.cwd, path).startsWith("/")
+      ? path.startsWith("/")
+        ? path
+        : join(context.cwd, path)
+      : path;
+    // Replacing a venv takes its packages: --clear (or uv's UV_VENV_CLEAR, as SPICE_VENV_CLEAR) says
+    // so, else a yes on the terminal; a script gets the error naming --clear.
+    let clear = flag(args, "clear") || strtobool(context.env.SPICE_VENV_CLEAR ?? "") === true;
+    if (!clear && !flag(args, "allow-existing") && replacesVirtualEnvironment(target) && canAsk())
+      clear = confirm(`A virtual environment already exists at ${path}. Replace it? [y/N] `);
     const created = createVirtualEnvironment({
-      path: join(context.cwd, path).startsWith("/")
-        ? path.startsWith("/")
-          ? path
-          : join(context.cwd, path)
-        : path,
+      path: target,
       base,
       // `--prompt .` is the current directory's name, as Python's venv and uv take it.
       prompt: value(args, "prompt") === "." ? basename(context.cwd) : value(args, "prompt"),
       systemSitePackages: flag(args, "system-site-packages"),
-      clear: flag(args, "clear"),
+      clear,
       allowExisting: flag(args, "allow-existing"),
       relocatable: flag(args, "relocatable"),
       command: `spice venv ${process.argv.slice(3).join(" ")}`.trim(),

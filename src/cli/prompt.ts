@@ -1,0 +1,32 @@
+// A yes-or-no question on the terminal, for the few choices spice will not make alone (replacing
+// a virtual environment and the packages in it). Never asked when input or messages are not a
+// terminal: a script or CI gets the error that names the option instead of a hang.
+
+import { readSync, writeSync } from "node:fs";
+import { nodeTty } from "../util/lazy-builtins.ts";
+
+/** Whether a question can be asked: stdin and stderr are a terminal. */
+export function canAsk(): boolean {
+  // isatty, not process.stdin: that would make stdin a stream (and non-blocking) for a synchronous read.
+  return nodeTty().isatty(0) && nodeTty().isatty(2);
+}
+
+/** Asks `question` on stderr and reads one line: yes for y or yes (any case), no for anything else. */
+export function confirm(question: string): boolean {
+  writeSync(2, question);
+  const buffer = Buffer.alloc(256);
+  let answer = "";
+  while (!answer.includes("\n")) {
+    let length: number;
+    try {
+      length = readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EAGAIN") continue;
+      break;
+    }
+    if (length === 0) break; // end of input (Ctrl-D) is a no
+    answer += buffer.toString("utf8", 0, length);
+  }
+  if (!answer.includes("\n")) writeSync(2, "\n");
+  return /^y(es)?$/i.test(answer.trim());
+}
