@@ -58,6 +58,11 @@ describe("spice CLI basics", () => {
     assert.equal(runSpice(["help", "pip", "install"], { env: { COLUMNS: "80" } }).stdout, help.stdout);
     const wider = runSpice(["pip", "install", "--help"], { env: { COLUMNS: "120" } }).stdout;
     assert.ok(wider.split("\n").length < lines.length);
+    // A subcommand without options of its own (found by fuzzing: an internal error) shows the global ones.
+    const bare = runSpice(["cache", "dir", "--help"]);
+    assert.equal(bare.status, 0, bare.stderr);
+    assert.match(bare.stdout, /\n\nGlobal options:\n {2}-q, --quiet/);
+    assert.doesNotMatch(bare.stdout, /^Options/m);
   });
 
   it("starts through the launcher however it is reached", () => {

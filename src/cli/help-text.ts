@@ -47,20 +47,41 @@ export function wrapLines(text: string, width: number): string {
     .join("\n");
 }
 
-export function formatOptions(specs: readonly OptionSpec[], width: number): string {
+/** An option's names as help shows them: `-p, --python <python>`. */
+function optionNames(spec: OptionSpec): string {
+  return `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${spec.value ? ` <${spec.value}>` : ""}`;
+}
+
+/** The width of the names column for these lists of options, laid out alike. */
+export function optionColumn(...lists: ReadonlyArray<readonly OptionSpec[]>): number {
+  return nameColumn(lists.flat().map(optionNames));
+}
+
+function nameColumn(names: readonly string[]): number {
+  return Math.min(NAME_COLUMN_LIMIT, Math.max(0, ...names.map((name) => name.length)));
+}
+
+export function formatOptions(
+  specs: readonly OptionSpec[],
+  width: number,
+  column = optionColumn(specs),
+): string {
   return formatRows(
     specs.map((spec) => {
-      const names = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${spec.value ? ` <${spec.value}>` : ""}`;
       const aliases = spec.aliases?.map((alias) => `--${alias}`).join(", ");
-      return [names, aliases ? `${spec.help} (also ${aliases})` : spec.help] as const;
+      return [optionNames(spec), aliases ? `${spec.help} (also ${aliases})` : spec.help] as const;
     }),
     width,
+    column,
   );
 }
 
 /** Rows of a name and its help: names in a column, each help wrapped beside its name. */
-export function formatRows(rows: readonly (readonly [string, string])[], width: number): string {
-  const column = Math.min(NAME_COLUMN_LIMIT, Math.max(...rows.map(([name]) => name.length)));
+export function formatRows(
+  rows: readonly (readonly [string, string])[],
+  width: number,
+  column = nameColumn(rows.map(([name]) => name)),
+): string {
   const helpIndent = " ".repeat(2 + column + 2);
   return rows
     .flatMap(([name, help]) => {

@@ -5,7 +5,7 @@ import { UsageError } from "../util/error.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { strtobool } from "../util/strtobool.ts";
 import { firstPositional, type OptionSpec, type ParsedArgs, parseArgs, value } from "./args.ts";
-import { formatOptions, formatRows, helpWidth, wrapLines } from "./help-text.ts";
+import { formatOptions, formatRows, helpWidth, optionColumn, wrapLines } from "./help-text.ts";
 import { Output, type OutputSettings, writeOut } from "./output.ts";
 
 declare const SPICE_VERSION: string | undefined;
@@ -169,16 +169,23 @@ function usageOf(usage: string, command: string, subcommand: string | undefined)
 function commandHelp(entry: CommandEntry, module: CommandModule, subcommand?: string): string {
   const width = stdoutHelpWidth();
   const ownOptions = subcommand !== undefined ? module.subcommandOptions?.[subcommand] : undefined;
+  const options = ownOptions ?? module.options;
+  // One names column for both lists, so that their help lines up.
+  const column = optionColumn(options, GLOBAL_OPTIONS);
   return [
     `${entry.summary}`,
     "",
     `Usage: ${usageOf(module.usage, entry.name, ownOptions ? subcommand : undefined)}`,
     "",
-    ownOptions ? `Options of ${entry.name} ${subcommand}:` : "Options:",
-    formatOptions(ownOptions ?? module.options, width),
-    "",
+    ...(options.length === 0
+      ? []
+      : [
+          ownOptions ? `Options of ${entry.name} ${subcommand}:` : "Options:",
+          formatOptions(options, width, column),
+          "",
+        ]),
     "Global options:",
-    formatOptions(GLOBAL_OPTIONS, width),
+    formatOptions(GLOBAL_OPTIONS, width, column),
     ...(module.details ? ["", wrapLines(module.details, width)] : []),
   ].join("\n");
 }
