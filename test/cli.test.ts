@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { LAUNCHER, runSpice, runSpiceAsync, SPICE, temporaryDirectory } from "./helpers.ts";
+import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const work = temporaryDirectory();
 after(() => work.remove());
@@ -246,6 +247,38 @@ describe("the code cache", () => {
     assert.equal(runSpice(["pip", "instal", "six"], { cacheDir: cache, script }).status, 2);
     assert.equal(existsSync(caches), false);
     assert.equal(existsSync(join(cache, "code-v2")), false);
+  });
+
+  it("saves it again after a run of a kind it has not seen, and only then", () => {
+    const { script, caches } = ownBundles("bundles-run-kinds");
+    const cache = join(work.path, "code-cache-run-kinds");
+    const venv = join(work.path, "run-kinds-env");
+    assert.equal(runSpice(["venv", "-q", venv], { cacheDir: cache }).status, 0);
+    const wheel = buildWheel(work.path, simplePackage("kinds", "1.0"));
+    assert.equal(runSpice(["pip", "install", "-q", "--python", venv, wheel], { cacheDir: cache }).status, 0);
+    const list = ["pip", "list", "--python", venv];
+    // No index answers on port 9: the run uses the network, and fails (exit 1, not a usage error).
+    const outdated = [...list, "--outdated", "--index-url", "http://127.0.0.1:9/simple/", "--retries", "0"];
+    const run = (args: string[]) => runSpice(args, { cacheDir: cache, script, cwd: work.path }).status;
+    const file = () => readFileSync(cacheFileIn(caches, "pip-list"));
+    /** The kinds of run the file says it holds: one bit each (the trailer's first word). */
+    const kinds = (bytes: Buffer) =>
+      bytes
+        .readUInt32LE(bytes.length - 16)
+        .toString(2)
+        .replace(/0/g, "").length;
+    assert.equal(run(list), 0);
+    assert.equal(run(list), 0); // the first run may have inspected Python, a kind of its own
+    const local = file();
+    assert.equal(run(list), 0);
+    assert.deepEqual(file(), local, "a run of a kind the cache holds leaves it as it is");
+    assert.equal(run(outdated), 1);
+    const both = file();
+    assert.equal(kinds(both), kinds(local) + 1, "a run that used the network added its kind");
+    assert.ok(both.length > local.length, "and the functions it compiled, beside those the cache had");
+    assert.equal(run(outdated), 1);
+    assert.equal(run(list), 0);
+    assert.deepEqual(file(), both);
   });
 
   it("names it after the subcommand, not after an option's value before it", () => {

@@ -62,11 +62,14 @@ describe("code cache files", () => {
   it("read back what was written, and refuse (and remove) anything else", () => {
     const file = join(work.path, "code", "bundle-1", "help.bin");
     const data = randomBytes(100_000);
-    writeCodeCache(file, data);
-    assert.deepEqual(Buffer.from(readCodeCache(file) ?? []), data);
+    writeCodeCache(file, data, 0x8001_0004);
+    const read = readCodeCache(file);
+    assert.deepEqual(Buffer.from(read?.data ?? []), data);
+    assert.equal(read?.runKinds, 0x8001_0004, "the kinds of run it holds come back");
     const written = readFileSync(file);
     const damages: Array<[string, Buffer]> = [
       ["a flipped bit", Buffer.from(written).fill(written[777] ^ 4, 777, 778)],
+      ["another kind of run", Buffer.from(written).fill(written[100_000] ^ 1, 100_000, 100_001)],
       ["cut short", written.subarray(0, written.length - 1)],
       ["only its checksum", written.subarray(-8)],
       ["empty", Buffer.alloc(0)],
@@ -82,14 +85,14 @@ describe("code cache files", () => {
   it("keep only the newest bundle's directory, and no temporary file a killed run left", () => {
     const older = join(work.path, "bucket", "bundle-1", "help.bin");
     const newer = join(work.path, "bucket", "bundle-2", "help.bin");
-    writeCodeCache(older, randomBytes(64));
+    writeCodeCache(older, randomBytes(64), 1);
     const abandoned = join(work.path, "bucket", ".tmp-help.bin-999999");
     const beingWritten = join(work.path, "bucket", ".tmp-list.bin-999998");
     writeFileSync(abandoned, "half");
     writeFileSync(beingWritten, "half");
     const hourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(abandoned, hourAgo, hourAgo);
-    writeCodeCache(newer, randomBytes(64));
+    writeCodeCache(newer, randomBytes(64), 1);
     assert.equal(existsSync(older), false);
     assert.ok(readCodeCache(newer) !== undefined);
     assert.equal(existsSync(abandoned), false);

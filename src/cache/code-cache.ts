@@ -32,8 +32,13 @@ export const CODE_CACHE_BUCKET = "code-v2";
 /** The directory beside the bundles that holds their code caches when it can be written. */
 export const BESIDE_BUNDLE = "code-cache";
 
-/** The trailer: the 64-bit checksum of the bytes before it, little-endian. */
-const TRAILER_BYTES = 8;
+/**
+ * The trailer: which kinds of run the cache holds the functions of (a 32-bit mask, see
+ * runKindsMask in src/cli/entry.ts), four zero bytes, and the 64-bit checksum of every byte
+ * before it; little-endian.
+ */
+const TRAILER_BYTES = 16;
+const CHECKSUM_BYTES = 8;
 
 /**
  * The module below, from this text (assembled with wabt's wat2wasm): the bytes [0, end), end a
@@ -111,13 +116,19 @@ export function codeCacheChecksum(data: Uint8Array): bigint {
   return checksumInMemory(instance, data.length);
 }
 
+export interface CodeCache {
+  /** V8's data: a view of the checksum module's memory, good until the next read or write here. */
+  data: Uint8Array;
+  /** The kinds of run whose functions it holds (a mask the caller defines). */
+  runKinds: number;
+}
+
 /**
- * The V8 data of a code cache file, or undefined when there is none or its bytes are not as they
- * were written (the file is then removed, and the caller's run writes it again). The data is a
- * view of the checksum module's memory, good until the next read or write here. Never throws: a
+ * A code cache file's V8 data, or undefined when there is none or its bytes are not as they
+ * were written (the file is then removed, and the caller's run writes it again). Never throws: a
  * cache only saves time.
  */
-export function readCodeCache(file: string): Uint8Array | undefined {
+export function readCodeCache(file: string): CodeCache | undefined {
   let descriptor: number;
   try {
     descriptor = openSync(file, "r");
@@ -137,9 +148,10 @@ export function readCodeCache(file: string): Uint8Array | undefined {
       read += count;
     }
     const length = size - TRAILER_BYTES;
-    const stored = Buffer.from(bytes.buffer, length, TRAILER_BYTES).readBigInt64LE();
-    if (checksumInMemory(instance, length) !== stored) throw new Error("checksum mismatch");
-    return bytes.subarray(0, length);
+    const trailer = Buffer.from(bytes.buffer, length, TRAILER_BYTES);
+    const stored = trailer.readBigInt64LE(TRAILER_BYTES - CHECKSUM_BYTES);
+    if (checksumInMemory(instance, size - CHECKSUM_BYTES) !== stored) throw new Error("checksum mismatch");
+    return { data: bytes.subarray(0, length), runKinds: trailer.readUInt32LE(0) };
   } catch {
     try {
       unlinkSync(file);
@@ -164,7 +176,7 @@ function modifiedBefore(path: string, time: number): boolean {
  * caches of older ones. Never throws: it says whether the file was written (a read-only or full
  * cache means the next run compiles again).
  */
-export function writeCodeCache(file: string, data: Uint8Array): boolean {
+export function writeCodeCache(file: string, data: Uint8Array, runKinds: number): boolean {
   try {
     const directory = dirname(file);
     const bucket = dirname(directory);
@@ -178,11 +190,14 @@ export function writeCodeCache(file: string, data: Uint8Array): boolean {
           rmSync(path, { recursive: true, force: true });
       }
     }
-    const trailer = Buffer.alloc(TRAILER_BYTES);
-    trailer.writeBigInt64LE(codeCacheChecksum(data));
+    const bytes = Buffer.alloc(data.length + TRAILER_BYTES);
+    bytes.set(data);
+    bytes.writeUInt32LE(runKinds >>> 0, data.length);
+    const checked = bytes.subarray(0, bytes.length - CHECKSUM_BYTES);
+    bytes.writeBigInt64LE(codeCacheChecksum(checked), checked.length);
     // Staged beside the bundles' directories, where `spice cache prune` finds leftovers.
     const temporary = join(bucket, `.tmp-${basename(file)}-${process.pid}`);
-    writeFileSync(temporary, Buffer.concat([data, trailer]));
+    writeFileSync(temporary, bytes);
     renameSync(temporary, file);
     return true;
   } catch {

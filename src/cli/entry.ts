@@ -4,8 +4,8 @@
 // Why: compiling the 0.5 MB bundle cost about 12 ms of every run (a third of `spice pip list`'s own
 // time), and the functions a command calls are compiled again on each run. Node 20 has no
 // module.enableCompileCache(), so the bundle is a CommonJS script run through vm.Script with
-// `cachedData`: the bytecode of the functions a command used, saved after its first run, one file
-// per command, beside the bundles (`dist/code-cache/`) or else in spice's cache (`code-v2/`; see
+// `cachedData`: the bytecode of the functions a command used, saved after its first run (and
+// after the first run of each other kind, see runCommonJs), one file per command, beside the bundles (`dist/code-cache/`) or else in spice's cache (`code-v2/`; see
 // codeCachePlaces; src/cache/code-cache.ts also checks each file's bytes). V8 checks each cache
 // against the source and the flags and rejects a stale one; the file name also carries the
 // bundle's version, size and mtime. Nothing here may fail a run: a missing, unreadable, damaged
@@ -14,7 +14,13 @@
 // Built-ins come from process.getBuiltinModule(), which skips the ESM wrappers that `import`
 // statements for node: modules build.
 
-import { BESIDE_BUNDLE, CODE_CACHE_BUCKET, readCodeCache, writeCodeCache } from "../cache/code-cache.ts";
+import {
+  BESIDE_BUNDLE,
+  CODE_CACHE_BUCKET,
+  type CodeCache,
+  readCodeCache,
+  writeCodeCache,
+} from "../cache/code-cache.ts";
 import { cacheRoot, cacheTurnedOff } from "../util/cache-dir.ts";
 
 declare const SPICE_VERSION: string;
@@ -75,6 +81,7 @@ function runBundle(): void {
   // `spice venv` has a bundle of its own, a third of the size (scripts/build.mjs).
   const filename = key === "venv" && !inWorker ? path.join(directory, "venv.cjs") : cli;
   const places = codeCachePlaces(cli, key);
+  const usedNetwork = () => undiciExports !== undefined;
   // undici, the bundle's one external file (loaded on the first request), runs from a code cache
   // of its own beside the command's, shared by all commands: about 6 ms of its 25 ms load.
   let undiciExports: unknown;
@@ -84,48 +91,58 @@ function runBundle(): void {
       places.map((file) => path.join(path.dirname(file), "undici.cjs.bin")),
       null,
       !inWorker,
+      usedNetwork,
     ));
-  runCommonJs(filename, places, (id) => (id === "./undici.cjs" ? undici() : undefined), !inWorker);
+  runCommonJs(
+    filename,
+    places,
+    (id) => (id === "./undici.cjs" ? undici() : undefined),
+    !inWorker,
+    usedNetwork,
+  );
 }
 
 /**
  * Runs a CommonJS file as Node's loader would, compiled with the first code cache found in
- * `cacheFiles`, and returns its exports. Without one (or when V8 rejects it), the cache is saved
- * at exit in the first of them that can be written. `intercept` answers the require() calls it
- * knows.
+ * `cacheFiles`, and returns its exports. The cache is saved at exit in the first of them that
+ * can be written when there was none (or V8 rejected it), and again after each run of a kind it
+ * has not seen (runKindsMask): a cache holds only the functions the runs that saved it compiled,
+ * and a warm install from a cache made by a cold one compiled the functions only warm runs call
+ * on every run (about 20 ms of a warm resolve of the jupyter set, a sixth of it). `intercept`
+ * answers the require() calls it knows.
  */
 function runCommonJs(
   filename: string,
   cacheFiles: string[],
   intercept: ((id: string) => unknown) | null,
   saveCache: boolean,
+  usedNetwork: () => boolean,
 ): unknown {
   const vm = process.getBuiltinModule("node:vm");
   const { createRequire } = process.getBuiltinModule("node:module");
   const source = fs.readFileSync(filename, "utf8");
-  let cachedData: Uint8Array | undefined;
+  let cached: CodeCache | undefined;
   for (const file of cacheFiles) {
-    cachedData = readCodeCache(file);
-    if (cachedData !== undefined) break;
+    cached = readCodeCache(file);
+    if (cached !== undefined) break;
   }
   // The CommonJS wrapper opens on the file's first line, so its line numbers stay true. The
   // bundles make no dynamic import(): a script compiled here could only do that through vm's
   // experimental module API.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename,
-    cachedData,
+    cachedData: cached?.data,
   });
-  if (
-    saveCache &&
-    cacheFiles.length > 0 &&
-    (cachedData === undefined || script.cachedDataRejected === true)
-  ) {
+  const seenKinds = cached === undefined || script.cachedDataRejected === true ? 0 : cached.runKinds;
+  if (saveCache && cacheFiles.length > 0) {
     // Saved at exit, so that it holds every function this command compiled; not after a usage
     // error (exit status 2), so that a mistyped command or subcommand leaves no file behind.
     process.once("exit", (code) => {
-      if (code === 2) return;
+      const kind = runKindsMask(usedNetwork());
+      if (code === 2 || (seenKinds & kind) !== 0) return;
+      // V8 serializes every function compiled in this process, those the cache brought too.
       const data = script.createCachedData();
-      cacheFiles.some((file) => writeCodeCache(file, data));
+      cacheFiles.some((file) => writeCodeCache(file, data, seenKinds | kind));
     });
   }
   const nodeRequire = createRequire(filename);
@@ -197,4 +214,23 @@ function commandKey(): string | null {
   // (`spice pip --python env install`), and must not name a file of its own.
   const subcommand = rest.find((word) => SUBCOMMANDS.has(word));
   return hasSubcommands && subcommand !== undefined ? `${command}-${subcommand}` : command;
+}
+
+/**
+ * Built-ins whose loading marks a kind of run: a cold install inflates (zlib) on worker threads,
+ * a first run inspects Python (child_process), a warm one loads none of them.
+ */
+const RUN_KIND_MODULES = ["NativeModule zlib", "NativeModule worker_threads", "NativeModule child_process"];
+
+/**
+ * This run's kind as one bit of a 16-bit mask: whether it used the network and which of
+ * RUN_KIND_MODULES it loaded (process.moduleLoadList names every built-in loaded so far).
+ */
+function runKindsMask(usedNetwork: boolean): number {
+  const loaded = (process as unknown as { moduleLoadList?: readonly string[] }).moduleLoadList ?? [];
+  let index = usedNetwork ? 1 : 0;
+  RUN_KIND_MODULES.forEach((name, bit) => {
+    if (loaded.includes(name)) index |= 2 << bit;
+  });
+  return 1 << index;
 }
