@@ -21,7 +21,11 @@ export function confirm(question: string): boolean {
     try {
       length = readSync(0, buffer, 0, buffer.length, null);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EAGAIN") continue;
+      // A terminal another process left non-blocking: wait a little for the answer, not spin.
+      if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+        continue;
+      }
       break;
     }
     if (length === 0) break; // end of input (Ctrl-D) is a no

@@ -116,7 +116,7 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
       replaced = true;
     } else if (!options.allowExisting && !isEmptyDirectory(root)) {
       if (isVenv) {
-        // Its packages would go with it: replacing one takes --clear (or a yes), as uv has it since 0.8.
+        // Its packages would go with it: replacing one takes --clear (or a yes), as uv now has it.
         throw new SpiceError("E_VENV_EXISTS", `A virtual environment already exists at ${root}`, {
           hint: "Pass --clear to replace it (its packages go with it), or --allow-existing to keep them",
         });
