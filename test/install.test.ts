@@ -196,8 +196,35 @@ describe("spice venv", () => {
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /is not empty, and is not a virtual environment\nhint: Pass --clear/);
     assert.equal(readFileSync(join(occupied, "keep.txt"), "utf8"), "mine");
-    assert.equal(spice(["venv", occupied, "--python", "3.11", "--clear"]).status, 0);
+    // SPICE_VENV_CLEAR replaces environments only; --clear empties the directory, and says so.
+    assert.equal(
+      spice(["venv", occupied, "--python", "3.11"], work.path, { SPICE_VENV_CLEAR: "1" }).status,
+      1,
+    );
+    assert.equal(readFileSync(join(occupied, "keep.txt"), "utf8"), "mine");
+    const cleared = spice(["venv", occupied, "--python", "3.11", "--clear"]);
+    assert.equal(cleared.status, 0, cleared.stderr);
+    assert.match(
+      cleared.stderr,
+      /warning: --clear deleted what .*occupied held, which was no virtual environment/,
+    );
     assert.equal(existsSync(join(occupied, "keep.txt")), false);
+    // `spice venv --clear .` in a project (meant: --clear .venv) never takes the project with it.
+    const project = join(work.path, "clear-project");
+    mkdirSync(join(project, "src"), { recursive: true });
+    writeFileSync(join(project, "pyproject.toml"), "");
+    for (const [target, cwd, said] of [
+      [".", project, "the current directory"],
+      ["..", join(project, "src"), "a directory holding the current one"],
+    ]) {
+      const refusedHere = spice(["venv", target, "--python", "3.11", "--clear"], cwd);
+      assert.equal(refusedHere.status, 1);
+      assert.match(refusedHere.stderr, new RegExp(`error: Refusing to clear .*clear-project: it is ${said}`));
+      assert.ok(existsSync(join(project, "pyproject.toml")));
+    }
+    const home = spice(["venv", project, "--python", "3.11", "--clear"], work.path, { HOME: project });
+    assert.match(home.stderr, /it is your home directory/);
+    assert.ok(existsSync(join(project, "pyproject.toml")));
   });
 
   it("replaces an existing environment only with --clear, SPICE_VENV_CLEAR or a yes on a terminal", () => {

@@ -12,6 +12,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { makeDirectories } from "../util/make-directories.ts";
@@ -25,8 +26,12 @@ export interface CreateVenvOptions {
   base: Interpreter;
   prompt?: string;
   systemSitePackages?: boolean;
-  /** Remove whatever is at the path first. */
-  clear?: boolean;
+  /**
+   * Remove what is at the path first: `any` (an explicit --clear: any directory, but never the
+   * working directory, one holding it, or the home directory), `venv` (a virtual environment
+   * only: SPICE_VENV_CLEAR, a yes on the terminal).
+   */
+  clear?: "any" | "venv" | false;
   /** Write into an existing directory, keeping its contents. */
   allowExisting?: boolean;
   relocatable?: boolean;
@@ -45,6 +50,36 @@ export interface CreatedVenv {
    * that version's site-packages, which the new interpreter does not read.
    */
   previousPythonVersion?: string;
+  /** --clear removed the contents of a directory that was no virtual environment. */
+  clearedOther?: boolean;
+}
+
+/**
+ * `--clear` on a directory that is no virtual environment deletes what it holds, as Python's
+ * venv does; but `spice venv --clear .` typed for `spice venv --clear` would take a project with
+ * it (uv had that report), so the working directory, one holding it, and the home directory are
+ * refused.
+ */
+function refuseToClear(root: string): void {
+  const here = realPathOf(process.cwd());
+  const target = realPathOf(root);
+  const holdsHere = here === target || here.startsWith(target.endsWith("/") ? target : `${target}/`);
+  if (!holdsHere && target !== realPathOf(homedir())) return;
+  throw new SpiceError(
+    "E_VENV_EXISTS",
+    `Refusing to clear ${root}: it is ${holdsHere ? (here === target ? "the current directory" : "a directory holding the current one") : "your home directory"}, not a virtual environment`,
+    {
+      hint: "Name a path for the environment itself, such as .venv (`spice venv --clear .venv`)",
+    },
+  );
+}
+
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 function isEmptyDirectory(path: string): boolean {
@@ -89,6 +124,7 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
   }
 
   let replaced = false;
+  let clearedOther = false;
   let previousPythonVersion: string | undefined;
   // A link to nothing is no place to create one, and is not this run's to remove on failure.
   if (!existsSync(root) && lstatSync(root, { throwIfNoEntry: false })?.isSymbolicLink()) {
@@ -111,10 +147,13 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
     const before = (config?.get("version_info") ?? config?.get("version"))?.split(".").slice(0, 2).join(".");
     const after = options.base.facts.version_info.slice(0, 2).join(".");
     if (options.allowExisting && before !== undefined && before !== after) previousPythonVersion = before;
-    if (options.clear) {
+    const empty = isEmptyDirectory(root);
+    if (options.clear === "any" && !isVenv && !empty) refuseToClear(root);
+    if (options.clear === "any" || (options.clear === "venv" && (isVenv || empty))) {
       rmSync(root, { recursive: true, force: true });
-      replaced = true;
-    } else if (!options.allowExisting && !isEmptyDirectory(root)) {
+      replaced = isVenv;
+      clearedOther = !isVenv && !empty;
+    } else if (!options.allowExisting && !empty) {
       if (isVenv) {
         // Its packages would go with it: replacing one takes --clear (or a yes), as uv now has it.
         throw new SpiceError("E_VENV_EXISTS", `A virtual environment already exists at ${root}`, {
@@ -134,7 +173,7 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
 
   const existed = existsSync(root);
   try {
-    const created = writeEnvironment(root, options, replaced);
+    const created = { ...writeEnvironment(root, options, replaced), clearedOther };
     return previousPythonVersion === undefined ? created : { ...created, previousPythonVersion };
   } catch (error) {
     // Half an environment is worse than none: what this run created goes.

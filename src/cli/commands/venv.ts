@@ -77,7 +77,7 @@ export const command: CommandModule = {
     { name: "seed", help: "Also install pip, from the interpreter's own ensurepip wheel" },
     {
       name: "clear",
-      help: "Delete whatever is at PATH first, a virtual environment too (also SPICE_VENV_CLEAR=1)",
+      help: "Delete what is at PATH first: a virtual environment (also SPICE_VENV_CLEAR=1), or any directory but the current one, one holding it or your home",
     },
     { name: "allow-existing", help: "Write into an existing directory, keeping its contents" },
     {
@@ -103,10 +103,13 @@ export const command: CommandModule = {
         : join(context.cwd, path)
       : path;
     // Replacing a venv takes its packages: --clear (or uv's UV_VENV_CLEAR, as SPICE_VENV_CLEAR) says
-    // so, else a yes on the terminal; a script gets the error naming --clear.
-    let clear = flag(args, "clear") || strtobool(context.env.SPICE_VENV_CLEAR ?? "") === true;
+    // so, else a yes on the terminal; a script gets the error naming --clear. Only --clear itself
+    // empties a directory that is no virtual environment.
+    let clear: "any" | "venv" | false = flag(args, "clear")
+      ? "any"
+      : strtobool(context.env.SPICE_VENV_CLEAR ?? "") === true && "venv";
     if (!clear && !flag(args, "allow-existing") && replacesVirtualEnvironment(target) && canAsk())
-      clear = confirm(`A virtual environment already exists at ${path}. Replace it? [y/N] `);
+      clear = confirm(`A virtual environment already exists at ${path}. Replace it? [y/N] `) && "venv";
     const created = createVirtualEnvironment({
       path: target,
       base,
@@ -119,6 +122,8 @@ export const command: CommandModule = {
       command: `spice venv ${process.argv.slice(3).join(" ")}`.trim(),
       spiceVersion: VERSION,
     });
+    if (created.clearedOther)
+      context.output.warn(`--clear deleted what ${path} held, which was no virtual environment`);
     if (created.previousPythonVersion !== undefined)
       context.output.warn(
         `${created.root} was a Python ${created.previousPythonVersion} environment: the packages installed for it stay in lib/python${created.previousPythonVersion} and Python ${facts.version_info[0]}.${facts.version_info[1]} will not see them (--clear starts afresh)`,
