@@ -117,6 +117,23 @@ describe("spice venv", () => {
     }
   });
 
+  it("names a build's own interpreter in bin/ as Python's venv does (python3.13t)", () => {
+    // No free-threaded build here: a link of such a name to 3.11 stands in, which is all the name needs.
+    const builds = join(work.path, "builds");
+    mkdirSync(builds);
+    symlinkSync(join(PYENV, "3.11.7", "bin", "python3.11"), join(builds, "python3.11t"));
+    const names = (path: string) =>
+      readdirSync(join(path, "bin"))
+        .filter((name) => name.startsWith("python"))
+        .sort();
+    const path = venv("venv-own-name", join(builds, "python3.11t"));
+    assert.deepEqual(names(path), ["python", "python3", "python3.11", "python3.11t"]);
+    const probe = run(join(path, "bin", "python3.11t"), ["-c", "import sys; print(sys.prefix)"]);
+    assert.equal(probe.stdout.trim(), path);
+    // An ordinary build gets the three names alone.
+    assert.deepEqual(names(venv("venv-plain-names", "3.11")), ["python", "python3", "python3.11"]);
+  });
+
   it("supports ensurepip and activation", () => {
     const path = venv("venv-ensurepip", "3.12");
     const ensurepip = run(join(path, "bin", "python"), ["-m", "ensurepip"]);

@@ -210,6 +210,9 @@ function writeEnvironment(root: string, options: CreateVenvOptions, replaced: bo
   link("python", baseExecutable);
   link(`python${facts.version_info[0]}`, "python");
   link(`python${short}`, "python");
+  // A build's own name too, as Python's venv makes it: python3.13t (free-threaded), python3.13d.
+  const ownName = basename(baseExecutable);
+  if (/^python\d+\.\d+[a-z]+$/.test(ownName) && ownName.startsWith(`python${short}`)) link(ownName, "python");
 
   const prompt = options.prompt ?? basename(root);
   const config = [
