@@ -59,6 +59,17 @@ describe("spice CLI basics", () => {
     assert.equal(runSpice(["help", "pip", "install"], { env: { COLUMNS: "80" } }).stdout, help.stdout);
     const wider = runSpice(["pip", "install", "--help"], { env: { COLUMNS: "120" } }).stdout;
     assert.ok(wider.split("\n").length < lines.length);
+    // Prose after the options is reflowed as paragraphs: no ragged short lines where the source broke.
+    const python = runSpice(["python", "--help"], { env: { COLUMNS: "80" } })
+      .stdout.trimEnd()
+      .split("\n");
+    const prose = python.slice(python.lastIndexOf("") + 1);
+    assert.ok(prose.length > 2 && prose.every((line) => line.length <= 80), prose.join("\n"));
+    assert.deepEqual(
+      prose.slice(0, -1).filter((line) => line.length < 60),
+      [],
+      "only a paragraph's last line is short",
+    );
     // A subcommand without options of its own (found by fuzzing: an internal error) shows the global ones.
     const bare = runSpice(["cache", "dir", "--help"]);
     assert.equal(bare.status, 0, bare.stderr);

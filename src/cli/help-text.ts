@@ -35,16 +35,12 @@ export function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
-/** Each line of a paragraph block wrapped to `width` on its own, keeping the author's breaks. */
-export function wrapLines(text: string, width: number): string {
+/** Prose reflowed to `width`: lines within a paragraph joined, paragraphs (blank-line apart) kept. */
+export function wrapParagraphs(text: string, width: number): string {
   return text
-    .split("\n")
-    .flatMap((line) => {
-      if (line.length <= width) return [line];
-      const indent = /^\s*/.exec(line)?.[0] ?? "";
-      return wrapWords(line, width - indent.length).map((part) => indent + part);
-    })
-    .join("\n");
+    .split(/\n[ \t]*\n/)
+    .map((paragraph) => wrapWords(paragraph, width).join("\n"))
+    .join("\n\n");
 }
 
 /** An option's names as help shows them: `-p, --python <python>`. */

@@ -5,7 +5,7 @@ import { UsageError } from "../util/error.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { strtobool } from "../util/strtobool.ts";
 import { firstPositional, type OptionSpec, type ParsedArgs, parseArgs, value } from "./args.ts";
-import { formatOptions, formatRows, helpWidth, optionColumn, wrapLines } from "./help-text.ts";
+import { formatOptions, formatRows, helpWidth, optionColumn, wrapParagraphs } from "./help-text.ts";
 import { Output, type OutputSettings, writeOut } from "./output.ts";
 
 declare const SPICE_VERSION: string | undefined;
@@ -186,7 +186,7 @@ function commandHelp(entry: CommandEntry, module: CommandModule, subcommand?: st
         ]),
     "Global options:",
     formatOptions(GLOBAL_OPTIONS, width, column),
-    ...(module.details ? ["", wrapLines(module.details, width)] : []),
+    ...(module.details ? ["", wrapParagraphs(module.details, width)] : []),
   ].join("\n");
 }
 
