@@ -149,6 +149,42 @@ describe("spice venv", () => {
     assert.deepEqual(activated.stdout.trim().split("\n"), [path, join(path, "bin", "python"), "none"]);
   });
 
+  it("says how to activate it in the user's shell, quoted where the path needs it", () => {
+    const project = join(work.path, "shells project");
+    mkdirSync(project);
+    const noShellVersions = {
+      BASH_VERSION: "",
+      ZSH_VERSION: "",
+      KSH_VERSION: "",
+      FISH_VERSION: "",
+      NU_VERSION: "",
+    };
+    const said = (path: string, env: NodeJS.ProcessEnv) => {
+      const result = spice(["venv", path, "--python", "3.11", "--clear"], project, {
+        ...noShellVersions,
+        ...env,
+      });
+      assert.equal(result.status, 0, result.stderr);
+      return /Activate with: (.*)\n/.exec(result.stderr)?.[1];
+    };
+    assert.equal(said(".venv", { SHELL: "/usr/bin/fish" }), "source .venv/bin/activate.fish");
+    assert.equal(said(".venv", { SHELL: "/bin/tcsh" }), "source .venv/bin/activate.csh");
+    assert.equal(
+      said(".venv", { SHELL: "/bin/bash", NU_VERSION: "0.90.1" }),
+      "overlay use .venv/bin/activate.nu",
+    );
+    assert.equal(said(".venv", { SHELL: "/usr/bin/pwsh" }), ".venv/bin/Activate.ps1");
+    assert.equal(said(".venv", { SHELL: "/usr/bin/fish", BASH_VERSION: "5.2" }), "source .venv/bin/activate");
+    // A path with a space and a quote: what is printed works when pasted into bash.
+    const command = said("it's my env", { SHELL: "/bin/bash" });
+    assert.equal(command, "source 'it'\\''s my env/bin/activate'");
+    const activated = spawnSync("bash", ["-c", `${command} && echo "$VIRTUAL_ENV"`], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    assert.equal(activated.stdout.trim(), join(project, "it's my env"));
+  });
+
   it("shows --prompt in the activated shell, `.` standing for the current directory's name as with python -m venv", () => {
     const project = join(work.path, "prompt project");
     mkdirSync(project);

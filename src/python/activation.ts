@@ -217,3 +217,43 @@ export function activationScripts(options: ActivationOptions): Record<string, st
     "activate.nu": nushell(options),
   };
 }
+
+/** Words that need no quoting in any of these shells (Python's shlex.quote leaves them bare). */
+const PLAIN_WORD = /^[\w@%+=:,./-]+$/;
+
+/**
+ * The command that activates the environment at `directory` (as shown to the user) in the shell
+ * the user runs, as uv names it: read from the variables a shell sets for its children
+ * (NU_VERSION, FISH_VERSION, BASH_VERSION, ZSH_VERSION, KSH_VERSION), else from SHELL.
+ */
+export function activationCommand(directory: string, env: NodeJS.ProcessEnv): string {
+  const script = (name: string) => `${directory}/bin/${name}`;
+  const quoted = (path: string, quote: (text: string) => string) =>
+    PLAIN_WORD.test(path) ? path : quote(path);
+  switch (shellOf(env)) {
+    case "fish":
+      return `source ${quoted(script("activate.fish"), fishQuote)}`;
+    case "csh":
+      return `source ${quoted(script("activate.csh"), shSingleQuote)}`;
+    case "nu":
+      return `overlay use ${quoted(script("activate.nu"), nuQuote)}`;
+    case "pwsh":
+      return PLAIN_WORD.test(script("Activate.ps1"))
+        ? script("Activate.ps1")
+        : `& ${powershellQuote(script("Activate.ps1"))}`;
+    default:
+      return `source ${quoted(script("activate"), shSingleQuote)}`;
+  }
+}
+
+function shellOf(env: NodeJS.ProcessEnv): "sh" | "fish" | "csh" | "nu" | "pwsh" {
+  if (env.NU_VERSION) return "nu";
+  if (env.FISH_VERSION) return "fish";
+  if (env.BASH_VERSION || env.ZSH_VERSION || env.KSH_VERSION) return "sh";
+  const name = (env.SHELL ?? "").split("/").pop() ?? "";
+  if (name === "fish") return "fish";
+  if (name === "csh" || name === "tcsh") return "csh";
+  if (name === "nu") return "nu";
+  if (name === "pwsh" || name === "powershell") return "pwsh";
+  return "sh";
+}

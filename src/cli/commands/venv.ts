@@ -4,6 +4,7 @@
 import { readdirSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import type { LinkMode } from "../../install/linker.ts";
+import { activationCommand } from "../../python/activation.ts";
 import { whichOnPath } from "../../python/discovery.ts";
 import { openVirtualEnvironment } from "../../python/environment.ts";
 import { type Interpreter, inspectInterpreter, isVirtualEnvironment } from "../../python/interpreter.ts";
@@ -152,7 +153,7 @@ export const command: CommandModule = {
     }
     context.output.verbose(`done in ${elapsed(started)}`);
     context.output.info(
-      `Activate with: source ${shown.startsWith("..") ? created.root : shown}/bin/activate`,
+      `Activate with: ${activationCommand(shown.startsWith("..") ? created.root : shown, context.env)}`,
     );
     return 0;
   },
