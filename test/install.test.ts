@@ -2332,6 +2332,21 @@ describe("spice cache", () => {
     const dir = spice(["cache", "dir"]);
     assert.equal(dir.stdout.trim(), cacheDir);
     assert.match(spice(["cache", "info"]).stdout, new RegExp(`^${BUCKETS.wheels} +\\d`, "m"));
+    // The same figures for scripts, in bytes, with the total.
+    const info = JSON.parse(spice(["cache", "info", "--format", "json"]).stdout);
+    assert.equal(info.directory, cacheDir);
+    const text = spice(["cache", "info"]).stdout;
+    const row = new RegExp(`^${BUCKETS.wheels} +[\\d.]+ \\w+ +(\\d+) files?$`, "m").exec(text);
+    assert.equal(info.buckets[BUCKETS.wheels].files, Number(row?.[1]));
+    assert.match(text, new RegExp(`^wheels: ${info.unpacked_wheels} unpacked$`, "m"));
+    assert.equal(
+      info.bytes,
+      Object.values(info.buckets as Record<string, { bytes: number }>).reduce(
+        (sum, { bytes }) => sum + bytes,
+        0,
+      ),
+    );
+    assert.equal(spice(["cache", "info", "--format", "yaml"]).status, 2);
     const clean = spice(["cache", "clean", "beta"]);
     assert.match(clean.stderr, /Removed 1 cache entry for beta/);
     // A bucket of an older layout goes with prune; the current ones stay.
@@ -2339,6 +2354,10 @@ describe("spice cache", () => {
     assert.match(
       spice(["cache", "info"]).stdout,
       /^wheels-v1: .* left by an earlier spice \(spice cache prune removes it\)$/m,
+    );
+    assert.deepEqual(
+      Object.keys(JSON.parse(spice(["cache", "info", "--format", "json"]).stdout).stale_buckets),
+      ["wheels-v1"],
     );
     const prune = spice(["cache", "prune"]);
     assert.equal(prune.status, 0, prune.stderr);

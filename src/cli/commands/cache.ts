@@ -12,7 +12,7 @@ import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk } from "../../util/fs.ts";
 import { acquireLock } from "../../util/lock.ts";
 import { plural } from "../../util/plural.ts";
-import { type ParsedArgs, values } from "../args.ts";
+import { type ParsedArgs, value, values } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
 function requireCache(context: CommandContext): Cache {
@@ -136,16 +136,35 @@ function run(args: ParsedArgs, context: CommandContext): number {
   }
   const cache = requireCache(context);
   if (sub === "info") {
+    const format = value(args, "format") ?? "text";
+    if (format !== "text" && format !== "json")
+      throw new UsageError(`--format takes text or json, not '${format}'`);
+    const buckets = Object.values(BUCKETS).map((bucket) => ({ bucket, ...sizeOf(cache.bucket(bucket)) }));
+    const unpacked = wheelEntries(cache).length;
+    const stale = staleBuckets(cache).map((bucket) => ({ bucket, ...sizeOf(join(cache.root, bucket)) }));
+    if (format === "json") {
+      // For scripts (a CI step that reports or caps the cache's size); sizes in bytes.
+      const sizes = (list: ReadonlyArray<{ bucket: string; bytes: number; files: number }>) =>
+        Object.fromEntries(list.map(({ bucket, bytes, files }) => [bucket, { bytes, files }]));
+      context.output.data(
+        JSON.stringify({
+          directory: cache.root,
+          bytes: [...buckets, ...stale].reduce((total, { bytes }) => total + bytes, 0),
+          buckets: sizes(buckets),
+          unpacked_wheels: unpacked,
+          stale_buckets: sizes(stale),
+        }),
+      );
+      return 0;
+    }
     context.output.data(`Cache directory: ${cache.root}`);
-    for (const bucket of Object.values(BUCKETS)) {
-      const { bytes, files } = sizeOf(cache.bucket(bucket));
+    for (const { bucket, bytes, files } of buckets)
       context.output.data(`${bucket.padEnd(20)} ${human(bytes).padStart(10)}  ${plural(files, "file")}`);
-    }
-    context.output.data(`wheels: ${wheelEntries(cache).length} unpacked`);
-    for (const name of staleBuckets(cache)) {
-      const { bytes } = sizeOf(join(cache.root, name));
-      context.output.data(`${name}: ${human(bytes)} left by an earlier spice (spice cache prune removes it)`);
-    }
+    context.output.data(`wheels: ${unpacked} unpacked`);
+    for (const { bucket, bytes } of stale)
+      context.output.data(
+        `${bucket}: ${human(bytes)} left by an earlier spice (spice cache prune removes it)`,
+      );
     return 0;
   }
   if (sub === "make-spares") {
@@ -202,9 +221,12 @@ function run(args: ParsedArgs, context: CommandContext): number {
 }
 
 export const command: CommandModule = {
-  usage: "spice cache dir | info | clean [PACKAGE...] | prune | make-spares SHA256...",
+  usage: "spice cache dir | info [--format text|json] | clean [PACKAGE...] | prune | make-spares SHA256...",
   options: [],
   subcommandOptions: {
+    info: [
+      { name: "format", value: "text|json", help: "Output format (json for other tools: sizes in bytes)" },
+    ],
     "make-spares": [
       {
         name: "discard",
