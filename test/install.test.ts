@@ -364,11 +364,24 @@ describe("spice venv", () => {
     }
   });
 
-  it("seeds pip from the interpreter's bundled wheel, usable by pip itself", () => {
+  it("seeds what python -m venv seeds from the bundled wheels: pip, and setuptools below 3.12", () => {
     const path = join(work.path, "seeded");
-    assert.equal(spice(["venv", path, "--python", "3.11", "--seed"]).status, 0);
+    const seeded = spice(["venv", path, "--python", "3.11", "--seed"]);
+    assert.equal(seeded.status, 0, seeded.stderr);
+    assert.match(seeded.stderr, /\n \+ pip==23\.2\.1\n \+ setuptools==65\.5\.0\n/);
     const version = run(join(path, "bin", "pip"), ["--version"]);
     assert.match(version.stdout, /^pip 23\.2\.1 from /);
+    const listed = run(join(path, "bin", "pip"), ["list", "--format", "freeze"]);
+    assert.equal(listed.stdout, "pip==23.2.1\nsetuptools==65.5.0\n", "pip sees what was seeded");
+    const imported = run(join(path, "bin", "python"), [
+      "-c",
+      "import setuptools; print(setuptools.__version__)",
+    ]);
+    assert.equal(imported.stdout.trim(), "65.5.0");
+    // 3.12's ensurepip bundles pip alone, and seeds nothing else.
+    const newer = join(work.path, "seeded-3.12");
+    const seededNewer = spice(["venv", newer, "--python", "3.12", "--seed"]);
+    assert.match(seededNewer.stderr, /\n \+ pip==23\.2\.1\nActivate with/);
   });
 });
 

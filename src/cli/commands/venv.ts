@@ -10,6 +10,8 @@ import { openVirtualEnvironment } from "../../python/environment.ts";
 import { type Interpreter, inspectInterpreter, isVirtualEnvironment } from "../../python/interpreter.ts";
 import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
 import { createVirtualEnvironment, replacesVirtualEnvironment } from "../../python/venv.ts";
+import { tryParseWheelFilename } from "../../standards/filename.ts";
+import { compareVersions, type Version } from "../../standards/version.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { strtobool } from "../../util/strtobool.ts";
@@ -41,7 +43,12 @@ function baseInterpreter(args: ParsedArgs, context: CommandContext): Interpreter
 }
 
 /** The pip wheel an interpreter bundles for ensurepip. */
-function bundledPip(interpreter: Interpreter): string {
+/**
+ * The wheels `python -m venv` seeds from the interpreter's own ensurepip bundle: pip, and below
+ * Python 3.12 setuptools too (ensurepip installs both there). Where a bundle holds two versions of
+ * one (pyenv's 3.8 has pip 22.0.4 and 23.0.1), the newer.
+ */
+function bundledSeeds(interpreter: Interpreter): string[] {
   const directory = join(interpreter.facts.stdlib, "ensurepip", "_bundled");
   let names: string[] = [];
   try {
@@ -49,14 +56,26 @@ function bundledPip(interpreter: Interpreter): string {
   } catch {
     // none
   }
-  const wheel = names.find((name) => name.startsWith("pip-") && name.endsWith(".whl"));
-  if (wheel === undefined) {
+  const newest = (project: string) => {
+    let best: { name: string; version: Version } | undefined;
+    for (const name of names) {
+      const wheel = tryParseWheelFilename(name);
+      if (wheel === null || wheel.name !== project) continue;
+      if (best === undefined || compareVersions(wheel.version, best.version) > 0)
+        best = { name, version: wheel.version };
+    }
+    return best === undefined ? undefined : join(directory, best.name);
+  };
+  const pip = newest("pip");
+  if (pip === undefined) {
     throw new SpiceError("E_NO_BUNDLED_PIP", `${interpreter.path} has no bundled pip wheel to seed with`, {
       cause: `${directory} holds no pip-*.whl (some system Pythons remove ensurepip)`,
       hint: "Create the environment without --seed, then install pip from a wheel",
     });
   }
-  return join(directory, wheel);
+  const [major, minor] = interpreter.facts.version_info;
+  const setuptools = major === 3 && minor < 12 ? newest("setuptools") : undefined;
+  return setuptools === undefined ? [pip] : [pip, setuptools];
 }
 
 export const command: CommandModule = {
@@ -75,7 +94,10 @@ export const command: CommandModule = {
       help: "The prompt prefix the activation scripts show (default: the directory name; `.`: the current directory's name)",
     },
     { name: "system-site-packages", help: "Let the environment see the base interpreter's site-packages" },
-    { name: "seed", help: "Also install pip, from the interpreter's own ensurepip wheel" },
+    {
+      name: "seed",
+      help: "Also install pip (and setuptools below Python 3.12), from the interpreter's own ensurepip wheels, as python -m venv does",
+    },
     {
       name: "clear",
       help: "Delete what is at PATH first: a virtual environment (also SPICE_VENV_CLEAR=1), or any directory but the current one, one holding it or your home",
@@ -142,13 +164,18 @@ export const command: CommandModule = {
       ]);
       const environment = openVirtualEnvironment(created.root, { cacheDir: context.cacheDir });
       const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
-      const wheel = unpackedWheel(bundledPip(base), cache, join(created.root, ".spice-unpack"));
-      const result = installWheels([{ wheel, requested: true }], {
-        environment,
-        linkMode: (value(args, "link-mode") as LinkMode | undefined) ?? null,
-        compile: false,
-        relocatableScripts: flag(args, "relocatable"),
-      });
+      const wheels = bundledSeeds(base).map((path) =>
+        unpackedWheel(path, cache, join(created.root, ".spice-unpack")),
+      );
+      const result = installWheels(
+        wheels.map((wheel) => ({ wheel, requested: true })),
+        {
+          environment,
+          linkMode: (value(args, "link-mode") as LinkMode | undefined) ?? null,
+          compile: false,
+          relocatableScripts: flag(args, "relocatable"),
+        },
+      );
       for (const dist of result.installed) context.output.info(` + ${dist.name}==${dist.version}`);
     }
     context.output.verbose(`done in ${elapsed(started)}`);
