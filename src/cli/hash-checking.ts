@@ -39,9 +39,7 @@ export function checkHashingMode(inputs: RequirementInputs, args: ParsedArgs): b
   }
   const problems: string[] = [];
   for (const requirement of inputs.requirements) {
-    const pinned =
-      requirement.url !== null ||
-      requirement.specifier.specs.some((spec) => spec.operator === "==" || spec.operator === "===");
+    const pinned = requirement.url !== null || requirement.pinsVersion;
     if (!pinned) problems.push(`${requirement} is not pinned with ==`);
     else if (!inputs.hashes.has(requirement.canonicalName)) problems.push(`${requirement} has no --hash`);
   }

@@ -130,10 +130,6 @@ function splitExtra(key: string): [string, string | null] {
   return bracket < 0 ? [key, null] : [key.slice(0, bracket), key.slice(bracket + 1, -1)];
 }
 
-function isPinned(requirement: Requirement): boolean {
-  return requirement.specifier.specs.some((spec) => spec.operator === "==" || spec.operator === "===");
-}
-
 export async function resolve(options: ResolveOptions): Promise<Resolution> {
   const { source, target } = options;
   const warn = options.warn ?? (() => {});
@@ -232,7 +228,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   // is required from.
   const pinnedByUser = new Set(
     [...options.requirements, ...(options.constraints ?? [])]
-      .filter(isPinned)
+      .filter((requirement) => requirement.pinsVersion)
       .map((item) => item.canonicalName),
   );
 
@@ -248,7 +244,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     const prereleasesAllowed = prereleasePolicyOf(name) !== "disallow";
     const constraining = (constraints.get(name) ?? []).filter((item) => item.url === null);
     const applied = [requirement, ...constraining];
-    const pinned = applied.some(isPinned) || pinnedByUser.has(name);
+    const pinned = applied.some((item) => item.pinsVersion) || pinnedByUser.has(name);
     // A dependency's own URL is taken only when the user's requirements name it too (as uv):
     // a package on an index cannot make the resolution fetch from wherever it says.
     const strayUrl = requirement.url !== null && !urlFiles.has(name);

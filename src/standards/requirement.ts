@@ -26,6 +26,11 @@ export class Requirement {
     return canonicalizeName(this.name);
   }
 
+  /** Whether one of its specifiers pins a version: `==` (a wildcard too) or `===`. */
+  get pinsVersion(): boolean {
+    return this.specifier.specs.some((spec) => spec.operator === "==" || spec.operator === "===");
+  }
+
   /** packaging's `str(Requirement)`. */
   toString(): string {
     let text = this.name;

@@ -29,9 +29,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     throw new UsageError("spice pip sync needs requirements files", "spice pip sync requirements.txt");
   const { lock, inputs } = await lockOrRequirements([], args.positionals, 0, args, context);
   const unpinned = inputs.requirements.filter(
-    (requirement) =>
-      requirement.url === null &&
-      !requirement.specifier.specs.some((spec) => spec.operator === "==" || spec.operator === "==="),
+    (requirement) => requirement.url === null && !requirement.pinsVersion,
   );
   if (unpinned.length > 0) {
     throw new SpiceError(
