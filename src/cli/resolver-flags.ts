@@ -49,38 +49,28 @@ export function foreignTargetOptions(args: ParsedArgs, env: NodeJS.ProcessEnv = 
 /** What --exclude-newer and --exclude-newer-package take, in words for an error. */
 const CUT_OFF_FORMS = "a date (2024-01-31), an RFC 3339 time, a span back from now (7 days, P7D) or false";
 
-/** uv's --exclude-newer-package NAME=DATE, each a name's own cut-off (the last one given wins). */
-function excludeNewerPackages(given: readonly string[]): Map<string, string | null> {
-  const cutOffs = new Map<string, string | null>();
-  for (const item of given) {
-    const at = item.indexOf("=");
-    const name = item.slice(0, at).trim();
-    const cutOff = at < 0 ? undefined : parseCutOff(item.slice(at + 1));
-    if (at < 0 || !isValidName(name) || cutOff === undefined)
-      throw new UsageError(
-        `--exclude-newer-package takes NAME=DATE (a name and ${CUT_OFF_FORMS}), not '${item}'`,
-      );
-    cutOffs.set(canonicalizeName(name), cutOff);
-  }
-  return cutOffs;
-}
-
 const PRERELEASE_POLICIES = ["allow", "if-necessary", "disallow"];
 
-/** uv's --prerelease-package NAME=MODE, each a name's own policy (the last one given wins). */
-function prereleasePackages(given: readonly string[]): Map<string, PrereleasePolicy> {
-  const policies = new Map<string, PrereleasePolicy>();
-  for (const item of given) {
+/**
+ * uv's per-package options, NAME=VALUE each (the last one given for a name wins): `read` turns
+ * the value into the setting, undefined when it is none; `forms` says what it takes.
+ */
+function perPackage<T>(
+  args: ParsedArgs,
+  option: string,
+  forms: string,
+  read: (text: string) => T | undefined,
+): Map<string, T> {
+  const settings = new Map<string, T>();
+  for (const item of values(args, option)) {
     const at = item.indexOf("=");
     const name = item.slice(0, at).trim();
-    const mode = item.slice(at + 1).trim();
-    if (at < 0 || !isValidName(name) || !PRERELEASE_POLICIES.includes(mode))
-      throw new UsageError(
-        `--prerelease-package takes NAME=MODE (MODE: allow, if-necessary or disallow), not '${item}'`,
-      );
-    policies.set(canonicalizeName(name), mode as PrereleasePolicy);
+    const setting = at < 0 ? undefined : read(item.slice(at + 1));
+    if (at < 0 || !isValidName(name) || setting === undefined)
+      throw new UsageError(`--${option} takes ${forms}, not '${item}'`);
+    settings.set(canonicalizeName(name), setting);
   }
-  return policies;
+  return settings;
 }
 
 /** uv's --fork-strategy: requires-python (the default) or fewest. */
@@ -139,8 +129,18 @@ export function resolverFlags(
     onlyBinary,
     noBinary,
     excludeNewer,
-    excludeNewerPackages: excludeNewerPackages(values(args, "exclude-newer-package")),
-    prereleasePackages: prereleasePackages(values(args, "prerelease-package")),
+    excludeNewerPackages: perPackage(
+      args,
+      "exclude-newer-package",
+      `NAME=DATE (a name and ${CUT_OFF_FORMS})`,
+      (text) => parseCutOff(text),
+    ),
+    prereleasePackages: perPackage(
+      args,
+      "prerelease-package",
+      "NAME=MODE (MODE: allow, if-necessary or disallow)",
+      (text) => (PRERELEASE_POLICIES.includes(text.trim()) ? (text.trim() as PrereleasePolicy) : undefined),
+    ),
     forkStrategy: forkStrategyOf(value(args, "fork-strategy")),
     noDeps: flag(args, "no-deps"),
     preferBinary: flag(args, "prefer-binary") || finder.preferBinary,
