@@ -310,7 +310,7 @@ export class HttpClient {
               ...pool,
               uri: proxy,
               requestTls: tls,
-              proxyTls: /^https:/i.test(proxy) ? this.trustedCertificates() : {},
+              proxyTls: urlScheme(proxy) === "https" ? this.trustedCertificates() : {},
             });
       this.agents.set(key, agent);
     }
