@@ -3,9 +3,11 @@
 // not replace, and the files of other distributions it overwrites (said, not refused).
 
 import { lstatSync } from "node:fs";
-import { basename, dirname } from "node:path";
+import { basename, dirname, relative } from "node:path";
 import type { Environment, InstallScheme } from "../python/environment.ts";
+import { SpiceError } from "../util/error.ts";
 import { realDirectory } from "../util/fs.ts";
+import { type DistributionPlan, libFilePath } from "./distribution-plan.ts";
 import { distributionFiles, type InstalledDistribution } from "./installed.ts";
 
 /** Files a new distribution wrote over that another installed distribution (left in place) lists. */
@@ -93,4 +95,85 @@ export function environmentFile(environment: Environment, path: string): string 
   )
     return "the environment's activation script";
   return null;
+}
+
+/** Where placing files overwrites existing ones, and by whose file. */
+export interface NewFiles {
+  /** Every path the install creates (the journal's list: a rollback removes them). */
+  created: string[];
+  /** Existing files the install writes over, each with the name of the distribution writing it. */
+  overwrittenBy: Map<string, string>;
+}
+
+/**
+ * Checks where the new files land before anything changes: no file where the environment has a
+ * directory, no script over the environment's own interpreter or activation scripts, no write
+ * through a link that leads out of the environment. A file can only be overwritten where its
+ * directory already exists, so existence is asked per directory first, then per file only inside
+ * existing ones (a fresh venv needs almost none).
+ */
+export function checkNewFiles(
+  environment: Environment,
+  plans: readonly DistributionPlan[],
+  compileTargets: ReadonlyArray<[string, string]>,
+  directoryExists: (directory: string) => boolean,
+): NewFiles {
+  const created: string[] = [];
+  const overwrittenBy = new Map<string, string>();
+  const checkNewFile = (path: string, owner: string) => {
+    if (!directoryExists(dirname(path))) return; // inside a directory the change creates
+    const existing = lstatSync(path, { throwIfNoEntry: false });
+    if (existing !== undefined) {
+      if (existing.isDirectory()) {
+        throw new SpiceError(
+          "E_INSTALL_CONFLICT",
+          `Cannot install ${owner}: it has a file at ${relative(environment.root, path)}, which is a directory in the environment`,
+          {
+            hint: "Find the distribution that owns that directory (`spice pip show -f`) and uninstall one of them",
+          },
+        );
+      }
+      if (dirname(path) === environment.scheme.scripts) {
+        const own = environmentFile(environment, path);
+        if (own !== null)
+          throw new SpiceError(
+            "E_INSTALL_CONFLICT",
+            `Cannot install ${owner}: its script ${relative(environment.root, path)} would replace ${own}`,
+            {
+              hint: `The environment would no longer work; leave ${owner} out, or install it into another one`,
+            },
+          );
+      }
+      overwrittenBy.set(path, owner);
+    }
+    created.push(path);
+  };
+  const leavingLink = linkLeavingScheme(environment.scheme);
+  const refuseLinkOut = (directory: string, owner: string) => {
+    const out = leavingLink(directory);
+    if (out === null) return;
+    throw new SpiceError(
+      "E_INSTALL_CONFLICT",
+      `Cannot install ${owner}: ${relative(environment.root, out.link)} is a link to ${out.target}, outside the environment`,
+      {
+        cause: "installing through it would overwrite the files it leads to",
+        hint: `Remove the link (rm ${out.link}) to install ${owner} into the environment, or keep the linked copy and leave ${owner} out`,
+      },
+    );
+  };
+  for (const plan of plans) {
+    for (const directory of plan.libDirectories) {
+      if (!directoryExists(directory.path)) continue;
+      refuseLinkOut(directory.path, plan.name);
+      for (const index of directory.indices) checkNewFile(libFilePath(plan, index), plan.name);
+    }
+    for (const file of plan.files) {
+      if (directoryExists(dirname(file.destination))) refuseLinkOut(dirname(file.destination), plan.name);
+      checkNewFile(file.destination, plan.name);
+    }
+    if (directoryExists(dirname(plan.record))) refuseLinkOut(dirname(plan.record), plan.name);
+    checkNewFile(plan.record, plan.name);
+  }
+  for (const [source, target] of compileTargets) checkNewFile(target, relative(environment.root, source));
+  return { created, overwrittenBy };
 }

@@ -4,22 +4,13 @@
 // (spare-trees.ts), writing the generated files and RECORD fresh, byte-compiling when asked, and
 // removing what replaced versions left behind (uninstall.ts).
 
-import {
-  chmodSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import type { Environment } from "../python/environment.ts";
 import { monotonicMilliseconds } from "../util/clock.ts";
-import { fileSystemFailure, SpiceError } from "../util/error.ts";
+import { fileSystemFailure } from "../util/error.ts";
 import { recordHash } from "../util/hash.ts";
-import { nodeChildProcess } from "../util/lazy-builtins.ts";
+import { bytecodeTag, compiledPath, compileModules } from "./bytecode.ts";
 import {
   type DistributionPlan,
   type InstallItem,
@@ -29,7 +20,7 @@ import {
   type RecordRow,
   recordOf,
 } from "./distribution-plan.ts";
-import { type Clobbered, environmentFile, filesOfOthers, linkLeavingScheme } from "./install-checks.ts";
+import { type Clobbered, checkNewFiles, filesOfOthers } from "./install-checks.ts";
 import {
   copiesByName,
   distributionFiles,
@@ -37,6 +28,7 @@ import {
   ownsDistribution,
 } from "./installed.ts";
 import { Linker, type LinkMode } from "./linker.ts";
+import { type SharedFiles, sharedDestinations, sharedFilesOf } from "./shared-paths.ts";
 import { claimSpareTrees, type SpareTreeMoves } from "./spare-trees.ts";
 import { pruneEmptyDirectories, Transaction } from "./transaction.ts";
 import { pathsToMoveAside, recordedFiles, removableIn, removalRoots } from "./uninstall.ts";
@@ -81,113 +73,6 @@ export interface InstallResult {
    */
   leftover: string | null;
 }
-
-/** Files two wheels of one install both hold (opencv-python and opencv-python-headless: cv2/). */
-export interface SharedFiles {
-  /** The wheel whose copy is placed. */
-  kept: string;
-  /** The wheel whose copy is not. */
-  lost: string;
-  paths: string[];
-}
-
-/** A path several wheels of one install hold: whose copy is placed, and whose are not. */
-interface SharedPath {
-  kept: DistributionPlan;
-  lost: DistributionPlan[];
-}
-
-/**
- * Destinations more than one plan installs. The copy placed is the one pip would install last
- * (each overwrites), by `pipOrder`; without it, the first by name's (pip installs wheels that
- * need nothing else in reverse name order). Only directories that several wheels put files in
- * are compared file by file.
- */
-function sharedDestinations(
-  plans: readonly DistributionPlan[],
-  pipOrder?: () => ReadonlyMap<string, number>,
-): Map<string, SharedPath> {
-  const byDirectory = new Map<string, DistributionPlan[]>();
-  const add = (directory: string, plan: DistributionPlan) => {
-    const owners = byDirectory.get(directory);
-    if (owners === undefined) byDirectory.set(directory, [plan]);
-    else if (owners[owners.length - 1] !== plan) owners.push(plan);
-  };
-  for (const plan of plans) {
-    for (const directory of plan.libDirectories) add(directory.path, plan);
-    for (const file of plan.files) add(dirname(file.destination), plan);
-  }
-  const claims = new Map<string, DistributionPlan[]>();
-  for (const [directory, owners] of byDirectory) {
-    if (owners.length < 2) continue;
-    for (const plan of owners) {
-      const indices = plan.libDirectories.find((item) => item.path === directory)?.indices ?? [];
-      const paths = [
-        ...indices.map((index) => libFilePath(plan, index)),
-        ...plan.files.flatMap((file) => (dirname(file.destination) === directory ? [file.destination] : [])),
-      ];
-      for (const path of paths) {
-        const claimants = claims.get(path);
-        if (claimants === undefined) claims.set(path, [plan]);
-        else claimants.push(plan);
-      }
-    }
-  }
-  const shared = new Map<string, SharedPath>();
-  let order: ReadonlyMap<string, number> | undefined;
-  const installedAfter = (plan: DistributionPlan, other: DistributionPlan): boolean => {
-    order ??= pipOrder?.() ?? new Map();
-    const [mine, theirs] = [order.get(plan.canonicalName), order.get(other.canonicalName)];
-    if (mine !== undefined && theirs !== undefined) return mine > theirs;
-    return plan.canonicalName < other.canonicalName;
-  };
-  for (const [path, claimants] of claims) {
-    if (claimants.length < 2) continue;
-    const kept = claimants.reduce((winner, plan) => (installedAfter(plan, winner) ? plan : winner));
-    shared.set(path, { kept, lost: claimants.filter((plan) => plan !== kept) });
-  }
-  return shared;
-}
-
-/** What the warning says of `shared`: the paths by pair of wheels, relative to `root`. */
-function sharedFilesOf(shared: ReadonlyMap<string, SharedPath>, root: string): SharedFiles[] {
-  const byPair = new Map<string, SharedFiles>();
-  for (const [path, { kept, lost }] of shared) {
-    for (const plan of lost) {
-      const key = `${plan.name}\0${kept.name}`;
-      let entry = byPair.get(key);
-      if (entry === undefined) {
-        entry = { kept: kept.name, lost: plan.name, paths: [] };
-        byPair.set(key, entry);
-      }
-      entry.paths.push(relative(root, path));
-    }
-  }
-  return [...byPair.values()];
-}
-
-function cacheTag(environment: Environment): string {
-  const facts = environment.interpreter.facts;
-  return `${facts.implementation_name}-${facts.version_info[0]}${facts.version_info[1]}`;
-}
-
-function compiledPath(source: string, tag: string): string {
-  const directory = dirname(source);
-  const name = source.slice(directory.length + 1, -3);
-  return join(directory, "__pycache__", `${name}.${tag}.pyc`);
-}
-
-const COMPILE_SCRIPT = `
-import py_compile, sys
-failed = 0
-for line in sys.stdin.read().splitlines():
-    source, target = line.split("\\0")
-    try:
-        py_compile.compile(source, cfile=target, doraise=True)
-    except Exception as error:
-        failed += 1
-        sys.stderr.write("cannot compile %s: %s\\n" % (source, error))
-`;
 
 /** The directories (and missing parents) that do not exist yet. */
 function directoriesToMake(directories: Iterable<string>, known: Map<string, boolean>): Set<string> {
@@ -235,6 +120,183 @@ function makeDirectories(wanted: ReadonlySet<string>): void {
  */
 const SPARE_TREES_MIN_DIRECTORIES = 100;
 
+/** The directories an install puts files in, and the modules it compiles (with --compile). */
+interface Targets {
+  directories: Set<string>;
+  /** [source, its .pyc] pairs. */
+  compileTargets: Array<[string, string]>;
+}
+
+function targetsOf(plans: readonly DistributionPlan[], environment: Environment, compile: boolean): Targets {
+  // Lib files are handled per directory: a warm install's cost is meant to grow with the
+  // number of directories a change makes, not with the number of files in them.
+  const directories = new Set<string>();
+  const compileTargets: Array<[string, string]> = [];
+  const tag = bytecodeTag(environment);
+  const compileTarget = (path: string) => {
+    if (!path.endsWith(".py") || path.startsWith(`${environment.scheme.scripts}/`)) return;
+    const target = compiledPath(path, tag);
+    compileTargets.push([path, target]);
+    directories.add(dirname(target));
+  };
+  for (const plan of plans) {
+    for (const directory of plan.libDirectories) {
+      directories.add(directory.path);
+      if (compile) for (const index of directory.indices) compileTarget(libFilePath(plan, index));
+    }
+    for (const file of plan.files) {
+      directories.add(dirname(file.destination));
+      if (compile) compileTarget(file.destination);
+    }
+  }
+  return { directories, compileTargets };
+}
+
+/** What replacing distributions takes away: each one's files the new ones do not write again. */
+interface Removals {
+  removals: Array<[InstalledDistribution, string[]]>;
+  /** Every file the replaced distributions had (overwriting those is no clobbering). */
+  replacedPaths: Set<string>;
+}
+
+function removalsOf(
+  environment: Environment,
+  plans: readonly DistributionPlan[],
+  replaced: readonly InstalledDistribution[],
+  compileTargets: ReadonlyArray<[string, string]>,
+): Removals {
+  const removals: Array<[InstalledDistribution, string[]]> = [];
+  const replacedPaths = new Set<string>();
+  if (replaced.length === 0) return { removals, replacedPaths };
+  const newPaths = new Set<string>();
+  for (const plan of plans) {
+    for (const directory of plan.libDirectories)
+      for (const index of directory.indices) newPaths.add(libFilePath(plan, index));
+    for (const file of plan.files) newPaths.add(file.destination);
+    newPaths.add(plan.record);
+  }
+  for (const [, target] of compileTargets) newPaths.add(target);
+  const scripts = environment.scheme.scripts;
+  const removable = removableIn(environment);
+  const newDistInfos = new Set(plans.map((plan) => resolve(dirname(plan.record))));
+  for (const old of replaced) {
+    // A .dist-info without RECORD that the same version's new one overwrites is taken over,
+    // its stray files left (the way to mend it); any other must say what it installed.
+    const files =
+      distributionFiles(old, scripts) ??
+      (old.format === "dist-info" && newDistInfos.has(resolve(old.path)) ? [] : recordedFiles(old, scripts));
+    for (const path of files) replacedPaths.add(path);
+    removals.push([old, files.filter((path) => !newPaths.has(path) && removable(path))]);
+  }
+  return { removals, replacedPaths };
+}
+
+/** The directories and every directory above them. */
+function withAncestors(directories: Iterable<string>): Set<string> {
+  const all = new Set<string>();
+  for (const directory of directories)
+    for (let path = directory; !all.has(path); path = dirname(path)) {
+      all.add(path);
+      if (dirname(path) === path) break;
+    }
+  return all;
+}
+
+/** How files reach the environment once the transaction has begun. */
+interface Placement {
+  linker: Linker;
+  transaction: Transaction;
+  /** Existing files being replaced: removed (they were backed up) before the new one goes in. */
+  overwritten: ReadonlySet<string>;
+  /** New directories that moved in whole with spare trees. */
+  covered: ReadonlySet<string>;
+  /** Whether another wheel's copy of this path is the one placed. */
+  lost: (path: string, plan: DistributionPlan) => boolean;
+}
+
+/**
+ * Links each plan's files from the cache and writes the generated ones; returns the RECORD hash
+ * and size of each generated file (by planned file: where two wheels write one path, each RECORD
+ * still has its own file's hash).
+ */
+function placeFiles(
+  plans: readonly DistributionPlan[],
+  { linker, transaction, overwritten, covered, lost }: Placement,
+): Map<object, [string, number]> {
+  const place = (source: string, destination: string) => {
+    if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
+    linker.place(source, destination);
+  };
+  const hashes = new Map<object, [string, number]>();
+  const textHashes = new Map<string, [string, number]>();
+  for (const plan of plans) {
+    for (const directory of plan.libDirectories) {
+      if (covered.has(directory.path)) continue; // moved in whole
+      for (const index of directory.indices) {
+        const destination = libFilePath(plan, index);
+        if (!lost(destination, plan)) place(storedFile(plan.filesRoot, index), destination);
+      }
+    }
+    for (const file of plan.files) {
+      if (file.source !== undefined) {
+        if (!lost(file.destination, plan)) place(file.source, file.destination);
+        continue;
+      }
+      const content = file.content ?? "";
+      const movedIn =
+        file.inSpareTree === true && covered.has(dirname(file.destination)) && existsSync(file.destination);
+      if (!movedIn && !lost(file.destination, plan)) {
+        if (overwritten.has(file.destination)) transaction.remove(file.destination);
+        writeFileSync(file.destination, content);
+        if (file.executable) chmodSync(file.destination, 0o755);
+      }
+      if (typeof content === "string") {
+        // Every distribution gets the same INSTALLER (and REQUESTED): hash each text once.
+        let known = textHashes.get(content);
+        if (known === undefined) {
+          known = [recordHash(content), Buffer.byteLength(content)];
+          textHashes.set(content, known);
+        }
+        hashes.set(file, known);
+      } else hashes.set(file, [recordHash(content), content.length]);
+    }
+  }
+  return hashes;
+}
+
+/** Writes each plan's RECORD: its files, the compiled modules that exist, and RECORD itself. */
+function writeRecords(
+  plans: readonly DistributionPlan[],
+  hashes: ReadonlyMap<object, [string, number]>,
+  compiledFrom: ReadonlyMap<string, string>,
+): void {
+  for (const plan of plans) {
+    const rows: RecordRow[] = [];
+    const recordPath = (path: string) => relative(plan.libDirectory, path);
+    for (const file of plan.files) {
+      const [hash, size] =
+        file.hash !== undefined ? [file.hash, file.size ?? 0] : (hashes.get(file) ?? ["", 0]);
+      rows.push([recordPath(file.destination), hash, String(size)]);
+    }
+    if (compiledFrom.size > 0) {
+      const sources = [
+        ...plan.libDirectories.flatMap((directory) =>
+          directory.indices.map((index) => libFilePath(plan, index)),
+        ),
+        ...plan.files.map((file) => file.destination),
+      ];
+      for (const source of sources) {
+        const target = compiledFrom.get(source);
+        if (target === undefined || !existsSync(target)) continue;
+        const bytes = readFileSync(target);
+        rows.push([recordPath(target), recordHash(bytes), String(bytes.length)]);
+      }
+    }
+    rows.push([recordPath(plan.record), "", ""]);
+    writeFileSync(plan.record, recordOf(plan, rows));
+  }
+}
+
 /** Installs the items into the environment in one transaction. */
 export function installWheels(items: readonly InstallItem[], options: InstallOptions): InstallResult {
   const { environment } = options;
@@ -245,8 +307,7 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     const claim = shared.size === 0 ? undefined : shared.get(path);
     return claim !== undefined && claim.kept !== plan;
   };
-  const stateDirectory = environment.scheme.purelib;
-  const transaction = new Transaction(stateDirectory, `The environment at ${environment.root}`);
+  const transaction = new Transaction(environment.scheme.purelib, `The environment at ${environment.root}`);
   const linker = new Linker(options.linkMode, options.onLinkModeFallback);
   let spares: SpareTreeMoves | null = null;
   try {
@@ -256,81 +317,23 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     const existing = new Map(
       [...copiesByName(environment)].filter(([, copies]) => ownsDistribution(environment, copies[0])),
     );
-    const replaced: InstalledDistribution[] = [];
-    const created: string[] = [];
-    // Lib files are handled per directory: a warm install's cost is meant to grow with the
-    // number of directories a change makes, not with the number of files in them.
-    const directories = new Set<string>();
-    const tag = cacheTag(environment);
-    const compileTargets: Array<[string, string]> = [];
-    const compileTarget = (path: string) => {
-      if (!path.endsWith(".py") || path.startsWith(`${environment.scheme.scripts}/`)) return;
-      const target = compiledPath(path, tag);
-      compileTargets.push([path, target]);
-      directories.add(dirname(target));
-    };
-    for (const plan of plans) {
-      for (const directory of plan.libDirectories) {
-        directories.add(directory.path);
-        if (options.compile) for (const index of directory.indices) compileTarget(libFilePath(plan, index));
-      }
-      for (const file of plan.files) {
-        directories.add(dirname(file.destination));
-        if (options.compile) compileTarget(file.destination);
-      }
-      replaced.push(...(existing.get(plan.canonicalName) ?? []));
-    }
+    const { directories, compileTargets } = targetsOf(plans, environment, options.compile);
+    const replaced = plans.flatMap((plan) => existing.get(plan.canonicalName) ?? []);
     // Distributions only removed (not replaced by a new version).
-    const onlyRemoved = (options.remove ?? [])
-      .flatMap((extra) => existing.get(extra.canonicalName) ?? [extra])
-      .filter((extra) => !replaced.includes(extra));
-    replaced.push(...onlyRemoved);
+    replaced.push(
+      ...(options.remove ?? [])
+        .flatMap((extra) => existing.get(extra.canonicalName) ?? [extra])
+        .filter((extra) => !replaced.includes(extra)),
+    );
     // Back up whatever the change overwrites or removes. Every path it writes is listed only
     // when something is removed (an upgrade, a sync): a fresh install needs no such list.
     let removalStarted = monotonicMilliseconds();
-    const removals: Array<[InstalledDistribution, string[]]> = [];
-    const replacedPaths = new Set<string>();
-    if (replaced.length > 0) {
-      const newPaths = new Set<string>();
-      for (const plan of plans) {
-        for (const directory of plan.libDirectories)
-          for (const index of directory.indices) newPaths.add(libFilePath(plan, index));
-        for (const file of plan.files) newPaths.add(file.destination);
-        newPaths.add(plan.record);
-      }
-      for (const [, target] of compileTargets) newPaths.add(target);
-      const scripts = environment.scheme.scripts;
-      const removable = removableIn(environment);
-      const newDistInfos = new Set(plans.map((plan) => resolve(dirname(plan.record))));
-      for (const old of replaced) {
-        // A .dist-info without RECORD that the same version's new one overwrites is taken over,
-        // its stray files left (the way to mend it); any other must say what it installed.
-        const files =
-          distributionFiles(old, scripts) ??
-          (old.format === "dist-info" && newDistInfos.has(resolve(old.path))
-            ? []
-            : recordedFiles(old, scripts));
-        for (const path of files) replacedPaths.add(path);
-        removals.push([old, files.filter((path) => !newPaths.has(path) && removable(path))]);
-      }
-    }
+    const { removals, replacedPaths } = removalsOf(environment, plans, replaced, compileTargets);
     // What goes is moved aside whole where a directory empties (uninstallDistributions), except
     // a directory the new files go into, or one above it.
-    const aside: string[] = [];
-    if (removals.length > 0) {
-      const keep = new Set<string>();
-      for (const directory of directories)
-        for (let path = directory; !keep.has(path); path = dirname(path)) {
-          keep.add(path);
-          if (dirname(path) === path) break;
-        }
-      aside.push(...pathsToMoveAside(environment, removals, keep));
-    }
+    const aside =
+      removals.length > 0 ? pathsToMoveAside(environment, removals, withAncestors(directories)) : [];
     let removalMilliseconds = monotonicMilliseconds() - removalStarted;
-    // A file can only be overwritten where its directory already exists: check existence per
-    // directory first, then per file only inside existing ones (a fresh venv needs almost none).
-    const overwritten = new Set<string>();
-    const overwrittenBy = new Map<string, string>();
     const existingDirectories = new Map<string, boolean>();
     const directoryExists = (directory: string): boolean => {
       let known = existingDirectories.get(directory);
@@ -344,63 +347,8 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     // A spare tree is a whole directory of one wheel: not where another wheel's files go too.
     const useSpareTrees =
       options.spareTrees === true && shared.size === 0 && newDirectories.size >= SPARE_TREES_MIN_DIRECTORIES;
-    const checkNewFile = (path: string, owner: string) => {
-      if (!directoryExists(dirname(path))) return; // inside a directory the change creates
-      const existing = lstatSync(path, { throwIfNoEntry: false });
-      if (existing !== undefined) {
-        if (existing.isDirectory()) {
-          throw new SpiceError(
-            "E_INSTALL_CONFLICT",
-            `Cannot install ${owner}: it has a file at ${relative(environment.root, path)}, which is a directory in the environment`,
-            {
-              hint: "Find the distribution that owns that directory (`spice pip show -f`) and uninstall one of them",
-            },
-          );
-        }
-        if (dirname(path) === environment.scheme.scripts) {
-          const own = environmentFile(environment, path);
-          if (own !== null)
-            throw new SpiceError(
-              "E_INSTALL_CONFLICT",
-              `Cannot install ${owner}: its script ${relative(environment.root, path)} would replace ${own}`,
-              {
-                hint: `The environment would no longer work; leave ${owner} out, or install it into another one`,
-              },
-            );
-        }
-        transaction.backUp(path);
-        overwritten.add(path);
-        overwrittenBy.set(path, owner);
-      }
-      created.push(path);
-    };
-    const leavingLink = linkLeavingScheme(environment.scheme);
-    const refuseLinkOut = (directory: string, owner: string) => {
-      const out = leavingLink(directory);
-      if (out === null) return;
-      throw new SpiceError(
-        "E_INSTALL_CONFLICT",
-        `Cannot install ${owner}: ${relative(environment.root, out.link)} is a link to ${out.target}, outside the environment`,
-        {
-          cause: "installing through it would overwrite the files it leads to",
-          hint: `Remove the link (rm ${out.link}) to install ${owner} into the environment, or keep the linked copy and leave ${owner} out`,
-        },
-      );
-    };
-    for (const plan of plans) {
-      for (const directory of plan.libDirectories) {
-        if (!directoryExists(directory.path)) continue;
-        refuseLinkOut(directory.path, plan.name);
-        for (const index of directory.indices) checkNewFile(libFilePath(plan, index), plan.name);
-      }
-      for (const file of plan.files) {
-        if (directoryExists(dirname(file.destination))) refuseLinkOut(dirname(file.destination), plan.name);
-        checkNewFile(file.destination, plan.name);
-      }
-      if (directoryExists(dirname(plan.record))) refuseLinkOut(dirname(plan.record), plan.name);
-      checkNewFile(plan.record, plan.name);
-    }
-    for (const [source, target] of compileTargets) checkNewFile(target, relative(environment.root, source));
+    const { created, overwrittenBy } = checkNewFiles(environment, plans, compileTargets, directoryExists);
+    for (const path of overwrittenBy.keys()) transaction.backUp(path);
     // Compiled files follow their sources, which say it already.
     const clobbered = filesOfOthers(
       [...overwrittenBy].filter(([path]) => !replacedPaths.has(path) && !path.endsWith(".pyc")),
@@ -439,78 +387,10 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     const rootOf = removalRoots(environment);
     for (const path of aside) pruneEmptyDirectories(dirname(path), rootOf(path), directories);
     removalMilliseconds += monotonicMilliseconds() - removalStarted;
-    const place = (source: string, destination: string) => {
-      if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
-      linker.place(source, destination);
-    };
-    // By planned file: where two wheels write one path, each RECORD still has its own file's hash.
-    const hashes = new Map<object, [string, number]>();
-    const textHashes = new Map<string, [string, number]>();
-    for (const plan of plans) {
-      for (const directory of plan.libDirectories) {
-        if (covered.has(directory.path)) continue; // moved in whole
-        for (const index of directory.indices) {
-          const destination = libFilePath(plan, index);
-          if (!lost(destination, plan)) place(storedFile(plan.filesRoot, index), destination);
-        }
-      }
-      for (const file of plan.files) {
-        if (file.source !== undefined) {
-          if (!lost(file.destination, plan)) place(file.source, file.destination);
-          continue;
-        }
-        const content = file.content ?? "";
-        const movedIn =
-          file.inSpareTree === true && covered.has(dirname(file.destination)) && existsSync(file.destination);
-        if (!movedIn && !lost(file.destination, plan)) {
-          if (overwritten.has(file.destination)) transaction.remove(file.destination);
-          writeFileSync(file.destination, content);
-          if (file.executable) chmodSync(file.destination, 0o755);
-        }
-        if (typeof content === "string") {
-          // Every distribution gets the same INSTALLER (and REQUESTED): hash each text once.
-          let known = textHashes.get(content);
-          if (known === undefined) {
-            known = [recordHash(content), Buffer.byteLength(content)];
-            textHashes.set(content, known);
-          }
-          hashes.set(file, known);
-        } else hashes.set(file, [recordHash(content), content.length]);
-      }
-    }
-    if (compileTargets.length > 0) {
-      const result = nodeChildProcess().spawnSync(environment.python, ["-E", "-c", COMPILE_SCRIPT], {
-        input: compileTargets.map(([source, target]) => `${source}\0${target}`).join("\n"),
-        encoding: "utf8",
-      });
-      if (result.error) throw result.error;
-    }
-    const compiledFrom = new Map(compileTargets);
-    for (const plan of plans) {
-      const rows: RecordRow[] = [];
-      const recordPath = (path: string) => relative(plan.libDirectory, path);
-      for (const file of plan.files) {
-        const [hash, size] =
-          file.hash !== undefined ? [file.hash, file.size ?? 0] : (hashes.get(file) ?? ["", 0]);
-        rows.push([recordPath(file.destination), hash, String(size)]);
-      }
-      if (compiledFrom.size > 0) {
-        const sources = [
-          ...plan.libDirectories.flatMap((directory) =>
-            directory.indices.map((index) => libFilePath(plan, index)),
-          ),
-          ...plan.files.map((file) => file.destination),
-        ];
-        for (const source of sources) {
-          const target = compiledFrom.get(source);
-          if (target === undefined || !existsSync(target)) continue;
-          const bytes = readFileSync(target);
-          rows.push([recordPath(target), recordHash(bytes), String(bytes.length)]);
-        }
-      }
-      rows.push([recordPath(plan.record), "", ""]);
-      writeFileSync(plan.record, recordOf(plan, rows));
-    }
+    const overwritten = new Set(overwrittenBy.keys());
+    const hashes = placeFiles(plans, { linker, transaction, overwritten, covered, lost });
+    if (compileTargets.length > 0) compileModules(environment.python, compileTargets);
+    writeRecords(plans, hashes, new Map(compileTargets));
     transaction.commit(options.discardBackup);
     return {
       clobbered,
