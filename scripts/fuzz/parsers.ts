@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { freshnessSeconds } from "../../src/index/http.ts";
+import { freshnessSeconds } from "../../src/index/freshness.ts";
 import { parseNetrc } from "../../src/index/netrc.ts";
 import { InvalidIndexPage, parseHtmlPage, parseJsonPage } from "../../src/index/simple-api.ts";
 import { consoleScript, parseEntryPoints } from "../../src/install/entry-points.ts";

@@ -2,9 +2,9 @@
 // with backoff on connection errors, 5xx, 429 and 408, timeouts, pages asked for compressed
 // (content-coding.ts), credentials (credentials.ts) that are never printed and never sent to
 // another host on redirect, and a disk cache of pages that revalidates with ETag /
-// Last-Modified and honours Cache-Control, with --refresh and --offline.
+// Last-Modified and honours Cache-Control (freshness.ts), with --refresh and --offline.
 
-import { readFileSync, utimesSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, sep } from "node:path";
 import type { Dispatcher } from "undici";
 
@@ -35,6 +35,7 @@ import { urlScheme } from "../util/url-scheme.ts";
 import { isCertificateFailure, untrustedCertificate } from "./certificates.ts";
 import { contentCodings, decodeBody, decodingStream } from "./content-coding.ts";
 import { CredentialFinder, type CredentialSources } from "./credentials.ts";
+import { freshnessSeconds, maxAge, storeRevalidated } from "./freshness.ts";
 import { type CachedResponse, heldForm, readCachedResponse, writeCachedResponse } from "./page-cache.ts";
 
 /** Credentials come from CredentialSources: the netrc file, a keyring, the index URLs. */
@@ -126,26 +127,6 @@ export interface Derivation {
   make(response: HttpResponse): unknown;
 }
 
-/**
- * Stores a revalidated entry: rewritten when the 304 changed what it says, else only touched (its
- * mtime is when it was stored), where rewriting a page of 30 MB took longer than fetching it.
- * Touching keeps the old Date, which shortens a heuristic lifetime, never lengthens one; an
- * Expires lifetime is counted from the Date, so such an entry is rewritten with the new one.
- */
-function renew(path: string, entry: CachedResponse, changed: boolean, date: string | undefined): void {
-  if (!changed && (entry.headers.expires === undefined || maxAge(entry.headers["cache-control"]) !== null)) {
-    try {
-      const now = entry.storedAt / 1000;
-      utimesSync(path, now, now);
-      return;
-    } catch {
-      // gone since it was read: written again below
-    }
-  }
-  if (date !== undefined) entry.headers.date = date;
-  writeCachedResponse(path, entry);
-}
-
 /** The response an entry holds, with its form under `key` as `derived` when it has one. */
 function fromCache(entry: CachedResponse, key: string | undefined): HttpResponse {
   const form = key === undefined ? undefined : heldForm(entry, key);
@@ -201,14 +182,6 @@ function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
-/** Cache-Control max-age in seconds, 0 for no-cache/no-store, null when absent. */
-function maxAge(cacheControl: string | undefined): number | null {
-  if (!cacheControl) return null;
-  if (/no-store|no-cache/i.test(cacheControl)) return 0;
-  const match = /max-age=(\d+)/i.exec(cacheControl);
-  return match ? Number(match[1]) : null;
-}
-
 /** A body's length from Content-Length, unless it is encoded (its bytes are then not the file's). */
 function bodyLength(headers: Record<string, string>): number | null {
   const length = headers["content-length"];
@@ -222,30 +195,6 @@ function bodyLength(headers: Record<string, string>): number | null {
  * each dropped one costs a one-second SYN retry; measured on loopback, 4-6 already saturate it.
  */
 const DEFAULT_CONNECTIONS = 5;
-
-/** The longest a response is used without revalidation when only Last-Modified vouches for it. */
-const HEURISTIC_LIMIT_SECONDS = 600;
-
-/**
- * How long a stored response stays fresh (RFC 9111 section 4.2.1): max-age, else Expires, else
- * the heuristic of section 4.2.2 (a tenth of the time since Last-Modified, here at most ten
- * minutes, as PyPI's own max-age), which lets plain static servers be cached too.
- */
-export function freshnessSeconds(headers: Record<string, string>): number {
-  const explicit = maxAge(headers["cache-control"]);
-  if (explicit !== null) return explicit;
-  const date = headers.date ? Date.parse(headers.date) : Number.NaN;
-  if (headers.expires) {
-    const expires = Date.parse(headers.expires);
-    return Number.isNaN(expires) || Number.isNaN(date) ? 0 : Math.max(0, (expires - date) / 1000);
-  }
-  if (headers["last-modified"]) {
-    const modified = Date.parse(headers["last-modified"]);
-    if (Number.isNaN(modified) || Number.isNaN(date)) return 0;
-    return Math.min(Math.max(0, (date - modified) / 10_000), HEURISTIC_LIMIT_SECONDS);
-  }
-  return 0;
-}
 
 export class HttpClient {
   /** Connection pools by proxy and certificate checking. */
@@ -406,7 +355,7 @@ export class HttpClient {
       }
       // The body is unchanged, so what was derived from it still holds.
       if (deriveInto(cached, derive)) changed = true;
-      if (cacheFile) renew(cacheFile, cached, changed, response.headers.date);
+      if (cacheFile) storeRevalidated(cacheFile, cached, changed, response.headers.date);
       return fromCache(cached, derive?.key);
     }
     if (response.status !== 200) return response;
