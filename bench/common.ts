@@ -2,7 +2,7 @@
 // for both tools, and medians of timed runs.
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -70,12 +70,12 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
  * Trees the benchmarks replace between runs (venvs, caches, copies) are moved aside into one
  * directory and deleted once every benchmark is over, not deleted before the next run. On a file
  * system without a journal, as this machine's ext4 is, Linux avoids reusing an inode freed in the
- * last 60 s (360 s while its inode table block is unwritten), and looks at each such inode again
- * for every file it creates in that block group (fs/ext4/ialloc.c, `recently_deleted`). Deleting
- * the previous run's tree just before a timed run charged that scan to whichever tool ran next:
- * trio's cold install from local files took spice 1.45-2.0 s after the deletion and 0.9-1.05 s
- * without it, and pip 7.1-9.2 s against 7.9 s (session 12). `--delete-between-runs` deletes as
- * before, for comparison (the corpus kit's bench.py deletes).
+ * last 60 s, or 360 s while its inode table block is unwritten (fs/ext4/ialloc.c,
+ * `recently_deleted`), and looks at each such inode again for every file it creates in that
+ * block group. Deleting the previous run's tree just before a timed run charged that scan to
+ * whichever tool ran next: trio's cold install from local files took spice 1.45-2.0 s after the
+ * deletion and 0.9-1.05 s without it, and pip 7.1-9.2 s against 7.9 s (session 12).
+ * `--delete-between-runs` deletes as before, for comparison (the corpus kit's bench.py deletes).
  */
 let trash: string | null = null;
 let trashed = 0;
@@ -96,7 +96,7 @@ export function discard(path: string): void {
   rmSync(path, { recursive: true, force: true });
 }
 
-/** Deletes what the benchmarks moved aside; then syncs, so that the next writer waits only 60 s. */
+/** Deletes what the benchmarks moved aside, then syncs (see `settleDisk`). */
 export function emptyTrash(): void {
   if (trash === null) return;
   rmSync(trash, { recursive: true, force: true });
@@ -104,14 +104,46 @@ export function emptyTrash(): void {
   spawnSync("sync");
 }
 
+/** The settling wait where the disk needs one: the whole 360 s window, and a second more. */
+const SETTLE_MS = 361_000;
+
 /**
- * Waits out the inodes deleted before the benchmarks started (see `discard`): a sync ends the
- * 360 s window of unwritten inode tables, and 61 s later none counts as recently deleted.
+ * The device name of the ext4 file system without a journal that holds `directory`, or null
+ * (another file system, or ext4 with its journal: there the allocator skips no inodes).
+ */
+export function ext4WithoutJournal(directory: string): string | null {
+  const { dev } = statSync(directory);
+  // Linux's encoding of a device number (new_encode_dev).
+  const major = (dev & 0xfff00) >> 8;
+  const minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+  let name: string | undefined;
+  try {
+    name = /^DEVNAME=(.+)$/m.exec(readFileSync(`/sys/dev/block/${major}:${minor}/uevent`, "utf8"))?.[1];
+  } catch {
+    return null; // not a block device (tmpfs, overlay), or no /sys
+  }
+  if (name === undefined || !existsSync(`/proc/fs/ext4/${name}`)) return null;
+  const journals = existsSync("/proc/fs/jbd2") ? readdirSync("/proc/fs/jbd2") : [];
+  return journals.some((journal) => journal.startsWith(`${name}-`)) ? null : name;
+}
+
+/**
+ * Waits out inodes deleted before the benchmarks started (see `discard`), where the disk holding
+ * them is ext4 without a journal. A sync writes their inode tables, but the first file a timed
+ * run creates in a group makes its table block unwritten again, and with it the 360 s window of
+ * every inode freed there: 65 s after deleting 12,000 files and syncing, creating 3,000 more
+ * took 116-159 us a file, against 23 us just before the deletion, with `recently_deleted` and its
+ * buffer lookups the top of perf's profile (session 29). So the wait is the whole window. Deletions are everywhere on a working machine (tests, builds, a previous benchmark's
+ * trash), so it is waited whenever the disk is of that kind.
  */
 export function settleDisk(): void {
+  const device = ext4WithoutJournal(tmpdir());
+  if (device === null) return;
   spawnSync("sync");
-  console.log("settling the disk: waiting 61 s for recent deletions to age (--no-settle skips it)");
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 61_000);
+  console.log(
+    `settling the disk: ${device} is ext4 without a journal; waiting ${SETTLE_MS / 1000} s for recently deleted inodes to age (--no-settle skips it)`,
+  );
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLE_MS);
 }
 
 /**

@@ -5,7 +5,7 @@
 //   npm run bench -- index [SET...] [--runs N]     pip vs spice from the mirror over HTTP (bench/index.ts)
 //   npm run bench -- pages [--runs N]   pip vs spice resolving from index pages of thousands of files (bench/pages.ts)
 //   --delete-between-runs  delete replaced trees before each run instead of moving them aside
-//   --no-settle            skip the 61 s wait for earlier deletions to age (see bench/common.ts)
+//   --no-settle            skip the wait for earlier deletions to age (361 s on ext4 without a journal; bench/common.ts)
 // Timings are medians of several rounds; only ratios taken in one run are comparable.
 
 import { spawnSync } from "node:child_process";
