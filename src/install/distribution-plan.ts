@@ -213,6 +213,15 @@ export function libFilePath(plan: DistributionPlan, index: number): string {
   return `${plan.libDirectory}/${plan.manifest.files[index].path}`;
 }
 
+/** Every path the plan places a file at (its lib files, then the rest), RECORD aside. */
+export function plannedPaths(plan: DistributionPlan): string[] {
+  const paths: string[] = [];
+  for (const directory of plan.libDirectories)
+    for (const index of directory.indices) paths.push(libFilePath(plan, index));
+  for (const file of plan.files) paths.push(file.destination);
+  return paths;
+}
+
 function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -17,6 +17,7 @@ import {
   libFilePath,
   type PlanOptions,
   planDistribution,
+  plannedPaths,
   type RecordRow,
   recordOf,
 } from "./distribution-plan.ts";
@@ -170,9 +171,7 @@ function removalsOf(
   if (replaced.length === 0) return { removals, replacedPaths };
   const newPaths = new Set<string>();
   for (const plan of plans) {
-    for (const directory of plan.libDirectories)
-      for (const index of directory.indices) newPaths.add(libFilePath(plan, index));
-    for (const file of plan.files) newPaths.add(file.destination);
+    for (const path of plannedPaths(plan)) newPaths.add(path);
     newPaths.add(plan.record);
   }
   for (const [, target] of compileTargets) newPaths.add(target);
@@ -279,13 +278,7 @@ function writeRecords(
       rows.push([recordPath(file.destination), hash, String(size)]);
     }
     if (compiledFrom.size > 0) {
-      const sources = [
-        ...plan.libDirectories.flatMap((directory) =>
-          directory.indices.map((index) => libFilePath(plan, index)),
-        ),
-        ...plan.files.map((file) => file.destination),
-      ];
-      for (const source of sources) {
+      for (const source of plannedPaths(plan)) {
         const target = compiledFrom.get(source);
         if (target === undefined || !existsSync(target)) continue;
         const bytes = readFileSync(target);
