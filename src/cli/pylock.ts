@@ -31,12 +31,11 @@ import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import { flag, listValues, type ParsedArgs, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 import { withoutExcluded } from "./project-requirements.ts";
+import { requirementsFileHost, withFetchedRequirementFiles } from "./requirement-input.ts";
 import {
   emptyRequirementInputs,
   gatherRequirementsFetching,
   type RequirementInputs,
-  requirementsFileHost,
-  withFetchedRequirementFiles,
 } from "./resolution-options.ts";
 
 /** A lock file read from the command line: as named, where it is, and what it says. */

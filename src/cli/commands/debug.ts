@@ -7,7 +7,7 @@ import { compareVersions, tryParseVersion, type Version } from "../../standards/
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { type ParsedArgs, value } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
-import { requirementsFileHost, withFetchedRequirementFiles } from "../resolution-options.ts";
+import { requirementsFileHost, withFetchedRequirementFiles } from "../requirement-input.ts";
 
 async function requirements(args: ParsedArgs, context: CommandContext): Promise<number> {
   const file = args.positionals[1];

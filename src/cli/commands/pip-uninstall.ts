@@ -26,12 +26,8 @@ import {
   projectRequirements,
   scriptRequirements,
 } from "../project-requirements.ts";
-import {
-  projectNamed,
-  refuseLockFiles,
-  requirementsFileHost,
-  withFetchedRequirementFiles,
-} from "../resolution-options.ts";
+import { projectNamed, requirementsFileHost, withFetchedRequirementFiles } from "../requirement-input.ts";
+import { refuseLockFiles } from "../resolution-options.ts";
 import { backgroundDiscard, replaceSpareTrees } from "../spare-trees.ts";
 
 export async function uninstall(args: ParsedArgs, context: CommandContext): Promise<number> {
