@@ -1,40 +1,38 @@
 // spice pip install: resolve against indexes, find-links and local files, fetch everything into
-// the cache (hashes checked), then change the environment in one transaction; and uninstall.
+// the cache (hashes checked; prepare-wheels.ts), then change the environment in one transaction.
+// `--report` writes pip's installation report (installation-report.ts).
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import { pathToFileURL } from "node:url";
-import type { Cache } from "../../cache/store.ts";
-import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { InstallItem } from "../../install/distribution-plan.ts";
 import type { InstalledDistribution } from "../../install/installed.ts";
 import { installWheels } from "../../install/installer.ts";
 import type { LinkMode } from "../../install/linker.ts";
-import { WheelUnpacker } from "../../install/parallel-unpack.ts";
+import type { WheelUnpacker } from "../../install/parallel-unpack.ts";
 import { SCRATCH_PREFIX } from "../../install/transaction.ts";
-import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../../install/wheel-cache.ts";
+import type { UnpackedWheel } from "../../install/wheel-cache.ts";
 import { SUPPORTED_WHEEL_MAJOR, SUPPORTED_WHEEL_MINOR } from "../../install/wheel-file.ts";
 import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
-import { foreignTarget, isForeign, type ResolveTarget } from "../../python/target.ts";
+import { foreignTarget, isForeign } from "../../python/target.ts";
 import { pipInstallationOrder, pipPinningOrder } from "../../resolver/install-order.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { readCoreMetadata } from "../../standards/core-metadata.ts";
-import { metadataToJson } from "../../standards/metadata.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
-import { onDisk, writeFileAtomic } from "../../util/fs.ts";
+import { onDisk } from "../../util/fs.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { plural } from "../../util/plural.ts";
 import { recordableUrl } from "../../util/redact.ts";
 import { flag, type ParsedArgs, projectNames, value, values } from "../args.ts";
-import { bundleScript } from "../bundle.ts";
 import { printChanges, sayWouldChange } from "../changes.ts";
 import { announceEnvironment, duration, elapsed, selectFromArgs } from "../environment-options.ts";
-import { allowedHashes, checkFetchedHash, checkHashingMode } from "../hash-checking.ts";
+import { checkHashingMode } from "../hash-checking.ts";
 import { indexSettings, openSources, type Sources } from "../index-settings.ts";
+import { unlistedDigests, writeReport } from "../installation-report.ts";
 import type { CommandContext } from "../main.ts";
-import { brokenDependents, PIP_VERSION, pipUsesImportlibMetadata } from "../pip-format.ts";
+import { brokenDependents } from "../pip-format.ts";
+import { prepareWheels, wheelUnpacker } from "../prepare-wheels.ts";
 import { downloadProgressUnlessOff } from "../progress.ts";
 import { chosenLine, type LockInput, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import { needsIndex, type RequirementInputs, resolveInputs } from "../resolution-options.ts";
@@ -85,119 +83,6 @@ function directUrlOf(resolved: ResolvedPackage, sha256: string): object | null {
     archive_info: { hash: `sha256=${sha256}`, hashes: { sha256 } },
     subdirectory: resolved.file.subdirectory,
     url: recordableUrl(resolved.file.url),
-  };
-}
-
-export interface FetchOptions {
-  fetcher: FileFetcher;
-  cache: Cache | null;
-  /** Canonical name → allowed hashes (hash-checking mode), or null. */
-  hashes: Map<string, Set<string>> | null;
-  scratch: string;
-  context: CommandContext;
-  /** Unpacks into the cache (null without one); it may have begun during resolution. */
-  unpacker: WheelUnpacker | null;
-}
-
-/**
- * What unpacks an install's wheels into the cache (null without a cache), told of each wheel
- * downloaded from now on: resolution's whole-wheel downloads start unpacking on a worker thread
- * while the resolver waits for the network. Stop it once the install no longer needs it.
- */
-export function wheelUnpacker(sources: Sources, context: CommandContext): WheelUnpacker | null {
-  if (sources.cache === null) return null;
-  const oneThread = context.env.SPICE_UNPACK_THREADS === "1";
-  const bundle = bundleScript();
-  const unpacker = new WheelUnpacker(
-    sources.cache,
-    !oneThread && bundle !== null ? pathToFileURL(bundle) : null,
-  );
-  sources.fetcher.onWheelDownloaded = (archive, size) => unpacker.offer(archive.path, size);
-  return unpacker;
-}
-
-/**
- * Every package to install as an unpacked wheel: from the cache by its index hash when there,
- * else downloaded (in parallel, hashes checked) and unpacked into the cache.
- */
-export async function prepareWheels(
-  packages: readonly ResolvedPackage[],
-  options: FetchOptions,
-): Promise<Map<string, { wheel: UnpackedWheel; sha256: string }>> {
-  const result = new Map<string, { wheel: UnpackedWheel; sha256: string }>();
-  const toFetch: ResolvedPackage[] = [];
-  for (const resolved of packages) {
-    const file = resolved.file!;
-    if (!file.filename.endsWith(".whl")) {
-      throw new SpiceError(
-        "E_NEEDS_BUILD",
-        `${resolved.name} ${resolved.version} is only available as a source distribution (${file.filename})`,
-        {
-          hint: "Building source distributions arrives in a later version of spice; pin a version with a wheel, or use --only-binary :all:",
-        },
-      );
-    }
-    const digest = file.hashes.sha256;
-    // In hash-checking mode every package needs hashes, cached or not, and a cached entry (known
-    // by its sha256) stands for the file only when that sha256 is one allowed; otherwise the file
-    // is fetched and checked against every hash given, so that a mismatch names the real file.
-    const allowed = options.hashes === null ? null : allowedHashes(resolved, options.hashes);
-    if (allowed !== null && !allowed.has(`sha256:${digest}`)) {
-      toFetch.push(resolved);
-      continue;
-    }
-    const cached =
-      options.cache !== null && digest && !file.url.startsWith("file:")
-        ? cachedWheelByDigest(digest, options.cache, file.url)
-        : null;
-    if (cached !== null) result.set(resolved.name, { wheel: cached, sha256: digest! });
-    else toFetch.push(resolved);
-  }
-  const archives = await Promise.all(
-    toFetch.map(async (resolved) => {
-      const archive = await options.fetcher.archive(resolved.file!);
-      checkFetchedHash(resolved, archive, options.hashes);
-      return [resolved, archive] as const;
-    }),
-  );
-  const paths = archives.map(([, archive]) => archive.path);
-  const prepared = options.unpacker === null ? new Map() : await options.unpacker.unpack(paths);
-  for (const [resolved, archive] of archives) {
-    const wheel = prepared.get(archive.path) ?? unpackedWheel(archive.path, options.cache, options.scratch);
-    result.set(resolved.name, { wheel, sha256: archive.sha256 });
-  }
-  return result;
-}
-
-/** pip's installation report (version 1) for `--report`. */
-export function installationReport(
-  packages: readonly ResolvedPackage[],
-  target: ResolveTarget,
-  hashes: Map<string, string>,
-): object {
-  const viaImportlib = pipUsesImportlibMetadata(target.markers);
-  return {
-    version: "1",
-    pip_version: PIP_VERSION,
-    install: packages.map((resolved) => {
-      const sha256 = hashes.get(resolved.name) ?? resolved.file?.hashes.sha256;
-      return {
-        download_info: {
-          url: resolved.file ? recordableUrl(resolved.file.url) : null,
-          subdirectory: resolved.file?.subdirectory,
-          archive_info: sha256 ? { hash: `sha256=${sha256}`, hashes: { sha256 } } : {},
-        },
-        is_direct: resolved.direct,
-        requested: resolved.requested,
-        // Only for the user's own requirements that name extras, as pip reports them.
-        ...(resolved.requested && resolved.requestedExtras.length > 0
-          ? { requested_extras: resolved.requestedExtras }
-          : {}),
-        // The resolver keeps the whole document when a report is asked for (keepMetadata).
-        metadata: resolved.metadata?.text == null ? {} : metadataToJson(resolved.metadata.text, viaImportlib),
-      };
-    }),
-    environment: target.markers,
   };
 }
 
@@ -383,41 +268,11 @@ async function installInto(
   }
 }
 
-/**
- * For a dry run's report, the sha256 of each file that came without one (a --find-links
- * directory, a path, a URL, an index without hashes), as an install knows it (remembered in the
- * cache): pip names the hash of every archive it fetched, and a dry run fetches those too.
- */
-async function unlistedDigests(
-  packages: readonly ResolvedPackage[],
-  fetcher: FileFetcher,
-): Promise<Map<string, string>> {
-  const local = packages.flatMap((resolved) =>
-    resolved.file !== null && !resolved.file.hashes.sha256
-      ? [{ name: resolved.name, file: resolved.file }]
-      : [],
-  );
-  const archives = await Promise.all(local.map(({ file }) => fetcher.archive(file)));
-  return new Map(local.map(({ name }, index) => [name, archives[index].sha256]));
-}
-
 /** `packages` in the order of `names` (pip's), those it does not name last. */
 function inOrder(packages: readonly ResolvedPackage[], names: readonly string[]): ResolvedPackage[] {
   const position = new Map(names.map((name, index) => [name, index]));
   const at = (resolved: ResolvedPackage) => position.get(resolved.name) ?? names.length;
   return [...packages].sort((a, b) => at(a) - at(b));
-}
-
-function writeReport(
-  path: string,
-  packages: readonly ResolvedPackage[],
-  target: ResolveTarget,
-  hashes: Map<string, string>,
-  context: CommandContext,
-): void {
-  const text = `${JSON.stringify(installationReport(packages, target, hashes), null, 2)}\n`;
-  if (path === "-") context.output.data(text);
-  else onDisk(`Could not write the report to ${path}`, () => writeFileAtomic(path, text));
 }
 
 function scratchBeside(environment: Environment, sources: Sources): string {

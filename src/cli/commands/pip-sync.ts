@@ -8,6 +8,7 @@ import { plural } from "../../util/plural.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
 import { elapsed } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
+import { prepareWheels, wheelUnpacker } from "../prepare-wheels.ts";
 import { downloadProgress } from "../progress.ts";
 import { chosenLine, lockedResolution, lockOrRequirements } from "../pylock.ts";
 import { resolveInputs } from "../resolution-options.ts";
@@ -21,7 +22,7 @@ import {
   warnDuplicates,
 } from "./install-plan.ts";
 import { strictCheck } from "./pip-inspect.ts";
-import { applyChanges, beginInstall, prepareWheels, sayWouldInstall, wheelUnpacker } from "./pip-install.ts";
+import { applyChanges, beginInstall, sayWouldInstall } from "./pip-install.ts";
 
 export async function sync(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = monotonicMilliseconds();
