@@ -174,3 +174,34 @@ function runAsync(
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+/**
+ * Runs `command` on a real pseudo-terminal (Python's pty), typing `answer` and Enter each time
+ * more copies of `prompt` have appeared; returns what the terminal showed (stdout and stderr
+ * together) and the exit status.
+ */
+export function runOnTerminal(
+  command: string[],
+  prompt: string,
+  answer: string,
+  env: NodeJS.ProcessEnv,
+): { status: number | null; output: string } {
+  const script = [
+    "import os, pty, sys",
+    "prompt, answer, command = sys.argv[1].encode(), sys.argv[2].encode(), sys.argv[3:]",
+    "pid, fd = pty.fork()",
+    "if pid == 0: os.execv(command[0], command)",
+    "out, answered = b'', 0",
+    "while True:",
+    "    try: data = os.read(fd, 1024)",
+    "    except OSError: break",
+    "    if not data: break",
+    "    out += data",
+    "    if out.count(prompt) > answered: os.write(fd, answer + b'\\n'); answered += 1",
+    "_, status = os.waitpid(pid, 0)",
+    "sys.stdout.write(out.decode()); sys.exit(os.waitstatus_to_exitcode(status))",
+  ].join("\n");
+  const result = spawnSync(PYTHON, ["-c", script, prompt, answer, ...command], { encoding: "utf8", env });
+  // A terminal ends its lines with CR LF.
+  return { status: result.status, output: result.stdout.replaceAll("\r\n", "\n") };
+}

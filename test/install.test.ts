@@ -22,7 +22,14 @@ import { pathToFileURL } from "node:url";
 import { BUCKETS } from "../src/cache/store.ts";
 import { readManifest } from "../src/install/wheel-cache.ts";
 import type { ZipInput } from "../src/util/zip.ts";
-import { externallyManagedPython, runSpice, SPICE, spiceEnvironment, temporaryDirectory } from "./helpers.ts";
+import {
+  externallyManagedPython,
+  runOnTerminal,
+  runSpice,
+  SPICE,
+  spiceEnvironment,
+  temporaryDirectory,
+} from "./helpers.ts";
 import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
@@ -295,45 +302,22 @@ describe("spice venv", () => {
     assert.ok(existsSync(marker));
     // On a terminal (a real pseudo-terminal): asked, and only a yes replaces it.
     const onTerminal = (answer: string) =>
-      spawnSync(
-        PYTHON,
-        [
-          "-c",
-          [
-            "import os, pty, sys",
-            "answer, command = sys.argv[1], sys.argv[2:]",
-            "pid, fd = pty.fork()",
-            "if pid == 0: os.execv(command[0], command)",
-            "out, answered = b'', False",
-            "while True:",
-            "    try: data = os.read(fd, 1024)",
-            "    except OSError: break",
-            "    if not data: break",
-            "    out += data",
-            "    if not answered and b'[y/N]' in out: os.write(fd, answer.encode() + b'\\n'); answered = True",
-            "_, status = os.waitpid(pid, 0)",
-            "sys.stdout.write(out.decode()); sys.exit(os.waitstatus_to_exitcode(status))",
-          ].join("\n"),
-          answer,
-          process.execPath,
-          SPICE,
-          "venv",
-          path,
-          "--python",
-          "3.11",
-        ],
-        { encoding: "utf8", env: spiceEnvironment({ cacheDir, env: { VIRTUAL_ENV: "", CONDA_PREFIX: "" } }) },
+      runOnTerminal(
+        [process.execPath, SPICE, "venv", path, "--python", "3.11"],
+        "[y/N]",
+        answer,
+        spiceEnvironment({ cacheDir, env: { VIRTUAL_ENV: "", CONDA_PREFIX: "" } }),
       );
     const declined = onTerminal("n");
-    assert.equal(declined.status, 1, declined.stdout);
+    assert.equal(declined.status, 1, declined.output);
     assert.match(
-      declined.stdout,
+      declined.output,
       /A virtual environment already exists at .*venv-existing\. Replace it\? \[y\/N\] n/,
     );
     assert.ok(existsSync(marker));
     const accepted = onTerminal("y");
-    assert.equal(accepted.status, 0, accepted.stdout);
-    assert.match(accepted.stdout, /Replaced virtual environment at /);
+    assert.equal(accepted.status, 0, accepted.output);
+    assert.match(accepted.output, /Replaced virtual environment at /);
     assert.ok(!existsSync(marker));
     writeFileSync(marker, "");
     assert.equal(
@@ -703,6 +687,46 @@ describe("spice pip install and uninstall", () => {
     const invalid = spice(["pip", "uninstall", "--python", python, "not a name!"]);
     assert.equal(invalid.status, 2);
     assert.match(invalid.stderr, /^error: Invalid requirement: 'not a name!'/m);
+  });
+
+  it("asks pip's question before an uninstall on a terminal, listing what pip lists, Enter for a yes", () => {
+    const directory = join(work.path, "uninstall-asked");
+    mkdirSync(directory);
+    const kite = buildWheel(directory, {
+      name: "kite",
+      version: "1.0",
+      files: { "kite/__init__.py": "", "kite/core.py": "", "kite_extra.py": "" },
+    });
+    const path = venv("env-uninstall-asked");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, kite]).status, 0);
+    const site = join(path, "lib", "python3.11", "site-packages");
+    writeFileSync(join(site, "kite", "notes.txt"), "mine\n");
+    const env = spiceEnvironment({ cacheDir, env: { VIRTUAL_ENV: "", CONDA_PREFIX: "" } });
+    const onTerminal = (command: string[], answer: string) =>
+      runOnTerminal(command, "Proceed (Y/n)?", answer, env);
+    const spiceCommand = [process.execPath, SPICE, "pip", "uninstall", "--python", python, "kite"];
+    const question = (output: string) => output.slice(output.indexOf("Found existing installation"));
+    const declined = onTerminal(spiceCommand, "n");
+    assert.equal(declined.status, 0, declined.output);
+    assert.ok(existsSync(join(site, "kite_extra.py")));
+    const pip = onTerminal([PYTHON, "-m", "pip", "--python", python, "uninstall", "kite"], "n");
+    assert.equal(pip.status, 0, pip.output);
+    assert.equal(question(declined.output), question(pip.output));
+    assert.match(declined.output, /Would remove:\n {4}\S+\/kite-1\.0\.dist-info\/\*\n {4}\S+\/kite\/\*\n/);
+    assert.match(
+      declined.output,
+      /Would not remove \(might be manually added\):\n {4}\S+\/kite\/notes\.txt\n/,
+    );
+    const accepted = onTerminal(spiceCommand, "");
+    assert.equal(accepted.status, 0, accepted.output);
+    assert.match(accepted.output, /Uninstalled 1 package in .*\n - kite==1\.0\n/);
+    assert.ok(!existsSync(join(site, "kite_extra.py")));
+    // -y, and anything but a terminal, asks nothing.
+    assert.equal(spice(["pip", "install", "--python", python, kite]).status, 0);
+    const quiet = onTerminal([...spiceCommand, "-y"], "n");
+    assert.doesNotMatch(quiet.output, /Proceed/);
+    assert.ok(!existsSync(join(site, "kite_extra.py")));
   });
 
   it("uninstalls whole directories at once, keeping what it did not install and what others share", () => {

@@ -1,5 +1,5 @@
 // A yes-or-no question on the terminal, for the few choices spice will not make alone (replacing
-// a virtual environment and the packages in it). Never asked when input or messages are not a
+// a virtual environment and the packages in it) and pip's question before an uninstall. Never asked when input or messages are not a
 // terminal: a script or CI gets the error that names the option instead of a hang.
 
 import { readSync, writeSync } from "node:fs";
@@ -11,8 +11,11 @@ export function canAsk(): boolean {
   return nodeTty().isatty(0) && nodeTty().isatty(2);
 }
 
-/** Asks `question` on stderr and reads one line: yes for y or yes (any case), no for anything else. */
-export function confirm(question: string): boolean {
+/**
+ * Asks `question` on stderr and reads one line: yes for y or yes (any case), `answerIfEmpty` for
+ * an empty line (pip's Proceed (Y/n) takes Enter for a yes), no for anything else.
+ */
+export function confirm(question: string, answerIfEmpty = false): boolean {
   writeSync(2, question);
   const buffer = Buffer.alloc(256);
   let answer = "";
@@ -31,6 +34,10 @@ export function confirm(question: string): boolean {
     if (length === 0) break; // end of input (Ctrl-D) is a no
     answer += buffer.toString("utf8", 0, length);
   }
-  if (!answer.includes("\n")) writeSync(2, "\n");
-  return /^y(es)?$/i.test(answer.trim());
+  const ended = !answer.includes("\n");
+  if (ended) writeSync(2, "\n");
+  const text = answer.trim();
+  // End of input (Ctrl-D) with nothing typed is no answer, not an empty line.
+  if (text === "") return !ended && answerIfEmpty;
+  return /^y(es)?$/i.test(text);
 }

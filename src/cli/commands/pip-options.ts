@@ -254,7 +254,7 @@ const existsAction: OptionSpec = {
  */
 const PIP_HABIT_OPTIONS: OptionSpec[] = [
   { name: "disable-pip-version-check", help: "Accepted for pip compatibility (spice checks no version)" },
-  { name: "no-input", help: "Accepted for pip compatibility (spice never asks)" },
+  { name: "no-input", help: "Ask nothing (spice asks only on a terminal)" },
   { name: "no-python-version-warning", help: "Accepted for pip compatibility" },
   {
     name: "debug",
@@ -632,7 +632,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...ENVIRONMENT_OPTIONS,
     ...READ_LOCATION_OPTIONS,
     requirementFile,
-    { name: "yes", short: "y", help: "Do not ask for confirmation (spice never asks)" },
+    { name: "yes", short: "y", help: "Do not ask before removing (asked as pip asks, only on a terminal)" },
     { name: "dry-run", help: "Say what would be uninstalled, changing nothing (uv's option)" },
     rootUserAction,
   ],

@@ -1,6 +1,8 @@
 // `spice pip uninstall`: names from the command line and from requirements files, pyproject.toml
 // or a script, removed in one transaction (RECORD-driven, as pip) from the selected environment.
 
+import { type Dirent, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import {
   type InstalledDistribution,
   installedDistributions,
@@ -8,7 +10,7 @@ import {
   searchPath,
   withOwnedCopies,
 } from "../../install/installed.ts";
-import { recordedFiles, uninstallDistributions } from "../../install/uninstall.ts";
+import { recordedFiles, removableIn, uninstallDistributions } from "../../install/uninstall.ts";
 import type { Environment } from "../../python/environment.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
@@ -26,6 +28,7 @@ import {
   projectRequirements,
   scriptRequirements,
 } from "../project-requirements.ts";
+import { canAsk, confirm } from "../prompt.ts";
 import { projectNamed, requirementsFileHost, withFetchedRequirementFiles } from "../requirement-input.ts";
 import { refuseLockFiles } from "../resolution-options.ts";
 import { backgroundDiscard, replaceSpareTrees } from "../spare-trees.ts";
@@ -75,7 +78,83 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
     sayWouldChange(all, [], context);
     return 0;
   }
-  return uninstallAndSay(environment, targets, context, started);
+  // pip asks before it removes each distribution; spice asks only where someone can answer.
+  const asking = !flag(args, "yes") && !flag(args, "no-input") && canAsk();
+  const confirmed = asking ? targets.filter((dist) => proceedWith(dist, environment)) : targets;
+  if (confirmed.length === 0) return 0;
+  return uninstallAndSay(environment, confirmed, context, started);
+}
+
+/**
+ * What pip shows before removing a distribution, and its question: the files to remove, a
+ * directory as `DIR/*` where it is a package or metadata directory, the files in those that the
+ * distribution did not install (they stay) and what lies outside the environment (it stays too).
+ * Enter is a yes, as with pip.
+ */
+function proceedWith(dist: InstalledDistribution, environment: Environment): boolean {
+  const removable = removableIn(environment);
+  const files = withOwnedCopies(environment, [dist]).flatMap((copy) =>
+    recordedFiles(copy, environment.scheme.scripts),
+  );
+  const { remove, keep } = removalListing(files.filter(removable));
+  const lines = [`Found existing installation: ${dist.name} ${dist.displayVersion}`];
+  lines.push(`Uninstalling ${dist.name}-${dist.displayVersion}:`);
+  const section = (title: string, paths: readonly string[]) => {
+    if (paths.length > 0) lines.push(`  ${title}:`, ...compactPaths(paths).map((path) => `    ${path}`));
+  };
+  section("Would remove", remove);
+  section("Would not remove (might be manually added)", keep);
+  section(
+    "Would not remove (outside of prefix)",
+    files.filter((path) => !removable(path)),
+  );
+  process.stderr.write(`${lines.join("\n")}\n`);
+  return confirm("Proceed (Y/n)? ", true);
+}
+
+/**
+ * pip's listing of an uninstall (compress_for_output_listing): every file but compiled ones, a
+ * directory holding an `__init__.py` or a `.dist-info` file as `DIR/*`, and the files found in such
+ * directories that are not the distribution's.
+ */
+function removalListing(files: readonly string[]): { remove: string[]; keep: string[] } {
+  const own = new Set<string>();
+  const folders = new Set<string>();
+  for (const path of files) {
+    if (path.endsWith(".pyc")) continue;
+    if (path.endsWith("__init__.py") || path.includes(".dist-info")) folders.add(dirname(path));
+    own.add(path);
+  }
+  const keep: string[] = [];
+  const walk = (directory: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(directory, { withFileTypes: true });
+    } catch {
+      return; // gone, or not a directory
+    }
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && !entry.name.endsWith(".pyc") && !own.has(path)) keep.push(path);
+    }
+  };
+  const compacted = compactPaths([...folders]);
+  for (const folder of compacted) walk(folder);
+  return { remove: [...own, ...compacted.map((folder) => `${folder}/*`)], keep };
+}
+
+/** The paths, sorted, without those inside another one (`DIR/*` standing for DIR's contents). */
+function compactPaths(paths: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (const path of [...new Set(paths)].sort((a, b) => a.length - b.length)) {
+    const inside = kept.some((short) => {
+      const directory = short.endsWith("/*") ? short.slice(0, -2) : short;
+      return path.startsWith(`${directory}/`);
+    });
+    if (!inside) kept.push(path);
+  }
+  return kept.sort();
 }
 
 /** Removes distributions in one transaction and prints what changed. */
