@@ -6,7 +6,8 @@
 // explaining it twice.
 
 import { compareVersions, tryParseVersion, type Version } from "../standards/version.ts";
-import type { Incompatibility, PackageName, VersionSet } from "./pubgrub.ts";
+import type { Incompatibility, PackageName } from "./pubgrub.ts";
+import type { VersionSet } from "./version-set.ts";
 
 /** How deep the explanation follows a derivation before it says that it stops. */
 const MAX_DEPTH = 200;
