@@ -12,14 +12,18 @@ import {
   type Version,
 } from "./version.ts";
 import {
-  addToNumber,
-  Boundary,
+  canonicalNoStrip,
+  isNotSuffix,
+  joinVersion,
+  leftPad,
+  numericPrefixLength,
+  splitVersion,
+} from "./version-prefix.ts";
+import {
   FULL_RANGE,
   intersectRanges,
-  NEG_INF,
   onlyPrereleasesIn,
-  POS_INF,
-  point,
+  specifierRanges,
   type VersionRange,
 } from "./version-range.ts";
 
@@ -105,8 +109,6 @@ function isReleaseText(text: string): boolean {
 export type Operator = "~=" | "==" | "!=" | "<=" | ">=" | "<" | ">" | "===";
 
 type VersionItem = string | Version;
-
-const MIN_VERSION = parseVersion("0.dev0");
 
 function coerce(item: VersionItem): Version | null {
   return typeof item === "string" ? tryParseVersion(item) : item;
@@ -289,7 +291,7 @@ export class Specifier {
 
   /** This specifier as sorted, non-overlapping version ranges (`===` is the full range). */
   toRanges(): VersionRange[] {
-    if (this.ranges === undefined) this.ranges = specifierRanges(this);
+    if (this.ranges === undefined) this.ranges = specifierRanges(this.operator, this.version);
     return this.ranges;
   }
 }
@@ -472,136 +474,4 @@ function finalsUnlessNone<T extends VersionItem>(items: Iterable<T>): T[] {
     all.push(item);
   }
   return foundFinal ? finals : all;
-}
-
-// --- version splitting for prefix matches (packaging's _version_split) -------------------------
-
-const PREFIX_PART = /^([0-9]+)((?:a|b|c|rc)[0-9]+)$/;
-
-function splitVersion(version: string): string[] {
-  const bang = version.lastIndexOf("!");
-  const epoch = bang < 0 ? "" : version.slice(0, bang);
-  const rest = bang < 0 ? version : version.slice(bang + 1);
-  const result = [epoch || "0"];
-  for (const item of rest.split(".")) {
-    const match = PREFIX_PART.exec(item);
-    if (match) result.push(match[1], match[2]);
-    else result.push(item);
-  }
-  return result;
-}
-
-function joinVersion(parts: string[]): string {
-  const [epoch, ...rest] = parts;
-  return `${epoch}!${rest.join(".")}`;
-}
-
-function isNotSuffix(segment: string): boolean {
-  return !["dev", "a", "b", "rc", "post"].some((prefix) => segment.startsWith(prefix));
-}
-
-function isDigits(text: string): boolean {
-  return /^[0-9]+$/.test(text);
-}
-
-function numericPrefixLength(parts: string[]): number {
-  let count = 0;
-  for (const part of parts) {
-    if (!isDigits(part)) break;
-    count++;
-  }
-  return count;
-}
-
-function leftPad(parts: string[], target: number): string[] {
-  const numeric = numericPrefixLength(parts);
-  const missing = target - numeric;
-  if (missing <= 0) return parts;
-  return [...parts.slice(0, numeric), ...new Array<string>(missing).fill("0"), ...parts.slice(numeric)];
-}
-
-function canonicalNoStrip(text: string): string {
-  const version = tryParseVersion(text);
-  return version === null ? text : version.toString();
-}
-
-// --- specifiers as version ranges (version-range.ts) --------------------------------------------
-
-function nextPrefixDev0(version: Version): Version {
-  const release = [...version.release];
-  release[release.length - 1] = addToNumber(release[release.length - 1], 1);
-  return version.with({ release, pre: null, post: null, dev: 0, local: null });
-}
-
-function specifierRanges(spec: Specifier): VersionRange[] {
-  const op = spec.operator;
-  if (op === "===") return [FULL_RANGE];
-  if (spec.version.endsWith(".*")) {
-    const base = parseVersion(spec.version.slice(0, -2));
-    const lower = base.with({ pre: null, post: null, dev: 0, local: null });
-    const upper = nextPrefixDev0(base);
-    if (op === "==")
-      return [
-        [
-          { point: point(lower), inclusive: true },
-          { point: point(upper), inclusive: false },
-        ],
-      ];
-    return [
-      [NEG_INF, { point: point(lower), inclusive: false }],
-      [{ point: point(upper), inclusive: true }, POS_INF],
-    ];
-  }
-  const v = parseVersion(spec.version);
-  switch (op) {
-    case ">=":
-      return [[{ point: point(v), inclusive: true }, POS_INF]];
-    case "<=":
-      return [[NEG_INF, { point: point(v, Boundary.AfterLocals), inclusive: true }]];
-    case ">":
-      if (v.dev !== null) {
-        return [
-          [{ point: point(v.with({ dev: addToNumber(v.dev, 1), local: null })), inclusive: true }, POS_INF],
-        ];
-      }
-      if (v.post !== null) {
-        return [
-          [
-            { point: point(v.with({ post: addToNumber(v.post, 1), dev: 0, local: null })), inclusive: true },
-            POS_INF,
-          ],
-        ];
-      }
-      return [[{ point: point(v, Boundary.AfterPosts), inclusive: false }, POS_INF]];
-    case "<": {
-      const bound = v.isPrerelease ? v : v.with({ dev: 0, local: null });
-      if (compareVersions(bound, MIN_VERSION) <= 0) return [];
-      return [[NEG_INF, { point: point(bound), inclusive: false }]];
-    }
-    case "==":
-    case "!=": {
-      const hasLocal = spec.version.includes("+");
-      const upper = hasLocal ? point(v) : point(v, Boundary.AfterLocals);
-      if (op === "==")
-        return [
-          [
-            { point: point(v), inclusive: true },
-            { point: upper, inclusive: true },
-          ],
-        ];
-      return [
-        [NEG_INF, { point: point(v), inclusive: false }],
-        [{ point: upper, inclusive: false }, POS_INF],
-      ];
-    }
-    case "~=": {
-      const prefix = v.with({ release: v.release.slice(0, -1) });
-      return [
-        [
-          { point: point(v), inclusive: true },
-          { point: point(nextPrefixDev0(prefix)), inclusive: false },
-        ],
-      ];
-    }
-  }
 }

@@ -1,9 +1,10 @@
 // Ranges of PEP 440 versions: points between versions (after every local of V, after every post
 // release of V), bounds, and their intersection, with packaging 26's ordering. Specifiers become
-// ranges (specifier.ts) so that a set can be found unsatisfiable, and markers compare through
-// them.
+// ranges (specifierRanges, for specifier.ts) so that a set can be found unsatisfiable, and
+// markers compare through them.
 
-import { compareVersions, type Version, type VersionNumber } from "./version.ts";
+import type { Operator } from "./specifier.ts";
+import { compareVersions, parseVersion, type Version, type VersionNumber } from "./version.ts";
 
 export function addToNumber(value: VersionNumber, amount: number): VersionNumber {
   if (typeof value === "bigint") return value + BigInt(amount);
@@ -138,4 +139,88 @@ export function onlyPrereleasesIn(ranges: readonly VersionRange[]): boolean {
     if (order === 0 && upper.inclusive) return false;
   }
   return true;
+}
+
+const MIN_VERSION = parseVersion("0.dev0");
+
+function nextPrefixDev0(version: Version): Version {
+  const release = [...version.release];
+  release[release.length - 1] = addToNumber(release[release.length - 1], 1);
+  return version.with({ release, pre: null, post: null, dev: 0, local: null });
+}
+
+/**
+ * The versions `OPERATOR VERSION` admits, as ranges (what a specifier says of pre-releases is
+ * the caller's to apply); `===` compares text, so it stands for every version here.
+ */
+export function specifierRanges(op: Operator, version: string): VersionRange[] {
+  if (op === "===") return [FULL_RANGE];
+  if (version.endsWith(".*")) {
+    const base = parseVersion(version.slice(0, -2));
+    const lower = base.with({ pre: null, post: null, dev: 0, local: null });
+    const upper = nextPrefixDev0(base);
+    if (op === "==")
+      return [
+        [
+          { point: point(lower), inclusive: true },
+          { point: point(upper), inclusive: false },
+        ],
+      ];
+    return [
+      [NEG_INF, { point: point(lower), inclusive: false }],
+      [{ point: point(upper), inclusive: true }, POS_INF],
+    ];
+  }
+  const v = parseVersion(version);
+  switch (op) {
+    case ">=":
+      return [[{ point: point(v), inclusive: true }, POS_INF]];
+    case "<=":
+      return [[NEG_INF, { point: point(v, Boundary.AfterLocals), inclusive: true }]];
+    case ">":
+      if (v.dev !== null) {
+        return [
+          [{ point: point(v.with({ dev: addToNumber(v.dev, 1), local: null })), inclusive: true }, POS_INF],
+        ];
+      }
+      if (v.post !== null) {
+        return [
+          [
+            { point: point(v.with({ post: addToNumber(v.post, 1), dev: 0, local: null })), inclusive: true },
+            POS_INF,
+          ],
+        ];
+      }
+      return [[{ point: point(v, Boundary.AfterPosts), inclusive: false }, POS_INF]];
+    case "<": {
+      const bound = v.isPrerelease ? v : v.with({ dev: 0, local: null });
+      if (compareVersions(bound, MIN_VERSION) <= 0) return [];
+      return [[NEG_INF, { point: point(bound), inclusive: false }]];
+    }
+    case "==":
+    case "!=": {
+      const hasLocal = version.includes("+");
+      const upper = hasLocal ? point(v) : point(v, Boundary.AfterLocals);
+      if (op === "==")
+        return [
+          [
+            { point: point(v), inclusive: true },
+            { point: upper, inclusive: true },
+          ],
+        ];
+      return [
+        [NEG_INF, { point: point(v), inclusive: false }],
+        [{ point: upper, inclusive: false }, POS_INF],
+      ];
+    }
+    case "~=": {
+      const prefix = v.with({ release: v.release.slice(0, -1) });
+      return [
+        [
+          { point: point(v), inclusive: true },
+          { point: point(nextPrefixDev0(prefix)), inclusive: false },
+        ],
+      ];
+    }
+  }
 }
