@@ -1,8 +1,11 @@
 // URLs as spice prints them: credentials never appear in a message or a log.
 
-/** `https://user:secret@host/path` → `https://user:****@host/path` (a token alone: `****@`). */
+/**
+ * `https://user:secret@host/path` → `https://user:****@host/path` (a token alone: `****@`). One
+ * slash is enough: a URL taken for a path comes back from path.resolve as `/cwd/https:/user:...`.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/i, (_, scheme: string, userInfo: string) => {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/?)([^/@\s]*)@/i, (_, scheme: string, userInfo: string) => {
     const colon = userInfo.indexOf(":");
     return colon < 0 ? `${scheme}****@` : `${scheme}${userInfo.slice(0, colon)}:****@`;
   });
@@ -10,7 +13,7 @@ export function redactUrl(url: string): string {
 
 /** Replaces every URL with credentials inside free text. */
 export function redactText(text: string): string {
-  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url));
+  return text.replace(/[a-z][a-z0-9+.-]*:\/\/?[^\s'"<>]+/gi, (url) => redactUrl(url));
 }
 
 /**
