@@ -80,7 +80,7 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
   }
   // pip asks before it removes each distribution; spice asks only where someone can answer.
   const asking = !flag(args, "yes") && !flag(args, "no-input") && canAsk();
-  const confirmed = asking ? targets.filter((dist) => proceedWith(dist, environment)) : targets;
+  const confirmed = asking ? targets.filter((dist) => proceedWith(dist, environment, context)) : targets;
   if (confirmed.length === 0) return 0;
   return uninstallAndSay(environment, confirmed, context, started);
 }
@@ -89,9 +89,13 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
  * What pip shows before removing a distribution, and its question: the files to remove, a
  * directory as `DIR/*` where it is a package or metadata directory, the files in those that the
  * distribution did not install (they stay) and what lies outside the environment (it stays too).
- * Enter is a yes, as with pip.
+ * Enter is a yes, as with pip; --quiet leaves the question alone, as pip's does.
  */
-function proceedWith(dist: InstalledDistribution, environment: Environment): boolean {
+function proceedWith(
+  dist: InstalledDistribution,
+  environment: Environment,
+  context: CommandContext,
+): boolean {
   const removable = removableIn(environment);
   const files = withOwnedCopies(environment, [dist]).flatMap((copy) =>
     recordedFiles(copy, environment.scheme.scripts),
@@ -108,7 +112,7 @@ function proceedWith(dist: InstalledDistribution, environment: Environment): boo
     "Would not remove (outside of prefix)",
     files.filter((path) => !removable(path)),
   );
-  process.stderr.write(`${lines.join("\n")}\n`);
+  for (const line of lines) context.output.info(line);
   return confirm("Proceed (Y/n)? ", true);
 }
 
