@@ -15,7 +15,7 @@ import { parseNetrc } from "../../src/index/netrc.ts";
 import { InvalidIndexPage, parseHtmlPage, parseJsonPage } from "../../src/index/simple-api.ts";
 import { consoleScript, parseEntryPoints } from "../../src/install/entry-points.ts";
 import { coreHeadersOf, readCoreMetadata } from "../../src/standards/core-metadata.ts";
-import { metadataToJson } from "../../src/standards/metadata.ts";
+import { metadataToJson } from "../../src/standards/metadata-json.ts";
 import { parsePylock } from "../../src/standards/pylock.ts";
 import { parsePyproject } from "../../src/standards/pyproject.ts";
 import { readRequirementsFile } from "../../src/standards/requirements-txt.ts";

@@ -4,7 +4,7 @@
 import type { FileFetcher } from "../index/file-fetcher.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import type { ResolvedPackage } from "../resolver/resolve.ts";
-import { metadataToJson } from "../standards/metadata.ts";
+import { metadataToJson } from "../standards/metadata-json.ts";
 import { onDisk, writeFileAtomic } from "../util/fs.ts";
 import { recordableUrl } from "../util/redact.ts";
 import type { CommandContext } from "./main.ts";

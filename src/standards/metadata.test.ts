@@ -3,7 +3,8 @@ import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { readCoreMetadata } from "./core-metadata.ts";
 import { firstEmailHeader, parseEmailHeaders } from "./email-headers.ts";
-import { metadataToJson, parseMetadataEmail, validateMetadata } from "./metadata.ts";
+import { parseMetadataEmail, validateMetadata } from "./metadata.ts";
+import { metadataToJson } from "./metadata-json.ts";
 import { linux311 } from "./test-fixtures.ts";
 
 const document = [

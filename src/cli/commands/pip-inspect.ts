@@ -14,7 +14,7 @@ import {
 import { type Environment, userEnvironment } from "../../python/environment.ts";
 import { markerEnvironment } from "../../python/interpreter.ts";
 import { foreignTarget, isForeign } from "../../python/target.ts";
-import { metadataToJson } from "../../standards/metadata.ts";
+import { metadataToJson } from "../../standards/metadata-json.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { compareVersions } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
