@@ -2365,6 +2365,50 @@ describe("spare trees", () => {
 });
 
 describe("spice cache", () => {
+  it("answers pip's cache command on its own cache: dir, info, list, remove and purge", () => {
+    const directory = join(work.path, "pip-cache-wheels");
+    mkdirSync(directory);
+    const files = ["owl", "owlet", "lark"].map((name) =>
+      buildWheel(directory, { name, version: "1.0", files: { [`${name}.py`]: "VALUE = 1\n" } }),
+    );
+    const ownCache = join(work.path, "pip-cache-cache");
+    const pipCache = (...args: string[]) =>
+      runSpice(["pip", "cache", ...args], { cwd: work.path, cacheDir: ownCache });
+    const path = venv("env-pip-cache");
+    const install = runSpice(["pip", "install", "--python", join(path, "bin", "python"), ...files], {
+      cwd: work.path,
+      cacheDir: ownCache,
+    });
+    assert.equal(install.status, 0, install.stderr);
+    assert.equal(pipCache("dir").stdout.trim(), ownCache);
+    assert.match(pipCache("info").stdout, /^Package index page cache location: .*\nNumber of wheels: 3$/ms);
+    assert.match(
+      pipCache("list").stdout,
+      /^Cache contents:\n\n - lark-1\.0-py3-none-any\.whl \(\d+ bytes\)\n - owl-1\.0-py3-none-any\.whl \(\d+ bytes\)\n - owlet-1\.0-py3-none-any\.whl \(\d+ bytes\)\n$/,
+    );
+    // pip's pattern: a name stands for NAME-*.whl, so `owl` is not `owlet`.
+    assert.match(
+      pipCache("list", "owl").stdout,
+      /^Cache contents:\n\n - owl-1\.0-py3-none-any\.whl \(\d+ bytes\)\n$/,
+    );
+    const paths = pipCache("list", "owl*", "--format", "abspath").stdout.trim().split("\n");
+    assert.equal(paths.length, 2);
+    for (const entry of paths) assert.ok(entry.startsWith(join(ownCache, BUCKETS.wheels)), entry);
+    const none = pipCache("remove", "heron");
+    assert.equal(none.status, 0);
+    assert.match(none.stderr, /warning: No matching packages for pattern "heron"\nFiles removed: 0\n/);
+    const removed = pipCache("remove", "owl");
+    assert.match(removed.stderr, /^Files removed: [1-9]\d*$/m);
+    assert.doesNotMatch(pipCache("list").stdout, / - owl-1\.0/);
+    assert.match(pipCache("list").stdout, / - owlet-1\.0/);
+    assert.equal(pipCache("remove").status, 2);
+    const purged = pipCache("purge");
+    assert.equal(purged.status, 0, purged.stderr);
+    assert.match(purged.stderr, /^Files removed: [1-9]\d*$/m);
+    assert.equal(existsSync(ownCache), false);
+    assert.match(pipCache("list").stderr, /^No wheels cached\.$/m);
+  });
+
   it("reports, cleans by package, prunes and clears", () => {
     const dir = spice(["cache", "dir"]);
     assert.equal(dir.stdout.trim(), cacheDir);

@@ -2,7 +2,7 @@
 
 import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { setPriority } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { BUCKETS, Cache } from "../../cache/store.ts";
 import { makeSpareTrees, spareTreesLockPath } from "../../install/spare-trees.ts";
 import { readManifest } from "../../install/wheel-cache.ts";
@@ -15,12 +15,12 @@ import { plural } from "../../util/plural.ts";
 import { type ParsedArgs, value, values } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
-function requireCache(context: CommandContext): Cache {
+export function requireCache(context: CommandContext): Cache {
   if (context.cacheDir === null) throw new SpiceError("E_NO_CACHE", "--no-cache leaves no cache to act on");
   return new Cache(context.cacheDir);
 }
 
-function sizeOf(path: string): { bytes: number; files: number } {
+export function sizeOf(path: string): { bytes: number; files: number } {
   let bytes = 0;
   let files = 0;
   // Spare trees hard-link the files of their entries: each file is counted once.
@@ -61,7 +61,7 @@ function human(bytes: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-/** Wheel entries: [entry directory, manifest name]. */
+/** Wheel entries: [entry directory, the file name its manifest gives]. */
 function wheelEntries(cache: Cache): Array<[string, string | null]> {
   const bucket = cache.bucket(BUCKETS.wheels);
   const entries: Array<[string, string | null]> = [];
@@ -69,47 +69,106 @@ function wheelEntries(cache: Cache): Array<[string, string | null]> {
     if (shard.startsWith(".")) continue; // temporary directories
     for (const key of readdirSync(join(bucket, shard))) {
       const directory = join(bucket, shard, key);
-      entries.push([directory, readManifest(directory)?.name ?? null]);
+      entries.push([directory, readManifest(directory)?.filename ?? null]);
     }
   }
   return entries;
 }
 
-/** `cache clean [PACKAGE...]`: everything, or the named packages' downloads and unpacked wheels. */
-function clean(cache: Cache, args: ParsedArgs, context: CommandContext): number {
-  const packages = args.positionals.slice(1).map((name) => canonicalizeName(name));
-  if (packages.length === 0) {
-    const { bytes, files } = sizeOf(cache.root);
-    onDisk(`Could not remove spice's cache at ${cache.root}`, () =>
-      rmSync(cache.root, { recursive: true, force: true }),
-    );
-    context.output.info(`Removed ${plural(files, "file")} (${human(bytes)}) from ${cache.root}`);
-    return 0;
-  }
-  let removed = 0;
+/** Removes the whole cache; returns what it held. */
+export function removeCache(cache: Cache): { bytes: number; files: number } {
+  const held = sizeOf(cache.root);
+  onDisk(`Could not remove spice's cache at ${cache.root}`, () =>
+    rmSync(cache.root, { recursive: true, force: true }),
+  );
+  return held;
+}
+
+/**
+ * Removes the downloads and unpacked wheels whose file names `matches` accepts; returns how many
+ * entries went and how many files they held.
+ */
+export function removeFiles(
+  cache: Cache,
+  matches: (filename: string) => boolean,
+): { entries: number; files: number } {
+  let entries = 0;
+  let files = 0;
+  const remove = (directory: string) => {
+    files += sizeOf(directory).files;
+    rmSync(directory, { recursive: true, force: true });
+    entries++;
+  };
   // Downloaded files of those packages (archives-v1/<shard>/<sha256>/<file name>).
   const downloads = cache.bucket(BUCKETS.archives);
   for (const shard of existsSync(downloads) ? readdirSync(downloads) : []) {
     if (shard.startsWith(".tmp-")) continue;
     for (const key of readdirSync(join(downloads, shard))) {
       const directory = join(downloads, shard, key);
-      const names = readdirSync(directory).map(
-        (file) => (tryParseWheelFilename(file) ?? tryParseSdistFilename(file))?.name,
-      );
-      if (names.some((name) => name !== undefined && packages.includes(name))) {
-        rmSync(directory, { recursive: true, force: true });
-        removed++;
-      }
+      if (readdirSync(directory).some(matches)) remove(directory);
     }
   }
-  for (const [directory, name] of wheelEntries(cache)) {
-    if (name !== null && packages.includes(canonicalizeName(name))) {
-      rmSync(directory, { recursive: true, force: true });
-      removed++;
-    }
+  for (const [directory, filename] of wheelEntries(cache))
+    if (filename !== null && matches(filename)) remove(directory);
+  return { entries, files };
+}
+
+/**
+ * Runs `change` to the cache while no spare trees are being made (their files would appear in a
+ * half-removed cache).
+ */
+export function whileNoSpareTrees<T>(cache: Cache, change: () => T): T {
+  const lock = existsSync(cache.root)
+    ? acquireLock(spareTreesLockPath(cache), `The cache at ${cache.root}`)
+    : null;
+  try {
+    return change();
+  } finally {
+    lock?.release();
   }
+}
+
+/** A wheel the cache holds: its file name, project and size, and where it is. */
+export interface CachedWheelFile {
+  filename: string;
+  name: string;
+  /** The downloaded file, or the unpacked entry of a wheel installed from a local file. */
+  path: string;
+  bytes: number;
+}
+
+/** Every wheel the cache holds unpacked, by the file it came from. */
+export function cachedWheelFiles(cache: Cache): CachedWheelFile[] {
+  const wheels: CachedWheelFile[] = [];
+  for (const [directory] of wheelEntries(cache)) {
+    const manifest = readManifest(directory);
+    if (manifest === null) continue;
+    const download = join(cache.entryPath(BUCKETS.archives, basename(directory)), manifest.filename);
+    const stat = lstatSync(download, { throwIfNoEntry: false });
+    wheels.push({
+      filename: manifest.filename,
+      name: manifest.name,
+      path: stat === undefined ? directory : download,
+      bytes: stat?.size ?? manifest.files.reduce((total, file) => total + file.size, 0),
+    });
+  }
+  return wheels;
+}
+
+/** `cache clean [PACKAGE...]`: everything, or the named packages' downloads and unpacked wheels. */
+function clean(cache: Cache, args: ParsedArgs, context: CommandContext): number {
+  const packages = args.positionals.slice(1).map((name) => canonicalizeName(name));
+  if (packages.length === 0) {
+    const { bytes, files } = removeCache(cache);
+    context.output.info(`Removed ${plural(files, "file")} (${human(bytes)}) from ${cache.root}`);
+    return 0;
+  }
+  const { entries } = removeFiles(cache, (file) => {
+    const name = (tryParseWheelFilename(file) ?? tryParseSdistFilename(file))?.name;
+    return name !== undefined && packages.includes(name);
+  });
   context.output.info(
-    `Removed ${removed} cache entr${removed === 1 ? "y" : "ies"} for ${packages.join(", ")}`,
+    `Removed ${entries} cache entr${entries === 1 ? "y" : "ies"} for ${packages.join(", ")}`,
   );
   return 0;
 }
@@ -173,17 +232,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
     makeSpareTrees(cache, args.positionals.slice(1), values(args, "discard"));
     return 0;
   }
-  if (sub === "clean") {
-    // Not while spare trees are being made: their files would appear in a half-removed cache.
-    const lock = existsSync(cache.root)
-      ? acquireLock(spareTreesLockPath(cache), `The cache at ${cache.root}`)
-      : null;
-    try {
-      return clean(cache, args, context);
-    } finally {
-      lock?.release();
-    }
-  }
+  if (sub === "clean") return whileNoSpareTrees(cache, () => clean(cache, args, context));
   if (sub === "prune") {
     let removed = 0;
     for (const bucket of Object.values(BUCKETS)) removed += cache.removeStaging(bucket, 0);
@@ -191,8 +240,8 @@ function run(args: ParsedArgs, context: CommandContext): number {
       rmSync(join(cache.root, name), { recursive: true, force: true });
       removed++;
     }
-    for (const [directory, name] of wheelEntries(cache)) {
-      if (name === null) {
+    for (const [directory, filename] of wheelEntries(cache)) {
+      if (filename === null) {
         rmSync(directory, { recursive: true, force: true });
         removed++;
       }

@@ -695,6 +695,13 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     ignoreRequiresPython,
   ],
+  cache: [
+    {
+      name: "format",
+      value: "human|abspath",
+      help: "How `list` shows the cached wheels: their names and sizes (default), or their paths",
+    },
+  ],
   hash: [
     {
       name: "algorithm",

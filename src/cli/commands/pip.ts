@@ -34,6 +34,7 @@ const SUBCOMMANDS: Record<
   inspect: async () => (await import("./pip-inspect.ts")).inspect,
   hash: async () => (await import("./pip-hash.ts")).hash,
   index: async () => (await import("./pip-outdated.ts")).indexVersions,
+  cache: async () => (await import("./pip-cache.ts")).pipCache,
 };
 
 export const command: CommandModule = {
@@ -52,6 +53,7 @@ export const command: CommandModule = {
     "       spice pip inspect [--path DIR] [-l]",
     "       spice pip hash [-a sha256|sha384|sha512] FILE...",
     "       spice pip index versions NAME [--pre] [-i URL]",
+    "       spice pip cache dir|info|list [PATTERN] [--format human|abspath]|remove PATTERN|purge",
   ].join("\n"),
   options: PIP_SUBCOMMAND_OPTIONS.install,
   subcommandOptions: PIP_SUBCOMMAND_OPTIONS,
