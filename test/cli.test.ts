@@ -379,6 +379,77 @@ fs.writeFileSync(cacheFile, cachedData);
 if (!new vm.Script(wrapped, { filename: bundle, cachedData }).cachedDataRejected) console.log("V8 accepts it");
 `;
 
+describe("spice pip config", () => {
+  it("lists, gets, sets and unsets pip's settings in pip's files, as pip 23.2.1 does", () => {
+    // Two homes: pip writes in one, spice in the other; then each reads both ways.
+    const homes = ["pip-home", "spice-home"].map((name) => join(work.path, name));
+    for (const home of homes) mkdirSync(home);
+    const env = (home: string, extra: NodeJS.ProcessEnv = {}) => ({
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: "",
+      PIP_CONFIG_FILE: "",
+      VIRTUAL_ENV: "",
+      NO_COLOR: "1",
+      ...Object.fromEntries(
+        Object.keys(process.env)
+          .filter((key) => key.startsWith("PIP_"))
+          .map((key) => [key, ""]),
+      ),
+      PIP_DISABLE_PIP_VERSION_CHECK: "",
+      ...extra,
+    });
+    const clean = (values: NodeJS.ProcessEnv) =>
+      Object.fromEntries(Object.entries(values).filter(([, value]) => value !== "")) as NodeJS.ProcessEnv;
+    const pip = (home: string, args: string[], extra: NodeJS.ProcessEnv = {}) =>
+      spawnSync(join(PYENV, "3.11.7", "bin", "python3"), ["-m", "pip", "config", ...args], {
+        env: clean(env(home, extra)),
+        encoding: "utf8",
+      });
+    const spice = (home: string, args: string[], extra: NodeJS.ProcessEnv = {}) =>
+      spawnSync(process.execPath, [SPICE, "pip", "config", ...args], {
+        env: clean(env(home, extra)),
+        encoding: "utf8",
+      });
+    const [pipHome, spiceHome] = homes;
+    for (const [key, value] of [
+      ["global.index-url", "http://127.0.0.1:9/simple it's"],
+      ["install.no-deps", "yes"],
+      ["global.timeout", "30"],
+    ]) {
+      assert.equal(pip(pipHome, ["set", key, value]).status, 0);
+      const set = spice(spiceHome, ["set", key, value]);
+      assert.equal(set.status, 0, set.stderr);
+      assert.equal(set.stderr, `Writing to ${join(spiceHome, ".config", "pip", "pip.conf")}\n`);
+    }
+    assert.equal(pip(pipHome, ["unset", "global.timeout"]).status, 0);
+    assert.equal(spice(spiceHome, ["unset", "global.timeout"]).status, 0);
+    const written = (home: string) => readFileSync(join(home, ".config", "pip", "pip.conf"), "utf8");
+    assert.equal(written(spiceHome), written(pipHome));
+    // What each lists and gets, PIP_ variables too, is what pip shows.
+    const extra = { PIP_RETRIES: "7" };
+    const listed = spice(spiceHome, ["list"], extra);
+    assert.equal(listed.stdout, pip(spiceHome, ["list"], extra).stdout);
+    assert.match(listed.stdout, /^:env:\.retries='7'$/m);
+    assert.match(listed.stdout, /^global\.index-url="http:\/\/127\.0\.0\.1:9\/simple it's"$/m);
+    assert.equal(spice(spiceHome, ["get", "install.no-deps"]).stdout, "yes\n");
+    const missing = spice(spiceHome, ["unset", "global.timeout"]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^error: No such key - global\.timeout$/m);
+    assert.equal(spice(spiceHome, ["get", "index-url"]).status, 2);
+    // debug names each file, whether it exists, and what it holds.
+    const debug = spice(spiceHome, ["debug"]);
+    assert.match(
+      debug.stdout,
+      new RegExp(
+        `^  ${join(spiceHome, ".config", "pip", "pip.conf")}, exists: True\n    global\\.index-url: `,
+        "m",
+      ),
+    );
+    assert.equal(spice(spiceHome, ["set", "--site", "global.x", "1"]).status, 1);
+  });
+});
+
 describe("spice python", () => {
   it("lists every pyenv interpreter with its version, as text and as JSON", () => {
     const listed = runSpice(["python", "list", "--format", "json"], { cacheDir });

@@ -17,6 +17,30 @@ export interface ConfigValue {
   source: string;
 }
 
+/** pip's configuration files by kind, each list in the order pip loads it (pip config's variants). */
+export interface PipConfigLocations {
+  global: string[];
+  user: string[];
+  /** The active virtual environment's pip.conf (pip's is its interpreter's prefix). */
+  site: string[];
+  /** PIP_CONFIG_FILE. */
+  file: string | null;
+}
+
+export function pipConfigLocations(env: NodeJS.ProcessEnv): PipConfigLocations {
+  const xdgDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
+  const home = env.HOME || homedir();
+  return {
+    global: [...xdgDirs.map((directory) => join(directory, "pip", "pip.conf")), "/etc/pip.conf"],
+    user: [
+      join(home, ".pip", "pip.conf"),
+      join(env.XDG_CONFIG_HOME || join(home, ".config"), "pip", "pip.conf"),
+    ],
+    site: env.VIRTUAL_ENV ? [join(env.VIRTUAL_ENV, "pip.conf")] : [],
+    file: env.PIP_CONFIG_FILE || null,
+  };
+}
+
 /**
  * pip's configuration files in the order they load (later ones win): global, user (not under
  * --isolated, nor when PIP_CONFIG_FILE names an existing file), the environment's, then
@@ -24,20 +48,12 @@ export interface ConfigValue {
  * file off, the global ones too.
  */
 export function pipConfigFiles(env: NodeJS.ProcessEnv, isolated = false): string[] {
-  const configFile = env.PIP_CONFIG_FILE;
-  if (configFile === "/dev/null") return [];
-  const files: string[] = [];
-  const xdgDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
-  files.push(...xdgDirs.map((directory) => join(directory, "pip", "pip.conf")), "/etc/pip.conf");
-  if (!isolated && !(configFile && existsSync(configFile))) {
-    const home = env.HOME || homedir();
-    files.push(
-      join(home, ".pip", "pip.conf"),
-      join(env.XDG_CONFIG_HOME || join(home, ".config"), "pip", "pip.conf"),
-    );
-  }
-  if (env.VIRTUAL_ENV) files.push(join(env.VIRTUAL_ENV, "pip.conf"));
-  if (configFile) files.push(configFile);
+  const { global, user, site, file } = pipConfigLocations(env);
+  if (file === "/dev/null") return [];
+  const files = [...global];
+  if (!isolated && !(file && existsSync(file))) files.push(...user);
+  files.push(...site);
+  if (file) files.push(file);
   return files;
 }
 

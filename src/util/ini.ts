@@ -41,3 +41,18 @@ export function parseIni(text: string): Map<string, Map<string, string>> {
   }
   return sections;
 }
+
+/**
+ * Sections as configparser writes them back (pip config set rewrites its file so): `key = value`
+ * lines under each `[section]`, a value's further lines indented with a tab, a blank line after
+ * each section. Comments do not survive, as they do not with pip.
+ */
+export function formatIni(sections: ReadonlyMap<string, ReadonlyMap<string, string>>): string {
+  let text = "";
+  for (const [name, entries] of sections) {
+    text += `[${name}]\n`;
+    for (const [key, value] of entries) text += `${key} = ${value.replaceAll("\n", "\n\t")}\n`;
+    text += "\n";
+  }
+  return text;
+}

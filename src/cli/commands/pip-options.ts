@@ -702,6 +702,15 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "How `list` shows the cached wheels: their names and sizes (default), or their paths",
     },
   ],
+  config: [
+    { name: "global", help: "set and unset change the global file (/etc/pip.conf)" },
+    { name: "user", help: "set and unset change the user's file (~/.config/pip/pip.conf; the default)" },
+    {
+      name: "site",
+      help: "set and unset change the active virtual environment's pip.conf (the default when it has one)",
+    },
+    { name: "editor", value: "command", help: "Accepted for pip compatibility (edit is not supported)" },
+  ],
   hash: [
     {
       name: "algorithm",

@@ -35,6 +35,7 @@ const SUBCOMMANDS: Record<
   hash: async () => (await import("./pip-hash.ts")).hash,
   index: async () => (await import("./pip-outdated.ts")).indexVersions,
   cache: async () => (await import("./pip-cache.ts")).pipCache,
+  config: async () => (await import("./pip-configuration.ts")).pipConfig,
 };
 
 export const command: CommandModule = {
@@ -54,6 +55,7 @@ export const command: CommandModule = {
     "       spice pip hash [-a sha256|sha384|sha512] FILE...",
     "       spice pip index versions NAME [--pre] [-i URL]",
     "       spice pip cache dir|info|list [PATTERN] [--format human|abspath]|remove PATTERN|purge",
+    "       spice pip config list|get KEY|set KEY VALUE|unset KEY|debug [--global|--user|--site]",
   ].join("\n"),
   options: PIP_SUBCOMMAND_OPTIONS.install,
   subcommandOptions: PIP_SUBCOMMAND_OPTIONS,

@@ -1,0 +1,165 @@
+// `spice pip config list | get KEY | set KEY VALUE | unset KEY | debug`: pip's configuration
+// command, over the files spice reads pip's settings from (cli/pip-config.ts), so that a
+// Dockerfile's `pip config set global.index-url URL` works with `spice pip` too. Keys are
+// `SECTION.NAME`; set and unset rewrite one file (--global, --user or --site; by default the
+// virtual environment's when it has one, else the user's), as pip does.
+
+import { existsSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { SpiceError, UsageError } from "../../util/error.ts";
+import { writeFileAtomic } from "../../util/fs.ts";
+import { formatIni, parseIni } from "../../util/ini.ts";
+import { makeDirectories } from "../../util/make-directories.ts";
+import { flag, type ParsedArgs } from "../args.ts";
+import type { CommandContext } from "../main.ts";
+import { pipConfigFiles, pipConfigLocations } from "../pip-config.ts";
+
+type Variant = "global" | "user" | "site";
+
+/** Python's repr() of a string, as pip prints values: single quotes unless the text holds one. */
+function pythonRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const escaped = text.replace(/[\\\n\r\t]/g, (char) =>
+    char === "\\" ? "\\\\" : char === "\n" ? "\\n" : char === "\r" ? "\\r" : "\\t",
+  );
+  return `${quote}${quote === "'" ? escaped.replaceAll("'", "\\'") : escaped}${quote}`;
+}
+
+function readSections(file: string): Map<string, Map<string, string>> {
+  try {
+    return parseIni(readFileSync(file, "utf8"));
+  } catch {
+    return new Map();
+  }
+}
+
+/** `SECTION.NAME` split, refused as pip refuses a key without a section. */
+function splitKey(key: string): [string, string] {
+  const dot = key.indexOf(".");
+  if (dot <= 0 || dot === key.length - 1)
+    throw new UsageError(
+      "Key does not contain dot separated section and key",
+      `Perhaps you wanted to use 'global.${key}' instead?`,
+    );
+  return [key.slice(0, dot), key.slice(dot + 1).toLowerCase()];
+}
+
+/** Every loaded value by `SECTION.NAME` (later files win), then PIP_* variables as `:env:.NAME`. */
+function loadedValues(env: NodeJS.ProcessEnv): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const file of pipConfigFiles(env))
+    for (const [section, entries] of readSections(file))
+      for (const [name, value] of entries) values.set(`${section}.${name}`, value);
+  for (const [name, value] of Object.entries(env))
+    if (name.startsWith("PIP_") && name !== "PIP_CONFIG_FILE" && value !== undefined)
+      values.set(`:env:.${name.slice(4).toLowerCase().replaceAll("_", "-")}`, value);
+  return values;
+}
+
+/** The file set and unset change: the one --global, --user or --site names, else pip's default. */
+function fileToChange(args: ParsedArgs, context: CommandContext): string {
+  const locations = pipConfigLocations(context.env);
+  const asked = (["global", "user", "site"] as const).filter((variant) => flag(args, variant));
+  if (asked.length > 1)
+    throw new UsageError("Need exactly one file to operate upon (--global, --user or --site)");
+  const variant: Variant = asked[0] ?? (locations.site.some((file) => existsSync(file)) ? "site" : "user");
+  const files = locations[variant];
+  if (files.length === 0)
+    throw new SpiceError(
+      "E_NO_ENVIRONMENT",
+      "--site names the active virtual environment's pip.conf, and none is active",
+      {
+        hint: "Activate the environment (source .venv/bin/activate) or set VIRTUAL_ENV, or use --user",
+      },
+    );
+  // pip writes the variant's last file (the user's newer location, /etc/pip.conf).
+  return files[files.length - 1];
+}
+
+function change(args: ParsedArgs, context: CommandContext, key: string, value: string | null): number {
+  const [section, name] = splitKey(key);
+  const file = fileToChange(args, context);
+  const sections = readSections(file);
+  const entries = sections.get(section);
+  if (value === null) {
+    if (entries?.has(name) !== true) throw new SpiceError("E_CONFIG", `No such key - ${key}`);
+    entries.delete(name);
+    if (entries.size === 0) sections.delete(section);
+  } else {
+    if (entries === undefined) sections.set(section, new Map([[name, value]]));
+    else entries.set(name, value);
+  }
+  context.output.info(`Writing to ${file}`);
+  makeDirectories(dirname(file));
+  writeFileAtomic(file, formatIni(sections));
+  return 0;
+}
+
+function debug(context: CommandContext): string[] {
+  const { global, user, site, file } = pipConfigLocations(context.env);
+  const lines = ["env_var:"];
+  for (const [name, value] of Object.entries(context.env).sort())
+    if (name.startsWith("PIP_") && name !== "PIP_CONFIG_FILE" && value !== undefined)
+      lines.push(`  ${name}=${pythonRepr(value)}`);
+  const files = (title: string, paths: readonly string[]) => {
+    lines.push(`${title}:`);
+    for (const path of paths) {
+      lines.push(`  ${path}, exists: ${existsSync(path) ? "True" : "False"}`);
+      for (const [section, entries] of readSections(path))
+        for (const [name, value] of entries) lines.push(`    ${section}.${name}: ${value}`);
+    }
+  };
+  files("env", file === null || file === "/dev/null" ? [] : [file]);
+  files("global", global);
+  files("site", site);
+  files("user", user);
+  return lines;
+}
+
+export function pipConfig(args: ParsedArgs, context: CommandContext): number {
+  const [sub, ...rest] = args.positionals;
+  const expect = (count: number, usage: string) => {
+    if (rest.length !== count)
+      throw new UsageError(
+        `Got unexpected number of arguments, expected ${count}.`,
+        `spice pip config ${usage}`,
+      );
+  };
+  switch (sub) {
+    case "list": {
+      expect(0, "list");
+      const values = [...loadedValues(context.env)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      if (values.length > 0)
+        context.output.data(values.map(([key, value]) => `${key}=${pythonRepr(value)}`).join("\n"));
+      return 0;
+    }
+    case "get": {
+      expect(1, "get SECTION.NAME");
+      const [section, name] = splitKey(rest[0]);
+      const found = loadedValues(context.env).get(`${section}.${name}`);
+      if (found === undefined) throw new SpiceError("E_CONFIG", `No such key - ${rest[0]}`);
+      context.output.data(found);
+      return 0;
+    }
+    case "set":
+      expect(2, "set SECTION.NAME VALUE");
+      return change(args, context, rest[0], rest[1]);
+    case "unset":
+      expect(1, "unset SECTION.NAME");
+      return change(args, context, rest[0], null);
+    case "debug":
+      expect(0, "debug");
+      context.output.data(debug(context).join("\n"));
+      return 0;
+    case "edit":
+      throw new UsageError(
+        "spice pip config edit is not supported",
+        "Edit the file spice pip config debug names, or use spice pip config set",
+      );
+    default:
+      throw new UsageError(
+        sub === undefined ? "spice pip config needs a subcommand" : `unknown subcommand 'pip config ${sub}'`,
+        "Subcommands: list, get SECTION.NAME, set SECTION.NAME VALUE, unset SECTION.NAME, debug",
+      );
+  }
+}
