@@ -12,7 +12,11 @@ SB = WORK + "/sb"
 COMMANDS = [["pip", "install"], ["pip", "uninstall"], ["pip", "list"], ["pip", "freeze"], ["pip", "show"], ["pip", "check"], ["pip", "tree"],
             ["pip", "compile"], ["pip", "sync"], ["pip", "download"], ["pip", "wheel"], ["pip", "inspect"], ["pip", "hash"], ["pip", "index", "versions"],
             ["venv"], ["doctor"], ["cache", "info"], ["cache", "dir"], ["cache", "clean"], ["cache", "prune"], ["python", "list"], ["python", "find"],
-            ["debug", "requirements"], ["help"], ["pip"], ["python"], ["cache"], ["nope"], []]
+            ["debug", "requirements"], ["help"], ["pip"], ["python"], ["cache"], ["nope"], [],
+            # pip's cache and config commands (never --global: it would write /etc/pip.conf).
+            ["pip", "cache", "list"], ["pip", "cache", "info"], ["pip", "cache", "remove"], ["pip", "cache", "purge"],
+            ["pip", "config", "list"], ["pip", "config", "get"], ["pip", "config", "set"], ["pip", "config", "unset"],
+            ["pip", "config", "debug"]]
 OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-deps", "--no-index", "--find-links", "-f", "-r", "-c", "--constraint", "--requirement",
            "--upgrade", "-U", "--force-reinstall", "--dry-run", "--report", "--format", "--all", "--exclude", "-f", "--files", "--reverse", "--pre", "--prerelease",
            "--resolution", "--python-version", "--platform", "--only-binary", "--no-binary", "--prefer-binary", "--require-hashes", "--hash", "--target", "--prefix",
@@ -25,7 +29,7 @@ OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-d
            "--universal", "--environment", "--required-environment", "--python-platform", "--default-index", "--index", "--requirements",
            "--constraints", "--overrides", "--keyring-provider", "--allow-insecure-host", "--no-extra", "--emit-index-annotation",
            "--exclude-newer-package", "--no-build", "--no-build-package", "--no-binary-package", "--refresh-package", "--system-certs",
-           "--native-tls", "--use-feature", "--excludes", "--exclude", "--prerelease-package", "--unsafe-package",
+           "--native-tls", "--use-feature", "--excludes", "--site", "--editor", "--exclude", "--prerelease-package", "--unsafe-package",
            "--no-allow-unsafe", "--no-strip-markers", "--emit-build-options", "--no-sources", "--python-platform"]
 VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--", "=", "x==", "a[", "six @ file:///nonexistent/six-1.0-py3-none-any.whl",
           "files/six-1.17.0-py2.py3-none-any.whl", "files", "req.txt", "req.in", "missing.txt", "pyproject.toml", ".", "venv", "newvenv",
@@ -38,7 +42,7 @@ VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--"
           "foo @ git+https://user:secret@example.invalid/foo.git", "git+https://example.invalid/foo.git#egg=foo",
           "subprocess", "disabled", "auto", "import", "http://user@127.0.0.1:9/simple/",
           "six=2024-01-01", "six=", "=2024-01-01", "truststore", "3.13t", "cp313t", "3.14+gil", "3.12d", ">=3.13t",
-          "six=allow", "six=sometimes", "7 days", "P7D", "PT", "false", "1 month", "six,idna", ",", "windows"]
+          "six=allow", "six=sometimes", "global.index-url", "install.no-deps", "index-url", "x.", ".x", "six*", "six-1.17*", "abspath", "human", "7 days", "P7D", "PT", "false", "1 month", "six,idna", ",", "windows"]
 
 def sandboxed(words):
     """The words with every interpreter choice pointed at the sandbox's venv, and no --system."""
