@@ -1628,6 +1628,18 @@ describe("more of spice pip", () => {
       spice(["pip", "tree", "--reverse", "--python", python, "beta"]).stdout,
       "beta v1.2\n└── alpha v1.0\n",
     );
+    // A requirement is no name: refused, its password hidden (it had been printed as a root).
+    const url = spice([
+      "pip",
+      "tree",
+      "--python",
+      python,
+      "foo @ git+https://user:secret@example.invalid/foo.git",
+    ]);
+    assert.equal(url.status, 2);
+    assert.equal(url.stdout, "");
+    assert.match(url.stderr, /^error: Invalid package name: 'foo @ git\+https:\/\/user:\*\*\*\*@example/m);
+    assert.doesNotMatch(url.stderr, /secret/);
   });
 
   it("shows a repeated subtree once, as uv, and takes uv's --package, --prune, --invert and --no-dedupe", () => {

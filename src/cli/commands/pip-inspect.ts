@@ -15,7 +15,7 @@ import { type Environment, userEnvironment } from "../../python/environment.ts";
 import { markerEnvironment } from "../../python/interpreter.ts";
 import { foreignTarget, isForeign } from "../../python/target.ts";
 import { metadataToJson } from "../../standards/metadata-json.ts";
-import { canonicalizeName } from "../../standards/name.ts";
+import { canonicalizeName, isValidName } from "../../standards/name.ts";
 import { compareVersions } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { flag, type ParsedArgs, value, values } from "../args.ts";
@@ -274,6 +274,14 @@ export async function tree(args: ParsedArgs, context: CommandContext): Promise<n
   };
   const requiredByOthers = new Set([...edges.values()].flat().map((edge) => edge.name));
   const named = [...args.positionals, ...values(args, "package")];
+  // A name is printed as the root of its tree: a requirement or a URL is none (the command-line
+  // fuzzer had one print `foo @ git+https://user:secret@...` as a missing package).
+  for (const name of named)
+    if (!isValidName(name))
+      throw new UsageError(
+        `Invalid package name: '${name}'`,
+        "Name installed distributions: spice pip tree requests",
+      );
   const roots = (
     named.length > 0
       ? named.map((name) => canonicalizeName(name))
