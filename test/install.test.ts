@@ -1536,6 +1536,23 @@ describe("which environment", () => {
 });
 
 describe("more of spice pip", () => {
+  it("shows the wheel tags it installs as pip debug does, for the environment and for another system", () => {
+    const path = venv("env-pip-debug");
+    const python = join(path, "bin", "python");
+    const tagsOf = (output: string) => output.slice(output.indexOf("Compatible tags:"));
+    for (const target of [[], ["--platform", "manylinux2014_x86_64", "--python-version", "3.9"]]) {
+      const ours = spice(["pip", "debug", "-v", "--python", python, ...target]);
+      assert.equal(ours.status, 0, ours.stderr);
+      const pips = run(PYTHON, ["-m", "pip", "--python", python, "debug", "-v", ...target]);
+      assert.equal(pips.status, 0, pips.stderr);
+      assert.equal(tagsOf(ours.stdout), tagsOf(pips.stdout));
+      assert.match(ours.stderr, /^warning: This command is only meant for debugging/m);
+    }
+    const short = spice(["pip", "debug", "--python", python]).stdout;
+    assert.match(short, /^sys\.executable: .*env-pip-debug\/bin\/python$/m);
+    assert.match(short, /\n {2}\.\.\.\n {2}\[First 10 tags shown\. Pass --verbose to show all\.\]\n$/);
+  });
+
   it("checks the requirements that apply on another Python or platform, with uv's --python-version and --python-platform", () => {
     const path = venv("env-check-elsewhere");
     const python = join(path, "bin", "python");

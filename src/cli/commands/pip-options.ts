@@ -734,6 +734,11 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
   ],
   inspect: [...ENVIRONMENT_OPTIONS, path, local, userOnly],
+  debug: [
+    ...ENVIRONMENT_OPTIONS,
+    { name: "python-version", value: "x.y", help: "The tags of another Python version" },
+    ...FOREIGN_TARGET_OPTIONS,
+  ],
   tree: [
     ...ENVIRONMENT_OPTIONS,
     ...READ_LOCATION_OPTIONS,

@@ -36,6 +36,7 @@ const SUBCOMMANDS: Record<
   index: async () => (await import("./pip-outdated.ts")).indexVersions,
   cache: async () => (await import("./pip-cache.ts")).pipCache,
   config: async () => (await import("./pip-configuration.ts")).pipConfig,
+  debug: async () => (await import("./pip-debug.ts")).pipDebug,
 };
 
 export const command: CommandModule = {
@@ -56,6 +57,7 @@ export const command: CommandModule = {
     "       spice pip index versions NAME [--pre] [-i URL]",
     "       spice pip cache dir|info|list [PATTERN] [--format human|abspath]|remove PATTERN|purge",
     "       spice pip config list|get KEY|set KEY VALUE|unset KEY|debug [--global|--user|--site]",
+    "       spice pip debug [--verbose] [--platform TAG] [--python-version X.Y] [--abi ABI] [--implementation NAME]",
   ].join("\n"),
   options: PIP_SUBCOMMAND_OPTIONS.install,
   subcommandOptions: PIP_SUBCOMMAND_OPTIONS,
