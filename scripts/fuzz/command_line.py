@@ -16,7 +16,7 @@ COMMANDS = [["pip", "install"], ["pip", "uninstall"], ["pip", "list"], ["pip", "
             # pip's cache and config commands (never --global: it would write /etc/pip.conf).
             ["pip", "cache", "list"], ["pip", "cache", "info"], ["pip", "cache", "remove"], ["pip", "cache", "purge"],
             ["pip", "config", "list"], ["pip", "config", "get"], ["pip", "config", "set"], ["pip", "config", "unset"],
-            ["pip", "config", "debug"]]
+            ["pip", "config", "debug"], ["pip", "debug"]]
 OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-deps", "--no-index", "--find-links", "-f", "-r", "-c", "--constraint", "--requirement",
            "--upgrade", "-U", "--force-reinstall", "--dry-run", "--report", "--format", "--all", "--exclude", "-f", "--files", "--reverse", "--pre", "--prerelease",
            "--resolution", "--python-version", "--platform", "--only-binary", "--no-binary", "--prefer-binary", "--require-hashes", "--hash", "--target", "--prefix",
