@@ -137,19 +137,37 @@ export interface CachedWheelFile {
   bytes: number;
 }
 
-/** Every wheel the cache holds unpacked, by the file it came from. */
+/**
+ * Every wheel the cache holds unpacked, by the file it came from; its size is that file's (a
+ * download's, or a local file's as the cache remembers it), else what it holds unpacked.
+ */
 export function cachedWheelFiles(cache: Cache): CachedWheelFile[] {
+  const localSizes = new Map<string, number>();
+  const localArchives = cache.bucket(BUCKETS.localArchives);
+  for (const file of existsSync(localArchives) ? readdirSync(localArchives) : []) {
+    try {
+      const known = JSON.parse(readFileSync(join(localArchives, file), "utf8")) as {
+        sha256: string;
+        size: number;
+      };
+      localSizes.set(known.sha256, known.size);
+    } catch {
+      // a damaged record: the unpacked size stands in
+    }
+  }
   const wheels: CachedWheelFile[] = [];
   for (const [directory] of wheelEntries(cache)) {
     const manifest = readManifest(directory);
     if (manifest === null) continue;
-    const download = join(cache.entryPath(BUCKETS.archives, basename(directory)), manifest.filename);
+    const key = basename(directory);
+    const download = join(cache.entryPath(BUCKETS.archives, key), manifest.filename);
     const stat = lstatSync(download, { throwIfNoEntry: false });
     wheels.push({
       filename: manifest.filename,
       name: manifest.name,
       path: stat === undefined ? directory : download,
-      bytes: stat?.size ?? manifest.files.reduce((total, file) => total + file.size, 0),
+      bytes:
+        stat?.size ?? localSizes.get(key) ?? manifest.files.reduce((total, file) => total + file.size, 0),
     });
   }
   return wheels;
