@@ -1,8 +1,9 @@
 // The legacy metadata of setuptools and distutils installs, read as pip and importlib.metadata
 // read it: an .egg-info's requires.txt, and the files an .egg-info says are its own.
 
-import { type Dirent, existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { filesBelow } from "../util/fs.ts";
 import type { InstalledDistribution } from "./installed.ts";
 
 /**
@@ -60,18 +61,4 @@ export function eggInfoPaths(distribution: InstalledDistribution): string[] | nu
     for (const suffix of [".py", ".pyc", ".pyo"]) if (existsSync(path + suffix)) paths.push(path + suffix);
   }
   return paths;
-}
-
-/** Every file below a directory (links as files, not followed); none when it is no directory. */
-export function filesBelow(directory: string): string[] {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(directory, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => {
-    const path = join(directory, entry.name);
-    return entry.isDirectory() ? filesBelow(path) : [path];
-  });
 }

@@ -1,8 +1,8 @@
 // `spice pip uninstall`: names from the command line and from requirements files, pyproject.toml
 // or a script, removed in one transaction (RECORD-driven, as pip) from the selected environment.
 
-import { type Dirent, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { statSync } from "node:fs";
+import { dirname } from "node:path";
 import {
   type InstalledDistribution,
   installedDistributions,
@@ -16,6 +16,7 @@ import { canonicalizeName } from "../../standards/name.ts";
 import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
+import { filesBelow } from "../../util/fs.ts";
 import { plural } from "../../util/plural.ts";
 import { flag, type ParsedArgs, values } from "../args.ts";
 import { printChanges, sayWouldChange } from "../changes.ts";
@@ -129,22 +130,16 @@ function removalListing(files: readonly string[]): { remove: string[]; keep: str
     if (path.endsWith("__init__.py") || path.includes(".dist-info")) folders.add(dirname(path));
     own.add(path);
   }
-  const keep: string[] = [];
-  const walk = (directory: string) => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(directory, { withFileTypes: true });
-    } catch {
-      return; // gone, or not a directory
-    }
-    for (const entry of entries) {
-      const path = join(directory, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && !entry.name.endsWith(".pyc") && !own.has(path)) keep.push(path);
-    }
-  };
   const compacted = compactPaths([...folders]);
-  for (const folder of compacted) walk(folder);
+  // As pip's os.walk and isfile: what else lies in those directories stays.
+  const keep = compacted.flatMap((folder) =>
+    filesBelow(folder).filter(
+      (path) =>
+        !path.endsWith(".pyc") &&
+        !own.has(path) &&
+        statSync(path, { throwIfNoEntry: false })?.isFile() === true,
+    ),
+  );
   return { remove: [...own, ...compacted.map((folder) => `${folder}/*`)], keep };
 }
 
