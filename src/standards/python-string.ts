@@ -1,6 +1,7 @@
-// Python's notion of whitespace, word characters and line breaks. The packaging reference
-// implementation is Python, and its `\s`, `\w`, `str.strip()` and `str.splitlines()` differ from
-// JavaScript's: `\x1c`-`\x1f` and `\x85` are whitespace in Python, `\ufeff` is not.
+// Python's notion of whitespace, word characters and line breaks, and its repr() of a string.
+// The packaging reference implementation is Python, and its `\s`, `\w`, `str.strip()` and
+// `str.splitlines()` differ from JavaScript's: `\x1c`-`\x1f` and `\x85` are whitespace in
+// Python, `\ufeff` is not.
 
 const PY_WHITESPACE = new Set([
   0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002,
@@ -220,4 +221,13 @@ export function pythonJsonDumps(value: unknown): string {
     .filter((key) => object[key] !== undefined)
     .sort(compareCodePoints);
   return `{${keys.map((key) => `${pythonJsonString(key)}: ${pythonJsonDumps(object[key])}`).join(", ")}}`;
+}
+
+/** Python's repr() of a string: single quotes, unless the text holds one and no double quote. */
+export function pyRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const escaped = text.replace(/[\\\n\r\t]/g, (char) =>
+    char === "\\" ? "\\\\" : char === "\n" ? "\\n" : char === "\r" ? "\\r" : "\\t",
+  );
+  return `${quote}${quote === "'" ? escaped.replaceAll("'", "\\'") : escaped}${quote}`;
 }

@@ -6,6 +6,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { pyRepr } from "../../standards/python-string.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { writeFileAtomic } from "../../util/fs.ts";
 import { formatIni, parseIni } from "../../util/ini.ts";
@@ -15,15 +16,6 @@ import type { CommandContext } from "../main.ts";
 import { pipConfigFiles, pipConfigLocations } from "../pip-config.ts";
 
 type Variant = "global" | "user" | "site";
-
-/** Python's repr() of a string, as pip prints values: single quotes unless the text holds one. */
-function pythonRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  const escaped = text.replace(/[\\\n\r\t]/g, (char) =>
-    char === "\\" ? "\\\\" : char === "\n" ? "\\n" : char === "\r" ? "\\r" : "\\t",
-  );
-  return `${quote}${quote === "'" ? escaped.replaceAll("'", "\\'") : escaped}${quote}`;
-}
 
 function readSections(file: string): Map<string, Map<string, string>> {
   try {
@@ -100,7 +92,7 @@ function debug(context: CommandContext): string[] {
   const lines = ["env_var:"];
   for (const [name, value] of Object.entries(context.env).sort())
     if (name.startsWith("PIP_") && name !== "PIP_CONFIG_FILE" && value !== undefined)
-      lines.push(`  ${name}=${pythonRepr(value)}`);
+      lines.push(`  ${name}=${pyRepr(value)}`);
   const files = (title: string, paths: readonly string[]) => {
     lines.push(`${title}:`);
     for (const path of paths) {
@@ -130,7 +122,7 @@ export function pipConfig(args: ParsedArgs, context: CommandContext): number {
       expect(0, "list");
       const values = [...loadedValues(context.env)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       if (values.length > 0)
-        context.output.data(values.map(([key, value]) => `${key}=${pythonRepr(value)}`).join("\n"));
+        context.output.data(values.map(([key, value]) => `${key}=${pyRepr(value)}`).join("\n"));
       return 0;
     }
     case "get": {

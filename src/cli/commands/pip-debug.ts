@@ -4,6 +4,7 @@
 // `pip debug --verbose` is run for when a wheel is not taken.
 
 import { foreignTarget, isForeign } from "../../python/target.ts";
+import { pyRepr } from "../../standards/python-string.ts";
 import { flag, type ParsedArgs } from "../args.ts";
 import { selectFromArgs } from "../environment-options.ts";
 import { type CommandContext, VERSION } from "../main.ts";
@@ -13,9 +14,9 @@ import { foreignTargetOptions } from "../resolver-flags.ts";
 /** pip's shown tags without --verbose. */
 const SHOWN_TAGS = 10;
 
-/** Python's repr() of a short string or a list of them, as pip's format_given prints them. */
+/** Python's repr() of a string or a list of them, as pip's format_given prints them. */
 function repr(value: string | readonly string[]): string {
-  return typeof value === "string" ? `'${value}'` : `[${value.map((item) => `'${item}'`).join(", ")}]`;
+  return typeof value === "string" ? pyRepr(value) : `[${value.map(pyRepr).join(", ")}]`;
 }
 
 export function pipDebug(args: ParsedArgs, context: CommandContext): number {
