@@ -447,6 +447,20 @@ describe("spice pip config", () => {
       ),
     );
     assert.equal(spice(spiceHome, ["set", "--site", "global.x", "1"]).status, 1);
+    // One kind of file (and the variables), as pip lists it.
+    assert.equal(
+      spice(spiceHome, ["list", "--user"], extra).stdout,
+      pip(spiceHome, ["list", "--user"], extra).stdout,
+    );
+    // A file that cannot be written is said so, not as a bug.
+    const blocked = join(work.path, "not-a-home");
+    writeFileSync(blocked, "");
+    const unwritable = spice(blocked, ["set", "global.timeout", "5"]);
+    assert.equal(unwritable.status, 1);
+    assert.match(
+      unwritable.stderr,
+      /^error: Could not write .*not-a-home\/\.config\/pip\/pip\.conf\n {2}caused by: ENOTDIR/m,
+    );
   });
 });
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { pyRepr } from "../../standards/python-string.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
-import { writeFileAtomic } from "../../util/fs.ts";
+import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { formatIni, parseIni } from "../../util/ini.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { flag, type ParsedArgs } from "../args.ts";
@@ -36,14 +36,28 @@ function splitKey(key: string): [string, string] {
   return [key.slice(0, dot), key.slice(dot + 1).toLowerCase()];
 }
 
-/** Every loaded value by `SECTION.NAME` (later files win), then PIP_* variables as `:env:.NAME`. */
-function loadedValues(env: NodeJS.ProcessEnv): Map<string, string> {
+/** The one of --global, --user and --site given, or null. */
+function variantAsked(args: ParsedArgs): Variant | null {
+  const asked = (["global", "user", "site"] as const).filter((variant) => flag(args, variant));
+  if (asked.length > 1)
+    throw new UsageError("Need exactly one file to operate upon (--global, --user or --site)");
+  return asked[0] ?? null;
+}
+
+/**
+ * Every loaded value by `SECTION.NAME` (later files win), then PIP_* variables as `:env:.NAME`
+ * (PIP_CONFIG_FILE too, as pip lists it); with --global, --user or --site, only that kind of
+ * file's values and the variables, as pip loads them.
+ */
+function loadedValues(args: ParsedArgs, env: NodeJS.ProcessEnv): Map<string, string> {
+  const variant = variantAsked(args);
   const values = new Map<string, string>();
-  for (const file of pipConfigFiles(env))
+  const files = variant === null ? pipConfigFiles(env) : pipConfigLocations(env)[variant];
+  for (const file of files)
     for (const [section, entries] of readSections(file))
       for (const [name, value] of entries) values.set(`${section}.${name}`, value);
   for (const [name, value] of Object.entries(env))
-    if (name.startsWith("PIP_") && name !== "PIP_CONFIG_FILE" && value !== undefined)
+    if (name.startsWith("PIP_") && value !== undefined)
       values.set(`:env:.${name.slice(4).toLowerCase().replaceAll("_", "-")}`, value);
   return values;
 }
@@ -51,10 +65,8 @@ function loadedValues(env: NodeJS.ProcessEnv): Map<string, string> {
 /** The file set and unset change: the one --global, --user or --site names, else pip's default. */
 function fileToChange(args: ParsedArgs, context: CommandContext): string {
   const locations = pipConfigLocations(context.env);
-  const asked = (["global", "user", "site"] as const).filter((variant) => flag(args, variant));
-  if (asked.length > 1)
-    throw new UsageError("Need exactly one file to operate upon (--global, --user or --site)");
-  const variant: Variant = asked[0] ?? (locations.site.some((file) => existsSync(file)) ? "site" : "user");
+  const variant: Variant =
+    variantAsked(args) ?? (locations.site.some((file) => existsSync(file)) ? "site" : "user");
   const files = locations[variant];
   if (files.length === 0)
     throw new SpiceError(
@@ -82,8 +94,10 @@ function change(args: ParsedArgs, context: CommandContext, key: string, value: s
     else entries.set(name, value);
   }
   context.output.info(`Writing to ${file}`);
-  makeDirectories(dirname(file));
-  writeFileAtomic(file, formatIni(sections));
+  onDisk(`Could not write ${file}`, () => {
+    makeDirectories(dirname(file));
+    writeFileAtomic(file, formatIni(sections));
+  });
   return 0;
 }
 
@@ -91,8 +105,7 @@ function debug(context: CommandContext): string[] {
   const { global, user, site, file } = pipConfigLocations(context.env);
   const lines = ["env_var:"];
   for (const [name, value] of Object.entries(context.env).sort())
-    if (name.startsWith("PIP_") && name !== "PIP_CONFIG_FILE" && value !== undefined)
-      lines.push(`  ${name}=${pyRepr(value)}`);
+    if (name.startsWith("PIP_") && value !== undefined) lines.push(`  ${name}=${pyRepr(value)}`);
   const files = (title: string, paths: readonly string[]) => {
     lines.push(`${title}:`);
     for (const path of paths) {
@@ -113,14 +126,14 @@ export function pipConfig(args: ParsedArgs, context: CommandContext): number {
   const expect = (count: number, usage: string) => {
     if (rest.length !== count)
       throw new UsageError(
-        `Got unexpected number of arguments, expected ${count}.`,
+        `Got unexpected number of arguments, expected ${count}`,
         `spice pip config ${usage}`,
       );
   };
   switch (sub) {
     case "list": {
       expect(0, "list");
-      const values = [...loadedValues(context.env)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const values = [...loadedValues(args, context.env)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       if (values.length > 0)
         context.output.data(values.map(([key, value]) => `${key}=${pyRepr(value)}`).join("\n"));
       return 0;
@@ -128,7 +141,7 @@ export function pipConfig(args: ParsedArgs, context: CommandContext): number {
     case "get": {
       expect(1, "get SECTION.NAME");
       const [section, name] = splitKey(rest[0]);
-      const found = loadedValues(context.env).get(`${section}.${name}`);
+      const found = loadedValues(args, context.env).get(`${section}.${name}`);
       if (found === undefined) throw new SpiceError("E_CONFIG", `No such key - ${rest[0]}`);
       context.output.data(found);
       return 0;
