@@ -96,7 +96,9 @@ export function removeFiles(
   let files = 0;
   const remove = (directory: string) => {
     files += sizeOf(directory).files;
-    rmSync(directory, { recursive: true, force: true });
+    onDisk(`Could not remove ${directory} from spice's cache`, () =>
+      rmSync(directory, { recursive: true, force: true }),
+    );
     entries++;
   };
   // Downloaded files of those packages (archives-v1/<shard>/<sha256>/<file name>).
