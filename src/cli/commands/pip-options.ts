@@ -703,11 +703,17 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
   ],
   config: [
-    { name: "global", help: "set and unset change the global file (/etc/pip.conf)" },
-    { name: "user", help: "set and unset change the user's file (~/.config/pip/pip.conf; the default)" },
+    {
+      name: "global",
+      help: "The global files: set and unset change /etc/pip.conf, list and get read only those (and PIP_ variables)",
+    },
+    {
+      name: "user",
+      help: "The user's files: set and unset change ~/.config/pip/pip.conf (the default), list and get read only those (and PIP_ variables)",
+    },
     {
       name: "site",
-      help: "set and unset change the active virtual environment's pip.conf (the default when it has one)",
+      help: "The active virtual environment's pip.conf: set and unset change it (the default when it exists), list and get read only it (and PIP_ variables)",
     },
     { name: "editor", value: "command", help: "Accepted for pip compatibility (edit is not supported)" },
   ],
