@@ -464,6 +464,57 @@ describe("spice pip config", () => {
   });
 });
 
+describe("spice completion", () => {
+  // The launcher's directory first on PATH, as when spice is installed: the scripts call `spice`.
+  const env = {
+    ...process.env,
+    PATH: `${dirname(LAUNCHER)}:${process.env.PATH}`,
+    SPICE_CACHE_DIR: cacheDir,
+    PIP_CONFIG_FILE: "/dev/null",
+  };
+  const shell = (program: string, script: string) => {
+    const result = spawnSync(program, ["-c", script], { env, encoding: "utf8", cwd: work.path });
+    assert.equal(result.status, 0, `${program}: ${result.stderr}`);
+    return result.stdout;
+  };
+
+  it("completes commands, subcommands, options and their values in bash, zsh and fish", () => {
+    const bash = (line: string) => {
+      const words = line.split(" ");
+      return shell(
+        "bash",
+        `eval "$(spice completion bash)"; COMP_WORDS=(${words.map((word) => `'${word}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _spice_completion; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      );
+    };
+    assert.equal(bash("spice pip ins"), "install\ninspect\n");
+    assert.equal(bash("spice pip install --link-mode "), "clone\nhardlink\nsymlink\ncopy\n");
+    assert.equal(bash("spice pip install --python /x --no-d"), "--no-deps\n");
+    assert.equal(bash("spice venv --cle"), "--clear\n");
+    assert.equal(bash("spice cache "), "dir\ninfo\nclean\nprune\n");
+    // Nothing to offer for a file argument: the shell completes file names (bash's -o default).
+    assert.equal(bash("spice pip install -r "), "\n");
+    assert.match(
+      shell("bash", `eval "$(spice completion bash)"; complete -p spice`),
+      /complete -o default -F _spice_completion spice/,
+    );
+    assert.equal(
+      shell(
+        "zsh",
+        `eval "$(spice completion zsh)"; COMP_WORDS=(spice pip ins); COMP_CWORD=2; _spice_completion; print -l $COMPREPLY`,
+      ),
+      "install\ninspect\n",
+    );
+    writeFileSync(join(work.path, "requirements-complete.txt"), "");
+    const fish = (line: string) => shell("fish", `spice completion fish | source; complete -C "${line}"`);
+    assert.equal(fish("spice pip ins"), "inspect\ninstall\n");
+    assert.equal(fish("spice --col"), "--color\n");
+    assert.equal(fish("spice pip install -r requirements-comp"), "requirements-complete.txt\n");
+    const unknown = spawnSync(process.execPath, [SPICE, "completion", "tcsh"], { env, encoding: "utf8" });
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /does not know the shell 'tcsh'/);
+  });
+});
+
 describe("spice python", () => {
   it("lists every pyenv interpreter with its version, as text and as JSON", () => {
     const listed = runSpice(["python", "list", "--format", "json"], { cacheDir });

@@ -29,6 +29,8 @@ export interface CommandModule {
   options: OptionSpec[];
   /** Options of each subcommand, when they differ (chosen by the first word after the command). */
   subcommandOptions?: Record<string, OptionSpec[]>;
+  /** The words that may follow the command as its subcommand (for shell completion). */
+  subcommands?: readonly string[];
   usage: string;
   /** Extra help text after the options. */
   details?: string;
@@ -101,6 +103,14 @@ export const COMMANDS: CommandEntry[] = [
     load:
       typeof SPICE_ONLY_COMMAND === "undefined" || SPICE_ONLY_COMMAND === "debug"
         ? async () => (await import("./commands/debug.ts")).command
+        : notInThisBundle,
+  },
+  {
+    name: "completion",
+    summary: "Print the shell completion script for bash, zsh or fish",
+    load:
+      typeof SPICE_ONLY_COMMAND === "undefined"
+        ? async () => (await import("./commands/completion.ts")).command
         : notInThisBundle,
   },
   { name: "help", summary: "Show help for spice or one of its commands", load: async () => helpCommand },

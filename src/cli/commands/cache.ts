@@ -292,6 +292,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
 export const command: CommandModule = {
   usage: "spice cache dir | info [--format text|json] | clean [PACKAGE...] | prune | make-spares SHA256...",
   options: [],
+  subcommands: ["dir", "info", "clean", "prune"],
   subcommandOptions: {
     info: [
       { name: "format", value: "text|json", help: "Output format (json for other tools: sizes in bytes)" },

@@ -112,6 +112,7 @@ function versions(args: ParsedArgs, context: CommandContext): number {
 }
 
 export const command: CommandModule = {
+  subcommands: ["requirements", "versions"],
   usage:
     "spice debug requirements FILE [--format text|json] [--constraint]\n       spice debug versions VERSION... [--spec SPECIFIERS]",
   options: [

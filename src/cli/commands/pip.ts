@@ -61,6 +61,7 @@ export const command: CommandModule = {
   ].join("\n"),
   options: PIP_SUBCOMMAND_OPTIONS.install,
   subcommandOptions: PIP_SUBCOMMAND_OPTIONS,
+  subcommands: Object.keys(SUBCOMMANDS),
   details: [
     "Environment: --python, else VIRTUAL_ENV, else CONDA_PREFIX, else the nearest .venv; never a Python on PATH",
     "unless --system. Output of list, freeze, show and check matches pip 23.2; where spice differs on purpose:",

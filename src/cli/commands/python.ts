@@ -92,6 +92,7 @@ function find(args: ParsedArgs, context: CommandContext): number {
 
 export const command: CommandModule = {
   usage: "spice python list [--format text|json]\n       spice python find [REQUEST]",
+  subcommands: ["list", "find"],
   options: [{ name: "format", value: "text|json", help: "Output format of `list` (json for other tools)" }],
   details: [
     "REQUEST is a version (3.12, 3.11.7), a specifier (>=3.10,<3.13), an implementation",
