@@ -16,7 +16,7 @@ COMMANDS = [["pip", "install"], ["pip", "uninstall"], ["pip", "list"], ["pip", "
             # pip's cache and config commands (never --global: it would write /etc/pip.conf).
             ["pip", "cache", "list"], ["pip", "cache", "info"], ["pip", "cache", "remove"], ["pip", "cache", "purge"],
             ["pip", "config", "list"], ["pip", "config", "get"], ["pip", "config", "set"], ["pip", "config", "unset"],
-            ["pip", "config", "debug"], ["pip", "debug"]]
+            ["pip", "config", "debug"], ["pip", "debug"], ["completion"], ["completion", "__complete"]]
 OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-deps", "--no-index", "--find-links", "-f", "-r", "-c", "--constraint", "--requirement",
            "--upgrade", "-U", "--force-reinstall", "--dry-run", "--report", "--format", "--all", "--exclude", "-f", "--files", "--reverse", "--pre", "--prerelease",
            "--resolution", "--python-version", "--platform", "--only-binary", "--no-binary", "--prefer-binary", "--require-hashes", "--hash", "--target", "--prefix",
@@ -42,7 +42,7 @@ VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--"
           "foo @ git+https://user:secret@example.invalid/foo.git", "git+https://example.invalid/foo.git#egg=foo",
           "subprocess", "disabled", "auto", "import", "http://user@127.0.0.1:9/simple/",
           "six=2024-01-01", "six=", "=2024-01-01", "truststore", "3.13t", "cp313t", "3.14+gil", "3.12d", ">=3.13t",
-          "six=allow", "six=sometimes", "global.index-url", "install.no-deps", "index-url", "x.", ".x", "six*", "six-1.17*", "abspath", "human", "7 days", "P7D", "PT", "false", "1 month", "six,idna", ",", "windows"]
+          "six=allow", "six=sometimes", "global.index-url", "install.no-deps", "index-url", "x.", ".x", "six*", "six-1.17*", "abspath", "human", "bash", "zsh", "fish", "7 days", "P7D", "PT", "false", "1 month", "six,idna", ",", "windows"]
 
 def sandboxed(words):
     """The words with every interpreter choice pointed at the sandbox's venv, and no --system."""
