@@ -5,7 +5,7 @@ import { setPriority } from "node:os";
 import { basename, join } from "node:path";
 import { BUCKETS, Cache } from "../../cache/store.ts";
 import { makeSpareTrees, spareTreesLockPath } from "../../install/spare-trees.ts";
-import { readManifest } from "../../install/wheel-cache.ts";
+import { readManifest, type WheelManifest } from "../../install/wheel-cache.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { canonicalizeName } from "../../standards/name.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
@@ -61,15 +61,15 @@ function human(bytes: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-/** Wheel entries: [entry directory, the file name its manifest gives]. */
-function wheelEntries(cache: Cache): Array<[string, string | null]> {
+/** Wheel entries: [entry directory, its manifest, or null when it has none]. */
+function wheelEntries(cache: Cache): Array<[string, WheelManifest | null]> {
   const bucket = cache.bucket(BUCKETS.wheels);
-  const entries: Array<[string, string | null]> = [];
+  const entries: Array<[string, WheelManifest | null]> = [];
   for (const shard of existsSync(bucket) ? readdirSync(bucket) : []) {
     if (shard.startsWith(".")) continue; // temporary directories
     for (const key of readdirSync(join(bucket, shard))) {
       const directory = join(bucket, shard, key);
-      entries.push([directory, readManifest(directory)?.filename ?? null]);
+      entries.push([directory, readManifest(directory)]);
     }
   }
   return entries;
@@ -110,8 +110,8 @@ export function removeFiles(
       if (readdirSync(directory).some(matches)) remove(directory);
     }
   }
-  for (const [directory, filename] of wheelEntries(cache))
-    if (filename !== null && matches(filename)) remove(directory);
+  for (const [directory, manifest] of wheelEntries(cache))
+    if (manifest !== null && matches(manifest.filename)) remove(directory);
   return { entries, files };
 }
 
@@ -158,8 +158,7 @@ export function cachedWheelFiles(cache: Cache): CachedWheelFile[] {
     }
   }
   const wheels: CachedWheelFile[] = [];
-  for (const [directory] of wheelEntries(cache)) {
-    const manifest = readManifest(directory);
+  for (const [directory, manifest] of wheelEntries(cache)) {
     if (manifest === null) continue;
     const key = basename(directory);
     const download = join(cache.entryPath(BUCKETS.archives, key), manifest.filename);
@@ -260,8 +259,8 @@ function run(args: ParsedArgs, context: CommandContext): number {
       rmSync(join(cache.root, name), { recursive: true, force: true });
       removed++;
     }
-    for (const [directory, filename] of wheelEntries(cache)) {
-      if (filename === null) {
+    for (const [directory, manifest] of wheelEntries(cache)) {
+      if (manifest === null) {
         rmSync(directory, { recursive: true, force: true });
         removed++;
       }
