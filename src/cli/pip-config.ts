@@ -79,6 +79,20 @@ export function pipSettings(
 
 const settingsByEnv = new WeakMap<NodeJS.ProcessEnv, Map<string, ReadonlyMap<string, ConfigValue>>>();
 
+/** A pip.conf's sections (a missing or unreadable file has none, as pip reads it). */
+export function pipConfSections(file: string): Map<string, Map<string, string>> {
+  try {
+    return parseIni(readFileSync(file, "utf8"));
+  } catch {
+    return new Map();
+  }
+}
+
+/** The setting a PIP_ (or SPICE_) variable names: PIP_INDEX_URL is index-url. */
+export function variableSetting(name: string, prefix: string): string {
+  return name.slice(prefix.length).toLowerCase().replaceAll("_", "-");
+}
+
 function readSettings(
   env: NodeJS.ProcessEnv,
   command: string,
@@ -86,13 +100,7 @@ function readSettings(
 ): ReadonlyMap<string, ConfigValue> {
   const settings = new Map<string, ConfigValue>();
   for (const file of pipConfigFiles(env, isolated)) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      continue;
-    }
-    const sections = parseIni(text);
+    const sections = pipConfSections(file);
     for (const name of ["global", command]) {
       // pip's names: `index_url` and `index-url` are one setting.
       for (const [key, value] of sections.get(name) ?? [])
@@ -102,8 +110,7 @@ function readSettings(
   for (const prefix of isolated ? ["SPICE_"] : ["PIP_", "SPICE_"]) {
     for (const [name, value] of Object.entries(env)) {
       if (!name.startsWith(prefix) || value === undefined || name === "PIP_CONFIG_FILE") continue;
-      const key = name.slice(prefix.length).toLowerCase().replaceAll("_", "-");
-      settings.set(key, { value, source: name });
+      settings.set(variableSetting(name, prefix), { value, source: name });
     }
   }
   return settings;

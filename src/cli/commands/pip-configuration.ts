@@ -4,26 +4,18 @@
 // `SECTION.NAME`; set and unset rewrite one file (--global, --user or --site; by default the
 // virtual environment's when it has one, else the user's), as pip does.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { pyRepr } from "../../standards/python-string.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
-import { formatIni, parseIni } from "../../util/ini.ts";
+import { formatIni } from "../../util/ini.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { flag, type ParsedArgs } from "../args.ts";
 import type { CommandContext } from "../main.ts";
-import { pipConfigFiles, pipConfigLocations } from "../pip-config.ts";
+import { pipConfigFiles, pipConfigLocations, pipConfSections, variableSetting } from "../pip-config.ts";
 
 type Variant = "global" | "user" | "site";
-
-function readSections(file: string): Map<string, Map<string, string>> {
-  try {
-    return parseIni(readFileSync(file, "utf8"));
-  } catch {
-    return new Map();
-  }
-}
 
 /** `SECTION.NAME` split, refused as pip refuses a key without a section. */
 function splitKey(key: string): [string, string] {
@@ -54,11 +46,11 @@ function loadedValues(args: ParsedArgs, env: NodeJS.ProcessEnv): Map<string, str
   const values = new Map<string, string>();
   const files = variant === null ? pipConfigFiles(env) : pipConfigLocations(env)[variant];
   for (const file of files)
-    for (const [section, entries] of readSections(file))
+    for (const [section, entries] of pipConfSections(file))
       for (const [name, value] of entries) values.set(`${section}.${name}`, value);
   for (const [name, value] of Object.entries(env))
     if (name.startsWith("PIP_") && value !== undefined)
-      values.set(`:env:.${name.slice(4).toLowerCase().replaceAll("_", "-")}`, value);
+      values.set(`:env:.${variableSetting(name, "PIP_")}`, value);
   return values;
 }
 
@@ -83,7 +75,7 @@ function fileToChange(args: ParsedArgs, context: CommandContext): string {
 function change(args: ParsedArgs, context: CommandContext, key: string, value: string | null): number {
   const [section, name] = splitKey(key);
   const file = fileToChange(args, context);
-  const sections = readSections(file);
+  const sections = pipConfSections(file);
   const entries = sections.get(section);
   if (value === null) {
     if (entries?.has(name) !== true) throw new SpiceError("E_CONFIG", `No such key - ${key}`);
@@ -110,7 +102,7 @@ function debug(context: CommandContext): string[] {
     lines.push(`${title}:`);
     for (const path of paths) {
       lines.push(`  ${path}, exists: ${existsSync(path) ? "True" : "False"}`);
-      for (const [section, entries] of readSections(path))
+      for (const [section, entries] of pipConfSections(path))
         for (const [name, value] of entries) lines.push(`    ${section}.${name}: ${value}`);
     }
   };
