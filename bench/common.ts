@@ -133,8 +133,9 @@ export function ext4WithoutJournal(directory: string): string | null {
  * run creates in a group makes its table block unwritten again, and with it the 360 s window of
  * every inode freed there: 65 s after deleting 12,000 files and syncing, creating 3,000 more
  * took 116-159 us a file, against 23 us just before the deletion, with `recently_deleted` and its
- * buffer lookups the top of perf's profile (session 29). So the wait is the whole window. Deletions are everywhere on a working machine (tests, builds, a previous benchmark's
- * trash), so it is waited whenever the disk is of that kind.
+ * buffer lookups the top of perf's profile (session 29). So the wait is the whole window.
+ * Deletions are everywhere on a working machine (tests, builds, a previous benchmark's trash), so
+ * it is waited whenever the disk is of that kind.
  */
 export function settleDisk(): void {
   const device = ext4WithoutJournal(tmpdir());
