@@ -29,6 +29,12 @@ function longNames(specs: readonly OptionSpec[]): Map<string, OptionSpec> {
   );
 }
 
+/** The spec an option word names (`--python`, `--python=x`, an alias, `-p`), or undefined. */
+export function optionSpecOf(word: string, specs: readonly OptionSpec[]): OptionSpec | undefined {
+  if (word.startsWith("--")) return longNames(specs).get(word.slice(2).split("=")[0]);
+  return word.length === 2 ? specs.find((spec) => spec.short === word[1]) : undefined;
+}
+
 /**
  * The spec a long option names. With `abbreviations` (pip's commands: optparse takes any
  * unambiguous prefix, `--upgrade-strat` for `--upgrade-strategy`), a prefix of exactly one

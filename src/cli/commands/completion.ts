@@ -6,7 +6,7 @@
 // has nothing to offer.
 
 import { UsageError } from "../../util/error.ts";
-import type { OptionSpec, ParsedArgs } from "../args.ts";
+import { type OptionSpec, optionSpecOf, type ParsedArgs } from "../args.ts";
 import { COMMANDS, type CommandContext, type CommandModule, GLOBAL_OPTIONS } from "../main.ts";
 
 const SHELLS = ["bash", "zsh", "fish"];
@@ -37,15 +37,6 @@ end
 complete -c spice -f -a '(__spice_complete)'
 `;
 
-/** The spec a word names (`--python`, `--python=x`, `-p`), among `options`. */
-function optionNamed(word: string, options: readonly OptionSpec[]): OptionSpec | undefined {
-  if (word.startsWith("--")) {
-    const name = word.slice(2).split("=")[0];
-    return options.find((option) => option.name === name);
-  }
-  return word.length === 2 ? options.find((option) => option.short === word[1]) : undefined;
-}
-
 /** The values an option's `value` lists (`auto|always|never`), or none for a free value. */
 function choicesOf(option: OptionSpec): string[] {
   const text = option.value ?? "";
@@ -74,7 +65,7 @@ export async function completions(words: readonly string[], index: number): Prom
       continue;
     }
     if (word.startsWith("-") && word !== "-") {
-      const option = optionNamed(word, inScope());
+      const option = optionSpecOf(word, inScope());
       if (option?.value !== undefined && !word.includes("=")) awaitingValue = option;
       continue;
     }
