@@ -415,6 +415,13 @@ describe("spice pip install from an index", () => {
     );
     assert.equal(timeout.status, 2);
     assert.match(timeout.stderr, /--timeout takes a number, not 'soon'/);
+    // pip's other name for it, as in PIP_DEFAULT_TIMEOUT.
+    const defaultTimeout = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "--default-timeout=soon", "colors"],
+      { cacheDir },
+    );
+    assert.equal(defaultTimeout.status, 2);
+    assert.match(defaultTimeout.stderr, /--timeout takes a number, not 'soon'/);
     const listed = await runSpiceAsync([
       "pip",
       "list",

@@ -68,7 +68,12 @@ const INDEX_OPTIONS: OptionSpec[] = [
     value: "disabled|subprocess|auto",
     help: "Where passwords for index URLs that name a user come from: disabled (default, as uv), subprocess (`keyring get URL USER`, the keyring command on PATH), auto (subprocess when there is one)",
   },
-  { name: "timeout", value: "seconds", help: "How long to wait for a server (default: 15, as pip)" },
+  {
+    name: "timeout",
+    aliases: ["default-timeout"],
+    value: "seconds",
+    help: "How long to wait for a server (default: 15, as pip)",
+  },
   {
     name: "proxy",
     value: "url",
