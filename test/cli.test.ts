@@ -109,6 +109,21 @@ describe("spice CLI basics", () => {
     const badOption = runSpice(["python", "list", "--nope"]);
     assert.equal(badOption.status, 2);
     assert.match(badOption.stderr, /unexpected option '--nope'/);
+    // A typo gets the word it most likely meant, as pip and uv suggest one.
+    const typos: [string[], string][] = [
+      [["pip", "instal", "x"], "spice pip install"],
+      [["pythn", "list"], "spice python"],
+      [["pip", "cache", "prge"], "spice pip cache purge"],
+      [["cache", "prnue"], "spice cache prune"],
+      [["python", "lsit"], "spice python list"],
+      [["pip", "freeze", "--exlude", "x"], "--exclude"],
+    ];
+    for (const [args, suggestion] of typos) {
+      const typo = runSpice(args);
+      assert.equal(typo.status, 2, args.join(" "));
+      assert.match(typo.stderr, new RegExp(`\nhint: Did you mean '${suggestion}'\\? `), args.join(" "));
+    }
+    assert.doesNotMatch(runSpice(["pip", "frobnicate"]).stderr, /Did you mean/);
   });
 
   it("paints messages only when asked or on a terminal: --color always wins over NO_COLOR, never and NO_COLOR win otherwise", () => {

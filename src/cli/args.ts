@@ -4,6 +4,7 @@
 import { canonicalizeName } from "../standards/name.ts";
 import { UsageError } from "../util/error.ts";
 import { redactText } from "../util/redact.ts";
+import { didYouMean } from "../util/similar.ts";
 
 export interface OptionSpec {
   /** Long name without dashes: "python". */
@@ -88,7 +89,7 @@ export function parseArgs(
       if (spec === undefined)
         throw new UsageError(
           `unexpected option '--${redactText(name)}'`,
-          "Run with --help to see the options",
+          `${didYouMean(name, byLong.keys(), (long) => `--${long}`)}Run with --help to see the options`,
         );
       if (spec.value === undefined) {
         if (equals >= 0) throw new UsageError(`option '--${name}' takes no value`);

@@ -3,6 +3,7 @@
 
 import { UsageError } from "../util/error.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
+import { didYouMean } from "../util/similar.ts";
 import { strtobool } from "../util/strtobool.ts";
 import { firstPositional, type OptionSpec, type ParsedArgs, parseArgs, value } from "./args.ts";
 import { formatOptions, formatRows, helpWidth, optionColumn, wrapParagraphs } from "./help-text.ts";
@@ -211,15 +212,22 @@ const helpCommand: CommandModule = {
     }
     const entry = COMMANDS.find((command) => command.name === name);
     if (entry === undefined) {
-      context.output.error(
-        new UsageError(`unknown command '${name}'`, "Run `spice help` to list the commands"),
-      );
+      context.output.error(unknownCommand(name));
       return 2;
     }
     context.output.data(commandHelp(entry, await entry.load(), args.positionals[1]));
     return 0;
   },
 };
+
+function unknownCommand(name: string): UsageError {
+  const suggestion = didYouMean(
+    name,
+    COMMANDS.map((command) => command.name),
+    (command) => `spice ${command}`,
+  );
+  return new UsageError(`unknown command '${name}'`, `${suggestion}Run \`spice help\` to list the commands`);
+}
 
 async function cacheDirFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<string | null> {
   if (args.options.get("no-cache") === true || args.options.get("no-cache-dir") === true) return null;
@@ -254,7 +262,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const name = argv[commandIndex];
     const entry = COMMANDS.find((command) => command.name === name);
     if (entry === undefined) {
-      throw new UsageError(`unknown command '${name}'`, "Run `spice help` to list the commands");
+      throw unknownCommand(name);
     }
     const module = await entry.load();
     const rest = argv.slice(commandIndex + 1);

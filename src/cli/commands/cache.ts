@@ -12,6 +12,7 @@ import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk } from "../../util/fs.ts";
 import { acquireLock } from "../../util/lock.ts";
 import { plural } from "../../util/plural.ts";
+import { didYouMean } from "../../util/similar.ts";
 import { type ParsedArgs, value, values } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
@@ -284,7 +285,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
   }
   throw new UsageError(
     sub === undefined ? "spice cache needs a subcommand" : `unknown subcommand 'cache ${sub}'`,
-    "Subcommands: dir, info, clean [PACKAGE...], prune, make-spares SHA256...",
+    `${didYouMean(sub, ["dir", "info", "clean", "prune"], (name) => `spice cache ${name}`)}Subcommands: dir, info, clean [PACKAGE...], prune, make-spares SHA256...`,
   );
 }
 

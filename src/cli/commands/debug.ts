@@ -5,6 +5,7 @@ import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { parseSpecifierSet } from "../../standards/specifier.ts";
 import { compareVersions, tryParseVersion, type Version } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
+import { didYouMean } from "../../util/similar.ts";
 import { type ParsedArgs, value } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 import { requirementsFileHost, withFetchedRequirementFiles } from "../requirement-input.ts";
@@ -132,7 +133,7 @@ export const command: CommandModule = {
       sub === undefined
         ? "spice debug needs a subcommand: requirements or versions"
         : `unknown subcommand 'debug ${sub}'`,
-      "Run `spice debug --help`",
+      `${didYouMean(sub, ["requirements", "versions"], (name) => `spice debug ${name}`)}Run \`spice debug --help\``,
     );
   },
 };

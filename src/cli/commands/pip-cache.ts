@@ -5,6 +5,7 @@
 
 import { BUCKETS } from "../../cache/store.ts";
 import { UsageError } from "../../util/error.ts";
+import { didYouMean } from "../../util/similar.ts";
 import { type ParsedArgs, value } from "../args.ts";
 import type { CommandContext } from "../main.ts";
 import {
@@ -113,6 +114,6 @@ export function pipCache(args: ParsedArgs, context: CommandContext): number {
   }
   throw new UsageError(
     sub === undefined ? "spice pip cache needs a subcommand" : `unknown subcommand 'pip cache ${sub}'`,
-    "Subcommands: dir, info, list [PATTERN], remove PATTERN, purge (spice's own: spice cache)",
+    `${didYouMean(sub, ["dir", "info", "list", "remove", "purge"], (name) => `spice pip cache ${name}`)}Subcommands: dir, info, list [PATTERN], remove PATTERN, purge (spice's own: spice cache)`,
   );
 }

@@ -11,6 +11,7 @@ import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { formatIni } from "../../util/ini.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
+import { didYouMean } from "../../util/similar.ts";
 import { flag, type ParsedArgs } from "../args.ts";
 import type { CommandContext } from "../main.ts";
 import { pipConfigFiles, pipConfigLocations, pipConfSections, variableSetting } from "../pip-config.ts";
@@ -156,7 +157,7 @@ export function pipConfig(args: ParsedArgs, context: CommandContext): number {
     default:
       throw new UsageError(
         sub === undefined ? "spice pip config needs a subcommand" : `unknown subcommand 'pip config ${sub}'`,
-        "Subcommands: list, get SECTION.NAME, set SECTION.NAME VALUE, unset SECTION.NAME, debug",
+        `${didYouMean(sub, ["list", "get", "set", "unset", "debug"], (name) => `spice pip config ${name}`)}Subcommands: list, get SECTION.NAME, set SECTION.NAME VALUE, unset SECTION.NAME, debug`,
       );
   }
 }

@@ -1,6 +1,7 @@
 // `spice pip ...`: pip's interface over spice's installer and dist-info reader.
 
 import { UsageError } from "../../util/error.ts";
+import { didYouMean } from "../../util/similar.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 import { withPipConfiguration } from "../pip-config.ts";
@@ -73,7 +74,7 @@ export const command: CommandModule = {
     if (load === undefined) {
       throw new UsageError(
         sub === undefined ? "spice pip needs a subcommand" : `unknown subcommand 'pip ${sub}'`,
-        `Subcommands: ${Object.keys(SUBCOMMANDS).join(", ")}`,
+        `${didYouMean(sub, Object.keys(SUBCOMMANDS), (name) => `spice pip ${name}`)}Subcommands: ${Object.keys(SUBCOMMANDS).join(", ")}`,
       );
     }
     let subArgs: ParsedArgs = { ...args, positionals: args.positionals.slice(1) };

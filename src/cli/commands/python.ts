@@ -6,6 +6,7 @@ import { architecture, isVirtualEnvironment } from "../../python/interpreter.ts"
 import { findInterpreter, parsePythonRequest, variantOf } from "../../python/request.ts";
 import { compareVersions, parseVersion } from "../../standards/version.ts";
 import { UsageError } from "../../util/error.ts";
+import { didYouMean } from "../../util/similar.ts";
 import { type ParsedArgs, value } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
@@ -109,7 +110,7 @@ export const command: CommandModule = {
       sub === undefined
         ? "spice python needs a subcommand: list or find"
         : `unknown subcommand 'python ${sub}'`,
-      "Run `spice python --help`",
+      `${didYouMean(sub, ["list", "find"], (name) => `spice python ${name}`)}Run \`spice python --help\``,
     );
   },
 };
