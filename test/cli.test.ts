@@ -126,6 +126,31 @@ describe("spice CLI basics", () => {
     assert.doesNotMatch(runSpice(["pip", "frobnicate"]).stderr, /Did you mean/);
   });
 
+  it("says so when the working directory was deleted under the shell, instead of crashing", () => {
+    const gone = join(work.path, "gone");
+    mkdirSync(gone);
+    // Node cannot start in a directory that is gone; a shell that was already in it can start it.
+    const result = spawnSync(
+      "sh",
+      [
+        "-c",
+        `cd "$1" && rmdir "$1" && exec "$2" "$3" pip list --python "$4"`,
+        "sh",
+        gone,
+        process.execPath,
+        SPICE,
+        "/nonexistent",
+      ],
+      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /^error: The current directory no longer exists\n.*\nhint: cd to a directory that exists/m,
+    );
+    assert.doesNotMatch(result.stderr, /internal error/);
+  });
+
   it("paints messages only when asked or on a terminal: --color always wins over NO_COLOR, never and NO_COLOR win otherwise", () => {
     // The helper's environment sets NO_COLOR; output here is a pipe, not a terminal.
     const painted = runSpice(["--color", "always", "frobnicate"]);

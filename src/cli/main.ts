@@ -1,7 +1,7 @@
 // spice's entry point: global options, then the command, whose module is loaded only when it
 // runs (start-up cost is paid per command, not for all of them).
 
-import { UsageError } from "../util/error.ts";
+import { SpiceError, UsageError } from "../util/error.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { didYouMean } from "../util/similar.ts";
 import { strtobool } from "../util/strtobool.ts";
@@ -229,6 +229,18 @@ function unknownCommand(name: string): UsageError {
   return new UsageError(`unknown command '${name}'`, `${suggestion}Run \`spice help\` to list the commands`);
 }
 
+/** The working directory, or a user error when it was deleted under the shell (Node throws). */
+function workingDirectory(): string {
+  try {
+    return process.cwd();
+  } catch (error) {
+    throw new SpiceError("E_NO_WORKING_DIRECTORY", "The current directory no longer exists", {
+      cause: (error as Error).message,
+      hint: "cd to a directory that exists and run the command again",
+    });
+  }
+}
+
 async function cacheDirFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<string | null> {
   if (args.options.get("no-cache") === true || args.options.get("no-cache-dir") === true) return null;
   const explicit = value(args, "cache-dir");
@@ -282,11 +294,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       output.data(commandHelp(entry, module, args.positionals[0]));
       return 0;
     }
+    const cwd = workingDirectory();
     const context: CommandContext = {
       output,
       cacheDir: await cacheDirFor(args, process.env),
       env: process.env,
-      cwd: process.cwd(),
+      cwd,
       argv: rest.length > 0 ? [name, ...rest] : [name],
     };
     return await module.run(args, context);
