@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { externallyManagedPython, runSpice, temporaryDirectory } from "./helpers.ts";
 import { buildWheel, simplePackage } from "./wheel-builder.ts";
@@ -130,6 +130,27 @@ describe("spice doctor", () => {
     const gone = doctor([], { VIRTUAL_ENV: join(work.path, "does-not-exist") });
     assert.ok(codes(gone.findings).includes("virtual-env-missing"));
     assert.equal(gone.status, 1);
+  });
+
+  it("spots an active environment that is not the project's .venv it is run in", () => {
+    const active = freshVenv("active-elsewhere", false);
+    const project = freshVenv(join("project-with-venv", ".venv"), false);
+    const inProject = doctor(
+      [],
+      { VIRTUAL_ENV: active.root, PATH: `${join(active.root, "bin")}:/usr/bin:/bin` },
+      dirname(project.root),
+    );
+    const finding = inProject.findings.find((item) => item.code === "active-env-elsewhere");
+    assert.ok(finding, JSON.stringify(inProject.findings));
+    assert.match(finding.message, /^the active VIRTUAL_ENV is \S*active-elsewhere, not \.venv here$/);
+    assert.match(finding.fix ?? "", /^`deactivate`, or pass --python \.venv/);
+    // The project's own, activated: nothing to say.
+    const own = doctor(
+      [],
+      { VIRTUAL_ENV: project.root, PATH: `${join(project.root, "bin")}:/usr/bin:/bin` },
+      dirname(project.root),
+    );
+    assert.ok(!codes(own.findings).includes("active-env-elsewhere"));
   });
 
   it("spots a moved venv: its home and its scripts' interpreters gone", () => {

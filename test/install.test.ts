@@ -1296,6 +1296,44 @@ describe("which environment", () => {
     assert.match(readFileSync(join(empty, "made", "pyvenv.cfg"), "utf8"), /^version = 3\.12\./m);
   });
 
+  it("acts on the venv a command runs in, and warns when the active one wins over the one here", () => {
+    // uv's rule: from the working directory up, a `.venv` or a directory that is itself a venv.
+    const named = join(work.path, "named-env");
+    assert.equal(spice(["venv", named, "--python", "3.11"]).status, 0);
+    const inside = spice(["pip", "install", beta], join(named, "lib"));
+    assert.equal(inside.status, 0, inside.stderr);
+    assert.match(inside.stderr, /environment at \S*named-env\n/);
+    assert.match(
+      spice(["pip", "freeze", "-v"], join(named, "lib")).stderr,
+      /the virtual environment the working directory is in/,
+    );
+    // An activated environment still wins, but not silently: pip freeze > requirements.txt in a
+    // project would otherwise freeze another environment without a word.
+    const project = join(work.path, "project-passed-over");
+    mkdirSync(join(project, "src"), { recursive: true });
+    const made = spice(["venv", "--python", "3.11"], project, { VIRTUAL_ENV: named });
+    assert.equal(made.status, 0, made.stderr);
+    assert.match(
+      made.stderr,
+      /\nwarning: VIRTUAL_ENV is \S*named-env: `spice pip` commands run here act on it, not on \.venv, until you run `deactivate`\n/,
+    );
+    const frozen = spice(["pip", "freeze"], join(project, "src"), { VIRTUAL_ENV: named });
+    assert.match(frozen.stdout, /^beta @ /);
+    assert.match(
+      frozen.stderr,
+      /^warning: acting on \S*named-env, the active VIRTUAL_ENV, not on \S*project-passed-over\/\.venv here; run `deactivate` or pass --python \S+ to act on that one\n$/,
+    );
+    // Activating the one here, or naming one, says nothing more.
+    for (const [env, args] of [
+      [{ VIRTUAL_ENV: join(project, ".venv") }, []],
+      [{ VIRTUAL_ENV: named }, ["--python", named]],
+    ] as const) {
+      const quiet = spice(["pip", "freeze", ...args], join(project, "src"), env);
+      assert.equal(quiet.status, 0, quiet.stderr);
+      assert.equal(quiet.stderr, "");
+    }
+  });
+
   it("honours PEP 668 for --system unless --break-system-packages, showing the marker's message", () => {
     const prefix = join(work.path, "managed-python");
     const python = externallyManagedPython(prefix, "Use your distribution's packages.\n\nOr a venv.");

@@ -51,7 +51,16 @@ export function pythonOption(args: ParsedArgs, context: CommandContext): string 
   return value(args, "python") ?? (context.env.SPICE_PYTHON || undefined);
 }
 
-export function selectFromArgs(args: ParsedArgs, context: CommandContext, modifies: boolean): Selection {
+/**
+ * The environment a command acts on, said with --verbose. `passedOver` says how a caller reports
+ * a venv here that the active one wins over (default: a warning; doctor makes it a finding).
+ */
+export function selectFromArgs(
+  args: ParsedArgs,
+  context: CommandContext,
+  modifies: boolean,
+  { warnPassedOver = true } = {},
+): Selection {
   const options: SelectOptions = {
     python: pythonOption(args, context),
     // SPICE_SYSTEM_PYTHON as uv's UV_SYSTEM_PYTHON, for CI images without a venv.
@@ -69,6 +78,8 @@ export function selectFromArgs(args: ParsedArgs, context: CommandContext, modifi
     { cacheDir: context.cacheDir },
   );
   context.output.verbose(`environment: ${selection.environment.root} (chosen by ${selection.reason})`);
+  if (selection.passedOver !== undefined && warnPassedOver)
+    context.output.warn(passedOverMessage(selection, context.cwd));
   // pip's require-virtualenv (often set for good in PIP_REQUIRE_VIRTUALENV): a change goes into a
   // virtual environment or a --target directory, never into a Python's own directories.
   const kind = selection.environment.kind;
@@ -114,6 +125,24 @@ export function environmentIfAny(
 function displayPath(path: string, cwd: string): string {
   const relativePath = relative(cwd, path);
   return relativePath !== "" && !relativePath.startsWith("..") ? relativePath : path;
+}
+
+/** The parts of what is said of a venv here that the active environment wins over. */
+export function passedOverParts(
+  selection: Selection,
+  cwd: string,
+): { variable: string; other: string; deactivate: string } {
+  const variable = selection.reason.endsWith("CONDA_PREFIX") ? "CONDA_PREFIX" : "VIRTUAL_ENV";
+  return {
+    variable,
+    other: displayPath(selection.passedOver ?? "", cwd),
+    deactivate: variable === "CONDA_PREFIX" ? "conda deactivate" : "deactivate",
+  };
+}
+
+function passedOverMessage(selection: Selection, cwd: string): string {
+  const { variable, other, deactivate } = passedOverParts(selection, cwd);
+  return `acting on ${selection.environment.root}, the active ${variable}, not on ${other} here; run \`${deactivate}\` or pass --python ${other} to act on that one`;
 }
 
 export function announceEnvironment(environment: Environment, context: CommandContext): void {

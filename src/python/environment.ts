@@ -317,11 +317,16 @@ export function userEnvironment(interpreter: Interpreter, env: NodeJS.ProcessEnv
   };
 }
 
-/** Where a virtual environment lives: the nearest `.venv` in `cwd` or a parent, or null. */
+/**
+ * The virtual environment a command run in `cwd` belongs to, or null: from `cwd` up, the first
+ * directory that has a `.venv` or is itself a virtual environment (a command run inside a venv it
+ * did not activate, `cd venv && spice pip list`, acts on that venv, as uv does).
+ */
 export function findProjectVenv(cwd: string): string | null {
   for (let directory = resolve(cwd); ; directory = dirname(directory)) {
     const candidate = join(directory, ".venv");
     if (isVirtualEnvironmentDirectory(candidate)) return candidate;
+    if (isVirtualEnvironmentDirectory(directory)) return directory;
     if (dirname(directory) === directory) return null;
   }
 }

@@ -1,11 +1,12 @@
 // Which environment a `spice pip` command acts on: `--python`, else the active VIRTUAL_ENV, else
-// CONDA_PREFIX, else a `.venv` here or above; an interpreter found on PATH only with `--system`.
+// CONDA_PREFIX, else a `.venv` here or above (or the venv the working directory is in); an
+// interpreter found on PATH only with `--system`.
 // The incident spice exists for is a command that touched the wrong Python; so this never guesses.
 
 import { existsSync, lstatSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { SpiceError, UsageError } from "../util/error.ts";
-import { linkTarget } from "../util/fs.ts";
+import { linkTarget, realDirectory } from "../util/fs.ts";
 import { parseIni } from "../util/ini.ts";
 import { type DiscoveryContext, whichOnPath } from "./discovery.ts";
 import {
@@ -49,6 +50,12 @@ export interface Selection {
    * a command run here without options acts on it too.
    */
   discovered?: boolean;
+  /**
+   * The venv a command run here would have found (a `.venv`, or the venv it runs in) when the
+   * active VIRTUAL_ENV or CONDA_PREFIX, which wins, is another: worth a warning, since the user
+   * in a project may have forgotten what is activated (uv's issue 5837).
+   */
+  passedOver?: string;
 }
 
 function venvOf(interpreter: Interpreter, inspect: InspectOptions): Environment | null {
@@ -210,9 +217,14 @@ export function selectEnvironment(
     if (project !== null)
       base = {
         environment: openVirtualEnvironment(project, inspect),
-        reason: `${project} (the nearest .venv)`,
+        reason: `${project} (${basename(project) === ".venv" ? "the nearest .venv" : "the virtual environment the working directory is in"})`,
         discovered: true,
       };
+  }
+  if (base?.discovered && !options.python && (env.VIRTUAL_ENV || env.CONDA_PREFIX)) {
+    const project = findProjectVenv(cwd);
+    if (project !== null && realDirectory(project) !== realDirectory(base.environment.root))
+      base.passedOver = project;
   }
   const needsInterpreterOnly =
     options.target !== undefined || options.prefix !== undefined || options.root !== undefined;

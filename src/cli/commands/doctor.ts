@@ -7,7 +7,12 @@ import { venvWithoutConfig } from "../../python/select.ts";
 import { SpiceError } from "../../util/error.ts";
 import { plural } from "../../util/plural.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
-import { ENVIRONMENT_OPTIONS, pythonOption, selectFromArgs } from "../environment-options.ts";
+import {
+  ENVIRONMENT_OPTIONS,
+  passedOverParts,
+  pythonOption,
+  selectFromArgs,
+} from "../environment-options.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
 function run(args: ParsedArgs, context: CommandContext): number {
@@ -15,15 +20,27 @@ function run(args: ParsedArgs, context: CommandContext): number {
   let environment: Environment | null = null;
   let reason: string;
   let discovered = false;
+  let passedOver: Finding | null = null;
   try {
     const selection = selectFromArgs(
       { ...args, options: new Map([...args.options, ["system", args.options.get("system") ?? true]]) },
       context,
       false,
+      { warnPassedOver: false },
     );
     environment = selection.environment;
     reason = selection.reason;
     discovered = selection.discovered === true;
+    if (selection.passedOver !== undefined) {
+      const { variable, other, deactivate } = passedOverParts(selection, context.cwd);
+      passedOver = {
+        severity: "warning",
+        code: "active-env-elsewhere",
+        message: `the active ${variable} is ${selection.environment.root}, not ${other} here`,
+        why: `what \`spice pip\`, \`uv pip\` and the activated \`pip\` install goes there, and this directory's code, run with ${other}, will not import it`,
+        fix: `\`${deactivate}\`, or pass --python ${other} to act on that one`,
+      };
+    }
   } catch (error) {
     if (!(error instanceof SpiceError)) throw error;
     reason = error.message;
@@ -34,6 +51,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
     reason,
     foundByDefault: discovered,
   });
+  if (passedOver !== null) findings.unshift(passedOver);
   // --python through a venv that lost its pyvenv.cfg: what doctor describes is the global Python.
   const python = pythonOption(args, context);
   const lost =

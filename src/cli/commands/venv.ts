@@ -6,7 +6,7 @@ import { basename, join, relative } from "node:path";
 import type { LinkMode } from "../../install/linker.ts";
 import { activationCommand } from "../../python/activation.ts";
 import { whichOnPath } from "../../python/discovery.ts";
-import { openVirtualEnvironment } from "../../python/environment.ts";
+import { findProjectVenv, openVirtualEnvironment } from "../../python/environment.ts";
 import { type Interpreter, inspectInterpreter, isVirtualEnvironment } from "../../python/interpreter.ts";
 import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
 import { createVirtualEnvironment, replacesVirtualEnvironment } from "../../python/venv.ts";
@@ -14,6 +14,7 @@ import { tryParseWheelFilename } from "../../standards/filename.ts";
 import { compareVersions, type Version } from "../../standards/version.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
+import { realDirectory } from "../../util/fs.ts";
 import { strtobool } from "../../util/strtobool.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
 import { elapsed, pythonOption } from "../environment-options.ts";
@@ -182,6 +183,18 @@ export const command: CommandModule = {
     context.output.info(
       `Activate with: ${activationCommand(shown.startsWith("..") ? created.root : shown, context.env)}`,
     );
+    // Another environment still active would win over this one in every `spice pip` run here.
+    const active = context.env.VIRTUAL_ENV;
+    const here = findProjectVenv(context.cwd);
+    if (
+      active &&
+      here !== null &&
+      realDirectory(here) === realDirectory(created.root) &&
+      realDirectory(active) !== realDirectory(created.root)
+    )
+      context.output.warn(
+        `VIRTUAL_ENV is ${active}: \`spice pip\` commands run here act on it, not on ${shown}, until you run \`deactivate\``,
+      );
     return 0;
   },
 };
