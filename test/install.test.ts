@@ -1829,6 +1829,56 @@ describe("more of spice pip", () => {
     assert.deepEqual(copies(), []);
   });
 
+  it("syncs as pip-sync is called: --ask on a terminal, -n, --python-executable, --pip-args", () => {
+    const path = venv("env-sync-habits");
+    const python = join(path, "bin", "python");
+    const requirements = join(work.path, "habits-requirements.txt");
+    writeFileSync(requirements, "beta==1.2\n");
+    const env = spiceEnvironment({ cacheDir, env: { VIRTUAL_ENV: "", CONDA_PREFIX: "" } });
+    const sync = [process.execPath, SPICE, "pip", "sync", "--python-executable", python, "-f", wheels];
+    const question = "Would you like to proceed with these changes? [y/N]: ";
+    const declined = runOnTerminal([...sync, requirements, "--ask"], question, "", env);
+    assert.equal(declined.status, 0, declined.output);
+    assert.match(declined.output, /Would install 1 package\n \+ beta==1\.2\n/);
+    assert.match(declined.output, /Nothing changed\n$/);
+    assert.equal(spice(["pip", "freeze", "--python", python]).stdout, "");
+    const accepted = runOnTerminal([...sync, requirements, "-a"], question, "y", env);
+    assert.equal(accepted.status, 0, accepted.output);
+    assert.match(accepted.output, /Installed 1 package in .*\n \+ beta==1\.2\n/);
+    // Not on a terminal: nothing to ask on, so nothing is done.
+    writeFileSync(requirements, "alpha==1.0\nbeta==1.2\n");
+    const piped = spice(["pip", "sync", "--python", python, "-f", wheels, requirements, "--ask"]);
+    assert.equal(piped.status, 2);
+    assert.match(piped.stderr, /--ask needs a terminal/);
+    const dryRun = spice(["pip", "sync", "--python", python, "-f", wheels, requirements, "-n"]);
+    assert.equal(dryRun.status, 0, dryRun.stderr);
+    assert.match(dryRun.stderr, /Would install 1 package\n \+ alpha==1\.0\n/);
+    // --pip-args: pip-tools' extra options for pip, read as spice's own (here a global one too).
+    const passed = spice([
+      "pip",
+      "sync",
+      "--python",
+      python,
+      requirements,
+      "--pip-args",
+      `--find-links '${wheels}' -q`,
+    ]);
+    assert.equal(passed.status, 0, passed.stderr);
+    assert.equal(passed.stderr, "");
+    assert.match(spice(["pip", "freeze", "--python", python]).stdout, /^alpha==1\.0\nbeta==1\.2\n$/);
+    const stray = spice([
+      "pip",
+      "sync",
+      "--python",
+      python,
+      requirements,
+      "--pip-args",
+      "--no-index other.txt",
+    ]);
+    assert.equal(stray.status, 2);
+    assert.match(stray.stderr, /--pip-args takes options only, not 'other\.txt'/);
+  });
+
   it("refuses to install through a link that leads out of site-packages, changing nothing", () => {
     const path = venv("env-linked-out");
     const python = join(path, "bin", "python");

@@ -1,8 +1,10 @@
 // spice's entry point: global options, then the command, whose module is loaded only when it
 // runs (start-up cost is paid per command, not for all of them).
 
+import { pyShlexSplit } from "../standards/python-string.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
+import { redactText } from "../util/redact.ts";
 import { didYouMean } from "../util/similar.ts";
 import { strtobool } from "../util/strtobool.ts";
 import { firstPositional, type OptionSpec, type ParsedArgs, parseArgs, value } from "./args.ts";
@@ -229,6 +231,24 @@ function unknownCommand(name: string): UsageError {
   return new UsageError(`unknown command '${name}'`, `${suggestion}Run \`spice help\` to list the commands`);
 }
 
+/**
+ * pip-tools' `--pip-args "..."`: its words split as shlex splits them, then read as options after
+ * the command line's (pip-tools appends them to pip's), so a value given in both is theirs.
+ */
+function withPipArgs(argv: readonly string[], text: string, specs: readonly OptionSpec[]): string[] {
+  const words = pyShlexSplit(text);
+  if (words === null)
+    throw new UsageError(`--pip-args: cannot split ${JSON.stringify(redactText(text))} into words`);
+  const stray = parseArgs(words, specs, { abbreviations: true }).positionals[0];
+  if (stray !== undefined)
+    throw new UsageError(
+      `--pip-args takes options only, not '${redactText(stray)}'`,
+      "Name requirements and files on the command line",
+    );
+  const end = argv.indexOf("--");
+  return end < 0 ? [...argv, ...words] : [...argv.slice(0, end), ...words, ...argv.slice(end)];
+}
+
 /** The working directory, or a user error when it was deleted under the shell (Node throws). */
 function workingDirectory(): string {
   try {
@@ -287,7 +307,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     const subcommand = subcommandIndex < 0 ? undefined : rest[subcommandIndex];
     const specs = (subcommand !== undefined && module.subcommandOptions?.[subcommand]) || module.options;
-    const args = parseArgs([...leading, ...rest], [...GLOBAL_OPTIONS, ...specs], { abbreviations });
+    const argSpecs = [...GLOBAL_OPTIONS, ...specs];
+    let args = parseArgs([...leading, ...rest], argSpecs, { abbreviations });
+    const pipArgs = value(args, "pip-args");
+    if (pipArgs !== undefined)
+      args = parseArgs(withPipArgs([...leading, ...rest], pipArgs, argSpecs), argSpecs, { abbreviations });
     applyGlobal(args, settings);
     output = new Output(settings);
     if (args.options.get("help") === true) {

@@ -330,6 +330,13 @@ const BUILD_HABIT_OPTIONS: OptionSpec[] = [
   { name: "src", value: "dir", help: "Accepted for pip compatibility (spice checks out no repositories)" },
 ];
 
+/** pip-tools hands these to pip; spice reads them as its own options. */
+const pipArgs: OptionSpec = {
+  name: "pip-args",
+  value: "options",
+  help: "More options in one quoted string, as pip-tools passes them to pip (\"--retries 5 --timeout 30\"): read as spice's own, after the command line's",
+};
+
 const strict: OptionSpec = {
   name: "strict",
   help: "Also warn of every unmet requirement in the environment, as pip check finds them (uv's option)",
@@ -543,7 +550,8 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       value: "command",
       help: "The command the header says made the file (also $SPICE_CUSTOM_COMPILE_COMMAND, pip-tools' $CUSTOM_COMPILE_COMMAND)",
     },
-    { name: "dry-run", help: "Print the pins; write no output file" },
+    { name: "dry-run", short: "n", help: "Print the pins; write no output file" },
+    pipArgs,
     {
       name: "fork-strategy",
       value: "requires-python|fewest",
@@ -583,7 +591,10 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...RESOLVER_OPTIONS,
   ],
   sync: [
-    ...ENVIRONMENT_OPTIONS,
+    // pip-sync names the environment's interpreter --python-executable.
+    ...ENVIRONMENT_OPTIONS.map((spec) =>
+      spec.name === "python" ? { ...spec, aliases: ["python-executable"] } : spec,
+    ),
     ...LOCATION_OPTIONS,
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
@@ -600,7 +611,13 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     { name: "reinstall", help: "Reinstall every listed package" },
     { name: "force-reinstall", help: "Same as --reinstall" },
     reinstallPackage,
-    { name: "dry-run", help: "Say what would change, changing nothing" },
+    { name: "dry-run", short: "n", help: "Say what would change, changing nothing" },
+    {
+      name: "ask",
+      short: "a",
+      help: "Say what would change and ask before changing it, on a terminal (pip-sync's option)",
+    },
+    pipArgs,
     {
       name: "link-mode",
       value: "clone|hardlink|symlink|copy",

@@ -10,6 +10,7 @@ import { elapsed } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import { prepareWheels, wheelUnpacker } from "../prepare-wheels.ts";
 import { downloadProgress } from "../progress.ts";
+import { canAsk, confirm } from "../prompt.ts";
 import { chosenLine, lockedResolution, lockOrRequirements } from "../pylock.ts";
 import { resolveInputs } from "../resolution-options.ts";
 import {
@@ -50,6 +51,11 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       `${args.positionals.join(", ")} ${args.positionals.length === 1 ? "names" : "name"} no package: a sync to ${args.positionals.length === 1 ? "it" : "them"} would uninstall everything`,
       { hint: "Pass --allow-empty-requirements to empty the environment on purpose (uv's option)" },
     );
+  if (flag(args, "ask") && !flag(args, "dry-run") && !canAsk())
+    throw new UsageError(
+      "--ask needs a terminal to ask on",
+      "Run it on a terminal, or use --dry-run to see the changes",
+    );
   const { hashing, dryRun, environment, sources } = beginInstall(lock, inputs, args, context);
   const progress = downloadProgress(context.output);
   sources.fetcher.progress = progress;
@@ -80,6 +86,14 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       context.output.info(`Audited ${plural(plan.keep.length, "package")} in ${elapsed(started)}`);
       strictCheck(args, environment, context);
       return 0;
+    }
+    // pip-sync's --ask: the changes, then its question; no is no change and no failure.
+    if (flag(args, "ask")) {
+      sayWouldInstall(plan.install, extraneous, installed, environment, context);
+      if (!confirm("Would you like to proceed with these changes? [y/N]: ")) {
+        context.output.info("Nothing changed");
+        return 0;
+      }
     }
     const prepared = await prepareWheels(plan.install, {
       fetcher: sources.fetcher,
