@@ -1854,27 +1854,13 @@ describe("more of spice pip", () => {
     assert.equal(dryRun.status, 0, dryRun.stderr);
     assert.match(dryRun.stderr, /Would install 1 package\n \+ alpha==1\.0\n/);
     // --pip-args: pip-tools' extra options for pip, read as spice's own (here a global one too).
-    const passed = spice([
-      "pip",
-      "sync",
-      "--python",
-      python,
-      requirements,
-      "--pip-args",
-      `--find-links '${wheels}' -q`,
-    ]);
+    const withPipArgs = (text: string) =>
+      spice(["pip", "sync", "--python", python, requirements, "--pip-args", text]);
+    const passed = withPipArgs(`--find-links '${wheels}' -q`);
     assert.equal(passed.status, 0, passed.stderr);
     assert.equal(passed.stderr, "");
     assert.match(spice(["pip", "freeze", "--python", python]).stdout, /^alpha==1\.0\nbeta==1\.2\n$/);
-    const stray = spice([
-      "pip",
-      "sync",
-      "--python",
-      python,
-      requirements,
-      "--pip-args",
-      "--no-index other.txt",
-    ]);
+    const stray = withPipArgs("--no-index other.txt");
     assert.equal(stray.status, 2);
     assert.match(stray.stderr, /--pip-args takes options only, not 'other\.txt'/);
   });
