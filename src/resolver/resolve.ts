@@ -4,17 +4,14 @@
 // environment, constraints intersected in, overrides replacing what packages ask for, and PubGrub
 // choosing. Metadata of each dependency's likeliest version is fetched ahead of the solver.
 
-import type { IndexFile } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import type { CoreMetadata } from "../standards/core-metadata.ts";
 import type { MarkerSpace } from "../standards/marker-space.ts";
 import { canonicalizeName } from "../standards/name.ts";
-import { compareCodePoints } from "../standards/python-string.ts";
 import type { Requirement } from "../standards/requirement.ts";
 import { tagRanks } from "../standards/tags.ts";
 import { compareVersions, type Version } from "../standards/version.ts";
 import { SpiceError } from "../util/error.ts";
-import { redactText } from "../util/redact.ts";
 import {
   type CandidatePolicy,
   otherPlatformRelease,
@@ -22,7 +19,8 @@ import {
   type PrereleasePolicy,
   type ResolutionStrategy,
 } from "./candidates.ts";
-import { failureHints, mentions, STRAY_URL_NOTE } from "./failure-hints.ts";
+import { DependencyRules } from "./dependency-rules.ts";
+import { failureHints, mentions } from "./failure-hints.ts";
 import { type ForkNeeded, markerFork, requiresPythonFork } from "./forks.ts";
 import { MarkerScope } from "./marker-scope.ts";
 import {
@@ -30,11 +28,11 @@ import {
   type InstalledCandidate,
   type MetadataSource,
   PackageCatalog,
-  type PackageEntry,
 } from "./package-catalog.ts";
-import { type Dependency, ROOT, SolveFailure, Solver } from "./pubgrub.ts";
+import { type Dependency, SolveFailure, Solver } from "./pubgrub.ts";
 import { RequiredEnvironments } from "./required-environments.ts";
 import { admitsPython } from "./requires-python.ts";
+import { type Resolution, resolvedPackages, splitExtra } from "./resolved-packages.ts";
 
 export interface ResolveOptions {
   source: MetadataSource;
@@ -101,33 +99,38 @@ class EveryTag extends Map<string, number> {
   }
 }
 
-export interface ResolvedPackage {
-  name: string;
-  version: Version;
-  /** The file to install, or null when the installed distribution is kept. */
-  file: IndexFile | null;
-  /** Every usable file of that version (for hashes in a compiled output). */
-  files: IndexFile[];
-  /** Extras of it that were asked for. */
-  extras: string[];
-  /** The extras the user's own requirements on it name, sorted as pip reports them (`requested_extras`). */
-  requestedExtras: string[];
-  /** Who asked for it: canonical parent names, and ROOT for the user's requirements. */
-  requiredBy: string[];
-  /** Asked for by the user (REQUESTED). */
-  requested: boolean;
-  /** Named by URL or path (`name @ URL`, a wheel file): PEP 610 direct_url.json is written. */
-  direct: boolean;
-  metadata: CoreMetadata | null;
-}
+export type { Resolution, ResolvedPackage } from "./resolved-packages.ts";
 
-export interface Resolution {
-  packages: Map<string, ResolvedPackage>;
-}
-
-function splitExtra(key: string): [string, string | null] {
-  const bracket = key.indexOf("[");
-  return bracket < 0 ? [key, null] : [key.slice(0, bracket), key.slice(bracket + 1, -1)];
+/** The error of a failed resolution: the solver's explanation, and hints on what was left out. */
+async function noSolution(
+  failure: SolveFailure,
+  setup: {
+    options: ResolveOptions;
+    rules: DependencyRules;
+    required: RequiredEnvironments;
+    policyFor: (name: string) => CandidatePolicy;
+  },
+): Promise<SpiceError> {
+  const { options, rules, required, policyFor } = setup;
+  const { explanation } = failure;
+  // Which tags the wheels left out have: read again unfiltered, only on this failure's path.
+  const otherPlatform = new Map<string, { version: Version; tags: string[] }>();
+  for (const [name, entry] of rules.entries) {
+    if (entry.skipped.incompatibleTags === 0 || !mentions(explanation, name)) continue;
+    const release = otherPlatformRelease(name, (await options.source.files(name)).files, policyFor(name));
+    if (release !== null) otherPlatform.set(name, release);
+  }
+  const hints = [
+    ...failureHints(explanation, rules.entries, options.prereleases ?? "if-necessary", {
+      releases: otherPlatform,
+      bestTag: options.target.tags[0] ?? "",
+    }),
+    ...required.hints(explanation, rules.entries),
+  ];
+  return new SpiceError("E_NO_SOLUTION", "No solution found for the requirements", {
+    cause: explanation,
+    hint: hints.length > 0 ? hints.join("\n") : undefined,
+  });
 }
 
 export async function resolve(options: ResolveOptions): Promise<Resolution> {
@@ -145,15 +148,6 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
           .map((requirement) => requirement.canonicalName),
       )
     : direct;
-  const requestedExtrasOf = (name: string): string[] => {
-    const extras = options.requirements
-      .filter((requirement) => requirement.canonicalName === name)
-      .filter((requirement) => scope.appliesHere(requirement))
-      .flatMap((requirement) => requirement.extras)
-      // pip's safe_extra: runs of other characters become "_", then lower case.
-      .map((extra) => extra.replace(/[^A-Za-z0-9.-]+/g, "_").toLowerCase());
-    return [...new Set(extras)].sort(compareCodePoints);
-  };
   const prereleasePolicyOf = (name: string): PrereleasePolicy =>
     options.prereleasePackages?.get(name) ?? options.prereleases ?? "if-necessary";
   const policyFor = (name: string): CandidatePolicy => ({
@@ -202,6 +196,22 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     keepMetadata: options.keepMetadata ?? false,
   });
 
+  const rules = new DependencyRules({
+    scope,
+    universe,
+    required,
+    constraints,
+    overrides,
+    urlFiles,
+    excludes: options.excludes,
+    prereleasePolicyOf,
+    pinnedByUser: new Set(
+      [...options.requirements, ...(options.constraints ?? [])]
+        .filter((requirement) => requirement.pinsVersion)
+        .map((item) => item.canonicalName),
+    ),
+  });
+
   /**
    * Starts fetching the metadata of the version the solver will most likely try first: the best
    * candidate that the requirements known so far on the name allow.
@@ -210,7 +220,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     catalog
       .entry(name)
       .then((entry) => {
-        const known = [...(wanted.get(name) ?? []), ...(constraints.get(name) ?? [])];
+        const known = [...(rules.wanted.get(name) ?? []), ...(constraints.get(name) ?? [])];
         const first = entry.candidates.find((candidate) =>
           known.every(
             (requirement) =>
@@ -220,98 +230,6 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
         if (first) catalog.metadata(name, first).catch(() => {});
       })
       .catch(() => {});
-  }
-  /** Requirements seen on each name (for prefetching the right version). */
-  const wanted = new Map<string, Requirement[]>();
-
-  // Yanked releases (PEP 592) are usable when the user pins the name exactly, wherever else it
-  // is required from.
-  const pinnedByUser = new Set(
-    [...options.requirements, ...(options.constraints ?? [])]
-      .filter((requirement) => requirement.pinsVersion)
-      .map((item) => item.canonicalName),
-  );
-
-  /**
-   * A requirement as the solver's dependency on `key` (`name` or `name[extra]`); `needed` are
-   * the required environments where it applies, each of which the chosen version must install on.
-   */
-  function dependencyOn(requirement: Requirement, key: string, needed: readonly MarkerSpace[]): Dependency {
-    const name = requirement.canonicalName;
-    // Pre-releases stay inside every range unless disallowed: candidates are ordered finals
-    // first, so a pre-release is chosen only when no final release fits ("if necessary"),
-    // including when backtracking rules the finals out.
-    const prereleasesAllowed = prereleasePolicyOf(name) !== "disallow";
-    const constraining = (constraints.get(name) ?? []).filter((item) => item.url === null);
-    const applied = [requirement, ...constraining];
-    const pinned = applied.some((item) => item.pinsVersion) || pinnedByUser.has(name);
-    // A dependency's own URL is taken only when the user's requirements name it too (as uv):
-    // a package on an index cannot make the resolution fetch from wherever it says.
-    const strayUrl = requirement.url !== null && !urlFiles.has(name);
-    // A failure's explanation names the constraint that narrowed what was asked for: without
-    // it, `you require beta>=1, which no version of beta satisfies` hid a `-c` file's `beta<1`.
-    const notes = [
-      ...(strayUrl ? [STRAY_URL_NOTE] : []),
-      ...(constraining.length === 0
-        ? []
-        : [`with the constraint ${constraining.map((item) => `${item.name}${item.specifier}`).join(", ")}`]),
-      ...(needed.length === 0 ? [] : [`installable on ${required.describe(needed, " and on ")}`]),
-    ];
-    // A failure's explanation is printed: a URL's credentials are not.
-    const described = requirement.url === null ? requirement.toString() : redactText(requirement.toString());
-    return {
-      name: key,
-      requirement: notes.length === 0 ? described : `${described} (${notes.join("; ")})`,
-      allowed: (versions) => {
-        if (strayUrl) return [];
-        const entry = resolvedEntries.get(name);
-        let matching = versions;
-        for (const item of applied) {
-          if (item.url !== null) continue;
-          matching = item.specifier.filter(matching, prereleasesAllowed);
-        }
-        const allowed = new Set(matching);
-        return versions.flatMap((version, index) => {
-          if (!allowed.has(version)) return [];
-          if (!pinned && entry?.yanked.has(version)) return [];
-          if (needed.length > 0 && !required.installsOnAll(entry?.byVersion.get(version), needed)) return [];
-          return [index];
-        });
-      },
-    };
-  }
-
-  /** The required environments where a requirement (of a package asked for with `extra`) applies. */
-  function neededFor(requirement: Requirement, extra: string | null): readonly MarkerSpace[] {
-    if (universe === null || required.environments.length === 0) return [];
-    return required.within(scope.placedIn(universe, requirement, extra));
-  }
-
-  /** Entries the solver has loaded, for synchronous use in `allowed` and for failure hints. */
-  const resolvedEntries = new Map<string, PackageEntry>();
-
-  function dependenciesFrom(requirements: readonly Requirement[], extra: string | null): Dependency[] {
-    const result: Dependency[] = [];
-    const seenOverrides = new Set<string>();
-    for (const original of requirements) {
-      if (!scope.applies(original, extra)) continue;
-      const name = original.canonicalName;
-      if (options.excludes?.has(name)) continue;
-      const replaced = overrides.get(name);
-      const applied = replaced ?? [original];
-      if (replaced) {
-        if (seenOverrides.has(name)) continue;
-        seenOverrides.add(name);
-      }
-      for (const requirement of applied) {
-        wanted.set(name, [...(wanted.get(name) ?? []), requirement]);
-        const needed = neededFor(requirement, extra);
-        result.push(dependencyOn(requirement, name, needed));
-        for (const requested of requirement.extras)
-          result.push(dependencyOn(requirement, `${name}[${canonicalizeName(requested)}]`, needed));
-      }
-    }
-    return result;
   }
 
   /** Whether the requirements of one package (or the user's) split this fork's environments. */
@@ -342,7 +260,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       async versions(key) {
         const [name] = splitExtra(key);
         const entry = await catalog.entry(name);
-        resolvedEntries.set(name, entry);
+        rules.entries.set(name, entry);
         // A newer version than any this part's Pythons can all run: fork where it starts to run.
         const newer = entry.skipped.newestForNewerPython;
         const best = entry.candidates[0]?.version;
@@ -389,7 +307,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
           if (forked) throw forked;
         }
         let dependencies: Dependency[];
-        if (extra === null) dependencies = dependenciesFrom(core.requirementsFor(null), null);
+        if (extra === null) dependencies = rules.from(core.requirementsFor(null), null);
         else {
           const self: Dependency = {
             name,
@@ -404,104 +322,33 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
             warn(`${name} ${version} does not provide the extra '${extra}'`);
             return [self];
           }
-          dependencies = options.noDeps
-            ? [self]
-            : [self, ...dependenciesFrom(core.requirementsFor(extra), extra)];
+          dependencies = options.noDeps ? [self] : [self, ...rules.from(core.requirementsFor(extra), extra)];
         }
         for (const dependency of dependencies) prefetch(splitExtra(dependency.name)[0]);
         return dependencies;
       },
     },
-    dependenciesFrom(options.requirements, null),
+    rules.from(options.requirements, null),
   );
 
   let solution: Map<string, string>;
   try {
     solution = await solver.solve();
   } catch (error) {
-    if (error instanceof SolveFailure) {
-      // Which tags the wheels left out have: read again unfiltered, only on this failure's path.
-      const otherPlatform = new Map<string, { version: Version; tags: string[] }>();
-      for (const [name, entry] of resolvedEntries) {
-        if (entry.skipped.incompatibleTags === 0 || !mentions(error.explanation, name)) continue;
-        const release = otherPlatformRelease(name, (await source.files(name)).files, policyFor(name));
-        if (release !== null) otherPlatform.set(name, release);
-      }
-      const hints = [
-        ...failureHints(error.explanation, resolvedEntries, options.prereleases ?? "if-necessary", {
-          releases: otherPlatform,
-          bestTag: target.tags[0] ?? "",
-        }),
-        ...required.hints(error.explanation, resolvedEntries),
-      ];
-      throw new SpiceError("E_NO_SOLUTION", "No solution found for the requirements", {
-        cause: error.explanation,
-        hint: hints.length > 0 ? hints.join("\n") : undefined,
-      });
-    }
+    if (error instanceof SolveFailure) throw await noSolution(error, { options, rules, required, policyFor });
     throw error;
   }
-  return { packages: await collect(solution) };
-
-  async function collect(chosen: Map<string, string>): Promise<Map<string, ResolvedPackage>> {
-    const packages = new Map<string, ResolvedPackage>();
-    for (const [key, version] of chosen) {
-      const [name, extra] = splitExtra(key);
-      if (key === ROOT) continue;
-      const entry = await catalog.entry(name);
-      const candidate = entry.byVersion.get(version)!;
-      let resolved = packages.get(name);
-      if (resolved === undefined) {
-        // Read while solving (for Requires-Python, with --no-deps too).
-        const core = await catalog.metadata(name, candidate);
-        if (candidate.yanked) {
-          const reason = candidate.files[0]?.yanked;
-          warn(`${name} ${version} is yanked${reason ? ` (reason: ${reason})` : ""}`);
-        }
-        if (
-          core.requiresPython &&
-          !candidate.installed &&
-          !options.ignoreRequiresPython &&
-          !core.requiresPython.contains(target.pythonVersion, true)
-        ) {
-          warn(
-            `${name} ${version} declares Requires-Python ${core.requiresPython}, which leaves out Python ${target.pythonVersion}; spice reads only its lower bound, as uv does`,
-          );
-        }
-        resolved = {
-          name,
-          version: candidate.version,
-          file: candidate.installed ? null : candidate.files[0],
-          files: candidate.files,
-          extras: [],
-          requestedExtras: requestedExtrasOf(name),
-          requiredBy: [],
-          requested: direct.has(name),
-          direct: urlFiles.has(name) && !candidate.installed,
-          metadata: core,
-        };
-        packages.set(name, resolved);
-      }
-      if (extra !== null) resolved.extras.push(extra);
-    }
-    // Parents, from the chosen versions' applicable requirements.
-    const rootKeys = dependenciesFrom(options.requirements, null).map(
-      (dependency) => splitExtra(dependency.name)[0],
-    );
-    for (const name of rootKeys) packages.get(name)?.requiredBy.push(ROOT);
-    for (const parent of packages.values()) {
-      if (parent.metadata === null || options.noDeps) continue;
-      const keys = new Set<string>();
-      for (const extra of [null, ...parent.extras])
-        for (const dependency of dependenciesFrom(parent.metadata.requirementsFor(extra), extra))
-          keys.add(splitExtra(dependency.name)[0]);
-      for (const name of keys) {
-        const child = packages.get(name);
-        if (child && name !== parent.name && !child.requiredBy.includes(parent.name))
-          child.requiredBy.push(parent.name);
-      }
-    }
-    for (const resolved of packages.values()) resolved.requiredBy = [...new Set(resolved.requiredBy)];
-    return packages;
-  }
+  return {
+    packages: await resolvedPackages(solution, {
+      catalog,
+      rules,
+      scope,
+      requirements: options.requirements,
+      target,
+      urlFiles,
+      noDeps: options.noDeps ?? false,
+      ignoreRequiresPython: options.ignoreRequiresPython ?? false,
+      warn,
+    }),
+  };
 }
