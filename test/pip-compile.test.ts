@@ -325,6 +325,14 @@ describe("spice pip compile", () => {
     const upgraded = await runSpiceAsync([...base, "-P", "lib", "--no-annotate"], { cwd: project, cacheDir });
     assert.equal(upgraded.status, 0, upgraded.stderr);
     assert.equal(readFileSync(join(project, "requirements.txt"), "utf8"), "lib==1.5\n");
+    // A -P that names nothing is the user's error, not spice's (found by fuzzing: `-P=:none:`).
+    const nameless = runSpice([...base, "-P=:none:"], { cwd: project, cacheDir });
+    assert.equal(nameless.status, 2);
+    assert.match(
+      nameless.stderr,
+      /^error: --upgrade-package takes NAME or NAME==VERSION, not '=:none:'\nhint: /,
+    );
+    assert.equal(readFileSync(join(project, "requirements.txt"), "utf8"), "lib==1.5\n");
     const missing = runSpice(["pip", "compile", "pyproject.toml", "--extra", "nope", "-i", index.url], {
       cwd: project,
       cacheDir,

@@ -297,6 +297,18 @@ function newlineFor(args: ParsedArgs, outputPath: string | null, inputFiles: rea
   return "\n";
 }
 
+/** A -P/--upgrade-package value: NAME, or NAME with the versions to re-resolve it within. */
+function upgradeRequirement(item: string): Requirement {
+  try {
+    return parseRequirement(item);
+  } catch (error) {
+    throw new UsageError(
+      `--upgrade-package takes NAME or NAME==VERSION, not '${redactText(item)}'`,
+      (error as Error).message.split("\n")[0],
+    );
+  }
+}
+
 export async function compile(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = monotonicMilliseconds();
   const markers = checkCompileOptions(args);
@@ -316,7 +328,7 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
   const upgradePackages = values(args, "upgrade-package");
   let earlier = upgradeAll || outputPath === null ? [] : existingPins(outputPath, context);
   for (const item of upgradePackages) {
-    const requirement = parseRequirement(item);
+    const requirement = upgradeRequirement(item);
     earlier = earlier.filter((pin) => pin.name !== requirement.canonicalName);
     if (requirement.specifier.specs.length > 0) inputs.constraints.push(requirement);
   }
