@@ -30,7 +30,8 @@ OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-d
            "--constraints", "--overrides", "--keyring-provider", "--allow-insecure-host", "--no-extra", "--emit-index-annotation",
            "--exclude-newer-package", "--no-build", "--no-build-package", "--no-binary-package", "--refresh-package", "--system-certs",
            "--native-tls", "--use-feature", "--excludes", "--site", "--editor", "--exclude", "--prerelease-package", "--unsafe-package",
-           "--no-allow-unsafe", "--no-strip-markers", "--emit-build-options", "--no-sources", "--python-platform"]
+           "--no-allow-unsafe", "--no-strip-markers", "--emit-build-options", "--no-sources", "--python-platform",
+           "--pip-args", "--ask", "-n", "--python-executable", "--default-timeout"]
 VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--", "=", "x==", "a[", "six @ file:///nonexistent/six-1.0-py3-none-any.whl",
           "files/six-1.17.0-py2.py3-none-any.whl", "files", "req.txt", "req.in", "missing.txt", "pyproject.toml", ".", "venv", "newvenv",
           "3.11", "3", "9.9", "json", "freeze", "columns", "highest", "lowest", "allow", ":all:", ":none:", "copy", "hardlink", "symlink", "clone", "bogus",
@@ -42,7 +43,9 @@ VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--"
           "foo @ git+https://user:secret@example.invalid/foo.git", "git+https://example.invalid/foo.git#egg=foo",
           "subprocess", "disabled", "auto", "import", "http://user@127.0.0.1:9/simple/",
           "six=2024-01-01", "six=", "=2024-01-01", "truststore", "3.13t", "cp313t", "3.14+gil", "3.12d", ">=3.13t",
-          "six=allow", "six=sometimes", "global.index-url", "install.no-deps", "index-url", "x.", ".x", "six*", "six-1.17*", "abspath", "human", "bash", "zsh", "fish", "7 days", "P7D", "PT", "false", "1 month", "six,idna", ",", "windows"]
+          "six=allow", "six=sometimes", "global.index-url", "install.no-deps", "index-url", "x.", ".x", "six*", "six-1.17*", "abspath", "human", "bash", "zsh", "fish", "7 days", "P7D", "PT", "false", "1 month", "six,idna", ",", "windows",
+          # --pip-args values: never --python or --system inside (they would leave the sandbox).
+          "--no-index -q", "--find-links files --pre", "'unbalanced", "-f files req.txt", "--pip-args -q", "--no-cache-dir --timeout x"]
 
 def sandboxed(words):
     """The words with every interpreter choice pointed at the sandbox's venv, and no --system."""
@@ -55,11 +58,12 @@ def sandboxed(words):
             continue
         if word in ("--system", "-p"):
             continue
-        if word == "--python":
+        # sync's --python-executable is --python too.
+        if word in ("--python", "--python-executable"):
             out += ["--python", venv_python]
             skip = index + 1 < len(words)
             continue
-        if word.startswith("--python="):
+        if word.startswith("--python=") or word.startswith("--python-executable="):
             out.append("--python=" + venv_python)
             continue
         out.append(word)
