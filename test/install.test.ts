@@ -1268,6 +1268,16 @@ describe("which environment", () => {
       none.stderr,
       /No virtual environment found in .*\n {2}caused by: .*\nhint: Create one with `spice venv`, or pass --system/,
     );
+    // A venv here under another name is not taken, but named in the hint.
+    const named = join(work.path, "named-venv-here");
+    mkdirSync(named);
+    assert.equal(spice(["venv", "my env", "--python", "3.11"], named).status, 0);
+    const hinted = spice(["pip", "list"], named);
+    assert.equal(hinted.status, 1);
+    assert.match(
+      hinted.stderr,
+      /\nhint: my env is a virtual environment here: pass --python 'my env' \(or activate it\)/,
+    );
     const project = join(work.path, "project");
     mkdirSync(join(project, "src", "deep"), { recursive: true });
     assert.equal(spice(["venv", join(project, ".venv"), "--python", "3.11"]).status, 0);

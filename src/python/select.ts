@@ -3,8 +3,9 @@
 // interpreter found on PATH only with `--system`.
 // The incident spice exists for is a command that touched the wrong Python; so this never guesses.
 
-import { existsSync, lstatSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { pyShlexQuote } from "../standards/python-string.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { linkTarget, realDirectory } from "../util/fs.ts";
 import { parseIni } from "../util/ini.ts";
@@ -174,6 +175,21 @@ function checkVenvWithoutConfig(environment: Environment, request: string, optio
   });
 }
 
+/**
+ * Virtual environments directly in `directory` under another name than .venv (`venv`, `env`),
+ * which spice does not take without being told: named in the hint when none was found.
+ */
+function venvsIn(directory: string): string[] {
+  try {
+    return readdirSync(directory, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && isVirtualEnvironmentDirectory(join(directory, entry.name)))
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
 export function selectEnvironment(
   options: SelectOptions,
   context: DiscoveryContext,
@@ -242,10 +258,14 @@ export function selectEnvironment(
     };
   }
   if (base === null) {
+    const nearby = venvsIn(cwd);
     throw new SpiceError("E_NO_ENVIRONMENT", `No virtual environment found in ${cwd} or its parents`, {
       cause:
         "spice acts on an activated environment (VIRTUAL_ENV), --python, or a .venv; never on a Python it merely finds on PATH",
-      hint: "Create one with `spice venv`, or pass --system to use the python3 on PATH itself",
+      hint:
+        nearby.length > 0
+          ? `${nearby.join(" and ")} ${nearby.length === 1 ? "is a virtual environment" : "are virtual environments"} here: pass --python ${pyShlexQuote(nearby[0])} (or activate it), or create .venv with \`spice venv\``
+          : "Create one with `spice venv`, or pass --system to use the python3 on PATH itself",
     });
   }
   const interpreter = base.environment.interpreter;
