@@ -975,9 +975,24 @@ describe("spice pip install and uninstall", () => {
     for (const args of [["./no-such-1.0-py3-none-any.whl"], ["-r", join(work.path, "bad-wheel-name.txt")]]) {
       const refused = spice(["pip", "install", "--python", python, "--dry-run", ...args]);
       assert.equal(refused.status, 1, args.join(" "));
-      assert.match(refused.stderr, /no-such-1\.0-py3-none-any\.whl is not a wheel or sdist file/);
+      assert.match(
+        refused.stderr,
+        /no-such-1\.0-py3-none-any\.whl does not exist, and its name is no wheel's or sdist's either/,
+      );
       assert.doesNotMatch(refused.stderr, /internal error/);
     }
+    // One that is there says only what is wrong with its name.
+    writeFileSync(join(work.path, "not-a-wheel.whl"), "");
+    const named = spice([
+      "pip",
+      "install",
+      "--python",
+      python,
+      "--dry-run",
+      join(work.path, "not-a-wheel.whl"),
+    ]);
+    assert.equal(named.status, 1);
+    assert.match(named.stderr, /not-a-wheel\.whl is not a wheel or sdist file\n/);
     // `file:./x.whl`, a file URL without //, is a path from the working directory, as pip reads it,
     // on the command line and in a requirements file; direct_url.json names the file itself.
     const fromHere = `file:./${basename(beta)}`;

@@ -124,6 +124,15 @@ function fileUrlFromCwd(link: string, cwd: string): string {
   return `${pathToFileURL(resolvePath(cwd, pyUnquote(path.slice("file:".length))))}${fragment}`;
 }
 
+/** The path a file: URL names on this machine ("" for one on another host, which never exists). */
+function localPathOf(url: string): string {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return "";
+  }
+}
+
 /** A local or remote wheel/sdist named directly: a URL requirement on its project. */
 export function fileRequirement(given: string, cwd: string): Requirement {
   const location = fileUrlFromCwd(given, cwd);
@@ -139,9 +148,15 @@ export function fileRequirement(given: string, cwd: string): Requirement {
   const filename = pyUnquote(basename(pathname));
   const parsed = tryParseWheelFilename(filename) ?? tryParseSdistFilename(filename);
   if (parsed === null) {
-    throw new SpiceError("E_UNSUPPORTED", `${redactUrl(location)} is not a wheel or sdist file`, {
-      hint: "Name a file like pkg-1.0-py3-none-any.whl, or a project with `name @ URL`",
-    });
+    // A local path that is not there is said first, as pip warns of it before the name.
+    const missing = (!isUrl || location.startsWith("file:")) && !existsSync(localPathOf(url));
+    throw new SpiceError(
+      missing ? "E_NO_SUCH_FILE" : "E_UNSUPPORTED",
+      missing
+        ? `${redactUrl(location)} does not exist, and its name is no wheel's or sdist's either`
+        : `${redactUrl(location)} is not a wheel or sdist file`,
+      { hint: "Name a file like pkg-1.0-py3-none-any.whl, or a project with `name @ URL`" },
+    );
   }
   return new Requirement(parsed.name, [], emptySpecifier(), url, null);
 }
