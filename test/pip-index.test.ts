@@ -806,6 +806,23 @@ describe("spice pip install from an index", () => {
       versions.stdout,
       "lib (1.5)\nAvailable versions: 1.5, 1.0\n  INSTALLED: 1.0\n  LATEST:    1.5\n",
     );
+    // pip 25.1's --json (pip 23.2 has none): one line, as json.dumps writes it; the name as asked.
+    const json = (...words: string[]) =>
+      runSpiceAsync(
+        ["pip", "index", "versions", ...words, "--json", "--python", env.python, "-i", index.url],
+        {
+          cacheDir,
+        },
+      );
+    assert.equal(
+      (await json("lib")).stdout,
+      '{"name": "lib", "versions": ["1.5", "1.0"], "latest": "1.5", "installed_version": "1.0"}\n',
+    );
+    const notInstalled = (await json("Newer", "--ignore-requires-python")).stdout;
+    assert.match(
+      notInstalled,
+      /^\{"name": "Newer", "versions": \["[^"]+"(, "[^"]+")*\], "latest": "[^"]+"\}\n$/,
+    );
     const freezeFormat = await runSpiceAsync(
       ["pip", "list", "--python", env.python, "--outdated", "--format", "freeze", "-i", index.url],
       { cacheDir },

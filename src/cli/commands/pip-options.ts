@@ -701,6 +701,10 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...ENVIRONMENT_OPTIONS,
     ...INDEX_OPTIONS,
     { name: "pre", help: "Also list pre-releases" },
+    {
+      name: "json",
+      help: "Print one JSON object: name, versions (newest first), latest, installed_version (when installed), as pip 25.1's --json",
+    },
     { name: "python-version", value: "x.y", help: "List the versions usable by another Python version" },
     ...FOREIGN_TARGET_OPTIONS,
     {

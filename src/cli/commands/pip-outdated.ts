@@ -7,6 +7,7 @@ import type { Environment } from "../../python/environment.ts";
 import { foreignTarget, type ResolveTarget, targetOf } from "../../python/target.ts";
 import { type CandidatePolicy, otherPlatformWheels, selectCandidates } from "../../resolver/candidates.ts";
 import { canonicalizeName } from "../../standards/name.ts";
+import { pythonJsonDumps, pythonJsonString } from "../../standards/python-string.ts";
 import { emptyFinderOptions } from "../../standards/requirements-txt-options.ts";
 import { tagRanks } from "../../standards/tags.ts";
 import { compareVersions, type Version } from "../../standards/version.ts";
@@ -98,13 +99,26 @@ export async function indexVersions(args: ParsedArgs, context: CommandContext): 
       hint: "Check the name and the index URL; --pre also lists pre-releases",
     });
   const latest = versions[0].toString();
-  const lines = [`${query} (${latest})`, `Available versions: ${versions.map(String).join(", ")}`];
   const installed =
     environment === null
       ? undefined
       : installedDistributions(searchPath(environment.sitePackages)).find(
           (dist) => dist.canonicalName === name,
         );
+  if (flag(args, "json")) {
+    // pip 25.1's --json: one line, its keys in its order, the installed version only when there is one.
+    const fields: Array<[string, string | string[]]> = [
+      ["name", query],
+      ["versions", versions.map(String)],
+      ["latest", latest],
+    ];
+    if (installed !== undefined) fields.push(["installed_version", installed.displayVersion]);
+    context.output.data(
+      `{${fields.map(([key, value]) => `${pythonJsonString(key)}: ${pythonJsonDumps(value)}`).join(", ")}}`,
+    );
+    return 0;
+  }
+  const lines = [`${query} (${latest})`, `Available versions: ${versions.map(String).join(", ")}`];
   if (installed !== undefined) {
     // pip compares the installed Version with the latest's text, which never matches: it never
     // says "(latest)"; spice writes the same two lines.
