@@ -1890,6 +1890,41 @@ describe("more of spice pip", () => {
     assert.match(stray.stderr, /--pip-args takes options only, not 'other\.txt'/);
   });
 
+  it("reads pip's output settings from PIP_QUIET, PIP_VERBOSE, PIP_LOG and PIP_NO_COLOR, the command line winning", () => {
+    const path = venv("env-pip-output-variables");
+    const python = join(path, "bin", "python");
+    const dryRun = ["pip", "install", "--python", python, "--dry-run", beta];
+    assert.equal(spice(dryRun, work.path, { PIP_QUIET: "1" }).stderr, "");
+    assert.match(spice([...dryRun, "-v"], work.path, { PIP_QUIET: "yes" }).stderr, /^environment: /m);
+    assert.match(spice(dryRun, work.path, { PIP_VERBOSE: "2" }).stderr, /^environment: /m);
+    assert.doesNotMatch(spice(dryRun, work.path, { PIP_VERBOSE: "0" }).stderr, /^environment: /m);
+    const log = join(work.path, "pip-variables.log");
+    assert.equal(spice([...dryRun, "-q"], work.path, { PIP_LOG: log }).stderr, "");
+    assert.match(readFileSync(log, "utf8"), /environment: .*\n.*Would install 1 package/s);
+    const painted = spice(
+      ["pip", "install", "--python", python, "--dry-run", "nope==1", "--no-index"],
+      work.path,
+      {
+        PIP_NO_COLOR: "1",
+        NO_COLOR: "",
+      },
+    );
+    assert.doesNotMatch(painted.stderr, /\x1b\[/);
+    const asked = spice(
+      ["pip", "install", "--color", "always", "--python", python, "--dry-run", "nope==1", "--no-index"],
+      work.path,
+      {
+        PIP_NO_COLOR: "1",
+      },
+    );
+    assert.match(asked.stderr, /\x1b\[/);
+    // --isolated ignores them, as pip does; a value pip would refuse is refused.
+    assert.notEqual(spice([...dryRun, "--isolated"], work.path, { PIP_QUIET: "1" }).stderr, "");
+    const wrong = spice(dryRun, work.path, { PIP_QUIET: "loud" });
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /PIP_QUIET takes a count or a yes or no value, not 'loud'/);
+  });
+
   it("refuses to install through a link that leads out of site-packages, changing nothing", () => {
     const path = venv("env-linked-out");
     const python = join(path, "bin", "python");

@@ -313,6 +313,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (pipArgs !== undefined)
       args = parseArgs(withPipArgs([...leading, ...rest], pipArgs, argSpecs), argSpecs, { abbreviations });
     applyGlobal(args, settings);
+    if (name === "pip" && args.options.get("isolated") !== true)
+      applyPipVariables(args, settings, process.env);
     output = new Output(settings);
     if (args.options.get("help") === true) {
       output.data(commandHelp(entry, module, args.positionals[0]));
@@ -350,6 +352,38 @@ function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {
     }
     settings.color = color;
   }
+}
+
+/**
+ * pip reads each of its options from a PIP_ variable too; CI sets these for output (PIP_QUIET=1,
+ * PIP_LOG=pip.log, PIP_NO_COLOR=1). Read for `spice pip` where the command line says nothing
+ * of the same (its -q, -v, --log and --color win), as pip reads them.
+ */
+function applyPipVariables(args: ParsedArgs, settings: OutputSettings, env: NodeJS.ProcessEnv): void {
+  const given = (...names: string[]) => names.some((item) => args.options.has(item));
+  if (!given("quiet", "verbose")) {
+    if (pipCount(env, "PIP_QUIET") > 0) settings.quiet = true;
+    else if (pipCount(env, "PIP_VERBOSE") > 0) settings.verbose = true;
+  }
+  if (!given("log") && env.PIP_LOG) settings.logFile = env.PIP_LOG;
+  if (!given("color", "no-color") && env.PIP_NO_COLOR) {
+    const off = strtobool(env.PIP_NO_COLOR);
+    if (off === null) throw new UsageError(`PIP_NO_COLOR takes a yes or no value, not '${env.PIP_NO_COLOR}'`);
+    if (off) settings.color = "never";
+  }
+}
+
+/** A counted option's setting as pip reads it: a yes or no (1 or 0), else a count. */
+function pipCount(env: NodeJS.ProcessEnv, variable: string): number {
+  const text = env[variable];
+  if (text === undefined || text === "") return 0;
+  const flag = strtobool(text);
+  if (flag !== null) return flag ? 1 : 0;
+  if (/^\s*\d+\s*$/.test(text)) return Number(text);
+  throw new UsageError(
+    `${variable} takes a count or a yes or no value, not '${text}'`,
+    "Use a value like 1, 2, yes or no",
+  );
 }
 
 async function runWorkerTask(): Promise<void> {
