@@ -1242,6 +1242,26 @@ describe("spice pip download", () => {
     );
     assert.equal(offline.status, 0, offline.stderr);
     assert.match(offline.stderr, /Installed 3 packages/);
+    // pip's lines, which scripts look for: `Saved ./DIR/FILE` below the working directory, the
+    // file already there by its whole path, then the names.
+    const again = await runSpiceAsync(
+      ["pip", "download", "--python", "3.11", "-d", "wheelhouse", "-i", index.url, "lib", "colors"],
+      { cacheDir, cwd: work.path },
+    );
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(
+      again.stderr,
+      new RegExp(`\n {2}File was already downloaded ${house}/lib-1\\.5-py3-none-any\\.whl\n`),
+    );
+    assert.match(again.stderr, /\nSuccessfully downloaded colors lib\n$/);
+    const fresh = await runSpiceAsync(
+      ["pip", "download", "--python", "3.11", "-d", "elsewhere", "-i", index.url, "lib"],
+      { cacheDir, cwd: work.path },
+    );
+    assert.match(
+      fresh.stderr,
+      /\nSaved \.\/elsewhere\/lib-1\.5-py3-none-any\.whl\nSuccessfully downloaded lib\n$/,
+    );
   });
 
   it("saves wheels as pip wheel -w does, and refuses what would need a build", async () => {

@@ -2,7 +2,7 @@
 // saved into a directory: a wheelhouse for --find-links and --no-index, for this system or another.
 
 import { existsSync, readFileSync } from "node:fs";
-import { join, relative, resolve as resolvePath } from "node:path";
+import { join, resolve as resolvePath } from "node:path";
 import { foreignTarget } from "../../python/target.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { copyFileAtomic, onDisk } from "../../util/fs.ts";
@@ -17,6 +17,11 @@ import { downloadProgressUnlessOff } from "../progress.ts";
 import { chosenLine, lockedResolution, lockOrCommandLineRequirements } from "../pylock.ts";
 import { needsIndex, resolveInputs } from "../resolution-options.ts";
 import { foreignTargetOptions } from "../resolver-flags.ts";
+
+/** A path as pip's display_path shows it: `./rel` below the working directory, else absolute. */
+function pipDisplayPath(path: string, cwd: string): string {
+  return path.startsWith(`${cwd}/`) ? `.${path.slice(cwd.length)}` : path;
+}
 
 /**
  * `spice pip wheel -w DIR`: pip's wheelhouse command, for what needs no build: the wheels the
@@ -80,10 +85,15 @@ export async function download(
       }),
     );
     context.output.info(chosenLine(packages.length, lock, elapsed(started)));
-    for (const [filename, already] of saved)
+    // pip's lines, which scripts look for: each file's path as pip displays it, then the names.
+    for (const [filename, already] of saved) {
+      const path = join(directory, filename);
       context.output.info(
-        `${already ? "File was already downloaded" : "Saved"} ${join(relative(context.cwd, directory) || ".", filename)}`,
+        already ? `  File was already downloaded ${path}` : `Saved ${pipDisplayPath(path, context.cwd)}`,
       );
+    }
+    if (command === "download" && packages.length > 0)
+      context.output.info(`Successfully downloaded ${packages.map((resolved) => resolved.name).join(" ")}`);
     return 0;
   } finally {
     progress?.done();
