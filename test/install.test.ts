@@ -1296,6 +1296,15 @@ describe("which environment", () => {
     const project = join(work.path, "project");
     mkdirSync(join(project, "src", "deep"), { recursive: true });
     assert.equal(spice(["venv", join(project, ".venv"), "--python", "3.11"]).status, 0);
+    // A venv whose bin is first on PATH without VIRTUAL_ENV (a container's ENV PATH=...) is named, not taken.
+    const onPath = spice(["pip", "list"], empty, {
+      PATH: `${join(project, ".venv", "bin")}:${process.env.PATH}`,
+    });
+    assert.equal(onPath.status, 1);
+    assert.match(
+      onPath.stderr,
+      /\nhint: python3 on PATH runs in the virtual environment \S*project\/\.venv \(.*\): pass --python \S*project\/\.venv, or set VIRTUAL_ENV=/,
+    );
     const found = spice(["pip", "install", beta], join(project, "src", "deep"));
     assert.equal(found.status, 0, found.stderr);
     assert.match(found.stderr, /environment at .*project\/\.venv/);

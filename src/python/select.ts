@@ -190,6 +190,17 @@ function venvsIn(directory: string): string[] {
   }
 }
 
+/**
+ * The venv whose `bin` puts python3 first on PATH without VIRTUAL_ENV (a Dockerfile's
+ * `ENV PATH=/opt/venv/bin:$PATH`, where pip would install into it): said in the hint, not taken.
+ */
+function venvOnPath(context: DiscoveryContext): string | null {
+  const python3 = whichOnPath("python3", context);
+  if (python3 === null) return null;
+  const root = dirname(dirname(python3));
+  return isVirtualEnvironmentDirectory(root) ? root : null;
+}
+
 export function selectEnvironment(
   options: SelectOptions,
   context: DiscoveryContext,
@@ -259,13 +270,16 @@ export function selectEnvironment(
   }
   if (base === null) {
     const nearby = venvsIn(cwd);
+    const onPath = venvOnPath(context);
     throw new SpiceError("E_NO_ENVIRONMENT", `No virtual environment found in ${cwd} or its parents`, {
       cause:
         "spice acts on an activated environment (VIRTUAL_ENV), --python, or a .venv; never on a Python it merely finds on PATH",
       hint:
         nearby.length > 0
           ? `${nearby.join(" and ")} ${nearby.length === 1 ? "is a virtual environment" : "are virtual environments"} here: pass --python ${pyShlexQuote(nearby[0])} (or activate it), or create .venv with \`spice venv\``
-          : "Create one with `spice venv`, or pass --system to use the python3 on PATH itself",
+          : onPath !== null
+            ? `python3 on PATH runs in the virtual environment ${onPath} (its bin is first on PATH without VIRTUAL_ENV, as a Dockerfile's ENV PATH=... leaves it): pass --python ${pyShlexQuote(onPath)}, or set VIRTUAL_ENV=${pyShlexQuote(onPath)}`
+            : "Create one with `spice venv`, or pass --system to use the python3 on PATH itself",
     });
   }
   const interpreter = base.environment.interpreter;
