@@ -124,6 +124,13 @@ describe("spice CLI basics", () => {
       assert.match(typo.stderr, new RegExp(`\nhint: Did you mean '${suggestion}'\\? `), args.join(" "));
     }
     assert.doesNotMatch(runSpice(["pip", "frobnicate"]).stderr, /Did you mean/);
+    // And a mistyped value of an option that takes one of a few.
+    const value = runSpice(["python", "list", "--format", "jsn"]);
+    assert.equal(value.status, 2);
+    assert.equal(
+      value.stderr,
+      "error: --format takes text or json, not 'jsn'\nhint: Did you mean '--format json'?\n",
+    );
   });
 
   it("says so when the working directory was deleted under the shell, instead of crashing", () => {

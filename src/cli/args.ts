@@ -178,6 +178,23 @@ export function value(args: ParsedArgs, name: string): string | undefined {
   return Array.isArray(values) ? values[values.length - 1] : undefined;
 }
 
+/**
+ * An option that takes one of `choices`: its value (else `fallback`), or a usage error naming the
+ * choices, with the closest one when the value looks like a typo of it.
+ */
+export function oneOf<T extends string>(
+  option: string,
+  given: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const chosen = given ?? fallback;
+  if ((choices as readonly string[]).includes(chosen)) return chosen as T;
+  const listed = `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]}`;
+  const suggestion = didYouMean(chosen, choices, (choice) => `--${option} ${choice}`).trim();
+  throw new UsageError(`--${option} takes ${listed}, not '${chosen}'`, suggestion || undefined);
+}
+
 export function values(args: ParsedArgs, name: string): string[] {
   const found = args.options.get(name);
   return Array.isArray(found) ? found : [];

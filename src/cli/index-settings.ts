@@ -22,7 +22,7 @@ import { SpiceError, UsageError } from "../util/error.ts";
 import { redactUrl } from "../util/redact.ts";
 import { strtobool } from "../util/strtobool.ts";
 import { hasUrlScheme } from "../util/url-scheme.ts";
-import { flag, type ParsedArgs, projectNames, value, values } from "./args.ts";
+import { flag, oneOf, type ParsedArgs, projectNames, value, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 import { type ConfigValue, listOf, pipSettings } from "./pip-config.ts";
 
@@ -200,13 +200,12 @@ export function indexSettings(
   );
   if (findLinksSetting)
     explanation.push(`find-links: ${findLinksSetting.values.join(" ")} (from ${findLinksSetting.source})`);
-  const strategy = (value(args, "index-strategy") ??
-    config.get("index-strategy")?.value ??
-    "first-index") as IndexStrategy;
-  if (strategy !== "first-index" && strategy !== "unsafe-first-match" && strategy !== "unsafe-best-match")
-    throw new UsageError(
-      `--index-strategy takes first-index, unsafe-first-match or unsafe-best-match, not '${strategy}'`,
-    );
+  const strategy = oneOf<IndexStrategy>(
+    "index-strategy",
+    value(args, "index-strategy") ?? config.get("index-strategy")?.value,
+    ["first-index", "unsafe-first-match", "unsafe-best-match"],
+    "first-index",
+  );
   if (strategy === "first-index" && indexes.length > 1)
     explanation.push(
       `indexes in the order a name is looked up (it comes from the first that has it): ${indexes.map(redactUrl).join(", ")}`,

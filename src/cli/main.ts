@@ -7,7 +7,7 @@ import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { redactText } from "../util/redact.ts";
 import { didYouMean } from "../util/similar.ts";
 import { strtobool } from "../util/strtobool.ts";
-import { firstPositional, type OptionSpec, type ParsedArgs, parseArgs, value } from "./args.ts";
+import { firstPositional, type OptionSpec, oneOf, type ParsedArgs, parseArgs, value } from "./args.ts";
 import { formatOptions, formatRows, helpWidth, optionColumn, wrapParagraphs } from "./help-text.ts";
 import { Output, type OutputSettings, writeOut } from "./output.ts";
 
@@ -346,12 +346,7 @@ function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {
   const log = value(args, "log");
   if (log !== undefined) settings.logFile = log;
   const color = value(args, "color");
-  if (color !== undefined) {
-    if (color !== "auto" && color !== "always" && color !== "never") {
-      throw new UsageError(`--color takes auto, always or never, not '${color}'`);
-    }
-    settings.color = color;
-  }
+  if (color !== undefined) settings.color = oneOf("color", color, ["auto", "always", "never"], "auto");
 }
 
 /**

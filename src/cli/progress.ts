@@ -4,8 +4,7 @@
 
 import type { FetchProgress } from "../index/file-fetcher.ts";
 import type { IndexFile } from "../index/simple-api.ts";
-import { UsageError } from "../util/error.ts";
-import { type ParsedArgs, value } from "./args.ts";
+import { oneOf, type ParsedArgs, value } from "./args.ts";
 import { isTerminal, type Output } from "./output.ts";
 
 /** Files shown with a bar of their own; the rest are counted in a last line. */
@@ -59,9 +58,7 @@ export function downloadProgressUnlessOff(
   args: ParsedArgs,
   output: Output,
 ): (FetchProgress & { done(): void }) | null {
-  const progressBar = value(args, "progress-bar") ?? "on";
-  if (progressBar !== "on" && progressBar !== "off")
-    throw new UsageError(`--progress-bar takes on or off, not '${progressBar}'`);
+  const progressBar = oneOf("progress-bar", value(args, "progress-bar"), ["on", "off"], "on");
   return progressBar === "on" ? downloadProgress(output) : null;
 }
 

@@ -9,7 +9,7 @@ import { canonicalizeName, isValidName } from "../standards/name.ts";
 import type { FinderOptions } from "../standards/requirements-txt-options.ts";
 import { parseCutOff } from "../util/cut-off.ts";
 import { UsageError } from "../util/error.ts";
-import { flag, type ParsedArgs, value, values } from "./args.ts";
+import { flag, oneOf, type ParsedArgs, value, values } from "./args.ts";
 
 function namesOf(list: string[]): Set<string> {
   return new Set(
@@ -49,7 +49,8 @@ export function foreignTargetOptions(args: ParsedArgs, env: NodeJS.ProcessEnv = 
 /** What --exclude-newer and --exclude-newer-package take, in words for an error. */
 const CUT_OFF_FORMS = "a date (2024-01-31), an RFC 3339 time, a span back from now (7 days, P7D) or false";
 
-const PRERELEASE_POLICIES = ["allow", "if-necessary", "disallow"];
+const PRERELEASE_POLICIES: readonly PrereleasePolicy[] = ["allow", "if-necessary", "disallow"];
+const RESOLUTIONS = ["highest", "lowest", "lowest-direct"] as const;
 
 /**
  * uv's per-package options, NAME=VALUE each (the last one given for a name wins): `read` turns
@@ -75,9 +76,7 @@ function perPackage<T>(
 
 /** uv's --fork-strategy: requires-python (the default) or fewest. */
 function forkStrategyOf(given: string | undefined): "requires-python" | "fewest" {
-  if (given === undefined || given === "requires-python" || given === "fewest")
-    return given ?? "requires-python";
-  throw new UsageError(`--fork-strategy takes requires-python or fewest, not '${given}'`);
+  return oneOf("fork-strategy", given, ["requires-python", "fewest"], "requires-python");
 }
 
 /** The resolver options that come straight from flags (and requirements files). */
@@ -98,13 +97,9 @@ export function resolverFlags(
   | "preferBinary"
   | "ignoreRequiresPython"
 > {
-  let prereleases = (value(args, "prerelease") ?? "if-necessary") as PrereleasePolicy;
+  let prereleases = oneOf("prerelease", value(args, "prerelease"), PRERELEASE_POLICIES, "if-necessary");
   if (flag(args, "pre") || finder.pre) prereleases = "allow";
-  if (!PRERELEASE_POLICIES.includes(prereleases))
-    throw new UsageError(`--prerelease takes allow, if-necessary or disallow, not '${prereleases}'`);
-  const resolution = value(args, "resolution") ?? "highest";
-  if (!["highest", "lowest", "lowest-direct"].includes(resolution))
-    throw new UsageError(`--resolution takes highest, lowest or lowest-direct, not '${resolution}'`);
+  const resolution = oneOf("resolution", value(args, "resolution"), RESOLUTIONS, "highest");
   const excludeNewerText = value(args, "exclude-newer");
   const excludeNewer = excludeNewerText === undefined ? null : parseCutOff(excludeNewerText);
   if (excludeNewer === undefined)
@@ -139,7 +134,7 @@ export function resolverFlags(
       args,
       "prerelease-package",
       "NAME=MODE (MODE: allow, if-necessary or disallow)",
-      (text) => (PRERELEASE_POLICIES.includes(text.trim()) ? (text.trim() as PrereleasePolicy) : undefined),
+      (text) => PRERELEASE_POLICIES.find((policy) => policy === text.trim()),
     ),
     forkStrategy: forkStrategyOf(value(args, "fork-strategy")),
     noDeps: flag(args, "no-deps"),

@@ -13,7 +13,7 @@ import { onDisk } from "../../util/fs.ts";
 import { acquireLock } from "../../util/lock.ts";
 import { plural } from "../../util/plural.ts";
 import { didYouMean } from "../../util/similar.ts";
-import { type ParsedArgs, value, values } from "../args.ts";
+import { oneOf, type ParsedArgs, value, values } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
 export function requireCache(context: CommandContext): Cache {
@@ -215,9 +215,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
   }
   const cache = requireCache(context);
   if (sub === "info") {
-    const format = value(args, "format") ?? "text";
-    if (format !== "text" && format !== "json")
-      throw new UsageError(`--format takes text or json, not '${format}'`);
+    const format = oneOf("format", value(args, "format"), ["text", "json"], "text");
     const buckets = Object.values(BUCKETS).map((bucket) => ({ bucket, ...sizeOf(cache.bucket(bucket)) }));
     const unpacked = wheelEntries(cache).length;
     const stale = staleBuckets(cache).map((bucket) => ({ bucket, ...sizeOf(join(cache.root, bucket)) }));

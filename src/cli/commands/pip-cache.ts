@@ -6,7 +6,7 @@
 import { BUCKETS } from "../../cache/store.ts";
 import { UsageError } from "../../util/error.ts";
 import { didYouMean } from "../../util/similar.ts";
-import { type ParsedArgs, value } from "../args.ts";
+import { oneOf, type ParsedArgs, value } from "../args.ts";
 import type { CommandContext } from "../main.ts";
 import {
   cachedWheelFiles,
@@ -71,9 +71,7 @@ export function pipCache(args: ParsedArgs, context: CommandContext): number {
   }
   if (sub === "list") {
     const pattern = onePattern(args, "list");
-    const format = value(args, "format") ?? "human";
-    if (format !== "human" && format !== "abspath")
-      throw new UsageError(`--format takes human or abspath, not '${format}'`);
+    const format = oneOf("format", value(args, "format"), ["human", "abspath"], "human");
     const matches = pattern === undefined ? () => true : wheelPattern(pattern);
     const wheels = cachedWheelFiles(requireCache(context)).filter((wheel) => matches(wheel.filename));
     if (format === "abspath") {

@@ -24,7 +24,7 @@ import { localFileHost } from "../../util/file-host.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { plural } from "../../util/plural.ts";
 import { redactText, withoutCredentials } from "../../util/redact.ts";
-import { flag, listValues, type ParsedArgs, value, values } from "../args.ts";
+import { flag, listValues, oneOf, type ParsedArgs, value, values } from "../args.ts";
 import { elapsed, environmentIfAny } from "../environment-options.ts";
 import { type IndexSettings, indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
@@ -312,9 +312,12 @@ function upgradeRequirement(item: string): Requirement {
 export async function compile(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = monotonicMilliseconds();
   const markers = checkCompileOptions(args);
-  const annotationStyle = value(args, "annotation-style") ?? "split";
-  if (annotationStyle !== "split" && annotationStyle !== "line")
-    throw new UsageError(`--annotation-style takes split or line, not '${annotationStyle}'`);
+  const annotationStyle = oneOf(
+    "annotation-style",
+    value(args, "annotation-style"),
+    ["split", "line"],
+    "split",
+  );
   const inputs = await compileInputs(args, context);
   const output = value(args, "output-file");
   const outputPath = output === undefined || output === "-" ? null : resolvePath(context.cwd, output);

@@ -18,7 +18,7 @@ import { metadataToJson } from "../../standards/metadata-json.ts";
 import { canonicalizeName, isValidName } from "../../standards/name.ts";
 import { compareVersions } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
-import { flag, type ParsedArgs, value, values } from "../args.ts";
+import { flag, oneOf, type ParsedArgs, value, values } from "../args.ts";
 import { selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import {
@@ -70,9 +70,7 @@ function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
 }
 
 export async function list(args: ParsedArgs, context: CommandContext): Promise<number> {
-  const format = value(args, "format") ?? "columns";
-  if (!["columns", "freeze", "json"].includes(format))
-    throw new UsageError(`--format takes columns, freeze or json, not '${format}'`);
+  const format = oneOf("format", value(args, "format"), ["columns", "freeze", "json"], "columns");
   const outdated = flag(args, "outdated");
   const uptodate = flag(args, "uptodate");
   if (outdated && uptodate) throw new UsageError("Options --outdated and --uptodate cannot be combined.");

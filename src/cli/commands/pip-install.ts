@@ -24,7 +24,7 @@ import { onDisk } from "../../util/fs.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { plural } from "../../util/plural.ts";
 import { recordableUrl } from "../../util/redact.ts";
-import { flag, type ParsedArgs, projectNames, value, values } from "../args.ts";
+import { flag, oneOf, type ParsedArgs, projectNames, value, values } from "../args.ts";
 import { printChanges, sayWouldChange } from "../changes.ts";
 import { announceEnvironment, duration, elapsed, selectFromArgs } from "../environment-options.ts";
 import { checkHashingMode } from "../hash-checking.ts";
@@ -146,9 +146,12 @@ async function installInto(
     ),
   );
   const upgradeAll = flag(args, "upgrade");
-  const strategy = value(args, "upgrade-strategy") ?? "only-if-needed";
-  if (strategy !== "only-if-needed" && strategy !== "eager")
-    throw new UsageError(`--upgrade-strategy takes only-if-needed or eager, not '${strategy}'`);
+  const strategy = oneOf(
+    "upgrade-strategy",
+    value(args, "upgrade-strategy"),
+    ["only-if-needed", "eager"],
+    "only-if-needed",
+  );
   const upgradePackages = new Set(projectNames(args, "upgrade-package"));
   const requested = new Set(inputs.requirements.map((requirement) => requirement.canonicalName));
   const targetOptions = foreignTargetOptions(args, context.env);

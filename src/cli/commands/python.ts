@@ -7,7 +7,7 @@ import { findInterpreter, parsePythonRequest, variantOf } from "../../python/req
 import { compareVersions, parseVersion } from "../../standards/version.ts";
 import { UsageError } from "../../util/error.ts";
 import { didYouMean } from "../../util/similar.ts";
-import { type ParsedArgs, value } from "../args.ts";
+import { oneOf, type ParsedArgs, value } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
 function sortKey(interpreter: DiscoveredInterpreter) {
@@ -25,9 +25,7 @@ function variantName(interpreter: DiscoveredInterpreter): string {
 }
 
 function list(args: ParsedArgs, context: CommandContext): number {
-  const format = value(args, "format") ?? "text";
-  if (format !== "text" && format !== "json")
-    throw new UsageError(`--format takes text or json, not '${format}'`);
+  const format = oneOf("format", value(args, "format"), ["text", "json"], "text");
   const { interpreters, skipped, defaultPython3 } = discoverInterpreters(
     { env: context.env, cwd: context.cwd },
     { cacheDir: context.cacheDir },
