@@ -183,9 +183,10 @@ export const command: CommandModule = {
     context.output.info(
       `Activate with: ${activationCommand(shown.startsWith("..") ? created.root : shown, context.env)}`,
     );
-    // Another environment still active would win over this one in every `spice pip` run here.
+    // Another environment still active would win over this one in every `spice pip` run here
+    // (looked for only then: a plain venv's start-up has a budget).
     const active = context.env.VIRTUAL_ENV;
-    const here = findProjectVenv(context.cwd);
+    const here = active ? findProjectVenv(context.cwd) : null;
     if (
       active &&
       here !== null &&
