@@ -132,10 +132,10 @@ export function passedOverParts(
   selection: Selection,
   cwd: string,
 ): { variable: string; other: string; deactivate: string } {
-  const variable = selection.reason.endsWith("CONDA_PREFIX") ? "CONDA_PREFIX" : "VIRTUAL_ENV";
+  const variable = selection.passedOver?.by ?? "VIRTUAL_ENV";
   return {
     variable,
-    other: displayPath(selection.passedOver ?? "", cwd),
+    other: displayPath(selection.passedOver?.venv ?? "", cwd),
     deactivate: variable === "CONDA_PREFIX" ? "conda deactivate" : "deactivate",
   };
 }

@@ -56,7 +56,17 @@ export interface Selection {
    * active VIRTUAL_ENV or CONDA_PREFIX, which wins, is another: worth a warning, since the user
    * in a project may have forgotten what is activated (uv's issue 5837).
    */
-  passedOver?: string;
+  passedOver?: { venv: string; by: "VIRTUAL_ENV" | "CONDA_PREFIX" };
+}
+
+/** The venv found here, when the environment the active `variable` names is another. */
+function passedOver(
+  cwd: string,
+  active: Environment,
+  by: "VIRTUAL_ENV" | "CONDA_PREFIX",
+): Selection["passedOver"] {
+  const venv = findProjectVenv(cwd);
+  return venv === null || realDirectory(venv) === realDirectory(active.root) ? undefined : { venv, by };
 }
 
 function venvOf(interpreter: Interpreter, inspect: InspectOptions): Environment | null {
@@ -225,19 +235,23 @@ export function selectEnvironment(
           hint: `Deactivate it (\`deactivate\`, or unset VIRTUAL_ENV), or make it again: spice venv ${env.VIRTUAL_ENV}`,
         },
       );
+    const environment = openVirtualEnvironment(env.VIRTUAL_ENV, inspect);
     base = {
-      environment: openVirtualEnvironment(env.VIRTUAL_ENV, inspect),
+      environment,
       reason: "the active VIRTUAL_ENV",
       discovered: true,
+      passedOver: passedOver(cwd, environment, "VIRTUAL_ENV"),
     };
   } else if (env.CONDA_PREFIX && existsSync(join(env.CONDA_PREFIX, "bin", "python"))) {
+    const environment = systemEnvironment(
+      inspectInterpreter(join(env.CONDA_PREFIX, "bin", "python"), inspect),
+      env,
+    );
     base = {
-      environment: systemEnvironment(
-        inspectInterpreter(join(env.CONDA_PREFIX, "bin", "python"), inspect),
-        env,
-      ),
+      environment,
       reason: "the active CONDA_PREFIX",
       discovered: true,
+      passedOver: passedOver(cwd, environment, "CONDA_PREFIX"),
     };
   } else {
     const project = findProjectVenv(cwd);
@@ -247,11 +261,6 @@ export function selectEnvironment(
         reason: `${project} (${basename(project) === ".venv" ? "the nearest .venv" : "the virtual environment the working directory is in"})`,
         discovered: true,
       };
-  }
-  if (base?.discovered && !options.python && (env.VIRTUAL_ENV || env.CONDA_PREFIX)) {
-    const project = findProjectVenv(cwd);
-    if (project !== null && realDirectory(project) !== realDirectory(base.environment.root))
-      base.passedOver = project;
   }
   const needsInterpreterOnly =
     options.target !== undefined || options.prefix !== undefined || options.root !== undefined;
