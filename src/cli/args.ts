@@ -195,6 +195,23 @@ export function oneOf<T extends string>(
   throw new UsageError(`--${option} takes ${listed}, not '${chosen}'`, suggestion || undefined);
 }
 
+/**
+ * The usage error for a missing or unknown subcommand of `spice COMMAND`, its hint after the
+ * closest of `names` when the word looks like a typo of one.
+ */
+export function subcommandError(
+  command: string,
+  sub: string | undefined,
+  names: readonly string[],
+  hint: string,
+  missing = `spice ${command} needs a subcommand`,
+): UsageError {
+  return new UsageError(
+    sub === undefined ? missing : `unknown subcommand '${command} ${sub}'`,
+    `${didYouMean(sub, names, (name) => `spice ${command} ${name}`)}${hint}`,
+  );
+}
+
 export function values(args: ParsedArgs, name: string): string[] {
   const found = args.options.get(name);
   return Array.isArray(found) ? found : [];

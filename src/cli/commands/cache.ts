@@ -8,12 +8,11 @@ import { makeSpareTrees, spareTreesLockPath } from "../../install/spare-trees.ts
 import { readManifest, type WheelManifest } from "../../install/wheel-cache.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../../standards/filename.ts";
 import { canonicalizeName } from "../../standards/name.ts";
-import { SpiceError, UsageError } from "../../util/error.ts";
+import { SpiceError } from "../../util/error.ts";
 import { onDisk } from "../../util/fs.ts";
 import { acquireLock } from "../../util/lock.ts";
 import { plural } from "../../util/plural.ts";
-import { didYouMean } from "../../util/similar.ts";
-import { oneOf, type ParsedArgs, value, values } from "../args.ts";
+import { oneOf, type ParsedArgs, subcommandError, value, values } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
 export function requireCache(context: CommandContext): Cache {
@@ -281,9 +280,11 @@ function run(args: ParsedArgs, context: CommandContext): number {
     context.output.info(`Pruned ${removed} unused or incomplete entr${removed === 1 ? "y" : "ies"}`);
     return 0;
   }
-  throw new UsageError(
-    sub === undefined ? "spice cache needs a subcommand" : `unknown subcommand 'cache ${sub}'`,
-    `${didYouMean(sub, ["dir", "info", "clean", "prune"], (name) => `spice cache ${name}`)}Subcommands: dir, info, clean [PACKAGE...], prune, make-spares SHA256...`,
+  throw subcommandError(
+    "cache",
+    sub,
+    ["dir", "info", "clean", "prune"],
+    "Subcommands: dir, info, clean [PACKAGE...], prune, make-spares SHA256...",
   );
 }
 

@@ -5,8 +5,7 @@ import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { parseSpecifierSet } from "../../standards/specifier.ts";
 import { compareVersions, tryParseVersion, type Version } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
-import { didYouMean } from "../../util/similar.ts";
-import { type ParsedArgs, value } from "../args.ts";
+import { type ParsedArgs, subcommandError, value } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 import { requirementsFileHost, withFetchedRequirementFiles } from "../requirement-input.ts";
 
@@ -129,11 +128,12 @@ export const command: CommandModule = {
     const sub = args.positionals[0];
     if (sub === "requirements") return requirements(args, context);
     if (sub === "versions") return versions(args, context);
-    throw new UsageError(
-      sub === undefined
-        ? "spice debug needs a subcommand: requirements or versions"
-        : `unknown subcommand 'debug ${sub}'`,
-      `${didYouMean(sub, ["requirements", "versions"], (name) => `spice debug ${name}`)}Run \`spice debug --help\``,
+    throw subcommandError(
+      "debug",
+      sub,
+      ["requirements", "versions"],
+      "Run `spice debug --help`",
+      "spice debug needs a subcommand: requirements or versions",
     );
   },
 };

@@ -5,8 +5,7 @@
 
 import { BUCKETS } from "../../cache/store.ts";
 import { UsageError } from "../../util/error.ts";
-import { didYouMean } from "../../util/similar.ts";
-import { oneOf, type ParsedArgs, value } from "../args.ts";
+import { oneOf, type ParsedArgs, subcommandError, value } from "../args.ts";
 import type { CommandContext } from "../main.ts";
 import {
   cachedWheelFiles,
@@ -110,8 +109,10 @@ export function pipCache(args: ParsedArgs, context: CommandContext): number {
     context.output.info(`Files removed: ${removed}`);
     return 0;
   }
-  throw new UsageError(
-    sub === undefined ? "spice pip cache needs a subcommand" : `unknown subcommand 'pip cache ${sub}'`,
-    `${didYouMean(sub, ["dir", "info", "list", "remove", "purge"], (name) => `spice pip cache ${name}`)}Subcommands: dir, info, list [PATTERN], remove PATTERN, purge (spice's own: spice cache)`,
+  throw subcommandError(
+    "pip cache",
+    sub,
+    ["dir", "info", "list", "remove", "purge"],
+    "Subcommands: dir, info, list [PATTERN], remove PATTERN, purge (spice's own: spice cache)",
   );
 }

@@ -11,8 +11,7 @@ import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { formatIni } from "../../util/ini.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
-import { didYouMean } from "../../util/similar.ts";
-import { flag, type ParsedArgs } from "../args.ts";
+import { flag, type ParsedArgs, subcommandError } from "../args.ts";
 import type { CommandContext } from "../main.ts";
 import { pipConfigFiles, pipConfigLocations, pipConfSections, variableSetting } from "../pip-config.ts";
 
@@ -155,9 +154,11 @@ export function pipConfig(args: ParsedArgs, context: CommandContext): number {
         "Edit the file spice pip config debug names, or use spice pip config set",
       );
     default:
-      throw new UsageError(
-        sub === undefined ? "spice pip config needs a subcommand" : `unknown subcommand 'pip config ${sub}'`,
-        `${didYouMean(sub, ["list", "get", "set", "unset", "debug"], (name) => `spice pip config ${name}`)}Subcommands: list, get SECTION.NAME, set SECTION.NAME VALUE, unset SECTION.NAME, debug`,
+      throw subcommandError(
+        "pip config",
+        sub,
+        ["list", "get", "set", "unset", "debug"],
+        "Subcommands: list, get SECTION.NAME, set SECTION.NAME VALUE, unset SECTION.NAME, debug",
       );
   }
 }

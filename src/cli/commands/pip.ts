@@ -1,8 +1,6 @@
 // `spice pip ...`: pip's interface over spice's installer and dist-info reader.
 
-import { UsageError } from "../../util/error.ts";
-import { didYouMean } from "../../util/similar.ts";
-import type { ParsedArgs } from "../args.ts";
+import { type ParsedArgs, subcommandError } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 import { withPipConfiguration } from "../pip-config.ts";
 import { PIP_SUBCOMMAND_OPTIONS } from "./pip-options.ts";
@@ -72,10 +70,8 @@ export const command: CommandModule = {
     const sub = args.positionals[0];
     const load = sub === undefined ? undefined : SUBCOMMANDS[sub];
     if (load === undefined) {
-      throw new UsageError(
-        sub === undefined ? "spice pip needs a subcommand" : `unknown subcommand 'pip ${sub}'`,
-        `${didYouMean(sub, Object.keys(SUBCOMMANDS), (name) => `spice pip ${name}`)}Subcommands: ${Object.keys(SUBCOMMANDS).join(", ")}`,
-      );
+      const names = Object.keys(SUBCOMMANDS);
+      throw subcommandError("pip", sub, names, `Subcommands: ${names.join(", ")}`);
     }
     let subArgs: ParsedArgs = { ...args, positionals: args.positionals.slice(1) };
     const section = CONFIGURED_SECTIONS[sub];

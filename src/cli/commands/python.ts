@@ -6,8 +6,7 @@ import { architecture, isVirtualEnvironment } from "../../python/interpreter.ts"
 import { findInterpreter, parsePythonRequest, variantOf } from "../../python/request.ts";
 import { compareVersions, parseVersion } from "../../standards/version.ts";
 import { UsageError } from "../../util/error.ts";
-import { didYouMean } from "../../util/similar.ts";
-import { oneOf, type ParsedArgs, value } from "../args.ts";
+import { oneOf, type ParsedArgs, subcommandError, value } from "../args.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
 function sortKey(interpreter: DiscoveredInterpreter) {
@@ -104,11 +103,12 @@ export const command: CommandModule = {
     const sub = args.positionals[0];
     if (sub === "list") return list(args, context);
     if (sub === "find") return find(args, context);
-    throw new UsageError(
-      sub === undefined
-        ? "spice python needs a subcommand: list or find"
-        : `unknown subcommand 'python ${sub}'`,
-      `${didYouMean(sub, ["list", "find"], (name) => `spice python ${name}`)}Run \`spice python --help\``,
+    throw subcommandError(
+      "python",
+      sub,
+      ["list", "find"],
+      "Run `spice python --help`",
+      "spice python needs a subcommand: list or find",
     );
   },
 };
