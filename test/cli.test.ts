@@ -135,27 +135,30 @@ describe("spice CLI basics", () => {
 
   it("says so when the working directory was deleted under the shell, instead of crashing", () => {
     const gone = join(work.path, "gone");
-    mkdirSync(gone);
     // Node cannot start in a directory that is gone; a shell that was already in it can start it.
-    const result = spawnSync(
-      "sh",
-      [
-        "-c",
-        `cd "$1" && rmdir "$1" && exec "$2" "$3" pip list --python "$4"`,
+    const inGone = (...args: string[]) => {
+      mkdirSync(gone, { recursive: true });
+      return spawnSync(
         "sh",
-        gone,
-        process.execPath,
-        SPICE,
-        "/nonexistent",
-      ],
-      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
-    );
+        ["-c", `cd "$1" && rmdir "$1" && shift && exec "$0" "$@"`, process.execPath, gone, SPICE, ...args],
+        {
+          encoding: "utf8",
+          env: { ...process.env, NO_COLOR: "1" },
+        },
+      );
+    };
+    const result = inGone("pip", "list", "--python", "/nonexistent");
     assert.equal(result.status, 1, result.stderr);
     assert.match(
       result.stderr,
       /^error: The current directory no longer exists\n.*\nhint: cd to a directory that exists/m,
     );
     assert.doesNotMatch(result.stderr, /internal error/);
+    // Commands that need no directory still answer there.
+    const help = inGone("help", "venv");
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: spice venv/m);
+    assert.equal(inGone("cache", "dir").status, 0);
   });
 
   it("paints messages only when asked or on a terminal: --color always wins over NO_COLOR, never and NO_COLOR win otherwise", () => {

@@ -320,12 +320,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       output.data(commandHelp(entry, module, args.positionals[0]));
       return 0;
     }
-    const cwd = workingDirectory();
     const context: CommandContext = {
       output,
       cacheDir: await cacheDirFor(args, process.env),
       env: process.env,
-      cwd,
+      // Asked for only by commands that use it: help, completion and `cache dir` run anywhere.
+      get cwd() {
+        return workingDirectory();
+      },
       argv: rest.length > 0 ? [name, ...rest] : [name],
     };
     return await module.run(args, context);
