@@ -15,6 +15,7 @@ import {
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileSystemFailure, SpiceError } from "../util/error.ts";
+import { realDirectory } from "../util/fs.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { activationScripts } from "./activation.ts";
 import { readPyvenvCfg, schemeFor } from "./environment.ts";
@@ -61,10 +62,10 @@ export interface CreatedVenv {
  * refused.
  */
 function refuseToClear(root: string): void {
-  const here = realPathOf(process.cwd());
-  const target = realPathOf(root);
+  const here = realDirectory(process.cwd());
+  const target = realDirectory(root);
   const holdsHere = here === target || here.startsWith(target.endsWith("/") ? target : `${target}/`);
-  if (!holdsHere && target !== realPathOf(homedir())) return;
+  if (!holdsHere && target !== realDirectory(homedir())) return;
   throw new SpiceError(
     "E_VENV_EXISTS",
     `Refusing to clear ${root}: it is ${holdsHere ? (here === target ? "the current directory" : "a directory holding the current one") : "your home directory"}, not a virtual environment`,
@@ -72,14 +73,6 @@ function refuseToClear(root: string): void {
       hint: "Name a path for the environment itself, such as .venv (`spice venv --clear .venv`)",
     },
   );
-}
-
-function realPathOf(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
 }
 
 function isEmptyDirectory(path: string): boolean {
