@@ -1638,6 +1638,15 @@ describe("spice pip install from an index", () => {
       };
       assert.equal(await chosen("timed"), "timed==2.0");
       assert.equal(await chosen("timed", "--exclude-newer", "2025-01-01T00:00:00Z"), "timed==1.0");
+      // What the cut-off left out is said, not "not found: check the name".
+      const tooOld = await dryRun("timed", "--exclude-newer", "2019-01-01");
+      assert.equal(tooOld.status, 1);
+      assert.match(tooOld.stderr, /^hint: timed has files from after the --exclude-newer cut-off/m);
+      assert.doesNotMatch(tooOld.stderr, /not found/);
+      const undated = await dryRun("timed", "--exclude-newer", "2025-01-01", "--no-index", "-f", files);
+      assert.equal(undated.status, 1);
+      assert.match(undated.stderr, /^hint: timed has 2 files without an upload time, which --exclude-newer/m);
+      assert.doesNotMatch(undated.stderr, /not found/);
       assert.equal(await chosen("binpref", "--no-deps"), "binpref==2.0");
       assert.equal(await chosen("binpref", "--prefer-binary"), "binpref==1.0");
       assert.equal(await chosen("prer"), "prer==1.0");

@@ -56,6 +56,9 @@ export interface CandidateSet {
     binaryRefused: number;
     prereleases: number;
     yanked: number;
+    /** Files left out by an --exclude-newer cut-off: uploaded after it, or of no known time. */
+    uploadedAfter: number;
+    noUploadTime: number;
   };
 }
 
@@ -157,16 +160,27 @@ export function selectCandidates(
     binaryRefused: binaryRefused ? dropped : 0,
     prereleases: 0,
     yanked: 0,
+    uploadedAfter: 0,
+    noUploadTime: 0,
   };
   const byVersion = new Map<string, { version: Version; files: Array<[IndexFile, number]> }>();
   const newest = policy.excludeNewer ? Date.parse(policy.excludeNewer) : null;
   const ranks = new Map<string, number>();
   for (const file of files) {
-    // A file without an upload time cannot be shown to be older, so it is left out too (as uv).
-    if (newest !== null && (!file.uploadTime || Date.parse(file.uploadTime) > newest)) continue;
     const wheel = tryParseWheelFilename(file.filename);
     const parsed = wheel ?? tryParseSdistFilename(file.filename);
     if (parsed === null || parsed.name !== name) continue;
+    if (newest !== null) {
+      // A file without an upload time cannot be shown to be older, so it is left out too (as uv).
+      if (!file.uploadTime) {
+        skipped.noUploadTime++;
+        continue;
+      }
+      if (Date.parse(file.uploadTime) > newest) {
+        skipped.uploadedAfter++;
+        continue;
+      }
+    }
     if (file.requiresPython && !policy.ignoreRequiresPython) {
       if (!textAdmitsPython(file.requiresPython, policy.pythonVersion)) {
         skipped.requiresPython.push(`${parsed.version} (Requires-Python ${file.requiresPython})`);

@@ -64,12 +64,22 @@ export function failureHints(
       hints.push(
         `${name} has ${plural(skipped.incompatibleTags, "wheel")} only for other platforms or Pythons`,
       );
+    if (skipped.noUploadTime > 0)
+      hints.push(
+        `${name} has ${plural(skipped.noUploadTime, "file")} without an upload time, which --exclude-newer leaves out (--find-links locations give none, nor do indexes without PEP 700's upload-time)`,
+      );
+    // Only when nothing older is usable, and not how many: the failure then reads the same as
+    // newer files arrive (why uv says nothing of them).
+    if (skipped.uploadedAfter > 0 && entry.candidates.length === 0)
+      hints.push(`${name} has files from after the --exclude-newer cut-off, which it leaves out`);
     const leftOut =
       skipped.incompatibleTags +
       skipped.requiresPython.length +
       skipped.sdistOnly +
       skipped.binaryRefused +
-      skipped.prereleases;
+      skipped.prereleases +
+      skipped.noUploadTime +
+      skipped.uploadedAfter;
     if (explanation.includes(`${name} @ `) && explanation.includes(STRAY_URL_NOTE)) {
       hints.push(
         `A dependency asks for ${name} from a URL: to allow that, require \`${name} @ URL\` yourself (or as a constraint)`,
