@@ -21,6 +21,8 @@ export interface OptionSpec {
 export interface ParsedArgs {
   options: Map<string, string[] | true>;
   positionals: string[];
+  /** Where options the command line did not give came from (pip-tools' configuration), by name. */
+  sources?: ReadonlyMap<string, string>;
 }
 
 /** Long option names (aliases too) to their specs. */

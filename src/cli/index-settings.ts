@@ -137,7 +137,7 @@ export function indexSettings(
     if (fromArgs !== undefined && fromArgs !== false && !(Array.isArray(fromArgs) && fromArgs.length === 0))
       return {
         value: Array.isArray(fromArgs) ? fromArgs.join(" ") : String(fromArgs),
-        source: "command line",
+        source: args.sources?.get(key) ?? "command line",
       };
     return config.get(key) ?? null;
   };
@@ -162,7 +162,10 @@ export function indexSettings(
     const configured = config.get(key);
     const given = values(args, key);
     if (configured === undefined && given.length === 0) return null;
-    const source = [configured?.source, given.length > 0 ? "command line" : undefined].filter(Boolean);
+    const source = [
+      configured?.source,
+      given.length > 0 ? (args.sources?.get(key) ?? "command line") : undefined,
+    ].filter(Boolean);
     return { values: [...listOf(configured?.value), ...given], source: source.join(" and ") };
   };
   const extra = appended("extra-index-url");

@@ -337,6 +337,16 @@ const pipArgs: OptionSpec = {
   help: "More options in one quoted string, as pip-tools passes them to pip (\"--retries 5 --timeout 30\"): read as spice's own, after the command line's",
 };
 
+/** pip-tools' configuration file (cli/pip-tools-config.ts), for compile and sync. */
+const PIP_TOOLS_CONFIG_OPTIONS: OptionSpec[] = [
+  {
+    name: "config",
+    value: "file",
+    help: "Read pip-tools' settings ([tool.pip-tools]) from FILE (default: .pip-tools.toml, else pyproject.toml, beside the first input, as pip-tools)",
+  },
+  { name: "no-config", help: "Read no pip-tools settings file" },
+];
+
 const strict: OptionSpec = {
   name: "strict",
   help: "Also warn of every unmet requirement in the environment, as pip check finds them (uv's option)",
@@ -374,10 +384,6 @@ const COMPILE_COMPATIBILITY_OPTIONS: OptionSpec[] = [
     help: "Accepted for pip-tools compatibility: spice's resolver works in no rounds",
   },
   { name: "rebuild", help: "Revalidate every cached index page (pip-tools' name for --refresh)" },
-  {
-    name: "no-config",
-    help: "Accepted for pip-tools and uv compatibility: spice reads neither [tool.pip-tools] nor uv.toml",
-  },
   { name: "build-isolation", help: "Accepted for pip-tools compatibility (spice builds nothing yet)" },
   { name: "no-build-isolation", help: "Accepted for pip-tools compatibility (spice builds nothing yet)" },
   {
@@ -574,6 +580,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "With --universal: every pin must install where MARKER holds (a wheel for it, or an sdist) wherever it is used there, as uv's required-environments; repeat for more",
     },
     ...COMPILE_COMPATIBILITY_OPTIONS,
+    ...PIP_TOOLS_CONFIG_OPTIONS,
     ...FOREIGN_TARGET_OPTIONS,
     {
       name: "upgrade",
@@ -618,6 +625,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "Say what would change and ask before changing it, on a terminal (pip-sync's option)",
     },
     pipArgs,
+    ...PIP_TOOLS_CONFIG_OPTIONS,
     {
       name: "link-mode",
       value: "clone|hardlink|symlink|copy",

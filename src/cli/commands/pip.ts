@@ -74,6 +74,11 @@ export const command: CommandModule = {
       throw subcommandError("pip", sub, names, `Subcommands: ${names.join(", ")}`);
     }
     let subArgs: ParsedArgs = { ...args, positionals: args.positionals.slice(1) };
+    // pip-tools' settings first: pip-tools hands them to pip as arguments, over pip's own.
+    if (sub === "compile" || sub === "sync") {
+      const { withPipToolsConfig } = await import("../pip-tools-config.ts");
+      subArgs = withPipToolsConfig(subArgs, PIP_SUBCOMMAND_OPTIONS[sub], sub, context);
+    }
     const section = CONFIGURED_SECTIONS[sub];
     if (section !== undefined)
       subArgs = withPipConfiguration(subArgs, PIP_SUBCOMMAND_OPTIONS[sub] ?? [], context.env, section);
