@@ -884,7 +884,7 @@ describe("pip-compile's and uv's flags", () => {
 });
 
 describe("pip-tools' configuration", () => {
-  it("takes defaults from .pip-tools.toml or pyproject.toml beside the input, under the command line", async () => {
+  it("takes defaults from .pip-tools.toml or pyproject.toml beside the input, under the command line; sync takes requirements.txt", async () => {
     const project = join(work.path, "compile-config");
     mkdirSync(project);
     writeFileSync(join(project, "requirements.in"), "app\n");
@@ -955,6 +955,14 @@ describe("pip-tools' configuration", () => {
     assert.equal(synced.status, 0, synced.stderr);
     assert.match(synced.stderr, /^Would install 1 package\n \+ lib==1\.0\n$/m);
     assert.equal(runSpice(["pip", "freeze", "--python", root]).stdout, "");
+    // Without files, as pip-sync: the working directory's requirements.txt.
+    writeFileSync(join(project, "requirements.txt"), "lib==1.5\n");
+    const byDefault = await runSpiceAsync(["pip", "sync", "--python", root, "-i", index.url, "--dry-run"], {
+      cwd: project,
+      cacheDir,
+    });
+    assert.equal(byDefault.status, 0, byDefault.stderr);
+    assert.match(byDefault.stderr, /^ \+ lib==1\.5\n$/m);
   });
 });
 

@@ -1,6 +1,8 @@
 // `spice pip sync`: makes an environment hold exactly a pinned set (requirements files or a
 // PEP 751 lock), in one transaction, as pip-tools' pip-sync and uv's pip sync do.
 
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { targetOf } from "../../python/target.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
@@ -27,9 +29,19 @@ import { applyChanges, beginInstall, sayWouldInstall } from "./pip-install.ts";
 
 export async function sync(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = monotonicMilliseconds();
-  if (args.positionals.length === 0)
-    throw new UsageError("spice pip sync needs requirements files", "spice pip sync requirements.txt");
-  const { lock, inputs } = await lockOrRequirements([], args.positionals, 0, args, context);
+  // As pip-sync: without files, the working directory's requirements.txt.
+  const files =
+    args.positionals.length > 0
+      ? args.positionals
+      : existsSync(join(context.cwd, "requirements.txt"))
+        ? ["requirements.txt"]
+        : null;
+  if (files === null)
+    throw new UsageError(
+      "spice pip sync needs requirements files, and there is no requirements.txt here",
+      "spice pip sync requirements.txt",
+    );
+  const { lock, inputs } = await lockOrRequirements([], files, 0, args, context);
   const unpinned = inputs.requirements.filter(
     (requirement) => requirement.url === null && !requirement.pinsVersion,
   );
@@ -48,7 +60,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
   if (nothing && !flag(args, "allow-empty-requirements"))
     throw new SpiceError(
       "E_EMPTY_REQUIREMENTS",
-      `${args.positionals.join(", ")} ${args.positionals.length === 1 ? "names" : "name"} no package: a sync to ${args.positionals.length === 1 ? "it" : "them"} would uninstall everything`,
+      `${files.join(", ")} ${files.length === 1 ? "names" : "name"} no package: a sync to ${files.length === 1 ? "it" : "them"} would uninstall everything`,
       { hint: "Pass --allow-empty-requirements to empty the environment on purpose (uv's option)" },
     );
   if (flag(args, "ask") && !flag(args, "dry-run") && !canAsk())
