@@ -42,7 +42,7 @@ export const command: CommandModule = {
   usage: [
     "spice pip install [REQUIREMENT|FILE...] [-r FILE] [-c FILE] [-i URL] [--dry-run] [options]",
     "       spice pip compile [requirements.in|pyproject.toml...] [-o FILE|pylock.toml] [--generate-hashes] [options]",
-    "       spice pip sync FILE...|pylock.toml [--keep-seed-packages] [options]",
+    "       spice pip sync [FILE...|pylock.toml] [--keep-seed-packages] [options]",
     "       spice pip download [-d DIR] REQUIREMENT... [options]",
     "       spice pip wheel [-w DIR] REQUIREMENT... [options]",
     "       spice pip uninstall [-y] [-r FILE] NAME...",
