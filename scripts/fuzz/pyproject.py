@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fuzzes `spice pip compile pyproject.toml` and `spice pip install -r pyproject.toml`: mutated [project] tables (PEP 621, 735 groups)."""
+"""Fuzzes `spice pip compile pyproject.toml` and `spice pip install -r pyproject.toml`: mutated [project] tables (PEP 621, 735 groups),
+and the [tool.pip-tools] settings compile reads beside them."""
 from common import MIRROR, SPICE_JS, WORK, mutate_text
 import os, random, shutil, subprocess, sys
 SPICE = ["node", SPICE_JS]
@@ -26,7 +27,7 @@ lint = ["mccabe"]
 '''
 SNIPPETS = ['"', "'", "[", "]", "{", "}", "=", ",", "\n", "#", "\\", "\x00", "é", "dynamic = [\"dependencies\"]\n", "[project]\n", "{include-group = \"dev\"}",
             "{include-group = \"nope\"}", "1", "true", "name = 5\n", "version = \"x\"\n", "requires-python = \"<<3\"\n", "\"six @ http://[::1/x.whl\"", "\"../x\"",
-            "[tool.spice]\n", "dependencies = 3\n", "\"six; extra == 'x'\"", "\"demo[all]\"", "\"\"", "\"six[\"", "include-group", "\n[dependency-groups]\n"]
+            "[tool.spice]\n", "[tool.pip-tools]\n", "generate-hashes = true\n", "[tool.pip-tools.compile]\n", "dependencies = 3\n", "\"six; extra == 'x'\"", "\"demo[all]\"", "\"\"", "\"six[\"", "include-group", "\n[dependency-groups]\n"]
 
 def mutate(text, rng):
     return mutate_text(text, rng, SNIPPETS)
@@ -36,6 +37,18 @@ REQS = ['"six>=1.0"', '"idna"', '"six"', '"mccabe; extra == \'x\'"', '"demo[extr
         '"Six[Extra]>=1.0,<2"', '"six (>=1.0)"', '"six=1"', '""', '" "', '"-r other.txt"', '"--index-url x"', '"./local"', '"six>=1.0a1"', '5', 'true', '{}', '[]',
         '{include-group = "dev"}', '{include-group = "lint"}', '{include-group = "nope"}', '{include-group = 5}', '{other = 1}', '"idna>=3; extra == \'extra\'"']
 def lst(rng): return "[" + ", ".join(rng.choice(REQS) for _ in range(rng.randint(0, 4))) + "]"
+# pip-tools' settings (cli/pip-tools-config.ts): keys it knows, spice's own, and neither; values of every kind.
+TOOL_KEYS = ["generate-hashes", "no_header", "header", "annotate", "no-annotate", "extra-index-url", "find-links", "no-index", "pip-args", "extra",
+             "all-extras", "upgrade", "upgrade-package", "output-file", "newline", "annotation-style", "strip-extras", "max-rounds", "resolver",
+             "unsafe-package", "src-files", "ask", "python-executable", "verbose", "cache-dir", "config", "bogus", "Generate_Hashes", "--pre",
+             "universal", "extras", "pip_args_str", "all-build-deps"]
+TOOL_VALUES = ["true", "false", "1", '""', '"x"', '["a", "b"]', "[]", "[1, 2]", "{a = 1}", '"--pre"', '"six"', '"http://u:p@127.0.0.1:1/simple/"',
+               '"LF"', '"line"', "1979-05-27", "3.5", '"--timeout x"', '"pyproject.toml"', '"-"']
+def tool_table(rng):
+    lines = [rng.choice(["[tool.pip-tools]", "[tool.pip-tools.compile]", "[tool.pip-tools.sync]"])]
+    for _ in range(rng.randint(1, 4)): lines.append(f"{rng.choice(TOOL_KEYS)} = {rng.choice(TOOL_VALUES)}")
+    return "\n".join(lines) + "\n"
+
 def generate(rng):
     parts = ["[project]"]
     if rng.random() < 0.8: parts.append('name = "demo"')
@@ -51,6 +64,7 @@ def generate(rng):
     if rng.random() < 0.6:
         parts.append("[dependency-groups]")
         for g in rng.sample(["dev", "lint", "Dev", "d_e_v", "nope2"], rng.randint(0, 3)): parts.append(f'"{g}" = {lst(rng)}')
+    if rng.random() < 0.25: parts.append(tool_table(rng))
     return "\n".join(parts) + "\n"
 
 def main(seed, count):
@@ -73,7 +87,7 @@ def main(seed, count):
         outcomes[r.returncode] = outcomes.get(r.returncode, 0) + 1
         first = next((l for l in out.splitlines() if l.startswith("error")), "")
         msgs[first[:90]] = msgs.get(first[:90], 0) + 1
-        if "internal error" in out or "    at " in out or r.returncode not in (0, 1, 2):
+        if "internal error" in out or "    at " in out or r.returncode not in (0, 1, 2) or "u:p@" in out:
             problems += 1
             shutil.copytree(case, f"{WORK}/bad-{seed}-{n}")
             print(f"[{n}] {args} rc={r.returncode}\n{out[-1200:]}", flush=True)
