@@ -2,6 +2,7 @@
 // flags, repeatable options and positionals. Unknown options are usage errors (exit 2).
 
 import { canonicalizeName } from "../standards/name.ts";
+import { pyShlexSplit } from "../standards/python-string.ts";
 import { UsageError } from "../util/error.ts";
 import { redactText } from "../util/redact.ts";
 import { didYouMean } from "../util/similar.ts";
@@ -235,4 +236,21 @@ export function listValues(args: ParsedArgs, name: string): string[] {
     .flatMap((item) => item.split(","))
     .map((item) => item.trim())
     .filter((item) => item !== "");
+}
+
+/**
+ * pip-tools' `pip-args` ("--retries 5 --timeout 30"): its words as shlex splits them, options only
+ * (pip-tools hands them to pip after its own); `where` names the setting in errors.
+ */
+export function pipArgsWords(text: string, specs: readonly OptionSpec[], where: string): string[] {
+  const words = pyShlexSplit(text);
+  if (words === null)
+    throw new UsageError(`${where}: cannot split ${JSON.stringify(redactText(text))} into words`);
+  const stray = parseArgs(words, specs, { abbreviations: true }).positionals[0];
+  if (stray !== undefined)
+    throw new UsageError(
+      `${where} takes options only, not '${redactText(stray)}'`,
+      "Name requirements and files on the command line",
+    );
+  return words;
 }

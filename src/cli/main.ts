@@ -1,13 +1,19 @@
 // spice's entry point: global options, then the command, whose module is loaded only when it
 // runs (start-up cost is paid per command, not for all of them).
 
-import { pyShlexSplit } from "../standards/python-string.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
-import { redactText } from "../util/redact.ts";
 import { didYouMean } from "../util/similar.ts";
 import { strtobool } from "../util/strtobool.ts";
-import { firstPositional, type OptionSpec, oneOf, type ParsedArgs, parseArgs, value } from "./args.ts";
+import {
+  firstPositional,
+  type OptionSpec,
+  oneOf,
+  type ParsedArgs,
+  parseArgs,
+  pipArgsWords,
+  value,
+} from "./args.ts";
 import { formatOptions, formatRows, helpWidth, optionColumn, wrapParagraphs } from "./help-text.ts";
 import { Output, type OutputSettings, writeOut } from "./output.ts";
 
@@ -236,15 +242,7 @@ function unknownCommand(name: string): UsageError {
  * the command line's (pip-tools appends them to pip's), so a value given in both is theirs.
  */
 function withPipArgs(argv: readonly string[], text: string, specs: readonly OptionSpec[]): string[] {
-  const words = pyShlexSplit(text);
-  if (words === null)
-    throw new UsageError(`--pip-args: cannot split ${JSON.stringify(redactText(text))} into words`);
-  const stray = parseArgs(words, specs, { abbreviations: true }).positionals[0];
-  if (stray !== undefined)
-    throw new UsageError(
-      `--pip-args takes options only, not '${redactText(stray)}'`,
-      "Name requirements and files on the command line",
-    );
+  const words = pipArgsWords(text, specs, "--pip-args");
   const end = argv.indexOf("--");
   return end < 0 ? [...argv, ...words] : [...argv.slice(0, end), ...words, ...argv.slice(end)];
 }

@@ -9,11 +9,10 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { pyShlexSplit } from "../standards/python-string.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { didYouMean } from "../util/similar.ts";
 import { hasUrlScheme } from "../util/url-scheme.ts";
-import { type OptionSpec, optionSpecOf, type ParsedArgs, parseArgs, value } from "./args.ts";
+import { type OptionSpec, optionSpecOf, type ParsedArgs, parseArgs, pipArgsWords, value } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 
 type Command = "compile" | "sync";
@@ -122,11 +121,6 @@ export function withPipToolsConfig(
     options.set(name, setting);
     sources.set(name, source);
   }
-  if (fromFile.positionals.length > 0)
-    throw new UsageError(
-      `${file}: pip-args takes options only, not '${fromFile.positionals[0]}'`,
-      "Name requirements and files on the command line",
-    );
   const positionals = args.positionals.length > 0 ? args.positionals : srcFiles;
   return { options, positionals, sources };
 }
@@ -137,10 +131,7 @@ function pipToolsTable(file: string, command: Command): Record<string, unknown> 
   try {
     document = parseToml(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new SpiceError("E_PIP_TOOLS_CONFIG", `Could not read pip-tools settings from ${file}`, {
-      cause: (error as Error).message.split("\n")[0],
-      hint: "Fix the file, or pass --no-config to read no pip-tools settings",
-    });
+    throw configError(file, (error as Error).message.split("\n")[0]);
   }
   const tool = document.tool as Record<string, unknown> | undefined;
   const section = tool?.["pip-tools"];
@@ -191,10 +182,8 @@ function optionWords(
     return opposite === null ? [] : [`--${opposite}`];
   }
   if (name === "pip-args") {
-    const text = stringsOf(setting, where);
-    const split = text.length === 1 ? pyShlexSplit(text[0]) : null;
-    if (split === null) throw new UsageError(`${where} takes one string of pip's options`);
-    return split;
+    if (typeof setting !== "string") throw new UsageError(`${where} takes one string of pip's options`);
+    return pipArgsWords(setting, specs, where);
   }
   const items = stringsOf(setting, where);
   if (items.length > 1 && !spec.multiple) throw new UsageError(`${where} takes one value, not a list`);
