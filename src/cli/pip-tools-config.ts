@@ -48,7 +48,7 @@ const DESTINATIONS: Record<string, string> = {
 const PIP_TOOLS_OWN = new Set(["verbose", "quiet", "color", "no-color", "cache-dir", "config", "no-config"]);
 
 /** The configuration file pip-tools would read for these inputs, or null. */
-export function pipToolsConfigFile(args: ParsedArgs, context: CommandContext): string | null {
+function pipToolsConfigFile(args: ParsedArgs, context: CommandContext): string | null {
   const given = value(args, "config");
   if (given !== undefined) {
     const path = resolve(context.cwd, given);
