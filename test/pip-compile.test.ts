@@ -1058,6 +1058,37 @@ describe("spice pip sync", () => {
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /takes pinned requirements; lib>=1 is not/);
   });
+  it("refuses a name pinned to two versions, unless --force takes the later pin, as pip-sync", async () => {
+    const root = join(work.path, "force-venv");
+    assert.equal(runSpice(["venv", root, "--python", "3.11"], { cacheDir }).status, 0);
+    const older = join(work.path, "older.txt");
+    const newer = join(work.path, "newer.txt");
+    // The same pin spelled two ways, and one whose marker does not hold here, are no conflict.
+    writeFileSync(older, "lib==1.0\napp==1.0 ; sys_platform == 'win32'\n");
+    writeFileSync(newer, "lib==1.5\nlib==1.5.0\napp==1.0\n");
+    const sync = (...args: string[]) =>
+      runSpiceAsync(["pip", "sync", "--python", root, "-i", index.url, ...args, older, newer], { cacheDir });
+    const refused = await sync();
+    assert.equal(refused.status, 1);
+    assert.match(
+      refused.stderr,
+      /error: lib is pinned twice, to lib==1\.0 and lib==1\.5 \(from -r .*older\.txt, -r .*newer\.txt\)\nhint: .*--force/,
+    );
+    assert.equal(runSpice(["pip", "freeze", "--python", root]).stdout, "");
+    // --force is pip-sync's, not a prefix of --force-reinstall.
+    const forced = await sync("--force", "-v");
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.match(forced.stderr, /--force: lib==1\.5 over lib==1\.0/);
+    assert.equal(runSpice(["pip", "freeze", "--python", root]).stdout, "app==1.0\nlib==1.5\n");
+    // As a setting of pip-tools' configuration too.
+    const config = join(work.path, "force.toml");
+    writeFileSync(config, "[tool.pip-tools.sync]\nforce = true\n");
+    writeFileSync(newer, "lib==1.0\n");
+    writeFileSync(older, "lib==1.5\n");
+    const configured = await sync("--config", config);
+    assert.equal(configured.status, 0, configured.stderr);
+    assert.match(configured.stderr, / - app==1\.0\n - lib==1\.5\n \+ lib==1\.0\n/);
+  });
 });
 
 describe("PEP 751 lock files (pylock.toml)", () => {

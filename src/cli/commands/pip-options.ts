@@ -620,6 +620,10 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     reinstallPackage,
     { name: "dry-run", short: "n", help: "Say what would change, changing nothing" },
     {
+      name: "force",
+      help: "Go on when the files pin a name to two versions: the later pin wins (pip-sync's option; without it, an error)",
+    },
+    {
       name: "ask",
       short: "a",
       help: "Say what would change and ask before changing it, on a terminal (pip-sync's option)",

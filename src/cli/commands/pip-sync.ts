@@ -3,7 +3,8 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { targetOf } from "../../python/target.ts";
+import { type ResolveTarget, targetOf } from "../../python/target.ts";
+import type { Requirement } from "../../standards/requirement.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { plural } from "../../util/plural.ts";
@@ -14,7 +15,7 @@ import { prepareWheels, wheelUnpacker } from "../prepare-wheels.ts";
 import { downloadProgress } from "../progress.ts";
 import { canAsk, confirm } from "../prompt.ts";
 import { chosenLine, lockedResolution, lockOrRequirements } from "../pylock.ts";
-import { resolveInputs } from "../resolution-options.ts";
+import { type RequirementInputs, resolveInputs } from "../resolution-options.ts";
 import {
   extraneousOf,
   installedCandidates,
@@ -80,12 +81,20 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     const target = targetOf(environment.interpreter);
     const locked = lockedResolution(lock, target, args);
     // The files are the whole set: constraints and overrides do not apply, nor do dependencies.
+    const requirements = mergedPins(inputs, target, flag(args, "force"), context);
     const resolution =
       locked?.resolution ??
-      (await resolveInputs({ ...inputs, constraints: [], overrides: [] }, sources, target, args, context, {
-        noDeps: true,
-        installed: installedCandidates(installed, (name) => isReinstalled(reinstall, name)),
-      }));
+      (await resolveInputs(
+        { ...inputs, requirements, constraints: [], overrides: [] },
+        sources,
+        target,
+        args,
+        context,
+        {
+          noDeps: true,
+          installed: installedCandidates(installed, (name) => isReinstalled(reinstall, name)),
+        },
+      ));
     const plan = planInstall(resolution, installed, reinstall);
     warnDuplicates(plan.install, duplicated, environment, context);
     const extraneous = extraneousOf(installed, resolution, environment, flag(args, "keep-seed-packages"));
@@ -132,4 +141,56 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     progress?.done();
     await sources.close();
   }
+}
+
+/**
+ * The files' requirements, as pip-sync merges them before it changes anything: a name pinned to
+ * two different versions (or URLs) where both lines apply is an error that names the pins; with
+ * --force the later line wins, as pip-sync's --force has it.
+ */
+function mergedPins(
+  inputs: RequirementInputs,
+  target: ResolveTarget,
+  force: boolean,
+  context: CommandContext,
+): Requirement[] {
+  const environment = { ...target.markers, extra: "" };
+  // The resolver leaves out a line whose marker does not hold, as pip-sync does.
+  const applies = (requirement: Requirement) =>
+    requirement.marker === null || requirement.marker.evaluate(environment, "requirement");
+  const latest = new Map<string, Requirement>();
+  const overruled = new Set<string>();
+  for (const requirement of inputs.requirements.filter(applies)) {
+    const name = requirement.canonicalName;
+    const earlier = latest.get(name);
+    latest.set(name, requirement);
+    if (earlier === undefined || samePin(earlier, requirement)) continue;
+    const origins = [...new Set(inputs.origins.get(name) ?? [])].filter((origin) => origin !== "");
+    const from = origins.length > 0 ? ` (from ${origins.join(", ")})` : "";
+    if (!force)
+      throw new SpiceError(
+        "E_CONFLICTING_PINS",
+        `${name} is pinned twice, to ${earlier} and ${requirement}${from}`,
+        { hint: "Pin it once, or pass --force to take the later pin, as pip-sync does" },
+      );
+    context.output.verbose(`--force: ${requirement} over ${earlier}${from}`);
+    overruled.add(name);
+  }
+  return inputs.requirements.filter(
+    (requirement) =>
+      !overruled.has(requirement.canonicalName) ||
+      !applies(requirement) ||
+      latest.get(requirement.canonicalName) === requirement,
+  );
+}
+
+/** Whether two requirements pin the same thing: the same URL and the same specifiers. */
+function samePin(a: Requirement, b: Requirement): boolean {
+  const keys = (requirement: Requirement) =>
+    requirement.specifier
+      .canonicalSpecs()
+      .map((spec) => spec.canonicalKey)
+      .sort()
+      .join(",");
+  return a.url === b.url && keys(a) === keys(b);
 }
