@@ -16,7 +16,11 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import { LAUNCHER, runSpice, runSpiceAsync, SPICE, temporaryDirectory } from "./helpers.ts";
+import { parseArgs } from "../src/cli/args.ts";
+import { PIP_SUBCOMMAND_OPTIONS } from "../src/cli/commands/pip-options.ts";
+import { GLOBAL_OPTIONS } from "../src/cli/global-options.ts";
+import { PIP_TOOLS_OPTIONS } from "../src/cli/pip-tools-config.ts";
+import { LAUNCHER, PYTHON, runSpice, runSpiceAsync, SPICE, temporaryDirectory } from "./helpers.ts";
 import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const work = temporaryDirectory();
@@ -184,6 +188,41 @@ describe("spice CLI basics", () => {
       assert.equal(result.status, 0, `${args.join(" ")}: ${result.stderr}`);
       assert.match(result.stderr, /Skipping absent as it is not installed/);
     }
+  });
+
+  it("reads no option of pip's or pip-tools' as a prefix of another of its own", () => {
+    // `spice pip` takes unambiguous prefixes as pip's optparse does; an option spice lacks must
+    // then be refused or accepted by its own name, never read as a longer option of spice's
+    // (pip-sync's --force was --force-reinstall; pip wheel's --no-verify, --no-verify-hashes).
+    const listed = spawnSync(
+      PYTHON,
+      [
+        "-c",
+        "import json; from pip._internal.commands import create_command as c; " +
+          "print(json.dumps({n: [o[2:] for x in c(n).parser._get_all_options() for o in x._long_opts] " +
+          "for n in 'install uninstall list freeze show check download wheel hash index cache config debug inspect'.split()}))",
+      ],
+      { encoding: "utf8", env: { ...process.env, PIP_CONFIG_FILE: "/dev/null" } },
+    );
+    assert.equal(listed.status, 0, listed.stderr);
+    const theirs: Record<string, string[]> = JSON.parse(listed.stdout);
+    theirs.compile = [...PIP_TOOLS_OPTIONS.compile];
+    theirs.sync = [...PIP_TOOLS_OPTIONS.sync];
+    const misread: string[] = [];
+    for (const [command, names] of Object.entries(theirs)) {
+      const specs = [...GLOBAL_OPTIONS, ...(PIP_SUBCOMMAND_OPTIONS[command] ?? [])];
+      const own = new Set(specs.flatMap((spec) => [spec.name, ...(spec.aliases ?? [])]));
+      for (const name of names.filter((name) => !own.has(name))) {
+        let read: string[];
+        try {
+          read = [...parseArgs([`--${name}`, "value"], specs, { abbreviations: true }).options.keys()];
+        } catch {
+          continue; // refused, or ambiguous: said so
+        }
+        misread.push(`${command} --${name} as --${read.join(", --")}`);
+      }
+    }
+    assert.deepEqual(misread, []);
   });
 
   it("shows the stack of a user error only when asked", () => {

@@ -18,7 +18,7 @@ import type { CommandContext } from "./main.ts";
 type Command = "compile" | "sync";
 
 /** pip-tools' long options, by command (pip-tools 7.5), the keys its configuration takes. */
-const PIP_TOOLS_OPTIONS: Record<Command, ReadonlySet<string>> = {
+export const PIP_TOOLS_OPTIONS: Record<Command, ReadonlySet<string>> = {
   compile: words(`dry-run pre rebuild extra all-extras find-links index-url no-index extra-index-url
     cert client-cert trusted-host header no-header emit-trusted-host no-emit-trusted-host annotate
     no-annotate annotation-style upgrade no-upgrade upgrade-package output-file newline allow-unsafe

@@ -7,7 +7,8 @@
 
 import { UsageError } from "../../util/error.ts";
 import { type OptionSpec, optionSpecOf, type ParsedArgs } from "../args.ts";
-import { COMMANDS, type CommandContext, type CommandModule, GLOBAL_OPTIONS } from "../main.ts";
+import { GLOBAL_OPTIONS } from "../global-options.ts";
+import { COMMANDS, type CommandContext, type CommandModule } from "../main.ts";
 
 const SHELLS = ["bash", "zsh", "fish"];
 

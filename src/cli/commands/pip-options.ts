@@ -658,6 +658,11 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       value: "dir",
       help: "Save the wheels into DIR (default: the current directory); spice builds no sdists yet",
     },
+    // Written out, so that pip's flag is not read as a prefix of --no-verify-hashes.
+    {
+      name: "no-verify",
+      help: "Accepted for pip compatibility (pip checks the wheels it builds; spice builds none yet)",
+    },
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
     ...BUILD_HABIT_OPTIONS,
