@@ -194,18 +194,24 @@ describe("spice CLI basics", () => {
     // `spice pip` takes unambiguous prefixes as pip's optparse does; an option spice lacks must
     // then be refused or accepted by its own name, never read as a longer option of spice's
     // (pip-sync's --force was --force-reinstall; pip wheel's --no-verify, --no-verify-hashes).
-    const listed = spawnSync(
-      PYTHON,
-      [
-        "-c",
-        "import json; from pip._internal.commands import create_command as c; " +
-          "print(json.dumps({n: [o[2:] for x in c(n).parser._get_all_options() for o in x._long_opts] " +
-          "for n in 'install uninstall list freeze show check download wheel hash index cache config debug inspect'.split()}))",
-      ],
-      { encoding: "utf8", env: { ...process.env, PIP_CONFIG_FILE: "/dev/null" } },
-    );
+    // pip's long options by command, and its short ones with the long option each stands for.
+    const script = [
+      "import json",
+      "from pip._internal.commands import create_command",
+      "names = 'install uninstall list freeze show check download wheel hash index cache config debug inspect'.split()",
+      "options = {name: create_command(name).parser._get_all_options() for name in names}",
+      "longs = {name: [o[2:] for x in options[name] for o in x._long_opts] for name in names}",
+      "shorts = {name: {s[1:]: x._long_opts[0][2:] for x in options[name] for s in x._short_opts} for name in names}",
+      "print(json.dumps([longs, shorts]))",
+    ].join("\n");
+    const listed = spawnSync(PYTHON, ["-c", script], {
+      encoding: "utf8",
+      env: { ...process.env, PIP_CONFIG_FILE: "/dev/null" },
+    });
     assert.equal(listed.status, 0, listed.stderr);
-    const theirs: Record<string, string[]> = JSON.parse(listed.stdout);
+    const [theirs, shorts]: [Record<string, string[]>, Record<string, Record<string, string>>] = JSON.parse(
+      listed.stdout,
+    );
     theirs.compile = [...PIP_TOOLS_OPTIONS.compile];
     theirs.sync = [...PIP_TOOLS_OPTIONS.sync];
     const misread: string[] = [];
@@ -220,6 +226,12 @@ describe("spice CLI basics", () => {
           continue; // refused, or ambiguous: said so
         }
         misread.push(`${command} --${name} as --${read.join(", --")}`);
+      }
+      // A short option pip has is the same option here, or none.
+      for (const [short, long] of Object.entries(shorts[command] ?? {})) {
+        const spec = specs.find((candidate) => candidate.short === short);
+        if (spec !== undefined && spec.name !== long && !spec.aliases?.includes(long))
+          misread.push(`${command} -${short} as --${spec.name}, not --${long}`);
       }
     }
     assert.deepEqual(misread, []);

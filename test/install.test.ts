@@ -1411,7 +1411,8 @@ describe("which environment", () => {
       });
     // The system's own packages, on the path after site-packages (as Debian's dist-packages).
     const vendor = join(work.path, "vendor-packages");
-    assert.equal(spice(["pip", "install", "--target", vendor, "--no-deps", alpha1]).status, 0);
+    // pip's -t, as Lambda layers are made.
+    assert.equal(spice(["pip", "install", "-t", vendor, "--no-deps", alpha1]).status, 0);
     writeFileSync(join(site, "vendor.pth"), `${vendor}\n`);
     const kept = pip("uninstall", "alpha");
     assert.equal(kept.status, 0, kept.stderr);

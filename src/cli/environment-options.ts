@@ -30,6 +30,7 @@ export const ENVIRONMENT_OPTIONS: OptionSpec[] = [
 export const LOCATION_OPTIONS: OptionSpec[] = [
   {
     name: "target",
+    short: "t",
     value: "dir",
     help: "Install into DIR (importable when DIR is on sys.path), as pip's --target (but a version DIR has is replaced whole, as uv does, where pip leaves its files without --upgrade)",
   },
