@@ -9,6 +9,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -229,6 +230,49 @@ describe("spice venv", () => {
     assert.equal(isolated.length, 1);
     assert.equal(shared.length, 2);
     assert.equal(shared[1], join(PYENV, "3.11.7", "lib", "python3.11", "site-packages"));
+  });
+
+  it("takes python -m venv's options: copies of the interpreter, no .gitignore, --upgrade in place", () => {
+    const path = join(work.path, "venv-copies");
+    const created = spice([
+      "venv",
+      path,
+      "--python",
+      "3.11",
+      "--copies",
+      "--without-pip",
+      "--without-scm-ignore-files",
+    ]);
+    assert.equal(created.status, 0, created.stderr);
+    const executable = realpathSync(join(PYENV, "3.11.7", "bin", "python3"));
+    for (const name of ["python", "python3", "python3.11"]) {
+      const file = join(path, "bin", name);
+      assert.ok(lstatSync(file).isFile(), `${name} is a copy`);
+      assert.ok(readFileSync(file).equals(readFileSync(executable)));
+    }
+    assert.ok(!existsSync(join(path, ".gitignore")));
+    const probe = run(join(path, "bin", "python"), [
+      "-c",
+      "import sys; print(sys.prefix, sys.prefix != sys.base_prefix)",
+    ]);
+    assert.equal(probe.stdout, `${path} True\n`);
+    // --upgrade rewrites it in place, as --allow-existing, keeping what is installed.
+    assert.equal(spice(["pip", "install", "--python", path, "--no-deps", alpha1]).status, 0);
+    const upgraded = spice(["venv", path, "--python", "3.11", "--upgrade"]);
+    assert.equal(upgraded.status, 0, upgraded.stderr);
+    assert.ok(lstatSync(join(path, "bin", "python")).isSymbolicLink());
+    assert.match(spice(["pip", "freeze", "--python", path]).stdout, /^alpha @ file:/);
+    for (const [flags, message] of [
+      [["--copies", "--symlinks"], /--copies and --symlinks contradict each other/],
+      [["--seed", "--without-pip"], /--seed and --without-pip contradict each other/],
+      [["--upgrade", "--clear"], /--upgrade and --clear contradict each other/],
+      [["--upgrade-deps"], /--upgrade-deps is not supported.*\nhint: .*--upgrade pip/],
+    ] as const) {
+      const refused = spice(["venv", join(work.path, "venv-refused"), ...flags]);
+      assert.equal(refused.status, 2, flags.join(" "));
+      assert.match(refused.stderr, message);
+    }
+    assert.ok(!existsSync(join(work.path, "venv-refused")));
   });
 
   it("warns when --allow-existing gives an environment another Python version", () => {

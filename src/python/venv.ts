@@ -2,6 +2,7 @@
 // facts give everything needed (its executable, version and install scheme).
 
 import {
+  copyFileSync,
   existsSync,
   lstatSync,
   readdirSync,
@@ -36,6 +37,10 @@ export interface CreateVenvOptions {
   /** Write into an existing directory, keeping its contents. */
   allowExisting?: boolean;
   relocatable?: boolean;
+  /** Copy the base interpreter's executable into bin/ instead of linking to it (`python -m venv --copies`). */
+  copies?: boolean;
+  /** Leave out the `.gitignore` (`python -m venv --without-scm-ignore-files`). */
+  withoutScmIgnoreFiles?: boolean;
   /** The command line recorded in pyvenv.cfg. */
   command?: string;
   spiceVersion: string;
@@ -195,10 +200,13 @@ function writeEnvironment(root: string, options: CreateVenvOptions, replaced: bo
 
   const short = `${facts.version_info[0]}.${facts.version_info[1]}`;
   const baseExecutable = facts.executable || options.base.path;
+  // With copies, each name is a copy of the executable itself, as Python's venv makes them.
+  const copied = options.copies ? realpathSync(baseExecutable) : null;
   const link = (name: string, target: string) => {
     const path = join(bin, name);
     rmSync(path, { force: true });
-    symlinkSync(target, path);
+    if (copied === null) symlinkSync(target, path);
+    else copyFileSync(copied, path);
   };
   link("python", baseExecutable);
   link(`python${facts.version_info[0]}`, "python");
@@ -226,6 +234,6 @@ function writeEnvironment(root: string, options: CreateVenvOptions, replaced: bo
   )) {
     writeFileSync(join(bin, name), content);
   }
-  writeFileSync(join(root, ".gitignore"), "*\n");
+  if (!options.withoutScmIgnoreFiles) writeFileSync(join(root, ".gitignore"), "*\n");
   return { root, python: join(bin, "python"), replaced };
 }

@@ -79,6 +79,22 @@ function bundledSeeds(interpreter: Interpreter): string[] {
   return setuptools === undefined ? [pip] : [pip, setuptools];
 }
 
+/** python -m venv's options that say the opposite of each other or of spice's, refused as it refuses them. */
+function refuseContradictions(args: ParsedArgs): void {
+  for (const [one, other] of [
+    ["copies", "symlinks"],
+    ["seed", "without-pip"],
+    ["upgrade", "clear"],
+  ])
+    if (flag(args, one) && flag(args, other))
+      throw new UsageError(`--${one} and --${other} contradict each other`);
+  if (flag(args, "upgrade-deps"))
+    throw new UsageError(
+      "--upgrade-deps is not supported: spice venv seeds pip from the interpreter's own wheels, without an index",
+      "Upgrade them afterwards from your index: spice venv --seed PATH, then spice pip install --python PATH --upgrade pip",
+    );
+}
+
 export const command: CommandModule = {
   usage:
     "spice venv [PATH] [--python REQUEST] [--seed] [--prompt NAME] [--clear] [--allow-existing] [--relocatable]",
@@ -109,11 +125,28 @@ export const command: CommandModule = {
       help: "Activation scripts and script shebangs that work after the environment moves",
     },
     { name: "link-mode", value: "mode", help: "With --seed: how files come from the cache" },
+    // python -m venv's spellings, so that spice venv can take its place in scripts.
+    { name: "without-pip", help: "Install no pip: the default without --seed (python -m venv's option)" },
+    { name: "symlinks", help: "Link to the interpreter: the default (python -m venv's option)" },
+    {
+      name: "copies",
+      help: "Copy the interpreter's executable into the environment instead of linking to it (python -m venv's option)",
+    },
+    {
+      name: "upgrade",
+      help: "Rewrite an existing environment for its interpreter, upgraded in place, keeping its packages: as --allow-existing (python -m venv's option)",
+    },
+    { name: "without-scm-ignore-files", help: "Write no .gitignore (python -m venv's option)" },
+    {
+      name: "upgrade-deps",
+      help: "Not supported: python -m venv's upgrade of the seed packages from the index (see the error)",
+    },
   ],
   details:
     "The default PATH is .venv. An existing virtual environment at PATH is replaced only with --clear, or when you answer yes on a terminal (as uv); any other non-empty directory is left alone unless --clear or --allow-existing.",
   async run(args, context) {
     if (args.positionals.length > 1) throw new UsageError("spice venv takes one path");
+    refuseContradictions(args);
     const started = monotonicMilliseconds();
     const path = args.positionals[0] ?? ".venv";
     const base = baseInterpreter(args, context);
@@ -141,8 +174,10 @@ export const command: CommandModule = {
       prompt: value(args, "prompt") === "." ? basename(context.cwd) : value(args, "prompt"),
       systemSitePackages: flag(args, "system-site-packages"),
       clear,
-      allowExisting: flag(args, "allow-existing"),
+      allowExisting: flag(args, "allow-existing") || flag(args, "upgrade"),
       relocatable: flag(args, "relocatable"),
+      copies: flag(args, "copies"),
+      withoutScmIgnoreFiles: flag(args, "without-scm-ignore-files"),
       command: `spice venv ${process.argv.slice(3).join(" ")}`.trim(),
       spiceVersion: VERSION,
     });
