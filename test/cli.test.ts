@@ -190,7 +190,21 @@ describe("spice CLI basics", () => {
     }
   });
 
-  it("reads no option of pip's or pip-tools' as a prefix of another of its own", () => {
+  it("takes pip's and pip-tools' options, their old spellings too, and reads none as a prefix of another", () => {
+    // Those spice does not take: a subcommand's --version (`spice --version` says it), pip's
+    // hidden --no-user, what needs a build (editable wheels, pip-compile's build dependencies),
+    // and --python for commands that read no environment.
+    const NOT_TAKEN = new Set([
+      "version",
+      "no-user",
+      "wheel --editable",
+      "compile --build-deps-for",
+      "compile --all-build-deps",
+      "compile --only-build-deps",
+      "hash --python",
+      "cache --python",
+      "config --python",
+    ]);
     // `spice pip` takes unambiguous prefixes as pip's optparse does; an option spice lacks must
     // then be refused or accepted by its own name, never read as a longer option of spice's
     // (pip-sync's --force was --force-reinstall; pip wheel's --no-verify, --no-verify-hashes).
@@ -223,7 +237,10 @@ describe("spice CLI basics", () => {
         try {
           read = [...parseArgs([`--${name}`, "value"], specs, { abbreviations: true }).options.keys()];
         } catch {
-          continue; // refused, or ambiguous: said so
+          // Refused, or ambiguous (said so): only these, each for a reason.
+          if (!NOT_TAKEN.has(name) && !NOT_TAKEN.has(`${command} --${name}`))
+            misread.push(`${command} --${name} refused`);
+          continue;
         }
         misread.push(`${command} --${name} as --${read.join(", --")}`);
       }

@@ -13,6 +13,7 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
   { name: "no-color", help: "Same as --color never (pip's name for it)" },
   {
     name: "log",
+    aliases: ["log-file", "local-log"],
     value: "file",
     help: "Also append every message, verbose ones too, to FILE with the time (as pip's --log)",
   },

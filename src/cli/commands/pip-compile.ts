@@ -235,6 +235,7 @@ const OPPOSITES = [
   ["build-isolation", "no-build-isolation"],
   ["emit-index-annotation", "no-emit-index-annotation"],
   ["allow-unsafe", "no-allow-unsafe"],
+  ["upgrade", "no-upgrade"],
 ] as const;
 
 /**

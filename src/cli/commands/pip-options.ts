@@ -2,7 +2,13 @@ import type { OptionSpec } from "../args.ts";
 import { ENVIRONMENT_OPTIONS, LOCATION_OPTIONS } from "../environment-options.ts";
 
 const INDEX_OPTIONS: OptionSpec[] = [
-  { name: "index-url", short: "i", value: "url", help: "The package index (PEP 503/691 simple API)" },
+  {
+    name: "index-url",
+    short: "i",
+    aliases: ["pypi-url"],
+    value: "url",
+    help: "The package index (PEP 503/691 simple API)",
+  },
   {
     name: "extra-index-url",
     value: "url",
@@ -177,7 +183,7 @@ const RESOLVER_OPTIONS: OptionSpec[] = [
   },
   { name: "prefer-binary", help: "Prefer older wheels to newer sdists" },
   ignoreRequiresPython,
-  { name: "no-deps", help: "Do not follow dependencies" },
+  { name: "no-deps", aliases: ["no-dependencies"], help: "Do not follow dependencies" },
   { name: "require-hashes", help: "Require a --hash for every requirement (hash-checking mode)" },
   {
     name: "verify-hashes",
@@ -279,6 +285,7 @@ const PIP_HABIT_OPTIONS: OptionSpec[] = [
   },
   {
     name: "require-virtualenv",
+    aliases: ["require-venv"],
     help: "Refuse to change a Python that is no virtual environment, even with --system or --user (pip's option; also PIP_REQUIRE_VIRTUALENV)",
   },
   {
@@ -327,7 +334,18 @@ const BUILD_HABIT_OPTIONS: OptionSpec[] = [
     multiple: true,
     help: "Accepted for pip compatibility (options for setup.py: spice builds nothing yet)",
   },
-  { name: "src", value: "dir", help: "Accepted for pip compatibility (spice checks out no repositories)" },
+  {
+    name: "build-option",
+    value: "option",
+    multiple: true,
+    help: "Accepted for pip compatibility (options for setup.py bdist_wheel: spice builds nothing yet)",
+  },
+  {
+    name: "src",
+    aliases: ["source", "source-dir", "source-directory"],
+    value: "dir",
+    help: "Accepted for pip compatibility (spice checks out no repositories)",
+  },
 ];
 
 /** pip-tools hands these to pip; spice reads them as its own options. */
@@ -384,6 +402,7 @@ const COMPILE_COMPATIBILITY_OPTIONS: OptionSpec[] = [
     help: "Accepted for pip-tools compatibility: spice's resolver works in no rounds",
   },
   { name: "rebuild", help: "Revalidate every cached index page (pip-tools' name for --refresh)" },
+  { name: "no-upgrade", help: "Keep the pins the output file has: the default (pip-compile's option)" },
   { name: "build-isolation", help: "Accepted for pip-tools compatibility (spice builds nothing yet)" },
   { name: "no-build-isolation", help: "Accepted for pip-tools compatibility (spice builds nothing yet)" },
   {
@@ -641,7 +660,13 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   download: [
     ...ENVIRONMENT_OPTIONS,
     requirementFile,
-    { name: "dest", short: "d", value: "dir", help: "Save files into DIR (default: the current directory)" },
+    {
+      name: "dest",
+      short: "d",
+      aliases: ["destination-dir", "destination-directory"],
+      value: "dir",
+      help: "Save files into DIR (default: the current directory)",
+    },
     progressBar,
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
@@ -658,6 +683,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       value: "dir",
       help: "Save the wheels into DIR (default: the current directory); spice builds no sdists yet",
     },
+    progressBar,
     // Written out, so that pip's flag is not read as a prefix of --no-verify-hashes.
     {
       name: "no-verify",
