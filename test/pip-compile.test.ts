@@ -218,6 +218,15 @@ describe("spice pip compile", () => {
     assert.deepEqual(await optionLines("--no-emit-find-links"), [indexLine, trusted]);
     assert.deepEqual(await optionLines("--no-emit-trusted-host"), [indexLine, findLinks]);
     assert.deepEqual(await optionLines("--no-emit-index-url"), [findLinks, trusted]);
+    // A directory beside the output is written relative to it: pip reads it so from anywhere.
+    mkdirSync(join(project, "wheels"));
+    const beside = await optionLines(
+      "--no-emit-index-url",
+      "--no-emit-trusted-host",
+      "-f",
+      join(project, "wheels"),
+    );
+    assert.deepEqual(beside, [findLinks, "--find-links wheels"]);
     const hashed = await runSpiceAsync(
       [...base, "--annotation-style", "line", "--generate-hashes", "--no-header", "--no-emit-index-url"],
       { cwd: project, cacheDir, env: { CUSTOM_COMPILE_COMMAND: "ignored without a header" } },

@@ -1,7 +1,7 @@
 // `spice pip compile`: pip-tools' pip-compile and uv's pip compile, to requirements.txt or a PEP 751 lock.
 
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve as resolvePath } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve as resolvePath } from "node:path";
 import type { FileFetcher } from "../../index/file-fetcher.ts";
 import type { IndexFile } from "../../index/simple-api.ts";
 import { foreignTarget, type ResolveTarget } from "../../python/target.ts";
@@ -187,16 +187,30 @@ function compileCommand(args: ParsedArgs, context: CommandContext): string {
 /**
  * The option lines pip-tools writes before the pins: indexes, find-links, trusted hosts, then the
  * format controls (`--no-binary`, `--only-binary`), so that installing the file later takes the
- * same kinds of files.
+ * same kinds of files. A find-links directory inside `directory` (the output file's) is written
+ * relative to it, as pip then reads it from any working directory: a lock that names
+ * /home/alice/project/wheels is of no use to anyone else.
  */
-function optionLines(settings: IndexSettings, args: ParsedArgs, finder: FinderOptions): string[] {
+function findLinksText(location: string, directory: string): string {
+  if (!isAbsolute(location)) return withoutCredentials(location); // a URL
+  const inside = relative(directory, location);
+  return inside.startsWith("..") || isAbsolute(inside) ? location : inside || ".";
+}
+
+function optionLines(
+  settings: IndexSettings,
+  args: ParsedArgs,
+  finder: FinderOptions,
+  directory: string,
+): string[] {
   const lines: string[] = [];
   if (!flag(args, "no-emit-index-url")) {
     if (settings.indexUrl !== null) lines.push(`--index-url ${withoutCredentials(settings.indexUrl)}`);
     for (const url of settings.extraIndexUrls) lines.push(`--extra-index-url ${withoutCredentials(url)}`);
   }
   if (!flag(args, "no-emit-find-links")) {
-    for (const location of settings.findLinks) lines.push(`--find-links ${withoutCredentials(location)}`);
+    for (const location of settings.findLinks)
+      lines.push(`--find-links ${findLinksText(location, directory)}`);
   }
   if (!flag(args, "no-emit-trusted-host")) {
     for (const host of settings.trustedHosts) lines.push(`--trusted-host ${host}`);
@@ -375,7 +389,9 @@ export async function compile(args: ParsedArgs, context: CommandContext): Promis
     const emitIndex = flag(args, "emit-index-annotation");
     const stripExtras = flag(args, "strip-extras");
     const lines: string[] = [...header];
-    const options = flag(args, "no-emit-options") ? [] : optionLines(settings, args, inputs.finder);
+    const options = flag(args, "no-emit-options")
+      ? []
+      : optionLines(settings, args, inputs.finder, outputPath === null ? context.cwd : dirname(outputPath));
     if (options.length > 0) lines.push(...options, "");
     const hashes = flag(args, "generate-hashes")
       ? await Promise.all(packages.map((resolved) => hashesOf(resolved, sources.fetcher)))
