@@ -1067,6 +1067,28 @@ describe("spice pip sync", () => {
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /takes pinned requirements; lib>=1 is not/);
   });
+  it("syncs a --target directory for another system, and refuses such files anywhere else", async () => {
+    const pins = join(work.path, "windows-pins.txt");
+    writeFileSync(pins, "lib==1.5\n");
+    const layer = join(work.path, "windows-layer");
+    const sync = (...args: string[]) =>
+      runSpiceAsync(
+        ["pip", "sync", "--python", "3.11", "-i", index.url, "--python-platform", "windows", ...args, pins],
+        {
+          cacheDir,
+        },
+      );
+    const refused = await sync();
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /--python-platform, .* sync only with --target DIR or --dry-run/);
+    const synced = await sync("--target", layer);
+    assert.equal(synced.status, 0, synced.stderr);
+    assert.match(
+      readFileSync(join(layer, "lib-1.5.dist-info", "WHEEL"), "utf8"),
+      /^Tag: cp311-cp311-win_amd64$/m,
+    );
+  });
+
   it("refuses a name pinned to two versions, unless --force takes the later pin, as pip-sync", async () => {
     const root = join(work.path, "force-venv");
     assert.equal(runSpice(["venv", root, "--python", "3.11"], { cacheDir }).status, 0);

@@ -14,7 +14,7 @@ import type { UnpackedWheel } from "../../install/wheel-cache.ts";
 import { SUPPORTED_WHEEL_MAJOR, SUPPORTED_WHEEL_MINOR } from "../../install/wheel-file.ts";
 import type { Environment } from "../../python/environment.ts";
 import { readPyvenvCfg } from "../../python/environment.ts";
-import { foreignTarget, isForeign } from "../../python/target.ts";
+import { foreignTarget, isForeign, type ResolveTarget } from "../../python/target.ts";
 import { pipInstallationOrder, pipPinningOrder } from "../../resolver/install-order.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { readCoreMetadata } from "../../standards/core-metadata.ts";
@@ -122,6 +122,27 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
   }
 }
 
+/**
+ * What an install or sync resolves for: the environment's interpreter, or (--python-version,
+ * --platform and the like) another Python or system, whose files go only into a --target
+ * directory or nowhere (--dry-run), as pip has it.
+ */
+export function installTarget(
+  environment: Environment,
+  args: ParsedArgs,
+  context: CommandContext,
+  dryRun: boolean,
+): ResolveTarget {
+  const options = foreignTargetOptions(args, context.env);
+  const command = context.argv?.[1] ?? "install";
+  if (isForeign(options) && environment.kind !== "target" && !dryRun)
+    throw new UsageError(
+      `--platform, --python-platform, --abi and --implementation ${command} only with --target DIR or --dry-run`,
+      `These files are for another system; \`spice pip ${command} --target DIR --platform ...\` lays them out for it`,
+    );
+  return foreignTarget(environment.interpreter, options);
+}
+
 async function installInto(
   environment: Environment,
   inputs: RequirementInputs,
@@ -154,14 +175,7 @@ async function installInto(
   );
   const upgradePackages = new Set(projectNames(args, "upgrade-package"));
   const requested = new Set(inputs.requirements.map((requirement) => requirement.canonicalName));
-  const targetOptions = foreignTargetOptions(args, context.env);
-  // As pip: files for another system go only into a --target directory (or nowhere, --dry-run).
-  if (isForeign(targetOptions) && environment.kind !== "target" && !settings.dryRun)
-    throw new UsageError(
-      "--platform, --python-platform, --abi and --implementation install only with --target DIR or --dry-run",
-      "These files are for another system; `spice pip install --target DIR --platform ...` lays them out for it",
-    );
-  const target = foreignTarget(environment.interpreter, targetOptions);
+  const target = installTarget(environment, args, context, settings.dryRun);
 
   const locked = lockedResolution(settings.lock, target, args);
   const resolution =

@@ -624,6 +624,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     ...LOCATION_OPTIONS,
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
+    ...FOREIGN_TARGET_OPTIONS,
     ...PROJECT_SELECTION_OPTIONS,
     {
       name: "keep-seed-packages",

@@ -3,7 +3,7 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type ResolveTarget, targetOf } from "../../python/target.ts";
+import type { ResolveTarget } from "../../python/target.ts";
 import type { Requirement } from "../../standards/requirement.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
@@ -26,7 +26,7 @@ import {
   warnDuplicates,
 } from "./install-plan.ts";
 import { strictCheck } from "./pip-inspect.ts";
-import { applyChanges, beginInstall, sayWouldInstall } from "./pip-install.ts";
+import { applyChanges, beginInstall, installTarget, sayWouldInstall } from "./pip-install.ts";
 
 export async function sync(args: ParsedArgs, context: CommandContext): Promise<number> {
   const started = monotonicMilliseconds();
@@ -78,7 +78,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       environment,
       reinstallOption(args, flag(args, "reinstall") || flag(args, "force-reinstall")),
     );
-    const target = targetOf(environment.interpreter);
+    const target = installTarget(environment, args, context, dryRun);
     const locked = lockedResolution(lock, target, args);
     // The files are the whole set: constraints and overrides do not apply, nor do dependencies.
     const requirements = mergedPins(inputs, target, flag(args, "force"), context);
