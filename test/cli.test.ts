@@ -33,6 +33,16 @@ describe("spice CLI basics", () => {
     const version = runSpice(["--version"]);
     assert.equal(version.status, 0);
     assert.match(version.stdout, /^spice \d+\.\d+\.\d+/);
+    // After a command too, as pip answers `pip --version` and `pip install --version`.
+    for (const args of [
+      ["pip", "--version"],
+      ["pip", "install", "-V"],
+      ["venv", "--version"],
+    ]) {
+      const again = runSpice(args);
+      assert.equal(again.status, 0, args.join(" "));
+      assert.equal(again.stdout, version.stdout);
+    }
     const help = runSpice(["help"]);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /python\s+Find and list the Python interpreters/);
@@ -191,11 +201,9 @@ describe("spice CLI basics", () => {
   });
 
   it("takes pip's and pip-tools' options, their old spellings too, and reads none as a prefix of another", () => {
-    // Those spice does not take: a subcommand's --version (`spice --version` says it), pip's
-    // hidden --no-user, what needs a build (editable wheels, pip-compile's build dependencies),
+    // Those spice does not take: pip's hidden --no-user, what needs a build (editable wheels, pip-compile's build dependencies),
     // and --python for commands that read no environment.
     const NOT_TAKEN = new Set([
-      "version",
       "no-user",
       "wheel --editable",
       "compile --build-deps-for",

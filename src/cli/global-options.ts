@@ -26,4 +26,6 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
     help: "The cache directory (default: $SPICE_CACHE_DIR, $XDG_CACHE_HOME/spice or ~/.cache/spice)",
   },
   { name: "help", short: "h", help: "Show help" },
+  // Anywhere, as pip's: scripts log `pip --version` and `pip install --version`.
+  { name: "version", short: "V", help: "Print spice's version" },
 ];

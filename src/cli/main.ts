@@ -146,7 +146,7 @@ function mainHelp(): string {
     commands,
     "",
     "Options:",
-    formatOptions([...GLOBAL_OPTIONS, { name: "version", short: "V", help: "Print spice's version" }], width),
+    formatOptions(GLOBAL_OPTIONS, width),
     "",
     "Run `spice help <command>` or `spice <command> --help` for a command's options.",
   ].join("\n");
@@ -250,7 +250,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const settings: OutputSettings = { quiet: false, verbose: false, color: "auto" };
   let output = new Output(settings);
   try {
-    const globalArgs = parseArgs(leading, [...GLOBAL_OPTIONS, { name: "version", short: "V", help: "" }]);
+    const globalArgs = parseArgs(leading, GLOBAL_OPTIONS);
     applyGlobal(globalArgs, settings);
     output = new Output(settings);
     if (globalArgs.options.get("version") === true) {
@@ -290,6 +290,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (name === "pip" && args.options.get("isolated") !== true)
       applyPipVariables(args, settings, process.env);
     output = new Output(settings);
+    if (args.options.get("version") === true) {
+      output.data(`spice ${VERSION}`);
+      return 0;
+    }
     if (args.options.get("help") === true) {
       output.data(commandHelp(entry, module, args.positionals[0]));
       return 0;
