@@ -260,7 +260,8 @@ describe("spice venv", () => {
     assert.equal(spice(["pip", "install", "--python", path, "--no-deps", alpha1]).status, 0);
     const upgraded = spice(["venv", path, "--python", "3.11", "--upgrade"]);
     assert.equal(upgraded.status, 0, upgraded.stderr);
-    assert.ok(lstatSync(join(path, "bin", "python")).isSymbolicLink());
+    // Its copies stay copies, now of the interpreter as it is, as Python's venv copies over them.
+    assert.ok(lstatSync(join(path, "bin", "python")).isFile());
     assert.match(spice(["pip", "freeze", "--python", path]).stdout, /^alpha @ file:/);
     for (const [flags, message] of [
       [["--copies", "--symlinks"], /--copies and --symlinks contradict each other/],

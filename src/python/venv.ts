@@ -200,8 +200,11 @@ function writeEnvironment(root: string, options: CreateVenvOptions, replaced: bo
 
   const short = `${facts.version_info[0]}.${facts.version_info[1]}`;
   const baseExecutable = facts.executable || options.base.path;
-  // With copies, each name is a copy of the executable itself, as Python's venv makes them.
-  const copied = options.copies ? realpathSync(baseExecutable) : null;
+  // With copies, each name is a copy of the executable itself, as Python's venv makes them; an
+  // environment rewritten in place keeps the copies it has (Python's venv copies over them too).
+  const keepsCopies =
+    options.allowExisting && lstatSync(join(bin, "python"), { throwIfNoEntry: false })?.isFile();
+  const copied = options.copies || keepsCopies ? realpathSync(baseExecutable) : null;
   const link = (name: string, target: string) => {
     const path = join(bin, name);
     rmSync(path, { force: true });
