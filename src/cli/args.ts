@@ -176,6 +176,16 @@ export function flag(args: ParsedArgs, name: string): boolean {
   return args.options.get(name) === true;
 }
 
+/** Refuses flags given together that say the opposite of each other (`--copies --symlinks`). */
+export function refuseContradictions(
+  args: ParsedArgs,
+  pairs: ReadonlyArray<readonly [string, string]>,
+): void {
+  for (const [one, other] of pairs)
+    if (flag(args, one) && flag(args, other))
+      throw new UsageError(`--${one} and --${other} contradict each other`);
+}
+
 export function value(args: ParsedArgs, name: string): string | undefined {
   const values = args.options.get(name);
   return Array.isArray(values) ? values[values.length - 1] : undefined;

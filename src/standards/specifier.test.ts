@@ -32,6 +32,17 @@ describe("specifiers", () => {
     assert.equal(parseSpecifierSet("==1.0,==1.0.0").toString(), "==1.0");
   });
 
+  it("compares sets as packaging does: each specifier by its canonical form, in any order", () => {
+    const equal = (a: string, b: string) => parseSpecifierSet(a).equals(parseSpecifierSet(b));
+    assert.ok(equal("==1.0", "==1.0.0"));
+    assert.ok(equal(">=1,<2", "<2.0,>=1.0"));
+    assert.ok(equal("==1.*", "==1.*"));
+    assert.ok(!equal("~=1.0", "~=1.0.0"), "~= keeps its trailing zero");
+    assert.ok(!equal("==1.*", "==1.0.*"));
+    assert.ok(!equal("===1.0", "===1.0.0"), "=== compares the text");
+    assert.ok(!equal(">=1", ">=1,<2"));
+  });
+
   it("detects unsatisfiable sets", () => {
     assert.equal(parseSpecifierSet(">=2,<1").isUnsatisfiable(), true);
     assert.equal(parseSpecifierSet("==1.0,!=1.0").isUnsatisfiable(), true);

@@ -347,6 +347,13 @@ export class SpecifierSet {
     return this.canonicalSpecs().join(",");
   }
 
+  /** packaging's `SpecifierSet.__eq__`: the same specifiers, each by its canonical form (`==1.0` is `==1.0.0`). */
+  equals(other: SpecifierSet): boolean {
+    const mine = new Set(this.specs.map((spec) => spec.canonicalKey));
+    const theirs = new Set(other.specs.map((spec) => spec.canonicalKey));
+    return mine.size === theirs.size && [...mine].every((key) => theirs.has(key));
+  }
+
   get prereleases(): boolean | null {
     if (this.explicitPrereleases !== null) return this.explicitPrereleases;
     if (this.specs.length === 0) return null;

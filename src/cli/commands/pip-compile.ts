@@ -24,7 +24,7 @@ import { localFileHost } from "../../util/file-host.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { plural } from "../../util/plural.ts";
 import { redactText, withoutCredentials } from "../../util/redact.ts";
-import { flag, listValues, oneOf, type ParsedArgs, value, values } from "../args.ts";
+import { flag, listValues, oneOf, type ParsedArgs, refuseContradictions, value, values } from "../args.ts";
 import { elapsed, environmentIfAny } from "../environment-options.ts";
 import { type IndexSettings, indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
@@ -257,8 +257,7 @@ const OPPOSITES = [
  * --environment and --required-environment, each read once here.
  */
 function checkCompileOptions(args: ParsedArgs): { environments: MarkerOption[]; required: MarkerOption[] } {
-  for (const [yes, no] of OPPOSITES)
-    if (flag(args, yes) && flag(args, no)) throw new UsageError(`--${yes} and --${no} contradict each other`);
+  refuseContradictions(args, OPPOSITES);
   for (const name of FOREIGN_PLATFORM_OPTIONS)
     if (flag(args, "universal") && args.options.has(name))
       throw new UsageError(

@@ -186,11 +186,5 @@ function mergedPins(
 
 /** Whether two requirements pin the same thing: the same URL and the same specifiers. */
 function samePin(a: Requirement, b: Requirement): boolean {
-  const keys = (requirement: Requirement) =>
-    requirement.specifier
-      .canonicalSpecs()
-      .map((spec) => spec.canonicalKey)
-      .sort()
-      .join(",");
-  return a.url === b.url && keys(a) === keys(b);
+  return a.url === b.url && a.specifier.equals(b.specifier);
 }

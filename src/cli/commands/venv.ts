@@ -16,7 +16,7 @@ import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { realDirectory } from "../../util/fs.ts";
 import { strtobool } from "../../util/strtobool.ts";
-import { flag, type ParsedArgs, value } from "../args.ts";
+import { flag, type ParsedArgs, refuseContradictions, value } from "../args.ts";
 import { elapsed, pythonOption } from "../environment-options.ts";
 import { type CommandContext, type CommandModule, VERSION } from "../main.ts";
 import { canAsk, confirm } from "../prompt.ts";
@@ -80,14 +80,12 @@ function bundledSeeds(interpreter: Interpreter): string[] {
 }
 
 /** python -m venv's options that say the opposite of each other or of spice's, refused as it refuses them. */
-function refuseContradictions(args: ParsedArgs): void {
-  for (const [one, other] of [
+function refuseVenvContradictions(args: ParsedArgs): void {
+  refuseContradictions(args, [
     ["copies", "symlinks"],
     ["seed", "without-pip"],
     ["upgrade", "clear"],
-  ])
-    if (flag(args, one) && flag(args, other))
-      throw new UsageError(`--${one} and --${other} contradict each other`);
+  ]);
   if (flag(args, "upgrade-deps"))
     throw new UsageError(
       "--upgrade-deps is not supported: spice venv seeds pip from the interpreter's own wheels, without an index",
@@ -146,7 +144,7 @@ export const command: CommandModule = {
     "The default PATH is .venv. An existing virtual environment at PATH is replaced only with --clear, or when you answer yes on a terminal (as uv); any other non-empty directory is left alone unless --clear or --allow-existing.",
   async run(args, context) {
     if (args.positionals.length > 1) throw new UsageError("spice venv takes one path");
-    refuseContradictions(args);
+    refuseVenvContradictions(args);
     const started = monotonicMilliseconds();
     const path = args.positionals[0] ?? ".venv";
     const base = baseInterpreter(args, context);
