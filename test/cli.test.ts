@@ -259,6 +259,16 @@ describe("spice CLI basics", () => {
           misread.push(`${command} -${short} as --${spec.name}, not --${long}`);
       }
     }
+    // And no command names two options alike (a second spec would never be reached).
+    for (const [command, own] of Object.entries(PIP_SUBCOMMAND_OPTIONS)) {
+      const seen = new Map<string, unknown>();
+      for (const spec of [...GLOBAL_OPTIONS, ...own])
+        for (const word of [spec.name, ...(spec.aliases ?? []), ...(spec.short ? [`-${spec.short}`] : [])]) {
+          if (seen.has(word) && seen.get(word) !== spec)
+            misread.push(`${command}: two options named ${word}`);
+          seen.set(word, spec);
+        }
+    }
     assert.deepEqual(misread, []);
   });
 
@@ -578,6 +588,18 @@ describe("spice pip config", () => {
       spice(spiceHome, ["list", "--user"], extra).stdout,
       pip(spiceHome, ["list", "--user"], extra).stdout,
     );
+    // edit opens that file in the editor, through the shell as pip runs it; none is an error.
+    const editor = join(work.path, "append-timeout.sh");
+    writeFileSync(editor, '#!/bin/sh\nprintf "[global]\\ntimeout = 60\\n" >> "$2"\n', { mode: 0o755 });
+    const edited = spice(spiceHome, ["edit", "--user"], { EDITOR: `${editor} --wait` });
+    assert.equal(edited.status, 0, edited.stderr);
+    assert.equal(spice(spiceHome, ["get", "global.timeout"]).stdout, "60\n");
+    const noEditor = spice(spiceHome, ["edit"], { EDITOR: "", VISUAL: "" });
+    assert.equal(noEditor.status, 2);
+    assert.match(noEditor.stderr, /Could not determine editor to use/);
+    const failing = spice(spiceHome, ["edit", "--editor", "false"]);
+    assert.equal(failing.status, 1);
+    assert.match(failing.stderr, /Editor Subprocess exited with exit code 1/);
     // A file that cannot be written is said so, not as a bug.
     const blocked = join(work.path, "not-a-home");
     writeFileSync(blocked, "");

@@ -1,7 +1,7 @@
-// `spice pip config list | get KEY | set KEY VALUE | unset KEY | debug`: pip's configuration
+// `spice pip config list | edit | get KEY | set KEY VALUE | unset KEY | debug`: pip's configuration
 // command, over the files spice reads pip's settings from (cli/pip-config.ts), so that a
 // Dockerfile's `pip config set global.index-url URL` works with `spice pip` too. Keys are
-// `SECTION.NAME`; set and unset rewrite one file (--global, --user or --site; by default the
+// `SECTION.NAME`; set, unset and edit change one file (--global, --user or --site; by default the
 // virtual environment's when it has one, else the user's), as pip does.
 
 import { existsSync } from "node:fs";
@@ -10,8 +10,9 @@ import { pyRepr } from "../../standards/python-string.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { formatIni } from "../../util/ini.ts";
+import { nodeChildProcess } from "../../util/lazy-builtins.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
-import { flag, type ParsedArgs, subcommandError } from "../args.ts";
+import { flag, type ParsedArgs, subcommandError, value } from "../args.ts";
 import type { CommandContext } from "../main.ts";
 import { pipConfigFiles, pipConfigLocations, pipConfSections, variableSetting } from "../pip-config.ts";
 
@@ -93,6 +94,30 @@ function change(args: ParsedArgs, context: CommandContext, key: string, value: s
   return 0;
 }
 
+/**
+ * pip's `config edit`: the file set and unset change, opened in --editor, else $VISUAL, else
+ * $EDITOR, run through the shell as pip runs it (EDITOR="code --wait" works); its directory is
+ * made first, which pip leaves to the editor.
+ */
+function edit(args: ParsedArgs, context: CommandContext): number {
+  const editor = value(args, "editor") || context.env.VISUAL || context.env.EDITOR;
+  if (!editor)
+    throw new UsageError("Could not determine editor to use.", "Set EDITOR (or VISUAL), or pass --editor");
+  const file = fileToChange(args, context);
+  if (file.includes('"'))
+    throw new SpiceError("E_CONFIG", `Can not open an editor for a file name containing "\n${file}`);
+  onDisk(`Could not create ${dirname(file)}`, () => makeDirectories(dirname(file)));
+  const run = nodeChildProcess().spawnSync("/bin/sh", ["-c", `${editor} "${file}"`], {
+    stdio: "inherit",
+    env: context.env,
+  });
+  if (run.error !== undefined)
+    throw new SpiceError("E_CONFIG", `Could not run ${editor}`, { cause: run.error.message });
+  if (run.status !== 0)
+    throw new SpiceError("E_CONFIG", `Editor Subprocess exited with exit code ${run.status ?? run.signal}`);
+  return 0;
+}
+
 function debug(context: CommandContext): string[] {
   const { global, user, site, file } = pipConfigLocations(context.env);
   const lines = ["env_var:"];
@@ -149,16 +174,14 @@ export function pipConfig(args: ParsedArgs, context: CommandContext): number {
       context.output.data(debug(context).join("\n"));
       return 0;
     case "edit":
-      throw new UsageError(
-        "spice pip config edit is not supported",
-        "Edit the file spice pip config debug names, or use spice pip config set",
-      );
+      expect(0, "edit [--editor EDITOR]");
+      return edit(args, context);
     default:
       throw subcommandError(
         "pip config",
         sub,
-        ["list", "get", "set", "unset", "debug"],
-        "Subcommands: list, get SECTION.NAME, set SECTION.NAME VALUE, unset SECTION.NAME, debug",
+        ["list", "edit", "get", "set", "unset", "debug"],
+        "Subcommands: list, edit, get SECTION.NAME, set SECTION.NAME VALUE, unset SECTION.NAME, debug",
       );
   }
 }

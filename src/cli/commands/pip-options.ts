@@ -774,6 +774,11 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   ],
   config: [
     {
+      name: "editor",
+      value: "command",
+      help: "With edit: the editor to open the file in (default: $VISUAL, else $EDITOR)",
+    },
+    {
       name: "global",
       help: "The global files: set and unset change /etc/pip.conf, list and get read only those (and PIP_ variables)",
     },
@@ -785,7 +790,6 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       name: "site",
       help: "The active virtual environment's pip.conf: set and unset change it (the default when it exists), list and get read only it (and PIP_ variables)",
     },
-    { name: "editor", value: "command", help: "Accepted for pip compatibility (edit is not supported)" },
   ],
   hash: [
     {

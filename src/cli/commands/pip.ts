@@ -55,7 +55,7 @@ export const command: CommandModule = {
     "       spice pip hash [-a sha256|sha384|sha512] FILE...",
     "       spice pip index versions NAME [--pre] [--json] [-i URL]",
     "       spice pip cache dir|info|list [PATTERN] [--format human|abspath]|remove PATTERN|purge",
-    "       spice pip config list|get KEY|set KEY VALUE|unset KEY|debug [--global|--user|--site]",
+    "       spice pip config list|edit|get KEY|set KEY VALUE|unset KEY|debug [--global|--user|--site]",
     "       spice pip debug [--verbose] [--platform TAG] [--python-version X.Y] [--abi ABI] [--implementation NAME]",
   ].join("\n"),
   options: PIP_SUBCOMMAND_OPTIONS.install,
