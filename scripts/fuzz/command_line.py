@@ -16,7 +16,7 @@ COMMANDS = [["pip", "install"], ["pip", "uninstall"], ["pip", "list"], ["pip", "
             # pip's cache and config commands (never --global: it would write /etc/pip.conf).
             ["pip", "cache", "list"], ["pip", "cache", "info"], ["pip", "cache", "remove"], ["pip", "cache", "purge"],
             ["pip", "config", "list"], ["pip", "config", "get"], ["pip", "config", "set"], ["pip", "config", "unset"],
-            ["pip", "config", "debug"], ["pip", "debug"], ["completion"], ["completion", "__complete"]]
+            ["pip", "config", "debug"], ["pip", "config", "edit"], ["pip", "debug"], ["completion"], ["completion", "__complete"]]
 OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-deps", "--no-index", "--find-links", "-f", "-r", "-c", "--constraint", "--requirement",
            "--upgrade", "-U", "--force-reinstall", "--dry-run", "--report", "--format", "--all", "--exclude", "-f", "--files", "--reverse", "--pre", "--prerelease",
            "--resolution", "--python-version", "--platform", "--only-binary", "--no-binary", "--prefer-binary", "--require-hashes", "--hash", "--target", "--prefix",
@@ -31,7 +31,11 @@ OPTIONS = ["--python", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", "--no-d
            "--exclude-newer-package", "--no-build", "--no-build-package", "--no-binary-package", "--refresh-package", "--system-certs",
            "--native-tls", "--use-feature", "--excludes", "--site", "--editor", "--exclude", "--prerelease-package", "--unsafe-package",
            "--no-allow-unsafe", "--no-strip-markers", "--emit-build-options", "--no-sources", "--python-platform",
-           "--pip-args", "--ask", "-n", "--python-executable", "--default-timeout"]
+           "--pip-args", "--ask", "-n", "--python-executable", "--default-timeout",
+           # pip-sync's, python -m venv's and pip's older spellings (session 32).
+           "--force", "--copies", "--symlinks", "--without-pip", "--without-scm-ignore-files", "--upgrade-deps", "--no-upgrade",
+           "--no-dependencies", "--pypi-url", "--log-file", "--source-dir", "--destination-dir", "--build-option", "--no-verify", "-t",
+           "--require-venv", "--no-verify-hashes", "--force-reinstall"]
 VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--", "=", "x==", "a[", "six @ file:///nonexistent/six-1.0-py3-none-any.whl",
           "files/six-1.17.0-py2.py3-none-any.whl", "files", "req.txt", "req.in", "missing.txt", "pyproject.toml", ".", "venv", "newvenv",
           "3.11", "3", "9.9", "json", "freeze", "columns", "highest", "lowest", "allow", ":all:", ":none:", "copy", "hardlink", "symlink", "clone", "bogus",
@@ -42,7 +46,7 @@ VALUES = ["six", "idna==3.20", "six>=1,<2", "nope-not-there", "", " ", "-", "--"
           "pylock.toml", "windows", "macos", "pyproject.toml:dev", "dev:", ":dev", "private=http://127.0.0.1:9/simple/", "setup.py",
           "foo @ git+https://user:secret@example.invalid/foo.git", "git+https://example.invalid/foo.git#egg=foo",
           "subprocess", "disabled", "auto", "import", "http://user@127.0.0.1:9/simple/",
-          "six=2024-01-01", "six=", "=2024-01-01", "truststore", "3.13t", "cp313t", "3.14+gil", "3.12d", ">=3.13t",
+          "true", "six=2024-01-01", "six=", "=2024-01-01", "truststore", "3.13t", "cp313t", "3.14+gil", "3.12d", ">=3.13t",
           "six=allow", "six=sometimes", "global.index-url", "install.no-deps", "index-url", "x.", ".x", "six*", "six-1.17*", "abspath", "human", "bash", "zsh", "fish", "7 days", "P7D", "PT", "false", "1 month", "six,idna", ",", "windows",
           # --pip-args values: never --python or --system inside (they would leave the sandbox).
           "--no-index -q", "--find-links files --pre", "'unbalanced", "-f files req.txt", "--pip-args -q", "--no-cache-dir --timeout x"]
