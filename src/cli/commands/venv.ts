@@ -137,7 +137,7 @@ export const command: CommandModule = {
     { name: "without-scm-ignore-files", help: "Write no .gitignore (python -m venv's option)" },
     {
       name: "upgrade-deps",
-      help: "Not supported: python -m venv's upgrade of the seed packages from the index (see the error)",
+      help: "Refused: python -m venv's upgrade of pip from an index, which spice venv does not use (the error says what does it)",
     },
   ],
   details:
