@@ -595,7 +595,7 @@ describe("spice pip config", () => {
     assert.equal(edited.status, 0, edited.stderr);
     assert.equal(spice(spiceHome, ["get", "global.timeout"]).stdout, "60\n");
     const noEditor = spice(spiceHome, ["edit"], { EDITOR: "", VISUAL: "" });
-    assert.equal(noEditor.status, 2);
+    assert.equal(noEditor.status, 1);
     assert.match(noEditor.stderr, /Could not determine editor to use/);
     const failing = spice(spiceHome, ["edit", "--editor", "false"]);
     assert.equal(failing.status, 1);

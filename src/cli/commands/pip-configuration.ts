@@ -102,7 +102,9 @@ function change(args: ParsedArgs, context: CommandContext, key: string, value: s
 function edit(args: ParsedArgs, context: CommandContext): number {
   const editor = value(args, "editor") || context.env.VISUAL || context.env.EDITOR;
   if (!editor)
-    throw new UsageError("Could not determine editor to use.", "Set EDITOR (or VISUAL), or pass --editor");
+    throw new SpiceError("E_CONFIG", "Could not determine editor to use.", {
+      hint: "Set EDITOR (or VISUAL), or pass --editor",
+    });
   const file = fileToChange(args, context);
   if (file.includes('"'))
     throw new SpiceError("E_CONFIG", `Can not open an editor for a file name containing "\n${file}`);
