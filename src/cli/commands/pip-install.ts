@@ -132,9 +132,9 @@ export function installTarget(
   args: ParsedArgs,
   context: CommandContext,
   dryRun: boolean,
+  command: "install" | "sync",
 ): ResolveTarget {
   const options = foreignTargetOptions(args, context.env);
-  const command = context.argv?.[1] ?? "install";
   if (isForeign(options) && environment.kind !== "target" && !dryRun)
     throw new UsageError(
       `--platform, --python-platform, --abi and --implementation ${command} only with --target DIR or --dry-run`,
@@ -175,7 +175,7 @@ async function installInto(
   );
   const upgradePackages = new Set(projectNames(args, "upgrade-package"));
   const requested = new Set(inputs.requirements.map((requirement) => requirement.canonicalName));
-  const target = installTarget(environment, args, context, settings.dryRun);
+  const target = installTarget(environment, args, context, settings.dryRun, "install");
 
   const locked = lockedResolution(settings.lock, target, args);
   const resolution =

@@ -78,7 +78,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       environment,
       reinstallOption(args, flag(args, "reinstall") || flag(args, "force-reinstall")),
     );
-    const target = installTarget(environment, args, context, dryRun);
+    const target = installTarget(environment, args, context, dryRun, "sync");
     const locked = lockedResolution(lock, target, args);
     // The files are the whole set: constraints and overrides do not apply, nor do dependencies.
     const requirements = mergedPins(inputs, target, flag(args, "force"), context);
