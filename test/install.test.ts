@@ -1413,6 +1413,65 @@ describe("which environment", () => {
     }
   });
 
+  it("takes an activated conda environment as a venv, but conda's base environment only when named", () => {
+    // A conda installation: an interpreter of its own prefix, without a PEP 668 marker.
+    const conda = join(work.path, "miniconda");
+    externallyManagedPython(conda, "unused");
+    rmSync(join(conda, "lib", "python3.11", "EXTERNALLY-MANAGED"));
+    symlinkSync("python3", join(conda, "bin", "python"));
+    const condaSite = join(conda, "lib", "python3.11", "site-packages");
+    const project = join(work.path, "conda-project");
+    mkdirSync(project);
+    const noConda = { CONDA_DEFAULT_ENV: "", CONDA_EXE: "", MAMBA_ROOT_PREFIX: "" };
+    // conda's base, active in every shell of a machine with conda (auto_activate_base), said by
+    // its name, by being where conda itself is, or by being micromamba's root.
+    const bases = [
+      { ...noConda, CONDA_PREFIX: conda, CONDA_DEFAULT_ENV: "base" },
+      { ...noConda, CONDA_PREFIX: conda, CONDA_EXE: join(conda, "bin", "conda") },
+      { ...noConda, CONDA_PREFIX: `${conda}/`, MAMBA_ROOT_PREFIX: conda },
+    ];
+    for (const base of bases) {
+      const refused = spice(["pip", "install", beta], project, base);
+      assert.equal(refused.status, 1);
+      assert.match(
+        refused.stderr,
+        /\nhint: The active CONDA_PREFIX \S*miniconda\/? is conda's base environment, .*: pass --python \S*miniconda\/? to use it/,
+      );
+    }
+    assert.deepEqual(readdirSync(condaSite), []);
+    // With a .venv here, that is where a command acts (a shell's base no longer wins over it).
+    const made = spice(["venv", "--python", "3.11"], project, bases[0]);
+    assert.equal(made.status, 0, made.stderr);
+    assert.doesNotMatch(made.stderr, /warning/);
+    const installed = spice(["pip", "install", "-v", beta], project, bases[0]);
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.match(
+      installed.stderr,
+      /\(the nearest \.venv; the active CONDA_PREFIX \S*miniconda is conda's base/,
+    );
+    assert.match(installed.stderr, /environment at \.venv\n/);
+    assert.deepEqual(readdirSync(condaSite), []);
+    // Named, base is used as any Python is.
+    const named = spice(["pip", "install", beta, "--python", conda], project, bases[0]);
+    assert.equal(named.status, 0, named.stderr);
+    assert.ok(readdirSync(condaSite).includes("beta-1.2.dist-info"));
+    // Another conda environment, once activated, wins over the .venv, with a warning.
+    const child = { ...noConda, CONDA_PREFIX: conda, CONDA_DEFAULT_ENV: "work" };
+    const listed = spice(["pip", "uninstall", "-y", "beta"], project, child);
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.match(
+      listed.stderr,
+      /acting on \S*miniconda, the active CONDA_PREFIX, not on \.venv here; run `conda deactivate`/,
+    );
+    assert.deepEqual(readdirSync(condaSite), []);
+    const other = join(work.path, "conda-project-2");
+    mkdirSync(other);
+    assert.match(
+      spice(["venv", "--python", "3.11"], other, child).stderr,
+      /\nwarning: CONDA_PREFIX is \S*miniconda: `spice pip` commands run here act on it, not on \.venv, until you run `conda deactivate`\n/,
+    );
+  });
+
   it("honours PEP 668 for --system unless --break-system-packages, showing the marker's message", () => {
     const prefix = join(work.path, "managed-python");
     const python = externallyManagedPython(prefix, "Use your distribution's packages.\n\nOr a venv.");

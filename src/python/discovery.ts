@@ -14,6 +14,7 @@ import {
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { SpiceError } from "../util/error.ts";
+import { realDirectory } from "../util/fs.ts";
 import { type InspectOptions, type Interpreter, inspectInterpreter } from "./interpreter.ts";
 
 export type InterpreterSource = "VIRTUAL_ENV" | "CONDA_PREFIX" | "PATH" | "pyenv" | "system" | "explicit";
@@ -118,12 +119,36 @@ function listPythons(directory: string): string[] {
     .filter(isExecutableFile);
 }
 
+/**
+ * The active conda environment's prefix when it is conda's base environment: conda's own
+ * installation, which a shell activates by default (`auto_activate_base`), so CONDA_PREFIX is
+ * set in most shells of a machine that has conda. Like uv, spice treats it as a system Python,
+ * not as an activated environment: a project's .venv comes first, and changing base needs
+ * --system or --python. Conda names it `base` (`root` before conda 4.4) in CONDA_DEFAULT_ENV;
+ * it is also the prefix conda itself (CONDA_EXE, `<prefix>/bin/conda`) or micromamba's root
+ * (MAMBA_ROOT_PREFIX) lives in.
+ */
+export function condaBasePrefix(env: NodeJS.ProcessEnv): string | null {
+  const prefix = env.CONDA_PREFIX;
+  if (!prefix) return null;
+  if (env.CONDA_DEFAULT_ENV === "base" || env.CONDA_DEFAULT_ENV === "root") return prefix;
+  const roots = [env.CONDA_EXE ? dirname(dirname(env.CONDA_EXE)) : "", env.MAMBA_ROOT_PREFIX ?? ""];
+  return roots.some((root) => root !== "" && realDirectory(root) === realDirectory(prefix)) ? prefix : null;
+}
+
+/** The active conda environment's prefix, unless it is the base environment (see condaBasePrefix). */
+export function activeCondaPrefix(env: NodeJS.ProcessEnv): string | null {
+  return env.CONDA_PREFIX && condaBasePrefix(env) === null ? env.CONDA_PREFIX : null;
+}
+
 /** Every place an interpreter may be, in order of preference, before inspection. */
 export function candidates(context: DiscoveryContext): Candidate[] {
   const { env } = context;
   const found: Candidate[] = [];
   if (env.VIRTUAL_ENV) found.push({ path: join(env.VIRTUAL_ENV, "bin", "python"), source: "VIRTUAL_ENV" });
-  if (env.CONDA_PREFIX) found.push({ path: join(env.CONDA_PREFIX, "bin", "python"), source: "CONDA_PREFIX" });
+  // conda's base environment is found as any installed Python is: through PATH.
+  const conda = activeCondaPrefix(env);
+  if (conda !== null) found.push({ path: join(conda, "bin", "python"), source: "CONDA_PREFIX" });
   for (const directory of pathDirectories(env)) {
     if (isPyenvShimDirectory(directory, env)) {
       for (const shim of listPythons(directory)) {

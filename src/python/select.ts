@@ -1,6 +1,6 @@
 // Which environment a `spice pip` command acts on: `--python`, else the active VIRTUAL_ENV, else
-// CONDA_PREFIX, else a `.venv` here or above (or the venv the working directory is in); an
-// interpreter found on PATH only with `--system`.
+// CONDA_PREFIX (unless it is conda's base environment), else a `.venv` here or above (or the venv
+// the working directory is in); an interpreter found on PATH only with `--system`.
 // The incident spice exists for is a command that touched the wrong Python; so this never guesses.
 
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
@@ -9,7 +9,7 @@ import { pyShlexQuote } from "../standards/python-string.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { linkTarget, realDirectory } from "../util/fs.ts";
 import { parseIni } from "../util/ini.ts";
-import { type DiscoveryContext, whichOnPath } from "./discovery.ts";
+import { activeCondaPrefix, condaBasePrefix, type DiscoveryContext, whichOnPath } from "./discovery.ts";
 import {
   type Environment,
   findProjectVenv,
@@ -217,6 +217,8 @@ export function selectEnvironment(
   inspect: InspectOptions,
 ): Selection {
   const { env, cwd } = context;
+  const condaPrefix = activeCondaPrefix(env);
+  const condaBase = condaBasePrefix(env);
   let base: Selection | null = null;
   if (options.python) {
     base = {
@@ -242,9 +244,9 @@ export function selectEnvironment(
       discovered: true,
       passedOver: passedOver(cwd, environment, "VIRTUAL_ENV"),
     };
-  } else if (env.CONDA_PREFIX && existsSync(join(env.CONDA_PREFIX, "bin", "python"))) {
+  } else if (condaPrefix !== null && existsSync(join(condaPrefix, "bin", "python"))) {
     const environment = systemEnvironment(
-      inspectInterpreter(join(env.CONDA_PREFIX, "bin", "python"), inspect),
+      inspectInterpreter(join(condaPrefix, "bin", "python"), inspect),
       env,
     );
     base = {
@@ -258,7 +260,7 @@ export function selectEnvironment(
     if (project !== null)
       base = {
         environment: openVirtualEnvironment(project, inspect),
-        reason: `${project} (${basename(project) === ".venv" ? "the nearest .venv" : "the virtual environment the working directory is in"})`,
+        reason: `${project} (${basename(project) === ".venv" ? "the nearest .venv" : "the virtual environment the working directory is in"}${condaBase === null ? "" : `; the active CONDA_PREFIX ${condaBase} is conda's base environment, used only when named`})`,
         discovered: true,
       };
   }
@@ -288,7 +290,9 @@ export function selectEnvironment(
           ? `${nearby.join(" and ")} ${nearby.length === 1 ? "is a virtual environment" : "are virtual environments"} here: pass --python ${pyShlexQuote(nearby[0])} (or activate it), or create .venv with \`spice venv\``
           : onPath !== null
             ? `python3 on PATH runs in the virtual environment ${onPath} (its bin is first on PATH without VIRTUAL_ENV, as a Dockerfile's ENV PATH=... leaves it): pass --python ${pyShlexQuote(onPath)}, or set VIRTUAL_ENV=${pyShlexQuote(onPath)}`
-            : "Create one with `spice venv`, or pass --system to use the python3 on PATH itself",
+            : condaBase !== null
+              ? `The active CONDA_PREFIX ${condaBase} is conda's base environment, conda's own installation, which spice changes only when asked: pass --python ${pyShlexQuote(condaBase)} to use it, \`conda activate\` another environment, or create a venv with \`spice venv\``
+              : "Create one with `spice venv`, or pass --system to use the python3 on PATH itself",
     });
   }
   const interpreter = base.environment.interpreter;

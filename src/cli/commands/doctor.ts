@@ -124,6 +124,6 @@ export const command: CommandModule = {
     { name: "strict", help: "Exit 1 on warnings too (for CI and Docker builds: RUN spice doctor --strict)" },
   ],
   details:
-    "Without --python it examines the active environment (VIRTUAL_ENV, CONDA_PREFIX, .venv), else the python3 on PATH.",
+    "Without --python it examines the active environment (VIRTUAL_ENV, a conda environment other than base, .venv), else the python3 on PATH.",
   run,
 };

@@ -62,8 +62,8 @@ export const command: CommandModule = {
   subcommandOptions: PIP_SUBCOMMAND_OPTIONS,
   subcommands: Object.keys(SUBCOMMANDS),
   details: [
-    "Environment: --python, else VIRTUAL_ENV, else CONDA_PREFIX, else the nearest .venv; never a Python on PATH",
-    "unless --system. Output of list, freeze, show and check matches pip 23.2; where spice differs on purpose:",
+    "Environment: --python, else VIRTUAL_ENV, else CONDA_PREFIX (not conda's base), else the nearest .venv; never",
+    "a Python on PATH unless --system. Output of list, freeze, show and check matches pip 23.2; where spice differs on purpose:",
     "install does not byte-compile unless --compile (as uv), and prints what changed (+ added, - removed).",
   ].join("\n"),
   async run(args, context) {

@@ -1,11 +1,11 @@
 // spice venv: create a virtual environment, without running Python when the base interpreter's
 // inspection is cached.
 
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import type { LinkMode } from "../../install/linker.ts";
 import { activationCommand } from "../../python/activation.ts";
-import { whichOnPath } from "../../python/discovery.ts";
+import { activeCondaPrefix, whichOnPath } from "../../python/discovery.ts";
 import { findProjectVenv, openVirtualEnvironment } from "../../python/environment.ts";
 import { type Interpreter, inspectInterpreter, isVirtualEnvironment } from "../../python/interpreter.ts";
 import { findInterpreter, parsePythonRequest } from "../../python/request.ts";
@@ -218,7 +218,12 @@ export const command: CommandModule = {
     );
     // Another environment still active would win over this one in every `spice pip` run here
     // (looked for only then: a plain venv's start-up has a budget).
-    const active = context.env.VIRTUAL_ENV;
+    const conda = activeCondaPrefix(context.env);
+    const [variable, active, deactivate] = context.env.VIRTUAL_ENV
+      ? ["VIRTUAL_ENV", context.env.VIRTUAL_ENV, "deactivate"]
+      : conda !== null && existsSync(join(conda, "bin", "python"))
+        ? ["CONDA_PREFIX", conda, "conda deactivate"]
+        : [];
     const here = active ? findProjectVenv(context.cwd) : null;
     if (
       active &&
@@ -227,7 +232,7 @@ export const command: CommandModule = {
       realDirectory(active) !== realDirectory(created.root)
     )
       context.output.warn(
-        `VIRTUAL_ENV is ${active}: \`spice pip\` commands run here act on it, not on ${shown}, until you run \`deactivate\``,
+        `${variable} is ${active}: \`spice pip\` commands run here act on it, not on ${shown}, until you run \`${deactivate}\``,
       );
     return 0;
   },
