@@ -411,6 +411,25 @@ describe("spice venv", () => {
     const newer = join(work.path, "seeded-3.12");
     const seededNewer = spice(["venv", newer, "--python", "3.12", "--seed"]);
     assert.match(seededNewer.stderr, /\n \+ pip==23\.2\.1\nActivate with/);
+    // Launchers named for the environment's Python, as pip names them: that pip wheel was built on
+    // 3.11 and lists pip3.11, which python -m venv does not leave in a 3.12 environment.
+    const launchers = (venv: string) =>
+      readdirSync(join(venv, "bin")).filter((name) => name.startsWith("pip"));
+    const reference = join(work.path, "python-m-venv-3.12");
+    run(join(PYENV, readdirSync(PYENV).find((name) => name.startsWith("3.12")) ?? "", "bin", "python3"), [
+      "-m",
+      "venv",
+      reference,
+    ]);
+    assert.deepEqual(launchers(newer).sort(), ["pip", "pip3", "pip3.12"]);
+    assert.deepEqual(launchers(newer).sort(), launchers(reference).sort());
+    assert.match(run(join(newer, "bin", "pip3.12"), ["--version"]).stdout, /\(python 3\.12\)/);
+    const record = readFileSync(
+      join(newer, "lib", "python3.12", "site-packages", "pip-23.2.1.dist-info", "RECORD"),
+      "utf8",
+    );
+    assert.match(record, /^\.\.\/\.\.\/\.\.\/bin\/pip3\.12,sha256=/m);
+    assert.doesNotMatch(record, /pip3\.11/);
   });
 });
 

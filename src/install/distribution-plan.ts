@@ -8,7 +8,13 @@ import type { Environment } from "../python/environment.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { pythonJsonDumps } from "../standards/python-string.ts";
 import { SpiceError } from "../util/error.ts";
-import { consoleScript, parseEntryPoints, RELOCATABLE_SHEBANG, shebang } from "./entry-points.ts";
+import {
+  consoleScript,
+  parseEntryPoints,
+  RELOCATABLE_SHEBANG,
+  shebang,
+  withVersionedLaunchers,
+} from "./entry-points.ts";
 import {
   GENERATED_DIST_INFO_FILES,
   INSTALLER_TEXT,
@@ -152,7 +158,12 @@ export function planDistribution(item: InstallItem, options: PlanOptions): Distr
   // Console and GUI scripts from entry_points.txt.
   if (entryPointsPath !== null) {
     const header = scriptHeader(environment, options);
-    for (const entry of parseEntryPoints(readFileSync(entryPointsPath, "utf8"))) {
+    const [major, minor] = environment.interpreter.facts.version_info;
+    const entries = withVersionedLaunchers(parseEntryPoints(readFileSync(entryPointsPath, "utf8")), [
+      major,
+      minor,
+    ]);
+    for (const entry of entries) {
       if (entry.group !== "console_scripts" && entry.group !== "gui_scripts") continue;
       if (
         !isSafeRelativePath(entry.name) ||

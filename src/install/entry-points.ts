@@ -31,6 +31,34 @@ export function parseEntryPoints(text: string): EntryPoint[] {
   return entries;
 }
 
+/**
+ * The entry points with pip's and easy_install's versioned launchers made for `version` (the
+ * target interpreter's `[major, minor]`), as pip makes them: a pip wheel lists those of the Python
+ * it was built on (pip 23.2.1's says pip3.11), so when console_scripts has `pip`, pip drops every
+ * `pipN` and `pipN.M` entry and writes `pip`, `pip3` and `pip3.12` for a 3.12 environment instead
+ * (what `python -m venv` leaves there); likewise `easy_install` with `easy_install-3.12`.
+ */
+export function withVersionedLaunchers(
+  entries: EntryPoint[],
+  version: readonly [number, number],
+): EntryPoint[] {
+  const [major, minor] = version;
+  const versioned: Array<[base: string, pattern: RegExp, names: string[]]> = [
+    ["pip", /^pip(\d+(\.\d+)?)?$/, ["pip", `pip${major}`, `pip${major}.${minor}`]],
+    ["easy_install", /^easy_install(-\d+\.\d+)?$/, ["easy_install", `easy_install-${major}.${minor}`]],
+  ];
+  let result = entries;
+  for (const [base, pattern, names] of versioned) {
+    const script = result.find((entry) => entry.group === "console_scripts" && entry.name === base);
+    if (script === undefined) continue;
+    result = [
+      ...result.filter((entry) => entry.group !== "console_scripts" || !pattern.test(entry.name)),
+      ...names.map((name) => ({ group: "console_scripts", name, value: script.value })),
+    ];
+  }
+  return result;
+}
+
 /** The `#!` line pip (distlib) writes: plain when short enough, else the /bin/sh trampoline. */
 export function shebang(executable: string): string {
   const quoted = executable.includes(" ") ? `"${executable}"` : executable;
