@@ -1705,6 +1705,21 @@ describe("which environment", () => {
     assert.equal(result.status, 0, result.stderr + result.stdout);
     assert.ok(existsSync(join(target, "beta", "__init__.py")));
     assert.ok(existsSync(join(target, "bin", "beta-hello")));
+    // A header where pip's --target puts it: its home scheme's include/site/pythonX.Y/NAME.
+    const withHeader = buildWheel(wheels, {
+      name: "gamma",
+      version: "1.0",
+      files: { "gamma/__init__.py": "", "gamma-1.0.data/headers/gamma.h": "int gamma;\n" },
+    });
+    const headerTarget = join(work.path, "target-dir-headers");
+    assert.equal(
+      spice(["pip", "install", withHeader, "--target", headerTarget, "--python", PYTHON]).status,
+      0,
+    );
+    assert.equal(
+      readFileSync(join(headerTarget, "include", "site", "python3.11", "gamma", "gamma.h"), "utf8"),
+      "int gamma;\n",
+    );
     const prefix = join(work.path, "prefix-dir");
     assert.equal(spice(["pip", "install", beta, "--prefix", prefix, "--python", PYTHON]).status, 0);
     assert.ok(existsSync(join(prefix, "lib", "python3.11", "site-packages", "beta", "__init__.py")));

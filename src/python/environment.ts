@@ -244,7 +244,8 @@ export function targetEnvironment(interpreter: Interpreter, directory: string): 
       platlib: root,
       scripts: join(root, "bin"),
       data: root,
-      headers: join(root, "include"),
+      // Where pip's --target puts them: its home scheme's include/site/pythonX.Y, moved in.
+      headers: join(root, "include", "site", `python${versionShort(interpreter.facts)}`),
     },
     sitePackages: [root],
   };
