@@ -2359,6 +2359,29 @@ describe("more of spice pip", () => {
     );
     assert.equal(result.status, 0, result.stderr);
     assert.ok(existsSync(join(userBase, "bin", "beta-hello")));
+    // The version the interpreter's own site-packages has: a name is satisfied by it, a wheel
+    // file is installed into the user site, where it shadows that copy, as pip does.
+    const system = join(work.path, "user-site-python");
+    externallyManagedPython(system, "unused");
+    rmSync(join(system, "lib", "python3.11", "EXTERNALLY-MANAGED"));
+    const systemPython = join(system, "bin", "python3");
+    assert.equal(spice(["pip", "install", beta, "--python", systemPython]).status, 0);
+    const shadowBase = join(work.path, "userbase-shadowing");
+    const byName = spice(
+      ["pip", "install", "beta", "--user", "--no-index", "-f", wheels, "--python", systemPython],
+      work.path,
+      { PYTHONUSERBASE: shadowBase },
+    );
+    assert.equal(byName.status, 0, byName.stderr);
+    assert.ok(!existsSync(shadowBase), byName.stderr);
+    const byFile = spice(["pip", "install", beta, "--user", "--python", systemPython], work.path, {
+      PYTHONUSERBASE: shadowBase,
+    });
+    assert.equal(byFile.status, 0, byFile.stderr);
+    assert.ok(
+      existsSync(join(shadowBase, "lib", "python3.11", "site-packages", "beta-1.2.dist-info", "RECORD")),
+    );
+    assert.ok(existsSync(join(system, "lib", "python3.11", "site-packages", "beta-1.2.dist-info", "RECORD")));
     const path = venv("env-user");
     const refused = spice(["pip", "install", beta, "--user", "--python", join(path, "bin", "python")]);
     assert.equal(refused.status, 1);

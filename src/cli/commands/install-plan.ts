@@ -28,6 +28,7 @@ export function planInstall(
   resolution: Resolution,
   installed: ReadonlyMap<string, InstalledDistribution>,
   reinstall: boolean | ReadonlySet<string>,
+  environment: Environment,
 ): InstallPlan {
   const plan: InstallPlan = { install: [], keep: [] };
   for (const resolved of [...resolution.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -40,7 +41,16 @@ export function planInstall(
       (installedVersion !== null
         ? versionsEqual(installedVersion, resolved.version)
         : current.displayVersion === resolved.version.toString());
-    if ((same && !forced) || (resolved.file === null && !forced)) plan.keep.push(resolved);
+    // pip's --user given a wheel file of the version the interpreter's own site-packages has:
+    // installed into the user site, shadowing that copy (which pip cannot remove); a name alone
+    // is satisfied by it.
+    const shadows =
+      same &&
+      resolved.direct &&
+      resolved.file !== null &&
+      environment.kind === "user" &&
+      !isInInstallDirectories(environment, current);
+    if ((same && !forced && !shadows) || (resolved.file === null && !forced)) plan.keep.push(resolved);
     else if (resolved.file === null) {
       throw new SpiceError(
         "E_REINSTALL",

@@ -207,7 +207,7 @@ async function installInto(
       }),
     );
   }
-  const plan = planInstall(resolution, installed, reinstall);
+  const plan = planInstall(resolution, installed, reinstall, environment);
   warnDuplicates(plan.install, duplicated, environment, context);
   // uv's --exact: what the resolution does not name goes, as in a sync.
   const extraneous = flag(args, "exact")

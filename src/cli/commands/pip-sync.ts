@@ -95,7 +95,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
           installed: installedCandidates(installed, (name) => isReinstalled(reinstall, name)),
         },
       ));
-    const plan = planInstall(resolution, installed, reinstall);
+    const plan = planInstall(resolution, installed, reinstall, environment);
     warnDuplicates(plan.install, duplicated, environment, context);
     const extraneous = extraneousOf(installed, resolution, environment, flag(args, "keep-seed-packages"));
     context.output.info(chosenLine(resolution.packages.size, lock, elapsed(started)));
