@@ -5,7 +5,8 @@
 # PEP 751 lock files are read and selected by both packaging and spice (pylock_oracle.py, pylock.ts), and
 # the offline mirror's real METADATA, requirements and markers are checked (mirror.py), and pip's
 # installation order of the corpus sets (install-order.py, install-order.ts), and pip's installation
-# reports for random requirement sets (reports.py). Not part
+# reports for random requirement sets (reports.py), and the files pip and spice install from each
+# of the mirror's wheels (installed-trees.py). Not part
 # of `npm test` (it needs those Python packages); run it after changing src/standards/.
 #   scripts/differential/run.sh [SEED] [SCALE]
 # Known oracle artefacts, not spice bugs: packaging crashes (ValueError/KeyError) on a few malformed
@@ -40,4 +41,7 @@ fi
 # pip's installation report against spice's for random requirement sets (reports.py skips without
 # the mirror; it runs dist/, which must be built).
 "$python" "$here/reports.py" "$seed" "$((scale / 50 + 10))" || status=1
+# What pip and spice install from each of the mirror's wheels, file by file (minutes: wheels up
+# to 15 MB here; installed-trees.py without an argument takes them up to 40 MB).
+"$python" "$here/installed-trees.py" 15 | tail -n 40 || status=1
 exit $status
