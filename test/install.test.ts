@@ -1626,8 +1626,9 @@ describe("which environment", () => {
         env,
       );
     assert.equal(install(beta).status, 0);
-    // Satisfied by the system's copy: nothing goes into the user site (a second copy on the path).
-    const satisfied = install("--user", beta);
+    // A name is satisfied by the system's copy: nothing goes into the user site (a second copy on
+    // the path); a wheel file named itself is installed there, shadowing it, as pip does.
+    const satisfied = install("--user", "beta==1.2", "--no-index", "-f", wheels);
     assert.equal(satisfied.status, 0, satisfied.stderr);
     assert.doesNotMatch(satisfied.stderr, /\+ beta/);
     assert.equal(existsSync(join(userSite, "beta")), false);
