@@ -29,12 +29,12 @@ export const PYTHON = join(
 );
 
 /**
- * A Python that is no virtual environment, under `prefix`, whose PEP 668 marker says `message`:
+ * A Python that is no virtual environment, under `prefix` (a conda installation is one):
  * PYTHON's executable copied (a few KB; it loads libpython from where it is) beside links to its
- * standard library, so tests of --system and of externally managed Pythons need no system Python
- * and change none. Returns its bin/python3.
+ * standard library, so tests of --system, --user and conda need no system Python and change
+ * none. Returns its bin/python3.
  */
-export function externallyManagedPython(prefix: string, message: string): string {
+export function plainPython(prefix: string): string {
   const executable = realpathSync(PYTHON);
   const name = basename(executable); // python3.11
   const stdlib = join(dirname(dirname(executable)), "lib", name);
@@ -45,11 +45,17 @@ export function externallyManagedPython(prefix: string, message: string): string
   mkdirSync(join(ownStdlib, "site-packages"), { recursive: true });
   for (const entry of readdirSync(stdlib))
     if (entry !== "site-packages") symlinkSync(join(stdlib, entry), join(ownStdlib, entry));
+  return join(prefix, "bin", "python3");
+}
+
+/** plainPython with a PEP 668 marker that says `message`: an externally managed Python. */
+export function externallyManagedPython(prefix: string, message: string): string {
+  const python = plainPython(prefix);
   writeFileSync(
-    join(ownStdlib, "EXTERNALLY-MANAGED"),
+    join(prefix, "lib", basename(realpathSync(PYTHON)), "EXTERNALLY-MANAGED"),
     `[externally-managed]\nError = ${message.split("\n").join("\n ")}\n`,
   );
-  return join(prefix, "bin", "python3");
+  return python;
 }
 
 export interface RunResult {

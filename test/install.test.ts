@@ -25,6 +25,7 @@ import { readManifest } from "../src/install/wheel-cache.ts";
 import type { ZipInput } from "../src/util/zip.ts";
 import {
   externallyManagedPython,
+  plainPython,
   runOnTerminal,
   runSpice,
   SPICE,
@@ -1315,8 +1316,7 @@ describe("which environment", () => {
   it("refuses to change the global Python through a venv that lost its pyvenv.cfg", () => {
     // A Python of the test's own as the base (no PEP 668 marker), so that nothing else can change.
     const prefix = join(work.path, "no-config-python");
-    const base = externallyManagedPython(prefix, "unused");
-    rmSync(join(prefix, "lib", "python3.11", "EXTERNALLY-MANAGED"));
+    const base = plainPython(prefix);
     const path = join(work.path, "env-no-config");
     assert.equal(spice(["venv", path, "--python", base]).status, 0);
     rmSync(join(path, "pyvenv.cfg"));
@@ -1435,8 +1435,7 @@ describe("which environment", () => {
   it("takes an activated conda environment as a venv, but conda's base environment only when named", () => {
     // A conda installation: an interpreter of its own prefix, without a PEP 668 marker.
     const conda = join(work.path, "miniconda");
-    externallyManagedPython(conda, "unused");
-    rmSync(join(conda, "lib", "python3.11", "EXTERNALLY-MANAGED"));
+    plainPython(conda);
     symlinkSync("python3", join(conda, "bin", "python"));
     const condaSite = join(conda, "lib", "python3.11", "site-packages");
     const project = join(work.path, "conda-project");
@@ -2363,9 +2362,7 @@ describe("more of spice pip", () => {
     // The version the interpreter's own site-packages has: a name is satisfied by it, a wheel
     // file is installed into the user site, where it shadows that copy, as pip does.
     const system = join(work.path, "user-site-python");
-    externallyManagedPython(system, "unused");
-    rmSync(join(system, "lib", "python3.11", "EXTERNALLY-MANAGED"));
-    const systemPython = join(system, "bin", "python3");
+    const systemPython = plainPython(system);
     assert.equal(spice(["pip", "install", beta, "--python", systemPython]).status, 0);
     const shadowBase = join(work.path, "userbase-shadowing");
     const byName = spice(
