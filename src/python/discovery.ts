@@ -136,9 +136,13 @@ export function condaBasePrefix(env: NodeJS.ProcessEnv): string | null {
   return roots.some((root) => root !== "" && realDirectory(root) === realDirectory(prefix)) ? prefix : null;
 }
 
-/** The active conda environment's prefix, unless it is the base environment (see condaBasePrefix). */
+/**
+ * The active conda environment's prefix, unless it is the base environment (condaBasePrefix) or
+ * has no Python (conda environments may hold other tools alone): what spice acts on before a .venv.
+ */
 export function activeCondaPrefix(env: NodeJS.ProcessEnv): string | null {
-  return env.CONDA_PREFIX && condaBasePrefix(env) === null ? env.CONDA_PREFIX : null;
+  const prefix = env.CONDA_PREFIX;
+  return prefix && condaBasePrefix(env) === null && existsSync(join(prefix, "bin", "python")) ? prefix : null;
 }
 
 /** Every place an interpreter may be, in order of preference, before inspection. */

@@ -244,7 +244,7 @@ export function selectEnvironment(
       discovered: true,
       passedOver: passedOver(cwd, environment, "VIRTUAL_ENV"),
     };
-  } else if (condaPrefix !== null && existsSync(join(condaPrefix, "bin", "python"))) {
+  } else if (condaPrefix !== null) {
     const environment = systemEnvironment(
       inspectInterpreter(join(condaPrefix, "bin", "python"), inspect),
       env,

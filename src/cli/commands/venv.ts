@@ -1,7 +1,7 @@
 // spice venv: create a virtual environment, without running Python when the base interpreter's
 // inspection is cached.
 
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import type { LinkMode } from "../../install/linker.ts";
 import { activationCommand } from "../../python/activation.ts";
@@ -221,7 +221,7 @@ export const command: CommandModule = {
     const conda = activeCondaPrefix(context.env);
     const [variable, active, deactivate] = context.env.VIRTUAL_ENV
       ? ["VIRTUAL_ENV", context.env.VIRTUAL_ENV, "deactivate"]
-      : conda !== null && existsSync(join(conda, "bin", "python"))
+      : conda !== null
         ? ["CONDA_PREFIX", conda, "conda deactivate"]
         : [];
     const here = active ? findProjectVenv(context.cwd) : null;
