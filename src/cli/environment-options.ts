@@ -128,6 +128,11 @@ function displayPath(path: string, cwd: string): string {
   return relativePath !== "" && !relativePath.startsWith("..") ? relativePath : path;
 }
 
+/** What turns off the environment `variable` (VIRTUAL_ENV or CONDA_PREFIX) names in a shell. */
+export function deactivateCommand(variable: string): string {
+  return variable === "CONDA_PREFIX" ? "conda deactivate" : "deactivate";
+}
+
 /** The parts of what is said of a venv here that the active environment wins over. */
 export function passedOverParts(
   selection: Selection,
@@ -137,7 +142,7 @@ export function passedOverParts(
   return {
     variable,
     other: displayPath(selection.passedOver?.venv ?? "", cwd),
-    deactivate: variable === "CONDA_PREFIX" ? "conda deactivate" : "deactivate",
+    deactivate: deactivateCommand(variable),
   };
 }
 

@@ -140,9 +140,12 @@ export function condaBasePrefix(env: NodeJS.ProcessEnv): string | null {
  * The active conda environment's prefix, unless it is the base environment (condaBasePrefix) or
  * has no Python (conda environments may hold other tools alone): what spice acts on before a .venv.
  */
-export function activeCondaPrefix(env: NodeJS.ProcessEnv): string | null {
+export function activeCondaPrefix(
+  env: NodeJS.ProcessEnv,
+  base: string | null = condaBasePrefix(env),
+): string | null {
   const prefix = env.CONDA_PREFIX;
-  return prefix && condaBasePrefix(env) === null && existsSync(join(prefix, "bin", "python")) ? prefix : null;
+  return prefix && base === null && existsSync(join(prefix, "bin", "python")) ? prefix : null;
 }
 
 /** Every place an interpreter may be, in order of preference, before inspection. */

@@ -217,8 +217,10 @@ export function selectEnvironment(
   inspect: InspectOptions,
 ): Selection {
   const { env, cwd } = context;
-  const condaPrefix = activeCondaPrefix(env);
-  const condaBase = condaBasePrefix(env);
+  // Looked at only when neither --python nor VIRTUAL_ENV says: each may cost a realpath or two.
+  const discovering = !options.python && !env.VIRTUAL_ENV;
+  const condaBase = discovering ? condaBasePrefix(env) : null;
+  const condaPrefix = discovering ? activeCondaPrefix(env, condaBase) : null;
   let base: Selection | null = null;
   if (options.python) {
     base = {

@@ -17,7 +17,7 @@ import { SpiceError, UsageError } from "../../util/error.ts";
 import { realDirectory } from "../../util/fs.ts";
 import { strtobool } from "../../util/strtobool.ts";
 import { flag, type ParsedArgs, refuseContradictions, value } from "../args.ts";
-import { elapsed, pythonOption } from "../environment-options.ts";
+import { deactivateCommand, elapsed, pythonOption } from "../environment-options.ts";
 import { type CommandContext, type CommandModule, VERSION } from "../main.ts";
 import { canAsk, confirm } from "../prompt.ts";
 
@@ -219,20 +219,20 @@ export const command: CommandModule = {
     // Another environment still active would win over this one in every `spice pip` run here
     // (looked for only then: a plain venv's start-up has a budget).
     const conda = activeCondaPrefix(context.env);
-    const [variable, active, deactivate] = context.env.VIRTUAL_ENV
-      ? ["VIRTUAL_ENV", context.env.VIRTUAL_ENV, "deactivate"]
+    const active = context.env.VIRTUAL_ENV
+      ? { variable: "VIRTUAL_ENV", root: context.env.VIRTUAL_ENV }
       : conda !== null
-        ? ["CONDA_PREFIX", conda, "conda deactivate"]
-        : [];
-    const here = active ? findProjectVenv(context.cwd) : null;
+        ? { variable: "CONDA_PREFIX", root: conda }
+        : null;
+    const here = active !== null ? findProjectVenv(context.cwd) : null;
     if (
-      active &&
+      active !== null &&
       here !== null &&
       realDirectory(here) === realDirectory(created.root) &&
-      realDirectory(active) !== realDirectory(created.root)
+      realDirectory(active.root) !== realDirectory(created.root)
     )
       context.output.warn(
-        `${variable} is ${active}: \`spice pip\` commands run here act on it, not on ${shown}, until you run \`${deactivate}\``,
+        `${active.variable} is ${active.root}: \`spice pip\` commands run here act on it, not on ${shown}, until you run \`${deactivateCommand(active.variable)}\``,
       );
     return 0;
   },
