@@ -12,9 +12,17 @@ import type { PackageEntry } from "./package-catalog.ts";
 /** Said of a dependency's URL requirement that the user's requirements do not name. */
 export const STRAY_URL_NOTE = "a URL that only your own requirements or constraints can name";
 
-/** Whether a failure's explanation names the project `name`. */
+/**
+ * Whether a failure's explanation names the project `name` (normalized). Requirements appear in
+ * it as their packages wrote them (`charset_normalizer<4,>=2`, `Jinja2>=3`), so any spelling whose
+ * PEP 503 name is `name` counts.
+ */
 export function mentions(explanation: string, name: string): boolean {
-  return new RegExp(`(^|[^a-z0-9_.-])${name.replace(/[.]/g, "\\.")}([^a-z0-9_.-]|$)`).test(explanation);
+  const spellings = name
+    .split("-")
+    .map((part) => part.replace(/[.[\]]/g, "\\$&"))
+    .join("[-_.]+");
+  return new RegExp(`(^|[^a-z0-9_.-])${spellings}([^a-z0-9_.-]|$)`, "i").test(explanation);
 }
 
 /**
