@@ -92,6 +92,12 @@ describe("spice pip compile", () => {
         "--generate-hashes",
         "-i",
         index.url,
+        // One-off options the header leaves out, as pip-tools does: running it again must not
+        // upgrade every pin.
+        "-qU",
+        "--upgrade-package",
+        "lib",
+        "--no-progress",
       ],
       { cwd: project, cacheDir },
     );
@@ -287,15 +293,16 @@ describe("spice pip compile", () => {
     assert.match(extraOnly.stdout, new RegExp(`^--extra-index-url ${index.url}\n\napp`));
     // The header's command runs again as written (quoted as shlex quotes), without credentials.
     const withCredentials = index.url.replace("://", "://me:secret@");
+    writeFileSync(join(project, "lib constraints.txt"), "lib>=1.0,<2\n");
     const quoted = await runSpiceAsync(
-      ["pip", "compile", "requirements.in", "-i", withCredentials, "-P", "lib>=1.0,<2", "--dry-run"],
+      ["pip", "compile", "requirements.in", "-i", withCredentials, "-c", "lib constraints.txt", "--dry-run"],
       { cwd: project, cacheDir },
     );
     assert.equal(quoted.status, 0, quoted.stderr);
     const header = quoted.stdout.split("\n")[1];
     assert.equal(
       header,
-      `#    spice pip compile requirements.in -i '${index.url.replace("://", "://me:****@")}' -P 'lib>=1.0,<2' --dry-run`,
+      `#    spice pip compile requirements.in -i '${index.url.replace("://", "://me:****@")}' -c 'lib constraints.txt'`,
     );
     assert.doesNotMatch(quoted.stdout, /secret/);
     const badStyle = runSpice([...base, "--annotation-style", "inline"], { cwd: project, cacheDir });

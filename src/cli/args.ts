@@ -132,6 +132,59 @@ export function parseArgs(
 }
 
 /**
+ * `argv` without the options `dropped` names (spec names) and their values, for a command line
+ * written back out (pip compile's header leaves out --upgrade and --quiet, as pip-tools and uv
+ * do). Words are read as parseArgs reads them: a short group loses only the dropped letters
+ * (`-qo out.txt` becomes `-o out.txt`), and nothing after `--` is an option.
+ */
+export function withoutOptions(
+  argv: readonly string[],
+  specs: readonly OptionSpec[],
+  dropped: ReadonlySet<string>,
+  { abbreviations = false } = {},
+): string[] {
+  const byLong = longNames(specs);
+  const byShort = new Map(specs.filter((spec) => spec.short).map((spec) => [spec.short!, spec]));
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      kept.push(...argv.slice(i));
+      break;
+    }
+    if (arg.startsWith("--")) {
+      const equals = arg.indexOf("=");
+      const spec = longOption(arg.slice(2, equals < 0 ? undefined : equals), byLong, abbreviations);
+      const takesNext = spec?.value !== undefined && equals < 0;
+      if (spec !== undefined && dropped.has(spec.name)) {
+        if (takesNext) i++;
+        continue;
+      }
+      kept.push(arg);
+      if (takesNext && i + 1 < argv.length) kept.push(argv[++i]);
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      let group = "-";
+      let value: string | null = null;
+      for (let at = 1; at < arg.length; at++) {
+        const spec = byShort.get(arg[at]);
+        const rest = spec?.value === undefined ? null : at + 1 < arg.length ? arg.slice(at + 1) : argv[++i];
+        if (spec === undefined || !dropped.has(spec.name)) {
+          group += arg[at];
+          if (rest !== null && at + 1 < arg.length) group += rest;
+          else if (rest !== null && rest !== undefined) value = rest;
+        }
+        if (rest !== null) break;
+      }
+      if (group !== "-") kept.push(group);
+      if (value !== null) kept.push(value);
+    } else {
+      kept.push(arg);
+    }
+  }
+  return kept;
+}
+
+/**
  * The index of the first word in `argv` that is neither an option nor an option's value (-1 when
  * none): where a command or subcommand name sits when options come before it
  * (`spice pip --python .venv uninstall -y six`). Unknown options are skipped here; parseArgs

@@ -24,8 +24,18 @@ import { localFileHost } from "../../util/file-host.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { plural } from "../../util/plural.ts";
 import { redactText, withoutCredentials } from "../../util/redact.ts";
-import { flag, listValues, oneOf, type ParsedArgs, refuseContradictions, value, values } from "../args.ts";
+import {
+  flag,
+  listValues,
+  oneOf,
+  type ParsedArgs,
+  refuseContradictions,
+  value,
+  values,
+  withoutOptions,
+} from "../args.ts";
 import { elapsed, environmentIfAny } from "../environment-options.ts";
+import { GLOBAL_OPTIONS } from "../global-options.ts";
 import { type IndexSettings, indexSettings, openSources, type Sources } from "../index-settings.ts";
 import type { CommandContext } from "../main.ts";
 import { type EarlierPin, indexOfPin, lockedVersions, outputFormat, pylockText } from "../pylock.ts";
@@ -38,6 +48,7 @@ import {
 } from "../resolution-options.ts";
 import { foreignTargetOptions, resolverFlags } from "../resolver-flags.ts";
 import { type MarkerOption, markerOptions, universeOf, warnUninstallable } from "../universal-compile.ts";
+import { PIP_SUBCOMMAND_OPTIONS } from "./pip-options.ts";
 
 // --- compile -----------------------------------------------------------------------------------
 
@@ -174,14 +185,38 @@ function headerLines(
   ];
 }
 
+// What the header's command leaves out: one-off options (running it again must not upgrade every
+// pin, nor bypass the cache) and ones that change only what is printed, as pip-tools and uv do.
+const ONE_OFF_OPTIONS = new Set([
+  "upgrade",
+  "upgrade-package",
+  "dry-run",
+  "rebuild",
+  "refresh",
+  "refresh-package",
+  "no-reuse-hashes",
+  "cache-dir",
+  "no-cache",
+  "no-cache-dir",
+  "quiet",
+  "verbose",
+  "color",
+  "no-color",
+  "no-progress",
+  "log",
+]);
+
 /** The command the header names: --custom-compile-command, then the variables, else this one. */
 function compileCommand(args: ParsedArgs, context: CommandContext): string {
   const custom =
     value(args, "custom-compile-command") ??
     context.env.SPICE_CUSTOM_COMPILE_COMMAND ??
     context.env.CUSTOM_COMPILE_COMMAND;
+  if (custom) return custom;
+  const specs = [...GLOBAL_OPTIONS, ...PIP_SUBCOMMAND_OPTIONS.compile];
+  const words = withoutOptions(context.argv ?? [], specs, ONE_OFF_OPTIONS, { abbreviations: true });
   // Quoted to run again as written; credentials in a URL never go into the file.
-  return custom || `spice ${(context.argv ?? []).map((word) => pyShlexQuote(redactText(word))).join(" ")}`;
+  return `spice ${words.map((word) => pyShlexQuote(redactText(word))).join(" ")}`;
 }
 
 /**
