@@ -115,9 +115,16 @@ describe("spice doctor", () => {
     const { findings, status } = doctor([], { PATH: `${bin}:/usr/bin:/bin` });
     const mismatch = findings.find((finding) => finding.code === "pip-python-mismatch");
     assert.ok(mismatch, JSON.stringify(findings));
-    assert.match(mismatch.fix ?? "", /python -m pip/);
+    assert.match(mismatch.fix ?? "", /use `python -m pip`/);
     assert.equal(status, 0, "a warning alone does not fail");
     assert.equal(doctor(["--strict"], { PATH: `${bin}:/usr/bin:/bin` }).status, 1);
+    // `python -m pip` is no fix in a venv without pip (spice's, unless seeded): spice pip is.
+    const { root, python } = freshVenv("pipless", false);
+    const pipless = doctor(["--python", python], { PATH: `${join(root, "bin")}:${bin}:/usr/bin:/bin` });
+    const unseeded = pipless.findings.find((finding) => finding.code === "pip-python-mismatch");
+    assert.ok(unseeded, JSON.stringify(pipless.findings));
+    assert.match(unseeded.fix ?? "", /has no pip, so `python -m pip` fails there too/);
+    assert.match(unseeded.fix ?? "", new RegExp(`spice pip install --python ${python} pip`));
   });
 
   it("spots VIRTUAL_ENV pointing away from the python in use, or at nothing", () => {

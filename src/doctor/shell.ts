@@ -1,10 +1,10 @@
 // What the shell hands every Python: the commands on PATH (is `pip` the `python`'s?), the active
 // environment variable, and variables that change imports or HTTPS for every interpreter.
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
-import { type Finding, type PathCommands, realPath, shebangInterpreter } from "./findings.ts";
+import { type Finding, namesIn, type PathCommands, realPath, shebangInterpreter } from "./findings.ts";
 
 export function pathCommands(context: DiscoveryContext): PathCommands {
   const tools = Object.fromEntries(
@@ -31,11 +31,32 @@ export function pathFindings({ tools, pythonPath }: PathCommands): Finding[] {
         code: "pip-python-mismatch",
         message: `\`${pipName}\` (${pip}) installs into ${interpreter}, but \`${tools.python ? "python" : "python3"}\` runs ${pythonPath}`,
         why: `packages installed with \`${pipName} install\` will not be importable from \`python\`: the classic "installed it but import fails"`,
-        fix: `use \`python -m pip\` (or \`spice pip ... --python ${pythonPath}\`) so the installer and the interpreter are the same`,
+        fix: venvWithoutPip(pythonPath)
+          ? `its environment has no pip, so \`python -m pip\` fails there too: install with \`spice pip ... --python ${pythonPath}\` (or give it pip: \`spice pip install --python ${pythonPath} pip\`)`
+          : `use \`python -m pip\` (or \`spice pip ... --python ${pythonPath}\`) so the installer and the interpreter are the same`,
       });
     }
   }
   return findings;
+}
+
+/**
+ * Whether `python` belongs to a virtual environment that cannot import pip: spice's venvs have
+ * none unless seeded, and one that sees its base's packages may import the base's.
+ */
+function venvWithoutPip(pythonPath: string): boolean {
+  const root = dirname(dirname(pythonPath));
+  let config: string;
+  try {
+    config = readFileSync(join(root, "pyvenv.cfg"), "utf8");
+  } catch {
+    return false;
+  }
+  if (/^\s*include-system-site-packages\s*=\s*true\s*$/im.test(config)) return false;
+  const lib = join(root, "lib");
+  return !namesIn(lib).some(
+    (name) => name.startsWith("python") && existsSync(join(lib, name, "site-packages", "pip", "__init__.py")),
+  );
 }
 
 /** 2. The active environment against the interpreter in use, and variables every Python reads. */
