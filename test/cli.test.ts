@@ -69,8 +69,11 @@ describe("spice CLI basics", () => {
       .map((line) => line.trim())
       .join(" ");
     assert.match(text, /^first-index \(default\): a name comes only from the first index that has it, /);
-    // `spice help pip install` is the same page; a wider COLUMNS gives fewer lines.
+    // `spice help pip install` is the same page, and so is pip's `pip help install`; a wider
+    // COLUMNS gives fewer lines.
     assert.equal(runSpice(["help", "pip", "install"], { env: { COLUMNS: "80" } }).stdout, help.stdout);
+    assert.equal(runSpice(["pip", "help", "install"], { env: { COLUMNS: "80" } }).stdout, help.stdout);
+    assert.equal(runSpice(["pip", "help", "instal"]).status, 2);
     const wider = runSpice(["pip", "install", "--help"], { env: { COLUMNS: "120" } }).stdout;
     assert.ok(wider.split("\n").length < lines.length);
     // Prose after the options is reflowed as paragraphs: no ragged short lines where the source broke.
@@ -138,6 +141,14 @@ describe("spice CLI basics", () => {
       assert.match(typo.stderr, new RegExp(`\nhint: Did you mean '${suggestion}'\\? `), args.join(" "));
     }
     assert.doesNotMatch(runSpice(["pip", "frobnicate"]).stderr, /Did you mean/);
+    // pip's commands spice has elsewhere, or that PyPI no longer answers, say where to go.
+    const search = runSpice(["pip", "search", "x"]);
+    assert.equal(search.status, 2);
+    assert.match(
+      search.stderr,
+      /\nhint: PyPI turned off the API `pip search` used .*spice pip index versions NAME/,
+    );
+    assert.match(runSpice(["pip", "completion"]).stderr, /\nhint: .*spice completion bash\|zsh\|fish\n/);
     // And a mistyped value of an option that takes one of a few.
     const value = runSpice(["python", "list", "--format", "jsn"]);
     assert.equal(value.status, 2);

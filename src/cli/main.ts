@@ -12,6 +12,7 @@ import {
   type ParsedArgs,
   parseArgs,
   pipArgsWords,
+  subcommandError,
   value,
 } from "./args.ts";
 import { GLOBAL_OPTIONS } from "./global-options.ts";
@@ -296,6 +297,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (args.options.get("help") === true) {
       output.data(commandHelp(entry, module, args.positionals[0]));
+      return 0;
+    }
+    // pip's `pip help install`: the help of a command's subcommand, as `--help` after it.
+    if (subcommand === "help" && module.subcommands !== undefined && !module.subcommands.includes("help")) {
+      const about = args.positionals[1];
+      if (about !== undefined && !module.subcommands.includes(about))
+        throw subcommandError(
+          name,
+          about,
+          module.subcommands,
+          `Subcommands: ${module.subcommands.join(", ")}`,
+        );
+      output.data(commandHelp(entry, module, about));
       return 0;
     }
     const context: CommandContext = {

@@ -38,6 +38,13 @@ const SUBCOMMANDS: Record<
   debug: async () => (await import("./pip-debug.ts")).pipDebug,
 };
 
+/** pip's commands that spice has under another name, or that no index answers any more. */
+const ELSEWHERE: Record<string, string> = {
+  completion: "spice's shell completion covers pip's commands too: spice completion bash|zsh|fish",
+  search:
+    "PyPI turned off the API `pip search` used (pip's own search fails there too): `spice pip index versions NAME` lists a project's versions",
+};
+
 export const command: CommandModule = {
   usage: [
     "spice pip install [REQUIREMENT|FILE...] [-r FILE] [-c FILE] [-i URL] [--dry-run] [options]",
@@ -71,7 +78,8 @@ export const command: CommandModule = {
     const load = sub === undefined ? undefined : SUBCOMMANDS[sub];
     if (load === undefined) {
       const names = Object.keys(SUBCOMMANDS);
-      throw subcommandError("pip", sub, names, `Subcommands: ${names.join(", ")}`);
+      const instead = sub === undefined ? undefined : ELSEWHERE[sub];
+      throw subcommandError("pip", sub, names, instead ?? `Subcommands: ${names.join(", ")}`);
     }
     let subArgs: ParsedArgs = { ...args, positionals: args.positionals.slice(1) };
     // pip-tools' settings first: pip-tools hands them to pip as arguments, over pip's own.
