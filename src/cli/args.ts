@@ -163,20 +163,27 @@ export function withoutOptions(
       kept.push(arg);
       if (takesNext && i + 1 < argv.length) kept.push(argv[++i]);
     } else if (arg.startsWith("-") && arg.length > 1) {
+      // A group (`-qUo out.txt`) letter by letter, up to one that takes a value: the rest of the
+      // group, else the next word.
       let group = "-";
-      let value: string | null = null;
+      let next: string | undefined;
       for (let at = 1; at < arg.length; at++) {
         const spec = byShort.get(arg[at]);
-        const rest = spec?.value === undefined ? null : at + 1 < arg.length ? arg.slice(at + 1) : argv[++i];
-        if (spec === undefined || !dropped.has(spec.name)) {
-          group += arg[at];
-          if (rest !== null && at + 1 < arg.length) group += rest;
-          else if (rest !== null && rest !== undefined) value = rest;
+        const keep = spec === undefined || !dropped.has(spec.name);
+        if (spec?.value === undefined) {
+          if (keep) group += arg[at];
+          continue;
         }
-        if (rest !== null) break;
+        const inline = at + 1 < arg.length;
+        if (!inline) i++;
+        if (keep) {
+          group += inline ? arg.slice(at) : arg[at];
+          if (!inline) next = argv[i];
+        }
+        break;
       }
       if (group !== "-") kept.push(group);
-      if (value !== null) kept.push(value);
+      if (next !== undefined) kept.push(next);
     } else {
       kept.push(arg);
     }
