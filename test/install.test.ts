@@ -2221,7 +2221,8 @@ describe("more of spice pip", () => {
   it("names the constraint that left a requirement no version, in the failure's explanation", () => {
     const path = venv("env-constrained");
     const constraints = join(work.path, "beta-constraints.txt");
-    writeFileSync(constraints, "beta<1\n");
+    // Spelled otherwise than the name: the hint still finds the constraint.
+    writeFileSync(constraints, "BETA<1\n");
     const result = spice([
       "pip",
       "install",
@@ -2237,7 +2238,7 @@ describe("more of spice pip", () => {
     assert.equal(result.status, 1);
     assert.match(
       result.stderr,
-      /alpha==1\.0 depends on beta>=1\.0 \(with the constraint beta<1\), which no version of beta satisfies/,
+      /alpha==1\.0 depends on beta>=1\.0 \(with the constraint BETA<1\), which no version of beta satisfies/,
     );
     assert.match(result.stderr, /hint: beta has 1 usable version, before the constraints: 1\.2\n/);
   });

@@ -2445,7 +2445,8 @@ describe("spice pip install from an index", () => {
     // A wheel that depends on a checkout: found only while resolving.
     const files = join(work.path, "vcs-files");
     mkdirSync(files);
-    buildWheel(files, simplePackage("needsvcs", "1.0", { requires: [`tree @ ${url}`] }));
+    // Spelled otherwise than its name: the hint finds it all the same.
+    buildWheel(files, simplePackage("needsvcs", "1.0", { requires: [`Tree @ ${url}`] }));
     for (const args of [
       [`tree @ ${url}`],
       [`${url}#egg=tree`],
@@ -2474,7 +2475,7 @@ describe("spice pip install from an index", () => {
     assert.equal(stray.status, 1);
     assert.match(
       stray.stderr,
-      /needsvcs==1\.0 depends on tree @ git\+https:\/\/me:\*\*\*\*@example\.invalid\/tree\.git@v1 \(a URL that only your own requirements or constraints can name\)/,
+      /needsvcs==1\.0 depends on Tree @ git\+https:\/\/me:\*\*\*\*@example\.invalid\/tree\.git@v1 \(a URL that only your own requirements or constraints can name\)/,
     );
     assert.match(
       stray.stderr,

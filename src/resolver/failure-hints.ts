@@ -18,11 +18,15 @@ export const STRAY_URL_NOTE = "a URL that only your own requirements or constrai
  * PEP 503 name is `name` counts.
  */
 export function mentions(explanation: string, name: string): boolean {
-  const spellings = name
+  return new RegExp(`(^|[^a-z0-9_.-])${spellingsOf(name)}([^a-z0-9_.-]|$)`, "i").test(explanation);
+}
+
+/** A pattern (case-insensitive) for every spelling of a normalized name: `foo[-_.]+bar`. */
+function spellingsOf(name: string): string {
+  return name
     .split("-")
     .map((part) => part.replace(/[.[\]]/g, "\\$&"))
     .join("[-_.]+");
-  return new RegExp(`(^|[^a-z0-9_.-])${spellings}([^a-z0-9_.-]|$)`, "i").test(explanation);
 }
 
 /**
@@ -88,7 +92,11 @@ export function failureHints(
       skipped.prereleases +
       skipped.noUploadTime +
       skipped.uploadedAfter;
-    if (explanation.includes(`${name} @ `) && explanation.includes(STRAY_URL_NOTE)) {
+    const spelled = spellingsOf(name);
+    if (
+      new RegExp(`(^|[^a-z0-9_.-])${spelled} @ `, "i").test(explanation) &&
+      explanation.includes(STRAY_URL_NOTE)
+    ) {
       hints.push(
         `A dependency asks for ${name} from a URL: to allow that, require \`${name} @ URL\` yourself (or as a constraint)`,
       );
@@ -96,16 +104,15 @@ export function failureHints(
       hints.push(
         `${name} was not found on the index or in the --find-links locations: check the name and the index URL`,
       );
-    } else if (new RegExp(`no version of ${name.replace(/[.]/g, "\\.")}(?![a-z0-9_.-])`).test(explanation)) {
+    } else if (new RegExp(`no version of ${spelled}(?![a-z0-9_.-])`, "i").test(explanation)) {
       // What pip prints as "(from versions: ...)": the requirement may just be mistyped.
       const usable = entry.candidates
         .filter((candidate) => !candidate.yanked)
         .sort((a, b) => compareVersions(b.version, a.version));
       const newest = usable.slice(0, 5).map((candidate) => candidate.version.toString());
       // A constraint named in the explanation is what left them out.
-      const constrained = explanation.includes(`(with the constraint ${name}`)
-        ? ", before the constraints"
-        : "";
+      const constraint = new RegExp(`\\(with the constraint ${spelled}(?![a-z0-9_.-])`, "i");
+      const constrained = constraint.test(explanation) ? ", before the constraints" : "";
       if (usable.length > 0)
         hints.push(
           `${name} has ${plural(usable.length, "usable version")}${usable.length > 5 ? ", the newest" : ""}${constrained}: ${newest.join(", ")}`,
