@@ -149,6 +149,10 @@ describe("spice CLI basics", () => {
       /\nhint: PyPI turned off the API `pip search` used .*spice pip index versions NAME/,
     );
     assert.match(runSpice(["pip", "completion"]).stderr, /\nhint: .*spice completion bash\|zsh\|fish\n/);
+    assert.match(
+      runSpice(["pip", "lock", "x"]).stderr,
+      /\nhint: .*spice pip compile REQUIREMENTS -o pylock\.toml/,
+    );
     // And a mistyped value of an option that takes one of a few.
     const value = runSpice(["python", "list", "--format", "jsn"]);
     assert.equal(value.status, 2);

@@ -41,6 +41,7 @@ const SUBCOMMANDS: Record<
 /** pip's commands that spice has under another name, or that no index answers any more. */
 const ELSEWHERE: Record<string, string> = {
   completion: "spice's shell completion covers pip's commands too: spice completion bash|zsh|fish",
+  lock: "pip 25.1's `pip lock` is `spice pip compile REQUIREMENTS -o pylock.toml` here: a PEP 751 lock",
   search:
     "PyPI turned off the API `pip search` used (pip's own search fails there too): `spice pip index versions NAME` lists a project's versions",
 };
