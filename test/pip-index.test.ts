@@ -30,6 +30,7 @@ import { BUCKETS } from "../src/cache/store.ts";
 import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
 import { sha256Hex } from "../src/util/hash.ts";
 import {
+  PYTHON,
   runPipAsync,
   runSpice,
   runSpiceAsync,
@@ -2145,6 +2146,63 @@ describe("spice pip install from an index", () => {
     );
     assert.equal(targeted.status, 0, targeted.stderr);
     assert.ok(existsSync(join(target, "lib-1.0.dist-info", "METADATA")));
+  });
+
+  it("reads the pip.conf of the environment it acts on, however it was chosen, as pip run there does", async () => {
+    // No other files: a home of its own, no global ones that set an index.
+    const home = join(work.path, "site-config-home");
+    mkdirSync(home);
+    const isolated = { PIP_CONFIG_FILE: "", HOME: home, XDG_CONFIG_HOME: "", XDG_CONFIG_DIRS: home };
+    const project = join(work.path, "site-config-project");
+    mkdirSync(project);
+    const venvRoot = join(project, ".venv");
+    assert.equal(runSpice(["venv", venvRoot, "--python", "3.11"], { cacheDir }).status, 0);
+    writeFileSync(join(venvRoot, "pip.conf"), `[global]\nindex-url = ${index.url}\n`);
+    const from = new RegExp(`index-url: ${index.url} \\(from ${venvRoot}/pip\\.conf \\[global\\]\\)`);
+    for (const [args, env] of [
+      [["--python", join(venvRoot, "bin", "python")], { VIRTUAL_ENV: "" }],
+      [["--python", venvRoot], { VIRTUAL_ENV: "" }],
+      [[], { VIRTUAL_ENV: "" }], // the nearest .venv
+      [[], { VIRTUAL_ENV: venvRoot }],
+    ] as const) {
+      const result = await runSpiceAsync(["-v", "pip", "install", ...args, "--dry-run", "internal"], {
+        cacheDir,
+        cwd: project,
+        env: { ...isolated, ...env },
+      });
+      assert.equal(result.status, 0, `${args.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, /\+ internal==1\.0/);
+      assert.match(result.stderr, from);
+    }
+    // Another environment named on the command line brings its own file, not the active one's.
+    const other = venv();
+    const elsewhere = await runSpiceAsync(
+      ["pip", "install", "--python", other.python, "--dry-run", "internal"],
+      {
+        cacheDir,
+        cwd: project,
+        env: { ...isolated, VIRTUAL_ENV: venvRoot },
+      },
+    );
+    assert.equal(elsewhere.status, 1);
+    assert.match(elsewhere.stderr, /Pass --index-url URL/);
+    // pip config sees it as pip run with that interpreter does, and changes it by default.
+    // The same variables for both (PIP_ ones are listed): none but what the test sets.
+    const configEnv = { ...isolated, PIP_CONFIG_FILE: undefined, VIRTUAL_ENV: "" };
+    const pip = (...args: string[]) =>
+      spawnSync(PYTHON, ["-m", "pip", "--python", join(venvRoot, "bin", "python"), "config", ...args], {
+        env: spiceEnvironment({ env: configEnv }),
+        encoding: "utf8",
+        cwd: project,
+      });
+    const spiceConfig = (...args: string[]) =>
+      runSpice(["pip", "config", ...args], { cwd: project, env: configEnv });
+    assert.equal(spiceConfig("list").stdout, pip("list").stdout);
+    assert.equal(spiceConfig("list", "--site").stdout, pip("list", "--site").stdout);
+    const set = spiceConfig("set", "global.timeout", "30");
+    assert.equal(set.status, 0, set.stderr);
+    assert.equal(set.stderr, `Writing to ${join(venvRoot, "pip.conf")}\n`);
+    assert.match(pip("list").stdout, /^global\.timeout='30'$/m);
   });
 
   it("refuses in a constraints file what pip refuses there: extras, editables, unnamed requirements", () => {

@@ -6,7 +6,12 @@ import { recoverIfInterrupted } from "../install/transaction.ts";
 import type { Environment } from "../python/environment.ts";
 import type { Interpreter } from "../python/interpreter.ts";
 import { findInterpreter, parsePythonRequest } from "../python/request.ts";
-import { type Selection, type SelectOptions, selectEnvironment } from "../python/select.ts";
+import {
+  environmentRootOf,
+  type Selection,
+  type SelectOptions,
+  selectEnvironment,
+} from "../python/select.ts";
 import { monotonicMilliseconds } from "../util/clock.ts";
 import { SpiceError } from "../util/error.ts";
 import { strtobool } from "../util/strtobool.ts";
@@ -50,6 +55,15 @@ export const LOCATION_OPTIONS: OptionSpec[] = [
 /** --python, else SPICE_PYTHON (as uv reads UV_PYTHON for every pip command and venv). */
 export function pythonOption(args: ParsedArgs, context: CommandContext): string | undefined {
   return value(args, "python") ?? (context.env.SPICE_PYTHON || undefined);
+}
+
+/**
+ * The environment whose own pip.conf pip's settings include (pip's "site" file, in the prefix of
+ * the interpreter pip runs in): the one the command acts on, however it was chosen, as
+ * `.venv/bin/pip` and `pip --python .venv` read .venv/pip.conf.
+ */
+export function pipSiteRoot(args: ParsedArgs, context: CommandContext): string | null {
+  return environmentRootOf(pythonOption(args, context), { env: context.env, cwd: context.cwd });
 }
 
 /**

@@ -23,6 +23,7 @@ import { redactUrl } from "../util/redact.ts";
 import { strtobool } from "../util/strtobool.ts";
 import { hasUrlScheme } from "../util/url-scheme.ts";
 import { flag, oneOf, type ParsedArgs, projectNames, value, values } from "./args.ts";
+import { pipSiteRoot } from "./environment-options.ts";
 import type { CommandContext } from "./main.ts";
 import { type ConfigValue, listOf, pipSettings } from "./pip-config.ts";
 
@@ -131,7 +132,7 @@ export function indexSettings(
   /** False when every requirement names its file: no index is needed then. */
   needsIndex = true,
 ): IndexSettings {
-  const config = pipSettings(context.env, section, flag(args, "isolated"));
+  const config = pipSettings(context.env, pipSiteRoot(args, context), section, flag(args, "isolated"));
   const explanation: string[] = [];
   const pick = (key: string, fromArgs: string | string[] | undefined | boolean): ConfigValue | null => {
     if (fromArgs !== undefined && fromArgs !== false && !(Array.isArray(fromArgs) && fromArgs.length === 0))

@@ -21,13 +21,14 @@ export interface ConfigValue {
 export interface PipConfigLocations {
   global: string[];
   user: string[];
-  /** The active virtual environment's pip.conf (pip's is its interpreter's prefix). */
+  /** The pip.conf of the environment acted on (pip reads its interpreter's prefix's). */
   site: string[];
   /** PIP_CONFIG_FILE. */
   file: string | null;
 }
 
-export function pipConfigLocations(env: NodeJS.ProcessEnv): PipConfigLocations {
+/** `siteRoot`: the environment whose own pip.conf counts (pipSiteRoot), if any. */
+export function pipConfigLocations(env: NodeJS.ProcessEnv, siteRoot: string | null): PipConfigLocations {
   const xdgDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
   const home = env.HOME || homedir();
   return {
@@ -36,7 +37,7 @@ export function pipConfigLocations(env: NodeJS.ProcessEnv): PipConfigLocations {
       join(home, ".pip", "pip.conf"),
       join(env.XDG_CONFIG_HOME || join(home, ".config"), "pip", "pip.conf"),
     ],
-    site: env.VIRTUAL_ENV ? [join(env.VIRTUAL_ENV, "pip.conf")] : [],
+    site: siteRoot === null ? [] : [join(siteRoot, "pip.conf")],
     file: env.PIP_CONFIG_FILE || null,
   };
 }
@@ -47,8 +48,8 @@ export function pipConfigLocations(env: NodeJS.ProcessEnv): PipConfigLocations {
  * PIP_CONFIG_FILE's, which pip reads even under --isolated. PIP_CONFIG_FILE=/dev/null turns every
  * file off, the global ones too.
  */
-export function pipConfigFiles(env: NodeJS.ProcessEnv, isolated = false): string[] {
-  const { global, user, site, file } = pipConfigLocations(env);
+export function pipConfigFiles(env: NodeJS.ProcessEnv, siteRoot: string | null, isolated = false): string[] {
+  const { global, user, site, file } = pipConfigLocations(env, siteRoot);
   if (file === "/dev/null") return [];
   const files = [...global];
   if (!isolated && !(file && existsSync(file))) files.push(...user);
@@ -64,16 +65,17 @@ export function pipConfigFiles(env: NodeJS.ProcessEnv, isolated = false): string
  */
 export function pipSettings(
   env: NodeJS.ProcessEnv,
+  siteRoot: string | null,
   command: string,
   isolated = false,
 ): ReadonlyMap<string, ConfigValue> {
   // An install asks three times (its options, its constraint files, its index settings): the
   // files are read once per environment, section and isolation.
-  const key = `${command}\0${isolated}`;
+  const key = `${siteRoot}\0${command}\0${isolated}`;
   let known = settingsByEnv.get(env);
   if (known === undefined) settingsByEnv.set(env, (known = new Map()));
   let settings = known.get(key);
-  if (settings === undefined) known.set(key, (settings = readSettings(env, command, isolated)));
+  if (settings === undefined) known.set(key, (settings = readSettings(env, siteRoot, command, isolated)));
   return settings;
 }
 
@@ -95,11 +97,12 @@ export function variableSetting(name: string, prefix: string): string {
 
 function readSettings(
   env: NodeJS.ProcessEnv,
+  siteRoot: string | null,
   command: string,
   isolated: boolean,
 ): ReadonlyMap<string, ConfigValue> {
   const settings = new Map<string, ConfigValue>();
-  for (const file of pipConfigFiles(env, isolated)) {
+  for (const file of pipConfigFiles(env, siteRoot, isolated)) {
     const sections = pipConfSections(file);
     for (const name of ["global", command]) {
       // pip's names: `index_url` and `index-url` are one setting.
@@ -181,9 +184,10 @@ export function withPipConfiguration(
   args: ParsedArgs,
   specs: readonly OptionSpec[],
   env: NodeJS.ProcessEnv,
+  siteRoot: string | null,
   section: string,
 ): ParsedArgs {
-  const settings = pipSettings(env, section, args.options.has("isolated"));
+  const settings = pipSettings(env, siteRoot, section, args.options.has("isolated"));
   const options = new Map(args.options);
   for (const spec of specs) {
     if (options.has(spec.name)) continue;

@@ -19,6 +19,7 @@ import { SpiceError, UsageError } from "../util/error.ts";
 import { redactText, redactUrl } from "../util/redact.ts";
 import { hasUrlScheme } from "../util/url-scheme.ts";
 import { flag, type ParsedArgs, values } from "./args.ts";
+import { pipSiteRoot } from "./environment-options.ts";
 import type { Sources } from "./index-settings.ts";
 import type { CommandContext } from "./main.ts";
 import { listOf, pipSettings } from "./pip-config.ts";
@@ -219,7 +220,8 @@ export function gatherRequirements(
   addProject(dependencyGroupRequirements(projectFiles, args, pyprojects));
   // pip takes constraint files from its configuration too (`constraint`, PIP_CONSTRAINT), before
   // the command line's.
-  const configured = pipSettings(context.env, section, flag(args, "isolated")).get("constraint");
+  const site = pipSiteRoot(args, context);
+  const configured = pipSettings(context.env, site, section, flag(args, "isolated")).get("constraint");
   for (const file of [...listOf(configured?.value), ...values(args, "constraint")])
     readFile(file, context, "constraints", finder, inputs, inputs.constraints);
   // Overrides and excludes from uv's variables too (SPICE_OVERRIDE, SPICE_EXCLUDE: files

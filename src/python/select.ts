@@ -3,7 +3,7 @@
 // the working directory is in); an interpreter found on PATH only with `--system`.
 // The incident spice exists for is a command that touched the wrong Python; so this never guesses.
 
-import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { pyShlexQuote } from "../standards/python-string.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
@@ -209,6 +209,25 @@ function venvOnPath(context: DiscoveryContext): string | null {
   if (python3 === null) return null;
   const root = dirname(dirname(python3));
   return isVirtualEnvironmentDirectory(root) ? root : null;
+}
+
+/**
+ * The environment selectEnvironment acts on, found without inspecting an interpreter, for what
+ * must be known before (the environment's own pip.conf, which pip reads from its interpreter's
+ * prefix): `python` naming a venv (its directory, or a python in its bin), else VIRTUAL_ENV, else
+ * an active conda environment other than base, else the nearest .venv. Null for none, and for a
+ * `python` that is a version to find or an interpreter of no environment of its own.
+ */
+export function environmentRootOf(python: string | undefined, context: DiscoveryContext): string | null {
+  const { env, cwd } = context;
+  if (python) {
+    const given = resolve(cwd, python);
+    const stats = statSync(given, { throwIfNoEntry: false });
+    const root = stats?.isDirectory() ? given : stats?.isFile() ? dirname(dirname(given)) : null;
+    return root !== null && isVirtualEnvironmentDirectory(root) ? root : null;
+  }
+  if (env.VIRTUAL_ENV) return env.VIRTUAL_ENV;
+  return activeCondaPrefix(env, condaBasePrefix(env)) ?? findProjectVenv(cwd);
 }
 
 export function selectEnvironment(

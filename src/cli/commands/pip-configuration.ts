@@ -13,6 +13,7 @@ import { formatIni } from "../../util/ini.ts";
 import { nodeChildProcess } from "../../util/lazy-builtins.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { flag, type ParsedArgs, subcommandError, value } from "../args.ts";
+import { pipSiteRoot } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import { pipConfigFiles, pipConfigLocations, pipConfSections, variableSetting } from "../pip-config.ts";
 
@@ -42,10 +43,12 @@ function variantAsked(args: ParsedArgs): Variant | null {
  * (PIP_CONFIG_FILE too, as pip lists it); with --global, --user or --site, only that kind of
  * file's values and the variables, as pip loads them.
  */
-function loadedValues(args: ParsedArgs, env: NodeJS.ProcessEnv): Map<string, string> {
+function loadedValues(args: ParsedArgs, context: CommandContext): Map<string, string> {
+  const { env } = context;
   const variant = variantAsked(args);
   const values = new Map<string, string>();
-  const files = variant === null ? pipConfigFiles(env) : pipConfigLocations(env)[variant];
+  const site = pipSiteRoot(args, context);
+  const files = variant === null ? pipConfigFiles(env, site) : pipConfigLocations(env, site)[variant];
   for (const file of files)
     for (const [section, entries] of pipConfSections(file))
       for (const [name, value] of entries) values.set(`${section}.${name}`, value);
@@ -57,16 +60,16 @@ function loadedValues(args: ParsedArgs, env: NodeJS.ProcessEnv): Map<string, str
 
 /** The file set and unset change: the one --global, --user or --site names, else pip's default. */
 function fileToChange(args: ParsedArgs, context: CommandContext): string {
-  const locations = pipConfigLocations(context.env);
+  const locations = pipConfigLocations(context.env, pipSiteRoot(args, context));
   const variant: Variant =
     variantAsked(args) ?? (locations.site.some((file) => existsSync(file)) ? "site" : "user");
   const files = locations[variant];
   if (files.length === 0)
     throw new SpiceError(
       "E_NO_ENVIRONMENT",
-      "--site names the active virtual environment's pip.conf, and none is active",
+      "--site names the pip.conf of the environment spice pip acts on, and there is none here",
       {
-        hint: "Activate the environment (source .venv/bin/activate) or set VIRTUAL_ENV, or use --user",
+        hint: "Pass --python with the environment (or activate it), or create .venv with `spice venv`, or use --user",
       },
     );
   // pip writes the variant's last file (the user's newer location, /etc/pip.conf).
@@ -120,8 +123,8 @@ function edit(args: ParsedArgs, context: CommandContext): number {
   return 0;
 }
 
-function debug(context: CommandContext): string[] {
-  const { global, user, site, file } = pipConfigLocations(context.env);
+function debug(args: ParsedArgs, context: CommandContext): string[] {
+  const { global, user, site, file } = pipConfigLocations(context.env, pipSiteRoot(args, context));
   const lines = ["env_var:"];
   for (const [name, value] of Object.entries(context.env).sort())
     if (name.startsWith("PIP_") && value !== undefined) lines.push(`  ${name}=${pyRepr(value)}`);
@@ -152,7 +155,7 @@ export function pipConfig(args: ParsedArgs, context: CommandContext): number {
   switch (sub) {
     case "list": {
       expect(0, "list");
-      const values = [...loadedValues(args, context.env)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const values = [...loadedValues(args, context)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       if (values.length > 0)
         context.output.data(values.map(([key, value]) => `${key}=${pyRepr(value)}`).join("\n"));
       return 0;
@@ -160,7 +163,7 @@ export function pipConfig(args: ParsedArgs, context: CommandContext): number {
     case "get": {
       expect(1, "get SECTION.NAME");
       const [section, name] = splitKey(rest[0]);
-      const found = loadedValues(args, context.env).get(`${section}.${name}`);
+      const found = loadedValues(args, context).get(`${section}.${name}`);
       if (found === undefined) throw new SpiceError("E_CONFIG", `No such key - ${rest[0]}`);
       context.output.data(found);
       return 0;
@@ -173,7 +176,7 @@ export function pipConfig(args: ParsedArgs, context: CommandContext): number {
       return change(args, context, rest[0], null);
     case "debug":
       expect(0, "debug");
-      context.output.data(debug(context).join("\n"));
+      context.output.data(debug(args, context).join("\n"));
       return 0;
     case "edit":
       expect(0, "edit [--editor EDITOR]");

@@ -788,7 +788,13 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
     },
     {
       name: "site",
-      help: "The active virtual environment's pip.conf: set and unset change it (the default when it exists), list and get read only it (and PIP_ variables)",
+      help: "The pip.conf of the environment spice pip acts on (as pip's is its interpreter's): set and unset change it (the default when it exists), list and get read only it (and PIP_ variables)",
+    },
+    {
+      name: "python",
+      short: "p",
+      value: "python",
+      help: "The environment whose pip.conf is the site file (default: VIRTUAL_ENV, an active conda environment, else the nearest .venv); also SPICE_PYTHON",
     },
   ],
   hash: [

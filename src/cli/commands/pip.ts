@@ -1,6 +1,7 @@
 // `spice pip ...`: pip's interface over spice's installer and dist-info reader.
 
 import { type ParsedArgs, subcommandError } from "../args.ts";
+import { pipSiteRoot } from "../environment-options.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 import { withPipConfiguration } from "../pip-config.ts";
 import { PIP_SUBCOMMAND_OPTIONS } from "./pip-options.ts";
@@ -90,7 +91,13 @@ export const command: CommandModule = {
     }
     const section = CONFIGURED_SECTIONS[sub];
     if (section !== undefined)
-      subArgs = withPipConfiguration(subArgs, PIP_SUBCOMMAND_OPTIONS[sub] ?? [], context.env, section);
+      subArgs = withPipConfiguration(
+        subArgs,
+        PIP_SUBCOMMAND_OPTIONS[sub] ?? [],
+        context.env,
+        pipSiteRoot(subArgs, context),
+        section,
+      );
     return (await load())(subArgs, context);
   },
 };
