@@ -2286,6 +2286,20 @@ describe("spice pip install from an index", () => {
       missing.stderr,
       /hint: no-such-project was not found on the index or in the --find-links locations/,
     );
+    assert.doesNotMatch(missing.stderr, /does not end in \/simple\//);
+    // A server's root given for its index: every name is missing there, and the hint says where to look.
+    const root = index.url.replace(/simple\/$/, "");
+    const atRoot = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", root, "lib", "--dry-run"],
+      { cacheDir },
+    );
+    assert.equal(atRoot.status, 1);
+    assert.match(
+      atRoot.stderr,
+      new RegExp(
+        `\nhint: The index URL ${root} does not end in /simple/: if it is the server's root, the index is likely at ${index.url}\n`,
+      ),
+    );
     const python = await runSpiceAsync(
       ["pip", "install", "--python", env.python, "-i", index.url, "newer", "--dry-run"],
       { cacheDir },

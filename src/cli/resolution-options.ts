@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { basename, resolve as resolvePath } from "node:path";
 import type { ResolveTarget } from "../python/target.ts";
+import { NOT_FOUND_NOTE } from "../resolver/failure-hints.ts";
 import { refuseVcs } from "../resolver/package-catalog.ts";
 import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
 import { operatorHint } from "../standards/install-requirement.ts";
@@ -15,7 +16,7 @@ import { readRequirementsFile } from "../standards/requirements-txt.ts";
 import { emptyFinderOptions, type FinderOptions } from "../standards/requirements-txt-options.ts";
 import type { SpecifierSet } from "../standards/specifier.ts";
 import { parseVersion } from "../standards/version.ts";
-import { SpiceError, UsageError } from "../util/error.ts";
+import { SpiceError, UsageError, withHint } from "../util/error.ts";
 import { redactText, redactUrl } from "../util/redact.ts";
 import { hasUrlScheme } from "../util/url-scheme.ts";
 import { flag, type ParsedArgs, values } from "./args.ts";
@@ -298,7 +299,7 @@ export function resolveOptionsFor(
 }
 
 /** Resolves the inputs for `target` with the flags every resolving command shares. */
-export function resolveInputs(
+export async function resolveInputs(
   inputs: RequirementInputs,
   sources: Sources,
   target: ResolveTarget,
@@ -327,5 +328,25 @@ export function resolveInputs(
         `Ignoring ${requirement.name}: markers '${requirement.marker}' don't match your environment`,
       );
   }
-  return resolve(resolveOptionsFor(inputs, sources, target, args, context, extra));
+  try {
+    return await resolve(resolveOptionsFor(inputs, sources, target, args, context, extra));
+  } catch (error) {
+    throw withIndexRootHint(error, sources.packages.options.indexes);
+  }
+}
+
+/**
+ * A failure that found some name nowhere, with an index URL that does not end in /simple/: that
+ * URL may be a server's root, where a project's page is not (`--index-url http://host/` for
+ * `http://host/simple/`, a slip easy to make with a private index).
+ */
+function withIndexRootHint(error: unknown, indexes: readonly string[]): unknown {
+  if (!(error instanceof SpiceError) || !error.details.hint?.includes(NOT_FOUND_NOTE)) return error;
+  const roots = indexes.filter((index) => !/simple\/?$/i.test(index.split(/[?#]/)[0]));
+  if (roots.length === 0) return error;
+  const index = redactUrl(roots[0]);
+  return withHint(
+    error,
+    `The index URL ${index} does not end in /simple/: if it is the server's root, the index is likely at ${index.replace(/\/?$/, "/simple/")}`,
+  );
 }

@@ -9,6 +9,9 @@ import { plural } from "../util/plural.ts";
 import type { PrereleasePolicy } from "./candidates.ts";
 import type { PackageEntry } from "./package-catalog.ts";
 
+/** Ends the hint for a name that no source has. */
+export const NOT_FOUND_NOTE = "was not found on the index or in the --find-links locations";
+
 /** Said of a dependency's URL requirement that the user's requirements do not name. */
 export const STRAY_URL_NOTE = "a URL that only your own requirements or constraints can name";
 
@@ -101,9 +104,7 @@ export function failureHints(
         `A dependency asks for ${name} from a URL: to allow that, require \`${name} @ URL\` yourself (or as a constraint)`,
       );
     } else if (entry.candidates.length === 0 && leftOut === 0) {
-      hints.push(
-        `${name} was not found on the index or in the --find-links locations: check the name and the index URL`,
-      );
+      hints.push(`${name} ${NOT_FOUND_NOTE}: check the name and the index URL`);
     } else if (new RegExp(`no version of ${spelled}(?![a-z0-9_.-])`, "i").test(explanation)) {
       // What pip prints as "(from versions: ...)": the requirement may just be mistyped.
       const usable = entry.candidates

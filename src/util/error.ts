@@ -24,6 +24,12 @@ export class SpiceError extends Error {
   }
 }
 
+/** The same error with one more hint line under the ones it has. */
+export function withHint(error: SpiceError, hint: string): SpiceError {
+  const hints = error.details.hint === undefined ? hint : `${error.details.hint}\n${hint}`;
+  return new SpiceError(error.code, error.message, { ...error.details, hint: hints });
+}
+
 /** Exit codes: 0 success, 1 failure, 2 usage error. */
 export class UsageError extends SpiceError {
   constructor(message: string, hint?: string) {

@@ -18,7 +18,7 @@ import { readRequirementsFile } from "../../standards/requirements-txt.ts";
 import { versionsEqual } from "../../standards/version.ts";
 import { consistentPlatforms } from "../../standards/wheel-environments.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
-import { SpiceError, UsageError } from "../../util/error.ts";
+import { SpiceError, UsageError, withHint } from "../../util/error.ts";
 import { localFileHost } from "../../util/file-host.ts";
 import { onDisk, writeFileAtomic } from "../../util/fs.ts";
 import { plural } from "../../util/plural.ts";
@@ -445,15 +445,10 @@ async function compilePins(
       error.code === "E_NO_SOLUTION" &&
       values(args, "environment").length === 0
     )
-      throw new SpiceError(error.code, error.message, {
-        cause: error.details.cause,
-        hint: [
-          error.details.hint,
-          "This resolution is for every platform (--universal); --environment MARKER limits it to where MARKER holds, as in --environment \"sys_platform == 'linux'\"",
-        ]
-          .filter((line) => line !== undefined)
-          .join("\n"),
-      });
+      throw withHint(
+        error,
+        "This resolution is for every platform (--universal); --environment MARKER limits it to where MARKER holds, as in --environment \"sys_platform == 'linux'\"",
+      );
     throw error;
   }
   warnUninstallable(resolution, context);
