@@ -23,7 +23,7 @@ import {
   type ServerOptions,
 } from "node:https";
 import { connect, createServer as createNetServer } from "node:net";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { BUCKETS } from "../src/cache/store.ts";
@@ -31,6 +31,7 @@ import { type IndexServer, startIndexServer } from "../src/serve/server.ts";
 import { sha256Hex } from "../src/util/hash.ts";
 import {
   PYTHON,
+  plainPython,
   runPipAsync,
   runSpice,
   runSpiceAsync,
@@ -2158,21 +2159,30 @@ describe("spice pip install from an index", () => {
     const venvRoot = join(project, ".venv");
     assert.equal(runSpice(["venv", venvRoot, "--python", "3.11"], { cacheDir }).status, 0);
     writeFileSync(join(venvRoot, "pip.conf"), `[global]\nindex-url = ${index.url}\n`);
-    const from = new RegExp(`index-url: ${index.url} \\(from ${venvRoot}/pip\\.conf \\[global\\]\\)`);
-    for (const [args, env] of [
-      [["--python", join(venvRoot, "bin", "python")], { VIRTUAL_ENV: "" }],
-      [["--python", venvRoot], { VIRTUAL_ENV: "" }],
-      [[], { VIRTUAL_ENV: "" }], // the nearest .venv
-      [[], { VIRTUAL_ENV: venvRoot }],
+    // A Python of no venv reads the file in its own prefix, named or found on PATH with --system.
+    const plainPrefix = join(work.path, "site-config-plain");
+    const plain = plainPython(plainPrefix);
+    writeFileSync(join(plainPrefix, "pip.conf"), `[global]\nindex-url = ${index.url}\n`);
+    const plainPath = `${dirname(plain)}:/usr/bin:/bin`;
+    for (const [args, env, cwd, prefix] of [
+      [["--python", join(venvRoot, "bin", "python")], { VIRTUAL_ENV: "" }, project, venvRoot],
+      [["--python", venvRoot], { VIRTUAL_ENV: "" }, project, venvRoot],
+      [[], { VIRTUAL_ENV: "" }, project, venvRoot], // the nearest .venv
+      [[], { VIRTUAL_ENV: venvRoot }, project, venvRoot],
+      [["--python", plain], { VIRTUAL_ENV: "" }, home, plainPrefix],
+      [["--system"], { VIRTUAL_ENV: "", PATH: plainPath }, home, plainPrefix],
     ] as const) {
       const result = await runSpiceAsync(["-v", "pip", "install", ...args, "--dry-run", "internal"], {
         cacheDir,
-        cwd: project,
+        cwd,
         env: { ...isolated, ...env },
       });
       assert.equal(result.status, 0, `${args.join(" ")}: ${result.stderr}`);
       assert.match(result.stderr, /\+ internal==1\.0/);
-      assert.match(result.stderr, from);
+      assert.match(
+        result.stderr,
+        new RegExp(`index-url: ${index.url} \\(from ${prefix}/pip\\.conf \\[global\\]\\)`),
+      );
     }
     // Another environment named on the command line brings its own file, not the active one's.
     const other = venv();

@@ -63,7 +63,15 @@ export function pythonOption(args: ParsedArgs, context: CommandContext): string 
  * `.venv/bin/pip` and `pip --python .venv` read .venv/pip.conf.
  */
 export function pipSiteRoot(args: ParsedArgs, context: CommandContext): string | null {
-  return environmentRootOf(pythonOption(args, context), { env: context.env, cwd: context.cwd });
+  return environmentRootOf(pythonOption(args, context), systemOption(args, context), {
+    env: context.env,
+    cwd: context.cwd,
+  });
+}
+
+/** --system, or SPICE_SYSTEM_PYTHON as uv's UV_SYSTEM_PYTHON, for CI images without a venv. */
+function systemOption(args: ParsedArgs, context: CommandContext): boolean {
+  return flag(args, "system") || strtobool(context.env.SPICE_SYSTEM_PYTHON ?? "") === true;
 }
 
 /**
@@ -78,8 +86,7 @@ export function selectFromArgs(
 ): Selection {
   const options: SelectOptions = {
     python: pythonOption(args, context),
-    // SPICE_SYSTEM_PYTHON as uv's UV_SYSTEM_PYTHON, for CI images without a venv.
-    system: flag(args, "system") || strtobool(context.env.SPICE_SYSTEM_PYTHON ?? "") === true,
+    system: systemOption(args, context),
     target: value(args, "target"),
     prefix: value(args, "prefix"),
     root: value(args, "root"),

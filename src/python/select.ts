@@ -3,7 +3,7 @@
 // the working directory is in); an interpreter found on PATH only with `--system`.
 // The incident spice exists for is a command that touched the wrong Python; so this never guesses.
 
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { pyShlexQuote } from "../standards/python-string.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
@@ -212,22 +212,35 @@ function venvOnPath(context: DiscoveryContext): string | null {
 }
 
 /**
- * The environment selectEnvironment acts on, found without inspecting an interpreter, for what
- * must be known before (the environment's own pip.conf, which pip reads from its interpreter's
- * prefix): `python` naming a venv (its directory, or a python in its bin), else VIRTUAL_ENV, else
- * an active conda environment other than base, else the nearest .venv. Null for none, and for a
- * `python` that is a version to find or an interpreter of no environment of its own.
+ * The prefix of the Python selectEnvironment acts on (its sys.prefix), found without inspecting
+ * it, for what must be known before (pip's "site" pip.conf, read from that prefix): the one
+ * `python` names, else VIRTUAL_ENV, else an active conda environment other than base, else the
+ * nearest .venv, else with `system` the python3 on PATH. Null for none, and for a version to find.
  */
-export function environmentRootOf(python: string | undefined, context: DiscoveryContext): string | null {
+export function environmentRootOf(
+  python: string | undefined,
+  system: boolean,
+  context: DiscoveryContext,
+): string | null {
   const { env, cwd } = context;
-  if (python) {
-    const given = resolve(cwd, python);
-    const stats = statSync(given, { throwIfNoEntry: false });
-    const root = stats?.isDirectory() ? given : stats?.isFile() ? dirname(dirname(given)) : null;
-    return root !== null && isVirtualEnvironmentDirectory(root) ? root : null;
-  }
+  if (python) return prefixOfPython(resolve(cwd, python));
   if (env.VIRTUAL_ENV) return env.VIRTUAL_ENV;
-  return activeCondaPrefix(env, condaBasePrefix(env)) ?? findProjectVenv(cwd);
+  const found = activeCondaPrefix(env, condaBasePrefix(env)) ?? findProjectVenv(cwd);
+  if (found !== null || !system) return found;
+  const python3 = whichOnPath("python3", context) ?? whichOnPath("python", context);
+  return python3 === null ? null : prefixOfPython(python3);
+}
+
+/**
+ * A Python's prefix from its path: an environment's directory as given, a venv's root for a
+ * python in its bin, else the directory above the bin of the executable it really is.
+ */
+function prefixOfPython(path: string): string | null {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats?.isDirectory()) return path;
+  if (!stats?.isFile()) return null;
+  const root = dirname(dirname(path));
+  return isVirtualEnvironmentDirectory(root) ? root : dirname(dirname(realpathSync(path)));
 }
 
 export function selectEnvironment(
