@@ -58,9 +58,9 @@ export function pythonOption(args: ParsedArgs, context: CommandContext): string 
 }
 
 /**
- * The environment whose own pip.conf pip's settings include (pip's "site" file, in the prefix of
- * the interpreter pip runs in): the one the command acts on, however it was chosen, as
- * `.venv/bin/pip` and `pip --python .venv` read .venv/pip.conf.
+ * The prefix whose pip.conf pip's settings include (pip's "site" file, in the prefix of the
+ * interpreter pip runs in): that of the Python the command acts on, however it was chosen, as
+ * `.venv/bin/pip` and `pip --python .venv` both read .venv/pip.conf.
  */
 export function pipSiteRoot(args: ParsedArgs, context: CommandContext): string | null {
   return environmentRootOf(pythonOption(args, context), systemOption(args, context), {

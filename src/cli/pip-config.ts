@@ -21,13 +21,13 @@ export interface ConfigValue {
 export interface PipConfigLocations {
   global: string[];
   user: string[];
-  /** The pip.conf of the environment acted on (pip reads its interpreter's prefix's). */
+  /** The pip.conf in the prefix of the Python acted on (pip reads its own interpreter's). */
   site: string[];
   /** PIP_CONFIG_FILE. */
   file: string | null;
 }
 
-/** `siteRoot`: the environment whose own pip.conf counts (pipSiteRoot), if any. */
+/** `siteRoot`: the prefix whose pip.conf is the site file (pipSiteRoot), if any. */
 export function pipConfigLocations(env: NodeJS.ProcessEnv, siteRoot: string | null): PipConfigLocations {
   const xdgDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
   const home = env.HOME || homedir();
