@@ -605,10 +605,18 @@ describe("spice pip config", () => {
     );
     // edit opens that file in the editor, through the shell as pip runs it; none is an error.
     const editor = join(work.path, "append-timeout.sh");
-    writeFileSync(editor, '#!/bin/sh\nprintf "[global]\\ntimeout = 60\\n" >> "$2"\n', { mode: 0o755 });
+    // (A section of its own: a second [global] in one file is one pip refuses, and so does spice.)
+    writeFileSync(editor, '#!/bin/sh\nprintf "[download]\\ntimeout = 60\\n" >> "$2"\n', { mode: 0o755 });
     const edited = spice(spiceHome, ["edit", "--user"], { EDITOR: `${editor} --wait` });
     assert.equal(edited.status, 0, edited.stderr);
-    assert.equal(spice(spiceHome, ["get", "global.timeout"]).stdout, "60\n");
+    assert.equal(spice(spiceHome, ["get", "download.timeout"]).stdout, "60\n");
+    // A file pip refuses (a section twice) spice refuses too, naming its line.
+    const twice = join(work.path, "twice.conf");
+    writeFileSync(twice, "[global]\ntimeout = 1\n[global]\nretries = 2\n");
+    assert.notEqual(pip(spiceHome, ["list"], { PIP_CONFIG_FILE: twice }).status, 0);
+    const refused = spice(spiceHome, ["list"], { PIP_CONFIG_FILE: twice });
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /caused by: line 3: section 'global' already exists/);
     const noEditor = spice(spiceHome, ["edit"], { EDITOR: "", VISUAL: "" });
     assert.equal(noEditor.status, 1);
     assert.match(noEditor.stderr, /Could not determine editor to use/);

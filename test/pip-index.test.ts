@@ -2147,6 +2147,22 @@ describe("spice pip install from an index", () => {
     );
     assert.equal(targeted.status, 0, targeted.stderr);
     assert.ok(existsSync(join(target, "lib-1.0.dist-info", "METADATA")));
+    // A file configparser refuses is refused, as pip refuses it, not read in part.
+    const broken = join(work.path, "broken-pip.conf");
+    writeFileSync(broken, `[global]\nindex-url = ${index.url}\ntrusted-host 127.0.0.1\n`);
+    const refused = await runSpiceAsync(["pip", "install", "--python", env.python, "lib==1.0"], {
+      cacheDir,
+      env: { PIP_CONFIG_FILE: broken },
+    });
+    assert.equal(refused.status, 1);
+    assert.match(
+      refused.stderr,
+      new RegExp(
+        `^error: Could not load pip's configuration file ${broken}\n {2}caused by: line 3: 'trusted-host 127\\.0\\.0\\.1' is neither`,
+        "m",
+      ),
+    );
+    assert.deepEqual(readdirSync(env.site), []);
   });
 
   it("reads the pip.conf of the environment it acts on, however it was chosen, as pip run there does", async () => {

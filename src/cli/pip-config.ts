@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { UsageError } from "../util/error.ts";
-import { parseIni } from "../util/ini.ts";
+import { SpiceError, UsageError } from "../util/error.ts";
+import { IniSyntaxError, parseIni } from "../util/ini.ts";
 import { strtobool } from "../util/strtobool.ts";
 import type { OptionSpec, ParsedArgs } from "./args.ts";
 
@@ -81,13 +81,37 @@ export function pipSettings(
 
 const settingsByEnv = new WeakMap<NodeJS.ProcessEnv, Map<string, ReadonlyMap<string, ConfigValue>>>();
 
-/** A pip.conf's sections (a missing or unreadable file has none, as pip reads it). */
+/**
+ * A pip.conf's sections: none for a missing or unreadable file, and an error for one that is not
+ * UTF-8 or that configparser refuses, as pip refuses it (settings silently lost could mean
+ * installing from another index than the file names).
+ */
 export function pipConfSections(file: string): Map<string, Map<string, string>> {
+  let bytes: Buffer;
   try {
-    return parseIni(readFileSync(file, "utf8"));
+    bytes = readFileSync(file);
   } catch {
     return new Map();
   }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw unloadable(file, "it is not UTF-8 text");
+  }
+  try {
+    return parseIni(text, true);
+  } catch (error) {
+    if (error instanceof IniSyntaxError) throw unloadable(file, error.message);
+    throw error;
+  }
+}
+
+function unloadable(file: string, cause: string): SpiceError {
+  return new SpiceError("E_CONFIG", `Could not load pip's configuration file ${file}`, {
+    cause,
+    hint: "Fix the file, which pip refuses too (PIP_CONFIG_FILE=/dev/null reads no configuration file)",
+  });
 }
 
 /** The setting a PIP_ (or SPICE_) variable names: PIP_INDEX_URL is index-url. */
