@@ -2,7 +2,8 @@
 # Differential testing of spice's standards core against its oracles (packaging 26.2, and pip
 # 23.2.1 for requirements files, under the Python that has both): the public conformance vectors'
 # inputs are mutated, the oracles answer, and spice's conformance runner checks every case; random
-# PEP 751 lock files are read and selected by both packaging and spice (pylock_oracle.py, pylock.ts), and
+# PEP 751 lock files are read and selected by both packaging and spice (pylock_oracle.py, pylock.ts),
+# random pip.conf texts are read by both configparser and spice (ini_oracle.py, ini.ts), and
 # the offline mirror's real METADATA, requirements and markers are checked (mirror.py), and pip's
 # installation order of the corpus sets (install-order.py, install-order.ts), and pip's installation
 # reports for random requirement sets (reports.py), and the files pip and spice install from each
@@ -22,12 +23,14 @@ trap 'rm -rf "$out"' EXIT
 "$python" "$here/tags_oracle.py" gen "$seed" "$scale" "$out/tags" > /dev/null
 "$python" "$here/mutate_requirements_txt.py" "$seed" "$((scale / 2))" "$out/requirements-txt" 2> /dev/null > /dev/null
 "$python" "$here/pylock_oracle.py" "$seed" "$scale" "$out/pylock.json"
+"$python" "$here/ini_oracle.py" "$seed" "$scale" "$out/ini.json"
 cd "$here/../.."
 status=0
 for dir in core tags requirements-txt; do
   node --import tsx scripts/conformance.ts "$out/$dir" | grep -E "FAIL|passed, .* failed$" || status=1
 done
 node --import tsx scripts/differential/pylock.ts "$out/pylock.json" | tail -n 20 || status=1
+node --import tsx scripts/differential/ini.ts "$out/ini.json" | tail -n 20 || status=1
 # Real data, where this machine has the offline mirror (mirror.py skips otherwise).
 "$python" "$here/mirror.py" "$out/mirror"
 if [ -d "$out/mirror" ]; then

@@ -24,6 +24,8 @@ describe("INI files as configparser reads them", () => {
   it("continues a value only with lines indented further than its key, as configparser", () => {
     const sections = parseIni("[s]\n  x = 1\n  y = 2\n    more\n");
     assert.deepEqual(Object.fromEntries(sections.get("s") ?? []), { x: "1", y: "2\nmore" });
+    // Past a line that does not parse, a deeper line still continues the key before it.
+    assert.equal(parseIni("[s]\nk = 1\nbogus\n  more\n").get("s")?.get("k"), "1\nmore");
     // A header is read up to its last `]`, whatever follows, and indented or not.
     assert.deepEqual([...parseIni("  [global] # note\nx = 1\n[a]b]\n").keys()], ["global", "a]b"]);
   });
@@ -38,6 +40,8 @@ describe("INI files as configparser reads them", () => {
       ["[global]\nx=1\n[global]\ny=2\n", 3],
       ["[global]\nX=1\nx=2\n", 3],
       ["[s]\n= 1\n", 2],
+      // Twice without a key: the duplicate stops it at once, before the unparsed line is said.
+      ["[s]\n= 1\n= 2\n", 3],
       ["[s]\nindex_url=1\nindex-url=2\n", null],
       ["[S]\nx=1\n[s]\ny=1\n", null],
       ["[s]\na: b = c\n", null],

@@ -12,59 +12,68 @@ export class IniSyntaxError extends Error {
 }
 
 /**
- * Sections of `key = value` or `key: value` lines. Keys are lower-cased, as configparser does. An
- * indented line continues the value above it, blank lines within it included (trailing ones are
- * dropped), so a multi-paragraph message reads as written. Whole-line `#` and `;` comments are
- * skipped. With `strict`, what configparser refuses throws IniSyntaxError: a key before any
- * section, a line that is neither, a section or key given twice; else such lines are skipped.
+ * Sections of `key = value` or `key: value` lines, read as configparser reads them. Keys are
+ * lower-cased. A line indented further than the last line that was not a continuation continues
+ * the value above it, blank lines within it included (trailing ones are dropped), so a
+ * multi-paragraph message reads as written. Whole-line `#` and `;` comments are skipped. With
+ * `strict`, what configparser refuses throws IniSyntaxError: a key before any section, a section
+ * or key given twice (both at once), a line that is neither (the first such, at the end); else
+ * such lines are skipped.
  */
 export function parseIni(text: string, strict = false): Map<string, Map<string, string>> {
   const sections = new Map<string, Map<string, string>>();
   let current: Map<string, string> | null = null;
-  let lastKey: string | null = null;
-  // How far the last key's line is indented: only a line indented further continues its value.
-  let keyIndent = 0;
+  // The key a deeper-indented line continues: kept past a line that does not parse, as configparser keeps it.
+  let key: string | null = null;
+  let indentLevel = 0;
   let blankLines = 0;
+  let unparsed: IniSyntaxError | null = null;
   const refuse = (line: number, reason: string) => {
     if (strict) throw new IniSyntaxError(line, reason);
   };
   const lines = text.split(/\r?\n/);
   for (let index = 0; index < lines.length; index++) {
     const rawLine = lines[index];
-    if (rawLine.trim() === "") {
-      if (lastKey !== null) blankLines++;
+    const line = rawLine.trim();
+    if (line === "") {
+      if (key) blankLines++;
       continue;
     }
-    if (/^\s*[#;]/.test(rawLine)) continue;
+    if (line.startsWith("#") || line.startsWith(";")) continue;
     const indent = rawLine.length - rawLine.trimStart().length;
-    if (indent > keyIndent && current !== null && lastKey !== null) {
-      current.set(lastKey, `${current.get(lastKey)}${"\n".repeat(blankLines + 1)}${rawLine.trim()}`);
+    if (current !== null && key && indent > indentLevel) {
+      current.set(key, `${current.get(key)}${"\n".repeat(blankLines + 1)}${line}`);
       blankLines = 0;
       continue;
     }
+    indentLevel = indent;
     blankLines = 0;
     // configparser's header pattern: up to the last `]`, whatever follows it (`[global] # x`).
-    const section = /^\[(.+)\]/.exec(rawLine.trim());
+    const section = /^\[(.+)\]/.exec(line);
     if (section) {
       const name = section[1];
       if (sections.has(name)) refuse(index + 1, `section '${name}' already exists`);
       current = sections.get(name) ?? new Map();
       sections.set(name, current);
-      lastKey = null;
+      key = null;
       continue;
     }
-    if (current === null) refuse(index + 1, "the file has no [section] header before it");
-    const pair = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(rawLine);
-    if (pair && current !== null) {
-      lastKey = pair[1].trim().toLowerCase();
-      keyIndent = indent;
-      if (current.has(lastKey)) refuse(index + 1, `option '${lastKey}' is set twice in its section`);
-      current.set(lastKey, pair[2].trim());
-    } else {
-      refuse(index + 1, `'${rawLine.trim()}' is neither a [section] nor a key = value line`);
-      lastKey = null;
+    if (current === null) {
+      refuse(index + 1, "the file has no [section] header before it");
+      continue;
     }
+    const pair = /^(.*?)\s*[=:]\s*(.*)$/.exec(line);
+    if (pair === null) {
+      unparsed ??= new IniSyntaxError(index + 1, `'${line}' is neither a [section] nor a key = value line`);
+      continue;
+    }
+    key = pair[1].toLowerCase();
+    // A value without a key (`= x`) is a line configparser cannot parse, and yet remembers.
+    if (key === "") unparsed ??= new IniSyntaxError(index + 1, `'${line}' has no key`);
+    if (current.has(key)) refuse(index + 1, `option '${key}' is set twice in its section`);
+    current.set(key, pair[2]);
   }
+  if (strict && unparsed !== null) throw unparsed;
   return sections;
 }
 
