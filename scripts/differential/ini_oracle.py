@@ -10,7 +10,7 @@ import sys
 
 # Lines pip.conf files hold, and the slips people make in them.
 LINES = [
-    "[global]", "[install]", "[ global ]", "[a]b]", "[]", "[x", "  [install]", "[global] # note",
+    "[global]", "[install]", "[DEFAULT]", "[ global ]", "[a]b]", "[]", "[x", "  [install]", "[global] # note",
     "index-url = http://host/simple", "timeout: 30", "no_deps=yes", "K=1", "k=2", "  k = 3",
     "  more", "\tcontinued", "# comment", "; comment", "  # indented comment", "", "   ",
     "key", "= v", ": v", "k = a = b", "x: y: z", "a b = c", "\u00e9=1", "trusted-host 127.0.0.1",

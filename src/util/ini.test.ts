@@ -12,6 +12,10 @@ describe("INI files as configparser reads them", () => {
       timeout: "30",
     });
     assert.deepEqual(Object.fromEntries(sections.get("install") ?? []), { no_deps: "yes" });
+    // [DEFAULT] is no section: its values are under every other one, which may override them.
+    const defaults = parseIni("[DEFAULT]\nx = 1\ny = 1\n[s]\ny = 2\n");
+    assert.deepEqual([...defaults.keys()], ["s"]);
+    assert.deepEqual(Object.fromEntries(defaults.get("s") ?? []), { x: "1", y: "2" });
   });
 
   it("keeps blank lines inside a continued value and drops trailing ones", () => {

@@ -22,6 +22,8 @@ export class IniSyntaxError extends Error {
  */
 export function parseIni(text: string, strict = false): Map<string, Map<string, string>> {
   const sections = new Map<string, Map<string, string>>();
+  // configparser's [DEFAULT]: no section of its own, its values under every other section's.
+  const defaults = new Map<string, string>();
   let current: Map<string, string> | null = null;
   // The key a deeper-indented line continues: kept past a line that does not parse, as configparser keeps it.
   let key: string | null = null;
@@ -52,9 +54,12 @@ export function parseIni(text: string, strict = false): Map<string, Map<string, 
     const section = /^\[(.+)\]/.exec(line);
     if (section) {
       const name = section[1];
-      if (sections.has(name)) refuse(index + 1, `section '${name}' already exists`);
-      current = sections.get(name) ?? new Map();
-      sections.set(name, current);
+      if (name === "DEFAULT") current = defaults;
+      else {
+        if (sections.has(name)) refuse(index + 1, `section '${name}' already exists`);
+        current = sections.get(name) ?? new Map();
+        sections.set(name, current);
+      }
       key = null;
       continue;
     }
@@ -74,7 +79,14 @@ export function parseIni(text: string, strict = false): Map<string, Map<string, 
     current.set(key, pair[2]);
   }
   if (strict && unparsed !== null) throw unparsed;
-  return sections;
+  if (defaults.size === 0) return sections;
+  return new Map(
+    [...sections].map(([name, entries]) => {
+      const merged = new Map(defaults);
+      for (const [entry, value] of entries) merged.set(entry, value);
+      return [name, merged];
+    }),
+  );
 }
 
 /**
