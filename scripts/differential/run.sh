@@ -3,7 +3,8 @@
 # 23.2.1 for requirements files, under the Python that has both): the public conformance vectors'
 # inputs are mutated, the oracles answer, and spice's conformance runner checks every case; random
 # PEP 751 lock files are read and selected by both packaging and spice (pylock_oracle.py, pylock.ts),
-# random pip.conf texts are read by both configparser and spice (ini_oracle.py, ini.ts), and
+# random pip.conf texts are read by both configparser and spice (ini_oracle.py, ini.ts), and random
+# RECORD lines by both Python's csv reader and spice (record_oracle.py, record.ts), and
 # the offline mirror's real METADATA, requirements and markers are checked (mirror.py), and pip's
 # installation order of the corpus sets (install-order.py, install-order.ts), and pip's installation
 # reports for random requirement sets (reports.py), and the files pip and spice install from each
@@ -24,6 +25,7 @@ trap 'rm -rf "$out"' EXIT
 "$python" "$here/mutate_requirements_txt.py" "$seed" "$((scale / 2))" "$out/requirements-txt" 2> /dev/null > /dev/null
 "$python" "$here/pylock_oracle.py" "$seed" "$scale" "$out/pylock.json"
 "$python" "$here/ini_oracle.py" "$seed" "$scale" "$out/ini.json"
+"$python" "$here/record_oracle.py" "$seed" "$scale" "$out/record.json"
 cd "$here/../.."
 status=0
 for dir in core tags requirements-txt; do
@@ -31,6 +33,7 @@ for dir in core tags requirements-txt; do
 done
 node --import tsx scripts/differential/pylock.ts "$out/pylock.json" | tail -n 20 || status=1
 node --import tsx scripts/differential/ini.ts "$out/ini.json" | tail -n 20 || status=1
+node --import tsx scripts/differential/record.ts "$out/record.json" | tail -n 20 || status=1
 # Real data, where this machine has the offline mirror (mirror.py skips otherwise).
 "$python" "$here/mirror.py" "$out/mirror"
 if [ -d "$out/mirror" ]; then

@@ -79,27 +79,35 @@ function parseKeyValues(text: string): Map<string, string> {
   return values;
 }
 
-/** RECORD rows: path, hash, size (the CSV dialect pip and wheel write). */
+/**
+ * RECORD rows: path, hash, size, read as pip reads them (Python's csv reader over the file's
+ * lines): a quote opens a quoted field only at a field's start (`a"b` is those three characters),
+ * `""` inside one is a quote, and what follows its closing quote joins the field.
+ */
 export function parseRecord(text: string): Array<[string, string, string]> {
   const rows: Array<[string, string, string]> = [];
   for (const line of text.split(/\r?\n/)) {
     if (line.trim() === "") continue;
     const fields: string[] = [];
     let field = "";
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const char = line[i];
-      if (quoted) {
-        if (char === '"' && line[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else if (char === '"') quoted = false;
+    let state: "start" | "plain" | "quoted" | "quote in quoted" = "start";
+    for (const char of line) {
+      if (state === "quoted") {
+        if (char === '"') state = "quote in quoted";
         else field += char;
-      } else if (char === '"') quoted = true;
-      else if (char === ",") {
+      } else if (state === "quote in quoted" && char === '"') {
+        field += '"';
+        state = "quoted";
+      } else if (char === ",") {
         fields.push(field);
         field = "";
-      } else field += char;
+        state = "start";
+      } else if (state === "start" && char === '"') {
+        state = "quoted";
+      } else {
+        field += char;
+        state = "plain";
+      }
     }
     fields.push(field);
     rows.push([fields[0] ?? "", fields[1] ?? "", fields[2] ?? ""]);
