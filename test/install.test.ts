@@ -1248,6 +1248,21 @@ describe("malformed and malicious wheels", () => {
     }
   });
 
+  it("read WHEEL as pip reads it, an email message: the first of a header, and `1` as a version", () => {
+    const directory = join(work.path, "wheel-headers");
+    mkdirSync(directory);
+    // pip 23.2.1 installs this wheel: it reads Wheel-Version 1, not the 2.0 below it.
+    const wheel = buildWheel(directory, {
+      name: "twice",
+      version: "1.0",
+      wheelVersion: "1\nWheel-Version: 2.0",
+    });
+    const path = venv("env-wheel-headers");
+    const result = spice(["pip", "install", "--python", join(path, "bin", "python"), wheel]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, / \+ twice==1\.0/);
+  });
+
   it("are refused when several megabytes of wheels are unpacked on two threads", () => {
     // Above 4 MiB of wheels both threads take from one queue: whichever thread meets the bad
     // wheel (the largest, taken first, or the smallest, taken last), the install fails cleanly.

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseWheelFilename, type WheelFilename } from "../standards/filename.ts";
+import { parseMetadataEmail } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { compareVersions, tryParseVersion } from "../standards/version.ts";
 import { SpiceError } from "../util/error.ts";
@@ -70,14 +71,16 @@ const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const DOT = 0x2e;
 
-function parseKeyValues(text: string): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const colon = line.indexOf(":");
-    if (colon > 0) values.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return values;
+/**
+ * The WHEEL file's headers, read as pip reads them (an email message): the first of each,
+ * continuation lines joined, nothing after the first blank line.
+ */
+function wheelHeaders(text: string): { wheelVersion?: string; rootIsPurelib?: string } {
+  const { unparsed } = parseMetadataEmail(text, WHEEL_HEADERS);
+  return { wheelVersion: unparsed["wheel-version"]?.[0], rootIsPurelib: unparsed["root-is-purelib"]?.[0] };
 }
+
+const WHEEL_HEADERS: ReadonlySet<string> = new Set(["wheel-version", "root-is-purelib"]);
 
 /**
  * RECORD rows: path, hash, size, read as pip reads them (Python's csv reader over the file's
@@ -188,11 +191,13 @@ export function openWheel(
       throw invalid(path, (error as Error).message);
     }
   };
-  const wheelInfo = parseKeyValues(readText("WHEEL"));
-  const versionText = wheelInfo.get("wheel-version") ?? "";
-  const versionMatch = /^(\d+)\.(\d+)/.exec(versionText);
-  if (versionMatch === null) throw invalid(path, `WHEEL has no valid Wheel-Version ('${versionText}')`);
-  const wheelVersion: [number, number] = [Number(versionMatch[1]), Number(versionMatch[2])];
+  const wheelInfo = wheelHeaders(readText("WHEEL"));
+  // pip's reading: integers separated by dots (`1.0`, or `1`).
+  const versionText = (wheelInfo.wheelVersion ?? "").trim();
+  if (!/^\d+(\.\d+)*$/.test(versionText))
+    throw invalid(path, `WHEEL has no valid Wheel-Version ('${versionText}')`);
+  const [major, minor = 0] = versionText.split(".").map(Number);
+  const wheelVersion: [number, number] = [major, minor];
   if (wheelVersion[0] > SUPPORTED_WHEEL_MAJOR) {
     throw invalid(
       path,
@@ -200,7 +205,7 @@ export function openWheel(
       "Upgrade spice, or use an older build of the wheel",
     );
   }
-  const rootIsPurelib = (wheelInfo.get("root-is-purelib") ?? "").toLowerCase() === "true";
+  const rootIsPurelib = (wheelInfo.rootIsPurelib ?? "").toLowerCase() === "true";
   const metadataText = readText("METADATA");
 
   const recordPath = `${distInfo}/RECORD`;
