@@ -91,6 +91,23 @@ export function parseRecord(text: string): Array<[string, string, string]> {
   const rows: Array<[string, string, string]> = [];
   for (const line of text.split(/\r?\n/)) {
     if (line.trim() === "") continue;
+    // Nearly every line has no quote: its fields are what lies between the commas (a cold
+    // install of the jupyter set reads 15,000 lines; character by character took 60 ms).
+    if (!line.includes('"')) {
+      const first = line.indexOf(",");
+      const second = first < 0 ? -1 : line.indexOf(",", first + 1);
+      const third = second < 0 ? -1 : line.indexOf(",", second + 1);
+      rows.push(
+        first < 0
+          ? [line, "", ""]
+          : [
+              line.slice(0, first),
+              second < 0 ? line.slice(first + 1) : line.slice(first + 1, second),
+              second < 0 ? "" : line.slice(second + 1, third < 0 ? undefined : third),
+            ],
+      );
+      continue;
+    }
     const fields: string[] = [];
     let field = "";
     let state: "start" | "plain" | "quoted" | "quote in quoted" = "start";
