@@ -1845,6 +1845,28 @@ describe("more of spice pip", () => {
     assert.ok(existsSync(join(site, "alpha", "__pycache__", "__init__.cpython-311.pyc")));
   });
 
+  it("removes what byte-compiling made beside each module, dotted names too, and not its neighbours'", () => {
+    const directory = join(work.path, "shared-modules");
+    mkdirSync(directory);
+    const dotty = buildWheel(directory, {
+      name: "dotty",
+      version: "1.0",
+      files: { "shared/a.py": "x = 1\n", "shared/a.b.py": "y = 2\n" },
+    });
+    const other = buildWheel(directory, {
+      name: "other",
+      version: "1.0",
+      files: { "shared/ab.py": "z = 3\n", "shared/a_b.py": "w = 4\n" },
+    });
+    const path = venv("env-shared-modules");
+    const python = join(path, "bin", "python");
+    assert.equal(spice(["pip", "install", "--python", python, "--compile", dotty, other]).status, 0);
+    const cache = join(path, "lib", "python3.11", "site-packages", "shared", "__pycache__");
+    assert.equal(readdirSync(cache).length, 4);
+    assert.equal(spice(["pip", "uninstall", "--python", python, "-y", "dotty"]).status, 0);
+    assert.deepEqual(readdirSync(cache).sort(), ["a_b.cpython-311.pyc", "ab.cpython-311.pyc"]);
+  });
+
   it("byte-compiles with --compile and records the compiled files", () => {
     const path = venv("env-compile");
     const python = join(path, "bin", "python");
