@@ -1,9 +1,10 @@
 // What the shell hands every Python: the commands on PATH (is `pip` the `python`'s?), the active
 // environment variable, and variables that change imports or HTTPS for every interpreter.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
+import { readPyvenvCfg } from "../python/environment.ts";
 import { type Finding, namesIn, type PathCommands, realPath, shebangInterpreter } from "./findings.ts";
 
 export function pathCommands(context: DiscoveryContext): PathCommands {
@@ -46,13 +47,9 @@ export function pathFindings({ tools, pythonPath }: PathCommands): Finding[] {
  */
 function venvWithoutPip(pythonPath: string): boolean {
   const root = dirname(dirname(pythonPath));
-  let config: string;
-  try {
-    config = readFileSync(join(root, "pyvenv.cfg"), "utf8");
-  } catch {
+  const config = readPyvenvCfg(root);
+  if (config === null || (config.get("include-system-site-packages") ?? "").toLowerCase() === "true")
     return false;
-  }
-  if (/^\s*include-system-site-packages\s*=\s*true\s*$/im.test(config)) return false;
   const lib = join(root, "lib");
   return !namesIn(lib).some(
     (name) => name.startsWith("python") && existsSync(join(lib, name, "site-packages", "pip", "__init__.py")),

@@ -225,10 +225,15 @@ export function environmentRootOf(
   const { env, cwd } = context;
   if (python) return prefixOfPython(resolve(cwd, python));
   if (env.VIRTUAL_ENV) return env.VIRTUAL_ENV;
-  const found = activeCondaPrefix(env, condaBasePrefix(env)) ?? findProjectVenv(cwd);
+  const found = activeCondaPrefix(env) ?? findProjectVenv(cwd);
   if (found !== null || !system) return found;
-  const python3 = whichOnPath("python3", context) ?? whichOnPath("python", context);
+  const python3 = pythonOnPath(context);
   return python3 === null ? null : prefixOfPython(python3);
+}
+
+/** What --system takes: python3 on PATH, else python. */
+function pythonOnPath(context: DiscoveryContext): string | null {
+  return whichOnPath("python3", context) ?? whichOnPath("python", context);
 }
 
 /**
@@ -301,7 +306,7 @@ export function selectEnvironment(
   const needsInterpreterOnly =
     options.target !== undefined || options.prefix !== undefined || options.root !== undefined;
   if (base === null && (options.system || needsInterpreterOnly)) {
-    const python3 = whichOnPath("python3", context) ?? whichOnPath("python", context);
+    const python3 = pythonOnPath(context);
     if (python3 === null) {
       throw new SpiceError("E_NO_PYTHON", "No python3 on PATH", {
         hint: "Install Python, or pass --python with a path",

@@ -5,7 +5,7 @@
 export class IniSyntaxError extends Error {
   constructor(
     readonly line: number,
-    readonly reason: string,
+    reason: string,
   ) {
     super(`line ${line}: ${reason}`);
   }
