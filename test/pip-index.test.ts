@@ -2621,4 +2621,69 @@ describe("spice pip install from an index", () => {
       assert.doesNotMatch(result.stderr, /secret/);
     }
   });
+
+  it("ends on Ctrl-C saying so, dies of the signal, and leaves the environment and no download behind", async () => {
+    // An index whose wheel download stalls halfway: spice is interrupted while it waits.
+    const wheel = readdirSync(main).find((name) => name.startsWith("lib-1.0-"))!;
+    const data = readFileSync(join(main, wheel));
+    let stalled: () => void = () => {};
+    const server = createServer((request, response) => {
+      if (request.url === "/simple/lib/") {
+        response.writeHead(200, { "content-type": "text/html" });
+        response.end(`<a href="/files/${wheel}#sha256=${sha256Hex(data)}">${wheel}</a>`);
+      } else if (request.url === `/files/${wheel}`) {
+        response.writeHead(200, { "content-length": String(data.length) });
+        response.write(data.subarray(0, data.length >> 1), () => stalled());
+      } else {
+        response.writeHead(404);
+        response.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/simple/`;
+    const temporary = join(work.path, "interrupted-tmp");
+    mkdirSync(temporary);
+    const ownCache = join(work.path, "interrupted-cache");
+    try {
+      const env = venv();
+      for (const cacheOption of ["--no-cache", `--cache-dir=${ownCache}`]) {
+        const child = spawn(
+          process.execPath,
+          [SPICE, "pip", "install", "--python", env.python, "--index-url", url, cacheOption, "lib==1.0"],
+          { env: spiceEnvironment({ env: { TMPDIR: temporary } }) },
+        );
+        let stderr = "";
+        child.stderr.on("data", (chunk) => {
+          stderr += chunk;
+        });
+        const reached = new Promise<void>((resolve) => {
+          stalled = resolve;
+        });
+        const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+          child.on("close", (_status, signal) => resolve(signal)),
+        );
+        await reached;
+        child.kill("SIGINT");
+        // It dies of SIGINT (so a shell loop around it stops too), after saying what it left.
+        assert.equal(await ended, "SIGINT", stderr);
+        assert.match(
+          stderr,
+          /error: Interrupted by SIGINT \(Ctrl-C\): nothing was changed in the environment at .*venv-\d+\n$/,
+        );
+        assert.equal(freeze(env.python), "");
+        assert.deepEqual(readdirSync(join(env.root, "lib", "python3.11")), ["site-packages"]);
+        // The half download is gone: a --no-cache scratch directory, or the cache's partial file.
+        assert.deepEqual(readdirSync(temporary), [], cacheOption);
+        if (cacheOption !== "--no-cache")
+          assert.deepEqual(
+            readdirSync(join(ownCache, BUCKETS.archives)).filter((name) => name.startsWith(".tmp-")),
+            [],
+          );
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

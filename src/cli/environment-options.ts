@@ -14,6 +14,7 @@ import {
 } from "../python/select.ts";
 import { monotonicMilliseconds } from "../util/clock.ts";
 import { SpiceError } from "../util/error.ts";
+import { notChangedYet } from "../util/interrupt.ts";
 import { strtobool } from "../util/strtobool.ts";
 import { flag, type OptionSpec, type ParsedArgs, value } from "./args.ts";
 import type { CommandContext } from "./main.ts";
@@ -172,6 +173,7 @@ function passedOverMessage(selection: Selection, cwd: string): string {
   return `acting on ${selection.environment.root}, the active ${variable}, not on ${other} here; run \`${deactivate}\` or pass --python ${other} to act on that one`;
 }
 
+/** Says which environment a change acts on; if the command is interrupted, that it was not changed. */
 export function announceEnvironment(environment: Environment, context: CommandContext): void {
   const facts = environment.interpreter.facts;
   const what = {
@@ -181,9 +183,9 @@ export function announceEnvironment(environment: Environment, context: CommandCo
     prefix: "prefix",
     user: "user site",
   }[environment.kind];
-  context.output.info(
-    `Using Python ${facts.python_full_version} ${what} at ${displayPath(environment.root, context.cwd)}`,
-  );
+  const shown = displayPath(environment.root, context.cwd);
+  context.output.info(`Using Python ${facts.python_full_version} ${what} at ${shown}`);
+  notChangedYet(`the ${what} at ${shown}`);
 }
 
 export function elapsed(started: number): string {

@@ -2,7 +2,7 @@
 // the command line, requirements files, pip's configuration and SPICE_/PIP_ variables, and the HTTP
 // client, package source and file fetcher built from them.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,6 +19,7 @@ import { type KeyringLookup, keyringCommand, keyringOnPath } from "../index/keyr
 import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
 import type { FinderOptions } from "../standards/requirements-txt-options.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
+import { scratchDirectory } from "../util/interrupt.ts";
 import { redactUrl } from "../util/redact.ts";
 import { strtobool } from "../util/strtobool.ts";
 import { hasUrlScheme } from "../util/url-scheme.ts";
@@ -422,6 +423,7 @@ export function openSources(
     refreshPackages: new Set(projectNames(args, "refresh-package", "upgrade-package", "reinstall-package")),
   });
   const scratch = cache === null ? mkdtempSync(join(tmpdir(), "spice-downloads-")) : "";
+  const removeScratch = scratch === "" ? () => {} : scratchDirectory(scratch);
   const fetcher = new FileFetcher(http, packages, cache, scratch, progress);
   return {
     http,
@@ -430,7 +432,7 @@ export function openSources(
     cache,
     close: async () => {
       await http.close();
-      if (scratch !== "") rmSync(scratch, { recursive: true, force: true });
+      removeScratch();
     },
   };
 }

@@ -2,6 +2,7 @@
 // runs (start-up cost is paid per command, not for all of them).
 
 import { SpiceError, UsageError } from "../util/error.ts";
+import { endOnSignals } from "../util/interrupt.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { didYouMean } from "../util/similar.ts";
 import { strtobool } from "../util/strtobool.ts";
@@ -45,6 +46,8 @@ export interface CommandModule {
   usage: string;
   /** Extra help text after the options. */
   details?: string;
+  /** Ends itself on SIGINT and SIGTERM (a server that stops serving), instead of being cancelled. */
+  handlesSignals?: boolean;
   run(args: ParsedArgs, context: CommandContext): Promise<number> | number;
 }
 
@@ -322,12 +325,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
       argv: rest.length > 0 ? [name, ...rest] : [name],
     };
+    if (module.handlesSignals !== true)
+      endOnSignals((signal, unchanged) => output.error(interrupted(signal, unchanged)));
     return await module.run(args, context);
   } catch (error) {
     output.error(error);
     if (error instanceof UsageError) return 2;
     return 1;
   }
+}
+
+/** What an interrupted command says: by which signal, and what it left unchanged. */
+function interrupted(signal: NodeJS.Signals, unchanged: string | null): SpiceError {
+  const by = signal === "SIGINT" ? "SIGINT (Ctrl-C)" : signal;
+  return new SpiceError(
+    "E_INTERRUPTED",
+    unchanged === null ? `Interrupted by ${by}` : `Interrupted by ${by}: nothing was changed in ${unchanged}`,
+  );
 }
 
 function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {

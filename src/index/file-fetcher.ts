@@ -24,6 +24,7 @@ import { parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
 import { SpiceError } from "../util/error.ts";
 import { onDisk, writeFileAtomic } from "../util/fs.ts";
 import { checkedText, fileDigestHex, sha256Hex, withDamageChecksum } from "../util/hash.ts";
+import { whenInterrupted } from "../util/interrupt.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { redactUrl } from "../util/redact.ts";
@@ -423,6 +424,7 @@ export class FileFetcher {
     let descriptor: number | null = null;
     let size = 0;
     let kept = false;
+    const forgetPartial = whenInterrupted(() => rmSync(partial, { force: true }));
     // The display current at the start also hears the end, even if it is swapped meanwhile.
     const progress = this.progress;
     progress?.start(file);
@@ -465,6 +467,7 @@ export class FileFetcher {
       return { response, archive };
     } finally {
       if (descriptor !== null) closeSync(descriptor);
+      forgetPartial();
       if (!kept) rmSync(partial, { force: true });
       progress?.finish(file);
     }

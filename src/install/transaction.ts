@@ -17,6 +17,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { onDisk, writeFileAtomic } from "../util/fs.ts";
+import { changeMade } from "../util/interrupt.ts";
 import { acquireLock, isRunning, type Lock } from "../util/lock.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 
@@ -186,6 +187,7 @@ export class Transaction {
   commit(discardBackup?: (backup: string) => void): void {
     rmSync(join(this.stateDirectory, JOURNAL), { force: true });
     this.committed = true;
+    changeMade();
     if (discardBackup !== undefined && this.backupCount > 0) {
       try {
         discardBackup(this.backupDirectory);

@@ -2,7 +2,7 @@
 // the cache (hashes checked; prepare-wheels.ts), then change the environment in one transaction.
 // `--report` writes pip's installation report (installation-report.ts).
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { InstallItem } from "../../install/distribution-plan.ts";
 import type { InstalledDistribution } from "../../install/installed.ts";
@@ -21,6 +21,7 @@ import { readCoreMetadata } from "../../standards/core-metadata.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { onDisk } from "../../util/fs.ts";
+import { scratchDirectory } from "../../util/interrupt.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { plural } from "../../util/plural.ts";
 import { recordableUrl } from "../../util/redact.ts";
@@ -244,6 +245,8 @@ async function installInto(
     return 0;
   }
   const scratch = scratchBeside(environment, sources);
+  // (A later run would remove it too, by the pid in its name, but a --no-cache one may be large.)
+  const removeScratch = scratch === "" ? () => {} : scratchDirectory(scratch);
   try {
     const prepared = await prepareWheels(plan.install, {
       fetcher: sources.fetcher,
@@ -281,7 +284,7 @@ async function installInto(
     }
     return status;
   } finally {
-    if (scratch !== "") rmSync(scratch, { recursive: true, force: true });
+    removeScratch();
   }
 }
 

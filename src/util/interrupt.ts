@@ -1,0 +1,73 @@
+// Ending a command on Ctrl-C (SIGINT), SIGTERM or SIGHUP: say so, remove what this process made
+// that nothing else would (a --no-cache download directory under the temporary directory), and
+// then die of the same signal, so that a shell loop or make running spice stops as well (a plain
+// exit status of 130 would not stop them).
+//
+// The handler is JavaScript, so it runs between two steps of the event loop, never inside a
+// synchronous stretch: a transaction (install/transaction.ts) changes an environment from its
+// journal to its commit without yielding, so an interrupt finds each environment either as it
+// was or as the command left it. Nothing here awaits: once the handler runs, no other part of
+// the command does. What a killed worker thread had half unpacked into the cache is named after
+// this process and removed by the next install (cache/store.ts removeStaging), as after kill -9.
+
+import { rmSync } from "node:fs";
+import { constants } from "node:os";
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+const cleanups = new Set<() => void>();
+let unchangedPlace: string | null = null;
+
+/** Runs `cleanup` (synchronous, best effort) if the command is interrupted; returns its removal. */
+export function whenInterrupted(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+/**
+ * A scratch directory that only this process would ever remove: removed when the command is
+ * interrupted, or when the returned function is called at its end.
+ */
+export function scratchDirectory(path: string): () => void {
+  const remove = () => rmSync(path, { recursive: true, force: true });
+  const forget = whenInterrupted(remove);
+  return () => {
+    forget();
+    remove();
+  };
+}
+
+/** From now on an interruption says that `place` ("the environment at .venv") was not changed. */
+export function notChangedYet(place: string): void {
+  unchangedPlace = place;
+}
+
+/** A change was made (committed): an interruption no longer claims the place is unchanged. */
+export function changeMade(): void {
+  unchangedPlace = null;
+}
+
+/**
+ * Ends the command as described above on the first of these signals, telling `say` which and
+ * what is unchanged. A second signal, while the first is handled, ends the process at once.
+ */
+export function endOnSignals(say: (signal: NodeJS.Signals, unchanged: string | null) => void): void {
+  const handle = (signal: NodeJS.Signals) => {
+    for (const name of SIGNALS) process.removeListener(name, handle);
+    for (const cleanup of [...cleanups].reverse()) {
+      try {
+        cleanup();
+      } catch {
+        // best effort: the next run removes what is left
+      }
+    }
+    try {
+      say(signal, unchangedPlace);
+    } finally {
+      process.kill(process.pid, signal);
+      // Delivered before kill() returns; should the signal be ignored after all, the status says it.
+      process.exit(128 + constants.signals[signal]);
+    }
+  };
+  for (const name of SIGNALS) process.on(name, handle);
+}
