@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type OptionSpec, withoutOptions } from "./args.ts";
+import { firstPositional, type OptionSpec, parseArgs, withoutOptions } from "./args.ts";
 
 const specs: OptionSpec[] = [
   { name: "quiet", short: "q", help: "" },
@@ -35,5 +35,36 @@ describe("withoutOptions", () => {
       "in",
     ]);
     assert.deepEqual(withoutOptions(["--", "-q", "--upgrade"], specs, dropped), ["--", "-q", "--upgrade"]);
+  });
+
+  it("reads words as parseArgs and firstPositional read them", () => {
+    const argv = ["-qoout.txt", "-Po", "-U", "--upgrade-p", "six", "in.txt", "--", "-q"];
+    const parsed = parseArgs(argv, specs, { abbreviations: true });
+    assert.deepEqual(Object.fromEntries(parsed.options), {
+      quiet: true,
+      "output-file": ["out.txt"],
+      "upgrade-package": ["o", "six"],
+      upgrade: true,
+    });
+    assert.deepEqual(parsed.positionals, ["in.txt", "-q"]);
+    assert.equal(firstPositional(argv, specs, { abbreviations: true }), 5);
+    assert.deepEqual(withoutOptions(argv, specs, dropped, { abbreviations: true }), [
+      "-oout.txt",
+      "in.txt",
+      "--",
+      "-q",
+    ]);
+    // Unknown options: errors for parseArgs, words without a value for the other two.
+    assert.throws(() => parseArgs(["-qx"], specs), /unexpected option '-x' in '-qx'/);
+    assert.throws(() => parseArgs(["--upgrade=1"], specs), /option '--upgrade' takes no value/);
+    assert.throws(() => parseArgs(["-qo"], specs), /option '-o' needs a value \(file\)/);
+    assert.equal(firstPositional(["--unknown", "x", "-zqo", "y", "z"], specs), 1);
+    assert.equal(firstPositional(["-zqo", "y", "z"], specs), 2);
+    assert.deepEqual(withoutOptions(["-zqo", "y", "--what", "z"], specs, dropped), [
+      "-zo",
+      "y",
+      "--what",
+      "z",
+    ]);
   });
 });

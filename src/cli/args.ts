@@ -61,53 +61,79 @@ function longOption(
   return matches[0]?.[1];
 }
 
-export function parseArgs(
+/**
+ * One option as written: a long option (`--name`, `--name=value`, `--name value`) or one letter of
+ * a short group (`-qo out.txt` is `-q`, then `-o` with its value). `spec` is undefined for an
+ * option the specs lack (read leniently).
+ */
+interface OptionWord {
+  kind: "option";
+  spec: OptionSpec | undefined;
+  /** `--name` (without any `=value`, as the user abbreviated it) or `-x`. */
+  written: string;
+  /** Its value, inline or the next word; null for a flag, or when the words ran out. */
+  value: string | null;
+  /** Whether the value was inline (`--name=value`, `-ovalue`). */
+  inline: boolean;
+  /** The word it is in, and the last word it used (its value's). */
+  first: number;
+  last: number;
+  /** For a letter of a short group, its place in the word. */
+  letter?: number;
+}
+
+type CommandWord = OptionWord | { kind: "positional"; index: number } | { kind: "separator"; index: number };
+
+/**
+ * The command line's words as options, their values and positionals: the one reading of the option
+ * grammar, shared by parseArgs, withoutOptions and firstPositional. Short flags may be grouped
+ * (`-qq`, `-yv`), as pip and POSIX tools take them; one that takes a value takes the rest of the
+ * group (`-rrequirements.txt`) or the next word. Strictly read, an unknown or ambiguous option is
+ * a usage error; leniently, it is an option without a value.
+ */
+function* commandWords(
   argv: readonly string[],
   specs: readonly OptionSpec[],
-  { abbreviations = false } = {},
-): ParsedArgs {
+  { abbreviations = false, lenient = false } = {},
+): Generator<CommandWord> {
   const byLong = longNames(specs);
   const byShort = new Map(specs.filter((spec) => spec.short).map((spec) => [spec.short!, spec]));
-  const options = new Map<string, string[] | true>();
-  const positionals: string[] = [];
-  const set = (spec: OptionSpec, value: string | null) => {
-    if (spec.value === undefined) {
-      options.set(spec.name, true);
-      return;
-    }
-    const values = spec.multiple ? ((options.get(spec.name) as string[] | undefined) ?? []) : [];
-    values.push(value!);
-    options.set(spec.name, values);
-  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    const first = i;
     if (arg === "--") {
-      positionals.push(...argv.slice(i + 1));
-      break;
+      yield { kind: "separator", index: i };
+      return;
     }
     if (arg.startsWith("--")) {
       const equals = arg.indexOf("=");
       const name = arg.slice(2, equals < 0 ? undefined : equals);
-      const spec = longOption(name, byLong, abbreviations);
-      if (spec === undefined)
+      let spec: OptionSpec | undefined;
+      try {
+        spec = longOption(name, byLong, abbreviations);
+      } catch (error) {
+        if (!lenient) throw error;
+      }
+      if (spec === undefined && !lenient)
         throw new UsageError(
           `unexpected option '--${redactText(name)}'`,
           `${didYouMean(name, byLong.keys(), (long) => `--${long}`)}Run with --help to see the options`,
         );
-      if (spec.value === undefined) {
-        if (equals >= 0) throw new UsageError(`option '--${name}' takes no value`);
-        set(spec, null);
-      } else {
-        const value = equals >= 0 ? arg.slice(equals + 1) : argv[++i];
-        if (value === undefined) throw new UsageError(`option '--${name}' needs a value (${spec.value})`);
-        set(spec, value);
-      }
+      const inline = equals >= 0;
+      const value = inline ? arg.slice(equals + 1) : spec?.value !== undefined ? (argv[++i] ?? null) : null;
+      yield {
+        kind: "option",
+        spec,
+        written: `--${name}`,
+        value,
+        inline,
+        first,
+        last: Math.min(i, argv.length - 1),
+      };
     } else if (arg.startsWith("-") && arg.length > 1) {
-      // Short flags may be grouped (`-qq`, `-yv`), as pip and POSIX tools take them; one that
-      // takes a value takes the rest of the group (`-rrequirements.txt`) or the next argument.
       for (let at = 1; at < arg.length; at++) {
         const spec = byShort.get(arg[at]);
-        if (spec === undefined)
+        if (spec === undefined && !lenient)
           throw new UsageError(
             // The word may hold a URL with a password (`-o=https://user:pass@...`): never printed.
             at === 1
@@ -115,18 +141,57 @@ export function parseArgs(
               : `unexpected option '-${arg[at]}' in '${redactText(arg)}'`,
             "Run with --help to see the options",
           );
-        if (spec.value === undefined) {
-          set(spec, null);
+        const written = `-${arg[at]}`;
+        if (spec?.value === undefined) {
+          yield { kind: "option", spec, written, value: null, inline: false, first, last: i, letter: at };
           continue;
         }
-        const value = at + 1 < arg.length ? arg.slice(at + 1) : argv[++i];
-        if (value === undefined) throw new UsageError(`option '-${arg[at]}' needs a value (${spec.value})`);
-        set(spec, value);
+        const inline = at + 1 < arg.length;
+        const value = inline ? arg.slice(at + 1) : (argv[++i] ?? null);
+        yield {
+          kind: "option",
+          spec,
+          written,
+          value,
+          inline,
+          first,
+          last: Math.min(i, argv.length - 1),
+          letter: at,
+        };
         break;
       }
     } else {
-      positionals.push(arg);
+      yield { kind: "positional", index: i };
     }
+  }
+}
+
+export function parseArgs(
+  argv: readonly string[],
+  specs: readonly OptionSpec[],
+  { abbreviations = false } = {},
+): ParsedArgs {
+  const options = new Map<string, string[] | true>();
+  const positionals: string[] = [];
+  for (const word of commandWords(argv, specs, { abbreviations })) {
+    if (word.kind === "separator") {
+      positionals.push(...argv.slice(word.index + 1));
+      break;
+    }
+    if (word.kind === "positional") {
+      positionals.push(argv[word.index]);
+      continue;
+    }
+    const spec = word.spec!; // read strictly: every option is known
+    if (spec.value === undefined) {
+      if (word.inline) throw new UsageError(`option '${word.written}' takes no value`);
+      options.set(spec.name, true);
+      continue;
+    }
+    if (word.value === null) throw new UsageError(`option '${word.written}' needs a value (${spec.value})`);
+    const values = spec.multiple ? ((options.get(spec.name) as string[] | undefined) ?? []) : [];
+    values.push(word.value);
+    options.set(spec.name, values);
   }
   return { options, positionals };
 }
@@ -143,51 +208,42 @@ export function withoutOptions(
   dropped: ReadonlySet<string>,
   { abbreviations = false } = {},
 ): string[] {
-  const byLong = longNames(specs);
-  const byShort = new Map(specs.filter((spec) => spec.short).map((spec) => [spec.short!, spec]));
   const kept: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--") {
-      kept.push(...argv.slice(i));
+  // The kept letters of the short group being read (`-` and them), and a value from the next word.
+  let group = "";
+  let groupValue: string | null = null;
+  const endGroup = () => {
+    if (group.length > 1) kept.push(group);
+    if (groupValue !== null) kept.push(groupValue);
+    group = "";
+    groupValue = null;
+  };
+  let groupWord = -1;
+  for (const word of commandWords(argv, specs, { abbreviations, lenient: true })) {
+    const index = word.kind === "option" ? word.first : word.index;
+    if (word.kind !== "option" || word.letter === undefined || index !== groupWord) endGroup();
+    if (word.kind === "separator") {
+      kept.push(...argv.slice(word.index));
       break;
     }
-    if (arg.startsWith("--")) {
-      const equals = arg.indexOf("=");
-      const spec = longOption(arg.slice(2, equals < 0 ? undefined : equals), byLong, abbreviations);
-      const takesNext = spec?.value !== undefined && equals < 0;
-      if (spec !== undefined && dropped.has(spec.name)) {
-        if (takesNext) i++;
-        continue;
-      }
-      kept.push(arg);
-      if (takesNext && i + 1 < argv.length) kept.push(argv[++i]);
-    } else if (arg.startsWith("-") && arg.length > 1) {
-      // A group (`-qUo out.txt`) letter by letter, up to one that takes a value: the rest of the
-      // group, else the next word.
-      let group = "-";
-      let next: string | undefined;
-      for (let at = 1; at < arg.length; at++) {
-        const spec = byShort.get(arg[at]);
-        const keep = spec === undefined || !dropped.has(spec.name);
-        if (spec?.value === undefined) {
-          if (keep) group += arg[at];
-          continue;
-        }
-        const inline = at + 1 < arg.length;
-        if (!inline) i++;
-        if (keep) {
-          group += inline ? arg.slice(at) : arg[at];
-          if (!inline) next = argv[i];
-        }
-        break;
-      }
-      if (group !== "-") kept.push(group);
-      if (next !== undefined) kept.push(next);
-    } else {
-      kept.push(arg);
+    if (word.kind === "positional") {
+      kept.push(argv[word.index]);
+      continue;
     }
+    const keep = word.spec === undefined || !dropped.has(word.spec.name);
+    if (word.letter === undefined) {
+      if (keep) kept.push(...argv.slice(word.first, word.last + 1));
+      continue;
+    }
+    if (groupWord !== index) {
+      groupWord = index;
+      group = "-";
+    }
+    if (!keep) continue;
+    group += word.inline ? argv[index].slice(word.letter) : word.written.slice(1);
+    if (word.last !== word.first) groupValue = argv[word.last];
   }
+  endGroup();
   return kept;
 }
 
@@ -202,32 +258,9 @@ export function firstPositional(
   specs: readonly OptionSpec[],
   { abbreviations = false } = {},
 ): number {
-  const byLong = longNames(specs);
-  const takesValue = (arg: string) => {
-    if (arg.includes("=")) return false;
-    try {
-      return longOption(arg.slice(2), byLong, abbreviations)?.value !== undefined;
-    } catch {
-      return false; // an ambiguous option: parseArgs says so
-    }
-  };
-  const shortWithValue = new Set(specs.filter((spec) => spec.value && spec.short).map((spec) => spec.short));
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--") return i + 1 < argv.length ? i + 1 : -1;
-    if (arg.startsWith("--")) {
-      if (takesValue(arg)) i++;
-    } else if (arg.startsWith("-") && arg.length > 1) {
-      // As parseArgs reads a group: the first short option taking a value takes the rest, else
-      // the next word.
-      for (let at = 1; at < arg.length; at++) {
-        if (!shortWithValue.has(arg[at])) continue;
-        if (at + 1 === arg.length) i++;
-        break;
-      }
-    } else {
-      return i;
-    }
+  for (const word of commandWords(argv, specs, { abbreviations, lenient: true })) {
+    if (word.kind === "separator") return word.index + 1 < argv.length ? word.index + 1 : -1;
+    if (word.kind === "positional") return word.index;
   }
   return -1;
 }
