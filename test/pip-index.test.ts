@@ -2681,6 +2681,36 @@ describe("spice pip install from an index", () => {
             [],
           );
       }
+      // On a terminal (`script` gives it one), the download bars are cleared before the message.
+      const pidFile = join(work.path, "interrupted.pid");
+      const command = [
+        process.execPath,
+        SPICE,
+        "pip",
+        "install",
+        "--python",
+        env.python,
+        "-i",
+        url,
+        "lib==1.0",
+      ];
+      const line = `echo $$ > '${pidFile}'; exec ${command.map((arg) => `'${arg}'`).join(" ")}`;
+      const terminal = spawn("script", ["-qec", line, "/dev/null"], {
+        env: spiceEnvironment({ cacheDir: join(work.path, "interrupted-tty-cache") }),
+      });
+      let shown = "";
+      terminal.stdout.on("data", (chunk) => {
+        shown += chunk;
+      });
+      const closed = new Promise((resolve) => terminal.on("close", resolve));
+      await new Promise<void>((resolve) => {
+        stalled = resolve;
+      });
+      // The bars are drawn at most every 80 ms: the last one is on screen by now.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      process.kill(Number(readFileSync(pidFile, "utf8")), "SIGINT");
+      await closed;
+      assert.match(shown, /lib-1\.0-py3-none-any\.whl\r(\x1b\[\d+A)?\x1b\[Jerror: Interrupted by SIGINT/);
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
