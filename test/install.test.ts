@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {
   cpSync,
@@ -783,6 +783,10 @@ describe("spice pip install and uninstall", () => {
       declined.output,
       /Would not remove \(might be manually added\):\n {4}\S+\/kite\/notes\.txt\n/,
     );
+    // Ctrl-C at the question ends spice at once (a yes would follow, if it were left waiting).
+    const cancelled = onTerminal(spiceCommand, "\x03");
+    assert.notEqual(cancelled.status, 0, cancelled.output);
+    assert.ok(existsSync(join(site, "kite_extra.py")));
     const accepted = onTerminal(spiceCommand, "");
     assert.equal(accepted.status, 0, accepted.output);
     assert.match(accepted.output, /Uninstalled 1 package in .*\n - kite==1\.0\n/);
@@ -926,6 +930,32 @@ describe("spice pip install and uninstall", () => {
       /error: The environment at .* cannot be changed: .*site-packages cannot be made\n {2}caused by: EEXIST/,
     );
     assert.doesNotMatch(locked.stderr + missing.stderr, /internal error/);
+  });
+
+  it("ends a wait for another spice's lock on Ctrl-C, changing nothing", async () => {
+    const waiting = venv("env-lock-wait");
+    const site = join(waiting, "lib", "python3.11", "site-packages");
+    // The lock of a process that runs (this one): spice waits for it, up to two minutes.
+    writeFileSync(join(site, ".spice.lock"), `${process.pid}\n`);
+    const child = spawn(process.execPath, [SPICE, "pip", "install", "--python", waiting, beta], {
+      env: spiceEnvironment({ cacheDir }),
+    });
+    let stderr = "";
+    const announced = new Promise<void>((resolve) =>
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+        if (stderr.includes("Using Python")) resolve();
+      }),
+    );
+    const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on("close", (_status, signal) => resolve(signal)),
+    );
+    await announced;
+    // Resolving one wheel file takes milliseconds: by now it waits for the lock.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill("SIGINT");
+    assert.equal(await ended, "SIGINT", stderr);
+    assert.deepEqual(readdirSync(site), [".spice.lock"]);
   });
 
   it("removes nothing outside the environment that a RECORD names", () => {

@@ -3,6 +3,7 @@
 // terminal: a script or CI gets the error that names the option instead of a hang.
 
 import { readSync, writeSync } from "node:fs";
+import { blockingWait } from "../util/interrupt.ts";
 import { nodeTty } from "../util/lazy-builtins.ts";
 
 /** Whether a question can be asked: stdin and stderr are a terminal. */
@@ -17,6 +18,17 @@ export function canAsk(): boolean {
  */
 export function confirm(question: string, answerIfEmpty = false): boolean {
   writeSync(2, question);
+  const answer = blockingWait(readAnswer);
+  const ended = !answer.includes("\n");
+  if (ended) writeSync(2, "\n");
+  const text = answer.trim();
+  // End of input (Ctrl-D) with nothing typed is no answer, not an empty line.
+  if (text === "") return !ended && answerIfEmpty;
+  return /^y(es)?$/i.test(text);
+}
+
+/** One line from the terminal (with its newline), or what came before the end of input. */
+function readAnswer(): string {
   const buffer = Buffer.alloc(256);
   let answer = "";
   while (!answer.includes("\n")) {
@@ -34,10 +46,5 @@ export function confirm(question: string, answerIfEmpty = false): boolean {
     if (length === 0) break; // end of input (Ctrl-D) is a no
     answer += buffer.toString("utf8", 0, length);
   }
-  const ended = !answer.includes("\n");
-  if (ended) writeSync(2, "\n");
-  const text = answer.trim();
-  // End of input (Ctrl-D) with nothing typed is no answer, not an empty line.
-  if (text === "") return !ended && answerIfEmpty;
-  return /^y(es)?$/i.test(text);
+  return answer;
 }

@@ -12,6 +12,7 @@
 import { statSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
 import { BUCKETS, Cache } from "../cache/store.ts";
+import { letSignalsIn, signalsDue } from "../util/interrupt.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { cachedWheel, type UnpackedWheel, unpackedWheel } from "./wheel-cache.ts";
 
@@ -141,7 +142,10 @@ export class WheelUnpacker {
     if (this.worker === null) {
       const total = sizes.reduce((sum, size) => sum + size, 0);
       if (this.workerEntry === null || paths.length < 2 || total < PARALLEL_THRESHOLD) {
-        for (const path of paths) unpackedWheel(path, this.cache, "");
+        for (const path of paths) {
+          unpackedWheel(path, this.cache, "");
+          if (signalsDue()) await letSignalsIn();
+        }
         return;
       }
     }
@@ -160,11 +164,16 @@ export class WheelUnpacker {
       .filter((slot) => slot !== undefined)
       .sort((a, b) => b - a);
     const mine = new Set<number>();
-    for (const path of unslotted) unpackedWheel(path, this.cache, "");
+    for (const path of unslotted) {
+      unpackedWheel(path, this.cache, "");
+      if (signalsDue()) await letSignalsIn();
+    }
     for (const slot of slots) {
       if (!claim(this.claims, slot)) continue;
       mine.add(slot);
       unpackedWheel(this.offered[slot], this.cache, "");
+      // Each wheel takes a while: Ctrl-C is heard between them.
+      if (signalsDue()) await letSignalsIn();
     }
     for (const slot of slots) {
       if (mine.has(slot)) continue;

@@ -7,6 +7,7 @@
 // incompatibility {p ∈ {1}, q ∈ (versions outside >=2) ∪ {not selected}}. Set operations are then
 // exact and cheap (version-set.ts), which keeps the solver loop allocation-light.
 
+import { letSignalsIn, signalsDue } from "../util/interrupt.ts";
 import { explainFailure } from "./explain.ts";
 import { VersionSet } from "./version-set.ts";
 
@@ -444,6 +445,9 @@ export class Solver {
         continue;
       }
       const version = this.universe(next)[index];
+      // With every page cached, the awaits below never give the event loop a turn: Ctrl-C would
+      // wait for the whole solve.
+      if (signalsDue()) await letSignalsIn();
       await this.addDependencies(next, version, index);
       this.decisionLevel++;
       this.decided.set(next, index);

@@ -3,12 +3,17 @@
 // then die of the same signal, so that a shell loop or make running spice stops as well (a plain
 // exit status of 130 would not stop them).
 //
-// The handler is JavaScript, so it runs between two steps of the event loop, never inside a
+// The handler is JavaScript, so it runs between two turns of the event loop, never inside a
 // synchronous stretch: a transaction (install/transaction.ts) changes an environment from its
 // journal to its commit without yielding, so an interrupt finds each environment either as it
 // was or as the command left it. Nothing here awaits: once the handler runs, no other part of
 // the command does. What a killed worker thread had half unpacked into the cache is named after
 // this process and removed by the next install (cache/store.ts removeStaging), as after kill -9.
+//
+// The price is that a signal waits for the synchronous stretch to end. Long ones take care:
+// a wait on the user or another process (a question, a lock) runs with the signals' default
+// action (blockingWait), and long computations (the resolver, unpacking wheels) give the event
+// loop a turn now and then (signalsDue, letSignalsIn).
 
 import { rmSync } from "node:fs";
 import { constants } from "node:os";
@@ -17,6 +22,11 @@ const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 const cleanups = new Set<() => void>();
 let unchangedPlace: string | null = null;
+/** The installed handler, while there is one. */
+let handler: ((signal: NodeJS.Signals) => void) | null = null;
+/** How often a long computation lets a pending signal's handler run. */
+const SIGNAL_LATENCY_MS = 100;
+let nextTurn = 0;
 
 /** Runs `cleanup` (synchronous, best effort) if the command is interrupted; returns its removal. */
 export function whenInterrupted(cleanup: () => void): () => void {
@@ -54,6 +64,7 @@ export function changeMade(): void {
 export function endOnSignals(say: (signal: NodeJS.Signals, unchanged: string | null) => void): void {
   const handle = (signal: NodeJS.Signals) => {
     for (const name of SIGNALS) process.removeListener(name, handle);
+    handler = null;
     for (const cleanup of [...cleanups].reverse()) {
       try {
         cleanup();
@@ -70,4 +81,37 @@ export function endOnSignals(say: (signal: NodeJS.Signals, unchanged: string | n
     }
   };
   for (const name of SIGNALS) process.on(name, handle);
+  handler = handle;
+  nextTurn = Date.now() + SIGNAL_LATENCY_MS;
+}
+
+/**
+ * Runs a synchronous wait on the user or on another process (a question, a lock another spice
+ * holds) with the signals' default action, so that Ctrl-C ends it at once: the handler could not
+ * run before the wait ends, and nothing has been changed while waiting.
+ */
+export function blockingWait<T>(wait: () => T): T {
+  const installed = handler;
+  if (installed === null) return wait();
+  for (const name of SIGNALS) process.removeListener(name, installed);
+  try {
+    return wait();
+  } finally {
+    for (const name of SIGNALS) process.on(name, installed);
+  }
+}
+
+/**
+ * Whether a long computation should give the event loop a turn now (letSignalsIn), at most every
+ * SIGNAL_LATENCY_MS: awaiting an already settled promise (cached metadata) does not give one.
+ */
+export function signalsDue(): boolean {
+  if (handler === null || Date.now() < nextTurn) return false;
+  nextTurn = Date.now() + SIGNAL_LATENCY_MS;
+  return true;
+}
+
+/** One turn of the event loop, in which a pending signal's handler runs. */
+export function letSignalsIn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -3,6 +3,7 @@
 
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { fileSystemFailure, SpiceError } from "./error.ts";
+import { blockingWait } from "./interrupt.ts";
 
 /** Is a process with this pid alive (EPERM: alive, owned by someone else)? */
 export function isRunning(pid: number): boolean {
@@ -14,8 +15,9 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+/** Sleeps, Ctrl-C ending the wait at once (nothing is held while waiting for the lock). */
 function sleep(milliseconds: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
+  blockingWait(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds));
 }
 
 export interface Lock {
