@@ -1434,6 +1434,19 @@ describe("which environment", () => {
       SPICE_PYTHON: join(work.path, "nowhere"),
     });
     assert.equal(optionFirst.status, 0, optionFirst.stderr);
+    // pip's PIP_PYTHON for `spice pip`, after SPICE_PYTHON, and not with --isolated (as pip).
+    const pipVariable = spice(["pip", "freeze"], empty, {
+      PIP_PYTHON: join(project, ".venv", "bin", "python"),
+    });
+    assert.match(pipVariable.stdout, /^beta @ /);
+    const spiceVariableFirst = spice(["pip", "freeze"], empty, {
+      PIP_PYTHON: join(work.path, "nowhere"),
+      SPICE_PYTHON: join(project, ".venv"),
+    });
+    assert.match(spiceVariableFirst.stdout, /^beta @ /);
+    const isolated = spice(["pip", "freeze", "--isolated"], empty, { PIP_PYTHON: join(project, ".venv") });
+    assert.equal(isolated.status, 1);
+    assert.match(isolated.stderr, /No virtual environment found/);
     const made = spice(["venv", join(empty, "made")], empty, { SPICE_PYTHON: "3.12" });
     assert.equal(made.status, 0, made.stderr);
     assert.match(readFileSync(join(empty, "made", "pyvenv.cfg"), "utf8"), /^version = 3\.12\./m);

@@ -1,6 +1,6 @@
 // `spice pip ...`: pip's interface over spice's installer and dist-info reader.
 
-import { type ParsedArgs, subcommandError } from "../args.ts";
+import { type OptionSpec, type ParsedArgs, subcommandError } from "../args.ts";
 import { pipSiteRoot } from "../environment-options.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 import { withPipConfiguration } from "../pip-config.ts";
@@ -47,6 +47,27 @@ const ELSEWHERE: Record<string, string> = {
     "PyPI turned off the API `pip search` used (pip's own search fails there too): `spice pip index versions NAME` lists a project's versions",
 };
 
+/**
+ * pip's --python from PIP_PYTHON (pip reads each of its options from a PIP_ variable): a container
+ * image that points pip at its venv that way gets the same from spice. Not when the command line
+ * or SPICE_PYTHON (spice's own variable wins) names one, nor with --isolated, as with pip.
+ */
+function withPipPython(
+  args: ParsedArgs,
+  specs: readonly OptionSpec[] | undefined,
+  env: NodeJS.ProcessEnv,
+): ParsedArgs {
+  const python = env.PIP_PYTHON;
+  if (!python || env.SPICE_PYTHON || args.options.has("python") || args.options.get("isolated") === true)
+    return args;
+  if (!specs?.some((spec) => spec.name === "python")) return args;
+  return {
+    ...args,
+    options: new Map([...args.options, ["python", [python]]]),
+    sources: new Map([...(args.sources ?? []), ["python", "PIP_PYTHON"]]),
+  };
+}
+
 export const command: CommandModule = {
   usage: [
     "spice pip install [REQUIREMENT|FILE...] [-r FILE] [-c FILE] [-i URL] [--dry-run] [options]",
@@ -71,9 +92,10 @@ export const command: CommandModule = {
   subcommandOptions: PIP_SUBCOMMAND_OPTIONS,
   subcommands: Object.keys(SUBCOMMANDS),
   details: [
-    "Environment: --python, else VIRTUAL_ENV, else CONDA_PREFIX (not conda's base), else the nearest .venv; never",
-    "a Python on PATH unless --system. Output of list, freeze, show and check matches pip 23.2; where spice differs on purpose:",
-    "install does not byte-compile unless --compile (as uv), and prints what changed (+ added, - removed).",
+    "Environment: --python (or SPICE_PYTHON, or pip's PIP_PYTHON), else VIRTUAL_ENV, else CONDA_PREFIX (not conda's",
+    "base), else the nearest .venv; never a Python on PATH unless --system. Output of list, freeze, show and check",
+    "matches pip 23.2; where spice differs on purpose: install does not byte-compile unless --compile (as uv), and",
+    "prints what changed (+ added, - removed).",
   ].join("\n"),
   async run(args, context) {
     const sub = args.positionals[0];
@@ -83,7 +105,11 @@ export const command: CommandModule = {
       const instead = sub === undefined ? undefined : ELSEWHERE[sub];
       throw subcommandError("pip", sub, names, instead ?? `Subcommands: ${names.join(", ")}`);
     }
-    let subArgs: ParsedArgs = { ...args, positionals: args.positionals.slice(1) };
+    let subArgs: ParsedArgs = withPipPython(
+      { ...args, positionals: args.positionals.slice(1) },
+      PIP_SUBCOMMAND_OPTIONS[sub],
+      context.env,
+    );
     // pip-tools' settings first: pip-tools hands them to pip as arguments, over pip's own.
     if (sub === "compile" || sub === "sync") {
       const { withPipToolsConfig } = await import("../pip-tools-config.ts");
