@@ -6,7 +6,6 @@
 import { existsSync } from "node:fs";
 import { basename, resolve as resolvePath } from "node:path";
 import type { ResolveTarget } from "../python/target.ts";
-import { NOT_FOUND_NOTE } from "../resolver/failure-hints.ts";
 import { refuseVcs } from "../resolver/package-catalog.ts";
 import { type Resolution, type ResolveOptions, resolve } from "../resolver/resolve.ts";
 import { operatorHint } from "../standards/install-requirement.ts";
@@ -341,7 +340,7 @@ export async function resolveInputs(
  * `http://host/simple/`, a slip easy to make with a private index).
  */
 function withIndexRootHint(error: unknown, indexes: readonly string[]): unknown {
-  if (!(error instanceof SpiceError) || !error.details.hint?.includes(NOT_FOUND_NOTE)) return error;
+  if (!(error instanceof SpiceError) || (error.details.notFound?.length ?? 0) === 0) return error;
   const roots = indexes.filter((index) => !/simple\/?$/i.test(index.split(/[?#]/)[0]));
   if (roots.length === 0) return error;
   const index = redactUrl(roots[0]);

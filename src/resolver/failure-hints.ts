@@ -10,7 +10,7 @@ import type { PrereleasePolicy } from "./candidates.ts";
 import type { PackageEntry } from "./package-catalog.ts";
 
 /** Ends the hint for a name that no source has. */
-export const NOT_FOUND_NOTE = "was not found on the index or in the --find-links locations";
+const NOT_FOUND_NOTE = "was not found on the index or in the --find-links locations";
 
 /** Said of a dependency's URL requirement that the user's requirements do not name. */
 export const STRAY_URL_NOTE = "a URL that only your own requirements or constraints can name";
@@ -42,8 +42,9 @@ export function failureHints(
   entries: ReadonlyMap<string, PackageEntry>,
   prereleases: PrereleasePolicy,
   otherPlatform: { releases: ReadonlyMap<string, { version: Version; tags: string[] }>; bestTag: string },
-): string[] {
+): { hints: string[]; notFound: string[] } {
   const hints: string[] = [];
+  const notFound: string[] = [];
   for (const [name, entry] of entries) {
     if (!mentions(explanation, name)) continue;
     const { skipped } = entry;
@@ -105,6 +106,7 @@ export function failureHints(
       );
     } else if (entry.candidates.length === 0 && leftOut === 0) {
       hints.push(`${name} ${NOT_FOUND_NOTE}: check the name and the index URL`);
+      notFound.push(name);
     } else if (new RegExp(`no version of ${spelled}(?![a-z0-9_.-])`, "i").test(explanation)) {
       // What pip prints as "(from versions: ...)": the requirement may just be mistyped.
       const usable = entry.candidates
@@ -120,5 +122,5 @@ export function failureHints(
         );
     }
   }
-  return hints;
+  return { hints, notFound };
 }

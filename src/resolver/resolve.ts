@@ -120,16 +120,15 @@ async function noSolution(
     const release = otherPlatformRelease(name, (await options.source.files(name)).files, policyFor(name));
     if (release !== null) otherPlatform.set(name, release);
   }
-  const hints = [
-    ...failureHints(explanation, rules.entries, options.prereleases ?? "if-necessary", {
-      releases: otherPlatform,
-      bestTag: options.target.tags[0] ?? "",
-    }),
-    ...required.hints(explanation, rules.entries),
-  ];
+  const found = failureHints(explanation, rules.entries, options.prereleases ?? "if-necessary", {
+    releases: otherPlatform,
+    bestTag: options.target.tags[0] ?? "",
+  });
+  const hints = [...found.hints, ...required.hints(explanation, rules.entries)];
   return new SpiceError("E_NO_SOLUTION", "No solution found for the requirements", {
     cause: explanation,
     hint: hints.length > 0 ? hints.join("\n") : undefined,
+    notFound: found.notFound,
   });
 }
 

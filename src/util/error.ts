@@ -9,6 +9,8 @@ export interface ErrorDetails {
   cause?: string;
   /** What to do next, usually a command. */
   hint?: string;
+  /** A failed resolution's projects that no index or --find-links location has. */
+  notFound?: readonly string[];
 }
 
 export class SpiceError extends Error {
