@@ -3,8 +3,8 @@
 // of the error. Differences print one per case; the exit status is 1 when any.
 //   node --import tsx scripts/differential/ini.ts CASES.json
 
-import { readFileSync } from "node:fs";
 import { IniSyntaxError, parseIni } from "../../src/util/ini.ts";
+import { compareWithOracle } from "./oracle-cases.ts";
 
 interface Case {
   text: string;
@@ -23,15 +23,8 @@ function outcome(text: string): Case["expected"] {
   }
 }
 
-const cases = JSON.parse(readFileSync(process.argv[2], "utf8")) as Case[];
-let differences = 0;
-for (const { text, expected } of cases) {
-  const got = outcome(text);
-  if (JSON.stringify(got) === JSON.stringify(expected)) continue;
-  differences++;
-  console.log(
-    `${JSON.stringify(text)}: configparser ${JSON.stringify(expected)}, spice ${JSON.stringify(got)}`,
-  );
-}
-console.log(`ini: ${cases.length} cases, ${differences} different`);
-process.exitCode = differences > 0 ? 1 : 0;
+compareWithOracle<Case>("ini", "configparser", ({ text, expected }) => ({
+  input: text,
+  expected,
+  got: outcome(text),
+}));

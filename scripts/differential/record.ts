@@ -3,17 +3,11 @@
 // size. Differences print one per line; the exit status is 1 when any.
 //   node --import tsx scripts/differential/record.ts CASES.json
 
-import { readFileSync } from "node:fs";
 import { parseRecord } from "../../src/install/wheel-file.ts";
+import { compareWithOracle } from "./oracle-cases.ts";
 
-const cases = JSON.parse(readFileSync(process.argv[2], "utf8")) as Array<{ line: string; row: string[] }>;
-let differences = 0;
-for (const { line, row } of cases) {
-  const expected = [row[0] ?? "", row[1] ?? "", row[2] ?? ""];
-  const got = parseRecord(line)[0];
-  if (JSON.stringify(got) === JSON.stringify(expected)) continue;
-  differences++;
-  console.log(`${JSON.stringify(line)}: csv ${JSON.stringify(expected)}, spice ${JSON.stringify(got)}`);
-}
-console.log(`record: ${cases.length} cases, ${differences} different`);
-process.exitCode = differences > 0 ? 1 : 0;
+compareWithOracle<{ line: string; row: string[] }>("record", "csv", ({ line, row }) => ({
+  input: line,
+  expected: [row[0] ?? "", row[1] ?? "", row[2] ?? ""],
+  got: parseRecord(line)[0],
+}));
