@@ -2421,6 +2421,17 @@ describe("spice pip install from an index", () => {
       assert.match(result.stderr, /is a project to build, and spice does not build yet/, args.join(" "));
       assert.match(result.stderr, /hint: Build a wheel/);
     }
+    // pip wheel's -e (a project's wheel, built) is taken and answered the same way.
+    const editableWheel = await runSpiceAsync(["pip", "wheel", "-e", "./project-tree", "-w", "wheels"], {
+      cacheDir,
+      cwd: work.path,
+    });
+    assert.equal(editableWheel.status, 1, editableWheel.stderr);
+    assert.match(
+      editableWheel.stderr,
+      /error: \.\/project-tree is a project to build, and spice does not build yet/,
+    );
+    assert.ok(!existsSync(join(work.path, "wheels")));
     const plain = join(work.path, "not-a-project");
     mkdirSync(plain);
     const directory = await runSpiceAsync(["pip", "install", "--python", env.python, "./not-a-project"], {

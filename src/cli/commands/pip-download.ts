@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { foreignTarget } from "../../python/target.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
+import { SpiceError } from "../../util/error.ts";
 import { copyFileAtomic, onDisk } from "../../util/fs.ts";
 import { sha256Hex } from "../../util/hash.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
@@ -29,6 +30,12 @@ function pipDisplayPath(path: string, cwd: string): string {
  * only a source distribution is refused with the resolver's hint, since building comes later.
  */
 export async function wheel(args: ParsedArgs, context: CommandContext): Promise<number> {
+  const editable = values(args, "editable");
+  if (editable.length > 0)
+    throw new SpiceError("E_EDITABLE", `${editable[0]} is a project to build, and spice does not build yet`, {
+      cause: "pip wheel -e builds the project's wheel with its build backend",
+      hint: "Build a wheel (`python -m build --wheel` in the project), and give spice the .whl file",
+    });
   const options = new Map(args.options);
   options.set("only-binary", [...values(args, "only-binary"), ":all:"]);
   const directory = value(args, "wheel-dir");

@@ -433,19 +433,22 @@ const PROJECT_SELECTION_OPTIONS: OptionSpec[] = [
   },
 ];
 
+/** pip's `-e PATH`, taken so that it gets its own answer: spice builds no projects yet. */
+const editable: OptionSpec = {
+  name: "editable",
+  short: "e",
+  value: "path",
+  multiple: true,
+  help: "Editable install (not supported yet)",
+};
+
 /** Options per `spice pip` subcommand: pip's own flags, so `-f` can mean --find-links or --files. */
 export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   install: [
     ...ENVIRONMENT_OPTIONS,
     ...LOCATION_OPTIONS,
     requirementFile,
-    {
-      name: "editable",
-      short: "e",
-      value: "path",
-      multiple: true,
-      help: "Editable install (not supported yet)",
-    },
+    editable,
     ...INDEX_OPTIONS,
     ...RESOLVER_OPTIONS,
     {
@@ -678,6 +681,7 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
   wheel: [
     ...ENVIRONMENT_OPTIONS,
     requirementFile,
+    editable,
     {
       name: "wheel-dir",
       short: "w",
