@@ -193,7 +193,7 @@ export function runOnTerminal(
   env: NodeJS.ProcessEnv,
 ): { status: number | null; output: string } {
   const script = [
-    "import os, pty, sys",
+    "import os, pty, sys, time",
     "prompt, answer, command = sys.argv[1].encode(), sys.argv[2].encode(), sys.argv[3:]",
     "pid, fd = pty.fork()",
     "if pid == 0: os.execv(command[0], command)",
@@ -203,7 +203,9 @@ export function runOnTerminal(
     "    except OSError: break",
     "    if not data: break",
     "    out += data",
-    "    if out.count(prompt) > answered: os.write(fd, answer + b'\\n'); answered += 1",
+    "    if out.count(prompt) > answered:",
+    // Ctrl-C (^C) is heard before the Enter that follows it, as when a person types them.
+    "        os.write(fd, answer); time.sleep(0.5 if b'\\x03' in answer else 0); os.write(fd, b'\\n'); answered += 1",
     "_, status = os.waitpid(pid, 0)",
     "sys.stdout.write(out.decode()); sys.exit(os.waitstatus_to_exitcode(status))",
   ].join("\n");

@@ -786,6 +786,10 @@ describe("spice pip install and uninstall", () => {
     // Ctrl-C at the question ends spice at once (a yes would follow, if it were left waiting).
     const cancelled = onTerminal(spiceCommand, "\x03");
     assert.notEqual(cancelled.status, 0, cancelled.output);
+    assert.match(
+      cancelled.output,
+      /Proceed \(Y\/n\)\? \^C\nerror: Interrupted by SIGINT \(Ctrl-C\): nothing was changed in the environment at \S+env-uninstall-asked\n$/,
+    );
     assert.ok(existsSync(join(site, "kite_extra.py")));
     const accepted = onTerminal(spiceCommand, "");
     assert.equal(accepted.status, 0, accepted.output);

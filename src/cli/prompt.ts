@@ -2,8 +2,8 @@
 // a virtual environment and the packages in it) and pip's question before an uninstall. Never asked when input or messages are not a
 // terminal: a script or CI gets the error that names the option instead of a hang.
 
-import { readSync, writeSync } from "node:fs";
-import { blockingWait } from "../util/interrupt.ts";
+import { read, writeSync } from "node:fs";
+import { whenInterrupted } from "../util/interrupt.ts";
 import { nodeTty } from "../util/lazy-builtins.ts";
 
 /** Whether a question can be asked: stdin and stderr are a terminal. */
@@ -14,11 +14,19 @@ export function canAsk(): boolean {
 
 /**
  * Asks `question` on stderr and reads one line: yes for y or yes (any case), `answerIfEmpty` for
- * an empty line (pip's Proceed (Y/n) takes Enter for a yes), no for anything else.
+ * an empty line (pip's Proceed (Y/n) takes Enter for a yes), no for anything else. The line is
+ * read without blocking the event loop, so that Ctrl-C at the question ends the command as
+ * anywhere else (cli/main.ts), its message on a line of its own under the question.
  */
-export function confirm(question: string, answerIfEmpty = false): boolean {
+export async function confirm(question: string, answerIfEmpty = false): Promise<boolean> {
   writeSync(2, question);
-  const answer = blockingWait(readAnswer);
+  const forget = whenInterrupted(() => writeSync(2, "\n"));
+  let answer: string;
+  try {
+    answer = await readAnswer();
+  } finally {
+    forget();
+  }
   const ended = !answer.includes("\n");
   if (ended) writeSync(2, "\n");
   const text = answer.trim();
@@ -28,17 +36,19 @@ export function confirm(question: string, answerIfEmpty = false): boolean {
 }
 
 /** One line from the terminal (with its newline), or what came before the end of input. */
-function readAnswer(): string {
+async function readAnswer(): Promise<string> {
   const buffer = Buffer.alloc(256);
   let answer = "";
   while (!answer.includes("\n")) {
     let length: number;
     try {
-      length = readSync(0, buffer, 0, buffer.length, null);
+      length = await new Promise<number>((resolve, reject) =>
+        read(0, buffer, 0, buffer.length, null, (error, count) => (error ? reject(error) : resolve(count))),
+      );
     } catch (error) {
       // A terminal another process left non-blocking: wait a little for the answer, not spin.
       if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+        await new Promise((resolve) => setTimeout(resolve, 50));
         continue;
       }
       break;

@@ -10,10 +10,10 @@
 // the command does. What a killed worker thread had half unpacked into the cache is named after
 // this process and removed by the next install (cache/store.ts removeStaging), as after kill -9.
 //
-// The price is that a signal waits for the synchronous stretch to end. Long ones take care:
-// a wait on the user or another process (a question, a lock) runs with the signals' default
-// action (blockingWait), and long computations (the resolver, unpacking wheels) give the event
-// loop a turn now and then (signalsDue, letSignalsIn).
+// The price is that a signal waits for the synchronous stretch to end. Long ones take care: a
+// question reads its answer without blocking (cli/prompt.ts), a wait for another process's lock
+// runs with the signals' default action (blockingWait), and long computations (the resolver,
+// unpacking wheels) give the event loop a turn now and then (signalsDue, letSignalsIn).
 
 import { rmSync } from "node:fs";
 import { constants } from "node:os";
@@ -86,9 +86,10 @@ export function endOnSignals(say: (signal: NodeJS.Signals, unchanged: string | n
 }
 
 /**
- * Runs a synchronous wait on the user or on another process (a question, a lock another spice
- * holds) with the signals' default action, so that Ctrl-C ends it at once: the handler could not
- * run before the wait ends, and nothing has been changed while waiting.
+ * Runs a synchronous wait on another process (a lock another spice holds) with the signals'
+ * default action, so that Ctrl-C ends it at once: the handler could not run before the wait ends,
+ * and nothing has been changed while waiting. (A signal that came in the synchronous stretch just
+ * before is dropped with the handler: a second Ctrl-C then ends the wait.)
  */
 export function blockingWait<T>(wait: () => T): T {
   const installed = handler;

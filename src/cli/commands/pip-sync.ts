@@ -111,7 +111,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     // pip-sync's --ask: the changes, then its question; no is no change and no failure.
     if (flag(args, "ask")) {
       sayWouldInstall(plan.install, extraneous, installed, environment, context);
-      if (!confirm("Would you like to proceed with these changes? [y/N]: ")) {
+      if (!(await confirm("Would you like to proceed with these changes? [y/N]: "))) {
         context.output.info("Nothing changed");
         return 0;
       }

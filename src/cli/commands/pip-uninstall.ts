@@ -81,7 +81,9 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
   }
   // pip asks before it removes each distribution; spice asks only where someone can answer.
   const asking = !flag(args, "yes") && !flag(args, "no-input") && canAsk();
-  const confirmed = asking ? targets.filter((dist) => proceedWith(dist, environment, context)) : targets;
+  const confirmed: InstalledDistribution[] = [];
+  for (const dist of targets)
+    if (!asking || (await proceedWith(dist, environment, context))) confirmed.push(dist);
   if (confirmed.length === 0) return 0;
   return uninstallAndSay(environment, confirmed, context, started);
 }
@@ -96,7 +98,7 @@ function proceedWith(
   dist: InstalledDistribution,
   environment: Environment,
   context: CommandContext,
-): boolean {
+): Promise<boolean> {
   const removable = removableIn(environment);
   const files = withOwnedCopies(environment, [dist]).flatMap((copy) =>
     recordedFiles(copy, environment.scheme.scripts),

@@ -164,7 +164,8 @@ export const command: CommandModule = {
       ? "any"
       : strtobool(context.env.SPICE_VENV_CLEAR ?? "") === true && "venv";
     if (!clear && !flag(args, "allow-existing") && replacesVirtualEnvironment(target) && canAsk())
-      clear = confirm(`A virtual environment already exists at ${path}. Replace it? [y/N] `) && "venv";
+      clear =
+        (await confirm(`A virtual environment already exists at ${path}. Replace it? [y/N] `)) && "venv";
     const created = createVirtualEnvironment({
       path: target,
       base,
