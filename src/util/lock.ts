@@ -15,9 +15,9 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** Sleeps, Ctrl-C ending the wait at once (nothing is held while waiting for the lock). */
+/** Sleeps (the lock wait's pause). */
 function sleep(milliseconds: number): void {
-  blockingWait(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds));
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
 }
 
 export interface Lock {
@@ -27,7 +27,26 @@ export interface Lock {
 /** Waits (up to `timeoutMs`) for the lock at `path`, describing `what` it protects in errors. */
 export function acquireLock(path: string, what: string, timeoutMs = 120_000): Lock {
   const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; ; attempt++) {
+  // Most locks are free and taken at once. A wait for another process runs with the signals'
+  // default action, so that Ctrl-C ends it (blockingWait), all of it: none falls between sleeps.
+  return (
+    takeLock(path, what, 0, deadline) ??
+    blockingWait(() => {
+      for (let attempt = 1; ; attempt++) {
+        sleep(Math.min(50 + attempt * 10, 250));
+        const lock = takeLock(path, what, attempt, deadline);
+        if (lock !== null) return lock;
+      }
+    })
+  );
+}
+
+/**
+ * One try at the lock: it, or null while a running process holds it (an error past `deadline`).
+ * A lock whose owner no longer runs is taken over at once.
+ */
+function takeLock(path: string, what: string, attempt: number, deadline: number): Lock | null {
+  for (;;) {
     try {
       const fd = openSync(path, "wx");
       writeSync(fd, `${process.pid}\n`);
@@ -53,6 +72,7 @@ export function acquireLock(path: string, what: string, timeoutMs = 120_000): Lo
       // Not a lock file at all (a directory of that name): waiting would never end.
       throw fileSystemFailure(`${what} could not be locked for a change (${path})`, error) ?? error;
     }
+    // A lock file without a pid may be one being written: taken over only after a while.
     if (Number.isNaN(owner) ? attempt > 20 : !isRunning(owner)) {
       rmSync(path, { force: true }); // its owner died: take it over
       continue;
@@ -62,6 +82,6 @@ export function acquireLock(path: string, what: string, timeoutMs = 120_000): Lo
         hint: `Wait for it to finish, or remove ${path} if no spice process is running`,
       });
     }
-    sleep(Math.min(50 + attempt * 10, 250));
+    return null;
   }
 }
