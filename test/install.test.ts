@@ -936,6 +936,42 @@ describe("spice pip install and uninstall", () => {
     assert.doesNotMatch(locked.stderr + missing.stderr, /internal error/);
   });
 
+  it("finishes a change Ctrl-C comes in the middle of, then says it came after the change", async () => {
+    // Byte-compiling 2,000 modules (--compile) happens inside the change: long enough to be hit.
+    const directory = join(work.path, "interrupted-compile");
+    mkdirSync(directory);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 2000; i++) files[`slowpack/part${i % 40}/mod${i}.py`] = `VALUE = ${i}\n`;
+    const wheel = buildWheel(directory, { name: "slowpack", version: "1.0", files });
+    const target = venv("env-interrupted-compile");
+    const site = join(target, "lib", "python3.11", "site-packages");
+    // In a process group of its own, as a terminal's foreground job: Ctrl-C reaches Python too.
+    const child = spawn(process.execPath, [SPICE, "pip", "install", "--compile", "--python", target, wheel], {
+      env: spiceEnvironment({ cacheDir }),
+      detached: true,
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on("close", (_status, signal) => resolve(signal)),
+    );
+    const compiled = join(site, "slowpack", "part0", "__pycache__");
+    while (!existsSync(compiled)) await new Promise((resolve) => setTimeout(resolve, 5));
+    process.kill(-child.pid!, "SIGINT");
+    assert.equal(await ended, "SIGINT", stderr);
+    assert.match(
+      stderr,
+      /Installed 1 package in .*\n \+ slowpack==1\.0\nerror: Interrupted by SIGINT \(Ctrl-C\), after the change to the environment at \S+env-interrupted-compile was made\n$/,
+    );
+    // The change is whole: every file its RECORD lists that is no .pyc is there.
+    const record = readFileSync(join(site, "slowpack-1.0.dist-info", "RECORD"), "utf8");
+    const listed = record.split("\n").map((row) => row.split(",")[0]);
+    assert.ok(listed.filter((path) => path.endsWith(".py")).every((path) => existsSync(join(site, path))));
+    assert.match(spice(["pip", "freeze", "--python", target]).stdout, /^slowpack @ file:/);
+  });
+
   it("ends a wait for another spice's lock on Ctrl-C, changing nothing", async () => {
     const waiting = venv("env-lock-wait");
     const site = join(waiting, "lib", "python3.11", "site-packages");

@@ -602,6 +602,18 @@ describe("spice pip install from an index", () => {
       assert.ok(seen.some((request) => request.path.startsWith("/files/") && request.authorized));
       assert.ok(seen.every((request) => request.authorized));
       assert.doesNotMatch(installed.stderr, /s3cret/);
+      // A keyring command Ctrl-C ended (a backend waiting to be unlocked): spice ends with it.
+      const stopped = join(work.path, "keyring-stopped-bin");
+      mkdirSync(stopped);
+      writeFileSync(join(stopped, "keyring"), "#!/bin/sh\nkill -INT $$\n", { mode: 0o755 });
+      const interrupted = await install("interrupted", ["lib==1.0", "--keyring-provider", "subprocess"], {
+        PATH: `${stopped}:${process.env.PATH}`,
+      });
+      assert.equal(interrupted.status, null, interrupted.stderr);
+      assert.match(
+        interrupted.stderr,
+        /\nerror: Interrupted by SIGINT \(Ctrl-C\): nothing was changed in the environment at \S+\n$/,
+      );
       // pip's setting `import` is read as auto: the keyring command on PATH, asked by host when it
       // knows nothing for the index URL.
       rmSync(log);

@@ -6,6 +6,7 @@
 
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
+import { endIfInterrupted } from "../util/interrupt.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 
 /** A password for `username` at `service` (an index URL or a host), or null when there is none. */
@@ -42,6 +43,7 @@ export function keyringCommand(executable: string, env: NodeJS.ProcessEnv): Keyr
         stdio: ["ignore", "pipe", "inherit"],
         encoding: "utf8",
       });
+      endIfInterrupted(result.signal); // Ctrl-C while a keyring backend waited for its unlock
       // keyring prints the password and a newline; a password may hold any other character.
       answer = result.status === 0 ? result.stdout.replace(/^\n+|\n+$/g, "") : null;
       answers.set(key, answer);

@@ -8,6 +8,7 @@ import { sysTags, type Tag, type TagFacts } from "../standards/tags.ts";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { checkedText, withDamageChecksum } from "../util/hash.ts";
+import { endIfInterrupted } from "../util/interrupt.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { INSPECT_SCRIPT } from "./inspect-script.ts";
 
@@ -167,6 +168,7 @@ function runInspection(path: string, timeoutMs: number): InterpreterFacts {
     stdio: ["ignore", "pipe", "pipe"],
     maxBuffer: 16 * 1024 * 1024,
   });
+  endIfInterrupted(result.signal);
   const failure = (cause: string) =>
     new SpiceError("E_INTERPRETER_BROKEN", `Could not inspect the Python interpreter at ${path}`, {
       cause,

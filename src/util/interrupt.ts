@@ -22,6 +22,8 @@ const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 const cleanups = new Set<() => void>();
 let unchangedPlace: string | null = null;
+/** The place a committed change was made in (changeMade), said if the command is interrupted after. */
+let changedPlace: string | null = null;
 /** The installed handler, while there is one. */
 let handler: ((signal: NodeJS.Signals) => void) | null = null;
 /** How often a long computation lets a pending signal's handler run. */
@@ -52,8 +54,9 @@ export function notChangedYet(place: string): void {
   unchangedPlace = place;
 }
 
-/** A change was made (committed): an interruption no longer claims the place is unchanged. */
+/** A change was made (committed): an interruption now says it came after the change. */
 export function changeMade(): void {
+  changedPlace ??= unchangedPlace;
   unchangedPlace = null;
 }
 
@@ -61,7 +64,9 @@ export function changeMade(): void {
  * Ends the command as described above on the first of these signals, telling `say` which and
  * what is unchanged. A second signal, while the first is handled, ends the process at once.
  */
-export function endOnSignals(say: (signal: NodeJS.Signals, unchanged: string | null) => void): void {
+export function endOnSignals(
+  say: (signal: NodeJS.Signals, place: { unchanged: string | null; changed: string | null }) => void,
+): void {
   const handle = (signal: NodeJS.Signals) => {
     for (const name of SIGNALS) process.removeListener(name, handle);
     handler = null;
@@ -73,7 +78,7 @@ export function endOnSignals(say: (signal: NodeJS.Signals, unchanged: string | n
       }
     }
     try {
-      say(signal, unchangedPlace);
+      say(signal, { unchanged: unchangedPlace, changed: changedPlace });
     } finally {
       process.kill(process.pid, signal);
       // Delivered before kill() returns; should the signal be ignored after all, the status says it.
@@ -83,6 +88,16 @@ export function endOnSignals(say: (signal: NodeJS.Signals, unchanged: string | n
   for (const name of SIGNALS) process.on(name, handle);
   handler = handle;
   nextTurn = Date.now() + SIGNAL_LATENCY_MS;
+}
+
+/**
+ * Ends the command as the handler does when a child process spice waited for died of one of the
+ * signals: on a terminal, Ctrl-C reaches the child (a Python being inspected, a keyring command)
+ * and spice alike, and spice's own handler would run only after it had reported the child's end
+ * as a failure of its own. Returns when `signal` is none of them, or no handler is installed.
+ */
+export function endIfInterrupted(signal: NodeJS.Signals | null): void {
+  if (signal !== null && handler !== null && (SIGNALS as readonly string[]).includes(signal)) handler(signal);
 }
 
 /**
@@ -110,6 +125,17 @@ export function signalsDue(): boolean {
   if (handler === null || Date.now() < nextTurn) return false;
   nextTurn = Date.now() + SIGNAL_LATENCY_MS;
   return true;
+}
+
+/**
+ * Before the command ends: a signal that came in its last synchronous stretch (the change itself)
+ * is heard, and ends it as anywhere else, rather than being dropped at exit. Two turns of the
+ * event loop: the first may still belong to the turn whose poll for events came before it.
+ */
+export async function hearLateSignals(): Promise<void> {
+  if (handler === null) return;
+  await letSignalsIn();
+  await letSignalsIn();
 }
 
 /** One turn of the event loop, in which a pending signal's handler runs. */
