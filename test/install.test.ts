@@ -788,7 +788,7 @@ describe("spice pip install and uninstall", () => {
     assert.notEqual(cancelled.status, 0, cancelled.output);
     assert.match(
       cancelled.output,
-      /Proceed \(Y\/n\)\? \^C\nerror: Interrupted by SIGINT \(Ctrl-C\): nothing was changed in the environment at \S+env-uninstall-asked\n$/,
+      /Proceed \(Y\/n\)\? \^C\nerror: Interrupted by SIGINT \(Ctrl-C\): nothing was changed in the environment at \S+env-uninstall-asked\n/,
     );
     assert.ok(existsSync(join(site, "kite_extra.py")));
     const accepted = onTerminal(spiceCommand, "");

@@ -2,7 +2,7 @@
 // runs (start-up cost is paid per command, not for all of them).
 
 import { SpiceError, UsageError } from "../util/error.ts";
-import { endOnSignals, hearLateSignals } from "../util/interrupt.ts";
+import { hearLateSignals } from "../util/interrupt.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { didYouMean } from "../util/similar.ts";
 import { strtobool } from "../util/strtobool.ts";
@@ -46,8 +46,6 @@ export interface CommandModule {
   usage: string;
   /** Extra help text after the options. */
   details?: string;
-  /** Ends itself on SIGINT and SIGTERM (a server that stops serving), instead of being cancelled. */
-  handlesSignals?: boolean;
   run(args: ParsedArgs, context: CommandContext): Promise<number> | number;
 }
 
@@ -325,8 +323,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
       argv: rest.length > 0 ? [name, ...rest] : [name],
     };
-    if (module.handlesSignals !== true)
-      endOnSignals((signal, place) => output.error(interrupted(signal, place)));
     return await module.run(args, context);
   } catch (error) {
     output.error(error);
@@ -335,19 +331,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     await hearLateSignals();
   }
-}
-
-/** What an interrupted command says: by which signal, and what it left unchanged or had changed. */
-function interrupted(
-  signal: NodeJS.Signals,
-  { unchanged, changed }: { unchanged: string | null; changed: string | null },
-): SpiceError {
-  const by = `Interrupted by ${signal === "SIGINT" ? "SIGINT (Ctrl-C)" : signal}`;
-  if (unchanged !== null)
-    return new SpiceError("E_INTERRUPTED", `${by}: nothing was changed in ${unchanged}`);
-  if (changed !== null)
-    return new SpiceError("E_INTERRUPTED", `${by}, after the change to ${changed} was made`);
-  return new SpiceError("E_INTERRUPTED", by);
 }
 
 function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {

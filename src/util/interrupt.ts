@@ -1,7 +1,7 @@
-// Ending a command on Ctrl-C (SIGINT), SIGTERM or SIGHUP: say so, remove what this process made
-// that nothing else would (a --no-cache download directory under the temporary directory), and
-// then die of the same signal, so that a shell loop or make running spice stops as well (a plain
-// exit status of 130 would not stop them).
+// Ending a command on Ctrl-C (SIGINT), SIGTERM or SIGHUP (those cli/interruptible.ts names): say
+// so, remove what this process made that nothing else would (a --no-cache download directory under
+// the temporary directory), and then die of the same signal, so that a shell loop or make running
+// spice stops as well (a plain exit status of 130 would not stop them).
 //
 // The handler is JavaScript, so it runs between two turns of the event loop, never inside a
 // synchronous stretch: a transaction (install/transaction.ts) changes an environment from its

@@ -2,6 +2,7 @@
 
 import { type OptionSpec, type ParsedArgs, subcommandError } from "../args.ts";
 import { pipSiteRoot } from "../environment-options.ts";
+import { endCleanlyOnSignals } from "../interruptible.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 import { withPipConfiguration } from "../pip-config.ts";
 import { PIP_SUBCOMMAND_OPTIONS } from "./pip-options.ts";
@@ -38,6 +39,9 @@ const SUBCOMMANDS: Record<
   config: async () => (await import("./pip-configuration.ts")).pipConfig,
   debug: async () => (await import("./pip-debug.ts")).pipDebug,
 };
+
+/** The subcommands that change an environment or download: Ctrl-C ends them cleanly. */
+const INTERRUPTIBLE = new Set(["install", "uninstall", "compile", "sync", "download", "wheel", "index"]);
 
 /** pip's commands that spice has under another name, or that no index answers any more. */
 const ELSEWHERE: Record<string, string> = {
@@ -124,6 +128,7 @@ export const command: CommandModule = {
         pipSiteRoot(subArgs, context),
         section,
       );
+    if (INTERRUPTIBLE.has(sub)) endCleanlyOnSignals(context.output);
     return (await load())(subArgs, context);
   },
 };

@@ -63,6 +63,5 @@ export const command: CommandModule = {
   ],
   details:
     "Serves PEP 503 HTML and PEP 691 JSON by content negotiation, PEP 658 metadata files, sha256 hashes,\ndata-requires-python, and yanked files listed in DIR/yanked.txt (one file name per line, then an optional reason).",
-  handlesSignals: true,
   run,
 };

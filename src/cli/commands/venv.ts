@@ -18,6 +18,7 @@ import { realDirectory } from "../../util/fs.ts";
 import { strtobool } from "../../util/strtobool.ts";
 import { flag, type ParsedArgs, refuseContradictions, value } from "../args.ts";
 import { deactivateCommand, elapsed, pythonOption } from "../environment-options.ts";
+import { endCleanlyOnSignals } from "../interruptible.ts";
 import { type CommandContext, type CommandModule, VERSION } from "../main.ts";
 import { canAsk, confirm } from "../prompt.ts";
 
@@ -143,6 +144,7 @@ export const command: CommandModule = {
   details:
     "The default PATH is .venv. An existing virtual environment at PATH is replaced only with --clear, or when you answer yes on a terminal (as uv); any other non-empty directory is left alone unless --clear or --allow-existing.",
   async run(args, context) {
+    endCleanlyOnSignals(context.output);
     if (args.positionals.length > 1) throw new UsageError("spice venv takes one path");
     refuseVenvContradictions(args);
     const started = monotonicMilliseconds();
