@@ -16,7 +16,7 @@ export function canAsk(): boolean {
  * Asks `question` on stderr and reads one line: yes for y or yes (any case), `answerIfEmpty` for
  * an empty line (pip's Proceed (Y/n) takes Enter for a yes), no for anything else. The line is
  * read without blocking the event loop, so that Ctrl-C at the question ends the command as
- * anywhere else (cli/main.ts), its message on a line of its own under the question.
+ * anywhere else (cli/interruptible.ts), its message on a line of its own under the question.
  */
 export async function confirm(question: string, answerIfEmpty = false): Promise<boolean> {
   writeSync(2, question);
