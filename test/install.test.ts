@@ -972,6 +972,23 @@ describe("spice pip install and uninstall", () => {
     assert.match(spice(["pip", "freeze", "--python", target]).stdout, /^slowpack @ file:/);
   });
 
+  it("ends as Ctrl-C would when the Python it inspects dies of Ctrl-C, not calling it broken", () => {
+    // What a terminal's Ctrl-C does to the interpreter spice waits for (it reaches spice too).
+    const stopped = join(work.path, "stopped-python");
+    mkdirSync(stopped);
+    writeFileSync(join(stopped, "python3"), "#!/bin/sh\nkill -INT $$\n", { mode: 0o755 });
+    const result = spawnSync(
+      process.execPath,
+      [SPICE, "pip", "install", "--python", join(stopped, "python3"), beta],
+      {
+        env: spiceEnvironment({ cacheDir: join(work.path, "cache-stopped-python") }),
+        encoding: "utf8",
+      },
+    );
+    assert.equal(result.signal, "SIGINT", result.stderr);
+    assert.equal(result.stderr, "error: Interrupted by SIGINT (Ctrl-C)\n");
+  });
+
   it("ends a wait for another spice's lock on Ctrl-C, changing nothing", async () => {
     const waiting = venv("env-lock-wait");
     const site = join(waiting, "lib", "python3.11", "site-packages");
