@@ -2,7 +2,7 @@
 // runs (start-up cost is paid per command, not for all of them).
 
 import { SpiceError, UsageError } from "../util/error.ts";
-import { hearLateSignals } from "../util/interrupt.ts";
+import { hearPendingSignals } from "../util/interrupt.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { didYouMean } from "../util/similar.ts";
 import { strtobool } from "../util/strtobool.ts";
@@ -329,7 +329,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError) return 2;
     return 1;
   } finally {
-    await hearLateSignals();
+    await hearPendingSignals();
   }
 }
 

@@ -9,6 +9,7 @@ import { WheelUnpacker } from "../install/parallel-unpack.ts";
 import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../install/wheel-cache.ts";
 import type { ResolvedPackage } from "../resolver/resolve.ts";
 import { SpiceError } from "../util/error.ts";
+import { hearPendingSignals } from "../util/interrupt.ts";
 import { bundleScript } from "./bundle.ts";
 import { allowedHashes, checkFetchedHash } from "./hash-checking.ts";
 import type { Sources } from "./index-settings.ts";
@@ -92,5 +93,8 @@ export async function prepareWheels(
     const wheel = prepared.get(archive.path) ?? unpackedWheel(archive.path, options.cache, options.scratch);
     result.set(resolved.name, { wheel, sha256: archive.sha256 });
   }
+  // Ctrl-C while the wheels were unpacked (synchronous work) ends the command before its change
+  // begins, with nothing changed, rather than once the change is made.
+  await hearPendingSignals();
   return result;
 }

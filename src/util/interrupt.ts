@@ -128,11 +128,12 @@ export function signalsDue(): boolean {
 }
 
 /**
- * Before the command ends: a signal that came in its last synchronous stretch (the change itself)
- * is heard, and ends it as anywhere else, rather than being dropped at exit. Two turns of the
+ * Hears a signal that came in the synchronous stretch just run, which then ends the command as
+ * anywhere else: before a change begins (after the wheels were unpacked), and before the command
+ * ends (after the change itself), where it would otherwise be dropped at exit. Two turns of the
  * event loop: the first may still belong to the turn whose poll for events came before it.
  */
-export async function hearLateSignals(): Promise<void> {
+export async function hearPendingSignals(): Promise<void> {
   if (handler === null) return;
   await letSignalsIn();
   await letSignalsIn();
