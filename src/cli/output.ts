@@ -181,7 +181,7 @@ export class Output {
 
   /** A SpiceError as `error:` / `caused by:` / `hint:` lines; anything else with its stack. */
   error(error: unknown): void {
-    // An interruption (cli/main.ts) may come while a progress display is drawn.
+    // An interruption (cli/interruptible.ts) may come while a progress display is drawn.
     this.clearLiveLine?.();
     try {
       this.log(`error: ${redactText(error instanceof Error ? error.message : String(error))}`);

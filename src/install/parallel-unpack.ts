@@ -12,7 +12,7 @@
 import { statSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
 import { BUCKETS, Cache } from "../cache/store.ts";
-import { letSignalsIn, signalsDue } from "../util/interrupt.ts";
+import { letDueSignalsIn } from "../util/interrupt.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { cachedWheel, type UnpackedWheel, unpackedWheel } from "./wheel-cache.ts";
 
@@ -142,10 +142,7 @@ export class WheelUnpacker {
     if (this.worker === null) {
       const total = sizes.reduce((sum, size) => sum + size, 0);
       if (this.workerEntry === null || paths.length < 2 || total < PARALLEL_THRESHOLD) {
-        for (const path of paths) {
-          unpackedWheel(path, this.cache, "");
-          if (signalsDue()) await letSignalsIn();
-        }
+        for (const path of paths) await this.unpackHere(path);
         return;
       }
     }
@@ -164,16 +161,11 @@ export class WheelUnpacker {
       .filter((slot) => slot !== undefined)
       .sort((a, b) => b - a);
     const mine = new Set<number>();
-    for (const path of unslotted) {
-      unpackedWheel(path, this.cache, "");
-      if (signalsDue()) await letSignalsIn();
-    }
+    for (const path of unslotted) await this.unpackHere(path);
     for (const slot of slots) {
       if (!claim(this.claims, slot)) continue;
       mine.add(slot);
-      unpackedWheel(this.offered[slot], this.cache, "");
-      // Each wheel takes a while: Ctrl-C is heard between them.
-      if (signalsDue()) await letSignalsIn();
+      await this.unpackHere(this.offered[slot]);
     }
     for (const slot of slots) {
       if (mine.has(slot)) continue;
@@ -182,6 +174,12 @@ export class WheelUnpacker {
       // the same SpiceError the user would have seen without a worker.
       if (this.reports.get(slot) !== null) unpackedWheel(this.offered[slot], this.cache, "");
     }
+  }
+
+  /** Unpacks a wheel on this thread; each takes a while, so Ctrl-C is heard between them. */
+  private async unpackHere(path: string): Promise<void> {
+    unpackedWheel(path, this.cache, "");
+    await letDueSignalsIn();
   }
 
   private reportOf(slot: number): Promise<void> {

@@ -7,7 +7,7 @@
 // incompatibility {p ∈ {1}, q ∈ (versions outside >=2) ∪ {not selected}}. Set operations are then
 // exact and cheap (version-set.ts), which keeps the solver loop allocation-light.
 
-import { letSignalsIn, signalsDue } from "../util/interrupt.ts";
+import { letDueSignalsIn } from "../util/interrupt.ts";
 import { explainFailure } from "./explain.ts";
 import { VersionSet } from "./version-set.ts";
 
@@ -447,7 +447,7 @@ export class Solver {
       const version = this.universe(next)[index];
       // With every page cached, the awaits below never give the event loop a turn: Ctrl-C would
       // wait for the whole solve.
-      if (signalsDue()) await letSignalsIn();
+      await letDueSignalsIn();
       await this.addDependencies(next, version, index);
       this.decisionLevel++;
       this.decided.set(next, index);

@@ -13,7 +13,7 @@
 // The price is that a signal waits for the synchronous stretch to end. Long ones take care: a
 // question reads its answer without blocking (cli/prompt.ts), a wait for another process's lock
 // runs with the signals' default action (blockingWait), and long computations (the resolver,
-// unpacking wheels) give the event loop a turn now and then (signalsDue, letSignalsIn).
+// unpacking wheels) give the event loop a turn now and then (letDueSignalsIn).
 
 import { rmSync } from "node:fs";
 import { constants } from "node:os";
@@ -118,13 +118,14 @@ export function blockingWait<T>(wait: () => T): T {
 }
 
 /**
- * Whether a long computation should give the event loop a turn now (letSignalsIn), at most every
- * SIGNAL_LATENCY_MS: awaiting an already settled promise (cached metadata) does not give one.
+ * For long computations, called between their steps: gives the event loop a turn, in which a
+ * pending signal's handler runs, at most every SIGNAL_LATENCY_MS (awaiting an already settled
+ * promise, such as cached metadata, does not give one).
  */
-export function signalsDue(): boolean {
-  if (handler === null || Date.now() < nextTurn) return false;
+export async function letDueSignalsIn(): Promise<void> {
+  if (handler === null || Date.now() < nextTurn) return;
   nextTurn = Date.now() + SIGNAL_LATENCY_MS;
-  return true;
+  await letSignalsIn();
 }
 
 /**
@@ -140,6 +141,6 @@ export async function hearPendingSignals(): Promise<void> {
 }
 
 /** One turn of the event loop, in which a pending signal's handler runs. */
-export function letSignalsIn(): Promise<void> {
+function letSignalsIn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
