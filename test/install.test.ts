@@ -1491,7 +1491,8 @@ describe("which environment", () => {
       SPICE_PYTHON: join(work.path, "nowhere"),
     });
     assert.equal(optionFirst.status, 0, optionFirst.stderr);
-    // pip's PIP_PYTHON for `spice pip`, after SPICE_PYTHON, and not with --isolated (as pip).
+    // pip's PIP_PYTHON for `spice pip`, after SPICE_PYTHON, also with --isolated (as pip: its
+    // options before the command ignore --isolated), and pip.conf's [global] `python` after it.
     const pipVariable = spice(["pip", "freeze"], empty, {
       PIP_PYTHON: join(project, ".venv", "bin", "python"),
     });
@@ -1501,9 +1502,23 @@ describe("which environment", () => {
       SPICE_PYTHON: join(project, ".venv"),
     });
     assert.match(spiceVariableFirst.stdout, /^beta @ /);
-    const isolated = spice(["pip", "freeze", "--isolated"], empty, { PIP_PYTHON: join(project, ".venv") });
-    assert.equal(isolated.status, 1);
-    assert.match(isolated.stderr, /No virtual environment found/);
+    const isolated = spice(["pip", "freeze", "--isolated", "-v"], empty, {
+      PIP_PYTHON: join(project, ".venv"),
+    });
+    assert.match(isolated.stdout, /^beta @ /);
+    assert.match(isolated.stderr, /chosen by PIP_PYTHON=.*\.venv\)/);
+    const pipConf = join(empty, "pip.conf");
+    writeFileSync(pipConf, `[global]\npython = ${join(project, ".venv")}\n[freeze]\npython = nowhere\n`);
+    const configured = spice(["pip", "freeze", "-v"], empty, { PIP_CONFIG_FILE: pipConf });
+    assert.match(configured.stdout, /^beta @ /);
+    assert.match(configured.stderr, /chosen by python = .*\.venv in .*pip\.conf \[global\]\)/);
+    const variableFirst = spice(["pip", "freeze"], empty, {
+      PIP_CONFIG_FILE: pipConf,
+      PIP_PYTHON: join(work.path, "nowhere"),
+    });
+    assert.equal(variableFirst.status, 1);
+    assert.match(variableFirst.stderr, /nowhere/);
+    rmSync(pipConf);
     const made = spice(["venv", join(empty, "made")], empty, { SPICE_PYTHON: "3.12" });
     assert.equal(made.status, 0, made.stderr);
     assert.match(readFileSync(join(empty, "made", "pyvenv.cfg"), "utf8"), /^version = 3\.12\./m);

@@ -58,6 +58,15 @@ export function pythonOption(args: ParsedArgs, context: CommandContext): string 
   return value(args, "python") ?? (context.env.SPICE_PYTHON || undefined);
 }
 
+/** Where --python's value came from when not the command line (said with --verbose). */
+function pythonReason(args: ParsedArgs, context: CommandContext): string | undefined {
+  const python = pythonOption(args, context);
+  const source = args.options.has("python") ? args.sources?.get("python") : "SPICE_PYTHON";
+  if (python === undefined || source === undefined) return undefined;
+  // pip.conf sources read "FILE [section]"; variables are bare names.
+  return source.includes(" [") ? `python = ${python} in ${source}` : `${source}=${python}`;
+}
+
 /**
  * The prefix whose pip.conf pip's settings include (pip's "site" file, in the prefix of the
  * interpreter pip runs in): that of the Python the command acts on, however it was chosen, as
@@ -87,6 +96,7 @@ export function selectFromArgs(
 ): Selection {
   const options: SelectOptions = {
     python: pythonOption(args, context),
+    pythonReason: pythonReason(args, context),
     system: systemOption(args, context),
     target: value(args, "target"),
     prefix: value(args, "prefix"),

@@ -31,6 +31,8 @@ import { findInterpreter, parsePythonRequest } from "./request.ts";
 
 export interface SelectOptions {
   python?: string;
+  /** Where `python` came from, when not --python: "PIP_PYTHON=3.12", "python = ... in pip.conf". */
+  pythonReason?: string;
   system?: boolean;
   target?: string;
   prefix?: string;
@@ -262,7 +264,7 @@ export function selectEnvironment(
   if (options.python) {
     base = {
       environment: fromPython(options.python, context, inspect),
-      reason: `--python ${options.python}`,
+      reason: options.pythonReason ?? `--python ${options.python}`,
     };
     checkVenvWithoutConfig(base.environment, resolve(cwd, options.python), options);
   } else if (env.VIRTUAL_ENV) {

@@ -4,7 +4,7 @@ import { type OptionSpec, type ParsedArgs, subcommandError } from "../args.ts";
 import { pipSiteRoot } from "../environment-options.ts";
 import { endCleanlyOnSignals } from "../interruptible.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
-import { withPipConfiguration } from "../pip-config.ts";
+import { pipSettings, withPipConfiguration } from "../pip-config.ts";
 import { PIP_SUBCOMMAND_OPTIONS } from "./pip-options.ts";
 
 /** The pip.conf section each install-like command reads its options from (pip's command name). */
@@ -52,23 +52,26 @@ const ELSEWHERE: Record<string, string> = {
 };
 
 /**
- * pip's --python from PIP_PYTHON (pip reads each of its options from a PIP_ variable): a container
- * image that points pip at its venv that way gets the same from spice. Not when the command line
- * or SPICE_PYTHON (spice's own variable wins) names one, nor with --isolated, as with pip.
+ * pip's --python from PIP_PYTHON, else from `python` in the [global] section of its configuration
+ * files (pip reads each of its options from there): a container image that points pip at its venv
+ * that way gets the same from spice. Not when the command line or SPICE_PYTHON (spice's own
+ * variable wins) names one. Read even with --isolated, as pip reads them for the options before
+ * its command (only [global]); the site file is the one in the environment spice would otherwise
+ * act on, whose pip would read it.
  */
 function withPipPython(
   args: ParsedArgs,
   specs: readonly OptionSpec[] | undefined,
-  env: NodeJS.ProcessEnv,
+  context: CommandContext,
 ): ParsedArgs {
-  const python = env.PIP_PYTHON;
-  if (!python || env.SPICE_PYTHON || args.options.has("python") || args.options.get("isolated") === true)
-    return args;
+  if (context.env.SPICE_PYTHON || args.options.has("python")) return args;
   if (!specs?.some((spec) => spec.name === "python")) return args;
+  const setting = pipSettings(context.env, pipSiteRoot(args, context), "global").get("python");
+  if (setting === undefined || setting.value === "") return args;
   return {
     ...args,
-    options: new Map([...args.options, ["python", [python]]]),
-    sources: new Map([...(args.sources ?? []), ["python", "PIP_PYTHON"]]),
+    options: new Map([...args.options, ["python", [setting.value]]]),
+    sources: new Map([...(args.sources ?? []), ["python", setting.source]]),
   };
 }
 
@@ -96,8 +99,9 @@ export const command: CommandModule = {
   subcommandOptions: PIP_SUBCOMMAND_OPTIONS,
   subcommands: Object.keys(SUBCOMMANDS),
   details: [
-    "Environment: --python (or SPICE_PYTHON, or pip's PIP_PYTHON), else VIRTUAL_ENV, else CONDA_PREFIX (not conda's",
-    "base), else the nearest .venv; never a Python on PATH unless --system. Output of list, freeze, show and check",
+    "Environment: --python (or SPICE_PYTHON, or pip's PIP_PYTHON or pip.conf `python`), else VIRTUAL_ENV, else",
+    "CONDA_PREFIX (not conda's base), else the nearest .venv; never a Python on PATH unless --system. Output of list,",
+    "freeze, show and check",
     "matches pip 23.2; where spice differs on purpose: install does not byte-compile unless --compile (as uv), and",
     "prints what changed (+ added, - removed).",
   ].join("\n"),
@@ -112,7 +116,7 @@ export const command: CommandModule = {
     let subArgs: ParsedArgs = withPipPython(
       { ...args, positionals: args.positionals.slice(1) },
       PIP_SUBCOMMAND_OPTIONS[sub],
-      context.env,
+      context,
     );
     // pip-tools' settings first: pip-tools hands them to pip as arguments, over pip's own.
     if (sub === "compile" || sub === "sync") {
