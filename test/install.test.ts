@@ -989,30 +989,48 @@ describe("spice pip install and uninstall", () => {
     assert.equal(result.stderr, "error: Interrupted by SIGINT (Ctrl-C)\n");
   });
 
-  it("ends a wait for another spice's lock on Ctrl-C, changing nothing", async () => {
+  it("waits for another spice's lock, saying so, and ends the wait on Ctrl-C, changing nothing", {
+    timeout: 60_000,
+  }, async () => {
     const waiting = venv("env-lock-wait");
     const site = join(waiting, "lib", "python3.11", "site-packages");
-    // The lock of a process that runs (this one): spice waits for it, up to two minutes.
-    writeFileSync(join(site, ".spice.lock"), `${process.pid}\n`);
-    const child = spawn(process.execPath, [SPICE, "pip", "install", "--python", waiting, beta], {
-      env: spiceEnvironment({ cacheDir }),
-    });
-    let stderr = "";
-    const announced = new Promise<void>((resolve) =>
-      child.stderr.on("data", (chunk) => {
-        stderr += chunk;
-        if (stderr.includes("Using Python")) resolve();
-      }),
+    const lockFile = join(site, ".spice.lock");
+    /** An install started while this process (which runs) holds the lock: it waits, up to two minutes. */
+    const installWhileLocked = () => {
+      writeFileSync(lockFile, `${process.pid}\n`);
+      const child = spawn(process.execPath, [SPICE, "pip", "install", "--python", waiting, beta], {
+        env: spiceEnvironment({ cacheDir }),
+      });
+      let stderr = "";
+      const waits = new Promise<void>((resolve) =>
+        child.stderr.on("data", (chunk) => {
+          stderr += chunk;
+          if (stderr.includes("Waiting for")) resolve();
+        }),
+      );
+      const ended = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on("close", (status, signal) => resolve({ status, signal })),
+      );
+      return { child, waits, ended, stderr: () => stderr };
+    };
+    const interrupted = installWhileLocked();
+    await interrupted.waits;
+    interrupted.child.kill("SIGINT");
+    assert.deepEqual(await interrupted.ended, { status: null, signal: "SIGINT" });
+    assert.match(
+      interrupted.stderr(),
+      new RegExp(
+        `Waiting for another spice process \\(pid ${process.pid}\\) to finish changing this environment\n` +
+          "error: Interrupted by SIGINT \\(Ctrl-C\\): nothing was changed in the environment at ",
+      ),
     );
-    const ended = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on("close", (_status, signal) => resolve(signal)),
-    );
-    await announced;
-    // Resolving one wheel file takes milliseconds: by now it waits for the lock.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    child.kill("SIGINT");
-    assert.equal(await ended, "SIGINT", stderr);
     assert.deepEqual(readdirSync(site), [".spice.lock"]);
+    // Once the lock is released, the waiting install goes on.
+    const released = installWhileLocked();
+    await released.waits;
+    rmSync(lockFile);
+    assert.equal((await released.ended).status, 0, released.stderr());
+    assert.match(released.stderr(), /\+ beta==1\.2/);
   });
 
   it("removes nothing outside the environment that a RECORD names", () => {

@@ -45,3 +45,11 @@ export function printChanges(
   });
   for (const [, line] of changes) context.output.info(line);
 }
+
+/** What a change says before it waits for another spice process that holds the environment's lock. */
+export function sayLockWait(context: CommandContext): (owner: number) => void {
+  return (owner) =>
+    context.output.info(
+      `Waiting for another spice process${Number.isNaN(owner) ? "" : ` (pid ${owner})`} to finish changing this environment`,
+    );
+}

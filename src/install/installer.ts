@@ -52,6 +52,8 @@ export interface InstallOptions extends PlanOptions {
   spareTrees?: boolean;
   /** Takes what the change replaced or removed away, to be deleted later (Transaction.commit). */
   discardBackup?: (backup: string) => void;
+  /** Hears that another process holds the environment's lock (its pid), before waiting for it. */
+  onLockWait?: (owner: number) => void;
 }
 
 export interface InstallResult {
@@ -290,8 +292,14 @@ function writeRecords(
   }
 }
 
-/** Installs the items into the environment in one transaction. */
-export function installWheels(items: readonly InstallItem[], options: InstallOptions): InstallResult {
+/**
+ * Installs the items into the environment in one transaction. From the lock on, nothing yields to
+ * the event loop until the change is committed (util/interrupt.ts).
+ */
+export async function installWheels(
+  items: readonly InstallItem[],
+  options: InstallOptions,
+): Promise<InstallResult> {
   const { environment } = options;
   const plans = items.map((item) => planDistribution(item, options));
   // Where two wheels hold one path, only one copy is placed (a link cannot overwrite).
@@ -300,7 +308,11 @@ export function installWheels(items: readonly InstallItem[], options: InstallOpt
     const claim = shared.size === 0 ? undefined : shared.get(path);
     return claim !== undefined && claim.kept !== plan;
   };
-  const transaction = new Transaction(environment.scheme.purelib, `The environment at ${environment.root}`);
+  const transaction = await Transaction.open(
+    environment.scheme.purelib,
+    `The environment at ${environment.root}`,
+    options.onLockWait,
+  );
   const linker = new Linker(options.linkMode, options.onLinkModeFallback);
   let spares: SpareTreeMoves | null = null;
   try {

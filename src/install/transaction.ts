@@ -18,7 +18,7 @@ import {
 import { dirname, join } from "node:path";
 import { onDisk, writeFileAtomic } from "../util/fs.ts";
 import { changeMade } from "../util/interrupt.ts";
-import { acquireLock, isRunning, type Lock } from "../util/lock.ts";
+import { acquireLock, isRunning, type Lock, waitForLock } from "../util/lock.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 
 interface Journal {
@@ -49,6 +49,14 @@ export function pruneEmptyDirectories(directory: string, stop: string, keep?: Re
     }
     current = dirname(current);
   }
+}
+
+/** The lock file of the environment whose state lives in `stateDirectory` (made if missing). */
+function lockPath(stateDirectory: string, what: string): string {
+  onDisk(`${what} cannot be changed: ${stateDirectory} cannot be made`, () =>
+    makeDirectories(stateDirectory),
+  );
+  return join(stateDirectory, LOCK);
 }
 
 function rollBack(stateDirectory: string, journal: Journal): void {
@@ -107,21 +115,36 @@ export class Transaction {
   /** Whether an interrupted earlier change was rolled back when this one began. */
   readonly recovered: boolean;
 
+  /**
+   * A transaction on the environment whose state lives in `stateDirectory`, once its lock is
+   * taken (waited for without yielding, unless `lock` is one open() waited for).
+   */
   constructor(
     readonly stateDirectory: string,
     what: string,
+    lock?: Lock,
   ) {
     this.backupDirectory = join(stateDirectory, BACKUP);
-    onDisk(`${what} cannot be changed: ${stateDirectory} cannot be made`, () =>
-      makeDirectories(stateDirectory),
-    );
-    this.lock = acquireLock(join(stateDirectory, LOCK), what);
+    this.lock = lock ?? acquireLock(lockPath(stateDirectory, what), what);
     try {
       this.recovered = recoverInterrupted(stateDirectory);
     } catch (error) {
       this.lock.release();
       throw error;
     }
+  }
+
+  /**
+   * A transaction for a change about to begin: another process's lock is waited for while
+   * signals are heard (waitForLock), `onWait` hearing that it waits.
+   */
+  static async open(
+    stateDirectory: string,
+    what: string,
+    onWait?: (owner: number) => void,
+  ): Promise<Transaction> {
+    const lock = await waitForLock(lockPath(stateDirectory, what), what, onWait);
+    return new Transaction(stateDirectory, what, lock);
   }
 
   /** The next backup's path, making the backup directory first. */

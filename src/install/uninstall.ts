@@ -151,11 +151,12 @@ export function pathsToMoveAside(
  * (withOwnedCopies), RECORD-driven, in one transaction. `discardBackup` may take what was
  * removed away to be deleted later (Transaction.commit).
  */
-export function uninstallDistributions(
+export async function uninstallDistributions(
   environment: Environment,
   named: readonly InstalledDistribution[],
   discardBackup?: (backup: string) => void,
-): Array<{ name: string; version: string }> {
+  onLockWait?: (owner: number) => void,
+): Promise<Array<{ name: string; version: string }>> {
   const distributions = withOwnedCopies(environment, named);
   const foreign = distributions.find((distribution) => !ownsDistribution(environment, distribution));
   if (foreign !== undefined) {
@@ -165,7 +166,11 @@ export function uninstallDistributions(
       { hint: "spice changes only the environment it was pointed at" },
     );
   }
-  const transaction = new Transaction(environment.scheme.purelib, `The environment at ${environment.root}`);
+  const transaction = await Transaction.open(
+    environment.scheme.purelib,
+    `The environment at ${environment.root}`,
+    onLockWait,
+  );
   try {
     const removals: Array<[InstalledDistribution, string[]]> = [];
     const removable = removableIn(environment);

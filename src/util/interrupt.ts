@@ -11,9 +11,11 @@
 // this process and removed by the next install (cache/store.ts removeStaging), as after kill -9.
 //
 // The price is that a signal waits for the synchronous stretch to end. Long ones take care: a
-// question reads its answer without blocking (cli/prompt.ts), a wait for another process's lock
-// runs with the signals' default action (blockingWait), and long computations (the resolver,
-// unpacking wheels) give the event loop a turn now and then (letDueSignalsIn).
+// question reads its answer without blocking (cli/prompt.ts), a change waits for another
+// process's lock between turns of the event loop (util/lock.ts waitForLock), a wait that cannot
+// yield (rolling back a killed change before a command reads the environment) runs with the
+// signals' default action (blockingWait), and long computations (the resolver, unpacking wheels)
+// give the event loop a turn now and then (letDueSignalsIn).
 
 import { rmSync } from "node:fs";
 import { constants } from "node:os";
@@ -104,7 +106,8 @@ export function endIfInterrupted(signal: NodeJS.Signals | null): void {
  * Runs a synchronous wait on another process (a lock another spice holds) with the signals'
  * default action, so that Ctrl-C ends it at once: the handler could not run before the wait ends,
  * and nothing has been changed while waiting. (A signal that came in the synchronous stretch just
- * before is dropped with the handler: a second Ctrl-C then ends the wait.)
+ * before is dropped with the handler: a second Ctrl-C then ends the wait. Changes wait with
+ * waitForLock instead, which drops none.)
  */
 export function blockingWait<T>(wait: () => T): T {
   const installed = handler;

@@ -20,32 +20,60 @@ function sleep(milliseconds: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
 }
 
+/** The pause before the next try: short at first, for locks held a moment. */
+function pauseBefore(attempt: number): number {
+  return Math.min(50 + attempt * 10, 250);
+}
+
 export interface Lock {
   release(): void;
 }
 
-/** Waits (up to `timeoutMs`) for the lock at `path`, describing `what` it protects in errors. */
+/**
+ * Waits (up to `timeoutMs`) for the lock at `path`, describing `what` it protects in errors,
+ * without returning to the event loop: for callers that must not yield (recovery before a command
+ * reads an environment, the background spare-tree maker, `cache clean`).
+ */
 export function acquireLock(path: string, what: string, timeoutMs = 120_000): Lock {
   const deadline = Date.now() + timeoutMs;
+  const first = takeLock(path, what, 0, deadline);
+  if (typeof first !== "number") return first;
   // Most locks are free and taken at once. A wait for another process runs with the signals'
   // default action, so that Ctrl-C ends it (blockingWait), all of it: none falls between sleeps.
-  return (
-    takeLock(path, what, 0, deadline) ??
-    blockingWait(() => {
-      for (let attempt = 1; ; attempt++) {
-        sleep(Math.min(50 + attempt * 10, 250));
-        const lock = takeLock(path, what, attempt, deadline);
-        if (lock !== null) return lock;
-      }
-    })
-  );
+  return blockingWait(() => {
+    for (let attempt = 1; ; attempt++) {
+      sleep(pauseBefore(attempt));
+      const lock = takeLock(path, what, attempt, deadline);
+      if (typeof lock !== "number") return lock;
+    }
+  });
 }
 
 /**
- * One try at the lock: it, or null while a running process holds it (an error past `deadline`).
- * A lock whose owner no longer runs is taken over at once.
+ * acquireLock for a change about to begin: the wait returns to the event loop between tries,
+ * so a Ctrl-C while waiting (or just before) is heard and said, as anywhere else before a change.
+ * `onWait` hears once that another process (its pid; NaN when the lock names none) holds it.
  */
-function takeLock(path: string, what: string, attempt: number, deadline: number): Lock | null {
+export async function waitForLock(
+  path: string,
+  what: string,
+  onWait?: (owner: number) => void,
+  timeoutMs = 120_000,
+): Promise<Lock> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    const lock = takeLock(path, what, attempt, deadline);
+    if (typeof lock !== "number") return lock;
+    if (attempt === 0) onWait?.(lock);
+    await new Promise((resolve) => setTimeout(resolve, pauseBefore(attempt + 1)));
+  }
+}
+
+/**
+ * One try at the lock: it, or the pid of the running process that holds it (NaN when its file
+ * names none yet), an error past `deadline`. A lock whose owner no longer runs is taken over.
+ */
+function takeLock(path: string, what: string, attempt: number, deadline: number): Lock | number {
   for (;;) {
     try {
       const fd = openSync(path, "wx");
@@ -82,6 +110,6 @@ function takeLock(path: string, what: string, attempt: number, deadline: number)
         hint: `Wait for it to finish, or remove ${path} if no spice process is running`,
       });
     }
-    return null;
+    return owner;
   }
 }

@@ -26,7 +26,7 @@ import { makeDirectories } from "../../util/make-directories.ts";
 import { plural } from "../../util/plural.ts";
 import { recordableUrl } from "../../util/redact.ts";
 import { flag, oneOf, type ParsedArgs, projectNames, value, values } from "../args.ts";
-import { printChanges, sayWouldChange } from "../changes.ts";
+import { printChanges, sayLockWait, sayWouldChange } from "../changes.ts";
 import { announceEnvironment, duration, elapsed, selectFromArgs } from "../environment-options.ts";
 import { checkHashingMode } from "../hash-checking.ts";
 import { indexSettings, openSources, type Sources } from "../index-settings.ts";
@@ -260,7 +260,7 @@ async function installInto(
       const digests = new Map([...prepared].map(([name, item]) => [name, item.sha256]));
       writeReport(reportPath, reported(), target, digests, context);
     }
-    const status = applyChanges(
+    const status = await applyChanges(
       environment,
       plan.install,
       prepared,
@@ -309,7 +309,7 @@ function scratchBeside(environment: Environment, sources: Sources): string {
  * Installs `packages` and removes `remove` in one transaction (an interrupted sync leaves the
  * environment as it was, not half synced), or only removes when there is nothing to install.
  */
-export function applyChanges(
+export async function applyChanges(
   environment: Environment,
   packages: readonly ResolvedPackage[],
   prepared: Map<string, { wheel: UnpackedWheel; sha256: string }>,
@@ -319,8 +319,8 @@ export function applyChanges(
   linkMode: string | undefined,
   remove: readonly InstalledDistribution[],
   pipOrder?: () => ReadonlyMap<string, number>,
-): number {
-  if (packages.length === 0) return uninstallAndSay(environment, remove, context, started);
+): Promise<number> {
+  if (packages.length === 0) return await uninstallAndSay(environment, remove, context, started);
   const items: InstallItem[] = packages.map((resolved) => {
     const { wheel, sha256 } = prepared.get(resolved.name)!;
     return { wheel, requested: resolved.requested, directUrl: directUrlOf(resolved, sha256) };
@@ -328,7 +328,7 @@ export function applyChanges(
   warnNewerWheelVersions(items, context);
   // What an upgrade or a sync removes is deleted in the background, as an uninstall's.
   const later = backgroundDiscard(context);
-  const result = installWheels(items, {
+  const result = await installWheels(items, {
     environment,
     linkMode: (linkMode as LinkMode | undefined) ?? null,
     compile: (flag(args, "compile") || flag(args, "compile-bytecode")) && !flag(args, "no-compile"),
@@ -341,6 +341,7 @@ export function applyChanges(
     spareTrees: spareTreesMode(context) !== "off",
     discardBackup: later?.discard,
     pipOrder,
+    onLockWait: sayLockWait(context),
   });
   if (result.recovered) context.output.warn("rolled back an install that was interrupted earlier");
   context.output.verbose(`link mode: ${result.linkMode}`);

@@ -124,7 +124,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       context,
       unpacker,
     });
-    applyChanges(
+    await applyChanges(
       environment,
       plan.install,
       prepared,

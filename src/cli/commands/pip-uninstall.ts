@@ -19,7 +19,7 @@ import { SpiceError, UsageError } from "../../util/error.ts";
 import { filesBelow } from "../../util/fs.ts";
 import { plural } from "../../util/plural.ts";
 import { flag, type ParsedArgs, values } from "../args.ts";
-import { printChanges, sayWouldChange } from "../changes.ts";
+import { printChanges, sayLockWait, sayWouldChange } from "../changes.ts";
 import { announceEnvironment, elapsed, selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
 import {
@@ -85,7 +85,7 @@ export async function uninstall(args: ParsedArgs, context: CommandContext): Prom
   for (const dist of targets)
     if (!asking || (await proceedWith(dist, environment, context))) confirmed.push(dist);
   if (confirmed.length === 0) return 0;
-  return uninstallAndSay(environment, confirmed, context, started);
+  return await uninstallAndSay(environment, confirmed, context, started);
 }
 
 /**
@@ -159,14 +159,14 @@ function compactPaths(paths: readonly string[]): string[] {
 }
 
 /** Removes distributions in one transaction and prints what changed. */
-export function uninstallAndSay(
+export async function uninstallAndSay(
   environment: Environment,
   remove: readonly InstalledDistribution[],
   context: CommandContext,
   started: number,
-): number {
+): Promise<number> {
   const later = backgroundDiscard(context);
-  const removed = uninstallDistributions(environment, remove, later?.discard);
+  const removed = await uninstallDistributions(environment, remove, later?.discard, sayLockWait(context));
   context.output.info(`Uninstalled ${plural(removed.length, "package")} in ${elapsed(started)}`);
   printChanges(removed, [], context);
   replaceSpareTrees([], null, context, later?.moved);

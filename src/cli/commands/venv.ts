@@ -204,7 +204,7 @@ export const command: CommandModule = {
       const wheels = bundledSeeds(base).map((path) =>
         unpackedWheel(path, cache, join(created.root, ".spice-unpack")),
       );
-      const result = installWheels(
+      const result = await installWheels(
         wheels.map((wheel) => ({ wheel, requested: true })),
         {
           environment,
