@@ -114,6 +114,36 @@ describe("unpacking wheels on a worker thread as they are offered", () => {
     await unpacker.stop();
   });
 
+  it("leaves a large wheel to a worker, so this thread keeps running its events (Ctrl-C among them)", async () => {
+    // Offered as large (the size an install reports): only the claim depends on it.
+    const [large] = wheels("large", ["large"]);
+    const cache = new Cache(join(work.path, "cache-large"));
+    const unpacker = new WheelUnpacker(cache, WORKER);
+    unpacker.offer(large, 64 * MEGABYTE);
+    let turns = 0;
+    const timer = setInterval(() => turns++, 1);
+    try {
+      const unpacked = await unpacker.unpack([large]);
+      assert.equal(unpacked.get(large)?.source, large);
+    } finally {
+      clearInterval(timer);
+    }
+    // Unpacked here, it would have left no turn to the timer; the worker's start alone takes
+    // tens of milliseconds.
+    assert.ok(turns >= 3, `${turns} turns of the event loop while the worker unpacked`);
+  });
+
+  it("shares several large wheels between the worker and a helper thread", async () => {
+    const paths = wheels("several-large", ["first", "second", "third", "small"]);
+    const cache = new Cache(join(work.path, "cache-several-large"));
+    const unpacker = new WheelUnpacker(cache, WORKER);
+    for (const path of paths.slice(0, 3)) unpacker.offer(path, 64 * MEGABYTE);
+    const unpacked = await unpacker.unpack(paths);
+    assert.deepEqual([...unpacked.keys()].sort(), [...paths].sort());
+    for (const path of paths)
+      assert.deepEqual(cachedWheel(path, cache)?.manifest, unpacked.get(path)?.manifest);
+  });
+
   it("without a worker, unpacks on this thread", async () => {
     const [one, two] = wheels("inline", ["one", "two"]);
     const cache = new Cache(join(work.path, "cache-inline"));

@@ -7,7 +7,8 @@
 // files or range requests makes the resolver download whole wheels, and each is offered to the
 // worker as it arrives, so unpacking overlaps the resolver's wait on the network. The main thread
 // joins in once resolution is done. Both threads claim a wheel through one shared array, so each
-// is unpacked once, whoever gets to it first.
+// is unpacked once, whoever gets to it first. The main thread leaves large wheels to workers (a
+// second one, the helper, starts when the first is busy), so that Ctrl-C is heard at once.
 
 import { statSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
@@ -24,21 +25,33 @@ const PARALLEL_THRESHOLD = 4 * 1024 * 1024;
  * cold without a worker, 0.39 s with one started by the first wheel).
  */
 const EARLY_THRESHOLD = 1024 * 1024;
+/**
+ * A wheel this large (about 0.4 s of unpacking here, a GPU framework's a minute) is left to a
+ * worker thread: while this thread unpacks, no signal handler runs, and Ctrl-C would wait for
+ * it. (Below it, this thread helping the worker is worth more: the corpus sets' largest wheels,
+ * 9 and 16 MB, end a cold install.)
+ */
+const LARGE_WHEEL = 20 * 1024 * 1024;
 /** Wheels beyond this many offers are unpacked by the main thread alone. */
 const MAX_SLOTS = 4096;
 const FREE = 0;
-const CLAIMED = 1;
+/** Who claimed a slot: this thread, the worker every wheel is offered to, or the helper. */
+const MAIN_THREAD = 1;
+const WORKER = 2;
+const HELPER = 3;
 
-/** Takes the wheel in `slot` for this thread; false when another thread took it first. */
-function claim(claims: Int32Array, slot: number): boolean {
-  return Atomics.compareExchange(claims, slot, FREE, CLAIMED) === FREE;
+/** Takes the wheel in `slot` for thread `by`; false when another thread took it first. */
+function claim(claims: Int32Array, slot: number, by: number): boolean {
+  return Atomics.compareExchange(claims, slot, FREE, by) === FREE;
 }
 
 export interface UnpackTask {
   task: "unpack-wheels";
   cacheRoot: string;
-  /** One flag per offered wheel (by slot): FREE until a thread claims it. */
+  /** One flag per offered wheel (by slot): FREE until a thread claims it (then who did). */
   claims: Int32Array;
+  /** What this worker writes into a slot it claims (WORKER or HELPER). */
+  claimant: number;
 }
 
 interface ToWorker {
@@ -52,17 +65,27 @@ interface UnpackReport {
   error?: string;
 }
 
-/** The main thread's side: offers wheels to a worker thread, then unpacks alongside it. */
+/**
+ * The main thread's side: offers wheels to a worker thread, then unpacks alongside it, leaving
+ * large wheels to the worker, or to a second one (the helper) started for them when this thread
+ * would otherwise take one.
+ */
 export class WheelUnpacker {
-  /** Offered wheels, by slot. */
+  /** Offered wheels and their sizes, by slot. */
   private readonly offered: string[] = [];
+  private readonly sizes: number[] = [];
   private readonly slots = new Map<string, number>();
   private readonly claims = new Int32Array(new SharedArrayBuffer(4 * MAX_SLOTS));
   private worker: Worker | null = null;
-  /** What the worker reported, by slot: null when it unpacked the wheel, else why it failed. */
+  private helper: Worker | null = null;
+  /** The slots handed to the helper. */
+  private readonly delegated = new Set<number>();
+  /** What the workers reported, by slot: null when one unpacked the wheel, else why it failed. */
   private readonly reports = new Map<number, string | null>();
-  private readonly waiting = new Map<number, () => void>();
-  private workerGone = false;
+  /** Woken by each report, and when a worker ends. */
+  private wake: Array<() => void> = [];
+  /** The claimants (WORKER, HELPER) whose thread has ended. */
+  private readonly gone = new Set<number>();
   private offeredBytes = 0;
   private stopped: Promise<void> | null = null;
 
@@ -88,6 +111,7 @@ export class WheelUnpacker {
       return;
     const slot = this.offered.length;
     this.offered.push(path);
+    this.sizes.push(size);
     this.slots.set(path, slot);
     this.offeredBytes += size;
     if (this.worker !== null) this.post({ slot, path });
@@ -130,9 +154,10 @@ export class WheelUnpacker {
   }
 
   private async end(): Promise<void> {
-    for (let slot = 0; slot < this.offered.length; slot++) claim(this.claims, slot);
-    if (this.worker === null) return;
-    await this.worker.terminate();
+    for (let slot = 0; slot < this.offered.length; slot++) claim(this.claims, slot, MAIN_THREAD);
+    const running = [this.worker, this.helper].filter((worker) => worker !== null);
+    if (running.length === 0) return;
+    await Promise.all(running.map((worker) => worker.terminate()));
     this.cache.removeStagingOf(BUCKETS.wheels, process.pid);
   }
 
@@ -141,7 +166,8 @@ export class WheelUnpacker {
     const sizes = paths.map((path) => statSync(path).size);
     if (this.worker === null) {
       const total = sizes.reduce((sum, size) => sum + size, 0);
-      if (this.workerEntry === null || paths.length < 2 || total < PARALLEL_THRESHOLD) {
+      const large = sizes.some((size) => size >= LARGE_WHEEL);
+      if (this.workerEntry === null || (!large && (paths.length < 2 || total < PARALLEL_THRESHOLD))) {
         for (const path of paths) await this.unpackHere(path);
         return;
       }
@@ -161,19 +187,66 @@ export class WheelUnpacker {
       .filter((slot) => slot !== undefined)
       .sort((a, b) => b - a);
     const mine = new Set<number>();
+    const large: number[] = [];
     for (const path of unslotted) await this.unpackHere(path);
     for (const slot of slots) {
-      if (!claim(this.claims, slot)) continue;
-      mine.add(slot);
-      await this.unpackHere(this.offered[slot]);
+      // Left to a worker this thread waits for, hearing signals meanwhile: the helper at once
+      // when the worker is busy with another.
+      if (this.sizes[slot] >= LARGE_WHEEL) {
+        large.push(slot);
+        if (Atomics.load(this.claims, slot) === FREE && this.workerIsBusy()) this.delegate(slot);
+      } else if (claim(this.claims, slot, MAIN_THREAD)) {
+        mine.add(slot);
+        await this.unpackHere(this.offered[slot]);
+      }
     }
+    this.shareLargeWheels(large);
     for (const slot of slots) {
       if (mine.has(slot)) continue;
-      await this.reportOf(slot);
-      // The worker's wheel failed its checks (or the worker ended): unpacking it here raises
-      // the same SpiceError the user would have seen without a worker.
+      while (!this.reports.has(slot) && this.mayStillReport(slot)) await this.nextEvent();
+      // The worker's wheel failed its checks (or no worker is left to unpack it): unpacking it
+      // here raises the same SpiceError the user would have seen without a worker.
       if (this.reports.get(slot) !== null) unpackedWheel(this.offered[slot], this.cache, "");
     }
+  }
+
+  /** Whether a running worker has claimed the wheel in `slot`, or may still claim it. */
+  private mayStillReport(slot: number): boolean {
+    const by = Atomics.load(this.claims, slot);
+    if (by === MAIN_THREAD) return false;
+    if (by !== FREE) return !this.gone.has(by);
+    return !this.gone.has(WORKER) || (this.delegated.has(slot) && !this.gone.has(HELPER));
+  }
+
+  /**
+   * Once this thread has unpacked the rest: the large wheels no thread has claimed yet go to the
+   * helper when the worker is busy with another wheel or there are two or more, so that two
+   * threads work on them, as this one would have. One alone is left to an idle worker.
+   */
+  private shareLargeWheels(large: readonly number[]): void {
+    const unclaimed = large.filter((slot) => Atomics.load(this.claims, slot) === FREE);
+    if (unclaimed.length === 1 && !this.workerIsBusy()) return;
+    for (const slot of unclaimed) this.delegate(slot);
+  }
+
+  /** Whether the worker is unpacking a wheel now (one it claimed has no report yet). */
+  private workerIsBusy(): boolean {
+    return this.offered.some(
+      (_, slot) => Atomics.load(this.claims, slot) === WORKER && !this.reports.has(slot),
+    );
+  }
+
+  /** Hands the wheel in `slot` to the helper, started for the first. */
+  private delegate(slot: number): void {
+    if (this.delegated.has(slot)) return;
+    this.delegated.add(slot);
+    this.helper ??= this.startThread(HELPER);
+    this.helper.postMessage({ slot, path: this.offered[slot] } satisfies ToWorker);
+  }
+
+  /** Resolves at the next report of either worker, or when one ends. */
+  private nextEvent(): Promise<void> {
+    return new Promise((resolve) => this.wake.push(resolve));
   }
 
   /** Unpacks a wheel on this thread; each takes a while, so Ctrl-C is heard between them. */
@@ -182,39 +255,46 @@ export class WheelUnpacker {
     await letDueSignalsIn();
   }
 
-  private reportOf(slot: number): Promise<void> {
-    if (this.reports.has(slot) || this.workerGone) return Promise.resolve();
-    return new Promise((resolve) => this.waiting.set(slot, resolve));
-  }
-
   private post(message: ToWorker): void {
     this.worker?.postMessage(message);
   }
 
   private startWorker(): void {
     if (this.workerEntry === null) return;
-    const task: UnpackTask = { task: "unpack-wheels", cacheRoot: this.cache.root, claims: this.claims };
-    const worker = new (nodeWorkerThreads().Worker)(this.workerEntry, {
+    this.worker = this.startThread(WORKER);
+    for (const [slot, path] of this.offered.entries()) this.post({ slot, path });
+  }
+
+  private startThread(claimant: number): Worker {
+    const task: UnpackTask = {
+      task: "unpack-wheels",
+      cacheRoot: this.cache.root,
+      claims: this.claims,
+      claimant,
+    };
+    const worker = new (nodeWorkerThreads().Worker)(this.workerEntry!, {
       workerData: task,
       // The command's own arguments follow: the worker runs from that command's code cache
       // (cli/entry.ts).
       argv: ["--spice-worker", ...process.argv.slice(2)],
     });
+    const wakeAll = () => {
+      const waiting = this.wake;
+      this.wake = [];
+      for (const resolve of waiting) resolve();
+    };
     worker.on("message", (report: UnpackReport) => {
       this.reports.set(report.slot, report.error ?? null);
-      this.waiting.get(report.slot)?.();
-      this.waiting.delete(report.slot);
+      wakeAll();
     });
     const gone = () => {
       // Whatever it held unfinished is unpacked by this thread (see build).
-      this.workerGone = true;
-      for (const resolve of this.waiting.values()) resolve();
-      this.waiting.clear();
+      this.gone.add(claimant);
+      wakeAll();
     };
     worker.once("error", gone);
     worker.once("exit", gone);
-    this.worker = worker;
-    for (const [slot, path] of this.offered.entries()) this.post({ slot, path });
+    return worker;
   }
 }
 
@@ -228,7 +308,7 @@ export function runUnpackTask(
 ): void {
   const cache = new Cache(task.cacheRoot);
   port.on("message", ({ slot, path }) => {
-    if (!claim(task.claims, slot)) return;
+    if (!claim(task.claims, slot, task.claimant)) return;
     try {
       unpackedWheel(path, cache, "");
       port.postMessage({ slot });
