@@ -487,6 +487,19 @@ describe("spice pip install and uninstall", () => {
       readdirSync(join(path, "lib", "python3.11")).filter((name) => name !== "site-packages"),
       [],
     );
+    // A sync unpacks there too, not into the working directory.
+    const here = join(work.path, "no-cache-sync");
+    mkdirSync(here);
+    writeFileSync(join(work.path, "no-cache-sync.txt"), `${alpha1}\n${beta}\n`);
+    const synced = runSpice(
+      ["--no-cache", "pip", "sync", "--python", python, "--reinstall", join(work.path, "no-cache-sync.txt")],
+      { cwd: here, cacheDir: noCache, env: { VIRTUAL_ENV: "", CONDA_PREFIX: "" } },
+    );
+    assert.equal(synced.status, 0, synced.stderr);
+    assert.match(synced.stderr, / \+ beta==1\.2\n/);
+    assert.deepEqual(readdirSync(here), []);
+    assert.equal(existsSync(noCache), false);
+    assert.deepEqual(readdirSync(join(path, "lib", "python3.11")), ["site-packages"]);
   });
 
   it("matches pip's list, freeze, show and check output, and pip can manage what spice installed", () => {

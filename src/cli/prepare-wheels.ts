@@ -2,14 +2,20 @@
 // hash, else downloaded in parallel (hashes checked) and unpacked, on a worker thread that may
 // have begun while the resolver still waited for the network.
 
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Cache } from "../cache/store.ts";
+import { Cache } from "../cache/store.ts";
 import type { FileFetcher } from "../index/file-fetcher.ts";
 import { WheelUnpacker } from "../install/parallel-unpack.ts";
-import { cachedWheelByDigest, type UnpackedWheel, unpackedWheel } from "../install/wheel-cache.ts";
+import { SCRATCH_PREFIX } from "../install/transaction.ts";
+import { cachedWheelByDigest, type UnpackedWheel } from "../install/wheel-cache.ts";
+import type { Environment } from "../python/environment.ts";
 import type { ResolvedPackage } from "../resolver/resolve.ts";
 import { SpiceError } from "../util/error.ts";
-import { hearPendingSignals } from "../util/interrupt.ts";
+import { onDisk } from "../util/fs.ts";
+import { hearPendingSignals, scratchDirectory } from "../util/interrupt.ts";
+import { makeDirectories } from "../util/make-directories.ts";
 import { bundleScript } from "./bundle.ts";
 import { allowedHashes, checkFetchedHash } from "./hash-checking.ts";
 import type { Sources } from "./index-settings.ts";
@@ -20,27 +26,51 @@ export interface FetchOptions {
   cache: Cache | null;
   /** Canonical name → allowed hashes (hash-checking mode), or null. */
   hashes: Map<string, Set<string>> | null;
-  scratch: string;
   context: CommandContext;
-  /** Unpacks into the cache (null without one); it may have begun during resolution. */
-  unpacker: WheelUnpacker | null;
+  /** Unpacks what is not in the cache; it may have begun during resolution. */
+  unpacker: WheelUnpacker;
+}
+
+/** An install's unpacker, and what ends it (with the temporary cache of --no-cache). */
+export interface WheelUnpacking {
+  unpacker: WheelUnpacker;
+  close(): Promise<void>;
 }
 
 /**
- * What unpacks an install's wheels into the cache (null without a cache), told of each wheel
- * downloaded from now on: resolution's whole-wheel downloads start unpacking on a worker thread
- * while the resolver waits for the network. Stop it once the install no longer needs it.
+ * What unpacks an install's wheels into the cache, told of each wheel downloaded from now on:
+ * resolution's whole-wheel downloads start unpacking on a worker thread while the resolver waits
+ * for the network. Without spice's cache (--no-cache), into a temporary one beside the
+ * environment (the same filesystem, so its files are linked in, as from the cache; uv's
+ * --no-cache uses a temporary cache too), removed when the command ends or is interrupted.
  */
-export function wheelUnpacker(sources: Sources, context: CommandContext): WheelUnpacker | null {
-  if (sources.cache === null) return null;
+export function wheelUnpacker(
+  sources: Sources,
+  environment: Environment,
+  context: CommandContext,
+): WheelUnpacking {
+  let cache = sources.cache;
+  let removeScratch = () => {};
+  if (cache === null) {
+    // The pid in its name lets a later run remove what a killed one left (install/transaction.ts).
+    const scratch = onDisk(`Could not unpack into ${environment.root}`, () => {
+      makeDirectories(environment.scheme.purelib);
+      return mkdtempSync(join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-`));
+    });
+    removeScratch = scratchDirectory(scratch);
+    cache = new Cache(scratch);
+  }
   const oneThread = context.env.SPICE_UNPACK_THREADS === "1";
   const bundle = bundleScript();
-  const unpacker = new WheelUnpacker(
-    sources.cache,
-    !oneThread && bundle !== null ? pathToFileURL(bundle) : null,
-  );
+  const unpacker = new WheelUnpacker(cache, !oneThread && bundle !== null ? pathToFileURL(bundle) : null);
   sources.fetcher.onWheelDownloaded = (archive, size) => unpacker.offer(archive.path, size);
-  return unpacker;
+  return {
+    unpacker,
+    async close() {
+      await unpacker.stop();
+      removeScratch();
+    },
+  };
 }
 
 /**
@@ -87,12 +117,9 @@ export async function prepareWheels(
       return [resolved, archive] as const;
     }),
   );
-  const paths = archives.map(([, archive]) => archive.path);
-  const prepared = options.unpacker === null ? new Map() : await options.unpacker.unpack(paths);
-  for (const [resolved, archive] of archives) {
-    const wheel = prepared.get(archive.path) ?? unpackedWheel(archive.path, options.cache, options.scratch);
-    result.set(resolved.name, { wheel, sha256: archive.sha256 });
-  }
+  const prepared = await options.unpacker.unpack(archives.map(([, archive]) => archive.path));
+  for (const [resolved, archive] of archives)
+    result.set(resolved.name, { wheel: prepared.get(archive.path)!, sha256: archive.sha256 });
   // Ctrl-C while the wheels were unpacked (synchronous work) ends the command before its change
   // begins, with nothing changed, rather than once the change is made.
   await hearPendingSignals();

@@ -1,15 +1,9 @@
-// spice pip install: resolve against indexes, find-links and local files, fetch everything into
-// the cache (hashes checked; prepare-wheels.ts), then change the environment in one transaction.
-// `--report` writes pip's installation report (installation-report.ts).
-
-import { mkdtempSync } from "node:fs";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import type { InstallItem } from "../../install/distribution-plan.ts";
 import type { InstalledDistribution } from "../../install/installed.ts";
 import { installWheels } from "../../install/installer.ts";
 import type { LinkMode } from "../../install/linker.ts";
 import type { WheelUnpacker } from "../../install/parallel-unpack.ts";
-import { SCRATCH_PREFIX } from "../../install/transaction.ts";
 import type { UnpackedWheel } from "../../install/wheel-cache.ts";
 import { SUPPORTED_WHEEL_MAJOR, SUPPORTED_WHEEL_MINOR } from "../../install/wheel-file.ts";
 import type { Environment } from "../../python/environment.ts";
@@ -20,9 +14,6 @@ import type { ResolvedPackage } from "../../resolver/resolve.ts";
 import { readCoreMetadata } from "../../standards/core-metadata.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
-import { onDisk } from "../../util/fs.ts";
-import { scratchDirectory } from "../../util/interrupt.ts";
-import { makeDirectories } from "../../util/make-directories.ts";
 import { plural } from "../../util/plural.ts";
 import { recordableUrl } from "../../util/redact.ts";
 import { flag, oneOf, type ParsedArgs, projectNames, value, values } from "../args.ts";
@@ -104,20 +95,20 @@ export async function install(args: ParsedArgs, context: CommandContext): Promis
   // Downloads show progress through resolution (whole wheels, for metadata) and the install.
   const progress = downloadProgressUnlessOff(args, context.output);
   sources.fetcher.progress = progress;
-  const unpacker = dryRun ? null : wheelUnpacker(sources, context);
+  const unpacking = dryRun ? null : wheelUnpacker(sources, environment, context);
   try {
     const status = await installInto(environment, inputs, sources, args, context, {
       started,
       dryRun,
       hashing,
       linkMode,
-      unpacker,
+      unpacker: unpacking?.unpacker ?? null,
       lock,
     });
     if (!dryRun) strictCheck(args, environment, context);
     return status;
   } finally {
-    await unpacker?.stop();
+    await unpacking?.close();
     progress?.done();
     await sources.close();
   }
@@ -155,6 +146,7 @@ async function installInto(
     dryRun: boolean;
     hashing: boolean;
     linkMode: string | undefined;
+    /** None for a dry run. */
     unpacker: WheelUnpacker | null;
     /** A PEP 751 lock file to install from, in place of resolving `inputs`. */
     lock: LockInput | null;
@@ -244,48 +236,39 @@ async function installInto(
     context.output.info(`Audited ${plural(plan.keep.length, "package")} in ${elapsed(settings.started)}`);
     return 0;
   }
-  const scratch = scratchBeside(environment, sources);
-  // (A later run would remove it too, by the pid in its name, but a --no-cache one may be large.)
-  const removeScratch = scratch === "" ? () => {} : scratchDirectory(scratch);
-  try {
-    const prepared = await prepareWheels(plan.install, {
-      fetcher: sources.fetcher,
-      cache: sources.cache,
-      hashes: locked?.hashes ?? (settings.hashing ? inputs.hashes : null),
-      scratch,
-      context,
-      unpacker: settings.unpacker,
-    });
-    if (reportPath !== undefined) {
-      const digests = new Map([...prepared].map(([name, item]) => [name, item.sha256]));
-      writeReport(reportPath, reported(), target, digests, context);
-    }
-    const status = await applyChanges(
-      environment,
-      plan.install,
-      prepared,
-      args,
-      context,
-      settings.started,
-      settings.linkMode,
-      extraneous,
-      locked === null
-        ? () =>
-            new Map(
-              pipInstallationOrder(resolution.packages, orderOptions).map((name, index) => [name, index]),
-            )
-        : undefined,
-    );
-    // As pip: what the change broke among packages it did not resolve (not with --no-deps).
-    if (!flag(args, "no-deps") && !flag(args, "no-warn-conflicts")) {
-      const changed = new Set(plan.install.map((resolved) => resolved.name));
-      for (const line of brokenDependents(installed.values(), resolution.packages, changed, target.markers))
-        context.output.warn(line);
-    }
-    return status;
-  } finally {
-    removeScratch();
+  if (settings.unpacker === null) throw new Error("an install needs an unpacker");
+  const prepared = await prepareWheels(plan.install, {
+    fetcher: sources.fetcher,
+    cache: sources.cache,
+    hashes: locked?.hashes ?? (settings.hashing ? inputs.hashes : null),
+    context,
+    unpacker: settings.unpacker,
+  });
+  if (reportPath !== undefined) {
+    const digests = new Map([...prepared].map(([name, item]) => [name, item.sha256]));
+    writeReport(reportPath, reported(), target, digests, context);
   }
+  const status = await applyChanges(
+    environment,
+    plan.install,
+    prepared,
+    args,
+    context,
+    settings.started,
+    settings.linkMode,
+    extraneous,
+    locked === null
+      ? () =>
+          new Map(pipInstallationOrder(resolution.packages, orderOptions).map((name, index) => [name, index]))
+      : undefined,
+  );
+  // As pip: what the change broke among packages it did not resolve (not with --no-deps).
+  if (!flag(args, "no-deps") && !flag(args, "no-warn-conflicts")) {
+    const changed = new Set(plan.install.map((resolved) => resolved.name));
+    for (const line of brokenDependents(installed.values(), resolution.packages, changed, target.markers))
+      context.output.warn(line);
+  }
+  return status;
 }
 
 /** `packages` in the order of `names` (pip's), those it does not name last. */
@@ -293,16 +276,6 @@ function inOrder(packages: readonly ResolvedPackage[], names: readonly string[])
   const position = new Map(names.map((name, index) => [name, index]));
   const at = (resolved: ResolvedPackage) => position.get(resolved.name) ?? names.length;
   return [...packages].sort((a, b) => at(a) - at(b));
-}
-
-function scratchBeside(environment: Environment, sources: Sources): string {
-  if (sources.cache !== null) return "";
-  // Without a cache, wheels are unpacked beside the environment (same filesystem, so links
-  // work); the pid in the name lets a later run remove what a killed one left.
-  return onDisk(`Could not unpack into ${environment.root}`, () => {
-    makeDirectories(environment.scheme.purelib);
-    return mkdtempSync(join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-`));
-  });
 }
 
 /**

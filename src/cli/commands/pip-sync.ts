@@ -72,7 +72,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
   const { hashing, dryRun, environment, sources } = beginInstall(lock, inputs, args, context);
   const progress = downloadProgress(context.output);
   sources.fetcher.progress = progress;
-  const unpacker = dryRun ? null : wheelUnpacker(sources, context);
+  const unpacking = dryRun ? null : wheelUnpacker(sources, environment, context);
   try {
     const { installed, reinstall, duplicated } = installedState(
       environment,
@@ -120,9 +120,8 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
       fetcher: sources.fetcher,
       cache: sources.cache,
       hashes: locked?.hashes ?? (hashing ? inputs.hashes : null),
-      scratch: "",
       context,
-      unpacker,
+      unpacker: unpacking!.unpacker,
     });
     await applyChanges(
       environment,
@@ -137,7 +136,7 @@ export async function sync(args: ParsedArgs, context: CommandContext): Promise<n
     strictCheck(args, environment, context);
     return 0;
   } finally {
-    await unpacker?.stop();
+    await unpacking?.close();
     progress?.done();
     await sources.close();
   }
