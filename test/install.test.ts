@@ -408,10 +408,12 @@ describe("spice venv", () => {
       "import setuptools; print(setuptools.__version__)",
     ]);
     assert.equal(imported.stdout.trim(), "65.5.0");
-    // 3.12's ensurepip bundles pip alone, and seeds nothing else.
+    // 3.12's ensurepip bundles pip alone, and seeds nothing else (without a cache, unpacked
+    // inside the new environment first, and nothing of that left).
     const newer = join(work.path, "seeded-3.12");
-    const seededNewer = spice(["venv", newer, "--python", "3.12", "--seed"]);
+    const seededNewer = spice(["--no-cache", "venv", newer, "--python", "3.12", "--seed"]);
     assert.match(seededNewer.stderr, /\n \+ pip==23\.2\.1\nActivate with/);
+    assert.deepEqual(readdirSync(newer).sort(), [".gitignore", "bin", "lib", "lib64", "pyvenv.cfg"]);
     // Launchers named for the environment's Python, as pip names them: that pip wheel was built on
     // 3.11 and lists pip3.11, which python -m venv does not leave in a 3.12 environment.
     const launchers = (venv: string) =>

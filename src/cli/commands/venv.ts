@@ -15,6 +15,7 @@ import { compareVersions, type Version } from "../../standards/version.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { realDirectory } from "../../util/fs.ts";
+import { scratchDirectory } from "../../util/interrupt.ts";
 import { strtobool } from "../../util/strtobool.ts";
 import { flag, type ParsedArgs, refuseContradictions, value } from "../args.ts";
 import { deactivateCommand, elapsed, pythonOption } from "../environment-options.ts";
@@ -201,19 +202,24 @@ export const command: CommandModule = {
       ]);
       const environment = openVirtualEnvironment(created.root, { cacheDir: context.cacheDir });
       const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
-      const wheels = bundledSeeds(base).map((path) =>
-        unpackedWheel(path, cache, join(created.root, ".spice-unpack")),
-      );
-      const result = await installWheels(
-        wheels.map((wheel) => ({ wheel, requested: true })),
-        {
-          environment,
-          linkMode: (value(args, "link-mode") as LinkMode | undefined) ?? null,
-          compile: false,
-          relocatableScripts: flag(args, "relocatable"),
-        },
-      );
-      for (const dist of result.installed) context.output.info(` + ${dist.name}==${dist.version}`);
+      // Without a cache (--no-cache), the wheels are unpacked inside the new environment first.
+      const scratch = join(created.root, ".spice-unpack");
+      const removeScratch = cache === null ? scratchDirectory(scratch) : () => {};
+      try {
+        const wheels = bundledSeeds(base).map((path) => unpackedWheel(path, cache, scratch));
+        const result = await installWheels(
+          wheels.map((wheel) => ({ wheel, requested: true })),
+          {
+            environment,
+            linkMode: (value(args, "link-mode") as LinkMode | undefined) ?? null,
+            compile: false,
+            relocatableScripts: flag(args, "relocatable"),
+          },
+        );
+        for (const dist of result.installed) context.output.info(` + ${dist.name}==${dist.version}`);
+      } finally {
+        removeScratch();
+      }
     }
     context.output.verbose(`done in ${elapsed(started)}`);
     context.output.info(
