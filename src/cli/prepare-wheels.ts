@@ -53,9 +53,12 @@ export function wheelUnpacker(
   let removeScratch = () => {};
   if (cache === null) {
     // The pid in its name lets a later run remove what a killed one left (install/transaction.ts).
+    // Beside site-packages, inside the environment; a --target directory's parent is not its own.
+    const { purelib } = environment.scheme;
+    const beside = environment.kind === "target" ? purelib : join(purelib, "..");
     const scratch = onDisk(`Could not unpack into ${environment.root}`, () => {
-      makeDirectories(environment.scheme.purelib);
-      return mkdtempSync(join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-`));
+      makeDirectories(purelib);
+      return mkdtempSync(join(beside, `${SCRATCH_PREFIX}${process.pid}-`));
     });
     removeScratch = scratchDirectory(scratch);
     cache = new Cache(scratch);
