@@ -414,6 +414,7 @@ describe("spice venv", () => {
     const seededNewer = spice(["--no-cache", "venv", newer, "--python", "3.12", "--seed"]);
     assert.match(seededNewer.stderr, /\n \+ pip==23\.2\.1\nActivate with/);
     assert.deepEqual(readdirSync(newer).sort(), [".gitignore", "bin", "lib", "lib64", "pyvenv.cfg"]);
+    assert.deepEqual(readdirSync(join(newer, "lib", "python3.12")), ["site-packages"]);
     // Launchers named for the environment's Python, as pip names them: that pip wheel was built on
     // 3.11 and lists pip3.11, which python -m venv does not leave in a 3.12 environment.
     const launchers = (venv: string) =>

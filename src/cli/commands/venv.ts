@@ -195,15 +195,17 @@ export const command: CommandModule = {
     );
     if (flag(args, "seed")) {
       // Loaded only here: the installer's modules are start-up time a plain venv does not need.
-      const [{ Cache }, { installWheels }, { unpackedWheel }] = await Promise.all([
+      const [{ Cache }, { installWheels }, { unpackedWheel }, { SCRATCH_PREFIX }] = await Promise.all([
         import("../../cache/store.ts"),
         import("../../install/installer.ts"),
         import("../../install/wheel-cache.ts"),
+        import("../../install/transaction.ts"),
       ]);
       const environment = openVirtualEnvironment(created.root, { cacheDir: context.cacheDir });
       const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
-      // Without a cache (--no-cache), the wheels are unpacked inside the new environment first.
-      const scratch = join(created.root, ".spice-unpack");
+      // Without a cache (--no-cache), the wheels are unpacked inside the new environment first
+      // (beside site-packages, where the pid in its name lets a later run remove a killed one's).
+      const scratch = join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-seed`);
       const removeScratch = cache === null ? scratchDirectory(scratch) : () => {};
       try {
         const wheels = bundledSeeds(base).map((path) => unpackedWheel(path, cache, scratch));
