@@ -20,6 +20,9 @@ function sleep(milliseconds: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
 }
 
+/** How long a wait for another process's lock lasts before it is an error. */
+const LOCK_TIMEOUT_MS = 120_000;
+
 /** The pause before the next try: short at first, for locks held a moment. */
 function pauseBefore(attempt: number): number {
   return Math.min(50 + attempt * 10, 250);
@@ -34,7 +37,7 @@ export interface Lock {
  * without returning to the event loop: for callers that must not yield (recovery before a command
  * reads an environment, the background spare-tree maker, `cache clean`).
  */
-export function acquireLock(path: string, what: string, timeoutMs = 120_000): Lock {
+export function acquireLock(path: string, what: string, timeoutMs = LOCK_TIMEOUT_MS): Lock {
   const deadline = Date.now() + timeoutMs;
   const first = takeLock(path, what, 0, deadline);
   if (typeof first !== "number") return first;
@@ -58,7 +61,7 @@ export async function waitForLock(
   path: string,
   what: string,
   onWait?: (owner: number) => void,
-  timeoutMs = 120_000,
+  timeoutMs = LOCK_TIMEOUT_MS,
 ): Promise<Lock> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
