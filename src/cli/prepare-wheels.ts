@@ -2,20 +2,16 @@
 // hash, else downloaded in parallel (hashes checked) and unpacked, on a worker thread that may
 // have begun while the resolver still waited for the network.
 
-import { mkdtempSync } from "node:fs";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Cache } from "../cache/store.ts";
 import type { FileFetcher } from "../index/file-fetcher.ts";
 import { WheelUnpacker } from "../install/parallel-unpack.ts";
-import { SCRATCH_PREFIX } from "../install/transaction.ts";
+import { makeUnpackScratch } from "../install/transaction.ts";
 import { cachedWheelByDigest, type UnpackedWheel } from "../install/wheel-cache.ts";
 import type { Environment } from "../python/environment.ts";
 import type { ResolvedPackage } from "../resolver/resolve.ts";
 import { SpiceError } from "../util/error.ts";
-import { onDisk } from "../util/fs.ts";
-import { hearPendingSignals, scratchDirectory } from "../util/interrupt.ts";
-import { makeDirectories } from "../util/make-directories.ts";
+import { hearPendingSignals } from "../util/interrupt.ts";
 import { bundleScript } from "./bundle.ts";
 import { allowedHashes, checkFetchedHash } from "./hash-checking.ts";
 import type { Sources } from "./index-settings.ts";
@@ -49,20 +45,8 @@ export function wheelUnpacker(
   environment: Environment,
   context: CommandContext,
 ): WheelUnpacking {
-  let cache = sources.cache;
-  let removeScratch = () => {};
-  if (cache === null) {
-    // The pid in its name lets a later run remove what a killed one left (install/transaction.ts).
-    // Beside site-packages, inside the environment; a --target directory's parent is not its own.
-    const { purelib } = environment.scheme;
-    const beside = environment.kind === "target" ? purelib : join(purelib, "..");
-    const scratch = onDisk(`Could not unpack into ${environment.root}`, () => {
-      makeDirectories(purelib);
-      return mkdtempSync(join(beside, `${SCRATCH_PREFIX}${process.pid}-`));
-    });
-    removeScratch = scratchDirectory(scratch);
-    cache = new Cache(scratch);
-  }
+  const scratch = sources.cache === null ? makeUnpackScratch(environment) : null;
+  const cache = sources.cache ?? new Cache(scratch!.path);
   const oneThread = context.env.SPICE_UNPACK_THREADS === "1";
   const bundle = bundleScript();
   const unpacker = new WheelUnpacker(cache, !oneThread && bundle !== null ? pathToFileURL(bundle) : null);
@@ -71,7 +55,7 @@ export function wheelUnpacker(
     unpacker,
     async close() {
       await unpacker.stop();
-      removeScratch();
+      scratch?.remove();
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   existsSync,
   linkSync,
   lstatSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -16,8 +17,9 @@ import {
   unlinkSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import type { Environment } from "../python/environment.ts";
 import { onDisk, writeFileAtomic } from "../util/fs.ts";
-import { changeMade } from "../util/interrupt.ts";
+import { changeMade, scratchDirectory } from "../util/interrupt.ts";
 import { acquireLock, isRunning, type Lock, waitForLock } from "../util/lock.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 
@@ -252,6 +254,22 @@ export function listTree(directory: string): string[] {
  * claimed spare trees inside it (so that a `--target` install writes nothing outside its target).
  */
 export const SCRATCH_PREFIX = ".spice-unpack-";
+
+/**
+ * A new directory to unpack wheels into without a cache (--no-cache), on the environment's file
+ * system so that its files link in, removed by `remove()` at the end or when the command is
+ * interrupted (a killed process's by the next change, by the pid in its name): beside
+ * site-packages, or inside a --target directory, whose parent is not the install's to write into.
+ */
+export function makeUnpackScratch(environment: Environment): { path: string; remove: () => void } {
+  const { purelib } = environment.scheme;
+  const beside = environment.kind === "target" ? purelib : dirname(purelib);
+  const path = onDisk(`Could not unpack into ${environment.root}`, () => {
+    makeDirectories(purelib);
+    return mkdtempSync(join(beside, `${SCRATCH_PREFIX}${process.pid}-`));
+  });
+  return { path, remove: scratchDirectory(path) };
+}
 
 /** Removes scratch directories whose spice process is gone (killed mid-install). */
 export function removeStaleScratch(directory: string): void {

@@ -1,3 +1,8 @@
+// spice pip install: resolve against indexes, find-links and local files, fetch everything into
+// the cache (or, with --no-cache, a temporary one; hashes checked; prepare-wheels.ts), then change
+// the environment in one transaction. `--report` writes pip's installation report
+// (installation-report.ts).
+
 import { relative } from "node:path";
 import type { InstallItem } from "../../install/distribution-plan.ts";
 import type { InstalledDistribution } from "../../install/installed.ts";

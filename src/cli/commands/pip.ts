@@ -101,9 +101,8 @@ export const command: CommandModule = {
   details: [
     "Environment: --python (or SPICE_PYTHON, or pip's PIP_PYTHON or pip.conf `python`), else VIRTUAL_ENV, else",
     "CONDA_PREFIX (not conda's base), else the nearest .venv; never a Python on PATH unless --system. Output of list,",
-    "freeze, show and check",
-    "matches pip 23.2; where spice differs on purpose: install does not byte-compile unless --compile (as uv), and",
-    "prints what changed (+ added, - removed).",
+    "freeze, show and check matches pip 23.2; where spice differs on purpose: install does not byte-compile unless",
+    "--compile (as uv), and prints what changed (+ added, - removed).",
   ].join("\n"),
   async run(args, context) {
     const sub = args.positionals[0];

@@ -15,7 +15,6 @@ import { compareVersions, type Version } from "../../standards/version.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { realDirectory } from "../../util/fs.ts";
-import { scratchDirectory } from "../../util/interrupt.ts";
 import { strtobool } from "../../util/strtobool.ts";
 import { flag, type ParsedArgs, refuseContradictions, value } from "../args.ts";
 import { deactivateCommand, elapsed, pythonOption } from "../environment-options.ts";
@@ -195,7 +194,7 @@ export const command: CommandModule = {
     );
     if (flag(args, "seed")) {
       // Loaded only here: the installer's modules are start-up time a plain venv does not need.
-      const [{ Cache }, { installWheels }, { unpackedWheel }, { SCRATCH_PREFIX }] = await Promise.all([
+      const [{ Cache }, { installWheels }, { unpackedWheel }, { makeUnpackScratch }] = await Promise.all([
         import("../../cache/store.ts"),
         import("../../install/installer.ts"),
         import("../../install/wheel-cache.ts"),
@@ -203,12 +202,10 @@ export const command: CommandModule = {
       ]);
       const environment = openVirtualEnvironment(created.root, { cacheDir: context.cacheDir });
       const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
-      // Without a cache (--no-cache), the wheels are unpacked inside the new environment first
-      // (beside site-packages, where the pid in its name lets a later run remove a killed one's).
-      const scratch = join(environment.scheme.purelib, "..", `${SCRATCH_PREFIX}${process.pid}-seed`);
-      const removeScratch = cache === null ? scratchDirectory(scratch) : () => {};
+      // Without a cache (--no-cache), the wheels are unpacked inside the new environment first.
+      const scratch = cache === null ? makeUnpackScratch(environment) : null;
       try {
-        const wheels = bundledSeeds(base).map((path) => unpackedWheel(path, cache, scratch));
+        const wheels = bundledSeeds(base).map((path) => unpackedWheel(path, cache, scratch?.path ?? ""));
         const result = await installWheels(
           wheels.map((wheel) => ({ wheel, requested: true })),
           {
@@ -220,7 +217,7 @@ export const command: CommandModule = {
         );
         for (const dist of result.installed) context.output.info(` + ${dist.name}==${dist.version}`);
       } finally {
-        removeScratch();
+        scratch?.remove();
       }
     }
     context.output.verbose(`done in ${elapsed(started)}`);
