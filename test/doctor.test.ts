@@ -238,6 +238,23 @@ describe("spice doctor", () => {
     assert.match(shadow?.message ?? "", /`beta` is provided by 2 places/);
   });
 
+  it("names the .pth file that puts the base interpreter's site-packages in a venv", () => {
+    const { root, python, site } = freshVenv("base-leak", false);
+    const home = /^home = (.*)$/m.exec(readFileSync(join(root, "pyvenv.cfg"), "utf8"))?.[1] ?? "";
+    const baseSite = join(dirname(home), "lib", "python3.11", "site-packages");
+    assert.ok(existsSync(baseSite), baseSite);
+    writeFileSync(join(site, "base.pth"), `${baseSite}\n`);
+    // A directory inside the venv is the venv's own business (an editable install of its project).
+    mkdirSync(join(root, "src"));
+    writeFileSync(join(site, "own.pth"), `${join(root, "src")}\n`);
+    const leaks = doctor(["--python", python]).findings.filter((finding) => finding.code === "pth-outside");
+    assert.deepEqual(
+      leaks.map((finding) => finding.message),
+      [`${join(site, "base.pth")} adds the base interpreter's ${baseSite} to sys.path`],
+    );
+    assert.match(leaks[0].fix ?? "", /spice venv --system-site-packages/);
+  });
+
   it("reports what a leaked directory shadows once, not once a module", () => {
     const { python, site } = freshVenv("leaked-directory");
     const outside = join(work.path, "leaked-outside");
@@ -266,6 +283,11 @@ describe("spice doctor", () => {
       shadowed[0].message,
       /^5 modules are provided by 2 places: .*leaked-outside, .*leaked-elsewhere \(`m1`, `m2`, `m3`, `m4`, `m5`\)$/,
     );
+    // The fix names what put each directory on sys.path.
+    assert.match(
+      shadowed[0].fix ?? "",
+      new RegExp(`\\(unset PYTHONPATH; remove the line in ${join(site, "elsewhere.pth")}\\)$`),
+    );
     const duplicates = findings.filter((finding) => finding.code === "duplicate-distribution");
     assert.deepEqual(
       duplicates.map((finding) => [finding.severity, finding.message.replace(/ in \/.*$/, "")]),
@@ -275,6 +297,8 @@ describe("spice doctor", () => {
       ],
     );
     assert.match(duplicates[1].message, /: m1 1\.0, m2 1\.0, m3 1\.0, m4 1\.0$/);
+    for (const duplicate of duplicates)
+      assert.match(duplicate.fix ?? "", /unset PYTHONPATH; remove the line in .*elsewhere\.pth/);
   });
 
   it("spots files in the current directory named like the modules they shadow", () => {

@@ -48,13 +48,13 @@ export function diagnose({ context, environment, reason, foundByDefault }: Diagn
     spicePip: (words) =>
       foundByDefault ? `spice pip ${words}` : `spice pip ${words} --python ${environment.python}`,
   };
-  const { searchPath, findings: pthFindings } = importPath(examination);
+  const { searchPath, origins, findings: pthFindings } = importPath(examination);
   return [
     ...findings,
     ...environmentFindings(examination),
     ...pthFindings,
-    ...shadowingFindings(searchPath),
+    ...shadowingFindings(searchPath, origins),
     ...currentDirectoryFindings(examination, searchPath),
-    ...distributionFindings(examination, searchPath),
+    ...distributionFindings(examination, searchPath, origins),
   ];
 }

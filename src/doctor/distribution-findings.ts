@@ -15,12 +15,21 @@ import {
 } from "../install/installed.ts";
 import { markerEnvironment } from "../python/interpreter.ts";
 import { plural } from "../util/plural.ts";
-import { abridged, addTo, type Examination, type Finding, namesIn, type Severity } from "./findings.ts";
+import {
+  abridged,
+  addTo,
+  type Examination,
+  type Finding,
+  namesIn,
+  pathCauses,
+  type Severity,
+} from "./findings.ts";
 
 /** 6. Distributions: duplicates, broken metadata, unmet requirements. */
 export function distributionFindings(
   { environment, spicePip }: Examination,
   searchPath: readonly string[],
+  origins: ReadonlyMap<string, string>,
 ): Finding[] {
   const findings: Finding[] = [];
   const found = (finding: Finding) => findings.push(finding);
@@ -67,6 +76,13 @@ export function distributionFindings(
   // Two versions is a real conflict, reported one by one; the same version recorded twice (an
   // .egg-info beside a .dist-info, as some system packages ship, or a leaked site-packages) is
   // only untidy, and reported once for each set of directories, as shadowed modules are.
+  // A fix naming what put a duplicate's directory on sys.path (PYTHONPATH, which .pth file).
+  const offPath = (directories: readonly string[], otherwise: string) => {
+    const causes = pathCauses(directories, origins);
+    return causes.length === 0
+      ? null
+      : `take the directory that does not belong off sys.path (${causes.join("; ")}), or ${otherwise}`;
+  };
   const duplicate = (project: string, list: InstalledDistribution[], severity: Severity): Finding => ({
     severity,
     code: "duplicate-distribution",
@@ -74,7 +90,11 @@ export function distributionFindings(
     why: `Python imports whichever comes first on sys.path (${list[0].displayVersion}), while tools may report another`,
     fix: list.every((dist) => isInInstallDirectories(environment, dist))
       ? `${spicePip(`install ${project}==${list[0].displayVersion}`)} (or the version you want) replaces every copy with one`
-      : "remove the copies you do not want with the tool that put them there (the system's package manager, PYTHONPATH, a .pth file)",
+      : (offPath(
+          list.map((dist) => dirname(dist.path)),
+          "remove the copies you do not want with the tool that put them there",
+        ) ??
+        "remove the copies you do not want with the tool that put them there (the system's package manager, PYTHONPATH, a .pth file)"),
   });
   const sameVersion = new Map<string, Array<[string, InstalledDistribution[]]>>();
   for (const [project, list] of [...byProject].sort()) {
@@ -97,7 +117,9 @@ export function distributionFindings(
       code: "duplicate-distribution",
       message: `${projects.length} distributions are installed at the same versions in ${directories.join(" and ")}: ${named}`,
       why: `Python imports the copies in ${directories[0]}, while tools may report the others`,
-      fix: `take ${directories[0]} off sys.path if it does not belong there (PYTHONPATH, a .pth file), or spice pip uninstall the copies you do not want`,
+      fix:
+        offPath(directories, "spice pip uninstall the copies you do not want") ??
+        `take ${directories[0]} off sys.path if it does not belong there (PYTHONPATH, a .pth file), or spice pip uninstall the copies you do not want`,
     });
   }
   const visible = installedDistributions(environment.sitePackages);

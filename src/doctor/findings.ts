@@ -41,6 +41,16 @@ export function abridged(items: readonly string[]): string {
   return (items.length > 10 ? [...items.slice(0, 8), `and ${items.length - 8} more`] : items).join(", ");
 }
 
+/**
+ * What to undo to take `directories` off sys.path, for those put there by PYTHONPATH or a .pth
+ * file (importPath's origins); none for Python's own directories.
+ */
+export function pathCauses(directories: readonly string[], origins: ReadonlyMap<string, string>): string[] {
+  return [...new Set(directories.flatMap((directory) => origins.get(directory) ?? []))].map((origin) =>
+    origin === "PYTHONPATH" ? "unset PYTHONPATH" : `remove ${origin}`,
+  );
+}
+
 /** Appends `item` to the list `key` holds in `groups`. */
 export function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
   const list = groups.get(key);

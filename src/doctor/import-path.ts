@@ -4,8 +4,16 @@
 
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { delimiter, dirname, join, relative } from "node:path";
-import { pthDirectories } from "../install/installed.ts";
-import { abridged, addTo, type Examination, type Finding, namesIn, realPath } from "./findings.ts";
+import { pthEntries } from "../install/installed.ts";
+import {
+  abridged,
+  addTo,
+  type Examination,
+  type Finding,
+  namesIn,
+  pathCauses,
+  realPath,
+} from "./findings.ts";
 
 /** Up to this many modules shadowed between the same directories get a finding each. */
 const SHADOWED_ONE_BY_ONE = 3;
@@ -54,43 +62,65 @@ function topLevelNames(directory: string): Map<string, string> {
   return names;
 }
 
+/** The import path, and how each directory not an environment's own site came to be on it. */
+export interface ImportPath {
+  searchPath: string[];
+  /** `PYTHONPATH`, or the .pth file that adds the directory. */
+  origins: Map<string, string>;
+  findings: Finding[];
+}
+
 /**
  * 4. The import path: PYTHONPATH, then site-packages, each followed by what its .pth files add;
  * a .pth line that adds a directory outside the environment is a finding.
  */
-export function importPath({ env, environment, facts }: Examination): {
-  searchPath: string[];
-  findings: Finding[];
-} {
+export function importPath({ env, environment, facts }: Examination): ImportPath {
   const findings: Finding[] = [];
   const found = (finding: Finding) => findings.push(finding);
   const pythonPathEntries = (env.PYTHONPATH ?? "").split(delimiter).filter((entry) => entry !== "");
+  const origins = new Map<string, string>();
+  for (const entry of pythonPathEntries) if (!origins.has(entry)) origins.set(entry, "PYTHONPATH");
   // A system environment's site directories begin with the user site when Python would use it.
   const sites = [...environment.sitePackages];
   const searchPath: string[] = [...pythonPathEntries];
+  const within = (path: string, root: string) => path.startsWith(`${root}/`);
+  const ownRoots = [environment.root, facts.prefix];
   for (const site of sites) {
     searchPath.push(site);
-    for (const added of pthDirectories(site)) {
+    // A directory belongs where the .pth file adding it does: a venv's own site-packages may add
+    // what lies in the venv, not the base interpreter's directories it exists to keep out (a
+    // venv's .pth naming the global site-packages is the leak `import` never mentions).
+    const venvSite = environment.kind === "venv" && ownRoots.some((root) => within(site, root));
+    const roots = venvSite ? ownRoots : [...ownRoots, facts.base_prefix];
+    for (const { file, directory: added } of pthEntries(site)) {
       searchPath.push(added);
-      const inside = [environment.root, facts.prefix, facts.base_prefix].some((root) =>
-        added.startsWith(`${root}/`),
-      );
-      if (!inside) {
-        found({
-          severity: "warning",
-          code: "pth-outside",
-          message: `A .pth file in ${site} adds ${added} to sys.path`,
-          why: "code outside the environment becomes importable from it (an editable install, or a leftover)",
-          fix: `remove the line (or the .pth file) from ${site} if it is not an editable install you made`,
-        });
-      }
+      const pth = join(site, file);
+      if (!origins.has(added)) origins.set(added, `the line in ${pth}`);
+      if (roots.some((root) => within(added, root))) continue;
+      const baseSite = venvSite && within(added, facts.base_prefix) && /-packages$/.test(added);
+      found({
+        severity: "warning",
+        code: "pth-outside",
+        message: baseSite
+          ? `${pth} adds the base interpreter's ${added} to sys.path`
+          : `${pth} adds ${added} to sys.path`,
+        why: baseSite
+          ? "the base interpreter's packages become importable in this virtual environment, which exists to keep them out: the global-instead-of-venv mistake, hidden in a file `pip list` never shows"
+          : "code outside the environment becomes importable from it (an editable install, or a leftover)",
+        fix: baseSite
+          ? `remove the line (or the file) ${pth}; to use the base's packages on purpose: spice venv --system-site-packages`
+          : `remove the line (or the file) ${pth} if it is not an editable install you made`,
+      });
     }
   }
-  return { searchPath, findings };
+  return { searchPath, origins, findings };
 }
 
 /** 5. Shadowing: one module name from several places on the path. */
-export function shadowingFindings(searchPath: readonly string[]): Finding[] {
+export function shadowingFindings(
+  searchPath: readonly string[],
+  origins: ReadonlyMap<string, string>,
+): Finding[] {
   const findings: Finding[] = [];
   const found = (finding: Finding) => findings.push(finding);
   const providers = new Map<string, string[]>();
@@ -108,8 +138,13 @@ export function shadowingFindings(searchPath: readonly string[]): Finding[] {
     if (paths.length < 2) continue;
     addTo(byDirectories, paths.map((path) => dirname(path)).join("\n"), [module, paths]);
   }
-  const fix = "remove the copies you do not want (spice pip uninstall, or unset PYTHONPATH)";
+  // The fix names what put the directories on sys.path, when that was not Python itself.
+  const fixFor = (directories: readonly string[]) => {
+    const causes = pathCauses(directories, origins);
+    return `remove the copies you do not want (spice pip uninstall)${causes.length > 0 ? `, or take their directory off sys.path (${causes.join("; ")})` : ""}`;
+  };
   for (const [key, modules] of byDirectories) {
+    const directories = key.split("\n");
     if (modules.length <= SHADOWED_ONE_BY_ONE) {
       for (const [module, paths] of modules) {
         found({
@@ -117,19 +152,19 @@ export function shadowingFindings(searchPath: readonly string[]): Finding[] {
           code: "shadowed-module",
           message: `The module \`${module}\` is provided by ${paths.length} places: ${paths.join(", ")}`,
           why: `\`import ${module}\` gets the first (${paths[0]}); the others are invisible, whatever versions they are`,
-          fix,
+          fix: fixFor(directories),
         });
       }
       continue;
     }
-    const [first, ...others] = key.split("\n");
+    const [first, ...others] = directories;
     const names = abridged(modules.map(([module]) => `\`${module}\``));
     found({
       severity: "warning",
       code: "shadowed-module",
       message: `${modules.length} modules are provided by ${others.length + 1} places: ${first}, ${others.join(", ")} (${names})`,
       why: `imports get them from ${first}; the copies in ${others.join(", ")} are invisible, whatever versions they are`,
-      fix,
+      fix: fixFor(directories),
     });
   }
   return findings;

@@ -267,7 +267,12 @@ export function activeRequirements(dist: InstalledDistribution, markers: MarkerE
 
 /** Directories that .pth files in `site` add to sys.path (what site.py would add). */
 export function pthDirectories(site: string): string[] {
-  const directories: string[] = [];
+  return pthEntries(site).map((entry) => entry.directory);
+}
+
+/** What pthDirectories returns, each with the .pth file (its name in `site`) that adds it first. */
+export function pthEntries(site: string): Array<{ file: string; directory: string }> {
+  const entries: Array<{ file: string; directory: string }> = [];
   let names: string[];
   try {
     names = readdirSync(site)
@@ -287,10 +292,11 @@ export function pthDirectories(site: string): string[] {
       const line = raw.trimEnd();
       if (line === "" || line.startsWith("#") || /^import[ \t]/.test(line)) continue;
       const directory = resolve(site, line);
-      if (existsSync(directory) && !directories.includes(directory)) directories.push(directory);
+      if (existsSync(directory) && !entries.some((entry) => entry.directory === directory))
+        entries.push({ file: name, directory });
     }
   }
-  return directories;
+  return entries;
 }
 
 /** The environment's site directories plus what their .pth files add, in sys.path order. */
