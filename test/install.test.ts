@@ -2257,6 +2257,23 @@ describe("more of spice pip", () => {
     const wrong = spice(dryRun, work.path, { PIP_QUIET: "loud" });
     assert.equal(wrong.status, 2);
     assert.match(wrong.stderr, /PIP_QUIET takes a count or a yes or no value, not 'loud'/);
+    // pip.conf sets them too: [global], then the command's own section, then the variables.
+    const config = join(work.path, "pip-output.conf");
+    writeFileSync(config, "[global]\nquiet = 1\nno-color = yes\n[list]\nquiet = 0\nverbose = 1\n");
+    const fromFile = { PIP_CONFIG_FILE: config, NO_COLOR: "" };
+    assert.equal(spice(dryRun, work.path, fromFile).stderr, "");
+    assert.equal(spice(dryRun, work.path, { ...fromFile, PIP_QUIET: "0" }).stderr.length > 0, true);
+    assert.match(spice(["pip", "list", "--python", python], work.path, fromFile).stderr, /^environment: /m);
+    const failing = ["pip", "install", "--python", python, "--dry-run", "nope==1", "--no-index", "-v"];
+    assert.doesNotMatch(spice(failing, work.path, fromFile).stderr, /\x1b\[/);
+    assert.match(spice([...failing, "--color", "always"], work.path, fromFile).stderr, /\x1b\[/);
+    writeFileSync(config, "[install]\nverbose = loud\n");
+    const badFile = spice(dryRun, work.path, { PIP_CONFIG_FILE: config });
+    assert.equal(badFile.status, 2);
+    assert.match(
+      badFile.stderr,
+      /verbose \(in .*pip-output\.conf \[install\]\) takes a count or a yes or no value, not 'loud'/,
+    );
   });
 
   it("refuses to install through a link that leads out of site-packages, changing nothing", () => {

@@ -498,14 +498,24 @@ describe("spice pip install from an index", () => {
     assert.match(badBar.stderr, /--progress-bar takes on or off, not 'sideways'/);
   });
 
-  it("keeps no cache under PIP_NO_CACHE_DIR (any value, as pip) or SPICE_NO_CACHE, unless --cache-dir or --isolated says otherwise", async () => {
+  it("keeps no cache under PIP_NO_CACHE_DIR or pip.conf's no-cache-dir (any value, as pip) or SPICE_NO_CACHE, unless --cache-dir or --isolated says otherwise", async () => {
     const env = venv();
+    let configs = 0;
+    const noCacheConf = (text: string) => {
+      const file = join(work.path, `no-cache-${++configs}.conf`);
+      writeFileSync(file, text);
+      return file;
+    };
     const cases: Array<[string, NodeJS.ProcessEnv, string[], boolean]> = [
       ["pip-yes", { PIP_NO_CACHE_DIR: "1" }, [], false],
       ["pip-false", { PIP_NO_CACHE_DIR: "false" }, [], false],
       ["pip-isolated", { PIP_NO_CACHE_DIR: "1" }, ["--isolated"], true],
       ["spice-yes", { SPICE_NO_CACHE: "true" }, [], false],
       ["spice-no", { SPICE_NO_CACHE: "0" }, [], true],
+      // pip.conf's no-cache-dir, in [global] or the command's section, as the variable.
+      ["conf-global", { PIP_CONFIG_FILE: noCacheConf("[global]\nno-cache-dir = false\n") }, [], false],
+      ["conf-install", { PIP_CONFIG_FILE: noCacheConf("[install]\nno-cache-dir = 1\n") }, [], false],
+      ["conf-list", { PIP_CONFIG_FILE: noCacheConf("[list]\nno-cache-dir = 1\n") }, [], true],
     ];
     for (const [name, variables, options, kept] of cases) {
       const cache = join(work.path, `no-cache-${name}`);
@@ -539,6 +549,11 @@ describe("spice pip install from an index", () => {
     });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /PIP_NO_CACHE_DIR takes a yes or no value, not 'maybe'/);
+    const badFile = await runSpiceAsync(["pip", "list", "--python", env.python], {
+      env: { PIP_CONFIG_FILE: noCacheConf("[global]\nno-cache-dir = maybe\n") },
+    });
+    assert.equal(badFile.status, 2);
+    assert.match(badFile.stderr, /no-cache-dir \(in .*\[global\]\) takes a yes or no value, not 'maybe'/);
   });
 
   it("asks the keyring command for the password of an index URL's user, by index URL then host, and sends it to that host's files too (--keyring-provider)", async () => {

@@ -19,6 +19,7 @@ import {
 import { GLOBAL_OPTIONS } from "./global-options.ts";
 import { formatOptions, formatRows, helpWidth, optionColumn, wrapParagraphs } from "./help-text.ts";
 import { Output, type OutputSettings, writeOut } from "./output.ts";
+import { type ConfigValue, pipSettings } from "./pip-config.ts";
 
 declare const SPICE_VERSION: string | undefined;
 export const VERSION = typeof SPICE_VERSION !== "undefined" ? SPICE_VERSION : "0.0.0-dev";
@@ -289,8 +290,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (pipArgs !== undefined)
       args = parseArgs(withPipArgs([...leading, ...rest], pipArgs, argSpecs), argSpecs, { abbreviations });
     applyGlobal(args, settings);
-    if (name === "pip" && args.options.get("isolated") !== true)
-      applyPipVariables(args, settings, process.env);
+    const pipTurnsCacheOff =
+      name === "pip" && applyPipConfiguration(args, settings, process.env, subcommand ?? "");
     output = new Output(settings);
     if (args.options.get("version") === true) {
       output.data(`spice ${VERSION}`);
@@ -315,7 +316,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const context: CommandContext = {
       output,
-      cacheDir: await cacheDirFor(args, process.env),
+      cacheDir: pipTurnsCacheOff ? null : await cacheDirFor(args, process.env),
       env: process.env,
       // Asked for only by commands that use it: help, completion and `cache dir` run anywhere.
       get cwd() {
@@ -351,29 +352,64 @@ function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {
  * PIP_LOG=pip.log, PIP_NO_COLOR=1). Read for `spice pip` where the command line says nothing
  * of the same (its -q, -v, --log and --color win), as pip reads them.
  */
-function applyPipVariables(args: ParsedArgs, settings: OutputSettings, env: NodeJS.ProcessEnv): void {
+/**
+ * pip's own settings of its global options, from its configuration files ([global], then the
+ * command's section) and PIP_* variables as pip reads them (pipSettings: --isolated leaves out the
+ * user's file and the variables), the command line winning. Returns whether they turn the cache
+ * off (`no-cache-dir`, any value pip accepts, as with PIP_NO_CACHE_DIR).
+ */
+function applyPipConfiguration(
+  args: ParsedArgs,
+  settings: OutputSettings,
+  env: NodeJS.ProcessEnv,
+  section: string,
+): boolean {
   const given = (...names: string[]) => names.some((item) => args.options.has(item));
+  // The environment's own pip.conf (the site file) needs the environment, chosen later: the
+  // index settings read it; these come from the files that do not depend on it.
+  const configured = pipSettings(env, null, section, args.options.get("isolated") === true);
+  const setting = (key: string) => {
+    const found = configured.get(key);
+    return found === undefined || found.source.startsWith("SPICE_") ? undefined : found;
+  };
   if (!given("quiet", "verbose")) {
-    if (pipCount(env, "PIP_QUIET") > 0) settings.quiet = true;
-    else if (pipCount(env, "PIP_VERBOSE") > 0) settings.verbose = true;
+    if (pipCount("quiet", setting("quiet")) > 0) settings.quiet = true;
+    else if (pipCount("verbose", setting("verbose")) > 0) settings.verbose = true;
   }
-  if (!given("log") && env.PIP_LOG) settings.logFile = env.PIP_LOG;
-  if (!given("color", "no-color") && env.PIP_NO_COLOR) {
-    const off = strtobool(env.PIP_NO_COLOR);
-    if (off === null) throw new UsageError(`PIP_NO_COLOR takes a yes or no value, not '${env.PIP_NO_COLOR}'`);
+  const log = setting("log");
+  if (!given("log") && log !== undefined && log.value !== "") settings.logFile = log.value;
+  const noColor = setting("no-color");
+  if (!given("color", "no-color") && noColor !== undefined && noColor.value !== "") {
+    const off = strtobool(noColor.value);
+    if (off === null)
+      throw new UsageError(
+        `${settingName("no-color", noColor)} takes a yes or no value, not '${noColor.value}'`,
+      );
     if (off) settings.color = "never";
   }
+  const noCache = setting("no-cache-dir");
+  if (given("cache-dir") || noCache === undefined || noCache.value === "") return false;
+  if (strtobool(noCache.value) === null)
+    throw new UsageError(
+      `${settingName("no-cache-dir", noCache)} takes a yes or no value, not '${noCache.value}'`,
+    );
+  return true;
+}
+
+/** How an error names a pip setting: its variable (PIP_QUIET), or its key in its file. */
+function settingName(key: string, setting: ConfigValue): string {
+  return setting.source.startsWith("PIP_") ? setting.source : `${key} (in ${setting.source})`;
 }
 
 /** A counted option's setting as pip reads it: a yes or no (1 or 0), else a count. */
-function pipCount(env: NodeJS.ProcessEnv, variable: string): number {
-  const text = env[variable];
-  if (text === undefined || text === "") return 0;
+function pipCount(key: string, setting: ConfigValue | undefined): number {
+  const text = setting?.value;
+  if (setting === undefined || text === undefined || text === "") return 0;
   const flag = strtobool(text);
   if (flag !== null) return flag ? 1 : 0;
   if (/^\s*\d+\s*$/.test(text)) return Number(text);
   throw new UsageError(
-    `${variable} takes a count or a yes or no value, not '${text}'`,
+    `${settingName(key, setting)} takes a count or a yes or no value, not '${text}'`,
     "Use a value like 1, 2, yes or no",
   );
 }
