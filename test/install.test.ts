@@ -1800,7 +1800,12 @@ describe("which environment", () => {
     const beta13 = buildWheel(join(wheels, "user-layered"), simplePackage("beta", "1.3"));
     const upgraded = install("--user", beta13);
     assert.equal(upgraded.status, 0, upgraded.stderr);
-    assert.match(upgraded.stderr, / \+ beta==1\.3\n$/);
+    assert.match(upgraded.stderr, / \+ beta==1\.3\n/);
+    // The user site's bin/ is not on this test's PATH, as pip would say.
+    assert.match(
+      upgraded.stderr,
+      /^warning: The script beta-hello is installed in '.*' which is not on PATH\.$/m,
+    );
     assert.ok(existsSync(join(userSite, "beta-1.3.dist-info", "RECORD")));
     assert.ok(existsSync(join(site, "beta-1.2.dist-info", "RECORD")), "the system's copy stays");
     const pipList = (args: string[]) =>
@@ -1861,6 +1866,70 @@ describe("which environment", () => {
     const both = spice(["pip", "install", "--python", python, "--root", staged, "--target", staged, beta]);
     assert.equal(both.status, 2);
     assert.match(both.stderr, /--root and --target cannot be combined/);
+  });
+
+  it("warns as pip does of console scripts installed where PATH does not reach, but for --target and --prefix", () => {
+    const path = venv("env-script-location");
+    const python = join(path, "bin", "python");
+    const PATH = "/usr/bin:/bin";
+    const warning = (stderr: string) =>
+      stderr
+        .split("\n")
+        .map((line) => line.trim().replace(/^(WARNING|warning): /, ""))
+        .filter((line) => /not on PATH|^Consider adding/.test(line));
+    const staged = (name: string) => join(work.path, `script-location-${name}`);
+    const rooted = spice(["pip", "install", "--python", python, "--root", staged("spice"), beta], work.path, {
+      PATH,
+    });
+    const pip = run(
+      PYTHON,
+      ["-m", "pip", "--python", python, "install", "--no-compile", "--root", staged("pip"), beta],
+      { PATH },
+    );
+    assert.equal(pip.status, 0, pip.stderr);
+    assert.deepEqual(
+      warning(rooted.stderr),
+      warning(pip.stderr).map((line) => line.replace(staged("pip"), staged("spice"))),
+    );
+    assert.match(
+      rooted.stderr,
+      /^warning: The script beta-hello is installed in '.*' which is not on PATH\.$/m,
+    );
+    const quiet: Array<[string, string[], NodeJS.ProcessEnv]> = [
+      ["flag", ["--no-warn-script-location"], { PATH }],
+      // pip reads the setting backwards: 0 silences it (and 1 does not).
+      ["pip-variable", [], { PATH, PIP_NO_WARN_SCRIPT_LOCATION: "0" }],
+      ["spice-variable", [], { PATH, SPICE_NO_WARN_SCRIPT_LOCATION: "1" }],
+      ["on-path", [], { PATH: `${join(staged("on-path"), path, "bin")}/:${PATH}` }],
+    ];
+    for (const [name, options, env] of quiet) {
+      const result = spice(
+        ["pip", "install", "--python", python, "--root", staged(name), ...options, beta],
+        work.path,
+        env,
+      );
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(warning(result.stderr), [], name);
+    }
+    const loud = spice(["pip", "install", "--python", python, "--root", staged("loud"), beta], work.path, {
+      PATH,
+      PIP_NO_WARN_SCRIPT_LOCATION: "1",
+    });
+    assert.equal(warning(loud.stderr).length, 2, loud.stderr);
+    const prefixed = spice(
+      ["pip", "install", "--python", python, "--prefix", staged("prefix"), beta],
+      work.path,
+      {
+        PATH,
+      },
+    );
+    assert.equal(prefixed.status, 0, prefixed.stderr);
+    assert.deepEqual(warning(prefixed.stderr), []);
+    // A venv's bin/ is where its python is: no warning even when it is not on PATH, as with pip
+    // (last: pip --root would find beta installed in the venv, and install nothing).
+    const plain = spice(["pip", "install", "--python", python, beta], work.path, { PATH });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.deepEqual(warning(plain.stderr), []);
   });
 
   it("installs into --target and --prefix directories", () => {

@@ -1,6 +1,7 @@
 // What a command that changes an environment says it changed, as uv says it: how many packages
 // went and came, then a ` - name==version` or ` + name==version` line for each, sorted by name.
 
+import { basename, dirname, normalize } from "node:path";
 import type { InstalledDistribution } from "../install/installed.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { plural } from "../util/plural.ts";
@@ -52,4 +53,45 @@ export function sayLockWait(context: CommandContext): (owner: number) => void {
     context.output.info(
       `Waiting for another spice process${Number.isNaN(owner) ? "" : ` (pid ${owner})`} to finish changing this environment`,
     );
+}
+
+/**
+ * pip's warning for one wheel's console scripts installed where PATH does not reach (a --user
+ * install's ~/.local/bin), in pip's words; null when every directory is on PATH or is the one
+ * the environment's interpreter is in (a venv's bin/, run without activating it).
+ */
+export function scriptsOffPathWarning(
+  scripts: readonly string[],
+  pathVariable: string,
+  pythonDirectory: string,
+): string | null {
+  const byDirectory = new Map<string, Set<string>>();
+  for (const script of scripts) {
+    const directory = dirname(script);
+    const names = byDirectory.get(directory) ?? new Set<string>();
+    names.add(basename(script));
+    byDirectory.set(directory, names);
+  }
+  // As pip compares them: normalized paths, without a trailing slash, not resolved.
+  const plain = (path: string) => normalize(path).replace(/\/+$/, "");
+  const reached = new Set([...pathVariable.split(":").map(plain), plain(pythonDirectory)]);
+  const lines: string[] = [];
+  for (const [directory, names] of byDirectory) {
+    if (reached.has(plain(directory))) continue;
+    const sorted = [...names].sort();
+    const start =
+      sorted.length === 1
+        ? `script ${sorted[0]} is`
+        : `scripts ${sorted.slice(0, -1).join(", ")} and ${sorted[sorted.length - 1]} are`;
+    lines.push(`The ${start} installed in '${directory}' which is not on PATH.`);
+  }
+  if (lines.length === 0) return null;
+  lines.push(
+    `Consider adding ${lines.length === 1 ? "this directory" : "these directories"} to PATH or, if you prefer to suppress this warning, use --no-warn-script-location.`,
+  );
+  if (pathVariable.split(":").some((entry) => entry.startsWith("~")))
+    lines.push(
+      "NOTE: The current PATH contains path(s) starting with `~`, which may not be expanded by all applications.",
+    );
+  return lines.join("\n");
 }

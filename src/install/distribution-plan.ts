@@ -78,6 +78,8 @@ export interface DistributionPlan {
   /** Every other file: scripts, `.data` files, generated files, oddly named paths. */
   files: PlannedFile[];
   record: string;
+  /** The console scripts it gets (pip warns when their directory is not on PATH). */
+  consoleScripts: string[];
   /** The wheel's cache entry, which may hold a spare tree. */
   cacheEntry?: string;
 }
@@ -156,6 +158,7 @@ export function planDistribution(item: InstallItem, options: PlanOptions): Distr
     }
   }
   // Console and GUI scripts from entry_points.txt.
+  const consoleScripts: string[] = [];
   if (entryPointsPath !== null) {
     const header = scriptHeader(environment, options);
     const [major, minor] = environment.interpreter.facts.version_info;
@@ -179,7 +182,9 @@ export function planDistribution(item: InstallItem, options: PlanOptions): Distr
       const content = consoleScript(entry, header);
       if (content === null)
         throw invalidWheel(item, `entry point '${entry.name} = ${entry.value}' is not module:attribute`);
-      files.push({ destination: join(scheme.scripts, entry.name), content, executable: true });
+      const destination = join(scheme.scripts, entry.name);
+      files.push({ destination, content, executable: true });
+      if (entry.group === "console_scripts") consoleScripts.push(destination);
     }
   }
   const distInfo = join(libDirectory, manifest.distInfo);
@@ -215,6 +220,7 @@ export function planDistribution(item: InstallItem, options: PlanOptions): Distr
     isLibFile,
     files,
     record: join(distInfo, "RECORD"),
+    consoleScripts,
     cacheEntry: item.wheel.cacheEntry,
   };
 }

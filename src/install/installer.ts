@@ -58,6 +58,8 @@ export interface InstallOptions extends PlanOptions {
 
 export interface InstallResult {
   installed: Array<{ name: string; version: string }>;
+  /** The console scripts each installed wheel got (in the order of `installed`). */
+  consoleScripts: string[][];
   clobbered: Clobbered[];
   /** Paths two of the installed wheels both hold, and whose copy is placed. */
   shared: SharedFiles[];
@@ -401,6 +403,7 @@ export async function installWheels(
       clobbered,
       shared: sharedFilesOf(shared, environment.root),
       installed: plans.map((plan) => ({ name: plan.name, version: plan.version })),
+      consoleScripts: plans.map((plan) => plan.consoleScripts),
       removed: replaced.map((dist) => ({ name: dist.name, version: dist.displayVersion })),
       removalMilliseconds,
       linkMode: linker.mode,

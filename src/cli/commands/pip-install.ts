@@ -3,7 +3,7 @@
 // the environment in one transaction. `--report` writes pip's installation report
 // (installation-report.ts).
 
-import { relative } from "node:path";
+import { dirname, relative } from "node:path";
 import type { InstallItem } from "../../install/distribution-plan.ts";
 import type { InstalledDistribution } from "../../install/installed.ts";
 import { installWheels } from "../../install/installer.ts";
@@ -21,13 +21,21 @@ import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { plural } from "../../util/plural.ts";
 import { recordableUrl } from "../../util/redact.ts";
+import { strtobool } from "../../util/strtobool.ts";
 import { flag, oneOf, type ParsedArgs, projectNames, value, values } from "../args.ts";
-import { printChanges, sayLockWait, sayWouldChange } from "../changes.ts";
-import { announceEnvironment, duration, elapsed, selectFromArgs } from "../environment-options.ts";
+import { printChanges, sayLockWait, sayWouldChange, scriptsOffPathWarning } from "../changes.ts";
+import {
+  announceEnvironment,
+  duration,
+  elapsed,
+  pipSiteRoot,
+  selectFromArgs,
+} from "../environment-options.ts";
 import { checkHashingMode } from "../hash-checking.ts";
 import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import { unlistedDigests, writeReport } from "../installation-report.ts";
 import type { CommandContext } from "../main.ts";
+import { pipSettings } from "../pip-config.ts";
 import { brokenDependents } from "../pip-format.ts";
 import { prepareWheels, wheelUnpacker } from "../prepare-wheels.ts";
 import { downloadProgressUnlessOff } from "../progress.ts";
@@ -343,8 +351,36 @@ export async function applyChanges(
       `${lost} and ${kept} both install ${someFiles(paths[0], paths.length)}: ${kept}'s copy is the one installed, and uninstalling either one removes it`,
     );
   }
+  if (result.consoleScripts.some((scripts) => scripts.length > 0) && warnsOfScriptLocation(args, context))
+    for (const scripts of result.consoleScripts) {
+      const warning = scriptsOffPathWarning(scripts, context.env.PATH ?? "", dirname(environment.python));
+      if (warning !== null) context.output.warn(warning);
+    }
   replaceSpareTrees(result.cacheEntries, result.leftover, context, later?.moved);
   return 0;
+}
+
+/**
+ * Whether to warn, as pip does, of console scripts installed outside PATH: not for --target or
+ * --prefix (pip does not; it does for --root), nor with --no-warn-script-location. pip reads that option from its
+ * configuration backwards (it stores false when given): PIP_NO_WARN_SCRIPT_LOCATION=0 silences
+ * the warning and =1 keeps it, and Dockerfiles rely on it; SPICE_NO_WARN_SCRIPT_LOCATION=1 says
+ * what it means.
+ */
+function warnsOfScriptLocation(args: ParsedArgs, context: CommandContext): boolean {
+  if (value(args, "target") !== undefined || value(args, "prefix") !== undefined) return false;
+  if (flag(args, "no-warn-script-location")) return false;
+  const setting = pipSettings(context.env, pipSiteRoot(args, context), "install", flag(args, "isolated")).get(
+    "no-warn-script-location",
+  );
+  if (setting === undefined || setting.value === "") return true;
+  const given = strtobool(setting.value);
+  if (given === null)
+    throw new UsageError(
+      `${setting.value} (from ${setting.source}) is not a valid value for no-warn-script-location`,
+      "Use a boolean value like yes/no, true/false or 1/0",
+    );
+  return setting.source.startsWith("SPICE_") ? !given : given;
 }
 
 /**

@@ -491,7 +491,10 @@ export const PIP_SUBCOMMAND_OPTIONS: Record<string, OptionSpec[]> = {
       help: "With --upgrade: only-if-needed (default) upgrades what is named, eager its dependencies too",
     },
     progressBar,
-    { name: "no-warn-script-location", help: "Accepted for pip compatibility (spice does not warn)" },
+    {
+      name: "no-warn-script-location",
+      help: "Do not warn of console scripts installed in a directory not on PATH (as pip, which warns for --user and --root installs)",
+    },
     rootUserAction,
     strict,
     {
