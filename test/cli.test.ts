@@ -752,6 +752,13 @@ describe("spice python", () => {
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /^error: No interpreter found for Python 3\.99/);
     assert.match(missing.stderr, /caused by: spice found:\n {4}cpython-3\.\d+\.\d+ at /);
+    // Newest first, as `spice python list` shows them.
+    const versions = [...missing.stderr.matchAll(/^ {4}cpython-(\d+)\.(\d+)\.(\d+) at /gm)].map((match) =>
+      match.slice(1, 4).map(Number),
+    );
+    assert.ok(versions.length > 1, missing.stderr);
+    const newestFirst = [...versions].sort((a, b) => b[0] - a[0] || b[1] - a[1] || b[2] - a[2]);
+    assert.deepEqual(versions, newestFirst);
     const notPython = runSpice(["python", "find", "/etc/hostname"], { cacheDir });
     assert.equal(notPython.status, 1);
     assert.match(notPython.stderr, /Could not inspect the Python interpreter at \/etc\/hostname/);

@@ -209,7 +209,13 @@ export function findInterpreter(
   const matching = interpreters.filter((interpreter) => matchesRequest(interpreter, request));
   const chosen = chooseInterpreter(matching, defaultPython3);
   if (chosen === null) {
-    const found = interpreters
+    // Newest first, as `spice python list` shows them (discovery's order is where it looked).
+    const newest = (a: DiscoveredInterpreter, b: DiscoveredInterpreter) => {
+      const [x, y] = [a.facts.version_info, b.facts.version_info];
+      return y[0] - x[0] || y[1] - x[1] || y[2] - x[2];
+    };
+    const found = [...interpreters]
+      .sort(newest)
       .map(
         (interpreter) =>
           `${interpreter.facts.implementation_name}-${interpreter.facts.python_full_version} at ${interpreter.path}`,
