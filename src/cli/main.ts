@@ -348,15 +348,12 @@ function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {
 }
 
 /**
- * pip reads each of its options from a PIP_ variable too; CI sets these for output (PIP_QUIET=1,
- * PIP_LOG=pip.log, PIP_NO_COLOR=1). Read for `spice pip` where the command line says nothing
- * of the same (its -q, -v, --log and --color win), as pip reads them.
- */
-/**
- * pip's own settings of its global options, from its configuration files ([global], then the
- * command's section) and PIP_* variables as pip reads them (pipSettings: --isolated leaves out the
- * user's file and the variables), the command line winning. Returns whether they turn the cache
- * off (`no-cache-dir`, any value pip accepts, as with PIP_NO_CACHE_DIR).
+ * pip's global options that CI and images set outside the command line (PIP_QUIET=1,
+ * PIP_LOG=pip.log, PIP_NO_COLOR=1, `no-cache-dir` in /etc/pip.conf), read for `spice pip` as pip
+ * reads them: its configuration files ([global], then the command's section), then the PIP_
+ * variables (pipSettings: --isolated leaves out the user's file and the variables), the command
+ * line winning. Returns whether they turn the cache off (`no-cache-dir`: any value pip accepts
+ * does, as PIP_NO_CACHE_DIR's).
  */
 function applyPipConfiguration(
   args: ParsedArgs,

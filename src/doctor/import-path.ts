@@ -89,7 +89,8 @@ export function importPath({ env, environment, facts }: Examination): ImportPath
     searchPath.push(site);
     // A directory belongs where the .pth file adding it does: a venv's own site-packages may add
     // what lies in the venv, not the base interpreter's directories it exists to keep out (a
-    // venv's .pth naming the global site-packages is the leak `import` never mentions).
+    // venv's .pth naming the global site-packages lets in what include-system-site-packages =
+    // false keeps out).
     const venvSite = environment.kind === "venv" && ownRoots.some((root) => within(site, root));
     const roots = venvSite ? ownRoots : [...ownRoots, facts.base_prefix];
     for (const { file, directory: added } of pthEntries(site)) {
@@ -105,7 +106,7 @@ export function importPath({ env, environment, facts }: Examination): ImportPath
           ? `${pth} adds the base interpreter's ${added} to sys.path`
           : `${pth} adds ${added} to sys.path`,
         why: baseSite
-          ? "the base interpreter's packages become importable in this virtual environment, which exists to keep them out: the global-instead-of-venv mistake, hidden in a file `pip list` never shows"
+          ? "the base interpreter's packages become importable in this virtual environment, which exists to keep them out: the global-instead-of-venv mistake, made by one line of a .pth file that pyvenv.cfg does not show"
           : "code outside the environment becomes importable from it (an editable install, or a leftover)",
         fix: baseSite
           ? `remove the line (or the file) ${pth}; to use the base's packages on purpose: spice venv --system-site-packages`

@@ -362,10 +362,10 @@ export async function applyChanges(
 
 /**
  * Whether to warn, as pip does, of console scripts installed outside PATH: not for --target or
- * --prefix (pip does not; it does for --root), nor with --no-warn-script-location. pip reads that option from its
- * configuration backwards (it stores false when given): PIP_NO_WARN_SCRIPT_LOCATION=0 silences
- * the warning and =1 keeps it, and Dockerfiles rely on it; SPICE_NO_WARN_SCRIPT_LOCATION=1 says
- * what it means.
+ * --prefix (pip does not; it does for --root), nor with --no-warn-script-location. pip reads
+ * that option from its configuration backwards (it stores false when given):
+ * PIP_NO_WARN_SCRIPT_LOCATION=0 silences the warning and =1 keeps it, and Dockerfiles rely on
+ * it; SPICE_NO_WARN_SCRIPT_LOCATION=1 says what it means.
  */
 function warnsOfScriptLocation(args: ParsedArgs, context: CommandContext): boolean {
   if (value(args, "target") !== undefined || value(args, "prefix") !== undefined) return false;
