@@ -857,7 +857,7 @@ describe("spice pip install from an index", () => {
       { cacheDir },
     );
     assert.equal(freezeFormat.status, 2);
-    assert.match(freezeFormat.stderr, /List format 'freeze' can not be used with the --outdated option/);
+    assert.match(freezeFormat.stderr, /List format 'freeze' cannot be used with the --outdated option/);
   });
 
   it("changes nothing with --dry-run, and writes pip's installation report", async () => {

@@ -75,7 +75,7 @@ export async function list(args: ParsedArgs, context: CommandContext): Promise<n
   const uptodate = flag(args, "uptodate");
   if (outdated && uptodate) throw new UsageError("Options --outdated and --uptodate cannot be combined.");
   if (outdated && format === "freeze")
-    throw new UsageError("List format 'freeze' can not be used with the --outdated option.");
+    throw new UsageError("List format 'freeze' cannot be used with the --outdated option.");
   const { environment, distributions, markers } = load(args, context);
   const skip = new Set([
     ...STDLIB_PACKAGES,
