@@ -1493,6 +1493,23 @@ describe("which environment", () => {
       hinted.stderr,
       /\nhint: my env is a virtual environment here: pass --python 'my env' \(or activate it\)/,
     );
+    // Several are listed as a sentence lists them, the first named in the command.
+    for (const other of ["env-b", "env-c"]) {
+      mkdirSync(join(named, other));
+      writeFileSync(join(named, other, "pyvenv.cfg"), "home = /usr/bin\n");
+    }
+    assert.match(
+      spice(["pip", "list"], named).stderr,
+      /\nhint: env-b, env-c and my env are virtual environments here: pass --python env-b /,
+    );
+    for (const other of ["env-d", "env-e", "env-f"]) {
+      mkdirSync(join(named, other));
+      writeFileSync(join(named, other, "pyvenv.cfg"), "home = /usr/bin\n");
+    }
+    assert.match(
+      spice(["pip", "list"], named).stderr,
+      /\nhint: env-b, env-c, env-d, env-e and 2 more are virtual environments here: /,
+    );
     const project = join(work.path, "project");
     mkdirSync(join(project, "src", "deep"), { recursive: true });
     assert.equal(spice(["venv", join(project, ".venv"), "--python", "3.11"]).status, 0);
@@ -2336,6 +2353,40 @@ describe("more of spice pip", () => {
     const failing = ["pip", "install", "--python", python, "--dry-run", "nope==1", "--no-index", "-v"];
     assert.doesNotMatch(spice(failing, work.path, fromFile).stderr, /\x1b\[/);
     assert.match(spice([...failing, "--color", "always"], work.path, fromFile).stderr, /\x1b\[/);
+    // A path setting starting with ~ is the home directory's, as pip expands it, from the
+    // command line (where `--log=~/...` reaches no shell's expansion), pip.conf or a variable.
+    const home = join(work.path, "tilde-home");
+    mkdirSync(home);
+    const atHome = { HOME: home, PIP_LOG: "~/from-variable.log" };
+    assert.equal(spice(dryRun, work.path, atHome).status, 0);
+    assert.equal(spice([...dryRun, "--log=~/from-option.log"], work.path, atHome).status, 0);
+    assert.deepEqual(readdirSync(home).sort(), ["from-option.log", "from-variable.log"]);
+    const cert = spice(
+      [
+        "pip",
+        "install",
+        "--python",
+        python,
+        "--dry-run",
+        "beta",
+        "--cert=~/no-such-ca.pem",
+        "-i",
+        "https://127.0.0.1:9/simple/",
+      ],
+      work.path,
+      {
+        HOME: home,
+      },
+    );
+    assert.match(
+      cert.stderr,
+      new RegExp(`Could not read the CA bundle ${join(home, "no-such-ca.pem")} \\(from --cert\\)`),
+    );
+    cpSync(join(path, "lib", "python3.11", "site-packages"), join(home, "site"), { recursive: true });
+    assert.equal(
+      spice(["pip", "freeze", "--python", python, "--path", "~/site"], work.path, { HOME: home }).stdout,
+      spice(["pip", "freeze", "--python", python]).stdout,
+    );
     writeFileSync(config, "[install]\nverbose = loud\n");
     const badFile = spice(dryRun, work.path, { PIP_CONFIG_FILE: config });
     assert.equal(badFile.status, 2);

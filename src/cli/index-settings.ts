@@ -19,6 +19,7 @@ import { type KeyringLookup, keyringCommand, keyringOnPath } from "../index/keyr
 import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
 import type { FinderOptions } from "../standards/requirements-txt-options.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
+import { expandUser } from "../util/fs.ts";
 import { scratchDirectory } from "../util/interrupt.ts";
 import { redactUrl } from "../util/redact.ts";
 import { strtobool } from "../util/strtobool.ts";
@@ -259,8 +260,9 @@ export function indexSettings(
   // Else the variables that name a CA bundle for OpenSSL (SSL_CERT_FILE, as uv reads it) and for
   // requests, through which pip reads REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE.
   const bundleVariable = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"].find((name) => env[name]);
+  const configuredCert = pick("cert", value(args, "cert"));
   const cert =
-    pick("cert", value(args, "cert")) ??
+    (configuredCert && { ...configuredCert, value: expandUser(configuredCert.value, env) }) ??
     (bundleVariable === undefined ? null : { value: env[bundleVariable]!, source: bundleVariable });
   if (cert) explanation.push(`cert: ${cert.value} (from ${cert.source})`);
   // OpenSSL's directories of certificates, read as uv reads them: with a bundle the environment
@@ -275,7 +277,8 @@ export function indexSettings(
       : ["SPICE_SYSTEM_CERTS", "SPICE_NATIVE_TLS"].find((name) => strtobool(env[name] ?? "") === true);
   const systemCerts = systemCertsSource !== undefined && !cert && !certDirectories;
   if (systemCerts) explanation.push(`system-certs: the system's CA certificates (from ${systemCertsSource})`);
-  const clientCert = pick("client-cert", value(args, "client-cert"));
+  const givenClientCert = pick("client-cert", value(args, "client-cert"));
+  const clientCert = givenClientCert && { ...givenClientCert, value: expandUser(givenClientCert.value, env) };
   if (clientCert) explanation.push(`client-cert: ${clientCert.value} (from ${clientCert.source})`);
   const keyring = keyringProvider(pick("keyring-provider", value(args, "keyring-provider")), explanation);
   return {

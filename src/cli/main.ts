@@ -2,6 +2,7 @@
 // runs (start-up cost is paid per command, not for all of them).
 
 import { SpiceError, UsageError } from "../util/error.ts";
+import { expandUser } from "../util/fs.ts";
 import { hearPendingSignals } from "../util/interrupt.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { didYouMean } from "../util/similar.ts";
@@ -240,7 +241,8 @@ function workingDirectory(): string {
 
 async function cacheDirFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<string | null> {
   if (args.options.get("no-cache") === true || args.options.get("no-cache-dir") === true) return null;
-  const explicit = value(args, "cache-dir");
+  const given = value(args, "cache-dir");
+  const explicit = given === undefined ? undefined : expandUser(given, env);
   const { cacheRoot, cacheTurnedOff } = await import("../util/cache-dir.ts");
   if (explicit === undefined && cacheTurnedOff(env, args.options.get("isolated") === true)) return null;
   return cacheRoot(explicit, env);
@@ -342,7 +344,7 @@ function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {
   if (args.options.get("verbose") === true) settings.verbose = true;
   if (args.options.get("no-color") === true) settings.color = "never";
   const log = value(args, "log");
-  if (log !== undefined) settings.logFile = log;
+  if (log !== undefined) settings.logFile = expandUser(log);
   const color = value(args, "color");
   if (color !== undefined) settings.color = oneOf("color", color, ["auto", "always", "never"], "auto");
 }
@@ -374,7 +376,7 @@ function applyPipConfiguration(
     else if (pipCount("verbose", setting("verbose")) > 0) settings.verbose = true;
   }
   const log = setting("log");
-  if (!given("log") && log !== undefined && log.value !== "") settings.logFile = log.value;
+  if (!given("log") && log !== undefined && log.value !== "") settings.logFile = expandUser(log.value, env);
   const noColor = setting("no-color");
   if (!given("color", "no-color") && noColor !== undefined && noColor.value !== "") {
     const off = strtobool(noColor.value);

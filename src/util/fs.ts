@@ -8,10 +8,22 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileSystemFailure } from "./error.ts";
 import { sha256Hex } from "./hash.ts";
 import { makeDirectories } from "./make-directories.ts";
+
+/**
+ * `~` and `~/...` as Python's os.path.expanduser reads them (HOME, else the account's home), for
+ * the path options pip expands so (--log, --cert, --client-cert, --cache-dir, list's --path),
+ * whether given as `--log=~/pip.log`, where no shell expands it, or in pip.conf or a PIP_
+ * variable. Any other path is returned as it is.
+ */
+export function expandUser(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (path !== "~" && !path.startsWith("~/")) return path;
+  return (env.HOME || homedir()).replace(/\/+$/, "") + path.slice(1) || "/";
+}
 
 /** NAME_MAX of Linux's file systems (and macOS's): the longest name one path component may have. */
 export const NAME_MAX_BYTES = 255;

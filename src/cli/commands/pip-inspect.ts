@@ -18,6 +18,7 @@ import { metadataToJson } from "../../standards/metadata-json.ts";
 import { canonicalizeName, isValidName } from "../../standards/name.ts";
 import { compareVersions } from "../../standards/version.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
+import { expandUser } from "../../util/fs.ts";
 import { flag, oneOf, type ParsedArgs, value, values } from "../args.ts";
 import { selectFromArgs } from "../environment-options.ts";
 import type { CommandContext } from "../main.ts";
@@ -45,7 +46,7 @@ const STDLIB_PACKAGES = new Set(["python", "wsgiref", "argparse"]);
 function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
   // `--user` here filters what is listed; it does not choose the user site as install's does.
   const userOnly = flag(args, "user");
-  const paths = values(args, "path").map((path) => resolve(path));
+  const paths = values(args, "path").map((path) => resolve(expandUser(path, context.env)));
   if (paths.length > 0 && (userOnly || flag(args, "local")))
     throw new UsageError("Cannot combine '--path' with '--user' or '--local'");
   const selectArgs = { ...args, options: new Map([...args.options].filter(([name]) => name !== "user")) };
