@@ -2353,7 +2353,20 @@ describe("more of spice pip", () => {
     const failing = ["pip", "install", "--python", python, "--dry-run", "nope==1", "--no-index", "-v"];
     assert.doesNotMatch(spice(failing, work.path, fromFile).stderr, /\x1b\[/);
     assert.match(spice([...failing, "--color", "always"], work.path, fromFile).stderr, /\x1b\[/);
-    // A path setting starting with ~ is the home directory's, as pip expands it, from the
+    writeFileSync(config, "[install]\nverbose = loud\n");
+    const badFile = spice(dryRun, work.path, { PIP_CONFIG_FILE: config });
+    assert.equal(badFile.status, 2);
+    assert.match(
+      badFile.stderr,
+      /verbose \(in .*pip-output\.conf \[install\]\) takes a count or a yes or no value, not 'loud'/,
+    );
+  });
+
+  it("expands ~ where pip does: --log, --cert, list's --path, a --find-links directory that exists", () => {
+    const path = venv("env-tilde-paths");
+    const python = join(path, "bin", "python");
+    const dryRun = ["pip", "install", "--python", python, "--dry-run", beta];
+    // A path starting with ~ is the home directory's, as pip expands it, from the
     // command line (where `--log=~/...` reaches no shell's expansion), pip.conf or a variable.
     const home = join(work.path, "tilde-home");
     mkdirSync(home);
@@ -2382,17 +2395,21 @@ describe("more of spice pip", () => {
       cert.stderr,
       new RegExp(`Could not read the CA bundle ${join(home, "no-such-ca.pem")} \\(from --cert\\)`),
     );
+    mkdirSync(join(home, "wheels"));
+    cpSync(beta, join(home, "wheels", basename(beta)));
+    const found = spice(
+      ["pip", "install", "--python", python, "--dry-run", "--no-index", "-f", "~/wheels", "beta"],
+      work.path,
+      { HOME: home },
+    );
+    assert.equal(found.status, 0, found.stderr);
+    assert.match(found.stderr, / \+ beta==1\.2\n/);
+    assert.equal(spice(["pip", "install", "--python", python, beta]).status, 0);
+    assert.match(spice(["pip", "freeze", "--python", python]).stdout, /^beta @ /);
     cpSync(join(path, "lib", "python3.11", "site-packages"), join(home, "site"), { recursive: true });
     assert.equal(
       spice(["pip", "freeze", "--python", python, "--path", "~/site"], work.path, { HOME: home }).stdout,
       spice(["pip", "freeze", "--python", python]).stdout,
-    );
-    writeFileSync(config, "[install]\nverbose = loud\n");
-    const badFile = spice(dryRun, work.path, { PIP_CONFIG_FILE: config });
-    assert.equal(badFile.status, 2);
-    assert.match(
-      badFile.stderr,
-      /verbose \(in .*pip-output\.conf \[install\]\) takes a count or a yes or no value, not 'loud'/,
     );
   });
 

@@ -201,8 +201,15 @@ export function indexSettings(
   indexUrl = indexUrl === null ? null : indexLocation(indexUrl, context.cwd);
   extraIndexUrls = extraIndexUrls.map((location) => indexLocation(location, context.cwd));
   const indexes = [...extraIndexUrls, ...(indexUrl === null ? [] : [indexUrl])];
+  // pip takes a location starting with ~ as the home directory's when that exists.
+  const homeOrAsIs = (location: string) => {
+    const expanded = expandUser(location, context.env);
+    return expanded !== location && existsSync(expanded) ? expanded : location;
+  };
   const findLinks = [...(findLinksSetting?.values ?? []), ...finder.findLinks].map((location) =>
-    hasUrlScheme(location) ? validUrl("find-links location", location) : resolvePath(context.cwd, location),
+    hasUrlScheme(location)
+      ? validUrl("find-links location", location)
+      : resolvePath(context.cwd, homeOrAsIs(location)),
   );
   if (findLinksSetting)
     explanation.push(`find-links: ${findLinksSetting.values.join(" ")} (from ${findLinksSetting.source})`);
