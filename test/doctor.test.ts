@@ -127,6 +127,33 @@ describe("spice doctor", () => {
     assert.match(unseeded.fix ?? "", new RegExp(`spice pip install --python ${python} pip`));
   });
 
+  it("spots a venv nearby that `python` here does not run: the image whose CMD runs the global Python", () => {
+    const app = join(work.path, "image-app");
+    mkdirSync(join(app, "src"), { recursive: true });
+    // Not .venv (spice would examine that one): a name of the project's choosing.
+    assert.equal(runSpice(["venv", "-q", join(app, "appenv"), "--python", "3.11"], { cacheDir }).status, 0);
+    const bin = join(work.path, "global-python-bin");
+    mkdirSync(bin);
+    symlinkSync(join(PYENV, "3.11.7", "bin", "python3.11"), join(bin, "python3"));
+    const { findings } = doctor([], { PATH: `${bin}:/usr/bin:/bin` }, join(app, "src"));
+    const unused = findings.find((finding) => finding.code === "venv-unused");
+    assert.ok(unused, JSON.stringify(findings));
+    assert.match(
+      unused.message,
+      new RegExp(
+        `^\`python3\` here runs ${join(bin, "python3")}, outside the virtual environments? ${join(app, "appenv")}`,
+      ),
+    );
+    assert.match(unused.fix ?? "", new RegExp(`ENV PATH="${join(app, "appenv", "bin")}:\\$PATH"`));
+    // With that venv's bin first on PATH, `python3` is the venv's, and doctor examines it.
+    const fixed = doctor(
+      [],
+      { PATH: `${join(app, "appenv", "bin")}:${bin}:/usr/bin:/bin` },
+      join(app, "src"),
+    );
+    assert.equal(codes(fixed.findings).includes("venv-unused"), false, JSON.stringify(fixed.findings));
+  });
+
   it("spots VIRTUAL_ENV pointing away from the python in use, or at nothing", () => {
     const { root } = freshVenv("inactive", false);
     assert.ok(

@@ -1,16 +1,48 @@
 // The environment itself: a venv whose base interpreter, own python or scripts' interpreters are
 // gone or foreign, one that lets the system's or the user's packages in, a leftover site-packages
-// of another Python, and a system Python used without a venv although it is externally managed.
+// of another Python, and a system Python used without a venv although one is near or the Python
+// is externally managed.
 
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { distributionsIn } from "../install/installed.ts";
-import { readPyvenvCfg, userSite } from "../python/environment.ts";
+import { isVirtualEnvironmentDirectory, readPyvenvCfg, userSite } from "../python/environment.ts";
 import { linkTarget } from "../util/fs.ts";
 import { abridged, type Examination, type Finding, namesIn, shebangInterpreter } from "./findings.ts";
 
+/** Directories where container images and projects keep virtual environments, checked one level down. */
+const VENV_PARENTS = ["/opt"];
+
+/**
+ * Virtual environments a program run from `cwd` may have been meant to use: any directory that is
+ * one beside the current directory or one of its parents (a project's .venv, an image's /venv or
+ * /app/.venv), or in /opt (an image's /opt/venv).
+ */
+function venvsNear(cwd: string): string[] {
+  const parents: string[] = [];
+  for (let directory = resolve(cwd); ; directory = dirname(directory)) {
+    parents.push(directory);
+    if (dirname(directory) === directory) break;
+  }
+  const found: string[] = [];
+  for (const parent of [...parents, ...VENV_PARENTS]) {
+    for (const name of namesIn(parent).sort()) {
+      const candidate = join(parent, name);
+      if (!found.includes(candidate) && isVirtualEnvironmentDirectory(candidate)) found.push(candidate);
+    }
+  }
+  return found;
+}
+
 /** 3. The environment itself. */
-export function environmentFindings({ env, environment, facts, commands, spicePip }: Examination): Finding[] {
+export function environmentFindings({
+  context,
+  env,
+  environment,
+  facts,
+  commands,
+  spicePip,
+}: Examination): Finding[] {
   const { tools, pythonPath } = commands;
   const findings: Finding[] = [];
   const found = (finding: Finding) => findings.push(finding);
@@ -101,7 +133,20 @@ export function environmentFindings({ env, environment, facts, commands, spicePi
         });
       }
     }
-  } else if (environment.kind === "system" && facts.externally_managed) {
+  } else if (environment.kind === "system") {
+    const unused = venvsNear(context.cwd);
+    if (unused.length > 0 && pythonPath !== undefined) {
+      const [first] = unused;
+      found({
+        severity: "warning",
+        code: "venv-unused",
+        message: `\`${tools.python ? "python" : "python3"}\` here runs ${pythonPath}, outside the virtual environment${unused.length > 1 ? "s" : ""} ${abridged(unused)}`,
+        why: `a program started with it (an image's CMD, a script's #!/usr/bin/env python) imports that interpreter's packages, not the ones installed in ${first}: the global-instead-of-venv mistake`,
+        fix: `run ${first}/bin/python, or put ${first}/bin first on PATH (in a Dockerfile: ENV PATH="${first}/bin:$PATH"); \`spice doctor --python ${first}\` examines it`,
+      });
+    }
+  }
+  if (environment.kind === "system" && facts.externally_managed) {
     found({
       severity: "warning",
       code: "externally-managed",
