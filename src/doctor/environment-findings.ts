@@ -135,7 +135,11 @@ export function environmentFindings({
     }
   } else if (environment.kind === "system") {
     const unused = venvsNear(context.cwd);
-    if (unused.length > 0 && pythonPath !== undefined) {
+    if (
+      unused.length > 0 &&
+      pythonPath !== undefined &&
+      !unused.some((venv) => resolve(pythonPath).startsWith(`${venv}/`))
+    ) {
       const [first] = unused;
       found({
         severity: "warning",
