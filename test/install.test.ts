@@ -2362,6 +2362,53 @@ describe("more of spice pip", () => {
     );
   });
 
+  it("reads direct_url.json as pip does: a valid one frozen and inspected as pip's, an invalid one warned of and frozen by version", () => {
+    const path = pipInstalledVenv("env-direct-url-forms", ["--no-deps", beta]);
+    const python = join(path, "bin", "python");
+    const file = join(path, "lib", "python3.11", "site-packages", "beta-1.2.dist-info", "direct_url.json");
+    const warnings = (stderr: string) => [
+      ...new Set(
+        stderr
+          .split("\n")
+          .flatMap((line) => /^(?:WARNING|warning): (Error parsing .*)$/.exec(line)?.[1] ?? []),
+      ),
+    ];
+    const forms = [
+      {
+        url: "https://example.com/beta.git",
+        vcs_info: { vcs: "git", commit_id: "abc", requested_revision: "v1" },
+      },
+      {
+        url: "https://example.com/beta-1.2.tar.gz",
+        archive_info: { hash: "sha256=ab" },
+        subdirectory: "sub",
+      },
+      { vcs_info: { vcs: "git" } },
+      { url: "https://example.com/beta-1.2.tar.gz", archive_info: { hash: "ab" } },
+      { url: "file:///beta", dir_info: {}, archive_info: {} },
+      { url: "file:///beta", dir_info: { editable: "yes" } },
+      { url: 5, dir_info: {} },
+      [1],
+    ];
+    for (const form of forms) {
+      writeFileSync(file, JSON.stringify(form));
+      const pip = run(join(path, "bin", "pip"), ["freeze"]);
+      const ours = spice(["pip", "freeze", "--python", python]);
+      assert.equal(ours.stdout, pip.stdout, JSON.stringify(form));
+      assert.deepEqual(warnings(ours.stderr), warnings(pip.stderr), JSON.stringify(form));
+      if (!Array.isArray(form) && form.url !== undefined && warnings(pip.stderr).length === 0) {
+        const report = (stdout: string) =>
+          (JSON.parse(stdout) as { installed: Array<{ direct_url?: unknown }> }).installed.map(
+            (entry) => entry.direct_url,
+          );
+        assert.deepEqual(
+          report(spice(["pip", "inspect", "--python", python]).stdout).filter(Boolean),
+          report(run(join(path, "bin", "pip"), ["inspect"]).stdout).filter(Boolean),
+        );
+      }
+    }
+  });
+
   it("expands ~ where pip does: --log, --cert, list's --path, a --find-links directory that exists", () => {
     const path = venv("env-tilde-paths");
     const python = join(path, "bin", "python");

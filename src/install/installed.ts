@@ -25,9 +25,75 @@ export interface DirectUrl {
   subdirectory?: string;
 }
 
+const PYTHON_TYPES = { string: "str", boolean: "bool", object: "dict" } as const;
+
+/** A JSON value as Python's repr() shows what json.loads made of it, for pip's messages. */
+function pythonRepr(value: unknown): string {
+  if (typeof value === "string") return `'${value}'`;
+  if (typeof value === "boolean") return value ? "True" : "False";
+  return JSON.stringify(value);
+}
+
+/**
+ * A direct_url.json's object checked as PEP 610 says and pip's DirectUrl.from_dict checks it
+ * (its messages, so that a script reading pip's warnings reads spice's): a url, at most a
+ * subdirectory, and exactly one of archive_info, dir_info and vcs_info with their fields' types.
+ * The legacy `hash` of archive_info fills `hashes` as pip fills it. Throws when it is not so.
+ */
+export function parseDirectUrl(json: unknown): DirectUrl {
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  // pip looks the url up in whatever json.loads made (`"url" in [1]` is false): its message then.
+  if (!isObject(json)) throw new Error("url must have a value");
+  const typed = <T>(object: Record<string, unknown>, key: string, type: "string" | "boolean" | "object") => {
+    const value = object[key];
+    if (value === undefined || value === null) return undefined;
+    if (type === "object" ? !isObject(value) : typeof value !== type)
+      throw new Error(
+        `${pythonRepr(value)} has unexpected type for ${key} (expected <class '${PYTHON_TYPES[type]}'>)`,
+      );
+    return value as T;
+  };
+  const required = <T>(object: Record<string, unknown>, key: string, type: "string" | "boolean") => {
+    const value = typed<T>(object, key, type);
+    if (value === undefined) throw new Error(`${key} must have a value`);
+    return value;
+  };
+  const direct: DirectUrl = { url: required<string>(json, "url", "string") };
+  const subdirectory = typed<string>(json, "subdirectory", "string");
+  if (subdirectory !== undefined) direct.subdirectory = subdirectory;
+  const archive = typed<Record<string, unknown>>(json, "archive_info", "object");
+  const dir = typed<Record<string, unknown>>(json, "dir_info", "object");
+  const vcs = typed<Record<string, unknown>>(json, "vcs_info", "object");
+  if (archive !== undefined) {
+    const hash = typed<string>(archive, "hash", "string");
+    let hashes = typed<Record<string, string>>(archive, "hashes", "object");
+    if (hash !== undefined) {
+      const equals = hash.indexOf("=");
+      if (equals < 0) throw new Error(`invalid archive_info.hash format: '${hash}'`);
+      const name = hash.slice(0, equals);
+      if (hashes === undefined) hashes = { [name]: hash.slice(equals + 1) };
+      else if (!(name in hashes)) hashes = { ...hashes, [name]: hash.slice(equals + 1) };
+    }
+    direct.archive_info = { hash, hashes };
+  }
+  if (dir !== undefined) direct.dir_info = { editable: typed<boolean>(dir, "editable", "boolean") ?? false };
+  if (vcs !== undefined)
+    direct.vcs_info = {
+      vcs: required<string>(vcs, "vcs", "string"),
+      commit_id: required<string>(vcs, "commit_id", "string"),
+      requested_revision: typed<string>(vcs, "requested_revision", "string"),
+    };
+  const infos = [archive, dir, vcs].filter((info) => info !== undefined).length;
+  if (infos === 0) throw new Error("missing one of archive_info, dir_info, vcs_info");
+  if (infos > 1) throw new Error("more than one of archive_info, dir_info, vcs_info");
+  return direct;
+}
+
 export class InstalledDistribution {
   private metadataCache: { raw: RawMetadata; unparsed: Record<string, string[]> } | undefined;
   private nameCache: string | undefined;
+  private directUrlCache: { value: DirectUrl | null; error: string | null } | undefined;
   private versionCache: string | undefined;
 
   constructor(
@@ -117,14 +183,30 @@ export class InstalledDistribution {
     return (this.readFile("INSTALLER") ?? "").trim();
   }
 
+  /** direct_url.json (PEP 610) as pip reads it; null when there is none or it is invalid. */
   get directUrl(): DirectUrl | null {
+    return this.directUrlRead().value;
+  }
+
+  /** Why direct_url.json could not be read (pip warns and treats the distribution as having none). */
+  get directUrlError(): string | null {
+    return this.directUrlRead().error;
+  }
+
+  private directUrlRead(): { value: DirectUrl | null; error: string | null } {
+    if (this.directUrlCache !== undefined) return this.directUrlCache;
     const text = this.readFile("direct_url.json");
-    if (text === null) return null;
-    try {
-      return JSON.parse(text) as DirectUrl;
-    } catch {
-      return null;
+    let read: { value: DirectUrl | null; error: string | null };
+    if (text === null) read = { value: null, error: null };
+    else {
+      try {
+        read = { value: parseDirectUrl(JSON.parse(text)), error: null };
+      } catch (error) {
+        read = { value: null, error: (error as Error).message };
+      }
     }
+    this.directUrlCache = read;
+    return read;
   }
 
   get editableLocation(): string | null {

@@ -67,6 +67,12 @@ function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
     const userSite = `${resolve(userEnvironment(environment.interpreter, context.env).scheme.purelib)}/`;
     distributions = distributions.filter((dist) => `${resolve(dist.location)}/`.startsWith(userSite));
   }
+  // pip's words for a direct_url.json it cannot read; it then lists the distribution by version.
+  for (const dist of distributions) {
+    const error = dist.directUrlError;
+    if (error !== null)
+      context.output.warn(`Error parsing direct_url.json for ${dist.canonicalName}: ${error}`);
+  }
   return { environment, distributions, markers };
 }
 
