@@ -2407,6 +2407,14 @@ describe("more of spice pip", () => {
         );
       }
     }
+    // The last form is invalid: show warns of what it shows, as pip; check reads no direct_url.json.
+    const shown = spice(["pip", "show", "--python", python, "beta"]);
+    assert.deepEqual(
+      warnings(shown.stderr),
+      warnings(run(join(path, "bin", "pip"), ["show", "beta"]).stderr),
+    );
+    assert.equal(warnings(shown.stderr).length, 1);
+    assert.deepEqual(warnings(spice(["pip", "check", "--python", python]).stderr), []);
   });
 
   it("expands ~ where pip does: --log, --cert, list's --path, a --find-links directory that exists", () => {

@@ -67,13 +67,23 @@ function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
     const userSite = `${resolve(userEnvironment(environment.interpreter, context.env).scheme.purelib)}/`;
     distributions = distributions.filter((dist) => `${resolve(dist.location)}/`.startsWith(userSite));
   }
-  // pip's words for a direct_url.json it cannot read; it then lists the distribution by version.
+  return { environment, distributions, markers };
+}
+
+/**
+ * pip's words for a direct_url.json it cannot read, said by the commands that read it (list,
+ * freeze and inspect of every distribution, show of those shown); pip then takes the
+ * distribution as installed from an index.
+ */
+function warnUnreadableDirectUrls(
+  distributions: readonly InstalledDistribution[],
+  context: CommandContext,
+): void {
   for (const dist of distributions) {
     const error = dist.directUrlError;
     if (error !== null)
       context.output.warn(`Error parsing direct_url.json for ${dist.canonicalName}: ${error}`);
   }
-  return { environment, distributions, markers };
 }
 
 export async function list(args: ParsedArgs, context: CommandContext): Promise<number> {
@@ -84,6 +94,7 @@ export async function list(args: ParsedArgs, context: CommandContext): Promise<n
   if (outdated && format === "freeze")
     throw new UsageError("List format 'freeze' cannot be used with the --outdated option.");
   const { environment, distributions, markers } = load(args, context);
+  warnUnreadableDirectUrls(distributions, context);
   const skip = new Set([
     ...STDLIB_PACKAGES,
     ...values(args, "exclude").map((name) => canonicalizeName(name)),
@@ -126,6 +137,7 @@ export async function list(args: ParsedArgs, context: CommandContext): Promise<n
 
 export function freeze(args: ParsedArgs, context: CommandContext): number {
   const { environment, distributions } = load(args, context);
+  warnUnreadableDirectUrls(distributions, context);
   // As list, and with --all too: pip's freeze never prints what it counts as part of Python.
   const skip = new Set([
     ...STDLIB_PACKAGES,
@@ -177,6 +189,10 @@ export function show(args: ParsedArgs, context: CommandContext): number {
   const byName = new Map(distributions.map((dist) => [dist.canonicalName, dist]));
   const missing = args.positionals.filter((name) => !byName.has(canonicalizeName(name))).sort();
   if (missing.length > 0) context.output.warn(`Package(s) not found: ${missing.join(", ")}`);
+  warnUnreadableDirectUrls(
+    args.positionals.flatMap((name) => byName.get(canonicalizeName(name)) ?? []),
+    context,
+  );
   const blocks: string[] = [];
   for (const name of args.positionals) {
     const dist = byName.get(canonicalizeName(name));
@@ -339,6 +355,7 @@ function directUrlForReport(direct: DirectUrl): Record<string, unknown> {
 /** `spice pip inspect`: pip 23.2's JSON report (version 1) of what the environment holds. */
 export function inspect(args: ParsedArgs, context: CommandContext): number {
   const { distributions, markers } = load(args, context, true);
+  warnUnreadableDirectUrls(distributions, context);
   const viaImportlib = pipUsesImportlibMetadata(markers);
   const installed = distributions
     .filter((dist) => !STDLIB_PACKAGES.has(dist.canonicalName))
