@@ -4,6 +4,7 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -280,6 +281,37 @@ describe("spice doctor", () => {
       [`${join(site, "base.pth")} adds the base interpreter's ${baseSite} to sys.path`],
     );
     assert.match(leaks[0].fix ?? "", /spice venv --system-site-packages/);
+  });
+
+  it("spots metadata pip fails on or misreads: no Version, a version PEP 440 does not read, a direct_url.json pip cannot read", () => {
+    const { python, site } = freshVenv("odd-metadata");
+    const metadata = join(site, "beta-1.2.dist-info", "METADATA");
+    writeFileSync(metadata, readFileSync(metadata, "utf8").replace(/^Version: .*\n/m, ""));
+    const alphaInfo = readdirSync(site).find((name) => name.startsWith("alpha-"));
+    assert.ok(alphaInfo);
+    const alphaMetadata = join(site, alphaInfo, "METADATA");
+    writeFileSync(
+      alphaMetadata,
+      readFileSync(alphaMetadata, "utf8").replace(/^Version: .*$/m, "Version: not.a.version!"),
+    );
+    writeFileSync(join(site, alphaInfo, "direct_url.json"), '{"vcs_info": {"vcs": "git"}}');
+    const { findings, status } = doctor(["--python", python]);
+    assert.equal(status, 1);
+    const messages = (code: string) =>
+      findings.filter((finding) => finding.code === code).map((finding) => finding.message);
+    assert.deepEqual(messages("broken-metadata"), [
+      `${join(site, "beta-1.2.dist-info")} has no valid metadata (no Version)`,
+    ]);
+    assert.deepEqual(messages("invalid-version"), [
+      `alpha's version 'not.a.version!' is not a PEP 440 version (${join(site, alphaInfo)})`,
+    ]);
+    assert.deepEqual(messages("invalid-direct-url"), [
+      `alpha's direct_url.json cannot be read: url must have a value (${join(site, alphaInfo)})`,
+    ]);
+    // freeze leaves out what it could only write as `beta===`, saying so.
+    const frozen = runSpice(["pip", "freeze", "--python", python], { cacheDir });
+    assert.equal(frozen.stdout, "alpha===not.a.version!\n");
+    assert.match(frozen.stderr, /Skipping .*beta-1\.2\.dist-info due to invalid metadata entry 'version'/);
   });
 
   it("reports what a leaked directory shadows once, not once a module", () => {

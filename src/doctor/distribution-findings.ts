@@ -46,6 +46,33 @@ export function distributionFindings(
         });
         continue;
       }
+      if (distribution.rawVersion === "") {
+        found({
+          severity: "error",
+          code: "broken-metadata",
+          message: `${distribution.path} has no valid metadata (no Version)`,
+          why: "pip 23.2's list, freeze and check fail on it with a traceback, and no requirement can be checked against it",
+          fix: `remove ${distribution.path} and reinstall ${distribution.name}`,
+        });
+      } else if (distribution.version === null) {
+        found({
+          severity: "warning",
+          code: "invalid-version",
+          message: `${distribution.name}'s version '${distribution.rawVersion}' is not a PEP 440 version (${distribution.path})`,
+          why: "no requirement with a version matches it, and packaging 22 and later, which newer pip and most tools use, cannot read it",
+          fix: `reinstall ${distribution.name} from a release with a valid version`,
+        });
+      }
+      const direct = distribution.directUrlError;
+      if (direct !== null) {
+        found({
+          severity: "warning",
+          code: "invalid-direct-url",
+          message: `${distribution.name}'s direct_url.json cannot be read: ${direct} (${distribution.path})`,
+          why: "pip and spice take it as installed from an index: freeze pins its version, not the URL or checkout it came from",
+          fix: spicePip(`install --reinstall --no-deps <the URL or path it came from>`),
+        });
+      }
       const list = byProject.get(distribution.canonicalName) ?? [];
       list.push(distribution);
       byProject.set(distribution.canonicalName, list);

@@ -149,7 +149,13 @@ export function freeze(args: ParsedArgs, context: CommandContext): number {
     const [major, minor] = environment.interpreter.facts.version_info;
     if (major === 3 && minor < 12) for (const name of ["setuptools", "distribute", "wheel"]) skip.add(name);
   }
-  let shown = distributions;
+  // A METADATA without Version (pip's own freeze fails on it) would be frozen as `name===`, a
+  // line no installer reads: left out, with a warning in the words pip has for a missing Name.
+  let shown = distributions.filter((dist) => {
+    if (dist.rawVersion !== "" || skip.has(dist.canonicalName)) return true;
+    context.output.warn(`Skipping ${dist.path} due to invalid metadata entry 'version'`);
+    return false;
+  });
   if (flag(args, "exclude-editable")) shown = shown.filter((dist) => dist.editableLocation === null);
   const requirementFiles = values(args, "requirement");
   const editableLines = (dist: InstalledDistribution, location: string): string[] => {
