@@ -62,9 +62,8 @@ export function parseDirectUrl(json: unknown): DirectUrl {
   const direct: DirectUrl = { url: required<string>(json, "url", "string") };
   const subdirectory = typed<string>(json, "subdirectory", "string");
   if (subdirectory !== undefined) direct.subdirectory = subdirectory;
+  // In pip's order: each info's type, then its fields, archive_info first.
   const archive = typed<Record<string, unknown>>(json, "archive_info", "object");
-  const dir = typed<Record<string, unknown>>(json, "dir_info", "object");
-  const vcs = typed<Record<string, unknown>>(json, "vcs_info", "object");
   if (archive !== undefined) {
     const hash = typed<string>(archive, "hash", "string");
     let hashes = typed<Record<string, string>>(archive, "hashes", "object");
@@ -73,11 +72,13 @@ export function parseDirectUrl(json: unknown): DirectUrl {
       if (equals < 0) throw new Error(`invalid archive_info.hash format: '${hash}'`);
       const name = hash.slice(0, equals);
       if (hashes === undefined) hashes = { [name]: hash.slice(equals + 1) };
-      else if (!(name in hashes)) hashes = { ...hashes, [name]: hash.slice(equals + 1) };
+      else if (!Object.hasOwn(hashes, name)) hashes = { ...hashes, [name]: hash.slice(equals + 1) };
     }
     direct.archive_info = { hash, hashes };
   }
+  const dir = typed<Record<string, unknown>>(json, "dir_info", "object");
   if (dir !== undefined) direct.dir_info = { editable: typed<boolean>(dir, "editable", "boolean") ?? false };
+  const vcs = typed<Record<string, unknown>>(json, "vcs_info", "object");
   if (vcs !== undefined)
     direct.vcs_info = {
       vcs: required<string>(vcs, "vcs", "string"),
