@@ -155,6 +155,24 @@ describe("spice doctor", () => {
     assert.equal(codes(fixed.findings).includes("venv-unused"), false, JSON.stringify(fixed.findings));
   });
 
+  it("spots pip settings that send every install elsewhere: PIP_TARGET, PIP_PREFIX, PIP_ROOT, PIP_USER", () => {
+    const { python } = freshVenv("installs-elsewhere", false);
+    const sent = (env: NodeJS.ProcessEnv) =>
+      doctor(["--python", python], env)
+        .findings.filter((finding) => finding.code === "pip-installs-elsewhere")
+        .map((finding) => finding.message.replace(/:.*/, ""));
+    assert.deepEqual(
+      sent({ PIP_TARGET: "/srv/lib", PIP_PREFIX: "/srv", PIP_ROOT: "/stage", PIP_USER: "1" }),
+      [
+        "PIP_TARGET is set (/srv/lib)",
+        "PIP_PREFIX is set (/srv)",
+        "PIP_ROOT is set (/stage)",
+        "PIP_USER is set (1)",
+      ],
+    );
+    assert.deepEqual(sent({ PIP_USER: "0", PIP_TARGET: "" }), []);
+  });
+
   it("spots VIRTUAL_ENV pointing away from the python in use, or at nothing", () => {
     const { root } = freshVenv("inactive", false);
     assert.ok(

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
 import { readPyvenvCfg } from "../python/environment.ts";
+import { strtobool } from "../util/strtobool.ts";
 import { type Finding, namesIn, type PathCommands, realPath, shebangInterpreter } from "./findings.ts";
 
 export function pathCommands(context: DiscoveryContext): PathCommands {
@@ -92,6 +93,32 @@ export function variableFindings(env: NodeJS.ProcessEnv, { pythonPath }: PathCom
         fix: `unset ${variable}`,
       });
     }
+  }
+  // pip's settings that send every install elsewhere than the environment (spice pip reads them
+  // too): packages land where the environment's python never looks.
+  const elsewhere: Array<[string, string]> = [
+    ["PIP_TARGET", "into that directory, importable only where it is put on sys.path"],
+    ["PIP_PREFIX", "under that prefix, which no interpreter here searches unless told to"],
+    ["PIP_ROOT", "under that directory as if it were /, a staging tree no interpreter searches"],
+  ];
+  for (const [variable, where] of elsewhere) {
+    if (!env[variable]) continue;
+    found({
+      severity: "warning",
+      code: "pip-installs-elsewhere",
+      message: `${variable} is set (${env[variable]}): pip and spice pip install ${where}`,
+      why: 'a package installed with `pip install` is then not importable from the environment: the classic "installed it but import fails"',
+      fix: `unset ${variable} (and pass --${variable.slice(4).toLowerCase()} where you mean it)`,
+    });
+  }
+  if (env.PIP_USER && strtobool(env.PIP_USER) === true) {
+    found({
+      severity: "warning",
+      code: "pip-installs-elsewhere",
+      message: `PIP_USER is set (${env.PIP_USER}): pip and spice pip install into the user site (~/.local), and refuse inside a venv`,
+      why: "what is installed is importable from that interpreter for this user only, and installs into a venv fail",
+      fix: "unset PIP_USER (and pass --user where you mean it)",
+    });
   }
   // CA certificates named where there are none: every HTTPS request of pip (through requests),
   // curl and spice to an index then fails, a container's usual "certificate verify failed".
