@@ -173,6 +173,28 @@ describe("spice doctor", () => {
     assert.deepEqual(sent({ PIP_USER: "0", PIP_TARGET: "" }), []);
   });
 
+  it("spots `python` and `python3` running different interpreters", () => {
+    const first = join(work.path, "python-only-bin");
+    const second = join(work.path, "python3-only-bin");
+    mkdirSync(first);
+    mkdirSync(second);
+    symlinkSync(join(PYENV, "3.12.1", "bin", "python3.12"), join(first, "python"));
+    symlinkSync(join(PYENV, "3.11.7", "bin", "python3.11"), join(second, "python3"));
+    const split = doctor([], { PATH: `${first}:${second}:/bin` }).findings.find(
+      (finding) => finding.code === "python-python3-mismatch",
+    );
+    assert.equal(
+      split?.message,
+      `\`python\` runs ${join(first, "python")}, but \`python3\` runs ${join(second, "python3")}`,
+    );
+    // One directory's two names for one interpreter (a venv's bin/) are no finding.
+    symlinkSync(join(PYENV, "3.11.7", "bin", "python3.11"), join(second, "python"));
+    assert.equal(
+      codes(doctor([], { PATH: `${second}:/bin` }).findings).includes("python-python3-mismatch"),
+      false,
+    );
+  });
+
   it("spots VIRTUAL_ENV pointing away from the python in use, or at nothing", () => {
     const { root } = freshVenv("inactive", false);
     assert.ok(

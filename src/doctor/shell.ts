@@ -20,6 +20,17 @@ export function pathFindings({ tools, pythonPath }: PathCommands): Finding[] {
   const findings: Finding[] = [];
   const found = (finding: Finding) => findings.push(finding);
   const pythonReal = pythonPath ? realPath(pythonPath) : null;
+  // Two names, two interpreters: `#!/usr/bin/env python` and `python3 -m pip` part ways.
+  const { python, python3 } = tools;
+  if (python && python3 && dirname(python) !== dirname(python3) && realPath(python) !== realPath(python3)) {
+    found({
+      severity: "warning",
+      code: "python-python3-mismatch",
+      message: `\`python\` runs ${python}, but \`python3\` runs ${python3}`,
+      why: "a script starting `#!/usr/bin/env python` and one starting `#!/usr/bin/env python3` (or `python3 -m pip`) use different interpreters, each with its own packages",
+      fix: `put the bin directory of the one you mean first on PATH (or activate its environment), so that both names run it`,
+    });
+  }
   for (const pipName of ["pip", "pip3"]) {
     const pip = tools[pipName];
     if (!pip || !pythonPath) continue;
