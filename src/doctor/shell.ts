@@ -1,5 +1,6 @@
-// What the shell hands every Python: the commands on PATH (is `pip` the `python`'s?), the active
-// environment variable, and variables that change imports or HTTPS for every interpreter.
+// What the shell hands every Python: the commands on PATH (is `pip` the `python`'s, `python3`
+// the same as `python`?), the active environment variable, and variables that change imports,
+// HTTPS, or where every pip install goes.
 
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -28,7 +29,7 @@ export function pathFindings({ tools, pythonPath }: PathCommands): Finding[] {
       code: "python-python3-mismatch",
       message: `\`python\` runs ${python}, but \`python3\` runs ${python3}`,
       why: "a script starting `#!/usr/bin/env python` and one starting `#!/usr/bin/env python3` (or `python3 -m pip`) use different interpreters, each with its own packages",
-      fix: `put the bin directory of the one you mean first on PATH (or activate its environment), so that both names run it`,
+      fix: "put the bin directory of the one you mean first on PATH (or activate its environment), so that both names run it",
     });
   }
   for (const pipName of ["pip", "pip3"]) {
