@@ -554,6 +554,12 @@ describe("spice pip install from an index", () => {
     });
     assert.equal(badFile.status, 2);
     assert.match(badFile.stderr, /no-cache-dir \(in .*\[global\]\) takes a yes or no value, not 'maybe'/);
+    // With the cache turned off, the cache commands say so and by what it may be.
+    const cacheless = await runSpiceAsync(["pip", "cache", "dir"], {
+      env: { PIP_CONFIG_FILE: noCacheConf("[global]\nno-cache-dir = 1\n") },
+    });
+    assert.equal(cacheless.status, 1);
+    assert.match(cacheless.stderr, /^error: The cache is turned off, .*\n.*pip\.conf's no-cache-dir/);
   });
 
   it("asks the keyring command for the password of an index URL's user, by index URL then host, and sends it to that host's files too (--keyring-provider)", async () => {

@@ -16,7 +16,12 @@ import { oneOf, type ParsedArgs, subcommandError, value, values } from "../args.
 import type { CommandContext, CommandModule } from "../main.ts";
 
 export function requireCache(context: CommandContext): Cache {
-  if (context.cacheDir === null) throw new SpiceError("E_NO_CACHE", "--no-cache leaves no cache to act on");
+  if (context.cacheDir === null)
+    throw new SpiceError("E_NO_CACHE", "The cache is turned off, so there is none to act on", {
+      cause:
+        "--no-cache (--no-cache-dir), PIP_NO_CACHE_DIR, pip.conf's no-cache-dir or SPICE_NO_CACHE turned it off",
+      hint: "Drop the one that is set, or name the cache with --cache-dir DIR",
+    });
   return new Cache(context.cacheDir);
 }
 
