@@ -25,6 +25,7 @@ import { readManifest } from "../src/install/wheel-cache.ts";
 import type { ZipInput } from "../src/util/zip.ts";
 import {
   externallyManagedPython,
+  LAUNCHER,
   plainPython,
   runOnTerminal,
   runSpice,
@@ -1047,6 +1048,30 @@ describe("spice pip install and uninstall", () => {
     rmSync(lockFile);
     assert.equal((await released.ended).status, 0, released.stderr());
     assert.match(released.stderr(), /\+ beta==1\.2/);
+    // Started with SIGHUP ignored (`nohup spice ...`), through the launcher, a hang-up is ignored
+    // as pip and uv ignore it (Node itself would die of it), and the install goes on.
+    assert.equal(spice(["pip", "uninstall", "-y", "--python", waiting, "beta"]).status, 0);
+    writeFileSync(lockFile, `${process.pid}\n`);
+    const hungUp = spawn(
+      "/bin/sh",
+      ["-c", 'trap "" HUP; exec "$0" "$@"', LAUNCHER, "pip", "install", "--python", waiting, beta],
+      { env: spiceEnvironment({ cacheDir }), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let hungUpErr = "";
+    await new Promise<void>((resolve) =>
+      hungUp.stderr.on("data", (chunk) => {
+        hungUpErr += chunk;
+        if (hungUpErr.includes("Waiting for")) resolve();
+      }),
+    );
+    const hungUpEnd = new Promise<number | null>((resolve) =>
+      hungUp.on("close", (status) => resolve(status)),
+    );
+    hungUp.kill("SIGHUP");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    rmSync(lockFile);
+    assert.equal(await hungUpEnd, 0, hungUpErr);
+    assert.match(hungUpErr, /\+ beta==1\.2/);
   });
 
   it("removes nothing outside the environment that a RECORD names", () => {

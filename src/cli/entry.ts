@@ -36,6 +36,11 @@ if (movedExtraCerts !== undefined) {
   delete process.env.SPICE_NODE_EXTRA_CA_CERTS;
 }
 
+// bin/spice says when SIGHUP came ignored (`nohup spice ...`): Node set it back to its default
+// while starting, and a terminal's hang-up would end the command. A listener that does nothing
+// keeps it ignored; the interrupt handler (src/util/interrupt.ts) then leaves SIGHUP alone.
+if (process.env.SPICE_SIGHUP_IGNORED === "1") process.on("SIGHUP", () => {});
+
 /** The subcommands of pip, python and debug, for commandKey (defined before runBundle runs). */
 const SUBCOMMANDS = new Set([
   ...["install", "uninstall", "compile", "sync", "download", "wheel", "list", "freeze", "show"],

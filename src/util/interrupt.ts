@@ -20,7 +20,9 @@
 import { rmSync } from "node:fs";
 import { constants } from "node:os";
 
-const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/** SIGHUP only when it did not come ignored (`nohup spice ...`: src/cli/entry.ts). */
+const SIGNALS: readonly NodeJS.Signals[] =
+  process.env.SPICE_SIGHUP_IGNORED === "1" ? ["SIGINT", "SIGTERM"] : ["SIGINT", "SIGTERM", "SIGHUP"];
 
 const cleanups = new Set<() => void>();
 let unchangedPlace: string | null = null;
