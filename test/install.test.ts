@@ -2442,7 +2442,7 @@ describe("more of spice pip", () => {
     assert.deepEqual(warnings(spice(["pip", "check", "--python", python]).stderr), []);
   });
 
-  it("expands ~ where pip does: --log, --cert, list's --path, a --find-links directory that exists", () => {
+  it("expands ~ where pip does: --log, --cert, list's --path (which needs no environment), a --find-links directory that exists", () => {
     const path = venv("env-tilde-paths");
     const python = join(path, "bin", "python");
     const dryRun = ["pip", "install", "--python", python, "--dry-run", beta];
@@ -2491,6 +2491,9 @@ describe("more of spice pip", () => {
       spice(["pip", "freeze", "--python", python, "--path", "~/site"], work.path, { HOME: home }).stdout,
       spice(["pip", "freeze", "--python", python]).stdout,
     );
+    // Without an environment here, --path still reads the directory, as pip's does.
+    const anywhere = spice(["pip", "freeze", "--path", "~/site"], home, { HOME: home });
+    assert.equal(anywhere.stdout, spice(["pip", "freeze", "--python", python]).stdout, anywhere.stderr);
   });
 
   it("refuses to install through a link that leads out of site-packages, changing nothing", () => {

@@ -49,7 +49,11 @@ function load(args: ParsedArgs, context: CommandContext, pipOrder = false) {
   const paths = values(args, "path").map((path) => resolve(expandUser(path, context.env)));
   if (paths.length > 0 && (userOnly || flag(args, "local")))
     throw new UsageError("Cannot combine '--path' with '--user' or '--local'");
-  const selectArgs = { ...args, options: new Map([...args.options].filter(([name]) => name !== "user")) };
+  const options = new Map([...args.options].filter(([name]) => name !== "user"));
+  // `--path DIR` reads DIR, as pip's does with any interpreter: without an environment here, the
+  // python3 on PATH gives the markers (read, never changed), as spice doctor examines it.
+  if (paths.length > 0 && !options.has("system")) options.set("system", true);
+  const selectArgs = { ...args, options };
   const { environment } = selectFromArgs(selectArgs, context, false);
   const markers = markerEnvironment(environment.interpreter);
   // `--path DIR` (list, freeze): only what those directories hold, as pip's option of that name.
