@@ -377,22 +377,18 @@ function applyPipConfiguration(
   }
   const log = setting("log");
   if (!given("log") && log !== undefined && log.value !== "") settings.logFile = expandUser(log.value, env);
-  const noColor = setting("no-color");
-  if (!given("color", "no-color") && noColor !== undefined && noColor.value !== "") {
-    const off = strtobool(noColor.value);
-    if (off === null)
-      throw new UsageError(
-        `${settingName("no-color", noColor)} takes a yes or no value, not '${noColor.value}'`,
-      );
-    if (off) settings.color = "never";
-  }
-  const noCache = setting("no-cache-dir");
-  if (given("cache-dir") || noCache === undefined || noCache.value === "") return false;
-  if (strtobool(noCache.value) === null)
-    throw new UsageError(
-      `${settingName("no-cache-dir", noCache)} takes a yes or no value, not '${noCache.value}'`,
-    );
-  return true;
+  if (!given("color", "no-color") && yesOrNo("no-color", setting("no-color"))) settings.color = "never";
+  // Any value pip accepts turns the cache off, `false` too (yesOrNo refuses the others).
+  return !given("cache-dir") && yesOrNo("no-cache-dir", setting("no-cache-dir")) !== null;
+}
+
+/** A yes-or-no setting as pip reads it (strtobool); null when unset or empty. */
+function yesOrNo(key: string, setting: ConfigValue | undefined): boolean | null {
+  if (setting === undefined || setting.value === "") return null;
+  const flag = strtobool(setting.value);
+  if (flag === null)
+    throw new UsageError(`${settingName(key, setting)} takes a yes or no value, not '${setting.value}'`);
+  return flag;
 }
 
 /** How an error names a pip setting: its variable (PIP_QUIET), or its key in its file. */

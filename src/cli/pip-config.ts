@@ -191,7 +191,7 @@ const CONFIGURABLE_VALUES = [
 const CONFIGURABLE_LISTS = ["platform", "abi", "no-build-package", "no-binary-package"];
 
 /** A flag set in pip's configuration, read with strtobool as pip reads it. */
-function configFlag(name: string, setting: ConfigValue): boolean {
+export function configFlag(name: string, setting: ConfigValue): boolean {
   const flag = strtobool(setting.value);
   if (flag !== null) return flag;
   throw new UsageError(

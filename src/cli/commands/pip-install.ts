@@ -21,7 +21,6 @@ import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
 import { plural } from "../../util/plural.ts";
 import { recordableUrl } from "../../util/redact.ts";
-import { strtobool } from "../../util/strtobool.ts";
 import { flag, oneOf, type ParsedArgs, projectNames, value, values } from "../args.ts";
 import { printChanges, sayLockWait, sayWouldChange, scriptsOffPathWarning } from "../changes.ts";
 import {
@@ -35,7 +34,7 @@ import { checkHashingMode } from "../hash-checking.ts";
 import { indexSettings, openSources, type Sources } from "../index-settings.ts";
 import { unlistedDigests, writeReport } from "../installation-report.ts";
 import type { CommandContext } from "../main.ts";
-import { pipSettings } from "../pip-config.ts";
+import { configFlag, pipSettings } from "../pip-config.ts";
 import { brokenDependents } from "../pip-format.ts";
 import { prepareWheels, wheelUnpacker } from "../prepare-wheels.ts";
 import { downloadProgressUnlessOff } from "../progress.ts";
@@ -374,12 +373,7 @@ function warnsOfScriptLocation(args: ParsedArgs, context: CommandContext): boole
     "no-warn-script-location",
   );
   if (setting === undefined || setting.value === "") return true;
-  const given = strtobool(setting.value);
-  if (given === null)
-    throw new UsageError(
-      `${setting.value} (from ${setting.source}) is not a valid value for no-warn-script-location`,
-      "Use a boolean value like yes/no, true/false or 1/0",
-    );
+  const given = configFlag("no-warn-script-location", setting);
   return setting.source.startsWith("SPICE_") ? !given : given;
 }
 
