@@ -6,7 +6,8 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { distributionsIn } from "../install/installed.ts";
-import { isVirtualEnvironmentDirectory, readPyvenvCfg, userSite } from "../python/environment.ts";
+import { readPyvenvCfg, userSite } from "../python/environment.ts";
+import { venvsIn } from "../python/select.ts";
 import { linkTarget } from "../util/fs.ts";
 import { abridged, type Examination, type Finding, namesIn, shebangInterpreter } from "./findings.ts";
 
@@ -26,9 +27,9 @@ function venvsNear(cwd: string): string[] {
   }
   const found: string[] = [];
   for (const parent of [...parents, ...VENV_PARENTS]) {
-    for (const name of namesIn(parent).sort()) {
+    for (const name of venvsIn(parent)) {
       const candidate = join(parent, name);
-      if (!found.includes(candidate) && isVirtualEnvironmentDirectory(candidate)) found.push(candidate);
+      if (!found.includes(candidate)) found.push(candidate);
     }
   }
   return found;

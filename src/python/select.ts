@@ -191,7 +191,7 @@ function checkVenvWithoutConfig(environment: Environment, request: string, optio
  * Virtual environments directly in `directory` under another name than .venv (`venv`, `env`),
  * which spice does not take without being told: named in the hint when none was found.
  */
-function venvsIn(directory: string): string[] {
+export function venvsIn(directory: string): string[] {
   try {
     return readdirSync(directory, { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && isVirtualEnvironmentDirectory(join(directory, entry.name)))
