@@ -74,7 +74,8 @@ export function scriptsOffPathWarning(
   }
   // As pip compares them: normalized paths, without a trailing slash, not resolved.
   const plain = (path: string) => normalize(path).replace(/\/+$/, "");
-  const reached = new Set([...pathVariable.split(":").map(plain), plain(pythonDirectory)]);
+  const entries = pathVariable.split(":");
+  const reached = new Set([...entries.map(plain), plain(pythonDirectory)]);
   const lines: string[] = [];
   for (const [directory, names] of byDirectory) {
     if (reached.has(plain(directory))) continue;
@@ -89,7 +90,7 @@ export function scriptsOffPathWarning(
   lines.push(
     `Consider adding ${lines.length === 1 ? "this directory" : "these directories"} to PATH or, if you prefer to suppress this warning, use --no-warn-script-location.`,
   );
-  if (pathVariable.split(":").some((entry) => entry.startsWith("~")))
+  if (entries.some((entry) => entry.startsWith("~")))
     lines.push(
       "NOTE: The current PATH contains path(s) starting with `~`, which may not be expanded by all applications.",
     );

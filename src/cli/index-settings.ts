@@ -267,9 +267,13 @@ export function indexSettings(
   // Else the variables that name a CA bundle for OpenSSL (SSL_CERT_FILE, as uv reads it) and for
   // requests, through which pip reads REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE.
   const bundleVariable = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"].find((name) => env[name]);
-  const configuredCert = pick("cert", value(args, "cert"));
+  // A path setting as pip takes it: `~` is the home directory (pip's type="path" options).
+  const pickPath = (key: string) => {
+    const picked = pick(key, value(args, key));
+    return picked && { ...picked, value: expandUser(picked.value, env) };
+  };
   const cert =
-    (configuredCert && { ...configuredCert, value: expandUser(configuredCert.value, env) }) ??
+    pickPath("cert") ??
     (bundleVariable === undefined ? null : { value: env[bundleVariable]!, source: bundleVariable });
   if (cert) explanation.push(`cert: ${cert.value} (from ${cert.source})`);
   // OpenSSL's directories of certificates, read as uv reads them: with a bundle the environment
@@ -284,8 +288,7 @@ export function indexSettings(
       : ["SPICE_SYSTEM_CERTS", "SPICE_NATIVE_TLS"].find((name) => strtobool(env[name] ?? "") === true);
   const systemCerts = systemCertsSource !== undefined && !cert && !certDirectories;
   if (systemCerts) explanation.push(`system-certs: the system's CA certificates (from ${systemCertsSource})`);
-  const givenClientCert = pick("client-cert", value(args, "client-cert"));
-  const clientCert = givenClientCert && { ...givenClientCert, value: expandUser(givenClientCert.value, env) };
+  const clientCert = pickPath("client-cert");
   if (clientCert) explanation.push(`client-cert: ${clientCert.value} (from ${clientCert.source})`);
   const keyring = keyringProvider(pick("keyring-provider", value(args, "keyring-provider")), explanation);
   return {
