@@ -49,6 +49,10 @@ describe("spice CLI basics", () => {
     const commandHelp = runSpice(["python", "--help"]);
     assert.equal(commandHelp.status, 0);
     assert.match(commandHelp.stdout, /Usage: spice python list/);
+    // doctor changes nothing: it offers no PEP 668 override.
+    const doctorHelp = runSpice(["doctor", "--help"]);
+    assert.match(doctorHelp.stdout, /--system /);
+    assert.doesNotMatch(doctorHelp.stdout, /--break-system-packages/);
   });
 
   it("wraps help to COLUMNS and shows a pip subcommand's own usage", () => {

@@ -119,7 +119,8 @@ function run(args: ParsedArgs, context: CommandContext): number {
 export const command: CommandModule = {
   usage: "spice doctor [--python PYTHON] [--format text|json] [--strict]",
   options: [
-    ...ENVIRONMENT_OPTIONS,
+    // doctor changes nothing, so PEP 668's --break-system-packages has nothing to allow.
+    ...ENVIRONMENT_OPTIONS.filter((spec) => spec.name !== "break-system-packages"),
     { name: "format", value: "text|json", help: "Output format (json for CI)" },
     { name: "strict", help: "Exit 1 on warnings too (for CI and Docker builds: RUN spice doctor --strict)" },
   ],
