@@ -436,6 +436,35 @@ describe("spice venv", () => {
     assert.match(record, /^\.\.\/\.\.\/\.\.\/bin\/pip3\.12,sha256=/m);
     assert.doesNotMatch(record, /pip3\.11/);
   });
+
+  it("takes a new environment away again when seeding it fails, and leaves one that was there", () => {
+    // A cache directory that is a file: unpacking pip fails after the environment was written.
+    const blocked = join(work.path, "cache-is-a-file");
+    writeFileSync(blocked, "");
+    const path = join(work.path, "seed-fails");
+    const failed = spice(["--cache-dir", blocked, "venv", path, "--python", "3.11", "--seed"]);
+    assert.equal(failed.status, 1);
+    assert.match(
+      failed.stderr,
+      /warning: Removed the new environment at .*seed-fails: pip could not be installed/,
+    );
+    assert.match(failed.stderr, /error: Could not unpack pip-23\.2\.1-py3-none-any\.whl/);
+    assert.equal(existsSync(path), false, "the same command runs again without --clear");
+    venv("seed-fails");
+    const kept = spice([
+      "--cache-dir",
+      blocked,
+      "venv",
+      path,
+      "--python",
+      "3.11",
+      "--seed",
+      "--allow-existing",
+    ]);
+    assert.equal(kept.status, 1);
+    assert.doesNotMatch(kept.stderr, /Removed/);
+    assert.ok(existsSync(join(path, "pyvenv.cfg")), "an environment that was there stays");
+  });
 });
 
 describe("spice pip install and uninstall", () => {

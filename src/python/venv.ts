@@ -51,6 +51,8 @@ export interface CreatedVenv {
   /** bin/python */
   python: string;
   replaced: boolean;
+  /** No directory was there before this run (or --clear removed it): removing the root undoes the run. */
+  fresh: boolean;
   /**
    * With --allow-existing over a venv of another Python (`3.12`): what it was. Its packages stay in
    * that version's site-packages, which the new interpreter does not read.
@@ -171,7 +173,7 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
 
   const existed = existsSync(root);
   try {
-    const created = { ...writeEnvironment(root, options, replaced), clearedOther };
+    const created = { ...writeEnvironment(root, options, replaced), clearedOther, fresh: !existed };
     return previousPythonVersion === undefined ? created : { ...created, previousPythonVersion };
   } catch (error) {
     // Half an environment is worse than none: what this run created goes.
@@ -186,7 +188,11 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
   }
 }
 
-function writeEnvironment(root: string, options: CreateVenvOptions, replaced: boolean): CreatedVenv {
+function writeEnvironment(
+  root: string,
+  options: CreateVenvOptions,
+  replaced: boolean,
+): Omit<CreatedVenv, "fresh"> {
   const facts = options.base.facts;
   const paths = schemeFor(facts, root, true);
   const bin = join(root, "bin");

@@ -1,7 +1,7 @@
 // spice venv: create a virtual environment, without running Python when the base interpreter's
 // inspection is cached.
 
-import { readdirSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import type { LinkMode } from "../../install/linker.ts";
 import { activationCommand } from "../../python/activation.ts";
@@ -44,7 +44,6 @@ function baseInterpreter(args: ParsedArgs, context: CommandContext): Interpreter
   return isVirtualEnvironment(interpreter) ? inspectInterpreter(interpreter.realPath, inspect) : interpreter;
 }
 
-/** The pip wheel an interpreter bundles for ensurepip. */
 /**
  * The wheels `python -m venv` seeds from the interpreter's own ensurepip bundle: pip, and below
  * Python 3.12 setuptools too (ensurepip installs both there). Where a bundle holds two versions of
@@ -92,6 +91,36 @@ function refuseVenvContradictions(args: ParsedArgs): void {
       "--upgrade-deps is not supported: spice venv seeds pip from the interpreter's own wheels, without an index",
       "Upgrade them afterwards from your index: spice venv --seed PATH, then spice pip install --python PATH --upgrade pip",
     );
+}
+
+/** Installs the seed wheels (bundledSeeds) into the new environment at `root`. */
+async function seed(root: string, seeds: string[], args: ParsedArgs, context: CommandContext): Promise<void> {
+  // Loaded only here: the installer's modules are start-up time a plain venv does not need.
+  const [{ Cache }, { installWheels }, { unpackedWheel }, { makeUnpackScratch }] = await Promise.all([
+    import("../../cache/store.ts"),
+    import("../../install/installer.ts"),
+    import("../../install/wheel-cache.ts"),
+    import("../../install/transaction.ts"),
+  ]);
+  const environment = openVirtualEnvironment(root, { cacheDir: context.cacheDir });
+  const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
+  // Without a cache (--no-cache), the wheels are unpacked inside the new environment first.
+  const scratch = cache === null ? makeUnpackScratch(environment) : null;
+  try {
+    const wheels = seeds.map((path) => unpackedWheel(path, cache, scratch?.path ?? ""));
+    const result = await installWheels(
+      wheels.map((wheel) => ({ wheel, requested: true })),
+      {
+        environment,
+        linkMode: (value(args, "link-mode") as LinkMode | undefined) ?? null,
+        compile: false,
+        relocatableScripts: flag(args, "relocatable"),
+      },
+    );
+    for (const dist of result.installed) context.output.info(` + ${dist.name}==${dist.version}`);
+  } finally {
+    scratch?.remove();
+  }
 }
 
 export const command: CommandModule = {
@@ -168,6 +197,8 @@ export const command: CommandModule = {
     if (!clear && !flag(args, "allow-existing") && replacesVirtualEnvironment(target) && canAsk())
       clear =
         (await confirm(`A virtual environment already exists at ${path}. Replace it? [y/N] `)) && "venv";
+    // Looked for first: an interpreter without them gets no environment it cannot seed.
+    const seeds = flag(args, "seed") ? bundledSeeds(base) : null;
     const created = createVirtualEnvironment({
       path: target,
       base,
@@ -192,32 +223,17 @@ export const command: CommandModule = {
     context.output.info(
       `${created.replaced ? "Replaced" : "Created"} virtual environment at ${shown.startsWith("..") ? created.root : shown}`,
     );
-    if (flag(args, "seed")) {
-      // Loaded only here: the installer's modules are start-up time a plain venv does not need.
-      const [{ Cache }, { installWheels }, { unpackedWheel }, { makeUnpackScratch }] = await Promise.all([
-        import("../../cache/store.ts"),
-        import("../../install/installer.ts"),
-        import("../../install/wheel-cache.ts"),
-        import("../../install/transaction.ts"),
-      ]);
-      const environment = openVirtualEnvironment(created.root, { cacheDir: context.cacheDir });
-      const cache = context.cacheDir === null ? null : new Cache(context.cacheDir);
-      // Without a cache (--no-cache), the wheels are unpacked inside the new environment first.
-      const scratch = cache === null ? makeUnpackScratch(environment) : null;
+    if (seeds !== null) {
       try {
-        const wheels = bundledSeeds(base).map((path) => unpackedWheel(path, cache, scratch?.path ?? ""));
-        const result = await installWheels(
-          wheels.map((wheel) => ({ wheel, requested: true })),
-          {
-            environment,
-            linkMode: (value(args, "link-mode") as LinkMode | undefined) ?? null,
-            compile: false,
-            relocatableScripts: flag(args, "relocatable"),
-          },
-        );
-        for (const dist of result.installed) context.output.info(` + ${dist.name}==${dist.version}`);
-      } finally {
-        scratch?.remove();
+        await seed(created.root, seeds, args, context);
+      } catch (error) {
+        // One command, one outcome: a new environment that could not be seeded goes again, so
+        // the same command works once the cause is fixed, without --clear.
+        if (created.fresh) {
+          rmSync(created.root, { recursive: true, force: true });
+          context.output.warn(`Removed the new environment at ${shown}: pip could not be installed into it`);
+        }
+        throw error;
       }
     }
     context.output.verbose(`done in ${elapsed(started)}`);
