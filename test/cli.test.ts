@@ -751,6 +751,22 @@ describe("spice python", () => {
     assert.match(unknown.stderr, /'3\.13\+nogil' is not a Python request spice understands/);
   });
 
+  it("starts, on a cold cache, only the interpreters whose names a version request allows", () => {
+    const cold = join(work.path, "cold-cache");
+    const found = runSpice(["python", "find", "3.12"], { cacheDir: cold });
+    assert.equal(found.stdout.trim(), join(PYENV, "3.12.1", "bin", "python3"), found.stderr);
+    // pyenv's bin/python3 leads to bin/python3.X: those of other versions were never started.
+    const inspected = readdirSync(join(cold, "interpreters-v4")).map((name) => decodeURIComponent(name));
+    assert.ok(inspected.length > 0);
+    assert.deepEqual(
+      inspected.filter((path) => path.startsWith(PYENV) && !path.startsWith(join(PYENV, "3.12"))),
+      [],
+    );
+    // Nothing matching: the message still lists every interpreter there is.
+    const missing = runSpice(["python", "find", "3.99"], { cacheDir: cold });
+    assert.match(missing.stderr, /^ {4}cpython-3\.11\.7 at /m);
+  });
+
   it("says what it found when nothing matches", () => {
     const missing = runSpice(["python", "find", "3.99"], { cacheDir });
     assert.equal(missing.status, 1);

@@ -205,17 +205,26 @@ export interface DiscoveryResult {
   defaultPython3: DiscoveredInterpreter | null;
 }
 
-/** Inspects every candidate and merges those that are the same environment. */
-export function discoverInterpreters(context: DiscoveryContext, options: InspectOptions): DiscoveryResult {
+/**
+ * Inspects every candidate and merges those that are the same environment. `passOver` leaves out,
+ * uninspected, the candidates whose real path (links followed) cannot be what is looked for.
+ */
+export function discoverInterpreters(
+  context: DiscoveryContext,
+  options: InspectOptions,
+  passOver: (realPath: string) => boolean = () => false,
+): DiscoveryResult {
   const byIdentity = new Map<string, DiscoveredInterpreter>();
   const byPath = new Map<string, DiscoveredInterpreter>();
   const skipped: DiscoveryResult["skipped"] = [];
   for (const candidate of candidates(context)) {
-    const known = byPath.get(realPathOf(candidate.path));
+    const realPath = realPathOf(candidate.path);
+    const known = byPath.get(realPath);
     if (known !== undefined) {
       if (!known.sources.includes(candidate.source)) known.sources.push(candidate.source);
       continue;
     }
+    if (passOver(realPath)) continue;
     let interpreter: Interpreter;
     try {
       interpreter = inspectInterpreter(candidate.path, options);

@@ -4,7 +4,7 @@
 
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { InvalidSpecifier, parseSpecifierSet, type SpecifierSet } from "../standards/specifier.ts";
 import { compareVersions, parseVersion } from "../standards/version.ts";
 import { SpiceError } from "../util/error.ts";
@@ -205,10 +205,14 @@ export function findInterpreter(
     }
     return inspectInterpreter(path, options);
   }
-  const { interpreters, defaultPython3 } = discoverInterpreters(context, options);
-  const matching = interpreters.filter((interpreter) => matchesRequest(interpreter, request));
-  const chosen = chooseInterpreter(matching, defaultPython3);
+  const narrowed = discoverInterpreters(context, options, (realPath) => !nameAllows(realPath, request));
+  const chosen = chooseInterpreter(
+    narrowed.interpreters.filter((interpreter) => matchesRequest(interpreter, request)),
+    narrowed.defaultPython3,
+  );
   if (chosen === null) {
+    // What exists, all of it, for the message.
+    const { interpreters } = discoverInterpreters(context, options);
     // Newest first, as `spice python list` shows them (discovery's order is where it looked).
     const newest = (a: DiscoveredInterpreter, b: DiscoveredInterpreter) => {
       const [x, y] = [a.facts.version_info, b.facts.version_info];
@@ -228,6 +232,20 @@ export function findInterpreter(
     });
   }
   return chosen;
+}
+
+/**
+ * Whether an executable named for its version (`python3.12`, `python3.13t`: what pyenv's and
+ * Debian's `python3` links lead to) may be what a version request asks for. Unknown to spice's
+ * cache, each candidate costs a process (about 30 ms), and a `python3.9` is no 3.12; a name
+ * without the minor version (`python3`) says nothing, so it is inspected.
+ */
+function nameAllows(realPath: string, request: PythonRequest): boolean {
+  if (request.kind !== "version") return true;
+  const named = /^python(\d+)\.(\d+)[td]*$/.exec(basename(realPath));
+  if (named === null) return true;
+  const [major, minor] = request.parts;
+  return Number(named[1]) === major && (minor === undefined || Number(named[2]) === minor);
 }
 
 /** Prefers the active environment, then what `python3` runs, then the newest version. */
