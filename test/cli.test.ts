@@ -765,6 +765,27 @@ describe("spice python", () => {
     // Nothing matching: the message still lists every interpreter there is.
     const missing = runSpice(["python", "find", "3.99"], { cacheDir: cold });
     assert.match(missing.stderr, /^ {4}cpython-3\.11\.7 at /m);
+    // Any Python: what python3 on PATH runs (as `spice pip download` outside an environment
+    // takes), started alone.
+    const colder = join(work.path, "colder-cache");
+    const python3 = runSpice(["python", "find"], {
+      cacheDir: colder,
+      env: { VIRTUAL_ENV: "", CONDA_PREFIX: "" },
+    });
+    assert.equal(python3.status, 0, python3.stderr);
+    assert.equal(readdirSync(join(colder, "interpreters-v4")).length, 1);
+  });
+
+  it("lists an active virtual environment beside its base interpreter, not in its place", () => {
+    const venv = join(work.path, "listed-venv");
+    assert.equal(runSpice(["venv", venv, "--python", "3.12"], { cacheDir }).status, 0);
+    const listed = runSpice(["python", "list", "--format", "json"], { cacheDir, env: { VIRTUAL_ENV: venv } });
+    const rows = JSON.parse(listed.stdout) as Array<{ version: string; path: string }>;
+    const paths = rows.filter((row) => row.version === "3.12.1").map((row) => row.path);
+    assert.deepEqual(
+      paths.sort(),
+      [join(PYENV, "3.12.1", "bin", "python3"), join(venv, "bin", "python")].sort(),
+    );
   });
 
   it("says what it found when nothing matches", () => {

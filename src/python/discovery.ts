@@ -15,7 +15,7 @@ import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { SpiceError } from "../util/error.ts";
 import { realDirectory } from "../util/fs.ts";
-import { type InspectOptions, type Interpreter, inspectInterpreter } from "./interpreter.ts";
+import { type InspectOptions, type Interpreter, inspectInterpreter, venvConfigOf } from "./interpreter.ts";
 
 export type InterpreterSource = "VIRTUAL_ENV" | "CONDA_PREFIX" | "PATH" | "pyenv" | "system" | "explicit";
 
@@ -148,14 +148,35 @@ export function activeCondaPrefix(
   return prefix && base === null && existsSync(join(prefix, "bin", "python")) ? prefix : null;
 }
 
-/** Every place an interpreter may be, in order of preference, before inspection. */
-export function candidates(context: DiscoveryContext): Candidate[] {
-  const { env } = context;
+/**
+ * Where the interpreters a request prefers to all others are, first first: the active
+ * environment's, then what `python3` on PATH runs (chooseInterpreter's order). When one of them
+ * answers the request, no other interpreter needs to be started.
+ */
+export function preferredCandidates(context: DiscoveryContext): string[] {
+  const python3 = whichOnPath("python3", context);
+  return [
+    ...activeCandidates(context.env)
+      .map((candidate) => candidate.path)
+      .filter((path) => existsSync(path)),
+    ...(python3 === null ? [] : [python3]),
+  ];
+}
+
+/** The active environment's interpreter: VIRTUAL_ENV's, or a conda environment's other than base. */
+function activeCandidates(env: NodeJS.ProcessEnv): Candidate[] {
   const found: Candidate[] = [];
   if (env.VIRTUAL_ENV) found.push({ path: join(env.VIRTUAL_ENV, "bin", "python"), source: "VIRTUAL_ENV" });
   // conda's base environment is found as any installed Python is: through PATH.
   const conda = activeCondaPrefix(env);
   if (conda !== null) found.push({ path: join(conda, "bin", "python"), source: "CONDA_PREFIX" });
+  return found;
+}
+
+/** Every place an interpreter may be, in order of preference, before inspection. */
+export function candidates(context: DiscoveryContext): Candidate[] {
+  const { env } = context;
+  const found = activeCandidates(env);
   for (const directory of pathDirectories(env)) {
     if (isPyenvShimDirectory(directory, env)) {
       for (const shim of listPythons(directory)) {
@@ -189,7 +210,15 @@ function identity(interpreter: Interpreter): string {
   return `${realPathOf(interpreter.facts.executable || interpreter.realPath)}\u0000${interpreter.facts.prefix}`;
 }
 
-function realPathOf(path: string): string {
+/**
+ * What one run of Python started as `path` is: the binary, and the virtual environment a
+ * pyvenv.cfg beside the link makes of it (a venv's bin/python leads to its base's binary).
+ */
+function runKey(path: string, realPath = realPathOf(path)): string {
+  return `${realPath}\u0000${venvConfigOf(path) ?? ""}`;
+}
+
+export function realPathOf(path: string): string {
   try {
     return realpathSync(path);
   } catch {
@@ -219,7 +248,8 @@ export function discoverInterpreters(
   const skipped: DiscoveryResult["skipped"] = [];
   for (const candidate of candidates(context)) {
     const realPath = realPathOf(candidate.path);
-    const known = byPath.get(realPath);
+    const run = runKey(candidate.path, realPath);
+    const known = byPath.get(run);
     if (known !== undefined) {
       if (!known.sources.includes(candidate.source)) known.sources.push(candidate.source);
       continue;
@@ -237,14 +267,14 @@ export function discoverInterpreters(
     const existing = byIdentity.get(key);
     if (existing !== undefined) {
       if (!existing.sources.includes(candidate.source)) existing.sources.push(candidate.source);
-      byPath.set(interpreter.realPath, existing);
+      byPath.set(run, existing);
       continue;
     }
     const discovered: DiscoveredInterpreter = { ...interpreter, sources: [candidate.source] };
     byIdentity.set(key, discovered);
-    byPath.set(interpreter.realPath, discovered);
+    byPath.set(run, discovered);
   }
   const python3 = whichOnPath("python3", context);
-  const defaultPython3 = python3 === null ? null : (byPath.get(realPathOf(python3)) ?? null);
+  const defaultPython3 = python3 === null ? null : (byPath.get(runKey(python3)) ?? null);
   return { interpreters: [...byIdentity.values()], skipped, defaultPython3 };
 }

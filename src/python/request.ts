@@ -8,7 +8,13 @@ import { basename, join, resolve } from "node:path";
 import { InvalidSpecifier, parseSpecifierSet, type SpecifierSet } from "../standards/specifier.ts";
 import { compareVersions, parseVersion } from "../standards/version.ts";
 import { SpiceError } from "../util/error.ts";
-import { type DiscoveredInterpreter, type DiscoveryContext, discoverInterpreters } from "./discovery.ts";
+import {
+  type DiscoveredInterpreter,
+  type DiscoveryContext,
+  discoverInterpreters,
+  preferredCandidates,
+  realPathOf,
+} from "./discovery.ts";
 import {
   type InspectOptions,
   type Interpreter,
@@ -204,6 +210,17 @@ export function findInterpreter(
       path = inside;
     }
     return inspectInterpreter(path, options);
+  }
+  for (const path of preferredCandidates(context)) {
+    if (!nameAllows(realPathOf(path), request)) continue;
+    let interpreter: Interpreter;
+    try {
+      interpreter = inspectInterpreter(path, options);
+    } catch (error) {
+      if (error instanceof SpiceError) continue; // discovery passes over it too
+      throw error;
+    }
+    if (matchesRequest(interpreter, request)) return interpreter;
   }
   const narrowed = discoverInterpreters(context, options, (realPath) => !nameAllows(realPath, request));
   const chosen = chooseInterpreter(
