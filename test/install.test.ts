@@ -592,9 +592,20 @@ describe("spice pip install and uninstall", () => {
     const listed = join(work.path, "freeze-order.txt");
     writeFileSync(
       listed,
-      "# pinned\nbeta\n\n\n-i https://example.invalid/simple\nmissing-one==1\nalpha  # the app\nBeta\n# pinned\n",
+      "# pinned\nbeta\n\n\n-i https://example.invalid/simple\nmissing-one==1\nalpha  # the app\nBeta\n# pinned\n" +
+        "-e git+https://example.invalid/x#egg=gone\nhttps://example.invalid/y.tar.gz  # no name\n",
     );
-    compare(["freeze", "-r", listed], ["freeze", "-r", listed]);
+    // pip says which lines it cannot tell the project of on standard output, amid the
+    // requirements; spice says the same on standard error.
+    const pipFrozen = run(pip, ["freeze", "-r", listed]).stdout.split("\n");
+    const skipping = (line: string) => /^(Skipping line| {2}\(add #egg)/.test(line);
+    const spiceFrozen = spice(["pip", "freeze", "-r", listed, "--python", python]);
+    assert.equal(spiceFrozen.stdout, pipFrozen.filter((line) => !skipping(line)).join("\n"));
+    assert.deepEqual(spiceFrozen.stderr.split("\n").filter(skipping), [
+      `Skipping line in requirement file [${listed}] because it's not clear what it would install: https://example.invalid/y.tar.gz  # no name`,
+      "  (add #egg=PackageName to the URL to avoid this warning)",
+    ]);
+    assert.deepEqual(spiceFrozen.stderr.split("\n").filter(skipping), pipFrozen.filter(skipping));
     const empty = join(work.path, "freeze-empty.txt");
     writeFileSync(empty, "");
     compare(["freeze", "-r", empty], ["freeze", "-r", empty]);
@@ -605,7 +616,7 @@ describe("spice pip install and uninstall", () => {
         .map((line) => line.replace(/^WARNING:/, "warning:"))
         .sort();
     const expectedWarnings = warnings(run(pip, ["freeze", "-r", listed]).stderr);
-    assert.equal(expectedWarnings.length, 2);
+    assert.equal(expectedWarnings.length, 3, "missing-one, gone (named without -e), beta twice");
     assert.deepEqual(
       warnings(spice(["pip", "freeze", "-r", listed, "--python", python]).stderr),
       expectedWarnings,

@@ -201,18 +201,20 @@ function withoutComment(line: string): string {
 /**
  * The project a requirements-file line names, as far as pip's freeze can tell: a PEP 508
  * requirement (trailing per-requirement options ignored), `#egg=NAME` on a URL or an editable
- * line, or a wheel's file name. Null when it cannot tell (pip then skips the line quietly).
+ * line, or a wheel's file name; null when it cannot tell. `shown` is the line as pip's messages
+ * quote it (an editable line without its `-e`).
  */
-function projectNamed(line: string): string | null {
+function projectNamed(line: string): { name: string | null; shown: string } {
   const editable = /^(?:-e|--editable)[\s=]*(.*)$/.exec(line.trim());
+  const shown = editable === null ? line : editable[1];
   const text = editable === null ? withoutComment(line).replace(/\s+--\S.*$/, "") : editable[1];
   const egg = /#(?:.*&)?egg=([^&\s]+)/.exec(text);
-  if (egg !== null) return egg[1];
-  if (editable !== null) return null;
+  if (egg !== null) return { name: egg[1], shown };
+  if (editable !== null) return { name: null, shown };
   try {
-    return parseRequirement(text).name;
+    return { name: parseRequirement(text).name, shown };
   } catch {
-    return tryParseWheelFilename(text.slice(text.lastIndexOf("/") + 1))?.name ?? null;
+    return { name: tryParseWheelFilename(text.slice(text.lastIndexOf("/") + 1))?.name ?? null, shown };
   }
 }
 
@@ -220,15 +222,15 @@ function projectNamed(line: string): string | null {
  * `pip freeze -r FILE...` as pip 23.2 writes it: each file's lines in order, a requirement replaced
  * by what is installed for it, blank lines, comments and index options kept once each; then what
  * the files did not name, under pip's heading (only there are pip, setuptools and the like left
- * out). Warns, in pip's words, of what the files name that is not installed, and of names that
- * appear more than once.
+ * out). Says, in pip's words, which lines it cannot tell the project of, and warns of what the
+ * files name that is not installed and of names that appear more than once.
  */
 export function freezeAlongFiles(
   files: ReadonlyArray<{ path: string; text: string }>,
   distributions: InstalledDistribution[],
   skip: ReadonlySet<string>,
   editableLines: EditableLines,
-  warn: (message: string) => void,
+  say: { info(message: string): void; warn(message: string): void },
 ): string[] {
   const installed = new Map(distributions.map((dist) => [dist.canonicalName, dist]));
   const lines: string[] = [];
@@ -250,8 +252,15 @@ export function freezeAlongFiles(
         }
         continue;
       }
-      const name = projectNamed(raw);
-      if (name === null) continue;
+      const { name, shown } = projectNamed(raw);
+      if (name === null) {
+        // pip says this at its default verbosity, on standard output; spice beside the output.
+        say.info(
+          `Skipping line in requirement file [${path}] because it's not clear what it would install: ${shown.trim()}`,
+        );
+        say.info("  (add #egg=PackageName to the URL to avoid this warning)");
+        continue;
+      }
       const canonical = canonicalizeName(name);
       const seen = namedIn.get(name) ?? [];
       namedIn.set(name, seen);
@@ -261,15 +270,15 @@ export function freezeAlongFiles(
         installed.delete(canonical);
         seen.push(path);
       } else if (seen.length === 0)
-        warn(
-          `Requirement file [${path}] contains ${withoutComment(raw)}, but package '${name}' is not installed`,
+        say.warn(
+          `Requirement file [${path}] contains ${withoutComment(shown)}, but package '${name}' is not installed`,
         );
       else seen.push(path);
     }
   }
   for (const [name, seen] of namedIn)
     if (seen.length > 1)
-      warn(`Requirement ${name} included multiple times [${[...new Set(seen)].sort().join(", ")}]`);
+      say.warn(`Requirement ${name} included multiple times [${[...new Set(seen)].sort().join(", ")}]`);
   lines.push("## The following requirements were added by pip freeze:");
   return [...lines, ...freezeLines([...installed.values()], skip, editableLines)];
 }

@@ -175,7 +175,7 @@ export function freeze(args: ParsedArgs, context: CommandContext): number {
           shown,
           skip,
           editableLines,
-          (message) => context.output.warn(message),
+          context.output,
         );
   if (lines.length > 0) context.output.data(lines.join("\n"));
   strictCheck(args, environment, context);
