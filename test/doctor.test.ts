@@ -400,6 +400,34 @@ describe("spice doctor", () => {
       assert.match(duplicate.fix ?? "", /unset PYTHONPATH; remove the line in .*elsewhere\.pth/);
   });
 
+  it("tells one version recorded twice in one directory apart from two copies", () => {
+    // As Debian's python3-cryptography ships it: an .egg-info beside the .dist-info.
+    const { python, site } = freshVenv("recorded-twice");
+    mkdirSync(join(site, "twice"));
+    writeFileSync(join(site, "twice", "__init__.py"), "");
+    mkdirSync(join(site, "twice-1.0.dist-info"));
+    writeFileSync(
+      join(site, "twice-1.0.dist-info", "METADATA"),
+      "Metadata-Version: 2.1\nName: twice\nVersion: 1.0\n",
+    );
+    writeFileSync(join(site, "twice-1.0.dist-info", "RECORD"), "twice/__init__.py,,\n");
+    mkdirSync(join(site, "twice.egg-info"));
+    writeFileSync(
+      join(site, "twice.egg-info", "PKG-INFO"),
+      "Metadata-Version: 1.1\nName: twice\nVersion: 1.0\n",
+    );
+    const { findings } = doctor(["--python", python]);
+    const duplicates = findings.filter((finding) => finding.code === "duplicate-distribution");
+    assert.deepEqual(
+      duplicates.map((finding) => [finding.severity, finding.message]),
+      [["info", `twice 1.0 is recorded 2 times in ${site}: twice-1.0.dist-info, twice.egg-info`]],
+    );
+    assert.equal(
+      duplicates[0].fix,
+      `remove ${join(site, "twice.egg-info")} (twice-1.0.dist-info lists the files)`,
+    );
+  });
+
   it("spots files in the current directory named like the modules they shadow", () => {
     const { root, python } = freshVenv("cwd-shadow");
     const project = join(work.path, "cwd-project");

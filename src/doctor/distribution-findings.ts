@@ -3,7 +3,7 @@
 // requirements that are not installed or not met.
 
 import { existsSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import {
   activeRequirements,
   distributionsIn,
@@ -133,11 +133,37 @@ export function distributionFindings(
     addTo(sameVersion, list.map((dist) => dirname(dist.path)).join("\n"), [project, list]);
   }
   for (const [key, projects] of sameVersion) {
+    const directories = key.split("\n");
+    if (new Set(directories).size === 1) {
+      // Two records of one version side by side (Debian's python3-cryptography ships an
+      // .egg-info beside its .dist-info): imports and tools agree; only an uninstall through
+      // one record could leave the other.
+      // The fix keeps a .dist-info (its RECORD lists the files), where the records are the
+      // environment's own; a system's are its package manager's.
+      for (const [project, list] of projects) {
+        const kept = list.find((dist) => dist.path.endsWith(".dist-info"));
+        const own = list.every((dist) => isInInstallDirectories(environment, dist));
+        found({
+          severity: "info",
+          code: "duplicate-distribution",
+          message: `${project} ${list[0].displayVersion} is recorded ${list.length} times in ${directories[0]}: ${list.map((dist) => basename(dist.path)).join(", ")}`,
+          why: "imports and tools see the same version; an uninstall that goes by one record may leave the other behind",
+          ...(own && kept !== undefined
+            ? {
+                fix: `remove ${list
+                  .filter((dist) => dist !== kept)
+                  .map((dist) => dist.path)
+                  .join(" and ")} (${basename(kept.path)} lists the files)`,
+              }
+            : {}),
+        });
+      }
+      continue;
+    }
     if (projects.length === 1) {
       found(duplicate(...projects[0], "warning"));
       continue;
     }
-    const directories = key.split("\n");
     const named = abridged(projects.map(([project, list]) => `${project} ${list[0].displayVersion}`));
     found({
       severity: "warning",
