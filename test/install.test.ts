@@ -671,6 +671,28 @@ describe("spice pip install and uninstall", () => {
     );
   });
 
+  it("reports an .egg-info's requires.txt in inspect as pip does: its requirements and extras in pip's spelling", () => {
+    const path = join(work.path, "egg-info-inspect");
+    assert.equal(spice(["venv", path, "--python", "3.11", "--seed"]).status, 0);
+    const eggInfo = join(path, "lib", "python3.11", "site-packages", "legacy-2.0-py3.11.egg-info");
+    mkdirSync(eggInfo);
+    writeFileSync(join(eggInfo, "PKG-INFO"), "Metadata-Version: 1.2\nName: legacy\nVersion: 2.0\n");
+    writeFileSync(
+      join(eggInfo, "requires.txt"),
+      'requests>=2\n\n[Socks_Proxy]\nPySocks!=1.5.7\n\n[:python_version < "3.8"]\nimportlib-metadata\n\n' +
+        '[Tests:sys_platform == "win32"]\npywin32\npkg @ https://example.invalid/pkg.whl\n',
+    );
+    const entry = (stdout: string) =>
+      (JSON.parse(stdout) as { installed: Array<{ metadata: Record<string, unknown> }> }).installed.find(
+        (dist) => dist.metadata.name === "legacy",
+      )?.metadata;
+    const python = join(path, "bin", "python");
+    const expected = entry(run(python, ["-m", "pip", "inspect"]).stdout);
+    assert.deepEqual(entry(spice(["pip", "inspect", "--python", python]).stdout), expected);
+    // pip 23.2 keeps the extras as written, and makes them safe (not normalized) in markers.
+    assert.deepEqual(expected?.provides_extra, ["Socks_Proxy", "Tests"]);
+  });
+
   it("freezes editable installs as pip does: a git checkout by remote and commit, else its directory", () => {
     const path = join(work.path, "env-editable");
     const python = join(path, "bin", "python");

@@ -6,29 +6,65 @@ import { join, resolve } from "node:path";
 import { filesBelow } from "../util/fs.ts";
 import type { InstalledDistribution } from "./installed.ts";
 
+/** One requirement of setuptools' requires.txt, with the `[extra:marker]` section it is under. */
+interface RequiresTxtEntry {
+  requirement: string;
+  extra: string;
+  marker: string;
+}
+
+/** requires.txt's lines, as importlib.metadata and pip both read them: `[extra:marker]` heads a section. */
+function requiresTxtEntries(text: string): RequiresTxtEntry[] {
+  const entries: RequiresTxtEntry[] = [];
+  let extra = "";
+  let marker = "";
+  for (const raw of text.split(/\r\n|[\n\r]/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    if (line.startsWith("[") && line.endsWith("]")) {
+      const section = line.replace(/^[[\]]+|[[\]]+$/g, ""); // Python's strip("[]")
+      const colon = section.indexOf(":");
+      extra = colon < 0 ? section : section.slice(0, colon);
+      marker = colon < 0 ? "" : section.slice(colon + 1);
+      continue;
+    }
+    entries.push({ requirement: line, extra, marker });
+  }
+  return entries;
+}
+
 /**
  * setuptools' requires.txt as PEP 508 requirements, the way importlib.metadata converts it: a
  * `[extra]`, `[:marker]` or `[extra:marker]` section heads the lines below it, which get
  * `; (marker) and extra == "extra"`; a URL requirement gets a space before its `;`.
  */
 export function requiresTxtRequirements(text: string): string[] {
-  const requirements: string[] = [];
-  let marker = "";
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const section = /^\[(.*)\]$/.exec(line);
-    if (section !== null) {
-      const [extra, ...rest] = section[1].split(":");
-      const markers = rest.join(":");
-      const conditions = [extra && markers ? `(${markers})` : markers, extra ? `extra == "${extra}"` : ""];
-      const joined = conditions.filter((condition) => condition !== "").join(" and ");
-      marker = joined === "" ? "" : `; ${joined}`;
-      continue;
-    }
-    requirements.push(`${line}${line.includes("@") && marker !== "" ? " " : ""}${marker}`);
-  }
-  return requirements;
+  return requiresTxtEntries(text).map(({ requirement, extra, marker }) => {
+    const conditions = [extra && marker ? `(${marker})` : marker, extra ? `extra == "${extra}"` : ""];
+    const joined = conditions.filter((condition) => condition !== "").join(" and ");
+    return joined === "" ? requirement : `${requirement}${requirement.includes("@") ? " " : ""}; ${joined}`;
+  });
+}
+
+/**
+ * What pip 23.2 adds to an .egg-info's metadata from requires.txt when PKG-INFO has none of its
+ * own (its inspect report shows them): Requires-Dist in pip's spelling (`req ; marker`, the extra
+ * made safe as pkg_resources' safe_extra makes it) and the extras as written, each once.
+ */
+export function requiresTxtAsPipReads(text: string): { requiresDist: string[]; providesExtra: string[] } {
+  const entries = requiresTxtEntries(text);
+  const requiresDist = entries.map((entry) => {
+    const extra = entry.extra.replace(/[^A-Za-z0-9.-]+/g, "_").toLowerCase();
+    const marker =
+      extra && entry.marker
+        ? `(${entry.marker}) and extra == "${extra}"`
+        : extra
+          ? `extra == "${extra}"`
+          : entry.marker;
+    return marker ? `${entry.requirement} ; ${marker}` : entry.requirement;
+  });
+  const providesExtra = [...new Set(entries.map((entry) => entry.extra))].filter((extra) => extra !== "");
+  return { requiresDist, providesExtra };
 }
 
 /**

@@ -42,9 +42,14 @@ const REPORT_FIELDS: ReadonlyArray<readonly [string, boolean]> = [
  *
  * `viaImportlib`: pip reads metadata through importlib.metadata on Python 3.11 and later, whose
  * message adapter dedents folded header values and adds the body as a last Description header,
- * which moves `description` to that field's place among the keys.
+ * which moves `description` to that field's place among the keys. `added` are headers pip adds
+ * to what the file says (an .egg-info's requires.txt).
  */
-export function metadataToJson(text: string, viaImportlib: boolean): Record<string, string | string[]> {
+export function metadataToJson(
+  text: string,
+  viaImportlib: boolean,
+  added: ReadonlyArray<[string, string]> = [],
+): Record<string, string | string[]> {
   const parsed = parseEmailHeaders(text);
   const body = parsed.body;
   let headers = parsed.headers;
@@ -52,6 +57,7 @@ export function metadataToJson(text: string, viaImportlib: boolean): Record<stri
     headers = headers.map(([name, value]): [string, string] => [name, importlibHeaderValue(value)]);
     if (body !== "") headers.push(["Description", body]);
   }
+  headers = [...headers, ...added];
   const byName = new Map<string, string[]>();
   for (const [name, value] of headers) addHeader(byName, name.toLowerCase(), value);
   const result: Record<string, string | string[]> = {};

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { editableOrigin } from "../../install/editable-origin.ts";
+import { requiresTxtAsPipReads } from "../../install/egg-info.ts";
 import {
   activeRequirements,
   type DirectUrl,
@@ -363,6 +364,20 @@ function directUrlForReport(direct: DirectUrl): Record<string, unknown> {
 }
 
 /** `spice pip inspect`: pip 23.2's JSON report (version 1) of what the environment holds. */
+/** The headers pip adds to an .egg-info's metadata from its requires.txt, where PKG-INFO has none. */
+function requiresTxtHeaders(dist: InstalledDistribution): Array<[string, string]> {
+  const text = dist.format === "egg-info" ? dist.readFile("requires.txt") : null;
+  if (text === null) return [];
+  const { requiresDist, providesExtra } = requiresTxtAsPipReads(text);
+  const has = (field: string) => ((dist.metadata.raw[field] as string[] | undefined) ?? []).length > 0;
+  return [
+    ...(has("requires_dist") ? [] : requiresDist.map((value): [string, string] => ["Requires-Dist", value])),
+    ...(has("provides_extra")
+      ? []
+      : providesExtra.map((value): [string, string] => ["Provides-Extra", value])),
+  ];
+}
+
 export function inspect(args: ParsedArgs, context: CommandContext): number {
   const { distributions, markers } = load(args, context, true);
   warnUnreadableDirectUrls(distributions, context);
@@ -375,6 +390,7 @@ export function inspect(args: ParsedArgs, context: CommandContext): number {
         metadata: metadataToJson(
           viaImportlib ? dist.metadataText.replace(/\r\n?/g, "\n") : dist.metadataText,
           viaImportlib,
+          requiresTxtHeaders(dist),
         ),
         metadata_location: dist.path,
       };
