@@ -37,6 +37,16 @@ import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
 const PYTHON = join(PYENV, "3.11.7", "bin", "python3");
+/** pip 23.2.1's wheel, the one 3.11.7 bundles for ensurepip: the pip spice is compared against. */
+const PIP_WHEEL = join(
+  PYENV,
+  "3.11.7",
+  "lib",
+  "python3.11",
+  "ensurepip",
+  "_bundled",
+  "pip-23.2.1-py3-none-any.whl",
+);
 const work = temporaryDirectory("spice-install-");
 after(() => work.remove());
 const cacheDir = join(work.path, "cache");
@@ -776,18 +786,27 @@ describe("spice pip install and uninstall", () => {
     );
   });
 
-  it("reports pip check's problems in pip's order: as the directory lists them, each one's sorted", () => {
+  it("reports pip check's problems in pip's order: as the directory lists them (3.11+) or sorted by path (3.10), each one's sorted", () => {
     const directory = join(work.path, "check-order");
     mkdirSync(directory);
-    const path = join(work.path, "env-check-order");
-    assert.equal(spice(["venv", path, "--python", "3.11", "--seed"]).status, 0);
-    const python = join(path, "bin", "python");
     const wheels = [buildWheel(directory, simplePackage("base-dep", "1.0"))];
-    for (const name of ["kiwi", "apple", "mango", "fig", "pear", "lime", "quince", "banana"])
+    // Versions that the pkg_resources of pip 23.0.1 (pyenv's 3.10 bundles it) would put first;
+    // pip 23.2.1's sorts by path, as spice does.
+    const versions: Record<string, string> = {
+      kiwi: "1.0",
+      apple: "2.0b1",
+      mango: "10",
+      fig: "1.0.post1",
+      pear: "0.9",
+      lime: "1.0.0",
+      quince: "1!0.1",
+      banana: "1.0",
+    };
+    for (const [name, version] of Object.entries(versions))
       wheels.push(
         buildWheel(
           directory,
-          simplePackage(name, "1.0", {
+          simplePackage(name, version, {
             requires: [`zz-${name}-gone`, "aa-gone>=1", "base-dep>=2", "mm-gone; python_version >= '3'"],
           }),
         ),
@@ -797,21 +816,40 @@ describe("spice pip install and uninstall", () => {
       buildWheel(directory, simplePackage("broken", "1.0", { requires: ["kiwi", "not valid !!"] })),
     );
     wheels.push(buildWheel(directory, simplePackage("needs-broken", "1.0", { requires: ["broken>=1"] })));
-    assert.equal(spice(["pip", "install", "--no-deps", "--python", python, ...wheels]).status, 0);
-    // A metadata directory without METADATA: skipped, with pip's warning.
-    mkdirSync(join(path, "lib", "python3.11", "site-packages", "ghost-1.0.dist-info"));
-    const expected = run(join(path, "bin", "pip"), ["check"]);
-    const actual = spice(["pip", "check", "--python", python]);
-    assert.equal(actual.status, 1);
-    assert.equal(actual.stdout, expected.stdout);
-    assert.match(actual.stdout, /^kiwi 1\.0 requires aa-gone, which is not installed\.$/m);
-    assert.match(actual.stdout, /^needs-broken 1\.0 requires broken, which is not installed\.$/m);
-    assert.doesNotMatch(actual.stdout, /^broken /m);
-    assert.match(actual.stderr, /warning: Error parsing requirements for broken: 'not valid !!'/);
-    assert.match(
-      actual.stderr,
-      /warning: Skipping \S+ghost-1\.0\.dist-info due to invalid metadata entry 'name'/,
-    );
+    for (const version of ["3.11", "3.10"]) {
+      const path = join(work.path, `env-check-order-${version}`);
+      assert.equal(spice(["venv", path, "--python", version, "--seed"]).status, 0);
+      const python = join(path, "bin", "python");
+      assert.equal(
+        spice(["pip", "install", "--no-deps", "--python", python, ...wheels, PIP_WHEEL]).status,
+        0,
+      );
+      assert.match(run(join(path, "bin", "pip"), ["--version"]).stdout, /^pip 23\.2\.1 /);
+      // A metadata directory without METADATA: skipped, with pip's warning.
+      mkdirSync(join(path, "lib", `python${version}`, "site-packages", "ghost-1.0.dist-info"));
+      const expected = run(join(path, "bin", "pip"), ["check"]);
+      const actual = spice(["pip", "check", "--python", python]);
+      assert.equal(actual.status, 1);
+      assert.equal(actual.stdout, expected.stdout, version);
+      assert.match(actual.stdout, /^kiwi 1\.0 requires aa-gone, which is not installed\.$/m);
+      assert.match(actual.stdout, /^needs-broken 1\.0 requires broken, which is not installed\.$/m);
+      assert.doesNotMatch(actual.stdout, /^broken /m);
+      assert.match(actual.stderr, /warning: Error parsing requirements for broken: 'not valid !!'/);
+      assert.match(
+        actual.stderr,
+        /warning: Skipping \S+ghost-1\.0\.dist-info due to invalid metadata entry 'name'/,
+      );
+      // inspect lists them in the same order as pip.
+      const names = (stdout: string) =>
+        (JSON.parse(stdout) as { installed: Array<{ metadata: { name: string } }> }).installed.map(
+          (dist) => dist.metadata.name,
+        );
+      assert.deepEqual(
+        names(spice(["pip", "inspect", "--python", python]).stdout),
+        names(run(join(path, "bin", "pip"), ["inspect"]).stdout),
+        version,
+      );
+    }
   });
 
   it("uninstalls what an argument names as pip reads it: a requirement or a wheel's path", () => {
