@@ -2446,6 +2446,25 @@ describe("more of spice pip", () => {
     const log = join(work.path, "pip-variables.log");
     assert.equal(spice([...dryRun, "-q"], work.path, { PIP_LOG: log }).stderr, "");
     assert.match(readFileSync(log, "utf8"), /environment: .*\n.*Would install 1 package/s);
+    // pip's levels: a warning shows with -q, not with -qq (-q -q, PIP_QUIET=2), errors always;
+    // the log keeps it.
+    const missing = ["pip", "uninstall", "-y", "--python", python, "not-installed"];
+    const warned = /^warning: Skipping not-installed as it is not installed\.$/m;
+    assert.match(spice([...missing, "-q"]).stderr, warned);
+    for (const [args, env] of [
+      [["-qq"], {}],
+      [["-q", "--quiet"], {}],
+      [[], { PIP_QUIET: "2", PIP_LOG: log }],
+    ] as const) {
+      const quieter = spice([...missing, ...args], work.path, env);
+      assert.equal(quieter.status, 0);
+      assert.equal(quieter.stderr, "", args.join(" ") || "PIP_QUIET=2");
+    }
+    assert.match(readFileSync(log, "utf8"), /warning: Skipping not-installed as it is not installed\.\n$/);
+    assert.match(
+      spice(["pip", "install", "-qq", "--python", python, "nope==1", "--no-index"]).stderr,
+      /^error: /m,
+    );
     const painted = spice(
       ["pip", "install", "--python", python, "--dry-run", "nope==1", "--no-index"],
       work.path,

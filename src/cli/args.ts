@@ -24,6 +24,8 @@ export interface ParsedArgs {
   positionals: string[];
   /** Where options the command line did not give came from (pip-tools' configuration), by name. */
   sources?: ReadonlyMap<string, string>;
+  /** How many times each flag was given (`-qq` is --quiet twice), by name. */
+  counts?: ReadonlyMap<string, number>;
 }
 
 /** Long option names (aliases too) to their specs. */
@@ -172,6 +174,7 @@ export function parseArgs(
   { abbreviations = false } = {},
 ): ParsedArgs {
   const options = new Map<string, string[] | true>();
+  const counts = new Map<string, number>();
   const positionals: string[] = [];
   for (const word of commandWords(argv, specs, { abbreviations })) {
     if (word.kind === "separator") {
@@ -186,6 +189,7 @@ export function parseArgs(
     if (spec.value === undefined) {
       if (word.inline) throw new UsageError(`option '${word.written}' takes no value`);
       options.set(spec.name, true);
+      counts.set(spec.name, (counts.get(spec.name) ?? 0) + 1);
       continue;
     }
     if (word.value === null) throw new UsageError(`option '${word.written}' needs a value (${spec.value})`);
@@ -193,7 +197,7 @@ export function parseArgs(
     values.push(word.value);
     options.set(spec.name, values);
   }
-  return { options, positionals };
+  return { options, positionals, counts };
 }
 
 /**

@@ -3,7 +3,11 @@
 import type { OptionSpec } from "./args.ts";
 
 export const GLOBAL_OPTIONS: OptionSpec[] = [
-  { name: "quiet", short: "q", help: "Print only data and errors" },
+  {
+    name: "quiet",
+    short: "q",
+    help: "Print only data, warnings and errors; -qq: only data and errors (pip's levels)",
+  },
   {
     name: "verbose",
     short: "v",

@@ -336,8 +336,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** --quiet given `count` times: messages off, and from the second on warnings too (pip's levels). */
+function setQuiet(settings: OutputSettings, count: number): void {
+  if (count > 0) settings.quiet = true;
+  if (count > 1) settings.quietWarnings = true;
+}
+
 function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {
-  if (args.options.get("quiet") === true) settings.quiet = true;
+  setQuiet(settings, args.counts?.get("quiet") ?? 0);
   // SPICE_NO_PROGRESS as uv's UV_NO_PROGRESS (CI logs a terminal emulator records).
   if (args.options.get("no-progress") === true || strtobool(process.env.SPICE_NO_PROGRESS ?? "") === true)
     settings.noProgress = true;
@@ -372,7 +378,8 @@ function applyPipConfiguration(
     return found === undefined || found.source.startsWith("SPICE_") ? undefined : found;
   };
   if (!given("quiet", "verbose")) {
-    if (pipCount("quiet", setting("quiet")) > 0) settings.quiet = true;
+    const quiet = pipCount("quiet", setting("quiet"));
+    if (quiet > 0) setQuiet(settings, quiet);
     else if (pipCount("verbose", setting("verbose")) > 0) settings.verbose = true;
   }
   const log = setting("log");

@@ -70,6 +70,8 @@ export type ColorChoice = "auto" | "always" | "never";
 
 export interface OutputSettings {
   quiet: boolean;
+  /** `-qq`: warnings silenced too (still logged), as pip's second --quiet leaves errors alone. */
+  quietWarnings?: boolean;
   verbose: boolean;
   color: ColorChoice;
   /** `--no-progress`: no progress bars on a terminal either. */
@@ -160,7 +162,7 @@ export class Output {
     const text = redactText(message);
     this.clearLiveLine?.();
     this.log(`warning: ${text}`);
-    writeOut(2, `${this.paint("warning", "33")}: ${text}\n`);
+    if (!this.settings.quietWarnings) writeOut(2, `${this.paint("warning", "33")}: ${text}\n`);
   }
 
   paint(text: string, code: string): string {
