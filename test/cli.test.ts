@@ -220,17 +220,14 @@ describe("spice CLI basics", () => {
   });
 
   it("takes pip's and pip-tools' options, their old spellings too, and reads none as a prefix of another", () => {
-    // Those spice does not take: pip's hidden --no-user, what needs a build (editable wheels, pip-compile's build dependencies),
-    // and --python for commands that read no environment.
+    // Those spice does not take: pip's hidden --no-user, and what needs a build (editable wheels,
+    // pip-compile's build dependencies).
     const NOT_TAKEN = new Set([
       "no-user",
       "wheel --editable",
       "compile --build-deps-for",
       "compile --all-build-deps",
       "compile --only-build-deps",
-      "hash --python",
-      "cache --python",
-      "config --python",
     ]);
     // `spice pip` takes unambiguous prefixes as pip's optparse does; an option spice lacks must
     // then be refused or accepted by its own name, never read as a longer option of spice's

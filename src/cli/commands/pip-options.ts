@@ -886,5 +886,12 @@ for (const options of Object.values(PIP_SUBCOMMAND_OPTIONS)) {
     if (!known.has(option.name))
       options.push({ ...option, help: "Accepted for pip compatibility (this command reaches no index)" });
   if (!known.has(existsAction.name)) options.push(existsAction);
+  // pip's --python is a general option: `pip hash --python X` runs pip with X, to the same end.
+  if (!known.has("python"))
+    options.push({
+      name: "python",
+      value: "python",
+      help: "Accepted for pip compatibility (this command acts on no environment)",
+    });
   options.push(...PIP_HABIT_OPTIONS);
 }
