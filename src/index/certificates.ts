@@ -163,3 +163,23 @@ export function untrustedCertificate(url: URL, error: Error): SpiceError {
     },
   );
 }
+
+/**
+ * An https URL whose server answered in something other than TLS (OpenSSL's "wrong version
+ * number"): most often a plain-HTTP server, an http:// URL written as https://. Asking again
+ * gets the same answer, so it is not retried.
+ */
+export function isPlainHttpAnswer(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "ERR_SSL_WRONG_VERSION_NUMBER";
+}
+
+export function plainHttpAnswer(url: URL, error: Error): SpiceError {
+  return new SpiceError(
+    "E_HTTP",
+    `Could not fetch ${redactUrl(url.toString())}: ${url.host} does not answer in TLS`,
+    {
+      cause: `the server sent something other than a TLS handshake, as a plain-HTTP server does (${error.message.split(":").slice(4, 6).join(":").trim() || error.message.trim()})`,
+      hint: `If ${url.host} serves plain HTTP, write the URL with http://; else check the port`,
+    },
+  );
+}

@@ -601,6 +601,36 @@ describe("the index HTTP client", () => {
     }
   });
 
+  it("never answers an https request with a page fetched in plain http", async () => {
+    const base = await serve("127.0.0.1", (_request, response) => {
+      response.writeHead(200, { "content-type": "text/html", "cache-control": "max-age=600" });
+      response.end("<a href='../../files/demo-1.0.tar.gz'>demo-1.0.tar.gz</a>");
+    });
+    const cacheDirectory = join(work, "http-cache-schemes");
+    const client = new HttpClient({ cacheDirectory, retries: 0 });
+    assert.equal((await client.get(`${base}/simple/demo/`, "text/html")).fromCache, false);
+    assert.equal((await client.get(`${base}/simple/demo/`, "text/html")).fromCache, true);
+    // The same host, port and path over TLS: not the cached page, but a request, which this
+    // plain-HTTP server cannot answer: said so, once (asking again gets the same answer).
+    const server = servers.at(-1)!;
+    let connections = 0;
+    server.on("connection", () => connections++);
+    const tls = `${base.replace("http:", "https:")}/simple/demo/`;
+    const retrying = new HttpClient({ cacheDirectory, retries: 2 });
+    await assert.rejects(retrying.get(tls, "text/html"), (error: SpiceError) => {
+      assert.match(
+        error.message,
+        /^Could not fetch https:\/\/127\.0\.0\.1:\d+\/simple\/demo\/: 127\.0\.0\.1:\d+ does not answer in TLS$/,
+      );
+      assert.match(error.details.hint ?? "", /write the URL with http:\/\//);
+      return true;
+    });
+    assert.equal(connections, 1);
+    await retrying.close();
+    await client.close();
+    assert.equal(readdirSync(cacheDirectory).length, 1);
+  });
+
   it("never prints credentials", async () => {
     assert.equal(
       redactUrl("https://user:hunter2@index.example/simple/"),

@@ -30,9 +30,15 @@ function loadUndici(): Promise<Undici> {
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor } from "../util/fs.ts";
 import { nodeTls } from "../util/lazy-builtins.ts";
+import { plural } from "../util/plural.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import { urlScheme } from "../util/url-scheme.ts";
-import { isCertificateFailure, untrustedCertificate } from "./certificates.ts";
+import {
+  isCertificateFailure,
+  isPlainHttpAnswer,
+  plainHttpAnswer,
+  untrustedCertificate,
+} from "./certificates.ts";
 import { contentCodings, decodeBody, decodingStream } from "./content-coding.ts";
 import { CredentialFinder, type CredentialSources } from "./credentials.ts";
 import { freshnessSeconds, maxAge, storeRevalidated } from "./freshness.ts";
@@ -153,10 +159,18 @@ function deriveInto(entry: CachedResponse, derive: Derivation | undefined): bool
   return true;
 }
 
-/** The cache file of a URL and the kind of answer asked for (a page, or anything). */
+/**
+ * The cache file of a URL and the kind of answer asked for (a page, or anything). An https URL's
+ * key leaves its scheme out (the names earlier versions wrote); any other scheme's names it, so
+ * that a page fetched in plain http, which anyone on the way may have changed, never answers an
+ * https request for the same host and path.
+ */
 function cacheKey(url: string, accept: string): string {
   const kind = accept.startsWith("application/vnd.pypi.simple") ? "simple" : "any";
-  return `${kind}-${fileNameFor(url.replace(/^[a-z]+:\/\//i, ""))}`;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
+  const rest = scheme === null ? url : url.slice(scheme[0].length);
+  const named = scheme === null || scheme[1].toLowerCase() === "https" ? "" : `${scheme[1].toLowerCase()}-`;
+  return `${kind}-${named}${fileNameFor(rest)}`;
 }
 
 /** The longest wait a Retry-After header gets: a run does not stall for minutes unasked. */
@@ -487,12 +501,13 @@ export class HttpClient {
           // a certificate the client does not trust: asking again gets the same one.
           if (error instanceof SpiceError) throw error;
           if (isCertificateFailure(error)) throw untrustedCertificate(target, error as Error);
+          if (isPlainHttpAnswer(error)) throw plainHttpAnswer(target, error as Error);
           lastError = error;
         }
       }
       if (lastError === "redirect") continue;
       throw new SpiceError("E_HTTP", `Could not fetch ${redactUrl(current.toString())}`, {
-        cause: `${(lastError as Error)?.message ?? lastError} (after ${retries + 1} attempts)`,
+        cause: `${(lastError as Error)?.message ?? lastError} (after ${plural(retries + 1, "attempt")})`,
         hint: "Check the URL and your network, or use --offline to work from the cache",
       });
     }
