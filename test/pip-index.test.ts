@@ -1791,6 +1791,39 @@ describe("spice pip install from an index", () => {
     }
   });
 
+  it("reads plain-http indexes and find-links of other hosts only with --trusted-host, as pip", async () => {
+    const env = venv();
+    // 0.0.0.0 reaches this machine's server, but is not one of pip's secure origins (https,
+    // file, localhost, 127.0.0.0/8, ::1).
+    const elsewhere = index.url.replace("127.0.0.1", "0.0.0.0");
+    const base = ["pip", "install", "--python", env.python, "--dry-run", "colors"];
+    const ignored = await runSpiceAsync([...base, "-i", elsewhere], { cacheDir });
+    assert.equal(ignored.status, 1);
+    assert.match(
+      ignored.stderr,
+      /^warning: The repository located at 0\.0\.0\.0 is not a trusted or secure host and is being ignored\. .*'--trusted-host 0\.0\.0\.0'\.$/m,
+    );
+    const links = await runSpiceAsync(
+      [...base, "--no-index", "-f", elsewhere.replace("/simple/", "/files/")],
+      {
+        cacheDir,
+      },
+    );
+    assert.match(links.stderr, /The repository located at 0\.0\.0\.0 is not a trusted or secure host/);
+    const port = new URL(elsewhere).port;
+    for (const trusted of ["0.0.0.0", `0.0.0.0:${port}`]) {
+      const read = await runSpiceAsync([...base, "-i", elsewhere, "--trusted-host", trusted], { cacheDir });
+      assert.equal(read.status, 0, read.stderr);
+      assert.match(read.stderr, /\+ colors==0\.3/);
+      assert.doesNotMatch(read.stderr, /not a trusted or secure host/);
+    }
+    // This machine by name is as secure an origin as by address.
+    const local = await runSpiceAsync([...base, "-i", index.url.replace("127.0.0.1", "localhost")], {
+      cacheDir,
+    });
+    assert.equal(local.status, 0, local.stderr);
+  });
+
   it("takes a name only from the first index that has it, extra indexes first (uv's order), unless told to merge", async () => {
     const env = venv();
     // The setup pip users know: the public index as --index-url, the private one as an extra.

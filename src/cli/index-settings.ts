@@ -416,6 +416,26 @@ function keyringFor(
   };
 }
 
+/**
+ * The host of an index or find-links URL that pip would not read: plain http to a host that is
+ * neither this machine (localhost, 127.0.0.0/8, ::1) nor a --trusted-host (`host`, or `host:port`
+ * for that port). pip's secure origins are https, file and those; a package list in plain text
+ * over the network could be changed by anyone on the way. Null for any other location.
+ */
+export function plainHttpHost(location: string, trustedHosts: readonly string[]): string | null {
+  if (!/^http:\/\//i.test(location)) return null;
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return null; // said elsewhere, where it is fetched
+  }
+  const hostname = url.hostname.replace(/^\[|\]$/g, "");
+  const loopback = hostname === "localhost" || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === "::1";
+  if (loopback || trustedHosts.includes(url.hostname) || trustedHosts.includes(url.host)) return null;
+  return hostname;
+}
+
 /** The HTTP client, package source and fetcher for these settings. */
 export function openSources(
   args: ParsedArgs,
@@ -429,9 +449,18 @@ export function openSources(
   // What an interrupted install left half made (Ctrl-C stops Node at once): two directory reads.
   for (const bucket of [BUCKETS.wheels, BUCKETS.archives]) cache?.removeStaging(bucket);
   const http = httpClient(args, context, settings, cache);
+  const reached = (location: string) => {
+    const host = plainHttpHost(location, settings.trustedHosts);
+    if (host === null) return true;
+    // pip's words: it passes over such a location the same way.
+    context.output.warn(
+      `The repository located at ${host} is not a trusted or secure host and is being ignored. If this repository is available via HTTPS we recommend you use HTTPS instead, otherwise you may silence this warning and allow it anyway with '--trusted-host ${host}'.`,
+    );
+    return false;
+  };
   const packages = new PackageSource(http, {
-    indexes: settings.indexes,
-    findLinks: settings.findLinks,
+    indexes: settings.indexes.filter(reached),
+    findLinks: settings.findLinks.filter(reached),
     strategy: settings.strategy,
     refreshPackages: new Set(projectNames(args, "refresh-package", "upgrade-package", "reinstall-package")),
   });
