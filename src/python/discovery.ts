@@ -149,9 +149,9 @@ export function activeCondaPrefix(
 }
 
 /**
- * Where the interpreters a request prefers to all others are, first first: the active
- * environment's, then what `python3` on PATH runs (chooseInterpreter's order). When one of them
- * answers the request, no other interpreter needs to be started.
+ * The interpreters a request prefers to all others, in chooseInterpreter's order: the active
+ * environment's, then what `python3` on PATH runs. When one of them answers the request, no
+ * other interpreter needs to be started.
  */
 export function preferredCandidates(context: DiscoveryContext): string[] {
   const python3 = whichOnPath("python3", context);
