@@ -1810,6 +1810,9 @@ describe("spice pip install from an index", () => {
       },
     );
     assert.match(links.stderr, /The repository located at 0\.0\.0\.0 is not a trusted or secure host/);
+    // Nowhere left to look, as with --no-index alone: the hint says so.
+    for (const result of [ignored, links, await runSpiceAsync([...base, "--no-index"], { cacheDir })])
+      assert.match(result.stderr, /^hint: There was no index and no --find-links location to look in/m);
     const port = new URL(elsewhere).port;
     for (const trusted of ["0.0.0.0", `0.0.0.0:${port}`]) {
       const read = await runSpiceAsync([...base, "-i", elsewhere, "--trusted-host", trusted], { cacheDir });

@@ -330,17 +330,26 @@ export async function resolveInputs(
   try {
     return await resolve(resolveOptionsFor(inputs, sources, target, args, context, extra));
   } catch (error) {
-    throw withIndexRootHint(error, sources.packages.options.indexes);
+    throw withIndexRootHint(error, sources.packages.options);
   }
 }
 
 /**
- * A failure that found some name nowhere, with an index URL that does not end in /simple/: that
- * URL may be a server's root, where a project's page is not (`--index-url http://host/` for
- * `http://host/simple/`, a slip easy to make with a private index).
+ * A failure that found some name nowhere, with nowhere to look (`--no-index` without
+ * `--find-links`, or the only index ignored as plain http), or with an index URL that does not
+ * end in /simple/: that URL may be a server's root, where a project's page is not
+ * (`--index-url http://host/` for `http://host/simple/`, a slip easy to make with a private index).
  */
-function withIndexRootHint(error: unknown, indexes: readonly string[]): unknown {
+function withIndexRootHint(
+  error: unknown,
+  { indexes, findLinks }: { indexes: readonly string[]; findLinks: readonly string[] },
+): unknown {
   if (!(error instanceof SpiceError) || (error.details.notFound?.length ?? 0) === 0) return error;
+  if (indexes.length === 0 && findLinks.length === 0)
+    return withHint(
+      error,
+      "There was no index and no --find-links location to look in (--no-index, or an index ignored above): pass --find-links DIR or --index-url URL",
+    );
   const roots = indexes.filter((index) => !/simple\/?$/i.test(index.split(/[?#]/)[0]));
   if (roots.length === 0) return error;
   const index = redactUrl(roots[0]);
