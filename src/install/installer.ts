@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import { dirname, relative, resolve } from "node:path";
 import type { Environment } from "../python/environment.ts";
 import { monotonicMilliseconds } from "../util/clock.ts";
-import { fileSystemFailure } from "../util/error.ts";
+import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { recordHash } from "../util/hash.ts";
 import { bytecodeTag, compiledPath, compileModules } from "./bytecode.ts";
 import {
@@ -303,7 +303,12 @@ export async function installWheels(
   options: InstallOptions,
 ): Promise<InstallResult> {
   const { environment } = options;
-  const plans = items.map((item) => planDistribution(item, options));
+  let plans: DistributionPlan[];
+  try {
+    plans = items.map((item) => planDistribution(item, options));
+  } catch (error) {
+    throw installFailure(environment, items, error);
+  }
   // Where two wheels hold one path, only one copy is placed (a link cannot overwrite).
   const shared = sharedDestinations(plans, options.pipOrder);
   const lost = (path: string, plan: DistributionPlan) => {
@@ -418,8 +423,25 @@ export async function installWheels(
   } catch (error) {
     transaction.abort();
     if (spares) rmSync(spares.claims, { recursive: true, force: true });
-    throw (
-      fileSystemFailure(`Could not install into ${environment.root} (nothing was changed)`, error) ?? error
-    );
+    throw installFailure(environment, items, error);
   }
+}
+
+/**
+ * A failed install's error for the user (nothing was changed). A cache entry's file gone while
+ * the install read or linked it means another process emptied the cache, not a broken disk.
+ */
+function installFailure(environment: Environment, items: readonly InstallItem[], error: unknown): unknown {
+  const what = `Could not install into ${environment.root} (nothing was changed)`;
+  const failure = error as NodeJS.ErrnoException | null;
+  const missing = failure?.code === "ENOENT" ? failure.path : undefined;
+  const entries = items.flatMap((item) =>
+    item.wheel.cacheEntry === undefined ? [] : [item.wheel.cacheEntry],
+  );
+  if (missing !== undefined && entries.some((entry) => missing.startsWith(`${entry}/`)))
+    return new SpiceError("E_FILE_SYSTEM", what, {
+      cause: `${failure?.message}: spice's cache lost a file while it was being installed`,
+      hint: "Another process removed it (`spice cache clean` or `prune`, or an rm of the cache): run the command again",
+    });
+  return fileSystemFailure(what, error) ?? error;
 }
