@@ -144,6 +144,19 @@ function parsedHeaders(text: string): RawMetadata | null {
   }
 }
 
+/**
+ * A kept download's sha256, or null when it is not there: it may go between a look and the read
+ * (a `spice cache clean` running beside this command), and is then fetched again.
+ */
+function keptDigest(path: string): string | null {
+  try {
+    return fileDigestHex("sha256", path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
 /** A local wheel's METADATA, read through the zip directory without reading the whole file. */
 function localWheelMetadata(file: IndexFile, path: string): string {
   let descriptor: number;
@@ -394,8 +407,7 @@ export class FileFetcher {
     const known = this.cachedPath(file);
     // A kept download is checked before it is used (this runs only when its unpacked entry is
     // missing or damaged): one damaged on disk is fetched again, and replaced.
-    if (known !== null && existsSync(known) && fileDigestHex("sha256", known) === expected)
-      return { path: known, sha256: expected };
+    if (known !== null && keptDigest(known) === expected) return { path: known, sha256: expected };
     const { response, archive } = await this.download(file, {});
     if (archive === null) {
       throw new SpiceError("E_DOWNLOAD", `Could not download ${file.filename}`, {

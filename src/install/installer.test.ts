@@ -32,7 +32,7 @@ describe("installWheels", () => {
         assert.equal(error.message, `Could not install into ${venv} (nothing was changed)`);
         assert.match(
           error.details.cause ?? "",
-          /ENOENT.*: spice's cache lost a file while it was being installed$/,
+          /ENOENT.*: spice's cache lost a file while this command used it$/,
         );
         assert.match(error.details.hint ?? "", /spice cache clean/);
         return true;

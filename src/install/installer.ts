@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import { dirname, relative, resolve } from "node:path";
 import type { Environment } from "../python/environment.ts";
 import { monotonicMilliseconds } from "../util/clock.ts";
-import { fileSystemFailure, SpiceError } from "../util/error.ts";
+import { cacheLostFile, fileSystemFailure } from "../util/error.ts";
 import { recordHash } from "../util/hash.ts";
 import { bytecodeTag, compiledPath, compileModules } from "./bytecode.ts";
 import {
@@ -438,10 +438,7 @@ function installFailure(environment: Environment, items: readonly InstallItem[],
   const entries = items.flatMap((item) =>
     item.wheel.cacheEntry === undefined ? [] : [item.wheel.cacheEntry],
   );
-  if (missing !== undefined && entries.some((entry) => missing.startsWith(`${entry}/`)))
-    return new SpiceError("E_FILE_SYSTEM", what, {
-      cause: `${failure?.message}: spice's cache lost a file while it was being installed`,
-      hint: "Another process removed it (`spice cache clean` or `prune`, or an rm of the cache): run the command again",
-    });
+  if (failure && missing !== undefined && entries.some((entry) => missing.startsWith(`${entry}/`)))
+    return cacheLostFile(what, failure);
   return fileSystemFailure(what, error) ?? error;
 }

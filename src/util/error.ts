@@ -50,6 +50,17 @@ const FILE_SYSTEM_HINTS: Record<string, string> = {
 };
 
 /**
+ * A file of spice's cache gone while a command used it: another process emptied the cache (a
+ * `spice cache clean` beside it), which running the command again mends.
+ */
+export function cacheLostFile(what: string, error: NodeJS.ErrnoException): SpiceError {
+  return new SpiceError("E_FILE_SYSTEM", what, {
+    cause: `${error.message}: spice's cache lost a file while this command used it`,
+    hint: "Another process removed it (`spice cache clean` or `prune`, or an rm of the cache): run the command again",
+  });
+}
+
+/**
  * A file system failure (an error with an errno code) as a SpiceError naming what failed; null for
  * anything else, which stays a bug.
  */

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { foreignTarget } from "../../python/target.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
-import { SpiceError } from "../../util/error.ts";
+import { cacheLostFile, SpiceError } from "../../util/error.ts";
 import { copyFileAtomic, onDisk } from "../../util/fs.ts";
 import { sha256Hex } from "../../util/hash.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
@@ -84,10 +84,18 @@ export async function download(
         checkFetchedHash(resolved, archive, hashing ? hashes : null);
         const destination = join(directory, file.filename);
         const already = existsSync(destination) && sha256Hex(readFileSync(destination)) === archive.sha256;
+        const saving = `Could not save ${file.filename} into ${directory}`;
         if (!already)
-          onDisk(`Could not save ${file.filename} into ${directory}`, () =>
-            copyFileAtomic(archive.path, destination),
-          );
+          onDisk(saving, () => {
+            try {
+              copyFileAtomic(archive.path, destination);
+            } catch (error) {
+              const failure = error as NodeJS.ErrnoException;
+              if (failure.code === "ENOENT" && failure.path === archive.path)
+                throw cacheLostFile(saving, failure);
+              throw error;
+            }
+          });
         return [file.filename, already] as const;
       }),
     );
