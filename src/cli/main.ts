@@ -1,7 +1,8 @@
 // spice's entry point: global options, then the command, whose module is loaded only when it
 // runs (start-up cost is paid per command, not for all of them).
 
-import { SpiceError, UsageError } from "../util/error.ts";
+import { resolve } from "node:path";
+import { cacheLostFile, SpiceError, UsageError } from "../util/error.ts";
 import { expandUser } from "../util/fs.ts";
 import { hearPendingSignals } from "../util/interrupt.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
@@ -254,6 +255,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const leading = commandIndex < 0 ? argv : argv.slice(0, commandIndex);
   const settings: OutputSettings = { quiet: false, verbose: false, color: "auto" };
   let output = new Output(settings);
+  let cacheRoot: string | null = null;
   try {
     const globalArgs = parseArgs(leading, GLOBAL_OPTIONS);
     applyGlobal(globalArgs, settings);
@@ -316,9 +318,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       output.data(commandHelp(entry, module, about));
       return 0;
     }
+    cacheRoot = pipTurnsCacheOff ? null : await cacheDirFor(args, process.env);
     const context: CommandContext = {
       output,
-      cacheDir: pipTurnsCacheOff ? null : await cacheDirFor(args, process.env),
+      cacheDir: cacheRoot,
       env: process.env,
       // Asked for only by commands that use it: help, completion and `cache dir` run anywhere.
       get cwd() {
@@ -328,7 +331,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     return await module.run(args, context);
   } catch (error) {
-    output.error(error);
+    output.error(cacheLoss(error, cacheRoot) ?? error);
     if (error instanceof UsageError) return 2;
     return 1;
   } finally {
@@ -340,6 +343,17 @@ export async function main(argv: readonly string[]): Promise<number> {
 function setQuiet(settings: OutputSettings, count: number): void {
   if (count > 0) settings.quiet = true;
   if (count > 1) settings.quietWarnings = true;
+}
+
+/**
+ * A file of spice's cache gone from under a command (a `spice cache clean` beside it), wherever
+ * the command met it: said as that, not as a bug. Null for any other error.
+ */
+function cacheLoss(error: unknown, cacheRoot: string | null): SpiceError | null {
+  const failure = error as NodeJS.ErrnoException | null;
+  if (cacheRoot === null || failure?.code !== "ENOENT" || !failure.path?.startsWith(`${resolve(cacheRoot)}/`))
+    return null;
+  return cacheLostFile("The command could not finish", failure);
 }
 
 function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {

@@ -22,7 +22,7 @@ import { BUCKETS, type Cache } from "../cache/store.ts";
 import { coreHeadersOf } from "../standards/core-metadata.ts";
 import { parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
 import { SpiceError } from "../util/error.ts";
-import { onDisk, writeFileAtomic } from "../util/fs.ts";
+import { onCacheDisk, onDisk, writeFileAtomic } from "../util/fs.ts";
 import { checkedText, fileDigestHex, sha256Hex, withDamageChecksum } from "../util/hash.ts";
 import { whenInterrupted } from "../util/interrupt.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
@@ -470,8 +470,10 @@ export class FileFetcher {
         this.cache === null
           ? join(this.scratch, safeFileName(file.filename))
           : join(this.cache.entryPath(ARCHIVES_BUCKET, sha256), safeFileName(file.filename));
-      makeDirectories(dirname(final));
-      renameSync(partial, final);
+      onCacheDisk(saving, this.cache?.root ?? null, () => {
+        makeDirectories(dirname(final));
+        renameSync(partial, final);
+      });
       kept = true;
       this.cache?.rememberArchiveDigest(final, sha256);
       const archive = { path: final, sha256 };

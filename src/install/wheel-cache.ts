@@ -11,7 +11,7 @@ import { chmodSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { SpiceError } from "../util/error.ts";
-import { onDisk } from "../util/fs.ts";
+import { onCacheDisk } from "../util/fs.ts";
 import { checkedText, sha256Hex, withDamageChecksum } from "../util/hash.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { type OpenedWheel, openWheel } from "./wheel-file.ts";
@@ -214,7 +214,7 @@ export function cachedWheel(path: string, cache: Cache, verify = true): Unpacked
 export function unpackedWheel(path: string, cache: Cache | null, scratch: string): UnpackedWheel {
   // A full disk or an unwritable cache is said as such, not as a bug.
   const into = cache === null ? scratch : cache.bucket(BUCKETS.wheels);
-  return onDisk(`Could not unpack ${basename(path)} into ${into}`, () =>
+  return onCacheDisk(`Could not unpack ${basename(path)} into ${into}`, cache?.root ?? null, () =>
     unpackedWheelIn(path, cache, scratch),
   );
 }

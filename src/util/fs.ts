@@ -10,7 +10,7 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileSystemFailure } from "./error.ts";
+import { cacheLostFile, fileSystemFailure } from "./error.ts";
 import { sha256Hex } from "./hash.ts";
 import { makeDirectories } from "./make-directories.ts";
 
@@ -80,6 +80,21 @@ export function onDisk<T>(what: string, step: () => T): T {
   try {
     return step();
   } catch (error) {
+    throw fileSystemFailure(what, error) ?? error;
+  }
+}
+
+/**
+ * onDisk for work on spice's cache at `cacheRoot`: a file of it gone meanwhile (ENOENT inside it)
+ * is said as the cache emptied by another process, which running the command again mends.
+ */
+export function onCacheDisk<T>(what: string, cacheRoot: string | null, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException | null;
+    if (cacheRoot !== null && failure?.code === "ENOENT" && failure.path?.startsWith(`${cacheRoot}/`))
+      throw cacheLostFile(what, failure);
     throw fileSystemFailure(what, error) ?? error;
   }
 }
