@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes what spice reads from outside: wheels, index pages and metadata files, sdists,
-# pyproject.toml, pylock.toml, installed environments, its own cache and its command line. Each script mutates
+# pyproject.toml, pylock.toml, installed environments, its own cache (also cleaned while in use) and its command line. Each script mutates
 # real inputs (the offline mirror's wheels, when this machine has one), runs the built CLI
 # (npm run build first) and reports any internal error, hang, or change a failure left behind.
 # Not part of `npm test`: a run takes minutes. Found so far: see the commits that say "fuzzing".
@@ -11,7 +11,7 @@ seed="${1:-1}"
 cases="${2:-100}"
 python="${PYTHON:-$HOME/.pyenv/versions/3.11.7/bin/python3}"
 status=0
-for script in wheels index_pages sdists pyproject pylock environments cache command_line; do
+for script in wheels index_pages sdists pyproject pylock environments cache cache_race command_line; do
   echo "== $script"
   output="$("$python" "$here/$script.py" "$seed" "$cases" 2>&1)"
   echo "$output" | tail -n 4
