@@ -1,9 +1,8 @@
 // spice's entry point: global options, then the command, whose module is loaded only when it
 // runs (start-up cost is paid per command, not for all of them).
 
-import { resolve } from "node:path";
 import { cacheLostFile, SpiceError, UsageError } from "../util/error.ts";
-import { expandUser } from "../util/fs.ts";
+import { expandUser, goneFrom } from "../util/fs.ts";
 import { hearPendingSignals } from "../util/interrupt.ts";
 import { nodeWorkerThreads } from "../util/lazy-builtins.ts";
 import { didYouMean } from "../util/similar.ts";
@@ -350,10 +349,8 @@ function setQuiet(settings: OutputSettings, count: number): void {
  * the command met it: said as that, not as a bug. Null for any other error.
  */
 function cacheLoss(error: unknown, cacheRoot: string | null): SpiceError | null {
-  const failure = error as NodeJS.ErrnoException | null;
-  if (cacheRoot === null || failure?.code !== "ENOENT" || !failure.path?.startsWith(`${resolve(cacheRoot)}/`))
-    return null;
-  return cacheLostFile("The command could not finish", failure);
+  const gone = goneFrom(error, cacheRoot === null ? [] : [cacheRoot]);
+  return gone === null ? null : cacheLostFile("The command could not finish", gone);
 }
 
 function applyGlobal(args: ParsedArgs, settings: OutputSettings): void {

@@ -9,6 +9,7 @@ import { dirname, relative, resolve } from "node:path";
 import type { Environment } from "../python/environment.ts";
 import { monotonicMilliseconds } from "../util/clock.ts";
 import { cacheLostFile, fileSystemFailure } from "../util/error.ts";
+import { goneFrom } from "../util/fs.ts";
 import { recordHash } from "../util/hash.ts";
 import { bytecodeTag, compiledPath, compileModules } from "./bytecode.ts";
 import {
@@ -433,12 +434,9 @@ export async function installWheels(
  */
 function installFailure(environment: Environment, items: readonly InstallItem[], error: unknown): unknown {
   const what = `Could not install into ${environment.root} (nothing was changed)`;
-  const failure = error as NodeJS.ErrnoException | null;
-  const missing = failure?.code === "ENOENT" ? failure.path : undefined;
   const entries = items.flatMap((item) =>
     item.wheel.cacheEntry === undefined ? [] : [item.wheel.cacheEntry],
   );
-  if (failure && missing !== undefined && entries.some((entry) => missing.startsWith(`${entry}/`)))
-    return cacheLostFile(what, failure);
-  return fileSystemFailure(what, error) ?? error;
+  const gone = goneFrom(error, entries);
+  return gone !== null ? cacheLostFile(what, gone) : (fileSystemFailure(what, error) ?? error);
 }

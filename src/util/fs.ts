@@ -92,11 +92,18 @@ export function onCacheDisk<T>(what: string, cacheRoot: string | null, step: () 
   try {
     return step();
   } catch (error) {
-    const failure = error as NodeJS.ErrnoException | null;
-    if (cacheRoot !== null && failure?.code === "ENOENT" && failure.path?.startsWith(`${cacheRoot}/`))
-      throw cacheLostFile(what, failure);
-    throw fileSystemFailure(what, error) ?? error;
+    const gone = goneFrom(error, cacheRoot === null ? [] : [cacheRoot]);
+    throw gone !== null ? cacheLostFile(what, gone) : (fileSystemFailure(what, error) ?? error);
   }
+}
+
+/** The failure, when it is a file missing (ENOENT) below one of `directories`; else null. */
+export function goneFrom(error: unknown, directories: readonly string[]): NodeJS.ErrnoException | null {
+  const failure = error as NodeJS.ErrnoException | null;
+  const path = failure?.code === "ENOENT" ? failure.path : undefined;
+  return path !== undefined && directories.some((directory) => path.startsWith(`${resolve(directory)}/`))
+    ? failure
+    : null;
 }
 
 /** Where a symbolic link points, or null when `path` is no link. */
