@@ -1,13 +1,17 @@
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { UsageError } from "./error.ts";
 import { strtobool } from "./strtobool.ts";
 
-/** spice's cache root: `--cache-dir`, else $SPICE_CACHE_DIR, else $XDG_CACHE_HOME/spice, else ~/.cache/spice. */
+/**
+ * spice's cache root: `--cache-dir`, else $SPICE_CACHE_DIR, else $XDG_CACHE_HOME/spice, else
+ * ~/.cache/spice. A relative XDG_CACHE_HOME is passed over, as the XDG Base Directory
+ * specification says (it would put a cache in whatever directory a command runs in).
+ */
 export function cacheRoot(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit) return explicit;
   if (env.SPICE_CACHE_DIR) return env.SPICE_CACHE_DIR;
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, "spice");
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, "spice");
   return join(homedir(), ".cache", "spice");
 }
 
