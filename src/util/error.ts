@@ -47,6 +47,7 @@ const FILE_SYSTEM_HINTS: Record<string, string> = {
   EPERM: "Check that you may write to it (its owner and permissions)",
   EROFS: "It is on a read-only file system",
   EMFILE: "Too many files are open: raise the limit (ulimit -n) and run the command again",
+  ENOTDIR: "A part of the path is a file where a directory is needed: move it, or choose another path",
 };
 
 /**
@@ -67,7 +68,11 @@ export function cacheLostFile(what: string, error: NodeJS.ErrnoException): Spice
 export function fileSystemFailure(what: string, error: unknown): SpiceError | null {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (!(error instanceof Error) || typeof code !== "string" || !/^E[A-Z]+$/.test(code)) return null;
-  const hint = FILE_SYSTEM_HINTS[code];
+  // mkdir's EEXIST: what is there is no directory (make-directories takes a directory as made).
+  const hint =
+    code === "EEXIST" && (error as NodeJS.ErrnoException).syscall === "mkdir"
+      ? "A file is where a directory is needed: move it, or choose another path"
+      : FILE_SYSTEM_HINTS[code];
   return new SpiceError(
     "E_FILE_SYSTEM",
     what,
