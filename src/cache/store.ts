@@ -32,7 +32,7 @@ export const BUCKETS = {
    */
   metadata: "metadata-v3",
   /** Index pages and metadata files with their HTTP caching headers (src/index/http.ts). */
-  http: "http-v3",
+  http: "http-v4",
   /** V8 code caches of the CLI bundle, one per command (written by src/cli/entry.ts). */
   code: CODE_CACHE_BUCKET,
 } as const;

@@ -161,16 +161,14 @@ function deriveInto(entry: CachedResponse, derive: Derivation | undefined): bool
 
 /**
  * The cache file of a URL and the kind of answer asked for (a page, or anything). An https URL's
- * key leaves its scheme out (the names earlier versions wrote); any other scheme's names it, so
- * that a page fetched in plain http, which anyone on the way may have changed, never answers an
- * https request for the same host and path.
+ * key leaves its scheme out (a shorter name); any other URL's key is the whole URL, `://` and all
+ * (escaped, which no host begins with), so that a page fetched in plain http, which anyone on the
+ * way may have changed, never answers an https request (http-v3 named both without the scheme).
  */
 function cacheKey(url: string, accept: string): string {
   const kind = accept.startsWith("application/vnd.pypi.simple") ? "simple" : "any";
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
-  const rest = scheme === null ? url : url.slice(scheme[0].length);
-  const named = scheme === null || scheme[1].toLowerCase() === "https" ? "" : `${scheme[1].toLowerCase()}-`;
-  return `${kind}-${named}${fileNameFor(rest)}`;
+  const https = /^https:\/\//i.exec(url);
+  return `${kind}-${fileNameFor(https === null ? url : url.slice(https[0].length))}`;
 }
 
 /** The longest wait a Retry-After header gets: a run does not stall for minutes unasked. */

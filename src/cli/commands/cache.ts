@@ -201,7 +201,8 @@ function clean(cache: Cache, args: ParsedArgs, context: CommandContext): number 
  * Buckets an earlier spice laid out differently (wheels-v1 kept each wheel's own tree, wheels-v2
  * its files unsorted, wheels-v3 its manifests without a checksum, code-v1 its code caches without
  * one, http-v1 its pages under one checksum, so that reading a parsed page read its body too;
- * wheels-v4, metadata-v2, http-v2 and interpreters-v3 checked with a slower checksum than CRC-32).
+ * wheels-v4, metadata-v2, http-v2 and interpreters-v3 checked with a slower checksum than CRC-32;
+ * http-v3 kept a page fetched in plain http under the name of its https URL).
  */
 function staleBuckets(cache: Cache): string[] {
   const current = new Set<string>(Object.values(BUCKETS));
