@@ -330,7 +330,7 @@ export async function resolveInputs(
   try {
     return await resolve(resolveOptionsFor(inputs, sources, target, args, context, extra));
   } catch (error) {
-    throw withIndexRootHint(error, sources.packages.options);
+    throw withWhereToLookHint(error, sources.packages.options);
   }
 }
 
@@ -340,7 +340,7 @@ export async function resolveInputs(
  * end in /simple/: that URL may be a server's root, where a project's page is not
  * (`--index-url http://host/` for `http://host/simple/`, a slip easy to make with a private index).
  */
-function withIndexRootHint(
+function withWhereToLookHint(
   error: unknown,
   { indexes, findLinks }: { indexes: readonly string[]; findLinks: readonly string[] },
 ): unknown {

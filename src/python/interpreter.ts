@@ -1,7 +1,7 @@
 // Facts about one Python interpreter, gathered by running it once with a small script and cached
 // on disk keyed by the interpreter's real path, size and mtime, so that later runs spawn nothing.
 
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { MarkerEnvironment } from "../standards/marker.ts";
 import { sysTags, type Tag, type TagFacts } from "../standards/tags.ts";
@@ -85,22 +85,22 @@ function cacheFile(cacheDir: string, path: string): string {
   return join(cacheDir, "interpreters-v4", `${fileNameFor(path)}.json`);
 }
 
-/** The pyvenv.cfg that makes Python started as `path` a virtual environment's (beside it or one up), or null. */
-export function venvConfigOf(path: string): string | null {
-  for (const candidate of [join(dirname(path), "pyvenv.cfg"), join(dirname(dirname(path)), "pyvenv.cfg")]) {
-    if (existsSync(candidate)) return candidate;
+/** The pyvenv.cfg that makes Python started as `path` a virtual environment's (beside it or one up), with its mtime. */
+function venvConfigStat(path: string): { config: string; mtimeMs: number } | null {
+  for (const config of [join(dirname(path), "pyvenv.cfg"), join(dirname(dirname(path)), "pyvenv.cfg")]) {
+    const stat = statSync(config, { throwIfNoEntry: false });
+    if (stat !== undefined) return { config, mtimeMs: stat.mtimeMs };
   }
   return null;
 }
 
+/** The pyvenv.cfg that makes Python started as `path` a virtual environment's, or null. */
+export function venvConfigOf(path: string): string | null {
+  return venvConfigStat(path)?.config ?? null;
+}
+
 function venvConfigMtime(path: string): number | null {
-  const config = venvConfigOf(path);
-  if (config === null) return null;
-  try {
-    return statSync(config).mtimeMs;
-  } catch {
-    return null; // gone since
-  }
+  return venvConfigStat(path)?.mtimeMs ?? null;
 }
 
 /** Runs (or reads from cache) the inspection of the interpreter at `path`. */

@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { foreignTarget } from "../../python/target.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
-import { cacheLostFile, SpiceError } from "../../util/error.ts";
-import { copyFileAtomic, onDisk } from "../../util/fs.ts";
+import { SpiceError } from "../../util/error.ts";
+import { copyFileAtomic, onCacheDisk, onDisk } from "../../util/fs.ts";
 import { sha256Hex } from "../../util/hash.ts";
 import { makeDirectories } from "../../util/make-directories.ts";
 import { type ParsedArgs, value, values } from "../args.ts";
@@ -84,18 +84,11 @@ export async function download(
         checkFetchedHash(resolved, archive, hashing ? hashes : null);
         const destination = join(directory, file.filename);
         const already = existsSync(destination) && sha256Hex(readFileSync(destination)) === archive.sha256;
-        const saving = `Could not save ${file.filename} into ${directory}`;
+        // A kept download gone before it is copied out: the cache emptied by another process.
         if (!already)
-          onDisk(saving, () => {
-            try {
-              copyFileAtomic(archive.path, destination);
-            } catch (error) {
-              const failure = error as NodeJS.ErrnoException;
-              if (failure.code === "ENOENT" && failure.path === archive.path)
-                throw cacheLostFile(saving, failure);
-              throw error;
-            }
-          });
+          onCacheDisk(`Could not save ${file.filename} into ${directory}`, sources.cache?.root ?? null, () =>
+            copyFileAtomic(archive.path, destination),
+          );
         return [file.filename, already] as const;
       }),
     );

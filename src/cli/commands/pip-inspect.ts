@@ -363,7 +363,6 @@ function directUrlForReport(direct: DirectUrl): Record<string, unknown> {
   return { url, subdirectory: direct.subdirectory, [info[0] as string]: info[1] };
 }
 
-/** `spice pip inspect`: pip 23.2's JSON report (version 1) of what the environment holds. */
 /** The headers pip adds to an .egg-info's metadata from its requires.txt, where PKG-INFO has none. */
 function requiresTxtHeaders(dist: InstalledDistribution): Array<[string, string]> {
   const text = dist.format === "egg-info" ? dist.readFile("requires.txt") : null;
@@ -378,6 +377,7 @@ function requiresTxtHeaders(dist: InstalledDistribution): Array<[string, string]
   ];
 }
 
+/** `spice pip inspect`: pip 23.2's JSON report (version 1) of what the environment holds. */
 export function inspect(args: ParsedArgs, context: CommandContext): number {
   const { distributions, markers } = load(args, context, true);
   warnUnreadableDirectUrls(distributions, context);
