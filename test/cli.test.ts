@@ -773,6 +773,37 @@ describe("spice python", () => {
     assert.equal(readdirSync(join(colder, "interpreters-v4")).length, 1);
   });
 
+  it("inspects the interpreters its cache does not know side by side when it lists them all", () => {
+    // Two interpreters that each answer only once the other has started: one after the other,
+    // the first would give up waiting and be skipped as broken.
+    const bin = join(work.path, "waiting-pythons");
+    mkdirSync(bin);
+    for (const [own, other] of [
+      ["97", "98"],
+      ["98", "97"],
+    ]) {
+      const script = [
+        "#!/bin/sh",
+        `touch "${bin}/started-${own}"`,
+        "tries=0",
+        `while [ ! -e "${bin}/started-${other}" ]; do`,
+        "  tries=$((tries + 1))",
+        `  if [ $tries -gt 100 ]; then echo "python3.${other} never started" >&2; exit 1; fi`,
+        "  sleep 0.05",
+        "done",
+        `exec "${PYTHON}" "$@"`,
+      ];
+      writeFileSync(join(bin, `python3.${own}`), `${script.join("\n")}\n`, { mode: 0o755 });
+    }
+    const listed = runSpice(["python", "list", "--verbose"], {
+      cacheDir,
+      env: { PATH: `${bin}:${process.env.PATH}` },
+    });
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.doesNotMatch(listed.stderr, /skipped .*waiting-pythons/);
+    assert.ok(existsSync(join(bin, "started-97")) && existsSync(join(bin, "started-98")));
+  });
+
   it("lists an active virtual environment beside its base interpreter, not in its place", () => {
     const venv = join(work.path, "listed-venv");
     assert.equal(runSpice(["venv", venv, "--python", "3.12"], { cacheDir }).status, 0);

@@ -2,6 +2,7 @@
 // on disk keyed by the interpreter's real path, size and mtime, so that later runs spawn nothing.
 
 import { readFileSync, realpathSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { MarkerEnvironment } from "../standards/marker.ts";
 import { sysTags, type Tag, type TagFacts } from "../standards/tags.ts";
@@ -68,14 +69,8 @@ export interface InspectOptions {
   timeoutMs?: number;
 }
 
-interface CacheEntry {
+interface CacheEntry extends Fingerprint {
   format: number;
-  path: string;
-  realPath: string;
-  size: number;
-  mtimeMs: number;
-  /** mtime of the pyvenv.cfg that makes the path a virtual environment, or null. */
-  venvConfigMtimeMs: number | null;
   facts: InterpreterFacts;
 }
 
@@ -103,18 +98,29 @@ function venvConfigMtime(path: string): number | null {
   return venvConfigStat(path)?.mtimeMs ?? null;
 }
 
-/** Runs (or reads from cache) the inspection of the interpreter at `path`. */
-export function inspectInterpreter(givenPath: string, options: InspectOptions): Interpreter {
+/** What a cached inspection must match: the binary (size, mtime) and the pyvenv.cfg beside it. */
+interface Fingerprint {
+  path: string;
+  realPath: string;
+  size: number;
+  mtimeMs: number;
+  /** mtime of the pyvenv.cfg that makes the path a virtual environment, or null. */
+  venvConfigMtimeMs: number | null;
+}
+
+function fingerprintOf(givenPath: string): Fingerprint {
   const path = resolve(givenPath);
-  let realPath: string;
-  let size: number;
-  let mtimeMs: number;
   try {
-    realPath = realpathSync(path);
+    const realPath = realpathSync(path);
     const stat = statSync(realPath);
     if (!stat.isFile()) throw new Error("not a file");
-    size = stat.size;
-    mtimeMs = stat.mtimeMs;
+    return {
+      path,
+      realPath,
+      size: stat.size,
+      mtimeMs: stat.mtimeMs,
+      venvConfigMtimeMs: venvConfigMtime(path),
+    };
   } catch (error) {
     throw new SpiceError("E_INTERPRETER_NOT_FOUND", `No Python interpreter at ${path}`, {
       cause:
@@ -124,57 +130,157 @@ export function inspectInterpreter(givenPath: string, options: InspectOptions): 
       hint: "Run `spice python list` to see the interpreters spice can find",
     });
   }
-  const venvConfigMtimeMs = venvConfigMtime(path);
-  if (options.cacheDir !== null) {
-    try {
-      // The entry opens with a checksum of its JSON: a damaged one (a flipped byte in a scheme
-      // path would send installs elsewhere) is no entry, and the interpreter is inspected again.
-      const text = checkedText(readFileSync(cacheFile(options.cacheDir, path)));
-      if (text === null) throw new Error("damaged");
-      const entry = JSON.parse(text) as CacheEntry;
-      if (
-        entry.format === CACHE_FORMAT &&
-        entry.realPath === realPath &&
-        entry.size === size &&
-        entry.mtimeMs === mtimeMs &&
-        entry.venvConfigMtimeMs === venvConfigMtimeMs
-      ) {
-        return { path, realPath, facts: entry.facts };
-      }
-    } catch {
-      // no usable cache entry: inspect
-    }
-  }
-  const facts = runInspection(path, options.timeoutMs ?? 10_000);
-  if (options.cacheDir !== null) {
-    const entry: CacheEntry = {
-      format: CACHE_FORMAT,
-      path,
-      realPath,
-      size,
-      mtimeMs,
-      venvConfigMtimeMs,
-      facts,
-    };
-    try {
-      writeFileAtomic(cacheFile(options.cacheDir, path), withDamageChecksum(JSON.stringify(entry)));
-    } catch {
-      // a read-only cache only costs speed
-    }
-  }
-  return { path, realPath, facts };
 }
 
-function runInspection(path: string, timeoutMs: number): InterpreterFacts {
-  // -E: ignore PYTHON* variables, so that PYTHONPATH and friends cannot change the answer; -S:
-  // no site.main() (the script runs what it needs of it, see inspect-script.ts).
-  const result = nodeChildProcess().spawnSync(path, ["-E", "-S", "-c", INSPECT_SCRIPT], {
+function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
+  return (
+    a.realPath === b.realPath &&
+    a.size === b.size &&
+    a.mtimeMs === b.mtimeMs &&
+    a.venvConfigMtimeMs === b.venvConfigMtimeMs
+  );
+}
+
+/**
+ * Inspections this process ran, failed ones too, so that one interpreter is run once per command
+ * even without a cache (`--no-cache`) and a broken one does not make a command wait twice for it.
+ */
+const inspectedThisRun = new Map<
+  string,
+  { fingerprint: Fingerprint; outcome: InterpreterFacts | SpiceError }
+>();
+
+function knownFacts(fingerprint: Fingerprint, options: InspectOptions): InterpreterFacts | null {
+  const known = inspectedThisRun.get(fingerprint.path);
+  if (known !== undefined && sameFingerprint(known.fingerprint, fingerprint)) {
+    if (known.outcome instanceof SpiceError) throw known.outcome;
+    return known.outcome;
+  }
+  if (options.cacheDir === null) return null;
+  try {
+    // The entry opens with a checksum of its JSON: a damaged one (a flipped byte in a scheme
+    // path would send installs elsewhere) is no entry, and the interpreter is inspected again.
+    const text = checkedText(readFileSync(cacheFile(options.cacheDir, fingerprint.path)));
+    if (text === null) return null;
+    const entry = JSON.parse(text) as CacheEntry;
+    if (entry.format === CACHE_FORMAT && sameFingerprint(entry, fingerprint)) return entry.facts;
+  } catch {
+    // no usable cache entry: inspect
+  }
+  return null;
+}
+
+function remember(
+  fingerprint: Fingerprint,
+  outcome: InterpreterFacts | SpiceError,
+  options: InspectOptions,
+): void {
+  inspectedThisRun.set(fingerprint.path, { fingerprint, outcome });
+  if (outcome instanceof SpiceError || options.cacheDir === null) return;
+  const entry: CacheEntry = { format: CACHE_FORMAT, ...fingerprint, facts: outcome };
+  try {
+    writeFileAtomic(cacheFile(options.cacheDir, fingerprint.path), withDamageChecksum(JSON.stringify(entry)));
+  } catch {
+    // a read-only cache only costs speed
+  }
+}
+
+/** Runs (or reads from cache) the inspection of the interpreter at `path`. */
+export function inspectInterpreter(givenPath: string, options: InspectOptions): Interpreter {
+  const fingerprint = fingerprintOf(givenPath);
+  const { path, realPath } = fingerprint;
+  const known = knownFacts(fingerprint, options);
+  if (known !== null) return { path, realPath, facts: known };
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const run = nodeChildProcess().spawnSync(path, INSPECT_ARGS, {
     encoding: "utf8",
     timeout: timeoutMs,
     killSignal: "SIGKILL",
     stdio: ["ignore", "pipe", "pipe"],
     maxBuffer: 16 * 1024 * 1024,
   });
+  const outcome = inspectionOutcome(path, run, timeoutMs);
+  remember(fingerprint, outcome, options);
+  if (outcome instanceof SpiceError) throw outcome;
+  return { path, realPath, facts: outcome };
+}
+
+/**
+ * Inspects, side by side, those of `paths` that neither the cache nor this process knows, so that
+ * the calls of inspectInterpreter that follow find them known: a first `spice python list` starts
+ * about ten interpreters, some 30 ms each. Failures are remembered for those calls to report.
+ */
+export async function inspectSideBySide(paths: readonly string[], options: InspectOptions): Promise<void> {
+  const unknown: Fingerprint[] = [];
+  const seen = new Set<string>();
+  for (const path of paths) {
+    let fingerprint: Fingerprint;
+    try {
+      fingerprint = fingerprintOf(path);
+      if (seen.has(fingerprint.path) || knownFacts(fingerprint, options) !== null) continue;
+    } catch {
+      continue; // inspectInterpreter says why
+    }
+    seen.add(fingerprint.path);
+    unknown.push(fingerprint);
+  }
+  if (unknown.length < 2) return;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  // Starting Python is mostly CPU: more processes than cores only make each slower.
+  const lanes = Math.min(unknown.length, Math.max(2, availableParallelism()));
+  let next = 0;
+  const lane = async () => {
+    while (next < unknown.length) {
+      const fingerprint = unknown[next++];
+      const run = await spawnToEnd(fingerprint.path, INSPECT_ARGS, timeoutMs);
+      remember(fingerprint, inspectionOutcome(fingerprint.path, run, timeoutMs), options);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+}
+
+/** What spawnSync reports of a finished process, for a process run without blocking. */
+interface FinishedRun {
+  error?: Error;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function spawnToEnd(path: string, args: string[], timeoutMs: number): Promise<FinishedRun> {
+  return new Promise((done) => {
+    const child = nodeChildProcess().spawn(path, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let error: Error | undefined;
+    const timer = setTimeout(() => {
+      error = Object.assign(new Error("timed out"), { code: "ETIMEDOUT" });
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.on("error", (spawnError) => {
+      error ??= spawnError;
+    });
+    child.on("close", (status, signal) => {
+      clearTimeout(timer);
+      const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString("utf8");
+      done({ error, status, signal, stdout: text(out), stderr: text(err) });
+    });
+  });
+}
+
+// -E: ignore PYTHON* variables, so that PYTHONPATH and friends cannot change the answer; -S: no
+// site.main() (the script runs what it needs of it, see inspect-script.ts).
+const INSPECT_ARGS = ["-E", "-S", "-c", INSPECT_SCRIPT];
+
+/** The facts a run of the inspection script printed, or why there are none. */
+function inspectionOutcome(
+  path: string,
+  result: FinishedRun,
+  timeoutMs: number,
+): InterpreterFacts | SpiceError {
   endIfInterrupted(result.signal);
   const failure = (cause: string) =>
     new SpiceError("E_INTERPRETER_BROKEN", `Could not inspect the Python interpreter at ${path}`, {
@@ -184,25 +290,25 @@ function runInspection(path: string, timeoutMs: number): InterpreterFacts {
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
     if (code === "ETIMEDOUT")
-      throw failure(`it did not answer within ${Math.round(timeoutMs / 1000)} seconds`);
-    if (code === "EACCES") throw failure("it is not executable");
-    if (code === "ENOEXEC") throw failure("it is not a program this system can run");
-    throw failure(result.error.message);
+      return failure(`it did not answer within ${Math.round(timeoutMs / 1000)} seconds`);
+    if (code === "EACCES") return failure("it is not executable");
+    if (code === "ENOEXEC") return failure("it is not a program this system can run");
+    return failure(result.error.message);
   }
   if (result.status !== 0) {
     const stderr = result.stderr.trim().split("\n").slice(-3).join(" / ");
-    throw failure(`it exited with status ${result.status ?? result.signal}${stderr ? `: ${stderr}` : ""}`);
+    return failure(`it exited with status ${result.status ?? result.signal}${stderr ? `: ${stderr}` : ""}`);
   }
   const line = result.stdout.split("\n").find((text) => text.startsWith(MARKER));
-  if (line === undefined) throw failure("it printed something that is not spice's inspection output");
+  if (line === undefined) return failure("it printed something that is not spice's inspection output");
   let facts: InterpreterFacts;
   try {
     facts = JSON.parse(line.slice(MARKER.length)) as InterpreterFacts;
   } catch {
-    throw failure("its inspection output is not valid JSON");
+    return failure("its inspection output is not valid JSON");
   }
   if (!Array.isArray(facts.version_info) || typeof facts.executable !== "string") {
-    throw failure("its inspection output is missing the version or executable");
+    return failure("its inspection output is missing the version or executable");
   }
   return facts;
 }

@@ -1,7 +1,7 @@
 // `spice python list` and `spice python find`: which interpreters exist, and which one a request
 // selects.
 
-import { type DiscoveredInterpreter, discoverInterpreters } from "../../python/discovery.ts";
+import { type DiscoveredInterpreter, discoverInterpretersSideBySide } from "../../python/discovery.ts";
 import { architecture, isVirtualEnvironment } from "../../python/interpreter.ts";
 import { findInterpreter, parsePythonRequest, variantOf } from "../../python/request.ts";
 import { compareVersions, parseVersion } from "../../standards/version.ts";
@@ -23,9 +23,9 @@ function variantName(interpreter: DiscoveredInterpreter): string {
   return variant === "default" ? "" : `+${variant}`;
 }
 
-function list(args: ParsedArgs, context: CommandContext): number {
+async function list(args: ParsedArgs, context: CommandContext): Promise<number> {
   const format = oneOf("format", value(args, "format"), ["text", "json"], "text");
-  const { interpreters, skipped, defaultPython3 } = discoverInterpreters(
+  const { interpreters, skipped, defaultPython3 } = await discoverInterpretersSideBySide(
     { env: context.env, cwd: context.cwd },
     { cacheDir: context.cacheDir },
   );
