@@ -380,7 +380,7 @@ describe("spice doctor", () => {
     assert.equal(shadowed.length, 1, JSON.stringify(shadowed));
     assert.match(
       shadowed[0].message,
-      /^5 modules are provided by 2 places: .*leaked-outside, .*leaked-elsewhere \(`m1`, `m2`, `m3`, `m4`, `m5`\)$/,
+      /^5 modules are provided by 2 places: .*leaked-outside, .*leaked-elsewhere \(`m1`, `m2`, `m3`, `m4` and `m5`\)$/,
     );
     // The fix names what put each directory on sys.path.
     assert.match(
@@ -395,7 +395,7 @@ describe("spice doctor", () => {
         ["warning", "4 distributions are installed at the same versions"],
       ],
     );
-    assert.match(duplicates[1].message, /: m1 1\.0, m2 1\.0, m3 1\.0, m4 1\.0$/);
+    assert.match(duplicates[1].message, /: m1 1\.0, m2 1\.0, m3 1\.0 and m4 1\.0$/);
     for (const duplicate of duplicates)
       assert.match(duplicate.fix ?? "", /unset PYTHONPATH; remove the line in .*elsewhere\.pth/);
   });

@@ -11,7 +11,7 @@ import { type Marker, parseMarker } from "../standards/marker.ts";
 import { MarkerSpace } from "../standards/marker-space.ts";
 import { consistentPlatforms, installsIn } from "../standards/wheel-environments.ts";
 import { UsageError } from "../util/error.ts";
-import { plural } from "../util/plural.ts";
+import { plural, someOf } from "../util/plural.ts";
 import { type ParsedArgs, values } from "./args.ts";
 import type { CommandContext } from "./main.ts";
 import type { RequirementInputs } from "./resolution-options.ts";
@@ -153,13 +153,8 @@ function pinsLacking(
     lacking,
     pins: `${plural(names.length, "pin")} ${names.length === 1 ? "has" : "have"}`,
     one: names.length === 1,
-    names: someNames(names),
+    names: someOf(names, 6),
   }));
-}
-
-/** Up to six names, else five and how many more. */
-function someNames(names: readonly string[]): string {
-  return names.length > 6 ? `${names.slice(0, 5).join(", ")} and ${names.length - 5} more` : names.join(", ");
 }
 
 /** Where `python_version == '3.MINOR'`, parsed once per minor. */

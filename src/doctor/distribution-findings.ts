@@ -14,16 +14,8 @@ import {
   ownsDistribution,
 } from "../install/installed.ts";
 import { markerEnvironment } from "../python/interpreter.ts";
-import { plural } from "../util/plural.ts";
-import {
-  abridged,
-  addTo,
-  type Examination,
-  type Finding,
-  namesIn,
-  pathCauses,
-  type Severity,
-} from "./findings.ts";
+import { plural, someOf } from "../util/plural.ts";
+import { addTo, type Examination, type Finding, namesIn, pathCauses, type Severity } from "./findings.ts";
 
 /** 6. Distributions: duplicates, broken metadata, unmet requirements. */
 export function distributionFindings(
@@ -164,7 +156,10 @@ export function distributionFindings(
       found(duplicate(...projects[0], "warning"));
       continue;
     }
-    const named = abridged(projects.map(([project, list]) => `${project} ${list[0].displayVersion}`));
+    const named = someOf(
+      projects.map(([project, list]) => `${project} ${list[0].displayVersion}`),
+      10,
+    );
     found({
       severity: "warning",
       code: "duplicate-distribution",
@@ -240,7 +235,10 @@ function fileFindings(
       findings.push({
         severity: "error",
         code: "missing-files",
-        message: `${dist.name} ${dist.displayVersion} is missing ${missing.length} of the ${plural(files.length, "file")} its RECORD lists: ${abridged(missing.map((path) => relative(dist.location, path)))}`,
+        message: `${dist.name} ${dist.displayVersion} is missing ${missing.length} of the ${plural(files.length, "file")} its RECORD lists: ${someOf(
+          missing.map((path) => relative(dist.location, path)),
+          10,
+        )}`,
         why: "importing it may fail, or find another copy of the module",
         fix: spicePip(`install --reinstall --no-deps ${dist.name}==${dist.displayVersion}`),
       });
@@ -263,7 +261,7 @@ function fileFindings(
     findings.push({
       severity: "warning",
       code: "shared-files",
-      message: `${pair} both install ${abridged(paths)}`,
+      message: `${pair} both install ${someOf(paths, 10)}`,
       why: "the one installed last overwrote the other's copy, and uninstalling either removes the files both need",
       fix: "uninstall the one you do not need, then reinstall the other",
     });

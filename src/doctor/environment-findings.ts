@@ -9,7 +9,8 @@ import { distributionsIn } from "../install/installed.ts";
 import { readPyvenvCfg, userSite } from "../python/environment.ts";
 import { venvsIn } from "../python/select.ts";
 import { linkTarget } from "../util/fs.ts";
-import { abridged, type Examination, type Finding, namesIn, shebangInterpreter } from "./findings.ts";
+import { someOf } from "../util/plural.ts";
+import { type Examination, type Finding, namesIn, shebangInterpreter } from "./findings.ts";
 
 /** Directories where container images and projects keep virtual environments, checked one level down. */
 const VENV_PARENTS = ["/opt"];
@@ -104,7 +105,7 @@ export function environmentFindings({
       found({
         severity: "warning",
         code: "venv-other-version-packages",
-        message: `${join(lib, name, "site-packages")} holds ${abridged(stale.map((dist) => dist.name).sort())}, for ${name.replace("python", "Python ")}; this environment runs Python ${facts.version_info[0]}.${facts.version_info[1]}`,
+        message: `${join(lib, name, "site-packages")} holds ${someOf(stale.map((dist) => dist.name).sort(), 10)}, for ${name.replace("python", "Python ")}; this environment runs Python ${facts.version_info[0]}.${facts.version_info[1]}`,
         why: "the environment was made again for another Python over the old one: those packages are not importable, and look installed to anyone who lists the directory",
         fix: `spice venv --clear ${environment.root}, then install again (or remove ${join(lib, name)})`,
       });
@@ -145,7 +146,7 @@ export function environmentFindings({
       found({
         severity: "warning",
         code: "venv-unused",
-        message: `\`${tools.python ? "python" : "python3"}\` here runs ${pythonPath}, outside the virtual environment${unused.length > 1 ? "s" : ""} ${abridged(unused)}`,
+        message: `\`${tools.python ? "python" : "python3"}\` here runs ${pythonPath}, outside the virtual environment${unused.length > 1 ? "s" : ""} ${someOf(unused, 10)}`,
         why: `a program started with it (an image's CMD, a script's #!/usr/bin/env python) imports that interpreter's packages, not the ones installed in ${first}: the global-instead-of-venv mistake`,
         fix: `run ${first}/bin/python, or put ${first}/bin first on PATH (in a Dockerfile: ENV PATH="${first}/bin:$PATH"); \`spice doctor --python ${first}\` examines it`,
       });

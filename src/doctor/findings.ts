@@ -36,11 +36,6 @@ export interface Examination {
   spicePip: (words: string) => string;
 }
 
-/** A list for one finding's message: up to ten items, else the first eight and how many more. */
-export function abridged(items: readonly string[]): string {
-  return (items.length > 10 ? [...items.slice(0, 8), `and ${items.length - 8} more`] : items).join(", ");
-}
-
 /**
  * What to undo to take `directories` off sys.path, for those put there by PYTHONPATH or a .pth
  * file (importPath's origins); none for Python's own directories.

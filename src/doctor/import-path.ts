@@ -5,15 +5,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { delimiter, dirname, join, relative } from "node:path";
 import { pthEntries } from "../install/installed.ts";
-import {
-  abridged,
-  addTo,
-  type Examination,
-  type Finding,
-  namesIn,
-  pathCauses,
-  realPath,
-} from "./findings.ts";
+import { someOf } from "../util/plural.ts";
+import { addTo, type Examination, type Finding, namesIn, pathCauses, realPath } from "./findings.ts";
 
 /** Up to this many modules shadowed between the same directories get a finding each. */
 const SHADOWED_ONE_BY_ONE = 3;
@@ -159,7 +152,10 @@ export function shadowingFindings(
       continue;
     }
     const [first, ...others] = directories;
-    const names = abridged(modules.map(([module]) => `\`${module}\``));
+    const names = someOf(
+      modules.map(([module]) => `\`${module}\``),
+      10,
+    );
     found({
       severity: "warning",
       code: "shadowed-module",
@@ -210,7 +206,10 @@ export function currentDirectoryFindings(
       found({
         severity: "warning",
         code: "shadowed-by-cwd",
-        message: `${shadowing.length} files in ${context.cwd} are named like modules they shadow (${abridged(shadowing.map(([module]) => `\`${module}\``))})`,
+        message: `${shadowing.length} files in ${context.cwd} are named like modules they shadow (${someOf(
+          shadowing.map(([module]) => `\`${module}\``),
+          10,
+        )})`,
         why,
         fix,
       });

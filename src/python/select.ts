@@ -9,6 +9,7 @@ import { pyShlexQuote } from "../standards/python-string.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
 import { linkTarget, realDirectory } from "../util/fs.ts";
 import { parseIni } from "../util/ini.ts";
+import { someOf } from "../util/plural.ts";
 import { activeCondaPrefix, condaBasePrefix, type DiscoveryContext, whichOnPath } from "./discovery.ts";
 import {
   type Environment,
@@ -328,7 +329,7 @@ export function selectEnvironment(
         "spice acts on an activated environment (VIRTUAL_ENV), --python, or a .venv; never on a Python it merely finds on PATH",
       hint:
         nearby.length > 0
-          ? `${namedList(nearby)} ${nearby.length === 1 ? "is a virtual environment" : "are virtual environments"} here: pass --python ${pyShlexQuote(nearby[0])} (or activate it), or create .venv with \`spice venv\``
+          ? `${someOf(nearby, 5)} ${nearby.length === 1 ? "is a virtual environment" : "are virtual environments"} here: pass --python ${pyShlexQuote(nearby[0])} (or activate it), or create .venv with \`spice venv\``
           : onPath !== null
             ? `python3 on PATH runs in the virtual environment ${onPath} (its bin is first on PATH without VIRTUAL_ENV, as a Dockerfile's ENV PATH=... leaves it): pass --python ${pyShlexQuote(onPath)}, or set VIRTUAL_ENV=${pyShlexQuote(onPath)}`
             : condaBase !== null
@@ -372,12 +373,4 @@ export function selectEnvironment(
   checkExternallyManaged(base.environment, options, env);
   checkVenvInterpreter(base.environment, options);
   return base;
-}
-
-/** `a`, `a and b`, `a, b and c`; past five, the first four and how many more. */
-function namedList(names: readonly string[]): string {
-  if (names.length <= 2) return names.join(" and ");
-  const shown = names.length > 5 ? names.slice(0, 4) : names.slice(0, -1);
-  const last = names.length > 5 ? `${names.length - 4} more` : names[names.length - 1];
-  return `${shown.join(", ")} and ${last}`;
 }
