@@ -262,6 +262,35 @@ describe("spice doctor", () => {
     assert.ok(!codes(doctor(["--python", root]).findings).includes("venv-python-missing"));
   });
 
+  it("fails on an environment it was pointed at whose Python is gone, as a venv copied alone into an image", () => {
+    const { root } = freshVenv("copied-alone", false);
+    const config = join(root, "pyvenv.cfg");
+    // The image has no Python where the one the venv was made with was (its other links lead to this one).
+    writeFileSync(config, readFileSync(config, "utf8").replace(/= \/\S*\/bin/g, "= /nonexistent/bin"));
+    rmSync(join(root, "bin", "python"));
+    symlinkSync("/nonexistent/bin/python3", join(root, "bin", "python"));
+    for (const how of [["--python", root], []]) {
+      const { findings, status } = doctor(how, how.length === 0 ? { VIRTUAL_ENV: root } : {});
+      const unusable = findings.find((finding) => finding.code === "environment-unusable");
+      assert.ok(unusable, JSON.stringify(findings));
+      assert.equal(unusable.severity, "error");
+      assert.match(
+        unusable.message,
+        /^The virtual environment at \S*copied-alone has no working interpreter$/,
+      );
+      assert.match(unusable.fix ?? "", /spice venv --clear \S*copied-alone/);
+      assert.equal(status, 1);
+    }
+    // A Python asked for that is not there is as much an error; a request spice cannot read is the
+    // usage mistake it is in every command.
+    const missing = doctor(["--python", "3.99"]);
+    assert.deepEqual(codes(missing.findings), ["environment-unusable"]);
+    assert.equal(missing.status, 1);
+    const unreadable = runSpice(["doctor", "--python", ">>3"], { cacheDir });
+    assert.equal(unreadable.stdout, "");
+    assert.match(unreadable.stderr, /^error: '>>3' is not a Python request spice understands/);
+  });
+
   it("spots packages left in another Python version's site-packages by venv --allow-existing", () => {
     const root = join(work.path, "remade");
     assert.equal(runSpice(["venv", "-q", root, "--python", "3.12"], { cacheDir }).status, 0);

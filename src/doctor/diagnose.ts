@@ -18,6 +18,8 @@ export interface DiagnoseInput {
   environment: Environment | null;
   /** Why this environment was chosen (or why none was). */
   reason: string;
+  /** The finding that the environment asked for exists but cannot be examined, if so. */
+  unusable: Finding | null;
   /**
    * Whether `spice pip` finds this environment by itself here (the active VIRTUAL_ENV or
    * CONDA_PREFIX, the nearest .venv); if not, the fixes name it with --python.
@@ -25,17 +27,25 @@ export interface DiagnoseInput {
   foundByDefault: boolean;
 }
 
-export function diagnose({ context, environment, reason, foundByDefault }: DiagnoseInput): Finding[] {
+export function diagnose({
+  context,
+  environment,
+  reason,
+  unusable,
+  foundByDefault,
+}: DiagnoseInput): Finding[] {
   const commands = pathCommands(context);
   const findings = [...pathFindings(commands), ...variableFindings(context.env, commands)];
   if (environment === null) {
-    findings.push({
-      severity: "info",
-      code: "no-environment",
-      message: `No environment to examine: ${reason}`,
-      why: "only PATH and variables were checked",
-      fix: "spice doctor --python PATH",
-    });
+    findings.push(
+      unusable ?? {
+        severity: "info",
+        code: "no-environment",
+        message: `No environment to examine: ${reason}`,
+        why: "only PATH and variables were checked",
+        fix: "spice doctor --python PATH",
+      },
+    );
     return findings;
   }
   const examination: Examination = {

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { diagnose, type Finding } from "../../doctor/diagnose.ts";
 import type { Environment } from "../../python/environment.ts";
 import { venvWithoutConfig } from "../../python/select.ts";
-import { SpiceError } from "../../util/error.ts";
+import { SpiceError, UsageError } from "../../util/error.ts";
 import { plural } from "../../util/plural.ts";
 import { flag, type ParsedArgs, value } from "../args.ts";
 import {
@@ -21,6 +21,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
   let reason: string;
   let discovered = false;
   let passedOver: Finding | null = null;
+  let unusable: Finding | null = null;
   try {
     const selection = selectFromArgs(
       { ...args, options: new Map([...args.options, ["system", args.options.get("system") ?? true]]) },
@@ -42,13 +43,30 @@ function run(args: ParsedArgs, context: CommandContext): number {
       };
     }
   } catch (error) {
-    if (!(error instanceof SpiceError)) throw error;
+    // A mistyped --python fails as in every other command: it is no finding about an environment.
+    if (
+      !(error instanceof SpiceError) ||
+      error instanceof UsageError ||
+      error.code === "E_INVALID_PYTHON_REQUEST"
+    )
+      throw error;
     reason = error.message;
+    // None found is a finding about this place; one found that cannot run (a venv whose Python was
+    // removed, as a multi-stage image that copied the venv alone has it) is what doctor is for.
+    if (error.code !== "E_NO_ENVIRONMENT" && error.code !== "E_NO_PYTHON")
+      unusable = {
+        severity: "error",
+        code: "environment-unusable",
+        message: error.message,
+        why: error.details.cause ?? "spice cannot examine an environment whose Python does not run",
+        fix: error.details.hint ?? "spice python list shows the interpreters there are",
+      };
   }
   const findings = diagnose({
     context: { env: context.env, cwd: context.cwd },
     environment,
     reason,
+    unusable,
     foundByDefault: discovered,
   });
   if (passedOver !== null) findings.unshift(passedOver);
