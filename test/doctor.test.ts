@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   chmodSync,
+  chownSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -289,6 +290,26 @@ describe("spice doctor", () => {
     const unreadable = runSpice(["doctor", "--python", ">>3"], { cacheDir });
     assert.equal(unreadable.stdout, "");
     assert.match(unreadable.stderr, /^error: '>>3' is not a Python request spice understands/);
+  });
+
+  // Giving files to another user takes root, which .ci/run has (it installs with apt-get).
+  const asRoot = process.getuid?.() === 0;
+  it("spots what another user installed into a venv, as a `sudo pip install` leaves it", {
+    skip: asRoot ? false : "changing owners takes root",
+  }, () => {
+    const { root, site } = freshVenv("sudo-installed");
+    assert.ok(!codes(doctor(["--python", root]).findings).includes("venv-foreign-owner"));
+    // The directories only: their files are links into the test's cache.
+    for (const name of ["alpha", "alpha-1.0.dist-info"]) chownSync(join(site, name), 65534, 65534);
+    const { findings, status } = doctor(["--python", root]);
+    const foreign = findings.filter((finding) => finding.code === "venv-foreign-owner");
+    assert.equal(foreign.length, 1, JSON.stringify(findings));
+    assert.match(
+      foreign[0].message,
+      /^2 entries in \S*sudo-installed belong to (nobody|65534), not to root, who owns the environment: lib\/python3\.11\/site-packages\/alpha and lib\/python3\.11\/site-packages\/alpha-1\.0\.dist-info$/,
+    );
+    assert.match(foreign[0].fix ?? "", /^sudo chown -R root:root \S*sudo-installed$/);
+    assert.equal(status, 0, "a warning");
   });
 
   it("spots packages left in another Python version's site-packages by venv --allow-existing", () => {

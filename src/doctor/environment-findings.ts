@@ -3,8 +3,8 @@
 // of another Python, and a system Python used without a venv although one is near or the Python
 // is externally managed.
 
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, lstatSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { distributionsIn } from "../install/installed.ts";
 import { readPyvenvCfg, userSite } from "../python/environment.ts";
 import { venvsIn } from "../python/select.ts";
@@ -34,6 +34,41 @@ function venvsNear(cwd: string): string[] {
     }
   }
   return found;
+}
+
+/** The name /etc/passwd or /etc/group gives the id `id`, else the number. */
+function accountName(file: "/etc/passwd" | "/etc/group", id: number): string {
+  try {
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      const fields = line.split(":");
+      if (fields.length > 2 && Number(fields[2]) === id && fields[0] !== "") return fields[0];
+    }
+  } catch {
+    // no such file: the number it is
+  }
+  return String(id);
+}
+
+/**
+ * What in a venv's site-packages and bin belongs to another user than the venv's directory: what
+ * a `sudo pip install` into it leaves. Checked one level down, where installs create entries.
+ */
+function foreignOwned(
+  root: string,
+  directories: readonly string[],
+): { uid: number; gid: number; paths: Map<number, string[]> } | null {
+  const rootStat = lstatSync(root, { throwIfNoEntry: false });
+  if (rootStat === undefined) return null;
+  const paths = new Map<number, string[]>();
+  for (const directory of directories) {
+    for (const name of namesIn(directory).sort()) {
+      const path = join(directory, name);
+      const uid = lstatSync(path, { throwIfNoEntry: false })?.uid;
+      if (uid === undefined || uid === rootStat.uid) continue;
+      paths.set(uid, [...(paths.get(uid) ?? []), relative(root, path)]);
+    }
+  }
+  return paths.size === 0 ? null : { uid: rootStat.uid, gid: rootStat.gid, paths };
 }
 
 /** 3. The environment itself. */
@@ -94,6 +129,22 @@ export function environmentFindings({
         why: "nothing can run in this environment: its interpreter was moved or removed after the venv was made",
         fix: `spice venv --allow-existing --python ${facts.version_info[0]}.${facts.version_info[1]} ${environment.root}`,
       });
+    }
+    const foreign = foreignOwned(environment.root, [
+      ...new Set([environment.scheme.purelib, environment.scheme.platlib, join(environment.root, "bin")]),
+    ]);
+    if (foreign !== null) {
+      const owner = accountName("/etc/passwd", foreign.uid);
+      for (const [uid, paths] of foreign.paths) {
+        const other = accountName("/etc/passwd", uid);
+        found({
+          severity: "warning",
+          code: "venv-foreign-owner",
+          message: `${paths.length === 1 ? "1 entry" : `${paths.length} entries`} in ${environment.root} belong to ${other}, not to ${owner}, who owns the environment: ${someOf(paths, 10)}`,
+          why: `${other} installed into it (a \`sudo pip install\` into a venv): ${owner} cannot upgrade or remove those packages (Permission denied, part way through an install)`,
+          fix: `sudo chown -R ${owner}:${accountName("/etc/group", foreign.gid)} ${environment.root}`,
+        });
+      }
     }
     // Site-packages of another Python version: left by `venv --allow-existing` with a new Python.
     const current = `python${facts.version_info[0]}.${facts.version_info[1]}`;
