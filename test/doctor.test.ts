@@ -120,6 +120,25 @@ describe("spice doctor", () => {
     assert.match(mismatch.fix ?? "", /use `python -m pip`/);
     assert.equal(status, 0, "a warning alone does not fail");
     assert.equal(doctor(["--strict"], { PATH: `${bin}:/usr/bin:/bin` }).status, 1);
+    // A pip whose Python is gone fails outright: an error, not a mismatch.
+    writeFileSync(join(bin, "pip3"), "#!/nonexistent/bin/python3.9\nimport sys\n");
+    chmodSync(join(bin, "pip3"), 0o755);
+    const orphan = doctor([], { PATH: `${bin}:/usr/bin:/bin` });
+    const missing = orphan.findings.filter(
+      (finding) => finding.code.startsWith("pip-") && finding.message.includes("pip3"),
+    );
+    assert.deepEqual(
+      missing.map((finding) => [finding.severity, finding.code, finding.message]),
+      [
+        [
+          "error",
+          "pip-interpreter-missing",
+          `\`pip3\` (${join(bin, "pip3")}) runs /nonexistent/bin/python3.9, which does not exist`,
+        ],
+      ],
+    );
+    assert.equal(orphan.status, 1);
+    rmSync(join(bin, "pip3"));
     // `python -m pip` is no fix in a venv without pip (spice's, unless seeded): spice pip is.
     const { root, python } = freshVenv("pipless", false);
     const pipless = doctor(["--python", python], { PATH: `${join(root, "bin")}:${bin}:/usr/bin:/bin` });

@@ -3,7 +3,7 @@
 // HTTPS, or where every pip install goes.
 
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
 import { readPyvenvCfg } from "../python/environment.ts";
 import { strtobool } from "../util/strtobool.ts";
@@ -37,6 +37,16 @@ export function pathFindings({ tools, pythonPath }: PathCommands): Finding[] {
     if (!pip || !pythonPath) continue;
     const interpreter = shebangInterpreter(pip);
     if (interpreter === null) continue;
+    if (isAbsolute(interpreter) && !existsSync(interpreter)) {
+      found({
+        severity: "error",
+        code: "pip-interpreter-missing",
+        message: `\`${pipName}\` (${pip}) runs ${interpreter}, which does not exist`,
+        why: `\`${pipName}\` fails with "bad interpreter": the Python it was installed with was removed or moved since (a deleted venv or pyenv version, an upgraded system Python)`,
+        fix: `remove ${pip}, and install with \`python -m pip\` or \`spice pip ... --python ${pythonPath}\``,
+      });
+      continue;
+    }
     const pipPrefix = dirname(dirname(interpreter));
     const pythonPrefix = dirname(dirname(pythonPath));
     if (realPath(interpreter) !== pythonReal || pipPrefix !== pythonPrefix) {
