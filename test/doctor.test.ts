@@ -175,7 +175,7 @@ describe("spice doctor", () => {
     assert.equal(codes(fixed.findings).includes("venv-unused"), false, JSON.stringify(fixed.findings));
   });
 
-  it("spots pip settings that send every install elsewhere: PIP_TARGET, PIP_PREFIX, PIP_ROOT, PIP_USER", () => {
+  it("spots pip settings that send every install elsewhere (PIP_TARGET, PIP_PREFIX, PIP_ROOT, PIP_USER, or pip.conf), and a pip.conf pip cannot load", () => {
     const { python } = freshVenv("installs-elsewhere", false);
     const sent = (env: NodeJS.ProcessEnv) =>
       doctor(["--python", python], env)
@@ -191,6 +191,25 @@ describe("spice doctor", () => {
       ],
     );
     assert.deepEqual(sent({ PIP_USER: "0", PIP_TARGET: "" }), []);
+    // The same settings in pip's configuration files, which pip and spice pip read as well.
+    const config = join(work.path, "installs-elsewhere.conf");
+    writeFileSync(config, "[global]\ntarget = /srv/lib\n[install]\nuser = yes\n[download]\nprefix = /srv\n");
+    assert.deepEqual(sent({ PIP_CONFIG_FILE: config }), [
+      `target = /srv/lib in ${config} [global]`,
+      `user = yes in ${config} [install]`,
+    ]);
+    const { findings } = doctor(["--python", python], { PIP_CONFIG_FILE: config });
+    assert.match(
+      findings.find((finding) => finding.code === "pip-installs-elsewhere")?.fix ?? "",
+      /^remove target from /,
+    );
+    // A file pip cannot load fails every pip command.
+    writeFileSync(config, "[global\nindex-url = http://127.0.0.1:9/\n");
+    const broken = doctor(["--python", python], { PIP_CONFIG_FILE: config });
+    const unloadable = broken.findings.find((finding) => finding.code === "pip-config-unloadable");
+    assert.ok(unloadable, JSON.stringify(broken.findings));
+    assert.equal(unloadable.message, `Could not load pip's configuration file ${config}`);
+    assert.equal(broken.status, 1);
   });
 
   it("spots `python` and `python3` running different interpreters", () => {

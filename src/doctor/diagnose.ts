@@ -7,7 +7,7 @@ import type { DiscoveryContext } from "../python/discovery.ts";
 import type { Environment } from "../python/environment.ts";
 import { distributionFindings } from "./distribution-findings.ts";
 import { environmentFindings } from "./environment-findings.ts";
-import type { Examination, Finding } from "./findings.ts";
+import type { Examination, Finding, PipSettings } from "./findings.ts";
 import { currentDirectoryFindings, importPath, shadowingFindings } from "./import-path.ts";
 import { pathCommands, pathFindings, variableFindings } from "./shell.ts";
 
@@ -18,6 +18,8 @@ export interface DiagnoseInput {
   environment: Environment | null;
   /** Why this environment was chosen (or why none was). */
   reason: string;
+  /** pip's settings for `pip install` (its variables and configuration files). */
+  pipInstall: PipSettings;
   /** The finding that the environment asked for exists but cannot be examined, if so. */
   unusable: Finding | null;
   /**
@@ -31,11 +33,12 @@ export function diagnose({
   context,
   environment,
   reason,
+  pipInstall,
   unusable,
   foundByDefault,
 }: DiagnoseInput): Finding[] {
   const commands = pathCommands(context);
-  const findings = [...pathFindings(commands), ...variableFindings(context.env, commands)];
+  const findings = [...pathFindings(commands), ...variableFindings(context.env, commands, pipInstall)];
   if (environment === null) {
     findings.push(
       unusable ?? {

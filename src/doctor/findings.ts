@@ -26,6 +26,9 @@ export interface PathCommands {
 }
 
 /** An environment under examination, with what every check of it reads. */
+/** pip's settings for its install command, by option name, each with where it was set. */
+export type PipSettings = ReadonlyMap<string, { value: string; source: string }>;
+
 export interface Examination {
   context: DiscoveryContext;
   env: NodeJS.ProcessEnv;

@@ -7,7 +7,14 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
 import { readPyvenvCfg } from "../python/environment.ts";
 import { strtobool } from "../util/strtobool.ts";
-import { type Finding, namesIn, type PathCommands, realPath, shebangInterpreter } from "./findings.ts";
+import {
+  type Finding,
+  namesIn,
+  type PathCommands,
+  type PipSettings,
+  realPath,
+  shebangInterpreter,
+} from "./findings.ts";
 
 export function pathCommands(context: DiscoveryContext): PathCommands {
   const tools = Object.fromEntries(
@@ -80,7 +87,11 @@ function venvWithoutPip(pythonPath: string): boolean {
 }
 
 /** 2. The active environment against the interpreter in use, and variables every Python reads. */
-export function variableFindings(env: NodeJS.ProcessEnv, { pythonPath }: PathCommands): Finding[] {
+export function variableFindings(
+  env: NodeJS.ProcessEnv,
+  { pythonPath }: PathCommands,
+  pipInstall: PipSettings,
+): Finding[] {
   const findings: Finding[] = [];
   const found = (finding: Finding) => findings.push(finding);
   if (env.VIRTUAL_ENV) {
@@ -116,30 +127,33 @@ export function variableFindings(env: NodeJS.ProcessEnv, { pythonPath }: PathCom
       });
     }
   }
-  // pip's settings that send every install elsewhere than the environment (spice pip reads them
-  // too): packages land where the environment's python never looks.
+  // pip's settings (its variables or its configuration files) that send every install elsewhere
+  // than the environment (spice pip reads them too): packages land where its python never looks.
   const elsewhere: Array<[string, string]> = [
-    ["PIP_TARGET", "into that directory, importable only where it is put on sys.path"],
-    ["PIP_PREFIX", "under that prefix, which no interpreter here searches unless told to"],
-    ["PIP_ROOT", "under that directory as if it were /, a staging tree no interpreter searches"],
+    ["target", "into that directory, importable only where it is put on sys.path"],
+    ["prefix", "under that prefix, which no interpreter here searches unless told to"],
+    ["root", "under that directory as if it were /, a staging tree no interpreter searches"],
+    ["user", "into the user site (~/.local), and refuse inside a venv"],
   ];
-  for (const [variable, where] of elsewhere) {
-    if (!env[variable]) continue;
+  for (const [option, where] of elsewhere) {
+    const setting = pipInstall.get(option);
+    if (
+      setting === undefined ||
+      setting.value === "" ||
+      (option === "user" && strtobool(setting.value) !== true)
+    )
+      continue;
+    // A variable's name has no spaces; a file's source is `FILE [SECTION]`.
+    const variable = !setting.source.includes(" ");
     found({
       severity: "warning",
       code: "pip-installs-elsewhere",
-      message: `${variable} is set (${env[variable]}): pip and spice pip install ${where}`,
-      why: 'a package installed with `pip install` is then not importable from the environment: the classic "installed it but import fails"',
-      fix: `unset ${variable} (and pass --${variable.slice(4).toLowerCase()} where you mean it)`,
-    });
-  }
-  if (env.PIP_USER && strtobool(env.PIP_USER) === true) {
-    found({
-      severity: "warning",
-      code: "pip-installs-elsewhere",
-      message: `PIP_USER is set (${env.PIP_USER}): pip and spice pip install into the user site (~/.local), and refuse inside a venv`,
-      why: "what is installed is importable from that interpreter for this user only, and installs into a venv fail",
-      fix: "unset PIP_USER (and pass --user where you mean it)",
+      message: `${variable ? `${setting.source} is set (${setting.value})` : `${option} = ${setting.value} in ${setting.source}`}: pip and spice pip install ${where}`,
+      why:
+        option === "user"
+          ? "what is installed is importable from that interpreter for this user only, and installs into a venv fail"
+          : 'a package installed with `pip install` is then not importable from the environment: the classic "installed it but import fails"',
+      fix: `${variable ? `unset ${setting.source}` : `remove ${option} from ${setting.source}`} (and pass --${option} where you mean it)`,
     });
   }
   // CA certificates named where there are none: every HTTPS request of pip (through requests),

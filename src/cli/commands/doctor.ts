@@ -2,6 +2,7 @@
 
 import { resolve } from "node:path";
 import { diagnose, type Finding } from "../../doctor/diagnose.ts";
+import type { PipSettings } from "../../doctor/findings.ts";
 import type { Environment } from "../../python/environment.ts";
 import { venvWithoutConfig } from "../../python/select.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
@@ -14,6 +15,7 @@ import {
   selectFromArgs,
 } from "../environment-options.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
+import { pipSettings } from "../pip-config.ts";
 
 function run(args: ParsedArgs, context: CommandContext): number {
   const format = value(args, "format") ?? "text";
@@ -62,14 +64,32 @@ function run(args: ParsedArgs, context: CommandContext): number {
         fix: error.details.hint ?? "spice python list shows the interpreters there are",
       };
   }
+  // pip's configuration, as `pip install` (and spice pip) would read it for this environment; a
+  // file pip cannot load makes every pip command fail.
+  let pipInstall: PipSettings = new Map();
+  let unloadable: Finding | null = null;
+  try {
+    pipInstall = pipSettings(context.env, environment?.root ?? null, "install");
+  } catch (error) {
+    if (!(error instanceof SpiceError)) throw error;
+    unloadable = {
+      severity: "error",
+      code: "pip-config-unloadable",
+      message: error.message,
+      why: `${error.details.cause ?? "pip cannot read it"}: every pip command fails on it, and spice pip's too`,
+      fix: error.details.hint ?? `fix ${error.message}`,
+    };
+  }
   const findings = diagnose({
     context: { env: context.env, cwd: context.cwd },
     environment,
     reason,
+    pipInstall,
     unusable,
     foundByDefault: discovered,
   });
   if (passedOver !== null) findings.unshift(passedOver);
+  if (unloadable !== null) findings.unshift(unloadable);
   // --python through a venv that lost its pyvenv.cfg: what doctor describes is the global Python.
   const python = pythonOption(args, context);
   const lost =
