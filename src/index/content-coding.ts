@@ -1,6 +1,7 @@
 // Content codings of HTTP bodies (RFC 9110 section 8.4): spice asks for pages compressed and
 // decodes whatever coding a server used, asked for or not.
 
+import type { Readable } from "node:stream";
 import { SpiceError } from "../util/error.ts";
 import { nodeZlib } from "../util/lazy-builtins.ts";
 import { redactUrl } from "../util/redact.ts";
@@ -49,22 +50,54 @@ export function decodeBody(body: Buffer, codings: readonly ContentCoding[], url:
   return decoded;
 }
 
-/** The stream of a body's decoded bytes. */
-export function decodingStream(
-  body: AsyncIterable<unknown> & NodeJS.ReadableStream,
+/**
+ * Hands a streamed body's decoded bytes to `write` (synchronous) as they arrive. The body is read
+ * in flowing mode and never pushed back on: a body paused when the server closes its connection
+ * (`python -m http.server` closes after every response) ends the process in undici 6 and 7, with
+ * an assertion no handler catches (undici issue 5360; fixed in undici 8, which needs Node 22), and
+ * a `for await` reader lets it pause whenever the event loop is busy elsewhere. Nothing piles up
+ * meanwhile: each chunk is written before the next is read.
+ */
+export function streamBody(
+  body: Readable,
   codings: readonly ContentCoding[],
-) {
-  let stream: NodeJS.ReadableStream = body;
-  const zlib = codings.length === 0 ? null : nodeZlib();
-  for (const coding of [...codings].reverse()) {
-    const decoder =
-      coding === "gzip"
-        ? zlib!.createGunzip()
-        : coding === "br"
-          ? zlib!.createBrotliDecompress()
-          : zlib!.createInflate();
-    stream.on("error", (error) => decoder.destroy(error as Error));
-    stream = stream.pipe(decoder);
-  }
-  return stream as AsyncIterable<unknown>;
+  write: (chunk: Buffer) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const streams: Readable[] = [body];
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      for (const stream of streams) stream.destroy();
+      reject(error);
+    };
+    body.on("error", fail);
+    const zlib = codings.length === 0 ? null : nodeZlib();
+    let source: Readable = body;
+    for (const coding of [...codings].reverse()) {
+      const decoder =
+        coding === "gzip"
+          ? zlib!.createGunzip()
+          : coding === "br"
+            ? zlib!.createBrotliDecompress()
+            : zlib!.createInflate();
+      decoder.on("error", fail);
+      streams.push(decoder);
+      source.on("data", (chunk: Buffer) => decoder.write(chunk));
+      source.on("end", () => decoder.end());
+      source = decoder;
+    }
+    source.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      try {
+        write(chunk);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    source.on("end", () => {
+      if (!failed) resolve();
+    });
+  });
 }

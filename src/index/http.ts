@@ -39,7 +39,7 @@ import {
   plainHttpAnswer,
   untrustedCertificate,
 } from "./certificates.ts";
-import { contentCodings, decodeBody, decodingStream } from "./content-coding.ts";
+import { contentCodings, decodeBody, streamBody } from "./content-coding.ts";
 import { CredentialFinder, type CredentialSources } from "./credentials.ts";
 import { freshnessSeconds, maxAge, storeRevalidated } from "./freshness.ts";
 import { type CachedResponse, heldForm, readCachedResponse, writeCachedResponse } from "./page-cache.ts";
@@ -440,9 +440,10 @@ export class HttpClient {
       for (let attempt = 0; attempt <= retries; attempt++) {
         if (attempt > 0) await sleep(asked ?? Math.min(200 * 2 ** (attempt - 1), 2000));
         asked = null;
+        let response: Dispatcher.ResponseData | undefined;
         try {
           const undici = await loadUndici();
-          const response = await this.dispatcherFor(undici, target).request({
+          response = await this.dispatcherFor(undici, target).request({
             origin: target.origin,
             path: `${target.pathname}${target.search}`,
             method: "GET",
@@ -472,7 +473,7 @@ export class HttpClient {
           if (sink && response.statusCode === 200) {
             // Streamed (downloads): a retry after a dropped connection starts the sink over.
             sink.reset(bodyLength(flatHeaders));
-            for await (const chunk of decodingStream(response.body, codings)) sink.write(chunk as Buffer);
+            await streamBody(response.body, codings, (chunk) => sink.write(chunk));
             body = Buffer.alloc(0);
           } else body = decodeBody(Buffer.from(await response.body.arrayBuffer()), codings, target);
           // Server errors, and a server that is busy or limits how often it is asked (as uv retries).
@@ -495,6 +496,12 @@ export class HttpClient {
             fromCache: false,
           };
         } catch (error) {
+          // A body neither read to its end nor destroyed stays paused on its connection, which
+          // undici 6 and 7 crash on when the server closes it (see streamBody): let it go.
+          if (response !== undefined && !response.body.destroyed) {
+            response.body.on("error", () => {});
+            response.body.destroy();
+          }
           // spice's own failures (the sink's disk is full) are no network trouble to retry, nor is
           // a certificate the client does not trust: asking again gets the same one.
           if (error instanceof SpiceError) throw error;
