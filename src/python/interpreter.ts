@@ -142,8 +142,9 @@ function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
 }
 
 /**
- * Inspections this process ran, failed ones too, so that one interpreter is run once per command
- * even without a cache (`--no-cache`) and a broken one does not make a command wait twice for it.
+ * Inspections this process ran that the cache does not keep: failed ones, so that a broken
+ * interpreter does not make a command wait twice for it, and all of them without a cache
+ * (`--no-cache`) or when it cannot be written, so that an interpreter runs once per command.
  */
 const inspectedThisRun = new Map<
   string,
@@ -175,14 +176,19 @@ function remember(
   outcome: InterpreterFacts | SpiceError,
   options: InspectOptions,
 ): void {
-  inspectedThisRun.set(fingerprint.path, { fingerprint, outcome });
-  if (outcome instanceof SpiceError || options.cacheDir === null) return;
-  const entry: CacheEntry = { format: CACHE_FORMAT, ...fingerprint, facts: outcome };
-  try {
-    writeFileAtomic(cacheFile(options.cacheDir, fingerprint.path), withDamageChecksum(JSON.stringify(entry)));
-  } catch {
-    // a read-only cache only costs speed
+  if (!(outcome instanceof SpiceError) && options.cacheDir !== null) {
+    const entry: CacheEntry = { format: CACHE_FORMAT, ...fingerprint, facts: outcome };
+    try {
+      writeFileAtomic(
+        cacheFile(options.cacheDir, fingerprint.path),
+        withDamageChecksum(JSON.stringify(entry)),
+      );
+      return;
+    } catch {
+      // a read-only cache only costs speed: this process keeps it
+    }
   }
+  inspectedThisRun.set(fingerprint.path, { fingerprint, outcome });
 }
 
 /** Runs (or reads from cache) the inspection of the interpreter at `path`. */
