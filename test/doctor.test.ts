@@ -4,6 +4,7 @@ import {
   chownSync,
   cpSync,
   existsSync,
+  lchownSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -337,6 +338,11 @@ describe("spice doctor", () => {
   }, () => {
     const { root, site } = freshVenv("sudo-installed");
     assert.ok(!codes(doctor(["--python", root]).findings).includes("venv-foreign-owner"));
+    // Reached through a link that someone else owns, the venv is still its directory's.
+    const link = join(work.path, "sudo-installed-link");
+    symlinkSync(root, link);
+    lchownSync(link, 65534, 65534);
+    assert.ok(!codes(doctor(["--python", link]).findings).includes("venv-foreign-owner"));
     // The directories only: their files are links into the test's cache.
     for (const name of ["alpha", "alpha-1.0.dist-info"]) chownSync(join(site, name), 65534, 65534);
     const { findings, status } = doctor(["--python", root]);

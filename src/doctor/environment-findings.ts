@@ -3,7 +3,7 @@
 // of another Python, and a system Python used without a venv although one is near or the Python
 // is externally managed.
 
-import { existsSync, lstatSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { distributionsIn } from "../install/installed.ts";
 import { readPyvenvCfg, userSite } from "../python/environment.ts";
@@ -57,7 +57,8 @@ function foreignOwned(
   root: string,
   directories: readonly string[],
 ): { uid: number; gid: number; paths: Map<number, string[]> } | null {
-  const rootStat = lstatSync(root, { throwIfNoEntry: false });
+  // The directory itself, through a link to it (an image's /app/.venv -> /data/venv).
+  const rootStat = statSync(root, { throwIfNoEntry: false });
   if (rootStat === undefined) return null;
   const paths = new Map<number, string[]>();
   for (const directory of directories) {
