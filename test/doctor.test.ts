@@ -149,6 +149,48 @@ describe("spice doctor", () => {
     assert.match(unseeded.fix ?? "", new RegExp(`spice pip install --python ${python} pip`));
   });
 
+  it("spots pyenv's shim first on PATH when the version pyenv chooses here is not installed", () => {
+    const { python } = freshVenv("pyenv-shim", false);
+    const root = join(work.path, "fake-pyenv");
+    mkdirSync(join(root, "shims"), { recursive: true });
+    mkdirSync(join(root, "versions"));
+    writeFileSync(join(root, "shims", "python"), '#!/bin/sh\nexec pyenv exec python "$@"\n');
+    chmodSync(join(root, "shims", "python"), 0o755);
+    const env = { PYENV_ROOT: root, PATH: `${join(root, "shims")}:/usr/bin:/bin` };
+    const chosen = doctor(["--python", python], { ...env, PYENV_VERSION: "3.99.9" }).findings;
+    const missing = chosen.find((finding) => finding.code === "pyenv-version-missing");
+    assert.ok(missing, JSON.stringify(chosen));
+    assert.equal(missing.severity, "error");
+    assert.equal(
+      missing.message,
+      `\`python\` on PATH is pyenv's shim (${join(root, "shims")}), and pyenv's version here, 3.99.9 (chosen by PYENV_VERSION), is not installed`,
+    );
+    assert.match(
+      missing.fix ?? "",
+      /^pyenv install 3\.99\.9, or choose an installed version .*set PYENV_VERSION to one, or unset it$/,
+    );
+    // Chosen by a project's .python-version instead: its fix is `pyenv local`.
+    const project = join(work.path, "pyenv-project");
+    mkdirSync(project);
+    writeFileSync(join(project, ".python-version"), "3.98.0\n");
+    const local = doctor(["--python", python], env, project).findings.find(
+      (finding) => finding.code === "pyenv-version-missing",
+    );
+    assert.match(
+      local?.message ?? "",
+      /3\.98\.0 \(chosen by \S*pyenv-project\/\.python-version\), is not installed$/,
+    );
+    assert.match(local?.fix ?? "", /`pyenv local VERSION` rewrites \S*pyenv-project\/\.python-version$/);
+    // Installed: the shim leads somewhere, and nothing is said.
+    mkdirSync(join(root, "versions", "3.99.9", "bin"), { recursive: true });
+    symlinkSync(
+      join(PYENV, "3.11.7", "bin", "python3.11"),
+      join(root, "versions", "3.99.9", "bin", "python"),
+    );
+    const fine = doctor(["--python", python], { ...env, PYENV_VERSION: "3.99.9" }).findings;
+    assert.ok(!codes(fine).includes("pyenv-version-missing"), JSON.stringify(fine));
+  });
+
   it("spots a venv nearby that `python` here does not run: the image whose CMD runs the global Python", () => {
     const app = join(work.path, "image-app");
     mkdirSync(join(app, "src"), { recursive: true });

@@ -38,7 +38,10 @@ export function diagnose({
   foundByDefault,
 }: DiagnoseInput): Finding[] {
   const commands = pathCommands(context);
-  const findings = [...pathFindings(commands), ...variableFindings(context.env, commands, pipInstall)];
+  const findings = [
+    ...pathFindings(commands, context.env),
+    ...variableFindings(context.env, commands, pipInstall),
+  ];
   if (environment === null) {
     findings.push(
       unusable ?? {

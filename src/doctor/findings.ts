@@ -1,7 +1,7 @@
 // What spice doctor reports, and the small readers of files and directories its checks share.
 
 import { closeSync, openSync, readdirSync, readSync, realpathSync } from "node:fs";
-import type { DiscoveryContext } from "../python/discovery.ts";
+import type { DiscoveryContext, PyenvSelection } from "../python/discovery.ts";
 import type { Environment } from "../python/environment.ts";
 import type { InterpreterFacts } from "../python/interpreter.ts";
 
@@ -23,12 +23,16 @@ export interface PathCommands {
   tools: Record<string, string | undefined>;
   /** `python`, else `python3`. */
   pythonPath: string | undefined;
+  /** Commands whose first executable on PATH is a pyenv shim that leads nowhere. */
+  deadShims: Array<{ name: string; shim: string }>;
+  /** The versions pyenv selects here and what selects them, when a shim leads nowhere. */
+  pyenv: PyenvSelection | null;
 }
 
-/** An environment under examination, with what every check of it reads. */
 /** pip's settings for its install command, by option name, each with where it was set. */
 export type PipSettings = ReadonlyMap<string, { value: string; source: string }>;
 
+/** An environment under examination, with what every check of it reads. */
 export interface Examination {
   context: DiscoveryContext;
   env: NodeJS.ProcessEnv;

@@ -4,8 +4,15 @@
 
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { type DiscoveryContext, whichOnPath } from "../python/discovery.ts";
+import {
+  type DiscoveryContext,
+  deadPyenvShim,
+  pyenvHas,
+  pyenvSelection,
+  whichOnPath,
+} from "../python/discovery.ts";
 import { readPyvenvCfg } from "../python/environment.ts";
+import { someOf } from "../util/plural.ts";
 import { strtobool } from "../util/strtobool.ts";
 import {
   type Finding,
@@ -20,13 +27,49 @@ export function pathCommands(context: DiscoveryContext): PathCommands {
   const tools = Object.fromEntries(
     ["python", "python3", "pip", "pip3"].map((name) => [name, whichOnPath(name, context) ?? undefined]),
   );
-  return { tools, pythonPath: tools.python ?? tools.python3 };
+  const deadShims = ["python", "python3", "pip", "pip3"].flatMap((name) => {
+    const shim = deadPyenvShim(name, context);
+    return shim === null ? [] : [{ name, shim }];
+  });
+  return {
+    tools,
+    pythonPath: tools.python ?? tools.python3,
+    deadShims,
+    pyenv: deadShims.length === 0 ? null : pyenvSelection(context),
+  };
 }
 
 /** 1. What the commands on PATH really are. */
-export function pathFindings({ tools, pythonPath }: PathCommands): Finding[] {
+export function pathFindings(
+  { tools, pythonPath, deadShims, pyenv }: PathCommands,
+  env: NodeJS.ProcessEnv,
+): Finding[] {
   const findings: Finding[] = [];
   const found = (finding: Finding) => findings.push(finding);
+  // pyenv's shim runs, and fails: the version chosen here is not installed, or lacks the command.
+  if (pyenv !== null && deadShims.length > 0) {
+    const missing = pyenv.versions.filter((version) => version !== "system" && !pyenvHas(version, env));
+    const names = someOf(
+      deadShims.map(({ name }) => `\`${name}\``),
+      4,
+    );
+    const chosen = `${pyenv.versions.join(", ")} (chosen by ${pyenv.source})`;
+    found({
+      severity: "error",
+      code: "pyenv-version-missing",
+      message: `${names} on PATH ${deadShims.length === 1 ? "is pyenv's shim" : "are pyenv's shims"} (${dirname(deadShims[0].shim)}), and ${
+        missing.length > 0
+          ? `pyenv's version here, ${chosen}, is not installed`
+          : `pyenv's version here, ${chosen}, has no ${deadShims.length === 1 ? "such command" : "such commands"}`
+      }`,
+      why: `running ${names} here fails (pyenv: "version is not installed" or "command not found"), and so does every script whose #! line names ${deadShims.length === 1 ? "it" : "them"}`,
+      fix: `${missing.length > 0 ? `pyenv install ${missing[0]}, or choose` : "choose"} an installed version (\`pyenv versions\` lists them): ${
+        pyenv.source === "PYENV_VERSION"
+          ? "set PYENV_VERSION to one, or unset it"
+          : `\`pyenv ${pyenv.source.endsWith(".python-version") ? "local" : "global"} VERSION\` rewrites ${pyenv.source}`
+      }`,
+    });
+  }
   const pythonReal = pythonPath ? realPath(pythonPath) : null;
   // Two names, two interpreters: `#!/usr/bin/env python` and `python3 -m pip` part ways.
   const { python, python3 } = tools;

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, w
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { pyenvVersions, resolvePyenvShim, whichOnPath } from "./discovery.ts";
+import { deadPyenvShim, pyenvSelection, resolvePyenvShim, whichOnPath } from "./discovery.ts";
 import { type Interpreter, inspectInterpreter } from "./interpreter.ts";
 import { matchesRequest, parsePythonRequest } from "./request.ts";
 
@@ -34,12 +34,18 @@ describe("pyenv shims", () => {
   };
 
   it("follow pyenv's order of version sources", () => {
-    assert.deepEqual(pyenvVersions({ env, cwd: work }), ["3.12.1"]);
-    assert.deepEqual(pyenvVersions({ env, cwd: project }), ["3.10.2"]);
-    assert.deepEqual(pyenvVersions({ env: { ...env, PYENV_VERSION: "3.10.2:3.12.1" }, cwd: work }), [
-      "3.10.2",
-      "3.12.1",
-    ]);
+    assert.deepEqual(pyenvSelection({ env, cwd: work }), {
+      versions: ["3.12.1"],
+      source: join(root, "version"),
+    });
+    assert.deepEqual(pyenvSelection({ env, cwd: project }), {
+      versions: ["3.10.2"],
+      source: join(work, "project", ".python-version"),
+    });
+    assert.deepEqual(pyenvSelection({ env: { ...env, PYENV_VERSION: "3.10.2:3.12.1" }, cwd: work }), {
+      versions: ["3.10.2", "3.12.1"],
+      source: "PYENV_VERSION",
+    });
   });
 
   it("resolve to the selected version, or past the shims for `system`", () => {
@@ -52,6 +58,12 @@ describe("pyenv shims", () => {
       join(work, "usr", "bin", "python3"),
     );
     assert.equal(resolvePyenvShim("python3", { env: { ...env, PYENV_VERSION: "3.99" }, cwd: work }), null);
+    // What the shell then runs is the shim, which fails: a dead shim, first on PATH.
+    assert.equal(
+      deadPyenvShim("python3", { env: { ...env, PYENV_VERSION: "3.99" }, cwd: work }),
+      join(root, "shims", "python3"),
+    );
+    assert.equal(deadPyenvShim("python3", { env, cwd: work }), null);
   });
 
   it("leave plain PATH entries alone", () => {

@@ -67,26 +67,40 @@ function isPyenvShimDirectory(directory: string, env: NodeJS.ProcessEnv): boolea
 }
 
 /** The pyenv version names in effect: PYENV_VERSION, a .python-version file, or the global one. */
-export function pyenvVersions(context: DiscoveryContext): string[] {
+export interface PyenvSelection {
+  versions: string[];
+  /** PYENV_VERSION, a .python-version file, or pyenv's global version file (or none: "system"). */
+  source: string;
+}
+
+/** The versions pyenv's shims run here, as pyenv chooses them, and what chose them. */
+export function pyenvSelection(context: DiscoveryContext): PyenvSelection {
   const { env, cwd } = context;
   const split = (text: string) =>
     text
       .split(/[\s:]+/)
       .map((entry) => entry.trim())
       .filter((entry) => entry !== "" && !entry.startsWith("#"));
-  if (env.PYENV_VERSION) return split(env.PYENV_VERSION);
+  if (env.PYENV_VERSION) return { versions: split(env.PYENV_VERSION), source: "PYENV_VERSION" };
   for (let directory = resolve(cwd); ; directory = dirname(directory)) {
     const file = join(directory, ".python-version");
-    if (existsSync(file)) return split(readFileSync(file, "utf8"));
+    if (existsSync(file)) return { versions: split(readFileSync(file, "utf8")), source: file };
     if (dirname(directory) === directory) break;
   }
   const global = join(pyenvRoot(env), "version");
-  return existsSync(global) ? split(readFileSync(global, "utf8")) : ["system"];
+  return existsSync(global)
+    ? { versions: split(readFileSync(global, "utf8")), source: global }
+    : { versions: ["system"], source: "pyenv's default" };
+}
+
+/** Whether pyenv has `version` installed. */
+export function pyenvHas(version: string, env: NodeJS.ProcessEnv): boolean {
+  return existsSync(join(pyenvRoot(env), "versions", version));
 }
 
 /** Where a pyenv shim named `name` leads, or null when it leads nowhere. */
 export function resolvePyenvShim(name: string, context: DiscoveryContext): string | null {
-  for (const version of pyenvVersions(context)) {
+  for (const version of pyenvSelection(context).versions) {
     if (version === "system") {
       for (const directory of pathDirectories(context.env)) {
         if (isPyenvShimDirectory(directory, context.env)) continue;
@@ -97,6 +111,18 @@ export function resolvePyenvShim(name: string, context: DiscoveryContext): strin
     }
     const candidate = join(pyenvRoot(context.env), "versions", version, "bin", name);
     if (isExecutableFile(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** The first executable `name` on PATH when it is a pyenv shim that leads nowhere (it fails), else null. */
+export function deadPyenvShim(name: string, context: DiscoveryContext): string | null {
+  for (const directory of pathDirectories(context.env)) {
+    const candidate = join(directory, name);
+    if (!isExecutableFile(candidate)) continue;
+    return isPyenvShimDirectory(directory, context.env) && resolvePyenvShim(name, context) === null
+      ? candidate
+      : null;
   }
   return null;
 }
