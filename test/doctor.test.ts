@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   chownSync,
@@ -396,6 +397,25 @@ describe("spice doctor", () => {
     );
     assert.match(foreign[0].fix ?? "", /^sudo chown -R root:root \S*sudo-installed$/);
     assert.equal(status, 0, "a warning");
+  });
+
+  it("spots a venv `python -m venv` never finished (ensurepip missing, as on Debian without python3-venv)", () => {
+    const root = join(work.path, "unfinished");
+    const made = spawnSync(join(PYENV, "3.11.7", "bin", "python3"), ["-m", "venv", "--without-pip", root]);
+    assert.equal(made.status, 0, made.stderr?.toString());
+    assert.ok(!codes(doctor(["--python", root]).findings).includes("venv-unfinished"));
+    // What the failed run leaves: the interpreter and pyvenv.cfg, no activation scripts.
+    for (const name of readdirSync(join(root, "bin")))
+      if (name.toLowerCase().startsWith("activate")) rmSync(join(root, "bin", name));
+    const unfinished = doctor(["--python", root]).findings.find(
+      (finding) => finding.code === "venv-unfinished",
+    );
+    assert.ok(unfinished);
+    assert.equal(
+      unfinished.message,
+      `${join(root, "bin", "activate")} is missing: the environment was never finished`,
+    );
+    assert.match(unfinished.fix ?? "", /^spice venv --clear \S*unfinished \(it needs no ensurepip/);
   });
 
   it("spots packages left in another Python version's site-packages by venv --allow-existing", () => {

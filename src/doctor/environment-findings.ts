@@ -147,6 +147,17 @@ export function environmentFindings({
         });
       }
     }
+    // `python -m venv` writes the activation scripts after ensurepip: where that fails (Debian
+    // and Ubuntu without python3-venv), the venv is left without them, and without pip.
+    if (existsSync(environment.python) && !existsSync(join(environment.root, "bin", "activate"))) {
+      found({
+        severity: "warning",
+        code: "venv-unfinished",
+        message: `${join(environment.root, "bin", "activate")} is missing: the environment was never finished`,
+        why: "`python -m venv` stops before its activation scripts when ensurepip fails (Debian and Ubuntu without python3-venv): `source bin/activate` fails, and pip is not in it",
+        fix: `spice venv --clear ${environment.root} (it needs no ensurepip; add --seed for pip), then install its packages again`,
+      });
+    }
     // Site-packages of another Python version: left by `venv --allow-existing` with a new Python.
     const current = `python${facts.version_info[0]}.${facts.version_info[1]}`;
     const lib = join(environment.root, "lib");
