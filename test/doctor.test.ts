@@ -182,6 +182,12 @@ describe("spice doctor", () => {
       /3\.98\.0 \(chosen by \S*pyenv-project\/\.python-version\), is not installed$/,
     );
     assert.match(local?.fix ?? "", /`pyenv local VERSION` rewrites \S*pyenv-project\/\.python-version$/);
+    // Nothing chooses one (no global version file): pyenv's "system", which has no python here.
+    const none = doctor(["--python", python], { ...env, PATH: join(root, "shims") }).findings.find(
+      (finding) => finding.code === "pyenv-version-missing",
+    );
+    assert.match(none?.message ?? "", /system \(chosen by pyenv's default\), has no such command$/);
+    assert.match(none?.fix ?? "", /^choose an installed version .*: `pyenv global VERSION` sets one$/);
     // Installed: the shim leads somewhere, and nothing is said.
     mkdirSync(join(root, "versions", "3.99.9", "bin"), { recursive: true });
     symlinkSync(

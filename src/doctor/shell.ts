@@ -66,7 +66,9 @@ export function pathFindings(
       fix: `${missing.length > 0 ? `pyenv install ${missing[0]}, or choose` : "choose"} an installed version (\`pyenv versions\` lists them): ${
         pyenv.source === "PYENV_VERSION"
           ? "set PYENV_VERSION to one, or unset it"
-          : `\`pyenv ${pyenv.source.endsWith(".python-version") ? "local" : "global"} VERSION\` rewrites ${pyenv.source}`
+          : pyenv.source.endsWith(".python-version")
+            ? `\`pyenv local VERSION\` rewrites ${pyenv.source}`
+            : `\`pyenv global VERSION\` ${isAbsolute(pyenv.source) ? `rewrites ${pyenv.source}` : "sets one"}`
       }`,
     });
   }
