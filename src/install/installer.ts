@@ -8,8 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import { dirname, relative, resolve } from "node:path";
 import type { Environment } from "../python/environment.ts";
 import { monotonicMilliseconds } from "../util/clock.ts";
-import { cacheLostFile, fileSystemFailure } from "../util/error.ts";
-import { goneFrom } from "../util/fs.ts";
+import { cacheDiskFailure } from "../util/fs.ts";
 import { recordHash } from "../util/hash.ts";
 import { bytecodeTag, compiledPath, compileModules } from "./bytecode.ts";
 import {
@@ -437,6 +436,5 @@ function installFailure(environment: Environment, items: readonly InstallItem[],
   const entries = items.flatMap((item) =>
     item.wheel.cacheEntry === undefined ? [] : [item.wheel.cacheEntry],
   );
-  const gone = goneFrom(error, entries);
-  return gone !== null ? cacheLostFile(what, gone) : (fileSystemFailure(what, error) ?? error);
+  return cacheDiskFailure(what, error, entries);
 }

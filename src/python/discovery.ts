@@ -274,11 +274,12 @@ export function discoverInterpreters(
   context: DiscoveryContext,
   options: InspectOptions,
   passOver: (realPath: string) => boolean = () => false,
+  found: readonly Candidate[] = candidates(context),
 ): DiscoveryResult {
   const byIdentity = new Map<string, DiscoveredInterpreter>();
   const byPath = new Map<string, DiscoveredInterpreter>();
   const skipped: DiscoveryResult["skipped"] = [];
-  for (const candidate of candidates(context)) {
+  for (const candidate of found) {
     const realPath = realPathOf(candidate.path);
     const run = runKey(candidate.path, realPath);
     const known = byPath.get(run);
@@ -319,11 +320,12 @@ export async function discoverInterpretersSideBySide(
   context: DiscoveryContext,
   options: InspectOptions,
 ): Promise<DiscoveryResult> {
+  const found = candidates(context);
   const runs = new Map<string, string>();
-  for (const candidate of candidates(context)) {
+  for (const candidate of found) {
     const run = runKey(candidate.path);
     if (!runs.has(run)) runs.set(run, candidate.path);
   }
   await inspectSideBySide([...runs.values()], options);
-  return discoverInterpreters(context, options);
+  return discoverInterpreters(context, options, undefined, found);
 }

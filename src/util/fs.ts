@@ -92,9 +92,17 @@ export function onCacheDisk<T>(what: string, cacheRoot: string | null, step: () 
   try {
     return step();
   } catch (error) {
-    const gone = goneFrom(error, cacheRoot === null ? [] : [cacheRoot]);
-    throw gone !== null ? cacheLostFile(what, gone) : (fileSystemFailure(what, error) ?? error);
+    throw cacheDiskFailure(what, error, cacheRoot === null ? [] : [cacheRoot]);
   }
+}
+
+/**
+ * What failed work on spice's cache says: a file gone below one of `cacheDirectories` is the cache
+ * emptied by another process; any other file system failure as onDisk says it.
+ */
+export function cacheDiskFailure(what: string, error: unknown, cacheDirectories: readonly string[]): unknown {
+  const gone = goneFrom(error, cacheDirectories);
+  return gone !== null ? cacheLostFile(what, gone) : (fileSystemFailure(what, error) ?? error);
 }
 
 /** The failure, when it is a file missing (ENOENT) below one of `directories`; else null. */
