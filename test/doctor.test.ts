@@ -259,6 +259,7 @@ describe("spice doctor", () => {
     const unloadable = broken.findings.find((finding) => finding.code === "pip-config-unloadable");
     assert.ok(unloadable, JSON.stringify(broken.findings));
     assert.equal(unloadable.message, `Could not load pip's configuration file ${config}`);
+    assert.match(unloadable.why, /^line 1: .+: every pip command fails on it/);
     assert.equal(broken.status, 1);
   });
 

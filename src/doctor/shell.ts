@@ -4,13 +4,7 @@
 
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import {
-  type DiscoveryContext,
-  deadPyenvShim,
-  pyenvHas,
-  pyenvSelection,
-  whichOnPath,
-} from "../python/discovery.ts";
+import { commandOnPath, type DiscoveryContext, pyenvHas, pyenvSelection } from "../python/discovery.ts";
 import { readPyvenvCfg } from "../python/environment.ts";
 import { someOf } from "../util/plural.ts";
 import { strtobool } from "../util/strtobool.ts";
@@ -24,13 +18,14 @@ import {
 } from "./findings.ts";
 
 export function pathCommands(context: DiscoveryContext): PathCommands {
-  const tools = Object.fromEntries(
-    ["python", "python3", "pip", "pip3"].map((name) => [name, whichOnPath(name, context) ?? undefined]),
-  );
-  const deadShims = ["python", "python3", "pip", "pip3"].flatMap((name) => {
-    const shim = deadPyenvShim(name, context);
-    return shim === null ? [] : [{ name, shim }];
-  });
+  const tools: PathCommands["tools"] = {};
+  const deadShims: PathCommands["deadShims"] = [];
+  for (const name of ["python", "python3", "pip", "pip3"]) {
+    const command = commandOnPath(name, context);
+    tools[name] = command?.runs ?? undefined;
+    // A pyenv shim leading nowhere: running it fails.
+    if (command !== null && command.runs === null) deadShims.push({ name, shim: command.found });
+  }
   return {
     tools,
     pythonPath: tools.python ?? tools.python3,

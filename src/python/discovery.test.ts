@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, w
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { deadPyenvShim, pyenvSelection, resolvePyenvShim, whichOnPath } from "./discovery.ts";
+import { commandOnPath, pyenvSelection, resolvePyenvShim, whichOnPath } from "./discovery.ts";
 import { type Interpreter, inspectInterpreter } from "./interpreter.ts";
 import { matchesRequest, parsePythonRequest } from "./request.ts";
 
@@ -59,11 +59,14 @@ describe("pyenv shims", () => {
     );
     assert.equal(resolvePyenvShim("python3", { env: { ...env, PYENV_VERSION: "3.99" }, cwd: work }), null);
     // What the shell then runs is the shim, which fails: a dead shim, first on PATH.
-    assert.equal(
-      deadPyenvShim("python3", { env: { ...env, PYENV_VERSION: "3.99" }, cwd: work }),
-      join(root, "shims", "python3"),
-    );
-    assert.equal(deadPyenvShim("python3", { env, cwd: work }), null);
+    assert.deepEqual(commandOnPath("python3", { env: { ...env, PYENV_VERSION: "3.99" }, cwd: work }), {
+      found: join(root, "shims", "python3"),
+      runs: null,
+    });
+    assert.deepEqual(commandOnPath("python3", { env, cwd: work }), {
+      found: join(root, "shims", "python3"),
+      runs: join(root, "versions", "3.12.1", "bin", "python3"),
+    });
   });
 
   it("leave plain PATH entries alone", () => {

@@ -115,26 +115,25 @@ export function resolvePyenvShim(name: string, context: DiscoveryContext): strin
   return null;
 }
 
-/** The first executable `name` on PATH when it is a pyenv shim that leads nowhere (it fails), else null. */
-export function deadPyenvShim(name: string, context: DiscoveryContext): string | null {
+/** The first executable `name` on PATH, and what running it runs: itself, or a pyenv shim's target (null: none). */
+export function commandOnPath(
+  name: string,
+  context: DiscoveryContext,
+): { found: string; runs: string | null } | null {
   for (const directory of pathDirectories(context.env)) {
-    const candidate = join(directory, name);
-    if (!isExecutableFile(candidate)) continue;
-    return isPyenvShimDirectory(directory, context.env) && resolvePyenvShim(name, context) === null
-      ? candidate
-      : null;
+    const found = join(directory, name);
+    if (!isExecutableFile(found)) continue;
+    return {
+      found,
+      runs: isPyenvShimDirectory(directory, context.env) ? resolvePyenvShim(name, context) : found,
+    };
   }
   return null;
 }
 
 /** The first executable `name` on PATH, with a pyenv shim resolved to its target. */
 export function whichOnPath(name: string, context: DiscoveryContext): string | null {
-  for (const directory of pathDirectories(context.env)) {
-    const candidate = join(directory, name);
-    if (!isExecutableFile(candidate)) continue;
-    return isPyenvShimDirectory(directory, context.env) ? resolvePyenvShim(name, context) : candidate;
-  }
-  return null;
+  return commandOnPath(name, context)?.runs ?? null;
 }
 
 function listPythons(directory: string): string[] {

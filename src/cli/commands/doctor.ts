@@ -17,6 +17,22 @@ import {
 import type { CommandContext, CommandModule } from "../main.ts";
 import { pipSettings } from "../pip-config.ts";
 
+/** An error finding from a failure: its message, its cause (else `why`) and its hint (else `fix`). */
+function errorFinding(
+  code: string,
+  error: SpiceError,
+  otherwise: { why: string; fix: string; consequence?: string },
+): Finding {
+  const cause = error.details.cause ?? otherwise.why;
+  return {
+    severity: "error",
+    code,
+    message: error.message,
+    why: otherwise.consequence === undefined ? cause : `${cause}: ${otherwise.consequence}`,
+    fix: error.details.hint ?? otherwise.fix,
+  };
+}
+
 function run(args: ParsedArgs, context: CommandContext): number {
   const format = value(args, "format") ?? "text";
   let environment: Environment | null = null;
@@ -56,13 +72,10 @@ function run(args: ParsedArgs, context: CommandContext): number {
     // None found is a finding about this place; one found that cannot run (a venv whose Python was
     // removed, as a multi-stage image that copied the venv alone has it) is what doctor is for.
     if (error.code !== "E_NO_ENVIRONMENT" && error.code !== "E_NO_PYTHON")
-      unusable = {
-        severity: "error",
-        code: "environment-unusable",
-        message: error.message,
-        why: error.details.cause ?? "spice cannot examine an environment whose Python does not run",
-        fix: error.details.hint ?? "spice python list shows the interpreters there are",
-      };
+      unusable = errorFinding("environment-unusable", error, {
+        why: "spice cannot examine an environment whose Python does not run",
+        fix: "spice python list shows the interpreters there are",
+      });
   }
   // pip's configuration, as `pip install` (and spice pip) would read it for this environment; a
   // file pip cannot load makes every pip command fail.
@@ -72,13 +85,11 @@ function run(args: ParsedArgs, context: CommandContext): number {
     pipInstall = pipSettings(context.env, environment?.root ?? null, "install");
   } catch (error) {
     if (!(error instanceof SpiceError)) throw error;
-    unloadable = {
-      severity: "error",
-      code: "pip-config-unloadable",
-      message: error.message,
-      why: `${error.details.cause ?? "pip cannot read it"}: every pip command fails on it, and spice pip's too`,
-      fix: error.details.hint ?? `fix ${error.message}`,
-    };
+    unloadable = errorFinding("pip-config-unloadable", error, {
+      why: "pip cannot read it",
+      fix: `fix ${error.message}`,
+      consequence: "every pip command fails on it, and spice pip's too",
+    });
   }
   const findings = diagnose({
     context: { env: context.env, cwd: context.cwd },
