@@ -32,6 +32,7 @@ interface Finding {
   severity: string;
   code: string;
   message: string;
+  why: string;
   fix?: string;
 }
 

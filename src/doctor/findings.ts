@@ -1,9 +1,10 @@
 // What spice doctor reports, and the small readers of files and directories its checks share.
 
-import { closeSync, openSync, readdirSync, readSync, realpathSync } from "node:fs";
+import { readdirSync, readSync, realpathSync } from "node:fs";
 import type { DiscoveryContext, PyenvSelection } from "../python/discovery.ts";
 import type { Environment } from "../python/environment.ts";
 import type { InterpreterFacts } from "../python/interpreter.ts";
+import { readFileWith } from "../util/fs.ts";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -82,17 +83,11 @@ export function namesIn(directory: string): string[] {
 
 /** The interpreter a script's `#!` line names (following the /bin/sh trampoline pip writes). */
 export function shebangInterpreter(path: string): string | null {
-  let head: string;
-  try {
-    const fd = openSync(path, "r");
+  const head = readFileWith(path, (descriptor) => {
     const buffer = Buffer.alloc(512);
-    const length = readSync(fd, buffer, 0, 512, 0);
-    closeSync(fd);
-    head = buffer.subarray(0, length).toString("latin1");
-  } catch {
-    return null;
-  }
-  if (!head.startsWith("#!")) return null;
+    return buffer.subarray(0, readSync(descriptor, buffer, 0, 512, 0)).toString("latin1");
+  });
+  if (head === null || !head.startsWith("#!")) return null;
   const lines = head.split("\n");
   if (lines[0].trim() === "#!/bin/sh" && lines[1]?.startsWith("'''exec' ")) {
     const match = /^'''exec' "?([^" ]+)"?/.exec(lines[1]);

@@ -14,8 +14,8 @@
 // a damaged one is not used (a damaged head or body is no entry, and the page is fetched again),
 // where a flipped byte in a file list would otherwise name a wrong hash or file.
 
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { writeFileAtomic } from "../util/fs.ts";
+import { fstatSync, readSync } from "node:fs";
+import { readFileWith, writeFileAtomic } from "../util/fs.ts";
 import { damageChecksum } from "../util/hash.ts";
 
 const FORMAT = "spice-http-4";
@@ -105,13 +105,7 @@ function tableOfContents(line: string): { head: Section; forms: Section[]; body:
  * out, as if it had never been made.
  */
 export function readCachedResponse(path: string, wanted: Wanted): CachedResponse | null {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
+  return readFileWith(path, (descriptor) => {
     // As readFileSync, keeping the file's mtime: a 304 renews an entry by touching it.
     const stat = fstatSync(descriptor);
     const first = readRange(descriptor, Buffer.alloc(0), 0, Math.min(stat.size, FIRST_READ));
@@ -163,11 +157,7 @@ export function readCachedResponse(path: string, wanted: Wanted): CachedResponse
     for (const form of forms) readForm(form);
     result.body = checked(body);
     return result.body === null ? null : result;
-  } catch {
-    return null;
-  } finally {
-    closeSync(descriptor);
-  }
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import { checkedText, withDamageChecksum } from "../util/hash.ts";
 import { endIfInterrupted } from "../util/interrupt.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { INSPECT_SCRIPT } from "./inspect-script.ts";
+import { muslVersionOf } from "./musl.ts";
 
 /** The JSON the inspection script prints. */
 export interface InterpreterFacts {
@@ -49,6 +50,8 @@ export interface InterpreterFacts {
   platform_machine: string;
   pointer_bits: number;
   glibc_version: [number, number] | null;
+  /** Not printed by the script: read from the executable's ELF header by spice (musl.ts). */
+  musl_version: [number, number] | null;
   mac_version: [number, number] | null;
 }
 
@@ -60,7 +63,8 @@ export interface Interpreter {
   facts: InterpreterFacts;
 }
 
-const CACHE_FORMAT = 1;
+// 2: facts have musl_version.
+const CACHE_FORMAT = 2;
 const MARKER = "SPICE-INSPECT:";
 
 export interface InspectOptions {
@@ -316,6 +320,11 @@ function inspectionOutcome(
   if (!Array.isArray(facts.version_info) || typeof facts.executable !== "string") {
     return failure("its inspection output is missing the version or executable");
   }
+  // On glibc the script saw its version; a Linux Python without one may run on musl.
+  facts.musl_version =
+    facts.glibc_version === null && facts.platform_system === "Linux" && facts.executable !== ""
+      ? muslVersionOf(facts.executable)
+      : null;
   return facts;
 }
 
@@ -359,7 +368,7 @@ export function tagFacts(interpreter: Interpreter): TagFacts {
     platformSystem: facts.platform_system,
     pointerBits: facts.pointer_bits,
     glibcVersion: facts.glibc_version,
-    muslVersion: null,
+    muslVersion: facts.musl_version,
     macVersion: facts.mac_version,
   };
 }

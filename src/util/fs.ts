@@ -1,6 +1,8 @@
 import {
+  closeSync,
   copyFileSync,
   type Dirent,
+  openSync,
   readdirSync,
   readlinkSync,
   realpathSync,
@@ -13,6 +15,26 @@ import { dirname, join, resolve } from "node:path";
 import { cacheLostFile, fileSystemFailure } from "./error.ts";
 import { sha256Hex } from "./hash.ts";
 import { makeDirectories } from "./make-directories.ts";
+
+/**
+ * What `read` makes of the file at `path` through a descriptor, or null when the file cannot be
+ * opened or read: for readers that never fail (a cache entry, a file that may be of any kind).
+ */
+export function readFileWith<T>(path: string, read: (descriptor: number) => T | null): T | null {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, "r");
+  } catch {
+    return null;
+  }
+  try {
+    return read(descriptor);
+  } catch {
+    return null;
+  } finally {
+    closeSync(descriptor);
+  }
+}
 
 /**
  * `~` and `~/...` as Python's os.path.expanduser reads them (HOME, else the account's home), for
