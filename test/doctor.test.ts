@@ -13,7 +13,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, machine } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { externallyManagedPython, runSpice, temporaryDirectory } from "./helpers.ts";
@@ -696,6 +696,65 @@ describe("spice doctor", () => {
     assert.deepEqual(
       codes(doctor(["--python", python]).findings).filter((code) => code.endsWith("-files")),
       [],
+    );
+  });
+
+  it("spots wheels for another machine or Python, whose compiled modules do not load here", () => {
+    const { root, python } = freshVenv("other-platform", false);
+    // A real compiled module of this Python, and its bytes as another machine's build has them.
+    const here = machine();
+    const other = here === "aarch64" ? "x86_64" : "aarch64";
+    const dynload = join(PYENV, "3.11.7", "lib", "python3.11", "lib-dynload");
+    const native = readFileSync(join(dynload, `_json.cpython-311-${here}-linux-gnu.so`));
+    const foreign = Buffer.from(native);
+    foreign.writeUInt16LE(other === "aarch64" ? 183 : 62, 18); // e_machine
+    const wheel = (name: string, tag: string, files: Record<string, string | Uint8Array>) =>
+      buildWheel(wheels, { name, version: "1.0", tag, rootIsPurelib: false, files });
+    const installed = [
+      // Copied from an image of another architecture, with its Python's module names.
+      wheel("copied", `cp311-cp311-manylinux_2_17_${other}`, {
+        "copied/__init__.py": "",
+        [`copied/_json.cpython-311-${other}-linux-gnu.so`]: foreign,
+      }),
+      // A stable-ABI module: its name loads anywhere, its machine code does not.
+      wheel("abithree", `cp37-abi3-manylinux_2_17_${other}`, { "abithree/_json.abi3.so": foreign }),
+      // Built on a Mac for a Lambda function.
+      wheel("mactool", "cp311-cp311-macosx_11_0_arm64", { "mactool/_m.cpython-311-darwin.so": "\xcf\xfa" }),
+      // Tags for another Python on a library loaded by path (as some real wheels have): it loads.
+      wheel("oddtags", `cp39-cp39-manylinux_2_17_${here}`, { "oddtags/liboddtags.so": native }),
+      wheel("fine", `cp311-cp311-manylinux_2_17_${here}`, {
+        [`fine/_json.cpython-311-${here}-linux-gnu.so`]: native,
+      }),
+    ];
+    const install = runSpice(["pip", "install", "--ignore-tags", "--python", python, ...installed], {
+      cacheDir,
+    });
+    assert.equal(install.status, 0, install.stderr);
+    // What Python says of them, and of the ones that are fine.
+    const imports = (module: string) => spawnSync(python, ["-c", `import ${module}`], { encoding: "utf8" });
+    assert.match(imports("copied._json").stderr, /ModuleNotFoundError: No module named 'copied._json'/);
+    assert.match(imports("abithree._json").stderr, /ImportError: /);
+    assert.equal(imports("fine._json").status, 0, imports("fine._json").stderr);
+    const { findings, status } = doctor(["--python", python], { PATH: join(root, "bin") });
+    const foreignWheels = findings.filter((finding) => finding.code === "wheel-for-other-platform");
+    assert.deepEqual(
+      foreignWheels.map((finding) => finding.message.split(" ")[0]),
+      ["abithree", "copied", "mactool"],
+      JSON.stringify(findings),
+    );
+    assert.equal(status, 1);
+    const [abithree, copied, mactool] = foreignWheels;
+    assert.match(abithree.message, new RegExp(`cannot load _json\\.abi3\\.so \\(built for ${other}\\)$`));
+    assert.match(
+      copied.message,
+      new RegExp(
+        `^copied 1\\.0 was installed from a wheel for cp311-cp311-manylinux_2_17_${other}, which this Python does not take, and cannot load _json\\.cpython-311-${other}-linux-gnu\\.so \\(its name is for cpython-311-${other}-linux-gnu\\)$`,
+      ),
+    );
+    assert.match(mactool.message, /_m\.cpython-311-darwin\.so \(its name is for cpython-311-darwin\)$/);
+    assert.equal(
+      copied.fix,
+      `spice pip install --reinstall --no-deps copied==1.0 --python ${python} (a wheel for this Python)`,
     );
   });
 

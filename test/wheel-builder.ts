@@ -11,7 +11,7 @@ export interface WheelSpec {
   name: string;
   version: string;
   /** Files relative to the wheel root (package code, .data entries). */
-  files?: Record<string, string>;
+  files?: Record<string, string | Uint8Array>;
   requires?: string[];
   extras?: Record<string, string[]>;
   requiresPython?: string;

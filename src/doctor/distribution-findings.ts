@@ -15,6 +15,7 @@ import {
 } from "../install/installed.ts";
 import { markerEnvironment } from "../python/interpreter.ts";
 import { plural, someOf } from "../util/plural.ts";
+import { compiledModuleFindings } from "./compiled-modules.ts";
 import { addTo, type Examination, type Finding, namesIn, pathCauses, type Severity } from "./findings.ts";
 
 /** 6. Distributions: duplicates, broken metadata, unmet requirements. */
@@ -175,6 +176,7 @@ export function distributionFindings(
   // build tree, and their requirements are their package manager's to meet, not spice's.
   const own = visible.filter((dist) => ownsDistribution(environment, dist));
   for (const finding of fileFindings(own, spicePip)) found(finding);
+  for (const finding of compiledModuleFindings(own, environment.interpreter, spicePip)) found(finding);
   const markers = markerEnvironment(environment.interpreter);
   const byName = new Map(visible.map((dist) => [dist.canonicalName, dist]));
   for (const dist of own) {
