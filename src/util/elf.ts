@@ -45,6 +45,7 @@ export function machineName(machine: number): string {
 export function readElf(path: string, withInterpreter = false): ElfFile | null {
   return readFileWith(path, (descriptor) => {
     const read = (position: number, length: number): Buffer | null => {
+      if (!Number.isSafeInteger(position)) return null; // a damaged offset: past any file
       const buffer = Buffer.alloc(length);
       return readSync(descriptor, buffer, 0, length, position) === length ? buffer : null;
     };
