@@ -696,6 +696,7 @@ describe("spice python", () => {
       path: string;
       implementation: string;
       variant: string;
+      libc: string;
       default_python3: boolean;
     }>;
     const versions = new Set(rows.map((row) => row.version));
@@ -716,9 +717,11 @@ describe("spice python", () => {
     assert.ok(rows.every((row) => row.implementation === "cpython"));
     // pyenv's builds have the GIL and no debugging: no variant in their names (uv's `+freethreaded`).
     assert.ok(rows.every((row) => row.variant === "default"));
+    assert.ok(rows.every((row) => row.libc === "gnu"));
     assert.equal(rows.filter((row) => row.default_python3).length, 1);
     const text = runSpice(["python", "list"], { cacheDir });
-    assert.match(text.stdout, /cpython-3\.12\.1-linux-x86_64 +\S+python3/);
+    // uv's key, with the C library (gnu, musl or none).
+    assert.match(text.stdout, /cpython-3\.12\.1-linux-x86_64-gnu +\S+python3/);
     assert.match(text.stdout, /\(python3 on PATH/);
   });
 

@@ -163,6 +163,20 @@ def glibc_version():
     try:
         text = os.confstr("CS_GNU_LIBC_VERSION")
         name, version = text.split()
+    except Exception:
+        # Some builds lack the name (pyenv's 2.7): ask glibc itself, as packaging does.
+        if not sys.platform.startswith("linux"):
+            return None
+        try:
+            import ctypes
+            function = ctypes.CDLL(None).gnu_get_libc_version
+            function.restype = ctypes.c_char_p
+            version = function()
+            if not isinstance(version, str):
+                version = version.decode("ascii")
+        except Exception:
+            return None
+    try:
         parts = version.split(".")
         return [int(parts[0]), int(parts[1])]
     except Exception:

@@ -67,8 +67,12 @@ describe("interpreter inspection", () => {
   it("inspects Python 2.7 too", {
     skip: !existsSync(join(PYENV, "2.7.18", "bin", "python")) && "no Python 2.7 here",
   }, () => {
-    const facts = inspectInterpreter(join(PYENV, "2.7.18", "bin", "python"), { cacheDir: null }).facts;
-    assert.equal(facts.python_full_version, "2.7.18");
+    const python27 = inspectInterpreter(join(PYENV, "2.7.18", "bin", "python"), { cacheDir: null });
+    assert.equal(python27.facts.python_full_version, "2.7.18");
+    // pyenv's 2.7 has no os.confstr("CS_GNU_LIBC_VERSION"): glibc says its version itself, and
+    // manylinux wheels are taken, as pip 20.3 takes them there.
+    assert.ok(python27.facts.glibc_version, "no glibc version");
+    assert.ok(supportedTags(python27).includes("cp27-cp27mu-manylinux1_x86_64"));
   });
 
   it("inspects a base interpreter without running its .pth files, but with its sitecustomize, and a venv's own as a venv", {

@@ -63,8 +63,8 @@ export interface Interpreter {
   facts: InterpreterFacts;
 }
 
-// 2: facts have musl_version.
-const CACHE_FORMAT = 2;
+// 2: facts have musl_version; 3: glibc_version also where os.confstr cannot say (Python 2.7).
+const CACHE_FORMAT = 3;
 const MARKER = "SPICE-INSPECT:";
 
 export interface InspectOptions {
@@ -349,6 +349,12 @@ export function implementationName(interpreter: Interpreter): string {
 /** `x86_64`, `aarch64`, ... as the interpreter's platform reports it. */
 export function architecture(interpreter: Interpreter): string {
   return interpreter.facts.platform_machine;
+}
+
+/** The C library the interpreter runs on, as uv names it in an interpreter's key: gnu, musl, or none. */
+export function libcName(interpreter: Interpreter): "gnu" | "musl" | "none" {
+  const facts = interpreter.facts;
+  return facts.glibc_version !== null ? "gnu" : facts.musl_version !== null ? "musl" : "none";
 }
 
 export function markerEnvironment(interpreter: Interpreter): MarkerEnvironment {

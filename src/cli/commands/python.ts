@@ -2,7 +2,7 @@
 // selects.
 
 import { type DiscoveredInterpreter, discoverInterpretersSideBySide } from "../../python/discovery.ts";
-import { architecture, isVirtualEnvironment } from "../../python/interpreter.ts";
+import { architecture, isVirtualEnvironment, libcName } from "../../python/interpreter.ts";
 import { findInterpreter, parsePythonRequest, variantOf } from "../../python/request.ts";
 import { compareVersions, parseVersion } from "../../standards/version.ts";
 import { UsageError } from "../../util/error.ts";
@@ -43,6 +43,7 @@ async function list(args: ParsedArgs, context: CommandContext): Promise<number> 
       variant: variantOf(interpreter),
       architecture: architecture(interpreter),
       os: platformName(interpreter),
+      libc: libcName(interpreter),
       path: interpreter.path,
       real_path: interpreter.realPath,
       prefix: interpreter.facts.prefix,
@@ -57,7 +58,7 @@ async function list(args: ParsedArgs, context: CommandContext): Promise<number> 
   }
   const names = sorted.map(
     (interpreter) =>
-      `${interpreter.facts.implementation_name}-${interpreter.facts.python_full_version}${variantName(interpreter)}-${platformName(interpreter)}-${architecture(interpreter)}`,
+      `${interpreter.facts.implementation_name}-${interpreter.facts.python_full_version}${variantName(interpreter)}-${platformName(interpreter)}-${architecture(interpreter)}-${libcName(interpreter)}`,
   );
   const width = Math.max(0, ...names.map((name) => name.length));
   const lines = sorted.map((interpreter, index) => {
