@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {
+  copyFileSync,
   cpSync,
   existsSync,
   lstatSync,
@@ -445,6 +446,45 @@ describe("spice venv", () => {
     );
     assert.match(record, /^\.\.\/\.\.\/\.\.\/bin\/pip3\.12,sha256=/m);
     assert.doesNotMatch(record, /pip3\.11/);
+  });
+
+  it("seeds from the system's wheel directory first, as a distribution's ensurepip does", () => {
+    // A Python whose build names WHEEL_PKG_DIR (Debian's and Fedora's: /usr/share/python-wheels):
+    // pyenv's 3.11 in a prefix of its own, whose sysconfig data says so.
+    const prefix = join(work.path, "python-with-wheel-dir");
+    const stdlib = join(prefix, "lib", "python3.11");
+    const realStdlib = join(PYENV, "3.11.7", "lib", "python3.11");
+    const systemWheels = join(work.path, "python-wheels");
+    mkdirSync(join(prefix, "bin"), { recursive: true });
+    mkdirSync(stdlib, { recursive: true });
+    mkdirSync(systemWheels);
+    copyFileSync(realpathSync(PYTHON), join(prefix, "bin", "python3.11"));
+    for (const entry of readdirSync(realStdlib)) {
+      if (entry.startsWith("_sysconfigdata_"))
+        writeFileSync(
+          join(stdlib, entry),
+          `${readFileSync(join(realStdlib, entry), "utf8")}\nbuild_time_vars["WHEEL_PKG_DIR"] = ${JSON.stringify(systemWheels)}\n`,
+        );
+      else symlinkSync(join(realStdlib, entry), join(stdlib, entry));
+    }
+    const python = join(prefix, "bin", "python3.11");
+    // Other versions than the bundle's (pip 23.2.1, setuptools 65.5.0): 3.9's.
+    const older = join(PYENV, "3.9.18", "lib", "python3.9", "ensurepip", "_bundled");
+    copyFileSync(
+      join(older, "pip-23.0.1-py3-none-any.whl"),
+      join(systemWheels, "pip-23.0.1-py3-none-any.whl"),
+    );
+    const seeded = spice(["venv", join(work.path, "seeded-system-pip"), "--python", python, "--seed"]);
+    // Below 3.12 ensurepip takes the directory only with pip and setuptools both there.
+    assert.match(seeded.stderr, /\n \+ pip==23\.2\.1\n \+ setuptools==65\.5\.0\n/);
+    copyFileSync(
+      join(older, "setuptools-58.1.0-py3-none-any.whl"),
+      join(systemWheels, "setuptools-58.1.0-py3-none-any.whl"),
+    );
+    const path = join(work.path, "seeded-system-wheels");
+    const both = spice(["venv", path, "--python", python, "--seed"]);
+    assert.match(both.stderr, /\n \+ pip==23\.0\.1\n \+ setuptools==58\.1\.0\n/);
+    assert.match(run(join(path, "bin", "pip"), ["--version"]).stdout, /^pip 23\.0\.1 from /);
   });
 
   it("takes a new environment away again when seeding it fails, and leaves one that was there", () => {

@@ -269,6 +269,7 @@ facts = {
         "MULTIARCH": config_var("MULTIARCH"),
         "LIBDIR": config_var("LIBDIR"),
         "platlibdir": config_var("platlibdir"),
+        "WHEEL_PKG_DIR": config_var("WHEEL_PKG_DIR"),
     },
     "has_gettotalrefcount": hasattr(sys, "gettotalrefcount"),
     "extension_suffixes": extension_suffixes(),

@@ -41,6 +41,8 @@ export interface InterpreterFacts {
     MULTIARCH?: string | null;
     LIBDIR?: string | null;
     platlibdir?: string | null;
+    /** Where ensurepip takes its wheels from when they are there (3.10+: Debian, Fedora). */
+    WHEEL_PKG_DIR?: string | null;
   };
   has_gettotalrefcount: boolean;
   extension_suffixes: string[];
@@ -63,8 +65,9 @@ export interface Interpreter {
   facts: InterpreterFacts;
 }
 
-// 2: facts have musl_version; 3: glibc_version also where os.confstr cannot say (Python 2.7).
-const CACHE_FORMAT = 3;
+// 2: facts have musl_version; 3: glibc_version also where os.confstr cannot say (Python 2.7);
+// 4: config_vars has WHEEL_PKG_DIR.
+const CACHE_FORMAT = 4;
 const MARKER = "SPICE-INSPECT:";
 
 export interface InspectOptions {

@@ -45,38 +45,47 @@ function baseInterpreter(args: ParsedArgs, context: CommandContext): Interpreter
 }
 
 /**
- * The wheels `python -m venv` seeds from the interpreter's own ensurepip bundle: pip, and below
- * Python 3.12 setuptools too (ensurepip installs both there). Where a bundle holds two versions of
- * one (pyenv's 3.8 has pip 22.0.4 and 23.0.1), the newer.
+ * The wheels `python -m venv` seeds, found where its ensurepip finds them: pip, and below Python
+ * 3.12 setuptools too (ensurepip installs both there). Where a directory holds two versions of one
+ * (pyenv's 3.8 has pip 22.0.4 and 23.0.1), the newer. A distribution's Python (Debian's, Fedora's)
+ * may keep them in WHEEL_PKG_DIR (/usr/share/python-wheels) instead of its ensurepip's bundle:
+ * ensurepip takes them from there first, pip alone from 3.12 on, below that only when pip and
+ * setuptools are both there.
  */
 function bundledSeeds(interpreter: Interpreter): string[] {
-  const directory = join(interpreter.facts.stdlib, "ensurepip", "_bundled");
+  const [major, minor] = interpreter.facts.version_info;
+  const projects = major === 3 && minor < 12 ? ["pip", "setuptools"] : ["pip"];
+  const bundled = join(interpreter.facts.stdlib, "ensurepip", "_bundled");
+  const systemWheels = interpreter.facts.config_vars.WHEEL_PKG_DIR;
+  const directories = systemWheels ? [systemWheels, bundled] : [bundled];
+  const found = directories.map((directory) => projects.map((project) => newestWheel(directory, project)));
+  const complete = found.find((seeds) => seeds.every((path) => path !== undefined));
+  if (complete !== undefined) return complete as string[];
+  // Where ensurepip would fail for want of setuptools, pip alone: what --seed is asked for.
+  const pip = found.find((seeds) => seeds[0] !== undefined)?.[0];
+  if (pip !== undefined) return [pip];
+  throw new SpiceError("E_NO_BUNDLED_PIP", `${interpreter.path} has no bundled pip wheel to seed with`, {
+    cause: `${directories.join(" and ")} ${directories.length === 1 ? "holds" : "hold"} no pip-*.whl (some system Pythons remove ensurepip)`,
+    hint: "Create the environment without --seed, then install pip from a wheel",
+  });
+}
+
+/** The newest wheel of `project` in `directory`, if any. */
+function newestWheel(directory: string, project: string): string | undefined {
   let names: string[] = [];
   try {
     names = readdirSync(directory);
   } catch {
     // none
   }
-  const newest = (project: string) => {
-    let best: { name: string; version: Version } | undefined;
-    for (const name of names) {
-      const wheel = tryParseWheelFilename(name);
-      if (wheel === null || wheel.name !== project) continue;
-      if (best === undefined || compareVersions(wheel.version, best.version) > 0)
-        best = { name, version: wheel.version };
-    }
-    return best === undefined ? undefined : join(directory, best.name);
-  };
-  const pip = newest("pip");
-  if (pip === undefined) {
-    throw new SpiceError("E_NO_BUNDLED_PIP", `${interpreter.path} has no bundled pip wheel to seed with`, {
-      cause: `${directory} holds no pip-*.whl (some system Pythons remove ensurepip)`,
-      hint: "Create the environment without --seed, then install pip from a wheel",
-    });
+  let best: { name: string; version: Version } | undefined;
+  for (const name of names) {
+    const wheel = tryParseWheelFilename(name);
+    if (wheel === null || wheel.name !== project) continue;
+    if (best === undefined || compareVersions(wheel.version, best.version) > 0)
+      best = { name, version: wheel.version };
   }
-  const [major, minor] = interpreter.facts.version_info;
-  const setuptools = major === 3 && minor < 12 ? newest("setuptools") : undefined;
-  return setuptools === undefined ? [pip] : [pip, setuptools];
+  return best === undefined ? undefined : join(directory, best.name);
 }
 
 /** python -m venv's options that say the opposite of each other or of spice's, refused as it refuses them. */
