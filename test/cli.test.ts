@@ -725,6 +725,27 @@ describe("spice python", () => {
     assert.match(text.stdout, /\(python3 on PATH/);
   });
 
+  it("inspects interpreters with the current directory's modules out of the way", () => {
+    // -c puts the current directory first on sys.path: a project's os.py or struct.py (3.8's os
+    // is no frozen module) must not answer for the interpreter, nor run.
+    const project = join(work.path, "project-shadowing-stdlib");
+    mkdirSync(project);
+    for (const module of ["os", "struct", "sysconfig", "site", "platform"])
+      writeFileSync(
+        join(project, `${module}.py`),
+        `open(${JSON.stringify(join(project, `${module}-ran`))}, "w").close()\n`,
+      );
+    const found = runSpice(["--no-cache", "python", "find", "3.8"], { cwd: project });
+    assert.equal(found.status, 0, found.stderr);
+    assert.equal(found.stdout.trim(), join(PYENV, "3.8.18", "bin", "python3"));
+    const listed = runSpice(["--no-cache", "python", "list", "--format", "json"], { cwd: project });
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.deepEqual(
+      readdirSync(project).filter((name) => name.endsWith("-ran")),
+      [],
+    );
+  });
+
   it("finds interpreters by version, specifier, implementation and path", () => {
     const byVersion = runSpice(["python", "find", "3.12"], { cacheDir });
     assert.equal(byVersion.status, 0, byVersion.stderr);

@@ -2270,7 +2270,15 @@ describe("more of spice pip", () => {
   it("byte-compiles with --compile and records the compiled files", () => {
     const path = venv("env-compile");
     const python = join(path, "bin", "python");
-    assert.equal(spice(["pip", "install", "--python", python, beta, "--compile"]).status, 0);
+    // Run where a py_compile.py of the user's sits: the interpreter's own compiles.
+    const project = join(work.path, "project-with-py-compile");
+    mkdirSync(project);
+    writeFileSync(
+      join(project, "py_compile.py"),
+      "open('ran', 'w').close()\ndef compile(*args, **kwargs): pass\n",
+    );
+    assert.equal(spice(["pip", "install", "--python", python, beta, "--compile"], project).status, 0);
+    assert.equal(existsSync(join(project, "ran")), false, "the current directory's py_compile ran");
     const site = join(path, "lib", "python3.11", "site-packages");
     assert.ok(existsSync(join(site, "beta", "__pycache__", "__init__.cpython-311.pyc")));
     assert.match(

@@ -21,7 +21,11 @@ export function compiledPath(source: string, tag: string): string {
 // A module that does not compile (Python 2 syntax in a test file of some wheels) is skipped, as
 // pip skips it: it fails on import, not on install.
 const COMPILE_SCRIPT = `
-import py_compile, sys
+import sys
+# Not the py_compile.py of the directory spice runs in, which -c puts first on sys.path.
+while "" in sys.path:
+    sys.path.remove("")
+import py_compile
 failed = 0
 for line in sys.stdin.read().splitlines():
     source, target = line.split("\\0")

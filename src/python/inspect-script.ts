@@ -9,8 +9,14 @@
 // otherwise a base interpreter's sys_path gets the directories site.main() would add (user site,
 // site-packages), not what its .pth files add, which no venv of it sees.
 export const INSPECT_SCRIPT = String.raw`
-import os, struct, sys
+import sys
+# -c puts '' (the current directory) first on sys.path: an os.py, struct.py or sysconfig.py of the
+# user's there must not stand in for the interpreter's own, whose answer is cached for every
+# directory. Imports run without it; sys_path reports it, as programs see it.
 first_path = sys.path[:1]
+while "" in sys.path:
+    sys.path.remove("")
+import os, struct
 try:
     import site
 except Exception:
@@ -49,14 +55,11 @@ site_ran = site is not None and (not sys.flags.no_site or sys.version_info[0] < 
 if site is not None and not site_ran and (is_venv() or customize_exists()):
     site.main()
     site_ran = True
-# site.main() made the script's '' absolute: spice wants sys.path as a program sees it.
-if first_path == [""] and sys.path[:1] == [os.getcwd()]:
-    sys.path[0] = ""
 import sysconfig  # only now: it reads sys.prefix, which site.main() sets in a venv, when imported
 
 def site_path():
     """sys.path as site.main() leaves it, less what .pth files add."""
-    path = []
+    path = [""] if first_path == [""] else []
     for entry in sys.path:
         if entry not in path:  # as site.removeduppaths() does
             path.append(entry)

@@ -66,8 +66,9 @@ export interface Interpreter {
 }
 
 // 2: facts have musl_version; 3: glibc_version also where os.confstr cannot say (Python 2.7);
-// 4: config_vars has WHEEL_PKG_DIR.
-const CACHE_FORMAT = 4;
+// 4: config_vars has WHEEL_PKG_DIR; 5: inspected without the current directory on sys.path (an
+// entry made where a project's os.py answered is not kept).
+const CACHE_FORMAT = 5;
 const MARKER = "SPICE-INSPECT:";
 
 export interface InspectOptions {
