@@ -772,6 +772,59 @@ describe("spice python", () => {
     assert.match(unknown.stderr, /'3\.13\+nogil' is not a Python request spice understands/);
   });
 
+  it("takes the default Python from .python-version, else requires-python, as uv does", () => {
+    const root = join(work.path, "python-version-files");
+    const project = join(root, "project");
+    const inside = join(project, "src", "pkg");
+    mkdirSync(inside, { recursive: true });
+    // python3 on PATH is 3.11 (a link, not pyenv's shim, which reads .python-version too).
+    const bin = join(root, "bin");
+    mkdirSync(bin);
+    symlinkSync(join(PYENV, "3.11.7", "bin", "python3"), join(bin, "python3"));
+    const env = { PATH: `${bin}:/usr/bin:/bin`, VIRTUAL_ENV: "", CONDA_PREFIX: "" };
+    const find = (cwd: string, ...args: string[]) => {
+      const result = runSpice(["python", "find", ...args], { cwd, cacheDir, env });
+      return { status: result.status, path: result.stdout.trim(), stderr: result.stderr };
+    };
+    const plain = join(bin, "python3");
+    assert.equal(find(inside).path, plain);
+    // A .python-version above a project's root is not the project's.
+    writeFileSync(join(root, ".python-version"), "3.8\n");
+    writeFileSync(join(project, "pyproject.toml"), '[project]\nname = "p"\nversion = "1"\n');
+    assert.equal(find(inside).path, plain);
+    assert.equal(find(root).path, join(PYENV, "3.8.18", "bin", "python3"), "outside a project it is read");
+    // requires-python (a compatible-release specifier is no home directory).
+    writeFileSync(
+      join(project, "pyproject.toml"),
+      '[project]\nname = "p"\nversion = "1"\nrequires-python = "~=3.12.0"\n',
+    );
+    assert.equal(find(inside).path, join(PYENV, "3.12.1", "bin", "python3"));
+    // .python-version wins over it: its first request, or a pyenv version by name; `system`
+    // (pyenv's) asks for nothing.
+    writeFileSync(join(project, ".python-version"), "# pinned\n\n3.9\n3.10\n");
+    assert.equal(find(inside).path, join(PYENV, "3.9.18", "bin", "python3"));
+    writeFileSync(join(project, ".python-version"), "3.10.13\n");
+    assert.equal(find(inside).path, join(PYENV, "3.10.13", "bin", "python"));
+    writeFileSync(join(project, ".python-version"), "system\n");
+    assert.equal(find(inside).path, join(PYENV, "3.12.1", "bin", "python3"));
+    assert.equal(find(inside, "--no-config").path, plain);
+    assert.equal(find(inside, "3.11").path, plain, "a request wins");
+    // spice venv takes the same default.
+    writeFileSync(join(project, ".python-version"), "3.9\n");
+    const created = runSpice(["venv", "-q", join(project, ".venv")], { cwd: inside, cacheDir, env });
+    assert.equal(created.status, 0, created.stderr);
+    assert.match(readFileSync(join(project, ".venv", "pyvenv.cfg"), "utf8"), /^version = 3\.9\.18$/m);
+    // A version the machine lacks: the error names the file that asked.
+    writeFileSync(join(project, ".python-version"), "3.99\n");
+    const missing = find(inside);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^error: No interpreter found for Python 3\.99\n/);
+    assert.match(
+      missing.stderr,
+      /hint: .*project\/\.python-version \(3\.99\) asks for it: install that Python/,
+    );
+  });
+
   it("starts, on a cold cache, only the interpreters whose names a version request allows", () => {
     const cold = join(work.path, "cold-cache");
     const found = runSpice(["python", "find", "3.12"], { cacheDir: cold });

@@ -4,7 +4,8 @@
 import { relative } from "node:path";
 import { recoverIfInterrupted } from "../install/transaction.ts";
 import type { Environment } from "../python/environment.ts";
-import type { Interpreter } from "../python/interpreter.ts";
+import type { InspectOptions, Interpreter } from "../python/interpreter.ts";
+import { type ProjectPythonRequest, projectPythonRequest } from "../python/project-python.ts";
 import { findInterpreter, parsePythonRequest } from "../python/request.ts";
 import {
   environmentRootOf,
@@ -56,6 +57,45 @@ export const LOCATION_OPTIONS: OptionSpec[] = [
 /** --python, else SPICE_PYTHON (as uv reads UV_PYTHON for every pip command and venv). */
 export function pythonOption(args: ParsedArgs, context: CommandContext): string | undefined {
   return value(args, "python") ?? (context.env.SPICE_PYTHON || undefined);
+}
+
+/** uv's --no-config, for the commands whose default Python a project's files choose. */
+export const NO_CONFIG_OPTION: OptionSpec = {
+  name: "no-config",
+  help: "Read no .python-version or pyproject.toml for the default Python (uv's option)",
+};
+
+/**
+ * Without --python, the Python a `.python-version` or the project's `requires-python` asks for
+ * (projectPythonRequest), said with --verbose; none with --no-config.
+ */
+export function projectRequest(args: ParsedArgs, context: CommandContext): ProjectPythonRequest | undefined {
+  if (flag(args, "no-config")) return undefined;
+  const found = projectPythonRequest({ env: context.env, cwd: context.cwd });
+  if (found === null) return undefined;
+  context.output.verbose(`python: ${found.request} (from ${found.source})`);
+  return found;
+}
+
+/** findInterpreter for a request a project's file made: a failure says which file asked. */
+export function findProjectInterpreter(
+  found: ProjectPythonRequest,
+  context: CommandContext,
+  options: InspectOptions,
+): Interpreter {
+  try {
+    return findInterpreter(
+      parsePythonRequest(found.request),
+      { env: context.env, cwd: context.cwd },
+      options,
+    );
+  } catch (error) {
+    if (!(error instanceof SpiceError)) throw error;
+    throw new SpiceError(error.code, error.message, {
+      cause: error.details.cause,
+      hint: `${found.source} asks for it: install that Python, change the file, or pass --python (--no-config reads neither .python-version nor pyproject.toml)`,
+    });
+  }
 }
 
 /** Where --python's value came from when not the command line (said with --verbose). */

@@ -69,6 +69,19 @@ describe("pyenv shims", () => {
     });
   });
 
+  it("resolve a version prefix to the newest final release pyenv has, as pyenv 2.3 does", () => {
+    for (const version of ["3.12.10", "3.12.9", "3.12.11rc1", "3.12-dev", "3.12.11t", "3.13.0t", "3.1.5"])
+      executable(join(root, "versions", version, "bin", "python3"));
+    const shim = (PYENV_VERSION: string) =>
+      resolvePyenvShim("python3", { env: { ...env, PYENV_VERSION }, cwd: work });
+    assert.equal(shim("3.12"), join(root, "versions", "3.12.10", "bin", "python3"));
+    assert.equal(shim("python-3.12"), join(root, "versions", "3.12.10", "bin", "python3"));
+    assert.equal(shim("3.13t"), join(root, "versions", "3.13.0t", "bin", "python3"));
+    assert.equal(shim("3.1"), join(root, "versions", "3.1.5", "bin", "python3"), "3.1 is no prefix of 3.12");
+    assert.equal(shim("3.13"), null, "only a free-threaded 3.13 is there");
+    assert.equal(shim("3.12.1"), join(root, "versions", "3.12.1", "bin", "python3"), "a name is itself");
+  });
+
   it("leave plain PATH entries alone", () => {
     const link = join(work, "bin2", "python3");
     mkdirSync(join(work, "bin2"));

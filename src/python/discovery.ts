@@ -95,7 +95,65 @@ export function pyenvSelection(context: DiscoveryContext): PyenvSelection {
 
 /** Whether pyenv has `version` installed. */
 export function pyenvHas(version: string, env: NodeJS.ProcessEnv): boolean {
-  return existsSync(join(pyenvRoot(env), "versions", version));
+  return pyenvVersionDirectory(version, env) !== null;
+}
+
+/**
+ * The directory of the version pyenv runs for `version`, if installed, resolved as pyenv 2.3+
+ * resolves it: the name itself (`3.11.7`, a pyenv-virtualenv name), without a `python-` prefix,
+ * or else (`byPrefix`) the newest installed final release it prefixes (`3.8` is 3.8.18; `3.13t`
+ * a free-threaded 3.13.x).
+ */
+export function pyenvVersionDirectory(
+  version: string,
+  env: NodeJS.ProcessEnv,
+  byPrefix = true,
+): string | null {
+  const versions = join(pyenvRoot(env), "versions");
+  const normalised = version.startsWith("python-") ? version.slice("python-".length) : version;
+  const named = (name: string) =>
+    name !== "" && !name.includes("/") && name !== "." && name !== ".." && existsSync(join(versions, name));
+  if (named(version)) return join(versions, version);
+  if (named(normalised)) return join(versions, normalised);
+  if (!byPrefix) return null;
+  let installed: string[];
+  try {
+    installed = readdirSync(versions);
+  } catch {
+    return null;
+  }
+  for (const prefix of new Set([version, normalised])) {
+    const latest = latestWithPrefix(prefix, installed);
+    if (latest !== null) return join(versions, latest);
+  }
+  return null;
+}
+
+/** pyenv's `latest`: the newest of `names` that `prefix` starts (then `.` or `-`), final releases only. */
+function latestWithPrefix(prefix: string, names: readonly string[]): string | null {
+  const threaded = /^(.*\d)t$/.exec(prefix);
+  const stem = threaded === null ? prefix : threaded[1];
+  const matching = names.filter(
+    (name) =>
+      name.startsWith(stem) &&
+      (name[stem.length] === "." || name[stem.length] === "-") &&
+      name.endsWith(threaded === null ? "" : "t") &&
+      !/(-dev|-src|-latest|(a|b|rc)\d+)$/.test(name) &&
+      (threaded !== null || !/\dt$/.test(name)),
+  );
+  const fields = (name: string) =>
+    name.split(/[.-]/).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  matching.sort((a, b) => {
+    const [x, y] = [fields(a), fields(b)];
+    for (let index = 0; index < Math.max(x.length, y.length); index++) {
+      const [p, q] = [x[index] ?? -1, y[index] ?? -1];
+      if (p === q) continue;
+      if (typeof p === "number" && typeof q === "number") return q - p;
+      return String(q).localeCompare(String(p));
+    }
+    return 0;
+  });
+  return matching[0] ?? null;
 }
 
 /** Where a pyenv shim named `name` leads, or null when it leads nowhere. */
@@ -109,8 +167,9 @@ export function resolvePyenvShim(name: string, context: DiscoveryContext): strin
       }
       continue;
     }
-    const candidate = join(pyenvRoot(context.env), "versions", version, "bin", name);
-    if (isExecutableFile(candidate)) return candidate;
+    const directory = pyenvVersionDirectory(version, context.env);
+    const candidate = directory === null ? null : join(directory, "bin", name);
+    if (candidate !== null && isExecutableFile(candidate)) return candidate;
   }
   return null;
 }

@@ -57,8 +57,10 @@ const IMPLEMENTATIONS: Record<string, string> = {
 export function parsePythonRequest(text: string | undefined): PythonRequest {
   const request = (text ?? "").trim();
   if (request === "" || request === "any" || request === "default") return { kind: "any" };
-  if (request.includes("/") || request.startsWith(".") || request.startsWith("~")) {
-    const expanded = request.startsWith("~") ? join(homedir(), request.slice(1)) : request;
+  // `~=3.11` is a specifier (a project's requires-python may read so), `~/...` a path.
+  const home = request === "~" || request.startsWith("~/");
+  if (home || (request.includes("/") && !request.startsWith("~=")) || request.startsWith(".")) {
+    const expanded = home ? join(homedir(), request.slice(1)) : request;
     return { kind: "path", path: resolve(expanded) };
   }
   try {

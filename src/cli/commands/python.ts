@@ -7,6 +7,7 @@ import { findInterpreter, parsePythonRequest, variantOf } from "../../python/req
 import { compareVersions, parseVersion } from "../../standards/version.ts";
 import { UsageError } from "../../util/error.ts";
 import { oneOf, type ParsedArgs, subcommandError, value } from "../args.ts";
+import { findProjectInterpreter, NO_CONFIG_OPTION, projectRequest } from "../environment-options.ts";
 import type { CommandContext, CommandModule } from "../main.ts";
 
 function sortKey(interpreter: DiscoveredInterpreter) {
@@ -76,12 +77,16 @@ async function list(args: ParsedArgs, context: CommandContext): Promise<number> 
 
 function find(args: ParsedArgs, context: CommandContext): number {
   if (args.positionals.length > 2) throw new UsageError("spice python find takes at most one request");
-  const request = parsePythonRequest(args.positionals[1]);
-  const interpreter = findInterpreter(
-    request,
-    { env: context.env, cwd: context.cwd },
-    { cacheDir: context.cacheDir },
-  );
+  const inspect = { cacheDir: context.cacheDir };
+  const project = args.positionals[1] === undefined ? projectRequest(args, context) : undefined;
+  const interpreter =
+    project === undefined
+      ? findInterpreter(
+          parsePythonRequest(args.positionals[1]),
+          { env: context.env, cwd: context.cwd },
+          inspect,
+        )
+      : findProjectInterpreter(project, context, inspect);
   context.output.data(interpreter.path);
   context.output.verbose(
     `${interpreter.facts.implementation_name} ${interpreter.facts.python_full_version} (${interpreter.realPath})`,
@@ -92,12 +97,17 @@ function find(args: ParsedArgs, context: CommandContext): number {
 export const command: CommandModule = {
   usage: "spice python list [--format text|json]\n       spice python find [REQUEST]",
   subcommands: ["list", "find"],
-  options: [{ name: "format", value: "text|json", help: "Output format of `list` (json for other tools)" }],
+  options: [
+    { name: "format", value: "text|json", help: "Output format of `list` (json for other tools)" },
+    NO_CONFIG_OPTION,
+  ],
   details: [
     "REQUEST is a version (3.12, 3.11.7), a specifier (>=3.10,<3.13), an implementation",
     "(cpython@3.12, pypy, cp312) or a path to an interpreter or environment. A build variant",
     "follows a version, in uv's spelling: 3.13t or 3.13+freethreaded (PEP 703), 3.12d or",
     "+debug, 3.14+gil. Without one, a free-threaded build is taken only from 3.14 on.",
+    "Without REQUEST, `find` takes the one a .python-version file here or in a parent asks",
+    "for, else the project's requires-python (pyproject.toml), as uv does.",
     "Interpreters are inspected once and the facts cached (see --no-cache).",
   ].join("\n"),
   run(args, context) {

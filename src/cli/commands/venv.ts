@@ -17,7 +17,14 @@ import { SpiceError, UsageError } from "../../util/error.ts";
 import { realDirectory } from "../../util/fs.ts";
 import { strtobool } from "../../util/strtobool.ts";
 import { flag, type ParsedArgs, refuseContradictions, value } from "../args.ts";
-import { deactivateCommand, elapsed, pythonOption } from "../environment-options.ts";
+import {
+  deactivateCommand,
+  elapsed,
+  findProjectInterpreter,
+  NO_CONFIG_OPTION,
+  projectRequest,
+  pythonOption,
+} from "../environment-options.ts";
 import { endCleanlyOnSignals } from "../interruptible.ts";
 import { type CommandContext, type CommandModule, VERSION } from "../main.ts";
 import { canAsk, confirm } from "../prompt.ts";
@@ -25,6 +32,7 @@ import { canAsk, confirm } from "../prompt.ts";
 function baseInterpreter(args: ParsedArgs, context: CommandContext): Interpreter {
   const inspect = { cacheDir: context.cacheDir };
   const request = pythonOption(args, context);
+  const project = request === undefined ? projectRequest(args, context) : undefined;
   let interpreter: Interpreter;
   if (request !== undefined)
     interpreter = findInterpreter(
@@ -32,6 +40,7 @@ function baseInterpreter(args: ParsedArgs, context: CommandContext): Interpreter
       { env: context.env, cwd: context.cwd },
       inspect,
     );
+  else if (project !== undefined) interpreter = findProjectInterpreter(project, context, inspect);
   else {
     const python3 = whichOnPath("python3", { env: context.env, cwd: context.cwd });
     if (python3 === null)
@@ -162,6 +171,7 @@ export const command: CommandModule = {
       help: "Activation scripts and script shebangs that work after the environment moves",
     },
     { name: "link-mode", value: "mode", help: "With --seed: how files come from the cache" },
+    NO_CONFIG_OPTION,
     // python -m venv's spellings, so that spice venv can take its place in scripts.
     { name: "without-pip", help: "Install no pip: the default without --seed (python -m venv's option)" },
     { name: "symlinks", help: "Link to the interpreter: the default (python -m venv's option)" },
@@ -180,7 +190,7 @@ export const command: CommandModule = {
     },
   ],
   details:
-    "The default PATH is .venv. An existing virtual environment at PATH is replaced only with --clear, or when you answer yes on a terminal (as uv); any other non-empty directory is left alone unless --clear or --allow-existing.",
+    "The default PATH is .venv. An existing virtual environment at PATH is replaced only with --clear, or when you answer yes on a terminal (as uv); any other non-empty directory is left alone unless --clear or --allow-existing. Without --python (or SPICE_PYTHON), the Python is the one a .python-version file here or in a parent asks for, else one the project's requires-python (pyproject.toml) allows, else python3 on PATH, as uv chooses it.",
   async run(args, context) {
     endCleanlyOnSignals(context.output);
     if (args.positionals.length > 1) throw new UsageError("spice venv takes one path");
