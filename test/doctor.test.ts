@@ -758,6 +758,39 @@ describe("spice doctor", () => {
     );
   });
 
+  it("spots an environment for another Python than the project's requires-python or .python-version", () => {
+    const project = join(work.path, "project-python");
+    mkdirSync(project);
+    writeFileSync(
+      join(project, "pyproject.toml"),
+      '[project]\nname = "p"\nversion = "1"\nrequires-python = ">=3.12"\n',
+    );
+    assert.equal(runSpice(["venv", "-q", "--python", "3.11"], { cwd: project, cacheDir }).status, 0);
+    const examine = () => doctor([], { PATH: join(project, ".venv", "bin") }, project);
+    const older = examine();
+    assert.deepEqual(
+      older.findings.map((finding) => [finding.code, finding.message]),
+      [
+        [
+          "requires-python-unmet",
+          `${join(project, "pyproject.toml")} requires Python >=3.12, but ${join(project, ".venv")} runs Python 3.11.7`,
+        ],
+      ],
+    );
+    assert.equal(older.status, 1);
+    // A .python-version pin is checked too, and the requires-python beside it.
+    writeFileSync(join(project, ".python-version"), "3.12\n");
+    assert.deepEqual(codes(examine().findings), ["python-version-mismatch", "requires-python-unmet"]);
+    writeFileSync(join(project, ".python-version"), "3.11\n");
+    assert.deepEqual(codes(examine().findings), ["requires-python-unmet"]);
+    // The fix: spice venv reads them.
+    writeFileSync(join(project, ".python-version"), "3.12\n");
+    assert.equal(runSpice(["venv", "-q", "--clear"], { cwd: project, cacheDir }).status, 0);
+    const fixed = examine();
+    assert.deepEqual(fixed.findings, []);
+    assert.equal(fixed.status, 0);
+  });
+
   it("warns when an externally managed Python is used without a venv", () => {
     const python = externallyManagedPython(join(work.path, "managed-python"), "Use apt.");
     const { findings } = doctor(["--python", python]);

@@ -9,6 +9,7 @@ import { distributionFindings } from "./distribution-findings.ts";
 import { environmentFindings } from "./environment-findings.ts";
 import type { Examination, Finding, PipSettings } from "./findings.ts";
 import { currentDirectoryFindings, importPath, shadowingFindings } from "./import-path.ts";
+import { projectPythonFindings } from "./project-findings.ts";
 import { pathCommands, pathFindings, variableFindings } from "./shell.ts";
 
 export type { Finding, Severity } from "./findings.ts";
@@ -68,6 +69,7 @@ export function diagnose({
   return [
     ...findings,
     ...environmentFindings(examination),
+    ...projectPythonFindings(examination),
     ...pthFindings,
     ...shadowingFindings(searchPath, origins),
     ...currentDirectoryFindings(examination, searchPath),

@@ -14,21 +14,36 @@ import { type DiscoveryContext, pyenvVersionDirectory } from "./discovery.ts";
 export interface ProjectPythonRequest {
   /** A --python request: a version, a specifier, or an interpreter's path. */
   request: string;
+  /** The request as the file writes it (a pyenv version's name, where `request` is its path). */
+  written: string;
+  /** Which file: `.python-version` or `pyproject.toml` (its `requires-python`). */
+  kind: "python-version" | "requires-python";
+  file: string;
   /** What asked for it: the file, and the line or key. */
   source: string;
 }
 
 /** The request a `.python-version` or pyproject.toml here makes, if any (see above). */
 export function projectPythonRequest(context: DiscoveryContext): ProjectPythonRequest | null {
+  return projectPythonRequests(context)[0] ?? null;
+}
+
+/** Both requests, the `.python-version`'s first, where there are (what `spice doctor` checks). */
+export function projectPythonRequests(context: DiscoveryContext): ProjectPythonRequest[] {
+  const found: ProjectPythonRequest[] = [];
   for (let directory = resolve(context.cwd); ; directory = dirname(directory)) {
     const versionFile = join(directory, ".python-version");
-    if (existsSync(versionFile)) {
+    if (found.length === 0 && existsSync(versionFile)) {
       const fromFile = versionFileRequest(versionFile, context.env);
-      if (fromFile !== null) return fromFile;
+      if (fromFile !== null) found.push(fromFile);
     }
     const pyproject = join(directory, "pyproject.toml");
-    if (existsSync(pyproject)) return requiresPythonRequest(pyproject);
-    if (dirname(directory) === directory) return null;
+    if (existsSync(pyproject)) {
+      const required = requiresPythonRequest(pyproject);
+      if (required !== null) found.push(required);
+      return found;
+    }
+    if (dirname(directory) === directory) return found;
   }
 }
 
@@ -47,6 +62,9 @@ function versionFileRequest(file: string, env: NodeJS.ProcessEnv): ProjectPython
     const pyenvVersion = pyenvVersionDirectory(request, env, false);
     return {
       request: pyenvVersion === null ? request : join(pyenvVersion, "bin", "python"),
+      written: request,
+      kind: "python-version",
+      file,
       source: `${file} (${request})`,
     };
   }
@@ -60,7 +78,13 @@ function requiresPythonRequest(file: string): ProjectPythonRequest | null {
     const requiresPython = document.project?.["requires-python"];
     if (typeof requiresPython !== "string") return null;
     parseSpecifierSet(requiresPython);
-    return { request: requiresPython, source: `requires-python = "${requiresPython}" in ${file}` };
+    return {
+      request: requiresPython,
+      written: requiresPython,
+      kind: "requires-python",
+      file,
+      source: `requires-python = "${requiresPython}" in ${file}`,
+    };
   } catch {
     return null; // the project's own commands say what is wrong with it
   }
