@@ -11,8 +11,8 @@ import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { checkedText, withDamageChecksum } from "../util/hash.ts";
 import { endIfInterrupted } from "../util/interrupt.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
+import { executableAbiOf, muslVersionOf } from "./executable-abi.ts";
 import { INSPECT_SCRIPT } from "./inspect-script.ts";
-import { muslVersionOf } from "./musl.ts";
 
 /** The JSON the inspection script prints. */
 export interface InterpreterFacts {
@@ -52,8 +52,10 @@ export interface InterpreterFacts {
   platform_machine: string;
   pointer_bits: number;
   glibc_version: [number, number] | null;
-  /** Not printed by the script: read from the executable's ELF header by spice (musl.ts). */
+  /** Not printed by the script: read from the executable's ELF header by spice (executable-abi.ts). */
   musl_version: [number, number] | null;
+  /** Not printed by the script: packaging's armhf and i686 checks of the executable (null: not ELF). */
+  executable_abi?: { armhf: boolean; i686: boolean } | null;
   mac_version: [number, number] | null;
 }
 
@@ -329,6 +331,7 @@ function inspectionOutcome(
     facts.glibc_version === null && facts.platform_system === "Linux" && facts.executable !== ""
       ? muslVersionOf(facts.executable)
       : null;
+  facts.executable_abi = facts.platform_system === "Linux" ? executableAbiOf(facts.executable) : null;
   return facts;
 }
 
@@ -380,6 +383,7 @@ export function tagFacts(interpreter: Interpreter): TagFacts {
     glibcVersion: facts.glibc_version,
     muslVersion: facts.musl_version,
     macVersion: facts.mac_version,
+    executableAbi: facts.executable_abi,
   };
 }
 

@@ -270,6 +270,11 @@ export interface TagFacts {
   muslVersion?: readonly [number, number] | null;
   macVersion?: readonly [number, number] | null;
   macArch?: string | null;
+  /**
+   * What packaging reads of the interpreter's ELF header before offering manylinux wheels for
+   * armv7l or i686: a hard-float ARM EABI5 build, a 32-bit x86 build (unknown: both taken as so).
+   */
+  executableAbi?: { armhf: boolean; i686: boolean } | null;
 }
 
 const SHORT_NAMES: Record<string, string> = {
@@ -342,7 +347,12 @@ export function platformTags(facts: TagFacts): string[] {
     const arch = linux.slice("linux_".length);
     const archs = arch === "armv8l" ? ["armv8l", "armv7l"] : [arch];
     const platforms: string[] = [];
-    if (facts.glibcVersion) platforms.push(...manylinuxPlatforms(facts.glibcVersion, archs));
+    if (facts.glibcVersion) {
+      const abi = facts.executableAbi;
+      const compatible =
+        abi == null || (archs.includes("armv7l") ? abi.armhf : archs.includes("i686") ? abi.i686 : true);
+      platforms.push(...manylinuxPlatforms(facts.glibcVersion, archs, compatible));
+    }
     if (facts.muslVersion) platforms.push(...musllinuxPlatforms(facts.muslVersion, archs));
     for (const each of archs) platforms.push(`linux_${each}`);
     return platforms;

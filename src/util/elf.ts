@@ -9,8 +9,12 @@ import { readFileWith } from "./fs.ts";
 export interface ElfFile {
   /** 32 or 64 (EI_CLASS). */
   bits: 32 | 64;
+  /** Whether the file's data is little-endian (EI_DATA). */
+  littleEndian: boolean;
   /** e_machine: 62 is x86-64, 183 AArch64, 3 i386, ... (see machineName). */
   machine: number;
+  /** e_flags: processor-specific (ARM's ABI version and float ABI). */
+  flags: number;
   /** The program interpreter (PT_INTERP) an executable names, if asked for and present. */
   interpreter: string | null;
 }
@@ -63,7 +67,13 @@ export function readElf(path: string, withInterpreter = false): ElfFile | null {
       bits === 32
         ? u32(buffer, at)
         : Number(little ? buffer.readBigUInt64LE(at) : buffer.readBigUInt64BE(at));
-    const elf: ElfFile = { bits, machine: u16(header, 18), interpreter: null };
+    const elf: ElfFile = {
+      bits,
+      littleEndian: little,
+      machine: u16(header, 18),
+      flags: u32(header, bits === 32 ? 36 : 48),
+      interpreter: null,
+    };
     if (!withInterpreter) return elf;
     const programHeaders = word(header, bits === 32 ? 28 : 32);
     const entrySize = u16(header, bits === 32 ? 42 : 54);

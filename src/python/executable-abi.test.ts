@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { sysTags } from "../standards/tags.ts";
 import { machineName, readElf } from "../util/elf.ts";
+import { executableAbiOf, muslVersionOf, parseMuslVersion } from "./executable-abi.ts";
 import { inspectInterpreter, supportedTags } from "./interpreter.ts";
-import { muslVersionOf, parseMuslVersion } from "./musl.ts";
 
 // The binary python3 runs (PATH may hold a pyenv shim, a script).
 const python = realpathSync(
@@ -17,7 +17,7 @@ const work = mkdtempSync(join(tmpdir(), "spice-musl-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** The bytes of an ELF executable header with one PT_INTERP program header naming `loader`. */
-function elfNaming(loader: string, { bits = 64, little = true, machineNumber = 62 } = {}): Buffer {
+function elfNaming(loader: string, { bits = 64, little = true, machineNumber = 62, flags = 0 } = {}): Buffer {
   const headerSize = bits === 64 ? 64 : 52;
   const entrySize = bits === 64 ? 56 : 32;
   const name = Buffer.from(`${loader}\0`, "latin1");
@@ -40,6 +40,7 @@ function elfNaming(loader: string, { bits = 64, little = true, machineNumber = 6
   u16(machineNumber, 18);
   u32(1, 20);
   word(headerSize, bits === 64 ? 32 : 28); // e_phoff
+  u32(flags, bits === 64 ? 48 : 36); // e_flags
   u16(entrySize, bits === 64 ? 54 : 42);
   u16(1, bits === 64 ? 56 : 44);
   u32(3, headerSize); // PT_INTERP
@@ -70,7 +71,13 @@ describe("ELF headers", () => {
       "big-endian",
       elfNaming("/lib/ld.so.1", { bits: 32, little: false, machineNumber: 22 }),
     );
-    assert.deepEqual(readElf(big, true), { bits: 32, machine: 22, interpreter: "/lib/ld.so.1" });
+    assert.deepEqual(readElf(big, true), {
+      bits: 32,
+      littleEndian: false,
+      machine: 22,
+      flags: 0,
+      interpreter: "/lib/ld.so.1",
+    });
     assert.equal(readElf(written("script", "#!/bin/sh\nexit 0\n")), null);
     assert.equal(readElf(written("short", "\x7fELF\x02\x01")), null);
     assert.equal(readElf(join(work, "missing")), null);
@@ -81,7 +88,9 @@ describe("ELF headers", () => {
       damaged.writeBigUInt64LE(offset, 32);
       assert.deepEqual(readElf(written("damaged", damaged), true), {
         bits: 64,
+        littleEndian: true,
         machine: 62,
+        flags: 0,
         interpreter: null,
       });
     }
@@ -155,5 +164,42 @@ describe("musl detection", () => {
     assert.equal(parseMuslVersion("glibc 2.36\nVersion 2.36\n"), null);
     assert.deepEqual(parseMuslVersion("\n  musl libc (aarch64)\n  Version 1.1.24\n"), [1, 1]);
     assert.equal(parseMuslVersion("musl libc (x86_64)\n"), null);
+  });
+});
+
+describe("32-bit manylinux checks", () => {
+  it("take manylinux armv7l wheels only on a hard-float ARM build, i686 ones only on an x86 build", () => {
+    const abi = (name: string, options: Parameters<typeof elfNaming>[1]) =>
+      executableAbiOf(written(name, elfNaming("/lib/ld-linux.so.3", options), 0o755));
+    assert.deepEqual(abi("armhf", { bits: 32, machineNumber: 40, flags: 0x05000400 }), {
+      armhf: true,
+      i686: false,
+    });
+    assert.deepEqual(abi("armel", { bits: 32, machineNumber: 40, flags: 0x05000200 }), {
+      armhf: false,
+      i686: false,
+    });
+    assert.deepEqual(abi("i686", { bits: 32, machineNumber: 3 }), { armhf: false, i686: true });
+    assert.deepEqual(executableAbiOf(python), { armhf: false, i686: false });
+    assert.equal(executableAbiOf(written("not-elf", "#!/bin/sh\n")), null);
+    const armTags = (executableAbi: { armhf: boolean; i686: boolean } | null) =>
+      sysTags({
+        implementationName: "cpython",
+        pythonVersion: [3, 11],
+        configVars: { Py_DEBUG: 0 },
+        sysconfigPlatform: "linux-armv7l",
+        platformSystem: "Linux",
+        pointerBits: 32,
+        glibcVersion: [2, 31],
+        executableAbi,
+      }).filter((tag) => tag.startsWith("cp311-cp311-"));
+    assert.deepEqual(armTags({ armhf: false, i686: false }), ["cp311-cp311-linux_armv7l"]);
+    assert.equal(armTags({ armhf: true, i686: false })[0], "cp311-cp311-manylinux_2_31_armv7l");
+    assert.equal(armTags(null)[0], "cp311-cp311-manylinux_2_31_armv7l", "unknown: taken, as before");
+    // The inspection records it.
+    assert.deepEqual(inspectInterpreter(python, { cacheDir: null }).facts.executable_abi, {
+      armhf: false,
+      i686: false,
+    });
   });
 });
