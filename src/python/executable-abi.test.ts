@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "nod
 import { machine, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { sysTags } from "../standards/tags.ts";
+import { sysTags, type TagFacts } from "../standards/tags.ts";
 import { machineName, readElf } from "../util/elf.ts";
 import { executableAbiOf, muslVersionOf, parseMuslVersion } from "./executable-abi.ts";
 import { inspectInterpreter, supportedTags } from "./interpreter.ts";
@@ -48,6 +48,19 @@ function elfNaming(loader: string, { bits = 64, little = true, machineNumber = 6
   word(name.length, headerSize + (bits === 64 ? 32 : 16)); // p_filesz
   name.copy(file, headerSize + entrySize);
   return file;
+}
+
+/** The tags of a CPython 3.12 on Linux x86_64, with `facts` changed. */
+function linuxTags(facts: Partial<TagFacts>): string[] {
+  return sysTags({
+    implementationName: "cpython",
+    pythonVersion: [3, 12],
+    configVars: { Py_DEBUG: 0 },
+    sysconfigPlatform: "linux-x86_64",
+    platformSystem: "Linux",
+    pointerBits: 64,
+    ...facts,
+  });
 }
 
 function written(name: string, bytes: Buffer | string, mode = 0o644): string {
@@ -108,16 +121,7 @@ describe("musl detection", () => {
     const version = muslVersionOf(written("python3.12", elfNaming(loader), 0o755));
     assert.deepEqual(version, [1, 2]);
     // ... and so the musllinux platforms pip would take, newest first, before linux_x86_64.
-    const tags = sysTags({
-      implementationName: "cpython",
-      pythonVersion: [3, 12],
-      configVars: { Py_DEBUG: 0 },
-      sysconfigPlatform: "linux-x86_64",
-      platformSystem: "Linux",
-      pointerBits: 64,
-      glibcVersion: null,
-      muslVersion: version,
-    });
+    const tags = linuxTags({ glibcVersion: null, muslVersion: version });
     assert.deepEqual(tags.slice(0, 4), [
       "cp312-cp312-musllinux_1_2_x86_64",
       "cp312-cp312-musllinux_1_1_x86_64",
@@ -183,19 +187,15 @@ describe("32-bit manylinux checks", () => {
     assert.deepEqual(executableAbiOf(python), { armhf: false, i686: false });
     assert.equal(executableAbiOf(written("not-elf", "#!/bin/sh\n")), null);
     const armTags = (executableAbi: { armhf: boolean; i686: boolean } | null) =>
-      sysTags({
-        implementationName: "cpython",
-        pythonVersion: [3, 11],
-        configVars: { Py_DEBUG: 0 },
+      linuxTags({
         sysconfigPlatform: "linux-armv7l",
-        platformSystem: "Linux",
         pointerBits: 32,
         glibcVersion: [2, 31],
         executableAbi,
-      }).filter((tag) => tag.startsWith("cp311-cp311-"));
-    assert.deepEqual(armTags({ armhf: false, i686: false }), ["cp311-cp311-linux_armv7l"]);
-    assert.equal(armTags({ armhf: true, i686: false })[0], "cp311-cp311-manylinux_2_31_armv7l");
-    assert.equal(armTags(null)[0], "cp311-cp311-manylinux_2_31_armv7l", "unknown: taken, as before");
+      }).filter((tag) => tag.startsWith("cp312-cp312-"));
+    assert.deepEqual(armTags({ armhf: false, i686: false }), ["cp312-cp312-linux_armv7l"]);
+    assert.equal(armTags({ armhf: true, i686: false })[0], "cp312-cp312-manylinux_2_31_armv7l");
+    assert.equal(armTags(null)[0], "cp312-cp312-manylinux_2_31_armv7l", "unknown: taken, as before");
     // The inspection records it.
     assert.deepEqual(inspectInterpreter(python, { cacheDir: null }).facts.executable_abi, {
       armhf: false,
