@@ -185,6 +185,44 @@ def glibc_version():
     except Exception:
         return None
 
+def manylinux_refusals(glibc):
+    """PEP 600: a _manylinux module (stdlib or site-packages) may refuse manylinux tags; the
+    (glibc minor, arch) pairs it refuses, as packaging asks it, or None without one."""
+    if glibc is None or not sys.platform.startswith("linux"):
+        return None
+    saved = sys.path[:]
+    sys.path.extend([d for d in site_dirs() if d not in sys.path])
+    try:
+        import _manylinux
+    except Exception:
+        return None
+    finally:
+        sys.path[:] = saved
+    linux = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+    if not linux.startswith("linux_"):
+        return None
+    if struct.calcsize("P") == 4:
+        linux = {"linux_x86_64": "linux_i686", "linux_aarch64": "linux_armv8l"}.get(linux, linux)
+    arch = linux.split("_", 1)[1]
+    archs = ["armv8l", "armv7l"] if arch == "armv8l" else [arch]
+    legacy = {5: "manylinux1_compatible", 12: "manylinux2010_compatible", 17: "manylinux2014_compatible"}
+    refused = []
+    for each in archs:
+        for minor in range(glibc[1], -1, -1):
+            try:
+                if hasattr(_manylinux, "manylinux_compatible"):
+                    result = _manylinux.manylinux_compatible(glibc[0], minor, each)
+                    compatible = True if result is None else bool(result)
+                elif minor in legacy and hasattr(_manylinux, legacy[minor]):
+                    compatible = bool(getattr(_manylinux, legacy[minor]))
+                else:
+                    compatible = True
+            except Exception:
+                compatible = True
+            if not compatible:
+                refused.append([minor, each])
+    return refused
+
 def implementation():
     impl = getattr(sys, "implementation", None)
     if impl is not None:
@@ -228,6 +266,7 @@ if sys.platform == "darwin":
     except Exception:
         mac = None
 
+glibc = glibc_version()
 facts = {
     "executable": sys.executable,
     "version_info": [sys.version_info[0], sys.version_info[1], sys.version_info[2], sys.version_info[3], sys.version_info[4]],
@@ -281,7 +320,8 @@ facts = {
     "platform_system": os_system,
     "platform_machine": os_machine,
     "pointer_bits": struct.calcsize("P") * 8,
-    "glibc_version": glibc_version(),
+    "glibc_version": glibc,
+    "manylinux_refusals": manylinux_refusals(glibc),
     "mac_version": mac,
 }
 sys.stdout.write("SPICE-INSPECT:" + to_json(facts) + "\n")

@@ -13,7 +13,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { homedir, machine, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -34,6 +34,24 @@ function script(name: string, body: string): string {
 }
 
 const python311 = join(PYENV, "3.11.7", "bin", "python3");
+
+/**
+ * A Python installation of the test's own: pyenv's 3.11 binary in a new prefix whose stdlib
+ * entries link to the real ones, with `files` in its site-packages.
+ */
+function ownPython(name: string, files: Record<string, string>) {
+  const prefix = join(work, name);
+  const stdlib = join(prefix, "lib", "python3.11");
+  const realStdlib = join(PYENV, "3.11.7", "lib", "python3.11");
+  mkdirSync(join(prefix, "bin"), { recursive: true });
+  mkdirSync(join(stdlib, "site-packages"), { recursive: true });
+  copyFileSync(realpathSync(python311), join(prefix, "bin", "python3.11"));
+  for (const entry of readdirSync(realStdlib)) {
+    if (entry !== "site-packages") symlinkSync(join(realStdlib, entry), join(stdlib, entry));
+  }
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(stdlib, "site-packages", file), text);
+  return { prefix, python: join(prefix, "bin", "python3.11"), site: join(stdlib, "site-packages") };
+}
 
 describe("interpreter inspection", () => {
   it("reports version, prefixes and scheme paths of a real interpreter, and caches them", {
@@ -75,25 +93,36 @@ describe("interpreter inspection", () => {
     assert.ok(supportedTags(python27).includes("cp27-cp27mu-manylinux1_x86_64"));
   });
 
+  it("takes the manylinux tags a PEP 600 _manylinux module allows, as pip 23.2.1 does", {
+    skip: !existsSync(python311) && "CPython 3.11.7 is not under pyenv here",
+  }, () => {
+    // A distribution's way to keep its Python off some manylinux wheels.
+    const own = ownPython("own-prefix-manylinux", {
+      "_manylinux.py":
+        "def manylinux_compatible(major, minor, arch):\n    return False if minor > 17 or minor == 12 else None\n",
+    });
+    const tags = supportedTags(inspectInterpreter(own.python, { cacheDir: null }));
+    const manylinux = tags.filter((tag) => tag.startsWith("cp311-cp311-") && tag.includes("manylinux"));
+    assert.equal(manylinux[0], `cp311-cp311-manylinux_2_17_${machine()}`);
+    assert.ok(!manylinux.some((tag) => tag.includes("manylinux2010") || tag.includes("manylinux_2_12")));
+    // pip itself, run by that Python, lists the same tags in the same order.
+    const bundled = join(PYENV, "3.11.7", "lib", "python3.11", "ensurepip", "_bundled");
+    const pipWheel = join(bundled, readdirSync(bundled).find((name) => name.startsWith("pip-")) ?? "");
+    const debug = execFileSync(own.python, ["-m", "pip", "debug", "--verbose"], {
+      env: { ...process.env, PYTHONPATH: pipWheel, PIP_CONFIG_FILE: "/dev/null" },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const listed = debug.slice(debug.indexOf("Compatible tags:")).split("\n").slice(1);
+    assert.deepEqual(
+      tags,
+      listed.map((line) => line.trim()).filter((line) => line !== ""),
+    );
+  });
+
   it("inspects a base interpreter without running its .pth files, but with its sitecustomize, and a venv's own as a venv", {
     skip: !existsSync(python311) && "CPython 3.11.7 is not under pyenv here",
   }, () => {
-    // Python installations of the test's own: the real binary in a new prefix whose stdlib
-    // entries link to the real ones, with `files` in its site-packages.
-    const ownPython = (name: string, files: Record<string, string>) => {
-      const prefix = join(work, name);
-      const stdlib = join(prefix, "lib", "python3.11");
-      const realStdlib = join(PYENV, "3.11.7", "lib", "python3.11");
-      mkdirSync(join(prefix, "bin"), { recursive: true });
-      mkdirSync(join(stdlib, "site-packages"), { recursive: true });
-      copyFileSync(realpathSync(python311), join(prefix, "bin", "python3.11"));
-      for (const entry of readdirSync(realStdlib)) {
-        if (entry !== "site-packages") symlinkSync(join(realStdlib, entry), join(stdlib, entry));
-      }
-      for (const [file, text] of Object.entries(files))
-        writeFileSync(join(stdlib, "site-packages", file), text);
-      return { prefix, python: join(prefix, "bin", "python3.11"), site: join(stdlib, "site-packages") };
-    };
     // A .pth file that leaves a mark.
     const marked = ownPython("own-prefix", {
       "mark.pth": `import sys; open(sys.prefix + "/pth-ran", "w").close()\n`,

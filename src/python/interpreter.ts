@@ -52,6 +52,8 @@ export interface InterpreterFacts {
   platform_machine: string;
   pointer_bits: number;
   glibc_version: [number, number] | null;
+  /** The (glibc 2 minor, arch) pairs a PEP 600 `_manylinux` module refuses; null: no module. */
+  manylinux_refusals?: Array<[number, string]> | null;
   /** Not printed by the script: read from the executable's ELF header by spice (executable-abi.ts). */
   musl_version: [number, number] | null;
   /** Not printed by the script: packaging's armhf and i686 checks of the executable (null: not ELF). */
@@ -69,8 +71,9 @@ export interface Interpreter {
 
 // 2: facts have musl_version; 3: glibc_version also where os.confstr cannot say (Python 2.7);
 // 4: config_vars has WHEEL_PKG_DIR; 5: inspected without the current directory on sys.path (an
-// entry made where a project's os.py answered is not kept).
-const CACHE_FORMAT = 5;
+// entry made where a project's os.py answered is not kept); 6: executable_abi and
+// manylinux_refusals.
+const CACHE_FORMAT = 6;
 const MARKER = "SPICE-INSPECT:";
 
 export interface InspectOptions {
@@ -384,6 +387,7 @@ export function tagFacts(interpreter: Interpreter): TagFacts {
     muslVersion: facts.musl_version,
     macVersion: facts.mac_version,
     executableAbi: facts.executable_abi,
+    manylinuxRefusals: facts.manylinux_refusals,
   };
 }
 

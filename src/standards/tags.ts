@@ -211,7 +211,10 @@ export function manylinuxPlatforms(
   glibc: readonly [number, number],
   archs: readonly string[],
   armhfOrI686Compatible = true,
+  refusals: ReadonlyArray<readonly [number, string]> = [],
 ): string[] {
+  // PEP 600's _manylinux module refuses glibc 2 minors by arch (the legacy name with its version).
+  const refused = new Set(refusals.map(([minor, arch]) => `${minor} ${arch}`));
   if (archs.includes("armv7l") || archs.includes("i686")) {
     if (!armhfOrI686Compatible) return [];
   } else if (!archs.some((arch) => MANYLINUX_ARCHS.has(arch))) {
@@ -227,6 +230,7 @@ export function manylinuxPlatforms(
     for (const [major, maxMinor] of maxima) {
       const minMinor = major === tooOld[0] ? tooOld[1] : -1;
       for (let minor = maxMinor; minor > minMinor; minor--) {
+        if (major === 2 && refused.has(`${minor} ${arch}`)) continue;
         platforms.push(`manylinux_${major}_${minor}_${arch}`);
         const legacy = LEGACY_MANYLINUX[`${major}_${minor}`];
         if (legacy) platforms.push(`${legacy}_${arch}`);
@@ -275,6 +279,8 @@ export interface TagFacts {
    * armv7l or i686: a hard-float ARM EABI5 build, a 32-bit x86 build (unknown: both taken as so).
    */
   executableAbi?: { armhf: boolean; i686: boolean } | null;
+  /** The (glibc 2 minor, arch) pairs a PEP 600 `_manylinux` module refuses. */
+  manylinuxRefusals?: ReadonlyArray<readonly [number, string]> | null;
 }
 
 const SHORT_NAMES: Record<string, string> = {
@@ -351,7 +357,9 @@ export function platformTags(facts: TagFacts): string[] {
       const abi = facts.executableAbi;
       const compatible =
         abi == null || (archs.includes("armv7l") ? abi.armhf : archs.includes("i686") ? abi.i686 : true);
-      platforms.push(...manylinuxPlatforms(facts.glibcVersion, archs, compatible));
+      platforms.push(
+        ...manylinuxPlatforms(facts.glibcVersion, archs, compatible, facts.manylinuxRefusals ?? []),
+      );
     }
     if (facts.muslVersion) platforms.push(...musllinuxPlatforms(facts.muslVersion, archs));
     for (const each of archs) platforms.push(`linux_${each}`);
