@@ -16,6 +16,7 @@ import {
 import { homedir, machine } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
+import { sharedObjectNeeding } from "./elf-builder.ts";
 import { externallyManagedPython, runSpice, temporaryDirectory } from "./helpers.ts";
 import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
@@ -725,6 +726,13 @@ describe("spice doctor", () => {
       wheel("fine", `cp311-cp311-manylinux_2_17_${here}`, {
         [`fine/_json.cpython-311-${here}-linux-gnu.so`]: native,
       }),
+      // From an Alpine image: this machine's Python and architecture, musl's C library.
+      wheel("alpine", `cp311-cp311-musllinux_1_2_${here}`, {
+        [`alpine/_json.cpython-311-${here}-linux-gnu.so`]: sharedObjectNeeding(
+          [`libc.musl-${here}.so.1`],
+          here === "aarch64" ? 183 : 62,
+        ),
+      }),
     ];
     const install = runSpice(["pip", "install", "--ignore-tags", "--python", python, ...installed], {
       cacheDir,
@@ -734,16 +742,19 @@ describe("spice doctor", () => {
     const imports = (module: string) => spawnSync(python, ["-c", `import ${module}`], { encoding: "utf8" });
     assert.match(imports("copied._json").stderr, /ModuleNotFoundError: No module named 'copied._json'/);
     assert.match(imports("abithree._json").stderr, /ImportError: /);
+    // (A made-up object, which glibc refuses before it looks for musl's C library.)
+    assert.match(imports("alpine._json").stderr, /ImportError: /);
     assert.equal(imports("fine._json").status, 0, imports("fine._json").stderr);
     const { findings, status } = doctor(["--python", python], { PATH: join(root, "bin") });
     const foreignWheels = findings.filter((finding) => finding.code === "wheel-for-other-platform");
     assert.deepEqual(
       foreignWheels.map((finding) => finding.message.split(" ")[0]),
-      ["abithree", "copied", "mactool"],
+      ["abithree", "alpine", "copied", "mactool"],
       JSON.stringify(findings),
     );
     assert.equal(status, 1);
-    const [abithree, copied, mactool] = foreignWheels;
+    const [abithree, alpine, copied, mactool] = foreignWheels;
+    assert.match(alpine.message, new RegExp(`\\(built for musl: it needs libc\\.musl-${here}\\.so\\.1\\)$`));
     assert.match(abithree.message, new RegExp(`cannot load _json\\.abi3\\.so \\(built for ${other}\\)$`));
     assert.match(
       copied.message,

@@ -4,15 +4,15 @@
 // no help ("No module named 'pydantic_core._pydantic_core'", "cannot open shared object file").
 // The WHEEL's tags say which platform a distribution was for, but some real wheels carry wrong
 // tags (pip's own check, added in pip 24.2, met them), so a finding also needs a module Python
-// cannot load: one whose file name is for another Python, or whose ELF header is for another
-// machine.
+// cannot load: one whose file name is for another Python, whose ELF header is for another
+// machine, or which needs the other C library (glibc's libc.so.6 on musl, musl's on glibc).
 
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { type InstalledDistribution, listedFiles } from "../install/installed.ts";
-import { type Interpreter, supportedTags } from "../python/interpreter.ts";
+import { type Interpreter, libcName, supportedTags } from "../python/interpreter.ts";
 import { parseTag, type Tag } from "../standards/tags.ts";
-import { type ElfFile, machineName, readElf } from "../util/elf.ts";
+import { type ElfFile, machineName, neededLibraries, readElf } from "../util/elf.ts";
 import { someOf } from "../util/plural.ts";
 import type { Finding } from "./findings.ts";
 
@@ -37,8 +37,9 @@ export function compiledModuleFindings(
     if (tags.some((tag) => expanded(tag).some((each) => taken.has(each)))) continue;
     ownElf ??= readElf(interpreter.realPath);
     const elf = ownElf;
+    const libc = libcName(interpreter);
     const unloadable = modules.flatMap((path) => {
-      const why = whyUnloadable(path, suffixes, elf);
+      const why = whyUnloadable(path, suffixes, elf, libc);
       return why === null ? [] : [`${basename(path)} (${why})`];
     });
     if (unloadable.length === 0) continue;
@@ -74,7 +75,12 @@ function expanded(tag: string): Tag[] {
 }
 
 /** Why Python cannot load the compiled module at `path`, or null when nothing says it cannot. */
-function whyUnloadable(path: string, suffixes: readonly string[], ownElf: ElfFile | null): string | null {
+function whyUnloadable(
+  path: string,
+  suffixes: readonly string[],
+  ownElf: ElfFile | null,
+  libc: "gnu" | "musl" | "none",
+): string | null {
   const name = basename(path);
   // `_speedups.cpython-310-x86_64-linux-gnu.so`: Python looks only for its own suffixes.
   const dot = name.indexOf(".");
@@ -87,5 +93,10 @@ function whyUnloadable(path: string, suffixes: readonly string[], ownElf: ElfFil
   if (elf === null) return "not an ELF file: built for another system";
   if (elf.machine !== ownElf.machine) return `built for ${machineName(elf.machine)}`;
   if (elf.bits !== ownElf.bits) return `built ${elf.bits}-bit`;
+  // A venv copied between a Debian-based image and an Alpine one: the other C library.
+  const needed = libc === "none" ? [] : (neededLibraries(path) ?? []);
+  if (libc === "musl" && needed.includes("libc.so.6")) return "built for glibc: it needs libc.so.6";
+  const musl = needed.find((name) => name.startsWith("libc.musl-"));
+  if (libc === "gnu" && musl !== undefined) return `built for musl: it needs ${musl}`;
   return null;
 }

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { machine, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
+import { sharedObjectNeeding } from "../../test/elf-builder.ts";
 import { sysTags, type TagFacts } from "../standards/tags.ts";
-import { machineName, readElf } from "../util/elf.ts";
+import { machineName, neededLibraries, readElf } from "../util/elf.ts";
 import { executableAbiOf, muslVersionOf, parseMuslVersion } from "./executable-abi.ts";
 import { inspectInterpreter, supportedTags } from "./interpreter.ts";
 
@@ -201,5 +202,21 @@ describe("32-bit manylinux checks", () => {
       armhf: false,
       i686: false,
     });
+  });
+});
+
+describe("needed libraries", () => {
+  it("are read from a shared object's dynamic section", () => {
+    const lib = join(dirname(dirname(python)), "lib");
+    const stdlib = readdirSync(lib).find((name) => /^python3\.\d+$/.test(name)) ?? "";
+    const dynload = join(lib, stdlib, "lib-dynload");
+    const ssl = readdirSync(dynload).find((name) => name.startsWith("_ssl."));
+    assert.ok(ssl, `no _ssl module in ${dynload}`);
+    assert.deepEqual(neededLibraries(join(dynload, ssl)), ["libssl.so.3", "libcrypto.so.3", "libc.so.6"]);
+    const built = written("_speedups.so", sharedObjectNeeding(["libm.so.6", "libc.musl-x86_64.so.1"]));
+    assert.deepEqual(neededLibraries(built), ["libm.so.6", "libc.musl-x86_64.so.1"]);
+    assert.deepEqual(neededLibraries(written("none.so", sharedObjectNeeding([]))), []);
+    assert.equal(neededLibraries(written("header-only.so", elfNaming("/lib/ld.so"))), null);
+    assert.equal(neededLibraries(written("text.so", "GROUP ( libc.so.6 )\n")), null);
   });
 });
