@@ -96,7 +96,7 @@ function whyUnloadable(
   // A venv copied between a Debian-based image and an Alpine one: the other C library.
   const needed = libc === "none" ? [] : (neededLibraries(path) ?? []);
   if (libc === "musl" && needed.includes("libc.so.6")) return "built for glibc: it needs libc.so.6";
-  const musl = needed.find((name) => name.startsWith("libc.musl-"));
+  const musl = needed.find((library) => library.startsWith("libc.musl-"));
   if (libc === "gnu" && musl !== undefined) return `built for musl: it needs ${musl}`;
   return null;
 }
