@@ -12,7 +12,7 @@ import { basename } from "node:path";
 import { type InstalledDistribution, listedFiles } from "../install/installed.ts";
 import { type Interpreter, libcName, supportedTags } from "../python/interpreter.ts";
 import { parseTag, type Tag } from "../standards/tags.ts";
-import { type ElfFile, machineName, neededLibraries, readElf } from "../util/elf.ts";
+import { type ElfFile, machineName, readElf } from "../util/elf.ts";
 import { someOf } from "../util/plural.ts";
 import type { Finding } from "./findings.ts";
 
@@ -89,12 +89,12 @@ function whyUnloadable(
   if (/^\.(?:cpython-|cp\d|pypy\d|graalpy|abi\d)[^.]*\.so$/.test(suffix) && !suffixes.includes(suffix))
     return `its name is for ${suffix.slice(1, -".so".length)}`;
   if (ownElf === null) return null;
-  const elf = readElf(path);
+  const elf = readElf(path, { needed: libc !== "none" });
   if (elf === null) return "not an ELF file: built for another system";
   if (elf.machine !== ownElf.machine) return `built for ${machineName(elf.machine)}`;
   if (elf.bits !== ownElf.bits) return `built ${elf.bits}-bit`;
   // A venv copied between a Debian-based image and an Alpine one: the other C library.
-  const needed = libc === "none" ? [] : (neededLibraries(path) ?? []);
+  const needed = elf.needed ?? [];
   if (libc === "musl" && needed.includes("libc.so.6")) return "built for glibc: it needs libc.so.6";
   const musl = needed.find((library) => library.startsWith("libc.musl-"));
   if (libc === "gnu" && musl !== undefined) return `built for musl: it needs ${musl}`;

@@ -14,9 +14,10 @@ import {
   ownsDistribution,
 } from "../install/installed.ts";
 import { markerEnvironment } from "../python/interpreter.ts";
+import { namesIn } from "../util/fs.ts";
 import { plural, someOf } from "../util/plural.ts";
 import { compiledModuleFindings } from "./compiled-modules.ts";
-import { addTo, type Examination, type Finding, namesIn, pathCauses, type Severity } from "./findings.ts";
+import { addTo, type Examination, type Finding, pathCauses, type Severity } from "./findings.ts";
 
 /** 6. Distributions: duplicates, broken metadata, unmet requirements. */
 export function distributionFindings(

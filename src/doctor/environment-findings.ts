@@ -8,9 +8,9 @@ import { dirname, join, relative, resolve } from "node:path";
 import { distributionsIn } from "../install/installed.ts";
 import { readPyvenvCfg, userSite } from "../python/environment.ts";
 import { venvsIn } from "../python/select.ts";
-import { linkTarget } from "../util/fs.ts";
+import { linkTarget, namesIn } from "../util/fs.ts";
 import { someOf } from "../util/plural.ts";
-import { type Examination, type Finding, namesIn, shebangInterpreter } from "./findings.ts";
+import { type Examination, type Finding, shebangInterpreter } from "./findings.ts";
 
 /** Directories where container images and projects keep virtual environments, checked one level down. */
 const VENV_PARENTS = ["/opt"];

@@ -1,6 +1,6 @@
 // What spice doctor reports, and the small readers of files and directories its checks share.
 
-import { readdirSync, readSync, realpathSync } from "node:fs";
+import { readSync, realpathSync } from "node:fs";
 import type { DiscoveryContext, PyenvSelection } from "../python/discovery.ts";
 import type { Environment } from "../python/environment.ts";
 import type { InterpreterFacts } from "../python/interpreter.ts";
@@ -66,18 +66,6 @@ export function realPath(path: string): string {
     return realpathSync(path);
   } catch {
     return path;
-  }
-}
-
-/**
- * A directory's entries; none when it is missing or no directory (a `.pth` line may name a file,
- * a zip or `/etc/passwd`, and a damaged venv may have a file for bin/).
- */
-export function namesIn(directory: string): string[] {
-  try {
-    return readdirSync(directory);
-  } catch {
-    return [];
   }
 }
 

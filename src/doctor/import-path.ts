@@ -5,8 +5,9 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { delimiter, dirname, join, relative } from "node:path";
 import { pthEntries } from "../install/installed.ts";
+import { namesIn } from "../util/fs.ts";
 import { someOf } from "../util/plural.ts";
-import { addTo, type Examination, type Finding, namesIn, pathCauses, realPath } from "./findings.ts";
+import { addTo, type Examination, type Finding, pathCauses, realPath } from "./findings.ts";
 
 /** Up to this many modules shadowed between the same directories get a finding each. */
 const SHADOWED_ONE_BY_ONE = 3;

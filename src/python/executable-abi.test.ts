@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { sharedObjectNeeding } from "../../test/elf-builder.ts";
 import { sysTags, type TagFacts } from "../standards/tags.ts";
-import { machineName, neededLibraries, readElf } from "../util/elf.ts";
+import { machineName, readElf } from "../util/elf.ts";
 import { executableAbiOf, muslVersionOf, parseMuslVersion } from "./executable-abi.ts";
 import { inspectInterpreter, supportedTags } from "./interpreter.ts";
 
@@ -73,11 +73,14 @@ function written(name: string, bytes: Buffer | string, mode = 0o644): string {
 
 describe("ELF headers", () => {
   it("give the machine and the loader of a real interpreter", () => {
-    const elf = readElf(python, true);
+    const elf = readElf(python, { interpreter: true });
     assert.ok(elf, `${python} is an ELF file`);
     assert.equal(machineName(elf.machine), machine());
     assert.match(elf.interpreter ?? "", /\/ld-linux[^/]*\.so\.\d$/);
     assert.equal(readElf(python)?.interpreter, null, "the loader is read only when asked for");
+    const both = readElf(python, { interpreter: true, needed: true });
+    assert.equal(both?.interpreter, elf.interpreter);
+    assert.ok(both?.needed?.includes("libc.so.6"), `${python} needs glibc's libc: ${both?.needed}`);
   });
 
   it("read 32-bit and big-endian files, and refuse what is no ELF file", () => {
@@ -85,12 +88,13 @@ describe("ELF headers", () => {
       "big-endian",
       elfNaming("/lib/ld.so.1", { bits: 32, little: false, machineNumber: 22 }),
     );
-    assert.deepEqual(readElf(big, true), {
+    assert.deepEqual(readElf(big, { interpreter: true }), {
       bits: 32,
       littleEndian: false,
       machine: 22,
       flags: 0,
       interpreter: "/lib/ld.so.1",
+      needed: null,
     });
     assert.equal(readElf(written("script", "#!/bin/sh\nexit 0\n")), null);
     assert.equal(readElf(written("short", "\x7fELF\x02\x01")), null);
@@ -100,12 +104,13 @@ describe("ELF headers", () => {
     const damaged = elfNaming("/lib/ld-musl-x86_64.so.1");
     for (const offset of [1n << 40n, 1n << 63n]) {
       damaged.writeBigUInt64LE(offset, 32);
-      assert.deepEqual(readElf(written("damaged", damaged), true), {
+      assert.deepEqual(readElf(written("damaged", damaged), { interpreter: true }), {
         bits: 64,
         littleEndian: true,
         machine: 62,
         flags: 0,
         interpreter: null,
+        needed: null,
       });
     }
   });
@@ -212,11 +217,15 @@ describe("needed libraries", () => {
     const dynload = join(lib, stdlib, "lib-dynload");
     const ssl = readdirSync(dynload).find((name) => name.startsWith("_ssl."));
     assert.ok(ssl, `no _ssl module in ${dynload}`);
-    assert.deepEqual(neededLibraries(join(dynload, ssl)), ["libssl.so.3", "libcrypto.so.3", "libc.so.6"]);
+    assert.deepEqual(readElf(join(dynload, ssl), { needed: true })?.needed, [
+      "libssl.so.3",
+      "libcrypto.so.3",
+      "libc.so.6",
+    ]);
     const built = written("_speedups.so", sharedObjectNeeding(["libm.so.6", "libc.musl-x86_64.so.1"]));
-    assert.deepEqual(neededLibraries(built), ["libm.so.6", "libc.musl-x86_64.so.1"]);
-    assert.deepEqual(neededLibraries(written("none.so", sharedObjectNeeding([]))), []);
-    assert.equal(neededLibraries(written("header-only.so", elfNaming("/lib/ld.so"))), null);
-    assert.equal(neededLibraries(written("text.so", "GROUP ( libc.so.6 )\n")), null);
+    assert.deepEqual(readElf(built, { needed: true })?.needed, ["libm.so.6", "libc.musl-x86_64.so.1"]);
+    assert.deepEqual(readElf(written("none.so", sharedObjectNeeding([])), { needed: true })?.needed, []);
+    assert.equal(readElf(written("header-only.so", elfNaming("/lib/ld.so")), { needed: true })?.needed, null);
+    assert.equal(readElf(written("text.so", "GROUP ( libc.so.6 )\n"), { needed: true }), null);
   });
 });

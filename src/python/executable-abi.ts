@@ -10,7 +10,7 @@ import { nodeChildProcess } from "../util/lazy-builtins.ts";
 
 /** The musl version (major, minor) the interpreter at `executable` runs on, or null (glibc, not Linux). */
 export function muslVersionOf(executable: string): [number, number] | null {
-  const loader = readElf(executable, true)?.interpreter;
+  const loader = readElf(executable, { interpreter: true })?.interpreter;
   if (loader === undefined || loader === null || !loader.includes("musl")) return null;
   const run = nodeChildProcess().spawnSync(loader, [], {
     encoding: "utf8",

@@ -17,6 +17,14 @@ export interface ElfFile {
   flags: number;
   /** The program interpreter (PT_INTERP) an executable names, if asked for and present. */
   interpreter: string | null;
+  /** The libraries it needs (DT_NEEDED), if asked for; null when it has no dynamic section. */
+  needed: string[] | null;
+}
+
+/** The parts of an ELF file past its header to read as well: each costs a few more reads. */
+export interface ElfParts {
+  interpreter?: boolean;
+  needed?: boolean;
 }
 
 const PT_INTERP = 3;
@@ -77,38 +85,42 @@ function elfReader(descriptor: number): ElfReader | null {
     machine: u16(header, 18),
     flags: u32(header, bits === 32 ? 36 : 48),
     interpreter: null,
+    needed: null,
   };
   return { elf, header, read, u16, u32, word };
 }
 
 /**
- * Reads the header of the ELF file at `path` (and its PT_INTERP when `withInterpreter`); null when
- * it is no ELF file, or cannot be read.
+ * Reads the header of the ELF file at `path` and the `parts` asked for, through one descriptor;
+ * null when it is no ELF file, or cannot be read.
  */
-export function readElf(path: string, withInterpreter = false): ElfFile | null {
+export function readElf(path: string, parts: ElfParts = {}): ElfFile | null {
   return readFileWith(path, (descriptor) => {
     const reader = elfReader(descriptor);
     if (reader === null) return null;
-    const { elf, header, read, u16, u32, word } = reader;
-    if (!withInterpreter) return elf;
-    const bits = elf.bits;
-    const programHeaders = word(header, bits === 32 ? 28 : 32);
-    const entrySize = u16(header, bits === 32 ? 42 : 54);
-    const count = u16(header, bits === 32 ? 44 : 56);
-    if (count > MAX_PROGRAM_HEADERS || entrySize < (bits === 32 ? 32 : 56)) return elf;
-    for (let index = 0; index < count; index++) {
-      const entry = read(programHeaders + index * entrySize, entrySize);
-      if (entry === null) break;
-      if (u32(entry, 0) !== PT_INTERP) continue;
-      const offset = word(entry, bits === 32 ? 4 : 8);
-      const size = word(entry, bits === 32 ? 16 : 32);
-      if (size === 0 || size > MAX_INTERPRETER_BYTES) break;
-      const name = read(offset, size);
-      if (name !== null) elf.interpreter = name.toString("latin1").replace(/\0.*$/s, "");
-      break;
-    }
-    return elf;
+    if (parts.interpreter) reader.elf.interpreter = programInterpreter(reader);
+    if (parts.needed) reader.elf.needed = neededLibraries(reader);
+    return reader.elf;
   });
+}
+
+/** The loader an executable names in its PT_INTERP program header, if any. */
+function programInterpreter({ elf, header, read, u16, u32, word }: ElfReader): string | null {
+  const bits = elf.bits;
+  const programHeaders = word(header, bits === 32 ? 28 : 32);
+  const entrySize = u16(header, bits === 32 ? 42 : 54);
+  const count = u16(header, bits === 32 ? 44 : 56);
+  if (count > MAX_PROGRAM_HEADERS || entrySize < (bits === 32 ? 32 : 56)) return null;
+  for (let index = 0; index < count; index++) {
+    const entry = read(programHeaders + index * entrySize, entrySize);
+    if (entry === null) return null;
+    if (u32(entry, 0) !== PT_INTERP) continue;
+    const offset = word(entry, bits === 32 ? 4 : 8);
+    const size = word(entry, bits === 32 ? 16 : 32);
+    if (size === 0 || size > MAX_INTERPRETER_BYTES) return null;
+    return read(offset, size)?.toString("latin1").replace(/\0.*$/s, "") ?? null;
+  }
+  return null;
 }
 
 const SHT_DYNAMIC = 6;
@@ -119,52 +131,46 @@ const MAX_DYNAMIC_BYTES = 1 << 20;
 
 /**
  * The libraries a shared object needs (its DT_NEEDED entries: `libc.so.6` is glibc's C library,
- * `libc.musl-x86_64.so.1` musl's), read through its section headers; null when it is no ELF file
- * or has no dynamic section there.
+ * `libc.musl-x86_64.so.1` musl's), read through its section headers; null when it has no dynamic
+ * section there.
  */
-export function neededLibraries(path: string): string[] | null {
-  return readFileWith(path, (descriptor) => {
-    const reader = elfReader(descriptor);
-    if (reader === null) return null;
-    const { elf, header, read, u16, u32, word } = reader;
-    const bits = elf.bits;
-    const sections = word(header, bits === 32 ? 32 : 40);
-    const entrySize = u16(header, bits === 32 ? 46 : 58);
-    const count = u16(header, bits === 32 ? 48 : 60);
-    if (sections === 0 || count > MAX_SECTIONS || entrySize < (bits === 32 ? 40 : 64)) return null;
-    const section = (index: number) => {
-      const entry = index < count ? read(sections + index * entrySize, entrySize) : null;
-      return entry === null
-        ? null
-        : {
-            type: u32(entry, 4),
-            offset: word(entry, bits === 32 ? 16 : 24),
-            size: word(entry, bits === 32 ? 20 : 32),
-            link: u32(entry, bits === 32 ? 24 : 40),
-          };
-    };
-    for (let index = 0; index < count; index++) {
-      const dynamic = section(index);
-      if (dynamic === null) return null;
-      if (dynamic.type !== SHT_DYNAMIC) continue;
-      const strings = section(dynamic.link);
-      if (strings === null || dynamic.size > MAX_DYNAMIC_BYTES || strings.size > MAX_DYNAMIC_BYTES)
-        return null;
-      const entries = read(dynamic.offset, dynamic.size);
-      const table = read(strings.offset, strings.size);
-      if (entries === null || table === null) return null;
-      const step = bits === 32 ? 8 : 16;
-      const needed: string[] = [];
-      for (let at = 0; at + step <= entries.length; at += step) {
-        const tag = word(entries, at);
-        if (tag === 0) break; // DT_NULL
-        if (tag !== DT_NEEDED) continue;
-        const start = word(entries, at + step / 2);
-        const end = table.indexOf(0, start);
-        if (start < table.length && end > start) needed.push(table.toString("latin1", start, end));
-      }
-      return needed;
+function neededLibraries({ elf, header, read, u16, u32, word }: ElfReader): string[] | null {
+  const bits = elf.bits;
+  const sections = word(header, bits === 32 ? 32 : 40);
+  const entrySize = u16(header, bits === 32 ? 46 : 58);
+  const count = u16(header, bits === 32 ? 48 : 60);
+  if (sections === 0 || count > MAX_SECTIONS || entrySize < (bits === 32 ? 40 : 64)) return null;
+  const section = (index: number) => {
+    const entry = index < count ? read(sections + index * entrySize, entrySize) : null;
+    return entry === null
+      ? null
+      : {
+          type: u32(entry, 4),
+          offset: word(entry, bits === 32 ? 16 : 24),
+          size: word(entry, bits === 32 ? 20 : 32),
+          link: u32(entry, bits === 32 ? 24 : 40),
+        };
+  };
+  for (let index = 0; index < count; index++) {
+    const dynamic = section(index);
+    if (dynamic === null) return null;
+    if (dynamic.type !== SHT_DYNAMIC) continue;
+    const strings = section(dynamic.link);
+    if (strings === null || dynamic.size > MAX_DYNAMIC_BYTES || strings.size > MAX_DYNAMIC_BYTES) return null;
+    const entries = read(dynamic.offset, dynamic.size);
+    const table = read(strings.offset, strings.size);
+    if (entries === null || table === null) return null;
+    const step = bits === 32 ? 8 : 16;
+    const needed: string[] = [];
+    for (let at = 0; at + step <= entries.length; at += step) {
+      const tag = word(entries, at);
+      if (tag === 0) break; // DT_NULL
+      if (tag !== DT_NEEDED) continue;
+      const start = word(entries, at + step / 2);
+      const end = table.indexOf(0, start);
+      if (start < table.length && end > start) needed.push(table.toString("latin1", start, end));
     }
-    return null;
-  });
+    return needed;
+  }
+  return null;
 }

@@ -154,6 +154,18 @@ export function realDirectory(path: string): string {
   }
 }
 
+/**
+ * A directory's entries; none when it is missing or no directory (a `.pth` line may name a file,
+ * a zip or `/etc/passwd`, and a damaged venv may have a file for bin/).
+ */
+export function namesIn(directory: string): string[] {
+  try {
+    return readdirSync(directory);
+  } catch {
+    return [];
+  }
+}
+
 /** Every file below a directory (links as files, not followed); none when it is no directory. */
 export function filesBelow(directory: string): string[] {
   let entries: Dirent[];

@@ -1,7 +1,7 @@
 // spice venv: create a virtual environment, without running Python when the base interpreter's
 // inspection is cached.
 
-import { readdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import type { LinkMode } from "../../install/linker.ts";
 import { activationCommand } from "../../python/activation.ts";
@@ -14,7 +14,7 @@ import { tryParseWheelFilename } from "../../standards/filename.ts";
 import { compareVersions, type Version } from "../../standards/version.ts";
 import { monotonicMilliseconds } from "../../util/clock.ts";
 import { SpiceError, UsageError } from "../../util/error.ts";
-import { realDirectory } from "../../util/fs.ts";
+import { namesIn, realDirectory } from "../../util/fs.ts";
 import { strtobool } from "../../util/strtobool.ts";
 import { flag, type ParsedArgs, refuseContradictions, value } from "../args.ts";
 import {
@@ -67,7 +67,10 @@ function bundledSeeds(interpreter: Interpreter): string[] {
   const bundled = join(interpreter.facts.stdlib, "ensurepip", "_bundled");
   const systemWheels = interpreter.facts.config_vars.WHEEL_PKG_DIR;
   const directories = systemWheels ? [systemWheels, bundled] : [bundled];
-  const found = directories.map((directory) => projects.map((project) => newestWheel(directory, project)));
+  const found = directories.map((directory) => {
+    const names = namesIn(directory);
+    return projects.map((project) => newestWheel(directory, names, project));
+  });
   const complete = found.find((seeds) => seeds.every((path) => path !== undefined));
   if (complete !== undefined) return complete as string[];
   // Where ensurepip would fail for want of setuptools, pip alone: what --seed is asked for.
@@ -79,14 +82,8 @@ function bundledSeeds(interpreter: Interpreter): string[] {
   });
 }
 
-/** The newest wheel of `project` in `directory`, if any. */
-function newestWheel(directory: string, project: string): string | undefined {
-  let names: string[] = [];
-  try {
-    names = readdirSync(directory);
-  } catch {
-    // none
-  }
+/** The newest wheel of `project` among `names`, the files of `directory`, if any. */
+function newestWheel(directory: string, names: readonly string[], project: string): string | undefined {
   let best: { name: string; version: Version } | undefined;
   for (const name of names) {
     const wheel = tryParseWheelFilename(name);
