@@ -682,11 +682,40 @@ describe("spice pip install from an index", () => {
 
   it("goes through the proxy HTTP_PROXY or --proxy names, with its credentials, except for NO_PROXY hosts", async () => {
     const env = venv();
-    const tunnels: Array<{ target: string; authorization: string | undefined }> = [];
-    const proxy = createServer();
+    // As proxies are commonly set up (Squid's default): plain http is asked of the proxy by its
+    // whole URL, as pip asks it, and CONNECT is for https alone (refused to other ports).
+    const tls = join(work.path, "tls-proxy");
+    mkdirSync(tls);
+    selfSigned(tls, "", "/CN=127.0.0.1");
+    const {
+      front,
+      port: securePort,
+      secure,
+    } = await httpsFront({
+      key: readFileSync(join(tls, "key.pem")),
+      cert: readFileSync(join(tls, "cert.pem")),
+    });
+    const seen: Array<{ how: "GET" | "CONNECT"; target: string; authorization: string | undefined }> = [];
+    const forward = forwardTo(index.url);
+    const proxy = createServer((request, response) => {
+      seen.push({
+        how: "GET",
+        target: request.url ?? "",
+        authorization: request.headers["proxy-authorization"],
+      });
+      void forward(request, response);
+    });
     proxy.on("connect", (request, client, head) => {
-      tunnels.push({ target: request.url ?? "", authorization: request.headers["proxy-authorization"] });
+      seen.push({
+        how: "CONNECT",
+        target: request.url ?? "",
+        authorization: request.headers["proxy-authorization"],
+      });
       const [host, port] = (request.url ?? "").split(":");
+      if (Number(port) !== securePort) {
+        client.end("HTTP/1.1 403 Forbidden\r\n\r\n");
+        return;
+      }
       const upstream = connect(Number(port), host, () => {
         client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
         upstream.write(head);
@@ -696,9 +725,9 @@ describe("spice pip install from an index", () => {
       upstream.on("error", () => client.destroy());
       client.on("error", () => upstream.destroy());
     });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-    const proxyPort = (proxy.address() as { port: number }).port;
-    const indexHost = new URL(index.url).host;
+    const proxyPort = await listening(proxy);
+    const indexOrigin = new URL(index.url).origin;
+    const basic = `Basic ${Buffer.from("someone:s3cret").toString("base64")}`;
     try {
       const through = await runSpiceAsync(
         ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "-v", "colors"],
@@ -708,11 +737,40 @@ describe("spice pip install from an index", () => {
         },
       );
       assert.equal(through.status, 0, through.stderr);
-      assert.ok(tunnels.some((tunnel) => tunnel.target === indexHost));
-      assert.equal(tunnels[0].authorization, `Basic ${Buffer.from("someone:s3cret").toString("base64")}`);
+      assert.ok(seen.length > 0);
+      for (const request of seen) {
+        assert.equal(request.how, "GET", "no tunnel for plain http");
+        assert.ok(request.target.startsWith(`${indexOrigin}/`), request.target);
+        assert.equal(request.authorization, basic);
+      }
       assert.doesNotMatch(through.stderr, /s3cret/);
+      // https goes through a tunnel, credentials and all.
+      const tunnelled = await runSpiceAsync(
+        [
+          "pip",
+          "install",
+          "--python",
+          env.python,
+          "-i",
+          secure,
+          "--trusted-host",
+          `127.0.0.1:${securePort}`,
+          "--dry-run",
+          "colors",
+        ],
+        {
+          cacheDir: join(work.path, "cache-proxy-6"),
+          env: { HTTPS_PROXY: `http://someone:s3cret@127.0.0.1:${proxyPort}` },
+        },
+      );
+      assert.equal(tunnelled.status, 0, tunnelled.stderr);
+      assert.deepEqual(seen.at(-1), {
+        how: "CONNECT",
+        target: `127.0.0.1:${securePort}`,
+        authorization: basic,
+      });
       // NO_PROXY names the index's host: straight there.
-      const before = tunnels.length;
+      const before = seen.length;
       const direct = await runSpiceAsync(
         ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "colors"],
         {
@@ -721,7 +779,7 @@ describe("spice pip install from an index", () => {
         },
       );
       assert.equal(direct.status, 0, direct.stderr);
-      assert.equal(tunnels.length, before);
+      assert.equal(seen.length, before);
       // ALL_PROXY serves when the scheme's own variable is unset, as with pip and uv; a proxy
       // without a scheme is an HTTP one.
       const all = await runSpiceAsync(
@@ -729,7 +787,7 @@ describe("spice pip install from an index", () => {
         { cacheDir: join(work.path, "cache-proxy-4"), env: { ALL_PROXY: `127.0.0.1:${proxyPort}` } },
       );
       assert.equal(all.status, 0, all.stderr);
-      assert.equal(tunnels.length > before, true, "through ALL_PROXY");
+      assert.equal(seen.length > before, true, "through ALL_PROXY");
       // A SOCKS proxy is said to be one spice cannot use.
       const socks = await runSpiceAsync(
         ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "colors"],
@@ -743,7 +801,7 @@ describe("spice pip install from an index", () => {
         socks.stderr,
         /through the proxy socks5:\/\/user:\*\*\*\*@127\.0\.0\.1:1080\n {2}caused by: spice speaks to HTTP and HTTPS proxies, not SOCKS ones/,
       );
-      const afterAll = tunnels.length;
+      const afterAll = seen.length;
       // --proxy wins over the variables; a proxy that is not there is a clear error.
       const gone = await runSpiceAsync(
         [
@@ -764,7 +822,64 @@ describe("spice pip install from an index", () => {
       );
       assert.equal(gone.status, 1);
       assert.match(gone.stderr, /error: Could not fetch/);
-      assert.equal(tunnels.length, afterAll);
+      assert.equal(seen.length, afterAll);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+      await new Promise((resolve) => front.close(resolve));
+    }
+  });
+
+  it("says a proxy wants credentials or refused a tunnel, and does not ask it again", async () => {
+    const env = venv();
+    let asked = 0;
+    // Wants credentials for everything; tunnels to port 443 alone, as Squid's default does.
+    const proxy = createServer((_request, response) => {
+      asked++;
+      response.writeHead(407, { "proxy-authenticate": 'Basic realm="proxy"' });
+      response.end();
+    });
+    proxy.on("connect", (request, client) => {
+      asked++;
+      const authorized = request.headers["proxy-authorization"] !== undefined;
+      client.end(`HTTP/1.1 ${authorized ? "403 Forbidden" : "407 Proxy Authentication Required"}\r\n\r\n`);
+    });
+    const proxyPort = await listening(proxy);
+    const install = (indexUrl: string, proxyUrl: string, cache: string) =>
+      runSpiceAsync(
+        [
+          "pip",
+          "install",
+          "--python",
+          env.python,
+          "-i",
+          indexUrl,
+          "--proxy",
+          proxyUrl,
+          "--dry-run",
+          "colors",
+        ],
+        { cacheDir: join(work.path, cache) },
+      );
+    try {
+      const plain = await install(index.url, `127.0.0.1:${proxyPort}`, "cache-refused-1");
+      assert.equal(plain.status, 1);
+      assert.match(
+        plain.stderr,
+        /error: Could not fetch .* through the proxy http:\/\/127\.0\.0\.1:\d+\n {2}caused by: the proxy asks for a user and password \(HTTP 407\)\nhint: Give them in the proxy's URL/,
+      );
+      assert.equal(asked, 1, "a refusal is not asked again");
+      const secure = await install(
+        "https://127.0.0.1:1/simple/",
+        `http://someone:wrong@127.0.0.1:${proxyPort}`,
+        "cache-refused-2",
+      );
+      assert.equal(secure.status, 1);
+      assert.match(
+        secure.stderr,
+        /through the proxy http:\/\/someone:\*\*\*\*@127\.0\.0\.1:\d+\n {2}caused by: the proxy refused a tunnel to 127\.0\.0\.1:1 \(HTTP 403\)\nhint: .*NO_PROXY/,
+      );
+      assert.doesNotMatch(secure.stderr, /wrong/);
+      assert.equal(asked, 2);
     } finally {
       await new Promise((resolve) => proxy.close(resolve));
     }

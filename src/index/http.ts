@@ -105,6 +105,18 @@ export function bypassesProxy(url: URL, noProxy: string): boolean {
   return false;
 }
 
+/**
+ * The status a proxy refused a request with, read from undici's errors (it gives no status
+ * field): a 407 for plain HTTP (its proxy wrapper turns that answer into an error), any status
+ * but 200 for a tunnel the proxy would not open.
+ */
+function proxyRefusal(error: unknown): number | null {
+  const message = (error as Error | null)?.message ?? "";
+  if (message.includes("Proxy Authentication Required (407)")) return 407;
+  const tunnel = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$/.exec(message);
+  return tunnel ? Number(tunnel[1]) : null;
+}
+
 /** Where a streamed response body goes. */
 export interface BodySink {
   /** Called before the first chunk of each attempt, with the body's length when the server says. */
@@ -263,13 +275,16 @@ export class HttpClient {
             ...this.clientCertificate(),
             ...(insecure ? { rejectUnauthorized: false } : {}),
           };
-      // Through a proxy, undici tunnels (CONNECT) to the index; the index's TLS is checked as without one.
+      // Through a proxy, https is tunnelled (CONNECT) and the index's TLS checked as without one;
+      // plain http is asked of the proxy by its whole URL, as pip asks it: proxies set up as
+      // Squid's default refuse CONNECT to any port but 443.
       agent =
         proxy === null
           ? new undici.Agent({ ...pool, connect: tls })
           : new undici.ProxyAgent({
               ...pool,
               uri: proxy,
+              proxyTunnel: !plain,
               requestTls: tls,
               proxyTls: urlScheme(proxy) === "https" ? this.trustedCertificates() : {},
             });
@@ -507,7 +522,14 @@ export class HttpClient {
           if (error instanceof SpiceError) throw error;
           if (isCertificateFailure(error)) throw untrustedCertificate(target, error as Error);
           if (isPlainHttpAnswer(error)) throw plainHttpAnswer(target, error as Error);
-          lastError = error;
+          // A proxy that wants credentials or forbids the host answers the same when asked again;
+          // one that could not reach the host (5xx) may not.
+          const refused = proxyRefusal(error);
+          if (refused !== null && refused < 500) throw this.proxyRefused(target, refused);
+          lastError =
+            refused === null
+              ? error
+              : new Error(`the proxy answered HTTP ${refused} when asked for a tunnel to ${target.host}`);
         }
       }
       if (lastError === "redirect") continue;
@@ -517,6 +539,28 @@ export class HttpClient {
       });
     }
     throw new SpiceError("E_HTTP", `Too many redirects fetching ${redactUrl(url)}`);
+  }
+
+  private proxyRefused(url: URL, status: number): SpiceError {
+    const proxy = this.proxyFor(url) ?? "";
+    const withCredentials = URL.canParse(proxy) && new URL(proxy).username !== "";
+    const cause =
+      status !== 407
+        ? `the proxy refused ${url.protocol === "https:" ? "a tunnel" : "the request"} to ${url.host} (HTTP ${status})`
+        : withCredentials
+          ? "the proxy did not accept the user and password in its URL (HTTP 407)"
+          : "the proxy asks for a user and password (HTTP 407)";
+    return new SpiceError(
+      "E_HTTP",
+      `Could not fetch ${redactUrl(url.toString())} through the proxy ${redactUrl(proxy)}`,
+      {
+        cause,
+        hint:
+          status === 407
+            ? "Give them in the proxy's URL: --proxy http://USER:PASSWORD@HOST:PORT, or the same in HTTPS_PROXY/HTTP_PROXY"
+            : `Ask the proxy's keeper to allow ${url.host}, or name the host in NO_PROXY if it is reachable without the proxy`,
+      },
+    );
   }
 
   async close(): Promise<void> {
