@@ -694,6 +694,44 @@ describe("the index HTTP client", () => {
     assert.equal(readdirSync(cacheDirectory).length, 1);
   });
 
+  it("asks a proxy for plain http by the whole URL, over no more connections than it may open", async () => {
+    const base = await serve("127.0.0.1", (request, response) => {
+      setTimeout(() => {
+        response.writeHead(200, { "content-type": "text/html" });
+        response.end(`page of ${request.url}`);
+      }, 30);
+    });
+    const asked: string[] = [];
+    let open = 0;
+    let most = 0;
+    // A forwarding proxy, as Squid is for http: the request line holds the whole URL.
+    const proxy = await serve("127.0.0.1", (request, response) => {
+      asked.push(`${request.method} ${request.url}`);
+      fetch(request.url ?? "").then(async (answer) => {
+        response.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "" });
+        response.end(await answer.text());
+      });
+    });
+    servers.at(-1)?.on("connection", (socket) => {
+      most = Math.max(most, ++open);
+      socket.on("close", () => open--);
+    });
+    const client = new HttpClient({ cacheDirectory: null, connections: 2, proxies: { http: proxy } });
+    const pages = await Promise.all(
+      Array.from({ length: 8 }, (_, page) => client.get(`${base}/simple/p${page}/`, "text/html")),
+    );
+    assert.deepEqual(
+      pages.map((page) => page.body.toString()),
+      Array.from({ length: 8 }, (_, page) => `page of /simple/p${page}/`),
+    );
+    assert.deepEqual(
+      asked.sort(),
+      Array.from({ length: 8 }, (_, page) => `GET ${base}/simple/p${page}/`),
+    );
+    assert.ok(most <= 2, `${most} connections to the proxy`);
+    await client.close();
+  });
+
   it("never prints credentials", async () => {
     assert.equal(
       redactUrl("https://user:hunter2@index.example/simple/"),

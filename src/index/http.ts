@@ -15,7 +15,7 @@ import type { Dispatcher } from "undici";
 declare const SPICE_UNDICI: string | undefined;
 
 // undici is loaded on the first request: a run answered from the cache never pays for it.
-type Undici = Pick<typeof import("undici"), "Agent" | "ProxyAgent">;
+type Undici = Pick<typeof import("undici"), "Agent" | "ProxyAgent" | "Pool">;
 let undiciModule: Promise<Undici> | null = null;
 function loadUndici(): Promise<Undici> {
   undiciModule ??=
@@ -285,6 +285,9 @@ export class HttpClient {
               ...pool,
               uri: proxy,
               proxyTunnel: !plain,
+              // Its pool to the proxy for plain http is made with the connection option alone:
+              // without this, as many connections as requests in flight.
+              factory: (origin, options) => new undici.Pool(origin, { ...pool, ...options }),
               requestTls: tls,
               proxyTls: urlScheme(proxy) === "https" ? this.trustedCertificates() : {},
             });
