@@ -1103,6 +1103,74 @@ describe("spice pip install from an index", () => {
     assert.doesNotMatch(again.stderr, /Downloading|\x1b/);
   });
 
+  it("checks a download against the hash its link gives, md5 and sha512 too, as pip does", async () => {
+    const wheel = readFileSync(join(main, "lib-1.5-py3-none-any.whl"));
+    const digest = (algorithm: string) => createHash(algorithm).update(wheel).digest("hex");
+    // An index page as older indexes (Nexus, PyPI's once) write it: md5 fragments, no sha256.
+    let fragment = "";
+    let metadata = "";
+    const server = createServer((request, response) => {
+      if (request.url === "/links/") {
+        response.writeHead(200, { "content-type": "text/html" });
+        response.end(
+          `<a href="../files/lib-1.5-py3-none-any.whl#${fragment}"${metadata}>lib-1.5-py3-none-any.whl</a>`,
+        );
+      } else if (request.url === "/files/lib-1.5-py3-none-any.whl") response.end(wheel);
+      else if (request.url === "/files/lib-1.5-py3-none-any.whl.metadata")
+        response.end("Metadata-Version: 2.1\nName: lib\nVersion: 1.5\n");
+      else response.writeHead(404).end();
+    });
+    const links = `http://127.0.0.1:${await listening(server)}/links/`;
+    const install = (from: string) => {
+      const env = venv();
+      const run = runSpiceAsync(
+        ["pip", "install", "--python", env.python, "--no-index", "-f", from, "lib==1.5"],
+        {
+          cacheDir: join(work.path, "cache-link-hashes"),
+        },
+      );
+      return run.then((result) => ({ result, env }));
+    };
+    try {
+      for (const algorithm of ["md5", "sha1", "sha512"]) {
+        fragment = `${algorithm}=${"0".repeat(digest(algorithm).length)}`;
+        const { result: wrong, env } = await install(links);
+        assert.equal(wrong.status, 1, algorithm);
+        assert.match(wrong.stderr, /error: The hash of lib-1\.5-py3-none-any\.whl does not match/);
+        assert.match(
+          wrong.stderr,
+          new RegExp(`expected ${algorithm}:0+, got ${algorithm}:${digest(algorithm)}`),
+        );
+        assert.deepEqual(readdirSync(env.site), []);
+        fragment = `${algorithm}=${digest(algorithm).toUpperCase()}`;
+        const { result: right } = await install(links);
+        assert.equal(right.status, 0, right.stderr);
+      }
+      // PEP 658's metadata file, by its md5.
+      fragment = `sha256=${digest("sha256")}`;
+      metadata = ` data-core-metadata="md5=${"2".repeat(32)}"`;
+      const { result: described } = await install(links);
+      assert.equal(described.status, 1);
+      assert.match(
+        described.stderr,
+        /The metadata file of lib-1\.5-py3-none-any\.whl does not match its hash/,
+      );
+      assert.match(described.stderr, /expected md5:2{32}, got md5:[0-9a-f]{32}/);
+      // A local page of links, to a local file.
+      const page = join(work.path, "links-md5.html");
+      writeFileSync(
+        page,
+        `<a href="${pathToFileURL(join(main, "lib-1.5-py3-none-any.whl")).href}#md5=${"1".repeat(32)}">lib</a>`,
+      );
+      const { result: local, env } = await install(page);
+      assert.equal(local.status, 1);
+      assert.match(local.stderr, new RegExp(`expected md5:1{32}, got md5:${digest("md5")}`));
+      assert.deepEqual(readdirSync(env.site), []);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("checks hashes: a wrong --hash installs nothing, and hash-checking mode needs pins", async () => {
     const env = venv();
     const requirements = join(work.path, "hashed.txt");

@@ -61,9 +61,28 @@ function sizeMismatch(file: IndexFile, size: number): SpiceError {
   });
 }
 
-function hashMismatch(file: IndexFile, expected: string, actual: string): SpiceError {
+/**
+ * The hash of an index's file that its download is checked against: the sha256 (computed anyway,
+ * the cache's key), else the strongest one the index gives. pip takes a file when any hash its
+ * link gives matches; an index gives more than one only in JSON, and then each of the same file.
+ * Older indexes (Nexus, PyPI's own pages once) give md5 alone: checked too, as pip checks it.
+ */
+const INDEX_ALGORITHMS = ["sha256", "sha512", "sha384", "sha224", "sha1", "md5"] as const;
+function indexDigest(hashes: Record<string, string>): { algorithm: string; digest: string } | null {
+  for (const algorithm of INDEX_ALGORITHMS) {
+    const digest = hashes[algorithm];
+    if (digest) return { algorithm, digest };
+  }
+  return null;
+}
+
+function hashMismatch(
+  file: IndexFile,
+  expected: { algorithm: string; digest: string },
+  actual: string,
+): SpiceError {
   return new SpiceError("E_HASH_MISMATCH", `The hash of ${file.filename} does not match`, {
-    cause: `expected sha256:${expected}, got sha256:${actual}`,
+    cause: `expected ${expected.algorithm}:${expected.digest}, got ${expected.algorithm}:${actual}`,
     hint: "The file changed on the index or in transit; if the index is trusted, refresh the pins (spice pip compile --generate-hashes)",
   });
 }
@@ -278,13 +297,15 @@ export class FileFetcher {
     if (file.coreMetadata !== false && !file.url.startsWith("file:")) {
       const response = await this.http.get(`${file.url}.metadata`);
       if (response.status === 200) {
-        const expected = file.coreMetadata.sha256;
-        if (expected && sha256Hex(response.body) !== expected) {
+        const expected = indexDigest(file.coreMetadata);
+        const actual =
+          expected && nodeCrypto().createHash(expected.algorithm).update(response.body).digest("hex");
+        if (expected && actual !== expected.digest) {
           throw new SpiceError(
             "E_HASH_MISMATCH",
             `The metadata file of ${file.filename} does not match its hash`,
             {
-              cause: `expected sha256:${expected}, got sha256:${sha256Hex(response.body)}`,
+              cause: `expected ${expected.algorithm}:${expected.digest}, got ${expected.algorithm}:${actual}`,
             },
           );
         }
@@ -397,7 +418,11 @@ export class FileFetcher {
       if (!existsSync(path)) throw new SpiceError("E_NO_SUCH_FILE", `${path} does not exist`);
       const compute = () => sha256Hex(readFileSync(path));
       const sha256 = this.cache === null ? compute() : this.cache.archiveDigest(path, compute);
-      if (expected && expected !== sha256) throw hashMismatch(file, expected, sha256);
+      const given = indexDigest(file.hashes);
+      if (given !== null) {
+        const actual = given.algorithm === "sha256" ? sha256 : fileDigestHex(given.algorithm, path);
+        if (actual !== given.digest) throw hashMismatch(file, given, actual);
+      }
       if (file.size !== null) {
         const size = statSync(path).size;
         if (size !== file.size) throw sizeMismatch(file, size);
@@ -426,13 +451,16 @@ export class FileFetcher {
     file: IndexFile,
     headers: Record<string, string>,
   ): Promise<{ response: HttpResponse; archive: FetchedArchive | null }> {
-    const expected = file.hashes.sha256 ?? null;
+    const expected = indexDigest(file.hashes);
+    // The sha256 names the download in the cache; another hash the index gives is computed beside it.
+    const other = expected === null || expected.algorithm === "sha256" ? null : expected.algorithm;
     const directory = this.cache === null ? this.scratch : this.cache.bucket(ARCHIVES_BUCKET);
     // A failure to write is the disk's, not the network's: a SpiceError, which fetch does not retry.
     const saving = `Could not save ${file.filename} into ${directory}`;
     onDisk(saving, () => makeDirectories(directory));
     const partial = join(directory, `.tmp-${process.pid}-${nodeCrypto().randomBytes(6).toString("hex")}`);
     let hash = nodeCrypto().createHash("sha256");
+    let otherHash = other === null ? null : nodeCrypto().createHash(other);
     let descriptor: number | null = null;
     let size = 0;
     let kept = false;
@@ -444,6 +472,7 @@ export class FileFetcher {
       const response = await this.http.fetch(file.url, headers, {
         reset: (length) => {
           hash = nodeCrypto().createHash("sha256");
+          otherHash = other === null ? null : nodeCrypto().createHash(other);
           onDisk(saving, () => {
             if (descriptor === null) descriptor = openSync(partial, "w");
             else ftruncateSync(descriptor, 0);
@@ -453,6 +482,7 @@ export class FileFetcher {
         },
         write: (chunk) => {
           hash.update(chunk);
+          otherHash?.update(chunk);
           onDisk(saving, () => writeSync(descriptor!, chunk, 0, chunk.length, size));
           size += chunk.length;
           progress?.advance(file, chunk.length);
@@ -464,7 +494,8 @@ export class FileFetcher {
       }
       if (response.status !== 200) return { response, archive: null };
       const sha256 = hash.digest("hex");
-      if (expected && expected !== sha256) throw hashMismatch(file, expected, sha256);
+      const actual = otherHash === null ? sha256 : otherHash.digest("hex");
+      if (expected !== null && expected.digest !== actual) throw hashMismatch(file, expected, actual);
       if (file.size !== null && file.size !== size) throw sizeMismatch(file, size);
       const final =
         this.cache === null

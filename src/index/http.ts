@@ -561,7 +561,7 @@ export class HttpClient {
         hint:
           status === 407
             ? "Give them in the proxy's URL: --proxy http://USER:PASSWORD@HOST:PORT, or the same in HTTPS_PROXY/HTTP_PROXY"
-            : `Ask the proxy's keeper to allow ${url.host}, or name the host in NO_PROXY if it is reachable without the proxy`,
+            : `Ask whoever runs the proxy to allow ${url.host}, or name the host in NO_PROXY if it is reachable without the proxy`,
       },
     );
   }
