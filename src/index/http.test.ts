@@ -29,7 +29,7 @@ async function serve(
 }
 
 describe("the index HTTP client", () => {
-  it("reads NO_PROXY as curl and requests do: hosts, domains, ports, IPv6, and *", () => {
+  it("reads NO_PROXY as curl and requests do: hosts, domains, ports, IPv6, address ranges, and *", () => {
     const cases: Array<[string, string, boolean]> = [
       ["http://127.0.0.1:8080/x", "127.0.0.1", true],
       ["http://127.0.0.1:8080/x", "127.0.0.1:8080", true],
@@ -45,6 +45,18 @@ describe("the index HTTP client", () => {
       ["http://x.y/", "*", true],
       ["http://x.y/", " , a.b ,, X.Y ", true],
       ["http://x.y/", "", false],
+      // Address ranges, as in a cluster's NO_PROXY: addresses only, no name is looked up.
+      ["http://10.96.0.12:8080/x", "10.0.0.0/8", true],
+      ["http://10.96.0.12:8080/x", ".svc, 10.0.0.0/16", false],
+      ["http://192.168.1.7/x", "192.168.1.0/24", true],
+      ["http://192.168.2.7/x", "192.168.1.0/24", false],
+      ["http://8.8.8.8/x", "0.0.0.0/0", true],
+      ["http://[fd00::5]/x", "fd00::/8", true],
+      ["http://[fe80::5]/x", "fd00::/8", false],
+      ["http://[::ffff:10.0.0.1]/x", "10.0.0.0/8", false],
+      ["http://ten.example/x", "10.0.0.0/8", false],
+      ["http://10.0.0.1/x", "10.0.0.0/33", false],
+      ["http://10.0.0.1/x", "10.0.0.0/x", false],
     ];
     for (const [url, list, expected] of cases)
       assert.equal(bypassesProxy(new URL(url), list), expected, `${url} ${list}`);

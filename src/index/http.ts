@@ -29,7 +29,7 @@ function loadUndici(): Promise<Undici> {
 
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor } from "../util/fs.ts";
-import { nodeTls } from "../util/lazy-builtins.ts";
+import { nodeNet, nodeTls } from "../util/lazy-builtins.ts";
 import { plural } from "../util/plural.ts";
 import { redactUrl, withoutCredentials } from "../util/redact.ts";
 import { urlScheme } from "../util/url-scheme.ts";
@@ -91,6 +91,12 @@ export function bypassesProxy(url: URL, noProxy: string): boolean {
   for (const entry of noProxy.toLowerCase().split(/[\s,]+/)) {
     if (entry === "") continue;
     if (entry === "*") return true;
+    // A range of addresses (`10.0.0.0/8`, `fd00::/8`, common in clusters) holds an address host,
+    // as requests (IPv4) and curl read it; host names are not looked up for it.
+    if (entry.includes("/")) {
+      if (inRange(host, entry)) return true;
+      continue;
+    }
     // An IPv6 address names no port unless bracketed (`[::1]:8080`).
     const match =
       entry.split(":").length > 2 && !entry.startsWith("[")
@@ -115,6 +121,20 @@ function proxyRefusal(error: unknown): number | null {
   if (message.includes("Proxy Authentication Required (407)")) return 407;
   const tunnel = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$/.exec(message);
   return tunnel ? Number(tunnel[1]) : null;
+}
+
+/** Whether `address` is an IP address inside the CIDR range `range`. */
+function inRange(address: string, range: string): boolean {
+  const net = nodeNet();
+  const [network, bits] = range.split("/");
+  const family = net.isIP(address);
+  if (family === 0 || net.isIP(network) !== family || !/^\d{1,3}$/.test(bits)) return false;
+  const prefix = Number(bits);
+  if (prefix > (family === 4 ? 32 : 128)) return false;
+  const type = family === 4 ? "ipv4" : "ipv6";
+  const ranges = new net.BlockList();
+  ranges.addSubnet(network, prefix, type);
+  return ranges.check(address, type);
 }
 
 /** Where a streamed response body goes. */

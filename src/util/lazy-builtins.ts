@@ -23,3 +23,4 @@ export const nodeHttp = onFirstUse<typeof import("node:http")>("node:http");
 export const nodeWorkerThreads = onFirstUse<typeof import("node:worker_threads")>("node:worker_threads");
 export const nodeTty = onFirstUse<typeof import("node:tty")>("node:tty");
 export const nodeTls = onFirstUse<typeof import("node:tls")>("node:tls");
+export const nodeNet = onFirstUse<typeof import("node:net")>("node:net");
