@@ -744,6 +744,34 @@ describe("the index HTTP client", () => {
     await client.close();
   });
 
+  it("says what is wrong with a proxy's URL before any request, and asks nothing", async () => {
+    let asked = 0;
+    const base = await serve("127.0.0.1", (_request, response) => {
+      asked++;
+      response.end("page");
+    });
+    const cases: Array<[string, RegExp]> = [
+      ["http://me:50%off@127.0.0.1:1", /holds a % that is not followed by two hex digits/],
+      ["me:50%@127.0.0.1:1", /holds a % that is not followed by two hex digits/],
+      ["http://[bad:3128", /it is not a valid URL/],
+    ];
+    for (const [proxy, cause] of cases) {
+      const client = new HttpClient({ cacheDirectory: null, retries: 3, proxies: { http: proxy } });
+      await assert.rejects(client.get(`${base}/simple/`, "text/html"), (error: SpiceError) => {
+        assert.match(
+          error.message,
+          /^Could not fetch http:\/\/127\.0\.0\.1:\d+\/simple\/ through the proxy http:\/\//,
+        );
+        assert.doesNotMatch(error.message, /50%/);
+        assert.match(error.details.cause ?? "", cause);
+        assert.match(error.details.hint ?? "", /%25 %40 %3A %2F/);
+        return true;
+      });
+      await client.close();
+    }
+    assert.equal(asked, 0);
+  });
+
   it("never prints credentials", async () => {
     assert.equal(
       redactUrl("https://user:hunter2@index.example/simple/"),

@@ -123,6 +123,20 @@ function proxyRefusal(error: unknown): number | null {
   return tunnel ? Number(tunnel[1]) : null;
 }
 
+/** What is wrong with a proxy's URL, or null: it is read once a request goes through it. */
+function proxyUrlProblem(proxy: string): string | null {
+  if (!URL.canParse(proxy)) return "it is not a valid URL";
+  const { hostname, username, password } = new URL(proxy);
+  if (hostname === "") return "it names no host";
+  try {
+    decodeURIComponent(username);
+    decodeURIComponent(password);
+  } catch {
+    return "its user or password holds a % that is not followed by two hex digits";
+  }
+  return null;
+}
+
 /** Whether `address` is an IP address inside the CIDR range `range`. */
 function inRange(address: string, range: string): boolean {
   const net = nodeNet();
@@ -260,19 +274,27 @@ export class HttpClient {
     if (proxies?.noProxy && bypassesProxy(url, proxies.noProxy)) return null;
     // A proxy without a scheme (`proxy.corp:3128`) is an HTTP proxy, as requests and curl read it.
     const scheme = urlScheme(proxy);
-    if (scheme === null) return `http://${proxy}`;
-    if (scheme !== "http" && scheme !== "https")
-      throw new SpiceError(
+    const full = scheme === null ? `http://${proxy}` : proxy;
+    const refuse = (cause: string, hint: string) =>
+      new SpiceError(
         "E_PROXY",
-        `Could not fetch ${redactUrl(url.toString())} through the proxy ${redactUrl(proxy)}`,
-        {
-          cause: scheme.startsWith("socks")
-            ? "spice speaks to HTTP and HTTPS proxies, not SOCKS ones"
-            : `spice speaks to HTTP and HTTPS proxies, not ${scheme}: ones`,
-          hint: "Point --proxy or HTTPS_PROXY/HTTP_PROXY/ALL_PROXY at an http:// or https:// proxy, or name the index's host in NO_PROXY",
-        },
+        `Could not fetch ${redactUrl(url.toString())} through the proxy ${redactUrl(full)}`,
+        { cause, hint },
       );
-    return proxy;
+    if (scheme !== null && scheme !== "http" && scheme !== "https")
+      throw refuse(
+        scheme.startsWith("socks")
+          ? "spice speaks to HTTP and HTTPS proxies, not SOCKS ones"
+          : `spice speaks to HTTP and HTTPS proxies, not ${scheme}: ones`,
+        "Point --proxy or HTTPS_PROXY/HTTP_PROXY/ALL_PROXY at an http:// or https:// proxy, or name the index's host in NO_PROXY",
+      );
+    const problem = proxyUrlProblem(full);
+    if (problem !== null)
+      throw refuse(
+        problem,
+        "Write it as http://[USER:PASSWORD@]HOST:PORT, with any % @ : / in the user or password written as %25 %40 %3A %2F",
+      );
+    return full;
   }
 
   private dispatcherFor(undici: Undici, url: URL): Dispatcher {
