@@ -123,7 +123,7 @@ function proxyRefusal(error: unknown): number | null {
   return tunnel ? Number(tunnel[1]) : null;
 }
 
-/** What is wrong with a proxy's URL, or null: it is read once a request goes through it. */
+/** What makes a proxy's URL unusable, or null (undici would fail each attempt with "URI malformed"). */
 function proxyUrlProblem(proxy: string): string | null {
   if (!URL.canParse(proxy)) return "it is not a valid URL";
   const { hostname, username, password } = new URL(proxy);
@@ -591,12 +591,12 @@ export class HttpClient {
     const withCredentials = URL.canParse(proxy) && new URL(proxy).username !== "";
     const cause =
       status !== 407
-        ? `the proxy refused ${url.protocol === "https:" ? "a tunnel" : "the request"} to ${url.host} (HTTP ${status})`
+        ? `the proxy refused a tunnel to ${url.host} (HTTP ${status})`
         : withCredentials
           ? "the proxy did not accept the user and password in its URL (HTTP 407)"
           : "the proxy asks for a user and password (HTTP 407)";
     return new SpiceError(
-      "E_HTTP",
+      "E_PROXY",
       `Could not fetch ${redactUrl(url.toString())} through the proxy ${redactUrl(proxy)}`,
       {
         cause,
