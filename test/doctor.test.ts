@@ -370,9 +370,25 @@ describe("spice doctor", () => {
         unusable.message,
         /^The virtual environment at \S*copied-alone has no working interpreter$/,
       );
-      assert.match(unusable.fix ?? "", /spice venv --clear \S*copied-alone/);
+      // Its links made anew for the Python it was made with keep its packages.
+      assert.match(
+        unusable.fix ?? "",
+        /spice venv --allow-existing --python 3\.11 \S*copied-alone` \(its packages stay\)/,
+      );
+      assert.match(unusable.why, /bin\/python links to \/nonexistent\/bin\/python3, which no longer exists/);
       assert.equal(status, 1);
     }
+    // Named by its python, the same advice.
+    const byPython = runSpice(["pip", "list", "--python", join(root, "bin", "python")], { cacheDir });
+    assert.equal(byPython.status, 1);
+    assert.match(
+      byPython.stderr,
+      /caused by: it links to \/nonexistent\/bin\/python3, which no longer exists/,
+    );
+    assert.match(
+      byPython.stderr,
+      /hint: Repair the environment for Python 3\.11 with `spice venv --allow-existing/,
+    );
     // A Python asked for that is not there is as much an error; a request spice cannot read is the
     // usage mistake it is in every command.
     const missing = doctor(["--python", "3.99"]);

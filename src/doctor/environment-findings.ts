@@ -6,7 +6,8 @@
 import { existsSync, lstatSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { distributionsIn } from "../install/installed.ts";
-import { readPyvenvCfg, userSite } from "../python/environment.ts";
+import { userSite } from "../python/environment.ts";
+import { readPyvenvCfg } from "../python/pyvenv-cfg.ts";
 import { venvsIn } from "../python/select.ts";
 import { linkTarget, namesIn } from "../util/fs.ts";
 import { someOf } from "../util/plural.ts";

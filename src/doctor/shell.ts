@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { commandOnPath, type DiscoveryContext, pyenvHas, pyenvSelection } from "../python/discovery.ts";
-import { readPyvenvCfg } from "../python/environment.ts";
+import { readPyvenvCfg } from "../python/pyvenv-cfg.ts";
 import { namesIn } from "../util/fs.ts";
 import { someOf } from "../util/plural.ts";
 import { strtobool } from "../util/strtobool.ts";

@@ -3,16 +3,18 @@
 // environment's facts are derived from its base interpreter's cached inspection and pyvenv.cfg,
 // so that working with it runs no Python at all.
 
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { SpiceError } from "../util/error.ts";
+import { linkTarget } from "../util/fs.ts";
 import {
   type InspectOptions,
   type Interpreter,
   type InterpreterFacts,
   inspectInterpreter,
 } from "./interpreter.ts";
+import { readPyvenvCfg, repairHint } from "./pyvenv-cfg.ts";
 
 export interface InstallScheme {
   purelib: string;
@@ -36,22 +38,6 @@ export interface Environment {
   scheme: InstallScheme;
   /** Directories whose distributions belong to this environment, in sys.path order. */
   sitePackages: string[];
-}
-
-export function readPyvenvCfg(prefix: string): Map<string, string> | null {
-  const path = join(prefix, "pyvenv.cfg");
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
-  const values = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const equals = line.indexOf("=");
-    if (equals > 0) values.set(line.slice(0, equals).trim().toLowerCase(), line.slice(equals + 1).trim());
-  }
-  return values;
 }
 
 export function isVirtualEnvironmentDirectory(prefix: string): boolean {
@@ -170,9 +156,11 @@ export function openVirtualEnvironment(prefix: string, options: InspectOptions):
     // pyvenv.cfg does not lead to the base interpreter (a moved or hand-made venv): ask it.
     interpreter = inspectInterpreter(python, options);
   } else {
+    // bin/python is most often a link to the base interpreter, left dangling when it went.
+    const target = linkTarget(python);
     throw new SpiceError("E_BROKEN_VENV", `The virtual environment at ${root} has no working interpreter`, {
-      cause: `pyvenv.cfg names home = ${home ?? "(nothing)"}, which holds no Python, and bin/python is missing`,
-      hint: `Recreate it with \`spice venv --clear ${root}\``,
+      cause: `pyvenv.cfg names home = ${home ?? "(nothing)"}, which holds no Python, and bin/python ${target === null ? "is missing" : `links to ${target}, which no longer exists`}`,
+      hint: repairHint(root, config),
     });
   }
   const facts = interpreter.facts;

@@ -7,12 +7,13 @@ import { dirname, join, resolve } from "node:path";
 import type { MarkerEnvironment } from "../standards/marker.ts";
 import { sysTags, type Tag, type TagFacts } from "../standards/tags.ts";
 import { SpiceError } from "../util/error.ts";
-import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
+import { fileNameFor, linkTarget, writeFileAtomic } from "../util/fs.ts";
 import { checkedText, withDamageChecksum } from "../util/hash.ts";
 import { endIfInterrupted } from "../util/interrupt.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { executableAbiOf, muslVersionOf } from "./executable-abi.ts";
 import { INSPECT_SCRIPT } from "./inspect-script.ts";
+import { readPyvenvCfg, repairHint } from "./pyvenv-cfg.ts";
 
 /** The JSON the inspection script prints. */
 export interface InterpreterFacts {
@@ -135,12 +136,20 @@ function fingerprintOf(givenPath: string): Fingerprint {
       venvConfigMtimeMs: venvConfigMtime(path),
     };
   } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    const target = missing ? linkTarget(path) : null;
+    // A venv's python whose base interpreter went (uninstalled, or upgraded to another version).
+    const venv = missing ? venvConfigOf(path) : null;
     throw new SpiceError("E_INTERPRETER_NOT_FOUND", `No Python interpreter at ${path}`, {
-      cause:
-        (error as NodeJS.ErrnoException).code === "ENOENT"
+      cause: !missing
+        ? (error as Error).message
+        : target === null
           ? "the file does not exist"
-          : (error as Error).message,
-      hint: "Run `spice python list` to see the interpreters spice can find",
+          : `it links to ${target}, which no longer exists`,
+      hint:
+        venv === null
+          ? "Run `spice python list` to see the interpreters spice can find"
+          : repairHint(dirname(venv), readPyvenvCfg(dirname(venv))),
     });
   }
 }

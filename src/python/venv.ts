@@ -19,8 +19,9 @@ import { fileSystemFailure, SpiceError } from "../util/error.ts";
 import { realDirectory } from "../util/fs.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { activationScripts } from "./activation.ts";
-import { readPyvenvCfg, schemeFor } from "./environment.ts";
+import { schemeFor } from "./environment.ts";
 import { type Interpreter, isVirtualEnvironment } from "./interpreter.ts";
+import { readPyvenvCfg } from "./pyvenv-cfg.ts";
 
 export interface CreateVenvOptions {
   path: string;

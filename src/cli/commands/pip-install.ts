@@ -12,7 +12,7 @@ import type { WheelUnpacker } from "../../install/parallel-unpack.ts";
 import type { UnpackedWheel } from "../../install/wheel-cache.ts";
 import { SUPPORTED_WHEEL_MAJOR, SUPPORTED_WHEEL_MINOR } from "../../install/wheel-file.ts";
 import type { Environment } from "../../python/environment.ts";
-import { readPyvenvCfg } from "../../python/environment.ts";
+import { readPyvenvCfg } from "../../python/pyvenv-cfg.ts";
 import { foreignTarget, isForeign, type ResolveTarget } from "../../python/target.ts";
 import { pipInstallationOrder, pipPinningOrder } from "../../resolver/install-order.ts";
 import type { ResolvedPackage } from "../../resolver/resolve.ts";
