@@ -460,6 +460,51 @@ describe("spice doctor", () => {
     );
   });
 
+  it("spots a venv whose base Python was upgraded to another version under it (a distribution's upgrade)", () => {
+    // As `python3 -m venv` makes it on Debian: links to /usr/bin/python3, which an upgrade repoints.
+    const root = join(work.path, "upgraded");
+    const home = join(work.path, "upgraded-home");
+    mkdirSync(home);
+    symlinkSync(join(PYENV, "3.12.1", "bin", "python3.12"), join(home, "python3"));
+    const made = spawnSync(join(home, "python3"), ["-m", "venv", "--without-pip", root]);
+    assert.equal(made.status, 0, String(made.stderr));
+    assert.equal(runSpice(["pip", "install", "--python", root, beta], { cacheDir }).status, 0);
+    rmSync(join(home, "python3"));
+    symlinkSync(join(PYENV, "3.11.7", "bin", "python3.11"), join(home, "python3"));
+    const { findings, status } = doctor(["--python", root]);
+    const upgraded = findings.find((finding) => finding.code === "venv-base-upgraded");
+    assert.ok(upgraded, JSON.stringify(findings));
+    assert.equal(upgraded.severity, "error");
+    assert.equal(
+      upgraded.message,
+      "The environment was made for Python 3.12.1, and its python now runs Python 3.11.7",
+    );
+    assert.match(
+      upgraded.why,
+      /\(home = \S*upgraded-home\).*: beta, installed in \S*lib\/python3\.12\/site-packages, cannot be imported/,
+    );
+    assert.match(
+      upgraded.fix ?? "",
+      /^where Python 3\.12 is still installed: spice venv --allow-existing --python 3\.12 \S*upgraded; else: spice pip freeze --path \S*python3\.12\/site-packages > requirements\.txt/,
+    );
+    // Said once: not again as packages another venv left behind.
+    assert.ok(!codes(findings).includes("venv-other-version-packages"));
+    assert.equal(status, 1);
+    // Other commands say it where they would otherwise list nothing, or install for 3.11 unawares.
+    const list = runSpice(["pip", "list", "--python", root], { cacheDir });
+    assert.equal(list.status, 0, list.stderr);
+    assert.match(
+      list.stderr,
+      /^warning: \S*upgraded was made for Python 3\.12\.1, and its python now runs Python 3\.11\.7: what was installed for 3\.12 is not importable \(`spice doctor` explains\)$/m,
+    );
+    // Mended as it says, the environment is whole again.
+    assert.equal(
+      runSpice(["venv", "-q", "--allow-existing", "--python", "3.12", root], { cacheDir }).status,
+      0,
+    );
+    assert.ok(!codes(doctor(["--python", root]).findings).includes("venv-base-upgraded"));
+  });
+
   it("spots leakage: system site-packages, PYTHONPATH shadowing, .pth files adding outside paths", () => {
     const { root, python, site } = freshVenv("leaky");
     const config = join(root, "pyvenv.cfg");

@@ -3,7 +3,7 @@
 
 import { relative } from "node:path";
 import { recoverIfInterrupted } from "../install/transaction.ts";
-import type { Environment } from "../python/environment.ts";
+import { type Environment, upgradedUnder } from "../python/environment.ts";
 import type { InspectOptions, Interpreter } from "../python/interpreter.ts";
 import { type ProjectPythonRequest, projectPythonRequest } from "../python/project-python.ts";
 import { findInterpreter, parsePythonRequest } from "../python/request.ts";
@@ -125,14 +125,15 @@ function systemOption(args: ParsedArgs, context: CommandContext): boolean {
 }
 
 /**
- * The environment a command acts on, said with --verbose. `passedOver` says how a caller reports
- * a venv here that the active one wins over (default: a warning; doctor makes it a finding).
+ * The environment a command acts on, said with --verbose. What is amiss with the choice (a venv
+ * here that the active one wins over, a venv whose Python was upgraded under it) is a warning,
+ * unless `warn` is false: doctor makes findings of them.
  */
 export function selectFromArgs(
   args: ParsedArgs,
   context: CommandContext,
   modifies: boolean,
-  { warnPassedOver = true } = {},
+  { warn = true } = {},
 ): Selection {
   const options: SelectOptions = {
     python: pythonOption(args, context),
@@ -151,7 +152,7 @@ export function selectFromArgs(
     { cacheDir: context.cacheDir },
   );
   context.output.verbose(`environment: ${selection.environment.root} (chosen by ${selection.reason})`);
-  if (selection.passedOver !== undefined && warnPassedOver)
+  if (selection.passedOver !== undefined && warn)
     context.output.warn(passedOverMessage(selection, context.cwd));
   // pip's require-virtualenv (often set for good in PIP_REQUIRE_VIRTUALENV): a change goes into a
   // virtual environment or a --target directory, never into a Python's own directories.
@@ -165,8 +166,13 @@ export function selectFromArgs(
       },
     );
   }
-  // A change that a killed spice left half done is undone before anything reads the environment.
   const { environment } = selection;
+  const upgraded = upgradedUnder(environment);
+  if (upgraded !== null && warn)
+    context.output.warn(
+      `${environment.root} was made for Python ${upgraded.madeFor}, and its python now runs Python ${upgraded.running}: what was installed for ${upgraded.minor} is not importable (\`spice doctor\` explains)`,
+    );
+  // A change that a killed spice left half done is undone before anything reads the environment.
   if (recoverIfInterrupted(environment.scheme.purelib, `The environment at ${environment.root}`)) {
     context.output.warn(`rolled back an interrupted change in ${environment.root}`);
   }

@@ -6,7 +6,7 @@
 import { existsSync, lstatSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { distributionsIn } from "../install/installed.ts";
-import { userSite } from "../python/environment.ts";
+import { upgradedUnder, userSite } from "../python/environment.ts";
 import { readPyvenvCfg } from "../python/pyvenv-cfg.ts";
 import { venvsIn } from "../python/select.ts";
 import { linkTarget, namesIn } from "../util/fs.ts";
@@ -159,11 +159,29 @@ export function environmentFindings({
         fix: `spice venv --clear ${environment.root} (it needs no ensurepip; add --seed for pip), then install its packages again`,
       });
     }
-    // Site-packages of another Python version: left by `venv --allow-existing` with a new Python.
     const current = `python${facts.version_info[0]}.${facts.version_info[1]}`;
     const lib = join(environment.root, "lib");
+    // The base interpreter upgraded to another version under the venv: it starts, and imports
+    // none of what was installed for the old one.
+    const upgraded = existsSync(environment.python) ? upgradedUnder(environment) : null;
+    if (upgraded !== null) {
+      const site = join(lib, `python${upgraded.minor}`, "site-packages");
+      const left = distributionsIn(site).map((dist) => dist.name);
+      found({
+        severity: "error",
+        code: "venv-base-upgraded",
+        message: `The environment was made for Python ${upgraded.madeFor}, and its python now runs Python ${upgraded.running}`,
+        why: `the interpreter it was made from${home ? ` (home = ${home})` : ""} was upgraded to another version under it: ${
+          left.length === 0
+            ? "what was installed for the old one is not importable"
+            : `${someOf(left.sort(), 10)}, installed in ${site}, cannot be imported`
+        }, and compiled modules built for one version do not load in another`,
+        fix: `where Python ${upgraded.minor} is still installed: spice venv --allow-existing --python ${upgraded.minor} ${environment.root}; else: spice pip freeze --path ${site} > requirements.txt, spice venv --clear ${environment.root}, then ${spicePip("install -r requirements.txt")}`,
+      });
+    }
+    // Site-packages of another Python version: left by `venv --allow-existing` with a new Python.
     for (const name of namesIn(lib).sort()) {
-      if (!/^python\d+\.\d+$/.test(name) || name === current) continue;
+      if (!/^python\d+\.\d+$/.test(name) || name === current || name === `python${upgraded?.minor}`) continue;
       const stale = distributionsIn(join(lib, name, "site-packages"));
       if (stale.length === 0) continue;
       found({

@@ -7,7 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { SpiceError } from "../util/error.ts";
-import { linkTarget } from "../util/fs.ts";
+import { linkTarget, realPath } from "../util/fs.ts";
 import {
   type InspectOptions,
   type Interpreter,
@@ -38,6 +38,22 @@ export interface Environment {
   scheme: InstallScheme;
   /** Directories whose distributions belong to this environment, in sys.path order. */
   sitePackages: string[];
+  /** A venv's Python version as its pyvenv.cfg gives it (`version`; uv writes `version_info`). */
+  madeFor?: string;
+}
+
+/**
+ * The venv's Python version as made, and as its python runs now, where the two differ in
+ * major.minor: the python3 its links lead to was upgraded under it (a distribution's or
+ * Homebrew's upgrade), and what was installed for the old version is not importable.
+ */
+export function upgradedUnder(
+  environment: Environment,
+): { madeFor: string; running: string; minor: string } | null {
+  const minor = /^(\d+\.\d+)/.exec(environment.madeFor ?? "")?.[1];
+  const [major, runningMinor, micro] = environment.interpreter.facts.version_info;
+  if (minor === undefined || minor === `${major}.${runningMinor}`) return null;
+  return { madeFor: environment.madeFor!, running: `${major}.${runningMinor}.${micro}`, minor };
 }
 
 export function isVirtualEnvironmentDirectory(prefix: string): boolean {
@@ -130,7 +146,13 @@ export function openVirtualEnvironment(prefix: string, options: InspectOptions):
     });
   }
   const home = config.get("home");
+  const python = join(root, "bin", "python");
+  // What bin/python runs when it links to an interpreter: pyvenv.cfg may be stale there, as when
+  // the python3 its home names was upgraded to another version under the venv (Python itself
+  // follows the link). A copied bin/python (--copies) runs what pyvenv.cfg names.
+  const linked = linkTarget(python) === null ? null : realPath(python);
   const candidates = [
+    linked ?? undefined,
     config.get("executable"),
     ...(home
       ? [
@@ -142,7 +164,6 @@ export function openVirtualEnvironment(prefix: string, options: InspectOptions):
   ].filter(
     (candidate): candidate is string => candidate !== undefined && candidate !== "" && existsSync(candidate),
   );
-  const python = join(root, "bin", "python");
   let interpreter: Interpreter;
   if (candidates.length > 0) {
     const base = inspectInterpreter(candidates[0], options);
@@ -175,6 +196,7 @@ export function openVirtualEnvironment(prefix: string, options: InspectOptions):
       facts.paths.platlib,
       ...facts.sys_path.filter((entry) => entry.includes("-packages")),
     ]),
+    madeFor: config.get("version") ?? config.get("version_info"),
   };
 }
 

@@ -145,13 +145,18 @@ export function linkTarget(path: string): string | null {
   }
 }
 
-/** Where a path really is, links resolved; the path as given (made absolute) when it is missing. */
-export function realDirectory(path: string): string {
+/** Where a path really is, links resolved, or null when it (or what it links to) is missing. */
+export function realPath(path: string): string | null {
   try {
     return realpathSync.native(path);
   } catch {
-    return resolve(path);
+    return null;
   }
+}
+
+/** Where a path really is, links resolved; the path as given (made absolute) when it is missing. */
+export function realDirectory(path: string): string {
+  return realPath(path) ?? resolve(path);
 }
 
 /**

@@ -45,7 +45,7 @@ function run(args: ParsedArgs, context: CommandContext): number {
       { ...args, options: new Map([...args.options, ["system", args.options.get("system") ?? true]]) },
       context,
       false,
-      { warnPassedOver: false },
+      { warn: false },
     );
     environment = selection.environment;
     reason = selection.reason;
