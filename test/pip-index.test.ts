@@ -726,6 +726,14 @@ describe("spice pip install from an index", () => {
       client.on("error", () => upstream.destroy());
     });
     const proxyPort = await listening(proxy);
+    // The same proxy spoken to over TLS (an https:// proxy), which pip asks plain http of by its
+    // whole URL too.
+    const secureProxy = createHttpsServer(
+      { key: readFileSync(join(tls, "key.pem")), cert: readFileSync(join(tls, "cert.pem")) },
+      (request, response) => proxy.emit("request", request, response),
+    );
+    secureProxy.on("connect", (request, client, head) => proxy.emit("connect", request, client, head));
+    const secureProxyPort = await listening(secureProxy);
     const indexOrigin = new URL(index.url).origin;
     const basic = `Basic ${Buffer.from("someone:s3cret").toString("base64")}`;
     try {
@@ -769,6 +777,21 @@ describe("spice pip install from an index", () => {
         target: `127.0.0.1:${securePort}`,
         authorization: basic,
       });
+      const overTls = await runSpiceAsync(
+        ["pip", "install", "--python", env.python, "-i", index.url, "--dry-run", "colors"],
+        {
+          cacheDir: join(work.path, "cache-proxy-7"),
+          env: {
+            HTTP_PROXY: `https://someone:s3cret@127.0.0.1:${secureProxyPort}`,
+            SSL_CERT_FILE: join(tls, "cert.pem"),
+          },
+        },
+      );
+      assert.equal(overTls.status, 0, overTls.stderr);
+      const last = seen.at(-1);
+      assert.equal(last?.how, "GET", "no tunnel for plain http through an https proxy either");
+      assert.equal(last?.authorization, basic);
+      assert.ok(last?.target.startsWith(`${indexOrigin}/`), last?.target);
       // NO_PROXY names the index's host: straight there.
       const before = seen.length;
       const direct = await runSpiceAsync(
@@ -826,6 +849,7 @@ describe("spice pip install from an index", () => {
     } finally {
       await new Promise((resolve) => proxy.close(resolve));
       await new Promise((resolve) => front.close(resolve));
+      await new Promise((resolve) => secureProxy.close(resolve));
     }
   });
 

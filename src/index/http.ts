@@ -112,15 +112,29 @@ export function bypassesProxy(url: URL, noProxy: string): boolean {
 }
 
 /**
- * The status a proxy refused a request with, read from undici's errors (it gives no status
- * field): a 407 for plain HTTP (its proxy wrapper turns that answer into an error), any status
- * but 200 for a tunnel the proxy would not open.
+ * The status a proxy refused a tunnel with (any but 200), read from undici's error: it gives no
+ * status field.
  */
 function proxyRefusal(error: unknown): number | null {
   const message = (error as Error | null)?.message ?? "";
-  if (message.includes("Proxy Authentication Required (407)")) return 407;
   const tunnel = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$/.exec(message);
   return tunnel ? Number(tunnel[1]) : null;
+}
+
+/** The Proxy-Authorization header for the user and password in a proxy's URL, if any. */
+function proxyAuthorization(proxy: URL): Record<string, string> {
+  if (proxy.username === "" && proxy.password === "") return {};
+  const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+  return { "proxy-authorization": `Basic ${Buffer.from(credentials).toString("base64")}` };
+}
+
+/**
+ * How a request reaches its URL: the dispatcher, and for plain http through a proxy, the proxy's
+ * origin and headers (the request is then asked of the proxy by its whole URL).
+ */
+interface Route {
+  dispatcher: Dispatcher;
+  forward: { origin: string; headers: Record<string, string> } | null;
 }
 
 /** What makes a proxy's URL unusable, or null (undici would fail each attempt with "URI malformed"). */
@@ -256,7 +270,7 @@ const DEFAULT_CONNECTIONS = 5;
 
 export class HttpClient {
   /** Connection pools by proxy and certificate checking. */
-  private readonly agents = new Map<string, Dispatcher>();
+  private readonly routes = new Map<string, Route>();
   private caBundle: string[] | null | undefined;
 
   /** Who this client is to each host (credentials.ts). */
@@ -297,7 +311,7 @@ export class HttpClient {
     return full;
   }
 
-  private dispatcherFor(undici: Undici, url: URL): Dispatcher {
+  private routeFor(undici: Undici, url: URL): Route {
     const trusted = this.options.trustedHosts ?? [];
     const insecure = trusted.includes(url.host) || trusted.includes(url.hostname);
     const proxy = this.proxyFor(url);
@@ -305,10 +319,21 @@ export class HttpClient {
     // requests checks pip's --cert only for https URLs), not for a run against an http index.
     const plain = url.protocol === "http:";
     const key = `${plain ? "plain" : insecure ? "unverified" : "verified"} ${proxy ?? ""}`;
-    let agent = this.agents.get(key);
-    if (agent === undefined) {
-      const pool = { connections: this.options.connections ?? DEFAULT_CONNECTIONS, keepAliveTimeout: 10_000 };
-      const timeout = this.options.timeoutMs ?? 15_000;
+    let route = this.routes.get(key);
+    if (route !== undefined) return route;
+    const pool = { connections: this.options.connections ?? DEFAULT_CONNECTIONS, keepAliveTimeout: 10_000 };
+    const timeout = this.options.timeoutMs ?? 15_000;
+    if (proxy !== null && plain) {
+      // Plain http is asked of the proxy by its whole URL, as pip asks it (over TLS to an https
+      // proxy): proxies set up as Squid's default refuse CONNECT to any port but 443.
+      const proxyUrl = new URL(proxy);
+      const connect =
+        proxyUrl.protocol === "https:" ? { timeout, ...this.trustedCertificates() } : { timeout };
+      route = {
+        dispatcher: new undici.Pool(proxyUrl.origin, { ...pool, connect }),
+        forward: { origin: proxyUrl.origin, headers: proxyAuthorization(proxyUrl) },
+      };
+    } else {
       const tls = plain
         ? { timeout }
         : {
@@ -317,25 +342,20 @@ export class HttpClient {
             ...this.clientCertificate(),
             ...(insecure ? { rejectUnauthorized: false } : {}),
           };
-      // Through a proxy, https is tunnelled (CONNECT) and the index's TLS checked as without one;
-      // plain http is asked of the proxy by its whole URL, as pip asks it: proxies set up as
-      // Squid's default refuse CONNECT to any port but 443.
-      agent =
+      // https through a proxy is tunnelled (CONNECT), the index's TLS checked as without one.
+      const dispatcher =
         proxy === null
           ? new undici.Agent({ ...pool, connect: tls })
           : new undici.ProxyAgent({
               ...pool,
               uri: proxy,
-              proxyTunnel: !plain,
-              // Its pool to the proxy for plain http is made with the connection option alone:
-              // without this, as many connections as requests in flight.
-              factory: (origin, options) => new undici.Pool(origin, { ...pool, ...options }),
               requestTls: tls,
               proxyTls: urlScheme(proxy) === "https" ? this.trustedCertificates() : {},
             });
-      this.agents.set(key, agent);
+      route = { dispatcher, forward: null };
     }
-    return agent;
+    this.routes.set(key, route);
+    return route;
   }
 
   /** The `ca` option for TLS connections: --cert's bundle, or Node's roots plus the extra file. */
@@ -503,14 +523,23 @@ export class HttpClient {
         let response: Dispatcher.ResponseData | undefined;
         try {
           const undici = await loadUndici();
-          response = await this.dispatcherFor(undici, target).request({
-            origin: target.origin,
-            path: `${target.pathname}${target.search}`,
+          const { dispatcher, forward } = this.routeFor(undici, target);
+          response = await dispatcher.request({
+            ...(forward === null
+              ? { origin: target.origin, path: `${target.pathname}${target.search}`, headers }
+              : {
+                  origin: forward.origin,
+                  path: target.href,
+                  headers: { ...headers, host: target.host, ...forward.headers },
+                }),
             method: "GET",
-            headers,
             headersTimeout: this.options.timeoutMs ?? 15_000,
             bodyTimeout: this.options.timeoutMs ?? 15_000,
           });
+          if (forward !== null && response.statusCode === 407) {
+            await response.body.dump();
+            throw this.proxyRefused(target, 407);
+          }
           const flatHeaders: Record<string, string> = {};
           for (const [key, value] of Object.entries(response.headers)) {
             if (value !== undefined)
@@ -609,6 +638,6 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((agent) => agent.close()));
+    await Promise.all([...this.routes.values()].map((route) => route.dispatcher.close()));
   }
 }
