@@ -288,6 +288,30 @@ describe("spice CLI basics", () => {
     assert.deepEqual(misread, []);
   });
 
+  it("works without a cache, saying so, where its default cache directory cannot be made (a container's user without a home)", () => {
+    const venv = join(work.path, "homeless-env");
+    assert.equal(runSpice(["venv", "-q", venv], { cacheDir }).status, 0);
+    mkdirSync(join(work.path, "homeless-wheels"));
+    const wheel = buildWheel(join(work.path, "homeless-wheels"), simplePackage("homeless", "1.0"));
+    // HOME is a file: ~/.cache/spice cannot be made, as when HOME=/nonexistent for `USER nobody`.
+    const home = join(work.path, "home-is-a-file");
+    writeFileSync(home, "");
+    const env = { HOME: home, SPICE_CACHE_DIR: undefined, XDG_CACHE_HOME: undefined };
+    const install = runSpice(["pip", "install", "--python", venv, wheel], { env });
+    assert.equal(install.status, 0, install.stderr);
+    assert.match(
+      install.stderr,
+      /^warning: spice's cache directory \S*home-is-a-file\/\.cache\/spice cannot be used \(ENOTDIR[^)]*\): working without a cache; set SPICE_CACHE_DIR/m,
+    );
+    assert.match(install.stderr, /\+ homeless==1\.0/);
+    // A directory named for the cache is the user's choice: an error where it cannot be used.
+    const named = runSpice(["pip", "install", "--python", venv, "--reinstall", wheel], {
+      env: { ...env, SPICE_CACHE_DIR: join(home, "cache") },
+    });
+    assert.equal(named.status, 1);
+    assert.match(named.stderr, /^error: spice's cache directory \S*home-is-a-file\/cache cannot be used$/m);
+  });
+
   it("shows the stack of a user error only when asked", () => {
     const plain = runSpice(["python", "find", "9.99"], { cacheDir });
     assert.equal(plain.status, 1);

@@ -2,17 +2,9 @@
 // temporary directory inside the bucket, then renamed into place), so that concurrent spice
 // processes sharing a cache never see a partial entry.
 
-import {
-  accessSync,
-  constants,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
+import { cacheDirectoryProblem } from "../util/cache-dir.ts";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
 import { nodeCrypto } from "../util/lazy-builtins.ts";
@@ -54,12 +46,10 @@ export class Cache {
    * permission): asked once by commands that will write into the cache, before they start.
    */
   ensureUsable(): void {
-    try {
-      makeDirectories(this.root);
-      accessSync(this.root, constants.W_OK);
-    } catch (error) {
+    const problem = cacheDirectoryProblem(this.root);
+    if (problem !== null) {
       throw new SpiceError("E_CACHE_DIR", `spice's cache directory ${this.root} cannot be used`, {
-        cause: (error as Error).message,
+        cause: problem,
         hint: "Point --cache-dir or SPICE_CACHE_DIR at a directory you can write to, or pass --no-cache",
       });
     }

@@ -239,13 +239,28 @@ function workingDirectory(): string {
   }
 }
 
-async function cacheDirFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<string | null> {
+async function cacheDirFor(
+  args: ParsedArgs,
+  env: NodeJS.ProcessEnv,
+  command: string,
+  output: Output,
+): Promise<string | null> {
   if (args.options.get("no-cache") === true || args.options.get("no-cache-dir") === true) return null;
   const given = value(args, "cache-dir");
   const explicit = given === undefined ? undefined : expandUser(given, env);
-  const { cacheRoot, cacheTurnedOff } = await import("../util/cache-dir.ts");
+  const { cacheDirectoryProblem, cacheRoot, cacheTurnedOff } = await import("../util/cache-dir.ts");
   if (explicit === undefined && cacheTurnedOff(env, args.options.get("isolated") === true)) return null;
-  return cacheRoot(explicit, env);
+  const root = cacheRoot(explicit, env);
+  // The default place may not be writable where a container runs as another user (HOME=/ or a
+  // HOME that does not exist): then work without a cache, as pip does. A directory the user
+  // named is an error where it is used (Cache.ensureUsable); `spice cache` is about it.
+  if (explicit !== undefined || env.SPICE_CACHE_DIR || command === "cache") return root;
+  const problem = cacheDirectoryProblem(root);
+  if (problem === null) return root;
+  output.warn(
+    `spice's cache directory ${root} cannot be used (${problem}): working without a cache; set SPICE_CACHE_DIR to a directory you can write to, to keep one`,
+  );
+  return null;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -317,7 +332,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       output.data(commandHelp(entry, module, about));
       return 0;
     }
-    cacheRoot = pipTurnsCacheOff ? null : await cacheDirFor(args, process.env);
+    cacheRoot = pipTurnsCacheOff ? null : await cacheDirFor(args, process.env, name, output);
     const context: CommandContext = {
       output,
       cacheDir: cacheRoot,

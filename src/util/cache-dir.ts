@@ -1,6 +1,8 @@
+import { accessSync, constants } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { UsageError } from "./error.ts";
+import { makeDirectories } from "./make-directories.ts";
 import { strtobool } from "./strtobool.ts";
 
 /**
@@ -32,4 +34,23 @@ export function cacheTurnedOff(env: NodeJS.ProcessEnv, isolated: boolean): boole
   const off = strtobool(own);
   if (off === null) throw new UsageError(`SPICE_NO_CACHE takes a yes or no value, not '${own}'`);
   return off;
+}
+
+/**
+ * Why the cache directory `root` cannot be used (it cannot be made, or written in), or null when
+ * it can; it is made when missing.
+ */
+export function cacheDirectoryProblem(root: string): string | null {
+  try {
+    accessSync(root, constants.W_OK);
+    return null;
+  } catch {
+    try {
+      makeDirectories(root);
+      accessSync(root, constants.W_OK);
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
 }
