@@ -17,7 +17,7 @@ import { homedir, machine } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { sharedObjectNeeding } from "./elf-builder.ts";
-import { externallyManagedPython, runSpice, temporaryDirectory } from "./helpers.ts";
+import { externallyManagedPython, runSpice, SPICE, spiceEnvironment, temporaryDirectory } from "./helpers.ts";
 import { buildWheel, simplePackage } from "./wheel-builder.ts";
 
 const PYENV = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions");
@@ -422,6 +422,56 @@ describe("spice doctor", () => {
     );
     assert.match(foreign[0].fix ?? "", /^sudo chown -R root:root \S*sudo-installed$/);
     assert.equal(status, 0, "a warning");
+  });
+
+  it("says a venv's python is out of this user's reach, as one root made from a Python in its home, run as another user", {
+    skip: asRoot ? false : "running as another user takes root",
+  }, () => {
+    // Everything the other user runs sits where it may go: spice's bundles and the venv.
+    const shared = join(work.path, "shared");
+    mkdirSync(shared);
+    chmodSync(work.path, 0o711);
+    chmodSync(shared, 0o755);
+    for (const file of readdirSync(dirname(SPICE)))
+      if (file.endsWith(".cjs")) cpSync(join(dirname(SPICE), file), join(shared, file));
+    // The base interpreter behind a directory only root may enter (/root/.pyenv, say).
+    const hidden = join(work.path, "root-only");
+    mkdirSync(hidden, { mode: 0o700 });
+    symlinkSync(join(PYENV, "3.11.7", "bin", "python3.11"), join(hidden, "python3"));
+    const root = join(shared, "venv");
+    assert.equal(runSpice(["venv", "-q", root, "--python", "3.11"], { cacheDir }).status, 0);
+    for (const name of ["python", "python3", "python3.11"]) {
+      rmSync(join(root, "bin", name));
+      symlinkSync(join(hidden, "python3"), join(root, "bin", name));
+    }
+    const config = join(root, "pyvenv.cfg");
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8").replace(/= \/\S*\/bin(\/python[\d.]*)?$/gm, `= ${hidden}$1`),
+    );
+    const asNobody = (args: string[]) =>
+      spawnSync(process.execPath, [join(shared, "spice.cjs"), ...args, "--no-cache"], {
+        uid: 65534,
+        gid: 65534,
+        cwd: shared,
+        env: { ...spiceEnvironment(), HOME: shared, PATH: "/usr/bin:/bin" },
+        encoding: "utf8",
+      });
+    const examined = asNobody(["doctor", "--python", root]);
+    assert.equal(examined.status, 1, examined.stderr);
+    assert.match(
+      examined.stdout,
+      /^error: The virtual environment at \S*venv has no interpreter this user may run$/m,
+    );
+    assert.match(
+      examined.stdout,
+      /why: bin\/python links to \S*root-only\/python3, in a directory this user is not allowed to enter \(permission denied\)/,
+    );
+    const listed = asNobody(["pip", "list", "--python", join(root, "bin", "python")]);
+    assert.equal(listed.status, 1);
+    assert.match(listed.stderr, /^error: No Python interpreter this user may run at \S*venv\/bin\/python$/m);
+    // Root itself runs it as ever.
+    assert.equal(runSpice(["pip", "list", "--python", root], { cacheDir }).status, 0);
   });
 
   it("spots a venv `python -m venv` never finished (ensurepip missing, as on Debian without python3-venv)", () => {

@@ -7,7 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { SpiceError } from "../util/error.ts";
-import { linkTarget, realPath } from "../util/fs.ts";
+import { isDenied, linkTarget, realPath } from "../util/fs.ts";
 import {
   type InspectOptions,
   type Interpreter,
@@ -177,8 +177,19 @@ export function openVirtualEnvironment(prefix: string, options: InspectOptions):
     // pyvenv.cfg does not lead to the base interpreter (a moved or hand-made venv): ask it.
     interpreter = inspectInterpreter(python, options);
   } else {
-    // bin/python is most often a link to the base interpreter, left dangling when it went.
+    // bin/python is most often a link to the base interpreter, left dangling when it went; or
+    // one this user may not reach (made by root from a Python in /root, run as another user).
     const target = linkTarget(python);
+    if (target !== null && isDenied(python)) {
+      throw new SpiceError(
+        "E_BROKEN_VENV",
+        `The virtual environment at ${root} has no interpreter this user may run`,
+        {
+          cause: `bin/python links to ${target}, in a directory this user is not allowed to enter (permission denied)`,
+          hint: `Run as the user who made the environment, or make it with a Python every user may run (one outside a home directory: \`spice venv --clear --python /usr/bin/python3 ${root}\`)`,
+        },
+      );
+    }
     throw new SpiceError("E_BROKEN_VENV", `The virtual environment at ${root} has no working interpreter`, {
       cause: `pyvenv.cfg names home = ${home ?? "(nothing)"}, which holds no Python, and bin/python ${target === null ? "is missing" : `links to ${target}, which no longer exists`}`,
       hint: repairHint(root, config),

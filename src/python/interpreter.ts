@@ -136,16 +136,23 @@ function fingerprintOf(givenPath: string): Fingerprint {
       venvConfigMtimeMs: venvConfigMtime(path),
     };
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-    const target = missing ? linkTarget(path) : null;
+    const code = (error as NodeJS.ErrnoException).code;
+    const target = code === "ENOENT" || code === "EACCES" ? linkTarget(path) : null;
+    if (code === "EACCES" && target !== null) {
+      throw new SpiceError("E_INTERPRETER_NOT_FOUND", `No Python interpreter this user may run at ${path}`, {
+        cause: `it links to ${target}, in a directory this user is not allowed to enter (permission denied)`,
+        hint: "Run as the user who made it, or use a Python every user may run (one outside a home directory)",
+      });
+    }
     // A venv's python whose base interpreter went (uninstalled, or upgraded to another version).
-    const venv = missing ? venvConfigOf(path) : null;
+    const venv = code === "ENOENT" ? venvConfigOf(path) : null;
     throw new SpiceError("E_INTERPRETER_NOT_FOUND", `No Python interpreter at ${path}`, {
-      cause: !missing
-        ? (error as Error).message
-        : target === null
-          ? "the file does not exist"
-          : `it links to ${target}, which no longer exists`,
+      cause:
+        code !== "ENOENT"
+          ? (error as Error).message
+          : target === null
+            ? "the file does not exist"
+            : `it links to ${target}, which no longer exists`,
       hint:
         venv === null
           ? "Run `spice python list` to see the interpreters spice can find"

@@ -8,6 +8,7 @@ import {
   realpathSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
@@ -142,6 +143,16 @@ export function linkTarget(path: string): string | null {
     return readlinkSync(path);
   } catch {
     return null;
+  }
+}
+
+/** Whether reaching `path` (through its links) fails for want of permission, not for being missing. */
+export function isDenied(path: string): boolean {
+  try {
+    statSync(path);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EACCES";
   }
 }
 
