@@ -118,12 +118,17 @@ export function deriveVenvFacts(
   systemSitePackages: boolean,
 ): InterpreterFacts {
   const paths = schemeFor(base, prefix, true);
+  // The base's site directories are its scheme's and every other site-packages or dist-packages
+  // its site module adds (Debian's adds /usr/lib/python3/dist-packages beside its scheme's
+  // /usr/local/lib/python3.X/dist-packages): a venv sees none of them but with
+  // include-system-site-packages, then after its own.
   const baseSite = new Set([base.paths.purelib, base.paths.platlib]);
-  const sysPath = base.sys_path.filter(
-    (entry) => entry !== "" && !baseSite.has(entry) && entry !== base.user_site,
-  );
+  const isSite = (entry: string) => baseSite.has(entry) || /[/\\](site|dist)-packages$/.test(entry);
+  const entries = base.sys_path.filter((entry) => entry !== "" && entry !== base.user_site);
+  const sysPath = entries.filter((entry) => !isSite(entry));
   sysPath.push(...unique([paths.purelib, paths.platlib]));
-  if (systemSitePackages) sysPath.push(...unique([base.paths.purelib, base.paths.platlib]));
+  if (systemSitePackages)
+    sysPath.push(...unique([...entries.filter(isSite), base.paths.purelib, base.paths.platlib]));
   return {
     ...base,
     executable: join(prefix, "bin", "python"),
