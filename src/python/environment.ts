@@ -14,7 +14,7 @@ import {
   type InterpreterFacts,
   inspectInterpreter,
 } from "./interpreter.ts";
-import { readPyvenvCfg, repairHint } from "./pyvenv-cfg.ts";
+import { madeWith, minorOf, readPyvenvCfg, repairHint } from "./pyvenv-cfg.ts";
 
 export interface InstallScheme {
   purelib: string;
@@ -38,7 +38,7 @@ export interface Environment {
   scheme: InstallScheme;
   /** Directories whose distributions belong to this environment, in sys.path order. */
   sitePackages: string[];
-  /** A venv's Python version as its pyvenv.cfg gives it (`version`; uv writes `version_info`). */
+  /** A venv's Python version as its pyvenv.cfg gives it. */
   madeFor?: string;
 }
 
@@ -50,7 +50,7 @@ export interface Environment {
 export function upgradedUnder(
   environment: Environment,
 ): { madeFor: string; running: string; minor: string } | null {
-  const minor = /^(\d+\.\d+)/.exec(environment.madeFor ?? "")?.[1];
+  const minor = minorOf(environment.madeFor);
   const [major, runningMinor, micro] = environment.interpreter.facts.version_info;
   if (minor === undefined || minor === `${major}.${runningMinor}`) return null;
   return { madeFor: environment.madeFor!, running: `${major}.${runningMinor}.${micro}`, minor };
@@ -212,7 +212,7 @@ export function openVirtualEnvironment(prefix: string, options: InspectOptions):
       facts.paths.platlib,
       ...facts.sys_path.filter((entry) => entry.includes("-packages")),
     ]),
-    madeFor: config.get("version") ?? config.get("version_info"),
+    madeFor: madeWith(config),
   };
 }
 

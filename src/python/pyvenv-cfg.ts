@@ -20,13 +20,22 @@ export function readPyvenvCfg(prefix: string): Map<string, string> | null {
   return values;
 }
 
+/** The Python version the venv was made with: `version` as venv writes it, or uv's `version_info`. */
+export function madeWith(config: Map<string, string> | null): string | undefined {
+  return config?.get("version") ?? config?.get("version_info");
+}
+
+/** `3.12` of `3.12.1` (or of virtualenv's `3.12.1.final.0`). */
+export function minorOf(version: string | undefined): string | undefined {
+  return /^(\d+\.\d+)/.exec(version ?? "")?.[1];
+}
+
 /**
  * How to mend the environment at `root` whose Python went (uninstalled, moved, upgraded): make its
- * links anew for the Python version it was made with (major.minor from pyvenv.cfg's `version`, as
- * venv writes it, or `version_info`, as uv does), which keeps its packages; or start it over.
+ * links anew for the Python version it was made with, which keeps its packages; or start it over.
  */
 export function repairHint(root: string, config: Map<string, string> | null): string {
-  const version = /^(\d+\.\d+)/.exec(config?.get("version") ?? config?.get("version_info") ?? "")?.[1];
+  const version = minorOf(madeWith(config));
   return version === undefined
     ? `Recreate it with \`spice venv --clear ${root}\``
     : `Repair the environment for Python ${version} with \`spice venv --allow-existing --python ${version} ${root}\` (its packages stay), or recreate it with --clear`;
