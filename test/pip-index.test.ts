@@ -853,6 +853,17 @@ describe("spice pip install from an index", () => {
     }
   });
 
+  it("downloads without a cache into a temporary directory where TMPDIR names none, as pip does", async () => {
+    const env = venv();
+    const result = await runSpiceAsync(
+      ["pip", "install", "--python", env.python, "-i", index.url, "--no-cache", "colors"],
+      { env: { TMPDIR: join(work.path, "no-such-tmp") } },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /\+ colors==/);
+    assert.ok(!existsSync(join(work.path, "no-such-tmp")));
+  });
+
   it("says a proxy wants credentials or refused a tunnel, and does not ask it again", async () => {
     const env = venv();
     let asked = 0;

@@ -2,9 +2,8 @@
 // the command line, requirements files, pip's configuration and SPICE_/PIP_ variables, and the HTTP
 // client, package source and file fetcher built from them.
 
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve as resolvePath } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BUCKETS, Cache } from "../cache/store.ts";
 import {
@@ -19,7 +18,7 @@ import { type KeyringLookup, keyringCommand, keyringOnPath } from "../index/keyr
 import { type IndexStrategy, PackageSource } from "../index/package-source.ts";
 import type { FinderOptions } from "../standards/requirements-txt-options.ts";
 import { SpiceError, UsageError } from "../util/error.ts";
-import { expandUser } from "../util/fs.ts";
+import { expandUser, makeTemporaryDirectory } from "../util/fs.ts";
 import { scratchDirectory } from "../util/interrupt.ts";
 import { redactUrl } from "../util/redact.ts";
 import { strtobool } from "../util/strtobool.ts";
@@ -464,7 +463,7 @@ export function openSources(
     strategy: settings.strategy,
     refreshPackages: new Set(projectNames(args, "refresh-package", "upgrade-package", "reinstall-package")),
   });
-  const scratch = cache === null ? mkdtempSync(join(tmpdir(), "spice-downloads-")) : "";
+  const scratch = cache === null ? makeTemporaryDirectory("spice-downloads-") : "";
   const removeScratch = scratch === "" ? () => {} : scratchDirectory(scratch);
   const fetcher = new FileFetcher(http, packages, cache, scratch, progress);
   return {

@@ -2,6 +2,7 @@ import {
   closeSync,
   copyFileSync,
   type Dirent,
+  mkdtempSync,
   openSync,
   readdirSync,
   readlinkSync,
@@ -13,7 +14,7 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { cacheLostFile, fileSystemFailure } from "./error.ts";
+import { cacheLostFile, fileSystemFailure, SpiceError } from "./error.ts";
 import { sha256Hex } from "./hash.ts";
 import { makeDirectories } from "./make-directories.ts";
 
@@ -193,5 +194,27 @@ export function filesBelow(directory: string): string[] {
   return entries.flatMap((entry) => {
     const path = join(directory, entry.name);
     return entry.isDirectory() ? filesBelow(path) : [path];
+  });
+}
+
+/**
+ * A new directory for temporary files, named PREFIX + six random characters, in the first of
+ * the places Python's tempfile tries that takes it: $TMPDIR, $TEMP, $TMP, /tmp, /var/tmp,
+ * /usr/tmp, the current directory. A TMPDIR that does not exist is passed over, as pip passes it.
+ */
+export function makeTemporaryDirectory(prefix: string, env: NodeJS.ProcessEnv = process.env): string {
+  const places = [env.TMPDIR, env.TEMP, env.TMP, "/tmp", "/var/tmp", "/usr/tmp", "."];
+  let first: unknown = null;
+  for (const place of places) {
+    if (!place) continue;
+    try {
+      return mkdtempSync(join(resolve(place), prefix));
+    } catch (error) {
+      first ??= error;
+    }
+  }
+  throw new SpiceError("E_NO_TEMPORARY_DIRECTORY", "Could not make a directory for temporary files", {
+    cause: (first as Error).message,
+    hint: "Set TMPDIR to a directory you can write to",
   });
 }
