@@ -529,7 +529,7 @@ export class HttpClient {
               ? { origin: target.origin, path: `${target.pathname}${target.search}`, headers }
               : {
                   origin: forward.origin,
-                  path: target.href,
+                  path: `${target.origin}${target.pathname}${target.search}`,
                   headers: { ...headers, host: target.host, ...forward.headers },
                 }),
             method: "GET",
