@@ -1,8 +1,9 @@
 // HTTP for package indexes: undici with keep-alive and a bounded number of connections, retries
 // with backoff on connection errors, 5xx, 429 and 408, timeouts, pages asked for compressed
 // (content-coding.ts), credentials (credentials.ts) that are never printed and never sent to
-// another host on redirect, and a disk cache of pages that revalidates with ETag /
-// Last-Modified and honours Cache-Control (freshness.ts), with --refresh and --offline.
+// another host on redirect, proxies (https tunnelled, plain http asked of the proxy by its whole
+// URL, as pip does), and a disk cache of pages that revalidates with ETag / Last-Modified and
+// honours Cache-Control (freshness.ts), with --refresh and --offline.
 
 import { readFileSync } from "node:fs";
 import { join, sep } from "node:path";
