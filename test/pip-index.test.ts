@@ -1181,6 +1181,38 @@ describe("spice pip install from an index", () => {
         const { result: right } = await install(links);
         assert.equal(right.status, 0, right.stderr);
       }
+      // The installation report names the md5 the link gives, as pip's does.
+      fragment = `md5=${digest("md5")}`;
+      const reported = async (
+        run: (args: string[]) => Promise<{ status: number | null; stderr: string }>,
+      ) => {
+        const report = join(work.path, "report-md5.json");
+        const result = await run([
+          "install",
+          "--dry-run",
+          "--no-index",
+          "-f",
+          links,
+          "--report",
+          report,
+          "lib==1.5",
+        ]);
+        assert.equal(result.status, 0, result.stderr);
+        return JSON.parse(readFileSync(report, "utf8")).install[0].download_info;
+      };
+      const fromPip = await reported((args) => runPipAsync(["--python", venv().python, ...args]));
+      assert.deepEqual(fromPip.archive_info, {
+        hash: `md5=${digest("md5")}`,
+        hashes: { md5: digest("md5") },
+      });
+      assert.deepEqual(
+        await reported((args) =>
+          runSpiceAsync(["pip", ...args, "--python", venv().python], {
+            cacheDir: join(work.path, "cache-link-hashes"),
+          }),
+        ),
+        fromPip,
+      );
       // PEP 658's metadata file, by its md5.
       fragment = `sha256=${digest("sha256")}`;
       metadata = ` data-core-metadata="md5=${"2".repeat(32)}"`;

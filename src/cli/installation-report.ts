@@ -10,6 +10,20 @@ import { recordableUrl } from "../util/redact.ts";
 import type { CommandContext } from "./main.ts";
 import { PIP_VERSION, pipUsesImportlibMetadata } from "./pip-format.ts";
 
+/** The hashes a link may give, in the order pip 23.2 picks the one it reports. */
+const LINK_HASHES = ["sha512", "sha384", "sha256", "sha224", "sha1", "md5"] as const;
+
+/**
+ * The hash pip names for a file: the first its index link gives in pip's order (an md5 from an
+ * older index, say), else the sha256 of the file fetched.
+ */
+function reportedHash(resolved: ResolvedPackage, fetched: Map<string, string>): [string, string] | null {
+  const given = resolved.file?.hashes ?? {};
+  for (const algorithm of LINK_HASHES) if (given[algorithm]) return [algorithm, given[algorithm]];
+  const sha256 = fetched.get(resolved.name);
+  return sha256 ? ["sha256", sha256] : null;
+}
+
 /** pip's installation report (version 1) for `--report`. */
 function installationReport(
   packages: readonly ResolvedPackage[],
@@ -21,12 +35,12 @@ function installationReport(
     version: "1",
     pip_version: PIP_VERSION,
     install: packages.map((resolved) => {
-      const sha256 = hashes.get(resolved.name) ?? resolved.file?.hashes.sha256;
+      const hash = reportedHash(resolved, hashes);
       return {
         download_info: {
           url: resolved.file ? recordableUrl(resolved.file.url) : null,
           subdirectory: resolved.file?.subdirectory,
-          archive_info: sha256 ? { hash: `sha256=${sha256}`, hashes: { sha256 } } : {},
+          archive_info: hash ? { hash: `${hash[0]}=${hash[1]}`, hashes: { [hash[0]]: hash[1] } } : {},
         },
         is_direct: resolved.direct,
         requested: resolved.requested,
