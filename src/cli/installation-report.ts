@@ -2,6 +2,7 @@
 // it: what an install or a dry run would install, with each file's hash and metadata.
 
 import type { FileFetcher } from "../index/file-fetcher.ts";
+import { preferredHash } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import type { ResolvedPackage } from "../resolver/resolve.ts";
 import { metadataToJson } from "../standards/metadata-json.ts";
@@ -10,18 +11,18 @@ import { recordableUrl } from "../util/redact.ts";
 import type { CommandContext } from "./main.ts";
 import { PIP_VERSION, pipUsesImportlibMetadata } from "./pip-format.ts";
 
-/** The hashes a link may give, in the order pip 23.2 picks the one it reports. */
-const LINK_HASHES = ["sha512", "sha384", "sha256", "sha224", "sha1", "md5"] as const;
-
 /**
- * The hash pip names for a file: the first its index link gives in pip's order (an md5 from an
- * older index, say), else the sha256 of the file fetched.
+ * The hash pip names for a file: the one it prefers of those its index link gives (an md5 from
+ * an older index, say), else the sha256 of the file fetched.
  */
-function reportedHash(resolved: ResolvedPackage, fetched: Map<string, string>): [string, string] | null {
-  const given = resolved.file?.hashes ?? {};
-  for (const algorithm of LINK_HASHES) if (given[algorithm]) return [algorithm, given[algorithm]];
+function reportedHash(
+  resolved: ResolvedPackage,
+  fetched: Map<string, string>,
+): { algorithm: string; digest: string } | null {
+  const given = preferredHash(resolved.file?.hashes ?? {});
+  if (given !== null) return given;
   const sha256 = fetched.get(resolved.name);
-  return sha256 ? ["sha256", sha256] : null;
+  return sha256 ? { algorithm: "sha256", digest: sha256 } : null;
 }
 
 /** pip's installation report (version 1) for `--report`. */
@@ -40,7 +41,9 @@ function installationReport(
         download_info: {
           url: resolved.file ? recordableUrl(resolved.file.url) : null,
           subdirectory: resolved.file?.subdirectory,
-          archive_info: hash ? { hash: `${hash[0]}=${hash[1]}`, hashes: { [hash[0]]: hash[1] } } : {},
+          archive_info: hash
+            ? { hash: `${hash.algorithm}=${hash.digest}`, hashes: { [hash.algorithm]: hash.digest } }
+            : {},
         },
         is_direct: resolved.direct,
         requested: resolved.requested,

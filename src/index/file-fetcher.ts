@@ -32,7 +32,7 @@ import { readTar, TarError } from "../util/tar.ts";
 import { findCentralDirectory, parseCentralDirectory, readMember, ZipError } from "../util/zip.ts";
 import { type HttpClient, type HttpResponse, httpStatusHint } from "./http.ts";
 import type { FileFilter, PackageSource, ProjectFileList } from "./package-source.ts";
-import type { IndexFile } from "./simple-api.ts";
+import { type IndexFile, preferredHash } from "./simple-api.ts";
 
 const ARCHIVES_BUCKET = BUCKETS.archives;
 /** How much of a wheel's end the first range request asks for (the directory is usually inside). */
@@ -63,17 +63,12 @@ function sizeMismatch(file: IndexFile, size: number): SpiceError {
 
 /**
  * The hash of an index's file that its download is checked against: the sha256 (computed anyway,
- * the cache's key), else the strongest one the index gives. pip takes a file when any hash its
- * link gives matches; an index gives more than one only in JSON, and then each of the same file.
- * Older indexes (Nexus, PyPI's own pages once) give md5 alone: checked too, as pip checks it.
+ * the cache's key), else the one pip prefers of those the index gives. pip takes a file when any
+ * hash its link gives matches; an index gives more than one only in JSON, and then each of the
+ * same file. Older indexes (Nexus, PyPI's own pages once) give md5 alone: checked too, as by pip.
  */
-const INDEX_ALGORITHMS = ["sha256", "sha512", "sha384", "sha224", "sha1", "md5"] as const;
 function indexDigest(hashes: Record<string, string>): { algorithm: string; digest: string } | null {
-  for (const algorithm of INDEX_ALGORITHMS) {
-    const digest = hashes[algorithm];
-    if (digest) return { algorithm, digest };
-  }
-  return null;
+  return hashes.sha256 ? { algorithm: "sha256", digest: hashes.sha256 } : preferredHash(hashes);
 }
 
 function hashMismatch(
@@ -299,8 +294,10 @@ export class FileFetcher {
       if (response.status === 200) {
         const expected = indexDigest(file.coreMetadata);
         const actual =
-          expected && nodeCrypto().createHash(expected.algorithm).update(response.body).digest("hex");
-        if (expected && actual !== expected.digest) {
+          expected === null
+            ? null
+            : nodeCrypto().createHash(expected.algorithm).update(response.body).digest("hex");
+        if (expected !== null && actual !== expected.digest) {
           throw new SpiceError(
             "E_HASH_MISMATCH",
             `The metadata file of ${file.filename} does not match its hash`,

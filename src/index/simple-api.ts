@@ -55,11 +55,24 @@ export const SIMPLE_HTML = "application/vnd.pypi.simple.v1+html";
 /** What spice asks for: JSON first, HTML as a fallback (PEP 691 content negotiation). */
 export const ACCEPT_SIMPLE = `${SIMPLE_JSON}, ${SIMPLE_HTML};q=0.2, text/html;q=0.01`;
 
+/** The hashes a link may give that pip checks, in the order pip 23.2 prefers one. */
+export const LINK_HASHES = ["sha512", "sha384", "sha256", "sha224", "sha1", "md5"] as const;
+const HASH_FRAGMENT = new RegExp(`^(${LINK_HASHES.join("|")})=([0-9a-fA-F]+)$`);
+
+/** The hash of `hashes` pip would name for the file: the first in its order, or null. */
+export function preferredHash(hashes: Record<string, string>): { algorithm: string; digest: string } | null {
+  for (const algorithm of LINK_HASHES) {
+    const digest = hashes[algorithm];
+    if (digest) return { algorithm, digest };
+  }
+  return null;
+}
+
 function hashFromFragment(url: string): [string, Record<string, string>] {
   const hash = url.indexOf("#");
   if (hash < 0) return [url, {}];
   const fragment = url.slice(hash + 1);
-  const match = /^(sha256|sha384|sha512|sha224|sha1|md5)=([0-9a-fA-F]+)$/.exec(fragment);
+  const match = HASH_FRAGMENT.exec(fragment);
   return [url.slice(0, hash), match ? { [match[1]]: match[2].toLowerCase() } : {}];
 }
 
