@@ -179,9 +179,11 @@ export function environmentFindings({
         fix: `where Python ${upgraded.minor} is still installed: spice venv --allow-existing --python ${upgraded.minor} ${environment.root}; else: spice pip freeze --path ${site} > requirements.txt, spice venv --clear ${environment.root}, then ${spicePip("install -r requirements.txt")}`,
       });
     }
-    // Site-packages of another Python version: left by `venv --allow-existing` with a new Python.
+    // Site-packages of another Python version: left by `venv --allow-existing` with a new Python
+    // (but the one the venv was made for, when that Python was upgraded under it: said above).
+    const madeFor = upgraded === null ? null : `python${upgraded.minor}`;
     for (const name of namesIn(lib).sort()) {
-      if (!/^python\d+\.\d+$/.test(name) || name === current || name === `python${upgraded?.minor}`) continue;
+      if (!/^python\d+\.\d+$/.test(name) || name === current || name === madeFor) continue;
       const stale = distributionsIn(join(lib, name, "site-packages"));
       if (stale.length === 0) continue;
       found({

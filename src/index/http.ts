@@ -617,8 +617,9 @@ export class HttpClient {
   }
 
   private proxyRefused(url: URL, status: number): SpiceError {
+    // A URL proxyFor has checked already.
     const proxy = this.proxyFor(url) ?? "";
-    const withCredentials = URL.canParse(proxy) && new URL(proxy).username !== "";
+    const withCredentials = proxy !== "" && new URL(proxy).username !== "";
     const cause =
       status !== 407
         ? `the proxy refused a tunnel to ${url.host} (HTTP ${status})`

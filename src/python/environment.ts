@@ -7,7 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { SpiceError } from "../util/error.ts";
-import { isDenied, linkTarget, realPath } from "../util/fs.ts";
+import { deadLinkCause, isDenied, linkTarget, realPath } from "../util/fs.ts";
 import {
   type InspectOptions,
   type Interpreter,
@@ -190,13 +190,13 @@ export function openVirtualEnvironment(prefix: string, options: InspectOptions):
         "E_BROKEN_VENV",
         `The virtual environment at ${root} has no interpreter this user may run`,
         {
-          cause: `bin/python links to ${target}, in a directory this user is not allowed to enter (permission denied)`,
+          cause: `bin/python ${deadLinkCause(target, true)}`,
           hint: `Run as the user who made the environment, or make it with a Python every user may run (one outside a home directory: \`spice venv --clear --python /usr/bin/python3 ${root}\`)`,
         },
       );
     }
     throw new SpiceError("E_BROKEN_VENV", `The virtual environment at ${root} has no working interpreter`, {
-      cause: `pyvenv.cfg names home = ${home ?? "(nothing)"}, which holds no Python, and bin/python ${target === null ? "is missing" : `links to ${target}, which no longer exists`}`,
+      cause: `pyvenv.cfg names home = ${home ?? "(nothing)"}, which holds no Python, and bin/python ${target === null ? "is missing" : deadLinkCause(target, false)}`,
       hint: repairHint(root, config),
     });
   }

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import type { MarkerEnvironment } from "../standards/marker.ts";
 import { sysTags, type Tag, type TagFacts } from "../standards/tags.ts";
 import { SpiceError } from "../util/error.ts";
-import { fileNameFor, linkTarget, writeFileAtomic } from "../util/fs.ts";
+import { deadLinkCause, fileNameFor, linkTarget, writeFileAtomic } from "../util/fs.ts";
 import { checkedText, withDamageChecksum } from "../util/hash.ts";
 import { endIfInterrupted } from "../util/interrupt.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
@@ -140,7 +140,7 @@ function fingerprintOf(givenPath: string): Fingerprint {
     const target = code === "ENOENT" || code === "EACCES" ? linkTarget(path) : null;
     if (code === "EACCES" && target !== null) {
       throw new SpiceError("E_INTERPRETER_NOT_FOUND", `No Python interpreter this user may run at ${path}`, {
-        cause: `it links to ${target}, in a directory this user is not allowed to enter (permission denied)`,
+        cause: `it ${deadLinkCause(target, true)}`,
         hint: "Run as the user who made it, or use a Python every user may run (one outside a home directory)",
       });
     }
@@ -152,7 +152,7 @@ function fingerprintOf(givenPath: string): Fingerprint {
           ? (error as Error).message
           : target === null
             ? "the file does not exist"
-            : `it links to ${target}, which no longer exists`,
+            : `it ${deadLinkCause(target, false)}`,
       hint:
         venv === null
           ? "Run `spice python list` to see the interpreters spice can find"

@@ -147,6 +147,16 @@ export function linkTarget(path: string): string | null {
   }
 }
 
+/**
+ * Why a link to `target` leads nowhere: what it leads to is gone, or, `denied`, lies where this
+ * user may not enter.
+ */
+export function deadLinkCause(target: string, denied: boolean): string {
+  return denied
+    ? `links to ${target}, in a directory this user is not allowed to enter (permission denied)`
+    : `links to ${target}, which no longer exists`;
+}
+
 /** Whether reaching `path` (through its links) fails for want of permission, not for being missing. */
 export function isDenied(path: string): boolean {
   try {
