@@ -44,6 +44,11 @@ function parse(testCase: Case): string | null {
     }
     const metadataProblem = compare(metadata, expected.metadata);
     if (metadataProblem) problems.push(`metadata: ${metadataProblem}`);
+  } else if (stoppedByArtefact(expected.errors)) {
+    // packaging let a Python error out of one field's check (a folded Description-Content-Type
+    // makes the email module raise ValueError) and reported nothing else: such a document must
+    // fail (README: artefacts read as "fails"); its fields are still compared below.
+    problems.push(...fieldProblems(validation.fields, expected.fields));
   } else {
     if (validation.errorGroup !== expected.error_group) {
       problems.push(`error_group: got ${validation.errorGroup}, want ${expected.error_group}`);
@@ -53,19 +58,32 @@ function parse(testCase: Case): string | null {
     const want = (expected.errors as Array<{ field: string; type: string }>).map(errorKey).sort();
     const errorsProblem = compare(got, want);
     if (errorsProblem) problems.push(`errors: ${errorsProblem.replaceAll("\\u0000", ":")}`);
-    const fields: Record<string, unknown> = {};
-    const wantFields: Record<string, unknown> = {};
-    for (const [name, value] of validation.fields) {
-      if (name === "description") continue;
-      fields[name] = value instanceof InvalidMetadata ? { error: true } : { value: enriched(value) };
-    }
-    for (const [name, value] of Object.entries(expected.fields as Record<string, Record<string, unknown>>)) {
-      wantFields[name] = "error" in value ? { error: true } : value;
-    }
-    const fieldsProblem = compare(fields, wantFields);
-    if (fieldsProblem) problems.push(`fields: ${fieldsProblem}`);
+    problems.push(...fieldProblems(validation.fields, expected.fields));
   }
   return problems.length === 0 ? null : problems.join(" | ");
+}
+
+/** Whether the oracle's validation ended in an exception of Python's own, not packaging's. */
+function stoppedByArtefact(errors: Array<{ type: string }>): boolean {
+  return errors.some(({ type }) => !type.startsWith("Invalid") && !type.startsWith("Undefined"));
+}
+
+/** The lenient view: each field read on its own, a value or an error. */
+function fieldProblems(
+  got: Map<string, FieldValue | InvalidMetadata>,
+  expected: Record<string, Record<string, unknown>>,
+): string[] {
+  const fields: Record<string, unknown> = {};
+  const wantFields: Record<string, unknown> = {};
+  for (const [name, value] of got) {
+    if (name === "description") continue;
+    fields[name] = value instanceof InvalidMetadata ? { error: true } : { value: enriched(value) };
+  }
+  for (const [name, value] of Object.entries(expected)) {
+    wantFields[name] = "error" in value ? { error: true } : value;
+  }
+  const problem = compare(fields, wantFields);
+  return problem ? [`fields: ${problem}`] : [];
 }
 
 export const METADATA_HANDLERS: Record<string, Handler> = { parse };
