@@ -19,6 +19,11 @@ const common = {
   target: "node20.18",
   sourcemap: true,
   minifySyntax: true,
+  // Whitespace too (1.0 -> 0.8 MB): 17-19 ms less of every command that loads the CLI bundle,
+  // even from its code cache (medians of 15 interleaved runs: `pip list` 136 -> 119 ms, a warm
+  // resolve of the trio set 194 -> 175). Identifiers keep their names, so an internal error's
+  // stack still names its functions; the source map gives the lines.
+  minifyWhitespace: true,
   logLevel: "warning",
 };
 
