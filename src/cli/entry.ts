@@ -125,19 +125,16 @@ function runCommonJs(
 ): unknown {
   const vm = process.getBuiltinModule("node:vm");
   const { createRequire } = process.getBuiltinModule("node:module");
-  const source = fs.readFileSync(filename, "utf8");
+  // Wrapped and in ASCII already (scripts/build.mjs): compiled as read, with no copy made.
+  const source = fs.readFileSync(filename, "latin1");
   let cached: CodeCache | undefined;
   for (const file of cacheFiles) {
     cached = readCodeCache(file);
     if (cached !== undefined) break;
   }
-  // The CommonJS wrapper opens on the file's first line, so its line numbers stay true. The
-  // bundles make no dynamic import(): a script compiled here could only do that through vm's
+  // The bundles make no dynamic import(): a script compiled here could only do that through vm's
   // experimental module API.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename,
-    cachedData: cached?.data,
-  });
+  const script = new vm.Script(source, { filename, cachedData: cached?.data });
   const seenKinds = cached === undefined || script.cachedDataRejected === true ? 0 : cached.runKinds;
   if (saveCache && cacheFiles.length > 0) {
     // Saved at exit, so that it holds every function this command compiled; not after a usage
