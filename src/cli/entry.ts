@@ -124,7 +124,6 @@ function runCommonJs(
   usedNetwork: () => boolean,
 ): unknown {
   const vm = process.getBuiltinModule("node:vm");
-  const { createRequire } = process.getBuiltinModule("node:module");
   // Wrapped and in ASCII already (scripts/build.mjs): compiled as read, with no copy made.
   const source = fs.readFileSync(filename, "latin1");
   let cached: CodeCache | undefined;
@@ -147,11 +146,14 @@ function runCommonJs(
       cacheFiles.some((file) => writeCodeCache(file, data, seenKinds | kind));
     });
   }
-  const nodeRequire = createRequire(filename);
-  const require =
-    intercept === null
-      ? nodeRequire
-      : Object.assign((id: string) => intercept(id) ?? nodeRequire(id), nodeRequire);
+  // The bundles require built-ins and undici alone (scripts/build.mjs bundles the rest): served
+  // without node:module's createRequire, whose loading costs 1.2-2 ms (it loads Node's ES module
+  // loader and source map support); anything else still goes through it.
+  let nodeRequire: NodeJS.Require | undefined;
+  const require = (id: string): unknown =>
+    intercept?.(id) ??
+    process.getBuiltinModule(id) ??
+    (nodeRequire ??= process.getBuiltinModule("node:module").createRequire(filename))(id);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, filename, path.dirname(filename));
   return module.exports;
