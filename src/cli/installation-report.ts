@@ -2,7 +2,7 @@
 // it: what an install or a dry run would install, with each file's hash and metadata.
 
 import type { FileFetcher } from "../index/file-fetcher.ts";
-import { preferredHash } from "../index/simple-api.ts";
+import { type LinkHash, preferredHash } from "../index/simple-api.ts";
 import type { ResolveTarget } from "../python/target.ts";
 import type { ResolvedPackage } from "../resolver/resolve.ts";
 import { metadataToJson } from "../standards/metadata-json.ts";
@@ -15,10 +15,7 @@ import { PIP_VERSION, pipUsesImportlibMetadata } from "./pip-format.ts";
  * The hash pip names for a file: the one it prefers of those its index link gives (an md5 from
  * an older index, say), else the sha256 of the file fetched.
  */
-function reportedHash(
-  resolved: ResolvedPackage,
-  fetched: Map<string, string>,
-): { algorithm: string; digest: string } | null {
+function reportedHash(resolved: ResolvedPackage, fetched: Map<string, string>): LinkHash | null {
   const given = preferredHash(resolved.file?.hashes ?? {});
   if (given !== null) return given;
   const sha256 = fetched.get(resolved.name);

@@ -32,7 +32,7 @@ import { readTar, TarError } from "../util/tar.ts";
 import { findCentralDirectory, parseCentralDirectory, readMember, ZipError } from "../util/zip.ts";
 import { type HttpClient, type HttpResponse, httpStatusHint } from "./http.ts";
 import type { FileFilter, PackageSource, ProjectFileList } from "./package-source.ts";
-import { type IndexFile, preferredHash } from "./simple-api.ts";
+import { type IndexFile, type LinkHash, preferredHash } from "./simple-api.ts";
 
 const ARCHIVES_BUCKET = BUCKETS.archives;
 /** How much of a wheel's end the first range request asks for (the directory is usually inside). */
@@ -67,15 +67,11 @@ function sizeMismatch(file: IndexFile, size: number): SpiceError {
  * hash its link gives matches; an index gives more than one only in JSON, and then each of the
  * same file. Older indexes (Nexus, PyPI's own pages once) give md5 alone: checked too, as by pip.
  */
-function indexDigest(hashes: Record<string, string>): { algorithm: string; digest: string } | null {
+function indexDigest(hashes: Record<string, string>): LinkHash | null {
   return hashes.sha256 ? { algorithm: "sha256", digest: hashes.sha256 } : preferredHash(hashes);
 }
 
-function hashMismatch(
-  file: IndexFile,
-  expected: { algorithm: string; digest: string },
-  actual: string,
-): SpiceError {
+function hashMismatch(file: IndexFile, expected: LinkHash, actual: string): SpiceError {
   return new SpiceError("E_HASH_MISMATCH", `The hash of ${file.filename} does not match`, {
     cause: `expected ${expected.algorithm}:${expected.digest}, got ${expected.algorithm}:${actual}`,
     hint: "The file changed on the index or in transit; if the index is trusted, refresh the pins (spice pip compile --generate-hashes)",

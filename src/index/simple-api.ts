@@ -59,8 +59,14 @@ export const ACCEPT_SIMPLE = `${SIMPLE_JSON}, ${SIMPLE_HTML};q=0.2, text/html;q=
 export const LINK_HASHES = ["sha512", "sha384", "sha256", "sha224", "sha1", "md5"] as const;
 const HASH_FRAGMENT = new RegExp(`^(${LINK_HASHES.join("|")})=([0-9a-fA-F]+)$`);
 
+/** One hash of a file: `sha256` and its hex digest, say. */
+export interface LinkHash {
+  algorithm: string;
+  digest: string;
+}
+
 /** The hash of `hashes` pip would name for the file: the first in its order, or null. */
-export function preferredHash(hashes: Record<string, string>): { algorithm: string; digest: string } | null {
+export function preferredHash(hashes: Record<string, string>): LinkHash | null {
   for (const algorithm of LINK_HASHES) {
     const digest = hashes[algorithm];
     if (digest) return { algorithm, digest };

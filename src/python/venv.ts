@@ -173,8 +173,9 @@ export function createVirtualEnvironment(options: CreateVenvOptions): CreatedVen
   }
 
   const existed = existsSync(root);
+  const fresh = !existed;
   try {
-    const created = { ...writeEnvironment(root, options, replaced, !existed), clearedOther, fresh: !existed };
+    const created = { ...writeEnvironment(root, options, replaced, fresh), clearedOther, fresh };
     return previousPythonVersion === undefined ? created : { ...created, previousPythonVersion };
   } catch (error) {
     // Half an environment is worse than none: what this run created goes.
