@@ -4,7 +4,7 @@ import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { temporaryDirectory } from "../../test/helpers.ts";
-import { codeCacheChecksum, readCodeCache, writeCodeCache } from "./code-cache.ts";
+import { codeCacheChecksum, readCodeCache, readLatin1, writeCodeCache } from "./code-cache.ts";
 
 const work = temporaryDirectory();
 after(() => work.remove());
@@ -59,6 +59,25 @@ describe("code cache checksums", () => {
 });
 
 describe("code cache files", () => {
+  it("read a bundle's source as readFileSync reads Latin-1, which a code cache read after leaves alone", () => {
+    const source = join(work.path, "bundle.cjs");
+    const bytes = Buffer.concat([
+      Buffer.from(Array.from({ length: 256 }, (_, byte) => byte)),
+      randomBytes(200_000),
+    ]);
+    writeFileSync(source, bytes);
+    const text = readLatin1(source);
+    assert.equal(text, readFileSync(source, "latin1"));
+    const cache = join(work.path, "code-v2", "latin1", "after.bin");
+    assert.ok(writeCodeCache(cache, randomBytes(300_000), 1));
+    assert.ok(readCodeCache(cache) !== undefined);
+    assert.equal(text, bytes.toString("latin1"));
+    const empty = join(work.path, "empty.cjs");
+    writeFileSync(empty, "");
+    assert.equal(readLatin1(empty), "");
+    assert.throws(() => readLatin1(join(work.path, "missing.cjs")), { code: "ENOENT" });
+  });
+
   it("read back what was written, and refuse (and remove) anything else", () => {
     const file = join(work.path, "code", "bundle-1", "help.bin");
     const data = randomBytes(100_000);

@@ -19,6 +19,7 @@ import {
   CODE_CACHE_BUCKET,
   type CodeCache,
   readCodeCache,
+  readLatin1,
   writeCodeCache,
 } from "../cache/code-cache.ts";
 import { cacheRoot, cacheTurnedOff } from "../util/cache-dir.ts";
@@ -124,8 +125,9 @@ function runCommonJs(
   usedNetwork: () => boolean,
 ): unknown {
   const vm = process.getBuiltinModule("node:vm");
-  // Wrapped and in ASCII already (scripts/build.mjs): compiled as read, with no copy made.
-  const source = fs.readFileSync(filename, "latin1");
+  // Wrapped and in ASCII already (scripts/build.mjs): compiled as read, with no copy made. Read
+  // before the code cache, whose bytes then take the same memory.
+  const source = readLatin1(filename);
   let cached: CodeCache | undefined;
   for (const file of cacheFiles) {
     cached = readCodeCache(file);
