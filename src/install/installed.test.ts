@@ -33,7 +33,7 @@ describe("installed distributions' metadata", () => {
     }
   });
 
-  it("reads headers longer than its first read, and short documents, whole", () => {
+  it("reads headers longer than its first read whole, and gives short documents back whole", () => {
     const classifiers = Array.from({ length: 800 }, (_, index) => `Classifier: Topic :: Number ${index}`);
     const long = `Metadata-Version: 2.1\n${classifiers.join("\n")}\nName: late\nVersion: 2.0\n\nbody\n`;
     const late = installedWith("late", long);

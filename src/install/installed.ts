@@ -114,8 +114,9 @@ export class InstalledDistribution {
     readonly path: string,
     readonly format: "dist-info" | "egg-info",
     /**
-     * The METADATA (or PKG-INFO) document's header block, through the blank line that ends it,
-     * or the whole document; `metadataFile` names the file when the rest is left unread.
+     * The METADATA (or PKG-INFO) document's header block, through the line break before the empty
+     * line that ends it, or the whole document; `metadataFile` names the file when the rest is left
+     * unread.
      */
     private readonly metadataHead: string,
     private readonly metadataFile: string | null = null,
