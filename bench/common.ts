@@ -9,7 +9,8 @@ import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { BUCKETS, Cache } from "../src/cache/store.ts";
-import { spareTreeOf, spareTreesLockPath } from "../src/install/spare-trees.ts";
+import { spareTreesLockPath } from "../src/install/spare-trees.ts";
+import { spareTreeOf } from "../src/install/wheel-cache.ts";
 
 export const CORPUS = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));
 export const SPICE = fileURLToPath(new URL("../dist/spice.cjs", import.meta.url));

@@ -3218,6 +3218,19 @@ describe("spare trees", () => {
     const again = install("spare-again", {});
     assert.match(again.stderr, /moved in the spare trees of 2 wheels/);
     assert.deepEqual(content(again.site), content(byFile.site));
+    // A tree that lost a file (a cache removed halfway) is not moved in, which would install
+    // without it: it is discarded, and the entry's own files are linked.
+    const sparrowEntry = entries.find((entry) => existsSync(join(entry, "spare", "sparrow")))!;
+    rmSync(join(sparrowEntry, "spare", "sparrow", "deep", "er.py"));
+    const damaged = install("spare-damaged", {});
+    assert.match(damaged.stderr, /moved in the spare trees of 1 wheel\n/);
+    assert.deepEqual(content(damaged.site), content(byFile.site));
+    assert.ok(existsSync(join(sparrowEntry, "spare", "sparrow", "deep", "er.py")), "made again, whole");
+    // An entry that lost a file is unpacked again, though its tree still holds every file.
+    rmSync(join(sparrowEntry, "files", "0"));
+    const rebuilt = install("spare-rebuilt", {});
+    assert.deepEqual(content(rebuilt.site), content(byFile.site));
+    assert.ok(existsSync(join(sparrowEntry, "files", "0")));
     // Spare trees are hard links: another link mode never uses them.
     const copyRoot = venv("spare-copy");
     const copied = spice([

@@ -5,7 +5,8 @@
 import { renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { BUCKETS, Cache } from "../cache/store.ts";
-import { hasSpareTree, makeSpareTrees, spareTreeLeftoverName } from "../install/spare-trees.ts";
+import { makeSpareTrees, spareTreeLeftoverName } from "../install/spare-trees.ts";
+import { hasSpareTree } from "../install/wheel-cache.ts";
 import { nodeChildProcess } from "../util/lazy-builtins.ts";
 import { plural } from "../util/plural.ts";
 import { bundleScript } from "./bundle.ts";

@@ -13,16 +13,7 @@
 // The work a spare saves is done after the command that used it has finished (cli/ starts a
 // background `spice cache make-spares`), so the next install finds one again.
 
-import {
-  existsSync,
-  linkSync,
-  mkdirSync,
-  mkdtempSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { linkSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { acquireLock } from "../util/lock.ts";
@@ -30,22 +21,14 @@ import { makeDirectories } from "../util/make-directories.ts";
 import { SCRATCH_PREFIX } from "./transaction.ts";
 import {
   filesOf,
+  hasSpareTree,
   INSTALLER_TEXT,
   isIntact,
   readManifest,
+  spareTreeOf,
   storedFile,
   type WheelManifest,
 } from "./wheel-cache.ts";
-
-/** A cache entry's spare tree: `<entry>/spare/<path inside the wheel>`, with INSTALLER. */
-export function spareTreeOf(entry: string): string {
-  return join(entry, "spare");
-}
-
-/** Whether the cache entry holds a spare tree now. */
-export function hasSpareTree(entry: string): boolean {
-  return existsSync(spareTreeOf(entry));
-}
 
 /**
  * Moves the entry's spare tree to `into` (a path that does not exist yet, on the same

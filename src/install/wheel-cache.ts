@@ -7,8 +7,17 @@
 // directories were one in seven of them (jupyter: 2,000 directories for 12,000 files). The tree an
 // install needs is made in the environment itself, or ahead of time as a spare tree.
 
-import { chmodSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { SpiceError } from "../util/error.ts";
 import { onCacheDisk } from "../util/fs.ts";
@@ -183,16 +192,92 @@ function libDirectoriesHold(manifest: WheelManifest): boolean {
   return true;
 }
 
-/** Does every cached file still have the size and mtime it was written with? */
+/** A cache entry's spare tree: `<entry>/spare/<path inside the wheel>`, with INSTALLER (spare-trees.ts). */
+export function spareTreeOf(entry: string): string {
+  return `${entry}/spare`;
+}
+
+/** Whether the cache entry holds a spare tree now. */
+export function hasSpareTree(entry: string): boolean {
+  return existsSync(spareTreeOf(entry));
+}
+
+function isUnchanged(path: string, file: CachedFile): boolean {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  return stat !== undefined && stat.size === file.size && stat.mtimeMs === file.mtimeMs;
+}
+
+/**
+ * Does every cached file still have the size and mtime it was written with? Where the entry holds
+ * a spare tree, its files are looked up there: they are the entry's own inodes (hard links), so
+ * one lstat checks the file and that the tree still holds it. A tree missing a file (a cache
+ * removed halfway, a file deleted by hand) would otherwise install without it; such a tree is
+ * discarded and the entry checked by its own files. The entry's names are then read at once, as
+ * an install not using the tree links from them.
+ */
 export function isIntact(directory: string, manifest: WheelManifest): boolean {
-  const root = filesOf(directory);
   const files = manifest.files;
-  for (let index = 0; index < files.length; index++) {
-    const stat = lstatSync(storedFile(root, index), { throwIfNoEntry: false });
-    if (stat === undefined || stat.size !== files[index].size || stat.mtimeMs !== files[index].mtimeMs)
-      return false;
-  }
+  const root = filesOf(directory);
+  const inSpare = spareTreeChecked(directory, manifest);
+  if (inSpare !== null && !holdsEveryIndex(root, files.length)) return false;
+  for (let index = 0; index < files.length; index++)
+    if (inSpare?.[index] !== 1 && !isUnchanged(storedFile(root, index), files[index])) return false;
   return true;
+}
+
+/**
+ * Marks the files the entry's spare tree holds unchanged; null when it has no tree, or a damaged
+ * one (then discarded).
+ */
+function spareTreeChecked(directory: string, manifest: WheelManifest): Uint8Array | null {
+  const spare = spareTreeOf(directory);
+  if (!existsSync(spare)) return null;
+  const { files } = manifest;
+  const checked = new Uint8Array(files.length);
+  for (const [, indices] of manifest.libDirectories) {
+    for (const index of indices) {
+      if (!isUnchanged(`${spare}/${files[index].path}`, files[index])) {
+        discardSpareTree(directory);
+        return null;
+      }
+      checked[index] = 1;
+    }
+  }
+  return checked;
+}
+
+/** Whether the entry's files directory still has a file for each index (by name alone). */
+function holdsEveryIndex(root: string, count: number): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return false;
+  }
+  const found = new Uint8Array(count);
+  let seen = 0;
+  for (const name of names) {
+    const index = Number(name);
+    if (Number.isInteger(index) && index >= 0 && index < count && found[index] === 0) {
+      found[index] = 1;
+      seen++;
+    }
+  }
+  return seen === count;
+}
+
+/**
+ * Takes a damaged spare tree out of its entry with one rename, so that no install claims it while
+ * it is removed (one left by a killed process is staging of a process gone: store.ts removes it).
+ */
+function discardSpareTree(entry: string): void {
+  const aside = join(dirname(dirname(entry)), `.tmp-${process.pid}-damaged-spare-${Date.now()}`);
+  try {
+    renameSync(spareTreeOf(entry), aside);
+  } catch {
+    return; // claimed or discarded by another process meanwhile
+  }
+  rmSync(aside, { recursive: true, force: true });
 }
 
 function localArchiveDigest(path: string, cache: Cache): string {
