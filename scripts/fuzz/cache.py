@@ -13,7 +13,8 @@ CODE_CACHES = BUNDLES + "/code-cache"
 SPICE = ["node", BUNDLES + "/spice.cjs"]
 env = dict(os.environ, PIP_CONFIG_FILE="/dev/null", NO_COLOR="1")
 for k in ["PIP_FIND_LINKS", "NODE_EXTRA_CA_CERTS", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "SPICE_CACHE_DIR"]: env.pop(k, None)
-REQS = ["six", "idna", "mccabe", "jsonpointer", "pyyaml"]
+# The last has over 100 directories (its locales): installs claim its spare tree (installer.ts).
+REQS = ["six", "idna", "mccabe", "jsonpointer", "pyyaml", "sphinxcontrib-serializinghtml"]
 
 def walk_files(root):
     for d, dirs, files in os.walk(root):
@@ -86,7 +87,7 @@ def main(seed, count):
             else:
                 sp = os.path.join(v, "lib/python3.11/site-packages")
                 for w in os.listdir(os.path.join(MIRROR, "files")):
-                    if not any(w.lower().startswith(q + "-") for q in REQS): continue
+                    if not any(w.lower().startswith(q.replace("-", "_") + "-") for q in REQS): continue
                     z = zipfile.ZipFile(os.path.join(os.path.join(MIRROR, "files"), w))
                     if not any(os.path.exists(os.path.join(sp, i.filename)) for i in z.infolist() if i.filename.endswith("METADATA")): continue
                     for i in z.infolist():
