@@ -96,6 +96,10 @@ def main(seed, count):
                         if not os.path.exists(p) or open(p, "rb").read() != z.read(i):
                             bad = f"{i.filename} differs from the wheel"; break
                     if bad: break
+                for d in os.listdir(sp) if not bad else []:
+                    installer = os.path.join(sp, d, "INSTALLER")
+                    if d.endswith(".dist-info") and open(installer, "rb").read() != b"spice\n":
+                        bad = f"{d}/INSTALLER is not spice's"; break
             if bad:
                 problems += 1
                 print(f"[{n}] {ops} {[os.path.relpath(p, cache) for p in damaged]}: {bad}\n{out[-1500:]}", flush=True)

@@ -243,6 +243,12 @@ function spareTreeChecked(directory: string, manifest: WheelManifest): Uint8Arra
       checked[index] = 1;
     }
   }
+  // Its INSTALLER is a file of its own (no mtime kept): one of another size is not spice's.
+  const installer = lstatSync(`${spare}/${manifest.distInfo}/INSTALLER`, { throwIfNoEntry: false });
+  if (installer !== undefined && installer.size !== INSTALLER_TEXT.length) {
+    discardSpareTree(directory);
+    return null;
+  }
   return checked;
 }
 
