@@ -15,6 +15,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  type Stats,
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -202,8 +203,17 @@ export function hasSpareTree(entry: string): boolean {
   return existsSync(spareTreeOf(entry));
 }
 
+/** The file's lstat, or undefined when there is none (or a file stands where a directory was). */
+function lstatOf(path: string): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // ENOTDIR, or a directory made unreadable
+  }
+}
+
 function isUnchanged(path: string, file: CachedFile): boolean {
-  const stat = lstatSync(path, { throwIfNoEntry: false });
+  const stat = lstatOf(path);
   return stat !== undefined && stat.size === file.size && stat.mtimeMs === file.mtimeMs;
 }
 
@@ -244,7 +254,7 @@ function spareTreeChecked(directory: string, manifest: WheelManifest): Uint8Arra
     }
   }
   // Its INSTALLER is a file of its own (no mtime kept): one of another size is not spice's.
-  const installer = lstatSync(`${spare}/${manifest.distInfo}/INSTALLER`, { throwIfNoEntry: false });
+  const installer = lstatOf(`${spare}/${manifest.distInfo}/INSTALLER`);
   if (installer !== undefined && installer.size !== INSTALLER_TEXT.length) {
     discardSpareTree(directory);
     return null;
