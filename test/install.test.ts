@@ -3226,11 +3226,37 @@ describe("spare trees", () => {
     assert.match(damaged.stderr, /moved in the spare trees of 1 wheel\n/);
     assert.deepEqual(content(damaged.site), content(byFile.site));
     assert.ok(existsSync(join(sparrowEntry, "spare", "sparrow", "deep", "er.py")), "made again, whole");
-    // An entry that lost a file is unpacked again, though its tree still holds every file.
+    // An entry that lost a file of its own: its tree still holds it, and is what is installed; the
+    // entry is unpacked again once an install finds it without a tree.
     rmSync(join(sparrowEntry, "files", "0"));
+    const fromTree = install("spare-from-tree", {});
+    assert.deepEqual(content(fromTree.site), content(byFile.site));
+    assert.equal(existsSync(join(sparrowEntry, "spare")), false, "none made from a damaged entry");
     const rebuilt = install("spare-rebuilt", {});
     assert.deepEqual(content(rebuilt.site), content(byFile.site));
     assert.ok(existsSync(join(sparrowEntry, "files", "0")));
+    assert.ok(existsSync(join(sparrowEntry, "spare")));
+    // The entry's own copy of a file replaced while its tree holds the file unpacked: what is
+    // checked (the tree) is what is taken, also for files that do not move in with the tree
+    // (sparrow.py.typed goes into site-packages itself) and for entry_points.txt.
+    const sparrowManifest = readManifest(sparrowEntry)!;
+    for (const path of ["sparrow.py.typed", `${distInfo}/entry_points.txt`]) {
+      const stored = join(
+        sparrowEntry,
+        "files",
+        String(sparrowManifest.files.findIndex((f) => f.path === path)),
+      );
+      writeFileSync(`${stored}.new`, "[console_scripts]\nsparrow = not:the_wheel\n");
+      renameSync(`${stored}.new`, stored);
+    }
+    // Linking file by file (spare trees off, as for an install too small to claim them), from the
+    // tree all the same.
+    const alone = install("spare-alone", { SPICE_SPARE_TREES: "off" });
+    assert.doesNotMatch(alone.stderr, /spare tree/);
+    assert.deepEqual(content(alone.site), content(byFile.site));
+    const replaced = install("spare-replaced", {});
+    assert.match(replaced.stderr, /moved in the spare trees of 2 wheels/);
+    assert.deepEqual(content(replaced.site), content(byFile.site));
     // Spare trees are hard links: another link mode never uses them.
     const copyRoot = venv("spare-copy");
     const copied = spice([

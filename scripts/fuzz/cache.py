@@ -70,6 +70,13 @@ def main(seed, count):
             files = list(walk_files(cache))
             damaged = [rng.choice(files) for _ in range(rng.randint(1, 6))]
             ops = [damage(path, rng) for path in damaged]
+            # A directory removed whole, or a file in its place (an `rm -rf` stopped halfway).
+            if rng.random() < 0.25:
+                directories = [d for d, _, _ in os.walk(cache) if d != cache]
+                directory = rng.choice(directories)
+                shutil.rmtree(directory, ignore_errors=True)
+                if rng.random() < 0.5: open(directory, "wb").write(b"not a directory")
+                damaged.append(directory); ops.append("directory")
             # Code caches are a few files beside the bundles, and V8 runs one with a few flipped
             # bits (found here): damage one in a third of the cases.
             code = list(walk_files(CODE_CACHES))

@@ -21,6 +21,7 @@ import {
   storedFile,
   type UnpackedWheel,
   type WheelManifest,
+  withLibFile,
 } from "./wheel-cache.ts";
 import { isSafeRelativePath } from "./wheel-file.ts";
 
@@ -82,6 +83,8 @@ export interface DistributionPlan {
   consoleScripts: string[];
   /** The wheel's cache entry, which may hold a spare tree. */
   cacheEntry?: string;
+  /** The spare tree its lib files were checked in, and are taken from (wheel-cache.ts withLibFile). */
+  checkedTree?: string;
 }
 
 function invalidWheel(item: InstallItem, cause: string): SpiceError {
@@ -109,10 +112,10 @@ export function planDistribution(item: InstallItem, options: PlanOptions): Distr
   const files: PlannedFile[] = [];
   const generated = new Set(GENERATED_DIST_INFO_FILES.map((name) => `${manifest.distInfo}/${name}`));
   const entryPointsFile = `${manifest.distInfo}/entry_points.txt`;
-  let entryPointsPath: string | null = null;
+  let entryPointsIndex = -1;
   for (let index = 0; index < manifest.files.length; index++) {
     const file = manifest.files[index];
-    if (file.path === entryPointsFile) entryPointsPath = storedFile(filesRoot, index);
+    if (file.path === entryPointsFile) entryPointsIndex = index;
     if (isLibFile[index] === 1) continue;
     const source = storedFile(filesRoot, index);
     if (file.path.startsWith(dataDirectory)) {
@@ -159,13 +162,14 @@ export function planDistribution(item: InstallItem, options: PlanOptions): Distr
   }
   // Console and GUI scripts from entry_points.txt.
   const consoleScripts: string[] = [];
-  if (entryPointsPath !== null) {
+  if (entryPointsIndex >= 0) {
     const header = scriptHeader(environment, options);
     const [major, minor] = environment.interpreter.facts.version_info;
-    const entries = withVersionedLaunchers(parseEntryPoints(readFileSync(entryPointsPath, "utf8")), [
-      major,
-      minor,
-    ]);
+    const tree = isLibFile[entryPointsIndex] === 1 ? item.wheel.checkedTree : undefined;
+    const text = withLibFile(manifest, filesRoot, tree, entryPointsIndex, (path) =>
+      readFileSync(path, "utf8"),
+    );
+    const entries = withVersionedLaunchers(parseEntryPoints(text), [major, minor]);
     for (const entry of entries) {
       if (entry.group !== "console_scripts" && entry.group !== "gui_scripts") continue;
       if (
@@ -222,6 +226,7 @@ export function planDistribution(item: InstallItem, options: PlanOptions): Distr
     record: join(distInfo, "RECORD"),
     consoleScripts,
     cacheEntry: item.wheel.cacheEntry,
+    checkedTree: item.wheel.checkedTree,
   };
 }
 

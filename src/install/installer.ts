@@ -33,7 +33,7 @@ import { type SharedFiles, sharedDestinations, sharedFilesOf } from "./shared-pa
 import { claimSpareTrees, type SpareTreeMoves } from "./spare-trees.ts";
 import { pruneEmptyDirectories, Transaction } from "./transaction.ts";
 import { pathsToMoveAside, recordedFiles, removableIn, removalRoots } from "./uninstall.ts";
-import { storedFile } from "./wheel-cache.ts";
+import { checkedStoredFile, withLibFile } from "./wheel-cache.ts";
 
 export interface InstallOptions extends PlanOptions {
   /**
@@ -213,6 +213,8 @@ interface Placement {
   overwritten: ReadonlySet<string>;
   /** New directories that moved in whole with spare trees. */
   covered: ReadonlySet<string>;
+  /** Where each plan's claimed spare tree is now, for its files that did not move with it. */
+  claimedTrees: ReadonlyMap<DistributionPlan, string>;
   /** Whether another wheel's copy of this path is the one placed. */
   lost: (path: string, plan: DistributionPlan) => boolean;
 }
@@ -224,7 +226,7 @@ interface Placement {
  */
 function placeFiles(
   plans: readonly DistributionPlan[],
-  { linker, transaction, overwritten, covered, lost }: Placement,
+  { linker, transaction, overwritten, covered, claimedTrees, lost }: Placement,
 ): Map<object, [string, number]> {
   const place = (source: string, destination: string) => {
     if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
@@ -233,11 +235,21 @@ function placeFiles(
   const hashes = new Map<object, [string, number]>();
   const textHashes = new Map<string, [string, number]>();
   for (const plan of plans) {
+    // Lib files come from the spare tree they were checked in (wheel-cache.ts checkedEntry), but
+    // a symlink must not point into a tree that another install may move away.
+    const tree = claimedTrees.get(plan) ?? (linker.mode === "symlink" ? undefined : plan.checkedTree);
+    const checkStored = tree === undefined && plan.checkedTree !== undefined;
     for (const directory of plan.libDirectories) {
       if (covered.has(directory.path)) continue; // moved in whole
       for (const index of directory.indices) {
         const destination = libFilePath(plan, index);
-        if (!lost(destination, plan)) place(storedFile(plan.filesRoot, index), destination);
+        if (lost(destination, plan)) continue;
+        if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
+        if (checkStored) linker.place(checkedStoredFile(plan.manifest, plan.filesRoot, index), destination);
+        else
+          withLibFile(plan.manifest, plan.filesRoot, tree, index, (source) =>
+            linker.place(source, destination),
+          );
       }
     }
     for (const file of plan.files) {
@@ -400,7 +412,8 @@ export async function installWheels(
     for (const path of aside) pruneEmptyDirectories(dirname(path), rootOf(path), directories);
     removalMilliseconds += monotonicMilliseconds() - removalStarted;
     const overwritten = new Set(overwrittenBy.keys());
-    const hashes = placeFiles(plans, { linker, transaction, overwritten, covered, lost });
+    const claimedTrees = new Map([...(spares?.trees ?? [])].map(([index, tree]) => [plans[index], tree]));
+    const hashes = placeFiles(plans, { linker, transaction, overwritten, covered, claimedTrees, lost });
     if (compileTargets.length > 0) compileModules(environment.python, compileTargets);
     writeRecords(plans, hashes, new Map(compileTargets));
     transaction.commit(options.discardBackup);

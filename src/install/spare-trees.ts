@@ -28,6 +28,7 @@ import {
   spareTreeOf,
   storedFile,
   type WheelManifest,
+  withLibFile,
 } from "./wheel-cache.ts";
 
 /**
@@ -96,6 +97,9 @@ export interface PlannedWheel {
   libDirectory: string;
   /** Where the entry keeps its files (wheel-cache.ts storedFile). */
   filesRoot: string;
+  manifest: WheelManifest;
+  /** The spare tree its lib files were checked in (wheel-cache.ts withLibFile). */
+  checkedTree?: string;
   /** The directories (absolute) that get the files its spare tree holds, with their manifest indices. */
   libDirectories: ReadonlyArray<{ path: string; indices: readonly number[] }>;
   /** Its other files: linked from outside the spare tree (`source`), or written fresh. */
@@ -109,6 +113,8 @@ export interface SpareTreeMoves {
   covered: Set<string>;
   /** Where the claimed trees were moved to: after the moves, what they did not use. */
   claims: string;
+  /** Where each plan's claimed tree is (by its index in the plans), for the files not moved with it. */
+  trees: Map<number, string>;
   used: number;
 }
 
@@ -189,19 +195,23 @@ export function claimSpareTrees(
   if (rootsByPlan.size === 0) return null;
   const claims = mkdtempSync(join(claimsParent, `${SCRATCH_PREFIX}${process.pid}-`));
   const [first] = rootsByPlan.keys();
-  const sample = storedFile(plans[first].filesRoot, plans[first].libDirectories[0].indices[0]);
-  if (!canHardLink(sample, join(claims, "probe"))) {
+  const { manifest, filesRoot, checkedTree, libDirectories } = plans[first];
+  const probe = join(claims, "probe");
+  const linkable = withLibFile(manifest, filesRoot, checkedTree, libDirectories[0].indices[0], (sample) =>
+    canHardLink(sample, probe),
+  );
+  if (!linkable) {
     rmSync(claims, { recursive: true, force: true });
     return null;
   }
   const moves: Array<[string, string]> = [];
   const roots = new Set<string>();
-  let used = 0;
+  const trees = new Map<number, string>();
   for (const [index, planRoots] of rootsByPlan) {
     const plan = plans[index];
     const tree = join(claims, String(index));
     if (!claimSpareTree(plan.cacheEntry!, tree)) continue;
-    used++;
+    trees.set(index, tree);
     const libPrefix = `${plan.libDirectory}/`;
     for (const root of planRoots) {
       moves.push([`${tree}/${root.slice(libPrefix.length)}`, root]);
@@ -211,7 +221,7 @@ export function claimSpareTrees(
   const covered = new Set<string>();
   for (const directory of [...newDirectories].sort((a, b) => a.length - b.length))
     if (roots.has(directory) || covered.has(dirname(directory))) covered.add(directory);
-  return { moves, covered, claims, used };
+  return { moves, covered, claims, trees, used: trees.size };
 }
 
 /** Held by the process making spare trees; `spice cache clean` waits for it. */

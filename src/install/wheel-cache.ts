@@ -11,7 +11,6 @@ import {
   chmodSync,
   existsSync,
   lstatSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -75,6 +74,11 @@ export interface UnpackedWheel {
   source: string;
   /** The cache entry directory (absent when unpacked without a cache). */
   cacheEntry?: string;
+  /**
+   * The entry's spare tree, when its lib files were checked there rather than in `root` (the
+   * same inodes, looked up once): an install takes them from the tree (wheelLibFile).
+   */
+  checkedTree?: string;
 }
 
 const MANIFEST = "manifest.json";
@@ -89,9 +93,16 @@ export function storedFile(root: string, index: number): string {
   return `${root}/${index}`;
 }
 
-/** A cache entry as an unpacked wheel from `source`. */
-function entryWheel(directory: string, manifest: WheelManifest, source: string): UnpackedWheel {
-  return { root: filesOf(directory), manifest, source, cacheEntry: directory };
+/** A cache entry as an unpacked wheel from `source`, its files checked as `checked` says. */
+function entryWheel(
+  directory: string,
+  manifest: WheelManifest,
+  source: string,
+  checked: CheckedBy = "files",
+): UnpackedWheel {
+  const wheel: UnpackedWheel = { root: filesOf(directory), manifest, source, cacheEntry: directory };
+  if (checked === "spare tree") wheel.checkedTree = spareTreeOf(directory);
+  return wheel;
 }
 
 function recordHashOf(hash: string, data: Buffer): string {
@@ -217,22 +228,28 @@ function isUnchanged(path: string, file: CachedFile): boolean {
   return stat !== undefined && stat.size === file.size && stat.mtimeMs === file.mtimeMs;
 }
 
-/**
- * Does every cached file still have the size and mtime it was written with? Where the entry holds
- * a spare tree, its files are looked up there: they are the entry's own inodes (hard links), so
- * one lstat checks the file and that the tree still holds it. A tree missing a file (a cache
- * removed halfway, a file deleted by hand) would otherwise install without it; such a tree is
- * discarded and the entry checked by its own files. The entry's names are then read at once, as
- * an install not using the tree links from them.
- */
+/** Where an entry's lib files were checked: in its files directory, or through its spare tree. */
+export type CheckedBy = "files" | "spare tree";
+
+/** Does every cached file still have the size and mtime it was written with? */
 export function isIntact(directory: string, manifest: WheelManifest): boolean {
+  return checkedEntry(directory, manifest) !== null;
+}
+
+/**
+ * Checks every cached file's size and mtime, and says where. An entry with a spare tree has its
+ * lib files checked there: they are the entry's own inodes (hard links), so one lstat checks the
+ * file and that the tree still holds it; an install then takes them from the tree (a tree missing
+ * a file, from a cache removed halfway, would otherwise install without it). A damaged tree is
+ * discarded, and the entry checked by its own files. Null when a file changed.
+ */
+export function checkedEntry(directory: string, manifest: WheelManifest): CheckedBy | null {
   const files = manifest.files;
   const root = filesOf(directory);
-  const inSpare = spareTreeChecked(directory, manifest);
-  if (inSpare !== null && !holdsEveryIndex(root, files.length)) return false;
+  const inTree = spareTreeChecked(directory, manifest);
   for (let index = 0; index < files.length; index++)
-    if (inSpare?.[index] !== 1 && !isUnchanged(storedFile(root, index), files[index])) return false;
-  return true;
+    if (inTree?.[index] !== 1 && !isUnchanged(storedFile(root, index), files[index])) return null;
+  return inTree === null ? "files" : "spare tree";
 }
 
 /**
@@ -262,24 +279,43 @@ function spareTreeChecked(directory: string, manifest: WheelManifest): Uint8Arra
   return checked;
 }
 
-/** Whether the entry's files directory still has a file for each index (by name alone). */
-function holdsEveryIndex(root: string, count: number): boolean {
-  let names: string[];
+/**
+ * Takes a wheel's `index`th file, a lib file, through `use`: from the spare tree `tree` its entry
+ * was checked in (UnpackedWheel.checkedTree, or where this install moved the tree it claimed), or,
+ * when that is gone (another install claimed it since), from the entry's own files in `root` once
+ * that one is checked. Without a tree, from `root`.
+ */
+export function withLibFile<T>(
+  manifest: WheelManifest,
+  root: string,
+  tree: string | undefined,
+  index: number,
+  use: (path: string) => T,
+): T {
+  if (tree === undefined) return use(storedFile(root, index));
   try {
-    names = readdirSync(root);
-  } catch {
-    return false;
+    return use(`${tree}/${manifest.files[index].path}`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  const found = new Uint8Array(count);
-  let seen = 0;
-  for (const name of names) {
-    const index = Number(name);
-    if (Number.isInteger(index) && index >= 0 && index < count && found[index] === 0) {
-      found[index] = 1;
-      seen++;
-    }
-  }
-  return seen === count;
+  return use(checkedStoredFile(manifest, root, index));
+}
+
+/**
+ * The entry's own copy of its `index`th file, checked first: for an entry checked through its
+ * spare tree, and used without it.
+ */
+export function checkedStoredFile(manifest: WheelManifest, root: string, index: number): string {
+  const stored = storedFile(root, index);
+  if (isUnchanged(stored, manifest.files[index])) return stored;
+  throw new SpiceError(
+    "E_CACHE_CHANGED",
+    `spice's cache entry of ${manifest.filename} changed while in use`,
+    {
+      cause: `${stored} is not the file that was unpacked there`,
+      hint: "Run the command again: the entry is unpacked anew",
+    },
+  );
 }
 
 /**
@@ -304,8 +340,9 @@ function localArchiveDigest(path: string, cache: Cache): string {
 export function cachedWheel(path: string, cache: Cache, verify = true): UnpackedWheel | null {
   const directory = cache.entryPath(BUCKETS.wheels, localArchiveDigest(path, cache));
   const manifest = readManifest(directory);
-  if (manifest === null || (verify && !isIntact(directory, manifest))) return null;
-  return entryWheel(directory, manifest, path);
+  if (manifest === null) return null;
+  const checked = verify ? checkedEntry(directory, manifest) : "files";
+  return checked === null ? null : entryWheel(directory, manifest, path, checked);
 }
 
 /**
@@ -330,6 +367,7 @@ function unpackedWheelIn(path: string, cache: Cache | null, scratch: string): Un
   }
   const key = localArchiveDigest(path, cache);
   let manifest: WheelManifest | null = null;
+  let checked: CheckedBy | null = "files";
   const directory = cache.entry(
     BUCKETS.wheels,
     key,
@@ -345,20 +383,21 @@ function unpackedWheelIn(path: string, cache: Cache | null, scratch: string): Un
     },
     (existing) => {
       const found = readManifest(existing);
-      if (found === null || !isIntact(existing, found)) return false;
+      checked = found === null ? null : checkedEntry(existing, found);
+      if (checked === null) return false;
       manifest = found;
       return true;
     },
   );
   manifest ??= readManifest(directory);
   if (manifest === null) throw new Error(`cache entry ${directory} has no manifest`);
-  return entryWheel(directory, manifest, path);
+  return entryWheel(directory, manifest, path, checked ?? "files");
 }
 
 /** The intact cache entry of the wheel whose sha256 is `digest` (known from an index), or null. */
 export function cachedWheelByDigest(digest: string, cache: Cache, source: string): UnpackedWheel | null {
   const directory = cache.entryPath(BUCKETS.wheels, digest);
   const manifest = readManifest(directory);
-  if (manifest === null || !isIntact(directory, manifest)) return null;
-  return entryWheel(directory, manifest, source);
+  const checked = manifest === null ? null : checkedEntry(directory, manifest);
+  return manifest === null || checked === null ? null : entryWheel(directory, manifest, source, checked);
 }
