@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import {
+  type CachedFile,
   checkedEntry,
   manifestFileText,
   readManifest,
@@ -25,9 +26,9 @@ import {
 const entry = mkdtempSync(join(tmpdir(), "spice-manifest-"));
 after(() => rmSync(entry, { recursive: true, force: true }));
 
-/** readManifest of a manifest whose files have these paths, grouped as `libDirectories` says. */
-function read(paths: string[], libDirectories: Array<[string, number[]]>): WheelManifest | null {
-  const manifest: WheelManifest = {
+/** demo 1.0's manifest, of these files grouped as `libDirectories` says. */
+function demoManifest(files: CachedFile[], libDirectories: Array<[string, number[]]>): WheelManifest {
+  return {
     format: 4,
     filename: "demo-1.0-py3-none-any.whl",
     sha256: "0".repeat(64),
@@ -36,10 +37,15 @@ function read(paths: string[], libDirectories: Array<[string, number[]]>): Wheel
     name: "demo",
     version: "1.0",
     tags: ["py3-none-any"],
-    files: paths.map((path) => ({ path, hash: "sha256=x", size: 0, executable: false, mtimeMs: 0 })),
+    files,
     libDirectories,
   };
-  writeFileSync(join(entry, "manifest.json"), manifestFileText(manifest));
+}
+
+/** readManifest of a manifest whose files have these paths, grouped as `libDirectories` says. */
+function read(paths: string[], libDirectories: Array<[string, number[]]>): WheelManifest | null {
+  const files = paths.map((path) => ({ path, hash: "sha256=x", size: 0, executable: false, mtimeMs: 0 }));
+  writeFileSync(join(entry, "manifest.json"), manifestFileText(demoManifest(files, libDirectories)));
   return readManifest(entry);
 }
 
@@ -98,21 +104,10 @@ describe("checkedEntry and withLibFile", () => {
       const { size, mtimeMs } = lstatSync(stored);
       return { path: paths[index], hash: "sha256=x", size, executable: false, mtimeMs };
     });
-    const manifest: WheelManifest = {
-      format: 4,
-      filename: "demo-1.0-py3-none-any.whl",
-      sha256: "0".repeat(64),
-      distInfo: "demo-1.0.dist-info",
-      rootIsPurelib: true,
-      name: "demo",
-      version: "1.0",
-      tags: ["py3-none-any"],
-      files,
-      libDirectories: [
-        ["", [0]],
-        ["demo-1.0.dist-info", [1]],
-      ],
-    };
+    const manifest = demoManifest(files, [
+      ["", [0]],
+      ["demo-1.0.dist-info", [1]],
+    ]);
     const tree = spareTreeOf(directory);
     mkdirSync(join(tree, "demo-1.0.dist-info"), { recursive: true });
     linkSync(join(directory, "files", "0"), join(tree, "demo.py"));
