@@ -228,9 +228,9 @@ function placeFiles(
   plans: readonly DistributionPlan[],
   { linker, transaction, overwritten, covered, claimedTrees, lost }: Placement,
 ): Map<object, [string, number]> {
-  const place = (source: string, destination: string) => {
+  /** Removes the existing file `destination` replaces (it was backed up). */
+  const clear = (destination: string) => {
     if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
-    linker.place(source, destination);
   };
   const hashes = new Map<object, [string, number]>();
   const textHashes = new Map<string, [string, number]>();
@@ -244,7 +244,7 @@ function placeFiles(
       for (const index of directory.indices) {
         const destination = libFilePath(plan, index);
         if (lost(destination, plan)) continue;
-        if (overwritten.size > 0 && overwritten.has(destination)) transaction.remove(destination);
+        clear(destination);
         if (checkStored) linker.place(checkedStoredFile(plan.manifest, plan.filesRoot, index), destination);
         else
           withLibFile(plan.manifest, plan.filesRoot, tree, index, (source) =>
@@ -254,14 +254,17 @@ function placeFiles(
     }
     for (const file of plan.files) {
       if (file.source !== undefined) {
-        if (!lost(file.destination, plan)) place(file.source, file.destination);
+        if (!lost(file.destination, plan)) {
+          clear(file.destination);
+          linker.place(file.source, file.destination);
+        }
         continue;
       }
       const content = file.content ?? "";
       const movedIn =
         file.inSpareTree === true && covered.has(dirname(file.destination)) && existsSync(file.destination);
       if (!movedIn && !lost(file.destination, plan)) {
-        if (overwritten.has(file.destination)) transaction.remove(file.destination);
+        clear(file.destination);
         writeFileSync(file.destination, content);
         if (file.executable) chmodSync(file.destination, 0o755);
       }
@@ -430,7 +433,7 @@ export async function installWheels(
       cacheEntries: useSpareTrees
         ? plans.flatMap((plan) => (plan.cacheEntry === undefined ? [] : [plan.cacheEntry]))
         : [],
-      spareTreesUsed: spares?.used ?? 0,
+      spareTreesUsed: spares?.trees.size ?? 0,
       leftover: spares?.claims ?? null,
     };
   } catch (error) {

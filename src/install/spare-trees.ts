@@ -115,7 +115,6 @@ export interface SpareTreeMoves {
   claims: string;
   /** Where each plan's claimed tree is (by its index in the plans), for the files not moved with it. */
   trees: Map<number, string>;
-  used: number;
 }
 
 /**
@@ -221,7 +220,7 @@ export function claimSpareTrees(
   const covered = new Set<string>();
   for (const directory of [...newDirectories].sort((a, b) => a.length - b.length))
     if (roots.has(directory) || covered.has(dirname(directory))) covered.add(directory);
-  return { moves, covered, claims, trees, used: trees.size };
+  return { moves, covered, claims, trees };
 }
 
 /** Held by the process making spare trees; `spice cache clean` waits for it. */
