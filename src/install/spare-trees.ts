@@ -132,8 +132,13 @@ export function claimSpareTrees(
   const SHARED = -1;
   const owner = new Map<string, number>();
   const holdsSpareFiles = new Set<string>();
-  // (Another process may claim one of these first: then its directories are made as usual.)
-  const spareTreeFound = plans.map((plan) => plan.cacheEntry !== undefined && hasSpareTree(plan.cacheEntry));
+  // Only a tree the cache check went through (wheel-cache.ts checkedEntry): not one that failed it
+  // and stayed (its discard failed), nor one made since. (Another process may claim one of these
+  // first: then its directories are made as usual.)
+  const spareTreeFound = plans.map(
+    (plan) =>
+      plan.cacheEntry !== undefined && plan.checkedTree !== undefined && hasSpareTree(plan.cacheEntry),
+  );
   if (!spareTreeFound.includes(true)) return null;
   /** Marks `start` and its new parents as filled by `mark` (a plan's index, or SHARED). */
   const markFrom = (start: string, mark: number, spareFiles: boolean) => {

@@ -134,7 +134,13 @@ describe("checkedEntry and withLibFile", () => {
   });
 
   it("discards a spare tree that lost a file or holds another, and checks the entry's own files", () => {
-    for (const damage of ["delete", "replace", "file for directory", "INSTALLER"]) {
+    for (const damage of [
+      "delete",
+      "replace",
+      "file for directory",
+      "INSTALLER",
+      "INSTALLER of spice's size",
+    ]) {
       const { directory, manifest } = entryWithTree();
       const tree = spareTreeOf(directory);
       if (damage === "delete") rmSync(join(tree, "demo.py"));
@@ -147,6 +153,8 @@ describe("checkedEntry and withLibFile", () => {
         writeFileSync(join(tree, "demo-1.0.dist-info"), "");
       }
       if (damage === "INSTALLER") writeFileSync(join(tree, "demo-1.0.dist-info", "INSTALLER"), "pip\n");
+      if (damage === "INSTALLER of spice's size")
+        writeFileSync(join(tree, "demo-1.0.dist-info", "INSTALLER"), "spicf\n");
       assert.equal(checkedEntry(directory, manifest), "files", damage);
       assert.equal(existsSync(tree), false, damage);
       assert.equal(read(manifest, directory, undefined, 0), "VALUE = 1\n");

@@ -270,13 +270,22 @@ function spareTreeChecked(directory: string, manifest: WheelManifest): Uint8Arra
       checked[index] = 1;
     }
   }
-  // Its INSTALLER is a file of its own (no mtime kept): one of another size is not spice's.
-  const installer = lstatOf(`${spare}/${manifest.distInfo}/INSTALLER`);
-  if (installer !== undefined && installer.size !== INSTALLER_TEXT.length) {
+  // Its INSTALLER is a file of its own, with no size or mtime kept: its six bytes are read (an
+  // absent one is written by the install).
+  if (!holdsSpiceInstaller(`${spare}/${manifest.distInfo}/INSTALLER`)) {
     discardSpareTree(directory);
     return null;
   }
   return checked;
+}
+
+/** Whether the file at `path` is spice's INSTALLER, or absent. */
+function holdsSpiceInstaller(path: string): boolean {
+  try {
+    return readFileSync(path, "latin1") === INSTALLER_TEXT;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT";
+  }
 }
 
 /**
@@ -318,12 +327,14 @@ export function checkedStoredFile(manifest: WheelManifest, root: string, index: 
   );
 }
 
+let discarded = 0;
+
 /**
  * Takes a damaged spare tree out of its entry with one rename, so that no install claims it while
  * it is removed (one left by a killed process is staging of a process gone: store.ts removes it).
  */
 function discardSpareTree(entry: string): void {
-  const aside = join(dirname(dirname(entry)), `.tmp-${process.pid}-damaged-spare-${Date.now()}`);
+  const aside = join(dirname(dirname(entry)), `.tmp-${process.pid}-damaged-spare-${discarded++}`);
   try {
     renameSync(spareTreeOf(entry), aside);
   } catch {
