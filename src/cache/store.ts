@@ -3,7 +3,7 @@
 // processes sharing a cache never see a partial entry.
 
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { cacheDirectoryProblem } from "../util/cache-dir.ts";
 import { SpiceError } from "../util/error.ts";
 import { fileNameFor, writeFileAtomic } from "../util/fs.ts";
@@ -89,10 +89,11 @@ export class Cache {
       this.bucket(bucket),
       `.tmp-${process.pid}-${nodeCrypto().randomBytes(6).toString("hex")}`,
     );
+    makeCacheDirectory(this.bucket(bucket));
     makeDirectories(staging);
     try {
       build(staging);
-      makeDirectories(join(path, ".."));
+      makeCacheDirectory(dirname(path));
       try {
         renameSync(staging, path);
       } catch (error) {
@@ -225,5 +226,19 @@ export class Cache {
       }
     }
     return removed;
+  }
+}
+
+/**
+ * Makes a directory of the cache (and its parents), replacing a file that stands in its place: a
+ * name of the cache's own, so damage (found by fuzzing the cache), not something of the user's.
+ */
+function makeCacheDirectory(directory: string): void {
+  try {
+    makeDirectories(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    rmSync(directory);
+    makeDirectories(directory);
   }
 }
