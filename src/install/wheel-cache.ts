@@ -76,7 +76,7 @@ export interface UnpackedWheel {
   cacheEntry?: string;
   /**
    * The entry's spare tree, when its lib files were checked there rather than in `root` (the
-   * same inodes, looked up once): an install takes them from the tree (wheelLibFile).
+   * same inodes, looked up once): an install takes them from the tree (withLibFile).
    */
   checkedTree?: string;
 }
@@ -257,8 +257,8 @@ export function checkedEntry(directory: string, manifest: WheelManifest): Checke
  * one (then discarded).
  */
 function spareTreeChecked(directory: string, manifest: WheelManifest): Uint8Array | null {
+  if (!hasSpareTree(directory)) return null;
   const spare = spareTreeOf(directory);
-  if (!existsSync(spare)) return null;
   const { files } = manifest;
   const checked = new Uint8Array(files.length);
   for (const [, indices] of manifest.libDirectories) {
@@ -378,7 +378,7 @@ function unpackedWheelIn(path: string, cache: Cache | null, scratch: string): Un
   }
   const key = localArchiveDigest(path, cache);
   let manifest: WheelManifest | null = null;
-  let checked: CheckedBy | null = "files";
+  let checked: CheckedBy = "files";
   const directory = cache.entry(
     BUCKETS.wheels,
     key,
@@ -394,15 +394,16 @@ function unpackedWheelIn(path: string, cache: Cache | null, scratch: string): Un
     },
     (existing) => {
       const found = readManifest(existing);
-      checked = found === null ? null : checkedEntry(existing, found);
-      if (checked === null) return false;
+      const by = found === null ? null : checkedEntry(existing, found);
+      if (by === null) return false;
+      checked = by;
       manifest = found;
       return true;
     },
   );
   manifest ??= readManifest(directory);
   if (manifest === null) throw new Error(`cache entry ${directory} has no manifest`);
-  return entryWheel(directory, manifest, path, checked ?? "files");
+  return entryWheel(directory, manifest, path, checked);
 }
 
 /** The intact cache entry of the wheel whose sha256 is `digest` (known from an index), or null. */
