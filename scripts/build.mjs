@@ -49,8 +49,11 @@ rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 
 // The CLI, and the same for `spice venv` alone (dist/venv.cjs, 0.2 MB of the 0.55): the goal for
 // a venv is Node's own start-up plus 25 ms, and reading and loading the whole bundle was about
-// half of those 25 ms (measured: 8-9 ms of CPU, of which 2-5 ms is the size of the file).
-const cli = (name, onlyCommand) =>
+// half of those 25 ms (measured: 8-9 ms of CPU, of which 2-5 ms is the size of the file). pip's
+// inspection commands (list, freeze, show, check, tree, inspect) without the index have one too,
+// dist/inspect.cjs (0.3 MB of the 0.8): a list's goal is a tenth of pip's, about 90 ms here, of
+// which Node's own start takes 60-70.
+const cli = (name, onlyCommand, onlyPipInspection = false) =>
   build({
     ...common,
     ...commonjs,
@@ -65,6 +68,7 @@ const cli = (name, onlyCommand) =>
       // required relative to the bundle, so esbuild drops the unbundled import("undici") branch
       SPICE_UNDICI: JSON.stringify("./undici.cjs"),
       ...(onlyCommand === undefined ? {} : { SPICE_ONLY_COMMAND: JSON.stringify(onlyCommand) }),
+      ...(onlyPipInspection ? { SPICE_ONLY_PIP_INSPECTION: "true" } : {}),
     },
     external: ["./undici.cjs"],
   });
@@ -72,6 +76,7 @@ const cli = (name, onlyCommand) =>
 await Promise.all([
   cli("cli"),
   cli("venv", "venv"),
+  cli("inspect", "pip", true),
   // The entry twice: dist/spice.cjs, the `spice` command, because Node starts a CommonJS main
   // module without its ESM loader (measured: about 12 ms of CPU less per run), and
   // dist/spice.mjs for callers that name that file.
@@ -106,7 +111,7 @@ await Promise.all([
 // node:child_process cost each `pip install` about 5 ms before this check caught it).
 const lazy = readFileSync(new URL("../src/util/lazy-builtins.ts", import.meta.url), "utf8");
 const lazyBuiltins = [...lazy.matchAll(/onFirstUse<[^>]*>\("(node:[a-z_]+)"\)/g)].map((match) => match[1]);
-for (const bundle of ["cli.cjs", "venv.cjs", "undici.cjs"]) {
+for (const bundle of ["cli.cjs", "venv.cjs", "inspect.cjs", "undici.cjs"]) {
   const text = readFileSync(new URL(`../dist/${bundle}`, import.meta.url), "utf8");
   if (!text.startsWith(wrapper.banner) || !/^[\x00-\x7f]*$/.test(text)) {
     console.error(`dist/${bundle} is not wrapped, or not ASCII: src/cli/entry.ts reads it as Latin-1`);

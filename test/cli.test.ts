@@ -441,41 +441,78 @@ describe("the code cache", () => {
     const cache = join(work.path, "code-cache-run-kinds");
     const venv = join(work.path, "run-kinds-env");
     assert.equal(runSpice(["venv", "-q", venv], { cacheDir: cache }).status, 0);
-    const wheel = buildWheel(work.path, simplePackage("kinds", "1.0"));
-    assert.equal(runSpice(["pip", "install", "-q", "--python", venv, wheel], { cacheDir: cache }).status, 0);
-    const list = ["pip", "list", "--python", venv];
-    // No index answers on port 9: the run uses the network, and fails (exit 1, not a usage error).
-    const outdated = [...list, "--outdated", "--index-url", "http://127.0.0.1:9/simple/", "--retries", "0"];
+    const wheels = join(work.path, "run-kinds-wheels");
+    mkdirSync(wheels);
+    buildWheel(wheels, simplePackage("kinds", "1.0"));
+    assert.equal(
+      runSpice(["pip", "install", "-q", "--python", venv, "--no-index", "--find-links", wheels, "kinds"], {
+        cacheDir: cache,
+      }).status,
+      0,
+    );
+    const install = ["pip", "install", "--dry-run", "--python", venv];
+    // Already installed, from local wheels: no network. No index answers on port 9: the run uses
+    // the network, and fails (exit 1, not a usage error).
+    const local = [...install, "--no-index", "--find-links", wheels, "kinds"];
+    const remote = [...install, "--index-url", "http://127.0.0.1:9/simple/", "--retries", "0", "absent"];
     const run = (args: string[]) => runSpice(args, { cacheDir: cache, script, cwd: work.path }).status;
-    const file = () => readFileSync(cacheFileIn(caches, "pip-list"));
+    const file = () => readFileSync(cacheFileIn(caches, "pip-install"));
     /** The kinds of run the file says it holds: one bit each (the trailer's first word). */
     const kinds = (bytes: Buffer) =>
       bytes
         .readUInt32LE(bytes.length - 16)
         .toString(2)
         .replace(/0/g, "").length;
-    assert.equal(run(list), 0);
-    assert.equal(run(list), 0); // the first run may have inspected Python, a kind of its own
-    const local = file();
-    assert.equal(run(list), 0);
-    assert.deepEqual(file(), local, "a run of a kind the cache holds leaves it as it is");
-    assert.equal(run(outdated), 1);
+    assert.equal(run(local), 0);
+    assert.equal(run(local), 0); // the first run may have inspected Python, a kind of its own
+    const offline = file();
+    assert.equal(run(local), 0);
+    assert.deepEqual(file(), offline, "a run of a kind the cache holds leaves it as it is");
+    assert.equal(run(remote), 1);
     const both = file();
-    assert.equal(kinds(both), kinds(local) + 1, "a run that used the network added its kind");
-    assert.ok(both.length > local.length, "and the functions it compiled, beside those the cache had");
-    assert.equal(run(outdated), 1);
-    assert.equal(run(list), 0);
+    assert.equal(kinds(both), kinds(offline) + 1, "a run that used the network added its kind");
+    assert.ok(both.length > offline.length, "and the functions it compiled, beside those the cache had");
+    assert.equal(run(remote), 1);
+    assert.equal(run(local), 0);
     assert.deepEqual(file(), both);
   });
 
-  it("names it after the subcommand, not after an option's value before it", () => {
-    const { script, caches } = ownBundles("bundles-options-first");
-    const cache = join(work.path, "code-cache-options-first");
+  it("runs pip's inspection commands from a bundle of their own, and the whole CLI where it must", () => {
+    const { script, caches } = ownBundles("bundles-inspection");
+    const cache = join(work.path, "code-cache-inspection");
     const venv = join(work.path, "myenv");
     assert.equal(runSpice(["venv", "-q", venv], { cacheDir: cache }).status, 0);
-    const listed = runSpice(["pip", "--python", venv, "list"], { cacheDir: cache, script, cwd: work.path });
+    const wheel = buildWheel(work.path, simplePackage("inspected", "1.0"));
+    assert.equal(runSpice(["pip", "install", "-q", "--python", venv, wheel], { cacheDir: cache }).status, 0);
+    const run = (args: string[]) => runSpice(args, { cacheDir: cache, script, cwd: work.path });
+    const caught = () => readdirSync(join(caches, readdirSync(caches)[0])).sort();
+    const listed = run(["pip", "list", "--python", venv]);
     assert.equal(listed.status, 0, listed.stderr);
-    assert.deepEqual(readdirSync(join(caches, readdirSync(caches)[0])), ["pip-list.bin"]);
+    assert.match(listed.stdout, /^inspected +1\.0$/m);
+    assert.ok(
+      run(["pip", "freeze", "--python", venv]).stdout.startsWith(`inspected @ ${pathToFileURL(wheel).href}#`),
+    );
+    assert.deepEqual(caught(), ["pip-freeze.bin", "pip-list.bin"]);
+    // An option before the subcommand may take it as its value: the whole CLI runs, the same.
+    assert.deepEqual(run(["pip", "--python", venv, "list"]), listed);
+    assert.deepEqual(caught(), ["pip-freeze.bin", "pip-list-cli.bin", "pip-list.bin"]);
+    // --outdated, as optparse takes it (abbreviated, or in a group of short options), needs the
+    // index client, which the inspection bundle leaves out. No index answers on port 9.
+    const index = ["-i", "http://127.0.0.1:9/simple/", "--retries", "0"];
+    for (const outdated of [["--outdated"], ["--outd"], ["-lo"], ["-u"], ["--upt"]]) {
+      const result = run(["pip", "list", "--python", venv, ...outdated, ...index]);
+      assert.equal(result.status, 1, `${outdated}: ${result.stderr}`);
+      assert.match(result.stderr, /127\.0\.0\.1:9/, `${outdated}: the index was asked`);
+    }
+    const tree = run(["pip", "tree", "--python", venv, "--outdated", ...index]);
+    assert.match(tree.stderr, /127\.0\.0\.1:9/);
+    assert.deepEqual(caught(), [
+      "pip-freeze.bin",
+      "pip-list-cli.bin",
+      "pip-list.bin",
+      "pip-tree-cli.bin",
+      "undici.cjs.bin",
+    ]);
   });
 
   it("keeps it in spice's cache when the bundles' directory cannot hold it", () => {

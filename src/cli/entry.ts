@@ -48,6 +48,9 @@ const SUBCOMMANDS = new Set([
   ...["check", "tree", "inspect", "hash", "index", "find", "requirements", "versions"],
 ]);
 
+/** pip's subcommands that read the environment alone: dist/inspect.cjs holds them (bundleOf). */
+const INSPECTION = new Set(["list", "freeze", "show", "check", "tree", "inspect"]);
+
 const args = process.argv.slice(2);
 // A worker thread (install/parallel-unpack.ts) is started with `--spice-worker` and then the
 // arguments of the command that started it: it runs that command's bundle from that command's
@@ -82,11 +85,10 @@ function printVersion(): void {
 function runBundle(): void {
   const { fileURLToPath } = process.getBuiltinModule("node:url");
   const directory = path.dirname(fileURLToPath(import.meta.url));
-  const key = commandKey();
   const cli = path.join(directory, "cli.cjs");
-  // `spice venv` has a bundle of its own, a third of the size (scripts/build.mjs).
-  const filename = key === "venv" && !inWorker ? path.join(directory, "venv.cjs") : cli;
-  const places = codeCachePlaces(cli, key);
+  const bundle = inWorker ? "cli.cjs" : bundleOf(commandArgs);
+  const filename = path.join(directory, bundle);
+  const places = codeCachePlaces(cli, cacheKeyIn(bundle, commandKey()));
   const usedNetwork = () => undiciExports !== undefined;
   // undici, the bundle's one external file (loaded on the first request), runs from a code cache
   // of its own beside the command's, shared by all commands: about 6 ms of its 25 ms load.
@@ -106,6 +108,57 @@ function runBundle(): void {
     !inWorker,
     usedNetwork,
   );
+}
+
+/**
+ * The command's words from its name on, when what comes before it leaves no doubt that it is the
+ * name: global options that take no value (`--cache-dir X` takes the next word, and so may its
+ * abbreviations), or with theirs after `=`. Otherwise none.
+ */
+function fromCommand(args: readonly string[]): readonly string[] {
+  let index = 0;
+  while (
+    index < args.length &&
+    /^(-[qv]+|--(quiet|verbose|no-color|no-progress|no-cache(-dir)?)|--[a-z-]+=.*)$/.test(args[index])
+  )
+    index++;
+  return args.slice(index);
+}
+
+/** Whether the command is one of pip's inspection commands, plainly named (fromCommand). */
+function isInspection(args: readonly string[]): boolean {
+  const [command, subcommand] = fromCommand(args);
+  return command === "pip" && INSPECTION.has(subcommand);
+}
+
+/**
+ * The code cache's name for a command run from `bundle`: a cache is of one bundle, and a command
+ * that has one of its own may run from the whole CLI (`pip list --outdated`, `spice --cache-dir
+ * DIR venv`), with a cache of that bundle's name beside.
+ */
+function cacheKeyIn(bundle: string, key: string | null): string | null {
+  const usual =
+    key === "venv"
+      ? "venv.cjs"
+      : key?.startsWith("pip-") && INSPECTION.has(key.slice(4))
+        ? "inspect.cjs"
+        : "cli.cjs";
+  return key === null || bundle === usual ? key : `${key}-${bundle.slice(0, -".cjs".length)}`;
+}
+
+/**
+ * The bundle a command runs from: `spice venv` and pip's inspection commands have bundles of their
+ * own, less than half the size (scripts/build.mjs); the rest, the whole CLI. The inspection
+ * commands run the whole CLI when an option could be --outdated or --uptodate (optparse takes
+ * `--out`, and `-lo` is `-l -o`), which reach the index.
+ */
+function bundleOf(args: readonly string[]): string {
+  const words = fromCommand(args);
+  if (words[0] === "venv") return "venv.cjs";
+  if (!isInspection(args)) return "cli.cjs";
+  const end = words.indexOf("--");
+  const options = end < 0 ? words : words.slice(0, end);
+  return options.some((arg) => /^--[ou]|^-[^-]*[ou]/.test(arg)) ? "cli.cjs" : "inspect.cjs";
 }
 
 /**

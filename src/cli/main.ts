@@ -452,7 +452,8 @@ async function runWorkerTask(): Promise<void> {
 
 // A worker thread started from this bundle (install/parallel-unpack.ts passes --spice-worker)
 // does its task instead of running the CLI; checking argv keeps worker_threads off start-up.
-if (process.argv[2] === "--spice-worker") {
+// Workers run the whole CLI's bundle (src/cli/entry.ts): a one-command bundle leaves them out.
+if (typeof SPICE_ONLY_COMMAND === "undefined" && process.argv[2] === "--spice-worker") {
   void runWorkerTask();
 } else {
   main(process.argv.slice(2)).then(

@@ -21,10 +21,9 @@ import { parseMetadataEmail, type RawMetadata } from "../standards/metadata.ts";
 import { canonicalizeName } from "../standards/name.ts";
 import { parseRequirement, type Requirement } from "../standards/requirement.ts";
 import { tryParseVersion, type Version } from "../standards/version.ts";
-import { filesBelow, realDirectory } from "../util/fs.ts";
+import { filesBelow, PLAIN_RELATIVE_PATH, realDirectory } from "../util/fs.ts";
 import { eggInfoPaths, requiresTxtRequirements } from "./egg-info.ts";
-import { PLAIN_RELATIVE_PATH } from "./wheel-cache.ts";
-import { parseRecord } from "./wheel-file.ts";
+import { parseRecord } from "./record.ts";
 
 export interface DirectUrl {
   url: string;

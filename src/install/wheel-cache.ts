@@ -20,7 +20,7 @@ import {
 import { basename, dirname, join } from "node:path";
 import { BUCKETS, type Cache } from "../cache/store.ts";
 import { SpiceError } from "../util/error.ts";
-import { onCacheDisk } from "../util/fs.ts";
+import { onCacheDisk, PLAIN_RELATIVE_PATH } from "../util/fs.ts";
 import { checkedText, sha256Hex, withDamageChecksum } from "../util/hash.ts";
 import { makeDirectories } from "../util/make-directories.ts";
 import { type OpenedWheel, openWheel } from "./wheel-file.ts";
@@ -34,9 +34,6 @@ export interface CachedFile {
   executable: boolean;
   mtimeMs: number;
 }
-
-/** A relative path with no empty, `.` or `..` segment, backslash or NUL: joining it changes nothing. */
-export const PLAIN_RELATIVE_PATH = /^(?!\/)(?!.*(?:^|\/)\.{0,2}(?:\/|$))[^\\\0]+$/s;
 
 /** Files an installer writes itself into the .dist-info directory (a wheel's own copy is not used). */
 export const GENERATED_DIST_INFO_FILES = ["INSTALLER", "REQUESTED", "direct_url.json"] as const;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { isSafeRelativePath, parseRecord } from "./wheel-file.ts";
+import { parseRecord } from "./record.ts";
+import { isSafeRelativePath } from "./wheel-file.ts";
 
 describe("isSafeRelativePath", () => {
   it("accepts relative forward-slash paths that stay inside their root", () => {

@@ -18,6 +18,9 @@ import { cacheLostFile, fileSystemFailure, SpiceError } from "./error.ts";
 import { sha256Hex } from "./hash.ts";
 import { makeDirectories } from "./make-directories.ts";
 
+/** A relative path with no empty, `.` or `..` segment, backslash or NUL: joining it changes nothing. */
+export const PLAIN_RELATIVE_PATH = /^(?!\/)(?!.*(?:^|\/)\.{0,2}(?:\/|$))[^\\\0]+$/s;
+
 /**
  * What `read` makes of the file at `path` through a descriptor, or null when the file cannot be
  * opened or read: for readers that never fail (a cache entry, a file that may be of any kind).

@@ -91,6 +91,19 @@ function warnUnreadableDirectUrls(
   }
 }
 
+// The bundle of the inspection commands alone (scripts/build.mjs: dist/inspect.cjs) leaves the
+// index client out: the entry runs the whole CLI for --outdated and --uptodate (src/cli/entry.ts).
+declare const SPICE_ONLY_PIP_INSPECTION: boolean | undefined;
+
+/** The index client and resolver, loaded only for --outdated and --uptodate: plain `list` stays lean. */
+async function outdatedModule(): Promise<typeof import("./pip-outdated.ts")> {
+  return typeof SPICE_ONLY_PIP_INSPECTION === "undefined"
+    ? import("./pip-outdated.ts")
+    : Promise.reject(
+        new Error("this bundle has no index client (src/cli/entry.ts runs the whole CLI for --outdated)"),
+      );
+}
+
 export async function list(args: ParsedArgs, context: CommandContext): Promise<number> {
   const format = oneOf("format", value(args, "format"), ["columns", "freeze", "json"], "columns");
   const outdated = flag(args, "outdated");
@@ -117,9 +130,7 @@ export async function list(args: ParsedArgs, context: CommandContext): Promise<n
   }
   let latest: Map<string, LatestRelease> | null = null;
   if (outdated || uptodate) {
-    // The index client and resolver load only for these options: plain `list` stays lean.
-    const { latestReleases } = await import("./pip-outdated.ts");
-    latest = await latestReleases(shown, environment, args, context);
+    latest = await (await outdatedModule()).latestReleases(shown, environment, args, context);
     const found = latest;
     shown = shown.filter((dist) => {
       const release = found.get(dist.canonicalName);
@@ -252,7 +263,7 @@ export async function tree(args: ParsedArgs, context: CommandContext): Promise<n
   const { environment, distributions, markers } = load(args, context);
   // uv's --outdated: the index's newest release beside each distribution it is newer than.
   const latest = flag(args, "outdated")
-    ? await (await import("./pip-outdated.ts")).latestReleases(distributions, environment, args, context)
+    ? await (await outdatedModule()).latestReleases(distributions, environment, args, context)
     : null;
   const byName = new Map(distributions.map((dist) => [dist.canonicalName, dist]));
   const depthText = value(args, "depth");

@@ -17,28 +17,40 @@ const CONFIGURED_SECTIONS: Record<string, string> = {
   uninstall: "uninstall",
 };
 
-const SUBCOMMANDS: Record<
-  string,
-  () => Promise<(args: ParsedArgs, context: CommandContext) => number | Promise<number>>
-> = {
-  install: async () => (await import("./pip-install.ts")).install,
-  uninstall: async () => (await import("./pip-uninstall.ts")).uninstall,
-  compile: async () => (await import("./pip-compile.ts")).compile,
-  sync: async () => (await import("./pip-sync.ts")).sync,
-  download: async () => (await import("./pip-download.ts")).download,
-  wheel: async () => (await import("./pip-download.ts")).wheel,
+// A bundle built for the inspection commands alone (scripts/build.mjs: dist/inspect.cjs) holds
+// those: esbuild folds the test below and leaves the other subcommands' code out of the file. The
+// entry runs it only for them (src/cli/entry.ts).
+declare const SPICE_ONLY_PIP_INSPECTION: boolean | undefined;
+
+type Subcommand = () => Promise<(args: ParsedArgs, context: CommandContext) => number | Promise<number>>;
+
+/** The subcommands that read an environment and nothing else. */
+const INSPECTION: Record<string, Subcommand> = {
   list: async () => (await import("./pip-inspect.ts")).list,
   freeze: async () => (await import("./pip-inspect.ts")).freeze,
   show: async () => (await import("./pip-inspect.ts")).show,
   check: async () => (await import("./pip-inspect.ts")).check,
   tree: async () => (await import("./pip-inspect.ts")).tree,
   inspect: async () => (await import("./pip-inspect.ts")).inspect,
-  hash: async () => (await import("./pip-hash.ts")).hash,
-  index: async () => (await import("./pip-outdated.ts")).indexVersions,
-  cache: async () => (await import("./pip-cache.ts")).pipCache,
-  config: async () => (await import("./pip-configuration.ts")).pipConfig,
-  debug: async () => (await import("./pip-debug.ts")).pipDebug,
 };
+
+const SUBCOMMANDS: Record<string, Subcommand> =
+  typeof SPICE_ONLY_PIP_INSPECTION === "undefined"
+    ? {
+        install: async () => (await import("./pip-install.ts")).install,
+        uninstall: async () => (await import("./pip-uninstall.ts")).uninstall,
+        compile: async () => (await import("./pip-compile.ts")).compile,
+        sync: async () => (await import("./pip-sync.ts")).sync,
+        download: async () => (await import("./pip-download.ts")).download,
+        wheel: async () => (await import("./pip-download.ts")).wheel,
+        ...INSPECTION,
+        hash: async () => (await import("./pip-hash.ts")).hash,
+        index: async () => (await import("./pip-outdated.ts")).indexVersions,
+        cache: async () => (await import("./pip-cache.ts")).pipCache,
+        config: async () => (await import("./pip-configuration.ts")).pipConfig,
+        debug: async () => (await import("./pip-debug.ts")).pipDebug,
+      }
+    : INSPECTION;
 
 /** The subcommands that change an environment or download: Ctrl-C ends them cleanly. */
 const INTERRUPTIBLE = new Set(["install", "uninstall", "compile", "sync", "download", "wheel", "index"]);
@@ -118,7 +130,7 @@ export const command: CommandModule = {
       context,
     );
     // pip-tools' settings first: pip-tools hands them to pip as arguments, over pip's own.
-    if (sub === "compile" || sub === "sync") {
+    if (typeof SPICE_ONLY_PIP_INSPECTION === "undefined" && (sub === "compile" || sub === "sync")) {
       const { withPipToolsConfig } = await import("../pip-tools-config.ts");
       subArgs = withPipToolsConfig(subArgs, PIP_SUBCOMMAND_OPTIONS[sub], sub, context);
     }
