@@ -492,6 +492,8 @@ describe("the code cache", () => {
     assert.ok(
       run(["pip", "freeze", "--python", venv]).stdout.startsWith(`inspected @ ${pathToFileURL(wheel).href}#`),
     );
+    // Global flags that take no value leave no doubt.
+    assert.equal(run(["-q", "--no-progress", "pip", "list", "--python", venv]).stdout, listed.stdout);
     assert.deepEqual(caught(), ["pip-freeze.bin", "pip-list.bin"]);
     // An option before the subcommand may take it as its value: the whole CLI runs, the same.
     assert.deepEqual(run(["pip", "--python", venv, "list"]), listed);
