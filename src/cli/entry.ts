@@ -111,9 +111,9 @@ function runBundle(): void {
 }
 
 /**
- * The command's words from its name on, when what comes before it leaves no doubt that it is the
- * name: global options that take no value (`--cache-dir X` takes the next word, and so may its
- * abbreviations), or with theirs after `=`. Otherwise none.
+ * The words from the first that is not a global option taking no value (or one with its value
+ * after `=`): the command's name, where nothing before it may take it as a value (`--cache-dir X`
+ * takes the next word, and so may its abbreviations); else an option, which names no command.
  */
 function fromCommand(args: readonly string[]): readonly string[] {
   let index = 0;
