@@ -125,12 +125,6 @@ function fromCommand(args: readonly string[]): readonly string[] {
   return args.slice(index);
 }
 
-/** Whether the command is one of pip's inspection commands, plainly named (fromCommand). */
-function isInspection(args: readonly string[]): boolean {
-  const [command, subcommand] = fromCommand(args);
-  return command === "pip" && INSPECTION.has(subcommand);
-}
-
 /**
  * The code cache's name for a command run from `bundle`: a cache is of one bundle, and a command
  * that has one of its own may run from the whole CLI (`pip list --outdated`, `spice --cache-dir
@@ -154,8 +148,9 @@ function cacheKeyIn(bundle: string, key: string | null): string | null {
  */
 function bundleOf(args: readonly string[]): string {
   const words = fromCommand(args);
-  if (words[0] === "venv") return "venv.cjs";
-  if (!isInspection(args)) return "cli.cjs";
+  const [command, subcommand] = words;
+  if (command === "venv") return "venv.cjs";
+  if (command !== "pip" || !INSPECTION.has(subcommand)) return "cli.cjs";
   const end = words.indexOf("--");
   const options = end < 0 ? words : words.slice(0, end);
   return options.some((arg) => /^--[ou]|^-[^-]*[ou]/.test(arg)) ? "cli.cjs" : "inspect.cjs";

@@ -346,11 +346,18 @@ function localArchiveDigest(path: string, cache: Cache): string {
 
 /** The wheel's intact cache entry, or null when it must be (re)built. `verify` checks every file. */
 export function cachedWheel(path: string, cache: Cache, verify = true): UnpackedWheel | null {
-  const directory = cache.entryPath(BUCKETS.wheels, localArchiveDigest(path, cache));
+  return intactEntryWheel(cache.entryPath(BUCKETS.wheels, localArchiveDigest(path, cache)), path, verify);
+}
+
+/**
+ * The entry in `directory` as an unpacked wheel from `source`, when its manifest reads and (with
+ * `verify`) every file checks out (checkedEntry); else null.
+ */
+function intactEntryWheel(directory: string, source: string, verify = true): UnpackedWheel | null {
   const manifest = readManifest(directory);
   if (manifest === null) return null;
   const checked = verify ? checkedEntry(directory, manifest) : "files";
-  return checked === null ? null : entryWheel(directory, manifest, path, checked);
+  return checked === null ? null : entryWheel(directory, manifest, source, checked);
 }
 
 /**
@@ -405,8 +412,5 @@ function unpackedWheelIn(path: string, cache: Cache | null, scratch: string): Un
 
 /** The intact cache entry of the wheel whose sha256 is `digest` (known from an index), or null. */
 export function cachedWheelByDigest(digest: string, cache: Cache, source: string): UnpackedWheel | null {
-  const directory = cache.entryPath(BUCKETS.wheels, digest);
-  const manifest = readManifest(directory);
-  const checked = manifest === null ? null : checkedEntry(directory, manifest);
-  return manifest === null || checked === null ? null : entryWheel(directory, manifest, source, checked);
+  return intactEntryWheel(cache.entryPath(BUCKETS.wheels, digest), source);
 }
